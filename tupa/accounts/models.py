@@ -1,0 +1,136 @@
+"""Staff accounts and their time-bounded memberships in service forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """Roles carried by a membership (ARCHITECTURE.md §6)."""
+
+    WORKER = "worker", _("työntekijä")
+    LEAD = "lead", _("esihenkilö")
+    COORDINATOR = "coordinator", _("koordinaattori")
+    FINANCE = "finance", _("talous")
+    EXECUTIVE_DIRECTOR = "executive_director", _("toiminnanjohtaja")
+    DATA_PROTECTION_OFFICER = "dpo", _("tietosuojavastaava")
+    ADMINISTRATOR = "admin", _("pääkäyttäjä")
+
+
+#: Roles that are held in a service form; the others are organisation-wide.
+SERVICE_FORM_ROLES = frozenset({Role.WORKER, Role.LEAD, Role.COORDINATOR})
+
+
+class User(AbstractUser):
+    """A staff user. Belongs to exactly one organisation (the tenant)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisaatio"),
+    )
+    title = models.CharField(_("tehtävänimike"), max_length=200, blank=True)
+    phone = models.CharField(_("työpuhelin"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("asiointikieli"), max_length=5, choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        default="fi",
+    )
+    # Incremented by "log out everywhere": it is mixed into the session hash, so every
+    # existing session of the user fails verification on its next request.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
+
+    class Meta:
+        verbose_name = _("käyttäjä")
+        verbose_name_plural = _("käyttäjät")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        key_salt = "tupa.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_generation}", algorithm="sha256"
+        ).hexdigest()
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, on: date | None = None) -> MembershipQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)),
+            user__is_active=True,
+        )
+
+
+class Membership(models.Model):
+    """A user's role in a service form (or organisation-wide), valid for a period.
+
+    Also carries the roster facts of STF-01: title, FTE %, night shift, hourly pay.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisaatio")
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("käyttäjä"))
+    service_form = models.ForeignKey(
+        "organisations.ServiceForm",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("työmuoto"),
+    )
+    role = models.CharField(_("rooli"), max_length=30, choices=Role.choices)
+    valid_from = models.DateField(_("alkaa"), default=timezone.localdate)
+    valid_until = models.DateField(_("päättyy"), null=True, blank=True)
+    title = models.CharField(_("tehtävänimike"), max_length=200, blank=True)
+    fte_percent = models.PositiveSmallIntegerField(_("työaika-%"), default=100)
+    night_shift = models.BooleanField(_("yötyö"), default=False)
+    hourly_paid = models.BooleanField(_("tuntipalkkainen"), default=False)
+
+    objects = ScopedManager(
+        organisation="organisation", _manager_class=models.Manager.from_queryset(MembershipQuerySet)
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jäsenyys")
+        verbose_name_plural = _("jäsenyydet")
+        ordering = ["user", "service_form", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_period_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["worker", "lead", "coordinator"], service_form__isnull=False)
+                | Q(~Q(role__in=["worker", "lead", "coordinator"]), service_form__isnull=True),
+                name="membership_role_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte_percent__lte=100), name="membership_fte_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.service_form or _("koko organisaatio")
+        return f"{self.user}: {self.get_role_display()} ({where})"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)

@@ -1,0 +1,33 @@
+"""The configuration admin: administrators only, after the second factor, via Tupa's own login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from tupa.core import policy
+
+
+class TupaAdminSite(admin.AdminSite):
+    site_header = "Tupa"
+    site_title = "Tupa"
+    index_title = "Asetukset"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if settings.TUPA_REQUIRE_2FA and not getattr(user, "is_verified", lambda: False)():
+            return False
+        if user.is_superuser and user.organisation_id is None:  # type: ignore[union-attr]
+            return True  # platform operator created with createsuperuser
+        return bool(policy.decide(user, "configuration.manage"))  # type: ignore[arg-type]
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))

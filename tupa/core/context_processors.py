@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from tupa.organisations.selectors import service_forms_of
+
+
+def tupa(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    organisation = getattr(user, "organisation", None) if user is not None and user.is_authenticated else None
+    nav_forms: list[Any] = []
+    nav_visible = bool(
+        user is not None
+        and user.is_authenticated
+        and (not settings.TUPA_REQUIRE_2FA or getattr(user, "is_verified", lambda: False)())
+    )
+    if nav_visible and organisation is not None:
+        nav_forms = service_forms_of(user=user)  # type: ignore[arg-type]
+    return {
+        "tupa_organisation": organisation,
+        "tupa_organisation_name": (organisation.name if organisation else settings.TUPA_ORGANISATION_NAME),
+        "tupa_nav_service_forms": nav_forms,
+        "tupa_nav_visible": nav_visible,
+        "tupa_demo": settings.TUPA_DEMO,
+        "tupa_require_2fa": settings.TUPA_REQUIRE_2FA,
+    }

@@ -1,0 +1,185 @@
+"""The single, declarative answer to "may this user do this, and on what basis".
+
+Views, selectors, exports and the API all ask :func:`decide` (or :func:`require`). Rules are
+data: ``RULES`` maps an action to the roles that grant it and to the scope in which the role
+must be held (the object's service form, or anywhere in the organisation). Adding a feature
+means adding rows here and to the access-matrix test, not sprinkling ``if`` statements.
+
+Bases are recorded in the access log (Act 703/2023 §: the access basis of each processing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Membership, Role
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+
+class Basis(StrEnum):
+    """Why access was granted; stored with every access-log event."""
+
+    MEMBERSHIP = "membership"  # holds an active role in the object's service form (work task)
+    ASSIGNMENT = "assignment"  # assigned to the episode as a co-worker
+    ORGANISATION_ROLE = "organisation_role"  # organisation-wide role (e.g. DPO, administrator)
+    BREAK_THE_GLASS = "break_the_glass"  # emergency access with a reason, reviewed by the lead
+    SELF = "self"  # the user's own data
+    NONE = "none"
+
+
+class Scope(StrEnum):
+    ORGANISATION = "organisation"  # the role may be held anywhere in the user's organisation
+    SERVICE_FORM = "service_form"  # the role must be held in the object's own service form
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    scope: Scope
+    description: str
+
+
+def _roles(*roles: Role) -> frozenset[str]:
+    return frozenset(str(r) for r in roles)
+
+
+ALL_ROLES = _roles(*Role)
+
+RULES: dict[str, Rule] = {
+    # Organisation structure is not client data: every staff member may read it.
+    "organisation.view": Rule(ALL_ROLES, Scope.ORGANISATION, "read areas, teams, service forms"),
+    "service_form.view": Rule(ALL_ROLES, Scope.ORGANISATION, "read a service form's attributes"),
+    "service_form.staff.view": Rule(
+        _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR, Role.ADMINISTRATOR),
+        Scope.SERVICE_FORM,
+        "see the staff roster of a service form",
+    ),
+    "budget.view": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR, Role.ADMINISTRATOR),
+        Scope.ORGANISATION,
+        "read the budget by funding source",
+    ),
+    "configuration.manage": Rule(
+        _roles(Role.ADMINISTRATOR), Scope.ORGANISATION, "maintain organisation configuration"
+    ),
+    "audit.browse": Rule(
+        _roles(Role.DATA_PROTECTION_OFFICER), Scope.ORGANISATION, "browse the access log"
+    ),
+    "history.browse": Rule(
+        _roles(Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR),
+        Scope.ORGANISATION,
+        "browse the change history of organisational data",
+    ),
+    "account.view": Rule(
+        _roles(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
+        Scope.ORGANISATION,
+        "see another staff member's account and memberships",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: Basis
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+DENY = Decision(False, Basis.NONE)
+
+
+def active_memberships(user: User, *, on: date | None = None) -> list[Membership]:
+    """The user's memberships valid today. Cached on the user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    day = on or timezone.localdate()
+    cache_key = f"_tupa_memberships_{day.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    with scopes_disabled():
+        rows = list(
+            Membership.objects.active(on=day)
+            .filter(user=user, organisation_id=user.organisation_id)
+            .select_related("service_form")
+        )
+    setattr(user, cache_key, rows)
+    return rows
+
+
+def roles_of(user: User, *, service_form_id: int | None = None) -> set[str]:
+    """Roles the user holds organisation-wide, plus those held in ``service_form_id``."""
+    roles = set()
+    for m in active_memberships(user):
+        if m.service_form_id is None or service_form_id is None or m.service_form_id == service_form_id:
+            roles.add(m.role)
+    return roles
+
+
+def _object_organisation_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if obj.__class__.__name__ == "Organisation":
+        return obj.pk  # type: ignore[no-any-return]
+    return getattr(obj, "organisation_id", None)
+
+
+def _object_service_form_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if obj.__class__.__name__ == "ServiceForm":
+        return obj.pk  # type: ignore[no-any-return]
+    return getattr(obj, "service_form_id", None)
+
+
+def decide(user: User, action: str, obj: Any = None) -> Decision:
+    """May ``user`` perform ``action`` on ``obj``? Unknown actions are denied (fail closed)."""
+    rule = RULES.get(action)
+    if rule is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DENY
+    if user.organisation_id is None:
+        return DENY
+    org_id = _object_organisation_id(obj)
+    if org_id is not None and org_id != user.organisation_id:
+        return DENY
+    memberships = active_memberships(user)
+    if rule.scope is Scope.ORGANISATION:
+        for m in memberships:
+            if m.role in rule.roles:
+                basis = Basis.ORGANISATION_ROLE if m.service_form_id is None else Basis.MEMBERSHIP
+                return Decision(True, basis, rule.description)
+        return DENY
+    sf_id = _object_service_form_id(obj)
+    for m in memberships:
+        if m.role not in rule.roles:
+            continue
+        if m.service_form_id is None:
+            return Decision(True, Basis.ORGANISATION_ROLE, rule.description)
+        if sf_id is not None and m.service_form_id == sf_id:
+            return Decision(True, Basis.MEMBERSHIP, rule.description)
+    return DENY
+
+
+def require(user: User, action: str, obj: Any = None) -> Decision:
+    """Like :func:`decide` but answers 404 ("exists but not yours") when denied."""
+    decision = decide(user, action, obj)
+    if not decision:
+        raise Http404
+    return decision
+
+
+def allowed_actions(user: User, actions: Iterable[str], obj: Any = None) -> set[str]:
+    return {a for a in actions if decide(user, a, obj)}
