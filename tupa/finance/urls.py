@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "finance"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("talousarvio/", views.budget, name="budget"),
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.core import policy
 
@@ -26,8 +26,8 @@ def service_forms_of(*, user: User) -> list[ServiceForm]:
 def teams_of(*, user: User) -> list[Team]:
     """Teams the user works in (through a service form) or manages."""
     sf_ids = [sf.pk for sf in service_forms_of(user=user)]
-    teams = Team.objects.filter(service_forms__in=sf_ids).distinct() | Team.objects.filter(line_manager=user)
-    return list(teams.select_related("area", "line_manager").distinct().order_by("area__order", "order"))
+    teams = Team.objects.filter(Q(service_forms__in=sf_ids) | Q(line_manager=user)).distinct()
+    return list(teams.select_related("area", "line_manager").order_by("area__order", "order", "name"))
 
 
 def service_forms_with_details() -> QuerySet[ServiceForm]:

@@ -1,0 +1,109 @@
+"""Shared factory_boy factories. Append new factories at the end; keep them fictional."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Membership, Role, User
+from tupa.organisations.models import Area, Organisation, ServiceForm, Team
+
+DEFAULT_PASSWORD = "testi-salasana-pitka-ja-turvallinen"
+
+
+class ScopesDisabledFactory(factory.django.DjangoModelFactory):
+    """Create rows outside any organisation scope (tests set scopes explicitly when reading)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Testiyhdistys {n} ry")
+    slug = factory.Sequence(lambda n: f"testi-{n}")
+
+
+class AreaFactory(ScopesDisabledFactory):
+    class Meta:
+        model = Area
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Toiminta-alue {n}")
+
+
+class TeamFactory(ScopesDisabledFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SelfAttribute("area.organisation")
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Tiimi {n}")
+
+
+class ServiceFormFactory(ScopesDisabledFactory):
+    class Meta:
+        model = ServiceForm
+
+    organisation = factory.SelfAttribute("area.organisation")
+    area = factory.SubFactory(AreaFactory)
+    team = factory.SubFactory(TeamFactory, area=factory.SelfAttribute("..area"))
+    name = factory.Sequence(lambda n: f"Työmuoto {n}")
+    slug = factory.Sequence(lambda n: f"tyomuoto-{n}")
+    kind = ServiceForm.Kind.OUTPATIENT
+    register = ServiceForm.Register.SOCIAL_WELFARE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    username = factory.Sequence(lambda n: f"kayttaja{n}")
+    first_name = factory.Sequence(lambda n: f"Testi{n}")
+    last_name = "Käyttäjä"
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+class MembershipFactory(ScopesDisabledFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("user.organisation")
+    service_form = factory.SubFactory(
+        ServiceFormFactory, organisation=factory.SelfAttribute("..organisation"),
+        area=factory.SubFactory(AreaFactory, organisation=factory.SelfAttribute("...organisation")),
+    )
+    role = Role.WORKER
+    valid_from = dt.date(2020, 1, 1)
+
+
+def worker_in(service_form: ServiceForm, *, role: str = Role.WORKER, **user_kwargs: object) -> User:
+    """A user of the service form's organisation holding ``role`` in it."""
+    user = UserFactory(organisation=service_form.organisation, **user_kwargs)
+    MembershipFactory(user=user, organisation=service_form.organisation, service_form=service_form, role=role)
+    return user
+
+
+def org_role_user(organisation: Organisation, role: str, **user_kwargs: object) -> User:
+    """A user holding an organisation-wide role (executive director, DPO, administrator, finance)."""
+    user = UserFactory(organisation=organisation, **user_kwargs)
+    MembershipFactory(user=user, organisation=organisation, service_form=None, role=role)
+    return user

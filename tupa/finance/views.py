@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tupa.core import policy
+from tupa.core.access import login_only
+
+from . import selectors
+
+
+@login_only
+@require_GET
+def budget(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "budget.view")  # type: ignore[arg-type]
+    years = selectors.budget_years()
+    try:
+        year = int(request.GET.get("vuosi", ""))
+    except ValueError:
+        year = years[0] if years else 0
+    summary = selectors.budget_summary(year=year) if year in years else None
+    return render(request, "finance/budget.html", {"years": years, "year": year, "summary": summary})

@@ -1,0 +1,119 @@
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import (
+    AreaFactory,
+    MembershipFactory,
+    ServiceFormFactory,
+    TeamFactory,
+    org_role_user,
+    worker_in,
+)
+from tupa.core.tests.helpers import login_verified
+from tupa.organisations.models import Funder, ServiceFormFunding
+
+pytestmark = pytest.mark.django_db
+
+
+def _organisation_with(n_forms: int):  # type: ignore[no-untyped-def]
+    first = ServiceFormFactory()
+    org = first.organisation
+    forms = [first]
+    for i in range(n_forms - 1):
+        area = AreaFactory(organisation=org) if i % 2 else first.area
+        team = TeamFactory(organisation=org, area=area)
+        forms.append(ServiceFormFactory(organisation=org, area=area, team=team))
+    with scopes_disabled():
+        funder = Funder.objects.create(organisation=org, name="STEA", category=Funder.Category.STEA)
+        for sf in forms:
+            ServiceFormFunding.objects.create(service_form=sf, funder=funder, type="targeted_grant")
+    return org, forms
+
+
+def test_structure_page_lists_every_service_form_with_constant_queries(
+    client, django_assert_max_num_queries
+) -> None:
+    org, forms = _organisation_with(3)
+    user = worker_in(forms[0])
+    login_verified(client, user)
+    url = reverse("organisations:structure")
+    with django_assert_max_num_queries(25) as small:
+        response = client.get(url)
+    assert response.status_code == 200
+    for sf in forms:
+        assert sf.name in response.content.decode()
+    # Ten times the data must not mean more queries (no N+1).
+    for i in range(12):
+        area = AreaFactory(organisation=org)
+        ServiceFormFactory(organisation=org, area=area, team=TeamFactory(organisation=org, area=area))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_structure_page_never_shows_another_organisations_forms(client) -> None:
+    _org_a, forms_a = _organisation_with(2)
+    _org_b, forms_b = _organisation_with(2)
+    user = worker_in(forms_b[0])
+    login_verified(client, user)
+    html = client.get(reverse("organisations:structure")).content.decode()
+    for sf in forms_a:
+        assert sf.name not in html
+    for sf in forms_b:
+        assert sf.name in html
+
+
+def test_service_form_page_is_404_for_another_organisation(client) -> None:
+    sf_a = ServiceFormFactory(slug="ensikoti")
+    sf_b = ServiceFormFactory(slug="turvakoti")
+    user_b = worker_in(sf_b)
+    login_verified(client, user_b)
+    assert client.get(reverse("organisations:service_form", args=[sf_a.slug])).status_code == 404
+    assert client.get(reverse("organisations:service_form", args=["ei-ole"])).status_code == 404
+    assert client.get(reverse("organisations:service_form", args=[sf_b.slug])).status_code == 200
+
+
+def test_staff_roster_only_for_the_lead_of_that_service_form(client) -> None:
+    sf = ServiceFormFactory()
+    colleague = worker_in(sf, first_name="Kaisa", last_name="Kollega")
+    url = reverse("organisations:service_form", args=[sf.slug])
+
+    worker = worker_in(sf)
+    login_verified(client, worker)
+    assert "Kaisa Kollega" not in client.get(url).content.decode()
+
+    lead = worker_in(sf, role=Role.LEAD)
+    login_verified(client, lead)
+    html = client.get(url).content.decode()
+    assert "Kaisa Kollega" in html
+
+    # A lead of another service form in the same organisation does not see this roster.
+    other = ServiceFormFactory(organisation=sf.organisation, area=sf.area, team=sf.team)
+    other_lead = worker_in(other, role=Role.LEAD)
+    login_verified(client, other_lead)
+    assert "Kaisa Kollega" not in client.get(url).content.decode()
+    assert colleague.pk
+
+
+def test_dashboard_shows_only_the_users_own_service_forms(client) -> None:
+    sf = ServiceFormFactory(name="Ensikoti")
+    ServiceFormFactory(organisation=sf.organisation, area=sf.area, team=sf.team, name="Turvakoti")
+    user = worker_in(sf)
+    login_verified(client, user)
+    response = client.get(reverse("core:dashboard"))
+    nav_and_cards = response.content.decode()
+    assert "Ensikoti" in nav_and_cards
+    assert "Turvakoti" not in nav_and_cards
+
+
+def test_executive_director_sees_budget_link_worker_does_not(client) -> None:
+    sf = ServiceFormFactory()
+    director = org_role_user(sf.organisation, Role.EXECUTIVE_DIRECTOR)
+    MembershipFactory  # noqa: B018 - imported for readability of the factories used above
+    login_verified(client, director)
+    assert reverse("finance:budget") in client.get(reverse("core:dashboard")).content.decode()
+    worker = worker_in(sf)
+    login_verified(client, worker)
+    assert reverse("finance:budget") not in client.get(reverse("core:dashboard")).content.decode()
