@@ -1,0 +1,144 @@
+"""The access log: one append-only row per (request, subject) of personal data read.
+
+ARCHITECTURE.md §6 "Access log". Rows are written by :mod:`tupa.audit.services` in the same
+transaction as the read they record (``ATOMIC_REQUESTS``), so a failure to log means the
+response is never produced (fail closed). Rows are never updated or deleted: the Python layer
+refuses it here, and database triggers (migration ``0002``) refuse it for everybody else,
+including raw SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from tupa.core.policy import Basis
+
+APPEND_ONLY_MESSAGE = "access log is append-only"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an access-log row."""
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("katselu")
+    LIST = "list", _("listaus")
+    SEARCH = "search", _("haku")
+    EXPORT = "export", _("vienti")
+    PRINT = "print", _("tulostus")
+    API = "api", _("rajapinta")
+    BREAK_THE_GLASS = "break_the_glass", _("hätäkäyttö")
+
+
+_BASIS_LABELS: dict[str, Any] = {
+    Basis.MEMBERSHIP: _("jäsenyys työmuodossa"),
+    Basis.ASSIGNMENT: _("asiakkuuteen nimetty työntekijä"),
+    Basis.ORGANISATION_ROLE: _("organisaatiotason rooli"),
+    Basis.BREAK_THE_GLASS: _("hätäkäyttö"),
+    Basis.SELF: _("omat tiedot"),
+    Basis.NONE: _("ei perustetta"),
+}
+
+#: Choices mirror :class:`tupa.core.policy.Basis`; a new basis there needs a label here.
+BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS.get(b, str(b))) for b in Basis]
+
+
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def _raw_delete(self, using: Any) -> NoReturn:  # cascades and fast deletes end up here
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+
+AccessEventManager = models.Manager.from_queryset(AccessEventQuerySet)
+
+
+class AccessEvent(models.Model):
+    """Who read whose data, when, how and on what basis. Metadata only — never content.
+
+    The subject is generic (``subject_type`` + ``subject_id``) because the Person and Episode
+    models arrive later; when they do, a nullable ``person`` FK will be added and back-filled
+    from the generic columns (the generic pair stays for other subject kinds, e.g. staff).
+    ``episode_id`` is already here as a plain nullable integer: it will become the column of an
+    ``episode`` FK (``db_column="episode_id"``) without rewriting the table.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisaatio"),
+    )
+    occurred_at = models.DateTimeField(_("aika"), db_default=Now(), editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("käyttäjä"),
+    )
+    subject_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kohteen tyyppi"),
+    )
+    subject_id = models.CharField(_("kohteen tunniste"), max_length=64)
+    episode_id = models.BigIntegerField(
+        _("asiakkuus"),
+        null=True,
+        blank=True,
+        help_text=_("Tuleva viittaus asiakkuuteen (episode); nyt pelkkä tunniste."),
+    )
+    action = models.CharField(_("toiminto"), max_length=20, choices=Action.choices)
+    basis = models.CharField(_("peruste"), max_length=30, choices=BASIS_CHOICES)
+    reason = models.TextField(_("syy"), blank=True)
+    request_id = models.CharField(_("pyyntötunniste"), max_length=64, blank=True)
+    view_name = models.CharField(_("näkymä"), max_length=200, blank=True)
+
+    objects = ScopedManager(  # type: ignore[django-manager-missing]
+        organisation="organisation", _manager_class=AccessEventManager
+    )
+
+    class Meta:
+        verbose_name = _("käyttölokitapahtuma")
+        verbose_name_plural = _("käyttöloki")
+        ordering = ["-occurred_at", "-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["organisation", "-occurred_at"], name="audit_event_org_time"),
+            models.Index(fields=["user", "-occurred_at"], name="audit_event_user_time"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-occurred_at"],
+                name="audit_event_subject_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = f"{self.subject_type_id}:{self.subject_id}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)

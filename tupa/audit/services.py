@@ -1,0 +1,113 @@
+"""Writing the access log. Every read of personal data calls :func:`record_access`.
+
+Fail closed: nothing here catches exceptions. The write happens in the request's transaction
+(``ATOMIC_REQUESTS``), so if logging fails the view raises, the transaction rolls back and the
+user sees an error page instead of data that was read without a log row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+from django_scopes import scopes_disabled
+
+from tupa.audit.models import AccessEvent, Action
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+
+class AuditError(Exception):
+    """The access could not be logged; the caller must not show the data."""
+
+
+def _distinct_subjects(subjects: Iterable[Any]) -> list[tuple[ContentType, str, Any]]:
+    seen: set[tuple[int, str]] = set()
+    result: list[tuple[ContentType, str, Any]] = []
+    for subject in subjects:
+        if subject is None or subject.pk is None:
+            raise AuditError("cannot log access to an unsaved or missing subject")
+        ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+        key = (ct.pk, str(subject.pk))
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append((ct, str(subject.pk), subject))
+    return result
+
+
+def record_access_for_user(
+    *,
+    user: User,
+    subjects: Iterable[Any],
+    action: str,
+    basis: str,
+    reason: str = "",
+    request_id: str = "",
+    view_name: str = "",
+    episode_id: int | None = None,
+) -> None:
+    """Write one :class:`AccessEvent` per distinct subject, for non-request contexts too.
+
+    Used directly by exports and background tasks; :func:`record_access` fills ``request_id``
+    and ``view_name`` from the request. An empty ``subjects`` writes nothing.
+    """
+    if action not in Action.values:
+        raise AuditError(f"unknown access-log action {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
+        raise AuditError("access must be logged for an authenticated user")
+    organisation_id = user.organisation_id
+    if organisation_id is None:
+        raise AuditError("the user has no organisation; access cannot be logged")
+    rows = [
+        AccessEvent(
+            organisation_id=organisation_id,
+            user_id=user.pk,
+            subject_type=ct,
+            subject_id=subject_id,
+            episode_id=episode_id,
+            action=str(action),
+            basis=str(basis),
+            reason=reason,
+            request_id=request_id,
+            view_name=view_name[:200],
+        )
+        for ct, subject_id, _subject in _distinct_subjects(subjects)
+    ]
+    if not rows:
+        return
+    # The scope of the current request may be the user's organisation or a task without one;
+    # the organisation is set explicitly above, so writing needs no scope.
+    with scopes_disabled():
+        AccessEvent.objects.bulk_create(rows)
+
+
+def record_access(
+    *,
+    request: HttpRequest,
+    subjects: Iterable[Any],
+    action: str,
+    basis: str,
+    reason: str = "",
+    episode_id: int | None = None,
+) -> None:
+    """Log that ``request.user`` read ``subjects`` (one row per distinct subject).
+
+    ``view_name`` is the resolver's view name (never the URL or its query string, which may
+    contain search terms such as names or personal identity codes).
+    """
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    record_access_for_user(
+        user=request.user,  # type: ignore[arg-type]
+        subjects=subjects,
+        action=action,
+        basis=basis,
+        reason=reason,
+        request_id=str(getattr(request, "request_id", "") or ""),
+        view_name=view_name or "",
+        episode_id=episode_id,
+    )

@@ -1,0 +1,205 @@
+"""The data-protection officer's access log and the change history of organisational data."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tupa.audit import selectors
+from tupa.audit.forms import AccessLogFilterForm, ChangeFilterForm
+from tupa.audit.models import AccessEvent, Action
+from tupa.audit.services import record_access
+from tupa.core import policy
+from tupa.core.access import login_only
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 1000
+
+#: The filter parameters of the pages; when none is present the form starts unbound (defaults).
+ACCESS_LOG_FILTERS = ("user", "subject_type", "subject_id", "action", "date_from", "date_to")
+CHANGE_FILTERS = ("model", "user", "date_from", "date_to")
+
+
+def _organisation_id(request: HttpRequest) -> int:
+    """The user's organisation; the policy has already refused users without one."""
+    organisation_id = getattr(request.user, "organisation_id", None)
+    if organisation_id is None:  # pragma: no cover - policy.require denies these first
+        raise Http404
+    return int(organisation_id)
+
+
+def _filter_form(
+    request: HttpRequest, form_class: type[Any], names: tuple[str, ...], **kwargs: Any
+) -> Any:
+    organisation_id = _organisation_id(request)
+    data = request.GET if any(name in request.GET for name in names) else None
+    return form_class(data, organisation_id=organisation_id, **kwargs)
+
+
+def _access_log_filters(request: HttpRequest) -> tuple[AccessLogFilterForm, dict[str, Any] | None]:
+    form = _filter_form(request, AccessLogFilterForm, ACCESS_LOG_FILTERS)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, form.filter_values()
+
+
+@login_only
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Browse the organisation's access log (DPO only; everybody else gets 404)."""
+    user = request.user
+    policy.require(user, "audit.browse")  # type: ignore[arg-type]
+    organisation_id = _organisation_id(request)
+    form, filters = _access_log_filters(request)
+    page = None
+    rows: list[dict[str, Any]] = []
+    if filters is not None:
+        events = selectors.access_events(organisation_id=organisation_id, **filters)
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        labels = selectors.subject_labels(page.object_list, organisation_id=organisation_id)
+        rows = [
+            {
+                "event": event,
+                "subject_type": selectors.subject_type_label(event.subject_type),
+                "subject": labels.get(
+                    (event.subject_type_id, event.subject_id), f"#{event.subject_id}"
+                ),
+            }
+            for event in page.object_list
+        ]
+    return render(request, "audit/access_log.html", {"form": form, "page": page, "rows": rows})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that spreadsheet programs will not execute as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _csv_rows(
+    events: Any,
+    organisation_id: int,
+    header: list[str],
+    actions: dict[str, str],
+    bases: dict[str, str],
+    type_labels: dict[int, str],
+) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(header)
+    chunk: list[AccessEvent] = []
+
+    def flush(batch: list[AccessEvent]) -> Iterator[str]:
+        labels = selectors.subject_labels(batch, organisation_id=organisation_id)
+        for e in batch:
+            yield writer.writerow(
+                [
+                    _cell(
+                        e.occurred_at.astimezone(selectors.HELSINKI).strftime("%d.%m.%Y %H:%M:%S")
+                    ),
+                    _cell(e.user.get_full_name()),
+                    _cell(e.user.username),
+                    _cell(type_labels.get(e.subject_type_id, e.subject_type_id)),
+                    _cell(e.subject_id),
+                    _cell(labels.get((e.subject_type_id, e.subject_id), "")),
+                    _cell(actions.get(e.action, e.action)),
+                    _cell(bases.get(e.basis, e.basis)),
+                    _cell(e.reason),
+                    _cell(e.request_id),
+                    _cell(e.view_name),
+                ]
+            )
+
+    for event in events.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(event)
+        if len(chunk) >= EXPORT_CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+@login_only
+@require_GET
+def access_log_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered access log as CSV for Finnish Excel (``;`` separated, UTF-8 with BOM).
+
+    Exporting the log is itself recorded: one :class:`AccessEvent` with action ``export``
+    whose *subject is the exporting DPO's own user*. The log's rows are about many people, so
+    logging one event per row would multiply the log; the export event instead records who
+    took a copy, when, through which view and request — the filters are not stored because
+    they may contain personal data. The event is written before any row is produced and in
+    the request's transaction, so a failed write means no file (fail closed).
+    """
+    user = request.user
+    decision = policy.require(user, "audit.browse")  # type: ignore[arg-type]
+    organisation_id = _organisation_id(request)
+    form, filters = _access_log_filters(request)
+    if filters is None:
+        return render(
+            request, "audit/access_log.html", {"form": form, "page": None, "rows": []}, status=400
+        )
+    record_access(request=request, subjects=[user], action=Action.EXPORT, basis=decision.basis)
+    events = selectors.access_events(organisation_id=organisation_id, **filters)
+    # Labels are resolved now: the body is streamed after the view (and its language) returns.
+    header = [
+        _("Aika"),
+        _("Käyttäjä"),
+        _("Käyttäjätunnus"),
+        _("Kohteen tyyppi"),
+        _("Kohteen tunniste"),
+        _("Kohde"),
+        _("Toiminto"),
+        _("Peruste"),
+        _("Syy"),
+        _("Pyyntötunniste"),
+        _("Näkymä"),
+    ]
+    actions = {str(value): str(label) for value, label in Action.choices}
+    bases = {
+        str(value): str(label)
+        for value, label in AccessEvent._meta.get_field("basis").choices or []
+    }
+    subject_types = form.fields["subject_type"].queryset  # type: ignore[attr-defined]
+    type_labels = {ct.pk: selectors.subject_type_label(ct) for ct in subject_types}
+    response = StreamingHttpResponse(
+        _csv_rows(events, organisation_id, header, actions, bases, type_labels),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"kayttoloki-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_only
+@require_GET
+def changes(request: HttpRequest) -> HttpResponse:
+    """Recent changes to the organisation's data: who, when, which object, old → new."""
+    user = request.user
+    policy.require(user, "history.browse")  # type: ignore[arg-type]
+    organisation_id = _organisation_id(request)
+    form = _filter_form(
+        request, ChangeFilterForm, CHANGE_FILTERS, model_choices=selectors.history_model_choices()
+    )
+    page = None
+    entries: list[selectors.ChangeEntry] = []
+    if not form.is_bound or form.is_valid():
+        rows = selectors.change_rows(organisation_id=organisation_id, **form.filter_values())
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = selectors.change_entries(list(page.object_list), organisation_id=organisation_id)
+    return render(request, "audit/changes.html", {"form": form, "page": page, "entries": entries})
