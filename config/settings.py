@@ -173,6 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "tupa.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "tupa.accounts.validators.FinnishCommonPasswordValidator"},
 ]
 
 # Two-factor authentication: on for every staff account. The demo may switch it off; the login

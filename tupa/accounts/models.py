@@ -44,7 +44,9 @@ class User(AbstractUser):
     title = models.CharField(_("tehtävänimike"), max_length=200, blank=True)
     phone = models.CharField(_("työpuhelin"), max_length=40, blank=True)
     preferred_language = models.CharField(
-        _("asiointikieli"), max_length=5, choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        _("asiointikieli"),
+        max_length=5,
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
         default="fi",
     )
     # Incremented by "log out everywhere": it is mixed into the session hash, so every
@@ -85,9 +87,14 @@ class Membership(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisaatio")
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisaatio"),
     )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("käyttäjä"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("käyttäjä")
+    )
     service_form = models.ForeignKey(
         "organisations.ServiceForm",
         on_delete=models.PROTECT,

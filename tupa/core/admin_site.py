@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -30,4 +31,11 @@ class TupaAdminSite(admin.AdminSite):
         return bool(policy.decide(user, "configuration.manage"))  # type: ignore[arg-type]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and (
+            not settings.TUPA_REQUIRE_2FA or getattr(user, "is_verified", lambda: False)()
+        ):
+            # Fully logged in but not an administrator: refuse instead of sending them to the
+            # login page, which would send them straight back here (a redirect loop).
+            raise PermissionDenied
         return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))
