@@ -1,0 +1,104 @@
+"""Server-side timings of the main pages on the demo organisation (plus optional extra tenants).
+
+Builds a fresh database (a temporary SQLite file unless DATABASE_URL is set), runs the demo
+builder, optionally clones the structure into N more organisations, then requests each page
+repeatedly with Django's test client as a demo user and prints median / p95 milliseconds and the
+number of SQL queries. Nothing is asserted: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tenants", type=int, default=0, help="extra generated organisations")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per page")
+    parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as is")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    if not args.keep_db or "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
+    os.environ.setdefault("TUPA_ENV", "development")
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ["TUPA_REQUIRE_2FA"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_scopes import scopes_disabled
+
+    from tupa.accounts.models import User
+    from tupa.organisations.demo import build_demo
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    build_demo(password="benchmark-salasana-pitka")
+    print(f"database built in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+
+    if args.tenants:
+        from tupa.core.tests.factories import MembershipFactory, ServiceFormFactory, UserFactory
+
+        t0 = time.perf_counter()
+        for _ in range(args.tenants):
+            first = ServiceFormFactory()
+            for _ in range(15):
+                ServiceFormFactory(organisation=first.organisation, area=first.area, team=first.team)
+            for _ in range(20):
+                MembershipFactory(
+                    user=UserFactory(organisation=first.organisation),
+                    organisation=first.organisation,
+                    service_form=first,
+                )
+        print(f"{args.tenants} extra organisations in {time.perf_counter() - t0:.1f} s")
+
+    pages = [
+        ("turvakoti.esihenkilo", "/", "dashboard"),
+        ("turvakoti.esihenkilo", "/organisaatio/", "organisation structure"),
+        ("turvakoti.esihenkilo", "/organisaatio/tyomuodot/turvakoti/", "service form (lead)"),
+        ("johtaja", "/talous/talousarvio/?vuosi=2018", "budget"),
+        ("tietosuoja", "/lokit/", "access log (DPO)"),
+        ("tietosuoja", "/lokit/muutokset/", "change history"),
+    ]
+    print(f"{'page':28} {'user':22} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for username, url, label in pages:
+        client = Client()
+        with scopes_disabled():
+            user = User.objects.get(username=username)
+        client.force_login(user)
+        timings = []
+        status = None
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        status = response.status_code
+        queries = len(ctx.captured_queries)
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - t) * 1000)
+            reset_queries()
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        note = "" if status == 200 else f"  (HTTP {status})"
+        print(f"{label:28} {username:22} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d}{note}")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
