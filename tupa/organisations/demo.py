@@ -560,7 +560,6 @@ class Account:
 
 
 VP_AVO = ("baby-blues", "peukaloinen", "perhetupa")
-PV_AVO = ("avokriisityo", "jussi-tyo", "lapsityo", "tpph")
 PT_ERO = (
     "alvari",
     "tapaamispaikka",
@@ -670,12 +669,15 @@ ACCOUNTS: list[Account] = [
     ),
     Account(
         # ORG-02: the line manager of the outpatient violence-work team is one of the two
-        # Jussi workers — a worker in Jussi-työ and the lead of the team's service forms.
+        # Jussi workers. Line management (Team.line_manager) is not a client-data role: as a
+        # perpetrator-work worker he holds no role in the victim-side forms of his team
+        # (Avokriisityö, Lapsityö), so the wall between perpetrator and victim work
+        # (ARCHITECTURE.md §6) holds for the demo too.
         "jussi",
         "Antti",
         "Satunen",
         "jussi-työntekijä, lähiesimies",
-        [Grant(Role.WORKER, "jussi-tyo"), *(Grant(Role.LEAD, sf) for sf in PV_AVO)],
+        [Grant(Role.WORKER, "jussi-tyo"), Grant(Role.LEAD, "jussi-tyo"), Grant(Role.LEAD, "tpph")],
         manages=("Perheväkivaltatyön avopalvelut",),
     ),
     Account("lapsityo", "Emilia", "Leikkinen", "lapsityöntekijä", [Grant(Role.WORKER, "lapsityo")]),
