@@ -52,9 +52,13 @@ DEBUG = env_bool("DJANGO_DEBUG", default=TUPA_ENV == "development")
 if PRODUCTION:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # required: fail loudly if missing
 else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789")
+    SECRET_KEY = env(
+        "DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789"
+    )
 
-ALLOWED_HOSTS = [h.strip() for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tupa.core.middleware.UserLanguageMiddleware",
     "tupa.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -30,7 +30,9 @@ class TupaAdminSite(admin.AdminSite):
             return True  # platform operator created with createsuperuser
         return bool(policy.decide(user, "configuration.manage"))  # type: ignore[arg-type]
 
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         user = request.user
         if user.is_authenticated and (
             not settings.TUPA_REQUIRE_2FA or getattr(user, "is_verified", lambda: False)()
@@ -38,4 +40,6 @@ class TupaAdminSite(admin.AdminSite):
             # Fully logged in but not an administrator: refuse instead of sending them to the
             # login page, which would send them straight back here (a redirect loop).
             raise PermissionDenied
-        return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))
+        return redirect_to_login(
+            request.GET.get("next", reverse("admin:index")), reverse("accounts:login")
+        )

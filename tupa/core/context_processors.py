@@ -35,7 +35,9 @@ def _nav_links(user: Any) -> list[dict[str, Any]]:
 
 def tupa(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    organisation = getattr(user, "organisation", None) if user is not None and user.is_authenticated else None
+    organisation = (
+        getattr(user, "organisation", None) if user is not None and user.is_authenticated else None
+    )
     nav_forms: list[Any] = []
     nav_links: list[dict[str, Any]] = []
     nav_visible = bool(
@@ -48,7 +50,9 @@ def tupa(request: HttpRequest) -> dict[str, Any]:
         nav_links = _nav_links(user)
     return {
         "tupa_organisation": organisation,
-        "tupa_organisation_name": (organisation.name if organisation else settings.TUPA_ORGANISATION_NAME),
+        "tupa_organisation_name": (
+            organisation.name if organisation else settings.TUPA_ORGANISATION_NAME
+        ),
         "tupa_nav_service_forms": nav_forms,
         "tupa_nav_visible": nav_visible,
         "tupa_nav_links": nav_links,

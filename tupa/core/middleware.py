@@ -73,3 +73,45 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, max-age=0"
             response["Pragma"] = "no-cache"
         return response
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's saved language wins over the browser's Accept-Language.
+
+    Django's LocaleMiddleware reads the language cookie first, then the browser's
+    Accept-Language. A Finnish worker with an English browser should still get Finnish (or
+    whatever they chose last): when no language cookie is set, the user's
+    ``preferred_language`` is activated and remembered in the cookie.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        chosen = None
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and getattr(user, "preferred_language", "")
+        ):
+            chosen = user.preferred_language
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if chosen is not None:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

@@ -124,7 +124,11 @@ def roles_of(user: User, *, service_form_id: int | None = None) -> set[str]:
     """Roles the user holds organisation-wide, plus those held in ``service_form_id``."""
     roles = set()
     for m in active_memberships(user):
-        if m.service_form_id is None or service_form_id is None or m.service_form_id == service_form_id:
+        if (
+            m.service_form_id is None
+            or service_form_id is None
+            or m.service_form_id == service_form_id
+        ):
             roles.add(m.role)
     return roles
 

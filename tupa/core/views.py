@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
-from tupa.core.access import login_only, public
+from tupa.core.access import login_only, public, two_factor_exempt
 from tupa.organisations import selectors as org_selectors
 
 
@@ -31,6 +34,24 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:  # pragma: no cover - exercised only when the database is down
         return JsonResponse({"status": "error"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@public
+@two_factor_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, limited to fi/sv/en; a logged-in user's choice is saved too."""
+    language = request.POST.get("language", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        # Django would accept any language it has catalogues for (de, ru, …): ignore those.
+        request.POST = request.POST.copy()
+        request.POST["language"] = ""
+        return django_set_language(request)
+    response = django_set_language(request)
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and language != user.preferred_language:  # type: ignore[union-attr]
+        # A queryset update: a language choice is not an organisational change worth a version.
+        get_user_model()._default_manager.filter(pk=user.pk).update(preferred_language=language)
+    return response
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

@@ -37,12 +37,20 @@ class Budget(OrganisationScopedModel):
 class BudgetLine(models.Model):
     """Budgeted income from one funding source."""
 
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines", verbose_name=_("talousarvio"))
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="lines", verbose_name=_("talousarvio")
+    )
     funder = models.ForeignKey(
-        "organisations.Funder", on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("rahoittaja")
+        "organisations.Funder",
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        verbose_name=_("rahoittaja"),
     )
     amount = models.DecimalField(
-        _("summa (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        _("summa (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
     )
     description = models.CharField(_("selite"), max_length=300, blank=True)
 
@@ -54,7 +62,9 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("talousarvion rivit")
         constraints = [
             models.UniqueConstraint(fields=["budget", "funder"], name="budgetline_unique_funder"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budgetline_amount_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budgetline_amount_nonnegative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,15 +33,21 @@ def budget_summary(*, year: int) -> BudgetSummary | None:
     if budget is None:
         return None
     lines = list(
-        BudgetLine.objects.filter(budget=budget).select_related("funder").order_by("-amount", "funder__name")
+        BudgetLine.objects.filter(budget=budget)
+        .select_related("funder")
+        .order_by("-amount", "funder__name")
     )
-    total = BudgetLine.objects.filter(budget=budget).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    total = BudgetLine.objects.filter(budget=budget).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal("0")
     rows = [
         BudgetRow(
             funder_name=line.funder.name,
             category=line.funder.get_category_display(),
             amount=line.amount,
-            share_percent=(line.amount * 100 / total).quantize(Decimal("0.1")) if total else Decimal("0"),
+            share_percent=(line.amount * 100 / total).quantize(Decimal("0.1"))
+            if total
+            else Decimal("0"),
         )
         for line in lines
     ]

@@ -20,4 +20,6 @@ def budget(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = years[0] if years else 0
     summary = selectors.budget_summary(year=year) if year in years else None
-    return render(request, "finance/budget.html", {"years": years, "year": year, "summary": summary})
+    return render(
+        request, "finance/budget.html", {"years": years, "year": year, "summary": summary}
+    )

@@ -48,7 +48,9 @@ class Area(OrganisationScopedModel):
         ADMINISTRATION = "administration", _("hallinto")
 
     name = models.CharField(_("nimi"), max_length=200)
-    kind = models.CharField(_("laji"), max_length=20, choices=Kind.choices, default=Kind.OPERATIONAL)
+    kind = models.CharField(
+        _("laji"), max_length=20, choices=Kind.choices, default=Kind.OPERATIONAL
+    )
     description = models.TextField(_("kuvaus"), blank=True)
     order = models.PositiveSmallIntegerField(_("järjestys"), default=0)
 
@@ -69,7 +71,9 @@ class Area(OrganisationScopedModel):
 class Team(OrganisationScopedModel):
     """A team (*tiimi*) with its line manager (*lähiesimies*). ORG-01, ORG-02, STF-02."""
 
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams", verbose_name=_("toiminta-alue"))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="teams", verbose_name=_("toiminta-alue")
+    )
     name = models.CharField(_("nimi"), max_length=200)
     description = models.TextField(_("kuvaus"), blank=True)
     line_manager = models.ForeignKey(
@@ -177,7 +181,9 @@ class PartnerRole(models.Model):
         OPERATOR = "operator", _("toiminnan hallinnoija")
         SUPERVISOR = "supervisor", _("valvova viranomainen")
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="roles", verbose_name=_("kumppani"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="roles", verbose_name=_("kumppani")
+    )
     role = models.CharField(_("rooli"), max_length=20, choices=Role.choices)
 
     objects = ScopedManager(organisation="partner__organisation")
@@ -205,7 +211,11 @@ class Funder(OrganisationScopedModel):
     name = models.CharField(_("nimi"), max_length=200)
     category = models.CharField(_("tuloluokka"), max_length=20, choices=Category.choices)
     partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="funder_records",
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funder_records",
         verbose_name=_("kumppani"),
     )
 
@@ -247,18 +257,33 @@ class ServiceForm(OrganisationScopedModel):
         JOINT = "joint", _("yhteistoiminta")
 
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="service_forms",
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_forms",
         verbose_name=_("tiimi"),
     )
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="service_forms", verbose_name=_("toiminta-alue"))
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="service_forms",
+        verbose_name=_("toiminta-alue"),
+    )
     name = models.CharField(_("nimi"), max_length=200)
     slug = models.SlugField(_("tunniste"), max_length=60)
     description = models.TextField(_("kuvaus"), blank=True)
     kind = models.CharField(_("laji"), max_length=20, choices=Kind.choices)
     register = models.CharField(_("rekisteri"), max_length=20, choices=Register.choices)
-    operator = models.CharField(_("toteuttaja"), max_length=10, choices=Operator.choices, default=Operator.OWN)
+    operator = models.CharField(
+        _("toteuttaja"), max_length=10, choices=Operator.choices, default=Operator.OWN
+    )
     operating_partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="operated_service_forms",
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_service_forms",
         verbose_name=_("hallinnoiva kumppani"),
     )
     capacity = models.PositiveSmallIntegerField(_("paikkamäärä"), null=True, blank=True)
@@ -270,7 +295,11 @@ class ServiceForm(OrganisationScopedModel):
     anonymous_allowed = models.BooleanField(_("anonyymi asiointi mahdollinen"), default=False)
     trademark = models.BooleanField(_("rekisteröity tavaramerkki"), default=False)
     national_coordinator = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="coordinated_service_forms",
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_service_forms",
         verbose_name=_("valtakunnallinen koordinoija"),
     )
     quality_criteria = models.CharField(_("laatukriteerit"), max_length=300, blank=True)
@@ -286,8 +315,12 @@ class ServiceForm(OrganisationScopedModel):
         verbose_name_plural = _("työmuodot")
         ordering = ["area__order", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "slug"], name="serviceform_unique_slug"),
-            models.UniqueConstraint(fields=["organisation", "name"], name="serviceform_unique_name"),
+            models.UniqueConstraint(
+                fields=["organisation", "slug"], name="serviceform_unique_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="serviceform_unique_name"
+            ),
             models.CheckConstraint(
                 condition=Q(project_end__isnull=True)
                 | Q(project_start__isnull=True)
@@ -319,8 +352,12 @@ class ServiceFormFunding(models.Model):
         CITY_GRANT = "city_grant", _("kaupungin avustus")
         OTHER = "other", _("muu")
 
-    service_form = models.ForeignKey(ServiceForm, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("työmuoto"))
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("rahoittaja"))
+    service_form = models.ForeignKey(
+        ServiceForm, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("työmuoto")
+    )
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("rahoittaja")
+    )
     type = models.CharField(_("rahoitusmuoto"), max_length=20, choices=Type.choices)
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
 
@@ -331,7 +368,9 @@ class ServiceFormFunding(models.Model):
         verbose_name = _("työmuodon rahoitus")
         verbose_name_plural = _("työmuotojen rahoitus")
         constraints = [
-            models.UniqueConstraint(fields=["service_form", "funder", "type"], name="funding_unique"),
+            models.UniqueConstraint(
+                fields=["service_form", "funder", "type"], name="funding_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -345,7 +384,9 @@ class WorkingGroup(OrganisationScopedModel):
     short_name = models.CharField(_("lyhenne"), max_length=30, blank=True)
     purpose = models.TextField(_("tehtävä"), blank=True)
     meeting_frequency = models.CharField(_("kokoontuu"), max_length=100, blank=True)
-    minutes_public_to_staff = models.BooleanField(_("muistiot kaikkien työntekijöiden luettavissa"), default=False)
+    minutes_public_to_staff = models.BooleanField(
+        _("muistiot kaikkien työntekijöiden luettavissa"), default=False
+    )
 
     history = HistoricalRecords()
 
@@ -354,7 +395,9 @@ class WorkingGroup(OrganisationScopedModel):
         verbose_name_plural = _("työryhmät")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="workinggroup_unique_name"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="workinggroup_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,10 +417,16 @@ class WorkingGroupMember(models.Model):
         DEPUTY_SAFETY_REPRESENTATIVE = "deputy_safety_rep", _("varavaltuutettu")
         VOLUNTEER_CONTACT = "volunteer_contact", _("vapaaehtoistoiminnan vastuuhenkilö")
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("työryhmä"))
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("työryhmä")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="working_groups", verbose_name=_("työntekijä"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="working_groups",
+        verbose_name=_("työntekijä"),
     )
     service_form = models.ForeignKey(
         ServiceForm, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("työmuoto")

@@ -27,14 +27,19 @@ def teams_of(*, user: User) -> list[Team]:
     """Teams the user works in (through a service form) or manages."""
     sf_ids = [sf.pk for sf in service_forms_of(user=user)]
     teams = Team.objects.filter(Q(service_forms__in=sf_ids) | Q(line_manager=user)).distinct()
-    return list(teams.select_related("area", "line_manager").order_by("area__order", "order", "name"))
+    return list(
+        teams.select_related("area", "line_manager").order_by("area__order", "order", "name")
+    )
 
 
 def service_forms_with_details() -> QuerySet[ServiceForm]:
     return ServiceForm.objects.select_related(
         "area", "team", "team__line_manager", "national_coordinator", "operating_partner"
     ).prefetch_related(
-        Prefetch("fundings", queryset=ServiceFormFunding.objects.select_related("funder").order_by("funder__name"))
+        Prefetch(
+            "fundings",
+            queryset=ServiceFormFunding.objects.select_related("funder").order_by("funder__name"),
+        )
     )
 
 

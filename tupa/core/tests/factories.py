@@ -88,7 +88,8 @@ class MembershipFactory(ScopesDisabledFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SelfAttribute("user.organisation")
     service_form = factory.SubFactory(
-        ServiceFormFactory, organisation=factory.SelfAttribute("..organisation"),
+        ServiceFormFactory,
+        organisation=factory.SelfAttribute("..organisation"),
         area=factory.SubFactory(AreaFactory, organisation=factory.SelfAttribute("...organisation")),
     )
     role = Role.WORKER
@@ -98,7 +99,9 @@ class MembershipFactory(ScopesDisabledFactory):
 def worker_in(service_form: ServiceForm, *, role: str = Role.WORKER, **user_kwargs: object) -> User:
     """A user of the service form's organisation holding ``role`` in it."""
     user = UserFactory(organisation=service_form.organisation, **user_kwargs)
-    MembershipFactory(user=user, organisation=service_form.organisation, service_form=service_form, role=role)
+    MembershipFactory(
+        user=user, organisation=service_form.organisation, service_form=service_form, role=role
+    )
     return user
 
 

@@ -11,7 +11,9 @@ from tupa.accounts.models import User
 
 def login_verified(client: Client, user: User) -> TOTPDevice:
     """Log ``user`` in as if they had passed both the password and the TOTP step."""
-    device, _created = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -72,15 +72,25 @@ def test_membership_period_is_respected() -> None:
     sf = ServiceFormFactory()
     user = UserFactory(organisation=sf.organisation)
     MembershipFactory(
-        user=user, organisation=sf.organisation, service_form=None, role=Role.ADMINISTRATOR,
-        valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 6, 30),
+        user=user,
+        organisation=sf.organisation,
+        service_form=None,
+        role=Role.ADMINISTRATOR,
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2026, 6, 30),
     )
     with time_machine.travel(dt.datetime(2025, 12, 31, 12, tzinfo=dt.UTC), tick=False):
-        assert not policy.decide(UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage")
+        assert not policy.decide(
+            UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage"
+        )
     with time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC), tick=False):
-        assert policy.decide(UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage")
+        assert policy.decide(
+            UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage"
+        )
     with time_machine.travel(dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC), tick=False):
-        assert not policy.decide(UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage")
+        assert not policy.decide(
+            UserFactory._meta.model.objects.get(pk=user.pk), "configuration.manage"
+        )
 
 
 def test_disabled_user_has_no_rights() -> None:

@@ -47,7 +47,9 @@ def test_structure_page_lists_every_service_form_with_constant_queries(
     # Ten times the data must not mean more queries (no N+1).
     for i in range(12):
         area = AreaFactory(organisation=org)
-        ServiceFormFactory(organisation=org, area=area, team=TeamFactory(organisation=org, area=area))
+        ServiceFormFactory(
+            organisation=org, area=area, team=TeamFactory(organisation=org, area=area)
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
@@ -111,7 +113,7 @@ def test_dashboard_shows_only_the_users_own_service_forms(client) -> None:
 def test_executive_director_sees_budget_link_worker_does_not(client) -> None:
     sf = ServiceFormFactory()
     director = org_role_user(sf.organisation, Role.EXECUTIVE_DIRECTOR)
-    MembershipFactory  # noqa: B018 - imported for readability of the factories used above
+    MembershipFactory
     login_verified(client, director)
     assert reverse("finance:budget") in client.get(reverse("core:dashboard")).content.decode()
     worker = worker_in(sf)

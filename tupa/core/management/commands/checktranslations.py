@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             shutil.copytree(locale_dir, tmp_locale, ignore=shutil.ignore_patterns("*.mo"))
             subprocess.run(  # noqa: S603
                 [
-                    "python", "-c",
+                    sys.executable,
+                    "-c",
                     "import os,sys;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');"
                     "import django;django.setup();"
                     "from django.conf import settings;"
