@@ -1,5 +1,46 @@
-"""Root pytest configuration: the test profile is selected before Django loads its settings."""
+"""Root pytest configuration, imported before Django's settings.
+
+- ``TUPA_ENV=test`` selects the test profile of config/settings.py (fast MD5 hasher and so on).
+- The .mo catalogues are not committed: compile stale ones once per run (GNU gettext not needed).
+- Tests marked ``postgres_only`` are skipped, with the reason, when the suite runs on SQLite.
+"""
+
+from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("TUPA_ENV", "test")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _compile_stale_catalogues() -> None:
+    import polib  # type: ignore[import-untyped]
+
+    for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        tmp_path = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
+        polib.pofile(str(po_path)).save_as_mofile(str(tmp_path))
+        tmp_path.replace(mo_path)  # atomic: a parallel run never reads half a file
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the pytest-xdist controller, or a serial run
+        _compile_stale_catalogues()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    if vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (running on {vendor})")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

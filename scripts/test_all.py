@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Everything ``make test`` checks, stage by stage, with a summary table at the end.
+
+Stages (run in this order; each runs even when an earlier one failed):
+
+1. ``lint``     ruff check, ruff format --check, mypy, makemigrations --check, checktranslations,
+                check --deploy with production settings (--fail-level WARNING)
+2. ``sqlite``   the test suite on SQLite (``-m "not e2e"``, in parallel with pytest-xdist)
+3. ``postgres`` the test suite on PostgreSQL 15+ in a throw-away cluster (scripts/pg_cluster.py)
+4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium
+
+A stage that cannot run here (no PostgreSQL binaries, no Chromium) is reported as SKIPPED with
+the reason; with ``CI=true`` a skipped stage fails the run.
+
+Usage: ``scripts/test_all.py [STAGE ...] [-- PYTEST_ARGS ...]`` (default: all stages).
+Environment: ``TUPA_TEST_WORKERS`` (pytest-xdist workers: ``auto`` by default, ``0`` = serial),
+``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pg_cluster  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+CHROMIUM = os.environ.get("TUPA_CHROMIUM", "/usr/bin/chromium")
+STAGES = ("lint", "sqlite", "postgres", "e2e")
+PYTEST_SUMMARY = re.compile(
+    r"^=+ (.*\b(passed|failed|errors?|skipped|deselected|no tests ran)\b.*) =+$"
+)
+
+PASSED, FAILED, SKIPPED = "passed", "FAILED", "SKIPPED"
+
+
+@dataclass
+class Result:
+    name: str
+    status: str
+    seconds: float
+    detail: str = ""
+    children: list[Result] = field(default_factory=list)
+
+
+def is_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python`, `ruff`… from the venv
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["TUPA_ENV"] = "test"
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(extra)
+    return env
+
+
+def banner(text: str) -> None:
+    line = "━" * 78
+    print(f"\n{line}\n▶ {text}\n{line}", flush=True)
+
+
+def run(cmd: Sequence[str], *, env: dict[str, str]) -> tuple[int, list[str]]:
+    """Run ``cmd`` in the repository, streaming its output; return the exit code and tail."""
+    print("$ " + " ".join(cmd), flush=True)
+    tail: list[str] = []
+    with subprocess.Popen(  # noqa: S603
+        list(cmd),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+    ) as proc:
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                tail.append(line.rstrip("\n"))
+                if len(tail) > 400:
+                    del tail[:200]
+            returncode = proc.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: stop the child too (pytest ends cleanly on SIGINT), then let
+            # the caller clean up (e.g. the PostgreSQL cluster).
+            for stop in (lambda: proc.send_signal(signal.SIGINT), proc.terminate, proc.kill):
+                stop()
+                try:
+                    proc.wait(timeout=10)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            raise
+    sys.stdout.flush()
+    return returncode, tail
+
+
+def timed(name: str, func: Callable[[], tuple[str, str]]) -> Result:
+    start = time.monotonic()
+    status, detail = func()
+    return Result(name, status, time.monotonic() - start, detail)
+
+
+# --- stage 1: lint ---------------------------------------------------------------------------
+
+
+def production_env() -> dict[str, str]:
+    return base_env(
+        TUPA_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="tupa.example.org",
+        DJANGO_DEBUG="false",
+    )
+
+
+def lint_steps(tmp: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+    manage = [PYTHON, "manage.py"]
+    dev_env = base_env(DATABASE_URL=f"sqlite:///{tmp / 'lint.sqlite3'}")
+    return [
+        ("ruff check", [str(BIN / "ruff"), "check", "."], dev_env),
+        ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."], dev_env),
+        ("mypy", [str(BIN / "mypy"), "."], dev_env),
+        ("makemigrations --check", [*manage, "makemigrations", "--check", "--dry-run"], dev_env),
+        ("checktranslations", [*manage, "checktranslations"], dev_env),
+        (
+            "check --deploy (production)",
+            [*manage, "check", "--deploy", "--fail-level", "WARNING"],
+            production_env(),
+        ),
+    ]
+
+
+def stage_lint() -> Result:
+    start = time.monotonic()
+    children: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="tupa-lint-") as tmp:
+        for name, cmd, env in lint_steps(Path(tmp)):
+            banner(f"lint: {name}")
+
+            def step(cmd: list[str] = cmd, env: dict[str, str] = env) -> tuple[str, str]:
+                code, tail = run(cmd, env=env)
+                last = next((line.strip() for line in reversed(tail) if line.strip()), "")
+                return (PASSED if code == 0 else FAILED), (last if code else "")[:90]
+
+            children.append(timed(name, step))
+    failed = [c.name for c in children if c.status == FAILED]
+    return Result(
+        "lint",
+        FAILED if failed else PASSED,
+        time.monotonic() - start,
+        ("failed: " + ", ".join(failed)) if failed else "",
+        children,
+    )
+
+
+# --- stages 2–4: pytest -----------------------------------------------------------------------
+
+
+def xdist_args() -> list[str]:
+    workers = os.environ.get("TUPA_TEST_WORKERS", "auto").strip() or "auto"
+    if workers == "auto" and (os.cpu_count() or 1) < 2:
+        workers = "0"
+    return [] if workers == "0" else ["-n", workers]
+
+
+def pytest(args: Sequence[str], *, env: dict[str, str], extra: Sequence[str]) -> tuple[str, str]:
+    cmd = [PYTHON, "-m", "pytest", *args, *extra]
+    if sys.stdout.isatty():
+        cmd.append("--color=yes")
+    code, tail = run(cmd, env=env)
+    summary = ""
+    for line in reversed(tail):
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", line)
+        match = PYTEST_SUMMARY.match(plain)
+        if match:
+            summary = match.group(1)
+            break
+    if code == 0:
+        if not re.search(r"\b\d+ passed\b", summary):
+            return FAILED, f"no test passed ({summary or 'no summary'})"
+        return PASSED, summary
+    if code == 5:
+        return FAILED, "no tests were collected (pytest exit 5)"
+    return FAILED, summary or f"pytest exit code {code}"
+
+
+_compiled: list[Result] = []
+
+
+def compile_translations() -> Result | None:
+    """The .mo files are not committed: compile them once before the first pytest stage."""
+    if not _compiled:
+        banner("compile translations (.po → .mo)")
+        _compiled.append(
+            timed(
+                "compiletranslations",
+                lambda: (
+                    PASSED
+                    if run([PYTHON, "manage.py", "compiletranslations"], env=base_env())[0] == 0
+                    else FAILED,
+                    "",
+                ),
+            )
+        )
+        return _compiled[0]
+    return None
+
+
+def stage_sqlite(extra: Sequence[str]) -> Result:
+    banner("pytest on SQLite")
+    with tempfile.TemporaryDirectory(prefix="tupa-sqlite-") as tmp:
+        env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
+        return timed(
+            "pytest (SQLite)",
+            lambda: pytest(["-m", "not e2e", *xdist_args()], env=env, extra=extra),
+        )
+
+
+def stage_postgres(extra: Sequence[str]) -> Result:
+    start = time.monotonic()
+    banner("pytest on PostgreSQL (throw-away cluster)")
+    try:
+        binaries = pg_cluster.find_binaries()
+        pg_cluster._as_postgres_user()
+    except pg_cluster.ClusterUnavailable as exc:
+        return Result("pytest (PostgreSQL)", SKIPPED, time.monotonic() - start, str(exc))
+    name = f"pytest (PostgreSQL {binaries.major})"
+    try:
+        with pg_cluster.temporary_cluster() as url:
+            status, detail = pytest(
+                ["-m", "not e2e", *xdist_args()], env=base_env(DATABASE_URL=url), extra=extra
+            )
+    except RuntimeError as exc:
+        status, detail = FAILED, str(exc).splitlines()[0]
+    return Result(name, status, time.monotonic() - start, detail)
+
+
+def stage_e2e(extra: Sequence[str]) -> Result:
+    start = time.monotonic()
+    banner("end-to-end journeys in Chromium")
+    if not Path(CHROMIUM).exists():
+        return Result(
+            "e2e (Chromium)",
+            SKIPPED,
+            time.monotonic() - start,
+            f"{CHROMIUM} not found (apt-get install chromium)",
+        )
+    with tempfile.TemporaryDirectory(prefix="tupa-e2e-") as tmp:
+        env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
+        status, detail = pytest(["-m", "e2e", "tests/e2e"], env=env, extra=extra)
+    return Result("e2e (Chromium)", status, time.monotonic() - start, detail)
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def fmt_seconds(seconds: float) -> str:
+    return f"{seconds:6.1f}s" if seconds < 120 else f"{int(seconds // 60)}m{seconds % 60:04.1f}s"
+
+
+def print_summary(results: list[Result], total: float, interrupted: bool) -> int:
+    rows: list[tuple[str, str, str, str]] = []
+    for result in results:
+        rows.append((result.name, result.status, fmt_seconds(result.seconds), result.detail))
+        for child in result.children:
+            rows.append(("  " + child.name, child.status, fmt_seconds(child.seconds), child.detail))
+    width = max(len(r[0]) for r in rows) if rows else 10
+    print("\n" + "═" * 78)
+    print(f"{'Stage':<{width}}  {'Result':<8} {'Time':>8}  Detail")
+    print("─" * 78)
+    for name, status, secs, detail in rows:
+        print(f"{name:<{width}}  {status:<8} {secs:>8}  {detail}")
+    print("─" * 78)
+    failed = [r.name for r in results if r.status == FAILED]
+    skipped = [r.name for r in results if r.status == SKIPPED]
+    ok = not failed and not interrupted and not (skipped and is_ci())
+    verdict = "OK" if ok else "FAILED"
+    notes = []
+    if interrupted:
+        notes.append("interrupted")
+    if skipped:
+        notes.append(
+            f"{len(skipped)} stage(s) skipped" + (" — not allowed with CI=true" if is_ci() else "")
+        )
+    print(
+        f"Total {fmt_seconds(total).strip()}: {verdict}"
+        + (f" ({'; '.join(notes)})" if notes else "")
+    )
+    print("═" * 78, flush=True)
+    if interrupted:
+        return 130
+    return 0 if ok else 1
+
+
+def main(argv: list[str]) -> int:
+    extra: list[str] = []
+    if "--" in argv:
+        index = argv.index("--")
+        argv, extra = argv[:index], argv[index + 1 :]
+    if any(a in {"-h", "--help"} for a in argv):
+        print(__doc__)
+        return 0
+    unknown = [a for a in argv if a not in STAGES]
+    if unknown:
+        print(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+        return 2
+    selected = [s for s in STAGES if not argv or s in argv]
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    os.chdir(ROOT)
+    start = time.monotonic()
+    results: list[Result] = []
+    interrupted = False
+    runners: dict[str, Callable[[], Result]] = {
+        "lint": stage_lint,
+        "sqlite": lambda: stage_sqlite(extra),
+        "postgres": lambda: stage_postgres(extra),
+        "e2e": lambda: stage_e2e(extra),
+    }
+    try:
+        for stage in selected:
+            if stage != "lint":
+                compiled = compile_translations()
+                if compiled is not None and compiled.status != PASSED:
+                    results.append(compiled)
+            results.append(runners[stage]())
+    except KeyboardInterrupt:
+        interrupted = True
+        print("\ninterrupted", flush=True)
+        results.append(Result("(interrupted)", FAILED, 0.0, "stopped by Ctrl-C or SIGTERM"))
+    return print_summary(results, time.monotonic() - start, interrupted)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

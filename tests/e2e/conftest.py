@@ -1,0 +1,120 @@
+"""End-to-end journeys with Playwright and Debian's Chromium (ARCHITECTURE.md §9).
+
+Browser downloads are impossible here, so pytest-playwright launches ``/usr/bin/chromium``
+(override with ``TUPA_CHROMIUM``). Without it the tests are skipped; ``scripts/test_all.py``
+reports the stage as skipped (a failure with ``CI=true``).
+
+Every page a journey visits is checked with axe (no "serious" or "critical" violations) and for
+Content-Security-Policy violations reported by the browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("TUPA_CHROMIUM", "/usr/bin/chromium")
+HERE = Path(__file__).resolve().parent
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install chromium)")
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_calls_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
+    from a thread with a running loop; the tests make such calls to set up data and read TOTP
+    keys. Only for the browser tests: elsewhere the safety check stays on."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Finnish first: the browser asks for Finnish like a Finnish worker's browser would.
+    return {**browser_context_args, "locale": "fi-FI", "timezone_id": "Europe/Helsinki"}
+
+
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe found {len(violations)} serious/critical violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.append(f"  {violation.get('helpUrl', '')}")
+        for node in violation.get("nodes", [])[:5]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            lines.append(f"    at {target}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def csp_violations(page: Any) -> Iterator[list[str]]:
+    """Console messages about Content-Security-Policy violations, collected for the whole test."""
+    found: list[str] = []
+
+    def listen(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", listen)
+    yield found
+    assert not found, "the browser reported CSP violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def check_page(page: Any, csp_violations: list[str]) -> Callable[..., None]:
+    """Call after every page a journey visits: axe, CSP and (optionally) phone width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(*, max_width: int | None = None) -> None:
+        page.wait_for_load_state("load")
+        results = axe.run(page)
+        blocking = [
+            v for v in results.response.get("violations", []) if v.get("impact") in BLOCKING_IMPACTS
+        ]
+        assert not blocking, format_violations(page.url, blocking)
+        if max_width is not None:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= max_width, (
+                f"{page.url} scrolls sideways at {max_width} px ({width} px wide)"
+            )
+        assert not csp_violations, "CSP violations:\n" + "\n".join(csp_violations)
+
+    return check

@@ -1,0 +1,213 @@
+"""Real journeys through the browser, in Finnish, with an axe check on every page.
+
+(a) a worker with an authenticator app logs in, browses and switches language (on a phone);
+(b) a first-time user enrols TOTP and sees recovery codes;
+(c) a demo with two-factor authentication switched off says so on the login page.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, ViewportSize, expect
+
+from tupa.accounts.models import User
+from tupa.core.tests.factories import (
+    DEFAULT_PASSWORD,
+    AreaFactory,
+    OrganisationFactory,
+    ServiceFormFactory,
+    TeamFactory,
+    worker_in,
+)
+from tupa.organisations.models import Organisation, ServiceForm
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE: ViewportSize = {"width": 360, "height": 740}
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    own_form: ServiceForm
+    other_form: ServiceForm
+    worker: User
+
+
+def build_world() -> World:
+    """One fictional association: a residential mother-and-baby home and an outpatient service."""
+    organisation = OrganisationFactory.create(
+        name="Esimerkkilän ensi- ja turvakoti ry", slug="esimerkkila"
+    )
+    area = AreaFactory.create(organisation=organisation, name="Vauvaperhetyö")
+    team = TeamFactory.create(organisation=organisation, area=area, name="Ensikodin tiimi")
+    own_form = ServiceFormFactory.create(
+        organisation=organisation,
+        area=area,
+        team=team,
+        name="Ensikoti Satama",
+        slug="ensikoti-satama",
+        kind=ServiceForm.Kind.RESIDENTIAL,
+    )
+    other_form = ServiceFormFactory.create(
+        organisation=organisation,
+        area=area,
+        team=team,
+        name="Avopalvelu Lyhty",
+        slug="avopalvelu-lyhty",
+        kind=ServiceForm.Kind.OUTPATIENT,
+    )
+    worker = worker_in(
+        own_form, first_name="Aino", last_name="Esimerkki", username="aino.esimerkki"
+    )
+    return World(organisation, own_form, other_form, worker)
+
+
+def translated(language: str, msgid: str) -> str:
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"{msgid!r} has no {language} translation (make messages, then translate)"
+    return text
+
+
+def current_token(device: TOTPDevice) -> str:
+    return str(
+        TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    ).zfill(device.digits)
+
+
+def log_in_with_password(page: Page, username: str) -> None:
+    page.get_by_label("Käyttäjätunnus").fill(username)
+    page.get_by_label("Salasana").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+
+
+def test_worker_logs_in_with_totp_and_browses_in_three_languages(
+    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+) -> None:
+    settings.TUPA_REQUIRE_2FA = True
+    world = build_world()
+    device = TOTPDevice.objects.create(user=world.worker, name="Puhelin", confirmed=True)
+    page.set_viewport_size(PHONE)
+    page.set_default_timeout(15_000)
+    base = live_server.url
+
+    # Anyone who is not logged in lands on the login page.
+    page.goto(base + "/")
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login")) + r"\?next="))
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.locator("h1")).to_have_text("Kirjaudu sisään")
+    expect(page.locator("#two-factor-off-notice")).to_have_count(0)
+    check_page(max_width=PHONE["width"])
+
+    # Password, then the six-digit code of the authenticator app.
+    log_in_with_password(page, world.worker.username)
+    expect(page.locator("h1")).to_have_text("Vahvista kirjautuminen")
+    check_page(max_width=PHONE["width"])
+    page.locator('input[name="otp_token"]').fill(current_token(device))
+    page.get_by_role("button", name="Vahvista", exact=True).click()
+
+    # The dashboard lists the worker's own service forms.
+    expect(page.locator("h1")).to_have_text("Tervetuloa, Aino")
+    my_forms = page.locator("section[aria-labelledby=my-forms]")
+    expect(my_forms.get_by_role("link", name=world.own_form.name)).to_be_visible()
+    expect(my_forms.get_by_role("link", name=world.other_form.name)).to_have_count(0)
+    check_page(max_width=PHONE["width"])
+
+    # The organisation page shows the whole structure.
+    page.get_by_role("navigation").get_by_role("link", name="Organisaatio").click()
+    expect(page.locator("h1")).to_have_text(world.organisation.name)
+    main = page.locator("main")
+    expect(main.get_by_role("link", name=world.other_form.name)).to_be_visible()
+    check_page(max_width=PHONE["width"])
+
+    # A service form page.
+    main.get_by_role("link", name=world.own_form.name).click()
+    expect(page.locator("h1")).to_have_text(world.own_form.name)
+    expect(page.locator("dl.facts dt").first).to_have_text("Toiminta-alue")
+    check_page(max_width=PHONE["width"])
+
+    # Svenska: the same page, translated.
+    page.locator('form.language-switch button[lang="sv"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("h1")).to_have_text(world.own_form.name)
+    expect(page.locator("dl.facts dt").first).to_have_text(translated("sv", "Toiminta-alue"))
+    check_page(max_width=PHONE["width"])
+    page.goto(base + reverse("core:dashboard"))
+    expect(page.locator("#my-forms")).to_have_text(translated("sv", "Omat työmuodot"))
+    check_page(max_width=PHONE["width"])
+
+    # English.
+    page.locator('form.language-switch button[lang="en"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#my-forms")).to_have_text(translated("en", "Omat työmuodot"))
+    check_page(max_width=PHONE["width"])
+
+    # Log out: back on the login page, and the dashboard is closed again.
+    page.locator(f'form[action="{reverse("accounts:logout")}"] button[type=submit]').first.click()
+    expect(page.locator("h1")).to_have_text(translated("en", "Kirjaudu sisään"))
+    check_page(max_width=PHONE["width"])
+    page.goto(base + reverse("core:dashboard"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login")) + r"\?next="))
+
+
+def test_first_time_user_enrols_an_authenticator_and_gets_recovery_codes(
+    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+) -> None:
+    settings.TUPA_REQUIRE_2FA = True
+    world = build_world()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + reverse("accounts:login"))
+    check_page()
+
+    log_in_with_password(page, world.worker.username)
+    expect(page.locator("h1")).to_have_text("Ota kaksivaiheinen tunnistautuminen käyttöön")
+    expect(page.get_by_role("img", name="QR-koodi todennussovellusta varten")).to_be_visible()
+    check_page()
+
+    # The worker types the key shown under the QR code into their app; the test is the app.
+    secret = re.sub(r"\s+", "", page.locator("#totp-secret").inner_text())
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    pending = TOTPDevice.objects.get(user=world.worker, confirmed=False)
+    assert key == pending.bin_key
+    page.locator('input[name="otp_token"]').fill(current_token(pending))
+    page.get_by_role("button", name="Ota käyttöön", exact=True).click()
+
+    expect(page.locator("h1")).to_have_text("Varakoodit")
+    codes = page.locator("#recovery-codes li")
+    expect(codes).to_have_count(10)
+    texts = [t.strip() for t in codes.all_inner_texts()]
+    assert len(set(texts)) == 10 and all(texts)
+    check_page()
+    assert TOTPDevice.objects.filter(user=world.worker, confirmed=True).count() == 1
+
+    page.get_by_role("link", name="Olen tallentanut koodit, jatka").click()
+    expect(page.locator("h1")).to_have_text("Tervetuloa, Aino")
+    check_page()
+
+
+def test_login_page_says_when_two_factor_authentication_is_off(
+    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+) -> None:
+    settings.TUPA_REQUIRE_2FA = False
+    world = build_world()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + reverse("accounts:login"))
+    notice = page.locator("#two-factor-off-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Kaksivaiheinen tunnistautuminen on kytketty pois päältä")
+    check_page()
+
+    log_in_with_password(page, world.worker.username)
+    expect(page.locator("h1")).to_have_text("Tervetuloa, Aino")
+    check_page()

@@ -1,0 +1,308 @@
+"""URL inventory (ARCHITECTURE.md §6, security test 1).
+
+Every URL of the project is classified: ``public``, ``login_only`` or ``object_scoped`` (the
+decorators of :mod:`tupa.core.access`), or it belongs to the Django admin, which
+``TupaAdminSite.has_permission`` guards. An unclassified URL fails with its route, so a new page
+cannot be added without deciding who may reach it. Anonymous requests to protected URLs must end
+on the login page; public URLs must answer anonymous requests without a server error.
+"""
+
+from __future__ import annotations
+
+import types
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls.converters import (
+    IntConverter,
+    PathConverter,
+    SlugConverter,
+    StringConverter,
+    UUIDConverter,
+)
+
+from tupa.accounts.models import Role
+from tupa.core.access import access_class, login_only, object_scoped, public
+from tupa.core.admin_site import TupaAdminSite
+from tupa.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tupa.core.tests.helpers import login_verified
+
+CLASSES = {"public", "login_only", "object_scoped"}
+SAMPLE_VALUES: dict[type, str] = {
+    IntConverter: "987654",
+    SlugConverter: "ei-olemassa",
+    StringConverter: "ei-olemassa",
+    PathConverter: "ei/olemassa",
+    UUIDConverter: str(uuid.UUID(int=0)),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    route: str
+    name: str | None  # "namespace:name" or None
+    callback: Callable[..., Any]
+    admin: bool
+    converters: dict[str, Any]
+    is_regex: bool
+
+    @property
+    def access(self) -> str | None:
+        return "admin" if self.admin else access_class(self.callback)
+
+    def sample_url(self) -> str | None:
+        """A URL for this pattern with made-up parameter values, or None if none can be built."""
+        if not self.converters and not self.is_regex:
+            return "/" + self.route
+        if self.name is None:
+            return None
+        kwargs = {}
+        for key, converter in self.converters.items():
+            value = SAMPLE_VALUES.get(type(converter))
+            if value is None:
+                return None
+            kwargs[key] = value
+        try:
+            return reverse(self.name, kwargs=kwargs)
+        except Exception:
+            return None
+
+
+def walk(
+    patterns: Sequence[Any], prefix: str = "", namespace: str = "", in_admin: bool = False
+) -> Iterator[Entry]:
+    """Every URL pattern under ``patterns``, with its full route and namespaced name."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from walk(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                ns,
+                in_admin or pattern.app_name == "admin",
+            )
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            route_pattern = pattern.pattern
+            yield Entry(
+                route=prefix + str(route_pattern),
+                name=name,
+                callback=pattern.callback,
+                admin=in_admin,
+                converters=dict(getattr(route_pattern, "converters", {})),
+                is_regex=not hasattr(route_pattern, "converters"),
+            )
+
+
+def inventory(urlconf: str | types.ModuleType | None = None) -> list[Entry]:
+    return list(walk(get_resolver(urlconf).url_patterns))  # type: ignore[arg-type]
+
+
+def unclassified(entries: list[Entry]) -> list[str]:
+    """Routes whose view carries none of the access decorators (and are not the admin's)."""
+    return sorted(
+        f"/{e.route}  (name={e.name}, view={getattr(e.callback, '__module__', '?')}."
+        f"{getattr(e.callback, '__qualname__', e.callback)!s})"
+        for e in entries
+        if e.access not in CLASSES and e.access != "admin"
+    )
+
+
+ENTRIES = inventory()
+
+
+def _ids(entries: list[Entry]) -> list[str]:
+    return [f"/{e.route}" for e in entries]
+
+
+# --- the inventory itself ---------------------------------------------------------------------
+
+
+def test_inventory_finds_the_known_pages() -> None:
+    names = {e.name for e in ENTRIES}
+    assert {"core:dashboard", "accounts:login", "organisations:service_form"} <= names
+    assert any(e.admin for e in ENTRIES)
+
+
+def test_every_url_is_classified() -> None:
+    missing = unclassified(ENTRIES)
+    assert not missing, (
+        "These URLs have no access class; decorate the view with exactly one of "
+        "tupa.core.access.public / login_only / object_scoped:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_admin_urls_belong_to_the_tupa_admin_site() -> None:
+    assert isinstance(admin.site, TupaAdminSite)
+    admin_entries = [e for e in ENTRIES if e.admin]
+    assert admin_entries
+    assert all(e.route.startswith("hallinta/") for e in admin_entries)
+
+
+# A tiny URLconf with one forgotten decorator: the helper must flag exactly that one.
+def _undecorated(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("no access decision")
+
+
+@public
+def _public(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+@login_only
+def _login_only(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+@object_scoped
+def _scoped(request: HttpRequest, pk: int) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+_tiny_urlconf = types.ModuleType("tiny_urlconf")
+_tiny_urlconf.urlpatterns = [  # type: ignore[attr-defined]
+    path("avoin/", _public, name="open"),
+    path("kirjautuneet/", _login_only, name="logged-in"),
+    path("kohde/<int:pk>/", _scoped, name="scoped"),
+    path("unohtunut/", _undecorated, name="forgotten"),
+]
+
+
+def test_inventory_flags_an_undecorated_view() -> None:
+    entries = inventory(_tiny_urlconf)
+    assert [e.route for e in entries] == [
+        "avoin/",
+        "kirjautuneet/",
+        "kohde/<int:pk>/",
+        "unohtunut/",
+    ]
+    missing = unclassified(entries)
+    assert len(missing) == 1
+    assert missing[0].startswith("/unohtunut/")
+
+
+def test_access_class_is_read_through_class_based_views() -> None:
+    from django.views import View
+
+    class Page(View):
+        def get(self, request: HttpRequest) -> HttpResponse:
+            return HttpResponse("ok")
+
+    assert access_class(Page.as_view()) is None
+    assert access_class(login_only(Page.as_view())) == "login_only"
+
+
+# --- anonymous requests -----------------------------------------------------------------------
+
+PROTECTED = [e for e in ENTRIES if e.access in {"login_only", "object_scoped"}]
+PUBLIC = [e for e in ENTRIES if e.access == "public"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", PROTECTED, ids=_ids(PROTECTED))
+def test_protected_url_redirects_anonymous_users_to_login(client: Client, entry: Entry) -> None:
+    url = entry.sample_url()
+    if url is None:
+        pytest.skip(f"cannot build a sample URL for /{entry.route}")
+    response = client.get(url)
+    assert response.status_code == 302, (
+        f"{url} answered {response.status_code} to an anonymous user"
+    )
+    location = urlsplit(response["Location"])
+    assert location.path == resolve_url(settings.LOGIN_URL)
+    assert "next=" in location.query
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", PUBLIC, ids=_ids(PUBLIC))
+def test_public_url_answers_anonymous_users_without_error(client: Client, entry: Entry) -> None:
+    url = entry.sample_url()
+    if url is None:
+        pytest.skip(f"cannot build a sample URL for /{entry.route}")
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code < 500, f"{url} answered {response.status_code}"
+
+
+def test_there_are_public_and_protected_urls() -> None:
+    # Guards the parametrised tests above against silently testing nothing.
+    assert len(PROTECTED) >= 3
+    assert len(PUBLIC) >= 2
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+def _admin_pages() -> list[str]:
+    """The admin index and the change list of the first registered model."""
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        pages.append(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+        break
+    return pages
+
+
+ADMIN_PAGES = _admin_pages()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_redirects_anonymous_users_to_the_login_page(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    final = client.get(url, follow=True)
+    assert final.status_code == 200
+    assert final.request["PATH_INFO"] == reverse("accounts:login")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("is_staff", [False, True])
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_refuses_a_logged_in_non_administrator(
+    client: Client, url: str, is_staff: bool
+) -> None:
+    organisation = OrganisationFactory.create()
+    user = UserFactory.create(organisation=organisation, is_staff=is_staff)
+    MembershipFactory.create(user=user, organisation=organisation, role=Role.LEAD)
+    login_verified(client, user)
+    response = client.get(url)
+    assert response.status_code in {302, 403, 404}
+    final = client.get(url, follow=True)  # raises RedirectCycleError on a redirect loop
+    assert final.status_code in {403, 404}
+    assert b"site-name" not in final.content  # no admin chrome
+
+
+@pytest.mark.django_db
+def test_admin_admits_a_verified_administrator(client: Client) -> None:
+    # The positive control: the refusals above are not just a broken admin.
+    organisation = OrganisationFactory.create()
+    user = UserFactory.create(organisation=organisation, is_staff=True)
+    MembershipFactory.create(
+        user=user, organisation=organisation, service_form=None, role=Role.ADMINISTRATOR
+    )
+    login_verified(client, user)
+    assert client.get("/hallinta/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(TUPA_REQUIRE_2FA=True)
+def test_admin_refuses_an_administrator_without_the_second_factor(client: Client) -> None:
+    organisation = OrganisationFactory.create()
+    user = UserFactory.create(organisation=organisation, is_staff=True)
+    MembershipFactory.create(
+        user=user, organisation=organisation, service_form=None, role=Role.ADMINISTRATOR
+    )
+    client.force_login(user)
+    response = client.get("/hallinta/")
+    assert response.status_code == 302
+    assert not urlsplit(response["Location"]).path.startswith("/hallinta/")
