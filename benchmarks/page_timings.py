@@ -59,7 +59,9 @@ def main() -> None:
         for _ in range(args.tenants):
             first = ServiceFormFactory()
             for _ in range(15):
-                ServiceFormFactory(organisation=first.organisation, area=first.area, team=first.team)
+                ServiceFormFactory(
+                    organisation=first.organisation, area=first.area, team=first.team
+                )
             for _ in range(20):
                 MembershipFactory(
                     user=UserFactory(organisation=first.organisation),
@@ -96,7 +98,9 @@ def main() -> None:
         timings.sort()
         p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
         note = "" if status == 200 else f"  (HTTP {status})"
-        print(f"{label:28} {username:22} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d}{note}")
+        print(
+            f"{label:28} {username:22} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d}{note}"
+        )
     tmp.cleanup()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -53,7 +53,6 @@ class User(AbstractUser):
     # existing session of the user fails verification on its next request.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     class Meta:

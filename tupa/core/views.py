@@ -41,12 +41,11 @@ def health(request: HttpRequest) -> JsonResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, limited to fi/sv/en; a logged-in user's choice is saved too."""
     language = request.POST.get("language", "")
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        # Django would accept any language it has catalogues for (de, ru, …): ignore those.
-        request.POST = request.POST.copy()
-        request.POST["language"] = ""
-        return django_set_language(request)
     response = django_set_language(request)
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        # Django accepts any language it has catalogues for (de, ru, …): keep only ours.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        return response
     user = request.user
     if request.method == "POST" and user.is_authenticated and language != user.preferred_language:  # type: ignore[union-attr]
         # A queryset update: a language choice is not an organisational change worth a version.

@@ -17,6 +17,8 @@ from .models import ServiceForm, WorkingGroup
 def structure(request: HttpRequest) -> HttpResponse:
     user = request.user
     organisation = user.organisation  # type: ignore[union-attr]
+    if organisation is None:
+        raise Http404
     policy.require(user, "organisation.view", organisation)  # type: ignore[arg-type]
     context = {
         "organisation": organisation,

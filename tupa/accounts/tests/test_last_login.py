@@ -1,6 +1,6 @@
 import pytest
-from django.test import RequestFactory
 from django.contrib.auth import user_logged_in
+from django.test import RequestFactory
 
 from tupa.core.tests.factories import UserFactory
 

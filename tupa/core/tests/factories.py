@@ -98,7 +98,7 @@ class MembershipFactory(ScopesDisabledFactory):
 
 def worker_in(service_form: ServiceForm, *, role: str = Role.WORKER, **user_kwargs: object) -> User:
     """A user of the service form's organisation holding ``role`` in it."""
-    user = UserFactory(organisation=service_form.organisation, **user_kwargs)
+    user = UserFactory.create(organisation=service_form.organisation, **user_kwargs)
     MembershipFactory(
         user=user, organisation=service_form.organisation, service_form=service_form, role=role
     )
@@ -107,6 +107,6 @@ def worker_in(service_form: ServiceForm, *, role: str = Role.WORKER, **user_kwar
 
 def org_role_user(organisation: Organisation, role: str, **user_kwargs: object) -> User:
     """A user holding an organisation-wide role (executive director, DPO, administrator, finance)."""
-    user = UserFactory(organisation=organisation, **user_kwargs)
+    user = UserFactory.create(organisation=organisation, **user_kwargs)
     MembershipFactory(user=user, organisation=organisation, service_form=None, role=role)
     return user

@@ -22,6 +22,8 @@ TARGET_LANGUAGES = ("sv", "en")
 def catalogue_problems(locale_dir: Path) -> list[str]:
     problems: list[str] = []
     for lang in TARGET_LANGUAGES:
+        if not (locale_dir / lang / "LC_MESSAGES" / "django.po").is_file():
+            problems.append(f"missing catalogue: {lang}/LC_MESSAGES/django.po")
         for po_path in sorted((locale_dir / lang / "LC_MESSAGES").glob("*.po")):
             po = polib.pofile(str(po_path))
             for entry in po:
