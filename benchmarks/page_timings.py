@@ -33,6 +33,8 @@ def main() -> None:
     os.environ.setdefault("TUPA_ENV", "development")
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["TUPA_REQUIRE_2FA"] = "false"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["TUPA_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
     import django
