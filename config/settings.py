@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "tupa.accounts",
     "tupa.organisations",
     "tupa.finance",
+    "tupa.people",
+    "tupa.episodes",
 ]
 
 MIDDLEWARE = [

@@ -177,16 +177,22 @@ def _history_model(model: type[models.Model]) -> type[models.Model] | None:
     return getattr(model, attr).model  # type: ignore[no-any-return]
 
 
+#: Apps whose change history the DPO and administrators may browse (no client data).
+ORGANISATIONAL_APPS = frozenset({"organisations", "finance", "accounts"})
+
+
 @functools.cache
 def history_sources() -> tuple[HistorySource, ...]:
     """Every history-tracked model of Tupa that belongs to an organisation.
 
     Models without an organisational owner are left out (fail closed): they cannot be shown
-    to one organisation without showing another's.
+    to one organisation without showing another's. Only organisational data is listed:
+    client data (persons, episodes, …) has its own history, shown only to those who may see
+    the client, so an app must be named in :data:`ORGANISATIONAL_APPS` to appear here.
     """
     sources = []
     for model in apps.get_models():
-        if not model.__module__.startswith("tupa."):
+        if model._meta.app_label not in ORGANISATIONAL_APPS:
             continue
         history_model = _history_model(model)
         if history_model is None:
@@ -254,7 +260,7 @@ def _history_rows(
     return (
         qs.order_by()
         .annotate(
-            source=Value(source.key, output_field=CharField()),
+            history_source_key=Value(source.key, output_field=CharField()),
             object_id=Cast("id", output_field=CharField()),
             previous_id=Subquery(previous),
         )
@@ -263,7 +269,7 @@ def _history_rows(
             "history_date",
             "history_type",
             "history_user_id",
-            "source",
+            "history_source_key",
             "object_id",
             "previous_id",
         )
@@ -336,9 +342,9 @@ def change_entries(rows: Sequence[dict[str, Any]], *, organisation_id: int) -> l
     by_key = {s.key: s for s in history_sources()}
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
-        wanted[row["source"]].add(row["history_id"])
+        wanted[row["history_source_key"]].add(row["history_id"])
         if row["previous_id"] is not None:
-            wanted[row["source"]].add(row["previous_id"])
+            wanted[row["history_source_key"]].add(row["previous_id"])
     records: dict[tuple[str, int], Any] = {}
     for key, ids in wanted.items():
         history_rows: Any = by_key[key].history_model._default_manager.filter(history_id__in=ids)
@@ -351,7 +357,7 @@ def change_entries(rows: Sequence[dict[str, Any]], *, organisation_id: int) -> l
     related: dict[Any, set[Any]] = defaultdict(set)
     user_model = get_user_model()
     for row in rows:
-        key = row["source"]
+        key = row["history_source_key"]
         record: Any = records.get((key, row["history_id"]))
         if record is None:
             continue
@@ -394,7 +400,7 @@ def change_entries(rows: Sequence[dict[str, Any]], *, organisation_id: int) -> l
 
     entries = []
     for row in rows:
-        key = row["source"]
+        key = row["history_source_key"]
         record = records.get((key, row["history_id"]))
         source = by_key[key]
         history_user = users.get(row["history_user_id"]) if row["history_user_id"] else None

@@ -32,6 +32,7 @@ class Basis(StrEnum):
     MEMBERSHIP = "membership"  # holds an active role in the object's service form (work task)
     ASSIGNMENT = "assignment"  # assigned to the episode as a co-worker
     ORGANISATION_ROLE = "organisation_role"  # organisation-wide role (e.g. DPO, administrator)
+    CONSENT = "consent"  # shared with the user's service form by the client's recorded consent
     BREAK_THE_GLASS = "break_the_glass"  # emergency access with a reason, reviewed by the lead
     SELF = "self"  # the user's own data
     NONE = "none"

@@ -334,6 +334,7 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(VALTIO, F.STATE_FUNDING, "Turvakotitoiminta rahoitetaan valtion varoista.")],
         {
+            "violence_work": "victim",
             "start_year": 1985,
             "order": 1,
             "capacity": 5,
@@ -355,6 +356,7 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "violence_work": "victim",
             "start_year": 1997,
             "order": 2,
             "description": "Avokriisityö naisille väkivallan keskellä.",
@@ -369,6 +371,7 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "violence_work": "perpetrator",
             "start_year": 1994,
             "order": 3,
             "trademark": True,
@@ -386,6 +389,7 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.PROJECT_GRANT, "Hanke 2017–2020")],
         {
+            "violence_work": "victim",
             "start_year": 2017,
             "order": 4,
             "project_start": date(2017, 1, 1),

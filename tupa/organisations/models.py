@@ -302,6 +302,21 @@ class ServiceForm(OrganisationScopedModel):
         related_name="coordinated_service_forms",
         verbose_name=_("valtakunnallinen koordinoija"),
     )
+    violence_work = models.CharField(
+        _("väkivaltatyön osapuoli"),
+        max_length=12,
+        choices=[
+            ("", _("ei väkivaltatyötä")),
+            ("victim", _("väkivaltaa kokeneiden työ")),
+            ("perpetrator", _("väkivaltaa käyttäneiden työ")),
+        ],
+        blank=True,
+        default="",
+        help_text=_(
+            "Väkivaltaa käyttäneiden työ ei koskaan näe saman perheen väkivaltaa kokeneiden "
+            "asiakkuuksia, jaksoja tai olinpaikkaa."
+        ),
+    )
     quality_criteria = models.CharField(_("laatukriteerit"), max_length=300, blank=True)
     project_start = models.DateField(_("hanke alkaa"), null=True, blank=True)
     project_end = models.DateField(_("hanke päättyy"), null=True, blank=True)

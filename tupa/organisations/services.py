@@ -191,6 +191,7 @@ SERVICE_FORM_FIELDS = frozenset(
         "trademark",
         "national_coordinator",
         "quality_criteria",
+        "violence_work",
         "project_start",
         "project_end",
         "active",
@@ -266,12 +267,14 @@ def service_form_create(
     trademark: bool = False,
     national_coordinator: Partner | None = None,
     quality_criteria: str = "",
+    violence_work: str = "",
     project_start: Any = None,
     project_end: Any = None,
     active: bool = True,
     order: int = 0,
 ) -> ServiceForm:
     service_form = ServiceForm(
+        violence_work=violence_work,
         organisation_id=area.organisation_id,
         area=area,
         team=team,

@@ -152,3 +152,11 @@ def test_changes_query_count_does_not_grow_with_rows(  # type: ignore[no-untyped
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["entries"]) == min(response.context["page"].paginator.count, 50)
+
+
+def test_client_data_history_is_never_listed() -> None:
+    from tupa.audit.selectors import history_sources
+
+    apps_listed = {source.key.split(".")[0] for source in history_sources()}
+    assert apps_listed == {"organisations", "finance", "accounts"}
+    assert not {"people", "episodes"} & apps_listed

@@ -110,3 +110,51 @@ def org_role_user(organisation: Organisation, role: str, **user_kwargs: object) 
     user = UserFactory.create(organisation=organisation, **user_kwargs)
     MembershipFactory(user=user, organisation=organisation, service_form=None, role=role)
     return user
+
+
+# --- Clients (people, episodes) -------------------------------------------------------------
+
+
+class PersonFactory(ScopesDisabledFactory):
+    class Meta:
+        model = "people.Person"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_names = factory.Sequence(lambda n: f"Asiakas{n}")
+    last_name = "Keksitty"
+
+
+class EpisodeFactory(ScopesDisabledFactory):
+    class Meta:
+        model = "episodes.Episode"
+
+    service_form = factory.SubFactory(ServiceFormFactory)
+    organisation = factory.SelfAttribute("service_form.organisation")
+    status = "active"
+    opened_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))
+    start_date = dt.date(2026, 1, 5)
+    service_task = "child_family"
+    created_by = factory.SubFactory(
+        UserFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+
+
+class ParticipantFactory(ScopesDisabledFactory):
+    class Meta:
+        model = "episodes.Participant"
+
+    episode = factory.SubFactory(EpisodeFactory)
+    person = factory.SubFactory(
+        PersonFactory, organisation=factory.SelfAttribute("..episode.organisation")
+    )
+    role = "client"
+
+
+def client_in(service_form: ServiceForm, **person_kwargs: object):  # type: ignore[no-untyped-def]
+    """A person with an active episode (as client) in ``service_form``; returns (person, episode)."""
+    episode = EpisodeFactory.create(
+        service_form=service_form, organisation=service_form.organisation
+    )
+    person = PersonFactory.create(organisation=service_form.organisation, **person_kwargs)
+    ParticipantFactory.create(episode=episode, person=person)
+    return person, episode
