@@ -454,7 +454,7 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="co_entries"
     )
     external_co_worker = models.CharField(_("ulkopuolinen työpari"), max_length=200, blank=True)
-    participants = models.ManyToManyField(Participant, blank=True, related_name="entries")
+    participants = models.ManyToManyField(Participant, blank=True, related_name="entries")  # type: ignore[var-annotated]
     text = models.TextField(_("teksti"))
     written_with_client = models.BooleanField(
         _("kirjoitettu yhdessä asiakkaan kanssa"), default=False
