@@ -9,6 +9,9 @@ urlpatterns = [
     path("organisaatio/", include("tupa.organisations.urls")),
     path("lokit/", include("tupa.audit.urls")),
     path("talous/", include("tupa.finance.urls")),
+    path("henkilot/", include("tupa.people.urls")),
+    path("oikeudet/", include("tupa.people.urls_rights")),
+    path("asiakkuudet/", include("tupa.episodes.urls")),
     path("kieli/", core_views.set_language, name="set_language"),
     path("hallinta/", admin.site.urls),
 ]
