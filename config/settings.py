@@ -243,6 +243,11 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Client attachments: never world-readable on disk, never served by a URL of their own
+# (only through the permission-checked, logged journal view).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+TUPA_ATTACHMENT_MAX_BYTES = int(env("TUPA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Outside production, WhiteNoise serves straight from the app directories (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
