@@ -1,0 +1,300 @@
+"""Reads of client episodes, permission-aware by construction.
+
+Every selector starts from :mod:`tupa.episodes.access` (``episodes_visible_to``,
+``episode_basis``, ``user_scope``) — never from ``Episode.objects`` alone — and prefetches
+what its page shows so that the number of queries does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from tupa.accounts.models import Membership, User
+from tupa.core.policy import Basis
+from tupa.organisations.models import ServiceForm
+
+from . import access
+from .models import (
+    Assignment,
+    BreakGlass,
+    Episode,
+    ExternalReferral,
+    Goal,
+    NetworkMeeting,
+    Participant,
+    Referral,
+)
+
+if TYPE_CHECKING:
+    from tupa.people.models import Person
+
+#: Role order on every page: the client first, then the rest.
+ROLE_ORDER = {role: index for index, role in enumerate(Participant.Role.values)}
+
+
+def _active_assignment_q(user: User, prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}user": user, f"{prefix}valid_from__lte": today}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def current_participants_prefetch() -> Prefetch:
+    """Participants still in the episode, persons and aliases joined, as ``current_participants``."""
+    return Prefetch(
+        "participants",
+        queryset=Participant.objects.filter(left_on__isnull=True)
+        .select_related("person", "alias")
+        .order_by("pk"),
+        to_attr="current_participants",
+    )
+
+
+def _with_list_data(episodes: QuerySet[Episode], user: User) -> QuerySet[Episode]:
+    mine = Assignment.objects.filter(episode=OuterRef("pk")).filter(_active_assignment_q(user))
+    return (
+        episodes.select_related("service_form")
+        .prefetch_related(current_participants_prefetch())
+        .annotate(assigned_to_me=Exists(mine))
+    )
+
+
+def caseload(*, user: User) -> QuerySet[Episode]:
+    """Ongoing (active or waiting) episodes of the user's own forms or assigned to the user."""
+    scope = access.user_scope(user)
+    assigned = Assignment.objects.filter(_active_assignment_q(user)).values("episode_id")
+    episodes = (
+        access.episodes_visible_to(user=user)
+        .filter(status__in=[Episode.Status.ACTIVE, Episode.Status.WAITING])
+        .filter(Q(service_form_id__in=scope.member_form_ids) | Q(pk__in=assigned))
+    )
+    return _with_list_data(episodes, user).order_by("service_form__name", "-opened_at", "-pk")
+
+
+def client_list(
+    *,
+    user: User,
+    service_form: ServiceForm,
+    status: str | None = None,
+    q: str | None = None,
+    referral_source: str | None = None,
+    opened_from: dt.date | None = None,
+    opened_to: dt.date | None = None,
+) -> QuerySet[Episode]:
+    """A service form's episodes as the user may see them, filtered.
+
+    ``q`` matches every word against the first names, last name or alias label of a current or
+    former participant. ``opened_from``/``opened_to`` are local dates, both inclusive.
+    """
+    episodes = access.episodes_visible_to(user=user).filter(service_form=service_form)
+    if status:
+        episodes = episodes.filter(status=status)
+    if referral_source:
+        episodes = episodes.filter(referral_source=referral_source)
+    if opened_from:
+        episodes = episodes.filter(opened_at__gte=_day_start(opened_from))
+    if opened_to:
+        episodes = episodes.filter(opened_at__lt=_day_start(opened_to + dt.timedelta(days=1)))
+    for word in (q or "").split()[:5]:
+        matching = Participant.objects.filter(
+            Q(person__first_names__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(alias__label__icontains=word)
+        ).values("episode_id")
+        episodes = episodes.filter(pk__in=matching)
+    return _with_list_data(episodes, user).order_by("-opened_at", "-pk")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass
+class EpisodeDetail:
+    episode: Episode
+    basis: Basis
+    participants: list[Participant]
+    former_participants: list[Participant]
+    referrals_in: list[Referral]
+
+    def persons(self) -> list[Person]:
+        """Every person the episode page shows (for the access log)."""
+        seen: dict[int, Person] = {}
+        for participant in [*self.participants, *self.former_participants]:
+            if participant.person is not None:
+                seen[participant.person.pk] = participant.person
+        for referral in [*self.episode.referrals_out.all(), *self.referrals_in]:
+            seen[referral.person.pk] = referral.person
+        return list(seen.values())
+
+
+def episode_for(*, user: User, pk: int) -> tuple[Episode, Basis] | None:
+    """The episode and the user's basis, or None when it does not exist or is not theirs."""
+    episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
+    if episode is None:
+        return None
+    basis = access.episode_basis(user=user, episode=episode)
+    if basis is None:
+        return None
+    return episode, basis
+
+
+def episode_detail(*, user: User, pk: int) -> EpisodeDetail | None:
+    """Everything the episode page shows, prefetched; None → 404."""
+    found = episode_for(user=user, pk=pk)
+    if found is None:
+        return None
+    episode, basis = found
+    episode = (
+        Episode.objects.select_related("service_form", "referral_partner", "payer", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("user", "assigned_by").order_by(
+                    "-valid_from", "pk"
+                ),
+            ),
+            Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "network_meetings",
+                queryset=NetworkMeeting.objects.prefetch_related("partners").order_by(
+                    "-held_on", "-pk"
+                ),
+            ),
+            Prefetch(
+                "referrals_out",
+                queryset=Referral.objects.select_related(
+                    "to_service_form", "person", "created_by", "decided_by"
+                ).order_by("-created_at"),
+            ),
+            Prefetch(
+                "external_referrals",
+                queryset=ExternalReferral.objects.select_related("partner", "created_by").order_by(
+                    "-referred_on", "-pk"
+                ),
+            ),
+        )
+        .get(pk=episode.pk)
+    )
+    participants = sorted(
+        episode.participants.all(), key=lambda p: (ROLE_ORDER.get(p.role, 99), p.pk)
+    )
+    referrals_in = list(
+        Referral.objects.filter(to_episode=episode).select_related(
+            "from_episode__service_form", "person", "created_by", "decided_by"
+        )
+    )
+    return EpisodeDetail(
+        episode=episode,
+        basis=basis,
+        participants=[p for p in participants if p.left_on is None],
+        former_participants=[p for p in participants if p.left_on is not None],
+        referrals_in=referrals_in,
+    )
+
+
+def referral_inbox(*, user: User) -> QuerySet[Referral]:
+    """Proposed referrals to the service forms where the user does client work.
+
+    Only the referral itself (person, reason, sending form, date) — never the sending episode.
+    """
+    scope = access.user_scope(user)
+    return (
+        Referral.objects.filter(
+            status=Referral.Status.PROPOSED, to_service_form_id__in=scope.member_form_ids
+        )
+        .select_related("person", "to_service_form", "from_episode__service_form", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def referral_for_receiver(*, user: User, pk: int) -> Referral | None:
+    """A referral to one of the user's forms (any status), or None → 404."""
+    return (
+        Referral.objects.filter(
+            pk=pk, to_service_form_id__in=access.user_scope(user).member_form_ids
+        )
+        .select_related("person", "to_service_form", "from_episode__service_form")
+        .first()
+    )
+
+
+def break_glass_review_queue(*, user: User) -> QuerySet[BreakGlass]:
+    """Unreviewed emergency accesses to episodes of the forms the user leads."""
+    scope = access.user_scope(user)
+    return (
+        BreakGlass.objects.filter(
+            episode__service_form_id__in=scope.lead_form_ids, reviewed_at__isnull=True
+        )
+        .exclude(user=user)
+        .select_related("user", "episode__service_form")
+        .order_by("started_at", "pk")
+    )
+
+
+def break_glass_reviewed(*, user: User, limit: int = 20) -> list[BreakGlass]:
+    """The latest reviewed emergency accesses of the forms the user leads."""
+    scope = access.user_scope(user)
+    return list(
+        BreakGlass.objects.filter(
+            episode__service_form_id__in=scope.lead_form_ids, reviewed_at__isnull=False
+        )
+        .select_related("user", "episode__service_form", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")[:limit]
+    )
+
+
+def member_service_forms(*, user: User) -> QuerySet[ServiceForm]:
+    """Service forms where the user does client work (for links and the dashboard panel)."""
+    return ServiceForm.objects.filter(pk__in=access.user_scope(user).member_form_ids).order_by(
+        "area__order", "order", "name"
+    )
+
+
+def referral_targets(*, episode: Episode) -> QuerySet[ServiceForm]:
+    """Service forms a client of ``episode`` can be referred to: the others that keep clients."""
+    return (
+        ServiceForm.objects.filter(active=True)
+        .exclude(pk=episode.service_form_id)
+        .exclude(register=ServiceForm.Register.NONE)
+        .order_by("area__order", "order", "name")
+    )
+
+
+def assignable_users(*, episode: Episode) -> QuerySet[User]:
+    """Active client-work staff of the organisation not yet assigned to the episode."""
+    today = timezone.localdate()
+    workers = (
+        Membership.objects.active()
+        .filter(role__in=access.CLIENT_WORK_ROLES, service_form__isnull=False)
+        .values("user_id")
+    )
+    already = Assignment.objects.filter(episode=episode).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    return (
+        User.objects.filter(organisation_id=episode.organisation_id, is_active=True, pk__in=workers)
+        .exclude(pk__in=already.values("user_id"))
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
+    )
+
+
+def dashboard_panel(*, user: User) -> dict[str, object]:
+    """Context for ``episodes/_dashboard_panel.html``: what waits for the user (counts only)."""
+    scope = access.user_scope(user)
+    return {
+        "has_client_work": scope.has_client_work,
+        "is_lead": bool(scope.lead_form_ids),
+        "referrals": referral_inbox(user=user).count() if scope.has_client_work else 0,
+        "break_glass": (break_glass_review_queue(user=user).count() if scope.lead_form_ids else 0),
+    }
