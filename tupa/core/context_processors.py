@@ -12,9 +12,12 @@ from tupa.organisations.selectors import service_forms_of
 
 #: Extra navigation entries, each shown only to users whom the policy allows the action.
 NAV_LINKS = [
+    ("episodes:caseload", "client_work.access", _("Asiakkuudet")),
+    ("people:search", "client_work.access", _("Haku")),
     ("accounts:staff_list", "account.view", _("Henkilöstö")),
     ("finance:budget", "budget.view", _("Talousarvio")),
     ("audit:access_log", "audit.browse", _("Käyttöloki")),
+    ("rights:person_lookup", "audit.browse", _("Tietosuojapyynnöt")),
     ("audit:changes", "history.browse", _("Muutoshistoria")),
     ("admin:index", "configuration.manage", _("Asetukset")),
 ]

@@ -65,6 +65,11 @@ RULES: dict[str, Rule] = {
         Scope.SERVICE_FORM,
         "see the staff roster of a service form",
     ),
+    "client_work.access": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR),
+        Scope.ORGANISATION,
+        "use the client-work screens (caseload, search); what is shown is decided per episode",
+    ),
     "budget.view": Rule(
         _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR, Role.ADMINISTRATOR),
         Scope.ORGANISATION,

@@ -18,7 +18,10 @@ from tupa.organisations import selectors as org_selectors
 @login_only
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    from tupa.episodes.selectors import dashboard_panel
+
     context = org_selectors.dashboard_for(user=request.user)  # type: ignore[arg-type]
+    context["episodes_panel"] = dashboard_panel(user=request.user)  # type: ignore[arg-type]
     return render(request, "core/dashboard.html", context)
 
 
