@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     PRINT = "print", _("tulostus")
     API = "api", _("rajapinta")
     BREAK_THE_GLASS = "break_the_glass", _("hätäkäyttö")
+    REVEAL = "reveal", _("suojattujen tietojen näyttäminen")
 
 
 _BASIS_LABELS: dict[str, Any] = {

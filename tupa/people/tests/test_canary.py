@@ -1,0 +1,624 @@
+"""The canary test (ARCHITECTURE.md §6, security test 3).
+
+A person under turvakielto, and her child covered by it, hold unique canary strings in every
+restricted field (address, postal code, post office, phone, e-mail, municipality) and in the
+restriction's contact address. They take part in episodes of several service forms (Turvakoti,
+Avokriisityö, Lapsityö), the ex-partner is a Jussi-työ client, and there is an alias, a
+referral, a household, a consent, a journal entry and a change-history record with the canary
+in the diff. Then, for EVERY role, every GET URL of the project is requested — URLs without
+parameters, and URLs whose parameters can be filled with these objects' ids or the service
+forms' slugs — plain, as a name/identity-code search, as an htmx partial, and as PDF/CSV
+downloads. No canary may appear in any response body (PDFs are checked through the HTML that
+WeasyPrint renders, XLSX/ZIP files member by member), in any log record or console output, or
+in any e-mail.
+
+The one place where the canaries must appear is the positive control: the reveal POST of a
+worker whose work task covers the person. The test also checks that the sweep is not vacuous
+(the mother's pages were actually reached by the workers of her service forms).
+
+**The shelter's address.** ``ServiceForm`` has no address field. The closest thing that could
+carry it is the service form's free-text description, so the Turvakoti description holds a
+canary too, and it must never appear on a client page (``/henkilot/``, ``/asiakkuudet/``,
+``/oikeudet/``) or in the access log pages and exports. (It may appear on the service form's own
+page, which shows organisation data, not client data.)
+
+**Municipality.** The canary municipality "Kanariakunta-7f3a" (code 999) is a real row. Its name
+may legitimately appear as an unselected ``<option>`` in a municipality picker and on the
+administrator's municipality reference-data pages; everywhere else it counts as a leak (a count
+"Kanariakunta-7f3a: 1" is a side channel too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterator
+from itertools import product
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, SlugConverter, StringConverter
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ServiceFormFactory,
+    TeamFactory,
+    org_role_user,
+    worker_in,
+)
+from tupa.core.tests.helpers import login_verified
+from tupa.episodes.models import Assignment, Entry, Goal, Referral
+from tupa.organisations.models import Municipality
+from tupa.people.models import (
+    Alias,
+    Consent,
+    Household,
+    HouseholdMember,
+    Relationship,
+    Restriction,
+)
+
+pytestmark = pytest.mark.django_db
+
+MOTHER = {
+    "street_address": "KANARIA-OSOITE-7f3a",
+    "postal_code": "K7F3APNRO",
+    "post_office": "KANARIA-TOIMIPAIKKA-7f3a",
+    "phone": "KANARIA-PUH-7f3a",
+    "email": "kanaria-posti-7f3a@example.invalid",
+}
+CHILD = {
+    "street_address": "KANARIA-LAPSI-OSOITE-7f3a",
+    "postal_code": "K7F3ALNRO",
+    "phone": "KANARIA-LAPSI-PUH-7f3a",
+}
+CONTACT_ADDRESS = "KANARIA-YHTEYSOSOITE-7f3a"
+MUNICIPALITY = "Kanariakunta-7f3a"
+SHELTER_ADDRESS = "KANARIA-TURVAKODIN-OSOITE-7f3a"
+CANARIES = [*MOTHER.values(), *CHILD.values(), CONTACT_ADDRESS, MUNICIPALITY]
+
+MOTHER_NAME = ("Kaarina", "Kanervisto")
+MOTHER_HETU = "010190-123A"
+
+CLIENT_PREFIXES = ("/henkilot/", "/asiakkuudet/", "/oikeudet/", "/lokit/")
+SKIP_NAMES = {"set_language", "accounts:logout", "accounts:logout_everywhere"}
+SAMPLE_SLUG = "ei-olemassa"
+MAX_COMBINATIONS = 60
+
+ROLES = [
+    "shelter_worker",
+    "shelter_lead",
+    "avokriisi_worker",
+    "lapsityo_worker",
+    "other_form_worker",
+    "jussi_worker",
+    "admin",
+    "dpo",
+    "exec",
+    "finance",
+]
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    shelter = ServiceFormFactory.create(
+        name="Turvakoti",
+        slug="turvakoti",
+        violence_work="victim",
+        description=f"Turvakodin osoite {SHELTER_ADDRESS}",
+    )
+    org, area = shelter.organisation, shelter.area
+    team = TeamFactory.create(organisation=org, area=area)
+
+    def form(name: str, slug: str, violence_work: str = "") -> Any:
+        return ServiceFormFactory.create(
+            organisation=org,
+            area=area,
+            team=team,
+            name=name,
+            slug=slug,
+            violence_work=violence_work,
+        )
+
+    avokriisi = form("Avokriisityö", "avokriisi", "victim")
+    lapsityo = form("Lapsityö", "lapsityo", "victim")
+    jussi = form("Jussi-työ", "jussi", "perpetrator")
+    perhetupa = form("Perhetupa", "perhetupa")
+    municipality = Municipality.objects.create(
+        code="999", name_fi=MUNICIPALITY, name_sv=MUNICIPALITY, region_code="99"
+    )
+
+    users = {
+        "shelter_worker": worker_in(shelter),
+        "shelter_lead": worker_in(shelter, role=Role.LEAD),
+        "avokriisi_worker": worker_in(avokriisi),
+        "lapsityo_worker": worker_in(lapsityo),
+        "other_form_worker": worker_in(perhetupa),
+        "jussi_worker": worker_in(jussi),
+        "admin": org_role_user(org, Role.ADMINISTRATOR, is_staff=True),
+        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
+        "exec": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+        "finance": org_role_user(org, Role.FINANCE),
+    }
+    author = users["shelter_worker"]
+
+    mother = PersonFactory.create(
+        organisation=org,
+        first_names=MOTHER_NAME[0],
+        last_name=MOTHER_NAME[1],
+        hetu=MOTHER_HETU,
+        birth_date=dt.date(1990, 1, 1),
+    )
+    child = PersonFactory.create(
+        organisation=org,
+        first_names="Kerttu",
+        last_name=MOTHER_NAME[1],
+        birth_date=dt.date(2019, 5, 5),
+        municipality=municipality,
+        **CHILD,
+    )
+    ex_partner = PersonFactory.create(
+        organisation=org, first_names="Kalervo", last_name="Kanto", birth_date=dt.date(1985, 2, 2)
+    )
+    with scopes_disabled():
+        # a later update, so that the change history holds the canaries in a diff as well
+        for name, value in MOTHER.items():
+            setattr(mother, name, value)
+        mother.municipality = municipality
+        mother._history_user = author  # type: ignore[attr-defined]
+        mother.save()
+        restriction = Restriction.objects.create(
+            person=mother,
+            kind=Restriction.Kind.TURVAKIELTO,
+            source="Väestötietojärjestelmä",
+            valid_from=dt.date(2024, 1, 1),
+            valid_until=dt.date(2025, 1, 1),  # expired, not reviewed: still in force
+            contact_address=CONTACT_ADDRESS,
+            covers_household_children=True,
+            created_by=author,
+        )
+        household = Household.objects.create(organisation=org, name="Kanerviston perhe")
+        HouseholdMember.objects.create(household=household, person=mother)
+        HouseholdMember.objects.create(household=household, person=child)
+        Relationship.objects.create(person=mother, relative=child, kind="parent")
+        Relationship.objects.create(person=mother, relative=ex_partner, kind="ex_partner")
+
+    stay = EpisodeFactory.create(service_form=shelter, organisation=org, created_by=author)
+    crisis = EpisodeFactory.create(service_form=avokriisi, organisation=org, created_by=author)
+    children_work = EpisodeFactory.create(
+        service_form=lapsityo, organisation=org, created_by=author
+    )
+    jussi_episode = EpisodeFactory.create(service_form=jussi, organisation=org, created_by=author)
+    p_mother = ParticipantFactory.create(
+        episode=stay, person=mother, role="client", violence_role="experienced"
+    )
+    ParticipantFactory.create(episode=stay, person=child, role="child", violence_role="witnessed")
+    ParticipantFactory.create(episode=crisis, person=mother, role="client")
+    ParticipantFactory.create(episode=children_work, person=child, role="child")
+    ParticipantFactory.create(episode=children_work, person=mother, role="close_person")
+    ParticipantFactory.create(
+        episode=jussi_episode, person=ex_partner, role="client", violence_role="used"
+    )
+    with scopes_disabled():
+        alias = Alias.objects.create(
+            organisation=org,
+            label="Yöasiakas 1",
+            service_form=shelter,
+            created_by=author,
+            person=mother,
+            linked_at=stay.opened_at,
+            linked_by=author,
+            link_reason="Tunnistettu aamulla",
+        )
+        entry = Entry.objects.create(
+            episode=stay,
+            type="intake",
+            occurred_at=stay.opened_at,
+            author=author,
+            text="Tulotapaaminen yöllä.",
+        )
+        entry.participants.add(p_mother)
+        referral = Referral.objects.create(
+            organisation=org,
+            from_episode=stay,
+            to_service_form=avokriisi,
+            person=mother,
+            reason="Jatkotuki",
+            consent_given=True,
+            created_by=author,
+            to_episode=crisis,
+            status="accepted",
+        )
+        goal = Goal.objects.create(episode=stay, text="Turvallinen asuminen", created_by=author)
+        assignment = Assignment.objects.create(
+            episode=stay, user=author, valid_from=dt.date(2026, 1, 5), assigned_by=author
+        )
+        consent = Consent.objects.create(
+            person=mother,
+            purpose="sharing",
+            recipient_service_form=avokriisi,
+            episode=stay,
+            given_on=dt.date(2026, 1, 5),
+            recorded_by=author,
+        )
+    return {
+        "org": org,
+        "users": users,
+        "mother": mother,
+        "child": child,
+        "ex_partner": ex_partner,
+        "ids": {
+            "person": [mother.pk, child.pk, ex_partner.pk],
+            "episode": [stay.pk, crisis.pk, children_work.pk, jussi_episode.pk],
+            "restriction": [restriction.pk],
+            "entry": [entry.pk],
+            "alias": [alias.pk],
+            "referral": [referral.pk],
+            "household": [household.pk],
+            "consent": [consent.pk],
+            "participant": [p_mother.pk],
+            "goal": [goal.pk],
+            "assignment": [assignment.pk],
+            "municipality": [municipality.pk],
+        },
+        "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
+    }
+
+
+# --- the URL sweep -----------------------------------------------------------------------------
+
+
+def _patterns(
+    patterns: Any, prefix: str = "", namespace: str = "", in_admin: bool = False
+) -> Iterator[tuple[str, str | None, dict[str, Any], bool]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from _patterns(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                ns,
+                in_admin or pattern.app_name == "admin",
+            )
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            converters = getattr(pattern.pattern, "converters", None)
+            if converters is None:  # a regex pattern: only the parameterless ones
+                route = prefix + str(pattern.pattern)
+                if "(" not in route and "<" not in route:
+                    yield "/" + route.lstrip("^").rstrip("$"), name, {}, in_admin
+                continue
+            yield prefix + str(pattern.pattern), name, dict(converters), in_admin
+
+
+#: The object behind a parameter, from the path segment just before it.
+SEGMENT_OBJECT = {
+    "henkilo": "person",
+    "henkilot": "person",
+    "yhdista": "person",
+    "asiakkuudet": "episode",
+    "kirjaukset": "entry",
+    "ohjaukset": "referral",
+    "peitenimi": "alias",
+    "perhe": "household",
+    "osallistujat": "participant",
+    "turvakielto": "restriction",
+    "tavoitteet": "goal",
+    "tyontekijat": "assignment",
+}
+
+
+def _pool(param: str, route: str, ids: dict[str, list[int]]) -> list[int]:
+    for key, values in ids.items():
+        if key in param:
+            return values
+    before = route.split(f":{param}>", 1)[0].rsplit("<", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    segment_key = SEGMENT_OBJECT.get(before)
+    if segment_key is not None and segment_key in ids:
+        return ids[segment_key]
+    return sorted({v for values in ids.values() for v in values})
+
+
+def _admin_relevant(name: str) -> bool:
+    """Admin pages worth sweeping: change lists, and object pages of client/reference models."""
+    if name.endswith("_add"):
+        return False
+    return name.endswith("_changelist") or any(
+        part in name for part in ("people_", "episodes_", "organisations_municipality")
+    )
+
+
+def sweep_urls(world: dict[str, Any]) -> list[str]:
+    """Every GET URL without parameters, or with parameters filled from the world's objects."""
+    urls: list[str] = []
+    ids = world["ids"]
+    for route, name, converters, in_admin in _patterns(get_resolver().url_patterns):
+        if name in SKIP_NAMES or "ulos" in route:
+            continue
+        if (
+            in_admin
+            and not (name and _admin_relevant(name))
+            and (converters or route != "hallinta/")
+        ):
+            continue
+        if not converters:
+            urls.append(route if route.startswith("/") else "/" + route)
+            continue
+        if name is None:
+            continue
+        choices = []
+        for key, converter in converters.items():
+            if isinstance(converter, IntConverter):
+                choices.append([(key, v) for v in _pool(key, route, ids)])
+            elif isinstance(converter, SlugConverter | StringConverter) and not in_admin:
+                choices.append([(key, v) for v in [*world["slugs"], SAMPLE_SLUG]])
+            elif in_admin:  # admin object ids are <path:object_id>
+                choices.append([(key, str(v)) for v in _pool(key, route, ids)])
+            else:  # a converter we cannot fill (uuid, path): reported by the URL inventory
+                choices = []
+                break
+        for combo in list(product(*choices))[:MAX_COMBINATIONS] if choices else []:
+            try:
+                urls.append(reverse(name, kwargs=dict(combo)))
+            except NoReverseMatch:  # a value that the converter refuses
+                continue
+    return urls
+
+
+# --- following what a page offers: downloads and search forms ---------------------------------
+
+_HREF = re.compile(r"""href=["']([^"']+)["']""", re.I)
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.I | re.S)
+_INPUT = re.compile(r"<input\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*["']([^"']*)["']""")
+DOWNLOAD_HINTS = ("muoto=", "format=", "vienti", "export", "lataa", ".pdf", ".csv", ".xlsx")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {k.lower(): html.unescape(v) for k, v in _ATTR.findall(text)}
+
+
+def offered_urls(page_url: str, text: str) -> list[tuple[str, bool]]:
+    """Download links of a page, and its GET search forms filled with the mother's name and
+    identity code (also as htmx requests when the form or input uses ``hx-get``).
+    Returns ``(url, htmx)`` pairs."""
+    base = page_url.split("?", 1)[0]
+    found: list[tuple[str, bool]] = []
+    for href in _HREF.findall(text):
+        href = html.unescape(href)
+        if any(h in href for h in DOWNLOAD_HINTS):
+            if href.startswith("?"):
+                href = base + href
+            if href.startswith("/") and not href.startswith("//"):
+                found.append((href, False))
+    for form_attrs, form_body in _FORM.findall(text):
+        attrs = _attrs(form_attrs)
+        if attrs.get("method", "get").lower() != "get":
+            continue
+        action = attrs.get("hx-get") or attrs.get("action") or base
+        htmx = "hx-get" in attrs
+        inputs = [_attrs(i) for i in _INPUT.findall(form_body)]
+        texts = [
+            i["name"]
+            for i in inputs
+            if i.get("name") and i.get("type", "text") in {"text", "search"}
+        ]
+        if not texts:
+            continue
+        hidden = {
+            i["name"]: i.get("value", "")
+            for i in inputs
+            if i.get("type") == "hidden" and i.get("name")
+        }
+        terms = (
+            (MOTHER_NAME[1],) if base.startswith("/hallinta/") else (MOTHER_NAME[1], MOTHER_HETU)
+        )
+        for term in terms:
+            query = urlencode({**hidden, **{n: term for n in texts}})
+            found.append((f"{action}?{query}", htmx))
+        for i in inputs:
+            if i.get("hx-get") and i.get("name"):
+                found.append((f"{i['hx-get']}?{urlencode({i['name']: MOTHER_NAME[1]})}", True))
+    return [(u, h) for u, h in found if u.startswith("/") and "ulos" not in u]
+
+
+# --- checking a response -----------------------------------------------------------------------
+
+_UNSELECTED_OPTION = re.compile(r"<option(?![^>]*\bselected\b)[^>]*>[^<]*</option>", re.I)
+
+
+def _texts(content: bytes) -> list[str]:
+    """The response as text; ZIP containers (XLSX) member by member."""
+    if content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                return [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+        except zipfile.BadZipFile:
+            pass
+    return [content.decode("utf-8", "replace")]
+
+
+def leaks(text: str, url: str) -> list[str]:
+    found = [c for c in CANARIES if c != MUNICIPALITY and c in text]
+    municipality_ok = url.startswith("/hallinta/organisations/municipality/")
+    if not municipality_ok and MUNICIPALITY in _UNSELECTED_OPTION.sub("", text):
+        found.append(MUNICIPALITY)
+    if url.startswith(CLIENT_PREFIXES) and SHELTER_ADDRESS in text:
+        found.append(SHELTER_ADDRESS)
+    return found
+
+
+def body(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(
+            chunk if isinstance(chunk, bytes) else chunk.encode()
+            for chunk in response.streaming_content
+        )
+    return bytes(response.content)
+
+
+@pytest.fixture
+def pdf_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every HTML document rendered to PDF (WeasyPrint compresses the PDF's text)."""
+    import weasyprint
+
+    rendered: list[str] = []
+    original = weasyprint.HTML
+
+    class RecordingHTML(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if "string" in kwargs:
+                rendered.append(str(kwargs["string"]))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", RecordingHTML)
+    return rendered
+
+
+def _sweep(
+    client: Client, urls: list[str], pdf_html: list[str]
+) -> tuple[dict[str, list[str]], dict[str, int], list[str]]:
+    """GET every URL, then every download and search the pages offer (one level deep)."""
+    problems: dict[str, list[str]] = {}
+    statuses: dict[str, int] = {}
+    ok_pages: list[str] = []
+    client.raise_request_exception = False
+    queue: list[tuple[str, bool, bool]] = [(u, False, True) for u in urls]
+    seen: set[tuple[str, bool]] = set()
+    while queue:
+        url, htmx, follow = queue.pop(0)
+        if (url, htmx) in seen:
+            continue
+        seen.add((url, htmx))
+        before = len(pdf_html)
+        response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
+        key = f"{url} (htmx)" if htmx else url
+        statuses[key] = response.status_code
+        texts = _texts(body(response)) + pdf_html[before:]
+        for text in texts:
+            found = leaks(text, url)
+            if found:
+                problems.setdefault(key, []).extend(found)
+            if response.status_code == 200 and MOTHER_NAME[0] in text:  # never in a query
+                ok_pages.append(key)
+        if follow and response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            queue.extend((u, h, False) for u, h in offered_urls(url, texts[0]))
+    return problems, statuses, ok_pages
+
+
+def _log_leaks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> list[str]:
+    out, err = capfd.readouterr()
+    records = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
+    mails = "\n".join(f"{m.subject}\n{m.body}\n{m.alternatives!r}" for m in mail.outbox)
+    everything = "\n".join([out, err, records, caplog.text, mails])
+    return [c for c in [*CANARIES, SHELTER_ADDRESS] if c in everything]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_canary_anywhere(
+    client: Client,
+    world: dict[str, Any],
+    role: str,
+    pdf_html: list[str],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    user = world["users"][role]
+    login_verified(client, user)
+    urls = sweep_urls(world)
+    assert len(urls) > 40, "the sweep found suspiciously few URLs"
+    problems, statuses, ok_pages = _sweep(client, urls, pdf_html)
+
+    # POSTs that render person data: the DPO's lookup and a reveal with an invalid reason
+    lookup = client.post(reverse("rights:person_lookup"), {"identifier": MOTHER_HETU})
+    for text in _texts(body(lookup)):
+        if leaks(text, "/oikeudet/henkilo/haku/"):
+            problems.setdefault("POST lookup", []).extend(leaks(text, "/oikeudet/henkilo/haku/"))
+    for person in (world["mother"], world["child"]):
+        url = reverse("rights:reveal", kwargs={"pk": person.pk})
+        invalid = client.post(url, {"reason": ""})
+        found = leaks(invalid.content.decode(), url)
+        if found:
+            problems.setdefault(f"POST {url} (no reason)", []).extend(found)
+        if role not in {"shelter_worker", "shelter_lead", "avokriisi_worker", "lapsityo_worker"}:
+            refused = client.post(url, {"reason": "Haluan nähdä osoitteen"})
+            assert refused.status_code == 404, (role, url)
+
+    assert not problems, f"canaries leaked to {role}: {problems}"
+    assert not _log_leaks(caplog, capfd), "canaries in log output or e-mail"
+    # a page that crashed was not checked: a server error fails the sweep too
+    server_errors = sorted(u for u, s in statuses.items() if s >= 500)
+    assert not server_errors, f"server errors for {role}: {server_errors}"
+
+    # the sweep is not vacuous: the workers of her forms and the DPO reached her pages
+    if role in {"shelter_worker", "shelter_lead", "avokriisi_worker", "dpo"}:
+        assert ok_pages, f"{role} reached no page showing the mother"
+    if role == "jussi_worker":
+        assert not ok_pages, f"the Jussi-työ worker saw the mother: {ok_pages[:5]}"
+
+
+@pytest.mark.parametrize(
+    "who, person", [("shelter_worker", "mother"), ("lapsityo_worker", "child")]
+)
+def test_reveal_is_the_positive_control(
+    client: Client,
+    world: dict[str, Any],
+    who: str,
+    person: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    login_verified(client, world["users"][who])
+    url = reverse("rights:reveal", kwargs={"pk": world[person].pk})
+    html = client.post(url, {"reason": "Kotikäynnin järjestäminen"}).content.decode()
+    expected = MOTHER if person == "mother" else CHILD
+    for value in expected.values():
+        assert value in html
+    assert MUNICIPALITY in html
+    if person == "mother":
+        assert CONTACT_ADDRESS in html
+    assert leaks(html, url)  # the detector detects
+    # even the allowed reveal writes no canary to the logs
+    assert not _log_leaks(caplog, capfd)
+
+
+def test_the_detector_ignores_unselected_municipality_options() -> None:
+    picker = f'<select><option value="1">Espoo</option><option value="9">{MUNICIPALITY}</option></select>'
+    assert leaks(picker, "/henkilot/1/muokkaa/") == []
+    chosen = f'<select><option value="9" selected>{MUNICIPALITY}</option></select>'
+    assert leaks(chosen, "/henkilot/1/muokkaa/") == [MUNICIPALITY]
+    assert leaks(f"<td>{MUNICIPALITY}: 1</td>", "/tilastot/") == [MUNICIPALITY]
+    assert leaks(SHELTER_ADDRESS, "/organisaatio/tyomuodot/turvakoti/") == []
+    assert leaks(SHELTER_ADDRESS, "/henkilot/1/") == [SHELTER_ADDRESS]
+
+
+def test_the_sweep_finds_the_address_once_the_restriction_is_lifted(
+    client: Client, world: dict[str, Any], pdf_html: list[str]
+) -> None:
+    """Mutation check: without the restriction the same sweep must see the canaries, so a
+    passing sweep above means "hidden", not "never looked at"."""
+    with scopes_disabled():
+        Restriction.objects.filter(person=world["mother"]).update(lifted_on=dt.date(2026, 1, 1))
+    login_verified(client, world["users"]["shelter_worker"])
+    mother_pk = str(world["mother"].pk)
+    urls = [u for u in sweep_urls(world) if u.startswith("/henkilot/") and mother_pk in u]
+    problems, _statuses, _ok = _sweep(client, urls, pdf_html)
+    leaked = {c for found in problems.values() for c in found}
+    assert MOTHER["street_address"] in leaked, problems
