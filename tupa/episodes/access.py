@@ -163,10 +163,14 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
     """Persons taking part in an episode the user may see (search never reveals anyone else)."""
     from tupa.people.models import Person
 
+    from .models import Participant
+
     visible = episodes_visible_to(user=user).values("pk")
-    return Person.objects.filter(
-        participations__episode__in=visible, merged_into__isnull=True
-    ).distinct()
+    # ``pk IN (participants' person ids)`` rather than a join + DISTINCT: the same rows, but
+    # SQLite planned the join as (persons × visible episodes) lookups — 10 s for 10 000
+    # persons — while this form takes milliseconds (and needs no DISTINCT).
+    participating = Participant.objects.filter(episode__in=visible, person__isnull=False)
+    return Person.objects.filter(pk__in=participating.values("person_id"), merged_into__isnull=True)
 
 
 def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:

@@ -1,0 +1,524 @@
+"""Reads of persons: quick search, the person page, duplicates. Permission-aware by construction.
+
+Everything here starts from :func:`tupa.episodes.access.persons_visible_to` or
+:func:`~tupa.episodes.access.episodes_visible_to` — never from ``Person.objects`` alone — so a
+person the user may not see is never found, listed or counted (ARCHITECTURE.md §6: "search never
+reveals that a hidden person is a client").
+
+Name matching is case- and diacritics-insensitive on SQLite and PostgreSQL alike: both the
+column and the search word are *folded* (lower case, common Latin diacritics removed:
+``Hämäläinen`` → ``hamalainen``). SQLite's own ``LOWER``/``LIKE`` fold only ASCII letters, so
+:class:`Fold` spells the folding out in SQL (``TRANSLATE`` on PostgreSQL, nested ``REPLACE``
+elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.backends.signals import connection_created
+from django.db.models import CharField, Func, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.dispatch import receiver
+
+from tupa.core.policy import Basis
+from tupa.episodes.access import (
+    episodes_visible_to,
+    person_bases,
+    persons_visible_to,
+    user_scope,
+)
+from tupa.episodes.models import Participant
+
+from . import hetu as hetu_rules
+from .models import Alias, Household, HouseholdMember, Person, Relationship
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+#: At most this many rows per search; the page asks to narrow the search beyond it.
+SEARCH_LIMIT = 50
+MIN_QUERY_LENGTH = 2
+
+# --------------------------------------------------------------------------- folding
+
+_EXTRA_FOLDS = {"ø": "o", "ł": "l", "ı": "i", "đ": "d", "ð": "d", "þ": "t"}
+_DIACRITIC_LETTERS = "àáâãäåāąăçćčďèéêëēęěėìíîïīįñńňòóôõöōőřśšşťùúûüūůűýÿźžż"
+
+
+def _base_letter(char: str) -> str:
+    if char in _EXTRA_FOLDS:
+        return _EXTRA_FOLDS[char]
+    return unicodedata.normalize("NFKD", char)[0]
+
+
+#: (lower-case letter with a diacritic, its base letter)
+FOLD_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (c, _base_letter(c)) for c in _DIACRITIC_LETTERS + "".join(_EXTRA_FOLDS)
+)
+_FOLD_TABLE = {ord(c): b for c, b in FOLD_PAIRS}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, whitespace collapsed: ``" Äkäs  Öö "`` → ``"akas oo"``."""
+    return " ".join(text.lower().translate(_FOLD_TABLE).split())
+
+
+SQLITE_FOLD_FUNCTION = "tupa_fold"
+
+
+def _sqlite_fold(value: object) -> str | None:
+    return None if value is None else fold(str(value))
+
+
+def register_sqlite_fold(raw_connection: Any) -> None:
+    """Make :func:`fold` available to SQLite as ``tupa_fold(text)``."""
+    raw_connection.create_function(SQLITE_FOLD_FUNCTION, 1, _sqlite_fold, deterministic=True)
+
+
+@receiver(connection_created)
+def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        register_sqlite_fold(connection.connection)
+
+
+class Fold(Func):
+    """SQL counterpart of :func:`fold` for one text column.
+
+    PostgreSQL: ``TRANSLATE(LOWER(col), 'äö…', 'ao…')``. SQLite: its ``LOWER`` folds only ASCII
+    letters, so :func:`fold` itself is registered as a deterministic SQL function.
+    """
+
+    arity = 1
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(Lower(self.source_expressions[0]))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Connections opened before this module was imported missed the signal: register now
+        # (cheap and idempotent).
+        connection.ensure_connection()
+        register_sqlite_fold(connection.connection)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{SQLITE_FOLD_FUNCTION}({sql})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        source = "".join(c for c, _b in FOLD_PAIRS)
+        target = "".join(b for _c, b in FOLD_PAIRS)
+        return f"TRANSLATE(LOWER({sql}), %s, %s)", (*params, source, target)
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def visible_participations(*, user: User) -> Prefetch[Any]:
+    """Prefetch of a person's (or alias's) participations in episodes the user may see.
+
+    Sets ``visible_participations`` (newest first, with the episode and its service form).
+    """
+    visible = episodes_visible_to(user=user).values("pk")
+    return Prefetch(
+        "participations",
+        queryset=Participant.objects.filter(episode__in=visible)
+        .select_related("episode__service_form")
+        .order_by("-episode__opened_at", "-episode__pk"),
+        to_attr="visible_participations",
+    )
+
+
+def visible_person(*, user: User, pk: int) -> Person | None:
+    """The person if the user may see them (else None → 404), with visible participations."""
+    return (
+        Person.objects.filter(pk__in=persons_visible_to(user=user).values("pk"), pk=pk)
+        .select_related("municipality")
+        .prefetch_related(visible_participations(user=user))
+        .first()
+    )
+
+
+def merged_target(*, user: User, pk: int) -> Person | None:
+    """For a merged person's old id: the person it was merged into, when the user sees that one."""
+    row = Person.objects.filter(pk=pk, merged_into__isnull=False).only("merged_into_id").first()
+    if row is None:
+        return None
+    target = row
+    for _hop in range(5):  # merges may chain; follow a few hops
+        if target.merged_into_id is None:
+            break
+        nxt = Person.objects.filter(pk=target.merged_into_id).first()
+        if nxt is None:
+            return None
+        target = nxt
+    return visible_person(user=user, pk=target.pk)
+
+
+def bases_for(*, user: User, persons: Iterable[Person]) -> dict[Basis, list[Person]]:
+    """Group persons by the basis the access log records (persons without one are dropped)."""
+    people = list({p.pk: p for p in persons}.values())
+    bases = person_bases(user=user, persons=people)
+    grouped: dict[Basis, list[Person]] = {}
+    for person in people:
+        basis = bases.get(person.pk)
+        if basis is not None:
+            grouped.setdefault(basis, []).append(person)
+    return grouped
+
+
+def alias_basis(*, user: User, alias: Alias) -> Basis:
+    """Basis for an alias row, from its visible participations (mirrors ``person_bases``)."""
+    member_forms = user_scope(user).member_form_ids
+    parts = getattr(alias, "visible_participations", None)
+    if parts is None:
+        parts = list(
+            Participant.objects.filter(
+                alias=alias, episode__in=episodes_visible_to(user=user).values("pk")
+            ).select_related("episode")
+        )
+    if any(p.episode.service_form_id in member_forms for p in parts):
+        return Basis.MEMBERSHIP
+    return Basis.ASSIGNMENT
+
+
+def visible_alias(*, user: User, pk: int) -> Alias | None:
+    """An alias with a participation in an episode the user may see (else None → 404)."""
+    visible = episodes_visible_to(user=user).values("pk")
+    return (
+        Alias.objects.filter(pk=pk, participations__episode__in=visible)
+        .select_related("service_form", "person")
+        .prefetch_related(visible_participations(user=user))
+        .distinct()
+        .first()
+    )
+
+
+def _name_filter(words: list[str], *, first: str = "fn", last: str = "ln") -> Q:
+    q = Q()
+    for word in words:
+        q &= Q(**{f"{first}__contains": word}) | Q(**{f"{last}__contains": word})
+    return q
+
+
+def find_duplicates(person: Person) -> QuerySet[Person]:
+    """Other (unmerged) persons of the organisation that may be the same human.
+
+    Same identity code, or the same folded last name, the same first given name and the same
+    birth date. NOT permission-filtered: callers intersect with :func:`visible_duplicates` before
+    showing anything. (The candidates are narrowed by the indexed code and birth date first;
+    names are compared in Python with :func:`fold`.)
+    """
+    code = hetu_rules.normalise_hetu(person.hetu)
+    first = fold(person.first_names or "").split()[:1]
+    last = fold(person.last_name or "")
+    q = Q()
+    if code:
+        q |= Q(hetu=code)
+    if person.birth_date and first and last:
+        q |= Q(birth_date=person.birth_date)
+    if not q:
+        return Person.objects.none()
+    candidates = Person.objects.filter(
+        q, organisation_id=person.organisation_id, merged_into__isnull=True
+    )
+    if person.pk is not None:
+        candidates = candidates.exclude(pk=person.pk)
+    ids = []
+    for pk, hetu, birth_date, first_names, last_name in candidates.values_list(
+        "pk", "hetu", "birth_date", "first_names", "last_name"
+    ):
+        same_code = bool(code) and hetu == code
+        same_name = (
+            bool(first)
+            and birth_date == person.birth_date
+            and fold(last_name) == last
+            and fold(first_names).split()[:1] == first
+        )
+        if same_code or same_name:
+            ids.append(pk)
+    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_names", "pk")
+
+
+def visible_duplicates(*, user: User, person: Person) -> list[Person]:
+    """Possible duplicates of ``person`` that the user may see (hidden ones stay hidden)."""
+    return list(
+        find_duplicates(person)
+        .filter(pk__in=persons_visible_to(user=user).values("pk"))
+        .prefetch_related(visible_participations(user=user))
+    )
+
+
+def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
+    """A lead of a service form in which either person has an episode, who sees both persons."""
+    if keep.pk == merge.pk or keep.organisation_id != merge.organisation_id:
+        return False
+    lead_forms = user_scope(user).lead_form_ids
+    if not lead_forms:
+        return False
+    visible = persons_visible_to(user=user).filter(pk__in=[keep.pk, merge.pk])
+    if visible.count() != 2:
+        return False
+    return Participant.objects.filter(
+        person_id__in=[keep.pk, merge.pk], episode__service_form_id__in=lead_forms
+    ).exists()
+
+
+# --------------------------------------------------------------------------- quick search
+
+
+@dataclass
+class SearchResults:
+    query: str
+    searched: bool = False
+    too_short: bool = False
+    persons: list[Person] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.persons and not self.aliases
+
+
+_DATE_PATTERNS = (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"),)
+_TEMPORARY_ID = re.compile(r"^T-[0-9A-F]{4,}$")
+
+
+def _parse_date(text: str) -> date | None:
+    if not any(p.match(text) for p in _DATE_PATTERNS):
+        return None
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        return None
+
+
+def search_persons(*, user: User, query: str) -> SearchResults:
+    """Persons (and unidentified aliases) matching ``query`` among those visible to ``user``.
+
+    - an identity code: exact match on the normalised code;
+    - a temporary identifier (``T-…``): exact match;
+    - a date ``pp.kk.vvvv``: birth date;
+    - otherwise words: every word must occur in the first names or the last name, and aliases
+      (labels of anonymous clients) match the same way.
+
+    A hidden person is simply not there: the result has the same shape, and nothing counts or
+    orders by hidden rows. Restricted persons are sorted by name like everyone else.
+    """
+    text = " ".join((query or "").split())
+    results = SearchResults(query=text)
+    if len(fold(text)) < MIN_QUERY_LENGTH:
+        results.too_short = bool(text)
+        return results
+    results.searched = True
+    visible_ids = persons_visible_to(user=user).values("pk")
+    persons = Person.objects.filter(pk__in=visible_ids)
+    aliases: QuerySet[Alias] | None = None
+    upper = text.upper()
+    born = _parse_date(text)
+    if hetu_rules.looks_like_hetu(text):
+        persons = persons.filter(hetu=hetu_rules.normalise_hetu(text))
+    elif _TEMPORARY_ID.match(upper):
+        persons = persons.filter(temporary_id=upper)
+    elif born is not None:
+        persons = persons.filter(birth_date=born)
+    else:
+        words = fold(text).split()
+        visible_episodes = episodes_visible_to(user=user).values("pk")
+        matching_aliases = Alias.objects.annotate(al=Fold("label"))
+        for word in words:
+            matching_aliases = matching_aliases.filter(al__contains=word)
+        # Identified aliases of the user's own service forms lead to their person.
+        linked = matching_aliases.filter(
+            person__isnull=False,
+            service_form_id__in=user_scope(user).member_form_ids,
+        ).values("person_id")
+        persons = persons.annotate(fn=Fold("first_names"), ln=Fold("last_name")).filter(
+            _name_filter(words) | Q(pk__in=linked)
+        )
+        aliases = (
+            Alias.objects.filter(
+                pk__in=matching_aliases.filter(person__isnull=True).values("pk"),
+                participations__episode__in=visible_episodes,
+            )
+            .distinct()
+            .select_related("service_form")
+            .prefetch_related(visible_participations(user=user))
+            .order_by("label", "pk")
+        )
+    found = list(
+        persons.order_by("last_name", "first_names", "pk").prefetch_related(
+            visible_participations(user=user)
+        )[: SEARCH_LIMIT + 1]
+    )
+    results.truncated = len(found) > SEARCH_LIMIT
+    results.persons = found[:SEARCH_LIMIT]
+    if aliases is not None:
+        found_aliases = list(aliases[: SEARCH_LIMIT + 1])
+        results.truncated = results.truncated or len(found_aliases) > SEARCH_LIMIT
+        results.aliases = found_aliases[:SEARCH_LIMIT]
+    return results
+
+
+def service_forms_of_rows(participations: Iterable[Participant]) -> list[Any]:
+    """Distinct service forms of the given participations, in order of appearance."""
+    seen: dict[int, Any] = {}
+    for part in participations:
+        seen.setdefault(part.episode.service_form_id, part.episode.service_form)
+    return list(seen.values())
+
+
+# --------------------------------------------------------------------------- person page
+
+
+def _inverse_labels() -> dict[str, Any]:
+    """How the *other* person reads when the page's person is the relationship's ``person``."""
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        Relationship.Kind.PARENT: _("lapsi"),
+        Relationship.Kind.FOSTER_PARENT: _("sijaislapsi"),
+        Relationship.Kind.GRANDPARENT: _("lapsenlapsi"),
+        Relationship.Kind.STEP_PARENT: _("lapsipuoli"),
+    }
+
+
+@dataclass
+class RelatedRow:
+    person: Person
+    label: Any
+    relationship: Relationship
+
+
+@dataclass
+class HouseholdRow:
+    household: Household
+    members: list[HouseholdMember]
+    valid_until: date | None
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    basis: Basis | None
+    participations: list[Participant]
+    relatives: list[RelatedRow]
+    households: list[HouseholdRow]
+    aliases: list[Alias]
+    duplicates: list[Person]
+
+    @property
+    def shown_persons(self) -> list[Person]:
+        """Everyone whose data the page shows (for the access log)."""
+        shown = [self.person]
+        shown += [r.person for r in self.relatives]
+        for row in self.households:
+            shown += [m.person for m in row.members]
+        shown += self.duplicates
+        return list({p.pk: p for p in shown}.values())
+
+
+def relationship_label(relationship: Relationship, *, page_person_id: int) -> Any:
+    """How the other person reads on the page of ``page_person_id`` ("lapsi", "vanhempi"…)."""
+    if relationship.person_id == page_person_id and relationship.kind not in Relationship.SYMMETRIC:
+        return _inverse_labels().get(relationship.kind, relationship.get_kind_display())
+    return relationship.get_kind_display()
+
+
+def person_page(*, user: User, person: Person) -> PersonPage:
+    """What the person page shows. Related persons appear only when the user may see them too.
+
+    (The wall: a perpetrator-work worker looking at his client never sees the partner who is a
+    shelter client — the partner is not in his ``persons_visible_to``.)
+    """
+    visible_ids = persons_visible_to(user=user).values("pk")
+    relationships = (
+        Relationship.objects.filter(
+            Q(person=person, relative__in=visible_ids) | Q(relative=person, person__in=visible_ids)
+        )
+        .select_related("person", "relative")
+        .order_by("kind", "pk")
+    )
+    relatives = []
+    for rel in relationships:
+        other = rel.relative if rel.person_id == person.pk else rel.person
+        relatives.append(
+            RelatedRow(
+                person=other,
+                label=relationship_label(rel, page_person_id=person.pk),
+                relationship=rel,
+            )
+        )
+    relatives.sort(key=lambda r: (r.person.last_name, r.person.first_names, r.person.pk))
+    memberships = (
+        HouseholdMember.objects.filter(person=person)
+        .select_related("household")
+        .prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=HouseholdMember.objects.filter(person__in=visible_ids)
+                .exclude(person=person)
+                .select_related("person")
+                .order_by("person__last_name", "person__first_names", "pk"),
+                to_attr="visible_members",
+            )
+        )
+        .order_by("household__name", "pk")
+    )
+    households = [
+        HouseholdRow(
+            household=m.household,
+            members=list(m.household.visible_members),  # type: ignore[attr-defined]
+            valid_until=m.valid_until,
+        )
+        for m in memberships
+    ]
+    aliases = list(
+        person.aliases.filter(service_form_id__in=user_scope(user).member_form_ids)
+        .select_related("service_form", "linked_by")
+        .order_by("-linked_at", "pk")
+    )
+    participations = list(
+        getattr(person, "visible_participations", None)
+        or Participant.objects.filter(
+            person=person, episode__in=episodes_visible_to(user=user).values("pk")
+        ).select_related("episode__service_form")
+    )
+    basis = person_bases(user=user, persons=[person]).get(person.pk)
+    return PersonPage(
+        person=person,
+        basis=basis,
+        participations=participations,
+        relatives=relatives,
+        households=households,
+        aliases=aliases,
+        duplicates=visible_duplicates(user=user, person=person),
+    )
+
+
+def relationship_candidates(*, user: User, person: Person) -> QuerySet[Person]:
+    """Persons the user may link to ``person``: visible persons who share a visible episode
+    with them or are already their (visible) relatives. Never anyone the user cannot see."""
+    visible_episodes = episodes_visible_to(user=user).values("pk")
+    shared = Participant.objects.filter(
+        episode__in=visible_episodes, episode__participants__person=person, person__isnull=False
+    ).values("person_id")
+    related = Person.objects.filter(
+        Q(relationships_from__relative=person) | Q(relationships_to__person=person)
+    ).values("pk")
+    return (
+        Person.objects.filter(pk__in=persons_visible_to(user=user).values("pk"))
+        .filter(Q(pk__in=shared) | Q(pk__in=related))
+        .exclude(pk=person.pk)
+        .order_by("last_name", "first_names", "pk")
+    )
+
+
+def households_of(*, persons: Iterable[Person]) -> QuerySet[Household]:
+    ids = [p.pk for p in persons]
+    return Household.objects.filter(members__person_id__in=ids).distinct().order_by("name")
