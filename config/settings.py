@@ -304,5 +304,8 @@ LOGGING = {
 # --- Tupa ----------------------------------------------------------------------------------------
 TUPA_ORGANISATION_NAME = env("TUPA_ORGANISATION_NAME", "")
 TUPA_DEMO = env_bool("TUPA_DEMO", default=False)
+# Identity codes with individual numbers 900–999 are reserved for test use (never a real
+# person). Only the demo accepts them, so that its fictional people cannot carry a real code.
+TUPA_ALLOW_TEST_HETU = env_bool("TUPA_ALLOW_TEST_HETU", default=TUPA_DEMO)
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

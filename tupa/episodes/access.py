@@ -173,6 +173,32 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=participating.values("person_id"), merged_into__isnull=True)
 
 
+#: Strongest first: the basis recorded for a person seen through several episodes.
+_BASIS_ORDER = (Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.CONSENT, Basis.BREAK_THE_GLASS)
+
+
+def episode_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]:
+    """The basis of each visible episode among ``episode_ids`` (a constant number of queries)."""
+    ids = list(episode_ids)
+    org_id = user.organisation_id if getattr(user, "is_authenticated", False) else None
+    if not ids or org_id is None:
+        return {}
+    scope = user_scope(user)
+    base = Episode.objects.filter(pk__in=ids, organisation_id=org_id)
+    result: dict[int, Basis] = {}
+
+    def grant(queryset: QuerySet[Episode], basis: Basis) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            result.setdefault(pk, basis)
+
+    grant(base.filter(service_form__in=scope.member_form_ids), Basis.MEMBERSHIP)
+    grant(base.filter(_active_assignments(user)), Basis.ASSIGNMENT)
+    if scope.has_client_work:
+        grant(base.filter(_consent_shared(scope)), Basis.CONSENT)
+    grant(base.filter(_break_glass(user, scope)), Basis.BREAK_THE_GLASS)
+    return result
+
+
 def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
     """For each visible person, the strongest basis among the episodes that make it visible."""
     from .models import Participant
@@ -180,14 +206,19 @@ def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
     ids = [p.pk for p in persons]
     if not ids:
         return {}
-    scope = user_scope(user)
     visible = episodes_visible_to(user=user)
-    rows = Participant.objects.filter(
-        person_id__in=ids, episode__in=visible.values("pk")
-    ).values_list("person_id", "episode__service_form_id")
+    rows = list(
+        Participant.objects.filter(person_id__in=ids, episode__in=visible.values("pk")).values_list(
+            "person_id", "episode_id"
+        )
+    )
+    bases = episode_bases(user=user, episode_ids={episode_id for _p, episode_id in rows})
     result: dict[int, Basis] = {}
-    for person_id, form_id in rows:
-        basis = Basis.MEMBERSHIP if form_id in scope.member_form_ids else Basis.ASSIGNMENT
-        if result.get(person_id) is not Basis.MEMBERSHIP:
+    for person_id, episode_id in rows:
+        basis = bases.get(episode_id)
+        if basis is None:
+            continue
+        current = result.get(person_id)
+        if current is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(current):
             result[person_id] = basis
     return result

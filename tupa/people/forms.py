@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +103,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         code = hetu_rules.normalise_hetu(self.cleaned_data.get("hetu"))
         if not code:
             return None
-        return hetu_rules.validate_hetu(code)
+        return hetu_rules.validate_hetu(code, allow_temporary=settings.TUPA_ALLOW_TEST_HETU)
 
     def clean_first_names(self) -> str:
         return " ".join(self.cleaned_data.get("first_names", "").split())

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
@@ -180,7 +181,7 @@ def _prepare_identity(person: Person, *, birth_date_given: bool) -> None:
         person.hetu = None
         return
     try:
-        code = hetu_rules.validate_hetu(code)
+        code = hetu_rules.validate_hetu(code, allow_temporary=settings.TUPA_ALLOW_TEST_HETU)
     except ValidationError as exc:
         raise ValidationError({"hetu": exc.messages}) from exc
     person.hetu = code

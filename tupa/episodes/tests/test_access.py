@@ -184,3 +184,41 @@ def test_persons_visible_follow_episodes(forms) -> None:  # type: ignore[no-unty
         assert access.person_bases(user=jussi_worker, persons=[man, mother]) == {
             man.pk: Basis.MEMBERSHIP
         }
+
+
+def test_person_bases_name_the_real_basis(forms) -> None:  # type: ignore[no-untyped-def]
+    mother, stay = client_in(forms["shelter"])
+    man, jussi_episode = client_in(forms["jussi"])
+    avokriisi_worker = worker_in(forms["avokriisi"])
+    alvari_worker = worker_in(forms["alvari"])
+    now = timezone.now()
+    with scopes_disabled():
+        Consent.objects.create(
+            person=mother,
+            purpose="sharing",
+            recipient_service_form=forms["avokriisi"],
+            episode=stay,
+            given_on=dt.date(2026, 1, 6),
+            recorded_by=worker_in(forms["shelter"]),
+        )
+        BreakGlass.objects.create(
+            user=alvari_worker,
+            episode=stay,
+            reason="Kiireellinen tilanne, lapsen turvallisuus",
+            started_at=now,
+            expires_at=now + dt.timedelta(hours=1),
+        )
+        Assignment.objects.create(
+            episode=jussi_episode,
+            user=avokriisi_worker,
+            valid_from=dt.date(2026, 1, 1),
+            assigned_by=worker_in(forms["jussi"]),
+        )
+    with scope(organisation=mother.organisation_id):
+        assert access.person_bases(user=avokriisi_worker, persons=[mother, man]) == {
+            mother.pk: Basis.CONSENT,
+            man.pk: Basis.ASSIGNMENT,
+        }
+        assert access.person_bases(user=alvari_worker, persons=[mother, man]) == {
+            mother.pk: Basis.BREAK_THE_GLASS
+        }

@@ -216,3 +216,28 @@ def test_arbitrary_strings_agree_with_stdnum(text: str) -> None:
             assert info.value.code == "date_future"
         else:
             assert ours == theirs
+
+
+@pytest.mark.django_db
+def test_test_range_codes_are_accepted_only_where_allowed(settings) -> None:
+    """900–999 are DVV's test/temporary numbers: only the demo (TUPA_ALLOW_TEST_HETU) takes them."""
+    from django.core.exceptions import ValidationError
+
+    from tupa.core.tests.factories import OrganisationFactory
+    from tupa.people.services import person_create
+
+    org = OrganisationFactory()
+    settings.TUPA_ALLOW_TEST_HETU = False
+    with pytest.raises(ValidationError):
+        person_create(
+            actor=None,
+            organisation=org,
+            first_names="Testi",
+            last_name="Henkilö",
+            hetu="010594Y9021",
+        )
+    settings.TUPA_ALLOW_TEST_HETU = True
+    person = person_create(
+        actor=None, organisation=org, first_names="Testi", last_name="Henkilö", hetu="010594Y9021"
+    )
+    assert person.birth_date.isoformat() == "1994-05-01"

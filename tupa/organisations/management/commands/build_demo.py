@@ -28,6 +28,11 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help=f"Demotunnusten yhteinen salasana (oletus {DEFAULT_PASSWORD!r}; vain demoon).",
         )
+        parser.add_argument(
+            "--no-clients",
+            action="store_true",
+            help="Älä luo kuvitteellisia asiakkaita (vain organisaatio ja tunnukset).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "PRODUCTION", False) and not getattr(settings, "TUPA_DEMO", False):
@@ -50,6 +55,14 @@ class Command(BaseCommand):
             )
         if result.municipalities_loaded:
             self.stdout.write("Kuntaluokitus ladattu.")
+        if not options["no_clients"]:
+            from tupa.episodes.demo_clients import build_demo_clients
+
+            clients = build_demo_clients(organisation=org)
+            if clients is None:
+                self.stdout.write("Demoasiakkaat ovat jo olemassa, niitä ei muutettu.")
+            else:
+                self.stdout.write(self.style.SUCCESS(f"Demoasiakkaat: {clients.summary()}."))
 
         rows = []
         for user, memberships in result.accounts:
