@@ -147,16 +147,17 @@ def _member_service_forms(user: User) -> list[ServiceForm]:
 
 
 @login_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """Quick search by name, identity code, temporary id, birth date or alias.
 
     Only persons the user may see are ever searched. A hidden person and a person who does
-    not exist give the very same page.
+    not exist give the very same page. The query travels in a POST body, never in the URL:
+    a name or an identity code must not end up in browser history or server logs.
     """
     user = _user(request)
     _require_client_work(user)
-    query = (request.GET.get("q") or "")[:100]
+    query = (request.POST.get("q") or "")[:100] if request.method == "POST" else ""
     results = selectors.search_persons(user=user, query=query)
     _log_persons(request, results.persons, "search")
     _log_aliases(request, results.aliases, "search")

@@ -545,7 +545,13 @@ def test_no_canary_anywhere(
     assert len(urls) > 40, "the sweep found suspiciously few URLs"
     problems, statuses, ok_pages = _sweep(client, urls, pdf_html)
 
-    # POSTs that render person data: the DPO's lookup and a reveal with an invalid reason
+    # POSTs that render person data: quick search, the DPO's lookup, a reveal without a reason
+    for query in (MOTHER_HETU, "Kanaria", world["mother"].last_name):
+        for headers in ({}, {"HX-Request": "true"}):
+            found = client.post(reverse("people:search"), {"q": query}, headers=headers)
+            for text in _texts(body(found)):
+                if leaks(text, "/henkilot/haku/"):
+                    problems.setdefault("POST search", []).extend(leaks(text, "/henkilot/haku/"))
     lookup = client.post(reverse("rights:person_lookup"), {"identifier": MOTHER_HETU})
     for text in _texts(body(lookup)):
         if leaks(text, "/oikeudet/henkilo/haku/"):

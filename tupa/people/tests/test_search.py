@@ -130,16 +130,16 @@ def test_a_hidden_name_and_a_nonexistent_name_give_the_same_response(
     jussi_worker = world["users"]["jussi_worker"]
     login_verified(client, jussi_worker)
     headers = {"HX-Request": "true"} if htmx else {}
-    hidden = client.get(SEARCH, {"q": "Meikäläinen"}, headers=headers)
-    missing = client.get(SEARCH, {"q": "Olemtonta"}, headers=headers)
+    hidden = client.post(SEARCH, {"q": "Meikäläinen"}, headers=headers)
+    missing = client.post(SEARCH, {"q": "Olemtonta"}, headers=headers)
     assert hidden.status_code == missing.status_code == 200
     assert _normalise(hidden.content.decode(), "Meikäläinen") == _normalise(
         missing.content.decode(), "Olemtonta"
     )
     assert "Ei hakutuloksia." in hidden.content.decode()
     # Same for an identity code.
-    code_hidden = client.get(SEARCH, {"q": "131052-308T"}, headers=headers)
-    code_missing = client.get(SEARCH, {"q": "010594Y308V"}, headers=headers)
+    code_hidden = client.post(SEARCH, {"q": "131052-308T"}, headers=headers)
+    code_missing = client.post(SEARCH, {"q": "010594Y308V"}, headers=headers)
     assert _normalise(code_hidden.content.decode(), "131052-308T") == _normalise(
         code_missing.content.decode(), "010594Y308V"
     )
@@ -152,7 +152,7 @@ def test_search_logs_one_event_per_person_shown_with_the_basis(
 ) -> None:
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
-    response = client.get(SEARCH, {"q": "meik"})
+    response = client.post(SEARCH, {"q": "meik"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Maija" in html and "Eetu" in html
@@ -168,7 +168,7 @@ def test_search_logs_one_event_per_person_shown_with_the_basis(
 def test_an_alias_row_is_logged_too(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
-    html = client.get(SEARCH, {"q": "Sininen"}).content.decode()
+    html = client.post(SEARCH, {"q": "Sininen"}).content.decode()
     assert "Peitenimi: Sininen" in html
     assert reverse("people:alias_link", args=[world["alias"].pk]) in html
     events = _search_events(worker)
@@ -180,18 +180,18 @@ def test_an_alias_row_is_logged_too(client: Client, world: dict[str, Any]) -> No
 def test_the_wall_in_the_search_page(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
     jussi_worker = world["users"]["jussi_worker"]
     login_verified(client, jussi_worker)
-    html = client.get(SEARCH, {"q": "Maija Meikäläinen"}).content.decode()
+    html = client.post(SEARCH, {"q": "Maija Meikäläinen"}).content.decode()
     assert "Ei hakutuloksia." in html
     assert reverse("people:detail", args=[world["persons"]["mother"].pk]) not in html
 
 
 def test_htmx_gets_only_the_results(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
     login_verified(client, world["users"]["shelter_worker"])
-    partial = client.get(SEARCH, {"q": "eetu"}, headers={"HX-Request": "true"})
+    partial = client.post(SEARCH, {"q": "eetu"}, headers={"HX-Request": "true"})
     html = partial.content.decode()
     assert "<html" not in html and "Eetu" in html
-    full = client.get(SEARCH, {"q": "eetu"}).content.decode()
-    assert "<html" in full and 'hx-get="/henkilot/haku/"' in full
+    full = client.post(SEARCH, {"q": "eetu"}).content.decode()
+    assert "<html" in full and 'hx-post="/henkilot/haku/"' in full
     assert 'value="eetu"' in full
 
 
@@ -221,7 +221,7 @@ def test_restricted_persons_sort_with_everyone_and_show_no_restricted_fields(
             created_by=worker,
         )
     login_verified(client, worker)
-    html = client.get(SEARCH, {"q": "testi"}).content.decode()
+    html = client.post(SEARCH, {"q": "testi"}).content.decode()
     positions = [html.index(f"{last}, Testi") for last in names]
     assert positions == sorted(positions)  # Beck between Aalto and Cederqvist
     assert "Salainen tie" not in html and "050-" not in html
@@ -229,7 +229,7 @@ def test_restricted_persons_sort_with_everyone_and_show_no_restricted_fields(
 
 def _query_count(client: Client, query: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(SEARCH, {"q": query})
+        response = client.post(SEARCH, {"q": query})
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -268,3 +268,15 @@ def test_alias_model_is_searchable_only_by_its_visible_episodes(world: dict[str,
             created_by=world["users"]["shelter_worker"],
         )
     assert _search(world["users"]["shelter_worker"], "Irrallinen").empty
+
+
+def test_the_query_never_travels_in_the_url(client, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A name or identity code in a GET query would land in browser history and server logs."""
+    login_verified(client, world["users"]["shelter_lead"])
+    page = client.get(SEARCH, {"q": "Meikäläinen"})
+    assert page.status_code == 200
+    assert "Meikäläinen" not in page.content.decode()  # a GET query is ignored, not searched
+    html = page.content.decode()
+    assert 'method="post"' in html and "hx-get" not in html
+    found = client.post(SEARCH, {"q": "Meikäläinen"})
+    assert "Meikäläinen" in found.content.decode()

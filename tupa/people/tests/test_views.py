@@ -248,7 +248,7 @@ def test_search_is_not_for_roles_without_client_work(
     client: Client, world: dict[str, Any], user_key: str
 ) -> None:
     login_verified(client, world["users"][user_key])
-    assert client.get(reverse("people:search"), {"q": "Meikäläinen"}).status_code == 404
+    assert client.post(reverse("people:search"), {"q": "Meikäläinen"}).status_code == 404
 
 
 def test_ended_membership_takes_effect_on_the_next_request(
