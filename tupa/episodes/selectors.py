@@ -18,6 +18,7 @@ from django.utils import timezone
 from tupa.accounts.models import Membership, User
 from tupa.core.policy import Basis
 from tupa.organisations.models import ServiceForm
+from tupa.people.models import Consent
 
 from . import access
 from .models import (
@@ -176,6 +177,12 @@ def episode_detail(*, user: User, pk: int) -> EpisodeDetail | None:
                 queryset=Referral.objects.select_related(
                     "to_service_form", "person", "created_by", "decided_by"
                 ).order_by("-created_at"),
+            ),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related(
+                    "person", "recipient_service_form", "recorded_by"
+                ).order_by("-given_on", "-pk"),
             ),
             Prefetch(
                 "external_referrals",

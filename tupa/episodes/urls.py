@@ -41,6 +41,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.network_meeting_add,
         name="network_meeting_add",
     ),
+    path("<int:pk>/suostumukset/uusi/", views.consent_add, name="consent_add"),
+    path(
+        "<int:pk>/suostumukset/<int:consent_pk>/peruutus/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path(
         "<int:pk>/ulkoiset-ohjaukset/uusi/",
         views.external_referral_add,

@@ -36,7 +36,7 @@ from tupa.audit.services import record_access
 from tupa.core.access import login_only, object_scoped
 from tupa.core.policy import Basis
 from tupa.organisations.models import Partner, ServiceForm
-from tupa.people.models import Person
+from tupa.people.models import Consent, Person
 
 from . import access, basic_forms, selectors, services
 from .forms import (
@@ -45,6 +45,7 @@ from .forms import (
     BreakGlassReviewForm,
     ChildFormSet,
     ClientListFilterForm,
+    ConsentForm,
     ContactPermissionForm,
     EpisodeEditForm,
     ExternalReferralForm,
@@ -748,6 +749,52 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
     services.assignment_end(actor=_user(request), assignment=assignment)
     messages.success(request, _("Työntekijän nimeäminen on päättynyt."))
     return HttpResponseRedirect(_detail_url(episode))
+
+
+# --------------------------------------------------------------------------- consents
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    episode, basis = _editable_or_403(request, pk)
+    form = ConsentForm(request.POST or None, episode=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=_user(request), episode=episode, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Suostumus on kirjattu."))
+            return HttpResponseRedirect(_detail_url(episode) + "#suostumukset")
+    return _form_page(
+        request,
+        episode,
+        basis,
+        form,
+        title=_("Kirjaa suostumus"),
+        submit=_("Kirjaa suostumus"),
+        intro=_(
+            "Kirjaa asiakkaan antama suostumus. Tietojen jakamiseen annettu suostumus avaa tämän "
+            "asiakkuuden valitun työmuodon työntekijöille, kunnes suostumus perutaan tai päättyy."
+        ),
+    )
+
+
+@object_scoped
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    episode, _basis = _editable_or_403(request, pk)
+    consent = Consent.objects.filter(pk=consent_pk, episode=episode).first()
+    if consent is None:
+        raise Http404
+    try:
+        services.consent_withdraw(actor=_user(request), consent=consent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Suostumus on peruttu."))
+    return HttpResponseRedirect(_detail_url(episode) + "#suostumukset")
 
 
 # --------------------------------------------------------------------------- plan and network

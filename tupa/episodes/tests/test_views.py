@@ -65,7 +65,15 @@ def _fixtures(world: World) -> dict[str, int]:
         )
         child = Participant.objects.get(episode=world.episode, person=world.child)
         assignment = world.episode.assignments.get()
+        consent = Consent.objects.create(
+            person=world.mother,
+            purpose="follow_up",
+            episode=world.episode,
+            given_on=dt.date(2026, 1, 6),
+            recorded_by=world.member,
+        )
     return {
+        "consent": consent.pk,
         "episode": world.episode.pk,
         "goal": goal.pk,
         "referral": referral.pk,
@@ -138,6 +146,13 @@ MATRIX: list[tuple[str, str, Url, tuple[int, ...]]] = [
     ("goal_review", "get", _ep("goal_review", "goal"), EDIT),
     ("network_meeting_add", "get", _ep("network_meeting_add"), EDIT),
     ("external_referral_add", "get", _ep("external_referral_add"), EDIT),
+    ("consent_add", "get", _ep("consent_add"), EDIT),
+    (
+        "consent_withdraw",
+        "post",
+        _ep("consent_withdraw", "consent"),
+        (302, 302, 302, 404, 404, 404, 404, 404, 404),
+    ),
     ("referral_create", "get", _ep("referral_create"), EDIT),
     ("referral_inbox", "get", lambda w, i: reverse("episodes:referral_inbox"), (200,) * 9),
     (

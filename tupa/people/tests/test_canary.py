@@ -548,8 +548,8 @@ def test_no_canary_anywhere(
     # POSTs that render person data: quick search, the DPO's lookup, a reveal without a reason
     for query in (MOTHER_HETU, "Kanaria", world["mother"].last_name):
         for headers in ({}, {"HX-Request": "true"}):
-            found = client.post(reverse("people:search"), {"q": query}, headers=headers)
-            for text in _texts(body(found)):
+            searched = client.post(reverse("people:search"), {"q": query}, headers=headers)
+            for text in _texts(body(searched)):
                 if leaks(text, "/henkilot/haku/"):
                     problems.setdefault("POST search", []).extend(leaks(text, "/henkilot/haku/"))
     lookup = client.post(reverse("rights:person_lookup"), {"identifier": MOTHER_HETU})
