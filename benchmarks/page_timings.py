@@ -51,7 +51,12 @@ def main() -> None:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    build_demo(password="benchmark-salasana-pitka")
+    result = build_demo(password="benchmark-salasana-pitka")
+    from tupa.episodes.demo_clients import build_demo_clients
+
+    clients = build_demo_clients(organisation=result.organisation)
+    if clients is not None:
+        print(f"demo clients: {clients.summary()}")
     print(f"database built in {time.perf_counter() - started:.1f} s ({connection.vendor})")
 
     if args.tenants:
@@ -72,8 +77,28 @@ def main() -> None:
                 )
         print(f"{args.tenants} extra organisations in {time.perf_counter() - t0:.1f} s")
 
+    from tupa.episodes.models import Episode
+    from tupa.people.models import Person
+
+    with scopes_disabled():
+        shelter_episode = (
+            Episode.objects.filter(service_form__slug="turvakoti").order_by("pk").first()
+        )
+        shelter_person = (
+            Person.objects.filter(participations__episode=shelter_episode).order_by("pk").first()
+        )
     pages = [
         ("turvakoti.esihenkilo", "/", "dashboard"),
+        ("turvakoti", "/asiakkuudet/", "caseload"),
+        ("turvakoti", "/asiakkuudet/tyomuoto/turvakoti/", "client list (Turvakoti)"),
+        ("turvakoti", f"/asiakkuudet/{shelter_episode.pk}/", "episode page"),
+        ("turvakoti", f"/henkilot/{shelter_person.pk}/", "person page"),
+        ("turvakoti", ("POST", "/henkilot/haku/", {"q": "ka"}), "person search 'ka'"),
+        (
+            "turvakoti",
+            ("POST", "/henkilot/haku/", {"q": shelter_person.last_name}),
+            "person search surname",
+        ),
         ("turvakoti.esihenkilo", "/organisaatio/", "organisation structure"),
         ("turvakoti.esihenkilo", "/organisaatio/tyomuodot/turvakoti/", "service form (lead)"),
         ("johtaja", "/talous/talousarvio/?vuosi=2018", "budget"),
@@ -88,13 +113,19 @@ def main() -> None:
         client.force_login(user)
         timings = []
         status = None
+
+        def fetch(target=url, c=client):  # type: ignore[no-untyped-def]
+            if isinstance(target, tuple):
+                return c.post(target[1], target[2])
+            return c.get(target)
+
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
+            response = fetch()
         status = response.status_code
         queries = len(ctx.captured_queries)
         for _ in range(args.repeat):
             t = time.perf_counter()
-            client.get(url)
+            fetch()
             timings.append((time.perf_counter() - t) * 1000)
             reset_queries()
         timings.sort()
