@@ -118,3 +118,33 @@ def check_page(page: Any, csp_violations: list[str]) -> Callable[..., None]:
         assert not csp_violations, "CSP violations:\n" + "\n".join(csp_violations)
 
     return check
+
+
+@pytest.fixture
+def purge_access_log_at_teardown(transactional_db: None) -> Iterator[None]:
+    """TEST-ONLY: empty the append-only access log after a live-server test.
+
+    Why: the access log refuses ``DELETE`` (and, on PostgreSQL, ``TRUNCATE`` of a non-empty
+    table) through database triggers (``tupa/audit/migrations/0002_append_only_triggers.py``).
+    Live-server tests run with ``transactional_db``, whose teardown empties every table by
+    flushing — which the triggers refuse as soon as a journey has written access events.
+
+    How: this fixture depends on ``transactional_db``, so its teardown runs *before* the flush.
+    There, in one transaction (the schema editor's), it drops the triggers with the
+    migration's own ``uninstall()``, deletes the test's events, and installs the triggers again
+    with ``install()``. The flush then finds an empty log, which both databases allow, and the
+    next test starts with the triggers in place. Works on SQLite and PostgreSQL.
+
+    Production never does this: the triggers are only ever dropped by migrations and by a
+    reviewed retention purge (see the migration's docstring), never by application code.
+    """
+    yield
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("tupa.audit.migrations.0002_append_only_triggers")
+    with connection.schema_editor() as editor:
+        triggers.uninstall(editor)
+        editor.execute(f"DELETE FROM {triggers.TABLE}", params=None)
+        triggers.install(editor)

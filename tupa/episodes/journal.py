@@ -49,7 +49,7 @@ from .models import Attachment, Entry, Episode, Participant
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-    from tupa.people.models import Person
+    from tupa.people.models import Alias, Person
 
 #: Access bases that allow writing to the journal (consent-based readers may only read).
 WRITE_BASES = frozenset({Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.BREAK_THE_GLASS})
@@ -135,9 +135,13 @@ def episode_participants(episode: Episode) -> QuerySet[Participant]:
     )
 
 
-def episode_persons(episode: Episode) -> list[Person]:
-    """The identified persons taking part in the episode (the subjects of the access log)."""
-    return [p.person for p in episode_participants(episode) if p.person is not None]
+def episode_persons(episode: Episode) -> list[Person | Alias]:
+    """The persons and anonymous aliases taking part in the episode (access-log subjects).
+
+    Aliases are logged so that a client's log extract covers her anonymous phase once the alias
+    is linked to her.
+    """
+    return [p.person or p.alias for p in episode_participants(episode) if p.person or p.alias]  # type: ignore[misc]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -459,14 +463,14 @@ def visible_entry(*, user: User, pk: int) -> tuple[Entry, Basis] | None:
     return entry, basis
 
 
-def entry_subjects(entry: Entry) -> list[Person]:
-    """Whose data an entry (or its attachment) shows: its participant persons, else everyone's."""
-    persons = [
-        p.person
-        for p in entry.participants.select_related("person").order_by("pk")
-        if p.person is not None
+def entry_subjects(entry: Entry) -> list[Person | Alias]:
+    """Whose data an entry (or its attachment) shows: its participants, else everyone's."""
+    subjects: list[Person | Alias] = [
+        p.person or p.alias  # type: ignore[misc]
+        for p in entry.participants.select_related("person", "alias").order_by("pk")
+        if p.person is not None or p.alias is not None
     ]
-    return persons or episode_persons(entry.episode)
+    return subjects or episode_persons(entry.episode)
 
 
 __all__ = [

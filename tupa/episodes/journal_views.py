@@ -12,6 +12,7 @@ the episode's participants logs one access-log event per identified participant 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from tupa.accounts.models import User
 from tupa.audit.services import record_access
 from tupa.core.access import object_scoped
 from tupa.core.policy import Basis
-from tupa.people.models import Person
+from tupa.people.models import Alias, Person
 
 from . import attachments as attachment_files
 from . import journal
@@ -91,7 +92,9 @@ def _break_glass_reason(request: HttpRequest, *, episode: Episode, basis: Basis)
     return access.reason if access is not None else ""
 
 
-def _log(request: HttpRequest, *, subjects: list[Person], episode: Episode, basis: Basis) -> None:
+def _log(
+    request: HttpRequest, *, subjects: Sequence[Person | Alias], episode: Episode, basis: Basis
+) -> None:
     record_access(
         request=request,
         subjects=subjects,

@@ -33,7 +33,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from tupa.people.models import Person
+    from tupa.people.models import Alias, Person
 
 #: Role order on every page: the client first, then the rest.
 ROLE_ORDER = {role: index for index, role in enumerate(Participant.Role.values)}
@@ -124,14 +124,20 @@ class EpisodeDetail:
     former_participants: list[Participant]
     referrals_in: list[Referral]
 
-    def persons(self) -> list[Person]:
-        """Every person the episode page shows (for the access log)."""
-        seen: dict[int, Person] = {}
+    def persons(self) -> list[Person | Alias]:
+        """Every person (and anonymous alias) the episode page shows, for the access log.
+
+        Aliases are logged too: once an alias is linked to a person, the client's log extract
+        includes who read her data while she was anonymous.
+        """
+        seen: dict[tuple[str, int], Person | Alias] = {}
         for participant in [*self.participants, *self.former_participants]:
             if participant.person is not None:
-                seen[participant.person.pk] = participant.person
+                seen[("person", participant.person.pk)] = participant.person
+            elif participant.alias is not None:
+                seen[("alias", participant.alias.pk)] = participant.alias
         for referral in [*self.episode.referrals_out.all(), *self.referrals_in]:
-            seen[referral.person.pk] = referral.person
+            seen[("person", referral.person.pk)] = referral.person
         return list(seen.values())
 
 

@@ -36,7 +36,7 @@ from tupa.audit.services import record_access
 from tupa.core.access import login_only, object_scoped
 from tupa.core.policy import Basis
 from tupa.organisations.models import Partner, ServiceForm
-from tupa.people.models import Consent, Person
+from tupa.people.models import Alias, Consent, Person
 
 from . import access, basic_forms, selectors, services
 from .forms import (
@@ -76,7 +76,7 @@ def _user(request: HttpRequest) -> User:
 
 def _log(
     request: HttpRequest,
-    persons: Iterable[Person],
+    persons: Iterable[Person | Alias],
     *,
     basis: str,
     action: str = Action.VIEW,

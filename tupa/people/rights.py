@@ -35,7 +35,7 @@ from tupa.core import policy
 from tupa.core.policy import Basis
 from tupa.episodes.access import person_bases
 
-from .models import RESTRICTED_FIELDS, Consent, Person, Relationship, Restriction
+from .models import RESTRICTED_FIELDS, Alias, Consent, Person, Relationship, Restriction
 from .restrictions import restricted_person_ids
 
 if TYPE_CHECKING:
@@ -236,12 +236,19 @@ def log_extract(*, person: Person, date_from: dt.date, date_to: dt.date) -> list
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=HELSINKI)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=HELSINKI)
     person_type = ContentType.objects.get_for_model(Person)
+    alias_type = ContentType.objects.get_for_model(Alias)
     with scopes_disabled():
+        person_ids = _subject_ids(person)
+        # The anonymous phase is the same person's data: reads of aliases later linked to her.
+        alias_ids = [
+            str(pk)
+            for pk in Alias.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
+        ]
         events = list(
             AccessEvent.objects.filter(
+                Q(subject_type=person_type, subject_id__in=person_ids)
+                | Q(subject_type=alias_type, subject_id__in=alias_ids),
                 organisation_id=person.organisation_id,
-                subject_type=person_type,
-                subject_id__in=_subject_ids(person),
                 occurred_at__gte=start,
                 occurred_at__lt=end,
             )

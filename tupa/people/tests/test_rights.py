@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
@@ -426,6 +426,44 @@ def test_log_extract_includes_a_merged_record(client: Client, world: dict[str, A
     login_verified(client, world["dpo"])
     html = client.get(reverse("rights:log_extract", kwargs={"pk": mother.pk})).content.decode()
     assert "10.1.2026 12:00" in html
+
+
+def test_log_extract_covers_the_anonymous_phase(client: Client, world: dict[str, Any]) -> None:
+    """A night worker who read the anonymous episode appears once the alias is linked to her."""
+    from tupa.episodes.models import Participant
+    from tupa.people import rights
+    from tupa.people.models import Alias
+    from tupa.people.services import alias_link
+
+    night_worker = worker_in(world["shelter"], first_name="Yövuoro", last_name="Työntekijä")
+    with scopes_disabled():
+        alias = Alias.objects.create(
+            organisation=world["org"],
+            label="Nainen 5.1.",
+            service_form=world["shelter"],
+            created_by=night_worker,
+        )
+        night_episode = EpisodeFactory.create(
+            service_form=world["shelter"], organisation=world["org"]
+        )
+        Participant.objects.create(episode=night_episode, alias=alias, role="client")
+    login_verified(client, night_worker)
+    assert client.get(reverse("episodes:detail", args=[night_episode.pk])).status_code == 200
+
+    def readers() -> set[str]:
+        # Events carry the database's clock, which time-machine does not move: ask wide.
+        with scopes_disabled():
+            rows = rights.log_extract(
+                person=world["mother"], date_from=dt.date(2020, 1, 1), date_to=dt.date(2030, 1, 1)
+            )
+        return {row.user_name for row in rows}
+
+    assert "Yövuoro Työntekijä" not in readers()  # not her data until identified
+    with scope(organisation=world["org"].pk):
+        alias_link(
+            actor=world["worker"], alias=alias, person=world["mother"], reason="Kertoi nimensä"
+        )
+    assert "Yövuoro Työntekijä" in readers()
 
 
 # --- data extract ------------------------------------------------------------------------------
