@@ -669,7 +669,9 @@ ACCOUNTS: list[Account] = [
         "Marja",
         "Tarinainen",
         "avokriisityöntekijä",
-        [Grant(Role.WORKER, "avokriisityo")],
+        # Each victim-side form needs a lead of its own (break-the-glass reviews); the team's
+        # line manager is a perpetrator-work worker and deliberately holds no role here.
+        [Grant(Role.WORKER, "avokriisityo"), Grant(Role.LEAD, "avokriisityo")],
     ),
     Account(
         # ORG-02: the line manager of the outpatient violence-work team is one of the two
@@ -684,7 +686,13 @@ ACCOUNTS: list[Account] = [
         [Grant(Role.WORKER, "jussi-tyo"), Grant(Role.LEAD, "jussi-tyo"), Grant(Role.LEAD, "tpph")],
         manages=("Perheväkivaltatyön avopalvelut",),
     ),
-    Account("lapsityo", "Emilia", "Leikkinen", "lapsityöntekijä", [Grant(Role.WORKER, "lapsityo")]),
+    Account(
+        "lapsityo",
+        "Emilia",
+        "Leikkinen",
+        "lapsityöntekijä",
+        [Grant(Role.WORKER, "lapsityo"), Grant(Role.LEAD, "lapsityo")],
+    ),
     Account("tpph", "Kari", "Kokoaja", "verkostokoordinaattori", [Grant(Role.COORDINATOR, "tpph")]),
     Account(
         "alvari",
