@@ -87,6 +87,7 @@ def main() -> None:
         shelter_person = (
             Person.objects.filter(participations__episode=shelter_episode).order_by("pk").first()
         )
+    assert shelter_episode is not None and shelter_person is not None, "demo clients missing"
     pages = [
         ("turvakoti.esihenkilo", "/", "dashboard"),
         ("turvakoti", "/asiakkuudet/", "caseload"),
