@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tupa.finance",
     "tupa.people",
     "tupa.episodes",
+    "tupa.residential",
 ]
 
 MIDDLEWARE = [
