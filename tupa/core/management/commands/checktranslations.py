@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,30 +61,35 @@ class Command(BaseCommand):
         self.stdout.write("translations complete")
 
     def _stale_msgids(self, locale_dir: Path) -> list[str]:
-        """Strings in the code that are missing from the catalogues (makemessages not run)."""
+        """Strings in the code that are missing from the catalogues (makemessages not run).
+
+        makemessages always writes into the project's own ``locale/`` (it matches files to the
+        locale directory by path), so the committed Finnish catalogue is read first, the
+        extraction runs in place, and the original file is restored whatever happens.
+        """
         if shutil.which("xgettext") is None:
             return ["xgettext (GNU gettext) is needed to compare catalogues with the code"]
         base = Path(settings.BASE_DIR)
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp_locale = Path(tmp) / "locale"
-            shutil.copytree(locale_dir, tmp_locale, ignore=shutil.ignore_patterns("*.mo"))
-            subprocess.run(  # noqa: S603
+        fi_po = locale_dir / "fi" / "LC_MESSAGES" / "django.po"
+        original = fi_po.read_bytes()
+        committed = polib.pofile(original.decode("utf-8"))
+        try:
+            subprocess.run(
                 [
                     sys.executable,
                     "-c",
-                    "import os,sys;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');"
+                    "import os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');"
                     "import django;django.setup();"
-                    "from django.conf import settings;"
-                    f"settings.LOCALE_PATHS=[{str(tmp_locale)!r}];"
                     "from django.core.management import call_command;"
                     "call_command('makemessages', locale=['fi'], verbosity=0, ignore_patterns=["
-                    "'.venv/*','var/*','tests/*','*/tests/*'])",
+                    "'.venv/*','var/*','tests/*','*/tests/*','benchmarks/*'])",
                 ],
                 cwd=base,
                 check=True,
             )
-            fresh = polib.pofile(str(tmp_locale / "fi" / "LC_MESSAGES" / "django.po"))
-        committed = polib.pofile(str(locale_dir / "fi" / "LC_MESSAGES" / "django.po"))
+            fresh = polib.pofile(str(fi_po))
+        finally:
+            fi_po.write_bytes(original)
         known = {(e.msgctxt, e.msgid) for e in committed if not e.obsolete}
         return [
             f"not in catalogue (run `make messages`): {e.msgid[:60]!r}"
