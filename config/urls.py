@@ -12,6 +12,7 @@ urlpatterns = [
     path("henkilot/", include("tupa.people.urls")),
     path("oikeudet/", include("tupa.people.urls_rights")),
     path("asiakkuudet/", include("tupa.episodes.urls")),
+    path("asuminen/", include("tupa.residential.urls")),
     path("kieli/", core_views.set_language, name="set_language"),
     path("hallinta/", admin.site.urls),
 ]

@@ -47,8 +47,14 @@ def service_form_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .select_related("user")
             .order_by("role", "user__last_name")
         )
+    from tupa.episodes.access import user_scope
+
     return render(
         request,
         "organisations/service_form.html",
-        {"service_form": service_form, "staff": staff},
+        {
+            "service_form": service_form,
+            "staff": staff,
+            "member_form_ids": user_scope(user).member_form_ids,  # type: ignore[arg-type]
+        },
     )

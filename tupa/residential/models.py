@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
@@ -226,3 +227,84 @@ class StayMember(models.Model):
             errors["departed_at"] = str(_("Lähdön on oltava tulon jälkeen."))
         if errors:
             raise ValidationError(errors)
+
+
+class LineContact(OrganisationScopedModel):
+    """One anonymous contact on the shelter's 24 h phone and chat line (issue 4, item 7).
+
+    Deliberately anonymous: no names, phone numbers or other identifying data; only the
+    classification needed for the daily and monthly counts. ``created_at`` comes from
+    :class:`~tupa.core.models.TimeStampedModel`.
+    """
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("puhelin")
+        CHAT = "chat", _("chat")
+        OTHER = "other", _("muu")
+
+    class Caller(models.TextChoices):
+        VICTIM = "victim", _("väkivaltaa kokenut")
+        PERPETRATOR = "perpetrator", _("väkivaltaa käyttänyt")
+        RELATIVE = "relative", _("omainen tai läheinen")
+        PROFESSIONAL = "professional", _("ammattilainen")
+        OTHER = "other", _("muu")
+        UNKNOWN = "unknown", _("ei tiedossa")
+
+    class Topic(models.TextChoices):
+        CLOSE_RELATIONSHIP_VIOLENCE = "violence", _("lähisuhdeväkivalta")
+        SAFETY_PLANNING = "safety_planning", _("turvallisuussuunnittelu")
+        SHELTER_PLACE = "shelter_place", _("turvakotipaikan tiedustelu")
+        CHILDREN = "children", _("lasten tilanne")
+        LEGAL = "legal", _("oikeudelliset asiat")
+        HOUSING = "housing", _("asuminen")
+        OTHER = "other", _("muu")
+
+    class Outcome(models.TextChoices):
+        ADVICE = "advice", _("neuvonta ja ohjaus")
+        CAME_TO_SHELTER = "came_to_shelter", _("tuli turvakotiin")
+        REFERRED = "referred", _("ohjattiin muualle")
+        OTHER = "other", _("muu")
+
+    service_form = models.ForeignKey(
+        "organisations.ServiceForm",
+        on_delete=models.PROTECT,
+        related_name="line_contacts",
+        verbose_name=_("työmuoto"),
+    )
+    occurred_at = models.DateTimeField(_("ajankohta"), default=timezone.now)
+    duration_minutes = models.PositiveSmallIntegerField(_("kesto (min)"), default=10)
+    channel = models.CharField(
+        _("kanava"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    caller = models.CharField(_("yhteydenottaja"), max_length=20, choices=Caller.choices)
+    topics = models.JSONField(_("aiheet"), default=list, blank=True)
+    outcome = models.CharField(_("tulos"), max_length=20, choices=Outcome.choices)
+    referred_to = models.CharField(_("ohjattu minne"), max_length=200, blank=True)
+    language = models.CharField(_("kieli"), max_length=40, blank=True)
+    note = models.CharField(
+        _("lyhyt huomio"),
+        max_length=200,
+        blank=True,
+        help_text=_("Älä kirjaa tunnistetietoja."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+
+    class Meta:
+        verbose_name = _("linjan yhteydenotto")
+        verbose_name_plural = _("linjan yhteydenotot")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["service_form", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=600),
+                name="linecontact_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,178 @@
+"""Forms of the residential screens (Finnish messages; the services do the real checks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tupa.episodes.models import Participant, Referral
+
+from .models import Destination, PayerCategory, Place
+
+#: The longest period the occupancy page computes at once.
+MAX_PERIOD_DAYS = 3 * 366
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _now_local() -> dt.datetime:
+    return timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
+
+
+def combine(day: dt.date, time: dt.time) -> dt.datetime:
+    """A local date and time as an aware datetime (Europe/Helsinki)."""
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
+            elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+                self.add_error("end", _("Jakso voi olla enintään kolme vuotta."))
+        return data
+
+
+def default_period(today: dt.date) -> dict[str, dt.date]:
+    """The current calendar month."""
+    first = today.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return {"start": first, "end": next_month - dt.timedelta(days=1)}
+
+
+class _MomentMixin(forms.Form):
+    """A date and a time field that together give an aware moment (default: now)."""
+
+    date_field = "date"
+    time_field = "time"
+
+    def moment(self) -> dt.datetime:
+        return combine(self.cleaned_data[self.date_field], self.cleaned_data[self.time_field])
+
+
+class PlaceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, taken: frozenset[int] = frozenset(), **kwargs: Any) -> None:
+        self.taken = taken
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.pk in self.taken:
+            return str(_("%(place)s (varattu nyt)") % {"place": obj.name})
+        return str(obj.name)
+
+
+class ParticipantChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.person is not None:
+            name = f"{obj.person.first_names} {obj.person.last_name}"
+        else:
+            name = str(_("%(label)s (peitenimi)") % {"label": obj.alias.label})
+        return f"{name}, {obj.get_role_display()}"
+
+
+class AdmitForm(_MomentMixin):
+    date_field = "arrival_date"
+    time_field = "arrival_time"
+
+    place = PlaceChoiceField(label=_("Paikka"), queryset=Place.objects.none(), empty_label=None)
+    arrival_date = forms.DateField(label=_("Tulopäivä"), widget=DATE_WIDGET)
+    arrival_time = forms.TimeField(label=_("Tuloaika"), widget=TIME_WIDGET)
+    payer_category = forms.ChoiceField(
+        label=_("Maksajaryhmä"), choices=PayerCategory.choices, widget=forms.RadioSelect
+    )
+    members = ParticipantChoiceField(
+        label=_("Tulijat"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi jaksolle tuleva henkilö.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        places: Any,
+        participants: Any,
+        taken: frozenset[int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        place_field = self.fields["place"]
+        assert isinstance(place_field, PlaceChoiceField)
+        place_field.queryset = places
+        place_field.taken = taken
+        members_field = self.fields["members"]
+        assert isinstance(members_field, ParticipantChoiceField)
+        members_field.queryset = participants
+        if not self.is_bound:
+            now = _now_local()
+            free = [p for p in places if p.pk not in taken]
+            self.initial.setdefault("place", free[0].pk if free else None)
+            self.initial.setdefault("arrival_date", now.date())
+            self.initial.setdefault("arrival_time", now.time())
+            self.initial.setdefault("payer_category", PayerCategory.STATE)
+            self.initial.setdefault("members", [p.pk for p in participants])
+
+
+class DischargeForm(_MomentMixin):
+    date_field = "departure_date"
+    time_field = "departure_time"
+
+    departure_date = forms.DateField(label=_("Lähtöpäivä"), widget=DATE_WIDGET)
+    departure_time = forms.TimeField(label=_("Lähtöaika"), widget=TIME_WIDGET)
+    destination = forms.ChoiceField(
+        label=_("Jatkosijoitus"), choices=Destination.choices, widget=forms.RadioSelect
+    )
+    destination_note = forms.CharField(
+        label=_("Jatkosijoitus, lisätieto"), max_length=300, required=False
+    )
+    follow_on_referral: forms.ModelChoiceField[Referral] = forms.ModelChoiceField(
+        label=_("Jatko-ohjaus"),
+        queryset=Referral.objects.none(),
+        required=False,
+        empty_label=_("Ei jatko-ohjausta"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, referrals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        referral_field = self.fields["follow_on_referral"]
+        assert isinstance(referral_field, forms.ModelChoiceField)
+        referral_field.queryset = referrals
+        if not self.is_bound:
+            now = _now_local()
+            self.initial.setdefault("departure_date", now.date())
+            self.initial.setdefault("departure_time", now.time())
+
+
+class MoveForm(_MomentMixin):
+    date_field = "move_date"
+    time_field = "move_time"
+
+    to_place = PlaceChoiceField(
+        label=_("Uusi paikka"), queryset=Place.objects.none(), empty_label=None
+    )
+    move_date = forms.DateField(label=_("Siirtopäivä"), widget=DATE_WIDGET)
+    move_time = forms.TimeField(label=_("Siirtoaika"), widget=TIME_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, places: Any, taken: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place_field = self.fields["to_place"]
+        assert isinstance(place_field, PlaceChoiceField)
+        place_field.queryset = places
+        place_field.taken = taken
+        if not self.is_bound:
+            now = _now_local()
+            self.initial.setdefault("move_date", now.date())
+            self.initial.setdefault("move_time", now.time())

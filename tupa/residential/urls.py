@@ -1,0 +1,23 @@
+"""Residential URLs, mounted at /asuminen/ (namespace "residential"). No personal data in paths."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+
+app_name = "residential"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("tyomuoto/<slug:slug>/", views.occupancy, name="occupancy"),
+    path("asiakkuus/<int:episode_pk>/tulo/", views.admit, name="admit"),
+    path("jakso/<int:pk>/lahto/", views.discharge, name="discharge"),
+    path("jakso/<int:pk>/siirto/", views.move, name="move"),
+]
+
+# The 24 h phone line (line_urls.py) is built separately; only its absence is tolerated.
+try:
+    from .line_urls import line_urlpatterns
+except ImportError as exc:  # pragma: no cover - until the phone line exists
+    if getattr(exc, "name", None) != "tupa.residential.line_urls":
+        raise
+    line_urlpatterns = []
+
+urlpatterns += line_urlpatterns

@@ -1,0 +1,392 @@
+"""Residential screens: occupancy, admission, move and discharge (RES-01..03).
+
+Thin views over :mod:`.selectors` and :mod:`.services`. Only client-work members of the
+residential service form reach them (404 for everyone else, also for bad ids); who is in which
+place is shown only for episodes the user may see (:mod:`tupa.episodes.access`), and every
+person shown is written to the access log.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.accounts.models import User
+from tupa.audit.models import Action
+from tupa.audit.services import record_access
+from tupa.core.access import object_scoped
+from tupa.core.policy import Basis
+from tupa.episodes import access
+from tupa.episodes.models import Episode, Participant, Referral
+from tupa.episodes.services import is_member
+from tupa.organisations.models import ServiceForm
+from tupa.people.models import Person
+
+from . import selectors, services
+from .forms import AdmitForm, DischargeForm, MoveForm, PeriodForm, default_period
+from .models import PayerCategory, Place, Stay, StayMember
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _log(
+    request: HttpRequest,
+    persons: Iterable[Person],
+    *,
+    basis: str,
+    action: str = Action.VIEW,
+    episode_id: int | None = None,
+) -> None:
+    subjects = list(persons)
+    if subjects:
+        record_access(
+            request=request, subjects=subjects, action=action, basis=basis, episode_id=episode_id
+        )
+
+
+def _residential_form_or_404(request: HttpRequest, slug: str) -> ServiceForm:
+    service_form = ServiceForm.objects.filter(slug=slug).first()
+    if (
+        service_form is None
+        or service_form.kind != ServiceForm.Kind.RESIDENTIAL
+        or not is_member(_user(request), service_form.pk)
+    ):
+        raise Http404
+    return service_form
+
+
+def _member_episode_or_404(request: HttpRequest, episode: Episode | None) -> Episode:
+    """Writes need membership of the episode's (residential) service form; else 404."""
+    if episode is None or episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
+        raise Http404
+    if access.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
+        raise Http404
+    return episode
+
+
+def _stay_or_404(request: HttpRequest, pk: int) -> Stay:
+    stay = (
+        Stay.objects.select_related("episode__service_form", "place", "episode")
+        .filter(pk=pk)
+        .first()
+    )
+    if stay is None:
+        raise Http404
+    _member_episode_or_404(request, stay.episode)
+    return stay
+
+
+def _active_places(service_form: ServiceForm) -> QuerySet[Place]:
+    return Place.objects.filter(service_form=service_form, active=True).order_by("order", "name")
+
+
+def _taken_now(service_form: ServiceForm) -> frozenset[int]:
+    """Places with somebody in them right now (a room counts as taken when anyone is in)."""
+    now = timezone.now()
+    return frozenset(
+        StayMember.objects.filter(stay__place__service_form=service_form, arrived_at__lte=now)
+        .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=now))
+        .values_list("stay__place_id", flat=True)
+    )
+
+
+def _apply_errors(form: Any, error: ValidationError, *, field_map: dict[str, str]) -> None:
+    """Attach a service's ValidationError to the form's fields (unknown keys: the whole form)."""
+    if hasattr(error, "error_dict"):
+        for key, messages in error.message_dict.items():
+            target = field_map.get(key, key)
+            for message in messages:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _detail_url(episode_id: int) -> str:
+    return reverse("episodes:detail", args=[episode_id])
+
+
+# --------------------------------------------------------------------------- occupancy
+
+
+@object_scoped
+@require_GET
+def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
+    service_form = _residential_form_or_404(request, slug)
+    user = _user(request)
+    now = timezone.now()
+
+    places = list(_active_places(service_form))
+    present = list(
+        StayMember.objects.filter(stay__place__service_form=service_form, arrived_at__lte=now)
+        .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=now))
+        .select_related("stay", "participant__person", "participant__alias")
+        .order_by("stay__place_id", "arrived_at", "pk")
+    )
+    bases = access.episode_bases(user=user, episode_ids={m.stay.episode_id for m in present})
+    by_place: dict[int, list[StayMember]] = defaultdict(list)
+    stays_by_place: dict[int, dict[int, Stay]] = defaultdict(dict)
+    to_log: dict[str, dict[int, Person]] = defaultdict(dict)
+    for member in present:
+        basis = bases.get(member.stay.episode_id)
+        stays_by_place[member.stay.place_id][member.stay_id] = member.stay
+        if basis is None:
+            continue
+        by_place[member.stay.place_id].append(member)
+        person = member.participant.person
+        if person is not None:
+            to_log[str(basis)][person.pk] = person
+    rows = []
+    for place in places:
+        stays = list(stays_by_place.get(place.pk, {}).values())
+        rows.append(
+            {
+                "place": place,
+                "members": by_place.get(place.pk, []),
+                "stays": [s for s in stays if s.episode_id in bases],
+                "hidden_stays": sum(1 for s in stays if s.episode_id not in bases),
+            }
+        )
+    for basis_value, persons in to_log.items():
+        _log(request, persons.values(), basis=basis_value, action=Action.LIST)
+
+    now_figures = selectors.occupancy_now(service_form=service_form, at=now)
+
+    data = request.GET if ("start" in request.GET or "end" in request.GET) else None
+    period_form = PeriodForm(data, initial=default_period(timezone.localdate()))
+    period = ledger = None
+    months: list[dict[str, Any]] = []
+    if data is None or period_form.is_valid():
+        if data is None:
+            start, end = default_period(timezone.localdate()).values()
+        else:
+            start, end = period_form.cleaned_data["start"], period_form.cleaned_data["end"]
+        period = selectors.occupancy_period(service_form=service_form, start=start, end=end)
+        ledger = selectors.ledger_for_service_form(
+            service_form=service_form, period_start=start, period_end=end
+        )
+        for month in sorted(ledger.by_month):
+            months.append(
+                {
+                    "month": month,
+                    "cells": [
+                        ledger.by_month_payer[(month, code)] for code in PayerCategory.values
+                    ],
+                    "total": ledger.by_month[month],
+                }
+            )
+    return render(
+        request,
+        "residential/occupancy.html",
+        {
+            "service_form": service_form,
+            "now_figures": now_figures,
+            "rows": rows,
+            "period_form": period_form,
+            "period": period,
+            "ledger": ledger,
+            "months": months,
+            "payer_labels": PayerCategory.labels,
+            "payer_totals": [ledger.by_payer[c] for c in PayerCategory.values] if ledger else [],
+            "open_stays": len(ledger.open_stay_ids) if ledger else 0,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- admission
+
+
+def _current_participants(episode: Episode) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(episode=episode, left_on__isnull=True)
+        .select_related("person", "alias")
+        .order_by("pk")
+    )
+
+
+def _render_form(
+    request: HttpRequest,
+    episode: Episode,
+    template: str,
+    context: dict[str, Any],
+    *,
+    persons: Iterable[Person],
+    status: int = 200,
+) -> HttpResponse:
+    _log(request, persons, basis=Basis.MEMBERSHIP, episode_id=episode.pk)
+    return render(request, template, {"episode": episode, **context}, status=status)
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    episode = _member_episode_or_404(
+        request,
+        Episode.objects.select_related("service_form").filter(pk=episode_pk).first(),
+    )
+    service_form = episode.service_form
+    participants = list(_current_participants(episode))
+    places = _active_places(service_form)
+    form = AdmitForm(
+        request.POST or None,
+        places=places,
+        participants=_current_participants(episode),
+        taken=_taken_now(service_form),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.stay_admit(
+                    actor=_user(request),
+                    episode=episode,
+                    place=form.cleaned_data["place"],
+                    arrived_at=form.moment(),
+                    members=list(form.cleaned_data["members"]),
+                    payer_category=form.cleaned_data["payer_category"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error, field_map={"arrived_at": "arrival_date"})
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_detail_url(episode.pk))
+        status = 400
+    return _render_form(
+        request,
+        episode,
+        "residential/admit.html",
+        {"form": form, "title": _("Tulo asumaan"), "service_form": service_form},
+        persons=[p.person for p in participants if p.person is not None],
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- move and discharge
+
+
+def _stay_persons(stay: Stay) -> list[StayMember]:
+    return list(
+        StayMember.objects.filter(stay=stay, departed_at__isnull=True)
+        .select_related("participant__person", "participant__alias")
+        .order_by("pk")
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    referrals = Referral.objects.filter(from_episode=stay.episode).order_by("-pk")
+    data = request.POST or None
+    form = DischargeForm(data, referrals=referrals, initial={"version": stay.version})
+    status = 200
+    conflict = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.stay_discharge(
+                    actor=_user(request),
+                    stay=stay,
+                    departed_at=form.moment(),
+                    destination=form.cleaned_data["destination"],
+                    destination_note=form.cleaned_data["destination_note"],
+                    follow_on_referral=form.cleaned_data["follow_on_referral"],
+                    version=form.cleaned_data["version"],
+                )
+            except services.StayConflict as exc:
+                conflict = exc.message
+                bound = request.POST.copy()
+                bound["version"] = str(exc.current.version)
+                stay = exc.current
+                form = DischargeForm(bound, referrals=referrals)
+                form.is_valid()
+            except ValidationError as error:
+                _apply_errors(form, error, field_map={"departed_at": "departure_date"})
+            else:
+                return HttpResponseRedirect(_detail_url(stay.episode_id))
+        status = 400 if not conflict else 409
+    members = _stay_persons(stay)
+    return _render_form(
+        request,
+        stay.episode,
+        "residential/stay_form.html",
+        {
+            "form": form,
+            "stay": stay,
+            "members": members,
+            "conflict": conflict,
+            "title": _("Lähtö asumasta"),
+            "submit": _("Kirjaa lähtö"),
+        },
+        persons=[m.participant.person for m in members if m.participant.person is not None],
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    service_form = stay.episode.service_form
+    places = _active_places(service_form).exclude(pk=stay.place_id)
+    taken = _taken_now(service_form)
+    form = MoveForm(
+        request.POST or None, places=places, taken=taken, initial={"version": stay.version}
+    )
+    status = 200
+    conflict = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.stay_move(
+                    actor=_user(request),
+                    stay=stay,
+                    to_place=form.cleaned_data["to_place"],
+                    at=form.moment(),
+                    version=form.cleaned_data["version"],
+                )
+            except services.StayConflict as exc:
+                conflict = exc.message
+                bound = request.POST.copy()
+                bound["version"] = str(exc.current.version)
+                stay = exc.current
+                form = MoveForm(bound, places=places, taken=taken)
+                form.is_valid()
+            except ValidationError as error:
+                _apply_errors(
+                    form, error, field_map={"place": "to_place", "departed_at": "move_date"}
+                )
+            else:
+                return HttpResponseRedirect(_detail_url(stay.episode_id))
+        status = 400 if not conflict else 409
+    members = _stay_persons(stay)
+    return _render_form(
+        request,
+        stay.episode,
+        "residential/stay_form.html",
+        {
+            "form": form,
+            "stay": stay,
+            "members": members,
+            "conflict": conflict,
+            "title": _("Siirto toiselle paikalle"),
+            "submit": _("Siirrä"),
+        },
+        persons=[m.participant.person for m in members if m.participant.person is not None],
+        status=status,
+    )
