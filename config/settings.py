@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "tupa.people",
     "tupa.episodes",
     "tupa.residential",
+    "tupa.scheduling",
+    "tupa.programmes",
+    "tupa.dropin",
+    "tupa.visitation",
 ]
 
 MIDDLEWARE = [

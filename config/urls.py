@@ -13,6 +13,10 @@ urlpatterns = [
     path("oikeudet/", include("tupa.people.urls_rights")),
     path("asiakkuudet/", include("tupa.episodes.urls")),
     path("asuminen/", include("tupa.residential.urls")),
+    path("ajanvaraus/", include("tupa.scheduling.urls")),
+    path("ryhmat/", include("tupa.programmes.urls")),
+    path("perhetalo/", include("tupa.dropin.urls")),
+    path("tapaamiset/", include("tupa.visitation.urls")),
     path("kieli/", core_views.set_language, name="set_language"),
     path("hallinta/", admin.site.urls),
 ]

@@ -18,6 +18,8 @@ serialise all writers.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -131,6 +133,11 @@ class Stay(OrganisationScopedModel):
         blank=True,
         related_name="+",
         verbose_name=_("jatko-ohjaus"),
+    )
+    started_in_pregnancy = models.BooleanField(
+        _("alkoi raskausaikana"),
+        default=False,
+        help_text=_("Ensikoti: jakso alkoi ennen lapsen syntymää (raskausajan asuminen)."),
     )
     moved_from = models.OneToOneField(
         "self",
@@ -308,3 +315,310 @@ class LineContact(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ShelterClientData(models.Model):
+    """What THL's shelter return asks of one person of a shelter episode (issue 4, item 6).
+
+    One row per participant of a residential episode: the statistical attributes THL's yearly
+    summary form counts (finnish-requirements §1.2). They are classifications, not free text, and
+    an anonymous client (an alias) carries them the same way as a named one (§1.3, §1.4 point 2).
+    Gender and age band are stored here, frozen at arrival, so that an anonymous person counts and
+    a later birthday does not move last year's statistics.
+    """
+
+    class ClientStatus(models.TextChoices):
+        VICTIM = "victim", _("väkivallan kokija")
+        USED_VIOLENCE = "used_violence", _("väkivallan käyttäjä")
+        VIOLENT_ENVIRONMENT = "violent_environment", _("elänyt väkivaltaisessa ilmapiirissä")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("nainen tai tyttö")
+        MALE = "male", _("mies tai poika")
+        UNKNOWN = "unknown", _("sukupuolesta ei tietoa")
+
+    class AgeBand(models.TextChoices):
+        # [verify] THL's band limits; children under 18 and adults in the bands of the form.
+        UNDER_4 = "0-3", _("0–3 v")
+        AGE_4_6 = "4-6", _("4–6 v")
+        AGE_7_12 = "7-12", _("7–12 v")
+        AGE_13_17 = "13-17", _("13–17 v")
+        AGE_18_24 = "18-24", _("18–24 v")
+        AGE_25_34 = "25-34", _("25–34 v")
+        AGE_35_44 = "35-44", _("35–44 v")
+        AGE_45_54 = "45-54", _("45–54 v")
+        AGE_55_64 = "55-64", _("55–64 v")
+        AGE_65_PLUS = "65-", _("65 v tai yli")
+        UNKNOWN = "unknown", _("ikä ei tiedossa")
+
+    class ViolenceForm(models.TextChoices):
+        PHYSICAL = "physical", _("fyysinen")
+        PSYCHOLOGICAL = "psychological", _("psyykkinen")
+        SEXUAL = "sexual", _("seksuaalinen")
+        ECONOMIC = "economic", _("taloudellinen")
+        THREAT = "threat", _("uhkailu")
+        STALKING = "stalking", _("vainoaminen")
+        DIGITAL = "digital", _("digitaalinen")
+        CULTURAL_RELIGIOUS = "cultural_religious", _("kulttuurinen tai uskonnollinen")
+        CHEMICAL = "chemical", _("kemiallinen")
+        OTHER = "other", _("muu")
+
+    class Relationship(models.TextChoices):
+        CURRENT_PARTNER = "current_partner", _("nykyinen puoliso tai kumppani")
+        FORMER_PARTNER = "former_partner", _("entinen puoliso tai kumppani")
+        PARENT = "parent", _("vanhempi")
+        CHILD = "child", _("oma lapsi")
+        OTHER_RELATIVE = "other_relative", _("muu sukulainen")
+        OTHER = "other", _("muu henkilö")
+        UNKNOWN = "unknown", _("ei tiedossa")
+
+    class StayOrder(models.TextChoices):
+        FIRST = "first", _("ensimmäinen turvakotijakso")
+        REPEAT = "repeat", _("aiempia turvakotijaksoja")
+        UNKNOWN = "unknown", _("ei tiedossa")
+
+    class ViolenceDuration(models.TextChoices):
+        UNDER_1_MONTH = "lt_1m", _("alle kuukauden")
+        MONTHS_1_6 = "1_6m", _("1–6 kuukautta")
+        MONTHS_6_12 = "6_12m", _("6–12 kuukautta")
+        YEARS_1_5 = "1_5y", _("1–5 vuotta")
+        OVER_5_YEARS = "gt_5y", _("yli 5 vuotta")
+        UNKNOWN = "unknown", _("ei tiedossa")
+
+    participant = models.OneToOneField(
+        "episodes.Participant",
+        on_delete=models.CASCADE,
+        related_name="shelter_data",
+        verbose_name=_("henkilö"),
+    )
+    client_status = models.CharField(
+        _("asiakkaan asema"), max_length=30, choices=ClientStatus.choices
+    )
+    gender = models.CharField(
+        _("sukupuoli (tilasto)"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    age_band = models.CharField(
+        _("ikäryhmä tulohetkellä"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
+    violence_forms = models.JSONField(
+        _("väkivallan muodot"),
+        default=list,
+        blank=True,
+        help_text=_("Yksi tai useampi; koodit luokituksesta ViolenceForm."),
+    )
+    relationship = models.CharField(
+        _("suhde väkivallan käyttäjään"),
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.UNKNOWN,
+    )
+    stay_order = models.CharField(
+        _("ensimmäinen vai toistuva jakso"),
+        max_length=10,
+        choices=StayOrder.choices,
+        default=StayOrder.UNKNOWN,
+    )
+    violence_duration = models.CharField(
+        _("väkivallan kesto ennen tuloa"),
+        max_length=10,
+        choices=ViolenceDuration.choices,
+        default=ViolenceDuration.UNKNOWN,
+    )
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager(organisation="participant__episode__organisation")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("turvakodin tilastotieto")
+        verbose_name_plural = _("turvakodin tilastotiedot")
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.get_client_status_display()}"
+
+
+class TurnAway(OrganisationScopedModel):
+    """A request for a place that could not be accepted (issue 4, item 5). Anonymous by design.
+
+    Counts only: how many adults and children, why not, and where they were directed. THL counts
+    those "referred to another shelter for lack of room" (finnish-requirements §1.2).
+    """
+
+    class Reason(models.TextChoices):
+        NO_PLACE = "no_place", _("ei vapaata paikkaa")
+        NOT_SUITABLE = "not_suitable", _("palvelu ei sovellu tilanteeseen")
+        SAFETY = "safety", _("turvallisuussyy")
+        OTHER = "other", _("muu syy")
+
+    class DirectedTo(models.TextChoices):
+        OTHER_SHELTER = "other_shelter", _("toiseen turvakotiin")
+        SOCIAL_SERVICES = "social_services", _("sosiaalipäivystykseen tai sosiaalitoimeen")
+        HEALTH_CARE = "health_care", _("terveydenhuoltoon")
+        OUTPATIENT = "outpatient", _("avopalveluun")
+        OTHER = "other", _("muualle")
+        NOWHERE = "nowhere", _("ei ohjattu")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("puhelin")
+        AUTHORITY = "authority", _("viranomaisen yhteydenotto")
+        IN_PERSON = "in_person", _("tuli paikan päälle")
+        OTHER = "other", _("muu")
+
+    service_form = models.ForeignKey(
+        "organisations.ServiceForm",
+        on_delete=models.PROTECT,
+        related_name="turn_aways",
+        verbose_name=_("työmuoto"),
+    )
+    occurred_at = models.DateTimeField(_("ajankohta"), default=timezone.now)
+    channel = models.CharField(
+        _("yhteydenottotapa"), max_length=20, choices=Channel.choices, default=Channel.PHONE
+    )
+    adults = models.PositiveSmallIntegerField(_("aikuisia"), default=1)
+    children = models.PositiveSmallIntegerField(_("lapsia"), default=0)
+    reason = models.CharField(_("syy"), max_length=20, choices=Reason.choices)
+    directed_to = models.CharField(_("ohjattu"), max_length=20, choices=DirectedTo.choices)
+    note = models.CharField(
+        _("lyhyt huomio"),
+        max_length=200,
+        blank=True,
+        help_text=_("Älä kirjaa tunnistetietoja."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+
+    class Meta:
+        verbose_name = _("käännytetty pyyntö")
+        verbose_name_plural = _("käännytetyt pyynnöt")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["service_form", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(adults__gte=1) | Q(children__gte=1), name="turnaway_someone"
+            ),
+            models.CheckConstraint(
+                condition=Q(adults__lte=20) & Q(children__lte=20), name="turnaway_sizes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ShiftNote(OrganisationScopedModel):
+    """A handover note between shifts of a residential unit (issue 4, item 8).
+
+    Visible only to people with an active membership in the unit's service form. Notes are
+    append-only: a correction is a new note that ``supersedes`` the old one.
+    """
+
+    class Shift(models.TextChoices):
+        MORNING = "morning", _("aamuvuoro")
+        EVENING = "evening", _("iltavuoro")
+        NIGHT = "night", _("yövuoro")
+
+    service_form = models.ForeignKey(
+        "organisations.ServiceForm",
+        on_delete=models.PROTECT,
+        related_name="shift_notes",
+        verbose_name=_("työmuoto"),
+    )
+    shift = models.CharField(_("vuoro"), max_length=10, choices=Shift.choices)
+    shift_date = models.DateField(_("vuoron päivä"))
+    text = models.TextField(_("raportti"))
+    important = models.BooleanField(_("tärkeä"), default=False)
+    episodes = models.ManyToManyField(
+        "episodes.Episode", blank=True, related_name="+", verbose_name=_("koskee asiakkuuksia")
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("korjaa merkintää"),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("vuororaportti")
+        verbose_name_plural = _("vuororaportit")
+        ordering = ["-shift_date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["service_form", "shift_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_shift_display()} {self.shift_date:%Y-%m-%d}"
+
+
+class PaymentCommitment(OrganisationScopedModel):
+    """A payer's commitment (*maksusitoumus*) to pay an episode's care days (issue 4, item 9).
+
+    Ensikoti's care days are paid by the client's wellbeing services county or municipality on
+    the strength of a commitment with a validity period; a care day is billable to the payer
+    whose commitment covers that date. Days no commitment covers are shown, not dropped.
+    """
+
+    episode = models.ForeignKey(
+        "episodes.Episode",
+        on_delete=models.PROTECT,
+        related_name="payment_commitments",
+        verbose_name=_("asiakkuus"),
+    )
+    payer = models.ForeignKey(
+        "organisations.Partner",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("maksaja"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kotikunta"),
+    )
+    reference = models.CharField(_("päätöksen numero tai viite"), max_length=100, blank=True)
+    valid_from = models.DateField(_("voimassa alkaen"))
+    valid_until = models.DateField(_("voimassa asti"), null=True, blank=True)
+    daily_price = models.DecimalField(
+        _("vuorokausihinta (€)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("lisätieto"), max_length=300, blank=True)
+    cancelled_on = models.DateField(_("peruttu"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("maksusitoumus")
+        verbose_name_plural = _("maksusitoumukset")
+        ordering = ["episode", "valid_from", "pk"]
+        indexes = [models.Index(fields=["organisation", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="commitment_valid_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_price__isnull=True) | Q(daily_price__gte=0),
+                name="commitment_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.valid_from:%d.%m.%Y}"
+
+    def covers(self, day: date) -> bool:
+        if self.cancelled_on is not None:
+            return False
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
