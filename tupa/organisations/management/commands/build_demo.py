@@ -15,6 +15,30 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tupa.organisations.demo import DEFAULT_PASSWORD, build_demo, two_factor_required
 
+#: Apps that add their own demo data after the clients: each ``tupa.<app>.demo`` module has
+#: ``build(*, organisation) -> str | None`` (idempotent; returns a one-line summary or None
+#: when the data already existed). A module that does not exist yet is skipped.
+DEMO_MODULES = (
+    "tupa.residential.demo",
+    "tupa.scheduling.demo",
+    "tupa.programmes.demo",
+    "tupa.dropin.demo",
+    "tupa.visitation.demo",
+)
+
+
+def _run_demo_module(module_name: str, *, organisation: Any) -> str | None:
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None
+    result: str | None = module.build(organisation=organisation)
+    return result
+
 
 class Command(BaseCommand):
     help = (
@@ -63,6 +87,10 @@ class Command(BaseCommand):
                 self.stdout.write("Demoasiakkaat ovat jo olemassa, niitä ei muutettu.")
             else:
                 self.stdout.write(self.style.SUCCESS(f"Demoasiakkaat: {clients.summary()}."))
+            for module_name in DEMO_MODULES:
+                summary = _run_demo_module(module_name, organisation=org)
+                if summary:
+                    self.stdout.write(self.style.SUCCESS(summary))
 
         rows = []
         for user, memberships in result.accounts:
