@@ -21,3 +21,7 @@ except ImportError as exc:  # pragma: no cover - until the phone line exists
     line_urlpatterns = []
 
 urlpatterns += line_urlpatterns
+
+from .calendar_urls import calendar_urlpatterns  # noqa: E402 - the place calendar and chart
+
+urlpatterns += calendar_urlpatterns
