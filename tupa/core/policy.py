@@ -91,6 +91,41 @@ RULES: dict[str, Rule] = {
         Scope.ORGANISATION,
         "see another staff member's account and memberships",
     ),
+    "programmes.statistics.view": Rule(
+        _roles(Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read the aggregate group-programme statistics of any service form (no persons)",
+    ),
+    "residential.turnaway.stats": Rule(
+        _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read the anonymous turn-away counts of a residential unit (lead of it, or org-wide)",
+    ),
+    "visitation.statistics.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read the aggregate supervised-meeting statistics of a visitation form (no persons)",
+    ),
+    "visitation.billing.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read the billable supervised-meeting counts per municipality (no persons)",
+    ),
+    "residential.thl_summary.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read a shelter's aggregate THL year summary (members of it, or the executive director)",
+    ),
+    "residential.billing.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.FINANCE),
+        Scope.SERVICE_FORM,
+        "billable care days per payer with the names billed (members of the form, finance)",
+    ),
+    "dropin.statistics.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read the anonymous visitor statistics of a drop-in house (members of it, or the ED)",
+    ),
 }
 
 

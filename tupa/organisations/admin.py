@@ -232,6 +232,8 @@ class ServiceFormAdmin(ConfigurationAdmin):
                     "trademark",
                     "national_coordinator",
                     "quality_criteria",
+                    "violence_work",
+                    "pregnancy_stays",
                 )
             },
         ),

@@ -271,6 +271,7 @@ SERVICE_FORMS: list[FormSpec] = [
             # The number of places is not stated in the plan (seed-spec 2.1): left empty.
             "quality_criteria": "Ensi- ja turvakotien liiton vaativan vauvatyön laatukriteerit",
             "description": "Ympärivuorokautinen tuki vauvaperheille, myös jo raskausaikana.",
+            "pregnancy_stays": True,
         },
     ),
     FormSpec(

@@ -317,6 +317,14 @@ class ServiceForm(OrganisationScopedModel):
             "asiakkuuksia, jaksoja tai olinpaikkaa."
         ),
     )
+    pregnancy_stays = models.BooleanField(
+        _("raskausajan asuminen"),
+        default=False,
+        help_text=_(
+            "Ensikoti: asumisjakso voi alkaa raskausaikana ja vauvan syntymän voi kirjata "
+            "jaksolle."
+        ),
+    )
     quality_criteria = models.CharField(_("laatukriteerit"), max_length=300, blank=True)
     project_start = models.DateField(_("hanke alkaa"), null=True, blank=True)
     project_end = models.DateField(_("hanke päättyy"), null=True, blank=True)

@@ -268,6 +268,7 @@ def service_form_create(
     national_coordinator: Partner | None = None,
     quality_criteria: str = "",
     violence_work: str = "",
+    pregnancy_stays: bool = False,
     project_start: Any = None,
     project_end: Any = None,
     active: bool = True,
@@ -275,6 +276,7 @@ def service_form_create(
 ) -> ServiceForm:
     service_form = ServiceForm(
         violence_work=violence_work,
+        pregnancy_stays=pregnancy_stays,
         organisation_id=area.organisation_id,
         area=area,
         team=team,

@@ -97,6 +97,12 @@ class AdmitForm(_MomentMixin):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Valitse vähintään yksi jaksolle tuleva henkilö.")},
     )
+    # Ensikoti only (removed in __init__ otherwise).
+    started_in_pregnancy = forms.BooleanField(
+        label=_("Alkoi raskausaikana"),
+        required=False,
+        help_text=_("Jakso alkaa ennen lapsen syntymää."),
+    )
 
     def __init__(
         self,
@@ -104,9 +110,12 @@ class AdmitForm(_MomentMixin):
         places: Any,
         participants: Any,
         taken: frozenset[int],
+        mother_and_baby_home: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not mother_and_baby_home:
+            del self.fields["started_in_pregnancy"]
         place_field = self.fields["place"]
         assert isinstance(place_field, PlaceChoiceField)
         place_field.queryset = places
@@ -120,7 +129,10 @@ class AdmitForm(_MomentMixin):
             self.initial.setdefault("place", free[0].pk if free else None)
             self.initial.setdefault("arrival_date", now.date())
             self.initial.setdefault("arrival_time", now.time())
-            self.initial.setdefault("payer_category", PayerCategory.STATE)
+            self.initial.setdefault(
+                "payer_category",
+                PayerCategory.MUNICIPALITY if mother_and_baby_home else PayerCategory.STATE,
+            )
             self.initial.setdefault("members", [p.pk for p in participants])
 
 

@@ -622,3 +622,31 @@ class PaymentCommitment(OrganisationScopedModel):
         if self.cancelled_on is not None:
             return False
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class YearEndConfirmation(models.Model):
+    """A worker's confirmation that a stay still open after a year's end really continues.
+
+    THL's return must not count forgotten departures (finnish-requirements §1.4 point 3): an open
+    stay blocks the year's summary until someone records the departure or confirms here that the
+    family was still living in the unit when the year ended.
+    """
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="year_end_confirmations")
+    year = models.PositiveSmallIntegerField(_("vuosi"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("vahvistettu"), default=timezone.now)
+
+    objects = ScopedManager(organisation="stay__organisation")
+
+    class Meta:
+        verbose_name = _("vuodenvaihteen vahvistus")
+        verbose_name_plural = _("vuodenvaihteen vahvistukset")
+        constraints = [
+            models.UniqueConstraint(fields=["stay", "year"], name="yearendconfirmation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stay} {self.year}"

@@ -155,6 +155,7 @@ def stay_admit(
     members: Iterable[Participant],
     payer_category: str,
     payer: Partner | None = None,
+    started_in_pregnancy: bool = False,
 ) -> Stay:
     """Admit the episode's family to ``place`` at ``arrived_at`` (day or night)."""
     members = list(members)
@@ -187,6 +188,7 @@ def stay_admit(
             arrived_at=arrived_at,
             payer_category=payer_category,
             payer=payer,
+            started_in_pregnancy=started_in_pregnancy,
             created_by=actor,
         )
         _save(stay, actor=actor)

@@ -25,3 +25,15 @@ urlpatterns += line_urlpatterns
 from .calendar_urls import calendar_urlpatterns  # noqa: E402 - the place calendar and chart
 
 urlpatterns += calendar_urlpatterns
+
+from .turnaway_urls import turnaway_urlpatterns  # noqa: E402 - turn-aways and the shift log
+
+urlpatterns += turnaway_urlpatterns
+
+from .thl_urls import thl_urlpatterns  # noqa: E402 - THL's shelter data and year summary
+
+urlpatterns += thl_urlpatterns
+
+from .ensikoti_urls import ensikoti_urlpatterns  # noqa: E402 - commitments, billing, stay members
+
+urlpatterns += ensikoti_urlpatterns

@@ -34,6 +34,7 @@ from tupa.people.models import Person
 
 from . import selectors, services
 from .forms import AdmitForm, DischargeForm, MoveForm, PeriodForm, default_period
+from .member_services import is_mother_and_baby_home
 from .models import PayerCategory, Place, Stay, StayMember
 
 # --------------------------------------------------------------------------- helpers
@@ -246,6 +247,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
         places=places,
         participants=_current_participants(episode),
         taken=_taken_now(service_form),
+        mother_and_baby_home=is_mother_and_baby_home(service_form),
     )
     status = 200
     if request.method == "POST":
@@ -258,6 +260,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
                     arrived_at=form.moment(),
                     members=list(form.cleaned_data["members"]),
                     payer_category=form.cleaned_data["payer_category"],
+                    started_in_pregnancy=form.cleaned_data.get("started_in_pregnancy", False),
                 )
             except ValidationError as error:
                 _apply_errors(form, error, field_map={"arrived_at": "arrival_date"})

@@ -68,22 +68,22 @@ def _admit(member: Any, form: ServiceForm, code: str, arrived: dt.datetime, **kw
 def world() -> dict[str, Any]:
     form = residential_form(places=2, room_capacity=None)
     member = worker_in(form)
-    a, a_members, stay_a = _admit(member, form, "p1", t(2026, 10, 2, 20), children=1)
+    _a, a_members, stay_a = _admit(member, form, "p1", t(2026, 10, 2, 20), children=1)
     services.stay_discharge(
         actor=member, stay=stay_a, departed_at=t(2026, 10, 5, 10), destination=Destination.HOME
     )
-    b, b_members, stay_b = _admit(member, form, "p2", t(2026, 10, 8, 12))
+    _b, b_members, stay_b = _admit(member, form, "p2", t(2026, 10, 8, 12))
     stay_b2 = services.stay_move(
         actor=member, stay=stay_b, to_place=place(form, "p1"), at=t(2026, 10, 20, 15)
     )
     services.stay_discharge(
         actor=member, stay=stay_b2, departed_at=t(2026, 10, 26, 10), destination=Destination.HOME
     )
-    c, _c_members, stay_c = _admit(member, form, "p2", t(2026, 10, 28, 10))
+    _c, _c_members, stay_c = _admit(member, form, "p2", t(2026, 10, 28, 10))
     services.stay_discharge(
         actor=member, stay=stay_c, departed_at=t(2026, 10, 28, 18), destination=Destination.HOME
     )
-    d, d_members, _stay_d = _admit(member, form, "p2", t(2026, 10, 30, 22))
+    _d, d_members, _stay_d = _admit(member, form, "p2", t(2026, 10, 30, 22))
     return {"form": form, "member": member, "a": a_members, "b": b_members, "d": d_members}
 
 

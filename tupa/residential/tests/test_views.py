@@ -7,15 +7,18 @@ Scenario for the numbers (two family places, period 1.–10.10.2026, 10 days →
 - Family B (one adult, payer municipality): p2 from 8.10. 12:00, still open → nights 8., 9.
   and 10.10. (counted to the period end) = 3 place-days, 3 care days (municipality 3).
 Occupied 6 / 20 = 30.0 %, arrivals 2, departures 1, average length 3.0 days, care days 9,
-one open stay. Now (28.11.2026 or later): 2 places, 1 occupied (B), 1 free.
+one open stay. Now (pinned to 1.12.2026 12:00 for every test here): 2 places, 1 occupied (B),
+1 free.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +42,16 @@ from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
 from .support import family, place, residential_form, t
 
 pytestmark = pytest.mark.django_db
+
+#: "Today" for every test in this module: the scenario's dates lie in the past (no future
+#: arrivals or departures) whatever the real date is.
+NOW = t(2026, 12, 1, 12)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _figure(html: str, name: str) -> str:

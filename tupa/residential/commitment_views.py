@@ -1,0 +1,442 @@
+"""Payment commitments of an episode and the billable care days per payer (issue 4 item 9).
+
+- Commitment pages: client-work members of the episode's residential service form only
+  (basis ``membership``); everyone else, and every bad id, gets 404. The episode's persons are
+  logged once per page (a commitment is the client's data: payer, home municipality).
+- Billing list and its CSV export: policy rule ``residential.billing.view`` — the form's
+  client-work members (worker, lead, coordinator) and the organisation's finance role. Every
+  person named is logged (``list`` for the page, ``export`` for the file) before anything is
+  shown; a failed log write fails the request (fail closed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.accounts.models import User
+from tupa.audit.models import Action
+from tupa.audit.services import record_access
+from tupa.core import policy
+from tupa.core.access import object_scoped
+from tupa.core.policy import Basis
+from tupa.episodes import access
+from tupa.episodes.models import Episode, Participant
+from tupa.episodes.services import is_member
+from tupa.organisations.models import ServiceForm
+from tupa.people.restrictions import PLACEHOLDER_MSGID, restricted_person_ids
+
+from . import commitment_selectors as selectors
+from . import commitment_services as services
+from .commitment_forms import (
+    BillingPeriodForm,
+    CommitmentCancelForm,
+    CommitmentCorrectForm,
+    CommitmentForm,
+    default_billing_period,
+)
+from .models import PayerCategory, PaymentCommitment, Stay
+
+BILLING_RULE = "residential.billing.view"
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _episode_or_404(request: HttpRequest, episode_pk: int) -> Episode:
+    """A residential episode of a form the user is a client-work member of; else 404."""
+    episode = Episode.objects.select_related("service_form").filter(pk=episode_pk).first()
+    if episode is None or episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
+        raise Http404
+    if access.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
+        raise Http404
+    return episode
+
+
+def _commitment_or_404(request: HttpRequest, pk: int) -> PaymentCommitment:
+    commitment = (
+        PaymentCommitment.objects.select_related("episode__service_form", "payer", "municipality")
+        .filter(pk=pk)
+        .first()
+    )
+    if commitment is None:
+        raise Http404
+    _episode_or_404(request, commitment.episode_id)
+    return commitment
+
+
+def _log_episode(request: HttpRequest, episode: Episode) -> None:
+    persons = [
+        p.person
+        for p in Participant.objects.filter(episode=episode, person__isnull=False).select_related(
+            "person"
+        )
+    ]
+    if persons:
+        record_access(
+            request=request,
+            subjects=persons,
+            action=Action.VIEW,
+            basis=Basis.MEMBERSHIP,
+            episode_id=episode.pk,
+        )
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(key if key in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _list_url(episode_id: int) -> str:
+    return reverse("residential:commitments", args=[episode_id])
+
+
+def _payers(episode: Episode, include: Any = None) -> Any:
+    return selectors.payer_choices(organisation_id=episode.organisation_id, include=include)
+
+
+# --------------------------------------------------------------------------- commitments
+
+
+@object_scoped
+@require_GET
+def commitment_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    episode = _episode_or_404(request, episode_pk)
+    commitments = selectors.commitments_of_episode(episode=episode)
+    stays = list(
+        Stay.objects.filter(episode=episode).select_related("place").order_by("arrived_at", "pk")
+    )
+    _log_episode(request, episode)
+    rows = [{"commitment": c, "history": history} for c, history in commitments]
+    return render(
+        request,
+        "residential/commitment_list.html",
+        {"episode": episode, "rows": rows, "stays": stays},
+    )
+
+
+def _commitment_form_page(
+    request: HttpRequest,
+    episode: Episode,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    status: int,
+    commitment: PaymentCommitment | None = None,
+) -> HttpResponse:
+    _log_episode(request, episode)
+    return render(
+        request,
+        "residential/commitment_form.html",
+        {
+            "episode": episode,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "commitment": commitment,
+        },
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def commitment_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    episode = _episode_or_404(request, episode_pk)
+    initial = {"valid_from": timezone.localdate()}
+    form = CommitmentForm(request.POST or None, payers=_payers(episode), initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.commitment_add(actor=_user(request), episode=episode, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_list_url(episode.pk))
+        status = 400
+    return _commitment_form_page(
+        request,
+        episode,
+        form,
+        title=_("Uusi maksusitoumus"),
+        submit=_("Tallenna maksusitoumus"),
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _commitment_or_404(request, pk)
+    episode = commitment.episode
+    if commitment.cancelled_on is not None:
+        return HttpResponseRedirect(_list_url(episode.pk))
+    initial = {
+        "payer": commitment.payer_id,
+        "municipality": commitment.municipality_id,
+        "reference": commitment.reference,
+        "valid_from": commitment.valid_from,
+        "valid_until": commitment.valid_until,
+        "daily_price": commitment.daily_price,
+        "note": commitment.note,
+    }
+    form = CommitmentCorrectForm(
+        request.POST or None, payers=_payers(episode, commitment.payer), initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            reason = fields.pop("reason")
+            try:
+                services.commitment_correct(
+                    actor=_user(request), commitment=commitment, reason=reason, **fields
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_list_url(episode.pk))
+        status = 400
+    return _commitment_form_page(
+        request,
+        episode,
+        form,
+        title=_("Korjaa maksusitoumusta"),
+        submit=_("Tallenna korjaus"),
+        status=status,
+        commitment=commitment,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _commitment_or_404(request, pk)
+    episode = commitment.episode
+    if commitment.cancelled_on is not None:
+        return HttpResponseRedirect(_list_url(episode.pk))
+    form = CommitmentCancelForm(
+        request.POST or None, initial={"cancelled_on": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.commitment_cancel(
+                    actor=_user(request),
+                    commitment=commitment,
+                    reason=form.cleaned_data["reason"],
+                    cancelled_on=form.cleaned_data["cancelled_on"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_list_url(episode.pk))
+        status = 400
+    return _commitment_form_page(
+        request,
+        episode,
+        form,
+        title=_("Peru maksusitoumus"),
+        submit=_("Peru maksusitoumus"),
+        status=status,
+        commitment=commitment,
+    )
+
+
+# --------------------------------------------------------------------------- billing
+
+
+def _billing_form_or_404(request: HttpRequest, slug: str) -> tuple[ServiceForm, policy.Decision]:
+    service_form = ServiceForm.objects.filter(slug=slug).first()
+    if service_form is None or service_form.kind != ServiceForm.Kind.RESIDENTIAL:
+        raise Http404
+    decision = policy.require(_user(request), BILLING_RULE, service_form)
+    return service_form, decision
+
+
+def _participant_name(participant: Participant) -> str:
+    if participant.person is not None:
+        return f"{participant.person.first_names} {participant.person.last_name}"
+    label = participant.alias.label if participant.alias is not None else ""
+    return _("%(label)s (peitenimi)") % {"label": label}
+
+
+def _money(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=False)
+
+
+def _group_title(group: selectors.PayerGroup) -> str:
+    if group.kind == selectors.MISSING:
+        return _("Ei maksusitoumusta")
+    if group.kind == selectors.STATE:
+        return str(PayerCategory.STATE.label)
+    assert group.payer is not None
+    return group.payer.name
+
+
+def _build(
+    request: HttpRequest, slug: str
+) -> tuple[ServiceForm, policy.Decision, BillingPeriodForm, dict[str, Any] | None]:
+    """Authorise, bind the period and compute; ``None`` data when the period is invalid."""
+    service_form, decision = _billing_form_or_404(request, slug)
+    bound = "year" in request.GET or "month" in request.GET
+    form = BillingPeriodForm(request.GET if bound else default_billing_period(timezone.localdate()))
+    if not form.is_valid():
+        return service_form, decision, form, None
+    start, end = form.period()
+    billing = selectors.billable_days(service_form=service_form, period_start=start, period_end=end)
+    participants = selectors.billing_participants(billing)
+    persons = [p.person for p in participants.values() if p.person is not None]
+    restricted = restricted_person_ids(persons)
+    hidden_episodes = {p.episode_id for p in participants.values() if p.person_id in restricted}
+    groups = []
+    for group in billing.groups:
+        lines = []
+        for line in group.lines:
+            commitment = line.commitment
+            municipality = ""
+            if commitment is not None and commitment.municipality is not None:
+                municipality = (
+                    _(PLACEHOLDER_MSGID)
+                    if line.episode_id in hidden_episodes
+                    else commitment.municipality.name_fi
+                )
+            lines.append(
+                {
+                    "line": line,
+                    "month": f"{line.month[1]}/{line.month[0]}",
+                    "persons": [
+                        (_participant_name(participants[pid]), days)
+                        for pid, days in sorted(line.person_days.items())
+                    ],
+                    "reference": commitment.reference if commitment else "",
+                    "municipality": municipality,
+                }
+            )
+        groups.append({"group": group, "title": _group_title(group), "lines": lines})
+    data = {
+        "billing": billing,
+        "groups": groups,
+        "persons": persons,
+        "start": start,
+        "end": end,
+    }
+    return service_form, decision, form, data
+
+
+def _log_persons(
+    request: HttpRequest, persons: Iterable[Any], decision: policy.Decision, action: str
+) -> None:
+    subjects = list(persons)
+    if subjects:
+        record_access(request=request, subjects=subjects, action=action, basis=str(decision.basis))
+
+
+@object_scoped
+@require_GET
+def billing(request: HttpRequest, slug: str) -> HttpResponse:
+    service_form, decision, form, data = _build(request, slug)
+    if data is not None:
+        _log_persons(request, data["persons"], decision, Action.LIST)
+    context: dict[str, Any] = {
+        "service_form": service_form,
+        "form": form,
+        "data": data,
+        "is_member": is_member(_user(request), service_form.pk),
+        "query": request.GET.urlencode() if data is not None else "",
+    }
+    response = render(
+        request, "residential/billing_list.html", context, status=200 if data else 400
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that spreadsheet programs will not execute as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+@object_scoped
+@require_GET
+def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The billing list as CSV for Finnish Excel (``;``, UTF-8 with BOM), one row per person."""
+    service_form, decision, _form, data = _build(request, slug)
+    if data is None:
+        raise Http404
+    _log_persons(request, data["persons"], decision, Action.EXPORT)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("Maksaja"),
+            _("Y-tunnus"),
+            _("Kotikunta"),
+            _("Päätöksen numero tai viite"),
+            _("Kuukausi"),
+            _("Asiakkuus"),
+            _("Henkilö"),
+            _("Hoitovuorokaudet"),
+            _("Vuorokausihinta (€)"),
+            _("Summa (€)"),
+        ]
+    )
+    for group in data["groups"]:
+        payer = group["group"].payer
+        for row in group["lines"]:
+            line = row["line"]
+            price = line.daily_price
+            for name, days in row["persons"]:
+                writer.writerow(
+                    [
+                        _cell(group["title"]),
+                        _cell(payer.business_id if payer else ""),
+                        _cell(row["municipality"]),
+                        _cell(row["reference"]),
+                        _cell(row["month"]),
+                        _cell(line.episode_id),
+                        _cell(name),
+                        days,
+                        _money(price),
+                        _money(None if price is None else price * days),
+                    ]
+                )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    start = data["start"]
+    suffix = f"{start:%Y-%m}" if data["end"].month == start.month else f"{start:%Y}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="hoitovuorokaudet-{service_form.slug}-{suffix}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,271 @@
+"""The people of a stay: list, later arrival, early departure and a baby born (issue 4).
+
+Only client-work members of the episode's residential service form (basis ``membership``);
+404 for everyone else and for bad ids. Every person shown is written to the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.accounts.models import User
+from tupa.audit.models import Action
+from tupa.audit.services import record_access
+from tupa.core.access import object_scoped
+from tupa.core.policy import Basis
+from tupa.episodes import access
+from tupa.episodes.models import Participant
+from tupa.organisations.models import ServiceForm
+from tupa.people.models import Person
+
+from . import member_services as services
+from .member_forms import BabyBornForm, MemberArriveForm, MemberDepartForm
+from .models import Stay, StayMember
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _stay_or_404(request: HttpRequest, pk: int) -> Stay:
+    stay = Stay.objects.select_related("episode__service_form", "place").filter(pk=pk).first()
+    if stay is None or stay.episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
+        raise Http404
+    if access.episode_basis(user=_user(request), episode=stay.episode) is not Basis.MEMBERSHIP:
+        raise Http404
+    return stay
+
+
+def _members(stay: Stay) -> list[StayMember]:
+    return list(
+        StayMember.objects.filter(stay=stay)
+        .select_related("participant__person", "participant__alias")
+        .order_by("arrived_at", "pk")
+    )
+
+
+def _candidates(stay: Stay) -> QuerySet[Participant]:
+    """Participants of the episode who are not (and were not) in this stay."""
+    return (
+        Participant.objects.filter(episode_id=stay.episode_id, left_on__isnull=True)
+        .exclude(stay_memberships__stay=stay)
+        .select_related("person", "alias")
+        .order_by("pk")
+    )
+
+
+def _log(request: HttpRequest, stay: Stay, persons: Iterable[Person | None]) -> None:
+    subjects = [p for p in persons if p is not None]
+    if subjects:
+        record_access(
+            request=request,
+            subjects=subjects,
+            action=Action.VIEW,
+            basis=Basis.MEMBERSHIP,
+            episode_id=stay.episode_id,
+        )
+
+
+def _apply_errors(form: Any, error: ValidationError, field_map: dict[str, str]) -> None:
+    if hasattr(error, "error_dict"):
+        for key, messages in error.message_dict.items():
+            target = field_map.get(key, key)
+            for message in messages:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _members_url(stay: Stay) -> str:
+    return reverse("residential:stay_members", args=[stay.pk])
+
+
+def _page(
+    request: HttpRequest,
+    stay: Stay,
+    template: str,
+    context: dict[str, Any],
+    *,
+    persons: Iterable[Person | None],
+    status: int = 200,
+) -> HttpResponse:
+    _log(request, stay, persons)
+    return render(
+        request, template, {"stay": stay, "episode": stay.episode, **context}, status=status
+    )
+
+
+@object_scoped
+@require_GET
+def stay_members(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    members = _members(stay)
+    candidates = list(_candidates(stay))
+    return _page(
+        request,
+        stay,
+        "residential/member_list.html",
+        {
+            "members": members,
+            "has_candidates": bool(candidates),
+            "ensikoti": services.is_mother_and_baby_home(stay.episode.service_form),
+        },
+        persons=[m.participant.person for m in members],
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    candidates = _candidates(stay)
+    form = MemberArriveForm(request.POST or None, participants=candidates)
+    status = 200
+    if request.method == "POST" and stay.departed_at is None:
+        if form.is_valid():
+            try:
+                services.member_arrive(
+                    actor=_user(request),
+                    stay=stay,
+                    participant=form.cleaned_data["participant"],
+                    arrived_at=form.moment(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error, {"arrived_at": "arrival_date"})
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_members_url(stay))
+        status = 400
+    listed = list(candidates)
+    return _page(
+        request,
+        stay,
+        "residential/member_form.html",
+        {
+            "form": form,
+            "title": _("Myöhemmin tuleva henkilö"),
+            "intro": _("Valitse asiakkuuden henkilö, joka tulee jaksolle muita myöhemmin."),
+            "submit": _("Kirjaa tulo"),
+            "empty": not listed,
+        },
+        persons=[p.person for p in listed],
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    member = (
+        StayMember.objects.filter(stay=stay, pk=member_pk)
+        .select_related("participant__person", "participant__alias")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    member.stay = stay
+    form = MemberDepartForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_depart(
+                    actor=_user(request), member=member, departed_at=form.moment()
+                )
+            except ValidationError as error:
+                _apply_errors(form, error, {"departed_at": "departure_date"})
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_members_url(stay))
+        status = 400
+    return _page(
+        request,
+        stay,
+        "residential/member_form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": _("Henkilön lähtö ennen muita"),
+            "intro": _("Kirjaa, milloin henkilö lähti. Muut jatkavat jaksolla."),
+            "submit": _("Kirjaa lähtö"),
+            "empty": member.departed_at is not None,
+        },
+        persons=[member.participant.person],
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def baby_born(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = _stay_or_404(request, pk)
+    if not services.is_mother_and_baby_home(stay.episode.service_form):
+        raise Http404
+    mothers = list(
+        Participant.objects.filter(
+            stay_memberships__stay=stay,
+            stay_memberships__departed_at__isnull=True,
+            person__isnull=False,
+        )
+        .exclude(role=Participant.Role.CHILD)
+        .select_related("person")
+        .order_by("pk")
+    )
+    form = BabyBornForm(
+        request.POST or None,
+        mothers=Participant.objects.filter(pk__in=[m.pk for m in mothers]).select_related(
+            "person", "alias"
+        ),
+    )
+    status = 200
+    if request.method == "POST" and stay.departed_at is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.baby_born(
+                    actor=_user(request),
+                    stay=stay,
+                    first_names=data["first_names"],
+                    last_name=data["last_name"],
+                    born_at=form.moment(),
+                    gender=data["gender"],
+                    hetu=data["hetu"] or None,
+                    mother=data["mother"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error, {"born_at": "birth_date"})
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                return HttpResponseRedirect(_members_url(stay))
+        status = 400
+    return _page(
+        request,
+        stay,
+        "residential/member_form.html",
+        {
+            "form": form,
+            "title": _("Vauva syntyi"),
+            "intro": _(
+                "Vauva lisätään henkilönä asiakkuuteen (rooli lapsi) ja tämän jakson henkilöksi "
+                "syntymähetkestä alkaen."
+            ),
+            "submit": _("Kirjaa syntymä"),
+            "empty": False,
+        },
+        persons=[m.person for m in mothers],
+        status=status,
+    )

@@ -1,0 +1,310 @@
+"""The billing list and its CSV: access matrix, the numbers on the page, the export, the access
+log, the canary and the query count. Scenario and hand-computed values: test_commitment.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role
+from tupa.audit.models import AccessEvent
+from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
+from tupa.core.tests.helpers import login_verified
+from tupa.organisations.models import Municipality, ServiceForm
+from tupa.people.models import Restriction
+from tupa.residential import commitment_services as services
+
+from .support import family, t
+from .test_commitment import admit, build_scenario, ensikoti_form, partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario() -> dict[str, Any]:
+    return build_scenario()
+
+
+D = dt.date
+
+
+def _urls(form: ServiceForm) -> list[str]:
+    return [
+        reverse("residential:billing", args=[form.slug]),
+        reverse("residential:billing_csv", args=[form.slug]),
+    ]
+
+
+def _page(client: Client, form: ServiceForm, **params: str) -> str:
+    response = client.get(reverse("residential:billing", args=[form.slug]), params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def _group_days(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<tr data-group="([^"]+)">.*?data-figure="days">(\d+)<', html, flags=re.S)
+    )
+
+
+# --------------------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("worker", 200),
+        ("lead", 200),
+        ("coordinator", 200),
+        ("finance", 200),
+        ("other form worker", 404),
+        ("executive director", 404),
+        ("admin", 404),
+        ("dpo", 404),
+        ("other organisation", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_access_matrix(client: Client, scenario: dict[str, Any], who: str, expected: int) -> None:
+    form = scenario["form"]
+    org = form.organisation
+    users = {
+        "worker": lambda: scenario["worker"],
+        "lead": lambda: worker_in(form, role=Role.LEAD),
+        "coordinator": lambda: worker_in(form, role=Role.COORDINATOR),
+        "finance": lambda: org_role_user(org, Role.FINANCE),
+        "other form worker": lambda: worker_in(
+            ServiceFormFactory.create(organisation=org, kind=ServiceForm.Kind.RESIDENTIAL)
+        ),
+        "executive director": lambda: org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+        "admin": lambda: org_role_user(org, Role.ADMINISTRATOR),
+        "dpo": lambda: org_role_user(org, Role.DATA_PROTECTION_OFFICER),
+        "other organisation": lambda: worker_in(ensikoti_form(slug="ensikoti-x")),
+    }
+    if who != "anonymous":
+        login_verified(client, users[who]())
+    for url in _urls(form):
+        response = client.get(url, {"year": "2026", "month": "2"})
+        assert response.status_code == expected, (who, url)
+        if expected == 302:
+            assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_bad_slug_and_non_residential_form_are_404(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    outpatient = ServiceFormFactory.create(organisation=scenario["form"].organisation)
+    login_verified(client, org_role_user(outpatient.organisation, Role.FINANCE))
+    assert client.get(reverse("residential:billing", args=[outpatient.slug])).status_code == 404
+    assert client.get(reverse("residential:billing", args=["ei-ole"])).status_code == 404
+
+
+# --------------------------------------------------------------------------- page and export
+
+
+def test_page_shows_the_hand_computed_groups_and_logs_each_person(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    lead = worker_in(form, role=Role.LEAD)
+    login_verified(client, lead)
+    html = _page(client, form, year="2026", month="2")
+    p1, p2 = scenario["p1"], scenario["p2"]
+    assert _group_days(html) == {
+        f"commitment-{p2.pk}": "10",
+        f"commitment-{p1.pk}": "6",
+        "missing": "11",
+        "state": "1",
+    }
+    assert 'data-figure="total">28<' in html
+    assert "1200,00" in html and "2100,00" in html
+    assert "11 hoitovuorokaudelta puuttuu maksusitoumus" in html
+    _a, (mother, _child) = scenario["a"]
+    assert f"{mother.person.first_names} {mother.person.last_name} (3)" in html
+    # Everyone named in February: A's two, B's one and C's one → four events.
+    with scopes_disabled():
+        events = list(AccessEvent.objects.filter(user=lead))
+    assert len(events) == 4
+    assert {e.action for e in events} == {"list"}
+    assert {e.basis for e in events} == {"membership"}
+    # The whole year: B's open stay counts to 31.12. (nights 20.2.–31.12. = 315 days), so
+    # missing = 2 + 315 = 317 and the total 38 − 9 + 315 = 344; January's P1 line is there too.
+    html = _page(client, form, year="2026", month="")
+    assert _group_days(html) == {
+        f"commitment-{p2.pk}": "10",
+        f"commitment-{p1.pk}": "14",
+        "missing": "317",
+        "state": "3",
+    }
+    assert 'data-figure="total">344<' in html
+    assert "2800,00" in html and "1600,00" in html
+    assert f"{mother.person.first_names} {mother.person.last_name} (4)" in html
+
+
+def test_csv_for_finnish_excel_is_logged_as_export(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    finance = org_role_user(form.organisation, Role.FINANCE)
+    login_verified(client, finance)
+    response = client.get(
+        reverse("residential:billing_csv", args=[form.slug]), {"year": "2026", "month": "1"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "hoitovuorokaudet-ensikoti-testi-2026-01.csv" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeffMaksaja;Y-tunnus;Kotikunta;")
+    rows = [line.split(";") for line in body.strip().splitlines()[1:]]
+    a, (mother, child) = scenario["a"]
+    c, (c_adult,) = scenario["c"]
+    assert sorted((r[0], r[4], r[5], r[6], r[7], r[8], r[9]) for r in rows) == sorted(
+        [
+            (
+                "Päijät-Hämeen hyvinvointialue",
+                "1/2026",
+                str(a.pk),
+                f"{p.person.first_names} {p.person.last_name}",
+                "4",
+                "200,00",
+                "800,00",
+            )
+            for p in (mother, child)
+        ]
+        + [
+            (
+                "valtio (turvakotien valtionkorvaus)",
+                "1/2026",
+                str(c.pk),
+                f"{c_adult.person.first_names} {c_adult.person.last_name}",
+                "2",
+                "",
+                "",
+            )
+        ]
+    )
+    assert rows[0][3] == "PHHYKY/123/2026" or any(r[3] == "PHHYKY/123/2026" for r in rows)
+    with scopes_disabled():
+        events = list(AccessEvent.objects.filter(user=finance))
+    assert len(events) == 3
+    assert {e.action for e in events} == {"export"}
+    assert {e.basis for e in events} == {"organisation_role"}
+
+
+def test_home_municipality_is_hidden_for_a_person_under_turvakielto(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    worker = scenario["worker"]
+    municipality = Municipality.objects.create(code="998", name_fi="Kanarialahti", name_sv="K")
+    _a, (mother, _child) = scenario["a"]
+    services.commitment_correct(
+        actor=worker, commitment=scenario["c1"], reason="Kotikunta", municipality=municipality
+    )
+    login_verified(client, worker)
+    assert "Kanarialahti" in _page(client, form, year="2026", month="1")
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=mother.person, kind="turvakielto", valid_from=D(2020, 1, 1), created_by=worker
+        )
+    html = _page(client, form, year="2026", month="1")
+    assert "Kanarialahti" not in html and "Suojattu tieto" in html
+    csv_body = client.get(
+        reverse("residential:billing_csv", args=[form.slug]), {"year": "2026", "month": "1"}
+    ).content.decode()
+    assert "Kanarialahti" not in csv_body
+
+
+def test_canary_other_units_and_organisations_never_appear(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    # Another residential unit of the same organisation, and another organisation.
+    sibling = ensikoti_form(slug="ensikoti-sisar", like=form)
+    foreign = ensikoti_form(slug="ensikoti-vieras")
+    names = []
+    for unit in (sibling, foreign):
+        worker = worker_in(unit)
+        episode, members = family(unit, children=1)
+        with scopes_disabled():
+            for m in members:
+                m.person.first_names = f"Kanarialintu{unit.pk}"
+                m.person.save()
+        names.append(f"Kanarialintu{unit.pk}")
+        admit(unit, worker, episode, members, "p1", t(2026, 1, 2), t(2026, 2, 27))
+        services.commitment_add(
+            actor=worker,
+            episode=episode,
+            payer=partner(unit, f"Kanariamaksaja{unit.pk}"),
+            valid_from=D(2026, 1, 1),
+        )
+    login_verified(client, scenario["worker"])
+    html = _page(client, form, year="2026", month="")
+    csv_body = client.get(
+        reverse("residential:billing_csv", args=[form.slug]), {"year": "2026"}
+    ).content.decode()
+    for text in (html, csv_body):
+        assert "Kanaria" not in text
+    assert 'data-figure="total">344<' in html
+
+
+def test_period_errors_are_finnish_and_keep_the_input(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    login_verified(client, scenario["worker"])
+    response = client.get(
+        reverse("residential:billing", args=[form.slug]), {"year": "kaksi", "month": "2"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Anna vuosi numeroina, esimerkiksi 2026." in html
+    assert 'value="kaksi"' in html and 'aria-invalid="true"' in html
+    assert re.search(r'<option value="2" selected>', html)
+    response = client.get(reverse("residential:billing_csv", args=[form.slug]), {"year": "1999"})
+    assert response.status_code == 404
+
+
+def test_default_period_is_the_previous_month(client: Client, scenario: dict[str, Any]) -> None:
+    import time_machine
+
+    form = scenario["form"]
+    login_verified(client, scenario["worker"])
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        html = client.get(reverse("residential:billing", args=[form.slug])).content.decode()
+    assert 'value="2026"' in html and re.search(r'<option value="2" selected>', html)
+    assert 'data-figure="total">28<' in html
+
+
+def test_query_count_does_not_grow_with_families(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    form = ensikoti_form(places=6)
+    worker = worker_in(form)
+    payer = partner(form, "Hyvinvointialue")
+    login_verified(client, worker)
+    url = reverse("residential:billing", args=[form.slug])
+    for i in range(1, 7):
+        episode, members = family(form, children=2)
+        admit(form, worker, episode, members, f"p{i}", t(2026, 1, i), t(2026, 1, 20 + i))
+        services.commitment_add(
+            actor=worker,
+            episode=episode,
+            payer=payer,
+            valid_from=D(2026, 1, 1),
+            daily_price=Decimal("100"),
+        )
+    with django_assert_max_num_queries(25):
+        response = client.get(url, {"year": "2026", "month": "1"})
+    assert response.status_code == 200
+    # 6 families × 3 persons × 20 nights.
+    assert 'data-figure="total">360<' in response.content.decode()
