@@ -1,0 +1,299 @@
+"""Forms of the open family house. Anonymous by design: no name fields except in ANO-05."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tupa.organisations.models import ServiceForm
+from tupa.scheduling.models import Booking, Room
+
+from .models import Programme, Session
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+TIME_FORMATS = ["%H:%M", "%H.%M"]
+
+_count_errors = {
+    "required": _("Anna luku."),
+    "invalid": _("Anna luku kokonaislukuna."),
+    "min_value": _("Anna luku, joka on nolla tai suurempi."),
+    "max_value": _("Luku on liian suuri."),
+}
+
+
+def _count_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=999,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=_count_errors,
+    )
+
+
+def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Anna päivämäärä."),
+            "invalid": _("Anna päivämäärä muodossa pp.kk.vvvv."),
+        },
+        **kwargs,
+    )
+
+
+def _time_field(label: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        input_formats=TIME_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Anna kellonaika."),
+            "invalid": _("Anna kellonaika muodossa tt:mm."),
+        },
+    )
+
+
+def aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class CorrectionForm(forms.Form):
+    """The lead's correction of a day's figures (with a reason)."""
+
+    day = _date_field(_("Päivä"))
+    session = forms.ChoiceField(
+        label=_("Aukioloaika"),
+        choices=Session.choices,
+        error_messages={"required": _("Valitse aukioloaika.")},
+    )
+    programme = forms.ChoiceField(
+        label=_("Ohjelma"),
+        choices=Programme.choices,
+        error_messages={"required": _("Valitse ohjelma.")},
+    )
+    adults = _count_field(_("Aikuiset"))
+    children = _count_field(_("Lapset (1 v ja yli)"))
+    under_ones = _count_field(_("Alle 1-vuotiaat"))
+    first_timers = _count_field(_("Ensikertalaiset perheet"))
+    reason = forms.CharField(
+        label=_("Korjauksen syy"),
+        max_length=300,
+        help_text=_("Esimerkiksi: laskuri jäi auki, luvut paperilistalta."),
+        error_messages={"required": _("Kirjoita korjauksen syy.")},
+    )
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Tulevan päivän lukuja ei voi kirjata."))
+        return day
+
+
+class DayChoiceForm(forms.Form):
+    day = _date_field(_("Päivä"))
+    session = forms.ChoiceField(label=_("Aukioloaika"), choices=Session.choices)
+
+
+class ChildcareForm(forms.Form):
+    day = _date_field(_("Päivä"))
+    start = _time_field(_("Alkaa klo"))
+    end = _time_field(_("Päättyy klo"))
+    children_under_1 = _count_field(_("Alle 1-vuotiaat"))
+    children_1_2 = _count_field(_("1–2-vuotiaat"))
+    children_3_6 = _count_field(_("3–6-vuotiaat"))
+    staff_carers = _count_field(_("Hoitajat (henkilöstö)"))
+    volunteer_carers = _count_field(_("Hoitajat (vapaaehtoiset)"))
+    note = forms.CharField(
+        label=_("Lisätieto"),
+        required=False,
+        max_length=300,
+        help_text=_("Ei lasten tai vanhempien nimiä."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
+            else:
+                data["starts_at"] = aware(day, start)
+                data["ends_at"] = aware(day, end)
+        return data
+
+
+class PriceField(forms.CharField):
+    """Euros with a comma or a dot (``12,50``); empty means "compute"."""
+
+    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        text = re.sub(r"[\s€]", "", str(text)).replace(",", ".")
+        try:
+            price = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Anna hinta euroina, esimerkiksi 45,00.")) from None
+        if not price.is_finite() or price < 0:
+            raise forms.ValidationError(_("Hinta ei voi olla negatiivinen."))
+        if price >= Decimal("1000000"):
+            raise forms.ValidationError(_("Hinta on liian suuri."))
+        return price.quantize(Decimal("0.01"))
+
+
+class BookingForm(forms.Form):
+    room: forms.ModelChoiceField[Room] = forms.ModelChoiceField(
+        label=_("Tila"),
+        queryset=Room.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Valitse tila."),
+            "invalid_choice": _("Valitse jokin Perhetuvan vuokrattavista tiloista."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Varauksen laji"),
+        choices=Booking.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Valitse varauksen laji.")},
+    )
+    day = _date_field(_("Päivä"))
+    start = _time_field(_("Alkaa klo"))
+    end = _time_field(_("Päättyy klo"))
+    title = forms.CharField(
+        label=_("Otsikko"),
+        max_length=200,
+        help_text=_("Esimerkiksi: syntymäpäiväjuhlat tai vertaisryhmän nimi."),
+        error_messages={"required": _("Anna varaukselle otsikko.")},
+    )
+    organiser_name = forms.CharField(label=_("Varaaja"), max_length=200, required=False)
+    organiser_contact = forms.CharField(
+        label=_("Varaajan yhteystieto"),
+        max_length=200,
+        required=False,
+        help_text=_("Puhelin tai sähköposti. Näkyy vain työmuodon työntekijöille."),
+    )
+    price = PriceField(
+        label=_("Hinta (€)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Tyhjä: tilan tuntihinta × tunnit."),
+    )
+    billable = forms.BooleanField(label=_("Laskutettava"), required=False, initial=True)
+    note = forms.CharField(label=_("Lisätieto"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, rooms: QuerySet[Room], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        room_field = self.fields["room"]
+        assert isinstance(room_field, forms.ModelChoiceField)
+        room_field.queryset = rooms
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
+            else:
+                data["starts_at"] = aware(day, start)
+                data["ends_at"] = aware(day, end)
+        return data
+
+
+class IdentifyForm(forms.Form):
+    """ANO-05: the visitor's names and the consent (the only names asked in the house)."""
+
+    first_names = forms.CharField(
+        label=_("Etunimet"), max_length=200, error_messages={"required": _("Anna etunimet.")}
+    )
+    last_name = forms.CharField(
+        label=_("Sukunimi"), max_length=200, error_messages={"required": _("Anna sukunimi.")}
+    )
+    birth_date = _date_field(_("Syntymäaika"), required=False)
+    hetu = forms.CharField(
+        label=_("Henkilötunnus"),
+        max_length=11,
+        required=False,
+        help_text=_("Vapaaehtoinen."),
+    )
+    target_service_form: forms.ModelChoiceField[ServiceForm] = forms.ModelChoiceField(
+        label=_("Työmuoto, johon asiakkuus avataan"),
+        queryset=ServiceForm.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Valitse työmuoto."),
+            "invalid_choice": _("Valitse työmuoto, jossa teet asiakastyötä."),
+        },
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Kävijä on antanut suostumuksensa siihen, että hänet kirjataan nimellä asiakkaaksi "
+            "valittuun työmuotoon."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Kävijää voi kirjata asiakkaaksi vain hänen suostumuksellaan. "
+                "Merkitse suostumus, kun kävijä on antanut sen."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, targets: QuerySet[ServiceForm], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target_field = self.fields["target_service_form"]
+        assert isinstance(target_field, forms.ModelChoiceField)
+        target_field.queryset = targets
+
+
+class StatisticsForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Vuosi"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Anna vuosi."),
+            "invalid": _("Anna vuosi numeroina, esimerkiksi 2026."),
+            "min_value": _("Anna vuosi väliltä 2000–2100."),
+            "max_value": _("Anna vuosi väliltä 2000–2100."),
+        },
+    )
+    month = forms.TypedChoiceField(
+        label=_("Kuukausi"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("koko vuosi"))] + [(str(m), str(m)) for m in range(1, 13)],
+        error_messages={"invalid_choice": _("Valitse kuukausi 1–12.")},
+    )
+
+
+class MonthForm(forms.Form):
+    """The month shown by the childcare and booking lists (``YYYY-MM``)."""
+
+    month = forms.CharField(
+        label=_("Kuukausi"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"required": _("Valitse kuukausi.")},
+    )
+
+    def clean_month(self) -> tuple[int, int]:
+        value = self.cleaned_data["month"]
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(_("Anna kuukausi muodossa vvvv-kk."))
+        return int(match.group(1)), int(match.group(2))

@@ -1,0 +1,51 @@
+"""Test helpers: an outpatient service form with workers, a client episode and rooms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role, User
+from tupa.core.tests.factories import ServiceFormFactory, client_in, worker_in
+from tupa.episodes.models import Episode
+from tupa.organisations.models import Partner, ServiceForm
+from tupa.people.models import Person
+from tupa.scheduling.models import Room
+from tupa.scheduling.recurrence import HELSINKI
+
+#: "Today" of the tests: Friday 20.11.2026 12:00 Helsinki (week 47: Mon 16.11.–Sun 22.11.).
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
+
+
+def t(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, tzinfo=HELSINKI)
+
+
+@dataclass
+class World:
+    form: ServiceForm
+    worker: User
+    lead: User
+    colleague: User
+    person: Person
+    episode: Episode
+    room: Room
+    partner: Partner
+    extra: dict[str, Any]
+
+
+def world() -> World:
+    form = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT, name="Avotyö (testi)")
+    worker = worker_in(form, first_name="Wilma", last_name="Työntekijä")
+    lead = worker_in(form, role=Role.LEAD, first_name="Leena", last_name="Esihenkilö")
+    colleague = worker_in(form, first_name="Kalle", last_name="Kollega")
+    person, episode = client_in(form, first_names="Kanariina", last_name="Lintunen")
+    with scopes_disabled():
+        room = Room.objects.create(organisation=form.organisation, name="Neuvotteluhuone")
+        partner = Partner.objects.create(
+            organisation=form.organisation, name="Heinolan perhekeskus (testi)"
+        )
+    return World(form, worker, lead, colleague, person, episode, room, partner, {})

@@ -1,0 +1,330 @@
+"""Reads of the Tapaamispaikka: orders with their parties, meetings, billing and statistics.
+
+The caller (a view) has decided that the user may see the service form; these functions run in
+the organisation scope and return rows with their related data prefetched, so that a list page
+takes a constant number of queries. Billing and statistics are aggregates without persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tupa.people.models import Person
+from tupa.people.restrictions import restricted_person_ids
+
+from . import rules
+from .models import (
+    Contact,
+    Meeting,
+    MeetingOrder,
+    MeetingType,
+    OrderBasis,
+    OrderParty,
+    Outcome,
+    PartyRole,
+)
+
+if TYPE_CHECKING:
+    from tupa.organisations.models import ServiceForm
+
+
+def _parties_prefetch() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        "parties",
+        queryset=OrderParty.objects.select_related(
+            "participant__person", "participant__alias"
+        ).order_by("pk"),
+    )
+
+
+def orders_for_form(
+    *, service_form: ServiceForm, on: dt.date | None = None
+) -> QuerySet[MeetingOrder]:
+    """The form's orders, valid ``on`` the day given (all when None), newest first."""
+    queryset = MeetingOrder.objects.filter(episode__service_form=service_form)
+    if on is not None:
+        queryset = queryset.filter(valid_from__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
+    return queryset.select_related("episode", "authority", "payer_municipality").prefetch_related(
+        _parties_prefetch()
+    )
+
+
+def order_detail(*, pk: int) -> MeetingOrder | None:
+    return (
+        MeetingOrder.objects.select_related(
+            "episode__service_form", "authority", "payer_municipality", "payer_partner"
+        )
+        .prefetch_related(_parties_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def meetings_of(order: MeetingOrder) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(order=order).select_related("record_entry").order_by("starts_at")
+
+
+def contacts_of(order: MeetingOrder) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(order=order)
+        .select_related(
+            "party__participant__person", "party__participant__alias", "partner", "author"
+        )
+        .order_by("-contacted_on", "-pk")
+    )
+
+
+def upcoming_meetings(
+    *, service_form: ServiceForm, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(
+            order__episode__service_form=service_form, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("order")
+        .prefetch_related(
+            Prefetch(
+                "order__parties",
+                queryset=OrderParty.objects.select_related(
+                    "participant__person", "participant__alias"
+                ).order_by("pk"),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def persons_of_parties(parties: Iterable[OrderParty]) -> list[Any]:
+    """The persons and aliases behind ``parties`` (the access-log subjects)."""
+    subjects: dict[tuple[str, int], Any] = {}
+    for party in parties:
+        p = party.participant
+        subject = p.person or p.alias
+        if subject is not None:
+            subjects[(subject.__class__.__name__, subject.pk)] = subject
+    return list(subjects.values())
+
+
+def restricted_parties(parties: Iterable[OrderParty]) -> set[int]:
+    """Ids of the persons among ``parties`` whose restricted fields must be hidden."""
+    persons = [
+        party.participant.person
+        for party in parties
+        if isinstance(party.participant.person, Person)
+    ]
+    return restricted_person_ids(persons)
+
+
+def party_times_for(
+    meeting: Meeting, order: MeetingOrder, roles: Iterable[str]
+) -> list[rules.PartyTimes]:
+    return rules.party_times(
+        meeting_type=order.meeting_type,
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        arrival_offset=order.arrival_offset_minutes,
+        departure_offset=order.departure_offset_minutes,
+        roles=roles,
+    )
+
+
+# --------------------------------------------------------------------------- billing
+
+
+def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[start 00:00, end + 1 day 00:00)`` in Helsinki as aware datetimes."""
+    return (
+        rules.local_moment(start, dt.time(0, 0)),
+        rules.local_moment(end + dt.timedelta(days=1), dt.time(0, 0)),
+    )
+
+
+def _meeting_rows(service_form: ServiceForm, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    lo, hi = _local_bounds(start, end)
+    rows = Meeting.objects.filter(
+        order__episode__service_form=service_form, starts_at__gte=lo, starts_at__lt=hi
+    ).values(
+        "starts_at",
+        "outcome",
+        "late_cancellation",
+        "order__meeting_type",
+        "order__basis",
+        "order__payer_municipality_id",
+        "order__payer_municipality__name_fi",
+        "order__payer_municipality__code",
+        "order__authority__name",
+        "order__authority_name",
+    )
+    return [dict(row) for row in rows]
+
+
+@dataclass
+class BillingRow:
+    municipality_code: str
+    municipality: str
+    month: dt.date
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_outcome: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
+    def type_counts(self) -> list[int]:
+        return [self.by_type.get(t, 0) for t in MeetingType.values]
+
+
+@dataclass
+class Billing:
+    rows: list[BillingRow]
+    rule: rules.BillingRule
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    def type_totals(self) -> list[int]:
+        return [sum(r.by_type.get(t, 0) for r in self.rows) for t in MeetingType.values]
+
+
+def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billing:
+    """Billable meetings per payer municipality and calendar month (Helsinki time).
+
+    Billability is decided by :func:`tupa.visitation.rules.billing_rule` only. Meetings without
+    an outcome are not billed yet.
+    """
+    rule = rules.billing_rule()
+    grouped: dict[tuple[str, str, dt.date], BillingRow] = {}
+    for row in _meeting_rows(service_form, start, end):
+        if not row["outcome"] or not rule.is_billable(
+            row["outcome"], late_cancellation=row["late_cancellation"]
+        ):
+            continue
+        local = timezone.localtime(row["starts_at"], rules.HELSINKI)
+        month = local.date().replace(day=1)
+        key = (
+            row["order__payer_municipality__name_fi"],
+            row["order__payer_municipality__code"],
+            month,
+        )
+        item = grouped.get(key)
+        if item is None:
+            item = grouped[key] = BillingRow(
+                municipality_code=key[1], municipality=key[0], month=month
+            )
+        meeting_type = row["order__meeting_type"]
+        item.by_type[meeting_type] = item.by_type.get(meeting_type, 0) + 1
+        item.by_outcome[row["outcome"]] = item.by_outcome.get(row["outcome"], 0) + 1
+    rows = sorted(grouped.values(), key=lambda r: (r.municipality, r.month))
+    return Billing(rows=rows, rule=rule)
+
+
+# --------------------------------------------------------------------------- statistics
+
+#: Outcome groups of the statistics table, in column order.
+STAT_COLUMNS = ("planned", "took_place", "cancelled", "no_show", "interrupted", "billable")
+
+
+def _stat_key(row: dict[str, Any]) -> str:
+    outcome = row["outcome"]
+    if not outcome:
+        return "planned"
+    if outcome in (Outcome.TOOK_PLACE, Outcome.NO_SHOW, Outcome.INTERRUPTED):
+        return str(outcome)
+    return "cancelled"
+
+
+@dataclass
+class StatRow:
+    label: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts[c] for c in STAT_COLUMNS if c != "billable")
+
+    def cells(self) -> list[int]:
+        return [self.counts[c] for c in STAT_COLUMNS]
+
+
+@dataclass
+class Statistics:
+    by_type: list[StatRow]
+    by_municipality: list[StatRow]
+    by_authority: list[StatRow]
+    by_basis: list[StatRow]
+    totals: StatRow
+    orders: int
+    interruptions: dict[str, int]
+
+
+def statistics(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Statistics:
+    """Meetings in the period by type, municipality, ordering authority and basis (MEE-07).
+
+    Columns: planned (no outcome yet), took place, cancelled (by anyone), no-show,
+    interrupted, and billable (by the billing rule). Orders: those valid on some day of the period.
+    """
+    rule = rules.billing_rule()
+    groups: dict[str, dict[str, StatRow]] = defaultdict(dict)
+    totals = StatRow(label="")
+    type_labels = dict(MeetingType.choices)
+    basis_labels = dict(OrderBasis.choices)
+    for row in _meeting_rows(service_form, start, end):
+        key = _stat_key(row)
+        billable = bool(row["outcome"]) and rule.is_billable(
+            row["outcome"], late_cancellation=row["late_cancellation"]
+        )
+        labels = {
+            "type": str(type_labels.get(row["order__meeting_type"], row["order__meeting_type"])),
+            "municipality": row["order__payer_municipality__name_fi"],
+            "authority": row["order__authority__name"] or row["order__authority_name"] or "–",
+            "basis": str(basis_labels.get(row["order__basis"], row["order__basis"])),
+        }
+        for dimension, label in labels.items():
+            stat = groups[dimension].get(label)
+            if stat is None:
+                stat = groups[dimension][label] = StatRow(label=label)
+            stat.counts[key] += 1
+            if billable:
+                stat.counts["billable"] += 1
+        totals.counts[key] += 1
+        if billable:
+            totals.counts["billable"] += 1
+    interruptions = Counter(
+        Meeting.objects.filter(
+            order__episode__service_form=service_form,
+            outcome=Outcome.INTERRUPTED,
+            starts_at__gte=_local_bounds(start, end)[0],
+            starts_at__lt=_local_bounds(start, end)[1],
+        ).values_list("interruption_reason", flat=True)
+    )
+    orders = (
+        MeetingOrder.objects.filter(episode__service_form=service_form, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .count()
+    )
+
+    def ordered(dimension: str) -> list[StatRow]:
+        return sorted(groups[dimension].values(), key=lambda r: (-r.total, r.label))
+
+    return Statistics(
+        by_type=ordered("type"),
+        by_municipality=ordered("municipality"),
+        by_authority=ordered("authority"),
+        by_basis=ordered("basis"),
+        totals=totals,
+        orders=orders,
+        interruptions=dict(interruptions),
+    )
+
+
+PARTY_ROLE_ORDER = list(PartyRole.values)
