@@ -292,6 +292,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "memberships": policy.active_memberships(user),
         "two_factor": selectors.two_factor_status(user=user),
         "may_view_staff": bool(policy.decide(user, "account.view")),
+        "may_use_calendar": bool(policy.decide(user, "client_work.access")),
     }
     return render(request, "accounts/account.html", context)
 

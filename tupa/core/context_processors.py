@@ -14,6 +14,7 @@ from tupa.organisations.selectors import service_forms_of
 NAV_LINKS = [
     ("episodes:caseload", "client_work.access", _("Asiakkuudet")),
     ("people:search", "client_work.access", _("Haku")),
+    ("scheduling:my_calendar", "client_work.access", _("Kalenteri")),
     ("accounts:staff_list", "account.view", _("Henkilöstö")),
     ("finance:budget", "budget.view", _("Talousarvio")),
     ("audit:access_log", "audit.browse", _("Käyttöloki")),

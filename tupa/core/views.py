@@ -18,10 +18,12 @@ from tupa.organisations import selectors as org_selectors
 @login_only
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    from tupa.core.reports import report_links
     from tupa.episodes.selectors import dashboard_panel
 
     context = org_selectors.dashboard_for(user=request.user)  # type: ignore[arg-type]
     context["episodes_panel"] = dashboard_panel(user=request.user)  # type: ignore[arg-type]
+    context["report_links"] = report_links(user=request.user)
     return render(request, "core/dashboard.html", context)
 
 
