@@ -480,7 +480,11 @@ def booking_cancel(*, actor: User, service_form: ServiceForm, booking: Booking) 
     """Cancel a booking of the house (the row stays; a cancelled booking is not billed)."""
     _require_member(actor, service_form)
     with _scoped(service_form.organisation_id):
-        current = Booking.objects.select_for_update().select_related("room").get(pk=booking.pk)
+        current = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room")
+            .get(pk=booking.pk)
+        )
         if current.room.service_form_id != service_form.pk:
             raise PermissionDenied(_("Varaus ei kuulu tämän työmuodon tiloihin."))
         if current.cancelled_at is not None:

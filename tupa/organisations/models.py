@@ -321,8 +321,7 @@ class ServiceForm(OrganisationScopedModel):
         _("raskausajan asuminen"),
         default=False,
         help_text=_(
-            "Ensikoti: asumisjakso voi alkaa raskausaikana ja vauvan syntymän voi kirjata "
-            "jaksolle."
+            "Ensikoti: asumisjakso voi alkaa raskausaikana ja vauvan syntymän voi kirjata jaksolle."
         ),
     )
     quality_criteria = models.CharField(_("laatukriteerit"), max_length=300, blank=True)

@@ -117,7 +117,11 @@ def _check_overlap(
 
 
 def _lock_episode(episode: Episode) -> Episode:
-    return Episode.objects.select_for_update().select_related("service_form").get(pk=episode.pk)
+    return (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("service_form")
+        .get(pk=episode.pk)
+    )
 
 
 def _save(commitment: PaymentCommitment, *, actor: User, reason: str = "") -> None:

@@ -56,7 +56,7 @@ def _require_member(actor: User, stay: Stay) -> None:
 
 def _lock(stay: Stay) -> Stay:
     return (
-        Stay.objects.select_for_update()
+        Stay.objects.select_for_update(of=("self",))
         .select_related("episode__service_form", "place")
         .get(pk=stay.pk)
     )

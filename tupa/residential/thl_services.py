@@ -300,7 +300,9 @@ def stay_confirm_year_end(*, actor: Any, stay: Any, year: int) -> Any:
     from .models import Stay, YearEndConfirmation
 
     with scope(organisation=stay.organisation_id):
-        current = Stay.objects.select_for_update().select_related("place").get(pk=stay.pk)
+        current = (
+            Stay.objects.select_for_update(of=("self",)).select_related("place").get(pk=stay.pk)
+        )
         if not is_member(actor, current.place.service_form_id):
             raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
         year_end = dt.datetime(year + 1, 1, 1, tzinfo=HELSINKI)

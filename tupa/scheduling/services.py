@@ -446,7 +446,7 @@ def appointment_update(
 ) -> Appointment:
     """Change one planned appointment (one occurrence of a series changes alone)."""
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("service_form", "episode")
         .get(pk=appointment.pk)
     )
@@ -575,7 +575,7 @@ def appointment_record_outcome(
 ) -> Appointment:
     """Record (or correct) the outcome; with an episode, write or correct its journal entry."""
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("episode", "episode__service_form", "partner", "room", "organiser")
         .get(pk=appointment.pk)
     )

@@ -259,7 +259,7 @@ def order_update(
     if unknown:
         raise TypeError(f"order_update() got unexpected fields {sorted(unknown)}")
     current = (
-        MeetingOrder.objects.select_for_update()
+        MeetingOrder.objects.select_for_update(of=("self",))
         .select_related("episode__service_form")
         .get(pk=order.pk)
     )
@@ -313,7 +313,7 @@ def meetings_schedule(
     ``ValidationError`` if nothing would be created.
     """
     order = (
-        MeetingOrder.objects.select_for_update()
+        MeetingOrder.objects.select_for_update(of=("self",))
         .select_related("episode__service_form")
         .get(pk=order.pk)
     )
@@ -359,7 +359,7 @@ def meetings_schedule(
 
 def _lock_meeting(meeting: Meeting, version: int | None) -> Meeting:
     current = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("order__episode__service_form", "record_entry")
         .get(pk=meeting.pk)
     )
