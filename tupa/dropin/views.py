@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.core.policy import decide
 from tupa.episodes.access import user_scope
 from tupa.organisations.models import ServiceForm
@@ -70,20 +71,6 @@ def _house_or_404(request: HttpRequest, slug: str) -> ServiceForm:
     if service_form is None or not services.may_use(_user(request), service_form):
         raise Http404
     return service_form
-
-
-def _apply_errors(
-    form: Any, error: ValidationError, field_map: dict[str, str] | None = None
-) -> None:
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            target = field_map.get(key, key)
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _session_param(request: HttpRequest) -> str:
@@ -218,7 +205,7 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Päivän luvut tallennettu."))
                 url = reverse("dropin:statistics", args=[service_form.slug])
@@ -311,7 +298,7 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply_errors(form, exc, {"starts_at": "start", "ends_at": "end"})
+                apply_errors(form, exc, field_map={"starts_at": "start", "ends_at": "end"})
             else:
                 messages.success(request, _("Lastenhoitokerta tallennettu."))
                 url = reverse("dropin:childcare_list", args=[service_form.slug])
@@ -397,7 +384,7 @@ def booking_new(request: HttpRequest, slug: str) -> HttpResponse:
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply_errors(form, exc, {"starts_at": "start", "ends_at": "end"})
+                apply_errors(form, exc, field_map={"starts_at": "start", "ends_at": "end"})
             else:
                 messages.success(request, _("Varaus tallennettu."))
                 url = reverse("dropin:bookings", args=[service_form.slug])
@@ -483,7 +470,7 @@ def identify(request: HttpRequest, slug: str) -> HttpResponse:
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -30,6 +30,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core import policy
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
 from tupa.episodes.services import is_member
@@ -68,20 +69,6 @@ def _programme_or_404(request: HttpRequest, pk: int) -> GroupProgramme:
     if programme is None or not is_member(_user(request), programme.service_form_id):
         raise Http404
     return programme
-
-
-def _apply_errors(
-    form: Any, error: ValidationError, *, field_map: dict[str, str] | None = None
-) -> None:
-    mapping = field_map or {}
-    if hasattr(error, "error_dict"):
-        for key, msgs in error.message_dict.items():
-            target = mapping.get(key, key)
-            for message in msgs:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 HIDDEN = "–"
@@ -176,7 +163,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
                     **form.programme_values(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -211,7 +198,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.programme_values(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Ryhmän tiedot tallennettu."))
                 return _detail(programme)
@@ -325,7 +312,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                     joined_on=form.cleaned_data["joined_on"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Osallistuja lisätty ryhmään."))
                 return _detail(programme)
@@ -380,7 +367,7 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Ohjaaja lisätty."))
                 return _detail(programme)
@@ -435,7 +422,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                     )
             except ValidationError as error:
-                _apply_errors(
+                apply_errors(
                     form,
                     error,
                     field_map={"starts_at": "day", "first_day": "day", "ends_at": "end_time"},
@@ -508,7 +495,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     leader_ids=data["leaders"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Kokoontumisen tiedot tallennettu."))
                 return _detail(programme)

@@ -30,6 +30,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core import policy
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.core.policy import Basis
 from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
@@ -94,16 +95,6 @@ def _log_episode(request: HttpRequest, episode: Episode) -> None:
             basis=Basis.MEMBERSHIP,
             episode_id=episode.pk,
         )
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _list_url(episode_id: int) -> str:
@@ -171,7 +162,7 @@ def commitment_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
             try:
                 services.commitment_add(actor=_user(request), episode=episode, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -216,7 +207,7 @@ def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=_user(request), commitment=commitment, reason=reason, **fields
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -254,7 +245,7 @@ def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                     cancelled_on=form.cleaned_data["cancelled_on"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:

@@ -21,6 +21,7 @@ from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.core.policy import Basis
 from tupa.episodes import access
 from tupa.episodes.models import Participant
@@ -73,17 +74,6 @@ def _log(request: HttpRequest, stay: Stay, persons: Iterable[Person | None]) -> 
             basis=Basis.MEMBERSHIP,
             episode_id=stay.episode_id,
         )
-
-
-def _apply_errors(form: Any, error: ValidationError, field_map: dict[str, str]) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            target = field_map.get(key, key)
-            for message in messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _members_url(stay: Stay) -> str:
@@ -141,7 +131,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                     arrived_at=form.moment(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error, {"arrived_at": "arrival_date"})
+                apply_errors(form, error, field_map={"arrived_at": "arrival_date"})
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -185,7 +175,7 @@ def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
                     actor=_user(request), member=member, departed_at=form.moment()
                 )
             except ValidationError as error:
-                _apply_errors(form, error, {"departed_at": "departure_date"})
+                apply_errors(form, error, field_map={"departed_at": "departure_date"})
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -246,7 +236,7 @@ def baby_born(request: HttpRequest, pk: int) -> HttpResponse:
                     mother=data["mother"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error, {"born_at": "birth_date"})
+                apply_errors(form, error, field_map={"born_at": "birth_date"})
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:

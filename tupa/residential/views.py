@@ -25,6 +25,7 @@ from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.core.policy import Basis
 from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant, Referral
@@ -103,18 +104,6 @@ def _taken_now(service_form: ServiceForm) -> frozenset[int]:
         .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=now))
         .values_list("stay__place_id", flat=True)
     )
-
-
-def _apply_errors(form: Any, error: ValidationError, *, field_map: dict[str, str]) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown keys: the whole form)."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            target = field_map.get(key, key)
-            for message in messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _detail_url(episode_id: int) -> str:
@@ -263,7 +252,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
                     started_in_pregnancy=form.cleaned_data.get("started_in_pregnancy", False),
                 )
             except ValidationError as error:
-                _apply_errors(form, error, field_map={"arrived_at": "arrival_date"})
+                apply_errors(form, error, field_map={"arrived_at": "arrival_date"})
             except PermissionDenied as exc:  # pragma: no cover - membership checked above
                 raise Http404 from exc
             else:
@@ -319,7 +308,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
                 form = DischargeForm(bound, referrals=referrals)
                 form.is_valid()
             except ValidationError as error:
-                _apply_errors(form, error, field_map={"departed_at": "departure_date"})
+                apply_errors(form, error, field_map={"departed_at": "departure_date"})
             else:
                 return HttpResponseRedirect(_detail_url(stay.episode_id))
         status = 400 if not conflict else 409
@@ -371,7 +360,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 form = MoveForm(bound, places=places, taken=taken)
                 form.is_valid()
             except ValidationError as error:
-                _apply_errors(
+                apply_errors(
                     form, error, field_map={"place": "to_place", "departed_at": "move_date"}
                 )
             else:

@@ -35,6 +35,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core import policy
 from tupa.core.access import object_scoped, public
+from tupa.core.forms import apply_errors
 from tupa.episodes import access, journal
 from tupa.episodes.models import Episode, Participant
 from tupa.episodes.services import is_member
@@ -80,16 +81,8 @@ def _appointment_or_404(request: HttpRequest, pk: int) -> Appointment:
     return appointment
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    field_map = {"starts_at": "date", "ends_at": "end", "repeat_until": "repeat_until"}
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            target = field_map.get(key, key)
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+#: Service field → form field, for showing a service's errors next to the right input.
+_FIELD_MAP = {"starts_at": "date", "ends_at": "end", "repeat_until": "repeat_until"}
 
 
 def _week_days(first: dt.date, days: int) -> list[dt.date]:
@@ -297,7 +290,7 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
             except services.AppointmentPermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc, field_map=_FIELD_MAP)
                 status = 400
             else:
                 if len(created) == 1:
@@ -396,7 +389,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except services.AppointmentPermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc, field_map=_FIELD_MAP)
                 status = 400
             else:
                 messages.success(request, _("Tapaamisen muutokset tallennettu."))
@@ -451,7 +444,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 status = 403
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc, field_map=_FIELD_MAP)
                 status = 400
             else:
                 if appointment.episode_id:

@@ -36,6 +36,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core import policy
 from tupa.core.access import object_scoped
+from tupa.core.forms import apply_errors
 from tupa.core.policy import Basis
 from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
@@ -133,21 +134,6 @@ def _meeting_or_404(request: HttpRequest, pk: int) -> tuple[Meeting, MeetingOrde
 
 def _partners(organisation_id: int) -> QuerySet[Partner]:
     return Partner.objects.filter(organisation_id=organisation_id, active=True).order_by("name")
-
-
-def _apply_errors(
-    form: Any, error: ValidationError, *, field_map: dict[str, str] | None = None
-) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown keys: the whole form)."""
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            target = field_map.get(key, key)
-            for message in messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _order_url(order_id: int) -> str:
@@ -291,7 +277,7 @@ def order_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
                     **form.order_values(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error, field_map={"parties": "__all__"})
+                apply_errors(form, error, field_map={"parties": "__all__"})
             except PermissionDenied as exc:  # pragma: no cover - checked above
                 raise Http404 from exc
             else:
@@ -329,7 +315,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.order_values(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error, field_map={"parties": "__all__"})
+                apply_errors(form, error, field_map={"parties": "__all__"})
             else:
                 return HttpResponseRedirect(_order_url(order.pk))
         status = 400
@@ -407,7 +393,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                     location=form.cleaned_data["location"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return HttpResponseRedirect(_order_url(order.pk) + "#tapaamiset")
         status = 400
@@ -454,7 +440,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     location=form.cleaned_data["location"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return HttpResponseRedirect(_order_url(order.pk) + "#tapaamiset")
         status = 400
@@ -513,7 +499,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                     present=data.get("present") or [],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return HttpResponseRedirect(_order_url(order.pk) + "#tapaamiset")
         status = 400
@@ -562,7 +548,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
                     other=data["other"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return HttpResponseRedirect(_order_url(order.pk) + "#yhteydenpito")
         status = 400
