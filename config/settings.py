@@ -155,6 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
         }
     )
+if env("TUPA_TEST_DB_NAME", ""):
+    # A named test database (SQLite file) lets a developer rerun a few tests with
+    # ``pytest --reuse-db`` without migrating from scratch each time. Unset in CI and `make test`.
+    DATABASES["default"]["TEST"] = {"NAME": env("TUPA_TEST_DB_NAME", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and authentication --------------------------------------------------------------
