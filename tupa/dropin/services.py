@@ -540,6 +540,7 @@ def visitor_identify(
         raise ValidationError(errors)
     person = person_for_intake(
         actor=actor,
+        service_form=target_service_form,
         new=NewPerson(
             first_names=first_names.strip(),
             last_name=last_name.strip(),

@@ -12,10 +12,22 @@ Bases, in order of preference:
 3. ``consent`` — a consent in force that shares the episode with a service form the user works in.
 4. ``break_the_glass`` — an unexpired emergency access with a written reason (reviewed by the lead).
 
-**The wall.** A service form marked ``violence_work="perpetrator"`` (e.g. Jussi-työ) never gets
-access to an episode of a victim-side form (``"victim"``) by consent or break-the-glass, whatever
-the household: only an explicit assignment by the victim-side staff (e.g. a couple session,
-CLI-16) or a membership of the viewer in that form opens it.
+**The wall.** Work with people who used violence (a service form marked
+``violence_work="perpetrator"``, e.g. Jussi-työ) never reaches the work with people who experienced
+it (``"victim"``). The wall is decided by **the side of the work the access comes from**, never by
+the user as a whole, so it holds for a user with any mix of memberships:
+
+- a *membership* grants only its own form's episodes — no crossing;
+- an *assignment* is made by the victim-side staff themselves (e.g. a couple session, CLI-16) and
+  is the one deliberate opening;
+- a *consent* grants through the form it names: a consent to a perpetrator-side form never opens
+  a victim-side episode, even for a user who also works on the victim side;
+- *break-the-glass* is not tied to one form, so a user who does any perpetrator work at all never
+  breaks the glass into a victim-side episode (an emergency there is for the victim-side staff);
+- a person who takes part in victim-side work (in any role but the one who used violence) is never
+  attached to perpetrator-side work (intake match, new participant, alias identification —
+  :func:`person_behind_wall`), and perpetrator-side work never reveals her restricted data
+  (:func:`may_reveal_person`).
 """
 
 from __future__ import annotations
@@ -26,6 +38,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django_scopes import scope as organisation_scope
 
 from tupa.accounts.models import SERVICE_FORM_ROLES
 from tupa.core import policy
@@ -35,9 +49,22 @@ from .models import Assignment, BreakGlass, Episode
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
+    from tupa.organisations.models import ServiceForm
     from tupa.people.models import Person
 
+    from .models import Participant
+
 CLIENT_WORK_ROLES = frozenset(str(r) for r in SERVICE_FORM_ROLES)
+
+#: The two sides of the wall (``ServiceForm.violence_work``).
+PERPETRATOR = "perpetrator"
+VICTIM = "victim"
+
+#: The refusal when a person would be attached across the wall. Neutral on purpose: it does not
+#: say where the person is known (the user reached the person by a path they may see).
+WALL_MESSAGE = gettext_lazy(
+    "Tätä henkilöä ei voi liittää tämän työmuodon asiakkuuteen. Ota yhteys esihenkilöösi."
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +73,21 @@ class UserScope:
 
     member_form_ids: frozenset[int]
     lead_form_ids: frozenset[int]
-    perpetrator_only: bool
+    #: The member forms on the perpetrator side of the wall (a subset of ``member_form_ids``).
+    perpetrator_form_ids: frozenset[int] = frozenset()
 
     @property
     def has_client_work(self) -> bool:
         return bool(self.member_form_ids)
+
+    @property
+    def does_perpetrator_work(self) -> bool:
+        """Any perpetrator-side membership at all, whatever else the user belongs to."""
+        return bool(self.perpetrator_form_ids)
+
+    @property
+    def non_perpetrator_form_ids(self) -> frozenset[int]:
+        return self.member_form_ids - self.perpetrator_form_ids
 
 
 def user_scope(user: User) -> UserScope:
@@ -62,12 +99,12 @@ def user_scope(user: User) -> UserScope:
     lead = frozenset(
         m.service_form_id for m in memberships if m.service_form_id and m.role == "lead"
     )
-    sides = {m.service_form.violence_work for m in memberships if m.service_form is not None}
-    scope = UserScope(
-        member_form_ids=member,
-        lead_form_ids=lead,
-        perpetrator_only=bool(memberships) and sides == {"perpetrator"},
+    perpetrator = frozenset(
+        m.service_form_id
+        for m in memberships
+        if m.service_form is not None and m.service_form.violence_work == PERPETRATOR
     )
+    scope = UserScope(member_form_ids=member, lead_form_ids=lead, perpetrator_form_ids=perpetrator)
     user._tupa_user_scope = scope  # type: ignore[attr-defined]
     return scope
 
@@ -80,23 +117,39 @@ def _active_assignments(user: User) -> Q:
     ) & (Q(assignments__valid_until__isnull=True) | Q(assignments__valid_until__gte=today))
 
 
-def _consent_shared(scope: UserScope) -> Q:
+def crosses_wall(*, source_side: str, target_side: str) -> bool:
+    """Would access *from* work on ``source_side`` *to* work on ``target_side`` cross the wall?"""
+    return source_side == PERPETRATOR and target_side == VICTIM
+
+
+_NOT_VICTIM_SIDE = ~Q(service_form__violence_work=VICTIM)
+
+
+def _consent_to(form_ids: frozenset[int]) -> Q:
     today = timezone.localdate()
-    q = (
-        Q(consents__purpose="sharing", consents__recipient_service_form__in=scope.member_form_ids)
+    return (
+        Q(consents__purpose="sharing", consents__recipient_service_form__in=form_ids)
         & Q(consents__given_on__lte=today)
         & (Q(consents__valid_until__isnull=True) | Q(consents__valid_until__gte=today))
         & (Q(consents__withdrawn_on__isnull=True) | Q(consents__withdrawn_on__gt=today))
     )
-    if scope.perpetrator_only:
-        q &= ~Q(service_form__violence_work="victim")
+
+
+def _consent_shared(scope: UserScope) -> Q:
+    """A sharing consent in force to one of the user's forms; the wall is decided by the form
+    the consent names (its side), not by what else the user belongs to."""
+    q = _consent_to(scope.non_perpetrator_form_ids)
+    if scope.perpetrator_form_ids:
+        q |= _consent_to(scope.perpetrator_form_ids) & _NOT_VICTIM_SIDE
     return q
 
 
 def _break_glass(user: User, scope: UserScope) -> Q:
+    """An unexpired break-the-glass; only while the user does client work (an ended membership
+    ends it on the next request), and never into victim-side work from perpetrator work."""
     q = Q(break_glass__user=user, break_glass__expires_at__gt=timezone.now())
-    if scope.perpetrator_only:
-        q &= ~Q(service_form__violence_work="victim")
+    if scope.does_perpetrator_work:
+        q &= _NOT_VICTIM_SIDE
     return q
 
 
@@ -109,13 +162,9 @@ def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
     ):
         return Episode.objects.none()
     scope = user_scope(user)
-    q = (
-        Q(service_form__in=scope.member_form_ids)
-        | _active_assignments(user)
-        | _break_glass(user, scope)
-    )
+    q = Q(service_form__in=scope.member_form_ids) | _active_assignments(user)
     if scope.has_client_work:
-        q |= _consent_shared(scope)
+        q |= _consent_shared(scope) | _break_glass(user, scope)
     ids = Episode.objects.filter(q).values("pk")
     return Episode.objects.filter(pk__in=ids, organisation_id=user.organisation_id)
 
@@ -136,27 +185,73 @@ def episode_basis(*, user: User, episode: Episode) -> Basis | None:
         .exists()
     ):
         return Basis.ASSIGNMENT
-    walled = scope.perpetrator_only and episode.service_form.violence_work == "victim"
-    if walled:
-        return None
     if (
         scope.has_client_work
         and Episode.objects.filter(pk=episode.pk).filter(_consent_shared(scope)).exists()
     ):
         return Basis.CONSENT
-    if BreakGlass.objects.filter(
-        episode=episode, user=user, expires_at__gt=timezone.now()
-    ).exists():
+    if (
+        may_break_glass(user=user, episode=episode)
+        and BreakGlass.objects.filter(
+            episode=episode, user=user, expires_at__gt=timezone.now()
+        ).exists()
+    ):
         return Basis.BREAK_THE_GLASS
     return None
 
 
 def may_break_glass(*, user: User, episode: Episode) -> bool:
-    """Only staff doing client work may ask for emergency access, never across the wall."""
+    """Only staff doing client work may ask for emergency access, and never across the wall:
+    a user who does any perpetrator-side work never breaks into a victim-side episode."""
     scope = user_scope(user)
     if not scope.has_client_work or episode.organisation_id != user.organisation_id:
         return False
-    return not (scope.perpetrator_only and episode.service_form.violence_work == "victim")
+    return not (scope.does_perpetrator_work and episode.service_form.violence_work == VICTIM)
+
+
+def wall_protected(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The participations that put a person on the victim side of the wall: taking part in
+    victim-side work in any role but that of the one who used violence."""
+    return participants.filter(episode__service_form__violence_work=VICTIM).exclude(
+        violence_role="used"
+    )
+
+
+def person_behind_wall(*, person: Person, service_form: ServiceForm) -> bool:
+    """Would attaching ``person`` to work in ``service_form`` cross the wall?
+
+    Attaching a victim-side client's record to perpetrator-side work would show its workers her
+    name, contact data and relationships; callers refuse it with the same neutral message as any
+    other mismatch, so nothing tells where the person is known.
+    """
+    from .models import Participant
+
+    if service_form.violence_work != PERPETRATOR:
+        return False
+    with organisation_scope(organisation=person.organisation_id):
+        return wall_protected(Participant.objects.filter(person_id=person.pk)).exists()
+
+
+def may_reveal_person(*, user: User, person: Person) -> bool:
+    """May ``user`` reveal the person's restricted fields (or manage her restrictions)?
+
+    Only a worker whose work task covers the person (a MEMBERSHIP basis) — and, for a person on
+    the victim side of the wall, only through work that is not perpetrator-side.
+    """
+    from .models import Participant
+
+    if person_bases(user=user, persons=[person]).get(person.pk) is not Basis.MEMBERSHIP:
+        return False
+    user_forms = user_scope(user)
+    if not user_forms.does_perpetrator_work:
+        return True
+    with organisation_scope(organisation=person.organisation_id):
+        participations = Participant.objects.filter(person_id=person.pk)
+        if participations.filter(
+            episode__service_form_id__in=user_forms.non_perpetrator_form_ids
+        ).exists():
+            return True  # the reveal comes from work that is not perpetrator-side
+        return not wall_protected(participations).exists()
 
 
 def persons_visible_to(*, user: User) -> QuerySet[Person]:
@@ -195,7 +290,7 @@ def episode_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]
     grant(base.filter(_active_assignments(user)), Basis.ASSIGNMENT)
     if scope.has_client_work:
         grant(base.filter(_consent_shared(scope)), Basis.CONSENT)
-    grant(base.filter(_break_glass(user, scope)), Basis.BREAK_THE_GLASS)
+        grant(base.filter(_break_glass(user, scope)), Basis.BREAK_THE_GLASS)
     return result
 
 

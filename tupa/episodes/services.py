@@ -252,7 +252,7 @@ class NewAlias:
     birth_year: int | None = None
 
 
-def person_for_intake(*, actor: User, new: NewPerson) -> Person:
+def person_for_intake(*, actor: User, service_form: ServiceForm, new: NewPerson) -> Person:
     """The person record for ``new``: an existing one with the same identity code and name, or
     a new one (``tupa.people.services.person_find_or_create``).
 
@@ -260,6 +260,8 @@ def person_for_intake(*, actor: User, new: NewPerson) -> Person:
     the person is revealed (the other episodes stay behind the access rules). The same code
     with another name is refused with a message that does not tell where the code is known.
     People without a code always get a new record (duplicates are merged in the people app).
+    The record of a victim-side client is never attached to perpetrator-side work in
+    ``service_form`` (the wall): the same neutral refusal.
     """
     from tupa.people import services as people_services
 
@@ -271,7 +273,9 @@ def person_for_intake(*, actor: User, new: NewPerson) -> Person:
     }
     if new.birth_date is not None:
         fields["birth_date"] = new.birth_date
-    person, _created = people_services.person_find_or_create(actor=actor, **fields)
+    person, _created = people_services.person_find_or_create(
+        actor=actor, for_service_form=service_form, **fields
+    )
     return person
 
 
@@ -316,6 +320,8 @@ def _check_subject(
         raise ValidationError(
             {field: _("Henkilö on yhdistetty toiseen henkilöön. Valitse yhdistetty henkilö.")}
         )
+    if person is not None and access.person_behind_wall(person=person, service_form=service_form):
+        raise ValidationError({field: access.WALL_MESSAGE})
 
 
 @transaction.atomic
@@ -398,7 +404,7 @@ def episode_intake(
     if isinstance(client, NewAlias):
         alias = alias_for_intake(actor=actor, service_form=service_form, new=client)
     elif isinstance(client, NewPerson):
-        person = person_for_intake(actor=actor, new=client)
+        person = person_for_intake(actor=actor, service_form=service_form, new=client)
     else:
         person = client
     episode = episode_open(
@@ -640,7 +646,7 @@ def participant_add(
         if isinstance(new, NewAlias):
             alias = alias_for_intake(actor=actor, service_form=service_form, new=new)
         else:
-            person = person_for_intake(actor=actor, new=new)
+            person = person_for_intake(actor=actor, service_form=service_form, new=new)
     _check_subject(service_form, person, alias)
     with _scoped(episode.organisation_id):
         same: dict[str, Any] = {"person": person} if person is not None else {"alias": alias}

@@ -32,8 +32,7 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Membership
 from tupa.audit.models import AccessEvent
 from tupa.core import policy
-from tupa.core.policy import Basis
-from tupa.episodes.access import person_bases
+from tupa.episodes.access import may_reveal_person
 
 from .models import RESTRICTED_FIELDS, Alias, Consent, Person, Relationship, Restriction
 from .restrictions import restricted_person_ids
@@ -55,8 +54,9 @@ LOG_EXTRACT_DEFAULT_YEARS = 2
 
 def may_reveal(*, user: User, person: Person) -> bool:
     """Only a worker whose work task covers the person (MEMBERSHIP basis) may reveal or manage
-    restrictions; co-workers, consent, break-the-glass and organisation roles may not."""
-    return person_bases(user=user, persons=[person]).get(person.pk) is Basis.MEMBERSHIP
+    restrictions; co-workers, consent, break-the-glass and organisation roles may not, and
+    perpetrator-side work never does for a victim-side client (the wall)."""
+    return may_reveal_person(user=user, person=person)
 
 
 def is_dpo(user: User) -> bool:

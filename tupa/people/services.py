@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.episodes.access import WALL_MESSAGE, person_behind_wall
 from tupa.episodes.models import Entry, Participant
 
 from . import hetu as hetu_rules
@@ -263,29 +264,12 @@ def person_create(
     return person
 
 
-def _behind_the_wall(actor: User, person: Person) -> bool:
-    """A perpetrator-work user must not take over the record of a victim-work client.
-
-    Reusing the record would show him her contact data (the wall, ARCHITECTURE.md §6). He gets
-    the same neutral refusal as for a code that does not match the name, so nothing tells him
-    where the code is known.
-    """
-    from tupa.episodes.access import persons_visible_to, user_scope
-
-    if not user_scope(actor).perpetrator_only:
-        return False
-    if persons_visible_to(user=actor).filter(pk=person.pk).exists():
-        return False
-    return Participant.objects.filter(
-        person=person, episode__service_form__violence_work="victim"
-    ).exists()
-
-
 @transaction.atomic
 def person_find_or_create(
     *,
     actor: User,
     organisation: Organisation | int | None = None,
+    for_service_form: ServiceForm | None = None,
     **fields: Any,
 ) -> tuple[Person, bool]:
     """The existing person with the same identity code and name, or a new person.
@@ -294,9 +278,10 @@ def person_find_or_create(
     given name, case and diacritics ignored) reuse it — blank fields of the existing record are
     filled from ``fields``, nothing typed overwrites stored data, and no message tells whether
     the person was already known. The same code with another name is refused with a message
-    that does not tell where the code is known — and so is the same code and name when a
-    perpetrator-work user would take over a victim-work client's record (the wall).
-    Returns ``(person, created)``.
+    that does not tell where the code is known — and so is the same code and name when the
+    record would be attached to ``for_service_form`` across the wall (a victim-side client's
+    record in perpetrator-side work, :func:`tupa.episodes.access.person_behind_wall`), whoever
+    the user is. Returns ``(person, created)``.
     """
     _check_fields(fields)
     org_id = _org_id(actor, organisation)
@@ -311,7 +296,10 @@ def person_find_or_create(
             if existing is not None:
                 if not _names_match(
                     existing, fields.get("first_names", ""), fields.get("last_name", "")
-                ) or _behind_the_wall(actor, existing):
+                ) or (
+                    for_service_form is not None
+                    and person_behind_wall(person=existing, service_form=for_service_form)
+                ):
                     raise ValidationError({"hetu": _(HETU_TAKEN_MESSAGE)})
                 changed = []
                 for name in MERGE_FILL_FIELDS:
@@ -566,6 +554,8 @@ def alias_link(*, actor: User, alias: Alias, person: Person, reason: str) -> Ali
             raise ValidationError(
                 {"person": _("Henkilö on yhdistetty toiseen henkilöön. Valitse se henkilö.")}
             )
+        if person_behind_wall(person=person, service_form=alias.service_form):
+            raise ValidationError({"person": WALL_MESSAGE})
         parts = list(Participant.objects.filter(alias=alias).select_related("episode"))
         clash = Participant.objects.filter(
             person=person, episode_id__in=[p.episode_id for p in parts]

@@ -294,7 +294,11 @@ def create(request: HttpRequest) -> HttpResponse:
                     with transaction.atomic():
                         person = _chosen(duplicates, choice)
                         if person is None:
-                            person, _created = services.person_find_or_create(actor=user, **fields)
+                            person, _created = services.person_find_or_create(
+                                actor=user,
+                                for_service_form=form.cleaned_data["service_form"],
+                                **fields,
+                            )
                         episode_services.episode_open(
                             actor=user,
                             service_form=form.cleaned_data["service_form"],
@@ -501,7 +505,10 @@ def alias_link(request: HttpRequest, pk: int) -> HttpResponse:
                         person = _chosen(duplicates, choice)
                         if person is None:
                             person, _created = services.person_find_or_create(
-                                actor=user, organisation=alias.organisation_id, **fields
+                                actor=user,
+                                organisation=alias.organisation_id,
+                                for_service_form=alias.service_form,
+                                **fields,
                             )
                         services.alias_link(
                             actor=user,

@@ -222,3 +222,215 @@ def test_person_bases_name_the_real_basis(forms) -> None:  # type: ignore[no-unt
         assert access.person_bases(user=alvari_worker, persons=[mother, man]) == {
             mother.pk: Basis.BREAK_THE_GLASS
         }
+
+
+# --- the wall for users with mixed memberships (issue 10: decided by the side of the work) ------
+
+
+def _mixed_user(forms, *slugs):  # type: ignore[no-untyped-def]
+    from tupa.core.tests.factories import MembershipFactory
+
+    first, *rest = slugs
+    user = worker_in(forms[first])
+    for slug in rest:
+        MembershipFactory(
+            user=user, organisation=user.organisation, service_form=forms[slug], role=Role.WORKER
+        )
+    return type(user).objects.get(pk=user.pk)
+
+
+def _attack_state(forms, user, mother, stay):  # type: ignore[no-untyped-def]
+    """What an attacker holding a perpetrator-side membership could have gathered: a consent to
+    Jussi-työ on her shelter stay and an unexpired break-the-glass (both written directly, as if
+    an older version or the admin had let them in)."""
+    now = timezone.now()
+    with scopes_disabled():
+        Consent.objects.create(
+            person=mother,
+            purpose="sharing",
+            recipient_service_form=forms["jussi"],
+            episode=stay,
+            given_on=dt.date(2026, 1, 6),
+            recorded_by=worker_in(forms["shelter"]),
+        )
+        BreakGlass.objects.create(
+            user=user,
+            episode=stay,
+            reason="Kiireellinen tilanne",
+            started_at=now,
+            expires_at=now + dt.timedelta(hours=2),
+        )
+
+
+@pytest.mark.parametrize("other", ["alvari", "avokriisi"])
+def test_perpetrator_work_plus_another_membership_never_crosses_the_wall(forms, other) -> None:  # type: ignore[no-untyped-def]
+    """The demo's Jussi worker is also a TPPH member: the wall must hold for him all the same —
+    and for a Jussi worker who also works in victim-side Avokriisityö, it holds for everything
+    that does not come from the Avokriisityö work."""
+    mother, stay = client_in(forms["shelter"])
+    user = _mixed_user(forms, "jussi", other)
+    _attack_state(forms, user, mother, stay)
+    with scope(organisation=stay.organisation_id):
+        assert stay.pk not in _visible(user)
+        assert access.episode_basis(user=user, episode=stay) is None
+        assert not access.may_break_glass(user=user, episode=stay)
+        assert access.person_bases(user=user, persons=[mother]) == {}
+        assert not access.may_reveal_person(user=user, person=mother)
+        assert access.person_behind_wall(person=mother, service_form=forms["jussi"])
+        assert not access.person_behind_wall(person=mother, service_form=forms[other])
+
+
+def test_a_consent_to_a_victim_side_form_opens_for_its_worker_who_also_does_jussi_work(
+    forms,
+) -> None:  # type: ignore[no-untyped-def]
+    mother, stay = client_in(forms["shelter"])
+    user = _mixed_user(forms, "jussi", "avokriisi")
+    with scopes_disabled():
+        Consent.objects.create(
+            person=mother,
+            purpose="sharing",
+            recipient_service_form=forms["avokriisi"],
+            episode=stay,
+            given_on=dt.date(2026, 1, 6),
+            recorded_by=worker_in(forms["shelter"]),
+        )
+    with scope(organisation=stay.organisation_id):
+        assert _visible(user) == {stay.pk}
+        assert access.episode_basis(user=user, episode=stay) is Basis.CONSENT
+
+
+def test_victim_and_neutral_work_may_break_the_glass(forms) -> None:  # type: ignore[no-untyped-def]
+    _mother, stay = client_in(forms["shelter"])
+    user = _mixed_user(forms, "avokriisi", "alvari")
+    with scope(organisation=stay.organisation_id):
+        assert access.may_break_glass(user=user, episode=stay)
+
+
+def test_reveal_comes_from_the_side_of_the_work(forms) -> None:  # type: ignore[no-untyped-def]
+    """A Jussi + Avokriisityö worker may reveal for his Avokriisityö client, but not for a
+    victim-side client whose record reached a Jussi episode (old data, or a merge)."""
+    from tupa.core.tests.factories import ParticipantFactory
+
+    user = _mixed_user(forms, "jussi", "avokriisi")
+    own_client, _crisis = client_in(forms["avokriisi"])
+    mother, _stay = client_in(forms["shelter"])
+    _man, jussi_episode = client_in(forms["jussi"])
+    ParticipantFactory.create(episode=jussi_episode, person=mother, role="partner")
+    with scope(organisation=mother.organisation_id):
+        assert access.may_reveal_person(user=user, person=own_client)
+        assert access.person_bases(user=user, persons=[mother]) == {mother.pk: Basis.MEMBERSHIP}
+        assert not access.may_reveal_person(user=user, person=mother)
+        assert access.may_reveal_person(user=worker_in(forms["shelter"]), person=mother)
+
+
+def test_the_one_who_used_violence_is_not_behind_the_wall(forms) -> None:  # type: ignore[no-untyped-def]
+    """A shelter or couple episode may name the partner who used violence; Jussi-työ can still
+    take him in (a referral from the shelter to Jussi-työ is the point of the service path)."""
+    from tupa.core.tests.factories import ParticipantFactory, PersonFactory
+
+    _mother, stay = client_in(forms["shelter"])
+    man = PersonFactory.create(organisation=stay.organisation)
+    ParticipantFactory.create(episode=stay, person=man, role="partner", violence_role="used")
+    assert not access.person_behind_wall(person=man, service_form=forms["jussi"])
+
+
+# --- a property over generated membership sets -------------------------------------------------
+
+FORM_SLUGS = ("shelter", "avokriisi", "jussi", "alvari")
+
+
+def _expected_basis(forms, slugs, episode, consents, break_glass) -> Basis | None:  # type: ignore[no-untyped-def]
+    """The rule written independently of the code: the basis comes from one piece of work, and
+    that work's side decides the wall."""
+    side = {slug: forms[slug].violence_work for slug in FORM_SLUGS}
+    target = episode.service_form.violence_work
+    member_forms = {forms[s].pk for s in slugs}
+    if episode.service_form_id in member_forms:
+        return Basis.MEMBERSHIP
+    for recipient in consents:
+        if forms[recipient].pk in member_forms and not (
+            side[recipient] == "perpetrator" and target == "victim"
+        ):
+            return Basis.CONSENT
+    does_perpetrator_work = any(side[s] == "perpetrator" for s in slugs)
+    if break_glass and slugs and not (does_perpetrator_work and target == "victim"):
+        return Basis.BREAK_THE_GLASS
+    return None
+
+
+def test_the_wall_holds_for_every_membership_set(forms) -> None:  # type: ignore[no-untyped-def]
+    """For every set of memberships, consents and break-the-glass rows, visibility and basis
+    follow the side of the granting work — never a victim-side episode from perpetrator work."""
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tupa.core.tests.factories import MembershipFactory
+
+    mother, stay = client_in(forms["shelter"])
+    _p, crisis = client_in(forms["avokriisi"])
+    _q, jussi_episode = client_in(forms["jussi"])
+    _r, alvari_episode = client_in(forms["alvari"])
+    episodes = {
+        "shelter": stay,
+        "avokriisi": crisis,
+        "jussi": jussi_episode,
+        "alvari": alvari_episode,
+    }
+    recorder = worker_in(forms["shelter"])
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        slugs=st.sets(st.sampled_from(FORM_SLUGS)),
+        target=st.sampled_from(FORM_SLUGS),
+        consents=st.sets(st.sampled_from(FORM_SLUGS)),
+        break_glass=st.booleans(),
+    )
+    def check(slugs, target, consents, break_glass) -> None:  # type: ignore[no-untyped-def]
+        episode = episodes[target]
+        consents = {c for c in consents if c != target}
+        with transaction.atomic():
+            user = UserFactory(organisation=mother.organisation)
+            for slug in slugs:
+                MembershipFactory(
+                    user=user, organisation=user.organisation, service_form=forms[slug]
+                )
+            now = timezone.now()
+            with scopes_disabled():
+                person = episode.participants.first().person
+                for recipient in consents:
+                    Consent.objects.create(
+                        person=person,
+                        purpose="sharing",
+                        recipient_service_form=forms[recipient],
+                        episode=episode,
+                        given_on=dt.date(2026, 1, 6),
+                        recorded_by=recorder,
+                    )
+                if break_glass:
+                    BreakGlass.objects.create(
+                        user=user,
+                        episode=episode,
+                        reason="Kiireellinen tilanne",
+                        started_at=now,
+                        expires_at=now + dt.timedelta(hours=1),
+                    )
+            user = type(user).objects.get(pk=user.pk)
+            expected = _expected_basis(forms, slugs, episode, consents, break_glass)
+            with scope(organisation=episode.organisation_id):
+                assert access.episode_basis(user=user, episode=episode) == expected
+                assert (episode.pk in _visible(user)) == (expected is not None)
+                assert (
+                    access.episode_bases(user=user, episode_ids=[episode.pk]).get(episode.pk)
+                    == expected
+                )
+                if episode.service_form.violence_work == "victim" and "jussi" in slugs:
+                    assert expected is None or target in slugs or consents - {"jussi"}
+            transaction.set_rollback(True)
+
+    check()

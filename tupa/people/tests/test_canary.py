@@ -116,6 +116,11 @@ ROLES = [
 
 @pytest.fixture
 def world() -> dict[str, Any]:
+    return build_world()
+
+
+def build_world() -> dict[str, Any]:
+    """The canary world; also the world of the wall sweep in ``tupa/episodes/tests/test_wall.py``."""
     shelter = ServiceFormFactory.create(
         name="Turvakoti",
         slug="turvakoti",
