@@ -34,9 +34,33 @@ def pytest_configure(config: pytest.Config) -> None:
         _compile_stale_catalogues()
 
 
+#: Test modules of the web layer: pages, access matrices, canary and wall sweeps, headers. Their
+#: outcome does not depend on the database (the queries behind them are tested in the services'
+#: and selectors' own tests on both), so ``make test`` runs them once, on PostgreSQL, when it has
+#: PostgreSQL (``scripts/test_all.py``); on a machine without it they run on SQLite.
+DB_NEUTRAL_MODULES = frozenset(
+    {
+        "test_canary.py",
+        "test_wall.py",
+        "test_url_inventory.py",
+        "test_security_headers.py",
+        "test_deploy_check.py",
+        "test_translations.py",
+        "test_language.py",
+    }
+)
+
+
+def is_db_neutral(path: Path) -> bool:
+    return path.name in DB_NEUTRAL_MODULES or "views" in path.stem
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
+    for item in items:
+        if is_db_neutral(Path(str(item.path))):
+            item.add_marker(pytest.mark.db_neutral)
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     if vendor == "postgresql":
         return

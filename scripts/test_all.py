@@ -5,8 +5,9 @@ Stages (run in this order; each runs even when an earlier one failed):
 
 1. ``lint``     ruff check, ruff format --check, mypy, makemigrations --check, checktranslations,
                 check --deploy with production settings (--fail-level WARNING)
-2. ``sqlite``   the test suite on SQLite (``-m "not e2e"``, in parallel with pytest-xdist)
-3. ``postgres`` the test suite on PostgreSQL 15+ in a throw-away cluster (scripts/pg_cluster.py)
+2. ``sqlite``   the database-sensitive tests on SQLite (all but ``db_neutral``; the whole suite
+                when PostgreSQL is not available or ``TUPA_SQLITE_FULL=1``), with pytest-xdist
+3. ``postgres`` the whole test suite on PostgreSQL 15+ in a throw-away cluster (scripts/pg_cluster.py)
 4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium
 
 A stage that cannot run here (no PostgreSQL binaries, no Chromium) is reported as SKIPPED with
@@ -14,6 +15,7 @@ the reason; with ``CI=true`` a skipped stage fails the run.
 
 Usage: ``scripts/test_all.py [STAGE ...] [-- PYTEST_ARGS ...]`` (default: all stages).
 Environment: ``TUPA_TEST_WORKERS`` (pytest-xdist workers: ``auto`` by default, ``0`` = serial),
+``TUPA_SQLITE_FULL=1`` (the whole suite on SQLite too),
 ``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``.
 """
 
@@ -224,14 +226,29 @@ def compile_translations() -> Result | None:
     return None
 
 
+def postgres_available() -> bool:
+    try:
+        pg_cluster.find_binaries()
+        pg_cluster._as_postgres_user()
+    except pg_cluster.ClusterUnavailable:
+        return False
+    return True
+
+
 def stage_sqlite(extra: Sequence[str]) -> Result:
-    banner("pytest on SQLite")
+    """The whole suite runs once, on PostgreSQL (production's database). SQLite (the demo's and
+    the developers' database) runs what can differ between the two — everything but the web-layer
+    tests marked ``db_neutral`` (conftest.py) — unless there is no PostgreSQL here, or
+    ``TUPA_SQLITE_FULL=1`` asks for everything."""
+    full = os.environ.get("TUPA_SQLITE_FULL", "").strip() in {"1", "true", "yes"}
+    if full or not postgres_available():
+        marker, name = "not e2e", "pytest (SQLite)"
+    else:
+        marker, name = "not e2e and not db_neutral", "pytest (SQLite, database-sensitive)"
+    banner(name)
     with tempfile.TemporaryDirectory(prefix="tupa-sqlite-") as tmp:
         env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
-        return timed(
-            "pytest (SQLite)",
-            lambda: pytest(["-m", "not e2e", *xdist_args()], env=env, extra=extra),
-        )
+        return timed(name, lambda: pytest(["-m", marker, *xdist_args()], env=env, extra=extra))
 
 
 def stage_postgres(extra: Sequence[str]) -> Result:
