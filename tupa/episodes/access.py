@@ -100,7 +100,7 @@ def user_scope(user: User) -> UserScope:
         m.service_form_id for m in memberships if m.service_form_id and m.role == "lead"
     )
     perpetrator = frozenset(
-        m.service_form_id
+        m.service_form.pk
         for m in memberships
         if m.service_form is not None and m.service_form.violence_work == PERPETRATOR
     )
