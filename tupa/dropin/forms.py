@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core import dates
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Booking, Room
 
@@ -296,4 +297,8 @@ class MonthForm(forms.Form):
         match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError(_("Anna kuukausi muodossa vvvv-kk."))
-        return int(match.group(1)), int(match.group(2))
+        year, month = int(match.group(1)), int(match.group(2))
+        problem = dates.month_problem(year, month)
+        if problem:
+            raise forms.ValidationError(problem)
+        return year, month

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.core import dates
 from tupa.episodes.models import Participant
 from tupa.scheduling.models import Room
 
@@ -411,8 +412,8 @@ class AttendanceForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = _date(_("Alkaen"), required=True)
-    end = _date(_("Päättyen"), required=True)
+    start = _date(_("Alkaen"), required=True, validators=[dates.validate_date])
+    end = _date(_("Päättyen"), required=True, validators=[dates.validate_date])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tupa.episodes.models import Participant
 from tupa.episodes.services import is_member
+from tupa.people.processing import ensure_processing_allowed
 
 from .models import Attendance, GroupProgramme, Leader, Member, Session
 from .rules import clean_rules
@@ -246,6 +247,7 @@ def member_add(
 ) -> Member:
     """Add a person taking part through their episode of the programme's service form."""
     _require_member(actor, programme.service_form)
+    ensure_processing_allowed(participant, child)
     errors: dict[str, str] = {}
     episode = participant.episode
     if episode.service_form_id != programme.service_form_id or participant.person_id is None:
@@ -279,6 +281,7 @@ def member_add(
 @transaction.atomic
 def member_leave(*, actor: User, member: Member, left_on: dt.date) -> Member:
     _require_member(actor, member.programme.service_form)
+    ensure_processing_allowed(member.participant, member.child)
     if left_on < member.joined_on:
         raise ValidationError({"left_on": _("Lopetuspäivä ei voi olla ennen aloituspäivää.")})
     current = Member.objects.select_for_update().get(pk=member.pk)

@@ -13,11 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from tupa.organisations.models import ServiceForm
 
-from .care_days import DEFAULT_RULE, HELSINKI, Interval, care_days
+from .care_days import DEFAULT_RULE, HELSINKI, Interval, care_days, last_complete_date
 from .models import Place, Stay
-from .selectors import _overlapping
+from .selectors import _overlapping, place_uses, places_in_use_by_date
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -49,14 +51,14 @@ class PlaceCalendar:
 def place_calendar(
     *, service_form: ServiceForm, start: dt.date, days: int, rule: str = DEFAULT_RULE
 ) -> PlaceCalendar:
-    """Which stay holds each active place on each of ``days`` dates from ``start``. Two queries.
+    """Which stay holds each place on each of ``days`` dates from ``start``. Two queries.
 
-    A room shared by several stays shows the stay that holds it at the end of the day.
+    The rows are the places in use on some date of the window (by their dates of use) and any
+    place that held a stay in it, so a past window shows the places of that time. A room shared
+    by several stays shows the stay that holds it at the end of the day.
     """
     end = start + dt.timedelta(days=days - 1)
-    places = list(
-        Place.objects.filter(service_form=service_form, active=True).order_by("order", "name")
-    )
+    every_place = list(Place.objects.filter(service_form=service_form).order_by("order", "name"))
     rows = Stay.objects.filter(place__service_form=service_form).filter(_overlapping(start, end))
     stays = [
         CalendarStay(pk, episode_id, place_id, arrived, departed)
@@ -69,10 +71,12 @@ def place_calendar(
         per_place[stay.place_id].append(Interval(stay.arrived_at, stay.departed_at, label=stay))
     dates = [start + dt.timedelta(days=i) for i in range(days)]
     calendar_rows = []
-    for place in places:
+    for place in every_place:
         taken = care_days(
             per_place.get(place.pk, []), period_start=start, period_end=end, rule=rule
         )
+        if not taken.days and not any(place.in_use_on(day) for day in dates):
+            continue
         cells: list[CalendarStay | None] = []
         for day in dates:
             label = taken.days.get(day)
@@ -113,29 +117,42 @@ def months_back(last: dt.date, count: int) -> list[tuple[int, int]]:
 def occupancy_by_month(
     *, service_form: ServiceForm, months: list[tuple[int, int]], rule: str = DEFAULT_RULE
 ) -> list[MonthOccupancy]:
-    """Occupancy % of each month: occupied place-days / (active places × days). Two queries.
+    """Occupancy % of each month: occupied place-days / place-days of the places in use on each
+    day. Two queries.
 
     The same definitions as :func:`.selectors.occupancy_period`, so a month here equals that
-    selector run for the month (tested).
+    selector run for the month (tested) — including that nothing after the last complete care
+    day (now) counts: the current month is its occupancy so far, a later month has none.
     """
     if not months:
         return []
     start = dt.date(months[0][0], months[0][1], 1)
     end = _month_end(*months[-1])
-    places = Place.objects.filter(service_form=service_form, active=True).count()
+    places = place_uses(service_form)
     per_place: dict[int, list[Interval]] = defaultdict(list)
     rows = Stay.objects.filter(place__service_form=service_form).filter(_overlapping(start, end))
     for place_id, arrived, departed in rows.values_list("place_id", "arrived_at", "departed_at"):
         per_place[place_id].append(Interval(arrived, departed))
     occupied: Counter[tuple[int, int]] = Counter()
-    for intervals in per_place.values():
-        occupied.update(
-            care_days(intervals, period_start=start, period_end=end, rule=rule).per_month()
+    occupied_days: dict[int, set[dt.date]] = {}
+    open_until = last_complete_date(timezone.now(), rule=rule)
+    for place_id, intervals in per_place.items():
+        counted = care_days(
+            intervals, period_start=start, period_end=end, rule=rule, open_until=open_until
         )
+        occupied.update(counted.per_month())
+        occupied_days[place_id] = set(counted.days)
+    in_use = places_in_use_by_date(places, occupied_days, start, end)
     result = []
     for year, month in months:
         days = _month_end(year, month).day
-        place_days = places * days
+        month_in_use = [n for day, n in in_use.items() if (day.year, day.month) == (year, month)]
+        place_days = sum(
+            n
+            for day, n in in_use.items()
+            if (day.year, day.month) == (year, month) and day <= open_until
+        )
+        most = max(month_in_use, default=0)
         used = occupied[(year, month)]
         percent = (
             (Decimal(used * 100) / Decimal(place_days)).quantize(
@@ -144,7 +161,7 @@ def occupancy_by_month(
             if place_days
             else None
         )
-        result.append(MonthOccupancy(year, month, places, days, place_days, used, percent))
+        result.append(MonthOccupancy(year, month, most, days, place_days, used, percent))
     return result
 
 

@@ -20,11 +20,10 @@ from tupa.audit.models import Action
 from tupa.core.access import object_scoped
 from tupa.episodes import access
 from tupa.episodes.models import Participant
-from tupa.people.models import Person
 
 from . import calendar_selectors as cal
 from .charts import bar_chart_svg
-from .views import _log, _residential_form_or_404, _user
+from .views import _log, _residential_form_or_404, _user, subjects_of
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -70,15 +69,14 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         clients[participant.episode_id].append(participant)
     legend = []
-    to_log: dict[str, dict[int, Person]] = defaultdict(dict)
+    to_log: dict[str, list[Participant]] = defaultdict(list)
     numbers: dict[int, int] = {}
     for number, stay in enumerate(calendar.stays, start=1):
         numbers[stay.pk] = number
         basis = bases.get(stay.episode_id)
         shown = clients.get(stay.episode_id, []) if basis is not None else []
-        for participant in shown:
-            if participant.person is not None:
-                to_log[str(basis)][participant.person.pk] = participant.person
+        if shown:
+            to_log[str(basis)].extend(shown)
         legend.append(
             {
                 "number": number,
@@ -89,8 +87,8 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
                 "departed": cal.local_date(stay.departed_at) if stay.departed_at else None,
             }
         )
-    for basis_value, persons in to_log.items():
-        _log(request, persons.values(), basis=basis_value, action=Action.LIST)
+    for basis_value, participants in to_log.items():
+        _log(request, subjects_of(participants), basis=basis_value, action=Action.LIST)
 
     today = timezone.localdate()
     rows = []

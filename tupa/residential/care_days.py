@@ -7,11 +7,16 @@ attributed to the interval (and so to its label, e.g. the payer category) it bel
 
 Counting rules
 --------------
-:data:`NIGHTS` (the default): **every night spent counts, dated by its evening**. The person is
-present at the local midnight that ends date *X* → *X* counts. A stretch of presence that starts
-and ends on the same local date (no midnight inside it) counts as **one day** on that date.
-So 30.12 18:00 → 3.1 10:00 gives 30.12, 31.12, 1.1, 2.1 (four nights; the departure day does
-not count) — 2 days in December and 2 in January.
+:data:`NIGHTS` (the default): **every night spent counts, dated by its evening**. Date *X*
+counts when the person arrived before the local midnight that ends *X* and had not left before
+that midnight — in other words every date from the arrival date up to the day before the
+departure date. Presence is half-open (``arrived_at`` ≤ t < ``departed_at``), but the midnight
+that ends a night is its boundary, not a moment the person must be seen at: **a departure at
+exactly 00:00 still counts the night that ended then**, and an arrival at exactly 00:00 belongs
+to the date it begins. A stretch of presence that arrives and leaves on the same local date
+counts as **one day** on that date. So 30.12 18:00 → 3.1 10:00 gives 30.12, 31.12, 1.1, 2.1
+(four nights; the departure day does not count) — 2 days in December and 2 in January; and
+30.12 18:00 → 31.12 00:00 gives 30.12 (one night).
 
 :data:`CALENDAR_DAYS`: every local date on which the person was present at any moment counts
 (the arrival day and the departure day both count). The example above gives 5 days.
@@ -20,14 +25,20 @@ Details that hold for both rules:
 
 - A person's intervals that touch or overlap are merged first (a move between places ends one
   stay at the very moment the next one starts), so a move never adds or loses a day. Each date
-  is then attributed to the interval the person was in at the **last moment of that date within
-  the stretch** — the night's place for a night, the last stay for the departure day.
+  is then attributed to the interval the person is in **at the midnight that ends it** (the
+  interval that contains that instant, half-open, so a move at exactly 00:00 gives the night
+  that ends then to the new place), or, when the stretch ends at or before that midnight, to
+  the interval that ends last (the last stay for the departure day).
 - Local dates come from the aware datetimes, so the daylight-saving changes (the 23- and 25-hour
   days) need nothing special: a date is a date.
 - **Open intervals** (no departure) count up to and including ``period_end`` — the person is
   assumed to be still there — and are **returned separately** (:attr:`CareDays.open`) so that the
   year-end check can stop a return until someone confirms or records the departure; they are
   never silently treated as closed.
+- **Nothing in the future is counted as used.** With ``open_until`` (the last date whose care
+  day is complete *now*, :func:`last_complete_date`), an open interval counts only up to that
+  date; its dates after it up to ``period_end`` are returned as :attr:`CareDays.expected` —
+  nights the family is expected to stay, shown apart from the nights spent.
 - Clipping to a reporting period is exact: each date is counted on its own, so the counts of
   consecutive periods add up to the count of the whole.
 - **[verify]** THL's residence-day rule (finnish-requirements §1.4 point 5): whether both the
@@ -84,6 +95,8 @@ class CareDays:
 
     days: dict[dt.date, Hashable] = field(default_factory=dict)
     open: list[Interval] = field(default_factory=list)
+    #: Dates after ``open_until`` that an open interval would reach by ``period_end``.
+    expected: dict[dt.date, Hashable] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -97,6 +110,15 @@ class CareDays:
 
     def per_month(self) -> Counter[tuple[int, int]]:
         return Counter((d.year, d.month) for d in self.days)
+
+
+def last_complete_date(
+    now: dt.datetime, *, rule: str = DEFAULT_RULE, tz: dt.tzinfo = HELSINKI
+) -> dt.date:
+    """The last local date whose care day is complete at ``now``: by :data:`NIGHTS` yesterday
+    (tonight's night ends at the coming midnight), by :data:`CALENDAR_DAYS` today (present now)."""
+    today = now.astimezone(tz).date()
+    return today if rule == CALENDAR_DAYS else today - _ONE_DAY
 
 
 def local_midnight(day: dt.date, tz: dt.tzinfo = HELSINKI) -> dt.datetime:
@@ -126,8 +148,12 @@ def care_days(
     period_end: dt.date,
     rule: str = DEFAULT_RULE,
     tz: dt.tzinfo = HELSINKI,
+    open_until: dt.date | None = None,
 ) -> CareDays:
-    """One person's care days between ``period_start`` and ``period_end`` (both inclusive)."""
+    """One person's care days between ``period_start`` and ``period_end`` (both inclusive).
+
+    ``open_until``: an open interval counts only up to this date; its later dates up to
+    ``period_end`` go to :attr:`CareDays.expected` (None: up to ``period_end``, as before)."""
     if rule not in RULES:
         raise ValueError(f"unknown care-day rule {rule!r}")
     if period_end < period_start:
@@ -151,13 +177,14 @@ def care_days(
                 last = end_date - _ONE_DAY if end_date > start else start
         day = max(start, period_start)
         last = min(last, period_end)
+        counted_to = last if stretch_end is not None or open_until is None else open_until
         while day <= last:
             moment = local_midnight(day + _ONE_DAY, tz)
             if stretch_end is not None and moment >= stretch_end:
                 owner = _last_in(stretch)
             else:
                 owner = next(i for i in reversed(stretch) if i.covers(moment))
-            result.days[day] = owner.label
+            (result.days if day <= counted_to else result.expected)[day] = owner.label
             day += _ONE_DAY
     return result
 

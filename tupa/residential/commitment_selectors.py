@@ -31,13 +31,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner, ServiceForm
 
-from .care_days import DEFAULT_RULE, Interval, care_days, local_midnight
+from .care_days import DEFAULT_RULE, care_days, last_complete_date
 from .commitment_services import PAYER_KINDS
-from .models import PayerCategory, PaymentCommitment, StayMember
+from .models import PayerCategory, PaymentCommitment
+from .selectors import member_intervals
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -139,6 +141,8 @@ class Billing:
     missing: PayerGroup = field(default_factory=lambda: PayerGroup(MISSING))
     state: PayerGroup = field(default_factory=lambda: PayerGroup(STATE))
     open_stay_ids: list[int] = field(default_factory=list)
+    #: Care days the open stays would add after now up to ``period_end`` (not billed).
+    expected_days: int = 0
 
     @property
     def groups(self) -> list[PayerGroup]:
@@ -157,12 +161,6 @@ class Billing:
         return {line.episode_id for g in self.groups for line in g.lines}
 
 
-def _overlapping(start: dt.date, end: dt.date) -> Q:
-    return Q(arrived_at__lt=local_midnight(end + _ONE_DAY)) & (
-        Q(departed_at__isnull=True) | Q(departed_at__gte=local_midnight(start))
-    )
-
-
 def _covering(commitments: Iterable[PaymentCommitment], day: dt.date) -> PaymentCommitment | None:
     return next((c for c in commitments if c.covers(day)), None)
 
@@ -173,32 +171,25 @@ def billable_days(
     period_start: dt.date,
     period_end: dt.date,
     rule: str = DEFAULT_RULE,
+    as_of: dt.datetime | None = None,
 ) -> Billing:
-    """Billable care days of ``service_form`` by payer, episode and month. Two queries."""
-    rows = (
-        StayMember.objects.filter(stay__place__service_form=service_form)
-        .filter(_overlapping(period_start, period_end))
-        .values_list(
-            "participant__person_id",
-            "participant__alias_id",
-            "participant_id",
-            "stay_id",
-            "stay__episode_id",
-            "stay__payer_category",
-            "stay__departed_at",
-            "arrived_at",
-            "departed_at",
-        )
+    """Billable care days of ``service_form`` by payer, episode and month. Two queries.
+
+    The same intervals and counting as the occupancy ledger: open stays are billed up to the
+    last complete care day at ``as_of`` (default: now); the nights still ahead in the period
+    are ``expected_days``, never billed."""
+    open_until = last_complete_date(as_of or timezone.now(), rule=rule)
+    per_person, open_stays = member_intervals(
+        service_form=service_form,
+        period_start=period_start,
+        period_end=period_end,
+        label=lambda row: (row.episode_id, row.payer_category, row.participant_id),
     )
-    per_person: dict[PersonKey, list[Interval]] = defaultdict(list)
-    open_stays: set[int] = set()
-    episode_ids: set[int] = set()
-    for person_id, alias_id, participant_id, stay_id, episode_id, payer, stay_end, arr, dep in rows:
-        key: PersonKey = ("person", person_id) if person_id is not None else ("alias", alias_id)
-        per_person[key].append(Interval(arr, dep, label=(episode_id, payer, participant_id)))
-        episode_ids.add(episode_id)
-        if stay_end is None:
-            open_stays.add(stay_id)
+    episode_ids = {
+        interval.label[0]  # type: ignore[index]
+        for intervals in per_person.values()
+        for interval in intervals
+    }
 
     by_episode: dict[int, list[PaymentCommitment]] = defaultdict(list)
     if episode_ids:
@@ -216,7 +207,14 @@ def billable_days(
     billing = Billing(period_start=period_start, period_end=period_end, rule=rule)
     lines: dict[tuple[str, int, int | None, tuple[int, int]], BillingLine] = {}
     for intervals in per_person.values():
-        days = care_days(intervals, period_start=period_start, period_end=period_end, rule=rule)
+        days = care_days(
+            intervals,
+            period_start=period_start,
+            period_end=period_end,
+            rule=rule,
+            open_until=open_until,
+        )
+        billing.expected_days += len(days.expected)
         for day, label in days.days.items():
             assert isinstance(label, tuple)
             episode_id, payer_category, participant_id = label

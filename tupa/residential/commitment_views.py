@@ -4,16 +4,19 @@
   (basis ``membership``); everyone else, and every bad id, gets 404. The episode's persons are
   logged once per page (a commitment is the client's data: payer, home municipality).
 - Billing list and its CSV export: policy rule ``residential.billing.view`` — the form's
-  client-work members (worker, lead, coordinator) and the organisation's finance role. Every
-  person named is logged (``list`` for the page, ``export`` for the file) before anything is
-  shown; a failed log write fails the request (fail closed).
+  client-work members (worker, lead, coordinator) and the organisation's finance role. Members
+  see every line with the names; finance sees names only on lines billed to a payer under a
+  payment commitment (state-paid days and days without a commitment are counts per month),
+  and a family under turvakielto is never named next to its payer (see :func:`_build`). Every
+  person or alias on an itemised line is logged (``list`` for the page, ``export`` for the
+  file) before anything is shown; a failed log write fails the request (fail closed).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +51,7 @@ from .commitment_forms import (
     default_billing_period,
 )
 from .models import PayerCategory, PaymentCommitment, Stay
+from .views import subjects_of
 
 BILLING_RULE = "residential.billing.view"
 
@@ -81,12 +85,10 @@ def _commitment_or_404(request: HttpRequest, pk: int) -> PaymentCommitment:
 
 
 def _log_episode(request: HttpRequest, episode: Episode) -> None:
-    persons = [
-        p.person
-        for p in Participant.objects.filter(episode=episode, person__isnull=False).select_related(
-            "person"
-        )
-    ]
+    """The episode's persons and aliases (a commitment is their data: payer, home municipality)."""
+    persons = subjects_of(
+        Participant.objects.filter(episode=episode).select_related("person", "alias")
+    )
     if persons:
         record_access(
             request=request,
@@ -295,11 +297,74 @@ def _group_title(group: selectors.PayerGroup) -> str:
     return group.payer.name
 
 
+def _itemised_line(
+    line: selectors.BillingLine,
+    participants: dict[int, Participant],
+    *,
+    protected: bool,
+    member: bool,
+) -> dict[str, Any]:
+    """One billing line per episode, month and commitment, with whom it bills.
+
+    ``protected``: somebody of the family is under turvakielto. The payer of a commitment is
+    often her home municipality, so the line keeps its payer, reference, days and price (the
+    invoice needs them, and the payer knows its own decision by the reference) but never names
+    the family next to it: the persons and the home municipality read "Suojattu tieto", and
+    the episode number too for a viewer outside the unit (finance), for whom it would be the
+    key that links the row to the family elsewhere.
+    """
+    placeholder = _(PLACEHOLDER_MSGID)
+    commitment = line.commitment
+    municipality = ""
+    if protected:
+        municipality = placeholder
+    elif commitment is not None and commitment.municipality is not None:
+        municipality = commitment.municipality.name_fi
+    persons = (
+        [(placeholder, line.days)]
+        if protected
+        else [
+            (_participant_name(participants[pid]), days)
+            for pid, days in sorted(line.person_days.items())
+        ]
+    )
+    return {
+        "line": line,
+        "month": f"{line.month[1]}/{line.month[0]}",
+        "episode": line.episode_id if member or not protected else None,
+        "persons": persons,
+        "reference": commitment.reference if commitment else "",
+        "municipality": municipality,
+    }
+
+
+def _month_counts(group: selectors.PayerGroup) -> list[dict[str, Any]]:
+    """The group's care days per month as counts only (persons and days, no one named)."""
+    persons: dict[tuple[int, int], set[int]] = {}
+    days: Counter[tuple[int, int]] = Counter()
+    for line in group.lines:
+        persons.setdefault(line.month, set()).update(line.person_days)
+        days[line.month] += line.days
+    return [
+        {"month": f"{month[1]}/{month[0]}", "persons": len(persons[month]), "days": days[month]}
+        for month in sorted(days)
+    ]
+
+
 def _build(
     request: HttpRequest, slug: str
 ) -> tuple[ServiceForm, policy.Decision, BillingPeriodForm, dict[str, Any] | None]:
-    """Authorise, bind the period and compute; ``None`` data when the period is invalid."""
+    """Authorise, bind the period and compute; ``None`` data when the period is invalid.
+
+    What each viewer needs, and no more: the unit's members see every line with the names
+    (they work with these families and record the missing commitments). Finance sees names
+    only on the lines billed to a payer under a payment commitment; care days that bill nobody
+    (the shelters' state compensation) or cannot yet be billed (no commitment) are counts per
+    month. A family under turvakielto is never named next to its payer (:func:`_itemised_line`).
+    ``subjects`` are the persons and aliases of the itemised lines, for the access log.
+    """
     service_form, decision = _billing_form_or_404(request, slug)
+    member = is_member(_user(request), service_form.pk)
     bound = "year" in request.GET or "month" in request.GET
     form = BillingPeriodForm(request.GET if bound else default_billing_period(timezone.localdate()))
     if not form.is_valid():
@@ -307,58 +372,56 @@ def _build(
     start, end = form.period()
     billing = selectors.billable_days(service_form=service_form, period_start=start, period_end=end)
     participants = selectors.billing_participants(billing)
-    persons = [p.person for p in participants.values() if p.person is not None]
-    restricted = restricted_person_ids(persons)
-    hidden_episodes = {p.episode_id for p in participants.values() if p.person_id in restricted}
+    restricted = restricted_person_ids(
+        [p.person for p in participants.values() if p.person is not None]
+    )
+    protected = {p.episode_id for p in participants.values() if p.person_id in restricted}
     groups = []
+    subjects: list[Any] = []
     for group in billing.groups:
-        lines = []
-        for line in group.lines:
-            commitment = line.commitment
-            municipality = ""
-            if commitment is not None and commitment.municipality is not None:
-                municipality = (
-                    _(PLACEHOLDER_MSGID)
-                    if line.episode_id in hidden_episodes
-                    else commitment.municipality.name_fi
+        itemised = member or group.kind == selectors.COMMITMENT
+        if itemised:
+            lines = [
+                _itemised_line(
+                    line, participants, protected=line.episode_id in protected, member=member
                 )
-            lines.append(
-                {
-                    "line": line,
-                    "month": f"{line.month[1]}/{line.month[0]}",
-                    "persons": [
-                        (_participant_name(participants[pid]), days)
-                        for pid, days in sorted(line.person_days.items())
-                    ],
-                    "reference": commitment.reference if commitment else "",
-                    "municipality": municipality,
-                }
-            )
-        groups.append({"group": group, "title": _group_title(group), "lines": lines})
+                for line in group.lines
+            ]
+            for line in group.lines:
+                for pid in line.person_days:
+                    subject = participants[pid].person or participants[pid].alias
+                    if subject is not None:
+                        subjects.append(subject)
+        else:
+            lines = _month_counts(group)
+        groups.append(
+            {"group": group, "title": _group_title(group), "lines": lines, "itemised": itemised}
+        )
     data = {
         "billing": billing,
         "groups": groups,
-        "persons": persons,
+        "subjects": subjects,
+        "basis": Basis.MEMBERSHIP if member else decision.basis,
         "start": start,
         "end": end,
     }
     return service_form, decision, form, data
 
 
-def _log_persons(
-    request: HttpRequest, persons: Iterable[Any], decision: policy.Decision, action: str
-) -> None:
-    subjects = list(persons)
-    if subjects:
-        record_access(request=request, subjects=subjects, action=action, basis=str(decision.basis))
+def _log_subjects(request: HttpRequest, data: dict[str, Any], action: str) -> None:
+    """One event per person (or alias) on an itemised line; record_access drops repeats."""
+    if data["subjects"]:
+        record_access(
+            request=request, subjects=data["subjects"], action=action, basis=str(data["basis"])
+        )
 
 
 @object_scoped
 @require_GET
 def billing(request: HttpRequest, slug: str) -> HttpResponse:
-    service_form, decision, form, data = _build(request, slug)
+    service_form, _decision, form, data = _build(request, slug)
     if data is not None:
-        _log_persons(request, data["persons"], decision, Action.LIST)
+        _log_subjects(request, data, Action.LIST)
     context: dict[str, Any] = {
         "service_form": service_form,
         "form": form,
@@ -383,10 +446,10 @@ def _cell(value: Any) -> str:
 @require_GET
 def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The billing list as CSV for Finnish Excel (``;``, UTF-8 with BOM), one row per person."""
-    service_form, decision, _form, data = _build(request, slug)
+    service_form, _decision, _form, data = _build(request, slug)
     if data is None:
         raise Http404
-    _log_persons(request, data["persons"], decision, Action.EXPORT)
+    _log_subjects(request, data, Action.EXPORT)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(
@@ -403,11 +466,18 @@ def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("Summa (€)"),
         ]
     )
+    placeholder = _(PLACEHOLDER_MSGID)
     for group in data["groups"]:
         payer = group["group"].payer
+        if not group["itemised"]:
+            for row in group["lines"]:
+                month, days = _cell(row["month"]), row["days"]
+                writer.writerow([_cell(group["title"]), "", "", "", month, "", "", days, "", ""])
+            continue
         for row in group["lines"]:
             line = row["line"]
             price = line.daily_price
+            episode = row["episode"] if row["episode"] is not None else placeholder
             for name, days in row["persons"]:
                 writer.writerow(
                     [
@@ -416,7 +486,7 @@ def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
                         _cell(row["municipality"]),
                         _cell(row["reference"]),
                         _cell(row["month"]),
-                        _cell(line.episode_id),
+                        _cell(episode),
                         _cell(name),
                         days,
                         _money(price),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core import dates
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
 
@@ -19,7 +20,10 @@ class _ParticipantField(forms.ModelChoiceField):  # type: ignore[type-arg]
             name = f"{obj.person.first_names} {obj.person.last_name}"
         else:
             name = str(_("%(label)s (peitenimi)") % {"label": obj.alias.label})
-        return f"{name}, {obj.get_role_display()}"
+        label = f"{name}, {obj.get_role_display()}"
+        if getattr(obj, "returning", False):
+            label += ", " + str(_("palaa jaksolle"))
+        return label
 
 
 def _default_now(form: forms.Form, date_field: str, time_field: str) -> None:
@@ -42,6 +46,7 @@ class MemberArriveForm(_MomentMixin):
     arrival_date = forms.DateField(
         label=_("Tulopäivä"),
         widget=DATE_WIDGET,
+        validators=[dates.validate_date],
         error_messages={"required": _("Anna tulopäivä.")},
     )
     arrival_time = forms.TimeField(
@@ -65,6 +70,7 @@ class MemberDepartForm(_MomentMixin):
     departure_date = forms.DateField(
         label=_("Lähtöpäivä"),
         widget=DATE_WIDGET,
+        validators=[dates.validate_date],
         error_messages={"required": _("Anna lähtöpäivä.")},
     )
     departure_time = forms.TimeField(

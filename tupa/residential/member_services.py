@@ -2,6 +2,9 @@
 
 - **Later arrival**: a participant of the episode not yet in the stay joins it (a child comes a
   day later). The arrival lies inside the stay (:meth:`StayMember.clean`).
+- **Coming back**: a member who left early returns to the same stay. This is a new member
+  period; the earlier period stays as recorded, and it may not overlap the new one. The
+  care-day ledger counts the nights of both periods and none of the nights in between.
 - **Early departure**: one member leaves before the rest of the family; the departure lies
   after the member's arrival and not after the stay's end. The last member present cannot
   leave this way — the family's departure is recorded as the stay's discharge.
@@ -33,6 +36,7 @@ from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people import services as people_services
 from tupa.people.models import Person, Relationship
+from tupa.people.processing import ensure_episode_processing_allowed
 
 from . import services as stay_services
 from .models import Stay, StayMember
@@ -52,6 +56,7 @@ def is_mother_and_baby_home(service_form: ServiceForm) -> bool:
 def _require_member(actor: User, stay: Stay) -> None:
     if not is_member(actor, stay.episode.service_form_id):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
+    ensure_episode_processing_allowed(stay.episode)
 
 
 def _lock(stay: Stay) -> Stay:
@@ -72,7 +77,7 @@ def _save(member: StayMember, *, actor: User) -> None:
 def member_arrive(
     *, actor: User, stay: Stay, participant: Participant, arrived_at: dt.datetime
 ) -> StayMember:
-    """A person of the family joins the open stay later than the others."""
+    """A person of the family joins the open stay later than the others, or comes back to it."""
     _require_member(actor, stay)
     with scope(organisation=stay.organisation_id):
         current = _lock(stay)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,11 +26,12 @@ from tupa.core.policy import Basis
 from tupa.episodes import access
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
-from tupa.people.models import Person
+from tupa.people.models import Alias, Person
 
 from . import member_services as services
 from .member_forms import BabyBornForm, MemberArriveForm, MemberDepartForm
 from .models import Stay, StayMember
+from .views import subject_of
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,16 +56,19 @@ def _members(stay: Stay) -> list[StayMember]:
 
 
 def _candidates(stay: Stay) -> QuerySet[Participant]:
-    """Participants of the episode who are not (and were not) in this stay."""
+    """Participants of the episode who are not in this stay now: those who have not come yet
+    and those who left early and may come back (``returning``)."""
+    periods = StayMember.objects.filter(stay=stay, participant=OuterRef("pk"))
     return (
         Participant.objects.filter(episode_id=stay.episode_id, left_on__isnull=True)
-        .exclude(stay_memberships__stay=stay)
+        .exclude(Exists(periods.filter(departed_at__isnull=True)))
+        .annotate(returning=Exists(periods))
         .select_related("person", "alias")
         .order_by("pk")
     )
 
 
-def _log(request: HttpRequest, stay: Stay, persons: Iterable[Person | None]) -> None:
+def _log(request: HttpRequest, stay: Stay, persons: Iterable[Person | Alias | None]) -> None:
     subjects = [p for p in persons if p is not None]
     if subjects:
         record_access(
@@ -86,7 +90,7 @@ def _page(
     template: str,
     context: dict[str, Any],
     *,
-    persons: Iterable[Person | None],
+    persons: Iterable[Person | Alias | None],
     status: int = 200,
 ) -> HttpResponse:
     _log(request, stay, persons)
@@ -110,7 +114,7 @@ def stay_members(request: HttpRequest, pk: int) -> HttpResponse:
             "has_candidates": bool(candidates),
             "ensikoti": services.is_mother_and_baby_home(stay.episode.service_form),
         },
-        persons=[m.participant.person for m in members],
+        persons=[subject_of(m.participant) for m in members],
     )
 
 
@@ -144,12 +148,15 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         "residential/member_form.html",
         {
             "form": form,
-            "title": _("Myöhemmin tuleva henkilö"),
-            "intro": _("Valitse asiakkuuden henkilö, joka tulee jaksolle muita myöhemmin."),
+            "title": _("Myöhemmin tuleva tai palaava henkilö"),
+            "intro": _(
+                "Valitse asiakkuuden henkilö, joka tulee jaksolle muita myöhemmin tai palaa "
+                "jaksolle lähdettyään aiemmin. Aiempi jakso säilyy sellaisenaan."
+            ),
             "submit": _("Kirjaa tulo"),
             "empty": not listed,
         },
-        persons=[p.person for p in listed],
+        persons=[subject_of(p) for p in listed],
         status=status,
     )
 
@@ -193,7 +200,7 @@ def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             "submit": _("Kirjaa lähtö"),
             "empty": member.departed_at is not None,
         },
-        persons=[member.participant.person],
+        persons=[subject_of(member.participant)],
         status=status,
     )
 

@@ -60,6 +60,21 @@ class Place(OrganisationScopedModel):
         help_text=_("Huoneessa samaan aikaan asuvien henkilöiden enimmäismäärä."),
     )
     active = models.BooleanField(_("käytössä"), default=True)
+    active_from = models.DateField(
+        _("käytössä alkaen"),
+        null=True,
+        blank=True,
+        help_text=_("Ensimmäinen päivä, jona paikka on käytössä. Tyhjä: alusta asti."),
+    )
+    active_until = models.DateField(
+        _("käytössä asti"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Viimeinen päivä, jona paikka oli käytössä. Täytetään tälle päivälle, kun paikka "
+            "poistetaan käytöstä; voit antaa aiemman päivän."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("järjestys"), default=0)
 
     history = HistoricalRecords()
@@ -72,10 +87,64 @@ class Place(OrganisationScopedModel):
             models.UniqueConstraint(fields=["service_form", "code"], name="place_unique_code"),
             models.UniqueConstraint(fields=["service_form", "name"], name="place_unique_name"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="place_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="place_active_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Taking a place out of use records the day (today unless given): occupancy of past
+        months divides by the places in use on each day (:func:`place_in_use_on`)."""
+        from django.core.exceptions import ValidationError
+
+        today = timezone.localdate()
+        if not self.active and self.active_until is None:
+            self.active_until = today
+        if self.active and self.active_until is not None:
+            ended = self.active_until
+            raise ValidationError(
+                {
+                    "active_until": _(
+                        "Paikan käyttö on päättynyt %(date)s. Jos paikka otetaan uudelleen "
+                        "käyttöön, tyhjennä päättymispäivä."
+                    )
+                    % {"date": f"{ended.day}.{ended.month}.{ended.year}"}
+                }
+            )
+        if (
+            self.active_from is not None
+            and self.active_until is not None
+            and self.active_until < self.active_from
+        ):
+            raise ValidationError(
+                {"active_until": _("Käytön päättymispäivä ei voi olla ennen sen alkamispäivää.")}
+            )
+
+    def in_use_on(self, day: date) -> bool:
+        """Was the place in use (available for stays) on ``day``? See :func:`place_in_use_on`."""
+        return place_in_use_on(
+            day, active=self.active, active_from=self.active_from, active_until=self.active_until
+        )
+
+
+def place_in_use_on(
+    day: date, *, active: bool, active_from: date | None, active_until: date | None
+) -> bool:
+    """A place is in use from ``active_from`` (empty: always) to ``active_until`` inclusive
+    (empty: as long as it is active). An inactive place without an end date — one taken out of
+    use before the dates were recorded and with no history to tell when — counts as never in
+    use; the occupancy figures still count it on every day it held a stay."""
+    if active_from is not None and day < active_from:
+        return False
+    if active_until is not None:
+        return day <= active_until
+    return active
 
 
 class PayerCategory(models.TextChoices):
@@ -178,10 +247,13 @@ class Stay(OrganisationScopedModel):
 
 
 class StayMember(models.Model):
-    """A person (participant of the episode) in a stay, with their own arrival and departure.
+    """A period of one person (participant of the episode) in a stay: arrival and departure.
 
     The member's period lies inside the stay's period (checked in :meth:`clean` and by the
-    services; a database constraint cannot look at the stay row).
+    services; a database constraint cannot look at the stay row). A person who leaves early
+    and comes back gets a **new period** (row); the earlier one is kept as it was. Periods of
+    one person in one stay never overlap (the services check it) and at most one is open (a
+    database constraint).
     """
 
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="members")
@@ -202,7 +274,11 @@ class StayMember(models.Model):
         verbose_name_plural = _("jakson henkilöt")
         ordering = ["arrived_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["stay", "participant"], name="staymember_unique"),
+            models.UniqueConstraint(
+                fields=["stay", "participant"],
+                condition=Q(departed_at__isnull=True),
+                name="staymember_one_open_period",
+            ),
             models.CheckConstraint(
                 condition=Q(departed_at__isnull=True) | Q(departed_at__gt=models.F("arrived_at")),
                 name="staymember_departure_after_arrival",

@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
 
 from tupa.organisations.models import ServiceForm
 
-from .care_days import DEFAULT_RULE, HELSINKI, Interval, care_days, local_midnight
-from .models import Place, Stay, StayMember
+from .care_days import (
+    DEFAULT_RULE,
+    HELSINKI,
+    Interval,
+    care_days,
+    last_complete_date,
+    local_midnight,
+)
+from .models import Place, Stay, StayMember, place_in_use_on
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -57,25 +66,57 @@ class Ledger:
     by_payer: Counter[str] = field(default_factory=Counter)
     by_month: Counter[tuple[int, int]] = field(default_factory=Counter)
     by_month_payer: Counter[tuple[tuple[int, int], str]] = field(default_factory=Counter)
-    #: Stays still open (no departure): counted up to ``period_end`` and to be confirmed.
+    #: Stays still open (no departure): counted up to ``counted_until`` and to be confirmed.
     open_stay_ids: list[int] = field(default_factory=list)
+    #: The last date counted as spent: ``period_end``, or for a period reaching past now the last
+    #: complete care day (:func:`~.care_days.last_complete_date`).
+    counted_until: dt.date | None = None
+    #: Care days that the open stays would add from ``counted_until`` to ``period_end``.
+    expected_total: int = 0
 
 
-def ledger_for_service_form(
+class MemberRow(NamedTuple):
+    """One stay member's presence, as read by :func:`member_intervals`."""
+
+    person_id: int | None
+    alias_id: int | None
+    participant_id: int
+    stay_id: int
+    episode_id: int
+    payer_category: str
+    stay_departed_at: dt.datetime | None
+    arrived_at: dt.datetime
+    departed_at: dt.datetime | None
+
+    @property
+    def key(self) -> PersonKey:
+        if self.person_id is not None:
+            return ("person", self.person_id)
+        assert self.alias_id is not None  # a participant is a person or an alias
+        return ("alias", self.alias_id)
+
+
+def member_intervals(
     *,
     service_form: ServiceForm,
     period_start: dt.date,
     period_end: dt.date,
-    rule: str = DEFAULT_RULE,
-) -> Ledger:
-    """The care-day ledger of ``service_form`` between two dates (inclusive). One query."""
+    label: Callable[[MemberRow], Hashable],
+) -> tuple[dict[PersonKey, list[Interval]], set[int]]:
+    """The one care-day interval query (the occupancy ledger, billing and THL all read it).
+
+    Every stay member's presence that can touch the period, grouped by person (a person's
+    intervals are merged by :func:`~.care_days.care_days`), each labelled by ``label``; and the
+    ids of the stays still open. One query."""
     rows = (
         StayMember.objects.filter(stay__place__service_form=service_form)
         .filter(_overlapping(period_start, period_end))
         .values_list(
             "participant__person_id",
             "participant__alias_id",
+            "participant_id",
             "stay_id",
+            "stay__episode_id",
             "stay__payer_category",
             "stay__departed_at",
             "arrived_at",
@@ -84,14 +125,48 @@ def ledger_for_service_form(
     )
     per_person: dict[PersonKey, list[Interval]] = defaultdict(list)
     open_stays: set[int] = set()
-    for person_id, alias_id, stay_id, payer, stay_departed, arrived, departed in rows:
-        key: PersonKey = ("person", person_id) if person_id is not None else ("alias", alias_id)
-        per_person[key].append(Interval(arrived, departed, label=(stay_id, payer)))
-        if stay_departed is None:
-            open_stays.add(stay_id)
-    ledger = Ledger(period_start=period_start, period_end=period_end, rule=rule)
+    for values in rows:
+        row = MemberRow(*values)
+        per_person[row.key].append(Interval(row.arrived_at, row.departed_at, label=label(row)))
+        if row.stay_departed_at is None:
+            open_stays.add(row.stay_id)
+    return per_person, open_stays
+
+
+def ledger_for_service_form(
+    *,
+    service_form: ServiceForm,
+    period_start: dt.date,
+    period_end: dt.date,
+    rule: str = DEFAULT_RULE,
+    as_of: dt.datetime | None = None,
+) -> Ledger:
+    """The care-day ledger of ``service_form`` between two dates (inclusive). One query.
+
+    Open stays count up to the last complete care day at ``as_of`` (default: now); the nights
+    they would add until ``period_end`` are ``expected_total``, never counted as spent."""
+    open_until = last_complete_date(as_of or timezone.now(), rule=rule)
+    per_person, open_stays = member_intervals(
+        service_form=service_form,
+        period_start=period_start,
+        period_end=period_end,
+        label=lambda row: (row.stay_id, row.payer_category),
+    )
+    ledger = Ledger(
+        period_start=period_start,
+        period_end=period_end,
+        rule=rule,
+        counted_until=min(period_end, open_until),
+    )
     for key, intervals in per_person.items():
-        days = care_days(intervals, period_start=period_start, period_end=period_end, rule=rule)
+        days = care_days(
+            intervals,
+            period_start=period_start,
+            period_end=period_end,
+            rule=rule,
+            open_until=open_until,
+        )
+        ledger.expected_total += len(days.expected)
         for day, label in days.days.items():
             assert isinstance(label, tuple)
             payer = str(label[1])
@@ -106,6 +181,42 @@ def ledger_for_service_form(
 
 
 # --------------------------------------------------------------------------- occupancy
+
+#: A place's validity as read for the occupancy figures: (pk, active, active_from, active_until).
+PlaceUse = tuple[int, bool, dt.date | None, dt.date | None]
+
+
+def place_uses(service_form: ServiceForm) -> list[PlaceUse]:
+    """Every place of ``service_form`` (in use or not) with its dates of use. One query."""
+    return list(
+        Place.objects.filter(service_form=service_form)
+        .order_by("pk")
+        .values_list("pk", "active", "active_from", "active_until")
+    )
+
+
+def places_in_use_by_date(
+    places: list[PlaceUse],
+    occupied: dict[int, set[dt.date]],
+    start: dt.date,
+    end: dt.date,
+) -> dict[dt.date, int]:
+    """How many places were in use on each date from ``start`` to ``end``: the places whose
+    dates of use cover the date, and any place on a date it was occupied (a stay proves the
+    place was there, so occupancy never exceeds 100 %)."""
+    result: dict[dt.date, int] = {}
+    day = start
+    while day <= end:
+        result[day] = sum(
+            1
+            for pk, active, active_from, active_until in places
+            if day in occupied.get(pk, ())
+            or place_in_use_on(
+                day, active=active, active_from=active_from, active_until=active_until
+            )
+        )
+        day += _ONE_DAY
+    return result
 
 
 @dataclass(frozen=True)
@@ -147,22 +258,40 @@ class OccupancyPeriod:
     arrivals: int
     departures: int
     average_length_of_stay: Decimal | None
+    #: The last date counted as spent (``end``, or the last complete care day if ``end`` is
+    #: later); the place-days and the percentage cover the period up to it.
+    counted_until: dt.date | None = None
+    #: Place-days that the stays still open are expected to add after ``counted_until``.
+    expected_place_days: int = 0
 
 
 def occupancy_period(
-    *, service_form: ServiceForm, start: dt.date, end: dt.date, rule: str = DEFAULT_RULE
+    *,
+    service_form: ServiceForm,
+    start: dt.date,
+    end: dt.date,
+    rule: str = DEFAULT_RULE,
+    as_of: dt.datetime | None = None,
 ) -> OccupancyPeriod:
     """Occupancy of ``service_form`` between two dates (inclusive). Three queries.
 
+    A period reaching past ``as_of`` (default: now) is counted up to the last complete care
+    day: the percentage is the occupancy so far, and the nights the open stays would add are
+    ``expected_place_days`` — future nights are never shown as used.
+
     - ``occupied_place_days``: for each place, the days it was occupied by the care-day ``rule``
       applied to its stays (default: the nights, a same-day stay as one day), clipped to the
-      period; ``occupancy_percent`` = occupied place-days / (active places × days), one decimal.
+      period; ``place_days``: for each date, the places in use that day (by their dates of use,
+      :func:`~.models.place_in_use_on`, or because they were occupied), summed;
+      ``occupancy_percent`` = occupied place-days / place-days, one decimal. A place taken out
+      of use later still counts in the months it was in use. ``places``: the most places in use
+      on any one date of the period.
     - ``arrivals``: stays that began in the period, moves excluded (a move is not an arrival).
     - ``departures``: discharges in the period (a stay ended by a move is not a departure).
     - ``average_length_of_stay``: mean length, in days by ``rule``, of the whole residence
       (the chain of stays joined by moves) of each family discharged in the period.
     """
-    places = Place.objects.filter(service_form=service_form, active=True).count()
+    places = place_uses(service_form)
     days = (end - start).days + 1
     stays = list(
         Stay.objects.filter(place__service_form=service_form)
@@ -180,14 +309,22 @@ def occupancy_period(
             arrivals += 1
         if departed is not None and moved_to is None and start <= _local_date(departed) <= end:
             discharged.append((pk, episode_id, departed))
-    occupied = sum(
-        care_days(intervals, period_start=start, period_end=end, rule=rule).total
-        for intervals in per_place.values()
-    )
-    place_days = places * days
+    open_until = last_complete_date(as_of or timezone.now(), rule=rule)
+    counted_until = min(end, open_until)
+    occupied_days: dict[int, set[dt.date]] = {}
+    expected = 0
+    for place_id, intervals in per_place.items():
+        counted = care_days(
+            intervals, period_start=start, period_end=end, rule=rule, open_until=open_until
+        )
+        occupied_days[place_id] = set(counted.days)
+        expected += len(counted.expected)
+    occupied = sum(len(dates) for dates in occupied_days.values())
+    in_use = places_in_use_by_date(places, occupied_days, start, end)
+    place_days = sum(n for day, n in in_use.items() if day <= counted_until)
     percent = _one_decimal(Decimal(occupied * 100) / Decimal(place_days)) if place_days else None
     return OccupancyPeriod(
-        places=places,
+        places=max(in_use.values(), default=0),
         days=days,
         place_days=place_days,
         occupied_place_days=occupied,
@@ -195,6 +332,8 @@ def occupancy_period(
         arrivals=arrivals,
         departures=len(discharged),
         average_length_of_stay=_average_length(discharged, rule=rule),
+        counted_until=counted_until if counted_until >= start else None,
+        expected_place_days=expected,
     )
 
 
@@ -217,3 +356,67 @@ def _average_length(discharged: list[tuple[int, int, dt.datetime]], *, rule: str
             [Interval(arrived, departed)], period_start=first, period_end=last, rule=rule
         ).total
     return _one_decimal(Decimal(total) / Decimal(len(discharged)))
+
+
+# --------------------------------------------------------------------------- place bookings
+
+
+@dataclass(frozen=True)
+class PlaceBooking:
+    """When a place is taken, for the admission and move forms' place choices (no persons).
+
+    ``taken_now``: somebody is in it now; ``booked`` also counts a stay that starts later (an
+    admission from now on would overlap it). ``until``: the latest known departure of the stays
+    in it now (None when one of them is open: stays have no planned end, so only their start
+    ``since`` is known); ``next_arrival``: the first stay that starts later; ``freed_at``: a
+    departure earlier today of a place that is free now.
+    """
+
+    taken_now: bool
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    next_arrival: dt.datetime | None = None
+    freed_at: dt.datetime | None = None
+
+    @property
+    def booked(self) -> bool:
+        return self.taken_now or self.next_arrival is not None
+
+
+def place_bookings(
+    *, service_form: ServiceForm, at: dt.datetime | None = None
+) -> dict[int, PlaceBooking]:
+    """``{place id: PlaceBooking}`` for the places of ``service_form`` with a stay that is
+    current, starts later or ended earlier today (local time); one query."""
+    now = at or timezone.now()
+    today_start = local_midnight(_local_date(now))
+    stays = (
+        Stay.objects.filter(place__service_form=service_form)
+        .filter(Q(departed_at__isnull=True) | Q(departed_at__gte=today_start))
+        .order_by("place_id", "arrived_at")
+        .values_list("place_id", "arrived_at", "departed_at")
+    )
+    by_place: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = defaultdict(list)
+    for place_id, arrived_at, departed_at in stays:
+        by_place[place_id].append((arrived_at, departed_at))
+    result: dict[int, PlaceBooking] = {}
+    for place_id, rows in by_place.items():
+        current = [(a, d) for a, d in rows if a <= now and (d is None or d > now)]
+        later = [a for a, _d in rows if a > now]
+        ended = [d for a, d in rows if d is not None and a <= now and d <= now]
+        next_arrival = min(later) if later else None
+        if current:
+            departures = [d for _a, d in current]
+            result[place_id] = PlaceBooking(
+                taken_now=True,
+                since=min(a for a, _d in current),
+                until=None if None in departures else max(d for d in departures if d),
+                next_arrival=next_arrival,
+            )
+        else:
+            result[place_id] = PlaceBooking(
+                taken_now=False,
+                next_arrival=next_arrival,
+                freed_at=max(ended) if ended else None,
+            )
+    return result

@@ -23,12 +23,15 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.core import dates
 from tupa.episodes.models import Episode, Participant, Referral
 from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import ensure_episode_processing_allowed
 
 from .models import Destination, PayerCategory, Place, Stay, StayMember
 
@@ -53,6 +56,12 @@ class StayConflict(Exception):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _local(moment: dt.datetime) -> str:
+    """A moment as the screens show it: ``3.5.2026 10:00`` (local time)."""
+    local = timezone.localtime(moment)
+    return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
 def _save(instance: models.Model, *, actor: User) -> None:
@@ -161,6 +170,8 @@ def stay_admit(
     members = list(members)
     service_form: ServiceForm = episode.service_form
     _require_member(actor, service_form.pk)
+    ensure_episode_processing_allowed(episode)
+    dates.check_dates(arrived_at=arrived_at)
     if place.service_form_id != service_form.pk:
         raise ValidationError({"place": _("Paikka ei kuulu asiakkuuden työmuotoon.")})
     if service_form.kind != ServiceForm.Kind.RESIDENTIAL:
@@ -206,8 +217,15 @@ def stay_admit(
 def stay_member_add(
     *, actor: User, stay: Stay, participant: Participant, arrived_at: dt.datetime
 ) -> StayMember:
-    """A person of the family arrives later into an existing stay (e.g. a child the next day)."""
+    """A person of the family arrives later into an existing stay (e.g. a child the next day),
+    or comes back after leaving early: a new member period, the earlier one kept as it was.
+
+    The new period may not overlap the person's earlier periods in the stay (it may start at
+    the very moment the last one ended; the care-day ledger joins them).
+    """
     _require_member(actor, stay.episode.service_form_id)
+    ensure_episode_processing_allowed(stay.episode)
+    dates.check_dates(arrived_at=arrived_at)
     with scope(organisation=stay.organisation_id):
         current = _lock_stay(stay, None)
         locked_place = _lock_place(current.place)
@@ -215,8 +233,24 @@ def stay_member_add(
             raise ValidationError(
                 {"participant": _("Henkilö ei ole tämän asiakkuuden osallistuja.")}
             )
-        if StayMember.objects.filter(stay=current, participant=participant).exists():
+        earlier = list(
+            StayMember.objects.filter(stay=current, participant=participant).values_list(
+                "departed_at", flat=True
+            )
+        )
+        if any(departed is None for departed in earlier):
             raise ValidationError({"participant": _("Henkilö on jo tällä jaksolla.")})
+        last_departure = max((d for d in earlier if d is not None), default=None)
+        if last_departure is not None and arrived_at < last_departure:
+            raise ValidationError(
+                {
+                    "arrived_at": _(
+                        "Henkilön edellinen lähtö jaksolta on kirjattu %(time)s. Paluun on "
+                        "oltava sen jälkeen."
+                    )
+                    % {"time": _local(last_departure)}
+                }
+            )
         if locked_place.kind not in Place.EXCLUSIVE_KINDS:
             _check_place_free(locked_place, arrived_at=arrived_at, persons=1)
         member = StayMember(stay=current, participant=participant, arrived_at=arrived_at)
@@ -229,6 +263,8 @@ def stay_member_depart(*, actor: User, member: StayMember, departed_at: dt.datet
     """A person of the family leaves before the rest of the stay ends."""
     stay = member.stay
     _require_member(actor, stay.episode.service_form_id)
+    ensure_episode_processing_allowed(stay.episode)
+    dates.check_dates(departed_at=departed_at)
     with scope(organisation=stay.organisation_id):
         current = StayMember.objects.select_for_update().select_related("stay").get(pk=member.pk)
         if current.departed_at is not None:
@@ -244,6 +280,7 @@ def stay_member_depart(*, actor: User, member: StayMember, departed_at: dt.datet
 
 def _check_closing(current: Stay, at: dt.datetime) -> list[StayMember]:
     """Validate ending ``current`` at ``at``; return the members still present (locked)."""
+    dates.check_dates(departed_at=at)
     if current.departed_at is not None:
         raise ValidationError({"departed_at": _("Jakso on jo päättynyt.")})
     if at <= current.arrived_at:
@@ -277,6 +314,7 @@ def stay_move(
 ) -> Stay:
     """Move the family to another place: end this stay at ``at`` and open the next one."""
     _require_member(actor, stay.episode.service_form_id)
+    ensure_episode_processing_allowed(stay.episode)
     with scope(organisation=stay.organisation_id):
         current = _lock_stay(stay, version)
         if to_place.service_form_id != current.place.service_form_id:
@@ -334,6 +372,7 @@ def stay_discharge(
     Members still present leave at ``departed_at``.
     """
     _require_member(actor, stay.episode.service_form_id)
+    ensure_episode_processing_allowed(stay.episode)
     if destination not in Destination.values:
         raise ValidationError({"destination": _("Valitse, minne perhe lähti.")})
     with scope(organisation=stay.organisation_id):

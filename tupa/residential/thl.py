@@ -54,6 +54,7 @@ from .models import (
     StayMember,
     TurnAway,
     YearEndConfirmation,
+    place_in_use_on,
 )
 from .selectors import Ledger, PersonKey, ledger_for_service_form
 
@@ -445,9 +446,14 @@ def thl_summary(*, service_form: ServiceForm, year: int) -> ThlSummary:
     _count_stays(summary, service_form=service_form, start=start, end=end)
 
     # 4. Family places, turn-aways, line contacts.
-    summary.family_places = Place.objects.filter(
-        service_form=service_form, active=True, kind=Place.Kind.FAMILY_PLACE
-    ).count()
+    # The places in use on 31.12. of the reported year — not today's configuration.
+    summary.family_places = sum(
+        1
+        for active, active_from, active_until in Place.objects.filter(
+            service_form=service_form, kind=Place.Kind.FAMILY_PLACE
+        ).values_list("active", "active_from", "active_until")
+        if place_in_use_on(end, active=active, active_from=active_from, active_until=active_until)
+    )
     in_year = Q(occurred_at__gte=local_midnight(start)) & Q(
         occurred_at__lt=local_midnight(end + _ONE_DAY)
     )

@@ -30,13 +30,14 @@ from tupa.core import policy
 from tupa.core.access import object_scoped
 from tupa.core.policy import Basis
 from tupa.episodes import access
-from tupa.episodes.models import Episode
+from tupa.episodes.models import Episode, Participant
 from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 
 from . import thl, thl_services
 from .models import Stay
 from .thl_forms import ShelterDataRowForm, YearForm
+from .views import subjects_of
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -115,7 +116,7 @@ def thl_episode(request: HttpRequest, episode_pk: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("episodes:detail", args=[episode.pk]))
         else:
             status = 400
-    persons = [i.participant.person for i in infos if i.participant.person is not None]
+    persons = subjects_of(i.participant for i in infos)
     if persons:
         record_access(
             request=request,
@@ -188,13 +189,14 @@ def _visible_check(request: HttpRequest, check: thl.YearEndCheck) -> tuple[thl.Y
         missing_data=[i for i in check.missing_data if i.episode.pk in bases],
     )
     hidden = len({i.episode.pk for i in items if i.episode.pk not in bases})
-    groups: dict[str, dict[int, Any]] = defaultdict(dict)
+    groups: dict[str, list[Participant]] = defaultdict(list)
     for item in [*visible.open_stays, *visible.missing_data]:
         for participant in item.participants:
-            if participant.person is not None:
-                groups[str(bases[item.episode.pk])][participant.person.pk] = participant.person
-    for basis, persons in groups.items():
-        record_access(request=request, subjects=persons.values(), action=Action.LIST, basis=basis)
+            groups[str(bases[item.episode.pk])].append(participant)
+    for basis, participants in groups.items():
+        record_access(
+            request=request, subjects=subjects_of(participants), action=Action.LIST, basis=basis
+        )
     return visible, hidden
 
 

@@ -31,7 +31,7 @@ from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant, Referral
 from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
-from tupa.people.models import Person
+from tupa.people.models import Alias, Person
 
 from . import selectors, services
 from .forms import AdmitForm, DischargeForm, MoveForm, PeriodForm, default_period
@@ -45,9 +45,20 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def subject_of(participant: Participant) -> Person | Alias | None:
+    """Whose data a participant row shows, for the access log: the person, or the anonymous
+    alias — logged too, so that her log extract covers the anonymous phase once the alias is
+    linked to her (as the episode page does, ``EpisodeDetail.persons``)."""
+    return participant.person or participant.alias
+
+
+def subjects_of(participants: Iterable[Participant]) -> list[Person | Alias]:
+    return [s for s in (subject_of(p) for p in participants) if s is not None]
+
+
 def _log(
     request: HttpRequest,
-    persons: Iterable[Person],
+    persons: Iterable[Person | Alias],
     *,
     basis: str,
     action: str = Action.VIEW,
@@ -130,16 +141,14 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
     bases = access.episode_bases(user=user, episode_ids={m.stay.episode_id for m in present})
     by_place: dict[int, list[StayMember]] = defaultdict(list)
     stays_by_place: dict[int, dict[int, Stay]] = defaultdict(dict)
-    to_log: dict[str, dict[int, Person]] = defaultdict(dict)
+    to_log: dict[str, list[Participant]] = defaultdict(list)
     for member in present:
         basis = bases.get(member.stay.episode_id)
         stays_by_place[member.stay.place_id][member.stay_id] = member.stay
         if basis is None:
             continue
         by_place[member.stay.place_id].append(member)
-        person = member.participant.person
-        if person is not None:
-            to_log[str(basis)][person.pk] = person
+        to_log[str(basis)].append(member.participant)
     rows = []
     for place in places:
         stays = list(stays_by_place.get(place.pk, {}).values())
@@ -151,8 +160,8 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
                 "hidden_stays": sum(1 for s in stays if s.episode_id not in bases),
             }
         )
-    for basis_value, persons in to_log.items():
-        _log(request, persons.values(), basis=basis_value, action=Action.LIST)
+    for basis_value, participants in to_log.items():
+        _log(request, subjects_of(participants), basis=basis_value, action=Action.LIST)
 
     now_figures = selectors.occupancy_now(service_form=service_form, at=now)
 
@@ -189,6 +198,7 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
             "period_form": period_form,
             "period": period,
             "ledger": ledger,
+            "period_end": ledger.period_end if ledger else None,
             "months": months,
             "payer_labels": PayerCategory.labels,
             "payer_totals": [ledger.by_payer[c] for c in PayerCategory.values] if ledger else [],
@@ -214,7 +224,7 @@ def _render_form(
     template: str,
     context: dict[str, Any],
     *,
-    persons: Iterable[Person],
+    persons: Iterable[Person | Alias],
     status: int = 200,
 ) -> HttpResponse:
     _log(request, persons, basis=Basis.MEMBERSHIP, episode_id=episode.pk)
@@ -236,6 +246,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
         places=places,
         participants=_current_participants(episode),
         taken=_taken_now(service_form),
+        bookings=selectors.place_bookings(service_form=service_form),
         mother_and_baby_home=is_mother_and_baby_home(service_form),
     )
     status = 200
@@ -263,7 +274,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
         episode,
         "residential/admit.html",
         {"form": form, "title": _("Tulo asumaan"), "service_form": service_form},
-        persons=[p.person for p in participants if p.person is not None],
+        persons=subjects_of(participants),
         status=status,
     )
 
@@ -283,7 +294,11 @@ def _stay_persons(stay: Stay) -> list[StayMember]:
 @require_http_methods(["GET", "POST"])
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay_or_404(request, pk)
-    referrals = Referral.objects.filter(from_episode=stay.episode).order_by("-pk")
+    referrals = (
+        Referral.objects.filter(from_episode=stay.episode)
+        .select_related("to_service_form")
+        .order_by("-pk")
+    )
     data = request.POST or None
     form = DischargeForm(data, referrals=referrals, initial={"version": stay.version})
     status = 200
@@ -325,7 +340,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Lähtö asumasta"),
             "submit": _("Kirjaa lähtö"),
         },
-        persons=[m.participant.person for m in members if m.participant.person is not None],
+        persons=subjects_of(m.participant for m in members),
         status=status,
     )
 
@@ -337,8 +352,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     service_form = stay.episode.service_form
     places = _active_places(service_form).exclude(pk=stay.place_id)
     taken = _taken_now(service_form)
+    bookings = selectors.place_bookings(service_form=service_form)
     form = MoveForm(
-        request.POST or None, places=places, taken=taken, initial={"version": stay.version}
+        request.POST or None,
+        places=places,
+        taken=taken,
+        bookings=bookings,
+        initial={"version": stay.version},
     )
     status = 200
     conflict = ""
@@ -357,7 +377,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 bound = request.POST.copy()
                 bound["version"] = str(exc.current.version)
                 stay = exc.current
-                form = MoveForm(bound, places=places, taken=taken)
+                form = MoveForm(bound, places=places, taken=taken, bookings=bookings)
                 form.is_valid()
             except ValidationError as error:
                 apply_errors(
@@ -379,6 +399,6 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Siirto toiselle paikalle"),
             "submit": _("Siirrä"),
         },
-        persons=[m.participant.person for m in members if m.participant.person is not None],
+        persons=subjects_of(m.participant for m in members),
         status=status,
     )

@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.core import dates
+from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
 
@@ -19,11 +20,6 @@ from .services import Recurrence
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def combine(day: dt.date, time: dt.time) -> dt.datetime:
-    """A local date and time as an aware datetime (Europe/Helsinki)."""
-    return timezone.make_aware(dt.datetime.combine(day, time))
 
 
 class EpisodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -49,14 +45,18 @@ class WorkerChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
 REPEAT_CHOICES = [("", _("Ei toistu")), *AppointmentSeries.Frequency.choices]
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(WallClockForm):
+    #: A start or end time skipped by the spring change is refused; one that happens twice in
+    #: autumn is asked about (:mod:`tupa.core.wallclock`).
+    wall_clock_fields = (("date", "start"), ("date", "end"))
+
     episode = EpisodeChoiceField(
         label=_("Asiakkuus"),
         queryset=Episode.objects.none(),
         required=False,
         empty_label=_("Ei asiakkuutta (esim. oma palaveri)"),
     )
-    date = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET)
+    date = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET, validators=[dates.validate_date])
     start = forms.TimeField(label=_("Alkaa klo"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Päättyy klo"), widget=TIME_WIDGET)
     type = forms.ChoiceField(
@@ -104,7 +104,10 @@ class AppointmentForm(forms.Form):
     )
     repeat = forms.ChoiceField(label=_("Toistuu"), choices=REPEAT_CHOICES, required=False)
     repeat_until = forms.DateField(
-        label=_("Toistuu asti (päivä)"), widget=DATE_WIDGET, required=False
+        label=_("Toistuu asti (päivä)"),
+        widget=DATE_WIDGET,
+        required=False,
+        validators=[dates.validate_date],
     )
     repeat_count = forms.IntegerField(
         label=_("tai kertoja yhteensä"), min_value=2, max_value=104, required=False
@@ -144,7 +147,13 @@ class AppointmentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
-        if start and end and end <= start:
+        starts_at, ends_at = self.moments.get("start"), self.moments.get("end")
+        if starts_at is not None and ends_at is not None:
+            wrong_order = ends_at <= starts_at
+        else:  # the date is missing or wrong; unless a repeated hour makes the order unknown
+            asked = any(name + FOLD_SUFFIX in self.fields for name in ("start", "end"))
+            wrong_order = bool(start and end and end <= start and not asked)
+        if wrong_order:
             self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
         if data.get("place_kind") == PlaceKind.PARTNER and not data.get("partner"):
             self.add_error("partner", _("Valitse yhteistyötaho, jonka tiloissa tapaaminen on."))
@@ -154,7 +163,8 @@ class AppointmentForm(forms.Form):
             )
         if data.get("repeat"):
             until, count = data.get("repeat_until"), data.get("repeat_count")
-            if until is None and count is None and not self.has_error("repeat_count"):
+            typed_wrong = self.has_error("repeat_count") or self.has_error("repeat_until")
+            if until is None and count is None and not typed_wrong:
                 self.add_error(
                     "repeat_until", _("Anna joko toiston päättymispäivä tai kertojen määrä.")
                 )
@@ -165,10 +175,10 @@ class AppointmentForm(forms.Form):
         return data
 
     def starts_at(self) -> dt.datetime:
-        return combine(self.cleaned_data["date"], self.cleaned_data["start"])
+        return self.moments["start"]
 
     def ends_at(self) -> dt.datetime:
-        return combine(self.cleaned_data["date"], self.cleaned_data["end"])
+        return self.moments["end"]
 
     def recurrence(self) -> Recurrence | None:
         frequency = self.cleaned_data.get("repeat")
@@ -204,5 +214,9 @@ class OutcomeForm(forms.Form):
 class WeekForm(forms.Form):
     """The ?paiva=YYYY-MM-DD&nakyma=viikko|paiva query of the calendars."""
 
-    paiva = forms.DateField(required=False)
+    paiva = forms.DateField(
+        required=False,
+        validators=[dates.validate_date],
+        error_messages={"invalid": _("Anna päivä muodossa vvvv-kk-pp.")},
+    )
     nakyma = forms.ChoiceField(choices=[("viikko", "viikko"), ("paiva", "päivä")], required=False)

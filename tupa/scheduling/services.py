@@ -44,9 +44,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tupa.accounts.models import User
+from tupa.core import dates
 from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode
 from tupa.episodes.services import is_member
+from tupa.people.processing import ensure_episode_processing_allowed
 
 from . import recurrence
 from .models import (
@@ -251,6 +253,8 @@ def _validate(
         add("starts_at", _("Anna tapaamisen alkamis- ja päättymisaika."))
     elif timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         add("starts_at", _("Tapaamisen ajasta puuttuu aikavyöhyke."))
+    elif problem := dates.date_problem(starts_at):
+        add("starts_at", problem)
     elif ends_at <= starts_at:
         add("ends_at", _("Päättymisajan on oltava alkamisajan jälkeen."))
     elif ends_at - starts_at > MAX_DURATION:
@@ -327,6 +331,7 @@ def appointment_create(
 ) -> list[Appointment]:
     """Plan one appointment, or a series of them; returns the created rows in time order."""
     _require_planner(actor, service_form)
+    ensure_episode_processing_allowed(episode)
     organiser = organiser or actor
     co_workers = list(co_workers)
     _validate(
@@ -355,6 +360,8 @@ def appointment_create(
             raise ValidationError(
                 {"repeat_until": [_("Anna joko toiston päättymispäivä tai kertojen määrä.")]}
             )
+        if problem := dates.date_problem(repeat.until):
+            raise ValidationError({"repeat_until": [problem]})
         if repeat.until is not None and repeat.until < timezone.localtime(starts_at).date():
             raise ValidationError(
                 {
@@ -452,6 +459,7 @@ def appointment_update(
     )
     if not may_manage(user=actor, appointment=appointment):
         raise AppointmentPermissionDenied
+    ensure_episode_processing_allowed(appointment.episode)
     if appointment.version != version:
         raise ValidationError(
             {
@@ -581,6 +589,7 @@ def appointment_record_outcome(
     )
     if not may_manage(user=actor, appointment=appointment):
         raise AppointmentPermissionDenied
+    ensure_episode_processing_allowed(appointment.episode)
     note = note.strip()
     if outcome not in Outcome.values or outcome == Outcome.PLANNED:
         raise ValidationError({"outcome": [_("Valitse tapaamisen lopputulos.")]})

@@ -96,6 +96,12 @@ def _period(request: HttpRequest) -> tuple[str, dt.date, list[dt.date]]:
     if form.is_valid():
         day = form.cleaned_data.get("paiva") or today
         mode = form.cleaned_data.get("nakyma") or "viikko"
+    else:
+        # A date outside 2000–2100 (or no date at all) shows today, and says why.
+        problems = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        messages.warning(
+            request, _("%(problem)s Kalenteri näyttää tämän päivän.") % {"problem": problems}
+        )
     if mode == "paiva":
         return mode, day, [day]
     return mode, day, _week_days(selectors.monday_of(day), 7)

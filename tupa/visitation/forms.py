@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core import dates
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
 
@@ -39,8 +40,8 @@ def participant_label(participant: Participant) -> str:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET)
+    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET, validators=[dates.validate_date])
+    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET, validators=[dates.validate_date])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -26,6 +26,7 @@ from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode, Participant
 from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import ensure_episode_processing_allowed
 
 from . import rules
 from .models import (
@@ -106,6 +107,8 @@ def require_writer(actor: User, episode: Episode) -> None:
         actor, episode.service_form_id
     ):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
+    # GDPR art. 18: no new orders, meetings or changes while processing is restricted.
+    ensure_episode_processing_allowed(episode)
 
 
 # --------------------------------------------------------------------------- orders

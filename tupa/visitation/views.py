@@ -38,7 +38,7 @@ from tupa.core import policy
 from tupa.core.access import object_scoped
 from tupa.core.forms import apply_errors
 from tupa.core.policy import Basis
-from tupa.episodes import access
+from tupa.episodes import access, journal
 from tupa.episodes.models import Episode, Participant
 from tupa.episodes.services import is_member
 from tupa.organisations.models import Partner, ServiceForm
@@ -513,6 +513,9 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "service_form": order.episode.service_form,
             "times": selectors.party_times_for(meeting, order, _roles(order)),
+            # The correction view's own predicate: offer the link only to who may follow it.
+            "may_correct_record": meeting.record_entry is not None
+            and journal.may_correct(user=_user(request), entry=meeting.record_entry),
         },
         status=status,
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -26,6 +27,14 @@ from .support import family, t
 from .test_commitment import admit, build_scenario, ensikoti_form, partner
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _after_2026():  # type: ignore[no-untyped-def]
+    """The scenario's year 2026 is over: its open stay is billed to 31.12. (issue 10: a night
+    still ahead is never billed, so the figures would otherwise depend on today's date)."""
+    with time_machine.travel(dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -180,22 +189,14 @@ def test_csv_for_finnish_excel_is_logged_as_export(
             )
             for p in (mother, child)
         ]
-        + [
-            (
-                "valtio (turvakotien valtionkorvaus)",
-                "1/2026",
-                str(c.pk),
-                f"{c_adult.person.first_names} {c_adult.person.last_name}",
-                "2",
-                "",
-                "",
-            )
-        ]
+        # State-paid days bill nobody: finance gets the count, not C's episode or name.
+        + [("valtio (turvakotien valtionkorvaus)", "1/2026", "", "", "2", "", "")]
     )
+    assert c_adult.person.first_names not in body and f";{c.pk};" not in body
     assert rows[0][3] == "PHHYKY/123/2026" or any(r[3] == "PHHYKY/123/2026" for r in rows)
     with scopes_disabled():
         events = list(AccessEvent.objects.filter(user=finance))
-    assert len(events) == 3
+    assert len(events) == 2  # the two persons named (A's mother and child)
     assert {e.action for e in events} == {"export"}
     assert {e.basis for e in events} == {"organisation_role"}
 
@@ -308,3 +309,135 @@ def test_query_count_does_not_grow_with_families(
     assert response.status_code == 200
     # 6 families × 3 persons × 20 nights.
     assert 'data-figure="total">360<' in response.content.decode()
+
+
+# --------------------------------------------------------------------------- finance sees what it bills
+
+
+def _csv_rows(client: Client, form: ServiceForm, **params: str) -> list[list[str]]:
+    response = client.get(reverse("residential:billing_csv", args=[form.slug]), params)
+    assert response.status_code == 200
+    return [line.split(";") for line in response.content.decode("utf-8").strip().splitlines()[1:]]
+
+
+def _name(participant: Any) -> str:
+    return f"{participant.person.first_names} {participant.person.last_name}"
+
+
+def test_finance_sees_no_shelter_resident_on_state_paid_days(client: Client) -> None:
+    """Turvakoti: state compensation bills nobody, so finance gets counts and no names."""
+    from .support import place, residential_form
+
+    form = residential_form(places=2, room_capacity=None)
+    with scopes_disabled():
+        form.violence_work = "victim"
+        form.save()
+    worker = worker_in(form)
+    families = [family(form, children=1), family(form, children=0)]
+    for (episode, members), code in zip(families, ("p1", "p2"), strict=True):
+        from tupa.residential import services as stay_services
+        from tupa.residential.models import PayerCategory
+
+        stay_services.stay_admit(
+            actor=worker,
+            episode=episode,
+            place=place(form, code),
+            arrived_at=t(2026, 1, 10, 18),
+            members=members,
+            payer_category=PayerCategory.STATE,
+        )
+    residents = [m for _e, members in families for m in members]
+    finance = org_role_user(form.organisation, Role.FINANCE)
+    login_verified(client, finance)
+
+    html = _page(client, form, year="2026", month="1")
+    rows = _csv_rows(client, form, year="2026", month="1")
+
+    # Nights 10.–31.1. = 22 for each of the three residents.
+    assert _group_days(html) == {"missing": "0", "state": "66"}
+    for resident in residents:
+        assert resident.person.first_names not in html
+        assert resident.person.last_name not in html
+        assert not any(resident.person.last_name in cell for row in rows for cell in row)
+    for episode, _members in families:
+        assert f"#{episode.pk}" not in html
+    # One count row per month: persons and care days, no person or episode.
+    assert [(r[0], r[4], r[5], r[6], r[7]) for r in rows] == [
+        ("valtio (turvakotien valtionkorvaus)", "1/2026", "", "", "66")
+    ]
+    assert re.search(r'data-figure="state-persons">3<', html)
+    with scopes_disabled():
+        assert not AccessEvent.objects.filter(user=finance).exists()  # nobody was shown
+    # The unit's own members still see whom the days belong to.
+    client.logout()
+    login_verified(client, worker)
+    assert _name(residents[0]) in _page(client, form, year="2026", month="1")
+
+
+def test_finance_sees_names_only_on_lines_billed_to_a_payer(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    form = scenario["form"]
+    finance = org_role_user(form.organisation, Role.FINANCE)
+    login_verified(client, finance)
+    html = _page(client, form, year="2026", month="2")
+    _a, (mother, child) = scenario["a"]
+    b, (b_adult,) = scenario["b"]
+    c, (c_adult,) = scenario["c"]
+    assert f"{_name(mother)} (3)" in html and _name(child) in html  # billed to P1 and P2
+    assert _name(b_adult) not in html  # no commitment: counts only
+    assert _name(c_adult) not in html  # state-paid: counts only
+    assert f"#{b.pk}" not in html and f"#{c.pk}" not in html
+    assert _group_days(html) == {
+        f"commitment-{scenario['p2'].pk}": "10",
+        f"commitment-{scenario['p1'].pk}": "6",
+        "missing": "11",
+        "state": "1",
+    }
+    with scopes_disabled():
+        logged = set(AccessEvent.objects.filter(user=finance).values_list("subject_id", flat=True))
+    assert logged == {str(mother.person.pk), str(child.person.pk)}
+
+
+def _restrict(person: Any, worker: Any) -> None:
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=person, kind="turvakielto", valid_from=D(2020, 1, 1), created_by=worker
+        )
+
+
+@pytest.mark.parametrize("who", ["finance", "worker"])
+def test_payer_is_never_paired_with_a_person_under_turvakielto(
+    client: Client, scenario: dict[str, Any], who: str
+) -> None:
+    """The payer of a commitment is often the home municipality: a row of a family under
+    turvakielto keeps its payer (the invoice needs it) but loses every identity of the family."""
+    form = scenario["form"]
+    worker = scenario["worker"]
+    a, (mother, child) = scenario["a"]
+    _restrict(mother.person, worker)
+    user = worker if who == "worker" else org_role_user(form.organisation, Role.FINANCE)
+    login_verified(client, user)
+
+    html = _page(client, form, year="2026", month="1")
+    rows = _csv_rows(client, form, year="2026", month="1")
+
+    # January: A's 4 nights × 2 persons billed to P1 under reference PHHYKY/123/2026.
+    assert _group_days(html)[f"commitment-{scenario['p1'].pk}"] == "8"
+    assert "Päijät-Hämeen hyvinvointialue" in html and "PHHYKY/123/2026" in html
+    for person in (mother, child):
+        assert person.person.first_names not in html
+        assert not any(person.person.first_names in cell for row in rows for cell in row)
+    (p1_row,) = [r for r in rows if r[0] == "Päijät-Hämeen hyvinvointialue"]
+    assert (p1_row[2], p1_row[3], p1_row[6], p1_row[7], p1_row[9]) == (
+        "Suojattu tieto",
+        "PHHYKY/123/2026",
+        "Suojattu tieto",
+        "8",
+        "1600,00",
+    )
+    if who == "finance":
+        assert p1_row[5] == "Suojattu tieto"  # not even the episode number links them
+        assert f"#{a.pk}" not in html
+    else:
+        assert p1_row[5] == str(a.pk)  # the unit's worker opens the episode (a logged view)

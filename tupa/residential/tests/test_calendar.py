@@ -11,6 +11,8 @@ same-day stay counts its one day). Daylight saving time ends on 25.10.2026 (a 25
 
 October: 62 place-days, occupied 3 + 6 + 12 + 1 + 2 = 24 → 24 × 100 / 62 = 38.709… → 38.7 %.
 November: 60 place-days, occupied 30 (the open stay counts to the end of the month) → 50.0 %.
+Seen on 15.11.2026 (issue 10: future nights are not used), November is counted to the last
+complete night, 14.11.: 28 place-days, occupied 14 → 50.0 %, and 16 nights are expected.
 September 2026: nothing → 0.0 %.
 """
 
@@ -263,7 +265,7 @@ def test_chart_is_csp_safe_and_the_table_has_the_numbers(
     assert re.search(r'data-figure="percent-2026-10">38,7 %<', html) or re.search(
         r'data-figure="percent-2026-10">38\.7 %<', html
     )
-    assert 'data-figure="occupied-2026-11">30<' in html
+    assert 'data-figure="occupied-2026-11">14<' in html  # counted to 14.11., not to 30.11.
     assert 'data-figure="occupied-2025-12">0<' in html
 
 

@@ -119,6 +119,20 @@ def test_same_day_stay_counts_one_day() -> None:
     assert count(stay, start=D(2026, 6, 6), end=D(2026, 6, 30)) == 0
 
 
+def test_the_midnight_boundary_as_documented() -> None:
+    # care_days.py: a departure at exactly 00:00 still counts the night that ended then; an
+    # arrival at exactly 00:00 belongs to the date it begins; a move at exactly 00:00 gives the
+    # night that ends then to the new place.
+    june = {"period_start": D(2026, 6, 1), "period_end": D(2026, 6, 30)}
+    left = Interval(t(2026, 6, 5, 18), local_midnight(D(2026, 6, 6)), label="A")
+    assert care_days([left], **june).days == {D(2026, 6, 5): "A"}
+    came = Interval(local_midnight(D(2026, 6, 6)), t(2026, 6, 7, 10), label="B")
+    assert care_days([came], **june).days == {D(2026, 6, 6): "B"}
+    assert care_days([left, came], **june).days == {D(2026, 6, 5): "B", D(2026, 6, 6): "B"}
+    # The calendar-days rule: leaving at 00:00 means not being there on the new date.
+    assert care_days([left], rule=CALENDAR_DAYS, **june).days == {D(2026, 6, 5): "A"}
+
+
 def test_child_arriving_a_day_later() -> None:
     # Mother 1.3 22:00 → 5.3 10:00: nights 1, 2, 3, 4 = 4.
     # Child  2.3 18:00 → 5.3 10:00: nights 2, 3, 4 = 3. Together 7.

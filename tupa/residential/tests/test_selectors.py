@@ -17,6 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django_scopes import scope
 
 from tupa.core.tests.factories import worker_in
@@ -32,6 +33,14 @@ from .support import family, place, residential_form, t
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _after_the_scenario():  # type: ignore[no-untyped-def]
+    """The scenario lies in the past: nothing in it is later than "now" (issue 10 — future
+    nights are never counted as used; ``test_a_period_reaching_past_now`` checks that)."""
+    with time_machine.travel(dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -167,3 +176,33 @@ def test_occupancy_january(scenario, django_assert_max_num_queries) -> None:  # 
     assert (result.arrivals, result.departures) == (1, 2)
     # Length of stay: A 30.12–3.1 = 4 nights (over the move), C 1 → (4 + 1) / 2 = 2.5.
     assert result.average_length_of_stay == Decimal("2.5")
+
+
+def test_a_period_reaching_past_now(scenario) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10: occupancy and care days for a period that reaches into the future count the
+    open stays up to now and show the rest as expected. At 10.1.2027 14:00 the last complete
+    night is 9.1; family B (open, p2) has spent 9 nights of January and is expected to stay
+    22 more (10.1–31.1). Family A's closed stay gives 2 January nights, C's same-day stay on
+    15.1 lies after now but is closed, so it counts (a recorded departure is a fact)."""
+    form = scenario["form"]
+    now = t(2027, 1, 10, 14)
+    with scope(organisation=form.organisation_id):
+        ledger = ledger_for_service_form(
+            service_form=form, period_start=D(2027, 1, 1), period_end=D(2027, 1, 31), as_of=now
+        )
+        period = occupancy_period(
+            service_form=form, start=D(2027, 1, 1), end=D(2027, 1, 31), as_of=now
+        )
+    assert ledger.counted_until == D(2027, 1, 9)
+    assert ledger.by_person[("person", scenario["b_adult"].person_id)] == 9
+    assert ledger.expected_total == 22
+    # mother 2 + child 2 (A) + B 9 + C 1
+    assert ledger.total == 14
+    assert period.counted_until == D(2027, 1, 9)
+    assert period.expected_place_days == 22
+    # places: p1 (A until the move on 1.1 noon: the night of 1.1 belongs to p3), p3 1.1–2.1,
+    # p2 B 1.1–9.1, p4 C 15.1 → occupied place-days 2 (p3) + 9 (p2) + 1 (p4) = 12
+    assert period.occupied_place_days == 12
+    # 6 places in use × 9 counted days = 54 → 12/54 = 22.2 %
+    assert period.place_days == 54
+    assert period.occupancy_percent == Decimal("22.2")

@@ -679,3 +679,30 @@ def test_stale_stamp_is_a_conflict(year: dict[str, Any]) -> None:
             )
     with scopes_disabled():
         assert Data.objects.get(participant=year["people"]["b1"]).violence_forms == ["physical"]
+
+
+def test_family_places_are_those_in_use_on_the_last_day_of_the_year(year: dict[str, Any]) -> None:
+    """Issue 10: THL's "family places at year end" counts the places in use on 31.12. of the
+    reported year, not today's configuration. One of the three places closes on 15.1.2026 (after
+    the year) and a new one opens on 1.2.2026: 2025 still had 3, 2026 has 3 again but not the
+    same ones, and a year that ended before a place existed does not count it."""
+    form = year["form"]
+    with scopes_disabled():
+        first = Place.objects.filter(service_form=form, active=True).order_by("order").first()
+        assert first is not None
+        Place.objects.filter(pk=first.pk).update(active=False, active_until=dt.date(2026, 1, 15))
+        Place.objects.create(
+            organisation=form.organisation,
+            service_form=form,
+            name="Uusi paikka",
+            code="new",
+            active=True,
+            active_from=dt.date(2026, 2, 1),
+            order=50,
+        )
+    assert summary_of(year, 2025).family_places == 3
+    assert summary_of(year, 2024).family_places == 3
+    with scopes_disabled():
+        Place.objects.filter(code="new").update(active_from=dt.date(2024, 6, 1))
+    assert summary_of(year, 2023).family_places == 3
+    assert summary_of(year, 2024).family_places == 4

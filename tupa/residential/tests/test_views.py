@@ -282,7 +282,7 @@ def test_admit_creates_a_stay_and_the_place_is_no_longer_free(
     login_verified(client, world["member"])
     url = reverse("residential:admit", args=[episode.pk])
     page = client.get(url).content.decode()
-    assert "Perhepaikka 1" in page and "Perhepaikka 2 (varattu nyt)" in page
+    assert "Perhepaikka 1" in page and "Perhepaikka 2 (varattu 8.10.2026 klo 12:00 alkaen)" in page
     assert page.count('type="checkbox"') == 3 and page.count("checked") >= 3
     response = client.post(url, _admit_data(place(form, "p1").pk, members[:2]))
     assert response.status_code == 302

@@ -130,6 +130,31 @@ def test_validation_messages_are_finnish(w: World) -> None:
     assert not Appointment.objects.exists()
 
 
+def test_appointment_dates_lie_in_2000_to_2100(w: World) -> None:
+    """Impossible dates were accepted silently (issue 10; tupa/core/dates.py)."""
+    message = ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+    for start in (t(1066, 10, 14, 10), t(1999, 12, 31, 10), t(2101, 1, 1, 10)):
+        with pytest.raises(ValidationError) as excinfo:
+            plan(w, start)
+        assert excinfo.value.message_dict["starts_at"] == message
+    with pytest.raises(ValidationError) as excinfo:
+        plan(w, t(2100, 12, 1, 10), repeat=services.Recurrence("weekly", until=dt.date(2101, 1, 5)))
+    assert excinfo.value.message_dict["repeat_until"] == message
+    assert not Appointment.objects.exists()
+    (row,) = plan(w, t(2026, 11, 24, 10))
+    with pytest.raises(ValidationError) as excinfo:
+        services.appointment_update(
+            actor=w.worker,
+            appointment=row,
+            version=row.version,
+            starts_at=t(1066, 10, 14, 10),
+            ends_at=t(1066, 10, 14, 11),
+            type=row.type,
+            place_kind=row.place_kind,
+        )
+    assert excinfo.value.message_dict["starts_at"] == message
+
+
 def test_only_members_plan(w: World) -> None:
     outsider = worker_in(ServiceFormFactory.create(organisation=w.form.organisation))
     with pytest.raises(services.AppointmentPermissionDenied):

@@ -192,6 +192,33 @@ def test_day_view_and_navigation(client: Client, w: World) -> None:
     assert "Viikko 47" in client.get(url, {"paiva": "huomenna"}).content.decode()
 
 
+@pytest.mark.parametrize("paiva", ["9999-12-31", "0001-01-01", "2101-01-03", "1999-12-31"])
+@pytest.mark.parametrize("nakyma", ["viikko", "paiva"])
+def test_a_date_out_of_bounds_shows_this_week_with_a_message(
+    client: Client, w: World, paiva: str, nakyma: str
+) -> None:
+    """Year 9999 broke "next week" with a server error (issue 10); 2000–2100 is the range."""
+    login_verified(client, w.lead)
+    for url in (
+        reverse("scheduling:my_calendar"),
+        reverse("scheduling:team_week", args=[w.form.slug]),
+    ):
+        response = client.get(url, {"paiva": paiva, "nakyma": nakyma})
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html, url
+        assert "20.11.2026" in html or "Viikko 47" in html, url
+
+
+def test_the_edges_of_the_range_still_show(client: Client, w: World) -> None:
+    login_verified(client, w.lead)
+    url = reverse("scheduling:team_week", args=[w.form.slug])
+    html = client.get(url, {"paiva": "2100-12-31"}).content.decode()
+    assert "27.12.–2.1.2101" in html and "väliltä" not in html
+    html = client.get(url, {"paiva": "2000-01-01"}).content.decode()
+    assert "27.12.–2.1.2000" in html and "väliltä" not in html
+
+
 def test_team_week_shows_members_side_by_side(client: Client, w: World) -> None:
     login_verified(client, w.lead)
     html = client.get(reverse("scheduling:team_week", args=[w.form.slug])).content.decode()
@@ -264,6 +291,22 @@ def _post_data(w: World, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def test_the_form_refuses_year_1066_and_keeps_the_input(client: Client, w: World) -> None:
+    login_verified(client, w.worker)
+    url = reverse("scheduling:create", args=[w.form.slug])
+    response = client.post(
+        url, _post_data(w, date="1066-10-14", repeat="weekly", repeat_until="9999-12-31")
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["date"] == ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+    assert errors["repeat_until"] == ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+    html = response.content.decode()
+    assert 'value="1066-10-14"' in html and 'value="9999-12-31"' in html
+    with scopes_disabled():
+        assert not Appointment.objects.filter(starts_at__year=1066).exists()
 
 
 def test_form_errors_are_finnish_and_keep_the_input(client: Client, w: World) -> None:

@@ -445,3 +445,30 @@ def test_billing_bad_period(client: Client, world: dict[str, Any]) -> None:
     )
     assert response.status_code == 400
     assert "Päättymispäivä ei voi olla ennen alkamispäivää." in response.content.decode()
+
+
+def test_outcome_page_offers_correction_only_to_who_may_correct(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Issue 10: "Korjaa kirjausta" led other workers of the form to a 403."""
+    past: Meeting = world["past"]
+    with scopes_disabled():
+        services.meeting_record_outcome(
+            actor=world["member"],
+            meeting=past,
+            version=1,
+            outcome="took_place",
+            record_text="Tapaaminen sujui.",
+            written_with_client=True,
+        )
+        past.refresh_from_db()
+    url = reverse("visitation:meeting_outcome", args=[past.pk])
+    correct_url = reverse("episodes:journal_correct", args=[past.record_entry_id])
+    other = worker_in(world["form"])
+    for user, offered in ((world["member"], True), (world["lead"], True), (other, False)):
+        client.logout()
+        login_verified(client, user)
+        html = client.get(url).content.decode()
+        assert "Tapaamisesta on jo kirjaus." in html
+        assert (correct_url in html) is offered, user
+        assert client.get(correct_url).status_code == (200 if offered else 403), user
