@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q, QuerySet
@@ -279,3 +280,11 @@ class TOTPDeviceAdmin(_DeviceAdmin):
 @admin.register(StaticDevice)
 class StaticDeviceAdmin(_DeviceAdmin):
     pass
+
+
+# --------------------------------------------------------------------------- login lockouts
+# Lockouts are shown and lifted on Tupa's own admin pages (tupa.accounts.lockout_admin), where
+# every lift needs a reason and is recorded for the DPO. django-axes' admin for its attempt rows
+# would let a superuser delete them without a trace, so it is not offered.
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)

@@ -1,4 +1,4 @@
-"""Session lifetime and two-factor enforcement.
+"""Session lifetime, two-factor enforcement and the log of refused requests.
 
 ``SessionTimeoutMiddleware`` sits right after Django's ``AuthenticationMiddleware``: it ends a
 session that has been idle longer than ``TUPA_SESSION_IDLE_TIMEOUT`` (30 min) or that started
@@ -7,6 +7,8 @@ longer ago than ``TUPA_SESSION_ABSOLUTE_TIMEOUT`` (12 h).
 ``TwoFactorRequiredMiddleware`` sits after ``OTPMiddleware`` and ``LoginRequiredMiddleware``:
 when ``TUPA_REQUIRE_2FA`` is on, a logged-in user who has not passed the second factor may only
 reach views marked :func:`tupa.core.access.two_factor_exempt`.
+
+``RefusedRequestLogMiddleware`` records refused requests in the security event log.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import security
 from .services import user_has_second_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -152,3 +155,22 @@ class TwoFactorRequiredMiddleware:
             return None
         target = "accounts:verify" if user_has_second_factor(user=user) else "accounts:setup"  # type: ignore[arg-type]
         return redirect_with_next(request, target)
+
+
+class RefusedRequestLogMiddleware:
+    """Record a logged-in user's refused request (403/404 from a Tupa page) for the DPO.
+
+    Runs on the way out, after the view's transaction has ended, and writes one row per refusal
+    (user, time, path without the query string, status, view); nothing on any other response.
+    Fail-safe: a failed write is logged and the response is returned unchanged
+    (:mod:`tupa.accounts.security`).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if security.is_refused_request(request, response.status_code):
+            security.record_refused(request=request, status_code=response.status_code)
+        return response

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, NoReturn
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -140,3 +142,104 @@ class Membership(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+# --------------------------------------------------------------------------- security events
+
+SECURITY_LOG_APPEND_ONLY_MESSAGE = "security event log is append-only"
+
+
+class SecurityLogAppendOnlyError(Exception):
+    """Raised when code tries to change or remove a security event."""
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+
+
+class SecurityEvent(models.Model):
+    """A failed login, a lockout and its lifting, or a refused request (docs/security.md).
+
+    Append-only like the access log (database triggers, migration ``0003``). Never holds a
+    password, a query string or what a user typed into the username field unless it is the
+    name of an existing account: a password typed into the wrong field would otherwise be kept.
+    ``organisation`` is empty only for attempts at usernames that do not exist.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN_FAILED = "login_failed", _("epäonnistunut kirjautuminen")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("virheellinen vahvistuskoodi")
+        LOCKED_OUT = "locked_out", _("tunnus lukittiin")
+        LOCKOUT_LIFTED = "lockout_lifted", _("lukitus poistettiin")
+        REFUSED = "refused", _("torjuttu pyyntö")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisaatio"),
+    )
+    occurred_at = models.DateTimeField(_("aika"), db_default=Now(), editable=False)
+    kind = models.CharField(_("tapahtuma"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("käyttäjä"),
+        help_text=_("Tili, jota tapahtuma koskee; tyhjä, jos tunnusta ei ole olemassa."),
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tekijä"),
+        help_text=_("Pääkäyttäjä, joka poisti lukituksen."),
+    )
+    path = models.CharField(_("sivun osoite"), max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("tilakoodi"), null=True, blank=True)
+    view_name = models.CharField(_("näkymä"), max_length=200, blank=True)
+    reason = models.TextField(_("syy"), blank=True)
+    request_id = models.CharField(_("pyyntötunniste"), max_length=64, blank=True)
+
+    objects = models.Manager.from_queryset(SecurityEventQuerySet)()
+
+    class Meta:
+        verbose_name = _("turvallisuustapahtuma")
+        verbose_name_plural = _("turvallisuustapahtumat")
+        ordering = ["-occurred_at", "-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["organisation", "-occurred_at"], name="security_event_org_time"),
+            models.Index(fields=["user", "-occurred_at"], name="security_event_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)

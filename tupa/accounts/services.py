@@ -1,4 +1,5 @@
-"""Writes of the accounts app: second-factor devices, recovery codes, passwords, sessions.
+"""Writes of the accounts app: second-factor devices, recovery codes, passwords, sessions,
+lifting a login lockout.
 
 Every function is keyword-only and takes the acting user as ``actor``.
 """
@@ -7,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,8 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tupa.core import policy
 
+from . import security
 from .forms import is_totp_shaped
-from .models import User
+from .models import SecurityEvent, User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Todennussovellus"
@@ -70,6 +73,8 @@ def second_factor_verify(*, actor: User, token: str) -> Device | None:
             continue
         if device.verify_token(token):
             return device
+    # The security event log (fail-safe): a wrong or throttled code is a failed login.
+    security.record_second_factor_failed(user=actor)
     if throttled is not None:
         raise throttled
     return None
@@ -158,3 +163,48 @@ def user_logout_everywhere(*, actor: User, user: User) -> None:
         raise PermissionDenied
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
+
+
+#: A lockout is lifted only with a written reason of at least this many characters.
+LOCKOUT_REASON_MIN_LENGTH = 10
+
+
+class NotLockedOut(Exception):
+    """The account is not locked out (any more): there is nothing to lift."""
+
+
+def may_lift_lockout(*, actor: User, user: User) -> bool:
+    """An administrator of the user's organisation, or the platform operator."""
+    if actor.is_active and actor.is_superuser and actor.organisation_id is None:
+        return True
+    return bool(policy.decide(actor, "account.lockout.lift", user))
+
+
+@transaction.atomic
+def lockout_lift(*, actor: User, user: User, reason: str) -> None:
+    """Lift ``user``'s login lockout now; the lift and its reason go to the security event log.
+
+    Fail-closed: the lift and its record are one transaction, so a lift that cannot be recorded
+    does not happen. Raises :class:`NotLockedOut` when the lock has already ended.
+    """
+    from axes.utils import reset
+
+    if not may_lift_lockout(actor=actor, user=user):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < LOCKOUT_REASON_MIN_LENGTH:
+        raise ValidationError(
+            _("Kirjoita syy, vähintään %(count)d merkkiä.") % {"count": LOCKOUT_REASON_MIN_LENGTH},
+            code="reason",
+        )
+    if security.lockout_of(user) is None:
+        raise NotLockedOut
+    reset(username=user.username)
+    SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.LOCKOUT_LIFTED,
+        organisation_id=user.organisation_id,
+        user=user,
+        actor=actor,
+        reason=reason,
+        request_id=security.request_id(),
+    )

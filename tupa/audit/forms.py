@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tupa.accounts.models import User
+from tupa.accounts.models import SecurityEvent, User
 from tupa.audit.models import Action
+from tupa.core import dates
 
 #: How far back the pages look when the user has not chosen a period.
 DEFAULT_PERIOD_DAYS = 30
@@ -36,6 +37,7 @@ def _date_field(label: Any) -> forms.DateField:
         label=label,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[dates.validate_date],
         error_messages={"invalid": DATE_INVALID},
     )
 
@@ -156,4 +158,26 @@ class ChangeFilterForm(PeriodFilterForm):
     def filter_values(self) -> dict[str, Any]:
         values = super().filter_values()
         values.setdefault("model", "")
+        return values
+
+
+class SecurityEventFilterForm(PeriodFilterForm):
+    """Filters of the security event log: user (account concerned or acting), kind, period."""
+
+    kind = forms.ChoiceField(
+        label=_("Tapahtuma"),
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": _("Valitse tapahtuma listasta.")},
+    )
+
+    field_order = ["user", "kind", "date_from", "date_to"]
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, organisation_id=organisation_id, **kwargs)
+        self.fields["kind"].choices = [("", _("Kaikki")), *SecurityEvent.Kind.choices]  # type: ignore[attr-defined]
+
+    def filter_values(self) -> dict[str, Any]:
+        values = super().filter_values()
+        values.setdefault("kind", "")
         return values

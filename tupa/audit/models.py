@@ -42,13 +42,15 @@ _BASIS_LABELS: dict[str, Any] = {
     Basis.MEMBERSHIP: _("jäsenyys työmuodossa"),
     Basis.ASSIGNMENT: _("asiakkuuteen nimetty työntekijä"),
     Basis.ORGANISATION_ROLE: _("organisaatiotason rooli"),
+    Basis.CONSENT: _("asiakkaan suostumus"),
     Basis.BREAK_THE_GLASS: _("hätäkäyttö"),
     Basis.SELF: _("omat tiedot"),
     Basis.NONE: _("ei perustetta"),
 }
 
-#: Choices mirror :class:`tupa.core.policy.Basis`; a new basis there needs a label here.
-BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS.get(b, str(b))) for b in Basis]
+#: Choices mirror :class:`tupa.core.policy.Basis`; a new basis there needs a label here (a
+#: missing one fails at import instead of showing the raw value in the log and the extract).
+BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS[b]) for b in Basis]
 
 
 class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
@@ -143,3 +145,121 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+
+# --- Anomaly reviews (docs/security.md "Anomaly reports") --------------------------------------
+
+ANOMALY_REVIEW_APPEND_ONLY_MESSAGE = "anomaly review log is append-only"
+
+
+class AnomalyRule(models.TextChoices):
+    """The monitoring rules of :mod:`tupa.audit.anomalies` (703/2023 §4.3)."""
+
+    NO_RELATIONSHIP = "no_relationship", _("luku ilman voimassa olevaa perustetta")
+    NIGHT_READ = "night_read", _("yöaikainen luku päivätyötä tekevältä")
+    MANY_PERSONS = "many_persons", _("paljon henkilöitä lyhyessä ajassa")
+    BREAK_GLASS_UNREVIEWED = "break_glass_unreviewed", _("tarkastamaton poikkeuksellinen pääsy")
+    RESTRICTED_PERSON = "restricted_person", _("turvakieltoisen tietojen luku muulla perusteella")
+    SAME_SURNAME = "same_surname", _("saman sukunimen luku (tarkistettava)")
+
+
+class AnomalyReviewQuerySet(models.QuerySet["AnomalyReview"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+
+AnomalyReviewManager = models.Manager.from_queryset(AnomalyReviewQuerySet)
+
+
+class AnomalyReview(models.Model):
+    """The DPO's handling of one anomaly finding: who, when, with what note.
+
+    Append-only like the access log (model, queryset and database triggers, migration
+    ``0006``): a later review of the same finding *supersedes* the earlier one, which stays.
+    The finding is named by its rule and a stable key (:mod:`tupa.audit.anomalies`); the staff
+    member and the time of the finding are kept so the row says what it was about even if the
+    rules change.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisaatio"),
+    )
+    rule = models.CharField(_("sääntö"), max_length=30, choices=AnomalyRule.choices)
+    finding_key = models.CharField(_("havainnon tunniste"), max_length=200)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("käyttäjä"),
+    )
+    finding_at = models.DateTimeField(_("havainnon aika"))
+    handled = models.BooleanField(_("käsitelty"), default=True)
+    note = models.TextField(_("huomio"))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("käsittelijä"),
+    )
+    handled_at = models.DateTimeField(_("käsitelty"), db_default=Now(), editable=False)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("korvaa merkinnän"),
+    )
+
+    objects = ScopedManager(  # type: ignore[django-manager-missing]
+        organisation="organisation", _manager_class=AnomalyReviewManager
+    )
+
+    class Meta:
+        verbose_name = _("poikkeaman käsittely")
+        verbose_name_plural = _("poikkeamien käsittelyt")
+        ordering = ["-handled_at", "-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["organisation", "finding_key"], name="audit_anomaly_review_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.finding_key} ({self.handled_by_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
+
+
+# --- Disclosure log and access requests (tupa/audit/rights_models.py, migration 0007) ----------
+
+from .rights_models import (  # noqa: E402, F401
+    AccessRequest,
+    AccessRequestItemDecision,
+    AccessRequestStep,
+    Disclosure,
+    DisclosureBasis,
+    DisclosureKind,
+    DisclosureSubject,
+)

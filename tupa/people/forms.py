@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core import dates
 from tupa.episodes.models import ServiceTask
 from tupa.organisations.models import Municipality, ServiceForm
 
@@ -94,6 +95,8 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("birth_date", "expected_due_date"):
             if name in self.fields:
                 self.fields[name].error_messages["invalid"] = DATE_ERROR
+        if "birth_date" in self.fields:
+            self.fields["birth_date"].validators.append(dates.validate_birth_date)
         if "email" in self.fields:
             self.fields["email"].error_messages["invalid"] = _(
                 "Sähköpostiosoite ei ole kelvollinen (esimerkiksi nimi@esimerkki.fi)."
@@ -128,6 +131,8 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
                 )
             else:
                 cleaned["birth_date"] = derived
+                if problem := dates.birth_date_problem(derived):
+                    self.add_error("hetu", problem)
         if cleaned.get("interpreter_language") and not cleaned.get("interpreter_needed"):
             self.add_error(
                 "interpreter_needed",

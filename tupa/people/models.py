@@ -373,3 +373,6 @@ class Consent(models.Model):
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
             return False
         return self.given_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+from .models_erasure import ErasureRequest  # noqa: E402, F401  (GDPR art. 17 requests)

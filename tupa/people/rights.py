@@ -349,6 +349,8 @@ def data_extract(*, person: Person) -> DataExtract:
     - episodes: service form, role, dates and status; co-participants are omitted;
     - journal entries: the texts of entries where the person (or an alias later linked to them)
       is a participant, with the staff who wrote them (processing staff are not third parties);
+      the text of an entry with **other participants** is withheld (it may describe them; the
+      reviewed access-request workflow releases it after a recorded review decision);
     - restricted fields are replaced by the placeholder while a restriction is in force (an
       address under turvakielto is never printed; it can be confirmed to the person directly).
     """
@@ -386,6 +388,14 @@ def data_extract(*, person: Person) -> DataExtract:
         .select_related("author")
         .prefetch_related("co_workers")
     }
+    # A journal entry with other participants may describe them (the other parent, the victim,
+    # the one who used violence): its text is never copied into an extract unreviewed — the
+    # reviewed access-request workflow (tupa.people.access_requests) releases it item by item.
+    shared = set(
+        Entry.participants.through.objects.filter(entry_id__in=current)
+        .exclude(participant_id__in=participant_ids)
+        .values_list("entry_id", flat=True)
+    )
     entries_by_participant: dict[int, list[Entry]] = defaultdict(list)
     for entry_id, participant_id in links:
         if entry_id in current:
@@ -409,7 +419,8 @@ def data_extract(*, person: Person) -> DataExtract:
                         "type": e.get_type_display(),
                         "author": e.author.get_full_name() or e.author.username,
                         "co_workers": [u.get_full_name() or u.username for u in e.co_workers.all()],
-                        "text": e.text,
+                        "text": "" if e.pk in shared else e.text,
+                        "withheld": e.pk in shared,
                         "written_with_client": e.written_with_client,
                     }
                     for e in entries_by_participant.get(p.pk, [])

@@ -37,6 +37,7 @@ from tupa.episodes.models import Participant
 
 from . import hetu as hetu_rules
 from .models import Alias, Household, HouseholdMember, Person, Relationship
+from .processing import exclude_restricted_persons
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -317,7 +318,8 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         return results
     results.searched = True
     visible_ids = persons_visible_to(user=user).values("pk")
-    persons = Person.objects.filter(pk__in=visible_ids)
+    # GDPR art. 18: a restricted person is not found (the DPO uses the exact lookup).
+    persons = exclude_restricted_persons(Person.objects.filter(pk__in=visible_ids))
     aliases: QuerySet[Alias] | None = None
     upper = text.upper()
     born = _parse_date(text)

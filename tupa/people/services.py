@@ -27,11 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.core import dates
 from tupa.episodes.access import WALL_MESSAGE, person_behind_wall
 from tupa.episodes.models import Entry, Participant
 
 from . import hetu as hetu_rules
 from .models import Alias, Household, HouseholdMember, Person, Relationship
+from .processing import ensure_processing_allowed
 from .selectors import find_duplicates, fold
 
 if TYPE_CHECKING:
@@ -234,6 +236,9 @@ def _clean_names(person: Person) -> None:
 def _validate_person(person: Person, *, birth_date_given: bool) -> None:
     _clean_names(person)
     _prepare_identity(person, birth_date_given=birth_date_given)
+    problem = dates.birth_date_problem(person.birth_date)
+    if problem:  # 1.1.1900–today; a date from the code is refused on the code
+        raise ValidationError({"hetu" if person.hetu else "birth_date": problem})
     _check_hetu_free(person)
     if person.interpreter_needed is False:
         person.interpreter_language = person.interpreter_language.strip()
@@ -318,6 +323,7 @@ def person_find_or_create(
 def person_update(*, actor: User, person: Person, version: int | None, **fields: Any) -> Person:
     """Change a person's data. ``version`` is the one the user saw; a stale one raises
     :class:`PersonConflict` (nothing is saved, the caller keeps the typed data)."""
+    ensure_processing_allowed(person)
     _check_fields(fields)
     with _scoped(person.organisation_id):
         current = Person.objects.select_for_update().get(pk=person.pk)
@@ -444,6 +450,7 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
     ``keep`` are filled from ``merge`` (nothing is overwritten). Authorisation (a lead who sees
     both persons) is the caller's job: :func:`tupa.people.selectors.may_merge`.
     """
+    ensure_processing_allowed(keep, merge)
     if keep.pk == merge.pk:
         raise ValidationError(_("Henkilöä ei voi yhdistää itseensä."))
     if keep.organisation_id != merge.organisation_id:
@@ -541,6 +548,7 @@ def alias_link(*, actor: User, alias: Alias, person: Person, reason: str) -> Ali
     participants' change history and on the alias (``linked_at``, ``linked_by``,
     ``link_reason``).
     """
+    ensure_processing_allowed(alias, person)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Kirjoita tunnistamisen peruste.")})
@@ -605,6 +613,7 @@ def relationship_add(
         person, relative, kind = relative, person, INVERSE_KINDS[kind]
     if kind not in Relationship.Kind.values:
         raise ValidationError({"kind": _("Valitse suhde.")})
+    ensure_processing_allowed(person, relative)
     if person.pk == relative.pk:
         raise ValidationError({"relative": _("Henkilö ei voi olla itsensä läheinen.")})
     _check_organisation(person.organisation_id, relative=relative)
@@ -631,6 +640,7 @@ def relationship_add(
 @transaction.atomic
 def relationship_end(*, actor: User, relationship: Relationship, valid_until: date) -> Relationship:
     """Mark a relationship ended (kept for the history; e.g. partner → ex-partner)."""
+    ensure_processing_allowed(relationship.person_id, relationship.relative_id)
     if relationship.valid_from and valid_until < relationship.valid_from:
         raise ValidationError({"valid_until": _("Päättymispäivä on ennen alkamispäivää.")})
     with _scoped(relationship.person.organisation_id):
@@ -698,6 +708,7 @@ def household_add_member(
     valid_from: date | None = None,
 ) -> HouseholdMember:
     _check_organisation(household.organisation_id, person=person)
+    ensure_processing_allowed(person)
     with _scoped(household.organisation_id):
         if HouseholdMember.objects.filter(household=household, person=person).exists():
             raise ValidationError({"person": _("Henkilö on jo perheen jäsen.")})

@@ -5,7 +5,9 @@ URLs in :mod:`tupa.people.urls_rights` (namespace ``rights``, under ``/oikeudet/
 - Restriction add/lift/list and reveal: workers whose work task covers the person
   (MEMBERSHIP basis, :func:`tupa.people.rights.may_reveal`); everybody else 404.
 - Person lookup, log extract, data extract, processing restriction: the data-protection officer
-  (policy action ``audit.browse``); everybody else 404.
+  (policy action ``audit.browse``); everybody else 404. The extract pages open only for the
+  person the DPO has just found with the exact lookup (kept in the session for an hour); a
+  typed person id answers 404.
 
 Every response that shows a person writes the access log. No search term (identity code) ever
 travels in a URL: the DPO's lookup is a POST.
@@ -28,8 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.audit.disclosures import disclosures_for_person
 from tupa.audit.services import record_access
-from tupa.core import policy
+from tupa.core import dates, policy
 from tupa.core.access import object_scoped
 from tupa.core.policy import Basis
 
@@ -143,6 +146,11 @@ class PeriodForm(forms.Form):
     date_from = _date_field(gettext_lazy("Alkaen"))
     date_to = _date_field(gettext_lazy("Päättyen"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):  # 2000–2100: no year 9999 ("end + 1 day")
+            self.fields[name].validators.append(dates.validate_date)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -199,8 +207,40 @@ def _worker_person(request: HttpRequest, pk: int) -> Person:
     return person
 
 
+#: The person the DPO last found with the exact lookup, kept in the session: the extract pages
+#: open for that person only, and only for :data:`LOOKUP_VALID` after the lookup.
+LOOKUP_SESSION_KEY = "rights_lookup"
+LOOKUP_VALID = dt.timedelta(hours=1)
+
+
+def _remember_lookup(request: HttpRequest, person: Person | None) -> None:
+    """A lookup replaces the previous one; one that finds nobody closes the previous person."""
+    if person is None:
+        request.session.pop(LOOKUP_SESSION_KEY, None)
+    else:
+        request.session[LOOKUP_SESSION_KEY] = {
+            "pk": person.pk,
+            "at": timezone.now().timestamp(),
+        }
+
+
+def _looked_up(request: HttpRequest, pk: int) -> bool:
+    entry = request.session.get(LOOKUP_SESSION_KEY)
+    if not isinstance(entry, dict) or entry.get("pk") != pk:
+        return False
+    age = timezone.now().timestamp() - float(entry.get("at", 0))
+    return 0 <= age < LOOKUP_VALID.total_seconds()
+
+
 def _dpo_person(request: HttpRequest, pk: int) -> tuple[Person, policy.Decision]:
+    """The person of a DPO page — only the one the DPO found by the exact identity code.
+
+    A typed person id skips that lookup (and its logged search), so it answers 404, the same
+    as an unknown id: the extracts are reachable only through :func:`person_lookup`.
+    """
     decision = policy.require(_user(request), rights.DPO_ACTION)
+    if not _looked_up(request, pk):
+        raise Http404
     return _person_or_404(request, pk), decision
 
 
@@ -388,6 +428,7 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
                 record_access(
                     request=request, subjects=[found], action="search", basis=decision.basis
                 )
+            _remember_lookup(request, found)
     else:
         form = LookupForm()
     return render(
@@ -411,10 +452,12 @@ def log_extract(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PeriodForm(initial={"date_from": start, "date_to": end})
     rows: list[rights.LogRow] | None = None
+    disclosure_rows: list[Any] = []  # the disclosure log (tupa/audit/disclosures.py)
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     if not form.is_bound or form.is_valid():
         rows = rights.log_extract(person=person, date_from=start, date_to=end)
+        disclosure_rows = disclosures_for_person(person=person, date_from=start, date_to=end)
     pdf = _wants_pdf(request) and rows is not None
     record_access(
         request=request, subjects=[person], action="print" if pdf else "view", basis=decision.basis
@@ -423,6 +466,7 @@ def log_extract(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "form": form,
         "rows": rows,
+        "disclosures": disclosure_rows,
         "date_from": start,
         "date_to": end,
         "generated_at": timezone.localtime(),

@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.audit.tests.builders import make_organisation, make_service_form, make_user
+from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
@@ -246,3 +247,19 @@ def test_access_log_query_count_does_not_grow_with_rows(  # type: ignore[no-unty
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(n, 50)
+
+
+def test_every_basis_has_a_label_and_consent_reads_in_finnish(client, org, dpo) -> None:  # type: ignore[no-untyped-def]
+    """Access by consent shows a translated label, not the stored value, in the log and CSV."""
+    labels = dict(AccessEvent._meta.get_field("basis").choices or [])
+    assert all(str(labels[str(b)]) != str(b) for b in Basis)  # no basis falls back to its value
+    worker = make_user(organisation=org)
+    _event(worker, worker, _local(2025, 3, 1), basis="consent")
+    login_verified(client, dpo)
+
+    response = client.get(URL, {"date_from": "2025-03-01", "date_to": "2025-03-31"})
+    assert "<td>asiakkaan suostumus</td>" in response.content.decode()
+    response = client.get(EXPORT_URL, {"date_from": "2025-03-01", "date_to": "2025-03-31"})
+    raw = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    assert rows[1][7] == "asiakkaan suostumus"

@@ -89,6 +89,19 @@ def _events(**filters: Any) -> list[AccessEvent]:
         return list(AccessEvent.objects.filter(**filters).order_by("pk"))
 
 
+def _look_up(client: Client, person: Person) -> None:
+    """The DPO's one way to a person's extract pages: the exact lookup (a logged search)."""
+    response = client.post(reverse("rights:person_lookup"), {"identifier": person.temporary_id})
+    assert reverse("rights:log_extract", kwargs={"pk": person.pk}) in response.content.decode()
+
+
+def _own(world: dict[str, Any]) -> list[AccessEvent]:
+    """The DPO's events after the lookup's own ``search`` event."""
+    events = _events(user=world["dpo"])
+    assert events[0].action == "search"
+    return events[1:]
+
+
 # --- reveal ------------------------------------------------------------------------------------
 
 
@@ -195,6 +208,7 @@ def test_dpo_reaches_every_page_and_unknown_ids_are_404(
     client: Client, world: dict[str, Any]
 ) -> None:
     login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
     for name in DPO_PAGES:
         assert client.get(reverse(name, kwargs={"pk": world["mother"].pk})).status_code == 200
         assert client.get(reverse(name, kwargs={"pk": 987654})).status_code == 404
@@ -202,6 +216,39 @@ def test_dpo_reaches_every_page_and_unknown_ids_are_404(
     stranger = PersonFactory.create()
     assert stranger.organisation_id != world["org"].pk
     assert client.get(reverse("rights:log_extract", kwargs={"pk": stranger.pk})).status_code == 404
+
+
+def test_extract_pages_open_only_through_the_lookup(
+    client: Client, world: dict[str, Any], clock: Any
+) -> None:
+    """A typed person id answers 404, exactly like an unknown one, until the DPO has found
+    the person by the exact identity code; the lookup opens that one person, for an hour."""
+    mother = world["mother"]
+    other, _episode = client_in(world["shelter"], first_names="Toinen", hetu="020290-123B")
+    login_verified(client, world["dpo"])
+    urls = [reverse(name, kwargs={"pk": mother.pk}) for name in DPO_PAGES]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert client.get(url, {"muoto": "pdf"}).status_code == 404
+    assert client.post(urls[2], {"reason": "Kiistää tiedot"}).status_code == 404
+    assert _events() == []  # nothing was shown, nothing logged
+
+    _look_up(client, mother)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    _look_up(client, other)  # the next lookup closes the previous person's pages
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert client.get(url.replace(str(mother.pk), str(other.pk))).status_code == 200
+    client.post(reverse("rights:person_lookup"), {"identifier": "ei-ole"})  # nothing found
+    assert client.get(reverse("rights:log_extract", kwargs={"pk": other.pk})).status_code == 404
+
+    _look_up(client, mother)
+    for _step in range(3):  # an active session (idle timeout 30 min) until 57 min
+        clock.shift(dt.timedelta(minutes=19))
+        assert client.get(urls[0]).status_code == 200
+    clock.shift(dt.timedelta(minutes=4))  # 61 min after the lookup: look her up again
+    assert client.get(urls[0]).status_code == 404
 
 
 def test_person_lookup_by_exact_identifier_only(client: Client, world: dict[str, Any]) -> None:
@@ -316,6 +363,7 @@ def test_log_extract_rows_computed_by_hand(
     client: Client, world: dict[str, Any], logged: dict[str, Any]
 ) -> None:
     login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
     response = client.get(reverse("rights:log_extract", kwargs={"pk": world["mother"].pk}))
     assert response.status_code == 200
     html = response.content.decode()
@@ -349,7 +397,7 @@ def test_log_extract_rows_computed_by_hand(
         ],
     ]
     # producing the extract is itself logged
-    (own,) = _events(user=world["dpo"])
+    (own,) = _own(world)
     assert (own.action, own.basis, own.subject_id) == (
         "view",
         "organisation_role",
@@ -361,6 +409,7 @@ def test_log_extract_period_form_validates_and_keeps_input(
     client: Client, world: dict[str, Any], logged: dict[str, Any]
 ) -> None:
     login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
     url = reverse("rights:log_extract", kwargs={"pk": world["mother"].pk})
     bad = client.get(url, {"date_from": "1.1.2026", "date_to": "31.12.2025"})
     html = bad.content.decode()
@@ -374,15 +423,43 @@ def test_log_extract_period_form_validates_and_keeps_input(
     assert len(_table_rows(wide.content.decode())) == 4
 
 
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "field"),
+    [
+        ("2024-01-01", "9999-12-31", "date_to"),
+        ("0001-01-01", "2026-03-15", "date_from"),
+        ("1999-12-31", "2026-03-15", "date_from"),
+        ("2024-01-01", "2101-01-01", "date_to"),
+    ],
+)
+def test_log_extract_refuses_dates_out_of_bounds(
+    client: Client, world: dict[str, Any], logged: dict[str, Any], date_from, date_to, field
+) -> None:
+    """Year 9999 as the end date was a server error ("end + 1 day", issue 10)."""
+    login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
+    url = reverse("rights:log_extract", kwargs={"pk": world["mother"].pk})
+    for params in ({}, {"muoto": "pdf"}):
+        response = client.get(url, {"date_from": date_from, "date_to": date_to, **params})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html
+        assert response.context["form"].errors == {
+            field: ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+        }
+        assert "<tbody>" not in html
+
+
 def test_log_extract_pdf(client: Client, world: dict[str, Any], logged: dict[str, Any]) -> None:
     login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
     url = reverse("rights:log_extract", kwargs={"pk": world["mother"].pk})
     response = client.get(url, {"muoto": "pdf"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
-    (own,) = _events(user=world["dpo"])
+    (own,) = _own(world)
     assert own.action == "print"
 
 
@@ -393,6 +470,7 @@ def test_log_extract_query_count_is_flat(
     django_assert_max_num_queries: Any,
 ) -> None:
     login_verified(client, world["dpo"])
+    _look_up(client, world["mother"])
     url = reverse("rights:log_extract", kwargs={"pk": world["mother"].pk})
     client.get(url)  # warm caches (content types, session)
     with django_assert_max_num_queries(20) as few:
@@ -424,6 +502,7 @@ def test_log_extract_includes_a_merged_record(client: Client, world: dict[str, A
         Person.objects.filter(pk=old.pk).update(merged_into=mother)
     _event(world["worker"], old, dt.datetime(2026, 1, 10, 12, tzinfo=HKI), "view", "membership")
     login_verified(client, world["dpo"])
+    _look_up(client, mother)
     html = client.get(reverse("rights:log_extract", kwargs={"pk": mother.pk})).content.decode()
     assert "10.1.2026 12:00" in html
 
@@ -495,10 +574,19 @@ def test_data_extract_leaves_third_parties_out(client: Client, world: dict[str, 
             text="Lapsen oma kirjaus ERILLINEN",
         )
         not_hers.participants.add(stay.participants.get(person=child))
+        joint = Entry.objects.create(
+            episode=stay,
+            type="note",
+            occurred_at=dt.datetime(2026, 1, 8, 10, tzinfo=HKI),
+            author=world["worker"],
+            text="Yhteinen tapaaminen: lapsi kertoi YHTEINEN-KIRJAUS",
+        )
+        joint.participants.add(mother_p, stay.participants.get(person=child))
     other_episode = EpisodeFactory.create(service_form=world["avokriisi"], organisation=org)
     ParticipantFactory.create(episode=other_episode, person=mother)
 
     login_verified(client, world["dpo"])
+    _look_up(client, mother)
     response = client.get(reverse("rights:data_extract", kwargs={"pk": mother.pk}))
     html = response.content.decode()
     assert response.status_code == 200
@@ -510,10 +598,13 @@ def test_data_extract_leaves_third_parties_out(client: Client, world: dict[str, 
     assert "entinen puoliso tai kumppani" in html and "lapsi" in html
     for secret in ("Kolmas", "Osapuolinen", "Pikku", "Lapsukainen", "ERILLINEN"):
         assert secret not in html, secret
+    # issue 10: a joint entry's text may describe the others — withheld without a review
+    assert "YHTEINEN-KIRJAUS" not in html
+    assert "kirjauksessa on muita osallistujia" in html
     # the restricted address is not printed while the turvakielto is in force
     assert "Salatie" not in html and "040 000 0001" not in html
     assert "Suojattu tieto" in html
-    (own,) = _events(user=world["dpo"])
+    (own,) = _own(world)
     assert (own.action, own.basis) == ("export", "organisation_role")
 
     pdf = client.get(reverse("rights:data_extract", kwargs={"pk": mother.pk}), {"muoto": "pdf"})
@@ -525,6 +616,7 @@ def test_data_extract_shows_own_contact_data_without_restriction(
 ) -> None:
     person, _episode = client_in(world["shelter"], street_address="Avoin katu 3")
     login_verified(client, world["dpo"])
+    _look_up(client, person)
     html = client.get(reverse("rights:data_extract", kwargs={"pk": person.pk})).content.decode()
     assert "Avoin katu 3" in html
 
@@ -537,6 +629,7 @@ def test_processing_restriction_set_and_clear_with_history(
 ) -> None:
     mother = world["mother"]
     login_verified(client, world["dpo"])
+    _look_up(client, mother)
     url = reverse("rights:processing_restriction", kwargs={"pk": mother.pk})
     missing = client.post(url, {"reason": ""})
     assert "Kerro peruste." in missing.content.decode()

@@ -194,6 +194,33 @@ def test_update_validates_the_code_and_derives_the_birth_date(worker) -> None:  
         services.person_update(actor=worker, person=person, version=2, hetu="010594Y308W")
 
 
+BEFORE_1900 = "Syntymäaika ei voi olla ennen vuotta 1900."
+IN_THE_FUTURE = "Syntymäaika ei voi olla tulevaisuudessa."
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"birth_date": dt.date(1, 1, 1)}, "birth_date", BEFORE_1900),
+        ({"birth_date": dt.date(1800, 6, 1)}, "birth_date", BEFORE_1900),
+        ({"birth_date": dt.date(2999, 1, 1)}, "birth_date", IN_THE_FUTURE),
+        # A valid code of the 1800s ("+"): nobody alive was born then.
+        ({"hetu": "131052+308T"}, "hetu", BEFORE_1900),
+    ],
+)
+def test_an_impossible_birth_date_is_refused(worker, fields, field, message) -> None:  # type: ignore[no-untyped-def]
+    """Birth year 1 or 1800 was accepted silently (issue 10; tupa/core/dates.py)."""
+    with pytest.raises(ValidationError) as info:
+        _create(worker, **fields)
+    assert info.value.message_dict[field] == [message]
+    person = _create(worker, birth_date=dt.date(1900, 1, 1))
+    with pytest.raises(ValidationError) as info:
+        services.person_update(actor=worker, person=person, version=1, **fields)
+    assert info.value.message_dict[field] == [message]
+    with scopes_disabled():
+        assert list(Person.objects.values_list("birth_date", flat=True)) == [dt.date(1900, 1, 1)]
+
+
 # --------------------------------------------------------------------------- duplicates
 
 

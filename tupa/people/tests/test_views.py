@@ -591,6 +591,25 @@ def test_edit_refuses_a_birth_date_that_disagrees_with_the_code(
     assert "tunnuksen mukaan syntymäaika on 13.10.1952" in response.content.decode()
 
 
+def test_edit_refuses_birth_year_1800_and_keeps_the_input(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["users"]["shelter_worker"])
+    mother = world["persons"]["mother"]
+    response = client.post(
+        reverse("people:edit", args=[mother.pk]),
+        _edit_data(mother, 1, hetu="", birth_date="1800-06-01", phone="040 123 4567"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_date"] == [
+        "Syntymäaika ei voi olla ennen vuotta 1900."
+    ]
+    html = response.content.decode()
+    assert 'value="1800-06-01"' in html and 'value="040 123 4567"' in html
+    with scopes_disabled():
+        assert Person.objects.get(pk=mother.pk).birth_date != dt.date(1800, 6, 1)
+
+
 # --------------------------------------------------------------------------- alias link
 
 
