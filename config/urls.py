@@ -17,6 +17,8 @@ urlpatterns = [
     path("ryhmat/", include("tupa.programmes.urls")),
     path("perhetalo/", include("tupa.dropin.urls")),
     path("tapaamiset/", include("tupa.visitation.urls")),
+    path("tietosuoja/", include("tupa.organisations.privacy_urls")),
+    path("saavutettavuus/", include("tupa.core.accessibility_urls")),
     path("kieli/", core_views.set_language, name="set_language"),
     path("hallinta/", admin.site.urls),
 ]

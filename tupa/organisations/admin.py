@@ -30,11 +30,13 @@ from tupa.core import policy
 
 from .models import (
     Area,
+    DataProtectionProfile,
     Funder,
     Municipality,
     Organisation,
     Partner,
     PartnerRole,
+    RegisterDescription,
     ServiceForm,
     ServiceFormFunding,
     StrategicTheme,
@@ -234,6 +236,7 @@ class ServiceFormAdmin(ConfigurationAdmin):
                     "quality_criteria",
                     "violence_work",
                     "pregnancy_stays",
+                    ("adult_service_task", "child_service_task"),
                 )
             },
         ),
@@ -396,3 +399,56 @@ class MunicipalityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --------------------------------------------------------------------------- data protection
+# The register descriptions are generated (tupa.organisations.register); here the administrator
+# keeps the contacts and the prose parts, with change history. Pages: /organisaatio/rekisterit/.
+
+
+@admin.register(DataProtectionProfile)
+class DataProtectionProfileAdmin(ConfigurationAdmin):
+    list_display = ("__str__", "email", "dpo_name", "accessibility_reviewed_on")
+    fieldsets = (
+        (_("Rekisterinpitäjän yhteystiedot"), {"fields": ("address", "email", "phone")}),
+        (_("Tietosuojavastaava"), {"fields": ("dpo_name", "dpo_email", "dpo_phone")}),
+        (
+            _("Saavutettavuusseloste"),
+            {
+                "fields": (
+                    "accessibility_email",
+                    "accessibility_phone",
+                    "accessibility_reviewed_on",
+                    "accessibility_note",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # One per organisation: the list holds the administrator's own row at most.
+        return may_configure(request) and not self.get_queryset(request).exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RegisterDescription)
+class RegisterDescriptionAdmin(ConfigurationAdmin):
+    list_display = ("service_form", "updated_at")
+    list_select_related = ("service_form",)
+    search_fields = ("service_form__name",)
+    fields = (
+        "service_form",
+        "purpose",
+        "controller_note",
+        "legal_basis_note",
+        "recipients_note",
+        "retention_note",
+        "notes",
+    )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "service_form" and "queryset" not in kwargs:
+            kwargs["queryset"] = ServiceForm.objects.exclude(register=ServiceForm.Register.NONE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -34,6 +34,7 @@ from tupa.finance.services import budget_create, budget_set_line
 from . import services, staff
 from .models import (
     Area,
+    DataProtectionProfile,
     Funder,
     Municipality,
     Organisation,
@@ -41,6 +42,7 @@ from .models import (
     PartnerRole,
     ServiceForm,
     ServiceFormFunding,
+    ServiceTask,
     StrategicTheme,
     Team,
     Value,
@@ -56,6 +58,7 @@ MEMBERSHIPS_FROM = date(2018, 1, 1)
 
 K = ServiceForm.Kind
 R = ServiceForm.Register
+ST = ServiceTask
 F = ServiceFormFunding.Type
 PR = PartnerRole.Role
 WG = WorkingGroupMember.Role
@@ -265,6 +268,8 @@ SERVICE_FORMS: list[FormSpec] = [
             (MUUT_KUNNAT, F.PURCHASE_AGREEMENT, ""),
         ],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "start_year": 1952,
             "open_24h": True,
             "order": 1,
@@ -283,6 +288,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "start_year": 1993,
             "order": 2,
             "quality_criteria": "Valtakunnalliset Baby blues -vauvaperhetyön laatukriteerit",
@@ -300,6 +307,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "start_year": 1996,
             "order": 3,
             "description": "Päiväryhmä 0–2-vuotiaille vauvoille ja vanhemmille.",
@@ -335,6 +344,9 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(VALTIO, F.STATE_FUNDING, "Turvakotitoiminta rahoitetaan valtion varoista.")],
         {
+            "adult_service_task": ST.WORKING_AGE,
+            "child_service_task": ST.CHILD_FAMILY,
+            "anonymous_allowed": True,
             "violence_work": "victim",
             "start_year": 1985,
             "order": 1,
@@ -357,6 +369,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "adult_service_task": ST.WORKING_AGE,
+            "child_service_task": ST.CHILD_FAMILY,
             "violence_work": "victim",
             "start_year": 1997,
             "order": 2,
@@ -372,6 +386,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "")],
         {
+            "adult_service_task": ST.WORKING_AGE,
+            "child_service_task": ST.WORKING_AGE,
             "violence_work": "perpetrator",
             "start_year": 1994,
             "order": 3,
@@ -390,6 +406,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.PROJECT_GRANT, "Hanke 2017–2020")],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "violence_work": "victim",
             "start_year": 2017,
             "order": 4,
@@ -438,6 +456,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [("PHHYKY", F.PURCHASE_AGREEMENT, "")],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "start_year": 1989,
             "order": 1,
             "trademark": True,
@@ -460,6 +480,8 @@ SERVICE_FORMS: list[FormSpec] = [
             (MUUT_KUNNAT, F.PURCHASE_AGREEMENT, "Käyttömaksu laskutetaan lapsen kotikunnalta."),
         ],
         {
+            "adult_service_task": ST.FAMILY_LAW,
+            "child_service_task": ST.FAMILY_LAW,
             "start_year": 1985,
             "order": 2,
             "description": (
@@ -476,6 +498,8 @@ SERVICE_FORMS: list[FormSpec] = [
         R.SOCIAL_WELFARE,
         [(STEA_FUNDER, F.TARGETED_GRANT, "Lisärahoitusta haettu uusperhetyöhön.")],
         {
+            "adult_service_task": ST.CHILD_FAMILY,
+            "child_service_task": ST.CHILD_FAMILY,
             "start_year": 2016,
             "start_note": (
                 "Hanke 2011–2013, jatkorahoitus 2014–2015, vakinaista toimintaa vuodesta 2016"
@@ -935,6 +959,22 @@ class _Builder:
             self._count("organisaatio")
         self.org = org
 
+    def data_protection(self) -> None:
+        """Fictional public contacts for the privacy notices and the accessibility statement."""
+        _profile, created = DataProtectionProfile.objects.get_or_create(
+            organisation=self.org,
+            defaults={
+                "address": "Esimerkkikatu 1 A (keksitty osoite)",
+                "email": "toimisto@esimerkki.invalid",
+                "phone": "000 000 0000 (keksitty)",
+                "dpo_name": "Tietosuojavastaava (demo)",
+                "dpo_email": "tietosuoja@esimerkki.invalid",
+                "accessibility_reviewed_on": date(2026, 12, 1),
+            },
+        )
+        if created:
+            self._count("tietosuojan yhteystiedot")
+
     def structure(self) -> None:
         for name, kind, order, description in AREAS:
             area = Area.objects.filter(organisation=self.org, name=name).first()
@@ -1180,6 +1220,7 @@ def build_demo(
             builder.working_groups()
             builder.values_and_themes()
             builder.budget()
+            builder.data_protection()
             accounts = builder.accounts()
     return DemoResult(
         organisation=builder.org,

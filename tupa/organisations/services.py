@@ -192,6 +192,8 @@ SERVICE_FORM_FIELDS = frozenset(
         "national_coordinator",
         "quality_criteria",
         "violence_work",
+        "adult_service_task",
+        "child_service_task",
         "project_start",
         "project_end",
         "active",
@@ -268,6 +270,8 @@ def service_form_create(
     national_coordinator: Partner | None = None,
     quality_criteria: str = "",
     violence_work: str = "",
+    adult_service_task: str = "",
+    child_service_task: str = "",
     pregnancy_stays: bool = False,
     project_start: Any = None,
     project_end: Any = None,
@@ -276,6 +280,8 @@ def service_form_create(
 ) -> ServiceForm:
     service_form = ServiceForm(
         violence_work=violence_work,
+        adult_service_task=adult_service_task,
+        child_service_task=child_service_task,
         pregnancy_stays=pregnancy_stays,
         organisation_id=area.organisation_id,
         area=area,

@@ -119,3 +119,34 @@ def test_executive_director_sees_budget_link_worker_does_not(client) -> None:
     worker = worker_in(sf)
     login_verified(client, worker)
     assert reverse("finance:budget") not in client.get(reverse("core:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["residential", "outpatient", "group", "drop_in", "visitation", "volunteer", "online"],
+)
+def test_service_form_page_links_client_list_and_intake_for_members(client, kind) -> None:
+    """Issue 10: the Turvakoti page had no way to its clients; every client-keeping form."""
+    keeping = ServiceFormFactory(kind=kind, register="social_welfare")
+    list_url = reverse("episodes:client_list", args=[keeping.slug])
+    open_url = reverse("episodes:open", args=[keeping.slug])
+    page = reverse("organisations:service_form", args=[keeping.slug])
+
+    login_verified(client, worker_in(keeping))
+    html = client.get(page).content.decode()
+    assert f'href="{list_url}"' in html
+    assert f'href="{open_url}"' in html
+    assert "Asiakkaat" in html and "Uusi asiakkuus" in html
+
+    # Not to a non-member of the form (who could not open them either) ...
+    client.logout()
+    login_verified(client, org_role_user(keeping.organisation, Role.EXECUTIVE_DIRECTOR))
+    html = client.get(page).content.decode()
+    assert list_url not in html and open_url not in html
+
+
+def test_service_form_page_without_a_register_has_no_client_links(client) -> None:
+    no_register = ServiceFormFactory(kind="prevention", register="none")
+    login_verified(client, worker_in(no_register))
+    html = client.get(reverse("organisations:service_form", args=[no_register.slug])).content
+    assert reverse("episodes:client_list", args=[no_register.slug]) not in html.decode()
