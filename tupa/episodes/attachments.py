@@ -14,6 +14,15 @@ Issue 3 item 6, CLI-14 (children's drawings, scanned documents). The rules:
   download, never inline.
 - **Storage.** Under ``MEDIA_ROOT/attachments/<yyyy>/<mm>/`` with a random name; the original
   name is kept only as (sanitised) metadata. SHA-256 and size of the stored bytes are recorded.
+- **A file exists only with its row** (issue 10). The bytes are first written to
+  ``attachments/.tmp/<random>.part``, created with mode 0600 (never readable by others, not even
+  half-written), and moved to their final name by ``transaction.on_commit`` — a rename within
+  one folder tree, atomic on one file system. A rollback leaves no file: the temporary is deleted
+  when the service fails, and at the end of a request whose transaction did not commit
+  (:func:`discard_rolled_back`). What a killed process leaves behind is found by
+  ``manage.py sweep_orphan_attachments``: temporaries older than a day are deleted, or moved into
+  place when their row did commit (a crash between the commit and the rename), and files without
+  a row are reported and deleted.
 - **Serving.** Only through the permission-checked, logged view ``episodes:journal_attachment``
   (``tupa/episodes/journal_views.py``). ``MEDIA_URL`` is deliberately not routed.
 """
@@ -23,17 +32,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
+import os
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -195,11 +209,93 @@ def validate_upload(uploaded: UploadedFile) -> CleanFile:
     )
 
 
-def _delete_quietly(name: str) -> None:
-    from django.core.files.storage import default_storage
+# --------------------------------------------------------------------------- files follow rows
 
-    with contextlib.suppress(OSError):  # best effort: the row was not written anyway
-        default_storage.delete(name)
+logger = logging.getLogger(__name__)
+
+#: Folder (under ``MEDIA_ROOT/attachments/``) of the files whose row has not committed yet.
+TEMP_FOLDER = ".tmp"
+TEMP_SUFFIX = ".part"
+ROOT_FOLDER = "attachments"
+
+#: The temporaries of this thread whose transaction has not committed yet.
+_pending = Local()
+
+
+def attachment_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / ROOT_FOLDER
+
+
+def temp_folder() -> Path:
+    return attachment_root() / TEMP_FOLDER
+
+
+def _directory_mode() -> int:
+    return getattr(settings, "FILE_UPLOAD_DIRECTORY_PERMISSIONS", None) or 0o700
+
+
+def _pending_set() -> set[Path]:
+    paths: set[Path] | None = getattr(_pending, "paths", None)
+    if paths is None:
+        paths = set()
+        _pending.paths = paths
+    return paths
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file that is mode 0600 from its first byte, and flush it to disk."""
+    path.parent.mkdir(mode=_directory_mode(), parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+
+
+def _discard(temp: Path) -> None:
+    _pending_set().discard(temp)
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+
+
+def move_into_place(temp: Path, final: Path) -> None:
+    """Rename a committed attachment's temporary to its final name (same file system)."""
+    final.parent.mkdir(mode=_directory_mode(), parents=True, exist_ok=True)
+    os.replace(temp, final)
+
+
+def _committed(temp: Path, final: Path) -> None:
+    # The row is committed: from here on the temporary must never be deleted as rolled back.
+    _pending_set().discard(temp)
+    try:
+        move_into_place(temp, final)
+    except OSError:
+        # The sweep finds the temporary next to its committed row and moves it into place.
+        logger.exception("attachment file could not be moved into place")
+
+
+def _after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when the current transaction commits (robust: a failure is logged)."""
+    transaction.on_commit(callback, robust=True)
+
+
+def discard_rolled_back(**_kwargs: object) -> None:
+    """At the end of a request: delete the temporaries whose transaction ended without commit.
+
+    Connected to ``request_finished`` (``EpisodesConfig.ready``). While a transaction is still
+    open (a test runs inside one) nothing is decided.
+    """
+    paths = getattr(_pending, "paths", None)
+    if not paths or connection.in_atomic_block:
+        return
+    for temp in list(paths):
+        _discard(temp)
 
 
 @transaction.atomic
@@ -223,7 +319,11 @@ def attachment_add(*, actor: User, entry: Entry, uploaded: UploadedFile, kind: s
 
 
 def store(*, actor: User, entry: Entry, clean: CleanFile, kind: str) -> Attachment:
-    """Write validated bytes under a random name and record the Attachment row."""
+    """Record the Attachment row; its file reaches its final name only when the row commits.
+
+    Call inside the service's transaction. The bytes go to a private temporary now and are
+    renamed into place by ``on_commit``; if the row cannot be saved the temporary is deleted.
+    """
     if actor.organisation_id != entry.episode.organisation_id:  # pragma: no cover - guarded above
         raise PermissionDenied
     attachment = Attachment(
@@ -236,12 +336,18 @@ def store(*, actor: User, entry: Entry, clean: CleanFile, kind: str) -> Attachme
         uploaded_by=actor,
     )
     random_name = uuid.uuid4().hex + EXTENSIONS[clean.content_type]
-    attachment.file.save(random_name, ContentFile(clean.data), save=False)
+    field = attachment.file.field
+    attachment.file.name = field.generate_filename(attachment, random_name)
+    final = Path(field.storage.path(attachment.file.name))
+    temp = temp_folder() / (random_name + TEMP_SUFFIX)
+    _write_private(temp, clean.data)
+    _pending_set().add(temp)
     try:
         attachment.save()
-    except Exception:
-        _delete_quietly(attachment.file.name)
+    except BaseException:
+        _discard(temp)
         raise
+    _after_commit(partial(_committed, temp, final))
     return attachment
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.core import dates
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people import hetu as hetu_rules
 from tupa.people.models import Person
@@ -96,8 +97,8 @@ class ClientListFilterForm(TupaForm):
         required=False,
         choices=[("", _("Kaikki")), *ReferralSource.choices],
     )
-    opened_from = _date_field(_("Avattu alkaen"))
-    opened_to = _date_field(_("Avattu asti"))
+    opened_from = _date_field(_("Avattu alkaen"), validators=[dates.validate_date])
+    opened_to = _date_field(_("Avattu asti"), validators=[dates.validate_date])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -147,7 +148,7 @@ class SubjectFields(TupaForm):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
-    birth_date = _date_field(_("Syntymäaika"))
+    birth_date = _date_field(_("Syntymäaika"), validators=[dates.validate_birth_date])
     gender = forms.ChoiceField(
         label=_("Sukupuoli"), choices=GENDER_CHOICES, initial=Person.Gender.UNKNOWN
     )
@@ -206,8 +207,8 @@ class SubjectFields(TupaForm):
                 )
             elif derived:
                 cleaned["birth_date"] = derived
-        if birth and birth > timezone.localdate():
-            self.add_error("birth_date", _("Syntymäaika ei voi olla tulevaisuudessa."))
+                if problem := dates.birth_date_problem(derived):
+                    self.add_error("hetu", problem)
         return cleaned
 
     def subject(self) -> services.NewPerson | services.NewAlias | Person:
@@ -253,7 +254,9 @@ class IntakeForm(SubjectFields):
         initial=Episode.Status.ACTIVE,
     )
     start_date = _date_field(
-        _("Alkamispäivä"), help_text=_("Jos tyhjä, käynnissä olevalle tänään.")
+        _("Alkamispäivä"),
+        help_text=_("Jos tyhjä, käynnissä olevalle tänään."),
+        validators=[dates.validate_date],
     )
     referral_source = forms.ChoiceField(
         label=_("Ohjaava taho"), choices=ReferralSource.choices, initial=ReferralSource.SELF
@@ -308,7 +311,7 @@ class ChildRowForm(TupaForm):
         help_text=_("Jos tyhjä, sama kuin asiakkaalla."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    birth_date = _date_field(_("Syntymäaika"))
+    birth_date = _date_field(_("Syntymäaika"), validators=[dates.validate_birth_date])
     birth_year = forms.IntegerField(
         label=_("Syntymävuosi"),
         required=False,
@@ -336,9 +339,6 @@ class ChildRowForm(TupaForm):
         today = timezone.localdate()
         if year is not None and not today.year - 30 <= year <= today.year:
             self.add_error("birth_year", _("Tarkista syntymävuosi."))
-        birth = cleaned.get("birth_date")
-        if birth and birth > today:
-            self.add_error("birth_date", _("Syntymäaika ei voi olla tulevaisuudessa."))
         return cleaned
 
     def child(
@@ -390,8 +390,12 @@ class VersionedForm(TupaForm):
 
 class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Uusi tila"), choices=Episode.Status.choices)
-    start_date = _date_field(_("Alkamispäivä"))
-    end_date = _date_field(_("Päättymispäivä"), help_text=_("Pakollinen, kun asiakkuus päättyy."))
+    start_date = _date_field(_("Alkamispäivä"), validators=[dates.validate_date])
+    end_date = _date_field(
+        _("Päättymispäivä"),
+        help_text=_("Pakollinen, kun asiakkuus päättyy."),
+        validators=[dates.validate_date],
+    )
     end_reason = forms.ChoiceField(
         label=_("Päättymisen syy"),
         required=False,
@@ -448,7 +452,7 @@ class EpisodeEditForm(VersionedForm):
         choices=ServiceTask.choices,
         help_text=_("Määrää asiakirjojen säilytysajan."),
     )
-    start_date = _date_field(_("Alkamispäivä"))
+    start_date = _date_field(_("Alkamispäivä"), validators=[dates.validate_date])
     summary = forms.CharField(
         label=_("Tilanteen kuvaus"),
         required=False,

@@ -41,7 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.core import dates
 from tupa.core.policy import Basis
+from tupa.people.processing import ensure_episode_processing_allowed, ensure_processing_allowed
 
 from .access import episode_basis, user_scope
 from .models import Attachment, Entry, Episode, Participant
@@ -85,6 +87,8 @@ def ensure_can_write(*, actor: User, episode: Episode) -> Basis:
     basis = episode_basis(user=actor, episode=episode)
     if basis not in WRITE_BASES:
         raise JournalPermissionDenied(_("Sinulla ei ole oikeutta kirjata tähän asiakkuuteen."))
+    # GDPR art. 18: no entries (nor corrections, attachments) while processing is restricted.
+    ensure_episode_processing_allowed(episode)
     return basis  # type: ignore[return-value]
 
 
@@ -175,6 +179,8 @@ def _validate(
         add("occurred_at", _("Anna kirjauksen aika."))
     elif timezone.is_naive(occurred_at):
         add("occurred_at", _("Kirjauksen ajasta puuttuu aikavyöhyke."))
+    elif problem := dates.date_problem(occurred_at):
+        add("occurred_at", problem)
     elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
         add("occurred_at", _("Kirjauksen aika ei voi olla tulevaisuudessa."))
     if duration_minutes is not None and not (MIN_DURATION <= duration_minutes <= MAX_DURATION):
@@ -241,6 +247,7 @@ def entry_create(
     """
     ensure_can_write(actor=actor, episode=episode)
     participants = list(participants)
+    ensure_processing_allowed(*participants)
     co_workers = list(co_workers)
     _validate(
         actor=actor,

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.core import dates
 
 from . import attachments as attachment_files
 from . import journal
@@ -61,6 +62,7 @@ class EntryFieldsForm(forms.Form):
         help_text=_("Tapaamisen tai yhteydenoton alkamisaika. Aika ei voi olla tulevaisuudessa."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT_FORMAT),
         input_formats=[DATETIME_INPUT_FORMAT, "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M"],
+        validators=[dates.validate_date],
         error_messages={
             "required": _("Anna kirjauksen aika."),
             "invalid": _("Anna aika muodossa p.k.vvvv hh:mm."),

@@ -8,21 +8,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from tupa.core.models import OrganisationScopedModel
+from tupa.organisations.models import ServiceTask
 
-
-class ServiceTask(models.TextChoices):
-    """Service task (*palvelutehtävä*) of Act 703/2023; retention is computed from it."""
-
-    CHILD_FAMILY = "child_family", _("lapsiperheiden palvelut")
-    CHILD_WELFARE = "child_welfare", _("lastensuojelu")
-    WORKING_AGE = "working_age", _("työikäisten palvelut")
-    FAMILY_LAW = "family_law", _("perheoikeudelliset palvelut")
-    OWN_ACTIVITY = "own_activity", _("yhdistyksen oma toiminta")
+__all__ = ["ServiceTask"]  # re-exported: the service task is configured on the service form
 
 
 class ReferralSource(models.TextChoices):
@@ -349,6 +343,22 @@ class Referral(OrganisationScopedModel):
         verbose_name = _("ohjaus")
         verbose_name_plural = _("ohjaukset")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        """Receiving form, date and status (e.g. a discharge form's choice) — never the person."""
+        created = (
+            formats.date_format(timezone.localtime(self.created_at), "j.n.Y")
+            if self.created_at
+            else "–"
+        )
+        return str(
+            _("%(form)s, ohjattu %(date)s (%(status)s)")
+            % {
+                "form": self.to_service_form.name,
+                "date": created,
+                "status": self.get_status_display(),
+            }
+        )
 
 
 class ExternalReferral(models.Model):

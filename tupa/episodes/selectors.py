@@ -19,6 +19,7 @@ from tupa.accounts.models import Membership, User
 from tupa.core.policy import Basis
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Consent
+from tupa.people.processing import exclude_restricted_episodes
 
 from . import access
 from .models import (
@@ -75,6 +76,7 @@ def caseload(*, user: User) -> QuerySet[Episode]:
         .filter(status__in=[Episode.Status.ACTIVE, Episode.Status.WAITING])
         .filter(Q(service_form_id__in=scope.member_form_ids) | Q(pk__in=assigned))
     )
+    episodes = exclude_restricted_episodes(episodes)  # GDPR art. 18: hidden from lists
     return _with_list_data(episodes, user).order_by("service_form__name", "-opened_at", "-pk")
 
 
@@ -94,6 +96,7 @@ def client_list(
     former participant. ``opened_from``/``opened_to`` are local dates, both inclusive.
     """
     episodes = access.episodes_visible_to(user=user).filter(service_form=service_form)
+    episodes = exclude_restricted_episodes(episodes)  # GDPR art. 18: hidden from lists
     if status:
         episodes = episodes.filter(status=status)
     if referral_source:

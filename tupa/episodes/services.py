@@ -39,9 +39,14 @@ from django_scopes import scope
 
 from tupa.audit.models import Action
 from tupa.audit.services import record_access_for_user
+from tupa.core import dates
 from tupa.core.policy import Basis
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Consent
+from tupa.people.processing import (
+    ensure_episode_processing_allowed,
+    ensure_processing_allowed,
+)
 
 from . import access
 from .models import (
@@ -112,41 +117,22 @@ class EpisodeConflict(Exception):
 # --------------------------------------------------------------------------- service task
 
 
-#: Default service task (*palvelutehtävä*, Act 703/2023) of an episode by service-form slug,
-#: from finnish-requirements §5. **[verify]** — the mapping is a legal decision the association
-#: must confirm with counsel; it decides retention. Values: (adult client, child client).
-SERVICE_TASK_BY_FORM: dict[str, tuple[str, str]] = {
-    # Turvakoti: adults working-age services (10 y), children child-family services (30 y).
-    "turvakoti": (ServiceTask.WORKING_AGE, ServiceTask.CHILD_FAMILY),
-    # Ensikoti: child-family services (a child-welfare placement is chosen by hand).
-    "ensikoti": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-    # Tapaamispaikka: family-law services (120 years from the child's birth).
-    "tapaamispaikka": (ServiceTask.FAMILY_LAW, ServiceTask.FAMILY_LAW),
-    # Perpetrator work: working-age services.
-    "jussi-tyo": (ServiceTask.WORKING_AGE, ServiceTask.WORKING_AGE),
-    # Not in §5's table; nearest candidates, [verify]:
-    "avokriisityo": (ServiceTask.WORKING_AGE, ServiceTask.CHILD_FAMILY),
-    "lapsityo": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-    "baby-blues": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-    "peukaloinen": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-    "alvari": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-    "ero-lapsiperheessa": (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY),
-}
-
-
 def default_service_task(service_form: ServiceForm, *, role: str = "client") -> str:
     """The service task an episode of ``service_form`` gets unless the worker chooses another.
 
-    Own-activity register forms (STEA-funded low-threshold work) are outside Act 703/2023 and
-    get ``own_activity``; forms not in :data:`SERVICE_TASK_BY_FORM` default to child-family
-    services, the longest common retention (a safe default until the association decides).
+    It comes from the service form's configuration (``adult_service_task``,
+    ``child_service_task``; the administrator sets them, finnish-requirements §5 — a legal
+    decision the association confirms with counsel, **[verify]**). Own-activity register forms
+    (STEA-funded low-threshold work) are outside Act 703/2023 and get ``own_activity``; a form
+    with nothing configured defaults to child-family services, the longest common retention
+    (a safe default until the association decides).
     """
     if service_form.register == ServiceForm.Register.OWN_ACTIVITY:
         return ServiceTask.OWN_ACTIVITY
-    adult, child = SERVICE_TASK_BY_FORM.get(
-        service_form.slug, (ServiceTask.CHILD_FAMILY, ServiceTask.CHILD_FAMILY)
-    )
-    return str(child if role == Participant.Role.CHILD else adult)
+    adult = service_form.adult_service_task or ServiceTask.CHILD_FAMILY
+    if role == Participant.Role.CHILD:
+        return str(service_form.child_service_task or adult)
+    return str(adult)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -194,6 +180,8 @@ def _require_editor(actor: User, episode: Episode) -> None:
                 "Vain työmuodon työntekijät ja asiakkuuteen nimetyt työntekijät voivat muuttaa asiakkuutta."
             )
         )
+    # GDPR art. 18: no changes while a participant's processing is restricted.
+    ensure_episode_processing_allowed(episode)
 
 
 def _require_member(actor: User, service_form_id: int) -> None:
@@ -322,6 +310,7 @@ def _check_subject(
         )
     if person is not None and access.person_behind_wall(person=person, service_form=service_form):
         raise ValidationError({field: access.WALL_MESSAGE})
+    ensure_processing_allowed(person, alias)
 
 
 @transaction.atomic
@@ -352,6 +341,7 @@ def episode_open(
     )
     if status == Status.ENDED:
         raise ValidationError({"status": _("Uutta asiakkuutta ei voi avata päättyneenä.")})
+    dates.check_dates(start_date=fields.get("start_date"), opened_at=opened_at)
     if not service_form.active:
         raise ValidationError({"service_form": _("Työmuoto ei ole enää toiminnassa.")})
     opened = opened_at or timezone.now()
@@ -506,6 +496,7 @@ def episode_set_status(
     imports and the demo builder).
     """
     _require_editor(actor, episode)
+    dates.check_dates(start_date=start_date, end_date=end_date)
     with _scoped(episode.organisation_id):
         current = _lock(episode, version)
         _check_transition(
@@ -550,6 +541,7 @@ def episode_update(*, actor: User, episode: Episode, version: int | None, **fiel
     unknown = set(fields) - EPISODE_UPDATE_FIELDS
     if unknown:
         raise TypeError(f"episode_update() got unexpected fields {sorted(unknown)}")
+    dates.check_dates(start_date=fields.get("start_date"))
     _check_same_organisation(
         episode.organisation_id,
         referral_partner=fields.get("referral_partner"),
@@ -718,6 +710,7 @@ def assignment_add(
     co-worker of an Avokriisityö couple session — the explicit exception to the wall).
     """
     _require_member(actor, episode.service_form_id)
+    ensure_episode_processing_allowed(episode)
     if user.organisation_id != episode.organisation_id or not user.is_active:
         raise ValidationError({"user": _("Valitse oman organisaation työntekijä.")})
     if not access.user_scope(user).has_client_work:

@@ -244,13 +244,24 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @object_scoped
-@require_GET
+@require_http_methods(["GET", "POST"])
 def client_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """A service form's client list with filters (members of the form only)."""
+    """A service form's client list with filters (members of the form only).
+
+    The name filter travels in a POST body only, never in a URL, where it would end up in
+    browser history and server logs: the filter form and its page buttons post. The
+    non-identifying filters work as a GET query too; a name in a query string is ignored.
+    """
     user = _user(request)
     service_form = _member_form_or_404(request, slug)
-    bound = any(name in request.GET for name in CLIENT_LIST_FILTERS)
-    form = ClientListFilterForm(request.GET if bound else None)
+    data: QueryDict
+    if request.method == "POST":
+        data, bound = request.POST, True
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)
+        bound = any(name in data for name in CLIENT_LIST_FILTERS)
+    form = ClientListFilterForm(data if bound else None)
     page = None
     if not bound or form.is_valid():
         filters = form.cleaned_data if bound else {}
@@ -263,7 +274,7 @@ def client_list(request: HttpRequest, slug: str) -> HttpResponse:
             opened_from=filters.get("opened_from"),
             opened_to=filters.get("opened_to"),
         )
-        page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(episodes, PAGE_SIZE).get_page(data.get("page"))
         _log_list(request, page.object_list)
     return render(
         request,
@@ -1021,20 +1032,28 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
-    """Emergency access to an episode the user knows by its number (404 where not allowed).
+    """Emergency access to an episode the user knows by its number.
 
-    Shows nothing about the episode before access is granted — not even its service form.
+    Shows nothing about the episode before access is granted — not even its service form — and
+    is no oracle of which numbers exist (issue 10): for staff doing client work, the page is the
+    same for any number they cannot see (another unit's episode, one behind the wall, another
+    organisation's, or none at all), and a reason given for one they may not open gets the same
+    refusal (404, the form kept) as one given for a number that does not exist. Staff without
+    client work get 404 for every number; who can already see the episode goes to it.
     """
     user = _user(request)
     episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
-    if episode is None or not access.may_break_glass(user=user, episode=episode):
-        raise Http404
-    if access.episode_basis(user=user, episode=episode) is not None:
+    if episode is not None and access.episode_basis(user=user, episode=episode) is not None:
         return HttpResponseRedirect(_detail_url(episode))
+    if not access.user_scope(user).has_client_work:
+        raise Http404
     form = BreakGlassForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         match = request.resolver_match
         try:
+            if episode is None or not access.may_break_glass(user=user, episode=episode):
+                raise PermissionDenied
             item = services.break_glass_open(
                 actor=user,
                 episode=episode,
@@ -1043,6 +1062,9 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 request_id=str(getattr(request, "request_id", "") or ""),
                 view_name=match.view_name if match else "",
             )
+        except PermissionDenied:
+            form.add_error(None, _("Poikkeuksellinen pääsy tähän asiakkuuteen ei ole mahdollinen."))
+            status = 404
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -1055,7 +1077,9 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"time": _local_time(item.expires_at)},
             )
             return HttpResponseRedirect(_detail_url(episode))
-    return render(request, "episodes/break_glass.html", {"episode_id": episode.pk, "form": form})
+    return render(
+        request, "episodes/break_glass.html", {"episode_id": pk, "form": form}, status=status
+    )
 
 
 def _local_time(value: Any) -> str:

@@ -45,6 +45,13 @@ def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run in a transaction that never commits: move each stored file into place at
+    once, as the commit would (commit and rollback themselves: test_attachment_storage.py)."""
+    monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
+
+
 @pytest.fixture
 def family() -> Family:
     return make_family()

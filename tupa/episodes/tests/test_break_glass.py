@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -16,7 +17,7 @@ from tupa.core.policy import Basis
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes import access, selectors, services
-from tupa.episodes.models import BreakGlass
+from tupa.episodes.models import BreakGlass, Episode
 
 from .test_services import NOW, World, build_world, fresh
 
@@ -172,3 +173,66 @@ def test_the_lead_reviews_in_the_queue(client: Client, world: World) -> None:
         "Peruste asianmukainen"
         in client.get(reverse("episodes:break_glass_queue")).content.decode()
     )
+
+
+# --------------------------------------------------------------------------- no id oracle
+
+_VOLATILE = re.compile(rb'(name="csrfmiddlewaretoken" value="|nonce=")[^"]*"')
+
+
+def _neutral(response) -> tuple[int, bytes, str]:  # type: ignore[no-untyped-def]
+    """Status, body and content type with the per-request CSRF token and CSP nonce blanked."""
+    return response.status_code, _VOLATILE.sub(rb'\1"', response.content), response["Content-Type"]
+
+
+@pytest.mark.parametrize("who", ["other_form", "jussi_worker", "other_org"])
+def test_the_page_is_the_same_for_an_existing_and_a_missing_episode(
+    client: Client, world: World, who: str
+) -> None:
+    """Until a reason is given, nothing tells whether the number is an episode (issue 10).
+
+    Compared on the *same* URL before and after the episode is gone, and against another
+    number that never existed: an existing episode of another unit, one behind the wall and
+    another organisation's all look exactly like nothing.
+    """
+    login_verified(client, getattr(world, who))
+    url = reverse("episodes:break_glass", args=[world.episode.pk])
+    existing = _neutral(client.get(url))
+    short = {"reason": "liian lyhyt", "hours": "2"}
+    existing_short = _neutral(client.post(url, short))
+    with scopes_disabled():
+        Episode.objects.filter(pk=world.episode.pk).delete()
+        assert not Episode.objects.filter(pk=world.episode.pk).exists()
+    missing = _neutral(client.get(url))
+    assert existing[0] == 200
+    assert existing == missing
+    assert existing_short == _neutral(client.post(url, short))
+    assert "liian lyhyt" in existing_short[1].decode()
+
+
+@pytest.mark.parametrize("who", ["jussi_worker", "other_org"])
+def test_a_refused_reason_gets_the_same_answer_as_a_missing_episode(
+    client: Client, world: World, who: str
+) -> None:
+    login_verified(client, getattr(world, who))
+    url = reverse("episodes:break_glass", args=[world.episode.pk])
+    data = {"reason": REASON, "hours": "2"}
+    refused = _neutral(client.post(url, data))
+    with scopes_disabled():
+        Episode.objects.filter(pk=world.episode.pk).delete()
+    assert refused == _neutral(client.post(url, data))
+    assert refused[0] == 404
+    html = refused[1].decode()
+    assert "Poikkeuksellinen pääsy tähän asiakkuuteen ei ole mahdollinen." in html
+    assert REASON in html  # what was typed is kept
+    with scopes_disabled():
+        assert not BreakGlass.objects.exists()
+        assert not AccessEvent.objects.filter(user=getattr(world, who)).exists()
+
+
+def test_staff_without_client_work_get_404_for_any_number(client: Client, world: World) -> None:
+    for user in (world.admin, world.dpo, world.director):
+        login_verified(client, user)
+        for pk in (world.episode.pk, 987654):
+            assert client.get(reverse("episodes:break_glass", args=[pk])).status_code == 404
+        client.logout()

@@ -119,6 +119,25 @@ def test_create_refuses_invalid_input_in_finnish(
     assert Entry.objects.count() == 0
 
 
+def test_time_may_not_be_before_the_year_2000(family: Family, org_scope: None) -> None:
+    """A journal entry in year 1000 was accepted silently (issue 10; tupa/core/dates.py)."""
+    for year in (1000, 1999):
+        with pytest.raises(ValidationError) as exc:
+            _create(family, occurred_at=dt.datetime(year, 6, 1, 10, tzinfo=dt.UTC))
+        assert _messages(exc)["occurred_at"] == ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+    assert Entry.objects.count() == 0
+    entry = _create(family)
+    with pytest.raises(ValidationError) as exc:
+        journal.entry_correct(
+            actor=family.worker,
+            entry=entry,
+            text=entry.text,
+            reason="Väärä aika",
+            occurred_at=dt.datetime(1000, 6, 1, 10, tzinfo=dt.UTC),
+        )
+    assert _messages(exc)["occurred_at"] == ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+
+
 def test_time_may_not_be_in_the_future_beyond_five_minutes(family: Family, org_scope: None) -> None:
     with pytest.raises(ValidationError) as exc:
         _create(family, occurred_at=timezone.now() + dt.timedelta(minutes=10))
@@ -501,6 +520,24 @@ def test_create_view_keeps_what_was_typed_and_explains_in_finnish(
     assert response.context["form"].errors["occurred_at"] == [
         "Kirjauksen aika ei voi olla tulevaisuudessa."
     ]
+    with scopes_disabled():
+        assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["1000-06-01T10:00", "0001-01-01T00:00", "9999-12-31T23:59"])
+def test_create_view_refuses_year_1000_and_keeps_the_text(
+    client: Client, family: Family, typed: str
+) -> None:
+    login_verified(client, family.worker)
+    response = client.post(
+        _url("journal_create", family.episode.pk), _form_data(family, occurred_at=typed)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["occurred_at"] == [
+        "Anna päivämäärä väliltä 1.1.2000–31.12.2100."
+    ]
+    body = response.content.decode()
+    assert f'value="{typed}"' in body and "Perhetapaaminen neuvolassa." in body
     with scopes_disabled():
         assert Entry.objects.count() == 0
 

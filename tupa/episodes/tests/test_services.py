@@ -76,6 +76,8 @@ def build_world() -> World:
         name="Turvakoti",
         violence_work="victim",
         kind=ServiceForm.Kind.RESIDENTIAL,
+        adult_service_task="working_age",
+        child_service_task="child_family",
     )
     org = shelter.organisation
 
@@ -150,18 +152,34 @@ def _in_org(world: World):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- service task
 
 
-def test_default_service_task_follows_the_form_and_the_role(world: World) -> None:
+def test_default_service_task_comes_from_the_service_forms_configuration(world: World) -> None:
+    """Issue 10: the default service task (and so the retention) is the service form's
+    configuration, not a table keyed by its slug — a renamed form keeps it, and a form that
+    merely has a familiar slug gets nothing from it."""
     org = world.org
 
-    def form(slug: str, register: str = ServiceForm.Register.SOCIAL_WELFARE) -> ServiceForm:
-        return ServiceFormFactory.build(organisation=org, slug=slug, register=register)
+    def form(
+        slug: str,
+        register: str = ServiceForm.Register.SOCIAL_WELFARE,
+        adult: str = "",
+        child: str = "",
+    ) -> ServiceForm:
+        return ServiceFormFactory.build(
+            organisation=org,
+            slug=slug,
+            register=register,
+            adult_service_task=adult,
+            child_service_task=child,
+        )
 
-    assert services.default_service_task(world.shelter) == "working_age"
-    assert services.default_service_task(world.shelter, role="child") == "child_family"
-    assert services.default_service_task(form("ensikoti")) == "child_family"
-    assert services.default_service_task(form("tapaamispaikka")) == "family_law"
-    assert services.default_service_task(world.jussi) == "working_age"
-    assert services.default_service_task(form("perhetupa", "own_activity")) == "own_activity"
+    shelter = form("turvakoti-lahti", adult="working_age", child="child_family")
+    assert services.default_service_task(shelter) == "working_age"
+    assert services.default_service_task(shelter, role="child") == "child_family"
+    assert services.default_service_task(form("turvakoti")) == "child_family"  # slug: nothing
+    meetings = form("x", adult="family_law")
+    assert services.default_service_task(meetings, role="child") == "family_law"  # as adults
+    own = form("perhetupa", ServiceForm.Register.OWN_ACTIVITY, adult="working_age")
+    assert services.default_service_task(own) == "own_activity"
     assert services.default_service_task(form("joku-uusi")) == "child_family"
 
 
@@ -211,6 +229,47 @@ def test_an_episode_cannot_be_opened_ended_or_without_a_client(world: World) -> 
     with _in_org(world), pytest.raises(ValidationError) as excinfo:
         services.episode_open(actor=world.member, service_form=world.shelter)
     assert "person" in excinfo.value.message_dict
+
+
+RANGE = ["Anna päivämäärä väliltä 1.1.2000–31.12.2100."]
+
+
+def test_episode_dates_lie_in_2000_to_2100(world: World) -> None:
+    """An episode starting in 1066 was accepted silently (issue 10; tupa/core/dates.py)."""
+    with _in_org(world), time_machine.travel(NOW, tick=False):
+        for day in (dt.date(1066, 10, 14), dt.date(1999, 12, 31), dt.date(2101, 1, 1)):
+            with pytest.raises(ValidationError) as excinfo:
+                services.episode_open(
+                    actor=world.member,
+                    service_form=world.shelter,
+                    person=world.mother,
+                    status="active",
+                    start_date=day,
+                )
+            assert excinfo.value.message_dict["start_date"] == RANGE
+        with pytest.raises(ValidationError) as excinfo:
+            services.episode_open(
+                actor=world.member,
+                service_form=world.shelter,
+                person=world.mother,
+                opened_at=dt.datetime(1066, 10, 14, tzinfo=dt.UTC),
+            )
+        assert excinfo.value.message_dict["opened_at"] == RANGE
+        assert Episode.objects.filter(service_form=world.shelter).count() == 1
+        episode = world.episode
+        with pytest.raises(ValidationError) as excinfo:
+            services.episode_update(
+                actor=world.member,
+                episode=episode,
+                version=episode.version,
+                start_date=dt.date(1066, 10, 14),
+            )
+        assert excinfo.value.message_dict["start_date"] == RANGE
+        with pytest.raises(ValidationError) as excinfo:
+            _status(world, episode, "ended", end_date=dt.date(1066, 10, 14), end_reason="other")
+        assert excinfo.value.message_dict["end_date"] == RANGE
+        saved = Episode.objects.get(pk=episode.pk)
+    assert (saved.status, saved.start_date) == (episode.status, episode.start_date)
 
 
 def test_an_alias_of_another_form_is_refused(world: World) -> None:
