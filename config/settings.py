@@ -47,7 +47,11 @@ TUPA_ENV = env("TUPA_ENV", "development")
 PRODUCTION = TUPA_ENV == "production"
 TESTING = TUPA_ENV == "test"
 
-DEBUG = env_bool("DJANGO_DEBUG", default=TUPA_ENV == "development")
+# The demo (``make demo``, TUPA_DEMO=true) runs without DEBUG even in the development profile:
+# it must show the product's own error pages, never Django's technical 404 page or a 500
+# traceback with the data the failing view held. Static files are still served by WhiteNoise
+# (``whitenoise.runserver_nostatic`` + ``WHITENOISE_USE_FINDERS``). ``DJANGO_DEBUG`` overrides.
+DEBUG = env_bool("DJANGO_DEBUG", default=TUPA_ENV == "development" and not env_bool("TUPA_DEMO"))
 
 if PRODUCTION:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # required: fail loudly if missing
@@ -57,7 +61,9 @@ else:
     )
 
 ALLOWED_HOSTS = [
-    h.strip() for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    h.strip()
+    for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -107,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tupa.accounts.middleware.TwoFactorRequiredMiddleware",
     "tupa.core.middleware.OrganisationScopeMiddleware",
+    "tupa.accounts.middleware.RefusedRequestLogMiddleware",
     "tupa.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -257,6 +264,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 TUPA_ATTACHMENT_MAX_BYTES = int(env("TUPA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Uploads stay in memory up to the attachment limit plus the rest of the form (Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB): an attachment that can be accepted never touches a
+# shared temp file, which a killed worker would leave behind with a client document in it
+# (issue 10). Only a larger request — refused anyway — spills to disk, and then into a private
+# folder (0700; Django's temp files are 0600) that ``manage.py sweep_orphan_attachments``
+# clears when the service starts and daily.
+FILE_UPLOAD_MAX_MEMORY_SIZE = TUPA_ATTACHMENT_MAX_BYTES + 2_621_440
+FILE_UPLOAD_TEMP_DIR = env("TUPA_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "tmp" / "uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 # Outside production, WhiteNoise serves straight from the app directories (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -134,6 +134,66 @@ def test_inventory_finds_the_known_pages() -> None:
     assert any(e.admin for e in ENTRIES)
 
 
+#: Pages added for the security event log and login lockouts, with their expected class.
+SECURITY_PAGES = {
+    "audit:security_events": "login_only",  # the policy (audit.security_events) answers 404
+    "audit:security_events_export": "login_only",
+    "admin:accounts_lockouts": "admin",  # TupaAdminSite + policy (account.lockout.lift)
+    "admin:accounts_lockout_lift": "admin",
+}
+
+
+def test_the_security_event_and_lockout_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in SECURITY_PAGES} == SECURITY_PAGES
+
+
+#: The DPO's anomaly list and its handling form (policy audit.anomalies answers 404).
+ANOMALY_PAGES = {"audit:anomalies": "login_only", "audit:anomaly_review": "login_only"}
+
+
+def test_the_anomaly_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in ANOMALY_PAGES} == ANOMALY_PAGES
+
+
+#: Register descriptions, conformity data (policy data_protection.* answers 404) and the public
+#: privacy notices and accessibility statement (organisational data only, no login).
+DATA_PROTECTION_PAGES = {
+    "organisations:registers": "login_only",
+    "organisations:register": "object_scoped",
+    "organisations:conformity": "login_only",
+    "privacy:list": "public",
+    "privacy:detail": "public",
+    "accessibility:statement": "public",
+    "accessibility:statement_for": "public",
+}
+
+
+def test_the_data_protection_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in DATA_PROTECTION_PAGES} == DATA_PROTECTION_PAGES
+
+
+#: The disclosure log and the access-request workflow (issue 10); the matrix of who gets 404 is
+#: in tupa/people/tests/test_access_requests.py.
+RIGHTS_WORKFLOW_PAGES = {
+    "rights:disclosure_add": "object_scoped",  # workers of the episode (edit basis)
+    "rights:disclosures": "login_only",  # the policy (audit.browse) answers 404
+    "rights:access_requests": "login_only",
+    "rights:access_request_inbox": "login_only",  # workers of a unit in a draft
+    "rights:access_request_create": "object_scoped",  # the DPO, the looked-up person only
+    "rights:access_request": "object_scoped",
+    "rights:access_request_review": "object_scoped",  # the DPO or a worker of the unit
+    "rights:access_request_letter": "object_scoped",
+}
+
+
+def test_the_disclosure_and_access_request_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in RIGHTS_WORKFLOW_PAGES} == RIGHTS_WORKFLOW_PAGES
+
+
 def test_every_url_is_classified() -> None:
     missing = unclassified(ENTRIES)
     assert not missing, (

@@ -30,6 +30,25 @@ class TupaAdminSite(admin.AdminSite):
             return True  # platform operator created with createsuperuser
         return bool(policy.decide(user, "configuration.manage"))  # type: ignore[arg-type]
 
+    def get_urls(self) -> list[Any]:
+        from tupa.accounts import lockout_admin
+
+        return [*lockout_admin.urls(self), *super().get_urls()]
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        """Django's list, plus the login lockouts under the accounts app."""
+        from tupa.accounts import lockout_admin
+
+        app_list = super().get_app_list(request, app_label)
+        entry = lockout_admin.app_list_entry(request, self)
+        if entry is not None:
+            for app in app_list:
+                if app["app_label"] == "accounts":
+                    app["models"].append(entry)
+                    app["models"].sort(key=lambda m: str(m["name"]))
+                    break
+        return app_list
+
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import policy
@@ -20,6 +20,9 @@ NAV_LINKS = [
     ("audit:access_log", "audit.browse", _("Käyttöloki")),
     ("rights:person_lookup", "audit.browse", _("Tietosuojapyynnöt")),
     ("audit:changes", "history.browse", _("Muutoshistoria")),
+    ("audit:security_events", "audit.security_events", _("Turvallisuustapahtumat")),
+    ("audit:anomalies", "audit.anomalies", _("Poikkeamat")),
+    ("organisations:registers", "data_protection.registers.view", _("Rekisteriselosteet")),
     ("admin:index", "configuration.manage", _("Asetukset")),
 ]
 
@@ -29,11 +32,7 @@ def _nav_links(user: Any) -> list[dict[str, Any]]:
     for url_name, action, label in NAV_LINKS:
         if not policy.decide(user, action):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # a capability not installed in this deployment
-            continue
-        links.append({"url": url, "label": label, "url_name": url_name})
+        links.append({"url": reverse(url_name), "label": label, "url_name": url_name})
     return links
 
 

@@ -81,6 +81,31 @@ RULES: dict[str, Rule] = {
     "audit.browse": Rule(
         _roles(Role.DATA_PROTECTION_OFFICER), Scope.ORGANISATION, "browse the access log"
     ),
+    "audit.security_events": Rule(
+        _roles(Role.DATA_PROTECTION_OFFICER),
+        Scope.ORGANISATION,
+        "browse failed logins, lockouts and refused requests (the security event log)",
+    ),
+    "audit.anomalies": Rule(
+        _roles(Role.DATA_PROTECTION_OFFICER),
+        Scope.ORGANISATION,
+        "work through the weekly anomaly findings of the access log and mark them handled",
+    ),
+    "account.lockout.lift": Rule(
+        _roles(Role.ADMINISTRATOR),
+        Scope.ORGANISATION,
+        "see current login lockouts and lift one with a reason (recorded for the DPO)",
+    ),
+    "data_protection.registers.view": Rule(
+        _roles(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
+        Scope.ORGANISATION,
+        "read the register descriptions (GDPR Art 30) generated from the configuration",
+    ),
+    "data_protection.conformity.view": Rule(
+        _roles(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER),
+        Scope.ORGANISATION,
+        "read the conformity data (class-B self-declaration, information-security plan)",
+    ),
     "history.browse": Rule(
         _roles(Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR),
         Scope.ORGANISATION,

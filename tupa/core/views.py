@@ -83,4 +83,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # A stale form, not an access decision: kept out of the log of refused requests.
+    request.tupa_csrf_failure = True  # type: ignore[attr-defined]
     return render(request, "errors/csrf.html", status=403)

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from tupa.accounts.models import Role
+from tupa.accounts.models import Role, User
 from tupa.core import policy
 from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
@@ -116,3 +116,57 @@ def test_rules_are_declared_for_every_action_used_in_navigation() -> None:
 
     for _url, action, _label in NAV_LINKS:
         assert action in policy.RULES
+
+
+# --- the security event log and login lockouts (docs/security.md "Security events") -----------
+
+#: action → the roles that grant it; every other role is refused.
+SECURITY_MATRIX: dict[str, set[str]] = {
+    "audit.security_events": {Role.DATA_PROTECTION_OFFICER},
+    "account.lockout.lift": {Role.ADMINISTRATOR},
+    "audit.anomalies": {Role.DATA_PROTECTION_OFFICER},  # the weekly anomaly list
+}
+
+
+def _holder_of(role: str) -> User:
+    sf = ServiceFormFactory()
+    if role in {Role.WORKER, Role.LEAD, Role.COORDINATOR}:
+        return worker_in(sf, role=role)
+    return org_role_user(sf.organisation, role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", sorted(SECURITY_MATRIX))
+def test_security_event_and_lockout_matrix(action: str, role: str) -> None:
+    user = _holder_of(role)
+    decision = policy.decide(user, action)
+    assert bool(decision) == (role in SECURITY_MATRIX[action]), (action, role)
+    if decision:
+        assert decision.basis is Basis.ORGANISATION_ROLE
+
+
+def test_an_administrator_lifts_lockouts_of_their_own_organisation_only() -> None:
+    org = OrganisationFactory()
+    admin = org_role_user(org, Role.ADMINISTRATOR)
+    assert policy.decide(admin, "account.lockout.lift", UserFactory(organisation=org))
+    assert not policy.decide(admin, "account.lockout.lift", UserFactory())
+
+
+# --- register descriptions and conformity data (docs/data-protection.md) ------------------------
+
+DATA_PROTECTION_MATRIX: dict[str, set[str]] = {
+    "data_protection.registers.view": {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER},
+    "data_protection.conformity.view": {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", sorted(DATA_PROTECTION_MATRIX))
+def test_data_protection_matrix(action: str, role: str) -> None:
+    user = _holder_of(role)
+    decision = policy.decide(user, action)
+    assert bool(decision) == (role in DATA_PROTECTION_MATRIX[action]), (action, role)
+    if decision:
+        assert decision.basis is Basis.ORGANISATION_ROLE
+    # Never for another organisation's service form.
+    assert not policy.decide(user, action, ServiceFormFactory())
