@@ -31,6 +31,8 @@ from tupa.core.tests.factories import (
 )
 from tupa.organisations.models import Organisation, ServiceForm
 
+from .test_client_journeys import open_menu
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
@@ -124,7 +126,8 @@ def test_worker_logs_in_with_totp_and_browses_in_three_languages(
     expect(my_forms.get_by_role("link", name=world.other_form.name)).to_have_count(0)
     check_page(max_width=PHONE["width"])
 
-    # The organisation page shows the whole structure.
+    # The organisation page shows the whole structure (on a phone, behind the menu button).
+    open_menu(page)
     page.get_by_role("navigation").get_by_role("link", name="Organisaatio").click()
     expect(page.locator("h1")).to_have_text(world.organisation.name)
     main = page.locator("main")
@@ -138,6 +141,7 @@ def test_worker_logs_in_with_totp_and_browses_in_three_languages(
     check_page(max_width=PHONE["width"])
 
     # Svenska: the same page, translated.
+    open_menu(page)
     page.locator('form.language-switch button[lang="sv"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page.locator("h1")).to_have_text(world.own_form.name)
@@ -148,12 +152,14 @@ def test_worker_logs_in_with_totp_and_browses_in_three_languages(
     check_page(max_width=PHONE["width"])
 
     # English.
+    open_menu(page)
     page.locator('form.language-switch button[lang="en"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#my-forms")).to_have_text(translated("en", "Omat työmuodot"))
     check_page(max_width=PHONE["width"])
 
     # Log out: back on the login page, and the dashboard is closed again.
+    open_menu(page)
     page.locator(f'form[action="{reverse("accounts:logout")}"] button[type=submit]').first.click()
     expect(page.locator("h1")).to_have_text(translated("en", "Kirjaudu sisään"))
     check_page(max_width=PHONE["width"])

@@ -47,13 +47,13 @@ CLIENT_FIRST, CLIENT_LAST = "Ilta", "Keksitty"
 def _plan(page: Page, main: Any, day: dt.date, start: str, end: str, *, weekly: int = 0) -> None:
     main.get_by_role("link", name="Suunnittele tapaaminen").click()
     expect(page.locator("h1")).to_have_text("Uusi tapaaminen")
-    main.get_by_label("Päivä:", exact=True).fill(day.isoformat())
+    main.get_by_label("Päivä", exact=True).fill(day.isoformat())
     main.get_by_label("Alkaa klo").fill(start)
     main.get_by_label("Päättyy klo").fill(end)
     main.get_by_label("kotikäynti").check()
     main.get_by_label("asiakkaan koti").check()
     if weekly:
-        main.get_by_label("Toistuu:", exact=True).select_option(label="viikoittain")
+        main.get_by_label("Toistuu", exact=True).select_option(label="viikoittain")
         main.get_by_label("tai kertoja yhteensä").fill(str(weekly))
     main.get_by_role("button", name="Tallenna", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("tallennettu")

@@ -1,0 +1,238 @@
+"""A group leader runs a Peukaloinen-like baby–parent group in the browser (issue 10 §6).
+
+A fictional Pikkuvarpu group (every name made up) of a group service form is under way: one
+pair is already in it. The leader opens the group from the service-form page, adds a second
+baby–parent pair (one member: the parent and the baby of the same episode), adds yesterday's
+session, records its attendance (one pair present, the other away with notice) with an
+anonymous head count, and reads the group's figures on the programme page and on the
+statistics page. The live server's clock cannot be moved, so the session is yesterday's (a
+session counts as held once it has started). Every page is checked with axe and for CSP
+violations; the programme page and the statistics page also at phone width (390 px).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
+from playwright.sync_api import Page, expect
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ServiceFormFactory,
+    UserFactory,
+    client_in,
+)
+from tupa.organisations.models import ServiceForm
+from tupa.programmes import services
+from tupa.programmes.models import PEUKALOINEN_RULES, Attendance, GroupProgramme, Member, Session
+
+from .test_client_journeys import log_in, nav
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("purge_access_log_at_teardown"),
+]
+
+GROUP = "Pikkuvarpu kevät"
+NEW_PARENT, NEW_BABY = "Satu Esimerkki", "Nuppu Esimerkki"
+OLD_PARENT, OLD_BABY = "Aino Kuvitelma", "Eetu Kuvitelma"
+
+
+def _figure(page: Page, name: str) -> Any:
+    return page.locator("main").locator(f'[data-figure="{name}"]')
+
+
+def test_group_leader_records_a_session_and_reads_the_statistics(
+    live_server: Any, page: Page, check_page: Callable[..., None]
+) -> None:
+    started = time.monotonic()
+    organisation = OrganisationFactory.create(name="Kuvitteellinen perheyhdistys ry")
+    form = ServiceFormFactory.create(
+        organisation=organisation,
+        name="Vauvaryhmät",
+        slug="vauvaryhmat",
+        kind=ServiceForm.Kind.GROUP,
+    )
+    leader = UserFactory.create(
+        organisation=organisation, first_name="Helmi", last_name="Ryhmänohjaaja"
+    )
+    MembershipFactory(user=leader, organisation=organisation, service_form=form, role=Role.WORKER)
+    TOTPDevice.objects.create(user=leader, name="Puhelin", confirmed=True)
+
+    def family(parent: str, baby: str) -> Any:
+        first, last = parent.split()
+        _person, episode = client_in(form, first_names=first, last_name=last)
+        child = PersonFactory.create(
+            organisation=organisation, first_names=baby.split()[0], last_name=last
+        )
+        ParticipantFactory.create(episode=episode, person=child, role="child")
+        return episode
+
+    old_episode = family(OLD_PARENT, OLD_BABY)
+    family(NEW_PARENT, NEW_BABY)
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    with scopes_disabled():
+        programme = services.programme_create(
+            actor=leader,
+            service_form=form,
+            name=GROUP,
+            type=GroupProgramme.Type.CLOSED,
+            target_group=GroupProgramme.TargetGroup.BABY_PARENT,
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=150),
+            planned_hours_per_week=15,
+            rules=PEUKALOINEN_RULES,
+        )
+        parent, child = (
+            old_episode.participants.order_by("pk").get(role="client"),
+            old_episode.participants.get(role="child"),
+        )
+        services.member_add(
+            actor=leader,
+            programme=programme,
+            participant=parent,
+            child=child,
+            joined_on=programme.starts_on,
+        )
+
+    base = live_server.url
+    page.set_default_timeout(15_000)
+    main = page.locator("main")
+    log_in(page, base, leader)
+
+    # ------------------------------------------------------------ opening the group
+    nav(page, "Vauvaryhmät")
+    expect(page.locator("h1")).to_contain_text("Vauvaryhmät")
+    check_page()
+    main.get_by_role("link", name="Ryhmät", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Ryhmät")
+    check_page()
+    # The forms the leader did not need today are checked too: a new group, a new leader.
+    main.get_by_role("link", name="Uusi ryhmä").click()
+    expect(page.locator("h1")).to_have_text("Uusi ryhmä")
+    check_page()
+    page.go_back()
+    main.get_by_role("link", name=GROUP).click()
+    expect(page.locator("h1")).to_have_text(GROUP)
+    check_page()
+    main.get_by_role("link", name="Lisää ohjaaja").click()
+    expect(page.locator("h1")).to_contain_text("ohjaaja")
+    check_page()
+    page.go_back()
+    members = main.get_by_role("table", name="Ryhmän osallistujat")
+    expect(members).to_contain_text(f"{OLD_PARENT} – {OLD_BABY}")
+
+    # ------------------------------------------------------------ a new baby–parent pair
+    main.get_by_role("link", name="Lisää osallistuja").click()
+    expect(page.locator("h1")).to_have_text("Lisää osallistuja")
+    check_page()
+    main.get_by_label("Osallistuja", exact=True).select_option(label=NEW_PARENT)
+    baby = main.get_by_label("Parin lapsi")
+    baby_option = baby.locator("option", has_text=NEW_BABY)
+    baby.select_option(value=baby_option.get_attribute("value"))
+    # Rolling intake: the pair started a week ago.
+    main.get_by_label("Aloittaa ryhmässä").fill((today - dt.timedelta(days=7)).isoformat())
+    main.get_by_role("button", name="Lisää", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Osallistuja lisätty ryhmään.")
+    expect(members).to_contain_text(f"{NEW_PARENT} – {NEW_BABY}")
+    check_page()
+
+    # ------------------------------------------------------------ yesterday's session
+    main.get_by_role("link", name="Lisää kokoontumisia").click()
+    expect(page.locator("h1")).to_have_text("Lisää kokoontumisia")
+    check_page()
+    main.get_by_label("Päivä", exact=True).fill(yesterday.isoformat())
+    main.get_by_label("Alkaa klo").fill("09:00")
+    main.get_by_label("Päättyy klo").fill("12:45")
+    main.get_by_label("Aihe").fill("Vauvahieronta")
+    main.get_by_role("button", name="Tallenna", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Kokoontumisia lisätty: 1.")
+    sessions = main.get_by_role("table", name="Ryhmän kokoontumiset")
+    expect(sessions).to_contain_text("Vauvahieronta")
+    check_page()
+
+    # ------------------------------------------------------------ attendance and head count
+    sessions.get_by_role("link").first.click()
+    expect(page.locator("h1")).to_have_text("Läsnäolot")
+    check_page()
+    # Before the first recording every member is ticked present: the leader unticks the pair
+    # who called in and marks them away with notice.
+    expect(main.get_by_label(f"{NEW_PARENT} – {NEW_BABY}: paikalla")).to_be_checked()
+    main.get_by_label(f"{OLD_PARENT} – {OLD_BABY}: paikalla").uncheck()
+    main.get_by_label(f"{OLD_PARENT} – {OLD_BABY}: poissa ilmoittaen").check()
+    main.get_by_label("Nimettömiä aikuisia").fill("2")
+    main.get_by_label("Nimettömiä lapsia").fill("3")
+    main.get_by_role("button", name="Tallenna", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Kokoontumisen tiedot tallennettu.")
+    check_page()
+    row = sessions.locator("tbody tr").filter(has_text="Vauvahieronta")
+    expect(row.locator("td").nth(2)).to_have_text("1 / 2")
+    expect(row.locator("td").nth(3)).to_have_text("2")
+    expect(row.locator("td").nth(4)).to_have_text("3")
+    with scopes_disabled():
+        session = Session.objects.get(programme=programme)
+        statuses = {
+            str(a.member.participant.person): a.status
+            for a in Attendance.objects.filter(session=session).select_related(
+                "member__participant__person"
+            )
+        }
+        assert Member.objects.filter(programme=programme).count() == 2
+    assert statuses == {NEW_PARENT: "present", OLD_PARENT: "excused"}
+
+    # ------------------------------------------------------------ the figures
+    expected = {
+        "sessions_held": "1",
+        "sessions_cancelled": "0",
+        "visits": "1",
+        "participants": "1",
+        "persons": "2",
+        "anonymous_adults": "2",
+        "anonymous_children": "3",
+    }
+    for name, value in expected.items():
+        expect(_figure(page, name)).to_have_text(value)
+    expect(_figure(page, "attendance_rate")).to_contain_text("50")
+
+    main.get_by_role("link", name="Kaikki ryhmät").click()
+    main.get_by_role("link", name="Ryhmien tilastot").click()
+    expect(page.locator("h1")).to_have_text("Ryhmien tilastot")
+    check_page()
+    for name, value in expected.items():
+        expect(_figure(page, name)).to_have_text(value)
+    table = main.get_by_role("table", name="Ryhmien luvut ajanjaksolla")
+    expect(table.locator("tbody tr").filter(has_text=GROUP)).to_contain_text("50")
+    # A period that ends before it starts: the error summary, checked as well.
+    main.get_by_label("Alkaen").fill(today.isoformat())
+    main.get_by_label("Päättyen").fill(yesterday.isoformat())
+    main.get_by_role("button", name="Näytä").click()
+    expect(main.locator(".error-summary")).to_contain_text(
+        "Loppupäivä ei voi olla ennen alkupäivää."
+    )
+    check_page()
+
+    # ------------------------------------------------------------ on a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + reverse("programmes:detail", args=[programme.pk]))
+    expect(page.locator("h1")).to_have_text(GROUP)
+    check_page(max_width=390)
+    page.goto(base + reverse("programmes:session", args=[session.pk]))
+    expect(main.get_by_label(f"{OLD_PARENT} – {OLD_BABY}: poissa ilmoittaen")).to_be_checked()
+    check_page(max_width=390)
+    page.goto(base + reverse("programmes:statistics", args=[form.slug]))
+    check_page(max_width=390)
+    print(f"programmes journey: {time.monotonic() - started:.1f} s")
