@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -37,19 +37,11 @@ from .access import episode_basis, user_scope
 from .journal_forms import AttachmentForm, EntryCorrectForm, EntryCreateForm
 from .models import Attachment, BreakGlass, Entry, Episode
 
-#: The episode page that includes ``episodes/journal/_section.html``; until it exists, the
-#: journal's own page is used.
-EPISODE_DETAIL_URL_NAME = "episodes:detail"
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 
 def episode_url(episode: Episode) -> str:
-    try:
-        return reverse(EPISODE_DETAIL_URL_NAME, args=[episode.pk])
-    except NoReverseMatch:
-        return reverse("episodes:journal_list", args=[episode.pk])
+    return reverse("episodes:detail", args=[episode.pk])
 
 
 def _user(request: HttpRequest) -> User:

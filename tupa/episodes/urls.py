@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from . import views
+from .journal_views import journal_urlpatterns
 
 app_name = "episodes"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -56,13 +57,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/poikkeuksellinen-paasy/", views.break_glass, name="break_glass"),
 ]
 
-# The journal (entries and attachments) lives in journal_views.py. Only its absence is
-# tolerated; an import error *inside* it must surface, not silently drop the journal's URLs.
-try:
-    from .journal_views import journal_urlpatterns
-except ImportError as exc:  # pragma: no cover - until the journal exists
-    if getattr(exc, "name", None) != "tupa.episodes.journal_views":
-        raise
-    journal_urlpatterns = []
-
-urlpatterns += journal_urlpatterns
+urlpatterns += journal_urlpatterns  # the journal: entries and attachments (journal_views.py)

@@ -24,8 +24,6 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,7 +36,7 @@ from tupa.core.policy import Basis
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people.models import Alias, Consent, Person
 
-from . import access, basic_forms, selectors, services
+from . import access, basic_forms, journal_views, selectors, services
 from .forms import (
     AssignmentForm,
     BreakGlassForm,
@@ -59,11 +57,10 @@ from .forms import (
     StatusForm,
     apply_errors,
 )
-from .models import Assignment, BreakGlass, Entry, Episode, Goal, Participant, Referral
+from .models import Assignment, BreakGlass, Episode, Goal, Participant, Referral
 
 PAGE_SIZE = 25
 CLIENT_LIST_FILTERS = ("q", "status", "referral_source", "opened_from", "opened_to")
-JOURNAL_SECTION = "episodes/journal/_section.html"
 EDIT_BASES = frozenset({Basis.MEMBERSHIP, Basis.ASSIGNMENT})
 
 
@@ -358,32 +355,6 @@ def _person_basis(request: HttpRequest, person: Person) -> str:
 # --------------------------------------------------------------------------- the episode page
 
 
-def _journal_context(user: User, episode: Episode, basis: Basis) -> dict[str, Any]:
-    """Context of the journal section (``journal_views.section_context`` once it exists)."""
-    try:
-        from .journal_views import section_context
-    except ImportError as exc:
-        if getattr(exc, "name", None) != "tupa.episodes.journal_views":
-            raise
-        return {
-            "episode": episode,
-            "entries": Entry.objects.filter(episode=episode, superseded_by__isnull=True)
-            .select_related("author")
-            .order_by("-occurred_at", "-pk"),
-            "can_write": basis in EDIT_BASES,
-            "can_correct_all": False,
-        }
-    return section_context(user=user, episode=episode, basis=basis)
-
-
-def _journal_available() -> bool:
-    try:
-        select_template([JOURNAL_SECTION])
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 @object_scoped
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -406,7 +377,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         reason=break_glass.reason if break_glass else "",
     )
     definition, answers = basic_forms.display_answers(episode)
-    journal = _journal_available()
     context = {
         "detail": found,
         "episode": episode,
@@ -420,8 +390,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             service_form_id=episode.service_form_id
         )
         is not None,
-        "journal_available": journal,
-        "journal": _journal_context(user, episode, found.basis) if journal else {},
+        "journal": journal_views.section_context(user=user, episode=episode, basis=found.basis),
     }
     return render(request, "episodes/detail.html", context)
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -55,12 +55,8 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def episode_url(pk: int) -> str | None:
-    """The episode page, when the episodes app provides one."""
-    try:
-        return reverse("episodes:detail", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
+def episode_url(pk: int) -> str:
+    return reverse("episodes:detail", kwargs={"pk": pk})
 
 
 def _log_persons(request: HttpRequest, persons: Iterable[Person], action: str) -> None:

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -244,14 +244,8 @@ def _dpo_person(request: HttpRequest, pk: int) -> tuple[Person, policy.Decision]
     return _person_or_404(request, pk), decision
 
 
-def person_page_url(person: Person) -> str | None:
-    """The person page, when the people app provides one."""
-    for name in ("people:detail", "people:person", "people:person_detail"):
-        try:
-            return reverse(name, kwargs={"pk": person.pk})
-        except NoReverseMatch:
-            continue
-    return None
+def person_page_url(person: Person) -> str:
+    return reverse("people:detail", kwargs={"pk": person.pk})
 
 
 def _apply_errors(form: forms.Form, error: ValidationError) -> None:

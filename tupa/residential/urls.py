@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from . import views
+from .line_urls import line_urlpatterns
 
 app_name = "residential"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,15 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jakso/<int:pk>/siirto/", views.move, name="move"),
 ]
 
-# The 24 h phone line (line_urls.py) is built separately; only its absence is tolerated.
-try:
-    from .line_urls import line_urlpatterns
-except ImportError as exc:  # pragma: no cover - until the phone line exists
-    if getattr(exc, "name", None) != "tupa.residential.line_urls":
-        raise
-    line_urlpatterns = []
-
-urlpatterns += line_urlpatterns
+urlpatterns += line_urlpatterns  # the 24 h phone and chat line
 
 from .calendar_urls import calendar_urlpatterns  # noqa: E402 - the place calendar and chart
 
