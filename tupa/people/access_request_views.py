@@ -12,6 +12,8 @@ Every response that shows a person writes the access log.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -398,6 +400,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "draft": draft,
             "reviewed_units": ar_services.reviewed_units(ar),
+            "attachment_count": len(draft.released_attachment_ids())
+            if draft is not None and ar.outcome not in {"", ar.Outcome.REFUSED}
+            else 0,
             "overdue": ar_services.is_overdue(ar),
         },
     )
@@ -508,6 +513,9 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if ar.status not in {ar.Status.DECIDED, ar.Status.DELIVERED}:
         raise Http404
     draft = ar_services.build_draft(ar.person, ar)
+    attachment_ids = draft.released_attachment_ids() if ar.outcome != ar.Outcome.REFUSED else []
+    if request.GET.get("muoto") == "zip":
+        return _attachments_zip(request, ar, attachment_ids, decision.basis)
     pdf = _wants_pdf(request)
     record_access(
         request=request,
@@ -527,6 +535,7 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
                 for i in draft.withheld()
             }
         ),
+        "attachment_count": len(attachment_ids),
         "withheld_count": len(draft.withheld()),
         "redacted_count": len(draft.redacted()),
         "generated_at": timezone.localtime(),
@@ -540,6 +549,35 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _pdf(html, f"tietopyynto-paatos-{timezone.localdate():%Y-%m-%d}.pdf")
     return render(request, "people/rights/access_request_letter.html", context)
+
+
+def _attachments_zip(
+    request: HttpRequest, ar: AccessRequest, attachment_ids: list[int], basis: str
+) -> HttpResponse:
+    """The released attachment files of the extract in one ZIP (logged like the PDF)."""
+    from tupa.episodes.models import Attachment
+
+    if not attachment_ids:
+        raise Http404
+    with scopes_disabled():
+        attachments = list(Attachment.objects.filter(pk__in=attachment_ids).order_by("pk"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, attachment in enumerate(attachments, start=1):
+            try:
+                with attachment.file.open("rb") as handle:
+                    data = handle.read()
+            except (FileNotFoundError, ValueError) as exc:
+                raise Http404 from exc
+            archive.writestr(f"{number:02d}-{attachment.original_name}", data)
+    record_access(request=request, subjects=[ar.person], action="export", basis=basis)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tietopyynto-liitteet-{timezone.localdate():%Y-%m-%d}.zip"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def episode_disclosure_url(episode: Episode) -> str:

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,13 +99,15 @@ class Item:
     """One reviewable piece of the draft extract."""
 
     key: str
-    kind: str  # "episode", "entry", "goal", "network_meeting"
+    kind: str  # "episode", "entry", "goal", "network_meeting", "meeting_order", "meeting",
+    # "basic_form", "shelter_data", "group", "attachment"
     episode_id: int
     service_form_id: int
     heading: str
     text: str
     review_reasons: list[str] = field(default_factory=list)
     decision: AccessRequestItemDecision | None = None
+    attachment_id: int | None = None
 
     @property
     def needs_review(self) -> bool:
@@ -141,10 +143,42 @@ class DraftEpisode:
     entries: list[Item] = field(default_factory=list)
     goals: list[Item] = field(default_factory=list)
     network_meetings: list[Item] = field(default_factory=list)
+    basic_form: list[Item] = field(default_factory=list)
+    shelter_data: list[Item] = field(default_factory=list)
+    meeting_orders: list[Item] = field(default_factory=list)
+    meetings: list[Item] = field(default_factory=list)
+    groups: list[Item] = field(default_factory=list)
+    attachments: list[Item] = field(default_factory=list)
 
     @property
     def items(self) -> list[Item]:
-        return [self.item, *self.entries, *self.goals, *self.network_meetings]
+        return [
+            self.item,
+            *self.basic_form,
+            *self.shelter_data,
+            *self.entries,
+            *self.attachments,
+            *self.goals,
+            *self.network_meetings,
+            *self.meeting_orders,
+            *self.meetings,
+            *self.groups,
+        ]
+
+    @property
+    def released_attachments(self) -> list[Item]:
+        return [i for i in self.attachments if i.released]
+
+    @property
+    def other_items(self) -> list[Item]:
+        """Items of the kinds printed as "heading: text" (not entries, goals, meetings)."""
+        return [
+            *self.basic_form,
+            *self.shelter_data,
+            *self.meeting_orders,
+            *self.meetings,
+            *self.groups,
+        ]
 
 
 @dataclass
@@ -182,6 +216,15 @@ class Draft:
 
     def released_episodes(self) -> list[DraftEpisode]:
         return [e for e in self.episodes if e.item.released]
+
+    def released_attachment_ids(self) -> list[int]:
+        """Attachments released for delivery (of released episodes only)."""
+        return [
+            i.attachment_id
+            for e in self.released_episodes()
+            for i in e.attachments
+            if i.released and i.attachment_id is not None
+        ]
 
 
 def _name_tokens(*names: str) -> set[str]:
@@ -261,6 +304,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
         appointments = list(
             Appointment.objects.filter(episode_id__in=episode_ids).order_by("starts_at")
         )
+        extra = _extra_sources(own, own_ids, [e.pk for e in entries])
         decisions: dict[str, AccessRequestItemDecision] = {}
         if access_request is not None and access_request.pk:
             for d in AccessRequestItemDecision.objects.filter(
@@ -375,10 +419,283 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
             for a in appointments
             if a.episode_id == ep.pk
         ]
+        _add_extra_items(
+            de,
+            p,
+            extra,
+            has_others=has_others,
+            pattern=pattern,
+            entry_reasons={
+                i.key: [
+                    r for r in i.review_reasons if r != _("Tekstissä mainitaan toinen henkilö.")
+                ]
+                for i in de.entries
+            },
+        )
         for item in de.items:
             item.decision = decisions.get(item.key)
         episodes.append(de)
     return Draft(base=base, episodes=episodes, units=units)
+
+
+@dataclass
+class _Extra:
+    """The rows of the newer item kinds, fetched once for the whole draft."""
+
+    basic_forms: dict[int, tuple[str, list[str]]]
+    shelter: list[Any]
+    orders: list[Any]
+    parties: dict[int, list[Any]]
+    meetings: list[Any]
+    members: list[Any]
+    attendance: dict[int, dict[str, int]]
+    attachments: list[Any]
+
+
+def _extra_sources(own: list[Any], own_ids: set[int], entry_ids: list[int]) -> _Extra:
+    """Basic-form answers, shelter data, meeting orders, groups, attachments (scopes off)."""
+    from django.db.models import Count
+
+    from tupa.episodes.basic_forms import display_answers
+    from tupa.episodes.models import Attachment
+    from tupa.programmes.models import Attendance, Member
+    from tupa.residential.models import ShelterClientData
+    from tupa.visitation.models import Meeting, MeetingOrder, OrderParty
+
+    basic_forms: dict[int, tuple[str, list[str]]] = {}
+    for p in own:
+        episode = p.episode
+        if episode.pk in basic_forms:
+            continue
+        definition, answers = display_answers(episode)
+        if definition is not None and answers:
+            basic_forms[episode.pk] = (
+                definition.title,
+                [f"{a.label}: {a.value}" for a in answers],
+            )
+    order_ids = set(
+        OrderParty.objects.filter(participant_id__in=own_ids).values_list("order_id", flat=True)
+    )
+    parties: dict[int, list[Any]] = defaultdict(list)
+    for party in (
+        OrderParty.objects.filter(order_id__in=order_ids)
+        .select_related("participant__person", "participant__alias")
+        .order_by("pk")
+    ):
+        parties[party.order_id].append(party)
+    members = list(
+        Member.objects.filter(Q(participant_id__in=own_ids) | Q(child_id__in=own_ids))
+        .select_related("programme")
+        .order_by("joined_on", "pk")
+    )
+    attendance: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Attendance.objects.filter(member__in=members, session__cancelled=False)
+        .values("member_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        attendance[row["member_id"]][row["status"]] = row["n"]
+    return _Extra(
+        basic_forms=basic_forms,
+        shelter=list(ShelterClientData.objects.filter(participant_id__in=own_ids).order_by("pk")),
+        orders=list(
+            MeetingOrder.objects.filter(pk__in=order_ids)
+            .select_related("authority")
+            .order_by("valid_from", "pk")
+        ),
+        parties=parties,
+        meetings=list(Meeting.objects.filter(order_id__in=order_ids).order_by("starts_at", "pk")),
+        members=members,
+        attendance=attendance,
+        attachments=list(
+            Attachment.objects.filter(entry_id__in=entry_ids).order_by("uploaded_at", "pk")
+        ),
+    )
+
+
+def _party_name(party: Any) -> str:
+    participant = party.participant
+    if participant.person is not None:
+        return f"{participant.person.first_names} {participant.person.last_name}".strip()
+    return str(participant.alias or "")
+
+
+def _add_extra_items(
+    de: DraftEpisode,
+    p: Any,
+    extra: _Extra,
+    *,
+    has_others: bool,
+    pattern: re.Pattern[str] | None,
+    entry_reasons: dict[str, list[str]],
+) -> None:
+    """The newer item kinds of one episode of the person (participant ``p``)."""
+    from tupa.residential.models import ShelterClientData
+
+    ep_id, sf_id = de.item.episode_id, de.item.service_form_id
+    p_id = p.pk
+    mentions = _("Tekstissä mainitaan toinen henkilö.")
+
+    def item(key: str, kind: str, heading: str, text: str, reasons: list[str]) -> Item:
+        if _mentions(text, pattern) and mentions not in reasons:
+            reasons.append(mentions)
+        return Item(
+            key=key,
+            kind=kind,
+            episode_id=ep_id,
+            service_form_id=sf_id,
+            heading=heading,
+            text=text,
+            review_reasons=reasons,
+        )
+
+    if ep_id in extra.basic_forms:
+        title, lines = extra.basic_forms[ep_id]
+        de.basic_form.append(
+            item(
+                f"basic_form:{ep_id}",
+                "basic_form",
+                title or _("Perustiedot"),
+                "\n".join(lines),
+                [_("Asiakkuudessa on muita osallistujia.")] if has_others else [],
+            )
+        )
+    for sd in extra.shelter:
+        if sd.participant_id != p_id:
+            continue
+        forms = dict(ShelterClientData.ViolenceForm.choices)
+        lines = [
+            f"{_('Asiakkaan asema')}: {sd.get_client_status_display()}",
+            f"{_('Sukupuoli (tilasto)')}: {sd.get_gender_display()}",
+            f"{_('Ikäryhmä tulohetkellä')}: {sd.get_age_band_display()}",
+            f"{_('Väkivallan muodot')}: "
+            + (", ".join(str(forms.get(v, v)) for v in sd.violence_forms) or "—"),
+            f"{_('Suhde väkivallan käyttäjään')}: {sd.get_relationship_display()}",
+            f"{_('Turvakotijakso')}: {sd.get_stay_order_display()}",
+            f"{_('Väkivallan kesto ennen tuloa')}: {sd.get_violence_duration_display()}",
+        ]
+        reasons = []
+        if sd.client_status == ShelterClientData.ClientStatus.USED_VIOLENCE:
+            reasons.append(_("Tilastotieto kuvaa väkivaltaa, jota toinen henkilö on kokenut."))
+        de.shelter_data.append(
+            item(
+                f"shelter_data:{sd.pk}",
+                "shelter_data",
+                _("Turvakodin tilastotiedot (THL)"),
+                "\n".join(lines),
+                reasons,
+            )
+        )
+    for order in extra.orders:
+        if order.episode_id != ep_id:
+            continue
+        parties = extra.parties.get(order.pk, [])
+        mine = [x for x in parties if x.participant_id == p_id]
+        if not mine:
+            continue
+        others = [x for x in parties if x.participant_id != p_id]
+        o = order
+        authority = o.authority.name if o.authority else o.authority_name
+        lines = [
+            f"{_('Peruste')}: {o.get_basis_display()} {o.basis_date:%d.%m.%Y}"
+            + (f", {o.basis_reference}" if o.basis_reference else "")
+            + (f" ({authority})" if authority else ""),
+            f"{_('Tapaamisen laji')}: {o.get_meeting_type_display()}",
+            f"{_('Voimassa')}: {o.valid_from:%d.%m.%Y}–"
+            + (f"{o.valid_until:%d.%m.%Y}" if o.valid_until else ""),
+            f"{_('Oma rooli')}: {mine[0].get_role_display()}",
+        ]
+        if others:
+            lines.append(
+                f"{_('Muut osapuolet')}: "
+                + ", ".join(f"{_party_name(x)} ({x.get_role_display()})" for x in others)
+            )
+        if o.safety_notes:
+            lines.append(f"{_('Turvallisuusjärjestelyt')}: {o.safety_notes}")
+        if o.notes:
+            lines.append(f"{_('Muistiinpanot')}: {o.notes}")
+        order_reasons = (
+            [_("Järjestelyssä on muita osapuolia; heidän tietonsa ovat toisen henkilön tietoja.")]
+            if others
+            else []
+        )
+        de.meeting_orders.append(
+            item(
+                f"meeting_order:{o.pk}",
+                "meeting_order",
+                f"{_('Tapaamisjärjestely')} {o.valid_from:%d.%m.%Y}",
+                "\n".join(lines),
+                order_reasons,
+            )
+        )
+        for m in extra.meetings:
+            mt = m
+            if mt.order_id != o.pk:
+                continue
+            parts = [f"{o.get_meeting_type_display()}, {mt.duration_minutes} min"]
+            if mt.location:
+                parts.append(mt.location)
+            if mt.outcome:
+                parts.append(f"{_('Toteutuminen')}: {mt.get_outcome_display()}")
+            if mt.no_show_role:
+                parts.append(f"{_('Kuka ei saapunut')}: {mt.get_no_show_role_display()}")
+            if mt.interruption_reason:
+                parts.append(f"{_('Keskeyttämisen syy')}: {mt.get_interruption_reason_display()}")
+            if mt.outcome_note:
+                parts.append(mt.outcome_note)
+            de.meetings.append(
+                item(
+                    f"meeting:{mt.pk}",
+                    "meeting",
+                    f"{_('Valvottu tapaaminen')} {timezone.localtime(mt.starts_at):%d.%m.%Y %H:%M}",
+                    "\n".join(parts),
+                    [_("Tapaamisen tiedot koskevat myös muita osapuolia.")] if others else [],
+                )
+            )
+    for member in extra.members:
+        mb = member
+        if p_id not in {mb.participant_id, mb.child_id}:
+            continue
+        counts = extra.attendance.get(mb.pk, {})
+        text = (
+            f"{mb.programme.get_type_display()}, {mb.joined_on:%d.%m.%Y}–"
+            + (f"{mb.left_on:%d.%m.%Y}" if mb.left_on else "")
+            + "\n"
+            + _("Läsnä %(present)s, poissa %(absent)s, poissa ilmoittaen %(excused)s kertaa.")
+            % {
+                "present": counts.get("present", 0),
+                "absent": counts.get("absent", 0),
+                "excused": counts.get("excused", 0),
+            }
+        )
+        de.groups.append(
+            item(
+                f"group:{mb.pk}",
+                "group",
+                f"{_('Ryhmä')}: {mb.programme.name}",
+                text,
+                [],
+            )
+        )
+    for attachment in extra.attachments:
+        at = attachment
+        entry_key = f"entry:{at.entry_id}"
+        if entry_key not in entry_reasons:
+            continue
+        reasons = [
+            *entry_reasons[entry_key],
+            _("Liitteen sisältö tarkastetaan ennen luovutusta."),
+        ]
+        att_item = item(
+            f"attachment:{at.pk}",
+            "attachment",
+            f"{_('Liite')}: {at.original_name} ({at.get_kind_display()}, "
+            f"{timezone.localtime(at.uploaded_at):%d.%m.%Y})",
+            "",
+            reasons,
+        )
+        att_item.attachment_id = at.pk
+        de.attachments.append(att_item)
 
 
 # --------------------------------------------------------------------------- services
@@ -622,6 +939,12 @@ def deliver(*, actor: User, access_request: AccessRequest, method: str) -> Acces
     if not method.strip():
         raise ValidationError({"method": _("Kerro, miten päätös ja ote toimitettiin.")})
     if ar.outcome != Outcome.REFUSED:
+        attachments = len(build_draft(ar.person, ar).released_attachment_ids())
+        description = _("Ote henkilön tiedoista: %(outcome)s.") % {
+            "outcome": ar.get_outcome_display()
+        }
+        if attachments:
+            description += " " + _("Liitteitä %(count)s (ZIP).") % {"count": attachments}
         ar.disclosure = disclosure_record(
             actor=actor,
             kind=DisclosureKind.CLIENT_EXTRACT,
@@ -629,8 +952,7 @@ def deliver(*, actor: User, access_request: AccessRequest, method: str) -> Acces
             basis_kind=DisclosureBasis.DATA_SUBJECT,
             legal_basis=_("EU:n tietosuoja-asetus 15 artikla; tietopyyntö %(number)s")
             % {"number": ar.pk},
-            description=_("Ote henkilön tiedoista: %(outcome)s.")
-            % {"outcome": ar.get_outcome_display()},
+            description=description,
             persons=[ar.person],
         )
     ar.delivery_method = method.strip()
