@@ -10,8 +10,10 @@ against the retention rules (assessed) and decides (decided):
   and the date until which the record must be kept, and the right to appeal to the Data
   Protection Ombudsman;
 - **granted** otherwise (only own-activity register entries or expired periods). The grant is
-  recorded with the list of the data to remove; **the anonymisation itself is not implemented
-  yet** — the association removes the data by hand (admin) until the retention work lands.
+  recorded with the list of the data to remove, and the DPO then **executes** it
+  (:func:`erasure_execute`, a confirmation step on the request page): the person is anonymised
+  in place so that the counts (participations, stays, attendances, care days) survive, linked to
+  the now anonymous person. See :func:`erasure_execute` for what is cleared and what is kept.
 
 The legal periods below are from finnish-requirements.md §5 and are **[verify]** (the service
 task of each service form is a legal decision the administrator configures:
@@ -152,6 +154,29 @@ def data_to_remove() -> list[str]:
     ]
 
 
+#: The neutral name an anonymised person gets (both name fields; ``__str__`` reads well).
+PLACEHOLDER_FIRST_NAMES = "Poistettu"
+PLACEHOLDER_LAST_NAME = "henkilö"
+PLACEHOLDER_ALIAS = "Poistettu"
+PLACEHOLDER_HOUSEHOLD = "Poistettu perhe"
+#: The change reason of the anonymous person's history row written by the execution.
+EXECUTED_MARK = "erasure-executed"
+
+
+def _person_and_merged(person: Person) -> list[int]:
+    """The person and every duplicate merged into it (they carry the same name and hetu)."""
+    pks = [person.pk]
+    frontier = [person.pk]
+    while frontier:
+        frontier = list(
+            Person.objects.filter(merged_into_id__in=frontier)
+            .exclude(pk__in=pks)
+            .values_list("pk", flat=True)
+        )
+        pks.extend(frontier)
+    return pks
+
+
 # --------------------------------------------------------------------------- services
 
 
@@ -218,3 +243,120 @@ def erasure_request_decide(
     current._history_user = actor  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+@transaction.atomic
+def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureRequest, bool]:
+    """Anonymise the person of a **granted** request. Returns ``(request, executed now)``.
+
+    Cleared: names (→ "Poistettu henkilö"), identity code, temporary identifier (a new one is
+    drawn, so paper notes with the old one no longer match), birth date reduced to 1 January of
+    the birth year (the year stays for age statistics), address, phone, email, expected due
+    date, the processing-restriction reason; relationships, household memberships and
+    restrictions (with their contact address) are deleted; a household left without members
+    is renamed; linked aliases get a neutral label and lose the linking reason; consents keep
+    purpose and dates (the record of the basis of past disclosures) but lose the free-text
+    scope. The same is done for duplicates merged into the person.
+
+    Kept: gender, native language, municipality (municipality statistics are reported to the
+    funders and municipalities; with the name, hetu, exact birth date and address gone it no
+    longer identifies a person on its own) and every participation, stay, attendance and care
+    day, still linked to the now anonymous person, so the counts survive.
+
+    The change history (django-simple-history) would keep the old values, so the person's,
+    aliases', relationships', household memberships', restrictions' and consents' historical
+    rows are **purged** — that is what erasure means; a single new row records the anonymous
+    state with the DPO as the user. The request's own history records the execution.
+
+    Journal entries are append-only: if any episode of the person has entries, the execution
+    is refused (the assessment should have found a retention rule) instead of rewriting them.
+    A second run is a no-op (``executed now`` is ``False``).
+    """
+    from django_scopes import scopes_disabled
+
+    from tupa.episodes.models import Entry, Participant
+
+    from .models import Alias, Consent, Household, HouseholdMember, Relationship, Restriction
+
+    current = _lock(request)
+    if (
+        current.status != ErasureRequest.Status.DECIDED
+        or current.decision != ErasureRequest.Decision.GRANTED
+    ):
+        raise ValidationError(_("Vain hyväksytyn poistopyynnön voi toteuttaa."))
+    if current.executed_at is not None:
+        return current, False
+    with scopes_disabled():  # every query below is keyed by the (scoped) person's pks
+        pks = _person_and_merged(current.person)
+        episode_ids = Participant.objects.filter(
+            Q(person_id__in=pks) | Q(alias__person_id__in=pks)
+        ).values("episode_id")
+        if Entry.objects.filter(episode_id__in=episode_ids).exists():
+            raise ValidationError(
+                _(
+                    "Henkilön asiakkuuksissa on asiakaskirjauksia. Kirjauksia ei voi muuttaa eikä "
+                    "poistaa jälkikäteen, joten tietoja ei anonymisoitu. Tarkista säilytysaikojen "
+                    "arvio ja päätös."
+                )
+            )
+        done: dict[str, int] = {"persons": len(pks)}
+        rel = Relationship.objects.filter(Q(person_id__in=pks) | Q(relative_id__in=pks))
+        done["relationships"] = rel.count()
+        rel.delete()
+        members = HouseholdMember.objects.filter(person_id__in=pks)
+        household_ids = list(members.values_list("household_id", flat=True))
+        done["households"] = len(household_ids)
+        members.delete()
+        restrictions = Restriction.objects.filter(person_id__in=pks)
+        done["restrictions"] = restrictions.count()
+        restrictions.delete()
+        consent_ids = list(Consent.objects.filter(person_id__in=pks).values_list("pk", flat=True))
+        aliases = list(Alias.objects.filter(person_id__in=pks))
+        done["aliases"] = len(aliases)
+
+        # Purge the change history before writing the anonymous state (deletes above also
+        # wrote historical rows with the old values).
+        Relationship.history.filter(Q(person_id__in=pks) | Q(relative_id__in=pks)).delete()
+        HouseholdMember.history.filter(person_id__in=pks).delete()
+        Restriction.history.filter(person_id__in=pks).delete()
+        Consent.history.filter(id__in=consent_ids).delete()
+        Alias.history.filter(id__in=[a.pk for a in aliases]).delete()
+        done["history"] = Person.history.filter(id__in=pks).delete()[0]
+
+        for person in Person.objects.filter(pk__in=pks):
+            person.first_names = PLACEHOLDER_FIRST_NAMES
+            person.last_name = PLACEHOLDER_LAST_NAME
+            person.hetu = None
+            person.temporary_id = ""  # save() draws a new one
+            if person.birth_date is not None:
+                person.birth_date = person.birth_date.replace(month=1, day=1)
+            for field in ("street_address", "postal_code", "post_office", "phone", "email"):
+                setattr(person, field, "")
+            person.expected_due_date = None
+            person.processing_restriction_reason = ""
+            person.version += 1
+            person._history_user = actor  # type: ignore[attr-defined]
+            person._change_reason = EXECUTED_MARK  # type: ignore[attr-defined]
+            person.save()
+        for alias in aliases:
+            alias.label = PLACEHOLDER_ALIAS
+            alias.link_reason = "-"  # the link constraint needs one; the old text may identify
+            alias._history_user = actor  # type: ignore[attr-defined]
+            alias.save()
+        for consent in Consent.objects.filter(pk__in=consent_ids).exclude(scope=""):
+            consent.scope = ""
+            consent._history_user = actor  # type: ignore[attr-defined]
+            consent.save()
+        for household in Household.objects.filter(pk__in=household_ids, members__isnull=True):
+            Household.history.filter(id=household.pk).delete()
+            household.name = PLACEHOLDER_HOUSEHOLD
+            household._history_user = actor  # type: ignore[attr-defined]
+            household.save()
+
+    current.executed_at = timezone.now()
+    current.executed_by = actor
+    current.execution_summary = done
+    current._history_user = actor  # type: ignore[attr-defined]
+    current._change_reason = EXECUTED_MARK  # type: ignore[attr-defined]
+    current.save()
+    return current, True

@@ -37,6 +37,14 @@ class ReceiveForm(forms.Form):
     )
 
 
+class ExecuteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Vahvistan, että henkilön tunnistetiedot poistetaan pysyvästi."),
+        required=True,
+        error_messages={"required": gettext_lazy("Vahvista poisto.")},
+    )
+
+
 class DecideForm(forms.Form):
     reasoning = forms.CharField(
         label=gettext_lazy("Perustelut"),
@@ -94,15 +102,24 @@ def erasure_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
     """Assess (the retention rule of each episode) and decide."""
     person, decision = _dpo_person(request, pk)
     item = _request_or_404(person.pk, request_pk)
-    form = DecideForm()
+    form: forms.Form = DecideForm()
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "assess":
+            if action == "execute":
+                form = ExecuteForm(request.POST)
+                if form.is_valid():
+                    _item, executed = erasure.erasure_execute(actor=_user(request), request=item)
+                    if executed:
+                        messages.success(request, _("Henkilön tiedot on anonymisoitu."))
+                    else:
+                        messages.info(request, _("Poisto on jo toteutettu; mitään ei muutettu."))
+                    return redirect("rights:erasure_detail", pk=person.pk, request_pk=item.pk)
+            elif action == "assess":
                 erasure.erasure_request_assess(actor=_user(request), request=item)
                 messages.success(request, _("Säilytysajat arvioitu."))
                 return redirect("rights:erasure_detail", pk=person.pk, request_pk=item.pk)
-            form = DecideForm(request.POST)
-            if form.is_valid():
+            elif (form := DecideForm(request.POST)).is_valid():
                 erasure.erasure_request_decide(
                     actor=_user(request), request=item, reasoning=form.cleaned_data["reasoning"]
                 )
@@ -122,6 +139,10 @@ def erasure_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
             "rows": item.assessment or current,
             "must_keep": erasure.must_keep(item.assessment or current),
             "data_to_remove": erasure.data_to_remove(),
+            "executed": item.executed_at is not None,
+            "executed_summary": item.execution_summary,
+            "execute_form": form if isinstance(form, ExecuteForm) else ExecuteForm(),
+            "can_execute": item.decision == item.Decision.GRANTED and item.executed_at is None,
         },
     )
 

@@ -50,6 +50,17 @@ class ErasureRequest(OrganisationScopedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    executed_at = models.DateTimeField(_("toteutettu"), null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("toteuttaja"),
+    )
+    #: What the execution did: counts by kind (persons, relationships, households, …).
+    execution_summary = models.JSONField(_("toteutuksen yhteenveto"), default=dict, blank=True)
 
     history = HistoricalRecords()
 

@@ -198,3 +198,181 @@ def test_typed_id_without_lookup_is_404(client: Client, world: dict[str, Any]) -
     assert client.get(url).status_code == 404
     _look_up(client, "020290-123B")  # another person found: still 404 for this one
     assert client.get(url).status_code == 404
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _granted(world: dict[str, Any]) -> ErasureRequest:
+    with scope(organisation=world["org"].pk):
+        item = erasure.erasure_request_receive(
+            actor=world["dpo"], person=world["free"], received_on=dt.date(2026, 3, 10)
+        )
+        erasure.erasure_request_assess(actor=world["dpo"], request=item)
+        item = erasure.erasure_request_decide(actor=world["dpo"], request=item, reasoning="")
+    assert item.decision == ErasureRequest.Decision.GRANTED
+    return item
+
+
+def _enrich(world: dict[str, Any]) -> dict[str, Any]:
+    """Give the person to erase an address, history, alias, relationship and household."""
+    from tupa.episodes.models import Participant
+    from tupa.people.models import Alias, Household, HouseholdMember, Relationship
+
+    free, kept = world["free"], world["kept"]
+    with scopes_disabled():
+        free.first_names = "Maija"
+        free.birth_date = dt.date(1990, 2, 2)
+        free.street_address = "Poistokatu 1"
+        free.phone = "040 123 4567"
+        free.email = "maija@example.fi"
+        free.save()  # a second historical row with the name
+        alias = Alias.objects.create(
+            organisation=world["org"],
+            label="Maija P.",
+            service_form=world["shelter"],
+            person=free,
+            linked_at=NOW,
+            link_reason="Maija Poistettava kertoi nimensä",
+            created_by=world["dpo"],
+        )
+        Relationship.objects.create(person=free, relative=kept, kind="sibling", note="Maijan sisko")
+        household = Household.objects.create(organisation=world["org"], name="Poistettavan perhe")
+        HouseholdMember.objects.create(household=household, person=free)
+        participations = Participant.objects.filter(person=free).count()
+    return {"alias": alias, "household": household, "participations": participations}
+
+
+def _assert_nothing_identifying(world: dict[str, Any], extra: dict[str, Any]) -> None:
+    from tupa.episodes.models import Participant
+    from tupa.people.models import Alias, Household, HouseholdMember, Person, Relationship
+
+    free = world["free"]
+    secrets = ("Maija", "Poistettava", "020290-123B", "Poistokatu", "040 123", "maija@")
+    with scopes_disabled():
+        free.refresh_from_db()
+        assert (free.first_names, free.last_name) == ("Poistettu", "henkilö")
+        assert free.hetu is None
+        assert free.birth_date == dt.date(1990, 1, 1)  # the birth year is kept
+        assert (free.street_address, free.phone, free.email) == ("", "", "")
+        assert free.municipality_id == world["free"].municipality_id
+        rows = [str(list(Person.objects.filter(pk=free.pk).values()))]
+        rows.append(str(list(Person.history.filter(id=free.pk).values())))
+        rows.append(str(list(Alias.objects.filter(person=free).values())))
+        rows.append(str(list(Alias.history.filter(person_id=free.pk).values())))
+        rows.append(str(list(Relationship.history.all().values())))
+        rows.append(str(list(Household.objects.filter(pk=extra["household"].pk).values())))
+        rows.append(str(list(Household.history.filter(id=extra["household"].pk).values())))
+        dump = "\n".join(rows)
+        for secret in secrets:
+            assert secret not in dump, secret
+        assert Person.history.filter(id=free.pk).count() == 1  # only the anonymous state
+        assert not Relationship.objects.filter(person=free).exists()
+        assert not Relationship.objects.filter(relative=free).exists()
+        assert not HouseholdMember.objects.filter(person=free).exists()
+        # Counts survive, linked to the now anonymous person.
+        assert Participant.objects.filter(person=free).count() == extra["participations"] == 1
+        assert Alias.objects.filter(person=free).count() == 1
+        # The other person is untouched.
+        world["kept"].refresh_from_db()
+        assert world["kept"].hetu == "010190-123A"
+
+
+def test_granted_request_executes_from_the_request_page(
+    client: Client, world: dict[str, Any]
+) -> None:
+    extra = _enrich(world)
+    item = _granted(world)
+    login_verified(client, world["dpo"])
+    _look_up(client, "020290-123B")
+    detail = reverse(
+        "rights:erasure_detail", kwargs={"pk": world["free"].pk, "request_pk": item.pk}
+    )
+    page = client.get(detail).content.decode()
+    assert "Toteuta poisto" in page
+    # The confirmation is required.
+    response = client.post(detail, {"action": "execute"})
+    assert response.status_code == 200
+    assert "Vahvista poisto." in response.content.decode()
+    with scopes_disabled():
+        item.refresh_from_db()
+        assert item.executed_at is None
+    response = client.post(detail, {"action": "execute", "confirm": "on"})
+    assert response.status_code == 302
+    _assert_nothing_identifying(world, extra)
+    with scopes_disabled():
+        item.refresh_from_db()
+        assert item.executed_at is not None and item.executed_by == world["dpo"]
+        assert item.execution_summary["relationships"] == 1
+    page = client.get(detail).content.decode()
+    assert "Poisto toteutettu" in page
+    assert "Toteuta poisto" not in page
+    assert "Maija" not in page
+    # A second run is a no-op with a message.
+    response = client.post(detail, {"action": "execute", "confirm": "on"}, follow=True)
+    assert "Poisto on jo toteutettu" in response.content.decode()
+
+
+def test_second_execution_is_a_no_op(world: dict[str, Any]) -> None:
+    extra = _enrich(world)
+    item = _granted(world)
+    with scope(organisation=world["org"].pk):
+        _item, executed = erasure.erasure_execute(actor=world["dpo"], request=item)
+        assert executed
+        history = world["free"].history.count()
+        _item, again = erasure.erasure_execute(actor=world["dpo"], request=item)
+        assert not again
+        assert world["free"].history.count() == history
+    _assert_nothing_identifying(world, extra)
+
+
+def test_refused_and_undecided_requests_cannot_execute(world: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+
+    with scope(organisation=world["org"].pk):
+        undecided = erasure.erasure_request_receive(
+            actor=world["dpo"], person=world["free"], received_on=dt.date(2026, 3, 10)
+        )
+        with pytest.raises(ValidationError):
+            erasure.erasure_execute(actor=world["dpo"], request=undecided)
+        erasure.erasure_request_assess(actor=world["dpo"], request=undecided)
+        with pytest.raises(ValidationError):
+            erasure.erasure_execute(actor=world["dpo"], request=undecided)
+        refused = erasure.erasure_request_receive(
+            actor=world["dpo"], person=world["kept"], received_on=dt.date(2026, 3, 10)
+        )
+        erasure.erasure_request_assess(actor=world["dpo"], request=refused)
+        refused = erasure.erasure_request_decide(
+            actor=world["dpo"], request=refused, reasoning="Säilytettävä."
+        )
+        assert refused.decision == ErasureRequest.Decision.REFUSED
+        with pytest.raises(ValidationError, match="hyväksytyn"):
+            erasure.erasure_execute(actor=world["dpo"], request=refused)
+    with scopes_disabled():
+        world["free"].refresh_from_db()
+        world["kept"].refresh_from_db()
+    assert world["free"].hetu == "020290-123B"
+    assert world["kept"].hetu == "010190-123A"
+
+
+def test_journal_entries_block_execution(world: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tupa.episodes.models import Entry, Participant
+
+    extra = _enrich(world)
+    item = _granted(world)
+    with scopes_disabled():
+        episode = Participant.objects.get(person=world["free"]).episode
+        Entry.objects.create(
+            episode=episode, type="note", occurred_at=NOW, author=world["dpo"], text="Kirjaus"
+        )
+    with scope(organisation=world["org"].pk), pytest.raises(ValidationError, match="kirjauksia"):
+        erasure.erasure_execute(actor=world["dpo"], request=item)
+    with scopes_disabled():
+        world["free"].refresh_from_db()
+        assert world["free"].hetu == "020290-123B"
+        item.refresh_from_db()
+        assert item.executed_at is None
+        assert world["free"].relationships_from.count() == 1
+    assert extra["alias"].label == "Maija P."
