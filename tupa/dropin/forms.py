@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.wallclock import WallClockForm
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Booking, Room
 
@@ -65,8 +66,23 @@ def _time_field(label: Any) -> forms.TimeField:
     )
 
 
-def aware(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
+class _SpanForm(WallClockForm):
+    """A day with a start and an end time. A time skipped by the spring daylight-saving change
+    is refused and one that happens twice in autumn is asked about (:mod:`tupa.core.wallclock`);
+    the moments go to ``starts_at`` and ``ends_at`` in the cleaned data."""
+
+    wall_clock_fields = (("day", "start"), ("day", "end"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_at, ends_at = self.moments.get("start"), self.moments.get("end")
+        if starts_at is not None and ends_at is not None:
+            if ends_at <= starts_at:
+                self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
+            else:
+                data["starts_at"] = starts_at
+                data["ends_at"] = ends_at
+        return data
 
 
 class CorrectionForm(forms.Form):
@@ -106,7 +122,7 @@ class DayChoiceForm(forms.Form):
     session = forms.ChoiceField(label=_("Aukioloaika"), choices=Session.choices)
 
 
-class ChildcareForm(forms.Form):
+class ChildcareForm(_SpanForm):
     day = _date_field(_("Päivä"))
     start = _time_field(_("Alkaa klo"))
     end = _time_field(_("Päättyy klo"))
@@ -121,17 +137,6 @@ class ChildcareForm(forms.Form):
         max_length=300,
         help_text=_("Ei lasten tai vanhempien nimiä."),
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        day, start, end = data.get("day"), data.get("start"), data.get("end")
-        if day and start and end:
-            if end <= start:
-                self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
-            else:
-                data["starts_at"] = aware(day, start)
-                data["ends_at"] = aware(day, end)
-        return data
 
 
 class PriceField(forms.CharField):
@@ -153,7 +158,7 @@ class PriceField(forms.CharField):
         return price.quantize(Decimal("0.01"))
 
 
-class BookingForm(forms.Form):
+class BookingForm(_SpanForm):
     room: forms.ModelChoiceField[Room] = forms.ModelChoiceField(
         label=_("Tila"),
         queryset=Room.objects.none(),
@@ -200,17 +205,6 @@ class BookingForm(forms.Form):
         room_field = self.fields["room"]
         assert isinstance(room_field, forms.ModelChoiceField)
         room_field.queryset = rooms
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        day, start, end = data.get("day"), data.get("start"), data.get("end")
-        if day and start and end:
-            if end <= start:
-                self.add_error("end", _("Päättymisajan on oltava alkamisajan jälkeen."))
-            else:
-                data["starts_at"] = aware(day, start)
-                data["ends_at"] = aware(day, end)
-        return data
 
 
 class IdentifyForm(forms.Form):

@@ -29,6 +29,7 @@ from django_scopes import scope
 from tupa.episodes.models import ReferralSource
 from tupa.episodes.services import NewPerson, episode_open, is_lead, is_member, person_for_intake
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import ensure_processing_allowed
 from tupa.scheduling.models import Booking, Room
 from tupa.scheduling.services import find_conflicts
 
@@ -548,6 +549,8 @@ def visitor_identify(
             birth_date=birth_date,
         ),
     )
+    # GDPR art. 18: a returning visitor whose processing is restricted is not recorded.
+    ensure_processing_allowed(person)
     episode = episode_open(
         actor=actor,
         service_form=target_service_form,

@@ -935,6 +935,7 @@ def referral_accept(
 ) -> Episode:
     """Accept a referral: open an episode for the person in the receiving form and link it."""
     _require_receiver(actor, referral)
+    ensure_processing_allowed(referral.person_id)
     if status not in {Status.ENQUIRY, Status.WAITING, Status.ACTIVE}:
         raise ValidationError({"status": _("Valitse uuden asiakkuuden tila.")})
     with _scoped(referral.organisation_id):
@@ -962,6 +963,7 @@ def referral_accept(
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
     """Decline a referral with a reason the sending worker will see."""
     _require_receiver(actor, referral)
+    ensure_processing_allowed(referral.person_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjoita peruste, miksi ohjausta ei vastaanoteta.")})
     with _scoped(referral.organisation_id):

@@ -306,6 +306,7 @@ def person_find_or_create(
                     and person_behind_wall(person=existing, service_form=for_service_form)
                 ):
                     raise ValidationError({"hetu": _(HETU_TAKEN_MESSAGE)})
+                ensure_processing_allowed(existing)  # GDPR 18: not even blank fields filled
                 changed = []
                 for name in MERGE_FILL_FIELDS:
                     value = fields.get(name)
@@ -694,6 +695,13 @@ def household_set_family_types(
     *, actor: User, household: Household, family_types: Iterable[str]
 ) -> Household:
     with _scoped(household.organisation_id):
+        # GDPR art. 18: the family types describe every current member of the household.
+        today = timezone.localdate()
+        ensure_processing_allowed(
+            *HouseholdMember.objects.filter(household=household)
+            .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today))
+            .values_list("person_id", flat=True)
+        )
         household.family_types = _clean_family_types(family_types)
         _save(household, actor=actor)
     return household

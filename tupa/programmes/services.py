@@ -420,7 +420,10 @@ def session_record(
     ):
         if not 0 <= value <= MAX_HEAD_COUNT:
             errors[key] = _("Anna lukumäärä 0–%(max)d.") % {"max": MAX_HEAD_COUNT}
-    members = {m.pk: m for m in Member.objects.filter(programme=programme)}
+    members = {
+        m.pk: m
+        for m in Member.objects.filter(programme=programme).select_related("participant", "child")
+    }
     if any(pk not in members for pk in statuses):
         errors["statuses"] = _("Osallistuja ei kuulu ryhmään.")
     if any(status not in Attendance.Status.values for status in statuses.values()):
@@ -435,6 +438,23 @@ def session_record(
     if errors:
         raise ValidationError(errors)
     current = Session.objects.select_for_update().get(pk=session.pk)
+    existing = {a.member_id: a for a in Attendance.objects.filter(session=current)}
+    # GDPR art. 18: refuse only when a restricted member's own attendance row would change
+    # (a new or different status, or its deletion when the session is cancelled); the session,
+    # its head counts and the other members' rows are not about the restricted person.
+    touched = (
+        list(existing)
+        if cancelled
+        else [
+            pk
+            for pk, status in statuses.items()
+            if pk not in existing or existing[pk].status != status
+        ]
+    )
+    ensure_processing_allowed(
+        *(members[pk].participant for pk in touched if pk in members),
+        *(members[pk].child for pk in touched if pk in members),
+    )
     current.cancelled = cancelled
     current.anonymous_adults = 0 if cancelled else anonymous_adults
     current.anonymous_children = 0 if cancelled else anonymous_children
@@ -447,7 +467,6 @@ def session_record(
             row._history_user = actor  # type: ignore[attr-defined]
             row.delete()
     else:
-        existing = {a.member_id: a for a in Attendance.objects.filter(session=current)}
         for member_id, status in statuses.items():
             found = existing.get(member_id)
             if found is not None and found.status == status:

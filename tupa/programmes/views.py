@@ -91,16 +91,27 @@ def _member_labels(
             continue
         parent = member.participant.person
         child = member.child.person if member.child is not None else None
-        label = str(parent)
-        if parent is not None:
-            to_log[str(basis)][parent.pk] = parent
-        if child is not None:
-            label += f" – {child}"
-            to_log[str(basis)][child.pk] = child
-        labels[member.pk] = label
+        # GDPR art. 18: a restricted person is shown without a name (and not logged as shown).
+        parts = []
+        for person in (parent, child):
+            if person is None:
+                continue
+            if person.processing_restricted:
+                parts.append(_("Käsittelyä rajoitettu"))
+            else:
+                parts.append(str(person))
+                to_log[str(basis)][person.pk] = person
+        labels[member.pk] = " – ".join(parts) if parts else str(parent)
     for basis_value, persons in to_log.items():
         record_access(request=request, subjects=persons.values(), action=action, basis=basis_value)
     return labels
+
+
+def _restricted(member: Member) -> bool:
+    return any(
+        p is not None and p.person is not None and p.person.processing_restricted
+        for p in (member.participant, member.child)
+    )
 
 
 def _log_persons(request: HttpRequest, persons: Iterable[Person], *, action: str) -> set[int]:
@@ -284,6 +295,7 @@ def _open_participants(service_form: ServiceForm) -> QuerySet[Participant]:
         Participant.objects.filter(
             episode__service_form=service_form,
             person__isnull=False,
+            person__processing_restricted=False,
             left_on__isnull=True,
         )
         .exclude(episode__status=Episode.Status.ENDED)
@@ -458,6 +470,9 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         for m in selectors.members_of(programme=programme)
         if m.pk in existing or (m.joined_on <= day and (m.left_on is None or m.left_on >= day))
     ]
+    # GDPR art. 18: a restricted member's attendance cannot be changed, so the form leaves
+    # them out and their row stays as it was (services.session_record).
+    members = [m for m in members if not _restricted(m)]
     labels = _member_labels(request, members)
     leaders = list(Leader.objects.filter(programme=programme).select_related("user"))
     initial: dict[str, Any] = {

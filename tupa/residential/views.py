@@ -32,6 +32,7 @@ from tupa.episodes.models import Episode, Participant, Referral
 from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person
+from tupa.people.processing import restricted_ids
 
 from . import selectors, services
 from .forms import AdmitForm, DischargeForm, MoveForm, PeriodForm, default_period
@@ -124,6 +125,15 @@ def _detail_url(episode_id: int) -> str:
 # --------------------------------------------------------------------------- occupancy
 
 
+def _person_id(participant: Participant) -> int | None:
+    """The person behind a participant (a linked alias's person), if any."""
+    if participant.person_id is not None:
+        return int(participant.person_id)
+    if participant.alias is not None and participant.alias.person_id is not None:
+        return int(participant.alias.person_id)
+    return None
+
+
 @object_scoped
 @require_GET
 def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
@@ -138,6 +148,11 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("stay", "participant__person", "participant__alias")
         .order_by("stay__place_id", "arrived_at", "pk")
     )
+    # GDPR art. 18: a restricted resident is listed without a name (and not logged as shown);
+    # the stay still takes the place and counts in the figures.
+    person_ids = {m.pk: _person_id(m.participant) for m in present}
+    restricted = restricted_ids(person_ids.values())
+    restricted_members = {pk for pk, person_id in person_ids.items() if person_id in restricted}
     bases = access.episode_bases(user=user, episode_ids={m.stay.episode_id for m in present})
     by_place: dict[int, list[StayMember]] = defaultdict(list)
     stays_by_place: dict[int, dict[int, Stay]] = defaultdict(dict)
@@ -148,7 +163,8 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
         if basis is None:
             continue
         by_place[member.stay.place_id].append(member)
-        to_log[str(basis)].append(member.participant)
+        if member.pk not in restricted_members:
+            to_log[str(basis)].append(member.participant)
     rows = []
     for place in places:
         stays = list(stays_by_place.get(place.pk, {}).values())
@@ -195,6 +211,7 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
             "service_form": service_form,
             "now_figures": now_figures,
             "rows": rows,
+            "restricted_members": restricted_members,
             "period_form": period_form,
             "period": period,
             "ledger": ledger,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
 
@@ -206,7 +207,12 @@ class ScheduleForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(WallClockForm):
+    """A meeting's new time. A time skipped by the spring daylight-saving change is refused and
+    one that happens twice in autumn is asked about (:mod:`tupa.core.wallclock`)."""
+
+    wall_clock_fields = (("start_date", "start_time"),)
+
     start_date = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Alkamisaika"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(label=_("Kesto (min)"), min_value=5, max_value=480)
@@ -216,7 +222,7 @@ class MeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def starts_at(self) -> dt.datetime:
-        return rules.local_moment(self.cleaned_data["start_date"], self.cleaned_data["start_time"])
+        return self.moments["start_time"]
 
 
 class PresentChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
