@@ -14,8 +14,8 @@ from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from django.utils import translation
 
+from tupa.access.marks import public
 from tupa.accounts.models import User
-from tupa.core.access import public
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm

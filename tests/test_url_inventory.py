@@ -1,7 +1,7 @@
 """URL inventory (ARCHITECTURE.md §6, security test 1).
 
 Every URL of the project is classified: ``public``, ``login_only`` or ``object_scoped`` (the
-decorators of :mod:`tupa.core.access`), or it belongs to the Django admin, which
+decorators of :mod:`tupa.access.marks`), or it belongs to the Django admin, which
 ``TupaAdminSite.has_permission`` guards. An unclassified URL fails with its route, so a new page
 cannot be added without deciding who may reach it. Anonymous requests to protected URLs must end
 on the login page; public URLs must answer anonymous requests without a server error.
@@ -31,8 +31,8 @@ from django.urls.converters import (
     UUIDConverter,
 )
 
+from tupa.access.marks import access_class, login_only, object_scoped, public
 from tupa.accounts.models import Role
-from tupa.core.access import access_class, login_only, object_scoped, public
 from tupa.core.admin_site import TupaAdminSite
 from tupa.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tupa.core.tests.helpers import login_verified
@@ -198,7 +198,7 @@ def test_every_url_is_classified() -> None:
     missing = unclassified(ENTRIES)
     assert not missing, (
         "These URLs have no access class; decorate the view with exactly one of "
-        "tupa.core.access.public / login_only / object_scoped:\n  " + "\n  ".join(missing)
+        "tupa.access.marks.public / login_only / object_scoped:\n  " + "\n  ".join(missing)
     )
 
 

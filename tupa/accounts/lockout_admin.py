@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tupa.core import policy
+from tupa.access import policy
 
 from . import security, services
 from .models import User

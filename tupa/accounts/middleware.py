@@ -6,7 +6,7 @@ longer ago than ``TUPA_SESSION_ABSOLUTE_TIMEOUT`` (12 h).
 
 ``TwoFactorRequiredMiddleware`` sits after ``OTPMiddleware`` and ``LoginRequiredMiddleware``:
 when ``TUPA_REQUIRE_2FA`` is on, a logged-in user who has not passed the second factor may only
-reach views marked :func:`tupa.core.access.two_factor_exempt`.
+reach views marked :func:`tupa.access.marks.two_factor_exempt`.
 
 ``RefusedRequestLogMiddleware`` records refused requests in the security event log.
 """

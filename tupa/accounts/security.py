@@ -35,7 +35,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tupa.core.access import access_class
+from tupa.access.marks import access_class
 
 from .models import SecurityEvent, User
 

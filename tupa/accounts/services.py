@@ -18,7 +18,7 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tupa.core import policy
+from tupa.access import policy
 
 from . import security
 from .forms import is_totp_shaped

@@ -31,9 +31,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tupa.access import policy
+from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import login_only, object_scoped, public, two_factor_exempt
 
 from . import selectors, services
 from .forms import LoginForm, OTPTokenForm, TOTPSetupForm, TupaPasswordChangeForm

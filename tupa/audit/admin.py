@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tupa.access import policy
 from tupa.audit.models import AccessEvent
-from tupa.core import policy
 
 
 @admin.register(AccessEvent)

@@ -58,10 +58,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope, scopes_disabled
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
 from tupa.audit.models import BASIS_CHOICES, AccessEvent, Action, AnomalyRule
 from tupa.audit.selectors import HELSINKI
-from tupa.core.policy import Basis
 from tupa.episodes.models import Assignment, BreakGlass, Episode, Participant, Referral
 from tupa.people.models import Alias, Consent, Person
 from tupa.people.restrictions import restricted_person_ids

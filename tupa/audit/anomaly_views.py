@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tupa.access import policy
+from tupa.access.marks import login_only
 from tupa.accounts.models import User
 from tupa.audit import anomalies, selectors
 from tupa.audit.anomaly_forms import (
@@ -35,8 +37,6 @@ from tupa.audit.anomaly_forms import (
 )
 from tupa.audit.anomaly_services import anomaly_review_record, reviews_of
 from tupa.audit.views import PAGE_SIZE, _organisation_id
-from tupa.core import policy
-from tupa.core.access import login_only
 
 ACTION = "audit.anomalies"
 FILTERS = ("week", "status")

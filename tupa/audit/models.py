@@ -18,7 +18,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tupa.core.policy import Basis
+from tupa.access.policy import Basis
 
 APPEND_ONLY_MESSAGE = "access log is append-only"
 
@@ -48,7 +48,7 @@ _BASIS_LABELS: dict[str, Any] = {
     Basis.NONE: _("ei perustetta"),
 }
 
-#: Choices mirror :class:`tupa.core.policy.Basis`; a new basis there needs a label here (a
+#: Choices mirror :class:`tupa.access.policy.Basis`; a new basis there needs a label here (a
 #: missing one fails at import instead of showing the raw value in the log and the extract).
 BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS[b]) for b in Basis]
 

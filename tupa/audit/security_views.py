@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tupa.access import policy
+from tupa.access.marks import login_only
 from tupa.accounts import security
 from tupa.accounts.models import SecurityEvent
 from tupa.audit import selectors
@@ -26,8 +28,6 @@ from tupa.audit.forms import SecurityEventFilterForm
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.audit.views import PAGE_SIZE, _cell, _Echo, _filter_form, _organisation_id
-from tupa.core import policy
-from tupa.core.access import login_only
 
 ACTION = "audit.security_events"
 FILTERS = ("user", "kind", "date_from", "date_to")

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tupa.access import policy
+from tupa.access.marks import login_only
 from tupa.audit import selectors
 from tupa.audit.forms import AccessLogFilterForm, ChangeFilterForm
 from tupa.audit.models import AccessEvent, Action
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import login_only
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000

@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from tupa.core.access import public, two_factor_exempt
+from tupa.access.marks import public, two_factor_exempt
 from tupa.organisations.models import Organisation
 from tupa.organisations.register import profile_of
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from tupa.core import policy
+from tupa.access import policy
 
 
 class TupaAdminSite(admin.AdminSite):

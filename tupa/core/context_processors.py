@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import policy
+from tupa.access import policy
 from tupa.organisations.selectors import service_forms_of
 
 #: Extra navigation entries, each shown only to users whom the policy allows the action.

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import policy
+from tupa.access import policy
 from tupa.organisations.models import ServiceForm
 
 

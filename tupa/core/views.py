@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from tupa.core.access import login_only, public, two_factor_exempt
+from tupa.access.marks import login_only, public, two_factor_exempt
 from tupa.organisations import selectors as org_selectors
 
 

@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import is_lead, is_member
 from tupa.episodes.models import ReferralSource
-from tupa.episodes.services import NewPerson, episode_open, is_lead, is_member, person_for_intake
+from tupa.episodes.services import NewPerson, episode_open, person_for_intake
 from tupa.organisations.models import ServiceForm
 from tupa.people.processing import ensure_processing_allowed
 from tupa.scheduling.models import Booking, Room

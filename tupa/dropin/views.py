@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.core.access import object_scoped
+from tupa.access.clients import user_scope
+from tupa.access.marks import object_scoped
+from tupa.access.policy import decide
 from tupa.core.forms import apply_errors
-from tupa.core.policy import decide
-from tupa.episodes.access import user_scope
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Booking
 

@@ -40,12 +40,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.clients import episode_basis, user_scope
+from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
 from tupa.core import dates
-from tupa.core.policy import Basis
 from tupa.people.processing import ensure_episode_processing_allowed, ensure_processing_allowed
 
-from .access import episode_basis, user_scope
 from .models import Attachment, Entry, Episode, Participant
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 Included into the ``episodes`` namespace by ``tupa/episodes/urls.py``
 (``urlpatterns += journal_urlpatterns``), so names are ``episodes:journal_*``.
 
-Access: every view resolves the episode through :func:`tupa.episodes.access.episode_basis`;
+Access: every view resolves the episode through :func:`tupa.access.clients.episode_basis`;
 no basis → 404 (also for ids that do not exist). Writing needs a write basis
 (:data:`tupa.episodes.journal.WRITE_BASES`): a reader whose access rests on the client's consent
 sees the journal but gets 403 on the write pages. Every response that shows journal content or
@@ -25,15 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access.clients import episode_basis, user_scope
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.services import record_access
-from tupa.core.access import object_scoped
-from tupa.core.policy import Basis
 from tupa.people.models import Alias, Person
 
 from . import attachments as attachment_files
 from . import journal
-from .access import episode_basis, user_scope
 from .journal_forms import AttachmentForm, EntryCorrectForm, EntryCreateForm
 from .models import Attachment, BreakGlass, Entry, Episode
 

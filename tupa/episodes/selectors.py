@@ -1,6 +1,6 @@
 """Reads of client episodes, permission-aware by construction.
 
-Every selector starts from :mod:`tupa.episodes.access` (``episodes_visible_to``,
+Every selector starts from :mod:`tupa.access.clients` (``episodes_visible_to``,
 ``episode_basis``, ``user_scope``) — never from ``Episode.objects`` alone — and prefetches
 what its page shows so that the number of queries does not grow with the rows.
 """
@@ -15,13 +15,13 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tupa.access import clients
+from tupa.access.policy import Basis
 from tupa.accounts.models import Membership, User
-from tupa.core.policy import Basis
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Consent
 from tupa.people.processing import exclude_restricted_episodes
 
-from . import access
 from .models import (
     Assignment,
     BreakGlass,
@@ -69,10 +69,10 @@ def _with_list_data(episodes: QuerySet[Episode], user: User) -> QuerySet[Episode
 
 def caseload(*, user: User) -> QuerySet[Episode]:
     """Ongoing (active or waiting) episodes of the user's own forms or assigned to the user."""
-    scope = access.user_scope(user)
+    scope = clients.user_scope(user)
     assigned = Assignment.objects.filter(_active_assignment_q(user)).values("episode_id")
     episodes = (
-        access.episodes_visible_to(user=user)
+        clients.episodes_visible_to(user=user)
         .filter(status__in=[Episode.Status.ACTIVE, Episode.Status.WAITING])
         .filter(Q(service_form_id__in=scope.member_form_ids) | Q(pk__in=assigned))
     )
@@ -95,7 +95,7 @@ def client_list(
     ``q`` matches every word against the first names, last name or alias label of a current or
     former participant. ``opened_from``/``opened_to`` are local dates, both inclusive.
     """
-    episodes = access.episodes_visible_to(user=user).filter(service_form=service_form)
+    episodes = clients.episodes_visible_to(user=user).filter(service_form=service_form)
     episodes = exclude_restricted_episodes(episodes)  # GDPR art. 18: hidden from lists
     if status:
         episodes = episodes.filter(status=status)
@@ -149,7 +149,7 @@ def episode_for(*, user: User, pk: int) -> tuple[Episode, Basis] | None:
     episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
     if episode is None:
         return None
-    basis = access.episode_basis(user=user, episode=episode)
+    basis = clients.episode_basis(user=user, episode=episode)
     if basis is None:
         return None
     return episode, basis
@@ -224,7 +224,7 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
 
     Only the referral itself (person, reason, sending form, date) — never the sending episode.
     """
-    scope = access.user_scope(user)
+    scope = clients.user_scope(user)
     return (
         Referral.objects.filter(
             status=Referral.Status.PROPOSED, to_service_form_id__in=scope.member_form_ids
@@ -238,7 +238,7 @@ def referral_for_receiver(*, user: User, pk: int) -> Referral | None:
     """A referral to one of the user's forms (any status), or None → 404."""
     return (
         Referral.objects.filter(
-            pk=pk, to_service_form_id__in=access.user_scope(user).member_form_ids
+            pk=pk, to_service_form_id__in=clients.user_scope(user).member_form_ids
         )
         .select_related("person", "to_service_form", "from_episode__service_form")
         .first()
@@ -247,7 +247,7 @@ def referral_for_receiver(*, user: User, pk: int) -> Referral | None:
 
 def break_glass_review_queue(*, user: User) -> QuerySet[BreakGlass]:
     """Unreviewed emergency accesses to episodes of the forms the user leads."""
-    scope = access.user_scope(user)
+    scope = clients.user_scope(user)
     return (
         BreakGlass.objects.filter(
             episode__service_form_id__in=scope.lead_form_ids, reviewed_at__isnull=True
@@ -260,7 +260,7 @@ def break_glass_review_queue(*, user: User) -> QuerySet[BreakGlass]:
 
 def break_glass_reviewed(*, user: User, limit: int = 20) -> list[BreakGlass]:
     """The latest reviewed emergency accesses of the forms the user leads."""
-    scope = access.user_scope(user)
+    scope = clients.user_scope(user)
     return list(
         BreakGlass.objects.filter(
             episode__service_form_id__in=scope.lead_form_ids, reviewed_at__isnull=False
@@ -272,7 +272,7 @@ def break_glass_reviewed(*, user: User, limit: int = 20) -> list[BreakGlass]:
 
 def member_service_forms(*, user: User) -> QuerySet[ServiceForm]:
     """Service forms where the user does client work (for links and the dashboard panel)."""
-    return ServiceForm.objects.filter(pk__in=access.user_scope(user).member_form_ids).order_by(
+    return ServiceForm.objects.filter(pk__in=clients.user_scope(user).member_form_ids).order_by(
         "area__order", "order", "name"
     )
 
@@ -292,7 +292,7 @@ def assignable_users(*, episode: Episode) -> QuerySet[User]:
     today = timezone.localdate()
     workers = (
         Membership.objects.active()
-        .filter(role__in=access.CLIENT_WORK_ROLES, service_form__isnull=False)
+        .filter(role__in=clients.CLIENT_WORK_ROLES, service_form__isnull=False)
         .values("user_id")
     )
     already = Assignment.objects.filter(episode=episode).filter(
@@ -307,7 +307,7 @@ def assignable_users(*, episode: Episode) -> QuerySet[User]:
 
 def dashboard_panel(*, user: User) -> dict[str, object]:
     """Context for ``episodes/_dashboard_panel.html``: what waits for the user (counts only)."""
-    scope = access.user_scope(user)
+    scope = clients.user_scope(user)
     return {
         "has_client_work": scope.has_client_work,
         "is_lead": bool(scope.lead_form_ids),

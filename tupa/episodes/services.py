@@ -13,7 +13,7 @@ imports and the demo builder alike:
   break-the-glass access lets the user *read*, not change, the episode);
 - assigning co-workers needs a membership in the episode's own service form;
 - accepting or declining a referral needs a membership in the receiving form;
-- break-the-glass is allowed only where :func:`tupa.episodes.access.may_break_glass` says so, and
+- break-the-glass is allowed only where :func:`tupa.access.clients.may_break_glass` says so, and
   its review only by a lead of the episode's service form.
 
 A refusal raises :class:`django.core.exceptions.PermissionDenied`; views turn an object the user
@@ -37,10 +37,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access import clients
+from tupa.access.clients import is_lead, is_member, may_edit
+from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access_for_user
 from tupa.core import dates
-from tupa.core.policy import Basis
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Consent
 from tupa.people.processing import (
@@ -48,7 +50,6 @@ from tupa.people.processing import (
     ensure_processing_allowed,
 )
 
-from . import access
 from .models import (
     Assignment,
     BasicFormDefinition,
@@ -154,23 +155,6 @@ def _save(instance: models.Model, *, actor: User | None, reason: str = "") -> No
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def is_member(user: User, service_form_id: int) -> bool:
-    """An active client-work membership (worker, lead, coordinator) in the service form."""
-    return service_form_id in access.user_scope(user).member_form_ids
-
-
-def is_lead(user: User, service_form_id: int) -> bool:
-    return service_form_id in access.user_scope(user).lead_form_ids
-
-
-def may_edit(user: User, episode: Episode) -> bool:
-    """Members of the form and assigned co-workers may change an episode; others only read."""
-    return access.episode_basis(user=user, episode=episode) in {
-        Basis.MEMBERSHIP,
-        Basis.ASSIGNMENT,
-    }
 
 
 def _require_editor(actor: User, episode: Episode) -> None:
@@ -308,8 +292,8 @@ def _check_subject(
         raise ValidationError(
             {field: _("Henkilö on yhdistetty toiseen henkilöön. Valitse yhdistetty henkilö.")}
         )
-    if person is not None and access.person_behind_wall(person=person, service_form=service_form):
-        raise ValidationError({field: access.WALL_MESSAGE})
+    if person is not None and clients.person_behind_wall(person=person, service_form=service_form):
+        raise ValidationError({field: clients.WALL_MESSAGE})
     ensure_processing_allowed(person, alias)
 
 
@@ -713,7 +697,7 @@ def assignment_add(
     ensure_episode_processing_allowed(episode)
     if user.organisation_id != episode.organisation_id or not user.is_active:
         raise ValidationError({"user": _("Valitse oman organisaation työntekijä.")})
-    if not access.user_scope(user).has_client_work:
+    if not clients.user_scope(user).has_client_work:
         raise ValidationError(
             {"user": _("Vain asiakastyötä tekevän työntekijän voi nimetä asiakkuuteen.")}
         )
@@ -999,13 +983,13 @@ def break_glass_open(
 ) -> BreakGlass:
     """Emergency access to an episode outside the user's work task (ARCHITECTURE.md §6).
 
-    Allowed only where :func:`access.may_break_glass` allows (client-work staff of the same
+    Allowed only where :func:`clients.may_break_glass` allows (client-work staff of the same
     organisation, never across the wall); needs a written reason of at least
     :data:`BREAK_THE_GLASS_MIN_REASON` characters; lasts ``hours``; writes an access-log event
     ``break_the_glass`` (one per person of the episode, with the reason) and waits for the
     review of a lead of the episode's service form.
     """
-    if not access.may_break_glass(user=actor, episode=episode):
+    if not clients.may_break_glass(user=actor, episode=episode):
         raise PermissionDenied(_("Poikkeuksellinen pääsy tähän asiakkuuteen ei ole mahdollinen."))
     text = " ".join(reason.split())
     errors: dict[str, str] = {}
@@ -1019,7 +1003,7 @@ def break_glass_open(
         errors["hours"] = _("Kesto on %(low)d–%(high)d tuntia.") % {"low": low, "high": high}
     if errors:
         raise ValidationError(errors)
-    basis = access.episode_basis(user=actor, episode=episode)
+    basis = clients.episode_basis(user=actor, episode=episode)
     if basis in {Basis.MEMBERSHIP, Basis.ASSIGNMENT}:
         raise ValidationError(_("Sinulla on jo pääsy tähän asiakkuuteen."))
     now = timezone.now()

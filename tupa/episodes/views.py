@@ -28,15 +28,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tupa.access import clients
+from tupa.access.marks import login_only, object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.access import login_only, object_scoped
-from tupa.core.policy import Basis
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people.models import Alias, Consent, Person
 
-from . import access, basic_forms, journal_views, selectors, services
+from . import basic_forms, journal_views, selectors, services
 from .forms import (
     AssignmentForm,
     BreakGlassForm,
@@ -105,13 +106,13 @@ def _log_list(request: HttpRequest, episodes: Iterable[Episode]) -> None:
                 episode_of.setdefault(participant.person.pk, episode)
     if not persons:
         return
-    bases = access.person_bases(user=user, persons=persons.values())
+    bases = clients.person_bases(user=user, persons=persons.values())
     groups: dict[str, list[Person]] = defaultdict(list)
     for pk, person in persons.items():
         basis: Basis | None = bases.get(pk)
         if basis is None:
             # Visible through consent or break-the-glass only: ask for that episode's basis.
-            basis = access.episode_basis(user=user, episode=episode_of[pk])
+            basis = clients.episode_basis(user=user, episode=episode_of[pk])
         if basis is None:  # pragma: no cover - the lists come from episodes_visible_to
             raise Http404
         groups[str(basis)].append(person)
@@ -207,7 +208,7 @@ def _conflict_data(request: HttpRequest, field: str, current: Episode) -> QueryD
 
 def _member_form_or_404(request: HttpRequest, slug: str) -> ServiceForm:
     service_form = ServiceForm.objects.filter(slug=slug).first()
-    if service_form is None or not services.is_member(_user(request), service_form.pk):
+    if service_form is None or not clients.is_member(_user(request), service_form.pk):
         raise Http404
     return service_form
 
@@ -339,14 +340,14 @@ def _existing_person(request: HttpRequest) -> Person | None:
         pk = int(raw)
     except ValueError as exc:
         raise Http404 from exc
-    person = access.persons_visible_to(user=_user(request)).filter(pk=pk).first()
+    person = clients.persons_visible_to(user=_user(request)).filter(pk=pk).first()
     if person is None:
         raise Http404
     return person
 
 
 def _person_basis(request: HttpRequest, person: Person) -> str:
-    basis = access.person_bases(user=_user(request), persons=[person]).get(person.pk)
+    basis = clients.person_bases(user=_user(request), persons=[person]).get(person.pk)
     if basis is None:
         raise Http404
     return str(basis)
@@ -382,7 +383,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "episode": episode,
         "basis": found.basis,
         "may_edit": found.basis in EDIT_BASES,
-        "is_member": services.is_member(user, episode.service_form_id),
+        "is_member": clients.is_member(user, episode.service_form_id),
         "break_glass": break_glass,
         "basic_form_definition": definition,
         "basic_form_answers": answers,
@@ -683,7 +684,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     episode, basis = _editable_or_403(request, pk)
-    if not services.is_member(_user(request), episode.service_form_id):
+    if not clients.is_member(_user(request), episode.service_form_id):
         raise PermissionDenied
     users = selectors.assignable_users(episode=episode)
     form = AssignmentForm(request.POST or None, users=users)
@@ -724,7 +725,7 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
     assignment = Assignment.objects.filter(pk=assignment_pk, episode=episode).first()
     if assignment is None:
         raise Http404
-    if not services.is_member(_user(request), episode.service_form_id):
+    if not clients.is_member(_user(request), episode.service_form_id):
         raise PermissionDenied
     services.assignment_end(actor=_user(request), assignment=assignment)
     messages.success(request, _("Työntekijän nimeäminen on päättynyt."))
@@ -1012,16 +1013,16 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     """
     user = _user(request)
     episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
-    if episode is not None and access.episode_basis(user=user, episode=episode) is not None:
+    if episode is not None and clients.episode_basis(user=user, episode=episode) is not None:
         return HttpResponseRedirect(_detail_url(episode))
-    if not access.user_scope(user).has_client_work:
+    if not clients.user_scope(user).has_client_work:
         raise Http404
     form = BreakGlassForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         match = request.resolver_match
         try:
-            if episode is None or not access.may_break_glass(user=user, episode=episode):
+            if episode is None or not clients.may_break_glass(user=user, episode=episode):
                 raise PermissionDenied
             item = services.break_glass_open(
                 actor=user,
@@ -1059,7 +1060,7 @@ def _local_time(value: Any) -> str:
 
 
 def _lead_or_404(request: HttpRequest) -> None:
-    if not access.user_scope(_user(request)).lead_form_ids:
+    if not clients.user_scope(_user(request)).lead_form_ids:
         raise Http404
 
 

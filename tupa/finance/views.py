@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tupa.core import policy
-from tupa.core.access import login_only
+from tupa.access import policy
+from tupa.access.marks import login_only
 
 from . import selectors
 

@@ -1,6 +1,6 @@
 """Configuration admin for the organisation structure and master data.
 
-Who may use it is decided by :mod:`tupa.core.policy` (``configuration.manage``: the
+Who may use it is decided by :mod:`tupa.access.policy` (``configuration.manage``: the
 administrator role), not by Django's model permissions, so a membership is all an
 administrator needs. Every change is kept by django-simple-history with who and when (the
 "Historia" button of each object). Querysets are scoped to the administrator's
@@ -25,8 +25,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from tupa.access import policy
 from tupa.accounts.models import User
-from tupa.core import policy
 
 from .models import (
     Area,

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
-from tupa.core import policy
-from tupa.core.access import login_only, object_scoped, public, two_factor_exempt
+from tupa.access import policy
+from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt
 
 from . import conformity, register
 from .models import Organisation, RegisterDescription, ServiceForm

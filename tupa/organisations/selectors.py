@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tupa.core import policy
+from tupa.access import policy
 
 from .models import Area, Organisation, ServiceForm, ServiceFormFunding, Team
 

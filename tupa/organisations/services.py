@@ -7,7 +7,7 @@ command such as ``build_demo``).
 
 Validation and saving run inside the organisation's own django-scopes scope, so the
 services work the same from a request (already scoped), a management command or a test.
-Authorisation is the caller's job (views ask :mod:`tupa.core.policy`); the services only
+Authorisation is the caller's job (views ask :mod:`tupa.access.policy`); the services only
 guarantee that every row they link belongs to the same organisation.
 """
 

@@ -4,9 +4,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tupa.access import policy
+from tupa.access.marks import login_only, object_scoped
 from tupa.accounts.models import Membership
-from tupa.core import policy
-from tupa.core.access import login_only, object_scoped
 
 from . import selectors
 from .models import ServiceForm, WorkingGroup
@@ -47,7 +47,7 @@ def service_form_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .select_related("user")
             .order_by("role", "user__last_name")
         )
-    from tupa.episodes.access import user_scope
+    from tupa.access.clients import user_scope
 
     return render(
         request,

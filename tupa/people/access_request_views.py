@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scopes_disabled
 
+from tupa.access import policy
+from tupa.access.marks import login_only, object_scoped
+from tupa.access.policy import Basis
 from tupa.audit import disclosures
 from tupa.audit.models import (
     AccessRequest,
@@ -37,9 +40,7 @@ from tupa.audit.models import (
     DisclosureKind,
 )
 from tupa.audit.services import record_access
-from tupa.core import dates, policy
-from tupa.core.access import login_only, object_scoped
-from tupa.core.policy import Basis
+from tupa.core import dates
 
 from . import access_requests as ar_services
 from . import rights

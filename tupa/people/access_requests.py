@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import policy
 from tupa.accounts.models import Role
 from tupa.audit.disclosures import disclosure_record
 from tupa.audit.models import (
@@ -38,7 +39,6 @@ from tupa.audit.models import (
     DisclosureBasis,
     DisclosureKind,
 )
-from tupa.core import policy
 
 from . import rights
 from .models import Person, Relationship

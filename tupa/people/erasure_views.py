@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access.marks import object_scoped
 from tupa.audit.services import record_access
-from tupa.core.access import object_scoped
 
 from . import erasure
 from .models_erasure import ErasureRequest

@@ -29,10 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from tupa.access import policy
+from tupa.access.clients import may_reveal_person
 from tupa.accounts.models import Membership
 from tupa.audit.models import AccessEvent
-from tupa.core import policy
-from tupa.episodes.access import may_reveal_person
 
 from .models import RESTRICTED_FIELDS, Alias, Consent, Person, Relationship, Restriction
 from .restrictions import restricted_person_ids

@@ -1,7 +1,7 @@
 """Reads of persons: quick search, the person page, duplicates. Permission-aware by construction.
 
-Everything here starts from :func:`tupa.episodes.access.persons_visible_to` or
-:func:`~tupa.episodes.access.episodes_visible_to` — never from ``Person.objects`` alone — so a
+Everything here starts from :func:`tupa.access.clients.persons_visible_to` or
+:func:`~tupa.access.clients.episodes_visible_to` — never from ``Person.objects`` alone — so a
 person the user may not see is never found, listed or counted (ARCHITECTURE.md §6: "search never
 reveals that a hidden person is a client").
 
@@ -26,13 +26,13 @@ from django.db.models import CharField, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.dispatch import receiver
 
-from tupa.core.policy import Basis
-from tupa.episodes.access import (
+from tupa.access.clients import (
     episodes_visible_to,
     person_bases,
     persons_visible_to,
     user_scope,
 )
+from tupa.access.policy import Basis
 from tupa.episodes.models import Participant
 
 from . import hetu as hetu_rules

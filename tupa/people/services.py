@@ -7,7 +7,7 @@ inside the organisation's own django-scopes scope, so the services behave the sa
 request, a management command, the demo builder or a test.
 
 Authorisation — who may see or edit a person — is the caller's job (views answer 404 through
-:mod:`tupa.episodes.access`); the services guarantee data integrity: identity codes valid and
+:mod:`tupa.access.clients`); the services guarantee data integrity: identity codes valid and
 consistent with the birth date, no cross-organisation links, optimistic locking, merges and
 alias links that never lose an episode or its history.
 """
@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import WALL_MESSAGE, person_behind_wall
 from tupa.core import dates
-from tupa.episodes.access import WALL_MESSAGE, person_behind_wall
 from tupa.episodes.models import Entry, Participant
 
 from . import hetu as hetu_rules
@@ -285,7 +285,7 @@ def person_find_or_create(
     the person was already known. The same code with another name is refused with a message
     that does not tell where the code is known — and so is the same code and name when the
     record would be attached to ``for_service_form`` across the wall (a victim-side client's
-    record in perpetrator-side work, :func:`tupa.episodes.access.person_behind_wall`), whoever
+    record in perpetrator-side work, :func:`tupa.access.clients.person_behind_wall`), whoever
     the user is. Returns ``(person, created)``.
     """
     _check_fields(fields)

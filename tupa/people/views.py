@@ -1,6 +1,6 @@
 """Person screens: quick search, the person page, new client, edit, merge, identifying an alias.
 
-Every view answers 404 for a person the user may not see (:mod:`tupa.episodes.access`), and
+Every view answers 404 for a person the user may not see (:mod:`tupa.access.clients`), and
 every response that shows a person writes one access-log event per person shown, with the
 basis the visibility rules give (ARCHITECTURE.md §6).
 """
@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access.clients import person_bases, user_scope
+from tupa.access.marks import login_only, object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.services import record_access
-from tupa.core.access import login_only, object_scoped
-from tupa.core.policy import Basis
 from tupa.episodes import services as episode_services
-from tupa.episodes.access import person_bases, user_scope
 from tupa.organisations.models import Organisation, ServiceForm
 
 from . import hetu as hetu_rules

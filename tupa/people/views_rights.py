@@ -30,11 +30,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import policy
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.audit.disclosures import disclosures_for_person
 from tupa.audit.services import record_access
-from tupa.core import dates, policy
-from tupa.core.access import object_scoped
-from tupa.core.policy import Basis
+from tupa.core import dates
 
 from . import rights
 from .models import RESTRICTED_FIELDS, Person, Restriction

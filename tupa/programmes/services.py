@@ -3,7 +3,7 @@
 House style (ARCHITECTURE.md §4): keyword-only, ``actor`` first, one transaction each, Finnish
 ``ValidationError`` messages keyed by field, the change history recorded with ``actor``.
 Only members doing client work (worker, lead, coordinator) in the programme's service form may
-write (:func:`tupa.episodes.services.is_member`); everyone else gets ``PermissionDenied``.
+write (:func:`tupa.access.clients.is_member`); everyone else gets ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.clients import is_member
 from tupa.episodes.models import Participant
-from tupa.episodes.services import is_member
 from tupa.people.processing import ensure_processing_allowed
 
 from .models import Attendance, GroupProgramme, Leader, Member, Session

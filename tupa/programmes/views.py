@@ -3,7 +3,7 @@ and statistics (GRP-01..04).
 
 Only client-work members of the programme's service form reach them (404 for everyone else,
 also for bad ids). Names of participants are shown only where the viewer has a basis for the
-participant's episode (:mod:`tupa.episodes.access`), and every person shown is written to the
+participant's episode (:mod:`tupa.access.clients`), and every person shown is written to the
 access log. The statistics page shows counts only: the executive director may read it too
 (``programmes.statistics.view``), and it writes no access events.
 """
@@ -25,15 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tupa.access import clients, policy
+from tupa.access.clients import is_member
+from tupa.access.marks import object_scoped
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import object_scoped
 from tupa.core.forms import apply_errors
-from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 
@@ -79,7 +78,7 @@ def _member_labels(
 ) -> dict[int, str]:
     """Member id → "Parent (Child)" for members the viewer may see; logs each person shown."""
     rows = list(members)
-    bases = access.episode_bases(
+    bases = clients.episode_bases(
         user=_user(request), episode_ids={m.participant.episode_id for m in rows}
     )
     labels: dict[int, str] = {}
@@ -119,7 +118,7 @@ def _log_persons(request: HttpRequest, persons: Iterable[Person], *, action: str
     subjects = list(persons)
     if not subjects:
         return set()
-    bases = access.person_bases(user=_user(request), persons=subjects)
+    bases = clients.person_bases(user=_user(request), persons=subjects)
     grouped: dict[str, list[Person]] = defaultdict(list)
     for person in subjects:
         basis = bases.get(person.pk)

@@ -16,9 +16,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tupa.access import clients
+from tupa.access.marks import object_scoped
 from tupa.audit.models import Action
-from tupa.core.access import object_scoped
-from tupa.episodes import access
 from tupa.episodes.models import Participant
 
 from . import calendar_selectors as cal
@@ -57,24 +57,24 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     days = cal._month_end(year, month).day
     calendar = cal.place_calendar(service_form=service_form, start=start, days=days)
 
-    bases = access.episode_bases(
+    bases = clients.episode_bases(
         user=_user(request), episode_ids={s.episode_id for s in calendar.stays}
     )
-    clients: dict[int, list[Participant]] = defaultdict(list)
+    by_episode: dict[int, list[Participant]] = defaultdict(list)
     visible_ids = [pk for pk in bases]
     for participant in (
         Participant.objects.filter(episode_id__in=visible_ids, role=Participant.Role.CLIENT)
         .select_related("person", "alias")
         .order_by("pk")
     ):
-        clients[participant.episode_id].append(participant)
+        by_episode[participant.episode_id].append(participant)
     legend = []
     to_log: dict[str, list[Participant]] = defaultdict(list)
     numbers: dict[int, int] = {}
     for number, stay in enumerate(calendar.stays, start=1):
         numbers[stay.pk] = number
         basis = bases.get(stay.episode_id)
-        shown = clients.get(stay.episode_id, []) if basis is not None else []
+        shown = by_episode.get(stay.episode_id, []) if basis is not None else []
         if shown:
             to_log[str(basis)].extend(shown)
         legend.append(

@@ -8,7 +8,7 @@ A commitment says that a payer (a wellbeing services county or a municipality, a
 Rules (house style: keyword-only, ``actor`` first, one transaction, Finnish messages by field):
 
 - Only client-work members (worker, lead, coordinator) of the episode's residential service form
-  write commitments (:func:`tupa.episodes.services.is_member`).
+  write commitments (:func:`tupa.access.clients.is_member`).
 - **No overlap**: two commitments of the same episode that are not cancelled may not share a
   single date, whoever the payer — a care day has exactly one payer. The check runs with the
   episode row locked (``select_for_update``), so two workers saving at once cannot both slip in.
@@ -30,8 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import is_member
 from tupa.episodes.models import Episode
-from tupa.episodes.services import is_member
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from .models import PaymentCommitment

@@ -28,16 +28,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients, policy
+from tupa.access.clients import is_member
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import object_scoped
 from tupa.core.forms import apply_errors
-from tupa.core.policy import Basis
-from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.restrictions import PLACEHOLDER_MSGID, restricted_person_ids
 
@@ -67,7 +66,7 @@ def _episode_or_404(request: HttpRequest, episode_pk: int) -> Episode:
     episode = Episode.objects.select_related("service_form").filter(pk=episode_pk).first()
     if episode is None or episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
         raise Http404
-    if access.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
+    if clients.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
         raise Http404
     return episode
 

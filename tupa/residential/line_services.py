@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.policy import active_memberships
 from tupa.accounts.models import Role
-from tupa.core.policy import active_memberships
 
 from .models import LineContact
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.core.access import object_scoped
+from tupa.access.marks import object_scoped
 from tupa.organisations.models import ServiceForm
 
 from . import line_selectors, line_services

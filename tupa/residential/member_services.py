@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import is_member
 from tupa.episodes import services as episode_services
 from tupa.episodes.models import Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people import services as people_services
 from tupa.people.models import Person, Relationship

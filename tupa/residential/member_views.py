@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.access import object_scoped
 from tupa.core.forms import apply_errors
-from tupa.core.policy import Basis
-from tupa.episodes import access
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person
@@ -42,7 +42,7 @@ def _stay_or_404(request: HttpRequest, pk: int) -> Stay:
     stay = Stay.objects.select_related("episode__service_form", "place").filter(pk=pk).first()
     if stay is None or stay.episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
         raise Http404
-    if access.episode_basis(user=_user(request), episode=stay.episode) is not Basis.MEMBERSHIP:
+    if clients.episode_basis(user=_user(request), episode=stay.episode) is not Basis.MEMBERSHIP:
         raise Http404
     return stay
 

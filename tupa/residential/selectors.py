@@ -1,7 +1,7 @@
 """Reads of residential services: the care-day ledger and occupancy (numbers only).
 
 These return aggregates and no person data, so they log nothing; the views that show *who* is
-where will go through :mod:`tupa.episodes.access` and the access log. Each selector runs a
+where will go through :mod:`tupa.access.clients` and the access log. Each selector runs a
 constant number of queries whatever the number of stays (run them inside the organisation
 scope, like every organisational query).
 """

@@ -4,7 +4,7 @@ House style (ARCHITECTURE.md §4): keyword-only, ``actor`` first, one transactio
 ``ValidationError`` messages keyed by field, the change history recorded with ``actor``.
 
 Who may write: an active client-work membership (worker, lead, coordinator) in the episode's
-service form (:func:`tupa.episodes.services.is_member`, i.e. ``user_scope``); a consent or a
+service form (:func:`tupa.access.clients.is_member`, i.e. ``user_scope``); a consent or a
 break-the-glass access only lets a user read. These functions log no reads (the views will).
 
 No double booking: every write that puts people into a place locks the place row first
@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import is_member
 from tupa.core import dates
 from tupa.episodes.models import Episode, Participant, Referral
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.processing import ensure_episode_processing_allowed
 

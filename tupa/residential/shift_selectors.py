@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from tupa.episodes import access
+from tupa.access import clients
 from tupa.episodes.models import Episode, Participant
 
 from .models import ShiftNote
 
 if TYPE_CHECKING:
+    from tupa.access.policy import Basis
     from tupa.accounts.models import User
-    from tupa.core.policy import Basis
     from tupa.organisations.models import ServiceForm
     from tupa.people.models import Alias, Person
 
@@ -57,7 +57,7 @@ def linkable_episodes(
     if keep is not None:
         q |= Q(pk__in=keep.episodes.values("pk"))
     return (
-        access.episodes_visible_to(user=user)
+        clients.episodes_visible_to(user=user)
         .filter(service_form=service_form)
         .filter(q)
         .prefetch_related(_clients_prefetch())
@@ -131,7 +131,7 @@ def shift_log(
     notes = list(notes_qs)
     by_pk = {n.pk: n for n in notes}
     linked_ids = {e.pk for n in notes for e in n.episodes.all()}
-    bases = access.episode_bases(user=user, episode_ids=linked_ids)
+    bases = clients.episode_bases(user=user, episode_ids=linked_ids)
 
     # A superseded note is shown under its newest successor in the window.
     successor: dict[int, int] = {}

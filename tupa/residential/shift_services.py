@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tupa.episodes.services import is_member
+from tupa.access.clients import is_member
 from tupa.organisations.models import ServiceForm
 
 from .care_days import HELSINKI

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients
+from tupa.access.marks import object_scoped
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.access import object_scoped
-from tupa.episodes import access
 from tupa.organisations.models import ServiceForm
 
 from . import shift_selectors, shift_services
@@ -58,7 +58,7 @@ def _log_episode_labels(request: HttpRequest, episodes: Iterable[Episode]) -> No
     episodes = list(episodes)
     if not episodes:
         return
-    bases = access.episode_bases(user=_user(request), episode_ids={e.pk for e in episodes})
+    bases = clients.episode_bases(user=_user(request), episode_ids={e.pk for e in episodes})
     groups: dict[str, list[Any]] = {}
     for episode in episodes:
         basis = bases.get(episode.pk)

@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.access.clients import is_member
 from tupa.episodes.models import Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 
 from .care_days import HELSINKI

@@ -24,14 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients, policy
+from tupa.access.clients import is_member
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import object_scoped
-from tupa.core.policy import Basis
-from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 
 from . import thl, thl_services
@@ -58,7 +57,7 @@ def _shelter_episode_or_404(request: HttpRequest, episode_pk: int) -> Episode:
     if (
         episode is None
         or not thl_services.is_shelter(episode.service_form)
-        or access.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP
+        or clients.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP
     ):
         raise Http404
     return episode
@@ -183,7 +182,7 @@ def thl_summary_default(request: HttpRequest, slug: str) -> HttpResponse:
 def _visible_check(request: HttpRequest, check: thl.YearEndCheck) -> tuple[thl.YearEndCheck, int]:
     """Keep the check's episodes the user may see; log their named persons (one event each)."""
     items = [*check.open_stays, *check.missing_data]
-    bases = access.episode_bases(user=_user(request), episode_ids={i.episode.pk for i in items})
+    bases = clients.episode_bases(user=_user(request), episode_ids={i.episode.pk for i in items})
     visible = thl.YearEndCheck(
         open_stays=[i for i in check.open_stays if i.episode.pk in bases],
         missing_data=[i for i in check.missing_data if i.episode.pk in bases],
@@ -277,7 +276,7 @@ def thl_confirm_year_end(request: HttpRequest, pk: int, year: int) -> HttpRespon
     stay = Stay.objects.select_related("place__service_form", "episode").filter(pk=pk).first()
     if stay is None or not thl_services.is_shelter(stay.place.service_form):
         raise Http404
-    if access.episode_basis(user=_user(request), episode=stay.episode) is not Basis.MEMBERSHIP:
+    if clients.episode_basis(user=_user(request), episode=stay.episode) is not Basis.MEMBERSHIP:
         raise Http404
     year = _year_or_404(year)
     try:

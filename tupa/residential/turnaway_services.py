@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tupa.episodes.services import is_member
+from tupa.access.clients import is_member
 from tupa.organisations.models import ServiceForm
 
 from .models import TurnAway

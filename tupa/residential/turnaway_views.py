@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.core import policy
-from tupa.core.access import object_scoped
+from tupa.access import policy
+from tupa.access.marks import object_scoped
 from tupa.organisations.models import ServiceForm
 
 from . import turnaway_selectors, turnaway_services

@@ -2,7 +2,7 @@
 
 Thin views over :mod:`.selectors` and :mod:`.services`. Only client-work members of the
 residential service form reach them (404 for everyone else, also for bad ids); who is in which
-place is shown only for episodes the user may see (:mod:`tupa.episodes.access`), and every
+place is shown only for episodes the user may see (:mod:`tupa.access.clients`), and every
 person shown is written to the access log.
 """
 
@@ -21,15 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients
+from tupa.access.clients import is_member
+from tupa.access.marks import object_scoped
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.access import object_scoped
 from tupa.core.forms import apply_errors
-from tupa.core.policy import Basis
-from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant, Referral
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person
 from tupa.people.processing import restricted_ids
@@ -87,7 +87,7 @@ def _member_episode_or_404(request: HttpRequest, episode: Episode | None) -> Epi
     """Writes need membership of the episode's (residential) service form; else 404."""
     if episode is None or episode.service_form.kind != ServiceForm.Kind.RESIDENTIAL:
         raise Http404
-    if access.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
+    if clients.episode_basis(user=_user(request), episode=episode) is not Basis.MEMBERSHIP:
         raise Http404
     return episode
 
@@ -153,7 +153,7 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
     person_ids = {m.pk: _person_id(m.participant) for m in present}
     restricted = restricted_ids(person_ids.values())
     restricted_members = {pk for pk, person_id in person_ids.items() if person_id in restricted}
-    bases = access.episode_bases(user=user, episode_ids={m.stay.episode_id for m in present})
+    bases = clients.episode_bases(user=user, episode_ids={m.stay.episode_id for m in present})
     by_place: dict[int, list[StayMember]] = defaultdict(list)
     stays_by_place: dict[int, dict[int, Stay]] = defaultdict(dict)
     to_log: dict[str, list[Participant]] = defaultdict(list)

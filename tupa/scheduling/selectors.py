@@ -1,7 +1,7 @@
 """Appointments: reads for the calendars, the episode's list and the iCal feed.
 
 Client names are shown only for appointments whose episode the viewer may see
-(:func:`tupa.episodes.access.episode_bases`); everything else appears as "Varattu". The caller
+(:func:`tupa.access.clients.episode_bases`); everything else appears as "Varattu". The caller
 logs the persons returned in :attr:`CalendarPage.to_log` (one access event per person).
 """
 
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from tupa.access import clients
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
-from tupa.episodes import access
 from tupa.episodes.models import Participant
 
 from .models import Appointment
@@ -106,8 +106,8 @@ def present(*, viewer: User, appointments: Iterable[Appointment]) -> CalendarPag
     A constant number of queries: the episode bases and the participants of visible episodes.
     """
     rows = list(appointments)
-    scope = access.user_scope(viewer)
-    bases = access.episode_bases(
+    scope = clients.user_scope(viewer)
+    bases = clients.episode_bases(
         user=viewer, episode_ids={a.episode_id for a in rows if a.episode_id}
     )
     participants: dict[int, list[Participant]] = defaultdict(list)

@@ -43,11 +43,11 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.clients import is_member
 from tupa.accounts.models import User
 from tupa.core import dates
 from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode
-from tupa.episodes.services import is_member
 from tupa.people.processing import ensure_episode_processing_allowed
 
 from . import recurrence

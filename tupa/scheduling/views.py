@@ -30,15 +30,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients, policy
+from tupa.access.clients import is_member
+from tupa.access.marks import object_scoped, public
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core import policy
-from tupa.core.access import object_scoped, public
 from tupa.core.forms import apply_errors
-from tupa.episodes import access, journal
+from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import Partner, ServiceForm
 
 from . import ical, selectors, services
@@ -134,7 +134,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
     )
     _log_page(request, page, action=Action.LIST)
     member_forms = ServiceForm.objects.filter(
-        pk__in=access.user_scope(user).member_form_ids
+        pk__in=clients.user_scope(user).member_form_ids
     ).order_by("name")
     return render(
         request,
@@ -497,7 +497,7 @@ def episode_appointments(request: HttpRequest, episode_pk: int) -> HttpResponse:
     episode = Episode.objects.select_related("service_form").filter(pk=episode_pk).first()
     if episode is None:
         raise Http404
-    basis = access.episode_basis(user=user, episode=episode)
+    basis = clients.episode_basis(user=user, episode=episode)
     if basis is None:
         raise Http404
     rows = list(selectors.appointments_of_episode(episode_id=episode.pk))

@@ -22,9 +22,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.clients import is_member
 from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode, Participant
-from tupa.episodes.services import is_member
 from tupa.organisations.models import ServiceForm
 from tupa.people.processing import ensure_episode_processing_allowed
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.audit.tests.builders import make_organisation, make_service_form, make_user
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     org_role_user,
     worker_in,

@@ -18,10 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import Membership, Role, User
 from tupa.audit import anomalies
 from tupa.audit.models import AccessEvent, Action, AnomalyRule
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     AreaFactory,
     MembershipFactory,

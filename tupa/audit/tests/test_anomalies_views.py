@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from tupa.access import policy
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role, User
 from tupa.audit import anomalies
 from tupa.audit.models import AccessEvent, AnomalyReview, AnomalyRule, AppendOnlyError
 from tupa.audit.tests.builders import make_organisation
 from tupa.audit.tests.test_anomalies import at, read
-from tupa.core import policy
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     ServiceFormFactory,
     client_in,

@@ -8,10 +8,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django_scopes import scopes_disabled
 
+from tupa.access.policy import Basis
 from tupa.audit.models import AccessEvent, AppendOnlyError
 from tupa.audit.services import record_access_for_user
 from tupa.audit.tests.builders import make_user
-from tupa.core.policy import Basis
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django_scopes import scopes_disabled
 
+from tupa.access.marks import login_only
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role, User
 from tupa.audit.models import AccessEvent, Action
 from tupa.audit.services import AuditError, record_access, record_access_for_user
 from tupa.audit.tests.builders import make_service_form, make_user
-from tupa.core.access import login_only
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import org_role_user
 from tupa.core.tests.helpers import login_verified
 

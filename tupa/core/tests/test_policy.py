@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.http import Http404
 
+from tupa.access import policy
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role, User
-from tupa.core import policy
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     MembershipFactory,
     OrganisationFactory,

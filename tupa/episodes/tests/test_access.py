@@ -1,4 +1,4 @@
-"""The visibility rules of tupa.episodes.access (ARCHITECTURE.md §6)."""
+"""The visibility rules of tupa.access.clients (ARCHITECTURE.md §6)."""
 
 import datetime as dt
 
@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     AreaFactory,
     ServiceFormFactory,
@@ -16,7 +17,6 @@ from tupa.core.tests.factories import (
     client_in,
     worker_in,
 )
-from tupa.episodes import access
 from tupa.episodes.models import Assignment, BreakGlass
 from tupa.people.models import Consent
 
@@ -45,7 +45,7 @@ def forms():  # type: ignore[no-untyped-def]
 
 def _visible(user) -> set[int]:  # type: ignore[no-untyped-def]
     with scope(organisation=user.organisation_id):
-        return set(access.episodes_visible_to(user=user).values_list("pk", flat=True))
+        return set(clients.episodes_visible_to(user=user).values_list("pk", flat=True))
 
 
 def test_membership_gives_the_own_service_forms_episodes_only(forms) -> None:  # type: ignore[no-untyped-def]
@@ -54,8 +54,8 @@ def test_membership_gives_the_own_service_forms_episodes_only(forms) -> None:  #
     shelter_worker = worker_in(forms["shelter"])
     assert _visible(shelter_worker) == {stay.pk}
     with scope(organisation=shelter_worker.organisation_id):
-        assert access.episode_basis(user=shelter_worker, episode=stay) is Basis.MEMBERSHIP
-        assert access.episode_basis(user=shelter_worker, episode=jussi_episode) is None
+        assert clients.episode_basis(user=shelter_worker, episode=stay) is Basis.MEMBERSHIP
+        assert clients.episode_basis(user=shelter_worker, episode=jussi_episode) is None
 
 
 def test_other_organisation_never_sees_anything(forms) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_other_organisation_never_sees_anything(forms) -> None:  # type: ignore[
     foreign = worker_in(ServiceFormFactory(slug="turvakoti"))
     assert _visible(foreign) == set()
     with scopes_disabled():
-        assert access.episode_basis(user=foreign, episode=stay) is None
+        assert clients.episode_basis(user=foreign, episode=stay) is None
 
 
 def test_ended_membership_and_disabled_user_see_nothing(forms) -> None:  # type: ignore[no-untyped-def]
@@ -92,8 +92,8 @@ def test_assignment_opens_one_episode(forms) -> None:  # type: ignore[no-untyped
         )
     assert _visible(jussi_worker) == {couple_episode.pk}
     with scope(organisation=jussi_worker.organisation_id):
-        assert access.episode_basis(user=jussi_worker, episode=couple_episode) is Basis.ASSIGNMENT
-        assert access.episode_basis(user=jussi_worker, episode=other_episode) is None
+        assert clients.episode_basis(user=jussi_worker, episode=couple_episode) is Basis.ASSIGNMENT
+        assert clients.episode_basis(user=jussi_worker, episode=other_episode) is None
 
 
 def test_consent_shares_across_forms_but_never_across_the_wall(forms) -> None:  # type: ignore[no-untyped-def]
@@ -114,8 +114,8 @@ def test_consent_shares_across_forms_but_never_across_the_wall(forms) -> None:  
     assert _visible(avokriisi_worker) == {stay.pk}
     assert _visible(jussi_worker) == set()
     with scope(organisation=stay.organisation_id):
-        assert access.episode_basis(user=avokriisi_worker, episode=stay) is Basis.CONSENT
-        assert access.episode_basis(user=jussi_worker, episode=stay) is None
+        assert clients.episode_basis(user=avokriisi_worker, episode=stay) is Basis.CONSENT
+        assert clients.episode_basis(user=jussi_worker, episode=stay) is None
 
 
 def test_withdrawn_consent_stops_sharing(forms) -> None:  # type: ignore[no-untyped-def]
@@ -150,9 +150,9 @@ def test_break_the_glass_is_time_limited_and_walled(forms) -> None:  # type: ign
     assert _visible(alvari_worker) == {stay.pk}
     assert _visible(jussi_worker) == set()
     with scope(organisation=stay.organisation_id):
-        assert access.may_break_glass(user=alvari_worker, episode=stay)
-        assert not access.may_break_glass(user=jussi_worker, episode=stay)
-        assert access.episode_basis(user=alvari_worker, episode=stay) is Basis.BREAK_THE_GLASS
+        assert clients.may_break_glass(user=alvari_worker, episode=stay)
+        assert not clients.may_break_glass(user=jussi_worker, episode=stay)
+        assert clients.episode_basis(user=alvari_worker, episode=stay) is Basis.BREAK_THE_GLASS
     with scopes_disabled():
         BreakGlass.objects.filter(user=alvari_worker).update(
             expires_at=now - dt.timedelta(seconds=1)
@@ -180,8 +180,8 @@ def test_persons_visible_follow_episodes(forms) -> None:  # type: ignore[no-unty
     man, _jussi_episode = client_in(forms["jussi"])
     jussi_worker = worker_in(forms["jussi"])
     with scope(organisation=mother.organisation_id):
-        assert set(access.persons_visible_to(user=jussi_worker)) == {man}
-        assert access.person_bases(user=jussi_worker, persons=[man, mother]) == {
+        assert set(clients.persons_visible_to(user=jussi_worker)) == {man}
+        assert clients.person_bases(user=jussi_worker, persons=[man, mother]) == {
             man.pk: Basis.MEMBERSHIP
         }
 
@@ -215,11 +215,11 @@ def test_person_bases_name_the_real_basis(forms) -> None:  # type: ignore[no-unt
             assigned_by=worker_in(forms["jussi"]),
         )
     with scope(organisation=mother.organisation_id):
-        assert access.person_bases(user=avokriisi_worker, persons=[mother, man]) == {
+        assert clients.person_bases(user=avokriisi_worker, persons=[mother, man]) == {
             mother.pk: Basis.CONSENT,
             man.pk: Basis.ASSIGNMENT,
         }
-        assert access.person_bases(user=alvari_worker, persons=[mother, man]) == {
+        assert clients.person_bases(user=alvari_worker, persons=[mother, man]) == {
             mother.pk: Basis.BREAK_THE_GLASS
         }
 
@@ -272,12 +272,12 @@ def test_perpetrator_work_plus_another_membership_never_crosses_the_wall(forms, 
     _attack_state(forms, user, mother, stay)
     with scope(organisation=stay.organisation_id):
         assert stay.pk not in _visible(user)
-        assert access.episode_basis(user=user, episode=stay) is None
-        assert not access.may_break_glass(user=user, episode=stay)
-        assert access.person_bases(user=user, persons=[mother]) == {}
-        assert not access.may_reveal_person(user=user, person=mother)
-        assert access.person_behind_wall(person=mother, service_form=forms["jussi"])
-        assert not access.person_behind_wall(person=mother, service_form=forms[other])
+        assert clients.episode_basis(user=user, episode=stay) is None
+        assert not clients.may_break_glass(user=user, episode=stay)
+        assert clients.person_bases(user=user, persons=[mother]) == {}
+        assert not clients.may_reveal_person(user=user, person=mother)
+        assert clients.person_behind_wall(person=mother, service_form=forms["jussi"])
+        assert not clients.person_behind_wall(person=mother, service_form=forms[other])
 
 
 def test_a_consent_to_a_victim_side_form_opens_for_its_worker_who_also_does_jussi_work(
@@ -296,14 +296,14 @@ def test_a_consent_to_a_victim_side_form_opens_for_its_worker_who_also_does_juss
         )
     with scope(organisation=stay.organisation_id):
         assert _visible(user) == {stay.pk}
-        assert access.episode_basis(user=user, episode=stay) is Basis.CONSENT
+        assert clients.episode_basis(user=user, episode=stay) is Basis.CONSENT
 
 
 def test_victim_and_neutral_work_may_break_the_glass(forms) -> None:  # type: ignore[no-untyped-def]
     _mother, stay = client_in(forms["shelter"])
     user = _mixed_user(forms, "avokriisi", "alvari")
     with scope(organisation=stay.organisation_id):
-        assert access.may_break_glass(user=user, episode=stay)
+        assert clients.may_break_glass(user=user, episode=stay)
 
 
 def test_reveal_comes_from_the_side_of_the_work(forms) -> None:  # type: ignore[no-untyped-def]
@@ -317,10 +317,10 @@ def test_reveal_comes_from_the_side_of_the_work(forms) -> None:  # type: ignore[
     _man, jussi_episode = client_in(forms["jussi"])
     ParticipantFactory.create(episode=jussi_episode, person=mother, role="partner")
     with scope(organisation=mother.organisation_id):
-        assert access.may_reveal_person(user=user, person=own_client)
-        assert access.person_bases(user=user, persons=[mother]) == {mother.pk: Basis.MEMBERSHIP}
-        assert not access.may_reveal_person(user=user, person=mother)
-        assert access.may_reveal_person(user=worker_in(forms["shelter"]), person=mother)
+        assert clients.may_reveal_person(user=user, person=own_client)
+        assert clients.person_bases(user=user, persons=[mother]) == {mother.pk: Basis.MEMBERSHIP}
+        assert not clients.may_reveal_person(user=user, person=mother)
+        assert clients.may_reveal_person(user=worker_in(forms["shelter"]), person=mother)
 
 
 def test_the_one_who_used_violence_is_not_behind_the_wall(forms) -> None:  # type: ignore[no-untyped-def]
@@ -331,7 +331,7 @@ def test_the_one_who_used_violence_is_not_behind_the_wall(forms) -> None:  # typ
     _mother, stay = client_in(forms["shelter"])
     man = PersonFactory.create(organisation=stay.organisation)
     ParticipantFactory.create(episode=stay, person=man, role="partner", violence_role="used")
-    assert not access.person_behind_wall(person=man, service_form=forms["jussi"])
+    assert not clients.person_behind_wall(person=man, service_form=forms["jussi"])
 
 
 # --- a property over generated membership sets -------------------------------------------------
@@ -423,10 +423,10 @@ def test_the_wall_holds_for_every_membership_set(forms) -> None:  # type: ignore
             user = type(user).objects.get(pk=user.pk)
             expected = _expected_basis(forms, slugs, episode, consents, break_glass)
             with scope(organisation=episode.organisation_id):
-                assert access.episode_basis(user=user, episode=episode) == expected
+                assert clients.episode_basis(user=user, episode=episode) == expected
                 assert (episode.pk in _visible(user)) == (expected is not None)
                 assert (
-                    access.episode_bases(user=user, episode_ids=[episode.pk]).get(episode.pk)
+                    clients.episode_bases(user=user, episode_ids=[episode.pk]).get(episode.pk)
                     == expected
                 )
                 if episode.service_form.violence_work == "victim" and "jussi" in slugs:

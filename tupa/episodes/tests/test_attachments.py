@@ -19,9 +19,9 @@ from django_scopes import scope, scopes_disabled
 from PIL import Image
 from PIL.ExifTags import GPS, IFD, Base
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
-from tupa.core.policy import Basis
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes import attachments, journal
 from tupa.episodes.models import Attachment, Entry

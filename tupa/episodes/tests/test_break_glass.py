@@ -12,11 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients
+from tupa.access.policy import Basis
 from tupa.audit.models import AccessEvent
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes import access, selectors, services
+from tupa.episodes import selectors, services
 from tupa.episodes.models import BreakGlass, Episode
 
 from .test_services import NOW, World, build_world, fresh
@@ -83,10 +84,12 @@ def test_access_is_logged_and_ends_after_the_chosen_hours(world: World) -> None:
     )
     with scope(organisation=world.org.pk):
         with time_machine.travel(NOW + dt.timedelta(hours=3, minutes=59), tick=False):
-            basis = access.episode_basis(user=fresh(world.other_form), episode=world.episode)
+            basis = clients.episode_basis(user=fresh(world.other_form), episode=world.episode)
             assert basis is Basis.BREAK_THE_GLASS
         with time_machine.travel(NOW + dt.timedelta(hours=4, minutes=1), tick=False):
-            assert access.episode_basis(user=fresh(world.other_form), episode=world.episode) is None
+            assert (
+                clients.episode_basis(user=fresh(world.other_form), episode=world.episode) is None
+            )
 
 
 def test_only_a_lead_of_the_form_reviews(world: World) -> None:

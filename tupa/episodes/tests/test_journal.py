@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     ParticipantFactory,
     PersonFactory,

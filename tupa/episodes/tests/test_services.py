@@ -14,8 +14,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role, User
-from tupa.core.policy import Basis
 from tupa.core.tests.factories import (
     EpisodeFactory,
     OrganisationFactory,
@@ -25,7 +26,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.episodes import access, services
+from tupa.episodes import services
 from tupa.episodes.models import Assignment, Episode, Participant
 from tupa.organisations.models import Organisation, Partner, ServiceForm
 from tupa.people.models import Alias, Consent, Person
@@ -473,7 +474,7 @@ def test_only_members_and_assigned_workers_may_change_an_episode(world: World) -
         )
     reader = fresh(world.other_form)
     with _in_org(world):
-        assert access.episode_basis(user=reader, episode=world.episode) is Basis.CONSENT
+        assert clients.episode_basis(user=reader, episode=world.episode) is Basis.CONSENT
         with pytest.raises(PermissionDenied):
             services.goal_add(actor=reader, episode=world.episode, text="Turvallinen koti")
         services.goal_add(actor=world.coworker, episode=world.episode, text="Turvallinen koti")
@@ -541,13 +542,13 @@ def test_only_a_member_of_the_form_may_assign_and_only_client_work_staff(world: 
 def test_an_assignment_opens_the_episode_and_ending_it_closes_it_at_once(world: World) -> None:
     jussi = world.jussi_worker
     with _in_org(world):
-        assert access.episode_basis(user=fresh(jussi), episode=world.episode) is None
+        assert clients.episode_basis(user=fresh(jussi), episode=world.episode) is None
         assignment = services.assignment_add(
             actor=world.lead, episode=world.episode, user=jussi, valid_from=dt.date(2026, 1, 1)
         )
-        assert access.episode_basis(user=fresh(jussi), episode=world.episode) is Basis.ASSIGNMENT
+        assert clients.episode_basis(user=fresh(jussi), episode=world.episode) is Basis.ASSIGNMENT
         services.assignment_end(actor=world.member, assignment=assignment)
-        assert access.episode_basis(user=fresh(jussi), episode=world.episode) is None
+        assert clients.episode_basis(user=fresh(jussi), episode=world.episode) is None
         with pytest.raises(PermissionDenied):
             services.assignment_end(actor=world.coworker, assignment=assignment)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
@@ -16,7 +17,6 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
-from tupa.episodes import access
 from tupa.episodes.models import Episode, Participant
 from tupa.people import services
 from tupa.people.models import Alias
@@ -75,7 +75,7 @@ def _counts() -> dict[str, object]:
 
 def _visible_person_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
     with scope(organisation=user.organisation_id):
-        return set(access.persons_visible_to(user=user).values_list("pk", flat=True))
+        return set(clients.persons_visible_to(user=user).values_list("pk", flat=True))
 
 
 def test_linking_keeps_episodes_counts_and_history(shelter, night_worker, anonymous_stay) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +120,7 @@ def test_linking_keeps_episodes_counts_and_history(shelter, night_worker, anonym
     assert person.pk in _visible_person_ids(night_worker)
     with scope(organisation=shelter.organisation_id):
         assert set(
-            access.episodes_visible_to(user=night_worker)
+            clients.episodes_visible_to(user=night_worker)
             .filter(participants__person=person)
             .values_list("pk", flat=True)
         ) == {episode.pk}

@@ -41,18 +41,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_scopes import scope as organisation_scope
 
+from tupa.access import policy
+from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES
-from tupa.core import policy
-from tupa.core.policy import Basis
-
-from .models import Assignment, BreakGlass, Episode
+from tupa.episodes.models import Assignment, BreakGlass, Episode
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
+    from tupa.episodes.models import Participant
     from tupa.organisations.models import ServiceForm
     from tupa.people.models import Person
-
-    from .models import Participant
 
 CLIENT_WORK_ROLES = frozenset(str(r) for r in SERVICE_FORM_ROLES)
 
@@ -224,7 +222,7 @@ def person_behind_wall(*, person: Person, service_form: ServiceForm) -> bool:
     name, contact data and relationships; callers refuse it with the same neutral message as any
     other mismatch, so nothing tells where the person is known.
     """
-    from .models import Participant
+    from tupa.episodes.models import Participant
 
     if service_form.violence_work != PERPETRATOR:
         return False
@@ -238,7 +236,7 @@ def may_reveal_person(*, user: User, person: Person) -> bool:
     Only a worker whose work task covers the person (a MEMBERSHIP basis) — and, for a person on
     the victim side of the wall, only through work that is not perpetrator-side.
     """
-    from .models import Participant
+    from tupa.episodes.models import Participant
 
     if person_bases(user=user, persons=[person]).get(person.pk) is not Basis.MEMBERSHIP:
         return False
@@ -256,9 +254,8 @@ def may_reveal_person(*, user: User, person: Person) -> bool:
 
 def persons_visible_to(*, user: User) -> QuerySet[Person]:
     """Persons taking part in an episode the user may see (search never reveals anyone else)."""
+    from tupa.episodes.models import Participant
     from tupa.people.models import Person
-
-    from .models import Participant
 
     visible = episodes_visible_to(user=user).values("pk")
     # ``pk IN (participants' person ids)`` rather than a join + DISTINCT: the same rows, but
@@ -296,7 +293,7 @@ def episode_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]
 
 def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
     """For each visible person, the strongest basis among the episodes that make it visible."""
-    from .models import Participant
+    from tupa.episodes.models import Participant
 
     ids = [p.pk for p in persons]
     if not ids:
@@ -317,3 +314,20 @@ def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
         if current is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(current):
             result[person_id] = basis
     return result
+
+
+def is_member(user: User, service_form_id: int) -> bool:
+    """An active client-work membership (worker, lead, coordinator) in the service form."""
+    return service_form_id in user_scope(user).member_form_ids
+
+
+def is_lead(user: User, service_form_id: int) -> bool:
+    return service_form_id in user_scope(user).lead_form_ids
+
+
+def may_edit(user: User, episode: Episode) -> bool:
+    """Members of the form and assigned co-workers may change an episode; others only read."""
+    return episode_basis(user=user, episode=episode) in {
+        Basis.MEMBERSHIP,
+        Basis.ASSIGNMENT,
+    }

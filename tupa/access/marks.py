@@ -5,7 +5,7 @@ classified, so a new page cannot be added without deciding who may reach it.
 
 - ``public``: reachable without logging in (login page, health check, language switch).
 - ``login_only``: any logged-in, verified staff member of the organisation; shows no client data.
-- ``object_scoped``: the view asks ``tupa.core.policy`` about the specific object and answers
+- ``object_scoped``: the view asks ``tupa.access.policy`` about the specific object and answers
   404 when the object exists but is not the user's.
 - ``two_factor_exempt``: additionally reachable by a logged-in user who has not yet passed the
   second factor (the 2FA set-up and verification steps, logout).

@@ -1,0 +1,126 @@
+"""Fetch an object for the requesting user, or answer 404 — and say on what basis.
+
+Every view gets its object and its access decision here, in the manner of Zulip's
+``access_stream_by_id``: one call resolves the URL argument, asks the access rules and either
+returns the object with the :class:`~tupa.access.policy.Basis` the access log records, or raises
+:class:`~django.http.Http404` ("exists but not yours" looks exactly like "does not exist").
+
+Views never compare memberships themselves and never write a basis as a literal; the basis comes
+from the decision returned here (:class:`Granted`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from django.http import Http404, HttpRequest
+
+from tupa.access import clients, policy
+from tupa.access.policy import Basis
+from tupa.episodes.models import Episode
+from tupa.organisations.models import ServiceForm
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+T = TypeVar("T")
+
+#: A rule about a service form: a policy action name (``"dropin.statistics.view"``) or a
+#: predicate ``(user, service_form) -> bool`` defined in this package.
+FormRule = str | Callable[["User", ServiceForm], bool]
+
+
+@dataclass(frozen=True)
+class Granted(Generic[T]):
+    """An object the user may see, and the basis on which the access log records it."""
+
+    obj: T
+    basis: Basis
+
+
+def user_of(request: HttpRequest) -> User:
+    """The authenticated staff user of ``request`` (the login middleware guarantees one)."""
+    return cast("User", request.user)
+
+
+def member_of(user: User, service_form: ServiceForm) -> bool:
+    """A client-work membership (worker, lead, coordinator) in the service form."""
+    return clients.is_member(user, service_form.pk)
+
+
+def lead_of(user: User, service_form: ServiceForm) -> bool:
+    """A lead membership in the service form."""
+    return clients.is_lead(user, service_form.pk)
+
+
+def _basis_for(user: User, service_form: ServiceForm, rule: FormRule) -> Basis | None:
+    if isinstance(rule, str):
+        decision = policy.decide(user, rule, service_form)
+        return decision.basis if decision else None
+    if not rule(user, service_form):
+        return None
+    return Basis.MEMBERSHIP if clients.is_member(user, service_form.pk) else Basis.ORGANISATION_ROLE
+
+
+def service_form_access(
+    request: HttpRequest,
+    slug: str,
+    *,
+    rule: FormRule = member_of,
+    kind: str | None = None,
+) -> Granted[ServiceForm]:
+    """The service form ``slug`` of the user's organisation with the basis of ``rule``, or 404.
+
+    ``kind`` narrows to one kind (a shelter page answers 404 for a group service's slug).
+    """
+    user = user_of(request)
+    if user.organisation_id is None:
+        raise Http404
+    rows = ServiceForm.objects.filter(slug=slug, organisation_id=user.organisation_id)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    service_form = rows.select_related("organisation").first()
+    if service_form is None:
+        raise Http404
+    basis = _basis_for(user, service_form, rule)
+    if basis is None:
+        raise Http404
+    return Granted(service_form, basis)
+
+
+def service_form_or_404(
+    request: HttpRequest,
+    slug: str,
+    *,
+    rule: FormRule = member_of,
+    kind: str | None = None,
+) -> ServiceForm:
+    """:func:`service_form_access` for pages that show no person (nothing to log)."""
+    return service_form_access(request, slug, rule=rule, kind=kind).obj
+
+
+def episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:
+    """The episode ``pk`` with the user's basis (membership, assignment, consent, emergency)."""
+    user = user_of(request)
+    episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
+    if episode is None:
+        raise Http404
+    basis = clients.episode_basis(user=user, episode=episode)
+    if basis is None:
+        raise Http404
+    return Granted(episode, basis)
+
+
+def episode_in_form_access(
+    request: HttpRequest, pk: int, *, kind: str | None = None, rule: FormRule | None = None
+) -> Granted[Episode]:
+    """Like :func:`episode_access`, narrowed to a service-form kind and an extra form rule."""
+    granted = episode_access(request, pk)
+    service_form = granted.obj.service_form
+    if kind is not None and service_form.kind != kind:
+        raise Http404
+    if rule is not None and _basis_for(user_of(request), service_form, rule) is None:
+        raise Http404
+    return granted
