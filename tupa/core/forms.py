@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core import dates
+
+#: A native date picker that round-trips the ISO value the browser sends.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def apply_errors(
@@ -26,3 +34,44 @@ def apply_errors(
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class PeriodForm(forms.Form):
+    """A reporting period: ``start`` and ``end`` (both inclusive), 2000–2100, at most ``max_days``.
+
+    Subclass to change the length limit (``max_days``/``too_long``); every period picker of the
+    product uses this one form, so the messages are the same everywhere.
+    """
+
+    max_days: ClassVar[int] = 3 * 366
+    too_long: ClassVar[Any] = _("Jakso voi olla enintään kolme vuotta.")
+
+    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET, validators=[dates.validate_date])
+    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET, validators=[dates.validate_date])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
+            elif (end - start).days + 1 > self.max_days:
+                self.add_error("end", self.too_long)
+        return data
+
+
+def month_period(today: dt.date) -> dict[str, dt.date]:
+    """The calendar month of ``today`` as initial data for :class:`PeriodForm`."""
+    first = today.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return {"start": first, "end": next_month - dt.timedelta(days=1)}
+
+
+def previous_month_period(today: dt.date) -> dict[str, dt.date]:
+    first = today.replace(day=1)
+    last = first - dt.timedelta(days=1)
+    return {"start": last.replace(day=1), "end": last}
+
+
+def year_to_date_period(today: dt.date) -> dict[str, dt.date]:
+    return {"start": today.replace(month=1, day=1), "end": today}

@@ -29,6 +29,7 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,6 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 #: Suffix of the question field added after a time field whose time happens twice.
+#: The association works in Finnish time; every local date and hour is Helsinki's.
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
 FOLD_SUFFIX = "_dst"
 _MINUTE = dt.timedelta(minutes=1)
 

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.core.saving import save_validated
 from tupa.organisations.models import Funder, Organisation
-from tupa.organisations.services import save_validated
 
 from .models import Budget, BudgetLine
 

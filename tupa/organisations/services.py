@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
+
+from tupa.core.saving import save_validated
 
 from .models import (
     Area,
@@ -45,7 +47,6 @@ from .models import (
 if TYPE_CHECKING:
     from tupa.accounts.models import User
 
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -53,13 +54,6 @@ if TYPE_CHECKING:
 def _organisation_scope(organisation_id: int | None) -> Iterator[None]:
     with scope(organisation=organisation_id if organisation_id is not None else []):
         yield
-
-
-def save_validated(instance: models.Model, *, actor: User | None) -> None:
-    """Validate ``instance`` and save it, recording ``actor`` in its change history."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance.full_clean()
-    instance.save()
 
 
 def _same_organisation(organisation: Organisation | int, *pairs: tuple[str, Any]) -> None:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, Role, User
+from tupa.core.saving import save_validated
 
 from .models import Organisation, ServiceForm
-from .services import save_validated
 
 
 @transaction.atomic
