@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tupa.core",
     "tupa.audit",
     "tupa.accounts",
+    "tupa.access",
     "tupa.organisations",
     "tupa.finance",
     "tupa.people",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+
+T = TypeVar("T")
 
 #: A native date picker that round-trips the ISO value the browser sends.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,3 +78,39 @@ def previous_month_period(today: dt.date) -> dict[str, dt.date]:
 
 def year_to_date_period(today: dt.date) -> dict[str, dt.date]:
     return {"start": today.replace(month=1, day=1), "end": today}
+
+
+@dataclass(frozen=True)
+class Submitted(Generic[T]):
+    """What :func:`submit` did: ``ok`` when the service ran; ``value`` is what it returned."""
+
+    ok: bool
+    value: T | None = None
+
+
+def submit(
+    form: forms.BaseForm,
+    service: Callable[[dict[str, Any]], T],
+    *,
+    field_map: Mapping[str, str] | None = None,
+) -> Submitted[T]:
+    """The bind → service → errors step of a form view, in one place.
+
+    Validates ``form``; when valid, calls ``service(form.cleaned_data)``. A ``ValidationError``
+    from the service is shown on the form (:func:`apply_errors`) and what was typed stays, so the
+    view just re-renders the bound form when ``ok`` is false::
+
+        form = GoalForm(request.POST)
+        done = submit(form, lambda data: services.goal_add(actor=user, episode=episode, **data))
+        if done.ok:
+            return redirect(...)
+        return render(request, ..., {"form": form})
+    """
+    if not form.is_valid():
+        return Submitted(False)
+    try:
+        value = service(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error, field_map=field_map)
+        return Submitted(False)
+    return Submitted(True, value)
