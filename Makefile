@@ -2,7 +2,7 @@
 #
 #   make demo      build the demo database and serve it at http://127.0.0.1:8000/ (PORT=…)
 #   make test      lint, type checks and the whole test suite (SQLite, PostgreSQL, browser)
-#   make lint      only the lint and type-check stage
+#   make lint      only the lint stage: ruff, mypy, import layers (lint-imports), architecture rules
 #   make messages  extract translatable strings into locale/{fi,sv,en}/LC_MESSAGES/django.po
 #   make lock      regenerate requirements/*.txt from pyproject.toml (needs uv)
 #   make clean     remove .venv and var/ (the demo database!)

@@ -68,7 +68,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "tupa.core.apps.TupaAdminConfig",
+    "tupa.home.apps.TupaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "tupa.programmes",
     "tupa.dropin",
     "tupa.visitation",
+    "tupa.home",
+    "tupa.dataprotection",
+    "tupa.demo",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "tupa.core.context_processors.tupa",
+                "tupa.home.context_processors.tupa",
             ],
         },
     }

@@ -3,7 +3,10 @@
 
 Stages (run in this order; each runs even when an earlier one failed):
 
-1. ``lint``     ruff check, ruff format --check, mypy, makemigrations --check, checktranslations,
+1. ``lint``     ruff check, ruff format --check, mypy, lint-imports (the layers of
+                docs/adr/0008-layers.md), the architecture rules (tests/test_architecture.py:
+                no access decision in a view), makemigrations --check, checktranslations,
+                security_matrix --check (docs/security-matrix.md is what tupa/access decides),
                 check --deploy with production settings (--fail-level WARNING)
 2. ``sqlite``   the database-sensitive tests on SQLite (all but ``db_neutral``; the whole suite
                 when PostgreSQL is not available or ``TUPA_SQLITE_FULL=1``), with pytest-xdist
@@ -140,8 +143,15 @@ def lint_steps(tmp: Path) -> list[tuple[str, list[str], dict[str, str]]]:
         ("ruff check", [str(BIN / "ruff"), "check", "."], dev_env),
         ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."], dev_env),
         ("mypy", [str(BIN / "mypy"), "."], dev_env),
+        ("lint-imports", [str(BIN / "lint-imports"), "--no-cache"], dev_env),
+        (
+            "architecture rules",
+            [PYTHON, "-m", "pytest", "-q", "tests/test_architecture.py"],
+            dev_env,
+        ),
         ("makemigrations --check", [*manage, "makemigrations", "--check", "--dry-run"], dev_env),
         ("checktranslations", [*manage, "checktranslations"], dev_env),
+        ("security matrix", [*manage, "security_matrix", "--check"], dev_env),
         (
             "check --deploy (production)",
             [*manage, "check", "--deploy", "--fail-level", "WARNING"],

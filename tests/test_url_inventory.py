@@ -33,9 +33,9 @@ from django.urls.converters import (
 
 from tupa.access.marks import access_class, login_only, object_scoped, public
 from tupa.accounts.models import Role
-from tupa.core.admin_site import TupaAdminSite
 from tupa.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tupa.core.tests.helpers import login_verified
+from tupa.home.admin_site import TupaAdminSite
 
 CLASSES = {"public", "login_only", "object_scoped"}
 SAMPLE_VALUES: dict[type, str] = {
@@ -176,7 +176,7 @@ def test_the_data_protection_pages_are_classified() -> None:
 
 
 #: The disclosure log and the access-request workflow (issue 10); the matrix of who gets 404 is
-#: in tupa/people/tests/test_access_requests.py.
+#: in tupa/dataprotection/tests/test_access_requests.py.
 RIGHTS_WORKFLOW_PAGES = {
     "rights:disclosure_add": "object_scoped",  # workers of the episode (edit basis)
     "rights:disclosures": "login_only",  # the policy (audit.browse) answers 404

@@ -1,4 +1,4 @@
-"""The dashboard, health check and generic error pages."""
+"""The health check, the language switch and the generic error pages (the dashboard: tupa.home)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from tupa.access.marks import login_only, public, two_factor_exempt
-from tupa.organisations import selectors as org_selectors
-
-
-@login_only
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    from tupa.core.reports import report_links
-    from tupa.episodes.selectors import dashboard_panel
-
-    context = org_selectors.dashboard_for(user=request.user)  # type: ignore[arg-type]
-    context["episodes_panel"] = dashboard_panel(user=request.user)  # type: ignore[arg-type]
-    context["report_links"] = report_links(user=request.user)
-    return render(request, "core/dashboard.html", context)
+from tupa.access.marks import public, two_factor_exempt
 
 
 @public

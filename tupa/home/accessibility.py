@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tupa.access.marks import public, two_factor_exempt
+from tupa.dataprotection.register import profile_of
 from tupa.organisations.models import Organisation
-from tupa.organisations.register import profile_of
 
 #: The day the product's statement was written; each deployment records its own review date.
 STATEMENT_DATE = dt.date(2026, 12, 2)

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django_scopes import scope
 
 from tupa.accounts.models import Role
-from tupa.core.reports import report_links
 from tupa.core.tests.factories import (
     OrganisationFactory,
     ServiceFormFactory,
@@ -16,6 +15,7 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.core.tests.helpers import login_verified
+from tupa.home.reports import report_links
 from tupa.organisations.models import ServiceForm
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,8 @@
-"""The configuration admin: administrators only, after the second factor, via Tupa's own login."""
+"""The configuration admin: administrators only, after the second factor, via Tupa's own login.
+
+Pages that are not model admins (the login lockouts of the accounts app) are registered by
+their apps in :data:`tupa.core.registry.admin_extensions`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from tupa.access import policy
+from tupa.core import registry
 
 
 class TupaAdminSite(admin.AdminSite):
@@ -31,19 +36,18 @@ class TupaAdminSite(admin.AdminSite):
         return bool(policy.decide(user, "configuration.manage"))  # type: ignore[arg-type]
 
     def get_urls(self) -> list[Any]:
-        from tupa.accounts import lockout_admin
-
-        return [*lockout_admin.urls(self), *super().get_urls()]
+        extra = [url for ext in registry.admin_extensions for url in ext.urls(self)]
+        return [*extra, *super().get_urls()]
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
-        """Django's list, plus the login lockouts under the accounts app."""
-        from tupa.accounts import lockout_admin
-
+        """Django's list, plus the registered extra pages (the login lockouts) under their app."""
         app_list = super().get_app_list(request, app_label)
-        entry = lockout_admin.app_list_entry(request, self)
-        if entry is not None:
+        for ext in registry.admin_extensions:
+            entry = ext.app_list_entry(request, self)
+            if entry is None:
+                continue
             for app in app_list:
-                if app["app_label"] == "accounts":
+                if app["app_label"] == ext.app_label:
                     app["models"].append(entry)
                     app["models"].sort(key=lambda m: str(m["name"]))
                     break

@@ -1,3 +1,5 @@
+"""``tupa``: the organisation, the navigation (the user's service forms and the registered links)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,34 +7,21 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from tupa.access import policy
+from tupa.core import registry
 from tupa.organisations.selectors import service_forms_of
 
-#: Extra navigation entries, each shown only to users whom the policy allows the action.
-NAV_LINKS = [
-    ("episodes:caseload", "client_work.access", _("Asiakkuudet")),
-    ("people:search", "client_work.access", _("Haku")),
-    ("scheduling:my_calendar", "client_work.access", _("Kalenteri")),
-    ("accounts:staff_list", "account.view", _("Henkilöstö")),
-    ("finance:budget", "budget.view", _("Talousarvio")),
-    ("audit:access_log", "audit.browse", _("Käyttöloki")),
-    ("rights:person_lookup", "audit.browse", _("Tietosuojapyynnöt")),
-    ("audit:changes", "history.browse", _("Muutoshistoria")),
-    ("audit:security_events", "audit.security_events", _("Turvallisuustapahtumat")),
-    ("audit:anomalies", "audit.anomalies", _("Poikkeamat")),
-    ("organisations:registers", "data_protection.registers.view", _("Rekisteriselosteet")),
-    ("admin:index", "configuration.manage", _("Asetukset")),
-]
+from .reports import is_visible
 
 
 def _nav_links(user: Any) -> list[dict[str, Any]]:
     links = []
-    for url_name, action, label in NAV_LINKS:
-        if not policy.decide(user, action):
+    for link in registry.nav_links.all():
+        if not is_visible(user, link.visible):
             continue
-        links.append({"url": reverse(url_name), "label": label, "url_name": url_name})
+        links.append(
+            {"url": reverse(link.url_name), "label": link.title, "url_name": link.url_name}
+        )
     return links
 
 

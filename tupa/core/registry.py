@@ -1,0 +1,161 @@
+"""What each app contributes to the shared pages: reports, navigation, service-form links, panels.
+
+The home app (dashboard, report list, navigation) and the configuration admin list what the
+apps register here, in the manner of ``admin.site.register``: each app's ``registrations.py``
+module registers its own entries, and :func:`tupa.home.apps.HomeConfig.ready` imports every
+installed app's ``registrations`` module (:func:`autodiscover`). Adding a report or a link
+therefore touches only the app that owns it. See ``docs/adr/0007-registry.md``.
+
+This module is on the ground floor: it imports nothing of Tupa. Who may see an entry is written
+as a policy action name (decided by the home app with ``tupa.access.policy.decide``) or as a
+predicate (usually from ``tupa.access``); the registry only stores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+
+#: Who may see an entry: a policy action (``"residential.billing.view"``) decided on the user
+#: (and the service form, for per-form entries), or a predicate ``(user, form) -> bool``
+#: (``(user) -> bool`` for navigation links).
+Visibility = str | Callable[..., bool]
+
+Label = str | Promise
+
+
+def _always(form: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Report:
+    """An aggregate report of a service form, listed on the dashboard under "Raportit ja tilastot".
+
+    ``url_name`` is reversed with the service form's slug. ``applies`` says for which service
+    forms (kind, flags) the report exists; ``available_in``, when given, returns the ids of the
+    organisation's service forms where the report has something to show (one query per request,
+    e.g. the forms that have group programmes).
+    """
+
+    url_name: str
+    title: Label
+    visible: Visibility
+    applies: Callable[[Any], bool] = _always
+    available_in: Callable[[int], Collection[int]] | None = None
+    category: str = "statistics"
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.url_name
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """An entry of the main navigation (no arguments in the URL), shown to whom ``visible`` allows."""
+
+    url_name: str
+    title: Label
+    visible: Visibility
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.url_name
+
+
+@dataclass(frozen=True)
+class ServiceFormLinks:
+    """A template of links on a service form's page (``<li>`` items), for the forms it applies to.
+
+    The template gets the page's context (``service_form``, ``user``, …) and decides per link,
+    with the access predicates its view passes, what to show.
+    """
+
+    template: str
+    applies: Callable[[Any], bool] = _always
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.template
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel of the dashboard: ``context(user)`` is put in the page's context as ``name``."""
+
+    name: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class AdminExtension:
+    """Extra pages of the configuration admin that are not model admins.
+
+    ``urls(site)`` returns URL patterns put before the admin's own; ``app_list_entry(request,
+    site)`` returns a model-list entry (or ``None``) added under the app labelled ``app_label``.
+    """
+
+    name: str
+    app_label: str
+    urls: Callable[[Any], list[Any]]
+    app_list_entry: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+E = TypeVar("E", Report, NavLink, ServiceFormLinks, DashboardPanel, AdminExtension)
+
+
+@dataclass
+class Registry(Generic[E]):
+    """Entries of one kind, in ``order`` (then registration order); a key registers once."""
+
+    kind: str
+    _entries: dict[str, E] = field(default_factory=dict)
+
+    def register(self, *entries: E) -> None:
+        for entry in entries:
+            if entry.key in self._entries:
+                raise ValueError(f"{self.kind} {entry.key!r} is already registered")
+            self._entries[entry.key] = entry
+
+    def unregister(self, key: str) -> None:
+        del self._entries[key]
+
+    def all(self) -> list[E]:
+        ranked = sorted(enumerate(self._entries.values()), key=lambda ie: (ie[1].order, ie[0]))
+        return [entry for _seq, entry in ranked]
+
+    def __iter__(self) -> Iterator[E]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+reports: Registry[Report] = Registry("report")
+nav_links: Registry[NavLink] = Registry("navigation link")
+service_form_links: Registry[ServiceFormLinks] = Registry("service-form links")
+dashboard_panels: Registry[DashboardPanel] = Registry("dashboard panel")
+admin_extensions: Registry[AdminExtension] = Registry("admin extension")
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``registrations`` module (once; Django caches the imports)."""
+    autodiscover_modules("registrations")

@@ -1,0 +1,26 @@
+"""What the drop-in app adds to the shared pages (see ``tupa.core.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core import registry
+from tupa.organisations.models import ServiceForm
+
+
+def is_drop_in(form: ServiceForm) -> bool:
+    return form.kind == ServiceForm.Kind.DROP_IN
+
+
+registry.reports.register(
+    registry.Report(
+        "dropin:statistics",
+        _("Kävijätilastot"),
+        "dropin.statistics.view",
+        applies=is_drop_in,
+        order=40,
+    ),
+)
+registry.service_form_links.register(
+    registry.ServiceFormLinks("dropin/_service_form_links.html", is_drop_in, order=90),
+)

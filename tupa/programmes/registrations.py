@@ -1,0 +1,45 @@
+"""What the group-programme app adds to the shared pages (see ``tupa.core.registry``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core import registry
+from tupa.organisations.models import ServiceForm
+
+from .models import GroupProgramme
+
+#: The kinds of service form whose page links to group programmes.
+KINDS = {
+    ServiceForm.Kind.GROUP,
+    ServiceForm.Kind.OUTPATIENT,
+    ServiceForm.Kind.DROP_IN,
+    ServiceForm.Kind.RESIDENTIAL,
+}
+
+
+def forms_with_programmes(organisation_id: int) -> Collection[int]:
+    """Ids of the organisation's service forms that have group programmes (one query)."""
+    return set(
+        GroupProgramme.objects.filter(organisation_id=organisation_id).values_list(
+            "service_form_id", flat=True
+        )
+    )
+
+
+registry.reports.register(
+    registry.Report(
+        "programmes:statistics",
+        _("Ryhmien tilastot"),
+        "programmes.statistics.view",
+        available_in=forms_with_programmes,
+        order=70,
+    ),
+)
+registry.service_form_links.register(
+    registry.ServiceFormLinks(
+        "programmes/_service_form_links.html", lambda form: form.kind in KINDS, order=80
+    ),
+)

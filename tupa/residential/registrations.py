@@ -1,0 +1,49 @@
+"""What the residential app adds to the shared pages (see ``tupa.core.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core import registry
+from tupa.organisations.models import ServiceForm
+from tupa.residential.models import is_shelter
+
+
+def is_residential(form: ServiceForm) -> bool:
+    return form.kind == ServiceForm.Kind.RESIDENTIAL
+
+
+registry.reports.register(
+    registry.Report(
+        "residential:thl_summary_default",
+        _("THL:n turvakotitilasto"),
+        "residential.thl_summary.view",
+        applies=is_shelter,
+        order=10,
+    ),
+    registry.Report(
+        "residential:turnaway_stats",
+        _("Käännytetyt pyynnöt"),
+        "residential.turnaway.stats",
+        applies=is_residential,
+        order=20,
+    ),
+    registry.Report(
+        "residential:billing",
+        _("Laskutettavat hoitovuorokaudet"),
+        "residential.billing.view",
+        applies=is_residential,
+        category="billing",
+        order=30,
+    ),
+)
+
+# Order 20 is kept for the occupancy and telephone-line links still written inline in
+# organisations/service_form.html.
+registry.service_form_links.register(
+    registry.ServiceFormLinks("residential/_links_occupancy_line.html", is_residential, order=20),
+    registry.ServiceFormLinks("residential/_links_thl.html", is_residential, order=21),
+    registry.ServiceFormLinks("residential/_links_turnaway_shift.html", is_residential, order=22),
+    registry.ServiceFormLinks("residential/_links_ensikoti.html", is_residential, order=23),
+    registry.ServiceFormLinks("residential/_links_calendar.html", is_residential, order=24),
+)

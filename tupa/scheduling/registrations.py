@@ -1,0 +1,19 @@
+"""What the scheduling app adds to the shared pages (see ``tupa.core.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core import registry
+from tupa.organisations.models import ServiceForm
+
+registry.nav_links.register(
+    registry.NavLink("scheduling:my_calendar", _("Kalenteri"), "client_work.access", order=30),
+)
+registry.service_form_links.register(
+    registry.ServiceFormLinks(
+        "scheduling/_service_form_links.html",
+        lambda form: form.kind == ServiceForm.Kind.OUTPATIENT,
+        order=70,
+    ),
+)
