@@ -322,6 +322,7 @@ def is_member(user: User, service_form_id: int) -> bool:
 
 
 def is_lead(user: User, service_form_id: int) -> bool:
+    """An active lead membership in the service form."""
     return service_form_id in user_scope(user).lead_form_ids
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
+from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
@@ -38,11 +39,6 @@ class Granted(Generic[T]):
 
     obj: T
     basis: Basis
-
-
-def user_of(request: HttpRequest) -> User:
-    """The authenticated staff user of ``request`` (the login middleware guarantees one)."""
-    return cast("User", request.user)
 
 
 def member_of(user: User, service_form: ServiceForm) -> bool:

@@ -14,9 +14,13 @@ classified, so a new page cannot be added without deciding who may reach it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
 
 AccessClass = Literal["public", "login_only", "object_scoped"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,3 +56,16 @@ def access_class(view: Callable[..., Any]) -> AccessClass | None:
         if candidate is not None and hasattr(candidate, ATTRIBUTE):
             return getattr(candidate, ATTRIBUTE)  # type: ignore[no-any-return]
     return None
+
+
+def user_of(request: HttpRequest) -> User:
+    """The authenticated staff user of ``request`` (the login middleware guarantees one)."""
+    return cast("User", request.user)
+
+
+def organisation_id_of(request: HttpRequest) -> int:
+    """The user's organisation id, or 404 for a user without one (the policy refuses those)."""
+    organisation_id = getattr(request.user, "organisation_id", None)
+    if organisation_id is None:
+        raise Http404
+    return int(organisation_id)
