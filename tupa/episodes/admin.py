@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.organisations.admin import ConfigurationAdmin
 
-from .basic_forms import definition_errors, ensikoti_admission_reasons_definition
+from .basic_info import definition_errors, ensikoti_admission_reasons_definition
 from .models import BasicFormDefinition
 
 

@@ -10,7 +10,7 @@ class EpisodesConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
-        from .attachments import discard_rolled_back
+        from .journal.attachments import discard_rolled_back
 
         # An attachment's temporary file whose request rolled back is deleted at its end.
         request_finished.connect(discard_rolled_back, dispatch_uid="tupa.attachments.discard")

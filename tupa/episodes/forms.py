@@ -1,7 +1,8 @@
 """Forms of the episode screens. Every message is Finnish (gettext source language).
 
 Forms only bind and check the shape of the input; the rules live in :mod:`.services`, whose
-``ValidationError`` messages the views attach back to these forms (see :func:`apply_errors`).
+``ValidationError`` messages the views attach back to these forms
+(:func:`tupa.core.forms.apply_errors`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
+from tupa.core.forms import DATE_WIDGET
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people import hetu as hetu_rules
 from tupa.people.models import Person
@@ -26,14 +28,13 @@ from . import services
 from .models import Episode, Participant, ReferralSource, ServiceTask
 
 GENDER_CHOICES = Person.Gender.choices
-DATE_WIDGET = {"type": "date"}
 
 
 def _date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         error_messages={
             "invalid": _("Kirjoita päivämäärä muodossa pp.kk.vvvv."),
             "required": _("Kirjoita päivämäärä."),
@@ -52,17 +53,6 @@ class TupaForm(forms.Form):
         for field in self.fields.values():
             if field.error_messages.get("required") is default:
                 field.error_messages["required"] = _("Täytä tämä kenttä.")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ``ValidationError`` to the form (unknown fields become form errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
 
 
 def clean_hetu(value: str) -> str:

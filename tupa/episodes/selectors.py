@@ -144,23 +144,9 @@ class EpisodeDetail:
         return list(seen.values())
 
 
-def episode_for(*, user: User, pk: int) -> tuple[Episode, Basis] | None:
-    """The episode and the user's basis, or None when it does not exist or is not theirs."""
-    episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
-    if episode is None:
-        return None
-    basis = clients.episode_basis(user=user, episode=episode)
-    if basis is None:
-        return None
-    return episode, basis
-
-
-def episode_detail(*, user: User, pk: int) -> EpisodeDetail | None:
-    """Everything the episode page shows, prefetched; None → 404."""
-    found = episode_for(user=user, pk=pk)
-    if found is None:
-        return None
-    episode, basis = found
+def episode_detail(*, episode: Episode, basis: Basis) -> EpisodeDetail:
+    """Everything the episode page shows, prefetched, for an episode the user may see on ``basis``
+    (:func:`tupa.access.fetch.episode_access`)."""
     episode = (
         Episode.objects.select_related("service_form", "referral_partner", "payer", "created_by")
         .prefetch_related(

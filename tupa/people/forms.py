@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
@@ -356,12 +355,3 @@ class HouseholdMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["member"].queryset = candidates  # type: ignore[attr-defined]
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field when there is one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -34,6 +34,7 @@ from tupa.access.clients import (
 )
 from tupa.access.policy import Basis
 from tupa.episodes.models import Participant
+from tupa.organisations.models import ServiceForm
 
 from . import hetu as hetu_rules
 from .models import Alias, Household, HouseholdMember, Person, Relationship
@@ -252,21 +253,6 @@ def visible_duplicates(*, user: User, person: Person) -> list[Person]:
         .filter(pk__in=persons_visible_to(user=user).values("pk"))
         .prefetch_related(visible_participations(user=user))
     )
-
-
-def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
-    """A lead of a service form in which either person has an episode, who sees both persons."""
-    if keep.pk == merge.pk or keep.organisation_id != merge.organisation_id:
-        return False
-    lead_forms = user_scope(user).lead_form_ids
-    if not lead_forms:
-        return False
-    visible = persons_visible_to(user=user).filter(pk__in=[keep.pk, merge.pk])
-    if visible.count() != 2:
-        return False
-    return Participant.objects.filter(
-        person_id__in=[keep.pk, merge.pk], episode__service_form_id__in=lead_forms
-    ).exists()
 
 
 # --------------------------------------------------------------------------- quick search
@@ -524,3 +510,9 @@ def relationship_candidates(*, user: User, person: Person) -> QuerySet[Person]:
 def households_of(*, persons: Iterable[Person]) -> QuerySet[Household]:
     ids = [p.pk for p in persons]
     return Household.objects.filter(members__person_id__in=ids).distinct().order_by("name")
+
+
+def intake_service_forms(*, user: User) -> list[ServiceForm]:
+    """The active service forms where the user does client work (where a new client can start)."""
+    ids = user_scope(user).member_form_ids
+    return list(ServiceForm.objects.filter(pk__in=ids, active=True).order_by("name"))

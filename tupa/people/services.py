@@ -29,6 +29,7 @@ from django_scopes import scope
 
 from tupa.access.clients import WALL_MESSAGE, person_behind_wall
 from tupa.core import dates
+from tupa.core.saving import save_validated
 from tupa.episodes.models import Entry, Participant
 
 from . import hetu as hetu_rules
@@ -113,12 +114,6 @@ Conflict = PersonConflict
 def _scoped(organisation_id: int | None) -> Iterator[None]:
     with scope(organisation=organisation_id if organisation_id is not None else []):
         yield
-
-
-def _save(instance: models.Model, *, actor: User | None, exclude: Iterable[str] = ()) -> None:
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance.full_clean(exclude=list(exclude) or None)
-    instance.save()
 
 
 def _resave(instance: models.Model, *, actor: User | None, fields: list[str]) -> None:
@@ -265,7 +260,7 @@ def person_create(
     person = Person(organisation_id=org_id, **fields)
     with _scoped(org_id):
         _validate_person(person, birth_date_given=fields.get("birth_date") is not None)
-        _save(person, actor=actor, exclude=["temporary_id"])
+        save_validated(person, actor=actor, exclude=["temporary_id"])
     return person
 
 
@@ -315,7 +310,7 @@ def person_find_or_create(
                         changed.append(name)
                 if changed:
                     existing.version += 1
-                    _save(existing, actor=actor)
+                    save_validated(existing, actor=actor)
                 return existing, False
     return person_create(actor=actor, organisation=org_id, **fields), True
 
@@ -339,7 +334,7 @@ def person_update(*, actor: User, person: Person, version: int | None, **fields:
         birth_given = "birth_date" in fields and fields["birth_date"] is not None
         _validate_person(current, birth_date_given=birth_given)
         current.version += 1
-        _save(current, actor=actor)
+        save_validated(current, actor=actor)
     for f in current._meta.concrete_fields:
         setattr(person, f.attname, getattr(current, f.attname))
     return person
@@ -449,7 +444,7 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
     restriction, consent and referral moves to ``keep``; ``merge`` stays in the database with
     ``merged_into = keep`` and both records keep their own change history. Blank fields of
     ``keep`` are filled from ``merge`` (nothing is overwritten). Authorisation (a lead who sees
-    both persons) is the caller's job: :func:`tupa.people.selectors.may_merge`.
+    both persons) is the caller's job: :func:`tupa.access.episodes.may_merge`.
     """
     ensure_processing_allowed(keep, merge)
     if keep.pk == merge.pk:
@@ -484,7 +479,7 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
         # Retire the merged record first: the identity code is unique only among unmerged ones.
         merge.merged_into = keep
         merge.version += 1
-        _save(merge, actor=actor)
+        save_validated(merge, actor=actor)
         if not keep.hetu and merge.hetu:
             keep.hetu = merge.hetu
             keep.birth_date = hetu_rules.birth_date_from_hetu(merge.hetu)
@@ -498,7 +493,7 @@ def person_merge(*, actor: User, keep: Person, merge: Person) -> Person:
             keep.processing_restricted = True
             keep.processing_restriction_reason = merge.processing_restriction_reason
         keep.version += 1
-        _save(keep, actor=actor)
+        save_validated(keep, actor=actor)
     return keep
 
 
@@ -535,7 +530,7 @@ def alias_create(
         created_by=actor,
     )
     with _scoped(service_form.organisation_id):
-        _save(alias, actor=actor)
+        save_validated(alias, actor=actor)
     return alias
 
 
@@ -582,12 +577,12 @@ def alias_link(*, actor: User, alias: Alias, person: Person, reason: str) -> Ali
             part.person = person
             part.alias = None
             part._change_reason = reason[:100]  # type: ignore[attr-defined]
-            _save(part, actor=actor)
+            save_validated(part, actor=actor)
         alias.person = person
         alias.linked_at = timezone.now()
         alias.linked_by = actor
         alias.link_reason = reason
-        _save(alias, actor=actor)
+        save_validated(alias, actor=actor)
     return alias
 
 
@@ -634,7 +629,7 @@ def relationship_add(
         rel = Relationship(
             person=person, relative=relative, kind=kind, valid_from=valid_from, note=note.strip()
         )
-        _save(rel, actor=actor)
+        save_validated(rel, actor=actor)
     return rel
 
 
@@ -646,7 +641,7 @@ def relationship_end(*, actor: User, relationship: Relationship, valid_until: da
         raise ValidationError({"valid_until": _("Päättymispäivä on ennen alkamispäivää.")})
     with _scoped(relationship.person.organisation_id):
         relationship.valid_until = valid_until
-        _save(relationship, actor=actor)
+        save_validated(relationship, actor=actor)
     return relationship
 
 
@@ -684,7 +679,7 @@ def household_create(
         organisation_id=org_id, name=name, family_types=_clean_family_types(family_types)
     )
     with _scoped(org_id):
-        _save(household, actor=actor)
+        save_validated(household, actor=actor)
         for person in members:
             household_add_member(actor=actor, household=household, person=person)
     return household
@@ -703,7 +698,7 @@ def household_set_family_types(
             .values_list("person_id", flat=True)
         )
         household.family_types = _clean_family_types(family_types)
-        _save(household, actor=actor)
+        save_validated(household, actor=actor)
     return household
 
 
@@ -721,7 +716,7 @@ def household_add_member(
         if HouseholdMember.objects.filter(household=household, person=person).exists():
             raise ValidationError({"person": _("Henkilö on jo perheen jäsen.")})
         member = HouseholdMember(household=household, person=person, valid_from=valid_from)
-        _save(member, actor=actor)
+        save_validated(member, actor=actor)
     return member
 
 

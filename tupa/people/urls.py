@@ -2,21 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from .views import aliases, create, family, merge, person, search
 
 app_name = "people"
 urlpatterns = [
-    path("haku/", views.search, name="search"),
-    path("uusi/", views.create, name="create"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/muokkaa/", views.edit, name="edit"),
-    path("<int:pk>/yhdista/<int:other_pk>/", views.merge, name="merge"),
-    path("<int:pk>/laheinen/uusi/", views.relationship_add, name="relationship_add"),
-    path("<int:pk>/perhe/uusi/", views.household_create, name="household_create"),
+    path("haku/", search.search, name="search"),
+    path("uusi/", create.create, name="create"),
+    path("<int:pk>/", person.detail, name="detail"),
+    path("<int:pk>/muokkaa/", person.edit, name="edit"),
+    path("<int:pk>/yhdista/<int:other_pk>/", merge.merge, name="merge"),
+    path("<int:pk>/laheinen/uusi/", family.relationship_add, name="relationship_add"),
+    path("<int:pk>/perhe/uusi/", family.household_create, name="household_create"),
     path(
         "<int:pk>/perhe/<int:household_pk>/lisaa/",
-        views.household_add_member,
+        family.household_add_member,
         name="household_add_member",
     ),
-    path("peitenimi/<int:pk>/tunnista/", views.alias_link, name="alias_link"),
+    path("peitenimi/<int:pk>/tunnista/", aliases.alias_link, name="alias_link"),
 ]

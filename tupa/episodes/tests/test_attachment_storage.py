@@ -24,7 +24,8 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes import attachments, journal
+from tupa.episodes import journal
+from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment, Entry
 from tupa.episodes.tests.journal_support import Family, entry_kwargs, make_family, png_bytes, upload
 
@@ -107,7 +108,7 @@ def test_a_request_that_fails_after_the_save_leaves_no_file(
     client.raise_request_exception = False
     # The view saves the attachment, then fails (here: the success message); ATOMIC_REQUESTS
     # rolls the whole request back.
-    with mock.patch("tupa.episodes.journal_views.messages.success", side_effect=RuntimeError):
+    with mock.patch("tupa.episodes.journal.views.messages.success", side_effect=RuntimeError):
         response = client.post(
             reverse("episodes:journal_attachment_add", args=[entry.pk]),
             {"file": upload("Piirros.png", png_bytes()), "kind": "child_drawing"},

@@ -23,7 +23,8 @@ from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes import attachments, journal
+from tupa.episodes import journal
+from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment, Entry
 from tupa.episodes.tests.journal_support import (
     Family,

@@ -23,8 +23,8 @@ from tupa.people import selectors as people_selectors
 from tupa.people import services as people_services
 from tupa.people.processing import ensure_processing_allowed
 from tupa.programmes.tests import support as group_support
-from tupa.residential import services as stay_services
 from tupa.residential.models import PayerCategory
+from tupa.residential.stays import services as stay_services
 from tupa.residential.tests import support as stay_support
 from tupa.scheduling import services as scheduling_services
 from tupa.scheduling.models import PlaceKind

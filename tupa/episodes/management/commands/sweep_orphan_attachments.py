@@ -2,7 +2,7 @@
 
 A client document on disk without its ``Attachment`` row is out of reach of every data extract,
 erasure and retention rule, so it must not stay. Since the files follow their rows
-(:mod:`tupa.episodes.attachments`), such files can only be left by a process that died, or be
+(:mod:`tupa.episodes.journal.attachments`), such files can only be left by a process that died, or be
 older than that rule. This command finds, among files older than ``--hours`` (default 24):
 
 - **temporaries** (``attachments/.tmp/*.part``): if their row committed (the process died
@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
-from tupa.episodes import attachments
+from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment
 
 

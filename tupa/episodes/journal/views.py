@@ -1,12 +1,12 @@
 """Views of the client journal and its attachments.
 
 Included into the ``episodes`` namespace by ``tupa/episodes/urls.py``
-(``urlpatterns += journal_urlpatterns``), so names are ``episodes:journal_*``.
+(``urlpatterns += journal_urlpatterns`` from :mod:`.urls`), so names are ``episodes:journal_*``.
 
-Access: every view resolves the episode through :func:`tupa.access.clients.episode_basis`;
-no basis → 404 (also for ids that do not exist). Writing needs a write basis
-(:data:`tupa.episodes.journal.WRITE_BASES`): a reader whose access rests on the client's consent
-sees the journal but gets 403 on the write pages. Every response that shows journal content or
+Access: every view gets its episode, entry or attachment and the basis from
+:mod:`tupa.access.episodes` / :mod:`tupa.access.fetch`; no basis → 404 (also for ids that do not
+exist). Writing needs a write basis (:data:`tupa.access.episodes.JOURNAL_WRITE_BASES`): a reader
+whose access rests on the client's consent sees the journal but gets 403 on the write pages. Every response that shows journal content or
 the episode's participants logs one access-log event per identified participant person.
 """
 
@@ -20,68 +20,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.access.clients import episode_basis, user_scope
-from tupa.access.marks import object_scoped
+from tupa.access.episodes import (
+    attachment_access,
+    entry_access,
+    may_correct_any_entry,
+    may_correct_entry,
+    may_write_journal,
+    require_journal_write,
+)
+from tupa.access.fetch import episode_access
+from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.services import record_access
 from tupa.people.models import Alias, Person
 
+from ..models import Entry, Episode
+from ..services import break_glass_reason
+from ..views import episode_url
 from . import attachments as attachment_files
-from . import journal
-from .journal_forms import AttachmentForm, EntryCorrectForm, EntryCreateForm
-from .models import Attachment, BreakGlass, Entry, Episode
+from . import selectors, services
+from .forms import AttachmentForm, EntryCorrectForm, EntryCreateForm
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def episode_url(episode: Episode) -> str:
-    return reverse("episodes:detail", args=[episode.pk])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _visible_episode(request: HttpRequest, pk: int) -> tuple[Episode, Basis]:
-    episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
-    if episode is None:
-        raise Http404
-    basis = episode_basis(user=_user(request), episode=episode)
-    if basis is None:
-        raise Http404
-    return episode, basis
-
-
-def _visible_entry(request: HttpRequest, pk: int) -> tuple[Entry, Basis]:
-    found = journal.visible_entry(user=_user(request), pk=pk)
-    if found is None:
-        raise Http404
-    return found
-
-
-def _require_write(basis: Basis) -> None:
-    if basis not in journal.WRITE_BASES:
-        raise PermissionDenied(_("Sinulla ei ole oikeutta kirjata tähän asiakkuuteen."))
-
-
-def _break_glass_reason(request: HttpRequest, *, episode: Episode, basis: Basis) -> str:
-    """The written reason of an emergency access, recorded with each access-log event."""
-    if basis is not Basis.BREAK_THE_GLASS:
-        return ""
-    access = (
-        BreakGlass.objects.filter(
-            episode=episode, user=_user(request), expires_at__gt=timezone.now()
-        )
-        .order_by("-expires_at")
-        .first()
-    )
-    return access.reason if access is not None else ""
 
 
 def _log(
@@ -92,14 +56,14 @@ def _log(
         subjects=subjects,
         action="view",
         basis=basis,
-        reason=_break_glass_reason(request, episode=episode, basis=basis),
+        reason=break_glass_reason(user=user_of(request), episode=episode, basis=basis),
         episode_id=episode.pk,
     )
 
 
 def _log_episode(request: HttpRequest, *, episode: Episode, basis: Basis) -> None:
     """One access-log event per identified participant person of ``episode``."""
-    _log(request, subjects=journal.episode_persons(episode), episode=episode, basis=basis)
+    _log(request, subjects=selectors.episode_persons(episode), episode=episode, basis=basis)
 
 
 def section_context(*, user: User, episode: Episode, basis: Basis | None = None) -> dict[str, Any]:
@@ -108,14 +72,13 @@ def section_context(*, user: User, episode: Episode, basis: Basis | None = None)
     ``entries`` are the current versions, newest first; ``can_write`` shows the write links;
     ``can_correct_all`` lets a lead correct anyone's entry (others only their own).
     """
-    if basis is None:
-        basis = episode_basis(user=user, episode=episode)
-    can_write = journal.can_write(user=user, episode=episode, basis=basis)
+    can_write = may_write_journal(user=user, episode=episode, basis=basis)
     return {
         "episode": episode,
-        "entries": journal.current_entries(episode),
+        "entries": selectors.current_entries(episode),
         "can_write": can_write,
-        "can_correct_all": can_write and episode.service_form_id in user_scope(user).lead_form_ids,
+        "can_correct_all": can_write
+        and may_correct_any_entry(user=user, episode=episode, basis=basis),
     }
 
 
@@ -125,8 +88,9 @@ def section_context(*, user: User, episode: Episode, basis: Basis | None = None)
 @object_scoped
 @require_GET
 def journal_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
-    episode, basis = _visible_episode(request, episode_pk)
-    context = section_context(user=_user(request), episode=episode, basis=basis)
+    granted = episode_access(request, episode_pk)
+    episode, basis = granted.obj, granted.basis
+    context = section_context(user=user_of(request), episode=episode, basis=basis)
     context["episode_url"] = episode_url(episode)
     _log_episode(request, episode=episode, basis=basis)
     return render(request, "episodes/journal/list.html", context)
@@ -135,15 +99,16 @@ def journal_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def journal_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
-    episode, basis = _visible_episode(request, episode_pk)
-    _require_write(basis)
-    user = _user(request)
+    granted = episode_access(request, episode_pk)
+    require_journal_write(granted)
+    episode, basis = granted.obj, granted.basis
+    user = user_of(request)
     if request.method == "POST":
         form = EntryCreateForm(request.POST, request.FILES, episode=episode, actor=user)
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    entry = journal.entry_create(
+                    entry = services.entry_create(
                         actor=user, episode=episode, **form.service_kwargs()
                     )
             except ValidationError as exc:
@@ -169,13 +134,14 @@ def journal_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    entry, basis = _visible_entry(request, pk)
-    _require_write(basis)
-    user = _user(request)
+    granted = entry_access(request, pk)
+    require_journal_write(granted)
+    entry, basis = granted.obj, granted.basis
+    user = user_of(request)
     if Entry.objects.filter(supersedes=entry).exists():
         messages.info(request, _("Kirjausta on jo korjattu. Vain uusimman version voi korjata."))
         return redirect("episodes:journal_versions", pk=entry.pk)
-    if not journal.may_correct(user=user, entry=entry, basis=basis):
+    if not may_correct_entry(user=user, entry=entry, basis=basis):
         raise PermissionDenied(
             _("Vain kirjauksen tekijä tai työmuodon esihenkilö voi korjata kirjauksen.")
         )
@@ -185,7 +151,7 @@ def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    new = journal.entry_correct(actor=user, entry=entry, **form.service_kwargs())
+                    new = services.entry_correct(actor=user, entry=entry, **form.service_kwargs())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -204,9 +170,10 @@ def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @object_scoped
 @require_GET
 def journal_versions(request: HttpRequest, pk: int) -> HttpResponse:
-    entry, basis = _visible_entry(request, pk)
+    granted = entry_access(request, pk)
+    entry, basis = granted.obj, granted.basis
     episode = entry.episode
-    versions = journal.entry_versions(entry)
+    versions = selectors.entry_versions(entry)
     _log_episode(request, episode=episode, basis=basis)
     return render(
         request,
@@ -224,8 +191,9 @@ def journal_versions(request: HttpRequest, pk: int) -> HttpResponse:
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def journal_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    entry, basis = _visible_entry(request, pk)
-    _require_write(basis)
+    granted = entry_access(request, pk)
+    require_journal_write(granted)
+    entry, basis = granted.obj, granted.basis
     episode = entry.episode
     if Entry.objects.filter(supersedes=entry).exists():
         messages.info(request, _("Kirjauksesta on uudempi versio. Lisää liite uusimpaan versioon."))
@@ -236,7 +204,7 @@ def journal_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     attachment_files.attachment_add(
-                        actor=_user(request),
+                        actor=user_of(request),
                         entry=entry,
                         uploaded=form.cleaned_data["file"],
                         kind=form.cleaned_data["kind"],
@@ -266,22 +234,14 @@ def journal_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def journal_attachment(request: HttpRequest, pk: int) -> FileResponse:
     """The only way to read an attachment: access checked, read logged, never cached/sniffed."""
-    attachment = (
-        Attachment.objects.select_related("entry", "entry__episode", "entry__episode__service_form")
-        .filter(pk=pk)
-        .first()
-    )
-    if attachment is None:
-        raise Http404
+    granted = attachment_access(request, pk)
+    attachment, basis = granted.obj, granted.basis
     entry = attachment.entry
-    basis = episode_basis(user=_user(request), episode=entry.episode)
-    if basis is None:
-        raise Http404
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    _log(request, subjects=journal.entry_subjects(entry), episode=entry.episode, basis=basis)
+    _log(request, subjects=selectors.entry_subjects(entry), episode=entry.episode, basis=basis)
     inline = attachment.content_type in attachment_files.IMAGE_TYPES
     response = FileResponse(
         handle,
@@ -294,13 +254,3 @@ def journal_attachment(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
-journal_urlpatterns = [
-    path("<int:episode_pk>/kirjaukset/", journal_list, name="journal_list"),
-    path("<int:episode_pk>/kirjaukset/uusi/", journal_create, name="journal_create"),
-    path("kirjaukset/<int:pk>/korjaa/", journal_correct, name="journal_correct"),
-    path("kirjaukset/<int:pk>/versiot/", journal_versions, name="journal_versions"),
-    path("kirjaukset/<int:pk>/liite/", journal_attachment_add, name="journal_attachment_add"),
-    path("liitteet/<int:pk>/", journal_attachment, name="journal_attachment"),
-]

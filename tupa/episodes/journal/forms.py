@@ -1,4 +1,4 @@
-"""Forms of the client journal. Validation of substance lives in :mod:`tupa.episodes.journal`;
+"""Forms of the client journal. Validation of substance lives in :mod:`.services`;
 these forms parse input, keep what was typed and show the services' Finnish messages."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from tupa.accounts.models import User
 from tupa.core import dates
 
+from ..models import Attachment, Entry, Episode, Participant
 from . import attachments as attachment_files
-from . import journal
-from .models import Attachment, Entry, Episode, Participant
+from . import selectors, services
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 ACCEPT = ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"
@@ -71,8 +71,8 @@ class EntryFieldsForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Kesto (min)"),
         required=False,
-        min_value=journal.MIN_DURATION,
-        max_value=journal.MAX_DURATION,
+        min_value=services.MIN_DURATION,
+        max_value=services.MAX_DURATION,
         help_text=_("Minuutteina, 1–1440. Jätä tyhjäksi, jos kirjaus ei ole tapaaminen."),
         error_messages={
             "invalid": _("Anna kesto kokonaisina minuutteina."),
@@ -118,7 +118,7 @@ class EntryFieldsForm(forms.Form):
     text = forms.CharField(
         label=_("Kirjaus"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=journal.TEXT_MAX_LENGTH,
+        max_length=services.TEXT_MAX_LENGTH,
         error_messages={"required": _("Kirjoita kirjauksen teksti.")},
     )
 
@@ -128,14 +128,14 @@ class EntryFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.episode = episode
         self.actor = actor
-        self.fields["participants"].queryset = journal.episode_participants(episode)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = selectors.episode_participants(episode)  # type: ignore[attr-defined]
         # Co-workers of an earlier version stay selectable even if they have left since.
-        candidates = journal.co_worker_candidates(
+        candidates = selectors.co_worker_candidates(
             organisation_id=episode.organisation_id, also_ids=keep_user_ids
         )
         self.fields["co_workers"].queryset = candidates.exclude(pk=actor.pk)  # type: ignore[attr-defined]
         self.fields["co_workers"].widget.attrs["size"] = 6
-        self.fields["text"].widget.attrs["maxlength"] = journal.TEXT_MAX_LENGTH
+        self.fields["text"].widget.attrs["maxlength"] = services.TEXT_MAX_LENGTH
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -1,9 +1,10 @@
-"""The client journal (*asiakaskirjaukset*): services and selectors.
+"""Writes of the client journal (*asiakaskirjaukset*): new entries and corrections.
 
 Issue 3 item 6; seed-spec OUT-01 (entry types), OUT-02 (places), CLI-14 (attachments), CLI-16
 (co-workers from another service form or a partner).
 
-Rules, decided here and tested in ``tests/test_journal.py``:
+Rules, decided here and in :mod:`tupa.access.episodes` (``may_write_journal``,
+``may_correct_entry``), tested in ``tests/test_journal.py``:
 
 - **Who may write.** An entry is written by a worker whose access to the episode rests on
   ``membership`` (work task in the episode's service form), ``assignment`` (co-worker) or
@@ -36,25 +37,23 @@ from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tupa.access.clients import episode_basis, user_scope
+from tupa.access.clients import episode_basis
+from tupa.access.episodes import JOURNAL_WRITE_BASES, may_correct_entry
 from tupa.access.policy import Basis
-from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.accounts.models import User
 from tupa.core import dates
 from tupa.people.processing import ensure_episode_processing_allowed, ensure_processing_allowed
 
-from .models import Attachment, Entry, Episode, Participant
+from ..models import Attachment, Entry, Episode, Participant
+from .selectors import co_worker_candidates
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-    from tupa.people.models import Alias, Person
 
-#: Access bases that allow writing to the journal (consent-based readers may only read).
-WRITE_BASES = frozenset({Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.BREAK_THE_GLASS})
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MIN_DURATION = 1
 MAX_DURATION = 1440
@@ -73,79 +72,14 @@ class _Keep(enum.Enum):
 KEEP: Literal[_Keep.KEEP] = _Keep.KEEP
 
 
-# --- access -----------------------------------------------------------------------------------
-
-
-def can_write(*, user: User, episode: Episode, basis: Basis | None = None) -> bool:
-    """May ``user`` add entries to ``episode``? Pass ``basis`` if already known."""
-    if basis is None:
-        basis = episode_basis(user=user, episode=episode)
-    return basis in WRITE_BASES
-
-
 def ensure_can_write(*, actor: User, episode: Episode) -> Basis:
+    """Refuse a journal write without a write basis or while processing is restricted."""
     basis = episode_basis(user=actor, episode=episode)
-    if basis not in WRITE_BASES:
+    if basis not in JOURNAL_WRITE_BASES:
         raise JournalPermissionDenied(_("Sinulla ei ole oikeutta kirjata tähän asiakkuuteen."))
     # GDPR art. 18: no entries (nor corrections, attachments) while processing is restricted.
     ensure_episode_processing_allowed(episode)
     return basis  # type: ignore[return-value]
-
-
-def may_correct(*, user: User, entry: Entry, basis: Basis | None = None) -> bool:
-    """Author or a lead of the episode's service form, with write access; newest version only."""
-    if not can_write(user=user, episode=entry.episode, basis=basis):
-        return False
-    if entry.author_id == user.pk:
-        return True
-    return entry.episode.service_form_id in user_scope(user).lead_form_ids
-
-
-# --- choices ----------------------------------------------------------------------------------
-
-
-def co_worker_candidates(*, organisation_id: int, also_ids: Iterable[int] = ()) -> QuerySet[User]:
-    """Active staff of the organisation doing client work in any service form (CLI-16).
-
-    ``also_ids`` adds users of the organisation regardless of their current memberships (the
-    co-workers of an entry being corrected, who may have left since). Each user carries
-    ``client_memberships`` (active memberships with their service form), so a form can show
-    where the co-worker works without further queries.
-    """
-    memberships = (
-        Membership.objects.active()
-        .filter(role__in=[str(r) for r in SERVICE_FORM_ROLES])
-        .select_related("service_form")
-        .order_by("service_form__name")
-    )
-    working = Q(
-        is_active=True,
-        pk__in=memberships.filter(organisation_id=organisation_id).values("user_id"),
-    )
-    extra = [int(pk) for pk in also_ids]
-    return (
-        User.objects.filter(organisation_id=organisation_id)
-        .filter(working | Q(pk__in=extra) if extra else working)
-        .prefetch_related(
-            Prefetch("memberships", queryset=memberships, to_attr="client_memberships")
-        )
-        .order_by("last_name", "first_name", "username")
-    )
-
-
-def episode_participants(episode: Episode) -> QuerySet[Participant]:
-    return (
-        Participant.objects.filter(episode=episode).select_related("person", "alias").order_by("pk")
-    )
-
-
-def episode_persons(episode: Episode) -> list[Person | Alias]:
-    """The persons and anonymous aliases taking part in the episode (access-log subjects).
-
-    Aliases are logged so that a client's log extract covers her anonymous phase once the alias
-    is linked to her.
-    """
-    return [p.person or p.alias for p in episode_participants(episode) if p.person or p.alias]  # type: ignore[misc]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -329,7 +263,7 @@ def entry_correct(
             {"__all__": [_("Kirjausta on jo korjattu. Vain uusimman version voi korjata.")]},
             code="superseded",
         )
-    if not may_correct(user=actor, entry=entry):
+    if not may_correct_entry(user=actor, entry=entry):
         raise JournalPermissionDenied(
             _("Vain kirjauksen tekijä tai työmuodon esihenkilö voi korjata kirjauksen.")
         )
@@ -400,101 +334,3 @@ def entry_correct(
     for attachment in keep_attachments:
         copy_to(attachment=attachment, entry=new)
     return new
-
-
-# --- selectors --------------------------------------------------------------------------------
-
-
-def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
-    return queryset.select_related("author", "episode").prefetch_related(
-        "co_workers",
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
-        ),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-    )
-
-
-def current_entries(episode: Episode) -> QuerySet[Entry]:
-    """The newest version of every entry of ``episode``, newest first, details prefetched.
-
-    The caller has checked access (``episode_basis``) and logs the read.
-    """
-    return _with_details(
-        Entry.objects.filter(episode=episode, superseded_by__isnull=True)
-    ).order_by("-occurred_at", "-pk")
-
-
-def entries_for_episode(*, episode: Episode) -> QuerySet[Entry]:
-    """Keyword-only alias of :func:`current_entries` (used by the episode page)."""
-    return current_entries(episode)
-
-
-def entry_versions(entry: Entry) -> list[Entry]:
-    """Every version of ``entry``'s chain, oldest first (the original is the first)."""
-    chain_ids: list[int] = [entry.pk]
-    previous_id = entry.supersedes_id
-    while previous_id is not None:
-        chain_ids.insert(0, previous_id)
-        previous_id = (
-            Entry.objects.filter(pk=previous_id).values_list("supersedes_id", flat=True).first()
-        )
-    current = entry.pk
-    while True:
-        following = Entry.objects.filter(supersedes_id=current).values_list("pk", flat=True).first()
-        if following is None:
-            break
-        chain_ids.append(following)
-        current = following
-    rows = {e.pk: e for e in _with_details(Entry.objects.filter(pk__in=chain_ids))}
-    return [rows[pk] for pk in chain_ids]
-
-
-def newest_version(entry: Entry) -> Entry:
-    return entry_versions(entry)[-1]
-
-
-def visible_entry(*, user: User, pk: int) -> tuple[Entry, Basis] | None:
-    """The entry with ``pk`` and the basis of its episode for ``user``, or None (→ 404)."""
-    entry = (
-        Entry.objects.select_related("episode", "episode__service_form", "author")
-        .filter(pk=pk)
-        .first()
-    )
-    if entry is None:
-        return None
-    basis = episode_basis(user=user, episode=entry.episode)
-    if basis is None:
-        return None
-    return entry, basis
-
-
-def entry_subjects(entry: Entry) -> list[Person | Alias]:
-    """Whose data an entry (or its attachment) shows: its participants, else everyone's."""
-    subjects: list[Person | Alias] = [
-        p.person or p.alias  # type: ignore[misc]
-        for p in entry.participants.select_related("person", "alias").order_by("pk")
-        if p.person is not None or p.alias is not None
-    ]
-    return subjects or episode_persons(entry.episode)
-
-
-__all__ = [
-    "KEEP",
-    "WRITE_BASES",
-    "JournalPermissionDenied",
-    "can_write",
-    "co_worker_candidates",
-    "current_entries",
-    "ensure_can_write",
-    "entries_for_episode",
-    "entry_correct",
-    "entry_create",
-    "entry_subjects",
-    "entry_versions",
-    "episode_persons",
-    "may_correct",
-    "newest_version",
-    "visible_entry",
-]

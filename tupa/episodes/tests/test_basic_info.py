@@ -14,9 +14,9 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import org_role_user
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes import basic_forms
-from tupa.episodes.basic_forms import (
-    BasicForm,
+from tupa.episodes import basic_info
+from tupa.episodes.basic_info import (
+    BasicInfoForm,
     definition_errors,
     ensikoti_admission_reasons_definition,
 )
@@ -117,7 +117,7 @@ def test_the_form_validates_and_stores_json_answers() -> None:
     definition = BasicFormDefinition(
         pk=7, version=3, fields=ensikoti_admission_reasons_definition()
     )
-    empty = BasicForm(definition, data={})
+    empty = BasicInfoForm(definition, data={})
     assert not empty.is_valid()
     assert empty.errors["admission_reasons"] == [
         "Valitse ainakin yksi vaihtoehto kentässä Tulosyyt."
@@ -125,7 +125,7 @@ def test_the_form_validates_and_stores_json_answers() -> None:
     assert empty.errors["pregnant_at_admission"] == [
         "Vastaa kyllä tai ei kentässä Raskaana tullessa."
     ]
-    form = BasicForm(
+    form = BasicInfoForm(
         definition,
         data={
             "admission_reasons": ["young_age", "exhaustion"],
@@ -144,7 +144,7 @@ def test_the_form_validates_and_stores_json_answers() -> None:
         "planned_length": "3 kk",
         "first_contact_on": "2026-01-15",
     }
-    assert basic_forms.storage_value(definition, {**answers, "bogus": 1}) == {
+    assert basic_info.storage_value(definition, {**answers, "bogus": 1}) == {
         "definition_id": 7,
         "version": 3,
         "answers": answers,
@@ -153,7 +153,7 @@ def test_the_form_validates_and_stores_json_answers() -> None:
 
 def test_an_unknown_option_is_refused() -> None:
     definition = BasicFormDefinition(fields=ensikoti_admission_reasons_definition())
-    form = BasicForm(
+    form = BasicInfoForm(
         definition, data={"admission_reasons": ["hacked"], "pregnant_at_admission": "yes"}
     )
     assert not form.is_valid()
@@ -163,9 +163,11 @@ def test_an_unknown_option_is_refused() -> None:
 def test_labels_follow_the_language() -> None:
     definition = BasicFormDefinition(fields=ensikoti_admission_reasons_definition())
     with translation.override("sv"):
-        assert BasicForm(definition).fields["admission_reasons"].label == "Orsaker till intagning"
+        assert (
+            BasicInfoForm(definition).fields["admission_reasons"].label == "Orsaker till intagning"
+        )
     with translation.override("fi"):
-        assert BasicForm(definition).fields["admission_reasons"].label == "Tulosyyt"
+        assert BasicInfoForm(definition).fields["admission_reasons"].label == "Tulosyyt"
 
 
 def test_stored_answers_are_shown_with_the_labels_of_their_version() -> None:
@@ -186,8 +188,8 @@ def test_stored_answers_are_shown_with_the_labels_of_their_version() -> None:
         }
     )
     with scopes_disabled():
-        definition, rows = basic_forms.display_answers(episode)
-        assert basic_forms.active_definition(service_form_id=world.shelter.pk).version == 2
+        definition, rows = basic_info.display_answers(episode)
+        assert basic_info.active_definition(service_form_id=world.shelter.pk).version == 2
     assert definition == old
     assert [(r.label, r.value) for r in rows] == [
         ("Tulosyyt", "Päihteiden käyttö, Muu kriisi"),

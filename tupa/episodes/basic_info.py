@@ -1,4 +1,4 @@
-"""The basic-information form (*perustietolomake*, CLI-02, CLI-11) as configuration.
+"""The basic-information questionnaire (*perustietolomake*, CLI-02, CLI-11) as configuration.
 
 A :class:`~tupa.episodes.models.BasicFormDefinition` holds a list of field definitions::
 
@@ -8,9 +8,11 @@ A :class:`~tupa.episodes.models.BasicFormDefinition` holds a list of field defin
 
 ``type`` is one of ``choice`` (one option), ``multi`` (checkboxes), ``text``, ``bool`` (yes/no)
 or ``date``. A label may be a plain (Finnish) string or ``{"fi": ..., "sv": ..., "en": ...}``.
-This module validates definitions, renders one as a Django form, and stores the answers in
-``Episode.basic_form`` as ``{"definition_id", "version", "answers": {code: value}}`` (dates as
-ISO strings, multi-selects as lists) so that old answers stay readable after a new version.
+This module validates definitions, renders one as a Django form (:class:`BasicInfoForm`), and
+stores the answers in ``Episode.basic_form`` as ``{"definition_id", "version", "answers":
+{code: value}}`` (dates as ISO strings, multi-selects as lists) so that old answers stay
+readable after a new version. (The models keep their older names: ``BasicFormDefinition``,
+``Episode.basic_form``.)
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def active_definition(*, service_form_id: int) -> BasicFormDefinition | None:
 YES_NO = [("yes", gettext_lazy("Kyllä")), ("no", gettext_lazy("Ei"))]
 
 
-class BasicForm(forms.Form):
+class BasicInfoForm(forms.Form):
     """A Django form built from a definition's field list."""
 
     def __init__(

@@ -24,7 +24,7 @@ Issue 3 item 6, CLI-14 (children's drawings, scanned documents). The rules:
   place when their row did commit (a crash between the commit and the rename), and files without
   a row are reported and deleted.
 - **Serving.** Only through the permission-checked, logged view ``episodes:journal_attachment``
-  (``tupa/episodes/journal_views.py``). ``MEDIA_URL`` is deliberately not routed.
+  (``tupa/episodes/journal/views.py``). ``MEDIA_URL`` is deliberately not routed.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .models import Attachment, Entry
+from ..models import Attachment, Entry
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -302,9 +302,9 @@ def discard_rolled_back(**_kwargs: object) -> None:
 def attachment_add(*, actor: User, entry: Entry, uploaded: UploadedFile, kind: str) -> Attachment:
     """Validate ``uploaded`` and attach it to the newest version of ``entry``.
 
-    The actor needs write access to the entry's episode (see :mod:`tupa.episodes.journal`).
+    The actor needs write access to the entry's episode (see :mod:`tupa.episodes.journal.services`).
     """
-    from .journal import ensure_can_write
+    from .services import ensure_can_write
 
     ensure_can_write(actor=actor, episode=entry.episode)
     if Entry.objects.filter(supersedes=entry).exists():

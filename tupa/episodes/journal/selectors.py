@@ -1,0 +1,117 @@
+"""Reads of the client journal: entries and their versions, participants, co-worker choices.
+
+The caller has checked access (:mod:`tupa.access.episodes`) and logs what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+
+from ..models import Attachment, Entry, Episode, Participant
+
+if TYPE_CHECKING:
+    from tupa.people.models import Alias, Person
+
+
+def co_worker_candidates(*, organisation_id: int, also_ids: Iterable[int] = ()) -> QuerySet[User]:
+    """Active staff of the organisation doing client work in any service form (CLI-16).
+
+    ``also_ids`` adds users of the organisation regardless of their current memberships (the
+    co-workers of an entry being corrected, who may have left since). Each user carries
+    ``client_memberships`` (active memberships with their service form), so a form can show
+    where the co-worker works without further queries.
+    """
+    memberships = (
+        Membership.objects.active()
+        .filter(role__in=[str(r) for r in SERVICE_FORM_ROLES])
+        .select_related("service_form")
+        .order_by("service_form__name")
+    )
+    working = Q(
+        is_active=True,
+        pk__in=memberships.filter(organisation_id=organisation_id).values("user_id"),
+    )
+    extra = [int(pk) for pk in also_ids]
+    return (
+        User.objects.filter(organisation_id=organisation_id)
+        .filter(working | Q(pk__in=extra) if extra else working)
+        .prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="client_memberships")
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def episode_participants(episode: Episode) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(episode=episode).select_related("person", "alias").order_by("pk")
+    )
+
+
+def episode_persons(episode: Episode) -> list[Person | Alias]:
+    """The persons and anonymous aliases taking part in the episode (access-log subjects).
+
+    Aliases are logged so that a client's log extract covers her anonymous phase once the alias
+    is linked to her.
+    """
+    return [p.person or p.alias for p in episode_participants(episode) if p.person or p.alias]  # type: ignore[misc]
+
+
+def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    return queryset.select_related("author", "episode").prefetch_related(
+        "co_workers",
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+    )
+
+
+def current_entries(episode: Episode) -> QuerySet[Entry]:
+    """The newest version of every entry of ``episode``, newest first, details prefetched.
+
+    The caller has checked access (``episode_basis``) and logs the read.
+    """
+    return _with_details(
+        Entry.objects.filter(episode=episode, superseded_by__isnull=True)
+    ).order_by("-occurred_at", "-pk")
+
+
+def entry_versions(entry: Entry) -> list[Entry]:
+    """Every version of ``entry``'s chain, oldest first (the original is the first)."""
+    chain_ids: list[int] = [entry.pk]
+    previous_id = entry.supersedes_id
+    while previous_id is not None:
+        chain_ids.insert(0, previous_id)
+        previous_id = (
+            Entry.objects.filter(pk=previous_id).values_list("supersedes_id", flat=True).first()
+        )
+    current = entry.pk
+    while True:
+        following = Entry.objects.filter(supersedes_id=current).values_list("pk", flat=True).first()
+        if following is None:
+            break
+        chain_ids.append(following)
+        current = following
+    rows = {e.pk: e for e in _with_details(Entry.objects.filter(pk__in=chain_ids))}
+    return [rows[pk] for pk in chain_ids]
+
+
+def newest_version(entry: Entry) -> Entry:
+    return entry_versions(entry)[-1]
+
+
+def entry_subjects(entry: Entry) -> list[Person | Alias]:
+    """Whose data an entry (or its attachment) shows: its participants, else everyone's."""
+    subjects: list[Person | Alias] = [
+        p.person or p.alias  # type: ignore[misc]
+        for p in entry.participants.select_related("person", "alias").order_by("pk")
+        if p.person is not None or p.alias is not None
+    ]
+    return subjects or episode_persons(entry.episode)

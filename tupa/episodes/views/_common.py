@@ -1,0 +1,141 @@
+"""What the episode pages share: the access log, the episode header, the form page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from tupa.access import clients
+from tupa.access.marks import user_of
+from tupa.access.policy import Basis
+from tupa.audit.models import Action
+from tupa.audit.services import record_access
+from tupa.people.models import Alias, Person
+
+from ..models import Episode, Participant
+from ..services import EpisodeConflict, break_glass_reason
+
+F = TypeVar("F")
+
+
+def _log(
+    request: HttpRequest,
+    persons: Iterable[Person | Alias],
+    *,
+    basis: Basis,
+    action: str = Action.VIEW,
+    episode_id: int | None = None,
+    reason: str = "",
+) -> None:
+    """One access-log event per distinct person shown (nothing when no person is shown)."""
+    subjects = [p for p in persons if p is not None]
+    if subjects:
+        record_access(
+            request=request,
+            subjects=subjects,
+            action=action,
+            basis=basis,
+            reason=reason,
+            episode_id=episode_id,
+        )
+
+
+def _log_list(request: HttpRequest, episodes: Iterable[Episode]) -> None:
+    """Log the persons of listed episodes, grouped by the basis on which each is visible."""
+    user = user_of(request)
+    persons: dict[int, Person] = {}
+    episode_of: dict[int, Episode] = {}
+    for episode in episodes:
+        for participant in getattr(episode, "current_participants", []):
+            if participant.person is not None:
+                persons[participant.person.pk] = participant.person
+                episode_of.setdefault(participant.person.pk, episode)
+    if not persons:
+        return
+    bases = clients.person_bases(user=user, persons=persons.values())
+    groups: dict[Basis, list[Person]] = defaultdict(list)
+    for pk, person in persons.items():
+        basis: Basis | None = bases.get(pk)
+        if basis is None:
+            # Visible through consent or break-the-glass only: ask for that episode's basis.
+            basis = clients.episode_basis(user=user, episode=episode_of[pk])
+        if basis is None:  # pragma: no cover - the lists come from episodes_visible_to
+            raise Http404
+        groups[basis].append(person)
+    for group_basis, group in groups.items():
+        _log(request, group, basis=group_basis, action=Action.LIST)
+
+
+def _header_participants(episode: Episode) -> list[Participant]:
+    return list(
+        Participant.objects.filter(episode=episode, left_on__isnull=True)
+        .select_related("person", "alias")
+        .order_by("pk")
+    )
+
+
+def _render_episode_page(
+    request: HttpRequest,
+    episode: Episode,
+    basis: Basis,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a page about one episode; its header names the participants, so log them."""
+    participants = _header_participants(episode)
+    _log(
+        request,
+        [p.person for p in participants if p.person is not None],
+        basis=basis,
+        episode_id=episode.pk,
+        reason=break_glass_reason(user=user_of(request), episode=episode, basis=basis),
+    )
+    context = {"episode": episode, "basis": basis, "header_participants": participants, **context}
+    return render(request, template, context, status=status)
+
+
+def _form_page(
+    request: HttpRequest,
+    episode: Episode,
+    basis: Basis,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return _render_episode_page(
+        request,
+        episode,
+        basis,
+        "episodes/form_page.html",
+        {"form": form, "title": title, "submit": submit, "intro": intro, **(extra or {})},
+        status=status,
+    )
+
+
+def _conflict_form(
+    request: HttpRequest,
+    conflict: EpisodeConflict,
+    make_form: Callable[[QueryDict, Episode], F],
+    *,
+    field: str = "version",
+) -> F:
+    """The form bound again with what was typed and the current version, showing the conflict.
+
+    A second save then goes through (the user has seen the current data).
+    """
+    data = request.POST.copy()
+    data[field] = str(conflict.current.version)
+    form = make_form(data, conflict.current)
+    form.is_valid()  # type: ignore[attr-defined]
+    form.add_error(None, conflict.message)  # type: ignore[attr-defined]
+    return form

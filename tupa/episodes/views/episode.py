@@ -1,0 +1,282 @@
+"""The episode page and its edits: status, intake facts, contact permission, basic information."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.access.episodes import EDIT_BASES, editable_episode_access, may_assign
+from tupa.access.fetch import episode_access
+from tupa.access.marks import object_scoped, user_of
+from tupa.access.policy import Basis
+from tupa.core.forms import submit
+from tupa.organisations.models import Partner
+
+from .. import basic_info, selectors, services
+from ..forms import ContactPermissionForm, EpisodeEditForm, StatusForm
+from ..journal.views import section_context as journal_section_context
+from . import episode_url
+from ._common import _conflict_form, _form_page, _log
+
+
+@object_scoped
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The episode page: status, participants, plan, network, referrals, basic form, journal."""
+    user = user_of(request)
+    granted = episode_access(request, pk)
+    found = selectors.episode_detail(episode=granted.obj, basis=granted.basis)
+    episode = found.episode
+    break_glass = (
+        services.active_break_glass(user=user, episode=episode)
+        if found.basis is Basis.BREAK_THE_GLASS
+        else None
+    )
+    _log(
+        request,
+        found.persons(),
+        basis=found.basis,
+        episode_id=episode.pk,
+        reason=break_glass.reason if break_glass else "",
+    )
+    definition, answers = basic_info.display_answers(episode)
+    context = {
+        "detail": found,
+        "episode": episode,
+        "basis": found.basis,
+        "may_edit": found.basis in EDIT_BASES,
+        "is_member": may_assign(user, episode),
+        "break_glass": break_glass,
+        "basic_form_definition": definition,
+        "basic_form_answers": answers,
+        "basic_form_available": basic_info.active_definition(
+            service_form_id=episode.service_form_id
+        )
+        is not None,
+        "journal": journal_section_context(user=user, episode=episode, basis=found.basis),
+    }
+    return render(request, "episodes/detail.html", context)
+
+
+# --------------------------------------------------------------------------- status and facts
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def edit_status(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = editable_episode_access(request, pk)
+    episode, basis = granted.obj, granted.basis
+    status = 200
+    form: StatusForm | None
+    if request.method == "POST":
+        form = StatusForm(request.POST, episode=episode)
+        try:
+            done = submit(
+                form,
+                lambda data: services.episode_set_status(
+                    actor=user_of(request),
+                    episode=episode,
+                    status=data["status"],
+                    version=data["version"],
+                    start_date=data.get("start_date"),
+                    end_date=data.get("end_date"),
+                    end_reason=data.get("end_reason") or "",
+                    reason=data.get("reason") or "",
+                ),
+            )
+        except services.EpisodeConflict as conflict:
+            episode, status = conflict.current, 409
+            form = _conflict_form(
+                request, conflict, lambda data, current: StatusForm(data, episode=current)
+            )
+        else:
+            if done.ok:
+                messages.success(request, _("Asiakkuuden tila on päivitetty."))
+                return HttpResponseRedirect(episode_url(episode))
+    else:
+        form = StatusForm(
+            initial={"version": episode.version, "start_date": episode.start_date},
+            episode=episode,
+        )
+    if not form.fields["status"].choices:  # type: ignore[attr-defined]
+        form = None
+    return _form_page(
+        request,
+        episode,
+        basis,
+        form,
+        title=_("Muuta asiakkuuden tilaa"),
+        submit=_("Tallenna tila"),
+        intro=_("Nykyinen tila: %(status)s.") % {"status": episode.get_status_display()},
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the intake facts: referrer, payer, service task, start date, situation."""
+    granted = editable_episode_access(request, pk)
+    episode, basis = granted.obj, granted.basis
+    partners = Partner.objects.filter(active=True).order_by("name")
+    status = 200
+    if request.method == "POST":
+        form = EpisodeEditForm(request.POST, partners=partners)
+        try:
+            done = submit(
+                form,
+                lambda data: services.episode_update(
+                    actor=user_of(request),
+                    episode=episode,
+                    version=data["version"],
+                    **form.episode_fields(),
+                ),
+            )
+        except services.EpisodeConflict as conflict:
+            episode, status = conflict.current, 409
+            form = _conflict_form(
+                request, conflict, lambda data, _current: EpisodeEditForm(data, partners=partners)
+            )
+        else:
+            if done.ok:
+                messages.success(request, _("Asiakkuuden tiedot on tallennettu."))
+                return HttpResponseRedirect(episode_url(episode))
+    else:
+        form = EpisodeEditForm(
+            initial={
+                "version": episode.version,
+                "referral_source": episode.referral_source,
+                "referral_partner": episode.referral_partner_id,
+                "referral_contact": episode.referral_contact,
+                "payer": episode.payer_id,
+                "service_task": episode.service_task,
+                "start_date": episode.start_date,
+                "summary": episode.summary,
+            },
+            partners=partners,
+        )
+    return _form_page(
+        request,
+        episode,
+        basis,
+        form,
+        title=_("Muokkaa asiakkuuden tietoja"),
+        submit=_("Tallenna"),
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def contact_permission(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = editable_episode_access(request, pk)
+    episode, basis = granted.obj, granted.basis
+    status = 200
+    if request.method == "POST":
+        form = ContactPermissionForm(request.POST)
+        try:
+            done = submit(
+                form,
+                lambda data: services.contact_permission_set(
+                    actor=user_of(request),
+                    episode=episode,
+                    permission=form.permission_value(),
+                    on=data.get("date"),
+                    version=data["version"],
+                ),
+            )
+        except services.EpisodeConflict as conflict:
+            episode, status = conflict.current, 409
+            form = _conflict_form(
+                request, conflict, lambda data, _current: ContactPermissionForm(data)
+            )
+        else:
+            if done.ok:
+                messages.success(request, _("Yhteydenottolupa on tallennettu."))
+                return HttpResponseRedirect(episode_url(episode))
+    else:
+        current = {True: "yes", False: "no"}.get(episode.contact_permission, "")  # type: ignore[arg-type]
+        form = ContactPermissionForm(
+            initial={
+                "version": episode.version,
+                "permission": current,
+                "date": episode.contact_permission_date,
+            }
+        )
+    return _form_page(
+        request,
+        episode,
+        basis,
+        form,
+        title=_("Yhteydenottolupa"),
+        submit=_("Tallenna"),
+        intro=_(
+            "Saako asiakkaaseen ottaa yhteyttä myöhemmin palautetta tai seurantaa varten? "
+            "Yhteyttä otetaan vain, jos lupa on annettu."
+        ),
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def basic_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill in or change the basic-information questionnaire (perustietolomake)."""
+    granted = editable_episode_access(request, pk)
+    episode, basis = granted.obj, granted.basis
+    definition = basic_info.active_definition(service_form_id=episode.service_form_id)
+    if definition is None:
+        return _form_page(
+            request,
+            episode,
+            basis,
+            None,
+            title=_("Perustiedot"),
+            submit="",
+            intro=_("Tälle työmuodolle ei ole määritelty perustietolomaketta."),
+        )
+    status = 200
+    field = basic_info.VERSION_FIELD
+    if request.method == "POST":
+        form = basic_info.BasicInfoForm(definition, request.POST, with_version=True)
+        try:
+            done = submit(
+                form,
+                lambda data: services.basic_form_save(
+                    actor=user_of(request),
+                    episode=episode,
+                    definition=definition,
+                    answers=form.answers(),
+                    version=data[field],
+                ),
+            )
+        except services.EpisodeConflict as conflict:
+            episode, status = conflict.current, 409
+            form = _conflict_form(
+                request,
+                conflict,
+                lambda data, _current: basic_info.BasicInfoForm(
+                    definition, data, with_version=True
+                ),
+                field=field,
+            )
+        else:
+            if done.ok:
+                messages.success(request, _("Perustiedot on tallennettu."))
+                return HttpResponseRedirect(episode_url(episode))
+    else:
+        initial = basic_info.initial_answers(episode, definition)
+        initial[field] = episode.version
+        form = basic_info.BasicInfoForm(definition, initial=initial, with_version=True)
+    return _form_page(
+        request,
+        episode,
+        basis,
+        form,
+        title=basic_info.localised(definition.title) or _("Perustiedot"),
+        submit=_("Tallenna perustiedot"),
+        status=status,
+    )

@@ -1,0 +1,116 @@
+"""What the person pages share: the access log, episode and duplicate rows, the duplicate step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from tupa.access.episodes import may_merge
+from tupa.access.marks import user_of
+from tupa.access.policy import Basis
+from tupa.accounts.models import User
+from tupa.audit.services import record_access
+from tupa.episodes.views import episode_url
+from tupa.organisations.models import Organisation
+
+from .. import selectors
+from ..forms import DuplicateChoiceForm
+from ..models import Alias, Person
+
+
+def _log_persons(request: HttpRequest, persons: Iterable[Person], action: str) -> None:
+    """One access-log event per person, with the basis each one is visible on."""
+    for basis, group in selectors.bases_for(user=user_of(request), persons=persons).items():
+        record_access(request=request, subjects=group, action=action, basis=basis)
+
+
+def _log_aliases(request: HttpRequest, aliases: Iterable[Alias], action: str) -> None:
+    grouped: dict[Basis, list[Alias]] = {}
+    for alias in aliases:
+        grouped.setdefault(selectors.alias_basis(user=user_of(request), alias=alias), []).append(
+            alias
+        )
+    for basis, group in grouped.items():
+        record_access(request=request, subjects=group, action=action, basis=basis)
+
+
+def _organisation(user: User) -> Organisation:
+    if user.organisation is None:
+        raise Http404
+    return user.organisation
+
+
+def _episode_rows(participations: Iterable[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "participant": part,
+            "episode": part.episode,
+            "service_form": part.episode.service_form,
+            "url": episode_url(part.episode_id),
+        }
+        for part in participations
+    ]
+
+
+def _duplicate_rows(user: User, person: Person | None, duplicates: list[Person]) -> list[Any]:
+    rows = []
+    for dup in duplicates:
+        rows.append(
+            {
+                "person": dup,
+                "service_forms": selectors.service_forms_of_rows(
+                    getattr(dup, "visible_participations", [])
+                ),
+                "merge_url": (
+                    reverse("people:merge", kwargs={"pk": person.pk, "other_pk": dup.pk})
+                    if person is not None
+                    and person.pk is not None
+                    and may_merge(user=user, keep=person, merge=dup)
+                    else None
+                ),
+            }
+        )
+    return rows
+
+
+def _duplicate_step(
+    request: HttpRequest,
+    *,
+    candidate: Person,
+    exclude: Iterable[Person] = (),
+    new_label: Any = None,
+) -> tuple[DuplicateChoiceForm | None, list[Person], str | None]:
+    """Visible possible duplicates of ``candidate`` and the user's decision about them.
+
+    Returns ``(form, duplicates, choice)``; ``choice`` is None while the user has not decided
+    (the page then shows the warning and asks). Hidden persons never take part.
+    """
+    user = user_of(request)
+    skip = {p.pk for p in exclude}
+    duplicates = [
+        d for d in selectors.visible_duplicates(user=user, person=candidate) if d.pk not in skip
+    ]
+    if not duplicates:
+        return None, [], DuplicateChoiceForm.NEW
+    same_code = any(candidate.hetu and d.hetu == candidate.hetu for d in duplicates)
+    bound = "dup-choice" in request.POST
+    form = DuplicateChoiceForm(
+        request.POST if bound else None,
+        duplicates=duplicates,
+        allow_new=not same_code,
+        new_label=new_label,
+    )
+    _log_persons(request, duplicates, "search")
+    if bound and form.is_valid():
+        return form, duplicates, form.cleaned_data["choice"]
+    return form, duplicates, None
+
+
+def _chosen(duplicates: list[Person], choice: str) -> Person | None:
+    for dup in duplicates:
+        if str(dup.pk) == choice:
+            return dup
+    return None

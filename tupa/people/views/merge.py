@@ -1,0 +1,69 @@
+"""Merging two records of the same human (a lead of a form where they are clients)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tupa.access.episodes import may_merge, person_access
+from tupa.access.marks import object_scoped, user_of
+from tupa.core.forms import apply_errors
+
+from .. import services
+from ..forms import MergeForm
+from ..restrictions import restricted_person_ids
+from ._common import _episode_rows, _log_persons
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Merge two records of the same human (a lead of a form where they are clients)."""
+    user = user_of(request)
+    person = person_access(request, pk).obj
+    other = person_access(request, other_pk).obj
+    if not may_merge(user=user, keep=person, merge=other):
+        raise Http404
+    pair = [person, other]
+    form = MergeForm(
+        request.POST if request.method == "POST" else None,
+        persons=pair,
+        initial={"keep": str(person.pk)},
+    )
+    if request.method == "POST" and form.is_valid():
+        keep = person if form.cleaned_data["keep"] == str(person.pk) else other
+        gone = other if keep is person else person
+        try:
+            services.person_merge(actor=user, keep=keep, merge=gone)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Henkilöt yhdistetty. Kaikki asiakkuudet näkyvät nyt henkilöllä %(name)s.")
+                % {"name": keep},
+            )
+            return redirect("people:detail", pk=keep.pk)
+    _log_persons(request, pair, "view")
+    restricted_ids = restricted_person_ids(pair)
+    return render(
+        request,
+        "people/merge.html",
+        {
+            "person": person,
+            "other": other,
+            "pair": [
+                {
+                    "person": p,
+                    "episodes": _episode_rows(p.visible_participations),  # type: ignore[attr-defined]
+                }
+                for p in pair
+            ],
+            "form": form,
+            "restricted_ids": restricted_ids,
+        },
+    )

@@ -1,0 +1,140 @@
+"""The person page and editing a person's data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.access import clients
+from tupa.access.episodes import EDIT_BASES, editable_person_access
+from tupa.access.marks import object_scoped, user_of
+from tupa.access.policy import Basis
+from tupa.core.forms import apply_errors
+
+from .. import hetu as hetu_rules
+from .. import selectors, services
+from ..forms import DuplicateChoiceForm, PersonEditForm
+from ..models import Person
+from ..restrictions import restricted_person_ids, restriction_for
+from ._common import _duplicate_rows, _duplicate_step, _episode_rows, _log_persons
+
+
+@object_scoped
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.visible_person(user=user, pk=pk)
+    if person is None:
+        target = selectors.merged_target(user=user, pk=pk)
+        if target is None:
+            raise Http404
+        return redirect("people:detail", pk=target.pk)
+    page = selectors.person_page(user=user, person=person)
+    shown = page.shown_persons
+    restricted_ids = restricted_person_ids(shown)
+    restriction = restriction_for(person) if person.pk in restricted_ids else None
+    _log_persons(request, shown, "view")
+    may_reveal = clients.may_reveal_person(user=user, person=person)
+    context = {
+        "person": person,
+        "page": page,
+        "basis": page.basis,
+        "restricted_ids": restricted_ids,
+        "restriction": restriction,
+        "restriction_may_reveal": may_reveal,
+        "may_manage_restrictions": may_reveal,
+        "show_full_hetu": page.basis is Basis.MEMBERSHIP,
+        "masked_hetu": hetu_rules.mask_hetu(person.hetu),
+        "may_edit": page.basis in EDIT_BASES,
+        "episodes": _episode_rows(page.participations),
+        "duplicates": _duplicate_rows(user, person, page.duplicates),
+        "age": person.age_on(timezone.localdate()),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = editable_person_access(request, pk).obj
+    restricted = person.pk in restricted_person_ids([person])
+    dup_form: DuplicateChoiceForm | None = None
+    duplicates: list[Person] = []
+    current: Person | None = None
+    if request.method == "POST":
+        form = PersonEditForm(
+            request.POST, instance=Person.objects.get(pk=person.pk), restricted=restricted
+        )
+        if form.is_valid():
+            fields = form.person_fields()
+            candidate = Person(
+                pk=person.pk,
+                organisation_id=person.organisation_id,
+                hetu=fields.get("hetu"),
+                first_names=fields["first_names"],
+                last_name=fields["last_name"],
+                birth_date=fields.get("birth_date"),
+            )
+            known = selectors.visible_duplicates(user=user, person=person)
+            dup_form, duplicates, choice = _duplicate_step(
+                request,
+                candidate=candidate,
+                exclude=known,
+                new_label=_("Eri henkilöitä – tallenna silti"),
+            )
+            if choice is not None and choice != DuplicateChoiceForm.NEW:
+                # "The same person" while editing: merging is the lead's decision.
+                dup_form.add_error(  # type: ignore[union-attr]
+                    "choice",
+                    _(
+                        "Saman henkilön tiedot yhdistetään henkilösivulta (esihenkilö). "
+                        "Tallenna muutokset vasta, kun asia on selvitetty."
+                    ),
+                )
+                choice = None
+            if choice is not None:
+                try:
+                    services.person_update(
+                        actor=user,
+                        person=person,
+                        version=form.cleaned_data["version"],
+                        **fields,
+                    )
+                except services.PersonConflict as conflict:
+                    current = conflict.current
+                    form.add_error(None, conflict.message)
+                    data = request.POST.copy()
+                    data["version"] = str(current.version)
+                    form.data = data
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(request, _("Henkilön tiedot tallennettu."))
+                    return redirect("people:detail", pk=person.pk)
+    else:
+        form = PersonEditForm(
+            instance=person, restricted=restricted, initial={"version": person.version}
+        )
+    shown = [person, *([current] if current is not None else [])]
+    _log_persons(request, shown[:1], "view")
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "current": current,
+            "restricted": restricted,
+            "restricted_ids": {person.pk} if restricted else set(),
+            "restriction_may_reveal": clients.may_reveal_person(user=user, person=person),
+            "dup_form": dup_form,
+            "duplicates": _duplicate_rows(user, person, duplicates),
+            "creating": False,
+        },
+    )
