@@ -1,7 +1,7 @@
 """Configuration admin of residential services: only the places (no client data here).
 
 Stays and their members are client data: they are read and written only through the
-permission-checked, logged screens and :mod:`tupa.residential.services`.
+permission-checked, logged screens and :mod:`tupa.residential.stays.services`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import datetime as dt
 from django.contrib import admin
 
 from tupa.organisations.admin import ConfigurationAdmin
-
-from .models import Place, Stay
+from tupa.residential.models import Place, Stay
 
 
 def place_rules(instance: Place) -> dict[str, list[str]]:
@@ -20,7 +19,7 @@ def place_rules(instance: Place) -> dict[str, list[str]]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from .care_days import local_midnight
+    from tupa.residential.care_days import local_midnight
 
     errors: dict[str, list[str]] = {}
     if instance.service_form_id:

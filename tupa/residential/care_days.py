@@ -52,9 +52,8 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Final
-from zoneinfo import ZoneInfo
 
-HELSINKI: Final = ZoneInfo("Europe/Helsinki")
+from tupa.core.wallclock import HELSINKI
 
 NIGHTS: Final = "nights"
 CALENDAR_DAYS: Final = "calendar_days"

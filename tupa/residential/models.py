@@ -29,6 +29,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from tupa.core.models import OrganisationScopedModel
+from tupa.organisations.models import ServiceForm
 
 
 class Place(OrganisationScopedModel):
@@ -145,6 +146,13 @@ def place_in_use_on(
     if active_until is not None:
         return day <= active_until
     return active
+
+
+def is_shelter(service_form: ServiceForm) -> bool:
+    """A shelter (turvakoti): residential work on the victims' side of the wall (THL's return)."""
+    return (
+        service_form.kind == ServiceForm.Kind.RESIDENTIAL and service_form.violence_work == "victim"
+    )
 
 
 class PayerCategory(models.TextChoices):

@@ -1,32 +1,29 @@
-"""Residential URLs, mounted at /asuminen/ (namespace "residential"). No personal data in paths."""
+"""Residential URLs, mounted at /asuminen/ (namespace "residential"). No personal data in paths.
 
-from django.urls import URLPattern, URLResolver, path
+Each feature sub-package lists its own patterns; this module puts them in one namespace.
+"""
 
-from . import views
-from .line_urls import line_urlpatterns
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+from tupa.residential.calendar import urls as calendar
+from tupa.residential.commitments import urls as commitments
+from tupa.residential.line import urls as line
+from tupa.residential.members import urls as members
+from tupa.residential.shiftlog import urls as shiftlog
+from tupa.residential.stays import urls as stays
+from tupa.residential.thl import urls as thl
+from tupa.residential.turnaways import urls as turnaways
 
 app_name = "residential"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("tyomuoto/<slug:slug>/", views.occupancy, name="occupancy"),
-    path("asiakkuus/<int:episode_pk>/tulo/", views.admit, name="admit"),
-    path("jakso/<int:pk>/lahto/", views.discharge, name="discharge"),
-    path("jakso/<int:pk>/siirto/", views.move, name="move"),
+    *stays.urlpatterns,  # occupancy, admission, move, discharge
+    *line.urlpatterns,  # the 24 h phone and chat line
+    *calendar.urlpatterns,  # the place calendar and chart
+    *turnaways.urlpatterns,  # turn-aways
+    *shiftlog.urlpatterns,  # the shift log
+    *thl.urlpatterns,  # THL's shelter data and year summary
+    *commitments.urlpatterns,  # payment commitments and billing
+    *members.urlpatterns,  # stay members (mother-and-baby homes)
 ]
-
-urlpatterns += line_urlpatterns  # the 24 h phone and chat line
-
-from .calendar_urls import calendar_urlpatterns  # noqa: E402 - the place calendar and chart
-
-urlpatterns += calendar_urlpatterns
-
-from .turnaway_urls import turnaway_urlpatterns  # noqa: E402 - turn-aways and the shift log
-
-urlpatterns += turnaway_urlpatterns
-
-from .thl_urls import thl_urlpatterns  # noqa: E402 - THL's shelter data and year summary
-
-urlpatterns += thl_urlpatterns
-
-from .ensikoti_urls import ensikoti_urlpatterns  # noqa: E402 - commitments, billing, stay members
-
-urlpatterns += ensikoti_urlpatterns

@@ -7,9 +7,9 @@ import datetime as dt
 from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, ServiceFormFactory
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.residential.care_days import HELSINKI
 from tupa.residential.models import Place
 
 

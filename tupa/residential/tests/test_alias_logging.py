@@ -1,6 +1,6 @@
 """Residential screens that show an anonymous client log the read against her alias.
 
-Once the alias is linked to a person, her log extract (``tupa.people.rights.log_extract``)
+Once the alias is linked to a person, her log extract (``tupa.dataprotection.extracts.log_extract``)
 reads these events back, so a screen that names the alias without logging it would leave a
 hole in the extract — the same rule as the episode page (``EpisodeDetail.persons``).
 """
@@ -21,8 +21,8 @@ from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Alias
-from tupa.residential import services
 from tupa.residential.models import PayerCategory
+from tupa.residential.stays import services
 
 from .support import place, residential_form, t
 

@@ -21,7 +21,7 @@ from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Restriction
-from tupa.residential import commitment_services as services
+from tupa.residential.commitments import services
 
 from .support import family, t
 from .test_commitment import admit, build_scenario, ensikoti_form, partner
@@ -335,8 +335,8 @@ def test_finance_sees_no_shelter_resident_on_state_paid_days(client: Client) -> 
     worker = worker_in(form)
     families = [family(form, children=1), family(form, children=0)]
     for (episode, members), code in zip(families, ("p1", "p2"), strict=True):
-        from tupa.residential import services as stay_services
         from tupa.residential.models import PayerCategory
+        from tupa.residential.stays import services as stay_services
 
         stay_services.stay_admit(
             actor=worker,

@@ -41,10 +41,10 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.residential import calendar_selectors as cal
-from tupa.residential import selectors, services
-from tupa.residential.charts import csp_safe_svg
+from tupa.residential.calendar import selectors as cal
+from tupa.residential.calendar.charts import csp_safe_svg
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
+from tupa.residential.stays import selectors, services
 
 from .support import family, place, residential_form, t
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tupa.core.wallclock import HELSINKI
 from tupa.residential.care_days import (
     CALENDAR_DAYS,
-    HELSINKI,
     NIGHTS,
     Interval,
     care_days,

@@ -31,11 +31,10 @@ from django_scopes import scope, scopes_disabled
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner, ServiceForm
-from tupa.residential import commitment_selectors as selectors
-from tupa.residential import commitment_services as services
-from tupa.residential import services as stay_services
+from tupa.residential.commitments import selectors, services
 from tupa.residential.models import Destination, PayerCategory, PaymentCommitment, Place, Stay
-from tupa.residential.selectors import ledger_for_service_form
+from tupa.residential.stays import services as stay_services
+from tupa.residential.stays.selectors import ledger_for_service_form
 
 from .support import family, place, t
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import worker_in
-from tupa.residential import services
 from tupa.residential.models import PayerCategory, Stay
+from tupa.residential.stays import services
 
 from .support import family, place, residential_form, t
 

@@ -11,10 +11,10 @@ from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import worker_in
 from tupa.episodes.models import Participant, Referral
-from tupa.residential import services
-from tupa.residential.forms import AdmitForm, DischargeForm, MoveForm
-from tupa.residential.member_forms import MemberArriveForm, MemberDepartForm
+from tupa.residential.members.forms import MemberArriveForm, MemberDepartForm
 from tupa.residential.models import Destination, PayerCategory, Place, Stay
+from tupa.residential.stays import services
+from tupa.residential.stays.forms import AdmitForm, DischargeForm, MoveForm
 
 from .support import family, place, residential_form, t
 

@@ -17,8 +17,9 @@ from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Referral
 from tupa.organisations.models import ServiceForm
-from tupa.residential import selectors, services, turnaway_services
 from tupa.residential.models import Destination, PayerCategory, TurnAway
+from tupa.residential.stays import selectors, services
+from tupa.residential.turnaways import services as turnaway_services
 
 from .support import family, place, residential_form, t
 

@@ -12,28 +12,19 @@ from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from config import urls as project_urls
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.residential import line_selectors
-from tupa.residential.line_services import line_contact_record
-from tupa.residential.line_urls import line_urlpatterns
+from tupa.residential.line import selectors as line_selectors
+from tupa.residential.line.services import line_contact_record
 from tupa.residential.models import LineContact
 from tupa.residential.tests.support import t
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
-# Until the residential URLs are wired into config/urls.py, mount the line under the same
-# namespace and prefix as the lead will ("residential" under /asuminen/).
-_wired = any(getattr(p, "namespace", None) == "residential" for p in project_urls.urlpatterns)
-urlpatterns = list(project_urls.urlpatterns)
-if not _wired:
-    urlpatterns.append(path("asuminen/", include((line_urlpatterns, "residential"))))
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 15, 3, 10, tzinfo=dt.UTC)
 

@@ -27,10 +27,10 @@ from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Relationship
-from tupa.residential import member_services
-from tupa.residential import services as stay_services
+from tupa.residential.members import services as member_services
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
-from tupa.residential.selectors import ledger_for_service_form
+from tupa.residential.stays import services as stay_services
+from tupa.residential.stays.selectors import ledger_for_service_form
 
 from .support import family, place, residential_form, t
 from .test_commitment import ensikoti_form

@@ -22,10 +22,10 @@ from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.residential import member_services
-from tupa.residential import services as stay_services
+from tupa.residential.members import services as member_services
 from tupa.residential.models import Destination, PayerCategory, StayMember
-from tupa.residential.selectors import ledger_for_service_form
+from tupa.residential.stays import services as stay_services
+from tupa.residential.stays.selectors import ledger_for_service_form
 
 from .support import family, place, residential_form, t
 

@@ -22,10 +22,10 @@ from tupa.accounts.models import Role
 from tupa.core.tests.factories import org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.residential import services
-from tupa.residential.calendar_selectors import occupancy_by_month, place_calendar
+from tupa.residential.calendar.selectors import occupancy_by_month, place_calendar
 from tupa.residential.models import Destination, PayerCategory, Place
-from tupa.residential.selectors import OccupancyPeriod, occupancy_period
+from tupa.residential.stays import services
+from tupa.residential.stays.selectors import OccupancyPeriod, occupancy_period
 
 from .support import family, place, residential_form, t
 

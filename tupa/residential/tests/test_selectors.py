@@ -21,9 +21,9 @@ import time_machine
 from django_scopes import scope
 
 from tupa.core.tests.factories import worker_in
-from tupa.residential import services
 from tupa.residential.models import Destination, PayerCategory
-from tupa.residential.selectors import (
+from tupa.residential.stays import services
+from tupa.residential.stays.selectors import (
     ledger_for_service_form,
     occupancy_now,
     occupancy_period,

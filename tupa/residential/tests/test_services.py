@@ -1,4 +1,4 @@
-"""Admission, members, moves and discharge (tupa.residential.services)."""
+"""Admission, members, moves and discharge (tupa.residential.stays.services)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import ServiceFormFactory, UserFactory, worker_in
 from tupa.episodes.models import Referral
-from tupa.residential import services
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
+from tupa.residential.stays import services
 
 from .support import family, place, residential_form, t
 

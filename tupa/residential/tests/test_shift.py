@@ -31,8 +31,9 @@ from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
-from tupa.residential import shift_selectors, shift_services
 from tupa.residential.models import ShiftNote
+from tupa.residential.shiftlog import selectors as shift_selectors
+from tupa.residential.shiftlog import services as shift_services
 
 pytestmark = pytest.mark.django_db
 

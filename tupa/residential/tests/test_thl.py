@@ -46,7 +46,6 @@ from tupa.core.tests.factories import (
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias
-from tupa.residential import services, thl, thl_services
 from tupa.residential.models import (
     Destination,
     LineContact,
@@ -55,6 +54,9 @@ from tupa.residential.models import (
     ShelterClientData,
     TurnAway,
 )
+from tupa.residential.stays import services
+from tupa.residential.thl import services as thl_services
+from tupa.residential.thl import summary as thl
 
 from .support import place, residential_form, t
 

@@ -253,7 +253,8 @@ def test_ready_when_nothing_is_open_or_missing(client: Client) -> None:
         lead = worker_in(form, role="lead")
         episode = episode_of(form)
         mother = person_in(episode, born=dt.date(1990, 1, 1))
-        from tupa.residential import services, thl_services
+        from tupa.residential.stays import services
+        from tupa.residential.thl import services as thl_services
 
         stay = admit(lead, episode, form, "p1", t(2025, 5, 1), [mother])
         services.stay_discharge(

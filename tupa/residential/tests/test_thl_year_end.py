@@ -19,9 +19,10 @@ from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.residential import thl, thl_services
 from tupa.residential.models import ShelterClientData as Data
 from tupa.residential.models import YearEndConfirmation
+from tupa.residential.thl import services as thl_services
+from tupa.residential.thl import summary as thl
 
 from .support import t
 from .test_thl import NOW, admit, episode_of, person_in, row, shelter

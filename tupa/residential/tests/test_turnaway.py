@@ -17,14 +17,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from tupa.access.residential import may_correct_turn_away
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.residential import turnaway_selectors, turnaway_services
 from tupa.residential.models import TurnAway
 from tupa.residential.tests.support import t
+from tupa.residential.turnaways import selectors as turnaway_selectors
+from tupa.residential.turnaways import services as turnaway_services
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +140,8 @@ def test_correction_only_by_the_recorder_on_the_same_day() -> None:
     with time_machine.travel(dt.datetime(2026, 3, 15, 21, 50, tzinfo=dt.UTC), tick=False):
         # 23:50 local on 15.3.
         turn_away = record(form, worker, occurred_at=t(2026, 3, 15, 23, 0))
-        assert turnaway_services.may_correct(worker, turn_away)
-        assert not turnaway_services.may_correct(colleague, turn_away)
+        assert may_correct_turn_away(worker, turn_away)
+        assert not may_correct_turn_away(colleague, turn_away)
         with scope(organisation=form.organisation):
             corrected = turnaway_services.turnaway_correct(
                 actor=worker,
@@ -157,7 +159,7 @@ def test_correction_only_by_the_recorder_on_the_same_day() -> None:
             turnaway_services.turnaway_delete(actor=colleague, turn_away=turn_away)
     # 00:10 local on 16.3.: a new day, the entry belongs to the figures now.
     with time_machine.travel(dt.datetime(2026, 3, 15, 22, 10, tzinfo=dt.UTC), tick=False):
-        assert not turnaway_services.may_correct(worker, turn_away)
+        assert not may_correct_turn_away(worker, turn_away)
         with pytest.raises(PermissionDenied), scope(organisation=form.organisation):
             turnaway_services.turnaway_delete(actor=worker, turn_away=turn_away)
     with scopes_disabled():

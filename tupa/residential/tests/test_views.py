@@ -36,8 +36,8 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.residential import services
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
+from tupa.residential.stays import services
 
 from .support import family, place, residential_form, t
 

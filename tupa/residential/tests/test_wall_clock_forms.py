@@ -20,9 +20,9 @@ from django_scopes import scopes_disabled
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant, Referral
-from tupa.residential.forms import AdmitForm, DischargeForm, MoveForm
-from tupa.residential.member_forms import BabyBornForm, MemberArriveForm, MemberDepartForm
+from tupa.residential.members.forms import BabyBornForm, MemberArriveForm, MemberDepartForm
 from tupa.residential.models import Place, Stay
+from tupa.residential.stays.forms import AdmitForm, DischargeForm, MoveForm
 
 from .support import family, place, residential_form, t
 
