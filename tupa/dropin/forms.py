@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.forms import DATE_WIDGET
 from tupa.core.wallclock import WallClockForm
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Booking, Room
@@ -45,7 +46,7 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         error_messages={
             "required": _("Anna päivämäärä."),
             "invalid": _("Anna päivämäärä muodossa pp.kk.vvvv."),

@@ -26,13 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from tupa.access.clients import is_lead, is_member
+from tupa.access.dropin import may_correct, may_identify_into, may_use
+from tupa.core.saving import save_validated
 from tupa.episodes.models import ReferralSource
 from tupa.episodes.services import NewPerson, episode_open, person_for_intake
 from tupa.organisations.models import ServiceForm
 from tupa.people.processing import ensure_processing_allowed
 from tupa.scheduling.models import Booking, Room
-from tupa.scheduling.services import find_conflicts
+from tupa.scheduling.services.conflicts import find_conflicts
 
 from .models import (
     COUNT_FIELDS,
@@ -62,15 +63,6 @@ CONSENT_TEXT = (
 def _scoped(organisation_id: int) -> Iterator[None]:
     with scope(organisation=organisation_id):
         yield
-
-
-def may_use(user: User, service_form: ServiceForm) -> bool:
-    """Client-work member (worker, lead, coordinator) of this drop-in service form."""
-    return service_form.kind == ServiceForm.Kind.DROP_IN and is_member(user, service_form.pk)
-
-
-def may_correct(user: User, service_form: ServiceForm) -> bool:
-    return service_form.kind == ServiceForm.Kind.DROP_IN and is_lead(user, service_form.pk)
 
 
 def _require_member(actor: User, service_form: ServiceForm) -> None:
@@ -242,10 +234,7 @@ def count_correct(
         count.programme = programme
         for name, value in values.items():
             setattr(count, name, value)
-        count._history_user = actor  # type: ignore[attr-defined]
-        count._change_reason = reason  # type: ignore[attr-defined]
-        count.full_clean()
-        count.save()
+        save_validated(count, actor=actor, reason=reason)
     return count
 
 
@@ -302,9 +291,7 @@ def childcare_record(
         **counts,
     )
     with _scoped(service_form.organisation_id):
-        session._history_user = actor  # type: ignore[attr-defined]
-        session.full_clean()
-        session.save()
+        save_validated(session, actor=actor)
     return session
 
 
@@ -330,9 +317,7 @@ def childcare_update(
         current.note = note.strip()
         for name, value in counts.items():
             setattr(current, name, value)
-        current._history_user = actor  # type: ignore[attr-defined]
-        current.full_clean()
-        current.save()
+        save_validated(current, actor=actor)
     return current
 
 
@@ -461,9 +446,7 @@ def booking_create(
             note=note.strip(),
             created_by=actor,
         )
-        booking._history_user = actor  # type: ignore[attr-defined]
-        booking.full_clean()
-        booking.save()
+        save_validated(booking, actor=actor)
         charge = RentalCharge(
             organisation_id=service_form.organisation_id,
             booking=booking,
@@ -528,9 +511,7 @@ def visitor_identify(
             "Kävijää voi kirjata asiakkaaksi vain hänen suostumuksellaan. "
             "Merkitse suostumus, kun kävijä on antanut sen."
         )
-    if target_service_form.organisation_id != service_form.organisation_id or not is_member(
-        actor, target_service_form.pk
-    ):
+    if not may_identify_into(actor, service_form, target_service_form):
         errors["target_service_form"] = _("Valitse työmuoto, jossa teet asiakastyötä.")
     elif not target_service_form.active:
         errors["target_service_form"] = _("Työmuoto ei ole enää toiminnassa.")

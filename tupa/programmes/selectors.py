@@ -24,13 +24,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Entry
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 
 from .models import Attendance, GroupProgramme, Member, Session
 from .rules import MemberFacts, ProgrammeFacts, invitation_cutoff
-from .services import HELSINKI
 
 
 def local_midnight(day: dt.date) -> dt.datetime:

@@ -3,7 +3,7 @@
 House style (ARCHITECTURE.md §4): keyword-only, ``actor`` first, one transaction each, Finnish
 ``ValidationError`` messages keyed by field, the change history recorded with ``actor``.
 Only members doing client work (worker, lead, coordinator) in the programme's service form may
-write (:func:`tupa.access.clients.is_member`); everyone else gets ``PermissionDenied``.
+write (:func:`tupa.access.programmes.may_run`); everyone else gets ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tupa.access.clients import is_member
+from tupa.access.programmes import may_run
+from tupa.core.saving import save_validated
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 from tupa.people.processing import ensure_processing_allowed
 
@@ -32,22 +32,13 @@ if TYPE_CHECKING:
     from tupa.organisations.models import ServiceForm
     from tupa.scheduling.models import Room
 
-HELSINKI = ZoneInfo(settings.TIME_ZONE)
 MAX_SESSION_HOURS = 12
 MAX_WEEKS = 60
 MAX_HEAD_COUNT = 500
 
 
-def _save(instance: models.Model, *, actor: User) -> None:
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance.full_clean()
-    instance.save()
-
-
 def _require_member(actor: User, service_form: ServiceForm) -> None:
-    if actor.organisation_id != service_form.organisation_id or not is_member(
-        actor, service_form.pk
-    ):
+    if not may_run(actor, service_form):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
 
 
@@ -147,7 +138,7 @@ def programme_create(
         rules=clean_rules(rules or {}),
         created_by=actor,
     )
-    _save(programme, actor=actor)
+    save_validated(programme, actor=actor)
     return programme
 
 
@@ -181,7 +172,7 @@ def programme_update(*, actor: User, programme: GroupProgramme, **changes: Any) 
         setattr(current, key, value.strip() if key == "name" else value)
     if "rules" in changes:
         current.rules = clean_rules(changes["rules"] or {})
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     return current
 
 
@@ -229,7 +220,7 @@ def leader_add(
     if errors:
         raise ValidationError(errors)
     leader = Leader(programme=programme, kind=kind, task=task, user=user, name=name)
-    _save(leader, actor=actor)
+    save_validated(leader, actor=actor)
     return leader
 
 
@@ -274,7 +265,7 @@ def member_add(
     member = Member(
         programme=programme, participant=participant, child=child, joined_on=day, added_by=actor
     )
-    _save(member, actor=actor)
+    save_validated(member, actor=actor)
     return member
 
 
@@ -286,7 +277,7 @@ def member_leave(*, actor: User, member: Member, left_on: dt.date) -> Member:
         raise ValidationError({"left_on": _("Lopetuspäivä ei voi olla ennen aloituspäivää.")})
     current = Member.objects.select_for_update().get(pk=member.pk)
     current.left_on = left_on
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     return current
 
 
@@ -336,7 +327,7 @@ def session_create(
         room=room or programme.room,
         topic=topic.strip(),
     )
-    _save(session, actor=actor)
+    save_validated(session, actor=actor)
     return session
 
 
@@ -461,7 +452,7 @@ def session_record(
     if topic is not None:
         current.topic = topic.strip()
     current.attendance_recorded_at = None if cancelled else timezone.now()
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     if cancelled:
         for row in Attendance.objects.filter(session=current):
             row._history_user = actor  # type: ignore[attr-defined]
@@ -473,7 +464,7 @@ def session_record(
                 continue
             row = found or Attendance(session=current, member_id=member_id, status=status)
             row.status = status
-            _save(row, actor=actor)
+            save_validated(row, actor=actor)
     if leaders is not None:
         current.leaders.set(leaders)
     return current

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
+from tupa.core.forms import DATE_WIDGET
 from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
@@ -18,7 +19,6 @@ from tupa.organisations.models import Partner
 from .models import AppointmentSeries, AppointmentType, Outcome, PlaceKind, Room
 from .services import Recurrence
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

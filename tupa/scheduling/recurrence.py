@@ -17,11 +17,11 @@ wall time. Appointments are not planned at that hour in practice.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from dateutil import rrule  # type: ignore[import-untyped]
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from tupa.core.wallclock import HELSINKI
+
 MAX_OCCURRENCES = 104
 
 WEEKLY = "weekly"

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from tupa.access import clients
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 
 from .models import Appointment
-from .recurrence import HELSINKI
 
 if TYPE_CHECKING:
     from tupa.organisations.models import ServiceForm

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
+from tupa.core.forms import DATE_WIDGET
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
@@ -26,9 +26,7 @@ from .models import (
     PartyRole,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-MAX_PERIOD_DAYS = 3 * 366
 
 
 def participant_label(participant: Participant) -> str:
@@ -38,31 +36,6 @@ def participant_label(participant: Participant) -> str:
     else:
         name = str(_("%(label)s (peitenimi)") % {"label": participant.alias.label})  # type: ignore[union-attr]
     return f"{name}, {participant.get_role_display()}"
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET, validators=[dates.validate_date])
-    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET, validators=[dates.validate_date])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
-            elif (end - start).days + 1 > MAX_PERIOD_DAYS:
-                self.add_error("end", _("Jakso voi olla enintään kolme vuotta."))
-        return data
-
-
-def previous_month(today: dt.date) -> dict[str, dt.date]:
-    first = today.replace(day=1)
-    last = first - dt.timedelta(days=1)
-    return {"start": last.replace(day=1), "end": last}
-
-
-def year_to_date(today: dt.date) -> dict[str, dt.date]:
-    return {"start": today.replace(month=1, day=1), "end": today}
 
 
 class PartnerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -18,15 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.wallclock import HELSINKI
+
 from .models import FAMILY_CANCELLATIONS, RESIDENT_SIDE, MeetingType, Outcome, PartyRole
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 StrOrPromise = str | Promise
 
 #: How many meetings one scheduling run may create at most.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from tupa.core.wallclock import HELSINKI
 from tupa.people.models import Person
 from tupa.people.restrictions import restricted_person_ids
 
@@ -209,7 +210,7 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
             row["outcome"], late_cancellation=row["late_cancellation"]
         ):
             continue
-        local = timezone.localtime(row["starts_at"], rules.HELSINKI)
+        local = timezone.localtime(row["starts_at"], HELSINKI)
         month = local.date().replace(day=1)
         key = (
             row["order__payer_municipality__name_fi"],

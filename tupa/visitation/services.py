@@ -18,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tupa.access.clients import is_member
+from tupa.access.visitation import may_work
+from tupa.core.saving import save_validated
 from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -93,19 +94,11 @@ def _conflict() -> ValidationError:
     )
 
 
-def _save(instance: models.Model, *, actor: User) -> None:
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance.full_clean()
-    instance.save()
-
-
 def require_writer(actor: User, episode: Episode) -> None:
     """A client-work member of the episode's visitation form; else PermissionDenied."""
     if episode.service_form.kind != ServiceForm.Kind.VISITATION:
         raise PermissionDenied(_("Asiakkuus ei kuulu tapaamispaikkatyöhön."))
-    if episode.organisation_id != actor.organisation_id or not is_member(
-        actor, episode.service_form_id
-    ):
+    if not may_work(actor, episode.service_form):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
     # GDPR art. 18: no new orders, meetings or changes while processing is restricted.
     ensure_episode_processing_allowed(episode)
@@ -182,11 +175,13 @@ def _set_parties(
             party.delete()
         elif party.role != wanted[party.participant_id]:
             party.role = wanted.pop(party.participant_id)
-            _save(party, actor=actor)
+            save_validated(party, actor=actor)
         else:
             wanted.pop(party.participant_id)
     for participant_id, role in wanted.items():
-        _save(OrderParty(order=order, participant_id=participant_id, role=role), actor=actor)
+        save_validated(
+            OrderParty(order=order, participant_id=participant_id, role=role), actor=actor
+        )
 
 
 @transaction.atomic
@@ -244,7 +239,7 @@ def order_create(
             "basis_reference": str(values["basis_reference"]).strip(),
         },
     )
-    _save(order, actor=actor)
+    save_validated(order, actor=actor)
     _set_parties(order, parties, actor=actor)
     return order
 
@@ -285,7 +280,7 @@ def order_update(
     for key, value in values.items():
         setattr(current, key, value.strip() if isinstance(value, str) else value)
     current.version += 1
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     _set_parties(current, parties, actor=actor)
     order.__dict__.update({f.attname: getattr(current, f.attname) for f in current._meta.fields})
     return current
@@ -351,7 +346,7 @@ def meetings_schedule(
             duration_minutes=order.duration_minutes,
             location=location.strip(),
         )
-        _save(meeting, actor=actor)
+        save_validated(meeting, actor=actor)
         created.append(meeting)
     if not created:
         raise ValidationError(
@@ -402,7 +397,7 @@ def meeting_update(
     current.duration_minutes = duration_minutes
     current.location = location.strip()
     current.version += 1
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     return current
 
 
@@ -506,7 +501,7 @@ def meeting_record_outcome(
             written_with_client=written_with_client,
         )
     current.version += 1
-    _save(current, actor=actor)
+    save_validated(current, actor=actor)
     return current
 
 
@@ -563,7 +558,7 @@ def contact_add(
         other=other.strip(),
         author=actor,
     )
-    _save(contact, actor=actor)
+    save_validated(contact, actor=actor)
     return contact
 
 

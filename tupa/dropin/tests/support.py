@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
+from tupa.core.wallclock import HELSINKI
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.scheduling.models import Room
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def t(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:

@@ -13,11 +13,11 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.programmes import services
 from tupa.programmes.models import GroupProgramme, Member, Session
-from tupa.programmes.services import HELSINKI
 
 
 def t(y: int, m: int, d: int, h: int = 9, mi: int = 0) -> dt.datetime:

@@ -10,11 +10,11 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import ServiceFormFactory, client_in, worker_in
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people.models import Person
 from tupa.scheduling.models import Room
-from tupa.scheduling.recurrence import HELSINKI
 
 #: "Today" of the tests: Friday 20.11.2026 12:00 Helsinki (week 47: Mon 16.11.–Sun 22.11.).
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)

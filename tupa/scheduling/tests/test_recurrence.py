@@ -11,7 +11,8 @@ import datetime as dt
 
 import pytest
 
-from tupa.scheduling.recurrence import HELSINKI, expand, nth_weekday
+from tupa.core.wallclock import HELSINKI
+from tupa.scheduling.recurrence import expand, nth_weekday
 
 UTC = dt.UTC
 

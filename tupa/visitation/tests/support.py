@@ -14,11 +14,11 @@ from tupa.core.tests.factories import (
     PersonFactory,
     ServiceFormFactory,
 )
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Municipality, Organisation, ServiceForm
 from tupa.visitation import services
 from tupa.visitation.models import MeetingOrder, OrderBasis, PartyRole
-from tupa.visitation.rules import HELSINKI
 
 
 def t(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:

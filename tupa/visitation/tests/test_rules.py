@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tupa.core.wallclock import HELSINKI
 from tupa.visitation import rules
 from tupa.visitation.models import MeetingType, Outcome, PartyRole
 
@@ -19,7 +20,7 @@ def test_schedule_keeps_local_time_across_spring_dst() -> None:
     starts = rules.schedule_starts(
         first_day=dt.date(2026, 3, 19), time=dt.time(17, 0), interval_weeks=1, count=3
     )
-    assert [s.astimezone(rules.HELSINKI).strftime("%d.%m. %H:%M") for s in starts] == [
+    assert [s.astimezone(HELSINKI).strftime("%d.%m. %H:%M") for s in starts] == [
         "19.03. 17:00",
         "26.03. 17:00",
         "02.04. 17:00",
@@ -57,7 +58,7 @@ def test_schedule_stops_at_validity_end() -> None:
 def test_local_moment_of_a_non_existent_time_moves_forward() -> None:
     moment = rules.local_moment(dt.date(2026, 3, 29), dt.time(3, 30))
     assert moment.astimezone(UTC) == dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-    assert moment.astimezone(rules.HELSINKI).hour == 4
+    assert moment.astimezone(HELSINKI).hour == 4
 
 
 def test_staggered_times_of_a_supervised_meeting() -> None:

@@ -1,0 +1,117 @@
+"""Childcare sessions of the house: the month's list, recording and changing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.access.marks import object_scoped, user_of
+from tupa.core.forms import apply_errors
+from tupa.dropin import selectors, services
+from tupa.dropin.forms import ChildcareForm
+from tupa.dropin.models import ChildcareSession
+from tupa.dropin.services import CHILDCARE_FIELDS
+from tupa.dropin.views.common import house_or_404, month_param, shift_month
+
+# --------------------------------------------------------------------------- childcare
+
+
+@object_scoped
+@require_GET
+def childcare_list(request: HttpRequest, slug: str) -> HttpResponse:
+    service_form = house_or_404(request, slug)
+    form, year, month = month_param(request)
+    start = dt.date(year, month, 1)
+    end = selectors.month_end(year, month)
+    rows = list(selectors.childcare_between(service_form=service_form, start=start, end=end))
+    return render(
+        request,
+        "dropin/childcare_list.html",
+        {
+            "service_form": service_form,
+            "form": form,
+            "month_start": start,
+            "rows": rows,
+            "children_total": sum(r.children for r in rows),
+            "previous_month": shift_month(year, month, -1),
+            "next_month": shift_month(year, month, 1),
+        },
+    )
+
+
+def _childcare_counts(data: dict[str, Any]) -> dict[str, int]:
+    return {name: data[name] for name in CHILDCARE_FIELDS}
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    service_form = house_or_404(request, slug)
+    instance: ChildcareSession | None = None
+    if pk is not None:
+        instance = ChildcareSession.objects.filter(pk=pk, service_form=service_form).first()
+        if instance is None:
+            raise Http404
+    if request.method == "POST":
+        form = ChildcareForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if instance is None:
+                    saved = services.childcare_record(
+                        actor=user_of(request),
+                        service_form=service_form,
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        note=data["note"],
+                        **_childcare_counts(data),
+                    )
+                else:
+                    saved = services.childcare_update(
+                        actor=user_of(request),
+                        session=instance,
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        note=data["note"],
+                        **_childcare_counts(data),
+                    )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                apply_errors(form, exc, field_map={"starts_at": "start", "ends_at": "end"})
+            else:
+                messages.success(request, _("Lastenhoitokerta tallennettu."))
+                url = reverse("dropin:childcare_list", args=[service_form.slug])
+                local = timezone.localtime(saved.starts_at)
+                return HttpResponseRedirect(f"{url}?{urlencode({'month': f'{local:%Y-%m}'})}")
+    elif instance is not None:
+        start = timezone.localtime(instance.starts_at)
+        end = timezone.localtime(instance.ends_at)
+        form = ChildcareForm(
+            initial={
+                "day": start.date(),
+                "start": start.time(),
+                "end": end.time(),
+                "note": instance.note,
+                **{name: getattr(instance, name) for name in CHILDCARE_FIELDS},
+            }
+        )
+    else:
+        form = ChildcareForm(
+            initial={"day": timezone.localdate(), "start": dt.time(9, 0), "end": dt.time(12, 0)}
+        )
+    return render(
+        request,
+        "dropin/childcare_form.html",
+        {"service_form": service_form, "form": form, "instance": instance},
+    )

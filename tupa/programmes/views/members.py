@@ -1,0 +1,125 @@
+"""Participants and leaders of a programme: adding, and ending a participant's period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tupa.access.marks import object_scoped, user_of
+from tupa.access.programmes import member_or_404, programme_or_404
+from tupa.accounts.models import User
+from tupa.audit.models import Action
+from tupa.core.forms import submit
+from tupa.episodes.models import Episode, Participant
+from tupa.organisations.models import ServiceForm
+from tupa.programmes import services
+from tupa.programmes.forms import LeaderForm, MemberForm
+from tupa.programmes.views.common import log_persons, to_detail
+
+# --------------------------------------------------------------------------- members and leaders
+
+
+def _open_participants(service_form: ServiceForm) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(
+            episode__service_form=service_form,
+            person__isnull=False,
+            person__processing_restricted=False,
+            left_on__isnull=True,
+        )
+        .exclude(episode__status=Episode.Status.ENDED)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, pk)
+    open_rows = _open_participants(programme.service_form)
+    adults = open_rows.exclude(role=Participant.Role.CHILD)
+    children = open_rows.filter(role=Participant.Role.CHILD)
+    form = MemberForm(request.POST or None, adults=adults, children=children)
+    status = 200
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.member_add(
+                actor=user_of(request),
+                programme=programme,
+                participant=data["participant"],
+                child=data["child"],
+                joined_on=data["joined_on"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Osallistuja lisätty ryhmään."))
+            return to_detail(programme)
+        status = 400
+    shown = [p.person for p in list(adults) + list(children) if p.person is not None]
+    log_persons(request, list({p.pk: p for p in shown}.values()), action=Action.LIST)
+    return render(
+        request,
+        "programmes/member_form.html",
+        {"service_form": programme.service_form, "programme": programme, "form": form},
+        status=status,
+    )
+
+
+@object_scoped
+@require_POST
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_or_404(request, pk)
+    try:
+        day = dt.date.fromisoformat(request.POST.get("left_on", ""))
+    except ValueError:
+        day = timezone.localdate()
+    try:
+        services.member_leave(actor=user_of(request), member=member, left_on=day)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Osallistujan ryhmäjakso päätetty."))
+    return to_detail(member.programme)
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, pk)
+    users = User.objects.filter(organisation_id=programme.organisation_id, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+    form = LeaderForm(request.POST or None, users=users)
+    status = 200
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.leader_add(
+                actor=user_of(request),
+                programme=programme,
+                kind=data["kind"],
+                task=data["task"],
+                user=data["user"],
+                name=data["name"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Ohjaaja lisätty."))
+            return to_detail(programme)
+        status = 400
+    return render(
+        request,
+        "programmes/leader_form.html",
+        {"service_form": programme.service_form, "programme": programme, "form": form},
+        status=status,
+    )

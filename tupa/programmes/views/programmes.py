@@ -1,0 +1,172 @@
+"""Programmes of a service form: the list, creating and changing one, the programme page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.access.marks import object_scoped, user_of
+from tupa.access.programmes import form_or_404, programme_or_404
+from tupa.audit.models import Action
+from tupa.core.forms import apply_errors, submit
+from tupa.programmes import rules as rule_checks
+from tupa.programmes import selectors, services
+from tupa.programmes.forms import ProgrammeForm
+from tupa.programmes.models import GroupProgramme, Leader
+from tupa.programmes.views.common import log_persons, member_labels, to_detail
+
+# --------------------------------------------------------------------------- list and create
+
+
+@object_scoped
+@require_GET
+def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
+    service_form = form_or_404(request, slug)
+    today = timezone.localdate()
+    programmes = list(selectors.programmes_of_form(service_form=service_form))
+    current = [
+        p for p in programmes if p.ends_on is None or (p.aftercare_until or p.ends_on) >= today
+    ]
+    past = [p for p in programmes if p not in current]
+    return render(
+        request,
+        "programmes/list.html",
+        {"service_form": service_form, "current": current, "past": past},
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    service_form = form_or_404(request, slug)
+    form = ProgrammeForm(
+        request.POST or None,
+        service_form_id=service_form.pk,
+        initial={"starts_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                programme = services.programme_create(
+                    actor=user_of(request),
+                    service_form=service_form,
+                    rules=form.rules(),
+                    **form.programme_values(),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as exc:  # pragma: no cover - membership checked above
+                raise Http404 from exc
+            else:
+                messages.success(request, _("Ryhmä tallennettu."))
+                return to_detail(programme)
+        status = 400
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"service_form": service_form, "form": form, "title": _("Uusi ryhmä")},
+        status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, pk)
+    form = ProgrammeForm(
+        request.POST or None,
+        service_form_id=programme.service_form_id,
+        initial=ProgrammeForm.initial_for(programme),
+    )
+    status = 200
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda _data: services.programme_update(
+                actor=user_of(request),
+                programme=programme,
+                rules=form.rules(),
+                **form.programme_values(),
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Ryhmän tiedot tallennettu."))
+            return to_detail(programme)
+        status = 400
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {
+            "service_form": programme.service_form,
+            "programme": programme,
+            "form": form,
+            "title": _("Muokkaa ryhmää"),
+        },
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- programme page
+
+
+RULE_LABELS = {
+    "min_motivation_meetings": _("Motivointitapaamisia ennen aloitusta vähintään"),
+    "min_hours_per_week": _("Tunteja viikossa vähintään"),
+    "min_duration_months": _("Ryhmäjakson kesto vähintään (kk)"),
+    "pairs_target": _("Pareja tavoite"),
+    "pairs_max": _("Pareja enintään"),
+    "aftercare_months": _("Jälkituki vähintään (kk)"),
+    "sessions_per_month": _("Kokoontumisia kuukaudessa vähintään"),
+    "invitation_years": _("Kutsulista: osallistuneet viimeisten vuosien aikana"),
+}
+
+
+@object_scoped
+@require_GET
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_or_404(request, pk)
+    today = timezone.localdate()
+    members = selectors.members_of(programme=programme)
+    labels = member_labels(request, members)
+    facts = selectors.programme_facts(programme=programme, members=members, today=today)
+    warnings = rule_checks.evaluate(programme.rules, facts)
+    motivation = {m.member_id: m.motivation_meetings for m in facts.members}
+    warning_rows = [(w, [labels[i] for i in w.member_ids if i in labels]) for w in warnings]
+    leaders = list(Leader.objects.filter(programme=programme).select_related("user"))
+    sessions = selectors.sessions_of(programme=programme)
+    last = max(d for d in (programme.aftercare_until, programme.ends_on, today) if d is not None)
+    stats = selectors.statistics(
+        programmes=GroupProgramme.objects.filter(pk=programme.pk),
+        start=programme.starts_on,
+        end=max(last, programme.starts_on),
+    ).total
+    invitees: list[selectors.Invitee] = []
+    years = programme.rules.get("invitation_years")
+    if years:
+        invitees = selectors.invitation_list(programme=programme, years=int(years), today=today)
+        visible = log_persons(request, [i.person for i in invitees], action=Action.LIST)
+        invitees = [i for i in invitees if i.person.pk in visible]
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "service_form": programme.service_form,
+            "programme": programme,
+            "members": [(m, labels[m.pk], motivation.get(m.pk, 0)) for m in members],
+            "show_motivation": bool(programme.rules.get("min_motivation_meetings")),
+            "warnings": warning_rows,
+            "leaders": leaders,
+            "sessions": sessions,
+            "stats": stats,
+            "rules": [(RULE_LABELS[k], v) for k, v in programme.rules.items() if k in RULE_LABELS],
+            "invitees": invitees,
+            "invitation_years": years,
+            "today": today,
+        },
+    )
