@@ -1,6 +1,6 @@
 """Configuration admin for staff accounts, memberships and second-factor devices.
 
-Access to the admin is decided by :class:`tupa.core.admin_site.TupaAdminSite` and, per model,
+Access to the admin is decided by :class:`tupa.home.admin_site.TupaAdminSite` and, per model,
 by the policy (``configuration.manage``: the administrator role) through
 :class:`tupa.organisations.admin.ConfigurationPermissions`. An administrator sees and edits only
 the accounts of their own organisation; the platform operator (a superuser without an
@@ -25,6 +25,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from tupa.access import accounts as access
+from tupa.access.marks import user_of
 from tupa.organisations.admin import (
     ConfigurationAdmin,
     ConfigurationInline,
@@ -37,10 +39,7 @@ from .models import Membership, User
 
 
 def _is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(
-        user.is_active and user.is_superuser and getattr(user, "organisation_id", 1) is None
-    )
+    return access.is_platform_operator(request.user)
 
 
 def _own_organisation(request: HttpRequest, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
@@ -214,7 +213,7 @@ class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin): 
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not _is_platform_operator(request):
-            obj.organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+            obj.organisation_id = user_of(request).organisation_id
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -229,7 +228,7 @@ class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin): 
     def logout_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset:
-            services.user_logout_everywhere(actor=request.user, user=user)  # type: ignore[arg-type]
+            services.user_logout_everywhere(actor=user_of(request), user=user)
             count += 1
         self.message_user(
             request,

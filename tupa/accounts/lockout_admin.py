@@ -21,7 +21,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tupa.access import policy
+from tupa.access import accounts as access
+from tupa.access.marks import user_of
 
 from . import security, services
 from .models import User
@@ -29,18 +30,14 @@ from .models import User
 ACTION = "account.lockout.lift"
 
 
-def _is_platform_operator(user: Any) -> bool:
-    return bool(user.is_active and user.is_superuser and user.organisation_id is None)
-
-
 def may_manage_lockouts(request: HttpRequest) -> bool:
-    user = request.user
-    return _is_platform_operator(user) or bool(policy.decide(user, ACTION))  # type: ignore[arg-type]
+    """:func:`tupa.access.accounts.may_manage_lockouts` for the user of an admin request."""
+    return access.may_manage_lockouts(user_of(request))
 
 
 def _organisation_id(request: HttpRequest) -> int | None:
     """None for the platform operator (every organisation), else the administrator's own."""
-    return None if _is_platform_operator(request.user) else request.user.organisation_id  # type: ignore[union-attr]
+    return access.administered_organisation_of(user_of(request))
 
 
 class LockoutLiftForm(forms.Form):
@@ -89,7 +86,7 @@ def lockout_lift(request: HttpRequest, user_id: int, site: admin.AdminSite) -> H
     if request.method == "POST" and form.is_valid():
         try:
             services.lockout_lift(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 user=user,
                 reason=form.cleaned_data["reason"],
             )

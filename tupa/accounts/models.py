@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NoReturn
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -14,6 +13,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
+
+from tupa.core.append_only import AppendOnlyManager, AppendOnlyModel
 
 
 class Role(models.TextChoices):
@@ -153,27 +154,11 @@ class SecurityLogAppendOnlyError(Exception):
     """Raised when code tries to change or remove a security event."""
 
 
-class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-
-    def _raw_delete(self, using: Any) -> NoReturn:
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-
-
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     """A failed login, a lockout and its lifting, or a refused request (docs/security.md).
 
-    Append-only like the access log (database triggers, migration ``0003``). Never holds a
+    Append-only like the access log (:mod:`tupa.core.append_only`; database triggers, migration
+    ``0003``). Never holds a
     password, a query string or what a user typed into the username field unless it is the
     name of an existing account: a password typed into the wrong field would otherwise be kept.
     ``organisation`` is empty only for attempts at usernames that do not exist.
@@ -220,7 +205,10 @@ class SecurityEvent(models.Model):
     reason = models.TextField(_("syy"), blank=True)
     request_id = models.CharField(_("pyyntötunniste"), max_length=64, blank=True)
 
-    objects = models.Manager.from_queryset(SecurityEventQuerySet)()
+    objects = AppendOnlyManager()
+
+    append_only_message = SECURITY_LOG_APPEND_ONLY_MESSAGE
+    append_only_error = SecurityLogAppendOnlyError
 
     class Meta:
         verbose_name = _("turvallisuustapahtuma")
@@ -234,12 +222,3 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.user_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise SecurityLogAppendOnlyError(SECURITY_LOG_APPEND_ONLY_MESSAGE)

@@ -18,7 +18,7 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tupa.access import policy
+from tupa.access import accounts as access
 
 from . import security
 from .forms import is_totp_shaped
@@ -159,7 +159,7 @@ def user_logout_everywhere(*, actor: User, user: User) -> None:
     existing session fail verification on its next request. The user may do this to themself;
     an administrator of the same organisation may do it to anyone in it.
     """
-    if actor.pk != user.pk and not policy.decide(actor, "configuration.manage", user):
+    if not access.may_end_sessions(actor=actor, user=user):
         raise PermissionDenied
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
@@ -173,13 +173,6 @@ class NotLockedOut(Exception):
     """The account is not locked out (any more): there is nothing to lift."""
 
 
-def may_lift_lockout(*, actor: User, user: User) -> bool:
-    """An administrator of the user's organisation, or the platform operator."""
-    if actor.is_active and actor.is_superuser and actor.organisation_id is None:
-        return True
-    return bool(policy.decide(actor, "account.lockout.lift", user))
-
-
 @transaction.atomic
 def lockout_lift(*, actor: User, user: User, reason: str) -> None:
     """Lift ``user``'s login lockout now; the lift and its reason go to the security event log.
@@ -189,7 +182,7 @@ def lockout_lift(*, actor: User, user: User, reason: str) -> None:
     """
     from axes.utils import reset
 
-    if not may_lift_lockout(actor=actor, user=user):
+    if not access.may_lift_lockout(actor=actor, user=user):
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < LOCKOUT_REASON_MIN_LENGTH:

@@ -32,7 +32,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tupa.access import policy
-from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt
+from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt, user_of
 from tupa.audit.services import record_access
 
 from . import selectors, services
@@ -103,7 +103,7 @@ def _group(secret: str, size: int = 4) -> str:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
-    user = request.user
+    user = request.user  # anonymous until the login succeeds
     if user.is_authenticated:
         if _second_factor_done(user):
             return _home(next_url)
@@ -163,7 +163,7 @@ def _throttled_message(exc: services.SecondFactorThrottled) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     next_url = _safe_next(request)
     if _is_verified(user):
         return _home(next_url)
@@ -211,7 +211,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app (TOTP). Replacing an app requires a verified session."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     next_url = _safe_next(request)
     verified = _is_verified(user)
     if not verified and services.user_has_second_factor(user=user):
@@ -259,7 +259,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Show newly generated recovery codes once; afterwards only a way to generate new ones."""
     codes = request.session.pop(SESSION_NEW_CODES, None)
-    status = selectors.two_factor_status(user=request.user)  # type: ignore[arg-type]
+    status = selectors.two_factor_status(user=user_of(request))
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -274,7 +274,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_only
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     request.session[SESSION_NEW_CODES] = services.recovery_codes_regenerate(actor=user)
     messages.success(request, _("Uudet varakoodit on luotu. Aiemmat varakoodit eivät enää toimi."))
     return HttpResponseRedirect(_url("accounts:recovery_codes", reverse("accounts:account")))
@@ -286,7 +286,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 @login_only
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     context = {
         "account_user": user,
         "memberships": policy.active_memberships(user),
@@ -302,7 +302,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     form = TupaPasswordChangeForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.user_change_password(actor=user, new_password=form.cleaned_data["new_password1"])
@@ -316,7 +316,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_only
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     services.user_logout_everywhere(actor=user, user=user)
     auth_logout(request)
     messages.success(request, _("Sinut on kirjattu ulos kaikilta laitteilta. Kirjaudu uudelleen."))
@@ -329,7 +329,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
 @login_only
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+    viewer = user_of(request)
     policy.require(viewer, "account.view")
     staff = list(selectors.staff_of(organisation=viewer.organisation))  # type: ignore[arg-type]
     with_app = selectors.users_with_app(user_ids=[u.pk for u in staff])
@@ -339,7 +339,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @object_scoped
 @require_GET
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+    viewer = user_of(request)
     policy.require(viewer, "account.view")
     member = get_object_or_404(selectors.staff_of(organisation=viewer.organisation), pk=pk)  # type: ignore[arg-type]
     decision = policy.require(viewer, "account.view", member)

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tupa.access import policy
+from tupa.access.marks import user_of
 from tupa.audit.models import AccessEvent
 
 
@@ -39,7 +40,7 @@ class AccessEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Same rule as the access-log page: an administrator does not read the log.
-        return bool(policy.decide(request.user, "audit.browse"))  # type: ignore[arg-type]
+        return bool(policy.decide(user_of(request), "audit.browse"))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

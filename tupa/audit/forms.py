@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tupa.accounts.models import SecurityEvent, User
 from tupa.audit.models import Action
 from tupa.core import dates
+from tupa.core.forms import DATE_WIDGET
 
 #: How far back the pages look when the user has not chosen a period.
 DEFAULT_PERIOD_DAYS = 30
@@ -36,7 +37,7 @@ def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         validators=[dates.validate_date],
         error_messages={"invalid": DATE_INVALID},
     )

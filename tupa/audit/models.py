@@ -3,13 +3,13 @@
 ARCHITECTURE.md §6 "Access log". Rows are written by :mod:`tupa.audit.services` in the same
 transaction as the read they record (``ATOMIC_REQUESTS``), so a failure to log means the
 response is never produced (fail closed). Rows are never updated or deleted: the Python layer
-refuses it here, and database triggers (migration ``0002``) refuse it for everybody else,
+refuses it here (:mod:`tupa.core.append_only`), and database triggers (migration ``0002``) refuse it for everybody else,
 including raw SQL.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from tupa.access.policy import Basis
+from tupa.core.append_only import AppendOnlyError, AppendOnlyManager, AppendOnlyModel
+
+__all__ = ["AppendOnlyError"]  # re-exported: the error of every append-only table of the app
 
 APPEND_ONLY_MESSAGE = "access log is append-only"
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove an access-log row."""
 
 
 class Action(models.TextChoices):
@@ -53,27 +52,7 @@ _BASIS_LABELS: dict[str, Any] = {
 BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS[b]) for b in Basis]
 
 
-class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
-    def _raw_delete(self, using: Any) -> NoReturn:  # cascades and fast deletes end up here
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
-
-AccessEventManager = models.Manager.from_queryset(AccessEventQuerySet)
-
-
-class AccessEvent(models.Model):
+class AccessEvent(AppendOnlyModel):
     """Who read whose data, when, how and on what basis. Metadata only — never content.
 
     The subject is generic (``subject_type`` + ``subject_id``) because the Person and Episode
@@ -115,8 +94,10 @@ class AccessEvent(models.Model):
     request_id = models.CharField(_("pyyntötunniste"), max_length=64, blank=True)
     view_name = models.CharField(_("näkymä"), max_length=200, blank=True)
 
+    append_only_message = APPEND_ONLY_MESSAGE
+
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="organisation", _manager_class=AccessEventManager
+        organisation="organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:
@@ -137,15 +118,6 @@ class AccessEvent(models.Model):
         subject = f"{self.subject_type_id}:{self.subject_id}"
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {subject}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
-
 
 # --- Anomaly reviews (docs/security.md "Anomaly reports") --------------------------------------
 
@@ -153,7 +125,7 @@ ANOMALY_REVIEW_APPEND_ONLY_MESSAGE = "anomaly review log is append-only"
 
 
 class AnomalyRule(models.TextChoices):
-    """The monitoring rules of :mod:`tupa.audit.anomalies` (703/2023 §4.3)."""
+    """The monitoring rules of :mod:`tupa.dataprotection.anomalies` (703/2023 §4.3)."""
 
     NO_RELATIONSHIP = "no_relationship", _("luku ilman voimassa olevaa perustetta")
     NIGHT_READ = "night_read", _("yöaikainen luku päivätyötä tekevältä")
@@ -163,32 +135,12 @@ class AnomalyRule(models.TextChoices):
     SAME_SURNAME = "same_surname", _("saman sukunimen luku (tarkistettava)")
 
 
-class AnomalyReviewQuerySet(models.QuerySet["AnomalyReview"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-
-    def _raw_delete(self, using: Any) -> NoReturn:
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-
-
-AnomalyReviewManager = models.Manager.from_queryset(AnomalyReviewQuerySet)
-
-
-class AnomalyReview(models.Model):
+class AnomalyReview(AppendOnlyModel):
     """The DPO's handling of one anomaly finding: who, when, with what note.
 
     Append-only like the access log (model, queryset and database triggers, migration
     ``0006``): a later review of the same finding *supersedes* the earlier one, which stays.
-    The finding is named by its rule and a stable key (:mod:`tupa.audit.anomalies`); the staff
+    The finding is named by its rule and a stable key (:mod:`tupa.dataprotection.anomalies`); the staff
     member and the time of the finding are kept so the row says what it was about even if the
     rules change.
     """
@@ -226,8 +178,10 @@ class AnomalyReview(models.Model):
         verbose_name=_("korvaa merkinnän"),
     )
 
+    append_only_message = ANOMALY_REVIEW_APPEND_ONLY_MESSAGE
+
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="organisation", _manager_class=AnomalyReviewManager
+        organisation="organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:
@@ -241,15 +195,6 @@ class AnomalyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.finding_key} ({self.handled_by_id})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(ANOMALY_REVIEW_APPEND_ONLY_MESSAGE)
 
 
 # --- Disclosure log and access requests (tupa/audit/rights_models.py, migration 0007) ----------

@@ -11,12 +11,10 @@ Imported at the end of :mod:`tupa.audit.models`, so these are models of the ``au
   :class:`AccessRequestStep`, and every review decision on one item of the draft extract is an
   append-only :class:`AccessRequestItemDecision` (the newest per item counts).
 
-Services: :mod:`tupa.audit.disclosures` and :mod:`tupa.people.access_requests`.
+Services: :mod:`tupa.dataprotection.disclosures.services` and :mod:`tupa.dataprotection.access_requests`.
 """
 
 from __future__ import annotations
-
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -24,59 +22,10 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .models import AppendOnlyError
+from tupa.core.append_only import AppendOnlyManager, AppendOnlyModel
 
 DISCLOSURE_APPEND_ONLY_MESSAGE = "disclosure log is append-only"
 ACCESS_REQUEST_LOG_APPEND_ONLY_MESSAGE = "access request history is append-only"
-
-
-class _AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses every bulk change; ``append_only_message`` names the log in the error."""
-
-    append_only_message = DISCLOSURE_APPEND_ONLY_MESSAGE
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(self.append_only_message)
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError(self.append_only_message)
-
-    def _raw_delete(self, using: Any) -> NoReturn:
-        raise AppendOnlyError(self.append_only_message)
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(self.append_only_message)
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(self.append_only_message)
-
-
-class _DisclosureQuerySet(_AppendOnlyQuerySet):
-    append_only_message = DISCLOSURE_APPEND_ONLY_MESSAGE
-
-
-class _RequestLogQuerySet(_AppendOnlyQuerySet):
-    append_only_message = ACCESS_REQUEST_LOG_APPEND_ONLY_MESSAGE
-
-
-class _AppendOnly(models.Model):
-    append_only_message = DISCLOSURE_APPEND_ONLY_MESSAGE
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(self.append_only_message)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(self.append_only_message)
-
-
-_DisclosureManager = models.Manager.from_queryset(_DisclosureQuerySet)
-_RequestLogManager = models.Manager.from_queryset(_RequestLogQuerySet)
 
 
 # --------------------------------------------------------------------------- disclosure log
@@ -98,8 +47,10 @@ class DisclosureBasis(models.TextChoices):
     DATA_SUBJECT = "data_subject", _("rekisteröidyn oma pyyntö")
 
 
-class Disclosure(_AppendOnly):
+class Disclosure(AppendOnlyModel):
     """One disclosure of client data outside the unit (*luovutusloki*, 703/2023 §4.2)."""
+
+    append_only_message = DISCLOSURE_APPEND_ONLY_MESSAGE
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -132,7 +83,7 @@ class Disclosure(_AppendOnly):
     )
 
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="organisation", _manager_class=_DisclosureManager
+        organisation="organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:
@@ -148,8 +99,10 @@ class Disclosure(_AppendOnly):
         return f"{self.disclosed_on} {self.kind} {self.recipient}"
 
 
-class DisclosureSubject(_AppendOnly):
+class DisclosureSubject(AppendOnlyModel):
     """A person (or an anonymous client's alias) whose data a disclosure contained."""
+
+    append_only_message = DISCLOSURE_APPEND_ONLY_MESSAGE
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="subjects")
     person = models.ForeignKey(
@@ -160,7 +113,7 @@ class DisclosureSubject(_AppendOnly):
     )
 
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="disclosure__organisation", _manager_class=_DisclosureManager
+        organisation="disclosure__organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:
@@ -250,7 +203,7 @@ class AccessRequest(models.Model):
         return f"{self.pk} {self.received_on} {self.status}"
 
 
-class AccessRequestStep(_AppendOnly):
+class AccessRequestStep(AppendOnlyModel):
     """One step of an access request: who did what, when (append-only history)."""
 
     append_only_message = ACCESS_REQUEST_LOG_APPEND_ONLY_MESSAGE
@@ -282,7 +235,7 @@ class AccessRequestStep(_AppendOnly):
     note = models.TextField(_("huomio"), blank=True)
 
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="access_request__organisation", _manager_class=_RequestLogManager
+        organisation="access_request__organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:
@@ -295,7 +248,7 @@ class AccessRequestStep(_AppendOnly):
         return f"{self.access_request_id} {self.kind}"
 
 
-class AccessRequestItemDecision(_AppendOnly):
+class AccessRequestItemDecision(AppendOnlyModel):
     """A review decision on one item of the draft extract; the newest per item counts."""
 
     append_only_message = ACCESS_REQUEST_LOG_APPEND_ONLY_MESSAGE
@@ -325,7 +278,7 @@ class AccessRequestItemDecision(_AppendOnly):
     decided_at = models.DateTimeField(_("aika"), db_default=Now(), editable=False)
 
     objects = ScopedManager(  # type: ignore[django-manager-missing]
-        organisation="access_request__organisation", _manager_class=_RequestLogManager
+        organisation="access_request__organisation", _manager_class=AppendOnlyManager
     )
 
     class Meta:

@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import policy
-from tupa.access.marks import login_only
+from tupa.access.marks import login_only, organisation_id_of, user_of
 from tupa.accounts import security
 from tupa.accounts.models import SecurityEvent
 from tupa.audit import selectors
 from tupa.audit.forms import SecurityEventFilterForm
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.audit.views import PAGE_SIZE, _cell, _Echo, _filter_form, _organisation_id
+from tupa.audit.views import PAGE_SIZE, _cell, _Echo, _filter_form
+from tupa.core.wallclock import HELSINKI
 
 ACTION = "audit.security_events"
 FILTERS = ("user", "kind", "date_from", "date_to")
@@ -41,7 +42,7 @@ def _events(request: HttpRequest) -> tuple[SecurityEventFilterForm, Any]:
     values = form.filter_values()
     start, end = selectors.period_bounds(values["date_from"], values["date_to"])
     events = security.security_events(
-        organisation_id=_organisation_id(request),
+        organisation_id=organisation_id_of(request),
         user=values["user"],
         kind=values["kind"],
         start=start,
@@ -54,7 +55,7 @@ def _events(request: HttpRequest) -> tuple[SecurityEventFilterForm, Any]:
 @require_GET
 def security_events(request: HttpRequest) -> HttpResponse:
     """Browse the organisation's security events (DPO only; everybody else gets 404)."""
-    policy.require(request.user, ACTION)  # type: ignore[arg-type]
+    policy.require(user_of(request), ACTION)
     form, events = _events(request)
     page = None
     if events is not None:
@@ -75,9 +76,7 @@ def _csv_rows(events: Any, header: list[str], kinds: dict[str, str], unknown: st
     for event in events.iterator(chunk_size=EXPORT_CHUNK):
         yield writer.writerow(
             [
-                _cell(
-                    event.occurred_at.astimezone(selectors.HELSINKI).strftime("%d.%m.%Y %H:%M:%S")
-                ),
+                _cell(event.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
                 _cell(kinds.get(event.kind, event.kind)),
                 _cell(_user_label(event.user) if event.user is not None else unknown),
                 _cell(event.path),
@@ -98,7 +97,7 @@ def security_events_export(request: HttpRequest) -> HttpResponseBase:
     Like the access-log export, taking the copy is itself logged (an ``export`` access event
     whose subject is the DPO), in the request's transaction and before any row is produced.
     """
-    user = request.user
+    user = user_of(request)
     decision = policy.require(user, ACTION)  # type: ignore[arg-type]
     form, events = _events(request)
     if events is None:

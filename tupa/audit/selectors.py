@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -24,9 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.audit.models import AccessEvent
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
+from tupa.core.wallclock import HELSINKI
 
 # --- Periods -----------------------------------------------------------------------------------
 

@@ -1,8 +1,13 @@
+"""The access log, the change history and the security events, under ``/lokit/`` (``audit``).
+
+The DPO's anomaly pages join the namespace from :mod:`tupa.dataprotection.audit_urls`
+(composed in ``config/urls.py``).
+"""
+
 from django.urls import path
 
-from . import anomaly_views, security_views, views
+from . import security_views, views
 
-app_name = "audit"
 urlpatterns = [
     path("", views.access_log, name="access_log"),
     path("vienti/", views.access_log_export, name="access_log_export"),
@@ -13,6 +18,4 @@ urlpatterns = [
         security_views.security_events_export,
         name="security_events_export",
     ),
-    path("poikkeamat/", anomaly_views.anomaly_list, name="anomalies"),
-    path("poikkeamat/kasittely/", anomaly_views.anomaly_review, name="anomaly_review"),
 ]

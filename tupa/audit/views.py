@@ -7,18 +7,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import policy
-from tupa.access.marks import login_only
+from tupa.access.marks import login_only, organisation_id_of, user_of
 from tupa.audit import selectors
 from tupa.audit.forms import AccessLogFilterForm, ChangeFilterForm
 from tupa.audit.models import AccessEvent, Action
 from tupa.audit.services import record_access
+from tupa.core.wallclock import HELSINKI
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
@@ -28,18 +29,10 @@ ACCESS_LOG_FILTERS = ("user", "subject_type", "subject_id", "action", "date_from
 CHANGE_FILTERS = ("model", "user", "date_from", "date_to")
 
 
-def _organisation_id(request: HttpRequest) -> int:
-    """The user's organisation; the policy has already refused users without one."""
-    organisation_id = getattr(request.user, "organisation_id", None)
-    if organisation_id is None:  # pragma: no cover - policy.require denies these first
-        raise Http404
-    return int(organisation_id)
-
-
 def _filter_form(
     request: HttpRequest, form_class: type[Any], names: tuple[str, ...], **kwargs: Any
 ) -> Any:
-    organisation_id = _organisation_id(request)
+    organisation_id = organisation_id_of(request)
     data = request.GET if any(name in request.GET for name in names) else None
     return form_class(data, organisation_id=organisation_id, **kwargs)
 
@@ -55,9 +48,9 @@ def _access_log_filters(request: HttpRequest) -> tuple[AccessLogFilterForm, dict
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     """Browse the organisation's access log (DPO only; everybody else gets 404)."""
-    user = request.user
+    user = user_of(request)
     policy.require(user, "audit.browse")  # type: ignore[arg-type]
-    organisation_id = _organisation_id(request)
+    organisation_id = organisation_id_of(request)
     form, filters = _access_log_filters(request)
     page = None
     rows: list[dict[str, Any]] = []
@@ -109,9 +102,7 @@ def _csv_rows(
         for e in batch:
             yield writer.writerow(
                 [
-                    _cell(
-                        e.occurred_at.astimezone(selectors.HELSINKI).strftime("%d.%m.%Y %H:%M:%S")
-                    ),
+                    _cell(e.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
                     _cell(e.user.get_full_name()),
                     _cell(e.user.username),
                     _cell(type_labels.get(e.subject_type_id, e.subject_type_id)),
@@ -146,9 +137,9 @@ def access_log_export(request: HttpRequest) -> HttpResponseBase:
     they may contain personal data. The event is written before any row is produced and in
     the request's transaction, so a failed write means no file (fail closed).
     """
-    user = request.user
+    user = user_of(request)
     decision = policy.require(user, "audit.browse")  # type: ignore[arg-type]
-    organisation_id = _organisation_id(request)
+    organisation_id = organisation_id_of(request)
     form, filters = _access_log_filters(request)
     if filters is None:
         return render(
@@ -190,9 +181,9 @@ def access_log_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def changes(request: HttpRequest) -> HttpResponse:
     """Recent changes to the organisation's data: who, when, which object, old → new."""
-    user = request.user
+    user = user_of(request)
     policy.require(user, "history.browse")  # type: ignore[arg-type]
-    organisation_id = _organisation_id(request)
+    organisation_id = organisation_id_of(request)
     form = _filter_form(
         request, ChangeFilterForm, CHANGE_FILTERS, model_choices=selectors.history_model_choices()
     )

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tupa.access import policy
-from tupa.access.marks import login_only
+from tupa.access.marks import login_only, user_of
 
 from . import selectors
 
@@ -13,7 +13,7 @@ from . import selectors
 @login_only
 @require_GET
 def budget(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, "budget.view")  # type: ignore[arg-type]
+    policy.require(user_of(request), "budget.view")
     years = selectors.budget_years()
     try:
         year = int(request.GET.get("vuosi", ""))

@@ -25,7 +25,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tupa.access import policy
+from tupa.access import organisations
+from tupa.access.accounts import is_platform_operator
+from tupa.access.marks import user_of
 from tupa.accounts.models import User
 
 from .models import (
@@ -48,18 +50,9 @@ from .models import (
 from .services import service_form_errors
 
 
-def _is_platform_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(
-        user.is_active and user.is_superuser and getattr(user, "organisation_id", 1) is None
-    )
-
-
 def may_configure(request: HttpRequest) -> bool:
-    """The administrator role (policy ``configuration.manage``) or the platform operator."""
-    if _is_platform_operator(request):
-        return True
-    return bool(policy.decide(request.user, "configuration.manage"))  # type: ignore[arg-type]
+    """:func:`tupa.access.organisations.may_configure` for the user of an admin request."""
+    return organisations.may_configure(user_of(request))
 
 
 class ConfigurationPermissions:
@@ -108,7 +101,7 @@ class ConfigurationAdmin(ConfigurationPermissions, SimpleHistoryAdmin):  # type:
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])
-        if self._is_scoped() and not _is_platform_operator(request):
+        if self._is_scoped() and not is_platform_operator(request.user):
             exclude.append("organisation")
         return exclude
 
@@ -167,17 +160,17 @@ class OrganisationAdmin(ConfigurationAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         # Organisation is not a scoped model: an administrator sees only their own.
         queryset = super().get_queryset(request)
-        if _is_platform_operator(request):
+        if is_platform_operator(request.user):
             return queryset
         return queryset.filter(pk=getattr(request.user, "organisation_id", None))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if _is_platform_operator(request):
+        if is_platform_operator(request.user):
             return ("created_at", "updated_at")
         return self.readonly_fields
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return _is_platform_operator(request)
+        return is_platform_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -402,7 +395,7 @@ class MunicipalityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 # --------------------------------------------------------------------------- data protection
-# The register descriptions are generated (tupa.organisations.register); here the administrator
+# The register descriptions are generated (tupa.dataprotection.register); here the administrator
 # keeps the contacts and the prose parts, with change history. Pages: /organisaatio/rekisterit/.
 
 

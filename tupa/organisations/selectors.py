@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.access import policy
+from tupa.accounts.models import Membership
 
 from .models import Area, Organisation, ServiceForm, ServiceFormFunding, Team
 
@@ -29,6 +30,16 @@ def teams_of(*, user: User) -> list[Team]:
     teams = Team.objects.filter(Q(service_forms__in=sf_ids) | Q(line_manager=user)).distinct()
     return list(
         teams.select_related("area", "line_manager").order_by("area__order", "order", "name")
+    )
+
+
+def service_form_staff(*, service_form: ServiceForm) -> QuerySet[Membership]:
+    """The memberships valid today in ``service_form``, by role and last name."""
+    return (
+        Membership.objects.active()
+        .filter(service_form=service_form)
+        .select_related("user")
+        .order_by("role", "user__last_name")
     )
 
 

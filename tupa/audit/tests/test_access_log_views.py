@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -22,10 +21,10 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.core.tests.helpers import login_verified
+from tupa.core.wallclock import HELSINKI
 
 pytestmark = pytest.mark.django_db
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 URL = "/lokit/"
 EXPORT_URL = "/lokit/vienti/"
 

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -18,11 +17,11 @@ from tupa.audit.models import AccessEvent, Action
 from tupa.audit.tests.builders import make_organisation, make_user
 from tupa.core.tests.factories import org_role_user
 from tupa.core.tests.helpers import login_verified
+from tupa.core.wallclock import HELSINKI
 from tupa.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 URL = "/lokit/turvallisuus/"
 EXPORT_URL = "/lokit/turvallisuus/vienti/"
 Kind = SecurityEvent.Kind

@@ -17,8 +17,8 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.core.tests.helpers import login_verified
+from tupa.demo.organisations import build_demo
 from tupa.finance.models import Budget
-from tupa.organisations.demo import build_demo
 from tupa.organisations.models import (
     Area,
     Funder,

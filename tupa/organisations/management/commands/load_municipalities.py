@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tupa.organisations.demo import MUNICIPALITIES_CSV
 from tupa.organisations.services import municipalities_load
+from tupa.organisations.services.municipalities import MUNICIPALITIES_CSV
 
 
 class Command(BaseCommand):

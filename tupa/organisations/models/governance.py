@@ -1,0 +1,134 @@
+"""Working groups, values and strategic themes of the association."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from simple_history.models import HistoricalRecords
+
+from tupa.core.models import OrganisationScopedModel
+
+from .service_forms import ServiceForm
+
+
+class WorkingGroup(OrganisationScopedModel):
+    """A working group (*työryhmä*) such as KAVA or Vastuutiimi. ORG-05."""
+
+    name = models.CharField(_("nimi"), max_length=200)
+    short_name = models.CharField(_("lyhenne"), max_length=30, blank=True)
+    purpose = models.TextField(_("tehtävä"), blank=True)
+    meeting_frequency = models.CharField(_("kokoontuu"), max_length=100, blank=True)
+    minutes_public_to_staff = models.BooleanField(
+        _("muistiot kaikkien työntekijöiden luettavissa"), default=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("työryhmä")
+        verbose_name_plural = _("työryhmät")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="workinggroup_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingGroupMember(models.Model):
+    """A member of a working group: a staff user, or a seat held for a service form."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("puheenjohtaja")
+        MEMBER = "member", _("jäsen")
+        SECRETARY = "secretary", _("sihteeri")
+        SAFETY_MANAGER = "safety_manager", _("työsuojelupäällikkö")
+        DEPUTY_SAFETY_MANAGER = "deputy_safety_manager", _("varatyösuojelupäällikkö")
+        SAFETY_REPRESENTATIVE = "safety_rep", _("työsuojeluvaltuutettu")
+        DEPUTY_SAFETY_REPRESENTATIVE = "deputy_safety_rep", _("varavaltuutettu")
+        VOLUNTEER_CONTACT = "volunteer_contact", _("vapaaehtoistoiminnan vastuuhenkilö")
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("työryhmä")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="working_groups",
+        verbose_name=_("työntekijä"),
+    )
+    service_form = models.ForeignKey(
+        ServiceForm, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("työmuoto")
+    )
+    role = models.CharField(_("rooli"), max_length=30, choices=Role.choices, default=Role.MEMBER)
+
+    objects = ScopedManager(organisation="group__organisation")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("työryhmän jäsen")
+        verbose_name_plural = _("työryhmän jäsenet")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(service_form__isnull=False),
+                name="wgmember_user_or_service_form",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user or self.service_form
+        return f"{self.group}: {who} ({self.get_role_display()})"
+
+
+class Value(OrganisationScopedModel):
+    """One of the association's values (*arvot*), seed-spec §1.4."""
+
+    order = models.PositiveSmallIntegerField(_("järjestys"))
+    name = models.CharField(_("nimi"), max_length=100)
+    description = models.TextField(_("kuvaus"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("arvo")
+        verbose_name_plural = _("arvot")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "order"], name="value_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrategicTheme(OrganisationScopedModel):
+    """A strategic theme (*painopiste*) T1–T5 of the strategy, seed-spec §1.5."""
+
+    code = models.CharField(_("koodi"), max_length=5)
+    name = models.CharField(_("nimi"), max_length=200)
+    description = models.TextField(_("kuvaus"), blank=True)
+    strategy_name = models.CharField(_("strategia"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("strategiakausi alkaa"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("strategiakausi päättyy"), null=True, blank=True)
+    heading_variants = models.JSONField(_("otsikon muunnelmat"), default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("strateginen painopiste")
+        verbose_name_plural = _("strategiset painopisteet")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="theme_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
