@@ -1,0 +1,96 @@
+"""The decision letter with the extract as released: preview, PDF and the attachments' ZIP."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_scopes import scopes_disabled
+
+from tupa.access.marks import object_scoped, user_of
+from tupa.audit.models import AccessRequest
+from tupa.audit.services import record_access
+from tupa.dataprotection import access_requests as ar_services
+from tupa.dataprotection.pages import pdf_response, wants_pdf
+from tupa.episodes.models import Attachment
+
+from .views import dpo_request
+
+
+@object_scoped
+@require_GET
+def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision with the extract as released (preview, or PDF with ``?muoto=pdf``)."""
+    ar, decision = dpo_request(request, pk)
+    if ar.status not in {ar.Status.DECIDED, ar.Status.DELIVERED}:
+        raise Http404
+    draft = ar_services.build_draft(ar.person, ar)
+    attachment_ids = draft.released_attachment_ids() if ar.outcome != ar.Outcome.REFUSED else []
+    if request.GET.get("muoto") == "zip":
+        return _attachments_zip(request, ar, attachment_ids, decision.basis)
+    pdf = wants_pdf(request)
+    record_access(
+        request=request,
+        subjects=[ar.person],
+        action="print" if pdf else "view",
+        basis=decision.basis,
+    )
+    context = {
+        "ar": ar,
+        "person": ar.person,
+        "draft": draft,
+        "extract": draft.base,
+        "episodes": draft.released_episodes() if ar.outcome != ar.Outcome.REFUSED else [],
+        "withheld_reasons": sorted(
+            {
+                (i.decision.reason if i.decision else "") or _("Sisältää toisen henkilön tietoja.")
+                for i in draft.withheld()
+            }
+        ),
+        "attachment_count": len(attachment_ids),
+        "withheld_count": len(draft.withheld()),
+        "redacted_count": len(draft.redacted()),
+        "generated_at": timezone.localtime(),
+        "generated_by": user_of(request),
+        "pdf": pdf,
+        "base_template": "people/rights/print_base.html" if pdf else "base.html",
+    }
+    if pdf:
+        html = render_to_string(
+            "people/rights/access_request_letter.html", context, request=request
+        )
+        return pdf_response(html, f"tietopyynto-paatos-{timezone.localdate():%Y-%m-%d}.pdf")
+    return render(request, "people/rights/access_request_letter.html", context)
+
+
+def _attachments_zip(
+    request: HttpRequest, ar: AccessRequest, attachment_ids: list[int], basis: str
+) -> HttpResponse:
+    """The released attachment files of the extract in one ZIP (logged like the PDF)."""
+    if not attachment_ids:
+        raise Http404
+    with scopes_disabled():
+        attachments = list(Attachment.objects.filter(pk__in=attachment_ids).order_by("pk"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, attachment in enumerate(attachments, start=1):
+            try:
+                with attachment.file.open("rb") as handle:
+                    data = handle.read()
+            except (FileNotFoundError, ValueError) as exc:
+                raise Http404 from exc
+            archive.writestr(f"{number:02d}-{attachment.original_name}", data)
+    record_access(request=request, subjects=[ar.person], action="export", basis=basis)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tietopyynto-liitteet-{timezone.localdate():%Y-%m-%d}.zip"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

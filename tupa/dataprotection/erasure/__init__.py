@@ -1,0 +1,1 @@
+"""GDPR art. 17 erasure requests: retention assessment, decision, anonymisation."""

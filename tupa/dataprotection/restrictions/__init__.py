@@ -1,0 +1,1 @@
+"""Turvakielto management and revealing restricted fields."""
