@@ -47,12 +47,12 @@ def main() -> None:
     from django_scopes import scopes_disabled
 
     from tupa.accounts.models import User
-    from tupa.organisations.demo import build_demo
+    from tupa.demo.organisations import build_demo
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     result = build_demo(password="benchmark-salasana-pitka")
-    from tupa.episodes.demo_clients import build_demo_clients
+    from tupa.demo.clients import build_demo_clients
 
     clients = build_demo_clients(organisation=result.organisation)
     if clients is not None:

@@ -76,10 +76,10 @@ def generate(*, units: int, years: int, today: dt.date) -> dict[str, Any]:
         UserFactory,
         worker_in,
     )
+    from tupa.core.wallclock import HELSINKI
     from tupa.episodes.models import Episode, Participant
     from tupa.organisations.models import ServiceForm
     from tupa.people.models import Person
-    from tupa.residential.care_days import HELSINKI
     from tupa.residential.models import PayerCategory, Place, Stay, StayMember
 
     rng = random.Random(SEED)
@@ -291,7 +291,7 @@ def run(args: argparse.Namespace) -> None:
     from django.utils import timezone
     from django_scopes import scope
 
-    from tupa.residential import selectors
+    from tupa.residential.stays import selectors
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -1,0 +1,647 @@
+"""Fictional clients for the demo organisation (issue 3, item 11).
+
+About 300 persons in families, with episodes across every client-serving service form over the
+last two years (ongoing and ended), journal entries, referrals between forms (the client path),
+anonymous shelter clients of whom some were identified later, and a few persons with
+turvakielto. Everything goes through the services, as a worker of the service form, so the
+history, the access rules and the statistics see the demo exactly as they would see real work.
+
+**Every name is invented** (common Finnish first names combined with made-up surnames), and
+identity codes use the individual numbers 900–999 that the Population Register Centre reserves
+for test use, so no demo code can belong to a real person.
+
+Deterministic (a fixed random seed) and idempotent: if the organisation already has persons,
+nothing is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from django_scopes import scope
+
+from tupa.accounts.models import User
+from tupa.demo import datafiles
+from tupa.episodes import journal, services
+from tupa.episodes.basic_info import ensikoti_admission_reasons_definition
+from tupa.episodes.models import BasicFormDefinition, Entry, Episode, Participant, ReferralSource
+from tupa.organisations.models import Organisation, ServiceForm
+from tupa.people import rights
+from tupa.people import services as people_services
+from tupa.people.hetu import build_hetu
+from tupa.people.models import Alias, Household, Person, Relationship
+
+SEED = 20181124
+TARGET_PERSONS = 300
+
+#: Invented names (``data/names.json``): common Finnish first names, made-up surnames.
+_NAMES: dict[str, Any] = datafiles.load("names")
+WOMEN: list[str] = _NAMES["women"]
+MEN: list[str] = _NAMES["men"]
+GIRLS: list[str] = _NAMES["girls"]
+BOYS: list[str] = _NAMES["boys"]
+SURNAMES: list[str] = _NAMES["surnames"]
+
+ENTRY_TEXTS: dict[str, str] = datafiles.load("texts")["clients"]["entry_texts"]
+
+
+@dataclass
+class Counts:
+    persons: int = 0
+    episodes: int = 0
+    entries: int = 0
+    referrals: int = 0
+    aliases: int = 0
+    aliases_identified: int = 0
+    restrictions: int = 0
+    by_form: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        forms = ", ".join(f"{slug} {n}" for slug, n in sorted(self.by_form.items()))
+        return (
+            f"henkilöitä {self.persons}, asiakkuuksia {self.episodes} ({forms}), kirjauksia "
+            f"{self.entries}, ohjauksia {self.referrals}, anonyymejä {self.aliases} (tunnistettu "
+            f"{self.aliases_identified}), turvakieltoja {self.restrictions}"
+        )
+
+
+class _Builder:
+    def __init__(self, organisation: Organisation) -> None:
+        self.org = organisation
+        self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
+        self.today = timezone.localdate()
+        self.counts = Counts()
+        self.forms = {sf.slug: sf for sf in ServiceForm.objects.filter(organisation=organisation)}
+        self.staff = {u.username: u for u in User.objects.filter(organisation=organisation)}
+        self.hetu_counter = 900
+        self.surnames = list(SURNAMES)
+        # Who records family relations and details: the worker of the form the family came to.
+        self.recorder: User = self.staff["turvakoti"]
+
+    # -- small helpers -------------------------------------------------------------------------
+
+    def worker(self, slug: str) -> User:
+        usernames = {
+            "ensikoti": "ensikoti",
+            "baby-blues": "babyblues",
+            "peukaloinen": "peukaloinen",
+            "turvakoti": "turvakoti",
+            "avokriisityo": "avokriisi",
+            "jussi-tyo": "jussi",
+            "lapsityo": "lapsityo",
+            "alvari": "alvari",
+            "tapaamispaikka": "tapaamis",
+            "ero-lapsiperheessa": "ero.esihenkilo",
+        }
+        return self.staff[usernames[slug]]
+
+    def day_in_window(self, *, days_back_max: int = 720, days_back_min: int = 3) -> dt.date:
+        return self.today - dt.timedelta(days=self.rng.randint(days_back_min, days_back_max))
+
+    def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
+        h = hour if hour is not None else self.rng.randint(8, 16)
+        return timezone.make_aware(
+            dt.datetime.combine(day, dt.time(h, self.rng.choice((0, 15, 30, 45))))
+        )
+
+    def surname(self) -> str:
+        return self.rng.choice(self.surnames)
+
+    def hetu(self, born: dt.date, *, female: bool) -> str:
+        # Individual numbers 900–999 are reserved for test use; odd = male, even = female.
+        self.hetu_counter += 1
+        if self.hetu_counter > 998:
+            self.hetu_counter = 901
+        number = self.hetu_counter
+        if (number % 2 == 1) == female:
+            number = number + 1 if number < 998 else number - 1
+        return build_hetu(born, number)
+
+    def person(
+        self,
+        first: str,
+        last: str,
+        born: dt.date,
+        *,
+        female: bool,
+        with_hetu: bool = True,
+        **extra: Any,
+    ) -> Person:
+        fields: dict[str, Any] = {
+            "first_names": first,
+            "last_name": last,
+            "birth_date": born,
+            "gender": "female" if female else "male",
+        }
+        if with_hetu:
+            fields["hetu"] = self.hetu(born, female=female)
+        fields.update(extra)
+        person = people_services.person_create(actor=None, organisation=self.org, **fields)
+        self.counts.persons += 1
+        return person
+
+    def children(
+        self, last: str, n: int, *, youngest_born_after: dt.date | None = None
+    ) -> list[Person]:
+        kids = []
+        for _ in range(n):
+            female = self.rng.random() < 0.5
+            born = self.today - dt.timedelta(days=self.rng.randint(200, 15 * 365))
+            if youngest_born_after and born < youngest_born_after:
+                born = youngest_born_after + dt.timedelta(days=self.rng.randint(0, 300))
+            name = self.rng.choice(GIRLS if female else BOYS)
+            kids.append(
+                self.person(name, last, born, female=female, with_hetu=self.rng.random() < 0.85)
+            )
+        return kids
+
+    def relate(
+        self,
+        parent: Person,
+        kids: list[Person],
+        partner: Person | None = None,
+        ex: bool = False,
+        family_types: tuple[str, ...] = (),
+    ) -> None:
+        for kid in kids:
+            people_services.relationship_add(
+                actor=self.recorder, person=parent, relative=kid, kind=Relationship.Kind.PARENT
+            )  # type: ignore[arg-type]
+            if partner is not None:
+                people_services.relationship_add(
+                    actor=self.recorder, person=partner, relative=kid, kind=Relationship.Kind.PARENT
+                )  # type: ignore[arg-type]
+        if partner is not None:
+            kind = Relationship.Kind.EX_PARTNER if ex else Relationship.Kind.PARTNER
+            people_services.relationship_add(
+                actor=self.recorder, person=parent, relative=partner, kind=kind
+            )  # type: ignore[arg-type]
+        members = [parent, *kids] + ([partner] if partner is not None and not ex else [])
+        people_services.household_create(
+            actor=self.recorder,
+            organisation=self.org,
+            name=f"{parent.last_name} ({parent.first_names})",  # type: ignore[arg-type]
+            family_types=family_types,
+            members=members,
+        )
+
+    def open(
+        self,
+        slug: str,
+        client: Person,
+        opened: dt.date,
+        *,
+        children: list[Person] = (),  # type: ignore[assignment]
+        role: str = "client",
+        violence_role: str = "",
+        child_violence_role: str = "",
+        referral_source: str = ReferralSource.SELF,
+        hour: int | None = None,
+    ) -> Episode:
+        actor = self.worker(slug)
+        episode = services.episode_open(
+            actor=actor,
+            service_form=self.forms[slug],
+            person=client,
+            role=role,
+            violence_role=violence_role,
+            referral_source=referral_source,
+            status=Episode.Status.ENQUIRY,
+            opened_at=self.at(opened, hour),
+        )
+        for kid in children:
+            services.participant_add(
+                actor=actor,
+                episode=episode,
+                role=Participant.Role.CHILD,
+                person=kid,
+                violence_role=child_violence_role,
+                joined_on=opened,
+            )
+        self.counts.episodes += 1
+        self.counts.by_form[slug] += 1
+        return episode
+
+    def run_course(
+        self,
+        episode: Episode,
+        slug: str,
+        opened: dt.date,
+        *,
+        length_days: int,
+        entry_types: tuple[str, ...],
+        end_reason: str = Episode.EndReason.PLANNED_END,
+    ) -> None:
+        """Activate, write journal entries over the course, end it if the course is over."""
+        actor = self.worker(slug)
+        episode = services.episode_set_status(
+            actor=actor,
+            episode=episode,
+            status=Episode.Status.ACTIVE,
+            version=None,
+            start_date=opened,
+        )
+        end = opened + dt.timedelta(days=length_days)
+        ended = end < self.today - dt.timedelta(days=1)
+        last_day = min(end, self.today - dt.timedelta(days=1))
+        span = max((last_day - opened).days, 0)
+        participants = list(episode.participants.all())
+        n_entries = 1 + min(len(entry_types) - 1, span // 20) if span else 1
+        for i in range(n_entries):
+            day = opened + dt.timedelta(days=(span * i) // max(n_entries, 1))
+            entry_type = (
+                entry_types[0] if i == 0 else self.rng.choice(entry_types[1:] or entry_types)
+            )
+            journal.entry_create(
+                actor=actor,
+                episode=episode,
+                type=entry_type,
+                occurred_at=self.at(day),
+                duration_minutes=self.rng.choice((30, 45, 60, 90)),
+                place=Entry.Place.CLIENT_HOME
+                if entry_type == "home_visit"
+                else Entry.Place.OWN_PREMISES,
+                text=ENTRY_TEXTS.get(entry_type, ENTRY_TEXTS["individual_meeting"]),
+                participants=participants,
+                written_with_client=self.rng.random() < 0.2,
+            )
+            self.counts.entries += 1
+        if ended:
+            episode.refresh_from_db()
+            services.episode_set_status(
+                actor=actor,
+                episode=episode,
+                status=Episode.Status.ENDED,
+                version=None,
+                end_date=end,
+                end_reason=end_reason,
+            )
+
+    # -- families per service form ---------------------------------------------------------------
+
+    def shelter_family(self, *, anonymous: bool = False) -> None:
+        self.recorder = self.worker("turvakoti")
+        last = self.surname()
+        opened = self.day_in_window(days_back_max=700, days_back_min=1)
+        mother_born = self.today - dt.timedelta(days=self.rng.randint(22 * 365, 45 * 365))
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            mother_born,
+            female=True,
+            interpreter_needed=self.rng.random() < 0.15,
+        )
+        kids = self.children(last, self.rng.randint(0, 3))
+        father = None
+        if self.rng.random() < 0.5:
+            father = self.person(
+                self.rng.choice(MEN),
+                self.surname() if self.rng.random() < 0.3 else last,
+                mother_born - dt.timedelta(days=self.rng.randint(0, 8 * 365)),
+                female=False,
+            )
+        self.relate(
+            mother,
+            kids,
+            father,
+            ex=self.rng.random() < 0.4,
+            family_types=("single_parent",) if father is None else (),
+        )
+        stay = self.open(
+            "turvakoti",
+            mother,
+            opened,
+            children=kids,
+            violence_role="experienced",
+            child_violence_role="witnessed",
+            hour=self.rng.choice((1, 2, 3, 14, 20, 23)),
+        )
+        length = self.rng.randint(2, 40)
+        self.run_course(
+            stay,
+            "turvakoti",
+            opened,
+            length_days=length,
+            entry_types=("crisis_help", "individual_meeting", "family_meeting", "network_meeting"),
+            end_reason=Episode.EndReason.MOVED_ON,
+        )
+        if self.rng.random() < 0.2:
+            rights.restriction_add(
+                actor=self.worker("turvakoti"),
+                person=mother,
+                kind="turvakielto",
+                source="Väestötietojärjestelmä (DVV)",
+                valid_from=opened - dt.timedelta(days=30),
+                valid_until=opened + dt.timedelta(days=5 * 365),
+                covers_household_children=True,
+            )
+            self.counts.restrictions += 1
+        # The client path: shelter → Avokriisityö (with consent), children to Lapsityö, the father to Jussi.
+        end = opened + dt.timedelta(days=length)
+        if end < self.today - dt.timedelta(days=5) and self.rng.random() < 0.5:
+            stay.refresh_from_db()
+            referral = services.referral_create(
+                actor=self.worker("turvakoti"),
+                from_episode=stay,
+                to_service_form=self.forms["avokriisityo"],
+                person=mother,
+                reason="Jatkotyöskentely turvakotijakson jälkeen.",
+                consent_given=True,
+            )
+            self.counts.referrals += 1
+            follow = services.referral_accept(actor=self.worker("avokriisityo"), referral=referral)
+            self.counts.episodes += 1
+            self.counts.by_form["avokriisityo"] += 1
+            self.run_course(
+                follow,
+                "avokriisityo",
+                min(end + dt.timedelta(days=7), self.today - dt.timedelta(days=1)),
+                length_days=self.rng.randint(60, 240),
+                entry_types=("intake", "individual_meeting", "individual_meeting", "follow_up"),
+            )
+            if kids and self.rng.random() < 0.5:
+                child = kids[0]
+                lapsi = self.open(
+                    "lapsityo",
+                    child,
+                    end + dt.timedelta(days=10),
+                    violence_role="witnessed",
+                    referral_source=ReferralSource.OTHER_SERVICE_FORM,
+                )
+                self.run_course(
+                    lapsi,
+                    "lapsityo",
+                    end + dt.timedelta(days=10),
+                    length_days=self.rng.randint(60, 200),
+                    entry_types=("intake", "individual_meeting", "family_meeting"),
+                )
+        if father is not None and self.rng.random() < 0.4:
+            start = min(opened + dt.timedelta(days=14), self.today - dt.timedelta(days=1))
+            jussi = self.open(
+                "jussi-tyo",
+                father,
+                start,
+                violence_role="used",
+                referral_source=ReferralSource.OTHER_SERVICE_FORM,
+            )
+            self.run_course(
+                jussi,
+                "jussi-tyo",
+                start,
+                length_days=self.rng.randint(60, 300),
+                entry_types=("intake", "motivation", "individual_meeting", "follow_up"),
+            )
+
+    def anonymous_shelter_client(self, *, identify: bool) -> None:
+        opened = self.day_in_window(days_back_max=400, days_back_min=2)
+        actor = self.worker("turvakoti")
+        label = f"Nainen {opened:%d.%m.}"
+        alias = people_services.alias_create(
+            actor=actor,
+            service_form=self.forms["turvakoti"],
+            label=label,
+            gender="female",
+            birth_year=self.today.year - self.rng.randint(20, 50),
+        )
+        self.counts.aliases += 1
+        episode = services.episode_open(
+            actor=actor,
+            service_form=self.forms["turvakoti"],
+            alias=alias,
+            violence_role="experienced",
+            status=Episode.Status.ENQUIRY,
+            opened_at=self.at(opened, self.rng.choice((0, 1, 2, 3, 23))),
+        )
+        self.counts.episodes += 1
+        self.counts.by_form["turvakoti"] += 1
+        self.run_course(
+            episode,
+            "turvakoti",
+            opened,
+            length_days=self.rng.randint(1, 10),
+            entry_types=("crisis_help", "individual_meeting"),
+            end_reason=Episode.EndReason.MOVED_ON,
+        )
+        if identify:
+            born = self.today - dt.timedelta(
+                days=(self.today.year - (alias.birth_year or 1990)) * 365
+            )
+            person = self.person(self.rng.choice(WOMEN), self.surname(), born, female=True)
+            people_services.alias_link(
+                actor=actor,
+                alias=alias,
+                person=person,
+                reason="Asiakas kertoi henkilöllisyytensä seuraavana aamuna.",
+            )
+            self.counts.aliases_identified += 1
+
+    def baby_family(self, slug: str) -> None:
+        self.recorder = self.worker(slug)
+        last = self.surname()
+        opened = self.day_in_window()
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            self.today - dt.timedelta(days=self.rng.randint(17 * 365, 38 * 365)),
+            female=True,
+        )
+        pregnant = (
+            slug in ("ensikoti", "baby-blues")
+            and self.rng.random() < 0.3
+            and opened > self.today - dt.timedelta(days=120)
+        )
+        kids: list[Person] = []
+        if pregnant:
+            people_services.person_update(
+                actor=self.recorder,
+                person=mother,
+                version=None,  # type: ignore[arg-type]
+                expected_due_date=opened + dt.timedelta(days=self.rng.randint(20, 150)),
+            )
+        else:
+            kids = self.children(last, 1, youngest_born_after=opened - dt.timedelta(days=300))
+        self.relate(
+            mother, kids, family_types=("single_parent",) if self.rng.random() < 0.5 else ()
+        )
+        role = Participant.Role.EXPECTANT_PARENT if pregnant else Participant.Role.CLIENT
+        source = {
+            "ensikoti": ReferralSource.CHILD_PROTECTION,
+            "baby-blues": ReferralSource.CHILD_HEALTH_CLINIC,
+            "peukaloinen": ReferralSource.SOCIAL_SERVICES,
+        }[slug]
+        episode = self.open(slug, mother, opened, children=kids, role=role, referral_source=source)
+        if slug == "ensikoti":
+            definition = BasicFormDefinition.objects.filter(
+                service_form=self.forms["ensikoti"], active=True
+            ).first()
+            if definition is not None:
+                options = [o["code"] for o in definition.fields[0]["options"]]
+                episode.refresh_from_db()
+                services.basic_form_save(
+                    actor=self.worker("ensikoti"),
+                    episode=episode,
+                    definition=definition,
+                    version=None,
+                    answers={"admission_reasons": self.rng.sample(options, self.rng.randint(1, 3))},
+                )
+        length = {
+            "ensikoti": self.rng.randint(60, 200),
+            "baby-blues": self.rng.randint(30, 180),
+            "peukaloinen": 180,
+        }[slug]
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=length,
+            entry_types=(
+                "intake",
+                "home_visit",
+                "individual_meeting",
+                "family_meeting",
+                "network_meeting",
+            ),
+        )
+
+    def family_work(self, slug: str) -> None:
+        self.recorder = self.worker(slug)
+        last = self.surname()
+        opened = self.day_in_window()
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            self.today - dt.timedelta(days=self.rng.randint(24 * 365, 48 * 365)),
+            female=True,
+        )
+        father = self.person(
+            self.rng.choice(MEN),
+            self.surname() if slug != "alvari" else last,
+            self.today - dt.timedelta(days=self.rng.randint(24 * 365, 50 * 365)),
+            female=False,
+        )
+        kids = self.children(last, self.rng.randint(1, 3))
+        separated = slug in ("tapaamispaikka", "ero-lapsiperheessa")
+        self.relate(
+            mother,
+            kids,
+            father,
+            ex=separated,
+            family_types=("stepfamily",)
+            if slug == "ero-lapsiperheessa" and self.rng.random() < 0.4
+            else ("child_protection",)
+            if slug == "alvari"
+            else (),
+        )
+        source = {
+            "alvari": ReferralSource.CHILD_PROTECTION,
+            "tapaamispaikka": ReferralSource.DISTRICT_COURT,
+            "ero-lapsiperheessa": ReferralSource.SELF,
+        }[slug]
+        episode = self.open(slug, mother, opened, children=kids, referral_source=source)
+        services.participant_add(
+            actor=self.worker(slug),
+            episode=episode,
+            role=Participant.Role.CLIENT if separated else Participant.Role.PARTNER,
+            person=father,
+            joined_on=opened,
+        )
+        length = {
+            "alvari": self.rng.randint(200, 600),
+            "tapaamispaikka": self.rng.randint(90, 365),
+            "ero-lapsiperheessa": self.rng.randint(60, 150),
+        }[slug]
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=length,
+            entry_types=("intake", "family_meeting", "home_visit", "network_meeting", "follow_up"),
+        )
+
+    def outpatient_single(self, slug: str) -> None:
+        female = slug == "avokriisityo"
+        born = self.today - dt.timedelta(days=self.rng.randint(20 * 365, 60 * 365))
+        client = self.person(
+            self.rng.choice(WOMEN if female else MEN), self.surname(), born, female=female
+        )
+        opened = self.day_in_window()
+        episode = self.open(
+            slug,
+            client,
+            opened,
+            violence_role="experienced" if female else "used",
+            referral_source=self.rng.choice(
+                (ReferralSource.SELF, ReferralSource.POLICE, ReferralSource.SOCIAL_SERVICES)
+            ),
+        )
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=self.rng.randint(30, 300),
+            entry_types=("intake", "individual_meeting", "phone", "follow_up"),
+        )
+
+    # -- the whole demo --------------------------------------------------------------------------
+
+    def ensure_basic_form(self) -> None:
+        sf = self.forms.get("ensikoti")
+        if sf is None or BasicFormDefinition.objects.filter(service_form=sf).exists():
+            return
+        BasicFormDefinition.objects.create(
+            organisation=self.org,
+            service_form=sf,
+            version=1,
+            title="Ensikodin perustietolomake",
+            fields=ensikoti_admission_reasons_definition(),
+        )
+
+    def build(self) -> Counts:
+        self.ensure_basic_form()
+        plan = (
+            ["shelter"] * 34
+            + ["anon_identified"] * 3
+            + ["anon"] * 3
+            + ["ensikoti"] * 10
+            + ["baby-blues"] * 10
+            + ["peukaloinen"] * 6
+            + ["alvari"] * 7
+            + ["tapaamispaikka"] * 7
+            + ["ero-lapsiperheessa"] * 6
+            + ["avokriisityo"] * 8
+            + ["jussi-tyo"] * 8
+        )
+        self.rng.shuffle(plan)
+        i = 0
+        while self.counts.persons < TARGET_PERSONS:
+            kind = plan[i % len(plan)]
+            i += 1
+            if kind == "shelter":
+                self.shelter_family()
+            elif kind == "anon_identified":
+                self.anonymous_shelter_client(identify=True)
+            elif kind == "anon":
+                self.anonymous_shelter_client(identify=False)
+            elif kind in ("ensikoti", "baby-blues", "peukaloinen"):
+                self.baby_family(kind)
+            elif kind in ("alvari", "tapaamispaikka", "ero-lapsiperheessa"):
+                self.family_work(kind)
+            else:
+                self.outpatient_single(kind)
+        return self.counts
+
+
+def build_demo_clients(*, organisation: Organisation) -> Counts | None:
+    """Add the fictional clients once; return what was added, or None if clients already exist."""
+    with scope(organisation=organisation.pk), override_settings(TUPA_ALLOW_TEST_HETU=True):
+        if Person.objects.exists() or Alias.objects.exists() or Household.objects.exists():
+            return None
+        with transaction.atomic():
+            return _Builder(organisation).build()

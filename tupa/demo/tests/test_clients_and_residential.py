@@ -1,0 +1,272 @@
+"""The demo clients and the residential demo, on one build of the organisation and its clients.
+
+The organisation and its fictional clients (issue 3, item 11) are built once for this module,
+with "today" pinned (the fixture ``clients_demo``, rolled back afterwards); each test runs in a
+savepoint inside it, so neither sees what the other wrote.
+
+- The clients cover every client form, go through the services and are idempotent.
+- The residential demo (issue 4, item 10): two years of both units, no double booking. The
+  test builds it on top of the clients, checks the shape of the data against what the demo
+  promises, then builds it again and checks that nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.test import override_settings
+from django_scopes import scope
+
+from tupa.core.wallclock import HELSINKI
+from tupa.demo import residential as demo
+from tupa.demo.clients import TARGET_PERSONS, Counts, build_demo_clients
+from tupa.demo.organisations import build_demo
+from tupa.episodes.models import Entry, Episode, Participant, Referral
+from tupa.organisations.models import Organisation, ServiceForm
+from tupa.people.models import Alias, Person, Restriction
+from tupa.residential.models import (
+    LineContact,
+    PaymentCommitment,
+    Place,
+    ShelterClientData,
+    ShiftNote,
+    Stay,
+    StayMember,
+    TurnAway,
+)
+from tupa.residential.stays import selectors
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
+MODELS: list[Any] = [
+    Place,
+    Stay,
+    StayMember,
+    TurnAway,
+    LineContact,
+    PaymentCommitment,
+    ShelterClientData,
+    ShiftNote,
+    Person,
+    Episode,
+]
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(HELSINKI)
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@dataclass(frozen=True)
+class ClientsDemo:
+    organisation: Organisation
+    clients: Counts
+
+
+@pytest.fixture(scope="module")
+def clients_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[ClientsDemo]:
+    """The organisation and its clients, built once at ``NOW``; rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(TUPA_REQUIRE_2FA=False), time_machine.travel(NOW, tick=False):
+            org = build_demo(password="demo-salasana-testiin-pitka").organisation
+            counts = build_demo_clients(organisation=org)
+        assert counts is not None
+        yield ClientsDemo(organisation=org, clients=counts)
+        transaction.set_rollback(True)
+
+
+def test_demo_clients_cover_every_client_form_and_are_idempotent(
+    clients_demo: ClientsDemo,
+) -> None:
+    org, counts = clients_demo.organisation, clients_demo.clients
+    with scope(organisation=org.pk):
+        persons = Person.objects.count()
+        episodes = Episode.objects.count()
+        assert persons == counts.persons >= TARGET_PERSONS
+        assert episodes == counts.episodes
+        forms_with_clients = set(Episode.objects.values_list("service_form__slug", flat=True))
+        assert {
+            "ensikoti",
+            "baby-blues",
+            "peukaloinen",
+            "turvakoti",
+            "avokriisityo",
+            "jussi-tyo",
+            "lapsityo",
+            "alvari",
+            "tapaamispaikka",
+            "ero-lapsiperheessa",
+        } <= forms_with_clients
+        statuses = set(Episode.objects.values_list("status", flat=True))
+        assert {"active", "ended"} <= statuses
+        assert Entry.objects.count() == counts.entries > episodes
+        assert Referral.objects.filter(status="accepted").count() == counts.referrals > 0
+        assert Alias.objects.count() == 6
+        assert Alias.objects.filter(person__isnull=False).count() == 3
+        assert Restriction.objects.filter(kind="turvakielto").count() == counts.restrictions > 0
+        # Demo identity codes use DVV's test range 900–999 only: never a real person's code.
+        codes = [c for c in Person.objects.values_list("hetu", flat=True) if c]
+        assert codes and all(900 <= int(code[7:10]) <= 999 for code in codes)
+    assert build_demo_clients(organisation=org) is None
+    with scope(organisation=org.pk):
+        assert Person.objects.count() == persons
+        assert Episode.objects.count() == episodes
+
+
+def test_residential_demo_is_realistic_consistent_and_idempotent(
+    clients_demo: ClientsDemo,
+) -> None:
+    org = clients_demo.organisation
+    with time_machine.travel(NOW, tick=False), override_settings(TUPA_REQUIRE_2FA=False):
+        summary = demo.build(organisation=org)
+        assert summary is not None and summary.startswith("Asumispalvelut:")
+        today = NOW.date()
+        with scope(organisation=org.pk):
+            forms = {
+                sf.slug: sf
+                for sf in ServiceForm.objects.filter(slug__in=[demo.SHELTER, demo.ENSIKOTI])
+            }
+            before = _counts()
+            for slug, places in ((demo.SHELTER, 5), (demo.ENSIKOTI, 6)):
+                _check_unit(forms[slug], places=places, today=today)
+            _check_ensikoti_specifics(forms[demo.ENSIKOTI], today=today)
+            _check_shelter_specifics(forms[demo.SHELTER], today=today)
+        # Second run: nothing is added or changed.
+        assert demo.build(organisation=org) is None
+        with scope(organisation=org.pk):
+            assert _counts() == before
+
+
+def _check_unit(form: ServiceForm, *, places: int, today: dt.date) -> None:
+    assert list(Place.objects.filter(service_form=form).values_list("name", flat=True)) == [
+        f"Perhepaikka {i}" for i in range(1, places + 1)
+    ]
+    stays = list(Stay.objects.filter(place__service_form=form).order_by("arrived_at"))
+    assert len(stays) > (100 if places == 5 else 20)
+    # No double booking: a place holds one stay at a time, a family is in one place at a time.
+    for key in ("place_id", "episode_id"):
+        grouped: dict[int, list[Stay]] = defaultdict(list)
+        for stay in stays:
+            grouped[getattr(stay, key)].append(stay)
+        for rows in grouped.values():
+            for earlier, later in pairwise(rows):
+                assert earlier.departed_at is not None
+                assert earlier.departed_at <= later.arrived_at
+    # Every member inside their stay.
+    for member in StayMember.objects.filter(stay__in=stays).select_related("stay"):
+        stay = member.stay
+        assert stay.arrived_at <= member.arrived_at
+        if stay.departed_at is not None:
+            assert member.departed_at is not None
+            assert member.departed_at <= stay.departed_at
+    # Open stays today, with active episodes; finished ones have a destination.
+    open_stays = [s for s in stays if s.departed_at is None]
+    assert 1 <= len(open_stays) <= places
+    assert all(s.episode.status == Episode.Status.ACTIVE for s in open_stays)
+    assert all(s.destination for s in stays if s.departed_at is not None and not _moved(s))
+    # Two years of history, across year boundaries.
+    assert _local(stays[0].arrived_at).date() <= today - dt.timedelta(days=720)
+    assert any(
+        _local(s.arrived_at).year < _local(s.departed_at).year
+        for s in stays
+        if s.departed_at is not None
+    )
+    # Last year's care days and occupancy.
+    last_year = (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))
+    ledger = selectors.ledger_for_service_form(
+        service_form=form, period_start=last_year[0], period_end=last_year[1]
+    )
+    expected_payer = "state" if form.slug == demo.SHELTER else "municipality"
+    assert ledger.total > 0 and set(ledger.by_payer) == {expected_payer}
+    assert len(ledger.by_month) == 12
+    occupancy = selectors.occupancy_period(service_form=form, start=last_year[0], end=last_year[1])
+    assert occupancy.occupancy_percent is not None
+    assert 65 <= occupancy.occupancy_percent <= 92
+    assert TurnAway.objects.filter(service_form=form, reason=TurnAway.Reason.NO_PLACE).exists()
+    assert ShiftNote.objects.filter(
+        service_form=form, shift_date__gte=today - dt.timedelta(days=2)
+    ).exists()
+
+
+def _days(stay: Stay) -> int:
+    assert stay.departed_at is not None
+    return (stay.departed_at - stay.arrived_at).days
+
+
+def _moved(stay: Stay) -> bool:
+    return Stay.objects.filter(moved_from=stay).exists()
+
+
+def _check_shelter_specifics(form: ServiceForm, *, today: dt.date) -> None:
+    stays = Stay.objects.filter(place__service_form=form)
+    assert stays.filter(moved_from__isnull=False).exists()
+    lengths = sorted(_days(s) for s in stays.filter(departed_at__isnull=False))
+    assert lengths[-1] <= 61
+    assert 7 <= lengths[len(lengths) // 2] <= 25  # median about two weeks or more
+    night = [s for s in stays if not 7 <= _local(s.arrived_at).hour < 21]
+    assert len(night) > len(stays) // 4
+    # Someone came later (a child the next day).
+    assert (
+        StayMember.objects.filter(stay__place__service_form=form)
+        .exclude(arrived_at__in=stays.values("arrived_at"))
+        .exists()
+    )
+    # THL data: most persons of last year's stays have it, a few are missing on purpose.
+    participants = Participant.objects.filter(
+        stay_memberships__stay__place__service_form=form,
+        stay_memberships__stay__arrived_at__year=today.year - 1,
+    ).distinct()
+    with_data = participants.filter(shelter_data__isnull=False).count()
+    assert 0 < participants.count() - with_data < with_data
+    assert ShelterClientData.objects.exclude(violence_forms=[]).exists()
+    assert LineContact.objects.filter(service_form=form).count() > 365
+
+
+def _check_ensikoti_specifics(form: ServiceForm, *, today: dt.date) -> None:
+    stays = Stay.objects.filter(place__service_form=form)
+    assert all(s.payer is not None for s in stays)
+    pregnant = stays.filter(started_in_pregnancy=True)
+    assert pregnant.exists()
+    # A baby born during a stay that started in pregnancy arrives after the birth.
+    babies = StayMember.objects.filter(
+        stay__place__service_form=form, participant__person__birth_date__isnull=False
+    ).select_related("stay", "participant__person")
+    born_during = [
+        m
+        for m in babies
+        if m.participant.person is not None
+        and m.participant.person.birth_date is not None
+        and _local(m.stay.arrived_at).date() < m.participant.person.birth_date
+        and m.participant.person.birth_date <= _local(m.arrived_at).date()
+    ]
+    assert born_during
+    lengths = [
+        _days(s)
+        for s in stays.filter(departed_at__isnull=False, moved_from__isnull=True)
+        if not _moved(s)
+    ]
+    assert min(lengths) >= 28 and max(lengths) <= 186
+    # Payment commitments cover the stays, except one late renewal (a gap on purpose).
+    commitments = list(PaymentCommitment.objects.filter(episode__service_form=form))
+    assert {c.payer.name for c in commitments} == {demo.WELLBEING_COUNTY}
+    uncovered = 0
+    for stay in stays.filter(departed_at__isnull=False):
+        assert stay.departed_at is not None
+        day = _local(stay.arrived_at).date()
+        while day < _local(stay.departed_at).date():
+            if not any(c.episode_id == stay.episode_id and c.covers(day) for c in commitments):
+                uncovered += 1
+            day += dt.timedelta(days=1)
+    assert 0 < uncovered <= 15
