@@ -20,9 +20,7 @@ from django.utils import translation
 import tupa
 
 LANGUAGES = ("fi", "sv", "en")
-FIELD_TEMPLATES = (
-    "forms/_field.html",
-)
+FIELD_TEMPLATES = ("forms/_field.html",)
 
 
 def _form_modules() -> Iterator[str]:
