@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
@@ -66,15 +67,18 @@ def service_form_access(
     *,
     rule: FormRule = member_of,
     kind: str | None = None,
+    queryset: QuerySet[ServiceForm] | None = None,
 ) -> Granted[ServiceForm]:
     """The service form ``slug`` of the user's organisation with the basis of ``rule``, or 404.
 
-    ``kind`` narrows to one kind (a shelter page answers 404 for a group service's slug).
+    ``kind`` narrows to one kind (a shelter page answers 404 for a group service's slug);
+    ``queryset`` lets the page fetch the form with the related rows it shows, in the same query.
     """
     user = user_of(request)
     if user.organisation_id is None:
         raise Http404
-    rows = ServiceForm.objects.filter(slug=slug, organisation_id=user.organisation_id)
+    base = queryset if queryset is not None else ServiceForm.objects.all()
+    rows = base.filter(slug=slug, organisation_id=user.organisation_id)
     if kind is not None:
         rows = rows.filter(kind=kind)
     service_form = rows.select_related("organisation").first()
@@ -92,9 +96,10 @@ def service_form_or_404(
     *,
     rule: FormRule = member_of,
     kind: str | None = None,
+    queryset: QuerySet[ServiceForm] | None = None,
 ) -> ServiceForm:
     """:func:`service_form_access` for pages that show no person (nothing to log)."""
-    return service_form_access(request, slug, rule=rule, kind=kind).obj
+    return service_form_access(request, slug, rule=rule, kind=kind, queryset=queryset).obj
 
 
 def episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:

@@ -27,7 +27,7 @@ from tupa.audit import selectors
 from tupa.audit.forms import SecurityEventFilterForm
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.audit.views import PAGE_SIZE, _cell, _Echo, _filter_form
+from tupa.audit.views import PAGE_SIZE, Echo, csv_cell, filter_form
 from tupa.core.wallclock import HELSINKI
 
 ACTION = "audit.security_events"
@@ -36,7 +36,7 @@ EXPORT_CHUNK = 1000
 
 
 def _events(request: HttpRequest) -> tuple[SecurityEventFilterForm, Any]:
-    form = _filter_form(request, SecurityEventFilterForm, FILTERS)
+    form = filter_form(request, SecurityEventFilterForm, FILTERS)
     if form.is_bound and not form.is_valid():
         return form, None
     values = form.filter_values()
@@ -71,20 +71,20 @@ def _user_label(user: Any) -> str:
 
 
 def _csv_rows(events: Any, header: list[str], kinds: dict[str, str], unknown: str) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(header)
     for event in events.iterator(chunk_size=EXPORT_CHUNK):
         yield writer.writerow(
             [
-                _cell(event.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
-                _cell(kinds.get(event.kind, event.kind)),
-                _cell(_user_label(event.user) if event.user is not None else unknown),
-                _cell(event.path),
-                _cell(event.status_code),
-                _cell(event.view_name),
-                _cell(_user_label(event.actor)),
-                _cell(event.reason),
-                _cell(event.request_id),
+                csv_cell(event.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
+                csv_cell(kinds.get(event.kind, event.kind)),
+                csv_cell(_user_label(event.user) if event.user is not None else unknown),
+                csv_cell(event.path),
+                csv_cell(event.status_code),
+                csv_cell(event.view_name),
+                csv_cell(_user_label(event.actor)),
+                csv_cell(event.reason),
+                csv_cell(event.request_id),
             ]
         )
 

@@ -29,7 +29,7 @@ ACCESS_LOG_FILTERS = ("user", "subject_type", "subject_id", "action", "date_from
 CHANGE_FILTERS = ("model", "user", "date_from", "date_to")
 
 
-def _filter_form(
+def filter_form(
     request: HttpRequest, form_class: type[Any], names: tuple[str, ...], **kwargs: Any
 ) -> Any:
     organisation_id = organisation_id_of(request)
@@ -38,7 +38,7 @@ def _filter_form(
 
 
 def _access_log_filters(request: HttpRequest) -> tuple[AccessLogFilterForm, dict[str, Any] | None]:
-    form = _filter_form(request, AccessLogFilterForm, ACCESS_LOG_FILTERS)
+    form = filter_form(request, AccessLogFilterForm, ACCESS_LOG_FILTERS)
     if form.is_bound and not form.is_valid():
         return form, None
     return form, form.filter_values()
@@ -71,7 +71,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/access_log.html", {"form": form, "page": page, "rows": rows})
 
 
-class _Echo:
+class Echo:
     def write(self, value: str) -> str:
         return value
 
@@ -79,7 +79,7 @@ class _Echo:
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """A CSV cell that spreadsheet programs will not execute as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
@@ -93,7 +93,7 @@ def _csv_rows(
     bases: dict[str, str],
     type_labels: dict[int, str],
 ) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(header)
     chunk: list[AccessEvent] = []
 
@@ -102,17 +102,17 @@ def _csv_rows(
         for e in batch:
             yield writer.writerow(
                 [
-                    _cell(e.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
-                    _cell(e.user.get_full_name()),
-                    _cell(e.user.username),
-                    _cell(type_labels.get(e.subject_type_id, e.subject_type_id)),
-                    _cell(e.subject_id),
-                    _cell(labels.get((e.subject_type_id, e.subject_id), "")),
-                    _cell(actions.get(e.action, e.action)),
-                    _cell(bases.get(e.basis, e.basis)),
-                    _cell(e.reason),
-                    _cell(e.request_id),
-                    _cell(e.view_name),
+                    csv_cell(e.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
+                    csv_cell(e.user.get_full_name()),
+                    csv_cell(e.user.username),
+                    csv_cell(type_labels.get(e.subject_type_id, e.subject_type_id)),
+                    csv_cell(e.subject_id),
+                    csv_cell(labels.get((e.subject_type_id, e.subject_id), "")),
+                    csv_cell(actions.get(e.action, e.action)),
+                    csv_cell(bases.get(e.basis, e.basis)),
+                    csv_cell(e.reason),
+                    csv_cell(e.request_id),
+                    csv_cell(e.view_name),
                 ]
             )
 
@@ -184,7 +184,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     policy.require(user, "history.browse")  # type: ignore[arg-type]
     organisation_id = organisation_id_of(request)
-    form = _filter_form(
+    form = filter_form(
         request, ChangeFilterForm, CHANGE_FILTERS, model_choices=selectors.history_model_choices()
     )
     page = None

@@ -17,6 +17,8 @@ T = TypeVar("T")
 
 #: A native date picker that round-trips the ISO value the browser sends.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: A native time picker (24 h, hours and minutes).
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def apply_errors(

@@ -35,8 +35,9 @@ def structure(request: HttpRequest) -> HttpResponse:
 @object_scoped
 @require_GET
 def service_form_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = service_form_or_404(request, slug, rule="service_form.view")
-    service_form = selectors.service_forms_with_details().get(pk=found.pk)
+    service_form = service_form_or_404(
+        request, slug, rule="service_form.view", queryset=selectors.service_forms_with_details()
+    )
     user = user_of(request)
     may_see_staff = policy.decide(user, "service_form.staff.view", service_form)
     return render(

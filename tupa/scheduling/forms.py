@@ -11,15 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
 from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
 
 from .models import AppointmentSeries, AppointmentType, Outcome, PlaceKind, Room
 from .services import Recurrence
-
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class EpisodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
@@ -25,8 +25,6 @@ from .models import (
     Outcome,
     PartyRole,
 )
-
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def participant_label(participant: Participant) -> str:

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
-from tupa.residential.stays.forms import TIME_WIDGET, _MomentMixin, _now_local
+from tupa.residential.stays.forms import _MomentMixin, _now_local
 
 
 class _ParticipantField(forms.ModelChoiceField):  # type: ignore[type-arg]

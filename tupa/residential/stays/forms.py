@@ -11,13 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant, Referral
 from tupa.residential.models import Destination, PayerCategory, Place
 from tupa.residential.stays.selectors import PlaceBooking
-
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def _now_local() -> dt.datetime:
