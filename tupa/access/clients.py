@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from tupa.accounts.models import User
     from tupa.episodes.models import Participant
     from tupa.organisations.models import ServiceForm
-    from tupa.people.models import Person
+    from tupa.people.models import Alias, Person
 
 CLIENT_WORK_ROLES = frozenset(str(r) for r in SERVICE_FORM_ROLES)
 
@@ -332,3 +332,26 @@ def may_edit(user: User, episode: Episode) -> bool:
         Basis.MEMBERSHIP,
         Basis.ASSIGNMENT,
     }
+
+
+def alias_basis(*, user: User, alias: Alias) -> Basis | None:
+    """The best basis on which ``user`` sees an anonymous client (alias), or None.
+
+    Decided like :func:`person_bases`: from the bases of the episodes the alias takes part in,
+    so an alias seen only through a consent or an emergency access is logged (and refused
+    changes) as such. Uses the alias's prefetched ``visible_participations`` when present.
+    """
+    from tupa.episodes.models import Participant
+
+    parts = getattr(alias, "visible_participations", None)
+    if parts is None:
+        episode_ids = set(
+            Participant.objects.filter(alias=alias).values_list("episode_id", flat=True)
+        )
+    else:
+        episode_ids = {p.episode_id for p in parts}
+    best: Basis | None = None
+    for basis in episode_bases(user=user, episode_ids=episode_ids).values():
+        if best is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(best):
+            best = basis
+    return best

@@ -220,8 +220,8 @@ def editable_alias_access(request: HttpRequest, pk: int) -> Granted[Alias]:
     alias = selectors.visible_alias(user=user, pk=pk)
     if alias is None:
         raise Http404
-    basis = selectors.alias_basis(user=user, alias=alias)
-    if basis not in EDIT_BASES:
+    basis = clients.alias_basis(user=user, alias=alias)
+    if basis is None or basis not in EDIT_BASES:
         raise Http404
     return Granted(alias, basis)
 

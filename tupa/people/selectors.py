@@ -173,21 +173,6 @@ def bases_for(*, user: User, persons: Iterable[Person]) -> dict[Basis, list[Pers
     return grouped
 
 
-def alias_basis(*, user: User, alias: Alias) -> Basis:
-    """Basis for an alias row, from its visible participations (mirrors ``person_bases``)."""
-    member_forms = user_scope(user).member_form_ids
-    parts = getattr(alias, "visible_participations", None)
-    if parts is None:
-        parts = list(
-            Participant.objects.filter(
-                alias=alias, episode__in=episodes_visible_to(user=user).values("pk")
-            ).select_related("episode")
-        )
-    if any(p.episode.service_form_id in member_forms for p in parts):
-        return Basis.MEMBERSHIP
-    return Basis.ASSIGNMENT
-
-
 def visible_alias(*, user: User, pk: int) -> Alias | None:
     """An alias with a participation in an episode the user may see (else None → 404)."""
     visible = episodes_visible_to(user=user).values("pk")

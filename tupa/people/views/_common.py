@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from tupa.access import clients
 from tupa.access.episodes import may_merge
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
@@ -29,10 +30,12 @@ def _log_persons(request: HttpRequest, persons: Iterable[Person], action: str) -
 
 def _log_aliases(request: HttpRequest, aliases: Iterable[Alias], action: str) -> None:
     grouped: dict[Basis, list[Alias]] = {}
+    user = user_of(request)
     for alias in aliases:
-        grouped.setdefault(selectors.alias_basis(user=user_of(request), alias=alias), []).append(
-            alias
-        )
+        basis = clients.alias_basis(user=user, alias=alias)
+        if basis is None:  # the lists come from visible episodes; never log without a basis
+            raise Http404
+        grouped.setdefault(basis, []).append(alias)
     for basis, group in grouped.items():
         record_access(request=request, subjects=group, action=action, basis=basis)
 
