@@ -129,7 +129,8 @@ def log_extract(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PeriodForm(initial={"date_from": start, "date_to": end})
     rows: list[extracts.LogRow] | None = None
-    disclosure_rows: list[Any] = []  # the disclosure log (tupa/audit/disclosures.py)
+    # The disclosure log (tupa/dataprotection/disclosures/services.py).
+    disclosure_rows: list[Any] = []
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     if not form.is_bound or form.is_valid():

@@ -1,4 +1,4 @@
-"""The anomaly rules over the access log (tupa/audit/anomalies/, docs/security.md).
+"""The anomaly rules over the access log (tupa/dataprotection/anomalies/, docs/security.md).
 
 Hand-built fixtures: each rule fires on a constructed case and stays quiet on normal work (a
 worker reading her own form's client in the daytime, a 24 h shelter worker at night, a
