@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
@@ -95,6 +96,7 @@ def submit(
     service: Callable[[dict[str, Any]], T],
     *,
     field_map: Mapping[str, str] | None = None,
+    denied_as_404: bool = False,
 ) -> Submitted[T]:
     """The bind → service → errors step of a form view, in one place.
 
@@ -107,11 +109,18 @@ def submit(
         if done.ok:
             return redirect(...)
         return render(request, ..., {"form": form})
+
+    ``denied_as_404`` turns the service's ``PermissionDenied`` into 404 ("not yours" looks like
+    "not found") for views whose access check already ran and made the object visible.
     """
     if not form.is_valid():
         return Submitted(False)
     try:
         value = service(form.cleaned_data)
+    except PermissionDenied as denied:
+        if denied_as_404:
+            raise Http404 from denied
+        raise
     except ValidationError as error:
         apply_errors(form, error, field_map=field_map)
         return Submitted(False)

@@ -20,7 +20,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -149,15 +148,11 @@ def commitment_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
     form = CommitmentForm(request.POST or None, payers=_payers(episode), initial=initial)
     status = 200
     if request.method == "POST":
-        try:
-            done = submit(
-                form,
-                lambda data: services.commitment_add(
-                    actor=user_of(request), episode=episode, **data
-                ),
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.commitment_add(actor=user_of(request), episode=episode, **data),
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_list_url(episode.pk))
         status = 400
@@ -194,15 +189,13 @@ def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        try:
-            done = submit(
-                form,
-                lambda data: services.commitment_correct(
-                    actor=user_of(request), commitment=commitment, **data
-                ),
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.commitment_correct(
+                actor=user_of(request), commitment=commitment, **data
+            ),
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_list_url(episode.pk))
         status = 400
@@ -231,18 +224,16 @@ def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        try:
-            done = submit(
-                form,
-                lambda data: services.commitment_cancel(
-                    actor=user_of(request),
-                    commitment=commitment,
-                    reason=data["reason"],
-                    cancelled_on=data["cancelled_on"],
-                ),
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.commitment_cancel(
+                actor=user_of(request),
+                commitment=commitment,
+                reason=data["reason"],
+                cancelled_on=data["cancelled_on"],
+            ),
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_list_url(episode.pk))
         status = 400

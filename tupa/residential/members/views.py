@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -115,19 +114,17 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberArriveForm(request.POST or None, participants=candidates)
     status = 200
     if request.method == "POST" and stay.departed_at is None:
-        try:
-            done = submit(
-                form,
-                lambda data: services.member_arrive(
-                    actor=user_of(request),
-                    stay=stay,
-                    participant=data["participant"],
-                    arrived_at=form.moment(),
-                ),
-                field_map={"arrived_at": "arrival_date"},
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.member_arrive(
+                actor=user_of(request),
+                stay=stay,
+                participant=data["participant"],
+                arrived_at=form.moment(),
+            ),
+            field_map={"arrived_at": "arrival_date"},
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_members_url(stay))
         status = 400
@@ -167,16 +164,14 @@ def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     form = MemberDepartForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        try:
-            done = submit(
-                form,
-                lambda data: services.member_depart(
-                    actor=user_of(request), member=member, departed_at=form.moment()
-                ),
-                field_map={"departed_at": "departure_date"},
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.member_depart(
+                actor=user_of(request), member=member, departed_at=form.moment()
+            ),
+            field_map={"departed_at": "departure_date"},
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_members_url(stay))
         status = 400
@@ -222,23 +217,21 @@ def baby_born(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST" and stay.departed_at is None:
-        try:
-            done = submit(
-                form,
-                lambda data: services.baby_born(
-                    actor=user_of(request),
-                    stay=stay,
-                    first_names=data["first_names"],
-                    last_name=data["last_name"],
-                    born_at=form.moment(),
-                    gender=data["gender"],
-                    hetu=data["hetu"] or None,
-                    mother=data["mother"],
-                ),
-                field_map={"born_at": "birth_date"},
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.baby_born(
+                actor=user_of(request),
+                stay=stay,
+                first_names=data["first_names"],
+                last_name=data["last_name"],
+                born_at=form.moment(),
+                gender=data["gender"],
+                hetu=data["hetu"] or None,
+                mother=data["mother"],
+            ),
+            field_map={"born_at": "birth_date"},
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_members_url(stay))
         status = 400

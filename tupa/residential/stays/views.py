@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -237,22 +237,20 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        try:
-            done = submit(
-                form,
-                lambda data: services.stay_admit(
-                    actor=user_of(request),
-                    episode=episode,
-                    place=data["place"],
-                    arrived_at=form.moment(),
-                    members=list(data["members"]),
-                    payer_category=data["payer_category"],
-                    started_in_pregnancy=data.get("started_in_pregnancy", False),
-                ),
-                field_map={"arrived_at": "arrival_date"},
-            )
-        except PermissionDenied as exc:  # pragma: no cover - membership checked above
-            raise Http404 from exc
+        done = submit(
+            form,
+            lambda data: services.stay_admit(
+                actor=user_of(request),
+                episode=episode,
+                place=data["place"],
+                arrived_at=form.moment(),
+                members=list(data["members"]),
+                payer_category=data["payer_category"],
+                started_in_pregnancy=data.get("started_in_pregnancy", False),
+            ),
+            field_map={"arrived_at": "arrival_date"},
+            denied_as_404=True,
+        )
         if done.ok:
             return HttpResponseRedirect(_detail_url(episode.pk))
         status = 400
