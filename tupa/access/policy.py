@@ -146,6 +146,43 @@ RULES: dict[str, Rule] = {
         Scope.SERVICE_FORM,
         "billable care days per payer with the names billed (members of the form, finance)",
     ),
+    "statistics.open": Rule(
+        _roles(
+            Role.WORKER,
+            Role.LEAD,
+            Role.COORDINATOR,
+            Role.EXECUTIVE_DIRECTOR,
+            Role.FINANCE,
+            Role.FEDERATION_ANALYST,
+        ),
+        Scope.ORGANISATION,
+        "open the statistics section (it lists only the returns the user may see)",
+    ),
+    "statistics.form.view": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read a service form's statistics and STEA report (members of the form, or the ED)",
+    ),
+    "statistics.municipality.view": Rule(
+        _roles(Role.EXECUTIVE_DIRECTOR, Role.FINANCE),
+        Scope.ORGANISATION,
+        "read a purchasing municipality's yearly report (its residents' figures only)",
+    ),
+    "statistics.organisation.view": Rule(
+        _roles(Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read the organisation-wide returns: AVI, the Federation, the board, the overview",
+    ),
+    "statistics.submit": Rule(
+        _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "mark a return as sent, freezing it (the form's lead; org-wide returns: the ED)",
+    ),
+    "statistics.federation.view": Rule(
+        _roles(Role.FEDERATION_ANALYST),
+        Scope.ORGANISATION,
+        "read the member associations' shared, suppressed returns (the federation's staff)",
+    ),
     "dropin.statistics.view": Rule(
         _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
         Scope.SERVICE_FORM,

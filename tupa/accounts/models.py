@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     EXECUTIVE_DIRECTOR = "executive_director", _("toiminnanjohtaja")
     DATA_PROTECTION_OFFICER = "dpo", _("tietosuojavastaava")
     ADMINISTRATOR = "admin", _("pääkäyttäjä")
+    FEDERATION_ANALYST = "federation_analyst", _("liiton tilastoasiantuntija")
 
 
 #: Roles that are held in a service form; the others are organisation-wide.

@@ -1,0 +1,61 @@
+"""Who may see, drill into and send returns (:mod:`tupa.statistics`).
+
+A return's own policy action (``ReturnTemplate.visible``) decides who sees it, on the service
+form for form-scoped returns and on the organisation otherwise. Figures are aggregates; the
+records behind a figure are shown only as far as the viewer may see those clients anyway
+(:func:`drill_bases`), each shown person logged like any read. The federation's staff see
+members' shared, suppressed returns and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from tupa.access import clients
+from tupa.access.policy import Basis, active_memberships, decide
+from tupa.accounts.models import Role
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+    from tupa.organisations.models import ServiceForm
+
+
+def may_see_return(user: User, template: Any, service_form: ServiceForm | None) -> bool:
+    """The template's policy action, decided on its service form (or the organisation)."""
+    return bool(decide(user, template.visible, service_form))
+
+
+def may_send_return(user: User, template: Any, service_form: ServiceForm | None) -> bool:
+    """The form's lead (or an org-wide lead / the ED) freezes a return it may see."""
+    return may_see_return(user, template, service_form) and bool(
+        decide(user, "statistics.submit", service_form)
+    )
+
+
+def may_see_overview(user: User) -> bool:
+    """The executive director (every form) and the service-form leads (their forms)."""
+    return bool(decide(user, "statistics.organisation.view")) or any(
+        m.role == Role.LEAD for m in active_memberships(user)
+    )
+
+
+def may_see_form_overview(user: User, service_form: ServiceForm) -> bool:
+    """A form is on the user's overview for the ED, and for a lead of that form."""
+    return bool(decide(user, "statistics.organisation.view")) or clients.is_lead(
+        user, service_form.pk
+    )
+
+
+def may_see_federation(user: User) -> bool:
+    """The federation analyst role (the views also require the user's organisation to be a
+    federation's office; see ``tupa.statistics.views.federation``)."""
+    return bool(decide(user, "statistics.federation.view"))
+
+
+def drill_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]:
+    """The episodes behind a figure that ``user`` may see, with the basis of each (for the log).
+
+    Episodes the user may not see are left out: the drill-down shows only their number.
+    """
+    return clients.episode_bases(user=user, episode_ids=episode_ids)
