@@ -235,7 +235,7 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
 STAT_COLUMNS = ("planned", "took_place", "cancelled", "no_show", "interrupted", "billable")
 
 
-def _stat_key(row: dict[str, Any]) -> str:
+def stat_key(row: dict[str, Any]) -> str:
     outcome = row["outcome"]
     if not outcome:
         return "planned"
@@ -280,7 +280,7 @@ def statistics(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> St
     type_labels = dict(MeetingType.choices)
     basis_labels = dict(OrderBasis.choices)
     for row in _meeting_rows(service_form, start, end):
-        key = _stat_key(row)
+        key = stat_key(row)
         billable = bool(row["outcome"]) and rule.is_billable(
             row["outcome"], late_cancellation=row["late_cancellation"]
         )

@@ -1,0 +1,133 @@
+"""Compute a return: resolve its service forms, run its indicator lines, build the tables.
+
+Every screen, export, frozen submission and the federation view goes through :func:`run`, so a
+figure is counted one way wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from tupa.organisations.models import ServiceForm
+
+from .indicators import registry as indicators
+from .indicators.base import Indicator, Params, Result, compute
+from .returns.base import Line, ReturnTemplate
+from .tables import Table, build_table
+
+
+@dataclass
+class ComputedLine:
+    index: int
+    line: Line
+    indicator: Indicator
+    table: Table
+    result: Result | None = None  # None when restored from a frozen submission
+
+    @property
+    def title(self) -> str:
+        return str(self.line.label or self.indicator.title)
+
+
+@dataclass
+class ComputedSection:
+    title: str
+    note: str
+    lines: list[ComputedLine] = field(default_factory=list)
+
+
+@dataclass
+class Computed:
+    template: ReturnTemplate
+    params: Params
+    sections: list[ComputedSection]
+    computed_at: dt.datetime
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[ComputedLine]:
+        return [line for section in self.sections for line in section.lines]
+
+    def line(self, index: int) -> ComputedLine:
+        for line in self.lines():
+            if line.index == index:
+                return line
+        raise KeyError(index)
+
+    def figures_json(self) -> dict[str, Any]:
+        """What a submission freezes: each line's indicator version and table, by line index."""
+        return {
+            str(cl.index): {"indicator": cl.indicator.key, "table": cl.table.as_json()}
+            for cl in self.lines()
+        }
+
+    def content_hash(self) -> str:
+        """SHA-256 of the template, parameters, indicator versions and figures (canonical JSON)."""
+        payload = {
+            "template": self.template.key,
+            "params": self.params.as_json(),
+            "figures": self.figures_json(),
+        }
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def forms_for(indicator: Indicator, params: Params) -> tuple[int, ...]:
+    """The service forms ``indicator`` counts in ``params`` (all of the organisation's when empty)."""
+    with scopes_disabled():
+        forms = ServiceForm.objects.filter(organisation_id=params.organisation_id)
+        if params.service_form_ids:
+            forms = forms.filter(pk__in=params.service_form_ids)
+        return tuple(sorted(f.pk for f in forms if indicator.applies(f)))
+
+
+def run_indicator(indicator: Indicator, params: Params) -> Result:
+    resolved = Params(
+        organisation_id=params.organisation_id,
+        start=params.start,
+        end=params.end,
+        service_form_ids=forms_for(indicator, params),
+        municipality_id=params.municipality_id,
+    )
+    return compute(indicator, resolved)
+
+
+def run(template: ReturnTemplate, params: Params) -> Computed:
+    """Compute every line of ``template`` for ``params`` (results are kept for drill-down)."""
+    sections = []
+    index = 0
+    for section in template.sections:
+        computed = ComputedSection(str(section.title), str(section.note))
+        for line in section.lines:
+            indicator = indicators.get(line.indicator, line.version)
+            result = run_indicator(indicator, params)
+            table = build_table(result, line.breakdown)
+            computed.lines.append(ComputedLine(index, line, indicator, table, result))
+            index += 1
+        sections.append(computed)
+    problems = template.checks(params) if template.checks else []
+    return Computed(template, params, sections, timezone.now(), problems)
+
+
+def restore(template: ReturnTemplate, params: Params, figures: dict[str, Any]) -> Computed:
+    """A frozen submission's figures as a :class:`Computed` (no recomputation)."""
+    sections = []
+    index = 0
+    for section in template.sections:
+        computed = ComputedSection(str(section.title), str(section.note))
+        for line in section.lines:
+            frozen = figures[str(index)]
+            ind_id, _, version = frozen["indicator"].rpartition("@")
+            indicator = indicators.get(ind_id, int(version))
+            computed.lines.append(
+                ComputedLine(index, line, indicator, Table.from_json(frozen["table"]))
+            )
+            index += 1
+        sections.append(computed)
+    return Computed(template, params, sections, timezone.now())

@@ -1,0 +1,23 @@
+"""Every indicator of Tupa, registered in :data:`registry` (one module per domain).
+
+The domain modules are imported here explicitly: the statistics app owns the counting rules of
+all domains (it reads their models; they do not know it).
+"""
+
+from __future__ import annotations
+
+from .base import Indicator, IndicatorRegistry, Params, Result, Unit, compute
+
+registry = IndicatorRegistry()
+
+__all__ = ["Indicator", "Params", "Result", "Unit", "compute", "registry"]
+
+
+def _load() -> None:
+    from . import dropin, ensikoti, outpatient, programmes, residential, visitation
+
+    for module in (residential, ensikoti, outpatient, programmes, dropin, visitation):
+        module.register(registry)
+
+
+_load()

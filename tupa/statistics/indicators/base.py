@@ -1,0 +1,237 @@
+"""The indicator: one counting rule, versioned, with its dimensions and one function.
+
+An indicator's function turns the records of a period into :class:`Unit` s: one countable
+thing each (a person, a visit, a residence day run, a day's anonymous count), carrying the value
+of every dimension of the indicator, a weight (how many it counts for) and, when it stems from a
+client's record, the episode and person behind it. Everything else is derived from the units by
+the engine, the same way for every indicator:
+
+* the total and every breakdown (so the sum over a dimension is the total by construction, and
+  the property tests check that no unit lacks a dimension value);
+* the municipality filter of a municipality's report (units of other municipalities' residents
+  are dropped here, not in each indicator);
+* the drill-down from a figure to its records (the units of the cell, their episodes).
+
+A changed counting rule is a new :class:`Indicator` with the same ``id`` and a higher
+``version``; the old one stays registered so that an earlier return can be reproduced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+Label = str | Promise
+Choices = tuple[tuple[str, Label], ...]
+
+#: The value of a dimension that the record does not tell (e.g. a person without a birth date).
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Params:
+    """What a computation is about: whose data, which period, which service forms.
+
+    ``end`` is inclusive. ``service_form_ids`` is always explicit when an indicator's function
+    is called (the engine fills it with the organisation's forms the indicator applies to when
+    the caller leaves it empty). ``municipality_id`` keeps only the units of that municipality's
+    residents (the engine filters; indicators only set :attr:`Unit.municipality_id`).
+    """
+
+    organisation_id: int
+    start: dt.date
+    end: dt.date
+    service_form_ids: tuple[int, ...] = ()
+    municipality_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def months(self) -> list[dt.date]:
+        """The first days of the months the period touches, in order."""
+        months = []
+        day = self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+        return months
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "organisation_id": self.organisation_id,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "service_form_ids": sorted(self.service_form_ids),
+            "municipality_id": self.municipality_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Params:
+        return cls(
+            organisation_id=data["organisation_id"],
+            start=dt.date.fromisoformat(data["start"]),
+            end=dt.date.fromisoformat(data["end"]),
+            service_form_ids=tuple(data["service_form_ids"]),
+            municipality_id=data.get("municipality_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One countable thing; ``values`` holds one value per dimension of the indicator, in order."""
+
+    values: tuple[str, ...]
+    weight: int = 1
+    episode_id: int | None = None
+    person_id: int | None = None
+    municipality_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown of an indicator (age band, gender, month …) and its values, in display order.
+
+    ``choices`` is a fixed tuple, or a function of the parameters (months of the period,
+    the organisation's service forms, municipalities). A unit's value outside the choices is a
+    programming error and fails the indicator's tests.
+    """
+
+    key: str
+    label: Label
+    choices: Choices | Callable[[Params], Choices]
+
+    def values(self, params: Params) -> Choices:
+        if callable(self.choices):
+            return self.choices(params)
+        return self.choices
+
+
+def _always(form: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One registered counting rule. ``rule`` is the Finnish description shown beside the figure.
+
+    ``applies(form)`` says which service forms the indicator counts (by kind or flags);
+    ``records`` says whether units carry episodes a permitted viewer may drill into.
+    """
+
+    id: str
+    version: int
+    title: Label
+    rule: Label
+    unit_label: Label
+    dimensions: tuple[Dimension, ...]
+    units: Callable[[Params], Iterable[Unit]]
+    applies: Callable[[Any], bool] = _always
+    records: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def dimension(self, key: str) -> Dimension:
+        for d in self.dimensions:
+            if d.key == key:
+                return d
+        raise KeyError(f"{self.key} has no dimension {key!r}")
+
+    def index_of(self, key: str) -> int:
+        return [d.key for d in self.dimensions].index(key)
+
+
+@dataclass
+class Result:
+    """The units of one indicator for one set of parameters, and what is derived from them."""
+
+    indicator: Indicator
+    params: Params
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(u.weight for u in self.units)
+
+    def by(self, *keys: str) -> dict[tuple[str, ...], int]:
+        """The sum of weights per combination of the given dimensions' values.
+
+        Every combination of the dimensions' choices is present (zero when nothing counts).
+        """
+        indexes = [self.indicator.index_of(k) for k in keys]
+        sums: dict[tuple[str, ...], int] = defaultdict(int)
+        for u in self.units:
+            sums[tuple(u.values[i] for i in indexes)] += u.weight
+        out: dict[tuple[str, ...], int] = {}
+        for combo in _combinations([self.indicator.dimension(k).values(self.params) for k in keys]):
+            out[combo] = sums.pop(combo, 0)
+        # A value outside the choices is kept (visible in tests and on screen), never dropped.
+        out.update(sums)
+        return out
+
+    def matching(self, selection: dict[str, str]) -> Iterator[Unit]:
+        """The units whose dimension values equal ``selection`` (a drill-down cell)."""
+        indexes = {self.indicator.index_of(k): v for k, v in selection.items()}
+        for u in self.units:
+            if all(u.values[i] == v for i, v in indexes.items()):
+                yield u
+
+
+def _combinations(choice_lists: Sequence[Choices]) -> Iterator[tuple[str, ...]]:
+    if not choice_lists:
+        yield ()
+        return
+    first, rest = choice_lists[0], choice_lists[1:]
+    for value, _label in first:
+        for tail in _combinations(rest):
+            yield (value, *tail)
+
+
+def compute(indicator: Indicator, params: Params) -> Result:
+    """Run ``indicator`` on ``params``: the function, then the engine's municipality filter."""
+    units: Iterable[Unit] = indicator.units(params)
+    if params.municipality_id is not None:
+        units = (u for u in units if u.municipality_id == params.municipality_id)
+    return Result(indicator, params, list(units))
+
+
+class IndicatorRegistry:
+    """Every indicator version, by ``id`` and ``version``."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, int], Indicator] = {}
+
+    def register(self, *indicators: Indicator) -> None:
+        for ind in indicators:
+            key = (ind.id, ind.version)
+            if key in self._items and self._items[key] is not ind:
+                raise ValueError(f"indicator {ind.key} is registered twice")
+            self._items[key] = ind
+
+    def get(self, id: str, version: int | None = None) -> Indicator:
+        if version is None:
+            versions = [v for (i, v) in self._items if i == id]
+            if not versions:
+                raise KeyError(id)
+            version = max(versions)
+        return self._items[(id, version)]
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(sorted(self._items.values(), key=lambda i: (i.id, i.version)))
+
+    def latest(self) -> list[Indicator]:
+        newest: dict[str, Indicator] = {}
+        for ind in self:
+            newest[ind.id] = ind
+        return list(newest.values())

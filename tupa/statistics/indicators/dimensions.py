@@ -1,0 +1,93 @@
+"""Dimensions shared by many indicators: month, service form, adult/child, gender, municipality.
+
+An indicator with its own breakdown (THL's age bands, an appointment's type) defines it in its
+own module; these are the ones whose values must mean the same in every return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from tupa.organisations.models import Municipality, ServiceForm
+from tupa.people.models import Person
+
+from .base import UNKNOWN, Choices, Dimension, Params
+
+ADULT = "adult"
+CHILD = "child"
+
+
+def month_value(day: dt.date) -> str:
+    """The value of the month dimension for a date: ``"2026-03"``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _months(params: Params) -> Choices:
+    return tuple(
+        (month_value(m), formats.date_format(m, "F Y").capitalize()) for m in params.months()
+    )
+
+
+def _service_forms(params: Params) -> Choices:
+    with scopes_disabled():
+        forms = ServiceForm.objects.filter(pk__in=params.service_form_ids).order_by("name")
+        return tuple((str(f.pk), f.name) for f in forms)
+
+
+def _municipalities(params: Params) -> Choices:
+    """Municipalities of the organisation's clients (a municipality report shows only one)."""
+    with scopes_disabled():
+        qs = Municipality.objects.filter(
+            pk__in=Person.objects.filter(organisation_id=params.organisation_id)
+            .exclude(municipality=None)
+            .values("municipality_id")
+        )
+        if params.municipality_id is not None:
+            qs = qs.filter(pk=params.municipality_id)
+        rows = tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))
+    return (*rows, (UNKNOWN, _("ei tiedossa")))
+
+
+MONTH = Dimension("month", _("kuukausi"), _months)
+SERVICE_FORM = Dimension("service_form", _("työmuoto"), _service_forms)
+ADULT_CHILD = Dimension(
+    "adult_child",
+    _("aikuinen vai lapsi"),
+    ((ADULT, _("aikuiset")), (CHILD, _("lapset")), (UNKNOWN, _("ei tiedossa"))),
+)
+GENDER = Dimension(
+    "gender",
+    _("sukupuoli"),
+    (
+        (Person.Gender.FEMALE, _("naiset ja tytöt")),
+        (Person.Gender.MALE, _("miehet ja pojat")),
+        (Person.Gender.OTHER, _("muu")),
+        (UNKNOWN, _("ei tiedossa")),
+    ),
+)
+MUNICIPALITY = Dimension("municipality", _("kotikunta"), _municipalities)
+
+
+def gender_value(gender: str | None) -> str:
+    if gender in (Person.Gender.FEMALE, Person.Gender.MALE, Person.Gender.OTHER):
+        return str(gender)
+    return UNKNOWN
+
+
+def municipality_value(municipality_id: int | None) -> str:
+    return UNKNOWN if municipality_id is None else str(municipality_id)
+
+
+def adult_child_value(birth_date: dt.date | None, birth_year: int | None, on: dt.date) -> str:
+    """Adult (18 or over on ``on``) or child, from a birth date or an alias's birth year."""
+    if birth_date is not None:
+        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    elif birth_year is not None:
+        age = on.year - birth_year
+    else:
+        return UNKNOWN
+    return ADULT if age >= 18 else CHILD

@@ -1,0 +1,55 @@
+"""The Federation's common member statistics (*Ensi- ja turvakotien liitto lukuina*).
+
+Sent returns of this template are shared, suppressed, with the federation the organisation is a
+member of (``statistics.models.FederationMembership``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Section
+
+FEDERATION = ReturnTemplate(
+    id="federation.members",
+    version=1,
+    recipient=Recipient.FEDERATION,
+    title=_("Liiton jäsentilasto"),
+    description=_(
+        "Ensi- ja turvakotien liiton yhteiset jäsenyhdistysten tilastot. Lähetetty tilasto "
+        "jaetaan liitolle salattuna (alle viiden luvut); liitto ei näe henkilöitä."
+    ),
+    scope=Scope.ORGANISATION,
+    visible="statistics.organisation.view",
+    deadline=(2, 15),
+    sections=(
+        Section(
+            _("Ensikoti"),
+            (
+                Line("ensikoti.clients", 1, ("family_role",)),
+                Line("ensikoti.clients", 1, ("referred_by_social_services",)),
+                Line("ensikoti.clients", 1, ("entry_during_pregnancy",)),
+                Line("ensikoti.clients", 1, ("stay_length_band",)),
+            ),
+        ),
+        Section(
+            _("Turvakoti"),
+            (
+                Line("shelter.clients", 1, ("adult_child",)),
+                Line("shelter.residence_days", 1),
+            ),
+        ),
+        Section(
+            _("Avopalvelut, perhetalo ja tapaamiset"),
+            (
+                Line("outpatient.clients", 1, ("service_form",)),
+                Line("dropin.visits", 1),
+                Line("visitation.meetings", 1),
+            ),
+        ),
+    ),
+)
+
+
+def register(registry: ReturnRegistry) -> None:
+    registry.register(FEDERATION)

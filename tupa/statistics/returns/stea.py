@@ -1,0 +1,126 @@
+"""STEA's yearly results report (*tuloksellisuusraportti*) per grant-funded service form.
+
+One template per kind of funded activity, the six perspectives of the old TVS template as
+sections (finnish-requirements §2). Every figure carries its provenance; all the figures here
+are counted from the records. Perspectives whose data Tupa does not hold yet (staff, volunteer,
+participant and partner surveys) say so instead of showing a number.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.organisations.models import ServiceForm
+
+from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Section
+
+_NOT_YET = _(
+    "Tämän näkökulman tiedot tulevat palautekyselyistä ja vapaaehtoistyön kirjauksista, "
+    "kun ne otetaan Tupassa käyttöön; siihen asti ne raportoidaan STEA:lle muualta."
+)
+_GOALS = Section(
+    _("I Tavoitteiden toteutuminen"),
+    (),
+    _(
+        "Hakemuksen tavoitteiden toteutuminen kirjataan vuosisuunnitelman seurantaan; "
+        "alla olevat luvut ovat sen näyttöä."
+    ),
+)
+_VIEWS = (
+    Section(_("III Henkilöstön näkökulma"), (), _NOT_YET),
+    Section(_("IV Vapaaehtoisten näkökulma"), (), _NOT_YET),
+    Section(_("V Osallistujien ja kohderyhmän näkökulma"), (), _NOT_YET),
+    Section(_("VI Yhteistyökumppanien näkökulma"), (), _NOT_YET),
+)
+_DESCRIPTION = _(
+    "STEA:n tuloksellisuusraportti avustuskohteesta, jätetään STEA:n asiointipalvelussa "
+    "maaliskuussa. Luvut lasketaan Tupan seurantatiedoista; jokaisen luvun kohdalla kerrotaan, "
+    "onko se laskettu, otos vai arvio. Alle viiden luvut salataan."
+)
+
+
+def _kind(*kinds: str) -> object:
+    return lambda form: form.kind in kinds
+
+
+STEA_DROP_IN = ReturnTemplate(
+    id="stea.drop_in",
+    version=1,
+    recipient=Recipient.STEA,
+    title=_("STEA: tuloksellisuusraportti (avoin kohtaamispaikka)"),
+    description=_DESCRIPTION,
+    applies=_kind(ServiceForm.Kind.DROP_IN),  # type: ignore[arg-type]
+    deadline=(3, 31),
+    visible="statistics.form.view",
+    sections=(
+        _GOALS,
+        Section(
+            _("II Toiminnan määrä ja tavoittavuus"),
+            (
+                Line("dropin.visits", 1, ("month",), label=_("Käynnit kuukausittain")),
+                Line("dropin.visits", 1, ("visitor",), label=_("Käynnit kävijäryhmittäin")),
+                Line("dropin.first_time_families", 1),
+                Line("dropin.opening_days", 1),
+                Line("dropin.childcare_children", 1),
+                Line("programmes.participants", 1),
+            ),
+        ),
+        *_VIEWS,
+    ),
+)
+
+STEA_OUTPATIENT = ReturnTemplate(
+    id="stea.outpatient",
+    version=1,
+    recipient=Recipient.STEA,
+    title=_("STEA: tuloksellisuusraportti (avopalvelu)"),
+    description=_DESCRIPTION,
+    applies=_kind(ServiceForm.Kind.OUTPATIENT),  # type: ignore[arg-type]
+    deadline=(3, 31),
+    visible="statistics.form.view",
+    sections=(
+        _GOALS,
+        Section(
+            _("II Toiminnan määrä ja tavoittavuus"),
+            (
+                Line("outpatient.clients", 1, ("adult_child", "gender")),
+                Line("outpatient.clients", 1, ("new_or_continuing",), label=_("Uudet asiakkaat")),
+                Line("outpatient.clients", 1, ("referral_source",), label=_("Ohjaajat")),
+                Line("outpatient.visits", 1, ("month",)),
+                Line("outpatient.visits", 1, ("type",), label=_("Käynnit lajeittain")),
+                Line("outpatient.visits", 1, ("place_kind",), label=_("Käynnit paikoittain")),
+                Line("outpatient.no_shows", 1),
+                Line("outpatient.contacts", 1, ("type",)),
+                Line("programmes.participants", 1),
+            ),
+        ),
+        *_VIEWS,
+    ),
+)
+
+STEA_GROUP = ReturnTemplate(
+    id="stea.group",
+    version=1,
+    recipient=Recipient.STEA,
+    title=_("STEA: tuloksellisuusraportti (ryhmätoiminta)"),
+    description=_DESCRIPTION,
+    applies=_kind(ServiceForm.Kind.GROUP),  # type: ignore[arg-type]
+    deadline=(3, 31),
+    visible="statistics.form.view",
+    sections=(
+        _GOALS,
+        Section(
+            _("II Toiminnan määrä ja tavoittavuus"),
+            (
+                Line("programmes.participants", 1),
+                Line("programmes.sessions", 1),
+                Line("programmes.attendances", 1),
+            ),
+        ),
+        *_VIEWS,
+    ),
+)
+
+
+def register(registry: ReturnRegistry) -> None:
+    registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP)

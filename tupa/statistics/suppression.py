@@ -1,0 +1,199 @@
+"""Small-cell suppression: what of a table may leave the organisation, and how it is shown.
+
+Figures about a few people can identify them (three women from a small municipality in a
+shelter in one year). Before a table leaves the organisation every part of it gets a state:
+
+* **primary** – the value itself is small: ``0 < value < threshold`` (shown as ``"< 5"``);
+* **secondary** – a complementary part hidden so that a primary one cannot be recomputed from
+  the published ones by adding and subtracting rows and columns (shown as ``"x"``);
+* **shown** – published as it is.
+
+Zero is shown. A zero says that nobody is in the cell; it does not single anyone out, and many
+zeros are structural (no children in an adults' service), i.e. everyone can infer them anyway.
+For the same reason a zero is used as a complementary cell only as the last resort: hiding a
+value that everyone can infer protects nothing.
+
+**Why a graph.** The published equations of a table are those of a flow network: a row's cells
+add up to the row's total, a column's cells to the column's total, the row totals and the
+column totals to the grand total (one-way: the cells to the total). Take a node per row, per
+column, a source and a sink; a cell is an arc from its row to its column, a row total an arc
+from the source to the row, a column total an arc from the column to the sink and the grand
+total an arc from the sink back to the source. Every equation is flow conservation at a node.
+The constraint matrix is a network matrix, so an unknown (suppressed) part is determined by the
+published values exactly when it lies on no cycle of the graph formed by the suppressed arcs,
+i.e. when it is a *bridge* of that graph. (The unknowns' null space is the cycle space.)
+Counting "0 or at least 2 unknowns per equation" is necessary but not sufficient: two
+suppressed rectangles joined by one suppressed cell satisfy it and still give that cell away.
+
+Secondary suppression therefore repeats: find a suppressed arc that is a bridge, find the
+cheapest route of published arcs that closes a cycle through it (shortest path; a route's cost
+is the number of zeros it hides, then the sum of the values it hides, then the number of
+margins it hides), hide that route. Each round hides at least one more part, so it ends; the
+full graph is 2-edge-connected (every arc lies on a source–row–column–sink cycle), so a route
+always exists, if need be through margins and the grand total.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable
+from itertools import count
+from typing import TYPE_CHECKING
+
+from django.utils.formats import number_format
+
+from .tables import TOTAL, Key, Table
+
+if TYPE_CHECKING:  # the engine reads the database; these functions only read its dataclasses
+    from .engine import Computed
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+SHOWN = "shown"
+
+DEFAULT_THRESHOLD = 5
+
+Node = Hashable
+Arc = tuple[Node, Node]
+Cost = tuple[int, int, int]
+
+
+def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether ``value`` is suppressed by itself (zero is not: see the module docstring)."""
+    return 0 < value < threshold
+
+
+def arcs(table: Table) -> dict[Key, Arc]:
+    """Each part of ``table`` as an arc between the nodes of its equations (module docstring).
+
+    A table without a breakdown has no equations (its total stands alone): no arcs.
+    """
+    if table.ways == 0:
+        return {}
+    keys = table.keys()
+    if table.ways == 1:
+        out: dict[Key, Arc] = {key: ("a", "b") for key in keys if key[0] == "cell"}
+        out[TOTAL] = ("b", "a")
+        return out
+    out = {}
+    for key in keys:
+        if key[0] == "cell":
+            out[key] = (("r", key[1]), ("c", key[2]))
+        elif key[0] == "row":
+            out[key] = ("source", ("r", key[1]))
+        elif key[0] == "col":
+            out[key] = (("c", key[1]), "sink")
+        else:
+            out[key] = ("sink", "source")
+    return out
+
+
+def _connected(graph: dict[Key, Arc], start: Node, goal: Node, without: Key) -> bool:
+    """Whether ``start`` reaches ``goal`` through the arcs of ``graph`` except ``without``."""
+    adjacent: dict[Node, list[Node]] = {}
+    for key, (u, v) in graph.items():
+        if key != without:
+            adjacent.setdefault(u, []).append(v)
+            adjacent.setdefault(v, []).append(u)
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in adjacent.get(node, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def determined(table: Table, hidden: set[Key]) -> list[Key]:
+    """The hidden parts whose value follows from the published ones (bridges), in key order."""
+    graph = {key: arc for key, arc in arcs(table).items() if key in hidden}
+    return [key for key, (u, v) in graph.items() if not _connected(graph, u, v, key)]
+
+
+def _cost(table: Table, key: Key) -> Cost:
+    value = table.values[key]
+    return (1 if value == 0 else 0, value, 0 if key[0] == "cell" else 1)
+
+
+def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
+    """The cheapest published parts whose hiding puts ``bridge`` on a cycle of hidden arcs.
+
+    Dijkstra from one end of ``bridge`` to the other without it; hidden arcs cost nothing.
+    Parts are relaxed in key order and replaced only by a strictly cheaper route, so among
+    equally cheap choices the first in the table's order wins.
+    """
+    graph = arcs(table)
+    start, goal = graph[bridge]
+    adjacent: dict[Node, list[tuple[Node, Key]]] = {}
+    for key, (u, v) in graph.items():
+        if key != bridge:
+            adjacent.setdefault(u, []).append((v, key))
+            adjacent.setdefault(v, []).append((u, key))
+    zero: Cost = (0, 0, 0)
+    best: dict[Node, Cost] = {start: zero}
+    via: dict[Node, tuple[Node, Key]] = {}
+    tick = count()
+    queue: list[tuple[Cost, int, Node]] = [(zero, next(tick), start)]
+    done: set[Node] = set()
+    while queue:
+        cost, _order, node = heapq.heappop(queue)
+        if node in done:
+            continue
+        done.add(node)
+        if node == goal:
+            break
+        for nxt, key in adjacent.get(node, []):
+            step = zero if key in hidden else _cost(table, key)
+            new = (cost[0] + step[0], cost[1] + step[1], cost[2] + step[2])
+            if nxt not in best or new < best[nxt]:
+                best[nxt] = new
+                via[nxt] = (node, key)
+                heapq.heappush(queue, (new, next(tick), nxt))
+    if goal not in via:  # cannot happen: the full graph has no bridge
+        raise AssertionError(f"no complementary route for {bridge}")
+    route: list[Key] = []
+    node = goal
+    while node != start:
+        node, key = via[node]
+        if key not in hidden:
+            route.append(key)
+    return route
+
+
+def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]:
+    """The state (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SHOWN`) of every part of ``table``.
+
+    One-way example: cells 3, 10, 12 (total 25) → 3 is primary, 10 secondary (the smallest
+    non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
+    """
+    keys = table.keys()
+    states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
+    hidden = {key for key, state in states.items() if state != SHOWN}
+    while bridges := determined(table, hidden):
+        for key in _route(table, hidden, bridges[0]):
+            states[key] = SECONDARY
+            hidden.add(key)
+    return states
+
+
+def suppress_computed(
+    computed: Computed, threshold: int = DEFAULT_THRESHOLD
+) -> dict[int, dict[Key, str]]:
+    """The states of every line of a computed return, by line index."""
+    return {cl.index: suppress(cl.table, threshold) for cl in computed.lines()}
+
+
+def display(value: int, state: str, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A part as text: ``"< 5"`` (primary), ``"x"`` (secondary) or the number, grouped the
+    locale's way (Finnish: ``1 234`` with a no-break space), for screens and PDFs.
+
+    Spreadsheets get the number itself (see :mod:`.exports`), not this text.
+    """
+    if state == PRIMARY:
+        return f"< {threshold}"
+    if state == SECONDARY:
+        return "x"
+    return number_format(value, force_grouping=True)

@@ -1,0 +1,19 @@
+"""Checks every indicator's tests share: the breakdowns add up and use only known values."""
+
+from __future__ import annotations
+
+from tupa.statistics.indicators.base import Result
+
+
+def assert_consistent(result: Result) -> None:
+    """Sum over every dimension equals the total; every unit's values are among the choices."""
+    total = result.total
+    for i, dimension in enumerate(result.indicator.dimensions):
+        by = result.by(dimension.key)
+        assert sum(by.values()) == total, (result.indicator.key, dimension.key, by, total)
+        known = {value for value, _label in dimension.values(result.params)}
+        stray = {u.values[i] for u in result.units} - known
+        assert not stray, (result.indicator.key, dimension.key, stray)
+    for u in result.units:
+        assert len(u.values) == len(result.indicator.dimensions), (result.indicator.key, u)
+        assert u.weight >= 0, (result.indicator.key, u)

@@ -1,0 +1,305 @@
+"""The mother-and-baby home's indicators (the Federation's member statistics), by hand.
+
+Ensikoti E of the organisation (pregnancy stays on), year 2025, Helsinki times:
+
+- **F1** (referral child protection): m1, expectant parent (woman, due 1.3.2025, municipality
+  M1), p1 10.1. 12:00, the stay recorded as starting in pregnancy; baby b1 (born 1.3.2025, M1)
+  joins 1.3. 12:00; the family leaves 20.8. → 10.1.–20.8. is over 6 months (10.7. + …).
+- **F2** (self): mother m2, father f2 (partner, man), child c2 (b. 2024) and a grandmother g2
+  (close person) in p2 1.2. → 15.3. → under 2 months (15.3. < 1.4.); no sign of a pregnancy →
+  "no" (the home asks it at admission).
+- **F3** (social services): mother m3 in p3 from 1.11., still open → ongoing; the basic form
+  answers "pregnant at admission: yes".
+- **F4** (wellbeing county): mother m4 in p3 1.3., moves to p2 1.4. (the same residence), baby
+  c4 (born 1.5.2025) joins 3.5., they leave 15.6. → 1.3.–15.6. is 2–6 months; a child born
+  after the arrival → entry during pregnancy.
+- Not counted: F5 in 2024 only; a shelter of the same organisation; another organisation's
+  mother-and-baby home.
+
+2025: persons 9 — mothers 4, fathers 1, children 3 (b1, c2, c4), others 1 (g2). Referred by
+social services (child protection, social services, wellbeing county): F1 2 + F3 1 + F4 2 = 5,
+others 4. Entry during pregnancy: yes 5 (F1, F3, F4), no 4 (F2). Length: over 6 months 2,
+under 2 months 4, ongoing 1, 2–6 months 2. Residences 4 (one of each length; referred 3,
+pregnancy 3). Municipality M1: m1 and b1 = 2.
+
+January–March 2025: m1, b1, m2, f2, c2, g2, m4 = 7 persons (c4 and F3 come later); F1 and F4
+have not ended by 31.3. → ongoing 3, under 2 months 4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django_scopes import scopes_disabled
+
+from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ServiceFormFactory,
+    worker_in,
+)
+from tupa.episodes.models import Episode, Participant
+from tupa.organisations.models import Municipality, ServiceForm
+from tupa.residential.models import Destination, PayerCategory, Place, Stay
+from tupa.residential.stays import services as stay_services
+from tupa.residential.tests.support import place, t
+from tupa.residential.tests.test_commitment import ensikoti_form
+from tupa.residential.tests.test_thl import NOW
+from tupa.statistics.engine import run_indicator
+from tupa.statistics.indicators import ensikoti as k
+from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
+from tupa.statistics.indicators.residential import StayRow
+from tupa.statistics.tests.properties import assert_consistent
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+YEAR = (D(2025, 1, 1), D(2025, 12, 31))
+Q1 = (D(2025, 1, 1), D(2025, 3, 31))
+
+
+def compute(
+    indicator: Indicator,
+    organisation_id: int,
+    period: tuple[dt.date, dt.date] = YEAR,
+    municipality: int | None = None,
+) -> Result:
+    result = run_indicator(
+        indicator,
+        Params(organisation_id, period[0], period[1], municipality_id=municipality),
+    )
+    assert_consistent(result)
+    return result
+
+
+def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    return {key: n for key, n in by.items() if n}
+
+
+def _member(
+    episode: Episode,
+    role: str,
+    *,
+    gender: str = "female",
+    born: dt.date | None = None,
+    due: dt.date | None = None,
+    municipality: Municipality | None = None,
+) -> Participant:
+    person = PersonFactory.create(
+        organisation=episode.organisation,
+        gender=gender,
+        birth_date=born,
+        expected_due_date=due,
+        municipality=municipality,
+    )
+    return ParticipantFactory.create(episode=episode, person=person, role=role)
+
+
+def _episode(form: ServiceForm, source: str) -> Episode:
+    return EpisodeFactory.create(
+        service_form=form, organisation=form.organisation, referral_source=source
+    )
+
+
+def _admit(
+    actor: Any,
+    episode: Episode,
+    form: ServiceForm,
+    code: str,
+    at: dt.datetime,
+    members: list[Participant],
+    *,
+    pregnancy: bool = False,
+) -> Stay:
+    return stay_services.stay_admit(
+        actor=actor,
+        episode=episode,
+        place=place(form, code),
+        arrived_at=at,
+        members=members,
+        payer_category=PayerCategory.MUNICIPALITY,
+        started_in_pregnancy=pregnancy,
+    )
+
+
+def _leave(actor: Any, stay: Stay, at: dt.datetime) -> None:
+    stay_services.stay_discharge(
+        actor=actor, stay=stay, departed_at=at, destination=Destination.HOME
+    )
+
+
+def build() -> dict[str, Any]:
+    m1_home, _ = Municipality.objects.get_or_create(
+        code="993", defaults={"name_fi": "Vauvala", "name_sv": "Vauvala"}
+    )
+    form = ensikoti_form(places=3, slug="ensikoti-liitto")
+    w = worker_in(form)
+    ep5 = _episode(form, "self")
+    m5 = _member(ep5, "client", born=D(1990, 1, 1))
+    _leave(w, _admit(w, ep5, form, "p1", t(2024, 6, 1), [m5]), t(2024, 9, 1))
+
+    ep1 = _episode(form, "child_protection")
+    m1 = _member(ep1, "expectant_parent", due=D(2025, 3, 1), municipality=m1_home)
+    stay1 = _admit(w, ep1, form, "p1", t(2025, 1, 10), [m1], pregnancy=True)
+    b1 = _member(ep1, "child", born=D(2025, 3, 1), municipality=m1_home)
+    stay_services.stay_member_add(actor=w, stay=stay1, participant=b1, arrived_at=t(2025, 3, 1))
+    _leave(w, stay1, t(2025, 8, 20))
+
+    ep2 = _episode(form, "self")
+    family2 = [
+        _member(ep2, "client", born=D(1995, 1, 1)),
+        _member(ep2, "partner", gender="male", born=D(1994, 1, 1)),
+        _member(ep2, "child", gender="male", born=D(2024, 5, 1)),
+        _member(ep2, "close_person", born=D(1960, 1, 1)),
+    ]
+    _leave(w, _admit(w, ep2, form, "p2", t(2025, 2, 1), family2), t(2025, 3, 15))
+
+    ep4 = _episode(form, "wellbeing_county")
+    m4 = _member(ep4, "client", born=D(1990, 1, 1))
+    c4 = _member(ep4, "child", born=D(2025, 5, 1))
+    stay4 = _admit(w, ep4, form, "p3", t(2025, 3, 1), [m4])
+    moved = stay_services.stay_move(
+        actor=w, stay=stay4, to_place=place(form, "p2"), at=t(2025, 4, 1)
+    )
+    stay_services.stay_member_add(actor=w, stay=moved, participant=c4, arrived_at=t(2025, 5, 3))
+    _leave(w, moved, t(2025, 6, 15))
+
+    ep3 = _episode(form, "social_services")
+    m3 = _member(ep3, "client", born=D(2001, 1, 1))
+    with scopes_disabled():
+        Episode.objects.filter(pk=ep3.pk).update(
+            basic_form={
+                "definition_id": None,
+                "version": 1,
+                "answers": {"pregnant_at_admission": True},
+            }
+        )
+    _admit(w, ep3, form, "p3", t(2025, 11, 1), [m3])
+
+    # A shelter of the same organisation is not a mother-and-baby home.
+    refuge = ServiceFormFactory.create(
+        organisation=form.organisation,
+        area=form.area,
+        team=form.team,
+        kind=ServiceForm.Kind.RESIDENTIAL,
+        violence_work="victim",
+        name="Turvakoti (sama yhdistys)",
+        slug="turvakoti-sama",
+    )
+    with scopes_disabled():
+        Place.objects.create(
+            organisation=form.organisation, service_form=refuge, name="P1", code="p1"
+        )
+    wr = worker_in(refuge)
+    ep_r = _episode(refuge, "police")
+    _admit(wr, ep_r, refuge, "p1", t(2025, 4, 1), [_member(ep_r, "client", born=D(1980, 1, 1))])
+    # Another organisation's home.
+    other = ensikoti_form(places=1, slug="toinen-ensikoti")
+    wo = worker_in(other)
+    ep_o = _episode(other, "social_services")
+    _admit(wo, ep_o, other, "p1", t(2025, 5, 1), [_member(ep_o, "client", born=D(1999, 1, 1))])
+    return {"form": form, "org": form.organisation_id, "m1_home": m1_home, "other": other}
+
+
+@pytest.fixture
+def world() -> Iterator[dict[str, Any]]:
+    with time_machine.travel(NOW, tick=False):
+        yield build()
+
+
+def test_clients_of_the_year(world: dict[str, Any]) -> None:
+    clients = compute(k.CLIENTS, world["org"])
+    assert clients.total == 9
+    assert clients.by("family_role") == {
+        ("mother",): 4,
+        ("father",): 1,
+        ("child",): 3,
+        ("other",): 1,
+    }
+    assert clients.by("referred_by_social_services") == {("yes",): 5, ("no",): 4}
+    assert clients.by("entry_during_pregnancy") == {("yes",): 5, ("no",): 4, (UNKNOWN,): 0}
+    assert clients.by("stay_length_band") == {
+        ("under_2m",): 4,
+        ("2_6m",): 2,
+        ("over_6m",): 2,
+        ("ongoing",): 1,
+    }
+    # Mothers who came in pregnancy: m1, m3, m4.
+    assert clients.by("family_role", "entry_during_pregnancy")[("mother", "yes")] == 3
+    assert all(u.episode_id is not None and u.person_id is not None for u in clients.units)
+
+
+def test_stays_of_the_year(world: dict[str, Any]) -> None:
+    stays = compute(k.STAYS, world["org"])
+    assert stays.total == 4
+    assert stays.by("referred_by_social_services") == {("yes",): 3, ("no",): 1}
+    assert nonzero(stays.by("entry_during_pregnancy")) == {("yes",): 3, ("no",): 1}
+    assert set(stays.by("stay_length_band").values()) == {1}
+
+
+def test_a_quarter_and_a_municipality(world: dict[str, Any]) -> None:
+    quarter = compute(k.CLIENTS, world["org"], Q1)
+    assert quarter.total == 7
+    assert nonzero(quarter.by("stay_length_band")) == {("ongoing",): 3, ("under_2m",): 4}
+    assert compute(k.STAYS, world["org"], Q1).total == 3
+    mine = compute(k.CLIENTS, world["org"], municipality=world["m1_home"].pk)
+    assert mine.total == 2
+    assert nonzero(mine.by("family_role")) == {("mother",): 1, ("child",): 1}
+
+
+def test_other_organisation_and_the_past(world: dict[str, Any]) -> None:
+    assert compute(k.CLIENTS, world["other"].organisation_id).total == 1
+    past = compute(k.CLIENTS, world["org"], (D(2024, 1, 1), D(2024, 12, 31)))
+    assert past.total == 1
+    assert past.by("stay_length_band")[("2_6m",)] == 1
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def test_family_role() -> None:
+    assert k.family_role("child", "female") == "child"
+    assert k.family_role("client", "female") == "mother"
+    assert k.family_role("expectant_parent", "male") == "father"
+    assert k.family_role("partner", "unknown") == "other"
+    assert k.family_role("close_person", "female") == "other"
+
+
+@pytest.mark.parametrize(
+    ("departed", "band"),
+    [
+        (D(2025, 2, 28), "under_2m"),
+        (D(2025, 3, 1), "2_6m"),
+        (D(2025, 7, 1), "2_6m"),
+        (D(2025, 7, 2), "over_6m"),
+        (D(2026, 1, 1), "ongoing"),
+        (None, "ongoing"),
+    ],
+)
+def test_stay_length_band(departed: dt.date | None, band: str) -> None:
+    assert k.stay_length_band(D(2025, 1, 1), departed, D(2025, 12, 31)) == band
+
+
+def test_add_months_clips_to_the_month() -> None:
+    assert k.add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
+    assert k.add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
+
+
+def test_entry_during_pregnancy_without_the_question() -> None:
+    def head(*, flag: bool, asked: bool) -> StayRow:
+        return StayRow(1, 1, "self", t(2025, 1, 1), None, None, flag, asked)
+
+    assert k.entry_during_pregnancy(head(flag=False, asked=False), None) == UNKNOWN
+    assert k.entry_during_pregnancy(head(flag=False, asked=True), None) == "no"
+    assert k.entry_during_pregnancy(head(flag=True, asked=False), None) == "yes"
+    answered_no = k.EpisodeFacts(pregnant_answer=False, participants=())
+    assert k.entry_during_pregnancy(head(flag=False, asked=False), answered_no) == "no"
+    due_soon = k.EpisodeFacts(None, (("client", None, D(1990, 1, 1), D(2025, 6, 1)),))
+    assert k.entry_during_pregnancy(head(flag=False, asked=True), due_soon) == "yes"
+    due_later = k.EpisodeFacts(None, (("client", None, D(1990, 1, 1), D(2026, 6, 1)),))
+    assert k.entry_during_pregnancy(head(flag=False, asked=True), due_later) == "no"

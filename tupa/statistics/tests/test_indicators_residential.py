@@ -1,0 +1,452 @@
+"""The residential indicators against THL's year summary, the billing list and a small org.
+
+**THL's own year** (``build_year`` of ``tupa/residential/tests/test_thl.py``, hand-computed in
+that module's docstring): every shelter indicator must give the figures of
+:func:`~tupa.residential.thl.summary.thl_summary` for 2025 and 2024, and the hand-computed
+ones: clients 7 (adults 4, children 3), residence days 115 (adults 88, children 27).
+By month (nights, dated by the evening): January A1 4 + A2 4 = 8; March C1 1; October A1 (E)
+10; November D1 30; December D1 31 + B1 12 + B2 12 + B3 11 = 66 → 115.
+Turn-aways for lack of room: March 1 adult + 2 children, December 1 adult (to another shelter),
+June 1 adult (directed elsewhere). Line contacts: January, July (phone), December (chat).
+
+**A small organisation** (:func:`org_world`), year 2025, Helsinki times, rule "nights":
+
+- Shelter S1 (places p1, p2 and a room; a closed place): family F (referral police) — mother
+  f1 (b. 1990, home municipality M1) and daughter f2 (b. 2020, M1) in p1 10.1. 18:00 →
+  15.2. 10:00: nights 10.–31.1. (22) and 1.–14.2. (14) = 36 each. G1 (man, b. 1980, M2,
+  referral self) in p2 31.12.2024 20:00 → 2.1.2025 09:00: 1 night in 2025 (the stay began in
+  2024).
+- Shelter S2 (place p1, and p2 in use until 30.6.2025): G1 again (referral social services)
+  1.3. 12:00 → 3.3. 12:00: 2 nights.
+- Ensikoti E (p1, p2; municipal payer): mother h1 and child h2 (M1) 20.1. 12:00 →
+  10.2. 12:00: January 12 and February 9 nights each; commitment of payer P for 1.–31.1.
+  → P 24 days, February 18 days without a commitment.
+- Another organisation's shelter with a stay from 1.5.2025 (never counted).
+
+Shelter clients 3 (f1, f2, G1 once though in two shelters and two episodes): adults 2,
+children 1; M1 2, M2 1. Residence days 36 + 36 + 1 + 2 = 75: January 45, February 28,
+March 2; adults 39, children 36; M1 72. Stays 3 (2 began in 2025), families 3.
+Care days of every residential form: S1 73, S2 2, E 42 = 117; state 75, P 24, no commitment
+18; January 69, February 46, March 2; M1 114. Family places on 31.12.2025: S1 2, S2 1, E 2 = 5
+(on 30.6.2025 S2 has 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django_scopes import scope, scopes_disabled
+
+from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ServiceFormFactory,
+    worker_in,
+)
+from tupa.episodes.models import Episode, Participant
+from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.residential.commitments import selectors as billing_selectors
+from tupa.residential.commitments import services as commitment_services
+from tupa.residential.models import PayerCategory, Place
+from tupa.residential.stays import services as stay_services
+from tupa.residential.tests.support import place, t
+from tupa.residential.tests.test_commitment import ensikoti_form
+from tupa.residential.tests.test_thl import NOW, admit, build_year, discharge, row, shelter
+from tupa.residential.thl import services as thl_services
+from tupa.residential.thl import summary as thl
+from tupa.statistics.engine import run, run_indicator
+from tupa.statistics.indicators import registry
+from tupa.statistics.indicators import residential as r
+from tupa.statistics.indicators.base import Indicator, Params, Result
+from tupa.statistics.returns.thl import THL_SHELTER
+from tupa.statistics.tests.properties import assert_consistent
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+YEAR_2025 = (D(2025, 1, 1), D(2025, 12, 31))
+SHELTER_INDICATORS = (
+    r.SHELTER_CLIENTS,
+    r.SHELTER_RESIDENCE_DAYS,
+    r.SHELTER_STAYS,
+    r.SHELTER_FAMILIES,
+    r.SHELTER_VIOLENCE_FORMS,
+    r.SHELTER_TURNED_AWAY,
+    r.SHELTER_TURN_AWAY_REQUESTS,
+    r.SHELTER_LINE_CONTACTS,
+)
+ALL = (*SHELTER_INDICATORS, r.FAMILY_PLACES, r.CARE_DAYS)
+
+
+def compute(
+    indicator: Indicator,
+    organisation_id: int,
+    period: tuple[dt.date, dt.date] = YEAR_2025,
+    forms: tuple[int, ...] = (),
+    municipality: int | None = None,
+) -> Result:
+    result = run_indicator(
+        indicator,
+        Params(
+            organisation_id=organisation_id,
+            start=period[0],
+            end=period[1],
+            service_form_ids=forms,
+            municipality_id=municipality,
+        ),
+    )
+    assert_consistent(result)
+    return result
+
+
+def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    return {k: v for k, v in by.items() if v}
+
+
+# --------------------------------------------------------------------------- THL's year
+
+
+@pytest.fixture
+def thl_year() -> Iterator[dict[str, Any]]:
+    with time_machine.travel(NOW, tick=False):
+        yield build_year()
+
+
+@pytest.mark.parametrize("year", [2025, 2024])
+def test_indicators_give_the_thl_summary(thl_year: dict[str, Any], year: int) -> None:
+    form = thl_year["form"]
+    with scope(organisation=form.organisation_id):
+        s = thl.thl_summary(service_form=form, year=year)
+    org, period, forms = form.organisation_id, (D(year, 1, 1), D(year, 12, 31)), (form.pk,)
+
+    def of(indicator: Indicator) -> Result:
+        return compute(indicator, org, period, forms)
+
+    clients = of(r.SHELTER_CLIENTS)
+    assert clients.by("adult_child") == {
+        ("adult",): s.adults,
+        ("child",): s.children,
+        ("unknown",): 0,
+    }
+    for name in thl.PERSON_VARIABLES:
+        expected = {(value, group): n for (group, value), n in s.by_variable[name].items() if n}
+        assert nonzero(clients.by(name, "adult_child")) == expected, name
+    days = of(r.SHELTER_RESIDENCE_DAYS)
+    assert nonzero(days.by("adult_child")) == nonzero(
+        {("adult",): s.care_days_adults, ("child",): s.care_days_children}
+    )
+    forms_by = of(r.SHELTER_VIOLENCE_FORMS).by("violence_form", "adult_child")
+    assert nonzero(forms_by) == {(v, g): n for (g, v), n in s.violence_forms.items() if n}
+    stays = of(r.SHELTER_STAYS)
+    assert (stays.total, stays.by("began")[("began",)]) == (s.stays, s.stays_began)
+    families = of(r.SHELTER_FAMILIES)
+    assert families.total == s.families
+    assert nonzero(families.by("referral_source")) == {
+        (k,): v for k, v in s.referral_sources.items() if v
+    }
+    assert of(r.FAMILY_PLACES).total == s.family_places
+    persons = of(r.SHELTER_TURNED_AWAY).by("destination", "adult_child")
+    assert persons[("other_shelter", "adult")] == s.turned_away_adults
+    assert persons[("other_shelter", "child")] == s.turned_away_children
+    requests = of(r.SHELTER_TURN_AWAY_REQUESTS).by("destination")
+    assert requests[("other_shelter",)] == s.turned_away_families
+    assert requests[("elsewhere",)] == s.turned_away_no_place_other
+    line = of(r.SHELTER_LINE_CONTACTS)
+    assert line.total == s.line_contacts
+    assert nonzero(line.by("channel")) == {(k,): v for k, v in s.line_by_channel.items() if v}
+
+
+def test_thl_year_by_hand(thl_year: dict[str, Any]) -> None:
+    form = thl_year["form"]
+    org = form.organisation_id
+
+    def compute_here(indicator: Indicator) -> Result:
+        return compute(indicator, org, forms=(form.pk,))
+
+    clients = compute_here(r.SHELTER_CLIENTS)
+    assert (clients.total, clients.by("adult_child")[("adult",)]) == (7, 4)
+    # B3 has no THL data: counted once as "tieto puuttuu" in every variable.
+    assert clients.by("client_status")[(thl.MISSING,)] == 1
+    days = compute_here(r.SHELTER_RESIDENCE_DAYS)
+    assert days.total == 115
+    assert nonzero(days.by("month")) == {
+        ("2025-01",): 8,
+        ("2025-03",): 1,
+        ("2025-10",): 10,
+        ("2025-11",): 30,
+        ("2025-12",): 66,
+    }
+    assert nonzero(days.by("adult_child")) == {("adult",): 88, ("child",): 27}
+    # Drill-down: A1's October nights belong to episode E, her January nights to episode A.
+    episodes = thl_year["episodes"]
+    a1 = thl_year["people"]["a1"].person_id
+    october = [u for u in days.matching({"month": "2025-10"})]
+    assert [(u.episode_id, u.person_id, u.weight) for u in october] == [(episodes["e"].pk, a1, 10)]
+    assert {u.episode_id for u in days.matching({"month": "2025-01"})} == {episodes["a"].pk}
+    # Violence forms: the sum is the mentions (+ one row per person without forms or data).
+    forms = compute_here(r.SHELTER_VIOLENCE_FORMS)
+    assert forms.total == 10
+    assert forms.by("violence_form")[("physical",)] == 2
+    turned = compute_here(r.SHELTER_TURNED_AWAY)
+    assert nonzero(turned.by("month")) == {("2025-03",): 3, ("2025-06",): 1, ("2025-12",): 1}
+    requests = compute_here(r.SHELTER_TURN_AWAY_REQUESTS)
+    assert nonzero(requests.by("destination", "month")) == {
+        ("other_shelter", "2025-03"): 1,
+        ("other_shelter", "2025-12"): 1,
+        ("elsewhere", "2025-06"): 1,
+    }
+    line = compute_here(r.SHELTER_LINE_CONTACTS)
+    assert nonzero(line.by("month", "channel")) == {
+        ("2025-01", "phone"): 1,
+        ("2025-07", "phone"): 1,
+        ("2025-12", "chat"): 1,
+    }
+    assert all(u.episode_id is None and u.municipality_id is None for u in line.units)
+
+
+def test_thl_return_blocks_until_the_year_end_check_passes(thl_year: dict[str, Any]) -> None:
+    form = thl_year["form"]
+    params = Params(form.organisation_id, *YEAR_2025, service_form_ids=(form.pk,))
+    computed = run(THL_SHELTER, params)
+    assert computed.lines()[0].table.cell("adult") == 4
+    assert computed.lines()[0].table.cell("child") == 3
+    assert computed.lines()[1].table.total == 115
+    assert len(computed.problems) == 2
+    assert "vahvistettu: 1" in computed.problems[0]
+    assert "tilastotiedot: 1" in computed.problems[1]
+    # Confirm D's open stay and fill B3's data: nothing blocks any more.
+    thl_services.stay_confirm_year_end(actor=thl_year["actor"], stay=thl_year["stay_d"], year=2025)
+    thl_services.shelter_data_save(
+        actor=thl_year["actor"],
+        episode=thl_year["episodes"]["b"],
+        rows=[row(thl_year["people"]["b3"], client_status="violent_environment", age_band="0-3")],
+    )
+    assert run(THL_SHELTER, params).problems == []
+    # Every line's indicator and breakdown exists (the template is well-formed).
+    for _index, line in THL_SHELTER.lines():
+        indicator = registry.get(line.indicator, line.version)
+        for key in line.breakdown:
+            indicator.dimension(key)
+
+
+# --------------------------------------------------------------------------- a small organisation
+
+
+def _municipality(code: str, name: str) -> Municipality:
+    municipality, _created = Municipality.objects.get_or_create(
+        code=code, defaults={"name_fi": name, "name_sv": name}
+    )
+    return municipality
+
+
+def _person(
+    episode: Episode,
+    *,
+    role: str = "client",
+    born: dt.date,
+    gender: str = "female",
+    municipality: Municipality | None = None,
+    person: Any = None,
+) -> Participant:
+    if person is None:
+        person = PersonFactory.create(
+            organisation=episode.organisation,
+            birth_date=born,
+            gender=gender,
+            municipality=municipality,
+        )
+    return ParticipantFactory.create(episode=episode, person=person, role=role)
+
+
+def _episode(form: ServiceForm, referral_source: str) -> Episode:
+    return EpisodeFactory.create(
+        service_form=form, organisation=form.organisation, referral_source=referral_source
+    )
+
+
+def org_world() -> dict[str, Any]:
+    """The small organisation of the module docstring (call inside the time travel)."""
+    m1, m2 = _municipality("991", "Testilä"), _municipality("992", "Esimerkkilä")
+    s1 = shelter(places=2)
+    org = s1.organisation
+    s2 = ServiceFormFactory.create(
+        organisation=org,
+        area=s1.area,
+        team=s1.team,
+        kind=ServiceForm.Kind.RESIDENTIAL,
+        violence_work="victim",
+        name="Toinen turvakoti",
+        slug="toinen-turvakoti",
+    )
+    with scopes_disabled():
+        Place.objects.create(organisation=org, service_form=s2, name="P1", code="p1")
+        Place.objects.create(
+            organisation=org,
+            service_form=s2,
+            name="P2",
+            code="p2",
+            active=False,
+            active_until=D(2025, 6, 30),
+        )
+    e = ensikoti_form(places=2, like=s1)
+    w1, w2, we = worker_in(s1, role="lead"), worker_in(s2, role="lead"), worker_in(e)
+
+    ep_f = _episode(s1, "police")
+    f1 = _person(ep_f, born=D(1990, 5, 1), municipality=m1)
+    f2 = _person(ep_f, role="child", born=D(2020, 3, 1), municipality=m1)
+    discharge(w1, admit(w1, ep_f, s1, "p1", t(2025, 1, 10, 18), [f1, f2]), t(2025, 2, 15, 10))
+    ep_g1 = _episode(s1, "self")
+    g1 = _person(ep_g1, born=D(1980, 1, 1), gender="male", municipality=m2)
+    discharge(w1, admit(w1, ep_g1, s1, "p2", t(2024, 12, 31, 20), [g1]), t(2025, 1, 2, 9))
+    ep_g2 = _episode(s2, "social_services")
+    g1_again = _person(ep_g2, born=D(1980, 1, 1), person=g1.person)
+    discharge(w2, admit(w2, ep_g2, s2, "p1", t(2025, 3, 1), [g1_again]), t(2025, 3, 3))
+
+    ep_h = _episode(e, "child_protection")
+    h1 = _person(ep_h, born=D(1999, 1, 1), municipality=m1)
+    h2 = _person(ep_h, role="child", born=D(2024, 12, 1), municipality=m1)
+    stay_h = stay_services.stay_admit(
+        actor=we,
+        episode=ep_h,
+        place=place(e, "p1"),
+        arrived_at=t(2025, 1, 20),
+        members=[h1, h2],
+        payer_category=PayerCategory.MUNICIPALITY,
+    )
+    discharge(we, stay_h, t(2025, 2, 10))
+    with scopes_disabled():
+        payer = Partner.objects.create(
+            organisation=org, name="Testilän hyvinvointialue", kind=Partner.Kind.WELLBEING_SERVICES
+        )
+    commitment_services.commitment_add(
+        actor=we, episode=ep_h, payer=payer, valid_from=D(2025, 1, 1), valid_until=D(2025, 1, 31)
+    )
+
+    other = shelter(places=1)
+    wo = worker_in(other, role="lead")
+    ep_x = _episode(other, "self")
+    x1 = _person(ep_x, born=D(1985, 1, 1))
+    admit(wo, ep_x, other, "p1", t(2025, 5, 1), [x1])
+    return {
+        "org": org.pk,
+        "s1": s1,
+        "s2": s2,
+        "e": e,
+        "other": other,
+        "m1": m1,
+        "m2": m2,
+        "payer": payer,
+        "g1": g1.person_id,
+    }
+
+
+@pytest.fixture
+def world() -> Iterator[dict[str, Any]]:
+    with time_machine.travel(NOW, tick=False):
+        yield org_world()
+
+
+def test_shelter_clients_once_across_shelters(world: dict[str, Any]) -> None:
+    org = world["org"]
+    clients = compute(r.SHELTER_CLIENTS, org)
+    assert clients.total == 3
+    assert nonzero(clients.by("adult_child")) == {("adult",): 2, ("child",): 1}
+    assert clients.by("gender")[(thl.MISSING,)] == 3
+    m1, m2 = str(world["m1"].pk), str(world["m2"].pk)
+    assert nonzero(clients.by("municipality")) == {(m1,): 2, (m2,): 1}
+    # G1 is described by the earliest stay of the period (S1's, referral "self").
+    (g1,) = [u for u in clients.units if u.person_id == world["g1"]]
+    assert g1.values[clients.indicator.index_of("referral_source")] == "self"
+    # One shelter at a time.
+    assert compute(r.SHELTER_CLIENTS, org, forms=(world["s1"].pk,)).total == 3
+    assert compute(r.SHELTER_CLIENTS, org, forms=(world["s2"].pk,)).total == 1
+    # Ensikoti is not a shelter: asking for it gives nothing.
+    assert compute(r.SHELTER_CLIENTS, org, forms=(world["e"].pk,)).total == 0
+
+
+def test_residence_days_by_month_and_municipality(world: dict[str, Any]) -> None:
+    org = world["org"]
+    days = compute(r.SHELTER_RESIDENCE_DAYS, org)
+    assert days.total == 75
+    assert nonzero(days.by("month")) == {("2025-01",): 45, ("2025-02",): 28, ("2025-03",): 2}
+    assert nonzero(days.by("adult_child")) == {("adult",): 39, ("child",): 36}
+    assert compute(r.SHELTER_RESIDENCE_DAYS, org, municipality=world["m1"].pk).total == 72
+    assert compute(r.SHELTER_RESIDENCE_DAYS, org, municipality=world["m2"].pk).total == 3
+    assert compute(r.SHELTER_CLIENTS, org, municipality=world["m1"].pk).total == 2
+    # A quarter: January–March is all of it; February alone 28.
+    assert compute(r.SHELTER_RESIDENCE_DAYS, org, (D(2025, 2, 1), D(2025, 2, 28))).total == 28
+    assert compute(r.SHELTER_CLIENTS, org, (D(2025, 2, 1), D(2025, 2, 28))).total == 2
+
+
+def test_stays_and_families(world: dict[str, Any]) -> None:
+    org = world["org"]
+    stays = compute(r.SHELTER_STAYS, org)
+    assert stays.total == 3
+    assert stays.by("began") == {("began",): 2, ("earlier",): 1}
+    families = compute(r.SHELTER_FAMILIES, org)
+    assert nonzero(families.by("referral_source")) == {
+        ("police",): 1,
+        ("self",): 1,
+        ("social_services",): 1,
+    }
+    # A family's unit has the home municipality of its client.
+    m1 = world["m1"].pk
+    assert compute(r.SHELTER_FAMILIES, org, municipality=m1).total == 1
+
+
+def test_care_days_follow_the_billing_list(world: dict[str, Any]) -> None:
+    org = world["org"]
+    days = compute(r.CARE_DAYS, org)
+    assert days.total == 117
+    s1, s2, e = (str(world[k].pk) for k in ("s1", "s2", "e"))
+    assert nonzero(days.by("service_form")) == {(s1,): 73, (s2,): 2, (e,): 42}
+    payer = str(world["payer"].pk)
+    assert days.by("payer") == {("state",): 75, (payer,): 24, ("missing",): 18}
+    assert nonzero(days.by("month")) == {("2025-01",): 69, ("2025-02",): 46, ("2025-03",): 2}
+    assert compute(r.CARE_DAYS, org, municipality=world["m1"].pk).total == 114
+    assert all(u.episode_id is not None for u in days.units)
+    # The same figures as the billing page of each form.
+    for key in ("s1", "s2", "e"):
+        form = world[key]
+        with scope(organisation=org):
+            billing = billing_selectors.billable_days(
+                service_form=form, period_start=YEAR_2025[0], period_end=YEAR_2025[1]
+            )
+        assert days.by("service_form")[(str(form.pk),)] == billing.total_days
+        by_payer: Counter[str] = Counter()
+        for group in billing.groups:
+            name = str(group.payer.pk) if group.payer else group.kind
+            by_payer[name] += group.days
+        mine = compute(r.CARE_DAYS, org, forms=(form.pk,)).by("payer")
+        assert nonzero(mine) == {(k,): v for k, v in by_payer.items() if v}
+
+
+def test_family_places_at_the_period_end(world: dict[str, Any]) -> None:
+    org = world["org"]
+    s1, s2, e = (str(world[k].pk) for k in ("s1", "s2", "e"))
+    places = compute(r.FAMILY_PLACES, org)
+    assert nonzero(places.by("service_form")) == {(s1,): 2, (s2,): 1, (e,): 2}
+    half = compute(r.FAMILY_PLACES, org, (D(2025, 1, 1), D(2025, 6, 30)))
+    assert half.by("service_form")[(s2,)] == 2
+
+
+def test_other_organisation_is_separate(world: dict[str, Any]) -> None:
+    other = world["other"].organisation_id
+    assert compute(r.SHELTER_CLIENTS, other).total == 1
+    # The stay is open: counted to the end of the year (NOW is in 2026).
+    assert compute(r.SHELTER_RESIDENCE_DAYS, other).total == 245
+    assert compute(r.CARE_DAYS, other).by("payer")[("state",)] == 245
+
+
+@pytest.mark.parametrize("indicator", ALL, ids=lambda i: i.id)
+def test_every_indicator_is_consistent(world: dict[str, Any], indicator: Indicator) -> None:
+    """Property check (inside :func:`compute`) on the small organisation and an empty one."""
+    compute(indicator, world["org"])
+    compute(indicator, world["org"], (D(2025, 1, 15), D(2025, 3, 2)))
+    compute(indicator, world["org"], (D(2030, 1, 1), D(2030, 12, 31)))

@@ -1,0 +1,277 @@
+"""Small-cell suppression: hand examples, and an attacker who solves the published equations.
+
+The attack does not trust the module's graph argument: it writes the table's equations out
+(each row's cells = its total, each column's cells = its total, row totals = grand total,
+column totals = grand total; one-way: cells = total), moves the published values to the right
+hand side and asks, by exact Gaussian elimination over the rationals, whether some suppressed
+part's value is uniquely determined (its unit vector lies in the row space of the coefficient
+matrix over the unknowns).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tupa.statistics.suppression import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    determined,
+    display,
+    suppress,
+)
+from tupa.statistics.tables import TOTAL, Key, Table
+
+# Building tables ----------------------------------------------------------------------------
+
+
+def one_way(cells: list[int]) -> Table:
+    rows = [(f"r{i}", f"Rivi {i}") for i in range(len(cells))]
+    values: dict[Key, int] = {("cell", r, ""): v for (r, _), v in zip(rows, cells, strict=True)}
+    values[TOTAL] = sum(cells)
+    return Table(row_dimension="a", row_label="A", rows=rows, values=values)
+
+
+def two_way(grid: list[list[int]]) -> Table:
+    rows = [(f"r{i}", f"Rivi {i}") for i in range(len(grid))]
+    cols = [(f"c{j}", f"Sarake {j}") for j in range(len(grid[0]))]
+    values: dict[Key, int] = {}
+    for (r, _), line in zip(rows, grid, strict=True):
+        for (c, _), v in zip(cols, line, strict=True):
+            values[("cell", r, c)] = v
+        values[("row", r)] = sum(line)
+    for j, (c, _) in enumerate(cols):
+        values[("col", c)] = sum(line[j] for line in grid)
+    values[TOTAL] = sum(map(sum, grid))
+    return Table(
+        row_dimension="a", col_dimension="b", row_label="A", col_label="B",
+        rows=rows, cols=cols, values=values,
+    )  # fmt: skip
+
+
+def parts(table: Table) -> list[Key]:
+    return table.keys()
+
+
+def hidden(states: dict[Key, str], state: str | None = None) -> set[Key]:
+    return {k for k, s in states.items() if (s != SHOWN if state is None else s == state)}
+
+
+# The attacker -------------------------------------------------------------------------------
+
+
+def equations(table: Table) -> list[dict[Key, int]]:
+    """The published equations of ``table``: each ``sum(coef * part) == 0``."""
+    if table.ways == 0:
+        return []
+    if table.ways == 1:
+        eq: dict[Key, int] = {("cell", r, ""): 1 for r, _ in table.rows}
+        eq[TOTAL] = -1
+        return [eq]
+    eqs = []
+    for r, _ in table.rows:
+        eq = {("cell", r, c): 1 for c, _ in table.cols}
+        eq[("row", r)] = -1
+        eqs.append(eq)
+    for c, _ in table.cols:
+        eq = {("cell", r, c): 1 for r, _ in table.rows}
+        eq[("col", c)] = -1
+        eqs.append(eq)
+    eqs.append({**{("row", r): 1 for r, _ in table.rows}, TOTAL: -1})
+    eqs.append({**{("col", c): 1 for c, _ in table.cols}, TOTAL: -1})
+    return eqs
+
+
+def rank(matrix: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in matrix]
+    width = len(rows[0]) if rows else 0
+    rank_ = 0
+    for col in range(width):
+        pivot = next((i for i in range(rank_, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank_], rows[pivot] = rows[pivot], rows[rank_]
+        for i in range(len(rows)):
+            if i != rank_ and rows[i][col] != 0:
+                factor = rows[i][col] / rows[rank_][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank_], strict=True)]
+        rank_ += 1
+    return rank_
+
+
+def recoverable(table: Table, states: dict[Key, str]) -> list[Key]:
+    """The suppressed parts an attacker computes exactly from the published values.
+
+    A part is determined iff its unit vector is in the row space of the equations' coefficients
+    over the unknowns, i.e. adding it as a row does not raise the rank.
+    """
+    unknowns = [k for k in parts(table) if states[k] != SHOWN]
+    matrix = [[Fraction(eq.get(k, 0)) for k in unknowns] for eq in equations(table)]
+    base = rank(matrix)
+    found = []
+    for i, key in enumerate(unknowns):
+        unit = [Fraction(1 if j == i else 0) for j in range(len(unknowns))]
+        if rank([*matrix, unit]) == base:
+            found.append(key)
+    return found
+
+
+def check(table: Table, states: dict[Key, str], threshold: int = 5) -> None:
+    assert set(states) == set(table.keys())
+    for key, value in table.values.items():
+        if 0 < value < threshold:
+            assert states[key] == PRIMARY, key
+        else:
+            assert states[key] != PRIMARY, key
+    assert recoverable(table, states) == []
+    assert determined(table, hidden(states)) == []
+    # What is published is the table's value itself.
+    published = {k: table.values[k] for k, s in states.items() if s == SHOWN}
+    assert all(table.values[k] == v for k, v in published.items())
+
+
+# Hand examples ------------------------------------------------------------------------------
+
+
+def test_one_way_smallest_complement() -> None:
+    table = one_way([3, 10, 12])  # total 25: 3 = 25 - 10 - 12 unless 10 (smallest) is hidden
+    states = suppress(table)
+    assert states == {
+        ("cell", "r0", ""): PRIMARY,
+        ("cell", "r1", ""): SECONDARY,
+        ("cell", "r2", ""): SHOWN,
+        TOTAL: SHOWN,
+    }
+    check(table, states)
+
+
+def test_one_way_ties_take_the_first_and_zero_is_not_a_complement() -> None:
+    table = one_way([0, 8, 4, 8])  # 4 primary; 0 would protect nothing; 8 and 8 tie: the first
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r2", "")}
+    assert hidden(states, SECONDARY) == {("cell", "r1", "")}
+    assert states[("cell", "r0", "")] == SHOWN
+    check(table, states)
+
+
+def test_one_way_two_small_cells_protect_each_other() -> None:
+    table = one_way([3, 4, 20])
+    states = suppress(table)
+    assert hidden(states) == {("cell", "r0", ""), ("cell", "r1", "")}
+    check(table, states)
+
+
+def test_one_way_small_total_hides_everything_small() -> None:
+    table = one_way([1, 0, 2])  # total 3 primary; 1 and 2 primary; the zero stays
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r0", ""), ("cell", "r2", ""), TOTAL}
+    assert states[("cell", "r1", "")] == SHOWN
+    check(table, states)
+
+
+def test_total_only() -> None:
+    small = Table(values={TOTAL: 3})
+    assert suppress(small) == {TOTAL: PRIMARY}
+    assert suppress(Table(values={TOTAL: 0})) == {TOTAL: SHOWN}
+    assert suppress(Table(values={TOTAL: 40})) == {TOTAL: SHOWN}
+
+
+def test_two_way_rectangle() -> None:
+    # 2 is primary. The cheapest cycle through it: 2 → 10 (same row) → 9 (same column)
+    # → 8 (back to the first column): 10 + 9 + 8 = 27 beats every other route.
+    table = two_way([[2, 10, 20], [8, 9, 30], [12, 15, 40]])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r0", "c0")}
+    assert hidden(states, SECONDARY) == {
+        ("cell", "r0", "c1"),
+        ("cell", "r1", "c0"),
+        ("cell", "r1", "c1"),
+    }
+    check(table, states)
+
+
+def test_two_way_small_row_total_hides_the_other_row_total() -> None:
+    # Row 0 is 1 + 2 = 3: all three primary. Its cells need partners in row 1 (10, 20); its
+    # total 3 = 33 - (row 1's total), so row 1's total 30 goes too. Column totals stay.
+    table = two_way([[1, 2], [10, 20]])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r0", "c0"), ("cell", "r0", "c1"), ("row", "r0")}
+    assert hidden(states, SECONDARY) == {("cell", "r1", "c0"), ("cell", "r1", "c1"), ("row", "r1")}
+    assert states[("col", "c0")] == states[("col", "c1")] == states[TOTAL] == SHOWN
+    check(table, states)
+
+
+def test_two_way_zero_row_stays_shown() -> None:
+    # Row 0 is all zeros: shown (not disclosive) and not used as a complement: 3 is protected
+    # by 10, 8 and 7 instead of by the zeros.
+    table = two_way([[0, 0], [3, 10], [7, 8]])
+    states = suppress(table)
+    assert all(states[k] == SHOWN for k in parts(table) if table.values[k] == 0)
+    assert hidden(states, SECONDARY) == {
+        ("cell", "r1", "c1"),
+        ("cell", "r2", "c0"),
+        ("cell", "r2", "c1"),
+    }
+    check(table, states)
+
+
+def test_two_way_single_column_uses_the_margins() -> None:
+    # One column: every row's only cell equals its row total, so the margin must go with it.
+    table = two_way([[3], [10], [12]])
+    states = suppress(table)
+    assert {("cell", "r0", "c0"), ("row", "r0")} <= hidden(states, PRIMARY)
+    check(table, states)
+
+
+def test_all_zero_and_all_large_tables_show_everything() -> None:
+    for table in (two_way([[0, 0], [0, 0]]), two_way([[5, 6], [7, 50]]), one_way([0, 0])):
+        assert hidden(suppress(table)) == set()
+
+
+def test_equation_count_is_not_enough() -> None:
+    # Two hidden rectangles joined by one hidden cell: every row and column has 0 or ≥ 2
+    # unknowns, yet the joining cell (r1, c2) follows from rows 0–1 minus columns 0–1.
+    table = two_way([[6] * 4 for _ in range(4)])
+    rect = {("cell", r, c) for r in ("r0", "r1") for c in ("c0", "c1")}
+    rect |= {("cell", r, c) for r in ("r2", "r3") for c in ("c2", "c3")}
+    bridge = ("cell", "r1", "c2")
+    states = {k: SECONDARY if k in rect | {bridge} else SHOWN for k in parts(table)}
+    assert recoverable(table, states) == [bridge]
+    assert determined(table, rect | {bridge}) == [bridge]
+
+
+def test_display() -> None:
+    assert display(3, PRIMARY) == "< 5"
+    assert display(3, PRIMARY, threshold=10) == "< 10"
+    assert display(12, SECONDARY) == "x"
+    with translation.override("fi"):
+        assert display(1234567, SHOWN) == "1\xa0234\xa0567"
+        assert display(0, SHOWN) == "0"
+
+
+# The attack on random tables ----------------------------------------------------------------
+
+small_values = st.one_of(st.integers(0, 6), st.integers(0, 6), st.integers(0, 30))
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> Table:
+    ways = draw(st.sampled_from([0, 1, 2, 2]))
+    if ways == 0:
+        return Table(values={TOTAL: draw(small_values)})
+    n_rows = draw(st.integers(1, 5))
+    if ways == 1:
+        return one_way(draw(st.lists(small_values, min_size=n_rows, max_size=n_rows)))
+    n_cols = draw(st.integers(1, 5))
+    row = st.lists(small_values, min_size=n_cols, max_size=n_cols)
+    return two_way(draw(st.lists(row, min_size=n_rows, max_size=n_rows)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables(), st.sampled_from([3, 5, 5, 10]))
+def test_no_suppressed_value_is_recoverable(table: Table, threshold: int) -> None:
+    check(table, suppress(table, threshold), threshold)
