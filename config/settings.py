@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "tupa.visitation",
     "tupa.home",
     "tupa.dataprotection",
+    "tupa.statistics",
     "tupa.demo",
 ]
 

@@ -155,3 +155,11 @@ def purge_access_log_at_teardown(transactional_db: None) -> Iterator[None]:
             triggers.uninstall(editor)
             editor.execute(f"DELETE FROM {triggers.TABLE}", params=None)
             triggers.install(editor)
+    # Tables made append-only with tupa.core.append_only (sent returns are frozen).
+    from tupa.core import append_only
+    from tupa.statistics.models import SUBMISSION_APPEND_ONLY_MESSAGE
+
+    with connection.schema_editor() as editor:
+        append_only.uninstall(editor, "statistics_submission")
+        editor.execute("DELETE FROM statistics_submission", params=None)
+        append_only.install(editor, "statistics_submission", SUBMISSION_APPEND_ONLY_MESSAGE)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tupa.demo import dropin, programmes, residential, scheduling, visitation
+from tupa.demo import dropin, programmes, residential, scheduling, statistics, visitation
 from tupa.demo.clients import Counts, build_demo_clients
 from tupa.demo.organisations import (
     DEFAULT_PASSWORD,
@@ -30,6 +30,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     programmes.build,
     dropin.build,
     visitation.build,
+    statistics.build,
 )
 
 

@@ -1,0 +1,140 @@
+"""The executive director's STEA report for Perhetupa, in Finnish, with axe on every page (issue 11).
+
+She opens "Tilastot", the STEA results report of Perhetupa for last year, drills from the
+monthly visits to March, downloads the XLSX (opened here with openpyxl), marks the report as
+sent; a late correction of a March count then shows in the sent report's difference view while
+the frozen figures stay as they were sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import openpyxl
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
+from playwright.sync_api import Page, expect
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import (
+    AreaFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceFormFactory,
+    TeamFactory,
+    UserFactory,
+)
+from tupa.dropin.models import DailyCount
+from tupa.organisations.models import ServiceForm
+from tupa.statistics.models import Submission
+
+from .test_client_journeys import log_in, nav
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("purge_access_log_at_teardown"),
+]
+
+
+def test_director_sends_the_stea_report_of_perhetupa(
+    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any, tmp_path: Any
+) -> None:
+    settings.TUPA_REQUIRE_2FA = True
+    year = dt.date.today().year - 1
+    organisation = OrganisationFactory.create(
+        name="Kuvitteellinen tilastoyhdistys ry", slug="kuvitteellinen-tilasto"
+    )
+    area = AreaFactory.create(organisation=organisation, name="Vauvaperhetyö")
+    team = TeamFactory.create(organisation=organisation, area=area, name="Avopalvelut")
+    house = ServiceFormFactory.create(
+        organisation=organisation,
+        area=area,
+        team=team,
+        name="Perhetupa",
+        slug="perhetupa",
+        kind=ServiceForm.Kind.DROP_IN,
+        register=ServiceForm.Register.OWN_ACTIVITY,
+        anonymous_allowed=True,
+    )
+    director = UserFactory.create(
+        organisation=organisation, first_name="Outi", last_name="Johtola", username="outi.j"
+    )
+    MembershipFactory(
+        user=director, organisation=organisation, service_form=None, role=Role.EXECUTIVE_DIRECTOR
+    )
+    TOTPDevice.objects.create(user=director, name="Puhelin", confirmed=True)
+    # March: 12 + 9 visits on two mornings; May: 7 visits. Hand-computed total 28.
+    with scopes_disabled():
+        for day, adults, children in (
+            (dt.date(year, 3, 6), 5, 7),
+            (dt.date(year, 3, 13), 4, 5),
+            (dt.date(year, 5, 8), 3, 4),
+        ):
+            DailyCount.objects.create(
+                organisation=organisation,
+                service_form=house,
+                date=day,
+                session="morning",
+                adults=adults,
+                children=children,
+            )
+
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    log_in(page, base, director)
+    nav(page, "Tilastot")
+    expect(page.locator("h1")).to_have_text("Tilastot ja ilmoitukset")
+    check_page()
+
+    page.get_by_role("link", name="STEA: tuloksellisuusraportti (avoin kohtaamispaikka)").click()
+    expect(page.locator("h1")).to_contain_text("Perhetupa")
+    check_page()
+    monthly = page.locator("figure", has_text="Käynnit kuukausittain")
+    expect(monthly.locator("tfoot [data-figure]")).to_have_text("28")
+
+    monthly.get_by_role("link", name="21").click()
+    expect(page.locator("[data-figure=drill-total]")).to_have_text("21")
+    expect(page.locator("dl.facts")).to_contain_text("Maaliskuu")
+    check_page()
+    page.get_by_role("link", name="Takaisin", exact=False).click()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Lataa Excel (XLSX)").click()
+    path = tmp_path / "stea.xlsx"
+    download_info.value.save_as(path)
+    sheet = openpyxl.load_workbook(path)["Luvut"]
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert 28 in values and 21 in values
+    assert any(
+        "dropin.visits@1" in str(v)
+        for v in openpyxl.load_workbook(path)["Määritelmät"].iter_rows(values_only=True)
+    )
+
+    page.get_by_label("Lisätieto (esim. minne ja miten lähetetty)").fill("STEA:n asiointipalvelu")
+    page.get_by_role("button", name="Merkitse lähetetyksi").click()
+    expect(page.locator("h1")).to_contain_text("Lähetetty ilmoitus")
+    check_page()
+    with scopes_disabled():
+        sent = Submission.objects.get()
+        assert sent.note == "STEA:n asiointipalvelu"
+        # A late correction: one more March morning is recorded after sending.
+        DailyCount.objects.create(
+            organisation=organisation,
+            service_form=house,
+            date=dt.date(year, 3, 20),
+            session="morning",
+            adults=2,
+            children=1,
+        )
+    page.reload()
+    changes = page.locator("table[data-table=changes]")
+    expect(changes).to_be_visible()
+    expect(changes).to_contain_text("28")
+    expect(changes).to_contain_text("31")
+    monthly = page.locator("figure", has_text="Käynnit kuukausittain")
+    expect(monthly.locator("tfoot [data-figure]")).to_have_text("28")
+    check_page()

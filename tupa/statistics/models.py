@@ -1,0 +1,138 @@
+"""Frozen submissions of returns, and the federation that member organisations share them with.
+
+A :class:`Submission` is written once when a return is marked as sent ("Lähetetty"): the
+figures, the template and indicator versions, the parameters, the data-as-of time, who and when,
+the suppression applied and a content hash. It is never changed (append-only, database
+triggers): a frozen return is shown as it was sent, and a correction is a new submission.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core.append_only import AppendOnlyManager, AppendOnlyModel
+from tupa.core.models import OrganisationScopedModel
+from tupa.organisations.models import Organisation
+
+from .choices import Recipient
+
+SUBMISSION_APPEND_ONLY_MESSAGE = "a sent return is frozen"
+
+
+class SubmissionFrozenError(Exception):
+    """Raised when code tries to change or remove a sent return."""
+
+
+class Submission(AppendOnlyModel, OrganisationScopedModel):
+    """A return as it was sent: figures, versions, parameters, hash (see the module docstring)."""
+
+    template_id = models.CharField(_("ilmoitus"), max_length=60)
+    template_version = models.PositiveSmallIntegerField(_("ilmoituksen versio"))
+    recipient = models.CharField(_("vastaanottaja"), max_length=20, choices=Recipient.choices)
+    title = models.CharField(_("otsikko"), max_length=300)
+    service_form = models.ForeignKey(
+        "organisations.ServiceForm",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("työmuoto"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kunta"),
+    )
+    period_start = models.DateField(_("kausi alkaa"))
+    period_end = models.DateField(_("kausi päättyy"))
+    params = models.JSONField(_("parametrit"))
+    figures = models.JSONField(_("luvut"))
+    suppression = models.JSONField(
+        _("pienten lukujen salaus"),
+        default=dict,
+        blank=True,
+        help_text=_("Salattujen solujen tila riveittäin; tyhjä, jos ilmoitus on sisäinen."),
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        _("salauksen raja"), null=True, blank=True
+    )
+    data_as_of = models.DateTimeField(_("tiedot hetkellä"))
+    content_hash = models.CharField(_("sisällön tiiviste (SHA-256)"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lähettäjä"),
+    )
+    submitted_at = models.DateTimeField(_("lähetetty"))
+    note = models.CharField(_("lisätieto"), max_length=300, blank=True)
+
+    objects = AppendOnlyManager()  # type: ignore[assignment,misc]
+
+    append_only_message = SUBMISSION_APPEND_ONLY_MESSAGE
+    append_only_error = SubmissionFrozenError
+
+    class Meta:
+        verbose_name = _("lähetetty ilmoitus")
+        verbose_name_plural = _("lähetetyt ilmoitukset")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "template_id", "period_start"],
+                name="statistics_submission_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.period_start:%Y}"
+
+
+class Federation(models.Model):
+    """A federation of member associations (e.g. Ensi- ja turvakotien liitto).
+
+    Its staff are users of its own office organisation (``office``) holding the role
+    *liiton tilastoasiantuntija*; they see the members' shared, suppressed returns side by side
+    and summed, never a record, a name or a drill-down into a member.
+    """
+
+    name = models.CharField(_("nimi"), max_length=200, unique=True)
+    office = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="federation_office",
+        verbose_name=_("liiton oma organisaatio"),
+    )
+
+    class Meta:
+        verbose_name = _("liitto")
+        verbose_name_plural = _("liitot")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FederationMembership(models.Model):
+    """A member organisation shares its sent federation returns with the federation."""
+
+    federation = models.ForeignKey(
+        Federation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("liitto")
+    )
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="federation_membership",
+        verbose_name=_("jäsenyhdistys"),
+    )
+    joined_on = models.DateField(_("jäsen alkaen"))
+
+    class Meta:
+        verbose_name = _("liiton jäsenyys")
+        verbose_name_plural = _("liiton jäsenyydet")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.federation}"

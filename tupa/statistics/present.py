@@ -1,0 +1,110 @@
+"""A computed return laid out for a page: rows of cells with their display text and drill link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from .engine import Computed, ComputedLine
+from .returns.base import Provenance
+from .suppression import SHOWN, display
+from .tables import TOTAL, Key, Table
+
+
+@dataclass
+class ShownCell:
+    text: str
+    state: str
+    query: str  # the drill-down's query string ("" when the figure is not drillable)
+    value: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.state != SHOWN
+
+
+@dataclass
+class ShownRow:
+    label: str
+    cells: list[ShownCell]
+    total: ShownCell | None = None
+
+
+@dataclass
+class ShownLine:
+    index: int
+    title: str
+    rule: str
+    unit: str
+    provenance: str
+    indicator: str
+    ways: int
+    row_label: str
+    col_label: str
+    columns: list[str]
+    rows: list[ShownRow] = field(default_factory=list)
+    column_totals: list[ShownCell] = field(default_factory=list)
+    total: ShownCell | None = None
+
+
+@dataclass
+class ShownSection:
+    title: str
+    note: str
+    lines: list[ShownLine]
+
+
+def _cell(table: Table, key: Key, states: dict[Key, str] | None, drillable: bool) -> ShownCell:
+    value = table.values.get(key, 0)
+    state = states.get(key, SHOWN) if states is not None else SHOWN
+    query = urlencode(table.selection(key)) if drillable else ""
+    return ShownCell(display(value, state), state, query, value)
+
+
+def present_line(
+    line: ComputedLine, states: dict[Key, str] | None, *, drillable: bool = True
+) -> ShownLine:
+    t = line.table
+    shown = ShownLine(
+        index=line.index,
+        title=line.title,
+        rule=str(line.indicator.rule),
+        unit=str(line.indicator.unit_label),
+        provenance=str(Provenance(line.line.provenance).label),
+        indicator=line.indicator.key,
+        ways=t.ways,
+        row_label=t.row_label,
+        col_label=t.col_label,
+        columns=[label for _, label in t.cols],
+    )
+    for r, label in t.rows:
+        cells = [_cell(t, ("cell", r, c), states, drillable) for c, _ in (t.cols or [("", "")])]
+        row_total = _cell(t, ("row", r), states, drillable) if t.ways == 2 else None
+        shown.rows.append(ShownRow(label, cells, row_total))
+    if t.ways == 2:
+        shown.column_totals = [_cell(t, ("col", c), states, drillable) for c, _ in t.cols]
+    shown.total = _cell(t, TOTAL, states, drillable)
+    return shown
+
+
+def present(
+    computed: Computed,
+    states: dict[int, dict[Key, str]] | None,
+    *,
+    drillable: bool = True,
+) -> list[ShownSection]:
+    return [
+        ShownSection(
+            section.title,
+            section.note,
+            [
+                present_line(
+                    line,
+                    states.get(line.index) if states is not None else None,
+                    drillable=drillable,
+                )
+                for line in section.lines
+            ],
+        )
+        for section in computed.sections
+    ]

@@ -1,0 +1,147 @@
+"""Freezing a return when it is sent, and comparing a frozen return with today's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import engine
+from .engine import Computed
+from .indicators.base import Params
+from .models import Submission
+from .returns import registry as returns
+from .suppression import suppress_computed
+from .tables import Table
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+    from tupa.organisations.models import Municipality, ServiceForm
+
+#: Cells under this are shown as "< 5" in everything that leaves the organisation.
+THRESHOLD = 5
+
+
+class NotReady(Exception):
+    """The return has blocking problems (e.g. stays open at year end) and cannot be sent."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def states_for(computed: Computed) -> dict[int, dict[tuple[str, ...], str]] | None:
+    """The suppression of an outgoing return (``None``: an internal return, nothing hidden)."""
+    if not computed.template.outgoing:
+        return None
+    return suppress_computed(computed, THRESHOLD)
+
+
+def _states_json(states: dict[int, dict[tuple[str, ...], str]] | None) -> dict[str, Any]:
+    if states is None:
+        return {}
+    return {
+        str(index): [[*key, state] for key, state in line.items() if state != "shown"]
+        for index, line in states.items()
+    }
+
+
+def states_from_json(data: dict[str, Any]) -> dict[int, dict[tuple[str, ...], str]] | None:
+    if not data:
+        return None
+    return {
+        int(index): {tuple(item[:-1]): item[-1] for item in items} for index, items in data.items()
+    }
+
+
+@transaction.atomic
+def submit(
+    *,
+    user: User,
+    computed: Computed,
+    service_form: ServiceForm | None,
+    municipality: Municipality | None,
+    title: str,
+    note: str = "",
+) -> Submission:
+    """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`)."""
+    if computed.problems:
+        raise NotReady(computed.problems)
+    template = computed.template
+    states = states_for(computed)
+    return Submission.objects.create(
+        organisation_id=computed.params.organisation_id,
+        template_id=template.id,
+        template_version=template.version,
+        recipient=template.recipient,
+        title=title[:300],
+        service_form=service_form,
+        municipality=municipality,
+        period_start=computed.params.start,
+        period_end=computed.params.end,
+        params=computed.params.as_json(),
+        figures=computed.figures_json(),
+        suppression=_states_json(states),
+        suppression_threshold=THRESHOLD if states is not None else None,
+        data_as_of=computed.computed_at,
+        content_hash=computed.content_hash(),
+        submitted_by=user,
+        submitted_at=timezone.now(),
+        note=note[:300],
+    )
+
+
+def frozen(submission: Submission) -> Computed:
+    """The submission's figures exactly as sent."""
+    template = returns.get(submission.template_id, submission.template_version)
+    restored = engine.restore(template, Params.from_json(submission.params), submission.figures)
+    restored.computed_at = submission.data_as_of
+    return restored
+
+
+def recompute(submission: Submission) -> Computed:
+    """The same template, indicator versions and parameters run on today's data."""
+    template = returns.get(submission.template_id, submission.template_version)
+    return engine.run(template, Params.from_json(submission.params))
+
+
+@dataclass
+class Change:
+    index: int
+    title: str
+    key: tuple[str, ...]
+    label: str
+    sent: int
+    now: int
+
+    @property
+    def difference(self) -> int:
+        return self.now - self.sent
+
+
+def _label(table: Table, key: tuple[str, ...]) -> str:
+    rows, cols = dict(table.rows), dict(table.cols)
+    if key[0] == "cell":
+        return " / ".join(x for x in (rows.get(key[1], ""), cols.get(key[2], "")) if x)
+    if key[0] == "row":
+        return rows.get(key[1], key[1])
+    if key[0] == "col":
+        return cols.get(key[1], key[1])
+    return ""
+
+
+def changes(sent: Computed, now: Computed) -> list[Change]:
+    """Every part of every table whose value differs between the frozen and today's figures."""
+    out = []
+    for line in sent.lines():
+        current = now.line(line.index).table
+        for key, value in line.table.values.items():
+            new = current.values.get(key, 0)
+            if new != value:
+                out.append(Change(line.index, line.title, key, _label(line.table, key), value, new))
+        for key, new in current.values.items():
+            if key not in line.table.values and new:
+                out.append(Change(line.index, line.title, key, _label(current, key), 0, new))
+    return out

@@ -1,0 +1,282 @@
+"""The statistics pages: who sees which return, drill-down logging, sending, exports, federation."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role
+from tupa.audit.models import AccessEvent
+from tupa.core.tests.factories import (
+    OrganisationFactory,
+    ServiceFormFactory,
+    client_in,
+    org_role_user,
+    worker_in,
+)
+from tupa.core.tests.helpers import login_verified
+from tupa.core.wallclock import HELSINKI
+from tupa.organisations.models import Municipality, ServiceForm
+from tupa.statistics.models import Federation, FederationMembership, Submission
+from tupa.statistics.returns import registry as returns
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=HELSINKI)
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _client(form: ServiceForm, start: dt.date, **person: Any) -> Any:
+    person_obj, episode = client_in(form, **person)
+    with scopes_disabled():
+        episode.start_date = start
+        episode.save(update_fields=["start_date"])
+    return person_obj, episode
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    with scopes_disabled():
+        lahti = Municipality.objects.create(code="991", name_fi="Testilahti", name_sv="T")
+        hollola = Municipality.objects.create(code="992", name_fi="Testihollola", name_sv="H")
+    crisis = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT, name="Avokriisityö", slug="avokriisityo"
+    )
+    org = crisis.organisation
+    jussi = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT,
+        name="Jussi-työ",
+        slug="jussi",
+        organisation=org,
+        area__organisation=org,
+    )
+    people = []
+    for i in range(6):  # six Lahti clients in crisis work
+        people.append(_client(crisis, dt.date(YEAR, i + 1, 3), municipality=lahti)[0])
+    for i in range(2):  # two Hollola clients in crisis work
+        _client(crisis, dt.date(YEAR, 5, 10 + i), municipality=hollola)
+    _client(jussi, dt.date(YEAR, 2, 2), municipality=lahti)
+    return {
+        "org": org,
+        "crisis": crisis,
+        "jussi": jussi,
+        "lahti": lahti,
+        "hollola": hollola,
+        "people": people,
+        "worker": worker_in(crisis),
+        "lead": worker_in(crisis, role=Role.LEAD),
+        "jussi_worker": worker_in(jussi),
+        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+        "finance": org_role_user(org, Role.FINANCE),
+        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
+    }
+
+
+def _events() -> int:
+    with scopes_disabled():
+        return AccessEvent.objects.count()
+
+
+def _stea(world: dict[str, Any], slug: str = "avokriisityo") -> str:
+    return reverse("statistics:return", args=["stea.outpatient", YEAR, slug])
+
+
+def _clients_line() -> int:
+    template = returns.get("stea.outpatient")
+    return next(i for i, line in template.lines() if line.indicator == "outpatient.clients")
+
+
+def test_catalogue_lists_only_the_returns_the_user_may_see(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["worker"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert _stea(world) in page
+    assert _stea(world, "jussi") not in page
+    assert "municipality.yearly" not in page
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert _stea(world) in page and _stea(world, "jussi") in page
+    assert reverse("statistics:return", args=["municipality.yearly", YEAR, "991"]) in page
+
+
+def test_access_matrix_of_a_form_return(client: Client, world: dict[str, Any]) -> None:
+    url = _stea(world)
+    expected = {
+        "worker": 200,
+        "lead": 200,
+        "director": 200,
+        "jussi_worker": 404,
+        "finance": 404,
+        "dpo": 404,
+    }
+    for who, status in expected.items():
+        login_verified(client, world[who])
+        assert client.get(url).status_code == status, who
+    other = worker_in(ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT))
+    login_verified(client, other)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_figures_are_suppressed_and_drill_down_shows_only_visible_records_logged(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["worker"])
+    page = client.get(_stea(world)).content.decode()
+    assert "&lt; 5" in page  # e.g. the two Hollola clients' cells
+    drill = reverse(
+        "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]
+    )
+    before = _events()
+    response = client.get(drill)
+    body = response.content.decode()
+    assert response.status_code == 200
+    with scopes_disabled():
+        for person in world["people"]:
+            assert person.last_name in body
+    # One access-log event per person shown (8 clients of crisis work).
+    assert _events() - before == 8
+    # The director sees the figure and its breakdowns but no record (no client relationship).
+    login_verified(client, world["director"])
+    before = _events()
+    body = client.get(drill).content.decode()
+    assert "Asiakas" not in body or "8 asiakkuutta" in body
+    assert _events() == before
+
+
+def test_drill_down_by_a_dimension_value_and_unknown_values_are_404(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["worker"])
+    drill = reverse(
+        "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]
+    )
+    response = client.get(drill, {"new_or_continuing": "nonsense"})
+    assert response.status_code == 404
+    assert client.get(drill + "?adult_child=adult").status_code == 200
+
+
+def test_municipality_report_holds_only_its_own_residents(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["finance"])
+    url = reverse("statistics:return", args=["municipality.yearly", YEAR, "992"])
+    response = client.get(url)
+    assert response.status_code == 200
+    template = returns.get("municipality.yearly")
+    line = next(i for i, ln in template.lines() if ln.indicator == "outpatient.clients")
+    xlsx = client.get(
+        reverse("statistics:export", args=["municipality.yearly", YEAR, "992", "xlsx"])
+    )
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    values = [c for row in book["Luvut"].iter_rows(values_only=True) for c in row if c is not None]
+    # Two Hollola residents: shown only as "< 5"; no Lahti figure (6 or 7) appears anywhere.
+    assert "< 5" in values
+    assert 6 not in values and 7 not in values and 9 not in values
+    assert line >= 0
+
+
+def test_send_freezes_and_only_a_lead_may_send(client: Client, world: dict[str, Any]) -> None:
+    send = reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"])
+    login_verified(client, world["worker"])
+    assert client.post(send).status_code == 404
+    with scopes_disabled():
+        assert not Submission.objects.exists()
+    login_verified(client, world["lead"])
+    response = client.post(send, {"note": "STEA:n asiointipalvelu"})
+    with scopes_disabled():
+        sent = Submission.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "statistics:submission", args=[sent.pk]
+    )
+    assert sent.note == "STEA:n asiointipalvelu" and sent.submitted_by == world["lead"]
+    page = client.get(reverse("statistics:submission", args=[sent.pk])).content.decode()
+    assert sent.content_hash in page
+    assert "Tiedot ovat muuttuneet" not in page
+    _client(world["crisis"], dt.date(YEAR, 12, 1), municipality=world["lahti"])
+    page = client.get(reverse("statistics:submission", args=[sent.pk])).content.decode()
+    assert "Tiedot ovat muuttuneet" in page
+    login_verified(client, world["jussi_worker"])
+    assert client.get(reverse("statistics:submission", args=[sent.pk])).status_code == 404
+
+
+def test_csv_export_is_finnish_excel(client: Client, world: dict[str, Any]) -> None:
+    login_verified(client, world["worker"])
+    response = client.get(
+        reverse("statistics:export", args=["stea.outpatient", YEAR, "avokriisityo", "csv"])
+    )
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert any("outpatient.clients@1" in row for row in rows)
+
+
+def test_federation_sees_shared_suppressed_returns_and_nothing_else(
+    client: Client, world: dict[str, Any]
+) -> None:
+    office = OrganisationFactory.create(name="Testiliitto ry")
+    analyst = org_role_user(office, Role.FEDERATION_ANALYST)
+    with scopes_disabled():
+        federation = Federation.objects.create(name="Testiliitto", office=office)
+        FederationMembership.objects.create(
+            federation=federation, organisation=world["org"], joined_on=dt.date(2020, 1, 1)
+        )
+    login_verified(client, world["director"])
+    send = reverse("statistics:send", args=["federation.members", YEAR, "yhdistys"])
+    assert client.post(send).status_code == 302
+    assert client.get(reverse("statistics:federation")).status_code == 404
+    login_verified(client, analyst)
+    index = client.get(reverse("statistics:federation"))
+    assert index.status_code == 200
+    page = client.get(
+        reverse("statistics:federation_return", args=["federation.members", YEAR])
+    ).content.decode()
+    assert world["org"].name in page
+    with scopes_disabled():
+        for person in world["people"]:
+            assert person.last_name not in page
+        sent = Submission.objects.get()
+    # The federation cannot open the member's return, drill-down or submission.
+    assert client.get(reverse("statistics:submission", args=[sent.pk])).status_code == 404
+    assert client.get(_stea(world)).status_code == 404
+
+
+def test_return_page_query_count_does_not_grow_with_clients(
+    client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    login_verified(client, world["worker"])
+    client.get(_stea(world))
+    for i in range(10):
+        _client(world["crisis"], dt.date(YEAR, 7, i + 1), municipality=world["lahti"])
+    with django_assert_max_num_queries(40):
+        assert client.get(_stea(world)).status_code == 200
+
+
+def test_overview_for_the_director_links_figures_to_their_drill_down(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["worker"])
+    assert client.get(reverse("statistics:overview")).status_code == 404
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:overview")).content.decode()
+    assert "<svg" in page
+    url = reverse("statistics:indicator", args=["outpatient.clients", "avokriisityo", 2026])
+    assert url in page
+    assert client.get(url).status_code == 200

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import federation, overview, returns, submissions
+
+app_name = "statistics"
+
+_RETURN = "<str:template_id>/<int:year>/<str:key>/"
+
+urlpatterns = [
+    path("", returns.index, name="index"),
+    path("yleiskuva/", overview.overview, name="overview"),
+    path(
+        "luku/<str:indicator_id>/<slug:slug>/<int:year>/",
+        overview.indicator_drill,
+        name="indicator",
+    ),
+    path("liitto/", federation.federation_index, name="federation"),
+    path(
+        "liitto/<str:template_id>/<int:year>/",
+        federation.federation_return,
+        name="federation_return",
+    ),
+    path("lahetetyt/<int:pk>/", submissions.submission_detail, name="submission"),
+    path(
+        "lahetetyt/<int:pk>/vienti.<str:fmt>",
+        submissions.submission_export,
+        name="submission_export",
+    ),
+    path("ilmoitus/" + _RETURN, returns.return_page, name="return"),
+    path("ilmoitus/" + _RETURN + "luku/<int:line>/", returns.drill, name="drill"),
+    path("ilmoitus/" + _RETURN + "vienti.<str:fmt>", returns.export, name="export"),
+    path("ilmoitus/" + _RETURN + "laheta/", returns.send, name="send"),
+]

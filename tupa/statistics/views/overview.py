@@ -1,0 +1,174 @@
+"""The overview: occupancy now, this year against last year per service form, queues, returns.
+
+Built from the same indicators as the returns: each figure links to its drill-down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tupa.access import statistics as access
+from tupa.access.fetch import service_form_access
+from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.episodes.models import Episode, Referral
+from tupa.organisations.models import ServiceForm
+from tupa.residential.models import is_shelter
+from tupa.residential.stays.selectors import occupancy_now
+
+from .. import engine
+from ..charts import paired_bars
+from ..indicators import registry as indicators
+from ..indicators.base import Indicator, Params
+from .returns import _catalogue_rows, drill_page
+
+
+def figures_for(form: ServiceForm) -> tuple[str | None, str | None]:
+    """The (clients, activity) indicators that summarise a form of this kind."""
+    kind = ServiceForm.Kind
+    if form.kind == kind.RESIDENTIAL:
+        if is_shelter(form):
+            return "shelter.clients", "shelter.residence_days"
+        return "ensikoti.clients", "residential.care_days"
+    by_kind: dict[str, tuple[str | None, str | None]] = {
+        kind.OUTPATIENT: ("outpatient.clients", "outpatient.visits"),
+        kind.DROP_IN: (None, "dropin.visits"),
+        kind.VISITATION: ("visitation.children", "visitation.meetings"),
+        kind.GROUP: ("programmes.participants", "programmes.attendances"),
+    }
+    return by_kind.get(form.kind, (None, None))
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    this_year: int
+    last_year: int
+    url: str
+
+    @property
+    def change(self) -> int:
+        return self.this_year - self.last_year
+
+
+def _same_period_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _figure(ind_id: str | None, form: ServiceForm, today: dt.date) -> Figure | None:
+    if ind_id is None:
+        return None
+    indicator = indicators.get(ind_id)
+    org = form.organisation_id
+    now = Params(org, dt.date(today.year, 1, 1), today, (form.pk,))
+    then = Params(org, dt.date(today.year - 1, 1, 1), _same_period_last_year(today), (form.pk,))
+    url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
+    return Figure(
+        indicator,
+        engine.run_indicator(indicator, now).total,
+        engine.run_indicator(indicator, then).total,
+        url,
+    )
+
+
+def _forms(user: Any) -> list[ServiceForm]:
+    forms = ServiceForm.objects.filter(organisation_id=user.organisation_id, active=True)
+    return [
+        f
+        for f in forms.order_by("name")
+        if access.may_see_form_overview(user, f) and figures_for(f) != (None, None)
+    ]
+
+
+@login_only
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not access.may_see_overview(user):
+        raise Http404
+    today = timezone.localdate()
+    forms = _forms(user)
+    rows: list[dict[str, Any]] = []
+    for form in forms:
+        clients_id, activity_id = figures_for(form)
+        rows.append(
+            {
+                "form": form,
+                "clients": _figure(clients_id, form, today),
+                "activity": _figure(activity_id, form, today),
+                "occupancy": occupancy_now(service_form=form)
+                if form.kind == ServiceForm.Kind.RESIDENTIAL
+                else None,
+            }
+        )
+    ids = [f.pk for f in forms]
+    waiting = dict(
+        Episode.objects.filter(service_form__in=ids, status=Episode.Status.WAITING)
+        .values_list("service_form")
+        .annotate(n=Count("pk"))
+        .values_list("service_form", "n")
+    )
+    referrals = dict(
+        Referral.objects.filter(to_service_form__in=ids, status=Referral.Status.PROPOSED)
+        .values_list("to_service_form")
+        .annotate(n=Count("pk"))
+        .values_list("to_service_form", "n")
+    )
+    for row in rows:
+        row["waiting"] = waiting.get(row["form"].pk, 0)
+        row["referrals"] = referrals.get(row["form"].pk, 0)
+    chart_rows = [
+        (r["form"].name, r["activity"].this_year, r["activity"].last_year)
+        for r in rows
+        if r["activity"] is not None
+    ]
+    return render(
+        request,
+        "statistics/overview.html",
+        {
+            "today": today,
+            "rows": rows,
+            "chart": paired_bars(
+                _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"), chart_rows
+            ),
+            "returns": [
+                r for r in _catalogue_rows(user, today.year - 1) if r["deadline"] is not None
+            ],
+            "return_year": today.year - 1,
+        },
+    )
+
+
+@object_scoped
+@require_GET
+def indicator_drill(request: HttpRequest, indicator_id: str, slug: str, year: int) -> HttpResponse:
+    """One indicator of one service form for a year (the overview's figures link here)."""
+    try:
+        indicator = indicators.get(indicator_id)
+    except KeyError:
+        raise Http404 from None
+    form = service_form_access(request, slug, rule="statistics.form.view").obj
+    if not indicator.applies(form) or not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    params = Params(form.organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31), (form.pk,))
+    return drill_page(
+        request,
+        indicator=indicator,
+        params=params,
+        title=str(indicator.title),
+        heading=f"{form.name} {year}",
+        back_url=reverse("statistics:overview"),
+        back_label=_("Yleiskuva"),
+    )

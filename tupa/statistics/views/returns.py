@@ -1,0 +1,393 @@
+"""The return pages: the catalogue, one return, the drill-down from a figure, exports, sending."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tupa.access import statistics as access
+from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.audit.models import Action
+from tupa.audit.services import record_access
+from tupa.episodes.models import Episode
+from tupa.organisations.models import ServiceForm
+
+from .. import engine, exports, services
+from ..indicators.base import Indicator, Params, Result
+from ..indicators.dimensions import MONTH
+from ..models import Submission
+from ..present import present, present_line
+from ..returns import registry as returns
+from ..returns.base import Line, Recipient, Scope
+from ..tables import build_table
+from .common import ORGANISATION, Subject, subject_or_404
+
+#: At most this many records are listed under a figure (the count is always exact).
+RECORD_LIMIT = 200
+
+
+def _default_year(today: dt.date) -> int:
+    """Returns are about completed years: last year until the year's returns are due."""
+    return today.year - 1
+
+
+def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
+    forms = list(ServiceForm.objects.filter(organisation_id=user.organisation_id).order_by("name"))
+    sent: dict[tuple[str, str], Submission] = {}
+    for s in Submission.objects.filter(
+        organisation_id=user.organisation_id, period_start__year=year
+    ).select_related("service_form", "municipality"):
+        subject = (
+            s.service_form.slug
+            if s.service_form
+            else (s.municipality.code if s.municipality else ORGANISATION)
+        )
+        sent.setdefault((s.template_id, subject), s)  # newest first (model ordering)
+    rows = []
+    for template in returns.latest():
+        subjects: list[tuple[str, str]] = []
+        if template.scope == Scope.SERVICE_FORM:
+            subjects = [
+                (f.slug, f.name)
+                for f in forms
+                if template.applies(f) and access.may_see_return(user, template, f)
+            ]
+        elif access.may_see_return(user, template, None):
+            if template.scope == Scope.MUNICIPALITY:
+                from tupa.organisations.models import Municipality
+
+                subjects = [
+                    (m.code, m.name_fi)
+                    for m in Municipality.objects.filter(
+                        pk__in=_client_municipalities(user.organisation_id)
+                    ).order_by("name_fi")
+                ]
+            else:
+                subjects = [(ORGANISATION, user.organisation.name)]
+        for key, label in subjects:
+            rows.append(
+                {
+                    "template": template,
+                    "key": key,
+                    "label": label,
+                    "deadline": template.deadline_for(year),
+                    "sent": sent.get((template.id, key)),
+                }
+            )
+    return rows
+
+
+def _client_municipalities(organisation_id: int) -> Any:
+    from tupa.people.models import Person
+
+    return (
+        Person.objects.filter(organisation_id=organisation_id)
+        .exclude(municipality=None)
+        .values("municipality_id")
+    )
+
+
+@login_only
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Every return the user may open for a year, with its deadline and whether it was sent."""
+    user = user_of(request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("vuosi", _default_year(today)))
+    except ValueError:
+        year = _default_year(today)
+    if not 2000 <= year <= today.year:
+        year = _default_year(today)
+    rows = _catalogue_rows(user, year)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[str(Recipient(row["template"].recipient).label)].append(row)
+    return render(
+        request,
+        "statistics/index.html",
+        {
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "groups": sorted(groups.items()),
+            "today": today,
+            "federation": access.may_see_federation(user),
+            "overview": access.may_see_overview(user),
+        },
+    )
+
+
+def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
+    computed = engine.run(subject.template, subject.params)
+    states = services.states_for(computed)
+    user = user_of(request)
+    sent = list(
+        Submission.objects.filter(
+            organisation_id=subject.params.organisation_id,
+            template_id=subject.template.id,
+            period_start=subject.params.start,
+            service_form=subject.service_form,
+            municipality=subject.municipality,
+        ).select_related("submitted_by")
+    )
+    return {
+        "subject": subject,
+        "template": subject.template,
+        "computed": computed,
+        "sections": present(computed, states),
+        "suppressed": states is not None,
+        "threshold": services.THRESHOLD,
+        "submissions": sent,
+        "may_send": access.may_send_return(user, subject.template, subject.service_form),
+        "deadline": subject.template.deadline_for(subject.year),
+    }
+
+
+@object_scoped
+@require_GET
+def return_page(request: HttpRequest, template_id: str, year: int, key: str) -> HttpResponse:
+    subject = subject_or_404(request, template_id, year, key)
+    return render(request, "statistics/return.html", _context(request, subject))
+
+
+def _selection(request: HttpRequest, result: Result) -> dict[str, str]:
+    """The drill-down cell from the query string: known dimensions and values only, else 404."""
+    selection = {}
+    for dimension in result.indicator.dimensions:
+        value = request.GET.get(dimension.key)
+        if value is None:
+            continue
+        if value not in {v for v, _ in dimension.values(result.params)}:
+            raise Http404
+        selection[dimension.key] = value
+    return selection
+
+
+@object_scoped
+@require_GET
+def drill(request: HttpRequest, template_id: str, year: int, key: str, line: int) -> HttpResponse:
+    """The units behind one figure of a return."""
+    subject = subject_or_404(request, template_id, year, key)
+    lines = dict(subject.template.lines())
+    if line not in lines:
+        raise Http404
+    spec = lines[line]
+    from ..indicators import registry as indicators
+
+    indicator = indicators.get(spec.indicator, spec.version)
+    back = reverse("statistics:return", args=[subject.template.id, subject.year, subject.key])
+    return drill_page(
+        request,
+        indicator=indicator,
+        params=subject.params,
+        title=str(spec.label or indicator.title),
+        heading=f"{subject.label} {subject.year}",
+        back_url=f"{back}#luku-{line}",
+        back_label=str(subject.template.title),
+    )
+
+
+def drill_page(
+    request: HttpRequest,
+    *,
+    indicator: Indicator,
+    params: Params,
+    title: str,
+    heading: str,
+    back_url: str,
+    back_label: str,
+) -> HttpResponse:
+    """A figure's breakdown by month and by each dimension, and the records the viewer may see."""
+    result = engine.run_indicator(indicator, params)
+    selection = _selection(request, result)
+    cell = Result(indicator, result.params, list(result.matching(selection)))
+    labels = {
+        d.key: dict(d.values(result.params)) for d in indicator.dimensions if d.key in selection
+    }
+    chosen = [
+        (str(indicator.dimension(k).label), str(labels[k].get(v, v))) for k, v in selection.items()
+    ]
+    breakdowns = []
+    order = sorted(indicator.dimensions, key=lambda d: d.key != MONTH.key)
+    for dimension in order:
+        if dimension.key in selection:
+            continue
+        table = build_table(cell, (dimension.key,))
+        shown = present_line(
+            engine.ComputedLine(0, Line(indicator.id, indicator.version), indicator, table, cell),
+            None,
+            drillable=False,
+        )
+        for row, (value, _label) in zip(shown.rows, table.rows, strict=True):
+            query = request.GET.copy()
+            query[dimension.key] = value
+            for c in row.cells:
+                c.query = query.urlencode()
+        breakdowns.append((str(dimension.label), shown))
+    records, hidden = _records(request, cell) if indicator.records else ([], 0)
+    return render(
+        request,
+        "statistics/drill.html",
+        {
+            "indicator": indicator,
+            "title": title,
+            "heading": heading,
+            "chosen": chosen,
+            "total": cell.total,
+            "breakdowns": breakdowns,
+            "records": records,
+            "hidden": hidden,
+            "record_limit": RECORD_LIMIT,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+    )
+
+
+def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
+    """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden."""
+    user = user_of(request)
+    weight: dict[int, int] = defaultdict(int)
+    for u in cell.units:
+        if u.episode_id is not None:
+            weight[u.episode_id] += u.weight
+    bases = access.drill_bases(user=user, episode_ids=weight)
+    visible_ids = sorted(bases)[:RECORD_LIMIT]
+    episodes = (
+        Episode.objects.filter(pk__in=visible_ids)
+        .select_related("service_form")
+        .prefetch_related("participants__person", "participants__alias")
+        .order_by("service_form__name", "start_date", "pk")
+    )
+    rows = []
+    by_basis: dict[str, list[Any]] = defaultdict(list)
+    for episode in episodes:
+        persons = [p.person for p in episode.participants.all() if p.person is not None]
+        aliases = [p.alias for p in episode.participants.all() if p.alias is not None]
+        for person in persons:
+            by_basis[bases[episode.pk]].append(person)
+        rows.append(
+            {
+                "episode": episode,
+                "names": [f"{p.last_name} {p.first_names}" for p in persons]
+                + [a.label for a in aliases],
+                "weight": weight[episode.pk],
+            }
+        )
+    for basis, persons in by_basis.items():
+        record_access(request=request, subjects=persons, action=Action.LIST, basis=basis)
+    return rows, len(weight) - len(bases)
+
+
+_CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def export_response(
+    request: HttpRequest,
+    computed: engine.Computed,
+    states: Any,
+    *,
+    title: str,
+    subject_label: str,
+    meta: list[tuple[str, str]],
+    fmt: str,
+    filename: str,
+) -> HttpResponse:
+    if fmt == "xlsx":
+        body = exports.xlsx(computed, states, title=title, subject=subject_label, meta=meta)
+    elif fmt == "csv":
+        body = exports.csv_bytes(computed, states, title=title, subject=subject_label, meta=meta)
+    elif fmt == "pdf":
+        html = render(
+            request,
+            "statistics/return_pdf.html",
+            {
+                "title": title,
+                "meta": meta,
+                "sections": present(computed, states, drillable=False),
+            },
+        ).content.decode("utf-8")
+        body = exports.pdf(html)
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=_CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def meta_rows(subject: Subject, computed: engine.Computed, states: Any) -> list[tuple[str, str]]:
+    return [
+        (_("Ilmoitus"), f"{subject.template.title} ({subject.template.key})"),
+        (_("Vastaanottaja"), str(Recipient(subject.template.recipient).label)),
+        (_("Kohde"), subject.label),
+        (
+            _("Kausi"),
+            f"{subject.params.start:%d.%m.%Y}–{subject.params.end:%d.%m.%Y}",
+        ),
+        (_("Laskettu"), timezone.localtime(computed.computed_at).strftime("%d.%m.%Y %H.%M")),
+        (_("Tiiviste (SHA-256)"), computed.content_hash()),
+        (
+            _("Pienten lukujen salaus"),
+            _("alle %(n)s näytetään muodossa < %(n)s") % {"n": services.THRESHOLD}
+            if states is not None
+            else _("ei salausta (sisäinen raportti)"),
+        ),
+    ]
+
+
+@object_scoped
+@require_GET
+def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str) -> HttpResponse:
+    subject = subject_or_404(request, template_id, year, key)
+    computed = engine.run(subject.template, subject.params)
+    states = services.states_for(computed)
+    return export_response(
+        request,
+        computed,
+        states,
+        title=subject.title,
+        subject_label=subject.label,
+        meta=meta_rows(subject, computed, states),
+        fmt=fmt,
+        filename=f"{subject.template.id}-{subject.key}-{subject.year}",
+    )
+
+
+@object_scoped
+@require_POST
+def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpResponse:
+    """ "Lähetetty": freeze the return as it is now (blocked while it has open problems)."""
+    subject = subject_or_404(request, template_id, year, key)
+    user = user_of(request)
+    if not access.may_send_return(user, subject.template, subject.service_form):
+        raise Http404
+    computed = engine.run(subject.template, subject.params)
+    try:
+        submission = services.submit(
+            user=user,
+            computed=computed,
+            service_form=subject.service_form,
+            municipality=subject.municipality,
+            title=subject.title,
+            note=request.POST.get("note", "").strip(),
+        )
+    except services.NotReady as exc:
+        context = _context(request, subject)
+        context["send_errors"] = exc.problems
+        context["note"] = request.POST.get("note", "")
+        return render(request, "statistics/return.html", context, status=400)
+    messages.success(request, _("Ilmoitus on merkitty lähetetyksi ja sen luvut on jäädytetty."))
+    return redirect("statistics:submission", pk=submission.pk)

@@ -1,0 +1,95 @@
+"""A sent return as it was sent, what has changed since, and its exports."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tupa.access import statistics as access
+from tupa.access.marks import object_scoped, user_of
+
+from .. import services
+from ..models import Submission
+from ..present import present
+from ..returns import registry as returns
+from ..returns.base import Recipient
+from .returns import export_response
+
+
+def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
+    user = user_of(request)
+    submission = get_object_or_404(
+        Submission.objects.select_related("submitted_by", "service_form", "municipality"),
+        pk=pk,
+        organisation_id=user.organisation_id,
+    )
+    try:
+        template = returns.get(submission.template_id, submission.template_version)
+    except KeyError:
+        raise Http404 from None
+    if not access.may_see_return(user, template, submission.service_form):
+        raise Http404
+    return submission
+
+
+def _meta(submission: Submission) -> list[tuple[str, str]]:
+    return [
+        (
+            _("Ilmoitus"),
+            f"{submission.title} ({submission.template_id}@{submission.template_version})",
+        ),
+        (_("Vastaanottaja"), str(Recipient(submission.recipient).label)),
+        (_("Kausi"), f"{submission.period_start:%d.%m.%Y}–{submission.period_end:%d.%m.%Y}"),
+        (
+            _("Tiedot hetkellä"),
+            timezone.localtime(submission.data_as_of).strftime("%d.%m.%Y %H.%M"),
+        ),
+        (
+            _("Lähetetty"),
+            timezone.localtime(submission.submitted_at).strftime("%d.%m.%Y %H.%M"),
+        ),
+        (_("Lähettäjä"), submission.submitted_by.get_full_name()),
+        (_("Tiiviste (SHA-256)"), submission.content_hash),
+    ]
+
+
+@object_scoped
+@require_GET
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The frozen figures, and the difference view when today's data give other figures."""
+    submission = _submission_or_404(request, pk)
+    sent = services.frozen(submission)
+    now = services.recompute(submission)
+    states = services.states_from_json(submission.suppression)
+    return render(
+        request,
+        "statistics/submission.html",
+        {
+            "submission": submission,
+            "sections": present(sent, states, drillable=False),
+            "meta": _meta(submission),
+            "changes": services.changes(sent, now),
+            "reproduces": now.content_hash() == submission.content_hash,
+            "threshold": submission.suppression_threshold,
+        },
+    )
+
+
+@object_scoped
+@require_GET
+def submission_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    submission = _submission_or_404(request, pk)
+    sent = services.frozen(submission)
+    return export_response(
+        request,
+        sent,
+        services.states_from_json(submission.suppression),
+        title=submission.title,
+        subject_label=submission.title,
+        meta=_meta(submission),
+        fmt=fmt,
+        filename=f"{submission.template_id}-{submission.period_start:%Y}-lahetetty-{submission.pk}",
+    )
