@@ -40,6 +40,11 @@ def may_see_overview(user: User) -> bool:
     )
 
 
+def may_see_annual_report(user: User) -> bool:
+    """The executive director prepares the annual report's figures for the whole organisation."""
+    return bool(decide(user, "statistics.organisation.view"))
+
+
 def may_see_form_overview(user: User, service_form: ServiceForm) -> bool:
     """A form is on the user's overview for the ED, and for a lead of that form."""
     return bool(decide(user, "statistics.organisation.view")) or clients.is_lead(

@@ -13,6 +13,7 @@ class Recipient(models.TextChoices):
     AVI = "avi", _("Aluehallintovirasto (AVI)")
     FEDERATION = "federation", _("Ensi- ja turvakotien liitto")
     BOARD = "board", _("Hallitus")
+    INTERNAL = "internal", _("Sisäinen seuranta")
 
 
 class Provenance(models.TextChoices):

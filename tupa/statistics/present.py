@@ -54,16 +54,24 @@ class ShownSection:
     lines: list[ShownLine]
 
 
-def _cell(table: Table, key: Key, states: dict[Key, str] | None, drillable: bool) -> ShownCell:
+def _cell(
+    table: Table, key: Key, states: dict[Key, str] | None, drillable: bool, base: dict[str, str]
+) -> ShownCell:
     value = table.values.get(key, 0)
     state = states.get(key, SHOWN) if states is not None else SHOWN
-    query = urlencode(table.selection(key)) if drillable else ""
+    query = urlencode({**base, **table.selection(key)}) if drillable else ""
     return ShownCell(display(value, state), state, query, value)
 
 
 def present_line(
-    line: ComputedLine, states: dict[Key, str] | None, *, drillable: bool = True
+    line: ComputedLine,
+    states: dict[Key, str] | None,
+    *,
+    drillable: bool = True,
+    base: dict[str, str] | None = None,
 ) -> ShownLine:
+    """``base``: query parameters every drill link keeps (e.g. the part of the year)."""
+    base = base or {}
     t = line.table
     shown = ShownLine(
         index=line.index,
@@ -78,12 +86,14 @@ def present_line(
         columns=[label for _, label in t.cols],
     )
     for r, label in t.rows:
-        cells = [_cell(t, ("cell", r, c), states, drillable) for c, _ in (t.cols or [("", "")])]
-        row_total = _cell(t, ("row", r), states, drillable) if t.ways == 2 else None
+        cells = [
+            _cell(t, ("cell", r, c), states, drillable, base) for c, _ in (t.cols or [("", "")])
+        ]
+        row_total = _cell(t, ("row", r), states, drillable, base) if t.ways == 2 else None
         shown.rows.append(ShownRow(label, cells, row_total))
     if t.ways == 2:
-        shown.column_totals = [_cell(t, ("col", c), states, drillable) for c, _ in t.cols]
-    shown.total = _cell(t, TOTAL, states, drillable)
+        shown.column_totals = [_cell(t, ("col", c), states, drillable, base) for c, _ in t.cols]
+    shown.total = _cell(t, TOTAL, states, drillable, base)
     return shown
 
 
@@ -92,6 +102,7 @@ def present(
     states: dict[int, dict[Key, str]] | None,
     *,
     drillable: bool = True,
+    base: dict[str, str] | None = None,
 ) -> list[ShownSection]:
     return [
         ShownSection(
@@ -102,6 +113,7 @@ def present(
                     line,
                     states.get(line.index) if states is not None else None,
                     drillable=drillable,
+                    base=base,
                 )
                 for line in section.lines
             ],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import federation, overview, returns, submissions
+from .views import annual, federation, overview, returns, submissions
 
 app_name = "statistics"
 
@@ -9,6 +9,7 @@ _RETURN = "<str:template_id>/<int:year>/<str:key>/"
 urlpatterns = [
     path("", returns.index, name="index"),
     path("yleiskuva/", overview.overview, name="overview"),
+    path("toimintakertomus/<int:year>/", annual.annual_report, name="annual_report"),
     path(
         "luku/<str:indicator_id>/<slug:slug>/<int:year>/",
         overview.indicator_drill,

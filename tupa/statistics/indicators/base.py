@@ -26,6 +26,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from ..versioned import VersionedRegistry
+
 Label = str | Promise
 Choices = tuple[tuple[str, Label], ...]
 
@@ -206,32 +208,5 @@ def compute(indicator: Indicator, params: Params) -> Result:
     return Result(indicator, params, list(units))
 
 
-class IndicatorRegistry:
+class IndicatorRegistry(VersionedRegistry[Indicator]):
     """Every indicator version, by ``id`` and ``version``."""
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[str, int], Indicator] = {}
-
-    def register(self, *indicators: Indicator) -> None:
-        for ind in indicators:
-            key = (ind.id, ind.version)
-            if key in self._items and self._items[key] is not ind:
-                raise ValueError(f"indicator {ind.key} is registered twice")
-            self._items[key] = ind
-
-    def get(self, id: str, version: int | None = None) -> Indicator:
-        if version is None:
-            versions = [v for (i, v) in self._items if i == id]
-            if not versions:
-                raise KeyError(id)
-            version = max(versions)
-        return self._items[(id, version)]
-
-    def __iter__(self) -> Iterator[Indicator]:
-        return iter(sorted(self._items.values(), key=lambda i: (i.id, i.version)))
-
-    def latest(self) -> list[Indicator]:
-        newest: dict[str, Indicator] = {}
-        for ind in self:
-            newest[ind.id] = ind
-        return list(newest.values())

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='muokattu')),
                 ('template_id', models.CharField(max_length=60, verbose_name='ilmoitus')),
                 ('template_version', models.PositiveSmallIntegerField(verbose_name='ilmoituksen versio')),
-                ('recipient', models.CharField(choices=[('thl', 'THL'), ('stea', 'STEA'), ('municipality', 'Ostava kunta tai hyvinvointialue'), ('avi', 'Aluehallintovirasto (AVI)'), ('federation', 'Ensi- ja turvakotien liitto'), ('board', 'Hallitus')], max_length=20, verbose_name='vastaanottaja')),
+                ('recipient', models.CharField(choices=[('thl', 'THL'), ('stea', 'STEA'), ('municipality', 'Ostava kunta tai hyvinvointialue'), ('avi', 'Aluehallintovirasto (AVI)'), ('federation', 'Ensi- ja turvakotien liitto'), ('board', 'Hallitus'), ('internal', 'Sisäinen seuranta')], max_length=20, verbose_name='vastaanottaja')),
                 ('title', models.CharField(max_length=300, verbose_name='otsikko')),
                 ('period_start', models.DateField(verbose_name='kausi alkaa')),
                 ('period_end', models.DateField(verbose_name='kausi päättyy')),

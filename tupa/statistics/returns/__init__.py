@@ -18,9 +18,9 @@ __all__ = [
 
 
 def _load() -> None:
-    from . import avi, board, federation, municipality, stea, thl
+    from . import avi, board, federation, internal, municipality, stea, thl
 
-    for module in (thl, stea, municipality, avi, federation, board):
+    for module in (thl, stea, municipality, avi, federation, board, internal):
         module.register(registry)
 
 

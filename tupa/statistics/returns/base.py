@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Provenance, Recipient
 from ..indicators.base import Label, Params
+from ..versioned import VersionedRegistry
 
 __all__ = ["Provenance", "Recipient"]
 
@@ -97,30 +98,5 @@ class ReturnTemplate:
         return dt.date(year + 1, *self.deadline)
 
 
-class ReturnRegistry:
-    def __init__(self) -> None:
-        self._items: dict[tuple[str, int], ReturnTemplate] = {}
-
-    def register(self, *templates: ReturnTemplate) -> None:
-        for t in templates:
-            key = (t.id, t.version)
-            if key in self._items and self._items[key] is not t:
-                raise ValueError(f"return {t.key} is registered twice")
-            self._items[key] = t
-
-    def get(self, id: str, version: int | None = None) -> ReturnTemplate:
-        if version is None:
-            versions = [v for (i, v) in self._items if i == id]
-            if not versions:
-                raise KeyError(id)
-            version = max(versions)
-        return self._items[(id, version)]
-
-    def latest(self) -> list[ReturnTemplate]:
-        newest: dict[str, ReturnTemplate] = {}
-        for key in sorted(self._items):
-            newest[key[0]] = self._items[key]
-        return list(newest.values())
-
-    def __iter__(self) -> Iterator[ReturnTemplate]:
-        return iter(self._items[k] for k in sorted(self._items))
+class ReturnRegistry(VersionedRegistry[ReturnTemplate]):
+    """Every return template version, by ``id`` and ``version``."""

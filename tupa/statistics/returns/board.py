@@ -1,4 +1,4 @@
-"""The board's report: the year's key figures per service form (internal, nothing suppressed)."""
+"""The board's quarterly report: key figures per service form (internal, nothing suppressed)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ BOARD = ReturnTemplate(
     recipient=Recipient.BOARD,
     title=_("Hallituksen tilannekatsaus"),
     description=_(
-        "Työmuotojen keskeiset luvut kuukausittain hallitukselle. Sisäinen raportti: lukuja "
-        "ei salata. Suunnitelman tavoitteet tulevat rinnalle, kun vuosisuunnitelma on Tupassa."
+        "Työmuotojen keskeiset luvut neljännesvuosittain hallitukselle. Sisäinen raportti: "
+        "lukuja ei salata. Suunnitelman tavoitteet tulevat rinnalle, kun vuosisuunnitelma on "
+        "Tupassa."
     ),
     scope=Scope.ORGANISATION,
-    period=Period.YEAR,
+    period=Period.QUARTER,
     outgoing=False,
     visible="statistics.organisation.view",
     sections=(

@@ -35,5 +35,6 @@ def test_indicator_ids_and_versions_are_unique_and_described() -> None:
 
 
 @pytest.mark.parametrize("template", list(returns), ids=lambda t: t.key)
-def test_outgoing_returns_are_suppressed_and_internal_ones_are_for_the_board(template) -> None:  # type: ignore[no-untyped-def]
-    assert template.outgoing == (template.recipient != Recipient.BOARD)
+def test_only_the_board_and_internal_reports_are_unsuppressed(template) -> None:  # type: ignore[no-untyped-def]
+    internal = template.recipient in (Recipient.BOARD, Recipient.INTERNAL)
+    assert template.outgoing == (not internal)

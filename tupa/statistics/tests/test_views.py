@@ -280,3 +280,40 @@ def test_overview_for_the_director_links_figures_to_their_drill_down(
     url = reverse("statistics:indicator", args=["outpatient.clients", "avokriisityo", 2026])
     assert url in page
     assert client.get(url).status_code == 200
+
+
+def test_half_yearly_review_is_opened_by_part_of_the_year(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["worker"])
+    base = reverse("statistics:return", args=["internal.work_done", YEAR, "avokriisityo"])
+    first = client.get(base, {"jakso": 1}).content.decode()
+    assert "1. vuosipuolisko 2025" in first
+    # Clients starting January–June are in the first half, none of July–December's.
+    template = returns.get("internal.work_done")
+    line = next(i for i, ln in template.lines() if ln.indicator == "outpatient.clients")
+    drill = reverse("statistics:drill", args=["internal.work_done", YEAR, "avokriisityo", line])
+    assert f"{drill}?jakso=1" in first
+    assert client.get(base, {"jakso": 3}).status_code == 404
+    assert client.get(base, {"jakso": "x"}).status_code == 404
+    # A past year opens at its last part by default.
+    assert "2. vuosipuolisko 2025" in client.get(base).content.decode()
+
+
+def test_annual_report_pack_shows_this_year_beside_last_suppressed(
+    client: Client, world: dict[str, Any]
+) -> None:
+    url = reverse("statistics:annual_report", args=[YEAR])
+    login_verified(client, world["lead"])
+    assert client.get(url).status_code == 404
+    login_verified(client, world["director"])
+    page = client.get(url).content.decode()
+    # Crisis work: 8 clients in 2025, none in 2024; Jussi-työ: one client, shown as "< 5".
+    assert 'data-figure="outpatient.clients:avokriisityo">8<' in page
+    assert 'data-figure="outpatient.clients:jussi">&lt; 5<' in page
+    assert "+8" in page and "<svg" in page
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"muoto": "xlsx"}).content))
+    rows = [r for r in book["Luvut"].iter_rows(values_only=True) if r[2] == "Jussi-työ"]
+    assert rows and all(r[4] == "< 5" and r[5] == "–" for r in rows if r[1] == "Avopalvelujen asiakkaat")
+    assert client.get(url, {"muoto": "pdf"}).content.startswith(b"%PDF")
+    assert client.get(url, {"muoto": "doc"}).status_code == 404

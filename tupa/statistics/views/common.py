@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
@@ -15,7 +17,7 @@ from tupa.organisations.models import Municipality, ServiceForm
 
 from ..indicators.base import Params
 from ..returns import registry as returns
-from ..returns.base import ReturnTemplate, Scope
+from ..returns.base import Period, ReturnTemplate, Scope
 
 #: The subject of an organisation-wide return in URLs.
 ORGANISATION = "yhdistys"
@@ -34,10 +36,28 @@ class Subject:
     municipality: Municipality | None
     params: Params
     basis: Basis
+    #: The part of the year (1-based) for half-yearly and quarterly returns; 0 for yearly ones.
+    part: int = 0
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.template.period, self.year, self.part)
 
     @property
     def title(self) -> str:
-        return f"{self.template.title} – {self.label} {self.year}"
+        return f"{self.template.title} – {self.label} {self.period_label}"
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps the part of the year on every link (``""`` for years)."""
+        return f"?{PART}={self.part}" if self.part else ""
+
+    def parts(self) -> list[tuple[int, str]]:
+        """The parts of the year this return can be opened for (empty for yearly returns)."""
+        count = PARTS[self.template.period]
+        if count == 1:
+            return []
+        return [(i, period_label(self.template.period, self.year, i)) for i in range(1, count + 1)]
 
 
 def template_or_404(template_id: str) -> ReturnTemplate:
@@ -53,6 +73,44 @@ def year_or_404(year: int) -> int:
     return year
 
 
+#: The query parameter of the part of the year, and how many parts each period has.
+PART = "jakso"
+PARTS: dict[str, int] = {Period.YEAR: 1, Period.HALF_YEAR: 2, Period.QUARTER: 4}
+
+
+def period_bounds(period: str, year: int, part: int) -> tuple[dt.date, dt.date]:
+    """First and last day of ``part`` (1-based) of ``year`` split into the period's parts."""
+    months = 12 // PARTS[period]
+    first_month = (part - 1) * months + 1 if part else 1
+    last_month = first_month + months - 1 if part else 12
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+def period_label(period: str, year: int, part: int) -> str:
+    if not part:
+        return str(year)
+    if period == Period.HALF_YEAR:
+        return _("%(part)s. vuosipuolisko %(year)s") % {"part": part, "year": year}
+    return _("%(part)s. vuosineljännes %(year)s") % {"part": part, "year": year}
+
+
+def part_or_404(request: HttpRequest, period: str, year: int) -> int:
+    """The requested part of the year; by default the latest part that has begun."""
+    count = PARTS[period]
+    if count == 1:
+        return 0
+    raw = request.GET.get(PART)
+    if raw is None:
+        today = timezone.localdate()
+        if year < today.year:
+            return count
+        return (today.month - 1) // (12 // count) + 1
+    if not raw.isdigit() or not 1 <= int(raw) <= count:
+        raise Http404
+    return int(raw)
+
+
 def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) -> Subject:
     """Resolve the URL's return, year and subject for the user, or 404 (see access.statistics)."""
     template = template_or_404(template_id)
@@ -61,14 +119,15 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     org_id = user.organisation_id
     if org_id is None:
         raise Http404
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    part = part_or_404(request, template.period, year)
+    start, end = period_bounds(template.period, year, part)
     if template.scope == Scope.SERVICE_FORM:
         granted = service_form_access(request, key, rule=template.visible)
         form = granted.obj
         if not template.applies(form):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))
-        return Subject(template, year, key, form.name, form, None, params, granted.basis)
+        return Subject(template, year, key, form.name, form, None, params, granted.basis, part)
     decision = decide(user, template.visible)
     if not decision:
         raise Http404
@@ -78,10 +137,18 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
             raise Http404
         params = Params(org_id, start, end, municipality_id=municipality.pk)
         return Subject(
-            template, year, key, municipality.name_fi, None, municipality, params, decision.basis
+            template,
+            year,
+            key,
+            municipality.name_fi,
+            None,
+            municipality,
+            params,
+            decision.basis,
+            part,
         )
     if key != ORGANISATION:
         raise Http404
     params = Params(org_id, start, end)
     organisation_name = user.organisation.name if user.organisation else ""
-    return Subject(template, year, key, organisation_name, None, None, params, decision.basis)
+    return Subject(template, year, key, organisation_name, None, None, params, decision.basis, part)

@@ -29,7 +29,7 @@ from ..present import present, present_line
 from ..returns import registry as returns
 from ..returns.base import Line, Recipient, Scope
 from ..tables import build_table
-from .common import ORGANISATION, Subject, subject_or_404
+from .common import ORGANISATION, PART, Subject, subject_or_404
 
 #: At most this many records are listed under a figure (the count is always exact).
 RECORD_LIMIT = 200
@@ -122,6 +122,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": today,
             "federation": access.may_see_federation(user),
             "overview": access.may_see_overview(user),
+            "annual": access.may_see_annual_report(user),
         },
     )
 
@@ -143,7 +144,9 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "subject": subject,
         "template": subject.template,
         "computed": computed,
-        "sections": present(computed, states),
+        "sections": present(
+            computed, states, base={PART: str(subject.part)} if subject.part else None
+        ),
         "suppressed": states is not None,
         "threshold": services.THRESHOLD,
         "submissions": sent,
@@ -190,8 +193,8 @@ def drill(request: HttpRequest, template_id: str, year: int, key: str, line: int
         indicator=indicator,
         params=subject.params,
         title=str(spec.label or indicator.title),
-        heading=f"{subject.label} {subject.year}",
-        back_url=f"{back}#luku-{line}",
+        heading=f"{subject.label} {subject.period_label}",
+        back_url=f"{back}{subject.query}#luku-{line}",
         back_label=str(subject.template.title),
     )
 
@@ -362,7 +365,8 @@ def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str
         subject_label=subject.label,
         meta=meta_rows(subject, computed, states),
         fmt=fmt,
-        filename=f"{subject.template.id}-{subject.key}-{subject.year}",
+        filename=f"{subject.template.id}-{subject.key}-{subject.year}"
+        + (f"-{subject.part}" if subject.part else ""),
     )
 
 

@@ -1,0 +1,184 @@
+"""The annual report (*toimintakertomus*) data pack: per service form, the year's key figures
+with last year's beside them.
+
+The annual report is public, so small figures are suppressed. Only per-form figures are
+published (no organisation totals, no breakdowns), so there is no equation from which a hidden
+figure could be recovered and primary suppression is enough: 1–4 shows as "< 5" and the chart
+draws no bar for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from tupa.organisations.models import ServiceForm
+
+from . import engine
+from .indicators import registry as indicators
+from .indicators.base import Indicator, Label, Params
+from .suppression import PRIMARY, SHOWN, display, is_small
+
+#: Sections of the pack: (title, indicator ids). A form appears under an indicator it applies to.
+SECTIONS: tuple[tuple[Label, tuple[str, ...]], ...] = (
+    (
+        _("Asuminen"),
+        ("shelter.clients", "shelter.residence_days", "ensikoti.clients", "residential.care_days"),
+    ),
+    (_("Avopalvelut"), ("outpatient.clients", "outpatient.visits", "outpatient.contacts")),
+    (_("Ryhmät"), ("programmes.participants", "programmes.sessions")),
+    (_("Avoin kohtaamispaikka"), ("dropin.visits", "dropin.opening_days")),
+    (_("Valvotut tapaamiset"), ("visitation.meetings", "visitation.children")),
+)
+
+
+@dataclass
+class Figure:
+    form: ServiceForm
+    previous: int
+    current: int
+    threshold: int
+
+    def _text(self, value: int) -> str:
+        return display(value, PRIMARY if is_small(value, self.threshold) else SHOWN, self.threshold)
+
+    @property
+    def previous_text(self) -> str:
+        return self._text(self.previous)
+
+    @property
+    def current_text(self) -> str:
+        return self._text(self.current)
+
+    @property
+    def change_text(self) -> str:
+        """The change, unless either year's figure is suppressed (it would reveal it)."""
+        if is_small(self.previous, self.threshold) or is_small(self.current, self.threshold):
+            return "–"
+        change = self.current - self.previous
+        return f"+{change}" if change > 0 else str(change)
+
+    @property
+    def shown(self) -> tuple[int, int]:
+        """The values a chart may draw (0 for a suppressed one)."""
+        return (
+            0 if is_small(self.current, self.threshold) else self.current,
+            0 if is_small(self.previous, self.threshold) else self.previous,
+        )
+
+
+@dataclass
+class PackLine:
+    indicator: Indicator
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class PackSection:
+    title: str
+    lines: list[PackLine] = field(default_factory=list)
+
+
+def _per_form(indicator: Indicator, params: Params, forms: list[ServiceForm]) -> dict[int, int]:
+    """The indicator's total per service form (one run when it has a service-form dimension)."""
+    keys = [d.key for d in indicator.dimensions]
+    if "service_form" in keys:
+        result = engine.run_indicator(
+            indicator,
+            Params(params.organisation_id, params.start, params.end, tuple(f.pk for f in forms)),
+        )
+        return {int(k[0]): v for k, v in result.by("service_form").items() if k[0].isdigit()}
+    return {
+        f.pk: engine.run_indicator(
+            indicator, Params(params.organisation_id, params.start, params.end, (f.pk,))
+        ).total
+        for f in forms
+    }
+
+
+def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection]:
+    forms = list(ServiceForm.objects.filter(organisation_id=organisation_id).order_by("name"))
+    now = Params(organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    then = Params(organisation_id, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
+    sections = []
+    for title, ids in SECTIONS:
+        section = PackSection(str(title))
+        for ind_id in ids:
+            indicator = indicators.get(ind_id)
+            applicable = [f for f in forms if indicator.applies(f)]
+            if not applicable:
+                continue
+            current = _per_form(indicator, now, applicable)
+            previous = _per_form(indicator, then, applicable)
+            line = PackLine(indicator)
+            for f in applicable:
+                c, p = current.get(f.pk, 0), previous.get(f.pk, 0)
+                if c or p or f.active:
+                    line.figures.append(Figure(f, p, c, threshold))
+            if line.figures:
+                section.lines.append(line)
+        if section.lines:
+            sections.append(section)
+    return sections
+
+
+def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
+    """The pack as a workbook: the figures (suppressed as on the page) and their definitions."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = str(_("Luvut"))
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    header = [
+        str(_("Osio")),
+        str(_("Luku")),
+        str(_("Työmuoto")),
+        str(year - 1),
+        str(year),
+        str(_("Muutos")),
+        str(_("Yksikkö")),
+    ]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+
+    def value(number: int, text: str) -> int | str:
+        return number if text.replace("\xa0", "").lstrip("-").isdigit() else text
+
+    for section in sections:
+        for line in section.lines:
+            for f in line.figures:
+                sheet.append(
+                    [
+                        section.title,
+                        str(line.indicator.title),
+                        f.form.name,
+                        value(f.previous, f.previous_text),
+                        value(f.current, f.current_text),
+                        f.change_text,
+                        str(line.indicator.unit_label),
+                    ]
+                )
+    for column, width in zip("ABCDEFG", (22, 40, 30, 10, 10, 10, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    definitions = book.create_sheet(str(_("Määritelmät")))
+    definitions.append([str(_("Indikaattori")), str(_("Otsikko")), str(_("Laskentasääntö"))])
+    for cell in definitions[1]:
+        cell.font = Font(bold=True)
+    for section in sections:
+        for line in section.lines:
+            ind = line.indicator
+            definitions.append([ind.key, str(ind.title), str(ind.rule)])
+    definitions.column_dimensions["C"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
