@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from .engine import Computed, ComputedLine
+from .indicators.dimensions import AGGREGATE_ONLY
 from .returns.base import Provenance
 from .suppression import SHOWN, display
 from .tables import TOTAL, Key, Table
@@ -72,6 +73,8 @@ def present_line(
 ) -> ShownLine:
     """``base``: query parameters every drill link keeps (e.g. the part of the year)."""
     base = base or {}
+    if {line.table.row_dimension, line.table.col_dimension} & AGGREGATE_ONLY:
+        drillable = False  # a person's municipality is never a way into the records
     t = line.table
     shown = ShownLine(
         index=line.index,

@@ -71,6 +71,11 @@ GENDER = Dimension(
 )
 MUNICIPALITY = Dimension("municipality", _("kotikunta"), _municipalities)
 
+#: Dimensions that place a person (home or paying municipality). Figures are never drilled by
+#: them: beside the list of records they would show where a person lives, which turvakielto
+#: forbids. They are counted in the returns, in aggregate only.
+AGGREGATE_ONLY = frozenset({"municipality", "payer_municipality"})
+
 
 def gender_value(gender: str | None) -> str:
     if gender in (Person.Gender.FEMALE, Person.Gender.MALE, Person.Gender.OTHER):

@@ -314,6 +314,39 @@ def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     assert "+8" in page and "<svg" in page
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"muoto": "xlsx"}).content))
     rows = [r for r in book["Luvut"].iter_rows(values_only=True) if r[2] == "Jussi-työ"]
-    assert rows and all(r[4] == "< 5" and r[5] == "–" for r in rows if r[1] == "Avopalvelujen asiakkaat")
+    assert rows and all(
+        r[4] == "< 5" and r[5] == "–" for r in rows if r[1] == "Avopalvelujen asiakkaat"
+    )
     assert client.get(url, {"muoto": "pdf"}).content.startswith(b"%PDF")
     assert client.get(url, {"muoto": "doc"}).status_code == 404
+
+
+def test_a_restricted_persons_municipality_is_counted_but_never_shown_with_records(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Turvakielto: the municipality report counts the person; no drill-down places them."""
+    from tupa.people.models import Restriction
+
+    secret = world["people"][0]
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=secret,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=dt.date(2020, 1, 1),
+            created_by=world["lead"],
+        )
+    login_verified(client, world["worker"])
+    drill = reverse(
+        "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]
+    )
+    assert client.get(drill, {"municipality": str(world["lahti"].pk)}).status_code == 404
+    body = client.get(drill).content.decode()
+    assert secret.last_name in body  # the worker may see the client …
+    assert "Testilahti" not in body and "Testihollola" not in body  # … but not where anyone lives
+    login_verified(client, world["finance"])
+    xlsx = client.get(
+        reverse("statistics:export", args=["municipality.yearly", YEAR, "991", "xlsx"])
+    )
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    values = [c for row in book["Luvut"].iter_rows(values_only=True) for c in row if c is not None]
+    assert 7 in values  # six crisis-work clients and one Jussi client live in Lahti, all counted

@@ -23,7 +23,7 @@ from tupa.organisations.models import ServiceForm
 
 from .. import engine, exports, services
 from ..indicators.base import Indicator, Params, Result
-from ..indicators.dimensions import MONTH
+from ..indicators.dimensions import AGGREGATE_ONLY, MONTH
 from ..models import Submission
 from ..present import present, present_line
 from ..returns import registry as returns
@@ -169,6 +169,8 @@ def _selection(request: HttpRequest, result: Result) -> dict[str, str]:
         value = request.GET.get(dimension.key)
         if value is None:
             continue
+        if dimension.key in AGGREGATE_ONLY:
+            raise Http404
         if value not in {v for v, _ in dimension.values(result.params)}:
             raise Http404
         selection[dimension.key] = value
@@ -222,7 +224,7 @@ def drill_page(
     breakdowns = []
     order = sorted(indicator.dimensions, key=lambda d: d.key != MONTH.key)
     for dimension in order:
-        if dimension.key in selection:
+        if dimension.key in selection or dimension.key in AGGREGATE_ONLY:
             continue
         table = build_table(cell, (dimension.key,))
         shown = present_line(
