@@ -350,3 +350,13 @@ def test_a_restricted_persons_municipality_is_counted_but_never_shown_with_recor
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     values = [c for row in book["Luvut"].iter_rows(values_only=True) for c in row if c is not None]
     assert 7 in values  # six crisis-work clients and one Jussi client live in Lahti, all counted
+
+
+def test_a_forms_returns_page_and_its_dashboard_link(client: Client, world: dict[str, Any]) -> None:
+    url = reverse("statistics:form_returns", args=["avokriisityo"])
+    login_verified(client, world["worker"])
+    page = client.get(url, {"vuosi": YEAR}).content.decode()
+    assert _stea(world) in page and _stea(world, "jussi") not in page
+    assert url in client.get(reverse("core:dashboard")).content.decode()
+    login_verified(client, world["jussi_worker"])
+    assert client.get(url).status_code == 404

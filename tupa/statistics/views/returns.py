@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tupa.access import statistics as access
+from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Episode
-from tupa.organisations.models import ServiceForm
+from tupa.organisations.models import Municipality, ServiceForm
+from tupa.people.models import Person
 
 from .. import engine, exports, services
 from ..indicators.base import Indicator, Params, Result
@@ -63,8 +65,6 @@ def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
             ]
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
-                from tupa.organisations.models import Municipality
-
                 subjects = [
                     (m.code, m.name_fi)
                     for m in Municipality.objects.filter(
@@ -87,8 +87,6 @@ def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
 
 
 def _client_municipalities(organisation_id: int) -> Any:
-    from tupa.people.models import Person
-
     return (
         Person.objects.filter(organisation_id=organisation_id)
         .exclude(municipality=None)
@@ -96,19 +94,22 @@ def _client_municipalities(organisation_id: int) -> Any:
     )
 
 
-@login_only
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    """Every return the user may open for a year, with its deadline and whether it was sent."""
-    user = user_of(request)
-    today = timezone.localdate()
+def _year_of(request: HttpRequest, today: dt.date) -> int:
     try:
         year = int(request.GET.get("vuosi", _default_year(today)))
     except ValueError:
-        year = _default_year(today)
-    if not 2000 <= year <= today.year:
-        year = _default_year(today)
+        return _default_year(today)
+    return year if 2000 <= year <= today.year else _default_year(today)
+
+
+def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None) -> HttpResponse:
+    user = user_of(request)
+    today = timezone.localdate()
+    year = _year_of(request, today)
     rows = _catalogue_rows(user, year)
+    if service_form is not None:
+        rows = [r for r in rows if r["template"].scope == Scope.SERVICE_FORM]
+        rows = [r for r in rows if r["key"] == service_form.slug]
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[str(Recipient(row["template"].recipient).label)].append(row)
@@ -120,11 +121,27 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": list(range(today.year, today.year - 6, -1)),
             "groups": sorted(groups.items()),
             "today": today,
-            "federation": access.may_see_federation(user),
-            "overview": access.may_see_overview(user),
-            "annual": access.may_see_annual_report(user),
+            "service_form": service_form,
+            "federation": service_form is None and access.may_see_federation(user),
+            "overview": service_form is None and access.may_see_overview(user),
+            "annual": service_form is None and access.may_see_annual_report(user),
         },
     )
+
+
+@login_only
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Every return the user may open for a year, with its deadline and whether it was sent."""
+    return _catalogue(request)
+
+
+@object_scoped
+@require_GET
+def form_returns(request: HttpRequest, slug: str) -> HttpResponse:
+    """The returns of one service form (linked from the form's reports on the dashboard)."""
+    form = service_form_access(request, slug, rule="statistics.form.view").obj
+    return _catalogue(request, service_form=form)
 
 
 def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
