@@ -19,6 +19,7 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
         "people:search",
         "scheduling:my_calendar",
         "accounts:staff_list",
+        "statistics:index",
         "finance:budget",
         "audit:access_log",
         "rights:person_lookup",
@@ -32,6 +33,7 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
 
 def test_the_report_list_keeps_its_order() -> None:
     assert [report.url_name for report in registry.reports] == [
+        "statistics:form_returns",
         "residential:thl_summary_default",
         "residential:turnaway_stats",
         "residential:billing",

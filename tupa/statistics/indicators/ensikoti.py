@@ -47,7 +47,14 @@ from tupa.residential.models import StayMember
 
 from .base import UNKNOWN, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import MUNICIPALITY, municipality_value
-from .residential import Chains, StayRow, chains, episode_municipalities, local_date, overlapping
+from .residential.common import (
+    Chains,
+    StayRow,
+    chains,
+    episode_municipalities,
+    local_date,
+    overlapping,
+)
 
 MOTHER: Final = "mother"
 FATHER: Final = "father"

@@ -53,7 +53,7 @@ from tupa.residential.tests.test_thl import NOW
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import ensikoti as k
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
-from tupa.statistics.indicators.residential import StayRow
+from tupa.statistics.indicators.residential.common import StayRow
 from tupa.statistics.tests.properties import assert_consistent
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
-from tupa.organisations.models import Municipality, ServiceForm
+from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 
@@ -59,6 +59,17 @@ def world() -> dict[str, Any]:
         kind=ServiceForm.Kind.OUTPATIENT, name="Avokriisityö", slug="avokriisityo"
     )
     org = crisis.organisation
+    with scopes_disabled():  # the purchasers the municipality reports are for
+        for name, municipality in (
+            ("Testilahden kaupunki", lahti),
+            ("Testihollolan kunta", hollola),
+        ):
+            Partner.objects.create(
+                organisation=org,
+                name=name,
+                kind=Partner.Kind.MUNICIPALITY,
+                municipality=municipality,
+            )
     jussi = ServiceFormFactory.create(
         kind=ServiceForm.Kind.OUTPATIENT,
         name="Jussi-työ",

@@ -20,8 +20,7 @@ from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Episode
-from tupa.organisations.models import Municipality, ServiceForm
-from tupa.people.models import Person
+from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from .. import engine, exports, services
 from ..indicators.base import Indicator, Params, Result
@@ -68,7 +67,7 @@ def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
                 subjects = [
                     (m.code, m.name_fi)
                     for m in Municipality.objects.filter(
-                        pk__in=_client_municipalities(user.organisation_id)
+                        pk__in=_purchasing_municipalities(user.organisation_id)
                     ).order_by("name_fi")
                 ]
             else:
@@ -86,12 +85,16 @@ def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _client_municipalities(organisation_id: int) -> Any:
-    return (
-        Person.objects.filter(organisation_id=organisation_id)
-        .exclude(municipality=None)
-        .values("municipality_id")
-    )
+def _purchasing_municipalities(organisation_id: int) -> Any:
+    """Municipalities the organisation works with as partners (purchasers, joint authorities).
+
+    Never derived from clients' home municipalities: listing those would tell that someone
+    lives there, which turvakielto forbids (the canary sweep checks this page).
+    """
+    return Partner.objects.filter(
+        organisation_id=organisation_id,
+        kind__in=(Partner.Kind.MUNICIPALITY, Partner.Kind.WELLBEING_SERVICES),
+    ).values("municipality_id")
 
 
 def _year_of(request: HttpRequest, today: dt.date) -> int:

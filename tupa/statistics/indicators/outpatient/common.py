@@ -1,0 +1,357 @@
+"""What the outpatient indicators share: roles, periods, who took part, the reads of appointments and journal entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tupa.core.wallclock import HELSINKI
+from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
+from tupa.organisations.models import ServiceForm
+from tupa.scheduling.models import Appointment, AppointmentType, PlaceKind
+
+from ..base import UNKNOWN, Choices, Dimension, Params, Unit
+from ..dimensions import (
+    adult_child_value,
+    gender_value,
+)
+
+#: Roles of the persons an episode serves; a partner or a close person is not a client.
+CLIENT_ROLES = (
+    Participant.Role.CLIENT,
+    Participant.Role.EXPECTANT_PARENT,
+    Participant.Role.CHILD,
+)
+
+ROLE_RANK = {str(role): rank for rank, role in enumerate(CLIENT_ROLES)}
+
+#: The episode statuses of a client relationship that has begun (an enquiry or a place in the
+#: queue is not one; its calls and advice are counted by ``outpatient.contacts``).
+STARTED = (Episode.Status.ACTIVE, Episode.Status.ENDED)
+
+#: Journal entry types that record a contact with a client (everything but a plain note).
+CONTACT_TYPES = tuple(t for t in Entry.Type if t != Entry.Type.NOTE)
+
+NEW = "new"
+CONTINUING = "continuing"
+WITH_CHILD = "child"
+ADULTS_ONLY = "adults"
+GROUP = "group"
+OTHER = "other"
+
+#: An appointment's kind of work in the terms of the journal (as its outcome entry records it;
+#: the group-related and other appointments have no journal counterpart of their own).
+APPOINTMENT_WORK: dict[str, str] = {
+    AppointmentType.HOME_VISIT: Entry.Type.HOME_VISIT,
+    AppointmentType.OFFICE_MEETING: Entry.Type.INDIVIDUAL_MEETING,
+    AppointmentType.REMOTE: Entry.Type.PHONE,
+    AppointmentType.NETWORK_MEETING: Entry.Type.NETWORK_MEETING,
+    AppointmentType.GROUP: GROUP,
+    AppointmentType.OTHER: OTHER,
+}
+
+
+# --------------------------------------------------------------------------- dimensions
+
+NEW_OR_CONTINUING = Dimension(
+    "new_or_continuing",
+    _("uusi vai jatkuva asiakkuus"),
+    ((NEW, _("uudet asiakkaat")), (CONTINUING, _("jatkavat asiakkaat"))),
+)
+REFERRAL_SOURCE = Dimension("referral_source", _("ohjaava taho"), tuple(ReferralSource.choices))
+APPOINTMENT_TYPE = Dimension("type", _("tapaamisen laji"), tuple(AppointmentType.choices))
+PLACE_KIND = Dimension("place_kind", _("paikka"), tuple(PlaceKind.choices))
+CONTACT_CHOICES: Choices = tuple(
+    (value, label) for value, label in Entry.Type.choices if value != Entry.Type.NOTE
+)
+CONTACT_TYPE = Dimension("type", _("kirjauksen laji"), CONTACT_CHOICES)
+ENTRY_PLACE = Dimension("place", _("paikka"), tuple(Entry.Place.choices))
+WORK_TYPE = Dimension(
+    "work_type",
+    _("työn laji"),
+    (
+        *CONTACT_CHOICES,
+        (GROUP, _("ryhmään liittyvä tapaaminen")),
+        (OTHER, _("muu tapaaminen")),
+    ),
+)
+WHO_MET = Dimension(
+    "met",
+    _("keitä tavattiin"),
+    (
+        (WITH_CHILD, _("lapsi mukana")),
+        (ADULTS_ONLY, _("vain aikuisia")),
+        (UNKNOWN, _("ei tiedossa")),
+    ),
+)
+
+
+# --------------------------------------------------------------------------- shared reads
+
+
+def moment_of(day: dt.date) -> dt.datetime:
+    """The start of a Helsinki-local day."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=HELSINKI)
+
+
+def window_of(params: Params, field: str) -> Q:
+    """``field`` (a moment) falls on a local date of the period."""
+    return Q(
+        **{
+            f"{field}__gte": moment_of(params.start),
+            f"{field}__lt": moment_of(params.end + dt.timedelta(days=1)),
+        }
+    )
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, HELSINKI).date()
+
+
+@dataclass(frozen=True)
+class Who:
+    """A participant as the statistics see them: who (a person, or an unlinked alias) and when."""
+
+    participant_id: int
+    episode_id: int
+    role: str
+    key: str  # "p<person id>", or "a<alias id>" for an alias not linked to a person
+    person_id: int | None
+    birth_date: dt.date | None
+    birth_year: int | None
+    gender: str
+    municipality_id: int | None
+    joined_on: dt.date | None
+    left_on: dt.date | None
+
+    def on(self, day: dt.date) -> bool:
+        """Was this a participant of the episode on ``day``?"""
+        return (self.joined_on is None or self.joined_on <= day) and (
+            self.left_on is None or self.left_on >= day
+        )
+
+    def age_class(self, day: dt.date) -> str:
+        return adult_child_value(self.birth_date, self.birth_year, day)
+
+
+WHO_FIELDS = (
+    "pk",
+    "episode_id",
+    "role",
+    "person_id",
+    "person__birth_date",
+    "person__gender",
+    "person__municipality_id",
+    "alias_id",
+    "alias__birth_year",
+    "alias__gender",
+    "alias__person_id",
+    "alias__person__birth_date",
+    "alias__person__gender",
+    "alias__person__municipality_id",
+    "joined_on",
+    "left_on",
+)
+
+
+def who_of(row: Sequence[Any]) -> Who:
+    """A participant row of :data:`WHO_FIELDS`; an alias linked to a person is that person."""
+    (
+        pk,
+        episode_id,
+        role,
+        person_id,
+        birth_date,
+        gender,
+        municipality_id,
+        alias_id,
+        alias_birth_year,
+        alias_gender,
+        alias_person_id,
+        alias_person_birth_date,
+        alias_person_gender,
+        alias_person_municipality_id,
+        joined_on,
+        left_on,
+    ) = row
+    if person_id is None and alias_person_id is not None:
+        person_id = alias_person_id
+        birth_date = alias_person_birth_date
+        gender = alias_person_gender if alias_person_gender not in (None, UNKNOWN) else alias_gender
+        municipality_id = alias_person_municipality_id
+    key = f"p{person_id}" if person_id is not None else f"a{alias_id}"
+    return Who(
+        participant_id=pk,
+        episode_id=episode_id,
+        role=role,
+        key=key,
+        person_id=person_id,
+        birth_date=birth_date,
+        birth_year=alias_birth_year,
+        gender=gender_value(gender if person_id is not None else alias_gender),
+        municipality_id=municipality_id if person_id is not None else None,
+        joined_on=joined_on,
+        left_on=left_on,
+    )
+
+
+def participants_of(episode_ids: Iterable[int]) -> dict[int, list[Who]]:
+    """Episode id → its participants (every role), in the order they were added. One query."""
+    ids = set(episode_ids)
+    out: dict[int, list[Who]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = Participant.objects.filter(episode_id__in=ids).order_by("pk").values_list(*WHO_FIELDS)
+    for row in rows:
+        who = who_of(row)
+        out[who.episode_id].append(who)
+    return out
+
+
+def principal(people: list[Who]) -> Who | None:
+    """The episode's main client: the first client, else expectant parent, else child.
+
+    Counts of meetings (not of persons) carry this person and their home municipality, so that
+    a municipality's report shows the work done with its residents' families.
+    """
+    clients = [w for w in people if w.role in CLIENT_ROLES]
+    if not clients:
+        return None
+    return min(clients, key=lambda w: (ROLE_RANK[w.role], w.participant_id))
+
+
+def meeting_unit(
+    values: tuple[str, ...], episode_id: int | None, people: dict[int, list[Who]]
+) -> Unit:
+    main = principal(people.get(episode_id, [])) if episode_id is not None else None
+    return Unit(
+        values=values,
+        episode_id=episode_id,
+        person_id=main.person_id if main else None,
+        municipality_id=main.municipality_id if main else None,
+    )
+
+
+def newest_of_chains(first: dict[int, str]) -> dict[int, tuple[int, str]]:
+    """Entry id → the id and type of the newest version of its chain.
+
+    ``first`` gives the type of each starting entry. One query per correction step: a chain is
+    as long as the number of times one entry was corrected, which stays small.
+    """
+    newest = {pk: (pk, kind) for pk, kind in first.items()}
+    frontier = {pk: pk for pk in first}  # a version → the entry its chain was entered from
+    while frontier:
+        step = Entry.objects.filter(supersedes_id__in=list(frontier)).values_list(
+            "pk", "supersedes_id", "type"
+        )
+        following: dict[int, int] = {}
+        for pk, previous, kind in step:
+            origin = frontier[previous]
+            newest[origin] = (pk, kind)
+            following[pk] = origin
+        frontier = following
+    return newest
+
+
+def chains_linked_from_appointments(entries: dict[int, int | None]) -> set[int]:
+    """Of the newest versions ``entries`` (id → ``supersedes_id``), those whose chain holds an
+    entry linked from an appointment (an outcome entry, possibly corrected in the journal since).
+    """
+    origin: dict[int, int] = {pk: pk for pk in entries}  # a version → the newest version
+    frontier = {previous: pk for pk, previous in entries.items() if previous is not None}
+    while frontier:
+        origin.update({previous: origin[pk] for previous, pk in frontier.items()})
+        step = Entry.objects.filter(pk__in=list(frontier), supersedes_id__isnull=False)
+        frontier = {previous: pk for pk, previous in step.values_list("pk", "supersedes_id")}
+    linked = Appointment.objects.filter(journal_entry_id__in=list(origin)).values_list(
+        "journal_entry_id", flat=True
+    )
+    return {origin[pk] for pk in linked if pk is not None}
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    service_form_id: int
+    episode_id: int
+    type: str
+    place_kind: str
+    day: dt.date
+    entry_id: int | None  # the outcome entry linked from the appointment
+    entry_type: str | None
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    pk: int
+    supersedes_id: int | None
+    service_form_id: int
+    episode_id: int
+    type: str
+    place: str
+    day: dt.date
+
+
+def read_appointments(params: Params, outcome: str) -> list[AppointmentRow]:
+    """The client appointments (with an episode) that started in the period with ``outcome``."""
+    rows = (
+        Appointment.objects.filter(
+            window_of(params, "starts_at"),
+            organisation_id=params.organisation_id,
+            service_form_id__in=params.service_form_ids,
+            episode__isnull=False,
+            outcome=outcome,
+        )
+        .order_by("starts_at", "pk")
+        .values_list(
+            "service_form_id",
+            "episode_id",
+            "type",
+            "place_kind",
+            "starts_at",
+            "journal_entry_id",
+            "journal_entry__type",
+        )
+    )
+    return [
+        AppointmentRow(form_id, episode_id, kind, place, local_date(starts_at), entry, entry_type)
+        for form_id, episode_id, kind, place, starts_at, entry, entry_type in rows
+    ]
+
+
+def read_contacts(params: Params) -> list[ContactRow]:
+    """The newest versions of the period's contact entries, without the appointments' own."""
+    rows = [
+        ContactRow(pk, previous, form_id, episode_id, kind, place, local_date(occurred_at))
+        for pk, previous, form_id, episode_id, kind, place, occurred_at in Entry.objects.filter(
+            window_of(params, "occurred_at"),
+            episode__organisation_id=params.organisation_id,
+            episode__service_form_id__in=params.service_form_ids,
+            type__in=CONTACT_TYPES,
+            superseded_by__isnull=True,
+        )
+        .order_by("occurred_at", "pk")
+        .values_list(
+            "pk",
+            "supersedes_id",
+            "episode__service_form_id",
+            "episode_id",
+            "type",
+            "place",
+            "occurred_at",
+        )
+    ]
+    if not rows:
+        return rows
+    linked = chains_linked_from_appointments({r.pk: r.supersedes_id for r in rows})
+    return [r for r in rows if r.pk not in linked]
+
+
+def is_outpatient(form: ServiceForm) -> bool:
+    return form.kind == ServiceForm.Kind.OUTPATIENT

@@ -1,0 +1,271 @@
+"""What the residential indicators share: stay chains, person rows, periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db.models import Q
+from django_scopes import scopes_disabled
+
+from tupa.core.wallclock import HELSINKI
+from tupa.episodes.models import Participant
+from tupa.organisations.models import ServiceForm
+from tupa.residential.care_days import local_midnight
+from tupa.residential.commitments import selectors as billing_selectors
+from tupa.residential.models import (
+    ShelterClientData,
+    Stay,
+    StayMember,
+)
+from tupa.residential.stays.selectors import PersonKey
+from tupa.residential.thl import summary as thl
+
+from ..base import Params
+from ..dimensions import (
+    ADULT,
+    CHILD,
+    month_value,
+)
+
+Data = ShelterClientData
+ONE_DAY = dt.timedelta(days=1)
+
+#: Values of the stays' "began" dimension.
+BEGAN: Final = "began"
+EARLIER: Final = "earlier"
+#: Values of the turn-aways' destination dimension (THL counts those sent to another shelter).
+OTHER_SHELTER: Final = "other_shelter"
+ELSEWHERE: Final = "elsewhere"
+#: Values of the payer dimension besides the payers' partner ids (billing's groups).
+STATE: Final = billing_selectors.STATE
+NO_COMMITMENT: Final = billing_selectors.MISSING
+
+#: The participant roles whose person speaks for the family (the episode's municipality).
+MAIN_ROLES: Final = (Participant.Role.CLIENT, Participant.Role.EXPECTANT_PARENT)
+
+
+def is_residential(form: Any) -> bool:
+    return bool(form.kind == ServiceForm.Kind.RESIDENTIAL)
+
+
+# --------------------------------------------------------------------------- shared reads
+
+
+def overlapping(start: dt.date, end: dt.date) -> Q:
+    """Rows whose ``[arrived_at, departed_at)`` has a moment inside the local dates start..end
+    (the summary's ``_overlaps_year``: a departure at the first midnight does not overlap)."""
+    return Q(arrived_at__lt=local_midnight(end + ONE_DAY)) & (
+        Q(departed_at__isnull=True) | Q(departed_at__gt=local_midnight(start))
+    )
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(HELSINKI).date()
+
+
+def episode_municipalities(episode_ids: Iterable[int]) -> dict[int, int | None]:
+    """The home municipality of each episode's main client (the first named client or
+    expectant parent): the municipality of a family's stay. One query."""
+    ids = set(episode_ids)
+    found: dict[int, int | None] = {}
+    if not ids:
+        return found
+    with scopes_disabled():
+        rows = (
+            Participant.objects.filter(
+                episode_id__in=ids, role__in=MAIN_ROLES, person__isnull=False
+            )
+            .order_by("pk")
+            .values_list("episode_id", "person__municipality_id")
+        )
+        for episode_id, municipality_id in rows:
+            found.setdefault(episode_id, municipality_id)
+    return found
+
+
+@dataclass(frozen=True)
+class StayRow:
+    pk: int
+    episode_id: int
+    referral_source: str
+    arrived_at: dt.datetime
+    departed_at: dt.datetime | None
+    moved_from_id: int | None
+    started_in_pregnancy: bool
+    pregnancy_stays: bool
+
+
+@dataclass
+class Chains:
+    """The residence chains (stays joined by moves) of which some part lies in the period."""
+
+    by_pk: dict[int, StayRow]
+    #: Chain head (first stay) of every stay of the episodes read.
+    head_of: dict[int, int]
+    #: Last stay of each chain, by head.
+    tail_of: dict[int, int]
+    #: Heads of the chains that overlap the period, in order of arrival.
+    heads: list[int]
+
+    def head(self, pk: int) -> StayRow:
+        return self.by_pk[self.head_of[pk]]
+
+    def tail(self, head_pk: int) -> StayRow:
+        return self.by_pk[self.tail_of[head_pk]]
+
+
+def chains(params: Params) -> Chains:
+    """Every stay of the episodes with a stay overlapping the period in the selected forms,
+    grouped into chains (the summary's ``_count_stays``). One query."""
+    start, end = params.start, params.end
+    with scopes_disabled():
+        in_period = Stay.objects.filter(
+            organisation_id=params.organisation_id,
+            place__service_form_id__in=params.service_form_ids,
+        ).filter(overlapping(start, end))
+        rows = [
+            StayRow(*values)
+            for values in Stay.objects.filter(
+                organisation_id=params.organisation_id,
+                place__service_form_id__in=params.service_form_ids,
+                episode_id__in=in_period.values("episode_id"),
+            )
+            .order_by("arrived_at", "pk")
+            .values_list(
+                "pk",
+                "episode_id",
+                "episode__referral_source",
+                "arrived_at",
+                "departed_at",
+                "moved_from_id",
+                "started_in_pregnancy",
+                "place__service_form__pregnancy_stays",
+            )
+        ]
+    by_pk = {r.pk: r for r in rows}
+    head_of: dict[int, int] = {}
+    for r in rows:
+        head = r.pk
+        while (previous := by_pk[head].moved_from_id) is not None and previous in by_pk:
+            head = previous
+        head_of[r.pk] = head
+    tail_of: dict[int, int] = {}
+    for r in rows:  # in order of arrival: the last stay of a chain comes last
+        tail_of[head_of[r.pk]] = r.pk
+    lower, upper = local_midnight(start), local_midnight(end + ONE_DAY)
+    heads: dict[int, None] = {}
+    for r in rows:
+        if r.arrived_at < upper and (r.departed_at is None or r.departed_at > lower):
+            heads.setdefault(head_of[r.pk], None)
+    return Chains(by_pk, head_of, tail_of, sorted(heads, key=lambda h: by_pk[h].arrived_at))
+
+
+_DATA_FIELDS: Final = (*thl.PERSON_VARIABLES, "violence_forms")
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person of the period as THL counts them: the stay-member period that describes them
+    (their first one in the period with THL data, else their first one) and its data."""
+
+    key: PersonKey
+    person_id: int | None
+    municipality_id: int | None
+    episode_id: int
+    referral_source: str
+    group: str  # dimensions.ADULT or CHILD
+    data: dict[str, Any] | None
+
+
+def person_rows(params: Params) -> list[PersonRow]:
+    """Every person with a stay-member period overlapping the period in the selected forms.
+
+    The rule and the query of :func:`tupa.residential.thl.summary.thl_summary` (step 1): the
+    rows in order of arrival, the first one with THL data chosen, adult or child by
+    :func:`~tupa.residential.thl.summary.is_child`. One query.
+    """
+    with scopes_disabled():
+        rows = (
+            StayMember.objects.filter(
+                stay__organisation_id=params.organisation_id,
+                stay__place__service_form_id__in=params.service_form_ids,
+            )
+            .filter(overlapping(params.start, params.end))
+            .values_list(
+                "participant__person_id",
+                "participant__alias_id",
+                "participant__role",
+                "participant__person__birth_date",
+                "participant__alias__birth_year",
+                "participant__person__municipality_id",
+                "participant__episode_id",
+                "participant__episode__referral_source",
+                "participant__shelter_data__id",
+                *(f"participant__shelter_data__{name}" for name in _DATA_FIELDS),
+                "arrived_at",
+            )
+            .order_by("arrived_at", "pk")
+        )
+        per_person: dict[PersonKey, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in rows:
+            person_id, alias_id = row[0], row[1]
+            key: PersonKey = ("person", person_id) if person_id is not None else ("alias", alias_id)
+            per_person[key].append(row)
+    result = []
+    for key, member_rows in per_person.items():
+        chosen = next((r for r in member_rows if r[8] is not None), member_rows[0])
+        (
+            person_id,
+            _alias_id,
+            role,
+            birth_date,
+            birth_year,
+            municipality_id,
+            episode_id,
+            referral_source,
+            data_id,
+            *values,
+            arrived_at,
+        ) = chosen
+        data = dict(zip(_DATA_FIELDS, values, strict=True)) if data_id is not None else None
+        age = thl.age_at(birth_date=birth_date, birth_year=birth_year, on=local_date(arrived_at))
+        child = thl.is_child(
+            age_band=data["age_band"] if data else Data.AgeBand.UNKNOWN,
+            fallback_age_band=thl.age_band_for(age),
+            role=role,
+        )
+        result.append(
+            PersonRow(
+                key=key,
+                person_id=person_id,
+                municipality_id=municipality_id,
+                episode_id=episode_id,
+                referral_source=referral_source,
+                group=CHILD if child else ADULT,
+                data=data,
+            )
+        )
+    return result
+
+
+def forms_of(params: Params) -> list[ServiceForm]:
+    with scopes_disabled():
+        return list(
+            ServiceForm.objects.filter(
+                organisation_id=params.organisation_id, pk__in=params.service_form_ids
+            ).order_by("pk")
+        )
+
+
+def moment_bounds(params: Params) -> Q:
+    return Q(occurred_at__gte=local_midnight(params.start)) & Q(
+        occurred_at__lt=local_midnight(params.end + ONE_DAY)
+    )
+
+
+def month_of(moment: dt.datetime) -> str:
+    return month_value(local_date(moment))
