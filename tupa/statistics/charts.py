@@ -26,7 +26,7 @@ def paired_bars(
     span = width - label_w - 40
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="t" class="chart" width="100%">',
+        f'role="img" class="chart" width="100%">',
         f"<title>{escape(title)}</title>",
     ]
     y = 2
@@ -43,5 +43,37 @@ def paired_bars(
                 f'fill="#1a1a1a">{value}</text>'
             )
         y += 2 * bar + gap
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+def column_bars(
+    title: str, rows: Sequence[tuple[str, int | None]], *, height: int = 120
+) -> SafeString:
+    """Vertical bars, one per row (e.g. per month); ``None`` is a suppressed value: no bar."""
+    count = max(1, len(rows))
+    step, bar, base = 26, 18, height - 18
+    width = count * step + 4
+    top = max([1, *(v for _l, v in rows if v is not None)])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" class="chart" width="100%">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="#1a1a1a" stroke-width="1"/>',
+    ]
+    for i, (label, value) in enumerate(rows):
+        x = 2 + i * step
+        if value is not None:
+            h = round((base - 12) * value / top)
+            parts.append(
+                f'<rect x="{x}" y="{base - h}" width="{bar}" height="{h}" fill="{THIS_YEAR}">'
+                f"<title>{escape(label)}: {value}</title></rect>"
+                f'<text x="{x + bar / 2}" y="{base - h - 2}" font-size="8" text-anchor="middle" '
+                f'fill="#1a1a1a">{value}</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{height - 6}" font-size="8" text-anchor="middle" '
+            f'fill="#1a1a1a">{escape(label[:3])}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above

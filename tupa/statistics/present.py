@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils.safestring import SafeString
+
+from .charts import column_bars
 from .engine import Computed, ComputedLine
-from .indicators.dimensions import AGGREGATE_ONLY
+from .indicators.dimensions import AGGREGATE_ONLY, MONTH
 from .returns.base import Provenance
 from .suppression import SHOWN, display
 from .tables import TOTAL, Key, Table
@@ -46,6 +49,8 @@ class ShownLine:
     rows: list[ShownRow] = field(default_factory=list)
     column_totals: list[ShownCell] = field(default_factory=list)
     total: ShownCell | None = None
+    #: A bar chart of a one-way table over months (suppressed months get no bar).
+    chart: SafeString | None = None
 
 
 @dataclass
@@ -97,6 +102,14 @@ def present_line(
     if t.ways == 2:
         shown.column_totals = [_cell(t, ("col", c), states, drillable, base) for c, _ in t.cols]
     shown.total = _cell(t, TOTAL, states, drillable, base)
+    if t.ways == 1 and t.row_dimension == MONTH.key:
+        shown.chart = column_bars(
+            shown.title,
+            [
+                (row.label, None if row.cells[0].suppressed else row.cells[0].value)
+                for row in shown.rows
+            ],
+        )
     return shown
 
 
