@@ -81,23 +81,6 @@ class PackSection:
     lines: list[PackLine] = field(default_factory=list)
 
 
-def _per_form(indicator: Indicator, params: Params, forms: list[ServiceForm]) -> dict[int, int]:
-    """The indicator's total per service form (one run when it has a service-form dimension)."""
-    keys = [d.key for d in indicator.dimensions]
-    if "service_form" in keys:
-        result = engine.run_indicator(
-            indicator,
-            Params(params.organisation_id, params.start, params.end, tuple(f.pk for f in forms)),
-        )
-        return {int(k[0]): v for k, v in result.by("service_form").items() if k[0].isdigit()}
-    return {
-        f.pk: engine.run_indicator(
-            indicator, Params(params.organisation_id, params.start, params.end, (f.pk,))
-        ).total
-        for f in forms
-    }
-
-
 def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection]:
     forms = list(ServiceForm.objects.filter(organisation_id=organisation_id).order_by("name"))
     now = Params(organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -110,8 +93,8 @@ def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection
             applicable = [f for f in forms if indicator.applies(f)]
             if not applicable:
                 continue
-            current = _per_form(indicator, now, applicable)
-            previous = _per_form(indicator, then, applicable)
+            current = engine.totals_per_form(indicator, now, applicable)
+            previous = engine.totals_per_form(indicator, then, applicable)
             line = PackLine(indicator)
             for f in applicable:
                 c, p = current.get(f.pk, 0), previous.get(f.pk, 0)

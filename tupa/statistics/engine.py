@@ -78,35 +78,68 @@ class Computed:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def forms_for(indicator: Indicator, params: Params) -> tuple[int, ...]:
-    """The service forms ``indicator`` counts in ``params`` (all of the organisation's when empty)."""
+def candidate_forms(params: Params) -> list[ServiceForm]:
+    """The service forms ``params`` is about (all of the organisation's when it names none)."""
     with scopes_disabled():
         forms = ServiceForm.objects.filter(organisation_id=params.organisation_id)
         if params.service_form_ids:
             forms = forms.filter(pk__in=params.service_form_ids)
-        return tuple(sorted(f.pk for f in forms if indicator.applies(f)))
+        return list(forms)
 
 
-def run_indicator(indicator: Indicator, params: Params) -> Result:
+def forms_for(
+    indicator: Indicator, params: Params, forms: list[ServiceForm] | None = None
+) -> tuple[int, ...]:
+    """The service forms ``indicator`` counts in ``params``."""
+    if forms is None:
+        forms = candidate_forms(params)
+    return tuple(sorted(f.pk for f in forms if indicator.applies(f)))
+
+
+def run_indicator(
+    indicator: Indicator, params: Params, forms: list[ServiceForm] | None = None
+) -> Result:
+    """``indicator`` on ``params``; ``forms`` are the candidates when the caller has them."""
     resolved = Params(
         organisation_id=params.organisation_id,
         start=params.start,
         end=params.end,
-        service_form_ids=forms_for(indicator, params),
+        service_form_ids=forms_for(indicator, params, forms),
         municipality_id=params.municipality_id,
     )
     return compute(indicator, resolved)
+
+
+def totals_per_form(
+    indicator: Indicator, params: Params, forms: list[ServiceForm]
+) -> dict[int, int]:
+    """The indicator's total for each of ``forms`` (one run when it has a service-form dimension).
+
+    ``params.service_form_ids`` is ignored: the forms are ``forms``.
+    """
+    org, start, end = params.organisation_id, params.start, params.end
+    if any(d.key == "service_form" for d in indicator.dimensions):
+        ids = tuple(f.pk for f in forms)
+        result = run_indicator(indicator, Params(org, start, end, ids), forms)
+        return {int(k[0]): v for k, v in result.by("service_form").items() if k[0].isdigit()}
+    return {
+        f.pk: run_indicator(indicator, Params(org, start, end, (f.pk,)), [f]).total for f in forms
+    }
 
 
 def run(template: ReturnTemplate, params: Params) -> Computed:
     """Compute every line of ``template`` for ``params`` (results are kept for drill-down)."""
     sections = []
     index = 0
+    results: dict[str, Result] = {}  # an indicator on several lines is computed once
+    forms = candidate_forms(params)
     for section in template.sections:
         computed = ComputedSection(str(section.title), str(section.note))
         for line in section.lines:
             indicator = indicators.get(line.indicator, line.version)
-            result = run_indicator(indicator, params)
+            result = results.get(indicator.key)
+            if result is None:
+                result = results[indicator.key] = run_indicator(indicator, params, forms)
             table = build_table(result, line.breakdown)
             computed.lines.append(ComputedLine(index, line, indicator, table, result))
             index += 1

@@ -371,3 +371,24 @@ def test_a_forms_returns_page_and_its_dashboard_link(client: Client, world: dict
     assert url in client.get(reverse("core:dashboard")).content.decode()
     login_verified(client, world["jussi_worker"])
     assert client.get(url).status_code == 404
+
+
+def test_overview_queries_do_not_grow_with_the_number_of_forms(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, world["director"])
+    client.get(reverse("statistics:overview"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("statistics:overview"))
+    org = world["org"]
+    for i in range(3):
+        form = ServiceFormFactory.create(
+            kind=ServiceForm.Kind.OUTPATIENT, organisation=org, area__organisation=org
+        )
+        _client(form, dt.date(2026, 2, i + 1), municipality=world["lahti"])
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(reverse("statistics:overview")).status_code == 200
+    assert len(after) == len(before)

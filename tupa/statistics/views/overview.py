@@ -6,6 +6,7 @@ Built from the same indicators as the returns: each figure links to its drill-do
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,20 +68,31 @@ def _same_period_last_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _figure(ind_id: str | None, form: ServiceForm, today: dt.date) -> Figure | None:
-    if ind_id is None:
-        return None
-    indicator = indicators.get(ind_id)
-    org = form.organisation_id
-    now = Params(org, dt.date(today.year, 1, 1), today, (form.pk,))
-    then = Params(org, dt.date(today.year - 1, 1, 1), _same_period_last_year(today), (form.pk,))
-    url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
-    return Figure(
-        indicator,
-        engine.run_indicator(indicator, now).total,
-        engine.run_indicator(indicator, then).total,
-        url,
-    )
+def _figures(forms: list[ServiceForm], today: dt.date) -> dict[tuple[int, str], Figure]:
+    """(form, indicator) → this year to date and the same days last year, one run per indicator."""
+    by_indicator: dict[str, list[ServiceForm]] = defaultdict(list)
+    for form in forms:
+        for ind_id in figures_for(form):
+            if ind_id is not None:
+                by_indicator[ind_id].append(form)
+    out: dict[tuple[int, str], Figure] = {}
+    for ind_id, users in by_indicator.items():
+        indicator = indicators.get(ind_id)
+        org = users[0].organisation_id
+        now = engine.totals_per_form(
+            indicator, Params(org, dt.date(today.year, 1, 1), today), users
+        )
+        then = engine.totals_per_form(
+            indicator,
+            Params(org, dt.date(today.year - 1, 1, 1), _same_period_last_year(today)),
+            users,
+        )
+        for form in users:
+            url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
+            out[(form.pk, ind_id)] = Figure(
+                indicator, now.get(form.pk, 0), then.get(form.pk, 0), url
+            )
+    return out
 
 
 def _forms(user: Any) -> list[ServiceForm]:
@@ -100,14 +112,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     forms = _forms(user)
+    figures = _figures(forms, today)
     rows: list[dict[str, Any]] = []
     for form in forms:
         clients_id, activity_id = figures_for(form)
         rows.append(
             {
                 "form": form,
-                "clients": _figure(clients_id, form, today),
-                "activity": _figure(activity_id, form, today),
+                "clients": figures.get((form.pk, clients_id or "")),
+                "activity": figures.get((form.pk, activity_id or "")),
                 "occupancy": occupancy_now(service_form=form)
                 if form.kind == ServiceForm.Kind.RESIDENTIAL
                 else None,
