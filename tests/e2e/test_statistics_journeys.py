@@ -28,7 +28,7 @@ from tupa.core.tests.factories import (
     UserFactory,
 )
 from tupa.dropin.models import DailyCount
-from tupa.organisations.models import ServiceForm
+from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
 from tupa.statistics.models import Submission
 
 from .test_client_journeys import log_in, nav
@@ -60,6 +60,13 @@ def test_director_sends_the_stea_report_of_perhetupa(
         register=ServiceForm.Register.OWN_ACTIVITY,
         anonymous_allowed=True,
     )
+    with scopes_disabled():  # STEA funds Perhetupa: its results report is STEA's
+        stea = Funder.objects.create(
+            organisation=organisation, name="STEA", category=Funder.Category.STEA
+        )
+        ServiceFormFunding.objects.create(
+            service_form=house, funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
+        )
     director = UserFactory.create(
         organisation=organisation, first_name="Outi", last_name="Johtola", username="outi.j"
     )

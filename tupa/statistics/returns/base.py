@@ -78,6 +78,9 @@ class ReturnTemplate:
     outgoing: bool = True
     visible: str = "statistics.returns.view"
     checks: Callable[[Params], list[str]] | None = None
+    #: A funder category (``Funder.Category``): the return exists only for the forms that
+    #: funder funds (STEA reports only on its grant targets).
+    funded_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,6 +94,17 @@ class ReturnTemplate:
             for line in section.lines:
                 yield index, line
                 index += 1
+
+    def available_for(self, form: Any) -> bool:
+        """Does the return exist for ``form``? Its kind, and its funding when ``funded_by``.
+
+        Reads ``form.fundings`` (prefetch ``fundings__funder`` when asking for many forms).
+        """
+        if not self.applies(form):
+            return False
+        if self.funded_by is None:
+            return True
+        return any(f.funder.category == self.funded_by for f in form.fundings.all())
 
     def deadline_for(self, year: int) -> dt.date | None:
         if self.deadline is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tupa.organisations.models import ServiceForm
+from tupa.organisations.models import Funder, ServiceForm
 
 from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Section
 
@@ -52,6 +52,7 @@ STEA_DROP_IN = ReturnTemplate(
     applies=_kind(ServiceForm.Kind.DROP_IN),  # type: ignore[arg-type]
     deadline=(3, 31),
     visible="statistics.form.view",
+    funded_by=Funder.Category.STEA,
     sections=(
         _GOALS,
         Section(
@@ -78,6 +79,7 @@ STEA_OUTPATIENT = ReturnTemplate(
     applies=_kind(ServiceForm.Kind.OUTPATIENT),  # type: ignore[arg-type]
     deadline=(3, 31),
     visible="statistics.form.view",
+    funded_by=Funder.Category.STEA,
     sections=(
         _GOALS,
         Section(
@@ -107,6 +109,7 @@ STEA_GROUP = ReturnTemplate(
     applies=_kind(ServiceForm.Kind.GROUP),  # type: ignore[arg-type]
     deadline=(3, 31),
     visible="statistics.form.view",
+    funded_by=Funder.Category.STEA,
     sections=(
         _GOALS,
         Section(

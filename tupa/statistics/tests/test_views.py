@@ -26,7 +26,13 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
-from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.organisations.models import (
+    Funder,
+    Municipality,
+    Partner,
+    ServiceForm,
+    ServiceFormFunding,
+)
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 
@@ -77,6 +83,12 @@ def world() -> dict[str, Any]:
         organisation=org,
         area__organisation=org,
     )
+    with scopes_disabled():  # STEA funds both forms (its report exists only for what it funds)
+        stea = Funder.objects.create(organisation=org, name="STEA", category=Funder.Category.STEA)
+        for form in (crisis, jussi):
+            ServiceFormFunding.objects.create(
+                service_form=form, funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
+            )
     people = []
     for i in range(6):  # six Lahti clients in crisis work
         people.append(_client(crisis, dt.date(YEAR, i + 1, 3), municipality=lahti)[0])
@@ -392,3 +404,18 @@ def test_overview_queries_do_not_grow_with_the_number_of_forms(
     with CaptureQueriesContext(connection) as after:
         assert client.get(reverse("statistics:overview")).status_code == 200
     assert len(after) == len(before)
+
+
+def test_the_stea_report_exists_only_for_forms_stea_funds(
+    client: Client, world: dict[str, Any]
+) -> None:
+    org = world["org"]
+    alvari = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT, slug="alvari", organisation=org, area__organisation=org
+    )
+    login_verified(client, worker_in(alvari))
+    assert client.get(_stea(world, "alvari")).status_code == 404
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert _stea(world, "alvari") not in page
+    review = reverse("statistics:return", args=["internal.work_done", YEAR, "alvari"])
+    assert review in page and client.get(review).status_code == 200

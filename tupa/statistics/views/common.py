@@ -122,9 +122,14 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     part = part_or_404(request, template.period, year)
     start, end = period_bounds(template.period, year, part)
     if template.scope == Scope.SERVICE_FORM:
-        granted = service_form_access(request, key, rule=template.visible)
+        granted = service_form_access(
+            request,
+            key,
+            rule=template.visible,
+            queryset=ServiceForm.objects.prefetch_related("fundings__funder"),
+        )
         form = granted.obj
-        if not template.applies(form):
+        if not template.available_for(form):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))
         return Subject(template, year, key, form.name, form, None, params, granted.basis, part)

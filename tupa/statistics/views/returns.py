@@ -42,7 +42,11 @@ def _default_year(today: dt.date) -> int:
 
 
 def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
-    forms = list(ServiceForm.objects.filter(organisation_id=user.organisation_id).order_by("name"))
+    forms = list(
+        ServiceForm.objects.filter(organisation_id=user.organisation_id)
+        .prefetch_related("fundings__funder")
+        .order_by("name")
+    )
     sent: dict[tuple[str, str], Submission] = {}
     for s in Submission.objects.filter(
         organisation_id=user.organisation_id, period_start__year=year
@@ -60,7 +64,7 @@ def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
             subjects = [
                 (f.slug, f.name)
                 for f in forms
-                if template.applies(f) and access.may_see_return(user, template, f)
+                if template.available_for(f) and access.may_see_return(user, template, f)
             ]
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
