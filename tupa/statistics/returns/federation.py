@@ -1,7 +1,9 @@
 """The Federation's common member statistics (*Ensi- ja turvakotien liitto lukuina*).
 
 Sent returns of this template are shared, suppressed, with the federation the organisation is a
-member of (``statistics.models.FederationMembership``).
+member of (``statistics.models.FederationMembership``). Its breakdowns use only dimensions whose
+values are the same in every member (adult/child, family role …), never a member's own service
+forms, so the members' figures line up side by side.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ FEDERATION = ReturnTemplate(
         Section(
             _("Avopalvelut, perhetalo ja tapaamiset"),
             (
-                Line("outpatient.clients", 1, ("service_form",)),
+                Line("outpatient.clients", 1, ("adult_child",)),
                 Line("dropin.visits", 1),
                 Line("visitation.meetings", 1),
             ),

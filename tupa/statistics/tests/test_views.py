@@ -419,3 +419,42 @@ def test_the_stea_report_exists_only_for_forms_stea_funds(
     assert _stea(world, "alvari") not in page
     review = reverse("statistics:return", args=["internal.work_done", YEAR, "alvari"])
     assert review in page and client.get(review).status_code == 200
+
+
+def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_bound(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from tupa.statistics import engine, services
+    from tupa.statistics.indicators.base import Params
+
+    office = OrganisationFactory.create(name="Testiliitto ry")
+    analyst = org_role_user(office, Role.FEDERATION_ANALYST)
+    other_form = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT, name="Avotyö B")
+    other = other_form.organisation
+    for i in range(2):  # the other member has two adult clients: "< 5"
+        _client(other_form, dt.date(YEAR, 3, i + 1), birth_date=dt.date(1990, 1, 1))
+    with scopes_disabled():
+        federation = Federation.objects.create(name="Testiliitto", office=office)
+        template = returns.get("federation.members")
+        for org in (world["org"], other):
+            FederationMembership.objects.create(
+                federation=federation, organisation=org, joined_on=dt.date(2020, 1, 1)
+            )
+            director = org_role_user(org, Role.EXECUTIVE_DIRECTOR)
+            params = Params(org.pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+            services.submit(
+                user=director,
+                computed=engine.run(template, params),
+                service_form=None,
+                municipality=None,
+                title=f"Jäsentilasto {org.name}",
+            )
+    login_verified(client, analyst)
+    page = client.get(
+        reverse("statistics:federation_return", args=["federation.members", YEAR])
+    ).content.decode()
+    assert world["org"].name in page and other.name in page
+    # Outpatient clients in total: the first member 9 (shown), the other 2 (suppressed):
+    # the sum over members is at least 9, never 11 (which would reveal the 2).
+    assert "≥ 9" in page
+    assert ">11<" not in page

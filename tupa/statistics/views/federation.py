@@ -106,14 +106,16 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     if not subs:
         raise Http404
     template = returns.get(subs[0].template_id, subs[0].template_version)
+    restored = {s.pk: services.frozen(s) for s in subs}
+    states_of = {s.pk: services.states_from_json(s.suppression) or {} for s in subs}
     lines: list[FederationLine] = []
     for index, _line in template.lines():
         fline: FederationLine | None = None
         sums: dict[Key, int] = defaultdict(int)
         partial: set[Key] = set()
         for s in subs:
-            sent = services.frozen(s).line(index)
-            states = (services.states_from_json(s.suppression) or {}).get(index, {})
+            sent = restored[s.pk].line(index)
+            states = states_of[s.pk].get(index, {})
             parts = _parts(sent.table)
             if fline is None:
                 fline = FederationLine(sent.title, [label for _k, label in parts])
@@ -128,7 +130,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
                     partial.add(key)
             fline.members.append((s.organisation.name, texts))
         if fline is not None:
-            for key, _label in _parts(services.frozen(subs[0]).line(index).table):
+            for key, _label in _parts(restored[subs[0].pk].line(index).table):
                 text = display(sums[key], SHOWN)
                 fline.sums.append(f"≥ {text}" if key in partial else text)
             lines.append(fline)
