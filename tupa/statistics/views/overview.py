@@ -30,7 +30,7 @@ from .. import engine
 from ..charts import paired_bars
 from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
-from .returns import _catalogue_rows, drill_page
+from .returns import catalogue_rows, drill_page
 
 
 def figures_for(form: ServiceForm) -> tuple[str | None, str | None]:
@@ -157,7 +157,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"), chart_rows
             ),
             "returns": [
-                r for r in _catalogue_rows(user, today.year - 1) if r["deadline"] is not None
+                r for r in catalogue_rows(user, today.year - 1) if r["deadline"] is not None
             ],
             "return_year": today.year - 1,
         },

@@ -41,7 +41,7 @@ def _default_year(today: dt.date) -> int:
     return today.year - 1
 
 
-def _catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
+def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     forms = list(
         ServiceForm.objects.filter(organisation_id=user.organisation_id)
         .prefetch_related("fundings__funder")
@@ -113,7 +113,7 @@ def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None)
     user = user_of(request)
     today = timezone.localdate()
     year = _year_of(request, today)
-    rows = _catalogue_rows(user, year)
+    rows = catalogue_rows(user, year)
     if service_form is not None:
         rows = [r for r in rows if r["template"].scope == Scope.SERVICE_FORM]
         rows = [r for r in rows if r["key"] == service_form.slug]
