@@ -4,7 +4,7 @@ Members reach their unit's reports from the service-form page; the executive dir
 finance role hold organisation-wide roles and have no such page, so the dashboard lists, for
 each service form, the reports (registered by their apps in :data:`tupa.core.registry.reports`)
 that the policy lets the user open. Nothing here reads client data: one query for the service
-forms, one per report that narrows its forms (``available_in``), and the policy decisions use
+forms, one or two per report that narrows its forms (``available_in``), and the policy decisions use
 the memberships cached per request.
 """
 

@@ -9,12 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from tupa.core import registry
 
 
-def has_form_returns(form: Any) -> bool:
-    """Whether any service-form return (STEA, THL, internal reviews) exists for the form."""
+def _form_templates() -> list[Any]:
     from .returns import registry as returns
     from .returns.base import Scope
 
-    return any(t.scope == Scope.SERVICE_FORM and t.applies(form) for t in returns.latest())
+    return [t for t in returns.latest() if t.scope == Scope.SERVICE_FORM]
+
+
+def has_form_returns(form: Any) -> bool:
+    """Whether any service-form return (STEA, THL, internal reviews) may exist for the form."""
+    return any(t.applies(form) for t in _form_templates())
+
+
+def forms_with_returns(organisation_id: int) -> set[int]:
+    """The organisation's forms some return exists for, funding included (two queries)."""
+    from django.db.models import Prefetch
+
+    from tupa.organisations.models import ServiceForm, ServiceFormFunding
+
+    forms = ServiceForm.objects.filter(organisation_id=organisation_id).prefetch_related(
+        Prefetch("fundings", queryset=ServiceFormFunding.objects.select_related("funder"))
+    )
+    templates = _form_templates()
+    return {form.pk for form in forms if any(t.available_for(form) for t in templates)}
 
 
 registry.nav_links.register(
@@ -26,6 +43,7 @@ registry.reports.register(
         _("Ilmoitukset (STEA, THL, puolivuosiseuranta)"),
         "statistics.form.view",
         applies=has_form_returns,
+        available_in=forms_with_returns,
         order=5,
     ),
 )

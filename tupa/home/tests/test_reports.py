@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
@@ -16,9 +16,11 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.home.reports import report_links
-from tupa.organisations.models import ServiceForm
+from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
 
 pytestmark = pytest.mark.django_db
+
+RETURNS = "Ilmoitukset (STEA, THL, puolivuosiseuranta)"
 
 
 def _labels(user) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -50,11 +52,26 @@ def forms() -> dict[str, ServiceForm]:
 def test_executive_director_sees_the_aggregates_of_every_unit(forms: dict) -> None:  # type: ignore[type-arg]
     director = org_role_user(forms["shelter"].organisation, Role.EXECUTIVE_DIRECTOR)
     assert _labels(director) == {
+        # Outpatient work has its half-yearly review, the shelter its THL return.
+        "Avokriisityö": [RETURNS],
         "Ensikoti": ["Käännytetyt pyynnöt"],
         "Perhetupa": ["Kävijätilastot"],
         "Tapaamispaikka": ["Tapaamisten tilastot", "Laskutettavat tapaamiset"],
-        "Turvakoti": ["THL:n turvakotitilasto", "Käännytetyt pyynnöt"],
+        "Turvakoti": [RETURNS, "THL:n turvakotitilasto", "Käännytetyt pyynnöt"],
     }
+
+
+def test_the_stea_report_appears_only_for_a_form_stea_funds(forms: dict) -> None:  # type: ignore[type-arg]
+    director = org_role_user(forms["shelter"].organisation, Role.EXECUTIVE_DIRECTOR)
+    assert _labels(director)["Perhetupa"] == ["Kävijätilastot"]
+    with scopes_disabled():
+        stea = Funder.objects.create(
+            organisation=director.organisation, name="STEA", category=Funder.Category.STEA
+        )
+        ServiceFormFunding.objects.create(
+            service_form=forms["house"], funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
+        )
+    assert _labels(director)["Perhetupa"] == [RETURNS, "Kävijätilastot"]
 
 
 def test_finance_sees_the_billing_lists_only(forms: dict) -> None:  # type: ignore[type-arg]
@@ -69,7 +86,8 @@ def test_finance_sees_the_billing_lists_only(forms: dict) -> None:  # type: igno
 def test_a_worker_sees_only_their_own_unit(forms: dict) -> None:  # type: ignore[type-arg]
     worker = worker_in(forms["house"])
     assert _labels(worker) == {"Perhetupa": ["Kävijätilastot"]}
-    assert _labels(worker_in(forms["crisis"])) == {}
+    # Outpatient work's only aggregate reports are its returns, in its own unit.
+    assert _labels(worker_in(forms["crisis"])) == {"Avokriisityö": [RETURNS]}
     # Another organisation's director sees none of these forms.
     other = org_role_user(OrganisationFactory.create(), Role.EXECUTIVE_DIRECTOR)
     assert _labels(other) == {}
@@ -93,5 +111,6 @@ def test_report_links_query_count_does_not_grow_with_forms(
         ServiceFormFactory.create(
             organisation=director.organisation, name=f"Lisä {i}", kind=ServiceForm.Kind.DROP_IN
         )
-    with scope(organisation=director.organisation), django_assert_max_num_queries(3):
-        assert len(report_links(user=director)) == 14
+    # The forms, the memberships, and one or two queries per report that narrows its forms.
+    with scope(organisation=director.organisation), django_assert_max_num_queries(5):
+        assert len(report_links(user=director)) == 15
