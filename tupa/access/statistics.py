@@ -27,9 +27,12 @@ def may_see_return(user: User, template: Any, service_form: ServiceForm | None) 
 
 
 def may_send_return(user: User, template: Any, service_form: ServiceForm | None) -> bool:
-    """The form's lead (or an org-wide lead / the ED) freezes a return it may see."""
-    return may_see_return(user, template, service_form) and bool(
-        decide(user, "statistics.submit", service_form)
+    """The form's lead (or an org-wide lead / the ED) freezes a return it may see (one of a
+    fixed period: a report over a range of one's choosing is never frozen)."""
+    return (
+        template.sendable
+        and may_see_return(user, template, service_form)
+        and bool(decide(user, "statistics.submit", service_form))
     )
 
 

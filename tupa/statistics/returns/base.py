@@ -31,9 +31,14 @@ class Scope(models.TextChoices):
 
 
 class Period(models.TextChoices):
+    """The periods a return is opened for: a part of the year, or (internal follow-up reports
+    only) any date range the user picks, the calendar year by default."""
+
     YEAR = "year", _("vuosi")
     HALF_YEAR = "half_year", _("puolivuotiskausi")
     QUARTER = "quarter", _("vuosineljännes")
+    MONTH = "month", _("kuukausi")
+    RANGE = "range", _("vapaa aikaväli")
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,19 @@ class ReturnTemplate:
     funded_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.period == Period.RANGE and self.outgoing:
+            # A return that leaves the organisation is for a fixed period of the recipient's.
+            raise ValueError(f"{self.id}: only internal returns have a free date range")
+
     @property
     def key(self) -> str:
         return f"{self.id}@{self.version}"
+
+    @property
+    def sendable(self) -> bool:
+        """Can it be marked as sent (frozen)? Not a report over a date range of one's choosing."""
+        return self.period != Period.RANGE
 
     def lines(self) -> Iterator[tuple[int, Line]]:
         """Every line with its index in the return (the index is the line's address in URLs)."""

@@ -458,3 +458,73 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     # the sum over members is at least 9, never 11 (which would reveal the 2).
     assert "≥ 9" in page
     assert ">11<" not in page
+
+
+@pytest.fixture
+def range_and_month_returns() -> Iterator[dict[str, Any]]:
+    """The half-yearly review as a monthly and as a free-range internal report (test-only)."""
+    from dataclasses import replace
+
+    from tupa.statistics.returns.base import Period
+
+    base = returns.get("internal.work_done")
+    made = {
+        "month": replace(base, id="test.work_done_month", period=Period.MONTH),
+        "range": replace(base, id="test.work_done_range", period=Period.RANGE),
+    }
+    returns.register(*made.values())
+    yield made
+    for template in made.values():
+        del returns._items[(template.id, template.version)]
+
+
+def test_a_monthly_report_and_a_free_range(
+    client: Client,
+    world: dict[str, Any],
+    range_and_month_returns: dict[str, Any],
+) -> None:
+    login_verified(client, world["worker"])
+    month = reverse("statistics:return", args=["test.work_done_month", YEAR, "avokriisityo"])
+    page = client.get(month, {"jakso": 3}).content.decode()
+    assert "maaliskuu 2025" in page
+    assert "1.3.2025–31.3.2025" in page
+    assert client.get(month, {"jakso": 13}).status_code == 404
+
+    free = reverse("statistics:return", args=["test.work_done_range", YEAR, "avokriisityo"])
+    page = client.get(free, {"alku": "2025-02-01", "loppu": "2025-04-30"}).content.decode()
+    assert "1.2.2025–30.4.2025" in page
+    # The range stays on the export and drill links, and the export is named by it.
+    assert "vienti.csv?alku=2025-02-01&amp;loppu=2025-04-30" in page
+    assert "?alku=2025-02-01&amp;loppu=2025-04-30" in page.split("luku/", 1)[1]
+    response = client.get(
+        reverse("statistics:export", args=["test.work_done_range", YEAR, "avokriisityo", "csv"]),
+        {"alku": "2025-02-01", "loppu": "2025-04-30"},
+    )
+    assert "20250201-20250430" in response["Content-Disposition"]
+    # A range is never frozen: no send form, and a send is refused.
+    login_verified(client, world["lead"])
+    assert "Merkitse lähetetyksi" not in client.get(free).content.decode()
+    sent = client.post(
+        reverse("statistics:send", args=["test.work_done_range", YEAR, "avokriisityo"]),
+        {"note": "x"},
+    )
+    assert sent.status_code in (403, 404)
+    assert not Submission.objects.filter(template_id="test.work_done_range").exists()
+
+
+def test_a_bad_range_says_what_is_wrong_keeps_it_and_shows_the_year(
+    client: Client,
+    world: dict[str, Any],
+    range_and_month_returns: dict[str, Any],
+) -> None:
+    login_verified(client, world["worker"])
+    free = reverse("statistics:return", args=["test.work_done_range", YEAR, "avokriisityo"])
+    response = client.get(free, {"alku": "2025-05-01", "loppu": "2025-04-30"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Päättymispäivä on ennen alkamispäivää." in page
+    assert 'value="2025-05-01"' in page and 'value="2025-04-30"' in page
+    assert "1.1.2025–31.12.2025" in page
+    page = client.get(free, {"alku": "huomenna", "loppu": "2025-04-30"}).content.decode()
+    assert 'value="huomenna"' in page
+    assert "Tarkista tiedot" in page

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django import forms
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
@@ -36,11 +40,16 @@ class Subject:
     municipality: Municipality | None
     params: Params
     basis: Basis
-    #: The part of the year (1-based) for half-yearly and quarterly returns; 0 for yearly ones.
+    #: The part of the year (1-based) for half-yearly, quarterly and monthly returns; 0 for
+    #: yearly ones and date ranges.
     part: int = 0
+    #: A date-range return's form (bound to the query, with its errors), else None.
+    range_form: RangeForm | None = field(default=None, compare=False)
 
     @property
     def period_label(self) -> str:
+        if self.template.period == Period.RANGE:
+            return range_label(self.params.start, self.params.end)
         return period_label(self.template.period, self.year, self.part)
 
     @property
@@ -48,13 +57,30 @@ class Subject:
         return f"{self.template.title} – {self.label} {self.period_label}"
 
     @property
+    def query_params(self) -> dict[str, str]:
+        """The query that keeps the period on every link: the part of the year, or the range."""
+        if self.template.period == Period.RANGE:
+            return {
+                START: self.params.start.isoformat(),
+                END: self.params.end.isoformat(),
+            }
+        return {PART: str(self.part)} if self.part else {}
+
+    @property
     def query(self) -> str:
-        """The query string that keeps the part of the year on every link (``""`` for years)."""
-        return f"?{PART}={self.part}" if self.part else ""
+        """:attr:`query_params` as ``?…`` (``""`` for a whole year)."""
+        return f"?{urlencode(self.query_params)}" if self.query_params else ""
+
+    @property
+    def file_suffix(self) -> str:
+        """What tells the period apart in an export's file name (``""`` for a whole year)."""
+        if self.template.period == Period.RANGE:
+            return f"-{self.params.start:%Y%m%d}-{self.params.end:%Y%m%d}"
+        return f"-{self.part}" if self.part else ""
 
     def parts(self) -> list[tuple[int, str]]:
         """The parts of the year this return can be opened for (empty for yearly returns)."""
-        count = PARTS[self.template.period]
+        count = PARTS.get(self.template.period, 1)
         if count == 1:
             return []
         return [(i, period_label(self.template.period, self.year, i)) for i in range(1, count + 1)]
@@ -75,7 +101,53 @@ def year_or_404(year: int) -> int:
 
 #: The query parameter of the part of the year, and how many parts each period has.
 PART = "jakso"
-PARTS: dict[str, int] = {Period.YEAR: 1, Period.HALF_YEAR: 2, Period.QUARTER: 4}
+PARTS: dict[str, int] = {Period.YEAR: 1, Period.HALF_YEAR: 2, Period.QUARTER: 4, Period.MONTH: 12}
+#: The query parameters of a date-range return's first and last day.
+START, END = "alku", "loppu"
+#: The longest range a report is computed for at once.
+MAX_RANGE_DAYS = 5 * 366
+
+
+class RangeForm(forms.Form):
+    """A date-range return's period; the whole year of the URL when nothing is asked."""
+
+    alku = forms.DateField(
+        label=gettext_lazy("Alkaen"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    loppu = forms.DateField(
+        label=gettext_lazy("Päättyen"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("alku"), data.get("loppu")
+        if isinstance(start, dt.date) and isinstance(end, dt.date):
+            if end < start:
+                self.add_error("loppu", _("Päättymispäivä on ennen alkamispäivää."))
+            elif (end - start).days >= MAX_RANGE_DAYS:
+                self.add_error("loppu", _("Aikaväli voi olla enintään viisi vuotta."))
+            elif start.year < FIRST_YEAR or end > timezone.localdate().replace(month=12, day=31):
+                self.add_error("alku", _("Aikaväli on tilastojen ulkopuolella."))
+        return data
+
+
+def range_or_default(request: HttpRequest, year: int) -> tuple[dt.date, dt.date, RangeForm]:
+    """The range asked for in the query, or the URL's year (also when the range is invalid;
+    the form then carries the errors and what was typed)."""
+    default = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if START not in request.GET and END not in request.GET:
+        form = RangeForm(initial={START: default[0], END: default[1]})
+        return default[0], default[1], form
+    form = RangeForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data[START], form.cleaned_data[END], form
+    return default[0], default[1], form
+
+
+def range_label(start: dt.date, end: dt.date) -> str:
+    if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
+        return str(start.year)
+    return f"{start:%-d.%-m.%Y}–{end:%-d.%-m.%Y}"
 
 
 def period_bounds(period: str, year: int, part: int) -> tuple[dt.date, dt.date]:
@@ -92,12 +164,14 @@ def period_label(period: str, year: int, part: int) -> str:
         return str(year)
     if period == Period.HALF_YEAR:
         return _("%(part)s. vuosipuolisko %(year)s") % {"part": part, "year": year}
+    if period == Period.MONTH:
+        return date_format(dt.date(year, part, 1), "F Y")
     return _("%(part)s. vuosineljännes %(year)s") % {"part": part, "year": year}
 
 
 def part_or_404(request: HttpRequest, period: str, year: int) -> int:
     """The requested part of the year; by default the latest part that has begun."""
-    count = PARTS[period]
+    count = PARTS.get(period, 1)
     if count == 1:
         return 0
     raw = request.GET.get(PART)
@@ -120,7 +194,11 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     if org_id is None:
         raise Http404
     part = part_or_404(request, template.period, year)
-    start, end = period_bounds(template.period, year, part)
+    range_form = None
+    if template.period == Period.RANGE:
+        start, end, range_form = range_or_default(request, year)
+    else:
+        start, end = period_bounds(template.period, year, part)
     if template.scope == Scope.SERVICE_FORM:
         granted = service_form_access(
             request,
@@ -132,7 +210,9 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
         if not template.available_for(form):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))
-        return Subject(template, year, key, form.name, form, None, params, granted.basis, part)
+        return Subject(
+            template, year, key, form.name, form, None, params, granted.basis, part, range_form
+        )
     decision = decide(user, template.visible)
     if not decision:
         raise Http404
@@ -151,9 +231,12 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
             params,
             decision.basis,
             part,
+            range_form,
         )
     if key != ORGANISATION:
         raise Http404
     params = Params(org_id, start, end)
     organisation_name = user.organisation.name if user.organisation else ""
-    return Subject(template, year, key, organisation_name, None, None, params, decision.basis, part)
+    return Subject(
+        template, year, key, organisation_name, None, None, params, decision.basis, part, range_form
+    )

@@ -30,7 +30,7 @@ from ..present import present, present_line
 from ..returns import registry as returns
 from ..returns.base import Line, Recipient, Scope
 from ..tables import build_table
-from .common import ORGANISATION, PART, Subject, subject_or_404
+from .common import ORGANISATION, Subject, subject_or_404
 
 #: At most this many records are listed under a figure (the count is always exact).
 RECORD_LIMIT = 200
@@ -168,9 +168,7 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "subject": subject,
         "template": subject.template,
         "computed": computed,
-        "sections": present(
-            computed, states, base={PART: str(subject.part)} if subject.part else None
-        ),
+        "sections": present(computed, states, base=subject.query_params or None),
         "suppressed": states is not None,
         "threshold": services.THRESHOLD,
         "submissions": sent,
@@ -391,8 +389,7 @@ def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str
         subject_label=subject.label,
         meta=meta_rows(subject, computed, states),
         fmt=fmt,
-        filename=f"{subject.template.id}-{subject.key}-{subject.year}"
-        + (f"-{subject.part}" if subject.part else ""),
+        filename=f"{subject.template.id}-{subject.key}-{subject.year}{subject.file_suffix}",
     )
 
 

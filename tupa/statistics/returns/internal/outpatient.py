@@ -1,4 +1,4 @@
-"""Internal follow-up reports of a service form (nothing leaves the organisation).
+"""Outpatient work's internal follow-up report.
 
 Lapsityö's "work done" is reviewed every six months with the line manager and the executive
 director (seed-spec §4.2.3, REP-07); the same half-yearly view serves every outpatient form.
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.organisations.models import ServiceForm
 
-from .base import Line, Period, Recipient, ReturnRegistry, ReturnTemplate, Section
+from ..base import Line, Period, Recipient, ReturnRegistry, ReturnTemplate, Section
 
 WORK_DONE = ReturnTemplate(
     id="internal.work_done",

@@ -1,0 +1,18 @@
+"""Internal follow-up reports of a service form: nothing here leaves the organisation.
+
+The units' own statistics pages (the shelter's turn-aways and 24 h line, the drop-in house's
+visitors, the groups, the supervised meetings) are these reports: the same indicators as the
+returns that go out, without small-cell suppression, over any date range the unit picks. One
+module per kind of work.
+"""
+
+from __future__ import annotations
+
+from ..base import ReturnRegistry
+
+
+def register(registry: ReturnRegistry) -> None:
+    from . import outpatient
+
+    for module in (outpatient,):
+        module.register(registry)
