@@ -1,9 +1,10 @@
 """Server-side timings of the main pages on the demo organisation (plus optional extra tenants).
 
-Builds a fresh database (a temporary SQLite file unless DATABASE_URL is set), runs the demo
-builder, optionally clones the structure into N more organisations, then requests each page
-repeatedly with Django's test client as a demo user and prints median / p95 milliseconds and the
-number of SQL queries. Nothing is asserted: this is a measurement, not a test.
+Builds a fresh database (a temporary SQLite file unless DATABASE_URL is set), runs the whole demo
+builder (``build_everything``), optionally clones the structure into N more organisations, then
+requests each page repeatedly with Django's test client as a demo user and prints median / p95
+milliseconds and the number of SQL queries. Nothing is asserted: this is a measurement, not a
+test. docs/performance.md has the figures and how to read them.
 """
 
 from __future__ import annotations
@@ -47,16 +48,15 @@ def main() -> None:
     from django_scopes import scopes_disabled
 
     from tupa.accounts.models import User
-    from tupa.demo.organisations import build_demo
+    from tupa.demo.build import build_everything
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    result = build_demo(password="benchmark-salasana-pitka")
-    from tupa.demo.clients import build_demo_clients
-
-    clients = build_demo_clients(organisation=result.organisation)
-    if clients is not None:
-        print(f"demo clients: {clients.summary()}")
+    # The whole demo (clients and every domain's data: stays, THL data, meetings …), so that
+    # the occupancy and THL pages have something to count. Idempotent on a kept database.
+    built = build_everything(password="benchmark-salasana-pitka")
+    if built.clients is not None:
+        print(f"demo clients: {built.clients.summary()}")
     print(f"database built in {time.perf_counter() - started:.1f} s ({connection.vendor})")
 
     if args.tenants:
@@ -76,6 +76,8 @@ def main() -> None:
                     service_form=first,
                 )
         print(f"{args.tenants} extra organisations in {time.perf_counter() - t0:.1f} s")
+
+    from django.utils import timezone
 
     from tupa.episodes.models import Episode
     from tupa.people.models import Person
@@ -99,6 +101,12 @@ def main() -> None:
             "turvakoti",
             ("POST", "/henkilot/haku/", {"q": shelter_person.last_name}),
             "person search surname",
+        ),
+        ("turvakoti", "/asuminen/tyomuoto/turvakoti/", "occupancy (Turvakoti)"),
+        (
+            "turvakoti",
+            f"/asuminen/tyomuoto/turvakoti/thl/{timezone.localdate().year - 1}/",
+            "THL summary, last year",
         ),
         ("turvakoti.esihenkilo", "/organisaatio/", "organisation structure"),
         ("turvakoti.esihenkilo", "/organisaatio/tyomuodot/turvakoti/", "service form (lead)"),

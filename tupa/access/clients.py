@@ -34,9 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Final
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_scopes import scope as organisation_scope
@@ -45,6 +46,7 @@ from tupa.access import policy
 from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES
 from tupa.episodes.models import Assignment, BreakGlass, Episode
+from tupa.people.models import Consent
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -230,15 +232,23 @@ def person_behind_wall(*, person: Person, service_form: ServiceForm) -> bool:
         return wall_protected(Participant.objects.filter(person_id=person.pk)).exists()
 
 
-def may_reveal_person(*, user: User, person: Person) -> bool:
+_UNDECIDED: Final = object()
+
+
+def may_reveal_person(
+    *, user: User, person: Person, basis: Basis | object | None = _UNDECIDED
+) -> bool:
     """May ``user`` reveal the person's restricted fields (or manage her restrictions)?
 
     Only a worker whose work task covers the person (a MEMBERSHIP basis) — and, for a person on
-    the victim side of the wall, only through work that is not perpetrator-side.
+    the victim side of the wall, only through work that is not perpetrator-side. ``basis``: the
+    person's basis as :func:`person_bases` gave it earlier in the same request (None: no basis).
     """
     from tupa.episodes.models import Participant
 
-    if person_bases(user=user, persons=[person]).get(person.pk) is not Basis.MEMBERSHIP:
+    if basis is _UNDECIDED:
+        basis = person_bases(user=user, persons=[person]).get(person.pk)
+    if basis is not Basis.MEMBERSHIP:
         return False
     user_forms = user_scope(user)
     if not user_forms.does_perpetrator_work:
@@ -269,40 +279,89 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
 _BASIS_ORDER = (Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.CONSENT, Basis.BREAK_THE_GLASS)
 
 
+def _consent_exists(form_ids: frozenset[int], today: date) -> Exists:
+    """A sharing consent in force to one of ``form_ids`` on the outer episode: the same
+    conditions as :func:`_consent_to`, met by one consent row."""
+    consents = Consent._base_manager.filter(  # the outer episode query is the scoped one
+        episode=OuterRef("pk"),
+        purpose="sharing",
+        recipient_service_form__in=form_ids,
+        given_on__lte=today,
+    )
+    consents = consents.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
+    )
+    return Exists(consents)
+
+
 def episode_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]:
-    """The basis of each visible episode among ``episode_ids`` (a constant number of queries)."""
+    """The basis of each visible episode among ``episode_ids`` (one query).
+
+    The same four grants as :func:`episodes_visible_to`, in the order of preference: the
+    membership from the episode's form, the others as ``EXISTS`` subqueries of one row each (the
+    same conditions as the ``Q`` objects above, which the visibility querysets use), and the side
+    of the wall from the episode's form."""
     ids = list(episode_ids)
     org_id = user.organisation_id if getattr(user, "is_authenticated", False) else None
     if not ids or org_id is None:
         return {}
     scope = user_scope(user)
-    base = Episode.objects.filter(pk__in=ids, organisation_id=org_id)
-    result: dict[int, Basis] = {}
-
-    def grant(queryset: QuerySet[Episode], basis: Basis) -> None:
-        for pk in queryset.values_list("pk", flat=True):
-            result.setdefault(pk, basis)
-
-    grant(base.filter(service_form__in=scope.member_form_ids), Basis.MEMBERSHIP)
-    grant(base.filter(_active_assignments(user)), Basis.ASSIGNMENT)
+    today = timezone.localdate()
+    # The outer query is scoped (Episode.objects); the subqueries are tied to its rows.
+    assigned = Assignment._base_manager.filter(
+        episode=OuterRef("pk"), user=user, valid_from__lte=today
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    checks: dict[str, Exists] = {"assigned": Exists(assigned)}
     if scope.has_client_work:
-        grant(base.filter(_consent_shared(scope)), Basis.CONSENT)
-        grant(base.filter(_break_glass(user, scope)), Basis.BREAK_THE_GLASS)
+        if scope.non_perpetrator_form_ids:
+            checks["shared"] = _consent_exists(scope.non_perpetrator_form_ids, today)
+        if scope.perpetrator_form_ids:
+            checks["shared_perpetrator"] = _consent_exists(scope.perpetrator_form_ids, today)
+        checks["glass"] = Exists(
+            BreakGlass._base_manager.filter(
+                episode=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+            )
+        )
+    rows = (
+        Episode.objects.filter(pk__in=ids, organisation_id=org_id)
+        .annotate(**checks)
+        .values("pk", "service_form_id", "service_form__violence_work", *checks)
+    )
+    result: dict[int, Basis] = {}
+    for row in rows:
+        victim_side = row["service_form__violence_work"] == VICTIM
+        if row["service_form_id"] in scope.member_form_ids:
+            result[row["pk"]] = Basis.MEMBERSHIP
+        elif row["assigned"]:
+            result[row["pk"]] = Basis.ASSIGNMENT
+        elif row.get("shared") or (row.get("shared_perpetrator") and not victim_side):
+            # A consent to a perpetrator-side form never opens a victim-side episode.
+            result[row["pk"]] = Basis.CONSENT
+        elif row.get("glass") and not (scope.does_perpetrator_work and victim_side):
+            result[row["pk"]] = Basis.BREAK_THE_GLASS
     return result
 
 
 def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
-    """For each visible person, the strongest basis among the episodes that make it visible."""
+    """For each visible person, the strongest basis among the episodes that make it visible.
+
+    The episodes with a basis are exactly the visible ones (:func:`episode_bases` grants what
+    :func:`episodes_visible_to` lets through), so the persons' participations are read without
+    the visibility subquery and kept where their episode has a basis. Two queries."""
     from tupa.episodes.models import Participant
 
     ids = [p.pk for p in persons]
-    if not ids:
-        return {}
-    visible = episodes_visible_to(user=user)
+    if (
+        not ids
+        or not getattr(user, "is_authenticated", False)
+        or not user.is_active
+        or user.organisation_id is None
+    ):
+        return {}  # as episodes_visible_to: nothing for an inactive or unattached account
     rows = list(
-        Participant.objects.filter(person_id__in=ids, episode__in=visible.values("pk")).values_list(
-            "person_id", "episode_id"
-        )
+        Participant.objects.filter(
+            person_id__in=ids, episode__organisation_id=user.organisation_id
+        ).values_list("person_id", "episode_id")
     )
     bases = episode_bases(user=user, episode_ids={episode_id for _p, episode_id in rows})
     result: dict[int, Basis] = {}
@@ -341,17 +400,38 @@ def alias_basis(*, user: User, alias: Alias) -> Basis | None:
     so an alias seen only through a consent or an emergency access is logged (and refused
     changes) as such. Uses the alias's prefetched ``visible_participations`` when present.
     """
+    return alias_bases(user=user, aliases=[alias]).get(alias.pk)
+
+
+def alias_bases(*, user: User, aliases: Iterable[Alias]) -> dict[int, Basis]:
+    """:func:`alias_basis` of many aliases at once (at most two queries), by alias id; an alias
+    without a basis is left out."""
     from tupa.episodes.models import Participant
 
-    parts = getattr(alias, "visible_participations", None)
-    if parts is None:
-        episode_ids = set(
-            Participant.objects.filter(alias=alias).values_list("episode_id", flat=True)
-        )
-    else:
-        episode_ids = {p.episode_id for p in parts}
-    best: Basis | None = None
-    for basis in episode_bases(user=user, episode_ids=episode_ids).values():
-        if best is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(best):
-            best = basis
-    return best
+    episodes_of: dict[int, set[int]] = {}
+    unread: list[int] = []
+    for alias in aliases:
+        parts = getattr(alias, "visible_participations", None)
+        if parts is None:
+            unread.append(alias.pk)
+            episodes_of[alias.pk] = set()
+        else:
+            episodes_of[alias.pk] = {p.episode_id for p in parts}
+    if unread:
+        for alias_id, episode_id in Participant.objects.filter(alias_id__in=unread).values_list(
+            "alias_id", "episode_id"
+        ):
+            episodes_of[alias_id].add(episode_id)
+    bases = episode_bases(user=user, episode_ids={pk for ids in episodes_of.values() for pk in ids})
+    result: dict[int, Basis] = {}
+    for alias_id, episode_ids in episodes_of.items():
+        best: Basis | None = None
+        for episode_id in episode_ids:
+            basis = bases.get(episode_id)
+            if basis is not None and (
+                best is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(best)
+            ):
+                best = basis
+        if best is not None:
+            result[alias_id] = best
+    return result

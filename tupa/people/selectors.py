@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -161,10 +161,18 @@ def merged_target(*, user: User, pk: int) -> Person | None:
     return visible_person(user=user, pk=target.pk)
 
 
-def bases_for(*, user: User, persons: Iterable[Person]) -> dict[Basis, list[Person]]:
-    """Group persons by the basis the access log records (persons without one are dropped)."""
+def bases_for(
+    *, user: User, persons: Iterable[Person], known: Mapping[int, Basis] | None = None
+) -> dict[Basis, list[Person]]:
+    """Group persons by the basis the access log records (persons without one are dropped).
+
+    ``known``: the bases already decided in this request for (at least) these persons, by
+    :func:`~tupa.access.clients.person_bases` (the person page decides them once)."""
     people = list({p.pk: p for p in persons}.values())
-    bases = person_bases(user=user, persons=people)
+    if known is not None and all(p.pk in known or p.pk is None for p in people):
+        bases: Mapping[int, Basis] = known
+    else:
+        bases = person_bases(user=user, persons=people)
     grouped: dict[Basis, list[Person]] = {}
     for person in people:
         basis = bases.get(person.pk)
@@ -384,6 +392,10 @@ class PersonPage:
     households: list[HouseholdRow]
     aliases: list[Alias]
     duplicates: list[Person]
+    #: The basis of every person with one among those the page considered (all of
+    #: :attr:`shown_persons` among them), decided once for the page, its access log and its
+    #: reveal check.
+    bases: dict[int, Basis] = field(default_factory=dict)
 
     @property
     def shown_persons(self) -> list[Person]:
@@ -408,18 +420,48 @@ def person_page(*, user: User, person: Person) -> PersonPage:
 
     (The wall: a perpetrator-work worker looking at his client never sees the partner who is a
     shelter client — the partner is not in his ``persons_visible_to``.)
+
+    The person's few relationships and household members are read first, then one
+    :func:`~tupa.access.clients.person_bases` decides for all of them (and the duplicates) at
+    once: a person is visible exactly when they are not merged away and have a basis, which is
+    what ``persons_visible_to`` selects. The bases are kept for the access log of the page.
     """
-    visible_ids = persons_visible_to(user=user).values("pk")
-    relationships = (
-        Relationship.objects.filter(
-            Q(person=person, relative__in=visible_ids) | Q(relative=person, person__in=visible_ids)
-        )
+    relationships = list(
+        Relationship.objects.filter(Q(person=person) | Q(relative=person))
         .select_related("person", "relative")
         .order_by("kind", "pk")
     )
+    memberships = list(
+        HouseholdMember.objects.filter(person=person)
+        .select_related("household")
+        .prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=HouseholdMember.objects.exclude(person=person)
+                .select_related("person")
+                .order_by("person__last_name", "person__first_names", "pk"),
+                to_attr="other_members",
+            )
+        )
+        .order_by("household__name", "pk")
+    )
+    duplicates = visible_duplicates(user=user, person=person)
+    others = [rel.relative if rel.person_id == person.pk else rel.person for rel in relationships]
+    others += [
+        member.person
+        for m in memberships
+        for member in m.household.other_members  # type: ignore[attr-defined]
+    ]
+    bases = person_bases(user=user, persons=[person, *others, *duplicates])
+
+    def visible(other: Person) -> bool:
+        return other.pk in bases and other.merged_into_id is None
+
     relatives = []
     for rel in relationships:
         other = rel.relative if rel.person_id == person.pk else rel.person
+        if not visible(other):
+            continue
         relatives.append(
             RelatedRow(
                 person=other,
@@ -428,25 +470,14 @@ def person_page(*, user: User, person: Person) -> PersonPage:
             )
         )
     relatives.sort(key=lambda r: (r.person.last_name, r.person.first_names, r.person.pk))
-    memberships = (
-        HouseholdMember.objects.filter(person=person)
-        .select_related("household")
-        .prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=HouseholdMember.objects.filter(person__in=visible_ids)
-                .exclude(person=person)
-                .select_related("person")
-                .order_by("person__last_name", "person__first_names", "pk"),
-                to_attr="visible_members",
-            )
-        )
-        .order_by("household__name", "pk")
-    )
     households = [
         HouseholdRow(
             household=m.household,
-            members=list(m.household.visible_members),  # type: ignore[attr-defined]
+            members=[
+                member
+                for member in m.household.other_members  # type: ignore[attr-defined]
+                if visible(member.person)
+            ],
             valid_until=m.valid_until,
         )
         for m in memberships
@@ -462,15 +493,15 @@ def person_page(*, user: User, person: Person) -> PersonPage:
             person=person, episode__in=episodes_visible_to(user=user).values("pk")
         ).select_related("episode__service_form")
     )
-    basis = person_bases(user=user, persons=[person]).get(person.pk)
     return PersonPage(
         person=person,
-        basis=basis,
+        basis=bases.get(person.pk),
         participations=participations,
         relatives=relatives,
         households=households,
         aliases=aliases,
-        duplicates=visible_duplicates(user=user, person=person),
+        duplicates=duplicates,
+        bases=bases,
     )
 
 

@@ -41,6 +41,8 @@ Details that hold for both rules:
   nights the family is expected to stay, shown apart from the nights spent.
 - Clipping to a reporting period is exact: each date is counted on its own, so the counts of
   consecutive periods add up to the count of the whole.
+- The dates are counted as spans between arrivals and departures (:func:`care_day_spans`), not
+  one by one: the same dates, in time that grows with the number of stays, not of days.
 - **[verify]** THL's residence-day rule (finnish-requirements §1.4 point 5): whether both the
   arrival and departure day count. Switching the rule is one argument.
 """
@@ -49,7 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -86,6 +88,51 @@ class Interval:
 
     def covers(self, moment: dt.datetime) -> bool:
         return self.arrived_at <= moment and (self.departed_at is None or moment < self.departed_at)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive counted dates ``first``..``last`` (both inclusive) with one label."""
+
+    first: dt.date
+    last: dt.date
+    label: Hashable = None
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def dates(self) -> Iterator[dt.date]:
+        return map(dt.date.fromordinal, range(self.first.toordinal(), self.last.toordinal() + 1))
+
+    def per_month(self) -> Iterator[tuple[tuple[int, int], int]]:
+        """``((year, month), days)`` of each calendar month the span touches, in order."""
+        day = self.first
+        while day <= self.last:
+            next_month = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+            last = min(self.last, next_month - _ONE_DAY)
+            yield (day.year, day.month), (last - day).days + 1
+            day = next_month
+
+
+@dataclass
+class CareDaySpans:
+    """One person's care days in a period as runs of dates: :func:`care_day_spans`.
+
+    The same dates and labels as :class:`CareDays`, without a dictionary entry per date: what
+    the ledgers add up (a unit-year is thousands of person-days, but only a few spans)."""
+
+    spans: list[Span] = field(default_factory=list)
+    open: list[Interval] = field(default_factory=list)
+    expected: list[Span] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(span.days for span in self.spans)
+
+    @property
+    def expected_total(self) -> int:
+        return sum(span.days for span in self.expected)
 
 
 @dataclass
@@ -152,13 +199,61 @@ def care_days(
     """One person's care days between ``period_start`` and ``period_end`` (both inclusive).
 
     ``open_until``: an open interval counts only up to this date; its later dates up to
-    ``period_end`` go to :attr:`CareDays.expected` (None: up to ``period_end``, as before)."""
+    ``period_end`` go to :attr:`CareDays.expected` (None: up to ``period_end``, as before).
+    The dates of :func:`care_day_spans`, one dictionary entry each."""
+    spans = care_day_spans(
+        intervals,
+        period_start=period_start,
+        period_end=period_end,
+        rule=rule,
+        tz=tz,
+        open_until=open_until,
+    )
+    return CareDays(
+        days={day: span.label for span in spans.spans for day in span.dates()},
+        open=spans.open,
+        expected={day: span.label for span in spans.expected for day in span.dates()},
+    )
+
+
+def _last_date_before(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The last local date whose ending midnight comes strictly before ``moment``."""
+    day = moment.astimezone(tz).date()
+    return day - (2 * _ONE_DAY if moment == local_midnight(day, tz) else _ONE_DAY)
+
+
+def _add(spans: list[Span], span: Span) -> None:
+    """Append ``span``; a date already counted by an earlier stretch goes to the later one.
+
+    Stretches are disjoint in time, so only the last date of the previous stretch can be the
+    first of the next (a same-day stay, or the calendar-days rule's departure day)."""
+    if spans and spans[-1].last >= span.first:
+        previous = spans.pop()
+        if previous.first < span.first:
+            spans.append(Span(previous.first, span.first - _ONE_DAY, previous.label))
+    spans.append(span)
+
+
+def care_day_spans(
+    intervals: Iterable[Interval],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    rule: str = DEFAULT_RULE,
+    tz: dt.tzinfo = HELSINKI,
+    open_until: dt.date | None = None,
+) -> CareDaySpans:
+    """:func:`care_days` as runs of consecutive dates with the same label (see the module).
+
+    Each date's owner is the interval present at the midnight that ends it, and that can change
+    only at an arrival or a departure; so the dates between two such moments form one span,
+    and the work grows with the number of intervals, not with the number of days."""
     if rule not in RULES:
         raise ValueError(f"unknown care-day rule {rule!r}")
     if period_end < period_start:
         raise ValueError("period_end is before period_start")
     ordered = sorted(intervals, key=lambda i: (i.arrived_at, i.departed_at is None))
-    result = CareDays(open=[i for i in ordered if i.departed_at is None])
+    result = CareDaySpans(open=[i for i in ordered if i.departed_at is None])
     for stretch in _merge(ordered):
         start = stretch[0].arrived_at.astimezone(tz).date()
         ends = [i.departed_at for i in stretch]
@@ -177,14 +272,24 @@ def care_days(
         day = max(start, period_start)
         last = min(last, period_end)
         counted_to = last if stretch_end is not None or open_until is None else open_until
+        # The moments at which the set of intervals present can change.
+        boundaries = sorted(
+            {i.arrived_at for i in stretch} | {i.departed_at for i in stretch if i.departed_at}
+        )
         while day <= last:
             moment = local_midnight(day + _ONE_DAY, tz)
             if stretch_end is not None and moment >= stretch_end:
                 owner = _last_in(stretch)
+                span_last = last  # every later midnight is past the end too
             else:
                 owner = next(i for i in reversed(stretch) if i.covers(moment))
-            (result.days if day <= counted_to else result.expected)[day] = owner.label
-            day += _ONE_DAY
+                later = [b for b in boundaries if b > moment]
+                span_last = min(last, _last_date_before(later[0], tz)) if later else last
+            if day <= counted_to:
+                _add(result.spans, Span(day, min(span_last, counted_to), owner.label))
+            if span_last > counted_to:
+                _add(result.expected, Span(max(day, counted_to + _ONE_DAY), span_last, owner.label))
+            day = span_last + _ONE_DAY
     return result
 
 

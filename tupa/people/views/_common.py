@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -22,17 +22,26 @@ from ..forms import DuplicateChoiceForm
 from ..models import Alias, Person
 
 
-def _log_persons(request: HttpRequest, persons: Iterable[Person], action: str) -> None:
-    """One access-log event per person, with the basis each one is visible on."""
-    for basis, group in selectors.bases_for(user=user_of(request), persons=persons).items():
+def _log_persons(
+    request: HttpRequest,
+    persons: Iterable[Person],
+    action: str,
+    *,
+    bases: Mapping[int, Basis] | None = None,
+) -> None:
+    """One access-log event per person, with the basis each one is visible on (``bases``: as
+    already decided in this request, see :func:`.selectors.bases_for`)."""
+    grouped = selectors.bases_for(user=user_of(request), persons=persons, known=bases)
+    for basis, group in grouped.items():
         record_access(request=request, subjects=group, action=action, basis=basis)
 
 
 def _log_aliases(request: HttpRequest, aliases: Iterable[Alias], action: str) -> None:
     grouped: dict[Basis, list[Alias]] = {}
-    user = user_of(request)
-    for alias in aliases:
-        basis = clients.alias_basis(user=user, alias=alias)
+    shown = list(aliases)
+    bases = clients.alias_bases(user=user_of(request), aliases=shown)  # all at once, not N+1
+    for alias in shown:
+        basis = bases.get(alias.pk)
         if basis is None:  # the lists come from visible episodes; never log without a basis
             raise Http404
         grouped.setdefault(basis, []).append(alias)

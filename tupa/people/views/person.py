@@ -38,8 +38,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = page.shown_persons
     restricted_ids = restricted_person_ids(shown)
     restriction = restriction_for(person) if person.pk in restricted_ids else None
-    _log_persons(request, shown, "view")
-    may_reveal = clients.may_reveal_person(user=user, person=person)
+    _log_persons(request, shown, "view", bases=page.bases)
+    may_reveal = clients.may_reveal_person(user=user, person=person, basis=page.basis)
     context = {
         "person": person,
         "page": page,

@@ -23,11 +23,12 @@ from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import (
     DEFAULT_RULE,
     Interval,
+    care_day_spans,
     care_days,
     last_complete_date,
     local_midnight,
 )
-from tupa.residential.models import Place, Stay, StayMember, place_in_use_on
+from tupa.residential.models import Place, Stay, StayMember
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -158,23 +159,25 @@ def ledger_for_service_form(
         counted_until=min(period_end, open_until),
     )
     for key, intervals in per_person.items():
-        days = care_days(
+        # Spans of consecutive dates, not one entry per date: a unit-year is thousands of
+        # person-days but only a few spans per person.
+        spans = care_day_spans(
             intervals,
             period_start=period_start,
             period_end=period_end,
             rule=rule,
             open_until=open_until,
         )
-        ledger.expected_total += len(days.expected)
-        for day, label in days.days.items():
-            assert isinstance(label, tuple)
-            payer = str(label[1])
-            month = (day.year, day.month)
-            ledger.by_person[key] += 1
-            ledger.by_payer[payer] += 1
-            ledger.by_month[month] += 1
-            ledger.by_month_payer[(month, payer)] += 1
-            ledger.total += 1
+        ledger.expected_total += spans.expected_total
+        for span in spans.spans:
+            assert isinstance(span.label, tuple)
+            payer = str(span.label[1])
+            ledger.by_person[key] += span.days
+            ledger.by_payer[payer] += span.days
+            ledger.total += span.days
+            for month, days in span.per_month():
+                ledger.by_month[month] += days
+                ledger.by_month_payer[(month, payer)] += days
     ledger.open_stay_ids = sorted(open_stays)
     return ledger
 
@@ -203,18 +206,35 @@ def places_in_use_by_date(
     """How many places were in use on each date from ``start`` to ``end``: the places whose
     dates of use cover the date, and any place on a date it was occupied (a stay proves the
     place was there, so occupancy never exceeds 100 %)."""
+    first, length = start.toordinal(), (end - start).days + 1
+    if length <= 0:
+        return {}
+    # A place's dates of use are one range (place_in_use_on); add them up as ranges, then the
+    # occupied dates outside its range one by one.
+    change = [0] * (length + 1)
+    extra = [0] * length
+    for pk, active, active_from, active_until in places:
+        if active_until is not None:
+            used_to = active_until
+        elif active:
+            used_to = end
+        else:
+            used_to = None  # never in use by its dates
+        used_from = max(active_from or start, start)
+        low, high = length, -1
+        if used_to is not None and used_from <= min(used_to, end):
+            low, high = used_from.toordinal() - first, min(used_to, end).toordinal() - first
+            change[low] += 1
+            change[high + 1] -= 1
+        for day in occupied.get(pk, ()):
+            index = day.toordinal() - first
+            if 0 <= index < length and not low <= index <= high:
+                extra[index] += 1
     result: dict[dt.date, int] = {}
-    day = start
-    while day <= end:
-        result[day] = sum(
-            1
-            for pk, active, active_from, active_until in places
-            if day in occupied.get(pk, ())
-            or place_in_use_on(
-                day, active=active, active_from=active_from, active_until=active_until
-            )
-        )
-        day += _ONE_DAY
+    running = 0
+    for index in range(length):
+        running += change[index]
+        result[dt.date.fromordinal(first + index)] = running + extra[index]
     return result
 
 
@@ -351,7 +371,7 @@ def _average_length(discharged: list[tuple[int, int, dt.datetime]], *, rule: str
         while previous is not None:
             arrived, previous = by_pk[previous]
         first, last = _local_date(arrived), _local_date(departed)
-        total += care_days(
+        total += care_day_spans(
             [Interval(arrived, departed)], period_start=first, period_end=last, rule=rule
         ).total
     return _one_decimal(Decimal(total) / Decimal(len(discharged)))
