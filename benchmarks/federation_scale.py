@@ -1,0 +1,651 @@
+"""Pages and the THL return at federation scale (issue 11, item 10).
+
+Builds the federation-scale database (:mod:`tupa.demo.federation_scale`: ``--organisations``
+fictional member associations × ``--years`` years, about THL's national shelter figures at
+``--scale 1``) in a throw-away database, then prints in one run:
+
+- for one organisation (the first), the median and 95th-percentile server time, the time in
+  the database and the number of queries of the main pages — caseload, client list, an episode,
+  a person, search, occupancy, the THL and STEA return pages — beside the cheapest
+  login-required page through the same middleware (the framework ceiling; the own-account
+  page) and the public accessibility statement, each requested ``--repeat`` times with
+  Django's test client as a member of the unit (the shelter's worker; the STEA report as the
+  Avokriisityö worker);
+- one organisation-year of the THL shelter return (``engine.run``) and its two main
+  indicators alone, beside one hand-written SQL query of the same main numbers (clients of
+  the year, residence days), with both results compared;
+- with the scale comparison (default; ``--no-compare``) the same pages first with a tenth of
+  the organisations built (1×) and then with all of them (10×), and the ratio.
+
+Nothing is asserted: a measurement, not a test. The targets of the issue are printed beside
+the figures: key pages p95 ≤ 50 ms, one organisation-year return ≤ 300 ms and ≤ 1.5 × the
+hand-written SQL, the pages at 10× data within a factor 1.2 of 1×.
+
+Databases::
+
+    .venv/bin/python benchmarks/federation_scale.py --organisations 3 --years 2   # quick, SQLite
+    .venv/bin/python benchmarks/federation_scale.py --postgres                    # the real run
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/federation_scale.py --keep-db
+
+``--postgres`` starts a private cluster with ``scripts/pg_cluster.py`` (Unix socket only,
+deleted afterwards). ``--keep-db`` writes into the ``DATABASE_URL`` you give (generated
+organisations already there are reused, so a second run measures at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import datetime as dt
+import io
+import math
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+PAGE_TARGET_MS = 50.0
+RETURN_TARGET_MS = 300.0
+HAND_SQL_FACTOR = 1.5
+SCALE_FACTOR = 1.2
+
+
+def _configure_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("TUPA_ENV", "development")
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ["TUPA_REQUIRE_2FA"] = "false"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["TUPA_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+class SqlTimer:
+    """Counts the queries and sums the time spent inside the database driver."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
+@contextlib.contextmanager
+def timed_sql() -> Iterator[SqlTimer]:
+    from django.db import connection
+
+    timer = SqlTimer()
+    with connection.execute_wrapper(timer):
+        yield timer
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile by the nearest-rank method (the 29th of 30)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Row:
+    label: str
+    user: str
+    p50: float
+    p95: float
+    sql_ms: float
+    queries: int
+    status: int = 200
+    key: bool = True
+
+
+def measure(label: str, user: str, repeat: int, fn: Callable[[], Any], *, key: bool = True) -> Row:
+    status = fn()  # warm-up (caches, first-request work)
+    totals: list[float] = []
+    sql: list[float] = []
+    queries = 0
+    for _ in range(repeat):
+        with timed_sql() as timer:
+            started = time.perf_counter()
+            fn()
+            totals.append((time.perf_counter() - started) * 1000)
+        sql.append(timer.seconds * 1000)
+        queries = timer.queries
+    return Row(
+        label,
+        user,
+        statistics.median(totals),
+        p95(totals),
+        statistics.median(sql),
+        queries,
+        status if isinstance(status, int) else 200,
+        key,
+    )
+
+
+# --------------------------------------------------------------------------- the subject
+
+
+@dataclass
+class Subject:
+    """The first generated organisation: its units, users, an episode, a person, a year."""
+
+    organisation: Any
+    shelter: Any
+    avokriisi: Any
+    worker: Any
+    outpatient_worker: Any
+    episode: Any
+    person: Any
+    year: int
+
+
+def subject(year: int) -> Subject:
+    from django.db.models import Count
+    from django_scopes import scopes_disabled
+
+    from tupa.accounts.models import User
+    from tupa.demo.federation_scale import slug_for, username_for
+    from tupa.episodes.models import Episode, Participant
+    from tupa.organisations.models import Organisation, ServiceForm
+
+    with scopes_disabled():
+        org = Organisation.objects.get(slug=slug_for(1))
+        shelter = ServiceForm.objects.get(organisation=org, slug="turvakoti")
+        avokriisi = ServiceForm.objects.get(organisation=org, slug="avokriisityo")
+        # A returning family's episode of the year (the mother has earlier shelter episodes):
+        # the busiest kind of client record. The biggest such family.
+        returning = (
+            Participant.objects.filter(
+                episode__service_form=shelter, role=Participant.Role.CLIENT, person__isnull=False
+            )
+            .values("person_id")
+            .annotate(n=Count("episode"))
+            .filter(n__gte=2)
+            .values_list("person_id", flat=True)
+        )
+        candidates = list(
+            Episode.objects.filter(
+                service_form=shelter,
+                start_date__year=year,
+                participants__person_id__in=list(returning),
+            ).values_list("pk", flat=True)
+        )
+        sizes = (
+            Participant.objects.filter(episode_id__in=candidates)
+            .values("episode_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "-episode_id")
+        )
+        episode = (
+            Episode.objects.get(pk=sizes[0]["episode_id"])
+            if candidates
+            else Episode.objects.filter(service_form=shelter).order_by("-start_date", "pk").first()
+        )
+        assert episode is not None, "no shelter episodes were generated"
+        mother = (
+            Participant.objects.filter(episode=episode, person__isnull=False)
+            .order_by("pk")
+            .select_related("person")
+            .first()
+        )
+        assert mother is not None and mother.person is not None
+        return Subject(
+            organisation=org,
+            shelter=shelter,
+            avokriisi=avokriisi,
+            worker=User.objects.get(username=username_for(1, "turvakoti")),
+            outpatient_worker=User.objects.get(username=username_for(1, "avokriisi")),
+            episode=episode,
+            person=mother.person,
+            year=year,
+        )
+
+
+def pages(s: Subject) -> list[tuple[str, Any, Any, bool]]:
+    """(label, user, request, key page?) — a request is a URL (GET) or ("POST", url, data)."""
+    shelter = s.shelter.slug
+    return [
+        ("ceiling: own account page", s.worker, "/kirjautuminen/tili/", False),
+        ("accessibility statement", s.worker, "/saavutettavuus/", False),
+        ("dashboard", s.worker, "/", False),
+        ("caseload", s.worker, "/asiakkuudet/", True),
+        ("client list (Turvakoti)", s.worker, f"/asiakkuudet/tyomuoto/{shelter}/", True),
+        ("episode page", s.worker, f"/asiakkuudet/{s.episode.pk}/", True),
+        ("person page", s.worker, f"/henkilot/{s.person.pk}/", True),
+        (
+            "search: surname",
+            s.worker,
+            ("POST", "/henkilot/haku/", {"q": s.person.last_name}),
+            True,
+        ),
+        ("search: 'ka'", s.worker, ("POST", "/henkilot/haku/", {"q": "ka"}), True),
+        ("occupancy (Turvakoti)", s.worker, f"/asuminen/tyomuoto/{shelter}/", True),
+        (
+            f"THL return page {s.year}",
+            s.worker,
+            f"/tilastot/ilmoitus/thl.shelter/{s.year}/{shelter}/",
+            True,
+        ),
+        (
+            f"STEA return page {s.year}",
+            s.outpatient_worker,
+            f"/tilastot/ilmoitus/stea.outpatient/{s.year}/{s.avokriisi.slug}/",
+            True,
+        ),
+    ]
+
+
+def _fetcher(client: Any, target: Any) -> Callable[[], int]:
+    def fetch() -> int:
+        if isinstance(target, tuple):
+            response = client.post(target[1], target[2])
+        else:
+            response = client.get(target)
+        return int(response.status_code)
+
+    return fetch
+
+
+def measure_pages(s: Subject, repeat: int) -> list[Row]:
+    from django.test import Client
+
+    clients: dict[int, Any] = {}
+    rows = []
+    for label, user, target, key in pages(s):
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        rows.append(
+            measure(label, user.username, repeat, _fetcher(clients[user.pk], target), key=key)
+        )
+    return rows
+
+
+def profile_pages(s: Subject, labels: list[str], repeat: int) -> None:
+    """cProfile of the given pages: the project's functions by cumulative time."""
+    from django.test import Client
+
+    for label, user, target, _key in pages(s):
+        if label not in labels:
+            continue
+        client = Client()
+        client.force_login(user)
+        fetch = _fetcher(client, target)
+        fetch()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            fetch()
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(r"tupa/", 18)
+        stats.sort_stats("tottime").print_stats(12)
+        print(f"\n--- profile: {label} ({repeat} requests) ---")
+        text = out.getvalue()
+        print(text[text.find("   ncalls") :] if "   ncalls" in text else text)
+
+
+class QueryLog:
+    """Every query of a request with its time (for the slow-query breakdown)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, Any, float]] = []
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.rows.append((sql, params, (time.perf_counter() - started) * 1000))
+
+
+def slow_queries(s: Subject, count: int, repeat: int = 5) -> None:
+    """The ``count`` slowest queries of each key page (mean ms per request), and on PostgreSQL
+    the plan of the slowest SELECT (``EXPLAIN ANALYZE``, run once more)."""
+    from django.db import connection
+    from django.test import Client
+
+    for label, user, target, key in pages(s):
+        if not key:
+            continue
+        client = Client()
+        client.force_login(user)
+        fetch = _fetcher(client, target)
+        fetch()
+        log = QueryLog()
+        with connection.execute_wrapper(log):
+            for _ in range(repeat):
+                fetch()
+        per_sql: dict[str, list[float]] = {}
+        last_params: dict[str, Any] = {}
+        for sql, params, ms in log.rows:
+            per_sql.setdefault(sql, []).append(ms)
+            last_params[sql] = params
+        total = sum(ms for _sql, _p, ms in log.rows) / repeat
+        print(f"\n--- slowest queries: {label} (SQL {total:.1f} ms per request) ---")
+        ranked = sorted(per_sql.items(), key=lambda item: -sum(item[1]))
+        for sql, times in ranked[:count]:
+            text = " ".join(sql.split())
+            if text.startswith("SELECT ") and " FROM " in text:  # the column list says little
+                text = "SELECT … " + text[text.index(" FROM ") + 1 :]
+            elif text.startswith("INSERT "):
+                text = text[: text.find("(")] + "…"
+            print(f"{sum(times) / repeat:7.1f} ms  ×{len(times) // repeat}  {text[:700]}")
+        select = next(
+            (sql for sql, _t in ranked if sql.lstrip().upper().startswith("SELECT")), None
+        )
+        if select is None or connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + select, last_params[select])
+            plan = [row[0] for row in cursor.fetchall()]
+        print("  plan of the slowest SELECT:")
+        for line in plan[:14]:
+            print(f"    {line}")
+        if len(plan) > 14:
+            print(f"    … ({len(plan) - 14} more lines)")
+
+
+def print_pages(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(
+        f"{'page':32} {'user':16} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}  "
+        f"target p95 ≤ {PAGE_TARGET_MS:.0f} ms"
+    )
+    for r in rows:
+        verdict = ("met" if r.p95 <= PAGE_TARGET_MS else "over") if r.key else "(reference)"
+        note = "" if r.status == 200 else f"  HTTP {r.status}!"
+        print(
+            f"{r.label:32} {r.user:16} {r.p50:8.1f} {r.p95:8.1f} {r.sql_ms:8.1f} "
+            f"{r.queries:8d}  {verdict}{note}"
+        )
+
+
+# --------------------------------------------------------------------------- THL: engine and SQL
+
+
+def hand_sql(s: Subject) -> tuple[int, int]:
+    """Clients of the year and residence days of the shelter, in one hand-written query.
+
+    The same rule as the engine (THL's summary and the care-day ledger): a person counts once
+    if a stay-member period of theirs overlaps the year; a period counts its local dates from
+    the arrival date to the day before the departure (one day if it left on the day it came),
+    an open one up to yesterday, clipped to the year. (A person's periods that touch would be
+    merged by the ledger; the generated data has none.)
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    from tupa.episodes.models import Participant
+    from tupa.residential.care_days import local_midnight
+    from tupa.residential.models import Place, Stay, StayMember
+
+    start, end = dt.date(s.year, 1, 1), dt.date(s.year, 12, 31)
+    lower, upper = local_midnight(start), local_midnight(end + dt.timedelta(days=1))
+    open_until = timezone.localdate() - dt.timedelta(days=1)
+    m, st = StayMember._meta.db_table, Stay._meta.db_table
+    pl, pa = Place._meta.db_table, Participant._meta.db_table
+    joins = (
+        f"FROM {m} m JOIN {st} s ON s.id = m.stay_id JOIN {pl} pl ON pl.id = s.place_id "
+        f"JOIN {pa} p ON p.id = m.participant_id "
+        "WHERE s.organisation_id = %s AND pl.service_form_id = %s "
+        "AND m.arrived_at < %s AND (m.departed_at IS NULL OR m.departed_at > %s)"
+    )
+    where = [s.organisation.pk, s.shelter.pk, upper, lower]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            a = "(m.arrived_at AT TIME ZONE 'Europe/Helsinki')::date"
+            d = "(m.departed_at AT TIME ZONE 'Europe/Helsinki')::date"
+            cursor.execute(
+                "SELECT COUNT(DISTINCT CASE WHEN p.person_id IS NOT NULL THEN p.person_id "
+                "ELSE -p.alias_id END), "
+                "COALESCE(SUM(GREATEST(0, LEAST(CASE WHEN m.departed_at IS NULL THEN %s::date "
+                f"WHEN {d} > {a} THEN {d} - 1 ELSE {a} END, %s::date) "
+                f"- GREATEST({a}, %s::date) + 1)), 0) " + joins,
+                [open_until, end, start, *where],
+            )
+        else:  # SQLite: no time zones in SQL, so the year's local midnights go in as a table
+            days = []
+            day = start
+            while day <= end:
+                lo, hi = local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+                days.append((day.isoformat(), _sqlite_moment(lo), _sqlite_moment(hi)))
+                day += dt.timedelta(days=1)
+            values = ", ".join("(%s, %s, %s)" for _ in days)
+            flat = [v for row in days for v in row]
+            cursor.execute(
+                f"WITH days(d, lo, hi) AS (VALUES {values}), "
+                "mm AS (SELECT m.arrived_at a, m.departed_at b, p.person_id, p.alias_id "
+                + joins
+                + ") SELECT (SELECT COUNT(DISTINCT COALESCE(person_id, -alias_id)) FROM mm), "
+                "(SELECT COUNT(*) FROM mm JOIN days ON mm.a < days.hi AND "
+                "(mm.b >= days.hi OR (mm.b IS NULL AND days.d <= %s))) + "
+                "(SELECT COUNT(*) FROM mm JOIN days ON mm.a >= days.lo AND mm.a < days.hi "
+                "AND mm.b IS NOT NULL AND mm.b < days.hi)",
+                [*flat, *where, open_until.isoformat()],
+            )
+        clients, days_total = cursor.fetchone()
+    return int(clients), int(days_total)
+
+
+def _sqlite_moment(moment: dt.datetime) -> str:
+    """A UTC moment as Django's SQLite backend stores it (naive ISO with a space)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def measure_return(s: Subject, repeat: int) -> None:
+    from tupa.statistics import engine
+    from tupa.statistics.indicators import registry as indicators
+    from tupa.statistics.indicators.base import Params
+    from tupa.statistics.returns import registry as returns
+
+    params = Params(
+        s.organisation.pk, dt.date(s.year, 1, 1), dt.date(s.year, 12, 31), (s.shelter.pk,)
+    )
+    template = returns.get("thl.shelter")
+    computed = engine.run(template, params)
+    totals: dict[str, int] = {}
+    for cl in computed.lines():
+        if cl.result is not None:
+            totals.setdefault(cl.indicator.id, cl.result.total)
+    clients = indicators.get("shelter.clients", 1)
+    days = indicators.get("shelter.residence_days", 1)
+    rows = [
+        measure(
+            f"THL return (engine.run, {len(computed.lines())} lines)",
+            "",
+            repeat,
+            lambda: engine.run(template, params),
+        ),
+        measure(
+            "  shelter.clients (run_indicator)",
+            "",
+            repeat,
+            lambda: engine.run_indicator(clients, params),
+        ),
+        measure(
+            "  shelter.residence_days (run_indicator)",
+            "",
+            repeat,
+            lambda: engine.run_indicator(days, params),
+        ),
+        measure("hand SQL: clients + residence days", "", repeat, lambda: hand_sql(s)),
+    ]
+    print(f"\nTHL shelter return, {s.shelter.name} of {s.organisation.name}, {s.year}")
+    print(f"{'computation':42} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}")
+    for r in rows:
+        print(f"{r.label:42} {r.p50:8.1f} {r.p95:8.1f} {r.sql_ms:8.1f} {r.queries:8d}")
+    sql_clients, sql_days = hand_sql(s)
+    agree = (
+        "agree"
+        if (sql_clients, sql_days) == (totals["shelter.clients"], totals["shelter.residence_days"])
+        else "DIFFER"
+    )
+    print(
+        f"numbers: engine {totals['shelter.clients']} clients, "
+        f"{totals['shelter.residence_days']} residence days; hand SQL {sql_clients} clients, "
+        f"{sql_days} residence days — {agree}"
+    )
+    whole, main, hand = rows[0].p50, rows[1].p50 + rows[2].p50, rows[3].p50
+    print(
+        f"targets: return ≤ {RETURN_TARGET_MS:.0f} ms: {whole:.1f} ms "
+        f"({'met' if whole <= RETURN_TARGET_MS else 'over'}); ≤ {HAND_SQL_FACTOR}× hand SQL: "
+        f"whole return {whole / hand:.1f}×, the two main indicators {main / hand:.1f}× "
+        f"({'met' if main <= HAND_SQL_FACTOR * hand else 'over'})"
+    )
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def build(organisations: int, years: int, scale: float, total: Any) -> None:
+    """Build up to ``organisations`` (those missing), adding what was made to ``total``."""
+    from django.db import connection
+
+    from tupa.demo.federation_scale import build_federation
+
+    started = time.perf_counter()
+    summary = build_federation(
+        organisations=organisations,
+        years=years,
+        scale=scale,
+        progress=lambda line: print(f"  {line}", flush=True),
+    )
+    print(f"built up to {organisations} organisations in {time.perf_counter() - started:.1f} s")
+    for line in summary.lines()[:2]:
+        print(f"  {line}")
+    total.add(summary)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:  # planner statistics, as autovacuum would keep them
+        cursor.execute("ANALYZE")
+    print(f"ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def run(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - started:.1f} s ({connection.vendor})", flush=True)
+    from tupa.demo.federation_scale import FederationSummary
+
+    year = timezone.localdate().year - 1
+    small = max(1, args.organisations // 10)
+    before: list[Row] | None = None
+    total = FederationSummary()
+    if args.compare and small < args.organisations:
+        build(small, args.years, args.scale, total)
+        before = measure_pages(subject(year), args.repeat)
+        print_pages(f"pages at 1× ({small} organisations × {args.years} years)", before)
+    build(args.organisations, args.years, args.scale, total)
+    print("\nwhat was built in this run, all organisations together (national totals a year):")
+    for line in total.lines():
+        print(f"  {line}")
+    s = subject(year)
+    after = measure_pages(s, args.repeat)
+    print(
+        f"\n{connection.vendor}, {args.organisations} organisations × {args.years} years, "
+        f"scale {args.scale}; {args.repeat} requests per page; {s.organisation.name}"
+    )
+    print_pages(f"pages at {args.organisations} organisations × {args.years} years", after)
+    measure_return(s, max(5, args.repeat // 3))
+    if before is not None:
+        print(
+            f"\n1× ({small} organisations) → 10× ({args.organisations}): ratio of p50 and p95, "
+            f"target ≤ {SCALE_FACTOR}; and the p50 ratio divided by the ceiling page's (the "
+            "machine's load can change in between: the ceiling's own ratio shows how much)"
+        )
+        print(f"{'page':32} {'p50':>6} {'p95':>6} {'p50÷ceiling':>12}")
+        ceiling = after[0].p50 / before[0].p50
+        for b, a in zip(before, after, strict=True):
+            r50, r95 = a.p50 / b.p50, a.p95 / b.p95
+            verdict = "met" if r95 <= SCALE_FACTOR else "over"
+            print(
+                f"{a.label:32} {r50:6.2f} {r95:6.2f} {r50 / ceiling:12.2f}  "
+                f"{verdict if a.key else '(reference)'}"
+            )
+    if args.slow_queries:
+        slow_queries(s, args.slow_queries)
+    if args.profile:
+        slowest = sorted((r for r in after if r.key), key=lambda r: -r.p50)[: args.profile]
+        profile_pages(s, [r.label for r in slowest], 10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organisations", type=int, default=30)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=30, help="requests per page")
+    parser.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="skip measuring the pages first with a tenth of the organisations",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="cProfile the N slowest key pages"
+    )
+    parser.add_argument(
+        "--slow-queries",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the N slowest queries of each key page (and the slowest one's plan)",
+    )
+    db = parser.add_mutually_exclusive_group()
+    db.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL cluster")
+    db.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as is")
+    args = parser.parse_args()
+
+    if args.postgres:
+        from pg_cluster import ClusterUnavailable, temporary_cluster
+
+        try:
+            with temporary_cluster() as url:
+                _configure_django(url)
+                run(args)
+        except ClusterUnavailable as exc:
+            print(f"cannot start PostgreSQL: {exc}", file=sys.stderr)
+            return 3
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.keep_db and "DATABASE_URL" in os.environ:
+            _configure_django(os.environ["DATABASE_URL"])
+        else:
+            _configure_django(f"sqlite:///{tmp}/federation-bench.sqlite3")
+        run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
