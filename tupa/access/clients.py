@@ -204,14 +204,16 @@ def _granted(user: User, scope: UserScope) -> Q:
     """``pk IN (…)`` of the episodes the grants other than membership open.
 
     The grants are few (a worker's assignments, the consents to her forms in force, her
-    unexpired emergency accesses), so they are read first — one ``UNION ALL`` query — and the
+    unexpired emergency accesses), so they are read first — one ``UNION`` query — and the
     visibility query gets a list of ids: ``service_form_id IN (…) OR id IN (…)``, which
     PostgreSQL answers with two index scans. (The former single ``OR`` over left joins of
     assignments, consents and break-the-glass could not use an index: every episode of the
     organisation was joined and filtered, on every page.) Above :data:`GRANT_LIST_LIMIT` each
     grant stays an ``IN`` subquery of its own table."""
     grants = _grants(user, scope)
-    rows = grants[0].union(*grants[1:], all=True) if len(grants) > 1 else grants[0]
+    # UNION (not UNION ALL) and DISTINCT: the limit counts episodes, not rows — two
+    # assignments to one episode must not push another episode out of the list.
+    rows = grants[0].union(*grants[1:]) if len(grants) > 1 else grants[0].distinct()
     ids = set(rows[: GRANT_LIST_LIMIT + 1])
     if len(ids) <= GRANT_LIST_LIMIT:
         return Q(pk__in=sorted(ids))
