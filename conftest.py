@@ -36,8 +36,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 #: Test modules of the web layer: pages, access matrices, canary and wall sweeps, headers. Their
 #: outcome does not depend on the database (the queries behind them are tested in the services'
-#: and selectors' own tests on both), so ``make test`` runs them once, on PostgreSQL, when it has
-#: PostgreSQL (``scripts/test_all.py``); on a machine without it they run on SQLite.
+#: and selectors' own tests on both), so ``make test`` runs them once, on SQLite
+#: (``scripts/test_all.py``, docs/adr/0012-web-tests-on-sqlite.md).
 DB_NEUTRAL_MODULES = frozenset(
     {
         "test_canary.py",

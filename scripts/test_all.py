@@ -8,9 +8,10 @@ Stages (run in this order; each runs even when an earlier one failed):
                 no access decision in a view), makemigrations --check, checktranslations,
                 security_matrix --check (docs/security-matrix.md is what tupa/access decides),
                 check --deploy with production settings (--fail-level WARNING)
-2. ``sqlite``   the database-sensitive tests on SQLite (all but ``db_neutral``; the whole suite
-                when PostgreSQL is not available or ``TUPA_SQLITE_FULL=1``), with pytest-xdist
-3. ``postgres`` the whole test suite on PostgreSQL 15+ in a throw-away cluster (scripts/pg_cluster.py)
+2. ``sqlite``   the whole suite on SQLite, with pytest-xdist
+3. ``postgres`` the database-sensitive tests (all but ``db_neutral`` and ``demo_build``, see
+                docs/adr/0012-web-tests-on-sqlite.md) on PostgreSQL 15+ in a throw-away cluster
+                (scripts/pg_cluster.py); ``TUPA_PG_FULL=1`` runs the whole suite there too
 4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium
 
 A stage that cannot run here (no PostgreSQL binaries, no Chromium) is reported as SKIPPED with
@@ -18,7 +19,7 @@ the reason; with ``CI=true`` a skipped stage fails the run.
 
 Usage: ``scripts/test_all.py [STAGE ...] [-- PYTEST_ARGS ...]`` (default: all stages).
 Environment: ``TUPA_TEST_WORKERS`` (pytest-xdist workers: ``auto`` by default, ``0`` = serial),
-``TUPA_SQLITE_FULL=1`` (the whole suite on SQLite too),
+``TUPA_PG_FULL=1`` (the whole suite on PostgreSQL too),
 ``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``.
 """
 
@@ -236,29 +237,19 @@ def compile_translations() -> Result | None:
     return None
 
 
-def postgres_available() -> bool:
-    try:
-        pg_cluster.find_binaries()
-        pg_cluster._as_postgres_user()
-    except pg_cluster.ClusterUnavailable:
-        return False
-    return True
-
-
 def stage_sqlite(extra: Sequence[str]) -> Result:
-    """The whole suite runs once, on PostgreSQL (production's database). SQLite (the demo's and
-    the developers' database) runs what can differ between the two — everything but the web-layer
-    tests marked ``db_neutral`` (conftest.py) — unless there is no PostgreSQL here, or
-    ``TUPA_SQLITE_FULL=1`` asks for everything."""
-    full = os.environ.get("TUPA_SQLITE_FULL", "").strip() in {"1", "true", "yes"}
-    if full or not postgres_available():
-        marker, name = "not e2e", "pytest (SQLite)"
-    else:
-        marker, name = "not e2e and not db_neutral", "pytest (SQLite, database-sensitive)"
+    """The whole suite on SQLite — the demo's and the developers' database, and the fast one."""
+    name = "pytest (SQLite)"
     banner(name)
     with tempfile.TemporaryDirectory(prefix="tupa-sqlite-") as tmp:
         env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
-        return timed(name, lambda: pytest(["-m", marker, *xdist_args()], env=env, extra=extra))
+        return timed(name, lambda: pytest(["-m", "not e2e", *xdist_args()], env=env, extra=extra))
+
+
+#: What PostgreSQL runs: everything that can differ between the databases. The web-layer tests
+#: (``db_neutral``: pages, access matrices, canary and wall sweeps) and the whole-demo build
+#: (``demo_build``: the demo runs on SQLite) run once, on SQLite (ADR 0012).
+POSTGRES_MARKER = "not e2e and not db_neutral and not demo_build"
 
 
 def stage_postgres(extra: Sequence[str]) -> Result:
@@ -269,11 +260,13 @@ def stage_postgres(extra: Sequence[str]) -> Result:
         pg_cluster._as_postgres_user()
     except pg_cluster.ClusterUnavailable as exc:
         return Result("pytest (PostgreSQL)", SKIPPED, time.monotonic() - start, str(exc))
-    name = f"pytest (PostgreSQL {binaries.major})"
+    name = f"pytest (PostgreSQL {binaries.major}, database-sensitive)"
     try:
         with pg_cluster.temporary_cluster() as url:
+            full = os.environ.get("TUPA_PG_FULL", "").strip() in {"1", "true", "yes"}
+            marker = "not e2e" if full else POSTGRES_MARKER
             status, detail = pytest(
-                ["-m", "not e2e", *xdist_args()], env=base_env(DATABASE_URL=url), extra=extra
+                ["-m", marker, *xdist_args()], env=base_env(DATABASE_URL=url), extra=extra
             )
     except RuntimeError as exc:
         status, detail = FAILED, str(exc).splitlines()[0]

@@ -294,7 +294,9 @@ def test_demo_creates_no_otp_devices_when_2fa_is_off() -> None:
     assert TOTPDevice.objects.count() == 0
 
 
+@pytest.mark.demo_build
 def test_build_demo_command_prints_the_accounts() -> None:
+    """The whole demo, as ``make demo`` builds it (on SQLite: ADR 0012), twice."""
     out = StringIO()
     call_command("build_demo", stdout=out)
     text = out.getvalue()
