@@ -159,8 +159,10 @@ def job_create(
             )
             .first()
         )
-        if pending is not None:
+        if pending is not None and not pending.stalled:
             return pending
+        if pending is not None:  # its worker is gone: this request starts it afresh
+            _abandon(pending)
         job = ExportJob.objects.create(
             **subject, title=title[:300], step=_("Odottaa vuoroaan"), expires_at=now + LIFETIME
         )
@@ -169,6 +171,39 @@ def job_create(
         ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.task_id = str(result.id)
     return job
+
+
+def job_restart(*, actor: User, job: ExportJob) -> ExportJob:
+    """The same export again, for a job that failed or stalled (a stalled one is marked failed
+    first, so a worker that comes back later skips it); any other job is returned as it is.
+    The caller has checked ``actor`` may still see the subject."""
+    if not (job.status == ExportJob.Status.FAILED or job.stalled):
+        return job
+    if not job.finished:
+        _abandon(job)
+    return job_create(
+        actor=actor,
+        kind=job.kind,
+        fmt=job.fmt,
+        title=job.title,
+        template_id=job.template_id,
+        year=job.year,
+        key=job.key,
+        query=job.query,
+        submission=job.submission,
+    )
+
+
+def _abandon(job: ExportJob) -> None:
+    with scopes_disabled():
+        ExportJob.objects.filter(
+            pk=job.pk, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+        ).update(
+            status=ExportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("Valmistelu pysähtyi, ja se aloitettiin uudelleen."),
+        )
+    job.status = ExportJob.Status.FAILED
 
 
 def _finish(job_id: uuid.UUID, **fields: object) -> None:

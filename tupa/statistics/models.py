@@ -8,10 +8,12 @@ triggers): a frozen return is shown as it was sent, and a correction is a new su
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core.append_only import AppendOnlyManager, AppendOnlyModel
@@ -140,6 +142,11 @@ class FederationMembership(models.Model):
         return f"{self.organisation} – {self.federation}"
 
 
+#: How long a job may wait for a worker, and run, before its page calls it stalled.
+STALL_QUEUED = dt.timedelta(minutes=5)
+STALL_RUNNING = dt.timedelta(minutes=15)
+
+
 class ExportJob(OrganisationScopedModel):
     """A PDF or XLSX export prepared in the background for the user who asked for it.
 
@@ -215,6 +222,19 @@ class ExportJob(OrganisationScopedModel):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued for :data:`STALL_QUEUED` with no worker taking it, or running for
+        :data:`STALL_RUNNING` (an export takes seconds): the worker is not running, or died
+        mid-way. The page says so and offers to start again."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.created_at is not None and now - self.created_at > STALL_QUEUED
+        if self.status == self.Status.RUNNING:
+            started = self.started_at or self.created_at
+            return started is not None and now - started > STALL_RUNNING
+        return False
 
     @property
     def percent(self) -> int:

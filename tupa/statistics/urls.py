@@ -46,4 +46,5 @@ urlpatterns = [
     ),
     path("viennit/<uuid:pk>/", jobs.job_detail, name="job"),
     path("viennit/<uuid:pk>/lataa/", jobs.job_download, name="job_download"),
+    path("viennit/<uuid:pk>/uudelleen/", jobs.job_restart, name="job_restart"),
 ]

@@ -342,3 +342,84 @@ def test_the_database_backend_queues_and_the_worker_runs_it(
     assert "hx-trigger" not in partial and "Lataa" in partial
     download = client.get(reverse("statistics:job_download", args=[job.pk]))
     assert download.content.startswith(b"%PDF")
+
+
+def _queue_only(settings: Any) -> None:
+    """The database backend with no worker running: a job stays queued."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
+def test_a_job_no_worker_takes_is_called_stalled_and_starts_again(
+    client: Client, world: dict[str, Any], settings: Any
+) -> None:
+    _queue_only(settings)
+    login_verified(client, world["worker"])
+    job = _prepare(client, "pdf")
+    page = client.get(reverse("statistics:job", args=[job.pk])).content.decode()
+    assert "näyttää pysähtyneen" not in page and 'hx-trigger="every 1s"' in page
+    restart = reverse("statistics:job_restart", args=[job.pk])
+    # Not stalled yet (4 min 59 s): "start again" leaves the waiting job alone.
+    with time_machine.travel(NOW + dt.timedelta(minutes=4, seconds=59), tick=False):
+        assert client.post(restart).url == reverse("statistics:job", args=[job.pk])
+    with time_machine.travel(NOW + dt.timedelta(minutes=5, seconds=1), tick=False):
+        page = client.get(reverse("statistics:job", args=[job.pk]), **HX).content.decode()
+        assert "näyttää pysähtyneen" in page and "Aloita uudelleen" in page
+        assert "hx-trigger" not in page  # no polling under the button
+        # Another user cannot start it (the job does not exist for them).
+        login_verified(client, world["colleague"])
+        assert client.post(restart).status_code == 404
+        login_verified(client, world["worker"])
+        response = client.post(restart)
+    with scopes_disabled():
+        old = ExportJob.objects.get(pk=job.pk)
+        new = ExportJob.objects.exclude(pk=job.pk).get()
+    assert response.url == reverse("statistics:job", args=[new.pk])
+    assert old.status == "failed" and "aloitettiin uudelleen" in old.error
+    assert (new.status, new.kind, new.fmt, new.year, new.key) == (
+        "queued",
+        old.kind,
+        old.fmt,
+        old.year,
+        old.key,
+    )
+    # The old task, if a worker comes back, does nothing.
+    assert jobs.run_job(str(old.pk)) == "gone"
+
+
+def test_preparing_again_replaces_a_stalled_job_and_a_long_run_is_stalled(
+    client: Client, world: dict[str, Any], settings: Any
+) -> None:
+    _queue_only(settings)
+    login_verified(client, world["worker"])
+    job = _prepare(client, "xlsx")
+    with scopes_disabled():
+        ExportJob.objects.filter(pk=job.pk).update(status="running", started_at=NOW)
+        job.refresh_from_db()
+    with time_machine.travel(NOW + dt.timedelta(minutes=14), tick=False):
+        assert not job.stalled
+        assert _prepare(client, "xlsx").pk == job.pk  # still running: the same job
+    with time_machine.travel(NOW + dt.timedelta(minutes=16), tick=False):
+        assert job.stalled
+        again = _prepare(client, "xlsx")
+    assert again.pk != job.pk
+    with scopes_disabled():
+        assert ExportJob.objects.get(pk=job.pk).status == "failed"
+
+
+def test_a_failed_job_can_be_started_again(
+    client: Client, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = exports.xlsx
+    monkeypatch.setattr(exports, "xlsx", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
+    login_verified(client, world["worker"])
+    job = _prepare(client, "xlsx")
+    page = client.get(reverse("statistics:job", args=[job.pk])).content.decode()
+    assert "Aloita uudelleen" in page
+    monkeypatch.setattr(exports, "xlsx", original)  # the fault is gone
+    response = client.post(reverse("statistics:job_restart", args=[job.pk]))
+    with scopes_disabled():
+        new = ExportJob.objects.exclude(pk=job.pk).get()
+    assert response.url == reverse("statistics:job", args=[new.pk])
+    assert new.status == "done" and new.result is not None

@@ -4,7 +4,8 @@ The return page, a sent return and the annual pack offer "Valmistele PDF/Excel" 
 forms; each makes an :class:`~tupa.statistics.models.ExportJob` (:mod:`tupa.statistics.jobs`)
 and redirects to ``/tilastot/viennit/<uuid>/``. That page polls its status partial with htmx
 every second until the file is ready (without JavaScript, "Päivitä" reloads it) and then offers
-"Lataa". A job is the requester's alone: anyone else gets 404. The download decides access to
+"Lataa". A job that failed, or stalled (no worker took it, or its worker died: see
+``ExportJob.stalled``), offers "Aloita uudelleen". A job is the requester's alone: anyone else gets 404. The download decides access to
 the subject again, exactly as its page does, and answers 404 when it is gone. Like the direct
 exports (aggregates), neither writes the access log.
 """
@@ -172,6 +173,17 @@ def job_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "statistics/job_status.html", context)
     return render(request, "statistics/job.html", context)
+
+
+@object_scoped
+@require_POST
+def job_restart(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """ "Aloita uudelleen" on a stalled or failed job: the same export as a new job, while the
+    user may still see its subject (404 otherwise)."""
+    job = _job_or_404(request, pk)
+    user = user_of(request)
+    builder(user, job)  # the page's access decision, again
+    return _to_job(jobs.job_restart(actor=user, job=job))
 
 
 @object_scoped
