@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -119,10 +119,18 @@ def exclude_restricted_aliases(aliases: QuerySet[Alias]) -> QuerySet[Alias]:
 
 
 def exclude_restricted_episodes(episodes: QuerySet[Any]) -> QuerySet[Any]:
-    """Episodes without a restricted current participant (person or linked alias)."""
+    """Episodes without a restricted current participant (person or linked alias).
+
+    Uncorrelated: ``id NOT IN (episodes of the restricted persons)``. The restricted persons are
+    a handful (partial index ``person_restricted``), so the subquery is computed once — where a
+    correlated ``NOT EXISTS`` probed the participants of every episode of a unit's list, and of
+    its paginator's count, one by one."""
     from tupa.episodes.models import Participant
 
-    restricted = Participant.objects.filter(episode_id=OuterRef("pk"), left_on__isnull=True).filter(
-        Q(person__processing_restricted=True) | Q(alias__person__processing_restricted=True)
+    restricted = Person.objects.filter(processing_restricted=True).values("pk")
+    episode_ids = (
+        Participant.objects.filter(left_on__isnull=True)
+        .filter(Q(person_id__in=restricted) | Q(alias__person_id__in=restricted))
+        .values("episode_id")
     )
-    return episodes.filter(~Exists(restricted))
+    return episodes.exclude(pk__in=episode_ids)
