@@ -23,7 +23,7 @@ from tupa.audit.services import record_access
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
-from .. import engine, exports, services
+from .. import engine, exports, services, suppression
 from ..indicators.base import Indicator, Params, Result
 from ..indicators.dimensions import AGGREGATE_ONLY, MONTH
 from ..jobs import CONTENT_TYPES, Output, Progress
@@ -262,7 +262,9 @@ def drill_page(
             for c in row.cells:
                 c.query = query.urlencode()
         breakdowns.append((str(dimension.label), shown))
-    records, hidden = _records(request, cell) if indicator.records else ([], 0)
+    records, hidden = (
+        _records(request, cell, decimals=indicator.decimals) if indicator.records else ([], 0)
+    )
     return render(
         request,
         "statistics/drill.html",
@@ -282,8 +284,11 @@ def drill_page(
     )
 
 
-def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
-    """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden."""
+def _records(
+    request: HttpRequest, cell: Result, *, decimals: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden;
+    each row's value in the indicator's display unit (``decimals``: cents shown as euros)."""
     user = user_of(request)
     weight: dict[int, int] = defaultdict(int)
     for u in cell.units:
@@ -310,7 +315,9 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
                 "episode": episode,
                 "names": [f"{p.last_name} {p.first_names}" for p in persons]
                 + [a.label for a in aliases],
-                "weight": weight[episode.pk],
+                "weight": suppression.display(
+                    weight[episode.pk], suppression.SHOWN, decimals=decimals
+                ),
             }
         )
     for basis, subjects in by_basis.items():
