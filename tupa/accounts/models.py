@@ -28,10 +28,16 @@ class Role(models.TextChoices):
     DATA_PROTECTION_OFFICER = "dpo", _("tietosuojavastaava")
     ADMINISTRATOR = "admin", _("pääkäyttäjä")
     FEDERATION_ANALYST = "federation_analyst", _("liiton tilastoasiantuntija")
+    VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("vapaaehtoistoiminnan koordinaattori")
 
 
 #: Roles that are held in a service form; the others are organisation-wide.
 SERVICE_FORM_ROLES = frozenset({Role.WORKER, Role.LEAD, Role.COORDINATOR})
+
+#: Roles that may be held either in one service form or organisation-wide. The volunteer
+#: coordinator of a form sees that form's volunteers; held organisation-wide, every form's
+#: (docs/volunteers.md). It is not a client-work role: it opens no client record.
+EITHER_SCOPE_ROLES = frozenset({Role.VOLUNTEER_COORDINATOR})
 
 
 class User(AbstractUser):
@@ -130,7 +136,11 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(role__in=["worker", "lead", "coordinator"], service_form__isnull=False)
-                | Q(~Q(role__in=["worker", "lead", "coordinator"]), service_form__isnull=True),
+                | Q(role="volunteer_coordinator")
+                | Q(
+                    ~Q(role__in=["worker", "lead", "coordinator", "volunteer_coordinator"]),
+                    service_form__isnull=True,
+                ),
                 name="membership_role_scope",
             ),
             models.CheckConstraint(
