@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "tupa.programmes",
     "tupa.dropin",
     "tupa.visitation",
+    "tupa.volunteers",
     "tupa.home",
     "tupa.dataprotection",
     "tupa.statistics",
@@ -337,5 +338,10 @@ TUPA_DEMO = env_bool("TUPA_DEMO", default=False)
 # Identity codes with individual numbers 900–999 are reserved for test use (never a real
 # person). Only the demo accepts them, so that its fictional people cannot carry a real code.
 TUPA_ALLOW_TEST_HETU = env_bool("TUPA_ALLOW_TEST_HETU", default=TUPA_DEMO)
+# Volunteers (docs/volunteers.md) [verify with the association]: a criminal-record check seen
+# within this many months is valid (Act 148/2014 sets no re-check interval), and the re-check
+# list warns this many days before one expires.
+TUPA_VOLUNTEER_RECORD_CHECK_MONTHS = int(env("TUPA_VOLUNTEER_RECORD_CHECK_MONTHS", "24"))
+TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS = int(env("TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS", "60"))
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

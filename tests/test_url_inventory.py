@@ -194,6 +194,39 @@ def test_the_disclosure_and_access_request_pages_are_classified() -> None:
     assert {name: by_name.get(name) for name in RIGHTS_WORKFLOW_PAGES} == RIGHTS_WORKFLOW_PAGES
 
 
+#: The volunteer register (issue 12). The lists answer 404 through the policy
+#: (volunteers.open); the object pages through tupa.access.volunteers. The who-gets-404 matrix
+#: is in tupa/volunteers/tests/test_views.py.
+VOLUNTEER_PAGES = {
+    "volunteers:index": "login_only",
+    "volunteers:create": "login_only",
+    "volunteers:rechecks": "login_only",
+    "volunteers:course_list": "login_only",
+    "volunteers:course_create": "login_only",
+    "volunteers:detail": "object_scoped",
+    "volunteers:edit": "object_scoped",
+    "volunteers:assignment_add": "object_scoped",
+    "volunteers:assignment_end": "object_scoped",
+    "volunteers:status_change": "object_scoped",
+    "volunteers:screening": "object_scoped",
+    "volunteers:record_check": "object_scoped",
+    "volunteers:hours_add": "object_scoped",
+    "volunteers:roster": "object_scoped",
+    "volunteers:responsible": "object_scoped",
+    "volunteers:course_detail": "object_scoped",
+    "volunteers:session_add": "object_scoped",
+    "volunteers:participant_add": "object_scoped",
+    "volunteers:attendance": "object_scoped",
+    "volunteers:completion": "object_scoped",
+}
+
+
+def test_the_volunteer_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in VOLUNTEER_PAGES} == VOLUNTEER_PAGES
+    assert {n for n in by_name if n and n.startswith("volunteers:")} == set(VOLUNTEER_PAGES)
+
+
 def test_every_url_is_classified() -> None:
     missing = unclassified(ENTRIES)
     assert not missing, (

@@ -1,0 +1,183 @@
+"""Who may see and work with volunteers (:mod:`tupa.volunteers`).
+
+A volunteer belongs to the service forms of their tasks (:class:`~tupa.volunteers.models.
+Assignment`, ended ones included, so a former volunteer stays with the form). The policy rows
+decide per form:
+
+- ``volunteers.register.view`` — the form's volunteer coordinator (basis ``membership``), a
+  volunteer coordinator held organisation-wide or the executive director (``organisation_role``)
+  read the whole record: contact data, screening, training, hours.
+- ``volunteers.register.manage`` — volunteer coordinators write it (the services refuse others).
+- ``volunteers.roster.view`` — client workers of the form see the names and roles of its
+  current volunteers, never their contact data or screening.
+
+Anything else answers 404, whether the volunteer exists or not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from tupa.access import policy
+from tupa.access.fetch import Granted
+from tupa.access.marks import user_of
+from tupa.access.policy import Basis
+from tupa.organisations.models import ServiceForm
+from tupa.volunteers.models import TrainingCourse, Volunteer
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+VIEW = "volunteers.register.view"
+MANAGE = "volunteers.register.manage"
+ROSTER = "volunteers.roster.view"
+
+_ALL = "all"
+
+
+def _org(user: User) -> int:
+    """The user's organisation id (the policy refuses users without one: 404)."""
+    if user.organisation_id is None:
+        raise Http404
+    return int(user.organisation_id)
+
+
+def _forms_for(user: User, action: str) -> frozenset[int] | str:
+    """The form ids where ``action``'s role is held, or ``"all"`` for an organisation-wide one."""
+    rule = policy.RULES[action]
+    ids: set[int] = set()
+    for m in policy.active_memberships(user):
+        if m.role not in rule.roles:
+            continue
+        if m.service_form_id is None:
+            return _ALL
+        ids.add(m.service_form_id)
+    return frozenset(ids)
+
+
+def viewable_form_ids(user: User) -> frozenset[int] | None:
+    """Form ids whose volunteers ``user`` may read; ``None`` means every form of the organisation."""
+    forms = _forms_for(user, VIEW)
+    return None if forms == _ALL else forms  # type: ignore[return-value]
+
+
+def manageable_form_ids(user: User) -> frozenset[int] | None:
+    """Form ids whose volunteers ``user`` may change; ``None`` means every form."""
+    forms = _forms_for(user, MANAGE)
+    return None if forms == _ALL else forms  # type: ignore[return-value]
+
+
+def volunteers_visible_to(user: User) -> QuerySet[Volunteer]:
+    """The volunteers whose record ``user`` may read (any task, ended ones too, in a form)."""
+    rows = Volunteer.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    if forms is None:
+        return rows
+    tasked = Volunteer.objects.filter(assignments__service_form_id__in=forms).values("pk")
+    return rows.filter(pk__in=tasked)
+
+
+def may_view_form(user: User, service_form: ServiceForm) -> bool:
+    """The form's volunteer coordinator, an organisation-wide coordinator or the ED."""
+    return bool(policy.decide(user, VIEW, service_form))
+
+
+def may_manage_form(user: User, service_form: ServiceForm) -> bool:
+    """Volunteer coordinators (of the form, or organisation-wide) register and change volunteers."""
+    return bool(policy.decide(user, MANAGE, service_form))
+
+
+def may_see_roster(user: User, service_form: ServiceForm) -> bool:
+    """Client workers of the form, its volunteer coordinator and the ED see names and roles."""
+    return bool(policy.decide(user, ROSTER, service_form))
+
+
+def may_manage(user: User, volunteer: Volunteer) -> bool:
+    """A volunteer coordinator of one of the volunteer's forms (or organisation-wide)."""
+    if user.organisation_id != volunteer.organisation_id:
+        return False
+    forms = manageable_form_ids(user)
+    if forms is None:
+        return True
+    return volunteer.assignments.filter(service_form_id__in=forms).exists()
+
+
+def volunteer_basis(user: User, volunteer: Volunteer) -> Basis | None:
+    """The access-log basis of ``user`` reading ``volunteer``'s record, or None (404)."""
+    if user.organisation_id != volunteer.organisation_id:
+        return None
+    forms = viewable_form_ids(user)
+    if forms is None:
+        return Basis.ORGANISATION_ROLE
+    if volunteer.assignments.filter(service_form_id__in=forms).exists():
+        return Basis.MEMBERSHIP
+    return None
+
+
+def volunteer_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[Volunteer]:
+    """The volunteer ``pk`` for a user who may read (``manage``: change) it, or 404."""
+    user = user_of(request)
+    volunteer = Volunteer.objects.filter(pk=pk, organisation_id=_org(user)).first()
+    if volunteer is None:
+        raise Http404
+    basis = volunteer_basis(user, volunteer)
+    if basis is None or (manage and not may_manage(user, volunteer)):
+        raise Http404
+    return Granted(volunteer, basis)
+
+
+def courses_visible_to(user: User) -> QuerySet[TrainingCourse]:
+    rows = TrainingCourse.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
+
+
+def course_access(
+    request: HttpRequest, pk: int, *, manage: bool = False
+) -> Granted[TrainingCourse]:
+    """A course of a form whose volunteers the user may read (``manage``: change), or 404."""
+    user = user_of(request)
+    course = (
+        TrainingCourse.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form")
+        .first()
+    )
+    if course is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE if manage else VIEW, course.service_form)
+    if not decision:
+        raise Http404
+    return Granted(course, decision.basis)
+
+
+def viewable_forms(user: User) -> QuerySet[ServiceForm]:
+    """The forms whose volunteers ``user`` may read (for the register's filter)."""
+    rows = ServiceForm.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    if forms is not None:
+        rows = rows.filter(pk__in=forms)
+    return rows.order_by("order", "name")
+
+
+def manageable_forms(user: User) -> QuerySet[ServiceForm]:
+    """The active forms where ``user`` may register volunteers and courses."""
+    rows = ServiceForm.objects.filter(organisation_id=_org(user), active=True)
+    forms = manageable_form_ids(user)
+    if forms is not None:
+        rows = rows.filter(pk__in=forms)
+    return rows.order_by("order", "name")
+
+
+def list_basis(user: User) -> Basis:
+    """The basis a register list is logged with: organisation-wide, else the form membership."""
+    return Basis.ORGANISATION_ROLE if viewable_form_ids(user) is None else Basis.MEMBERSHIP
+
+
+def register_open(request: HttpRequest) -> Basis:
+    """The register pages (lists, courses, re-checks): coordinators and the ED, else 404."""
+    user = user_of(request)
+    policy.require(user, "volunteers.open")
+    return list_basis(user)

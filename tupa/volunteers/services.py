@@ -1,0 +1,522 @@
+"""Every write of the volunteer register (the one path for views, imports and the demo).
+
+Keyword-only, typed, atomic; validated with Finnish messages (``ValidationError`` keyed by the
+field the user typed). Each service enforces ``tupa.access.volunteers``: only a volunteer
+coordinator of one of the volunteer's forms (or one held organisation-wide) writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tupa.access import policy
+from tupa.access import volunteers as access
+from tupa.core.dates import check_dates
+from tupa.core.saving import save_validated
+from tupa.organisations.models import ServiceForm
+from tupa.volunteers import rules
+from tupa.volunteers.models import (
+    ActivityKind,
+    Assignment,
+    CourseParticipant,
+    FormResponsible,
+    HoursEntry,
+    RecordCheck,
+    Screening,
+    SessionAttendance,
+    Status,
+    StatusChange,
+    TrainingCourse,
+    TrainingSession,
+    Volunteer,
+)
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+#: The contact and profile fields a coordinator types.
+PROFILE_FIELDS = (
+    "first_names",
+    "last_name",
+    "birth_year",
+    "gender",
+    "phone",
+    "email",
+    "street_address",
+    "postal_code",
+    "post_office",
+    "languages",
+    "availability",
+)
+
+
+def _require_form(actor: User, service_form: ServiceForm) -> None:
+    if service_form.organisation_id != actor.organisation_id or not access.may_manage_form(
+        actor, service_form
+    ):
+        raise PermissionDenied
+
+
+def _require_volunteer(actor: User, volunteer: Volunteer) -> None:
+    if not access.may_manage(actor, volunteer):
+        raise PermissionDenied
+
+
+def _not_future(field: str, value: dt.date | None, message: str) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def _lock(volunteer: Volunteer) -> Volunteer:
+    """Serialise the writes that check a volunteer's other rows (status, hours)."""
+    return Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+
+
+# --------------------------------------------------------------------------- register
+
+
+@transaction.atomic
+def volunteer_create(
+    *,
+    actor: User,
+    service_form: ServiceForm,
+    role: str,
+    started_on: dt.date,
+    alone_with_children: bool = False,
+    **profile: Any,
+) -> Volunteer:
+    """A new volunteer, *interested*, with a first task in ``service_form``."""
+    _require_form(actor, service_form)
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown volunteer fields: {sorted(unknown)}")
+    check_dates(started_on=started_on)
+    _not_future("started_on", started_on, _("Aloituspäivä ei voi olla tulevaisuudessa."))
+    volunteer = Volunteer(
+        organisation_id=service_form.organisation_id,
+        status=Status.INTERESTED,
+        status_since=started_on,
+        **profile,
+    )
+    save_validated(volunteer, actor=actor)
+    StatusChange.objects.create(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        status=Status.INTERESTED,
+        changed_on=started_on,
+        reason=_("Rekisteröity"),
+        recorded_by=actor,
+    )
+    assignment = Assignment(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        service_form=service_form,
+        role=role,
+        alone_with_children=alone_with_children,
+        started_on=started_on,
+    )
+    save_validated(assignment, actor=actor)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, actor: User, volunteer: Volunteer, **profile: Any) -> Volunteer:
+    """Change the contact and profile data (every version is kept in the change history)."""
+    _require_volunteer(actor, volunteer)
+    for key, value in profile.items():
+        if key not in PROFILE_FIELDS:
+            raise TypeError(f"unknown volunteer field: {key}")
+        setattr(volunteer, key, value)
+    save_validated(volunteer, actor=actor)
+    return volunteer
+
+
+def _current_assignments(volunteer: Volunteer, on: dt.date) -> list[Assignment]:
+    return [a for a in volunteer.assignments.all() if a.is_current(on)]
+
+
+def _completed_kinds(volunteer: Volunteer, on: dt.date) -> set[str]:
+    return set(
+        CourseParticipant.objects.filter(
+            volunteer=volunteer, completed_on__isnull=False, completed_on__lte=on
+        ).values_list("course__kind", flat=True)
+    )
+
+
+def unmet_requirements(volunteer: Volunteer, *, on: dt.date, courses: bool = True) -> list[str]:
+    """What the volunteer's current tasks still need on ``on`` (messages; empty when none)."""
+    return rules.unmet_requirements(
+        assignments=_current_assignments(volunteer, on),
+        check=rules.latest_check(volunteer.record_checks.filter(seen_on__lte=on)),
+        completed_kinds=_completed_kinds(volunteer, on) if courses else set(),
+        on=on,
+        courses=courses,
+    )
+
+
+@transaction.atomic
+def assignment_add(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    service_form: ServiceForm,
+    role: str,
+    started_on: dt.date,
+    alone_with_children: bool = False,
+) -> Assignment:
+    """A new task; an active volunteer must already meet its requirements."""
+    _require_volunteer(actor, volunteer)
+    _require_form(actor, service_form)
+    volunteer = _lock(volunteer)
+    check_dates(started_on=started_on)
+    if Assignment.objects.filter(
+        volunteer=volunteer, service_form=service_form, role=role, ended_on__isnull=True
+    ).exists():
+        raise ValidationError({"role": _("Vapaaehtoisella on jo tämä tehtävä tässä työmuodossa.")})
+    assignment = Assignment(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        service_form=service_form,
+        role=role,
+        alone_with_children=alone_with_children,
+        started_on=started_on,
+    )
+    if volunteer.status == Status.ACTIVE:
+        problems = rules.unmet_requirements(
+            assignments=[assignment],
+            check=rules.latest_check(volunteer.record_checks.all()),
+            completed_kinds=_completed_kinds(volunteer, max(started_on, timezone.localdate())),
+            on=max(started_on, timezone.localdate()),
+        )
+        if problems:
+            raise ValidationError({"role": problems})
+    save_validated(assignment, actor=actor)
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor: User, assignment: Assignment, ended_on: dt.date) -> Assignment:
+    _require_volunteer(actor, assignment.volunteer)
+    check_dates(ended_on=ended_on)
+    if ended_on < assignment.started_on:
+        raise ValidationError({"ended_on": _("Tehtävä ei voi päättyä ennen kuin se alkaa.")})
+    assignment.ended_on = ended_on
+    save_validated(assignment, actor=actor)
+    return assignment
+
+
+@transaction.atomic
+def volunteer_set_status(
+    *, actor: User, volunteer: Volunteer, status: str, changed_on: dt.date, reason: str = ""
+) -> StatusChange:
+    """Move the volunteer one lifecycle step; the step is kept with its date and reason.
+
+    *Active* needs every current task's requirements met on that day (record check for work
+    with children, the role's courses); *screened* needs the interview recorded and, for work
+    with children, a valid check.
+    """
+    _require_volunteer(actor, volunteer)
+    volunteer = _lock(volunteer)
+    check_dates(changed_on=changed_on)
+    _not_future("changed_on", changed_on, _("Tilan muutospäivä ei voi olla tulevaisuudessa."))
+    problem = rules.transition_problem(volunteer.status, status)
+    if problem:
+        raise ValidationError({"status": problem})
+    if changed_on < volunteer.status_since:
+        raise ValidationError(
+            {
+                "changed_on": _("Päivä ei voi olla ennen edellistä tilan muutosta (%(day)s).")
+                % {"day": rules.fi_date(volunteer.status_since)}
+            }
+        )
+    reason = reason.strip()
+    if status in rules.REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Kirjoita syy tauolle tai lopettamiselle.")})
+    if status == Status.ACTIVE:
+        problems = unmet_requirements(volunteer, on=changed_on)
+        if problems:
+            raise ValidationError({"status": problems})
+    if status == Status.SCREENED:
+        screening = Screening.objects.filter(volunteer=volunteer).first()
+        if screening is None or screening.interviewed_on is None:
+            raise ValidationError({"status": _("Kirjaa ensin yksilöhaastattelu.")})
+        problems = unmet_requirements(volunteer, on=changed_on, courses=False)
+        if problems:
+            raise ValidationError({"status": problems})
+    change = StatusChange.objects.create(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        status=status,
+        previous=volunteer.status,
+        changed_on=changed_on,
+        reason=reason,
+        recorded_by=actor,
+    )
+    Volunteer.objects.filter(pk=volunteer.pk).update(status=status, status_since=changed_on)
+    return change
+
+
+# --------------------------------------------------------------------------- screening
+
+
+@transaction.atomic
+def screening_record(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    interviewed_on: dt.date | None,
+    interviewed_by: User | None,
+    power_of_attorney_on: dt.date | None,
+) -> Screening:
+    """The individual interview and the power of attorney (CON-02)."""
+    _require_volunteer(actor, volunteer)
+    check_dates(interviewed_on=interviewed_on, power_of_attorney_on=power_of_attorney_on)
+    _not_future(
+        "interviewed_on", interviewed_on, _("Haastattelupäivä ei voi olla tulevaisuudessa.")
+    )
+    _not_future(
+        "power_of_attorney_on",
+        power_of_attorney_on,
+        _("Valtakirjan päivä ei voi olla tulevaisuudessa."),
+    )
+    if interviewed_on is not None and interviewed_by is None:
+        raise ValidationError({"interviewed_by": _("Valitse haastattelija.")})
+    if interviewed_by is not None and interviewed_by.organisation_id != volunteer.organisation_id:
+        raise ValidationError({"interviewed_by": _("Valitse oman organisaation työntekijä.")})
+    screening = Screening.objects.filter(volunteer=volunteer).first() or Screening(
+        organisation_id=volunteer.organisation_id, volunteer=volunteer
+    )
+    screening.interviewed_on = interviewed_on
+    screening.interviewed_by = interviewed_by
+    screening.power_of_attorney_on = power_of_attorney_on
+    save_validated(screening, actor=actor)
+    return screening
+
+
+@transaction.atomic
+def record_check_add(
+    *, actor: User, volunteer: Volunteer, seen_on: dt.date, seen_by: User, result: str
+) -> RecordCheck:
+    """A criminal-record extract was seen: the date, who saw it, fit or unfit. Nothing more."""
+    _require_volunteer(actor, volunteer)
+    check_dates(seen_on=seen_on)
+    _not_future("seen_on", seen_on, _("Otteen näkemispäivä ei voi olla tulevaisuudessa."))
+    if seen_by.organisation_id != volunteer.organisation_id or not seen_by.is_active:
+        raise ValidationError({"seen_by": _("Valitse oman organisaation työntekijä.")})
+    check = RecordCheck(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        seen_on=seen_on,
+        seen_by=seen_by,
+        result=result,
+        recorded_by=actor,
+    )
+    check.full_clean()
+    check.save()
+    return check
+
+
+# --------------------------------------------------------------------------- responsible
+
+
+@transaction.atomic
+def responsible_set(*, actor: User, service_form: ServiceForm, user: User) -> FormResponsible:
+    """Name the form's volunteer-responsible staff member (VOL-02)."""
+    if not policy.decide(actor, "volunteers.responsible.set", service_form):
+        raise PermissionDenied
+    if user.organisation_id != service_form.organisation_id or not user.is_active:
+        raise ValidationError({"user": _("Valitse oman organisaation työntekijä.")})
+    row = FormResponsible.objects.filter(service_form=service_form).first() or FormResponsible(
+        organisation_id=service_form.organisation_id, service_form=service_form
+    )
+    row.user = user
+    save_validated(row, actor=actor)
+    return row
+
+
+# --------------------------------------------------------------------------- training
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor: User,
+    service_form: ServiceForm,
+    kind: str,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    place: str = "",
+    planned_hours: Decimal | None = None,
+) -> TrainingCourse:
+    _require_form(actor, service_form)
+    check_dates(starts_on=starts_on, ends_on=ends_on)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("Koulutus ei voi päättyä ennen kuin se alkaa.")})
+    course = TrainingCourse(
+        organisation_id=service_form.organisation_id,
+        service_form=service_form,
+        kind=kind,
+        name=name,
+        place=place,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        planned_hours=planned_hours,
+    )
+    save_validated(course, actor=actor)
+    return course
+
+
+@transaction.atomic
+def session_add(
+    *, actor: User, course: TrainingCourse, date: dt.date, hours: Decimal, topic: str = ""
+) -> TrainingSession:
+    _require_form(actor, course.service_form)
+    if not course.starts_on <= date <= course.ends_on:
+        raise ValidationError(
+            {
+                "date": _("Koulutuskerran on oltava koulutuksen aikana (%(start)s–%(end)s).")
+                % {
+                    "start": rules.fi_date(course.starts_on),
+                    "end": rules.fi_date(course.ends_on),
+                }
+            }
+        )
+    session = TrainingSession(
+        organisation_id=course.organisation_id, course=course, date=date, hours=hours, topic=topic
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def participant_add(
+    *, actor: User, course: TrainingCourse, volunteer: Volunteer
+) -> CourseParticipant:
+    _require_form(actor, course.service_form)
+    _require_volunteer(actor, volunteer)
+    if volunteer.organisation_id != course.organisation_id:
+        raise PermissionDenied
+    if CourseParticipant.objects.filter(course=course, volunteer=volunteer).exists():
+        raise ValidationError({"volunteer": _("Vapaaehtoinen on jo tällä koulutuksella.")})
+    participant = CourseParticipant(
+        organisation_id=course.organisation_id, course=course, volunteer=volunteer
+    )
+    save_validated(participant, actor=actor)
+    return participant
+
+
+@transaction.atomic
+def attendance_set(
+    *, actor: User, session: TrainingSession, present: list[Volunteer]
+) -> list[SessionAttendance]:
+    """Who was present at a session (replaces the earlier marking); participants only."""
+    course = session.course
+    _require_form(actor, course.service_form)
+    enrolled = set(
+        CourseParticipant.objects.filter(course=course).values_list("volunteer_id", flat=True)
+    )
+    if any(v.pk not in enrolled for v in present):
+        raise ValidationError({"present": _("Vain koulutuksen osallistujat voivat olla läsnä.")})
+    SessionAttendance.objects.filter(session=session).delete()
+    return SessionAttendance.objects.bulk_create(
+        SessionAttendance(organisation_id=course.organisation_id, session=session, volunteer=v)
+        for v in present
+    )
+
+
+@transaction.atomic
+def participant_complete(
+    *, actor: User, participant: CourseParticipant, completed_on: dt.date | None
+) -> CourseParticipant:
+    """Mark the course completed (or not, with ``None``). Not before the course, not ahead."""
+    course = participant.course
+    _require_form(actor, course.service_form)
+    if completed_on is not None:
+        check_dates(completed_on=completed_on)
+        if completed_on < course.starts_on:
+            raise ValidationError(
+                {
+                    "completed_on": _("Koulutusta ei voi suorittaa ennen kuin se alkaa (%(day)s).")
+                    % {"day": rules.fi_date(course.starts_on)}
+                }
+            )
+        _not_future("completed_on", completed_on, _("Suorituspäivä ei voi olla tulevaisuudessa."))
+    participant.completed_on = completed_on
+    save_validated(participant, actor=actor)
+    return participant
+
+
+# --------------------------------------------------------------------------- hours
+
+
+@transaction.atomic
+def hours_add(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    service_form: ServiceForm,
+    kind: str,
+    date: dt.date,
+    starts: dt.time,
+    ends: dt.time,
+) -> HoursEntry:
+    """One occasion of activity. Refused when it overlaps another of the same volunteer."""
+    _require_volunteer(actor, volunteer)
+    _require_form(actor, service_form)
+    volunteer = _lock(volunteer)
+    check_dates(date=date)
+    _not_future("date", date, _("Toteutunutta toimintaa ei voi kirjata tulevalle päivälle."))
+    if ends <= starts:
+        raise ValidationError({"ends": _("Päättymisajan on oltava alkamisajan jälkeen.")})
+    if kind not in ActivityKind.values:
+        raise ValidationError({"kind": _("Valitse toiminnan laji.")})
+    if (
+        not Assignment.objects.filter(
+            volunteer=volunteer, service_form=service_form, started_on__lte=date
+        )
+        .exclude(ended_on__lt=date)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "service_form": _(
+                    "Vapaaehtoisella ei ollut tehtävää tässä työmuodossa tuona päivänä."
+                )
+            }
+        )
+    clash = (
+        HoursEntry.objects.filter(volunteer=volunteer, date=date, starts__lt=ends, ends__gt=starts)
+        .order_by("starts")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "starts": _(
+                    "Aika menee päällekkäin saman päivän toisen kirjauksen kanssa "
+                    "(%(start)s–%(end)s). Tarkista ajat."
+                )
+                % {"start": clash.starts.strftime("%H.%M"), "end": clash.ends.strftime("%H.%M")}
+            }
+        )
+    entry = HoursEntry(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+        recorded_by=actor,
+    )
+    save_validated(entry, actor=actor)
+    return entry
