@@ -360,6 +360,9 @@ def test_the_coordinator_registers_a_volunteer_and_sees_why_he_cannot_be_active(
     assert response.status_code == 302
     with scopes_disabled():
         matti = Volunteer.objects.get(first_names="Matti")
+    # His page, before any screening, training or hours, lists what is missing.
+    html = client.get(reverse("volunteers:detail", args=[matti.pk])).content.decode()
+    assert "ei tarkistettu" in html and "Mieskaverien peruskoulutus" in html
     status_url = reverse("volunteers:status_change", args=[matti.pk])
     assert (
         client.post(status_url, {"status": "interviewed", "changed_on": "2026-06-02"}).status_code
