@@ -211,6 +211,8 @@ VOLUNTEER_PAGES = {
     "volunteers:screening": "object_scoped",
     "volunteers:record_check": "object_scoped",
     "volunteers:hours_add": "object_scoped",
+    "volunteers:hours_edit": "object_scoped",
+    "volunteers:hours_delete": "object_scoped",
     "volunteers:roster": "object_scoped",
     "volunteers:responsible": "object_scoped",
     "volunteers:course_detail": "object_scoped",

@@ -242,6 +242,14 @@ class HoursForm(forms.Form):
         self.fields["service_form"].queryset = forms_qs  # type: ignore[attr-defined]
 
 
+class HoursEditForm(HoursForm):
+    reason = forms.CharField(label=_("Korjauksen syy"), max_length=200, required=False)
+
+
+class HoursDeleteForm(forms.Form):
+    reason = forms.CharField(label=_("Poistamisen syy"), max_length=200)
+
+
 class FilterForm(forms.Form):
     service_form = FormChoiceField(
         label=_("Työmuoto"), queryset=ServiceForm.objects.none(), required=False

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tupa.core.models import OrganisationScopedModel
+from tupa.volunteers import clock
 
 
 class RoleKind(models.TextChoices):
@@ -456,8 +457,9 @@ class ActivityKind(models.TextChoices):
 class HoursEntry(OrganisationScopedModel):
     """One occasion of realised volunteer activity, with its wall-clock times (Helsinki).
 
-    Entries of one volunteer never overlap (``services.hours_add`` refuses). A camp of several
-    days is entered day by day.
+    Entries of one volunteer never overlap (``services.hours_add`` and ``hours_update`` refuse).
+    A camp of several days is entered day by day. The duration is computed from aware Helsinki
+    datetimes (:mod:`tupa.volunteers.clock`), so the nights the clocks change count right.
     """
 
     volunteer = models.ForeignKey(
@@ -498,6 +500,5 @@ class HoursEntry(OrganisationScopedModel):
 
     @property
     def minutes(self) -> int:
-        start = dt.datetime.combine(self.date, self.starts)
-        end = dt.datetime.combine(self.date, self.ends)
-        return int((end - start).total_seconds() // 60)
+        """Elapsed minutes, counted in UTC so a daylight-saving night comes out right."""
+        return clock.minutes_between(self.date, self.starts, self.ends)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from tupa.access import volunteers as access
 from tupa.core.dates import check_dates
 from tupa.core.saving import save_validated
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers import rules
+from tupa.volunteers import clock, rules
 from tupa.volunteers.models import (
     ActivityKind,
     Assignment,
@@ -212,6 +213,33 @@ def assignment_end(*, actor: User, assignment: Assignment, ended_on: dt.date) ->
     return assignment
 
 
+def _end_open_assignments(*, actor: User, volunteer: Volunteer, ended_on: dt.date) -> None:
+    """A volunteer who ends ends every task still open on ``ended_on`` (dated that day).
+
+    A task that only starts after that day cannot be ended then: the coordinator ends it first.
+    """
+    still_open = Assignment.objects.filter(volunteer=volunteer).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on)
+    )
+    for assignment in still_open.select_related("service_form").order_by("started_on", "pk"):
+        if assignment.started_on > ended_on:
+            raise ValidationError(
+                {
+                    "changed_on": _(
+                        "Tehtävä %(role)s (%(form)s) alkaa vasta %(day)s. Päätä tai korjaa se "
+                        "ennen kuin vapaaehtoinen lopettaa."
+                    )
+                    % {
+                        "role": assignment.get_role_display(),
+                        "form": assignment.service_form.name,
+                        "day": rules.fi_date(assignment.started_on),
+                    }
+                }
+            )
+        assignment.ended_on = ended_on
+        save_validated(assignment, actor=actor, reason=_("Vapaaehtoinen lopetti"))
+
+
 @transaction.atomic
 def volunteer_set_status(
     *, actor: User, volunteer: Volunteer, status: str, changed_on: dt.date, reason: str = ""
@@ -220,7 +248,7 @@ def volunteer_set_status(
 
     *Active* needs every current task's requirements met on that day (record check for work
     with children, the role's courses); *screened* needs the interview recorded and, for work
-    with children, a valid check.
+    with children, a valid check. *Ended* ends every open task on the same day.
     """
     _require_volunteer(actor, volunteer)
     volunteer = _lock(volunteer)
@@ -250,6 +278,8 @@ def volunteer_set_status(
         problems = unmet_requirements(volunteer, on=changed_on, courses=False)
         if problems:
             raise ValidationError({"status": problems})
+    if status == Status.ENDED:
+        _end_open_assignments(actor=actor, volunteer=volunteer, ended_on=changed_on)
     change = StatusChange.objects.create(
         organisation_id=volunteer.organisation_id,
         volunteer=volunteer,
@@ -458,23 +488,30 @@ def participant_complete(
 # --------------------------------------------------------------------------- hours
 
 
-@transaction.atomic
-def hours_add(
+def _hours_problems(
     *,
-    actor: User,
     volunteer: Volunteer,
     service_form: ServiceForm,
     kind: str,
     date: dt.date,
     starts: dt.time,
     ends: dt.time,
-) -> HoursEntry:
-    """One occasion of activity. Refused when it overlaps another of the same volunteer."""
-    _require_volunteer(actor, volunteer)
-    _require_form(actor, service_form)
-    volunteer = _lock(volunteer)
+    exclude_pk: int | None = None,
+) -> None:
+    """The rules of one occasion (new or corrected); raises with Finnish messages."""
     check_dates(date=date)
     _not_future("date", date, _("Toteutunutta toimintaa ei voi kirjata tulevalle päivälle."))
+    for field, value in (("starts", starts), ("ends", ends)):
+        if not clock.exists(date, value):
+            raise ValidationError(
+                {
+                    field: _(
+                        "Kelloaikaa %(time)s ei ollut tuona päivänä (kesäaikaan siirryttäessä "
+                        "kello siirtyi 3.00 → 4.00). Tarkista aika."
+                    )
+                    % {"time": value.strftime("%H.%M")}
+                }
+            )
     if ends <= starts:
         raise ValidationError({"ends": _("Päättymisajan on oltava alkamisajan jälkeen.")})
     if kind not in ActivityKind.values:
@@ -493,11 +530,12 @@ def hours_add(
                 )
             }
         )
-    clash = (
-        HoursEntry.objects.filter(volunteer=volunteer, date=date, starts__lt=ends, ends__gt=starts)
-        .order_by("starts")
-        .first()
+    others = HoursEntry.objects.filter(
+        volunteer=volunteer, date=date, starts__lt=ends, ends__gt=starts
     )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    clash = others.order_by("starts").first()
     if clash is not None:
         raise ValidationError(
             {
@@ -508,6 +546,31 @@ def hours_add(
                 % {"start": clash.starts.strftime("%H.%M"), "end": clash.ends.strftime("%H.%M")}
             }
         )
+
+
+@transaction.atomic
+def hours_add(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    service_form: ServiceForm,
+    kind: str,
+    date: dt.date,
+    starts: dt.time,
+    ends: dt.time,
+) -> HoursEntry:
+    """One occasion of activity. Refused when it overlaps another of the same volunteer."""
+    _require_volunteer(actor, volunteer)
+    _require_form(actor, service_form)
+    volunteer = _lock(volunteer)
+    _hours_problems(
+        volunteer=volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+    )
     entry = HoursEntry(
         organisation_id=volunteer.organisation_id,
         volunteer=volunteer,
@@ -520,3 +583,54 @@ def hours_add(
     )
     save_validated(entry, actor=actor)
     return entry
+
+
+@transaction.atomic
+def hours_update(
+    *,
+    actor: User,
+    entry: HoursEntry,
+    service_form: ServiceForm,
+    kind: str,
+    date: dt.date,
+    starts: dt.time,
+    ends: dt.time,
+    reason: str = "",
+) -> HoursEntry:
+    """Correct an occasion; the earlier version stays in the change history.
+
+    The same rules as a new entry, the overlap rule included (the entry itself excepted).
+    """
+    _require_volunteer(actor, entry.volunteer)
+    _require_form(actor, entry.service_form)
+    _require_form(actor, service_form)
+    _lock(entry.volunteer)
+    _hours_problems(
+        volunteer=entry.volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+        exclude_pk=entry.pk,
+    )
+    entry.service_form = service_form
+    entry.kind = kind
+    entry.date = date
+    entry.starts = starts
+    entry.ends = ends
+    save_validated(entry, actor=actor, reason=reason.strip() or _("Korjattu"))
+    return entry
+
+
+@transaction.atomic
+def hours_delete(*, actor: User, entry: HoursEntry, reason: str) -> None:
+    """Remove an occasion entered by mistake; the change history keeps it, who and why."""
+    _require_volunteer(actor, entry.volunteer)
+    _require_form(actor, entry.service_form)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjoita poistamisen syy.")})
+    entry._history_user = actor  # type: ignore[attr-defined]
+    entry._change_reason = reason  # type: ignore[attr-defined]
+    entry.delete()

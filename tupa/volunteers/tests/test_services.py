@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import org_role_user, worker_in
-from tupa.volunteers import rules, services
+from tupa.volunteers import clock, rules, selectors, services
 from tupa.volunteers.models import (
     ActivityKind,
     CheckResult,
@@ -333,3 +333,137 @@ def test_only_volunteer_coordinators_write(world: dict) -> None:
             new_volunteer(user, form)
     org_wide = org_role_user(form.organisation, Role.VOLUNTEER_COORDINATOR)
     services.volunteer_update(actor=org_wide, volunteer=v, phone="040 2")
+
+
+# --------------------------------------------------------------------------- gaps: ending, DST
+
+
+def test_ending_a_volunteer_ends_every_open_task_on_that_day(world: dict) -> None:
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    other_form = volunteer_form(world["form"].organisation)
+    services.assignment_add(
+        actor=org_role_user(world["form"].organisation, Role.VOLUNTEER_COORDINATOR),
+        volunteer=volunteer,
+        service_form=other_form,
+        role=RoleKind.CHILDMINDER,
+        started_on=dt.date(2026, 2, 1),
+    )
+    # A task already ended earlier keeps its own end date.
+    early = services.assignment_add(
+        actor=coordinator,
+        volunteer=volunteer,
+        service_form=world["form"],
+        role=RoleKind.OTHER,
+        started_on=dt.date(2026, 1, 15),
+    )
+    services.assignment_end(actor=coordinator, assignment=early, ended_on=dt.date(2026, 1, 31))
+    services.volunteer_set_status(
+        actor=coordinator,
+        volunteer=volunteer,
+        status=Status.ENDED,
+        changed_on=dt.date(2026, 5, 20),
+        reason="muutti pois",
+    )
+    ends = {a.role: a.ended_on for a in volunteer.assignments.all()}
+    assert ends == {
+        RoleKind.MIESKAVERI: dt.date(2026, 5, 20),
+        RoleKind.CHILDMINDER: dt.date(2026, 5, 20),
+        RoleKind.OTHER: dt.date(2026, 1, 31),
+    }
+    closed = volunteer.assignments.get(role=RoleKind.MIESKAVERI)
+    assert closed.history.latest().history_change_reason == "Vapaaehtoinen lopetti"
+
+
+def test_ending_before_a_task_starts_is_refused_and_changes_nothing(world: dict) -> None:
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    services.assignment_add(
+        actor=coordinator,
+        volunteer=volunteer,
+        service_form=world["form"],
+        role=RoleKind.CHILDMINDER,
+        started_on=dt.date(2026, 7, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.volunteer_set_status(
+            actor=coordinator,
+            volunteer=volunteer,
+            status=Status.ENDED,
+            changed_on=dt.date(2026, 6, 1),
+            reason="muutti pois",
+        )
+    assert "alkaa vasta 1.7.2026" in _messages(error)
+    volunteer.refresh_from_db()
+    assert volunteer.status == Status.INTERESTED
+    assert not volunteer.assignments.filter(ended_on__isnull=False).exists()
+
+
+def _hours(world: dict, day: dt.date, starts: dt.time, ends: dt.time) -> HoursEntry:
+    return services.hours_add(
+        actor=world["coordinator"],
+        volunteer=world["volunteer"],
+        service_form=world["form"],
+        kind=ActivityKind.CAMP,
+        date=day,
+        starts=starts,
+        ends=ends,
+    )
+
+
+def test_hours_across_a_daylight_saving_night_count_the_real_time(world: dict) -> None:
+    # By hand: 29.3.2026 clocks go 03.00 EET -> 04.00 EEST. 00.00 EET = 22.00 UTC (28.3),
+    # 06.00 EEST = 03.00 UTC: five hours. 25.10.2026 clocks go 04.00 EEST -> 03.00 EET.
+    # 00.00 EEST = 21.00 UTC (24.10), 06.00 EET = 04.00 UTC: seven hours.
+    with time_machine.travel(dt.datetime(2026, 11, 1, 12), tick=False):
+        spring = _hours(world, dt.date(2026, 3, 29), dt.time(0), dt.time(6))
+        autumn = _hours(world, dt.date(2026, 10, 25), dt.time(0), dt.time(6))
+        summer = _hours(world, dt.date(2026, 6, 1), dt.time(0), dt.time(6))
+        # 02.30 EEST = 23.30 UTC, 04.30 EET = 02.30 UTC: three hours.
+        repeat = _hours(world, dt.date(2026, 10, 25), dt.time(6, 30), dt.time(8))
+        assert (spring.minutes, autumn.minutes, summer.minutes) == (300, 420, 360)
+        assert repeat.minutes == 90
+        assert clock.minutes_between(dt.date(2026, 10, 25), dt.time(2, 30), dt.time(4, 30)) == 180
+        # A wall-clock time the spring night skipped is refused.
+        with pytest.raises(ValidationError) as error:
+            _hours(world, dt.date(2026, 3, 29), dt.time(3, 30), dt.time(5))
+        assert "Kelloaikaa 03.30 ei ollut tuona päivänä" in _messages(error)
+        assert selectors.volunteer_profile(world["volunteer"]).hours_minutes == 300 + 420 + 360 + 90
+
+
+def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> None:
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12), tick=False):
+        first = _hours(world, dt.date(2026, 6, 1), dt.time(10), dt.time(12))
+        second = _hours(world, dt.date(2026, 6, 1), dt.time(13), dt.time(14))
+        with pytest.raises(ValidationError) as error:
+            services.hours_update(
+                actor=world["coordinator"],
+                entry=second,
+                service_form=world["form"],
+                kind=ActivityKind.CAMP,
+                date=dt.date(2026, 6, 1),
+                starts=dt.time(11),
+                ends=dt.time(14),
+            )
+        assert "(10.00–12.00)" in _messages(error)
+        second.refresh_from_db()
+        assert second.starts == dt.time(13)
+        services.hours_update(
+            actor=world["coordinator"],
+            entry=second,
+            service_form=world["form"],
+            kind=ActivityKind.CAMP,
+            date=dt.date(2026, 6, 1),
+            starts=dt.time(12),
+            ends=dt.time(15),
+            reason="jatkui pidempään",
+        )
+        assert [h.ends for h in second.history.order_by("history_date")] == [
+            dt.time(14),
+            dt.time(15),
+        ]
+        outsider = worker_in(world["form"])
+        with pytest.raises(PermissionDenied):
+            services.hours_delete(actor=outsider, entry=first, reason="x")
+        with pytest.raises(ValidationError):
+            services.hours_delete(actor=world["coordinator"], entry=first, reason=" ")
+        services.hours_delete(actor=world["coordinator"], entry=first, reason="kaksoiskirjaus")
+        assert list(HoursEntry.objects.values_list("pk", flat=True)) == [second.pk]

@@ -64,7 +64,17 @@ def world() -> dict[str, Any]:
         )
         participant = CourseParticipant.objects.get()
         assignment = volunteer.assignments.get()
+        entry = services.hours_add(
+            actor=coordinator,
+            volunteer=volunteer,
+            service_form=form,
+            kind=ActivityKind.OUTING,
+            date=dt.date(2026, 6, 1),
+            starts=dt.time(17),
+            ends=dt.time(19),
+        )
     return {
+        "entry": entry,
         "form": form,
         "coordinator": coordinator,
         "volunteer": volunteer,
@@ -96,6 +106,8 @@ def _urls(w: dict[str, Any]) -> dict[str, list[str]]:
             reverse("volunteers:screening", args=[v]),
             reverse("volunteers:record_check", args=[v]),
             reverse("volunteers:hours_add", args=[v]),
+            reverse("volunteers:hours_edit", args=[w["entry"].pk]),
+            reverse("volunteers:hours_delete", args=[w["entry"].pk]),
             reverse("volunteers:assignment_end", args=[w["assignment"].pk]),
             reverse("volunteers:session_add", args=[w["course"].pk]),
             reverse("volunteers:participant_add", args=[w["course"].pk]),
@@ -324,7 +336,9 @@ def test_overlapping_hours_get_a_clear_error_and_keep_the_form(
     assert "Aika menee päällekkäin saman päivän toisen kirjauksen kanssa (10.00–12.00)" in html
     assert 'value="11:30"' in html and 'value="13:15"' in html
     with scopes_disabled():
-        assert HoursEntry.objects.filter(volunteer=volunteer).count() == 1
+        assert (
+            HoursEntry.objects.filter(volunteer=volunteer, date=dt.date(2026, 6, 10)).count() == 1
+        )
 
 
 def test_a_completion_before_the_course_gets_a_clear_error(
@@ -385,3 +399,59 @@ def test_the_navigation_shows_the_register_to_coordinators_only(
     client.logout()
     login_verified(client, worker_in(world["form"]))
     assert reverse("volunteers:index") not in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_the_coordinator_corrects_and_deletes_hours_with_history(
+    client: Client, world: dict[str, Any]
+) -> None:
+    coordinator, volunteer, form = world["coordinator"], world["volunteer"], world["form"]
+    entry = world["entry"]
+    login_verified(client, coordinator)
+    with scopes_disabled():
+        other = services.hours_add(
+            actor=coordinator,
+            volunteer=volunteer,
+            service_form=form,
+            kind=ActivityKind.PHONE,
+            date=dt.date(2026, 6, 1),
+            starts=dt.time(12),
+            ends=dt.time(13),
+        )
+    edit = reverse("volunteers:hours_edit", args=[entry.pk])
+    data = {
+        "service_form": form.pk,
+        "kind": ActivityKind.OUTING,
+        "date": "2026-06-01",
+        "starts": "12:30",
+        "ends": "19:00",
+        "reason": "",
+    }
+    # The overlap rule holds on edit: the other entry is 12.00–13.00; the form keeps the input.
+    response = client.post(edit, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "(12.00–13.00)" in html and 'value="12:30"' in html
+    # Moving within its own old time is fine (the entry does not clash with itself).
+    response = client.post(edit, {**data, "starts": "16:00", "reason": "aloitti aiemmin"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        entry.refresh_from_db()
+        assert entry.starts == dt.time(16)
+        latest = entry.history.latest()
+        assert latest.history_user == coordinator
+        assert latest.history_change_reason == "aloitti aiemmin"
+        assert entry.history.earliest().starts == dt.time(17)
+    delete = reverse("volunteers:hours_delete", args=[other.pk])
+    response = client.post(delete, {"reason": ""})
+    assert response.status_code == 400
+    assert (
+        "Tämä kenttä vaaditaan" in response.content.decode()
+        or "reason" in response.content.decode()
+    )
+    assert client.post(delete, {"reason": "kirjattu väärälle henkilölle"}).status_code == 302
+    with scopes_disabled():
+        assert not HoursEntry.objects.filter(pk=other.pk).exists()
+        gone = HoursEntry.history.filter(id=other.pk).latest()
+        assert gone.history_type == "-"
+        assert gone.history_user == coordinator
+        assert gone.history_change_reason == "kirjattu väärälle henkilölle"

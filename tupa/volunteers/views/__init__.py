@@ -7,7 +7,7 @@ Client workers of a form see only its roster: the names and roles of its active 
 Every volunteer shown is written to the access log (fail closed), like a client.
 """
 
-from tupa.volunteers.views.hours import hours_add
+from tupa.volunteers.views.hours import hours_add, hours_delete, hours_edit
 from tupa.volunteers.views.register import (
     assignment_add,
     assignment_end,
@@ -39,6 +39,8 @@ __all__ = [
     "course_detail",
     "course_list",
     "hours_add",
+    "hours_delete",
+    "hours_edit",
     "index",
     "participant_add",
     "rechecks",
