@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from tupa.access import policy
+from tupa.access import clients, policy
 from tupa.access.fetch import Granted
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
+from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers.models import TrainingCourse, Volunteer
+from tupa.volunteers.models import MatchingCase, TrainingCourse, Volunteer
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -181,3 +182,31 @@ def register_open(request: HttpRequest) -> Basis:
     user = user_of(request)
     policy.require(user, "volunteers.open")
     return list_basis(user)
+
+
+# --------------------------------------------------------------------------- matching and links
+
+
+def family_basis(user: User, episode: Episode) -> Basis | None:
+    """The basis on which ``user`` may see a family's client episode (the client module rules)."""
+    if user.organisation_id != episode.organisation_id:
+        return None
+    return clients.episode_basis(user=user, episode=episode)
+
+
+def may_manage_family_work(user: User, service_form: ServiceForm, episode: Episode) -> bool:
+    """A volunteer coordinator of ``service_form`` who may also see the family's episode.
+
+    Both are needed: the coordinator role alone opens no client record, and client work alone
+    does not manage volunteers. Consent and break-the-glass readers do not qualify.
+    """
+    return (
+        service_form.organisation_id == user.organisation_id
+        and may_manage_form(user, service_form)
+        and family_basis(user, episode) in {Basis.MEMBERSHIP, Basis.ASSIGNMENT}
+    )
+
+
+def may_manage_case(user: User, case: MatchingCase) -> bool:
+    """The coordinator of the case's form who may see the family manages the case."""
+    return may_manage_family_work(user, case.service_form, case.episode)

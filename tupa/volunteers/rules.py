@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tupa.volunteers.models import (
     Assignment,
+    CaseStatus,
     CheckResult,
     CourseKind,
     RecordCheck,
@@ -154,3 +155,68 @@ def transition_problem(current: str, new: str) -> str | None:
 def fi_date(day: dt.date) -> str:
     """A date the Finnish way (1.2.2026)."""
     return f"{day.day}.{day.month}.{day.year}"
+
+
+# --------------------------------------------------------------------------- Mieskaveri matching
+
+#: Steps of a matching case that ``services.case_set_status`` takes; *matched* is taken only by
+#: ``services.volunteer_match`` and *ended* only by ``services.case_end``.
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.APPLIED: frozenset({CaseStatus.INTAKE, CaseStatus.WITHDRAWN}),
+    CaseStatus.INTAKE: frozenset({CaseStatus.WAITING, CaseStatus.WITHDRAWN}),
+    CaseStatus.WAITING: frozenset({CaseStatus.MATCHED, CaseStatus.WITHDRAWN}),
+    CaseStatus.MATCHED: frozenset({CaseStatus.ENDED}),
+    CaseStatus.ENDED: frozenset(),
+    CaseStatus.WITHDRAWN: frozenset(),
+}
+
+#: The boy should be at least this old [verify with the association] (VOL-06).
+MIN_CHILD_AGE = 4
+
+#: A match with no follow-up yet is due for its first one this many days after it starts.
+FIRST_FOLLOW_UP_DAYS = 30
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Full years on ``on`` (a child born on 29 February turns a year older on 1 March)."""
+    return relativedelta(on, born).years  # type: ignore[no-any-return]
+
+
+def intake_warnings(
+    *, child_born: dt.date | None, child_known: bool, contact_with_men: bool | None, on: dt.date
+) -> list[str]:
+    """The VOL-06 checks as warnings the coordinator confirms (never blocks)."""
+    warnings: list[str] = []
+    if not child_known:
+        warnings.append(_("Lasta ei ole valittu: ikää ei voi tarkistaa."))
+    elif child_born is None:
+        warnings.append(_("Lapsen syntymäaikaa ei ole kirjattu: ikää ei voi tarkistaa."))
+    elif age_on(child_born, on) < MIN_CHILD_AGE:
+        warnings.append(
+            _(
+                "Lapsi on alle %(age)s-vuotias (%(years)s v). Kaveritoiminta on 4 vuotta täyttäneille."
+            )
+            % {"age": MIN_CHILD_AGE, "years": age_on(child_born, on)}
+        )
+    if contact_with_men is None:
+        warnings.append(
+            _("Ei ole kirjattu, onko lapsella yhteyttä isään tai muihin läheisiin miehiin.")
+        )
+    elif contact_with_men:
+        warnings.append(
+            _(
+                "Lapsella on yhteys isään tai muihin läheisiin miehiin. Kaveritoiminta on lapsille, joilla sitä ei ole."
+            )
+        )
+    return warnings
+
+
+def case_transition_problem(current: str, new: str) -> str | None:
+    if new == current:
+        return _("Prosessi on jo tässä tilassa.")
+    if new not in CASE_TRANSITIONS.get(current, frozenset()):
+        return _("Tilasta %(from)s ei voi siirtyä tilaan %(to)s.") % {
+            "from": CaseStatus(current).label,
+            "to": CaseStatus(new).label,
+        }
+    return None
