@@ -210,3 +210,42 @@ def may_manage_family_work(user: User, service_form: ServiceForm, episode: Episo
 def may_manage_case(user: User, case: MatchingCase) -> bool:
     """The coordinator of the case's form who may see the family manages the case."""
     return may_manage_family_work(user, case.service_form, case.episode)
+
+
+def cases_visible_to(user: User) -> QuerySet[MatchingCase]:
+    """The matching cases of the forms whose volunteers ``user`` reads (coordinators, the ED)."""
+    rows = MatchingCase.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
+
+
+def case_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[MatchingCase]:
+    """A matching case for a reader of its form (``manage``: its coordinator who sees the
+    family), or 404. The family's data is shown only where :func:`may_manage_case` holds."""
+    user = user_of(request)
+    case = (
+        MatchingCase.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form", "episode")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    decision = policy.decide(user, VIEW, case.service_form)
+    if not decision or (manage and not may_manage_case(user, case)):
+        raise Http404
+    return Granted(case, decision.basis)
+
+
+def family_episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:
+    """A family's episode for opening a case: its coordinator who sees the family, else 404."""
+    user = user_of(request)
+    episode = (
+        Episode.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form")
+        .first()
+    )
+    if episode is None or not may_manage_family_work(user, episode.service_form, episode):
+        raise Http404
+    basis = family_basis(user, episode)
+    assert basis is not None
+    return Granted(episode, basis)

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from tupa.accounts.models import User
 from tupa.core.dates import validate_date
 from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
+from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.models import (
     ActivityKind,
+    CaseStatus,
     CheckResult,
     CourseKind,
     Gender,
@@ -264,3 +266,124 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, forms_qs: QuerySet[ServiceForm], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_form"].queryset = forms_qs  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- Mieskaveri matching
+
+_FREE_TEXT_HELP = _("Vain koordinaattori näkee tämän. Vapaaehtoinen ei näe perheen tietoja.")
+
+
+class CaseCreateForm(forms.Form):
+    applied_on = _date(_("Hakemus saapunut"))
+    area = forms.CharField(label=_("Alue"), max_length=100, required=False)
+    wishes = forms.CharField(
+        label=_("Toiveet"), widget=forms.Textarea, required=False, help_text=_FREE_TEXT_HELP
+    )
+    family_situation = forms.CharField(
+        label=_("Perheen tilanne"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_FREE_TEXT_HELP,
+    )
+
+
+class ChildChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        person = obj.person
+        if person is None:
+            return str(_("lapsi (tunnistamaton)"))
+        born = f" ({person.birth_date:%d.%m.%Y})" if person.birth_date else ""
+        return f"{person.first_names} {person.last_name}{born}"
+
+
+class IntakeForm(CaseCreateForm):
+    intake_on = _date(_("Alkutapaaminen"))
+    child = ChildChoiceField(label=_("Lapsi"), queryset=Participant.objects.none(), required=False)
+    contact_with_men = forms.NullBooleanField(
+        label=_("Onko lapsella yhteyttä isään tai muihin läheisiin miehiin?"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("ei tiedossa")), ("true", _("kyllä")), ("false", _("ei"))]
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Olen lukenut huomiot ja vahvistan jatkamisen"), required=False
+    )
+    field_order = [
+        "intake_on",
+        "child",
+        "contact_with_men",
+        "area",
+        "wishes",
+        "family_situation",
+        "confirm",
+    ]
+
+    def __init__(self, *args: Any, children: QuerySet[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["applied_on"]
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+
+
+class CaseStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Uusi tila"),
+        choices=[
+            (CaseStatus.WAITING, CaseStatus.WAITING.label),
+            (CaseStatus.WITHDRAWN, CaseStatus.WITHDRAWN.label),
+        ],
+    )
+    changed_on = _date(_("Päivä"))
+    reason = forms.CharField(
+        label=_("Syy"), max_length=300, required=False, help_text=_("Pakollinen perumiselle.")
+    )
+
+
+class MatchForm(forms.Form):
+    volunteer = VolunteerChoiceField(label=_("Kaveri"), queryset=Volunteer.objects.none())
+    started_on = _date(_("Kaverisuhde alkaa"))
+    note_for_volunteer = forms.CharField(
+        label=_("Viesti vapaaehtoiselle"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
+        ),
+    )
+
+    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]
+
+
+class NoteForVolunteerForm(forms.Form):
+    note_for_volunteer = forms.CharField(
+        label=_("Viesti vapaaehtoiselle"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
+        ),
+    )
+
+
+class ActivityForm(forms.Form):
+    date = _date(_("Päivä"))
+    note = forms.CharField(label=_("Mitä tehtiin"), widget=forms.Textarea)
+
+
+class FollowUpForm(forms.Form):
+    date = _date(_("Päivä"))
+    note = forms.CharField(label=_("Muistiinpano"), widget=forms.Textarea, required=False)
+    next_due_on = _date(_("Seuraava seuranta"), required=False)
+
+
+class CaseEndForm(forms.Form):
+    ended_on = _date(_("Päättyi"))
+    reason = forms.CharField(label=_("Päättymisen syy"), max_length=300)
+    successful = forms.TypedChoiceField(
+        label=_("Onnistuiko kaverisuhde?"),
+        choices=[("yes", _("kyllä")), ("no", _("ei"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -8,6 +8,18 @@ Every volunteer shown is written to the access log (fail closed), like a client.
 """
 
 from tupa.volunteers.views.hours import hours_add, hours_delete, hours_edit
+from tupa.volunteers.views.matching import (
+    activity_add,
+    case_create,
+    case_detail,
+    case_end,
+    case_intake,
+    case_match,
+    case_status,
+    cases,
+    follow_up_add,
+    match_note,
+)
 from tupa.volunteers.views.register import (
     assignment_add,
     assignment_end,
@@ -31,17 +43,27 @@ from tupa.volunteers.views.training import (
 )
 
 __all__ = [
+    "activity_add",
     "assignment_add",
     "assignment_end",
     "attendance",
+    "case_create",
+    "case_detail",
+    "case_end",
+    "case_intake",
+    "case_match",
+    "case_status",
+    "cases",
     "completion",
     "course_create",
     "course_detail",
     "course_list",
+    "follow_up_add",
     "hours_add",
     "hours_delete",
     "hours_edit",
     "index",
+    "match_note",
     "participant_add",
     "rechecks",
     "record_check_add",
