@@ -221,6 +221,8 @@ VOLUNTEER_PAGES = {
     "volunteers:activity_add": "object_scoped",
     "volunteers:follow_up_add": "object_scoped",
     "volunteers:case_end": "object_scoped",
+    "volunteers:family_link_add": "object_scoped",
+    "volunteers:family_link_edit": "object_scoped",
     "volunteers:hours_edit": "object_scoped",
     "volunteers:hours_delete": "object_scoped",
     "volunteers:roster": "object_scoped",

@@ -27,7 +27,7 @@ from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers.models import MatchingCase, TrainingCourse, Volunteer
+from tupa.volunteers.models import FamilyLink, MatchingCase, TrainingCourse, Volunteer
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -249,3 +249,20 @@ def family_episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:
     basis = family_basis(user, episode)
     assert basis is not None
     return Granted(episode, basis)
+
+
+def family_link_access(request: HttpRequest, pk: int) -> Granted[FamilyLink]:
+    """A family link for the coordinator who manages its volunteer and sees its family; or 404."""
+    user = user_of(request)
+    link = (
+        FamilyLink.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("episode", "episode__service_form", "volunteer")
+        .first()
+    )
+    if link is None or not may_manage(user, link.volunteer):
+        raise Http404
+    if not may_manage_family_work(user, link.episode.service_form, link.episode):
+        raise Http404
+    basis = family_basis(user, link.episode)
+    assert basis is not None
+    return Granted(link, basis)

@@ -387,3 +387,33 @@ class CaseEndForm(forms.Form):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
+
+
+class FamilyLinkForm(forms.Form):
+    volunteer = VolunteerChoiceField(label=_("Vapaaehtoinen"), queryset=Volunteer.objects.none())
+    role = forms.ChoiceField(label=_("Tehtävä"), choices=RoleKind.choices)
+    started_on = _date(_("Alkaen"))
+    note_for_volunteer = forms.CharField(
+        label=_("Viesti vapaaehtoiselle"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
+        ),
+    )
+
+    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]
+
+
+class FamilyLinkUpdateForm(forms.Form):
+    note_for_volunteer = forms.CharField(
+        label=_("Viesti vapaaehtoiselle"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
+        ),
+    )
+    ended_on = _date(_("Päättyen"), required=False)

@@ -19,6 +19,7 @@ from tupa.volunteers.models import (
     CaseStatus,
     CourseKind,
     CourseParticipant,
+    FamilyLink,
     FollowUp,
     HoursEntry,
     Match,
@@ -77,6 +78,8 @@ class Profile:
     hours: list[HoursEntry]
     hours_minutes: int
     occasions: int
+    links: list[FamilyLink]
+    matches: list[Match]
 
 
 def volunteer_profile(volunteer: Volunteer, *, recent_hours: int = 20) -> Profile:
@@ -114,6 +117,13 @@ def volunteer_profile(volunteer: Volunteer, *, recent_hours: int = 20) -> Profil
         hours=all_hours[:recent_hours],
         hours_minutes=sum(e.minutes for e in all_hours),
         occasions=len(all_hours),
+        # Family links and matches: role, dates and the note only, never the family.
+        links=list(FamilyLink.objects.filter(volunteer=volunteer).order_by("-started_on", "-pk")),
+        matches=list(
+            Match.objects.filter(volunteer=volunteer)
+            .only("pk", "case_id", "started_on", "ended_on", "note_for_volunteer", "volunteer_id")
+            .order_by("-started_on", "-pk")
+        ),
     )
 
 

@@ -293,3 +293,54 @@ def test_an_end_before_the_start_is_refused_and_kept(client: Client, world: dict
     with scopes_disabled():
         case = MatchingCase.objects.get(pk=world["case"].pk)
         assert case.status == CaseStatus.ENDED and case.successful is True
+
+
+def test_a_family_link_shows_the_note_never_the_family(
+    client: Client, world: dict[str, Any]
+) -> None:
+    coordinator, form, friend = world["coordinator"], world["form"], world["friend"]
+    episode, _boy = _family(form)
+    add = reverse("volunteers:family_link_add", args=[episode.pk])
+    outsiders = [
+        coordinator_of(form),  # no client work: does not see the family
+        org_role_user(form.organisation, Role.EXECUTIVE_DIRECTOR),
+        worker_in(form),  # sees the family, does not manage volunteers
+        coordinator_of(volunteer_form()),
+        UserFactory.create(organisation=form.organisation),
+    ]
+    for outsider in outsiders:
+        client.logout()
+        login_verified(client, outsider)
+        assert client.get(add).status_code == 404
+        assert client.post(add, {}).status_code == 404
+    client.logout()
+    login_verified(client, coordinator)
+    response = client.post(
+        add,
+        {
+            "volunteer": friend.pk,
+            "role": "mieskaveri",
+            "started_on": "2026-06-01",
+            "note_for_volunteer": "Viesti-kanaria",
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        link = friend.family_links.get()
+    edit = reverse("volunteers:family_link_edit", args=[link.pk])
+    for outsider in outsiders:
+        client.logout()
+        login_verified(client, outsider)
+        assert client.get(edit).status_code == 404
+    # The volunteer's page shows the note and the role, never who the family is; the ED too.
+    for reader in (coordinator_of(form), org_role_user(form.organisation, Role.EXECUTIVE_DIRECTOR)):
+        client.logout()
+        login_verified(client, reader)
+        html = client.get(reverse("volunteers:detail", args=[friend.pk])).content.decode()
+        assert "Viesti-kanaria" in html
+        assert "Kanariaäiti" not in html and BOY not in html
+    client.logout()
+    login_verified(client, coordinator)
+    response = client.post(edit, {"note_for_volunteer": "Uusi", "ended_on": "2026-05-01"})
+    assert response.status_code == 400
+    assert "Linkki ei voi päättyä ennen kuin se alkaa." in response.content.decode()

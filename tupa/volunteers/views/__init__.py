@@ -17,6 +17,8 @@ from tupa.volunteers.views.matching import (
     case_match,
     case_status,
     cases,
+    family_link_add,
+    family_link_edit,
     follow_up_add,
     match_note,
 )
@@ -58,6 +60,8 @@ __all__ = [
     "course_create",
     "course_detail",
     "course_list",
+    "family_link_add",
+    "family_link_edit",
     "follow_up_add",
     "hours_add",
     "hours_delete",

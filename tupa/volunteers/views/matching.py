@@ -31,6 +31,8 @@ from tupa.volunteers.forms import (
     CaseCreateForm,
     CaseEndForm,
     CaseStatusForm,
+    FamilyLinkForm,
+    FamilyLinkUpdateForm,
     FollowUpForm,
     IntakeForm,
     MatchForm,
@@ -339,4 +341,63 @@ def case_end(request: HttpRequest, pk: int) -> HttpResponse:
         service=lambda data: services.case_end(actor=user, case=case, **data),
         done_url=lambda c: case_url(c.pk),
         context={"heading": "case_end", "case": case},
+    )
+
+
+# --------------------------------------------------------------------------- family links (VOL-14)
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def family_link_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
+    """Offer a volunteer (e.g. a doula) to the family of an episode, with a note for them."""
+    granted = access.family_episode_access(request, episode_pk)
+    episode = granted.obj
+    user = user_of(request)
+    volunteers = (
+        access.volunteers_visible_to(user)
+        .filter(assignments__service_form_id__in=_manageable_ids(user))
+        .distinct()
+        .order_by("last_name", "first_names", "pk")
+    )
+    form = FamilyLinkForm(
+        request.POST or None, volunteers=volunteers, initial={"started_on": timezone.localdate()}
+    )
+    _log_family(request, episode, granted.basis)
+    log_volunteers(request, list(volunteers), basis=access.list_basis(user), action="list")
+    return _form_view(
+        request,
+        form=form,
+        service=lambda data: services.family_link_add(actor=user, episode=episode, **data),
+        done_url=lambda link: reverse("volunteers:detail", args=[link.volunteer_id]),
+        context={"heading": "family_link", "episode": episode},
+    )
+
+
+def _manageable_ids(user: Any) -> Any:
+    forms = access.manageable_form_ids(user)
+    if forms is None:
+        return access.manageable_forms(user).values("pk")
+    return list(forms)
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def family_link_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the note meant for the volunteer, or end the link."""
+    granted = access.family_link_access(request, pk)
+    link = granted.obj
+    user = user_of(request)
+    form = FamilyLinkUpdateForm(
+        request.POST or None,
+        initial={"note_for_volunteer": link.note_for_volunteer, "ended_on": link.ended_on},
+    )
+    _log_family(request, link.episode, granted.basis)
+    log_volunteers(request, [link.volunteer], basis=access.list_basis(user))
+    return _form_view(
+        request,
+        form=form,
+        service=lambda data: services.family_link_update(actor=user, link=link, **data),
+        done_url=lambda _l: reverse("volunteers:detail", args=[link.volunteer_id]),
+        context={"heading": "family_link", "volunteer": link.volunteer},
     )
