@@ -227,7 +227,25 @@ def _end_open_assignments(*, actor: User, volunteer: Volunteer, ended_on: dt.dat
     """A volunteer who ends ends every task still open on ``ended_on`` (dated that day).
 
     A task that only starts after that day cannot be ended then: the coordinator ends it first.
+    An open Mieskaveri match must be ended first (with its reason and success); open family
+    links end the same day.
     """
+    open_match = Match.objects.filter(volunteer=volunteer, ended_on__isnull=True).first()
+    if open_match is not None:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Vapaaehtoisella on käynnissä oleva kaverisuhde (prosessi %(case)s). "
+                    "Päätä se ensin."
+                )
+                % {"case": open_match.case_id}
+            }
+        )
+    for link in FamilyLink.objects.filter(volunteer=volunteer).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on)
+    ):
+        link.ended_on = max(ended_on, link.started_on)
+        save_validated(link, actor=actor, reason=_("Vapaaehtoinen lopetti"))
     still_open = Assignment.objects.filter(volunteer=volunteer).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on)
     )

@@ -314,7 +314,7 @@ def test_matching_counts_by_hand(world: dict[str, Any]) -> None:
         organisation_id=form.organisation_id,
         start=dt.date(2026, 1, 1),
         end=dt.date(2026, 6, 30),
-        service_form_id=form.pk,
+        service_form_ids=[form.pk],
     )
     assert counts == selectors.MatchingCounts(
         processes=4, ended=2, successes=1, male_friends=2, referred_families=4
@@ -359,3 +359,52 @@ def test_a_family_link_gives_a_note_for_the_volunteer_and_nothing_else(
     # The volunteer record has no path to the client record.
     related = {getattr(f.related_model, "__name__", "") for f in Volunteer._meta.get_fields()}
     assert "Person" not in related and "Episode" not in related
+
+
+def test_counts_of_another_form_do_not_include_this_one(world: dict[str, Any]) -> None:
+    c = world["coordinator"]
+    case = _waiting_case(world)
+    services.volunteer_match(
+        actor=c, case=case, volunteer=world["friend"], started_on=dt.date(2026, 5, 1)
+    )
+    other = volunteer_form(world["form"].organisation)
+    period = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
+    org = world["form"].organisation_id
+    assert selectors.matching_counts(
+        organisation_id=org, service_form_ids=[other.pk], **period
+    ) == selectors.MatchingCounts(0, 0, 0, 0, 0)
+    assert selectors.matching_counts(organisation_id=org, **period) == selectors.MatchingCounts(
+        processes=1, ended=0, successes=0, male_friends=1, referred_families=1
+    )
+
+
+def test_a_friend_in_an_open_match_cannot_end_and_links_end_with_him(
+    world: dict[str, Any],
+) -> None:
+    c, friend = world["coordinator"], world["friend"]
+    case = _waiting_case(world)
+    services.volunteer_match(actor=c, case=case, volunteer=friend, started_on=dt.date(2026, 5, 1))
+    link = services.family_link_add(
+        actor=c,
+        volunteer=friend,
+        episode=world["episode"],
+        role=RoleKind.MIESKAVERI,
+        started_on=dt.date(2026, 5, 2),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.volunteer_set_status(
+            actor=c,
+            volunteer=friend,
+            status=Status.ENDED,
+            changed_on=dt.date(2026, 6, 1),
+            reason="x",
+        )
+    assert f"käynnissä oleva kaverisuhde (prosessi {case.pk})" in _messages(error)
+    services.case_end(
+        actor=c, case=case, ended_on=dt.date(2026, 5, 31), reason="x", successful=True
+    )
+    services.volunteer_set_status(
+        actor=c, volunteer=friend, status=Status.ENDED, changed_on=dt.date(2026, 6, 1), reason="x"
+    )
+    link.refresh_from_db()
+    assert link.ended_on == dt.date(2026, 6, 1)
