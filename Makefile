@@ -1,6 +1,6 @@
 # Tupa — the commands. The only prerequisite on a fresh clone is Python ≥ 3.11.
 #
-#   make demo      build the demo database and serve it at http://127.0.0.1:8000/ (PORT=…)
+#   make demo      build the demo database, serve it with its task worker at http://127.0.0.1:8000/ (PORT=…)
 #   make test      lint, type checks and the whole test suite (SQLite, PostgreSQL, browser)
 #   make lint      only the lint stage: ruff, mypy, import layers (lint-imports), architecture rules
 #   make messages  extract translatable strings into locale/{fi,sv,en}/LC_MESSAGES/django.po
@@ -52,7 +52,10 @@ demo: $(RUNTIME_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) build_demo
 	@echo "Tupa demo: http://127.0.0.1:$(PORT)/ (two-factor authentication required: $(TUPA_REQUIRE_2FA))"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The task worker runs the background exports (PDF, Excel) beside the server and stops with it.
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(DEV_STAMP)
 	$(VPY) scripts/test_all.py

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "tupa.core",
     "tupa.audit",
     "tupa.accounts",
@@ -314,6 +316,22 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-tupa_session"
     CSRF_COOKIE_NAME = "__Host-tupa_csrftoken"
+
+# --- Background tasks (django-tasks, the backport of Django 6's tasks) ---------------------------
+# Slow exports (PDF, the annual pack) run as tasks: the database backend keeps the queue in the
+# database and ``manage.py db_worker`` runs it (``make demo`` starts one beside the server; in
+# production it is a service of its own, docs/statistics.md). The test suite runs tasks at once,
+# in the request (the immediate backend); tests of the real queue switch to the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Logging: structured JSON, never personal data ----------------------------------------------
 LOGGING = {

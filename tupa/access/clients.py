@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -153,8 +153,79 @@ def _break_glass(user: User, scope: UserScope) -> Q:
     return q
 
 
+#: Above this many episodes granted by assignment, consent or break-the-glass, the grants stay
+#: ``IN`` subqueries in the SQL instead of a list of ids (a worker normally has a handful).
+GRANT_LIST_LIMIT = 500
+
+
+def _in_force_consents(form_ids: frozenset[int], today: date) -> QuerySet[Consent]:
+    """Sharing consents in force today to one of ``form_ids``: the conditions of
+    :func:`_consent_to`, met by one consent row."""
+    return (
+        Consent._base_manager.filter(  # the outer episode query is the scoped one
+            episode__isnull=False,
+            purpose="sharing",
+            recipient_service_form__in=form_ids,
+            given_on__lte=today,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+    )
+
+
+def _grants(user: User, scope: UserScope) -> list[QuerySet[Any]]:
+    """The ids of the episodes each grant but membership opens to ``user``, one queryset per
+    grant, the wall applied: exactly the assignment, consent and break-the-glass terms of the
+    former single ``OR`` (:func:`_active_assignments`, :func:`_consent_shared`,
+    :func:`_break_glass`), each as a query of its own table that its indexes answer."""
+    today = timezone.localdate()
+    assigned = Assignment._base_manager.filter(user=user, valid_from__lte=today).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    grants: list[QuerySet[Any]] = [assigned]
+    if scope.has_client_work:
+        if scope.non_perpetrator_form_ids:
+            grants.append(_in_force_consents(scope.non_perpetrator_form_ids, today))
+        if scope.perpetrator_form_ids:
+            # A consent to a perpetrator-side form never opens a victim-side episode.
+            grants.append(
+                _in_force_consents(scope.perpetrator_form_ids, today).exclude(
+                    episode__service_form__violence_work=VICTIM
+                )
+            )
+        glass = BreakGlass._base_manager.filter(user=user, expires_at__gt=timezone.now())
+        if scope.does_perpetrator_work:
+            glass = glass.exclude(episode__service_form__violence_work=VICTIM)
+        grants.append(glass)
+    return [grant.order_by().values_list("episode_id", flat=True) for grant in grants]
+
+
+def _granted(user: User, scope: UserScope) -> Q:
+    """``pk IN (…)`` of the episodes the grants other than membership open.
+
+    The grants are few (a worker's assignments, the consents to her forms in force, her
+    unexpired emergency accesses), so they are read first — one ``UNION ALL`` query — and the
+    visibility query gets a list of ids: ``service_form_id IN (…) OR id IN (…)``, which
+    PostgreSQL answers with two index scans. (The former single ``OR`` over left joins of
+    assignments, consents and break-the-glass could not use an index: every episode of the
+    organisation was joined and filtered, on every page.) Above :data:`GRANT_LIST_LIMIT` each
+    grant stays an ``IN`` subquery of its own table."""
+    grants = _grants(user, scope)
+    rows = grants[0].union(*grants[1:], all=True) if len(grants) > 1 else grants[0]
+    ids = set(rows[: GRANT_LIST_LIMIT + 1])
+    if len(ids) <= GRANT_LIST_LIMIT:
+        return Q(pk__in=sorted(ids))
+    q = Q(pk__in=grants[0])
+    for grant in grants[1:]:
+        q |= Q(pk__in=grant)
+    return q
+
+
 def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
-    """Every episode the user may see today (runs inside the organisation scope)."""
+    """Every episode the user may see today (runs inside the organisation scope).
+
+    A membership in the episode's form, or an assignment, a consent or a break-the-glass
+    (:func:`_granted`; one small query when called)."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.is_active
@@ -162,11 +233,8 @@ def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
     ):
         return Episode.objects.none()
     scope = user_scope(user)
-    q = Q(service_form__in=scope.member_form_ids) | _active_assignments(user)
-    if scope.has_client_work:
-        q |= _consent_shared(scope) | _break_glass(user, scope)
-    ids = Episode.objects.filter(q).values("pk")
-    return Episode.objects.filter(pk__in=ids, organisation_id=user.organisation_id)
+    q = Q(service_form__in=scope.member_form_ids) | _granted(user, scope)
+    return Episode.objects.filter(q, organisation_id=user.organisation_id)
 
 
 def episode_basis(*, user: User, episode: Episode) -> Basis | None:
@@ -262,12 +330,19 @@ def may_reveal_person(
         return not wall_protected(participations).exists()
 
 
-def persons_visible_to(*, user: User) -> QuerySet[Person]:
-    """Persons taking part in an episode the user may see (search never reveals anyone else)."""
+def persons_visible_to(
+    *, user: User, episodes: QuerySet[Episode] | None = None
+) -> QuerySet[Person]:
+    """Persons taking part in an episode the user may see (search never reveals anyone else).
+
+    ``episodes``: :func:`episodes_visible_to` of the same user, when the caller has it already
+    (it reads the user's grants when called)."""
     from tupa.episodes.models import Participant
     from tupa.people.models import Person
 
-    visible = episodes_visible_to(user=user).values("pk")
+    if episodes is None:
+        episodes = episodes_visible_to(user=user)
+    visible = episodes.values("pk")
     # ``pk IN (participants' person ids)`` rather than a join + DISTINCT: the same rows, but
     # SQLite planned the join as (persons × visible episodes) lookups — 10 s for 10 000
     # persons — while this form takes milliseconds (and needs no DISTINCT).

@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 FIRST_BIRTH_DATE = dt.date(1900, 1, 1)
 FIRST_DATE = dt.date(2000, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)
+#: The longest period a report is computed for at once (a statistics report's free range).
+LONGEST_REPORT_DAYS = 5 * 366
 
 
 def _fi(day: dt.date) -> str:

@@ -254,29 +254,6 @@ class IdentifyForm(forms.Form):
         target_field.queryset = targets
 
 
-class StatisticsForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Vuosi"),
-        min_value=2000,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "required": _("Anna vuosi."),
-            "invalid": _("Anna vuosi numeroina, esimerkiksi 2026."),
-            "min_value": _("Anna vuosi väliltä 2000–2100."),
-            "max_value": _("Anna vuosi väliltä 2000–2100."),
-        },
-    )
-    month = forms.TypedChoiceField(
-        label=_("Kuukausi"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("koko vuosi"))] + [(str(m), str(m)) for m in range(1, 13)],
-        error_messages={"invalid_choice": _("Valitse kuukausi 1–12.")},
-    )
-
-
 class MonthForm(forms.Form):
     """The month shown by the childcare and booking lists (``YYYY-MM``)."""
 

@@ -111,6 +111,13 @@ class Episode(OrganisationScopedModel):
         ordering = ["-opened_at", "-pk"]
         indexes = [
             models.Index(fields=["organisation", "service_form", "status"]),
+            # A form's client list shows its episodes newest first, 25 a page (ORDER BY
+            # opened_at DESC, id DESC LIMIT 25). Read in this order, PostgreSQL stops after one
+            # page instead of checking and sorting the unit's whole history (≈ 800 episodes in
+            # ten years; 10.7 → 0.4 ms for the page's query, issue 11 item 10).
+            models.Index(
+                fields=["service_form", "-opened_at", "-id"], name="episode_form_newest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

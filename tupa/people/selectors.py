@@ -33,7 +33,7 @@ from tupa.access.clients import (
     user_scope,
 )
 from tupa.access.policy import Basis
-from tupa.episodes.models import Participant
+from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 
 from . import hetu as hetu_rules
@@ -120,12 +120,17 @@ class Fold(Func):
 # --------------------------------------------------------------------------- building blocks
 
 
-def visible_participations(*, user: User) -> Prefetch[Any]:
+def visible_participations(
+    *, user: User, episodes: QuerySet[Episode] | None = None
+) -> Prefetch[Any]:
     """Prefetch of a person's (or alias's) participations in episodes the user may see.
 
     Sets ``visible_participations`` (newest first, with the episode and its service form).
+    ``episodes``: the user's :func:`episodes_visible_to`, when the caller has it already.
     """
-    visible = episodes_visible_to(user=user).values("pk")
+    if episodes is None:
+        episodes = episodes_visible_to(user=user)
+    visible = episodes.values("pk")
     return Prefetch(
         "participations",
         queryset=Participant.objects.filter(episode__in=visible)
@@ -137,10 +142,13 @@ def visible_participations(*, user: User) -> Prefetch[Any]:
 
 def visible_person(*, user: User, pk: int) -> Person | None:
     """The person if the user may see them (else None → 404), with visible participations."""
+    episodes = episodes_visible_to(user=user)
     return (
-        Person.objects.filter(pk__in=persons_visible_to(user=user).values("pk"), pk=pk)
+        Person.objects.filter(
+            pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"), pk=pk
+        )
         .select_related("municipality")
-        .prefetch_related(visible_participations(user=user))
+        .prefetch_related(visible_participations(user=user, episodes=episodes))
         .first()
     )
 
@@ -183,11 +191,11 @@ def bases_for(
 
 def visible_alias(*, user: User, pk: int) -> Alias | None:
     """An alias with a participation in an episode the user may see (else None → 404)."""
-    visible = episodes_visible_to(user=user).values("pk")
+    episodes = episodes_visible_to(user=user)
     return (
-        Alias.objects.filter(pk=pk, participations__episode__in=visible)
+        Alias.objects.filter(pk=pk, participations__episode__in=episodes.values("pk"))
         .select_related("service_form", "person")
-        .prefetch_related(visible_participations(user=user))
+        .prefetch_related(visible_participations(user=user, episodes=episodes))
         .distinct()
         .first()
     )
@@ -208,6 +216,14 @@ def find_duplicates(person: Person) -> QuerySet[Person]:
     showing anything. (The candidates are narrowed by the indexed code and birth date first;
     names are compared in Python with :func:`fold`.)
     """
+    ids = _duplicate_ids(person)
+    if not ids:
+        return Person.objects.none()
+    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_names", "pk")
+
+
+def _duplicate_ids(person: Person) -> list[int]:
+    """The ids of :func:`find_duplicates` (one query, none without a code or a name and date)."""
     code = hetu_rules.normalise_hetu(person.hetu)
     first = fold(person.first_names or "").split()[:1]
     last = fold(person.last_name or "")
@@ -217,7 +233,7 @@ def find_duplicates(person: Person) -> QuerySet[Person]:
     if person.birth_date and first and last:
         q |= Q(birth_date=person.birth_date)
     if not q:
-        return Person.objects.none()
+        return []
     candidates = Person.objects.filter(
         q, organisation_id=person.organisation_id, merged_into__isnull=True
     )
@@ -236,15 +252,20 @@ def find_duplicates(person: Person) -> QuerySet[Person]:
         )
         if same_code or same_name:
             ids.append(pk)
-    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_names", "pk")
+    return ids
 
 
 def visible_duplicates(*, user: User, person: Person) -> list[Person]:
     """Possible duplicates of ``person`` that the user may see (hidden ones stay hidden)."""
+    ids = _duplicate_ids(person)
+    if not ids:
+        return []  # no candidates (the usual case): nothing to decide visibility for
+    episodes = episodes_visible_to(user=user)
     return list(
-        find_duplicates(person)
-        .filter(pk__in=persons_visible_to(user=user).values("pk"))
-        .prefetch_related(visible_participations(user=user))
+        Person.objects.filter(pk__in=ids)
+        .order_by("last_name", "first_names", "pk")
+        .filter(pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"))
+        .prefetch_related(visible_participations(user=user, episodes=episodes))
     )
 
 
@@ -296,7 +317,8 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         results.too_short = bool(text)
         return results
     results.searched = True
-    visible_ids = persons_visible_to(user=user).values("pk")
+    visible_episodes = episodes_visible_to(user=user)  # reads the grants once for the search
+    visible_ids = persons_visible_to(user=user, episodes=visible_episodes).values("pk")
     # GDPR art. 18: a restricted person is not found (the DPO uses the exact lookup).
     persons = exclude_restricted_persons(Person.objects.filter(pk__in=visible_ids))
     aliases: QuerySet[Alias] | None = None
@@ -310,7 +332,6 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         persons = persons.filter(birth_date=born)
     else:
         words = fold(text).split()
-        visible_episodes = episodes_visible_to(user=user).values("pk")
         matching_aliases = Alias.objects.annotate(al=Fold("label"))
         for word in words:
             matching_aliases = matching_aliases.filter(al__contains=word)
@@ -325,16 +346,16 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         aliases = (
             Alias.objects.filter(
                 pk__in=matching_aliases.filter(person__isnull=True).values("pk"),
-                participations__episode__in=visible_episodes,
+                participations__episode__in=visible_episodes.values("pk"),
             )
             .distinct()
             .select_related("service_form")
-            .prefetch_related(visible_participations(user=user))
+            .prefetch_related(visible_participations(user=user, episodes=visible_episodes))
             .order_by("label", "pk")
         )
     found = list(
         persons.order_by("last_name", "first_names", "pk").prefetch_related(
-            visible_participations(user=user)
+            visible_participations(user=user, episodes=visible_episodes)
         )[: SEARCH_LIMIT + 1]
     )
     results.truncated = len(found) > SEARCH_LIMIT
@@ -508,15 +529,17 @@ def person_page(*, user: User, person: Person) -> PersonPage:
 def relationship_candidates(*, user: User, person: Person) -> QuerySet[Person]:
     """Persons the user may link to ``person``: visible persons who share a visible episode
     with them or are already their (visible) relatives. Never anyone the user cannot see."""
-    visible_episodes = episodes_visible_to(user=user).values("pk")
+    episodes = episodes_visible_to(user=user)
     shared = Participant.objects.filter(
-        episode__in=visible_episodes, episode__participants__person=person, person__isnull=False
+        episode__in=episodes.values("pk"),
+        episode__participants__person=person,
+        person__isnull=False,
     ).values("person_id")
     related = Person.objects.filter(
         Q(relationships_from__relative=person) | Q(relationships_to__person=person)
     ).values("pk")
     return (
-        Person.objects.filter(pk__in=persons_visible_to(user=user).values("pk"))
+        Person.objects.filter(pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"))
         .filter(Q(pk__in=shared) | Q(pk__in=related))
         .exclude(pk=person.pk)
         .order_by("last_name", "first_names", "pk")

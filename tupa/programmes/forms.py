@@ -10,8 +10,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
-from tupa.core import dates
-from tupa.core import forms as core_forms
 from tupa.core.forms import DATE_WIDGET
 from tupa.episodes.models import Participant
 from tupa.scheduling.models import Room
@@ -409,21 +407,3 @@ class AttendanceForm(forms.Form):
             else:
                 result[member.pk] = Attendance.Status.ABSENT
         return result
-
-
-class PeriodForm(core_forms.PeriodForm):
-    """The statistics period of the group pages: up to five years, typed also as pp.kk.vvvv."""
-
-    max_days = 366 * 5 + 1
-    too_long = _("Ajanjakso voi olla enintään viisi vuotta.")
-
-    start = _date(_("Alkaen"), required=True, validators=[dates.validate_date])
-    end = _date(_("Päättyen"), required=True, validators=[dates.validate_date])
-
-    def clean(self) -> dict[str, Any]:
-        # The group pages' own wording for a reversed period (the e2e journey checks it).
-        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Loppupäivä ei voi olla ennen alkupäivää."))
-            return self.cleaned_data
-        return super().clean()

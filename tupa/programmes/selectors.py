@@ -1,27 +1,18 @@
-"""Reads of group programmes: lists, the facts the rules need, invitations and statistics.
+"""Reads of group programmes: lists, the facts the rules need, invitations.
 
-Statistics definitions (per programme and per service form and period, local Helsinki dates,
-both ends inclusive; only sessions that have started by ``now`` count as held):
-
-- *sessions held*: sessions not cancelled that started in the period by ``now``;
-- *visits*: attendance marks "present" in the held sessions (a baby–parent pair is one visit);
-- *distinct participants*: distinct members present at least once (a pair is one), and
-  *persons*: distinct persons among them (a pair's parent and child both count; in the
-  service-form total a person in two programmes counts once);
-- *anonymous head counts*: the sums of the sessions' adult and child counts;
-- *attendance rate*: present / (present + absent + excused) over the marks recorded.
-
-A constant number of queries, whatever the number of programmes or sessions.
+The group statistics (sessions held, visits, participants, attendance …) are counted by the
+statistics engine's indicators (``tupa.statistics.indicators.programmes``) and read in the
+report ``internal.programmes``; the programme page links there. :func:`local_midnight` is the
+local day boundary those indicators share with this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tupa.core.wallclock import HELSINKI
@@ -178,134 +169,3 @@ def invitation_list(
         )
         for p in persons
     ]
-
-
-# --------------------------------------------------------------------------- statistics
-
-
-@dataclass
-class Stats:
-    sessions_held: int = 0
-    sessions_cancelled: int = 0
-    visits: int = 0
-    absent: int = 0
-    excused: int = 0
-    participants: int = 0
-    persons: int = 0
-    anonymous_adults: int = 0
-    anonymous_children: int = 0
-    member_ids: set[int] = field(default_factory=set, repr=False)
-    person_ids: set[int] = field(default_factory=set, repr=False)
-
-    @property
-    def marks(self) -> int:
-        return self.visits + self.absent + self.excused
-
-    @property
-    def attendance_rate(self) -> Decimal | None:
-        """Per cent, one decimal (half up); None when nothing was marked."""
-        if not self.marks:
-            return None
-        return (Decimal(100 * self.visits) / Decimal(self.marks)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-
-
-@dataclass
-class StatisticsResult:
-    start: dt.date
-    end: dt.date
-    rows: list[tuple[GroupProgramme, Stats]]
-    total: Stats
-
-
-def statistics(
-    *,
-    programmes: QuerySet[GroupProgramme],
-    start: dt.date,
-    end: dt.date,
-    now: dt.datetime | None = None,
-) -> StatisticsResult:
-    """Figures per programme and in total for sessions in ``start``..``end``; four queries."""
-    moment = now or timezone.now()
-    window = Q(
-        starts_at__gte=local_midnight(start),
-        starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
-    )
-    programme_list = list(programmes.order_by("-starts_on", "name", "pk"))
-    ids = [p.pk for p in programme_list]
-    per: dict[int, Stats] = {pk: Stats() for pk in ids}
-    sessions = (
-        Session.objects.filter(window, programme_id__in=ids)
-        .values("programme_id", "cancelled")
-        .annotate(
-            n=Count("pk"),
-            held=Count("pk", filter=Q(starts_at__lte=moment)),
-            adults=Sum("anonymous_adults", filter=Q(starts_at__lte=moment)),
-            children=Sum("anonymous_children", filter=Q(starts_at__lte=moment)),
-        )
-        .order_by()
-    )
-    for row in sessions:
-        stats = per[row["programme_id"]]
-        if row["cancelled"]:
-            stats.sessions_cancelled += row["n"]
-        else:
-            stats.sessions_held += row["held"]
-            stats.anonymous_adults += row["adults"] or 0
-            stats.anonymous_children += row["children"] or 0
-    held = Q(
-        session__starts_at__gte=local_midnight(start),
-        session__starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
-        session__starts_at__lte=moment,
-        session__cancelled=False,
-        session__programme_id__in=ids,
-    )
-    marks = (
-        Attendance.objects.filter(held)
-        .values("session__programme_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in marks:
-        stats = per[row["session__programme_id"]]
-        attr = {"present": "visits", "absent": "absent", "excused": "excused"}[row["status"]]
-        setattr(stats, attr, getattr(stats, attr) + row["n"])
-    present = (
-        Attendance.objects.filter(held, status=Attendance.Status.PRESENT)
-        .values_list(
-            "session__programme_id",
-            "member_id",
-            "member__participant__person_id",
-            "member__child__person_id",
-        )
-        .distinct()
-        .order_by()
-    )
-    total = Stats()
-    for programme_id, member_id, parent_id, child_id in present:
-        stats = per[programme_id]
-        stats.member_ids.add(member_id)
-        total.member_ids.add(member_id)
-        for person_id in (parent_id, child_id):
-            if person_id is not None:
-                stats.person_ids.add(person_id)
-                total.person_ids.add(person_id)
-    for stats in per.values():
-        stats.participants = len(stats.member_ids)
-        stats.persons = len(stats.person_ids)
-        for attr in (
-            "sessions_held",
-            "sessions_cancelled",
-            "visits",
-            "absent",
-            "excused",
-            "anonymous_adults",
-            "anonymous_children",
-        ):
-            setattr(total, attr, getattr(total, attr) + getattr(stats, attr))
-    total.participants = len(total.member_ids)
-    total.persons = len(total.person_ids)
-    return StatisticsResult(
-        start=start, end=end, rows=[(p, per[p.pk]) for p in programme_list], total=total
-    )

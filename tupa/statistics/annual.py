@@ -10,6 +10,7 @@ draws no bar for it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -81,8 +82,16 @@ class PackSection:
     lines: list[PackLine] = field(default_factory=list)
 
 
-def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection]:
+def pack(
+    *,
+    organisation_id: int,
+    year: int,
+    threshold: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PackSection]:
+    """The pack; ``progress(done, total)`` is called after each indicator (:data:`SECTIONS`)."""
     forms = list(ServiceForm.objects.filter(organisation_id=organisation_id).order_by("name"))
+    total, done = sum(len(ids) for _title, ids in SECTIONS), 0
     now = Params(organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     then = Params(organisation_id, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
     sections = []
@@ -91,7 +100,10 @@ def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection
         for ind_id in ids:
             indicator = indicators.get(ind_id)
             applicable = [f for f in forms if indicator.applies(f)]
+            done += 1
             if not applicable:
+                if progress is not None:
+                    progress(done, total)
                 continue
             current = engine.totals_per_form(indicator, now, applicable)
             previous = engine.totals_per_form(indicator, then, applicable)
@@ -102,6 +114,8 @@ def pack(*, organisation_id: int, year: int, threshold: int) -> list[PackSection
                     line.figures.append(Figure(f, p, c, threshold))
             if line.figures:
                 section.lines.append(line)
+            if progress is not None:
+                progress(done, total)
         if section.lines:
             sections.append(section)
     return sections

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,12 +128,20 @@ def totals_per_form(
     }
 
 
-def run(template: ReturnTemplate, params: Params) -> Computed:
-    """Compute every line of ``template`` for ``params`` (results are kept for drill-down)."""
+def run(
+    template: ReturnTemplate,
+    params: Params,
+    progress: Callable[[int, int], None] | None = None,
+) -> Computed:
+    """Compute every line of ``template`` for ``params`` (results are kept for drill-down).
+
+    ``progress(done, total)`` is called after each line (a background export shows it).
+    """
     sections = []
     index = 0
     results: dict[str, Result] = {}  # an indicator on several lines is computed once
     forms = candidate_forms(params)
+    total = sum(len(section.lines) for section in template.sections)
     for section in template.sections:
         computed = ComputedSection(str(section.title), str(section.note))
         for line in section.lines:
@@ -143,6 +152,8 @@ def run(template: ReturnTemplate, params: Params) -> Computed:
             table = build_table(result, line.breakdown)
             computed.lines.append(ComputedLine(index, line, indicator, table, result))
             index += 1
+            if progress is not None:
+                progress(index, total)
         sections.append(computed)
     problems = template.checks(params) if template.checks else []
     return Computed(template, params, sections, timezone.now(), problems)

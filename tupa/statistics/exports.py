@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from .returns.base import Provenance
-from .suppression import DEFAULT_THRESHOLD, SHOWN, display
+from .suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
 from .tables import TOTAL, Key, Table
 
 if TYPE_CHECKING:  # the engine reads the database; the exports only read its dataclasses
@@ -49,11 +49,14 @@ def _state(states: States | None, index: int, key: Key) -> str:
     return states[index][key]
 
 
-def _value(states: States | None, index: int, table: Table, key: Key, threshold: int) -> int | str:
-    """The part's value as exported: the number, or the display text when suppressed."""
+def _value(
+    states: States | None, index: int, table: Table, key: Key, threshold: int, decimals: int = 0
+) -> int | Decimal | str:
+    """The part's value as exported: the number (euros for a value in cents), or the display
+    text when suppressed."""
     state = _state(states, index, key)
     value = table.values[key]
-    return value if state == SHOWN else display(value, state, threshold)
+    return scaled(value, decimals) if state == SHOWN else display(value, state, threshold)
 
 
 def legend(threshold: int) -> str:
@@ -87,7 +90,13 @@ def _parts(table: Table) -> Iterator[tuple[Key, str, str]]:
 
 
 def _put(
-    ws: Worksheet, row: int, col: int, value: int | str, *, bold: bool = False, figure: bool = False
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: int | Decimal | str,
+    *,
+    bold: bool = False,
+    figure: bool = False,
 ) -> None:
     """Write a cell; a ``figure`` is a number, or a suppressed one's text aligned like one."""
     from openpyxl.styles import Alignment, Font
@@ -99,7 +108,7 @@ def _put(
         if figure:
             cell.alignment = Alignment(horizontal="right")
     else:
-        cell.number_format = "#,##0"
+        cell.number_format = "#,##0.00" if isinstance(value, Decimal) else "#,##0"
     if bold:
         cell.font = Font(bold=True)
 
@@ -176,8 +185,8 @@ def _line_block(
     ws.cell(row=row, column=1).font = Font(italic=True)
     row += 1
 
-    def value(key: Key) -> int | str:
-        return _value(states, index, table, key, threshold)
+    def value(key: Key) -> int | Decimal | str:
+        return _value(states, index, table, key, threshold, cl.indicator.decimals)
 
     total = _("Yhteensä")
     if table.ways == 0:
@@ -360,14 +369,14 @@ def csv_bytes(
             unit = str(cl.indicator.unit_label)
             provenance = provenance_label(cl.line.provenance)
             for key, row_label, col_label in _parts(cl.table):
-                value = _value(states, cl.index, cl.table, key, threshold)
+                value = _value(states, cl.index, cl.table, key, threshold, cl.indicator.decimals)
                 writer.writerow(
                     [
                         _csv_text(section.title),
                         _csv_text(cl.title),
                         _csv_text(row_label),
                         _csv_text(col_label),
-                        csv_number(value) if isinstance(value, int) else value,
+                        value if isinstance(value, str) else csv_number(value),
                         _csv_text(unit),
                         _csv_text(provenance),
                         cl.indicator.key,

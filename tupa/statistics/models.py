@@ -8,6 +8,8 @@ triggers): a frozen return is shown as it was sent, and a correction is a new su
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,88 @@ class FederationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.federation}"
+
+
+class ExportJob(OrganisationScopedModel):
+    """A PDF or XLSX export prepared in the background for the user who asked for it.
+
+    The file is made by a task (:mod:`tupa.statistics.jobs`) that records its progress here;
+    only the requester sees the job and downloads the file, and only while they may still see
+    its subject. The row and the file are deleted when the job expires (24 h,
+    ``manage.py purge_export_jobs``).
+    """
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("ilmoitus")
+        SUBMISSION = "submission", _("lähetetty ilmoitus")
+        ANNUAL = "annual", _("toimintakertomuksen luvut")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (XLSX)"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("jonossa")
+        RUNNING = "running", _("käynnissä")
+        DONE = "done", _("valmis")
+        FAILED = "failed", _("epäonnistui")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("pyytäjä"),
+    )
+    kind = models.CharField(_("vienti"), max_length=20, choices=Kind.choices)
+    fmt = models.CharField(_("muoto"), max_length=4, choices=Format.choices)
+    title = models.CharField(_("otsikko"), max_length=300)
+    # The subject, as its page's URL names it: a return's template, year, subject key and period
+    # query (``jakso=2``, ``alku=…&loppu=…``); a sent return; the annual pack's year.
+    template_id = models.CharField(_("ilmoitus"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(_("vuosi"), null=True, blank=True)
+    key = models.CharField(_("kohde"), max_length=60, blank=True)
+    query = models.CharField(_("kausi"), max_length=200, blank=True)
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lähetetty ilmoitus"),
+    )
+    language = models.CharField(_("kieli"), max_length=10)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(_("tehty"), default=0)
+    progress_total = models.PositiveIntegerField(_("vaiheita"), default=0)
+    step = models.CharField(_("vaihe"), max_length=200, blank=True)
+    result = models.BinaryField(_("tiedosto"), null=True, blank=True)
+    filename = models.CharField(_("tiedostonimi"), max_length=200, blank=True)
+    content_type = models.CharField(_("sisältötyyppi"), max_length=100, blank=True)
+    error = models.CharField(_("virhe"), max_length=300, blank=True)
+    task_id = models.CharField(_("tehtävän tunniste"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("aloitettu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("valmistunut"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("vanhenee"), db_index=True)
+
+    class Meta:
+        verbose_name = _("vienti")
+        verbose_name_plural = _("viennit")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.fmt})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

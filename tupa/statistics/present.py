@@ -61,12 +61,17 @@ class ShownSection:
 
 
 def _cell(
-    table: Table, key: Key, states: dict[Key, str] | None, drillable: bool, base: dict[str, str]
+    table: Table,
+    key: Key,
+    states: dict[Key, str] | None,
+    drillable: bool,
+    base: dict[str, str],
+    decimals: int = 0,
 ) -> ShownCell:
     value = table.values.get(key, 0)
     state = states.get(key, SHOWN) if states is not None else SHOWN
     query = urlencode({**base, **table.selection(key)}) if drillable else ""
-    return ShownCell(display(value, state), state, query, value)
+    return ShownCell(display(value, state, decimals=decimals), state, query, value)
 
 
 def present_line(
@@ -93,15 +98,18 @@ def present_line(
         col_label=t.col_label,
         columns=[label for _, label in t.cols],
     )
+    d = line.indicator.decimals
+
+    def cell(key: Key) -> ShownCell:
+        return _cell(t, key, states, drillable, base, d)
+
     for r, label in t.rows:
-        cells = [
-            _cell(t, ("cell", r, c), states, drillable, base) for c, _ in (t.cols or [("", "")])
-        ]
-        row_total = _cell(t, ("row", r), states, drillable, base) if t.ways == 2 else None
+        cells = [cell(("cell", r, c)) for c, _ in (t.cols or [("", "")])]
+        row_total = cell(("row", r)) if t.ways == 2 else None
         shown.rows.append(ShownRow(label, cells, row_total))
     if t.ways == 2:
-        shown.column_totals = [_cell(t, ("col", c), states, drillable, base) for c, _ in t.cols]
-    shown.total = _cell(t, TOTAL, states, drillable, base)
+        shown.column_totals = [cell(("col", c)) for c, _ in t.cols]
+    shown.total = cell(TOTAL)
     if t.ways == 1 and t.row_dimension == MONTH.key:
         shown.chart = column_bars(
             shown.title,

@@ -11,9 +11,12 @@ from tupa.core import registry
 
 def _form_templates() -> list[Any]:
     from .returns import registry as returns
-    from .returns.base import Scope
+    from .returns.base import Period, Scope
 
-    return [t for t in returns.latest() if t.scope == Scope.SERVICE_FORM]
+    # A unit's own statistics over a free range (internal.dropin …) has its own report link.
+    return [
+        t for t in returns.latest() if t.scope == Scope.SERVICE_FORM and t.period != Period.RANGE
+    ]
 
 
 def has_form_returns(form: Any) -> bool:

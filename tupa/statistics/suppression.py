@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Hashable
+from decimal import Decimal
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -186,9 +187,12 @@ def suppress_computed(
     return {cl.index: suppress(cl.table, threshold) for cl in computed.lines()}
 
 
-def display(value: int, state: str, threshold: int = DEFAULT_THRESHOLD) -> str:
+def display(
+    value: int, state: str, threshold: int = DEFAULT_THRESHOLD, *, decimals: int = 0
+) -> str:
     """A part as text: ``"< 5"`` (primary), ``"x"`` (secondary) or the number, grouped the
-    locale's way (Finnish: ``1 234`` with a no-break space), for screens and PDFs.
+    locale's way (Finnish: ``1 234`` with a no-break space), for screens and PDFs; a value in
+    hundredths (``decimals=2``, money in cents) with its decimals (``1 234,50``).
 
     Spreadsheets get the number itself (see :mod:`.exports`), not this text.
     """
@@ -196,4 +200,9 @@ def display(value: int, state: str, threshold: int = DEFAULT_THRESHOLD) -> str:
         return f"< {threshold}"
     if state == SECONDARY:
         return "x"
-    return number_format(value, force_grouping=True)
+    return number_format(scaled(value, decimals), decimal_pos=decimals, force_grouping=True)
+
+
+def scaled(value: int, decimals: int) -> int | Decimal:
+    """A counted value in its display unit: whole cents → euros as an exact ``Decimal``."""
+    return Decimal(value).scaleb(-decimals) if decimals else value

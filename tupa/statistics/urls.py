@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annual, federation, overview, returns, submissions
+from .views import annual, federation, jobs, overview, returns, submissions
 
 app_name = "statistics"
 
@@ -32,4 +32,18 @@ urlpatterns = [
     path("ilmoitus/" + _RETURN + "luku/<int:line>/", returns.drill, name="drill"),
     path("ilmoitus/" + _RETURN + "vienti.<str:fmt>", returns.export, name="export"),
     path("ilmoitus/" + _RETURN + "laheta/", returns.send, name="send"),
+    # Exports prepared in the background (PDF, XLSX): POST makes a job, its page shows progress.
+    path("ilmoitus/" + _RETURN + "valmistele.<str:fmt>", jobs.prepare_return, name="prepare"),
+    path(
+        "lahetetyt/<int:pk>/valmistele.<str:fmt>",
+        jobs.prepare_submission,
+        name="prepare_submission",
+    ),
+    path(
+        "toimintakertomus/<int:year>/valmistele.<str:fmt>",
+        jobs.prepare_annual,
+        name="prepare_annual",
+    ),
+    path("viennit/<uuid:pk>/", jobs.job_detail, name="job"),
+    path("viennit/<uuid:pk>/lataa/", jobs.job_download, name="job_download"),
 ]

@@ -1,14 +1,15 @@
-"""Reads of the Tapaamispaikka: orders with their parties, meetings, billing and statistics.
+"""Reads of the Tapaamispaikka: orders with their parties, meetings and the billing list.
 
 The caller (a view) has decided that the user may see the service form; these functions run in
 the organisation scope and return rows with their related data prefetched, so that a list page
-takes a constant number of queries. Billing and statistics are aggregates without persons.
+takes a constant number of queries. Billing is an aggregate without persons. The meeting
+statistics are counted by the statistics engine (``tupa.statistics``, indicators
+``visitation.*``), which decides billability with the same :func:`rules.billing_rule`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,9 +27,7 @@ from .models import (
     Meeting,
     MeetingOrder,
     MeetingType,
-    OrderBasis,
     OrderParty,
-    Outcome,
     PartyRole,
 )
 
@@ -162,8 +161,6 @@ def _meeting_rows(service_form: ServiceForm, start: dt.date, end: dt.date) -> li
         "order__payer_municipality_id",
         "order__payer_municipality__name_fi",
         "order__payer_municipality__code",
-        "order__authority__name",
-        "order__authority_name",
     )
     return [dict(row) for row in rows]
 
@@ -227,105 +224,6 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
         item.by_outcome[row["outcome"]] = item.by_outcome.get(row["outcome"], 0) + 1
     rows = sorted(grouped.values(), key=lambda r: (r.municipality, r.month))
     return Billing(rows=rows, rule=rule)
-
-
-# --------------------------------------------------------------------------- statistics
-
-#: Outcome groups of the statistics table, in column order.
-STAT_COLUMNS = ("planned", "took_place", "cancelled", "no_show", "interrupted", "billable")
-
-
-def stat_key(row: dict[str, Any]) -> str:
-    outcome = row["outcome"]
-    if not outcome:
-        return "planned"
-    if outcome in (Outcome.TOOK_PLACE, Outcome.NO_SHOW, Outcome.INTERRUPTED):
-        return str(outcome)
-    return "cancelled"
-
-
-@dataclass
-class StatRow:
-    label: str
-    counts: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts[c] for c in STAT_COLUMNS if c != "billable")
-
-    def cells(self) -> list[int]:
-        return [self.counts[c] for c in STAT_COLUMNS]
-
-
-@dataclass
-class Statistics:
-    by_type: list[StatRow]
-    by_municipality: list[StatRow]
-    by_authority: list[StatRow]
-    by_basis: list[StatRow]
-    totals: StatRow
-    orders: int
-    interruptions: dict[str, int]
-
-
-def statistics(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Statistics:
-    """Meetings in the period by type, municipality, ordering authority and basis (MEE-07).
-
-    Columns: planned (no outcome yet), took place, cancelled (by anyone), no-show,
-    interrupted, and billable (by the billing rule). Orders: those valid on some day of the period.
-    """
-    rule = rules.billing_rule()
-    groups: dict[str, dict[str, StatRow]] = defaultdict(dict)
-    totals = StatRow(label="")
-    type_labels = dict(MeetingType.choices)
-    basis_labels = dict(OrderBasis.choices)
-    for row in _meeting_rows(service_form, start, end):
-        key = stat_key(row)
-        billable = bool(row["outcome"]) and rule.is_billable(
-            row["outcome"], late_cancellation=row["late_cancellation"]
-        )
-        labels = {
-            "type": str(type_labels.get(row["order__meeting_type"], row["order__meeting_type"])),
-            "municipality": row["order__payer_municipality__name_fi"],
-            "authority": row["order__authority__name"] or row["order__authority_name"] or "–",
-            "basis": str(basis_labels.get(row["order__basis"], row["order__basis"])),
-        }
-        for dimension, label in labels.items():
-            stat = groups[dimension].get(label)
-            if stat is None:
-                stat = groups[dimension][label] = StatRow(label=label)
-            stat.counts[key] += 1
-            if billable:
-                stat.counts["billable"] += 1
-        totals.counts[key] += 1
-        if billable:
-            totals.counts["billable"] += 1
-    interruptions = Counter(
-        Meeting.objects.filter(
-            order__episode__service_form=service_form,
-            outcome=Outcome.INTERRUPTED,
-            starts_at__gte=_local_bounds(start, end)[0],
-            starts_at__lt=_local_bounds(start, end)[1],
-        ).values_list("interruption_reason", flat=True)
-    )
-    orders = (
-        MeetingOrder.objects.filter(episode__service_form=service_form, valid_from__lte=end)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-        .count()
-    )
-
-    def ordered(dimension: str) -> list[StatRow]:
-        return sorted(groups[dimension].values(), key=lambda r: (-r.total, r.label))
-
-    return Statistics(
-        by_type=ordered("type"),
-        by_municipality=ordered("municipality"),
-        by_authority=ordered("authority"),
-        by_basis=ordered("basis"),
-        totals=totals,
-        orders=orders,
-        interruptions=dict(interruptions),
-    )
 
 
 PARTY_ROLE_ORDER = list(PartyRole.values)

@@ -119,6 +119,14 @@ def _by_slug(kind: str, name: str) -> Setup:
     return setup
 
 
+def _report(template_id: str, kind: str) -> Setup:
+    def setup() -> tuple[Any, str]:
+        user, service_form = _form(kind)
+        return user, reverse("statistics:return", args=[template_id, 2026, service_form.slug])
+
+    return setup
+
+
 # (view, setup → (user, url), query with a date out of bounds, the message the page shows)
 PERIOD_VIEWS: list[tuple[str, Setup, dict[str, str], str]] = [
     (
@@ -137,15 +145,15 @@ PERIOD_VIEWS: list[tuple[str, Setup, dict[str, str], str]] = [
         RANGE,
     ),
     (
-        "visitation statistics",
-        _by_slug(ServiceForm.Kind.VISITATION, "visitation:statistics"),
-        {"start": "9999-12-01", "end": "9999-12-31"},
+        "statistics report range",
+        _report("internal.visitation", ServiceForm.Kind.VISITATION),
+        {"alku": "2026-01-01", "loppu": "9999-12-31"},
         RANGE,
     ),
     (
-        "group statistics",
-        _by_slug(ServiceForm.Kind.GROUP, "programmes:statistics"),
-        {"start": "9999-12-01", "end": "9999-12-31"},
+        "statistics report range",
+        _report("internal.programmes", ServiceForm.Kind.GROUP),
+        {"alku": "0001-01-01", "loppu": "2026-01-31"},
         RANGE,
     ),
     (

@@ -1,4 +1,5 @@
-"""Statistics of the open family house against a hand-computed scenario (and the CSV).
+"""The house's visitor statistics (the engine's ``internal.dropin`` reports) against a
+hand-computed scenario.
 
 Scenario (Helsinki dates; "today" is 4.5.2026):
 
@@ -23,7 +24,7 @@ March: 3 bookings, 125.00 €; April: 1 booking, 25.00 €; year: 4 bookings, 15
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -31,9 +32,13 @@ import time_machine
 from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import worker_in
-from tupa.dropin import selectors, services
+from tupa.dropin import services
 from tupa.dropin.models import DailyCount, Programme, Session
 from tupa.scheduling.models import Booking
+from tupa.statistics import engine
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.returns import registry as returns
+from tupa.statistics.tables import Table
 
 from .support import hall, house, lead_in, t
 
@@ -115,53 +120,87 @@ def scenario() -> Any:
         yield build_scenario()
 
 
-def test_monthly_figures_match_the_hand_computed_scenario(scenario: dict[str, Any]) -> None:
-    with scopes_disabled():
-        months = dict(selectors.monthly_figures(service_form=scenario["form"], year=2026))
-    march = months[dt.date(2026, 3, 1)]
-    assert (march.visits, march.adults, march.children, march.under_ones) == (21, 10, 5, 6)
-    assert (march.first_timers, march.opening_days, march.baby_days) == (3, 2, 1)
-    assert march.average_per_opening_day == Decimal("10.5")
-    assert (march.childcare_sessions, march.childcare_children) == (1, 6)
-    assert (march.bookings, march.rental_income) == (3, Decimal("125.00"))
-    april = months[dt.date(2026, 4, 1)]
-    assert (april.visits, april.opening_days, april.average_per_opening_day) == (
-        10,
-        1,
-        Decimal("10.0"),
+def figures(
+    form: Any, start: dt.date, end: dt.date, template: str = "internal.dropin"
+) -> dict[tuple[str, tuple[str, ...]], Table]:
+    """Every line's table of the report, by (indicator id, breakdown)."""
+    computed = engine.run(
+        returns.get(template), Params(form.organisation_id, start, end, (form.pk,))
     )
-    assert (april.childcare_sessions, april.childcare_children) == (1, 2)
-    assert (april.bookings, april.rental_income) == (1, Decimal("25.00"))
-    may = months[dt.date(2026, 5, 1)]
-    assert may.visits == 0 and may.average_per_opening_day is None
+    return {(cl.indicator.id, cl.line.breakdown): cl.table for cl in computed.lines()}
+
+
+def average(visits: int, opening_days: int) -> Decimal:
+    """Visits per opening day as the old page rounded it (one decimal, half up)."""
+    return (Decimal(visits) / Decimal(opening_days)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def test_monthly_figures_match_the_hand_computed_scenario(scenario: dict[str, Any]) -> None:
+    with time_machine.travel(TODAY, tick=False):
+        f = figures(scenario["form"], dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    visits = f[("dropin.visits", ("month", "visitor"))]
+    march, april, may = "2026-03", "2026-04", "2026-05"
+    assert visits.values[("row", march)] == 21
+    assert [visits.cell(march, v) for v in ("adult", "child", "under_one")] == [10, 5, 6]
+    assert f[("dropin.first_time_families", ("month",))].cell(march) == 3
+    opening = f[("dropin.opening_days", ("month", "day_type"))]
+    assert opening.values[("row", march)] == 2
+    assert opening.cell(march, "baby_day") == 1
+    assert average(21, opening.values[("row", march)]) == Decimal("10.5")
+    assert f[("dropin.childcare_sessions", ("month",))].cell(march) == 1
+    assert f[("dropin.childcare_children", ("month",))].cell(march) == 6
+    assert f[("dropin.room_bookings", ("month",))].cell(march) == 3
+    assert f[("dropin.rental_income", ("month",))].cell(march) == 12500  # 125.00 €
+    assert visits.values[("row", april)] == 10
+    assert opening.values[("row", april)] == 1
+    assert average(10, 1) == Decimal("10.0")
+    assert f[("dropin.childcare_sessions", ("month",))].cell(april) == 1
+    assert f[("dropin.childcare_children", ("month",))].cell(april) == 2
+    assert f[("dropin.room_bookings", ("month",))].cell(april) == 1
+    assert f[("dropin.rental_income", ("month",))].cell(april) == 2500  # 25.00 €
+    assert visits.values[("row", may)] == 0 and opening.values[("row", may)] == 0
 
 
 def test_yearly_and_daily_figures(scenario: dict[str, Any]) -> None:
-    with scopes_disabled():
-        years = dict(
-            selectors.yearly_figures(service_form=scenario["form"], first_year=2025, last_year=2026)
+    with time_machine.travel(TODAY, tick=False):
+        f = figures(scenario["form"], dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+        days = figures(
+            scenario["form"], dt.date(2026, 3, 1), dt.date(2026, 3, 31), "internal.dropin_days"
         )
-        days = selectors.daily_figures(
-            service_form=scenario["form"], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
-        )
-    y2026 = years[2026]
-    assert (y2026.visits, y2026.adults, y2026.children, y2026.under_ones) == (31, 14, 11, 6)
-    assert (y2026.first_timers, y2026.opening_days, y2026.baby_days) == (3, 3, 1)
-    assert y2026.average_per_opening_day == Decimal("10.3")
-    assert (y2026.childcare_sessions, y2026.childcare_children) == (2, 8)
-    assert (y2026.bookings, y2026.rental_income) == (4, Decimal("150.00"))
-    assert (years[2025].visits, years[2025].opening_days) == (2, 1)
-    thursday = days[dt.date(2026, 3, 5)]
-    assert (thursday.visits, thursday.opening_days, thursday.baby_days) == (11, 1, 1)
-    assert days[dt.date(2026, 3, 7)].rental_income == Decimal("75.00")
-    assert dt.date(2026, 3, 21) not in days  # the cancelled booking only
-    assert sorted(days) == [
-        dt.date(2026, 3, 2),
-        dt.date(2026, 3, 5),
-        dt.date(2026, 3, 6),
-        dt.date(2026, 3, 7),
-        dt.date(2026, 3, 14),
-        dt.date(2026, 3, 18),
+    visits = f[("dropin.visits", ("year", "visitor"))]
+    assert visits.values[("row", "2026")] == 31
+    assert [visits.cell("2026", v) for v in ("adult", "child", "under_one")] == [14, 11, 6]
+    assert f[("dropin.first_time_families", ("year",))].cell("2026") == 3
+    opening = f[("dropin.opening_days", ("year", "day_type"))]
+    assert opening.values[("row", "2026")] == 3
+    assert opening.cell("2026", "baby_day") == 1
+    assert average(31, 3) == Decimal("10.3")
+    assert f[("dropin.childcare_sessions", ("year",))].cell("2026") == 2
+    assert f[("dropin.childcare_children", ("year",))].cell("2026") == 8
+    assert f[("dropin.room_bookings", ("year",))].cell("2026") == 4
+    assert f[("dropin.rental_income", ("year",))].cell("2026") == 15000  # 150.00 €
+    assert (visits.values[("row", "2025")], opening.values[("row", "2025")]) == (2, 1)
+    by_day = days[("dropin.visits", ("day", "visitor"))]
+    day_opening = days[("dropin.opening_days", ("day", "day_type"))]
+    assert by_day.values[("row", "2026-03-05")] == 11
+    assert day_opening.values[("row", "2026-03-05")] == 1
+    assert day_opening.cell("2026-03-05", "baby_day") == 1
+    assert days[("dropin.rental_income", ("day",))].cell("2026-03-07") == 7500  # 75.00 €
+    assert days[("dropin.room_bookings", ("day",))].cell("2026-03-21") == 0  # cancelled
+    with_data = {
+        day
+        for (ind, _b), table in days.items()
+        for key, value in table.values.items()
+        if key[0] in ("cell", "row") and value
+        for day in key[1:2]
+    }
+    assert sorted(with_data) == [
+        "2026-03-02",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-07",
+        "2026-03-14",
+        "2026-03-18",
     ]
 
 
@@ -174,7 +213,6 @@ def test_another_house_is_not_counted(scenario: dict[str, Any]) -> None:
             date=dt.date(2026, 3, 2),
             adults=100,
         )
-        total = selectors.total(
-            service_form=scenario["form"], start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
-        )
-    assert total.visits == 31
+    with time_machine.travel(TODAY, tick=False):
+        f = figures(scenario["form"], dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert f[("dropin.visits", ("visitor",))].total == 31

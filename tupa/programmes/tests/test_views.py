@@ -3,6 +3,7 @@ form, statistics page, canary and query counts."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -13,23 +14,22 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import policy
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.programmes.models import PEUKALOINEN_RULES, Attendance, GroupProgramme, Session
+from tupa.programmes.views.programmes import figures_url
+from tupa.statistics import engine
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.returns import registry as returns
 
 from .support import add_member, add_session, group_form, pair, programme, record, t
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 8, 12, 0, tzinfo=dt.UTC)
-
-
-def _figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
-    assert match, name
-    return match.group(1).strip()
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_access_matrix(client: Client, world: dict[str, Any]) -> None:
         client.logout()
         login_verified(client, world[insider])
         for url in urls:
-            assert client.get(url).status_code == 200, (insider, url)
+            assert client.get(url, follow=True).status_code == 200, (insider, url)
     stats_url = reverse("programmes:statistics", args=[world["form"].slug])
     leave_url = reverse("programmes:member_leave", args=[world["members"][0].pk])
     for label, user in _outsiders(world["form"]).items():
@@ -110,7 +110,7 @@ def test_access_matrix(client: Client, world: dict[str, Any]) -> None:
         login_verified(client, user)
         for url in urls:
             expected = 200 if (label == "executive director" and url == stats_url) else 404
-            assert client.get(url).status_code == expected, (label, url)
+            assert client.get(url, follow=True).status_code == expected, (label, url)
             if url != stats_url:
                 assert client.post(url, {}).status_code in (404, 405), (label, url)
         assert client.post(leave_url, {"left_on": "2026-03-08"}).status_code == 404, label
@@ -125,16 +125,29 @@ def test_bad_ids_are_404(client: Client, world: dict[str, Any]) -> None:
         assert client.get(reverse(f"programmes:{name}", args=["ei-ole"])).status_code == 404
 
 
+def _report(form: Any, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The group statistics report's totals (the engine counts what the old page did)."""
+    params = Params(form.organisation_id, start, end, (form.pk,))
+    computed = engine.run(returns.get("internal.programmes"), params)
+    return {cl.indicator.id: cl.table.total for cl in computed.lines()}
+
+
 @time_machine.travel(NOW, tick=False)
 def test_executive_director_statistics_shows_counts_no_links(
     client: Client, world: dict[str, Any]
 ) -> None:
     login_verified(client, org_role_user(world["form"].organisation, Role.EXECUTIVE_DIRECTOR))
-    html = client.get(
+    response = client.get(
         reverse("programmes:statistics", args=[world["form"].slug]),
         {"start": "2026-03-01", "end": "2026-03-31"},
-    ).content.decode()
-    assert _figure(html, "visits") == "1"
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[0][0].endswith("?alku=2026-03-01&loppu=2026-03-31")
+    assert (
+        _report(world["form"], dt.date(2026, 3, 1), dt.date(2026, 3, 31))["programmes.attendances"]
+        == 1
+    )
     assert "Äiti" not in html
     assert reverse("programmes:detail", args=[world["programme"].pk]) not in html
     with scopes_disabled():
@@ -157,16 +170,133 @@ def test_detail_shows_names_warnings_and_logs_each_person(
     assert "Suunniteltu tuntimäärä 12 h viikossa on alle tavoitteen 15 h." in html
     assert "Jälkitukea ei ole suunniteltu (6 kk ryhmän jälkeen)." in html
     assert "Ryhmäjakso on lyhyempi kuin 6 kuukautta." in html
-    # Held: 2.3. and 3.3. (started and not cancelled; 3.3. has no marks yet).
-    assert _figure(html, "sessions_held") == "2"
-    assert _figure(html, "visits") == "1"
-    assert _figure(html, "anonymous_adults") == "3"
-    assert _figure(html, "attendance_rate") == "50,0 %"
+    # The figures are the statistics report's, one link away (see test_detail_links_…).
+    assert "data-figure" not in html
+    assert "Ryhmän luvut tilastoissa" in html
     with scopes_disabled():
         events = AccessEvent.objects.filter(user=world["worker"])
         assert {e.subject_id for e in events} == {str(p.pk) for p in world["persons"]}
         assert {e.basis for e in events} == {"membership"}
         assert events.count() == 12
+
+
+def _figures_link(html: str) -> str | None:
+    match = re.search(r'<a href="([^"]*)">Ryhmän luvut tilastoissa</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_detail_links_to_the_group_statistics_over_the_programme_period(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """No figures box of its own: a link to the report ``internal.programmes`` over the
+    programme's period (2.3.2026 to the later of its end 31.8.2026 and today), whose figures
+    for the programme are those the box showed."""
+    form, prog = world["form"], world["programme"]
+    login_verified(client, world["worker"])
+    html = client.get(reverse("programmes:detail", args=[prog.pk])).content.decode()
+    assert "data-figure" not in html
+    url = _figures_link(html)
+    report = reverse("statistics:return", args=["internal.programmes", 2026, form.slug])
+    assert url == f"{report}?alku=2026-03-02&loppu=2026-08-31"
+    response = client.get(url)
+    assert response.status_code == 200
+    f = {
+        (cl.indicator.id, cl.line.breakdown): cl.table
+        for cl in response.context["computed"].lines()
+    }
+    key = str(prog.pk)
+    # Held: 2.3. and 3.3. (started and not cancelled; 3.3. has no marks yet).
+    assert f[("programmes.sessions", ("programme",))].cell(key) == 2
+    assert f[("programmes.attendances", ("programme",))].cell(key) == 1
+    assert f[("programmes.anonymous", ("programme", "adult_child"))].cell(key, "adult") == 3
+    absences = f[("programmes.absences", ("programme", "absence"))]
+    # Attendance rate 1 / (1 + 1 + 0) = 50,0 %, read from the visits and the absences.
+    assert (absences.cell(key, "absent"), absences.cell(key, "excused")) == (1, 0)
+    assert f[("programmes.members_present", ("programme",))].cell(key) == 1
+    assert f[("programmes.persons", ("programme",))].cell(key) == 2  # the parent and the baby
+
+
+@time_machine.travel(NOW, tick=False)
+def test_detail_link_only_for_whoever_may_see_the_report(
+    client: Client, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link is decided by the report's policy action on the service form: were workers not
+    to read statistics, the worker would see the page without the link, the lead with it."""
+    detail = reverse("programmes:detail", args=[world["programme"].pk])
+    rule = policy.RULES["statistics.form.view"]
+    monkeypatch.setitem(
+        policy.RULES,
+        "statistics.form.view",
+        dataclasses.replace(rule, roles=rule.roles - {str(Role.WORKER)}),
+    )
+    login_verified(client, world["worker"])
+    response = client.get(detail)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _figures_link(html) is None
+    assert "Ryhmän luvut tilastoissa" not in html and "data-figure" not in html
+    client.logout()
+    login_verified(client, world["lead"])
+    html = client.get(detail).content.decode()
+    assert _figures_link(html) is not None
+    assert "data-figure" not in html
+
+
+@pytest.mark.parametrize(
+    ("dates", "today", "expected"),
+    [
+        # Aftercare after the period: to the aftercare's end.
+        (
+            (dt.date(2026, 1, 5), dt.date(2026, 4, 30), dt.date(2026, 10, 31)),
+            dt.date(2026, 3, 8),
+            ("2026", "2026-01-05", "2026-10-31"),
+        ),
+        # Ended last year: still to today, as the page counted; the URL's year is the start's.
+        (
+            (dt.date(2024, 9, 1), dt.date(2025, 5, 31), None),
+            dt.date(2026, 3, 8),
+            ("2024", "2024-09-01", "2026-03-08"),
+        ),
+        # Open-ended: to today.
+        (
+            (dt.date(2025, 9, 1), None, None),
+            dt.date(2026, 3, 8),
+            ("2025", "2025-09-01", "2026-03-08"),
+        ),
+        # Ends next year: to its end (planned and cancelled sessions count too).
+        (
+            (dt.date(2026, 9, 1), dt.date(2027, 5, 31), None),
+            dt.date(2026, 3, 8),
+            ("2026", "2026-09-01", "2027-05-31"),
+        ),
+        # Running for over five years: its last five years (the report's longest range).
+        (
+            (dt.date(2019, 1, 1), None, None),
+            dt.date(2026, 3, 8),
+            ("2021", "2021-03-05", "2026-03-08"),
+        ),
+        # Starts next year: no report yet.
+        ((dt.date(2027, 1, 4), None, None), dt.date(2026, 3, 8), None),
+    ],
+)
+def test_figures_url_period(
+    world: dict[str, Any], dates: tuple[Any, Any, Any], today: dt.date, expected: Any
+) -> None:
+    starts_on, ends_on, aftercare_until = dates
+    prog = GroupProgramme(
+        service_form=world["form"],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        aftercare_until=aftercare_until,
+    )
+    url = figures_url(world["worker"], prog, today)
+    if expected is None:
+        assert url is None
+        return
+    year, start, end = expected
+    report = reverse("statistics:return", args=["internal.programmes", int(year), "peukaloinen"])
+    assert url == f"{report}?alku={start}&loppu={end}"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -348,18 +478,14 @@ def test_canary_other_organisation_and_other_form_never_shown(
         reverse("programmes:statistics", args=[world["form"].slug])
         + "?start=2026-01-01&end=2026-12-31",
     ]
+    detail = client.get(reverse("programmes:detail", args=[prog.pk])).content.decode()
+    urls.append(_figures_link(detail) or "")  # the programme's figures in the report
     for url in urls:
-        html = client.get(url).content.decode()
+        html = client.get(url, follow=True).content.decode()
         assert "KANARIA" not in html, url
-        if "data-figure" in html:
-            assert _figure(html, "anonymous_adults") == "3", url
-            assert _figure(html, "anonymous_children") == "0", url
-    stats = client.get(
-        reverse("programmes:statistics", args=[world["form"].slug]),
-        {"start": "2026-01-01", "end": "2026-12-31"},
-    ).content.decode()
-    assert _figure(stats, "visits") == "1"
-    assert _figure(stats, "anonymous_adults") == "3"
+    figures = _report(world["form"], dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert figures["programmes.attendances"] == 1
+    assert figures["programmes.anonymous"] == 3
     assert prog.pk  # the programme page was part of the sweep
 
 
@@ -379,7 +505,6 @@ def test_query_counts_are_flat(
         (reverse("programmes:list", args=[world["form"].slug]), 12),
         (reverse("programmes:detail", args=[prog.pk]), 32),
         (reverse("programmes:session", args=[world["session"].pk]), 30),
-        (reverse("programmes:statistics", args=[world["form"].slug]), 14),
         (reverse("programmes:member_add", args=[prog.pk]), 24),
     ]:
         with django_assert_max_num_queries(limit):

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import policy
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import form_or_404, programme_or_404
 from tupa.audit.models import Action
+from tupa.core import dates
 from tupa.core.forms import apply_errors, submit
 from tupa.programmes import rules as rule_checks
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import ProgrammeForm
 from tupa.programmes.models import GroupProgramme, Leader
 from tupa.programmes.views.common import log_persons, member_labels, to_detail
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+#: Who may read a service form's statistics reports (the reports' own ``visible`` action).
+STATISTICS_FORM_VIEW = "statistics.form.view"
 
 # --------------------------------------------------------------------------- list and create
 
@@ -127,6 +140,29 @@ RULE_LABELS = {
 }
 
 
+#: The group statistics report the programme page links to (``statistics:return``).
+REPORT = "internal.programmes"
+
+
+def figures_url(user: User, programme: GroupProgramme, today: dt.date) -> str | None:
+    """The group statistics report over the programme's period, for a user who may see it.
+
+    The period runs from the start to the later of the aftercare's and the period's end and
+    today; a programme running longer than a report's longest period links to its last years.
+    None when the user may not see the report (decided by the report's own policy action on the
+    service form) or when the programme starts after this year (reports open by past years).
+    """
+    if not policy.decide(user, STATISTICS_FORM_VIEW, programme.service_form):
+        return None
+    last = max(d for d in (programme.aftercare_until, programme.ends_on, today) if d is not None)
+    end = max(last, programme.starts_on)
+    start = max(programme.starts_on, end - dt.timedelta(days=dates.LONGEST_REPORT_DAYS - 1))
+    if start.year > today.year:
+        return None
+    url = reverse("statistics:return", args=[REPORT, start.year, programme.service_form.slug])
+    return f"{url}?{urlencode({'alku': start.isoformat(), 'loppu': end.isoformat()})}"
+
+
 @object_scoped
 @require_GET
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,12 +176,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warning_rows = [(w, [labels[i] for i in w.member_ids if i in labels]) for w in warnings]
     leaders = list(Leader.objects.filter(programme=programme).select_related("user"))
     sessions = selectors.sessions_of(programme=programme)
-    last = max(d for d in (programme.aftercare_until, programme.ends_on, today) if d is not None)
-    stats = selectors.statistics(
-        programmes=GroupProgramme.objects.filter(pk=programme.pk),
-        start=programme.starts_on,
-        end=max(last, programme.starts_on),
-    ).total
+    figures_link = figures_url(user_of(request), programme, today)
     invitees: list[selectors.Invitee] = []
     years = programme.rules.get("invitation_years")
     if years:
@@ -163,7 +194,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": warning_rows,
             "leaders": leaders,
             "sessions": sessions,
-            "stats": stats,
+            "figures_url": figures_link,
             "rules": [(RULE_LABELS[k], v) for k, v in programme.rules.items() if k in RULE_LABELS],
             "invitees": invitees,
             "invitation_years": years,

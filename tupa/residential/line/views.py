@@ -1,10 +1,14 @@
 """Screens of the shelter's 24 h phone and chat line (issue 4, item 7).
 
 Members doing client work in the service form only; anyone else gets 404. The contacts are
-anonymous, so these views show no person data and write no access events.
+anonymous, so these views show no person data and write no access events. The counts are the
+internal return ``internal.shelter.line`` in the statistics; the old counts page redirects there.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_record_line_contact
-from tupa.residential.line import selectors as line_selectors
+from tupa.organisations.models import ServiceForm
 from tupa.residential.line import services as line_services
 from tupa.residential.line.forms import LineContactForm, MonthForm
+
+#: The counts: an internal return in the statistics (``tupa.statistics.returns.internal``).
+STATS_RETURN = "internal.shelter.line"
 
 
 @object_scoped
@@ -51,8 +58,11 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Yhteydenotto tallennettu."))
-            name = "line_entry" if request.POST.get("action") == "save_new" else "line_stats"
-            return HttpResponseRedirect(reverse(f"residential:{name}", args=[service_form.slug]))
+            if request.POST.get("action") == "save_new":
+                return HttpResponseRedirect(
+                    reverse("residential:line_entry", args=[service_form.slug])
+                )
+            return HttpResponseRedirect(reverse("residential:line_stats", args=[service_form.slug]))
     return render(
         request,
         "residential/line_entry.html",
@@ -60,29 +70,30 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def stats_url(service_form: ServiceForm, year: int, month: int) -> str:
+    """The line's counts of a month: the internal return ``internal.shelter.line``."""
+    start, end = month_bounds(year, month)
+    url = reverse("statistics:return", args=[STATS_RETURN, year, service_form.slug])
+    return f"{url}?{urlencode({'alku': start, 'loppu': end})}"
+
+
 @object_scoped
 @require_GET
 def line_stats(request: HttpRequest, slug: str) -> HttpResponse:
-    """Counts of a chosen month (default: the current one) by day, channel, caller, outcome."""
+    """The old counts page (bookmarks): the line's internal return for the asked month
+    (``?month=YYYY-MM``, default the current one), after the same check as before."""
     service_form = service_form_or_404(request, slug, rule=may_record_line_contact)
     today = timezone.localdate()
-    bound = "month" in request.GET
-    form = MonthForm(request.GET if bound else None, initial={"month": f"{today:%Y-%m}"})
     year, month = today.year, today.month
-    if bound and form.is_valid():
+    form = MonthForm(request.GET)
+    if "month" in request.GET and form.is_valid():
         year, month = form.cleaned_data["month"]
-    start, end = line_selectors.month_bounds(year, month)
-    counts = line_selectors.line_counts(service_form=service_form, start=start, end=end)
-    return render(
-        request,
-        "residential/line_stats.html",
-        {
-            "service_form": service_form,
-            "form": form,
-            "counts": counts,
-            "month_start": start,
-            "channel_rows": counts.rows("channel"),
-            "caller_rows": counts.rows("caller"),
-            "outcome_rows": counts.rows("outcome"),
-        },
-    )
+    if not 2000 <= year <= today.year:
+        year, month = today.year, today.month
+    return HttpResponseRedirect(stats_url(service_form, year, month))
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)

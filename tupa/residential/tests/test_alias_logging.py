@@ -80,7 +80,9 @@ SCREENS = [
     ("residential:billing", "slug", {"year": "2026", "month": "11"}),
     ("residential:billing_csv", "slug", {"year": "2026", "month": "11"}),
     ("residential:thl_episode", "episode", {}),
-    ("residential:thl_summary", "slug+year", {}),
+    # THL's year-end check lists the open stay (and the missing data) with the alias; the
+    # return's figures (``statistics:return``) name nobody.
+    ("residential:thl_year_end", "slug+year", {}),
 ]
 
 

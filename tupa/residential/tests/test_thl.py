@@ -1,5 +1,8 @@
-"""THL's shelter data and year summary: the numbers of a constructed year checked by hand,
-the proposed defaults and the validation of the capture service.
+"""THL's shelter data and year return: the numbers of a constructed year checked by hand
+against THL's return (``thl.shelter``, computed by ``tupa.statistics.engine.run``), the
+year-end check (``tupa.residential.thl.year_end``), the proposed defaults and the validation
+of the capture service. The hand figures are :data:`HAND_2025` and :data:`HAND_2024`; the
+statistics indicators' tests and the views' tests use them too.
 
 The year 2025 of one shelter (places p1–p3 are family places, plus a room and an inactive place):
 
@@ -20,7 +23,9 @@ The year 2025 of one shelter (places p1–p3 are family places, plus a room and 
 
 Clients 7 (adults A1 B1 C1 D1 = 4, children A2 B2 B3 = 3); days adults 14+12+1+61 = 88,
 children 4+12+11 = 27, total 115; average 115/7 = 16.4 (adults 22.0, children 9.0).
-Stays 5 (A B C D E), 4 began in 2025; families 5. Turn-aways and line contacts: see the test.
+Stays 5 (A B C D E), 4 began in 2025; families 5 (referral sources one each); family places 3.
+Turn-aways for lack of room to another shelter: 2 requests, 2 adults, 2 children (4 persons);
+1 more directed elsewhere. Line contacts 3: phone 2, chat 1 (see ``noise``).
 Excluded: another shelter of the organisation, another organisation, other years.
 """
 
@@ -28,7 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -43,6 +49,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias
@@ -56,7 +63,13 @@ from tupa.residential.models import (
 )
 from tupa.residential.stays import services
 from tupa.residential.thl import services as thl_services
-from tupa.residential.thl import summary as thl
+from tupa.residential.thl import variables as thl
+from tupa.residential.thl.year_end import year_end_check
+from tupa.statistics.engine import Computed, run
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.returns.thl import THL_SHELTER
+from tupa.statistics.tables import Table
+from tupa.statistics.tests.properties import assert_consistent
 
 from .support import place, residential_form, t
 
@@ -64,6 +77,8 @@ pytestmark = pytest.mark.django_db
 
 Data = ShelterClientData
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
+#: Queries of THL's whole return (every line and the year-end check), whatever the year's size.
+RETURN_QUERIES = 34
 
 
 # --------------------------------------------------------------------------- scenario helpers
@@ -211,8 +226,8 @@ def build_year() -> dict[str, Any]:
     c1 = ParticipantFactory.create(episode=ep_c, person=None, alias=alias)
     discharge(
         actor,
-        admit(actor, ep_c, form, "p1", dt.datetime(2025, 3, 30, 1, 0, tzinfo=thl.HELSINKI), [c1]),
-        dt.datetime(2025, 3, 30, 20, 0, tzinfo=thl.HELSINKI),
+        admit(actor, ep_c, form, "p1", dt.datetime(2025, 3, 30, 1, 0, tzinfo=HELSINKI), [c1]),
+        dt.datetime(2025, 3, 30, 20, 0, tzinfo=HELSINKI),
     )
 
     ep_e = episode_of(form, "child_protection")
@@ -336,83 +351,97 @@ def year() -> Any:
         yield build_year()
 
 
-def summary_of(world: dict[str, Any], year: int = 2025) -> thl.ThlSummary:
-    form = world["form"]
-    with scope(organisation=form.organisation_id):
-        return thl.thl_summary(service_form=form, year=year)
+# --------------------------------------------------------------------------- the hand figures
+
+A, C, M = thl.ADULT, thl.CHILD, thl.MISSING
 
 
-# --------------------------------------------------------------------------- the summary
+@dataclass(frozen=True)
+class Hand:
+    """A year of one shelter counted by hand: the figures THL's return must give.
+
+    Pairs and triples are (adults, children, all); counters of a variable are persons by
+    (adult or child, value).
+    """
+
+    clients: tuple[int, int, int]
+    days: tuple[int, int, int]
+    averages: tuple[Decimal, Decimal, Decimal]
+    variables: dict[str, Counter[tuple[str, str]]]
+    violence_forms: Counter[tuple[str, str]]
+    stays: int
+    stays_began: int
+    families: int
+    referral_sources: Counter[str]
+    family_places: int
+    #: For lack of room and sent to another shelter: requests (families), adults, children.
+    turned_away: tuple[int, int, int]
+    #: For lack of room, directed elsewhere (requests).
+    turned_away_no_place_other: int
+    line_contacts: int
+    line_by_channel: Counter[str]
 
 
-def test_clients_days_and_averages(year: dict[str, Any]) -> None:
-    s = summary_of(year)
-    assert (s.adults, s.children, s.clients) == (4, 3, 7)
-    assert (s.care_days_adults, s.care_days_children, s.care_days) == (88, 27, 115)
-    assert s.average_length == Decimal("16.4")
-    clients = next(tb for tb in s.tables() if tb.key == "clients")
-    assert clients.rows[2][1] == (Decimal("22.0"), Decimal("9.0"), Decimal("16.4"))
-
-
-def test_person_variables_with_missing_rows(year: dict[str, Any]) -> None:
-    s = summary_of(year)
-    A, C, M = thl.ADULT, thl.CHILD, thl.MISSING
-    assert s.by_variable["gender"] == Counter(
-        {
-            (A, "female"): 2,
-            (A, "male"): 1,
-            (A, "unknown"): 1,
-            (C, "female"): 1,
-            (C, "male"): 1,
-            (C, M): 1,
-        }
-    )
-    assert s.by_variable["age_band"] == Counter(
-        {
-            (A, "25-34"): 2,
-            (A, "35-44"): 1,
-            (A, "55-64"): 1,
-            (C, "4-6"): 1,
-            (C, "7-12"): 1,
-            (C, M): 1,
-        }
-    )
-    assert s.by_variable["stay_order"] == Counter(
-        {
-            (A, "first"): 2,
-            (A, "repeat"): 1,
-            (A, "unknown"): 1,
-            (C, "first"): 1,
-            (C, "unknown"): 1,
-            (C, M): 1,
-        }
-    )
-    assert s.by_variable["client_status"] == Counter(
-        {(A, "victim"): 4, (C, "violent_environment"): 2, (C, M): 1}
-    )
-    assert s.by_variable["relationship"] == Counter(
-        {
-            (A, "current_partner"): 1,
-            (A, "former_partner"): 2,
-            (A, "other"): 1,
-            (C, "parent"): 2,
-            (C, M): 1,
-        }
-    )
-    assert s.by_variable["violence_duration"] == Counter(
-        {
-            (A, "1_5y"): 1,
-            (A, "gt_5y"): 1,
-            (A, "lt_1m"): 1,
-            (A, "6_12m"): 1,
-            (C, "unknown"): 1,
-            (C, "1_5y"): 1,
-            (C, M): 1,
-        }
-    )
+HAND_2025 = Hand(
+    clients=(4, 3, 7),
+    days=(88, 27, 115),
+    averages=(Decimal("22.0"), Decimal("9.0"), Decimal("16.4")),
+    variables={
+        "gender": Counter(
+            {
+                (A, "female"): 2,
+                (A, "male"): 1,
+                (A, "unknown"): 1,
+                (C, "female"): 1,
+                (C, "male"): 1,
+                (C, M): 1,
+            }
+        ),
+        "age_band": Counter(
+            {
+                (A, "25-34"): 2,
+                (A, "35-44"): 1,
+                (A, "55-64"): 1,
+                (C, "4-6"): 1,
+                (C, "7-12"): 1,
+                (C, M): 1,
+            }
+        ),
+        "stay_order": Counter(
+            {
+                (A, "first"): 2,
+                (A, "repeat"): 1,
+                (A, "unknown"): 1,
+                (C, "first"): 1,
+                (C, "unknown"): 1,
+                (C, M): 1,
+            }
+        ),
+        "client_status": Counter({(A, "victim"): 4, (C, "violent_environment"): 2, (C, M): 1}),
+        "relationship": Counter(
+            {
+                (A, "current_partner"): 1,
+                (A, "former_partner"): 2,
+                (A, "other"): 1,
+                (C, "parent"): 2,
+                (C, M): 1,
+            }
+        ),
+        "violence_duration": Counter(
+            {
+                (A, "1_5y"): 1,
+                (A, "gt_5y"): 1,
+                (A, "lt_1m"): 1,
+                (A, "6_12m"): 1,
+                (C, "unknown"): 1,
+                (C, "1_5y"): 1,
+                (C, M): 1,
+            }
+        ),
+    },
     # Multi-select: persons per form; A1 counts with episode A's forms (not E's stalking);
     # B1's duplicate "threat" was de-duplicated on save.
-    assert s.violence_forms == Counter(
+    violence_forms=Counter(
         {
             (A, "physical"): 2,
             (A, "psychological"): 1,
@@ -424,43 +453,211 @@ def test_person_variables_with_missing_rows(year: dict[str, Any]) -> None:
             (C, "psychological"): 1,
             (C, M): 1,
         }
+    ),
+    stays=5,
+    stays_began=4,
+    families=5,
+    referral_sources=Counter(
+        {"police": 1, "social_services": 1, "self": 1, "hospital": 1, "child_protection": 1}
+    ),
+    family_places=3,
+    turned_away=(2, 2, 2),
+    turned_away_no_place_other=1,
+    line_contacts=3,
+    line_by_channel=Counter({"phone": 2, "chat": 1}),
+)
+
+#: 2024: A1 and A2 from 28.12.2024 (nights 28.–31.12. = 4 days each), with episode A's data;
+#: the turn-away of 31.12.2024 23:30 (1 adult, 3 children) and the contact of 23:55.
+HAND_2024 = Hand(
+    clients=(1, 1, 2),
+    days=(4, 4, 8),
+    averages=(Decimal("4.0"), Decimal("4.0"), Decimal("4.0")),
+    variables={
+        "gender": Counter({(A, "female"): 1, (C, "female"): 1}),
+        "age_band": Counter({(A, "25-34"): 1, (C, "4-6"): 1}),
+        "stay_order": Counter({(A, "first"): 1, (C, "first"): 1}),
+        "client_status": Counter({(A, "victim"): 1, (C, "violent_environment"): 1}),
+        "relationship": Counter({(A, "current_partner"): 1, (C, "parent"): 1}),
+        "violence_duration": Counter({(A, "1_5y"): 1, (C, "unknown"): 1}),
+    },
+    violence_forms=Counter({(A, "physical"): 1, (A, "psychological"): 1, (C, thl.NO_FORMS): 1}),
+    stays=1,
+    stays_began=1,
+    families=1,
+    referral_sources=Counter({"police": 1}),
+    family_places=3,
+    turned_away=(1, 1, 3),
+    turned_away_no_place_other=0,
+    line_contacts=1,
+    line_by_channel=Counter({"phone": 1}),
+)
+
+HAND = {2025: HAND_2025, 2024: HAND_2024}
+
+
+# --------------------------------------------------------------------------- THL's return
+
+
+def thl_return(form: ServiceForm, year: int = 2025) -> Computed:
+    """THL's return of ``form`` for ``year`` through the statistics engine (as every page)."""
+    params = Params(form.organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31), (form.pk,))
+    computed = run(THL_SHELTER, params)
+    for line in computed.lines():
+        assert line.result is not None
+        assert_consistent(line.result)
+    return computed
+
+
+def table(computed: Computed, indicator: str, *breakdown: str) -> Table:
+    """The table of the return's line counting ``indicator`` by ``breakdown``."""
+    for line in computed.lines():
+        if line.line.indicator == indicator and line.line.breakdown == breakdown:
+            return line.table
+    raise KeyError((indicator, breakdown))
+
+
+def by_group(tb: Table) -> Counter[tuple[str, str]]:
+    """A variable × adult/child table as persons by (group, value), zero cells left out."""
+    return Counter(
+        {
+            (col, row): tb.cell(row, col)
+            for row, _ in tb.rows
+            for col, _ in tb.cols
+            if tb.cell(row, col)
+        }
     )
-    # Every single-choice table adds up to the clients (nobody dropped).
-    for table in s.tables():
-        if table.key in thl.PERSON_VARIABLES:
-            assert sum(r[1][2] for r in table.rows) == 7, table.key
+
+
+def by_row(tb: Table) -> Counter[str]:
+    """A one-way table as a counter of its non-zero rows."""
+    return Counter({row: tb.cell(row) for row, _ in tb.rows if tb.cell(row)})
+
+
+def groups(tb: Table) -> tuple[int, int, int]:
+    """(adults, children, all) of a table by adult/child."""
+    return (tb.cell(A), tb.cell(C), tb.total)
+
+
+def averages(computed: Computed) -> tuple[Decimal, Decimal, Decimal]:
+    """Residence days per client (the return's note), one decimal, for adults, children, all."""
+    days = groups(table(computed, "shelter.residence_days", "adult_child"))
+    clients = groups(table(computed, "shelter.clients", "adult_child"))
+    adults, children, everyone = (
+        (Decimal(d) / Decimal(c)).quantize(Decimal("0.1"), ROUND_HALF_UP) if c else Decimal("0.0")
+        for d, c in zip(days, clients, strict=True)
+    )
+    return adults, children, everyone
+
+
+def figures(computed: Computed) -> Hand:
+    """The return's lines read back in the shape of :class:`Hand`."""
+    turned = table(computed, "shelter.turned_away", "destination", "adult_child")
+    requests = table(computed, "shelter.turn_away_requests", "destination")
+    stays = table(computed, "shelter.stays", "began")
+    families = table(computed, "shelter.families", "referral_source")
+    line = table(computed, "shelter.line_contacts", "channel")
+    return Hand(
+        clients=groups(table(computed, "shelter.clients", "adult_child")),
+        days=groups(table(computed, "shelter.residence_days", "adult_child")),
+        averages=averages(computed),
+        variables={
+            name: by_group(table(computed, "shelter.clients", name, "adult_child"))
+            for name in thl.PERSON_VARIABLES
+        },
+        violence_forms=by_group(
+            table(computed, "shelter.violence_forms", "violence_form", "adult_child")
+        ),
+        stays=stays.total,
+        stays_began=stays.cell("began"),
+        families=families.total,
+        referral_sources=by_row(families),
+        family_places=table(computed, "residential.family_places").total,
+        turned_away=(
+            requests.cell("other_shelter"),
+            turned.cell("other_shelter", A),
+            turned.cell("other_shelter", C),
+        ),
+        turned_away_no_place_other=requests.cell("elsewhere"),
+        line_contacts=line.total,
+        line_by_channel=by_row(line),
+    )
+
+
+# --------------------------------------------------------------------------- the return by hand
+
+
+def test_clients_days_and_averages(year: dict[str, Any]) -> None:
+    computed = thl_return(year["form"])
+    assert groups(table(computed, "shelter.clients", "adult_child")) == (4, 3, 7)
+    assert groups(table(computed, "shelter.residence_days", "adult_child")) == (88, 27, 115)
+    assert averages(computed) == (Decimal("22.0"), Decimal("9.0"), Decimal("16.4"))
+    # The first two lines of the return are these (what the page shows at the top).
+    assert [line.title for line in computed.lines()[:2]] == [
+        "Asiakkaita vuoden aikana",
+        "Asumisvuorokaudet",
+    ]
+
+
+def test_person_variables_with_missing_rows(year: dict[str, Any]) -> None:
+    computed = thl_return(year["form"])
+    got = figures(computed)
+    for name in thl.PERSON_VARIABLES:
+        assert got.variables[name] == HAND_2025.variables[name], name
+    assert got.violence_forms == HAND_2025.violence_forms
+    # B3 has no THL data: "tieto puuttuu" once in every variable, a child.
+    for name in thl.PERSON_VARIABLES:
+        tb = table(computed, "shelter.clients", name, "adult_child")
+        assert tb.cell(M, C) == 1, name
+        # Every single-choice table adds up to the clients (nobody dropped).
+        assert sum(tb.cell(row, col) for row, _ in tb.rows for col, _ in tb.cols) == 7, name
+        assert tb.total == 7, name
+        assert (tb.values[("col", A)], tb.values[("col", C)]) == (4, 3), name
 
 
 def test_stays_families_referrals_places(year: dict[str, Any]) -> None:
-    s = summary_of(year)
-    assert (s.stays, s.stays_began, s.families) == (5, 4, 5)
-    assert s.referral_sources == Counter(
+    got = figures(thl_return(year["form"]))
+    assert (got.stays, got.stays_began, got.families) == (5, 4, 5)
+    assert got.referral_sources == Counter(
         {"police": 1, "social_services": 1, "self": 1, "hospital": 1, "child_protection": 1}
     )
-    assert s.family_places == 3
+    assert got.family_places == 3
 
 
 def test_turn_aways_and_line_contacts(year: dict[str, Any]) -> None:
-    s = summary_of(year)
-    assert (s.turned_away_families, s.turned_away_adults, s.turned_away_children) == (2, 2, 2)
-    assert s.turned_away_persons == 4
-    assert s.turned_away_no_place_other == 1
-    assert s.line_contacts == 3
-    assert s.line_by_channel == Counter({"phone": 2, "chat": 1})
+    computed = thl_return(year["form"])
+    got = figures(computed)
+    assert got.turned_away == (2, 2, 2)  # families, adults, children
+    turned = table(computed, "shelter.turned_away", "destination", "adult_child")
+    assert turned.values[("row", "other_shelter")] == 4  # persons
+    assert got.turned_away_no_place_other == 1
+    assert got.line_contacts == 3
+    assert got.line_by_channel == Counter({"phone": 2, "chat": 1})
+
+
+def test_the_whole_year_is_the_hand_count(year: dict[str, Any]) -> None:
+    assert figures(thl_return(year["form"])) == HAND_2025
+    assert figures(thl_return(year["form"], 2024)) == HAND_2024
 
 
 def test_year_end_check_and_ready(year: dict[str, Any]) -> None:
-    s = summary_of(year)
-    assert s.open_stay_ids == [year["stay_d"].pk]
-    assert s.episodes_missing_data == [year["episodes"]["b"].pk]
-    assert not s.ready
     form = year["form"]
     with scope(organisation=form.organisation_id):
-        check = thl.year_end_check(service_form=form, year=2025, summary=s)
+        check = year_end_check(service_form=form, year=2025)
+    assert [i.stay_id for i in check.open_stays] == [year["stay_d"].pk]
     assert [i.episode.pk for i in check.open_stays] == [year["episodes"]["d"].pk]
     assert [p.pk for p in check.open_stays[0].participants] == [year["people"]["d1"].pk]
     assert [i.episode.pk for i in check.missing_data] == [year["episodes"]["b"].pk]
     assert [p.pk for p in check.missing_data[0].participants] == [year["people"]["b3"].pk]
+    assert not check.ready
+    assert {p.pk for p in check.persons()} == {
+        year["people"]["d1"].person_id,
+        year["people"]["b3"].person_id,
+    }
+    problems = thl_return(form).problems
+    assert len(problems) == 2
+    assert "vahvistettu: 1" in problems[0]
+    assert "tilastotiedot: 1" in problems[1]
     # Fill B3's data and record D's departure: the year is ready.
     with time_machine.travel(NOW, tick=False):
         thl_services.shelter_data_save(
@@ -469,31 +666,47 @@ def test_year_end_check_and_ready(year: dict[str, Any]) -> None:
             rows=[row(year["people"]["b3"], client_status="violent_environment", age_band="0-3")],
         )
         discharge(year["actor"], year["stay_d"], t(2026, 1, 10))
-    s = summary_of(year)
-    assert s.ready
-    assert s.by_variable["client_status"][(thl.CHILD, thl.MISSING)] == 0
-    assert s.care_days == 115  # D's days in 2025 do not change when the departure is recorded
+    with scope(organisation=form.organisation_id):
+        check = year_end_check(service_form=form, year=2025)
+    assert check.ready
+    assert (check.open_stays, check.missing_data) == ([], [])
+    computed = thl_return(form)
+    assert computed.problems == []
+    assert table(computed, "shelter.clients", "client_status", "adult_child").cell(M, C) == 0
+    # D's days in 2025 do not change when the departure is recorded.
+    assert table(computed, "shelter.residence_days", "adult_child").total == 115
 
 
 def test_other_years_and_units(year: dict[str, Any]) -> None:
-    s2024 = summary_of(year, 2024)
+    s2024 = figures(thl_return(year["form"], 2024))
     # A1 and A2 from 28.12.2024: nights 28.–31.12. = 4 days each.
-    assert (s2024.adults, s2024.children, s2024.care_days) == (1, 1, 8)
+    assert (s2024.clients[0], s2024.clients[1], s2024.days[2]) == (1, 1, 8)
     assert (s2024.stays, s2024.stays_began) == (1, 1)
     assert s2024.line_contacts == 1
-    assert s2024.turned_away_children == 3
-    other = year["other"]
-    with scope(organisation=other.organisation_id):
-        s_other = thl.thl_summary(service_form=other, year=2025)
-    assert (s_other.clients, s_other.stays, s_other.turned_away_families) == (1, 1, 0)
+    assert s2024.turned_away[2] == 3
+    # The other shelter: X1 from 1.5.2025, still open: 245 nights to 31.12.; no turn-aways.
+    s_other = figures(thl_return(year["other"]))
+    assert (s_other.clients[2], s_other.stays, s_other.turned_away[0]) == (1, 1, 0)
+    assert s_other.days[2] == 245
 
 
-def test_summary_query_count_is_constant(
-    year: dict[str, Any], django_assert_max_num_queries: Any
+def family_places(form: ServiceForm, year: int) -> int:
+    return table(thl_return(form, year), "residential.family_places").total
+
+
+def test_year_end_check_is_three_queries(
+    year: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
     form = year["form"]
-    with scope(organisation=form.organisation_id), django_assert_max_num_queries(8):
-        thl.thl_summary(service_form=form, year=2025)
+    with scope(organisation=form.organisation_id), django_assert_num_queries(3):
+        year_end_check(service_form=form, year=2025)
+
+
+def test_return_query_count_is_bounded(
+    year: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(RETURN_QUERIES):
+        thl_return(year["form"])
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -702,9 +915,9 @@ def test_family_places_are_those_in_use_on_the_last_day_of_the_year(year: dict[s
             active_from=dt.date(2026, 2, 1),
             order=50,
         )
-    assert summary_of(year, 2025).family_places == 3
-    assert summary_of(year, 2024).family_places == 3
+    assert family_places(year["form"], 2025) == 3
+    assert family_places(year["form"], 2024) == 3
     with scopes_disabled():
         Place.objects.filter(code="new").update(active_from=dt.date(2024, 6, 1))
-    assert summary_of(year, 2023).family_places == 3
-    assert summary_of(year, 2024).family_places == 4
+    assert family_places(year["form"], 2023) == 3
+    assert family_places(year["form"], 2024) == 4

@@ -1,7 +1,9 @@
-"""THL screens: the capture form of an episode and the year summary with its year-end check —
-access matrix, access log, form validation, CSV, canary and query counts.
+"""THL screens: the capture form of an episode, the year-end check page
+(``residential:thl_year_end``), THL's return in the statistics (``statistics:return``
+``thl.shelter``) and the old year summary's addresses, which redirect there — access matrix,
+access log, form validation, CSV export, canary and query counts.
 
-Uses the hand-computed year 2025 of :mod:`.test_thl` (its docstring has the numbers).
+Uses the hand-computed year 2025 of :mod:`.test_thl` (its docstring and ``HAND_2025``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -31,13 +34,28 @@ from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Assignment
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import ShelterClientData
+from tupa.statistics.returns.thl import THL_SHELTER
 
 from .support import residential_form, t
-from .test_thl import NOW, admit, build_year, episode_of, person_in, shelter
+from .test_thl import (
+    HAND_2024,
+    HAND_2025,
+    NOW,
+    admit,
+    build_year,
+    episode_of,
+    figures,
+    person_in,
+    shelter,
+)
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "Kanarialintu-7Q"
+#: Queries of the year-end check page and of THL's return page (warm caches), whatever the
+#: number of families.
+YEAR_END_PAGE_QUERIES = 13
+RETURN_PAGE_QUERIES = 28
 
 
 @pytest.fixture
@@ -66,11 +84,22 @@ def _outsiders(form: ServiceForm) -> dict[str, Any]:
     }
 
 
-def _summary_urls(form: ServiceForm) -> list[str]:
+def _return_url(form: ServiceForm, year: int = 2025) -> str:
+    """THL's return of the shelter in the statistics: where the old summary's figures are."""
+    return reverse("statistics:return", args=[THL_SHELTER.id, year, form.slug])
+
+
+def _old_urls(form: ServiceForm) -> list[str]:
+    """The old year summary's addresses: they redirect to the statistics after the check."""
     return [
         reverse("residential:thl_summary", args=[form.slug, 2025]),
         reverse("residential:thl_summary_csv", args=[form.slug, 2025]),
+        reverse("residential:thl_summary_default", args=[form.slug]),
     ]
+
+
+def _year_end_url(form: ServiceForm, year: int = 2025) -> str:
+    return reverse("residential:thl_year_end", args=[form.slug, year])
 
 
 # --------------------------------------------------------------------------- access matrix
@@ -94,6 +123,8 @@ def _summary_urls(form: ServiceForm) -> list[str]:
 def test_access_matrix(
     client: Client, world: dict[str, Any], who: str, episode_form: int, summary: int
 ) -> None:
+    """``summary``: the year-end check and THL's return (200) — the old addresses redirect (302)
+    for the same people and answer 404 to the others."""
     form = world["form"]
     episode = world["episodes"]["d"]
     users = {
@@ -123,13 +154,21 @@ def test_access_matrix(
             assert response.status_code == expected_status, (who, url, method)
             if episode_form == 302:
                 assert response["Location"].startswith(reverse("accounts:login"))
-        for url in [
-            *_summary_urls(form),
-            reverse("residential:thl_summary_default", args=[form.slug]),
-        ]:
+        for url in _old_urls(form):
             response = client.get(url)
-            expected = 302 if url.endswith("/thl/") and summary == 200 else summary
-            assert response.status_code == expected, (who, url)
+            assert response.status_code == (302 if summary == 200 else summary), (who, url)
+            if summary == 200:
+                assert urlsplit(response["Location"]).path.startswith("/tilastot/"), (who, url)
+        for url in (_year_end_url(form), _return_url(form)):
+            response = client.get(url)
+            assert response.status_code == summary, (who, url)
+            if summary == 302:
+                assert response["Location"].startswith(reverse("accounts:login"))
+    with scopes_disabled():
+        # Only the members' own pages name persons: the return and the redirects log nothing.
+        logged = AccessEvent.objects.exclude(view_name="residential:thl_episode")
+        assert {e.view_name for e in logged} <= {"residential:thl_year_end"}
+        assert all(e.user_id in (world["worker"].pk, world["lead"].pk) for e in logged)
 
 
 def test_bad_ids_years_and_non_shelters_are_404(client: Client, world: dict[str, Any]) -> None:
@@ -141,108 +180,169 @@ def test_bad_ids_years_and_non_shelters_are_404(client: Client, world: dict[str,
     with time_machine.travel(NOW, tick=False):
         login_verified(client, worker)
         assert client.get(reverse("residential:thl_episode", args=[episode.pk])).status_code == 404
-        assert (
-            client.get(reverse("residential:thl_summary", args=[ensikoti.slug, 2025])).status_code
-            == 404
-        )
+        for name in ("residential:thl_summary", "residential:thl_year_end"):
+            assert client.get(reverse(name, args=[ensikoti.slug, 2025])).status_code == 404
+        assert client.get(_return_url(ensikoti)).status_code == 404
         client.logout()
         login_verified(client, world["worker"])
         assert client.get(reverse("residential:thl_episode", args=[999999])).status_code == 404
+        for name in ("residential:thl_summary", "residential:thl_year_end"):
+            for args in (["ei-ole", 2025], [form.slug, 2027], [form.slug, 1999]):
+                assert client.get(reverse(name, args=args)).status_code == 404, (name, args)
         assert (
-            client.get(reverse("residential:thl_summary", args=["ei-ole", 2025])).status_code == 404
-        )
-        assert (
-            client.get(reverse("residential:thl_summary", args=[form.slug, 2027])).status_code
-            == 404
-        )
-        assert (
-            client.get(reverse("residential:thl_summary", args=[form.slug, 1999])).status_code
+            client.get(reverse("residential:thl_summary_csv", args=[form.slug, 2027])).status_code
             == 404
         )
 
 
-def test_year_picker_redirects(client: Client, world: dict[str, Any]) -> None:
+def test_old_addresses_redirect_to_the_statistics(client: Client, world: dict[str, Any]) -> None:
     form = world["form"]
-    url = reverse("residential:thl_summary_default", args=[form.slug])
+    default = reverse("residential:thl_summary_default", args=[form.slug])
     with time_machine.travel(NOW, tick=False):
         login_verified(client, world["worker"])
-        assert client.get(url)["Location"] == reverse(
-            "residential:thl_summary", args=[form.slug, 2025]
+        # The year picker's ?vuosi= is the return's year; none or a bad one is last year.
+        cases = {
+            "": 2025,
+            "?vuosi=2024": 2024,
+            "?vuosi=2026": 2026,
+            "?vuosi=1066": 2025,
+            "?vuosi=2027": 2025,
+            "?vuosi=viime": 2025,
+        }
+        for query, expected in cases.items():
+            response = client.get(default + query)
+            assert response.status_code == 302, query
+            assert response["Location"] == _return_url(form, expected), query
+        old = client.get(reverse("residential:thl_summary", args=[form.slug, 2024]))
+        assert old["Location"] == _return_url(form, 2024)
+        csv_old = client.get(reverse("residential:thl_summary_csv", args=[form.slug, 2025]))
+        assert csv_old.status_code == 302
+        assert csv_old["Location"] == reverse(
+            "statistics:export", args=[THL_SHELTER.id, 2025, form.slug, "csv"]
         )
-        assert client.get(url, {"vuosi": "2024"})["Location"] == reverse(
-            "residential:thl_summary", args=[form.slug, 2024]
+        # Following a redirect lands on THL's return of the year.
+        page = client.get(default, follow=True)
+    assert page.redirect_chain == [(_return_url(form), 302)]
+    assert page.status_code == 200
+    assert page.context["template"] is THL_SHELTER
+
+
+# --------------------------------------------------------------------------- THL's return
+
+
+def test_return_page_gives_the_hand_figures(client: Client, world: dict[str, Any]) -> None:
+    form = world["form"]
+    with time_machine.travel(NOW, tick=False):
+        login_verified(client, world["worker"])
+        response = client.get(_return_url(form))
+        previous = client.get(_return_url(form, 2024))
+    assert response.status_code == 200
+    assert figures(response.context["computed"]) == HAND_2025
+    assert figures(previous.context["computed"]) == HAND_2024
+    html = response.content.decode()
+    assert "Asiakkaita vuoden aikana" in html and "Asumisvuorokaudet" in html
+    # The year is not ready: the two problems link to the year-end check.
+    problems = response.context["computed"].problems
+    assert [p.url for p in problems] == [_year_end_url(form)] * 2
+    assert f'href="{_year_end_url(form)}"' in html
+    # Aggregates only: nobody is named, nothing is logged.
+    for participant in world["people"].values():
+        if participant.person is not None:
+            assert participant.person.first_names not in html
+    assert "Kanerva" not in html
+    with scopes_disabled():
+        assert not AccessEvent.objects.filter(user=world["worker"]).exists()
+
+
+def test_csv_export_of_the_return_has_no_personal_data(
+    client: Client, world: dict[str, Any]
+) -> None:
+    form = world["form"]
+    with time_machine.travel(NOW, tick=False):
+        login_verified(client, world["lead"])
+        response = client.get(
+            reverse("residential:thl_summary_csv", args=[form.slug, 2025]), follow=True
         )
-        # A year outside the picker falls back to last year.
-        assert client.get(url, {"vuosi": "1066"})["Location"].endswith("/thl/2025/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"thl.shelter-{form.slug}-2025.csv" in response["Content-Disposition"]
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    lines = body.lstrip("\ufeff").split("\r\n")
+    # The grand totals of the first lines (suppression hides small cells, not these).
+    assert any(
+        line.startswith("Asiakkaat ja asumisvuorokaudet;Asiakkaita vuoden aikana;Yhteensä;")
+        and ";7;" in line
+        for line in lines
+    ), lines[:20]
+    assert any(
+        line.startswith("Asiakkaat ja asumisvuorokaudet;Asumisvuorokaudet;Yhteensä;")
+        and ";115;" in line
+        for line in lines
+    ), lines[:20]
+    for participant in world["people"].values():
+        if participant.person is not None:
+            assert participant.person.first_names not in body
+    assert "Kanerva" not in body
+    with scopes_disabled():
+        assert not AccessEvent.objects.filter(user=world["lead"]).exists()
 
 
-# --------------------------------------------------------------------------- the summary page
+# --------------------------------------------------------------------------- the year-end check
 
 
-def _cells(html: str, table: str, label: str) -> list[str]:
-    block = re.search(rf'data-table="{table}">(.*?)</table>', html, re.S)
-    assert block, table
-    row = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', block.group(1), re.S)
-    assert row, (table, label)
-    return re.findall(r"<td>([^<]*)</td>", row.group(1))
-
-
-def test_summary_page_numbers_and_check_list_for_a_member(
+def test_year_end_page_lists_and_logs_the_episodes_for_a_member(
     client: Client, world: dict[str, Any]
 ) -> None:
     form = world["form"]
     people = world["people"]
     with time_machine.travel(NOW, tick=False):
         login_verified(client, world["worker"])
-        html = client.get(
-            reverse("residential:thl_summary", args=[form.slug, 2025])
-        ).content.decode()
-    assert _cells(html, "clients", "Asiakkaita vuoden aikana") == ["4", "3", "7"]
-    assert _cells(html, "clients", "Asumisvuorokaudet") == ["88", "27", "115"]
-    assert _cells(html, "clients", "Keskimääräinen asumisaika (vrk / asiakas)") == [
-        "22,0",
-        "9,0",
-        "16,4",
-    ]
-    assert _cells(html, "gender", "Tieto puuttuu") == ["0", "1", "1"]
-    assert _cells(html, "violence_forms", "Fyysinen") == ["2", "0", "2"]
-    assert _cells(html, "stays", "Perhepaikat vuoden lopussa") == ["3"]
-    assert _cells(html, "turn_aways", "Henkilöt yhteensä") == ["4"]
-    assert _cells(html, "line", "Yhteydenotot yhteensä") == ["3"]
+        response = client.get(_year_end_url(form))
+    html = response.content.decode()
+    assert response.status_code == 200
     assert 'data-status="not-ready"' in html
     assert "Valmis lähetettäväksi</strong>" not in html
+    assert 'data-figure="open-stays"' in html and 'data-figure="missing-data"' in html
+    assert _return_url(form) in html
     # The check list names the open stay's man and the child without data, links to fix them.
     d1, b3 = people["d1"].person, people["b3"].person
     assert f"{d1.first_names} {d1.last_name}" in html
     assert f"{b3.first_names} {b3.last_name}" in html
     assert reverse("residential:thl_episode", args=[world["episodes"]["b"].pk]) in html
+    assert reverse("episodes:detail", args=[world["episodes"]["d"].pk]) in html
+    assert reverse("residential:thl_confirm_year_end", args=[world["stay_d"].pk, 2025]) in html
     # Persons with complete data and closed stays are not named.
     a1 = people["a1"].person
     assert a1.first_names not in html
+    assert "Kanerva" not in html
     with scopes_disabled():
         events = AccessEvent.objects.filter(user=world["worker"])
         assert sorted(int(e.subject_id) for e in events) == sorted([d1.pk, b3.pk])
         assert {e.basis for e in events} == {"membership"}
         assert {e.action for e in events} == {"list"}
+        assert {e.view_name for e in events} == {"residential:thl_year_end"}
 
 
-def test_executive_director_sees_numbers_but_no_episodes(
+def test_executive_director_sees_counts_but_no_episodes(
     client: Client, world: dict[str, Any]
 ) -> None:
     form = world["form"]
     director = org_role_user(form.organisation, Role.EXECUTIVE_DIRECTOR)
     with time_machine.travel(NOW, tick=False):
         login_verified(client, director)
-        html = client.get(
-            reverse("residential:thl_summary", args=[form.slug, 2025])
-        ).content.decode()
-    assert _cells(html, "clients", "Asiakkaita vuoden aikana") == ["4", "3", "7"]
+        html = client.get(_year_end_url(form)).content.decode()
+        returned = client.get(_return_url(form))
+    assert returned.status_code == 200
+    assert figures(returned.context["computed"]).clients == (4, 3, 7)
+    assert 'data-status="not-ready"' in html
     assert 'data-figure="open-stays"' in html and 'data-figure="missing-data"' in html
     for participant in world["people"].values():
         if participant.person is not None:
             assert participant.person.first_names not in html
     assert "Kanerva" not in html
     assert "Asiakkuus #" not in html
+    assert "vuodenvaihde/2025/" not in html  # no confirm buttons
     with scopes_disabled():
         assert not AccessEvent.objects.filter(user=director).exists()
 
@@ -277,36 +377,15 @@ def test_ready_when_nothing_is_open_or_missing(client: Client) -> None:
             ],
         )
         login_verified(client, lead)
-        html = client.get(
-            reverse("residential:thl_summary", args=[form.slug, 2025])
-        ).content.decode()
+        html = client.get(_year_end_url(form)).content.decode()
+        returned = client.get(_return_url(form))
     assert 'data-status="ready"' in html
     assert "Valmis lähetettäväksi" in html
-    assert _cells(html, "clients", "Asumisvuorokaudet") == ["7", "0", "7"]
-
-
-def test_csv_is_finnish_excel_and_has_no_personal_data(
-    client: Client, world: dict[str, Any]
-) -> None:
-    form = world["form"]
-    with time_machine.travel(NOW, tick=False):
-        login_verified(client, world["lead"])
-        response = client.get(reverse("residential:thl_summary_csv", args=[form.slug, 2025]))
-    assert response["Content-Type"].startswith("text/csv")
-    assert f"thl-turvakoti-{form.slug}-2025.csv" in response["Content-Disposition"]
-    body = response.content.decode("utf-8")
-    assert body.startswith("\ufeff")
-    lines = body.lstrip("\ufeff").split("\r\n")
-    assert "Asiakkaita vuoden aikana;4;3;7" in lines
-    assert "Keskimääräinen asumisaika (vrk / asiakas);22,0;9,0;16,4" in lines
-    assert "Perheet (pyynnöt);2" in lines
-    assert lines[1].startswith("Valmis lähetettäväksi;ei;")
-    for participant in world["people"].values():
-        if participant.person is not None:
-            assert participant.person.first_names not in body
-    assert "Kanerva" not in body
+    computed = returned.context["computed"]
+    assert computed.problems == []
+    assert figures(computed).days == (7, 0, 7)
     with scopes_disabled():
-        assert not AccessEvent.objects.filter(user=world["lead"]).exists()
+        assert not AccessEvent.objects.filter(user=lead).exists()  # nobody listed
 
 
 def test_canary_of_another_organisation_and_unit(client: Client, world: dict[str, Any]) -> None:
@@ -350,7 +429,8 @@ def test_canary_of_another_organisation_and_unit(client: Client, world: dict[str
             [unit_participant],
         )
         login_verified(client, world["worker"])
-        pages = [client.get(url) for url in _summary_urls(form)]
+        pages = [client.get(url, follow=True) for url in _old_urls(form)]
+        pages.append(client.get(_year_end_url(form)))
         pages.append(
             client.get(reverse("residential:thl_episode", args=[world["episodes"]["d"].pk]))
         )
@@ -358,47 +438,54 @@ def test_canary_of_another_organisation_and_unit(client: Client, world: dict[str
     for response in pages:
         assert response.status_code == 200
         assert CANARY not in response.content.decode()
-    assert _cells(pages[0].content.decode(), "clients", "Asiakkaita vuoden aikana") == [
-        "4",
-        "3",
-        "7",
-    ]
+    assert figures(pages[0].context["computed"]) == HAND_2025
 
 
-def test_summary_page_query_count_is_flat(client: Client) -> None:
-    counts = []
+def _families(form: ServiceForm, lead: Any, size: int) -> None:
+    """``size`` open families (mother and child, no THL data) from December 2025."""
+    for i in range(1, size + 1):
+        episode = episode_of(form)
+        mother = person_in(episode, born=dt.date(1990, 1, 1))
+        child = person_in(episode, role="child", born=dt.date(2020, 1, 1))
+        admit(lead, episode, form, f"p{i}", t(2025, 12, i), [mother, child])
+
+
+def test_year_end_and_return_query_counts_are_flat(client: Client) -> None:
+    counts: dict[str, list[int]] = {"year_end": [], "return": []}
     with time_machine.travel(NOW, tick=False):
         for size in (1, 4):
             form = shelter(places=size)
             lead = worker_in(form, role="lead")
-            for i in range(1, size + 1):
-                episode = episode_of(form)
-                mother = person_in(episode, born=dt.date(1990, 1, 1))
-                child = person_in(episode, role="child", born=dt.date(2020, 1, 1))
-                admit(lead, episode, form, f"p{i}", t(2025, 12, i), [mother, child])
+            _families(form, lead, size)
             client.logout()
             login_verified(client, lead)
-            url = reverse("residential:thl_summary", args=[form.slug, 2025])
-            client.get(url)  # warm the per-process caches (content types, sessions)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            assert response.status_code == 200
+            for key, url in (("year_end", _year_end_url(form)), ("return", _return_url(form))):
+                client.get(url)  # warm the per-process caches (content types, sessions)
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                assert response.status_code == 200
+                counts[key].append(len(queries))
             with scopes_disabled():
                 # Every family is open and lacks data: each person is named and logged once
-                # per request (two requests).
+                # per request of the year-end check (two requests); the return logs nothing.
                 assert AccessEvent.objects.filter(user=lead).count() == 2 * 2 * size
-            counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    assert counts["year_end"][0] == counts["year_end"][1], counts
+    assert counts["return"][0] == counts["return"][1], counts
+    assert counts["year_end"][1] <= YEAR_END_PAGE_QUERIES, counts
+    assert counts["return"][1] <= RETURN_PAGE_QUERIES, counts
 
 
-def test_summary_page_max_queries(
+def test_year_end_and_return_pages_max_queries(
     client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
+    form = world["form"]
     with time_machine.travel(NOW, tick=False):
         login_verified(client, world["worker"])
-        url = reverse("residential:thl_summary", args=[world["form"].slug, 2025])
-        with django_assert_max_num_queries(40):
-            assert client.get(url).status_code == 200
+        client.get(_year_end_url(form))  # warm the per-process caches
+        with django_assert_max_num_queries(YEAR_END_PAGE_QUERIES):
+            assert client.get(_year_end_url(form)).status_code == 200
+        with django_assert_max_num_queries(RETURN_PAGE_QUERIES):
+            assert client.get(_return_url(form)).status_code == 200
 
 
 # --------------------------------------------------------------------------- the capture form

@@ -1,8 +1,10 @@
-"""The year-end confirmation: an open stay blocks THL's year summary until a member of the unit
+"""The year-end confirmation: an open stay blocks THL's year return until a member of the unit
 records the departure or confirms that the family still lived there when the year ended.
 
 Scenario: one shelter family (mother with THL data) arrives 20.12.2025 and is still there on
-10.2.2026. The 2025 summary counts the nights 20.–31.12 (12) and is not ready until confirmed.
+10.2.2026. THL's 2025 return counts the nights 20.–31.12 (12); the year-end check
+(:func:`~tupa.residential.thl.year_end.year_end_check`, its page ``residential:thl_year_end``)
+is not ready, and the return cannot be sent, until the stay is confirmed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from tupa.core.tests.helpers import login_verified
 from tupa.residential.models import ShelterClientData as Data
 from tupa.residential.models import YearEndConfirmation
 from tupa.residential.thl import services as thl_services
-from tupa.residential.thl import summary as thl
+from tupa.residential.thl.year_end import YearEndCheck, year_end_check
 
 from .support import t
-from .test_thl import NOW, admit, episode_of, person_in, row, shelter
+from .test_thl import NOW, admit, episode_of, person_in, row, shelter, table, thl_return
 
 pytestmark = pytest.mark.django_db
 
@@ -46,24 +48,36 @@ def world() -> Any:
         yield {"form": form, "worker": worker, "stay": stay}
 
 
-def _summary(form: Any) -> thl.ThlSummary:
-    with scope(organisation=form.organisation):
-        return thl.thl_summary(service_form=form, year=2025)
+def _check(form: Any) -> YearEndCheck:
+    with scope(organisation=form.organisation_id):
+        return year_end_check(service_form=form, year=2025)
+
+
+def _days(form: Any) -> int:
+    return table(thl_return(form), "shelter.residence_days", "adult_child").total
 
 
 def test_an_open_stay_blocks_until_confirmed(world: dict[str, Any]) -> None:
+    form, stay = world["form"], world["stay"]
     with time_machine.travel(NOW, tick=False):
-        before = _summary(world["form"])
-        assert before.care_days == 12
-        assert before.open_stay_ids == [world["stay"].pk]
+        assert _days(form) == 12
+        before = _check(form)
+        assert [i.stay_id for i in before.open_stays] == [stay.pk]
+        assert [i.stay_id for i in before.unconfirmed_open_stays] == [stay.pk]
+        assert before.missing_data == []
         assert not before.ready
-        thl_services.stay_confirm_year_end(actor=world["worker"], stay=world["stay"], year=2025)
+        problems = thl_return(form).problems
+        assert len(problems) == 1 and "vahvistettu: 1" in problems[0]
+        thl_services.stay_confirm_year_end(actor=world["worker"], stay=stay, year=2025)
         # Confirming twice changes nothing.
-        thl_services.stay_confirm_year_end(actor=world["worker"], stay=world["stay"], year=2025)
-        after = _summary(world["form"])
+        thl_services.stay_confirm_year_end(actor=world["worker"], stay=stay, year=2025)
+        after = _check(form)
+        assert thl_return(form).problems == []
+        assert _days(form) == 12
     assert after.ready
-    assert after.care_days == 12
-    assert after.unconfirmed_open_stay_ids == []
+    # The confirmed stay stays on the list, tagged as confirmed.
+    assert [(i.stay_id, i.confirmed) for i in after.open_stays] == [(stay.pk, True)]
+    assert after.unconfirmed_open_stays == []
     with scopes_disabled():
         assert YearEndConfirmation.objects.count() == 1
 
@@ -73,25 +87,35 @@ def test_a_stay_that_began_after_the_year_or_has_left_is_refused(world: dict[str
         thl_services.stay_confirm_year_end(actor=world["worker"], stay=world["stay"], year=2024)
 
 
-def test_the_summary_page_confirms_and_outsiders_get_404(
+def test_the_year_end_page_confirms_and_outsiders_get_404(
     client: Client, world: dict[str, Any]
 ) -> None:
     form, stay = world["form"], world["stay"]
     url = reverse("residential:thl_confirm_year_end", args=[stay.pk, 2025])
-    summary_url = reverse("residential:thl_summary", args=[form.slug, 2025])
+    check_url = reverse("residential:thl_year_end", args=[form.slug, 2025])
     with time_machine.travel(NOW, tick=False):
         outsider = worker_in(shelter())
         login_verified(client, outsider)
         assert client.post(url).status_code == 404
+        assert client.get(check_url).status_code == 404
         client.logout()
         login_verified(client, world["worker"])
-        html = client.get(summary_url).content.decode()
+        # THL's return names the problem and links to the check that fixes it.
+        return_url = reverse("statistics:return", args=["thl.shelter", 2025, form.slug])
+        page = client.get(return_url)
+        assert page.status_code == 200
+        assert page.context["computed"].problems[0].url == check_url
+        assert f'href="{check_url}"' in page.content.decode()
+        html = client.get(check_url).content.decode()
         assert 'data-status="not-ready"' in html
         assert url in html
         assert client.get(url).status_code == 405
         response = client.post(url)
         assert response.status_code == 302
-        assert response["Location"] == summary_url
-        html = client.get(summary_url).content.decode()
+        assert response["Location"] == check_url
+        html = client.get(check_url).content.decode()
+        page = client.get(return_url)
     assert 'data-status="ready"' in html
     assert f'data-confirmed="{stay.pk}"' in html
+    assert page.context["computed"].problems == []
+    assert check_url not in page.content.decode()

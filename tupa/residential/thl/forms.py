@@ -1,4 +1,4 @@
-"""Forms of THL's shelter data: one row form per participant, and the year picker."""
+"""Forms of THL's shelter data: one row form per participant."""
 
 from __future__ import annotations
 
@@ -83,22 +83,3 @@ class ShelterDataRowForm(forms.Form):
             if name not in self.errors:
                 self.add_error(name, message)
         return data
-
-
-class YearForm(forms.Form):
-    """The year picker of the THL summary (GET)."""
-
-    vuosi = forms.TypedChoiceField(
-        label=_("Vuosi"),
-        coerce=int,
-        error_messages={
-            "required": _("Valitse vuosi."),
-            "invalid_choice": _("Valitse vuosi luettelosta."),
-        },
-    )
-
-    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["vuosi"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(str(y), str(y)) for y in years]

@@ -37,7 +37,7 @@ from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import ShelterClientData, StayMember, is_shelter
-from tupa.residential.thl.summary import (
+from tupa.residential.thl.variables import (
     ADULT_BANDS,
     CHILD_BANDS,
     age_at,

@@ -16,4 +16,9 @@ urlpatterns: list[URLPattern] = [
     path("tyomuoto/<slug:slug>/thl/", views.thl_summary_default, name="thl_summary_default"),
     path("tyomuoto/<slug:slug>/thl/<int:year>/", views.thl_summary, name="thl_summary"),
     path("tyomuoto/<slug:slug>/thl/<int:year>/csv/", views.thl_summary_csv, name="thl_summary_csv"),
+    path(
+        "tyomuoto/<slug:slug>/thl/<int:year>/vuodenvaihde/",
+        views.thl_year_end,
+        name="thl_year_end",
+    ),
 ]

@@ -2,21 +2,21 @@
 
 - ``thl_episode``: the "Turvakodin tilastotiedot" form of one shelter episode — members of the
   shelter only (basis membership; 404 for everyone else); every named person shown is logged.
-- ``thl_summary`` / ``thl_summary_csv``: the year summary, aggregates only, for the policy rule
-  ``residential.thl_summary.view`` (members of the shelter and the executive director). The
-  year-end check's episodes are listed to members of the shelter only, and logged.
+- ``thl_summary_default`` / ``thl_summary`` / ``thl_summary_csv``: the old year summary's
+  addresses redirect to THL's return in the statistics (``thl.shelter``, the one way its figures
+  are counted) after the same check, policy rule ``residential.thl_summary.view`` (members of the
+  shelter and the executive director).
+- ``thl_year_end``: the year-end check that blocks sending the return, for the same rule; the
+  check's episodes are listed to members of the shelter only, and logged. ``thl_confirm_year_end``
+  confirms an open stay from it.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,13 +36,14 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
-from tupa.residential.models import Stay
 from tupa.residential.stays.views import subjects_of
 from tupa.residential.thl import services as thl_services
-from tupa.residential.thl import summary as thl
-from tupa.residential.thl.forms import ShelterDataRowForm, YearForm
+from tupa.residential.thl import year_end
+from tupa.residential.thl.forms import ShelterDataRowForm
 
 FIRST_YEAR = 2000
+#: THL's return in the statistics (:mod:`tupa.statistics.returns.thl`).
+THL_RETURN = "thl.shelter"
 
 
 # --------------------------------------------------------------------------- the episode form
@@ -126,7 +127,7 @@ def thl_episode(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
 
 
-# --------------------------------------------------------------------------- the year summary
+# --------------------------------------------------------------------------- the year return
 
 
 def _year_or_404(year: int) -> int:
@@ -135,33 +136,55 @@ def _year_or_404(year: int) -> int:
     return year
 
 
-def _years(service_form: ServiceForm) -> list[int]:
-    current = timezone.localdate().year
-    first = Stay.objects.filter(place__service_form=service_form).aggregate(
-        first=Min("arrived_at")
-    )["first"]
-    start = min(current - 1, timezone.localtime(first).year if first else current - 1)
-    return list(range(current, max(start, FIRST_YEAR) - 1, -1))
+def _return_url(service_form: ServiceForm, year: int) -> str:
+    """THL's return of the shelter in the statistics (``thl.shelter``): the figures live there."""
+    return reverse("statistics:return", args=[THL_RETURN, year, service_form.slug])
 
 
 @object_scoped
 @require_GET
 def thl_summary_default(request: HttpRequest, slug: str) -> HttpResponse:
-    """The year picker's target: redirect to the chosen year (default: last year)."""
+    """The old year summary's address (the dashboard's report link): THL's return of the chosen
+    year (``?vuosi=``; default last year) in the statistics."""
     service_form = thl_summary_access(request, slug).obj
     year = timezone.localdate().year - 1
-    if "vuosi" in request.GET:
-        form = YearForm(request.GET, years=_years(service_form))
-        if form.is_valid():
-            year = form.cleaned_data["vuosi"]
-    return HttpResponseRedirect(reverse("residential:thl_summary", args=[service_form.slug, year]))
+    raw = request.GET.get("vuosi", "")
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= timezone.localdate().year:
+        year = int(raw)
+    return HttpResponseRedirect(_return_url(service_form, year))
 
 
-def _visible_check(request: HttpRequest, check: thl.YearEndCheck) -> tuple[thl.YearEndCheck, int]:
+@object_scoped
+@require_GET
+def thl_summary(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The old year summary (bookmarks): THL's return of the year in the statistics."""
+    service_form = thl_summary_access(request, slug).obj
+    return HttpResponseRedirect(_return_url(service_form, _year_or_404(year)))
+
+
+@object_scoped
+@require_GET
+def thl_summary_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The old summary's CSV: the CSV export of THL's return of the year."""
+    service_form = thl_summary_access(request, slug).obj
+    year = _year_or_404(year)
+    return HttpResponseRedirect(
+        reverse("statistics:export", args=[THL_RETURN, year, service_form.slug, "csv"])
+    )
+
+
+# --------------------------------------------------------------------------- year-end check
+
+
+def _visible_check(
+    request: HttpRequest, check: year_end.YearEndCheck
+) -> tuple[year_end.YearEndCheck, int]:
     """Keep the check's episodes the user may see; log their named persons (one event each)."""
     items = [*check.open_stays, *check.missing_data]
     bases = clients.episode_bases(user=user_of(request), episode_ids={i.episode.pk for i in items})
-    visible = thl.YearEndCheck(
+    visible = year_end.YearEndCheck(
+        service_form=check.service_form,
+        year=check.year,
         open_stays=[i for i in check.open_stays if i.episode.pk in bases],
         missing_data=[i for i in check.missing_data if i.episode.pk in bases],
     )
@@ -179,72 +202,33 @@ def _visible_check(request: HttpRequest, check: thl.YearEndCheck) -> tuple[thl.Y
 
 @object_scoped
 @require_GET
-def thl_summary(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def thl_year_end(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The year-end check of THL's return: the open stays to discharge or confirm and the
+    episodes whose THL data to fill in, with the links that fix them.
+
+    Whoever sees THL's return (``residential.thl_summary.view``) sees the counts; the episodes
+    and their persons are listed to members of the shelter only, and logged.
+    """
     service_form = thl_summary_access(request, slug).obj
     year = _year_or_404(year)
-    summary = thl.thl_summary(service_form=service_form, year=year)
-    member = may_keep_stays(user_of(request), service_form.pk)
-    check = None
+    check = year_end.year_end_check(service_form=service_form, year=year)
+    visible = None
     hidden = 0
-    if member:
-        check, hidden = _visible_check(
-            request, thl.year_end_check(service_form=service_form, year=year, summary=summary)
-        )
-    years = _years(service_form)
+    if may_keep_stays(user_of(request), service_form.pk):
+        visible, hidden = _visible_check(request, check)
     return render(
         request,
-        "residential/thl_summary.html",
+        "residential/thl_year_end.html",
         {
             "service_form": service_form,
             "year": year,
-            "summary": summary,
-            "tables": summary.tables(),
-            "check": check,
+            "summary": check,
+            "check": visible,
             "hidden_episodes": hidden,
-            "year_form": YearForm(initial={"vuosi": str(year)}, years=years),
+            "return_url": _return_url(service_form, year),
             "in_progress": year >= timezone.localdate().year,
         },
     )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
-    return str(value)
-
-
-@object_scoped
-@require_GET
-def thl_summary_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The summary as CSV for Finnish Excel (";" and a UTF-8 BOM). Aggregates only."""
-    service_form = thl_summary_access(request, slug).obj
-    year = _year_or_404(year)
-    summary = thl.thl_summary(service_form=service_form, year=year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="thl-turvakoti-{service_form.slug}-{year}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("THL:n turvakotitilasto"), service_form.name, str(year)])
-    writer.writerow(
-        [
-            _("Valmis lähetettäväksi"),
-            _("kyllä") if summary.ready else _("ei"),
-            _("Avoimia asumisjaksoja"),
-            len(summary.open_stay_ids),
-            _("Asiakkuuksia, joilta puuttuu tilastotietoja"),
-            len(summary.episodes_missing_data),
-        ]
-    )
-    for table in summary.tables():
-        writer.writerow([])
-        writer.writerow([str(table.title), *(str(c) for c in table.columns)])
-        for label, values in table.rows:
-            writer.writerow([str(label), *(_cell(v) for v in values)])
-    return response
 
 
 @object_scoped
@@ -264,5 +248,5 @@ def thl_confirm_year_end(request: HttpRequest, pk: int, year: int) -> HttpRespon
             _("Vahvistettu: perhe asui yhä yksikössä vuoden %(year)s päättyessä.") % {"year": year},
         )
     return HttpResponseRedirect(
-        reverse("residential:thl_summary", args=[stay.place.service_form.slug, year])
+        reverse("residential:thl_year_end", args=[stay.place.service_form.slug, year])
     )

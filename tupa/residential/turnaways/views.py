@@ -1,13 +1,16 @@
-"""Screens of turn-aways (issue 4, item 5): fast entry, recent list, same-day correction, counts.
+"""Screens of turn-aways (issue 4, item 5): fast entry, recent list, same-day correction.
 
 Recording and the recent list: client-work members of the residential service form; anyone
-else gets 404. The counts: leads of the form and the executive director (policy rule
-``residential.turnaway.stats``). Turn-aways are anonymous, so no access events are written.
+else gets 404. The counts are the internal return ``internal.shelter.turn_aways`` in the
+statistics (leads of the form and the executive director, policy rule
+``residential.turnaway.stats``); the old counts page redirects there. Turn-aways are anonymous,
+so no access events are written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,11 +31,14 @@ from tupa.access.residential import (
 )
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import TurnAway
-from tupa.residential.turnaways import selectors as turnaway_selectors
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm
+from tupa.residential.turnaways.selectors import recent_turnaways
 
 PAGE_SIZE = 25
+#: The counts: an internal return in the statistics (``tupa.statistics.returns.internal``).
+STATS_RETURN = "internal.shelter.turn_aways"
+_DAY = dt.timedelta(days=1)
 
 
 def _own_entry_or_404(request: HttpRequest, pk: int) -> TurnAway:
@@ -85,9 +91,9 @@ def turnaway_list(request: HttpRequest, slug: str) -> HttpResponse:
         request, slug, kind=ServiceForm.Kind.RESIDENTIAL, rule=may_record_turn_away
     )
     user = user_of(request)
-    page = Paginator(
-        turnaway_selectors.recent_turnaways(service_form=service_form), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(recent_turnaways(service_form=service_form), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     today = timezone.localdate()
     correctable = {
         t.pk
@@ -155,34 +161,22 @@ def turnaway_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @object_scoped
 @require_GET
 def turnaway_stats(request: HttpRequest, slug: str) -> HttpResponse:
-    """Counts of a year (by month) and of the year or a chosen month by reason and destination."""
+    """The old counts page (bookmarks, the dashboard's report link): the unit's internal return
+    ``internal.shelter.turn_aways`` for the asked year (``?year=``, default this year) or month
+    of it (``&month=``), after the same check as before."""
     service_form = service_form_or_404(
         request, slug, kind=ServiceForm.Kind.RESIDENTIAL, rule=may_view_turnaway_stats
     )
     today = timezone.localdate()
-    bound = "year" in request.GET
-    form = TurnAwayPeriodForm(request.GET if bound else None, initial={"year": today.year})
     year, month = today.year, None
-    if bound and form.is_valid():
+    form = TurnAwayPeriodForm(request.GET)
+    if "year" in request.GET and form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-    counts = turnaway_selectors.turnaway_counts(service_form=service_form, year=year)
-    return render(
-        request,
-        "residential/turnaway_stats.html",
-        {
-            "service_form": service_form,
-            "form": form,
-            "counts": counts,
-            "year": year,
-            "month": month,
-            "period_start": dt.date(year, month or 1, 1),
-            "year_totals": counts.totals(),
-            "year_lack_of_room": counts.lack_of_room(),
-            "period_totals": counts.totals(month),
-            "period_lack_of_room": counts.lack_of_room(month),
-            "by_month": counts.by_month(),
-            "by_reason": counts.by_reason(month),
-            "by_destination": counts.by_destination(month),
-            "is_member": may_record_turn_away(user_of(request), service_form),
-        },
-    )
+    if not 2000 <= year <= today.year:
+        year, month = today.year, None
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if month:
+        start = dt.date(year, month, 1)
+        end = dt.date(year, 12, 31) if month == 12 else dt.date(year, month + 1, 1) - _DAY
+    url = reverse("statistics:return", args=[STATS_RETURN, year, service_form.slug])
+    return HttpResponseRedirect(f"{url}?{urlencode({'alku': start, 'loppu': end})}")

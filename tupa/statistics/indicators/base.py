@@ -128,6 +128,8 @@ class Indicator:
 
     ``applies(form)`` says which service forms the indicator counts (by kind or flags);
     ``records`` says whether units carry episodes a permitted viewer may drill into.
+    ``decimals``: a unit's weight is in hundredths (2) etc. of ``unit_label`` — money is counted
+    in whole cents, so sums stay exact integers, and shown in euros with two decimals.
     """
 
     id: str
@@ -139,6 +141,7 @@ class Indicator:
     units: Callable[[Params], Iterable[Unit]]
     applies: Callable[[Any], bool] = _always
     records: bool = True
+    decimals: int = 0
 
     @property
     def key(self) -> str:

@@ -1,4 +1,5 @@
-"""Dimensions shared by many indicators: month, service form, adult/child, gender, municipality.
+"""Dimensions shared by many indicators: year, month, day, service form, adult/child, gender,
+municipality.
 
 An indicator with its own breakdown (THL's age bands, an appointment's type) defines it in its
 own module; these are the ones whose values must mean the same in every return.
@@ -24,6 +25,27 @@ CHILD = "child"
 def month_value(day: dt.date) -> str:
     """The value of the month dimension for a date: ``"2026-03"``."""
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def day_value(day: dt.date) -> str:
+    """The value of the day dimension for a date: ``"2026-03-05"``."""
+    return day.isoformat()
+
+
+def year_value(day: dt.date) -> str:
+    """The value of the year dimension for a date: ``"2026"``."""
+    return f"{day.year:04d}"
+
+
+def _years(params: Params) -> Choices:
+    return tuple((str(y), str(y)) for y in range(params.start.year, params.end.year + 1))
+
+
+def _days(params: Params) -> Choices:
+    """Every date of the period (a report by day is meant for a month or so)."""
+    count = (params.end - params.start).days + 1
+    days = (params.start + dt.timedelta(days=i) for i in range(count))
+    return tuple((day_value(d), formats.date_format(d, "D j.n.Y")) for d in days)
 
 
 def _months(params: Params) -> Choices:
@@ -52,7 +74,9 @@ def _municipalities(params: Params) -> Choices:
     return (*rows, (UNKNOWN, _("ei tiedossa")))
 
 
+YEAR = Dimension("year", _("vuosi"), _years)
 MONTH = Dimension("month", _("kuukausi"), _months)
+DAY = Dimension("day", _("päivä"), _days)
 SERVICE_FORM = Dimension("service_form", _("työmuoto"), _service_forms)
 ADULT_CHILD = Dimension(
     "adult_child",

@@ -6,19 +6,19 @@ Everything the house records is anonymous (CON-03): a session's head counts
 municipality (``records=False``; a municipality's report gets none of them), and a unit stands
 for one counter of one recorded row with the counter's value as its weight.
 
-The rules are those of the house's own statistics page (:mod:`tupa.dropin.selectors`): a visit
-is ``adults + children + under_ones`` of a count row dated in the period, first-time families
-are a separate tally, an opening day is a date with at least one count row, a baby day one
-with a row of the baby-day programme, and a childcare session belongs to the Helsinki date of
-its start. The page's selector sums per day and form; the breakdowns by session and programme
-need the rows themselves, so the rows are read here with one flat query per indicator, and the
-tests check that the totals equal the page's figures.
+These are the one definition of the house's figures: its visitor statistics are the internal
+report ``internal.dropin`` (:mod:`tupa.statistics.returns.internal.dropin`) built from them. A
+visit is ``adults + children + under_ones`` of a count row dated in the period, first-time
+families are a separate tally, an opening day is a date with at least one count row, a baby day
+one with a row of the baby-day programme, and a childcare session and a room booking belong to
+the Helsinki date of their start. Every figure can be broken down by year, month and day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -28,9 +28,10 @@ from django_scopes import scopes_disabled
 from tupa.core.wallclock import HELSINKI
 from tupa.dropin.models import ChildcareSession, DailyCount, Programme, Session
 from tupa.organisations.models import ServiceForm
+from tupa.scheduling.models import Booking
 
 from .base import Dimension, Indicator, IndicatorRegistry, Params, Unit
-from .dimensions import MONTH, SERVICE_FORM, month_value
+from .dimensions import DAY, MONTH, SERVICE_FORM, YEAR, day_value, month_value, year_value
 
 # --------------------------------------------------------------------------- dimensions
 
@@ -79,6 +80,22 @@ CARER = Dimension(
 )
 
 
+BOOKING_KIND = Dimension("booking_kind", _("varauksen laji"), tuple(Booking.Kind.choices))
+BILLABLE = Dimension(
+    "billable",
+    _("laskutettava"),
+    (("billable", _("laskutettava")), ("not_billable", _("ei laskutettava"))),
+)
+
+#: The dimensions that place a unit in time (its Helsinki date), last but the service form.
+WHEN = (YEAR, MONTH, DAY)
+
+
+def _when(day: dt.date) -> tuple[str, str, str]:
+    """The values of :data:`WHEN` for a date."""
+    return year_value(day), month_value(day), day_value(day)
+
+
 def _is_drop_in(form: Any) -> bool:
     return bool(form.kind == ServiceForm.Kind.DROP_IN)
 
@@ -98,10 +115,16 @@ def _count_rows(params: Params, *fields: str) -> list[dict[str, Any]]:
         )
 
 
-def _childcare_rows(params: Params) -> list[dict[str, Any]]:
-    """Childcare sessions starting in the period (Helsinki dates), as in the page's selector."""
+def _local_bounds(params: Params) -> tuple[dt.datetime, dt.datetime]:
+    """``[start 00:00, end + 1 day 00:00)`` in Helsinki."""
     lower = dt.datetime.combine(params.start, dt.time.min, tzinfo=HELSINKI)
     upper = dt.datetime.combine(params.end + dt.timedelta(days=1), dt.time.min, tzinfo=HELSINKI)
+    return lower, upper
+
+
+def _childcare_rows(params: Params) -> list[dict[str, Any]]:
+    """Childcare sessions starting in the period (Helsinki dates)."""
+    lower, upper = _local_bounds(params)
     with scopes_disabled():
         return list(
             ChildcareSession.objects.filter(
@@ -119,8 +142,22 @@ def _childcare_rows(params: Params) -> list[dict[str, Any]]:
         )
 
 
-def _local_month(moment: dt.datetime) -> str:
-    return month_value(timezone.localtime(moment, HELSINKI).date())
+def _booking_rows(params: Params) -> list[dict[str, Any]]:
+    """Bookings of the houses' rooms starting in the period (Helsinki dates), not cancelled."""
+    lower, upper = _local_bounds(params)
+    with scopes_disabled():
+        rows = Booking.objects.filter(
+            organisation_id=params.organisation_id,
+            room__service_form_id__in=params.service_form_ids,
+            cancelled_at__isnull=True,
+            starts_at__gte=lower,
+            starts_at__lt=upper,
+        ).values("room__service_form_id", "starts_at", "kind", "price", "rental_charge__billable")
+        return [dict(row) for row in rows]
+
+
+def _local_when(moment: dt.datetime) -> tuple[str, str, str]:
+    return _when(timezone.localtime(moment, HELSINKI).date())
 
 
 # --------------------------------------------------------------------------- units
@@ -129,7 +166,7 @@ def _local_month(moment: dt.datetime) -> str:
 def visit_units(params: Params) -> Iterator[Unit]:
     """One unit per count row and visitor counter, weighing the counter's value."""
     for row in _count_rows(params, *(f for f, _v in VISITOR_FIELDS)):
-        common = (row["session"], row["programme"], month_value(row["date"]))
+        common = (row["session"], row["programme"], *_when(row["date"]))
         form = str(row["service_form_id"])
         for field, value in VISITOR_FIELDS:
             if row[field]:
@@ -143,7 +180,7 @@ def first_time_units(params: Params) -> Iterator[Unit]:
                 values=(
                     row["session"],
                     row["programme"],
-                    month_value(row["date"]),
+                    *_when(row["date"]),
                     str(row["service_form_id"]),
                 ),
                 weight=row["first_timers"],
@@ -157,28 +194,61 @@ def opening_day_units(params: Params) -> Iterator[Unit]:
         key = (row["service_form_id"], row["date"])
         baby[key] = baby.get(key, False) or row["programme"] == Programme.BABY_DAY
     for (form_id, day), is_baby in sorted(baby.items()):
-        yield Unit(values=(BABY_DAY if is_baby else OTHER_DAY, month_value(day), str(form_id)))
+        yield Unit(values=(BABY_DAY if is_baby else OTHER_DAY, *_when(day), str(form_id)))
 
 
 def childcare_session_units(params: Params) -> Iterator[Unit]:
     for row in _childcare_rows(params):
-        yield Unit(values=(_local_month(row["starts_at"]), str(row["service_form_id"])))
+        yield Unit(values=(*_local_when(row["starts_at"]), str(row["service_form_id"])))
 
 
 def childcare_children_units(params: Params) -> Iterator[Unit]:
     for row in _childcare_rows(params):
-        month, form = _local_month(row["starts_at"]), str(row["service_form_id"])
+        when, form = _local_when(row["starts_at"]), str(row["service_form_id"])
         for field, value in AGE_GROUP_FIELDS:
             if row[field]:
-                yield Unit(values=(value, month, form), weight=row[field])
+                yield Unit(values=(value, *when, form), weight=row[field])
 
 
 def childcare_carer_units(params: Params) -> Iterator[Unit]:
     for row in _childcare_rows(params):
-        month, form = _local_month(row["starts_at"]), str(row["service_form_id"])
+        when, form = _local_when(row["starts_at"]), str(row["service_form_id"])
         for field, value in (("staff_carers", "staff"), ("volunteer_carers", "volunteer")):
             if row[field]:
-                yield Unit(values=(value, month, form), weight=row[field])
+                yield Unit(values=(value, *when, form), weight=row[field])
+
+
+def _is_billable(row: dict[str, Any]) -> bool:
+    """A booking is billed when its rental charge says so (a booking without one is not)."""
+    return bool(row["rental_charge__billable"])
+
+
+def booking_units(params: Params) -> Iterator[Unit]:
+    """One unit per booking that was not cancelled."""
+    for row in _booking_rows(params):
+        yield Unit(
+            values=(
+                row["kind"],
+                "billable" if _is_billable(row) else "not_billable",
+                *_local_when(row["starts_at"]),
+                str(row["room__service_form_id"]),
+            )
+        )
+
+
+def rental_income_units(params: Params) -> Iterator[Unit]:
+    """One unit per billable booking, weighing its price in cents (a weight is a whole number)."""
+    for row in _booking_rows(params):
+        cents = int((row["price"] or Decimal(0)) * 100)
+        if _is_billable(row) and cents:
+            yield Unit(
+                values=(
+                    row["kind"],
+                    *_local_when(row["starts_at"]),
+                    str(row["room__service_form_id"]),
+                ),
+                weight=cents,
+            )
 
 
 # --------------------------------------------------------------------------- indicators
@@ -193,7 +263,7 @@ VISITS = Indicator(
         "henkilö lasketaan jokaisella käynnillään; ensikertalaiset perheet eivät lisää käyntejä."
     ),
     unit_label=_("käyntiä"),
-    dimensions=(VISITOR, SESSION, PROGRAMME, MONTH, SERVICE_FORM),
+    dimensions=(VISITOR, SESSION, PROGRAMME, *WHEN, SERVICE_FORM),
     units=visit_units,
     applies=_is_drop_in,
     records=False,
@@ -209,7 +279,7 @@ FIRST_TIME_FAMILIES = Indicator(
         "ensikäynneistä."
     ),
     unit_label=_("perhettä"),
-    dimensions=(SESSION, PROGRAMME, MONTH, SERVICE_FORM),
+    dimensions=(SESSION, PROGRAMME, *WHEN, SERVICE_FORM),
     units=first_time_units,
     applies=_is_drop_in,
     records=False,
@@ -225,7 +295,7 @@ OPENING_DAYS = Indicator(
         "aukioloajan ohjelma on vauvapäivä."
     ),
     unit_label=_("päivää"),
-    dimensions=(DAY_TYPE, MONTH, SERVICE_FORM),
+    dimensions=(DAY_TYPE, *WHEN, SERVICE_FORM),
     units=opening_day_units,
     applies=_is_drop_in,
     records=False,
@@ -237,7 +307,7 @@ CHILDCARE_SESSIONS = Indicator(
     title=_("Perhetuvan lastenhoitokerrat"),
     rule=_("Tilapäisen lastenhoidon kerrat, jotka alkavat ajanjaksolla (Suomen aikaa)."),
     unit_label=_("kertaa"),
-    dimensions=(MONTH, SERVICE_FORM),
+    dimensions=(*WHEN, SERVICE_FORM),
     units=childcare_session_units,
     applies=_is_drop_in,
     records=False,
@@ -252,7 +322,7 @@ CHILDCARE_CHILDREN = Indicator(
         "yhteensä. Lapsia ei tunnisteta, joten sama lapsi lasketaan jokaisella kerralla."
     ),
     unit_label=_("lasta"),
-    dimensions=(AGE_GROUP, MONTH, SERVICE_FORM),
+    dimensions=(AGE_GROUP, *WHEN, SERVICE_FORM),
     units=childcare_children_units,
     applies=_is_drop_in,
     records=False,
@@ -267,8 +337,39 @@ CHILDCARE_CARERS = Indicator(
         "henkilöstö ja vapaaehtoiset erikseen. Sama hoitaja lasketaan jokaisella kerralla."
     ),
     unit_label=_("hoitajaa"),
-    dimensions=(CARER, MONTH, SERVICE_FORM),
+    dimensions=(CARER, *WHEN, SERVICE_FORM),
     units=childcare_carer_units,
+    applies=_is_drop_in,
+    records=False,
+)
+
+ROOM_BOOKINGS = Indicator(
+    id="dropin.room_bookings",
+    version=1,
+    title=_("Perhetuvan tilavaraukset"),
+    rule=_(
+        "Perhetuvan tilojen varaukset, jotka alkavat ajanjaksolla (Suomen aikaa) ja joita ei "
+        "ole peruttu, varauksen lajin ja laskutettavuuden mukaan."
+    ),
+    unit_label=_("varausta"),
+    dimensions=(BOOKING_KIND, BILLABLE, *WHEN, SERVICE_FORM),
+    units=booking_units,
+    applies=_is_drop_in,
+    records=False,
+)
+
+RENTAL_INCOME = Indicator(
+    id="dropin.rental_income",
+    version=1,
+    title=_("Perhetuvan vuokratulot"),
+    rule=_(
+        "Ajanjaksolla (Suomen aikaa) alkaneiden, perumattomien ja laskutettaviksi merkittyjen "
+        "tilavarausten hinnat yhteensä euroina (laskettu sentin tarkkuudella)."
+    ),
+    unit_label=_("€"),
+    decimals=2,
+    dimensions=(BOOKING_KIND, *WHEN, SERVICE_FORM),
+    units=rental_income_units,
     applies=_is_drop_in,
     records=False,
 )
@@ -282,4 +383,6 @@ def register(registry: IndicatorRegistry) -> None:
         CHILDCARE_SESSIONS,
         CHILDCARE_CHILDREN,
         CHILDCARE_CARERS,
+        ROOM_BOOKINGS,
+        RENTAL_INCOME,
     )

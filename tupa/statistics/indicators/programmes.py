@@ -1,14 +1,17 @@
-"""Indicators of group programmes: sessions held, attendances, participants, anonymous visits.
+"""Indicators of group programmes: sessions held and cancelled, attendances and absences,
+members and persons present (in total and per programme), anonymous visits.
 
-The counting rules are those of the group statistics page (:func:`tupa.programmes.selectors.
-statistics`, called by :func:`tupa.programmes.views.figures.form_statistics`): the same
-programmes (of the service form, started by the period's end, not ended before its start unless
-their aftercare runs into it), the same sessions (not cancelled, started on a Helsinki-local date
-of the period and by now), the same marks. The page gives totals per service form; these give
-units with dimensions, and the tests check that the totals are the page's.
+These are the one definition of the group statistics: a service form's group statistics are the
+internal report ``internal.programmes`` (:mod:`tupa.statistics.returns.internal.programmes`)
+built from them. A programme counts for a period when it belongs to the service form, started by
+the period's end and did not end before its start unless its aftercare runs into it; a session
+is held when it is not cancelled and started on a Helsinki-local date of the period by now; the
+marks are those of the sessions held. Every figure can be broken down by programme, except
+the distinct persons of a service form (``programmes.participants``: a person in two
+programmes is one); the persons of each programme are ``programmes.persons``, whose sum over
+programmes is therefore no distinct count.
 
-A person who attended programmes of two service forms counts once in each form (a form's
-figure is the page's total of that form).
+A person who attended programmes of two service forms counts once in each form.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from tupa.programmes.models import Attendance, GroupProgramme, Session
 from tupa.programmes.registrations import KINDS
 from tupa.programmes.selectors import local_midnight
 
-from .base import Dimension, Indicator, IndicatorRegistry, Params, Unit
+from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import (
     ADULT,
     ADULT_CHILD,
@@ -43,6 +46,14 @@ from .dimensions import (
 )
 
 PROGRAMME_TYPE = Dimension("programme_type", _("ryhmän laji"), tuple(GroupProgramme.Type.choices))
+ABSENCE = Dimension(
+    "absence",
+    _("poissaolo"),
+    (
+        (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label),
+        (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label),
+    ),
+)
 
 
 def programmes_of_period(params: Params) -> QuerySet[GroupProgramme]:
@@ -57,16 +68,31 @@ def programmes_of_period(params: Params) -> QuerySet[GroupProgramme]:
     )
 
 
-def _held(params: Params, prefix: str = "") -> Q:
-    """Sessions held in the period: not cancelled, started on a local date of it and by now."""
+def _programmes(params: Params) -> Choices:
+    """The programmes of the period, newest first (as the group statistics always listed them)."""
+    with scopes_disabled():
+        rows = programmes_of_period(params).order_by("-starts_on", "name", "pk")
+        return tuple((str(p.pk), p.name) for p in rows)
+
+
+PROGRAMME = Dimension("programme", _("ryhmä"), _programmes)
+
+
+def _window(params: Params, prefix: str = "") -> Q:
+    """Sessions of the period's programmes that started on a local date of the period."""
     return Q(
         **{
             f"{prefix}starts_at__gte": local_midnight(params.start),
             f"{prefix}starts_at__lt": local_midnight(params.end + dt.timedelta(days=1)),
-            f"{prefix}starts_at__lte": timezone.now(),
-            f"{prefix}cancelled": False,
             f"{prefix}programme__in": programmes_of_period(params),
         }
+    )
+
+
+def _held(params: Params, prefix: str = "") -> Q:
+    """Sessions held in the period: not cancelled, started on a local date of it and by now."""
+    return _window(params, prefix) & Q(
+        **{f"{prefix}starts_at__lte": timezone.now(), f"{prefix}cancelled": False}
     )
 
 
@@ -79,10 +105,26 @@ def session_units(params: Params) -> Iterator[Unit]:
         rows = list(
             Session.objects.filter(_held(params))
             .order_by("starts_at", "pk")
-            .values_list("programme__service_form_id", "programme__type", "starts_at")
+            .values_list(
+                "programme__service_form_id", "programme__type", "starts_at", "programme_id"
+            )
         )
-    for form_id, kind, starts_at in rows:
-        yield Unit(values=(str(form_id), kind, _month(starts_at)))
+    for form_id, kind, starts_at, programme_id in rows:
+        yield Unit(values=(str(form_id), kind, _month(starts_at), str(programme_id)))
+
+
+def cancelled_session_units(params: Params) -> Iterator[Unit]:
+    """Cancelled sessions that were to start on a local date of the period (also future ones)."""
+    with scopes_disabled():
+        rows = list(
+            Session.objects.filter(_window(params), cancelled=True)
+            .order_by("starts_at", "pk")
+            .values_list(
+                "programme__service_form_id", "programme__type", "starts_at", "programme_id"
+            )
+        )
+    for form_id, kind, starts_at, programme_id in rows:
+        yield Unit(values=(str(form_id), kind, _month(starts_at), str(programme_id)))
 
 
 def attendance_units(params: Params) -> Iterator[Unit]:
@@ -98,11 +140,75 @@ def attendance_units(params: Params) -> Iterator[Unit]:
                 "member__participant__episode_id",
                 "member__participant__person_id",
                 "member__participant__person__municipality_id",
+                "session__programme_id",
             )
         )
-    for form_id, kind, starts_at, episode_id, person_id, municipality_id in rows:
+    for form_id, kind, starts_at, episode_id, person_id, municipality_id, programme_id in rows:
         yield Unit(
-            values=(str(form_id), kind, _month(starts_at)),
+            values=(str(form_id), kind, _month(starts_at), str(programme_id)),
+            episode_id=episode_id,
+            person_id=person_id,
+            municipality_id=municipality_id,
+        )
+
+
+def absence_units(params: Params) -> Iterator[Unit]:
+    """One unit per "absent" or "excused" mark of a session held, of the parent's record."""
+    with scopes_disabled():
+        rows = list(
+            Attendance.objects.filter(
+                _held(params, "session__"),
+                status__in=(Attendance.Status.ABSENT, Attendance.Status.EXCUSED),
+            )
+            .order_by("session__starts_at", "pk")
+            .values_list(
+                "session__programme__service_form_id",
+                "session__programme__type",
+                "session__starts_at",
+                "status",
+                "member__participant__episode_id",
+                "member__participant__person_id",
+                "member__participant__person__municipality_id",
+                "session__programme_id",
+            )
+        )
+    for row in rows:
+        form_id, kind, starts_at, status, episode_id, person_id, municipality_id, programme = row
+        yield Unit(
+            values=(str(form_id), kind, status, _month(starts_at), str(programme)),
+            episode_id=episode_id,
+            person_id=person_id,
+            municipality_id=municipality_id,
+        )
+
+
+def member_units(params: Params) -> Iterator[Unit]:
+    """One unit per programme member (a pair is one) present at least once in the period.
+
+    A member belongs to one programme, so the programme breakdown adds up to the total.
+    """
+    with scopes_disabled():
+        rows = list(
+            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
+            .order_by("member_id")
+            .values_list(
+                "session__programme__service_form_id",
+                "session__programme__type",
+                "session__programme_id",
+                "member_id",
+                "member__participant__episode_id",
+                "member__participant__person_id",
+                "member__participant__person__municipality_id",
+            )
+            .distinct()
+        )
+    seen: set[int] = set()
+    for form_id, kind, programme_id, member_id, episode_id, person_id, municipality_id in rows:
+        if member_id in seen:
+            continue
+        seen.add(member_id)
+        yield Unit(
+            values=(str(form_id), kind, str(programme_id)),
             episode_id=episode_id,
             person_id=person_id,
             municipality_id=municipality_id,
@@ -171,6 +277,71 @@ def participant_units(params: Params) -> Iterator[Unit]:
             )
 
 
+def person_units(params: Params) -> Iterator[Unit]:
+    """One unit per (programme, person) present at least once in the period.
+
+    A pair's parent and child are two persons; a person present in two programmes is a unit of
+    each, so the sum over programmes is not a count of distinct persons (that is
+    :data:`PARTICIPANTS`, counted once per service form). Age is at the person's first session
+    of the programme in the period.
+    """
+    with scopes_disabled():
+        rows = list(
+            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
+            .order_by("session__starts_at", "session_id", "pk")
+            .values_list(
+                "session__programme__service_form_id",
+                "session__programme__type",
+                "session__programme_id",
+                "session__starts_at",
+                "member__participant__episode_id",
+                "member__participant__person_id",
+                "member__participant__person__birth_date",
+                "member__participant__person__municipality_id",
+                "member__child__episode_id",
+                "member__child__person_id",
+                "member__child__person__birth_date",
+                "member__child__person__municipality_id",
+            )
+        )
+    seen: set[tuple[int, int]] = set()
+    for (
+        form_id,
+        kind,
+        programme_id,
+        starts_at,
+        parent_episode_id,
+        parent_id,
+        parent_born,
+        parent_home,
+        child_episode_id,
+        child_id,
+        child_born,
+        child_home,
+    ) in rows:
+        day = timezone.localtime(starts_at, HELSINKI).date()
+        pair = (
+            (parent_episode_id, parent_id, parent_born, parent_home),
+            (child_episode_id, child_id, child_born, child_home),
+        )
+        for episode_id, person_id, birth_date, municipality_id in pair:
+            # An anonymous (alias) participant has no person and is not counted.
+            if person_id is None or (programme_id, person_id) in seen:
+                continue
+            seen.add((programme_id, person_id))
+            yield Unit(
+                values=(
+                    str(form_id),
+                    kind,
+                    adult_child_value(birth_date, None, day),
+                    str(programme_id),
+                ),
+                episode_id=episode_id,
+                person_id=person_id,
+                municipality_id=municipality_id,
+            )
+
+
 def anonymous_units(params: Params) -> Iterator[Unit]:
     """The head counts of anonymous adults and children of the sessions held (no records)."""
     with scopes_disabled():
@@ -184,14 +355,15 @@ def anonymous_units(params: Params) -> Iterator[Unit]:
                 "starts_at",
                 "anonymous_adults",
                 "anonymous_children",
+                "programme_id",
             )
         )
-    for form_id, kind, starts_at, adults, children in rows:
-        month = _month(starts_at)
+    for form_id, kind, starts_at, adults, children, programme_id in rows:
+        month, programme = _month(starts_at), str(programme_id)
         if adults:
-            yield Unit(values=(str(form_id), kind, ADULT, month), weight=adults)
+            yield Unit(values=(str(form_id), kind, ADULT, month, programme), weight=adults)
         if children:
-            yield Unit(values=(str(form_id), kind, CHILD, month), weight=children)
+            yield Unit(values=(str(form_id), kind, CHILD, month, programme), weight=children)
 
 
 def has_programmes(form: ServiceForm) -> bool:
@@ -224,7 +396,7 @@ SESSIONS = Indicator(
         "viimeistään laskentahetkellä; tulevia kokoontumisia ei lasketa."
     ),
     unit_label=_("kokoontumista"),
-    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
     units=session_units,
     applies=has_programmes,
     records=False,
@@ -239,7 +411,7 @@ ATTENDANCES = Indicator(
         "merkintä on yksi käynti. Nimettömät osallistujat lasketaan erikseen."
     ),
     unit_label=_("käyntiä"),
-    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
     units=attendance_units,
     applies=has_programmes,
 )
@@ -253,12 +425,84 @@ ANONYMOUS = Indicator(
         "määrien summa (sama henkilö voi olla mukana monta kertaa)."
     ),
     unit_label=_("käyntiä"),
-    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, MONTH),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, MONTH, PROGRAMME),
     units=anonymous_units,
     applies=has_programmes,
     records=False,
 )
 
+CANCELLED_SESSIONS = Indicator(
+    id="programmes.cancelled_sessions",
+    version=1,
+    title=_("Ryhmien perutut kokoontumiset"),
+    rule=_(
+        "Ryhmien perutuiksi merkityt kokoontumiset, joiden alkamispäivä (Suomen aikaa) on "
+        "kaudella, myös laskentahetken jälkeiset."
+    ),
+    unit_label=_("kokoontumista"),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
+    units=cancelled_session_units,
+    applies=has_programmes,
+    records=False,
+)
+
+ABSENCES = Indicator(
+    id="programmes.absences",
+    version=1,
+    title=_("Ryhmien poissaolot"),
+    rule=_(
+        "Poissa- ja poissa ilmoittaen -merkinnät kaudella pidetyissä ryhmän kokoontumisissa; "
+        "vauva–vanhempi-parin merkintä on yksi. Läsnäoloaste on ryhmäkäynnit jaettuna "
+        "ryhmäkäyntien ja poissaolojen summalla."
+    ),
+    unit_label=_("merkintää"),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ABSENCE, MONTH, PROGRAMME),
+    units=absence_units,
+    applies=has_programmes,
+)
+
+MEMBERS_PRESENT = Indicator(
+    id="programmes.members_present",
+    version=1,
+    title=_("Ryhmien eri osallistujat"),
+    rule=_(
+        "Ryhmän jäsenet, jotka on merkitty paikalla olleiksi vähintään kerran kaudella "
+        "pidetyssä kokoontumisessa; vauva–vanhempi-pari on yksi osallistuja. Jäsen kuuluu "
+        "yhteen ryhmään, joten ryhmittäiset luvut laskevat yhteen."
+    ),
+    unit_label=_("osallistujaa"),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, PROGRAMME),
+    units=member_units,
+    applies=has_programmes,
+)
+
+PERSONS = Indicator(
+    id="programmes.persons",
+    version=1,
+    title=_("Ryhmien eri henkilöt ryhmittäin"),
+    rule=_(
+        "Eri henkilöt, jotka on merkitty paikalla olleiksi vähintään kerran kaudella pidetyssä "
+        "ryhmän kokoontumisessa, kunkin ryhmän osalta erikseen; vauva–vanhempi-parista "
+        "lasketaan sekä vanhempi että lapsi, nimettömiä ei lasketa. Kahdessa ryhmässä käynyt "
+        "henkilö lasketaan kummassakin, joten ryhmittäisten lukujen summa ei ole eri "
+        "henkilöiden määrä: sen kertoo luku Ryhmiin osallistuneet henkilöt. Ikä (aikuinen tai "
+        "lapsi) on henkilön kauden ensimmäisestä kokoontumisesta ryhmässä."
+    ),
+    unit_label=_("henkilöä"),
+    dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, PROGRAMME),
+    units=person_units,
+    applies=has_programmes,
+)
+
 
 def register(registry: IndicatorRegistry) -> None:
-    registry.register(PARTICIPANTS, SESSIONS, ATTENDANCES, ANONYMOUS)
+    registry.register(
+        PARTICIPANTS,
+        SESSIONS,
+        CANCELLED_SESSIONS,
+        ATTENDANCES,
+        ABSENCES,
+        MEMBERS_PRESENT,
+        PERSONS,
+        ANONYMOUS,
+    )

@@ -1,13 +1,14 @@
 """Indicators of the supervised meetings (Tapaamispaikka, ``ServiceForm.Kind.VISITATION``).
 
-The counting rules are the meeting statistics' and billing's of :mod:`tupa.visitation.selectors`
-(MEE-07): a meeting belongs to the period and the month of its Helsinki start, its outcome
-group is the statistics page's (:data:`~tupa.visitation.selectors.STAT_COLUMNS`, decided by the
-same function) and billability is decided by :func:`tupa.visitation.rules.billing_rule` only.
-The pages read one service form at a time and group by labels; the indicators read the meeting
-rows of every form in one flat query and keep the ids (the order's episode for the drill-down,
-the payer municipality for a municipality's report), and the tests check that the figures equal
-the pages'.
+These are the one definition of the meeting statistics (MEE-07): a visitation form's statistics
+are the internal report ``internal.visitation`` (:mod:`tupa.statistics.returns.internal.
+visitation`) built from them. A meeting belongs to the period and the month of its Helsinki
+start; its outcome group (:func:`outcome_group`) is planned (no outcome yet), took place,
+cancelled (by anyone), no-show or interrupted; billability is decided by
+:func:`tupa.visitation.rules.billing_rule` only — the function the billing list
+(:func:`tupa.visitation.selectors.billing`, the invoicing basis) uses. The indicators read the
+meeting rows of every form in one flat query and keep the ids (the order's episode for the
+drill-down, the payer municipality for a municipality's report).
 
 A meeting is the family's, not one person's: its unit carries the order's episode and, as its
 municipality, the order's **payer municipality** (the child's home municipality that pays), so
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import HELSINKI
-from tupa.organisations.models import Municipality, ServiceForm
+from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.visitation import rules
 from tupa.visitation.models import (
     InterruptionReason,
@@ -38,9 +39,8 @@ from tupa.visitation.models import (
     Outcome,
     PartyRole,
 )
-from tupa.visitation.selectors import stat_key as stat_group
 
-from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
+from .base import UNKNOWN, Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import GENDER, MONTH, SERVICE_FORM, gender_value, month_value
 
 # --------------------------------------------------------------------------- dimensions
@@ -61,7 +61,40 @@ def _payer_municipalities(params: Params) -> Choices:
 
 PAYER = Dimension("payer_municipality", _("maksava kunta"), _payer_municipalities)
 
-#: The statistics page's outcome groups (its columns without "billable", which cuts across).
+#: An authority typed as text (not one of the organisation's partners) is its own value.
+TYPED_AUTHORITY = "text:"
+
+
+def authority_value(partner_id: int | None, typed: str | None) -> str:
+    """The ordering authority: a partner's id, ``text:<name>`` as typed, or unknown."""
+    if partner_id is not None:
+        return str(partner_id)
+    if typed:
+        return f"{TYPED_AUTHORITY}{typed}"
+    return UNKNOWN
+
+
+def _authorities(params: Params) -> Choices:
+    """The ordering authorities of the organisation's orders, by name."""
+    with scopes_disabled():
+        orders = MeetingOrder.objects.filter(organisation_id=params.organisation_id)
+        partners = {
+            str(p.pk): p.name for p in Partner.objects.filter(pk__in=orders.values("authority_id"))
+        }
+        typed = {
+            f"{TYPED_AUTHORITY}{name}": name
+            for name in orders.filter(authority__isnull=True)
+            .exclude(authority_name="")
+            .values_list("authority_name", flat=True)
+            .distinct()
+        }
+    rows = sorted({**partners, **typed}.items(), key=lambda item: (item[1].casefold(), item[0]))
+    return (*rows, (UNKNOWN, _("ei tiedossa")))
+
+
+AUTHORITY = Dimension("authority", _("määrääjä"), _authorities)
+
+#: The outcome groups of a meeting (:func:`outcome_group`); billability cuts across them.
 OUTCOME_GROUP = Dimension(
     "outcome_group",
     _("toteutuminen"),
@@ -86,6 +119,16 @@ INTERRUPTION_REASON = Dimension(
 )
 
 
+def outcome_group(row: dict[str, Any]) -> str:
+    """A meeting's :data:`OUTCOME_GROUP` from its recorded ``outcome`` (empty: planned)."""
+    outcome = row["outcome"]
+    if not outcome:
+        return "planned"
+    if outcome in (Outcome.TOOK_PLACE, Outcome.NO_SHOW, Outcome.INTERRUPTED):
+        return str(outcome)
+    return "cancelled"
+
+
 def _is_visitation(form: Any) -> bool:
     return bool(form.kind == ServiceForm.Kind.VISITATION)
 
@@ -94,7 +137,7 @@ def _is_visitation(form: Any) -> bool:
 
 
 def _bounds(params: Params) -> tuple[dt.datetime, dt.datetime]:
-    """``[start 00:00, end + 1 day 00:00)`` in Helsinki, exactly as the pages' selectors."""
+    """``[start 00:00, end + 1 day 00:00)`` in Helsinki, as the billing list."""
     return (
         rules.local_moment(params.start, dt.time(0, 0)),
         rules.local_moment(params.end + dt.timedelta(days=1), dt.time(0, 0)),
@@ -117,6 +160,8 @@ def _meeting_rows(params: Params) -> list[dict[str, Any]]:
             "order__meeting_type",
             "order__basis",
             "order__payer_municipality_id",
+            "order__authority_id",
+            "order__authority_name",
             "order__episode_id",
             "order__episode__service_form_id",
         )
@@ -151,13 +196,14 @@ def meeting_units(params: Params) -> Iterator[Unit]:
         yield _meeting_unit(
             row,
             (
-                stat_group(row),
+                outcome_group(row),
                 "billable" if _is_billable(rule, row) else "not_billable",
                 row["order__meeting_type"],
                 row["order__basis"],
                 _local_month(row["starts_at"]),
                 str(row["order__payer_municipality_id"]),
                 str(row["order__episode__service_form_id"]),
+                authority_value(row["order__authority_id"], row["order__authority_name"]),
             ),
         )
 
@@ -301,7 +347,16 @@ MEETINGS = Indicator(
         "laskutussääntö; kunta on määräyksen maksava kunta."
     ),
     unit_label=_("tapaamista"),
-    dimensions=(OUTCOME_GROUP, BILLABLE, MEETING_TYPE, BASIS, MONTH, PAYER, SERVICE_FORM),
+    dimensions=(
+        OUTCOME_GROUP,
+        BILLABLE,
+        MEETING_TYPE,
+        BASIS,
+        MONTH,
+        PAYER,
+        SERVICE_FORM,
+        AUTHORITY,
+    ),
     units=meeting_units,
     applies=_is_visitation,
 )

@@ -1,24 +1,26 @@
 """THL's shelter return (*Turvakotipalvelut*, finnish-requirements §1): one shelter, one year.
 
-The sections follow THL's summary form (*yhteenvetolomake*) and the shelter's own THL page
-(:func:`tupa.residential.thl.summary.thl_summary`), whose figures the indicators reproduce
-exactly: persons counted once, adults and children as columns, "tieto puuttuu" for persons
-without THL data, residence days per person clipped to the year.
+The sections follow THL's summary form (*yhteenvetolomake*): persons counted once, adults and
+children as columns, "tieto puuttuu" for persons without THL data, residence days per person
+clipped to the year. This is the shelter's THL page: the old addresses
+(``residential:thl_summary`` …) redirect here.
 
 Submission is blocked (:func:`year_end_problems`) while a stay of the year is still open and
-not confirmed as continuing over the year's end, or a person of the year lacks THL data — the
-same conditions as the THL page's "valmis lähetettäväksi" (finnish-requirements §1.4 point 3).
+not confirmed as continuing over the year's end, or a person of the year lacks THL data
+(finnish-requirements §1.4 point 3); each problem links to the shelter's year-end check
+(``residential:thl_year_end``), where the members of the unit fix them.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
-from tupa.residential.thl.summary import thl_summary
+from tupa.residential.thl.year_end import year_end_check
 
 from ..indicators.base import Params
 from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Section
@@ -26,13 +28,26 @@ from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Sectio
 _BY_GROUP = "adult_child"
 
 
+class Problem(str):
+    """A problem that blocks sending, with the address of the page that fixes it (``url``).
+
+    A ``str`` everywhere else (submission errors, the engine's ``problems``)."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str = "") -> Problem:
+        problem = super().__new__(cls, text)
+        problem.url = url
+        return problem
+
+
 def year_end_problems(params: Params) -> list[str]:
     """What stops marking the return as sent, per shelter (counts only, never persons).
 
-    The THL page's year-end check (:attr:`~tupa.residential.thl.summary.ThlSummary.ready`):
-    open stays nobody has confirmed as continuing over the year's end, and episodes with a
-    person of the year who has no THL data. The episodes themselves are listed on the THL page
-    to the members of the unit.
+    The year-end check (:func:`~tupa.residential.thl.year_end.year_end_check`): open stays
+    nobody has confirmed as continuing over the year's end, and episodes with a person of the
+    year who has no THL data. Each problem links to the check's page, which lists the episodes
+    to the members of the unit with the links that fix them.
     """
     problems: list[str] = []
     with scopes_disabled():
@@ -42,25 +57,32 @@ def year_end_problems(params: Params) -> list[str]:
         for form in forms.order_by("name"):
             if not is_shelter(form):
                 continue
-            summary = thl_summary(service_form=form, year=params.year)
-            open_stays = len(summary.unconfirmed_open_stay_ids)
+            check = year_end_check(service_form=form, year=params.year)
+            url = reverse("residential:thl_year_end", args=[form.slug, params.year])
+            open_stays = len(check.unconfirmed_open_stays)
             if open_stays:
                 problems.append(
-                    gettext(
-                        "%(form)s: vuoden lopussa auki olevia asumisjaksoja, joiden jatkumista "
-                        "ei ole vahvistettu: %(count)d. Kirjaa lähtö tai vahvista jatkuminen "
-                        "THL-yhteenvedon sivulla."
+                    Problem(
+                        gettext(
+                            "%(form)s: vuoden lopussa auki olevia asumisjaksoja, joiden "
+                            "jatkumista ei ole vahvistettu: %(count)d. Kirjaa lähtö tai vahvista "
+                            "jatkuminen vuodenvaihteen tarkistuksessa."
+                        )
+                        % {"form": form.name, "count": open_stays},
+                        url,
                     )
-                    % {"form": form.name, "count": open_stays}
                 )
-            missing = len(summary.episodes_missing_data)
+            missing = len(check.missing_data)
             if missing:
                 problems.append(
-                    gettext(
-                        "%(form)s: asiakkuuksia, joiden henkilöltä puuttuvat THL:n "
-                        "tilastotiedot: %(count)d. Täydennä tiedot asiakkuudelle."
+                    Problem(
+                        gettext(
+                            "%(form)s: asiakkuuksia, joiden henkilöltä puuttuvat THL:n "
+                            "tilastotiedot: %(count)d. Täydennä tiedot asiakkuudelle."
+                        )
+                        % {"form": form.name, "count": missing},
+                        url,
                     )
-                    % {"form": form.name, "count": missing}
                 )
     return problems
 

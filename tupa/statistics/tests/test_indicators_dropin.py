@@ -1,4 +1,4 @@
-"""The open family house's indicators against a hand-computed fixture and the house's own page.
+"""The open family house's indicators against a hand-computed fixture.
 
 Fixture (Helsinki dates), house A of organisation 1:
 
@@ -35,7 +35,6 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import User
 from tupa.core.tests.factories import ServiceFormFactory, UserFactory
-from tupa.dropin import selectors
 from tupa.dropin.models import ChildcareSession, DailyCount, Programme, Session
 from tupa.dropin.tests.support import house, t
 from tupa.organisations.models import Municipality, ServiceForm
@@ -217,55 +216,67 @@ def test_one_query_per_indicator(world: dict[str, Any], django_assert_num_querie
             list(indicator.units(params))
 
 
-# --------------------------------------------------------------------------- the house's page
+# --------------------------------------------------------------------------- the house's report
+
+#: Hand-computed per house and period (see the module docstring): visits (adults, children,
+#: under-1s), first-time families, opening days, baby days, childcare sessions and children.
+EXPECTED = {
+    ("a", MARCH): ((24, 11, 7, 6), 3, 4, 1, 2, 8),
+    ("a", (dt.date(2026, 2, 1), dt.date(2026, 4, 30))): ((30, 17, 7, 6), 3, 6, 1, 3, 10),
+    ("a", (dt.date(2026, 3, 5), dt.date(2026, 3, 5))): ((11, 5, 1, 5), 1, 1, 1, 0, 0),
+    ("a", (dt.date(2026, 4, 1), dt.date(2026, 4, 1))): ((4, 4, 0, 0), 0, 1, 0, 1, 2),
+    ("b", MARCH): ((3, 1, 1, 1), 1, 1, 0, 0, 0),
+    ("b", (dt.date(2026, 2, 1), dt.date(2026, 4, 30))): ((3, 1, 1, 1), 1, 1, 0, 0, 0),
+    ("b", (dt.date(2026, 3, 5), dt.date(2026, 3, 5))): ((0, 0, 0, 0), 0, 0, 0, 0, 0),
+}
 
 
-@pytest.mark.parametrize(
-    "period",
-    [
-        MARCH,
-        (dt.date(2026, 2, 1), dt.date(2026, 4, 30)),
-        (dt.date(2026, 3, 5), dt.date(2026, 3, 5)),
-        (dt.date(2026, 4, 1), dt.date(2026, 4, 1)),
-    ],
-)
-def test_same_figures_as_the_house_page(world: dict[str, Any], period: tuple) -> None:
-    org = world["org"].pk
-    for form in (world["a"], world["b"]):
-        with scopes_disabled():
-            page = selectors.total(service_form=form, start=period[0], end=period[1])
+@pytest.mark.parametrize(("house_key", "period"), list(EXPECTED))
+def test_hand_computed_figures_of_a_house(
+    world: dict[str, Any], house_key: str, period: tuple
+) -> None:
+    form = world[house_key]
+    (visits, adults, children, under_ones), first, opening, baby, sessions, kids = EXPECTED[
+        (house_key, period)
+    ]
 
-        def figure(indicator: Indicator, form: ServiceForm = form) -> Result:
-            return _run(indicator, org, *period, forms=(form.pk,))
+    def figure(indicator: Indicator) -> Result:
+        return _run(indicator, world["org"].pk, *period, forms=(form.pk,))
 
-        visits = figure(dropin.VISITS)
-        assert visits.total == page.visits
-        assert visits.by("visitor") == {
-            ("adult",): page.adults,
-            ("child",): page.children,
-            ("under_one",): page.under_ones,
-        }
-        assert figure(dropin.FIRST_TIME_FAMILIES).total == page.first_timers
-        days = figure(dropin.OPENING_DAYS)
-        assert days.total == page.opening_days
-        assert days.by("day_type")[("baby_day",)] == page.baby_days
-        assert figure(dropin.CHILDCARE_SESSIONS).total == page.childcare_sessions
-        assert figure(dropin.CHILDCARE_CHILDREN).total == page.childcare_children
+    result = figure(dropin.VISITS)
+    assert result.total == visits
+    assert result.by("visitor") == {
+        ("adult",): adults,
+        ("child",): children,
+        ("under_one",): under_ones,
+    }
+    assert figure(dropin.FIRST_TIME_FAMILIES).total == first
+    days = figure(dropin.OPENING_DAYS)
+    assert days.total == opening
+    assert days.by("day_type")[("baby_day",)] == baby
+    assert figure(dropin.CHILDCARE_SESSIONS).total == sessions
+    assert figure(dropin.CHILDCARE_CHILDREN).total == kids
 
 
-def test_same_monthly_figures_as_the_house_page(world: dict[str, Any]) -> None:
-    form = world["a"]
-    with scopes_disabled():
-        months = selectors.monthly_figures(service_form=form, year=2026)
+def test_hand_computed_monthly_and_daily_figures(world: dict[str, Any]) -> None:
+    form, org = world["a"], world["org"].pk
     year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    visits = _run(dropin.VISITS, world["org"].pk, *year, forms=(form.pk,)).by("month")
-    days = _run(dropin.OPENING_DAYS, world["org"].pk, *year, forms=(form.pk,)).by("month")
-    children = _run(dropin.CHILDCARE_CHILDREN, world["org"].pk, *year, forms=(form.pk,)).by("month")
-    for first, figures in months:
-        key = (f"{first:%Y-%m}",)
-        assert (visits[key], days[key], children[key]) == (
-            figures.visits,
-            figures.opening_days,
-            figures.childcare_children,
-        ), key
-    assert [f.visits for _m, f in months][1:4] == [2, 24, 4]
+    visits = _run(dropin.VISITS, org, *year, forms=(form.pk,)).by("month")
+    days = _run(dropin.OPENING_DAYS, org, *year, forms=(form.pk,)).by("month")
+    children = _run(dropin.CHILDCARE_CHILDREN, org, *year, forms=(form.pk,)).by("month")
+    months = [("2026-02",), ("2026-03",), ("2026-04",)]
+    assert [visits[m] for m in months] == [2, 24, 4]
+    assert [days[m] for m in months] == [1, 4, 1]
+    assert [children[m] for m in months] == [0, 8, 2]
+    assert visits[("2026-01",)] == 0 and visits[("2026-12",)] == 0
+    by_day = _run(dropin.VISITS, org, *MARCH, forms=(form.pk,)).by("day")
+    assert {d: n for (d,), n in by_day.items() if n} == {
+        "2026-03-02": 10,
+        "2026-03-05": 11,
+        "2026-03-31": 3,
+    }
+    assert len(by_day) == 31  # every day of the month, zeros too
+    care = _run(dropin.CHILDCARE_CHILDREN, org, *MARCH, forms=(form.pk,)).by("day")
+    assert care[("2026-03-31",)] == 2  # 23:00 Helsinki time is still the 31st
+    by_year = _run(dropin.VISITS, org, dt.date(2025, 1, 1), year[1], forms=(form.pk,)).by("year")
+    assert by_year == {("2025",): 0, ("2026",): 2 + 24 + 4}

@@ -1,4 +1,5 @@
-"""The group-programme indicators by hand and against the group statistics page and selector.
+"""The group-programme indicators by hand, and the figures the programme page and the old group
+statistics page showed (their selector is gone: the indicators are the one way to count).
 
 Scenario (the programmes app's own statistics scenario, plus an outpatient form; now is
 8.3.2026 12:00 UTC, periods in Helsinki time):
@@ -18,23 +19,21 @@ Another organisation: a programme with a present mark on 3.3. — never counted.
 March: sessions G 3 (s1, s2, s6), O 1 → 4. Attendances G 5 (closed 4, open 1), O 1 (peer) → 6.
 Participants G 5 (p1, c1, p2, c2 in A; p3 first in B on 1.3. 00:30), O 1 (p1 once more) → 6:
 closed 4, open 1, peer 1; adults 4, children 2; female 4, male 2; Lahti 2.
-Anonymous: adults 2, children 4 + 2 = 6.
+Anonymous: adults 2, children 4 + 2 = 6. Persons per programme: A 5, B 1 (p3), C 1 (p1).
 February: sessions 1 (s5), attendances 1, participants 1 (p3, open), anonymous adults 4.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Q
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import (
     EpisodeFactory,
@@ -43,16 +42,16 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Person
-from tupa.programmes import selectors
 from tupa.programmes.models import GroupProgramme
 from tupa.programmes.tests.support import add_member, add_session, programme, record, t
-from tupa.statistics.engine import run_indicator
+from tupa.statistics.engine import run, run_indicator
 from tupa.statistics.indicators import programmes, registry
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
+from tupa.statistics.returns import registry as returns
+from tupa.statistics.tables import Table
 from tupa.statistics.tests.properties import assert_consistent
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +63,11 @@ P, A, E = "present", "absent", "excused"
 ALL = (
     programmes.PARTICIPANTS,
     programmes.SESSIONS,
+    programmes.CANCELLED_SESSIONS,
     programmes.ATTENDANCES,
+    programmes.ABSENCES,
+    programmes.MEMBERS_PRESENT,
+    programmes.PERSONS,
     programmes.ANONYMOUS,
 )
 
@@ -146,7 +149,16 @@ def world() -> dict[str, Any]:
             px = PersonFactory.create(organisation=x.organisation, municipality=lahti)
         mx = add_member(prog_x, x_worker, *_family(x, px))
         record(add_session(prog_x, x_worker, t(2026, 3, 3)), x_worker, {mx: P})
-    return {"org": org, "g": g, "o": o, "worker": worker, "lahti": lahti}
+    return {
+        "org": org,
+        "g": g,
+        "o": o,
+        "worker": worker,
+        "lahti": lahti,
+        "a": prog_a,
+        "b": prog_b,
+        "c": prog_c,
+    }
 
 
 def _run(world: dict[str, Any], indicator: Indicator, period: tuple[dt.date, dt.date]) -> Result:
@@ -211,60 +223,205 @@ def test_municipality_filter(world: dict[str, Any]) -> None:
         assert run_indicator(programmes.ANONYMOUS, params).total == 0
 
 
-def _page_figures(form: ServiceForm, start: dt.date, end: dt.date) -> selectors.Stats:
-    """The total of the statistics page, queried exactly as its view does."""
-    with scope(organisation=form.organisation_id), time_machine.travel(NOW, tick=False):
-        return selectors.statistics(
-            programmes=GroupProgramme.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=start) | Q(aftercare_until__gte=start),
-                service_form=form,
-                starts_on__lte=end,
-            ),
-            start=start,
-            end=end,
-        ).total
+# ------------------------------------------- the programme page's figures, now the report's
+#
+# The programme page's figures box and the group statistics page counted with a selector of
+# their own (``programmes.selectors.statistics``); the page now links to the report
+# ``internal.programmes``. Every figure those pages' tests computed by hand is asserted here on
+# the indicators, for G alone (March; now 8.3.2026 12:00 UTC):
+#
+#                   held  cancelled  visits  absent  excused  members  persons  adults  children
+#   A                  2          1       4       1        1        3        5       2         4
+#   B                  1          0       1       0        0        1        1       0         0
+#   G (total)          3          1       5       1        1        4        5       2         4
+#
+# Persons of G are 5, not 5 + 1: p3 is in A and in B (``programmes.participants`` counts a
+# person once per service form; ``programmes.persons`` once per programme, so its rows add up
+# to 6). Attendance rate = visits / (visits + absent + excused): A 4/6 = 66.7 %, B 1/1 =
+# 100.0 %, G 5/7 = 71.4 %; the report shows the three counts it is read from.
+
+
+def _report(world: dict[str, Any], period: tuple[dt.date, dt.date]) -> dict[Any, Table]:
+    """G's group statistics report: each line's table by (indicator id, breakdown)."""
+    g = world["g"]
+    with time_machine.travel(NOW, tick=False):
+        computed = run(
+            returns.get("internal.programmes"), Params(g.organisation_id, *period, (g.pk,))
+        )
+    return {(cl.indicator.id, cl.line.breakdown): cl.table for cl in computed.lines()}
+
+
+def _rate(visits: int, absent: int, excused: int) -> Decimal | None:
+    """The attendance rate as the programme page showed it: per cent, one decimal, half up."""
+    marks = visits + absent + excused
+    if not marks:
+        return None
+    return (Decimal(100 * visits) / Decimal(marks)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _per_programme(f: dict[Any, Table], key: str) -> dict[str, Any]:
+    absences = f[("programmes.absences", ("programme", "absence"))]
+    anonymous = f[("programmes.anonymous", ("programme", "adult_child"))]
+    figures: dict[str, Any] = {
+        "held": f[("programmes.sessions", ("programme",))].cell(key),
+        "cancelled": f[("programmes.cancelled_sessions", ("programme",))].cell(key),
+        "visits": f[("programmes.attendances", ("programme",))].cell(key),
+        "absent": absences.cell(key, "absent"),
+        "excused": absences.cell(key, "excused"),
+        "members": f[("programmes.members_present", ("programme",))].cell(key),
+        "persons": f[("programmes.persons", ("programme",))].cell(key),
+        "adults": anonymous.cell(key, "adult"),
+        "children": anonymous.cell(key, "child"),
+    }
+    figures["rate"] = _rate(figures["visits"], figures["absent"], figures["excused"])
+    return figures
+
+
+def test_programme_figures_by_hand(world: dict[str, Any]) -> None:
+    """Ported from the programmes app's ``test_statistics_by_hand`` (the selector's figures)."""
+    f = _report(world, MARCH)
+    a = _per_programme(f, str(world["a"].pk))
+    b = _per_programme(f, str(world["b"].pk))
+    assert (a["held"], a["cancelled"], a["visits"], a["absent"], a["excused"]) == (2, 1, 4, 1, 1)
+    assert (a["members"], a["persons"], a["adults"], a["children"]) == (3, 5, 2, 4)
+    assert a["rate"] == Decimal("66.7")
+    assert (b["held"], b["visits"], b["members"], b["persons"], b["adults"]) == (1, 1, 1, 1, 0)
+    assert b["rate"] == Decimal("100.0")
+    # The totals of G.
+    assert f[("programmes.sessions", ("programme_type",))].total == 3
+    assert f[("programmes.cancelled_sessions", ())].total == 1
+    assert f[("programmes.attendances", ("month",))].total == 5
+    absences = f[("programmes.absences", ("absence",))]
+    assert (absences.cell("absent"), absences.cell("excused")) == (1, 1)
+    assert f[("programmes.members_present", ())].total == 4
+    assert f[("programmes.participants", ("adult_child", "gender"))].total == 5  # p3 once
+    anonymous = f[("programmes.anonymous", ("adult_child",))]
+    assert (anonymous.cell("adult"), anonymous.cell("child")) == (2, 4)
+    assert _rate(5, absences.cell("absent"), absences.cell("excused")) == Decimal("71.4")
+    # Per programme a person counts in each programme: the rows' sum is no distinct count.
+    assert f[("programmes.persons", ("programme",))].total == 6
+    # Programme C (service form O) is not among G's programmes.
+    programme_rows = f[("programmes.sessions", ("programme",))].rows
+    assert {label for _value, label in programme_rows} == {"A", "B"}
+    assert str(world["c"].pk) not in {value for value, _label in programme_rows}
+
+
+def test_programme_figures_february_count_the_late_evening_session_locally(
+    world: dict[str, Any],
+) -> None:
+    """Ported from ``test_statistics_february_counts_the_late_evening_session_locally``."""
+    f = _report(world, FEBRUARY)
+    b = _per_programme(f, str(world["b"].pk))
+    assert (b["held"], b["visits"], b["adults"]) == (1, 1, 4)
+    assert f[("programmes.attendances", ("month",))].total == 1
+    # A starts on 2.3.: not a programme of February, nothing of it is held or marked.
+    a = str(world["a"].pk)
+    assert a not in {value for value, _label in f[("programmes.sessions", ("programme",))].rows}
+
+    def of_a(indicator: Indicator, **selection: str) -> int:
+        result = _run(world, indicator, FEBRUARY)
+        return sum(u.weight for u in result.matching({"programme": a, **selection}))
+
+    assert of_a(programmes.SESSIONS) == 0
+    visits = of_a(programmes.ATTENDANCES)
+    absent = of_a(programmes.ABSENCES, absence="absent")
+    excused = of_a(programmes.ABSENCES, absence="excused")
+    assert _rate(visits, absent, excused) is None  # nothing marked
+
+
+def test_programme_persons_by_hand(world: dict[str, Any]) -> None:
+    """``programmes.persons``: one unit per (programme, person) present in the period."""
+    g, o = str(world["g"].pk), str(world["o"].pk)
+    a, b, c = (str(world[k].pk) for k in ("a", "b", "c"))
+    persons = _run(world, programmes.PERSONS, MARCH)
+    assert _by(persons, "programme") == {(a,): 5, (b,): 1, (c,): 1}
+    assert _by(persons, "service_form") == {(g,): 6, (o,): 1}
+    # A: p1, p2 adults, c1, c2 children; B: p3; C: p1.
+    assert _by(persons, "programme", "adult_child") == {
+        (a, "adult"): 3,
+        (a, "child"): 2,
+        (b, "adult"): 1,
+        (c, "adult"): 1,
+    }
+    assert all(u.episode_id and u.person_id for u in persons.units)
+    assert _by(_run(world, programmes.PERSONS, FEBRUARY), "programme") == {(b,): 1}
+
+
+#: The old pages' figures per service form and period, by hand (sessions held, cancelled,
+#: visits, members, persons, anonymous adults, anonymous children). Year: s4 (9.3.) is not
+#: held yet; one day 2.3.: s1 only (m1, m2 present: p1, c1, p2, c2).
+PAGE_FIGURES = {
+    "march": {"g": (3, 1, 5, 4, 5, 2, 4), "o": (1, 0, 1, 1, 1, 0, 2)},
+    "february": {"g": (1, 0, 1, 1, 1, 4, 0), "o": (0, 0, 0, 0, 0, 0, 0)},
+    "year": {"g": (4, 1, 6, 4, 5, 6, 4), "o": (1, 0, 1, 1, 1, 0, 2)},
+    "one-day": {"g": (1, 0, 2, 2, 4, 2, 1), "o": (0, 0, 0, 0, 0, 0, 0)},
+}
 
 
 @pytest.mark.parametrize(
-    "period",
-    [MARCH, FEBRUARY, (dt.date(2026, 1, 1), dt.date(2026, 12, 31)), (dt.date(2026, 3, 2),) * 2],
-    ids=["march", "february", "year", "one-day"],
+    ("name", "period"),
+    [
+        ("march", MARCH),
+        ("february", FEBRUARY),
+        ("year", (dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
+        ("one-day", (dt.date(2026, 3, 2),) * 2),
+    ],
 )
-def test_same_numbers_as_the_group_statistics_selector(
-    world: dict[str, Any], period: tuple[dt.date, dt.date]
+def test_the_old_pages_figures_per_service_form_and_period(
+    world: dict[str, Any], name: str, period: tuple[dt.date, dt.date]
 ) -> None:
-    results = {indicator.id: _run(world, indicator, period) for indicator in ALL}
+    """Ported from the comparison with the group statistics selector (now deleted): the same
+    periods, the selector's figures computed by hand, counted once for both forms."""
+    indicators = (
+        programmes.SESSIONS,
+        programmes.CANCELLED_SESSIONS,
+        programmes.ATTENDANCES,
+        programmes.MEMBERS_PRESENT,
+        programmes.PARTICIPANTS,
+    )
+    results = {indicator.id: _run(world, indicator, period) for indicator in indicators}
+    anonymous = _run(world, programmes.ANONYMOUS, period).by("service_form", "adult_child")
+    for key in ("g", "o"):
+        form = str(world[key].pk)
+        counts = tuple(results[i.id].by("service_form")[(form,)] for i in indicators)
+        counts += (anonymous[(form, "adult")], anonymous[(form, "child")])
+        assert counts == PAGE_FIGURES[name][key], key
 
-    def of(indicator: Indicator, form: ServiceForm, **selection: str) -> int:
-        units = results[indicator.id].matching({"service_form": str(form.pk), **selection})
-        return sum(u.weight for u in units)
 
-    for form in (world["g"], world["o"]):
-        page = _page_figures(form, *period)
-        assert of(programmes.SESSIONS, form) == page.sessions_held
-        assert of(programmes.ATTENDANCES, form) == page.visits
-        assert of(programmes.PARTICIPANTS, form) == page.persons
-        assert of(programmes.ANONYMOUS, form, adult_child="adult") == page.anonymous_adults
-        assert of(programmes.ANONYMOUS, form, adult_child="child") == page.anonymous_children
+def test_programme_figures_query_count_is_flat(world: dict[str, Any]) -> None:
+    """Ported from ``test_statistics_query_count_is_flat``: the report's queries do not grow
+    with the programmes, sessions and marks."""
+    year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    with CaptureQueriesContext(connection) as before:
+        _report(world, year)
+    g, worker = world["g"], world["worker"]
+    with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC), tick=False):
+        for i in range(3):
+            prog = programme(g, worker, name=f"Lisä {i}", starts_on=dt.date(2026, 2, 1))
+            with scopes_disabled():
+                person = PersonFactory.create(organisation=g.organisation)
+            member = add_member(prog, worker, *_family(g, person))
+            for day in (2, 3, 4):
+                session = add_session(prog, worker, t(2026, 3, day))
+                record(session, worker, {member: P}, anonymous_adults=1)
+    with CaptureQueriesContext(connection) as after:
+        f = _report(world, year)
+    assert f[("programmes.attendances", ("month",))].total == 6 + 9
+    assert len(after.captured_queries) == len(before.captured_queries)
 
 
-def test_same_numbers_as_the_statistics_page(world: dict[str, Any], client: Client) -> None:
-    login_verified(client, world["worker"])
+def test_hand_computed_numbers_of_the_group_statistics_report(world: dict[str, Any]) -> None:
+    """The figures the old statistics page showed for March (sessions 3, visits 5, persons 5)
+    are the report's (``internal.programmes``)."""
+    g = world["g"]
     with time_machine.travel(NOW, tick=False):
-        response = client.get(
-            reverse("programmes:statistics", args=[world["g"].slug]),
-            {"start": "2026-03-01", "end": "2026-03-31"},
+        computed = run(
+            returns.get("internal.programmes"), Params(g.organisation_id, *MARCH, (g.pk,))
         )
-    assert response.status_code == 200
-    page = response.context["result"].total
-    assert (page.sessions_held, page.visits, page.persons) == (3, 5, 5)
-    g = str(world["g"].pk)
-    for indicator, figure in (
-        (programmes.SESSIONS, page.sessions_held),
-        (programmes.ATTENDANCES, page.visits),
-        (programmes.PARTICIPANTS, page.persons),
-    ):
-        assert _run(world, indicator, MARCH).by("service_form")[(g,)] == figure
+    totals = {cl.indicator.id: cl.table.total for cl in computed.lines()}
+    assert totals["programmes.sessions"] == 3
+    assert totals["programmes.attendances"] == 5
+    assert totals["programmes.participants"] == 5
 
 
 @pytest.mark.parametrize("indicator", ALL, ids=lambda i: i.id)

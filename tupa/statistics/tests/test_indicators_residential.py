@@ -1,9 +1,9 @@
 """The residential indicators against THL's year summary, the billing list and a small org.
 
 **THL's own year** (``build_year`` of ``tupa/residential/tests/test_thl.py``, hand-computed in
-that module's docstring): every shelter indicator must give the figures of
-:func:`~tupa.residential.thl.summary.thl_summary` for 2025 and 2024, and the hand-computed
-ones: clients 7 (adults 4, children 3), residence days 115 (adults 88, children 27).
+that module's docstring and its ``HAND_2025`` / ``HAND_2024``): every shelter indicator must
+give those figures for 2025 and 2024: e.g. clients 7 (adults 4, children 3), residence days
+115 (adults 88, children 27).
 By month (nights, dated by the evening): January A1 4 + A2 4 = 8; March C1 1; October A1 (E)
 10; November D1 30; December D1 31 + B1 12 + B2 12 + B3 11 = 66 → 115.
 Turn-aways for lack of room: March 1 adult + 2 children, December 1 adult (to another shelter),
@@ -57,9 +57,17 @@ from tupa.residential.models import PayerCategory, Place
 from tupa.residential.stays import services as stay_services
 from tupa.residential.tests.support import place, t
 from tupa.residential.tests.test_commitment import ensikoti_form
-from tupa.residential.tests.test_thl import NOW, admit, build_year, discharge, row, shelter
+from tupa.residential.tests.test_thl import (
+    HAND,
+    NOW,
+    admit,
+    build_year,
+    discharge,
+    row,
+    shelter,
+)
 from tupa.residential.thl import services as thl_services
-from tupa.residential.thl import summary as thl
+from tupa.residential.thl import variables as thl
 from tupa.statistics.engine import run, run_indicator
 from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import residential as r
@@ -119,47 +127,45 @@ def thl_year() -> Iterator[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("year", [2025, 2024])
-def test_indicators_give_the_thl_summary(thl_year: dict[str, Any], year: int) -> None:
+def test_indicators_give_the_hand_figures(thl_year: dict[str, Any], year: int) -> None:
+    """Each shelter indicator on its own gives the hand-computed year (``HAND`` of test_thl)."""
+    hand = HAND[year]
     form = thl_year["form"]
-    with scope(organisation=form.organisation_id):
-        s = thl.thl_summary(service_form=form, year=year)
     org, period, forms = form.organisation_id, (D(year, 1, 1), D(year, 12, 31)), (form.pk,)
 
     def of(indicator: Indicator) -> Result:
         return compute(indicator, org, period, forms)
 
+    adults, children, everyone = hand.clients
     clients = of(r.SHELTER_CLIENTS)
-    assert clients.by("adult_child") == {
-        ("adult",): s.adults,
-        ("child",): s.children,
-        ("unknown",): 0,
-    }
+    assert clients.total == everyone
+    assert clients.by("adult_child") == {("adult",): adults, ("child",): children, ("unknown",): 0}
     for name in thl.PERSON_VARIABLES:
-        expected = {(value, group): n for (group, value), n in s.by_variable[name].items() if n}
+        expected = {(value, group): n for (group, value), n in hand.variables[name].items()}
         assert nonzero(clients.by(name, "adult_child")) == expected, name
     days = of(r.SHELTER_RESIDENCE_DAYS)
-    assert nonzero(days.by("adult_child")) == nonzero(
-        {("adult",): s.care_days_adults, ("child",): s.care_days_children}
-    )
+    assert days.total == hand.days[2]
+    assert nonzero(days.by("adult_child")) == {("adult",): hand.days[0], ("child",): hand.days[1]}
     forms_by = of(r.SHELTER_VIOLENCE_FORMS).by("violence_form", "adult_child")
-    assert nonzero(forms_by) == {(v, g): n for (g, v), n in s.violence_forms.items() if n}
+    assert nonzero(forms_by) == {(v, g): n for (g, v), n in hand.violence_forms.items()}
     stays = of(r.SHELTER_STAYS)
-    assert (stays.total, stays.by("began")[("began",)]) == (s.stays, s.stays_began)
+    assert (stays.total, stays.by("began")[("began",)]) == (hand.stays, hand.stays_began)
     families = of(r.SHELTER_FAMILIES)
-    assert families.total == s.families
+    assert families.total == hand.families
     assert nonzero(families.by("referral_source")) == {
-        (k,): v for k, v in s.referral_sources.items() if v
+        (k,): v for k, v in hand.referral_sources.items()
     }
-    assert of(r.FAMILY_PLACES).total == s.family_places
+    assert of(r.FAMILY_PLACES).total == hand.family_places
+    requests_n, adults_n, children_n = hand.turned_away
     persons = of(r.SHELTER_TURNED_AWAY).by("destination", "adult_child")
-    assert persons[("other_shelter", "adult")] == s.turned_away_adults
-    assert persons[("other_shelter", "child")] == s.turned_away_children
+    assert persons[("other_shelter", "adult")] == adults_n
+    assert persons[("other_shelter", "child")] == children_n
     requests = of(r.SHELTER_TURN_AWAY_REQUESTS).by("destination")
-    assert requests[("other_shelter",)] == s.turned_away_families
-    assert requests[("elsewhere",)] == s.turned_away_no_place_other
+    assert requests[("other_shelter",)] == requests_n
+    assert requests[("elsewhere",)] == hand.turned_away_no_place_other
     line = of(r.SHELTER_LINE_CONTACTS)
-    assert line.total == s.line_contacts
-    assert nonzero(line.by("channel")) == {(k,): v for k, v in s.line_by_channel.items() if v}
+    assert line.total == hand.line_contacts
+    assert nonzero(line.by("channel")) == {(k,): v for k, v in hand.line_by_channel.items()}
 
 
 def test_thl_year_by_hand(thl_year: dict[str, Any]) -> None:

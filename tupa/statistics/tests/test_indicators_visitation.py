@@ -1,4 +1,4 @@
-"""The supervised meetings' indicators against the hand-computed scenario and the pages' selectors.
+"""The supervised meetings' indicators against the hand-computed scenario and the billing list.
 
 The fixture is the visitation app's own scenario (``tupa/visitation/tests/scenario.py``), period
 1.1.–31.3.2026 in Helsinki time:
@@ -36,7 +36,7 @@ from tupa.statistics.indicators import visitation
 from tupa.statistics.indicators.base import Indicator, Params, Result
 from tupa.statistics.tests.properties import assert_consistent
 from tupa.visitation import selectors, services
-from tupa.visitation.models import MeetingType, OrderBasis
+from tupa.visitation.models import OrderBasis
 from tupa.visitation.tests import scenario
 from tupa.visitation.tests.support import family, make_order, municipality, t, visitation_form
 
@@ -253,54 +253,8 @@ def test_one_query_per_indicator(world: dict[str, Any], django_assert_num_querie
             list(indicator.units(params))
 
 
-# --------------------------------------------------------------------------- the pages' selectors
-
-
-@pytest.mark.parametrize(
-    "period",
-    [
-        PERIOD,
-        (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
-        (dt.date(2026, 2, 1), dt.date(2026, 4, 30)),
-        (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
-    ],
-)
-def test_same_figures_as_the_statistics_page(world: dict[str, Any], period: tuple) -> None:
-    with scope(organisation=world["org"]):
-        page = selectors.statistics(service_form=world["form"], start=period[0], end=period[1])
-    meetings = _run(visitation.MEETINGS, world["org"], *period)
-    groups = {k[0]: v for k, v in meetings.by("outcome_group").items()}
-    assert meetings.total == page.totals.total
-    assert [*(groups[c] for c in selectors.STAT_COLUMNS[:-1])] == page.totals.cells()[:-1]
-    assert meetings.by("billable")[("billable",)] == page.totals.counts["billable"]
-    type_labels = dict(MeetingType.choices)
-    assert {str(type_labels[k[0]]): v for k, v in meetings.by("meeting_type").items() if v} == {
-        row.label: row.total for row in page.by_type
-    }
-    # Per type, every column (including billable) as on the page.
-    by_type_cells = {row.label: row.cells() for row in page.by_type}
-    for meeting_type, label in MeetingType.choices:
-        if str(label) not in by_type_cells:
-            continue
-        cells = [
-            meetings.by("meeting_type", "outcome_group").get((meeting_type, c), 0)
-            for c in selectors.STAT_COLUMNS[:-1]
-        ]
-        cells.append(meetings.by("meeting_type", "billable")[(meeting_type, "billable")])
-        assert cells == by_type_cells[str(label)]
-    names = {str(m.pk): m.name_fi for m in Municipality.objects.all()}
-    assert {names[k[0]]: v for k, v in meetings.by("payer_municipality").items() if v} == {
-        row.label: row.total for row in page.by_municipality
-    }
-    basis_labels = dict(OrderBasis.choices)
-    assert {str(basis_labels[k[0]]): v for k, v in meetings.by("basis").items() if v} == {
-        row.label: row.total for row in page.by_basis
-    }
-    interruptions = _run(visitation.INTERRUPTIONS, world["org"], *period)
-    assert {k[0]: v for k, v in interruptions.by("interruption_reason").items() if v} == (
-        page.interruptions
-    )
-    assert _run(visitation.ORDERS, world["org"], *period).total == page.orders
+# --------------------------------------------------------------------------- the billing list
+# (The meeting statistics' hand-computed figures: test_internal_units.py, through the engine.)
 
 
 @pytest.mark.parametrize(

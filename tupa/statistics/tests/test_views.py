@@ -185,6 +185,34 @@ def test_figures_are_suppressed_and_drill_down_shows_only_visible_records_logged
     assert _events() == before
 
 
+def test_a_drill_down_logs_the_aliases_it_shows(client: Client, world: dict[str, Any]) -> None:
+    from tupa.core.tests.factories import ParticipantFactory
+    from tupa.people.models import Alias
+
+    worker = world["worker"]
+    with scopes_disabled():
+        _person, episode = _client(world["crisis"], dt.date(YEAR, 2, 1))
+        alias = Alias.objects.create(
+            organisation=episode.organisation,
+            label="Kanerva-peitenimi",
+            service_form=world["crisis"],
+            birth_year=1990,
+            created_by=worker,
+        )
+    ParticipantFactory.create(episode=episode, person=None, alias=alias)
+    login_verified(client, worker)
+    drill = reverse(
+        "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]
+    )
+    body = client.get(drill).content.decode()
+    assert "Kanerva-peitenimi" in body
+    with scopes_disabled():
+        logged = AccessEvent.objects.filter(
+            user=worker, subject_id=alias.pk, subject_type__model="alias", action="list"
+        )
+        assert logged.count() == 1
+
+
 def test_drill_down_by_a_dimension_value_and_unknown_values_are_404(
     client: Client, world: dict[str, Any]
 ) -> None:

@@ -2,21 +2,86 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, user_of
+from tupa.organisations.models import Organisation
 
 from .. import exports, services
-from ..annual import pack, pack_xlsx
+from ..annual import SECTIONS, PackSection, pack, pack_xlsx
 from ..charts import paired_bars
+from ..jobs import CONTENT_TYPES, Output, Progress
 from .common import year_or_404
+from .returns import attachment
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Rendering steps after the figures: the workbook; or the charts, the pages and the PDF.
+RENDER_STEPS = {"xlsx": 1, "pdf": 3}
+
+
+def annual_title(organisation: Organisation, year: int) -> str:
+    return _("Toimintakertomuksen luvut %(year)s – %(name)s") % {
+        "year": year,
+        "name": organisation.name,
+    }
+
+
+def _context(
+    title: str, year: int, sections: list[PackSection], progress: Progress
+) -> dict[str, Any]:
+    progress.begin(_("Piirretään kaavioita"))
+    charts = {
+        id(line): paired_bars(
+            f"{line.indicator.title}: {year} / {year - 1}",
+            [(f.form.name, *f.shown) for f in line.figures],
+        )
+        for section in sections
+        for line in section.lines
+    }
+    progress.advance()
+    return {
+        "title": title,
+        "year": year,
+        "sections": [(s, [(line, charts[id(line)]) for line in s.lines]) for s in sections],
+        "threshold": services.THRESHOLD,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+    }
+
+
+def annual_output(
+    organisation: Organisation, year: int, fmt: str, progress: Progress | None = None
+) -> Output:
+    """The pack as XLSX or PDF (the direct download and a background job both make it here)."""
+    if fmt not in RENDER_STEPS:
+        raise Http404
+    progress = progress or Progress()
+    progress.plan(sum(len(ids) for _title, ids in SECTIONS) + RENDER_STEPS[fmt])
+    sections = pack(
+        organisation_id=organisation.pk,
+        year=year,
+        threshold=services.THRESHOLD,
+        progress=progress.lines,
+    )
+    title = annual_title(organisation, year)
+    if fmt == "xlsx":
+        progress.begin(_("Kootaan Excel-tiedostoa"))
+        body = pack_xlsx(sections, title=title, year=year)
+    else:
+        context = _context(title, year, sections, progress)
+        progress.begin(_("Muotoillaan sivuja"))
+        html = render_to_string("statistics/annual_pdf.html", context)
+        progress.advance()
+        progress.begin(_("Tehdään PDF-tiedostoa"))
+        body = exports.pdf(html)
+    progress.advance()
+    return Output(body, f"toimintakertomus-{year}.{fmt}", CONTENT_TYPES[fmt])
 
 
 @login_only
@@ -28,36 +93,9 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     year = year_or_404(year)
     organisation = user.organisation
     assert organisation is not None
-    sections = pack(organisation_id=organisation.pk, year=year, threshold=services.THRESHOLD)
-    title = _("Toimintakertomuksen luvut %(year)s – %(name)s") % {
-        "year": year,
-        "name": organisation.name,
-    }
     fmt = request.GET.get("muoto", "")
-    if fmt == "xlsx":
-        response = HttpResponse(pack_xlsx(sections, title=title, year=year), content_type=_XLSX)
-        response["Content-Disposition"] = f'attachment; filename="toimintakertomus-{year}.xlsx"'
-        return response
-    charts = {
-        id(line): paired_bars(
-            f"{line.indicator.title}: {year} / {year - 1}",
-            [(f.form.name, *f.shown) for f in line.figures],
-        )
-        for section in sections
-        for line in section.lines
-    }
-    context = {
-        "title": title,
-        "year": year,
-        "sections": [(s, [(line, charts[id(line)]) for line in s.lines]) for s in sections],
-        "threshold": services.THRESHOLD,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
-    }
-    if fmt == "pdf":
-        html = render(request, "statistics/annual_pdf.html", context).content.decode("utf-8")
-        response = HttpResponse(exports.pdf(html), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="toimintakertomus-{year}.pdf"'
-        return response
-    if fmt:
-        raise Http404
+    if fmt:  # the direct download (bookmarks); the page prepares them as background jobs
+        return attachment(annual_output(organisation, year, fmt))
+    sections = pack(organisation_id=organisation.pk, year=year, threshold=services.THRESHOLD)
+    context = _context(annual_title(organisation, year), year, sections, Progress())
     return render(request, "statistics/annual.html", context)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis, decide
+from tupa.core import dates
 from tupa.organisations.models import Municipality, ServiceForm
 
 from ..indicators.base import Params
@@ -104,18 +105,21 @@ PART = "jakso"
 PARTS: dict[str, int] = {Period.YEAR: 1, Period.HALF_YEAR: 2, Period.QUARTER: 4, Period.MONTH: 12}
 #: The query parameters of a date-range return's first and last day.
 START, END = "alku", "loppu"
-#: The longest range a report is computed for at once.
-MAX_RANGE_DAYS = 5 * 366
 
 
 class RangeForm(forms.Form):
-    """A date-range return's period; the whole year of the URL when nothing is asked."""
+    """A date-range return's period; the whole year of the URL when nothing is asked. Each day
+    within Tupa's bounds of dates (:mod:`tupa.core.dates`), at most five years in all."""
 
     alku = forms.DateField(
-        label=gettext_lazy("Alkaen"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Alkaen"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.validate_date],
     )
     loppu = forms.DateField(
-        label=gettext_lazy("Päättyen"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Päättyen"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.validate_date],
     )
 
     def clean(self) -> dict[str, object]:
@@ -124,10 +128,8 @@ class RangeForm(forms.Form):
         if isinstance(start, dt.date) and isinstance(end, dt.date):
             if end < start:
                 self.add_error("loppu", _("Päättymispäivä on ennen alkamispäivää."))
-            elif (end - start).days >= MAX_RANGE_DAYS:
+            elif (end - start).days >= dates.LONGEST_REPORT_DAYS:
                 self.add_error("loppu", _("Aikaväli voi olla enintään viisi vuotta."))
-            elif start.year < FIRST_YEAR or end > timezone.localdate().replace(month=12, day=31):
-                self.add_error("alku", _("Aikaväli on tilastojen ulkopuolella."))
         return data
 
 

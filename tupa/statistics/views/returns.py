@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from tupa.organisations.models import Municipality, Partner, ServiceForm
 from .. import engine, exports, services
 from ..indicators.base import Indicator, Params, Result
 from ..indicators.dimensions import AGGREGATE_ONLY, MONTH
+from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present, present_line
 from ..returns import registry as returns
@@ -300,8 +302,9 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
     for episode in episodes:
         persons = [p.person for p in episode.participants.all() if p.person is not None]
         aliases = [p.alias for p in episode.participants.all() if p.alias is not None]
-        for person in persons:
-            by_basis[bases[episode.pk]].append(person)
+        # Every name shown is a read of client data: the aliases' labels as much as the
+        # persons' names (one event per subject, with the episode's basis).
+        by_basis[bases[episode.pk]].extend([*persons, *aliases])
         rows.append(
             {
                 "episode": episode,
@@ -310,20 +313,16 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
                 "weight": weight[episode.pk],
             }
         )
-    for basis, persons in by_basis.items():
-        record_access(request=request, subjects=persons, action=Action.LIST, basis=basis)
+    for basis, subjects in by_basis.items():
+        record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
     return rows, len(weight) - len(bases)
 
 
-_CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "pdf": "application/pdf",
-}
+#: How many rendering steps each format takes after the figures (a job's progress counts them).
+RENDER_STEPS = {"xlsx": 1, "csv": 1, "pdf": 2}
 
 
-def export_response(
-    request: HttpRequest,
+def export_body(
     computed: engine.Computed,
     states: Any,
     *,
@@ -331,28 +330,58 @@ def export_response(
     subject_label: str,
     meta: list[tuple[str, str]],
     fmt: str,
-    filename: str,
-) -> HttpResponse:
+    progress: Progress | None = None,
+) -> bytes:
+    """The file of a computed return (:data:`RENDER_STEPS` steps, told to ``progress``)."""
+    progress = progress or Progress()
     if fmt == "xlsx":
+        progress.begin(_("Kootaan Excel-tiedostoa"))
         body = exports.xlsx(computed, states, title=title, subject=subject_label, meta=meta)
     elif fmt == "csv":
+        progress.begin(_("Kootaan CSV-tiedostoa"))
         body = exports.csv_bytes(computed, states, title=title, subject=subject_label, meta=meta)
     elif fmt == "pdf":
-        html = render(
-            request,
+        progress.begin(_("Muotoillaan sivuja"))
+        html = render_to_string(
             "statistics/return_pdf.html",
-            {
-                "title": title,
-                "meta": meta,
-                "sections": present(computed, states, drillable=False),
-            },
-        ).content.decode("utf-8")
+            {"title": title, "meta": meta, "sections": present(computed, states, drillable=False)},
+        )
+        progress.advance()
+        progress.begin(_("Tehdään PDF-tiedostoa"))
         body = exports.pdf(html)
     else:
         raise Http404
-    response = HttpResponse(body, content_type=_CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    progress.advance()
+    return body
+
+
+def attachment(output: Output) -> HttpResponse:
+    """``output`` as a download."""
+    response = HttpResponse(output.body, content_type=output.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
     return response
+
+
+def export_output(subject: Subject, fmt: str, progress: Progress | None = None) -> Output:
+    """The return's export in ``fmt``: its lines computed, then rendered (a direct download
+    and a background job both make it here, so they are the same file)."""
+    if fmt not in RENDER_STEPS:
+        raise Http404
+    progress = progress or Progress()
+    progress.plan(sum(1 for _line in subject.template.lines()) + RENDER_STEPS[fmt])
+    computed = engine.run(subject.template, subject.params, progress.lines)
+    states = services.states_for(computed)
+    body = export_body(
+        computed,
+        states,
+        title=subject.title,
+        subject_label=subject.label,
+        meta=meta_rows(subject, computed, states),
+        fmt=fmt,
+        progress=progress,
+    )
+    name = f"{subject.template.id}-{subject.key}-{subject.year}{subject.file_suffix}.{fmt}"
+    return Output(body, name, CONTENT_TYPES[fmt])
 
 
 def meta_rows(subject: Subject, computed: engine.Computed, states: Any) -> list[tuple[str, str]]:
@@ -379,18 +408,7 @@ def meta_rows(subject: Subject, computed: engine.Computed, states: Any) -> list[
 @require_GET
 def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str) -> HttpResponse:
     subject = subject_or_404(request, template_id, year, key)
-    computed = engine.run(subject.template, subject.params)
-    states = services.states_for(computed)
-    return export_response(
-        request,
-        computed,
-        states,
-        title=subject.title,
-        subject_label=subject.label,
-        meta=meta_rows(subject, computed, states),
-        fmt=fmt,
-        filename=f"{subject.template.id}-{subject.key}-{subject.year}{subject.file_suffix}",
-    )
+    return attachment(export_output(subject, fmt))
 
 
 @object_scoped

@@ -12,11 +12,12 @@ from tupa.access import statistics as access
 from tupa.access.marks import object_scoped, user_of
 
 from .. import services
+from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present
 from ..returns import registry as returns
 from ..returns.base import Recipient
-from .returns import export_response
+from .returns import RENDER_STEPS, attachment, export_body
 
 
 def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
@@ -78,18 +79,31 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@object_scoped
-@require_GET
-def submission_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    submission = _submission_or_404(request, pk)
+def submission_output(submission: Submission, fmt: str, progress: Progress | None = None) -> Output:
+    """The sent return's export in ``fmt``, as it was sent (the direct download and a
+    background job both make it here)."""
+    if fmt not in RENDER_STEPS:
+        raise Http404
+    progress = progress or Progress()
+    progress.plan(1 + RENDER_STEPS[fmt])
+    progress.begin(_("Haetaan lähetetyt luvut"))
     sent = services.frozen(submission)
-    return export_response(
-        request,
+    progress.advance()
+    body = export_body(
         sent,
         services.states_from_json(submission.suppression),
         title=submission.title,
         subject_label=submission.title,
         meta=_meta(submission),
         fmt=fmt,
-        filename=f"{submission.template_id}-{submission.period_start:%Y}-lahetetty-{submission.pk}",
+        progress=progress,
     )
+    name = f"{submission.template_id}-{submission.period_start:%Y}-lahetetty-{submission.pk}.{fmt}"
+    return Output(body, name, CONTENT_TYPES[fmt])
+
+
+@object_scoped
+@require_GET
+def submission_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    submission = _submission_or_404(request, pk)
+    return attachment(submission_output(submission, fmt))

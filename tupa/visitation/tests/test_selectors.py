@@ -1,4 +1,5 @@
-"""Billing-ready counts and statistics against the hand-computed scenario (see scenario.py)."""
+"""Billing-ready counts against the hand-computed scenario (see scenario.py); the statistics' are
+asserted through the engine in ``tupa/statistics/tests/test_internal_units.py``."""
 
 from __future__ import annotations
 
@@ -79,27 +80,3 @@ def test_billing_month_boundary_in_helsinki_time(world: dict) -> None:
     assert [(r.municipality, r.month, r.total) for r in april.rows] == [
         ("Hollola", dt.date(2026, 4, 1), 1)
     ]
-
-
-def test_statistics(world: dict) -> None:
-    with scope(organisation=world["form"].organisation_id):
-        result = selectors.statistics(service_form=world["form"], start=START, end=END)
-    by_type = {r.label: (r.cells(), r.total) for r in result.by_type}
-    # columns: planned, took place, cancelled, no-show, interrupted, billable
-    assert by_type == {
-        "valvottu tapaaminen": ([1, 1, 3, 1, 1, 4], 7),
-        "valvottu vaihto": ([0, 2, 0, 0, 0, 2], 2),
-    }
-    assert {r.label: r.total for r in result.by_municipality} == {"Lahti": 7, "Hollola": 2}
-    assert {r.label: r.total for r in result.by_authority} == {
-        "Testin käräjäoikeus": 7,
-        "Testin lastenvalvoja": 2,
-    }
-    assert {r.label: r.total for r in result.by_basis} == {
-        "käräjäoikeuden päätös": 7,
-        "lastenvalvojan vahvistama sopimus": 2,
-    }
-    assert result.totals.cells() == [1, 3, 3, 1, 1, 6]
-    assert result.totals.total == 9
-    assert result.interruptions == {"threat": 1}
-    assert result.orders == 2

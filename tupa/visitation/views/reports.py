@@ -1,4 +1,5 @@
-"""Billing and statistics of a visitation form: aggregates, no persons, no access log."""
+"""Billing of a visitation form (aggregates, no persons, no access log) and the old address of
+its statistics, which are counted by the statistics engine (``internal.visitation``)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,49 @@ import csv
 import datetime as dt
 import io
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access.fetch import service_form_or_404
-from tupa.access.marks import object_scoped, user_of
-from tupa.access.visitation import may_work
-from tupa.core.forms import PeriodForm, previous_month_period, year_to_date_period
+from tupa.access.marks import object_scoped
+from tupa.core.forms import PeriodForm, previous_month_period
 from tupa.organisations.models import ServiceForm
 from tupa.visitation import selectors
-from tupa.visitation.models import InterruptionReason, MeetingType, Outcome
+from tupa.visitation.models import MeetingType, Outcome
+
+STATISTICS_REPORT = "internal.visitation"
+
+
+def _date(value: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def report_url(request: HttpRequest, template_id: str, slug: str) -> str:
+    """The report's address for the old ``?start=&end=`` (by default the year to date)."""
+    today = timezone.localdate()
+    raw_start, raw_end = request.GET.get("start"), request.GET.get("end")
+    if raw_start is None and raw_end is None:
+        start: dt.date | None = today.replace(month=1, day=1)
+        query = {"alku": today.replace(month=1, day=1).isoformat(), "loppu": today.isoformat()}
+    else:
+        start, end = _date(raw_start or ""), _date(raw_end or "")
+        query = {
+            "alku": start.isoformat() if start else raw_start or "",
+            "loppu": end.isoformat() if end else raw_end or "",
+        }
+    year = start.year if start is not None and 2000 <= start.year <= today.year else today.year
+    url = reverse("statistics:return", args=[template_id, year, slug])
+    return f"{url}?{urlencode(query)}"
 
 
 def _aggregate_form_or_404(request: HttpRequest, slug: str, action: str) -> ServiceForm:
@@ -26,7 +57,7 @@ def _aggregate_form_or_404(request: HttpRequest, slug: str, action: str) -> Serv
     return service_form_or_404(request, slug, kind=ServiceForm.Kind.VISITATION, rule=action)
 
 
-# --------------------------------------------------------------------------- billing, statistics
+# --------------------------------------------------------------------------- billing
 
 
 def _period(
@@ -104,34 +135,8 @@ def _billing_csv(
 
 @object_scoped
 @require_GET
-def statistics(request: HttpRequest, slug: str) -> HttpResponse:
-    service_form = _aggregate_form_or_404(request, slug, "visitation.statistics.view")
-    form, start, end = _period(request, year_to_date_period(timezone.localdate()))
-    result = (
-        selectors.statistics(service_form=service_form, start=start, end=end)
-        if start and end
-        else None
-    )
-    return render(
-        request,
-        "visitation/statistics.html",
-        {
-            "service_form": service_form,
-            "form": form,
-            "result": result,
-            "start": start,
-            "end": end,
-            "is_member": may_work(user_of(request), service_form),
-            "interruption_rows": _interruption_rows(result),
-        },
-        status=200 if result is not None else 400,
-    )
-
-
-def _interruption_rows(result: selectors.Statistics | None) -> list[tuple[str, int]]:
-    if result is None:
-        return []
-    return [
-        (str(label), result.interruptions.get(code, 0))
-        for code, label in InterruptionReason.choices
-    ]
+def statistics(request: HttpRequest, slug: str) -> HttpResponseRedirect:
+    """The old statistics address: the meeting statistics report (``internal.visitation``),
+    with ``?start=&end=`` as its range (by default the year to date)."""
+    _aggregate_form_or_404(request, slug, "visitation.statistics.view")
+    return HttpResponseRedirect(report_url(request, STATISTICS_REPORT, slug))

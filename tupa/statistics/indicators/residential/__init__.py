@@ -1,28 +1,33 @@
-"""Indicators of the residential units: the shelter's THL figures and the care days of every unit.
+"""Indicators of the residential units: the shelter's THL figures, the front door (turn-aways,
+the 24 h line) and the care days of every unit.
 
-The counting rules are THL's year summary's (:mod:`tupa.residential.thl.summary`, whose module
-docstring is the reference) and the care-day ledger's and billing's
+These are the one place where THL's figures are counted: the THL return, the municipalities'
+and the Federation's reports and the units' own follow-up reports (the former THL, turn-away
+and line pages) all run them. Care days reuse the care-day ledger's and billing's rules
 (:mod:`tupa.residential.care_days`, :mod:`tupa.residential.stays.selectors`,
-:mod:`tupa.residential.commitments.selectors`). The summary counts one service form and one
-calendar year into fixed tables; the indicators give the same figures as units, for any period
-and any set of service forms, and keep who is behind each unit (episode, person, home
-municipality) for the drill-down and a municipality's report. The tests compare the two on the
-summary's own hand-computed year.
+:mod:`tupa.residential.commitments.selectors`), and THL's classifications are the pure helpers of
+:mod:`tupa.residential.thl.variables` (shared with the THL data form's defaults).
 
-What is reused, so that a rule lives in one place:
-
-* the pure helpers of the summary: :func:`~tupa.residential.thl.summary.age_at`,
-  :func:`~tupa.residential.thl.summary.age_band_for`, :func:`~tupa.residential.thl.summary.is_child`
-  and its constants (:data:`~tupa.residential.thl.summary.MISSING` …);
-* the care-day interval query :func:`~tupa.residential.stays.selectors.member_intervals` and the
-  counting rule :func:`~tupa.residential.care_days.care_days` (residence days);
-* the billing selector :func:`~tupa.residential.commitments.selectors.billable_days` as a whole
-  (care days by payer).
-
-The per-person rows of the summary (which stay's THL data describe a person) are private to
-:func:`~tupa.residential.thl.summary.thl_summary`; :func:`person_rows` reads them the same way
-(one query) across several service forms. A person who stayed in two of the selected shelters
-is one client.
+Counting rules (docs/residential-thl.md has the reasoning and the [verify] items)
+--------------------------------------------------------------------------------
+- **Client in the period**: a person (or an alias — an anonymous client counts the same way)
+  whose stay-member period overlaps the period (local time, Europe/Helsinki), counted **once**
+  however many stays, episodes or selected shelters they had.
+- **The person's data** are those of their first stay in the period (earliest arrival) that has
+  THL data (:class:`~tupa.residential.models.ShelterClientData`); a person without any is counted
+  in the **"tieto puuttuu"** row of every variable, never dropped.
+- **Adult or child**: the recorded age band; when the band is unknown or the data are missing,
+  the age at the first arrival (birth date, or an alias's birth year), and failing that the
+  participant's role ("lapsi" = child).
+- **Residence days**: the care-day rule (default: nights) per person, clipped exactly to the
+  period; open stays count up to the last complete care day (the year-end check flags them).
+- **Stays**: residence chains (a move continues the same stay) of which some part lies in the
+  period; "began" = the chain's first arrival is in the period. **Families** = distinct episodes
+  with such a stay; **referral source** is counted per family (an episode attribute).
+- **Family places**: the family places in use on the period's last day.
+- **Turn-aways for lack of space** (version 1, THL): reason "no free place"; THL's figure is
+  those directed to another shelter, in requests (families) and persons.
+- **Phone contacts**: the 24 h line's contacts of the unit in the period.
 
 The package holds one module per part: :mod:`.common` (stay chains, person rows), :mod:`.shelter`
 (THL's client figures), :mod:`.contacts` (turn-aways, the phone line), :mod:`.places` (family
@@ -32,7 +37,15 @@ places, care days by payer).
 from __future__ import annotations
 
 from ..base import IndicatorRegistry
-from .contacts import SHELTER_LINE_CONTACTS, SHELTER_TURN_AWAY_REQUESTS, SHELTER_TURNED_AWAY
+from .contacts import (
+    SHELTER_LINE_CONTACTS,
+    SHELTER_LINE_CONTACTS_V2,
+    SHELTER_LINE_MINUTES,
+    SHELTER_TURN_AWAY_REQUESTS,
+    SHELTER_TURN_AWAY_REQUESTS_V2,
+    SHELTER_TURNED_AWAY,
+    SHELTER_TURNED_AWAY_V2,
+)
 from .places import CARE_DAYS, FAMILY_PLACES
 from .shelter import (
     SHELTER_CLIENTS,
@@ -48,10 +61,14 @@ __all__ = [
     "SHELTER_CLIENTS",
     "SHELTER_FAMILIES",
     "SHELTER_LINE_CONTACTS",
+    "SHELTER_LINE_CONTACTS_V2",
+    "SHELTER_LINE_MINUTES",
     "SHELTER_RESIDENCE_DAYS",
     "SHELTER_STAYS",
     "SHELTER_TURNED_AWAY",
+    "SHELTER_TURNED_AWAY_V2",
     "SHELTER_TURN_AWAY_REQUESTS",
+    "SHELTER_TURN_AWAY_REQUESTS_V2",
     "SHELTER_VIOLENCE_FORMS",
     "register",
 ]
@@ -67,6 +84,10 @@ def register(registry: IndicatorRegistry) -> None:
         SHELTER_TURNED_AWAY,
         SHELTER_TURN_AWAY_REQUESTS,
         SHELTER_LINE_CONTACTS,
+        SHELTER_TURNED_AWAY_V2,
+        SHELTER_TURN_AWAY_REQUESTS_V2,
+        SHELTER_LINE_CONTACTS_V2,
+        SHELTER_LINE_MINUTES,
         FAMILY_PLACES,
         CARE_DAYS,
     )

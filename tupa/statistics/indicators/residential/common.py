@@ -22,7 +22,7 @@ from tupa.residential.models import (
     StayMember,
 )
 from tupa.residential.stays.selectors import PersonKey
-from tupa.residential.thl import summary as thl
+from tupa.residential.thl import variables as thl
 
 from ..base import Params
 from ..dimensions import (
@@ -57,7 +57,7 @@ def is_residential(form: Any) -> bool:
 
 def overlapping(start: dt.date, end: dt.date) -> Q:
     """Rows whose ``[arrived_at, departed_at)`` has a moment inside the local dates start..end
-    (the summary's ``_overlaps_year``: a departure at the first midnight does not overlap)."""
+    (a departure at the first midnight does not overlap)."""
     return Q(arrived_at__lt=local_midnight(end + ONE_DAY)) & (
         Q(departed_at__isnull=True) | Q(departed_at__gt=local_midnight(start))
     )
@@ -120,7 +120,7 @@ class Chains:
 
 def chains(params: Params) -> Chains:
     """Every stay of the episodes with a stay overlapping the period in the selected forms,
-    grouped into chains (the summary's ``_count_stays``). One query."""
+    grouped into chains. One query."""
     start, end = params.start, params.end
     with scopes_disabled():
         in_period = Stay.objects.filter(
@@ -184,9 +184,9 @@ class PersonRow:
 def person_rows(params: Params) -> list[PersonRow]:
     """Every person with a stay-member period overlapping the period in the selected forms.
 
-    The rule and the query of :func:`tupa.residential.thl.summary.thl_summary` (step 1): the
-    rows in order of arrival, the first one with THL data chosen, adult or child by
-    :func:`~tupa.residential.thl.summary.is_child`. One query.
+    The rows in order of arrival, the first one with THL data chosen, adult or child by
+    :func:`~tupa.residential.thl.variables.is_child` (the rules of the package docstring).
+    One query.
     """
     with scopes_disabled():
         rows = (

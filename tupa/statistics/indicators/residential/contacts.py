@@ -1,20 +1,29 @@
-"""The shelter's front door: people turned away for lack of room, the 24 h phone line."""
+"""The shelter's front door: people turned away for lack of room, the 24 h phone line.
+
+Version 1 of the turn-away indicators is THL's figure (reason "no free place" only, shelters
+only). Version 2 counts every turn-away of a residential unit, by reason and by where it was
+directed: the unit's own follow-up (the internal return ``internal.shelter.turn_aways``, formerly
+the turn-away statistics page). Version 2 of the line contacts counts every residential unit's
+line (not only shelters') and adds the day; ``shelter.line_minutes`` is the time spent on it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.organisations.models import ServiceForm
 from tupa.residential.models import (
     LineContact,
     TurnAway,
     is_shelter,
 )
 
-from ..base import Dimension, Indicator, Params, Unit
+from ..base import Choices, Dimension, Indicator, Params, Unit
 from ..dimensions import (
     ADULT,
     ADULT_CHILD,
@@ -24,6 +33,7 @@ from ..dimensions import (
 from .common import (
     ELSEWHERE,
     OTHER_SHELTER,
+    local_date,
     moment_bounds,
     month_of,
 )
@@ -39,6 +49,24 @@ DESTINATION = Dimension(
 LINE_CHANNEL = Dimension("channel", _("kanava"), tuple(LineContact.Channel.choices))
 LINE_CALLER = Dimension("caller", _("yhteydenottaja"), tuple(LineContact.Caller.choices))
 LINE_OUTCOME = Dimension("outcome", _("tulos"), tuple(LineContact.Outcome.choices))
+TURN_AWAY_REASON = Dimension("reason", _("syy"), tuple(TurnAway.Reason.choices))
+DIRECTED_TO = Dimension("directed_to", _("ohjattu minne"), tuple(TurnAway.DirectedTo.choices))
+
+
+def _days(params: Params) -> Choices:
+    """Every date of the period (a breakdown by day is meant for a month or so)."""
+    count = (params.end - params.start).days + 1
+    days = (params.start + dt.timedelta(days=i) for i in range(count))
+    return tuple((d.isoformat(), formats.date_format(d, "D j.n.Y")) for d in days)
+
+
+#: The local date of a contact (value ``"2025-03-05"``, as the shared day dimension's).
+DAY = Dimension("day", _("päivä"), _days)
+
+
+def is_residential(form: Any) -> bool:
+    """Every residential unit keeps turn-aways and may keep a 24 h line (not only shelters)."""
+    return bool(form.kind == ServiceForm.Kind.RESIDENTIAL)
 
 
 def _turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, int, int]]:
@@ -70,17 +98,57 @@ def turn_away_request_units(params: Params) -> Iterator[Unit]:
         yield Unit(values=(_destination(directed_to), month_of(occurred_at)))
 
 
-def line_contact_units(params: Params) -> Iterator[Unit]:
+def every_turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, str, int, int]]:
     with scopes_disabled():
-        rows = list(
+        return list(
+            TurnAway.objects.filter(
+                moment_bounds(params),
+                organisation_id=params.organisation_id,
+                service_form_id__in=params.service_form_ids,
+            ).values_list("occurred_at", "reason", "directed_to", "adults", "children")
+        )
+
+
+def turned_away_units_v2(params: Params) -> Iterator[Unit]:
+    for occurred_at, reason, directed_to, adults, children in every_turn_away_rows(params):
+        values = (reason, directed_to, _destination(directed_to))
+        month = month_of(occurred_at)
+        for group, n in ((ADULT, adults), (CHILD, children)):
+            if n:
+                yield Unit(values=(*values, group, month), weight=n)
+
+
+def turn_away_request_units_v2(params: Params) -> Iterator[Unit]:
+    for occurred_at, reason, directed_to, _adults, _children in every_turn_away_rows(params):
+        yield Unit(values=(reason, directed_to, _destination(directed_to), month_of(occurred_at)))
+
+
+def _line_rows(params: Params) -> list[tuple[dt.datetime, str, str, str, int]]:
+    with scopes_disabled():
+        return list(
             LineContact.objects.filter(
                 moment_bounds(params),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-            ).values_list("occurred_at", "channel", "caller", "outcome")
+            ).values_list("occurred_at", "channel", "caller", "outcome", "duration_minutes")
         )
-    for occurred_at, channel, caller, outcome in rows:
+
+
+def line_contact_units(params: Params) -> Iterator[Unit]:
+    for occurred_at, channel, caller, outcome, _minutes in _line_rows(params):
         yield Unit(values=(month_of(occurred_at), channel, caller, outcome))
+
+
+def line_contact_units_v2(params: Params) -> Iterator[Unit]:
+    for occurred_at, channel, caller, outcome, _minutes in _line_rows(params):
+        day = local_date(occurred_at).isoformat()
+        yield Unit(values=(month_of(occurred_at), channel, caller, outcome, day))
+
+
+def line_minute_units(params: Params) -> Iterator[Unit]:
+    for occurred_at, channel, _caller, _outcome, minutes in _line_rows(params):
+        if minutes:
+            yield Unit(values=(month_of(occurred_at), channel), weight=minutes)
 
 
 SHELTER_TURNED_AWAY = Indicator(
@@ -126,5 +194,69 @@ SHELTER_LINE_CONTACTS = Indicator(
     dimensions=(MONTH, LINE_CHANNEL, LINE_CALLER, LINE_OUTCOME),
     units=line_contact_units,
     applies=is_shelter,
+    records=False,
+)
+
+SHELTER_TURNED_AWAY_V2 = Indicator(
+    id="shelter.turned_away",
+    version=2,
+    title=_("Käännytetyt henkilöt"),
+    rule=_(
+        "Paikkapyynnöt, joita ei voitu ottaa vastaan (mistä syystä tahansa), henkilöinä "
+        "(pyynnölle kirjatut aikuiset ja lapset) pyynnön ajankohdan (Suomen aikaa) "
+        "kuukaudelle, syyn ja ohjauksen mukaan. Kaikki asumispalvelun yksiköt. THL:n luku on "
+        "syy ”ei vapaata paikkaa” ja ohjattu toiseen turvakotiin."
+    ),
+    unit_label=_("henkilöä"),
+    dimensions=(TURN_AWAY_REASON, DIRECTED_TO, DESTINATION, ADULT_CHILD, MONTH),
+    units=turned_away_units_v2,
+    applies=is_residential,
+    records=False,
+)
+
+SHELTER_TURN_AWAY_REQUESTS_V2 = Indicator(
+    id="shelter.turn_away_requests",
+    version=2,
+    title=_("Käännytetyt paikkapyynnöt"),
+    rule=_(
+        "Jokainen paikkapyyntö (perhe), jota ei voitu ottaa vastaan (mistä syystä tahansa), "
+        "lasketaan kerran pyynnön ajankohdan (Suomen aikaa) kuukaudelle, syyn ja ohjauksen "
+        "mukaan. Kaikki asumispalvelun yksiköt."
+    ),
+    unit_label=_("pyyntöä"),
+    dimensions=(TURN_AWAY_REASON, DIRECTED_TO, DESTINATION, MONTH),
+    units=turn_away_request_units_v2,
+    applies=is_residential,
+    records=False,
+)
+
+SHELTER_LINE_CONTACTS_V2 = Indicator(
+    id="shelter.line_contacts",
+    version=2,
+    title=_("Puhelin- ja chat-yhteydenotot"),
+    rule=_(
+        "Jokainen 24 h -linjan yhteydenotto lasketaan ajankohtansa (Suomen aikaa) päivälle ja "
+        "kuukaudelle. Kaikki asumispalvelun yksiköt, joilla on linja. Yhteydenotot kirjataan "
+        "nimettöminä."
+    ),
+    unit_label=_("yhteydenottoa"),
+    dimensions=(MONTH, LINE_CHANNEL, LINE_CALLER, LINE_OUTCOME, DAY),
+    units=line_contact_units_v2,
+    applies=is_residential,
+    records=False,
+)
+
+SHELTER_LINE_MINUTES = Indicator(
+    id="shelter.line_minutes",
+    version=1,
+    title=_("Linjan yhteydenottojen kesto"),
+    rule=_(
+        "24 h -linjan yhteydenotoille kirjattujen kestojen summa minuutteina, yhteydenoton "
+        "ajankohdan (Suomen aikaa) kuukaudelle. Kaikki asumispalvelun yksiköt, joilla on linja."
+    ),
+    unit_label=_("min"),
+    dimensions=(MONTH, LINE_CHANNEL),
+    units=line_minute_units,
+    applies=is_residential,
     records=False,
 )

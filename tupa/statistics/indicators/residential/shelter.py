@@ -16,7 +16,7 @@ from tupa.residential.models import (
     is_shelter,
 )
 from tupa.residential.stays.selectors import PersonKey, member_intervals
-from tupa.residential.thl import summary as thl
+from tupa.residential.thl import variables as thl
 
 from ..base import UNKNOWN, Choices, Dimension, Indicator, Params, Unit
 from ..dimensions import (

@@ -12,7 +12,13 @@ from ..base import ReturnRegistry
 
 
 def register(registry: ReturnRegistry) -> None:
-    from . import outpatient
+    from . import dropin, outpatient, programmes, shelter, visitation
 
-    for module in (outpatient,):
+    for module in (
+        outpatient,
+        dropin,
+        programmes,
+        visitation,
+        shelter,
+    ):
         module.register(registry)
