@@ -1,7 +1,8 @@
 """The volunteer rules: lifecycle steps, role requirements, record-check validity.
 
-Pure functions over already-loaded rows; :mod:`tupa.volunteers.services` enforces them on every
-write and the pages show the same answers.
+Pure functions over already-loaded rows; the ``services`` of the sub-packages
+(:mod:`tupa.volunteers.register`, :mod:`tupa.volunteers.matching`, …) enforce them on every write
+and the pages show the same answers.
 
 **Record-check validity [verify].** Act 148/2014 lets the organiser ask to *see* a
 criminal-record extract of a volunteer whose task regularly involves personal interaction with
@@ -159,8 +160,8 @@ def fi_date(day: dt.date) -> str:
 
 # --------------------------------------------------------------------------- Mieskaveri matching
 
-#: Steps of a matching case that ``services.case_set_status`` takes; *matched* is taken only by
-#: ``services.volunteer_match`` and *ended* only by ``services.case_end``.
+#: Steps of a matching case that ``matching.services.case_set_status`` takes; *matched* is taken
+#: only by ``matching.services.volunteer_match`` and *ended* only by ``matching.services.case_end``.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.APPLIED: frozenset({CaseStatus.INTAKE, CaseStatus.WITHDRAWN}),
     CaseStatus.INTAKE: frozenset({CaseStatus.WAITING, CaseStatus.WITHDRAWN}),

@@ -10,8 +10,10 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.organisations.models import Organisation, ServiceForm
-from tupa.volunteers import services
 from tupa.volunteers.models import CheckResult, CourseKind, RoleKind, Status, Volunteer
+from tupa.volunteers.register import services as register_services
+from tupa.volunteers.screening import services as screening_services
+from tupa.volunteers.training import services as training_services
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -43,7 +45,7 @@ def new_volunteer(
     **profile: Any,
 ) -> Volunteer:
     with scopes_disabled():
-        return services.volunteer_create(
+        return register_services.volunteer_create(
             actor=actor,
             service_form=form,
             role=role,
@@ -57,27 +59,27 @@ def new_volunteer(
 def screened_and_trained(actor: User, volunteer: Volunteer, form: ServiceForm) -> None:
     """Interview, a fit check, a completed Mieskaveri course: ready to be active."""
     with scopes_disabled():
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=actor,
             volunteer=volunteer,
             status=Status.INTERVIEWED,
             changed_on=dt.date(2026, 2, 1),
         )
-        services.screening_record(
+        screening_services.screening_record(
             actor=actor,
             volunteer=volunteer,
             interviewed_on=dt.date(2026, 2, 1),
             interviewed_by=actor,
             power_of_attorney_on=dt.date(2026, 2, 1),
         )
-        services.record_check_add(
+        screening_services.record_check_add(
             actor=actor,
             volunteer=volunteer,
             seen_on=dt.date(2026, 2, 20),
             seen_by=actor,
             result=CheckResult.FIT,
         )
-        course = services.course_create(
+        course = training_services.course_create(
             actor=actor,
             service_form=form,
             kind=CourseKind.MIESKAVERI_BASIC,
@@ -86,8 +88,10 @@ def screened_and_trained(actor: User, volunteer: Volunteer, form: ServiceForm) -
             ends_on=dt.date(2026, 3, 22),
             place="Heinola",
         )
-        participant = services.participant_add(actor=actor, course=course, volunteer=volunteer)
-        services.participant_complete(
+        participant = training_services.participant_add(
+            actor=actor, course=course, volunteer=volunteer
+        )
+        training_services.participant_complete(
             actor=actor, participant=participant, completed_on=dt.date(2026, 3, 22)
         )
         volunteer.refresh_from_db()

@@ -20,7 +20,8 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.volunteers import selectors, services
+from tupa.volunteers.matching import selectors as matching_selectors
+from tupa.volunteers.matching import services as matching_services
 from tupa.volunteers.models import (
     CaseStatus,
     CheckResult,
@@ -29,6 +30,8 @@ from tupa.volunteers.models import (
     Status,
     Volunteer,
 )
+from tupa.volunteers.register import services as register_services
+from tupa.volunteers.screening import services as screening_services
 
 from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
 
@@ -57,7 +60,7 @@ def _family(form: Any, *, boy_born: dt.date | None = dt.date(2019, 5, 1)) -> tup
 def _active_friend(coordinator: Any, form: Any, first: str) -> Any:
     friend = new_volunteer(coordinator, form, first=first, post_office="Lahti")
     screened_and_trained(coordinator, friend, form)
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=coordinator, volunteer=friend, status=Status.ACTIVE, changed_on=dt.date(2026, 4, 1)
     )
     friend.refresh_from_db()
@@ -84,10 +87,10 @@ def world() -> dict[str, Any]:
 
 def _waiting_case(w: dict[str, Any], *, episode: Any = None, boy: Any = None) -> MatchingCase:
     c = w["coordinator"]
-    case = services.case_open(
+    case = matching_services.case_open(
         actor=c, episode=episode or w["episode"], applied_on=dt.date(2026, 4, 10), area="Lahti"
     )
-    services.case_intake(
+    matching_services.case_intake(
         actor=c,
         case=case,
         intake_on=dt.date(2026, 4, 20),
@@ -96,7 +99,7 @@ def _waiting_case(w: dict[str, Any], *, episode: Any = None, boy: Any = None) ->
         wishes="Liikunnallinen kaveri",
         family_situation="Äiti ja kaksi lasta",
     )
-    services.case_set_status(
+    matching_services.case_set_status(
         actor=c, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 4, 21)
     )
     return case
@@ -105,18 +108,18 @@ def _waiting_case(w: dict[str, Any], *, episode: Any = None, boy: Any = None) ->
 def test_the_whole_case_from_application_to_a_successful_end(world: dict[str, Any]) -> None:
     c, friend = world["coordinator"], world["friend"]
     case = _waiting_case(world)
-    assert [v.pk for v in selectors.match_candidates(case=case, on=dt.date(2026, 5, 1))] == [
-        friend.pk
-    ]
-    match = services.volunteer_match(
+    assert [
+        v.pk for v in matching_selectors.match_candidates(case=case, on=dt.date(2026, 5, 1))
+    ] == [friend.pk]
+    match = matching_services.volunteer_match(
         actor=c,
         case=case,
         volunteer=friend,
         started_on=dt.date(2026, 5, 1),
         note_for_volunteer="Poika pitää jalkapallosta. Tapaamiset lauantaisin.",
     )
-    services.activity_add(actor=c, match=match, date=dt.date(2026, 5, 9), note="Uimahalli")
-    services.follow_up_add(
+    matching_services.activity_add(actor=c, match=match, date=dt.date(2026, 5, 9), note="Uimahalli")
+    matching_services.follow_up_add(
         actor=c,
         case=case,
         date=dt.date(2026, 5, 30),
@@ -124,13 +127,13 @@ def test_the_whole_case_from_application_to_a_successful_end(world: dict[str, An
         next_due_on=dt.date(2026, 8, 30),
     )
     # Matched: he is no longer a candidate for another family.
-    assert selectors.match_candidates(case=case, on=dt.date(2026, 6, 1)) == []
+    assert matching_selectors.match_candidates(case=case, on=dt.date(2026, 6, 1)) == []
     with pytest.raises(ValidationError) as error:
-        services.case_end(
+        matching_services.case_end(
             actor=c, case=case, ended_on=dt.date(2026, 4, 30), reason="muutto", successful=True
         )
     assert "ennen kaverisuhteen alkua (1.5.2026)" in _messages(error)
-    services.case_end(
+    matching_services.case_end(
         actor=c, case=case, ended_on=dt.date(2026, 6, 10), reason="muutto", successful=True
     )
     case.refresh_from_db()
@@ -151,12 +154,12 @@ def test_a_volunteer_without_a_valid_check_is_never_matched(world: dict[str, Any
     case = _waiting_case(world)
     friend = world["friend"]
     # An "este" seen later makes his latest check unfit.
-    services.record_check_add(
+    screening_services.record_check_add(
         actor=c, volunteer=friend, seen_on=dt.date(2026, 5, 2), seen_by=c, result=CheckResult.UNFIT
     )
-    assert selectors.match_candidates(case=case, on=dt.date(2026, 5, 3)) == []
+    assert matching_selectors.match_candidates(case=case, on=dt.date(2026, 5, 3)) == []
     with pytest.raises(ValidationError) as error:
-        services.volunteer_match(
+        matching_services.volunteer_match(
             actor=c, case=case, volunteer=friend, started_on=dt.date(2026, 5, 3)
         )
     assert "Vapaaehtoista ei voi yhdistää: hänellä ei ole voimassa olevaa rikostaustan" in (
@@ -165,7 +168,7 @@ def test_a_volunteer_without_a_valid_check_is_never_matched(world: dict[str, Any
     # A newcomer who never had a check is refused too (and is not active either).
     newcomer = new_volunteer(c, form, first="Uuno")
     with pytest.raises(ValidationError) as error:
-        services.volunteer_match(
+        matching_services.volunteer_match(
             actor=c, case=case, volunteer=newcomer, started_on=dt.date(2026, 5, 3)
         )
     assert "rikostaustan tarkistusta" in _messages(error)
@@ -176,7 +179,7 @@ def test_a_volunteer_without_a_valid_check_is_never_matched(world: dict[str, Any
 def test_a_child_under_four_is_a_warning_the_coordinator_confirms(world: dict[str, Any]) -> None:
     c = world["coordinator"]
     episode, toddler = _family(world["form"], boy_born=dt.date(2023, 1, 1))
-    case = services.case_open(actor=c, episode=episode, applied_on=dt.date(2026, 4, 10))
+    case = matching_services.case_open(actor=c, episode=episode, applied_on=dt.date(2026, 4, 10))
     kwargs = {
         "actor": c,
         "case": case,
@@ -186,13 +189,13 @@ def test_a_child_under_four_is_a_warning_the_coordinator_confirms(world: dict[st
         "wishes": "Kaveri",
     }
     with pytest.raises(ValidationError) as error:
-        services.case_intake(**kwargs)
+        matching_services.case_intake(**kwargs)
     messages = error.value.message_dict["confirm"]
     assert any("alle 4-vuotias (3 v)" in m for m in messages)
     assert any("yhteys isään" in m for m in messages)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPLIED and case.intake_on is None
-    services.case_intake(**kwargs, confirm=True)
+    matching_services.case_intake(**kwargs, confirm=True)
     case.refresh_from_db()
     assert case.status == CaseStatus.INTAKE
     assert "alle 4-vuotias" in case.confirmed_warnings and case.confirmed_by == c
@@ -216,21 +219,21 @@ def test_a_four_year_old_without_male_contact_raises_no_warning() -> None:
 def test_follow_ups_due_list(world: dict[str, Any]) -> None:
     c = world["coordinator"]
     case = _waiting_case(world)
-    services.volunteer_match(
+    matching_services.volunteer_match(
         actor=c, case=case, volunteer=world["friend"], started_on=dt.date(2026, 5, 1)
     )
     cases = MatchingCase.objects.all()
     # No follow-up yet: due 30 days after the start (31.5.2026).
-    assert selectors.follow_ups_due(cases=cases, on=dt.date(2026, 5, 30)) == []
-    [due] = selectors.follow_ups_due(cases=cases, on=dt.date(2026, 5, 31))
+    assert matching_selectors.follow_ups_due(cases=cases, on=dt.date(2026, 5, 30)) == []
+    [due] = matching_selectors.follow_ups_due(cases=cases, on=dt.date(2026, 5, 31))
     assert due.due_on == dt.date(2026, 5, 31)
-    services.follow_up_add(
+    matching_services.follow_up_add(
         actor=c, case=case, date=dt.date(2026, 6, 1), next_due_on=dt.date(2026, 6, 14)
     )
-    [due] = selectors.follow_ups_due(cases=cases, on=dt.date(2026, 6, 15))
+    [due] = matching_selectors.follow_ups_due(cases=cases, on=dt.date(2026, 6, 15))
     assert due.due_on == dt.date(2026, 6, 14)
     with pytest.raises(ValidationError):
-        services.follow_up_add(
+        matching_services.follow_up_add(
             actor=c, case=case, date=dt.date(2026, 6, 2), next_due_on=dt.date(2026, 6, 2)
         )
 
@@ -245,12 +248,12 @@ def test_only_the_coordinator_who_sees_the_family_manages_the_case(world: dict[s
         coordinator_of(volunteer_form(form.organisation)),
     ):
         with pytest.raises(PermissionDenied):
-            services.case_open(
+            matching_services.case_open(
                 actor=outsider, episode=world["episode"], applied_on=dt.date(2026, 4, 10)
             )
     case = _waiting_case(world)
     with pytest.raises(PermissionDenied):
-        services.volunteer_match(
+        matching_services.volunteer_match(
             actor=only_coordinator,
             case=case,
             volunteer=world["friend"],
@@ -276,30 +279,40 @@ def test_matching_counts_by_hand(world: dict[str, Any]) -> None:
 
     def case_for(applied: dt.date) -> MatchingCase:
         episode, boy = _family(form)
-        case = services.case_open(actor=c, episode=episode, applied_on=applied)
-        services.case_intake(
+        case = matching_services.case_open(actor=c, episode=episode, applied_on=applied)
+        matching_services.case_intake(
             actor=c, case=case, intake_on=applied, child=boy, contact_with_men=False
         )
         return case
 
     def waiting(case: MatchingCase, on: dt.date) -> None:
-        services.case_set_status(actor=c, case=case, status=CaseStatus.WAITING, changed_on=on)
+        matching_services.case_set_status(
+            actor=c, case=case, status=CaseStatus.WAITING, changed_on=on
+        )
 
     a = case_for(dt.date(2026, 4, 10))
     waiting(a, dt.date(2026, 4, 10))
-    services.volunteer_match(actor=c, case=a, volunteer=matti, started_on=dt.date(2026, 5, 1))
-    services.case_end(actor=c, case=a, ended_on=dt.date(2026, 6, 10), reason="x", successful=True)
+    matching_services.volunteer_match(
+        actor=c, case=a, volunteer=matti, started_on=dt.date(2026, 5, 1)
+    )
+    matching_services.case_end(
+        actor=c, case=a, ended_on=dt.date(2026, 6, 10), reason="x", successful=True
+    )
     b = case_for(dt.date(2026, 4, 12))
     waiting(b, dt.date(2026, 4, 12))
-    services.volunteer_match(actor=c, case=b, volunteer=matti, started_on=dt.date(2026, 6, 15))
+    matching_services.volunteer_match(
+        actor=c, case=b, volunteer=matti, started_on=dt.date(2026, 6, 15)
+    )
     cc = case_for(dt.date(2026, 4, 15))
     waiting(cc, dt.date(2026, 4, 15))
-    services.volunteer_match(actor=c, case=cc, volunteer=pekka, started_on=dt.date(2026, 5, 5))
-    services.case_end(
+    matching_services.volunteer_match(
+        actor=c, case=cc, volunteer=pekka, started_on=dt.date(2026, 5, 5)
+    )
+    matching_services.case_end(
         actor=c, case=cc, ended_on=dt.date(2026, 6, 1), reason="ei synkannut", successful=False
     )
     d = case_for(dt.date(2026, 4, 20))
-    services.case_set_status(
+    matching_services.case_set_status(
         actor=c,
         case=d,
         status=CaseStatus.WITHDRAWN,
@@ -308,23 +321,25 @@ def test_matching_counts_by_hand(world: dict[str, Any]) -> None:
     )
     e = case_for(dt.date(2025, 12, 20))
     waiting(e, dt.date(2026, 1, 5))
-    services.volunteer_match(actor=c, case=e, volunteer=pekka, started_on=dt.date(2026, 6, 2))
+    matching_services.volunteer_match(
+        actor=c, case=e, volunteer=pekka, started_on=dt.date(2026, 6, 2)
+    )
 
-    counts = selectors.matching_counts(
+    counts = matching_selectors.matching_counts(
         organisation_id=form.organisation_id,
         start=dt.date(2026, 1, 1),
         end=dt.date(2026, 6, 30),
         service_form_ids=[form.pk],
     )
-    assert counts == selectors.MatchingCounts(
+    assert counts == matching_selectors.MatchingCounts(
         processes=4, ended=2, successes=1, male_friends=2, referred_families=4
     )
     # May only: matches started A, C = 2; ended none; friends Matti (A), Pekka (C) = 2;
     # no applications in May.
-    may = selectors.matching_counts(
+    may = matching_selectors.matching_counts(
         organisation_id=form.organisation_id, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31)
     )
-    assert may == selectors.MatchingCounts(
+    assert may == matching_selectors.MatchingCounts(
         processes=2, ended=0, successes=0, male_friends=2, referred_families=0
     )
 
@@ -334,7 +349,7 @@ def test_a_family_link_gives_a_note_for_the_volunteer_and_nothing_else(
 ) -> None:
     c, form = world["coordinator"], world["form"]
     doula = new_volunteer(c, form, role=RoleKind.OTHER, first="Dora")
-    link = services.family_link_add(
+    link = matching_services.family_link_add(
         actor=c,
         volunteer=doula,
         episode=world["episode"],
@@ -344,12 +359,12 @@ def test_a_family_link_gives_a_note_for_the_volunteer_and_nothing_else(
     )
     assert link.note_for_volunteer == "Soita äidille maanantaina."
     with pytest.raises(ValidationError) as error:
-        services.family_link_update(
+        matching_services.family_link_update(
             actor=c, link=link, note_for_volunteer="", ended_on=dt.date(2026, 5, 1)
         )
     assert "ennen kuin se alkaa" in _messages(error)
     with pytest.raises(PermissionDenied):
-        services.family_link_add(
+        matching_services.family_link_add(
             actor=coordinator_of(form),  # no client work: may not link to a family
             volunteer=doula,
             episode=world["episode"],
@@ -364,16 +379,18 @@ def test_a_family_link_gives_a_note_for_the_volunteer_and_nothing_else(
 def test_counts_of_another_form_do_not_include_this_one(world: dict[str, Any]) -> None:
     c = world["coordinator"]
     case = _waiting_case(world)
-    services.volunteer_match(
+    matching_services.volunteer_match(
         actor=c, case=case, volunteer=world["friend"], started_on=dt.date(2026, 5, 1)
     )
     other = volunteer_form(world["form"].organisation)
     period = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
     org = world["form"].organisation_id
-    assert selectors.matching_counts(
+    assert matching_selectors.matching_counts(
         organisation_id=org, service_form_ids=[other.pk], **period
-    ) == selectors.MatchingCounts(0, 0, 0, 0, 0)
-    assert selectors.matching_counts(organisation_id=org, **period) == selectors.MatchingCounts(
+    ) == matching_selectors.MatchingCounts(0, 0, 0, 0, 0)
+    assert matching_selectors.matching_counts(
+        organisation_id=org, **period
+    ) == matching_selectors.MatchingCounts(
         processes=1, ended=0, successes=0, male_friends=1, referred_families=1
     )
 
@@ -383,8 +400,10 @@ def test_a_friend_in_an_open_match_cannot_end_and_links_end_with_him(
 ) -> None:
     c, friend = world["coordinator"], world["friend"]
     case = _waiting_case(world)
-    services.volunteer_match(actor=c, case=case, volunteer=friend, started_on=dt.date(2026, 5, 1))
-    link = services.family_link_add(
+    matching_services.volunteer_match(
+        actor=c, case=case, volunteer=friend, started_on=dt.date(2026, 5, 1)
+    )
+    link = matching_services.family_link_add(
         actor=c,
         volunteer=friend,
         episode=world["episode"],
@@ -392,7 +411,7 @@ def test_a_friend_in_an_open_match_cannot_end_and_links_end_with_him(
         started_on=dt.date(2026, 5, 2),
     )
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=c,
             volunteer=friend,
             status=Status.ENDED,
@@ -400,10 +419,10 @@ def test_a_friend_in_an_open_match_cannot_end_and_links_end_with_him(
             reason="x",
         )
     assert f"käynnissä oleva kaverisuhde (prosessi {case.pk})" in _messages(error)
-    services.case_end(
+    matching_services.case_end(
         actor=c, case=case, ended_on=dt.date(2026, 5, 31), reason="x", successful=True
     )
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=friend, status=Status.ENDED, changed_on=dt.date(2026, 6, 1), reason="x"
     )
     link.refresh_from_db()

@@ -26,8 +26,9 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Person
-from tupa.volunteers import services
+from tupa.volunteers.matching import services as matching_services
 from tupa.volunteers.models import CaseStatus, MatchingCase, Status, Volunteer
+from tupa.volunteers.register import services as register_services
 
 from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
 
@@ -62,16 +63,16 @@ def world() -> dict[str, Any]:
     friend = new_volunteer(coordinator, form, first="Matti")
     screened_and_trained(coordinator, friend, form)
     with scopes_disabled():
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=coordinator,
             volunteer=friend,
             status=Status.ACTIVE,
             changed_on=dt.date(2026, 4, 1),
         )
-        case = services.case_open(
+        case = matching_services.case_open(
             actor=coordinator, episode=episode, applied_on=dt.date(2026, 4, 10), wishes=WISH
         )
-        services.case_intake(
+        matching_services.case_intake(
             actor=coordinator,
             case=case,
             intake_on=dt.date(2026, 4, 20),
@@ -79,10 +80,10 @@ def world() -> dict[str, Any]:
             contact_with_men=False,
             wishes=WISH,
         )
-        services.case_set_status(
+        matching_services.case_set_status(
             actor=coordinator, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 4, 21)
         )
-        services.volunteer_match(
+        matching_services.volunteer_match(
             actor=coordinator, case=case, volunteer=friend, started_on=dt.date(2026, 5, 1)
         )
     return {
@@ -203,7 +204,7 @@ def test_the_case_list_takes_a_constant_number_of_queries(
     with scopes_disabled():
         for i in range(3):
             episode, _boy = _family(form)
-            services.case_open(
+            matching_services.case_open(
                 actor=coordinator, episode=episode, applied_on=dt.date(2026, 5, i + 1)
             )
     with django_assert_max_num_queries(baseline):
@@ -216,7 +217,7 @@ def test_a_child_under_four_shows_the_warning_and_a_confirm_box_keeping_the_inpu
     coordinator = world["coordinator"]
     episode, toddler = _family(world["form"], born=dt.date(2023, 3, 1))
     with scopes_disabled():
-        case = services.case_open(
+        case = matching_services.case_open(
             actor=coordinator, episode=episode, applied_on=dt.date(2026, 6, 1)
         )
     login_verified(client, coordinator)
@@ -251,17 +252,17 @@ def test_a_friend_without_the_check_is_refused_in_finnish(
     episode, boy = _family(form)
     newcomer = new_volunteer(coordinator, form, first="Uuno")
     with scopes_disabled():
-        case = services.case_open(
+        case = matching_services.case_open(
             actor=coordinator, episode=episode, applied_on=dt.date(2026, 6, 1)
         )
-        services.case_intake(
+        matching_services.case_intake(
             actor=coordinator,
             case=case,
             intake_on=dt.date(2026, 6, 2),
             child=boy,
             contact_with_men=False,
         )
-        services.case_set_status(
+        matching_services.case_set_status(
             actor=coordinator, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 6, 3)
         )
     login_verified(client, coordinator)

@@ -14,7 +14,8 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import org_role_user, worker_in
-from tupa.volunteers import clock, rules, selectors, services
+from tupa.volunteers import clock, rules
+from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import (
     ActivityKind,
     CheckResult,
@@ -26,6 +27,11 @@ from tupa.volunteers.models import (
     StatusChange,
     Volunteer,
 )
+from tupa.volunteers.register import selectors as register_selectors
+from tupa.volunteers.register import services as register_services
+from tupa.volunteers.screening import selectors as screening_selectors
+from tupa.volunteers.screening import services as screening_services
+from tupa.volunteers.training import services as training_services
 
 from .support import TODAY, coordinator_of, new_volunteer, screened_and_trained, volunteer_form
 
@@ -74,7 +80,7 @@ def test_the_whole_lifecycle_keeps_every_step_with_its_reason(world: dict) -> No
         (Status.ACTIVE, dt.date(2026, 6, 1), ""),
         (Status.ENDED, dt.date(2026, 6, 10), "Oma toive"),
     ]:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=c, volunteer=v, status=status, changed_on=day, reason=reason
         )
         v.refresh_from_db()
@@ -94,7 +100,7 @@ def test_the_whole_lifecycle_keeps_every_step_with_its_reason(world: dict) -> No
 
 def test_a_step_outside_the_lifecycle_is_refused(world: dict) -> None:
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=world["coordinator"],
             volunteer=world["volunteer"],
             status=Status.PAUSED,
@@ -106,15 +112,17 @@ def test_a_step_outside_the_lifecycle_is_refused(world: dict) -> None:
 def test_pausing_and_ending_need_a_reason_and_no_date_in_the_future(world: dict) -> None:
     c, v = world["coordinator"], world["volunteer"]
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(actor=c, volunteer=v, status=Status.ENDED, changed_on=TODAY)
+        register_services.volunteer_set_status(
+            actor=c, volunteer=v, status=Status.ENDED, changed_on=TODAY
+        )
     assert "syy" in _messages(error)
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=c, volunteer=v, status=Status.INTERVIEWED, changed_on=TODAY + dt.timedelta(1)
         )
     assert "tulevaisuudessa" in _messages(error)
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=c, volunteer=v, status=Status.INTERVIEWED, changed_on=dt.date(2026, 1, 1)
         )
     assert "ennen edellistä" in _messages(error)
@@ -125,11 +133,13 @@ def test_pausing_and_ending_need_a_reason_and_no_date_in_the_future(world: dict)
 
 def test_a_mieskaveri_cannot_be_active_without_a_valid_check_or_the_course(world: dict) -> None:
     c, v = world["coordinator"], world["volunteer"]
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=v, status=Status.INTERVIEWED, changed_on=dt.date(2026, 2, 1)
     )
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY)
+        register_services.volunteer_set_status(
+            actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+        )
     text = _messages(error)
     assert "rikostaustan tarkistusta" in text
     assert "Mieskaverien peruskoulutus" in text
@@ -139,33 +149,41 @@ def test_a_mieskaveri_cannot_be_active_without_a_valid_check_or_the_course(world
 def test_an_unfit_or_expired_check_does_not_let_a_volunteer_be_active(world: dict) -> None:
     c, v, form = world["coordinator"], world["volunteer"], world["form"]
     screened_and_trained(c, v, form)
-    services.record_check_add(
+    screening_services.record_check_add(
         actor=c, volunteer=v, seen_on=dt.date(2026, 4, 1), seen_by=c, result=CheckResult.UNFIT
     )
     with pytest.raises(ValidationError):
-        services.volunteer_set_status(actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY)
+        register_services.volunteer_set_status(
+            actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+        )
     # A fit check seen 24 months ago has just expired (the setting, default 24).
     RecordCheck.objects.filter(volunteer=v).delete()
-    services.record_check_add(
+    screening_services.record_check_add(
         actor=c, volunteer=v, seen_on=dt.date(2024, 6, 15), seen_by=c, result=CheckResult.FIT
     )
     with pytest.raises(ValidationError):
-        services.volunteer_set_status(actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY)
+        register_services.volunteer_set_status(
+            actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+        )
     with override_settings(TUPA_VOLUNTEER_RECORD_CHECK_MONTHS=36):
-        services.volunteer_set_status(actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY)
+        register_services.volunteer_set_status(
+            actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+        )
 
 
 def test_work_alone_with_children_needs_the_check_in_any_role(world: dict) -> None:
     c, form = world["coordinator"], world["form"]
     minder = new_volunteer(c, form, role=RoleKind.CHILDMINDER, first="Liisa")
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=minder, status=Status.INTERVIEWED, changed_on=dt.date(2026, 2, 1)
     )
-    services.volunteer_set_status(actor=c, volunteer=minder, status=Status.ACTIVE, changed_on=TODAY)
+    register_services.volunteer_set_status(
+        actor=c, volunteer=minder, status=Status.ACTIVE, changed_on=TODAY
+    )
     minder.refresh_from_db()
     # Active now; a new task alone with children is refused without a check.
     with pytest.raises(ValidationError) as error:
-        services.assignment_add(
+        register_services.assignment_add(
             actor=c,
             volunteer=minder,
             service_form=form,
@@ -181,7 +199,7 @@ def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_three_fac
 ) -> None:
     c, v = world["coordinator"], world["volunteer"]
     with pytest.raises(ValidationError) as error:
-        services.record_check_add(
+        screening_services.record_check_add(
             actor=c, volunteer=v, seen_on=TODAY + dt.timedelta(1), seen_by=c, result="fit"
         )
     assert "Otteen näkemispäivä ei voi olla tulevaisuudessa." in _messages(error)
@@ -195,39 +213,42 @@ def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_three_fac
 
 def test_screened_needs_the_interview(world: dict) -> None:
     c, v = world["coordinator"], world["volunteer"]
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=v, status=Status.INTERVIEWED, changed_on=dt.date(2026, 2, 1)
     )
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=c, volunteer=v, status=Status.SCREENED, changed_on=TODAY
         )
     assert "yksilöhaastattelu" in _messages(error)
 
 
 def test_rechecks_due_lists_missing_unfit_and_expiring_checks(world: dict) -> None:
-    from tupa.volunteers import selectors
 
     c, v, form = world["coordinator"], world["volunteer"], world["form"]
     screened_and_trained(c, v, form)  # fit check 20.2.2026: valid to 19.2.2028
-    services.volunteer_set_status(actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY)
+    register_services.volunteer_set_status(
+        actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+    )
     no_check = new_volunteer(c, form, first="Pekka")
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=no_check, status=Status.INTERVIEWED, changed_on=dt.date(2026, 2, 1)
     )
-    services.volunteer_set_status(
+    register_services.volunteer_set_status(
         actor=c, volunteer=no_check, status=Status.IN_TRAINING, changed_on=dt.date(2026, 2, 2)
     )
     interested = new_volunteer(c, form, first="Olli")  # not working yet: not listed
-    due = selectors.rechecks_due(user=c, on=TODAY)
+    due = screening_selectors.rechecks_due(user=c, on=TODAY)
     assert [r.volunteer.pk for r in due] == [no_check.pk]
     # 60 days before expiry the fit check appears too.
     later = dt.date(2028, 1, 1)
-    assert {r.volunteer.pk for r in selectors.rechecks_due(user=c, on=later)} == {
+    assert {r.volunteer.pk for r in screening_selectors.rechecks_due(user=c, on=later)} == {
         v.pk,
         no_check.pk,
     }
-    assert interested.pk not in {r.volunteer.pk for r in selectors.rechecks_due(user=c, on=later)}
+    assert interested.pk not in {
+        r.volunteer.pk for r in screening_selectors.rechecks_due(user=c, on=later)
+    }
 
 
 def test_check_validity_is_months_from_the_day_seen() -> None:
@@ -243,7 +264,7 @@ def test_check_validity_is_months_from_the_day_seen() -> None:
 
 def test_a_completion_before_the_course_is_refused(world: dict) -> None:
     c, v, form = world["coordinator"], world["volunteer"], world["form"]
-    course = services.course_create(
+    course = training_services.course_create(
         actor=c,
         service_form=form,
         kind=CourseKind.DOULA,
@@ -251,19 +272,21 @@ def test_a_completion_before_the_course_is_refused(world: dict) -> None:
         starts_on=dt.date(2026, 4, 1),
         ends_on=dt.date(2026, 5, 1),
     )
-    participant = services.participant_add(actor=c, course=course, volunteer=v)
+    participant = training_services.participant_add(actor=c, course=course, volunteer=v)
     with pytest.raises(ValidationError) as error:
-        services.participant_complete(
+        training_services.participant_complete(
             actor=c, participant=participant, completed_on=dt.date(2026, 3, 31)
         )
     assert "Koulutusta ei voi suorittaa ennen kuin se alkaa (1.4.2026)." in _messages(error)
     with pytest.raises(ValidationError):
-        services.session_add(actor=c, course=course, date=dt.date(2026, 5, 2), hours=3)
-    session = services.session_add(actor=c, course=course, date=dt.date(2026, 4, 2), hours=3)
-    services.attendance_set(actor=c, session=session, present=[v])
+        training_services.session_add(actor=c, course=course, date=dt.date(2026, 5, 2), hours=3)
+    session = training_services.session_add(
+        actor=c, course=course, date=dt.date(2026, 4, 2), hours=3
+    )
+    training_services.attendance_set(actor=c, session=session, present=[v])
     other = new_volunteer(c, form, first="Ei-osallistuja")
     with pytest.raises(ValidationError):
-        services.attendance_set(actor=c, session=session, present=[other])
+        training_services.attendance_set(actor=c, session=session, present=[other])
 
 
 # --------------------------------------------------------------------------- hours
@@ -272,7 +295,7 @@ def test_a_completion_before_the_course_is_refused(world: dict) -> None:
 def test_overlapping_hours_are_refused_with_the_clashing_times(world: dict) -> None:
     c, v, form = world["coordinator"], world["volunteer"], world["form"]
     day = dt.date(2026, 6, 1)
-    services.hours_add(
+    hours_services.hours_add(
         actor=c,
         volunteer=v,
         service_form=form,
@@ -282,7 +305,7 @@ def test_overlapping_hours_are_refused_with_the_clashing_times(world: dict) -> N
         ends=dt.time(13),
     )
     with pytest.raises(ValidationError) as error:
-        services.hours_add(
+        hours_services.hours_add(
             actor=c,
             volunteer=v,
             service_form=form,
@@ -293,7 +316,7 @@ def test_overlapping_hours_are_refused_with_the_clashing_times(world: dict) -> N
         )
     assert "päällekkäin" in _messages(error) and "10.00–13.00" in _messages(error)
     # Back to back is fine.
-    services.hours_add(
+    hours_services.hours_add(
         actor=c,
         volunteer=v,
         service_form=form,
@@ -304,7 +327,7 @@ def test_overlapping_hours_are_refused_with_the_clashing_times(world: dict) -> N
     )
     assert sum(e.minutes for e in HoursEntry.objects.filter(volunteer=v)) == 210
     with pytest.raises(ValidationError):
-        services.hours_add(
+        hours_services.hours_add(
             actor=c,
             volunteer=v,
             service_form=form,
@@ -328,11 +351,11 @@ def test_only_volunteer_coordinators_write(world: dict) -> None:
         coordinator_of(volunteer_form()),
     ]:
         with pytest.raises(PermissionDenied):
-            services.volunteer_update(actor=user, volunteer=v, phone="040 1")
+            register_services.volunteer_update(actor=user, volunteer=v, phone="040 1")
         with pytest.raises(PermissionDenied):
             new_volunteer(user, form)
     org_wide = org_role_user(form.organisation, Role.VOLUNTEER_COORDINATOR)
-    services.volunteer_update(actor=org_wide, volunteer=v, phone="040 2")
+    register_services.volunteer_update(actor=org_wide, volunteer=v, phone="040 2")
 
 
 # --------------------------------------------------------------------------- gaps: ending, DST
@@ -341,7 +364,7 @@ def test_only_volunteer_coordinators_write(world: dict) -> None:
 def test_ending_a_volunteer_ends_every_open_task_on_that_day(world: dict) -> None:
     coordinator, volunteer = world["coordinator"], world["volunteer"]
     other_form = volunteer_form(world["form"].organisation)
-    services.assignment_add(
+    register_services.assignment_add(
         actor=org_role_user(world["form"].organisation, Role.VOLUNTEER_COORDINATOR),
         volunteer=volunteer,
         service_form=other_form,
@@ -349,15 +372,17 @@ def test_ending_a_volunteer_ends_every_open_task_on_that_day(world: dict) -> Non
         started_on=dt.date(2026, 2, 1),
     )
     # A task already ended earlier keeps its own end date.
-    early = services.assignment_add(
+    early = register_services.assignment_add(
         actor=coordinator,
         volunteer=volunteer,
         service_form=world["form"],
         role=RoleKind.OTHER,
         started_on=dt.date(2026, 1, 15),
     )
-    services.assignment_end(actor=coordinator, assignment=early, ended_on=dt.date(2026, 1, 31))
-    services.volunteer_set_status(
+    register_services.assignment_end(
+        actor=coordinator, assignment=early, ended_on=dt.date(2026, 1, 31)
+    )
+    register_services.volunteer_set_status(
         actor=coordinator,
         volunteer=volunteer,
         status=Status.ENDED,
@@ -376,7 +401,7 @@ def test_ending_a_volunteer_ends_every_open_task_on_that_day(world: dict) -> Non
 
 def test_ending_before_a_task_starts_is_refused_and_changes_nothing(world: dict) -> None:
     coordinator, volunteer = world["coordinator"], world["volunteer"]
-    services.assignment_add(
+    register_services.assignment_add(
         actor=coordinator,
         volunteer=volunteer,
         service_form=world["form"],
@@ -384,7 +409,7 @@ def test_ending_before_a_task_starts_is_refused_and_changes_nothing(world: dict)
         started_on=dt.date(2026, 7, 1),
     )
     with pytest.raises(ValidationError) as error:
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=coordinator,
             volunteer=volunteer,
             status=Status.ENDED,
@@ -398,7 +423,7 @@ def test_ending_before_a_task_starts_is_refused_and_changes_nothing(world: dict)
 
 
 def _hours(world: dict, day: dt.date, starts: dt.time, ends: dt.time) -> HoursEntry:
-    return services.hours_add(
+    return hours_services.hours_add(
         actor=world["coordinator"],
         volunteer=world["volunteer"],
         service_form=world["form"],
@@ -426,7 +451,10 @@ def test_hours_across_a_daylight_saving_night_count_the_real_time(world: dict) -
         with pytest.raises(ValidationError) as error:
             _hours(world, dt.date(2026, 3, 29), dt.time(3, 30), dt.time(5))
         assert "Kelloaikaa 03.30 ei ollut tuona päivänä" in _messages(error)
-        assert selectors.volunteer_profile(world["volunteer"]).hours_minutes == 300 + 420 + 360 + 90
+        assert (
+            register_selectors.volunteer_profile(world["volunteer"]).hours_minutes
+            == 300 + 420 + 360 + 90
+        )
 
 
 def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> None:
@@ -434,7 +462,7 @@ def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> Non
         first = _hours(world, dt.date(2026, 6, 1), dt.time(10), dt.time(12))
         second = _hours(world, dt.date(2026, 6, 1), dt.time(13), dt.time(14))
         with pytest.raises(ValidationError) as error:
-            services.hours_update(
+            hours_services.hours_update(
                 actor=world["coordinator"],
                 entry=second,
                 service_form=world["form"],
@@ -446,7 +474,7 @@ def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> Non
         assert "(10.00–12.00)" in _messages(error)
         second.refresh_from_db()
         assert second.starts == dt.time(13)
-        services.hours_update(
+        hours_services.hours_update(
             actor=world["coordinator"],
             entry=second,
             service_form=world["form"],
@@ -462,8 +490,10 @@ def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> Non
         ]
         outsider = worker_in(world["form"])
         with pytest.raises(PermissionDenied):
-            services.hours_delete(actor=outsider, entry=first, reason="x")
+            hours_services.hours_delete(actor=outsider, entry=first, reason="x")
         with pytest.raises(ValidationError):
-            services.hours_delete(actor=world["coordinator"], entry=first, reason=" ")
-        services.hours_delete(actor=world["coordinator"], entry=first, reason="kaksoiskirjaus")
+            hours_services.hours_delete(actor=world["coordinator"], entry=first, reason=" ")
+        hours_services.hours_delete(
+            actor=world["coordinator"], entry=first, reason="kaksoiskirjaus"
+        )
         assert list(HoursEntry.objects.values_list("pk", flat=True)) == [second.pk]

@@ -17,7 +17,7 @@ from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import UserFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.volunteers import services
+from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import (
     ActivityKind,
     CourseParticipant,
@@ -28,6 +28,8 @@ from tupa.volunteers.models import (
     TrainingCourse,
     Volunteer,
 )
+from tupa.volunteers.register import services as register_services
+from tupa.volunteers.training import services as training_services
 
 from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
 
@@ -52,19 +54,19 @@ def world() -> dict[str, Any]:
     )
     screened_and_trained(coordinator, volunteer, form)
     with scopes_disabled():
-        services.volunteer_set_status(
+        register_services.volunteer_set_status(
             actor=coordinator,
             volunteer=volunteer,
             status=Status.ACTIVE,
             changed_on=dt.date(2026, 4, 1),
         )
         course = TrainingCourse.objects.get()
-        session = services.session_add(
+        session = training_services.session_add(
             actor=coordinator, course=course, date=dt.date(2026, 3, 1), hours=3
         )
         participant = CourseParticipant.objects.get()
         assignment = volunteer.assignments.get()
-        entry = services.hours_add(
+        entry = hours_services.hours_add(
             actor=coordinator,
             volunteer=volunteer,
             service_form=form,
@@ -252,10 +254,12 @@ def test_lists_take_a_constant_number_of_queries(
         v = new_volunteer(coordinator, form, first=name)
         with scopes_disabled():
             for status, day in ((Status.INTERVIEWED, 1), (Status.IN_TRAINING, 2)):
-                services.volunteer_set_status(
+                register_services.volunteer_set_status(
                     actor=coordinator, volunteer=v, status=status, changed_on=dt.date(2026, 2, day)
                 )
-            services.participant_add(actor=coordinator, course=world["course"], volunteer=v)
+            training_services.participant_add(
+                actor=coordinator, course=world["course"], volunteer=v
+            )
 
     add("Ensimmäinen")  # every list has someone to log before counting
     counts = {}
@@ -408,7 +412,7 @@ def test_the_coordinator_corrects_and_deletes_hours_with_history(
     entry = world["entry"]
     login_verified(client, coordinator)
     with scopes_disabled():
-        other = services.hours_add(
+        other = hours_services.hours_add(
             actor=coordinator,
             volunteer=volunteer,
             service_form=form,

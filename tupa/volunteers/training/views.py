@@ -9,16 +9,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.forms import submit
-from tupa.volunteers import selectors, services
-from tupa.volunteers.forms import (
+from tupa.volunteers.common import course_url, log_volunteers
+from tupa.volunteers.models import CourseParticipant, TrainingSession
+from tupa.volunteers.training import selectors, services
+from tupa.volunteers.training.forms import (
     AttendanceForm,
     CompletionForm,
     CourseForm,
     ParticipantForm,
     SessionForm,
 )
-from tupa.volunteers.models import CourseParticipant, TrainingSession
-from tupa.volunteers.views.common import course_url, log_volunteers
 
 
 @login_only

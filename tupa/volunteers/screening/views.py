@@ -12,10 +12,11 @@ from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.core.forms import submit
-from tupa.volunteers import rules, selectors, services
-from tupa.volunteers.forms import RecordCheckForm, ScreeningForm
+from tupa.volunteers import rules
+from tupa.volunteers.common import log_volunteers, volunteer_url
 from tupa.volunteers.models import Screening
-from tupa.volunteers.views.common import log_volunteers, volunteer_url
+from tupa.volunteers.screening import selectors, services
+from tupa.volunteers.screening.forms import RecordCheckForm, ScreeningForm
 
 
 @object_scoped

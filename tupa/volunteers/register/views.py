@@ -15,8 +15,11 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.core.forms import submit
-from tupa.volunteers import rules, selectors, services
-from tupa.volunteers.forms import (
+from tupa.volunteers import rules
+from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.models import Assignment, FormResponsible
+from tupa.volunteers.register import selectors, services
+from tupa.volunteers.register.forms import (
     AssignmentEndForm,
     AssignmentForm,
     FilterForm,
@@ -25,8 +28,6 @@ from tupa.volunteers.forms import (
     StatusForm,
     VolunteerCreateForm,
 )
-from tupa.volunteers.models import Assignment, FormResponsible
-from tupa.volunteers.views.common import log_volunteers, volunteer_url
 
 
 @login_only
@@ -108,7 +109,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "check_valid": rules.check_is_valid(latest, today),
             "check_valid_until": rules.check_valid_until(latest) if latest else None,
             "needs_check": needs_check,
-            "unmet": services.unmet_requirements(volunteer, on=today),
+            "unmet": selectors.unmet_requirements(volunteer, on=today),
             "may_manage": access.may_manage(user, volunteer),
             "hours_h": profile.hours_minutes / 60,
             "today": today,
@@ -224,7 +225,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "volunteer": volunteer,
             "heading": "status",
-            "unmet": services.unmet_requirements(volunteer, on=today),
+            "unmet": selectors.unmet_requirements(volunteer, on=today),
         },
         status=400 if form.is_bound else 200,
     )

@@ -25,8 +25,10 @@ from tupa.access.policy import Basis
 from tupa.audit.services import record_access
 from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
-from tupa.volunteers import rules, selectors, services
-from tupa.volunteers.forms import (
+from tupa.volunteers import rules
+from tupa.volunteers.common import log_volunteers
+from tupa.volunteers.matching import selectors, services
+from tupa.volunteers.matching.forms import (
     ActivityForm,
     CaseCreateForm,
     CaseEndForm,
@@ -47,7 +49,6 @@ from tupa.volunteers.models import (
     RoleKind,
     Volunteer,
 )
-from tupa.volunteers.views.common import log_volunteers
 
 
 def case_url(pk: int) -> str:

@@ -11,10 +11,10 @@ from tupa.access import volunteers as access
 from tupa.access.fetch import Granted
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import submit
-from tupa.volunteers import services
-from tupa.volunteers.forms import HoursDeleteForm, HoursEditForm, HoursForm
+from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.hours import services
+from tupa.volunteers.hours.forms import HoursDeleteForm, HoursEditForm, HoursForm
 from tupa.volunteers.models import HoursEntry, Volunteer
-from tupa.volunteers.views.common import log_volunteers, volunteer_url
 
 
 @object_scoped

@@ -1,0 +1,67 @@
+"""The volunteer app's models (seed-spec §8.8 VOL-01…VOL-06, VOL-14, CON-02; Act 148/2014),
+one module per sub-domain. Django finds the models through this package, so every model class
+(and the choices the other modules use) is imported here; a new sub-domain adds its module and
+its names below. The tables, and their migrations, belong to the app ``volunteers`` whatever the
+module: moving a class between these modules needs no migration.
+
+- :mod:`.register` — volunteers, their tasks and lifecycle, a form's responsible person.
+- :mod:`.screening` — the interview, the power of attorney and the record checks seen.
+- :mod:`.training` — courses, sessions, participants and attendance.
+- :mod:`.hours` — the activity log.
+- :mod:`.matching` — Mieskaveri matching cases, matches, and the volunteer ↔ family links.
+"""
+
+from tupa.volunteers.models.hours import ActivityKind, HoursEntry
+from tupa.volunteers.models.matching import (
+    CaseStatus,
+    CaseStep,
+    FamilyLink,
+    FollowUp,
+    Match,
+    MatchActivity,
+    MatchingCase,
+)
+from tupa.volunteers.models.register import (
+    Assignment,
+    FormResponsible,
+    Gender,
+    RoleKind,
+    Status,
+    StatusChange,
+    Volunteer,
+)
+from tupa.volunteers.models.screening import CheckResult, RecordCheck, Screening
+from tupa.volunteers.models.training import (
+    CourseKind,
+    CourseParticipant,
+    SessionAttendance,
+    TrainingCourse,
+    TrainingSession,
+)
+
+__all__ = [
+    "ActivityKind",
+    "Assignment",
+    "CaseStatus",
+    "CaseStep",
+    "CheckResult",
+    "CourseKind",
+    "CourseParticipant",
+    "FamilyLink",
+    "FollowUp",
+    "FormResponsible",
+    "Gender",
+    "HoursEntry",
+    "Match",
+    "MatchActivity",
+    "MatchingCase",
+    "RecordCheck",
+    "RoleKind",
+    "Screening",
+    "SessionAttendance",
+    "Status",
+    "StatusChange",
+    "TrainingCourse",
+    "TrainingSession",
+    "Volunteer",
+]
