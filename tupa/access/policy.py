@@ -154,6 +154,7 @@ RULES: dict[str, Rule] = {
             Role.EXECUTIVE_DIRECTOR,
             Role.FINANCE,
             Role.FEDERATION_ANALYST,
+            Role.VOLUNTEER_COORDINATOR,
         ),
         Scope.ORGANISATION,
         "open the statistics section (it lists only the returns the user may see)",
@@ -210,6 +211,12 @@ RULES: dict[str, Rule] = {
         ),
         Scope.SERVICE_FORM,
         "see the names and roles of a form's current volunteers (never their screening)",
+    ),
+    "volunteers.statistics.view": Rule(
+        _roles(Role.VOLUNTEER_COORDINATOR, Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read a form's volunteer statistics (its volunteer coordinator or lead, or org-wide); "
+        "the volunteers behind a figure only with volunteers.register.view",
     ),
     "volunteers.responsible.set": Rule(
         _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR),

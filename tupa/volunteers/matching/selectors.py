@@ -1,13 +1,16 @@
-"""Reads of Mieskaveri matching: the proposed friends, the REP-05 figures, follow-ups due."""
+"""Reads of Mieskaveri matching: the proposed friends and the follow-ups due.
+
+The REP-05 figures (processes, successes, male friends, referred families) are indicators of
+the reporting engine (``tupa.statistics.indicators.volunteers``), not counted here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.volunteers import rules
 from tupa.volunteers.models import (
@@ -65,61 +68,6 @@ def match_candidates(*, case: MatchingCase, on: dt.date) -> list[Volunteer]:
             Q(post_office__icontains=case.area) | Q(availability__icontains=case.area)
         )
     return [v for v in rows if rules.check_is_valid(rules.latest_check(v.record_checks.all()), on)]
-
-
-@dataclass(frozen=True)
-class MatchingCounts:
-    """REP-05 for a period: the Mieskaveri figures straight from the matching cases."""
-
-    processes: int  # matches made (started) in the period
-    ended: int  # matches ended in the period
-    successes: int  # of those, marked successful
-    male_friends: int  # distinct volunteers in a match at any time in the period
-    referred_families: int  # distinct families whose application arrived in the period
-
-
-def matching_counts(
-    *,
-    organisation_id: int,
-    start: dt.date,
-    end: dt.date,
-    service_form_ids: Iterable[int] | None = None,
-) -> MatchingCounts:
-    """The REP-05 figures for ``start``–``end`` inclusive (three queries, no personal data),
-    of the whole organisation or of ``service_form_ids``."""
-    cases = MatchingCase.objects.filter(organisation_id=organisation_id)
-    matches = Match.objects.filter(organisation_id=organisation_id)
-    if service_form_ids is not None:
-        ids = list(service_form_ids)
-        cases = cases.filter(service_form_id__in=ids)
-        matches = matches.filter(case__service_form_id__in=ids)
-    made = matches.aggregate(
-        processes=Count("pk", filter=Q(started_on__gte=start, started_on__lte=end)),
-        ended=Count("pk", filter=Q(ended_on__gte=start, ended_on__lte=end)),
-        successes=Count(
-            "pk", filter=Q(ended_on__gte=start, ended_on__lte=end, case__successful=True)
-        ),
-    )
-    friends = (
-        matches.filter(started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .values("volunteer_id")
-        .distinct()
-        .count()
-    )
-    families = (
-        cases.filter(applied_on__gte=start, applied_on__lte=end)
-        .values("episode_id")
-        .distinct()
-        .count()
-    )
-    return MatchingCounts(
-        processes=made["processes"],
-        ended=made["ended"],
-        successes=made["successes"],
-        male_friends=friends,
-        referred_families=families,
-    )
 
 
 @dataclass(frozen=True)

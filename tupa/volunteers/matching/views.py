@@ -94,19 +94,15 @@ def cases(request: HttpRequest) -> HttpResponse:
         .order_by("-applied_on", "-pk")
     )
     due = selectors.follow_ups_due(cases=access.cases_visible_to(user), on=today)
-    # The figures of the forms the user reads (all of them for the ED).
-    counts = selectors.matching_counts(
-        organisation_id=int(user.organisation_id or 0),
-        start=today.replace(month=1, day=1),
-        end=today,
-        service_form_ids=access.viewable_form_ids(user),
-    )
+    # The REP-05 figures are counted by the reporting engine (one way to count): the page
+    # links to the volunteer statistics of each form it lists.
+    forms = sorted({c.service_form for c in rows}, key=lambda f: (f.name, f.pk))
     friends = {c.match.volunteer.pk: c.match.volunteer for c in rows if hasattr(c, "match")}
     log_volunteers(request, friends.values(), basis=basis, action="list")
     return render(
         request,
         "volunteers/cases.html",
-        {"cases": rows, "due": due, "counts": counts, "year": today.year},
+        {"cases": rows, "due": due, "statistics_forms": forms},
     )
 
 
