@@ -232,6 +232,24 @@ VOLUNTEER_PAGES = {
     "volunteers:participant_add": "object_scoped",
     "volunteers:attendance": "object_scoped",
     "volunteers:completion": "object_scoped",
+    "volunteers:group_list": "login_only",
+    "volunteers:group_create": "login_only",
+    "volunteers:group_detail": "object_scoped",
+    "volunteers:group_edit": "object_scoped",
+    "volunteers:group_member_add": "object_scoped",
+    "volunteers:group_meeting_add": "object_scoped",
+    "volunteers:group_member_end": "object_scoped",
+    "volunteers:group_attendance": "object_scoped",
+    "volunteers:expert_list": "login_only",
+    "volunteers:expert_consent_add": "object_scoped",
+    "volunteers:expert_consent_withdraw": "object_scoped",
+    "volunteers:student_list": "login_only",
+    "volunteers:placement_create": "login_only",
+    "volunteers:placement_edit": "object_scoped",
+    "volunteers:mailing_list": "login_only",
+    "volunteers:mailing_export": "login_only",
+    "volunteers:contact_consent_give": "object_scoped",
+    "volunteers:contact_consent_withdraw": "object_scoped",
 }
 
 
@@ -413,3 +431,4 @@ def test_admin_refuses_an_administrator_without_the_second_factor(client: Client
     response = client.get("/hallinta/")
     assert response.status_code == 302
     assert not urlsplit(response["Location"]).path.startswith("/hallinta/")
+

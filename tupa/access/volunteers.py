@@ -11,6 +11,11 @@ decide per form:
 - ``volunteers.roster.view`` — client workers of the form see the names and roles of its
   current volunteers, never their contact data or screening.
 
+The groups and meetings, experience-expert consents, student placements and the mailing lists
+(issue 12 items 8, 10, 11) follow the same rows: a group, consent or placement belongs to one
+form; its readers are the register's readers of that form and its writers the form's volunteer
+coordinators (or organisation-wide ones). Client workers (roster only) see none of them.
+
 Anything else answers 404, whether the volunteer exists or not.
 """
 
@@ -27,7 +32,18 @@ from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers.models import FamilyLink, MatchingCase, TrainingCourse, Volunteer
+from tupa.volunteers.models import (
+    ContactConsent,
+    ExpertConsent,
+    FamilyLink,
+    GroupMeeting,
+    GroupMembership,
+    MatchingCase,
+    StudentPlacement,
+    TrainingCourse,
+    Volunteer,
+    VolunteerGroup,
+)
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -266,3 +282,126 @@ def family_link_access(request: HttpRequest, pk: int) -> Granted[FamilyLink]:
     basis = family_basis(user, link.episode)
     assert basis is not None
     return Granted(link, basis)
+
+
+# --------------------------------------------------------------------------- groups and meetings
+
+
+def groups_visible_to(user: User) -> QuerySet[VolunteerGroup]:
+    """The groups of the forms whose volunteers ``user`` reads (coordinators, the ED)."""
+    rows = VolunteerGroup.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
+
+
+def may_manage_group(user: User, group: VolunteerGroup) -> bool:
+    """The volunteer coordinator of the group's form (or an organisation-wide one)."""
+    return group.organisation_id == user.organisation_id and may_manage_form(
+        user, group.service_form
+    )
+
+
+def group_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[VolunteerGroup]:
+    """A group for a reader of its form (``manage``: its coordinator), or 404."""
+    user = user_of(request)
+    group = (
+        VolunteerGroup.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form")
+        .first()
+    )
+    if group is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE if manage else VIEW, group.service_form)
+    if not decision:
+        raise Http404
+    return Granted(group, decision.basis)
+
+
+def meeting_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[GroupMeeting]:
+    """A meeting through its group's rules (:func:`group_access`), or 404."""
+    meeting = GroupMeeting.objects.filter(pk=pk, organisation_id=_org(user_of(request))).first()
+    if meeting is None:
+        raise Http404
+    granted = group_access(request, meeting.group_id, manage=manage)
+    meeting.group = granted.obj
+    return Granted(meeting, granted.basis)
+
+
+def membership_access(request: HttpRequest, pk: int) -> Granted[GroupMembership]:
+    """A membership for the coordinator of its group's form (ending it), or 404."""
+    row = (
+        GroupMembership.objects.filter(pk=pk, organisation_id=_org(user_of(request)))
+        .select_related("volunteer")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    granted = group_access(request, row.group_id, manage=True)
+    row.group = granted.obj
+    return Granted(row, granted.basis)
+
+
+# --------------------------------------------------------------------------- experts and students
+
+
+def expert_consents_visible_to(user: User) -> QuerySet[ExpertConsent]:
+    rows = ExpertConsent.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
+
+
+def expert_consent_access(request: HttpRequest, pk: int) -> Granted[ExpertConsent]:
+    """An expert consent for the coordinator of its form (withdrawing it), or 404."""
+    user = user_of(request)
+    consent = (
+        ExpertConsent.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form", "volunteer")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE, consent.service_form)
+    if not decision:
+        raise Http404
+    return Granted(consent, decision.basis)
+
+
+def placements_visible_to(user: User) -> QuerySet[StudentPlacement]:
+    rows = StudentPlacement.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
+
+
+def placement_access(
+    request: HttpRequest, pk: int, *, manage: bool = False
+) -> Granted[StudentPlacement]:
+    """A student placement for a reader of its form (``manage``: its coordinator), or 404."""
+    user = user_of(request)
+    placement = (
+        StudentPlacement.objects.filter(pk=pk, organisation_id=_org(user))
+        .select_related("service_form", "volunteer", "supervisor")
+        .first()
+    )
+    if placement is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE if manage else VIEW, placement.service_form)
+    if not decision:
+        raise Http404
+    return Granted(placement, decision.basis)
+
+
+# --------------------------------------------------------------------------- communications
+
+
+def contact_consent_access(request: HttpRequest, pk: int) -> Granted[ContactConsent]:
+    """A contact consent for a coordinator who manages its volunteer (withdrawing it), or 404."""
+    consent = (
+        ContactConsent.objects.filter(pk=pk, organisation_id=_org(user_of(request)))
+        .select_related("volunteer")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    granted = volunteer_access(request, consent.volunteer_id, manage=True)
+    consent.volunteer = granted.obj
+    return Granted(consent, granted.basis)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from tupa.volunteers.experts import urls as experts
+from tupa.volunteers.groups import urls as groups
 from tupa.volunteers.hours import urls as hours
+from tupa.volunteers.mailing import urls as mailing
 from tupa.volunteers.matching import urls as matching
 from tupa.volunteers.register import urls as register
 from tupa.volunteers.screening import urls as screening
+from tupa.volunteers.students import urls as students
 from tupa.volunteers.training import urls as training
 
 app_name = "volunteers"
@@ -21,4 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *hours.urlpatterns,  # the activity log
     *matching.urlpatterns,  # Mieskaveri matching and family links
     *training.urlpatterns,  # courses
+    *groups.urlpatterns,  # groups, meetings and attendance; the experts' networks
+    *experts.urlpatterns,  # experience experts' consents
+    *students.urlpatterns,  # students' placements
+    *mailing.urlpatterns,  # the mailing list and the consent to be contacted
 ]

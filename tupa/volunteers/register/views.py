@@ -17,6 +17,7 @@ from tupa.audit.models import Action
 from tupa.core.forms import submit
 from tupa.volunteers import rules
 from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.groups.panel import volunteer_extras
 from tupa.volunteers.models import Assignment, FormResponsible
 from tupa.volunteers.register import selectors, services
 from tupa.volunteers.register.forms import (
@@ -113,6 +114,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_manage": access.may_manage(user, volunteer),
             "hours_h": profile.hours_minutes / 60,
             "today": today,
+            "extras": volunteer_extras(volunteer, user=user, today=today),
         },
     )
 
