@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "tupa.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tupa.accounts.middleware.PortalReachMiddleware",
     "tupa.accounts.middleware.TwoFactorRequiredMiddleware",
     "tupa.core.middleware.OrganisationScopeMiddleware",
     "tupa.accounts.middleware.RefusedRequestLogMiddleware",
@@ -212,6 +213,23 @@ AUTH_PASSWORD_VALIDATORS = [
 TUPA_REQUIRE_2FA = env_bool("TUPA_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("TUPA_OTP_ISSUER", "Tupa")
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# E-mail: the volunteer portal's one-time activation links go to the volunteer's own address
+# (docs/volunteer-portal.md). Production sends through the SMTP relay configured here;
+# development and the demo print the mail on the console. Tests use Django's memory outbox.
+EMAIL_BACKEND = env(
+    "TUPA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("TUPA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("TUPA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("TUPA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("TUPA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("TUPA_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("TUPA_EMAIL_FROM", "tupa@localhost")
 
 # Lockout after repeated failures (django-axes). Locks by username *and* by address, and the
 # lockout page is the same whether or not the account exists.

@@ -17,6 +17,11 @@ form; its readers are the register's readers of that form and its writers the fo
 coordinators (or organisation-wide ones). Client workers (roster only) see none of them.
 
 Anything else answers 404, whether the volunteer exists or not.
+
+The volunteer portal (``docs/volunteer-portal.md``): a volunteer's own login reads and writes
+only its own volunteer's rows — :func:`portal_volunteer_of`, :func:`portal_access` (basis
+``self``). Who may grant and revoke that login: :func:`may_grant_portal`. Which URLs the login
+reaches at all is :mod:`tupa.access.volunteer_portal`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from tupa.access import clients, policy
 from tupa.access.fetch import Granted
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
+from tupa.access.volunteer_portal import is_volunteer_login
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.models import (
@@ -39,6 +45,8 @@ from tupa.volunteers.models import (
     GroupMeeting,
     GroupMembership,
     MatchingCase,
+    PortalAccess,
+    Status,
     StudentPlacement,
     TrainingCourse,
     Volunteer,
@@ -282,6 +290,50 @@ def family_link_access(request: HttpRequest, pk: int) -> Granted[FamilyLink]:
     basis = family_basis(user, link.episode)
     assert basis is not None
     return Granted(link, basis)
+
+
+# --------------------------------------------------------------------------- the volunteer portal
+
+
+def may_grant_portal(user: User, volunteer: Volunteer) -> bool:
+    """A volunteer coordinator of one of the volunteer's forms gives (and revokes) the
+    volunteer's own portal login; never to an ended volunteer (ending revokes it)."""
+    return volunteer.status != Status.ENDED and may_manage(user, volunteer)
+
+
+def portal_volunteer_of(user: User) -> Volunteer | None:
+    """The volunteer behind a volunteer login whose portal access is in force, else ``None``.
+
+    In force: granted and not revoked, the login active, the volunteer not ended, the same
+    organisation. Revoking and ending also disable the login (the session ends on the next
+    request); this check holds even if that were missed.
+    """
+    if not is_volunteer_login(user) or not user.is_active or user.organisation_id is None:
+        return None
+    access = (
+        PortalAccess.objects.filter(
+            user=user,
+            organisation_id=user.organisation_id,
+            revoked_at__isnull=True,
+            volunteer__organisation_id=user.organisation_id,
+        )
+        .exclude(volunteer__status=Status.ENDED)
+        .select_related("volunteer")
+        .first()
+    )
+    return access.volunteer if access is not None else None
+
+
+def portal_access(request: HttpRequest) -> Granted[Volunteer]:
+    """The portal's one object rule: the login's own volunteer (basis ``self``), or 404.
+
+    Every portal view starts here and reads only this volunteer's rows, so no id typed into a
+    portal URL reaches another volunteer's data.
+    """
+    volunteer = portal_volunteer_of(user_of(request))
+    if volunteer is None:
+        raise Http404
+    return Granted(volunteer, Basis.SELF)
 
 
 # --------------------------------------------------------------------------- groups and meetings

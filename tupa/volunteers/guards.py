@@ -31,6 +31,13 @@ def require_volunteer(actor: User, volunteer: Volunteer) -> None:
         raise PermissionDenied
 
 
+def require_own(actor: User, volunteer: Volunteer) -> None:
+    """Only the volunteer's own portal login, while its access is in force (the portal)."""
+    own = access.portal_volunteer_of(actor)
+    if own is None or own.pk != volunteer.pk:
+        raise PermissionDenied
+
+
 def not_future(field: str, value: dt.date | None, message: str) -> None:
     """Refuse a day after today, with ``message`` under ``field``."""
     if value is not None and value > timezone.localdate():

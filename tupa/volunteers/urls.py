@@ -13,6 +13,7 @@ from tupa.volunteers.groups import urls as groups
 from tupa.volunteers.hours import urls as hours
 from tupa.volunteers.mailing import urls as mailing
 from tupa.volunteers.matching import urls as matching
+from tupa.volunteers.portal import urls as portal
 from tupa.volunteers.register import urls as register
 from tupa.volunteers.screening import urls as screening
 from tupa.volunteers.students import urls as students
@@ -29,4 +30,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *experts.urlpatterns,  # experience experts' consents
     *students.urlpatterns,  # students' placements
     *mailing.urlpatterns,  # the mailing list and the consent to be contacted
+    *portal.urlpatterns,  # a volunteer's own portal login (the portal: portal/own_urls.py)
 ]

@@ -13,6 +13,7 @@ adds its module and its names below. The tables, and their migrations, belong to
 - :mod:`.experts` — the consent to act as an experience expert (VOL-12).
 - :mod:`.students` — students' practical-training and study-credit periods (VOL-13, STF-06).
 - :mod:`.mailing` — the consent to be contacted for mailings (VOL-09, CON-01).
+- :mod:`.portal` — a volunteer's own login to the volunteer portal (issue 12 item 9).
 """
 
 from tupa.volunteers.models.experts import ExpertConsent
@@ -34,6 +35,7 @@ from tupa.volunteers.models.matching import (
     MatchActivity,
     MatchingCase,
 )
+from tupa.volunteers.models.portal import PortalAccess
 from tupa.volunteers.models.register import (
     Assignment,
     FormResponsible,
@@ -76,6 +78,7 @@ __all__ = [
     "MatchingCase",
     "MeetingAttendance",
     "PlacementKind",
+    "PortalAccess",
     "RecordCheck",
     "RoleKind",
     "Screening",

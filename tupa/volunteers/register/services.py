@@ -34,6 +34,7 @@ from tupa.volunteers.models import (
     StatusChange,
     Volunteer,
 )
+from tupa.volunteers.portal.services import portal_revoke_on_end
 from tupa.volunteers.register.selectors import unmet_requirements
 from tupa.volunteers.training.selectors import completed_course_kinds
 
@@ -219,7 +220,8 @@ def volunteer_set_status(
 
     *Active* needs every current task's requirements met on that day (record check for work
     with children, the role's courses); *screened* needs the interview recorded and, for work
-    with children, a valid check. *Ended* ends every open task on the same day.
+    with children, a valid check. *Ended* ends every open task on the same day and closes the
+    volunteer's portal login.
     """
     require_volunteer(actor, volunteer)
     volunteer = lock_volunteer(volunteer)
@@ -251,6 +253,8 @@ def volunteer_set_status(
             raise ValidationError({"status": problems})
     if status == Status.ENDED:
         _end_open_assignments(actor=actor, volunteer=volunteer, ended_on=changed_on)
+        # Ending closes the volunteer's own portal login too (docs/volunteer-portal.md).
+        portal_revoke_on_end(actor=actor, volunteer=volunteer)
     change = StatusChange.objects.create(
         organisation_id=volunteer.organisation_id,
         volunteer=volunteer,
