@@ -212,3 +212,12 @@ def test_return_page_query_count_does_not_grow_with_volunteers(
     assert len(after) == len(before), (len(before), len(after))
     with django_assert_max_num_queries(45):
         client.get(_url(world["a"]))
+
+
+def test_the_matching_page_links_to_the_report_instead_of_counting(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["coordinator"])
+    page = client.get(reverse("volunteers:cases")).content.decode()
+    assert reverse("statistics:volunteers", args=[world["a"].slug]) in page
+    assert reverse("statistics:volunteers", args=[world["b"].slug]) not in page
