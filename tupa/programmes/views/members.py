@@ -20,7 +20,7 @@ from tupa.audit.models import Action
 from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.programmes import services
+from tupa.programmes import selectors, services
 from tupa.programmes.forms import LeaderForm, MemberForm
 from tupa.programmes.views.common import log_persons, to_detail
 
@@ -99,7 +99,9 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
     users = User.objects.filter(organisation_id=programme.organisation_id, is_active=True).order_by(
         "last_name", "first_name", "pk"
     )
-    form = LeaderForm(request.POST or None, users=users)
+    form = LeaderForm(
+        request.POST or None, users=users, volunteers=selectors.volunteer_options(programme)
+    )
     status = 200
     if request.method == "POST":
         done = submit(
@@ -111,6 +113,7 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
                 task=data["task"],
                 user=data["user"],
                 name=data["name"],
+                volunteer_id=data["volunteer"],
             ),
         )
         if done.ok:

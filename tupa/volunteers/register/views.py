@@ -29,6 +29,7 @@ from tupa.volunteers.register.forms import (
     StatusForm,
     VolunteerCreateForm,
 )
+from tupa.volunteers.register.sessions import volunteer_sessions
 
 
 @login_only
@@ -114,6 +115,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_manage": access.may_manage(user, volunteer),
             "hours_h": profile.hours_minutes / 60,
             "today": today,
+            "sessions": volunteer_sessions(volunteer, today=today),
             "extras": volunteer_extras(volunteer, user=user, today=today),
         },
     )
