@@ -19,6 +19,7 @@ from tupa.demo import (
     scheduling,
     statistics,
     visitation,
+    volunteer_groups,
     volunteers,
 )
 from tupa.demo.clients import Counts, build_demo_clients
@@ -36,6 +37,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     residential.build,
     scheduling.build,
     volunteers.build,  # before the groups and Perhetupa: their childminders are volunteers
+    volunteer_groups.build,  # their members are the volunteers above
     programmes.build,
     dropin.build,
     visitation.build,
