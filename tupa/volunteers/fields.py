@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
-from tupa.accounts.models import User
 from tupa.core.dates import validate_date
 from tupa.core.forms import DATE_WIDGET
 
@@ -34,9 +32,3 @@ class VolunteerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class VolunteersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     pass
-
-
-def staff_of(organisation_id: int) -> QuerySet[User]:
-    return User.objects.filter(organisation_id=organisation_id, is_active=True).order_by(
-        "last_name", "first_name", "username"
-    )

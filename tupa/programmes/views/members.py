@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import member_or_404, programme_or_404
-from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.audit.models import Action
 from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
@@ -96,9 +96,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = programme_or_404(request, pk)
-    users = User.objects.filter(organisation_id=programme.organisation_id, is_active=True).order_by(
-        "last_name", "first_name", "pk"
-    )
+    users = active_staff(organisation_id=programme.organisation_id)
     form = LeaderForm(
         request.POST or None, users=users, volunteers=selectors.volunteer_options(programme)
     )

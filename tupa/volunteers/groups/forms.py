@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.core.forms import TIME_WIDGET
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
@@ -17,7 +18,6 @@ from tupa.volunteers.fields import (
     VolunteerChoiceField,
     VolunteersChoiceField,
     date_field,
-    staff_of,
 )
 from tupa.volunteers.models import GroupKind, Volunteer
 
@@ -67,7 +67,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = staff_of(organisation_id)  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):

@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
     StaffChoiceField,
     date_field,
-    staff_of,
 )
 from tupa.volunteers.models import (
     Gender,
@@ -106,7 +106,7 @@ class ResponsibleForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_of(organisation_id)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]
 
 
 class FilterForm(forms.Form):

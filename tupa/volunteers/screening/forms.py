@@ -13,10 +13,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.volunteers.fields import (
     StaffChoiceField,
     date_field,
-    staff_of,
 )
 from tupa.volunteers.models import (
     CheckResult,
@@ -34,7 +34,7 @@ class ScreeningForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["interviewed_by"].queryset = staff_of(organisation_id)  # type: ignore[attr-defined]
+        self.fields["interviewed_by"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]
 
 
 class RecordCheckForm(forms.Form):
@@ -48,4 +48,4 @@ class RecordCheckForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seen_by"].queryset = staff_of(organisation_id)  # type: ignore[attr-defined]
+        self.fields["seen_by"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]

@@ -9,13 +9,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
     StaffChoiceField,
     VolunteerChoiceField,
     date_field,
-    staff_of,
 )
 from tupa.volunteers.models import PlacementKind, Volunteer
 
@@ -44,7 +44,7 @@ class PlacementForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = staff_of(organisation_id)  # type: ignore[attr-defined]
+        self.fields["supervisor"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]
         if volunteers is None or forms_qs is None:  # editing: the student and form stay
             del self.fields["volunteer"], self.fields["service_form"]
         else:

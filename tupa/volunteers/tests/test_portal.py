@@ -659,3 +659,19 @@ def test_the_home_page_runs_in_a_constant_number_of_queries(
             )
     with django_assert_max_num_queries(baseline):
         client.get(url)
+
+
+def test_a_volunteers_login_is_never_offered_where_staff_are_picked(world: dict[str, Any]) -> None:
+    """Interviewer, leader, supervisor, programme leader: the choices are staff logins only."""
+    from tupa.accounts.selectors import active_staff, staff_of
+    from tupa.volunteers.screening.forms import ScreeningForm
+
+    login = world["user"]
+    organisation = world["coordinator"].organisation
+    with scopes_disabled():
+        staff = set(active_staff(organisation_id=organisation.pk))
+        listed = set(staff_of(organisation=organisation))
+        form = ScreeningForm(organisation_id=organisation.pk)
+        offered = set(form.fields["interviewed_by"].queryset)
+    assert world["coordinator"] in staff and world["coordinator"] in offered
+    assert login not in staff | listed | offered
