@@ -6,25 +6,31 @@ last month. In the browser the coordinator registers a new volunteer with a Mies
 records his interview and power of attorney, moves him into training, adds him to the course,
 marks his attendance and completion, records the record check (date, who saw it, result — the
 form has nothing else), sets him active and matches him with the waiting family, with a note
-for the volunteer. The live server's clock cannot be moved, so every date is a day in the past.
-Every page is checked with axe and for CSP violations; the volunteer's page also at phone width.
+for the volunteer. She then opens his login to the volunteer portal; he sets his password from
+the e-mailed link, logs in, sees the note, and records today's outing with the boy (three
+hours); the coordinator's volunteer statistics of the form show the occasion and its hours.
+The live server's clock cannot be moved, so the steps before the match are days in the past.
+Every page is checked with axe and for CSP violations; the volunteer's page and the portal also
+at phone width.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
+from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -37,9 +43,11 @@ from tupa.core.tests.factories import (
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.matching import services as matching_services
 from tupa.volunteers.models import (
+    ActivityKind,
     CaseStatus,
     CheckResult,
     CourseKind,
+    HoursEntry,
     Match,
     MatchingCase,
     RecordCheck,
@@ -48,7 +56,7 @@ from tupa.volunteers.models import (
 )
 from tupa.volunteers.training import services as training_services
 
-from .test_client_journeys import log_in, nav
+from .test_client_journeys import current_token, log_in, nav
 
 pytestmark = [
     pytest.mark.e2e,
@@ -60,6 +68,8 @@ FRIEND_FIRST, FRIEND_LAST = "Kalle", "Kaverikas"
 FRIEND = f"{FRIEND_FIRST} {FRIEND_LAST}"
 COURSE = "Mieskaverien peruskoulutus (kokeilu)"
 NOTE = "Poika pitää jalkapallosta. Sovi ensimmäinen tapaaminen äidin kanssa."
+EMAIL = "kalle.kaverikas@esimerkki.invalid"
+PASSWORD = "kaverin-oma-salasana-2026"
 
 
 def _day(days_ago: int) -> str:
@@ -154,6 +164,7 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
     main.get_by_label("Alkaen").fill(_day(25))
     main.get_by_label("Sukupuoli").select_option(label="mies")
     main.get_by_label("Postitoimipaikka").fill("Lahti")
+    main.get_by_label("Sähköposti").fill(EMAIL)
     _save(page)
     expect(page.locator("h1")).to_have_text(FRIEND)
     expect(main).to_contain_text("kiinnostunut")
@@ -260,3 +271,66 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
     expect(main.locator('section[aria-labelledby="perheet"]')).to_contain_text(NOTE)
     expect(main).not_to_contain_text("Satumetsä")
     check_page(max_width=390)
+
+    # ------------------------------------------------------------ his own login to the portal
+    main.get_by_role("link", name="Hallinnoi tunnusta").click()
+    check_page()
+    main.get_by_role("button", name="Avaa tunnus ja lähetä linkki").click()
+    expect(main).to_contain_text(EMAIL)
+    check_page()
+    sent = [m for m in mail.outbox if EMAIL in m.to]
+    assert sent, "no activation link was sent"
+    link = re.search(r"https?://\S+/vapaaehtoinen/aktivointi/\S+", sent[-1].body)
+    assert link, sent[-1].body
+    page.context.clear_cookies()
+    page.goto(link.group(0))
+    expect(page.locator("h1")).to_have_text("Aseta salasana")
+    check_page(max_width=390)
+    main.get_by_label("Uusi salasana", exact=True).fill(PASSWORD)
+    main.get_by_label("Uusi salasana uudelleen").fill(PASSWORD)
+    main.get_by_role("button", name="Aseta salasana").click()
+    with scopes_disabled():
+        login = User.objects.get(username=EMAIL)
+    # His authenticator app, as the staff journeys have theirs (enrolment is the login's own
+    # test): the code below is what the app would show.
+    TOTPDevice.objects.create(user=login, name="Puhelin", confirmed=True)
+    page.get_by_label("Käyttäjätunnus").fill(EMAIL)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    page.locator('input[name="otp_token"]').fill(current_token(login))
+    page.get_by_role("button", name="Vahvista", exact=True).click()
+    expect(page.locator("h1")).to_have_text(f"Hei, {FRIEND_FIRST}")
+    expect(main).to_contain_text(NOTE)
+    check_page(max_width=390)
+
+    # ------------------------------------------------------------ an outing's hours, by himself
+    page.goto(base + reverse("volunteer_portal:hours"))
+    expect(page.locator("h1")).to_have_text("Toiminta ja tunnit")
+    check_page(max_width=390)
+    main.get_by_role("link", name="Kirjaa toimintaa").click()
+    check_page(max_width=390)
+    main.get_by_label("Toiminta", exact=True).select_option(label="retki tai yhteinen tekeminen")
+    main.get_by_label("Päivä", exact=True).fill(today.isoformat())
+    main.get_by_label("Alkaa").fill("08:00")
+    main.get_by_label("Päättyy").fill("11:00")
+    _save(page)
+    expect(page.locator(".messages")).to_contain_text("Toiminta on kirjattu.")
+    check_page(max_width=390)
+    with scopes_disabled():
+        entry = HoursEntry.objects.get(volunteer=friend)
+        assert (entry.kind, entry.date, entry.recorded_by_id) == (
+            ActivityKind.OUTING,
+            today,
+            login.pk,
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # ------------------------------------------------------------ the coordinator's statistics
+    page.context.clear_cookies()
+    log_in(page, base, coordinator)
+    page.goto(base + reverse("statistics:volunteers", args=[form.slug]))
+    expect(page.locator("h1")).to_contain_text("Vapaaehtoistoiminta")
+    check_page()
+    for indicator, figure in (("volunteers.occasions@1", "1"), ("volunteers.hours@1", "3")):
+        total = main.locator(f'figure[data-indicator="{indicator}"]').first.locator("[data-figure]")
+        expect(total).to_have_text(re.compile(rf"^\s*{figure}([,.]0+)?\s*$"))
