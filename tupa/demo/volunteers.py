@@ -56,12 +56,14 @@ from tupa.volunteers.models import (
     CourseParticipant,
     Match,
     MatchingCase,
+    PortalAccess,
     RoleKind,
     Status,
     TrainingCourse,
     TrainingSession,
     Volunteer,
 )
+from tupa.volunteers.portal import services as portal_services
 from tupa.volunteers.register import services as register_services
 from tupa.volunteers.screening import services as screening_services
 from tupa.volunteers.training import services as training_services
@@ -83,6 +85,9 @@ PLACES = ("Lahti", "Lahti", "Lahti", "Hollola", "Heinola", "Orimattila", "Asikka
 #: The coordinator who writes each form's volunteers.
 COORDINATORS = {"mieskaveri": "mieskaveri", "baby-blues": "babyblues"}
 ORGANISATION_WIDE = "kava"
+#: The demo's volunteer login (the portal, ``/vapaaehtoinen/``): a Mieskaveri friend in a
+#: running match, with the demo password of the staff accounts.
+PORTAL_USERNAME = "vapaaehtoinen"
 
 # --------------------------------------------------------------------------- the plan
 
@@ -466,6 +471,7 @@ class Built:
     cases: int = 0
     matches: int = 0
     links: int = 0
+    portal_logins: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
 
 
@@ -888,12 +894,43 @@ class _Builder:
         self.activity_log()
         if "baby-blues" in self.forms:
             self.family_links()
+        self.portal_login()
         b = self.built
         return (
             f"Vapaaehtoiset: {b.volunteers} vapaaehtoista, {b.courses} koulutusta "
             f"({b.sessions} kertaa), {b.hours} toimintakirjausta, {b.cases} kaveriprosessia "
-            f"({b.matches} kaverisuhdetta), {b.links} perhelinkkiä."
+            f"({b.matches} kaverisuhdetta), {b.links} perhelinkkiä, "
+            f"{b.portal_logins} vapaaehtoisen tunnus ({PORTAL_USERNAME})."
         )
+
+    # -- the volunteer portal ----------------------------------------------------------------
+
+    def portal_login(self) -> None:
+        """A portal login for the friend of the oldest running match, as the coordinator opens
+        one — but named ``vapaaehtoinen``, with the demo password (copied from the coordinator,
+        whose password is the demo's) and no activation mail."""
+        coordinator = self.coordinator("mieskaveri")
+        match = (
+            Match.objects.filter(organisation=self.org, ended_on__isnull=True)
+            .select_related("volunteer")
+            .order_by("started_on", "pk")
+            .first()
+        )
+        if (
+            coordinator is None
+            or match is None
+            or User.objects.filter(username=PORTAL_USERNAME).exists()
+        ):
+            return
+        access = portal_services.portal_grant(
+            actor=coordinator, volunteer=match.volunteer, absolute=str, send_link=False
+        )
+        user = access.user
+        user.username = PORTAL_USERNAME
+        user.password = coordinator.password
+        user.save(update_fields=["username", "password"])
+        PortalAccess.objects.filter(pk=access.pk).update(activated_at=timezone.now())
+        self.built.portal_logins += 1
 
 
 def _topics(kind: str) -> tuple[str, ...]:

@@ -250,3 +250,28 @@ def test_built_once_fast_and_idempotent(built: VolunteersDemo) -> None:
     before = _row_counts()
     assert demo.build(organisation=built.organisation) is None
     assert _row_counts() == before
+
+
+def test_the_demo_volunteer_login_reaches_the_portal_with_the_demo_password(
+    built: VolunteersDemo,
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tupa.accounts.models import UserKind
+    from tupa.volunteers.models import Match, PortalAccess
+
+    with scopes_disabled():
+        user = User.objects.get(username=demo.PORTAL_USERNAME)
+        access = PortalAccess.objects.select_related("volunteer").get(user=user)
+        running = Match.objects.filter(volunteer=access.volunteer, ended_on__isnull=True)
+        assert running.exists()  # his portal shows the coordinator's note
+    assert user.kind == UserKind.VOLUNTEER and not user.is_staff
+    assert user.check_password("demo-salasana-testiin-pitka")
+    assert access.in_force and access.activated_at is not None and access.link_sent_at is None
+    assert f"({demo.PORTAL_USERNAME})" in (built.summary or "")
+    client = Client()
+    with override_settings(TUPA_REQUIRE_2FA=False):
+        client.force_login(user)
+        assert client.get(reverse("volunteer_portal:home")).status_code == 200
+        assert client.get(reverse("core:dashboard")).status_code == 404

@@ -118,13 +118,18 @@ def _username_for(volunteer: Volunteer, *, current: User | None) -> str:
 
 @transaction.atomic
 def portal_grant(
-    *, actor: Actor, volunteer: Volunteer, absolute: Callable[[str], str]
+    *,
+    actor: Actor,
+    volunteer: Volunteer,
+    absolute: Callable[[str], str],
+    send_link: bool = True,
 ) -> PortalAccess:
     """Give the volunteer a login to the portal and e-mail them a one-time activation link.
 
     Granting again after a revocation re-opens the same login with a new password and a new
     authenticator app (the old ones stop working). ``absolute`` makes the link absolute
-    (``request.build_absolute_uri``).
+    (``request.build_absolute_uri``). ``send_link=False`` is for the demo, which gives its
+    volunteer login the demo password itself (``tupa.demo.volunteers``).
     """
     if not access.may_grant_portal(actor, volunteer):
         raise PermissionDenied
@@ -165,9 +170,10 @@ def portal_grant(
         portal.user = user
     portal.granted_at = now
     portal.granted_by = actor
-    portal.link_sent_at = now
+    portal.link_sent_at = now if send_link else None
     save_validated(portal, actor=actor, reason=_("Tunnus myönnetty"))
-    _send_link(user, volunteer=volunteer, absolute=absolute)
+    if send_link:
+        _send_link(user, volunteer=volunteer, absolute=absolute)
     return portal
 
 
