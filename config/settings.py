@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "tupa.programmes",
     "tupa.dropin",
     "tupa.visitation",
+    "tupa.volunteers",
     "tupa.home",
     "tupa.dataprotection",
     "tupa.statistics",
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "tupa.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tupa.accounts.middleware.PortalReachMiddleware",
     "tupa.accounts.middleware.TwoFactorRequiredMiddleware",
     "tupa.core.middleware.OrganisationScopeMiddleware",
     "tupa.accounts.middleware.RefusedRequestLogMiddleware",
@@ -211,6 +213,23 @@ AUTH_PASSWORD_VALIDATORS = [
 TUPA_REQUIRE_2FA = env_bool("TUPA_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("TUPA_OTP_ISSUER", "Tupa")
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# E-mail: the volunteer portal's one-time activation links go to the volunteer's own address
+# (docs/volunteer-portal.md). Production sends through the SMTP relay configured here;
+# development and the demo print the mail on the console. Tests use Django's memory outbox.
+EMAIL_BACKEND = env(
+    "TUPA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("TUPA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("TUPA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("TUPA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("TUPA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("TUPA_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("TUPA_EMAIL_FROM", "tupa@localhost")
 
 # Lockout after repeated failures (django-axes). Locks by username *and* by address, and the
 # lockout page is the same whether or not the account exists.
@@ -355,5 +374,10 @@ TUPA_DEMO = env_bool("TUPA_DEMO", default=False)
 # Identity codes with individual numbers 900–999 are reserved for test use (never a real
 # person). Only the demo accepts them, so that its fictional people cannot carry a real code.
 TUPA_ALLOW_TEST_HETU = env_bool("TUPA_ALLOW_TEST_HETU", default=TUPA_DEMO)
+# Volunteers (docs/volunteers.md) [verify with the association]: a criminal-record check seen
+# within this many months is valid (Act 148/2014 sets no re-check interval), and the re-check
+# list warns this many days before one expires.
+TUPA_VOLUNTEER_RECORD_CHECK_MONTHS = int(env("TUPA_VOLUNTEER_RECORD_CHECK_MONTHS", "24"))
+TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS = int(env("TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS", "60"))
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -25,6 +25,8 @@ urlpatterns = [
     path("ryhmat/", include("tupa.programmes.urls")),
     path("perhetalo/", include("tupa.dropin.urls")),
     path("tapaamiset/", include("tupa.visitation.urls")),
+    path("vapaaehtoiset/", include("tupa.volunteers.urls")),
+    path("vapaaehtoinen/", include("tupa.volunteers.portal.own_urls")),
     path("tilastot/", include("tupa.statistics.urls")),
     path("tietosuoja/", include("tupa.dataprotection.privacy_urls")),
     path("saavutettavuus/", include("tupa.home.accessibility_urls")),

@@ -194,6 +194,92 @@ def test_the_disclosure_and_access_request_pages_are_classified() -> None:
     assert {name: by_name.get(name) for name in RIGHTS_WORKFLOW_PAGES} == RIGHTS_WORKFLOW_PAGES
 
 
+#: The volunteer register (issue 12). The lists answer 404 through the policy
+#: (volunteers.open); the object pages through tupa.access.volunteers. The who-gets-404 matrix
+#: is in tupa/volunteers/tests/test_views.py.
+VOLUNTEER_PAGES = {
+    "volunteers:index": "login_only",
+    "volunteers:create": "login_only",
+    "volunteers:rechecks": "login_only",
+    "volunteers:course_list": "login_only",
+    "volunteers:course_create": "login_only",
+    "volunteers:detail": "object_scoped",
+    "volunteers:edit": "object_scoped",
+    "volunteers:assignment_add": "object_scoped",
+    "volunteers:assignment_end": "object_scoped",
+    "volunteers:status_change": "object_scoped",
+    "volunteers:screening": "object_scoped",
+    "volunteers:record_check": "object_scoped",
+    "volunteers:hours_add": "object_scoped",
+    "volunteers:cases": "login_only",
+    "volunteers:case_create": "object_scoped",
+    "volunteers:case_detail": "object_scoped",
+    "volunteers:case_intake": "object_scoped",
+    "volunteers:case_status": "object_scoped",
+    "volunteers:case_match": "object_scoped",
+    "volunteers:match_note": "object_scoped",
+    "volunteers:activity_add": "object_scoped",
+    "volunteers:follow_up_add": "object_scoped",
+    "volunteers:case_end": "object_scoped",
+    "volunteers:family_link_add": "object_scoped",
+    "volunteers:family_link_edit": "object_scoped",
+    "volunteers:hours_edit": "object_scoped",
+    "volunteers:hours_delete": "object_scoped",
+    "volunteers:roster": "object_scoped",
+    "volunteers:responsible": "object_scoped",
+    "volunteers:course_detail": "object_scoped",
+    "volunteers:session_add": "object_scoped",
+    "volunteers:participant_add": "object_scoped",
+    "volunteers:attendance": "object_scoped",
+    "volunteers:completion": "object_scoped",
+    "volunteers:portal_manage": "object_scoped",  # a volunteer's own login: grant, revoke
+    "volunteers:group_list": "login_only",
+    "volunteers:group_create": "login_only",
+    "volunteers:group_detail": "object_scoped",
+    "volunteers:group_edit": "object_scoped",
+    "volunteers:group_member_add": "object_scoped",
+    "volunteers:group_meeting_add": "object_scoped",
+    "volunteers:group_member_end": "object_scoped",
+    "volunteers:group_attendance": "object_scoped",
+    "volunteers:expert_list": "login_only",
+    "volunteers:expert_consent_add": "object_scoped",
+    "volunteers:expert_consent_withdraw": "object_scoped",
+    "volunteers:student_list": "login_only",
+    "volunteers:placement_create": "login_only",
+    "volunteers:placement_edit": "object_scoped",
+    "volunteers:mailing_list": "login_only",
+    "volunteers:mailing_export": "login_only",
+    "volunteers:contact_consent_give": "object_scoped",
+    "volunteers:contact_consent_withdraw": "object_scoped",
+}
+
+
+def test_the_volunteer_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in VOLUNTEER_PAGES} == VOLUNTEER_PAGES
+    assert {n for n in by_name if n and n.startswith("volunteers:")} == set(VOLUNTEER_PAGES)
+
+
+#: The volunteer portal (issue 12 item 9, docs/volunteer-portal.md): the volunteer's own pages
+#: answer 404 unless ``tupa.access.volunteers.portal_access`` finds the login's own volunteer;
+#: the activation link is public (reached before the first login).
+PORTAL_PAGES = {
+    "volunteer_portal:home": "object_scoped",
+    "volunteer_portal:contact": "object_scoped",
+    "volunteer_portal:hours": "object_scoped",
+    "volunteer_portal:hours_add": "object_scoped",
+    "volunteer_portal:hours_edit": "object_scoped",
+    "volunteer_portal:account": "object_scoped",
+    "volunteer_portal:activate": "public",
+}
+
+
+def test_the_volunteer_portal_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {n for n in by_name if n and n.startswith("volunteer_portal:")} == set(PORTAL_PAGES)
+    assert {name: by_name.get(name) for name in PORTAL_PAGES} == PORTAL_PAGES
+
+
 def test_every_url_is_classified() -> None:
     missing = unclassified(ENTRIES)
     assert not missing, (
@@ -366,3 +452,84 @@ def test_admin_refuses_an_administrator_without_the_second_factor(client: Client
     response = client.get("/hallinta/")
     assert response.status_code == 302
     assert not urlsplit(response["Location"]).path.startswith("/hallinta/")
+
+
+# --- the volunteer portal's reach ----------------------------------------------------------------
+#
+# A login of the *volunteer* kind reaches the portal, its own second-factor and password pages and
+# the public pages; EVERY other URL of Tupa answers 404 (not 403), the admin included. A staff
+# login gets 404 on every portal page. Decided in one place: tupa.access.volunteer_portal.
+
+VOLUNTEER_REACHABLE_ACCOUNT_PAGES = {
+    "accounts:verify",
+    "accounts:setup",
+    "accounts:recovery_codes",
+    "accounts:recovery_codes_regenerate",
+    "accounts:password_change",
+    "accounts:logout_everywhere",
+}
+SAMPLED = [e for e in ENTRIES if e.sample_url() is not None]
+PORTAL = [e for e in SAMPLED if (e.name or "").startswith("volunteer_portal:")]
+OUTSIDE_PORTAL = [
+    e
+    for e in SAMPLED
+    if not (e.name or "").startswith("volunteer_portal:")
+    and e.name not in VOLUNTEER_REACHABLE_ACCOUNT_PAGES
+    and e.access != "public"
+]
+
+
+@pytest.fixture
+def volunteer_login(db: Any) -> Any:
+    from django_scopes import scopes_disabled
+
+    from tupa.volunteers.portal import services as portal_services
+    from tupa.volunteers.tests.support import coordinator_of, new_volunteer, volunteer_form
+
+    form = volunteer_form()
+    coordinator = coordinator_of(form)
+    volunteer = new_volunteer(coordinator, form, email="inventaario@example.invalid")
+    with scopes_disabled():
+        access = portal_services.portal_grant(
+            actor=coordinator, volunteer=volunteer, absolute=lambda path: path
+        )
+    return access.user
+
+
+def test_the_volunteer_sweep_covers_the_whole_url_configuration() -> None:
+    # the parametrised sweep below is not vacuous: staff, client and admin URLs are all in it
+    names = {e.name for e in OUTSIDE_PORTAL}
+    assert {"core:dashboard", "accounts:account", "volunteers:detail"} <= names
+    assert any(e.admin for e in OUTSIDE_PORTAL)
+    assert len(OUTSIDE_PORTAL) > 100
+    assert {e.name for e in PORTAL} == set(PORTAL_PAGES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", OUTSIDE_PORTAL, ids=_ids(OUTSIDE_PORTAL))
+def test_a_volunteer_login_gets_404_on_every_url_outside_the_portal(
+    client: Client, volunteer_login: Any, entry: Entry
+) -> None:
+    url = entry.sample_url()
+    assert url is not None
+    login_verified(client, volunteer_login)
+    client.raise_request_exception = False
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 404, (
+            f"{method.__name__.upper()} {url} answered {response.status_code} to a volunteer"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", PORTAL, ids=_ids(PORTAL))
+def test_staff_get_404_on_every_portal_url(client: Client, entry: Entry) -> None:
+    url = entry.sample_url()
+    assert url is not None
+    organisation = OrganisationFactory.create()
+    user = UserFactory.create(organisation=organisation, is_staff=True)
+    MembershipFactory.create(
+        user=user, organisation=organisation, service_form=None, role=Role.ADMINISTRATOR
+    )
+    login_verified(client, user)
+    assert client.get(url).status_code == 404

@@ -154,6 +154,7 @@ RULES: dict[str, Rule] = {
             Role.EXECUTIVE_DIRECTOR,
             Role.FINANCE,
             Role.FEDERATION_ANALYST,
+            Role.VOLUNTEER_COORDINATOR,
         ),
         Scope.ORGANISATION,
         "open the statistics section (it lists only the returns the user may see)",
@@ -182,6 +183,45 @@ RULES: dict[str, Rule] = {
         _roles(Role.FEDERATION_ANALYST),
         Scope.ORGANISATION,
         "read the member associations' shared, suppressed returns (the federation's staff)",
+    ),
+    "volunteers.open": Rule(
+        _roles(Role.VOLUNTEER_COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "open the volunteer register (it lists only the volunteers the user may see)",
+    ),
+    "volunteers.register.view": Rule(
+        _roles(Role.VOLUNTEER_COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read a form's volunteers with contact data, screening, training and hours "
+        "(its volunteer coordinator; organisation-wide: the executive director)",
+    ),
+    "volunteers.register.manage": Rule(
+        _roles(Role.VOLUNTEER_COORDINATOR),
+        Scope.SERVICE_FORM,
+        "register volunteers of a form, change their status, record screening, training "
+        "and hours (the form's volunteer coordinator, or one held organisation-wide)",
+    ),
+    "volunteers.roster.view": Rule(
+        _roles(
+            Role.WORKER,
+            Role.LEAD,
+            Role.COORDINATOR,
+            Role.VOLUNTEER_COORDINATOR,
+            Role.EXECUTIVE_DIRECTOR,
+        ),
+        Scope.SERVICE_FORM,
+        "see the names and roles of a form's current volunteers (never their screening)",
+    ),
+    "volunteers.statistics.view": Rule(
+        _roles(Role.VOLUNTEER_COORDINATOR, Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "read a form's volunteer statistics (its volunteer coordinator or lead, or org-wide); "
+        "the volunteers behind a figure only with volunteers.register.view",
+    ),
+    "volunteers.responsible.set": Rule(
+        _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "name the volunteer-responsible staff member of a form (VOL-02)",
     ),
     "dropin.statistics.view": Rule(
         _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),

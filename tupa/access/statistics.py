@@ -3,8 +3,10 @@
 A return's own policy action (``ReturnTemplate.visible``) decides who sees it, on the service
 form for form-scoped returns and on the organisation otherwise. Figures are aggregates; the
 records behind a figure are shown only as far as the viewer may see those clients anyway
-(:func:`drill_bases`), each shown person logged like any read. The federation's staff see
-members' shared, suppressed returns and nothing else.
+(:func:`drill_bases`), each shown person logged like any read; the volunteers behind a
+volunteer figure only as far as the viewer may read them in the volunteer register
+(:func:`drill_volunteer_bases`). The federation's staff see members' shared, suppressed returns
+and nothing else.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tupa.access import clients
+from tupa.access import volunteers as volunteer_access
 from tupa.access.policy import Basis, active_memberships, decide
 from tupa.accounts.models import Role
 
@@ -67,3 +70,21 @@ def drill_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]:
     Episodes the user may not see are left out: the drill-down shows only their number.
     """
     return clients.episode_bases(user=user, episode_ids=episode_ids)
+
+
+def drill_volunteer_bases(*, user: User, volunteer_ids: Iterable[int]) -> dict[int, Basis]:
+    """The volunteers behind a figure whose register record ``user`` may read, with the basis
+    of each (for the log): the volunteer coordinators of the volunteers' forms
+    (``membership``), an organisation-wide coordinator or the executive director
+    (``organisation_role``) — ``volunteers.register.view``. Anyone else (a lead reading the
+    form's volunteer statistics) sees only the count. One query.
+    """
+    ids = list(volunteer_ids)
+    if not ids or user.organisation_id is None:
+        return {}
+    forms = volunteer_access.viewable_form_ids(user)
+    if forms is not None and not forms:
+        return {}
+    basis = Basis.ORGANISATION_ROLE if forms is None else Basis.MEMBERSHIP
+    visible = volunteer_access.volunteers_visible_to(user).filter(pk__in=ids)
+    return dict.fromkeys(visible.values_list("pk", flat=True), basis)

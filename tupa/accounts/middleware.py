@@ -8,6 +8,10 @@ longer ago than ``TUPA_SESSION_ABSOLUTE_TIMEOUT`` (12 h).
 when ``TUPA_REQUIRE_2FA`` is on, a logged-in user who has not passed the second factor may only
 reach views marked :func:`tupa.access.marks.two_factor_exempt`.
 
+``PortalReachMiddleware`` sits right after ``LoginRequiredMiddleware``: it answers 404 to a
+volunteer login on every URL outside the volunteer portal, and to a staff login on the portal,
+before any view runs (:func:`tupa.access.volunteer_portal.may_reach` decides).
+
 ``RefusedRequestLogMiddleware`` records refused requests in the security event log.
 """
 
@@ -22,9 +26,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from tupa.access import volunteer_portal
 
 from . import security
 from .services import user_has_second_factor
@@ -155,6 +161,34 @@ class TwoFactorRequiredMiddleware:
             return None
         target = "accounts:verify" if user_has_second_factor(user=user) else "accounts:setup"  # type: ignore[arg-type]
         return redirect_with_next(request, target)
+
+
+class PortalReachMiddleware:
+    """The one gate between the volunteer portal and the rest of Tupa (docs/volunteer-portal.md).
+
+    Runs as ``process_view`` (the URL is resolved, no view has run): a refusal is a plain 404
+    rendered by the 404 handler, and ``RefusedRequestLogMiddleware`` records it for the DPO.
+    An unresolvable URL is a 404 anyway.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match is not None else ""
+        if not volunteer_portal.may_reach(request.user, view_name, view_func):
+            raise Http404
+        return None
 
 
 class RefusedRequestLogMiddleware:

@@ -28,14 +28,33 @@ class Role(models.TextChoices):
     DATA_PROTECTION_OFFICER = "dpo", _("tietosuojavastaava")
     ADMINISTRATOR = "admin", _("pääkäyttäjä")
     FEDERATION_ANALYST = "federation_analyst", _("liiton tilastoasiantuntija")
+    VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("vapaaehtoistoiminnan koordinaattori")
 
 
 #: Roles that are held in a service form; the others are organisation-wide.
 SERVICE_FORM_ROLES = frozenset({Role.WORKER, Role.LEAD, Role.COORDINATOR})
 
+#: Roles that may be held either in one service form or organisation-wide. The volunteer
+#: coordinator of a form sees that form's volunteers; held organisation-wide, every form's
+#: (docs/volunteers.md). It is not a client-work role: it opens no client record.
+EITHER_SCOPE_ROLES = frozenset({Role.VOLUNTEER_COORDINATOR})
+
+
+class UserKind(models.TextChoices):
+    """What a login is for (docs/adr/0011-volunteer-portal.md).
+
+    A *staff* login works in Tupa under its memberships. A *volunteer* login is a volunteer's
+    own: it reaches only the volunteer portal (``/vapaaehtoinen/``), the login, second-factor and
+    password pages and the public pages (:mod:`tupa.access.volunteer_portal`); it never holds a
+    membership, staff status or the admin.
+    """
+
+    STAFF = "staff", _("henkilökunta")
+    VOLUNTEER = "volunteer", _("vapaaehtoinen")
+
 
 class User(AbstractUser):
-    """A staff user. Belongs to exactly one organisation (the tenant)."""
+    """A login. Belongs to exactly one organisation (the tenant); staff or a volunteer's own."""
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -53,6 +72,14 @@ class User(AbstractUser):
         choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
         default="fi",
     )
+    kind = models.CharField(
+        _("tunnuksen laji"),
+        max_length=10,
+        choices=UserKind.choices,
+        default=UserKind.STAFF,
+        editable=False,
+        help_text=_("Vapaaehtoisen tunnuksella pääsee vain vapaaehtoisen omille sivuille."),
+    )
     # Incremented by "log out everywhere": it is mixed into the session hash, so every
     # existing session of the user fails verification on its next request.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
@@ -63,9 +90,24 @@ class User(AbstractUser):
         verbose_name = _("käyttäjä")
         verbose_name_plural = _("käyttäjät")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["staff", "volunteer"]), name="user_kind_known"
+            ),
+            # A volunteer's login is never an administrator's: no admin, no superuser.
+            models.CheckConstraint(
+                condition=Q(kind="staff") | Q(is_staff=False, is_superuser=False),
+                name="user_volunteer_not_admin",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_volunteer_login(self) -> bool:
+        """A volunteer's own login (it reaches the volunteer portal only)."""
+        return self.kind == UserKind.VOLUNTEER
 
     def get_session_auth_hash(self) -> str:
         key_salt = "tupa.accounts.User.get_session_auth_hash"
@@ -130,7 +172,11 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(role__in=["worker", "lead", "coordinator"], service_form__isnull=False)
-                | Q(~Q(role__in=["worker", "lead", "coordinator"]), service_form__isnull=True),
+                | Q(role="volunteer_coordinator")
+                | Q(
+                    ~Q(role__in=["worker", "lead", "coordinator", "volunteer_coordinator"]),
+                    service_form__isnull=True,
+                ),
                 name="membership_role_scope",
             ),
             models.CheckConstraint(

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tupa.organisations.models import Organisation
 
-from .models import Membership, User
+from .models import Membership, User, UserKind
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,18 @@ def users_with_app(*, user_ids: list[int]) -> set[int]:
     )
 
 
+def active_staff(*, organisation_id: int) -> QuerySet[User]:
+    """The active staff logins of one organisation, by name: the choices wherever a member of
+    staff is picked (a leader, an interviewer, a supervisor). Volunteers' own logins
+    (``UserKind.VOLUNTEER``) are never among them."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, kind=UserKind.STAFF
+    ).order_by("last_name", "first_name", "username")
+
+
 def staff_of(*, organisation: Organisation) -> QuerySet[User]:
-    """Staff of one organisation; memberships valid today in ``active_memberships``."""
+    """Staff of one organisation (volunteers' own logins excluded); memberships valid today in
+    ``active_memberships``."""
     today = timezone.localdate()
     active = (
         Membership.objects.active(on=today)
@@ -55,7 +65,7 @@ def staff_of(*, organisation: Organisation) -> QuerySet[User]:
         .order_by("service_form__name", "role")
     )
     return (
-        User.objects.filter(organisation=organisation)
+        User.objects.filter(organisation=organisation, kind=UserKind.STAFF)
         .prefetch_related(Prefetch("memberships", queryset=active, to_attr="active_memberships"))
         .order_by("last_name", "first_name", "username")
     )

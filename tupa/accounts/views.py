@@ -31,7 +31,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tupa.access import policy
+from tupa.access import policy, volunteer_portal
 from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt, user_of
 from tupa.audit.services import record_access
 
@@ -70,8 +70,13 @@ def _url(name: str, next_url: str = "") -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
-def _home(next_url: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
+def _home(next_url: str, user: Any) -> HttpResponseRedirect:
+    """``next``, else the user's home: the dashboard, or the portal for a volunteer login."""
+    return HttpResponseRedirect(next_url or reverse(volunteer_portal.home_url_name(user)))
+
+
+def _account_url(user: Any) -> str:
+    return reverse(volunteer_portal.account_url_name(user))
 
 
 def _to_second_factor(user: User, next_url: str) -> HttpResponseRedirect:
@@ -106,7 +111,7 @@ def login(request: HttpRequest) -> HttpResponse:
     user = request.user  # anonymous until the login succeeds
     if user.is_authenticated:
         if _second_factor_done(user):
-            return _home(next_url)
+            return _home(next_url, user)
         return _to_second_factor(user, next_url)  # type: ignore[arg-type]
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +120,7 @@ def login(request: HttpRequest) -> HttpResponse:
         mark_session_start(request)
         if settings.TUPA_REQUIRE_2FA:
             return _to_second_factor(user, next_url)
-        return _home(next_url)
+        return _home(next_url, user)
     return render(
         request,
         "accounts/login.html",
@@ -166,7 +171,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     next_url = _safe_next(request)
     if _is_verified(user):
-        return _home(next_url)
+        return _home(next_url, user)
     if not services.user_has_second_factor(user=user):
         return HttpResponseRedirect(_url("accounts:setup", next_url))
     form = OTPTokenForm(request.POST if request.method == "POST" else None)
@@ -200,7 +205,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     )
                     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                         return HttpResponseRedirect(_url("accounts:setup", next_url))
-                return _home(next_url)
+                return _home(next_url, user)
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})
 
 
@@ -266,7 +271,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         {
             "codes": codes,
             "status": status,
-            "continue_url": _safe_next(request) or reverse("core:dashboard"),
+            "continue_url": _safe_next(request)
+            or reverse(volunteer_portal.home_url_name(request.user)),
+            "account_url": _account_url(request.user),
         },
     )
 
@@ -277,7 +284,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     request.session[SESSION_NEW_CODES] = services.recovery_codes_regenerate(actor=user)
     messages.success(request, _("Uudet varakoodit on luotu. Aiemmat varakoodit eivät enää toimi."))
-    return HttpResponseRedirect(_url("accounts:recovery_codes", reverse("accounts:account")))
+    return HttpResponseRedirect(_url("accounts:recovery_codes", _account_url(user)))
 
 
 # --- own account ----------------------------------------------------------------------------
@@ -309,8 +316,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
         # Keep this session; every other session of the user ends with the old password hash.
         update_session_auth_hash(request, user)
         messages.success(request, _("Salasana on vaihdettu. Muut istuntosi on kirjattu ulos."))
-        return HttpResponseRedirect(reverse("accounts:account"))
-    return render(request, "accounts/password_change.html", {"form": form})
+        return HttpResponseRedirect(_account_url(user))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "account_url": _account_url(user)},
+    )
 
 
 @login_only

@@ -119,7 +119,91 @@ class AdminExtension:
         return self.name
 
 
-E = TypeVar("E", Report, NavLink, ServiceFormLinks, DashboardPanel, AdminExtension)
+@dataclass(frozen=True)
+class EpisodePanel:
+    """A section of the client's episode page contributed by another app.
+
+    ``context(request, episode, basis)`` runs only after the episode page has decided that the
+    user sees the episode (``basis`` is that decision's basis); it returns the template's context
+    or ``None`` to show nothing. It must run in a constant number of queries.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any, Any, Any], dict[str, Any] | None]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VolunteerChoice:
+    """A volunteer a session may name: ``problem`` is "" when they may be put on it, otherwise
+    the Finnish reason they may not (no current task in the form, no valid record check, …)."""
+
+    pk: int
+    name: str
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class VolunteerStaffing:
+    """How a group or drop-in session chooses its volunteers (registered once, by the volunteers
+    app, which owns the rules; the session apps may not import it, ADR 0008).
+
+    ``choices(*, service_form, on, with_children, include=())`` returns the organisation's
+    volunteers who have a task in ``service_form`` (and those in ``include``), each with the
+    answer for a session on ``on``; ``with_children`` asks for the record check of work with
+    children. At most a handful of queries, whatever the number of volunteers.
+    """
+
+    name: str
+    choices: Callable[..., list[VolunteerChoice]]
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VolunteerSession:
+    """One session a volunteer is on, as the volunteer's page lists it (no client data)."""
+
+    starts_at: Any
+    ends_at: Any
+    service_form: str
+    title: str
+    role: str
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class VolunteerSessions:
+    """The sessions of one app that name a volunteer: ``sessions(*, volunteer_id, since, until)``
+    returns :class:`VolunteerSession` rows (a constant number of queries)."""
+
+    name: str
+    sessions: Callable[..., list[VolunteerSession]]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+E = TypeVar(
+    "E",
+    Report,
+    NavLink,
+    ServiceFormLinks,
+    DashboardPanel,
+    AdminExtension,
+    EpisodePanel,
+    VolunteerStaffing,
+    VolunteerSessions,
+)
 
 
 @dataclass
@@ -139,7 +223,10 @@ class Registry(Generic[E]):
         del self._entries[key]
 
     def all(self) -> list[E]:
-        ranked = sorted(enumerate(self._entries.values()), key=lambda ie: (ie[1].order, ie[0]))
+        ranked = sorted(
+            enumerate(self._entries.values()),
+            key=lambda ie: (getattr(ie[1], "order", 100), ie[0]),
+        )
         return [entry for _seq, entry in ranked]
 
     def __iter__(self) -> Iterator[E]:
@@ -154,6 +241,24 @@ nav_links: Registry[NavLink] = Registry("navigation link")
 service_form_links: Registry[ServiceFormLinks] = Registry("service-form links")
 dashboard_panels: Registry[DashboardPanel] = Registry("dashboard panel")
 admin_extensions: Registry[AdminExtension] = Registry("admin extension")
+episode_panels: Registry[EpisodePanel] = Registry("episode panel")
+volunteer_staffing: Registry[VolunteerStaffing] = Registry("volunteer staffing")
+volunteer_sessions: Registry[VolunteerSessions] = Registry("volunteer sessions")
+
+
+def volunteer_choices(
+    *, service_form: Any, on: Any, with_children: bool, include: Collection[int] = ()
+) -> list[VolunteerChoice]:
+    """The volunteers a session of ``service_form`` on ``on`` may name (none when no app has
+    registered the staffing rules)."""
+    found: list[VolunteerChoice] = []
+    for entry in volunteer_staffing.all():
+        found.extend(
+            entry.choices(
+                service_form=service_form, on=on, with_children=with_children, include=include
+            )
+        )
+    return found
 
 
 def autodiscover() -> None:

@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tupa.demo import dropin, programmes, residential, scheduling, statistics, visitation
+from tupa.demo import (
+    dropin,
+    programmes,
+    residential,
+    scheduling,
+    statistics,
+    visitation,
+    volunteer_groups,
+    volunteers,
+)
 from tupa.demo.clients import Counts, build_demo_clients
 from tupa.demo.organisations import (
     DEFAULT_PASSWORD,
@@ -27,6 +36,8 @@ from tupa.organisations.models import Organisation
 DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     residential.build,
     scheduling.build,
+    volunteers.build,  # before the groups and Perhetupa: their childminders are volunteers
+    volunteer_groups.build,  # their members are the volunteers above
     programmes.build,
     dropin.build,
     visitation.build,

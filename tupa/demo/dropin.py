@@ -1,5 +1,6 @@
 """Demo data of the open family house (Perhetupa): two years of anonymous visitor counts,
-weekly childcare sessions and a few room rentals. Fictional and deterministic.
+weekly childcare sessions (the volunteer childminders named from the volunteer register when
+the rules allow them that day) and a few room rentals. Fictional and deterministic.
 
 Opening pattern (seed-spec §2.4): open day activity four days a week, Monday–Thursday;
 Thursday is the baby day (families with children under 1). Finnish public holidays are closed
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import User
-from tupa.dropin import services
+from tupa.dropin import services, volunteers
 from tupa.dropin.models import DailyCount, Programme, Session
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.scheduling.models import Booking, Room
@@ -97,6 +98,11 @@ def _build(*, service_form: ServiceForm, worker: User) -> str:
             )
         elif day.weekday() == CHILDCARE_WEEKDAY and day.month not in (7,):
             starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+            # Volunteer childminders by name: those the rules allow that day (a Perhetupa
+            # task, a valid record check), at most two; now and then a helper outside the
+            # register is counted without a name.
+            allowed = [pk for pk, _name in volunteers.options(service_form=service_form, on=day)]
+            named = rng.sample(allowed, k=min(len(allowed), rng.randint(0, 2)))
             services.childcare_record(
                 actor=worker,
                 service_form=service_form,
@@ -106,7 +112,8 @@ def _build(*, service_form: ServiceForm, worker: User) -> str:
                 children_1_2=rng.randint(1, 4),
                 children_3_6=rng.randint(0, 3),
                 staff_carers=1,
-                volunteer_carers=rng.randint(0, 2),
+                volunteer_ids=named,
+                volunteer_carers=len(named) + (1 if rng.random() < 0.15 else 0),
             )
             childcare += 1
     DailyCount.objects.bulk_create(rows)

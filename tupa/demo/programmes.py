@@ -8,6 +8,10 @@
   year with its invitation list.
 - **Baby blues**: a peer group of expectant parents with a co-worker partner from Perhetupa.
 - **Ero lapsiperheessä**: peer groups for children and for parents with volunteer childminders.
+  The childminders are volunteer records (issue 12 item 7) named in :data:`VOLUNTEERS`: the
+  volunteer demo (:mod:`tupa.demo.volunteers`) builds them with their tasks, record checks and
+  lifecycle; if it cannot (a partial organisation), they are made here through the volunteer
+  services. A session names only the leaders the rules allow on its day.
 
 Attendance is recorded for the sessions already held, with head counts of anonymous
 participants. Deterministic (fixed seed), relative to today, fictional, written through the
@@ -21,11 +25,12 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from tupa.accounts.models import User
+from tupa.accounts.models import Role, User
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Organisation, ServiceForm
@@ -40,7 +45,11 @@ from tupa.programmes.models import (
     Session,
 )
 from tupa.programmes.rules import add_months
+from tupa.programmes.selectors import session_leader_options
 from tupa.scheduling.models import Room
+from tupa.volunteers.models import CheckResult, RoleKind, Status, Volunteer
+from tupa.volunteers.register import services as register_services
+from tupa.volunteers.screening import services as screening_services
 
 SEED = 20180502
 T = GroupProgramme.Type
@@ -60,6 +69,7 @@ class _Builder:
             organisation=organisation, name="Ryhmähuone", active=True
         ).first()
         self.counts = {"programmes": 0, "sessions": 0, "members": 0, "marks": 0}
+        self._childminders: list[Volunteer] | None = None
 
     def user(self, username: str) -> User | None:
         return User.objects.filter(organisation=self.org, username=username).first()
@@ -131,7 +141,8 @@ class _Builder:
                 statuses=statuses,
                 anonymous_adults=self.rng.randint(*adults),
                 anonymous_children=self.rng.randint(*children),
-                leader_ids=list(session.programme.leaders.values_list("pk", flat=True)),
+                # A volunteer is named only on a day they may be (an active task, a valid check).
+                leader_ids=[x.pk for x in session_leader_options(session, on_session=[])],
             )
             self.counts["marks"] += len(statuses)
 
@@ -404,14 +415,17 @@ class _Builder:
             )
             for group in (children_group, parents_group):
                 services.leader_add(actor=actor, programme=group, kind="staff", user=actor)
-            for name in VOLUNTEERS[:2]:
-                services.leader_add(
-                    actor=actor,
-                    programme=children_group,
-                    kind="volunteer",
-                    task="childminder",
-                    name=name,
-                )
+            for volunteer in self.childminders()[:2]:
+                try:
+                    services.leader_add(
+                        actor=actor,
+                        programme=children_group,
+                        kind="volunteer",
+                        task="childminder",
+                        volunteer_id=volunteer.pk,
+                    )
+                except ValidationError:
+                    continue  # not active or no valid check on the group's days
             kids, adults = [], []
             for episode in self.overlapping(episodes, start, end)[:5]:
                 day: dt.date = max(start, episode.start_date or start)
@@ -426,6 +440,76 @@ class _Builder:
             for group, members in ((children_group, kids), (parents_group, adults)):
                 sessions = self.sessions(actor, group, days, dt.time(17, 30), dt.time(19))
                 self.attend(actor, sessions, members)
+
+    def childminders(self) -> list[Volunteer]:
+        """The volunteer records of :data:`VOLUNTEERS`, found by name in the organisation."""
+        if self._childminders is None:
+            self._childminders = self.find_childminders()
+            if len(self._childminders) < len(VOLUNTEERS):
+                # The volunteer demo makes them with their whole history; it builds once.
+                from tupa.demo import volunteers as demo_volunteers
+
+                demo_volunteers.build(organisation=self.org)
+                self._childminders = self.find_childminders()
+            if not self._childminders:
+                self._childminders = self.make_childminders()
+        return self._childminders
+
+    def find_childminders(self) -> list[Volunteer]:
+        found: list[Volunteer] = []
+        for name in VOLUNTEERS:
+            first, last = name.split(" ", 1)
+            volunteer = (
+                Volunteer.objects.filter(organisation=self.org, first_names=first, last_name=last)
+                .order_by("pk")
+                .first()
+            )
+            if volunteer is not None:
+                found.append(volunteer)
+        return found
+
+    def make_childminders(self) -> list[Volunteer]:
+        """The childminders through the volunteer services: a childminder task in Ero
+        lapsiperheessä from a year ago, interview, a fit record check, active."""
+        form = self.forms.get("ero-lapsiperheessa")
+        coordinator = (
+            User.objects.filter(
+                organisation=self.org,
+                memberships__role=Role.VOLUNTEER_COORDINATOR,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if form is None or coordinator is None:
+            return []
+        made: list[Volunteer] = []
+        start = self.today - dt.timedelta(days=400)
+        for name in VOLUNTEERS:
+            first, last = name.split(" ", 1)
+            volunteer = register_services.volunteer_create(
+                actor=coordinator,
+                service_form=form,
+                role=RoleKind.CHILDMINDER,
+                started_on=start,
+                alone_with_children=True,
+                first_names=first,
+                last_name=last,
+            )
+            register_services.volunteer_set_status(
+                actor=coordinator, volunteer=volunteer, status=Status.INTERVIEWED, changed_on=start
+            )
+            screening_services.record_check_add(
+                actor=coordinator,
+                volunteer=volunteer,
+                seen_on=start,
+                seen_by=coordinator,
+                result=CheckResult.FIT,
+            )
+            register_services.volunteer_set_status(
+                actor=coordinator, volunteer=volunteer, status=Status.ACTIVE, changed_on=start
+            )
+            made.append(volunteer)
+        return made
 
     def build(self) -> str:
         self.peukaloinen()

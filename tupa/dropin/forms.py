@@ -131,13 +131,39 @@ class ChildcareForm(_SpanForm):
     children_1_2 = _count_field(_("1–2-vuotiaat"))
     children_3_6 = _count_field(_("3–6-vuotiaat"))
     staff_carers = _count_field(_("Hoitajat (henkilöstö)"))
-    volunteer_carers = _count_field(_("Hoitajat (vapaaehtoiset)"))
+    volunteers = forms.TypedMultipleChoiceField(
+        label=_("Vapaaehtoiset lastenhoitajat"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Vapaaehtoisrekisterin aktiiviset vapaaehtoiset, joilla on tehtävä Perhetuvassa ja "
+            "voimassa oleva rikostaustan tarkistus."
+        ),
+        error_messages={"invalid_choice": _("Valitse vapaaehtoinen luettelosta.")},
+    )
+    volunteer_carers = forms.IntegerField(
+        label=_("Hoitajat (vapaaehtoiset)"),
+        min_value=0,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=_count_errors,
+        help_text=_(
+            "Kaikki vapaaehtoiset hoitajat. Jätä tyhjäksi, jos kaikki on nimetty yllä; "
+            "laske mukaan rekisteriin kuulumattomat."
+        ),
+    )
     note = forms.CharField(
         label=_("Lisätieto"),
         required=False,
         max_length=300,
         help_text=_("Ei lasten tai vanhempien nimiä."),
     )
+
+    def __init__(self, *args: Any, volunteers: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["volunteers"].choices = volunteers  # type: ignore[attr-defined]
 
 
 class PriceField(forms.CharField):

@@ -115,7 +115,14 @@ class CountTap(models.Model):
 
 
 class ChildcareSession(OrganisationScopedModel):
-    """A temporary childcare session (ages 0–6, one day a week): counts only, no names."""
+    """A temporary childcare session (ages 0–6, one day a week): counts of the children, no names.
+
+    The volunteer childminders are named from the volunteer register (``volunteers``, issue 12
+    item 7). ``volunteer_carers`` stays a stored count, at least the number named: sessions
+    recorded before the register have the count only, a helper outside the register is still
+    counted, and the statistics read this field. The services derive it from the named
+    volunteers when no count is given and refuse a count below them.
+    """
 
     service_form = models.ForeignKey(
         "organisations.ServiceForm",
@@ -130,12 +137,18 @@ class ChildcareSession(OrganisationScopedModel):
     children_3_6 = models.PositiveSmallIntegerField(_("3–6-vuotiaat"), default=0)
     staff_carers = models.PositiveSmallIntegerField(_("hoitajat (henkilöstö)"), default=0)
     volunteer_carers = models.PositiveSmallIntegerField(_("hoitajat (vapaaehtoiset)"), default=0)
+    volunteers = models.ManyToManyField(  # type: ignore[var-annotated]
+        "volunteers.Volunteer",
+        blank=True,
+        related_name="+",
+        verbose_name=_("vapaaehtoiset lastenhoitajat"),
+    )
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[volunteers])
 
     class Meta:
         verbose_name = _("lastenhoitokerta")

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
 
+from .selectors import volunteer_sessions
+
 
 def is_drop_in(form: ServiceForm) -> bool:
     return form.kind == ServiceForm.Kind.DROP_IN
@@ -23,4 +25,7 @@ registry.reports.register(
 )
 registry.service_form_links.register(
     registry.ServiceFormLinks("dropin/_service_form_links.html", is_drop_in, order=90),
+)
+registry.volunteer_sessions.register(
+    registry.VolunteerSessions("dropin", volunteer_sessions, order=20),
 )

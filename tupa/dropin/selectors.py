@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from tupa.core import registry
 from tupa.scheduling.models import Booking
 
 from .models import COUNT_FIELDS, ChildcareSession, CountTap, DailyCount, Session
@@ -80,9 +82,13 @@ def childcare_between(
     *, service_form: ServiceForm, start: dt.date, end: dt.date
 ) -> QuerySet[ChildcareSession]:
     lower, upper = _local_bounds(start, end)
-    return ChildcareSession.objects.filter(
-        service_form=service_form, starts_at__gte=lower, starts_at__lt=upper
-    ).order_by("starts_at", "pk")
+    return (
+        ChildcareSession.objects.filter(
+            service_form=service_form, starts_at__gte=lower, starts_at__lt=upper
+        )
+        .prefetch_related("volunteers")
+        .order_by("starts_at", "pk")
+    )
 
 
 def bookings_between(
@@ -97,3 +103,28 @@ def bookings_between(
         .select_related("room", "rental_charge")
         .order_by("starts_at", "pk")
     )
+
+
+def volunteer_sessions(
+    *, volunteer_id: int, since: dt.date, until: dt.date
+) -> list[registry.VolunteerSession]:
+    """The childcare sessions naming the volunteer between the days (for the volunteer's page;
+    one query). Registered with :data:`tupa.core.registry.volunteer_sessions`."""
+    lower, upper = _local_bounds(since, until)
+    rows = (
+        ChildcareSession.objects.filter(
+            volunteers__id=volunteer_id, starts_at__gte=lower, starts_at__lt=upper
+        )
+        .select_related("service_form")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        registry.VolunteerSession(
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            service_form=row.service_form.name,
+            title=str(_("Tilapäinen lastenhoito")),
+            role=str(_("lastenhoitaja")),
+        )
+        for row in rows
+    ]

@@ -14,7 +14,7 @@ the same hour cannot both succeed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from tupa.people.processing import ensure_processing_allowed
 from tupa.scheduling.models import Booking, Room
 from tupa.scheduling.services.conflicts import find_conflicts
 
+from . import volunteers
 from .models import (
     COUNT_FIELDS,
     ChildcareSession,
@@ -265,6 +266,46 @@ def _check_childcare(starts_at: dt.datetime, ends_at: dt.datetime, counts: dict[
         raise ValidationError(errors)
 
 
+def _day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _childminders(
+    *,
+    service_form: ServiceForm,
+    starts_at: dt.datetime,
+    volunteer_ids: Iterable[int],
+    already: Collection[int],
+    counts: dict[str, Any],
+) -> list[int]:
+    """Check the named volunteer childminders and derive or check ``volunteer_carers``.
+
+    A volunteer being added must be allowed to mind children that day (the volunteers app's
+    rules, through the registry); one already named stays. The count of volunteer carers is the
+    number named when it is not given (``None``), and may not be below it (helpers outside the
+    register are counted, not named).
+    """
+    ids = list(dict.fromkeys(volunteer_ids))
+    errors: dict[str, str] = {}
+    found = volunteers.problems(
+        service_form=service_form,
+        on=_day(starts_at),
+        volunteer_ids=[pk for pk in ids if pk not in already],
+    )
+    if found:
+        errors["volunteers"] = " ".join(found)
+    count = counts.get("volunteer_carers")
+    if count is None:
+        counts["volunteer_carers"] = len(ids)
+    elif isinstance(count, int) and count < len(ids):
+        errors["volunteer_carers"] = _(
+            "Vapaaehtoisia lastenhoitajia on nimetty %(named)s; määrä ei voi olla pienempi."
+        ) % {"named": len(ids)}
+    if errors:
+        raise ValidationError(errors)
+    return ids
+
+
 @transaction.atomic
 def childcare_record(
     *,
@@ -273,25 +314,36 @@ def childcare_record(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     note: str = "",
-    **counts: int,
+    volunteer_ids: Iterable[int] = (),
+    **counts: int | None,
 ) -> ChildcareSession:
-    """Record a temporary childcare session: children by age group and carers (counts only)."""
+    """Record a temporary childcare session: children by age group, carers (counts) and the
+    volunteer childminders by name from the register (``volunteer_ids``)."""
     _require_member(actor, service_form)
     unknown = set(counts) - set(CHILDCARE_FIELDS)
     if unknown:
         raise TypeError(f"childcare_record() got unexpected fields {sorted(unknown)}")
-    _check_childcare(starts_at, ends_at, counts)
-    session = ChildcareSession(
-        organisation_id=service_form.organisation_id,
-        service_form=service_form,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        note=note.strip(),
-        recorded_by=actor,
-        **counts,
-    )
+    _check_childcare(starts_at, ends_at, {k: 0 if v is None else v for k, v in counts.items()})
     with _scoped(service_form.organisation_id):
+        ids = _childminders(
+            service_form=service_form,
+            starts_at=starts_at,
+            volunteer_ids=volunteer_ids,
+            already=(),
+            counts=counts,
+        )
+        session = ChildcareSession(
+            organisation_id=service_form.organisation_id,
+            service_form=service_form,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            note=note.strip(),
+            recorded_by=actor,
+            **counts,
+        )
         save_validated(session, actor=actor)
+        if ids:
+            session.volunteers.set(ids)
     return session
 
 
@@ -303,21 +355,34 @@ def childcare_update(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     note: str = "",
-    **counts: int,
+    volunteer_ids: Iterable[int] | None = None,
+    **counts: int | None,
 ) -> ChildcareSession:
+    """Change a childcare session; ``volunteer_ids=None`` keeps the named volunteers."""
     _require_member(actor, session.service_form)
     unknown = set(counts) - set(CHILDCARE_FIELDS)
     if unknown:
         raise TypeError(f"childcare_update() got unexpected fields {sorted(unknown)}")
-    _check_childcare(starts_at, ends_at, counts)
+    _check_childcare(starts_at, ends_at, {k: 0 if v is None else v for k, v in counts.items()})
     with _scoped(session.organisation_id):
         current = ChildcareSession.objects.select_for_update().get(pk=session.pk)
+        named = list(current.volunteers.values_list("pk", flat=True))
+        ids = _childminders(
+            service_form=current.service_form,
+            starts_at=starts_at,
+            volunteer_ids=named if volunteer_ids is None else volunteer_ids,
+            # Moved to another day, everyone named is checked again for that day.
+            already=named if _day(starts_at) == _day(current.starts_at) else (),
+            counts=counts,
+        )
         current.starts_at = starts_at
         current.ends_at = ends_at
         current.note = note.strip()
         for name, value in counts.items():
             setattr(current, name, value)
         save_validated(current, actor=actor)
+        if set(ids) != set(named):
+            current.volunteers.set(ids)
     return current
 
 

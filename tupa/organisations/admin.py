@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tupa.access import organisations
 from tupa.access.accounts import is_platform_operator
 from tupa.access.marks import user_of
-from tupa.accounts.models import User
+from tupa.accounts.models import User, UserKind
 
 from .models import (
     Area,
@@ -80,7 +80,9 @@ def _limit_users(
     """Person pickers list only active staff of the administrator's own organisation."""
     if db_field.related_model is User and "queryset" not in kwargs:
         org_id = getattr(request.user, "organisation_id", None)
-        users = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        users = User.objects.filter(is_active=True, kind=UserKind.STAFF).order_by(
+            "last_name", "first_name"
+        )
         kwargs["queryset"] = users.filter(organisation_id=org_id) if org_id is not None else users
 
 

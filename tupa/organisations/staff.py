@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, Role, User
+from tupa.accounts.models import EITHER_SCOPE_ROLES, SERVICE_FORM_ROLES, Membership, Role, User
 from tupa.core.saving import save_validated
 
 from .models import Organisation, ServiceForm
@@ -76,7 +76,11 @@ def membership_errors(membership: Membership) -> dict[str, list[str]]:
     m = membership
     if m.role in SERVICE_FORM_ROLES and m.service_form_id is None:
         add("service_form", _("Tämä rooli annetaan aina jossakin työmuodossa: valitse työmuoto."))
-    if m.role not in SERVICE_FORM_ROLES and m.service_form_id is not None:
+    if (
+        m.role not in SERVICE_FORM_ROLES
+        and m.role not in EITHER_SCOPE_ROLES
+        and m.service_form_id is not None
+    ):
         add("service_form", _("Tämä rooli koskee koko organisaatiota: älä valitse työmuotoa."))
     if m.valid_until is not None and m.valid_from is not None and m.valid_until < m.valid_from:
         add("valid_until", _("Jäsenyys ei voi päättyä ennen kuin se alkaa."))

@@ -262,12 +262,34 @@ class LeaderForm(forms.Form):
         label=_("Nimi"),
         required=False,
         max_length=200,
-        help_text=_("Vapaaehtoisen tai ulkopuolisen työparin nimi."),
+        help_text=_("Ulkopuolisen työparin nimi."),
+    )
+    volunteer = forms.TypedChoiceField(
+        label=_("Vapaaehtoinen"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Vapaaehtoisrekisterin aktiiviset vapaaehtoiset, joilla on tehtävä tässä "
+            "työmuodossa. Lasten kanssa toimivalla on oltava voimassa oleva rikostaustan "
+            "tarkistus."
+        ),
+        error_messages={"invalid_choice": _("Valitse vapaaehtoinen luettelosta.")},
     )
 
-    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        users: QuerySet[User],
+        volunteers: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["volunteer"].choices = [  # type: ignore[attr-defined]
+            ("", _("ei valittu")),
+            *volunteers,
+        ]
         self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: u.get_full_name() or u.get_username()
         )

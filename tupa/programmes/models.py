@@ -130,7 +130,15 @@ class GroupProgramme(OrganisationScopedModel):
 
 
 class Leader(models.Model):
-    """A leader of a programme: a staff member, a co-worker partner or a volunteer."""
+    """A leader of a programme: a staff member, a co-worker partner or a volunteer.
+
+    A volunteer leader or childminder is a record of the volunteer register (``volunteer``,
+    issue 12 item 7). ``name`` is kept for a co-worker outside the association and for a
+    volunteer named in free text before the register existed whom migration 0002 could not
+    match to exactly one volunteer of the organisation; no new free-text volunteer is accepted.
+    The link is a string reference to ``volunteers.Volunteer``: the apps do not import each
+    other (ADR 0008), and the rules for choosing the volunteer are asked through the registry.
+    """
 
     class Kind(models.TextChoices):
         STAFF = "staff", _("työntekijä")
@@ -157,7 +165,15 @@ class Leader(models.Model):
         _("nimi"),
         max_length=200,
         blank=True,
-        help_text=_("Vapaaehtoisen tai ulkopuolisen työparin nimi."),
+        help_text=_("Ulkopuolisen työparin nimi."),
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vapaaehtoinen"),
     )
 
     objects = ScopedManager(organisation="programme__organisation")
@@ -169,18 +185,30 @@ class Leader(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(name=""),
-                name="leader_user_or_name",
+                condition=Q(user__isnull=False) | ~Q(name="") | Q(volunteer__isnull=False),
+                name="leader_user_name_or_volunteer",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="staff") | Q(user__isnull=False),
                 name="leader_staff_has_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=True)
+                | (Q(kind="volunteer") & Q(user__isnull=True) & Q(name="")),
+                name="leader_volunteer_record_only",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "volunteer"],
+                condition=Q(volunteer__isnull=False),
+                name="leader_volunteer_once",
             ),
         ]
 
     def __str__(self) -> str:
         if self.user_id is not None:
             return self.user.get_full_name() or self.user.get_username()  # type: ignore[union-attr]
+        if self.volunteer_id is not None:
+            return str(self.volunteer)
         return self.name
 
 

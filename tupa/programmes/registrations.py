@@ -10,6 +10,7 @@ from tupa.core import registry
 from tupa.organisations.models import ServiceForm
 
 from .models import GroupProgramme
+from .selectors import volunteer_sessions
 
 #: The kinds of service form whose page links to group programmes.
 KINDS = {
@@ -42,4 +43,7 @@ registry.service_form_links.register(
     registry.ServiceFormLinks(
         "programmes/_service_form_links.html", lambda form: form.kind in KINDS, order=80
     ),
+)
+registry.volunteer_sessions.register(
+    registry.VolunteerSessions("programmes", volunteer_sessions, order=10),
 )

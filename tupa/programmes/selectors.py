@@ -12,15 +12,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tupa.core import registry
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Entry
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 
-from .models import Attendance, GroupProgramme, Member, Session
+from . import volunteers
+from .models import Attendance, GroupProgramme, Leader, Member, Session
 from .rules import MemberFacts, ProgrammeFacts, invitation_cutoff
 
 
@@ -168,4 +171,74 @@ def invitation_list(
             programmes=tuple(sorted(names[p.pk])),
         )
         for p in persons
+    ]
+
+
+# --------------------------------------------------------------------------- leaders
+
+
+def leaders_of(*, programme: GroupProgramme) -> list[Leader]:
+    """The programme's leaders with their staff user or volunteer record (one query)."""
+    return list(
+        Leader.objects.filter(programme=programme).select_related(
+            "user", "volunteer", "programme__service_form"
+        )
+    )
+
+
+def volunteer_options(programme: GroupProgramme) -> list[tuple[int, str]]:
+    """The volunteers who may be added as leaders today: active, with a task in the form; one
+    without a valid record check is marked as not for work with children (eight queries)."""
+    on = volunteers.leader_day(programme)
+    children = {
+        c.pk: c.problem for c in volunteers.choices(programme=programme, on=on, with_children=True)
+    }
+    options: list[tuple[int, str]] = []
+    for choice in volunteers.choices(programme=programme, on=on, with_children=False):
+        if choice.problem:
+            continue
+        label = choice.name
+        if children.get(choice.pk):
+            label = _(
+                "%(name)s (ei lasten kanssa: ei voimassa olevaa rikostaustan tarkistusta)"
+            ) % {"name": choice.name}
+        options.append((choice.pk, label))
+    return options
+
+
+def session_leader_options(session: Session, *, on_session: list[int]) -> list[Leader]:
+    """The leaders the attendance form offers: those on the session and those who may be put on
+    it that day (a volunteer without a current task or, for work with children, a valid check
+    is left out). A constant number of queries."""
+    leaders = leaders_of(programme=session.programme)
+    day = timezone.localtime(session.starts_at, HELSINKI).date()
+    addable = volunteers.addable(leaders=[x for x in leaders if x.pk not in on_session], on=day)
+    return [x for x in leaders if x.pk in on_session or x.pk in addable]
+
+
+def volunteer_sessions(
+    *, volunteer_id: int, since: dt.date, until: dt.date
+) -> list[registry.VolunteerSession]:
+    """The sessions naming the volunteer as a leader between the days (for the volunteer's page;
+    one query). Registered with :data:`tupa.core.registry.volunteer_sessions`."""
+    rows = (
+        Session.objects.filter(
+            leaders__volunteer_id=volunteer_id,
+            starts_at__gte=local_midnight(since),
+            starts_at__lt=local_midnight(until + dt.timedelta(days=1)),
+        )
+        .select_related("programme__service_form")
+        .annotate(task=F("leaders__task"))
+        .order_by("starts_at", "pk")
+    )
+    return [
+        registry.VolunteerSession(
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            service_form=s.programme.service_form.name,
+            title=s.programme.name + (f": {s.topic}" if s.topic else ""),
+            role=str(Leader.Task(s.task).label),
+            cancelled=s.cancelled,
+        )
+        for s in rows
     ]

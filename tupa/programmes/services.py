@@ -24,6 +24,7 @@ from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 from tupa.people.processing import ensure_processing_allowed
 
+from . import volunteers
 from .models import Attendance, GroupProgramme, Leader, Member, Session
 from .rules import clean_rules
 
@@ -188,8 +189,11 @@ def leader_add(
     task: str = Leader.Task.LEADER,
     user: User | None = None,
     name: str = "",
+    volunteer_id: int | None = None,
 ) -> Leader:
-    """A staff member (``user``), a co-worker partner (``user`` or ``name``) or a volunteer."""
+    """A staff member (``user``), a co-worker partner (``user`` or ``name``) or a volunteer of
+    the register (``volunteer_id``): active, with a task in the programme's form and, for work
+    with children, a valid record check on the day (:mod:`tupa.programmes.volunteers`)."""
     _require_member(actor, programme.service_form)
     errors: dict[str, str] = {}
     name = name.strip()
@@ -203,8 +207,14 @@ def leader_add(
         errors["user"] = _("Valitse organisaation työntekijä.")
     if kind == Leader.Kind.STAFF and user is None:
         errors["user"] = _("Valitse työntekijä.")
-    if kind == Leader.Kind.VOLUNTEER and not name:
-        errors["name"] = _("Anna vapaaehtoisen nimi.")
+    if kind == Leader.Kind.VOLUNTEER and name:
+        errors["name"] = _("Vapaaehtoinen valitaan vapaaehtoisrekisteristä, ei nimellä.")
+    elif kind == Leader.Kind.VOLUNTEER and volunteer_id is None:
+        errors["volunteer"] = _("Valitse vapaaehtoinen.")
+    if kind != Leader.Kind.VOLUNTEER and volunteer_id is not None:
+        errors["volunteer"] = _(
+            "Vapaaehtoisen voi valita vain, kun ohjaajan laji on vapaaehtoinen."
+        )
     if kind == Leader.Kind.CO_WORKER and user is None and not name:
         errors["name"] = _("Valitse työntekijä tai anna työparin nimi.")
     if kind == Leader.Kind.VOLUNTEER and user is not None:
@@ -217,9 +227,28 @@ def leader_add(
         and Leader.objects.filter(programme=programme, user=user).exists()
     ):
         errors["user"] = _("Työntekijä on jo ryhmän ohjaaja.")
+    if not errors and volunteer_id is not None:
+        if Leader.objects.filter(programme=programme, volunteer_id=volunteer_id).exists():
+            errors["volunteer"] = _("Vapaaehtoinen on jo ryhmän ohjaaja.")
+        else:
+            problem = volunteers.problem(
+                programme=programme,
+                volunteer_id=volunteer_id,
+                on=volunteers.leader_day(programme),
+                with_children=volunteers.works_with_children(task=task, programme=programme),
+            )
+            if problem:
+                errors["volunteer"] = problem
     if errors:
         raise ValidationError(errors)
-    leader = Leader(programme=programme, kind=kind, task=task, user=user, name=name)
+    leader = Leader(
+        programme=programme,
+        kind=kind,
+        task=task,
+        user=user,
+        name=name,
+        volunteer_id=volunteer_id,
+    )
     save_validated(leader, actor=actor)
     return leader
 
@@ -421,9 +450,22 @@ def session_record(
         errors["statuses"] = _("Tuntematon läsnäolon tila.")
     leaders = None
     if leader_ids is not None:
-        leaders = list(Leader.objects.filter(programme=programme, pk__in=list(leader_ids)))
+        leaders = list(
+            Leader.objects.filter(programme=programme, pk__in=list(leader_ids)).select_related(
+                "programme__service_form"
+            )
+        )
         if len(leaders) != len(set(leader_ids)):
             errors["leaders"] = _("Ohjaaja ei kuulu ryhmään.")
+        else:
+            # Only a volunteer being added is checked: one already on the session stays.
+            on_it = set(session.leaders.values_list("pk", flat=True))
+            problems = volunteers.session_problems(
+                leaders=[leader for leader in leaders if leader.pk not in on_it],
+                on=timezone.localtime(session.starts_at, HELSINKI).date(),
+            )
+            if problems:
+                errors["leaders"] = " ".join(problems)
     if cancelled and any(s == Attendance.Status.PRESENT for s in statuses.values()):
         errors["cancelled"] = _("Peruttuun kokoontumiseen ei voi merkitä läsnäoloja.")
     if errors:

@@ -37,6 +37,13 @@ def forms_with_returns(organisation_id: int) -> set[int]:
     return {form.pk for form in forms if any(t.available_for(form) for t in templates)}
 
 
+def forms_with_volunteers(organisation_id: int) -> set[int]:
+    """The organisation's forms where a volunteer has ever had a task (one query)."""
+    from .returns.internal.volunteers import forms_with_volunteers as having
+
+    return set(having(organisation_id))
+
+
 registry.nav_links.register(
     registry.NavLink("statistics:index", _("Tilastot"), "statistics.open", order=45),
 )
@@ -48,5 +55,12 @@ registry.reports.register(
         applies=has_form_returns,
         available_in=forms_with_returns,
         order=5,
+    ),
+    registry.Report(
+        "statistics:volunteers",
+        _("Vapaaehtoistoiminnan tilastot"),
+        "volunteers.statistics.view",
+        available_in=forms_with_volunteers,
+        order=80,
     ),
 )

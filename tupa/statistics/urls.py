@@ -9,6 +9,11 @@ _RETURN = "<str:template_id>/<int:year>/<str:key>/"
 urlpatterns = [
     path("", returns.index, name="index"),
     path("tyomuoto/<slug:slug>/", returns.form_returns, name="form_returns"),
+    path(
+        "tyomuoto/<slug:slug>/vapaaehtoistoiminta/",
+        returns.volunteer_report,
+        name="volunteers",
+    ),
     path("yleiskuva/", overview.overview, name="overview"),
     path("toimintakertomus/<int:year>/", annual.annual_report, name="annual_report"),
     path(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import apply_errors
-from tupa.dropin import selectors, services
+from tupa.dropin import selectors, services, volunteers
 from tupa.dropin.forms import ChildcareForm
 from tupa.dropin.models import ChildcareSession
 from tupa.dropin.services import CHILDCARE_FIELDS
@@ -49,7 +49,7 @@ def childcare_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _childcare_counts(data: dict[str, Any]) -> dict[str, int]:
+def _childcare_counts(data: dict[str, Any]) -> dict[str, int | None]:
     return {name: data[name] for name in CHILDCARE_FIELDS}
 
 
@@ -62,8 +62,11 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
         instance = ChildcareSession.objects.filter(pk=pk, service_form=service_form).first()
         if instance is None:
             raise Http404
+    named = [v.pk for v in instance.volunteers.all()] if instance is not None else []
+    day = timezone.localtime(instance.starts_at).date() if instance else timezone.localdate()
+    options = volunteers.options(service_form=service_form, on=day, named=named)
     if request.method == "POST":
-        form = ChildcareForm(request.POST)
+        form = ChildcareForm(request.POST, volunteers=options)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -74,6 +77,7 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
                         starts_at=data["starts_at"],
                         ends_at=data["ends_at"],
                         note=data["note"],
+                        volunteer_ids=data["volunteers"],
                         **_childcare_counts(data),
                     )
                 else:
@@ -83,6 +87,7 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
                         starts_at=data["starts_at"],
                         ends_at=data["ends_at"],
                         note=data["note"],
+                        volunteer_ids=data["volunteers"],
                         **_childcare_counts(data),
                     )
             except PermissionDenied:
@@ -103,12 +108,15 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
                 "start": start.time(),
                 "end": end.time(),
                 "note": instance.note,
+                "volunteers": named,
                 **{name: getattr(instance, name) for name in CHILDCARE_FIELDS},
-            }
+            },
+            volunteers=options,
         )
     else:
         form = ChildcareForm(
-            initial={"day": timezone.localdate(), "start": dt.time(9, 0), "end": dt.time(12, 0)}
+            initial={"day": timezone.localdate(), "start": dt.time(9, 0), "end": dt.time(12, 0)},
+            volunteers=options,
         )
     return render(
         request,

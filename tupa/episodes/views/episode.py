@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,12 +14,14 @@ from tupa.access.episodes import EDIT_BASES, editable_episode_access, may_assign
 from tupa.access.fetch import episode_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
+from tupa.core import registry
 from tupa.core.forms import submit
 from tupa.organisations.models import Partner
 
 from .. import basic_info, selectors, services
 from ..forms import ContactPermissionForm, EpisodeEditForm, StatusForm
 from ..journal.views import section_context as journal_section_context
+from ..models import Episode
 from . import episode_url
 from ._common import _conflict_form, _form_page, _log
 
@@ -57,8 +61,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         is not None,
         "journal": journal_section_context(user=user, episode=episode, basis=found.basis),
+        "panels": _panels(request, episode, found.basis),
     }
     return render(request, "episodes/detail.html", context)
+
+
+def _panels(request: HttpRequest, episode: Episode, basis: Basis) -> list[dict[str, Any]]:
+    """The sections other apps add to the page (``registry.episode_panels``), asked only now
+    that the user is known to see the episode; a panel with nothing to show returns ``None``."""
+    shown = []
+    for panel in registry.episode_panels.all():
+        found = panel.context(request, episode, basis)
+        if found is not None:
+            shown.append({"template": panel.template, "context": found})
+    return shown
 
 
 # --------------------------------------------------------------------------- status and facts

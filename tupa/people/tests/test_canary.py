@@ -108,6 +108,7 @@ ROLES = [
     "dpo",
     "exec",
     "finance",
+    "volunteer",  # a volunteer's own portal login (docs/volunteer-portal.md): 404 outside it
 ]
 
 
@@ -159,6 +160,7 @@ def build_world() -> dict[str, Any]:
         "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
         "exec": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
         "finance": org_role_user(org, Role.FINANCE),
+        "volunteer": _volunteer_login(org, area, team),
     }
     author = users["shelter_worker"]
 
@@ -283,6 +285,55 @@ def build_world() -> dict[str, Any]:
         },
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
     }
+
+
+def _volunteer_login(org: Any, area: Any, team: Any) -> Any:
+    """A Mieskaveri volunteer with his own portal login, linked to the mother's family."""
+    from tupa.volunteers.portal import services as portal_services
+    from tupa.volunteers.register import services as volunteer_services
+
+    mieskaveri = ServiceFormFactory.create(
+        organisation=org,
+        area=area,
+        team=team,
+        name="Mieskaveri",
+        slug="mieskaveri",
+        kind="volunteer",
+    )
+    coordinator = worker_in(mieskaveri, role=Role.VOLUNTEER_COORDINATOR)
+    with scopes_disabled():
+        volunteer = volunteer_services.volunteer_create(
+            actor=coordinator,
+            service_form=mieskaveri,
+            role="mieskaveri",
+            started_on=dt.date(2026, 1, 5),
+            first_names="Veikko",
+            last_name="Vapaaehtoinen",
+            email="veikko@example.invalid",
+        )
+        access = portal_services.portal_grant(
+            actor=coordinator, volunteer=volunteer, absolute=lambda path: path
+        )
+    mail.outbox.clear()
+    return access.user
+
+
+def _volunteer_may_reach(url: str) -> bool:
+    """What a volunteer login may open: the portal, its own account pages, public pages."""
+    from django.urls import Resolver404, resolve
+
+    from tupa.access.marks import access_class
+    from tupa.access.volunteer_portal import ACCOUNT_PAGES, PORTAL_NAMESPACE
+
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return (
+        match.namespace == PORTAL_NAMESPACE
+        or match.view_name in ACCOUNT_PAGES
+        or access_class(match.func) == "public"
+    )
 
 
 # --- the URL sweep -----------------------------------------------------------------------------
@@ -585,6 +636,13 @@ def test_no_canary_anywhere(
     # a page that crashed was not checked: a server error fails the sweep too
     server_errors = sorted(u for u, s in statuses.items() if s >= 500)
     assert not server_errors, f"server errors for {role}: {server_errors}"
+
+    if role == "volunteer":
+        # Nothing of Tupa but the portal: every other URL of the sweep answered 404 (not 403)
+        reached = sorted(u for u, s in statuses.items() if s != 404 and not _volunteer_may_reach(u))
+        assert not reached, f"a volunteer login reached: {reached[:20]}"
+        assert statuses.get(reverse("volunteer_portal:home")) == 200  # the positive control
+        assert not ok_pages
 
     # the sweep is not vacuous: the workers of her forms and the DPO reached her pages
     if role in {"shelter_worker", "shelter_lead", "avokriisi_worker", "dpo"}:

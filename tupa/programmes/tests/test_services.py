@@ -239,7 +239,7 @@ def test_member_validation() -> None:
     assert info.value.message_dict == {"participant": ["Henkilö on jo ryhmässä."]}
 
 
-def test_leaders_staff_co_worker_and_volunteer_childminder() -> None:
+def test_leaders_staff_and_co_worker_and_no_free_text_volunteer() -> None:
     form = group_form(kind="group", slug="ero-lapsiperheessa")
     worker = worker_in(form)
     prog = programme(
@@ -253,17 +253,13 @@ def test_leaders_staff_co_worker_and_volunteer_childminder() -> None:
         services.leader_add(actor=worker, programme=prog, kind="staff", user=worker)
         services.leader_add(actor=worker, programme=prog, kind="co_worker", user=partner)
         services.leader_add(actor=worker, programme=prog, kind="co_worker", name="Neuvolan th")
-        minder = services.leader_add(
-            actor=worker,
-            programme=prog,
-            kind="volunteer",
-            task="childminder",
-            name="Vapaa Ehtoinen",
-        )
-        assert str(minder) == "Vapaa Ehtoinen"
-        assert minder.get_task_display() == "lastenhoitaja"
         for kwargs, field, message in [
-            ({"kind": "volunteer"}, "name", "Anna vapaaehtoisen nimi."),
+            ({"kind": "volunteer"}, "volunteer", "Valitse vapaaehtoinen."),
+            (
+                {"kind": "volunteer", "name": "Vapaa Ehtoinen"},
+                "name",
+                "Vapaaehtoinen valitaan vapaaehtoisrekisteristä, ei nimellä.",
+            ),
             ({"kind": "staff"}, "user", "Valitse työntekijä."),
             ({"kind": "staff", "user": worker}, "user", "Työntekijä on jo ryhmän ohjaaja."),
             ({"kind": "co_worker"}, "name", "Valitse työntekijä tai anna työparin nimi."),
@@ -276,7 +272,7 @@ def test_leaders_staff_co_worker_and_volunteer_childminder() -> None:
             with pytest.raises(ValidationError) as info:
                 services.leader_add(actor=worker, programme=prog, **kwargs)
             assert info.value.message_dict[field] == [message], kwargs
-        assert Leader.objects.filter(programme=prog).count() == 4
+        assert Leader.objects.filter(programme=prog).count() == 3
 
 
 def test_session_record_validation_and_cancel_clears(world: dict[str, Any]) -> None:

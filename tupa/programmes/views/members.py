@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import member_or_404, programme_or_404
-from tupa.accounts.models import User
+from tupa.accounts.selectors import active_staff
 from tupa.audit.models import Action
 from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.programmes import services
+from tupa.programmes import selectors, services
 from tupa.programmes.forms import LeaderForm, MemberForm
 from tupa.programmes.views.common import log_persons, to_detail
 
@@ -96,10 +96,10 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = programme_or_404(request, pk)
-    users = User.objects.filter(organisation_id=programme.organisation_id, is_active=True).order_by(
-        "last_name", "first_name", "pk"
+    users = active_staff(organisation_id=programme.organisation_id)
+    form = LeaderForm(
+        request.POST or None, users=users, volunteers=selectors.volunteer_options(programme)
     )
-    form = LeaderForm(request.POST or None, users=users)
     status = 200
     if request.method == "POST":
         done = submit(
@@ -111,6 +111,7 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
                 task=data["task"],
                 user=data["user"],
                 name=data["name"],
+                volunteer_id=data["volunteer"],
             ),
         )
         if done.ok:

@@ -24,7 +24,7 @@ from tupa.core.forms import apply_errors, submit
 from tupa.programmes import rules as rule_checks
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import ProgrammeForm
-from tupa.programmes.models import GroupProgramme, Leader
+from tupa.programmes.models import GroupProgramme
 from tupa.programmes.views.common import log_persons, member_labels, to_detail
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warnings = rule_checks.evaluate(programme.rules, facts)
     motivation = {m.member_id: m.motivation_meetings for m in facts.members}
     warning_rows = [(w, [labels[i] for i in w.member_ids if i in labels]) for w in warnings]
-    leaders = list(Leader.objects.filter(programme=programme).select_related("user"))
+    leaders = selectors.leaders_of(programme=programme)
     sessions = selectors.sessions_of(programme=programme)
     figures_link = figures_url(user_of(request), programme, today)
     invitees: list[selectors.Invitee] = []

@@ -17,7 +17,7 @@ from tupa.access.programmes import programme_or_404, session_or_404
 from tupa.core.forms import apply_errors, submit
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import AttendanceForm, SessionForm
-from tupa.programmes.models import Attendance, Leader
+from tupa.programmes.models import Attendance
 from tupa.programmes.views.common import member_labels, restricted, to_detail
 
 # --------------------------------------------------------------------------- sessions
@@ -98,13 +98,14 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     # them out and their row stays as it was (services.session_record).
     members = [m for m in members if not restricted(m)]
     labels = member_labels(request, members)
-    leaders = list(Leader.objects.filter(programme=programme).select_related("user"))
+    on_session = [leader.pk for leader in session.leaders.all()]
+    leaders = selectors.session_leader_options(session, on_session=on_session)
     initial: dict[str, Any] = {
         "cancelled": session.cancelled,
         "topic": session.topic,
         "anonymous_adults": session.anonymous_adults,
         "anonymous_children": session.anonymous_children,
-        "leaders": [leader.pk for leader in session.leaders.all()],
+        "leaders": on_session,
     }
     for member in members:
         status = existing.get(member.pk)

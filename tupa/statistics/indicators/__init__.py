@@ -14,9 +14,9 @@ __all__ = ["Indicator", "Params", "Result", "Unit", "compute", "registry"]
 
 
 def _load() -> None:
-    from . import dropin, ensikoti, outpatient, programmes, residential, visitation
+    from . import dropin, ensikoti, outpatient, programmes, residential, visitation, volunteers
 
-    for module in (residential, ensikoti, outpatient, programmes, dropin, visitation):
+    for module in (residential, ensikoti, outpatient, programmes, dropin, visitation, volunteers):
         module.register(registry)
 
 

@@ -34,6 +34,14 @@ Choices = tuple[tuple[str, Label], ...]
 #: The value of a dimension that the record does not tell (e.g. a person without a birth date).
 UNKNOWN = "unknown"
 
+#: What a drill-down lists behind a figure (:attr:`Indicator.record_kind`): the client episodes
+#: of the units (permission-checked per episode), the volunteers of the units (permission-checked
+#: by the volunteer register's rules), or — with ``records=False`` — client families that the
+#: statistics never list (a figure of the volunteer work whose families stay in their app).
+EPISODE_RECORDS = "episode"
+VOLUNTEER_RECORDS = "volunteer"
+FAMILY_RECORDS = "family"
+
 
 @dataclass(frozen=True)
 class Params:
@@ -97,6 +105,8 @@ class Unit:
     episode_id: int | None = None
     person_id: int | None = None
     municipality_id: int | None = None
+    #: The volunteer behind the unit (volunteer indicators: ``record_kind`` volunteer).
+    volunteer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,8 @@ class Indicator:
     """One registered counting rule. ``rule`` is the Finnish description shown beside the figure.
 
     ``applies(form)`` says which service forms the indicator counts (by kind or flags);
-    ``records`` says whether units carry episodes a permitted viewer may drill into.
+    ``records`` says whether units carry records a permitted viewer may drill into, and
+    ``record_kind`` which: client episodes (the default) or volunteers (``volunteer_id``).
     ``decimals``: a unit's weight is in hundredths (2) etc. of ``unit_label`` — money is counted
     in whole cents, so sums stay exact integers, and shown in euros with two decimals.
     """
@@ -142,6 +153,7 @@ class Indicator:
     applies: Callable[[Any], bool] = _always
     records: bool = True
     decimals: int = 0
+    record_kind: str = EPISODE_RECORDS
 
     @property
     def key(self) -> str:

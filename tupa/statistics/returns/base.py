@@ -8,7 +8,7 @@ template, indicator versions and parameters it was sent with.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,9 @@ class ReturnTemplate:
     #: A funder category (``Funder.Category``): the return exists only for the forms that
     #: funder funds (STEA reports only on its grant targets).
     funded_by: str | None = None
+    #: The ids of an organisation's forms where the return has something to show (one query;
+    #: the catalogue lists the return only for them): ``None`` for every form it applies to.
+    available_in: Callable[[int], Collection[int]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

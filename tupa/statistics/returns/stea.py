@@ -125,5 +125,51 @@ STEA_GROUP = ReturnTemplate(
 )
 
 
+STEA_VOLUNTEER = ReturnTemplate(
+    id="stea.volunteer",
+    version=1,
+    recipient=Recipient.STEA,
+    title=_("STEA: tuloksellisuusraportti (vapaaehtoistoiminta)"),
+    description=_DESCRIPTION,
+    applies=_kind(ServiceForm.Kind.VOLUNTEER),  # type: ignore[arg-type]
+    deadline=(3, 31),
+    visible="volunteers.statistics.view",
+    funded_by=Funder.Category.STEA,
+    sections=(
+        _GOALS,
+        Section(
+            _("II Toiminnan määrä ja tavoittavuus"),
+            (
+                # Mieskaveritoiminta's own measures (REP-05): processes and their success,
+                # male friends, referred families.
+                Line("volunteers.matches_started", 1),
+                Line("volunteers.matches_ended", 1, ("success",)),
+                Line("volunteers.male_friends", 1),
+                Line("volunteers.referred_families", 1),
+                Line("volunteers.occasions", 1, ("activity_kind",)),
+            ),
+        ),
+        _VIEWS[0],
+        Section(
+            _("IV Vapaaehtoisten näkökulma"),
+            (
+                Line("volunteers.volunteers", 1, ("status",)),
+                Line("volunteers.new", 1),
+                Line("volunteers.ended", 1),
+                Line("volunteers.participants", 1),
+                Line("volunteers.hours", 1, ("activity_kind",)),
+                Line("volunteers.courses", 1, ("course_kind",)),
+                Line("volunteers.completions", 1, ("course_kind",)),
+            ),
+            _(
+                "Vapaaehtoisten määrä, toiminta ja koulutus lasketaan vapaaehtoisrekisteristä; "
+                "vapaaehtoisten kokemukset tulevat palautekyselyistä, kun ne otetaan käyttöön."
+            ),
+        ),
+        *_VIEWS[2:],
+    ),
+)
+
+
 def register(registry: ReturnRegistry) -> None:
-    registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP)
+    registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP, STEA_VOLUNTEER)

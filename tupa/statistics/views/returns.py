@@ -22,15 +22,18 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.volunteers.models import Volunteer
 
-from .. import engine, exports, services, suppression
-from ..indicators.base import Indicator, Params, Result
+from .. import engine, exports, services
+from ..indicators.base import VOLUNTEER_RECORDS, Indicator, Params, Result
 from ..indicators.dimensions import AGGREGATE_ONLY, MONTH
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present, present_line
 from ..returns import registry as returns
 from ..returns.base import Line, Recipient, Scope
+from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
+from ..suppression import SHOWN, display
 from ..tables import build_table
 from .common import ORGANISATION, Subject, subject_or_404
 
@@ -63,11 +66,15 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     for template in returns.latest():
         subjects: list[tuple[str, str]] = []
         if template.scope == Scope.SERVICE_FORM:
-            subjects = [
-                (f.slug, f.name)
+            shown = [
+                f
                 for f in forms
                 if template.available_for(f) and access.may_see_return(user, template, f)
             ]
+            if shown and template.available_in is not None:
+                having = set(template.available_in(user.organisation_id))
+                shown = [f for f in shown if f.pk in having]
+            subjects = [(f.slug, f.name) for f in shown]
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
                 subjects = [
@@ -151,6 +158,16 @@ def form_returns(request: HttpRequest, slug: str) -> HttpResponse:
     """The returns of one service form (linked from the form's reports on the dashboard)."""
     form = service_form_access(request, slug, rule="statistics.form.view").obj
     return _catalogue(request, service_form=form)
+
+
+@object_scoped
+@require_GET
+def volunteer_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The dashboard's link to a form's volunteer statistics: this year's report (404 for
+    whoever may not read it, as the report itself answers)."""
+    form = service_form_access(request, slug, rule=VOLUNTEER_REPORT.visible).obj
+    year = timezone.localdate().year
+    return redirect("statistics:return", VOLUNTEER_REPORT.id, year, form.slug)
 
 
 def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
@@ -262,9 +279,12 @@ def drill_page(
             for c in row.cells:
                 c.query = query.urlencode()
         breakdowns.append((str(dimension.label), shown))
-    records, hidden = (
-        _records(request, cell, decimals=indicator.decimals) if indicator.records else ([], 0)
-    )
+    records: list[dict[str, Any]] = []
+    hidden = 0
+    if indicator.records and indicator.record_kind == VOLUNTEER_RECORDS:
+        records, hidden = _volunteer_records(request, cell)
+    elif indicator.records:
+        records, hidden = _records(request, cell)
     return render(
         request,
         "statistics/drill.html",
@@ -284,11 +304,9 @@ def drill_page(
     )
 
 
-def _records(
-    request: HttpRequest, cell: Result, *, decimals: int = 0
-) -> tuple[list[dict[str, Any]], int]:
+def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
     """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden;
-    each row's value in the indicator's display unit (``decimals``: cents shown as euros)."""
+    each row's value in the indicator's display unit (cents shown as euros)."""
     user = user_of(request)
     weight: dict[int, int] = defaultdict(int)
     for u in cell.units:
@@ -315,13 +333,37 @@ def _records(
                 "episode": episode,
                 "names": [f"{p.last_name} {p.first_names}" for p in persons]
                 + [a.label for a in aliases],
-                "weight": suppression.display(
-                    weight[episode.pk], suppression.SHOWN, decimals=decimals
-                ),
+                "weight": display(weight[episode.pk], SHOWN, decimals=cell.indicator.decimals),
             }
         )
     for basis, subjects in by_basis.items():
         record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
+    return rows, len(weight) - len(bases)
+
+
+def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
+    """The volunteers behind ``cell`` whom the viewer may read in the register (each listed one
+    logged, as the register's lists are), and how many are hidden. Never a client."""
+    user = user_of(request)
+    weight: dict[int, int] = defaultdict(int)
+    for u in cell.units:
+        if u.volunteer_id is not None:
+            weight[u.volunteer_id] += u.weight
+    bases = access.drill_volunteer_bases(user=user, volunteer_ids=weight)
+    visible_ids = sorted(bases)[:RECORD_LIMIT]
+    volunteers = list(
+        Volunteer.objects.filter(pk__in=visible_ids).order_by("last_name", "first_names", "pk")
+    )
+    by_basis: dict[str, list[Any]] = defaultdict(list)
+    for volunteer in volunteers:
+        by_basis[bases[volunteer.pk]].append(volunteer)
+    for basis, subjects in by_basis.items():
+        record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
+    decimals = cell.indicator.decimals
+    rows = [
+        {"volunteer": v, "weight": display(weight[v.pk], SHOWN, decimals=decimals)}
+        for v in volunteers
+    ]
     return rows, len(weight) - len(bases)
 
 

@@ -1,0 +1,1 @@
+"""The register: volunteers, their tasks and lifecycle, a form's roster and responsible person."""

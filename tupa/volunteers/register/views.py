@@ -1,0 +1,290 @@
+"""The register: list, new volunteer, the volunteer's page, profile, tasks, status; the roster
+and the volunteer-responsible person of a form."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tupa.access import policy
+from tupa.access import volunteers as access
+from tupa.access.fetch import service_form_access
+from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.audit.models import Action
+from tupa.core.forms import submit
+from tupa.volunteers import rules
+from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.groups.panel import volunteer_extras
+from tupa.volunteers.models import Assignment, FormResponsible
+from tupa.volunteers.register import selectors, services
+from tupa.volunteers.register.forms import (
+    AssignmentEndForm,
+    AssignmentForm,
+    FilterForm,
+    ProfileForm,
+    ResponsibleForm,
+    StatusForm,
+    VolunteerCreateForm,
+)
+from tupa.volunteers.register.sessions import volunteer_sessions
+
+
+@login_only
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The register: the volunteers the user may see, filtered by form, status and role."""
+    basis = access.register_open(request)
+    user = user_of(request)
+    forms_qs = access.manageable_forms(user)
+    visible_forms = access.viewable_forms(user)
+    form = FilterForm(request.GET or None, forms_qs=visible_forms)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = data.get("service_form")
+    volunteers = list(
+        selectors.volunteer_list(
+            user=user,
+            service_form_id=chosen.pk if chosen else None,
+            status=data.get("status", ""),
+            role=data.get("role", ""),
+        )
+    )
+    log_volunteers(request, volunteers, basis=basis, action=Action.LIST)
+    return render(
+        request,
+        "volunteers/index.html",
+        {
+            "form": form,
+            "volunteers": volunteers,
+            "may_create": forms_qs.exists(),
+            "visible_forms": visible_forms,
+        },
+    )
+
+
+@login_only
+@require_http_methods(["GET", "POST"])
+def volunteer_create(request: HttpRequest) -> HttpResponse:
+    access.register_open(request)
+    user = user_of(request)
+    forms_qs = access.manageable_forms(user)
+    if not forms_qs.exists():
+        raise Http404
+    form = VolunteerCreateForm(
+        request.POST or None, forms_qs=forms_qs, initial={"started_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        done = submit(form, lambda data: services.volunteer_create(actor=user, **data))
+        if done.ok and done.value is not None:
+            return HttpResponseRedirect(volunteer_url(done.value.pk))
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form, "title_new": True},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_GET
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = access.volunteer_access(request, pk)
+    volunteer = granted.obj
+    user = user_of(request)
+    profile = selectors.volunteer_profile(volunteer)
+    today = timezone.localdate()
+    latest = rules.latest_check(c for c in profile.checks if c.seen_on <= today)
+    needs_check = any(
+        rules.needs_record_check(a) for a in profile.assignments if a.is_current(today)
+    )
+    log_volunteers(request, [volunteer], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/detail.html",
+        {
+            "volunteer": volunteer,
+            "profile": profile,
+            "screening": getattr(volunteer, "screening", None),
+            "latest_check": latest,
+            "check_valid": rules.check_is_valid(latest, today),
+            "check_valid_until": rules.check_valid_until(latest) if latest else None,
+            "needs_check": needs_check,
+            "unmet": selectors.unmet_requirements(volunteer, on=today),
+            "may_manage": access.may_manage(user, volunteer),
+            "hours_h": profile.hours_minutes / 60,
+            "today": today,
+            "sessions": volunteer_sessions(volunteer, today=today),
+            "extras": volunteer_extras(volunteer, user=user, today=today),
+        },
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = access.volunteer_access(request, pk, manage=True)
+    volunteer = granted.obj
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_of(volunteer))
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.volunteer_update(
+                actor=user_of(request), volunteer=volunteer, **data
+            ),
+        )
+        if done.ok:
+            return HttpResponseRedirect(volunteer_url(volunteer.pk))
+    log_volunteers(request, [volunteer], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form, "volunteer": volunteer},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = access.volunteer_access(request, pk, manage=True)
+    volunteer = granted.obj
+    user = user_of(request)
+    form = AssignmentForm(
+        request.POST or None,
+        forms_qs=access.manageable_forms(user),
+        initial={"started_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        done = submit(
+            form, lambda data: services.assignment_add(actor=user, volunteer=volunteer, **data)
+        )
+        if done.ok:
+            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tehtavat")
+    log_volunteers(request, [volunteer], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/simple_form.html",
+        {"form": form, "volunteer": volunteer, "heading": "assignment"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = Assignment.objects.filter(pk=pk).select_related("service_form").first()
+    if assignment is None:
+        raise Http404
+    granted = access.volunteer_access(request, assignment.volunteer_id, manage=True)
+    volunteer = granted.obj
+    assignment.volunteer = volunteer
+    form = AssignmentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.assignment_end(
+                actor=user_of(request), assignment=assignment, **data
+            ),
+        )
+        if done.ok:
+            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tehtavat")
+    log_volunteers(request, [volunteer], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/simple_form.html",
+        {"form": form, "volunteer": volunteer, "assignment": assignment, "heading": "end"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = access.volunteer_access(request, pk, manage=True)
+    volunteer = granted.obj
+    today = timezone.localdate()
+    form = StatusForm(request.POST or None, initial={"changed_on": today})
+    allowed = sorted(rules.TRANSITIONS.get(volunteer.status, frozenset()))
+    form.fields["status"].choices = [  # type: ignore[attr-defined]
+        (value, label)
+        for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
+        if value in allowed
+    ]
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.volunteer_set_status(
+                actor=user_of(request), volunteer=volunteer, **data
+            ),
+        )
+        if done.ok:
+            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tila")
+    log_volunteers(request, [volunteer], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/simple_form.html",
+        {
+            "form": form,
+            "volunteer": volunteer,
+            "heading": "status",
+            "unmet": selectors.unmet_requirements(volunteer, on=today),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_GET
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    """A form's current volunteers, names and roles only (client workers see this much)."""
+    granted = service_form_access(request, slug, rule=access.ROSTER)
+    service_form = granted.obj
+    user = user_of(request)
+    rows = selectors.roster(service_form=service_form, on=timezone.localdate())
+    responsible = (
+        FormResponsible.objects.filter(service_form=service_form).select_related("user").first()
+    )
+    log_volunteers(request, [a.volunteer for a in rows], basis=granted.basis, action=Action.LIST)
+    return render(
+        request,
+        "volunteers/roster.html",
+        {
+            "service_form": service_form,
+            "rows": rows,
+            "responsible": responsible,
+            "may_open": access.may_view_form(user, service_form),
+            "may_set_responsible": bool(
+                policy.decide(user, "volunteers.responsible.set", service_form)
+            ),
+        },
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def responsible_set(request: HttpRequest, slug: str) -> HttpResponse:
+    """Name the form's volunteer-responsible staff member (VOL-02)."""
+    service_form = service_form_access(request, slug, rule="volunteers.responsible.set").obj
+    current = FormResponsible.objects.filter(service_form=service_form).first()
+    form = ResponsibleForm(
+        request.POST or None,
+        organisation_id=service_form.organisation_id,
+        initial={"user": current.user_id if current else None},
+    )
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.responsible_set(
+                actor=user_of(request), service_form=service_form, **data
+            ),
+        )
+        if done.ok:
+            return HttpResponseRedirect(reverse("volunteers:roster", args=[service_form.slug]))
+    return render(
+        request,
+        "volunteers/simple_form.html",
+        {"form": form, "service_form": service_form, "heading": "responsible"},
+        status=400 if form.is_bound else 200,
+    )

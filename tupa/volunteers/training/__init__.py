@@ -1,0 +1,1 @@
+"""Training (VOL-04): courses, sessions, participants, attendance and completion."""
