@@ -88,6 +88,20 @@ CONTACT_ADDRESS = "KANARIA-YHTEYSOSOITE-7f3a"
 MUNICIPALITY = "Kanariakunta-7f3a"
 SHELTER_ADDRESS = "KANARIA-TURVAKODIN-OSOITE-7f3a"
 CANARIES = [*MOTHER.values(), *CHILD.values(), CONTACT_ADDRESS, MUNICIPALITY]
+#: A volunteer's contact data: read in the register by his coordinators and the executive
+#: director, and by himself in the portal; by no one else (issue 12, "Must hold").
+VOLUNTEER = {
+    "phone": "KANARIA-VE-PUH-7f3a",
+    "street_address": "KANARIA-VE-OSOITE-7f3a",
+    "post_office": "KANARIA-VE-TOIMIPAIKKA-7f3a",
+}
+#: The coordinator's note for the volunteer on his link to the mother's family: the volunteer
+#: and the coordinators read it; the episode's workers see the link's name, role and dates only.
+VOLUNTEER_NOTE = "KANARIA-VE-VIESTI-7f3a"
+VOLUNTEER_CANARIES = [*VOLUNTEER.values(), VOLUNTEER_NOTE]
+#: Who may see the volunteer canaries (the positive control for the executive director is in
+#: the sweep; the volunteer sees his own in the portal).
+VOLUNTEER_READERS = {"exec", "volunteer"}
 
 MOTHER_NAME = ("Kaarina", "Kanervisto")
 MOTHER_HETU = "010190-123A"
@@ -160,8 +174,8 @@ def build_world() -> dict[str, Any]:
         "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
         "exec": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
         "finance": org_role_user(org, Role.FINANCE),
-        "volunteer": _volunteer_login(org, area, team),
     }
+    volunteer, users["volunteer"] = _volunteer_login(org, area, team)
     author = users["shelter_worker"]
 
     mother = PersonFactory.create(
@@ -263,6 +277,7 @@ def build_world() -> dict[str, Any]:
             given_on=dt.date(2026, 1, 5),
             recorded_by=author,
         )
+        family_link = _family_link(volunteer, stay)
     return {
         "org": org,
         "users": users,
@@ -282,13 +297,15 @@ def build_world() -> dict[str, Any]:
             "goal": [goal.pk],
             "assignment": [assignment.pk],
             "municipality": [municipality.pk],
+            "volunteer": [volunteer.pk],
+            "family_link": [family_link.pk],
         },
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
     }
 
 
-def _volunteer_login(org: Any, area: Any, team: Any) -> Any:
-    """A Mieskaveri volunteer with his own portal login, linked to the mother's family."""
+def _volunteer_login(org: Any, area: Any, team: Any) -> tuple[Any, Any]:
+    """A Mieskaveri volunteer (canaries in his contact data) with his own portal login."""
     from tupa.volunteers.portal import services as portal_services
     from tupa.volunteers.register import services as volunteer_services
 
@@ -310,12 +327,28 @@ def _volunteer_login(org: Any, area: Any, team: Any) -> Any:
             first_names="Veikko",
             last_name="Vapaaehtoinen",
             email="veikko@example.invalid",
+            **VOLUNTEER,
         )
         access = portal_services.portal_grant(
             actor=coordinator, volunteer=volunteer, absolute=lambda path: path
         )
     mail.outbox.clear()
-    return access.user
+    return volunteer, access.user
+
+
+def _family_link(volunteer: Any, episode: Any) -> Any:
+    """The volunteer offered to the mother's family (VOL-14), with a note for him."""
+    from tupa.volunteers.models import FamilyLink
+
+    return FamilyLink.objects.create(
+        organisation=episode.organisation,
+        volunteer=volunteer,
+        episode=episode,
+        role="mieskaveri",
+        started_on=dt.date(2026, 1, 10),
+        note_for_volunteer=f"Tapaaminen torstaisin. {VOLUNTEER_NOTE}",
+        created_by=episode.created_by,
+    )
 
 
 def _volunteer_may_reach(url: str) -> bool:
@@ -376,6 +409,8 @@ SEGMENT_OBJECT = {
     "turvakielto": "restriction",
     "tavoitteet": "goal",
     "tyontekijat": "assignment",
+    "vapaaehtoiset": "volunteer",
+    "perhelinkki": "family_link",
 }
 
 
@@ -548,11 +583,15 @@ def pdf_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _sweep(
     client: Client, urls: list[str], pdf_html: list[str]
-) -> tuple[dict[str, list[str]], dict[str, int], list[str]]:
-    """GET every URL, then every download and search the pages offer (one level deep)."""
+) -> tuple[dict[str, list[str]], dict[str, int], list[str], dict[str, list[str]]]:
+    """GET every URL, then every download and search the pages offer (one level deep).
+
+    Returns the client canaries found, the statuses, the pages that showed the mother, and the
+    pages that showed volunteer canaries (for the caller to judge by role)."""
     problems: dict[str, list[str]] = {}
     statuses: dict[str, int] = {}
     ok_pages: list[str] = []
+    volunteer_pages: dict[str, list[str]] = {}
     client.raise_request_exception = False
     queue: list[tuple[str, bool, bool]] = [(u, False, True) for u in urls]
     seen: set[tuple[str, bool]] = set()
@@ -572,9 +611,12 @@ def _sweep(
                 problems.setdefault(key, []).extend(found)
             if response.status_code == 200 and MOTHER_NAME[0] in text:  # never in a query
                 ok_pages.append(key)
+            shown = [c for c in VOLUNTEER_CANARIES if c in text]
+            if shown:
+                volunteer_pages.setdefault(key, []).extend(shown)
         if follow and response.status_code == 200 and "html" in response.get("Content-Type", ""):
             queue.extend((u, h, False) for u, h in offered_urls(url, texts[0]))
-    return problems, statuses, ok_pages
+    return problems, statuses, ok_pages, volunteer_pages
 
 
 def _log_leaks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> list[str]:
@@ -582,7 +624,7 @@ def _log_leaks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[st
     records = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
     mails = "\n".join(f"{m.subject}\n{m.body}\n{m.alternatives!r}" for m in mail.outbox)
     everything = "\n".join([out, err, records, caplog.text, mails])
-    return [c for c in [*CANARIES, SHELTER_ADDRESS] if c in everything]
+    return [c for c in [*CANARIES, SHELTER_ADDRESS, *VOLUNTEER_CANARIES] if c in everything]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -601,7 +643,7 @@ def test_no_canary_anywhere(
         client.post(reverse("rights:person_lookup"), {"identifier": MOTHER_HETU})
     urls = sweep_urls(world)
     assert len(urls) > 40, "the sweep found suspiciously few URLs"
-    problems, statuses, ok_pages = _sweep(client, urls, pdf_html)
+    problems, statuses, ok_pages, volunteer_pages = _sweep(client, urls, pdf_html)
 
     # POSTs that render person data: quick search, the DPO's lookup, a reveal without a reason
     for query in (MOTHER_HETU, "Kanaria", world["mother"].last_name):
@@ -632,6 +674,13 @@ def test_no_canary_anywhere(
             assert refused.status_code == 404, (role, url)
 
     assert not problems, f"canaries leaked to {role}: {problems}"
+    if role not in VOLUNTEER_READERS:
+        assert not volunteer_pages, f"volunteer data leaked to {role}: {volunteer_pages}"
+    else:  # the positive controls: the volunteer's page for the director, the portal for him
+        seen = {c for found in volunteer_pages.values() for c in found}
+        assert set(VOLUNTEER.values()) <= seen, (role, sorted(seen))
+        if role == "volunteer":
+            assert VOLUNTEER_NOTE in seen
     assert not _log_leaks(caplog, capfd), "canaries in log output or e-mail"
     # a page that crashed was not checked: a server error fails the sweep too
     server_errors = sorted(u for u, s in statuses.items() if s >= 500)
