@@ -42,6 +42,7 @@ def test_the_report_list_keeps_its_order() -> None:
         "visitation:statistics",
         "visitation:billing",
         "programmes:statistics",
+        "statistics:volunteers",
     ]
 
 
