@@ -8,11 +8,13 @@ Stages (run in this order; each runs even when an earlier one failed):
                 no access decision in a view), makemigrations --check, checktranslations,
                 security_matrix --check (docs/security-matrix.md is what tupa/access decides),
                 check --deploy with production settings (--fail-level WARNING)
-2. ``sqlite``   the whole suite on SQLite, with pytest-xdist
+2. ``sqlite``   the whole suite on SQLite, with pytest-xdist; the schema from the models
+                (``--nomigrations`` and the append-only triggers, ADR 0013)
 3. ``postgres`` the database-sensitive tests (all but ``db_neutral`` and ``demo_build``, see
                 docs/adr/0012-web-tests-on-sqlite.md) on PostgreSQL 15+ in a throw-away cluster
-                (scripts/pg_cluster.py); ``TUPA_PG_FULL=1`` runs the whole suite there too
-4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium
+                (scripts/pg_cluster.py), the schema built by the migrations as in production;
+                ``TUPA_PG_FULL=1`` runs the whole suite there too
+4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium (SQLite, as stage 2)
 
 A stage that cannot run here (no PostgreSQL binaries, no Chromium) is reported as SKIPPED with
 the reason; with ``CI=true`` a skipped stage fails the run.
@@ -243,8 +245,17 @@ def stage_sqlite(extra: Sequence[str]) -> Result:
     banner(name)
     with tempfile.TemporaryDirectory(prefix="tupa-sqlite-") as tmp:
         env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
-        return timed(name, lambda: pytest(["-m", "not e2e", *xdist_args()], env=env, extra=extra))
+        return timed(
+            name,
+            lambda: pytest(["-m", "not e2e", *NO_MIGRATIONS, *xdist_args()], env=env, extra=extra),
+        )
 
+
+#: The SQLite stages build the test database from the models (seconds) instead of by the
+#: migrations (80 s of CPU per database: Django re-renders the model states at each of ~1 000
+#: operations); conftest.py adds the append-only triggers. PostgreSQL runs the migrations, and
+#: tupa/audit/tests/test_append_only_tables.py checks the triggers against the list (ADR 0013).
+NO_MIGRATIONS = ("--nomigrations",)
 
 #: What PostgreSQL runs: everything that can differ between the databases. The web-layer tests
 #: (``db_neutral``: pages, access matrices, canary and wall sweeps) and the whole-demo build
@@ -285,7 +296,7 @@ def stage_e2e(extra: Sequence[str]) -> Result:
         )
     with tempfile.TemporaryDirectory(prefix="tupa-e2e-") as tmp:
         env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
-        status, detail = pytest(["-m", "e2e", "tests/e2e"], env=env, extra=extra)
+        status, detail = pytest(["-m", "e2e", *NO_MIGRATIONS, "tests/e2e"], env=env, extra=extra)
     return Result("e2e (Chromium)", status, time.monotonic() - start, detail)
 
 

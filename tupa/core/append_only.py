@@ -207,3 +207,27 @@ def operation(tables: Mapping[str, str]) -> migrations.RunPython:
     return migrations.RunPython(
         partial(_forwards, frozen), partial(_backwards, frozen), elidable=False
     )
+
+
+#: Every table the migrations protect with these triggers, and its message. The migrations are
+#: what production runs; this list is what a schema built from the models instead (the SQLite
+#: test stages, ADR 0013) installs after creating the tables. A PostgreSQL test compares it
+#: with the triggers the migrations actually created
+#: (``tupa/audit/tests/test_append_only_tables.py``), so a new protected table cannot be
+#: missing here.
+TABLES: dict[str, str] = {
+    "audit_accessevent": "access log is append-only",
+    "audit_anomalyreview": "anomaly review log is append-only",
+    "accounts_securityevent": "security event log is append-only",
+    "audit_disclosure": "disclosure log is append-only",
+    "audit_disclosuresubject": "disclosure log is append-only",
+    "audit_accessrequeststep": "access request history is append-only",
+    "audit_accessrequestitemdecision": "access request history is append-only",
+    "statistics_submission": "a sent return is frozen",
+}
+
+
+def install_all(schema_editor: Any) -> None:
+    """The triggers of every table of :data:`TABLES` (a schema made without the migrations)."""
+    for table, message in TABLES.items():
+        install(schema_editor, table, message)
