@@ -44,7 +44,8 @@ from tupa.residential.models import (
 )
 from tupa.residential.stays import selectors
 
-pytestmark = pytest.mark.django_db
+# Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 MODELS: list[Any] = [

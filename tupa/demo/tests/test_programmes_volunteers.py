@@ -24,7 +24,8 @@ from tupa.programmes.models import Leader, Session
 from tupa.volunteers import rules
 from tupa.volunteers.models import Volunteer
 
-pytestmark = pytest.mark.django_db
+# Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 

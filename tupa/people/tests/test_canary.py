@@ -746,6 +746,6 @@ def test_the_sweep_finds_the_address_once_the_restriction_is_lifted(
     login_verified(client, world["users"]["shelter_worker"])
     mother_pk = str(world["mother"].pk)
     urls = [u for u in sweep_urls(world) if u.startswith("/henkilot/") and mother_pk in u]
-    problems, _statuses, _ok = _sweep(client, urls, pdf_html)
+    problems, _statuses, _ok, _volunteer_pages = _sweep(client, urls, pdf_html)
     leaked = {c for found in problems.values() for c in found}
     assert MOTHER["street_address"] in leaked, problems
