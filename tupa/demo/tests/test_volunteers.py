@@ -28,6 +28,7 @@ from tupa.demo import datafiles
 from tupa.demo import volunteers as demo
 from tupa.demo.organisations import build_demo
 from tupa.demo.programmes import VOLUNTEERS as PROGRAMME_CHILDMINDERS
+from tupa.demo.volunteers import plan
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.people.models import Person
 from tupa.volunteers import rules
@@ -100,7 +101,7 @@ def test_the_volunteers_are_in_every_state_as_planned(built: VolunteersDemo) -> 
     assert built.summary is not None and built.summary.startswith("Vapaaehtoiset: ")
     with scope(organisation=built.organisation.pk):
         statuses = Counter(Volunteer.objects.values_list("status", flat=True))
-        assert statuses == demo.INTENDED_STATUSES
+        assert statuses == plan.INTENDED_STATUSES
         assert set(statuses) == set(Status.values)
         assert 55 <= sum(statuses.values()) <= 65
         assert statuses[Status.ACTIVE] >= 25
@@ -262,14 +263,14 @@ def test_the_demo_volunteer_login_reaches_the_portal_with_the_demo_password(
     from tupa.volunteers.models import Match, PortalAccess
 
     with scopes_disabled():
-        user = User.objects.get(username=demo.PORTAL_USERNAME)
+        user = User.objects.get(username=plan.PORTAL_USERNAME)
         access = PortalAccess.objects.select_related("volunteer").get(user=user)
         running = Match.objects.filter(volunteer=access.volunteer, ended_on__isnull=True)
         assert running.exists()  # his portal shows the coordinator's note
     assert user.kind == UserKind.VOLUNTEER and not user.is_staff
     assert user.check_password("demo-salasana-testiin-pitka")
     assert access.in_force and access.activated_at is not None and access.link_sent_at is None
-    assert f"({demo.PORTAL_USERNAME})" in (built.summary or "")
+    assert f"({plan.PORTAL_USERNAME})" in (built.summary or "")
     client = Client()
     with override_settings(TUPA_REQUIRE_2FA=False):
         client.force_login(user)
