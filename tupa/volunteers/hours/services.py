@@ -104,6 +104,43 @@ def _hours_problems(
         )
 
 
+def _record(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    service_form: ServiceForm,
+    kind: str,
+    date: dt.date,
+    starts: dt.time,
+    ends: dt.time,
+    own: bool = False,
+) -> HoursEntry:
+    """A new entry after the rules, the volunteer locked; the caller decided who may write it
+    (staff: :func:`hours_add`; the volunteer in the portal: :func:`hours_add_own`)."""
+    volunteer = lock_volunteer(volunteer)
+    _hours_problems(
+        volunteer=volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+        own=own,
+    )
+    entry = HoursEntry(
+        organisation_id=volunteer.organisation_id,
+        volunteer=volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+        recorded_by=actor,
+    )
+    save_validated(entry, actor=actor, reason=_("Vapaaehtoisen oma kirjaus") if own else "")
+    return entry
+
+
 @transaction.atomic
 def hours_add(
     *,
@@ -118,8 +155,8 @@ def hours_add(
     """One occasion of activity. Refused when it overlaps another of the same volunteer."""
     require_volunteer(actor, volunteer)
     require_form(actor, service_form)
-    volunteer = lock_volunteer(volunteer)
-    _hours_problems(
+    return _record(
+        actor=actor,
         volunteer=volunteer,
         service_form=service_form,
         kind=kind,
@@ -127,18 +164,6 @@ def hours_add(
         starts=starts,
         ends=ends,
     )
-    entry = HoursEntry(
-        organisation_id=volunteer.organisation_id,
-        volunteer=volunteer,
-        service_form=service_form,
-        kind=kind,
-        date=date,
-        starts=starts,
-        ends=ends,
-        recorded_by=actor,
-    )
-    save_validated(entry, actor=actor)
-    return entry
 
 
 @transaction.atomic
@@ -212,8 +237,8 @@ def hours_add_own(
     require_own(actor, volunteer)
     if service_form.organisation_id != volunteer.organisation_id:
         raise PermissionDenied
-    volunteer = lock_volunteer(volunteer)
-    _hours_problems(
+    return _record(
+        actor=actor,
         volunteer=volunteer,
         service_form=service_form,
         kind=kind,
@@ -222,18 +247,6 @@ def hours_add_own(
         ends=ends,
         own=True,
     )
-    entry = HoursEntry(
-        organisation_id=volunteer.organisation_id,
-        volunteer=volunteer,
-        service_form=service_form,
-        kind=kind,
-        date=date,
-        starts=starts,
-        ends=ends,
-        recorded_by=actor,
-    )
-    save_validated(entry, actor=actor, reason=_("Vapaaehtoisen oma kirjaus"))
-    return entry
 
 
 @transaction.atomic
