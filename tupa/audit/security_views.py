@@ -27,7 +27,8 @@ from tupa.audit import selectors
 from tupa.audit.forms import SecurityEventFilterForm
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.audit.views import PAGE_SIZE, Echo, csv_cell, filter_form
+from tupa.audit.views import PAGE_SIZE, Echo, filter_form
+from tupa.core.spreadsheets import csv_cell
 from tupa.core.wallclock import HELSINKI
 
 ACTION = "audit.security_events"

@@ -19,6 +19,7 @@ from tupa.audit import selectors
 from tupa.audit.forms import AccessLogFilterForm, ChangeFilterForm
 from tupa.audit.models import AccessEvent, Action
 from tupa.audit.services import record_access
+from tupa.core.spreadsheets import csv_cell
 from tupa.core.wallclock import HELSINKI
 
 PAGE_SIZE = 50
@@ -74,15 +75,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
 class Echo:
     def write(self, value: str) -> str:
         return value
-
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that spreadsheet programs will not execute as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _csv_rows(

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from tupa.core.spreadsheets import csv_cell
+
 from .returns.base import Provenance
 from .suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
 from .tables import TOTAL, Key, Table
@@ -30,8 +32,6 @@ if TYPE_CHECKING:  # the engine reads the database; the exports only read its da
     from .engine import Computed, ComputedLine
 
 States = dict[int, dict[Key, str]]
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def provenance_label(value: str) -> str:
@@ -307,12 +307,6 @@ def xlsx(
 # CSV --------------------------------------------------------------------------------------
 
 
-def _csv_text(value: object) -> str:
-    """A text cell that spreadsheet programs will not execute as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
 def csv_number(value: int | Decimal) -> str:
     """A number as Finnish Excel reads it: plain digits, decimal comma, no grouping."""
     if isinstance(value, Decimal):
@@ -345,12 +339,12 @@ def csv_bytes(
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_text(_("Otsikko")), _csv_text(title)])
-    writer.writerow([_csv_text(_("Aihe")), _csv_text(subject)])
+    writer.writerow([csv_cell(_("Otsikko")), csv_cell(title)])
+    writer.writerow([csv_cell(_("Aihe")), csv_cell(subject)])
     for name, text in meta:
-        writer.writerow([_csv_text(name), _csv_text(text)])
+        writer.writerow([csv_cell(name), csv_cell(text)])
     if states is not None:
-        writer.writerow([_("Merkinnät"), _csv_text(legend(threshold))])
+        writer.writerow([_("Merkinnät"), csv_cell(legend(threshold))])
     writer.writerow([])
     writer.writerow(
         [
@@ -372,13 +366,13 @@ def csv_bytes(
                 value = _value(states, cl.index, cl.table, key, threshold, cl.indicator.decimals)
                 writer.writerow(
                     [
-                        _csv_text(section.title),
-                        _csv_text(cl.title),
-                        _csv_text(row_label),
-                        _csv_text(col_label),
+                        csv_cell(section.title),
+                        csv_cell(cl.title),
+                        csv_cell(row_label),
+                        csv_cell(col_label),
                         value if isinstance(value, str) else csv_number(value),
-                        _csv_text(unit),
-                        _csv_text(provenance),
+                        csv_cell(unit),
+                        csv_cell(provenance),
                         cl.indicator.key,
                     ]
                 )

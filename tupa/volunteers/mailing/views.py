@@ -23,19 +23,13 @@ from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.core.forms import submit
+from tupa.core.spreadsheets import csv_cell
 from tupa.volunteers.common import log_volunteers, volunteer_url
 from tupa.volunteers.mailing import selectors, services
 from tupa.volunteers.mailing.forms import ConsentForm, ConsentWithdrawForm, MailingFilterForm
 from tupa.volunteers.models import Volunteer
 
 FORM = "volunteers/group_form.html"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that spreadsheet programs will not execute as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def mailing_csv(volunteers: list[Volunteer]) -> bytes:
