@@ -141,7 +141,9 @@ def matching(b: VolunteersBuilder) -> None:
             end_family(b, actor, episode, c.ended, Episode.EndReason.PLANNED_END)
 
 
-def match_life(b: VolunteersBuilder, actor: User, case: MatchingCase, match: Match, c: CasePlan) -> None:
+def match_life(
+    b: VolunteersBuilder, actor: User, case: MatchingCase, match: Match, c: CasePlan
+) -> None:
     """Joint activities every six weeks or so (each an outing in the friend's hours; the
     demo leaves out the rest) and a follow-up a month in, then every three months."""
     assert c.matched is not None
