@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tupa.dropin",
     "tupa.visitation",
     "tupa.volunteers",
+    "tupa.surveys",
     "tupa.home",
     "tupa.dataprotection",
     "tupa.statistics",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("vapaaehtoiset/", include("tupa.volunteers.urls")),
     path("vapaaehtoinen/", include("tupa.volunteers.portal.own_urls")),
     path("tilastot/", include("tupa.statistics.urls")),
+    path("palaute/", include("tupa.surveys.urls")),
+    path("vastaa/", include("tupa.surveys.answering.public_urls")),
     path("tietosuoja/", include("tupa.dataprotection.privacy_urls")),
     path("saavutettavuus/", include("tupa.home.accessibility_urls")),
     path("kieli/", core_views.set_language, name="set_language"),

@@ -223,6 +223,45 @@ RULES: dict[str, Rule] = {
         Scope.SERVICE_FORM,
         "name the volunteer-responsible staff member of a form (VOL-02)",
     ),
+    "surveys.open": Rule(
+        _roles(
+            Role.WORKER,
+            Role.LEAD,
+            Role.COORDINATOR,
+            Role.EXECUTIVE_DIRECTOR,
+        ),
+        Scope.ORGANISATION,
+        "open the feedback pages (each lists only the forms the user works in)",
+    ),
+    "surveys.manage": Rule(
+        _roles(Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "build a form's questionnaires, publish versions, set who is asked and when, set up "
+        "kiosks and import answers (the form's lead or coordinator; organisation-wide "
+        "questionnaires: the executive director)",
+    ),
+    "surveys.invite": Rule(
+        _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR),
+        Scope.SERVICE_FORM,
+        "see a form's due list, make invitations and letters, record paper or oral feedback "
+        "and the THL form given (the clients shown: only episodes the user may see)",
+    ),
+    "surveys.results.view": Rule(
+        _roles(
+            Role.WORKER,
+            Role.LEAD,
+            Role.COORDINATOR,
+            Role.EXECUTIVE_DIRECTOR,
+        ),
+        Scope.SERVICE_FORM,
+        "read a form's feedback results (aggregates, suppressed under the threshold; a linked "
+        "answer's free text only to those who see its episode)",
+    ),
+    "surveys.quality.manage": Rule(
+        _roles(Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "fill in a unit's yearly quality self-evaluation and maintain criteria sets",
+    ),
     "dropin.statistics.view": Rule(
         _roles(Role.WORKER, Role.LEAD, Role.COORDINATOR, Role.EXECUTIVE_DIRECTOR),
         Scope.SERVICE_FORM,

@@ -1,0 +1,9 @@
+"""The public answering pages, mounted at /vastaa/ (namespace "answer"). No login: the token is the
+whole authority, and the pages reveal nothing of the service or the person."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "answer"
+urlpatterns: list[URLPattern | URLResolver] = []
