@@ -50,6 +50,7 @@ demo: export TUPA_REQUIRE_2FA := $(TUPA_REQUIRE_2FA)
 demo: $(RUNTIME_STAMP)
 	$(MANAGE) compiletranslations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) build_demo
 	@echo "Tupa demo: http://127.0.0.1:$(PORT)/ (two-factor authentication required: $(TUPA_REQUIRE_2FA))"
 	@# The task worker runs the background exports (PDF, Excel) beside the server and stops with it.

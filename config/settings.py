@@ -215,6 +215,11 @@ TUPA_REQUIRE_2FA = env_bool("TUPA_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("TUPA_OTP_ISSUER", "Tupa")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# Feedback results (docs/surveys-results.md): anything from fewer respondents than this is shown
+# as "< 5" in every export and on screen to viewers outside the service form; anonymous free
+# texts of such a group are withheld.
+SURVEYS_SMALL_CELL = int(env("TUPA_SURVEYS_SMALL_CELL", "5"))
+
 # E-mail: the volunteer portal's one-time activation links go to the volunteer's own address
 # (docs/volunteer-portal.md). Production sends through the SMTP relay configured here;
 # development and the demo print the mail on the console. Tests use Django's memory outbox.
@@ -335,6 +340,27 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-tupa_session"
     CSRF_COOKIE_NAME = "__Host-tupa_csrftoken"
+
+# --- Rate limits of the public answering pages (docs/surveys-answering.md) ------------------------
+# django-ratelimit counts requests per client address in a cache that every server process shares:
+# Django's database cache (``manage.py createcachetable`` makes its table; ``make demo`` runs it,
+# the test database gets it automatically). The default cache stays the per-process memory cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tupa_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env("TUPA_CLIENT_IP_META_KEY", "REMOTE_ADDR")
+# Requests to the answering pages per address, and lookups of a token that finds nothing.
+TUPA_ANSWER_RATE = env("TUPA_ANSWER_RATE", "30/m")
+TUPA_ANSWER_MISS_RATE = env("TUPA_ANSWER_MISS_RATE", "10/m")
+# The automatic draft saves of a page being filled in (htmx) count apart, more generously.
+TUPA_ANSWER_AUTOSAVE_RATE = env("TUPA_ANSWER_AUTOSAVE_RATE", "60/m")
 
 # --- Background tasks (django-tasks, the backport of Django 6's tasks) ---------------------------
 # Slow exports (PDF, the annual pack) run as tasks: the database backend keeps the queue in the

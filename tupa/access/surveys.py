@@ -20,21 +20,23 @@ Anything else answers 404, whether the object exists or not.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
-from tupa.access.fetch import Granted
+from tupa.access.fetch import Granted, episode_access
 from tupa.access.marks import organisation_id_of, user_of
 from tupa.access.policy import Basis
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
-from tupa.surveys.models import Questionnaire, Response
+from tupa.surveys.models import Invitation, Kiosk, Questionnaire, Response, Schedule
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
+    from tupa.episodes.models import Episode
 
 OPEN = "surveys.open"
 MANAGE = "surveys.manage"
@@ -134,6 +136,64 @@ def form_access(request: HttpRequest, slug: str, *, action: str) -> Granted[Serv
     return Granted(service_form, decision.basis)
 
 
+def invitation_basis(user: User, invitation: Invitation) -> Basis | None:
+    """May ``user`` act on ``invitation`` (its link, letter, reminder, cancellation), and on what
+    basis: ``surveys.invite`` on its form and, when it names an episode, sight of that episode."""
+    decision = policy.decide(user, INVITE, invitation.service_form)
+    if not decision:
+        return None
+    if invitation.episode_id is not None:
+        return clients.episode_basis(user=user, episode=invitation.episode)  # type: ignore[arg-type]
+    return decision.basis
+
+
+def invitation_access(request: HttpRequest, pk: int) -> Granted[Invitation]:
+    """Invitation ``pk`` if :func:`invitation_basis` allows, otherwise 404."""
+    invitation = (
+        Invitation.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
+        .select_related("service_form", "episode", "version__questionnaire")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    basis = invitation_basis(user_of(request), invitation)
+    if basis is None:
+        raise Http404
+    return Granted(invitation, basis)
+
+
+def kiosk_access(request: HttpRequest, pk: int) -> Granted[Kiosk]:
+    """Kiosk ``pk`` for ``surveys.manage`` on its form, or 404."""
+    user = user_of(request)
+    kiosk = (
+        Kiosk.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
+        .select_related("service_form", "questionnaire")
+        .first()
+    )
+    if kiosk is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE, kiosk.service_form)
+    if not decision:
+        raise Http404
+    return Granted(kiosk, decision.basis)
+
+
+def schedule_access(request: HttpRequest, pk: int) -> Granted[Schedule]:
+    """Schedule ``pk`` for ``surveys.manage`` on its form (its lead or coordinator), or 404."""
+    user = user_of(request)
+    schedule = (
+        Schedule.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
+        .select_related("service_form", "questionnaire")
+        .first()
+    )
+    if schedule is None:
+        raise Http404
+    decision = policy.decide(user, MANAGE, schedule.service_form)
+    if not decision:
+        raise Http404
+    return Granted(schedule, decision.basis)
+
+
 def may_read_linked_text(user: User, response: Response) -> bool:
     """A linked response's free text: only for a user who may see its episode. Anonymous text is
     read under the results rule (and suppressed for small groups by the results pages)."""
@@ -143,6 +203,45 @@ def may_read_linked_text(user: User, response: Response) -> bool:
     return episode is not None and clients.episode_basis(user=user, episode=episode) is not None
 
 
+def may_see_small_cells(user: User, service_form: ServiceForm) -> bool:
+    """Results from fewer respondents than ``SURVEYS_SMALL_CELL`` unsuppressed on screen: only
+    for those who hold the results role *in the form itself* (its own unit). A viewer from
+    outside the form (an organisation-wide role such as the executive director) sees "< 5";
+    exports are suppressed for everyone (``docs/surveys-results.md``)."""
+    if service_form.organisation_id != user.organisation_id:
+        return False
+    roles = policy.RULES[RESULTS].roles
+    return any(
+        m.role in roles and m.service_form_id == service_form.pk
+        for m in policy.active_memberships(user)
+    )
+
+
 def is_thl_feedback_form(service_form: ServiceForm) -> bool:
     """The shelter: its clients answer THL's own form, never Tupa's (FBK-06, CON-06)."""
     return is_shelter(service_form)
+
+
+def episode_feedback_access(request: HttpRequest, pk: int) -> Granted[Episode]:
+    """Episode ``pk`` for recording its feedback, outcome measures or the THL form given: the
+    user sees the episode (:func:`tupa.access.clients.episode_basis`) and holds
+    ``surveys.invite`` in its form; otherwise 404."""
+    granted = episode_access(request, pk)
+    if not may(user_of(request), INVITE, granted.obj.service_form):
+        raise Http404
+    return granted
+
+
+def linked_episode_bases(user: User, responses: Iterable[Response]) -> dict[int, Basis]:
+    """Episode id → the user's basis, for the linked responses whose episode ``user`` may see
+    (one query): the batch form of :func:`may_read_linked_text` for lists. A linked response
+    whose episode is missing here shows neither the person nor the free text."""
+    ids = {r.episode_id for r in responses if not r.anonymous and r.episode_id is not None}
+    return clients.episode_bases(user=user, episode_ids=ids) if ids else {}
+
+
+def may_record_feedback(user: User, episode: Episode) -> bool:
+    """The episode panel's buttons: the user sees the episode and may record its feedback."""
+    return may(user, INVITE, episode.service_form) and (
+        clients.episode_basis(user=user, episode=episode) is not None
+    )

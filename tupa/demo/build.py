@@ -18,6 +18,7 @@ from tupa.demo import (
     residential,
     scheduling,
     statistics,
+    surveys,
     visitation,
     volunteer_groups,
     volunteers,
@@ -41,6 +42,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     programmes.build,
     dropin.build,
     visitation.build,
+    surveys.build,  # after the clients, volunteers and groups: due lists read their ends
     statistics.build,
 )
 

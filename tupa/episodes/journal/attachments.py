@@ -126,7 +126,8 @@ class CleanFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def _read_limited(uploaded: UploadedFile, limit: int) -> bytes:
+def read_limited(uploaded: UploadedFile, limit: int) -> bytes:
+    """The upload's bytes, or the "too large" error — without reading more than ``limit`` + 1."""
     too_big = ValidationError(
         _("Tiedosto on liian suuri. Suurin sallittu koko on %(size)s.")
         % {"size": size_label(limit)},
@@ -183,7 +184,7 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
 
 def validate_upload(uploaded: UploadedFile) -> CleanFile:
     """Check size and content type of an upload; images come back without metadata."""
-    data = _read_limited(uploaded, max_bytes())
+    data = read_limited(uploaded, max_bytes())
     if not data:
         raise ValidationError(_("Tiedosto on tyhjä."), code="empty")
     content_type = sniff(data[:16])

@@ -20,6 +20,7 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
         "scheduling:my_calendar",
         "accounts:staff_list",
         "statistics:index",
+        "surveys:index",
         "volunteers:index",
         "finance:budget",
         "audit:access_log",
@@ -82,6 +83,7 @@ INCLUDED = (
     "dropin/_service_form_links.html",
     "visitation/_service_form_links.html",
     "volunteers/_service_form_links.html",
+    "surveys/_service_form_links.html",
 )
 
 

@@ -278,6 +278,7 @@ def build_world() -> dict[str, Any]:
             recorded_by=author,
         )
         family_link = _family_link(volunteer, stay)
+    surveys = _survey_data(crisis, stay, mother, users["avokriisi_worker"], author)
     return {
         "org": org,
         "users": users,
@@ -299,6 +300,7 @@ def build_world() -> dict[str, Any]:
             "municipality": [municipality.pk],
             "volunteer": [volunteer.pk],
             "family_link": [family_link.pk],
+            **surveys,
         },
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
     }
@@ -349,6 +351,50 @@ def _family_link(volunteer: Any, episode: Any) -> Any:
         note_for_volunteer=f"Tapaaminen torstaisin. {VOLUNTEER_NOTE}",
         created_by=episode.created_by,
     )
+
+
+def _survey_data(crisis: Any, stay: Any, mother: Any, worker: Any, author: Any) -> dict[str, Any]:
+    """The mother's feedback: an outcome measure answered in Avokriisityö (linked, with a free
+    text), an open follow-up invitation, and the THL form link given at the shelter."""
+    from tupa.surveys.models import Channel, ItemKind, MeasurementPoint, ThlFormGiven
+    from tupa.surveys.recording import clean_answers, response_record
+    from tupa.surveys.tests.support import invitation_for, published_questionnaire
+
+    version = published_questionnaire(
+        crisis.service_form,
+        actor=worker,
+        items={"safety": (ItemKind.SCALE5, True), "note": (ItemKind.TEXT, False)},
+        is_outcome_measure=True,
+    )
+    cleaned, _errors = clean_answers(version, {"safety": "2", "note": "Turvallisempi olo."})
+    response, _created = response_record(
+        version=version,
+        service_form=crisis.service_form,
+        channel=Channel.IN_PERSON,
+        answers=cleaned,
+        submission_key="kanaria-1",
+        anonymous=False,
+        episode=crisis,
+        person=mother,
+        measurement_point=MeasurementPoint.START,
+        recorded_by=worker,
+    )
+    invitation, _token = invitation_for(
+        version, crisis.service_form, actor=worker, anonymous=False, episode=crisis, person=mother
+    )
+    ThlFormGiven.objects.create(
+        organisation=stay.organisation,
+        episode=stay,
+        person=mother,
+        given_on=dt.date(2026, 1, 6),
+        recorded_by=author,
+    )
+    return {
+        "questionnaire": [version.questionnaire_id],
+        "version": [version.pk],
+        "invitation": [invitation.pk],
+        "response": [response.pk],
+    }
 
 
 def _volunteer_may_reach(url: str) -> bool:
@@ -411,6 +457,9 @@ SEGMENT_OBJECT = {
     "tyontekijat": "assignment",
     "vapaaehtoiset": "volunteer",
     "perhelinkki": "family_link",
+    "kysely": "questionnaire",
+    "versio": "version",
+    "kutsut": "invitation",
 }
 
 

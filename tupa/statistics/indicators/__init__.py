@@ -14,9 +14,27 @@ __all__ = ["Indicator", "Params", "Result", "Unit", "compute", "registry"]
 
 
 def _load() -> None:
-    from . import dropin, ensikoti, outpatient, programmes, residential, visitation, volunteers
+    from . import (
+        dropin,
+        ensikoti,
+        outpatient,
+        programmes,
+        residential,
+        surveys,
+        visitation,
+        volunteers,
+    )
 
-    for module in (residential, ensikoti, outpatient, programmes, dropin, visitation, volunteers):
+    for module in (
+        residential,
+        ensikoti,
+        outpatient,
+        programmes,
+        dropin,
+        visitation,
+        volunteers,
+        surveys,
+    ):
         module.register(registry)
 
 

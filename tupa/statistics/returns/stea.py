@@ -8,6 +8,8 @@ participant and partner surveys) say so instead of showing a number.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from tupa.organisations.models import Funder, ServiceForm
@@ -171,5 +173,63 @@ STEA_VOLUNTEER = ReturnTemplate(
 )
 
 
+# Version 2 (issue 13): perspectives III–VI from the feedback surveys and the outcome measure
+# (``tupa.statistics.indicators.surveys``). Version 1 stays registered for returns sent with it.
+_FEEDBACK_NOTE = _(
+    "Luvut lasketaan Tupan palautekyselyistä. Vastausten jakaumat, keskiarvot ja vapaat "
+    "tekstit ovat kyselyn tulossivulla (Palaute → kysely → Tulokset); alle viiden vastaajan "
+    "luvut salataan."
+)
+_VIEWS_2 = (
+    Section(
+        _("III Henkilöstön näkökulma"),
+        (Line("surveys.staff_feedback", 1, ("questionnaire",)),),
+        _FEEDBACK_NOTE,
+    ),
+    Section(
+        _("IV Vapaaehtoisten näkökulma"),
+        (Line("surveys.volunteer_feedback", 1, ("questionnaire",)),),
+        _FEEDBACK_NOTE,
+    ),
+    Section(
+        _("V Osallistujien ja kohderyhmän näkökulma"),
+        (
+            Line("surveys.client_feedback", 1, ("questionnaire",)),
+            Line("surveys.client_feedback", 1, ("channel",), label=_("Asiakaspalaute kanavittain")),
+            Line("surveys.invitations", 1, ("answered",)),
+            Line("surveys.outcome_change", 1, ("direction",)),
+        ),
+        _FEEDBACK_NOTE,
+    ),
+    Section(
+        _("VI Yhteistyökumppanien näkökulma"),
+        (Line("surveys.partner_feedback", 1, ("questionnaire",)),),
+        _FEEDBACK_NOTE,
+    ),
+)
+
+
+def _with_feedback(template: ReturnTemplate) -> ReturnTemplate:
+    """The next version of ``template`` with perspectives III–VI counted from the surveys."""
+    by_title = {str(v.title): v for v in _VIEWS_2}
+    sections = []
+    for section in template.sections:
+        feedback = by_title.get(str(section.title))
+        if feedback is None:
+            sections.append(section)
+        elif section.lines:  # the volunteer register's figures stay; the surveys' join them
+            sections.append(Section(section.title, section.lines + feedback.lines, _FEEDBACK_NOTE))
+        else:
+            sections.append(feedback)
+    return replace(template, version=template.version + 1, sections=tuple(sections))
+
+
+STEA_DROP_IN_2 = _with_feedback(STEA_DROP_IN)
+STEA_OUTPATIENT_2 = _with_feedback(STEA_OUTPATIENT)
+STEA_GROUP_2 = _with_feedback(STEA_GROUP)
+STEA_VOLUNTEER_2 = _with_feedback(STEA_VOLUNTEER)
+
+
 def register(registry: ReturnRegistry) -> None:
     registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP, STEA_VOLUNTEER)
+    registry.register(STEA_DROP_IN_2, STEA_OUTPATIENT_2, STEA_GROUP_2, STEA_VOLUNTEER_2)

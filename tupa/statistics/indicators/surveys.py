@@ -1,0 +1,238 @@
+"""Indicators of feedback and outcomes (issue 13; :mod:`tupa.surveys`).
+
+* ``surveys.responses`` — answer sets stored in the period (by the month they were given; an
+  anonymous one keeps only its month), by service form, respondent group, channel and
+  questionnaire. The groups' own indicators (clients, partners, volunteers, staff) feed STEA's
+  perspectives V, VI, IV and III.
+* ``surveys.invitations`` — invitations made in the period (not cancelled), answered or not:
+  the response rate is answered ÷ all, read from the two figures. Kiosk, paper, oral and
+  imported answers have no invitations.
+* ``surveys.outcome_change`` — clients whose last outcome measurement (Vaikuttavuus esiin) is
+  in the period, by the direction of their change from the first measurement
+  (:func:`tupa.surveys.results.outcome.client_changes`: the score change over the questions
+  answered both times; higher is better).
+
+No drill-down lists records behind these figures (``records=False``): most answers are
+anonymous, and a linked answer's text is read on the results page under its own rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from tupa.surveys.models import Channel, Invitation, Questionnaire, Response, Target
+from tupa.surveys.results import outcome
+
+from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
+from .dimensions import SERVICE_FORM
+
+ANSWERED_YES, ANSWERED_NO = "yes", "no"
+
+CLIENT_TARGETS = (Target.ADULT, Target.CHILD, Target.PARENT)
+
+
+def _questionnaires(params: Params) -> Choices:
+    with scopes_disabled():
+        rows = Questionnaire.objects.filter(organisation_id=params.organisation_id).order_by(
+            "name", "pk"
+        )
+        return tuple((str(q.pk), q.name) for q in rows)
+
+
+QUESTIONNAIRE = Dimension("questionnaire", _("kysely"), _questionnaires)
+TARGET = Dimension("target", _("vastaajat"), tuple(Target.choices))
+CHANNEL = Dimension("channel", _("kanava"), tuple(Channel.choices))
+ANSWERED = Dimension(
+    "answered", _("vastattu"), ((ANSWERED_YES, _("vastattu")), (ANSWERED_NO, _("ei vastattu")))
+)
+DIRECTION = Dimension(
+    "direction",
+    _("muutoksen suunta"),
+    (
+        (outcome.IMPROVED, _("parani")),
+        (outcome.UNCHANGED, _("ennallaan")),
+        (outcome.WORSENED, _("heikkeni")),
+    ),
+)
+
+
+def _responses(params: Params, targets: tuple[str, ...] | None) -> Iterator[Unit]:
+    with scopes_disabled():
+        rows = Response.objects.filter(
+            organisation_id=params.organisation_id,
+            service_form_id__in=params.service_form_ids,
+            submitted_on__gte=params.start,
+            submitted_on__lte=params.end,
+        )
+        if targets is not None:
+            rows = rows.filter(version__questionnaire__target__in=targets)
+        values = list(
+            rows.order_by("service_form_id", "pk").values_list(
+                "service_form_id",
+                "version__questionnaire__target",
+                "channel",
+                "version__questionnaire_id",
+            )
+        )
+    for form_id, target, channel, questionnaire_id in values:
+        yield Unit(values=(str(form_id), target, channel, str(questionnaire_id)))
+
+
+def _responses_of(targets: tuple[str, ...] | None) -> Callable[[Params], Iterator[Unit]]:
+    return lambda params: _responses(params, targets)
+
+
+def invitation_units(params: Params) -> Iterator[Unit]:
+    zone = timezone.get_current_timezone()
+    first = dt.datetime.combine(params.start, dt.time.min, tzinfo=zone)
+    after = dt.datetime.combine(params.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    with scopes_disabled():
+        rows = list(
+            Invitation.objects.filter(
+                organisation_id=params.organisation_id,
+                service_form_id__in=params.service_form_ids,
+                created_at__gte=first,
+                created_at__lt=after,
+            )
+            .exclude(status=Invitation.Status.CANCELLED)
+            .order_by("service_form_id", "pk")
+            .values_list("service_form_id", "version__questionnaire_id", "status")
+        )
+    for form_id, questionnaire_id, status in rows:
+        answered = ANSWERED_YES if status == Invitation.Status.ANSWERED else ANSWERED_NO
+        yield Unit(values=(str(form_id), str(questionnaire_id), answered))
+
+
+def change_units(params: Params) -> Iterator[Unit]:
+    with scopes_disabled():
+        measures = list(
+            Questionnaire.objects.filter(
+                organisation_id=params.organisation_id, is_outcome_measure=True
+            )
+        )
+        changes = [
+            change
+            for questionnaire in measures
+            for change in outcome.client_changes(
+                questionnaire,
+                start=params.start,
+                end=params.end,
+                service_form_ids=params.service_form_ids,
+            )
+        ]
+    for c in changes:
+        yield Unit(
+            values=(str(c.service_form_id), outcome.direction(c.change)),
+            episode_id=c.episode_id,
+            person_id=c.person_id,
+        )
+
+
+_RESPONSE_DIMENSIONS = (SERVICE_FORM, TARGET, CHANNEL, QUESTIONNAIRE)
+_RESPONSE_RULE = _(
+    "Palautekyselyihin tallennetut vastaukset, joiden vastauskuukausi on kaudella (nimettömistä "
+    "vastauksista säilytetään vain kuukausi), kanavasta riippumatta (linkki, kioski, "
+    "paperilomake, suullinen palaute, tiedostosta tuotu)."
+)
+
+RESPONSES = Indicator(
+    id="surveys.responses",
+    version=1,
+    title=_("Palautekyselyjen vastaukset"),
+    rule=_RESPONSE_RULE,
+    unit_label=_("vastausta"),
+    dimensions=_RESPONSE_DIMENSIONS,
+    units=_responses_of(None),
+    records=False,
+)
+
+
+def _group(key: str, title: object, targets: tuple[str, ...], note: object) -> Indicator:
+    return Indicator(
+        id=f"surveys.{key}",
+        version=1,
+        title=title,  # type: ignore[arg-type]
+        rule=format_lazy("{} {}", _RESPONSE_RULE, note),
+        unit_label=_("vastausta"),
+        dimensions=_RESPONSE_DIMENSIONS,
+        units=_responses_of(targets),
+        records=False,
+    )
+
+
+CLIENT_FEEDBACK = _group(
+    "client_feedback",
+    _("Asiakaspalautteen vastaukset"),
+    CLIENT_TARGETS,
+    _("Vain kyselyt, joihin vastaavat asiakkaat: aikuiset, lapset ja vanhemmat."),
+)
+PARTNER_FEEDBACK = _group(
+    "partner_feedback",
+    _("Yhteistyökumppanien palautteen vastaukset"),
+    (Target.REFERRER,),
+    _("Vain lähettäjille ja yhteistyökumppaneille tarkoitetut kyselyt."),
+)
+VOLUNTEER_FEEDBACK = _group(
+    "volunteer_feedback",
+    _("Vapaaehtoisten palautteen vastaukset"),
+    (Target.VOLUNTEER,),
+    _("Vain vapaaehtoisille tarkoitetut kyselyt."),
+)
+STAFF_FEEDBACK = _group(
+    "staff_feedback",
+    _("Työntekijöiden itsearvioinnin vastaukset"),
+    (Target.STAFF,),
+    _("Vain työntekijöiden itsearviointikyselyt."),
+)
+
+INVITATIONS = Indicator(
+    id="surveys.invitations",
+    version=1,
+    title=_("Palautekutsut ja niihin vastaaminen"),
+    rule=_(
+        "Kaudella (Suomen aikaa) tehdyt palautekutsut, joita ei ole peruttu, sen mukaan onko "
+        "kutsuun vastattu. Vastausprosentti on vastattujen osuus kaikista. Kioskilla, "
+        "paperilomakkeella ja suullisesti annetuilla tai tiedostosta tuoduilla vastauksilla ei "
+        "ole kutsua."
+    ),
+    unit_label=_("kutsua"),
+    dimensions=(SERVICE_FORM, QUESTIONNAIRE, ANSWERED),
+    units=invitation_units,
+    records=False,
+)
+
+OUTCOME_CHANGE = Indicator(
+    id="surveys.outcome_change",
+    version=1,
+    title=_("Vaikuttavuusmittarin muutos"),
+    rule=_(
+        "Asiakkaat (asiakkuus ja henkilö), joiden viimeinen vaikuttavuusmittaus (esim. "
+        "Vaikuttavuus esiin) on kaudella ja joilla on sitä ennen vähintään yksi mittaus. Muutos "
+        "on viimeisen ja ensimmäisen mittauksen pisteiden erotus niissä kysymyksissä, joihin "
+        "vastattiin kummallakin kerralla: parani (yli 0), ennallaan (0), heikkeni (alle 0)."
+    ),
+    unit_label=_("asiakasta"),
+    dimensions=(SERVICE_FORM, DIRECTION),
+    units=change_units,
+    records=False,
+)
+
+ALL = (
+    RESPONSES,
+    CLIENT_FEEDBACK,
+    PARTNER_FEEDBACK,
+    VOLUNTEER_FEEDBACK,
+    STAFF_FEEDBACK,
+    INVITATIONS,
+    OUTCOME_CHANGE,
+)
+
+
+def register(registry: IndicatorRegistry) -> None:
+    registry.register(*ALL)

@@ -1,0 +1,85 @@
+"""Small-cell suppression of feedback results.
+
+The rule is the statistics app's (:mod:`tupa.statistics.suppression`): a part with a value
+``0 < value < threshold`` is *primary* (shown as ``"< 5"``), and when a one-way table's total is
+published, one more part is hidden (*secondary*, ``"x"``) so that a primary cell cannot be
+recomputed as the total minus the others — the smallest non-zero other cell, or else the total.
+The surveys app sits below the statistics app in the layers and cannot import it, so the
+one-way case is written here; ``tests/test_results_suppression.py`` checks with random tables
+that it gives exactly the states of :func:`tupa.statistics.suppression.suppress`.
+
+The threshold is the setting ``SURVEYS_SMALL_CELL`` (default 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+SHOWN = "shown"
+
+DEFAULT_THRESHOLD = 5
+
+
+def threshold() -> int:
+    """The smallest group that is shown (``SURVEYS_SMALL_CELL``)."""
+    return int(getattr(settings, "SURVEYS_SMALL_CELL", DEFAULT_THRESHOLD))
+
+
+def is_small(value: int, limit: int | None = None) -> bool:
+    """Whether ``value`` is suppressed by itself; zero is not (nobody is singled out)."""
+    return 0 < value < (threshold() if limit is None else limit)
+
+
+def one_way(cells: Sequence[int], total: int, limit: int | None = None) -> tuple[list[str], str]:
+    """The states of a one-way table's cells and of its total (which is their sum).
+
+    Example: cells 3, 10, 12 (total 25) → 3 primary, 10 secondary, 12 and 25 shown.
+    """
+    limit = threshold() if limit is None else limit
+    states = [PRIMARY if is_small(v, limit) else SHOWN for v in cells]
+    total_state = PRIMARY if is_small(total, limit) else SHOWN
+    hidden = [i for i, s in enumerate(states) if s != SHOWN]
+    if total_state == SHOWN and len(hidden) == 1:
+        # One hidden cell and a published total: it is the total minus the others. Hide the
+        # cheapest other part: the smallest non-zero cell (first in order), or else the total.
+        others = [(v, i) for i, v in enumerate(cells) if states[i] == SHOWN and v > 0]
+        if others:
+            states[min(others)[1]] = SECONDARY
+        else:
+            total_state = SECONDARY
+    return states, total_state
+
+
+def display(value: int, state: str, limit: int | None = None) -> str:
+    """A part as text: ``"< 5"``, ``"x"`` or the number."""
+    if state == PRIMARY:
+        return f"< {threshold() if limit is None else limit}"
+    if state == SECONDARY:
+        return "x"
+    return str(value)
+
+
+def count_text(value: int, *, suppressed: bool, limit: int | None = None) -> str:
+    """A single count (no table around it) as shown: ``"< 5"`` when suppressed and small."""
+    if suppressed and is_small(value, limit):
+        return display(value, PRIMARY, limit)
+    return str(value)
+
+
+@dataclass
+class Part:
+    """One count of a table (a channel, a direction of change, a bin) and its state."""
+
+    key: str
+    label: str
+    count: int
+    state: str = SHOWN
+
+    @property
+    def display(self) -> str:
+        return display(self.count, self.state)

@@ -1,0 +1,151 @@
+"""The feedback indicators of the statistics engine (tupa.statistics.indicators.surveys) and
+STEA's results report version 2 that uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django_scopes import scopes_disabled
+
+from tupa.core.tests.factories import ServiceFormFactory, client_in, worker_in
+from tupa.organisations.models import ServiceForm
+from tupa.statistics.engine import run
+from tupa.statistics.indicators import registry
+from tupa.statistics.indicators import surveys as ind
+from tupa.statistics.indicators.base import Params, compute
+from tupa.statistics.returns import registry as returns
+from tupa.statistics.tests.properties import assert_consistent
+from tupa.surveys.models import Channel, Invitation, ItemKind, MeasurementPoint, Target
+from tupa.surveys.recording import clean_answers, response_record
+from tupa.surveys.tests.support import invitation_for, published_questionnaire
+
+pytestmark = pytest.mark.django_db
+
+YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+def _answer(version: Any, form: Any, day: dt.date, channel: str = Channel.KIOSK, **kw: Any) -> None:
+    raw = kw.pop("raw", {"overall": "4"})
+    cleaned, _errors = clean_answers(version, raw, enforce_required=False)
+    response_record(
+        version=version,
+        service_form=form,
+        channel=channel,
+        answers=cleaned,
+        submission_key=uuid.uuid4().hex,
+        anonymous="episode" not in kw,
+        submitted_on=day,
+        **kw,
+    )
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    form = ServiceFormFactory.create(name="Perhetupa", kind=ServiceForm.Kind.DROP_IN)
+    worker = worker_in(form)
+    clients = published_questionnaire(form, actor=worker, name="Asiakaspalaute")
+    partners = published_questionnaire(
+        form, actor=worker, name="Lähettäjäkysely", target=Target.REFERRER
+    )
+    # Clients: 3 by kiosk in 2026, 1 on paper in 2026, 1 by kiosk in 2025.
+    for month in (1, 2, 3):
+        _answer(clients, form, dt.date(2026, month, 5))
+    _answer(clients, form, dt.date(2026, 4, 5), Channel.PAPER, recorded_by=worker)
+    _answer(clients, form, dt.date(2025, 12, 5))
+    # Partners: 2 by link.
+    for month in (5, 6):
+        _answer(partners, form, dt.date(2026, month, 1), Channel.LINK)
+    # Invitations in 2026: 2 answered, 1 open, 1 cancelled.
+    with scopes_disabled():
+        for status in ("answered", "answered", "open", "cancelled"):
+            invitation, _token = invitation_for(partners, form, actor=worker)
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=status, created_at=dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
+            )
+    return {"form": form, "worker": worker, "clients": clients, "partners": partners}
+
+
+def _params(world: dict[str, Any]) -> Params:
+    return Params(world["form"].organisation_id, *YEAR, (world["form"].pk,))
+
+
+def test_every_feedback_indicator_is_registered() -> None:
+    for indicator in ind.ALL:
+        assert registry.get(indicator.id, indicator.version) is indicator
+
+
+def test_responses_by_group_and_channel(world: dict[str, Any]) -> None:
+    result = compute(ind.RESPONSES, _params(world))
+    assert_consistent(result)
+    assert result.total == 6
+    assert result.by("channel")[("kiosk",)] == 3
+    assert result.by("channel")[("paper",)] == 1
+    assert result.by("channel")[("link",)] == 2
+    clients = compute(ind.CLIENT_FEEDBACK, _params(world))
+    assert_consistent(clients)
+    assert clients.total == 4
+    partners = compute(ind.PARTNER_FEEDBACK, _params(world))
+    assert partners.by("questionnaire") == {
+        (str(world["clients"].questionnaire_id),): 0,
+        (str(world["partners"].questionnaire_id),): 2,
+    }
+
+
+def test_invitations_answered_or_not(world: dict[str, Any]) -> None:
+    result = compute(ind.INVITATIONS, _params(world))
+    assert_consistent(result)
+    assert result.by("answered") == {("yes",): 2, ("no",): 1}
+
+
+def test_outcome_change_by_direction() -> None:
+    form = ServiceFormFactory.create()
+    worker = worker_in(form)
+    version = published_questionnaire(
+        form,
+        actor=worker,
+        items={"a": (ItemKind.SCALE5, False)},
+        is_outcome_measure=True,
+    )
+    for first, last in (("1", "5"), ("3", "3"), ("4", "2")):
+        person, episode = client_in(form)
+        for point, value, month in (
+            (MeasurementPoint.START, first, 2),
+            (MeasurementPoint.END, last, 8),
+        ):
+            _answer(
+                version,
+                form,
+                dt.date(2026, month, 1),
+                Channel.IN_PERSON,
+                raw={"a": value},
+                episode=episode,
+                person=person,
+                measurement_point=point,
+                recorded_by=worker,
+            )
+    result = compute(ind.OUTCOME_CHANGE, Params(form.organisation_id, *YEAR, (form.pk,)))
+    assert_consistent(result)
+    assert result.by("direction") == {("improved",): 1, ("unchanged",): 1, ("worsened",): 1}
+
+
+def test_stea_version_2_counts_the_feedback_perspectives(world: dict[str, Any]) -> None:
+    old = returns.get("stea.drop_in", 1)
+    new = returns.get("stea.drop_in")
+    assert new.version == 2 and old.version == 1
+    assert not any(line.indicator.startswith("surveys.") for s in old.sections for line in s.lines)
+    computed = run(new, _params(world))
+    figures = {
+        (cl.line.indicator, cl.line.breakdown): cl.table.total
+        for section in computed.sections
+        for cl in section.lines
+    }
+    assert figures[("surveys.client_feedback", ("questionnaire",))] == 4
+    assert figures[("surveys.partner_feedback", ("questionnaire",))] == 2
+    assert figures[("surveys.invitations", ("answered",))] == 3
+    lines = [
+        line for s in new.sections for line in s.lines if line.indicator.startswith("surveys.")
+    ]
+    assert lines and all(line.provenance == "counted" for line in lines)
