@@ -75,6 +75,26 @@ RULES: dict[str, Rule] = {
         Scope.ORGANISATION,
         "read the budget by funding source",
     ),
+    "finance.agreements.view": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read the purchase-service agreements and their price lists (no client data)",
+    ),
+    "finance.agreements.manage": Rule(
+        _roles(Role.FINANCE),
+        Scope.ORGANISATION,
+        "record purchase-service agreements, their service forms and price rows (FIN-02)",
+    ),
+    "finance.grants.view": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read the grants register: applications, decisions, conditions, reporting deadlines",
+    ),
+    "finance.grants.manage": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "record grant applications, their decisions and reporting deadlines (FIN-06)",
+    ),
     "configuration.manage": Rule(
         _roles(Role.ADMINISTRATOR), Scope.ORGANISATION, "maintain organisation configuration"
     ),

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tupa.demo import (
     dropin,
+    finance_agreements,
+    finance_grants,
     programmes,
     residential,
     scheduling,
@@ -43,6 +45,8 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     dropin.build,
     visitation.build,
     surveys.build,  # after the clients, volunteers and groups: due lists read their ends
+    finance_agreements.build,
+    finance_grants.build,
     statistics.build,
 )
 

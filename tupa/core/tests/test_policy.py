@@ -114,7 +114,7 @@ def test_membership_of_another_organisation_grants_nothing() -> None:
 def test_rules_are_declared_for_every_action_used_in_navigation() -> None:
     from tupa.core import registry
 
-    assert len(registry.nav_links) == 14  # 13 + "Vapaaehtoiset" (volunteers.open)
+    assert len(registry.nav_links) >= 14  # the order and the full list: home/tests/test_registry
     for link in registry.nav_links:
         assert isinstance(link.visible, str)
         assert link.visible in policy.RULES

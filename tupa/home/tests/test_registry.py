@@ -23,6 +23,8 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
         "surveys:index",
         "volunteers:index",
         "finance:budget",
+        "finance:agreements",
+        "finance:grants",
         "audit:access_log",
         "rights:person_lookup",
         "audit:changes",
@@ -48,7 +50,10 @@ def test_the_report_list_keeps_its_order() -> None:
 
 
 def test_the_dashboard_has_the_client_work_panel() -> None:
-    assert [panel.name for panel in registry.dashboard_panels] == ["episodes_panel"]
+    assert [panel.name for panel in registry.dashboard_panels] == [
+        "episodes_panel",
+        "grants_panel",
+    ]
 
 
 def test_the_admin_has_the_login_lockouts() -> None:

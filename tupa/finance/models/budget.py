@@ -1,4 +1,4 @@
-"""Budget by funding source (seed-spec §6.1). Contracts and invoices come later."""
+"""Budget by funding source (seed-spec §6.1, FIN-07)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The grants register (FIN-06): applications, decisions and reporting deadlines."""

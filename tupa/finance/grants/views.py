@@ -1,0 +1,281 @@
+"""The grants register under /talous/avustukset/ (rules ``finance.grants.view`` / ``.manage``).
+
+The register of a year with the sums per funder and status and the upcoming reporting deadlines;
+a grant's page (decision, conditions, forms it funds, deadlines); the application, decision and
+deadline forms. Grants are organisation data, not client data: nothing is access-logged. A grant
+of another organisation answers 404 (the request's organisation scope does not see it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tupa.access import policy
+from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core.forms import submit
+from tupa.finance.grants import selectors, services
+from tupa.finance.grants.forms import (
+    DeadlineForm,
+    DecisionForm,
+    GrantForm,
+    decision_initial,
+    grant_initial,
+)
+from tupa.finance.models.grants import Grant, GrantDeadline
+from tupa.organisations.models import Funder, ServiceForm
+
+VIEW = "finance.grants.view"
+MANAGE = services.MANAGE
+
+
+def grant_url(grant: Grant) -> str:
+    return reverse("finance:grant", args=[grant.pk])
+
+
+def _grant(request: HttpRequest, pk: int, action: str) -> Grant:
+    """The grant, if it is the user's organisation's and the user holds ``action``; else 404."""
+    found = selectors.grant_of(pk)
+    if found is None:
+        raise Http404
+    policy.require(user_of(request), action, found)
+    return found
+
+
+def _grant_form(request: HttpRequest, **kwargs: Any) -> GrantForm:
+    """The application form with the organisation's funders and service forms to choose from."""
+    organisation_id = user_of(request).organisation_id or 0
+    return GrantForm(
+        request.POST or None,
+        funders=Funder.objects.filter(organisation_id=organisation_id).order_by("name"),
+        service_forms=ServiceForm.objects.filter(organisation_id=organisation_id).order_by("name"),
+        **kwargs,
+    )
+
+
+@login_only
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The register of a year: deadlines at the top, the sums, each grant a row."""
+    user = user_of(request)
+    policy.require(user, VIEW)
+    today = timezone.localdate()
+    years = selectors.grant_years(today=today)
+    try:
+        year = int(request.GET.get("vuosi", ""))
+    except ValueError:
+        year = 0
+    if year not in years:
+        year = selectors.default_year(today=today)
+    return render(
+        request,
+        "finance/grants/register.html",
+        {
+            "years": years,
+            "year": year,
+            "register": selectors.register(year=year),
+            "upcoming": selectors.upcoming_deadlines(today=today),
+            "may_manage": bool(policy.decide(user, MANAGE)),
+        },
+    )
+
+
+@login_only
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Open reporting deadlines: the overdue ones and those due in the next 90 days."""
+    user = user_of(request)
+    policy.require(user, VIEW)
+    return render(
+        request,
+        "finance/grants/deadlines.html",
+        {
+            "upcoming": selectors.upcoming_deadlines(today=timezone.localdate()),
+            "days": selectors.UPCOMING_DAYS,
+            "may_manage": bool(policy.decide(user, MANAGE)),
+        },
+    )
+
+
+@login_only
+@require_http_methods(["GET", "POST"])
+def grant_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    policy.require(user, MANAGE)
+    form = _grant_form(
+        request,
+        initial={"year_from": timezone.localdate().year + 1, "status": Grant.Status.DRAFT},
+    )
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.grant_create(
+                actor=user,
+                funder=data["funder"],
+                kind=data["kind"],
+                target_name=data["target_name"],
+                target_code=data["target_code"],
+                year_from=data["year_from"],
+                year_to=data["year_to"],
+                amount_applied=data["amount_applied"],
+                status=data["status"],
+                applied_on=data["applied_on"],
+                note=data["note"],
+                service_forms=data["service_forms"],
+            ),
+        )
+        if done.ok and done.value is not None:
+            messages.success(request, _("Avustushakemus on tallennettu."))
+            return HttpResponseRedirect(grant_url(done.value))
+    return render(
+        request,
+        "finance/grants/grant_form.html",
+        {"form": form, "grant": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_GET
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    grant = _grant(request, pk, VIEW)
+    return render(
+        request,
+        "finance/grants/grant_detail.html",
+        {
+            "grant": grant,
+            "deadlines": list(grant.deadlines.all()),
+            "service_forms": list(grant.service_forms.all()),
+            "today": timezone.localdate(),
+            "may_manage": bool(policy.decide(user, MANAGE, grant)),
+            "deadline_form": DeadlineForm(),
+        },
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    grant = _grant(request, pk, MANAGE)
+    form = _grant_form(
+        request,
+        initial=grant_initial(grant),
+        decided=grant.status not in services.EDITABLE_STATUSES,
+    )
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.grant_update(
+                actor=user,
+                grant=grant,
+                funder=data["funder"],
+                kind=data["kind"],
+                target_name=data["target_name"],
+                target_code=data["target_code"],
+                year_from=data["year_from"],
+                year_to=data["year_to"],
+                amount_applied=data["amount_applied"],
+                status=data.get("status"),
+                applied_on=data["applied_on"],
+                note=data["note"],
+                service_forms=data["service_forms"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Avustuksen tiedot on tallennettu."))
+            return HttpResponseRedirect(grant_url(grant))
+    return render(
+        request,
+        "finance/grants/grant_form.html",
+        {"form": form, "grant": grant},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    grant = _grant(request, pk, MANAGE)
+    form = DecisionForm(request.POST or None, initial=decision_initial(grant))
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.grant_decide(
+                actor=user,
+                grant=grant,
+                status=data["status"],
+                amount_granted=data["amount_granted"],
+                decided_on=data["decided_on"],
+                decision_number=data["decision_number"],
+                conditions=data["conditions"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Päätös on kirjattu."))
+            return HttpResponseRedirect(grant_url(grant))
+    return render(
+        request,
+        "finance/grants/decision_form.html",
+        {"form": form, "grant": grant},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def deadline_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    grant = _grant(request, pk, MANAGE)
+    form = DeadlineForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.deadline_add(
+                actor=user,
+                grant=grant,
+                kind=data["kind"],
+                due_on=data["due_on"],
+                note=data["note"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Määräaika on lisätty."))
+            return HttpResponseRedirect(grant_url(grant))
+    return render(
+        request,
+        "finance/grants/deadline_form.html",
+        {"form": form, "grant": grant},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@object_scoped
+@require_POST
+def deadline_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a deadline done ("merkitse tehdyksi") and go back where the button was."""
+    user = user_of(request)
+    deadline = GrantDeadline.objects.filter(pk=pk).select_related("grant").first()
+    if deadline is None:
+        raise Http404
+    policy.require(user, MANAGE, deadline.grant)
+    try:
+        services.deadline_done(actor=user, deadline=deadline)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Määräaika on merkitty tehdyksi."))
+    if request.POST.get("next") == "deadlines":
+        return HttpResponseRedirect(reverse("finance:grant_deadlines"))
+    return HttpResponseRedirect(grant_url(deadline.grant))
