@@ -193,9 +193,7 @@ def xdist_args() -> list[str]:
     workers = os.environ.get("TUPA_TEST_WORKERS", "auto").strip() or "auto"
     if workers == "auto" and (os.cpu_count() or 1) < 2:
         workers = "0"
-    # loadgroup: a module marked ``xdist_group`` (the demo builds, module-scoped) runs on one
-    # worker, so its expensive fixture is built once; every other test is spread as usual.
-    return [] if workers == "0" else ["-n", workers, "--dist", "loadgroup"]
+    return [] if workers == "0" else ["-n", workers]
 
 
 def pytest(args: Sequence[str], *, env: dict[str, str], extra: Sequence[str]) -> tuple[str, str]:

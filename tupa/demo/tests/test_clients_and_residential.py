@@ -45,12 +45,7 @@ from tupa.residential.models import (
 from tupa.residential.stays import selectors
 
 # Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
-#: One worker builds the module's demo once (``--dist loadgroup``; scripts/test_all.py).
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.demo_build,
-    pytest.mark.xdist_group("demo_clients_and_residential"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 MODELS: list[Any] = [

@@ -25,12 +25,7 @@ from tupa.volunteers import rules
 from tupa.volunteers.models import Volunteer
 
 # Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
-#: One worker builds the module's demo once (``--dist loadgroup``; scripts/test_all.py).
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.demo_build,
-    pytest.mark.xdist_group("demo_programmes_volunteers"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 

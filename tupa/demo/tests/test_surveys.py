@@ -45,12 +45,7 @@ from tupa.surveys.recording import items_of
 from tupa.surveys.rendering import questions
 from tupa.surveys.schedules.selectors import due_list, invitation_overview
 
-#: One worker builds the module's demo once (``--dist loadgroup``; scripts/test_all.py).
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.demo_build,
-    pytest.mark.xdist_group("demo_surveys"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
 
 KEYS = {
     "ensikoti-loppu",

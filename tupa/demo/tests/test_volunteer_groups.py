@@ -28,8 +28,7 @@ from tupa.volunteers.models import (
     VolunteerGroup,
 )
 
-#: One worker builds the module's demo once (``--dist loadgroup``; scripts/test_all.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_volunteer_groups")]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 

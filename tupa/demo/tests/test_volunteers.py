@@ -50,8 +50,7 @@ from tupa.volunteers.models import (
 )
 from tupa.volunteers.screening.selectors import rechecks_due
 
-#: One worker builds the module's demo once (``--dist loadgroup``; scripts/test_all.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_volunteers")]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 TODAY = NOW.date()

@@ -301,6 +301,7 @@ def build_world() -> dict[str, Any]:
             "volunteer": [volunteer.pk],
             "family_link": [family_link.pk],
             **surveys,
+            "absent": [987654],
         },
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
     }
@@ -460,6 +461,26 @@ SEGMENT_OBJECT = {
     "kysely": "questionnaire",
     "versio": "version",
     "kutsut": "invitation",
+    # Objects the canary world does not have (questionnaire parts, kiosks, schedules, quality
+    # records, THL summaries, agreements, grants): one id that exists nowhere is enough — the
+    # page answers 404 — instead of every id of the world.
+    **dict.fromkeys(
+        (
+            "osio",
+            "kysymys",
+            "vaihtoehto",
+            "kioski",
+            "aikataulut",
+            "laatu",
+            "kriteeristot",
+            "kriteerit",
+            "thl",
+            "sopimukset",
+            "avustukset",
+            "maaraajat",
+        ),
+        "absent",
+    ),
 }
 
 
