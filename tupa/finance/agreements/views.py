@@ -10,7 +10,7 @@ access-logged. Another organisation's agreement answers 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import policy
+from tupa.access.finance import agreement_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core.forms import submit
 from tupa.finance.agreements import selectors, services
@@ -33,15 +34,7 @@ def agreement_url(agreement: Agreement) -> str:
 
 
 def _agreement(request: HttpRequest, pk: int, action: str) -> Agreement:
-    """The agreement, if it is the user's organisation's and the user holds ``action``; else
-    404."""
-    user = user_of(request)
-    policy.require(user, action)
-    found = selectors.agreement_of(organisation_id_of(request), pk)
-    if found is None:
-        raise Http404
-    policy.require(user, action, found)
-    return found
+    return agreement_access(request, pk, action).obj
 
 
 def _agreement_form(request: HttpRequest, **kwargs: object) -> AgreementForm:

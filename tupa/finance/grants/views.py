@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tupa.access import policy
+from tupa.access.finance import grant_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.forms import submit
 from tupa.finance.grants import selectors, services
@@ -42,12 +43,7 @@ def grant_url(grant: Grant) -> str:
 
 
 def _grant(request: HttpRequest, pk: int, action: str) -> Grant:
-    """The grant, if it is the user's organisation's and the user holds ``action``; else 404."""
-    found = selectors.grant_of(pk)
-    if found is None:
-        raise Http404
-    policy.require(user_of(request), action, found)
-    return found
+    return grant_access(request, pk, action).obj
 
 
 def _grant_form(request: HttpRequest, **kwargs: Any) -> GrantForm:
