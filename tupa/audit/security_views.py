@@ -8,12 +8,11 @@ none can be shown. Attempts at usernames that do not exist appear without a name
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +26,8 @@ from tupa.audit import selectors
 from tupa.audit.forms import SecurityEventFilterForm
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.audit.views import PAGE_SIZE, Echo, filter_form
-from tupa.core.spreadsheets import csv_cell
+from tupa.audit.views import PAGE_SIZE, filter_form
+from tupa.core.spreadsheets import csv_streaming_response, finnish_csv_lines
 from tupa.core.wallclock import HELSINKI
 
 ACTION = "audit.security_events"
@@ -71,23 +70,19 @@ def _user_label(user: Any) -> str:
     return f"{full_name} ({user.username})" if full_name else str(user.username)
 
 
-def _csv_rows(events: Any, header: list[str], kinds: dict[str, str], unknown: str) -> Iterator[str]:
-    writer = csv.writer(Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
+def _csv_rows(events: Any, kinds: dict[str, str], unknown: str) -> Iterator[list[Any]]:
     for event in events.iterator(chunk_size=EXPORT_CHUNK):
-        yield writer.writerow(
-            [
-                csv_cell(event.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
-                csv_cell(kinds.get(event.kind, event.kind)),
-                csv_cell(_user_label(event.user) if event.user is not None else unknown),
-                csv_cell(event.path),
-                csv_cell(event.status_code),
-                csv_cell(event.view_name),
-                csv_cell(_user_label(event.actor)),
-                csv_cell(event.reason),
-                csv_cell(event.request_id),
-            ]
-        )
+        yield [
+            event.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S"),
+            kinds.get(event.kind, event.kind),
+            _user_label(event.user) if event.user is not None else unknown,
+            event.path,
+            event.status_code,
+            event.view_name,
+            _user_label(event.actor),
+            event.reason,
+            event.request_id,
+        ]
 
 
 @login_only
@@ -119,10 +114,8 @@ def security_events_export(request: HttpRequest) -> HttpResponseBase:
         _("Pyyntötunniste"),
     ]
     kinds = {str(value): str(label) for value, label in SecurityEvent.Kind.choices}
-    response = StreamingHttpResponse(
-        _csv_rows(events, header, kinds, _("Tuntematon käyttäjätunnus")),
-        content_type="text/csv; charset=utf-8",
+    rows = _csv_rows(events, kinds, _("Tuntematon käyttäjätunnus"))
+    return csv_streaming_response(
+        finnish_csv_lines(header, rows),
+        f"turvallisuustapahtumat-{timezone.localdate():%Y-%m-%d}.csv",
     )
-    filename = f"turvallisuustapahtumat-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

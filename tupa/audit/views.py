@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from tupa.audit import selectors
 from tupa.audit.forms import AccessLogFilterForm, ChangeFilterForm
 from tupa.audit.models import AccessEvent, Action
 from tupa.audit.services import record_access
-from tupa.core.spreadsheets import csv_cell
+from tupa.core.spreadsheets import csv_streaming_response, finnish_csv_lines
 from tupa.core.wallclock import HELSINKI
 
 PAGE_SIZE = 50
@@ -72,41 +71,32 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/access_log.html", {"form": form, "page": page, "rows": rows})
 
 
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_rows(
     events: Any,
     organisation_id: int,
-    header: list[str],
     actions: dict[str, str],
     bases: dict[str, str],
     type_labels: dict[int, str],
-) -> Iterator[str]:
-    writer = csv.writer(Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
+) -> Iterator[list[Any]]:
+    """The rows of the export, read in chunks (one query of subject labels per chunk)."""
     chunk: list[AccessEvent] = []
 
-    def flush(batch: list[AccessEvent]) -> Iterator[str]:
+    def flush(batch: list[AccessEvent]) -> Iterator[list[Any]]:
         labels = selectors.subject_labels(batch, organisation_id=organisation_id)
         for e in batch:
-            yield writer.writerow(
-                [
-                    csv_cell(e.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S")),
-                    csv_cell(e.user.get_full_name()),
-                    csv_cell(e.user.username),
-                    csv_cell(type_labels.get(e.subject_type_id, e.subject_type_id)),
-                    csv_cell(e.subject_id),
-                    csv_cell(labels.get((e.subject_type_id, e.subject_id), "")),
-                    csv_cell(actions.get(e.action, e.action)),
-                    csv_cell(bases.get(e.basis, e.basis)),
-                    csv_cell(e.reason),
-                    csv_cell(e.request_id),
-                    csv_cell(e.view_name),
-                ]
-            )
+            yield [
+                e.occurred_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M:%S"),
+                e.user.get_full_name(),
+                e.user.username,
+                type_labels.get(e.subject_type_id, e.subject_type_id),
+                e.subject_id,
+                labels.get((e.subject_type_id, e.subject_id), ""),
+                actions.get(e.action, e.action),
+                bases.get(e.basis, e.basis),
+                e.reason,
+                e.request_id,
+                e.view_name,
+            ]
 
     for event in events.iterator(chunk_size=EXPORT_CHUNK):
         chunk.append(event)
@@ -160,13 +150,10 @@ def access_log_export(request: HttpRequest) -> HttpResponseBase:
     }
     subject_types = form.fields["subject_type"].queryset  # type: ignore[attr-defined]
     type_labels = {ct.pk: selectors.subject_type_label(ct) for ct in subject_types}
-    response = StreamingHttpResponse(
-        _csv_rows(events, organisation_id, header, actions, bases, type_labels),
-        content_type="text/csv; charset=utf-8",
+    rows = _csv_rows(events, organisation_id, actions, bases, type_labels)
+    return csv_streaming_response(
+        finnish_csv_lines(header, rows), f"kayttoloki-{timezone.localdate():%Y-%m-%d}.csv"
     )
-    filename = f"kayttoloki-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_only

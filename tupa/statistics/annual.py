@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.spreadsheets import append, workbook_bytes
 from tupa.organisations.models import ServiceForm
 
 from . import engine
@@ -122,9 +123,8 @@ def pack(
 
 
 def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
-    """The pack as a workbook: the figures (suppressed as on the page) and their definitions."""
-    import io
-
+    """The pack as a workbook: the figures (suppressed as on the page) and their definitions
+    (cells by :func:`tupa.core.spreadsheets.put`: a name is text, never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -132,7 +132,7 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = str(_("Luvut"))
-    sheet.append([title])
+    append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     header = [
         str(_("Osio")),
@@ -143,9 +143,7 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
         str(_("Muutos")),
         str(_("Yksikkö")),
     ]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append(sheet, header, bold=True)
 
     def value(number: int, text: str) -> int | str:
         return number if text.replace("\xa0", "").lstrip("-").isdigit() else text
@@ -153,7 +151,8 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
     for section in sections:
         for line in section.lines:
             for f in line.figures:
-                sheet.append(
+                append(
+                    sheet,
                     [
                         section.title,
                         str(line.indicator.title),
@@ -162,20 +161,20 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
                         value(f.current, f.current_text),
                         f.change_text,
                         str(line.indicator.unit_label),
-                    ]
+                    ],
                 )
     for column, width in zip("ABCDEFG", (22, 40, 30, 10, 10, 10, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
     definitions = book.create_sheet(str(_("Määritelmät")))
-    definitions.append([str(_("Indikaattori")), str(_("Otsikko")), str(_("Laskentasääntö"))])
-    for cell in definitions[1]:
-        cell.font = Font(bold=True)
+    append(
+        definitions,
+        [str(_("Indikaattori")), str(_("Otsikko")), str(_("Laskentasääntö"))],
+        bold=True,
+    )
     for section in sections:
         for line in section.lines:
             ind = line.indicator
-            definitions.append([ind.key, str(ind.title), str(ind.rule)])
+            append(definitions, [ind.key, str(ind.title), str(ind.rule)])
     definitions.column_dimensions["C"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

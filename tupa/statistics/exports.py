@@ -7,20 +7,19 @@ an internal copy (nothing suppressed).
 
 Numbers stay numbers (an XLSX cell holds an ``int``; the CSV holds plain digits without
 grouping, which Finnish Excel reads as numbers); a suppressed part is its display text
-(``"< 5"`` or ``"x"``).
+(``"< 5"`` or ``"x"``). Cells are written by the one CSV and XLSX writer of Tupa
+(:mod:`tupa.core.spreadsheets`: text formula-safe, numbers as numbers).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from tupa.core.spreadsheets import csv_cell
+from tupa.core.spreadsheets import MONEY_FORMAT, finnish_csv, finnish_number, put, workbook_bytes
 
 from .returns.base import Provenance
 from .suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
@@ -98,19 +97,14 @@ def _put(
     bold: bool = False,
     figure: bool = False,
 ) -> None:
-    """Write a cell; a ``figure`` is a number, or a suppressed one's text aligned like one."""
-    from openpyxl.styles import Alignment, Font
+    """Write a cell (:func:`tupa.core.spreadsheets.put`: a label is text, never a formula); a
+    ``figure`` is a number, or a suppressed one's text aligned like one."""
+    from openpyxl.styles import Alignment
 
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        if value.startswith("="):
-            cell.data_type = "s"  # a label is text, never a formula
-        if figure:
-            cell.alignment = Alignment(horizontal="right")
-    else:
-        cell.number_format = "#,##0.00" if isinstance(value, Decimal) else "#,##0"
-    if bold:
-        cell.font = Font(bold=True)
+    number_format = MONEY_FORMAT if isinstance(value, Decimal) else "#,##0"
+    cell = put(ws, row, col, value, number_format=number_format, bold=bold)
+    if isinstance(value, str) and figure:
+        cell.alignment = Alignment(horizontal="right")
 
 
 class _Widths:
@@ -296,12 +290,7 @@ def xlsx(
     _figures_sheet(figures, computed, states, title, subject, threshold)
     _definitions_sheet(wb.create_sheet(_("Määritelmät")), computed)
     _meta_sheet(wb.create_sheet(_("Tiedot")), meta)
-    wb.properties.title = title
-    wb.properties.subject = subject
-    wb.properties.creator = "Tupa"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb, title=title, subject=subject)
 
 
 # CSV --------------------------------------------------------------------------------------
@@ -309,9 +298,7 @@ def xlsx(
 
 def csv_number(value: int | Decimal) -> str:
     """A number as Finnish Excel reads it: plain digits, decimal comma, no grouping."""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return str(value)
+    return finnish_number(value)
 
 
 def csv_bytes(
@@ -337,16 +324,12 @@ def csv_bytes(
 
     A program reads the data from the row after the first empty row.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_cell(_("Otsikko")), csv_cell(title)])
-    writer.writerow([csv_cell(_("Aihe")), csv_cell(subject)])
-    for name, text in meta:
-        writer.writerow([csv_cell(name), csv_cell(text)])
+    rows: list[list[int | Decimal | str]] = [[_("Otsikko"), title], [_("Aihe"), subject]]
+    rows += [[name, text] for name, text in meta]
     if states is not None:
-        writer.writerow([_("Merkinnät"), csv_cell(legend(threshold))])
-    writer.writerow([])
-    writer.writerow(
+        rows.append([_("Merkinnät"), legend(threshold)])
+    rows.append([])
+    rows.append(
         [
             _("Osio"),
             _("Rivi"),
@@ -364,19 +347,19 @@ def csv_bytes(
             provenance = provenance_label(cl.line.provenance)
             for key, row_label, col_label in _parts(cl.table):
                 value = _value(states, cl.index, cl.table, key, threshold, cl.indicator.decimals)
-                writer.writerow(
+                rows.append(
                     [
-                        csv_cell(section.title),
-                        csv_cell(cl.title),
-                        csv_cell(row_label),
-                        csv_cell(col_label),
-                        value if isinstance(value, str) else csv_number(value),
-                        csv_cell(unit),
-                        csv_cell(provenance),
+                        section.title,
+                        cl.title,
+                        row_label,
+                        col_label,
+                        value,
+                        unit,
+                        provenance,
                         cl.indicator.key,
                     ]
                 )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return finnish_csv(None, rows)
 
 
 # PDF --------------------------------------------------------------------------------------

@@ -14,16 +14,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,6 +31,7 @@ from tupa.access.residential import billing_access, may_keep_stays, may_see_all_
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import submit
+from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.people.restrictions import PLACEHOLDER_MSGID, restricted_person_ids
@@ -259,12 +257,6 @@ def _participant_name(participant: Participant) -> str:
     return _("%(label)s (peitenimi)") % {"label": label}
 
 
-def _money(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=False)
-
-
 def _group_title(group: selectors.PayerGroup) -> str:
     if group.kind == selectors.MISSING:
         return _("Ei maksusitoumusta")
@@ -414,12 +406,6 @@ def billing(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that spreadsheet programs will not execute as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
 @object_scoped
 @require_GET
 def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
@@ -428,54 +414,46 @@ def billing_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if data is None:
         raise Http404
     _log_subjects(request, data, Action.EXPORT)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            _("Maksaja"),
-            _("Y-tunnus"),
-            _("Kotikunta"),
-            _("Päätöksen numero tai viite"),
-            _("Kuukausi"),
-            _("Asiakkuus"),
-            _("Henkilö"),
-            _("Hoitovuorokaudet"),
-            _("Vuorokausihinta (€)"),
-            _("Summa (€)"),
-        ]
-    )
+    header = [
+        _("Maksaja"),
+        _("Y-tunnus"),
+        _("Kotikunta"),
+        _("Päätöksen numero tai viite"),
+        _("Kuukausi"),
+        _("Asiakkuus"),
+        _("Henkilö"),
+        _("Hoitovuorokaudet"),
+        _("Vuorokausihinta (€)"),
+        _("Summa (€)"),
+    ]
+    rows: list[list[Any]] = []
     placeholder = _(PLACEHOLDER_MSGID)
     for group in data["groups"]:
         payer = group["group"].payer
         if not group["itemised"]:
             for row in group["lines"]:
-                month, days = _cell(row["month"]), row["days"]
-                writer.writerow([_cell(group["title"]), "", "", "", month, "", "", days, "", ""])
+                rows.append([group["title"], "", "", "", row["month"], "", "", row["days"], "", ""])
             continue
         for row in group["lines"]:
-            line = row["line"]
-            price = line.daily_price
+            price = row["line"].daily_price
             episode = row["episode"] if row["episode"] is not None else placeholder
             for name, days in row["persons"]:
-                writer.writerow(
+                rows.append(
                     [
-                        _cell(group["title"]),
-                        _cell(payer.business_id if payer else ""),
-                        _cell(row["municipality"]),
-                        _cell(row["reference"]),
-                        _cell(row["month"]),
-                        _cell(episode),
-                        _cell(name),
+                        group["title"],
+                        payer.business_id if payer else "",
+                        row["municipality"],
+                        row["reference"],
+                        row["month"],
+                        episode,
+                        name,
                         days,
-                        _money(price),
-                        _money(None if price is None else price * days),
+                        price,
+                        None if price is None else price * days,
                     ]
                 )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     start = data["start"]
     suffix = f"{start:%Y-%m}" if data["end"].month == start.month else f"{start:%Y}"
-    response["Content-Disposition"] = (
-        f'attachment; filename="hoitovuorokaudet-{service_form.slug}-{suffix}.csv"'
+    return csv_response(
+        finnish_csv(header, rows), f"hoitovuorokaudet-{service_form.slug}-{suffix}.csv"
     )
-    response["Cache-Control"] = "no-store"
-    return response

@@ -2,7 +2,7 @@
 aggregate figures as CSV. Nothing here identifies a person.
 
 * CSV the Finnish way: ``;``, UTF-8 with a byte-order mark, decimal comma; every text cell is
-  formula-safe (:func:`tupa.core.spreadsheets.csv_cell`).
+  formula-safe — both files are written by :mod:`tupa.core.spreadsheets`.
 * A response row has the month only (``2026-03``), the service form, the version, the channel
   and the measurement point — never an episode, a person, an invitation or a day — and rows are
   not in the order they were given.
@@ -15,22 +15,17 @@ aggregate figures as CSV. Nothing here identifies a person.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from tupa.core.spreadsheets import csv_cell
+from tupa.core.spreadsheets import Sheet, finnish_csv, workbook
 from tupa.surveys.models import Answer, Channel, Item, ItemKind, MeasurementPoint
 from tupa.surveys.results import suppression
 from tupa.surveys.results.forms import period_label
@@ -185,30 +180,12 @@ def export_meta(
     ]
 
 
-def _csv(rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
-    return csv_cell(value)
-
-
 def answers_csv(table: AnswerTable, meta: list[tuple[str, str]]) -> bytes:
     head: list[list[Any]] = [[name, value] for name, value in meta]
     head += (
         [[_("Jätetty pois (alle raja-arvon)"), ", ".join(table.left_out)]] if table.left_out else []
     )
-    return _csv([*head, [], table.header, *table.rows])
+    return finnish_csv(None, [*head, [], table.header, *table.rows])
 
 
 def summary_csv(
@@ -264,40 +241,32 @@ def summary_csv(
                 continue
             for part in [*group.directions, *group.histogram]:
                 rows.append([_("Muutos"), group.label, part.label, part.display, "", "", ""])
-    return _csv(rows)
+    return finnish_csv(None, rows)
 
 
 def answers_xlsx(table: AnswerTable, meta: list[tuple[str, str]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = _("Vastaukset")
-    ws.append(table.header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        ws.append([v if isinstance(v, int) else csv_cell(v) for v in row])
-    ws.freeze_panes = "A2"
-    questions = wb.create_sheet(_("Kysymykset"))
-    questions.append([_("Tunniste"), _("Kysymys"), _("Tyyppi"), _("Versiot"), _("Vaihtoehdot")])
-    for cell in questions[1]:
-        cell.font = Font(bold=True)
-    for item in table.items:
-        questions.append(
-            [
-                item.code,
-                csv_cell(item.text("text")),
-                str(item.get_kind_display()),
-                ", ".join(str(n) for n in table.item_versions.get(item.code, [])),
-                csv_cell("; ".join(f"{c.value} = {c.text('label')}" for c in item.choices.all())),
-            ]
-        )
-    facts = wb.create_sheet(_("Tiedot"))
-    for name, value in meta:
-        facts.append([name, csv_cell(value)])
+    """The answers, the questions and their versions, and the facts of the copy."""
+    questions = [
+        [
+            item.code,
+            item.text("text"),
+            str(item.get_kind_display()),
+            ", ".join(str(n) for n in table.item_versions.get(item.code, [])),
+            "; ".join(f"{c.value} = {c.text('label')}" for c in item.choices.all()),
+        ]
+        for item in table.items
+    ]
+    facts: list[list[Any]] = [[name, value] for name, value in meta]
     if table.left_out:
-        facts.append([_("Jätetty pois (alle raja-arvon)"), csv_cell(", ".join(table.left_out))])
-    wb.properties.creator = "Tupa"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        facts.append([_("Jätetty pois (alle raja-arvon)"), ", ".join(table.left_out)])
+    return workbook(
+        [
+            Sheet(_("Vastaukset"), table.rows, table.header),
+            Sheet(
+                _("Kysymykset"),
+                questions,
+                [_("Tunniste"), _("Kysymys"), _("Tyyppi"), _("Versiot"), _("Vaihtoehdot")],
+            ),
+            Sheet(_("Tiedot"), facts),
+        ]
+    )

@@ -17,14 +17,13 @@ from tupa.access import surveys as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.spreadsheets import csv_response, xlsx_response
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 from tupa.surveys.models import Questionnaire
 from tupa.surveys.results import charts, exports, outcome, selectors, suppression
 from tupa.surveys.results.forms import ResultsFilterForm, period_label, period_of
 from tupa.surveys.results.suppression import SHOWN
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _log(
@@ -143,10 +142,7 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _log(request, table.shown_persons, Action.EXPORT)
     data = exports.answers_csv(table, exports.export_meta(questionnaire, start, end, version))
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    name = _file_name(questionnaire, start, end, "vastaukset")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return csv_response(data, _file_name(questionnaire, start, end, "vastaukset") + ".csv")
 
 
 @object_scoped
@@ -163,10 +159,7 @@ def answers_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _log(request, table.shown_persons, Action.EXPORT)
     data = exports.answers_xlsx(table, exports.export_meta(questionnaire, start, end, version))
-    response = HttpResponse(data, content_type=XLSX)
-    name = _file_name(questionnaire, start, end, "vastaukset")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(data, _file_name(questionnaire, start, end, "vastaukset") + ".xlsx")
 
 
 @object_scoped
@@ -192,7 +185,4 @@ def summary_csv(request: HttpRequest, pk: int) -> HttpResponse:
     data = exports.summary_csv(
         figures, change, exports.export_meta(questionnaire, start, end, version)
     )
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    name = _file_name(questionnaire, start, end, "yhteenveto")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return csv_response(data, _file_name(questionnaire, start, end, "yhteenveto") + ".csv")

@@ -3,9 +3,7 @@ its statistics, which are counted by the statistics engine (``internal.visitatio
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped
 from tupa.core.forms import PeriodForm, previous_month_period
+from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.organisations.models import ServiceForm
 from tupa.visitation import selectors
 from tupa.visitation.models import MeetingType, Outcome
@@ -107,30 +106,28 @@ def billing(request: HttpRequest, slug: str) -> HttpResponse:
 def _billing_csv(
     service_form: ServiceForm, result: selectors.Billing, start: dt.date, end: dt.date
 ) -> HttpResponse:
-    """For Finnish Excel: ``;`` as separator, UTF-8 with a BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [_("Kuntanumero"), _("Kunta"), _("Kuukausi")]
-        + [str(label) for label in MeetingType.labels]
-        + [_("Yhteensä")]
+    """For Finnish Excel (:func:`tupa.core.spreadsheets.finnish_csv`)."""
+    header = [
+        _("Kuntanumero"),
+        _("Kunta"),
+        _("Kuukausi"),
+        *[str(label) for label in MeetingType.labels],
+        _("Yhteensä"),
+    ]
+    rows = [
+        [
+            row.municipality_code,
+            row.municipality,
+            row.month.strftime("%Y-%m"),
+            *row.type_counts(),
+            row.total,
+        ]
+        for row in result.rows
+    ]
+    return csv_response(
+        finnish_csv(header, rows),
+        f"tapaamiset-laskutus-{service_form.slug}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
     )
-    for row in result.rows:
-        writer.writerow(
-            [
-                row.municipality_code,
-                row.municipality,
-                row.month.strftime("%Y-%m"),
-                *row.type_counts(),
-                row.total,
-            ]
-        )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tapaamiset-laskutus-{service_form.slug}-'
-        f'{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    )
-    return response
 
 
 @object_scoped

@@ -1,15 +1,14 @@
 """Communications (VOL-09, CON-01): the mailing list, its CSV for the mail tool, and the
 consent to be contacted on a volunteer's page.
 
-The CSV is the Finnish Excel way (``;``, UTF-8 with a byte-order mark, like the other exports of
-Tupa); a cell that a spreadsheet would run as a formula is quoted with ``'``. Showing the list
+The CSV is the Finnish Excel way (``;``, UTF-8 with a byte-order mark: the one writer of Tupa,
+:func:`tupa.core.spreadsheets.finnish_csv`); a cell that a spreadsheet would run as a formula is
+quoted with ``'``. Showing the list
 logs a *list* read and the CSV an *export* of each volunteer on it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,7 +22,7 @@ from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.core.forms import submit
-from tupa.core.spreadsheets import csv_cell
+from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.volunteers.common import log_volunteers, volunteer_url
 from tupa.volunteers.mailing import selectors, services
 from tupa.volunteers.mailing.forms import ConsentForm, ConsentWithdrawForm, MailingFilterForm
@@ -34,31 +33,19 @@ FORM = "volunteers/group_form.html"
 
 def mailing_csv(volunteers: list[Volunteer]) -> bytes:
     """The list for the mail tool: ``;``-separated, UTF-8 with BOM, one row per volunteer."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Etunimet"),
-            _("Sukunimi"),
-            _("Sähköposti"),
-            _("Katuosoite"),
-            _("Postinumero"),
-            _("Postitoimipaikka"),
-        ]
-    )
-    for v in volunteers:
-        writer.writerow(
-            csv_cell(x)
-            for x in (
-                v.first_names,
-                v.last_name,
-                v.email,
-                v.street_address,
-                v.postal_code,
-                v.post_office,
-            )
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    header = [
+        _("Etunimet"),
+        _("Sukunimi"),
+        _("Sähköposti"),
+        _("Katuosoite"),
+        _("Postinumero"),
+        _("Postitoimipaikka"),
+    ]
+    rows = [
+        [v.first_names, v.last_name, v.email, v.street_address, v.postal_code, v.post_office]
+        for v in volunteers
+    ]
+    return finnish_csv(header, rows)
 
 
 def _filtered(request: HttpRequest) -> tuple[MailingFilterForm, list[Volunteer]]:
@@ -102,10 +89,8 @@ def mailing_export(request: HttpRequest) -> HttpResponse:
             reverse("volunteers:mailing_list") + "?" + request.GET.urlencode()
         )
     log_volunteers(request, volunteers, basis=basis, action=Action.EXPORT)
-    response = HttpResponse(mailing_csv(volunteers), content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="postituslista-{day}.csv"'
-    return response
+    return csv_response(mailing_csv(volunteers), f"postituslista-{day}.csv")
 
 
 @object_scoped
