@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -94,6 +95,40 @@ RULES: dict[str, Rule] = {
         _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
         Scope.ORGANISATION,
         "record grant applications, their decisions and reporting deadlines (FIN-06)",
+    ),
+    "finance.invoicing.view": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read invoicing runs, invoices, credit notes and payments: amounts and case references, "
+        "never a client record",
+    ),
+    "finance.invoicing.manage": Rule(
+        _roles(Role.FINANCE),
+        Scope.ORGANISATION,
+        "run invoicing, send invoices and credit notes, export the journal and Finvoice, "
+        "import payments",
+    ),
+    "finance.basis.approve": Rule(
+        _roles(Role.LEAD),
+        Scope.SERVICE_FORM,
+        "approve the billable basis (care days, meetings, hours) of the lead's own service form "
+        "for a month before it is invoiced",
+    ),
+    "finance.actuals.manage": Rule(
+        _roles(Role.FINANCE),
+        Scope.ORGANISATION,
+        "edit the budget by service form and funding source, import monthly actuals",
+    ),
+    "finance.income.view": Rule(
+        _roles(Role.FINANCE, Role.EXECUTIVE_DIRECTOR),
+        Scope.ORGANISATION,
+        "read other income (donations, bequests, fundraising, sponsors, training fees) and the "
+        "earmarked funds with their use",
+    ),
+    "finance.income.manage": Rule(
+        _roles(Role.FINANCE),
+        Scope.ORGANISATION,
+        "record other income and earmarked donations and the events they paid for (FIN-05, FIN-08)",
     ),
     "configuration.manage": Rule(
         _roles(Role.ADMINISTRATOR), Scope.ORGANISATION, "maintain organisation configuration"
@@ -385,6 +420,15 @@ def require(user: User, action: str, obj: Any = None) -> Decision:
     if not decision:
         raise Http404
     return decision
+
+
+def organisation_for(user: User, action: str) -> int:
+    """The user's organisation id when ``action`` (an organisation-wide rule) is allowed; else
+    ``PermissionDenied`` — the services' own check of who may write organisation data."""
+    organisation_id = user.organisation_id
+    if organisation_id is None or not decide(user, action):
+        raise PermissionDenied
+    return int(organisation_id)
 
 
 def allowed_actions(user: User, actions: Iterable[str], obj: Any = None) -> set[str]:

@@ -193,6 +193,58 @@ class VolunteerSessions:
         return self.name
 
 
+@dataclass(frozen=True)
+class BillableItem:
+    """One billable unit a feature app reports to invoicing (issue 14, docs/finance-invoicing.md).
+
+    It never carries a person's name or address: the buyer knows the case by
+    ``case_reference`` (the payment commitment's decision number, the order's diary number).
+
+    - ``source``: the registering :class:`BillableSource`'s key.
+    - ``service_form_id``: whose work it is: the cost centre, and the form whose lead approves
+      the month's basis before it is invoiced.
+    - ``day``: the date that prices it (the price row valid on that day applies).
+    - ``item``: what is priced, a ``tupa.finance.models.PricedItem`` value (``care_day_child``,
+      ``meeting``, ``rental`` …); ``meeting_type`` for meetings.
+    - ``quantity``: care days, meetings, hours (a ``Decimal``).
+    - ``group_key``: the stable key of the record group within the source (``commitment:12``):
+      a later run compares what was invoiced for it with what the records say now.
+    - ``payer_id``: the ``organisations.Partner`` the record names as payer (a commitment), or
+      ``None``; then ``municipality_id`` (the resident municipality) finds the buyer through an
+      agreement's coverage, or ``buyer_name`` names a buyer outside agreements (a rental).
+    - ``unit_price``: a price the record itself carries (a rental's hourly price), used when no
+      agreement prices the item.
+    - ``records``: ``(label, pk)`` pairs of the records behind it, for traceability.
+    """
+
+    source: str
+    service_form_id: int
+    day: Any
+    item: str
+    quantity: Any
+    group_key: str
+    case_reference: str = ""
+    description: str = ""
+    meeting_type: str = ""
+    payer_id: int | None = None
+    municipality_id: int | None = None
+    buyer_name: str = ""
+    unit_price: Any = None
+    records: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class BillableSource:
+    """A feature app's billable records: ``collect(*, organisation_id, start, end, as_of)``
+    returns the :class:`BillableItem` s whose ``day`` falls in ``start..end`` (inclusive), in a
+    constant number of queries; the caller holds the organisation scope."""
+
+    key: str
+    label: Label
+    collect: Callable[..., list[BillableItem]]
+    order: int = 100
+
+
 E = TypeVar(
     "E",
     Report,
@@ -203,6 +255,7 @@ E = TypeVar(
     EpisodePanel,
     VolunteerStaffing,
     VolunteerSessions,
+    BillableSource,
 )
 
 
@@ -244,6 +297,7 @@ admin_extensions: Registry[AdminExtension] = Registry("admin extension")
 episode_panels: Registry[EpisodePanel] = Registry("episode panel")
 volunteer_staffing: Registry[VolunteerStaffing] = Registry("volunteer staffing")
 volunteer_sessions: Registry[VolunteerSessions] = Registry("volunteer sessions")
+billable_sources: Registry[BillableSource] = Registry("billable source")
 
 
 def volunteer_choices(

@@ -15,7 +15,9 @@ from pathlib import Path
 from tupa.demo import (
     dropin,
     finance_agreements,
+    finance_budget,
     finance_grants,
+    finance_invoicing,
     programmes,
     residential,
     scheduling,
@@ -47,6 +49,8 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     surveys.build,  # after the clients, volunteers and groups: due lists read their ends
     finance_agreements.build,
     finance_grants.build,
+    finance_budget.build,
+    finance_invoicing.build,  # after the agreements; runs on the stays, meetings and rentals
     statistics.build,
 )
 

@@ -1,8 +1,11 @@
 """Demo purchase-service agreements (FIN-02): three buyers, their price lists and one price
-change on 1 July of the current year.
+change on 1 July of the current year. The agreements and their first prices are valid from the
+start of the previous year, so that a year of invoicing runs is priced.
 
-- PHHYKY (the joint authority) buys Ensikoti care days and Alvari family work for its member
-  municipalities (the demo's Päijät-Häme codes except Hollola and Heinola);
+- The wellbeing services county (Päijät-Hämeen hyvinvointialue, PHHYKY's successor since 2023;
+  PHHYKY itself when the county partner is missing) buys Ensikoti care days, Alvari family work
+  and Tapaamispaikka meetings for its member municipalities (the demo's Päijät-Häme codes
+  except Hollola and Heinola);
 - Hollolan kunta buys Tapaamispaikka meetings (priced per meeting type) for its children;
 - Heinolan kaupunki buys Ensikoti care days.
 
@@ -30,6 +33,8 @@ from tupa.organisations.models import Municipality, Organisation, Partner, Partn
 from tupa.organisations.services.partners import partner_create
 
 PHHYKY = "Päijät-Hämeen hyvinvointikuntayhtymä (PHHYKY)"
+#: The payer of the demo's payment commitments (tupa.demo.residential.units.WELLBEING_COUNTY).
+COUNTY = "Päijät-Hämeen hyvinvointialue"
 #: PHHYKY's member municipalities in the demo (Lahti, Asikkala, Orimattila, Kärkölä, Padasjoki,
 #: Sysmä); Hollola and Heinola have agreements of their own in the demo.
 PHHYKY_MUNICIPALITIES = ["398", "016", "560", "316", "576", "781"]
@@ -60,7 +65,7 @@ def _buyer(organisation: Organisation, actor: User, name: str, code: str) -> Par
 def build(*, organisation: Organisation) -> str | None:
     """Add the demo agreements once; None if they exist or the prerequisites are missing."""
     today = timezone.localdate()
-    year_start = dt.date(today.year, 1, 1)
+    year_start = dt.date(today.year - 1, 1, 1)
     with scope(organisation=organisation.pk):
         if Agreement.objects.filter(organisation=organisation).exists():
             return None
@@ -71,7 +76,10 @@ def build(*, organisation: Organisation) -> str | None:
                 organisation=organisation, slug__in=["ensikoti", "alvari", "tapaamispaikka"]
             )
         }
-        phhyky = Partner.objects.filter(organisation=organisation, name=PHHYKY).first()
+        phhyky = (
+            Partner.objects.filter(organisation=organisation, name=COUNTY).first()
+            or Partner.objects.filter(organisation=organisation, name=PHHYKY).first()
+        )
         if actor is None or phhyky is None or len(forms) < 3:
             return None
         municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -82,9 +90,9 @@ def build(*, organisation: Organisation) -> str | None:
                     AgreementData(
                         buyer=phhyky,
                         number=f"PHHYKY-{today.year}-01",
-                        title="Ensikodin ja Alvari-perhetyön ostopalvelut",
+                        title="Ensikodin, Alvari-perhetyön ja Tapaamispaikan ostopalvelut",
                         valid_from=year_start,
-                        service_forms=[forms["ensikoti"], forms["alvari"]],
+                        service_forms=[forms["ensikoti"], forms["alvari"], forms["tapaamispaikka"]],
                         municipalities=[
                             municipalities[c] for c in PHHYKY_MUNICIPALITIES if c in municipalities
                         ],
@@ -101,6 +109,9 @@ def build(*, organisation: Organisation) -> str | None:
                         _row(PricedItem.CARE_DAY_CHILD, "96.00"),
                         _row(PricedItem.FAMILY_WORK_HOUR, "78.00"),
                         _row(PricedItem.FAMILY_WORK_MONTH, "1850.00"),
+                        _row(PricedItem.MEETING, "95.00", MeetingType.SUPERVISED),
+                        _row(PricedItem.MEETING, "76.00", MeetingType.SUPPORTED),
+                        _row(PricedItem.MEETING, "64.00", MeetingType.EXCHANGE),
                     ],
                 ),
                 (
@@ -109,7 +120,7 @@ def build(*, organisation: Organisation) -> str | None:
                         number=f"HOL-{today.year}-07",
                         title="Valvotut tapaamiset ja vaihdot",
                         valid_from=year_start,
-                        valid_until=dt.date(today.year, 12, 31),
+                        valid_until=dt.date(today.year, 12, 31),  # two years
                         service_forms=[forms["tapaamispaikka"]],
                         municipalities=[municipalities[c] for c in ["098"] if c in municipalities],
                         invoicing_interval=InvoicingInterval.QUARTERLY,

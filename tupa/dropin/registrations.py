@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
 
+from . import billable
 from .selectors import volunteer_sessions
 
 
@@ -28,4 +29,9 @@ registry.service_form_links.register(
 )
 registry.volunteer_sessions.register(
     registry.VolunteerSessions("dropin", volunteer_sessions, order=20),
+)
+registry.billable_sources.register(
+    registry.BillableSource(
+        billable.SOURCE, _("Perhetuvan tilavuokrat"), billable.collect, order=40
+    ),
 )

@@ -89,3 +89,9 @@ def is_valid_rf(text: str) -> bool:
 def format_rf(text: str) -> str:
     """The RF reference in groups of four characters (``RF18 5390 0754 7034``)."""
     return str(iso11649.format(text))
+
+
+def invoice_reference(number: int) -> str:
+    """The Finnish reference of invoice ``number``: the number (at least three digits; the
+    series starts at 1000) and its 7-3-1 check digit, so a payment names its invoice."""
+    return reference_number(f"{number:03d}")

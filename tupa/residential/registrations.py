@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
+from tupa.residential.commitments import billable
 from tupa.residential.models import is_shelter
 
 
@@ -46,4 +47,9 @@ registry.service_form_links.register(
     registry.ServiceFormLinks("residential/_links_turnaway_shift.html", is_residential, order=22),
     registry.ServiceFormLinks("residential/_links_ensikoti.html", is_residential, order=23),
     registry.ServiceFormLinks("residential/_links_calendar.html", is_residential, order=24),
+)
+registry.billable_sources.register(
+    registry.BillableSource(
+        billable.SOURCE, _("Ensikodin hoitovuorokaudet"), billable.collect, order=10
+    ),
 )

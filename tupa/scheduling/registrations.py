@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
+from tupa.scheduling import billable
 
 registry.nav_links.register(
     registry.NavLink("scheduling:my_calendar", _("Kalenteri"), "client_work.access", order=30),
@@ -15,5 +16,10 @@ registry.service_form_links.register(
         "scheduling/_service_form_links.html",
         lambda form: form.kind == ServiceForm.Kind.OUTPATIENT,
         order=70,
+    ),
+)
+registry.billable_sources.register(
+    registry.BillableSource(
+        billable.SOURCE, _("Ostopalveluna tehty perhetyö"), billable.collect, order=30
     ),
 )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
+from tupa.visitation import billable
 
 
 def is_visitation(form: ServiceForm) -> bool:
@@ -31,4 +32,9 @@ registry.reports.register(
 )
 registry.service_form_links.register(
     registry.ServiceFormLinks("visitation/_service_form_links.html", is_visitation, order=100),
+)
+registry.billable_sources.register(
+    registry.BillableSource(
+        billable.SOURCE, _("Tapaamispaikan tapaamiset"), billable.collect, order=20
+    ),
 )

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
@@ -296,6 +297,28 @@ def test_demo_creates_no_otp_devices_when_2fa_is_off() -> None:
     assert TOTPDevice.objects.count() == 0
 
 
+def _check_demo_invoicing() -> None:
+    """The demo's year of invoicing (tupa.demo.finance_invoicing): gapless numbers from 1000,
+    totals that are the sums of the lines, one credit note, one overdue invoice."""
+    from tupa.finance.models import Invoice, InvoiceRun
+    from tupa.finance.payments.selectors import invoice_balance
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        assert InvoiceRun.objects.count() >= 11
+        sent = list(Invoice.objects.filter(status=Invoice.Status.SENT).order_by("number"))
+        assert [i.number for i in sent] == list(range(1000, 1000 + len(sent)))
+        for invoice in sent:
+            lines = list(invoice.lines.all())
+            assert lines
+            assert invoice.total_gross == sum(line.gross for line in lines)
+            assert invoice.total_net == sum(line.net for line in lines)
+        assert sum(1 for i in sent if i.kind == Invoice.Kind.CREDIT_NOTE) == 1
+        balances = [invoice_balance(i, today) for i in sent]
+        overdue = [b for b in balances if b is not None and b.is_overdue]
+        assert len(overdue) == 1
+
+
 @pytest.mark.demo_build
 def test_build_demo_command_prints_the_accounts() -> None:
     """The whole demo, as ``make demo`` builds it (on SQLite: ADR 0012), twice."""
@@ -306,6 +329,7 @@ def test_build_demo_command_prints_the_accounts() -> None:
         assert account.username in text
     assert DEFAULT_PASSWORD in text
     assert Organisation.objects.filter(slug="eetk").count() == 1
+    _check_demo_invoicing()
     out = StringIO()
     call_command("build_demo", stdout=out)
     assert "mitään ei muutettu" in out.getvalue()

@@ -78,6 +78,14 @@ class AgreementForm(forms.Form):
             "Viite, jonka ostaja haluaa laskulle (esim. tilausnumero tai kustannuspaikka)."
         ),
     )
+    billing_street = forms.CharField(
+        label=_("Laskutusosoite"),
+        max_length=200,
+        required=False,
+        help_text=_("Paperilaskun ja PDF-laskun osoite (verkkolasku menee OVT-tunnukseen)."),
+    )
+    billing_postcode = forms.CharField(label=_("Postinumero"), max_length=10, required=False)
+    billing_town = forms.CharField(label=_("Postitoimipaikka"), max_length=100, required=False)
     contact_notes = forms.CharField(
         label=_("Yhteyshenkilöt ja lisätiedot"),
         required=False,
@@ -113,6 +121,9 @@ class AgreementForm(forms.Form):
             einvoice_address=data.get("einvoice_address") or "",
             einvoice_operator=data.get("einvoice_operator") or "",
             buyer_reference=data.get("buyer_reference") or "",
+            billing_street=data.get("billing_street") or "",
+            billing_postcode=data.get("billing_postcode") or "",
+            billing_town=data.get("billing_town") or "",
             contact_notes=data.get("contact_notes") or "",
         )
 
@@ -131,6 +142,9 @@ def agreement_initial(agreement: Agreement) -> dict[str, Any]:
         "einvoice_address": agreement.einvoice_address,
         "einvoice_operator": agreement.einvoice_operator,
         "buyer_reference": agreement.buyer_reference,
+        "billing_street": agreement.billing_street,
+        "billing_postcode": agreement.billing_postcode,
+        "billing_town": agreement.billing_town,
         "contact_notes": agreement.contact_notes,
     }
 

@@ -30,8 +30,7 @@ from tupa.finance.models.agreements import (
     InvoicingInterval,
     MeetingType,
     PricedItem,
-    validate_operator,
-    validate_ovt,
+    einvoice_errors,
 )
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
@@ -61,23 +60,15 @@ class AgreementData:
     einvoice_address: str = ""
     einvoice_operator: str = ""
     buyer_reference: str = ""
+    billing_street: str = ""
+    billing_postcode: str = ""
+    billing_town: str = ""
     contact_notes: str = ""
-
-
-def _organisation_of(actor: User) -> int:
-    organisation_id = actor.organisation_id
-    if organisation_id is None or not policy.decide(actor, MANAGE):
-        raise PermissionDenied
-    return organisation_id
 
 
 def _require(actor: User, agreement: Agreement) -> None:
     if not policy.decide(actor, MANAGE, agreement):
         raise PermissionDenied
-
-
-def _compact(value: str) -> str:
-    return "".join(value.split()).upper()
 
 
 def _overlaps(
@@ -117,19 +108,8 @@ def _clean(organisation_id: int, data: AgreementData, pk: int | None) -> Agreeme
         errors["invoicing_interval"] = _("Valitse laskutusväli.")
     if not 0 <= data.payment_term_days <= 365:
         errors["payment_term_days"] = _("Maksuajan on oltava 0–365 päivää.")
-    ovt = _compact(data.einvoice_address)
-    operator = _compact(data.einvoice_operator)
-    for key, value, validator in (
-        ("einvoice_address", ovt, validate_ovt),
-        ("einvoice_operator", operator, validate_operator),
-    ):
-        if value:
-            try:
-                validator(value)
-            except ValidationError as error:
-                errors[key] = error.messages[0]
-    if ovt and not operator:
-        errors["einvoice_operator"] = _("Anna verkkolaskuosoitteen välittäjän tunnus.")
+    ovt, operator, einvoice = einvoice_errors(data.einvoice_address, data.einvoice_operator)
+    errors.update(einvoice)
     if pk is not None and "valid_until" not in errors:
         outside = PriceRow.objects.filter(agreement_id=pk).filter(
             Q(valid_from__lt=data.valid_from)
@@ -176,6 +156,9 @@ def _clean(organisation_id: int, data: AgreementData, pk: int | None) -> Agreeme
         einvoice_address=ovt,
         einvoice_operator=operator,
         buyer_reference=data.buyer_reference.strip(),
+        billing_street=data.billing_street.strip(),
+        billing_postcode=data.billing_postcode.strip(),
+        billing_town=data.billing_town.strip(),
         contact_notes=data.contact_notes.strip(),
     )
 
@@ -191,13 +174,16 @@ def _fill(agreement: Agreement, data: AgreementData) -> None:
     agreement.einvoice_address = data.einvoice_address
     agreement.einvoice_operator = data.einvoice_operator
     agreement.buyer_reference = data.buyer_reference
+    agreement.billing_street = data.billing_street
+    agreement.billing_postcode = data.billing_postcode
+    agreement.billing_town = data.billing_town
     agreement.contact_notes = data.contact_notes
 
 
 @transaction.atomic
 def agreement_create(*, actor: User, data: AgreementData) -> Agreement:
     """A new agreement of the actor's organisation (its prices are added with ``price_set``)."""
-    organisation_id = _organisation_of(actor)
+    organisation_id = policy.organisation_for(actor, MANAGE)
     with scope(organisation=organisation_id):
         clean = _clean(organisation_id, data, None)
         agreement = Agreement(organisation_id=organisation_id)

@@ -56,6 +56,25 @@ def validate_operator(value: str) -> None:
         )
 
 
+def einvoice_errors(address: str, operator: str) -> tuple[str, str, dict[str, str]]:
+    """The e-invoice address and operator compacted (no spaces, upper case) and their errors by
+    field: each must be valid when given, and an address needs its operator."""
+    ovt, intermediator = ("".join(v.split()).upper() for v in (address, operator))
+    errors: dict[str, str] = {}
+    for key, value, validator in (
+        ("einvoice_address", ovt, validate_ovt),
+        ("einvoice_operator", intermediator, validate_operator),
+    ):
+        if value:
+            try:
+                validator(value)
+            except ValidationError as error:
+                errors[key] = error.messages[0]
+    if ovt and not intermediator:
+        errors["einvoice_operator"] = str(_("Anna verkkolaskuosoitteen välittäjän tunnus."))
+    return ovt, intermediator, errors
+
+
 class InvoicingInterval(models.TextChoices):
     MONTHLY = "monthly", _("kuukausittain")
     QUARTERLY = "quarterly", _("neljännesvuosittain")
@@ -136,6 +155,9 @@ class Agreement(OrganisationScopedModel):
         _("välittäjän tunnus"), max_length=35, blank=True, validators=[validate_operator]
     )
     buyer_reference = models.CharField(_("ostajan viite"), max_length=70, blank=True)
+    billing_street = models.CharField(_("laskutusosoite"), max_length=200, blank=True)
+    billing_postcode = models.CharField(_("postinumero"), max_length=10, blank=True)
+    billing_town = models.CharField(_("postitoimipaikka"), max_length=100, blank=True)
     contact_notes = models.TextField(_("yhteyshenkilöt ja lisätiedot"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[service_forms, municipalities])

@@ -42,6 +42,9 @@ def _form_post(ctx: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         "einvoice_address": "003712345671",
         "einvoice_operator": "003721291126",
         "buyer_reference": "KP 4410",
+        "billing_street": "Kunnantie 2",
+        "billing_postcode": "15110",
+        "billing_town": "Lahti",
         "contact_notes": "",
     }
     values.update(overrides)
@@ -105,6 +108,11 @@ def test_create_edit_and_new_price(client) -> None:  # type: ignore[no-untyped-d
     with scope(organisation=ctx["org"].pk):
         found = Agreement.objects.get(number="OPS-9")
     assert found.buyer_reference == "KP 4410"
+    assert (found.billing_street, found.billing_postcode, found.billing_town) == (
+        "Kunnantie 2",
+        "15110",
+        "Lahti",
+    )
     response = client.post(
         reverse("finance:agreement_edit", args=[found.pk]),
         _form_post(ctx, payment_term_days="30"),

@@ -22,9 +22,8 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
         "statistics:index",
         "surveys:index",
         "volunteers:index",
-        "finance:budget",
-        "finance:agreements",
-        "finance:grants",
+        "finance:index",
+        "finance:basis",
         "audit:access_log",
         "rights:person_lookup",
         "audit:changes",
@@ -53,6 +52,7 @@ def test_the_dashboard_has_the_client_work_panel() -> None:
     assert [panel.name for panel in registry.dashboard_panels] == [
         "episodes_panel",
         "grants_panel",
+        "basis_panel",
     ]
 
 

@@ -95,6 +95,9 @@ class BillingLine:
     month: tuple[int, int]
     #: Care days per participant (a person of the family) on this line.
     person_days: Counter[int] = field(default_factory=Counter)
+    #: The dates of those care days per participant (invoicing prices each day by the price
+    #: row valid on it).
+    person_dates: dict[int, list[dt.date]] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -229,6 +232,7 @@ def billable_days(
             if line is None:
                 line = lines[line_key] = BillingLine(group, episode_id, commitment, month)
             line.person_days[participant_id] += 1
+            line.person_dates.setdefault(participant_id, []).append(day)
 
     payers: dict[int, PayerGroup] = {}
     for line in sorted(

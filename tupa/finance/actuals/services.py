@@ -1,0 +1,644 @@
+"""Writes of the budget by service form, the account ranges and the monthly actuals (FIN-07).
+
+Only a holder of ``finance.actuals.manage`` (the finance manager) writes, in the actor's own
+organisation. Every write runs in one transaction.
+
+**The import** (``docs/finance-budget.md``): :func:`actuals_plan` reads the accounting system's
+CSV (columns period ``YYYY-MM``, cost centre, account, optional account name, amount) and
+checks every row without writing — the dry run, with a Finnish message per bad row.
+:func:`actuals_import` checks again and stores all rows or none. The same file (SHA-256) is
+refused the second time; a file that carries a month that already has actuals **replaces that
+month**: the month's earlier rows are deleted and the new import records what it replaced
+(file, rows, sums) — the audit trail with who and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from tupa.access import policy
+from tupa.core.saving import save_validated
+from tupa.finance.actuals import parsing
+from tupa.finance.models import (
+    AccountRange,
+    ActualEntry,
+    ActualsImport,
+    Budget,
+    BudgetItem,
+)
+from tupa.finance.models.actuals import DEFAULT_RANGES
+from tupa.finance.models.budget import BudgetKind, CostType
+from tupa.finance.money import cents, euros
+from tupa.finance.services import budget_create
+from tupa.organisations.models import Funder, Organisation, ServiceForm
+
+if TYPE_CHECKING:
+    from tupa.accounts.models import User
+
+MANAGE = "finance.actuals.manage"
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+#: Cost-centre values meaning the common income and costs (no service form).
+COMMON_CENTRES = frozenset({"yhteiset", "yhteinen", "gemensamma", "common"})
+#: Header names accepted for each column (compared case-insensitively, "(€)" and "€" dropped).
+COLUMNS: dict[str, frozenset[str]] = {
+    "period": frozenset({"period", "kausi", "jakso", "kuukausi", "kk", "month"}),
+    "cost_centre": frozenset(
+        {"cost centre", "cost center", "kustannuspaikka", "kp", "kustannuspaikan tunnus"}
+    ),
+    "account": frozenset({"account", "tili", "tilinumero"}),
+    "account_name": frozenset({"account name", "tilin nimi", "tilinimi", "nimi"}),
+    "amount": frozenset({"amount", "summa", "määrä", "euroa", "eur"}),
+}
+REQUIRED_COLUMNS = ("period", "cost_centre", "account", "amount")
+COLUMN_LABELS = {
+    "period": "kausi",
+    "cost_centre": "kustannuspaikka",
+    "account": "tili",
+    "amount": "summa",
+}
+
+
+# --- the budget by service form ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetItemData:
+    """One row of the budget by service form as the form gives it."""
+
+    kind: str
+    amount: Decimal
+    service_form: ServiceForm | None = None
+    funder: Funder | None = None
+    cost_type: str = ""
+    #: Twelve monthly amounts (January first), or empty: evenly by twelve.
+    phasing: list[Decimal] = field(default_factory=list)
+    description: str = ""
+
+
+def _clean_item(organisation_id: int, data: BudgetItemData) -> BudgetItemData:
+    errors: dict[str, str] = {}
+    if data.service_form is not None and data.service_form.organisation_id != organisation_id:
+        raise PermissionDenied
+    if data.funder is not None and data.funder.organisation_id != organisation_id:
+        raise PermissionDenied
+    funder, cost_type = data.funder, data.cost_type
+    if data.kind == BudgetKind.INCOME:
+        cost_type = ""
+        if funder is None:
+            errors["funder"] = _("Valitse tuoton rahoituslähde.")
+    elif data.kind == BudgetKind.COST:
+        funder = None
+        if cost_type not in CostType.values:
+            errors["cost_type"] = _("Valitse kululaji.")
+    else:
+        errors["kind"] = _("Valitse, onko rivi tuotto vai kulu.")
+    try:
+        amount = Decimal(data.amount)
+        if amount < 0 or amount != amount.quantize(CENT) or amount >= Decimal("1e10"):
+            raise InvalidOperation
+        amount = amount.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        errors["amount"] = _("Summan on oltava vähintään 0 € ja enintään kaksi desimaalia.")
+        amount = ZERO
+    phasing = [Decimal(v) for v in data.phasing]
+    if phasing:
+        if len(phasing) != 12:
+            errors["phasing"] = _("Anna kaikkien kahdentoista kuukauden summat tai ei yhtään.")
+        elif any(v < 0 or v != v.quantize(CENT) for v in phasing):
+            errors["phasing"] = _(
+                "Kuukauden summan on oltava vähintään 0 € ja enintään kaksi desimaalia."
+            )
+        elif "amount" not in errors and sum(phasing, ZERO) != amount:
+            errors["phasing"] = _(
+                "Kuukausien summa %(sum)s € ei ole vuoden summa %(amount)s €."
+            ) % {"sum": euros(sum(phasing, ZERO)), "amount": euros(amount)}
+        phasing = [v.quantize(CENT) for v in phasing]
+        if phasing == BudgetItem(amount=amount).monthly_amounts():
+            phasing = []  # the same as the even spread: stored as "evenly"
+    if errors:
+        raise ValidationError(errors)
+    return BudgetItemData(
+        kind=data.kind,
+        amount=amount,
+        service_form=data.service_form,
+        funder=funder,
+        cost_type=cost_type,
+        phasing=phasing,
+        description=data.description.strip(),
+    )
+
+
+def _check_unique(budget: Budget, data: BudgetItemData, pk: int | None) -> None:
+    clash = BudgetItem.objects.filter(
+        budget=budget,
+        service_form=data.service_form,
+        kind=data.kind,
+        funder=data.funder,
+        cost_type=data.cost_type,
+    ).exclude(pk=pk or 0)
+    if clash.exists():
+        key = "funder" if data.kind == BudgetKind.INCOME else "cost_type"
+        raise ValidationError(
+            {
+                key: _(
+                    "Työmuodolla on jo tämä rivi vuoden talousarviossa; muokkaa olemassa olevaa "
+                    "riviä."
+                )
+            }
+        )
+
+
+def _fill(item: BudgetItem, data: BudgetItemData) -> None:
+    item.service_form = data.service_form
+    item.kind = data.kind
+    item.funder = data.funder
+    item.cost_type = data.cost_type
+    item.amount = data.amount
+    item.phasing = [str(v) for v in data.phasing]
+    item.description = data.description
+
+
+@transaction.atomic
+def budget_item_create(*, actor: User, year: int, data: BudgetItemData) -> BudgetItem:
+    """Add a row to the budget of ``year`` (the year's budget is created if there is none)."""
+    organisation_id = policy.organisation_for(actor, MANAGE)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Vuoden on oltava 2000–2100."))
+    clean = _clean_item(organisation_id, data)
+    with scope(organisation=organisation_id):
+        budget = Budget.objects.select_for_update().filter(year=year).first()
+        if budget is None:
+            budget = budget_create(
+                actor=actor,
+                organisation=Organisation.objects.get(pk=organisation_id),
+                year=year,
+            )
+        _check_unique(budget, clean, None)
+        item = BudgetItem(budget=budget)
+        _fill(item, clean)
+        save_validated(item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def budget_item_update(*, actor: User, item: BudgetItem, data: BudgetItemData) -> BudgetItem:
+    """Change a row of the budget (the change history keeps the earlier amounts)."""
+    organisation_id = policy.organisation_for(actor, MANAGE)
+    if item.budget.organisation_id != organisation_id:
+        raise PermissionDenied
+    clean = _clean_item(organisation_id, data)
+    with scope(organisation=organisation_id):
+        Budget.objects.select_for_update().filter(pk=item.budget_id).first()
+        locked = BudgetItem.objects.select_related("budget").get(pk=item.pk)
+        _check_unique(locked.budget, clean, locked.pk)
+        _fill(locked, clean)
+        save_validated(locked, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def budget_item_delete(*, actor: User, item: BudgetItem) -> None:
+    """Remove a row of the budget (the change history keeps it)."""
+    organisation_id = policy.organisation_for(actor, MANAGE)
+    if item.budget.organisation_id != organisation_id:
+        raise PermissionDenied
+    with scope(organisation=organisation_id):
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.delete()
+
+
+# --- account ranges ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Range:
+    """An account range as the import uses it (a stored row or one of the defaults)."""
+
+    first: int
+    last: int
+    kind: str
+    funder_id: int | None
+    cost_type: str
+
+
+def ranges_of(organisation_id: int) -> list[Range]:
+    """The organisation's account ranges, or :data:`DEFAULT_RANGES` when it has none."""
+    stored = [
+        Range(r.first_account, r.last_account, r.kind, r.funder_id, r.cost_type)
+        for r in AccountRange.objects.filter(organisation_id=organisation_id).order_by(
+            "first_account"
+        )
+    ]
+    if stored:
+        return stored
+    return [Range(first, last, kind, None, cost) for first, last, kind, cost in DEFAULT_RANGES]
+
+
+@transaction.atomic
+def account_range_add(
+    *,
+    actor: User,
+    first_account: int,
+    last_account: int,
+    kind: str,
+    funder: Funder | None = None,
+    cost_type: str = "",
+) -> AccountRange:
+    """Add a range of accounts; ranges do not overlap. Once an organisation has a range of its
+    own the defaults no longer apply (the page says so)."""
+    organisation_id = policy.organisation_for(actor, MANAGE)
+    errors: dict[str, str] = {}
+    if funder is not None and funder.organisation_id != organisation_id:
+        raise PermissionDenied
+    if not 1 <= first_account <= 99999:
+        errors["first_account"] = _("Tilinumeron on oltava 1–99999.")
+    if not 1 <= last_account <= 99999:
+        errors["last_account"] = _("Tilinumeron on oltava 1–99999.")
+    elif last_account < first_account:
+        errors["last_account"] = _("Välin viimeinen tili ei voi olla ennen ensimmäistä.")
+    if kind == BudgetKind.INCOME:
+        cost_type = ""
+    elif kind == BudgetKind.COST:
+        funder = None
+        if cost_type not in CostType.values:
+            errors["cost_type"] = _("Valitse kululaji.")
+    else:
+        errors["kind"] = _("Valitse, onko tiliväli tuottoja vai kuluja.")
+    with scope(organisation=organisation_id):
+        organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+        if not errors:
+            overlap = (
+                AccountRange.objects.filter(
+                    organisation_id=organisation_id,
+                    first_account__lte=last_account,
+                    last_account__gte=first_account,
+                )
+                .order_by("first_account")
+                .first()
+            )
+            if overlap is not None:
+                errors["first_account"] = _(
+                    "Väli menee päällekkäin tilivälin %(first)s–%(last)s kanssa."
+                ) % {"first": overlap.first_account, "last": overlap.last_account}
+        if errors:
+            raise ValidationError(errors)
+        found = AccountRange(
+            organisation=organisation,
+            first_account=first_account,
+            last_account=last_account,
+            kind=kind,
+            funder=funder,
+            cost_type=cost_type,
+        )
+        save_validated(found, actor=actor)
+    return found
+
+
+@transaction.atomic
+def account_range_delete(*, actor: User, account_range: AccountRange) -> None:
+    """Remove a range (actuals already imported keep the side they were imported with)."""
+    if account_range.organisation_id != policy.organisation_for(actor, MANAGE):
+        raise PermissionDenied
+    with scope(organisation=account_range.organisation_id):
+        account_range._history_user = actor  # type: ignore[attr-defined]
+        account_range.delete()
+
+
+# --- the import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One valid row of the file, resolved."""
+
+    line: int
+    month: dt.date
+    cost_centre: str
+    service_form_id: int | None
+    unit_name: str
+    account: int
+    account_name: str
+    kind: str
+    funder_id: int | None
+    cost_type: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class MonthPlan:
+    """What the file brings for one month, and what it replaces."""
+
+    month: dt.date
+    rows: int = 0
+    income: Decimal = ZERO
+    cost: Decimal = ZERO
+    replaces_rows: int = 0
+    replaces_income: Decimal = ZERO
+    replaces_cost: Decimal = ZERO
+    replaces_files: list[str] = field(default_factory=list)
+
+    @property
+    def result(self) -> Decimal:
+        return self.income - self.cost
+
+
+@dataclass
+class ImportPlan:
+    """The dry run of one file: its rows, its errors and what it would replace."""
+
+    file_name: str
+    sha256: str
+    income_negative: bool
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    months: list[MonthPlan] = field(default_factory=list)
+    duplicate_of: ActualsImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors and not self.file_errors
+
+    @property
+    def income(self) -> Decimal:
+        return sum((m.income for m in self.months), ZERO)
+
+    @property
+    def cost(self) -> Decimal:
+        return sum((m.cost for m in self.months), ZERO)
+
+
+def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.strip().lower().replace("(€)", "").replace("€", "").strip()
+        for column, aliases in COLUMNS.items():
+            if key in aliases and column not in found:
+                found[column] = index
+    missing = [
+        _("Tiedostosta puuttuu sarake: %(name)s.") % {"name": COLUMN_LABELS[c]}
+        for c in REQUIRED_COLUMNS
+        if c not in found
+    ]
+    return found, missing
+
+
+def _units(organisation_id: int) -> dict[str, ServiceForm]:
+    units: dict[str, ServiceForm] = {}
+    for form in ServiceForm.objects.filter(organisation_id=organisation_id).order_by("pk"):
+        units.setdefault(form.name.strip().lower(), form)
+        units[form.slug.lower()] = form
+    return units
+
+
+def _range_for(ranges: Iterable[Range], account: int) -> Range | None:
+    return next((r for r in ranges if r.first <= account <= r.last), None)
+
+
+def actuals_plan(
+    *, organisation_id: int, file_name: str, data: bytes, income_negative: bool = False
+) -> ImportPlan:
+    """The dry run: every row read and checked, nothing written (three queries or so)."""
+    plan = ImportPlan(
+        file_name=file_name, sha256=parsing.sha256_of(data), income_negative=income_negative
+    )
+    plan.duplicate_of = (
+        ActualsImport.objects.filter(organisation_id=organisation_id, file_sha256=plan.sha256)
+        .select_related("imported_by")
+        .first()
+    )
+    if plan.duplicate_of is not None:
+        plan.file_errors.append(
+            _("Sama tiedosto on jo tuotu %(when)s (%(name)s). Samaa tiedostoa ei tuoda kahdesti.")
+            % {
+                "when": plan.duplicate_of.imported_at.strftime("%d.%m.%Y"),
+                "name": plan.duplicate_of.file_name,
+            }
+        )
+        return plan
+    try:
+        parsed = parsing.parse(data)
+    except ValidationError as error:
+        plan.file_errors.extend(error.messages)
+        return plan
+    columns, missing = _columns(parsed.header)
+    if missing:
+        plan.file_errors.extend(missing)
+        return plan
+    units = _units(organisation_id)
+    ranges = ranges_of(organisation_id)
+    by_month: dict[dt.date, MonthPlan] = {}
+    for line, cells in parsed.rows:
+        row = _row(
+            line, cells, columns, units=units, ranges=ranges, income_negative=income_negative
+        )
+        if isinstance(row, RowError):
+            plan.errors.append(row)
+            continue
+        plan.rows.append(row)
+        month = by_month.setdefault(row.month, MonthPlan(month=row.month))
+        month.rows += 1
+        if row.kind == BudgetKind.INCOME:
+            month.income += row.amount
+        else:
+            month.cost += row.amount
+    _replacements(organisation_id, by_month)
+    plan.months = [by_month[m] for m in sorted(by_month)]
+    return plan
+
+
+def _row(
+    line: int,
+    cells: list[str],
+    columns: dict[str, int],
+    *,
+    units: dict[str, ServiceForm],
+    ranges: list[Range],
+    income_negative: bool,
+) -> Row | RowError:
+    def cell(column: str) -> str:
+        index = columns.get(column)
+        return cells[index] if index is not None else ""
+
+    period, centre, account_text = cell("period"), cell("cost_centre"), cell("account")
+    amount_text = cell("amount")
+    problems: list[str] = []
+    try:
+        year, month_number = parsing.month_of(period)
+        month = dt.date(year, month_number, 1)
+    except ValueError:
+        month = None
+        problems.append(
+            _("kausi “%(value)s” ei ole kuukausi muodossa VVVV-KK (esim. 2018-03)")
+            % {"value": period}
+        )
+    unit: ServiceForm | None = None
+    if not centre:
+        problems.append(_("kustannuspaikka puuttuu (yhteisille kuluille: yhteiset)"))
+    elif centre.lower() not in COMMON_CENTRES:
+        unit = units.get(centre.lower())
+        if unit is None:
+            problems.append(_("tuntematon kustannuspaikka “%(value)s”") % {"value": centre})
+    account: int | None = None
+    found: Range | None = None
+    if not account_text.isdigit() or not 1 <= int(account_text) <= 99999:
+        problems.append(_("tili “%(value)s” ei ole tilinumero") % {"value": account_text})
+    else:
+        account = int(account_text)
+        found = _range_for(ranges, account)
+        if found is None:
+            problems.append(
+                _("tili %(account)s ei kuulu tuottojen eikä kulujen tiliväleihin")
+                % {"account": account}
+            )
+    try:
+        amount = parsing.finnish_decimal(amount_text)
+    except ValueError:
+        amount = None
+        problems.append(
+            _(
+                "summa “%(value)s” ei ole euromäärä (esim. 1 234,56 tai -45,00; "
+                "enintään kaksi desimaalia)"
+            )
+            % {"value": amount_text}
+        )
+    if problems or month is None or account is None or found is None or amount is None:
+        return RowError(
+            line,
+            _("Rivi %(line)s: %(problems)s.")
+            % {
+                "line": line,
+                "problems": "; ".join(problems),
+            },
+        )
+    if found.kind == BudgetKind.INCOME and income_negative:
+        amount = -amount
+    return Row(
+        line=line,
+        month=month,
+        cost_centre=centre,
+        service_form_id=unit.pk if unit else None,
+        unit_name=unit.name if unit else _("Yhteiset"),
+        account=account,
+        account_name=cell("account_name")[:200],
+        kind=found.kind,
+        funder_id=found.funder_id,
+        cost_type=found.cost_type,
+        amount=amount,
+    )
+
+
+def _replacements(organisation_id: int, months: dict[dt.date, MonthPlan]) -> None:
+    if not months:
+        return
+    existing = (
+        ActualEntry.objects.filter(organisation_id=organisation_id, month__in=list(months))
+        .values("month", "source_import_id", "source_import__file_name")
+        .annotate(
+            rows=Count("pk"),
+            income=Sum("amount", filter=Q(kind=BudgetKind.INCOME)),
+            cost=Sum("amount", filter=Q(kind=BudgetKind.COST)),
+        )
+        .order_by("month", "source_import_id")
+    )
+    for found in existing:
+        month = months[found["month"]]
+        month.replaces_rows += found["rows"]
+        month.replaces_income += found["income"] or ZERO
+        month.replaces_cost += found["cost"] or ZERO
+        month.replaces_files.append(found["source_import__file_name"])
+
+
+@transaction.atomic
+def actuals_import(
+    *, actor: User, file_name: str, data: bytes, income_negative: bool = False
+) -> ActualsImport:
+    """Store the file's rows, all or nothing; replaces the actuals of every month it carries."""
+    organisation_id = policy.organisation_for(actor, MANAGE)
+    with scope(organisation=organisation_id):
+        # One import at a time per organisation: the replaced months stay consistent.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+        plan = actuals_plan(
+            organisation_id=organisation_id,
+            file_name=file_name,
+            data=data,
+            income_negative=income_negative,
+        )
+        if not plan.ok:
+            messages = plan.file_errors + [e.message for e in plan.errors[:20]]
+            if not messages:
+                messages = [_("Tiedostossa ei ole tuotavia rivejä.")]
+            raise ValidationError(messages)
+        months = [m.month for m in plan.months]
+        replaced = [
+            {
+                "month": f"{found['month']:%Y-%m}",
+                "import": found["source_import_id"],
+                "file": found["source_import__file_name"],
+                "rows": found["rows"],
+                "income": str(cents(found["income"] or ZERO)),
+                "cost": str(cents(found["cost"] or ZERO)),
+            }
+            for found in ActualEntry.objects.filter(
+                organisation_id=organisation_id, month__in=months
+            )
+            .values("month", "source_import_id", "source_import__file_name")
+            .annotate(
+                rows=Count("pk"),
+                income=Sum("amount", filter=Q(kind=BudgetKind.INCOME)),
+                cost=Sum("amount", filter=Q(kind=BudgetKind.COST)),
+            )
+            .order_by("month", "source_import_id")
+        ]
+        ActualEntry.objects.filter(organisation_id=organisation_id, month__in=months).delete()
+        batch = ActualsImport(
+            organisation=organisation,
+            file_name=file_name[:200],
+            file_sha256=plan.sha256,
+            imported_by=actor,
+            income_negative=income_negative,
+            months=[f"{m:%Y-%m}" for m in months],
+            row_count=len(plan.rows),
+            income_total=plan.income,
+            cost_total=plan.cost,
+            replaced=replaced,
+        )
+        batch.full_clean()
+        batch.save()
+        ActualEntry.objects.bulk_create(
+            [
+                ActualEntry(
+                    organisation=organisation,
+                    source_import=batch,
+                    month=row.month,
+                    cost_centre=row.cost_centre[:60],
+                    service_form_id=row.service_form_id,
+                    account=row.account,
+                    account_name=row.account_name,
+                    kind=row.kind,
+                    funder_id=row.funder_id,
+                    cost_type=row.cost_type,
+                    amount=row.amount,
+                )
+                for row in plan.rows
+            ],
+            batch_size=500,
+        )
+    return batch

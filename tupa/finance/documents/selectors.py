@@ -1,0 +1,115 @@
+"""What an invoice document (PDF, Finvoice) is made of, read in a constant number of queries.
+
+An invoice carries the buyer (an organisation), amounts, periods and case references only; the
+documents add the seller's own details from :class:`InvoicingProfile`. Nothing here reads a
+client record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from tupa.finance.models import Invoice, InvoiceLine, InvoiceRun, InvoicingProfile
+from tupa.finance.money import ZERO
+from tupa.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class VatRow:
+    """One VAT rate of an invoice: the sums of its lines at that rate."""
+
+    rate: Decimal
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+    @property
+    def exempt(self) -> bool:
+        return self.rate == 0
+
+
+@dataclass(frozen=True)
+class InvoiceDocument:
+    """Everything printed on one invoice or credit note."""
+
+    invoice: Invoice
+    organisation: Organisation
+    profile: InvoicingProfile
+    lines: list[InvoiceLine]
+    vat_rows: list[VatRow]
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+
+    @property
+    def has_exempt_lines(self) -> bool:
+        return any(row.exempt for row in self.vat_rows)
+
+    @property
+    def has_vat(self) -> bool:
+        return any(not row.exempt for row in self.vat_rows)
+
+
+def vat_rows(lines: Iterable[InvoiceLine]) -> list[VatRow]:
+    """The lines summed per VAT rate, lowest rate first (sums of rounded lines, no rounding)."""
+    sums: dict[Decimal, list[Decimal]] = {}
+    for line in lines:
+        row = sums.setdefault(Decimal(line.vat_rate).normalize(), [ZERO, ZERO, ZERO])
+        row[0] += line.net
+        row[1] += line.vat
+        row[2] += line.gross
+    return [VatRow(rate, *sums[rate]) for rate in sorted(sums)]
+
+
+def document_of(
+    invoice: Invoice, *, organisation: Organisation, profile: InvoicingProfile
+) -> InvoiceDocument:
+    """The document of ``invoice`` (its ``lines`` prefetched or read here in one query).
+
+    A sent invoice prints its stored totals (frozen when it was sent); a draft prints the sums
+    of its lines."""
+    lines = sorted(invoice.lines.all(), key=lambda line: line.position)
+    rows = vat_rows(lines)
+    if invoice.is_sent:
+        totals = (invoice.total_net, invoice.total_vat, invoice.total_gross)
+    else:
+        totals = (
+            sum((row.net for row in rows), ZERO),
+            sum((row.vat for row in rows), ZERO),
+            sum((row.gross for row in rows), ZERO),
+        )
+    return InvoiceDocument(invoice, organisation, profile, lines, rows, *totals)
+
+
+def profile_of(organisation_id: int) -> InvoicingProfile | None:
+    """The organisation's invoicing profile (seller details), or None when not set up."""
+    return (
+        InvoicingProfile.objects.filter(organisation_id=organisation_id)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def invoice_document(invoice: Invoice) -> InvoiceDocument | None:
+    """The document of one invoice (three queries), or None when the organisation has no
+    invoicing profile."""
+    profile = profile_of(invoice.organisation_id)
+    if profile is None:
+        return None
+    return document_of(invoice, organisation=profile.organisation, profile=profile)
+
+
+def sent_invoices_of_run(run: InvoiceRun) -> list[Invoice]:
+    """The run's sent invoices and credit notes by number, lines prefetched (two queries)."""
+    return list(
+        Invoice.objects.filter(
+            organisation_id=run.organisation_id, run=run, status=Invoice.Status.SENT
+        )
+        .select_related("agreement", "credited_invoice")
+        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")))
+        .order_by("number")
+    )
