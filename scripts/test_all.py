@@ -14,7 +14,8 @@ Stages (run in this order; each runs even when an earlier one failed):
                 docs/adr/0012-web-tests-on-sqlite.md) on PostgreSQL 15+ in a throw-away cluster
                 (scripts/pg_cluster.py), the schema built by the migrations as in production;
                 ``TUPA_PG_FULL=1`` runs the whole suite there too
-4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium (SQLite, as stage 2)
+4. ``e2e``      the browser journeys (``-m e2e``) with Debian's Chromium (SQLite, as stage 2),
+                on the same pytest-xdist workers (each its own live server and browser)
 
 A stage that cannot run here (no PostgreSQL binaries, no Chromium) is reported as SKIPPED with
 the reason; with ``CI=true`` a skipped stage fails the run.
@@ -296,7 +297,10 @@ def stage_e2e(extra: Sequence[str]) -> Result:
         )
     with tempfile.TemporaryDirectory(prefix="tupa-e2e-") as tmp:
         env = base_env(DATABASE_URL=f"sqlite:///{Path(tmp) / 'tupa.sqlite3'}")
-        status, detail = pytest(["-m", "e2e", *NO_MIGRATIONS, "tests/e2e"], env=env, extra=extra)
+        # Each xdist worker has its own live server, test database and browser.
+        status, detail = pytest(
+            ["-m", "e2e", *NO_MIGRATIONS, *xdist_args(), "tests/e2e"], env=env, extra=extra
+        )
     return Result("e2e (Chromium)", status, time.monotonic() - start, detail)
 
 

@@ -26,7 +26,9 @@ from tupa.finance.tests import factories
 from tupa.finance.tests.test_agreements_services import agreement, setup_org
 from tupa.people.models import Restriction
 
-pytestmark = pytest.mark.django_db
+# What a document says does not depend on the database (the reads behind it are the
+# invoicing tests'); rendering runs once, on SQLite (ADR 0012).
+pytestmark = [pytest.mark.django_db, pytest.mark.db_neutral]
 
 D = dt.date
 
