@@ -99,9 +99,7 @@ def basis_access(request: HttpRequest, slug: str) -> Granted[ServiceForm]:
 
 def basis_forms(request: HttpRequest) -> list[ServiceForm]:
     """The service forms whose billable basis the user may approve (none for most users)."""
-    user = user_of(request)
-    forms = ServiceForm.objects.filter(organisation_id=organisation_id_of(request)).order_by("name")
-    return [form for form in forms if policy.decide(user, "finance.basis.approve", form)]
+    return basis_forms_of(user_of(request))
 
 
 def may_approve_some_basis(user: User) -> bool:
@@ -113,7 +111,7 @@ def may_approve_some_basis(user: User) -> bool:
 
 
 def basis_forms_of(user: User) -> list[ServiceForm]:
-    """:func:`basis_forms` for a user without a request (the dashboard panel)."""
+    """The forms whose basis ``user`` may approve, by name (also for the dashboard panel)."""
     if user.organisation_id is None or not may_approve_some_basis(user):
         return []
     forms = ServiceForm.objects.filter(organisation_id=user.organisation_id).order_by("name")

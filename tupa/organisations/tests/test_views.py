@@ -115,10 +115,12 @@ def test_executive_director_sees_budget_link_worker_does_not(client) -> None:
     director = org_role_user(sf.organisation, Role.EXECUTIVE_DIRECTOR)
     MembershipFactory
     login_verified(client, director)
-    assert reverse("finance:budget") in client.get(reverse("core:dashboard")).content.decode()
+    # The navigation's "Talous" opens the finance hub, which links the budget.
+    assert reverse("finance:index") in client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("finance:budget") in client.get(reverse("finance:index")).content.decode()
     worker = worker_in(sf)
     login_verified(client, worker)
-    assert reverse("finance:budget") not in client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("finance:index") not in client.get(reverse("core:dashboard")).content.decode()
 
 
 @pytest.mark.parametrize(
