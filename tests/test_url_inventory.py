@@ -479,21 +479,25 @@ OUTSIDE_PORTAL = [
 ]
 
 
-@pytest.fixture
-def volunteer_login(db: Any) -> Any:
+@pytest.fixture(scope="module")
+def volunteer_login(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """One volunteer login for the whole sweep (hundreds of URLs), rolled back afterwards."""
+    from django.db import transaction
     from django_scopes import scopes_disabled
 
     from tupa.volunteers.portal import services as portal_services
     from tupa.volunteers.tests.support import coordinator_of, new_volunteer, volunteer_form
 
-    form = volunteer_form()
-    coordinator = coordinator_of(form)
-    volunteer = new_volunteer(coordinator, form, email="inventaario@example.invalid")
-    with scopes_disabled():
-        access = portal_services.portal_grant(
-            actor=coordinator, volunteer=volunteer, absolute=lambda path: path
-        )
-    return access.user
+    with django_db_blocker.unblock(), transaction.atomic():
+        form = volunteer_form()
+        coordinator = coordinator_of(form)
+        volunteer = new_volunteer(coordinator, form, email="inventaario@example.invalid")
+        with scopes_disabled():
+            access = portal_services.portal_grant(
+                actor=coordinator, volunteer=volunteer, absolute=lambda path: path
+            )
+        yield access.user
+        transaction.set_rollback(True)
 
 
 def test_the_volunteer_sweep_covers_the_whole_url_configuration() -> None:
