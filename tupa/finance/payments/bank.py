@@ -133,6 +133,8 @@ class BankRow:
 class CsvTable:
     header: list[str]
     rows: list[list[str]]
+    #: each row's number in the file (blank lines counted), for the messages
+    numbers: list[int]
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def read_csv(data: bytes) -> CsvTable:
             "sarakkeet erotettuina puolipisteellä."
         ),
     )
-    return CsvTable(header=found.header, rows=found.rows)
+    return CsvTable(header=found.header, rows=found.rows, numbers=found.numbers)
 
 
 def _norm(text: str) -> str:
@@ -293,7 +295,7 @@ def csv_rows(table: CsvTable, mapping: Mapping[int, str]) -> list[BankRow]:
     check_mapping(mapping)
     columns = {key: col for col, key in mapping.items() if key != SKIP}
     rows: list[BankRow] = []
-    for index, cells in enumerate(table.rows, start=2):
+    for index, cells in zip(table.numbers, table.rows, strict=True):
 
         def cell(key: str, cells: list[str] = cells) -> str:
             col = columns.get(key)

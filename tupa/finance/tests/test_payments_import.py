@@ -311,6 +311,23 @@ def test_a_bad_csv_row_blocks_the_whole_file_with_a_finnish_message() -> None:
         assert not PaymentImport.objects.exists()
 
 
+def test_a_bad_row_is_named_by_its_line_in_the_file_blank_lines_counted() -> None:
+    """Line 1 the header, 2 a payment, 3 and 4 blank, 5 the bad row: the message says 5."""
+    ctx = setup_org()
+    three_invoices(ctx)
+    data = (
+        "Kirjauspäivä;Määrä;Viite;Maksaja;Arkistointitunnus\n"
+        "10.12.2026;955,00;10003;Kuntayhtymä;B1\n"
+        "\n"
+        ";;;;\n"
+        "11.12.2026;;10029;Heinola;B3\n"
+    ).encode()
+    mapping = bank.guess_mapping(bank.read(data).table.header)
+    plan = _plan(ctx, data, mapping)
+    assert [p.row.number for p in plan.rows] == [2, 5]
+    assert [(p.row.number, p.note) for p in plan.errors] == [(5, "Summa puuttuu.")]
+
+
 def test_mapping_without_day_or_amount_is_refused() -> None:
     with pytest.raises(ValidationError) as raised:
         bank.check_mapping({0: bank.REFERENCE, 1: bank.SKIP})

@@ -188,7 +188,7 @@ def plan_import(
     by_code = {i.code: i for i in items}
     day_default = today or timezone.localdate()
     plan = Plan()
-    for n, row in enumerate(parsed.rows, start=2):
+    for n, row in parsed.numbered():  # the row's number in the file, blank lines counted
         raw: dict[str, list[str] | str] = {}
         day = day_default
         row_errors: list[RowError] = []

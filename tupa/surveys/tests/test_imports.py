@@ -82,6 +82,18 @@ def test_dry_run_reports_bad_rows_by_number_and_column(world: dict[str, Any]) ->
     assert plan.rows[2][1]["best"].choices == ("c",)  # the label, case-insensitive
 
 
+def test_a_bad_row_is_named_by_its_line_in_the_file_blank_lines_counted(
+    world: dict[str, Any],
+) -> None:
+    """Line 1 the header, 2 a good answer, 3 blank, 4 the bad one: the error names line 4."""
+    parsed = parsing.parse(csv_bytes(GOOD[0], "", BAD[0]))
+    mapping = services.guess_mapping(items_of(world["version"]), parsed.header)
+    with scopes_disabled():
+        plan = services.plan_import(world["version"], parsed, mapping, today=dt.date(2026, 6, 30))
+    assert [n for n, _c, _d in plan.rows] == [2]
+    assert [(e.row, e.column) for e in plan.errors] == [(4, "1. Kysymys overall")]
+
+
 def test_a_file_with_a_bad_row_stores_nothing(world: dict[str, Any]) -> None:
     parsed = parsing.parse(csv_bytes(*GOOD, *BAD))
     mapping = services.guess_mapping(items_of(world["version"]), parsed.header)
