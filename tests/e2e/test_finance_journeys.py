@@ -296,7 +296,7 @@ def test_basis_run_documents_journal_and_payment(
     expect(plan_row).to_contain_text("Täsmää")
     expect(plan_row).to_contain_text(money(TOTAL))
     main.get_by_role("button", name="Vahvista ja tallenna 1 suoritus").click()
-    expect(page.get_by_text("Tuotiin 1 suoritusta, joista 0 kohdistamatonta.")).to_be_visible()
+    expect(page.get_by_text("Tuotiin 1 suoritus, kohdistamattomia 0.")).to_be_visible()
     expect(page.locator("h1")).to_have_text("Suoritukset")
     check_page()
     expect(main.get_by_role("table").locator("tbody")).not_to_contain_text(number)

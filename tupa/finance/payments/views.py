@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import policy
@@ -199,7 +200,11 @@ def import_review(request: HttpRequest) -> HttpResponse:
                 unmatched = len(plan.unmatched)
                 messages.success(
                     request,
-                    _("Tuotiin %(n)s suoritusta, joista %(u)s kohdistamatonta.")
+                    ngettext(
+                        "Tuotiin %(n)s suoritus, kohdistamattomia %(u)s.",
+                        "Tuotiin %(n)s suoritusta, kohdistamattomia %(u)s.",
+                        count,
+                    )
                     % {"n": count, "u": unmatched},
                 )
                 target = "finance:payments_unmatched" if unmatched else "finance:payments"

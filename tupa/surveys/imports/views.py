@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from tupa.access import surveys as access
@@ -127,7 +128,11 @@ def import_mapping(request: HttpRequest, slug: str) -> HttpResponse:
                 request.session.pop(SESSION_KEY, None)
                 messages.success(
                     request,
-                    _("Tuotiin %(n)s vastausta kyselyyn %(name)s.")
+                    ngettext(
+                        "Tuotiin %(n)s vastaus kyselyyn %(name)s.",
+                        "Tuotiin %(n)s vastausta kyselyyn %(name)s.",
+                        len(plan.rows),
+                    )
                     % {"n": len(plan.rows), "name": version.questionnaire.name},
                 )
                 return HttpResponseRedirect(
