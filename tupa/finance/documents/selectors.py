@@ -1,18 +1,21 @@
 """What an invoice document (PDF, Finvoice) is made of, read in a constant number of queries.
 
 An invoice carries the buyer (an organisation), amounts, periods and case references only; the
-documents add the seller's own details from :class:`InvoicingProfile`. Nothing here reads a
-client record.
+documents add the seller's own details from :class:`InvoicingProfile` — for a sent invoice as
+they were when it was sent (:func:`sellers_of`). Nothing here reads a client record.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 
+from tupa.finance.invoicing.profile import profile_of
 from tupa.finance.models import Invoice, InvoiceLine, InvoiceRun, InvoicingProfile
 from tupa.finance.money import ZERO
 from tupa.organisations.models import Organisation
@@ -85,22 +88,35 @@ def document_of(
     return InvoiceDocument(invoice, organisation, profile, lines, rows, *totals)
 
 
-def profile_of(organisation_id: int) -> InvoicingProfile | None:
-    """The organisation's invoicing profile (seller details), or None when not set up."""
-    return (
-        InvoicingProfile.objects.filter(organisation_id=organisation_id)
-        .select_related("organisation")
-        .first()
-    )
+def sellers_of(
+    invoices: Iterable[Invoice], current: InvoicingProfile
+) -> dict[int, InvoicingProfile]:
+    """The seller's details to print on each invoice, by invoice id (one query): a draft gets
+    ``current`` (the details now), a sent invoice the details as they were when it was sent —
+    a reprint after the account or address changed shows what the buyer received."""
+    invoices = list(invoices)
+    history: list[Any] = []
+    if any(i.sent_at is not None for i in invoices):
+        history = list(current.history.order_by("history_date", "history_id"))
+    dates = [record.history_date for record in history]
+    found = {}
+    for invoice in invoices:
+        found[invoice.pk] = current
+        if invoice.sent_at is not None:
+            at = bisect_right(dates, invoice.sent_at)
+            if at:  # else sent before the details were first saved: the current ones
+                found[invoice.pk] = history[at - 1].instance
+    return found
 
 
 def invoice_document(invoice: Invoice) -> InvoiceDocument | None:
-    """The document of one invoice (three queries), or None when the organisation has no
+    """The document of one invoice (four queries), or None when the organisation has no
     invoicing profile."""
-    profile = profile_of(invoice.organisation_id)
-    if profile is None:
+    current = profile_of(invoice.organisation_id)
+    if current is None:
         return None
-    return document_of(invoice, organisation=profile.organisation, profile=profile)
+    profile = sellers_of([invoice], current)[invoice.pk]
+    return document_of(invoice, organisation=current.organisation, profile=profile)
 
 
 def sent_invoices_of_run(run: InvoiceRun) -> list[Invoice]:

@@ -73,14 +73,15 @@ def run_finvoice(request: HttpRequest, pk: int) -> HttpResponse:
     """The Finvoice messages of a run's sent invoices, one XML file each, in a ZIP."""
     run = run_access(request, pk, VIEW).obj
     invoices = selectors.sent_invoices_of_run(run)
-    profile = selectors.profile_of(run.organisation_id)
-    if not invoices or profile is None:
+    current = selectors.profile_of(run.organisation_id)
+    if not invoices or current is None:
         raise Http404
     buffer = io.BytesIO()
+    sellers = selectors.sellers_of(invoices, current)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for invoice in invoices:
             document = selectors.document_of(
-                invoice, organisation=profile.organisation, profile=profile
+                invoice, organisation=current.organisation, profile=sellers[invoice.pk]
             )
             archive.writestr(finvoice_filename(invoice), document_xml(document))
     filename = f"finvoice-ajo-{run.pk}-{run.period_start:%Y-%m}.zip"

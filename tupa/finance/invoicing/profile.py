@@ -43,7 +43,12 @@ FIELDS = [
 
 
 def profile_of(organisation_id: int) -> InvoicingProfile | None:
-    return InvoicingProfile.objects.filter(organisation_id=organisation_id).first()
+    """The organisation's invoicing details as they are now, or None when not set up."""
+    return (
+        InvoicingProfile.objects.filter(organisation_id=organisation_id)
+        .select_related("organisation")
+        .first()
+    )
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -84,9 +89,9 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 def profile_save(
     *, actor: User | None, organisation: Organisation, data: dict[str, Any]
 ) -> InvoicingProfile:
-    """Create or change the organisation's invoicing details. The documents of every invoice
-    read the current details (a reprint shows today's account); the invoice's own number,
-    dates, buyer and totals never change."""
+    """Create or change the organisation's invoicing details. Drafts print the current details;
+    a sent invoice is reprinted with the details of the moment it was sent (the profile's
+    history, :func:`tupa.finance.documents.selectors.sellers_of`)."""
     with scope(organisation=organisation.pk):
         found = InvoicingProfile.objects.select_for_update().filter(
             organisation=organisation

@@ -58,6 +58,10 @@ class InvoicingProfile(OrganisationScopedModel):
         default="Arvonlisäveroton sosiaalipalvelu, AVL 37 §",
     )
 
+    #: Every change is kept: a sent invoice is reprinted (PDF, Finvoice) with the details as
+    #: they were when it was sent (``tupa.finance.documents.selectors.sellers_of``).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("laskutuksen perustiedot")
         verbose_name_plural = _("laskutuksen perustiedot")

@@ -209,3 +209,32 @@ def test_urls_are_object_scoped() -> None:
         url = reverse(name, args=[1])
         assert url.startswith("/talous/laskutus/")
         assert access_class(resolve(url).func) == "object_scoped"
+
+
+def test_a_sent_invoice_is_reprinted_with_the_details_it_was_sent_with(client) -> None:  # type: ignore[no-untyped-def]
+    """The association changes its bank account after sending: the sent invoice's Finvoice (one
+    and in the run's ZIP) keeps the account the buyer was told; a draft prints the new one."""
+    from django.forms.models import model_to_dict
+
+    from tupa.finance.documents.selectors import invoice_document
+    from tupa.finance.invoicing.profile import FIELDS, profile_save
+
+    old_iban, new_iban = "FI4250001510000023", "FI2112345600000785"
+    ctx = setup_org()
+    run = _run(ctx)
+    invoice = sample(ctx, run=run)
+    with scope(organisation=ctx["org"].pk):
+        current = InvoicingProfile.objects.get(organisation=ctx["org"])
+        assert current.iban == old_iban
+        data = {**model_to_dict(current, fields=FIELDS), "iban": new_iban}
+        profile_save(actor=ctx["finance"], organisation=ctx["org"], data=data)
+        draft = factories.draft_invoice(ctx["org"], created_by=ctx["finance"], lines=LINES)
+        draft_document = invoice_document(draft)
+        assert draft_document is not None and draft_document.profile.iban == new_iban
+    login_verified(client, ctx["finance"])
+    message = client.get(_finvoice_url(invoice)).content
+    assert old_iban.encode() in message and new_iban.encode() not in message
+    response = client.get(reverse("finance:run_finvoice", args=[run.pk]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        zipped = archive.read("finvoice-lasku-1001.xml")
+    assert old_iban.encode() in zipped and new_iban.encode() not in zipped
