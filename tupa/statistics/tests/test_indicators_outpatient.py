@@ -48,10 +48,11 @@ Children met: kid (a1, n3b) and teen (n12) → 2: male 1, female 1; Lahti 1, unk
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
@@ -176,124 +177,131 @@ class _Builder:
         return entry
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
-    with scopes_disabled():
-        org = OrganisationFactory.create()
-        form_a = ServiceFormFactory.create(organisation=org, name="A (Lapsityö)")
-        form_b = ServiceFormFactory.create(organisation=org, name="B (Jussi-työ)")
-        form_g = ServiceFormFactory.create(
-            organisation=org, name="G (ryhmä)", kind=ServiceForm.Kind.GROUP
-        )
-        other_org = OrganisationFactory.create()
-        form_x = ServiceFormFactory.create(organisation=other_org, name="X")
-        lahti = _municipality("398", "Lahti")
-        hollola = _municipality("098", "Hollola")
-        b = _Builder(org)
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """Built once for the module, rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with scopes_disabled():
+            org = OrganisationFactory.create()
+            form_a = ServiceFormFactory.create(organisation=org, name="A (Lapsityö)")
+            form_b = ServiceFormFactory.create(organisation=org, name="B (Jussi-työ)")
+            form_g = ServiceFormFactory.create(
+                organisation=org, name="G (ryhmä)", kind=ServiceForm.Kind.GROUP
+            )
+            other_org = OrganisationFactory.create()
+            form_x = ServiceFormFactory.create(organisation=other_org, name="X")
+            lahti = _municipality("398", "Lahti")
+            hollola = _municipality("098", "Hollola")
+            b = _Builder(org)
 
-        def person(gender: str, born: dt.date, home: Municipality | None = None) -> Person:
-            return PersonFactory.create(  # type: ignore[no-any-return]
-                organisation=org, gender=gender, birth_date=born, municipality=home
+            def person(gender: str, born: dt.date, home: Municipality | None = None) -> Person:
+                return PersonFactory.create(  # type: ignore[no-any-return]
+                    organisation=org, gender=gender, birth_date=born, municipality=home
+                )
+
+            mum = person("female", dt.date(1990, 5, 1), lahti)
+            kid = person("male", dt.date(2015, 3, 10), lahti)
+            kid2 = person("female", dt.date(2017, 6, 1), lahti)
+            dad = person("male", dt.date(1985, 2, 2), hollola)
+            teen = person("female", dt.date(2008, 3, 1))
+            enq = Alias.objects.create(
+                organisation=org, label="Enq", service_form=form_a, created_by=b.user
+            )
+            anon = Alias.objects.create(
+                organisation=org,
+                label="Anon",
+                service_form=form_a,
+                gender="female",
+                birth_year=2012,
+                created_by=b.user,
             )
 
-        mum = person("female", dt.date(1990, 5, 1), lahti)
-        kid = person("male", dt.date(2015, 3, 10), lahti)
-        kid2 = person("female", dt.date(2017, 6, 1), lahti)
-        dad = person("male", dt.date(1985, 2, 2), hollola)
-        teen = person("female", dt.date(2008, 3, 1))
-        enq = Alias.objects.create(
-            organisation=org, label="Enq", service_form=form_a, created_by=b.user
-        )
-        anon = Alias.objects.create(
-            organisation=org,
-            label="Anon",
-            service_form=form_a,
-            gender="female",
-            birth_year=2012,
-            created_by=b.user,
-        )
+            e1 = b.episode(
+                form_a,
+                status=Episode.Status.ENDED,
+                start=dt.date(2025, 9, 1),
+                end=dt.date(2026, 2, 15),
+                referral=ReferralSource.SOCIAL_SERVICES,
+            )
+            p_mum = b.join(e1, mum)
+            p_kid = b.join(e1, kid, "child", joined_on=dt.date(2025, 9, 1))
+            b.join(e1, kid2, "child", joined_on=dt.date(2025, 9, 1), left_on=dt.date(2025, 12, 20))
+            b.join(e1, dad, "partner")
+            e2 = b.episode(form_a, start=dt.date(2026, 3, 1))
+            b.join(e2, mum)
+            e3 = b.episode(
+                form_a, start=dt.date(2026, 1, 20), referral=ReferralSource.OTHER_SERVICE_FORM
+            )
+            p_teen = b.join(e3, teen, joined_on=dt.date(2026, 1, 20))
+            e4 = b.episode(form_a, status=Episode.Status.ENQUIRY, start=None)
+            b.join(e4, enq)
+            e5 = b.episode(
+                form_a,
+                status=Episode.Status.ENDED,
+                start=dt.date(2025, 1, 1),
+                end=dt.date(2025, 12, 31),
+            )
+            b.join(e5, dad)
+            e6 = b.episode(form_a, start=dt.date(2026, 7, 1))
+            b.join(e6, dad)
+            e7 = b.episode(form_a, start=dt.date(2026, 4, 1))
+            b.join(e7, anon)
+            e8 = b.episode(form_b, start=dt.date(2026, 2, 1), referral=ReferralSource.POLICE)
+            b.join(e8, dad)
+            e9 = b.episode(form_g, start=dt.date(2026, 1, 1))
+            b.join(e9, kid)
+            bx = _Builder(other_org)
+            ex = bx.episode(form_x, start=dt.date(2026, 1, 1))
+            bx.join(ex, PersonFactory.create(organisation=other_org, municipality=lahti))
 
-        e1 = b.episode(
-            form_a,
-            status=Episode.Status.ENDED,
-            start=dt.date(2025, 9, 1),
-            end=dt.date(2026, 2, 15),
-            referral=ReferralSource.SOCIAL_SERVICES,
-        )
-        p_mum = b.join(e1, mum)
-        p_kid = b.join(e1, kid, "child", joined_on=dt.date(2025, 9, 1))
-        b.join(e1, kid2, "child", joined_on=dt.date(2025, 9, 1), left_on=dt.date(2025, 12, 20))
-        b.join(e1, dad, "partner")
-        e2 = b.episode(form_a, start=dt.date(2026, 3, 1))
-        b.join(e2, mum)
-        e3 = b.episode(
-            form_a, start=dt.date(2026, 1, 20), referral=ReferralSource.OTHER_SERVICE_FORM
-        )
-        p_teen = b.join(e3, teen, joined_on=dt.date(2026, 1, 20))
-        e4 = b.episode(form_a, status=Episode.Status.ENQUIRY, start=None)
-        b.join(e4, enq)
-        e5 = b.episode(
-            form_a,
-            status=Episode.Status.ENDED,
-            start=dt.date(2025, 1, 1),
-            end=dt.date(2025, 12, 31),
-        )
-        b.join(e5, dad)
-        e6 = b.episode(form_a, start=dt.date(2026, 7, 1))
-        b.join(e6, dad)
-        e7 = b.episode(form_a, start=dt.date(2026, 4, 1))
-        b.join(e7, anon)
-        e8 = b.episode(form_b, start=dt.date(2026, 2, 1), referral=ReferralSource.POLICE)
-        b.join(e8, dad)
-        e9 = b.episode(form_g, start=dt.date(2026, 1, 1))
-        b.join(e9, kid)
-        bx = _Builder(other_org)
-        ex = bx.episode(form_x, start=dt.date(2026, 1, 1))
-        bx.join(ex, PersonFactory.create(organisation=other_org, municipality=lahti))
+            # Journal (outcome entries first: the appointments link them).
+            n5 = b.entry(e1, Entry.Type.INDIVIDUAL_MEETING, t(2026, 1, 1, 0, 30))
+            n6 = b.entry(e3, Entry.Type.PHONE, t(2026, 6, 30, 23, 30), place=Entry.Place.REMOTE)
+            b.entry(e3, Entry.Type.INTAKE, t(2026, 6, 30, 23, 30), supersedes=n6)
+            b.entry(e1, Entry.Type.PHONE, t(2026, 1, 15), Entry.Place.REMOTE, marked=(p_mum,))
+            b.entry(e4, Entry.Type.ADVICE, t(2026, 2, 3), Entry.Place.REMOTE)
+            n3 = b.entry(e1, Entry.Type.INDIVIDUAL_MEETING, t(2026, 2, 10), marked=(p_mum, p_kid))
+            b.entry(
+                e1, Entry.Type.FAMILY_MEETING, t(2026, 2, 11), marked=(p_mum, p_kid), supersedes=n3
+            )
+            b.entry(e1, Entry.Type.NOTE, t(2026, 2, 12))
+            b.entry(e8, Entry.Type.CRISIS_HELP, t(2026, 6, 30, 23, 59), Entry.Place.OTHER)
+            b.entry(e1, Entry.Type.PHONE, t(2025, 12, 31, 23, 59), Entry.Place.REMOTE)
+            b.entry(e3, Entry.Type.INDIVIDUAL_MEETING, t(2026, 4, 5), marked=(p_teen,))
+            b.entry(e3, Entry.Type.PHONE, t(2026, 2, 20), Entry.Place.REMOTE, marked=(p_teen,))
+            b.entry(e9, Entry.Type.PHONE, t(2026, 2, 1), Entry.Place.REMOTE)
+            bx.entry(ex, Entry.Type.PHONE, t(2026, 2, 1), Entry.Place.REMOTE)
 
-        # Journal (outcome entries first: the appointments link them).
-        n5 = b.entry(e1, Entry.Type.INDIVIDUAL_MEETING, t(2026, 1, 1, 0, 30))
-        n6 = b.entry(e3, Entry.Type.PHONE, t(2026, 6, 30, 23, 30), place=Entry.Place.REMOTE)
-        b.entry(e3, Entry.Type.INTAKE, t(2026, 6, 30, 23, 30), supersedes=n6)
-        b.entry(e1, Entry.Type.PHONE, t(2026, 1, 15), Entry.Place.REMOTE, marked=(p_mum,))
-        b.entry(e4, Entry.Type.ADVICE, t(2026, 2, 3), Entry.Place.REMOTE)
-        n3 = b.entry(e1, Entry.Type.INDIVIDUAL_MEETING, t(2026, 2, 10), marked=(p_mum, p_kid))
-        b.entry(e1, Entry.Type.FAMILY_MEETING, t(2026, 2, 11), marked=(p_mum, p_kid), supersedes=n3)
-        b.entry(e1, Entry.Type.NOTE, t(2026, 2, 12))
-        b.entry(e8, Entry.Type.CRISIS_HELP, t(2026, 6, 30, 23, 59), Entry.Place.OTHER)
-        b.entry(e1, Entry.Type.PHONE, t(2025, 12, 31, 23, 59), Entry.Place.REMOTE)
-        b.entry(e3, Entry.Type.INDIVIDUAL_MEETING, t(2026, 4, 5), marked=(p_teen,))
-        b.entry(e3, Entry.Type.PHONE, t(2026, 2, 20), Entry.Place.REMOTE, marked=(p_teen,))
-        b.entry(e9, Entry.Type.PHONE, t(2026, 2, 1), Entry.Place.REMOTE)
-        bx.entry(ex, Entry.Type.PHONE, t(2026, 2, 1), Entry.Place.REMOTE)
-
-        # Appointments.
-        b.appointment(form_a, e1, t(2026, 1, 1, 0, 30), entry=n5)  # a1
-        b.appointment(form_a, e1, t(2025, 12, 31, 23, 30), type=AppointmentType.HOME_VISIT)  # a2
-        b.appointment(
-            form_a,
-            e3,
-            t(2026, 6, 30, 23, 30),
-            type=AppointmentType.REMOTE,
-            place=PlaceKind.OTHER,
-            entry=n6,
-        )  # a3
-        b.appointment(form_a, e3, t(2026, 7, 1, 0, 15))  # a4
-        b.appointment(form_a, e2, t(2026, 3, 10), Outcome.NO_SHOW)  # a5
-        b.appointment(form_a, e2, t(2026, 3, 17), Outcome.CANCELLED_BY_CLIENT)  # a6
-        b.appointment(form_a, None, t(2026, 2, 2), type=AppointmentType.OTHER)  # a7
-        b.appointment(form_b, e8, t(2026, 2, 10))  # a8
-        b.appointment(form_a, e1, t(2026, 1, 20), Outcome.NO_SHOW)  # a11
-        b.appointment(form_g, e9, t(2026, 2, 10))
-        bx.appointment(form_x, ex, t(2026, 2, 10))
-    return {
-        "org": org,
-        "a": form_a,
-        "b": form_b,
-        "x": form_x,
-        "lahti": lahti,
-        "hollola": hollola,
-    }
+            # Appointments.
+            b.appointment(form_a, e1, t(2026, 1, 1, 0, 30), entry=n5)  # a1
+            b.appointment(
+                form_a, e1, t(2025, 12, 31, 23, 30), type=AppointmentType.HOME_VISIT
+            )  # a2
+            b.appointment(
+                form_a,
+                e3,
+                t(2026, 6, 30, 23, 30),
+                type=AppointmentType.REMOTE,
+                place=PlaceKind.OTHER,
+                entry=n6,
+            )  # a3
+            b.appointment(form_a, e3, t(2026, 7, 1, 0, 15))  # a4
+            b.appointment(form_a, e2, t(2026, 3, 10), Outcome.NO_SHOW)  # a5
+            b.appointment(form_a, e2, t(2026, 3, 17), Outcome.CANCELLED_BY_CLIENT)  # a6
+            b.appointment(form_a, None, t(2026, 2, 2), type=AppointmentType.OTHER)  # a7
+            b.appointment(form_b, e8, t(2026, 2, 10))  # a8
+            b.appointment(form_a, e1, t(2026, 1, 20), Outcome.NO_SHOW)  # a11
+            b.appointment(form_g, e9, t(2026, 2, 10))
+            bx.appointment(form_x, ex, t(2026, 2, 10))
+        yield {
+            "org": org,
+            "a": form_a,
+            "b": form_b,
+            "x": form_x,
+            "lahti": lahti,
+            "hollola": hollola,
+        }
+        transaction.set_rollback(True)
 
 
 def _run(world: dict[str, Any], indicator: Indicator, **kw: Any) -> Result:

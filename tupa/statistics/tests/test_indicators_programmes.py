@@ -26,12 +26,13 @@ February: sessions 1 (s5), attendances 1, participants 1 (p3, open), anonymous a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
@@ -81,84 +82,90 @@ def _family(
     return p, c
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
-    g = ServiceFormFactory.create(kind=ServiceForm.Kind.GROUP, name="G (ryhmät)")
-    org = g.organisation
-    o = ServiceFormFactory.create(organisation=org, name="O (avotyö)")
-    worker = worker_in(g)
-    o_worker = worker_in(o)
-    with scopes_disabled():
-        lahti, _created = Municipality.objects.get_or_create(
-            code="398", defaults={"name_fi": "Lahti", "name_sv": "Lahtis"}
-        )
-
-        def person(gender: str, born: dt.date, home: Municipality | None = None) -> Person:
-            return PersonFactory.create(  # type: ignore[no-any-return]
-                organisation=org, gender=gender, birth_date=born, municipality=home
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """Built once for the module, rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        g = ServiceFormFactory.create(kind=ServiceForm.Kind.GROUP, name="G (ryhmät)")
+        org = g.organisation
+        o = ServiceFormFactory.create(organisation=org, name="O (avotyö)")
+        worker = worker_in(g)
+        o_worker = worker_in(o)
+        with scopes_disabled():
+            lahti, _created = Municipality.objects.get_or_create(
+                code="398", defaults={"name_fi": "Lahti", "name_sv": "Lahtis"}
             )
 
-        p1 = person("female", dt.date(1990, 1, 1), lahti)
-        c1 = person("male", dt.date(2025, 6, 1))
-        p2 = person("female", dt.date(1992, 2, 2))
-        c2 = person("female", dt.date(2025, 8, 1))
-        p3 = person("male", dt.date(1988, 3, 3))
-    with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC), tick=False):
-        prog_a = programme(g, worker, name="A")
-        prog_b = programme(
-            g,
-            worker,
-            name="B",
-            type=GroupProgramme.Type.OPEN,
-            target_group=GroupProgramme.TargetGroup.ADULTS,
-            starts_on=dt.date(2026, 2, 1),
-        )
-        m1 = add_member(prog_a, worker, *_family(g, p1, c1))
-        m2 = add_member(prog_a, worker, *_family(g, p2, c2))
-        p3_in_g, _none = _family(g, p3)
-        m3 = add_member(prog_a, worker, p3_in_g)
-        m4 = add_member(prog_b, worker, p3_in_g)
-        s1 = add_session(prog_a, worker, t(2026, 3, 2))
-        s2 = add_session(prog_a, worker, t(2026, 3, 4))
-        s3 = add_session(prog_a, worker, t(2026, 3, 6))
-        s4 = add_session(prog_a, worker, t(2026, 3, 9))
-        s5 = add_session(prog_b, worker, t(2026, 2, 28, 23, 30), hours=1)
-        s6 = add_session(prog_b, worker, t(2026, 3, 1, 0, 30), hours=1)
-        record(s1, worker, {m1: P, m2: P, m3: A}, anonymous_adults=2, anonymous_children=1)
-        record(s2, worker, {m1: P, m2: E, m3: P}, anonymous_children=3)
-        record(s3, worker, {}, cancelled=True)
-        record(s4, worker, {m1: P}, anonymous_adults=9)
-        record(s5, worker, {m4: P}, anonymous_adults=4)
-        record(s6, worker, {m4: P})
-        prog_c = programme(
-            o,
-            o_worker,
-            name="C",
-            type=GroupProgramme.Type.PEER,
-            target_group=GroupProgramme.TargetGroup.ADULTS,
-            starts_on=dt.date(2026, 2, 1),
-        )
-        mc = add_member(prog_c, o_worker, *_family(o, p1))
-        record(
-            add_session(prog_c, o_worker, t(2026, 3, 3)), o_worker, {mc: P}, anonymous_children=2
-        )
-        x = ServiceFormFactory.create(kind=ServiceForm.Kind.GROUP, name="X")
-        x_worker = worker_in(x)
-        prog_x = programme(x, x_worker, name="X")
-        with scopes_disabled():
-            px = PersonFactory.create(organisation=x.organisation, municipality=lahti)
-        mx = add_member(prog_x, x_worker, *_family(x, px))
-        record(add_session(prog_x, x_worker, t(2026, 3, 3)), x_worker, {mx: P})
-    return {
-        "org": org,
-        "g": g,
-        "o": o,
-        "worker": worker,
-        "lahti": lahti,
-        "a": prog_a,
-        "b": prog_b,
-        "c": prog_c,
-    }
+            def person(gender: str, born: dt.date, home: Municipality | None = None) -> Person:
+                return PersonFactory.create(  # type: ignore[no-any-return]
+                    organisation=org, gender=gender, birth_date=born, municipality=home
+                )
+
+            p1 = person("female", dt.date(1990, 1, 1), lahti)
+            c1 = person("male", dt.date(2025, 6, 1))
+            p2 = person("female", dt.date(1992, 2, 2))
+            c2 = person("female", dt.date(2025, 8, 1))
+            p3 = person("male", dt.date(1988, 3, 3))
+        with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC), tick=False):
+            prog_a = programme(g, worker, name="A")
+            prog_b = programme(
+                g,
+                worker,
+                name="B",
+                type=GroupProgramme.Type.OPEN,
+                target_group=GroupProgramme.TargetGroup.ADULTS,
+                starts_on=dt.date(2026, 2, 1),
+            )
+            m1 = add_member(prog_a, worker, *_family(g, p1, c1))
+            m2 = add_member(prog_a, worker, *_family(g, p2, c2))
+            p3_in_g, _none = _family(g, p3)
+            m3 = add_member(prog_a, worker, p3_in_g)
+            m4 = add_member(prog_b, worker, p3_in_g)
+            s1 = add_session(prog_a, worker, t(2026, 3, 2))
+            s2 = add_session(prog_a, worker, t(2026, 3, 4))
+            s3 = add_session(prog_a, worker, t(2026, 3, 6))
+            s4 = add_session(prog_a, worker, t(2026, 3, 9))
+            s5 = add_session(prog_b, worker, t(2026, 2, 28, 23, 30), hours=1)
+            s6 = add_session(prog_b, worker, t(2026, 3, 1, 0, 30), hours=1)
+            record(s1, worker, {m1: P, m2: P, m3: A}, anonymous_adults=2, anonymous_children=1)
+            record(s2, worker, {m1: P, m2: E, m3: P}, anonymous_children=3)
+            record(s3, worker, {}, cancelled=True)
+            record(s4, worker, {m1: P}, anonymous_adults=9)
+            record(s5, worker, {m4: P}, anonymous_adults=4)
+            record(s6, worker, {m4: P})
+            prog_c = programme(
+                o,
+                o_worker,
+                name="C",
+                type=GroupProgramme.Type.PEER,
+                target_group=GroupProgramme.TargetGroup.ADULTS,
+                starts_on=dt.date(2026, 2, 1),
+            )
+            mc = add_member(prog_c, o_worker, *_family(o, p1))
+            record(
+                add_session(prog_c, o_worker, t(2026, 3, 3)),
+                o_worker,
+                {mc: P},
+                anonymous_children=2,
+            )
+            x = ServiceFormFactory.create(kind=ServiceForm.Kind.GROUP, name="X")
+            x_worker = worker_in(x)
+            prog_x = programme(x, x_worker, name="X")
+            with scopes_disabled():
+                px = PersonFactory.create(organisation=x.organisation, municipality=lahti)
+            mx = add_member(prog_x, x_worker, *_family(x, px))
+            record(add_session(prog_x, x_worker, t(2026, 3, 3)), x_worker, {mx: P})
+        yield {
+            "org": org,
+            "g": g,
+            "o": o,
+            "worker": worker,
+            "lahti": lahti,
+            "a": prog_a,
+            "b": prog_b,
+            "c": prog_c,
+        }
+        transaction.set_rollback(True)
 
 
 def _run(world: dict[str, Any], indicator: Indicator, period: tuple[dt.date, dt.date]) -> Result:

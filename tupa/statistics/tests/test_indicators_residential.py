@@ -40,6 +40,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -120,10 +121,21 @@ def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
 # --------------------------------------------------------------------------- THL's year
 
 
+@pytest.fixture(scope="module")
+def built_thl_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """THL's year, built once for the module (at NOW) and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            year = build_year()
+        yield year
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def thl_year() -> Iterator[dict[str, Any]]:
+def thl_year(built_thl_year: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Each test runs at NOW, in a savepoint of the module's transaction."""
     with time_machine.travel(NOW, tick=False):
-        yield build_year()
+        yield built_thl_year
 
 
 @pytest.mark.parametrize("year", [2025, 2024])
@@ -352,10 +364,21 @@ def org_world() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The small organisation, built once for the module (at NOW) and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            built = org_world()
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world() -> Iterator[dict[str, Any]]:
+def world(built_world: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Each test runs at NOW, in a savepoint of the module's transaction."""
     with time_machine.travel(NOW, tick=False):
-        yield org_world()
+        yield built_world
 
 
 def test_shelter_clients_once_across_shelters(world: dict[str, Any]) -> None:

@@ -23,10 +23,12 @@ Another organisation runs the same scenario (also paid by Lahti): never counted 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import worker_in
@@ -52,22 +54,25 @@ ALL = (
 )
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
-    with time_machine.travel(t(2026, 6, 15, 12), tick=False):
-        form = visitation_form()
-        member = worker_in(form)
-        built = scenario.build(form, member)
-        other_form = visitation_form()
-        scenario.build(other_form, worker_in(other_form))
-    return {
-        "form": form,
-        "member": member,
-        "org": form.organisation_id,
-        "lahti": municipality("398", "Lahti"),
-        "hollola": municipality("098", "Hollola"),
-        **built,
-    }
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """Built once for the module, rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(t(2026, 6, 15, 12), tick=False):
+            form = visitation_form()
+            member = worker_in(form)
+            built = scenario.build(form, member)
+            other_form = visitation_form()
+            scenario.build(other_form, worker_in(other_form))
+        yield {
+            "form": form,
+            "member": member,
+            "org": form.organisation_id,
+            "lahti": municipality("398", "Lahti"),
+            "hollola": municipality("098", "Hollola"),
+            **built,
+        }
+        transaction.set_rollback(True)
 
 
 def _run(
