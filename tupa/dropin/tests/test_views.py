@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -30,14 +33,31 @@ pytestmark = pytest.mark.django_db
 CANARY = "CANARY-VUOKRAAJA-040"
 
 
-@pytest.fixture
-def world() -> Any:
-    with time_machine.travel(TODAY, tick=False):
-        data = build_scenario()
-        with scopes_disabled():
-            data["booking"] = Booking.objects.filter(room=data["room"]).first()
-            data["childcare"] = ChildcareSession.objects.filter(service_form=data["form"]).first()
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The scenario, built once for the module and rolled back after its last test (each test
+    runs in a savepoint inside this transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(TODAY, tick=False):
+            data = build_scenario()
+            with scopes_disabled():
+                data["booking"] = Booking.objects.filter(room=data["room"]).first()
+                data["childcare"] = ChildcareSession.objects.filter(
+                    service_form=data["form"]
+                ).first()
         yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(built_world: dict[str, Any]) -> Any:
+    """The module's objects re-read from the database: a test may have changed one in memory."""
+    with time_machine.travel(TODAY, tick=False):
+        with scopes_disabled():
+            for obj in built_world.values():
+                if isinstance(obj, Model):
+                    obj.refresh_from_db()
+        yield dict(built_world)
 
 
 def _member_urls(world: dict[str, Any]) -> list[str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -40,6 +41,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -345,10 +348,36 @@ def build_year() -> dict[str, Any]:
     }
 
 
+def fresh(value: Any) -> Any:
+    """``value`` (a model instance, or a dict, list or tuple of them) re-read from the database:
+    the objects of a module-scoped fixture are shared by its tests, one of which may have
+    changed them in memory (the database is rolled back after each test)."""
+    if isinstance(value, Model):
+        with scopes_disabled():
+            value.refresh_from_db()
+        return value
+    if isinstance(value, dict):
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(fresh(item) for item in value)
+    return value
+
+
+@pytest.fixture(scope="module")
+def built_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """``build_year`` once for the module, rolled back after its last test (each test runs in a
+    savepoint inside this transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            data = build_year()
+        yield data
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def year() -> Any:
+def year(built_year: dict[str, Any]) -> Any:
     with time_machine.travel(NOW, tick=False):
-        yield build_year()
+        yield fresh(built_year)
 
 
 # --------------------------------------------------------------------------- the hand figures

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -45,6 +46,7 @@ from .test_thl import (
     build_year,
     episode_of,
     figures,
+    fresh,
     person_in,
     shelter,
 )
@@ -58,14 +60,24 @@ YEAR_END_PAGE_QUERIES = 13
 RETURN_PAGE_QUERIES = 28
 
 
-@pytest.fixture
-def world() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        data = build_year()
-        form = data["form"]
-        data["worker"] = worker_in(form)
-        data["lead"] = data["actor"]
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The year and a worker, built once for the module and rolled back after its last test
+    (each test runs in a savepoint inside this transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            data = build_year()
+            form = data["form"]
+            data["worker"] = worker_in(form)
+            data["lead"] = data["actor"]
         yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(built_world: dict[str, Any]) -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield fresh(built_world)
 
 
 def _outsiders(form: ServiceForm) -> dict[str, Any]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from tupa.core import registry
@@ -36,16 +39,36 @@ START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
 D = dt.date
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The scenario, built once for the module and rolled back after its last test (each test
+    runs in a savepoint inside this transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(t(2026, 6, 15, 12), tick=False):
+            form = visitation_form()
+            member = worker_in(form)
+            built = scenario.build(form, member)
+            # Another organisation with the same scenario: never collected for the first.
+            other_form = visitation_form()
+            scenario.build(other_form, worker_in(other_form))
+        yield {"form": form, "member": member, "other_form": other_form, **built}
+        transaction.set_rollback(True)
+
+
+def _fresh(value: Any) -> Any:
+    """``value`` re-read from the database: a test may have changed a shared object in memory."""
+    if isinstance(value, Model):
+        with scopes_disabled():
+            value.refresh_from_db()
+        return value
+    if isinstance(value, list | tuple):
+        return type(value)(_fresh(item) for item in value)
+    return value
+
+
 @pytest.fixture
-def world() -> dict[str, Any]:
-    with time_machine.travel(t(2026, 6, 15, 12), tick=False):
-        form = visitation_form()
-        member = worker_in(form)
-        built = scenario.build(form, member)
-        # Another organisation with the same scenario: never collected for the first.
-        other_form = visitation_form()
-        scenario.build(other_form, worker_in(other_form))
-    return {"form": form, "member": member, "other_form": other_form, **built}
+def world(built_world: dict[str, Any]) -> dict[str, Any]:
+    return {key: _fresh(value) for key, value in built_world.items()}
 
 
 def _collect(form: Any, start: dt.date = START, end: dt.date = END) -> list[Any]:
