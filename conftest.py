@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,40 @@ def is_db_neutral(path: Path) -> bool:
     return path.name in DB_NEUTRAL_MODULES or "views" in path.stem
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Generator[None, None, None]:
+    """Mark the web-layer tests ``db_neutral`` and skip ``postgres_only`` off PostgreSQL; then,
+    after every other plugin has run, the xdist groups (``--dist loadgroup``, see
+    :func:`_join_xdist_group`)."""
+    _mark_and_skip(config, items)
+    yield
+    if getattr(config.option, "loadgroup", False):  # a worker under --dist loadgroup
+        for item in items:
+            marker = item.get_closest_marker("xdist_group")
+            if marker is not None:
+                _join_xdist_group(item, str(marker.kwargs.get("name", marker.args[0])))
+
+
+def _join_xdist_group(item: pytest.Item, group: str) -> None:
+    """Give ``item`` the node id suffix ``@<group>`` by which ``--dist loadgroup`` schedules a
+    group on one worker (the whole demo, the migrations: expensive fixtures built once).
+
+    pytest-xdist (3.8) appends it to ``item._nodeid``, which pytest 9.2 no longer reads (node ids
+    are structured): the groups are silently ignored and every worker would build the fixture
+    (https://github.com/pytest-dev/pytest-xdist/issues/1386). Do nothing when the suffix is there
+    (a fixed pytest-xdist) or the structured id is not (an older pytest, where xdist's works).
+    """
+    suffix = f"@{group}"
+    structured = getattr(item, "_id", None)
+    parse = getattr(type(structured), "parse", None)
+    if item.nodeid.endswith(suffix) or structured is None or parse is None:
+        return
+    item._id = parse(item.nodeid + suffix)
+
+
+def _mark_and_skip(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
     for item in items:

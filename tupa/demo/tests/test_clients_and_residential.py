@@ -1,34 +1,33 @@
-"""The demo clients and the residential demo, on one build of the organisation and its clients.
+"""The demo clients and the residential demo, read from the whole demo.
 
-The organisation and its fictional clients (issue 3, item 11) are built once for this module,
-with "today" pinned (the fixture ``clients_demo``, rolled back afterwards); each test runs in a
-savepoint inside it, so neither sees what the other wrote.
+``manage.py build_demo`` builds the whole demo once for the package, with "today" pinned
+(``whole_demo`` in conftest.py, rolled back afterwards); each test runs in a savepoint inside
+it, so neither sees what the other wrote.
 
-- The clients cover every client form, go through the services and are idempotent.
+- The clients (issue 3, item 11) cover every client form, go through the services and are
+  idempotent.
 - The residential demo (issue 4, item 10): two years of both units, no double booking. The
-  test builds it on top of the clients, checks the shape of the data against what the demo
-  promises, then builds it again and checks that nothing changed.
+  test checks the shape of the data against what the demo promises, then builds it again on
+  top of the whole demo and checks that nothing changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 import pytest
-import time_machine
-from django.db import transaction
 from django.test import override_settings
 from django_scopes import scope
 
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import residential as demo
 from tupa.demo.clients import TARGET_PERSONS, Counts, build_demo_clients
-from tupa.demo.organisations import build_demo
+from tupa.demo.tests.conftest import NOW, WholeDemo
 from tupa.episodes.models import Entry, Episode, Participant, Referral
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.people.models import Alias, Person, Restriction
@@ -44,10 +43,10 @@ from tupa.residential.models import (
 )
 from tupa.residential.stays import selectors
 
-# Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
-pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
+# Reads the whole demo, which runs on SQLite (make test runs it there only, ADR 0012), built once
+# on one pytest-xdist worker (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build, pytest.mark.xdist_group("demo")]
 
-NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 MODELS: list[Any] = [
     Place,
     Stay,
@@ -74,30 +73,43 @@ def _counts() -> dict[str, int]:
 class ClientsDemo:
     organisation: Organisation
     clients: Counts
+    #: the largest primary key of each model right after the clients were built (conftest.py)
+    after_clients: Mapping[str, int]
+    #: what the residential builder added to the whole demo (its line of build_demo's output)
+    residential: str
 
 
-@pytest.fixture(scope="module")
-def clients_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[ClientsDemo]:
-    """The organisation and its clients, built once at ``NOW``; rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(TUPA_REQUIRE_2FA=False), time_machine.travel(NOW, tick=False):
-            org = build_demo(password="demo-salasana-testiin-pitka").organisation
-            counts = build_demo_clients(organisation=org)
-        assert counts is not None
-        yield ClientsDemo(organisation=org, clients=counts)
-        transaction.set_rollback(True)
+@pytest.fixture
+def clients_demo(demo_at_now: WholeDemo) -> ClientsDemo:
+    """The organisation, its clients and the rest of the whole demo, at ``NOW``."""
+    return ClientsDemo(
+        organisation=demo_at_now.organisation,
+        clients=demo_at_now.clients,
+        after_clients=demo_at_now.after_clients,
+        residential=demo_at_now.summary("Asumispalvelut:"),
+    )
 
 
 def test_demo_clients_cover_every_client_form_and_are_idempotent(
     clients_demo: ClientsDemo,
 ) -> None:
     org, counts = clients_demo.organisation, clients_demo.clients
+    # The domain builders after the clients add persons, episodes, entries, referrals and
+    # aliases of their own (the residential and visitation demos' families and the shelter's
+    # anonymous clients, the Mieskaveri families, the journal entries of appointments and group
+    # sessions): the client demo's rows are those up to the high-water marks taken right after
+    # it (conftest.py), i.e. what this test saw when it built the organisation and clients alone.
+    marks = clients_demo.after_clients
+
+    def theirs(model: Any) -> Any:
+        return model.objects.filter(pk__lte=marks[model._meta.label])
+
     with scope(organisation=org.pk):
-        persons = Person.objects.count()
-        episodes = Episode.objects.count()
+        persons = theirs(Person).count()
+        episodes = theirs(Episode).count()
         assert persons == counts.persons >= TARGET_PERSONS
         assert episodes == counts.episodes
-        forms_with_clients = set(Episode.objects.values_list("service_form__slug", flat=True))
+        forms_with_clients = set(theirs(Episode).values_list("service_form__slug", flat=True))
         assert {
             "ensikoti",
             "baby-blues",
@@ -110,44 +122,44 @@ def test_demo_clients_cover_every_client_form_and_are_idempotent(
             "tapaamispaikka",
             "ero-lapsiperheessa",
         } <= forms_with_clients
-        statuses = set(Episode.objects.values_list("status", flat=True))
+        statuses = set(theirs(Episode).values_list("status", flat=True))
         assert {"active", "ended"} <= statuses
-        assert Entry.objects.count() == counts.entries > episodes
-        assert Referral.objects.filter(status="accepted").count() == counts.referrals > 0
-        assert Alias.objects.count() == 6
-        assert Alias.objects.filter(person__isnull=False).count() == 3
-        assert Restriction.objects.filter(kind="turvakielto").count() == counts.restrictions > 0
-        # Demo identity codes use DVV's test range 900–999 only: never a real person's code.
+        assert theirs(Entry).count() == counts.entries > episodes
+        assert theirs(Referral).filter(status="accepted").count() == counts.referrals > 0
+        assert theirs(Alias).count() == 6
+        assert theirs(Alias).filter(person__isnull=False).count() == 3
+        assert theirs(Restriction).filter(kind="turvakielto").count() == counts.restrictions > 0
+        # Demo identity codes use DVV's test range 900–999 only: never a real person's code
+        # (checked on every person of the whole demo, not only the client demo's).
         codes = [c for c in Person.objects.values_list("hetu", flat=True) if c]
         assert codes and all(900 <= int(code[7:10]) <= 999 for code in codes)
-    assert build_demo_clients(organisation=org) is None
+        whole = (Person.objects.count(), Episode.objects.count())
+    assert build_demo_clients(organisation=org) is None  # again, on top of the whole demo
     with scope(organisation=org.pk):
-        assert Person.objects.count() == persons
-        assert Episode.objects.count() == episodes
+        assert (Person.objects.count(), Episode.objects.count()) == whole
 
 
 def test_residential_demo_is_realistic_consistent_and_idempotent(
     clients_demo: ClientsDemo,
 ) -> None:
     org = clients_demo.organisation
-    with time_machine.travel(NOW, tick=False), override_settings(TUPA_REQUIRE_2FA=False):
-        summary = demo.build(organisation=org)
-        assert summary is not None and summary.startswith("Asumispalvelut:")
-        today = NOW.date()
-        with scope(organisation=org.pk):
-            forms = {
-                sf.slug: sf
-                for sf in ServiceForm.objects.filter(slug__in=[demo.SHELTER, demo.ENSIKOTI])
-            }
-            before = _counts()
-            for slug, places in ((demo.SHELTER, 5), (demo.ENSIKOTI, 6)):
-                _check_unit(forms[slug], places=places, today=today)
-            _check_ensikoti_specifics(forms[demo.ENSIKOTI], today=today)
-            _check_shelter_specifics(forms[demo.SHELTER], today=today)
-        # Second run: nothing is added or changed.
+    summary = clients_demo.residential
+    assert summary.startswith("Asumispalvelut:")
+    today = NOW.date()
+    with scope(organisation=org.pk):
+        forms = {
+            sf.slug: sf for sf in ServiceForm.objects.filter(slug__in=[demo.SHELTER, demo.ENSIKOTI])
+        }
+        before = _counts()
+        for slug, places in ((demo.SHELTER, 5), (demo.ENSIKOTI, 6)):
+            _check_unit(forms[slug], places=places, today=today)
+        _check_ensikoti_specifics(forms[demo.ENSIKOTI], today=today)
+        _check_shelter_specifics(forms[demo.SHELTER], today=today)
+    # Second run, on top of the whole demo: nothing is added or changed.
+    with override_settings(TUPA_REQUIRE_2FA=False):
         assert demo.build(organisation=org) is None
-        with scope(organisation=org.pk):
-            assert _counts() == before
+    with scope(organisation=org.pk):
+        assert _counts() == before
 
 
 def _check_unit(form: ServiceForm, *, places: int, today: dt.date) -> None:

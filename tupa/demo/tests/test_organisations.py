@@ -1,4 +1,10 @@
-"""The demo organisation mirrors the seed and is idempotent."""
+"""The demo organisation mirrors the seed and is idempotent.
+
+Most tests build the organisation alone (on an empty database: they also run on PostgreSQL);
+``test_build_demo_command_prints_the_accounts`` reads the whole demo, which ``manage.py
+build_demo`` built once for the package (``whole_demo`` in conftest.py), and runs the command
+again on top of it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Membership, Role, User
 from tupa.demo.organisations import ACCOUNTS, DEFAULT_PASSWORD, build_demo
+from tupa.demo.tests.conftest import WholeDemo
 from tupa.finance.models import Budget, BudgetLine
 from tupa.organisations.models import (
     Organisation,
@@ -29,7 +36,8 @@ from tupa.organisations.models import (
     WorkingGroup,
 )
 
-pytestmark = pytest.mark.django_db
+# One pytest-xdist worker for this package's tests: the whole demo is built once (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -319,20 +327,36 @@ def _check_demo_invoicing() -> None:
         assert len(overdue) == 1
 
 
+def _all_row_counts() -> dict[str, int]:
+    """Rows of every model of the project's apps (history tables included)."""
+    with scopes_disabled():
+        return {
+            model._meta.label: model._base_manager.count()
+            for model in apps.get_models()
+            if model.__module__.startswith("tupa.")
+        }
+
+
 @pytest.mark.demo_build
-def test_build_demo_command_prints_the_accounts() -> None:
-    """The whole demo, as ``make demo`` builds it (on SQLite: ADR 0012), twice."""
-    out = StringIO()
-    call_command("build_demo", stdout=out)
-    text = out.getvalue()
+def test_build_demo_command_prints_the_accounts(demo_at_now: WholeDemo) -> None:
+    """The whole demo, as ``make demo`` builds it (on SQLite: ADR 0012), then built again."""
+    text = demo_at_now.output
     for account in ACCOUNTS:
         assert account.username in text
     assert DEFAULT_PASSWORD in text
+    assert "Demoasiakkaat: " in text
+    assert demo_at_now.summaries and all(summary in text for summary in demo_at_now.summaries)
     assert Organisation.objects.filter(slug="eetk").count() == 1
     _check_demo_invoicing()
+    before = _all_row_counts()
     out = StringIO()
-    call_command("build_demo", stdout=out)
-    assert "mitään ei muutettu" in out.getvalue()
+    with override_settings(TUPA_REQUIRE_2FA=False):  # as `make demo` (and the first run)
+        call_command("build_demo", stdout=out)
+    again = out.getvalue()
+    assert "mitään ei muutettu" in again
+    assert "Demoasiakkaat ovat jo olemassa" in again
+    assert not any(summary in again for summary in demo_at_now.summaries)
+    assert _all_row_counts() == before
 
 
 def test_build_demo_command_rejects_a_weak_password() -> None:

@@ -1,48 +1,30 @@
 """The demo's group childminders and Perhetupa childminders are volunteer records (issue 12
 item 7): the programme and drop-in builders name volunteers of the register, never free text,
-and only on days the rules allow."""
+and only on days the rules allow. Read from the whole demo, built once for the package by
+``manage.py build_demo`` (conftest.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import time_machine
-from django.db import transaction
-from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import HELSINKI
-from tupa.demo import dropin, programmes
-from tupa.demo.clients import build_demo_clients
-from tupa.demo.organisations import build_demo
+from tupa.demo import programmes
+from tupa.demo.tests.conftest import WholeDemo
 from tupa.dropin.models import ChildcareSession
 from tupa.organisations.models import Organisation
 from tupa.programmes.models import Leader, Session
 from tupa.volunteers import rules
 from tupa.volunteers.models import Volunteer
 
-# Builds much of the demo, which runs on SQLite: make test runs it there only (ADR 0012).
-pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
+# Reads the whole demo, which runs on SQLite (make test runs it there only, ADR 0012), built once
+# on one pytest-xdist worker (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build, pytest.mark.xdist_group("demo")]
 
-NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
 
-
-@pytest.fixture(scope="module")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Organisation]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(TUPA_REQUIRE_2FA=False), time_machine.travel(NOW, tick=False):
-            organisation = build_demo(
-                password="demo-salasana-testiin-pitka", municipalities_csv=None
-            ).organisation
-            build_demo_clients(organisation=organisation)
-            programmes.build(organisation=organisation)
-            dropin.build(organisation=organisation)
-        with time_machine.travel(NOW, tick=False):
-            yield organisation
-        transaction.set_rollback(True)
+@pytest.fixture
+def built(demo_at_now: WholeDemo) -> Organisation:
+    return demo_at_now.organisation
 
 
 def test_the_childminders_are_volunteer_records_of_the_programme_demo_names(

@@ -1,30 +1,24 @@
-"""The demo's feedback and outcomes (issue 13 item 11), built once for the module on top of the
-organisation, its clients, volunteers and group programmes: the questionnaires and their
-versions, schedules and due lists with withdrawn permissions, the Perhetupa kiosk, a year of
-answers, Vaikuttavuus esiin measurements, THL links and the quality self-evaluations — then
-built again: nothing changes."""
+"""The demo's feedback and outcomes (issue 13 item 11), read from the whole demo (built once for
+the package by ``manage.py build_demo``, conftest.py): the questionnaires and their versions,
+schedules and due lists with withdrawn permissions, the Perhetupa kiosk, a year of answers,
+Vaikuttavuus esiin measurements, THL links and the quality self-evaluations — then built again
+on top of it: nothing changes."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import User
-from tupa.demo import programmes, volunteers
 from tupa.demo import surveys as demo
-from tupa.demo.clients import build_demo_clients
-from tupa.demo.organisations import build_demo
 from tupa.demo.surveys import answers, questionnaires
+from tupa.demo.tests.conftest import WholeDemo
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Organisation
 from tupa.surveys.imports import parsing, services
@@ -45,7 +39,9 @@ from tupa.surveys.recording import items_of
 from tupa.surveys.rendering import questions
 from tupa.surveys.schedules.selectors import due_list, invitation_overview
 
-pytestmark = [pytest.mark.django_db, pytest.mark.demo_build]
+# Reads the whole demo, which runs on SQLite (make test runs it there only, ADR 0012), built once
+# on one pytest-xdist worker (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build, pytest.mark.xdist_group("demo")]
 
 KEYS = {
     "ensikoti-loppu",
@@ -65,36 +61,25 @@ SAMPLE = Path(settings.BASE_DIR) / "tupa" / "demo" / "data" / "surveys" / "webro
 @dataclass(frozen=True)
 class SurveysDemo:
     organisation: Organisation
-    summary: str | None
-    again: str | None
+    #: what the surveys builder added to the whole demo (its line of build_demo's output)
+    summary: str
     versions: dict[str, QuestionnaireVersion]
-    rows: int
 
 
-@pytest.fixture(scope="module")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SurveysDemo]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(TUPA_REQUIRE_2FA=False):
-            organisation = build_demo(
-                password="demo-salasana-testiin-pitka", municipalities_csv=None
-            ).organisation
-            build_demo_clients(organisation=organisation)
-            volunteers.build(organisation=organisation)
-            programmes.build(organisation=organisation)
-            summary = demo.build(organisation=organisation)
-            with scopes_disabled():
-                rows = Response.objects.count() + Invitation.objects.count()
-            again = demo.build(organisation=organisation)
-            versions = questionnaires.build(organisation=organisation)
-        yield SurveysDemo(organisation, summary, again, versions, rows)
-        transaction.set_rollback(True)
+@pytest.fixture
+def built(demo_at_now: WholeDemo) -> SurveysDemo:
+    organisation = demo_at_now.organisation
+    versions = questionnaires.build(organisation=organisation)  # the existing ones
+    return SurveysDemo(organisation, demo_at_now.summary("Palaute: "), versions)
 
 
 def test_the_build_says_what_it_added_and_a_second_run_adds_nothing(built: SurveysDemo) -> None:
-    assert built.summary is not None and built.summary.startswith("Palaute: ")
-    assert built.again is None
+    assert built.summary.startswith("Palaute: ")
     with scopes_disabled():
-        assert Response.objects.count() + Invitation.objects.count() == built.rows
+        rows = Response.objects.count() + Invitation.objects.count()
+    assert demo.build(organisation=built.organisation) is None
+    with scopes_disabled():
+        assert Response.objects.count() + Invitation.objects.count() == rows
     assert "/vastaa/" not in built.summary  # no kiosk or invitation link in the output
 
 

@@ -1,21 +1,14 @@
-"""The demo volunteer groups, experience experts, students and contact consents: built once on
-the demo organisation through the services (every rule holds), idempotent, fictional."""
+"""The demo volunteer groups, experience experts, students and contact consents: built through
+the services (every rule holds) as part of the whole demo (``manage.py build_demo``, once for
+the package: conftest.py), on the volunteers of the volunteer demo; idempotent, fictional."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import time_machine
-from django.db import transaction
-from django.test import override_settings
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import HELSINKI
 from tupa.demo import volunteer_groups as demo
-from tupa.demo.organisations import build_demo
+from tupa.demo.tests.conftest import NOW, WholeDemo
 from tupa.organisations.models import Organisation
 from tupa.volunteers.models import (
     ContactConsent,
@@ -28,29 +21,24 @@ from tupa.volunteers.models import (
     VolunteerGroup,
 )
 
-pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 3, 15, 10, 0, tzinfo=HELSINKI)
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[tuple[Organisation, Any]]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(TUPA_REQUIRE_2FA=False), time_machine.travel(NOW, tick=False):
-            org = build_demo(password="demo-salasana-testiin-pitka", municipalities_csv=None)
-            summary = demo.build(organisation=org.organisation)
-            again = demo.build(organisation=org.organisation)
-            yield org.organisation, (summary, again)
-        transaction.set_rollback(True)
+# Reads the whole demo, which runs on SQLite (make test runs it there only, ADR 0012), built once
+# on one pytest-xdist worker (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build, pytest.mark.xdist_group("demo")]
 
 
-def test_the_demo_is_built_once(built: tuple[Organisation, Any]) -> None:
-    _organisation, (summary, again) = built
-    assert summary is not None and "vapaaehtoisryhmiä 6" in summary
-    assert again is None
+@pytest.fixture
+def built(demo_at_now: WholeDemo) -> tuple[Organisation, str]:
+    """The organisation and what the groups' builder added to it (its line of the output)."""
+    return demo_at_now.organisation, demo_at_now.summary("vapaaehtoisryhmiä ")
 
 
-def test_the_groups_meetings_and_attendance(built: tuple[Organisation, Any]) -> None:
+def test_the_demo_is_built_once(built: tuple[Organisation, str]) -> None:
+    organisation, summary = built
+    assert "vapaaehtoisryhmiä 6" in summary
+    assert demo.build(organisation=organisation) is None  # again, on top of the whole demo
+
+
+def test_the_groups_meetings_and_attendance(built: tuple[Organisation, str]) -> None:
     organisation, _ = built
     with scopes_disabled():
         groups = VolunteerGroup.objects.filter(organisation=organisation)
@@ -73,7 +61,7 @@ def test_the_groups_meetings_and_attendance(built: tuple[Organisation, Any]) -> 
         assert not MeetingAttendance.objects.filter(meeting__date__gt=NOW.date()).exists()
 
 
-def test_experts_students_and_consents(built: tuple[Organisation, Any]) -> None:
+def test_experts_students_and_consents(built: tuple[Organisation, str]) -> None:
     organisation, _ = built
     with scopes_disabled():
         experts = ExpertConsent.objects.filter(organisation=organisation)
