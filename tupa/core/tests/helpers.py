@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
 
 from tupa.accounts.models import User
 
@@ -19,3 +23,18 @@ def login_verified(client: Client, user: User) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def refetched(value: Any) -> Any:
+    """``value`` (a model instance, or a dict, list or tuple of them) read again from the
+    database as new instances: the objects of a module-scoped test world are shared by its
+    tests, and a test may change one in memory (a login sets ``last_login``); the database
+    itself is rolled back after each test."""
+    if isinstance(value, Model):
+        with scopes_disabled():
+            return type(value)._base_manager.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: refetched(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(refetched(item) for item in value)
+    return value

@@ -3,15 +3,18 @@ permission-checked, logged way to read them."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.static import serve
@@ -22,7 +25,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.episodes import journal
 from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment, Entry
@@ -53,9 +56,22 @@ def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
 
 
+@pytest.fixture(scope="module")
+def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
+    """The family is built once for the module; each test runs in a savepoint inside this
+    transaction, so whatever a test writes is rolled back before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_family()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def family() -> Family:
-    return make_family()
+def family(built_family: Family) -> Family:
+    """Fresh instances for each test: a test may change one in memory (a login, for one)."""
+    return dataclasses.replace(
+        built_family,
+        **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
+    )
 
 
 @pytest.fixture

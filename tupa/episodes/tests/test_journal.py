@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,7 +28,7 @@ from tupa.core.tests.factories import (
     client_in,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.episodes import journal
 from tupa.episodes.models import BreakGlass, Entry
 from tupa.episodes.tests.journal_support import (
@@ -39,9 +41,22 @@ from tupa.episodes.tests.journal_support import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
+    """The family is built once for the module; each test runs in a savepoint inside this
+    transaction, so whatever a test writes is rolled back before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_family()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def family() -> Family:
-    return make_family()
+def family(built_family: Family) -> Family:
+    """Fresh instances for each test: a test may change one in memory (a login, for one)."""
+    return dataclasses.replace(
+        built_family,
+        **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
+    )
 
 
 @pytest.fixture

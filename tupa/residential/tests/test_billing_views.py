@@ -20,14 +20,13 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Restriction
 from tupa.residential.commitments import services
 
 from .support import family, t
 from .test_commitment import admit, build_scenario, ensikoti_form, partner
-from .test_thl import fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +55,7 @@ def built_scenario(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dic
 
 @pytest.fixture
 def scenario(built_scenario: dict[str, Any]) -> dict[str, Any]:
-    return fresh(built_scenario)
+    return refetched(built_scenario)
 
 
 D = dt.date

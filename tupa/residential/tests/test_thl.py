@@ -42,7 +42,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -52,6 +51,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.tests.helpers import refetched
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -348,21 +348,6 @@ def build_year() -> dict[str, Any]:
     }
 
 
-def fresh(value: Any) -> Any:
-    """``value`` (a model instance, or a dict, list or tuple of them) re-read from the database:
-    the objects of a module-scoped fixture are shared by its tests, one of which may have
-    changed them in memory (the database is rolled back after each test)."""
-    if isinstance(value, Model):
-        with scopes_disabled():
-            value.refresh_from_db()
-        return value
-    if isinstance(value, dict):
-        return {key: fresh(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(fresh(item) for item in value)
-    return value
-
-
 @pytest.fixture(scope="module")
 def built_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """``build_year`` once for the module, rolled back after its last test (each test runs in a
@@ -377,7 +362,7 @@ def built_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
 @pytest.fixture
 def year(built_year: dict[str, Any]) -> Any:
     with time_machine.travel(NOW, tick=False):
-        yield fresh(built_year)
+        yield refetched(built_year)
 
 
 # --------------------------------------------------------------------------- the hand figures

@@ -31,7 +31,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.episodes.models import Assignment
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import ShelterClientData
@@ -46,7 +46,6 @@ from .test_thl import (
     build_year,
     episode_of,
     figures,
-    fresh,
     person_in,
     shelter,
 )
@@ -77,7 +76,7 @@ def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[s
 @pytest.fixture
 def world(built_world: dict[str, Any]) -> Any:
     with time_machine.travel(NOW, tick=False):
-        yield fresh(built_world)
+        yield refetched(built_world)
 
 
 def _outsiders(form: ServiceForm) -> dict[str, Any]:

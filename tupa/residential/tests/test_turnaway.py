@@ -4,13 +4,14 @@ form validation and query counts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +22,7 @@ from tupa.access.residential import may_correct_turn_away
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import TurnAway
 from tupa.residential.tests.support import t
@@ -208,8 +209,7 @@ def _counted_world() -> tuple[ServiceForm, Any]:
 # --------------------------------------------------------------------------- views
 
 
-@pytest.fixture
-def world() -> tuple[ServiceForm, dict[str, Any]]:
+def _build_world() -> tuple[ServiceForm, dict[str, Any]]:
     form = residential(slug="turvakoti")
     org = form.organisation
     other_org_form = residential()
@@ -226,6 +226,26 @@ def world() -> tuple[ServiceForm, dict[str, Any]]:
         "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
     }
     return form, users
+
+
+@pytest.fixture(scope="module")
+def built_world(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[tuple[ServiceForm, dict[str, Any]]]:
+    """The units and their users are built once for the module; each test runs in a savepoint
+    inside this transaction, so whatever a test writes is rolled back before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(
+    built_world: tuple[ServiceForm, dict[str, Any]],
+) -> tuple[ServiceForm, dict[str, Any]]:
+    """Fresh instances for each test: logging in changes a user in memory."""
+    form, users = built_world
+    return refetched(form), {who: refetched(user) for who, user in users.items()}
 
 
 RECORDERS = {"member": 200, "lead": 200, "coordinator": 200}

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,7 +23,7 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role, User, UserKind
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, refetched
 from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import (
     ActivityKind,
@@ -73,8 +75,7 @@ def _link_path() -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
+def _build_world() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
     coordinator = coordinator_of(form)
     volunteer = new_volunteer(
@@ -158,6 +159,30 @@ def world() -> dict[str, Any]:
         "coordinator_entry": coordinator_entry,
         "others_entry": others_entry,
     }
+
+
+@pytest.fixture(scope="module")
+def built_world(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[tuple[dict[str, Any], list[EmailMessage]]]:
+    """The world is built once for the module, at the tests' clock, with the mails it sent; each
+    test runs in a savepoint inside this transaction, so its writes are rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(dt.datetime(2026, 6, 15, 12), tick=False):
+            sent_before = len(mail.outbox)
+            built = _build_world()
+            sent = list(mail.outbox[sent_before:])
+        yield built, sent
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(built_world: tuple[dict[str, Any], list[EmailMessage]]) -> dict[str, Any]:
+    """Fresh instances for each test (tests change the login in memory), and the outbox as the
+    build left it (pytest-django empties it before each test)."""
+    built, sent = built_world
+    mail.outbox.extend(sent)
+    return {name: refetched(obj) for name, obj in built.items()}
 
 
 def portal_client(user: User) -> Client:
