@@ -34,7 +34,7 @@ from django.urls.converters import (
 from tupa.access.marks import access_class, login_only, object_scoped, public
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, rolled_back_world
 from tupa.home.admin_site import TupaAdminSite
 
 CLASSES = {"public", "login_only", "object_scoped"}
@@ -482,13 +482,12 @@ OUTSIDE_PORTAL = [
 @pytest.fixture(scope="module")
 def volunteer_login(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     """One volunteer login for the whole sweep (hundreds of URLs), rolled back afterwards."""
-    from django.db import transaction
     from django_scopes import scopes_disabled
 
     from tupa.volunteers.portal import services as portal_services
     from tupa.volunteers.tests.support import coordinator_of, new_volunteer, volunteer_form
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         form = volunteer_form()
         coordinator = coordinator_of(form)
         volunteer = new_volunteer(coordinator, form, email="inventaario@example.invalid")
@@ -497,7 +496,6 @@ def volunteer_login(django_db_setup: Any, django_db_blocker: Any) -> Iterator[An
                 actor=coordinator, volunteer=volunteer, absolute=lambda path: path
             )
         yield access.user
-        transaction.set_rollback(True)
 
 
 def test_the_volunteer_sweep_covers_the_whole_url_configuration() -> None:

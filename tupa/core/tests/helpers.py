@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -38,3 +41,19 @@ def refetched(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(refetched(item) for item in value)
     return value
+
+
+@contextmanager
+def rolled_back_world(django_db_blocker: Any) -> Iterator[None]:
+    """The database work of a module- or package-scoped test world: allowed outside any test,
+    inside one transaction rolled back when the block ends. Each test of the module runs in a
+    savepoint inside it, so whatever a test writes is rolled back before the next one::
+
+        @pytest.fixture(scope="module")
+        def built_world(django_db_setup, django_db_blocker):
+            with rolled_back_world(django_db_blocker):
+                yield make_world()
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

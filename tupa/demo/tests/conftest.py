@@ -29,11 +29,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import build as demo_build
 from tupa.demo.build import DemoBuild, build_everything
@@ -116,7 +116,7 @@ def whole_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[WholeDe
 
         return run
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         out = StringIO()
         # The command runs unchanged; the patches only record what it built, how long each
         # domain builder took and where the client demo's rows end.
@@ -140,7 +140,6 @@ def whole_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[WholeDe
             cpu_seconds=MappingProxyType(seconds),
             after_clients=MappingProxyType(after_clients),
         )
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Membership, Role, User
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.demo.organisations import ACCOUNTS, DEFAULT_PASSWORD, build_demo
 from tupa.demo.tests.conftest import WholeDemo
 from tupa.finance.models import Budget, BudgetLine
@@ -55,11 +55,10 @@ def _row_counts() -> dict[str, int]:
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The demo built once for the read-only tests of a class, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         result = build_demo(password=DEFAULT_PASSWORD, municipalities_csv=None)
         with scopes_disabled():
             yield result
-        transaction.set_rollback(True)
 
 
 def test_build_demo_twice_changes_and_duplicates_nothing() -> None:

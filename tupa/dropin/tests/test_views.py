@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, rolled_back_world
 from tupa.dropin import services
 from tupa.dropin.models import ChildcareSession, DailyCount, IdentificationConsent
 from tupa.scheduling.models import Booking
@@ -37,7 +36,7 @@ CANARY = "CANARY-VUOKRAAJA-040"
 def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The scenario, built once for the module and rolled back after its last test (each test
     runs in a savepoint inside this transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(TODAY, tick=False):
             data = build_scenario()
             with scopes_disabled():
@@ -46,7 +45,6 @@ def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[s
                     service_form=data["form"]
                 ).first()
         yield data
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

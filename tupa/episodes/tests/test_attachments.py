@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.static import serve
@@ -25,7 +24,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.episodes import journal
 from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment, Entry
@@ -60,9 +59,8 @@ def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
     """The family is built once for the module; each test runs in a savepoint inside this
     transaction, so whatever a test writes is rolled back before the next one."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         yield make_family()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,7 +28,7 @@ from tupa.core.tests.factories import (
     client_in,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.episodes import journal
 from tupa.episodes.models import BreakGlass, Entry
 from tupa.episodes.tests.journal_support import (
@@ -45,9 +45,8 @@ pytestmark = pytest.mark.django_db
 def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
     """The family is built once for the module; each test runs in a savepoint inside this
     transaction, so whatever a test writes is rolled back before the next one."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         yield make_family()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -20,7 +19,7 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Restriction
 from tupa.residential.commitments import services
@@ -46,11 +45,10 @@ def _after_2026():  # type: ignore[no-untyped-def]
 def built_scenario(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The scenario, built once for the module (at the time of ``_after_2026``) and rolled back
     after its last test (each test runs in a savepoint inside this transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(AFTER_2026, tick=False):
             data = build_scenario()
         yield data
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,7 +28,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
@@ -250,9 +250,8 @@ def built_world(
 ) -> Iterator[tuple[ServiceForm, dict[str, Any]]]:
     """The units and their users are built once for the module; each test runs in a savepoint
     inside this transaction, so whatever a test writes is rolled back before the next one."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         yield _build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

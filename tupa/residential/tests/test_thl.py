@@ -41,7 +41,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -51,7 +50,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
-from tupa.core.tests.helpers import refetched
+from tupa.core.tests.helpers import refetched, rolled_back_world
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -352,11 +351,10 @@ def build_year() -> dict[str, Any]:
 def built_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """``build_year`` once for the module, rolled back after its last test (each test runs in a
     savepoint inside this transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(NOW, tick=False):
             data = build_year()
         yield data
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

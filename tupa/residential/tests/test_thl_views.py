@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,7 +31,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.episodes.models import Assignment
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import ShelterClientData
@@ -63,14 +63,13 @@ RETURN_PAGE_QUERIES = 28
 def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The year and a worker, built once for the module and rolled back after its last test
     (each test runs in a savepoint inside this transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(NOW, tick=False):
             data = build_year()
             form = data["form"]
             data["worker"] = worker_in(form)
             data["lead"] = data["actor"]
         yield data
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

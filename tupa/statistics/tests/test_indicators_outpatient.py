@@ -52,7 +52,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
@@ -64,6 +64,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     UserFactory,
 )
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.organisations.models import Municipality, ServiceForm
@@ -180,7 +181,7 @@ class _Builder:
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """Built once for the module, rolled back at its end; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with scopes_disabled():
             org = OrganisationFactory.create()
             form_a = ServiceFormFactory.create(organisation=org, name="A (Lapsityö)")
@@ -301,7 +302,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             "lahti": lahti,
             "hollola": hollola,
         }
-        transaction.set_rollback(True)
 
 
 def _run(world: dict[str, Any], indicator: Indicator, **kw: Any) -> Result:

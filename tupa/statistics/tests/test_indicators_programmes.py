@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
@@ -43,6 +43,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Person
@@ -85,7 +86,7 @@ def _family(
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """Built once for the module, rolled back at its end; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         g = ServiceFormFactory.create(kind=ServiceForm.Kind.GROUP, name="G (ryhmät)")
         org = g.organisation
         o = ServiceFormFactory.create(organisation=org, name="O (avotyö)")
@@ -165,7 +166,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             "b": prog_b,
             "c": prog_c,
         }
-        transaction.set_rollback(True)
 
 
 def _run(world: dict[str, Any], indicator: Indicator, period: tuple[dt.date, dt.date]) -> Result:

@@ -40,7 +40,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -50,6 +49,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.residential.commitments import selectors as billing_selectors
@@ -124,11 +124,10 @@ def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
 @pytest.fixture(scope="module")
 def built_thl_year(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """THL's year, built once for the module (at NOW) and rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(NOW, tick=False):
             year = build_year()
         yield year
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -367,11 +366,10 @@ def org_world() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The small organisation, built once for the module (at NOW) and rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(NOW, tick=False):
             built = org_world()
         yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import worker_in
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.organisations.models import Municipality
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import visitation
@@ -57,7 +57,7 @@ ALL = (
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """Built once for the module, rolled back at its end; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(t(2026, 6, 15, 12), tick=False):
             form = visitation_form()
             member = worker_in(form)
@@ -72,7 +72,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
             "hollola": municipality("098", "Hollola"),
             **built,
         }
-        transaction.set_rollback(True)
 
 
 def _run(

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from tupa.core import registry
 from tupa.core.tests.factories import worker_in
+from tupa.core.tests.helpers import rolled_back_world
 from tupa.organisations.models import Partner
 from tupa.people.models import Person
 from tupa.visitation import billable
@@ -43,7 +43,7 @@ D = dt.date
 def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The scenario, built once for the module and rolled back after its last test (each test
     runs in a savepoint inside this transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(t(2026, 6, 15, 12), tick=False):
             form = visitation_form()
             member = worker_in(form)
@@ -52,7 +52,6 @@ def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[s
             other_form = visitation_form()
             scenario.build(other_form, worker_in(other_form))
         yield {"form": form, "member": member, "other_form": other_form, **built}
-        transaction.set_rollback(True)
 
 
 def _fresh(value: Any) -> Any:

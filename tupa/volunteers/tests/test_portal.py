@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,7 +22,7 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role, User, UserKind
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified, refetched
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import (
     ActivityKind,
@@ -167,13 +166,12 @@ def built_world(
 ) -> Iterator[tuple[dict[str, Any], list[EmailMessage]]]:
     """The world is built once for the module, at the tests' clock, with the mails it sent; each
     test runs in a savepoint inside this transaction, so its writes are rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_world(django_db_blocker):
         with time_machine.travel(dt.datetime(2026, 6, 15, 12), tick=False):
             sent_before = len(mail.outbox)
             built = _build_world()
             sent = list(mail.outbox[sent_before:])
         yield built, sent
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
