@@ -255,26 +255,41 @@ def pytest(args: Sequence[str], *, env: dict[str, str], extra: Sequence[str]) ->
     return FAILED, summary or f"pytest exit code {code}"
 
 
-_compiled: list[Result] = []
+_prepared: list[Result] = []
 
 
-def compile_translations() -> Result | None:
-    """The .mo files are not committed: compile them once before the first pytest stage."""
-    if not _compiled:
-        banner("compile translations (.po → .mo)")
-        _compiled.append(
-            timed(
-                "compiletranslations",
-                lambda: (
-                    PASSED
-                    if run([PYTHON, "manage.py", "compiletranslations"], env=base_env())[0] == 0
-                    else FAILED,
-                    "",
-                ),
-            )
+def prepare() -> list[Result]:
+    """What the pytest stages need and the repository does not hold, done once before the first
+    of them: the compiled translations (.mo files are not committed) and the official Finvoice
+    schema (Finance Finland's file, fetched by scripts/finvoice_schema.py, ADR 0017). Returns the
+    steps that did not pass: a schema that cannot be fetched is SKIPPED (its tests skip too), which
+    fails the run with ``CI=true``."""
+    if _prepared:
+        return []
+    banner("compile translations (.po → .mo)")
+    _prepared.append(
+        timed(
+            "compiletranslations",
+            lambda: (
+                PASSED
+                if run([PYTHON, "manage.py", "compiletranslations"], env=base_env())[0] == 0
+                else FAILED,
+                "",
+            ),
         )
-        return _compiled[0]
-    return None
+    )
+    banner("official Finvoice 3.0 schema")
+    _prepared.append(
+        timed(
+            "Finvoice 3.0 schema",
+            lambda: (
+                (PASSED, "")
+                if run([PYTHON, "scripts/finvoice_schema.py"], env=base_env())[0] == 0
+                else (SKIPPED, "could not be fetched: the official-schema tests skip")
+            ),
+        )
+    )
+    return [result for result in _prepared if result.status != PASSED]
 
 
 def stage_sqlite(extra: Sequence[str]) -> Result:
@@ -416,9 +431,7 @@ def main(argv: list[str]) -> int:
     try:
         for stage in selected:
             if stage != "lint":
-                compiled = compile_translations()
-                if compiled is not None and compiled.status != PASSED:
-                    results.append(compiled)
+                results.extend(prepare())
             results.append(runners[stage]())
     except KeyboardInterrupt:
         interrupted = True

@@ -20,9 +20,10 @@ Rules kept here:
 - lines carry the description and the case reference (``RowFreeText``), never a person's name
   or address.
 
-:func:`validate` checks a message against an XSD; the tests validate every message against
-``schema/finvoice3-tupa.xsd`` (a faithful subset of the official schema) and also against the
-official ``schema/Finvoice3.0.xsd`` when that file has been placed there.
+:func:`validation_errors` checks a message against an XSD; the tests validate every message
+against ``schema/finvoice3-tupa.xsd`` (a faithful subset of the official schema, in the
+repository) and against the official ``schema/Finvoice3.0.xsd`` of Finance Finland, which
+``scripts/finvoice_schema.py`` fetches (not committed; ADR 0017).
 """
 
 from __future__ import annotations
@@ -345,7 +346,8 @@ def _schema(path: str) -> Any:
 
 def iter_schemas() -> Iterator[Path]:
     """The schemas a message is validated against: the subset always, the official one when
-    its file is present."""
+    its file has been fetched (``scripts/finvoice_schema.py``; the tests require it under
+    ``CI=true``)."""
     yield SUBSET_SCHEMA
     if OFFICIAL_SCHEMA.exists():
         yield OFFICIAL_SCHEMA
