@@ -70,9 +70,20 @@ def is_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: Where the runner's Python processes keep their bytecode (``var/`` is not committed).
+PYCACHE = ROOT / "var" / "pycache"
+
+
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python`, `ruff`… from the venv
+    # A run starts a dozen Python processes (each pytest-xdist worker of each stage, the lint
+    # steps, the manage.py commands the tests run). With PYTHONDONTWRITEBYTECODE, which some
+    # machines set, each of them compiled Tupa from source and pytest rewrote the asserts of
+    # every test module again: 23 s of collection per worker instead of 10. The cache lives
+    # under var/, out of the source tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["TUPA_ENV"] = "test"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -117,12 +117,15 @@ class User(AbstractUser):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self, on: date | None = None) -> MembershipQuerySet:
-        day = on or timezone.localdate()
+    def valid_on(self, day: date) -> MembershipQuerySet:
+        """The memberships whose validity covers ``day`` (whatever their user's state)."""
         return self.filter(
-            Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)),
-            user__is_active=True,
+            Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
         )
+
+    def active(self, on: date | None = None) -> MembershipQuerySet:
+        """Valid on ``on`` (today) and held by an active account."""
+        return self.valid_on(on or timezone.localdate()).filter(user__is_active=True)
 
 
 class Membership(models.Model):
