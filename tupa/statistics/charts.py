@@ -1,7 +1,5 @@
-"""Small bar charts as inline SVG that a strict Content-Security-Policy allows.
-
-Only presentation attributes (``fill=``, ``x=``), no ``style`` and no script; every chart has a
-``<title>`` and is drawn beside a data table with the same numbers (the accessible version).
+"""Small bar charts of the statistics pages, in Tupa's chart style (:mod:`tupa.core.svg`):
+inline SVG that a strict Content-Security-Policy allows, always beside a table of the numbers.
 """
 
 from __future__ import annotations
@@ -9,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-#: This year's bar and last year's bar (contrast ≥ 3:1 against white, WCAG 1.4.11).
-THIS_YEAR = "#0050b3"
-LAST_YEAR = "#767676"
+from tupa.core import svg
+
+#: This year's bar and last year's bar.
+THIS_YEAR = svg.PRIMARY
+LAST_YEAR = svg.SECONDARY
 
 
 def paired_bars(
@@ -24,15 +24,12 @@ def paired_bars(
     height = max(1, len(rows)) * (2 * bar + gap) + 4
     top = max([1, *(max(a, b) for _l, a, b in rows)])
     span = width - label_w - 40
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" class="chart" width="100%">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = []
     y = 2
     for label, this_year, last_year in rows:
         parts.append(
-            f'<text x="0" y="{y + bar + 2}" font-size="10" fill="#1a1a1a">{escape(label[:22])}</text>'
+            f'<text x="0" y="{y + bar + 2}" font-size="10" fill="{svg.TEXT}">'
+            f"{escape(label[:22])}</text>"
         )
         for value, colour, dy in ((this_year, THIS_YEAR, 0), (last_year, LAST_YEAR, bar)):
             w = round(span * value / top)
@@ -40,11 +37,10 @@ def paired_bars(
                 f'<rect x="{label_w}" y="{y + dy}" width="{w}" height="{bar - 1}" fill="{colour}">'
                 f"<title>{escape(label)}: {value}</title></rect>"
                 f'<text x="{label_w + w + 3}" y="{y + dy + bar - 2}" font-size="9" '
-                f'fill="#1a1a1a">{value}</text>'
+                f'fill="{svg.TEXT}">{value}</text>'
             )
         y += 2 * bar + gap
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+    return svg.chart(title, width, height, parts)
 
 
 def column_bars(
@@ -56,10 +52,7 @@ def column_bars(
     width = count * step + 4
     top = max([1, *(v for _l, v in rows if v is not None)])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" class="chart" width="100%">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="#1a1a1a" stroke-width="1"/>',
+        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{svg.TEXT}" stroke-width="1"/>'
     ]
     for i, (label, value) in enumerate(rows):
         x = 2 + i * step
@@ -69,11 +62,10 @@ def column_bars(
                 f'<rect x="{x}" y="{base - h}" width="{bar}" height="{h}" fill="{THIS_YEAR}">'
                 f"<title>{escape(label)}: {value}</title></rect>"
                 f'<text x="{x + bar / 2}" y="{base - h - 2}" font-size="8" text-anchor="middle" '
-                f'fill="#1a1a1a">{value}</text>'
+                f'fill="{svg.TEXT}">{value}</text>'
             )
         parts.append(
             f'<text x="{x + bar / 2}" y="{height - 6}" font-size="8" text-anchor="middle" '
-            f'fill="#1a1a1a">{escape(label[:3])}</text>'
+            f'fill="{svg.TEXT}">{escape(label[:3])}</text>'
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+    return svg.chart(title, width, height, parts)

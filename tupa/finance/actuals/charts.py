@@ -1,6 +1,5 @@
-"""The board's chart: budget against actuals, cumulative by month, as inline SVG that the strict
-Content-Security-Policy allows (``docs/adr/0002-csp-safe-charts.md``): presentation attributes
-only (no ``style``, no script), a ``<title>``, and always beside a table with the same numbers.
+"""The board's chart: budget against actuals, cumulative by month, in Tupa's chart style
+(:mod:`tupa.core.svg`): inline SVG that a strict CSP allows, always beside a table of the numbers.
 
 The budget is a dashed grey line, the actuals a solid blue line with round markers, so the two
 differ by more than colour (WCAG 1.4.1); both have at least 3:1 contrast on white (1.4.11).
@@ -12,12 +11,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-BUDGET = "#595959"
-ACTUAL = "#0050b3"
-TEXT = "#1a1a1a"
-GRID = "#d0d0d0"
+from tupa.core import svg
+
+BUDGET = svg.REFERENCE
+ACTUAL = svg.PRIMARY
+TEXT = svg.TEXT
+GRID = svg.GRID
 
 
 def _nice_top(value: Decimal) -> Decimal:
@@ -62,11 +63,7 @@ def cumulative_chart(
         clipped = max(Decimal(0), value)
         return round(top_pad + plot_h - float(clipped / top) * plot_h, 1)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'class="chart" width="100%">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = []
     for step in range(5):
         value = top * step / 4
         gy = y(value)
@@ -109,5 +106,4 @@ def cumulative_chart(
         f'<text x="{left + 200}" y="{legend_y + 3}" font-size="10" fill="{TEXT}">'
         f"{escape(actual_label)}</text>"
     )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
+    return svg.chart(title, width, height, parts)
