@@ -24,7 +24,8 @@ the reason; with ``CI=true`` a skipped stage fails the run.
 Usage: ``scripts/test_all.py [STAGE ...] [-- PYTEST_ARGS ...]`` (default: all stages).
 Environment: ``TUPA_TEST_WORKERS`` (pytest-xdist workers: ``auto`` by default, ``0`` = serial),
 ``TUPA_PG_FULL=1`` (the whole suite on PostgreSQL too),
-``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``.
+``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``. The children keep their
+bytecode under ``var/pycache`` even when ``PYTHONDONTWRITEBYTECODE`` is set (see ``base_env``).
 """
 
 from __future__ import annotations
