@@ -24,8 +24,8 @@ the reason; with ``CI=true`` a skipped stage fails the run.
 Usage: ``scripts/test_all.py [STAGE ...] [-- PYTEST_ARGS ...]`` (default: all stages).
 Environment: ``TUPA_TEST_WORKERS`` (pytest-xdist workers: ``auto`` by default, ``0`` = serial),
 ``TUPA_PG_FULL=1`` (the whole suite on PostgreSQL too),
-``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``. The children keep their
-bytecode under ``var/pycache`` even when ``PYTHONDONTWRITEBYTECODE`` is set (see ``base_env``).
+``TUPA_CHROMIUM`` (browser path, default /usr/bin/chromium), ``CI``. The children write
+bytecode (``__pycache__``) even when ``PYTHONDONTWRITEBYTECODE`` is set (see ``base_env``).
 """
 
 from __future__ import annotations
@@ -71,20 +71,16 @@ def is_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-#: Where the runner's Python processes keep their bytecode (``var/`` is not committed).
-PYCACHE = ROOT / "var" / "pycache"
-
-
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # `python`, `ruff`… from the venv
     # A run starts a dozen Python processes (each pytest-xdist worker of each stage, the lint
     # steps, the manage.py commands the tests run). With PYTHONDONTWRITEBYTECODE, which some
     # machines set, each of them compiled Tupa from source and pytest rewrote the asserts of
-    # every test module again: 23 s of collection per worker instead of 10. The cache lives
-    # under var/, out of the source tree.
+    # every test module again: 23 s of collection per worker instead of 10. The caches are
+    # the usual __pycache__ directories (.gitignore); not PYTHONPYCACHEPREFIX, which would
+    # make every process ignore the installed packages' bytecode and compile them anew.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["TUPA_ENV"] = "test"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
