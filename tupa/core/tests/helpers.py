@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from django.db import transaction
 from django.db.models import Model
 from django.test import Client
@@ -57,3 +58,23 @@ def rolled_back_world(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def module_world(build: Callable[[], Any]) -> tuple[Any, Any]:
+    """The two fixtures of a module-scoped test world whose builder needs nothing else:
+    ``built_world`` (``build()`` run once for the module, in :func:`rolled_back_world`) and
+    ``world`` (its objects :func:`refetched` for each test). Bind both at module level::
+
+        built_world, world = module_world(_build_world)
+    """
+
+    @pytest.fixture(scope="module")
+    def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+        with rolled_back_world(django_db_blocker):
+            yield build()
+
+    @pytest.fixture
+    def world(built_world: Any) -> Any:
+        return refetched(built_world)
+
+    return built_world, world

@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified, rolled_back_world
+from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.dropin import services
 from tupa.dropin.models import ChildcareSession, DailyCount, IdentificationConsent
 from tupa.scheduling.models import Booking
@@ -51,11 +50,7 @@ def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[s
 def world(built_world: dict[str, Any]) -> Any:
     """The module's objects re-read from the database: a test may have changed one in memory."""
     with time_machine.travel(TODAY, tick=False):
-        with scopes_disabled():
-            for obj in built_world.values():
-                if isinstance(obj, Model):
-                    obj.refresh_from_db()
-        yield dict(built_world)
+        yield refetched(built_world)
 
 
 def _member_urls(world: dict[str, Any]) -> list[str]:

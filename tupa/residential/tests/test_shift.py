@@ -4,7 +4,6 @@ matrix, access log, canary and query counts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +27,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
+from tupa.core.tests.helpers import login_verified, module_world
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
@@ -244,23 +243,9 @@ def _build_world() -> tuple[ServiceForm, dict[str, Any]]:
     return form, users
 
 
-@pytest.fixture(scope="module")
-def built_world(
-    django_db_setup: Any, django_db_blocker: Any
-) -> Iterator[tuple[ServiceForm, dict[str, Any]]]:
-    """The units and their users are built once for the module; each test runs in a savepoint
-    inside this transaction, so whatever a test writes is rolled back before the next one."""
-    with rolled_back_world(django_db_blocker):
-        yield _build_world()
-
-
-@pytest.fixture
-def world(
-    built_world: tuple[ServiceForm, dict[str, Any]],
-) -> tuple[ServiceForm, dict[str, Any]]:
-    """Fresh instances for each test: logging in changes a user in memory."""
-    form, users = built_world
-    return refetched(form), {who: refetched(user) for who, user in users.items()}
+#: The units and their users, built once for the module and rolled back after it; each test
+#: gets them read afresh (logging in changes a user in memory).
+built_world, world = module_world(_build_world)
 
 
 MEMBERS = {"member", "lead", "coordinator"}

@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from tupa.core import registry
 from tupa.core.tests.factories import worker_in
-from tupa.core.tests.helpers import rolled_back_world
+from tupa.core.tests.helpers import refetched, rolled_back_world
 from tupa.organisations.models import Partner
 from tupa.people.models import Person
 from tupa.visitation import billable
@@ -54,20 +53,10 @@ def built_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[s
         yield {"form": form, "member": member, "other_form": other_form, **built}
 
 
-def _fresh(value: Any) -> Any:
-    """``value`` re-read from the database: a test may have changed a shared object in memory."""
-    if isinstance(value, Model):
-        with scopes_disabled():
-            value.refresh_from_db()
-        return value
-    if isinstance(value, list | tuple):
-        return type(value)(_fresh(item) for item in value)
-    return value
-
-
 @pytest.fixture
 def world(built_world: dict[str, Any]) -> dict[str, Any]:
-    return {key: _fresh(value) for key, value in built_world.items()}
+    """The module's objects read afresh: a test may have changed a shared one in memory."""
+    return refetched(built_world)  # type: ignore[no-any-return]
 
 
 def _collect(form: Any, start: dt.date = START, end: dt.date = END) -> list[Any]:
