@@ -20,6 +20,7 @@ from tupa.organisations.models import ServiceForm
 
 from .indicators import registry as indicators
 from .indicators.base import Indicator, Params, Result, compute
+from .indicators.reads import one_run
 from .returns.base import Line, ReturnTemplate
 from .tables import Table, build_table
 
@@ -142,19 +143,20 @@ def run(
     results: dict[str, Result] = {}  # an indicator on several lines is computed once
     forms = candidate_forms(params)
     total = sum(len(section.lines) for section in template.sections)
-    for section in template.sections:
-        computed = ComputedSection(str(section.title), str(section.note))
-        for line in section.lines:
-            indicator = indicators.get(line.indicator, line.version)
-            result = results.get(indicator.key)
-            if result is None:
-                result = results[indicator.key] = run_indicator(indicator, params, forms)
-            table = build_table(result, line.breakdown)
-            computed.lines.append(ComputedLine(index, line, indicator, table, result))
-            index += 1
-            if progress is not None:
-                progress(index, total)
-        sections.append(computed)
+    with one_run():  # and the records several indicators count are read once (reads.py)
+        for section in template.sections:
+            computed = ComputedSection(str(section.title), str(section.note))
+            for line in section.lines:
+                indicator = indicators.get(line.indicator, line.version)
+                result = results.get(indicator.key)
+                if result is None:
+                    result = results[indicator.key] = run_indicator(indicator, params, forms)
+                table = build_table(result, line.breakdown)
+                computed.lines.append(ComputedLine(index, line, indicator, table, result))
+                index += 1
+                if progress is not None:
+                    progress(index, total)
+            sections.append(computed)
     problems = template.checks(params) if template.checks else []
     return Computed(template, params, sections, timezone.now(), problems)
 

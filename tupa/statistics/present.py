@@ -21,6 +21,7 @@ class ShownCell:
     state: str
     query: str  # the drill-down's query string ("" when the figure is not drillable)
     value: int
+    href: str = ""  # the link to the records behind the figure ("" when there is none)
 
     @property
     def suppressed(self) -> bool:
@@ -67,11 +68,15 @@ def _cell(
     drillable: bool,
     base: dict[str, str],
     decimals: int = 0,
+    link: str = "",
 ) -> ShownCell:
     value = table.values.get(key, 0)
     state = states.get(key, SHOWN) if states is not None else SHOWN
-    query = urlencode({**base, **table.selection(key)}) if drillable else ""
-    return ShownCell(display(value, state, decimals=decimals), state, query, value)
+    # The total is the whole line, a way into its records even when its cells are not.
+    linked = drillable or key == TOTAL
+    query = urlencode({**base, **table.selection(key)}) if linked else ""
+    href = f"{link}?{query}" if link and linked and value and state == SHOWN else ""
+    return ShownCell(display(value, state, decimals=decimals), state, query, value, href)
 
 
 def present_line(
@@ -80,8 +85,10 @@ def present_line(
     *,
     drillable: bool = True,
     base: dict[str, str] | None = None,
+    drill_base: str = "",
 ) -> ShownLine:
-    """``base``: query parameters every drill link keeps (e.g. the part of the year)."""
+    """``base``: query parameters every drill link keeps (e.g. the part of the year);
+    ``drill_base``: the address the figures' links start with (none without it)."""
     base = base or {}
     if {line.table.row_dimension, line.table.col_dimension} & AGGREGATE_ONLY:
         drillable = False  # a person's municipality is never a way into the records
@@ -100,8 +107,10 @@ def present_line(
     )
     d = line.indicator.decimals
 
+    link = f"{drill_base}{line.index}/" if drill_base else ""
+
     def cell(key: Key) -> ShownCell:
-        return _cell(t, key, states, drillable, base, d)
+        return _cell(t, key, states, drillable, base, d, link)
 
     for r, label in t.rows:
         cells = [cell(("cell", r, c)) for c, _ in (t.cols or [("", "")])]
@@ -127,6 +136,7 @@ def present(
     *,
     drillable: bool = True,
     base: dict[str, str] | None = None,
+    drill_base: str = "",
 ) -> list[ShownSection]:
     return [
         ShownSection(
@@ -138,6 +148,7 @@ def present(
                     states.get(line.index) if states is not None else None,
                     drillable=drillable,
                     base=base,
+                    drill_base=drill_base,
                 )
                 for line in section.lines
             ],

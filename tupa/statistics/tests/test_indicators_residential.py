@@ -69,7 +69,7 @@ from tupa.residential.tests.test_thl import (
 )
 from tupa.residential.thl import services as thl_services
 from tupa.residential.thl import variables as thl
-from tupa.statistics.engine import run, run_indicator
+from tupa.statistics.engine import candidate_forms, run, run_indicator
 from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import residential as r
 from tupa.statistics.indicators.base import Indicator, Params, Result
@@ -250,6 +250,36 @@ def test_thl_return_blocks_until_the_year_end_check_passes(thl_year: dict[str, A
         indicator = registry.get(line.indicator, line.version)
         for key in line.breakdown:
             indicator.dimension(key)
+
+
+def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any]) -> None:
+    """THL's return counts the same records with the same figures as its indicators alone,
+    with fewer queries: the period's persons are read once for clients, violence forms and
+    residence days (2 fewer), the residence chains once for stays and families (1 fewer), the
+    turn-aways once for persons and requests (1 fewer)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    form = thl_year["form"]
+    params = Params(form.organisation_id, *YEAR_2025, service_form_ids=(form.pk,))
+    distinct = {registry.get(line.indicator, line.version) for _i, line in THL_SHELTER.lines()}
+    forms = candidate_forms(params)
+    alone: dict[str, int] = {}
+    queries = 0
+    for indicator in distinct:
+        with CaptureQueriesContext(connection) as ctx:
+            alone[indicator.key] = run_indicator(indicator, params, forms).total
+        queries += len(ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        computed = run(THL_SHELTER, params, progress=None)
+        together = {line.indicator.key: line.result.total for line in computed.lines()}
+    checks = THL_SHELTER.checks
+    assert checks is not None
+    with CaptureQueriesContext(connection) as check_ctx:
+        checks(params)
+    candidates = 1  # the run reads the organisation's service forms once
+    assert together == alone
+    assert len(ctx.captured_queries) == (candidates + queries - 4 + len(check_ctx.captured_queries))
 
 
 # --------------------------------------------------------------------------- a small organisation

@@ -187,7 +187,15 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "subject": subject,
         "template": subject.template,
         "computed": computed,
-        "sections": present(computed, states, base=subject.query_params or None),
+        "sections": present(
+            computed,
+            states,
+            base=subject.query_params or None,
+            drill_base=reverse(
+                "statistics:return", args=[subject.template.id, subject.year, subject.key]
+            )
+            + "luku/",
+        ),
         "suppressed": states is not None,
         "threshold": services.THRESHOLD,
         "submissions": sent,

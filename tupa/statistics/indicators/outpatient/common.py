@@ -22,6 +22,7 @@ from ..dimensions import (
     adult_child_value,
     gender_value,
 )
+from ..reads import shared_read
 
 #: Roles of the persons an episode serves; a partner or a close person is not a client.
 CLIENT_ROLES = (
@@ -298,6 +299,7 @@ class ContactRow:
     day: dt.date
 
 
+@shared_read
 def read_appointments(params: Params, outcome: str) -> list[AppointmentRow]:
     """The client appointments (with an episode) that started in the period with ``outcome``."""
     rows = (
@@ -325,6 +327,7 @@ def read_appointments(params: Params, outcome: str) -> list[AppointmentRow]:
     ]
 
 
+@shared_read
 def read_contacts(params: Params) -> list[ContactRow]:
     """The newest versions of the period's contact entries, without the appointments' own."""
     rows = [

@@ -30,6 +30,7 @@ from ..dimensions import (
     CHILD,
     month_value,
 )
+from ..reads import shared_read
 
 Data = ShelterClientData
 ONE_DAY = dt.timedelta(days=1)
@@ -118,6 +119,7 @@ class Chains:
         return self.by_pk[self.tail_of[head_pk]]
 
 
+@shared_read
 def chains(params: Params) -> Chains:
     """Every stay of the episodes with a stay overlapping the period in the selected forms,
     grouped into chains. One query."""
@@ -181,6 +183,7 @@ class PersonRow:
     data: dict[str, Any] | None
 
 
+@shared_read
 def person_rows(params: Params) -> list[PersonRow]:
     """Every person with a stay-member period overlapping the period in the selected forms.
 
@@ -252,6 +255,7 @@ def person_rows(params: Params) -> list[PersonRow]:
     return result
 
 
+@shared_read
 def forms_of(params: Params) -> list[ServiceForm]:
     with scopes_disabled():
         return list(

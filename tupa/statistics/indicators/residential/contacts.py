@@ -30,6 +30,7 @@ from ..dimensions import (
     CHILD,
     MONTH,
 )
+from ..reads import shared_read
 from .common import (
     ELSEWHERE,
     OTHER_SHELTER,
@@ -69,6 +70,7 @@ def is_residential(form: Any) -> bool:
     return bool(form.kind == ServiceForm.Kind.RESIDENTIAL)
 
 
+@shared_read
 def _turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, int, int]]:
     with scopes_disabled():
         return list(
@@ -98,6 +100,7 @@ def turn_away_request_units(params: Params) -> Iterator[Unit]:
         yield Unit(values=(_destination(directed_to), month_of(occurred_at)))
 
 
+@shared_read
 def every_turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, str, int, int]]:
     with scopes_disabled():
         return list(
@@ -123,6 +126,7 @@ def turn_away_request_units_v2(params: Params) -> Iterator[Unit]:
         yield Unit(values=(reason, directed_to, _destination(directed_to), month_of(occurred_at)))
 
 
+@shared_read
 def _line_rows(params: Params) -> list[tuple[dt.datetime, str, str, str, int]]:
     with scopes_disabled():
         return list(

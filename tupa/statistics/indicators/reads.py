@@ -1,0 +1,59 @@
+"""Reads that several indicators of one return share, made once per return.
+
+Many lines of a return count the same records in different ways: THL's shelter return reads
+the period's persons (:func:`~.residential.common.person_rows`) for three lines and the
+residence chains for two, STEA's return reads the period's contact entries for three. A function
+decorated with :func:`shared_read` is computed once per set of arguments while
+:func:`one_run` is active — :func:`tupa.statistics.engine.run` wraps a whole return in it —
+and as before, every time, outside it. The memory lives only as long as the run, so a figure is
+never computed from data older than the run itself.
+
+A shared read's arguments must be hashable (a :class:`~.base.Params`, a string …), and its
+callers must treat what it returns as read-only: the same object is handed to every indicator
+of the run.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_memory: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "statistics_shared_reads", default=None
+)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Within the block, each shared read is made once per arguments (nested blocks share the
+    outermost block's memory)."""
+    if _memory.get() is not None:
+        yield
+        return
+    token = _memory.set({})
+    try:
+        yield
+    finally:
+        _memory.reset(token)
+
+
+def shared_read(function: Callable[P, R]) -> Callable[P, R]:
+    """Make ``function`` a read that one run makes once per arguments (see the module)."""
+
+    @functools.wraps(function)
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        memory = _memory.get()
+        if memory is None:
+            return function(*args, **kwargs)
+        key = (function, args, tuple(sorted(kwargs.items())))
+        if key not in memory:
+            memory[key] = function(*args, **kwargs)
+        return memory[key]  # type: ignore[no-any-return]
+
+    return read

@@ -1,0 +1,55 @@
+"""Shared reads: once per arguments inside a run, every time outside one, never across runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.indicators.reads import one_run, shared_read
+
+PARAMS = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
+OTHER = Params(1, dt.date(2025, 1, 1), dt.date(2025, 6, 30), (1,))
+
+
+def _counted() -> tuple[list[tuple[Params, str]], Callable[..., list[int]]]:
+    """A shared read that records its calls."""
+    calls: list[tuple[Params, str]] = []
+
+    @shared_read
+    def rows(params: Params, outcome: str = "held") -> list[int]:
+        calls.append((params, outcome))
+        return [len(calls)]
+
+    return calls, rows
+
+
+def test_outside_a_run_every_call_reads() -> None:
+    calls, rows = _counted()
+    assert rows(PARAMS) == [1]
+    assert rows(PARAMS) == [2]
+    assert len(calls) == 2
+
+
+def test_inside_a_run_each_set_of_arguments_is_read_once() -> None:
+    calls, rows = _counted()
+    with one_run():
+        first = rows(PARAMS)
+        assert rows(PARAMS) is first
+        assert rows(OTHER) == [2]  # other parameters: another read
+        assert rows(PARAMS, "cancelled") == [3]  # another argument: another read
+        assert rows(PARAMS, outcome="cancelled") == [4]  # keyword and positional differ
+        assert rows(PARAMS, outcome="cancelled") == [4]
+        with one_run():  # a nested run shares the outer one's memory
+            assert rows(PARAMS) is first
+    assert len(calls) == 4
+
+
+def test_a_new_run_reads_again() -> None:
+    calls, rows = _counted()
+    with one_run():
+        rows(PARAMS)
+    with one_run():
+        assert rows(PARAMS) == [2]  # a later run never sees an earlier run's rows
+    assert rows(PARAMS) == [3]
+    assert calls == [(PARAMS, "held")] * 3
