@@ -186,7 +186,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, reading the organisation with the user (tupa/accounts/backends.py).
+    # Changing this path signs out the sessions made under the old one, once.
+    "tupa.accounts.backends.UserBackend",
 ]
 
 PASSWORD_HASHERS = [

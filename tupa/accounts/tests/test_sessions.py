@@ -121,6 +121,26 @@ def test_disabled_user_is_denied_on_the_next_request(client: Client, worker: Use
     assert client.get(ACCOUNT_URL)["Location"].startswith(LOGIN_URL)
 
 
+def test_the_signed_in_user_is_read_with_her_organisation_in_one_query(
+    client: Client, worker: User
+) -> None:
+    """Every page shows the organisation: it comes with the user, not in a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, worker)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(ACCOUNT_URL)
+    assert response.status_code == 200
+    assert response.context["tupa_organisation_name"] == worker.organisation.name
+    selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    users = [sql for sql in selects if sql.split(" FROM ")[1].startswith('"accounts_user"')]
+    assert len(users) == 1 and 'JOIN "organisations_organisation"' in users[0]
+    assert not [
+        s for s in selects if s.split(" FROM ")[1].startswith('"organisations_organisation"')
+    ]
+
+
 def test_ended_membership_removes_the_service_form_on_the_next_request(
     client: Client, worker: User, service_form: ServiceForm
 ) -> None:

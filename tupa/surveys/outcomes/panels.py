@@ -35,11 +35,7 @@ from tupa.surveys.thl.selectors import given_in
 def _log(request: HttpRequest, persons: list[Any], episode: Any, basis: Any) -> None:
     """Log the persons shown who are not the episode's participants: the episode page has
     logged every participant already (one event per person and page)."""
-    listed = set(
-        Participant.objects.filter(episode_id=episode.pk, person__isnull=False).values_list(
-            "person_id", flat=True
-        )
-    )
+    listed = {p.person_id for p in _participants(episode)}
     others = list({p.pk: p for p in persons if p.pk not in listed}.values())
     if others:
         record_access(
@@ -52,11 +48,11 @@ def _log(request: HttpRequest, persons: list[Any], episode: Any, basis: Any) -> 
 
 
 def _participants(episode: Any) -> list[Participant]:
-    return list(
-        Participant.objects.filter(episode_id=episode.pk, person__isnull=False)
-        .select_related("person")
-        .order_by("role", "pk")
-    )
+    """The episode's named participants, current and former, by role. The episode page hands
+    in its episode with them prefetched (``episodes.selectors.episode_detail``), so they are
+    not read again; for any other episode object this is one query."""
+    named = [p for p in episode.participants.all() if p.person_id is not None]
+    return sorted(named, key=lambda p: (p.role, p.pk))
 
 
 def suggested_point(episode: Any, measured: set[str]) -> str:
