@@ -235,9 +235,10 @@ class BillableItem:
 
 @dataclass(frozen=True)
 class BillableSource:
-    """A feature app's billable records: ``collect(*, organisation_id, start, end, as_of)``
-    returns the :class:`BillableItem` s whose ``day`` falls in ``start..end`` (inclusive), in a
-    constant number of queries; the caller holds the organisation scope."""
+    """A feature app's billable records: ``collect(*, organisation_id, start, end, as_of,
+    service_form_ids)`` returns the :class:`BillableItem` s whose ``day`` falls in
+    ``start..end`` (inclusive) — of the forms in ``service_form_ids`` only, unless it is
+    ``None`` — in a constant number of queries; the caller holds the organisation scope."""
 
     key: str
     label: Label

@@ -20,6 +20,7 @@ booking's organiser (``buyer_name``), never a client. A charge already invoiced
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -40,20 +41,25 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 def collect(
-    *, organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+    *,
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: Any = None,
+    service_form_ids: Collection[int] | None = None,
 ) -> list[BillableItem]:
-    """The billable, not cancelled rentals whose booking starts between ``start`` and ``end``."""
-    charges = (
-        RentalCharge.objects.filter(
-            organisation_id=organisation_id,
-            billable=True,
-            booking__cancelled_at__isnull=True,
-            booking__starts_at__gte=_local_midnight(start),
-            booking__starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
-        )
-        .select_related("booking")
-        .order_by("booking__starts_at", "pk")
+    """The billable, not cancelled rentals whose booking starts between ``start`` and ``end``
+    (of the ``service_form_ids`` only, when given)."""
+    charges = RentalCharge.objects.filter(
+        organisation_id=organisation_id,
+        billable=True,
+        booking__cancelled_at__isnull=True,
+        booking__starts_at__gte=_local_midnight(start),
+        booking__starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
     )
+    if service_form_ids is not None:
+        charges = charges.filter(service_form_id__in=service_form_ids)
+    charges = charges.select_related("booking").order_by("booking__starts_at", "pk")
     items = []
     for charge in charges:
         booking = charge.booking

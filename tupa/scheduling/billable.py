@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -109,22 +110,29 @@ def home_municipalities(episode_ids: set[int], *, on: dt.date) -> dict[int, int 
 
 
 def collect(
-    *, organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+    *,
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: Any = None,
+    service_form_ids: Collection[int] | None = None,
 ) -> list[BillableItem]:
     """The happened family-work appointments that start between ``start`` and ``end``.
 
-    Turvakielto is decided on the day of ``as_of`` (the run; default today)."""
+    Turvakielto is decided on the day of ``as_of`` (the run; default today).
+    ``service_form_ids``: only those forms' (default: every form's)."""
+    appointments = Appointment.objects.filter(
+        organisation_id=organisation_id,
+        service_form__in=family_work_forms(organisation_id=organisation_id),
+        episode__isnull=False,
+        outcome=Outcome.HAPPENED,
+        starts_at__gte=_local_midnight(start),
+        starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
+    )
+    if service_form_ids is not None:
+        appointments = appointments.filter(service_form_id__in=service_form_ids)
     rows = list(
-        Appointment.objects.filter(
-            organisation_id=organisation_id,
-            service_form__in=family_work_forms(organisation_id=organisation_id),
-            episode__isnull=False,
-            outcome=Outcome.HAPPENED,
-            starts_at__gte=_local_midnight(start),
-            starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
-        )
-        .order_by("starts_at", "pk")
-        .values_list(
+        appointments.order_by("starts_at", "pk").values_list(
             "pk", "service_form_id", "episode_id", "episode__payer_id", "starts_at", "ends_at"
         )
     )

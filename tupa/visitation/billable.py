@@ -14,6 +14,7 @@ number; no person's name or address is in the item. One query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -35,15 +36,25 @@ def case_reference(*, order_id: int, basis_reference: str) -> str:
 
 
 def collect(
-    *, organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+    *,
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: Any = None,
+    service_form_ids: Collection[int] | None = None,
 ) -> list[BillableItem]:
-    """The billable meetings that start (local time) between ``start`` and ``end``."""
+    """The billable meetings that start (local time) between ``start`` and ``end`` (of the
+    ``service_form_ids`` only, when given)."""
     rule = rules.billing_rule()
     lo = rules.local_moment(start, dt.time(0, 0))
     hi = rules.local_moment(end + dt.timedelta(days=1), dt.time(0, 0))
+    meetings = Meeting.objects.filter(
+        organisation_id=organisation_id, starts_at__gte=lo, starts_at__lt=hi
+    )
+    if service_form_ids is not None:
+        meetings = meetings.filter(order__episode__service_form_id__in=service_form_ids)
     rows = (
-        Meeting.objects.filter(organisation_id=organisation_id, starts_at__gte=lo, starts_at__lt=hi)
-        .exclude(outcome="")
+        meetings.exclude(outcome="")
         .order_by("starts_at", "pk")
         .values_list(
             "pk",

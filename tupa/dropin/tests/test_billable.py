@@ -49,9 +49,13 @@ def _book(worker: Any, form: Any, room: Any, start: Any, end: Any, **kwargs: Any
     )
 
 
-def _collect(form: Any, start: dt.date = MARCH[0], end: dt.date = MARCH[1]) -> list[Any]:
+def _collect(
+    form: Any, start: dt.date = MARCH[0], end: dt.date = MARCH[1], **narrowed: Any
+) -> list[Any]:
     with scope(organisation=form.organisation_id):
-        return billable.collect(organisation_id=form.organisation_id, start=start, end=end)
+        return billable.collect(
+            organisation_id=form.organisation_id, start=start, end=end, **narrowed
+        )
 
 
 def _charge(booking: Booking) -> int:
@@ -170,6 +174,15 @@ def test_other_organisation(world: dict[str, Any]) -> None:
     assert [(i.service_form_id, i.quantity) for i in items] == [
         (world["other"].pk, Decimal("2.00"))
     ]
+
+
+def test_narrowed_to_some_forms(world: dict[str, Any]) -> None:
+    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
+    no form gives none."""
+    everything = _collect(world["form"])
+    assert everything
+    assert _collect(world["form"], service_form_ids={world["form"].pk}) == everything
+    assert _collect(world["form"], service_form_ids=set()) == []
 
 
 def test_no_client_data(world: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -39,15 +39,25 @@ def as_decimal(value: Any) -> Decimal:
 
 
 def collect_items(
-    organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: Any = None,
+    *,
+    service_form_ids: Collection[int] | None = None,
 ) -> list[BillableItem]:
     """Every registered source's billable items of the organisation with ``day`` in
-    ``start..end`` (inclusive), in the sources' order. Runs in the organisation's scope."""
+    ``start..end`` (inclusive), in the sources' order — of the ``service_form_ids`` only, when
+    given (each source leaves the others unread). Runs in the organisation's scope."""
     found: list[BillableItem] = []
     with scope(organisation=organisation_id):
         for source in registry.billable_sources.all():
             for item in source.collect(
-                organisation_id=organisation_id, start=start, end=end, as_of=as_of
+                organisation_id=organisation_id,
+                start=start,
+                end=end,
+                as_of=as_of,
+                service_form_ids=service_form_ids,
             ):
                 if start <= item.day <= end:
                     found.append(item)

@@ -122,15 +122,14 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 def basis_panel(*, user: Any, forms: list[ServiceForm]) -> dict[str, Any]:
     """Context of the leads' dashboard panel: the user's forms whose previous month has billable
-    items that are not approved (or changed after the approval). One collection of the sources
-    and one query of approvals."""
+    items that are not approved (or changed after the approval). One collection of those forms'
+    items (not the whole organisation's) and one query of approvals."""
     if not forms:
         return {"visible": False}
     start, end = previous_month(timezone.localdate())
     organisation_id = int(user.organisation_id)
-    states = basis_states(
-        organisation_id, forms, start, end, items=collect_items(organisation_id, start, end)
-    )
+    items = collect_items(organisation_id, start, end, service_form_ids={f.pk for f in forms})
+    states = basis_states(organisation_id, forms, start, end, items=items)
     pending = [
         {"form": s.summary.service_form, "changed": s.changed, "items": s.summary.item_count}
         for s in states

@@ -59,14 +59,29 @@ class FakeSource:
     def __init__(self) -> None:
         self.items: list[tuple[int, BillableItem]] = []
         self.calls = 0
+        #: The ``service_form_ids`` of the last collection.
+        self.asked: Any = None
         #: The payer of :meth:`days` unless one is given (``world`` sets PHHYKY).
         self.payer: Partner | None = None
 
     def collect(
-        self, *, organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+        self,
+        *,
+        organisation_id: int,
+        start: dt.date,
+        end: dt.date,
+        as_of: Any = None,
+        service_form_ids: Any = None,
     ) -> list[BillableItem]:
         self.calls += 1
-        return [i for org, i in self.items if org == organisation_id and start <= i.day <= end]
+        self.asked = service_form_ids
+        return [
+            i
+            for org, i in self.items
+            if org == organisation_id
+            and start <= i.day <= end
+            and (service_form_ids is None or i.service_form_id in service_form_ids)
+        ]
 
     def add(self, org: Any, item: BillableItem) -> None:
         self.items.append((org.pk, item))

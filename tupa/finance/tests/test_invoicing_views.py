@@ -206,6 +206,7 @@ def test_lead_approves_own_forms_basis(client: Any, source: FakeSource) -> None:
     dashboard = client.get(reverse("core:dashboard"))
     panel = dashboard.context["basis_panel"]
     assert panel["visible"] and [row["form"] for row in panel["pending"]] == [ctx["ensikoti"]]
+    assert source.asked == {ctx["ensikoti"].pk}  # her forms' items only, not the organisation's
     assert reverse("finance:basis") in dashboard.content.decode()  # nav "Laskutusperuste"
     page = client.get(reverse("finance:basis"))
     assert page.status_code == 200 and "Hyväksymättä" in page.content.decode()

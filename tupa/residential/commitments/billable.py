@@ -26,6 +26,7 @@ for the participants' roles.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -85,15 +86,24 @@ def billing_forms(*, organisation_id: int, start: dt.date, end: dt.date) -> list
 
 
 def collect(
-    *, organisation_id: int, start: dt.date, end: dt.date, as_of: Any = None
+    *,
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    as_of: Any = None,
+    service_form_ids: Collection[int] | None = None,
 ) -> list[BillableItem]:
     """The care days on payment commitments between ``start`` and ``end`` (inclusive).
 
     ``as_of``: the moment of the run (default: now); an open stay is billed up to the last
-    complete care day then, as on the billing page."""
+    complete care day then, as on the billing page. ``service_form_ids``: only those forms'
+    (default: every form's)."""
     moment = _as_datetime(as_of)
     found: list[tuple[ServiceForm, selectors.BillingLine]] = []
-    for form in billing_forms(organisation_id=organisation_id, start=start, end=end):
+    forms = billing_forms(organisation_id=organisation_id, start=start, end=end)
+    if service_form_ids is not None:
+        forms = [form for form in forms if form.pk in service_form_ids]
+    for form in forms:
         billing = selectors.billable_days(
             service_form=form, period_start=start, period_end=end, as_of=moment
         )

@@ -41,10 +41,10 @@ D = dt.date
 AS_OF = dt.datetime(2027, 1, 15, 12, tzinfo=HELSINKI)
 
 
-def _collect(form: Any, start: dt.date, end: dt.date) -> list[Any]:
+def _collect(form: Any, start: dt.date, end: dt.date, **narrowed: Any) -> list[Any]:
     with scope(organisation=form.organisation_id):
         return billable.collect(
-            organisation_id=form.organisation_id, start=start, end=end, as_of=AS_OF
+            organisation_id=form.organisation_id, start=start, end=end, as_of=AS_OF, **narrowed
         )
 
 
@@ -222,3 +222,13 @@ def test_constant_queries(django_assert_max_num_queries: Any) -> None:
 def test_registered() -> None:
     source = next(s for s in registry.billable_sources if s.key == "residential.care_days")
     assert source.collect is billable.collect
+
+
+def test_narrowed_to_some_forms() -> None:
+    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
+    no form gives none."""
+    form = build_scenario()["form"]
+    everything = _collect(form, D(2026, 1, 1), D(2026, 2, 28))
+    assert everything
+    assert _collect(form, D(2026, 1, 1), D(2026, 2, 28), service_form_ids={form.pk}) == everything
+    assert _collect(form, D(2026, 1, 1), D(2026, 2, 28), service_form_ids=set()) == []

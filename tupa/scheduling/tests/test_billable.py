@@ -198,10 +198,14 @@ def world() -> dict[str, Any]:
     }
 
 
-def _collect(form: ServiceForm) -> list[Any]:
+def _collect(form: ServiceForm, **narrowed: Any) -> list[Any]:
     with scope(organisation=form.organisation_id):
         return billable.collect(
-            organisation_id=form.organisation_id, start=NOVEMBER[0], end=NOVEMBER[1], as_of=AS_OF
+            organisation_id=form.organisation_id,
+            start=NOVEMBER[0],
+            end=NOVEMBER[1],
+            as_of=AS_OF,
+            **narrowed,
         )
 
 
@@ -263,6 +267,15 @@ def test_other_organisation_and_forms(world: dict[str, Any]) -> None:
         (world["other"].pk, Decimal("1.00"))
     ]
     assert all(i.service_form_id == world["form"].pk for i in _collect(world["form"]))
+
+
+def test_narrowed_to_some_forms(world: dict[str, Any]) -> None:
+    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
+    no form gives none."""
+    everything = _collect(world["form"])
+    assert everything
+    assert _collect(world["form"], service_form_ids={world["form"].pk}) == everything
+    assert _collect(world["form"], service_form_ids=set()) == []
 
 
 def test_no_names_in_the_items(world: dict[str, Any]) -> None:

@@ -59,9 +59,11 @@ def world(built_world: dict[str, Any]) -> dict[str, Any]:
     return refetched(built_world)  # type: ignore[no-any-return]
 
 
-def _collect(form: Any, start: dt.date = START, end: dt.date = END) -> list[Any]:
+def _collect(form: Any, start: dt.date = START, end: dt.date = END, **narrowed: Any) -> list[Any]:
     with scope(organisation=form.organisation_id):
-        return billable.collect(organisation_id=form.organisation_id, start=start, end=end)
+        return billable.collect(
+            organisation_id=form.organisation_id, start=start, end=end, **narrowed
+        )
 
 
 def _meeting_ids(order: MeetingOrder) -> dict[dt.datetime, int]:
@@ -106,6 +108,15 @@ def test_other_organisation(world: dict[str, Any]) -> None:
     assert len(theirs) == 6
     assert {i.service_form_id for i in theirs} == {world["other_form"].pk}
     assert ours.isdisjoint({i.records for i in theirs})
+
+
+def test_narrowed_to_some_forms(world: dict[str, Any]) -> None:
+    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
+    no form gives none."""
+    everything = _collect(world["form"])
+    assert everything
+    assert _collect(world["form"], service_form_ids={world["form"].pk}) == everything
+    assert _collect(world["form"], service_form_ids=set()) == []
 
 
 def test_late_cancellation_alone_is_an_item(world: dict[str, Any]) -> None:
