@@ -122,15 +122,17 @@ def exclude_restricted_episodes(episodes: QuerySet[Any]) -> QuerySet[Any]:
     """Episodes without a restricted current participant (person or linked alias).
 
     Uncorrelated: ``id NOT IN (episodes of the restricted persons)``. The restricted persons are
-    a handful (partial index ``person_restricted``), so the subquery is computed once — where a
+    a handful (partial index ``person_restricted``), so the subqueries are computed once — where a
     correlated ``NOT EXISTS`` probed the participants of every episode of a unit's list, and of
-    its paginator's count, one by one."""
+    its paginator's count, one by one. One subquery for the persons and one for their aliases,
+    each a join from the few restricted persons into the participants' own index: one ``OR`` of
+    the two could use no index and read every current participant of every organisation
+    (13 → 0.8 ms for a shelter's list at ten organisations, and growing with their number)."""
     from tupa.episodes.models import Participant
 
     restricted = Person.objects.filter(processing_restricted=True).values("pk")
-    episode_ids = (
-        Participant.objects.filter(left_on__isnull=True)
-        .filter(Q(person_id__in=restricted) | Q(alias__person_id__in=restricted))
-        .values("episode_id")
-    )
-    return episodes.exclude(pk__in=episode_ids)
+    restricted_aliases = Alias.objects.filter(person_id__in=restricted).values("pk")
+    current = Participant.objects.filter(left_on__isnull=True)
+    return episodes.exclude(
+        pk__in=current.filter(person_id__in=restricted).values("episode_id")
+    ).exclude(pk__in=current.filter(alias_id__in=restricted_aliases).values("episode_id"))

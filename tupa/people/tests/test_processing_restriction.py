@@ -207,6 +207,39 @@ def test_hidden_from_caseload_client_list_and_search() -> None:
         assert w.episode in episode_selectors.caseload(user=w.worker)
 
 
+def test_a_linked_alias_hides_its_episode_from_lists_and_a_former_participant_does_not() -> None:
+    """The list filter (two subqueries: the restricted persons' participations and their linked
+    aliases' participations) on episodes where the person takes part only as an alias, or has
+    left."""
+    from django.utils import timezone
+
+    from tupa.core.tests.factories import EpisodeFactory
+    from tupa.people.models import Alias
+
+    w = world()
+    lead = worker_in(w.form, role=Role.LEAD)
+    org = w.form.organisation
+    with scopes_disabled():
+        alias = Alias.objects.create(
+            organisation=org,
+            service_form=w.form,
+            label="Peippo",
+            person=w.person,
+            linked_at=timezone.now(),
+            link_reason="Tunnistettu tapaamisessa",
+            created_by=lead,
+        )
+        as_alias = EpisodeFactory(service_form=w.form, organisation=org)
+        ParticipantFactory(episode=as_alias, person=None, alias=alias)
+        left = EpisodeFactory(service_form=w.form, organisation=org)
+        ParticipantFactory(episode=left, person=w.person, left_on=dt.date(2020, 1, 1))
+    restrict(w.person)
+    with scope(organisation=w.form.organisation_id):
+        listed = set(episode_selectors.client_list(user=lead, service_form=w.form))
+    assert w.episode not in listed and as_alias not in listed
+    assert left in listed  # she is no longer a participant there
+
+
 def test_lifting_is_not_refused() -> None:
     w = world()
     restrict(w.person)
