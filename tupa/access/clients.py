@@ -32,7 +32,7 @@ the user as a whole, so it holds for a user with any mix of memberships:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
@@ -449,6 +449,30 @@ def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
         current = result.get(person_id)
         if current is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(current):
             result[person_id] = basis
+    return result
+
+
+def person_bases_where_shown(
+    *, user: User, shown: Iterable[tuple[Person, Collection[int]]]
+) -> dict[int, Basis]:
+    """:func:`person_bases` for persons a page shows through visible episodes whose service
+    forms it knows (``shown``: each person with those forms).
+
+    Membership is the strongest basis, and a visible episode of a form the user is a member of
+    grants it, so a person shown through such a form has it without a query (a unit's client
+    list, a search for the unit's clients); only the others are decided by :func:`person_bases`.
+    """
+    member_forms = user_scope(user).member_form_ids
+    result: dict[int, Basis] = {}
+    others: dict[int, Person] = {}
+    for person, form_ids in shown:
+        if any(form_id in member_forms for form_id in form_ids):
+            result[person.pk] = Basis.MEMBERSHIP
+            others.pop(person.pk, None)
+        elif person.pk not in result:
+            others[person.pk] = person
+    if others:
+        result.update(person_bases(user=user, persons=others.values()))
     return result
 
 

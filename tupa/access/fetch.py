@@ -102,10 +102,16 @@ def service_form_or_404(
     return service_form_access(request, slug, rule=rule, kind=kind, queryset=queryset).obj
 
 
-def episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:
-    """The episode ``pk`` with the user's basis (membership, assignment, consent, emergency)."""
+def episode_access(
+    request: HttpRequest, pk: int, *, queryset: QuerySet[Episode] | None = None
+) -> Granted[Episode]:
+    """The episode ``pk`` with the user's basis (membership, assignment, consent, emergency).
+
+    ``queryset`` lets the page fetch the episode with the related rows it shows, in the same
+    query (its service form is always selected)."""
     user = user_of(request)
-    episode = Episode.objects.select_related("service_form").filter(pk=pk).first()
+    base = queryset if queryset is not None else Episode.objects.all()
+    episode = base.select_related("service_form").filter(pk=pk).first()
     if episode is None:
         raise Http404
     basis = clients.episode_basis(user=user, episode=episode)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -149,49 +149,52 @@ class EpisodeDetail:
         return list(seen.values())
 
 
+#: The rows the episode page shows with the episode itself: its view fetches them with the
+#: access check's query (``episode_access(…, queryset=…)``).
+EPISODE_PAGE_RELATED: Final = ("service_form", "referral_partner", "payer", "created_by")
+
+
 def episode_detail(*, episode: Episode, basis: Basis) -> EpisodeDetail:
     """Everything the episode page shows, prefetched, for an episode the user may see on ``basis``
-    (:func:`tupa.access.fetch.episode_access`)."""
-    episode = (
-        Episode.objects.select_related("service_form", "referral_partner", "payer", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
+    (:func:`tupa.access.fetch.episode_access`; fetched with :data:`EPISODE_PAGE_RELATED`, the
+    episode is not read again)."""
+    prefetch_related_objects(
+        [episode],
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("user", "assigned_by").order_by(
+                "-valid_from", "pk"
             ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("user", "assigned_by").order_by(
-                    "-valid_from", "pk"
-                ),
+        ),
+        Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk")),
+        Prefetch(
+            "network_meetings",
+            queryset=NetworkMeeting.objects.prefetch_related("partners").order_by(
+                "-held_on", "-pk"
             ),
-            Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk")),
-            Prefetch(
-                "network_meetings",
-                queryset=NetworkMeeting.objects.prefetch_related("partners").order_by(
-                    "-held_on", "-pk"
-                ),
+        ),
+        Prefetch(
+            "referrals_out",
+            queryset=Referral.objects.select_related(
+                "to_service_form", "person", "created_by", "decided_by"
+            ).order_by("-created_at"),
+        ),
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.select_related(
+                "person", "recipient_service_form", "recorded_by"
+            ).order_by("-given_on", "-pk"),
+        ),
+        Prefetch(
+            "external_referrals",
+            queryset=ExternalReferral.objects.select_related("partner", "created_by").order_by(
+                "-referred_on", "-pk"
             ),
-            Prefetch(
-                "referrals_out",
-                queryset=Referral.objects.select_related(
-                    "to_service_form", "person", "created_by", "decided_by"
-                ).order_by("-created_at"),
-            ),
-            Prefetch(
-                "consents",
-                queryset=Consent.objects.select_related(
-                    "person", "recipient_service_form", "recorded_by"
-                ).order_by("-given_on", "-pk"),
-            ),
-            Prefetch(
-                "external_referrals",
-                queryset=ExternalReferral.objects.select_related("partner", "created_by").order_by(
-                    "-referred_on", "-pk"
-                ),
-            ),
-        )
-        .get(pk=episode.pk)
+        ),
     )
     participants = sorted(
         episode.participants.all(), key=lambda p: (ROLE_ORDER.get(p.role, 99), p.pk)

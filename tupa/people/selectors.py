@@ -29,6 +29,7 @@ from django.dispatch import receiver
 from tupa.access.clients import (
     episodes_visible_to,
     person_bases,
+    person_bases_where_shown,
     persons_visible_to,
     user_scope,
 )
@@ -443,8 +444,8 @@ def person_page(*, user: User, person: Person) -> PersonPage:
     shelter client — the partner is not in his ``persons_visible_to``.)
 
     The person's few relationships and household members are read first, then one
-    :func:`~tupa.access.clients.person_bases` decides for all of them (and the duplicates) at
-    once: a person is visible exactly when they are not merged away and have a basis, which is
+    :func:`~tupa.access.clients.person_bases_where_shown` decides for all of them (and the
+    duplicates) at once: a person is visible exactly when they are not merged away and have a basis, which is
     what ``persons_visible_to`` selects. The bases are kept for the access log of the page.
     """
     relationships = list(
@@ -473,7 +474,12 @@ def person_page(*, user: User, person: Person) -> PersonPage:
         for m in memberships
         for member in m.household.other_members  # type: ignore[attr-defined]
     ]
-    bases = person_bases(user=user, persons=[person, *others, *duplicates])
+    # The person is shown through her visible participations (prefetched by visible_person):
+    # a member of one of their forms sees her on membership without another query.
+    own_forms = {p.episode.service_form_id for p in getattr(person, "visible_participations", ())}
+    bases = person_bases_where_shown(
+        user=user, shown=[(person, own_forms), *((other, ()) for other in [*others, *duplicates])]
+    )
 
     def visible(other: Person) -> bool:
         return other.pk in bases and other.merged_into_id is None

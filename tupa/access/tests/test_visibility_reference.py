@@ -35,6 +35,7 @@ from tupa.core.tests.factories import (
     AreaFactory,
     EpisodeFactory,
     MembershipFactory,
+    ParticipantFactory,
     PersonFactory,
     ServiceFormFactory,
     UserFactory,
@@ -76,11 +77,14 @@ def world() -> World:
         for _n in range(EPISODES_PER_FORM)
     ]
     foreign_form = ServiceFormFactory(slug="turvakoti", violence_work="victim")
+    person = PersonFactory(organisation=org)
+    for episode in episodes:  # the person behind every episode (person_bases_where_shown)
+        ParticipantFactory(episode=episode, person=person)
     return World(
         forms=forms,
         episodes=episodes,
         foreign=EpisodeFactory(service_form=foreign_form, organisation=foreign_form.organisation),
-        person=PersonFactory(organisation=org),
+        person=person,
         other_user=UserFactory(organisation=org),
         recorder=UserFactory(organisation=org),
     )
@@ -281,7 +285,29 @@ def _check(world: World, plan: Plan) -> None:
             assert former_or_query(user) == expected
             if user.is_active:
                 assert set(clients.episode_bases(user=user, episode_ids=all_ids)) == expected
+                _check_shown_person(world, user, expected)
         transaction.set_rollback(True)
+
+
+def _check_shown_person(world: World, user: Any, visible: set[int]) -> None:
+    """The person, a participant of every episode, shown through any one visible episode: the
+    basis decided from that episode's form is the strongest of all her episodes', as
+    person_bases decides it — without a query when the form is one of the user's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = world.person
+    strongest = clients.person_bases(user=user, persons=[person]).get(person.pk)
+    member_forms = clients.user_scope(user).member_form_ids
+    for episode in world.episodes:
+        if episode.pk not in visible:
+            continue
+        with CaptureQueriesContext(connection) as ctx:
+            shown = clients.person_bases_where_shown(
+                user=user, shown=[(person, (episode.service_form_id,))]
+            )
+        assert shown == {person.pk: strongest}, episode.service_form_id
+        assert (len(ctx.captured_queries) == 0) == (episode.service_form_id in member_forms)
 
 
 MIXED_WALL = Plan(

@@ -56,7 +56,10 @@ def _log_list(request: HttpRequest, episodes: Iterable[Episode]) -> None:
                 episode_of.setdefault(participant.person.pk, episode)
     if not persons:
         return
-    bases = clients.person_bases(user=user, persons=persons.values())
+    bases = clients.person_bases_where_shown(
+        user=user,
+        shown=[(person, (episode_of[pk].service_form_id,)) for pk, person in persons.items()],
+    )
     groups: dict[Basis, list[Person]] = defaultdict(list)
     for pk, person in persons.items():
         basis: Basis | None = bases.get(pk)

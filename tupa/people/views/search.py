@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from tupa.access import clients
 from tupa.access.episodes import may_use_client_screens
 from tupa.access.marks import login_only, user_of
 
@@ -27,7 +28,16 @@ def search(request: HttpRequest) -> HttpResponse:
         raise Http404
     query = (request.POST.get("q") or "")[:100] if request.method == "POST" else ""
     results = selectors.search_persons(user=user, query=query)
-    _log_persons(request, results.persons, "search")
+    # Each person is shown with the forms of her visible episodes: a unit's own clients are
+    # visible on membership without asking the database again.
+    bases = clients.person_bases_where_shown(
+        user=user,
+        shown=[
+            (p, {part.episode.service_form_id for part in p.visible_participations})  # type: ignore[attr-defined]
+            for p in results.persons
+        ],
+    )
+    _log_persons(request, results.persons, "search", bases=bases)
     _log_aliases(request, results.aliases, "search")
     rows = [
         {
