@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.episodes.models import ReferralSource
-from tupa.residential.care_days import DEFAULT_RULE, care_days, last_complete_date
+from tupa.residential.care_days import DEFAULT_RULE, care_day_spans, last_complete_date
 from tupa.residential.models import (
     is_shelter,
 )
@@ -127,15 +128,18 @@ def residence_day_units(params: Params) -> Iterator[Unit]:
                 label=lambda row: row.episode_id,
             )
             for key, intervals in per_person.items():
-                days = care_days(
+                # The ledger's runs of dates, counted per month without visiting each date.
+                spans = care_day_spans(
                     intervals,
                     period_start=params.start,
                     period_end=params.end,
                     open_until=open_until,
                 )
-                for day, episode_id in days.days.items():
+                for span in spans.spans:
+                    episode_id = span.label
                     assert isinstance(episode_id, int)
-                    counts[(key, month_value(day), episode_id)] += 1
+                    for (year, month), days in span.per_month():
+                        counts[(key, month_value(dt.date(year, month, 1)), episode_id)] += days
     for (key, month, episode_id), n in sorted(counts.items()):
         person = people.get(key)
         yield Unit(
