@@ -31,12 +31,14 @@ from tupa.surveys.results import outcome
 
 from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import SERVICE_FORM
+from .reads import shared_read
 
 ANSWERED_YES, ANSWERED_NO = "yes", "no"
 
 CLIENT_TARGETS = (Target.ADULT, Target.CHILD, Target.PARENT)
 
 
+@shared_read  # every survey line's table and breakdowns ask for them
 def _questionnaires(params: Params) -> Choices:
     with scopes_disabled():
         rows = Questionnaire.objects.filter(organisation_id=params.organisation_id).order_by(
