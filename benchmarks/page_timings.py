@@ -105,8 +105,8 @@ def main() -> None:
         ("turvakoti", "/asuminen/tyomuoto/turvakoti/", "occupancy (Turvakoti)"),
         (
             "turvakoti",
-            f"/asuminen/tyomuoto/turvakoti/thl/{timezone.localdate().year - 1}/",
-            "THL summary, last year",
+            f"/tilastot/ilmoitus/thl.shelter/{timezone.localdate().year - 1}/turvakoti/",
+            "THL return, last year",
         ),
         ("turvakoti.esihenkilo", "/organisaatio/", "organisation structure"),
         ("turvakoti.esihenkilo", "/organisaatio/tyomuodot/turvakoti/", "service form (lead)"),

@@ -138,8 +138,8 @@ def residence_day_units(params: Params) -> Iterator[Unit]:
                 for span in spans.spans:
                     episode_id = span.label
                     assert isinstance(episode_id, int)
-                    for (year, month), days in span.per_month():
-                        counts[(key, month_value(dt.date(year, month, 1)), episode_id)] += days
+                    for (year, number), days in span.per_month():
+                        counts[(key, month_value(dt.date(year, number, 1)), episode_id)] += days
     for (key, month, episode_id), n in sorted(counts.items()):
         person = people.get(key)
         yield Unit(
