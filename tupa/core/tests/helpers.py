@@ -78,3 +78,13 @@ def module_world(build: Callable[[], Any]) -> tuple[Any, Any]:
         return refetched(built_world)
 
     return built_world, world
+
+
+def assert_collect_narrows_to_forms(collect: Callable[..., list[Any]], form: Any) -> None:
+    """The billable sources' contract (``registry.BillableSource``): ``collect(**narrowed)``
+    gives every item of ``form``'s world; narrowed to ``form`` the same items, to no form none.
+    The leads' dashboard panel asks only for the lead's forms."""
+    everything = collect()
+    assert everything
+    assert collect(service_form_ids={form.pk}) == everything
+    assert collect(service_form_ids=set()) == []

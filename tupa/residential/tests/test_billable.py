@@ -26,6 +26,7 @@ from django_scopes import scope, scopes_disabled
 
 from tupa.core import registry
 from tupa.core.tests.factories import worker_in
+from tupa.core.tests.helpers import assert_collect_narrows_to_forms
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
@@ -225,10 +226,7 @@ def test_registered() -> None:
 
 
 def test_narrowed_to_some_forms() -> None:
-    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
-    no form gives none."""
     form = build_scenario()["form"]
-    everything = _collect(form, D(2026, 1, 1), D(2026, 2, 28))
-    assert everything
-    assert _collect(form, D(2026, 1, 1), D(2026, 2, 28), service_form_ids={form.pk}) == everything
-    assert _collect(form, D(2026, 1, 1), D(2026, 2, 28), service_form_ids=set()) == []
+    assert_collect_narrows_to_forms(
+        lambda **narrowed: _collect(form, D(2026, 1, 1), D(2026, 2, 28), **narrowed), form
+    )

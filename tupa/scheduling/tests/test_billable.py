@@ -38,6 +38,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
+from tupa.core.tests.helpers import assert_collect_narrows_to_forms
 from tupa.episodes.models import Episode
 from tupa.organisations.models import (
     Funder,
@@ -270,12 +271,9 @@ def test_other_organisation_and_forms(world: dict[str, Any]) -> None:
 
 
 def test_narrowed_to_some_forms(world: dict[str, Any]) -> None:
-    """The leads' dashboard panel asks only for the lead's forms: her own form gives every item,
-    no form gives none."""
-    everything = _collect(world["form"])
-    assert everything
-    assert _collect(world["form"], service_form_ids={world["form"].pk}) == everything
-    assert _collect(world["form"], service_form_ids=set()) == []
+    assert_collect_narrows_to_forms(
+        lambda **narrowed: _collect(world["form"], **narrowed), world["form"]
+    )
 
 
 def test_no_names_in_the_items(world: dict[str, Any]) -> None:

@@ -1,8 +1,22 @@
-"""Checks every indicator's tests share: the breakdowns add up and use only known values."""
+"""Checks every indicator's tests share: the breakdowns add up and use only known values; and a
+toy indicator for the tests of the engine and its presentation."""
 
 from __future__ import annotations
 
-from tupa.statistics.indicators.base import Result
+from tupa.statistics.indicators.base import Dimension, Indicator, Result, Unit
+
+
+def toy_indicator(units: list[Unit], *dimensions: Dimension) -> Indicator:
+    """``test.things``: the given units, whatever the period, with the given dimensions."""
+    return Indicator(
+        id="test.things",
+        version=1,
+        title="asiat",
+        rule="testi",
+        unit_label="kpl",
+        dimensions=dimensions,
+        units=lambda params: units,
+    )
 
 
 def assert_consistent(result: Result) -> None:

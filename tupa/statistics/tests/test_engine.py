@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit, compute
 from tupa.statistics.tables import TOTAL, build_table
+from tupa.statistics.tests.properties import toy_indicator
 
 COLOURS = Dimension("colour", "väri", (("red", "punainen"), ("blue", "sininen")))
 SIZES = Dimension("size", "koko", (("s", "pieni"), ("m", "keski"), ("l", "iso")))
@@ -27,15 +28,7 @@ units_strategy = st.lists(
 
 
 def _indicator(units: list[Unit]) -> Indicator:
-    return Indicator(
-        id="test.things",
-        version=1,
-        title="asiat",
-        rule="testi",
-        unit_label="kpl",
-        dimensions=(COLOURS, SIZES),
-        units=lambda params: units,
-    )
+    return toy_indicator(units, COLOURS, SIZES)
 
 
 @settings(max_examples=150, deadline=None)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from tupa.statistics.engine import ComputedLine
-from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit
+from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.present import present_line
 from tupa.statistics.returns.base import Line
 from tupa.statistics.suppression import PRIMARY
 from tupa.statistics.tables import build_table
+from tupa.statistics.tests.properties import toy_indicator
 
 PARAMS = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
 COLOURS = Dimension(
@@ -21,15 +22,7 @@ UNITS = [Unit(("red", "91"), 3), Unit(("blue", "398"), 2)]
 
 
 def _line(breakdown: tuple[str, ...]) -> ComputedLine:
-    indicator = Indicator(
-        id="test.things",
-        version=1,
-        title="asiat",
-        rule="testi",
-        unit_label="kpl",
-        dimensions=(COLOURS, TOWNS),
-        units=lambda params: UNITS,
-    )
+    indicator = toy_indicator(UNITS, COLOURS, TOWNS)
     result = Result(indicator, PARAMS, UNITS)
     table = build_table(result, breakdown)
     return ComputedLine(4, Line("test.things", 1, breakdown), indicator, table, result)
