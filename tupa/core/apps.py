@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "tupa.core"
     label = "core"
     verbose_name = _("Ydin")
+
+    def ready(self) -> None:
+        from .choices import install
+
+        install()  # choice labels translated once per language (tupa/core/choices.py)
