@@ -66,16 +66,31 @@ def _log_episode(request: HttpRequest, *, episode: Episode, basis: Basis) -> Non
     _log(request, subjects=selectors.episode_persons(episode), episode=episode, basis=basis)
 
 
-def section_context(*, user: User, episode: Episode, basis: Basis | None = None) -> dict[str, Any]:
+#: How many of the newest entries the episode page shows; the journal's own page shows them all.
+EPISODE_PAGE_ENTRIES = 20
+
+
+def section_context(
+    *, user: User, episode: Episode, basis: Basis | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """Context for ``episodes/journal/_section.html`` (the caller logs the read).
 
-    ``entries`` are the current versions, newest first; ``can_write`` shows the write links;
-    ``can_correct_all`` lets a lead correct anyone's entry (others only their own).
+    ``entries`` are the current versions, newest first — the ``limit`` newest, with ``more``
+    telling whether there are older ones (the section then links to the whole journal);
+    ``can_write`` shows the write links; ``can_correct_all`` lets a lead correct anyone's entry
+    (others only their own).
     """
     can_write = may_write_journal(user=user, episode=episode, basis=basis)
+    entries: Sequence[Entry] | Any = selectors.current_entries(episode)
+    more = False
+    if limit is not None:
+        entries = list(entries[: limit + 1])
+        more = len(entries) > limit
+        entries = entries[:limit]
     return {
         "episode": episode,
-        "entries": selectors.current_entries(episode),
+        "entries": entries,
+        "more": more,
         "can_write": can_write,
         "can_correct_all": can_write
         and may_correct_any_entry(user=user, episode=episode, basis=basis),

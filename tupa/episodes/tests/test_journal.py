@@ -648,6 +648,35 @@ def test_section_query_count_does_not_grow_with_entries(client: Client) -> None:
     assert many <= 16, many
 
 
+def test_the_episode_page_shows_the_newest_entries_and_links_to_the_whole_journal(
+    client: Client, family: Family
+) -> None:
+    from tupa.episodes.journal.views import EPISODE_PAGE_ENTRIES
+    from tupa.episodes.views import episode_url
+
+    with scope(organisation=family.episode.organisation_id):
+        for i in range(EPISODE_PAGE_ENTRIES):
+            _create(
+                family,
+                text=f"Kirjaus numero {i}.",
+                occurred_at=an_hour_ago() - dt.timedelta(hours=i),
+            )
+    login_verified(client, family.worker)
+    whole = _url("journal_list", family.episode.pk)
+    body = client.get(episode_url(family.episode)).content.decode()
+    assert body.count('class="card journal-entry"') == EPISODE_PAGE_ENTRIES
+    assert f'href="{whole}"' not in body  # nothing older to show
+    with scope(organisation=family.episode.organisation_id):
+        _create(family, text="Vanhin kirjaus.", occurred_at=an_hour_ago() - dt.timedelta(days=30))
+    body = client.get(episode_url(family.episode)).content.decode()
+    assert body.count('class="card journal-entry"') == EPISODE_PAGE_ENTRIES
+    assert "Kirjaus numero 0." in body and "Vanhin kirjaus." not in body  # the newest first
+    assert f'href="{whole}"' in body
+    listing = client.get(whole).content.decode()
+    assert listing.count('class="card journal-entry"') == EPISODE_PAGE_ENTRIES + 1
+    assert "Vanhin kirjaus." in listing and episode_url(family.episode) in listing
+
+
 def test_section_selector_query_count(family: Family, org_scope: None) -> None:
     _fill(family, 5)
     with CaptureQueriesContext(connection) as ctx:

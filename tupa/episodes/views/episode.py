@@ -20,6 +20,7 @@ from tupa.organisations.models import Partner
 
 from .. import basic_info, selectors, services
 from ..forms import ContactPermissionForm, EpisodeEditForm, StatusForm
+from ..journal.views import EPISODE_PAGE_ENTRIES
 from ..journal.views import section_context as journal_section_context
 from ..models import Episode
 from . import episode_url
@@ -62,7 +63,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             service_form_id=episode.service_form_id
         )
         is not None,
-        "journal": journal_section_context(user=user, episode=episode, basis=found.basis),
+        "journal": journal_section_context(
+            user=user, episode=episode, basis=found.basis, limit=EPISODE_PAGE_ENTRIES
+        ),
         "panels": _panels(request, episode, found.basis),
     }
     return render(request, "episodes/detail.html", context)
