@@ -45,9 +45,8 @@ def _generated_by_django(model: type[models.Model], name: str) -> bool:
     return isinstance(method, partialmethod) and method.func is generated
 
 
-def install() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
+def install() -> None:
     """Replace Django's generated ``get_<field>_display`` of every field with fixed choices."""
-    installed = []
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.fields:
             name = f"get_{field.name}_display"
@@ -55,5 +54,3 @@ def install() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
                 continue
             if field.model is model and _generated_by_django(model, name):
                 setattr(model, name, partialmethod(display, field=field))
-                installed.append((model, field))
-    return installed

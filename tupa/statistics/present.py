@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -13,6 +14,9 @@ from .indicators.dimensions import AGGREGATE_ONLY, MONTH
 from .returns.base import Provenance
 from .suppression import SHOWN, display
 from .tables import TOTAL, Key, Table
+
+#: The address of a line's drill-down page, by the line's index.
+DrillUrl = Callable[[int], str]
 
 
 @dataclass
@@ -85,10 +89,10 @@ def present_line(
     *,
     drillable: bool = True,
     base: dict[str, str] | None = None,
-    drill_base: str = "",
+    drill_url: DrillUrl | None = None,
 ) -> ShownLine:
     """``base``: query parameters every drill link keeps (e.g. the part of the year);
-    ``drill_base``: the address the figures' links start with (none without it)."""
+    ``drill_url``: the address of a line's drill-down page by its index (no links without it)."""
     base = base or {}
     if {line.table.row_dimension, line.table.col_dimension} & AGGREGATE_ONLY:
         drillable = False  # a person's municipality is never a way into the records
@@ -107,7 +111,7 @@ def present_line(
     )
     d = line.indicator.decimals
 
-    link = f"{drill_base}{line.index}/" if drill_base else ""
+    link = drill_url(line.index) if drill_url is not None else ""
 
     def cell(key: Key) -> ShownCell:
         return _cell(t, key, states, drillable, base, d, link)
@@ -136,7 +140,7 @@ def present(
     *,
     drillable: bool = True,
     base: dict[str, str] | None = None,
-    drill_base: str = "",
+    drill_url: DrillUrl | None = None,
 ) -> list[ShownSection]:
     return [
         ShownSection(
@@ -148,7 +152,7 @@ def present(
                     states.get(line.index) if states is not None else None,
                     drillable=drillable,
                     base=base,
-                    drill_base=drill_base,
+                    drill_url=drill_url,
                 )
                 for line in section.lines
             ],

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -81,12 +82,12 @@ def section_context(
     (others only their own).
     """
     can_write = may_write_journal(user=user, episode=episode, basis=basis)
-    entries: Sequence[Entry] | Any = selectors.current_entries(episode)
+    entries: QuerySet[Entry] | list[Entry] = selectors.current_entries(episode)
     more = False
     if limit is not None:
-        entries = list(entries[: limit + 1])
-        more = len(entries) > limit
-        entries = entries[:limit]
+        newest = list(entries[: limit + 1])  # one more than shown: are there older ones?
+        more = len(newest) > limit
+        entries = newest[:limit]
     return {
         "episode": episode,
         "entries": entries,

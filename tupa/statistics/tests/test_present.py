@@ -31,7 +31,9 @@ def _line(breakdown: tuple[str, ...]) -> ComputedLine:
 def test_shown_nonzero_cells_link_with_the_kept_parameters() -> None:
     line = _line(("colour",))
     states = {("cell", "blue", ""): PRIMARY}
-    shown = present_line(line, states, base={"jakso": "2"}, drill_base="/r/luku/")
+    shown = present_line(
+        line, states, base={"jakso": "2"}, drill_url=lambda index: f"/r/luku/{index}/"
+    )
     red, blue, green = (row.cells[0] for row in shown.rows)
     assert red.href == "/r/luku/4/?jakso=2&colour=red"
     assert (blue.text, blue.href) == ("< 5", "")  # suppressed: no way to the records
@@ -41,7 +43,12 @@ def test_shown_nonzero_cells_link_with_the_kept_parameters() -> None:
 
 
 def test_a_municipality_breakdown_links_only_its_total() -> None:
-    shown = present_line(_line(("municipality",)), None, base={"jakso": "2"}, drill_base="/r/luku/")
+    shown = present_line(
+        _line(("municipality",)),
+        None,
+        base={"jakso": "2"},
+        drill_url=lambda index: f"/r/luku/{index}/",
+    )
     assert [row.cells[0].href for row in shown.rows] == ["", ""]
     assert [row.cells[0].value for row in shown.rows] == [3, 2]
     assert shown.total is not None and shown.total.href == "/r/luku/4/?jakso=2"

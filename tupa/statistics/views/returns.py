@@ -191,10 +191,9 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
             computed,
             states,
             base=subject.query_params or None,
-            drill_base=reverse(
-                "statistics:return", args=[subject.template.id, subject.year, subject.key]
-            )
-            + "luku/",
+            drill_url=lambda index: reverse(
+                "statistics:drill", args=[subject.template.id, subject.year, subject.key, index]
+            ),
         ),
         "suppressed": states is not None,
         "threshold": services.THRESHOLD,
