@@ -104,6 +104,25 @@ def restricted_person_ids(persons: Iterable[Person | int], *, on: date | None = 
     return direct | set(_covered_children(rest, today))
 
 
+def restricted_ids_in_organisation(organisation_id: int, *, on: date | None = None) -> set[int]:
+    """Every person of the organisation whose restricted fields are hidden (one query when
+    nobody is protected, at most four): :func:`restricted_person_ids` for all of them at once, for reads that place many
+    persons at a time (the statistics' municipality breakdowns)."""
+    today = on or timezone.localdate()
+    in_force = Restriction.objects.in_force(today).filter(person__organisation_id=organisation_id)
+    direct = set(in_force.values_list("person_id", flat=True))
+    if not direct:
+        return direct
+    covering = in_force.filter(covers_household_children=True).values("person_id")
+    housemates = set(
+        HouseholdMember.objects.filter(household__members__person_id__in=covering).values_list(
+            "person_id", flat=True
+        )
+    )
+    rest = housemates - direct
+    return direct | set(_covered_children(rest, today)) if rest else direct
+
+
 def restriction_for(person: Person, *, on: date | None = None) -> Restriction | None:
     """The restriction that hides ``person``'s fields: their own, else the covering parent's."""
     if person.pk is None:

@@ -19,7 +19,8 @@ from django_scopes import scopes_disabled
 from tupa.organisations.models import ServiceForm
 
 from .indicators import registry as indicators
-from .indicators.base import Indicator, Params, Result, compute
+from .indicators.base import Indicator, Params, Result
+from .indicators.computing import compute
 from .indicators.reads import one_run
 from .returns.base import Line, ReturnTemplate
 from .tables import Table, build_table

@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString
 
 from .charts import column_bars
 from .engine import Computed, ComputedLine
-from .indicators.dimensions import AGGREGATE_ONLY, MONTH
+from .indicators.dimensions import MONTH
+from .indicators.protection import AGGREGATE_ONLY
 from .returns.base import Provenance
 from .suppression import SHOWN, display
 from .tables import TOTAL, Key, Table

@@ -94,6 +94,7 @@ CHILD = {
 }
 CONTACT_ADDRESS = "KANARIA-YHTEYSOSOITE-7f3a"
 MUNICIPALITY = "Kanariakunta-7f3a"
+MUNICIPALITY_CODE = "999"
 SHELTER_ADDRESS = "KANARIA-TURVAKODIN-OSOITE-7f3a"
 CANARIES = [*MOTHER.values(), *CHILD.values(), CONTACT_ADDRESS, MUNICIPALITY]
 #: A volunteer's contact data: read in the register by his coordinators and the executive
@@ -168,7 +169,7 @@ def build_world() -> dict[str, Any]:
     jussi = form("Jussi-työ", "jussi", "perpetrator")
     perhetupa = form("Perhetupa", "perhetupa")
     municipality = Municipality.objects.create(
-        code="999", name_fi=MUNICIPALITY, name_sv=MUNICIPALITY, region_code="99"
+        code=MUNICIPALITY_CODE, name_fi=MUNICIPALITY, name_sv=MUNICIPALITY, region_code="99"
     )
 
     users = {
@@ -549,6 +550,34 @@ def _str_values(key: str, world: dict[str, Any]) -> list[str]:
     return [SAMPLE_SLUG]
 
 
+def _return_urls(
+    name: str, converters: dict[str, Any], world: dict[str, Any], year: int
+) -> list[str]:
+    """A statistics return's page for every registered template and each subject it can be
+    about: the world's service forms, the canary municipality (999) and the organisation.
+
+    Only the return page itself (``template_id``, ``year``, ``key``); its exports are reached
+    through the links it offers. Its drill-down lines are left to the statistics tests
+    (drill-downs never break a figure down by municipality, and they list episodes whose own
+    pages the sweep reads)."""
+    from tupa.statistics.returns import registry as returns
+    from tupa.statistics.returns.base import Scope
+    from tupa.statistics.views.common import ORGANISATION
+
+    if set(converters) != {"template_id", "year", "key"}:
+        return []
+    subjects: dict[str, list[str]] = {
+        Scope.SERVICE_FORM: world["slugs"],
+        Scope.MUNICIPALITY: [MUNICIPALITY_CODE],
+        Scope.ORGANISATION: [ORGANISATION],
+    }
+    return [
+        reverse(name, kwargs={"template_id": template.id, "year": year, "key": key})
+        for template in returns.latest()
+        for key in subjects[template.scope]
+    ]
+
+
 def sweep_urls(world: dict[str, Any]) -> list[str]:
     """Every GET URL without parameters, or with parameters filled from the world's objects.
 
@@ -570,6 +599,9 @@ def sweep_urls(world: dict[str, Any]) -> list[str]:
             urls.append(route if route.startswith("/") else "/" + route)
             continue
         if name is None:
+            continue
+        if "template_id" in converters:
+            urls.extend(_return_urls(name, converters, world, this_year))
             continue
         choices = []
         for key, converter in converters.items():

@@ -25,7 +25,12 @@ from tupa.core.tests.factories import (
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Assignment
 from tupa.people.models import Household, HouseholdMember, Person, Relationship, Restriction
-from tupa.people.restrictions import has_restriction, restricted_person_ids, restriction_for
+from tupa.people.restrictions import (
+    has_restriction,
+    restricted_ids_in_organisation,
+    restricted_person_ids,
+    restriction_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +114,36 @@ def test_household_children_covered_only_on_request() -> None:
 
     # the children alone, without the mother in the list
     assert _ids([child, partner, outsider_child]) == {child.pk}
+
+
+def test_the_organisations_restricted_persons_are_those_of_each_person(
+    django_assert_max_num_queries: Any,
+) -> None:
+    """``restricted_ids_in_organisation`` gives what ``restricted_person_ids`` gives for every
+    person of the organisation, and nobody of another organisation."""
+    mother = PersonFactory.create()
+    org = mother.organisation
+    child = PersonFactory.create(organisation=org, birth_date=dt.date(2018, 1, 1))
+    adult_son = PersonFactory.create(organisation=org, birth_date=dt.date(2000, 1, 1))
+    partner = PersonFactory.create(organisation=org, birth_date=dt.date(1985, 1, 1))
+    own = PersonFactory.create(organisation=org)
+    lifted = PersonFactory.create(organisation=org)
+    plain = PersonFactory.create(organisation=org)
+    elsewhere = PersonFactory.create()  # another organisation's protected person
+    _household(mother, child, adult_son, partner)
+    with scopes_disabled():
+        Relationship.objects.create(person=mother, relative=adult_son, kind="parent")
+    _restrict(mother, covers_household_children=True)
+    _restrict(own, kind=Restriction.Kind.OWN_SAFETY)
+    _restrict(lifted, lifted_on=TODAY - dt.timedelta(days=1))
+    _restrict(elsewhere)
+    everyone = [mother, child, adult_son, partner, own, lifted, plain]
+    # in force, the covering ones' housemates, their households, an adult's relationship
+    with scopes_disabled(), django_assert_max_num_queries(4):
+        found = restricted_ids_in_organisation(org.pk, on=TODAY)
+    assert found == _ids(everyone) == {mother.pk, child.pk, adult_son.pk, own.pk}
+    with scopes_disabled():
+        assert restricted_ids_in_organisation(elsewhere.organisation_id, on=TODAY) == {elsewhere.pk}
 
 
 def test_lifted_parent_restriction_uncovers_the_children() -> None:

@@ -6,7 +6,8 @@ all domains (it reads their models; they do not know it).
 
 from __future__ import annotations
 
-from .base import Indicator, IndicatorRegistry, Params, Result, Unit, compute
+from .base import Indicator, IndicatorRegistry, Params, Result, Unit
+from .computing import compute
 
 registry = IndicatorRegistry()
 

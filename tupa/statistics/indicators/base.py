@@ -8,8 +8,9 @@ the engine, the same way for every indicator:
 
 * the total and every breakdown (so the sum over a dimension is the total by construction, and
   the property tests check that no unit lacks a dimension value);
+* turvakielto: a protected family's units lose their home municipality (:mod:`.protection`);
 * the municipality filter of a municipality's report (units of other municipalities' residents
-  are dropped here, not in each indicator);
+  are dropped by :func:`~.computing.compute`, not in each indicator);
 * the drill-down from a figure to its records (the units of the cell, their episodes).
 
 A changed counting rule is a new :class:`Indicator` with the same ``id`` and a higher
@@ -213,14 +214,6 @@ def _combinations(choice_lists: Sequence[Choices]) -> Iterator[tuple[str, ...]]:
     for value, _label in first:
         for tail in _combinations(rest):
             yield (value, *tail)
-
-
-def compute(indicator: Indicator, params: Params) -> Result:
-    """Run ``indicator`` on ``params``: the function, then the engine's municipality filter."""
-    units: Iterable[Unit] = indicator.units(params)
-    if params.municipality_id is not None:
-        units = (u for u in units if u.municipality_id == params.municipality_id)
-    return Result(indicator, params, list(units))
 
 
 class IndicatorRegistry(VersionedRegistry[Indicator]):

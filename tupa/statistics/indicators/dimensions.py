@@ -17,6 +17,7 @@ from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Person
 
 from .base import UNKNOWN, Choices, Dimension, Params
+from .protection import protected
 
 ADULT = "adult"
 CHILD = "child"
@@ -61,11 +62,16 @@ def _service_forms(params: Params) -> Choices:
 
 
 def _municipalities(params: Params) -> Choices:
-    """Municipalities of the organisation's clients (a municipality report shows only one)."""
+    """Municipalities of the organisation's clients (a municipality report shows only one).
+
+    Not the homes of protected persons: a column "Kanariakunta" would tell, even empty, that a
+    client lives there (:mod:`.protection`)."""
+    hidden = protected(params.organisation_id).person_ids
     with scopes_disabled():
         qs = Municipality.objects.filter(
             pk__in=Person.objects.filter(organisation_id=params.organisation_id)
             .exclude(municipality=None)
+            .exclude(pk__in=hidden)
             .values("municipality_id")
         )
         if params.municipality_id is not None:
@@ -94,11 +100,6 @@ GENDER = Dimension(
     ),
 )
 MUNICIPALITY = Dimension("municipality", _("kotikunta"), _municipalities)
-
-#: Dimensions that place a person (home or paying municipality). Figures are never drilled by
-#: them: beside the list of records they would show where a person lives, which turvakielto
-#: forbids. They are counted in the returns, in aggregate only.
-AGGREGATE_ONLY = frozenset({"municipality", "payer_municipality"})
 
 
 def gender_value(gender: str | None) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit, compute
+from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit
+from tupa.statistics.indicators.computing import compute
 from tupa.statistics.tables import TOTAL, build_table
 from tupa.statistics.tests.properties import toy_indicator
 
@@ -54,6 +56,7 @@ def test_a_two_way_tables_margins_add_up(units: list[Unit]) -> None:
     assert table.values[TOTAL] == sum(u.weight for u in units)
 
 
+@pytest.mark.django_db  # compute() asks whom turvakielto protects (nobody here)
 @settings(max_examples=100, deadline=None)
 @given(units_strategy)
 def test_the_municipality_filter_keeps_only_that_municipalitys_units(units: list[Unit]) -> None:

@@ -33,7 +33,8 @@ import pytest
 from tupa.statistics.engine import run
 from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import volunteers as ind
-from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result, compute
+from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
+from tupa.statistics.indicators.computing import compute
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.tests import volunteer_scenario as scenario
 from tupa.statistics.tests.properties import assert_consistent

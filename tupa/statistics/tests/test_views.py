@@ -33,6 +33,9 @@ from tupa.organisations.models import (
     ServiceForm,
     ServiceFormFunding,
 )
+from tupa.statistics import engine
+from tupa.statistics.indicators import registry as indicators
+from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 
@@ -245,6 +248,21 @@ def test_municipality_report_holds_only_its_own_residents(
     assert line >= 0
 
 
+def test_a_municipality_report_exists_only_for_a_partner_municipality(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Not for any municipality code typed in the address: a report of a municipality the
+    association does not work with would only tell whether a client lives there."""
+    with scopes_disabled():
+        Municipality.objects.create(code="993", name_fi="Testiasikkala", name_sv="A")
+    login_verified(client, world["finance"])
+    for fmt in ("", "vienti.csv"):
+        url = reverse("statistics:return", args=["municipality.yearly", YEAR, "993"]) + fmt
+        assert client.get(url).status_code == 404
+    partner = reverse("statistics:return", args=["municipality.yearly", YEAR, "991"])
+    assert client.get(partner).status_code == 200
+
+
 def test_send_freezes_and_only_a_lead_may_send(client: Client, world: dict[str, Any]) -> None:
     send = reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"])
     login_verified(client, world["worker"])
@@ -372,10 +390,11 @@ def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     assert client.get(url, {"muoto": "doc"}).status_code == 404
 
 
-def test_a_restricted_persons_municipality_is_counted_but_never_shown_with_records(
+def test_a_protected_persons_home_is_neither_counted_nor_shown(
     client: Client, world: dict[str, Any]
 ) -> None:
-    """Turvakielto: the municipality report counts the person; no drill-down places them."""
+    """Turvakielto: the protected client counts in every total, but not as a Lahti resident —
+    not in Lahti's report, not in a municipality breakdown — and no drill-down places anyone."""
     from tupa.people.models import Restriction
 
     secret = world["people"][0]
@@ -400,7 +419,17 @@ def test_a_restricted_persons_municipality_is_counted_but_never_shown_with_recor
     )
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     values = [c for row in book["Luvut"].iter_rows(values_only=True) for c in row if c is not None]
-    assert 7 in values  # six crisis-work clients and one Jussi client live in Lahti, all counted
+    # six crisis-work clients and one Jussi client live in Lahti; the protected one is not counted
+    assert 6 in values and 7 not in values
+    with scopes_disabled():
+        params = Params(world["org"].pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+        clients = engine.run_indicator(indicators.get("outpatient.clients", 1), params)
+    by_home = clients.by("municipality")
+    # all nine are counted: 5 in Lahti (+1 Jussi), 2 in Hollola, the protected one unknown
+    assert clients.total == 9
+    assert by_home[(str(world["lahti"].pk),)] == 6
+    assert by_home[(str(world["hollola"].pk),)] == 2
+    assert by_home[(UNKNOWN,)] == 1
 
 
 def test_a_forms_returns_page_and_its_dashboard_link(client: Client, world: dict[str, Any]) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +20,7 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis, decide
 from tupa.core import dates
-from tupa.organisations.models import Municipality, ServiceForm
+from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from ..indicators.base import Params
 from ..returns import registry as returns
@@ -85,6 +87,19 @@ class Subject:
         if count == 1:
             return []
         return [(i, period_label(self.template.period, self.year, i)) for i in range(1, count + 1)]
+
+
+def purchasing_municipalities(organisation_id: int) -> QuerySet[Partner, Any]:
+    """Municipalities the organisation works with as partners (purchasers, joint authorities):
+    the municipalities a municipality report can be about.
+
+    Never derived from clients' home municipalities: listing those would tell that someone
+    lives there, which turvakielto forbids (the canary sweep checks the catalogue and the
+    reports)."""
+    return Partner.objects.filter(
+        organisation_id=organisation_id,
+        kind__in=(Partner.Kind.MUNICIPALITY, Partner.Kind.WELLBEING_SERVICES),
+    ).values("municipality_id")
 
 
 def template_or_404(template_id: str) -> ReturnTemplate:
@@ -219,7 +234,9 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     if not decision:
         raise Http404
     if template.scope == Scope.MUNICIPALITY:
-        municipality = Municipality.objects.filter(code=key).first()
+        municipality = Municipality.objects.filter(
+            code=key, pk__in=purchasing_municipalities(org_id)
+        ).first()
         if municipality is None:
             raise Http404
         params = Params(org_id, start, end, municipality_id=municipality.pk)

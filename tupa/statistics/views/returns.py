@@ -21,12 +21,13 @@ from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Episode
-from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.organisations.models import Municipality, ServiceForm
 from tupa.volunteers.models import Volunteer
 
 from .. import engine, exports, services
 from ..indicators.base import VOLUNTEER_RECORDS, Indicator, Params, Result
-from ..indicators.dimensions import AGGREGATE_ONLY, MONTH
+from ..indicators.dimensions import MONTH
+from ..indicators.protection import AGGREGATE_ONLY
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present, present_line
@@ -35,7 +36,7 @@ from ..returns.base import Line, Recipient, Scope
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
 from ..suppression import SHOWN, display
 from ..tables import build_table
-from .common import ORGANISATION, Subject, subject_or_404
+from .common import ORGANISATION, Subject, purchasing_municipalities, subject_or_404
 
 #: At most this many records are listed under a figure (the count is always exact).
 RECORD_LIMIT = 200
@@ -80,7 +81,7 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
                 subjects = [
                     (m.code, m.name_fi)
                     for m in Municipality.objects.filter(
-                        pk__in=_purchasing_municipalities(user.organisation_id)
+                        pk__in=purchasing_municipalities(user.organisation_id)
                     ).order_by("name_fi")
                 ]
             else:
@@ -96,18 +97,6 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
                 }
             )
     return rows
-
-
-def _purchasing_municipalities(organisation_id: int) -> Any:
-    """Municipalities the organisation works with as partners (purchasers, joint authorities).
-
-    Never derived from clients' home municipalities: listing those would tell that someone
-    lives there, which turvakielto forbids (the canary sweep checks this page).
-    """
-    return Partner.objects.filter(
-        organisation_id=organisation_id,
-        kind__in=(Partner.Kind.MUNICIPALITY, Partner.Kind.WELLBEING_SERVICES),
-    ).values("municipality_id")
 
 
 def _year_of(request: HttpRequest, today: dt.date) -> int:

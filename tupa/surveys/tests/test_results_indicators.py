@@ -15,7 +15,8 @@ from tupa.organisations.models import ServiceForm
 from tupa.statistics.engine import run
 from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import surveys as ind
-from tupa.statistics.indicators.base import Params, compute
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.indicators.computing import compute
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.tests.properties import assert_consistent
 from tupa.surveys.models import Channel, Invitation, ItemKind, MeasurementPoint, Target
