@@ -7,8 +7,9 @@ Avokriisityö, Lapsityö), the ex-partner is a Jussi-työ client, and there is a
 referral, a household, a consent, a journal entry and a change-history record with the canary
 in the diff. Then, for EVERY role, every GET URL of the project is requested — URLs without
 parameters, and URLs whose parameters can be filled with these objects' ids or the service
-forms' slugs — plain, as a name/identity-code search, as an htmx partial, and as PDF/CSV
-downloads. No canary may appear in any response body (PDFs are checked through the HTML that
+forms' slugs, every statistics return of the registry for each subject it can be about and
+every indicator's drill-down page — plain, as a name/identity-code search, as an htmx partial,
+and as PDF/CSV downloads. No canary may appear in any response body (PDFs are checked through the HTML that
 WeasyPrint renders, XLSX/ZIP files member by member), in any log record or console output, or
 in any e-mail.
 
@@ -578,6 +579,24 @@ def _return_urls(
     ]
 
 
+def _indicator_urls(name: str, world: dict[str, Any], year: int) -> list[str]:
+    """An indicator's drill-down page (the overview's figures link there: its breakdowns and
+    the records behind it) for every registered indicator, on the first of the world's service
+    forms it counts (the page is one view for all forms; its records differ by indicator)."""
+    from tupa.organisations.models import ServiceForm
+    from tupa.statistics.indicators import registry as indicators
+
+    with scopes_disabled():
+        forms = list(ServiceForm.objects.filter(organisation=world["org"], slug__in=world["slugs"]))
+    urls = []
+    for indicator in indicators.latest():
+        form = next((f for f in forms if indicator.applies(f)), None)
+        if form is not None:
+            kwargs = {"indicator_id": indicator.id, "slug": form.slug, "year": year}
+            urls.append(reverse(name, kwargs=kwargs))
+    return urls
+
+
 def sweep_urls(world: dict[str, Any]) -> list[str]:
     """Every GET URL without parameters, or with parameters filled from the world's objects.
 
@@ -602,6 +621,9 @@ def sweep_urls(world: dict[str, Any]) -> list[str]:
             continue
         if "template_id" in converters:
             urls.extend(_return_urls(name, converters, world, this_year))
+            continue
+        if "indicator_id" in converters:
+            urls.extend(_indicator_urls(name, world, this_year))
             continue
         choices = []
         for key, converter in converters.items():
