@@ -3,9 +3,10 @@
 A person under turvakielto, and her child covered by it, hold unique canary strings in every
 restricted field (address, postal code, post office, phone, e-mail, municipality) and in the
 restriction's contact address. They take part in episodes of several service forms (Turvakoti,
-Avokriisityö, Lapsityö), the ex-partner is a Jussi-työ client, and there is an alias, a
-referral, a household, a consent, a journal entry and a change-history record with the canary
-in the diff. Then, for EVERY role, every GET URL of the project is requested — URLs without
+Avokriisityö, Lapsityö), and live in the shelter's family place since this morning (Turvakoti is
+a residential form: occupancy, calendar, stay and THL pages, the THL return); the ex-partner is
+a Jussi-työ client, and there is an alias, a referral, a household, a consent, a journal entry
+and a change-history record with the canary in the diff. Then, for EVERY role, every GET URL of the project is requested — URLs without
 parameters, and URLs whose parameters can be filled with these objects' ids or the service
 forms' slugs, every statistics return of the registry for each subject it can be about and
 every indicator's drill-down page — plain, as a name/identity-code search, as an htmx partial,
@@ -149,6 +150,7 @@ def build_world() -> dict[str, Any]:
     shelter = ServiceFormFactory.create(
         name="Turvakoti",
         slug="turvakoti",
+        kind="residential",
         violence_work="victim",
         description=f"Turvakodin osoite {SHELTER_ADDRESS}",
     )
@@ -238,7 +240,9 @@ def build_world() -> dict[str, Any]:
     p_mother = ParticipantFactory.create(
         episode=stay, person=mother, role="client", violence_role="experienced"
     )
-    ParticipantFactory.create(episode=stay, person=child, role="child", violence_role="witnessed")
+    p_child = ParticipantFactory.create(
+        episode=stay, person=child, role="child", violence_role="witnessed"
+    )
     ParticipantFactory.create(episode=crisis, person=mother, role="client")
     ParticipantFactory.create(episode=children_work, person=child, role="child")
     ParticipantFactory.create(episode=children_work, person=mother, role="close_person")
@@ -288,6 +292,7 @@ def build_world() -> dict[str, Any]:
             recorded_by=author,
         )
         family_link = _family_link(volunteer, stay)
+    residence = _residence(shelter, stay, [p_mother, p_child], author)
     surveys = _survey_data(crisis, stay, mother, users["avokriisi_worker"], author)
     return {
         "org": org,
@@ -310,12 +315,38 @@ def build_world() -> dict[str, Any]:
             "municipality": [municipality.pk],
             "volunteer": [volunteer.pk],
             "family_link": [family_link.pk],
+            "stay": [residence.pk],
+            "place": [residence.place_id],
             **surveys,
             "absent": [987654],
         },
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
         "organisation_slug": org.slug,
     }
+
+
+def _residence(shelter: Any, episode: Any, members: list[Any], actor: Any) -> Any:
+    """The mother and her child live in the shelter's family place since this morning."""
+    from tupa.residential.models import PayerCategory, Place
+    from tupa.residential.stays.services import stay_admit
+
+    with scopes_disabled():
+        family_place = Place.objects.create(
+            organisation=shelter.organisation,
+            service_form=shelter,
+            name="Perhepaikka 1",
+            code="p1",
+            order=1,
+        )
+    arrived = timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0)
+    return stay_admit(
+        actor=actor,
+        episode=episode,
+        place=family_place,
+        arrived_at=arrived,
+        members=members,
+        payer_category=PayerCategory.MUNICIPALITY,
+    )
 
 
 def _volunteer_login(org: Any, area: Any, team: Any) -> tuple[Any, Any]:
