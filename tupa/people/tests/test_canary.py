@@ -588,10 +588,9 @@ def _return_urls(
     """A statistics return's page for every registered template and each subject it can be
     about: the world's service forms, the canary municipality (999) and the organisation.
 
-    Only the return page itself (``template_id``, ``year``, ``key``); its exports are reached
-    through the links it offers. Its drill-down lines are left to the statistics tests
-    (drill-downs never break a figure down by municipality, and they list episodes whose own
-    pages the sweep reads)."""
+    Only the return page itself (``template_id``, ``year``, ``key``; sending refuses GET and is
+    left out, as in :func:`sweep_urls`); its exports are reached through the links it offers.
+    Its lines' drill-downs are the page of :func:`_indicator_urls` for the line's indicator."""
     from tupa.statistics.returns import registry as returns
     from tupa.statistics.returns.base import Scope
     from tupa.statistics.views.common import ORGANISATION
@@ -603,11 +602,12 @@ def _return_urls(
         Scope.MUNICIPALITY: [MUNICIPALITY_CODE],
         Scope.ORGANISATION: [ORGANISATION],
     }
-    return [
+    urls = [
         reverse(name, kwargs={"template_id": template.id, "year": year, "key": key})
         for template in returns.latest()
         for key in subjects[template.scope]
     ]
+    return [url for url in urls if not get_refused(resolve(url).func)]
 
 
 def _indicator_urls(name: str, world: dict[str, Any], year: int) -> list[str]:
