@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.http import HttpRequest
 from django_scopes import scopes_disabled
 
@@ -62,27 +63,65 @@ def record_access_for_user(
     organisation_id = user.organisation_id
     if organisation_id is None:
         raise AuditError("the user has no organisation; access cannot be logged")
-    rows = [
-        AccessEvent(
-            organisation_id=organisation_id,
-            user_id=user.pk,
-            subject_type=ct,
-            subject_id=subject_id,
-            episode_id=episode_id,
-            action=str(action),
-            basis=str(basis),
-            reason=reason,
-            request_id=request_id,
-            view_name=view_name[:200],
-        )
-        for ct, subject_id, _subject in _distinct_subjects(subjects)
-    ]
-    if not rows:
+    subjects_found = [(ct.pk, subject_id) for ct, subject_id, _ in _distinct_subjects(subjects)]
+    if not subjects_found:
+        return
+    shared = {
+        "organisation_id": organisation_id,
+        "user_id": user.pk,
+        "episode_id": episode_id,
+        "action": str(action),
+        "basis": str(basis),
+        "reason": reason,
+        "request_id": request_id,
+        "view_name": view_name[:200],
+    }
+    _insert(shared, subjects_found)
+
+
+def _insert(shared: dict[str, Any], subjects: list[tuple[int, str]]) -> None:
+    """One row per subject: ``shared`` (column values by attribute name) and the subject."""
+    if connection.vendor == "postgresql":
+        _insert_postgresql(shared, subjects)
         return
     # The scope of the current request may be the user's organisation or a task without one;
-    # the organisation is set explicitly above, so writing needs no scope.
+    # the organisation is set explicitly, so writing needs no scope.
     with scopes_disabled():
-        AccessEvent.objects.bulk_create(rows)
+        AccessEvent.objects.bulk_create(
+            AccessEvent(subject_type_id=ct_id, subject_id=subject_id, **shared)
+            for ct_id, subject_id in subjects
+        )
+
+
+def _insert_postgresql(shared: dict[str, Any], subjects: list[tuple[int, str]]) -> None:
+    """The rows of one logged read as one ``INSERT … SELECT … FROM unnest(…)``: the values every
+    row shares once, the subjects as two arrays, in the order given.
+
+    A list page logs its 25–50 persons on every request; ``bulk_create`` bound ten parameters
+    per row and built a model instance for each (5.0 ms for 40 rows at federation scale, 1.1 ms
+    this way; docs/performance.md, fifth pass). The columns come from the model's metadata, so a
+    renamed column cannot be missed; the append-only triggers see the same INSERT.
+    """
+    meta = AccessEvent._meta
+    quote = connection.ops.quote_name
+    field = {field.attname: field for field in meta.concrete_fields}
+
+    def typed(name: str, suffix: str = "") -> str:  # e.g. %s::bigint, %s::varchar(64)[]
+        return f"%s::{field[name].db_type(connection)}{suffix}"
+
+    columns = [*shared, "subject_type_id", "subject_id"]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names and types from the model)
+        f"({', '.join(quote(field[name].column) for name in columns)}) "
+        f"SELECT {', '.join(typed(name) for name in shared)}, s.subject_type_id, s.subject_id "
+        f"FROM unnest({typed('subject_type_id', '[]')}, {typed('subject_id', '[]')}) "
+        "WITH ORDINALITY AS s(subject_type_id, subject_id, n) ORDER BY s.n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [*shared.values(), [ct for ct, _ in subjects], [sid for _, sid in subjects]],
+        )
 
 
 def record_access(

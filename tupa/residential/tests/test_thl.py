@@ -66,7 +66,7 @@ from tupa.residential.models import (
 from tupa.residential.stays import services
 from tupa.residential.thl import services as thl_services
 from tupa.residential.thl import variables as thl
-from tupa.residential.thl.year_end import year_end_check
+from tupa.residential.thl.year_end import YearEndCounts, year_end_check, year_end_counts
 from tupa.statistics.engine import Computed, run
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns.thl import THL_SHELTER
@@ -664,6 +664,9 @@ def test_year_end_check_and_ready(year: dict[str, Any]) -> None:
     assert [i.episode.pk for i in check.missing_data] == [year["episodes"]["b"].pk]
     assert [p.pk for p in check.missing_data[0].participants] == [year["people"]["b3"].pk]
     assert not check.ready
+    with scope(organisation=form.organisation_id):
+        # What the return reads: D's stay, B's episode.
+        assert year_end_counts(service_form=form, year=2025) == YearEndCounts(1, 1)
     assert {p.pk for p in check.persons()} == {
         year["people"]["d1"].person_id,
         year["people"]["b3"].person_id,
@@ -684,6 +687,8 @@ def test_year_end_check_and_ready(year: dict[str, Any]) -> None:
         check = year_end_check(service_form=form, year=2025)
     assert check.ready
     assert (check.open_stays, check.missing_data) == ([], [])
+    with scope(organisation=form.organisation_id):
+        assert year_end_counts(service_form=form, year=2025) == YearEndCounts(0, 0)
     computed = thl_return(form)
     assert computed.problems == []
     assert table(computed, "shelter.clients", "client_status", "adult_child").cell(M, C) == 0
@@ -711,9 +716,12 @@ def family_places(form: ServiceForm, year: int) -> int:
 def test_year_end_check_is_three_queries(
     year: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
+    """Open stays, their confirmations, the members lacking data; the counts the same three."""
     form = year["form"]
     with scope(organisation=form.organisation_id), django_assert_num_queries(3):
         year_end_check(service_form=form, year=2025)
+    with scope(organisation=form.organisation_id), django_assert_num_queries(3):
+        year_end_counts(service_form=form, year=2025)
 
 
 def test_return_query_count_is_bounded(

@@ -24,7 +24,12 @@ from tupa.core.tests.helpers import login_verified
 from tupa.residential.models import ShelterClientData as Data
 from tupa.residential.models import YearEndConfirmation
 from tupa.residential.thl import services as thl_services
-from tupa.residential.thl.year_end import YearEndCheck, year_end_check
+from tupa.residential.thl.year_end import (
+    YearEndCheck,
+    YearEndCounts,
+    year_end_check,
+    year_end_counts,
+)
 
 from .support import t
 from .test_thl import NOW, admit, episode_of, person_in, row, shelter, table, thl_return
@@ -53,6 +58,11 @@ def _check(form: Any) -> YearEndCheck:
         return year_end_check(service_form=form, year=2025)
 
 
+def _counts(form: Any) -> YearEndCounts:
+    with scope(organisation=form.organisation_id):
+        return year_end_counts(service_form=form, year=2025)
+
+
 def _days(form: Any) -> int:
     return table(thl_return(form), "shelter.residence_days", "adult_child").total
 
@@ -66,12 +76,15 @@ def test_an_open_stay_blocks_until_confirmed(world: dict[str, Any]) -> None:
         assert [i.stay_id for i in before.unconfirmed_open_stays] == [stay.pk]
         assert before.missing_data == []
         assert not before.ready
+        assert _counts(form) == YearEndCounts(unconfirmed_open_stays=1, episodes_missing_data=0)
         problems = thl_return(form).problems
         assert len(problems) == 1 and "vahvistettu: 1" in problems[0]
         thl_services.stay_confirm_year_end(actor=world["worker"], stay=stay, year=2025)
         # Confirming twice changes nothing.
         thl_services.stay_confirm_year_end(actor=world["worker"], stay=stay, year=2025)
         after = _check(form)
+        # The confirmed stay is still open, but no longer counted against the return.
+        assert _counts(form) == YearEndCounts(unconfirmed_open_stays=0, episodes_missing_data=0)
         assert thl_return(form).problems == []
         assert _days(form) == 12
     assert after.ready
@@ -119,3 +132,17 @@ def test_the_year_end_page_confirms_and_outsiders_get_404(
     assert f'data-confirmed="{stay.pk}"' in html
     assert page.context["computed"].problems == []
     assert check_url not in page.content.decode()
+
+
+def test_an_episode_lacking_the_data_of_two_persons_counts_once(world: dict[str, Any]) -> None:
+    form, worker = world["form"], world["worker"]
+    with time_machine.travel(NOW, tick=False):
+        episode = episode_of(form)
+        mother = person_in(episode, born=dt.date(1992, 3, 3))
+        child = person_in(episode, born=dt.date(2020, 3, 3))
+        admit(worker, episode, form, "p2", t(2025, 6, 1, 12), [mother, child])
+        check = _check(form)
+        counts = _counts(form)
+    assert [(i.episode.pk, len(i.participants)) for i in check.missing_data] == [(episode.pk, 2)]
+    # Two open stays (the world's and this one), neither confirmed; one episode lacks data.
+    assert counts == YearEndCounts(unconfirmed_open_stays=2, episodes_missing_data=1)

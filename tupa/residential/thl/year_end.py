@@ -11,8 +11,9 @@ before the year's return can be sent.
 
 The check lists episodes and persons: the view shows it to members of the unit only (filtered
 by visibility and logged); THL's return (:func:`tupa.statistics.returns.thl.year_end_problems`)
-uses the counts. Three queries, whatever the size of the year: only the rows of the problems
-are read, never the year's figures.
+uses only the counts (:func:`year_end_counts`, the same querysets without the rows). At most
+three queries, whatever the size of the year: only the rows of the problems are read, never the
+year's figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -83,22 +84,74 @@ def _add(item: CheckItem, participant: Participant) -> None:
         item.participants.append(participant)
 
 
+def _open_members(service_form: ServiceForm, year: int) -> QuerySet[StayMember]:
+    """Members, present in ``year``, of the unit's stays that have no departure yet."""
+    return StayMember.objects.filter(
+        _in_year(year, departed_from="departed_at__gte"),
+        stay__place__service_form=service_form,
+        stay__departed_at__isnull=True,
+    )
+
+
+def _members_missing_data(service_form: ServiceForm, year: int) -> QuerySet[StayMember]:
+    """Members, present in ``year``, whose participant has no THL data."""
+    return StayMember.objects.filter(
+        _in_year(year, departed_from="departed_at__gt"),
+        stay__place__service_form=service_form,
+        participant__shelter_data__isnull=True,
+    )
+
+
+def _confirmed(stay_ids: set[int], year: int) -> set[int]:
+    if not stay_ids:  # nothing open: no question to ask
+        return set()
+    return set(
+        YearEndConfirmation.objects.filter(stay_id__in=stay_ids, year=year).values_list(
+            "stay_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class YearEndCounts:
+    """What THL's return needs of the check: how many, never who."""
+
+    unconfirmed_open_stays: int
+    episodes_missing_data: int
+
+    @property
+    def ready(self) -> bool:
+        return not self.unconfirmed_open_stays and not self.episodes_missing_data
+
+
+def year_end_counts(*, service_form: ServiceForm, year: int) -> YearEndCounts:
+    """The numbers of :func:`year_end_check` (the same rules, the same querysets) without reading
+    a row of an episode, a participant or a person: the return blocks on them on every
+    request of its page. Two or three small queries."""
+    open_stays = set(_open_members(service_form, year).values_list("stay_id", flat=True))
+    missing = (
+        _members_missing_data(service_form, year)
+        .values_list("stay__episode_id", flat=True)
+        .distinct()
+        .count()
+    )
+    return YearEndCounts(
+        unconfirmed_open_stays=len(open_stays - _confirmed(open_stays, year)),
+        episodes_missing_data=missing,
+    )
+
+
 def year_end_check(*, service_form: ServiceForm, year: int) -> YearEndCheck:
     """The open stays and the episodes lacking THL data of ``service_form`` in ``year`` (run
-    inside the organisation scope). Three queries."""
-    members = StayMember.objects.filter(stay__place__service_form=service_form).select_related(
-        "stay__episode", "stay__place", "participant__person", "participant__alias"
-    )
+    inside the organisation scope), with the rows the check's page lists. At most three
+    queries."""
+    shown = ("stay__episode", "stay__place", "participant__person", "participant__alias")
     open_rows = list(
-        members.filter(_in_year(year, departed_from="departed_at__gte"))
-        .filter(stay__departed_at__isnull=True)
+        _open_members(service_form, year)
+        .select_related(*shown)
         .order_by("stay__arrived_at", "stay_id", "pk")
     )
-    confirmed = set(
-        YearEndConfirmation.objects.filter(
-            stay_id__in={m.stay_id for m in open_rows}, year=year
-        ).values_list("stay_id", flat=True)
-    )
+    confirmed = _confirmed({m.stay_id for m in open_rows}, year)
     open_items: dict[int, CheckItem] = {}
     for member in open_rows:
         item = open_items.setdefault(
@@ -114,8 +167,8 @@ def year_end_check(*, service_form: ServiceForm, year: int) -> YearEndCheck:
         _add(item, member.participant)
 
     missing_rows = list(
-        members.filter(_in_year(year, departed_from="departed_at__gt"))
-        .filter(participant__shelter_data__isnull=True)
+        _members_missing_data(service_form, year)
+        .select_related(*shown)
         .order_by("stay__episode_id", "arrived_at", "pk")
     )
     missing_items: dict[int, CheckItem] = {}

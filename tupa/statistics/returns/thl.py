@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
-from tupa.residential.thl.year_end import year_end_check
+from tupa.residential.thl.year_end import year_end_counts
 
 from ..indicators.base import Params
 from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Section
@@ -44,7 +44,7 @@ class Problem(str):
 def year_end_problems(params: Params) -> list[str]:
     """What stops marking the return as sent, per shelter (counts only, never persons).
 
-    The year-end check (:func:`~tupa.residential.thl.year_end.year_end_check`): open stays
+    The year-end check's counts (:func:`~tupa.residential.thl.year_end.year_end_counts`): open stays
     nobody has confirmed as continuing over the year's end, and episodes with a person of the
     year who has no THL data. Each problem links to the check's page, which lists the episodes
     to the members of the unit with the links that fix them.
@@ -57,9 +57,9 @@ def year_end_problems(params: Params) -> list[str]:
         for form in forms.order_by("name"):
             if not is_shelter(form):
                 continue
-            check = year_end_check(service_form=form, year=params.year)
+            counts = year_end_counts(service_form=form, year=params.year)
             url = reverse("residential:thl_year_end", args=[form.slug, params.year])
-            open_stays = len(check.unconfirmed_open_stays)
+            open_stays = counts.unconfirmed_open_stays
             if open_stays:
                 problems.append(
                     Problem(
@@ -72,7 +72,7 @@ def year_end_problems(params: Params) -> list[str]:
                         url,
                     )
                 )
-            missing = len(check.missing_data)
+            missing = counts.episodes_missing_data
             if missing:
                 problems.append(
                     Problem(
