@@ -348,7 +348,9 @@ def persons_visible_to(
     # ``pk IN (participants' person ids)`` rather than a join + DISTINCT: the same rows, but
     # SQLite planned the join as (persons × visible episodes) lookups — 10 s for 10 000
     # persons — while this form takes milliseconds (and needs no DISTINCT).
-    participating = Participant.objects.filter(episode__in=visible, person__isnull=False)
+    # The base manager: ``visible`` is the scoped episode query, so the scope's own join from
+    # the participants back to their episodes would only repeat it, once per participation.
+    participating = Participant._base_manager.filter(episode__in=visible, person__isnull=False)
     return Person.objects.filter(pk__in=participating.values("person_id"), merged_into__isnull=True)
 
 
