@@ -229,3 +229,8 @@ class WallClockForm(forms.Form):
             except ValidationError as error:
                 self.add_error(time_field, error)
         return data
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The date in Helsinki of an aware moment (a stay's arrival, an appointment's start)."""
+    return moment.astimezone(HELSINKI).date()

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_date
 
 
 def aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=HELSINKI)
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(HELSINKI).date()
 
 
 def nights_by_year(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tupa.core.wallclock import local_date
 from tupa.demo.clients import SURNAMES
-from tupa.demo.federation_scale.dates import aware, local_date
+from tupa.demo.federation_scale.dates import aware
 from tupa.demo.federation_scale.member import Member
 from tupa.demo.federation_scale.specs import MAX_APPOINTMENTS, SHELTER, OutpatientSpec
 from tupa.demo.scheduling import NOTES as APPOINTMENT_NOTES

@@ -7,8 +7,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from tupa.core.wallclock import local_date
 from tupa.demo.clients import SURNAMES
-from tupa.demo.federation_scale.dates import aware, local_date
+from tupa.demo.federation_scale.dates import aware
 from tupa.demo.federation_scale.member import Member
 from tupa.demo.federation_scale.residential import (
     add_stay,

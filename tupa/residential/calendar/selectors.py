@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from tupa.core.wallclock import HELSINKI
 from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import (
     DEFAULT_RULE,
@@ -168,7 +167,3 @@ def occupancy_by_month(
         )
         result.append(MonthOccupancy(year, month, most, days, place_days, used, percent))
     return result
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(HELSINKI).date()

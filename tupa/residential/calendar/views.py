@@ -20,6 +20,7 @@ from tupa.access import clients
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
+from tupa.core.wallclock import local_date
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.calendar import selectors as cal
@@ -84,8 +85,8 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
                 "stay": stay,
                 "visible": basis is not None,
                 "clients": shown,
-                "arrived": cal.local_date(stay.arrived_at),
-                "departed": cal.local_date(stay.departed_at) if stay.departed_at else None,
+                "arrived": local_date(stay.arrived_at),
+                "departed": local_date(stay.departed_at) if stay.departed_at else None,
             }
         )
     for basis_value, participants in to_log.items():

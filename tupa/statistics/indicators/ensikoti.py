@@ -40,6 +40,7 @@ from typing import Any, Final
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.wallclock import local_date
 from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.people.models import Person
 from tupa.residential.members.services import is_mother_and_baby_home
@@ -52,7 +53,6 @@ from .residential.common import (
     StayRow,
     chains,
     episode_municipalities,
-    local_date,
     overlapping,
 )
 

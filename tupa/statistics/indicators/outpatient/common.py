@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_date
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, PlaceKind
@@ -110,10 +109,6 @@ def window_of(params: Params, field: str) -> Q:
             f"{field}__lt": moment_of(params.end + dt.timedelta(days=1)),
         }
     )
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, HELSINKI).date()
 
 
 @dataclass(frozen=True)

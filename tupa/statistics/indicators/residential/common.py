@@ -11,7 +11,7 @@ from typing import Any, Final
 from django.db.models import Q
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import local_date
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import local_midnight
@@ -62,10 +62,6 @@ def overlapping(start: dt.date, end: dt.date) -> Q:
     return Q(arrived_at__lt=local_midnight(end + ONE_DAY)) & (
         Q(departed_at__isnull=True) | Q(departed_at__gt=local_midnight(start))
     )
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(HELSINKI).date()
 
 
 def episode_municipalities(episode_ids: Iterable[int]) -> dict[int, int | None]:

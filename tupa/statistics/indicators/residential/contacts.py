@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.wallclock import local_date
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import (
     LineContact,
@@ -34,7 +35,6 @@ from ..reads import shared_read
 from .common import (
     ELSEWHERE,
     OTHER_SHELTER,
-    local_date,
     moment_bounds,
     month_of,
 )

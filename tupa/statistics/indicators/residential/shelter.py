@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.wallclock import local_date
 from tupa.episodes.models import ReferralSource
 from tupa.residential.care_days import DEFAULT_RULE, care_day_spans, last_complete_date
 from tupa.residential.models import (
@@ -34,7 +35,6 @@ from .common import (
     chains,
     episode_municipalities,
     forms_of,
-    local_date,
     person_rows,
 )
 
