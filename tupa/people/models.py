@@ -11,12 +11,15 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from tupa.core.models import OrganisationScopedModel
+
+from .folding import Fold
 
 #: Fields hidden by default when a person has an active restriction (turvakielto or an own
 #: safety decision): municipality, place of residence, address and other contact details.
@@ -45,6 +48,19 @@ class Person(OrganisationScopedModel):
 
     first_names = models.CharField(_("etunimet"), max_length=200)
     last_name = models.CharField(_("sukunimi"), max_length=200)
+    #: The names folded for the search (``"Äikäs Hämäläinen"`` → ``"aikas hamalainen"``), written
+    #: by the database whenever a name is, whatever the write path (the services, ``bulk_create``
+    #: of the demo and the federation generator, ``update()``): the search filters this column
+    #: instead of folding every visible person's names in each query (docs/performance.md, fifth
+    #: pass). A word of the search, which has no space, occurs in it exactly when it occurs in
+    #: the folded first names or the folded last name. Django does not read it back after a
+    #: save (``refresh_from_db`` does): nothing but the search's query uses it.
+    search_name = models.GeneratedField(
+        expression=Fold(Concat("first_names", models.Value(" "), "last_name")),
+        output_field=models.CharField(max_length=401),
+        db_persist=True,
+        verbose_name=_("hakunimi"),
+    )
     # NULL, not "": many persons have no identity code, and the unique constraint skips NULLs.
     hetu = models.CharField(_("henkilötunnus"), max_length=11, null=True, blank=True)  # noqa: DJ001
     temporary_id = models.CharField(
@@ -87,7 +103,9 @@ class Person(OrganisationScopedModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    # The history keeps the names; the folded copy is derived from them (and a generated column
+    # cannot be written, which the history's inserts would try).
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("henkilö")

@@ -6,25 +6,20 @@ person the user may not see is never found, listed or counted (ARCHITECTURE.md �
 reveals that a hidden person is a client").
 
 Name matching is case- and diacritics-insensitive on SQLite and PostgreSQL alike: both the
-column and the search word are *folded* (lower case, common Latin diacritics removed:
-``Hämäläinen`` → ``hamalainen``). SQLite's own ``LOWER``/``LIKE`` fold only ASCII letters, so
-:class:`Fold` spells the folding out in SQL (``TRANSLATE`` on PostgreSQL, nested ``REPLACE``
-elsewhere).
+column and the search word are *folded* (:mod:`tupa.people.folding`: lower case, common Latin
+diacritics removed, ``Hämäläinen`` → ``hamalainen``). The search matches a person's stored
+``search_name``, folded by the database when the names are written.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.backends.signals import connection_created
-from django.db.models import CharField, Func, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
-from django.dispatch import receiver
+from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.access.clients import (
     episodes_visible_to,
@@ -38,6 +33,7 @@ from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 
 from . import hetu as hetu_rules
+from .folding import Fold, fold
 from .models import Alias, Household, HouseholdMember, Person, Relationship
 from .processing import exclude_restricted_persons
 
@@ -47,76 +43,6 @@ if TYPE_CHECKING:
 #: At most this many rows per search; the page asks to narrow the search beyond it.
 SEARCH_LIMIT = 50
 MIN_QUERY_LENGTH = 2
-
-# --------------------------------------------------------------------------- folding
-
-_EXTRA_FOLDS = {"ø": "o", "ł": "l", "ı": "i", "đ": "d", "ð": "d", "þ": "t"}
-_DIACRITIC_LETTERS = "àáâãäåāąăçćčďèéêëēęěėìíîïīįñńňòóôõöōőřśšşťùúûüūůűýÿźžż"
-
-
-def _base_letter(char: str) -> str:
-    if char in _EXTRA_FOLDS:
-        return _EXTRA_FOLDS[char]
-    return unicodedata.normalize("NFKD", char)[0]
-
-
-#: (lower-case letter with a diacritic, its base letter)
-FOLD_PAIRS: tuple[tuple[str, str], ...] = tuple(
-    (c, _base_letter(c)) for c in _DIACRITIC_LETTERS + "".join(_EXTRA_FOLDS)
-)
-_FOLD_TABLE = {ord(c): b for c, b in FOLD_PAIRS}
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, whitespace collapsed: ``" Äkäs  Öö "`` → ``"akas oo"``."""
-    return " ".join(text.lower().translate(_FOLD_TABLE).split())
-
-
-SQLITE_FOLD_FUNCTION = "tupa_fold"
-
-
-def _sqlite_fold(value: object) -> str | None:
-    return None if value is None else fold(str(value))
-
-
-def register_sqlite_fold(raw_connection: Any) -> None:
-    """Make :func:`fold` available to SQLite as ``tupa_fold(text)``."""
-    raw_connection.create_function(SQLITE_FOLD_FUNCTION, 1, _sqlite_fold, deterministic=True)
-
-
-@receiver(connection_created)
-def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
-    if connection.vendor == "sqlite":
-        register_sqlite_fold(connection.connection)
-
-
-class Fold(Func):
-    """SQL counterpart of :func:`fold` for one text column.
-
-    PostgreSQL: ``TRANSLATE(LOWER(col), 'äö…', 'ao…')``. SQLite: its ``LOWER`` folds only ASCII
-    letters, so :func:`fold` itself is registered as a deterministic SQL function.
-    """
-
-    arity = 1
-    output_field = CharField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        return compiler.compile(Lower(self.source_expressions[0]))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Connections opened before this module was imported missed the signal: register now
-        # (cheap and idempotent).
-        connection.ensure_connection()
-        register_sqlite_fold(connection.connection)
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{SQLITE_FOLD_FUNCTION}({sql})", params
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        source = "".join(c for c, _b in FOLD_PAIRS)
-        target = "".join(b for _c, b in FOLD_PAIRS)
-        return f"TRANSLATE(LOWER({sql}), %s, %s)", (*params, source, target)
-
 
 # --------------------------------------------------------------------------- building blocks
 
@@ -202,10 +128,11 @@ def visible_alias(*, user: User, pk: int) -> Alias | None:
     )
 
 
-def _name_filter(words: list[str], *, first: str = "fn", last: str = "ln") -> Q:
+def _name_filter(words: list[str]) -> Q:
+    """Every (folded) word occurs in the person's folded names: ``Person.search_name``."""
     q = Q()
     for word in words:
-        q &= Q(**{f"{first}__contains": word}) | Q(**{f"{last}__contains": word})
+        q &= Q(search_name__contains=word)
     return q
 
 
@@ -341,9 +268,7 @@ def search_persons(*, user: User, query: str) -> SearchResults:
             person__isnull=False,
             service_form_id__in=user_scope(user).member_form_ids,
         ).values("person_id")
-        persons = persons.annotate(fn=Fold("first_names"), ln=Fold("last_name")).filter(
-            _name_filter(words) | Q(pk__in=linked)
-        )
+        persons = persons.filter(_name_filter(words) | Q(pk__in=linked))
         aliases = (
             Alias.objects.filter(
                 pk__in=matching_aliases.filter(person__isnull=True).values("pk"),

@@ -33,9 +33,10 @@ from tupa.core.saving import save_validated
 from tupa.episodes.models import Entry, Participant
 
 from . import hetu as hetu_rules
+from .folding import fold
 from .models import Alias, Household, HouseholdMember, Person, Relationship
 from .processing import ensure_processing_allowed
-from .selectors import find_duplicates, fold
+from .selectors import find_duplicates
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User

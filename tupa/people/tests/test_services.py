@@ -16,8 +16,9 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.people import services
+from tupa.people.folding import fold
 from tupa.people.models import Household, HouseholdMember, Person, Relationship
-from tupa.people.selectors import find_duplicates, fold
+from tupa.people.selectors import find_duplicates
 
 pytestmark = pytest.mark.django_db
 
