@@ -8,6 +8,7 @@ user sees an error page instead of data that was read without a log row.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -99,9 +100,19 @@ def _insert_postgresql(shared: dict[str, Any], subjects: list[tuple[int, str]]) 
 
     A list page logs its 25–50 persons on every request; ``bulk_create`` bound ten parameters
     per row and built a model instance for each (5.0 ms for 40 rows at federation scale, 1.1 ms
-    this way; docs/performance.md, fifth pass). The columns come from the model's metadata, so a
-    renamed column cannot be missed; the append-only triggers see the same INSERT.
+    this way; docs/performance.md, fifth pass). The append-only triggers see the same INSERT.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _postgresql_insert_sql(tuple(shared)),
+            [*shared.values(), [ct for ct, _ in subjects], [sid for _, sid in subjects]],
+        )
+
+
+@cache
+def _postgresql_insert_sql(shared: tuple[str, ...]) -> str:
+    """The statement for the shared columns ``shared`` (attribute names), built once: columns and
+    their types come from the model, so a renamed or retyped column cannot be missed."""
     meta = AccessEvent._meta
     quote = connection.ops.quote_name
     field = {field.attname: field for field in meta.concrete_fields}
@@ -110,18 +121,13 @@ def _insert_postgresql(shared: dict[str, Any], subjects: list[tuple[int, str]]) 
         return f"%s::{field[name].db_type(connection)}{suffix}"
 
     columns = [*shared, "subject_type_id", "subject_id"]
-    sql = (
+    return (
         f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names and types from the model)
         f"({', '.join(quote(field[name].column) for name in columns)}) "
         f"SELECT {', '.join(typed(name) for name in shared)}, s.subject_type_id, s.subject_id "
         f"FROM unnest({typed('subject_type_id', '[]')}, {typed('subject_id', '[]')}) "
         "WITH ORDINALITY AS s(subject_type_id, subject_id, n) ORDER BY s.n"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*shared.values(), [ct for ct, _ in subjects], [sid for _, sid in subjects]],
-        )
 
 
 def record_access(

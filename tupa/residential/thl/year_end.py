@@ -119,10 +119,6 @@ class YearEndCounts:
     unconfirmed_open_stays: int
     episodes_missing_data: int
 
-    @property
-    def ready(self) -> bool:
-        return not self.unconfirmed_open_stays and not self.episodes_missing_data
-
 
 def year_end_counts(*, service_form: ServiceForm, year: int) -> YearEndCounts:
     """The numbers of :func:`year_end_check` (the same rules, the same querysets) without reading
