@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import DateField
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,3 +236,14 @@ class WallClockForm(forms.Form):
 def local_date(moment: dt.datetime) -> dt.date:
     """The date in Helsinki of an aware moment (a stay's arrival, an appointment's start)."""
     return moment.astimezone(HELSINKI).date()
+
+
+def local_day(field: str) -> TruncDate:
+    """:func:`local_date` of a datetime column, computed by the database (to group or count by
+    the date in Helsinki without reading each moment)."""
+    return TruncDate(field, tzinfo=HELSINKI)
+
+
+def local_month(field: str) -> TruncMonth:
+    """The first day of the month in Helsinki of a datetime column, by the database."""
+    return TruncMonth(field, tzinfo=HELSINKI, output_field=DateField())

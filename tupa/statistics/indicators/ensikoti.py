@@ -48,11 +48,10 @@ from tupa.residential.models import StayMember
 
 from .base import UNKNOWN, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import MUNICIPALITY, municipality_value
+from .reads import shared_read
 from .residential.common import (
-    Chains,
     StayRow,
     chains,
-    episode_municipalities,
     overlapping,
 )
 
@@ -226,7 +225,10 @@ class Residence:
     length: str
 
 
-def _residences(params: Params, found: Chains) -> dict[int, Residence]:
+@shared_read
+def _residences(params: Params) -> dict[int, Residence]:
+    """Each chain of the period by its head: what the Federation's figures say of it."""
+    found = chains(params)
     facts = episode_facts({found.by_pk[h].episode_id for h in found.heads})
     result = {}
     for head_pk in found.heads:
@@ -269,7 +271,7 @@ def client_units(params: Params) -> Iterator[Unit]:
             key = ("person", row[0]) if row[0] is not None else ("alias", row[1])
             first.setdefault(key, row)
     found = chains(params)
-    residences = _residences(params, found)
+    residences = _residences(params)
     for (
         person_id,
         _alias_id,
@@ -297,8 +299,8 @@ def client_units(params: Params) -> Iterator[Unit]:
 
 def stay_units(params: Params) -> Iterator[Unit]:
     found = chains(params)
-    residences = _residences(params, found)
-    municipalities = episode_municipalities(r.episode_id for r in residences.values())
+    residences = _residences(params)
+    municipalities = found.municipalities
     for residence in residences.values():
         yield Unit(
             values=(residence.referred, residence.entry, residence.length),

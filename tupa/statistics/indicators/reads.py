@@ -8,6 +8,10 @@ decorated with :func:`shared_read` is computed once per set of arguments while
 and as before, every time, outside it. The memory lives only as long as the run, so a figure is
 never computed from data older than the run itself.
 
+A read of values by key (each episode's participants …) decorated with :func:`shared_by_key`
+is made once per key: a later call in the same run reads only the keys no earlier call asked
+for.
+
 A shared read's arguments must be hashable (a :class:`~.base.Params`, a string …), and its
 callers must treat what it returns as read-only: the same object is handed to every indicator
 of the run.
@@ -16,13 +20,15 @@ of the run.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 _memory: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
     "statistics_shared_reads", default=None
@@ -55,5 +61,26 @@ def shared_read(function: Callable[P, R]) -> Callable[P, R]:
         if key not in memory:
             memory[key] = function(*args, **kwargs)
         return memory[key]  # type: ignore[no-any-return]
+
+    return read
+
+
+def shared_by_key(
+    function: Callable[[set[K]], dict[K, V]],
+) -> Callable[[Iterable[K]], dict[K, V]]:
+    """Make ``function`` (keys → the values found for them) a read that one run makes once per
+    key: the result holds the asked keys that have a value, from memory or read now."""
+
+    @functools.wraps(function)
+    def read(keys: Iterable[K]) -> dict[K, V]:
+        wanted = set(keys)
+        memory = _memory.get()
+        if memory is None:
+            return function(wanted)
+        found, asked = memory.setdefault((shared_by_key, function), ({}, set()))
+        if missing := wanted - asked:
+            found.update(function(missing))
+            asked |= missing
+        return {key: found[key] for key in wanted if key in found}
 
     return read

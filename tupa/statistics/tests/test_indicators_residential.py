@@ -254,9 +254,10 @@ def test_thl_return_blocks_until_the_year_end_check_passes(thl_year: dict[str, A
 
 def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any]) -> None:
     """THL's return counts the same records with the same figures as its indicators alone,
-    with fewer queries: the period's persons are read once for clients, violence forms and
-    residence days (2 fewer), the residence chains once for stays and families (1 fewer), the
-    turn-aways once for persons and requests (1 fewer)."""
+    with fewer queries: the period's persons (two queries) are read once for clients, violence
+    forms and residence days (4 fewer), the residence chains and their episodes' home
+    municipalities once for stays and families (2 fewer), the turn-aways once for persons and
+    requests (1 fewer)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -279,7 +280,7 @@ def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any
         checks(params)
     candidates = 1  # the run reads the organisation's service forms once
     assert together == alone
-    assert len(ctx.captured_queries) == (candidates + queries - 4 + len(check_ctx.captured_queries))
+    assert len(ctx.captured_queries) == (candidates + queries - 7 + len(check_ctx.captured_queries))
 
 
 # --------------------------------------------------------------------------- a small organisation

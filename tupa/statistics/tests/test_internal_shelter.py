@@ -308,6 +308,29 @@ def test_line_by_hand_across_a_month_boundary() -> None:
     assert caller.cell("unknown") == 0
 
 
+def test_line_months_counted_by_the_database_are_local_months() -> None:
+    """Version 1 (THL's) and the minutes are counted per local month, version 2 per local date,
+    by the database: 28.2. 23:30 local is February and 1.3. 00:30 local is March in each."""
+    from tupa.statistics.indicators.computing import compute
+
+    form = _line_world()
+    params = Params(form.organisation_id, D(2026, 2, 27), D(2026, 3, 31), (form.pk,))
+    v1, v2, minutes = (
+        compute(indicator, params)
+        for indicator in (
+            r.SHELTER_LINE_CONTACTS,
+            r.SHELTER_LINE_CONTACTS_V2,
+            r.SHELTER_LINE_MINUTES,
+        )
+    )
+    for result in (v1, v2, minutes):
+        assert_consistent(result)
+    assert v1.by("month") == v2.by("month") == {("2026-02",): 3, ("2026-03",): 4}
+    # Six contacts of the default 10 minutes (three in February) and one of 45 in March.
+    assert minutes.by("month") == {("2026-02",): 30, ("2026-03",): 45 + 30}
+    assert v1.by("channel", "caller") == v2.by("channel", "caller")
+
+
 @pytest.fixture
 def line_world() -> tuple[ServiceForm, dict[str, Any]]:
     form = test_line.shelter()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from tupa.statistics.indicators.base import Params
-from tupa.statistics.indicators.reads import one_run, shared_read
+from tupa.statistics.indicators.reads import one_run, shared_by_key, shared_read
 
 PARAMS = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
 OTHER = Params(1, dt.date(2025, 1, 1), dt.date(2025, 6, 30), (1,))
@@ -53,3 +53,25 @@ def test_a_new_run_reads_again() -> None:
         assert rows(PARAMS) == [2]  # a later run never sees an earlier run's rows
     assert rows(PARAMS) == [3]
     assert calls == [(PARAMS, "held")] * 3
+
+
+def test_a_read_by_key_reads_each_key_once_per_run() -> None:
+    asked: list[set[int]] = []
+
+    @shared_by_key
+    def squares(keys: set[int]) -> dict[int, int]:
+        asked.append(set(keys))
+        return {k: k * k for k in keys if k != 0}  # 0 has no value
+
+    assert squares([1, 2]) == {1: 1, 2: 4}
+    assert squares([2]) == {2: 4}
+    assert asked == [{1, 2}, {2}]  # outside a run: every call reads
+    asked.clear()
+    with one_run():
+        assert squares([1, 2, 0]) == {1: 1, 2: 4}
+        assert squares([2, 3, 0]) == {2: 4, 3: 9}  # only 3 is read; 0 stays without a value
+        assert squares(iter([1])) == {1: 1}  # nothing left to read
+        assert squares([]) == {}
+    with one_run():
+        assert squares([3]) == {3: 9}  # a new run reads again
+    assert asked == [{0, 1, 2}, {3}, {3}]

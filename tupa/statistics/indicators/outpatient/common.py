@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core.wallclock import HELSINKI, local_date
@@ -21,7 +21,7 @@ from ..dimensions import (
     adult_child_value,
     gender_value,
 )
-from ..reads import shared_read
+from ..reads import shared_by_key, shared_read
 
 #: Roles of the persons an episode serves; a partner or a close person is not a client.
 CLIENT_ROLES = (
@@ -198,9 +198,11 @@ def who_of(row: Sequence[Any]) -> Who:
     )
 
 
-def participants_of(episode_ids: Iterable[int]) -> dict[int, list[Who]]:
-    """Episode id → its participants (every role), in the order they were added. One query."""
-    ids = set(episode_ids)
+@shared_by_key
+def participants_of(ids: set[int]) -> dict[int, list[Who]]:
+    """Episode id → its participants (every role), in the order they were added (episodes
+    without participants are left out). One query, for the episodes no earlier call of the run
+    asked for."""
     out: dict[int, list[Who]] = defaultdict(list)
     if not ids:
         return out
@@ -256,7 +258,7 @@ def newest_of_chains(first: dict[int, str]) -> dict[int, tuple[int, str]]:
     return newest
 
 
-def chains_linked_from_appointments(entries: dict[int, int | None]) -> set[int]:
+def chains_linked_from_appointments(entries: Mapping[int, int | None]) -> set[int]:
     """Of the newest versions ``entries`` (id → ``supersedes_id``), those whose chain holds an
     entry linked from an appointment (an outcome entry, possibly corrected in the journal since).
     """
@@ -324,10 +326,19 @@ def read_appointments(params: Params, outcome: str) -> list[AppointmentRow]:
 
 @shared_read
 def read_contacts(params: Params) -> list[ContactRow]:
-    """The newest versions of the period's contact entries, without the appointments' own."""
+    """The newest versions of the period's contact entries, without the appointments' own.
+
+    An entry linked from an appointment is the appointment's outcome entry (the appointment is
+    counted, not the entry). The database tells which newest versions are linked themselves; only
+    a corrected entry that is not needs its older versions looked up (they may be the linked
+    ones)."""
+    linked_here = Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk")))
     rows = [
-        ContactRow(pk, previous, form_id, episode_id, kind, place, local_date(occurred_at))
-        for pk, previous, form_id, episode_id, kind, place, occurred_at in Entry.objects.filter(
+        (
+            ContactRow(pk, previous, form_id, episode_id, kind, place, local_date(occurred_at)),
+            linked,
+        )
+        for pk, previous, form_id, episode_id, kind, place, occurred_at, linked in Entry.objects.filter(
             window_of(params, "occurred_at"),
             episode__organisation_id=params.organisation_id,
             episode__service_form_id__in=params.service_form_ids,
@@ -343,12 +354,12 @@ def read_contacts(params: Params) -> list[ContactRow]:
             "type",
             "place",
             "occurred_at",
+            linked_here,
         )
     ]
-    if not rows:
-        return rows
-    linked = chains_linked_from_appointments({r.pk: r.supersedes_id for r in rows})
-    return [r for r in rows if r.pk not in linked]
+    corrected = {r.pk: r.supersedes_id for r, linked in rows if not linked and r.supersedes_id}
+    linked_earlier = chains_linked_from_appointments(corrected) if corrected else set()
+    return [r for r, linked in rows if not linked and r.pk not in linked_earlier]
 
 
 def is_outpatient(form: ServiceForm) -> bool:

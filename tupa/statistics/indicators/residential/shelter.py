@@ -33,7 +33,6 @@ from .common import (
     EARLIER,
     Data,
     chains,
-    episode_municipalities,
     forms_of,
     person_rows,
 )
@@ -153,7 +152,7 @@ def residence_day_units(params: Params) -> Iterator[Unit]:
 
 def stay_units(params: Params) -> Iterator[Unit]:
     found = chains(params)
-    municipalities = episode_municipalities(found.by_pk[h].episode_id for h in found.heads)
+    municipalities = found.municipalities
     for head_pk in found.heads:
         head = found.by_pk[head_pk]
         began = params.start <= local_date(head.arrived_at) <= params.end
@@ -170,7 +169,7 @@ def family_units(params: Params) -> Iterator[Unit]:
     for head_pk in found.heads:
         head = found.by_pk[head_pk]
         episodes.setdefault(head.episode_id, head.referral_source)
-    municipalities = episode_municipalities(episodes)
+    municipalities = found.municipalities
     for episode_id, source in episodes.items():
         yield Unit(
             values=(source,),
