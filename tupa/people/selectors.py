@@ -263,21 +263,33 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         matching_aliases = Alias.objects.annotate(al=Fold("label"))
         for word in words:
             matching_aliases = matching_aliases.filter(al__contains=word)
-        # Identified aliases of the user's own service forms lead to their person.
-        linked = matching_aliases.filter(
-            person__isnull=False,
-            service_form_id__in=user_scope(user).member_form_ids,
-        ).values("person_id")
-        persons = persons.filter(_name_filter(words) | Q(pk__in=linked))
+        # The organisation's aliases (labels of anonymous clients: few) whose label matches, read
+        # first and alone: nothing of them is shown, but the person query is simpler without
+        # them, and the visible-alias query is needed only when one is unidentified.
+        member_forms = user_scope(user).member_form_ids
+        linked: list[int] = []
+        unidentified: list[int] = []
+        for pk, person_id, form_id in matching_aliases.values_list(
+            "pk", "person_id", "service_form_id"
+        ):
+            if person_id is None:
+                unidentified.append(pk)
+            elif form_id in member_forms:
+                # Identified aliases of the user's own service forms lead to their person.
+                linked.append(person_id)
+        names = _name_filter(words)
+        persons = persons.filter(names | Q(pk__in=linked) if linked else names)
         aliases = (
             Alias.objects.filter(
-                pk__in=matching_aliases.filter(person__isnull=True).values("pk"),
+                pk__in=unidentified,
                 participations__episode__in=visible_episodes.values("pk"),
             )
             .distinct()
             .select_related("service_form")
             .prefetch_related(visible_participations(user=user, episodes=visible_episodes))
             .order_by("label", "pk")
+            if unidentified
+            else Alias.objects.none()
         )
     found = list(
         persons.order_by("last_name", "first_names", "pk").prefetch_related(
