@@ -163,6 +163,15 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Parameters bound by the server, so that psycopg prepares a query the fifth time a connection
+# runs it (Django's default turns preparing off) and PostgreSQL skips its parsing and planning
+# (ADR 0022). Off for a pooler in transaction mode that cannot keep prepared statements.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

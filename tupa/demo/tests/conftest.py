@@ -29,6 +29,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db import models
 from django.db.models import Max
 from django.test import override_settings
 from django_scopes import scopes_disabled
@@ -83,7 +84,10 @@ def _high_water_marks() -> dict[str, int]:
     marks = {}
     with scopes_disabled():
         for model in apps.get_models():
-            if model.__module__.startswith("tupa."):
+            # A UUID key has no order (and PostgreSQL no MAX of it): only the others are read.
+            if model.__module__.startswith("tupa.") and not isinstance(
+                model._meta.pk, models.UUIDField
+            ):
                 top = model._base_manager.aggregate(top=Max("pk"))["top"]
                 if top is None or isinstance(top, int):
                     marks[model._meta.label] = top or 0
