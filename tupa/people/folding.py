@@ -33,6 +33,9 @@ FOLD_PAIRS: tuple[tuple[str, str], ...] = tuple(
     (c, _base_letter(c)) for c in _DIACRITIC_LETTERS + "".join(_EXTRA_FOLDS)
 )
 _FOLD_TABLE = {ord(c): b for c, b in FOLD_PAIRS}
+#: ``TRANSLATE``'s two arguments on PostgreSQL (built once, not on every compiled query).
+_SQL_FROM = "".join(c for c, _b in FOLD_PAIRS)
+_SQL_TO = "".join(b for _c, b in FOLD_PAIRS)
 
 
 def fold(text: str) -> str:
@@ -72,15 +75,11 @@ class Fold(Func):
         return compiler.compile(Lower(self.source_expressions[0]))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Connections opened before this module was imported missed the signal: register now
-        # (cheap and idempotent).
-        connection.ensure_connection()
-        register_sqlite_fold(connection.connection)
+        # The function is registered on every SQLite connection when it opens (the receiver
+        # above; the models import this module before any connection is made).
         sql, params = compiler.compile(self.source_expressions[0])
         return f"{SQLITE_FOLD_FUNCTION}({sql})", params
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        source = "".join(c for c, _b in FOLD_PAIRS)
-        target = "".join(b for _c, b in FOLD_PAIRS)
-        return f"TRANSLATE(LOWER({sql}), %s, %s)", (*params, source, target)
+        return f"TRANSLATE(LOWER({sql}), %s, %s)", (*params, _SQL_FROM, _SQL_TO)
