@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from tupa.organisations.models import ServiceForm
 
 from .indicators import registry as indicators
 from .indicators.base import Indicator, Params, Result
 from .indicators.computing import compute
-from .indicators.reads import one_run
+from .indicators.reads import candidate_forms, one_run
 from .returns.base import Line, ReturnTemplate
 from .tables import Table, build_table
 
@@ -81,15 +80,6 @@ class Computed:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def candidate_forms(params: Params) -> list[ServiceForm]:
-    """The service forms ``params`` is about (all of the organisation's when it names none)."""
-    with scopes_disabled():
-        forms = ServiceForm.objects.filter(organisation_id=params.organisation_id)
-        if params.service_form_ids:
-            forms = forms.filter(pk__in=params.service_form_ids)
-        return list(forms)
-
-
 def forms_for(
     indicator: Indicator, params: Params, forms: list[ServiceForm] | None = None
 ) -> tuple[int, ...]:
@@ -142,9 +132,9 @@ def run(
     sections = []
     index = 0
     results: dict[str, Result] = {}  # an indicator on several lines is computed once
-    forms = candidate_forms(params)
     total = sum(len(section.lines) for section in template.sections)
     with one_run():  # and the records several indicators count are read once (reads.py)
+        forms = candidate_forms(params)
         for section in template.sections:
             computed = ComputedSection(str(section.title), str(section.note))
             for line in section.lines:
@@ -158,7 +148,7 @@ def run(
                 if progress is not None:
                     progress(index, total)
             sections.append(computed)
-    problems = template.checks(params) if template.checks else []
+        problems = template.checks(params) if template.checks else []
     return Computed(template, params, sections, timezone.now(), problems)
 
 

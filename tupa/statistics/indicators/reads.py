@@ -12,6 +12,10 @@ A read of values by key (each episode's participants …) decorated with :func:`
 is made once per key: a later call in the same run reads only the keys no earlier call asked
 for.
 
+Every return reads its organisation's service forms: :func:`candidate_forms` (the engine's
+choice of each line's forms, the indicators that walk their forms, a return's checks) reads them
+once per run.
+
 A shared read's arguments must be hashable (a :class:`~.base.Params`, a string …), and its
 callers must treat what it returns as read-only: the same object is handed to every indicator
 of the run.
@@ -23,7 +27,14 @@ import functools
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from django_scopes import scopes_disabled
+
+from tupa.organisations.models import ServiceForm
+
+if TYPE_CHECKING:
+    from .base import Params
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -84,3 +95,19 @@ def shared_by_key(
         return {key: found[key] for key in wanted if key in found}
 
     return read
+
+
+@shared_read
+def _organisation_forms(organisation_id: int) -> tuple[ServiceForm, ...]:
+    with scopes_disabled():
+        return tuple(ServiceForm.objects.filter(organisation_id=organisation_id))
+
+
+def candidate_forms(params: Params) -> list[ServiceForm]:
+    """The service forms ``params`` is about (all of the organisation's when it names none), in
+    the forms' usual order: the organisation's forms are read once per run."""
+    forms = _organisation_forms(params.organisation_id)
+    if not params.service_form_ids:
+        return list(forms)
+    wanted = set(params.service_form_ids)
+    return [f for f in forms if f.pk in wanted]

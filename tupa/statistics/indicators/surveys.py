@@ -38,13 +38,16 @@ ANSWERED_YES, ANSWERED_NO = "yes", "no"
 CLIENT_TARGETS = (Target.ADULT, Target.CHILD, Target.PARENT)
 
 
-@shared_read  # every survey line's table and breakdowns ask for them
-def _questionnaires(params: Params) -> Choices:
+@shared_read  # the questionnaire dimension's choices and the outcome measures
+def _organisation_questionnaires(organisation_id: int) -> tuple[Questionnaire, ...]:
     with scopes_disabled():
-        rows = Questionnaire.objects.filter(organisation_id=params.organisation_id).order_by(
-            "name", "pk"
+        return tuple(
+            Questionnaire.objects.filter(organisation_id=organisation_id).order_by("name", "pk")
         )
-        return tuple((str(q.pk), q.name) for q in rows)
+
+
+def _questionnaires(params: Params) -> Choices:
+    return tuple((str(q.pk), q.name) for q in _organisation_questionnaires(params.organisation_id))
 
 
 QUESTIONNAIRE = Dimension("questionnaire", _("kysely"), _questionnaires)
@@ -64,26 +67,30 @@ DIRECTION = Dimension(
 )
 
 
-def _responses(params: Params, targets: tuple[str, ...] | None) -> Iterator[Unit]:
+@shared_read  # every response group's line reads the same answers and keeps its targets
+def _response_rows(params: Params) -> list[tuple[int, str, str, int]]:
     with scopes_disabled():
-        rows = Response.objects.filter(
-            organisation_id=params.organisation_id,
-            service_form_id__in=params.service_form_ids,
-            submitted_on__gte=params.start,
-            submitted_on__lte=params.end,
-        )
-        if targets is not None:
-            rows = rows.filter(version__questionnaire__target__in=targets)
-        values = list(
-            rows.order_by("service_form_id", "pk").values_list(
+        return list(
+            Response.objects.filter(
+                organisation_id=params.organisation_id,
+                service_form_id__in=params.service_form_ids,
+                submitted_on__gte=params.start,
+                submitted_on__lte=params.end,
+            )
+            .order_by("service_form_id", "pk")
+            .values_list(
                 "service_form_id",
                 "version__questionnaire__target",
                 "channel",
                 "version__questionnaire_id",
             )
         )
-    for form_id, target, channel, questionnaire_id in values:
-        yield Unit(values=(str(form_id), target, channel, str(questionnaire_id)))
+
+
+def _responses(params: Params, targets: tuple[str, ...] | None) -> Iterator[Unit]:
+    for form_id, target, channel, questionnaire_id in _response_rows(params):
+        if targets is None or target in targets:
+            yield Unit(values=(str(form_id), target, channel, str(questionnaire_id)))
 
 
 def _responses_of(targets: tuple[str, ...] | None) -> Callable[[Params], Iterator[Unit]]:
@@ -112,12 +119,10 @@ def invitation_units(params: Params) -> Iterator[Unit]:
 
 
 def change_units(params: Params) -> Iterator[Unit]:
+    measures = [
+        q for q in _organisation_questionnaires(params.organisation_id) if q.is_outcome_measure
+    ]
     with scopes_disabled():
-        measures = list(
-            Questionnaire.objects.filter(
-                organisation_id=params.organisation_id, is_outcome_measure=True
-            )
-        )
         changes = [
             change
             for questionnaire in measures

@@ -18,11 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
 from tupa.residential.thl.year_end import year_end_counts
 
 from ..indicators.base import Params
+from ..indicators.reads import candidate_forms
 from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Section
 
 _BY_GROUP = "adult_child"
@@ -51,10 +51,7 @@ def year_end_problems(params: Params) -> list[str]:
     """
     problems: list[str] = []
     with scopes_disabled():
-        forms = ServiceForm.objects.filter(organisation_id=params.organisation_id)
-        if params.service_form_ids:
-            forms = forms.filter(pk__in=params.service_form_ids)
-        for form in forms.order_by("name"):
+        for form in sorted(candidate_forms(params), key=lambda form: (form.name, form.pk)):
             if not is_shelter(form):
                 continue
             counts = year_end_counts(service_form=form, year=params.year)

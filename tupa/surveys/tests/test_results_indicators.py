@@ -17,6 +17,7 @@ from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import surveys as ind
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.indicators.computing import compute
+from tupa.statistics.indicators.reads import one_run
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.tests.properties import assert_consistent
 from tupa.surveys.models import Channel, Invitation, ItemKind, MeasurementPoint, Target
@@ -93,6 +94,37 @@ def test_responses_by_group_and_channel(world: dict[str, Any]) -> None:
         (str(world["clients"].questionnaire_id),): 0,
         (str(world["partners"].questionnaire_id),): 2,
     }
+
+
+def test_the_response_groups_read_the_answers_once_in_a_run(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """STEA's return has a line per respondent group: in one run they share one read of the
+    period's answers (alone, each reads them), and count the same."""
+    params = _params(world)
+    groups = (
+        ind.RESPONSES,
+        ind.CLIENT_FEEDBACK,
+        ind.PARTNER_FEEDBACK,
+        ind.VOLUNTEER_FEEDBACK,
+        ind.STAFF_FEEDBACK,
+    )
+    with django_assert_num_queries(len(groups)):
+        alone = {g.id: compute(g, params).total for g in groups}
+    with one_run(), django_assert_num_queries(1):
+        together = {g.id: compute(g, params).total for g in groups}
+    # By hand (the fixture): 6 answers in 2026, 4 of them by clients, 2 by partners.
+    assert (
+        together
+        == alone
+        == {
+            "surveys.responses": 6,
+            "surveys.client_feedback": 4,
+            "surveys.partner_feedback": 2,
+            "surveys.volunteer_feedback": 0,
+            "surveys.staff_feedback": 0,
+        }
+    )
 
 
 def test_invitations_answered_or_not(world: dict[str, Any]) -> None:

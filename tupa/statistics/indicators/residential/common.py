@@ -31,7 +31,7 @@ from ..dimensions import (
     CHILD,
     month_value,
 )
-from ..reads import shared_read
+from ..reads import candidate_forms, shared_read
 
 Data = ShelterClientData
 ONE_DAY = dt.timedelta(days=1)
@@ -266,14 +266,9 @@ def person_rows(params: Params) -> list[PersonRow]:
     return result
 
 
-@shared_read
 def forms_of(params: Params) -> list[ServiceForm]:
-    with scopes_disabled():
-        return list(
-            ServiceForm.objects.filter(
-                organisation_id=params.organisation_id, pk__in=params.service_form_ids
-            ).order_by("pk")
-        )
+    """The forms of ``params`` by id (read once per run: :func:`~..reads.candidate_forms`)."""
+    return sorted(candidate_forms(params), key=lambda form: form.pk)
 
 
 def moment_bounds(params: Params) -> Q:
