@@ -71,9 +71,8 @@ def visible_person(*, user: User, pk: int) -> Person | None:
     """The person if the user may see them (else None → 404), with visible participations."""
     episodes = episodes_visible_to(user=user)
     return (
-        Person.objects.filter(
-            pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"), pk=pk
-        )
+        persons_visible_to(user=user, episodes=episodes)
+        .filter(pk=pk)
         .select_related("municipality")
         .prefetch_related(visible_participations(user=user, episodes=episodes))
         .first()
@@ -190,9 +189,9 @@ def visible_duplicates(*, user: User, person: Person) -> list[Person]:
         return []  # no candidates (the usual case): nothing to decide visibility for
     episodes = episodes_visible_to(user=user)
     return list(
-        Person.objects.filter(pk__in=ids)
+        persons_visible_to(user=user, episodes=episodes)
+        .filter(pk__in=ids)
         .order_by("last_name", "first_names", "pk")
-        .filter(pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"))
         .prefetch_related(visible_participations(user=user, episodes=episodes))
     )
 
@@ -246,9 +245,10 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         return results
     results.searched = True
     visible_episodes = episodes_visible_to(user=user)  # reads the grants once for the search
-    visible_ids = persons_visible_to(user=user, episodes=visible_episodes).values("pk")
-    # GDPR art. 18: a restricted person is not found (the DPO uses the exact lookup).
-    persons = exclude_restricted_persons(Person.objects.filter(pk__in=visible_ids))
+    # GDPR art. 18: a restricted person is not found (the DPO uses the exact lookup). The words
+    # filter the visible persons' query itself, not ``pk IN (visible persons)``: that form
+    # joined the persons table to itself and looked up every visible person twice.
+    persons = exclude_restricted_persons(persons_visible_to(user=user, episodes=visible_episodes))
     aliases: QuerySet[Alias] | None = None
     upper = text.upper()
     born = _parse_date(text)
@@ -482,7 +482,7 @@ def relationship_candidates(*, user: User, person: Person) -> QuerySet[Person]:
         Q(relationships_from__relative=person) | Q(relationships_to__person=person)
     ).values("pk")
     return (
-        Person.objects.filter(pk__in=persons_visible_to(user=user, episodes=episodes).values("pk"))
+        persons_visible_to(user=user, episodes=episodes)
         .filter(Q(pk__in=shared) | Q(pk__in=related))
         .exclude(pk=person.pk)
         .order_by("last_name", "first_names", "pk")
