@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -126,11 +134,19 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @dataclass
 class EpisodeDetail:
+    """What the episode page shows besides the episode, each list in the page's order."""
+
     episode: Episode
     basis: Basis
     participants: list[Participant]
     former_participants: list[Participant]
+    assignments: list[Assignment]
+    goals: list[Goal]
+    network_meetings: list[NetworkMeeting]
     referrals_in: list[Referral]
+    referrals_out: list[Referral]
+    external_referrals: list[ExternalReferral]
+    consents: list[Consent]
 
     def persons(self) -> list[Person | Alias]:
         """Every person (and anonymous alias) the episode page shows, for the access log.
@@ -144,72 +160,102 @@ class EpisodeDetail:
                 seen[("person", participant.person.pk)] = participant.person
             elif participant.alias is not None:
                 seen[("alias", participant.alias.pk)] = participant.alias
-        for referral in [*self.episode.referrals_out.all(), *self.referrals_in]:
+        for referral in [*self.referrals_out, *self.referrals_in]:
             seen[("person", referral.person.pk)] = referral.person
         return list(seen.values())
 
 
-#: The rows the episode page shows with the episode itself: its view fetches them with the
-#: access check's query (``episode_access(…, queryset=…)``).
+#: The rows the episode page shows with the episode itself (one join each).
 EPISODE_PAGE_RELATED: Final = ("service_form", "referral_partner", "payer", "created_by")
 
 
+#: The page's lists that an episode often has no rows of: the model and its link to the episode.
+_OPTIONAL_LISTS: Final[dict[str, tuple[type[Model], str]]] = {
+    "assignments": (Assignment, "episode"),
+    "goals": (Goal, "episode"),
+    "network_meetings": (NetworkMeeting, "episode"),
+    "referrals_in": (Referral, "to_episode"),
+    "referrals_out": (Referral, "from_episode"),
+    "external_referrals": (ExternalReferral, "episode"),
+    "consents": (Consent, "episode"),
+}
+
+
+def episode_page_queryset() -> QuerySet[Episode]:
+    """The episode page's query, for the access check (``episode_access(…, queryset=…)``): the
+    episode with :data:`EPISODE_PAGE_RELATED`, and whether each of its optional lists has a row
+    at all (``has_<list>``) — :func:`episode_detail` reads only the lists that have: an episode
+    has no network meetings, referrals or consents more often than it has, and each read is a
+    query. The base managers: the outer query is the scoped, access-checked episode."""
+    return Episode.objects.select_related(*EPISODE_PAGE_RELATED).annotate(
+        **{
+            f"has_{name}": Exists(model._base_manager.filter(**{link: OuterRef("pk")}))
+            for name, (model, link) in _OPTIONAL_LISTS.items()
+        }
+    )
+
+
 def episode_detail(*, episode: Episode, basis: Basis) -> EpisodeDetail:
-    """Everything the episode page shows, prefetched, for an episode the user may see on ``basis``
-    (:func:`tupa.access.fetch.episode_access`; fetched with :data:`EPISODE_PAGE_RELATED`, the
-    episode is not read again)."""
-    prefetch_related_objects(
+    """Everything the episode page shows, for an episode the user may see on ``basis``, fetched
+    with :func:`episode_page_queryset` (:func:`tupa.access.fetch.episode_access`): the episode is
+    not read again, and a list the episode has no rows of is not read at all."""
+    prefetch_related_objects(  # the page's panels read the participants from the episode too
         [episode],
         Prefetch(
             "participants",
             queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
         ),
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related("user", "assigned_by").order_by(
-                "-valid_from", "pk"
-            ),
-        ),
-        Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk")),
-        Prefetch(
-            "network_meetings",
-            queryset=NetworkMeeting.objects.prefetch_related("partners").order_by(
-                "-held_on", "-pk"
-            ),
-        ),
-        Prefetch(
-            "referrals_out",
-            queryset=Referral.objects.select_related(
-                "to_service_form", "person", "created_by", "decided_by"
-            ).order_by("-created_at"),
-        ),
-        Prefetch(
-            "consents",
-            queryset=Consent.objects.select_related(
-                "person", "recipient_service_form", "recorded_by"
-            ).order_by("-given_on", "-pk"),
-        ),
-        Prefetch(
-            "external_referrals",
-            queryset=ExternalReferral.objects.select_related("partner", "created_by").order_by(
-                "-referred_on", "-pk"
-            ),
-        ),
     )
     participants = sorted(
         episode.participants.all(), key=lambda p: (ROLE_ORDER.get(p.role, 99), p.pk)
     )
-    referrals_in = list(
-        Referral.objects.filter(to_episode=episode).select_related(
-            "from_episode__service_form", "person", "created_by", "decided_by"
-        )
-    )
+    present = {name: bool(getattr(episode, f"has_{name}")) for name in _OPTIONAL_LISTS}
+
+    def rows(name: str, queryset: QuerySet[Any]) -> list[Any]:
+        return list(queryset) if present[name] else []
+
     return EpisodeDetail(
         episode=episode,
         basis=basis,
         participants=[p for p in participants if p.left_on is None],
         former_participants=[p for p in participants if p.left_on is not None],
-        referrals_in=referrals_in,
+        assignments=rows(
+            "assignments",
+            Assignment.objects.filter(episode=episode)
+            .select_related("user", "assigned_by")
+            .order_by("-valid_from", "pk"),
+        ),
+        goals=rows("goals", Goal.objects.filter(episode=episode).order_by("created_at", "pk")),
+        network_meetings=rows(
+            "network_meetings",
+            NetworkMeeting.objects.filter(episode=episode)
+            .prefetch_related("partners")
+            .order_by("-held_on", "-pk"),
+        ),
+        referrals_in=rows(
+            "referrals_in",
+            Referral.objects.filter(to_episode=episode).select_related(
+                "from_episode__service_form", "person", "created_by", "decided_by"
+            ),
+        ),
+        referrals_out=rows(
+            "referrals_out",
+            Referral.objects.filter(from_episode=episode)
+            .select_related("to_service_form", "person", "created_by", "decided_by")
+            .order_by("-created_at"),
+        ),
+        external_referrals=rows(
+            "external_referrals",
+            ExternalReferral.objects.filter(episode=episode)
+            .select_related("partner", "created_by")
+            .order_by("-referred_on", "-pk"),
+        ),
+        consents=rows(
+            "consents",
+            Consent.objects.filter(episode=episode)
+            .select_related("person", "recipient_service_form", "recorded_by")
+            .order_by("-given_on", "-pk"),
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from django_scopes import scopes_disabled
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, PersonFactory
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes.models import BreakGlass, Episode, Goal, Participant, Referral
+from tupa.episodes.models import BreakGlass, Episode, Goal, NetworkMeeting, Participant, Referral
 from tupa.people.models import Consent, Person
 
 from .test_services import World, build_world
@@ -365,12 +365,38 @@ def test_episode_page_query_count_does_not_grow_with_its_rows(client: Client) ->
     world = build_world()
     url = reverse("episodes:detail", args=[world.episode.pk])
     login_verified(client, world.member)
+    with scopes_disabled():
+        Goal.objects.create(episode=world.episode, text="T", created_by=world.member)
     small = _query_count(client, url)
     with scopes_disabled():
         for number in range(10):
             Goal.objects.create(episode=world.episode, text=f"T{number}", created_by=world.member)
             ParticipantFactory(episode=world.episode, role="child")
     assert _query_count(client, url) == small
+
+
+def test_the_episode_page_reads_only_the_lists_the_episode_has(client: Client) -> None:
+    """A list the episode has no rows of (goals, network meetings, referrals, consents …) costs
+    no query: the access check's query says which lists have rows."""
+    world = build_world()
+    url = reverse("episodes:detail", args=[world.episode.pk])
+    login_verified(client, world.member)
+    with scopes_disabled():
+        assert not Goal.objects.filter(episode=world.episode).exists()
+        assert not NetworkMeeting.objects.filter(episode=world.episode).exists()
+    without = _query_count(client, url)
+    with scopes_disabled():
+        Goal.objects.create(episode=world.episode, text="Arki sujuu", created_by=world.member)
+        NetworkMeeting.objects.create(
+            episode=world.episode,
+            held_on=dt.date(2026, 3, 2),
+            notes="Neuvottelu koulun kanssa",
+            created_by=world.member,
+        )
+    # By hand: the goals (1), the network meetings (1) and their partners (1).
+    assert _query_count(client, url) == without + 3
+    page = client.get(url).content.decode()
+    assert "Arki sujuu" in page and "Neuvottelu koulun kanssa" in page
 
 
 # --------------------------------------------------------------------------- intake

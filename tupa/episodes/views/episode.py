@@ -32,9 +32,7 @@ from ._common import _conflict_form, _form_page, _log
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The episode page: status, participants, plan, network, referrals, basic form, journal."""
     user = user_of(request)
-    granted = episode_access(
-        request, pk, queryset=Episode.objects.select_related(*selectors.EPISODE_PAGE_RELATED)
-    )
+    granted = episode_access(request, pk, queryset=selectors.episode_page_queryset())
     found = selectors.episode_detail(episode=granted.obj, basis=granted.basis)
     episode = found.episode
     break_glass = (
