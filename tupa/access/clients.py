@@ -223,20 +223,60 @@ def _granted(user: User, scope: UserScope) -> Q:
     return q
 
 
-def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
-    """Every episode the user may see today (runs inside the organisation scope).
+def _through(q: Q, relation: str) -> Q:
+    """``q`` (lookups on an episode's own fields) as lookups on the episode ``relation`` leads
+    to: ``service_form__in`` becomes ``episode__service_form__in``."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            moved.children.append(_through(child, relation))
+        elif isinstance(child, tuple):
+            lookup, value = child
+            moved.children.append((f"{relation}__{lookup}", value))
+        else:  # an expression has no lookup to move: never built by episode_visibility()
+            raise TypeError(f"cannot move {child!r} through {relation!r}")
+    return moved
 
-    A membership in the episode's form, or an assignment, a consent or a break-the-glass
-    (:func:`_granted`; one small query when called)."""
+
+@dataclass(frozen=True)
+class EpisodeVisibility:
+    """The episodes a user may see today, decided once (the grants are read when it is made):
+    as the episodes' query, or as the same condition on an episode joined from another table
+    (a participation's, an entry's …) — which PostgreSQL plans from the other table's own
+    filter (a person's participations) instead of from a subquery of visible episodes."""
+
+    #: Lookups on the episode's own fields: its service form, id and organisation.
+    condition: Q
+
+    def episodes(self) -> QuerySet[Episode]:
+        return Episode.objects.filter(self.condition)
+
+    def through(self, relation: str) -> Q:
+        """The condition on the episode that ``relation`` leads to (e.g. ``"episode"``)."""
+        return _through(self.condition, relation)
+
+
+def episode_visibility(*, user: User) -> EpisodeVisibility:
+    """What :func:`episodes_visible_to` selects, for a caller that also needs the condition
+    itself (one small query for the grants, as there)."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.is_active
         or user.organisation_id is None
     ):
-        return Episode.objects.none()
+        return EpisodeVisibility(Q(pk__in=[]))
     scope = user_scope(user)
     q = Q(service_form__in=scope.member_form_ids) | _granted(user, scope)
-    return Episode.objects.filter(q, organisation_id=user.organisation_id)
+    return EpisodeVisibility(q & Q(organisation_id=user.organisation_id))
+
+
+def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
+    """Every episode the user may see today (runs inside the organisation scope).
+
+    A membership in the episode's form, or an assignment, a consent or a break-the-glass
+    (:func:`_granted`; one small query when called)."""
+    return episode_visibility(user=user).episodes()
 
 
 def episode_basis(*, user: User, episode: Episode) -> Basis | None:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.access.clients import (
+    EpisodeVisibility,
+    episode_visibility,
     episodes_visible_to,
     person_bases,
     person_bases_where_shown,
@@ -29,7 +31,7 @@ from tupa.access.clients import (
     user_scope,
 )
 from tupa.access.policy import Basis
-from tupa.episodes.models import Episode, Participant
+from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 
 from . import hetu as hetu_rules
@@ -48,19 +50,19 @@ MIN_QUERY_LENGTH = 2
 
 
 def visible_participations(
-    *, user: User, episodes: QuerySet[Episode] | None = None
+    *, user: User, visibility: EpisodeVisibility | None = None
 ) -> Prefetch[Any]:
     """Prefetch of a person's (or alias's) participations in episodes the user may see.
 
     Sets ``visible_participations`` (newest first, with the episode and its service form).
-    ``episodes``: the user's :func:`episodes_visible_to`, when the caller has it already.
-    """
-    if episodes is None:
-        episodes = episodes_visible_to(user=user)
-    visible = episodes.values("pk")
+    ``visibility``: the user's :func:`episode_visibility`, when the caller has it already. The
+    condition is on the participation's own episode (joined for its service form anyway), so
+    PostgreSQL starts from the persons' participations, not from the visible episodes."""
+    if visibility is None:
+        visibility = episode_visibility(user=user)
     return Prefetch(
         "participations",
-        queryset=Participant.objects.filter(episode__in=visible)
+        queryset=Participant.objects.filter(visibility.through("episode"))
         .select_related("episode__service_form")
         .order_by("-episode__opened_at", "-episode__pk"),
         to_attr="visible_participations",
@@ -69,12 +71,12 @@ def visible_participations(
 
 def visible_person(*, user: User, pk: int) -> Person | None:
     """The person if the user may see them (else None → 404), with visible participations."""
-    episodes = episodes_visible_to(user=user)
+    visibility = episode_visibility(user=user)
     return (
-        persons_visible_to(user=user, episodes=episodes)
+        persons_visible_to(user=user, episodes=visibility.episodes())
         .filter(pk=pk)
         .select_related("municipality")
-        .prefetch_related(visible_participations(user=user, episodes=episodes))
+        .prefetch_related(visible_participations(user=user, visibility=visibility))
         .first()
     )
 
@@ -117,11 +119,11 @@ def bases_for(
 
 def visible_alias(*, user: User, pk: int) -> Alias | None:
     """An alias with a participation in an episode the user may see (else None → 404)."""
-    episodes = episodes_visible_to(user=user)
+    visibility = episode_visibility(user=user)
     return (
-        Alias.objects.filter(pk=pk, participations__episode__in=episodes.values("pk"))
+        Alias.objects.filter(pk=pk, participations__episode__in=visibility.episodes().values("pk"))
         .select_related("service_form", "person")
-        .prefetch_related(visible_participations(user=user, episodes=episodes))
+        .prefetch_related(visible_participations(user=user, visibility=visibility))
         .distinct()
         .first()
     )
@@ -187,12 +189,12 @@ def visible_duplicates(*, user: User, person: Person) -> list[Person]:
     ids = _duplicate_ids(person)
     if not ids:
         return []  # no candidates (the usual case): nothing to decide visibility for
-    episodes = episodes_visible_to(user=user)
+    visibility = episode_visibility(user=user)
     return list(
-        persons_visible_to(user=user, episodes=episodes)
+        persons_visible_to(user=user, episodes=visibility.episodes())
         .filter(pk__in=ids)
         .order_by("last_name", "first_names", "pk")
-        .prefetch_related(visible_participations(user=user, episodes=episodes))
+        .prefetch_related(visible_participations(user=user, visibility=visibility))
     )
 
 
@@ -244,7 +246,8 @@ def search_persons(*, user: User, query: str) -> SearchResults:
         results.too_short = bool(text)
         return results
     results.searched = True
-    visible_episodes = episodes_visible_to(user=user)  # reads the grants once for the search
+    visibility = episode_visibility(user=user)  # reads the grants once for the search
+    visible_episodes = visibility.episodes()
     # GDPR art. 18: a restricted person is not found (the DPO uses the exact lookup). The words
     # filter the visible persons' query itself, not ``pk IN (visible persons)``: that form
     # joined the persons table to itself and looked up every visible person twice.
@@ -286,14 +289,14 @@ def search_persons(*, user: User, query: str) -> SearchResults:
             )
             .distinct()
             .select_related("service_form")
-            .prefetch_related(visible_participations(user=user, episodes=visible_episodes))
+            .prefetch_related(visible_participations(user=user, visibility=visibility))
             .order_by("label", "pk")
             if unidentified
             else Alias.objects.none()
         )
     found = list(
         persons.order_by("last_name", "first_names", "pk").prefetch_related(
-            visible_participations(user=user, episodes=visible_episodes)
+            visible_participations(user=user, visibility=visibility)
         )[: SEARCH_LIMIT + 1]
     )
     results.truncated = len(found) > SEARCH_LIMIT
@@ -454,7 +457,7 @@ def person_page(*, user: User, person: Person) -> PersonPage:
     participations = list(
         getattr(person, "visible_participations", None)
         or Participant.objects.filter(
-            person=person, episode__in=episodes_visible_to(user=user).values("pk")
+            episode_visibility(user=user).through("episode"), person=person
         ).select_related("episode__service_form")
     )
     return PersonPage(

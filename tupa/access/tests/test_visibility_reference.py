@@ -6,7 +6,8 @@ above ``GRANT_LIST_LIMIT``, by one ``IN`` subquery per grant) instead of one ``O
 joins of all of them (issue 11, item 10: the ``OR`` could not use an index). The rules did not
 change, so these tests decide every episode in plain Python from the rows themselves — the
 rules of ARCHITECTURE.md §6 and the module docstring of :mod:`tupa.access.clients`, written out
-once more — and check that both forms of the query, the former ``OR`` query and
+once more — and check that both forms of the query, the same condition put on a participation's
+episode (``EpisodeVisibility.through``), the former ``OR`` query and
 :func:`~tupa.access.clients.episode_bases` select exactly the same episodes, for memberships on
 both sides of the wall (and none, ended ones and other roles), assignments, consents and
 emergency accesses of every validity (past, today, future, withdrawn, expired), other users'
@@ -40,7 +41,7 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     UserFactory,
 )
-from tupa.episodes.models import Assignment, BreakGlass, Episode
+from tupa.episodes.models import Assignment, BreakGlass, Episode, Participant
 from tupa.people.models import Consent
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +269,14 @@ def _visible(user: Any) -> set[int]:
     return set(clients.episodes_visible_to(user=user).values_list("pk", flat=True))
 
 
+def _visible_through_participations(user: Any) -> set[int]:
+    """The episodes of the participations that the same condition selects when it is put on
+    the participation's episode (``EpisodeVisibility.through``): the person takes part in
+    every episode, so these are the visible episodes again."""
+    condition = clients.episode_visibility(user=user).through("episode")
+    return set(Participant.objects.filter(condition).values_list("episode_id", flat=True))
+
+
 #: GRANT_LIST_LIMIT values that give the list of ids (the default), the subqueries for any
 #: grant at all (0) and the switch between them (1).
 LIMITS = (clients.GRANT_LIST_LIMIT, 1, 0)
@@ -282,6 +291,7 @@ def _check(world: World, plan: Plan) -> None:
             for limit in LIMITS:
                 with patch.object(clients, "GRANT_LIST_LIMIT", limit):
                     assert _visible(user) == expected, limit
+                    assert _visible_through_participations(user) == expected, limit
             assert former_or_query(user) == expected
             if user.is_active:
                 assert set(clients.episode_bases(user=user, episode_ids=all_ids)) == expected
