@@ -378,7 +378,8 @@ def relationship_label(relationship: Relationship, *, page_person_id: int) -> An
 
 
 def person_page(*, user: User, person: Person) -> PersonPage:
-    """What the person page shows. Related persons appear only when the user may see them too.
+    """What the person page shows, for a person from :func:`visible_person` (her visible
+    participations prefetched). Related persons appear only when the user may see them too.
 
     (The wall: a perpetrator-work worker looking at his client never sees the partner who is a
     shelter client — the partner is not in his ``persons_visible_to``.)
@@ -416,7 +417,8 @@ def person_page(*, user: User, person: Person) -> PersonPage:
     ]
     # The person is shown through her visible participations (prefetched by visible_person):
     # a member of one of their forms sees her on membership without another query.
-    own_forms = {p.episode.service_form_id for p in getattr(person, "visible_participations", ())}
+    participations = list(person.visible_participations)  # type: ignore[attr-defined]
+    own_forms = {p.episode.service_form_id for p in participations}
     bases = person_bases_where_shown(
         user=user, shown=[(person, own_forms), *((other, ()) for other in [*others, *duplicates])]
     )
@@ -453,12 +455,6 @@ def person_page(*, user: User, person: Person) -> PersonPage:
         person.aliases.filter(service_form_id__in=user_scope(user).member_form_ids)
         .select_related("service_form", "linked_by")
         .order_by("-linked_at", "pk")
-    )
-    participations = list(
-        getattr(person, "visible_participations", None)
-        or Participant.objects.filter(
-            episode_visibility(user=user).through("episode"), person=person
-        ).select_related("episode__service_form")
     )
     return PersonPage(
         person=person,

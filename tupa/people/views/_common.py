@@ -74,7 +74,7 @@ def _duplicate_rows(user: User, person: Person | None, duplicates: list[Person])
             {
                 "person": dup,
                 "service_forms": selectors.service_forms_of_rows(
-                    getattr(dup, "visible_participations", [])
+                    dup.visible_participations  # type: ignore[attr-defined]  # visible_duplicates
                 ),
                 "merge_url": (
                     reverse("people:merge", kwargs={"pk": person.pk, "other_pk": dup.pk})
