@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -203,13 +202,13 @@ def participants_of(ids: set[int]) -> dict[int, list[Who]]:
     """Episode id → its participants (every role), in the order they were added (episodes
     without participants are left out). One query, for the episodes no earlier call of the run
     asked for."""
-    out: dict[int, list[Who]] = defaultdict(list)
+    out: dict[int, list[Who]] = {}
     if not ids:
         return out
     rows = Participant.objects.filter(episode_id__in=ids).order_by("pk").values_list(*WHO_FIELDS)
     for row in rows:
         who = who_of(row)
-        out[who.episode_id].append(who)
+        out.setdefault(who.episode_id, []).append(who)
     return out
 
 
