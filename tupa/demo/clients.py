@@ -1,9 +1,9 @@
 """Fictional clients for the demo organisation (issue 3, item 11).
 
 About 300 persons in families, with episodes across every client-serving service form over the
-last two years (ongoing and ended), journal entries, referrals between forms (the client path),
-anonymous shelter clients of whom some were identified later, and a few persons with
-turvakielto. Everything goes through the services, as a worker of the service form, so the
+last two years (ongoing and ended), journal entries, client-plan goals and network meetings,
+referrals between forms (the client path), anonymous shelter clients of whom some were
+identified later, and a few persons with turvakielto. Everything goes through the services, as a worker of the service form, so the
 history, the access rules and the statistics see the demo exactly as they would see real work.
 
 **Every name is invented** (common Finnish first names combined with made-up surnames), and
@@ -49,7 +49,26 @@ GIRLS: list[str] = _NAMES["girls"]
 BOYS: list[str] = _NAMES["boys"]
 SURNAMES: list[str] = _NAMES["surnames"]
 
-ENTRY_TEXTS: dict[str, str] = datafiles.load("texts")["clients"]["entry_texts"]
+_TEXTS: dict[str, Any] = datafiles.load("texts")["clients"]
+ENTRY_TEXTS: dict[str, str] = _TEXTS["entry_texts"]
+#: Invented client-plan goals and network meetings (``data/texts.json``).
+GOALS: list[dict[str, str]] = _TEXTS["goals"]
+NETWORK_MEETINGS: list[dict[str, str]] = _TEXTS["network_meetings"]
+#: The forms whose episodes get a client plan (most of them), and those whose families also
+#: meet their network (child protection, maternity clinic, social work).
+PLANNED_FORMS = frozenset(
+    {
+        "turvakoti",
+        "ensikoti",
+        "baby-blues",
+        "peukaloinen",
+        "alvari",
+        "ero-lapsiperheessa",
+        "avokriisityo",
+        "jussi-tyo",
+    }
+)
+NETWORK_FORMS = frozenset({"turvakoti", "ensikoti", "alvari"})
 
 
 @dataclass
@@ -61,6 +80,8 @@ class Counts:
     aliases: int = 0
     aliases_identified: int = 0
     restrictions: int = 0
+    goals: int = 0
+    network_meetings: int = 0
     by_form: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
@@ -68,7 +89,8 @@ class Counts:
         return (
             f"henkilöitä {self.persons}, asiakkuuksia {self.episodes} ({forms}), kirjauksia "
             f"{self.entries}, ohjauksia {self.referrals}, anonyymejä {self.aliases} (tunnistettu "
-            f"{self.aliases_identified}), turvakieltoja {self.restrictions}"
+            f"{self.aliases_identified}), turvakieltoja {self.restrictions}, tavoitteita "
+            f"{self.goals}, verkostoneuvotteluja {self.network_meetings}"
         )
 
 
@@ -76,6 +98,8 @@ class _Builder:
     def __init__(self, organisation: Organisation) -> None:
         self.org = organisation
         self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
+        # The client plans draw from a stream of their own: the rest of the demo stays as it was.
+        self.plan_rng = random.Random(SEED + 1)  # noqa: S311
         self.today = timezone.localdate()
         self.counts = Counts()
         self.forms = {sf.slug: sf for sf in ServiceForm.objects.filter(organisation=organisation)}
@@ -252,6 +276,7 @@ class _Builder:
         ended = end < self.today - dt.timedelta(days=1)
         last_day = min(end, self.today - dt.timedelta(days=1))
         span = max((last_day - opened).days, 0)
+        self.plan(episode, slug, opened, span=span, ended=ended)
         participants = list(episode.participants.all())
         n_entries = 1 + min(len(entry_types) - 1, span // 20) if span else 1
         for i in range(n_entries):
@@ -283,6 +308,39 @@ class _Builder:
                 end_date=end,
                 end_reason=end_reason,
             )
+
+    def plan(self, episode: Episode, slug: str, opened: dt.date, *, span: int, ended: bool) -> None:
+        """Most episodes of a planned form get one to three goals (reviewed if the episode has
+        ended); some families of the shelter, Ensikoti and Alvari a network meeting."""
+        if slug not in PLANNED_FORMS or self.plan_rng.random() < 0.25:
+            return
+        actor = self.worker(slug)
+        for spec in self.plan_rng.sample(GOALS, k=self.plan_rng.choice((1, 2, 2, 3))):
+            goal = services.goal_add(
+                actor=actor,
+                episode=episode,
+                text=spec["text"],
+                defined_with=spec["defined_with"],
+                review_date=opened + dt.timedelta(days=self.plan_rng.choice((30, 60, 90))),
+            )
+            if ended:
+                services.goal_review(
+                    actor=actor,
+                    goal=goal,
+                    achieved=self.plan_rng.choice(("yes", "yes", "partly", "no")),
+                )
+            self.counts.goals += 1
+        if slug in NETWORK_FORMS and span >= 14 and self.plan_rng.random() < 0.5:
+            spec = self.plan_rng.choice(NETWORK_MEETINGS)
+            services.network_meeting_add(
+                actor=actor,
+                episode=episode,
+                held_on=opened + dt.timedelta(days=min(21, span)),
+                external_participants=spec["external_participants"],
+                notes=spec["notes"],
+                child_participated=self.plan_rng.random() < 0.3,
+            )
+            self.counts.network_meetings += 1
 
     # -- families per service form ---------------------------------------------------------------
 
