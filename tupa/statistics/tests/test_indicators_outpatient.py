@@ -73,6 +73,7 @@ from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceK
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import outpatient, registry
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
+from tupa.statistics.indicators.reads import one_run
 from tupa.statistics.tests.properties import assert_consistent
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +384,34 @@ def test_visits_and_no_shows_by_hand(world: dict[str, Any]) -> None:
     assert no_shows.total == 2
     assert _by(no_shows, "month") == {"2026-01": 1, "2026-03": 1}
     assert _run(world, outpatient.NO_SHOWS, municipality_id=world["lahti"].pk).total == 2
+
+
+def test_visits_no_shows_and_work_done_read_the_appointments_once_in_a_run(
+    world: dict[str, Any],
+) -> None:
+    """STEA's return counts visits, no-shows and work done from the same appointments: in one
+    run they are read once, both outcomes together, and the figures stay those counted alone."""
+    counted = (outpatient.VISITS, outpatient.NO_SHOWS, outpatient.WORK_DONE)
+    alone = {indicator.id: _run(world, indicator).total for indicator in counted}
+    with one_run(), CaptureQueriesContext(connection) as ctx:
+        together = {indicator.id: _run(world, indicator).total for indicator in counted}
+    # The appointments' own reads (not the contact entries' link to them, nor a correction's).
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "scheduling_appointment"') and '"outcome"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    # By hand (the fixture): 3 held, 2 no-shows, 3 held + 6 contact entries of work done.
+    assert (
+        together
+        == alone
+        == {
+            outpatient.VISITS.id: 3,
+            outpatient.NO_SHOWS.id: 2,
+            outpatient.WORK_DONE.id: 9,
+        }
+    )
 
 
 def test_contacts_by_hand(world: dict[str, Any]) -> None:
