@@ -238,6 +238,17 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(HELSINKI).date()
 
 
+def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[start 00:00, the day after end 00:00)`` in Helsinki, as aware datetimes: the moments
+    that fall on the local dates ``start``..``end`` (midnight is never skipped or repeated in
+    Finland)."""
+    after = end + dt.timedelta(days=1)
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=HELSINKI),
+        dt.datetime.combine(after, dt.time.min, tzinfo=HELSINKI),
+    )
+
+
 def local_day(field: str) -> TruncDate:
     """:func:`local_date` of a datetime column, computed by the database (to group or count by
     the date in Helsinki without reading each moment)."""

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
+from tupa.core.wallclock import day_bounds
 from tupa.scheduling.models import Booking
 
 from .models import COUNT_FIELDS, ChildcareSession, CountTap, DailyCount, Session
@@ -23,14 +23,6 @@ from .models import COUNT_FIELDS, ChildcareSession, CountTap, DailyCount, Sessio
 if TYPE_CHECKING:
     from tupa.accounts.models import User
     from tupa.organisations.models import ServiceForm
-
-
-def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Aware datetimes of the start of ``start`` and the start of the day after ``end``."""
-    tz = timezone.get_current_timezone()
-    lower = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return lower, upper
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -81,7 +73,7 @@ def counts_between(
 def childcare_between(
     *, service_form: ServiceForm, start: dt.date, end: dt.date
 ) -> QuerySet[ChildcareSession]:
-    lower, upper = _local_bounds(start, end)
+    lower, upper = day_bounds(start, end)
     return (
         ChildcareSession.objects.filter(
             service_form=service_form, starts_at__gte=lower, starts_at__lt=upper
@@ -95,7 +87,7 @@ def bookings_between(
     *, service_form: ServiceForm, start: dt.date, end: dt.date
 ) -> QuerySet[Booking]:
     """Bookings of the house's rooms that start in the period, with room and charge."""
-    lower, upper = _local_bounds(start, end)
+    lower, upper = day_bounds(start, end)
     return (
         Booking.objects.filter(
             room__service_form=service_form, starts_at__gte=lower, starts_at__lt=upper
@@ -110,7 +102,7 @@ def volunteer_sessions(
 ) -> list[registry.VolunteerSession]:
     """The childcare sessions naming the volunteer between the days (for the volunteer's page;
     one query). Registered with :data:`tupa.core.registry.volunteer_sessions`."""
-    lower, upper = _local_bounds(since, until)
+    lower, upper = day_bounds(since, until)
     rows = (
         ChildcareSession.objects.filter(
             volunteers__id=volunteer_id, starts_at__gte=lower, starts_at__lt=upper

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, day_bounds
 from tupa.people.models import Person
 from tupa.people.restrictions import restricted_person_ids
 
@@ -140,16 +140,8 @@ def party_times_for(
 # --------------------------------------------------------------------------- billing
 
 
-def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """``[start 00:00, end + 1 day 00:00)`` in Helsinki as aware datetimes."""
-    return (
-        rules.local_moment(start, dt.time(0, 0)),
-        rules.local_moment(end + dt.timedelta(days=1), dt.time(0, 0)),
-    )
-
-
 def _meeting_rows(service_form: ServiceForm, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    lo, hi = _local_bounds(start, end)
+    lo, hi = day_bounds(start, end)
     rows = Meeting.objects.filter(
         order__episode__service_form=service_form, starts_at__gte=lo, starts_at__lt=hi
     ).values(

@@ -25,7 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.functional import Promise
+
+from tupa.core.wallclock import day_bounds
 
 from ..versioned import VersionedRegistry
 
@@ -67,6 +70,11 @@ class Params:
     @property
     def year(self) -> int:
         return self.start.year
+
+    def moments(self, field: str) -> Q:
+        """``field`` (a moment) falls on a local date of the period (:func:`day_bounds`)."""
+        lower, upper = day_bounds(self.start, self.end)
+        return Q(**{f"{field}__gte": lower, f"{field}__lt": upper})
 
     def months(self) -> list[dt.date]:
         """The first days of the months the period touches, in order."""

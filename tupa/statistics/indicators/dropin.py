@@ -115,23 +115,14 @@ def _count_rows(params: Params, *fields: str) -> list[dict[str, Any]]:
         )
 
 
-def _local_bounds(params: Params) -> tuple[dt.datetime, dt.datetime]:
-    """``[start 00:00, end + 1 day 00:00)`` in Helsinki."""
-    lower = dt.datetime.combine(params.start, dt.time.min, tzinfo=HELSINKI)
-    upper = dt.datetime.combine(params.end + dt.timedelta(days=1), dt.time.min, tzinfo=HELSINKI)
-    return lower, upper
-
-
 def _childcare_rows(params: Params) -> list[dict[str, Any]]:
     """Childcare sessions starting in the period (Helsinki dates)."""
-    lower, upper = _local_bounds(params)
     with scopes_disabled():
         return list(
             ChildcareSession.objects.filter(
+                params.moments("starts_at"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                starts_at__gte=lower,
-                starts_at__lt=upper,
             ).values(
                 "service_form_id",
                 "starts_at",
@@ -144,14 +135,12 @@ def _childcare_rows(params: Params) -> list[dict[str, Any]]:
 
 def _booking_rows(params: Params) -> list[dict[str, Any]]:
     """Bookings of the houses' rooms starting in the period (Helsinki dates), not cancelled."""
-    lower, upper = _local_bounds(params)
     with scopes_disabled():
         rows = Booking.objects.filter(
+            params.moments("starts_at"),
             organisation_id=params.organisation_id,
             room__service_form_id__in=params.service_form_ids,
             cancelled_at__isnull=True,
-            starts_at__gte=lower,
-            starts_at__lt=upper,
         ).values("room__service_form_id", "starts_at", "kind", "price", "rental_charge__billable")
         return [dict(row) for row in rows]
 

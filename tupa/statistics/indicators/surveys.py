@@ -18,10 +18,8 @@ anonymous, and a linked answer's text is read on the results page under its own 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -98,16 +96,12 @@ def _responses_of(targets: tuple[str, ...] | None) -> Callable[[Params], Iterato
 
 
 def invitation_units(params: Params) -> Iterator[Unit]:
-    zone = timezone.get_current_timezone()
-    first = dt.datetime.combine(params.start, dt.time.min, tzinfo=zone)
-    after = dt.datetime.combine(params.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     with scopes_disabled():
         rows = list(
             Invitation.objects.filter(
+                params.moments("created_at"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                created_at__gte=first,
-                created_at__lt=after,
             )
             .exclude(status=Invitation.Status.CANCELLED)
             .order_by("service_form_id", "pk")

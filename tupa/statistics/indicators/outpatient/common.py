@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.wallclock import HELSINKI, local_date
+from tupa.core.wallclock import local_date
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
@@ -93,21 +93,6 @@ WHO_MET = Dimension(
 
 
 # --------------------------------------------------------------------------- shared reads
-
-
-def moment_of(day: dt.date) -> dt.datetime:
-    """The start of a Helsinki-local day."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=HELSINKI)
-
-
-def window_of(params: Params, field: str) -> Q:
-    """``field`` (a moment) falls on a local date of the period."""
-    return Q(
-        **{
-            f"{field}__gte": moment_of(params.start),
-            f"{field}__lt": moment_of(params.end + dt.timedelta(days=1)),
-        }
-    )
 
 
 @dataclass(frozen=True)
@@ -303,7 +288,7 @@ COUNTED_OUTCOMES = (Outcome.HAPPENED, Outcome.NO_SHOW)
 def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
     rows = (
         Appointment.objects.filter(
-            window_of(params, "starts_at"),
+            params.moments("starts_at"),
             organisation_id=params.organisation_id,
             service_form_id__in=params.service_form_ids,
             episode__isnull=False,
@@ -352,7 +337,7 @@ def read_contacts(params: Params) -> list[ContactRow]:
             linked,
         )
         for pk, previous, form_id, episode_id, kind, place, occurred_at, linked in Entry.objects.filter(
-            window_of(params, "occurred_at"),
+            params.moments("occurred_at"),
             episode__organisation_id=params.organisation_id,
             episode__service_form_id__in=params.service_form_ids,
             type__in=CONTACT_TYPES,

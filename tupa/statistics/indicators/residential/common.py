@@ -271,11 +271,5 @@ def forms_of(params: Params) -> list[ServiceForm]:
     return sorted(candidate_forms(params), key=lambda form: form.pk)
 
 
-def moment_bounds(params: Params) -> Q:
-    return Q(occurred_at__gte=local_midnight(params.start)) & Q(
-        occurred_at__lt=local_midnight(params.end + ONE_DAY)
-    )
-
-
 def month_of(moment: dt.datetime) -> str:
     return month_value(local_date(moment))

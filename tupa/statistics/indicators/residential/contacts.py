@@ -38,7 +38,6 @@ from ..reads import shared_read
 from .common import (
     ELSEWHERE,
     OTHER_SHELTER,
-    moment_bounds,
     month_of,
 )
 
@@ -78,7 +77,7 @@ def _turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, int, int]]:
     with scopes_disabled():
         return list(
             TurnAway.objects.filter(
-                moment_bounds(params),
+                params.moments("occurred_at"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
                 reason=TurnAway.Reason.NO_PLACE,
@@ -108,7 +107,7 @@ def every_turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, str, in
     with scopes_disabled():
         return list(
             TurnAway.objects.filter(
-                moment_bounds(params),
+                params.moments("occurred_at"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
             ).values_list("occurred_at", "reason", "directed_to", "adults", "children")
@@ -143,7 +142,7 @@ def _line_counts(params: Params, per: str) -> list[tuple[dt.date, str, str, str,
     with scopes_disabled():
         return list(
             LineContact.objects.filter(
-                moment_bounds(params),
+                params.moments("occurred_at"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
             )
