@@ -404,8 +404,8 @@ def hand_sql(s: Subject) -> tuple[int, int]:
     from django.db import connection
     from django.utils import timezone
 
+    from tupa.core.wallclock import local_midnight
     from tupa.episodes.models import Participant
-    from tupa.residential.care_days import local_midnight
     from tupa.residential.models import Place, Stay, StayMember
 
     start, end = dt.date(s.year, 1, 1), dt.date(s.year, 12, 31)

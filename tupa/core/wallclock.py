@@ -238,15 +238,18 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(HELSINKI).date()
 
 
+def local_midnight(day: dt.date, tz: dt.tzinfo = HELSINKI) -> dt.datetime:
+    """The instant (in UTC) at which the local ``day`` begins (midnight is never skipped or
+    repeated in Finland). UTC, because Python compares two datetimes of the same zone by their
+    wall-clock reading (:func:`aware`)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
+
+
 def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """``[start 00:00, the day after end 00:00)`` in Helsinki, as aware datetimes: the moments
     that fall on the local dates ``start``..``end`` (midnight is never skipped or repeated in
     Finland)."""
-    after = end + dt.timedelta(days=1)
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=HELSINKI),
-        dt.datetime.combine(after, dt.time.min, tzinfo=HELSINKI),
-    )
+    return local_midnight(start), local_midnight(end + dt.timedelta(days=1))
 
 
 def local_day(field: str) -> TruncDate:

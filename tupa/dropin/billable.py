@@ -27,17 +27,13 @@ from typing import Any
 from django.utils import timezone
 
 from tupa.core.registry import BillableItem
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 
 from .models import RentalCharge
 
 SOURCE = "dropin.rentals"
 RENTAL = "rental"
 CENT = Decimal("0.01")
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
 
 
 def collect(
@@ -54,8 +50,8 @@ def collect(
         organisation_id=organisation_id,
         billable=True,
         booking__cancelled_at__isnull=True,
-        booking__starts_at__gte=_local_midnight(start),
-        booking__starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
+        booking__starts_at__gte=local_midnight(start),
+        booking__starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
     )
     if service_form_ids is not None:
         charges = charges.filter(service_form_id__in=service_form_ids)

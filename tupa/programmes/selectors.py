@@ -2,8 +2,7 @@
 
 The group statistics (sessions held, visits, participants, attendance …) are counted by the
 statistics engine's indicators (``tupa.statistics.indicators.programmes``) and read in the
-report ``internal.programmes``; the programme page links there. :func:`local_midnight` is the
-local day boundary those indicators share with this module.
+report ``internal.programmes``; the programme page links there.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.core import registry
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.episodes.models import Entry
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
@@ -25,10 +24,6 @@ from tupa.people.models import Person
 from . import volunteers
 from .models import Attendance, GroupProgramme, Leader, Member, Session
 from .rules import MemberFacts, ProgrammeFacts, invitation_cutoff
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=HELSINKI)
 
 
 def programmes_of_form(*, service_form: ServiceForm) -> QuerySet[GroupProgramme]:

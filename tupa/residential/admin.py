@@ -19,7 +19,7 @@ def place_rules(instance: Place) -> dict[str, list[str]]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from tupa.residential.care_days import local_midnight
+    from tupa.core.wallclock import local_midnight
 
     errors: dict[str, list[str]] = {}
     if instance.service_form_id:

@@ -55,7 +55,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 
 NIGHTS: Final = "nights"
 CALENDAR_DAYS: Final = "calendar_days"
@@ -165,11 +165,6 @@ def last_complete_date(
     (tonight's night ends at the coming midnight), by :data:`CALENDAR_DAYS` today (present now)."""
     today = now.astimezone(tz).date()
     return today if rule == CALENDAR_DAYS else today - _ONE_DAY
-
-
-def local_midnight(day: dt.date, tz: dt.tzinfo = HELSINKI) -> dt.datetime:
-    """The instant (UTC) at which local ``day`` begins (midnight is never skipped in Finland)."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
 
 
 def _merge(intervals: list[Interval]) -> list[list[Interval]]:

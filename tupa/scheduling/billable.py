@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tupa.core.registry import BillableItem
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm, ServiceFormFunding
 from tupa.people.restrictions import restricted_person_ids
@@ -75,10 +75,6 @@ def hours(starts_at: dt.datetime, ends_at: dt.datetime) -> Decimal:
         int((ends_at.astimezone(dt.UTC) - starts_at.astimezone(dt.UTC)).total_seconds())
     )
     return (seconds / SECONDS_PER_HOUR).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
 
 
 def _restriction_day(as_of: Any) -> dt.date:
@@ -126,8 +122,8 @@ def collect(
         service_form__in=family_work_forms(organisation_id=organisation_id),
         episode__isnull=False,
         outcome=Outcome.HAPPENED,
-        starts_at__gte=_local_midnight(start),
-        starts_at__lt=_local_midnight(end + dt.timedelta(days=1)),
+        starts_at__gte=local_midnight(start),
+        starts_at__lt=local_midnight(end + dt.timedelta(days=1)),
     )
     if service_form_ids is not None:
         appointments = appointments.filter(service_form_id__in=service_form_ids)

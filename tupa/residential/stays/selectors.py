@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.utils import timezone
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import (
     DEFAULT_RULE,
@@ -26,7 +26,6 @@ from tupa.residential.care_days import (
     care_day_spans,
     care_days,
     last_complete_date,
-    local_midnight,
 )
 from tupa.residential.models import Place, Stay, StayMember
 

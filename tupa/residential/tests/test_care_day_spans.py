@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.residential.care_days import (
     CALENDAR_DAYS,
     NIGHTS,
@@ -27,7 +27,6 @@ from tupa.residential.care_days import (
     _merge,
     care_day_spans,
     care_days,
-    local_midnight,
 )
 from tupa.residential.models import place_in_use_on
 from tupa.residential.stays.selectors import places_in_use_by_date

@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.residential.care_days import (
     CALENDAR_DAYS,
     NIGHTS,
     Interval,
     care_days,
-    local_midnight,
 )
 
 D = dt.date

@@ -24,9 +24,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tupa.core.wallclock import local_midnight
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.residential.care_days import local_midnight
 from tupa.residential.models import StayMember, YearEndConfirmation
 
 _ONE_DAY = dt.timedelta(days=1)

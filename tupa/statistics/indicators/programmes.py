@@ -24,11 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.organisations.models import ServiceForm
 from tupa.programmes.models import Attendance, GroupProgramme, Session
 from tupa.programmes.registrations import KINDS
-from tupa.programmes.selectors import local_midnight
 
 from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import (

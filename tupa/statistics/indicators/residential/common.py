@@ -12,10 +12,9 @@ from typing import Any, Final
 from django.db.models import Q
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import local_date
+from tupa.core.wallclock import local_date, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
-from tupa.residential.care_days import local_midnight
 from tupa.residential.commitments import selectors as billing_selectors
 from tupa.residential.models import (
     ShelterClientData,
