@@ -2,9 +2,12 @@
 
 About 300 persons in families, with episodes across every client-serving service form over the
 last two years (ongoing and ended), journal entries, client-plan goals and network meetings,
-referrals between forms (the client path), anonymous shelter clients of whom some were
-identified later, and a few persons with turvakielto. Everything goes through the services, as a worker of the service form, so the
-history, the access rules and the statistics see the demo exactly as they would see real work.
+named workers (the form's worker as the responsible worker of most episodes; Lapsityö's crisis
+worker as the co-worker of some shelter families with children — the one demo grant across
+service forms), referrals between forms (the client path), anonymous shelter clients of whom
+some were identified later, and a few persons with turvakielto. Everything goes through the
+services, as a worker of the service form, so the history, the access rules and the statistics
+see the demo exactly as they would see real work.
 
 **Every name is invented** (common Finnish first names combined with made-up surnames), and
 identity codes use the individual numbers 900–999 that the Population Register Centre reserves
@@ -82,6 +85,8 @@ class Counts:
     restrictions: int = 0
     goals: int = 0
     network_meetings: int = 0
+    responsible_workers: int = 0
+    co_workers: int = 0
     by_form: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
@@ -90,7 +95,8 @@ class Counts:
             f"henkilöitä {self.persons}, asiakkuuksia {self.episodes} ({forms}), kirjauksia "
             f"{self.entries}, ohjauksia {self.referrals}, anonyymejä {self.aliases} (tunnistettu "
             f"{self.aliases_identified}), turvakieltoja {self.restrictions}, tavoitteita "
-            f"{self.goals}, verkostoneuvotteluja {self.network_meetings}"
+            f"{self.goals}, verkostoneuvotteluja {self.network_meetings}, vastuutyöntekijöitä "
+            f"{self.responsible_workers}, muun työmuodon työpareja {self.co_workers}"
         )
 
 
@@ -100,6 +106,7 @@ class _Builder:
         self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
         # The client plans draw from a stream of their own: the rest of the demo stays as it was.
         self.plan_rng = random.Random(SEED + 1)  # noqa: S311
+        self.staff_rng = random.Random(SEED + 2)  # noqa: S311 - and the named workers theirs
         self.today = timezone.localdate()
         self.counts = Counts()
         self.forms = {sf.slug: sf for sf in ServiceForm.objects.filter(organisation=organisation)}
@@ -277,6 +284,7 @@ class _Builder:
         last_day = min(end, self.today - dt.timedelta(days=1))
         span = max((last_day - opened).days, 0)
         self.plan(episode, slug, opened, span=span, ended=ended)
+        self.name_workers(episode, slug, opened, last_day=end if ended else None)
         participants = list(episode.participants.all())
         n_entries = 1 + min(len(entry_types) - 1, span // 20) if span else 1
         for i in range(n_entries):
@@ -341,6 +349,37 @@ class _Builder:
                 child_participated=self.plan_rng.random() < 0.3,
             )
             self.counts.network_meetings += 1
+
+    def name_workers(
+        self, episode: Episode, slug: str, opened: dt.date, *, last_day: dt.date | None
+    ) -> None:
+        """Most episodes get their form's worker as the responsible worker (no new access: she
+        is a member of the form); some shelter families with children get Lapsityö's crisis
+        worker as a co-worker while the children meet her (access to that episode only, CLI-16).
+        An ended episode's naming ends with it."""
+        if self.staff_rng.random() < 0.8:
+            services.assignment_add(
+                actor=self.worker(slug),
+                episode=episode,
+                user=self.worker(slug),
+                valid_from=opened,
+                valid_until=last_day,
+                is_primary=True,
+            )
+            self.counts.responsible_workers += 1
+        has_children = episode.participants.filter(role=Participant.Role.CHILD).exists()
+        if slug == "turvakoti" and has_children and self.staff_rng.random() < 0.25:
+            start = opened + dt.timedelta(days=self.staff_rng.randint(1, 5))
+            if last_day is not None and start > last_day:
+                return
+            services.assignment_add(
+                actor=self.worker(slug),
+                episode=episode,
+                user=self.worker("lapsityo"),
+                valid_from=start,
+                valid_until=last_day,
+            )
+            self.counts.co_workers += 1
 
     # -- families per service form ---------------------------------------------------------------
 

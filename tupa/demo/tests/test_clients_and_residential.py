@@ -24,11 +24,13 @@ import pytest
 from django.test import override_settings
 from django_scopes import scope
 
+from tupa.access.clients import episodes_visible_to
+from tupa.accounts.models import User
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import residential as demo
 from tupa.demo.clients import TARGET_PERSONS, Counts, build_demo_clients
 from tupa.demo.tests.conftest import NOW, WholeDemo
-from tupa.episodes.models import Entry, Episode, Participant, Referral
+from tupa.episodes.models import Assignment, Entry, Episode, Participant, Referral
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.people.models import Alias, Person, Restriction
 from tupa.residential.models import (
@@ -283,3 +285,39 @@ def _check_ensikoti_specifics(form: ServiceForm, *, today: dt.date) -> None:
                 uncovered += 1
             day += dt.timedelta(days=1)
     assert 0 < uncovered <= 15
+
+
+def test_demo_names_workers_and_opens_shelter_families_to_lapsityo_only_by_assignment(
+    clients_demo: ClientsDemo,
+) -> None:
+    """The named workers of the demo (CLI-16): the responsible workers add no access (each is a
+    member of the episode's own form); the one grant across forms is Lapsityö's worker on some
+    shelter families with children, and she sees exactly the shelter episodes whose naming is in
+    force today — no other shelter family."""
+    org, counts = clients_demo.organisation, clients_demo.clients
+    today = NOW.date()
+    with scope(organisation=org.pk):
+        named = list(Assignment.objects.select_related("user", "episode__service_form"))
+        primary = [a for a in named if a.is_primary]
+        across = [a for a in named if not a.is_primary]
+        assert len(primary) == counts.responsible_workers > 100
+        assert len(across) == counts.co_workers > 0
+        for a in primary:
+            assert (
+                a.user.memberships.active(today)
+                .filter(service_form=a.episode.service_form)
+                .exists()
+            ), a
+        assert {(a.user.username, a.episode.service_form.slug) for a in across} == {
+            ("lapsityo", "turvakoti")
+        }
+        assert all(a.episode.participants.filter(role="child").exists() for a in across)
+        in_force = {
+            a.episode_id
+            for a in across
+            if a.valid_from <= today and (a.valid_until is None or a.valid_until >= today)
+        }
+        assert in_force
+        lapsityo = User.objects.get(username="lapsityo")
+        seen = episodes_visible_to(user=lapsityo).filter(service_form__slug="turvakoti")
+        assert set(seen.values_list("pk", flat=True)) == in_force
