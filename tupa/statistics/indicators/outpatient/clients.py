@@ -34,6 +34,10 @@ from .common import (
 
 # --------------------------------------------------------------------------- clients
 
+#: The referral sources the dimension knows (``ReferralSource.values`` builds a new list on
+#: every use: once, not once a client).
+_KNOWN_SOURCES = frozenset(ReferralSource.values)
+
 
 def client_units(params: Params) -> Iterator[Unit]:
     """One unit per person and service form; see :data:`CLIENTS` for the rule."""
@@ -71,7 +75,7 @@ def client_units(params: Params) -> Iterator[Unit]:
             if key not in first or (since, who.episode_id) < first[key][:2]:
                 first[key] = (since, who.episode_id, who, referral)
     for (form_id, _key), (since, episode_id, who, referral) in first.items():
-        if referral not in ReferralSource.values:
+        if referral not in _KNOWN_SOURCES:
             referral = ReferralSource.OTHER
         yield Unit(
             values=(

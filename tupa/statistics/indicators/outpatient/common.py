@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.wallclock import local_date
+from tupa.core.wallclock import local_day
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
@@ -286,6 +286,8 @@ COUNTED_OUTCOMES = (Outcome.HAPPENED, Outcome.NO_SHOW)
 
 @shared_read
 def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
+    # The local dates come from the database (as the contacts' below): reading ≈ 600 moments
+    # and turning each into a Helsinki date took ≈ 2 ms in Python, half of this read.
     rows = (
         Appointment.objects.filter(
             params.moments("starts_at"),
@@ -294,6 +296,7 @@ def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
             episode__isnull=False,
             outcome__in=COUNTED_OUTCOMES,
         )
+        .annotate(local_day=local_day("starts_at"))
         .order_by("starts_at", "pk")
         .values_list(
             "outcome",
@@ -301,18 +304,14 @@ def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
             "episode_id",
             "type",
             "place_kind",
-            "starts_at",
+            "local_day",
             "journal_entry_id",
             "journal_entry__type",
         )
     )
     found: dict[str, list[AppointmentRow]] = {outcome: [] for outcome in COUNTED_OUTCOMES}
-    for outcome, form_id, episode_id, kind, place, starts_at, entry, entry_type in rows:
-        found[outcome].append(
-            AppointmentRow(
-                form_id, episode_id, kind, place, local_date(starts_at), entry, entry_type
-            )
-        )
+    for outcome, *row in rows:
+        found[outcome].append(AppointmentRow(*row))
     return found
 
 
@@ -333,16 +332,17 @@ def read_contacts(params: Params) -> list[ContactRow]:
     linked_here = Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk")))
     rows = [
         (
-            ContactRow(pk, previous, form_id, episode_id, kind, place, local_date(occurred_at)),
+            ContactRow(pk, previous, form_id, episode_id, kind, place, day),
             linked,
         )
-        for pk, previous, form_id, episode_id, kind, place, occurred_at, linked in Entry.objects.filter(
+        for pk, previous, form_id, episode_id, kind, place, day, linked in Entry.objects.filter(
             params.moments("occurred_at"),
             episode__organisation_id=params.organisation_id,
             episode__service_form_id__in=params.service_form_ids,
             type__in=CONTACT_TYPES,
             superseded_by__isnull=True,
         )
+        .annotate(local_day=local_day("occurred_at"))
         .order_by("occurred_at", "pk")
         .values_list(
             "pk",
@@ -351,7 +351,7 @@ def read_contacts(params: Params) -> list[ContactRow]:
             "episode_id",
             "type",
             "place",
-            "occurred_at",
+            "local_day",
             linked_here,
         )
     ]

@@ -12,7 +12,7 @@ from typing import Any, Final
 from django.db.models import Q
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import local_date, local_midnight
+from tupa.core.wallclock import local_date, local_day, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.commitments import selectors as billing_selectors
@@ -201,8 +201,9 @@ def person_rows(params: Params) -> list[PersonRow]:
                 stay__place__service_form_id__in=params.service_form_ids,
             )
             .filter(overlapping(params.start, params.end))
+            .annotate(arrived_on=local_day("arrived_at"))
             .order_by("arrived_at", "pk")
-            .values_list("participant_id", "arrived_at")
+            .values_list("participant_id", "arrived_on")
         )
         participants = {
             pk: rest
@@ -223,8 +224,8 @@ def person_rows(params: Params) -> list[PersonRow]:
             )
         }
     per_person: dict[PersonKey, list[tuple[Any, ...]]] = defaultdict(list)
-    for participant_id, arrived_at in members:
-        row = (*participants[participant_id], arrived_at)
+    for participant_id, arrived_on in members:
+        row = (*participants[participant_id], arrived_on)
         person_id, alias_id = row[0], row[1]
         key: PersonKey = ("person", person_id) if person_id is not None else ("alias", alias_id)
         per_person[key].append(row)
@@ -242,10 +243,10 @@ def person_rows(params: Params) -> list[PersonRow]:
             referral_source,
             data_id,
             *values,
-            arrived_at,
+            arrived_on,
         ) = chosen
         data = dict(zip(_DATA_FIELDS, values, strict=True)) if data_id is not None else None
-        age = thl.age_at(birth_date=birth_date, birth_year=birth_year, on=local_date(arrived_at))
+        age = thl.age_at(birth_date=birth_date, birth_year=birth_year, on=arrived_on)
         child = thl.is_child(
             age_band=data["age_band"] if data else Data.AgeBand.UNKNOWN,
             fallback_age_band=thl.age_band_for(age),
