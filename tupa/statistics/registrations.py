@@ -26,13 +26,11 @@ def has_form_returns(form: Any) -> bool:
 
 def forms_with_returns(organisation_id: int) -> set[int]:
     """The organisation's forms some return exists for, funding included (two queries)."""
-    from django.db.models import Prefetch
+    from tupa.organisations.models import ServiceForm
 
-    from tupa.organisations.models import ServiceForm, ServiceFormFunding
+    from .returns.base import with_fundings
 
-    forms = ServiceForm.objects.filter(organisation_id=organisation_id).prefetch_related(
-        Prefetch("fundings", queryset=ServiceFormFunding.objects.select_related("funder"))
-    )
+    forms = with_fundings(ServiceForm.objects.filter(organisation_id=organisation_id))
     templates = _form_templates()
     return {form.pk for form in forms if any(t.available_for(form) for t in templates)}
 

@@ -38,6 +38,7 @@ from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
+from tupa.statistics.returns.base import with_fundings
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +337,17 @@ def test_return_page_query_count_does_not_grow_with_clients(
         _client(world["crisis"], dt.date(YEAR, 7, i + 1), municipality=world["lahti"])
     with django_assert_max_num_queries(40):
         assert client.get(_stea(world)).status_code == 200
+
+
+def test_a_return_reads_its_form_with_fundings_and_funders_in_two_queries(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """Whether a STEA return exists for a form reads its fundings' funders: with the form and
+    its fundings (the funders joined), not a third query for the funders."""
+    template = returns.get("stea.outpatient")
+    with scopes_disabled(), django_assert_num_queries(2):
+        (form,) = with_fundings(ServiceForm.objects.filter(pk=world["crisis"].pk))
+        assert template.available_for(form)
 
 
 def test_overview_for_the_director_links_figures_to_their_drill_down(

@@ -32,7 +32,7 @@ from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present, present_line
 from ..returns import registry as returns
-from ..returns.base import Line, Recipient, Scope
+from ..returns.base import Line, Recipient, Scope, with_fundings
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
 from ..suppression import SHOWN, display
 from ..tables import build_table
@@ -49,9 +49,9 @@ def _default_year(today: dt.date) -> int:
 
 def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     forms = list(
-        ServiceForm.objects.filter(organisation_id=user.organisation_id)
-        .prefetch_related("fundings__funder")
-        .order_by("name")
+        with_fundings(ServiceForm.objects.filter(organisation_id=user.organisation_id)).order_by(
+            "name"
+        )
     )
     sent: dict[tuple[str, str], Submission] = {}
     for s in Submission.objects.filter(

@@ -40,6 +40,7 @@ from .common import (
     meeting_unit,
     newest_of_chains,
     participants_of,
+    principals,
     read_appointments,
     read_contacts,
 )
@@ -50,18 +51,18 @@ from .common import (
 def visit_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = read_appointments(params, Outcome.HAPPENED)
-        people = participants_of(r.episode_id for r in rows)
+        mains = principals(participants_of(r.episode_id for r in rows))
     for r in rows:
         values = (str(r.service_form_id), r.type, r.place_kind, month_value(r.day))
-        yield meeting_unit(values, r.episode_id, people)
+        yield meeting_unit(values, r.episode_id, mains)
 
 
 def no_show_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = read_appointments(params, Outcome.NO_SHOW)
-        people = participants_of(r.episode_id for r in rows)
+        mains = principals(participants_of(r.episode_id for r in rows))
     for r in rows:
-        yield meeting_unit((str(r.service_form_id), month_value(r.day)), r.episode_id, people)
+        yield meeting_unit((str(r.service_form_id), month_value(r.day)), r.episode_id, mains)
 
 
 # --------------------------------------------------------------------------- journal
@@ -70,10 +71,10 @@ def no_show_units(params: Params) -> Iterator[Unit]:
 def contact_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = read_contacts(params)
-        people = participants_of(r.episode_id for r in rows)
+        mains = principals(participants_of(r.episode_id for r in rows))
     for r in rows:
         values = (str(r.service_form_id), r.type, r.place, month_value(r.day))
-        yield meeting_unit(values, r.episode_id, people)
+        yield meeting_unit(values, r.episode_id, mains)
 
 
 # --------------------------------------------------------------------------- work done
@@ -135,6 +136,7 @@ def work_done_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         meetings = _meetings(params)
         people, met = _met(meetings)
+        mains = principals(people)
     for m, persons in met:
         classes = {w.age_class(m.day) for w in persons}
         if CHILD in classes:
@@ -144,7 +146,7 @@ def work_done_units(params: Params) -> Iterator[Unit]:
         else:
             who = UNKNOWN
         yield meeting_unit(
-            (str(m.service_form_id), m.work_type, who, month_value(m.day)), m.episode_id, people
+            (str(m.service_form_id), m.work_type, who, month_value(m.day)), m.episode_id, mains
         )
 
 

@@ -209,10 +209,16 @@ def principal(people: list[Who]) -> Who | None:
     return min(clients, key=lambda w: (ROLE_RANK[w.role], w.participant_id))
 
 
+def principals(people: Mapping[int, list[Who]]) -> dict[int, Who | None]:
+    """Each episode's :func:`principal`: once an episode, not once a meeting."""
+    return {episode_id: principal(who) for episode_id, who in people.items()}
+
+
 def meeting_unit(
-    values: tuple[str, ...], episode_id: int | None, people: dict[int, list[Who]]
+    values: tuple[str, ...], episode_id: int | None, mains: Mapping[int, Who | None]
 ) -> Unit:
-    main = principal(people.get(episode_id, [])) if episode_id is not None else None
+    """A meeting's unit, carrying its episode's main client (``mains``: :func:`principals`)."""
+    main = mains.get(episode_id) if episode_id is not None else None
     return Unit(
         values=values,
         episode_id=episode_id,
