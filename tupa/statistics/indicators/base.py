@@ -76,6 +76,10 @@ class Params:
         lower, upper = day_bounds(self.start, self.end)
         return Q(**{f"{field}__gte": lower, f"{field}__lt": upper})
 
+    def dates(self, field: str) -> Q:
+        """``field`` (a date) is one of the period's dates (``start``..``end``, both inclusive)."""
+        return Q(**{f"{field}__range": (self.start, self.end)})
+
     def months(self) -> list[dt.date]:
         """The first days of the months the period touches, in order."""
         months = []

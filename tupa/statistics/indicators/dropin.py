@@ -108,9 +108,9 @@ def _count_rows(params: Params, *fields: str) -> list[dict[str, Any]]:
     with scopes_disabled():
         return list(
             DailyCount.objects.filter(
+                params.dates("date"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                date__range=(params.start, params.end),
             ).values("service_form_id", "date", "session", "programme", *fields)
         )
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from tupa.core.wallclock import HELSINKI, local_midnight
+from tupa.core.wallclock import HELSINKI
 from tupa.organisations.models import ServiceForm
 from tupa.programmes.models import Attendance, GroupProgramme, Session
 from tupa.programmes.registrations import KINDS
@@ -79,12 +79,8 @@ PROGRAMME = Dimension("programme", _("ryhmä"), _programmes)
 
 def _window(params: Params, prefix: str = "") -> Q:
     """Sessions of the period's programmes that started on a local date of the period."""
-    return Q(
-        **{
-            f"{prefix}starts_at__gte": local_midnight(params.start),
-            f"{prefix}starts_at__lt": local_midnight(params.end + dt.timedelta(days=1)),
-            f"{prefix}programme__in": programmes_of_period(params),
-        }
+    return params.moments(f"{prefix}starts_at") & Q(
+        **{f"{prefix}programme__in": programmes_of_period(params)}
     )
 
 

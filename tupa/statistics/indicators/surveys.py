@@ -70,10 +70,9 @@ def _response_rows(params: Params) -> list[tuple[int, str, str, int]]:
     with scopes_disabled():
         return list(
             Response.objects.filter(
+                params.dates("submitted_on"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                submitted_on__gte=params.start,
-                submitted_on__lte=params.end,
             )
             .order_by("service_form_id", "pk")
             .values_list(

@@ -166,10 +166,9 @@ def new_units(params: Params) -> Iterator[Unit]:
     """One unit per (form, volunteer) whose first task in the form started in the period."""
     with scopes_disabled():
         started = Assignment.objects.filter(
+            params.dates("started_on"),
             organisation_id=params.organisation_id,
             service_form_id__in=params.service_form_ids,
-            started_on__gte=params.start,
-            started_on__lte=params.end,
         )
         rows = _form_tasks(params, started)
     seen: set[tuple[int, int]] = set()
@@ -186,10 +185,9 @@ def ended_units(params: Params) -> Iterator[Unit]:
     had no task in the form going on at the period's end."""
     with scopes_disabled():
         ended = Assignment.objects.filter(
+            params.dates("ended_on"),
             organisation_id=params.organisation_id,
             service_form_id__in=params.service_form_ids,
-            ended_on__gte=params.start,
-            ended_on__lte=params.end,
         )
         rows = _form_tasks(params, ended)
     last: dict[tuple[int, int], tuple[str, dt.date] | None] = {}
@@ -214,10 +212,9 @@ def ended_units(params: Params) -> Iterator[Unit]:
 def _entries(params: Params) -> list[HoursEntry]:
     return list(
         HoursEntry.objects.filter(
+            params.dates("date"),
             organisation_id=params.organisation_id,
             service_form_id__in=params.service_form_ids,
-            date__gte=params.start,
-            date__lte=params.end,
         )
         .only("service_form_id", "volunteer_id", "kind", "date", "starts", "ends")
         .order_by("date", "starts", "pk")
@@ -251,10 +248,9 @@ def participant_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             HoursEntry.objects.filter(
+                params.dates("date"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                date__gte=params.start,
-                date__lte=params.end,
             )
             .order_by("service_form_id", "volunteer_id")
             .values_list("service_form_id", "volunteer_id", "volunteer__gender")
@@ -269,10 +265,9 @@ def course_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             TrainingCourse.objects.filter(
+                params.dates("starts_on"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                starts_on__gte=params.start,
-                starts_on__lte=params.end,
             )
             .order_by("starts_on", "pk")
             .values_list("service_form_id", "kind", "starts_on")
@@ -286,10 +281,9 @@ def completion_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             CourseParticipant.objects.filter(
+                params.dates("completed_on"),
                 organisation_id=params.organisation_id,
                 course__service_form_id__in=params.service_form_ids,
-                completed_on__gte=params.start,
-                completed_on__lte=params.end,
             )
             .order_by("completed_on", "pk")
             .values_list("course__service_form_id", "course__kind", "completed_on", "volunteer_id")
@@ -312,7 +306,7 @@ def match_started_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             _matches(params)
-            .filter(started_on__gte=params.start, started_on__lte=params.end)
+            .filter(params.dates("started_on"))
             .order_by("started_on", "pk")
             .values_list("case__service_form_id", "started_on", "volunteer_id")
         )
@@ -331,7 +325,7 @@ def match_ended_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             _matches(params)
-            .filter(ended_on__gte=params.start, ended_on__lte=params.end)
+            .filter(params.dates("ended_on"))
             .order_by("ended_on", "pk")
             .values_list("case__service_form_id", "case__successful", "ended_on", "volunteer_id")
         )
@@ -365,10 +359,9 @@ def family_units(params: Params) -> Iterator[Unit]:
     with scopes_disabled():
         rows = list(
             MatchingCase.objects.filter(
+                params.dates("applied_on"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-                applied_on__gte=params.start,
-                applied_on__lte=params.end,
             )
             .order_by("service_form_id", "episode_id", "applied_on", "pk")
             .values_list("service_form_id", "episode_id", "applied_on")
