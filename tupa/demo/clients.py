@@ -367,8 +367,11 @@ class _Builder:
                 is_primary=True,
             )
             self.counts.responsible_workers += 1
-        has_children = episode.participants.filter(role=Participant.Role.CHILD).exists()
-        if slug == "turvakoti" and has_children and self.staff_rng.random() < 0.25:
+        if (
+            slug == "turvakoti"
+            and episode.participants.filter(role=Participant.Role.CHILD).exists()
+            and self.staff_rng.random() < 0.25
+        ):
             start = opened + dt.timedelta(days=self.staff_rng.randint(1, 5))
             if last_day is not None and start > last_day:
                 return
