@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.template import Context, Template
+
 from tupa.statistics.engine import ComputedLine
 from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.present import present_line
@@ -21,9 +23,14 @@ TOWNS = Dimension("municipality", "kotikunta", (("91", "Helsinki"), ("398", "Lah
 UNITS = [Unit(("red", "91"), 3), Unit(("blue", "398"), 2)]
 
 
-def _line(breakdown: tuple[str, ...]) -> ComputedLine:
-    indicator = toy_indicator(UNITS, COLOURS, TOWNS)
-    result = Result(indicator, PARAMS, UNITS)
+SIZES = Dimension("size", "koko", (("s", "pieni"), ("l", "iso")))
+
+
+def _line(
+    breakdown: tuple[str, ...], second: Dimension = TOWNS, units: list[Unit] = UNITS
+) -> ComputedLine:
+    indicator = toy_indicator(units, COLOURS, second)
+    result = Result(indicator, PARAMS, units)
     table = build_table(result, breakdown)
     return ComputedLine(4, Line("test.things", 1, breakdown), indicator, table, result)
 
@@ -52,3 +59,31 @@ def test_a_municipality_breakdown_links_only_its_total() -> None:
     assert [row.cells[0].href for row in shown.rows] == ["", ""]
     assert [row.cells[0].value for row in shown.rows] == [3, 2]
     assert shown.total is not None and shown.total.href == "/r/luku/4/?jakso=2"
+
+
+def test_a_figure_renders_itself_as_a_link_or_escaped_text() -> None:
+    """``{{ cell }}`` and ``{{ row.cells_html }}`` in the figure's template: the same markup
+    the template's ``{% if %}`` wrote, escaped (a suppressed "< 5", an ``&`` in a link)."""
+    units = [Unit(("red", "s"), 3), Unit(("blue", "l"), 2)]
+    line = _line(("colour", "size"), SIZES, units)
+    states = {("cell", "blue", "l"): PRIMARY}
+    shown = present_line(
+        line, states, base={"jakso": "2"}, drill_url=lambda index: f"/r/luku/{index}/"
+    )
+    red, blue, _green = shown.rows
+    assert str(red.cells[0]) == ('<a href="/r/luku/4/?jakso=2&amp;colour=red&amp;size=s">3</a>')
+    assert str(blue.cells[1]) == "&lt; 5"
+    assert red.cells_html() == (
+        '<td class="num"><a href="/r/luku/4/?jakso=2&amp;colour=red&amp;size=s">3</a></td>'
+        '<td class="num">0</td>'
+        '<td class="num"><a href="/r/luku/4/?jakso=2&amp;colour=red">3</a></td>'
+    )
+    rendered = Template("{{ cell }}").render(Context({"cell": red.cells[1]}))
+    assert rendered == "0"  # a template shows the cell's HTML, not its dataclass repr
+
+
+def test_a_base_parameter_named_like_a_dimension_gives_way_to_the_cell() -> None:
+    shown = present_line(
+        _line(("colour",)), None, base={"colour": "blue", "jakso": "2"}, drill_url=str
+    )
+    assert shown.rows[0].cells[0].query == "jakso=2&colour=red"
