@@ -23,7 +23,7 @@ from tupa.residential.care_days import (
     last_complete_date,
 )
 from tupa.residential.models import Place, Stay
-from tupa.residential.stays.selectors import _overlapping, place_uses, places_in_use_by_date
+from tupa.residential.stays.selectors import care_day_overlap, place_uses, places_in_use_by_date
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -63,7 +63,9 @@ def place_calendar(
     """
     end = start + dt.timedelta(days=days - 1)
     every_place = list(Place.objects.filter(service_form=service_form).order_by("order", "name"))
-    rows = Stay.objects.filter(place__service_form=service_form).filter(_overlapping(start, end))
+    rows = Stay.objects.filter(place__service_form=service_form).filter(
+        care_day_overlap(start, end)
+    )
     stays = [
         CalendarStay(pk, episode_id, place_id, arrived, departed)
         for pk, episode_id, place_id, arrived, departed in rows.values_list(
@@ -134,7 +136,9 @@ def occupancy_by_month(
     end = _month_end(*months[-1])
     places = place_uses(service_form)
     per_place: dict[int, list[Interval]] = defaultdict(list)
-    rows = Stay.objects.filter(place__service_form=service_form).filter(_overlapping(start, end))
+    rows = Stay.objects.filter(place__service_form=service_form).filter(
+        care_day_overlap(start, end)
+    )
     for place_id, arrived, departed in rows.values_list("place_id", "arrived_at", "departed_at"):
         per_place[place_id].append(Interval(arrived, departed))
     occupied: Counter[tuple[int, int]] = Counter()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from tupa.core.wallclock import HELSINKI, local_midnight
@@ -35,8 +35,10 @@ _ONE_DAY = dt.timedelta(days=1)
 PersonKey = tuple[str, int]
 
 
-def _overlapping(start: dt.date, end: dt.date) -> Q:
-    """Rows whose [arrived_at, departed_at) can touch a local date in [start, end]."""
+def care_day_overlap(start: dt.date, end: dt.date) -> Q:
+    """Rows (stays or stay members) whose [arrived_at, departed_at) can touch a local date in
+    [start, end] for the care-day rules: a departure at the first midnight still ends a night of
+    the day before, so it is included (and counts nothing in the period)."""
     return Q(arrived_at__lt=local_midnight(end + _ONE_DAY)) & (
         Q(departed_at__isnull=True) | Q(departed_at__gte=local_midnight(start))
     )
@@ -95,6 +97,41 @@ class MemberRow(NamedTuple):
         return ("alias", self.alias_id)
 
 
+def member_values(rows: QuerySet[StayMember], *more: Any) -> QuerySet[StayMember, tuple[Any, ...]]:
+    """``rows`` as the values of :class:`MemberRow`, in its order, followed by ``more``
+    (further values a caller reads in the same query)."""
+    return rows.annotate(
+        # Whether the stay is open, not its departure: a moment costs more to read than a flag.
+        stay_open=ExpressionWrapper(Q(stay__departed_at=None), BooleanField())
+    ).values_list(
+        "participant__person_id",
+        "participant__alias_id",
+        "participant_id",
+        "stay_id",
+        "stay__episode_id",
+        "stay__payer_category",
+        "stay_open",
+        "arrived_at",
+        "departed_at",
+        *more,
+    )
+
+
+def intervals_by_person(
+    rows: Iterable[MemberRow], label: Callable[[MemberRow], Hashable]
+) -> tuple[dict[PersonKey, list[Interval]], set[int]]:
+    """The members' presences grouped by person (a person's intervals are merged by
+    :func:`~.care_days.care_days`), each labelled by ``label``; and the ids of the stays still
+    open."""
+    per_person: dict[PersonKey, list[Interval]] = defaultdict(list)
+    open_stays: set[int] = set()
+    for row in rows:
+        per_person[row.key].append(Interval(row.arrived_at, row.departed_at, label=label(row)))
+        if row.stay_open:
+            open_stays.add(row.stay_id)
+    return per_person, open_stays
+
+
 def member_intervals(
     *,
     service_form: ServiceForm,
@@ -102,36 +139,16 @@ def member_intervals(
     period_end: dt.date,
     label: Callable[[MemberRow], Hashable],
 ) -> tuple[dict[PersonKey, list[Interval]], set[int]]:
-    """The one care-day interval query (the occupancy ledger, billing and THL all read it).
+    """The one care-day interval query (the occupancy ledger and billing read it; THL's return
+    reads the same rows, :func:`care_day_overlap` through :func:`member_values`, for all its forms at
+    once).
 
-    Every stay member's presence that can touch the period, grouped by person (a person's
-    intervals are merged by :func:`~.care_days.care_days`), each labelled by ``label``; and the
-    ids of the stays still open. One query."""
-    rows = (
-        StayMember.objects.filter(stay__place__service_form=service_form)
-        .filter(_overlapping(period_start, period_end))
-        # Whether the stay is open, not its departure: a moment costs more to read than a flag.
-        .annotate(stay_open=ExpressionWrapper(Q(stay__departed_at=None), BooleanField()))
-        .values_list(
-            "participant__person_id",
-            "participant__alias_id",
-            "participant_id",
-            "stay_id",
-            "stay__episode_id",
-            "stay__payer_category",
-            "stay_open",
-            "arrived_at",
-            "departed_at",
-        )
+    Every stay member's presence that can touch the period, grouped by person
+    (:func:`intervals_by_person`). One query."""
+    rows = StayMember.objects.filter(stay__place__service_form=service_form).filter(
+        care_day_overlap(period_start, period_end)
     )
-    per_person: dict[PersonKey, list[Interval]] = defaultdict(list)
-    open_stays: set[int] = set()
-    for values in rows:
-        row = MemberRow(*values)
-        per_person[row.key].append(Interval(row.arrived_at, row.departed_at, label=label(row)))
-        if row.stay_open:
-            open_stays.add(row.stay_id)
-    return per_person, open_stays
+    return intervals_by_person((MemberRow(*values) for values in member_values(rows)), label)
 
 
 def ledger_for_service_form(
@@ -315,7 +332,7 @@ def occupancy_period(
     days = (end - start).days + 1
     stays = list(
         Stay.objects.filter(place__service_form=service_form)
-        .filter(_overlapping(start, end))
+        .filter(care_day_overlap(start, end))
         .values_list(
             "pk", "place_id", "episode_id", "arrived_at", "departed_at", "moved_from_id", "moved_to"
         )

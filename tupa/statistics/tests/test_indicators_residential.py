@@ -255,8 +255,9 @@ def test_thl_return_blocks_until_the_year_end_check_passes(thl_year: dict[str, A
 
 def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any]) -> None:
     """THL's return counts the same records with the same figures as its indicators alone,
-    with fewer queries: the period's persons (two queries) are read once for clients, violence
-    forms and residence days (4 fewer), the residence chains and their episodes' home
+    with fewer queries: the period's stay members and their participants (two queries) are read
+    once for clients, violence forms and residence days, whose care-day intervals are the same
+    members (5 fewer), the residence chains and their episodes' home
     municipalities once for stays and families (2 fewer), the turn-aways once for persons and
     requests (1 fewer); the organisation's service forms once for the engine, the residence
     days and the year-end check (2 fewer)."""
@@ -285,7 +286,7 @@ def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any
     forms_again = 2
     assert together == alone
     assert len(ctx.captured_queries) == (
-        candidates + queries - 7 + len(check_ctx.captured_queries) - forms_again
+        candidates + queries - 8 + len(check_ctx.captured_queries) - forms_again
     )
 
 
@@ -446,6 +447,33 @@ def test_residence_days_by_month_and_municipality(world: dict[str, Any]) -> None
     # A quarter: January–March is all of it; February alone 28.
     assert compute(r.SHELTER_RESIDENCE_DAYS, org, (D(2025, 2, 1), D(2025, 2, 28))).total == 28
     assert compute(r.SHELTER_CLIENTS, org, (D(2025, 2, 1), D(2025, 2, 28))).total == 2
+
+
+def test_a_departure_at_the_periods_first_midnight_is_not_in_the_period(
+    world: dict[str, Any],
+) -> None:
+    """K leaves S2 at 00:00 on 1.5.2025 (arrived 28.4. 18:00): nights 28., 29. and 30.4. The
+    care-day read includes that member in May (the midnight ends April's last night) and
+    counts nothing; the persons of May do not include K. Alone and in one run of the return,
+    where both questions are answered from the same read."""
+    s2, org = world["s2"], world["org"]
+    w = worker_in(s2, role="lead")
+    ep = _episode(s2, "self")
+    k = _person(ep, born=D(1975, 1, 1))
+    discharge(w, admit(w, ep, s2, "p1", t(2025, 4, 28, 18), [k]), t(2025, 5, 1, 0))
+    april, may = (D(2025, 4, 1), D(2025, 4, 30)), (D(2025, 5, 1), D(2025, 5, 31))
+    assert compute(r.SHELTER_CLIENTS, org, april, forms=(s2.pk,)).total == 1
+    assert compute(r.SHELTER_RESIDENCE_DAYS, org, april, forms=(s2.pk,)).total == 3
+    assert compute(r.SHELTER_CLIENTS, org, may, forms=(s2.pk,)).total == 0
+    assert compute(r.SHELTER_RESIDENCE_DAYS, org, may, forms=(s2.pk,)).total == 0
+    for period, clients, days in ((april, 1, 3), (may, 0, 0)):
+        together = {
+            line.indicator.key: line.result.total
+            for line in run(THL_SHELTER, Params(org, *period, (s2.pk,))).lines()
+            if line.result is not None
+        }
+        assert together[r.SHELTER_CLIENTS.key] == clients
+        assert together[r.SHELTER_RESIDENCE_DAYS.key] == days
 
 
 def test_stays_and_families(world: dict[str, Any]) -> None:

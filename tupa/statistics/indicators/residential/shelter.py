@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import local_date
 from tupa.episodes.models import ReferralSource
@@ -17,7 +16,7 @@ from tupa.residential.care_days import DEFAULT_RULE, care_day_spans, last_comple
 from tupa.residential.models import (
     is_shelter,
 )
-from tupa.residential.stays.selectors import PersonKey, member_intervals
+from tupa.residential.stays.selectors import MemberRow, PersonKey, intervals_by_person
 from tupa.residential.thl import variables as thl
 
 from ..base import UNKNOWN, Choices, Dimension, Indicator, Params, Unit
@@ -34,6 +33,7 @@ from .common import (
     Data,
     chains,
     forms_of,
+    period_members,
     person_rows,
 )
 
@@ -118,27 +118,26 @@ def residence_day_units(params: Params) -> Iterator[Unit]:
     people = {p.key: p for p in person_rows(params)}
     open_until = last_complete_date(timezone.now(), rule=DEFAULT_RULE)
     counts: Counter[tuple[PersonKey, str, int]] = Counter()
-    with scopes_disabled():
-        for form in forms_of(params):
-            per_person, _open = member_intervals(
-                service_form=form,
+    per_form: dict[int, list[MemberRow]] = defaultdict(list)
+    for m in period_members(params):
+        per_form[m.service_form_id].append(m.member)
+    for form in forms_of(params):  # a person's days in each shelter are counted apart
+        per_person, _open = intervals_by_person(
+            per_form.get(form.pk, ()), label=lambda row: row.episode_id
+        )
+        for key, intervals in per_person.items():
+            # The ledger's runs of dates, counted per month without visiting each date.
+            spans = care_day_spans(
+                intervals,
                 period_start=params.start,
                 period_end=params.end,
-                label=lambda row: row.episode_id,
+                open_until=open_until,
             )
-            for key, intervals in per_person.items():
-                # The ledger's runs of dates, counted per month without visiting each date.
-                spans = care_day_spans(
-                    intervals,
-                    period_start=params.start,
-                    period_end=params.end,
-                    open_until=open_until,
-                )
-                for span in spans.spans:
-                    episode_id = span.label
-                    assert isinstance(episode_id, int)
-                    for (year, number), days in span.per_month():
-                        counts[(key, month_value(dt.date(year, number, 1)), episode_id)] += days
+            for span in spans.spans:
+                episode_id = span.label
+                assert isinstance(episode_id, int)
+                for (year, number), days in span.per_month():
+                    counts[(key, month_value(dt.date(year, number, 1)), episode_id)] += days
     for (key, month, episode_id), n in sorted(counts.items()):
         person = people.get(key)
         yield Unit(
