@@ -11,9 +11,9 @@ before the year's return can be sent.
 
 The check lists episodes and persons: the view shows it to members of the unit only (filtered
 by visibility and logged); THL's return (:func:`tupa.statistics.returns.thl.year_end_problems`)
-uses only the counts (:func:`year_end_counts`, the same querysets without the rows). At most
-three queries, whatever the size of the year: only the rows of the problems are read, never the
-year's figures.
+uses only the counts (:func:`year_end_counts`, the same conditions counted in one query). At
+most three queries, whatever the size of the year: only the rows of the problems are read, never
+the year's figures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tupa.core.wallclock import local_midnight
 from tupa.episodes.models import Episode, Participant
@@ -84,22 +84,26 @@ def _add(item: CheckItem, participant: Participant) -> None:
         item.participants.append(participant)
 
 
+def _open_in(year: int) -> Q:
+    """Stay members present in ``year`` whose stay has no departure yet."""
+    return _in_year(year, departed_from="departed_at__gte") & Q(stay__departed_at__isnull=True)
+
+
+def _missing_data_in(year: int) -> Q:
+    """Stay members present in ``year`` whose participant has no THL data."""
+    return _in_year(year, departed_from="departed_at__gt") & Q(
+        participant__shelter_data__isnull=True
+    )
+
+
 def _open_members(service_form: ServiceForm, year: int) -> QuerySet[StayMember]:
     """Members, present in ``year``, of the unit's stays that have no departure yet."""
-    return StayMember.objects.filter(
-        _in_year(year, departed_from="departed_at__gte"),
-        stay__place__service_form=service_form,
-        stay__departed_at__isnull=True,
-    )
+    return StayMember.objects.filter(_open_in(year), stay__place__service_form=service_form)
 
 
 def _members_missing_data(service_form: ServiceForm, year: int) -> QuerySet[StayMember]:
     """Members, present in ``year``, whose participant has no THL data."""
-    return StayMember.objects.filter(
-        _in_year(year, departed_from="departed_at__gt"),
-        stay__place__service_form=service_form,
-        participant__shelter_data__isnull=True,
-    )
+    return StayMember.objects.filter(_missing_data_in(year), stay__place__service_form=service_form)
 
 
 def _confirmed(stay_ids: set[int], year: int) -> set[int]:
@@ -121,19 +125,20 @@ class YearEndCounts:
 
 
 def year_end_counts(*, service_form: ServiceForm, year: int) -> YearEndCounts:
-    """The numbers of :func:`year_end_check` (the same rules, the same querysets) without reading
-    a row of an episode, a participant or a person: the return blocks on them on every
-    request of its page. Two or three small queries."""
-    open_stays = set(_open_members(service_form, year).values_list("stay_id", flat=True))
-    missing = (
-        _members_missing_data(service_form, year)
-        .values_list("stay__episode_id", flat=True)
-        .distinct()
-        .count()
+    """The numbers of :func:`year_end_check` (the same rules) without reading a row of an
+    episode, a participant or a person: the return blocks on them on every request of its
+    page. One query."""
+    confirmed = YearEndConfirmation.objects.filter(stay_id=OuterRef("stay_id"), year=year)
+    counts = (
+        StayMember.objects.filter(stay__place__service_form=service_form)
+        .filter(_open_in(year) | _missing_data_in(year))
+        .aggregate(
+            open_stays=Count("stay_id", distinct=True, filter=_open_in(year) & ~Exists(confirmed)),
+            missing=Count("stay__episode_id", distinct=True, filter=_missing_data_in(year)),
+        )
     )
     return YearEndCounts(
-        unconfirmed_open_stays=len(open_stays - _confirmed(open_stays, year)),
-        episodes_missing_data=missing,
+        unconfirmed_open_stays=counts["open_stays"], episodes_missing_data=counts["missing"]
     )
 
 
