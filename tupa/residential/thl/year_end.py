@@ -28,15 +28,19 @@ from tupa.core.wallclock import local_midnight
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import StayMember, YearEndConfirmation
+from tupa.residential.stays.selectors import care_day_overlap
 
 _ONE_DAY = dt.timedelta(days=1)
 
 
 def _in_year(year: int, *, departed_from: str) -> Q:
-    """Stay members whose [arrived_at, departed_at) touches the local calendar year."""
+    """Stay members whose [arrived_at, departed_at) touches the local calendar year (and the
+    stay's bound that this implies: :func:`~tupa.residential.stays.selectors.members_in`)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return Q(arrived_at__lt=local_midnight(end + _ONE_DAY)) & (
-        Q(departed_at__isnull=True) | Q(**{departed_from: local_midnight(start)})
+    return (
+        Q(arrived_at__lt=local_midnight(end + _ONE_DAY))
+        & (Q(departed_at__isnull=True) | Q(**{departed_from: local_midnight(start)}))
+        & care_day_overlap(start, end, through="stay__")
     )
 
 

@@ -24,8 +24,8 @@ from tupa.residential.models import (
 from tupa.residential.stays.selectors import (
     MemberRow,
     PersonKey,
-    care_day_overlap,
     member_values,
+    members_in,
 )
 from tupa.residential.thl import variables as thl
 
@@ -208,7 +208,7 @@ def period_members(params: Params) -> list[PeriodMember]:
         rows = StayMember.objects.filter(
             stay__organisation_id=params.organisation_id,
             stay__place__service_form_id__in=params.service_form_ids,
-        ).filter(care_day_overlap(params.start, params.end))
+        ).filter(members_in(params.start, params.end))
         return [
             PeriodMember(MemberRow(*values[:-2]), *values[-2:])
             for values in member_values(
