@@ -201,8 +201,19 @@ class Result:
         """
         indexes = [self.indicator.index_of(k) for k in keys]
         sums: dict[tuple[str, ...], int] = defaultdict(int)
-        for u in self.units:
-            sums[tuple(u.values[i] for i in indexes)] += u.weight
+        # Every line of a return sums its indicator's units: the usual one and two dimensions
+        # without a generator per unit.
+        if len(indexes) == 1:
+            (i,) = indexes
+            for u in self.units:
+                sums[(u.values[i],)] += u.weight
+        elif len(indexes) == 2:
+            i, j = indexes
+            for u in self.units:
+                sums[(u.values[i], u.values[j])] += u.weight
+        else:
+            for u in self.units:
+                sums[tuple(u.values[i] for i in indexes)] += u.weight
         out: dict[tuple[str, ...], int] = {}
         for combo in _combinations([self.indicator.dimension(k).values(self.params) for k in keys]):
             out[combo] = sums.pop(combo, 0)
