@@ -553,9 +553,14 @@ def build(organisations: int, years: int, scale: float, total: Any) -> None:
         print(f"  {line}")
     total.add(summary)
     started = time.perf_counter()
-    with connection.cursor() as cursor:  # planner statistics, as autovacuum would keep them
-        cursor.execute("ANALYZE")
-    print(f"ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
+    # What autovacuum would have done after a bulk load: planner statistics and, on PostgreSQL,
+    # the visibility map and hint bits. Done now, so that the measurements neither pay for them
+    # nor run while autovacuum catches up (run I: the hand SQL 3.2 ms on the fresh database,
+    # 1.8 ms on the same data after VACUUM).
+    command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute(command)
+    print(f"{command} in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def run(args: argparse.Namespace) -> None:
