@@ -82,7 +82,7 @@ NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
 #: Queries of THL's whole return (every line and the year-end check), whatever the year's size:
 #: the engine's run, whose shared reads are made once, with one query asking whom turvakielto
 #: protects (nobody in this scenario).
-RETURN_QUERIES = 10
+RETURN_QUERIES = 9
 
 
 # --------------------------------------------------------------------------- scenario helpers

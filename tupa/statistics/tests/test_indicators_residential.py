@@ -257,8 +257,8 @@ def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any
     """THL's return counts the same records with the same figures as its indicators alone,
     with fewer queries: the period's stay members and their participants (two queries) are read
     once for clients, violence forms and residence days, whose care-day intervals are the same
-    members (5 fewer), the residence chains and their episodes' home
-    municipalities once for stays and families (2 fewer), the turn-aways once for persons and
+    members (5 fewer), the residence chains, read with their episodes' home
+    municipalities, once for stays and families (1 fewer), the turn-aways once for persons and
     requests (1 fewer); the organisation's service forms once for the engine, the residence
     days and the year-end check (2 fewer)."""
     from django.db import connection
@@ -286,7 +286,7 @@ def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any
     forms_again = 2
     assert together == alone
     assert len(ctx.captured_queries) == (
-        candidates + queries - 8 + len(check_ctx.captured_queries) - forms_again
+        candidates + queries - 7 + len(check_ctx.captured_queries) - forms_again
     )
 
 

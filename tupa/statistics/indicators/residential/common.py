@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import local_date, local_day, local_midnight
@@ -69,24 +68,16 @@ def overlapping(start: dt.date, end: dt.date) -> Q:
     )
 
 
-def episode_municipalities(episode_ids: Iterable[int]) -> dict[int, int | None]:
-    """The home municipality of each episode's main client (the first named client or
-    expectant parent): the municipality of a family's stay. One query."""
-    ids = set(episode_ids)
-    found: dict[int, int | None] = {}
-    if not ids:
-        return found
-    with scopes_disabled():
-        rows = (
-            Participant.objects.filter(
-                episode_id__in=ids, role__in=MAIN_ROLES, person__isnull=False
-            )
-            .order_by("pk")
-            .values_list("episode_id", "person__municipality_id")
+def main_client_home() -> Subquery:
+    """The home municipality of the main client (the first named client or expectant parent)
+    of the row's episode (``episode_id``): the municipality of a family's stay."""
+    return Subquery(
+        Participant.objects.filter(
+            episode_id=OuterRef("episode_id"), role__in=MAIN_ROLES, person__isnull=False
         )
-        for episode_id, municipality_id in rows:
-            found.setdefault(episode_id, municipality_id)
-    return found
+        .order_by("pk")
+        .values("person__municipality_id")[:1]
+    )
 
 
 @dataclass(frozen=True)
@@ -99,6 +90,8 @@ class StayRow:
     moved_from_id: int | None
     started_in_pregnancy: bool
     pregnancy_stays: bool
+    #: The episode's home municipality (:func:`main_client_home`).
+    home: int | None = None
 
 
 @dataclass
@@ -122,14 +115,14 @@ class Chains:
     @functools.cached_property
     def municipalities(self) -> dict[int, int | None]:
         """The home municipality of the episode of each chain in the period
-        (:func:`episode_municipalities`): one query, made once however many indicators ask."""
-        return episode_municipalities(self.by_pk[h].episode_id for h in self.heads)
+        (:func:`main_client_home`, read with the stays)."""
+        return {self.by_pk[h].episode_id: self.by_pk[h].home for h in self.heads}
 
 
 @shared_read
 def chains(params: Params) -> Chains:
     """Every stay of the episodes with a stay overlapping the period in the selected forms,
-    grouped into chains. One query."""
+    grouped into chains, with each episode's home municipality. One query."""
     start, end = params.start, params.end
     with scopes_disabled():
         in_period = Stay.objects.filter(
@@ -143,6 +136,7 @@ def chains(params: Params) -> Chains:
                 place__service_form_id__in=params.service_form_ids,
                 episode_id__in=in_period.values("episode_id"),
             )
+            .annotate(home=main_client_home())
             .order_by("arrived_at", "pk")
             .values_list(
                 "pk",
@@ -153,6 +147,7 @@ def chains(params: Params) -> Chains:
                 "moved_from_id",
                 "started_in_pregnancy",
                 "place__service_form__pregnancy_stays",
+                "home",
             )
         ]
     by_pk = {r.pk: r for r in rows}
