@@ -579,7 +579,7 @@ def test_the_status_and_edit_forms_refuse_year_1066(client: Client) -> None:
 
 
 def test_the_client_list_filter_refuses_year_9999() -> None:
-    from tupa.episodes.forms import ClientListFilterForm
+    from tupa.episodes.forms.lists import ClientListFilterForm
 
     form = ClientListFilterForm({"opened_from": "0001-01-01", "opened_to": "9999-12-31"})
     assert form.errors == {

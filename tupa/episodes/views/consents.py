@@ -14,7 +14,7 @@ from tupa.core.forms import submit
 from tupa.people.models import Consent
 
 from .. import services
-from ..forms import ConsentForm
+from ..forms.consents import ConsentForm
 from . import episode_url
 from ._common import _form_page
 

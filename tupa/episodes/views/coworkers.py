@@ -13,7 +13,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import submit
 
 from .. import selectors, services
-from ..forms import AssignmentForm
+from ..forms.plan import AssignmentForm
 from ..models import Assignment
 from . import episode_url
 from ._common import _form_page

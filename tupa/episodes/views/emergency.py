@@ -24,7 +24,7 @@ from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.forms import apply_errors, submit
 
 from .. import selectors, services
-from ..forms import BreakGlassForm, BreakGlassReviewForm
+from ..forms.emergency import BreakGlassForm, BreakGlassReviewForm
 from . import episode_url
 
 

@@ -19,7 +19,7 @@ from tupa.core.forms import submit
 from tupa.organisations.models import Partner
 
 from .. import basic_info, selectors, services
-from ..forms import ContactPermissionForm, EpisodeEditForm, StatusForm
+from ..forms.episode import ContactPermissionForm, EpisodeEditForm, StatusForm
 from ..journal.views import EPISODE_PAGE_ENTRIES
 from ..journal.views import section_context as journal_section_context
 from ..models import Episode

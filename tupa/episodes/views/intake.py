@@ -18,7 +18,7 @@ from tupa.core.forms import apply_errors
 from tupa.people.models import Person
 
 from .. import services
-from ..forms import ChildFormSet, IntakeForm
+from ..forms.intake import ChildFormSet, IntakeForm
 from . import episode_url
 from ._common import _log
 

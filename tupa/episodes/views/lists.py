@@ -13,7 +13,7 @@ from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import login_only, object_scoped, user_of
 
 from .. import selectors
-from ..forms import ClientListFilterForm
+from ..forms.lists import ClientListFilterForm
 from ._common import _log_list
 
 PAGE_SIZE = 25

@@ -13,7 +13,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import submit
 
 from .. import services
-from ..forms import ParticipantForm
+from ..forms.intake import ParticipantForm
 from ..models import Participant
 from . import episode_url
 from ._common import _form_page

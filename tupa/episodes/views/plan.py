@@ -13,7 +13,7 @@ from tupa.core.forms import submit
 from tupa.organisations.models import Partner
 
 from .. import services
-from ..forms import ExternalReferralForm, GoalForm, GoalReviewForm, NetworkMeetingForm
+from ..forms.plan import ExternalReferralForm, GoalForm, GoalReviewForm, NetworkMeetingForm
 from ..models import Goal
 from . import episode_url
 from ._common import _form_page

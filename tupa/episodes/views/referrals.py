@@ -16,7 +16,7 @@ from tupa.audit.models import Action
 from tupa.core.forms import apply_errors, submit
 
 from .. import selectors, services
-from ..forms import ReferralDecisionForm, ReferralForm
+from ..forms.referrals import ReferralDecisionForm, ReferralForm
 from ..models import Episode, Referral
 from . import episode_url
 from ._common import _form_page, _header_participants, _log
