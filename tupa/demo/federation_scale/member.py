@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.utils import timezone
 
 from tupa.accounts.models import User
-from tupa.demo.clients import BOYS, ENTRY_TEXTS, GIRLS, MEN, SURNAMES, WOMEN
+from tupa.demo.clients.names import BOYS, ENTRY_TEXTS, GIRLS, MEN, SURNAMES, WOMEN
 from tupa.demo.federation_scale.dates import aware
 from tupa.demo.federation_scale.specs import WORKER_OF, OutpatientSpec
 from tupa.demo.federation_scale.summary import FederationSummary

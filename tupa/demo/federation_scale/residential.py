@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 
 from tupa.core.wallclock import local_date
-from tupa.demo.clients import SURNAMES
+from tupa.demo.clients.names import SURNAMES
 from tupa.demo.federation_scale.dates import aware, nights_by_year, overlap_years
 from tupa.demo.federation_scale.member import Member
 from tupa.demo.federation_scale.specs import (

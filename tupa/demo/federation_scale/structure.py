@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupa.demo.clients import MEN, SURNAMES, WOMEN
+from tupa.demo.clients.names import MEN, SURNAMES, WOMEN
 from tupa.demo.federation_scale.member import Member
 from tupa.demo.federation_scale.specs import (
     AREAS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tupa.core.wallclock import HELSINKI, local_date
-from tupa.demo.clients import SURNAMES
+from tupa.demo.clients.names import SURNAMES
 from tupa.demo.federation_scale.dates import aware
 from tupa.demo.federation_scale.member import Member
 from tupa.demo.federation_scale.specs import VISITATION, VISITATION_RATE

@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 from django_scopes import scope
 
 from tupa.core.wallclock import HELSINKI
-from tupa.demo.clients import BOYS, GIRLS, MEN, SURNAMES, WOMEN
+from tupa.demo.clients.names import BOYS, GIRLS, MEN, SURNAMES, WOMEN
 from tupa.demo.residential.around import AroundStays
 from tupa.demo.residential.units import (
     ENSIKOTI,

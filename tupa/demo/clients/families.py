@@ -1,0 +1,373 @@
+"""The demo families per service form, and the whole demo of clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.test.utils import override_settings
+from django_scopes import scope
+
+from tupa.episodes import services
+from tupa.episodes.models import BasicFormDefinition, Episode, Participant, ReferralSource
+from tupa.organisations.models import Organisation
+from tupa.people import rights
+from tupa.people import services as people_services
+from tupa.people.models import Alias, Household, Person
+
+from .core import TARGET_PERSONS, Builder, Counts
+from .names import MEN, WOMEN
+
+
+class _Families(Builder):
+    """The builder with the families of each service form and the plan of the whole demo."""
+
+    # -- families per service form ---------------------------------------------------------------
+
+    def shelter_family(self, *, anonymous: bool = False) -> None:
+        self.recorder = self.worker("turvakoti")
+        last = self.surname()
+        opened = self.day_in_window(days_back_max=700, days_back_min=1)
+        mother_born = self.today - dt.timedelta(days=self.rng.randint(22 * 365, 45 * 365))
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            mother_born,
+            female=True,
+            interpreter_needed=self.rng.random() < 0.15,
+        )
+        kids = self.children(last, self.rng.randint(0, 3))
+        father = None
+        if self.rng.random() < 0.5:
+            father = self.person(
+                self.rng.choice(MEN),
+                self.surname() if self.rng.random() < 0.3 else last,
+                mother_born - dt.timedelta(days=self.rng.randint(0, 8 * 365)),
+                female=False,
+            )
+        self.relate(
+            mother,
+            kids,
+            father,
+            ex=self.rng.random() < 0.4,
+            family_types=("single_parent",) if father is None else (),
+        )
+        stay = self.open(
+            "turvakoti",
+            mother,
+            opened,
+            children=kids,
+            violence_role="experienced",
+            child_violence_role="witnessed",
+            hour=self.rng.choice((1, 2, 3, 14, 20, 23)),
+        )
+        length = self.rng.randint(2, 40)
+        self.run_course(
+            stay,
+            "turvakoti",
+            opened,
+            length_days=length,
+            entry_types=("crisis_help", "individual_meeting", "family_meeting", "network_meeting"),
+            end_reason=Episode.EndReason.MOVED_ON,
+        )
+        if self.rng.random() < 0.2:
+            rights.restriction_add(
+                actor=self.worker("turvakoti"),
+                person=mother,
+                kind="turvakielto",
+                source="Väestötietojärjestelmä (DVV)",
+                valid_from=opened - dt.timedelta(days=30),
+                valid_until=opened + dt.timedelta(days=5 * 365),
+                covers_household_children=True,
+            )
+            self.counts.restrictions += 1
+        # The client path: shelter → Avokriisityö (with consent), children to Lapsityö, the father to Jussi.
+        end = opened + dt.timedelta(days=length)
+        if end < self.today - dt.timedelta(days=5) and self.rng.random() < 0.5:
+            stay.refresh_from_db()
+            referral = services.referral_create(
+                actor=self.worker("turvakoti"),
+                from_episode=stay,
+                to_service_form=self.forms["avokriisityo"],
+                person=mother,
+                reason="Jatkotyöskentely turvakotijakson jälkeen.",
+                consent_given=True,
+            )
+            self.counts.referrals += 1
+            follow = services.referral_accept(actor=self.worker("avokriisityo"), referral=referral)
+            self.counts.episodes += 1
+            self.counts.by_form["avokriisityo"] += 1
+            self.run_course(
+                follow,
+                "avokriisityo",
+                min(end + dt.timedelta(days=7), self.today - dt.timedelta(days=1)),
+                length_days=self.rng.randint(60, 240),
+                entry_types=("intake", "individual_meeting", "individual_meeting", "follow_up"),
+            )
+            if kids and self.rng.random() < 0.5:
+                child = kids[0]
+                lapsi = self.open(
+                    "lapsityo",
+                    child,
+                    end + dt.timedelta(days=10),
+                    violence_role="witnessed",
+                    referral_source=ReferralSource.OTHER_SERVICE_FORM,
+                )
+                self.run_course(
+                    lapsi,
+                    "lapsityo",
+                    end + dt.timedelta(days=10),
+                    length_days=self.rng.randint(60, 200),
+                    entry_types=("intake", "individual_meeting", "family_meeting"),
+                )
+        if father is not None and self.rng.random() < 0.4:
+            start = min(opened + dt.timedelta(days=14), self.today - dt.timedelta(days=1))
+            jussi = self.open(
+                "jussi-tyo",
+                father,
+                start,
+                violence_role="used",
+                referral_source=ReferralSource.OTHER_SERVICE_FORM,
+            )
+            self.run_course(
+                jussi,
+                "jussi-tyo",
+                start,
+                length_days=self.rng.randint(60, 300),
+                entry_types=("intake", "motivation", "individual_meeting", "follow_up"),
+            )
+
+    def anonymous_shelter_client(self, *, identify: bool) -> None:
+        opened = self.day_in_window(days_back_max=400, days_back_min=2)
+        actor = self.worker("turvakoti")
+        label = f"Nainen {opened:%d.%m.}"
+        alias = people_services.alias_create(
+            actor=actor,
+            service_form=self.forms["turvakoti"],
+            label=label,
+            gender="female",
+            birth_year=self.today.year - self.rng.randint(20, 50),
+        )
+        self.counts.aliases += 1
+        episode = services.episode_open(
+            actor=actor,
+            service_form=self.forms["turvakoti"],
+            alias=alias,
+            violence_role="experienced",
+            status=Episode.Status.ENQUIRY,
+            opened_at=self.at(opened, self.rng.choice((0, 1, 2, 3, 23))),
+        )
+        self.counts.episodes += 1
+        self.counts.by_form["turvakoti"] += 1
+        self.run_course(
+            episode,
+            "turvakoti",
+            opened,
+            length_days=self.rng.randint(1, 10),
+            entry_types=("crisis_help", "individual_meeting"),
+            end_reason=Episode.EndReason.MOVED_ON,
+        )
+        if identify:
+            born = self.today - dt.timedelta(
+                days=(self.today.year - (alias.birth_year or 1990)) * 365
+            )
+            person = self.person(self.rng.choice(WOMEN), self.surname(), born, female=True)
+            people_services.alias_link(
+                actor=actor,
+                alias=alias,
+                person=person,
+                reason="Asiakas kertoi henkilöllisyytensä seuraavana aamuna.",
+            )
+            self.counts.aliases_identified += 1
+
+    def baby_family(self, slug: str) -> None:
+        self.recorder = self.worker(slug)
+        last = self.surname()
+        opened = self.day_in_window()
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            self.today - dt.timedelta(days=self.rng.randint(17 * 365, 38 * 365)),
+            female=True,
+        )
+        pregnant = (
+            slug in ("ensikoti", "baby-blues")
+            and self.rng.random() < 0.3
+            and opened > self.today - dt.timedelta(days=120)
+        )
+        kids: list[Person] = []
+        if pregnant:
+            people_services.person_update(
+                actor=self.recorder,
+                person=mother,
+                version=None,  # type: ignore[arg-type]
+                expected_due_date=opened + dt.timedelta(days=self.rng.randint(20, 150)),
+            )
+        else:
+            kids = self.children(last, 1, youngest_born_after=opened - dt.timedelta(days=300))
+        self.relate(
+            mother, kids, family_types=("single_parent",) if self.rng.random() < 0.5 else ()
+        )
+        role = Participant.Role.EXPECTANT_PARENT if pregnant else Participant.Role.CLIENT
+        source = {
+            "ensikoti": ReferralSource.CHILD_PROTECTION,
+            "baby-blues": ReferralSource.CHILD_HEALTH_CLINIC,
+            "peukaloinen": ReferralSource.SOCIAL_SERVICES,
+        }[slug]
+        episode = self.open(slug, mother, opened, children=kids, role=role, referral_source=source)
+        if slug == "ensikoti":
+            definition = BasicFormDefinition.objects.filter(
+                service_form=self.forms["ensikoti"], active=True
+            ).first()
+            if definition is not None:
+                options = [o["code"] for o in definition.fields[0]["options"]]
+                episode.refresh_from_db()
+                services.basic_form_save(
+                    actor=self.worker("ensikoti"),
+                    episode=episode,
+                    definition=definition,
+                    version=None,
+                    answers={"admission_reasons": self.rng.sample(options, self.rng.randint(1, 3))},
+                )
+        length = {
+            "ensikoti": self.rng.randint(60, 200),
+            "baby-blues": self.rng.randint(30, 180),
+            "peukaloinen": 180,
+        }[slug]
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=length,
+            entry_types=(
+                "intake",
+                "home_visit",
+                "individual_meeting",
+                "family_meeting",
+                "network_meeting",
+            ),
+        )
+
+    def family_work(self, slug: str) -> None:
+        self.recorder = self.worker(slug)
+        last = self.surname()
+        opened = self.day_in_window()
+        mother = self.person(
+            self.rng.choice(WOMEN),
+            last,
+            self.today - dt.timedelta(days=self.rng.randint(24 * 365, 48 * 365)),
+            female=True,
+        )
+        father = self.person(
+            self.rng.choice(MEN),
+            self.surname() if slug != "alvari" else last,
+            self.today - dt.timedelta(days=self.rng.randint(24 * 365, 50 * 365)),
+            female=False,
+        )
+        kids = self.children(last, self.rng.randint(1, 3))
+        separated = slug in ("tapaamispaikka", "ero-lapsiperheessa")
+        self.relate(
+            mother,
+            kids,
+            father,
+            ex=separated,
+            family_types=("stepfamily",)
+            if slug == "ero-lapsiperheessa" and self.rng.random() < 0.4
+            else ("child_protection",)
+            if slug == "alvari"
+            else (),
+        )
+        source = {
+            "alvari": ReferralSource.CHILD_PROTECTION,
+            "tapaamispaikka": ReferralSource.DISTRICT_COURT,
+            "ero-lapsiperheessa": ReferralSource.SELF,
+        }[slug]
+        episode = self.open(slug, mother, opened, children=kids, referral_source=source)
+        services.participant_add(
+            actor=self.worker(slug),
+            episode=episode,
+            role=Participant.Role.CLIENT if separated else Participant.Role.PARTNER,
+            person=father,
+            joined_on=opened,
+        )
+        length = {
+            "alvari": self.rng.randint(200, 600),
+            "tapaamispaikka": self.rng.randint(90, 365),
+            "ero-lapsiperheessa": self.rng.randint(60, 150),
+        }[slug]
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=length,
+            entry_types=("intake", "family_meeting", "home_visit", "network_meeting", "follow_up"),
+        )
+
+    def outpatient_single(self, slug: str) -> None:
+        female = slug == "avokriisityo"
+        born = self.today - dt.timedelta(days=self.rng.randint(20 * 365, 60 * 365))
+        client = self.person(
+            self.rng.choice(WOMEN if female else MEN), self.surname(), born, female=female
+        )
+        opened = self.day_in_window()
+        episode = self.open(
+            slug,
+            client,
+            opened,
+            violence_role="experienced" if female else "used",
+            referral_source=self.rng.choice(
+                (ReferralSource.SELF, ReferralSource.POLICE, ReferralSource.SOCIAL_SERVICES)
+            ),
+        )
+        self.run_course(
+            episode,
+            slug,
+            opened,
+            length_days=self.rng.randint(30, 300),
+            entry_types=("intake", "individual_meeting", "phone", "follow_up"),
+        )
+
+    # -- the whole demo --------------------------------------------------------------------------
+
+    def build(self) -> Counts:
+        self.ensure_basic_form()
+        plan = (
+            ["shelter"] * 34
+            + ["anon_identified"] * 3
+            + ["anon"] * 3
+            + ["ensikoti"] * 10
+            + ["baby-blues"] * 10
+            + ["peukaloinen"] * 6
+            + ["alvari"] * 7
+            + ["tapaamispaikka"] * 7
+            + ["ero-lapsiperheessa"] * 6
+            + ["avokriisityo"] * 8
+            + ["jussi-tyo"] * 8
+        )
+        self.rng.shuffle(plan)
+        i = 0
+        while self.counts.persons < TARGET_PERSONS:
+            kind = plan[i % len(plan)]
+            i += 1
+            if kind == "shelter":
+                self.shelter_family()
+            elif kind == "anon_identified":
+                self.anonymous_shelter_client(identify=True)
+            elif kind == "anon":
+                self.anonymous_shelter_client(identify=False)
+            elif kind in ("ensikoti", "baby-blues", "peukaloinen"):
+                self.baby_family(kind)
+            elif kind in ("alvari", "tapaamispaikka", "ero-lapsiperheessa"):
+                self.family_work(kind)
+            else:
+                self.outpatient_single(kind)
+        return self.counts
+
+
+def build_demo_clients(*, organisation: Organisation) -> Counts | None:
+    """Add the fictional clients once; return what was added, or None if clients already exist."""
+    with scope(organisation=organisation.pk), override_settings(TUPA_ALLOW_TEST_HETU=True):
+        if Person.objects.exists() or Alias.objects.exists() or Household.objects.exists():
+            return None
+        with transaction.atomic():
+            return _Families(organisation).build()
