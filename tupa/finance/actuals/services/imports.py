@@ -1,53 +1,35 @@
-"""Writes of the budget by service form, the account ranges and the monthly actuals (FIN-07).
-
-Only a holder of ``finance.actuals.manage`` (the finance manager) writes, in the actor's own
-organisation. Every write runs in one transaction.
-
-**The import** (``docs/finance-budget.md``): :func:`actuals_plan` reads the accounting system's
-CSV (columns period ``YYYY-MM``, cost centre, account, optional account name, amount) and
-checks every row without writing — the dry run, with a Finnish message per bad row.
-:func:`actuals_import` checks again and stores all rows or none. The same file (SHA-256) is
-refused the second time; a file that carries a month that already has actuals **replaces that
-month**: the month's earlier rows are deleted and the new import records what it replaced
-(file, rows, sums) — the audit trail with who and when.
-"""
+"""The monthly actuals from the accounting system's CSV: the dry run and the import."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access import policy
-from tupa.core.saving import save_validated
 from tupa.finance.actuals import parsing
 from tupa.finance.models import (
-    AccountRange,
     ActualEntry,
     ActualsImport,
-    Budget,
-    BudgetItem,
 )
-from tupa.finance.models.actuals import DEFAULT_RANGES
-from tupa.finance.models.budget import BudgetKind, CostType
-from tupa.finance.money import cents, euros
-from tupa.finance.services import budget_create
-from tupa.organisations.models import Funder, Organisation, ServiceForm
+from tupa.finance.models.budget import BudgetKind
+from tupa.finance.money import cents
+from tupa.organisations.models import Organisation, ServiceForm
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
 
-MANAGE = "finance.actuals.manage"
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from ._common import MANAGE, ZERO
+from .ranges import Range, ranges_of
+
 #: Cost-centre values meaning the common income and costs (no service form).
 COMMON_CENTRES = frozenset({"yhteiset", "yhteinen", "gemensamma", "common"})
 #: Header names accepted for each column (compared case-insensitively, "(€)" and "€" dropped).
@@ -67,255 +49,6 @@ COLUMN_LABELS = {
     "account": "tili",
     "amount": "summa",
 }
-
-
-# --- the budget by service form ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BudgetItemData:
-    """One row of the budget by service form as the form gives it."""
-
-    kind: str
-    amount: Decimal
-    service_form: ServiceForm | None = None
-    funder: Funder | None = None
-    cost_type: str = ""
-    #: Twelve monthly amounts (January first), or empty: evenly by twelve.
-    phasing: list[Decimal] = field(default_factory=list)
-    description: str = ""
-
-
-def _clean_item(organisation_id: int, data: BudgetItemData) -> BudgetItemData:
-    errors: dict[str, str] = {}
-    if data.service_form is not None and data.service_form.organisation_id != organisation_id:
-        raise PermissionDenied
-    if data.funder is not None and data.funder.organisation_id != organisation_id:
-        raise PermissionDenied
-    funder, cost_type = data.funder, data.cost_type
-    if data.kind == BudgetKind.INCOME:
-        cost_type = ""
-        if funder is None:
-            errors["funder"] = _("Valitse tuoton rahoituslähde.")
-    elif data.kind == BudgetKind.COST:
-        funder = None
-        if cost_type not in CostType.values:
-            errors["cost_type"] = _("Valitse kululaji.")
-    else:
-        errors["kind"] = _("Valitse, onko rivi tuotto vai kulu.")
-    try:
-        amount = Decimal(data.amount)
-        if amount < 0 or amount != amount.quantize(CENT) or amount >= Decimal("1e10"):
-            raise InvalidOperation
-        amount = amount.quantize(CENT)
-    except (InvalidOperation, TypeError, ValueError):
-        errors["amount"] = _("Summan on oltava vähintään 0 € ja enintään kaksi desimaalia.")
-        amount = ZERO
-    phasing = [Decimal(v) for v in data.phasing]
-    if phasing:
-        if len(phasing) != 12:
-            errors["phasing"] = _("Anna kaikkien kahdentoista kuukauden summat tai ei yhtään.")
-        elif any(v < 0 or v != v.quantize(CENT) for v in phasing):
-            errors["phasing"] = _(
-                "Kuukauden summan on oltava vähintään 0 € ja enintään kaksi desimaalia."
-            )
-        elif "amount" not in errors and sum(phasing, ZERO) != amount:
-            errors["phasing"] = _(
-                "Kuukausien summa %(sum)s € ei ole vuoden summa %(amount)s €."
-            ) % {"sum": euros(sum(phasing, ZERO)), "amount": euros(amount)}
-        phasing = [v.quantize(CENT) for v in phasing]
-        if phasing == BudgetItem(amount=amount).monthly_amounts():
-            phasing = []  # the same as the even spread: stored as "evenly"
-    if errors:
-        raise ValidationError(errors)
-    return BudgetItemData(
-        kind=data.kind,
-        amount=amount,
-        service_form=data.service_form,
-        funder=funder,
-        cost_type=cost_type,
-        phasing=phasing,
-        description=data.description.strip(),
-    )
-
-
-def _check_unique(budget: Budget, data: BudgetItemData, pk: int | None) -> None:
-    clash = BudgetItem.objects.filter(
-        budget=budget,
-        service_form=data.service_form,
-        kind=data.kind,
-        funder=data.funder,
-        cost_type=data.cost_type,
-    ).exclude(pk=pk or 0)
-    if clash.exists():
-        key = "funder" if data.kind == BudgetKind.INCOME else "cost_type"
-        raise ValidationError(
-            {
-                key: _(
-                    "Työmuodolla on jo tämä rivi vuoden talousarviossa; muokkaa olemassa olevaa "
-                    "riviä."
-                )
-            }
-        )
-
-
-def _fill(item: BudgetItem, data: BudgetItemData) -> None:
-    item.service_form = data.service_form
-    item.kind = data.kind
-    item.funder = data.funder
-    item.cost_type = data.cost_type
-    item.amount = data.amount
-    item.phasing = [str(v) for v in data.phasing]
-    item.description = data.description
-
-
-@transaction.atomic
-def budget_item_create(*, actor: User, year: int, data: BudgetItemData) -> BudgetItem:
-    """Add a row to the budget of ``year`` (the year's budget is created if there is none)."""
-    organisation_id = policy.organisation_for(actor, MANAGE)
-    if not 2000 <= year <= 2100:
-        raise ValidationError(_("Vuoden on oltava 2000–2100."))
-    clean = _clean_item(organisation_id, data)
-    with scope(organisation=organisation_id):
-        budget = Budget.objects.select_for_update().filter(year=year).first()
-        if budget is None:
-            budget = budget_create(
-                actor=actor,
-                organisation=Organisation.objects.get(pk=organisation_id),
-                year=year,
-            )
-        _check_unique(budget, clean, None)
-        item = BudgetItem(budget=budget)
-        _fill(item, clean)
-        save_validated(item, actor=actor)
-    return item
-
-
-@transaction.atomic
-def budget_item_update(*, actor: User, item: BudgetItem, data: BudgetItemData) -> BudgetItem:
-    """Change a row of the budget (the change history keeps the earlier amounts)."""
-    organisation_id = policy.organisation_for(actor, MANAGE)
-    if item.budget.organisation_id != organisation_id:
-        raise PermissionDenied
-    clean = _clean_item(organisation_id, data)
-    with scope(organisation=organisation_id):
-        Budget.objects.select_for_update().filter(pk=item.budget_id).first()
-        locked = BudgetItem.objects.select_related("budget").get(pk=item.pk)
-        _check_unique(locked.budget, clean, locked.pk)
-        _fill(locked, clean)
-        save_validated(locked, actor=actor)
-    return locked
-
-
-@transaction.atomic
-def budget_item_delete(*, actor: User, item: BudgetItem) -> None:
-    """Remove a row of the budget (the change history keeps it)."""
-    organisation_id = policy.organisation_for(actor, MANAGE)
-    if item.budget.organisation_id != organisation_id:
-        raise PermissionDenied
-    with scope(organisation=organisation_id):
-        item._history_user = actor  # type: ignore[attr-defined]
-        item.delete()
-
-
-# --- account ranges ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Range:
-    """An account range as the import uses it (a stored row or one of the defaults)."""
-
-    first: int
-    last: int
-    kind: str
-    funder_id: int | None
-    cost_type: str
-
-
-def ranges_of(organisation_id: int) -> list[Range]:
-    """The organisation's account ranges, or :data:`DEFAULT_RANGES` when it has none."""
-    stored = [
-        Range(r.first_account, r.last_account, r.kind, r.funder_id, r.cost_type)
-        for r in AccountRange.objects.filter(organisation_id=organisation_id).order_by(
-            "first_account"
-        )
-    ]
-    if stored:
-        return stored
-    return [Range(first, last, kind, None, cost) for first, last, kind, cost in DEFAULT_RANGES]
-
-
-@transaction.atomic
-def account_range_add(
-    *,
-    actor: User,
-    first_account: int,
-    last_account: int,
-    kind: str,
-    funder: Funder | None = None,
-    cost_type: str = "",
-) -> AccountRange:
-    """Add a range of accounts; ranges do not overlap. Once an organisation has a range of its
-    own the defaults no longer apply (the page says so)."""
-    organisation_id = policy.organisation_for(actor, MANAGE)
-    errors: dict[str, str] = {}
-    if funder is not None and funder.organisation_id != organisation_id:
-        raise PermissionDenied
-    if not 1 <= first_account <= 99999:
-        errors["first_account"] = _("Tilinumeron on oltava 1–99999.")
-    if not 1 <= last_account <= 99999:
-        errors["last_account"] = _("Tilinumeron on oltava 1–99999.")
-    elif last_account < first_account:
-        errors["last_account"] = _("Välin viimeinen tili ei voi olla ennen ensimmäistä.")
-    if kind == BudgetKind.INCOME:
-        cost_type = ""
-    elif kind == BudgetKind.COST:
-        funder = None
-        if cost_type not in CostType.values:
-            errors["cost_type"] = _("Valitse kululaji.")
-    else:
-        errors["kind"] = _("Valitse, onko tiliväli tuottoja vai kuluja.")
-    with scope(organisation=organisation_id):
-        organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-        if not errors:
-            overlap = (
-                AccountRange.objects.filter(
-                    organisation_id=organisation_id,
-                    first_account__lte=last_account,
-                    last_account__gte=first_account,
-                )
-                .order_by("first_account")
-                .first()
-            )
-            if overlap is not None:
-                errors["first_account"] = _(
-                    "Väli menee päällekkäin tilivälin %(first)s–%(last)s kanssa."
-                ) % {"first": overlap.first_account, "last": overlap.last_account}
-        if errors:
-            raise ValidationError(errors)
-        found = AccountRange(
-            organisation=organisation,
-            first_account=first_account,
-            last_account=last_account,
-            kind=kind,
-            funder=funder,
-            cost_type=cost_type,
-        )
-        save_validated(found, actor=actor)
-    return found
-
-
-@transaction.atomic
-def account_range_delete(*, actor: User, account_range: AccountRange) -> None:
-    """Remove a range (actuals already imported keep the side they were imported with)."""
-    if account_range.organisation_id != policy.organisation_for(actor, MANAGE):
-        raise PermissionDenied
-    with scope(organisation=account_range.organisation_id):
-        account_range._history_user = actor  # type: ignore[attr-defined]
-        account_range.delete()
-
-
-# --- the import ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
