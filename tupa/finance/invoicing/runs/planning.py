@@ -1,33 +1,13 @@
-"""What an invoicing run bills: the plan :func:`plan_run` computes before anything is written
-(docs/finance-invoicing.md, "Laskutusajo").
-
-1. The items of the run's period are collected from every registered source, together with the
-   items of the earlier periods (12 months back) whose records were already invoiced.
-2. Each item is checked against the lead's approval of its form (an active approval covering the
-   day whose fingerprint still matches the records), its buyer is resolved (the record's payer,
-   or the agreement covering the resident municipality, or the buyer named by the record) and it
-   is priced (the agreement's price row valid on the day, else the record's own price).
-3. Items of a record group (``source``/``group_key``) on days an earlier **sent** invoice already
-   covered are not billed again: for each such group and invoiced period the quantities the
-   records give now are compared with what was invoiced (net of credit notes), and the
-   difference becomes a difference line ("Korjaus: …") — a sent invoice never changes.
-4. The rest of the period's items are summed into lines per (buyer, agreement, service form,
-   source, group, priced thing, meeting type, case reference, price row).
-
-Everything that cannot be billed goes to the run's problems with a Finnish reason. The plan
-reads the database in a constant number of queries (the sources' own, plus five).
-"""
+"""The plan of a run: each item resolved to a buyer, a price and a line, or a problem."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tupa.core.registry import BillableItem
@@ -35,311 +15,25 @@ from tupa.finance.invoicing.basis import (
     active_approvals,
     as_decimal,
     collect_items,
-    fingerprint,
     item_label,
 )
-from tupa.finance.models import Agreement, BasisApproval, Invoice, InvoiceLine, PriceRow
+from tupa.finance.models import Agreement
 from tupa.finance.models.agreements import InvoicingInterval
 from tupa.organisations.models import Partner, ServiceForm
 
-ZERO = Decimal("0")
-LOOKBACK_MONTHS = 12
-
-Interval = tuple[dt.date, dt.date]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (the day clipped to the month's length)."""
-    years, index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def period_text(first: dt.date, last: dt.date) -> str:
-    """Finnish period text: ``1.–30.11.2026``, ``28.11.–3.12.2026``, ``5.11.2026``."""
-    if first == last:
-        return f"{first.day}.{first.month}.{first.year}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}.–{last.day}.{last.month}.{last.year}"
-    if first.year == last.year:
-        return f"{first.day}.{first.month}.–{last.day}.{last.month}.{last.year}"
-    return f"{first.day}.{first.month}.{first.year}–{last.day}.{last.month}.{last.year}"
-
-
-def is_whole_quarters(start: dt.date, end: dt.date) -> bool:
-    """Whether ``start..end`` is one or more whole calendar quarters."""
-    last_day = calendar.monthrange(end.year, end.month)[1]
-    return start.day == 1 and start.month % 3 == 1 and end.month % 3 == 0 and end.day == last_day
-
-
-@dataclass(frozen=True)
-class InvoiceKey:
-    """Who an invoice goes to: a partner (``buyer_id``) or a named buyer, under an agreement."""
-
-    buyer_id: int | None
-    buyer_name: str
-    agreement_id: int | None
-
-
-@dataclass(frozen=True)
-class LineKey:
-    """What one line sums: the same priced thing of one record group at one price."""
-
-    invoice: InvoiceKey
-    service_form_id: int | None
-    source: str
-    group_key: str
-    item: str
-    meeting_type: str
-    case_reference: str
-    price_row_id: int | None
-    unit_price: Decimal
-    vat_rate: Decimal
-
-
-@dataclass
-class PlannedLine:
-    key: LineKey
-    quantity: Decimal = ZERO
-    first_day: dt.date | None = None
-    last_day: dt.date | None = None
-    records: set[tuple[str, int]] = field(default_factory=set)
-    detail: str = ""
-    is_difference: bool = False
-
-    def add(self, day: dt.date, quantity: Decimal, records: Iterable[Any]) -> None:
-        self.quantity += quantity
-        self.first_day = day if self.first_day is None else min(self.first_day, day)
-        self.last_day = day if self.last_day is None else max(self.last_day, day)
-        self.records.update((str(label), int(pk)) for label, pk in records)
-
-    @property
-    def description(self) -> str:
-        label = item_label(self.key.item, self.key.meeting_type)
-        if self.detail:
-            label = f"{label}: {self.detail}"
-        if self.first_day and self.last_day:
-            label = f"{label} {period_text(self.first_day, self.last_day)}"
-        if self.is_difference:
-            label = _("Korjaus: %(line)s") % {"line": label}
-        return label[:200]
-
-
-@dataclass
-class Problem:
-    reason: str
-    source: str
-    service_form_id: int | None
-    case_reference: str
-    item: str
-    quantity: Decimal = ZERO
-    first_day: dt.date | None = None
-    last_day: dt.date | None = None
-
-    def add(self, day: dt.date, quantity: Decimal) -> None:
-        self.quantity += quantity
-        self.first_day = day if self.first_day is None else min(self.first_day, day)
-        self.last_day = day if self.last_day is None else max(self.last_day, day)
-
-
-@dataclass
-class Plan:
-    lines: list[PlannedLine]
-    problems: list[dict[str, Any]]
-    agreements: dict[int, Agreement]
-    partners: dict[int, Partner]
-
-
-class AgreementBook:
-    """The organisation's agreements valid at some point of a period with their forms,
-    municipalities and prices, loaded once (four queries): the in-memory twin of
-    :func:`tupa.finance.agreements.selectors.agreement_for` and ``price_on``, same rules."""
-
-    def __init__(self, organisation_id: int, start: dt.date, end: dt.date) -> None:
-        self.agreements = list(
-            Agreement.objects.filter(organisation_id=organisation_id, valid_from__lte=end)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-            .select_related("buyer")
-            .prefetch_related("service_forms", "municipalities", "prices")
-            .order_by("-valid_from", "pk")
-        )
-        self.by_pk = {a.pk: a for a in self.agreements}
-        self._forms = {a.pk: {f.pk for f in a.service_forms.all()} for a in self.agreements}
-        self._municipalities = {
-            a.pk: {m.pk for m in a.municipalities.all()} for a in self.agreements
-        }
-
-    @staticmethod
-    def _valid(agreement: Agreement, day: dt.date) -> bool:
-        return agreement.valid_from <= day and (
-            agreement.valid_until is None or day <= agreement.valid_until
-        )
-
-    def for_buyer(self, partner_id: int, service_form_id: int, day: dt.date) -> Agreement | None:
-        for agreement in self.agreements:
-            if (
-                agreement.buyer_id == partner_id
-                and service_form_id in self._forms[agreement.pk]
-                and self._valid(agreement, day)
-            ):
-                return agreement
-        return None
-
-    def for_municipality(
-        self, municipality_id: int, service_form_id: int, day: dt.date
-    ) -> Agreement | None:
-        for agreement in self.agreements:
-            if (
-                municipality_id in self._municipalities[agreement.pk]
-                and service_form_id in self._forms[agreement.pk]
-                and self._valid(agreement, day)
-            ):
-                return agreement
-        return None
-
-    def price(
-        self, agreement: Agreement, item: str, meeting_type: str, day: dt.date
-    ) -> PriceRow | None:
-        if not self._valid(agreement, day):
-            return None
-        rows = [
-            row
-            for row in agreement.prices.all()
-            if row.item == item and row.meeting_type == meeting_type and row.covers(day)
-        ]
-        return min(rows, key=lambda r: r.valid_from) if rows else None
-
-
-class Approvals:
-    """The active approvals of the forms, each checked against the records of now."""
-
-    def __init__(self, approvals: list[BasisApproval], items: list[BillableItem]) -> None:
-        by_form: dict[int, list[BillableItem]] = {}
-        for item in items:
-            by_form.setdefault(item.service_form_id, []).append(item)
-        self._approvals: dict[int, list[tuple[BasisApproval, bool]]] = {}
-        for approval in approvals:
-            mine = [
-                i
-                for i in by_form.get(approval.service_form_id, [])
-                if approval.period_start <= i.day <= approval.period_end
-            ]
-            valid = fingerprint(mine) == approval.fingerprint
-            self._approvals.setdefault(approval.service_form_id, []).append((approval, valid))
-        self._cache: dict[tuple[int | None, dt.date, dt.date], str] = {}
-
-    def problem(self, service_form_id: int | None, first: dt.date, last: dt.date) -> str:
-        """ "" when every day of ``first..last`` is covered by valid approvals of the form, else
-        the Finnish reason."""
-        key = (service_form_id, first, last)
-        if key not in self._cache:
-            self._cache[key] = self._problem(service_form_id, first, last)
-        return self._cache[key]
-
-    def _problem(self, service_form_id: int | None, first: dt.date, last: dt.date) -> str:
-        if service_form_id is None:
-            return ""
-        found = [
-            (a, valid)
-            for a, valid in self._approvals.get(service_form_id, [])
-            if a.period_start <= last and a.period_end >= first
-        ]
-        if any(not valid for _a, valid in found):
-            return _(
-                "Kirjaukset ovat muuttuneet laskutusperusteen hyväksynnän jälkeen; työmuodon "
-                "vastaavan on hyväksyttävä peruste uudelleen."
-            )
-        day = first
-        for approval, _valid in sorted(found, key=lambda f: f[0].period_start):
-            if approval.period_start > day:
-                break
-            day = max(day, approval.period_end + dt.timedelta(days=1))
-        if day <= last:
-            return _("Työmuodon vastaava ei ole hyväksynyt laskutusperustetta.")
-        return ""
-
-
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[list[dt.date]] = []
-    for first, last in sorted(intervals):
-        if merged and first <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], last)
-        else:
-            merged.append([first, last])
-    return [(a, b) for a, b in merged]
-
-
-def _invoiced_lines(organisation_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """The source lines of sent invoices and credit notes whose period touches ``start..end``,
-    each with the period it accounts for (``span``): the invoice's period, or a difference
-    line's own corrected period."""
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in InvoiceLine.objects.filter(
-            invoice__organisation_id=organisation_id,
-            invoice__status=Invoice.Status.SENT,
-            invoice__period_start__isnull=False,
-            invoice__period_end__isnull=False,
-        )
-        .exclude(source="")
-        .filter(
-            Q(is_difference=False, invoice__period_start__lte=end, invoice__period_end__gte=start)
-            | Q(
-                is_difference=True,
-                billed_period_start__lte=end,
-                billed_period_end__gte=start,
-            )
-        )
-        .values(
-            "invoice__buyer_id",
-            "invoice__buyer_name",
-            "invoice__agreement_id",
-            "invoice__period_start",
-            "invoice__period_end",
-            "service_form_id",
-            "source",
-            "group_key",
-            "item",
-            "meeting_type",
-            "case_reference",
-            "price_row_id",
-            "unit_price",
-            "vat_rate",
-            "quantity",
-            "is_difference",
-            "billed_period_start",
-            "billed_period_end",
-            "records",
-        )
-    ]
-    for row in rows:
-        if row["is_difference"] and row["billed_period_start"] and row["billed_period_end"]:
-            row["span"] = (row["billed_period_start"], row["billed_period_end"])
-        else:
-            row["span"] = (row["invoice__period_start"], row["invoice__period_end"])
-    return rows
-
-
-def _line_key_of_invoiced(row: dict[str, Any]) -> LineKey:
-    buyer_id = row["invoice__buyer_id"]
-    return LineKey(
-        invoice=InvoiceKey(
-            buyer_id=buyer_id,
-            buyer_name="" if buyer_id else row["invoice__buyer_name"],
-            agreement_id=row["invoice__agreement_id"],
-        ),
-        service_form_id=row["service_form_id"],
-        source=row["source"],
-        group_key=row["group_key"],
-        item=row["item"],
-        meeting_type=row["meeting_type"],
-        case_reference=row["case_reference"],
-        price_row_id=row["price_row_id"],
-        unit_price=row["unit_price"],
-        vat_rate=row["vat_rate"],
-    )
+from .reads import AgreementBook, Approvals, invoiced_lines, line_key_of_invoiced, merged_intervals
+from .values import (
+    LOOKBACK_MONTHS,
+    ZERO,
+    Interval,
+    InvoiceKey,
+    LineKey,
+    Plan,
+    PlannedLine,
+    Problem,
+    add_months,
+    is_whole_quarters,
+)
 
 
 @dataclass(frozen=True)
@@ -506,11 +200,11 @@ def plan_run(organisation_id: int, start: dt.date, end: dt.date) -> Plan:
     """The lines and problems of a run of ``start..end`` (nothing is written). Call inside the
     organisation's scope."""
     lookback = add_months(start, -LOOKBACK_MONTHS)
-    invoiced = _invoiced_lines(organisation_id, lookback, end)
+    invoiced = invoiced_lines(organisation_id, lookback, end)
     spans: dict[tuple[str, str], list[Interval]] = {}
     for row in invoiced:
         spans.setdefault((row["source"], row["group_key"]), []).append(row["span"])
-    covered = {group: _merge(found) for group, found in spans.items()}
+    covered = {group: merged_intervals(found) for group, found in spans.items()}
 
     first = min([start, *(iv[0] for ivs in covered.values() for iv in ivs)])
     last = max([end, *(iv[1] for ivs in covered.values() for iv in ivs)])
@@ -621,7 +315,7 @@ def plan_run(organisation_id: int, start: dt.date, end: dt.date) -> Plan:
         before: dict[LineKey, Decimal] = {}
         before_records: dict[LineKey, set[tuple[str, int]]] = {}
         for row in rows:
-            key = _line_key_of_invoiced(row)
+            key = line_key_of_invoiced(row)
             before[key] = before.get(key, ZERO) + row["quantity"]
             before_records.setdefault(key, set()).update(
                 (str(label), int(pk))
