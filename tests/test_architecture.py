@@ -3,8 +3,9 @@
 Access decisions live in ``tupa/access/``: a view does not define its own ``may_*`` predicate,
 does not write the access-log basis as a literal (the basis comes from the decision), and does
 not look a service form up by slug and 404 by hand (``tupa.access.fetch`` does). No module
-guesses whether another exists (``try: import … except ImportError``). And ``tupa.core`` is the
-ground floor: it imports nothing of Tupa above it. The layers themselves are checked by
+guesses whether another exists (``try: import … except ImportError``). No module grows past
+~600 lines (the house's point where it becomes a package). And ``tupa.core`` is the ground floor:
+it imports nothing of Tupa above it. The layers themselves are checked by
 ``lint-imports`` (``[tool.importlinter]`` in pyproject.toml).
 
 Static checks on the source (``ast``): fast, no database.
@@ -178,6 +179,21 @@ def test_views_fetch_service_forms_through_the_access_module() -> None:
 def test_no_module_guesses_whether_another_exists() -> None:
     offenders = _offenders(_import_guesses, list(_modules()))
     assert offenders == [], "try/except ImportError: " + ", ".join(offenders)
+
+
+#: The house's "a module past ~600 lines becomes a package", with the tilde's room.
+MODULE_LINE_LIMIT = 650
+
+
+def test_no_module_grows_past_the_house_limit() -> None:
+    """A module past ~600 lines holds several sub-domains, or one too big to read: it becomes a
+    package (one module per part, as ``episodes/services/``). Tests and migrations aside."""
+    offenders = [
+        f"{path.relative_to(ROOT)} ({lines} lines)"
+        for path in _modules()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINE_LIMIT
+    ]
+    assert offenders == [], "make these packages: " + ", ".join(offenders)
 
 
 def test_core_imports_nothing_above_it() -> None:
