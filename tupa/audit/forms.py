@@ -13,12 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import SecurityEvent, User
 from tupa.audit.models import Action
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 
 #: How far back the pages look when the user has not chosen a period.
 DEFAULT_PERIOD_DAYS = 30
-DATE_INVALID = _("Anna päivämäärä muodossa p.k.vvvv.")
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -33,16 +31,6 @@ class SubjectTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(model._meta.verbose_name).capitalize() if model else str(obj)
 
 
-def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
-        error_messages={"invalid": DATE_INVALID},
-    )
-
-
 class PeriodFilterForm(forms.Form):
     """Common part: the user whose actions are shown and the period (inclusive local dates)."""
 
@@ -53,8 +41,8 @@ class PeriodFilterForm(forms.Form):
         empty_label=_("Kaikki käyttäjät"),
         error_messages={"invalid_choice": _("Valitse käyttäjä listasta.")},
     )
-    date_from = _date_field(_("Alkaen"))
-    date_to = _date_field(_("Päättyen"))
+    date_from = date_field(_("Alkaen"), required=False)
+    date_to = date_field(_("Päättyen"), required=False)
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -20,6 +20,32 @@ T = TypeVar("T")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: A native time picker (24 h, hours and minutes).
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+#: What a date field reads: the picker's ISO value, or a date typed the Finnish way (5.12.2026,
+#: 5.12.26) where the browser shows a text box.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
+DATE_REQUIRED = _("Anna päivämäärä.")
+DATE_INVALID = _("Anna päivämäärä muodossa p.k.vvvv.")
+
+
+def date_field(
+    label: Any,
+    *,
+    required: bool = True,
+    validators: Sequence[Callable[[Any], None]] = (dates.validate_date,),
+    **kwargs: Any,
+) -> forms.DateField:
+    """A date of the product's forms: the date picker, ISO or Finnish input, the same two
+    messages everywhere, and by default a date of work or of a period (1.1.2000–31.12.2100;
+    pass ``validators=[dates.validate_birth_date]`` for a birth date)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE_WIDGET,
+        input_formats=DATE_INPUT_FORMATS,
+        validators=list(validators),
+        error_messages={"required": DATE_REQUIRED, "invalid": DATE_INVALID},
+        **kwargs,
+    )
 
 
 def apply_errors(

@@ -1,4 +1,4 @@
-"""What every data-protection page shares: the DPO's person, date fields and the PDF response.
+"""What every data-protection page shares: the DPO's person, text fields and the PDF response.
 
 The DPO pages open only for the person the DPO has just found with the exact identity-code
 lookup (kept in the session for :data:`LOOKUP_VALID`); a typed person id answers 404, the same
@@ -21,26 +21,12 @@ from tupa.access.dataprotection import DPO_ACTION
 from tupa.access.marks import user_of
 from tupa.people.models import Person
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-DATE_INVALID = gettext_lazy("Anna päivämäärä muodossa p.k.vvvv.")
 REQUIRED = gettext_lazy("Tämä tieto on pakollinen.")
 
 #: The person the DPO last found with the exact lookup, kept in the session: the extract pages
 #: open for that person only, and only for :data:`LOOKUP_VALID` after the lookup.
 LOOKUP_SESSION_KEY = "rights_lookup"
 LOOKUP_VALID = dt.timedelta(hours=1)
-
-
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A date field that accepts ISO and Finnish dates (p.k.vvvv) with the date picker."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": DATE_INVALID, "required": REQUIRED},
-    )
 
 
 def text_field(

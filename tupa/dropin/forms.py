@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.core.wallclock import WallClockForm
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Booking, Room
 
 from .models import Programme, Session
 
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 _count_errors = {
@@ -39,19 +38,6 @@ def _count_field(label: Any) -> forms.IntegerField:
         initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages=_count_errors,
-    )
-
-
-def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=DATE_WIDGET,
-        error_messages={
-            "required": _("Anna päivämäärä."),
-            "invalid": _("Anna päivämäärä muodossa pp.kk.vvvv."),
-        },
-        **kwargs,
     )
 
 
@@ -89,7 +75,7 @@ class _SpanForm(WallClockForm):
 class CorrectionForm(forms.Form):
     """The lead's correction of a day's figures (with a reason)."""
 
-    day = _date_field(_("Päivä"))
+    day = date_field(_("Päivä"))
     session = forms.ChoiceField(
         label=_("Aukioloaika"),
         choices=Session.choices,
@@ -119,12 +105,12 @@ class CorrectionForm(forms.Form):
 
 
 class DayChoiceForm(forms.Form):
-    day = _date_field(_("Päivä"))
+    day = date_field(_("Päivä"))
     session = forms.ChoiceField(label=_("Aukioloaika"), choices=Session.choices)
 
 
 class ChildcareForm(_SpanForm):
-    day = _date_field(_("Päivä"))
+    day = date_field(_("Päivä"))
     start = _time_field(_("Alkaa klo"))
     end = _time_field(_("Päättyy klo"))
     children_under_1 = _count_field(_("Alle 1-vuotiaat"))
@@ -201,7 +187,7 @@ class BookingForm(_SpanForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Valitse varauksen laji.")},
     )
-    day = _date_field(_("Päivä"))
+    day = date_field(_("Päivä"))
     start = _time_field(_("Alkaa klo"))
     end = _time_field(_("Päättyy klo"))
     title = forms.CharField(
@@ -243,7 +229,9 @@ class IdentifyForm(forms.Form):
     last_name = forms.CharField(
         label=_("Sukunimi"), max_length=200, error_messages={"required": _("Anna sukunimi.")}
     )
-    birth_date = _date_field(_("Syntymäaika"), required=False)
+    birth_date = date_field(
+        _("Syntymäaika"), required=False, validators=[dates.validate_birth_date]
+    )
     hetu = forms.CharField(
         label=_("Henkilötunnus"),
         max_length=11,

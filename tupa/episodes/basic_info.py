@@ -26,6 +26,8 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from tupa.core.forms import DATE_INVALID
+
 from .models import BasicFormDefinition, Episode
 
 FIELD_TYPES = ("choice", "multi", "text", "bool", "date")
@@ -220,7 +222,7 @@ def _form_field(spec: dict[str, Any]) -> forms.Field:
             **common,
         )
     if kind == "date":
-        messages["invalid"] = _("Kirjoita päivämäärä muodossa pp.kk.vvvv.")
+        messages["invalid"] = str(DATE_INVALID)
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, **common)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.forms import DATE_INVALID
 from tupa.episodes.models import ServiceTask
 from tupa.organisations.models import Municipality, ServiceForm
 
@@ -31,8 +32,6 @@ PERSON_FORM_FIELDS = [
     "email",
     "expected_due_date",
 ]
-
-DATE_ERROR = _("Anna päivämäärä muodossa pp.kk.vvvv.")
 
 
 class DateInput(forms.DateInput):
@@ -93,7 +92,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["last_name"].error_messages["required"] = _("Kirjoita sukunimi.")
         for name in ("birth_date", "expected_due_date"):
             if name in self.fields:
-                self.fields[name].error_messages["invalid"] = DATE_ERROR
+                self.fields[name].error_messages["invalid"] = DATE_INVALID
         if "birth_date" in self.fields:
             self.fields["birth_date"].validators.append(dates.validate_birth_date)
         if "email" in self.fields:
@@ -292,7 +291,7 @@ class RelationshipForm(forms.Form):
         label=_("Alkaen"),
         required=False,
         widget=DateInput(),
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": DATE_INVALID},
     )
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
@@ -347,7 +346,7 @@ class HouseholdMemberForm(forms.Form):
         label=_("Alkaen"),
         required=False,
         widget=DateInput(),
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": DATE_INVALID},
     )
 
     def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:

@@ -10,15 +10,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.episodes.models import Participant
 from tupa.scheduling.models import Room
 
 from .models import PEUKALOINEN_RULES, Attendance, GroupProgramme, Leader, Member
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-DATE_ERRORS = {"invalid": _("Anna päivämäärä muodossa pp.kk.vvvv.")}
 TIME_ERRORS = {
     "invalid": _("Anna kellonaika muodossa tt:mm."),
     "required": _("Anna kellonaika."),
@@ -28,19 +26,6 @@ NUMBER_ERRORS = {
     "min_value": _("Luvun on oltava vähintään %(limit_value)s."),
     "max_value": _("Luku voi olla enintään %(limit_value)s."),
 }
-
-
-def _date(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    errors = dict(DATE_ERRORS)
-    errors["required"] = _("Anna päivämäärä.")
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        input_formats=DATE_FORMATS,
-        error_messages=errors,
-        **kwargs,
-    )
 
 
 def _rule(label: Any, help_text: Any = "") -> forms.IntegerField:
@@ -77,9 +62,9 @@ class ProgrammeForm(forms.Form):
         choices=GroupProgramme.TargetGroup.choices,
         error_messages={"required": _("Valitse kohderyhmä.")},
     )
-    starts_on = _date(_("Alkaa"), required=True)
-    ends_on = _date(_("Päättyy"))
-    aftercare_until = _date(_("Jälkituki päättyy"))
+    starts_on = date_field(_("Alkaa"))
+    ends_on = date_field(_("Päättyy"), required=False)
+    aftercare_until = date_field(_("Jälkituki päättyy"), required=False)
     capacity = forms.IntegerField(
         label=_("Paikkoja"),
         required=False,
@@ -228,7 +213,9 @@ class MemberForm(forms.Form):
         error_messages={"invalid_choice": _("Valitse lapsi listasta.")},
         help_text=_("Vauva–vanhempi-ryhmässä pari on yksi osallistuja."),
     )
-    joined_on = _date(_("Aloittaa ryhmässä"), help_text=_("Tyhjä: ryhmän alkamispäivä."))
+    joined_on = date_field(
+        _("Aloittaa ryhmässä"), required=False, help_text=_("Tyhjä: ryhmän alkamispäivä.")
+    )
 
     def __init__(
         self, *args: Any, adults: QuerySet[Participant], children: QuerySet[Participant], **kw: Any
@@ -307,7 +294,7 @@ WEEKDAYS = [
 
 
 class SessionForm(forms.Form):
-    day = _date(_("Päivä"), required=True)
+    day = date_field(_("Päivä"))
     start_time = forms.TimeField(
         label=_("Alkaa klo"),
         widget=TIME,

@@ -1,20 +1,11 @@
-"""Form fields shared by the volunteer sub-packages' forms: bounded dates
-(``tupa.core.dates``), staff, service forms and volunteers to choose from."""
+"""Form fields shared by the volunteer sub-packages' forms: staff, service forms and volunteers
+to choose from (a date is :func:`tupa.core.forms.date_field`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-
-from tupa.core.dates import validate_date
-from tupa.core.forms import DATE_WIDGET
-
-
-def date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, validators=[validate_date], **kwargs
-    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

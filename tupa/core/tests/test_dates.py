@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django import forms
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from tupa.accounts.models import Role
 from tupa.core import dates
+from tupa.core.forms import date_field
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
@@ -89,6 +91,40 @@ def test_messages_follow_the_language() -> None:
     with translation.override("en"):
         message = dates.date_problem(dt.date(1066, 10, 14))
     assert message is not None and "1066" not in message
+
+
+# --------------------------------------------------------------------------- the one date field
+
+
+class _DateForm(forms.Form):
+    day = date_field("Päivä")
+    born = date_field("Syntymäaika", required=False, validators=[dates.validate_birth_date])
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2026-03-15", dt.date(2026, 3, 15)),
+        ("15.3.2026", dt.date(2026, 3, 15)),
+        ("5.1.26", dt.date(2026, 1, 5)),
+    ],
+)
+def test_the_date_field_reads_the_picker_and_finnish_dates(typed: str, day: dt.date) -> None:
+    form = _DateForm({"day": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == day
+
+
+@time_machine.travel(dt.datetime(2026, 3, 15, 12, tzinfo=dt.UTC), tick=False)
+def test_the_date_field_says_the_same_thing_everywhere() -> None:
+    """Every date of the product's forms: the same messages, the work-date bounds by default, a
+    birth date's own bounds when asked for (``tupa.core.forms.date_field``)."""
+    assert _DateForm({}).errors == {"day": ["Anna päivämäärä."]}
+    assert _DateForm({"day": "huomenna"}).errors == {"day": ["Anna päivämäärä muodossa p.k.vvvv."]}
+    assert _DateForm({"day": "1999-12-31"}).errors == {"day": [RANGE]}
+    born_1950 = _DateForm({"day": "2026-03-15", "born": "1.2.1950"})
+    assert born_1950.is_valid(), born_1950.errors  # before 2000, and a birth date
+    assert "born" in _DateForm({"day": "2026-03-15", "born": "1.2.2027"}).errors  # not yet born
 
 
 # --------------------------------------------------------------------------- the views

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy
 
 from tupa.audit.models import AccessRequest, AccessRequestItemDecision
-from tupa.core import dates
-from tupa.dataprotection.pages import REQUIRED, date_field, text_field
+from tupa.core.forms import date_field
+from tupa.dataprotection.pages import REQUIRED, text_field
 
 
 class RequestCreateForm(forms.Form):
@@ -19,10 +17,6 @@ class RequestCreateForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Mitä pyydetään ja miten pyyntö tuli (esim. kirje, käynti)."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["received_on"].validators.append(dates.validate_date)
 
 
 class VerifyForm(forms.Form):

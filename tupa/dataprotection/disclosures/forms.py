@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from tupa.audit.models import DisclosureBasis, DisclosureKind
-from tupa.core import dates
-from tupa.dataprotection.pages import date_field, text_field
+from tupa.core.forms import date_field
+from tupa.dataprotection.pages import text_field
 
 
 class DisclosureForm(forms.Form):
@@ -55,7 +55,6 @@ class DisclosureForm(forms.Form):
         self.fields["persons"].choices = [  # type: ignore[attr-defined]
             (str(p.pk), str(p.person or p.alias)) for p in participants
         ]
-        self.fields["disclosed_on"].validators.append(dates.validate_date)
 
 
 class DisclosureFilterForm(forms.Form):
@@ -66,8 +65,3 @@ class DisclosureFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Kaikki")), *DisclosureKind.choices],
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("date_from", "date_to"):
-            self.fields[name].validators.append(dates.validate_date)

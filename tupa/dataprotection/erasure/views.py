@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
-from tupa.dataprotection.pages import date_field, dpo_person, pdf_response, wants_pdf
+from tupa.core.forms import apply_errors, date_field
+from tupa.dataprotection.pages import dpo_person, pdf_response, wants_pdf
 from tupa.people.models_erasure import ErasureRequest
 
 from . import services as erasure

@@ -25,12 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core import dates
-from tupa.core.forms import apply_errors
+from tupa.core.forms import apply_errors, date_field
 from tupa.dataprotection import extracts
 from tupa.dataprotection.disclosures.services import disclosures_for_person
 from tupa.dataprotection.pages import (
-    date_field,
     dpo_decision,
     dpo_person,
     pdf_response,
@@ -46,11 +44,6 @@ from tupa.people.models import Person
 class PeriodForm(forms.Form):
     date_from = date_field(gettext_lazy("Alkaen"))
     date_to = date_field(gettext_lazy("Päättyen"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("date_from", "date_to"):  # 2000–2100: no year 9999 ("end + 1 day")
-            self.fields[name].validators.append(dates.validate_date)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.dataprotection import reveal_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import apply_errors, date_field
 from tupa.dataprotection.extracts import field_label
-from tupa.dataprotection.pages import date_field, person_page_url
+from tupa.dataprotection.pages import person_page_url
 from tupa.people import rights
 from tupa.people.models import RESTRICTED_FIELDS, Restriction
 from tupa.people.restrictions import restriction_for

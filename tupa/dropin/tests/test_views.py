@@ -226,7 +226,7 @@ def test_booking_form_errors_are_finnish_and_keep_the_input(
         assert "Perhetupa sali on jo varattu 7.3.2026 klo 12.00–15.00." in html
         assert 'value="Tuplajuhlat"' in html and 'value="Varaaja Keksitty"' in html
         html = client.post(url, {**data, "day": "huomenna", "price": "abc"}).content.decode()
-        assert "Anna päivämäärä muodossa pp.kk.vvvv." in html
+        assert "Anna päivämäärä muodossa p.k.vvvv." in html
         assert "Anna hinta euroina, esimerkiksi 45,00." in html
         assert 'value="huomenna"' in html and 'aria-invalid="true"' in html
         response = client.post(url, {**data, "day": "2026-03-08", "price": "40,50"})

@@ -1,4 +1,5 @@
-"""What the episode forms share: the Finnish defaults, dates, identity codes, versions."""
+"""What the episode forms share: the Finnish defaults, identity codes, versions (a date field is
+:func:`tupa.core.forms.date_field`)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
 from tupa.people import hetu as hetu_rules
 from tupa.people.models import Person
 
 GENDER_CHOICES = Person.Gender.choices
-
-
-def date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        error_messages={
-            "invalid": _("Kirjoita päivämäärä muodossa pp.kk.vvvv."),
-            "required": _("Kirjoita päivämäärä."),
-        },
-        **kwargs,
-    )
 
 
 class TupaForm(forms.Form):

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import date_field
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 
-from .base import TupaForm, date_field
+from .base import TupaForm
 
 
 class ConsentForm(TupaForm):
@@ -47,7 +48,7 @@ class ConsentForm(TupaForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     given_on = date_field(_("Suostumus annettu"), required=True)
-    valid_until = date_field(_("Voimassa asti"))
+    valid_until = date_field(_("Voimassa asti"), required=False)
 
     def __init__(self, *args: Any, episode: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

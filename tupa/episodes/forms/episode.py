@@ -8,21 +8,21 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
+from tupa.core.forms import date_field
 from tupa.organisations.models import Partner
 
 from .. import services
 from ..models import Episode, ReferralSource, ServiceTask
-from .base import VersionedForm, date_field
+from .base import VersionedForm
 
 
 class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Uusi tila"), choices=Episode.Status.choices)
-    start_date = date_field(_("Alkamispäivä"), validators=[dates.validate_date])
+    start_date = date_field(_("Alkamispäivä"), required=False)
     end_date = date_field(
         _("Päättymispäivä"),
         help_text=_("Pakollinen, kun asiakkuus päättyy."),
-        validators=[dates.validate_date],
+        required=False,
     )
     end_reason = forms.ChoiceField(
         label=_("Päättymisen syy"),
@@ -80,7 +80,7 @@ class EpisodeEditForm(VersionedForm):
         choices=ServiceTask.choices,
         help_text=_("Määrää asiakirjojen säilytysajan."),
     )
-    start_date = date_field(_("Alkamispäivä"), validators=[dates.validate_date])
+    start_date = date_field(_("Alkamispäivä"), required=False)
     summary = forms.CharField(
         label=_("Tilanteen kuvaus"),
         required=False,
@@ -122,7 +122,7 @@ class ContactPermissionForm(VersionedForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    date = date_field(_("Luvan päivä"), help_text=_("Jos tyhjä, tänään."))
+    date = date_field(_("Luvan päivä"), help_text=_("Jos tyhjä, tänään."), required=False)
 
     def permission_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("permission") or "")

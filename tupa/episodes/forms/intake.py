@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.forms import date_field
 from tupa.people.models import Person
 
 from .. import services
 from ..models import Episode, Participant, ReferralSource, ServiceTask
-from .base import GENDER_CHOICES, TupaForm, birth_date_of, clean_hetu, date_field
+from .base import GENDER_CHOICES, TupaForm, birth_date_of, clean_hetu
 
 
 class SubjectFields(TupaForm):
@@ -55,7 +56,9 @@ class SubjectFields(TupaForm):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
-    birth_date = date_field(_("Syntymäaika"), validators=[dates.validate_birth_date])
+    birth_date = date_field(
+        _("Syntymäaika"), validators=[dates.validate_birth_date], required=False
+    )
     gender = forms.ChoiceField(
         label=_("Sukupuoli"), choices=GENDER_CHOICES, initial=Person.Gender.UNKNOWN
     )
@@ -163,7 +166,7 @@ class IntakeForm(SubjectFields):
     start_date = date_field(
         _("Alkamispäivä"),
         help_text=_("Jos tyhjä, käynnissä olevalle tänään."),
-        validators=[dates.validate_date],
+        required=False,
     )
     referral_source = forms.ChoiceField(
         label=_("Ohjaava taho"), choices=ReferralSource.choices, initial=ReferralSource.SELF
@@ -218,7 +221,9 @@ class ChildRowForm(TupaForm):
         help_text=_("Jos tyhjä, sama kuin asiakkaalla."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    birth_date = date_field(_("Syntymäaika"), validators=[dates.validate_birth_date])
+    birth_date = date_field(
+        _("Syntymäaika"), validators=[dates.validate_birth_date], required=False
+    )
     birth_year = forms.IntegerField(
         label=_("Syntymävuosi"),
         required=False,

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
+from tupa.core.forms import date_field
 
 from ..models import Episode, ReferralSource
-from .base import TupaForm, date_field
+from .base import TupaForm
 
 
 class ClientListFilterForm(TupaForm):
@@ -28,8 +28,8 @@ class ClientListFilterForm(TupaForm):
         required=False,
         choices=[("", _("Kaikki")), *ReferralSource.choices],
     )
-    opened_from = date_field(_("Avattu alkaen"), validators=[dates.validate_date])
-    opened_to = date_field(_("Avattu asti"), validators=[dates.validate_date])
+    opened_from = date_field(_("Avattu alkaen"), required=False)
+    opened_to = date_field(_("Avattu asti"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

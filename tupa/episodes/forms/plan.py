@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
+from tupa.core.forms import date_field
 from tupa.organisations.models import Partner
 
-from .base import TupaForm, date_field
+from .base import TupaForm
 
 
 class GoalForm(TupaForm):
@@ -30,7 +31,7 @@ class GoalForm(TupaForm):
         max_length=200,
         help_text=_("Esimerkiksi: asiakas ja lastensuojelun sosiaalityöntekijä."),
     )
-    review_date = date_field(_("Arviointipäivä"))
+    review_date = date_field(_("Arviointipäivä"), required=False)
 
 
 class GoalReviewForm(TupaForm):
@@ -40,7 +41,7 @@ class GoalReviewForm(TupaForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Valitse, miten tavoite toteutui.")},
     )
-    next_review = date_field(_("Seuraava arviointipäivä"))
+    next_review = date_field(_("Seuraava arviointipäivä"), required=False)
 
 
 class NetworkMeetingForm(TupaForm):
@@ -93,7 +94,7 @@ class ExternalReferralForm(TupaForm):
         queryset=Partner.objects.none(),
         empty_label=_("Ei valittu"),
     )
-    referred_on = date_field(_("Päivä"), help_text=_("Jos tyhjä, tänään."))
+    referred_on = date_field(_("Päivä"), help_text=_("Jos tyhjä, tänään."), required=False)
     note = forms.CharField(
         label=_("Lisätieto"),
         required=False,
@@ -117,8 +118,8 @@ class AssignmentForm(TupaForm):
         },
     )
     is_primary = forms.BooleanField(label=_("Vastuutyöntekijä"), required=False)
-    valid_from = date_field(_("Alkaen"), help_text=_("Jos tyhjä, tänään."))
-    valid_until = date_field(_("Päättyy"))
+    valid_from = date_field(_("Alkaen"), help_text=_("Jos tyhjä, tänään."), required=False)
+    valid_until = date_field(_("Päättyy"), required=False)
 
     def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,8 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.finance.payments import bank
 from tupa.finance.payments.selectors import Balance
 
@@ -99,15 +98,7 @@ class PaymentForm(forms.Form):
     """A payment entered by hand (e.g. from a bank statement on paper)."""
 
     invoice = _InvoiceChoice()
-    paid_on = forms.DateField(
-        label=gettext_lazy("Maksupäivä"),
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
-        error_messages={
-            "required": gettext_lazy("Anna maksupäivä."),
-            "invalid": gettext_lazy("Anna päivämäärä muodossa pp.kk.vvvv."),
-        },
-    )
+    paid_on = date_field(gettext_lazy("Maksupäivä"))
     amount = forms.DecimalField(
         label=gettext_lazy("Summa (€)"),
         max_digits=12,

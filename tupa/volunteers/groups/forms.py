@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.accounts.selectors import active_staff
-from tupa.core.forms import TIME_WIDGET
+from tupa.core.forms import TIME_WIDGET, date_field
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
     StaffChoiceField,
     VolunteerChoiceField,
     VolunteersChoiceField,
-    date_field,
 )
 from tupa.volunteers.models import GroupKind, Volunteer
 

@@ -8,11 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import TIME_WIDGET
+from tupa.core.forms import TIME_WIDGET, date_field
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
-    date_field,
 )
 from tupa.volunteers.models import (
     ActivityKind,

@@ -8,8 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import date_field
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers.fields import FormChoiceField, date_field
+from tupa.volunteers.fields import FormChoiceField
 from tupa.volunteers.models import CourseKind, RoleKind, Status
 
 _ANY = [("", _("Kaikki"))]

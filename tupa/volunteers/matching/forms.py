@@ -9,10 +9,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import date_field
 from tupa.episodes.models import Participant
 from tupa.volunteers.fields import (
     VolunteerChoiceField,
-    date_field,
 )
 from tupa.volunteers.models import (
     CaseStatus,

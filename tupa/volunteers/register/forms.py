@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.accounts.selectors import active_staff
+from tupa.core.forms import date_field
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
     StaffChoiceField,
-    date_field,
 )
 from tupa.volunteers.models import (
     Gender,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.accounts.selectors import active_staff
+from tupa.core.forms import date_field
 from tupa.volunteers.fields import (
     StaffChoiceField,
-    date_field,
 )
 from tupa.volunteers.models import (
     CheckResult,
