@@ -32,18 +32,20 @@ def date_field(
     *,
     required: bool = True,
     validators: Sequence[Callable[[Any], None]] = (dates.validate_date,),
+    required_message: Any = DATE_REQUIRED,
     **kwargs: Any,
 ) -> forms.DateField:
     """A date of the product's forms: the date picker, ISO or Finnish input, the same two
-    messages everywhere, and by default a date of work or of a period (1.1.2000–31.12.2100;
-    pass ``validators=[dates.validate_birth_date]`` for a birth date)."""
+    messages everywhere (a field may name what is missing: ``required_message="Anna
+    tulopäivä."``), and by default a date of work or of a period (1.1.2000–31.12.2100; pass
+    ``validators=[dates.validate_birth_date]`` for a birth date)."""
     return forms.DateField(
         label=label,
         required=required,
         widget=DATE_WIDGET,
         input_formats=DATE_INPUT_FORMATS,
         validators=list(validators),
-        error_messages={"required": DATE_REQUIRED, "invalid": DATE_INVALID},
+        error_messages={"required": required_message, "invalid": DATE_INVALID},
         **kwargs,
     )
 
@@ -78,8 +80,8 @@ class PeriodForm(forms.Form):
     max_days: ClassVar[int] = 3 * 366
     too_long: ClassVar[Any] = _("Jakso voi olla enintään kolme vuotta.")
 
-    start = forms.DateField(label=_("Alkaen"), widget=DATE_WIDGET, validators=[dates.validate_date])
-    end = forms.DateField(label=_("Päättyen"), widget=DATE_WIDGET, validators=[dates.validate_date])
+    start = date_field(_("Alkaen"))
+    end = date_field(_("Päättyen"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
+from tupa.core.forms import TIME_WIDGET, date_field
 from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
@@ -54,7 +54,7 @@ class AppointmentForm(WallClockForm):
         required=False,
         empty_label=_("Ei asiakkuutta (esim. oma palaveri)"),
     )
-    date = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET, validators=[dates.validate_date])
+    date = date_field(_("Päivä"))
     start = forms.TimeField(label=_("Alkaa klo"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Päättyy klo"), widget=TIME_WIDGET)
     type = forms.ChoiceField(
@@ -101,12 +101,7 @@ class AppointmentForm(WallClockForm):
         help_text=_("Näkyy vain niille, jotka näkevät asiakkuuden."),
     )
     repeat = forms.ChoiceField(label=_("Toistuu"), choices=REPEAT_CHOICES, required=False)
-    repeat_until = forms.DateField(
-        label=_("Toistuu asti (päivä)"),
-        widget=DATE_WIDGET,
-        required=False,
-        validators=[dates.validate_date],
-    )
+    repeat_until = date_field(_("Toistuu asti (päivä)"), required=False)
     repeat_count = forms.IntegerField(
         label=_("tai kertoja yhteensä"), min_value=2, max_value=104, required=False
     )

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
+from tupa.core.forms import TIME_WIDGET, date_field
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
@@ -45,7 +45,7 @@ class OrderForm(forms.Form):
     basis = forms.ChoiceField(
         label=_("Peruste"), choices=OrderBasis.choices, widget=forms.RadioSelect
     )
-    basis_date = forms.DateField(label=_("Päätöksen tai sopimuksen päivä"), widget=DATE_WIDGET)
+    basis_date = date_field(_("Päätöksen tai sopimuksen päivä"))
     basis_reference = forms.CharField(
         label=_("Diaari- tai asianumero"), max_length=100, required=False
     )
@@ -70,8 +70,8 @@ class OrderForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Kesto (min)"), min_value=5, max_value=480, initial=120
     )
-    valid_from = forms.DateField(label=_("Voimassa alkaen"), widget=DATE_WIDGET)
-    valid_until = forms.DateField(label=_("Voimassa asti"), widget=DATE_WIDGET, required=False)
+    valid_from = date_field(_("Voimassa alkaen"))
+    valid_until = date_field(_("Voimassa asti"), required=False)
     payer_municipality = forms.ModelChoiceField(
         label=_("Maksava kunta (lapsen kotikunta)"),
         queryset=Municipality.objects.filter(valid=True).order_by("name_fi"),
@@ -168,7 +168,7 @@ class OrderForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    first_day = forms.DateField(label=_("Ensimmäinen päivä"), widget=DATE_WIDGET)
+    first_day = date_field(_("Ensimmäinen päivä"))
     time = forms.TimeField(label=_("Alkamisaika"), widget=TIME_WIDGET)
     count = forms.IntegerField(
         label=_("Tapaamisten määrä"), min_value=1, max_value=rules.MAX_SCHEDULE_COUNT, initial=6
@@ -184,7 +184,7 @@ class MeetingForm(WallClockForm):
 
     wall_clock_fields = (("start_date", "start_time"),)
 
-    start_date = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET)
+    start_date = date_field(_("Päivä"))
     start_time = forms.TimeField(label=_("Alkamisaika"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(label=_("Kesto (min)"), min_value=5, max_value=480)
     location = forms.CharField(
@@ -261,7 +261,7 @@ class OutcomeForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    contacted_on = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET)
+    contacted_on = date_field(_("Päivä"))
     party: forms.ModelChoiceField[OrderParty] = forms.ModelChoiceField(
         label=_("Osapuoli"),
         queryset=OrderParty.objects.none(),

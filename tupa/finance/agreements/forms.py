@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.finance.agreements.services import AgreementData
 from tupa.finance.models import Agreement
 from tupa.finance.models.agreements import InvoicingInterval, MeetingType, PricedItem
@@ -45,10 +45,9 @@ class AgreementForm(forms.Form):
             "Ctrl- tai Cmd-näppäimellä."
         ),
     )
-    valid_from = forms.DateField(label=_("Voimassa alkaen"), widget=DATE_WIDGET)
-    valid_until = forms.DateField(
-        label=_("Voimassa päättyen"),
-        widget=DATE_WIDGET,
+    valid_from = date_field(_("Voimassa alkaen"))
+    valid_until = date_field(
+        _("Voimassa päättyen"),
         required=False,
         help_text=_("Jätä tyhjäksi, jos sopimus on voimassa toistaiseksi."),
     )
@@ -181,8 +180,6 @@ class PriceForm(forms.Form):
         localize=True,
         help_text=_("Sosiaalipalvelut ovat arvonlisäverottomia (0 %)."),
     )
-    valid_from = forms.DateField(
-        label=_("Voimassa alkaen"),
-        widget=DATE_WIDGET,
-        help_text=_("Edellinen hinta päättyy edellisenä päivänä."),
+    valid_from = date_field(
+        _("Voimassa alkaen"), help_text=_("Edellinen hinta päättyy edellisenä päivänä.")
     )

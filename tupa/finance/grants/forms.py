@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.finance.models.grants import Grant, GrantDeadline
 from tupa.organisations.models import Funder, ServiceForm
 
@@ -79,11 +79,8 @@ class GrantForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Hakemuksen tila"), choices=APPLICATION_STATUSES, widget=forms.RadioSelect
     )
-    applied_on = forms.DateField(
-        label=_("Hakupäivä"),
-        widget=DATE_WIDGET,
-        required=False,
-        help_text=_("Päivä, jona hakemus lähetettiin."),
+    applied_on = date_field(
+        _("Hakupäivä"), required=False, help_text=_("Päivä, jona hakemus lähetettiin.")
     )
     service_forms = ServiceFormsField(
         label=_("Rahoitettavat työmuodot"),
@@ -146,7 +143,7 @@ class DecisionForm(forms.Form):
             "Jätä tyhjäksi, kun koko haettu summa myönnettiin tai kun päätös on kielteinen."
         ),
     )
-    decided_on = forms.DateField(label=_("Päätöspäivä"), widget=DATE_WIDGET, required=False)
+    decided_on = date_field(_("Päätöspäivä"), required=False)
     decision_number = forms.CharField(label=_("Päätöksen numero"), max_length=60, required=False)
     conditions = forms.CharField(
         label=_("Ehdot"),
@@ -168,5 +165,5 @@ def decision_initial(grant: Grant) -> dict[str, Any]:
 
 class DeadlineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Laji"), choices=GrantDeadline.Kind.choices)
-    due_on = forms.DateField(label=_("Määräpäivä"), widget=DATE_WIDGET)
+    due_on = date_field(_("Määräpäivä"))
     note = forms.CharField(label=_("Lisätieto"), max_length=300, required=False)

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.finance.grants.forms import MoneyField
 from tupa.finance.income.services import IncomeData
 from tupa.finance.models import EarmarkedFund, OtherIncome
@@ -39,7 +39,7 @@ class _Named(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class IncomeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Laji"), choices=OtherIncome.Kind.choices)
-    received_on = forms.DateField(label=_("Päivä"), widget=DATE_WIDGET)
+    received_on = date_field(_("Päivä"))
     amount = _money(_("Summa (€)"))
     source_kind = forms.ChoiceField(
         label=_("Maksaja"), choices=OtherIncome.Source.choices, widget=forms.RadioSelect
@@ -140,7 +140,7 @@ class FundUseForm(forms.Form):
         max_length=200,
         help_text=_("Mihin rahat käytettiin, esim. perheleirin ruokailut."),
     )
-    used_on = forms.DateField(label=_("Tapahtuman päivä"), widget=DATE_WIDGET)
+    used_on = date_field(_("Tapahtuman päivä"))
     amount = _money(_("Summa (€)"))
     event_link = forms.CharField(
         label=_("Linkki tapahtumaan (vapaaehtoinen)"),

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.finance.invoicing.selectors import month_bounds
 from tupa.finance.invoicing.services import OTHER_ITEM, ManualInvoiceData
 from tupa.finance.models import Invoice, InvoiceLine
@@ -113,11 +113,8 @@ class RunForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    invoice_date = forms.DateField(
-        label=_("Laskun päivä"),
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
-        help_text=_("Eräpäivä lasketaan tästä maksuajan mukaan."),
+    invoice_date = date_field(
+        _("Laskun päivä"), help_text=_("Eräpäivä lasketaan tästä maksuajan mukaan.")
     )
 
 
@@ -159,12 +156,8 @@ class ManualInvoiceForm(forms.Form):
             "max_value": _("Maksuajan on oltava 0–365 päivää."),
         },
     )
-    period_start = forms.DateField(
-        label=_("Laskutusjakso alkaa"), widget=DATE_WIDGET, required=False
-    )
-    period_end = forms.DateField(
-        label=_("Laskutusjakso päättyy"), widget=DATE_WIDGET, required=False
-    )
+    period_start = date_field(_("Laskutusjakso alkaa"), required=False)
+    period_end = date_field(_("Laskutusjakso päättyy"), required=False)
     notes = forms.CharField(
         label=_("Lisätiedot laskulla"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

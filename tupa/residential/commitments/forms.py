@@ -10,7 +10,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.organisations.models import Municipality, Partner
 
 
@@ -33,14 +33,11 @@ class CommitmentForm(forms.Form):
         required=False,
         help_text=_("Maksajan päätöksen numero, joka merkitään laskulle."),
     )
-    valid_from = forms.DateField(
-        label=_("Voimassa alkaen"),
-        widget=DATE_WIDGET,
-        error_messages={"required": _("Anna voimassaolon alkamispäivä.")},
+    valid_from = date_field(
+        _("Voimassa alkaen"), required_message=_("Anna voimassaolon alkamispäivä.")
     )
-    valid_until = forms.DateField(
-        label=_("Voimassa asti"),
-        widget=DATE_WIDGET,
+    valid_until = date_field(
+        _("Voimassa asti"),
         required=False,
         help_text=_("Jätä tyhjäksi, jos sitoumus on voimassa toistaiseksi."),
     )
@@ -87,11 +84,7 @@ class CommitmentCorrectForm(CommitmentForm):
 
 
 class CommitmentCancelForm(forms.Form):
-    cancelled_on = forms.DateField(
-        label=_("Peruttu"),
-        widget=DATE_WIDGET,
-        error_messages={"required": _("Anna peruutuspäivä.")},
-    )
+    cancelled_on = date_field(_("Peruttu"), required_message=_("Anna peruutuspäivä."))
     reason = forms.CharField(
         label=_("Peruutuksen syy"),
         max_length=200,

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
+from tupa.core import forms as core_forms
+from tupa.core.forms import TIME_WIDGET
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
 from tupa.residential.stays.forms import _MomentMixin, _now_local
@@ -43,12 +43,7 @@ class MemberArriveForm(_MomentMixin):
         empty_label=None,
         error_messages={"required": _("Valitse jaksolle tuleva henkilö.")},
     )
-    arrival_date = forms.DateField(
-        label=_("Tulopäivä"),
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
-        error_messages={"required": _("Anna tulopäivä.")},
-    )
+    arrival_date = core_forms.date_field(_("Tulopäivä"), required_message=_("Anna tulopäivä."))
     arrival_time = forms.TimeField(
         label=_("Tuloaika"),
         widget=TIME_WIDGET,
@@ -67,12 +62,7 @@ class MemberDepartForm(_MomentMixin):
     date_field = "departure_date"
     time_field = "departure_time"
 
-    departure_date = forms.DateField(
-        label=_("Lähtöpäivä"),
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
-        error_messages={"required": _("Anna lähtöpäivä.")},
-    )
+    departure_date = core_forms.date_field(_("Lähtöpäivä"), required_message=_("Anna lähtöpäivä."))
     departure_time = forms.TimeField(
         label=_("Lähtöaika"),
         widget=TIME_WIDGET,
@@ -99,11 +89,7 @@ class BabyBornForm(_MomentMixin):
         max_length=200,
         error_messages={"required": _("Anna vauvan sukunimi.")},
     )
-    birth_date = forms.DateField(
-        label=_("Syntymäpäivä"),
-        widget=DATE_WIDGET,
-        error_messages={"required": _("Anna syntymäpäivä.")},
-    )
+    birth_date = core_forms.date_field(_("Syntymäpäivä"), required_message=_("Anna syntymäpäivä."))
     birth_time = forms.TimeField(
         label=_("Syntymäaika (kellonaika)"),
         widget=TIME_WIDGET,

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tupa.core.forms import date_field
 from tupa.episodes.models import Episode
 from tupa.residential.models import ShiftNote
 from tupa.residential.shiftlog.services import TEXT_MAX, current_shift
@@ -37,14 +38,10 @@ class ShiftNoteForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Valitse vuoro.")},
     )
-    shift_date = forms.DateField(
-        label=gettext_lazy("Vuoron päivä"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    shift_date = date_field(
+        gettext_lazy("Vuoron päivä"),
+        required_message=gettext_lazy("Anna vuoron päivä."),
         help_text=gettext_lazy("Yövuoro merkitään sen illan päivälle, jona vuoro alkaa."),
-        error_messages={
-            "required": gettext_lazy("Anna vuoron päivä."),
-            "invalid": gettext_lazy("Anna päivä muodossa pp.kk.vvvv."),
-        },
     )
     text = forms.CharField(
         label=gettext_lazy("Raportti"),

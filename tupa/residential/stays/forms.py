@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET, TIME_WIDGET
+from tupa.core import forms as core_forms
+from tupa.core.forms import TIME_WIDGET
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant, Referral
 from tupa.residential.models import Destination, PayerCategory, Place
@@ -117,9 +117,7 @@ class AdmitForm(_MomentMixin):
     time_field = "arrival_time"
 
     place = PlaceChoiceField(label=_("Paikka"), queryset=Place.objects.none(), empty_label=None)
-    arrival_date = forms.DateField(
-        label=_("Tulopäivä"), widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
+    arrival_date = core_forms.date_field(_("Tulopäivä"))
     arrival_time = forms.TimeField(label=_("Tuloaika"), widget=TIME_WIDGET)
     payer_category = forms.ChoiceField(
         label=_("Maksajaryhmä"), choices=PayerCategory.choices, widget=forms.RadioSelect
@@ -176,9 +174,7 @@ class DischargeForm(_MomentMixin):
     date_field = "departure_date"
     time_field = "departure_time"
 
-    departure_date = forms.DateField(
-        label=_("Lähtöpäivä"), widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
+    departure_date = core_forms.date_field(_("Lähtöpäivä"))
     departure_time = forms.TimeField(label=_("Lähtöaika"), widget=TIME_WIDGET)
     destination = forms.ChoiceField(
         label=_("Jatkosijoitus"), choices=Destination.choices, widget=forms.RadioSelect
@@ -212,9 +208,7 @@ class MoveForm(_MomentMixin):
     to_place = PlaceChoiceField(
         label=_("Uusi paikka"), queryset=Place.objects.none(), empty_label=None
     )
-    move_date = forms.DateField(
-        label=_("Siirtopäivä"), widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
+    move_date = core_forms.date_field(_("Siirtopäivä"))
     move_time = forms.TimeField(label=_("Siirtoaika"), widget=TIME_WIDGET)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

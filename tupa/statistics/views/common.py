@@ -20,6 +20,7 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis, decide
 from tupa.core import dates
+from tupa.core.forms import date_field
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from ..indicators.base import Params
@@ -126,16 +127,8 @@ class RangeForm(forms.Form):
     """A date-range return's period; the whole year of the URL when nothing is asked. Each day
     within Tupa's bounds of dates (:mod:`tupa.core.dates`), at most five years in all."""
 
-    alku = forms.DateField(
-        label=gettext_lazy("Alkaen"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[dates.validate_date],
-    )
-    loppu = forms.DateField(
-        label=gettext_lazy("Päättyen"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[dates.validate_date],
-    )
+    alku = date_field(gettext_lazy("Alkaen"))
+    loppu = date_field(gettext_lazy("Päättyen"))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

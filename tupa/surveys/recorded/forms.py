@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 from tupa.episodes.models import Participant
 from tupa.surveys.models import Channel, MeasurementPoint, Questionnaire, QuestionnaireVersion
 from tupa.surveys.recorded.services import RECORDED_CHANNELS
@@ -46,10 +45,8 @@ class RecordForm(forms.Form):
         choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
         widget=forms.RadioSelect,
     )
-    submitted_on = forms.DateField(
-        label=_("Vastauspäivä"),
-        widget=DATE_WIDGET,
-        validators=[dates.validate_date],
+    submitted_on = date_field(
+        _("Vastauspäivä"),
         help_text=_(
             "Päivä, jona palaute annettiin. Nimettömästä vastauksesta säilyy vain kuukausi."
         ),
@@ -107,12 +104,8 @@ class FilterForm(forms.Form):
     kanava = forms.ChoiceField(
         label=_("Kanava"), required=False, choices=[("", _("kaikki")), *Channel.choices]
     )
-    alkaen = forms.DateField(
-        label=_("Alkaen"), required=False, widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
-    paattyen = forms.DateField(
-        label=_("Päättyen"), required=False, widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
+    alkaen = date_field(_("Alkaen"), required=False)
+    paattyen = date_field(_("Päättyen"), required=False)
 
     def __init__(self, *args: Any, questionnaires: list[Questionnaire], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tupa.core.forms import date_field
+
 #: The parts of a year: query value → (first month, last month).
 PARTS: dict[str, tuple[int, int]] = {
     "": (1, 12),
@@ -50,16 +52,8 @@ class ResultsFilterForm(forms.Form):
 
     vuosi = forms.IntegerField(label=gettext_lazy("Vuosi"), min_value=FIRST_YEAR)
     jakso = forms.ChoiceField(label=gettext_lazy("Jakso"), required=False, choices=part_choices)
-    alku = forms.DateField(
-        label=gettext_lazy("Alkaen (oma aikaväli)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    loppu = forms.DateField(
-        label=gettext_lazy("Päättyen (oma aikaväli)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    alku = date_field(gettext_lazy("Alkaen (oma aikaväli)"), required=False)
+    loppu = date_field(gettext_lazy("Päättyen (oma aikaväli)"), required=False)
     versio = forms.TypedChoiceField(
         label=gettext_lazy("Kyselyn versio"), required=False, coerce=int, empty_value=None
     )

@@ -5,17 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core import dates
-from tupa.core.forms import DATE_WIDGET
+from tupa.core.forms import date_field
 
 
 class SummaryForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("Jakso alkaa"), widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
-    period_end = forms.DateField(
-        label=_("Jakso päättyy"), widget=DATE_WIDGET, validators=[dates.validate_date]
-    )
+    period_start = date_field(_("Jakso alkaa"))
+    period_end = date_field(_("Jakso päättyy"))
     document = forms.FileField(
         label=_("Tiedosto"),
         help_text=_("THL:n yhteenveto PDF-, XLSX- tai DOCX-muodossa."),
@@ -32,6 +27,4 @@ class SummaryForm(forms.Form):
 
 class GivenForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
-    given_on = forms.DateField(
-        label=_("Annettu"), widget=DATE_WIDGET, validators=[dates.validate_date], required=False
-    )
+    given_on = date_field(_("Annettu"), required=False)
