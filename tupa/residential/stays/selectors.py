@@ -35,15 +35,26 @@ _ONE_DAY = dt.timedelta(days=1)
 PersonKey = tuple[str, int]
 
 
+def _arrived_by_and_departed(start: dt.date, end: dt.date, through: str, departed: str) -> Q:
+    return Q(**{f"{through}arrived_at__lt": local_midnight(end + _ONE_DAY)}) & (
+        Q(**{f"{through}departed_at__isnull": True})
+        | Q(**{f"{through}departed_at__{departed}": local_midnight(start)})
+    )
+
+
 def care_day_overlap(start: dt.date, end: dt.date, *, through: str = "") -> Q:
     """Rows (stays or stay members) whose [arrived_at, departed_at) can touch a local date in
     [start, end] for the care-day rules: a departure at the first midnight still ends a night of
     the day before, so it is included (and counts nothing in the period). ``through``: the
     path to the row whose times are compared (``"stay__"``)."""
-    return Q(**{f"{through}arrived_at__lt": local_midnight(end + _ONE_DAY)}) & (
-        Q(**{f"{through}departed_at__isnull": True})
-        | Q(**{f"{through}departed_at__gte": local_midnight(start)})
-    )
+    return _arrived_by_and_departed(start, end, through, "gte")
+
+
+def present_in(start: dt.date, end: dt.date, *, through: str = "") -> Q:
+    """Rows (stays or stay members) with a moment of presence inside the local dates
+    [start, end]: who was there in the period (a departure at the first midnight was not).
+    ``through`` as in :func:`care_day_overlap`."""
+    return _arrived_by_and_departed(start, end, through, "gt")
 
 
 def members_in(start: dt.date, end: dt.date) -> Q:

@@ -24,24 +24,16 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from tupa.core.wallclock import local_midnight
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import StayMember, YearEndConfirmation
-from tupa.residential.stays.selectors import care_day_overlap
+from tupa.residential.stays.selectors import care_day_overlap, members_in, present_in
 
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def _in_year(year: int, *, departed_from: str) -> Q:
-    """Stay members whose [arrived_at, departed_at) touches the local calendar year (and the
-    stay's bound that this implies: :func:`~tupa.residential.stays.selectors.members_in`)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return (
-        Q(arrived_at__lt=local_midnight(end + _ONE_DAY))
-        & (Q(departed_at__isnull=True) | Q(**{departed_from: local_midnight(start)}))
-        & care_day_overlap(start, end, through="stay__")
-    )
+def _year(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 @dataclass
@@ -89,14 +81,19 @@ def _add(item: CheckItem, participant: Participant) -> None:
 
 
 def _open_in(year: int) -> Q:
-    """Stay members present in ``year`` whose stay has no departure yet."""
-    return _in_year(year, departed_from="departed_at__gte") & Q(stay__departed_at__isnull=True)
+    """Stay members whose presence can count a care day of ``year`` (the care-day ledger's
+    members, :func:`~tupa.residential.stays.selectors.members_in`) and whose stay has no
+    departure yet."""
+    return members_in(*_year(year)) & Q(stay__departed_at__isnull=True)
 
 
 def _missing_data_in(year: int) -> Q:
-    """Stay members present in ``year`` whose participant has no THL data."""
-    return _in_year(year, departed_from="departed_at__gt") & Q(
-        participant__shelter_data__isnull=True
+    """Stay members present in ``year`` (THL's persons of the year) whose participant has no
+    THL data; bound by their stays as :func:`~tupa.residential.stays.selectors.members_in`."""
+    return (
+        present_in(*_year(year))
+        & care_day_overlap(*_year(year), through="stay__")
+        & Q(participant__shelter_data__isnull=True)
     )
 
 

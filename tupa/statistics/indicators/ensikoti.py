@@ -45,6 +45,7 @@ from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.people.models import Person
 from tupa.residential.members.services import is_mother_and_baby_home
 from tupa.residential.models import StayMember
+from tupa.residential.stays.selectors import present_in
 
 from .base import UNKNOWN, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import MUNICIPALITY, municipality_value
@@ -52,7 +53,6 @@ from .reads import shared_read
 from .residential.common import (
     StayRow,
     chains,
-    overlapping,
 )
 
 MOTHER: Final = "mother"
@@ -254,7 +254,7 @@ def client_units(params: Params) -> Iterator[Unit]:
                 stay__organisation_id=params.organisation_id,
                 stay__place__service_form_id__in=params.service_form_ids,
             )
-            .filter(overlapping(params.start, params.end))
+            .filter(present_in(params.start, params.end))
             .values_list(
                 "participant__person_id",
                 "participant__alias_id",

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import local_date, local_day, local_midnight
@@ -25,6 +25,7 @@ from tupa.residential.stays.selectors import (
     PersonKey,
     member_values,
     members_in,
+    present_in,
 )
 from tupa.residential.thl import variables as thl
 
@@ -58,14 +59,6 @@ def is_residential(form: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- shared reads
-
-
-def overlapping(start: dt.date, end: dt.date) -> Q:
-    """Rows whose ``[arrived_at, departed_at)`` has a moment inside the local dates start..end
-    (a departure at the first midnight does not overlap)."""
-    return Q(arrived_at__lt=local_midnight(end + ONE_DAY)) & (
-        Q(departed_at__isnull=True) | Q(departed_at__gt=local_midnight(start))
-    )
 
 
 def main_client_home() -> Subquery:
@@ -128,7 +121,7 @@ def chains(params: Params) -> Chains:
         in_period = Stay.objects.filter(
             organisation_id=params.organisation_id,
             place__service_form_id__in=params.service_form_ids,
-        ).filter(overlapping(start, end))
+        ).filter(present_in(start, end))
         rows = [
             StayRow(*values)
             for values in Stay.objects.filter(
