@@ -19,6 +19,21 @@ from ..models import Episode, Participant, ReferralSource, ServiceTask
 from .base import GENDER_CHOICES, TupaForm, birth_date_of, clean_hetu
 
 
+def _role_field(initial: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Rooli asiakkuudessa"), choices=Participant.Role.choices, initial=initial
+    )
+
+
+def _violence_role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Väkivaltarooli"),
+        required=False,
+        choices=[("", _("Ei merkitty")), *Participant.ViolenceRole.choices],
+        help_text=_("Merkitään neutraalisti, eikä se vaikuta palvelun saamiseen."),
+    )
+
+
 class SubjectFields(TupaForm):
     """Who the participant is: a new identified person, or an anonymous client (alias)."""
 
@@ -143,17 +158,8 @@ class SubjectFields(TupaForm):
 class IntakeForm(SubjectFields):
     """Open an episode: the client, then the episode's intake facts."""
 
-    role = forms.ChoiceField(
-        label=_("Rooli asiakkuudessa"),
-        choices=Participant.Role.choices,
-        initial=Participant.Role.CLIENT,
-    )
-    violence_role = forms.ChoiceField(
-        label=_("Väkivaltarooli"),
-        required=False,
-        choices=[("", _("Ei merkitty")), *Participant.ViolenceRole.choices],
-        help_text=_("Merkitään neutraalisti, eikä se vaikuta palvelun saamiseen."),
-    )
+    role = _role_field(Participant.Role.CLIENT)
+    violence_role = _violence_role_field()
     status = forms.ChoiceField(
         label=_("Tila"),
         choices=[
@@ -278,14 +284,5 @@ ChildFormSet = forms.formset_factory(ChildRowForm, extra=3, max_num=12, absolute
 class ParticipantForm(SubjectFields):
     """Add a participant to an existing episode (e.g. a child after the intake)."""
 
-    role = forms.ChoiceField(
-        label=_("Rooli asiakkuudessa"),
-        choices=Participant.Role.choices,
-        initial=Participant.Role.CHILD,
-    )
-    violence_role = forms.ChoiceField(
-        label=_("Väkivaltarooli"),
-        required=False,
-        choices=[("", _("Ei merkitty")), *Participant.ViolenceRole.choices],
-        help_text=_("Merkitään neutraalisti, eikä se vaikuta palvelun saamiseen."),
-    )
+    role = _role_field(Participant.Role.CHILD)
+    violence_role = _violence_role_field()
