@@ -116,13 +116,18 @@ class ReturnTemplate:
     def available_for(self, form: Any) -> bool:
         """Does the return exist for ``form``? Its kind, and its funding when ``funded_by``.
 
-        Reads ``form.fundings`` (fetch the forms through :func:`with_fundings`).
+        Reads ``form.fundings`` when ``funded_by`` (fetch the forms through :meth:`forms`).
         """
         if not self.applies(form):
             return False
         if self.funded_by is None:
             return True
         return any(f.funder.category == self.funded_by for f in form.fundings.all())
+
+    def forms(self, forms: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """``forms`` with what :meth:`available_for` reads for this template: the fundings of a
+        funded template's forms (:func:`with_fundings`), nothing more for the others."""
+        return forms if self.funded_by is None else with_fundings(forms)
 
     def deadline_for(self, year: int) -> dt.date | None:
         if self.deadline is None:

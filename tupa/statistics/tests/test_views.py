@@ -350,6 +350,22 @@ def test_a_return_reads_its_form_with_fundings_and_funders_in_two_queries(
         assert template.available_for(form)
 
 
+def test_only_a_funded_return_reads_its_forms_fundings(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """A return page reads its form through the template's :meth:`forms`: the fundings come
+    along for a return that exists only for a funder's forms (STEA), not for the others."""
+    unfunded, funded = returns.get("internal.work_done"), returns.get("stea.outpatient")
+    with scopes_disabled():
+        forms = ServiceForm.objects.filter(pk=world["crisis"].pk)
+        with django_assert_num_queries(1):
+            (form,) = unfunded.forms(forms)
+            assert unfunded.available_for(form)
+        with django_assert_num_queries(2):
+            (form,) = funded.forms(forms)
+            assert funded.available_for(form)
+
+
 def test_overview_for_the_director_links_figures_to_their_drill_down(
     client: Client, world: dict[str, Any]
 ) -> None:

@@ -25,7 +25,7 @@ from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from ..indicators.base import Params
 from ..returns import registry as returns
-from ..returns.base import Period, ReturnTemplate, Scope, with_fundings
+from ..returns.base import Period, ReturnTemplate, Scope
 
 #: The subject of an organisation-wide return in URLs.
 ORGANISATION = "yhdistys"
@@ -214,7 +214,7 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
             request,
             key,
             rule=template.visible,
-            queryset=with_fundings(ServiceForm.objects.all()),
+            queryset=template.forms(ServiceForm.objects.all()),
         )
         form = granted.obj
         if not template.available_for(form):
