@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.organisations.models import Funder, ServiceForm
 
-from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Section
+from .base import Label, Line, Recipient, ReturnRegistry, ReturnTemplate, Section
 
 _NOT_YET = _(
     "Tämän näkökulman tiedot tulevat palautekyselyistä ja vapaaehtoistyön kirjauksista, "
@@ -41,115 +41,104 @@ _DESCRIPTION = _(
 )
 
 
-def _kind(*kinds: str) -> object:
-    return lambda form: form.kind in kinds
+def _stea(
+    id: str,
+    kind: str,
+    title: Label,
+    sections: tuple[Section, ...],
+    visible: str = "statistics.form.view",
+) -> ReturnTemplate:
+    """Version 1 of STEA's report for the STEA-funded forms of one ``kind``: what the four
+    reports share (recipient, description, March deadline, funding, visibility) said once."""
+    return ReturnTemplate(
+        id=id,
+        version=1,
+        recipient=Recipient.STEA,
+        title=title,
+        description=_DESCRIPTION,
+        applies=lambda form: form.kind == kind,
+        deadline=(3, 31),
+        visible=visible,
+        funded_by=Funder.Category.STEA,
+        sections=sections,
+    )
 
 
-STEA_DROP_IN = ReturnTemplate(
-    id="stea.drop_in",
-    version=1,
-    recipient=Recipient.STEA,
-    title=_("STEA: tuloksellisuusraportti (avoin kohtaamispaikka)"),
-    description=_DESCRIPTION,
-    applies=_kind(ServiceForm.Kind.DROP_IN),  # type: ignore[arg-type]
-    deadline=(3, 31),
-    visible="statistics.form.view",
-    funded_by=Funder.Category.STEA,
-    sections=(
+def _volume(*lines: Line) -> Section:
+    """Perspective II, the volume and reach of the activity."""
+    return Section(_("II Toiminnan määrä ja tavoittavuus"), lines)
+
+
+STEA_DROP_IN = _stea(
+    "stea.drop_in",
+    ServiceForm.Kind.DROP_IN,
+    _("STEA: tuloksellisuusraportti (avoin kohtaamispaikka)"),
+    (
         _GOALS,
-        Section(
-            _("II Toiminnan määrä ja tavoittavuus"),
-            (
-                Line("dropin.visits", 1, ("month",), label=_("Käynnit kuukausittain")),
-                Line("dropin.visits", 1, ("visitor",), label=_("Käynnit kävijäryhmittäin")),
-                Line("dropin.first_time_families", 1),
-                Line("dropin.opening_days", 1),
-                Line("dropin.childcare_children", 1),
-                Line("programmes.participants", 1),
-            ),
+        _volume(
+            Line("dropin.visits", 1, ("month",), label=_("Käynnit kuukausittain")),
+            Line("dropin.visits", 1, ("visitor",), label=_("Käynnit kävijäryhmittäin")),
+            Line("dropin.first_time_families", 1),
+            Line("dropin.opening_days", 1),
+            Line("dropin.childcare_children", 1),
+            Line("programmes.participants", 1),
         ),
         *_VIEWS,
     ),
 )
 
-STEA_OUTPATIENT = ReturnTemplate(
-    id="stea.outpatient",
-    version=1,
-    recipient=Recipient.STEA,
-    title=_("STEA: tuloksellisuusraportti (avopalvelu)"),
-    description=_DESCRIPTION,
-    applies=_kind(ServiceForm.Kind.OUTPATIENT),  # type: ignore[arg-type]
-    deadline=(3, 31),
-    visible="statistics.form.view",
-    funded_by=Funder.Category.STEA,
-    sections=(
+STEA_OUTPATIENT = _stea(
+    "stea.outpatient",
+    ServiceForm.Kind.OUTPATIENT,
+    _("STEA: tuloksellisuusraportti (avopalvelu)"),
+    (
         _GOALS,
-        Section(
-            _("II Toiminnan määrä ja tavoittavuus"),
-            (
-                Line("outpatient.clients", 1, ("adult_child", "gender")),
-                Line("outpatient.clients", 1, ("new_or_continuing",), label=_("Uudet asiakkaat")),
-                Line("outpatient.clients", 1, ("referral_source",), label=_("Ohjaajat")),
-                Line("outpatient.visits", 1, ("month",)),
-                Line("outpatient.visits", 1, ("type",), label=_("Käynnit lajeittain")),
-                Line("outpatient.visits", 1, ("place_kind",), label=_("Käynnit paikoittain")),
-                Line("outpatient.no_shows", 1),
-                Line("outpatient.contacts", 1, ("type",)),
-                Line("programmes.participants", 1),
-            ),
+        _volume(
+            Line("outpatient.clients", 1, ("adult_child", "gender")),
+            Line("outpatient.clients", 1, ("new_or_continuing",), label=_("Uudet asiakkaat")),
+            Line("outpatient.clients", 1, ("referral_source",), label=_("Ohjaajat")),
+            Line("outpatient.visits", 1, ("month",)),
+            Line("outpatient.visits", 1, ("type",), label=_("Käynnit lajeittain")),
+            Line("outpatient.visits", 1, ("place_kind",), label=_("Käynnit paikoittain")),
+            Line("outpatient.no_shows", 1),
+            Line("outpatient.contacts", 1, ("type",)),
+            Line("programmes.participants", 1),
         ),
         *_VIEWS,
     ),
 )
 
-STEA_GROUP = ReturnTemplate(
-    id="stea.group",
-    version=1,
-    recipient=Recipient.STEA,
-    title=_("STEA: tuloksellisuusraportti (ryhmätoiminta)"),
-    description=_DESCRIPTION,
-    applies=_kind(ServiceForm.Kind.GROUP),  # type: ignore[arg-type]
-    deadline=(3, 31),
-    visible="statistics.form.view",
-    funded_by=Funder.Category.STEA,
-    sections=(
+STEA_GROUP = _stea(
+    "stea.group",
+    ServiceForm.Kind.GROUP,
+    _("STEA: tuloksellisuusraportti (ryhmätoiminta)"),
+    (
         _GOALS,
-        Section(
-            _("II Toiminnan määrä ja tavoittavuus"),
-            (
-                Line("programmes.participants", 1),
-                Line("programmes.sessions", 1),
-                Line("programmes.attendances", 1),
-            ),
+        _volume(
+            Line("programmes.participants", 1),
+            Line("programmes.sessions", 1),
+            Line("programmes.attendances", 1),
         ),
         *_VIEWS,
     ),
 )
 
 
-STEA_VOLUNTEER = ReturnTemplate(
-    id="stea.volunteer",
-    version=1,
-    recipient=Recipient.STEA,
-    title=_("STEA: tuloksellisuusraportti (vapaaehtoistoiminta)"),
-    description=_DESCRIPTION,
-    applies=_kind(ServiceForm.Kind.VOLUNTEER),  # type: ignore[arg-type]
-    deadline=(3, 31),
+STEA_VOLUNTEER = _stea(
+    "stea.volunteer",
+    ServiceForm.Kind.VOLUNTEER,
+    _("STEA: tuloksellisuusraportti (vapaaehtoistoiminta)"),
     visible="volunteers.statistics.view",
-    funded_by=Funder.Category.STEA,
     sections=(
         _GOALS,
-        Section(
-            _("II Toiminnan määrä ja tavoittavuus"),
-            (
-                # Mieskaveritoiminta's own measures (REP-05): processes and their success,
-                # male friends, referred families.
-                Line("volunteers.matches_started", 1),
-                Line("volunteers.matches_ended", 1, ("success",)),
-                Line("volunteers.male_friends", 1),
-                Line("volunteers.referred_families", 1),
-                Line("volunteers.occasions", 1, ("activity_kind",)),
-            ),
+        _volume(
+            # Mieskaveritoiminta's own measures (REP-05): processes and their success,
+            # male friends, referred families.
+            Line("volunteers.matches_started", 1),
+            Line("volunteers.matches_ended", 1, ("success",)),
+            Line("volunteers.male_friends", 1),
+            Line("volunteers.referred_families", 1),
+            Line("volunteers.occasions", 1, ("activity_kind",)),
         ),
         _VIEWS[0],
         Section(
