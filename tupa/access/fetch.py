@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
-from tupa.access.marks import user_of
+from tupa.access.marks import organisation_id_of, user_of
 from tupa.access.policy import Basis
+from tupa.core.models import OrganisationScopedModel
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from tupa.accounts.models import User
 
 T = TypeVar("T")
+M = TypeVar("M", bound=OrganisationScopedModel)
 
 #: A rule about a service form: a policy action name (``"dropin.statistics.view"``) or a
 #: predicate ``(user, service_form) -> bool`` defined in this package.
@@ -40,6 +42,12 @@ class Granted(Generic[T]):
 
     obj: T
     basis: Basis
+
+
+class _OfServiceForm(Protocol):
+    """A row that belongs to one service form (a kiosk, a course, a volunteer group …)."""
+
+    service_form: ServiceForm
 
 
 def member_of(user: User, service_form: ServiceForm) -> bool:
@@ -131,3 +139,32 @@ def episode_in_form_access(
     if rule is not None and _basis_for(user_of(request), service_form, rule) is None:
         raise Http404
     return granted
+
+
+def form_record_access(
+    request: HttpRequest,
+    model: type[M],
+    pk: int,
+    *,
+    action: str,
+    related: tuple[str, ...] = (),
+) -> Granted[M]:
+    """Row ``pk`` of ``model`` in the user's organisation if the policy allows ``action`` on the
+    row's own service form, with the basis of that decision; or 404.
+
+    For the rows that belong to one service form (a kiosk, a schedule, a course, a volunteer
+    group …) and whose rule is a policy row. ``related`` names the related rows the page shows,
+    fetched in the same query (the service form is always selected).
+    """
+    user = user_of(request)
+    record = (
+        model.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
+        .select_related("service_form", *related)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    decision = policy.decide(user, action, cast("_OfServiceForm", record).service_form)
+    if not decision:
+        raise Http404
+    return Granted(record, decision.basis)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.http import Http404, HttpRequest
 
 from tupa.access import policy
-from tupa.access.fetch import Granted
+from tupa.access.fetch import Granted, service_form_access
 from tupa.access.marks import organisation_id_of, user_of
 from tupa.finance.actuals.selectors import account_range_of, budget_item_of
 from tupa.finance.agreements.selectors import agreement_of
@@ -91,10 +91,7 @@ def payment_access(request: HttpRequest, pk: int, action: str) -> Granted[Paymen
 def basis_access(request: HttpRequest, slug: str) -> Granted[ServiceForm]:
     """Service form ``slug`` of the user's organisation if the user may approve its billable
     basis (its lead); else 404."""
-    form = ServiceForm.objects.filter(
-        organisation_id=organisation_id_of(request), slug=slug
-    ).first()
-    return _granted(request, form, "finance.basis.approve")
+    return service_form_access(request, slug, rule="finance.basis.approve")
 
 
 def basis_forms(request: HttpRequest) -> list[ServiceForm]:

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
-from tupa.access.fetch import Granted, episode_access
+from tupa.access.fetch import Granted, episode_access, form_record_access, service_form_access
 from tupa.access.marks import organisation_id_of, user_of
 from tupa.access.policy import Basis
 from tupa.organisations.models import ServiceForm
@@ -122,18 +122,7 @@ def questionnaire_access(
 
 def form_access(request: HttpRequest, slug: str, *, action: str) -> Granted[ServiceForm]:
     """The service form ``slug`` where the user may do ``action`` (a surveys row), or 404."""
-    user = user_of(request)
-    service_form = (
-        ServiceForm.objects.filter(slug=slug, organisation_id=organisation_id_of(request))
-        .select_related("organisation")
-        .first()
-    )
-    if service_form is None:
-        raise Http404
-    decision = policy.decide(user, action, service_form)
-    if not decision:
-        raise Http404
-    return Granted(service_form, decision.basis)
+    return service_form_access(request, slug, rule=action)
 
 
 def invitation_basis(user: User, invitation: Invitation) -> Basis | None:
@@ -164,34 +153,12 @@ def invitation_access(request: HttpRequest, pk: int) -> Granted[Invitation]:
 
 def kiosk_access(request: HttpRequest, pk: int) -> Granted[Kiosk]:
     """Kiosk ``pk`` for ``surveys.manage`` on its form, or 404."""
-    user = user_of(request)
-    kiosk = (
-        Kiosk.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
-        .select_related("service_form", "questionnaire")
-        .first()
-    )
-    if kiosk is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE, kiosk.service_form)
-    if not decision:
-        raise Http404
-    return Granted(kiosk, decision.basis)
+    return form_record_access(request, Kiosk, pk, action=MANAGE, related=("questionnaire",))
 
 
 def schedule_access(request: HttpRequest, pk: int) -> Granted[Schedule]:
     """Schedule ``pk`` for ``surveys.manage`` on its form (its lead or coordinator), or 404."""
-    user = user_of(request)
-    schedule = (
-        Schedule.objects.filter(pk=pk, organisation_id=organisation_id_of(request))
-        .select_related("service_form", "questionnaire")
-        .first()
-    )
-    if schedule is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE, schedule.service_form)
-    if not decision:
-        raise Http404
-    return Granted(schedule, decision.basis)
+    return form_record_access(request, Schedule, pk, action=MANAGE, related=("questionnaire",))
 
 
 def may_read_linked_text(user: User, response: Response) -> bool:

@@ -26,16 +26,17 @@ reaches at all is :mod:`tupa.access.volunteer_portal`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from tupa.access import clients, policy
-from tupa.access.fetch import Granted
+from tupa.access.fetch import Granted, form_record_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.access.volunteer_portal import is_volunteer_login
+from tupa.core.models import OrganisationScopedModel
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers.models import (
@@ -61,6 +62,8 @@ MANAGE = "volunteers.register.manage"
 ROSTER = "volunteers.roster.view"
 
 _ALL = "all"
+
+M = TypeVar("M", bound=OrganisationScopedModel)
 
 
 def _org(user: User) -> int:
@@ -93,6 +96,14 @@ def manageable_form_ids(user: User) -> frozenset[int] | None:
     """Form ids whose volunteers ``user`` may change; ``None`` means every form."""
     forms = _forms_for(user, MANAGE)
     return None if forms == _ALL else forms  # type: ignore[return-value]
+
+
+def _in_viewable_forms(user: User, model: type[M]) -> QuerySet[M]:
+    """The rows of ``model`` (each of one service form: a course, a group, a placement …) in the
+    forms whose volunteers ``user`` may read."""
+    rows = model.objects.filter(organisation_id=_org(user))
+    forms = viewable_form_ids(user)
+    return rows if forms is None else rows.filter(service_form_id__in=forms)
 
 
 def volunteers_visible_to(user: User) -> QuerySet[Volunteer]:
@@ -155,27 +166,14 @@ def volunteer_access(request: HttpRequest, pk: int, *, manage: bool = False) -> 
 
 
 def courses_visible_to(user: User) -> QuerySet[TrainingCourse]:
-    rows = TrainingCourse.objects.filter(organisation_id=_org(user))
-    forms = viewable_form_ids(user)
-    return rows if forms is None else rows.filter(service_form_id__in=forms)
+    return _in_viewable_forms(user, TrainingCourse)
 
 
 def course_access(
     request: HttpRequest, pk: int, *, manage: bool = False
 ) -> Granted[TrainingCourse]:
     """A course of a form whose volunteers the user may read (``manage``: change), or 404."""
-    user = user_of(request)
-    course = (
-        TrainingCourse.objects.filter(pk=pk, organisation_id=_org(user))
-        .select_related("service_form")
-        .first()
-    )
-    if course is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE if manage else VIEW, course.service_form)
-    if not decision:
-        raise Http404
-    return Granted(course, decision.basis)
+    return form_record_access(request, TrainingCourse, pk, action=MANAGE if manage else VIEW)
 
 
 def viewable_forms(user: User) -> QuerySet[ServiceForm]:
@@ -238,26 +236,16 @@ def may_manage_case(user: User, case: MatchingCase) -> bool:
 
 def cases_visible_to(user: User) -> QuerySet[MatchingCase]:
     """The matching cases of the forms whose volunteers ``user`` reads (coordinators, the ED)."""
-    rows = MatchingCase.objects.filter(organisation_id=_org(user))
-    forms = viewable_form_ids(user)
-    return rows if forms is None else rows.filter(service_form_id__in=forms)
+    return _in_viewable_forms(user, MatchingCase)
 
 
 def case_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[MatchingCase]:
     """A matching case for a reader of its form (``manage``: its coordinator who sees the
     family), or 404. The family's data is shown only where :func:`may_manage_case` holds."""
-    user = user_of(request)
-    case = (
-        MatchingCase.objects.filter(pk=pk, organisation_id=_org(user))
-        .select_related("service_form", "episode")
-        .first()
-    )
-    if case is None:
+    granted = form_record_access(request, MatchingCase, pk, action=VIEW, related=("episode",))
+    if manage and not may_manage_case(user_of(request), granted.obj):
         raise Http404
-    decision = policy.decide(user, VIEW, case.service_form)
-    if not decision or (manage and not may_manage_case(user, case)):
-        raise Http404
-    return Granted(case, decision.basis)
+    return granted
 
 
 def family_episode_access(request: HttpRequest, pk: int) -> Granted[Episode]:
@@ -341,9 +329,7 @@ def portal_access(request: HttpRequest) -> Granted[Volunteer]:
 
 def groups_visible_to(user: User) -> QuerySet[VolunteerGroup]:
     """The groups of the forms whose volunteers ``user`` reads (coordinators, the ED)."""
-    rows = VolunteerGroup.objects.filter(organisation_id=_org(user))
-    forms = viewable_form_ids(user)
-    return rows if forms is None else rows.filter(service_form_id__in=forms)
+    return _in_viewable_forms(user, VolunteerGroup)
 
 
 def may_manage_group(user: User, group: VolunteerGroup) -> bool:
@@ -355,18 +341,7 @@ def may_manage_group(user: User, group: VolunteerGroup) -> bool:
 
 def group_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[VolunteerGroup]:
     """A group for a reader of its form (``manage``: its coordinator), or 404."""
-    user = user_of(request)
-    group = (
-        VolunteerGroup.objects.filter(pk=pk, organisation_id=_org(user))
-        .select_related("service_form")
-        .first()
-    )
-    if group is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE if manage else VIEW, group.service_form)
-    if not decision:
-        raise Http404
-    return Granted(group, decision.basis)
+    return form_record_access(request, VolunteerGroup, pk, action=MANAGE if manage else VIEW)
 
 
 def meeting_access(request: HttpRequest, pk: int, *, manage: bool = False) -> Granted[GroupMeeting]:
@@ -397,49 +372,29 @@ def membership_access(request: HttpRequest, pk: int) -> Granted[GroupMembership]
 
 
 def expert_consents_visible_to(user: User) -> QuerySet[ExpertConsent]:
-    rows = ExpertConsent.objects.filter(organisation_id=_org(user))
-    forms = viewable_form_ids(user)
-    return rows if forms is None else rows.filter(service_form_id__in=forms)
+    return _in_viewable_forms(user, ExpertConsent)
 
 
 def expert_consent_access(request: HttpRequest, pk: int) -> Granted[ExpertConsent]:
     """An expert consent for the coordinator of its form (withdrawing it), or 404."""
-    user = user_of(request)
-    consent = (
-        ExpertConsent.objects.filter(pk=pk, organisation_id=_org(user))
-        .select_related("service_form", "volunteer")
-        .first()
-    )
-    if consent is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE, consent.service_form)
-    if not decision:
-        raise Http404
-    return Granted(consent, decision.basis)
+    return form_record_access(request, ExpertConsent, pk, action=MANAGE, related=("volunteer",))
 
 
 def placements_visible_to(user: User) -> QuerySet[StudentPlacement]:
-    rows = StudentPlacement.objects.filter(organisation_id=_org(user))
-    forms = viewable_form_ids(user)
-    return rows if forms is None else rows.filter(service_form_id__in=forms)
+    return _in_viewable_forms(user, StudentPlacement)
 
 
 def placement_access(
     request: HttpRequest, pk: int, *, manage: bool = False
 ) -> Granted[StudentPlacement]:
     """A student placement for a reader of its form (``manage``: its coordinator), or 404."""
-    user = user_of(request)
-    placement = (
-        StudentPlacement.objects.filter(pk=pk, organisation_id=_org(user))
-        .select_related("service_form", "volunteer", "supervisor")
-        .first()
+    return form_record_access(
+        request,
+        StudentPlacement,
+        pk,
+        action=MANAGE if manage else VIEW,
+        related=("volunteer", "supervisor"),
     )
-    if placement is None:
-        raise Http404
-    decision = policy.decide(user, MANAGE if manage else VIEW, placement.service_form)
-    if not decision:
-        raise Http404
-    return Granted(placement, decision.basis)
 
 
 # --------------------------------------------------------------------------- communications
