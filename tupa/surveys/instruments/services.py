@@ -15,7 +15,7 @@ answer THL's own form, so a shelter form never gets a questionnaire (FBK-06).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -37,6 +37,7 @@ from tupa.surveys.models import (
     Target,
 )
 from tupa.surveys.models.instruments import CHOICE_KINDS
+from tupa.surveys.rendering import LANGUAGES
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -62,6 +63,11 @@ def _require_manage(actor: User, questionnaire: Questionnaire) -> None:
         raise PermissionDenied
 
 
+def _require_not_archived(questionnaire: Questionnaire) -> None:
+    if questionnaire.archived:
+        raise ValidationError(_("Kysely on arkistoitu. Palauta se käyttöön ennen muokkaamista."))
+
+
 def _require_draft(actor: User, version: QuestionnaireVersion) -> None:
     _require_manage(actor, version.questionnaire)
     # Read the status again from the database: a form bound a moment ago may be stale.
@@ -73,8 +79,7 @@ def _require_draft(actor: User, version: QuestionnaireVersion) -> None:
     )
     if status != Status.DRAFT:
         raise ValidationError(not_editable_message())
-    if version.questionnaire.archived:
-        raise ValidationError(_("Kysely on arkistoitu. Palauta se käyttöön ennen muokkaamista."))
+    _require_not_archived(version.questionnaire)
 
 
 def _lock(questionnaire: Questionnaire) -> Questionnaire:
@@ -92,6 +97,13 @@ def _derive(text: str, taken: set[str], fallback: str) -> str:
         candidate = f"{base[: CODE_MAX - len(suffix)]}{suffix}"
         n += 1
     return candidate
+
+
+def _texts(source: Any, *names: str) -> dict[str, str]:
+    """``source``'s fields ``<name>_fi``, ``<name>_sv`` and ``<name>_en`` (a copy's texts)."""
+    return {
+        f"{name}_{lang}": getattr(source, f"{name}_{lang}") for name in names for lang in LANGUAGES
+    }
 
 
 def _next_order(rows: models.QuerySet[Any]) -> int:
@@ -261,8 +273,7 @@ def version_new_draft(*, actor: User, questionnaire: Questionnaire) -> Questionn
     """The next version as a draft copy of the latest published (or retired) version."""
     questionnaire = _lock(questionnaire)
     _require_manage(actor, questionnaire)
-    if questionnaire.archived:
-        raise ValidationError(_("Kysely on arkistoitu. Palauta se käyttöön ennen muokkaamista."))
+    _require_not_archived(questionnaire)
     versions = questionnaire.versions.all()
     if versions.filter(status=Status.DRAFT).exists():
         raise ValidationError(
@@ -274,21 +285,13 @@ def version_new_draft(*, actor: User, questionnaire: Questionnaire) -> Questionn
     copy = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         number=source.number + 1,
-        **{
-            f"{name}_{lang}": getattr(source, f"{name}_{lang}")
-            for name in ("title", "intro", "thanks")
-            for lang in ("fi", "sv", "en")
-        },
+        **_texts(source, "title", "intro", "thanks"),
         child_friendly=source.child_friendly,
     )
     sections: dict[int, Section] = {}
     for section in source.sections.all():
         sections[section.pk] = Section.objects.create(
-            version=copy,
-            order=section.order,
-            title_fi=section.title_fi,
-            title_sv=section.title_sv,
-            title_en=section.title_en,
+            version=copy, order=section.order, **_texts(section, "title")
         )
     for item in source.items.prefetch_related("choices"):
         new_item = Item.objects.create(
@@ -298,21 +301,10 @@ def version_new_draft(*, actor: User, questionnaire: Questionnaire) -> Questionn
             code=item.code,
             kind=item.kind,
             required=item.required,
-            **{
-                f"{name}_{lang}": getattr(item, f"{name}_{lang}")
-                for name in ("text", "help")
-                for lang in ("fi", "sv", "en")
-            },
+            **_texts(item, "text", "help"),
         )
         Choice.objects.bulk_create(
-            Choice(
-                item=new_item,
-                order=choice.order,
-                value=choice.value,
-                label_fi=choice.label_fi,
-                label_sv=choice.label_sv,
-                label_en=choice.label_en,
-            )
+            Choice(item=new_item, order=choice.order, value=choice.value, **_texts(choice, "label"))
             for choice in item.choices.all()
         )
     return copy
@@ -332,6 +324,17 @@ def version_discard(*, actor: User, version: QuestionnaireVersion) -> None:
 # --- sections -----------------------------------------------------------------------------------
 
 
+def _section_save(section: Section, *, title_fi: str, title_sv: str, title_en: str) -> Section:
+    section.title_fi, section.title_sv, section.title_en = (
+        title_fi.strip(),
+        title_sv.strip(),
+        title_en.strip(),
+    )
+    section.full_clean()
+    section.save()
+    return section
+
+
 @transaction.atomic
 def section_add(
     *,
@@ -342,16 +345,8 @@ def section_add(
     title_en: str = "",
 ) -> Section:
     _require_draft(actor, version)
-    section = Section(
-        version=version,
-        order=_next_order(version.sections.all()),
-        title_fi=title_fi.strip(),
-        title_sv=title_sv.strip(),
-        title_en=title_en.strip(),
-    )
-    section.full_clean()
-    section.save()
-    return section
+    section = Section(version=version, order=_next_order(version.sections.all()))
+    return _section_save(section, title_fi=title_fi, title_sv=title_sv, title_en=title_en)
 
 
 @transaction.atomic
@@ -359,14 +354,7 @@ def section_edit(
     *, actor: User, section: Section, title_fi: str, title_sv: str = "", title_en: str = ""
 ) -> Section:
     _require_draft(actor, section.version)
-    section.title_fi, section.title_sv, section.title_en = (
-        title_fi.strip(),
-        title_sv.strip(),
-        title_en.strip(),
-    )
-    section.full_clean()
-    section.save()
-    return section
+    return _section_save(section, title_fi=title_fi, title_sv=title_sv, title_en=title_en)
 
 
 @transaction.atomic
@@ -392,19 +380,35 @@ def _check_section(version: QuestionnaireVersion, section: Section | None) -> No
         raise ValidationError({"section": _("Valitse tämän version osio.")})
 
 
+class ItemFields(TypedDict, total=False):
+    """What :func:`item_add` and :func:`item_edit` take of a question (the builder's form);
+    ``kind`` and ``text_fi`` are required, the defaults of the rest are :func:`_item_fields`'s."""
+
+    kind: Required[str]
+    text_fi: Required[str]
+    text_sv: str
+    text_en: str
+    help_fi: str
+    help_sv: str
+    help_en: str
+    required: bool
+    code: str
+    section: Section | None
+
+
 def _item_fields(
     item: Item,
     *,
     kind: str,
     text_fi: str,
-    text_sv: str,
-    text_en: str,
-    help_fi: str,
-    help_sv: str,
-    help_en: str,
-    required: bool,
-    code: str,
-    section: Section | None,
+    text_sv: str = "",
+    text_en: str = "",
+    help_fi: str = "",
+    help_sv: str = "",
+    help_en: str = "",
+    required: bool = False,
+    code: str = "",
+    section: Section | None = None,
 ) -> None:
     version = item.version
     _check_section(version, section)
@@ -426,75 +430,23 @@ def _item_fields(
 
 
 @transaction.atomic
-def item_add(
-    *,
-    actor: User,
-    version: QuestionnaireVersion,
-    kind: str,
-    text_fi: str,
-    text_sv: str = "",
-    text_en: str = "",
-    help_fi: str = "",
-    help_sv: str = "",
-    help_en: str = "",
-    required: bool = False,
-    code: str = "",
-    section: Section | None = None,
-) -> Item:
+def item_add(*, actor: User, version: QuestionnaireVersion, **fields: Unpack[ItemFields]) -> Item:
     """A new question at the end; ``code`` is derived from the Finnish text when left empty."""
     _require_draft(actor, version)
     item = Item(version=version, order=_next_order(version.items.all()))
-    _item_fields(
-        item,
-        kind=kind,
-        text_fi=text_fi,
-        text_sv=text_sv,
-        text_en=text_en,
-        help_fi=help_fi,
-        help_sv=help_sv,
-        help_en=help_en,
-        required=required,
-        code=code,
-        section=section,
-    )
+    _item_fields(item, **fields)
     item.save()
     return item
 
 
 @transaction.atomic
-def item_edit(
-    *,
-    actor: User,
-    item: Item,
-    kind: str,
-    text_fi: str,
-    text_sv: str = "",
-    text_en: str = "",
-    help_fi: str = "",
-    help_sv: str = "",
-    help_en: str = "",
-    required: bool = False,
-    code: str = "",
-    section: Section | None = None,
-) -> Item:
+def item_edit(*, actor: User, item: Item, **fields: Unpack[ItemFields]) -> Item:
     """Change a draft's question. A question that stops being a choice question loses its
     choices."""
     _require_draft(actor, item.version)
-    _item_fields(
-        item,
-        kind=kind,
-        text_fi=text_fi,
-        text_sv=text_sv,
-        text_en=text_en,
-        help_fi=help_fi,
-        help_sv=help_sv,
-        help_en=help_en,
-        required=required,
-        code=code,
-        section=section,
-    )
+    _item_fields(item, **fields)
     item.save()
-    if kind not in CHOICE_KINDS:
+    if item.kind not in CHOICE_KINDS:
         item.choices.all().delete()
     return item
 

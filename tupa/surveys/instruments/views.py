@@ -7,6 +7,7 @@ Everything else answers 404. No client data is shown on these pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -97,6 +98,21 @@ def _form_page(
     )
 
 
+def _form_view(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    heading: str,
+    back: str,
+    **context: Any,
+) -> HttpResponse:
+    """A builder form whose page leads ``back``: a valid POST runs ``write`` and goes there."""
+    if request.method == "POST" and submit(form, write).ok:
+        return HttpResponseRedirect(back)
+    return _form_page(request, form, heading=heading, back=back, **context)
+
+
 # --- front page and questionnaires ----------------------------------------------------------
 
 
@@ -142,17 +158,30 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     granted = questionnaire_access(request, pk, action=OPEN)
-    user = user_of(request)
-    rows = selectors.versions(granted.obj)
+    return _questionnaire_page(
+        request, granted.obj, may_manage=may_manage_questionnaire(user_of(request), granted.obj)
+    )
+
+
+def _questionnaire_page(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    *,
+    may_manage: bool,
+    errors: list[str] | None = None,
+) -> HttpResponse:
+    rows = selectors.versions(questionnaire)
     return render(
         request,
         "surveys/instruments/questionnaire.html",
         {
-            "questionnaire": granted.obj,
+            "questionnaire": questionnaire,
             "rows": rows,
             "has_draft": any(r.version.is_editable for r in rows),
-            "may_manage": may_manage_questionnaire(user, granted.obj),
+            "may_manage": may_manage,
+            "errors": errors or [],
         },
+        status=400 if errors else 200,
     )
 
 
@@ -161,17 +190,15 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
 def questionnaire_rename(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = questionnaire_access(request, pk).obj
     form = NameForm(request.POST or None, initial={"name": questionnaire.name})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.questionnaire_rename(
-                actor=user_of(request), questionnaire=questionnaire, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(questionnaire_url(pk))
-    return _form_page(
-        request, form, heading="rename", back=questionnaire_url(pk), questionnaire=questionnaire
+    return _form_view(
+        request,
+        form,
+        lambda data: services.questionnaire_rename(
+            actor=user_of(request), questionnaire=questionnaire, **data
+        ),
+        heading="rename",
+        back=questionnaire_url(pk),
+        questionnaire=questionnaire,
     )
 
 
@@ -196,26 +223,8 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = services.version_new_draft(actor=user_of(request), questionnaire=questionnaire)
     except ValidationError as error:
-        return _questionnaire_with_errors(request, questionnaire, error)
+        return _questionnaire_page(request, questionnaire, may_manage=True, errors=error.messages)
     return HttpResponseRedirect(version_url(draft.pk))
-
-
-def _questionnaire_with_errors(
-    request: HttpRequest, questionnaire: Questionnaire, error: ValidationError
-) -> HttpResponse:
-    rows = selectors.versions(questionnaire)
-    return render(
-        request,
-        "surveys/instruments/questionnaire.html",
-        {
-            "questionnaire": questionnaire,
-            "rows": rows,
-            "has_draft": any(r.version.is_editable for r in rows),
-            "may_manage": True,
-            "errors": error.messages,
-        },
-        status=400,
-    )
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -241,6 +250,32 @@ def _editor(
         },
         status=400 if errors else 200,
     )
+
+
+def _post_action(
+    request: HttpRequest,
+    version: QuestionnaireVersion,
+    action: Callable[[], object],
+    *,
+    then: str | None = None,
+) -> HttpResponse:
+    """Run ``action``; then go to ``then`` (the version's editor when not given), or show the
+    editor with the refusal."""
+    try:
+        action()
+    except ValidationError as error:
+        return _editor(request, version, errors=error.messages)
+    return HttpResponseRedirect(then or version_url(version.pk))
+
+
+def _move(
+    request: HttpRequest, version: QuestionnaireVersion, move: Callable[[str], object]
+) -> HttpResponse:
+    """Run ``move`` with the posted direction (a bad one: back to the editor, nothing moved)."""
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseRedirect(version_url(version.pk))
+    return _post_action(request, version, lambda: move(form.cleaned_data["direction"]))
 
 
 @object_scoped
@@ -280,38 +315,38 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def version_texts(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     form = VersionTextsForm(request.POST or None, initial=VersionTextsForm.initial_of(version))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.version_texts_set(
-                actor=user_of(request), version=version, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(version_url(pk))
-    return _form_page(request, form, heading="texts", back=version_url(pk), version=version)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.version_texts_set(actor=user_of(request), version=version, **data),
+        heading="texts",
+        back=version_url(pk),
+        version=version,
+    )
 
 
 @object_scoped
 @require_POST
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
-    try:
-        services.version_publish(actor=user_of(request), version=version)
-    except ValidationError as error:
-        return _editor(request, version, errors=error.messages)
-    return HttpResponseRedirect(questionnaire_url(version.questionnaire_id))
+    return _post_action(
+        request,
+        version,
+        lambda: services.version_publish(actor=user_of(request), version=version),
+        then=questionnaire_url(version.questionnaire_id),
+    )
 
 
 @object_scoped
 @require_POST
 def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
-    try:
-        services.version_discard(actor=user_of(request), version=version)
-    except ValidationError as error:
-        return _editor(request, version, errors=error.messages)
-    return HttpResponseRedirect(questionnaire_url(version.questionnaire_id))
+    return _post_action(
+        request,
+        version,
+        lambda: services.version_discard(actor=user_of(request), version=version),
+        then=questionnaire_url(version.questionnaire_id),
+    )
 
 
 # --- sections -------------------------------------------------------------------------------
@@ -322,14 +357,14 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     form = SectionForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.section_add(actor=user_of(request), version=version, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(version_url(pk))
-    return _form_page(request, form, heading="section_add", back=version_url(pk), version=version)
+    return _form_view(
+        request,
+        form,
+        lambda data: services.section_add(actor=user_of(request), version=version, **data),
+        heading="section_add",
+        back=version_url(pk),
+        version=version,
+    )
 
 
 @object_scoped
@@ -338,29 +373,15 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
     initial = {f"title_{lang}": getattr(section, f"title_{lang}") for lang in LANGUAGES}
     form = SectionForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.section_edit(actor=user_of(request), section=section, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(version_url(section.version_id))
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.section_edit(actor=user_of(request), section=section, **data),
         heading="section_edit",
         back=version_url(section.version_id),
         version=section.version,
         delete_url=reverse("surveys:section_delete", args=[pk]),
     )
-
-
-def _post_action(request: HttpRequest, version: QuestionnaireVersion, action: Any) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        return _editor(request, version, errors=error.messages)
-    return HttpResponseRedirect(version_url(version.pk))
 
 
 @object_scoped
@@ -378,14 +399,11 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseRedirect(version_url(section.version_id))
-    return _post_action(
+    return _move(
         request,
         section.version,
-        lambda: services.section_move(
-            actor=user_of(request), section=section, direction=form.cleaned_data["direction"]
+        lambda direction: services.section_move(
+            actor=user_of(request), section=section, direction=direction
         ),
     )
 
@@ -422,15 +440,10 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {n: getattr(item, n) for n in names}
     initial.update(kind=item.kind, required=item.required, code=item.code, section=item.section_id)
     form = ItemForm(request.POST or None, version=item.version, initial=initial)
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.item_edit(actor=user_of(request), item=item, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(version_url(item.version_id))
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.item_edit(actor=user_of(request), item=item, **data),
         heading="item_edit",
         back=version_url(item.version_id),
         version=item.version,
@@ -451,14 +464,11 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseRedirect(version_url(item.version_id))
-    return _post_action(
+    return _move(
         request,
         item.version,
-        lambda: services.item_move(
-            actor=user_of(request), item=item, direction=form.cleaned_data["direction"]
+        lambda direction: services.item_move(
+            actor=user_of(request), item=item, direction=direction
         ),
     )
 
@@ -498,18 +508,12 @@ def choice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f"label_{lang}": getattr(choice, f"label_{lang}") for lang in LANGUAGES}
     initial["value"] = choice.value
     form = ChoiceForm(request.POST or None, initial=initial)
-    back = version_url(choice.item.version_id)
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.choice_edit(actor=user_of(request), choice=choice, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(back)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda data: services.choice_edit(actor=user_of(request), choice=choice, **data),
         heading="choice_edit",
-        back=back,
+        back=version_url(choice.item.version_id),
         version=choice.item.version,
         item=choice.item,
         delete_url=reverse("surveys:choice_delete", args=[pk]),
@@ -531,13 +535,10 @@ def choice_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def choice_move(request: HttpRequest, pk: int) -> HttpResponse:
     choice = _choice(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseRedirect(version_url(choice.item.version_id))
-    return _post_action(
+    return _move(
         request,
         choice.item.version,
-        lambda: services.choice_move(
-            actor=user_of(request), choice=choice, direction=form.cleaned_data["direction"]
+        lambda direction: services.choice_move(
+            actor=user_of(request), choice=choice, direction=direction
         ),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -128,9 +128,14 @@ def _file_name(questionnaire: Questionnaire, start: dt.date, end: dt.date, kind:
     return f"{name}-{kind}-{start:%Y%m%d}-{end:%Y%m%d}"
 
 
-@object_scoped
-@require_GET
-def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def _answers_export(
+    request: HttpRequest,
+    pk: int,
+    write: Callable[[exports.AnswerTable, list[tuple[str, str]]], bytes],
+    respond: Callable[[bytes, str], HttpResponse],
+    suffix: str,
+) -> HttpResponse:
+    """The answer table as a file: ``write`` makes it, ``respond`` sends it as ``*suffix``."""
     questionnaire, forms, _form, start, end, version = _context(request, pk)
     table = exports.answer_table(
         user=user_of(request),
@@ -141,25 +146,20 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
     )
     _log(request, table.shown_persons, Action.EXPORT)
-    data = exports.answers_csv(table, exports.export_meta(questionnaire, start, end, version))
-    return csv_response(data, _file_name(questionnaire, start, end, "vastaukset") + ".csv")
+    data = write(table, exports.export_meta(questionnaire, start, end, version))
+    return respond(data, _file_name(questionnaire, start, end, "vastaukset") + suffix)
+
+
+@object_scoped
+@require_GET
+def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answers_export(request, pk, exports.answers_csv, csv_response, ".csv")
 
 
 @object_scoped
 @require_GET
 def answers_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    questionnaire, forms, _form, start, end, version = _context(request, pk)
-    table = exports.answer_table(
-        user=user_of(request),
-        questionnaire=questionnaire,
-        forms=forms,
-        start=start,
-        end=end,
-        version=version,
-    )
-    _log(request, table.shown_persons, Action.EXPORT)
-    data = exports.answers_xlsx(table, exports.export_meta(questionnaire, start, end, version))
-    return xlsx_response(data, _file_name(questionnaire, start, end, "vastaukset") + ".xlsx")
+    return _answers_export(request, pk, exports.answers_xlsx, xlsx_response, ".xlsx")
 
 
 @object_scoped

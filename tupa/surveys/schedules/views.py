@@ -8,7 +8,7 @@ each person and volunteer it shows (a *list* read, with the basis of each row's 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -26,6 +26,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import submit
 from tupa.organisations.models import ServiceForm
+from tupa.surveys.models import Schedule
 from tupa.surveys.schedules import selectors, services
 from tupa.surveys.schedules.forms import (
     ActiveForm,
@@ -84,26 +85,13 @@ def schedule_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule_create(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = access.form_access(request, slug, action=access.MANAGE).obj
-    form = ScheduleForm(
-        request.POST or None,
-        initial=schedule_initial(),
-        questionnaires=_questionnaires(request, service_form),
-    )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.schedule_create(
-                actor=user_of(request), service_form=service_form, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return _to_schedules(service_form)
-    return render(
+    return _schedule_form(
         request,
-        "surveys/schedules/form.html",
-        {"form": form, "service_form": service_form, "schedule": None},
-        status=400 if form.is_bound else 200,
+        service_form,
+        None,
+        lambda data: services.schedule_create(
+            actor=user_of(request), service_form=service_form, **data
+        ),
     )
 
 
@@ -111,22 +99,28 @@ def schedule_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = access.schedule_access(request, pk).obj
-    service_form = schedule.service_form
+    return _schedule_form(
+        request,
+        schedule.service_form,
+        schedule,
+        lambda data: services.schedule_update(actor=user_of(request), schedule=schedule, **data),
+    )
+
+
+def _schedule_form(
+    request: HttpRequest,
+    service_form: ServiceForm,
+    schedule: Schedule | None,
+    write: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """The schedule form (a new one when ``schedule`` is None); saved: back to the list."""
     form = ScheduleForm(
         request.POST or None,
         initial=schedule_initial(schedule),
         questionnaires=_questionnaires(request, service_form),
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.schedule_update(
-                actor=user_of(request), schedule=schedule, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return _to_schedules(service_form)
+    if request.method == "POST" and submit(form, write, denied_as_404=True).ok:
+        return _to_schedules(service_form)
     return render(
         request,
         "surveys/schedules/form.html",
