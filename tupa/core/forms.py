@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
@@ -153,3 +155,46 @@ def submit(
         apply_errors(form, error, field_map=field_map)
         return Submitted(False)
     return Submitted(True, value)
+
+
+def saved_redirect(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    service: Callable[[dict[str, Any]], T],
+    *,
+    next_url: str | Callable[[T], str],
+    success: Any = None,
+    denied_as_404: bool = False,
+) -> HttpResponse | None:
+    """The step of a form page that posts to itself: on a POST, :func:`submit`; when the service
+    is done, the ``success`` message (if any) and the redirect to ``next_url``.
+
+    ``next_url`` is the page to go to, or for a new object a function of what ``service``
+    returned (its page is known only once it is saved). ``None`` when there was nothing to save
+    (a GET) or the form or the service refused it: the view shows the form again, with what was
+    typed and why it was refused (:func:`form_page`)::
+
+        form = GrantForm(request.POST or None)
+        saved = saved_redirect(request, form, lambda data: services.grant_add(...),
+                               next_url=lambda grant: grant_url(grant.pk), success=_("Tallennettu."))
+        return saved or form_page(request, "finance/grant_form.html", form, {...})
+    """
+    if request.method != "POST":
+        return None
+    done = submit(form, service, denied_as_404=denied_as_404)
+    if not done.ok:
+        return None
+    if success is not None:
+        messages.success(request, success)
+    if isinstance(next_url, str):
+        return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(next_url(cast(T, done.value)))
+
+
+def form_page(
+    request: HttpRequest, template: str, form: forms.BaseForm, context: Mapping[str, Any]
+) -> HttpResponse:
+    """A form's page; 400 when the form was posted and refused (its errors are on the page)."""
+    return render(
+        request, template, {"form": form, **context}, status=400 if form.is_bound else 200
+    )

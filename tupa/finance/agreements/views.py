@@ -9,8 +9,7 @@ access-logged. Another organisation's agreement answers 404.
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import policy
 from tupa.access.finance import agreement_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect
 from tupa.finance.agreements import selectors, services
 from tupa.finance.agreements.forms import AgreementForm, PriceForm, agreement_initial
 from tupa.finance.models import Agreement
@@ -75,21 +74,17 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     form = _agreement_form(
         request, initial={"payment_term_days": 14, "invoicing_interval": "monthly"}
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.agreement_create(actor=user, data=form.data_for_service()),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Sopimus on tallennettu. Lisää seuraavaksi hinnat."))
-            return HttpResponseRedirect(agreement_url(done.value))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/agreements/form.html",
-        {"form": form, "agreement": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.agreement_create(actor=user, data=form.data_for_service()),
+        success=_("Sopimus on tallennettu. Lisää seuraavaksi hinnat."),
+        next_url=agreement_url,
+        denied_as_404=True,
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/agreements/form.html", form, {"agreement": None})
 
 
 @object_scoped
@@ -116,23 +111,19 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _agreement(request, pk, MANAGE)
     user = user_of(request)
     form = _agreement_form(request, initial=agreement_initial(found))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.agreement_update(
-                actor=user, agreement=found, data=form.data_for_service()
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Sopimus on tallennettu."))
-            return HttpResponseRedirect(agreement_url(found))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/agreements/form.html",
-        {"form": form, "agreement": found},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.agreement_update(
+            actor=user, agreement=found, data=form.data_for_service()
+        ),
+        success=_("Sopimus on tallennettu."),
+        next_url=agreement_url(found),
+        denied_as_404=True,
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/agreements/form.html", form, {"agreement": found})
 
 
 @object_scoped
@@ -146,30 +137,27 @@ def agreement_price(request: HttpRequest, pk: int) -> HttpResponse:
         if request.GET.get(key):
             initial[key] = request.GET[key]
     form = PriceForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.price_set(
-                actor=user,
-                agreement=found,
-                item=data["item"],
-                meeting_type=data.get("meeting_type") or "",
-                amount=data["amount"],
-                vat_rate=data["vat_rate"],
-                valid_from=data["valid_from"],
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Hinta on tallennettu."))
-            return HttpResponseRedirect(agreement_url(found))
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.price_set(
+            actor=user,
+            agreement=found,
+            item=data["item"],
+            meeting_type=data.get("meeting_type") or "",
+            amount=data["amount"],
+            vat_rate=data["vat_rate"],
+            valid_from=data["valid_from"],
+        ),
+        success=_("Hinta on tallennettu."),
+        next_url=agreement_url(found),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
+    return form_page(
         request,
         "finance/agreements/price_form.html",
-        {
-            "form": form,
-            "agreement": found,
-            "groups": selectors.price_table(found, timezone.localdate()),
-        },
-        status=400 if form.is_bound else 200,
+        form,
+        {"agreement": found, "groups": selectors.price_table(found, timezone.localdate())},
     )

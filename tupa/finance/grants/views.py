@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tupa.access import policy
 from tupa.access.finance import grant_access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect
 from tupa.finance.grants import selectors, services
 from tupa.finance.grants.forms import (
     DeadlineForm,
@@ -110,33 +110,29 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         request,
         initial={"year_from": timezone.localdate().year + 1, "status": Grant.Status.DRAFT},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.grant_create(
-                actor=user,
-                funder=data["funder"],
-                kind=data["kind"],
-                target_name=data["target_name"],
-                target_code=data["target_code"],
-                year_from=data["year_from"],
-                year_to=data["year_to"],
-                amount_applied=data["amount_applied"],
-                status=data["status"],
-                applied_on=data["applied_on"],
-                note=data["note"],
-                service_forms=data["service_forms"],
-            ),
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Avustushakemus on tallennettu."))
-            return HttpResponseRedirect(grant_url(done.value))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/grants/grant_form.html",
-        {"form": form, "grant": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.grant_create(
+            actor=user,
+            funder=data["funder"],
+            kind=data["kind"],
+            target_name=data["target_name"],
+            target_code=data["target_code"],
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            amount_applied=data["amount_applied"],
+            status=data["status"],
+            applied_on=data["applied_on"],
+            note=data["note"],
+            service_forms=data["service_forms"],
+        ),
+        success=_("Avustushakemus on tallennettu."),
+        next_url=grant_url,
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/grants/grant_form.html", form, {"grant": None})
 
 
 @object_scoped
@@ -168,34 +164,30 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=grant_initial(grant),
         decided=grant.status not in services.EDITABLE_STATUSES,
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.grant_update(
-                actor=user,
-                grant=grant,
-                funder=data["funder"],
-                kind=data["kind"],
-                target_name=data["target_name"],
-                target_code=data["target_code"],
-                year_from=data["year_from"],
-                year_to=data["year_to"],
-                amount_applied=data["amount_applied"],
-                status=data.get("status"),
-                applied_on=data["applied_on"],
-                note=data["note"],
-                service_forms=data["service_forms"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Avustuksen tiedot on tallennettu."))
-            return HttpResponseRedirect(grant_url(grant))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/grants/grant_form.html",
-        {"form": form, "grant": grant},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.grant_update(
+            actor=user,
+            grant=grant,
+            funder=data["funder"],
+            kind=data["kind"],
+            target_name=data["target_name"],
+            target_code=data["target_code"],
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            amount_applied=data["amount_applied"],
+            status=data.get("status"),
+            applied_on=data["applied_on"],
+            note=data["note"],
+            service_forms=data["service_forms"],
+        ),
+        success=_("Avustuksen tiedot on tallennettu."),
+        next_url=grant_url(grant),
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/grants/grant_form.html", form, {"grant": grant})
 
 
 @object_scoped
@@ -204,28 +196,24 @@ def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     grant = _grant(request, pk, MANAGE)
     form = DecisionForm(request.POST or None, initial=decision_initial(grant))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.grant_decide(
-                actor=user,
-                grant=grant,
-                status=data["status"],
-                amount_granted=data["amount_granted"],
-                decided_on=data["decided_on"],
-                decision_number=data["decision_number"],
-                conditions=data["conditions"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Päätös on kirjattu."))
-            return HttpResponseRedirect(grant_url(grant))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/grants/decision_form.html",
-        {"form": form, "grant": grant},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.grant_decide(
+            actor=user,
+            grant=grant,
+            status=data["status"],
+            amount_granted=data["amount_granted"],
+            decided_on=data["decided_on"],
+            decision_number=data["decision_number"],
+            conditions=data["conditions"],
+        ),
+        success=_("Päätös on kirjattu."),
+        next_url=grant_url(grant),
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/grants/decision_form.html", form, {"grant": grant})
 
 
 @object_scoped
@@ -234,26 +222,18 @@ def deadline_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     grant = _grant(request, pk, MANAGE)
     form = DeadlineForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.deadline_add(
-                actor=user,
-                grant=grant,
-                kind=data["kind"],
-                due_on=data["due_on"],
-                note=data["note"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Määräaika on lisätty."))
-            return HttpResponseRedirect(grant_url(grant))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/grants/deadline_form.html",
-        {"form": form, "grant": grant},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.deadline_add(
+            actor=user, grant=grant, kind=data["kind"], due_on=data["due_on"], note=data["note"]
+        ),
+        success=_("Määräaika on lisätty."),
+        next_url=grant_url(grant),
     )
+    if saved is not None:
+        return saved
+    return form_page(request, "finance/grants/deadline_form.html", form, {"grant": grant})
 
 
 @object_scoped

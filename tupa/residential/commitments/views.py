@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,7 +31,7 @@ from tupa.access.policy import Basis
 from tupa.access.residential import billing_access, may_keep_stays, may_see_all_billing_names
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -111,17 +112,23 @@ def commitment_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
 
 
-def _commitment_form_page(
+def _commitment_form_view(
     request: HttpRequest,
     episode: Episode,
     form: Any,
+    save: Callable[[dict[str, Any]], object],
     *,
     basis: Basis,
     title: str,
-    submit: str,
-    status: int,
+    button: str,
     commitment: PaymentCommitment | None = None,
 ) -> HttpResponse:
+    """A commitment form of the episode: a POST runs ``save`` through the form and goes back to
+    the episode's commitments when it is done; otherwise the form page (400 after a refused
+    POST), which names the episode's persons and so logs them."""
+    saved = saved_redirect(request, form, save, next_url=_list_url(episode.pk), denied_as_404=True)
+    if saved is not None:
+        return saved
     _log_episode(request, episode, basis)
     return render(
         request,
@@ -130,10 +137,10 @@ def _commitment_form_page(
             "episode": episode,
             "form": form,
             "title": title,
-            "submit": submit,
+            "submit": button,
             "commitment": commitment,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -144,24 +151,14 @@ def commitment_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
     episode = granted.obj
     initial = {"valid_from": timezone.localdate()}
     form = CommitmentForm(request.POST or None, payers=_payers(episode), initial=initial)
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.commitment_add(actor=user_of(request), episode=episode, **data),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_list_url(episode.pk))
-        status = 400
-    return _commitment_form_page(
+    return _commitment_form_view(
         request,
         episode,
         form,
+        lambda data: services.commitment_add(actor=user_of(request), episode=episode, **data),
         basis=granted.basis,
         title=_("Uusi maksusitoumus"),
-        submit=_("Tallenna maksusitoumus"),
-        status=status,
+        button=_("Tallenna maksusitoumus"),
     )
 
 
@@ -185,26 +182,16 @@ def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitmentCorrectForm(
         request.POST or None, payers=_payers(episode, commitment.payer), initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.commitment_correct(
-                actor=user_of(request), commitment=commitment, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_list_url(episode.pk))
-        status = 400
-    return _commitment_form_page(
+    return _commitment_form_view(
         request,
         episode,
         form,
+        lambda data: services.commitment_correct(
+            actor=user_of(request), commitment=commitment, **data
+        ),
         basis=granted.basis,
         title=_("Korjaa maksusitoumusta"),
-        submit=_("Tallenna korjaus"),
-        status=status,
+        button=_("Tallenna korjaus"),
         commitment=commitment,
     )
 
@@ -220,29 +207,19 @@ def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitmentCancelForm(
         request.POST or None, initial={"cancelled_on": timezone.localdate()}
     )
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.commitment_cancel(
-                actor=user_of(request),
-                commitment=commitment,
-                reason=data["reason"],
-                cancelled_on=data["cancelled_on"],
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_list_url(episode.pk))
-        status = 400
-    return _commitment_form_page(
+    return _commitment_form_view(
         request,
         episode,
         form,
+        lambda data: services.commitment_cancel(
+            actor=user_of(request),
+            commitment=commitment,
+            reason=data["reason"],
+            cancelled_on=data["cancelled_on"],
+        ),
         basis=granted.basis,
         title=_("Peru maksusitoumus"),
-        submit=_("Peru maksusitoumus"),
-        status=status,
+        button=_("Peru maksusitoumus"),
         commitment=commitment,
     )
 

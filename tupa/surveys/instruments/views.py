@@ -27,7 +27,7 @@ from tupa.access.surveys import (
     may_manage_questionnaire,
     questionnaire_access,
 )
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.surveys.instruments import selectors, services
 from tupa.surveys.instruments.forms import (
     ArchiveForm,
@@ -108,9 +108,8 @@ def _form_view(
     **context: Any,
 ) -> HttpResponse:
     """A builder form whose page leads ``back``: a valid POST runs ``write`` and goes there."""
-    if request.method == "POST" and submit(form, write).ok:
-        return HttpResponseRedirect(back)
-    return _form_page(request, form, heading=heading, back=back, **context)
+    saved = saved_redirect(request, form, write, next_url=back)
+    return saved or _form_page(request, form, heading=heading, back=back, **context)
 
 
 # --- front page and questionnaires ----------------------------------------------------------
@@ -139,19 +138,18 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
         organisation_wide=organisation_wide,
         initial={"service_form": request.GET.get("tyomuoto", "")},
     )
-    if request.method == "POST":
-        organisation = user.organisation
-        if organisation is None:
-            raise Http404
-        done = submit(
-            form,
-            lambda data: services.questionnaire_create(
-                actor=user, organisation=organisation, **data
-            ),
-        )
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(version_url(done.value.versions.get().pk))
-    return _form_page(request, form, heading="questionnaire_new", back=reverse("surveys:index"))
+    organisation = user.organisation
+    if organisation is None:
+        raise Http404
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.questionnaire_create(actor=user, organisation=organisation, **data),
+        next_url=lambda created: version_url(created.versions.get().pk),
+    )
+    return saved or _form_page(
+        request, form, heading="questionnaire_new", back=reverse("surveys:index")
+    )
 
 
 @object_scoped
@@ -420,16 +418,20 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
         initial={"section": request.GET.get("osio"), "kind": "scale5"},
     )
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.item_add(actor=user_of(request), version=version, **data)
-        )
-        if done.ok and done.value is not None:
-            item = done.value
-            if item.kind in CHOICE_KINDS:
-                return HttpResponseRedirect(reverse("surveys:choice_add", args=[item.pk]))
-            return HttpResponseRedirect(version_url(pk))
-    return _form_page(request, form, heading="item_add", back=version_url(pk), version=version)
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.item_add(actor=user_of(request), version=version, **data),
+        # A choice question goes on to its first choice.
+        next_url=lambda item: (
+            reverse("surveys:choice_add", args=[item.pk])
+            if item.kind in CHOICE_KINDS
+            else version_url(pk)
+        ),
+    )
+    return saved or _form_page(
+        request, form, heading="item_add", back=version_url(pk), version=version
+    )
 
 
 @object_scoped
@@ -481,15 +483,17 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 def choice_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = ChoiceForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.choice_add(actor=user_of(request), item=item, **data)
-        )
-        if done.ok:
-            if "lisaa_toinen" in request.POST:
-                return HttpResponseRedirect(reverse("surveys:choice_add", args=[pk]))
-            return HttpResponseRedirect(version_url(item.version_id))
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.choice_add(actor=user_of(request), item=item, **data),
+        next_url=(
+            reverse("surveys:choice_add", args=[pk])
+            if "lisaa_toinen" in request.POST
+            else version_url(item.version_id)
+        ),
+    )
+    return saved or _form_page(
         request,
         form,
         heading="choice_add",
