@@ -1,11 +1,16 @@
 """Form fields shared by the volunteer sub-packages' forms: staff, service forms and volunteers
-to choose from (a date is :func:`tupa.core.forms.date_field`)."""
+to choose from (a date is :func:`tupa.core.forms.date_field`); and the one attendance form of a
+group meeting and a training session."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tupa.volunteers.models import Volunteer
 
 
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -23,3 +28,19 @@ class VolunteerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class VolunteersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     pass
+
+
+class AttendanceForm(forms.Form):
+    """Who was present, ticked among ``volunteers`` (a group's members on the meeting day, a
+    course's participants)."""
+
+    present = VolunteersChoiceField(
+        label=_("Läsnä"),
+        queryset=Volunteer.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = volunteers  # type: ignore[attr-defined]

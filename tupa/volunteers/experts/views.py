@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import submit
-from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.common import form_view, log_volunteers, volunteer_url
 from tupa.volunteers.experts import selectors, services
 from tupa.volunteers.experts.forms import ExpertConsentForm, WithdrawForm
 
@@ -51,19 +50,15 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExpertConsentForm(
         request.POST or None, forms_qs=forms_qs, initial={"given_on": timezone.localdate()}
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.expert_consent_give(actor=user, volunteer=volunteer, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk))
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "volunteer": volunteer, "heading": "expert_consent"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.expert_consent_give(actor=user, volunteer=volunteer, **data),
+        done_url=lambda _c: volunteer_url(volunteer.pk),
+        template=FORM,
+        context={"volunteer": volunteer, "heading": "expert_consent"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -73,24 +68,15 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.expert_consent_access(request, pk)
     consent = granted.obj
     form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.expert_consent_withdraw(
-                actor=user_of(request), consent=consent, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(consent.volunteer.pk))
-    log_volunteers(request, [consent.volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {
-            "form": form,
-            "volunteer": consent.volunteer,
-            "consent": consent,
-            "heading": "expert_withdraw",
-        },
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.expert_consent_withdraw(
+            actor=user_of(request), consent=consent, **data
+        ),
+        done_url=lambda _c: volunteer_url(consent.volunteer.pk),
+        template=FORM,
+        context={"volunteer": consent.volunteer, "consent": consent, "heading": "expert_withdraw"},
+        shown=[consent.volunteer],
+        basis=granted.basis,
     )

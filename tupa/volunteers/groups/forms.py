@@ -1,4 +1,5 @@
-"""Forms of volunteer groups: a group, a member, a meeting and its attendance."""
+"""Forms of volunteer groups: a group, a member, a meeting (its attendance is the shared
+:class:`tupa.volunteers.fields.AttendanceForm`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from tupa.volunteers.fields import (
     FormChoiceField,
     StaffChoiceField,
     VolunteerChoiceField,
-    VolunteersChoiceField,
 )
 from tupa.volunteers.models import GroupKind, Volunteer
 
@@ -67,16 +67,3 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = active_staff(organisation_id=organisation_id)  # type: ignore[attr-defined]
-
-
-class AttendanceForm(forms.Form):
-    present = VolunteersChoiceField(
-        label=_("Läsnä"),
-        queryset=Volunteer.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = volunteers  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,11 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import submit
-from tupa.volunteers.common import log_volunteers
+from tupa.volunteers.common import form_view, log_volunteers
+from tupa.volunteers.fields import AttendanceForm
 from tupa.volunteers.groups import selectors, services
 from tupa.volunteers.groups.forms import (
-    AttendanceForm,
     GroupForm,
     MeetingForm,
     MemberEndForm,
@@ -62,12 +61,13 @@ def group_create(request: HttpRequest) -> HttpResponse:
         forms_qs=forms_qs,
         initial={"started_on": timezone.localdate(), "kind": request.GET.get("laji")},
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.group_create(actor=user, **data))
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(group_url(done.value.pk))
-    return render(
-        request, FORM, {"form": form, "heading": "group"}, status=400 if form.is_bound else 200
+    return form_view(
+        request,
+        form=form,
+        service=lambda data: services.group_create(actor=user, **data),
+        done_url=lambda created: group_url(created.pk),
+        template=FORM,
+        context={"heading": "group"},
     )
 
 
@@ -107,17 +107,13 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "closed_on": group.closed_on,
         },
     )
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.group_update(actor=user_of(request), group=group, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(group_url(group.pk))
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "group": group, "heading": "group_edit"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.group_update(actor=user_of(request), group=group, **data),
+        done_url=lambda _g: group_url(group.pk),
+        template=FORM,
+        context={"group": group, "heading": "group_edit"},
     )
 
 
@@ -139,16 +135,15 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         volunteers=candidates,
         initial={"joined_on": max(group.started_on, timezone.localdate())},
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.member_add(actor=user, group=group, **data))
-        if done.ok:
-            return HttpResponseRedirect(group_url(group.pk))
-    log_volunteers(request, list(candidates), basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "group": group, "heading": "member"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.member_add(actor=user, group=group, **data),
+        done_url=lambda _m: group_url(group.pk),
+        template=FORM,
+        context={"group": group, "heading": "member"},
+        shown=candidates,
+        basis=granted.basis,
     )
 
 
@@ -158,24 +153,17 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.membership_access(request, pk)
     membership = granted.obj
     form = MemberEndForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.member_end(actor=user_of(request), membership=membership, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(group_url(membership.group.pk))
-    log_volunteers(request, [membership.volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {
-            "form": form,
-            "group": membership.group,
-            "membership": membership,
-            "heading": "member_end",
-        },
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.member_end(
+            actor=user_of(request), membership=membership, **data
+        ),
+        done_url=lambda _m: group_url(membership.group.pk),
+        template=FORM,
+        context={"group": membership.group, "membership": membership, "heading": "member_end"},
+        shown=[membership.volunteer],
+        basis=granted.basis,
     )
 
 
@@ -189,15 +177,13 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=group.organisation_id,
         initial={"date": timezone.localdate(), "leader": user.pk},
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.meeting_add(actor=user, group=group, **data))
-        if done.ok:
-            return HttpResponseRedirect(group_url(group.pk))
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "group": group, "heading": "meeting"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.meeting_add(actor=user, group=group, **data),
+        done_url=lambda _m: group_url(group.pk),
+        template=FORM,
+        context={"group": group, "heading": "meeting"},
     )
 
 
@@ -212,19 +198,15 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         volunteers=members,
         initial={"present": list(meeting.attendances.values_list("volunteer_id", flat=True))},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.attendance_set(
-                actor=user_of(request), meeting=meeting, present=list(data["present"])
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(group_url(meeting.group.pk))
-    log_volunteers(request, list(members), basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "group": meeting.group, "meeting": meeting, "heading": "attendance"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.attendance_set(
+            actor=user_of(request), meeting=meeting, present=list(data["present"])
+        ),
+        done_url=lambda _a: group_url(meeting.group.pk),
+        template=FORM,
+        context={"group": meeting.group, "meeting": meeting, "heading": "attendance"},
+        shown=members,
+        basis=granted.basis,
     )

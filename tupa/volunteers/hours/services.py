@@ -141,6 +141,42 @@ def _record(
     return entry
 
 
+def _correct(
+    *,
+    actor: User,
+    entry: HoursEntry,
+    service_form: ServiceForm,
+    kind: str,
+    date: dt.date,
+    starts: dt.time,
+    ends: dt.time,
+    reason: str,
+    own: bool = False,
+) -> HoursEntry:
+    """``entry`` corrected after the rules of a new one (the overlap rule except the entry
+    itself), the volunteer locked; the earlier version stays in the change history with
+    ``reason``. The caller decided who may correct it (staff: :func:`hours_update`; the
+    volunteer in the portal: :func:`hours_update_own`)."""
+    lock_volunteer(entry.volunteer)
+    _hours_problems(
+        volunteer=entry.volunteer,
+        service_form=service_form,
+        kind=kind,
+        date=date,
+        starts=starts,
+        ends=ends,
+        exclude_pk=entry.pk,
+        own=own,
+    )
+    entry.service_form = service_form
+    entry.kind = kind
+    entry.date = date
+    entry.starts = starts
+    entry.ends = ends
+    save_validated(entry, actor=actor, reason=reason)
+    return entry
+
+
 @transaction.atomic
 def hours_add(
     *,
@@ -185,23 +221,16 @@ def hours_update(
     require_volunteer(actor, entry.volunteer)
     require_form(actor, entry.service_form)
     require_form(actor, service_form)
-    lock_volunteer(entry.volunteer)
-    _hours_problems(
-        volunteer=entry.volunteer,
+    return _correct(
+        actor=actor,
+        entry=entry,
         service_form=service_form,
         kind=kind,
         date=date,
         starts=starts,
         ends=ends,
-        exclude_pk=entry.pk,
+        reason=reason.strip() or _("Korjattu"),
     )
-    entry.service_form = service_form
-    entry.kind = kind
-    entry.date = date
-    entry.starts = starts
-    entry.ends = ends
-    save_validated(entry, actor=actor, reason=reason.strip() or _("Korjattu"))
-    return entry
 
 
 @transaction.atomic
@@ -267,21 +296,14 @@ def hours_update_own(
         raise PermissionDenied
     if service_form.organisation_id != entry.organisation_id:
         raise PermissionDenied
-    lock_volunteer(entry.volunteer)
-    _hours_problems(
-        volunteer=entry.volunteer,
+    return _correct(
+        actor=actor,
+        entry=entry,
         service_form=service_form,
         kind=kind,
         date=date,
         starts=starts,
         ends=ends,
-        exclude_pk=entry.pk,
+        reason=_("Vapaaehtoinen korjasi"),
         own=True,
     )
-    entry.service_form = service_form
-    entry.kind = kind
-    entry.date = date
-    entry.starts = starts
-    entry.ends = ends
-    save_validated(entry, actor=actor, reason=_("Vapaaehtoinen korjasi"))
-    return entry

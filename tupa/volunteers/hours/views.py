@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tupa.access import volunteers as access
 from tupa.access.fetch import Granted
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
-from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.common import form_view, volunteer_url
 from tupa.volunteers.hours import services
 from tupa.volunteers.hours.forms import HoursDeleteForm, HoursEditForm, HoursForm
 from tupa.volunteers.models import HoursEntry, Volunteer
+
+
+def _activity_url(volunteer: Volunteer) -> str:
+    """The activity section of the volunteer's page, where every write here returns."""
+    return volunteer_url(volunteer.pk) + "#toiminta"
 
 
 @object_scoped
@@ -29,18 +32,14 @@ def hours_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = HoursForm(
         request.POST or None, forms_qs=forms_qs, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.hours_add(actor=user, volunteer=volunteer, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#toiminta")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "heading": "hours"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.hours_add(actor=user, volunteer=volunteer, **data),
+        done_url=lambda _e: _activity_url(volunteer),
+        context={"volunteer": volunteer, "heading": "hours"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -77,16 +76,14 @@ def hours_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ends": entry.ends,
         },
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.hours_update(actor=user, entry=entry, **data))
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#toiminta")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "heading": "hours_edit"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.hours_update(actor=user, entry=entry, **data),
+        done_url=lambda _e: _activity_url(volunteer),
+        context={"volunteer": volunteer, "heading": "hours_edit"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -98,14 +95,12 @@ def hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = granted.obj
     user = user_of(request)
     form = HoursDeleteForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(form, lambda data: services.hours_delete(actor=user, entry=entry, **data))
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#toiminta")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "entry": entry, "heading": "hours_delete"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.hours_delete(actor=user, entry=entry, **data),
+        done_url=lambda _none: _activity_url(volunteer),
+        context={"volunteer": volunteer, "entry": entry, "heading": "hours_delete"},
+        shown=[volunteer],
+        basis=granted.basis,
     )

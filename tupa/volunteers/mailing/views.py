@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
-from tupa.core.forms import submit
 from tupa.core.spreadsheets import csv_response, finnish_csv
-from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.common import form_view, log_volunteers, volunteer_url
 from tupa.volunteers.mailing import selectors, services
 from tupa.volunteers.mailing.forms import ConsentForm, ConsentWithdrawForm, MailingFilterForm
 from tupa.volunteers.models import Volunteer
@@ -99,21 +98,17 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.volunteer_access(request, pk, manage=True)
     volunteer = granted.obj
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.contact_consent_give(
-                actor=user_of(request), volunteer=volunteer, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk))
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "volunteer": volunteer, "heading": "contact_consent"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.contact_consent_give(
+            actor=user_of(request), volunteer=volunteer, **data
+        ),
+        done_url=lambda _c: volunteer_url(volunteer.pk),
+        template=FORM,
+        context={"volunteer": volunteer, "heading": "contact_consent"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -123,24 +118,15 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.contact_consent_access(request, pk)
     consent = granted.obj
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.contact_consent_withdraw(
-                actor=user_of(request), consent=consent, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(consent.volunteer.pk))
-    log_volunteers(request, [consent.volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {
-            "form": form,
-            "volunteer": consent.volunteer,
-            "consent": consent,
-            "heading": "contact_withdraw",
-        },
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.contact_consent_withdraw(
+            actor=user_of(request), consent=consent, **data
+        ),
+        done_url=lambda _c: volunteer_url(consent.volunteer.pk),
+        template=FORM,
+        context={"volunteer": consent.volunteer, "consent": consent, "heading": "contact_withdraw"},
+        shown=[consent.volunteer],
+        basis=granted.basis,
     )

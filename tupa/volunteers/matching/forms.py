@@ -23,6 +23,19 @@ from tupa.volunteers.models import (
 _FREE_TEXT_HELP = _("Vain koordinaattori näkee tämän. Vapaaehtoinen ei näe perheen tietoja.")
 
 
+def _note_for_volunteer_field() -> forms.CharField:
+    """The one text about the family that the volunteer sees (a match's and a family link's),
+    worded the same on every form that writes it."""
+    return forms.CharField(
+        label=_("Viesti vapaaehtoiselle"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
+        ),
+    )
+
+
 class CaseCreateForm(forms.Form):
     applied_on = date_field(_("Hakemus saapunut"))
     area = forms.CharField(label=_("Alue"), max_length=100, required=False)
@@ -92,14 +105,7 @@ class CaseStatusForm(forms.Form):
 class MatchForm(forms.Form):
     volunteer = VolunteerChoiceField(label=_("Kaveri"), queryset=Volunteer.objects.none())
     started_on = date_field(_("Kaverisuhde alkaa"))
-    note_for_volunteer = forms.CharField(
-        label=_("Viesti vapaaehtoiselle"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=_(
-            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
-        ),
-    )
+    note_for_volunteer = _note_for_volunteer_field()
 
     def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,14 +113,7 @@ class MatchForm(forms.Form):
 
 
 class NoteForVolunteerForm(forms.Form):
-    note_for_volunteer = forms.CharField(
-        label=_("Viesti vapaaehtoiselle"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=_(
-            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
-        ),
-    )
+    note_for_volunteer = _note_for_volunteer_field()
 
 
 class ActivityForm(forms.Form):
@@ -143,14 +142,7 @@ class FamilyLinkForm(forms.Form):
     volunteer = VolunteerChoiceField(label=_("Vapaaehtoinen"), queryset=Volunteer.objects.none())
     role = forms.ChoiceField(label=_("Tehtävä"), choices=RoleKind.choices)
     started_on = date_field(_("Alkaen"))
-    note_for_volunteer = forms.CharField(
-        label=_("Viesti vapaaehtoiselle"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=_(
-            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
-        ),
-    )
+    note_for_volunteer = _note_for_volunteer_field()
 
     def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,12 +150,5 @@ class FamilyLinkForm(forms.Form):
 
 
 class FamilyLinkUpdateForm(forms.Form):
-    note_for_volunteer = forms.CharField(
-        label=_("Viesti vapaaehtoiselle"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=_(
-            "Ainoa asia, jonka vapaaehtoinen näkee perheestä. Älä kirjoita asiakastietoja."
-        ),
-    )
+    note_for_volunteer = _note_for_volunteer_field()
     ended_on = date_field(_("Päättyen"), required=False)

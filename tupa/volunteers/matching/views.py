@@ -10,10 +10,9 @@ episode); every volunteer shown is logged like the register does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +22,9 @@ from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
 from tupa.volunteers import rules
-from tupa.volunteers.common import log_volunteers
+from tupa.volunteers.common import form_view, log_volunteers
 from tupa.volunteers.matching import selectors, services
 from tupa.volunteers.matching.forms import (
     ActivityForm,
@@ -106,26 +104,6 @@ def cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_view(
-    request: HttpRequest,
-    *,
-    form: Any,
-    service: Callable[[dict[str, Any]], Any],
-    done_url: Callable[[Any], str],
-    context: dict[str, Any],
-) -> HttpResponse:
-    if request.method == "POST":
-        done = submit(form, service)
-        if done.ok:
-            return HttpResponseRedirect(done_url(done.value))
-    return render(
-        request,
-        "volunteers/simple_form.html",
-        {"form": form, **context},
-        status=400 if form.is_bound else 200,
-    )
-
-
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
@@ -135,7 +113,7 @@ def case_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
     user = user_of(request)
     form = CaseCreateForm(request.POST or None, initial={"applied_on": timezone.localdate()})
     _log_family(request, episode, granted.basis)
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.case_open(actor=user, episode=episode, **data),
@@ -218,7 +196,7 @@ def case_intake(request: HttpRequest, pk: int) -> HttpResponse:
         "family_situation": case.family_situation,
     }
     form = IntakeForm(request.POST or None, children=children, initial=initial)
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.case_intake(actor=user, case=case, **data),
@@ -233,7 +211,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed(request, pk)
     user = user_of(request)
     form = CaseStatusForm(request.POST or None, initial={"changed_on": timezone.localdate()})
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.case_set_status(actor=user, case=case, **data),
@@ -262,7 +240,7 @@ def case_match(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, volunteers=volunteers, initial={"started_on": timezone.localdate()}
     )
     log_volunteers(request, list(volunteers), basis=access.list_basis(user))
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.volunteer_match(actor=user, case=case, **data),
@@ -288,7 +266,7 @@ def match_note(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForVolunteerForm(
         request.POST or None, initial={"note_for_volunteer": match.note_for_volunteer}
     )
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.match_note_set(actor=user, match=match, **data),
@@ -304,7 +282,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     match = _match_of(case)
     user = user_of(request)
     form = ActivityForm(request.POST or None, initial={"date": timezone.localdate()})
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.activity_add(actor=user, match=match, **data),
@@ -319,7 +297,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed(request, pk)
     user = user_of(request)
     form = FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.follow_up_add(actor=user, case=case, **data),
@@ -334,7 +312,7 @@ def case_end(request: HttpRequest, pk: int) -> HttpResponse:
     case = _managed(request, pk)
     user = user_of(request)
     form = CaseEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.case_end(actor=user, case=case, **data),
@@ -364,7 +342,7 @@ def family_link_add(request: HttpRequest, episode_pk: int) -> HttpResponse:
     )
     _log_family(request, episode, granted.basis)
     log_volunteers(request, list(volunteers), basis=access.list_basis(user), action="list")
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.family_link_add(actor=user, episode=episode, **data),
@@ -393,7 +371,7 @@ def family_link_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _log_family(request, link.episode, granted.basis)
     log_volunteers(request, [link.volunteer], basis=access.list_basis(user))
-    return _form_view(
+    return form_view(
         request,
         form=form,
         service=lambda data: services.family_link_update(actor=user, link=link, **data),

@@ -8,6 +8,9 @@ access-log row with the basis ``self`` (docs/volunteer-portal.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,17 +23,46 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import volunteers as access
+from tupa.access.fetch import Granted
 from tupa.access.marks import object_scoped, public, two_factor_exempt, user_of
 from tupa.accounts.selectors import two_factor_status
 from tupa.core.forms import submit
 from tupa.volunteers.common import log_volunteers
 from tupa.volunteers.hours import services as hours_services
+from tupa.volunteers.models import Volunteer
 from tupa.volunteers.portal import selectors, services
 from tupa.volunteers.portal.forms import ActivationForm, ContactForm, OwnHoursForm
 
 
 def _hours_url() -> str:
     return reverse("volunteer_portal:hours")
+
+
+def _own_form_view(
+    request: HttpRequest,
+    granted: Granted[Volunteer],
+    *,
+    form: Any,
+    service: Callable[[dict[str, Any]], Any],
+    saved: str,
+    done_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A portal form: the volunteer's own write, where a refusal as "not yours" is 404 (like a
+    page that is not theirs); saved, a confirmation ``saved`` and on to ``done_url``; otherwise
+    the form again (400 when bound) and the access-log row of the volunteer's own data shown."""
+    if request.method == "POST":
+        done = submit(form, service, denied_as_404=True)
+        if done.ok:
+            messages.success(request, saved)
+            return HttpResponseRedirect(done_url)
+    log_volunteers(request, [granted.obj], basis=granted.basis)
+    return render(
+        request,
+        "volunteers/portal/form.html",
+        {"form": form, **context},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @object_scoped
@@ -55,21 +87,14 @@ def contact_edit(request: HttpRequest) -> HttpResponse:
     volunteer = granted.obj
     user = user_of(request)
     form = ContactForm(request.POST or None, instance=volunteer)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.own_contact_update(actor=user, volunteer=volunteer, **data),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Yhteystietosi on tallennettu."))
-            return HttpResponseRedirect(reverse("volunteer_portal:home"))
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return _own_form_view(
         request,
-        "volunteers/portal/form.html",
-        {"form": form, "heading": "contact"},
-        status=400 if form.is_bound else 200,
+        granted,
+        form=form,
+        service=lambda data: services.own_contact_update(actor=user, volunteer=volunteer, **data),
+        saved=_("Yhteystietosi on tallennettu."),
+        done_url=reverse("volunteer_portal:home"),
+        context={"heading": "contact"},
     )
 
 
@@ -102,21 +127,14 @@ def hours_add(request: HttpRequest) -> HttpResponse:
         forms_qs=selectors.hours_forms(volunteer),
         initial={"date": timezone.localdate()},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: hours_services.hours_add_own(actor=user, volunteer=volunteer, **data),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Toiminta on kirjattu."))
-            return HttpResponseRedirect(_hours_url())
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return _own_form_view(
         request,
-        "volunteers/portal/form.html",
-        {"form": form, "heading": "hours_add"},
-        status=400 if form.is_bound else 200,
+        granted,
+        form=form,
+        service=lambda data: hours_services.hours_add_own(actor=user, volunteer=volunteer, **data),
+        saved=_("Toiminta on kirjattu."),
+        done_url=_hours_url(),
+        context={"heading": "hours_add"},
     )
 
 
@@ -142,21 +160,14 @@ def hours_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ends": entry.ends,
         },
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: hours_services.hours_update_own(actor=user, entry=entry, **data),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Korjaus on tallennettu."))
-            return HttpResponseRedirect(_hours_url())
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return _own_form_view(
         request,
-        "volunteers/portal/form.html",
-        {"form": form, "heading": "hours_edit", "entry": entry},
-        status=400 if form.is_bound else 200,
+        granted,
+        form=form,
+        service=lambda data: hours_services.hours_update_own(actor=user, entry=entry, **data),
+        saved=_("Korjaus on tallennettu."),
+        done_url=_hours_url(),
+        context={"heading": "hours_edit", "entry": entry},
     )
 
 

@@ -16,7 +16,7 @@ from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.core.forms import submit
 from tupa.volunteers import rules
-from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.common import SIMPLE_FORM, form_view, log_volunteers, volunteer_url
 from tupa.volunteers.groups.panel import volunteer_extras
 from tupa.volunteers.models import Assignment, FormResponsible
 from tupa.volunteers.register import selectors, services
@@ -75,15 +75,13 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     form = VolunteerCreateForm(
         request.POST or None, forms_qs=forms_qs, initial={"started_on": timezone.localdate()}
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.volunteer_create(actor=user, **data))
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(volunteer_url(done.value.pk))
-    return render(
+    return form_view(
         request,
-        "volunteers/volunteer_form.html",
-        {"form": form, "title_new": True},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.volunteer_create(actor=user, **data),
+        done_url=lambda created: volunteer_url(created.pk),
+        template="volunteers/volunteer_form.html",
+        context={"title_new": True},
     )
 
 
@@ -127,21 +125,17 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     granted = access.volunteer_access(request, pk, manage=True)
     volunteer = granted.obj
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_of(volunteer))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.volunteer_update(
-                actor=user_of(request), volunteer=volunteer, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk))
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/volunteer_form.html",
-        {"form": form, "volunteer": volunteer},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.volunteer_update(
+            actor=user_of(request), volunteer=volunteer, **data
+        ),
+        done_url=lambda _v: volunteer_url(volunteer.pk),
+        template="volunteers/volunteer_form.html",
+        context={"volunteer": volunteer},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -156,18 +150,14 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         forms_qs=access.manageable_forms(user),
         initial={"started_on": timezone.localdate()},
     )
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.assignment_add(actor=user, volunteer=volunteer, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tehtavat")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "heading": "assignment"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.assignment_add(actor=user, volunteer=volunteer, **data),
+        done_url=lambda _a: volunteer_url(volunteer.pk) + "#tehtavat",
+        context={"volunteer": volunteer, "heading": "assignment"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -181,21 +171,16 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = granted.obj
     assignment.volunteer = volunteer
     form = AssignmentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.assignment_end(
-                actor=user_of(request), assignment=assignment, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tehtavat")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "assignment": assignment, "heading": "end"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.assignment_end(
+            actor=user_of(request), assignment=assignment, **data
+        ),
+        done_url=lambda _a: volunteer_url(volunteer.pk) + "#tehtavat",
+        context={"volunteer": volunteer, "assignment": assignment, "heading": "end"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -212,6 +197,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
         if value in allowed
     ]
+    # Not form_view(): the unmet requirements are read only for the page, never on success.
     if request.method == "POST":
         done = submit(
             form,
@@ -224,7 +210,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     log_volunteers(request, [volunteer], basis=granted.basis)
     return render(
         request,
-        "volunteers/simple_form.html",
+        SIMPLE_FORM,
         {
             "form": form,
             "volunteer": volunteer,
@@ -273,18 +259,12 @@ def responsible_set(request: HttpRequest, slug: str) -> HttpResponse:
         organisation_id=service_form.organisation_id,
         initial={"user": current.user_id if current else None},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.responsible_set(
-                actor=user_of(request), service_form=service_form, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(reverse("volunteers:roster", args=[service_form.slug]))
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "service_form": service_form, "heading": "responsible"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.responsible_set(
+            actor=user_of(request), service_form=service_form, **data
+        ),
+        done_url=lambda _r: reverse("volunteers:roster", args=[service_form.slug]),
+        context={"service_form": service_form, "heading": "responsible"},
     )

@@ -3,7 +3,7 @@ and the list of re-checks due."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
-from tupa.core.forms import submit
 from tupa.volunteers import rules
-from tupa.volunteers.common import log_volunteers, volunteer_url
+from tupa.volunteers.common import form_view, log_volunteers, volunteer_url
 from tupa.volunteers.models import Screening
 from tupa.volunteers.screening import selectors, services
 from tupa.volunteers.screening.forms import RecordCheckForm, ScreeningForm
@@ -37,21 +36,16 @@ def screening_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScreeningForm(
         request.POST or None, organisation_id=volunteer.organisation_id, initial=initial
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.screening_record(
-                actor=user_of(request), volunteer=volunteer, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#seulonta")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "volunteer": volunteer, "heading": "screening"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.screening_record(
+            actor=user_of(request), volunteer=volunteer, **data
+        ),
+        done_url=lambda _s: volunteer_url(volunteer.pk) + "#seulonta",
+        context={"volunteer": volunteer, "heading": "screening"},
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 
@@ -67,24 +61,18 @@ def record_check_add(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=volunteer.organisation_id,
         initial={"seen_on": timezone.localdate(), "seen_by": user.pk},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.record_check_add(actor=user, volunteer=volunteer, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#seulonta")
-    log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {
-            "form": form,
+        form=form,
+        service=lambda data: services.record_check_add(actor=user, volunteer=volunteer, **data),
+        done_url=lambda _c: volunteer_url(volunteer.pk) + "#seulonta",
+        context={
             "volunteer": volunteer,
             "heading": "record_check",
             "valid_months": rules.valid_months(),
         },
-        status=400 if form.is_bound else 200,
+        shown=[volunteer],
+        basis=granted.basis,
     )
 
 

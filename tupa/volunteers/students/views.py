@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import submit
-from tupa.volunteers.common import log_volunteers
+from tupa.volunteers.common import form_view, log_volunteers
 from tupa.volunteers.models import RoleKind
 from tupa.volunteers.students import selectors, services
 from tupa.volunteers.students.forms import PlacementForm
@@ -71,16 +70,15 @@ def placement_create(request: HttpRequest) -> HttpResponse:
         forms_qs=forms_qs,
         initial={"supervisor": user.pk},
     )
-    if request.method == "POST":
-        done = submit(form, lambda data: services.placement_create(actor=user, **data))
-        if done.ok:
-            return HttpResponseRedirect(_list_url())
-    log_volunteers(request, list(students), basis=basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "heading": "placement"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.placement_create(actor=user, **data),
+        done_url=lambda _p: _list_url(),
+        template=FORM,
+        context={"heading": "placement"},
+        shown=students,
+        basis=basis,
     )
 
 
@@ -104,19 +102,15 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "credits": placement.credits,
         },
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.placement_update(
-                actor=user_of(request), placement=placement, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(_list_url())
-    log_volunteers(request, [placement.volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        FORM,
-        {"form": form, "volunteer": placement.volunteer, "heading": "placement_edit"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.placement_update(
+            actor=user_of(request), placement=placement, **data
+        ),
+        done_url=lambda _p: _list_url(),
+        template=FORM,
+        context={"volunteer": placement.volunteer, "heading": "placement_edit"},
+        shown=[placement.volunteer],
+        basis=granted.basis,
     )

@@ -1,4 +1,5 @@
-"""Forms of training: courses, sessions, participants, attendance and completion."""
+"""Forms of training: courses, sessions, participants and completion (attendance is the shared
+:class:`tupa.volunteers.fields.AttendanceForm`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from tupa.organisations.models import ServiceForm
 from tupa.volunteers.fields import (
     FormChoiceField,
     VolunteerChoiceField,
-    VolunteersChoiceField,
 )
 from tupa.volunteers.models import (
     CourseKind,
@@ -57,19 +57,6 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]
-
-
-class AttendanceForm(forms.Form):
-    present = VolunteersChoiceField(
-        label=_("Läsnä"),
-        queryset=Volunteer.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = volunteers  # type: ignore[attr-defined]
 
 
 class CompletionForm(forms.Form):

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import volunteers as access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import submit
-from tupa.volunteers.common import course_url, log_volunteers
+from tupa.volunteers.common import course_url, form_view, log_volunteers
+from tupa.volunteers.fields import AttendanceForm
 from tupa.volunteers.models import CourseParticipant, TrainingSession
 from tupa.volunteers.training import selectors, services
 from tupa.volunteers.training.forms import (
-    AttendanceForm,
     CompletionForm,
     CourseForm,
     ParticipantForm,
@@ -45,15 +44,12 @@ def course_create(request: HttpRequest) -> HttpResponse:
     if not forms_qs.exists():
         raise Http404
     form = CourseForm(request.POST or None, forms_qs=forms_qs)
-    if request.method == "POST":
-        done = submit(form, lambda data: services.course_create(actor=user, **data))
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(course_url(done.value.pk))
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "heading": "course"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.course_create(actor=user, **data),
+        done_url=lambda created: course_url(created.pk),
+        context={"heading": "course"},
     )
 
 
@@ -79,18 +75,12 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = access.course_access(request, pk, manage=True).obj
     form = SessionForm(request.POST or None, initial={"date": course.starts_on})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.session_add(actor=user_of(request), course=course, **data),
-        )
-        if done.ok:
-            return HttpResponseRedirect(course_url(course.pk))
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "course": course, "heading": "session"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.session_add(actor=user_of(request), course=course, **data),
+        done_url=lambda _s: course_url(course.pk),
+        context={"course": course, "heading": "session"},
     )
 
 
@@ -108,18 +98,14 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("last_name", "first_names")
     )
     form = ParticipantForm(request.POST or None, volunteers=candidates)
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: services.participant_add(actor=user, course=course, **data)
-        )
-        if done.ok:
-            return HttpResponseRedirect(course_url(course.pk))
-    log_volunteers(request, list(candidates), basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "course": course, "heading": "participant"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.participant_add(actor=user, course=course, **data),
+        done_url=lambda _p: course_url(course.pk),
+        context={"course": course, "heading": "participant"},
+        shown=candidates,
+        basis=granted.basis,
     )
 
 
@@ -141,21 +127,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         volunteers=enrolled,
         initial={"present": list(session.attendances.values_list("volunteer_id", flat=True))},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.attendance_set(
-                actor=user_of(request), session=session, present=list(data["present"])
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(course_url(granted.obj.pk))
-    log_volunteers(request, list(enrolled), basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {"form": form, "course": granted.obj, "session": session, "heading": "attendance"},
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.attendance_set(
+            actor=user_of(request), session=session, present=list(data["present"])
+        ),
+        done_url=lambda _a: course_url(granted.obj.pk),
+        context={"course": granted.obj, "session": session, "heading": "attendance"},
+        shown=enrolled,
+        basis=granted.basis,
     )
 
 
@@ -171,24 +152,14 @@ def completion(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"completed_on": participant.completed_on or granted.obj.ends_on},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.participant_complete(
-                actor=user_of(request), participant=participant, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(course_url(granted.obj.pk))
-    log_volunteers(request, [participant.volunteer], basis=granted.basis)
-    return render(
+    return form_view(
         request,
-        "volunteers/simple_form.html",
-        {
-            "form": form,
-            "course": granted.obj,
-            "participant": participant,
-            "heading": "completion",
-        },
-        status=400 if form.is_bound else 200,
+        form=form,
+        service=lambda data: services.participant_complete(
+            actor=user_of(request), participant=participant, **data
+        ),
+        done_url=lambda _p: course_url(granted.obj.pk),
+        context={"course": granted.obj, "participant": participant, "heading": "completion"},
+        shown=[participant.volunteer],
+        basis=granted.basis,
     )
