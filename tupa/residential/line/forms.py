@@ -1,9 +1,13 @@
-"""The one-screen entry form of the 24 h line and the month chooser of its statistics."""
+"""The one-screen entry form of the 24 h line and the month chooser of its statistics.
+
+:class:`AnonymousEntryForm` is also the base of the turn-aways' entry form
+(:mod:`tupa.residential.turnaways.forms`): both record an anonymous moment the same way.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -12,15 +16,27 @@ from django.utils.translation import gettext_lazy as _
 from tupa.residential.line.services import MAX_DURATION, MIN_DURATION
 from tupa.residential.models import LineContact
 
+#: What the browser's ``datetime-local`` picker sends and shows.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def _now_local() -> str:
+def now_local() -> str:
+    """This minute in local time, as the ``datetime-local`` picker shows it."""
     return timezone.localtime().strftime(DATETIME_LOCAL)
 
 
-class LineContactForm(forms.Form):
-    """Anonymous: no name, phone number or other identifying field on purpose."""
+class AnonymousEntryForm(forms.Form):
+    """One-screen entry of an anonymous record (a line contact, a turn-away).
+
+    Anonymous: no name, phone number or other identifying field on purpose. The moment comes
+    first and defaults to now; the free-text fields have autocomplete off, so the browser does
+    not offer what was typed about someone earlier.
+    """
+
+    #: Initial values of a new entry besides the moment (which is now).
+    defaults: ClassVar[dict[str, Any]] = {}
+    #: The free-text fields (autocomplete off).
+    free_text: ClassVar[tuple[str, ...]] = ("note",)
 
     occurred_at = forms.DateTimeField(
         label=_("Ajankohta"),
@@ -31,6 +47,23 @@ class LineContactForm(forms.Form):
             "invalid": _("Anna ajankohta muodossa pp.kk.vvvv tt:mm."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"occurred_at": now_local(), **self.defaults})
+        super().__init__(*args, **kwargs)
+        for name in self.free_text:
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+
+class LineContactForm(AnonymousEntryForm):
+    """A contact of the 24 h line."""
+
+    defaults: ClassVar[dict[str, Any]] = {
+        "duration_minutes": 10,
+        "channel": LineContact.Channel.PHONE,
+    }
+    free_text: ClassVar[tuple[str, ...]] = ("referred_to", "language", "note")
+
     duration_minutes = forms.IntegerField(
         label=_("Kesto (min)"),
         min_value=MIN_DURATION,
@@ -80,19 +113,6 @@ class LineContactForm(forms.Form):
         max_length=200,
         help_text=_("Älä kirjaa tunnistetietoja."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "occurred_at": _now_local(),
-                "duration_minutes": 10,
-                "channel": LineContact.Channel.PHONE,
-            },
-        )
-        super().__init__(*args, **kwargs)
-        for name in ("referred_to", "language", "note"):
-            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

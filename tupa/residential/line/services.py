@@ -25,8 +25,22 @@ if TYPE_CHECKING:
 
 MIN_DURATION = 1
 MAX_DURATION = 600
-#: A contact may be recorded afterwards, but not in the future (small clock skew allowed).
+#: An entry may be recorded afterwards, but not in the future (small clock skew allowed).
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def entry_moment(occurred_at: dt.datetime | None, errors: dict[str, str]) -> dt.datetime:
+    """The moment of an anonymous entry (a line contact, a turn-away): ``occurred_at``, or now.
+
+    A moment without a time zone or in the future adds its message to ``errors`` under
+    ``occurred_at``, so the caller reports it together with the other fields' errors.
+    """
+    when = occurred_at or timezone.now()
+    if timezone.is_naive(when):
+        errors["occurred_at"] = _("Anna ajankohta aikavyöhykkeen kanssa.")
+    elif when > timezone.now() + FUTURE_TOLERANCE:
+        errors["occurred_at"] = _("Ajankohta ei voi olla tulevaisuudessa.")
+    return when
 
 
 def line_contact_record(
@@ -47,11 +61,7 @@ def line_contact_record(
     if not may_record_line_contact(actor, service_form):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
     errors: dict[str, str] = {}
-    when = occurred_at or timezone.now()
-    if timezone.is_naive(when):
-        errors["occurred_at"] = _("Anna ajankohta aikavyöhykkeen kanssa.")
-    elif when > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = _("Ajankohta ei voi olla tulevaisuudessa.")
+    when = entry_moment(occurred_at, errors)
     if not isinstance(duration_minutes, int) or not (
         MIN_DURATION <= duration_minutes <= MAX_DURATION
     ):

@@ -3,6 +3,9 @@
 Members doing client work in the service form only; anyone else gets 404. The contacts are
 anonymous, so these views show no person data and write no access events. The counts are the
 internal return ``internal.shelter.line`` in the statistics; the old counts page redirects there.
+
+:func:`entry_saved` and :func:`internal_return_url` serve the turn-aways' screens too
+(:mod:`tupa.residential.turnaways.views`).
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_record_line_contact
+from tupa.core.forms import submit
 from tupa.organisations.models import ServiceForm
 from tupa.residential.line import services as line_services
 from tupa.residential.line.forms import LineContactForm, MonthForm
@@ -36,33 +39,21 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
     """One-screen entry of an anonymous line contact (Tallenna / Tallenna ja uusi)."""
     service_form = service_form_or_404(request, slug, rule=may_record_line_contact)
     form = LineContactForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            line_services.line_contact_record(
-                actor=user_of(request),
-                service_form=service_form,
-                occurred_at=data["occurred_at"],
-                duration_minutes=data["duration_minutes"],
-                channel=data["channel"],
-                caller=data["caller"],
-                topics=data["topics"],
-                outcome=data["outcome"],
-                referred_to=data["referred_to"],
-                language=data["language"],
-                note=data["note"],
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: line_services.line_contact_record(
+                actor=user_of(request), service_form=service_form, **data
+            ),
+            denied_as_404=True,
+        )
+        if done.ok:
+            return entry_saved(
+                request,
+                _("Yhteydenotto tallennettu."),
+                new_url=reverse("residential:line_entry", args=[service_form.slug]),
+                done_url=reverse("residential:line_stats", args=[service_form.slug]),
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Yhteydenotto tallennettu."))
-            if request.POST.get("action") == "save_new":
-                return HttpResponseRedirect(
-                    reverse("residential:line_entry", args=[service_form.slug])
-                )
-            return HttpResponseRedirect(reverse("residential:line_stats", args=[service_form.slug]))
     return render(
         request,
         "residential/line_entry.html",
@@ -70,11 +61,30 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def entry_saved(
+    request: HttpRequest, message: str, *, done_url: str, new_url: str | None = None
+) -> HttpResponseRedirect:
+    """After an entry was saved: ``message``, then an empty form again (``new_url``) when the
+    worker chose "Tallenna ja uusi", else ``done_url``."""
+    messages.success(request, message)
+    if new_url is not None and request.POST.get("action") == "save_new":
+        return HttpResponseRedirect(new_url)
+    return HttpResponseRedirect(done_url)
+
+
+def internal_return_url(
+    template_id: str, service_form: ServiceForm, start: dt.date, end: dt.date
+) -> str:
+    """An internal return of the statistics for ``service_form`` over ``start``–``end`` (both
+    in the year of ``start``)."""
+    url = reverse("statistics:return", args=[template_id, start.year, service_form.slug])
+    return f"{url}?{urlencode({'alku': start, 'loppu': end})}"
+
+
 def stats_url(service_form: ServiceForm, year: int, month: int) -> str:
     """The line's counts of a month: the internal return ``internal.shelter.line``."""
     start, end = month_bounds(year, month)
-    url = reverse("statistics:return", args=[STATS_RETURN, year, service_form.slug])
-    return f"{url}?{urlencode({'alku': start, 'loppu': end})}"
+    return internal_return_url(STATS_RETURN, service_form, start, end)
 
 
 @object_scoped
@@ -94,6 +104,7 @@ def line_stats(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of ``month`` of ``year``."""
     first = dt.date(year, month, 1)
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return first, nxt - dt.timedelta(days=1)

@@ -11,7 +11,34 @@ from django.utils.translation import gettext_lazy as _
 from tupa.core.models import OrganisationScopedModel
 
 
-class LineContact(OrganisationScopedModel):
+class AnonymousShelterEntry(OrganisationScopedModel):
+    """What a line contact and a turn-away share: an anonymous entry of a moment, with a short
+    note that must not identify anyone and the worker who recorded it, listed newest first.
+
+    Each subclass declares its own ``service_form`` (the related names differ) and the index on
+    it; the columns and options here are exactly those both models had, so no migration.
+    """
+
+    occurred_at = models.DateTimeField(_("ajankohta"), default=timezone.now)
+    note = models.CharField(
+        _("lyhyt huomio"),
+        max_length=200,
+        blank=True,
+        help_text=_("Älä kirjaa tunnistetietoja."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_at", "-pk"]
+
+
+class LineContact(AnonymousShelterEntry):
     """One anonymous contact on the shelter's 24 h phone and chat line (issue 4, item 7).
 
     Deliberately anonymous: no names, phone numbers or other identifying data; only the
@@ -53,7 +80,6 @@ class LineContact(OrganisationScopedModel):
         related_name="line_contacts",
         verbose_name=_("työmuoto"),
     )
-    occurred_at = models.DateTimeField(_("ajankohta"), default=timezone.now)
     duration_minutes = models.PositiveSmallIntegerField(_("kesto (min)"), default=10)
     channel = models.CharField(
         _("kanava"), max_length=10, choices=Channel.choices, default=Channel.PHONE
@@ -63,23 +89,10 @@ class LineContact(OrganisationScopedModel):
     outcome = models.CharField(_("tulos"), max_length=20, choices=Outcome.choices)
     referred_to = models.CharField(_("ohjattu minne"), max_length=200, blank=True)
     language = models.CharField(_("kieli"), max_length=40, blank=True)
-    note = models.CharField(
-        _("lyhyt huomio"),
-        max_length=200,
-        blank=True,
-        help_text=_("Älä kirjaa tunnistetietoja."),
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("kirjaaja"),
-    )
 
-    class Meta:
+    class Meta(AnonymousShelterEntry.Meta):
         verbose_name = _("linjan yhteydenotto")
         verbose_name_plural = _("linjan yhteydenotot")
-        ordering = ["-occurred_at", "-pk"]
         indexes = [models.Index(fields=["service_form", "occurred_at"])]
         constraints = [
             models.CheckConstraint(
@@ -92,7 +105,7 @@ class LineContact(OrganisationScopedModel):
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
-class TurnAway(OrganisationScopedModel):
+class TurnAway(AnonymousShelterEntry):
     """A request for a place that could not be accepted (issue 4, item 5). Anonymous by design.
 
     Counts only: how many adults and children, why not, and where they were directed. THL counts
@@ -125,7 +138,6 @@ class TurnAway(OrganisationScopedModel):
         related_name="turn_aways",
         verbose_name=_("työmuoto"),
     )
-    occurred_at = models.DateTimeField(_("ajankohta"), default=timezone.now)
     channel = models.CharField(
         _("yhteydenottotapa"), max_length=20, choices=Channel.choices, default=Channel.PHONE
     )
@@ -133,23 +145,10 @@ class TurnAway(OrganisationScopedModel):
     children = models.PositiveSmallIntegerField(_("lapsia"), default=0)
     reason = models.CharField(_("syy"), max_length=20, choices=Reason.choices)
     directed_to = models.CharField(_("ohjattu"), max_length=20, choices=DirectedTo.choices)
-    note = models.CharField(
-        _("lyhyt huomio"),
-        max_length=200,
-        blank=True,
-        help_text=_("Älä kirjaa tunnistetietoja."),
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("kirjaaja"),
-    )
 
-    class Meta:
+    class Meta(AnonymousShelterEntry.Meta):
         verbose_name = _("käännytetty pyyntö")
         verbose_name_plural = _("käännytetyt pyynnöt")
-        ordering = ["-occurred_at", "-pk"]
         indexes = [models.Index(fields=["service_form", "occurred_at"])]
         constraints = [
             models.CheckConstraint(

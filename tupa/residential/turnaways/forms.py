@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from tupa.residential.line.forms import DATETIME_LOCAL, AnonymousEntryForm
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways.services import MAX_PERSONS, NOTE_MAX
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def _now_local() -> str:
-    return timezone.localtime().strftime(DATETIME_LOCAL)
 
 
 def _count_field(label: Any) -> forms.IntegerField:
@@ -34,18 +29,16 @@ def _count_field(label: Any) -> forms.IntegerField:
     )
 
 
-class TurnAwayForm(forms.Form):
-    """Anonymous: no name, phone number or other identifying field on purpose."""
+class TurnAwayForm(AnonymousEntryForm):
+    """A turn-away; also its same-day correction (:meth:`for_instance`)."""
 
-    occurred_at = forms.DateTimeField(
-        label=_("Ajankohta"),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        error_messages={
-            "required": _("Anna ajankohta."),
-            "invalid": _("Anna ajankohta muodossa pp.kk.vvvv tt:mm."),
-        },
-    )
+    defaults: ClassVar[dict[str, Any]] = {
+        "channel": TurnAway.Channel.PHONE,
+        "adults": 1,
+        "children": 0,
+        "reason": TurnAway.Reason.NO_PLACE,
+    }
+
     reason = forms.ChoiceField(
         label=_("Syy"),
         choices=TurnAway.Reason.choices,
@@ -74,20 +67,6 @@ class TurnAwayForm(forms.Form):
         error_messages={"max_length": _("Huomio voi olla enintään %(limit_value)d merkkiä.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "occurred_at": _now_local(),
-                "channel": TurnAway.Channel.PHONE,
-                "adults": 1,
-                "children": 0,
-                "reason": TurnAway.Reason.NO_PLACE,
-            },
-        )
-        super().__init__(*args, **kwargs)
-        self.fields["note"].widget.attrs["autocomplete"] = "off"
-
     @classmethod
     def for_instance(cls, turn_away: TurnAway, data: Any = None) -> TurnAwayForm:
         """The form filled with an existing entry (for the same-day correction)."""
@@ -108,9 +87,6 @@ class TurnAwayForm(forms.Form):
         if adults is not None and children is not None and adults + children < 1:
             self.add_error("adults", _("Pyynnössä on oltava vähintään yksi aikuinen tai lapsi."))
         return data
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 def _month_choices() -> list[tuple[str, Any]]:

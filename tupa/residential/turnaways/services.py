@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.access.residential import may_correct_turn_away, may_record_turn_away
 from tupa.organisations.models import ServiceForm
+from tupa.residential.line.services import entry_moment
 from tupa.residential.models import TurnAway
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 #: Largest number of adults or of children in one request (the database says the same).
 MAX_PERSONS = 20
-#: An entry may be recorded afterwards, but not in the future (small clock skew allowed).
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 NOTE_MAX = 200
 
 
@@ -44,11 +42,7 @@ def _clean(
     note: str,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    when = occurred_at or timezone.now()
-    if timezone.is_naive(when):
-        errors["occurred_at"] = _("Anna ajankohta aikavyöhykkeen kanssa.")
-    elif when > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = _("Ajankohta ei voi olla tulevaisuudessa.")
+    when = entry_moment(occurred_at, errors)
     if channel not in TurnAway.Channel.values:
         errors["channel"] = _("Valitse yhteydenottotapa.")
     for name, value in (("adults", adults), ("children", children)):

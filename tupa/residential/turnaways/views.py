@@ -10,10 +10,9 @@ so no access events are written.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,7 +28,9 @@ from tupa.access.residential import (
     may_record_turn_away,
     may_view_turnaway_stats,
 )
+from tupa.core.forms import submit
 from tupa.organisations.models import ServiceForm
+from tupa.residential.line.views import entry_saved, internal_return_url, month_bounds
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm
@@ -38,7 +39,6 @@ from tupa.residential.turnaways.selectors import recent_turnaways
 PAGE_SIZE = 25
 #: The counts: an internal return in the statistics (``tupa.statistics.returns.internal``).
 STATS_RETURN = "internal.shelter.turn_aways"
-_DAY = dt.timedelta(days=1)
 
 
 def _own_entry_or_404(request: HttpRequest, pk: int) -> TurnAway:
@@ -60,22 +60,21 @@ def turnaway_entry(request: HttpRequest, slug: str) -> HttpResponse:
         request, slug, kind=ServiceForm.Kind.RESIDENTIAL, rule=may_record_turn_away
     )
     form = TurnAwayForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            turnaway_services.turnaway_record(
-                actor=user_of(request), service_form=service_form, **form.service_kwargs()
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: turnaway_services.turnaway_record(
+                actor=user_of(request), service_form=service_form, **data
+            ),
+            denied_as_404=True,
+        )
+        if done.ok:
+            return entry_saved(
+                request,
+                _("Käännytetty pyyntö tallennettu."),
+                new_url=reverse("residential:turnaway_entry", args=[service_form.slug]),
+                done_url=_list_url(service_form),
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Käännytetty pyyntö tallennettu."))
-            if request.POST.get("action") == "save_new":
-                return HttpResponseRedirect(
-                    reverse("residential:turnaway_entry", args=[service_form.slug])
-                )
-            return HttpResponseRedirect(_list_url(service_form))
     return render(
         request,
         "residential/turnaway_entry.html",
@@ -119,18 +118,16 @@ def turnaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     turn_away = _own_entry_or_404(request, pk)
     service_form = turn_away.service_form
     form = TurnAwayForm.for_instance(turn_away, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            turnaway_services.turnaway_correct(
-                actor=user_of(request), turn_away=turn_away, **form.service_kwargs()
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Korjaus tallennettu."))
-            return HttpResponseRedirect(_list_url(service_form))
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: turnaway_services.turnaway_correct(
+                actor=user_of(request), turn_away=turn_away, **data
+            ),
+            denied_as_404=True,
+        )
+        if done.ok:
+            return entry_saved(request, _("Korjaus tallennettu."), done_url=_list_url(service_form))
     return render(
         request,
         "residential/turnaway_entry.html",
@@ -174,9 +171,8 @@ def turnaway_stats(request: HttpRequest, slug: str) -> HttpResponse:
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     if not 2000 <= year <= today.year:
         year, month = today.year, None
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if month:
-        start = dt.date(year, month, 1)
-        end = dt.date(year, 12, 31) if month == 12 else dt.date(year, month + 1, 1) - _DAY
-    url = reverse("statistics:return", args=[STATS_RETURN, year, service_form.slug])
-    return HttpResponseRedirect(f"{url}?{urlencode({'alku': start, 'loppu': end})}")
+        start, end = month_bounds(year, month)
+    else:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return HttpResponseRedirect(internal_return_url(STATS_RETURN, service_form, start, end))
