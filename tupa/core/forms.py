@@ -164,6 +164,7 @@ def saved_redirect(
     *,
     next_url: str | Callable[[T], str],
     success: Any = None,
+    field_map: Mapping[str, str] | None = None,
     denied_as_404: bool = False,
 ) -> HttpResponse | None:
     """The step of a form page that posts to itself: on a POST, :func:`submit`; when the service
@@ -172,7 +173,8 @@ def saved_redirect(
     ``next_url`` is the page to go to, or for a new object a function of what ``service``
     returned (its page is known only once it is saved). ``None`` when there was nothing to save
     (a GET) or the form or the service refused it: the view shows the form again, with what was
-    typed and why it was refused (:func:`form_page`)::
+    typed and why it was refused (:func:`form_page`). ``field_map`` and ``denied_as_404`` are
+    :func:`submit`'s::
 
         form = GrantForm(request.POST or None)
         saved = saved_redirect(request, form, lambda data: services.grant_add(...),
@@ -181,7 +183,7 @@ def saved_redirect(
     """
     if request.method != "POST":
         return None
-    done = submit(form, service, denied_as_404=denied_as_404)
+    done = submit(form, service, field_map=field_map, denied_as_404=denied_as_404)
     if not done.ok:
         return None
     if success is not None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import policy
 from tupa.access.finance import FINANCE_PAGES
 from tupa.access.marks import login_only, organisation_id_of, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect
 from tupa.finance.invoicing.profile import ProfileForm, profile_of, profile_save
 
 from . import selectors
@@ -45,19 +44,14 @@ def invoicing_profile(request: HttpRequest) -> HttpResponse:
     assert organisation is not None
     current = profile_of(organisation.pk)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=current)
-    if request.method == "POST":
-        done = submit(
-            form, lambda data: profile_save(actor=user, organisation=organisation, data=data)
-        )
-        if done.ok:
-            messages.success(request, _("Laskutuksen perustiedot on tallennettu."))
-            return HttpResponseRedirect(reverse("finance:index"))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/invoicing_profile.html",
-        {"form": form},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: profile_save(actor=user, organisation=organisation, data=data),
+        success=_("Laskutuksen perustiedot on tallennettu."),
+        next_url=reverse("finance:index"),
     )
+    return saved or form_page(request, "finance/invoicing_profile.html", form, {})
 
 
 @login_only

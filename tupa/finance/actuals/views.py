@@ -14,6 +14,7 @@ account range of another organisation answers 404.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tupa.access import policy
 from tupa.access.finance import account_range_access, budget_item_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import apply_errors, form_page, saved_redirect
 from tupa.core.spreadsheets import csv_response, xlsx_response
 from tupa.finance.actuals import charts, exports, parsing, selectors, services
 from tupa.finance.actuals.forms import (
@@ -172,29 +173,45 @@ def budget_items(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+def _items_url(year: int) -> str:
+    return reverse("finance:budget_items", args=[year])
+
+
+def _item_page(
+    request: HttpRequest,
+    form: BudgetItemForm,
+    save: Callable[[services.BudgetItemData], object],
+    *,
+    year: int,
+    item: BudgetItem | None,
+) -> HttpResponse:
+    """The form page of a new or a changed budget row: both are saved with the same message and
+    lead back to the year's rows. ``save`` gets the form's data for the service."""
+    saved = saved_redirect(
+        request,
+        form,
+        lambda _data: save(form.data_for_service()),
+        success=_("Talousarvion rivi on tallennettu."),
+        next_url=_items_url(year),
+        denied_as_404=True,
+    )
+    return saved or form_page(
+        request, "finance/actuals/budget_item_form.html", form, {"year": year, "item": item}
+    )
+
+
 @login_only
 @require_http_methods(["GET", "POST"])
 def budget_item_create(request: HttpRequest, year: int) -> HttpResponse:
     user = user_of(request)
     policy.require(user, MANAGE)
     _year(year)
-    form = _item_form(request, initial={"kind": "income"})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.budget_item_create(
-                actor=user, year=year, data=form.data_for_service()
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Talousarvion rivi on tallennettu."))
-            return HttpResponseRedirect(reverse("finance:budget_items", args=[year]))
-    return render(
+    return _item_page(
         request,
-        "finance/actuals/budget_item_form.html",
-        {"form": form, "year": year, "item": None},
-        status=400 if form.is_bound else 200,
+        _item_form(request, initial={"kind": "income"}),
+        lambda data: services.budget_item_create(actor=user, year=year, data=data),
+        year=year,
+        item=None,
     )
 
 
@@ -203,23 +220,12 @@ def budget_item_create(request: HttpRequest, year: int) -> HttpResponse:
 def budget_item_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     item = _budget_item(request, year, pk)
     user = user_of(request)
-    form = _item_form(request, initial=budget_item_initial(item))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.budget_item_update(
-                actor=user, item=item, data=form.data_for_service()
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Talousarvion rivi on tallennettu."))
-            return HttpResponseRedirect(reverse("finance:budget_items", args=[year]))
-    return render(
+    return _item_page(
         request,
-        "finance/actuals/budget_item_form.html",
-        {"form": form, "year": year, "item": item},
-        status=400 if form.is_bound else 200,
+        _item_form(request, initial=budget_item_initial(item)),
+        lambda data: services.budget_item_update(actor=user, item=item, data=data),
+        year=year,
+        item=item,
     )
 
 
@@ -229,7 +235,7 @@ def budget_item_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse
     item = _budget_item(request, year, pk)
     services.budget_item_delete(actor=user_of(request), item=item)
     messages.success(request, _("Talousarvion rivi on poistettu."))
-    return HttpResponseRedirect(reverse("finance:budget_items", args=[year]))
+    return HttpResponseRedirect(_items_url(year))
 
 
 # --- the import ----------------------------------------------------------------------------
@@ -349,34 +355,34 @@ def account_ranges(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         funders=Funder.objects.filter(organisation_id=organisation_id).order_by("category", "name"),
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.account_range_add(
-                actor=user,
-                first_account=data["first_account"],
-                last_account=data["last_account"],
-                kind=data["kind"],
-                funder=data.get("funder"),
-                cost_type=data.get("cost_type") or "",
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Tiliväli on tallennettu."))
-            return HttpResponseRedirect(reverse("finance:account_ranges"))
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.account_range_add(
+            actor=user,
+            first_account=data["first_account"],
+            last_account=data["last_account"],
+            kind=data["kind"],
+            funder=data.get("funder"),
+            cost_type=data.get("cost_type") or "",
+        ),
+        success=_("Tiliväli on tallennettu."),
+        next_url=reverse("finance:account_ranges"),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     stored = selectors.account_ranges(organisation_id=organisation_id)
-    return render(
+    return form_page(
         request,
         "finance/actuals/account_ranges.html",
+        form,
         {
-            "form": form,
             "ranges": stored,
             "defaults": [] if stored else services.ranges_of(organisation_id),
             "cost_types": dict(CostType.choices),
             "kinds": dict(BudgetKind.choices),
         },
-        status=400 if form.is_bound else 200,
     )
 
 

@@ -82,9 +82,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         next_url=agreement_url,
         denied_as_404=True,
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/agreements/form.html", form, {"agreement": None})
+    return saved or form_page(request, "finance/agreements/form.html", form, {"agreement": None})
 
 
 @object_scoped
@@ -121,9 +119,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=agreement_url(found),
         denied_as_404=True,
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/agreements/form.html", form, {"agreement": found})
+    return saved or form_page(request, "finance/agreements/form.html", form, {"agreement": found})
 
 
 @object_scoped
@@ -153,9 +149,7 @@ def agreement_price(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=agreement_url(found),
         denied_as_404=True,
     )
-    if saved is not None:
-        return saved
-    return form_page(
+    return saved or form_page(
         request,
         "finance/agreements/price_form.html",
         form,

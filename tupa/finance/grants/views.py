@@ -57,6 +57,26 @@ def _grant_form(request: HttpRequest, **kwargs: Any) -> GrantForm:
     )
 
 
+def _application(data: dict[str, Any]) -> dict[str, Any]:
+    """The application form's fields as both ``grant_create`` and ``grant_update`` take them;
+    the status is left to each (a decided grant's form has none)."""
+    return {
+        name: data[name]
+        for name in (
+            "funder",
+            "kind",
+            "target_name",
+            "target_code",
+            "year_from",
+            "year_to",
+            "amount_applied",
+            "applied_on",
+            "note",
+            "service_forms",
+        )
+    }
+
+
 @login_only
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
@@ -113,26 +133,11 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     saved = saved_redirect(
         request,
         form,
-        lambda data: services.grant_create(
-            actor=user,
-            funder=data["funder"],
-            kind=data["kind"],
-            target_name=data["target_name"],
-            target_code=data["target_code"],
-            year_from=data["year_from"],
-            year_to=data["year_to"],
-            amount_applied=data["amount_applied"],
-            status=data["status"],
-            applied_on=data["applied_on"],
-            note=data["note"],
-            service_forms=data["service_forms"],
-        ),
+        lambda data: services.grant_create(actor=user, status=data["status"], **_application(data)),
         success=_("Avustushakemus on tallennettu."),
         next_url=grant_url,
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/grants/grant_form.html", form, {"grant": None})
+    return saved or form_page(request, "finance/grants/grant_form.html", form, {"grant": None})
 
 
 @object_scoped
@@ -168,26 +173,12 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.grant_update(
-            actor=user,
-            grant=grant,
-            funder=data["funder"],
-            kind=data["kind"],
-            target_name=data["target_name"],
-            target_code=data["target_code"],
-            year_from=data["year_from"],
-            year_to=data["year_to"],
-            amount_applied=data["amount_applied"],
-            status=data.get("status"),
-            applied_on=data["applied_on"],
-            note=data["note"],
-            service_forms=data["service_forms"],
+            actor=user, grant=grant, status=data.get("status"), **_application(data)
         ),
         success=_("Avustuksen tiedot on tallennettu."),
         next_url=grant_url(grant),
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/grants/grant_form.html", form, {"grant": grant})
+    return saved or form_page(request, "finance/grants/grant_form.html", form, {"grant": grant})
 
 
 @object_scoped
@@ -211,9 +202,7 @@ def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Päätös on kirjattu."),
         next_url=grant_url(grant),
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/grants/decision_form.html", form, {"grant": grant})
+    return saved or form_page(request, "finance/grants/decision_form.html", form, {"grant": grant})
 
 
 @object_scoped
@@ -231,9 +220,7 @@ def deadline_add(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Määräaika on lisätty."),
         next_url=grant_url(grant),
     )
-    if saved is not None:
-        return saved
-    return form_page(request, "finance/grants/deadline_form.html", form, {"grant": grant})
+    return saved or form_page(request, "finance/grants/deadline_form.html", form, {"grant": grant})
 
 
 @object_scoped

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import policy
 from tupa.access.finance import fund_access, income_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect
 from tupa.core.spreadsheets import csv_response
 from tupa.finance.income import exports, selectors, services
 from tupa.finance.income.forms import FundForm, FundUseForm, IncomeForm, income_initial
@@ -100,8 +99,13 @@ def _income_form(request: HttpRequest, current: OtherIncome | None = None, **kw:
     )
 
 
-def _register_url(year: int) -> str:
-    return f"{reverse('finance:income_register')}?vuosi={year}"
+def _register_url(income: OtherIncome) -> str:
+    """The register of the year the income was received in (where the saved row is shown)."""
+    return f"{reverse('finance:income_register')}?vuosi={income.received_on.year}"
+
+
+def _fund_url(fund: EarmarkedFund) -> str:
+    return reverse("finance:fund", args=[fund.pk])
 
 
 @login_only
@@ -118,21 +122,15 @@ def income_create(request: HttpRequest) -> HttpResponse:
     if fund_pk.isdigit():
         initial["fund"] = int(fund_pk)
     form = _income_form(request, initial=initial)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.income_create(actor=user, data=form.data_for_service()),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Tuotto on kirjattu."))
-            return HttpResponseRedirect(_register_url(done.value.received_on.year))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/income/income_form.html",
-        {"form": form, "income": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.income_create(actor=user, data=form.data_for_service()),
+        success=_("Tuotto on kirjattu."),
+        next_url=_register_url,
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/income/income_form.html", form, {"income": None})
 
 
 @object_scoped
@@ -141,23 +139,17 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
     income = _income(request, pk)
     user = user_of(request)
     form = _income_form(request, income, initial=income_initial(income))
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.income_update(
-                actor=user, income=income, data=form.data_for_service()
-            ),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Tuotto on tallennettu."))
-            return HttpResponseRedirect(_register_url(done.value.received_on.year))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/income/income_form.html",
-        {"form": form, "income": income},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.income_update(
+            actor=user, income=income, data=form.data_for_service()
+        ),
+        success=_("Tuotto on tallennettu."),
+        next_url=_register_url,
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/income/income_form.html", form, {"income": income})
 
 
 @login_only
@@ -166,23 +158,15 @@ def fund_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     policy.require(user, MANAGE)
     form = FundForm(request.POST or None, initial={"active": True})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.fund_create(
-                actor=user, name=data["name"], purpose=data["purpose"]
-            ),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Rahasto on perustettu."))
-            return HttpResponseRedirect(reverse("finance:fund", args=[done.value.pk]))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/income/fund_form.html",
-        {"form": form, "fund": None},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.fund_create(actor=user, name=data["name"], purpose=data["purpose"]),
+        success=_("Rahasto on perustettu."),
+        next_url=_fund_url,
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/income/fund_form.html", form, {"fund": None})
 
 
 @object_scoped
@@ -212,27 +196,21 @@ def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"name": fund.name, "purpose": fund.purpose, "active": fund.active},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.fund_update(
-                actor=user,
-                fund=fund,
-                name=data["name"],
-                purpose=data["purpose"],
-                active=bool(data.get("active")),
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Rahasto on tallennettu."))
-            return HttpResponseRedirect(reverse("finance:fund", args=[fund.pk]))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/income/fund_form.html",
-        {"form": form, "fund": fund},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.fund_update(
+            actor=user,
+            fund=fund,
+            name=data["name"],
+            purpose=data["purpose"],
+            active=bool(data.get("active")),
+        ),
+        success=_("Rahasto on tallennettu."),
+        next_url=_fund_url(fund),
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/income/fund_form.html", form, {"fund": fund})
 
 
 @object_scoped
@@ -242,26 +220,25 @@ def fund_use_create(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, MANAGE)
     user = user_of(request)
     form = FundUseForm(request.POST or None, initial={"used_on": timezone.localdate()})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.fund_use_add(
-                actor=user,
-                fund=fund,
-                used_on=data["used_on"],
-                amount=data["amount"],
-                event=data["event"],
-                event_link=data.get("event_link") or "",
-                description=data.get("description") or "",
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Käyttö on kirjattu."))
-            return HttpResponseRedirect(reverse("finance:fund", args=[fund.pk]))
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.fund_use_add(
+            actor=user,
+            fund=fund,
+            used_on=data["used_on"],
+            amount=data["amount"],
+            event=data["event"],
+            event_link=data.get("event_link") or "",
+            description=data.get("description") or "",
+        ),
+        success=_("Käyttö on kirjattu."),
+        next_url=_fund_url(fund),
+        denied_as_404=True,
+    )
+    return saved or form_page(
         request,
         "finance/income/fund_use_form.html",
-        {"form": form, "fund": fund, "statement": selectors.fund_statement(fund)},
-        status=400 if form.is_bound else 200,
+        form,
+        {"fund": fund, "statement": selectors.fund_statement(fund)},
     )

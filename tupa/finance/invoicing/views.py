@@ -32,7 +32,7 @@ from tupa.access import policy
 from tupa.access.finance import basis_access, basis_forms, invoice_access, run_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core import registry
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import apply_errors, form_page, saved_redirect, submit
 from tupa.finance.invoicing import selectors, services
 from tupa.finance.invoicing.basis import basis_states
 from tupa.finance.invoicing.forms import (
@@ -110,27 +110,25 @@ def run_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     policy.require(user, MANAGE)
     form = _run_form(request)
-    if request.method == "POST":
 
-        def create(_data: dict[str, Any]) -> InvoiceRun:
-            start, end = form.period()
-            return services.run_create(
-                actor=user,
-                organisation=user.organisation,  # type: ignore[arg-type]
-                period_start=start,
-                period_end=end,
-            )
+    def create(_data: dict[str, Any]) -> InvoiceRun:
+        start, end = form.period()
+        return services.run_create(
+            actor=user,
+            organisation=user.organisation,  # type: ignore[arg-type]
+            period_start=start,
+            period_end=end,
+        )
 
-        done = submit(form, create, field_map={"period_start": "month", "period_end": "month"})
-        if done.ok and done.value is not None:
-            messages.success(request, _("Laskutusajo on tehty. Tarkista luonnokset ja huomiot."))
-            return HttpResponseRedirect(_run_url(done.value))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/invoicing/run_form.html",
-        {"form": form},
-        status=400 if form.is_bound else 200,
+        form,
+        create,
+        next_url=_run_url,
+        success=_("Laskutusajo on tehty. Tarkista luonnokset ja huomiot."),
+        field_map={"period_start": "month", "period_end": "month"},
     )
+    return saved or form_page(request, "finance/invoicing/run_form.html", form, {})
 
 
 def _problems(run: InvoiceRun) -> list[dict[str, Any]]:
@@ -271,21 +269,15 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         buyers=selectors.buyers(organisation_id_of(request)),
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.invoice_create_manual(actor=user, data=form.data_for_service()),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Laskuluonnos on tehty. Lisää sille rivit."))
-            return HttpResponseRedirect(reverse("finance:invoice_line_add", args=[done.value.pk]))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/invoicing/invoice_form.html",
-        {"form": form},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.invoice_create_manual(actor=user, data=form.data_for_service()),
+        success=_("Laskuluonnos on tehty. Lisää sille rivit."),
+        next_url=lambda invoice: reverse("finance:invoice_line_add", args=[invoice.pk]),
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/invoicing/invoice_form.html", form, {})
 
 
 def _invoice_page(
@@ -375,31 +367,30 @@ def invoice_line_add(request: HttpRequest, pk: int) -> HttpResponse:
         service_forms=selectors.service_forms(invoice.organisation_id),
         initial={"vat_rate": 0, "quantity": 1},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.line_add(
-                actor=user,
-                invoice=invoice,
-                item=data["item"],
-                description=data["description"],
-                quantity=data["quantity"],
-                unit_price=data["unit_price"],
-                vat_rate=data["vat_rate"],
-                unit=data.get("unit") or "",
-                service_form=data.get("service_form"),
-                case_reference=data.get("case_reference") or "",
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Rivi on lisätty."))
-            return HttpResponseRedirect(_invoice_url(invoice))
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.line_add(
+            actor=user,
+            invoice=invoice,
+            item=data["item"],
+            description=data["description"],
+            quantity=data["quantity"],
+            unit_price=data["unit_price"],
+            vat_rate=data["vat_rate"],
+            unit=data.get("unit") or "",
+            service_form=data.get("service_form"),
+            case_reference=data.get("case_reference") or "",
+        ),
+        success=_("Rivi on lisätty."),
+        next_url=_invoice_url(invoice),
+        denied_as_404=True,
+    )
+    return saved or form_page(
         request,
         "finance/invoicing/line_form.html",
-        {"form": form, "invoice": invoice, "lines": selectors.invoice_lines(invoice)},
-        status=400 if form.is_bound else 200,
+        form,
+        {"invoice": invoice, "lines": selectors.invoice_lines(invoice)},
     )
 
 
@@ -432,25 +423,21 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
         invoice=invoice,
         exclude=services.credited_line_ids(invoice),
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.credit_note_create(
-                actor=user,
-                invoice=invoice,
-                lines=list(data["lines"]) or None,
-                reason=data["reason"],
-            ),
-            denied_as_404=True,
-        )
-        if done.ok and done.value is not None:
-            messages.success(request, _("Hyvityslaskun luonnos on tehty. Tarkista se ja lähetä."))
-            return HttpResponseRedirect(_invoice_url(done.value))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/invoicing/credit_form.html",
-        {"form": form, "invoice": invoice},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.credit_note_create(
+            actor=user,
+            invoice=invoice,
+            lines=list(data["lines"]) or None,
+            reason=data["reason"],
+        ),
+        success=_("Hyvityslaskun luonnos on tehty. Tarkista se ja lähetä."),
+        next_url=_invoice_url,
+        denied_as_404=True,
+    )
+    return saved or form_page(
+        request, "finance/invoicing/credit_form.html", form, {"invoice": invoice}
     )
 
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access import policy
 from tupa.access.finance import payment_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect, submit
 from tupa.core.spreadsheets import csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.finance.payments import bank, exports, selectors, services
 from tupa.finance.payments.forms import MappingForm, MatchForm, PaymentForm, UploadForm
@@ -252,23 +252,21 @@ def payment_match(request: HttpRequest, pk: int) -> HttpResponse:
     balances = selectors.open_invoice_choices(payment.organisation_id, timezone.localdate())
     by_pk = {b.invoice.pk: b for b in balances}
     form = MatchForm(request.POST if request.method == "POST" else None, balances=balances)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.payment_match(
-                actor=user_of(request), payment=payment, invoice=by_pk[data["invoice"]].invoice
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Suoritus on kohdistettu laskuun."))
-            return HttpResponseRedirect(reverse("finance:payments_unmatched"))
-    suggested = [b for b in balances if b.open == payment.amount]
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.payment_match(
+            actor=user_of(request), payment=payment, invoice=by_pk[data["invoice"]].invoice
+        ),
+        success=_("Suoritus on kohdistettu laskuun."),
+        next_url=reverse("finance:payments_unmatched"),
+        denied_as_404=True,
+    )
+    return saved or form_page(
         request,
         "finance/payments/match.html",
-        {"payment": payment, "form": form, "suggested": suggested},
-        status=400 if form.is_bound else 200,
+        form,
+        {"payment": payment, "suggested": [b for b in balances if b.open == payment.amount]},
     )
 
 
@@ -288,27 +286,21 @@ def payment_create(request: HttpRequest) -> HttpResponse:
     form = PaymentForm(
         request.POST if request.method == "POST" else None, balances=balances, initial=initial
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.payment_record(
-                actor=user,
-                invoice=by_pk[data["invoice"]].invoice,
-                paid_on=data["paid_on"],
-                amount=data["amount"],
-                payer_name=data["payer_name"],
-                reference=data["reference"],
-                archive_id=data["archive_id"],
-                note=data["note"],
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            messages.success(request, _("Suoritus on kirjattu."))
-            return HttpResponseRedirect(reverse("finance:payments"))
-    return render(
+    saved = saved_redirect(
         request,
-        "finance/payments/payment_form.html",
-        {"form": form},
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.payment_record(
+            actor=user,
+            invoice=by_pk[data["invoice"]].invoice,
+            paid_on=data["paid_on"],
+            amount=data["amount"],
+            payer_name=data["payer_name"],
+            reference=data["reference"],
+            archive_id=data["archive_id"],
+            note=data["note"],
+        ),
+        success=_("Suoritus on kirjattu."),
+        next_url=reverse("finance:payments"),
+        denied_as_404=True,
     )
+    return saved or form_page(request, "finance/payments/payment_form.html", form, {})

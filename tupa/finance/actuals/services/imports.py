@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
@@ -278,11 +278,12 @@ def _row(
     )
 
 
-def _replacements(organisation_id: int, months: dict[dt.date, MonthPlan]) -> None:
-    if not months:
-        return
-    existing = (
-        ActualEntry.objects.filter(organisation_id=organisation_id, month__in=list(months))
+def _stored_by_import(organisation_id: int, months: list[dt.date]) -> QuerySet[Any]:
+    """The actuals already stored for ``months``: per month and import, the file's name, the
+    rows and the sums of income and costs. The dry run shows them, the import records them as
+    replaced; both must count the same."""
+    return (
+        ActualEntry.objects.filter(organisation_id=organisation_id, month__in=months)
         .values("month", "source_import_id", "source_import__file_name")
         .annotate(
             rows=Count("pk"),
@@ -291,7 +292,12 @@ def _replacements(organisation_id: int, months: dict[dt.date, MonthPlan]) -> Non
         )
         .order_by("month", "source_import_id")
     )
-    for found in existing:
+
+
+def _replacements(organisation_id: int, months: dict[dt.date, MonthPlan]) -> None:
+    if not months:
+        return
+    for found in _stored_by_import(organisation_id, list(months)):
         month = months[found["month"]]
         month.replaces_rows += found["rows"]
         month.replaces_income += found["income"] or ZERO
@@ -329,16 +335,7 @@ def actuals_import(
                 "income": str(cents(found["income"] or ZERO)),
                 "cost": str(cents(found["cost"] or ZERO)),
             }
-            for found in ActualEntry.objects.filter(
-                organisation_id=organisation_id, month__in=months
-            )
-            .values("month", "source_import_id", "source_import__file_name")
-            .annotate(
-                rows=Count("pk"),
-                income=Sum("amount", filter=Q(kind=BudgetKind.INCOME)),
-                cost=Sum("amount", filter=Q(kind=BudgetKind.COST)),
-            )
-            .order_by("month", "source_import_id")
+            for found in _stored_by_import(organisation_id, months)
         ]
         ActualEntry.objects.filter(organisation_id=organisation_id, month__in=months).delete()
         batch = ActualsImport(
