@@ -1,4 +1,5 @@
-"""What the episode pages share: the access log, the episode header, the form page."""
+"""What the episode pages share: the access log, the episode header, the form page, and the
+save step of an edit that may meet another user's save."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
@@ -14,12 +16,15 @@ from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.forms import saved_redirect
 from tupa.people.models import Alias, Person
 
 from ..models import Episode, Participant
 from ..services import EpisodeConflict, break_glass_reason
+from . import episode_url
 
 F = TypeVar("F")
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def _log(
@@ -142,3 +147,30 @@ def _conflict_form(
     form.is_valid()  # type: ignore[attr-defined]
     form.add_error(None, conflict.message)  # type: ignore[attr-defined]
     return form
+
+
+def _save_edit(
+    request: HttpRequest,
+    episode: Episode,
+    form: FormT,
+    save: Callable[[dict[str, Any]], object],
+    make_form: Callable[[QueryDict, Episode], FormT],
+    *,
+    success: str,
+    field: str = "version",
+) -> HttpResponse | tuple[FormT, Episode, int]:
+    """The save step of an episode edit that carries the episode's version (optimistic locking).
+
+    On a POST, ``save`` runs through ``form``; when it is done, the ``success`` message and the
+    episode page. Otherwise the view shows its form page with what this returns — the form, the
+    episode and the status: the form as given with 200 (a GET, or refused with its errors), or,
+    when somebody else saved the episode first, the form bound again on the current version
+    (``make_form``, :func:`_conflict_form`) with the current episode and 409.
+    """
+    try:
+        saved = saved_redirect(request, form, save, next_url=episode_url(episode), success=success)
+    except EpisodeConflict as conflict:
+        return _conflict_form(request, conflict, make_form, field=field), conflict.current, 409
+    if saved is not None:
+        return saved
+    return form, episode, 200

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tupa.access.episodes import editable_episode_access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.people.models import Consent
 
 from .. import services
@@ -25,15 +25,14 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_episode_access(request, pk)
     episode, basis = granted.obj, granted.basis
     form = ConsentForm(request.POST or None, episode=episode)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.consent_record(actor=user_of(request), episode=episode, **data),
-        )
-        if done.ok:
-            messages.success(request, _("Suostumus on kirjattu."))
-            return HttpResponseRedirect(episode_url(episode) + "#suostumukset")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.consent_record(actor=user_of(request), episode=episode, **data),
+        next_url=episode_url(episode) + "#suostumukset",
+        success=_("Suostumus on kirjattu."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,

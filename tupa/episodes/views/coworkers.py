@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tupa.access.episodes import editable_episode_access, may_assign
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 
 from .. import selectors, services
 from ..forms.plan import AssignmentForm
@@ -28,22 +28,21 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     users = selectors.assignable_users(episode=episode)
     form = AssignmentForm(request.POST or None, users=users)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.assignment_add(
-                actor=user_of(request),
-                episode=episode,
-                user=data["user"],
-                valid_from=data.get("valid_from"),
-                valid_until=data.get("valid_until"),
-                is_primary=data.get("is_primary", False),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Työntekijä on nimetty asiakkuuteen."))
-            return HttpResponseRedirect(episode_url(episode))
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.assignment_add(
+            actor=user_of(request),
+            episode=episode,
+            user=data["user"],
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+            is_primary=data.get("is_primary", False),
+        ),
+        next_url=episode_url(episode),
+        success=_("Työntekijä on nimetty asiakkuuteen."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,

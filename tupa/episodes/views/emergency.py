@@ -21,7 +21,7 @@ from tupa.access.episodes import (
     reviewable_break_glass,
 )
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import apply_errors, saved_redirect
 
 from .. import selectors, services
 from ..forms.emergency import BreakGlassForm, BreakGlassReviewForm
@@ -109,12 +109,13 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     item = reviewable_break_glass(request, pk)
     form = BreakGlassReviewForm(request.POST or None, prefix=f"b{item.pk}")
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.break_glass_review(actor=user, item=item, note=data["note"]),
-        )
-        if done.ok:
-            messages.success(request, _("Poikkeuksellinen pääsy on tarkastettu."))
-            return HttpResponseRedirect(reverse("episodes:break_glass_queue"))
-    return render(request, "episodes/break_glass_review.html", {"item": item, "form": form})
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.break_glass_review(actor=user, item=item, note=data["note"]),
+        next_url=reverse("episodes:break_glass_queue"),
+        success=_("Poikkeuksellinen pääsy on tarkastettu."),
+    )
+    return saved or render(
+        request, "episodes/break_glass_review.html", {"item": item, "form": form}
+    )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +14,6 @@ from tupa.access.fetch import episode_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.core import registry
-from tupa.core.forms import submit
 from tupa.organisations.models import Partner
 
 from .. import basic_info, selectors, services
@@ -23,8 +21,7 @@ from ..forms.episode import ContactPermissionForm, EpisodeEditForm, StatusForm
 from ..journal.views import EPISODE_PAGE_ENTRIES
 from ..journal.views import section_context as journal_section_context
 from ..models import Episode
-from . import episode_url
-from ._common import _conflict_form, _form_page, _log
+from ._common import _form_page, _log, _save_edit
 
 
 @object_scoped
@@ -88,45 +85,38 @@ def _panels(request: HttpRequest, episode: Episode, basis: Basis) -> list[dict[s
 def edit_status(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_episode_access(request, pk)
     episode, basis = granted.obj, granted.basis
-    status = 200
-    form: StatusForm | None
     if request.method == "POST":
         form = StatusForm(request.POST, episode=episode)
-        try:
-            done = submit(
-                form,
-                lambda data: services.episode_set_status(
-                    actor=user_of(request),
-                    episode=episode,
-                    status=data["status"],
-                    version=data["version"],
-                    start_date=data.get("start_date"),
-                    end_date=data.get("end_date"),
-                    end_reason=data.get("end_reason") or "",
-                    reason=data.get("reason") or "",
-                ),
-            )
-        except services.EpisodeConflict as conflict:
-            episode, status = conflict.current, 409
-            form = _conflict_form(
-                request, conflict, lambda data, current: StatusForm(data, episode=current)
-            )
-        else:
-            if done.ok:
-                messages.success(request, _("Asiakkuuden tila on päivitetty."))
-                return HttpResponseRedirect(episode_url(episode))
     else:
         form = StatusForm(
             initial={"version": episode.version, "start_date": episode.start_date},
             episode=episode,
         )
-    if not form.fields["status"].choices:  # type: ignore[attr-defined]
-        form = None
+    shown = _save_edit(
+        request,
+        episode,
+        form,
+        lambda data: services.episode_set_status(
+            actor=user_of(request),
+            episode=episode,
+            status=data["status"],
+            version=data["version"],
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            end_reason=data.get("end_reason") or "",
+            reason=data.get("reason") or "",
+        ),
+        lambda data, current: StatusForm(data, episode=current),
+        success=_("Asiakkuuden tila on päivitetty."),
+    )
+    if isinstance(shown, HttpResponse):
+        return shown
+    form, episode, status = shown
     return _form_page(
         request,
         episode,
         basis,
-        form,
+        form if form.fields["status"].choices else None,  # type: ignore[attr-defined]
         title=_("Muuta asiakkuuden tilaa"),
         submit=_("Tallenna tila"),
         intro=_("Nykyinen tila: %(status)s.") % {"status": episode.get_status_display()},
@@ -141,28 +131,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_episode_access(request, pk)
     episode, basis = granted.obj, granted.basis
     partners = Partner.objects.filter(active=True).order_by("name")
-    status = 200
     if request.method == "POST":
         form = EpisodeEditForm(request.POST, partners=partners)
-        try:
-            done = submit(
-                form,
-                lambda data: services.episode_update(
-                    actor=user_of(request),
-                    episode=episode,
-                    version=data["version"],
-                    **form.episode_fields(),
-                ),
-            )
-        except services.EpisodeConflict as conflict:
-            episode, status = conflict.current, 409
-            form = _conflict_form(
-                request, conflict, lambda data, _current: EpisodeEditForm(data, partners=partners)
-            )
-        else:
-            if done.ok:
-                messages.success(request, _("Asiakkuuden tiedot on tallennettu."))
-                return HttpResponseRedirect(episode_url(episode))
     else:
         form = EpisodeEditForm(
             initial={
@@ -177,6 +147,22 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             },
             partners=partners,
         )
+    shown = _save_edit(
+        request,
+        episode,
+        form,
+        lambda data: services.episode_update(
+            actor=user_of(request),
+            episode=episode,
+            version=data["version"],
+            **form.episode_fields(),
+        ),
+        lambda data, _current: EpisodeEditForm(data, partners=partners),
+        success=_("Asiakkuuden tiedot on tallennettu."),
+    )
+    if isinstance(shown, HttpResponse):
+        return shown
+    form, episode, status = shown
     return _form_page(
         request,
         episode,
@@ -193,29 +179,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_permission(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_episode_access(request, pk)
     episode, basis = granted.obj, granted.basis
-    status = 200
     if request.method == "POST":
         form = ContactPermissionForm(request.POST)
-        try:
-            done = submit(
-                form,
-                lambda data: services.contact_permission_set(
-                    actor=user_of(request),
-                    episode=episode,
-                    permission=form.permission_value(),
-                    on=data.get("date"),
-                    version=data["version"],
-                ),
-            )
-        except services.EpisodeConflict as conflict:
-            episode, status = conflict.current, 409
-            form = _conflict_form(
-                request, conflict, lambda data, _current: ContactPermissionForm(data)
-            )
-        else:
-            if done.ok:
-                messages.success(request, _("Yhteydenottolupa on tallennettu."))
-                return HttpResponseRedirect(episode_url(episode))
     else:
         current = {True: "yes", False: "no"}.get(episode.contact_permission, "")  # type: ignore[arg-type]
         form = ContactPermissionForm(
@@ -225,6 +190,23 @@ def contact_permission(request: HttpRequest, pk: int) -> HttpResponse:
                 "date": episode.contact_permission_date,
             }
         )
+    shown = _save_edit(
+        request,
+        episode,
+        form,
+        lambda data: services.contact_permission_set(
+            actor=user_of(request),
+            episode=episode,
+            permission=form.permission_value(),
+            on=data.get("date"),
+            version=data["version"],
+        ),
+        lambda data, _current: ContactPermissionForm(data),
+        success=_("Yhteydenottolupa on tallennettu."),
+    )
+    if isinstance(shown, HttpResponse):
+        return shown
+    form, episode, status = shown
     return _form_page(
         request,
         episode,
@@ -257,39 +239,31 @@ def basic_form(request: HttpRequest, pk: int) -> HttpResponse:
             submit="",
             intro=_("Tälle työmuodolle ei ole määritelty perustietolomaketta."),
         )
-    status = 200
     field = basic_info.VERSION_FIELD
     if request.method == "POST":
         form = basic_info.BasicInfoForm(definition, request.POST, with_version=True)
-        try:
-            done = submit(
-                form,
-                lambda data: services.basic_form_save(
-                    actor=user_of(request),
-                    episode=episode,
-                    definition=definition,
-                    answers=form.answers(),
-                    version=data[field],
-                ),
-            )
-        except services.EpisodeConflict as conflict:
-            episode, status = conflict.current, 409
-            form = _conflict_form(
-                request,
-                conflict,
-                lambda data, _current: basic_info.BasicInfoForm(
-                    definition, data, with_version=True
-                ),
-                field=field,
-            )
-        else:
-            if done.ok:
-                messages.success(request, _("Perustiedot on tallennettu."))
-                return HttpResponseRedirect(episode_url(episode))
     else:
         initial = basic_info.initial_answers(episode, definition)
         initial[field] = episode.version
         form = basic_info.BasicInfoForm(definition, initial=initial, with_version=True)
+    shown = _save_edit(
+        request,
+        episode,
+        form,
+        lambda data: services.basic_form_save(
+            actor=user_of(request),
+            episode=episode,
+            definition=definition,
+            answers=form.answers(),
+            version=data[field],
+        ),
+        lambda data, _current: basic_info.BasicInfoForm(definition, data, with_version=True),
+        success=_("Perustiedot on tallennettu."),
+        field=field,
+    )
+    if isinstance(shown, HttpResponse):
+        return shown
+    form, episode, status = shown
     return _form_page(
         request,
         episode,

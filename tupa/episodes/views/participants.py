@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tupa.access.episodes import editable_episode_access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 
 from .. import services
 from ..forms.intake import ParticipantForm
@@ -26,19 +26,6 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
     episode, basis = granted.obj, granted.basis
     if request.method == "POST":
         form = ParticipantForm(request.POST)
-        done = submit(
-            form,
-            lambda data: services.participant_add(
-                actor=user_of(request),
-                episode=episode,
-                new=form.subject(),  # type: ignore[arg-type]
-                role=data["role"],
-                violence_role=data.get("violence_role") or "",
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Osallistuja on lisätty."))
-            return HttpResponseRedirect(episode_url(episode))
     else:
         anonymous = (
             Participant.objects.filter(episode=episode, alias__isnull=False).exists()
@@ -49,7 +36,20 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
                 "mode": ParticipantForm.MODE_ALIAS if anonymous else ParticipantForm.MODE_PERSON
             }
         )
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.participant_add(
+            actor=user_of(request),
+            episode=episode,
+            new=form.subject(),  # type: ignore[arg-type]
+            role=data["role"],
+            violence_role=data.get("violence_role") or "",
+        ),
+        next_url=episode_url(episode),
+        success=_("Osallistuja on lisätty."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tupa.access.episodes import editable_episode_access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.organisations.models import Partner
 
 from .. import services
@@ -25,15 +24,14 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_episode_access(request, pk)
     episode, basis = granted.obj, granted.basis
     form = GoalForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.goal_add(actor=user_of(request), episode=episode, **data),
-        )
-        if done.ok:
-            messages.success(request, _("Tavoite on lisätty suunnitelmaan."))
-            return HttpResponseRedirect(episode_url(episode) + "#suunnitelma")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.goal_add(actor=user_of(request), episode=episode, **data),
+        next_url=episode_url(episode) + "#suunnitelma",
+        success=_("Tavoite on lisätty suunnitelmaan."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,
@@ -53,20 +51,19 @@ def goal_review(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     if goal is None:
         raise Http404
     form = GoalReviewForm(request.POST or None, initial={"achieved": goal.achieved or None})
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.goal_review(
-                actor=user_of(request),
-                goal=goal,
-                achieved=data["achieved"],
-                next_review=data.get("next_review"),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Tavoitteen arviointi on tallennettu."))
-            return HttpResponseRedirect(episode_url(episode) + "#suunnitelma")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.goal_review(
+            actor=user_of(request),
+            goal=goal,
+            achieved=data["achieved"],
+            next_review=data.get("next_review"),
+        ),
+        next_url=episode_url(episode) + "#suunnitelma",
+        success=_("Tavoitteen arviointi on tallennettu."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,
@@ -84,23 +81,22 @@ def network_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     episode, basis = granted.obj, granted.basis
     partners = Partner.objects.filter(active=True).order_by("name")
     form = NetworkMeetingForm(request.POST or None, partners=partners)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.network_meeting_add(
-                actor=user_of(request),
-                episode=episode,
-                held_on=data["held_on"],
-                external_participants=data.get("external_participants", ""),
-                partners=data.get("partners") or [],
-                notes=data.get("notes", ""),
-                child_participated=data.get("child_participated", False),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Verkostoneuvottelu on kirjattu."))
-            return HttpResponseRedirect(episode_url(episode) + "#verkosto")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.network_meeting_add(
+            actor=user_of(request),
+            episode=episode,
+            held_on=data["held_on"],
+            external_participants=data.get("external_participants", ""),
+            partners=data.get("partners") or [],
+            notes=data.get("notes", ""),
+            child_participated=data.get("child_participated", False),
+        ),
+        next_url=episode_url(episode) + "#verkosto",
+        success=_("Verkostoneuvottelu on kirjattu."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,
@@ -117,22 +113,21 @@ def external_referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     episode, basis = granted.obj, granted.basis
     partners = Partner.objects.filter(active=True).order_by("name")
     form = ExternalReferralForm(request.POST or None, partners=partners)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.external_referral_add(
-                actor=user_of(request),
-                episode=episode,
-                service_name=data["service_name"],
-                referred_on=data.get("referred_on"),
-                partner=data.get("partner"),
-                note=data.get("note", ""),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Ohjaus ulkopuoliseen palveluun on kirjattu."))
-            return HttpResponseRedirect(episode_url(episode) + "#ohjaukset")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.external_referral_add(
+            actor=user_of(request),
+            episode=episode,
+            service_name=data["service_name"],
+            referred_on=data.get("referred_on"),
+            partner=data.get("partner"),
+            note=data.get("note", ""),
+        ),
+        next_url=episode_url(episode) + "#ohjaukset",
+        success=_("Ohjaus ulkopuoliseen palveluun on kirjattu."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.episodes import editable_episode_access, referral_access, referral_bases
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import apply_errors, saved_redirect
 
 from .. import selectors, services
 from ..forms.referrals import ReferralDecisionForm, ReferralForm
@@ -35,25 +35,21 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         persons=[(pk_, str(person)) for pk_, person in persons.items()],
         targets=selectors.referral_targets(episode=episode),
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.referral_create(
-                actor=user_of(request),
-                from_episode=episode,
-                to_service_form=data["to_service_form"],
-                person=persons[int(data["person"])],
-                reason=data["reason"],
-                consent_given=data["consent_given"],
-            ),
-        )
-        if done.ok:
-            messages.success(
-                request,
-                _("Ohjaus on lähetetty. Vastaanottava työmuoto näkee sen ohjausten listalla."),
-            )
-            return HttpResponseRedirect(episode_url(episode) + "#ohjaukset")
-    return _form_page(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.referral_create(
+            actor=user_of(request),
+            from_episode=episode,
+            to_service_form=data["to_service_form"],
+            person=persons[int(data["person"])],
+            reason=data["reason"],
+            consent_given=data["consent_given"],
+        ),
+        next_url=episode_url(episode) + "#ohjaukset",
+        success=_("Ohjaus on lähetetty. Vastaanottava työmuoto näkee sen ohjausten listalla."),
+    )
+    return saved or _form_page(
         request,
         episode,
         basis,

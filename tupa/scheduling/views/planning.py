@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +23,7 @@ from tupa.access.scheduling import appointment_or_404, may_plan
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import submit
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner, ServiceForm
@@ -88,6 +88,51 @@ def _form_kwargs(service_form: ServiceForm, *, also_ids: Iterable[int] = ()) -> 
     }
 
 
+def _planned_values(request: HttpRequest, form: AppointmentForm) -> dict[str, Any]:
+    """What planning and changing an appointment both pass from the form to the service."""
+    data = form.cleaned_data
+    return {
+        "starts_at": form.starts_at(),
+        "ends_at": form.ends_at(),
+        "type": data["type"],
+        "place_kind": data["place_kind"],
+        "partner": data.get("partner"),
+        "place_note": data.get("place_note", ""),
+        "room": data.get("room"),
+        "organiser": data["organiser"],
+        "co_workers": data.get("co_workers") or [],
+        "note": data.get("note", ""),
+        "confirm_conflicts": request.POST.get("confirm") == "1",
+    }
+
+
+@dataclass(frozen=True)
+class _Posted:
+    """What the POST of an appointment form came to: ``saved`` (and what the service returned),
+    or the status of the form shown again — 200 on a GET, 400 refused, 409 with the clashing
+    bookings (``conflicts``) for the user to confirm."""
+
+    saved: bool = False
+    value: Any = None
+    status: int = 200
+    conflicts: list[services.Conflict] = field(default_factory=list)
+
+
+def _post(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any]) -> _Posted:
+    """The POST step of the appointment forms: ``save`` through :func:`submit` (the service's
+    errors next to their inputs); clashes (only planning finds them) answer 409, and an
+    appointment the user may not touch answers 404 like one that does not exist."""
+    if request.method != "POST":
+        return _Posted()
+    try:
+        done = submit(form, save, field_map=_FIELD_MAP)
+    except services.ConflictsFound as found:
+        return _Posted(status=409, conflicts=found.conflicts)
+    except services.AppointmentPermissionDenied as exc:
+        raise Http404 from exc
+    return _Posted(saved=done.ok, value=done.value, status=200 if done.ok else 400)
+
+
 @object_scoped
 @require_http_methods(["GET", "POST"])
 def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -118,56 +163,33 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None, initial=initial, episodes=episodes, **_form_kwargs(service_form)
     )
-    conflicts: list[services.Conflict] = []
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = services.appointment_create(
-                    actor=user,
-                    service_form=service_form,
-                    episode=form.cleaned_data.get("episode"),
-                    starts_at=form.starts_at(),
-                    ends_at=form.ends_at(),
-                    type=form.cleaned_data["type"],
-                    place_kind=form.cleaned_data["place_kind"],
-                    partner=form.cleaned_data.get("partner"),
-                    place_note=form.cleaned_data.get("place_note", ""),
-                    room=form.cleaned_data.get("room"),
-                    organiser=form.cleaned_data["organiser"],
-                    co_workers=form.cleaned_data.get("co_workers") or [],
-                    note=form.cleaned_data.get("note", ""),
-                    repeat=form.recurrence(),
-                    confirm_conflicts=request.POST.get("confirm") == "1",
-                )
-            except services.ConflictsFound as found:
-                conflicts = found.conflicts
-                status = 409
-            except services.AppointmentPermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                apply_errors(form, exc, field_map=_FIELD_MAP)
-                status = 400
-            else:
-                if len(created) == 1:
-                    messages.success(request, _("Tapaaminen tallennettu."))
-                else:
-                    messages.success(
-                        request,
-                        _("Tapaamissarja tallennettu: %(count)s tapaamista.")
-                        % {"count": len(created)},
-                    )
-                first = created[0]
-                target = reverse("scheduling:my_calendar") + (
-                    f"?paiva={timezone.localtime(first.starts_at).date().isoformat()}"
-                )
-                if first.organiser_id != user.pk:
-                    target = reverse("scheduling:team_week", args=[service_form.slug]) + (
-                        f"?paiva={timezone.localtime(first.starts_at).date().isoformat()}"
-                    )
-                return HttpResponseRedirect(target)
+    posted = _post(
+        request,
+        form,
+        lambda data: services.appointment_create(
+            actor=user,
+            service_form=service_form,
+            episode=data.get("episode"),
+            repeat=form.recurrence(),
+            **_planned_values(request, form),
+        ),
+    )
+    if posted.saved:
+        created = posted.value
+        if len(created) == 1:
+            messages.success(request, _("Tapaaminen tallennettu."))
         else:
-            status = 400
+            messages.success(
+                request,
+                _("Tapaamissarja tallennettu: %(count)s tapaamista.") % {"count": len(created)},
+            )
+        first = created[0]
+        day = f"?paiva={timezone.localtime(first.starts_at).date().isoformat()}"
+        if first.organiser_id != user.pk:
+            return HttpResponseRedirect(
+                reverse("scheduling:team_week", args=[service_form.slug]) + day
+            )
+        return HttpResponseRedirect(reverse("scheduling:my_calendar") + day)
     episode_field = form.fields.get("episode")
     if episode_field is not None:
         _log_episode_choices(
@@ -181,12 +203,12 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "service_form": service_form,
             "form": form,
-            "conflicts": conflicts,
+            "conflicts": posted.conflicts,
             "fixed_episode": fixed_episode,
             "title": _("Uusi tapaaminen"),
             "editing": False,
         },
-        status=status,
+        status=posted.status,
     )
 
 
@@ -222,40 +244,19 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None, initial=initial, episodes=None, editing=True, **kwargs
     )
-    conflicts: list[services.Conflict] = []
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.appointment_update(
-                    actor=user,
-                    appointment=appointment,
-                    version=form.cleaned_data.get("version") or 0,
-                    starts_at=form.starts_at(),
-                    ends_at=form.ends_at(),
-                    type=form.cleaned_data["type"],
-                    place_kind=form.cleaned_data["place_kind"],
-                    partner=form.cleaned_data.get("partner"),
-                    place_note=form.cleaned_data.get("place_note", ""),
-                    room=form.cleaned_data.get("room"),
-                    organiser=form.cleaned_data["organiser"],
-                    co_workers=form.cleaned_data.get("co_workers") or [],
-                    note=form.cleaned_data.get("note", ""),
-                    confirm_conflicts=request.POST.get("confirm") == "1",
-                )
-            except services.ConflictsFound as found:
-                conflicts = found.conflicts
-                status = 409
-            except services.AppointmentPermissionDenied as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                apply_errors(form, exc, field_map=_FIELD_MAP)
-                status = 400
-            else:
-                messages.success(request, _("Tapaamisen muutokset tallennettu."))
-                return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
-        else:
-            status = 400
+    posted = _post(
+        request,
+        form,
+        lambda data: services.appointment_update(
+            actor=user,
+            appointment=appointment,
+            version=data.get("version") or 0,
+            **_planned_values(request, form),
+        ),
+    )
+    if posted.saved:
+        messages.success(request, _("Tapaamisen muutokset tallennettu."))
+        return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
     page = selectors.present(viewer=user, appointments=[appointment])
     log_page(request, page, action=Action.VIEW)
     return render(
@@ -264,13 +265,13 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "service_form": appointment.service_form,
             "form": form,
-            "conflicts": conflicts,
+            "conflicts": posted.conflicts,
             "item": page.items[0],
             "appointment": appointment,
             "title": _("Muuta tapaamista"),
             "editing": True,
         },
-        status=status,
+        status=posted.status,
     )
 
 
@@ -286,36 +287,28 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome_note": appointment.outcome_note,
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.appointment_record_outcome(
-                    actor=user,
-                    appointment=appointment,
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data.get("outcome_note", ""),
-                )
-            except services.AppointmentPermissionDenied as exc:
-                raise Http404 from exc
-            except journal.JournalPermissionDenied:
-                form.add_error(
-                    None, _("Sinulla ei ole oikeutta kirjata tämän tapaamisen asiakkuuteen.")
-                )
-                status = 403
-            except ValidationError as exc:
-                apply_errors(form, exc, field_map=_FIELD_MAP)
-                status = 400
-            else:
-                if appointment.episode_id:
-                    messages.success(
-                        request, _("Lopputulos tallennettu ja kirjattu asiakkuuden kirjauksiin.")
-                    )
-                else:
-                    messages.success(request, _("Lopputulos tallennettu."))
-                return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
+    try:
+        posted = _post(
+            request,
+            form,
+            lambda data: services.appointment_record_outcome(
+                actor=user,
+                appointment=appointment,
+                outcome=data["outcome"],
+                note=data.get("outcome_note", ""),
+            ),
+        )
+    except journal.JournalPermissionDenied:
+        form.add_error(None, _("Sinulla ei ole oikeutta kirjata tämän tapaamisen asiakkuuteen."))
+        posted = _Posted(status=403)
+    if posted.saved:
+        if appointment.episode_id:
+            messages.success(
+                request, _("Lopputulos tallennettu ja kirjattu asiakkuuden kirjauksiin.")
+            )
         else:
-            status = 400
+            messages.success(request, _("Lopputulos tallennettu."))
+        return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
     page = selectors.present(viewer=user, appointments=[appointment])
     log_page(request, page, action=Action.VIEW)
     item = page.items[0]
@@ -340,7 +333,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else ""
             ),
         },
-        status=status,
+        status=posted.status,
     )
 
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the Tapaamispaikka screens: the access log and the order's people."""
+"""Helpers shared by the Tapaamispaikka screens: the access log, the order's people and the
+form pages of one order."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from tupa.access.policy import Basis
@@ -14,7 +16,8 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner
-from tupa.visitation.models import MeetingOrder
+from tupa.visitation import selectors
+from tupa.visitation.models import MeetingOrder, OrderParty
 
 
 def log_access(
@@ -58,3 +61,37 @@ def subjects_of(participants: Iterable[Participant]) -> list[Any]:
 
 def roles_of(order: MeetingOrder) -> list[str]:
     return list(dict.fromkeys(p.role for p in order.parties.all()))
+
+
+def order_form_page(
+    request: HttpRequest,
+    order: MeetingOrder,
+    parties: list[OrderParty],
+    *,
+    basis: Basis,
+    template: str,
+    form: Any,
+    **context: Any,
+) -> HttpResponse:
+    """A form page of one order (schedule, change or close a meeting, log a contact), shown on
+    a GET and again after a refused POST (400, also for a POST that bound no form). The page is
+    about the order's ``parties`` (in its context as such), so they are logged first; a saved
+    form redirects and logs nothing."""
+    log_access(
+        request,
+        selectors.persons_of_parties(parties),
+        basis=basis,
+        episode_id=order.episode_id,
+    )
+    return render(
+        request,
+        template,
+        {
+            "order": order,
+            "parties": parties,
+            "form": form,
+            "service_form": order.episode.service_form,
+            **context,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

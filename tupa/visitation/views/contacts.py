@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.visitation import order_access
-from tupa.core.forms import apply_errors
-from tupa.visitation import selectors, services
+from tupa.core.forms import saved_redirect
+from tupa.visitation import services
 from tupa.visitation.forms import ContactForm
-from tupa.visitation.views.common import log_access, order_url, partners_of
+from tupa.visitation.views.common import order_form_page, order_url, partners_of
 
 # --------------------------------------------------------------------------- contact log
 
@@ -30,35 +28,26 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         partners=partners_of(order.organisation_id),
         initial={"contacted_on": timezone.localdate()},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.contact_add(
-                    actor=user_of(request),
-                    order=order,
-                    contacted_on=data["contacted_on"],
-                    channel=data["channel"],
-                    summary=data["summary"],
-                    party=data["party"],
-                    partner=data["partner"],
-                    other=data["other"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return HttpResponseRedirect(order_url(order.pk) + "#yhteydenpito")
-        status = 400
-    log_access(
+    saved = saved_redirect(
         request,
-        selectors.persons_of_parties(parties),
-        basis=granted.basis,
-        episode_id=order.episode_id,
+        form,
+        lambda data: services.contact_add(
+            actor=user_of(request),
+            order=order,
+            contacted_on=data["contacted_on"],
+            channel=data["channel"],
+            summary=data["summary"],
+            party=data["party"],
+            partner=data["partner"],
+            other=data["other"],
+        ),
+        next_url=order_url(order.pk) + "#yhteydenpito",
     )
-    return render(
+    return saved or order_form_page(
         request,
-        "visitation/contact_form.html",
-        {"order": order, "form": form, "service_form": order.episode.service_form},
-        status=status,
+        order,
+        parties,
+        basis=granted.basis,
+        template="visitation/contact_form.html",
+        form=form,
     )

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.visitation import meeting_access, order_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes import journal
 from tupa.visitation import selectors, services
 from tupa.visitation.forms import MeetingForm, OutcomeForm, ScheduleForm
-from tupa.visitation.models import Meeting
-from tupa.visitation.views.common import log_access, order_url, roles_of
+from tupa.visitation.models import Meeting, MeetingOrder
+from tupa.visitation.views.common import order_form_page, order_url, roles_of
+
+
+def _meetings_url(order: MeetingOrder) -> str:
+    """Where a saved meeting form goes: the order's meetings."""
+    return order_url(order.pk) + "#tapaamiset"
+
 
 # --------------------------------------------------------------------------- scheduling
 
@@ -38,40 +42,26 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         initial = {"first_day": max(order.valid_from, timezone.localdate()), "time": dt.time(17, 0)}
     form = ScheduleForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.meetings_schedule(
-                    actor=user_of(request),
-                    order=order,
-                    first_day=form.cleaned_data["first_day"],
-                    time=form.cleaned_data["time"],
-                    count=form.cleaned_data["count"],
-                    location=form.cleaned_data["location"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return HttpResponseRedirect(order_url(order.pk) + "#tapaamiset")
-        status = 400
-    parties = list(order.parties.all())
-    log_access(
+    saved = saved_redirect(
         request,
-        selectors.persons_of_parties(parties),
-        basis=granted.basis,
-        episode_id=order.episode_id,
+        form,
+        lambda data: services.meetings_schedule(
+            actor=user_of(request),
+            order=order,
+            first_day=data["first_day"],
+            time=data["time"],
+            count=data["count"],
+            location=data["location"],
+        ),
+        next_url=_meetings_url(order),
     )
-    return render(
+    return saved or order_form_page(
         request,
-        "visitation/schedule.html",
-        {
-            "order": order,
-            "parties": parties,
-            "form": form,
-            "service_form": order.episode.service_form,
-        },
-        status=status,
+        order,
+        list(order.parties.all()),
+        basis=granted.basis,
+        template="visitation/schedule.html",
+        form=form,
     )
 
 
@@ -91,41 +81,28 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": meeting.version,
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.meeting_update(
-                    actor=user_of(request),
-                    meeting=meeting,
-                    version=form.cleaned_data["version"],
-                    starts_at=form.starts_at(),
-                    duration_minutes=form.cleaned_data["duration_minutes"],
-                    location=form.cleaned_data["location"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return HttpResponseRedirect(order_url(order.pk) + "#tapaamiset")
-        status = 400
-    parties = list(order.parties.all())
-    log_access(
+    saved = saved_redirect(
         request,
-        selectors.persons_of_parties(parties),
-        basis=granted.basis,
-        episode_id=order.episode_id,
+        form,
+        lambda data: services.meeting_update(
+            actor=user_of(request),
+            meeting=meeting,
+            version=data["version"],
+            starts_at=form.starts_at(),
+            duration_minutes=data["duration_minutes"],
+            location=data["location"],
+        ),
+        next_url=_meetings_url(order),
     )
-    return render(
+    return saved or order_form_page(
         request,
-        "visitation/meeting_form.html",
-        {
-            "order": order,
-            "meeting": meeting,
-            "form": form,
-            "times": selectors.party_times_for(meeting, order, roles_of(order)),
-            "service_form": order.episode.service_form,
-        },
-        status=status,
+        order,
+        list(order.parties.all()),
+        basis=granted.basis,
+        template="visitation/meeting_form.html",
+        form=form,
+        meeting=meeting,
+        times=selectors.party_times_for(meeting, order, roles_of(order)),
     )
 
 
@@ -150,47 +127,34 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         record_exists=meeting.record_entry_id is not None,
         initial=initial,
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.meeting_record_outcome(
-                    actor=user_of(request),
-                    meeting=meeting,
-                    version=data["version"],
-                    outcome=data["outcome"],
-                    no_show_role=data["no_show_role"],
-                    late_cancellation=data["late_cancellation"],
-                    interruption_reason=data["interruption_reason"],
-                    outcome_note=data["outcome_note"],
-                    record_text=data.get("record_text", ""),
-                    written_with_client=data.get("written_with_client", False),
-                    present=data.get("present") or [],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return HttpResponseRedirect(order_url(order.pk) + "#tapaamiset")
-        status = 400
-    log_access(
+    saved = saved_redirect(
         request,
-        selectors.persons_of_parties(parties),
-        basis=granted.basis,
-        episode_id=order.episode_id,
+        form,
+        lambda data: services.meeting_record_outcome(
+            actor=user_of(request),
+            meeting=meeting,
+            version=data["version"],
+            outcome=data["outcome"],
+            no_show_role=data["no_show_role"],
+            late_cancellation=data["late_cancellation"],
+            interruption_reason=data["interruption_reason"],
+            outcome_note=data["outcome_note"],
+            record_text=data.get("record_text", ""),
+            written_with_client=data.get("written_with_client", False),
+            present=data.get("present") or [],
+        ),
+        next_url=_meetings_url(order),
     )
-    return render(
+    return saved or order_form_page(
         request,
-        "visitation/meeting_outcome.html",
-        {
-            "order": order,
-            "meeting": meeting,
-            "form": form,
-            "service_form": order.episode.service_form,
-            "times": selectors.party_times_for(meeting, order, roles_of(order)),
-            # The correction view's own predicate: offer the link only to who may follow it.
-            "may_correct_record": meeting.record_entry is not None
-            and journal.may_correct(user=user_of(request), entry=meeting.record_entry),
-        },
-        status=status,
+        order,
+        parties,
+        basis=granted.basis,
+        template="visitation/meeting_outcome.html",
+        form=form,
+        meeting=meeting,
+        times=selectors.party_times_for(meeting, order, roles_of(order)),
+        # The correction view's own predicate: offer the link only to who may follow it.
+        may_correct_record=meeting.record_entry is not None
+        and journal.may_correct(user=user_of(request), entry=meeting.record_entry),
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.access.visitation import may_work, order_access, order_episode_access
 from tupa.audit.models import Action
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -108,6 +107,10 @@ def order_list(request: HttpRequest, slug: str) -> HttpResponse:
 # --------------------------------------------------------------------------- orders
 
 
+#: The services' errors about the parties as a whole go to the top of the form.
+_PARTY_ERRORS = {"parties": "__all__"}
+
+
 def _render_order_form(
     request: HttpRequest,
     *,
@@ -115,8 +118,9 @@ def _render_order_form(
     form: OrderForm,
     order: MeetingOrder | None,
     basis: Basis,
-    status: int,
 ) -> HttpResponse:
+    """The order form, on a GET and again after a refused POST (400, also for a POST that bound
+    no form); it lists the episode's participants, so they are logged."""
     log_access(request, subjects_of(form.participants), basis=basis, episode_id=episode.pk)
     return render(
         request,
@@ -128,7 +132,7 @@ def _render_order_form(
             "order": order,
             "title": _("Muokkaa tapaamismääräystä") if order else _("Uusi tapaamismääräys"),
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -152,25 +156,21 @@ def order_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
         participants=participants,
         initial=initial,
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                order = services.order_create(
-                    actor=user_of(request),
-                    episode=episode,
-                    parties=form.parties(),
-                    **form.order_values(),
-                )
-            except ValidationError as error:
-                apply_errors(form, error, field_map={"parties": "__all__"})
-            except PermissionDenied as exc:  # pragma: no cover - checked above
-                raise Http404 from exc
-            else:
-                return HttpResponseRedirect(order_url(order.pk))
-        status = 400
-    return _render_order_form(
-        request, episode=episode, form=form, order=None, basis=granted.basis, status=status
+    saved = saved_redirect(
+        request,
+        form,
+        lambda _data: services.order_create(
+            actor=user_of(request),
+            episode=episode,
+            parties=form.parties(),
+            **form.order_values(),
+        ),
+        next_url=lambda created: order_url(created.pk),
+        field_map=_PARTY_ERRORS,
+        denied_as_404=True,  # the access check above already made the episode visible
+    )
+    return saved or _render_order_form(
+        request, episode=episode, form=form, order=None, basis=granted.basis
     )
 
 
@@ -192,24 +192,21 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         participants=participants,
         initial=OrderForm.initial_for(order),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.order_update(
-                    actor=user_of(request),
-                    order=order,
-                    version=form.cleaned_data.get("version"),
-                    parties=form.parties(),
-                    **form.order_values(),
-                )
-            except ValidationError as error:
-                apply_errors(form, error, field_map={"parties": "__all__"})
-            else:
-                return HttpResponseRedirect(order_url(order.pk))
-        status = 400
-    return _render_order_form(
-        request, episode=episode, form=form, order=order, basis=granted.basis, status=status
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.order_update(
+            actor=user_of(request),
+            order=order,
+            version=data.get("version"),
+            parties=form.parties(),
+            **form.order_values(),
+        ),
+        next_url=order_url(order.pk),
+        field_map=_PARTY_ERRORS,
+    )
+    return saved or _render_order_form(
+        request, episode=episode, form=form, order=order, basis=granted.basis
     )
 
 
