@@ -11,13 +11,12 @@ import calendar
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped
+from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 
 STATISTICS_ACTION = "dropin.statistics.view"
@@ -37,11 +36,9 @@ def _target(request: HttpRequest, slug: str, *, csv: bool) -> HttpResponseRedire
         end = dt.date(year, month, calendar.monthrange(year, month)[1])
     else:
         template, start, end = REPORT, dt.date(year, 1, 1), dt.date(year, 12, 31)
-    args: list[object] = [template, year, slug]
-    url = reverse("statistics:export", args=[*args, "csv"]) if csv else None
-    url = url or reverse("statistics:return", args=args)
-    query = urlencode({"alku": start.isoformat(), "loppu": end.isoformat()})
-    return HttpResponseRedirect(f"{url}?{query}")
+    return HttpResponseRedirect(
+        report_url(template, slug, start, end, export="csv" if csv else None)
+    )
 
 
 def _int(value: str | None) -> int | None:

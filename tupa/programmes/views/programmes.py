@@ -9,9 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +19,7 @@ from tupa.access.programmes import form_or_404, programme_or_404
 from tupa.audit.models import Action
 from tupa.core import dates
 from tupa.core.forms import apply_errors, submit
+from tupa.core.report_links import report_url
 from tupa.programmes import rules as rule_checks
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import ProgrammeForm
@@ -159,8 +158,7 @@ def figures_url(user: User, programme: GroupProgramme, today: dt.date) -> str | 
     start = max(programme.starts_on, end - dt.timedelta(days=dates.LONGEST_REPORT_DAYS - 1))
     if start.year > today.year:
         return None
-    url = reverse("statistics:return", args=[REPORT, start.year, programme.service_form.slug])
-    return f"{url}?{urlencode({'alku': start.isoformat(), 'loppu': end.isoformat()})}"
+    return report_url(REPORT, programme.service_form.slug, start, end)
 
 
 @object_scoped

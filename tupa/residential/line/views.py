@@ -4,14 +4,13 @@ Members doing client work in the service form only; anyone else gets 404. The co
 anonymous, so these views show no person data and write no access events. The counts are the
 internal return ``internal.shelter.line`` in the statistics; the old counts page redirects there.
 
-:func:`entry_saved` and :func:`internal_return_url` serve the turn-aways' screens too
+:func:`entry_saved` serves the turn-aways' screens too
 (:mod:`tupa.residential.turnaways.views`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,6 +24,7 @@ from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_record_line_contact
 from tupa.core.forms import submit
+from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 from tupa.residential.line import services as line_services
 from tupa.residential.line.forms import LineContactForm, MonthForm
@@ -72,19 +72,10 @@ def entry_saved(
     return HttpResponseRedirect(done_url)
 
 
-def internal_return_url(
-    template_id: str, service_form: ServiceForm, start: dt.date, end: dt.date
-) -> str:
-    """An internal return of the statistics for ``service_form`` over ``start``–``end`` (both
-    in the year of ``start``)."""
-    url = reverse("statistics:return", args=[template_id, start.year, service_form.slug])
-    return f"{url}?{urlencode({'alku': start, 'loppu': end})}"
-
-
 def stats_url(service_form: ServiceForm, year: int, month: int) -> str:
     """The line's counts of a month: the internal return ``internal.shelter.line``."""
     start, end = month_bounds(year, month)
-    return internal_return_url(STATS_RETURN, service_form, start, end)
+    return report_url(STATS_RETURN, service_form.slug, start, end)
 
 
 @object_scoped

@@ -29,8 +29,9 @@ from tupa.access.residential import (
     may_view_turnaway_stats,
 )
 from tupa.core.forms import submit
+from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
-from tupa.residential.line.views import entry_saved, internal_return_url, month_bounds
+from tupa.residential.line.views import entry_saved, month_bounds
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm
@@ -175,4 +176,4 @@ def turnaway_stats(request: HttpRequest, slug: str) -> HttpResponse:
         start, end = month_bounds(year, month)
     else:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return HttpResponseRedirect(internal_return_url(STATS_RETURN, service_form, start, end))
+    return HttpResponseRedirect(report_url(STATS_RETURN, service_form.slug, start, end))

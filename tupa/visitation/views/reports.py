@@ -7,48 +7,20 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped
 from tupa.core.forms import PeriodForm, previous_month_period
+from tupa.core.report_links import old_range_report_url
 from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.organisations.models import ServiceForm
 from tupa.visitation import selectors
 from tupa.visitation.models import MeetingType, Outcome
 
 STATISTICS_REPORT = "internal.visitation"
-
-
-def _date(value: str) -> dt.date | None:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def report_url(request: HttpRequest, template_id: str, slug: str) -> str:
-    """The report's address for the old ``?start=&end=`` (by default the year to date)."""
-    today = timezone.localdate()
-    raw_start, raw_end = request.GET.get("start"), request.GET.get("end")
-    if raw_start is None and raw_end is None:
-        start: dt.date | None = today.replace(month=1, day=1)
-        query = {"alku": today.replace(month=1, day=1).isoformat(), "loppu": today.isoformat()}
-    else:
-        start, end = _date(raw_start or ""), _date(raw_end or "")
-        query = {
-            "alku": start.isoformat() if start else raw_start or "",
-            "loppu": end.isoformat() if end else raw_end or "",
-        }
-    year = start.year if start is not None and 2000 <= start.year <= today.year else today.year
-    url = reverse("statistics:return", args=[template_id, year, slug])
-    return f"{url}?{urlencode(query)}"
 
 
 def _aggregate_form_or_404(request: HttpRequest, slug: str, action: str) -> ServiceForm:
@@ -136,4 +108,4 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponseRedirect:
     """The old statistics address: the meeting statistics report (``internal.visitation``),
     with ``?start=&end=`` as its range (by default the year to date)."""
     _aggregate_form_or_404(request, slug, "visitation.statistics.view")
-    return HttpResponseRedirect(report_url(request, STATISTICS_REPORT, slug))
+    return HttpResponseRedirect(old_range_report_url(request, STATISTICS_REPORT, slug))
