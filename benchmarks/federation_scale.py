@@ -36,25 +36,27 @@ organisations already there are reused, so a second run measures at once).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import datetime as dt
 import io
 import math
-import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from _common import (
+    TimedExecute,
+    add_database_options,
+    migrate,
+    request,
+    run_with_database,
+    time_runs,
+    vacuum_analyze,
+)
 
 PAGE_TARGET_MS = 50.0
 RETURN_TARGET_MS = 300.0
@@ -62,47 +64,7 @@ HAND_SQL_FACTOR = 1.5
 SCALE_FACTOR = 1.2
 
 
-def _configure_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("TUPA_ENV", "development")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["TUPA_REQUIRE_2FA"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["TUPA_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 # --------------------------------------------------------------------------- measuring
-
-
-class SqlTimer:
-    """Counts the queries and sums the time spent inside the database driver."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-        self.seconds = 0.0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
-
-
-@contextlib.contextmanager
-def timed_sql() -> Iterator[SqlTimer]:
-    from django.db import connection
-
-    timer = SqlTimer()
-    with connection.execute_wrapper(timer):
-        yield timer
 
 
 def p95(values: list[float]) -> float:
@@ -124,25 +86,15 @@ class Row:
 
 
 def measure(label: str, user: str, repeat: int, fn: Callable[[], Any], *, key: bool = True) -> Row:
-    status = fn()  # warm-up (caches, first-request work)
-    totals: list[float] = []
-    sql: list[float] = []
-    queries = 0
-    for _ in range(repeat):
-        with timed_sql() as timer:
-            started = time.perf_counter()
-            fn()
-            totals.append((time.perf_counter() - started) * 1000)
-        sql.append(timer.seconds * 1000)
-        queries = timer.queries
+    runs = time_runs(repeat, fn)
     return Row(
         label,
         user,
-        statistics.median(totals),
-        p95(totals),
-        statistics.median(sql),
-        queries,
-        status if isinstance(status, int) else 200,
+        statistics.median(runs.totals),
+        p95(runs.totals),
+        statistics.median(runs.sql),
+        runs.queries,
+        runs.warm_up if isinstance(runs.warm_up, int) else 200,
         key,
     )
 
@@ -262,13 +214,18 @@ def pages(s: Subject) -> list[tuple[str, Any, Any, bool]]:
 
 def _fetcher(client: Any, target: Any) -> Callable[[], int]:
     def fetch() -> int:
-        if isinstance(target, tuple):
-            response = client.post(target[1], target[2])
-        else:
-            response = client.get(target)
-        return int(response.status_code)
+        return int(request(client, target).status_code)
 
     return fetch
+
+
+def _fresh_fetcher(user: Any, target: Any) -> Callable[[], int]:
+    """A fetch of ``target`` by a new test client logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return _fetcher(client, target)
 
 
 def measure_pages(s: Subject, repeat: int) -> list[Row]:
@@ -288,14 +245,10 @@ def measure_pages(s: Subject, repeat: int) -> list[Row]:
 
 def profile_pages(s: Subject, labels: list[str], repeat: int) -> None:
     """cProfile of the given pages: the project's functions by cumulative time."""
-    from django.test import Client
-
     for label, user, target, _key in pages(s):
         if label not in labels:
             continue
-        client = Client()
-        client.force_login(user)
-        fetch = _fetcher(client, target)
+        fetch = _fresh_fetcher(user, target)
         fetch()
         profiler = cProfile.Profile()
         profiler.enable()
@@ -311,34 +264,25 @@ def profile_pages(s: Subject, labels: list[str], repeat: int) -> None:
         print(text[text.find("   ncalls") :] if "   ncalls" in text else text)
 
 
-class QueryLog:
+class QueryLog(TimedExecute):
     """Every query of a request with its time (for the slow-query breakdown)."""
 
     def __init__(self) -> None:
         self.rows: list[tuple[str, Any, float]] = []
 
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.rows.append((sql, params, (time.perf_counter() - started) * 1000))
+    def record(self, sql: str, params: Any, seconds: float) -> None:
+        self.rows.append((sql, params, seconds * 1000))
 
 
 def slow_queries(s: Subject, count: int, repeat: int = 5) -> None:
     """The ``count`` slowest queries of each key page (mean ms per request), and on PostgreSQL
     the plan of the slowest SELECT (``EXPLAIN ANALYZE``, run once more)."""
     from django.db import connection
-    from django.test import Client
 
     for label, user, target, key in pages(s):
         if not key:
             continue
-        client = Client()
-        client.force_login(user)
-        fetch = _fetcher(client, target)
+        fetch = _fresh_fetcher(user, target)
         fetch()
         log = QueryLog()
         with connection.execute_wrapper(log):
@@ -537,7 +481,6 @@ def measure_return(s: Subject, repeat: int) -> None:
 
 def build(organisations: int, years: int, scale: float, total: Any) -> None:
     """Build up to ``organisations`` (those missing), adding what was made to ``total``."""
-    from django.db import connection
 
     from tupa.demo.federation_scale import build_federation
 
@@ -552,25 +495,14 @@ def build(organisations: int, years: int, scale: float, total: Any) -> None:
     for line in summary.lines()[:2]:
         print(f"  {line}")
     total.add(summary)
-    started = time.perf_counter()
-    # What autovacuum would have done after a bulk load: planner statistics and, on PostgreSQL,
-    # the visibility map and hint bits. Done now, so that the measurements neither pay for them
-    # nor run while autovacuum catches up (run I: the hand SQL 3.2 ms on the fresh database,
-    # 1.8 ms on the same data after VACUUM).
-    command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
-    with connection.cursor() as cursor:
-        cursor.execute(command)
-    print(f"{command} in {time.perf_counter() - started:.1f} s", flush=True)
+    vacuum_analyze()
 
 
 def run(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - started:.1f} s ({connection.vendor})", flush=True)
+    migrate()
     from tupa.demo.federation_scale import FederationSummary
 
     year = timezone.localdate().year - 1
@@ -637,29 +569,8 @@ def main() -> int:
         metavar="N",
         help="the N slowest queries of each key page (and the slowest one's plan)",
     )
-    db = parser.add_mutually_exclusive_group()
-    db.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL cluster")
-    db.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as is")
-    args = parser.parse_args()
-
-    if args.postgres:
-        from pg_cluster import ClusterUnavailable, temporary_cluster
-
-        try:
-            with temporary_cluster() as url:
-                _configure_django(url)
-                run(args)
-        except ClusterUnavailable as exc:
-            print(f"cannot start PostgreSQL: {exc}", file=sys.stderr)
-            return 3
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.keep_db and "DATABASE_URL" in os.environ:
-            _configure_django(os.environ["DATABASE_URL"])
-        else:
-            _configure_django(f"sqlite:///{tmp}/federation-bench.sqlite3")
-        run(args)
-    return 0
+    add_database_options(parser)
+    return run_with_database(parser.parse_args(), run, "federation-bench.sqlite3")
 
 
 if __name__ == "__main__":

@@ -10,15 +10,11 @@ test. docs/performance.md has the figures and how to read them.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import local_database, request
 
 
 def main() -> None:
@@ -27,20 +23,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page")
     parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as is")
     args = parser.parse_args()
+    with local_database(args.keep_db, "bench.sqlite3"):
+        run(args)
 
-    tmp = tempfile.TemporaryDirectory()
-    if not args.keep_db or "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("TUPA_ENV", "development")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["TUPA_REQUIRE_2FA"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["TUPA_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-    import django
-
-    django.setup()
+def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
@@ -123,10 +110,8 @@ def main() -> None:
         timings = []
         status = None
 
-        def fetch(target=url, c=client):  # type: ignore[no-untyped-def]
-            if isinstance(target, tuple):
-                return c.post(target[1], target[2])
-            return c.get(target)
+        def fetch(target: Any = url, c: Any = client) -> Any:
+            return request(c, target)
 
         with CaptureQueriesContext(connection) as ctx:
             response = fetch()
@@ -143,7 +128,6 @@ def main() -> None:
         print(
             f"{label:28} {username:22} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d}{note}"
         )
-    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -27,39 +27,20 @@ deleted afterwards; as root it runs as the ``postgres`` user). ``--keep-db`` use
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import math
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from _common import add_database_options, migrate, run_with_database, time_runs, vacuum_analyze
 
 SEED = 30_10
 UNITS = 30
 YEARS = 10
-
-
-def _configure_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("TUPA_ENV", "development")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["TUPA_REQUIRE_2FA"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["TUPA_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------- data
@@ -241,50 +222,18 @@ def generate(*, units: int, years: int, today: dt.date) -> dict[str, Any]:
 # --------------------------------------------------------------------------- measuring
 
 
-class SqlTimer:
-    """Counts the queries and sums the time spent inside the database driver."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-        self.seconds = 0.0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
-
-
-@contextlib.contextmanager
-def timed_sql() -> Iterator[SqlTimer]:
-    from django.db import connection
-
-    timer = SqlTimer()
-    with connection.execute_wrapper(timer):
-        yield timer
-
-
 def measure(label: str, repeat: int, fn: Callable[[], Any]) -> tuple[str, float, float, float, int]:
-    fn()  # warm-up (caches, prepared plans)
-    totals: list[float] = []
-    sql: list[float] = []
-    queries = 0
-    for _ in range(repeat):
-        with timed_sql() as timer:
-            started = time.perf_counter()
-            fn()
-            totals.append((time.perf_counter() - started) * 1000)
-        sql.append(timer.seconds * 1000)
-        queries = timer.queries
-    return label, statistics.median(totals), max(totals), statistics.median(sql), queries
+    runs = time_runs(repeat, fn)
+    return (
+        label,
+        statistics.median(runs.totals),
+        max(runs.totals),
+        statistics.median(runs.sql),
+        runs.queries,
+    )
 
 
 def run(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -293,15 +242,10 @@ def run(args: argparse.Namespace) -> None:
 
     from tupa.residential.stays import selectors
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+    migrate()
     today = timezone.localdate()
     data = generate(units=args.units, years=args.years, today=today)
-    # Planner statistics, as autovacuum keeps them on PostgreSQL. Without them SQLite reads the
-    # stays through the organisation index (every unit's stays) instead of the place index.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    vacuum_analyze()
     year = today.year - 1
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     org = data["organisation"]
@@ -358,29 +302,8 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=UNITS)
     parser.add_argument("--years", type=int, default=YEARS)
     parser.add_argument("--repeat", type=int, default=9, help="runs per measurement")
-    db = parser.add_mutually_exclusive_group()
-    db.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL cluster")
-    db.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as is")
-    args = parser.parse_args()
-
-    if args.postgres:
-        from pg_cluster import ClusterUnavailable, temporary_cluster
-
-        try:
-            with temporary_cluster() as url:
-                _configure_django(url)
-                run(args)
-        except ClusterUnavailable as exc:
-            print(f"cannot start PostgreSQL: {exc}", file=sys.stderr)
-            return 3
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.keep_db and "DATABASE_URL" in os.environ:
-            _configure_django(os.environ["DATABASE_URL"])
-        else:
-            _configure_django(f"sqlite:///{tmp}/residential-bench.sqlite3")
-        run(args)
-    return 0
+    add_database_options(parser)
+    return run_with_database(parser.parse_args(), run, "residential-bench.sqlite3")
 
 
 if __name__ == "__main__":

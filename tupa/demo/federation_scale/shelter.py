@@ -4,7 +4,6 @@ the 24 h line's contacts and the turn-aways."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from tupa.core.wallclock import local_date
@@ -18,7 +17,13 @@ from tupa.demo.federation_scale.residential import (
     residential_entries,
 )
 from tupa.demo.federation_scale.specs import RETURN_AFTER, SHELTER, SHELTER_SPEC
-from tupa.demo.residential.units import age_band
+from tupa.demo.residential.shelter import (
+    FamilyViolence,
+    line_call,
+    violence_duration,
+    violence_forms,
+    violence_relationship,
+)
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.people.models import Alias, Person, Relationship
 from tupa.residential.models import LineContact, PayerCategory, ShelterClientData, TurnAway
@@ -40,8 +45,6 @@ def build_shelter(m: Member) -> None:
     rng = m.rng
     form = m.forms[SHELTER]
     families: list[Family] = []
-    v = ShelterClientData.ViolenceForm
-    r = ShelterClientData.Relationship
     for residence in residences(m, SHELTER_SPEC):
         arrive, depart = residence.arrive, residence.depart
         arrive_day = local_date(arrive)
@@ -110,36 +113,7 @@ def build_shelter(m: Member) -> None:
         # THL's data (left out for a few of this year's persons: the year-end check).
         missing = arrive_day.year == m.today.year and rng.random() < 0.03
         if not missing:
-            forms = sorted(
-                set(
-                    rng.choices(
-                        (
-                            v.PSYCHOLOGICAL,
-                            v.PHYSICAL,
-                            v.THREAT,
-                            v.ECONOMIC,
-                            v.DIGITAL,
-                            v.STALKING,
-                            v.SEXUAL,
-                            v.CHEMICAL,
-                            v.CULTURAL_RELIGIOUS,
-                            v.OTHER,
-                        ),
-                        (30, 22, 14, 8, 7, 6, 5, 2, 2, 1),
-                        k=rng.randint(1, 4),
-                    )
-                )
-            )
-            relationship = m.pick(
-                (
-                    (r.CURRENT_PARTNER, 45),
-                    (r.FORMER_PARTNER, 33),
-                    (r.PARENT, 5),
-                    (r.OTHER_RELATIVE, 6),
-                    (r.OTHER, 5),
-                    (r.UNKNOWN, 6),
-                )
-            )
+            forms, relationship = violence_forms(rng), violence_relationship(rng)
             order = (
                 ShelterClientData.StayOrder.REPEAT
                 if family.stays > 1
@@ -151,30 +125,10 @@ def build_shelter(m: Member) -> None:
                     )
                 )
             )
-            duration = rng.choices(
-                list(ShelterClientData.ViolenceDuration.values), (8, 14, 14, 38, 20, 6)
-            )[0]
+            violence = FamilyViolence(forms, relationship, order, violence_duration(rng))
             for participant in everyone:
-                child = participant.role == Participant.Role.CHILD
-                person, alias = participant.person, participant.alias
-                gender = person.gender if person else alias.gender if alias else ""
-                born = person.birth_date if person else None
-                if born is None and alias is not None and alias.birth_year:
-                    born = dt.date(alias.birth_year, 7, 1)
                 m.shelter_data.append(
-                    ShelterClientData(
-                        participant=participant,
-                        client_status=ShelterClientData.ClientStatus.VIOLENT_ENVIRONMENT
-                        if child and rng.random() < 0.8
-                        else ShelterClientData.ClientStatus.VICTIM,
-                        gender=gender if gender in ShelterClientData.Gender.values else "unknown",
-                        age_band=age_band(born, arrive_day),
-                        violence_forms=forms,
-                        relationship=r.PARENT if child else relationship,
-                        stay_order=order,
-                        violence_duration=duration,
-                        updated_by=m.worker(SHELTER),
-                    )
+                    violence.data_of(participant, rng, arrive_day, m.worker(SHELTER))
                 )
         residential_entries(
             m,
@@ -247,7 +201,7 @@ def build_line_and_turn_aways(m: Member) -> None:
     rng = m.rng
     form = m.forms[SHELTER]
     worker = m.worker(SHELTER)
-    c, o, t = LineContact.Caller, LineContact.Outcome, LineContact.Topic
+    o = LineContact.Outcome
     day = m.window_start.date()
     d = TurnAway.DirectedTo
     while day < m.today:
@@ -256,46 +210,17 @@ def build_line_and_turn_aways(m: Member) -> None:
             outcome = m.pick(
                 ((o.ADVICE, 70), (o.REFERRED, 18), (o.CAME_TO_SHELTER, 4), (o.OTHER, 8))
             )
+            at = aware(day, rng.randint(0, 23), rng.randint(0, 59))
+            call = line_call(rng)
             m.line_contacts.append(
                 LineContact(
                     organisation=m.org,
                     service_form=form,
-                    occurred_at=aware(day, rng.randint(0, 23), rng.randint(0, 59)),
-                    duration_minutes=max(1, min(120, round(rng.lognormvariate(math.log(14), 0.6)))),
-                    channel=m.pick(
-                        (
-                            (LineContact.Channel.PHONE, 78),
-                            (LineContact.Channel.CHAT, 20),
-                            (LineContact.Channel.OTHER, 2),
-                        )
-                    ),
-                    caller=m.pick(
-                        (
-                            (c.VICTIM, 55),
-                            (c.RELATIVE, 15),
-                            (c.PROFESSIONAL, 14),
-                            (c.PERPETRATOR, 6),
-                            (c.OTHER, 5),
-                            (c.UNKNOWN, 5),
-                        )
-                    ),
-                    topics=sorted(
-                        set(
-                            rng.choices(
-                                (
-                                    t.CLOSE_RELATIONSHIP_VIOLENCE,
-                                    t.SAFETY_PLANNING,
-                                    t.SHELTER_PLACE,
-                                    t.CHILDREN,
-                                    t.LEGAL,
-                                    t.HOUSING,
-                                    t.OTHER,
-                                ),
-                                (40, 15, 15, 12, 8, 6, 4),
-                                k=rng.randint(1, 2),
-                            )
-                        )
-                    ),
+                    occurred_at=at,
+                    duration_minutes=call.duration_minutes,
+                    channel=call.channel,
+                    caller=call.caller,
+                    topics=call.topics,
                     outcome=outcome,
                     referred_to="sosiaalipäivystys" if outcome == o.REFERRED else "",
                     recorded_by=worker,

@@ -31,8 +31,9 @@ the demo clients' invented lists; no identifying data in the anonymous rows) and
 if either unit already has places, nothing is done and ``None`` is returned.
 
 Modules: :mod:`.units` (the units, the planned residences, the state shared by the steps),
-:mod:`.stays` (places, the plan, the families and the events; :func:`build`) and
-:mod:`.around` (the rows around the stays).
+:mod:`.stays` (places, the plan, the families and the events; :func:`build`),
+:mod:`.around` (the rows around the stays) and :mod:`.shelter` (THL's shelter data and the 24 h
+line's calls drawn at random, shared with :mod:`tupa.demo.federation_scale`).
 """
 
 from tupa.demo.residential.stays import build

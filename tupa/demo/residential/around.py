@@ -5,10 +5,16 @@ handover notes of the residential demo (step 5 of :class:`tupa.demo.residential.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import datafiles
+from tupa.demo.residential.shelter import (
+    FamilyViolence,
+    line_call,
+    violence_duration,
+    violence_forms,
+    violence_relationship,
+)
 from tupa.demo.residential.units import (
     _FAR,
     DAILY_PRICE,
@@ -19,7 +25,6 @@ from tupa.demo.residential.units import (
     WELLBEING_COUNTY,
     BuilderState,
     _aware,
-    age_band,
 )
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
@@ -124,50 +129,16 @@ class AroundStays(BuilderState):
                 outcome = self.rng.choices(
                     (o.ADVICE, o.REFERRED, o.CAME_TO_SHELTER, o.OTHER), (70, 18, 4, 8)
                 )[0]
+                call = line_call(self.rng)
                 rows.append(
                     LineContact(
                         organisation=self.org,
                         service_form=form,
                         occurred_at=at,
-                        duration_minutes=max(
-                            1, min(120, round(self.rng.lognormvariate(math.log(14), 0.6)))
-                        ),
-                        channel=self.rng.choices(
-                            (
-                                LineContact.Channel.PHONE,
-                                LineContact.Channel.CHAT,
-                                LineContact.Channel.OTHER,
-                            ),
-                            (78, 20, 2),
-                        )[0],
-                        caller=self.rng.choices(
-                            (
-                                c.VICTIM,
-                                c.RELATIVE,
-                                c.PROFESSIONAL,
-                                c.PERPETRATOR,
-                                c.OTHER,
-                                c.UNKNOWN,
-                            ),
-                            (55, 15, 14, 6, 5, 5),
-                        )[0],
-                        topics=sorted(
-                            set(
-                                self.rng.choices(
-                                    (
-                                        t.CLOSE_RELATIONSHIP_VIOLENCE,
-                                        t.SAFETY_PLANNING,
-                                        t.SHELTER_PLACE,
-                                        t.CHILDREN,
-                                        t.LEGAL,
-                                        t.HOUSING,
-                                        t.OTHER,
-                                    ),
-                                    (40, 15, 15, 12, 8, 6, 4),
-                                    k=self.rng.randint(1, 2),
-                                )
-                            )
-                        ),
+                        duration_minutes=call.duration_minutes,
+                        channel=call.channel,
+                        caller=call.caller,
+                        topics=call.topics,
                         outcome=outcome,
                         referred_to=self.rng.choice(
                             (
@@ -227,8 +198,6 @@ class AroundStays(BuilderState):
 
     def shelter_data(self) -> None:
         """THL's data for the shelter's persons; a few left empty on purpose (year-end check)."""
-        v = ShelterClientData.ViolenceForm
-        r = ShelterClientData.Relationship
         plans = [p for p in self.plans if p.unit == SHELTER and p.episode is not None]
         last_year = self.today.year - 1
         skip_last_year = 3
@@ -245,61 +214,11 @@ class AroundStays(BuilderState):
             if skip_this_year and arrived.year == self.today.year and arrived.month in (3, 8):
                 skip_this_year -= 1
                 continue
-            forms = sorted(
-                set(
-                    self.rng.choices(
-                        (
-                            v.PSYCHOLOGICAL,
-                            v.PHYSICAL,
-                            v.THREAT,
-                            v.ECONOMIC,
-                            v.DIGITAL,
-                            v.STALKING,
-                            v.SEXUAL,
-                            v.CHEMICAL,
-                            v.CULTURAL_RELIGIOUS,
-                            v.OTHER,
-                        ),
-                        (30, 22, 14, 8, 7, 6, 5, 2, 2, 1),
-                        k=self.rng.randint(1, 4),
-                    )
-                )
-            )
-            relationship = self.rng.choices(
-                (
-                    r.CURRENT_PARTNER,
-                    r.FORMER_PARTNER,
-                    r.PARENT,
-                    r.OTHER_RELATIVE,
-                    r.OTHER,
-                    r.UNKNOWN,
-                ),
-                (45, 33, 5, 6, 5, 6),
-            )[0]
+            forms, relationship = violence_forms(self.rng), violence_relationship(self.rng)
             stay_order = self.rng.choices(list(ShelterClientData.StayOrder.values), (72, 22, 6))[0]
-            duration = self.rng.choices(
-                list(ShelterClientData.ViolenceDuration.values), (8, 14, 14, 38, 20, 6)
-            )[0]
+            violence = FamilyViolence(forms, relationship, stay_order, violence_duration(self.rng))
             for participant in participants:
-                child = participant.role == Participant.Role.CHILD
-                person, alias = participant.person, participant.alias
-                gender = (person.gender if person else alias.gender if alias else "") or ""
-                born: dt.date | None = person.birth_date if person else None
-                if born is None and alias is not None and alias.birth_year:
-                    born = dt.date(alias.birth_year, 7, 1)
-                data = ShelterClientData(
-                    participant=participant,
-                    client_status=ShelterClientData.ClientStatus.VIOLENT_ENVIRONMENT
-                    if child and self.rng.random() < 0.8
-                    else ShelterClientData.ClientStatus.VICTIM,
-                    gender=gender if gender in ShelterClientData.Gender.values else "unknown",
-                    age_band=age_band(born, arrived),
-                    violence_forms=forms,
-                    relationship=r.PARENT if child else relationship,
-                    stay_order=stay_order,
-                    violence_duration=duration,
-                    updated_by=self.worker(SHELTER),
-                )
+                data = violence.data_of(participant, self.rng, arrived, self.worker(SHELTER))
                 data._history_user = data.updated_by  # type: ignore[attr-defined]
                 data.save()
                 self.counts["THL-tietoja"] += 1
