@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tupa.access import policy, volunteer_portal
 from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt, user_of
 from tupa.audit.services import record_access
+from tupa.core.forms import saved_redirect
 
 from . import selectors, services
 from .forms import LoginForm, OTPTokenForm, TOTPSetupForm, TupaPasswordChangeForm
@@ -311,12 +312,21 @@ def account(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = TupaPasswordChangeForm(user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.user_change_password(actor=user, new_password=form.cleaned_data["new_password1"])
+
+    def change(data: dict[str, Any]) -> None:
+        services.user_change_password(actor=user, new_password=data["new_password1"])
         # Keep this session; every other session of the user ends with the old password hash.
         update_session_auth_hash(request, user)
-        messages.success(request, _("Salasana on vaihdettu. Muut istuntosi on kirjattu ulos."))
-        return HttpResponseRedirect(_account_url(user))
+
+    saved = saved_redirect(
+        request,
+        form,
+        change,
+        next_url=_account_url(user),
+        success=_("Salasana on vaihdettu. Muut istuntosi on kirjattu ulos."),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "accounts/password_change.html",

@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -56,6 +58,24 @@ def pdf_response(html: str, filename: str, *, variant: str | None = None) -> Htt
 
 def wants_pdf(request: HttpRequest) -> bool:
     return request.GET.get("muoto") == "pdf"
+
+
+def dpo_document(
+    request: HttpRequest, template: str, context: dict[str, Any], *, pdf: bool, filename: str
+) -> HttpResponse:
+    """A document the DPO hands out (an extract, a decision): on screen, or with ``pdf`` the same
+    page in the print frame as the download ``filename``. Both say when and by whom it was made.
+    """
+    context = {
+        **context,
+        "generated_at": timezone.localtime(),
+        "generated_by": user_of(request),
+        "pdf": pdf,
+        "base_template": "people/rights/print_base.html" if pdf else "base.html",
+    }
+    if pdf:
+        return pdf_response(render_to_string(template, context, request=request), filename)
+    return render(request, template, context)
 
 
 def person_page_url(person: Person) -> str:

@@ -6,18 +6,16 @@ import io
 import zipfile
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
-from tupa.access.marks import object_scoped, user_of
+from tupa.access.marks import object_scoped
 from tupa.audit.models import AccessRequest
 from tupa.audit.services import record_access
 from tupa.dataprotection import access_requests as ar_services
-from tupa.dataprotection.pages import pdf_response, wants_pdf
+from tupa.dataprotection.pages import dpo_document, wants_pdf
 from tupa.episodes.models import Attachment
 
 from .views import dpo_request
@@ -41,32 +39,29 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
         action="print" if pdf else "view",
         basis=decision.basis,
     )
-    context = {
-        "ar": ar,
-        "person": ar.person,
-        "draft": draft,
-        "extract": draft.base,
-        "episodes": draft.released_episodes() if ar.outcome != ar.Outcome.REFUSED else [],
-        "withheld_reasons": sorted(
-            {
-                (i.decision.reason if i.decision else "") or _("Sisältää toisen henkilön tietoja.")
-                for i in draft.withheld()
-            }
-        ),
-        "attachment_count": len(attachment_ids),
-        "withheld_count": len(draft.withheld()),
-        "redacted_count": len(draft.redacted()),
-        "generated_at": timezone.localtime(),
-        "generated_by": user_of(request),
-        "pdf": pdf,
-        "base_template": "people/rights/print_base.html" if pdf else "base.html",
-    }
-    if pdf:
-        html = render_to_string(
-            "people/rights/access_request_letter.html", context, request=request
-        )
-        return pdf_response(html, f"tietopyynto-paatos-{timezone.localdate():%Y-%m-%d}.pdf")
-    return render(request, "people/rights/access_request_letter.html", context)
+    return dpo_document(
+        request,
+        "people/rights/access_request_letter.html",
+        {
+            "ar": ar,
+            "person": ar.person,
+            "draft": draft,
+            "extract": draft.base,
+            "episodes": draft.released_episodes() if ar.outcome != ar.Outcome.REFUSED else [],
+            "withheld_reasons": sorted(
+                {
+                    (i.decision.reason if i.decision else "")
+                    or _("Sisältää toisen henkilön tietoja.")
+                    for i in draft.withheld()
+                }
+            ),
+            "attachment_count": len(attachment_ids),
+            "withheld_count": len(draft.withheld()),
+            "redacted_count": len(draft.redacted()),
+        },
+        pdf=pdf,
+        filename=f"tietopyynto-paatos-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 def _attachments_zip(

@@ -8,6 +8,8 @@ that shows a person writes the access log with the basis of the decision that le
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,9 +24,10 @@ from django_scopes import scopes_disabled
 from tupa.access import dataprotection as access
 from tupa.access import policy
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.accounts.models import User
 from tupa.audit.models import AccessRequest
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dataprotection import access_requests as ar_services
 from tupa.dataprotection.pages import dpo_decision, dpo_person
 
@@ -45,6 +48,32 @@ def dpo_request(request: HttpRequest, pk: int) -> tuple[AccessRequest, policy.De
     if ar is None:
         raise Http404
     return ar, decision
+
+
+def _request_url(pk: int) -> str:
+    return reverse("rights:access_request", kwargs={"pk": pk})
+
+
+def _take_step(
+    step: str, *, actor: User, access_request: AccessRequest, data: dict[str, Any]
+) -> None:
+    """Take the workflow step ``step`` (a key of ``STEP_FORMS``) with its form's data."""
+    if step == "verify":
+        ar_services.identity_verify(
+            actor=actor, access_request=access_request, method=data["method"]
+        )
+    elif step == "assemble":
+        ar_services.draft_assemble(actor=actor, access_request=access_request)
+    elif step == "dpo_review":
+        ar_services.dpo_review_complete(
+            actor=actor, access_request=access_request, note=data["note"]
+        )
+    elif step == "extend":
+        ar_services.deadline_extend(actor=actor, access_request=access_request, **data)
+    elif step == "decide":
+        ar_services.decide(actor=actor, access_request=access_request, **data)
+    elif step == "deliver":
+        ar_services.deliver(actor=actor, access_request=access_request, method=data["method"])
 
 
 @login_only
@@ -72,16 +101,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     person, decision = dpo_person(request, pk)
     form = RequestCreateForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            ar = ar_services.request_create(
-                actor=user_of(request), person=person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Tietopyyntö on kirjattu."))
-            return redirect("rights:access_request", pk=ar.pk)
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: ar_services.request_create(actor=user_of(request), person=person, **data),
+        next_url=lambda ar: _request_url(ar.pk),
+        success=_("Tietopyyntö on kirjattu."),
+    )
+    if saved is not None:
+        return saved
     record_access(request=request, subjects=[person], action="view", basis=decision.basis)
     return render(
         request, "people/rights/access_request_create.html", {"person": person, "form": form}
@@ -102,30 +130,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         form = form_class(request.POST)
         bound[step] = form
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if step == "verify":
-                    ar_services.identity_verify(
-                        actor=user, access_request=ar, method=data["method"]
-                    )
-                elif step == "assemble":
-                    ar_services.draft_assemble(actor=user, access_request=ar)
-                elif step == "dpo_review":
-                    ar_services.dpo_review_complete(
-                        actor=user, access_request=ar, note=data["note"]
-                    )
-                elif step == "extend":
-                    ar_services.deadline_extend(actor=user, access_request=ar, **data)
-                elif step == "decide":
-                    ar_services.decide(actor=user, access_request=ar, **data)
-                elif step == "deliver":
-                    ar_services.deliver(actor=user, access_request=ar, method=data["method"])
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Tallennettu."))
-                return redirect("rights:access_request", pk=ar.pk)
+        saved = saved_redirect(
+            request,
+            form,
+            lambda data: _take_step(step, actor=user, access_request=ar, data=data),
+            next_url=_request_url(ar.pk),
+            success=_("Tallennettu."),
+        )
+        if saved is not None:
+            return saved
     forms_by_step = {name: bound.get(name) or cls() for name, cls in STEP_FORMS.items()}
     draft = ar_services.build_draft(ar.person, ar) if ar.status != ar.Status.RECEIVED else None
     record_access(request=request, subjects=[ar.person], action="view", basis=decision.basis)
@@ -185,20 +198,19 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("rights:access_request_review", pk=ar.pk)
         key = request.POST.get("item", "")
         form = ItemDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                ar_services.item_decide(
-                    actor=user, access_request=ar, item_key=key, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Tarkastuspäätös on kirjattu."))
-                return redirect(
-                    reverse("rights:access_request_review", args=[ar.pk])
-                    + "#k-"
-                    + key.replace(":", "-")
-                )
+        saved = saved_redirect(
+            request,
+            form,
+            lambda data: ar_services.item_decide(
+                actor=user, access_request=ar, item_key=key, **data
+            ),
+            next_url=reverse("rights:access_request_review", args=[ar.pk])
+            + "#k-"
+            + key.replace(":", "-"),
+            success=_("Tarkastuspäätös on kirjattu."),
+        )
+        if saved is not None:
+            return saved
         error_form = (key, form)
     episodes = [e for e in draft.episodes if e.item.service_form_id in units]
     record_access(

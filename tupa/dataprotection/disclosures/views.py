@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,7 +22,7 @@ from tupa.access.episodes import EDIT_BASES
 from tupa.access.fetch import episode_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dataprotection.disclosures import services as disclosures
 from tupa.dataprotection.pages import dpo_decision
 from tupa.episodes.models import Participant
@@ -47,27 +46,31 @@ def disclosure_add(request: HttpRequest, pk: int) -> HttpResponse:
         participants=participants,
         initial={"disclosed_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict[str, Any]) -> None:
         chosen = [form.participants[k] for k in data["persons"]]
-        try:
-            disclosures.disclosure_record(
-                actor=user_of(request),
-                kind=data["kind"],
-                recipient=data["recipient"],
-                basis_kind=data["basis_kind"],
-                legal_basis=data["legal_basis"],
-                description=data["description"],
-                persons=[p.person for p in chosen if p.person],
-                aliases=[p.alias for p in chosen if p.alias],
-                episode=episode,
-                disclosed_on=data["disclosed_on"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Luovutus on kirjattu luovutuslokiin."))
-            return redirect("episodes:detail", pk=episode.pk)
+        disclosures.disclosure_record(
+            actor=user_of(request),
+            kind=data["kind"],
+            recipient=data["recipient"],
+            basis_kind=data["basis_kind"],
+            legal_basis=data["legal_basis"],
+            description=data["description"],
+            persons=[p.person for p in chosen if p.person],
+            aliases=[p.alias for p in chosen if p.alias],
+            episode=episode,
+            disclosed_on=data["disclosed_on"],
+        )
+
+    saved = saved_redirect(
+        request,
+        form,
+        record,
+        next_url=reverse("episodes:detail", kwargs={"pk": episode.pk}),
+        success=_("Luovutus on kirjattu luovutuslokiin."),
+    )
+    if saved is not None:
+        return saved
     record_access(
         request=request,
         subjects=[p.person or p.alias for p in participants],

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors, date_field
-from tupa.dataprotection.pages import dpo_person, pdf_response, wants_pdf
+from tupa.core.forms import apply_errors, date_field, saved_redirect, submit
+from tupa.dataprotection.pages import dpo_document, dpo_person, wants_pdf
 from tupa.people.models_erasure import ErasureRequest
 
 from . import services as erasure
@@ -71,20 +71,21 @@ def _request_or_404(person_pk: int, pk: int) -> ErasureRequest:
 def erasure_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's erasure requests and recording a new one."""
     person, decision = dpo_person(request, pk)
-    if request.method == "POST":
-        form = ReceiveForm(request.POST)
-        if form.is_valid():
-            try:
-                created = erasure.erasure_request_receive(
-                    actor=user_of(request), person=person, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Poistopyyntö kirjattu."))
-                return redirect("rights:erasure_detail", pk=person.pk, request_pk=created.pk)
-    else:
-        form = ReceiveForm(initial={"received_on": timezone.localdate()})
+    form = ReceiveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"received_on": timezone.localdate()},
+    )
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: erasure.erasure_request_receive(actor=user_of(request), person=person, **data),
+        next_url=lambda created: reverse(
+            "rights:erasure_detail", kwargs={"pk": person.pk, "request_pk": created.pk}
+        ),
+        success=_("Poistopyyntö kirjattu."),
+    )
+    if saved is not None:
+        return saved
     record_access(request=request, subjects=[person], action="view", basis=decision.basis)
     return render(
         request,
@@ -106,28 +107,36 @@ def erasure_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
     form: forms.Form = DecideForm()
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "execute":
-                form = ExecuteForm(request.POST)
-                if form.is_valid():
-                    _item, executed = erasure.erasure_execute(actor=user_of(request), request=item)
-                    if executed:
-                        messages.success(request, _("Henkilön tiedot on anonymisoitu."))
-                    else:
-                        messages.info(request, _("Poisto on jo toteutettu; mitään ei muutettu."))
-                    return redirect("rights:erasure_detail", pk=person.pk, request_pk=item.pk)
-            elif action == "assess":
+        if action == "execute":
+            form = ExecuteForm(request.POST)
+            done = submit(
+                form, lambda _data: erasure.erasure_execute(actor=user_of(request), request=item)
+            )
+            if done.ok and done.value is not None:
+                _item, executed = done.value
+                if executed:
+                    messages.success(request, _("Henkilön tiedot on anonymisoitu."))
+                else:
+                    messages.info(request, _("Poisto on jo toteutettu; mitään ei muutettu."))
+                return redirect("rights:erasure_detail", pk=person.pk, request_pk=item.pk)
+        elif action == "assess":
+            try:
                 erasure.erasure_request_assess(actor=user_of(request), request=item)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
                 messages.success(request, _("Säilytysajat arvioitu."))
                 return redirect("rights:erasure_detail", pk=person.pk, request_pk=item.pk)
-            elif (form := DecideForm(request.POST)).is_valid():
-                erasure.erasure_request_decide(
-                    actor=user_of(request), request=item, reasoning=form.cleaned_data["reasoning"]
-                )
+        else:
+            form = DecideForm(request.POST)
+            if submit(
+                form,
+                lambda data: erasure.erasure_request_decide(
+                    actor=user_of(request), request=item, reasoning=data["reasoning"]
+                ),
+            ).ok:
                 messages.success(request, _("Päätös tallennettu."))
                 return redirect("rights:erasure_decision", pk=person.pk, request_pk=item.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
     record_access(request=request, subjects=[person], action="view", basis=decision.basis)
     current = erasure.retention_rows(person=person) if item.status == item.Status.RECEIVED else []
     return render(
@@ -160,18 +169,17 @@ def erasure_decision(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
     record_access(
         request=request, subjects=[person], action="print" if pdf else "view", basis=decision.basis
     )
-    context = {
-        "person": person,
-        "item": item,
-        "rows": item.assessment,
-        "refused": item.decision == item.Decision.REFUSED,
-        "data_to_remove": erasure.data_to_remove(),
-        "generated_at": timezone.localtime(),
-        "generated_by": user_of(request),
-        "pdf": pdf,
-        "base_template": "people/rights/print_base.html" if pdf else "base.html",
-    }
-    if pdf:
-        html = render_to_string("people/rights/erasure_decision.html", context, request=request)
-        return pdf_response(html, f"poistopyynto-paatos-{item.decided_on:%Y-%m-%d}.pdf")
-    return render(request, "people/rights/erasure_decision.html", context)
+    return dpo_document(
+        request,
+        "people/rights/erasure_decision.html",
+        {
+            "person": person,
+            "item": item,
+            "rows": item.assessment,
+            "refused": item.decision == item.Decision.REFUSED,
+            "data_to_remove": erasure.data_to_remove(),
+        },
+        pdf=pdf,
+        # Only the download needs the name; the screen page asks nothing of the decision date.
+        filename=f"poistopyynto-paatos-{item.decided_on:%Y-%m-%d}.pdf" if pdf else "",
+    )

@@ -13,11 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors, date_field
+from tupa.core.forms import date_field, saved_redirect
 from tupa.dataprotection import extracts
 from tupa.dataprotection.disclosures.services import disclosures_for_person
 from tupa.dataprotection.pages import (
     dpo_decision,
+    dpo_document,
     dpo_person,
-    pdf_response,
     remember_lookup,
     wants_pdf,
 )
@@ -133,23 +131,21 @@ def log_extract(request: HttpRequest, pk: int) -> HttpResponse:
     record_access(
         request=request, subjects=[person], action="print" if pdf else "view", basis=decision.basis
     )
-    context = {
-        "person": person,
-        "form": form,
-        "rows": rows,
-        "disclosures": disclosure_rows,
-        "date_from": start,
-        "date_to": end,
-        "generated_at": timezone.localtime(),
-        "generated_by": user_of(request),
-        "query": request.GET.urlencode(),
-        "pdf": pdf,
-        "base_template": "people/rights/print_base.html" if pdf else "base.html",
-    }
-    if pdf:
-        html = render_to_string("people/rights/log_extract.html", context, request=request)
-        return pdf_response(html, f"lokiote-{timezone.localdate():%Y-%m-%d}.pdf")
-    return render(request, "people/rights/log_extract.html", context)
+    return dpo_document(
+        request,
+        "people/rights/log_extract.html",
+        {
+            "person": person,
+            "form": form,
+            "rows": rows,
+            "disclosures": disclosure_rows,
+            "date_from": start,
+            "date_to": end,
+            "query": request.GET.urlencode(),
+        },
+        pdf=pdf,
+        filename=f"lokiote-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 # --------------------------------------------------------------------------- DPO: data extract
@@ -163,18 +159,13 @@ def data_extract(request: HttpRequest, pk: int) -> HttpResponse:
     extract = extracts.data_extract(person=person)
     pdf = wants_pdf(request)
     record_access(request=request, subjects=[person], action="export", basis=decision.basis)
-    context = {
-        "person": person,
-        "extract": extract,
-        "generated_at": timezone.localtime(),
-        "generated_by": user_of(request),
-        "pdf": pdf,
-        "base_template": "people/rights/print_base.html" if pdf else "base.html",
-    }
-    if pdf:
-        html = render_to_string("people/rights/data_extract.html", context, request=request)
-        return pdf_response(html, f"tietopyynto-{timezone.localdate():%Y-%m-%d}.pdf")
-    return render(request, "people/rights/data_extract.html", context)
+    return dpo_document(
+        request,
+        "people/rights/data_extract.html",
+        {"person": person, "extract": extract},
+        pdf=pdf,
+        filename=f"tietopyynto-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 # --------------------------------------------------------------------------- DPO: art. 18
@@ -185,28 +176,24 @@ def data_extract(request: HttpRequest, pk: int) -> HttpResponse:
 def processing_restriction(request: HttpRequest, pk: int) -> HttpResponse:
     """Set or clear the restriction of processing (GDPR art. 18) with a reason."""
     person, decision = dpo_person(request, pk)
-    if request.method == "POST":
-        form = ProcessingRestrictionForm(request.POST)
-        if form.is_valid():
-            try:
-                rights.processing_restriction_set(
-                    actor=user_of(request),
-                    person=person,
-                    restricted=not person.processing_restricted,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Käsittelyn rajoitus poistettu.")
-                    if person.processing_restricted
-                    else _("Käsittelyä rajoitettu."),
-                )
-                return redirect("rights:processing_restriction", pk=person.pk)
-    else:
-        form = ProcessingRestrictionForm()
+    form = ProcessingRestrictionForm(request.POST if request.method == "POST" else None)
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: rights.processing_restriction_set(
+            actor=user_of(request),
+            person=person,
+            restricted=not person.processing_restricted,
+            reason=data["reason"],
+        ),
+        next_url=reverse("rights:processing_restriction", kwargs={"pk": person.pk}),
+        # The service saves a fresh copy: ``person`` still says what was there before.
+        success=_("Käsittelyn rajoitus poistettu.")
+        if person.processing_restricted
+        else _("Käsittelyä rajoitettu."),
+    )
+    if saved is not None:
+        return saved
     record_access(request=request, subjects=[person], action="view", basis=decision.basis)
     history = list(
         person.history.filter(history_change_reason__isnull=False)  # type: ignore[attr-defined]

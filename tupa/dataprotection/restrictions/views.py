@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.dataprotection import reveal_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors, date_field
+from tupa.core.forms import date_field, saved_redirect
 from tupa.dataprotection.extracts import field_label
 from tupa.dataprotection.pages import person_page_url
 from tupa.people import rights
-from tupa.people.models import RESTRICTED_FIELDS, Restriction
+from tupa.people.models import RESTRICTED_FIELDS, Person, Restriction
 from tupa.people.restrictions import restriction_for
 
 # --------------------------------------------------------------------------- forms
@@ -116,6 +116,11 @@ class RevealForm(forms.Form):
 # --------------------------------------------------------------------------- restrictions
 
 
+def _list_url(person: Person) -> str:
+    """Where adding or lifting a restriction returns: the person's restrictions."""
+    return reverse("rights:restrictions", kwargs={"pk": person.pk})
+
+
 @object_scoped
 @require_GET
 def restriction_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,18 +158,19 @@ def restriction_list(request: HttpRequest, pk: int) -> HttpResponse:
 def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
     granted = reveal_access(request, pk)
     person = granted.obj
-    if request.method == "POST":
-        form = RestrictionForm(request.POST)
-        if form.is_valid():
-            try:
-                rights.restriction_add(actor=user_of(request), person=person, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Suojaus tallennettu."))
-                return redirect("rights:restrictions", pk=person.pk)
-    else:
-        form = RestrictionForm(initial={"valid_from": timezone.localdate()})
+    form = RestrictionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"valid_from": timezone.localdate()},
+    )
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: rights.restriction_add(actor=user_of(request), person=person, **data),
+        next_url=_list_url(person),
+        success=_("Suojaus tallennettu."),
+    )
+    if saved is not None:
+        return saved
     record_access(request=request, subjects=[person], action="view", basis=granted.basis)
     return render(request, "people/restrictions/add.html", {"person": person, "form": form})
 
@@ -177,20 +183,22 @@ def restriction_lift(request: HttpRequest, pk: int, restriction_pk: int) -> Http
     restriction = Restriction.objects.filter(pk=restriction_pk, person=person).first()
     if restriction is None:
         raise Http404
-    if request.method == "POST":
-        form = LiftForm(request.POST, restriction=restriction)
-        if form.is_valid():
-            try:
-                rights.restriction_lift(
-                    actor=user_of(request), restriction=restriction, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Suojaus päätetty."))
-                return redirect("rights:restrictions", pk=person.pk)
-    else:
-        form = LiftForm(initial={"lifted_on": timezone.localdate()}, restriction=restriction)
+    form = LiftForm(
+        request.POST if request.method == "POST" else None,
+        initial={"lifted_on": timezone.localdate()},
+        restriction=restriction,
+    )
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: rights.restriction_lift(
+            actor=user_of(request), restriction=restriction, **data
+        ),
+        next_url=_list_url(person),
+        success=_("Suojaus päätetty."),
+    )
+    if saved is not None:
+        return saved
     record_access(request=request, subjects=[person], action="view", basis=granted.basis)
     return render(
         request,
