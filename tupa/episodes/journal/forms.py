@@ -152,16 +152,6 @@ class EntryFieldsForm(forms.Form):
             "written_with_client": bool(data.get("written_with_client")),
         }
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError on the matching fields (others at the top)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            target = field if field in self.fields else None
-            for error in errors:
-                self.add_error(target, error)
-
 
 class EntryCreateForm(EntryFieldsForm):
     attachment = forms.FileField(label=_("Liite"), required=False)

@@ -37,6 +37,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.services import record_access
+from tupa.core.forms import saved_redirect
 from tupa.people.models import Alias, Person
 
 from ..models import Entry, Episode
@@ -65,6 +66,27 @@ def _log(
 def _log_episode(request: HttpRequest, *, episode: Episode, basis: Basis) -> None:
     """One access-log event per identified participant person of ``episode``."""
     _log(request, subjects=selectors.episode_persons(episode), episode=episode, basis=basis)
+
+
+def _episode_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    episode: Episode,
+    basis: Basis,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A journal page of ``episode`` (also a form shown again: 200): its participants are
+    logged as shown, every time the page is drawn."""
+    _log_episode(request, episode=episode, basis=basis)
+    return render(
+        request, template, {"episode": episode, "episode_url": episode_url(episode), **context}
+    )
+
+
+def _at_entry(episode: Episode, entry: Entry) -> str:
+    """The episode's page at ``entry`` in its journal."""
+    return f"{episode_url(episode)}#kirjaus-{entry.pk}"
 
 
 #: How many of the newest entries the episode page shows; the journal's own page shows them all.
@@ -107,9 +129,9 @@ def journal_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
     granted = episode_access(request, episode_pk)
     episode, basis = granted.obj, granted.basis
     context = section_context(user=user_of(request), episode=episode, basis=basis)
-    context["episode_url"] = episode_url(episode)
-    _log_episode(request, episode=episode, basis=basis)
-    return render(request, "episodes/journal/list.html", context)
+    return _episode_page(
+        request, "episodes/journal/list.html", episode=episode, basis=basis, context=context
+    )
 
 
 @object_scoped
@@ -119,31 +141,32 @@ def journal_create(request: HttpRequest, episode_pk: int) -> HttpResponse:
     require_journal_write(granted)
     episode, basis = granted.obj, granted.basis
     user = user_of(request)
-    if request.method == "POST":
-        form = EntryCreateForm(request.POST, request.FILES, episode=episode, actor=user)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    entry = services.entry_create(
-                        actor=user, episode=episode, **form.service_kwargs()
-                    )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Kirjaus on tallennettu."))
-                return HttpResponseRedirect(f"{episode_url(episode)}#kirjaus-{entry.pk}")
-    else:
-        form = EntryCreateForm(episode=episode, actor=user)
-    _log_episode(request, episode=episode, basis=basis)
-    return render(
+    posted = request.method == "POST"
+    form = EntryCreateForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        episode=episode,
+        actor=user,
+    )
+    saved = saved_redirect(
+        request,
+        form,
+        transaction.atomic(
+            lambda _data: services.entry_create(
+                actor=user, episode=episode, **form.service_kwargs()
+            )
+        ),
+        next_url=lambda entry: _at_entry(episode, entry),
+        success=_("Kirjaus on tallennettu."),
+    )
+    if saved is not None:
+        return saved
+    return _episode_page(
         request,
         "episodes/journal/create.html",
-        {
-            "episode": episode,
-            "episode_url": episode_url(episode),
-            "form": form,
-            "file_was_sent": bool(request.FILES),
-        },
+        episode=episode,
+        basis=basis,
+        context={"form": form, "file_was_sent": bool(request.FILES)},
     )
 
 
@@ -162,24 +185,28 @@ def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
             _("Vain kirjauksen tekijä tai työmuodon esihenkilö voi korjata kirjauksen.")
         )
     episode = entry.episode
-    if request.method == "POST":
-        form = EntryCorrectForm(request.POST, entry=entry, actor=user)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    new = services.entry_correct(actor=user, entry=entry, **form.service_kwargs())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Korjattu versio on tallennettu."))
-                return HttpResponseRedirect(f"{episode_url(episode)}#kirjaus-{new.pk}")
-    else:
-        form = EntryCorrectForm(entry=entry, actor=user)
-    _log_episode(request, episode=episode, basis=basis)
-    return render(
+    form = (
+        EntryCorrectForm(request.POST, entry=entry, actor=user)
+        if request.method == "POST"
+        else EntryCorrectForm(entry=entry, actor=user)  # the entry's values as initial
+    )
+    saved = saved_redirect(
+        request,
+        form,
+        transaction.atomic(
+            lambda _data: services.entry_correct(actor=user, entry=entry, **form.service_kwargs())
+        ),
+        next_url=lambda new: _at_entry(episode, new),
+        success=_("Korjattu versio on tallennettu."),
+    )
+    if saved is not None:
+        return saved
+    return _episode_page(
         request,
         "episodes/journal/correct.html",
-        {"episode": episode, "episode_url": episode_url(episode), "entry": entry, "form": form},
+        episode=episode,
+        basis=basis,
+        context={"entry": entry, "form": form},
     )
 
 
@@ -190,17 +217,12 @@ def journal_versions(request: HttpRequest, pk: int) -> HttpResponse:
     entry, basis = granted.obj, granted.basis
     episode = entry.episode
     versions = selectors.entry_versions(entry)
-    _log_episode(request, episode=episode, basis=basis)
-    return render(
+    return _episode_page(
         request,
         "episodes/journal/versions.html",
-        {
-            "episode": episode,
-            "episode_url": episode_url(episode),
-            "entry": entry,
-            "versions": versions,
-            "newest": versions[-1],
-        },
+        episode=episode,
+        basis=basis,
+        context={"entry": entry, "versions": versions, "newest": versions[-1]},
     )
 
 
@@ -229,20 +251,15 @@ def journal_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, _("Liite on tallennettu."))
-                return HttpResponseRedirect(f"{episode_url(episode)}#kirjaus-{entry.pk}")
+                return HttpResponseRedirect(_at_entry(episode, entry))
     else:
         form = AttachmentForm()
-    _log_episode(request, episode=episode, basis=basis)
-    return render(
+    return _episode_page(
         request,
         "episodes/journal/attachment_add.html",
-        {
-            "episode": episode,
-            "episode_url": episode_url(episode),
-            "entry": entry,
-            "form": form,
-            "file_was_sent": bool(request.FILES),
-        },
+        episode=episode,
+        basis=basis,
+        context={"entry": entry, "form": form, "file_was_sent": bool(request.FILES)},
     )
 
 

@@ -4,7 +4,7 @@ Members doing client work in the service form only; anyone else gets 404. The co
 anonymous, so these views show no person data and write no access events. The counts are the
 internal return ``internal.shelter.line`` in the statistics; the old counts page redirects there.
 
-:func:`entry_saved` serves the turn-aways' screens too
+:func:`entry_next_url` serves the turn-aways' screens too
 (:mod:`tupa.residential.turnaways.views`).
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_record_line_contact
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 from tupa.residential.line import services as line_services
@@ -39,21 +38,22 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
     """One-screen entry of an anonymous line contact (Tallenna / Tallenna ja uusi)."""
     service_form = service_form_or_404(request, slug, rule=may_record_line_contact)
     form = LineContactForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: line_services.line_contact_record(
-                actor=user_of(request), service_form=service_form, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return entry_saved(
-                request,
-                _("Yhteydenotto tallennettu."),
-                new_url=reverse("residential:line_entry", args=[service_form.slug]),
-                done_url=reverse("residential:line_stats", args=[service_form.slug]),
-            )
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: line_services.line_contact_record(
+            actor=user_of(request), service_form=service_form, **data
+        ),
+        next_url=entry_next_url(
+            request,
+            new_url=reverse("residential:line_entry", args=[service_form.slug]),
+            done_url=reverse("residential:line_stats", args=[service_form.slug]),
+        ),
+        success=_("Yhteydenotto tallennettu."),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "residential/line_entry.html",
@@ -61,15 +61,10 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def entry_saved(
-    request: HttpRequest, message: str, *, done_url: str, new_url: str | None = None
-) -> HttpResponseRedirect:
-    """After an entry was saved: ``message``, then an empty form again (``new_url``) when the
-    worker chose "Tallenna ja uusi", else ``done_url``."""
-    messages.success(request, message)
-    if new_url is not None and request.POST.get("action") == "save_new":
-        return HttpResponseRedirect(new_url)
-    return HttpResponseRedirect(done_url)
+def entry_next_url(request: HttpRequest, *, new_url: str, done_url: str) -> str:
+    """Where a saved entry goes: an empty form again (``new_url``) when the worker chose
+    "Tallenna ja uusi", else ``done_url``."""
+    return new_url if request.POST.get("action") == "save_new" else done_url
 
 
 def stats_url(service_form: ServiceForm, year: int, month: int) -> str:

@@ -6,11 +6,12 @@ Only client-work members of the episode's residential service form (basis ``memb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import stay_access
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.episodes.models import Participant
 from tupa.people.models import Alias, Person
 from tupa.residential.members import services
@@ -69,6 +70,34 @@ def _members_url(stay: Stay) -> str:
     return reverse("residential:stay_members", args=[stay.pk])
 
 
+def _saved_to_open_stay(
+    request: HttpRequest,
+    stay: Stay,
+    form: BaseForm,
+    service: Callable[[dict[str, Any]], object],
+    *,
+    field_map: dict[str, str],
+) -> HttpResponse | None:
+    """Somebody joins a stay (a later arrival, a baby): on a POST, ``service``; when done, the
+    stay's people. A stay that has ended takes no one: its form is shown again, unsaved."""
+    if stay.departed_at is not None:
+        return None
+    return saved_redirect(
+        request,
+        form,
+        service,
+        next_url=_members_url(stay),
+        field_map=field_map,
+        denied_as_404=True,
+    )
+
+
+def _refused_status(request: HttpRequest, stay: Stay) -> int:
+    """The status of a joining form: 400 when its POST was refused; 200 on a GET, and when the
+    stay has ended and nothing was tried (:func:`_saved_to_open_stay`)."""
+    return 400 if request.method == "POST" and stay.departed_at is None else 200
+
+
 def _page(
     request: HttpRequest,
     granted: Granted[Stay],
@@ -112,22 +141,20 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     stay = granted.obj
     candidates = _candidates(stay)
     form = MemberArriveForm(request.POST or None, participants=candidates)
-    status = 200
-    if request.method == "POST" and stay.departed_at is None:
-        done = submit(
-            form,
-            lambda data: services.member_arrive(
-                actor=user_of(request),
-                stay=stay,
-                participant=data["participant"],
-                arrived_at=form.moment(),
-            ),
-            field_map={"arrived_at": "arrival_date"},
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_members_url(stay))
-        status = 400
+    saved = _saved_to_open_stay(
+        request,
+        stay,
+        form,
+        lambda data: services.member_arrive(
+            actor=user_of(request),
+            stay=stay,
+            participant=data["participant"],
+            arrived_at=form.moment(),
+        ),
+        field_map={"arrived_at": "arrival_date"},
+    )
+    if saved is not None:
+        return saved
     listed = list(candidates)
     return _page(
         request,
@@ -144,7 +171,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
             "empty": not listed,
         },
         persons=[subject_of(p) for p in listed],
-        status=status,
+        status=_refused_status(request, stay),
     )
 
 
@@ -162,19 +189,18 @@ def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         raise Http404
     member.stay = stay
     form = MemberDepartForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.member_depart(
-                actor=user_of(request), member=member, departed_at=form.moment()
-            ),
-            field_map={"departed_at": "departure_date"},
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_members_url(stay))
-        status = 400
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.member_depart(
+            actor=user_of(request), member=member, departed_at=form.moment()
+        ),
+        next_url=_members_url(stay),
+        field_map={"departed_at": "departure_date"},
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     return _page(
         request,
         granted,
@@ -188,7 +214,7 @@ def member_depart(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             "empty": member.departed_at is not None,
         },
         persons=[subject_of(member.participant)],
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -215,26 +241,24 @@ def baby_born(request: HttpRequest, pk: int) -> HttpResponse:
             "person", "alias"
         ),
     )
-    status = 200
-    if request.method == "POST" and stay.departed_at is None:
-        done = submit(
-            form,
-            lambda data: services.baby_born(
-                actor=user_of(request),
-                stay=stay,
-                first_names=data["first_names"],
-                last_name=data["last_name"],
-                born_at=form.moment(),
-                gender=data["gender"],
-                hetu=data["hetu"] or None,
-                mother=data["mother"],
-            ),
-            field_map={"born_at": "birth_date"},
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_members_url(stay))
-        status = 400
+    saved = _saved_to_open_stay(
+        request,
+        stay,
+        form,
+        lambda data: services.baby_born(
+            actor=user_of(request),
+            stay=stay,
+            first_names=data["first_names"],
+            last_name=data["last_name"],
+            born_at=form.moment(),
+            gender=data["gender"],
+            hetu=data["hetu"] or None,
+            mother=data["mother"],
+        ),
+        field_map={"born_at": "birth_date"},
+    )
+    if saved is not None:
+        return saved
     return _page(
         request,
         granted,
@@ -250,5 +274,5 @@ def baby_born(request: HttpRequest, pk: int) -> HttpResponse:
             "empty": False,
         },
         persons=[m.person for m in mothers],
-        status=status,
+        status=_refused_status(request, stay),
     )

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +24,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_correct_shift_note, may_use_shift_log
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.forms import saved_redirect
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import ShiftNote
 from tupa.residential.shiftlog import selectors as shift_selectors
@@ -118,25 +117,24 @@ def _note_form_page(
     form = ShiftNoteForm(
         request.POST if request.method == "POST" else None, episodes=episodes, note=note
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if note is None:
-                shift_services.shift_note_write(
-                    actor=user, service_form=service_form, **form.service_kwargs()
-                )
-            else:
-                shift_services.shift_note_correct(actor=user, note=note, **form.service_kwargs())
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            for key, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_error(key if key in form.fields else None, message)
-        else:
-            messages.success(
-                request, _("Raportti tallennettu.") if note is None else _("Korjaus tallennettu.")
+
+    def save(_data: dict[str, Any]) -> ShiftNote:
+        if note is None:
+            return shift_services.shift_note_write(
+                actor=user, service_form=service_form, **form.service_kwargs()
             )
-            return HttpResponseRedirect(_log_url(service_form))
+        return shift_services.shift_note_correct(actor=user, note=note, **form.service_kwargs())
+
+    saved = saved_redirect(
+        request,
+        form,
+        save,
+        next_url=_log_url(service_form),
+        success=_("Raportti tallennettu.") if note is None else _("Korjaus tallennettu."),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     choices = form.choice_episodes()
     _log_episode_labels(request, choices)
     return render(

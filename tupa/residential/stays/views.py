@@ -9,12 +9,12 @@ person shown is written to the access log.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import clients
-from tupa.access.fetch import episode_in_form_access, member_of, service_form_or_404
+from tupa.access.fetch import Granted, episode_in_form_access, member_of, service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.access.residential import stay_access
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import PeriodForm, apply_errors, month_period, submit
+from tupa.core.forms import PeriodForm, month_period, saved_redirect, submit
 from tupa.episodes.models import Episode, Participant, Referral
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person
@@ -235,25 +235,24 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
         bookings=selectors.place_bookings(service_form=service_form),
         mother_and_baby_home=is_mother_and_baby_home(service_form),
     )
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.stay_admit(
-                actor=user_of(request),
-                episode=episode,
-                place=data["place"],
-                arrived_at=form.moment(),
-                members=list(data["members"]),
-                payer_category=data["payer_category"],
-                started_in_pregnancy=data.get("started_in_pregnancy", False),
-            ),
-            field_map={"arrived_at": "arrival_date"},
-            denied_as_404=True,
-        )
-        if done.ok:
-            return HttpResponseRedirect(_detail_url(episode.pk))
-        status = 400
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.stay_admit(
+            actor=user_of(request),
+            episode=episode,
+            place=data["place"],
+            arrived_at=form.moment(),
+            members=list(data["members"]),
+            payer_category=data["payer_category"],
+            started_in_pregnancy=data.get("started_in_pregnancy", False),
+        ),
+        next_url=_detail_url(episode.pk),
+        field_map={"arrived_at": "arrival_date"},
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     return _render_form(
         request,
         episode,
@@ -261,7 +260,7 @@ def admit(request: HttpRequest, episode_pk: int) -> HttpResponse:
         {"form": form, "title": _("Tulo asumaan"), "service_form": service_form},
         persons=subjects_of(participants),
         basis=granted.basis,
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -276,42 +275,39 @@ def _stay_persons(stay: Stay) -> list[StayMember]:
     )
 
 
-@object_scoped
-@require_http_methods(["GET", "POST"])
-def discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    granted = stay_access(request, pk)
+def _stay_change(
+    request: HttpRequest,
+    granted: Granted[Stay],
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    rebind: Callable[[QueryDict], BaseForm],
+    field_map: dict[str, str],
+    title: str,
+    submit_label: str,
+) -> HttpResponse:
+    """The step of a change to a stay under optimistic locking (move, discharge).
+
+    On a POST, ``save``; when done, the episode's page. When somebody else saved the stay after
+    the form was loaded (:class:`~.services.StayConflict`), the form comes again with what was
+    typed, on the stay's current version (``rebind``), and the conflict is explained (409); a
+    refused form comes again with its errors (400).
+    """
     stay = granted.obj
-    referrals = (
-        Referral.objects.filter(from_episode=stay.episode)
-        .select_related("to_service_form")
-        .order_by("-pk")
-    )
-    data = request.POST or None
-    form = DischargeForm(data, referrals=referrals, initial={"version": stay.version})
     status = 200
     conflict = ""
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.stay_discharge(
-                    actor=user_of(request),
-                    stay=stay,
-                    departed_at=form.moment(),
-                    destination=form.cleaned_data["destination"],
-                    destination_note=form.cleaned_data["destination_note"],
-                    follow_on_referral=form.cleaned_data["follow_on_referral"],
-                    version=form.cleaned_data["version"],
-                )
-            except services.StayConflict as exc:
-                conflict = exc.message
-                bound = request.POST.copy()
-                bound["version"] = str(exc.current.version)
-                stay = exc.current
-                form = DischargeForm(bound, referrals=referrals)
-                form.is_valid()
-            except ValidationError as error:
-                apply_errors(form, error, field_map={"departed_at": "departure_date"})
-            else:
+        try:
+            done = submit(form, save, field_map=field_map)
+        except services.StayConflict as exc:
+            conflict = exc.message
+            bound = request.POST.copy()
+            bound["version"] = str(exc.current.version)
+            stay = exc.current
+            form = rebind(bound)
+            form.is_valid()
+        else:
+            if done.ok:
                 return HttpResponseRedirect(_detail_url(stay.episode_id))
         status = 400 if not conflict else 409
     members = _stay_persons(stay)
@@ -324,12 +320,45 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
             "stay": stay,
             "members": members,
             "conflict": conflict,
-            "title": _("Lähtö asumasta"),
-            "submit": _("Kirjaa lähtö"),
+            "title": title,
+            "submit": submit_label,
         },
         persons=subjects_of(m.participant for m in members),
         basis=granted.basis,
         status=status,
+    )
+
+
+@object_scoped
+@require_http_methods(["GET", "POST"])
+def discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    granted = stay_access(request, pk)
+    stay = granted.obj
+    referrals = (
+        Referral.objects.filter(from_episode=stay.episode)
+        .select_related("to_service_form")
+        .order_by("-pk")
+    )
+    form = DischargeForm(
+        request.POST or None, referrals=referrals, initial={"version": stay.version}
+    )
+    return _stay_change(
+        request,
+        granted,
+        form,
+        lambda data: services.stay_discharge(
+            actor=user_of(request),
+            stay=stay,
+            departed_at=form.moment(),
+            destination=data["destination"],
+            destination_note=data["destination_note"],
+            follow_on_referral=data["follow_on_referral"],
+            version=data["version"],
+        ),
+        rebind=lambda data: DischargeForm(data, referrals=referrals),
+        field_map={"departed_at": "departure_date"},
+        title=_("Lähtö asumasta"),
+        submit_label=_("Kirjaa lähtö"),
     )
 
 
@@ -349,46 +378,19 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         bookings=bookings,
         initial={"version": stay.version},
     )
-    status = 200
-    conflict = ""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.stay_move(
-                    actor=user_of(request),
-                    stay=stay,
-                    to_place=form.cleaned_data["to_place"],
-                    at=form.moment(),
-                    version=form.cleaned_data["version"],
-                )
-            except services.StayConflict as exc:
-                conflict = exc.message
-                bound = request.POST.copy()
-                bound["version"] = str(exc.current.version)
-                stay = exc.current
-                form = MoveForm(bound, places=places, taken=taken, bookings=bookings)
-                form.is_valid()
-            except ValidationError as error:
-                apply_errors(
-                    form, error, field_map={"place": "to_place", "departed_at": "move_date"}
-                )
-            else:
-                return HttpResponseRedirect(_detail_url(stay.episode_id))
-        status = 400 if not conflict else 409
-    members = _stay_persons(stay)
-    return _render_form(
+    return _stay_change(
         request,
-        stay.episode,
-        "residential/stay_form.html",
-        {
-            "form": form,
-            "stay": stay,
-            "members": members,
-            "conflict": conflict,
-            "title": _("Siirto toiselle paikalle"),
-            "submit": _("Siirrä"),
-        },
-        persons=subjects_of(m.participant for m in members),
-        basis=granted.basis,
-        status=status,
+        granted,
+        form,
+        lambda data: services.stay_move(
+            actor=user_of(request),
+            stay=stay,
+            to_place=data["to_place"],
+            at=form.moment(),
+            version=data["version"],
+        ),
+        rebind=lambda data: MoveForm(data, places=places, taken=taken, bookings=bookings),
+        field_map={"place": "to_place", "departed_at": "move_date"},
+        title=_("Siirto toiselle paikalle"),
+        submit_label=_("Siirrä"),
     )

@@ -28,10 +28,10 @@ from tupa.access.residential import (
     may_record_turn_away,
     may_view_turnaway_stats,
 )
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
-from tupa.residential.line.views import entry_saved, month_bounds
+from tupa.residential.line.views import entry_next_url, month_bounds
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm
@@ -61,21 +61,22 @@ def turnaway_entry(request: HttpRequest, slug: str) -> HttpResponse:
         request, slug, kind=ServiceForm.Kind.RESIDENTIAL, rule=may_record_turn_away
     )
     form = TurnAwayForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: turnaway_services.turnaway_record(
-                actor=user_of(request), service_form=service_form, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return entry_saved(
-                request,
-                _("Käännytetty pyyntö tallennettu."),
-                new_url=reverse("residential:turnaway_entry", args=[service_form.slug]),
-                done_url=_list_url(service_form),
-            )
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: turnaway_services.turnaway_record(
+            actor=user_of(request), service_form=service_form, **data
+        ),
+        next_url=entry_next_url(
+            request,
+            new_url=reverse("residential:turnaway_entry", args=[service_form.slug]),
+            done_url=_list_url(service_form),
+        ),
+        success=_("Käännytetty pyyntö tallennettu."),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "residential/turnaway_entry.html",
@@ -119,16 +120,18 @@ def turnaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     turn_away = _own_entry_or_404(request, pk)
     service_form = turn_away.service_form
     form = TurnAwayForm.for_instance(turn_away, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: turnaway_services.turnaway_correct(
-                actor=user_of(request), turn_away=turn_away, **data
-            ),
-            denied_as_404=True,
-        )
-        if done.ok:
-            return entry_saved(request, _("Korjaus tallennettu."), done_url=_list_url(service_form))
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: turnaway_services.turnaway_correct(
+            actor=user_of(request), turn_away=turn_away, **data
+        ),
+        next_url=_list_url(service_form),
+        success=_("Korjaus tallennettu."),
+        denied_as_404=True,
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "residential/turnaway_entry.html",
