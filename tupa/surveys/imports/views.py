@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect, submit
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.imports import parsing, selectors, services
 from tupa.surveys.imports.forms import MappingForm, UploadForm
@@ -47,41 +47,40 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = access.form_access(request, slug, action=access.MANAGE).obj
     versions = selectors.importable_versions(service_form)
     form = UploadForm(request.POST or None, request.FILES or None, versions=versions)
-    if request.method == "POST":
 
-        def read(data: dict[str, Any]) -> parsing.Parsed:
-            raw = data["file"].read(parsing.MAX_BYTES + 1)
-            try:
-                parsed = parsing.parse(raw)
-            except ValidationError as error:
-                raise ValidationError({"file": error.messages}) from error
-            request.session[SESSION_KEY] = {
-                "form": service_form.pk,
-                "version": data["version"].pk,
-                "file": base64.b64encode(raw).decode("ascii"),
-                "name": str(data["file"].name)[:200],
-                "mapping": {
-                    str(k): v
-                    for k, v in services.guess_mapping(
-                        items_of(data["version"]), parsed.header
-                    ).items()
-                },
-            }
-            return parsed
+    def read(data: dict[str, Any]) -> parsing.Parsed:
+        raw = data["file"].read(parsing.MAX_BYTES + 1)
+        try:
+            parsed = parsing.parse(raw)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        request.session[SESSION_KEY] = {
+            "form": service_form.pk,
+            "version": data["version"].pk,
+            "file": base64.b64encode(raw).decode("ascii"),
+            "name": str(data["file"].name)[:200],
+            "mapping": {
+                str(k): v
+                for k, v in services.guess_mapping(items_of(data["version"]), parsed.header).items()
+            },
+        }
+        return parsed
 
-        done = submit(form, read)
-        if done.ok:
-            return HttpResponseRedirect(reverse("surveys:import_mapping", args=[service_form.slug]))
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        read,
+        next_url=reverse("surveys:import_mapping", args=[service_form.slug]),
+    )
+    return saved or form_page(
         request,
         "surveys/imports/upload.html",
+        form,
         {
             "service_form": service_form,
-            "form": form,
             "batches": list(selectors.batches_of(service_form)[:20]),
             "file_was_sent": request.method == "POST" and bool(form.errors),
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import Submitted, submit
+from tupa.core.forms import Submitted, form_page, saved_redirect, submit
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import CriteriaSet, Criterion, SelfEvaluation
 from tupa.surveys.quality import selectors, services
@@ -44,6 +44,10 @@ def evaluation_url(evaluation: SelfEvaluation) -> str:
     return reverse("surveys:quality_evaluation", args=[evaluation.service_form.slug, evaluation.pk])
 
 
+def _set_url(service_form: ServiceForm, set_pk: int) -> str:
+    return reverse("surveys:quality_set", args=[service_form.slug, set_pk])
+
+
 def _criteria_set(service_form: ServiceForm, pk: int) -> CriteriaSet:
     found = CriteriaSet.objects.filter(organisation_id=service_form.organisation_id, pk=pk).first()
     if found is None:
@@ -63,28 +67,26 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     form = EvaluationStartForm(
         request.POST or None, sets=sets, initial={"year": timezone.localdate().year}
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.evaluation_start(
-                actor=user,
-                service_form=service_form,
-                criteria_set=data["criteria_set"],
-                year=data["year"],
-            ),
-        )
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(evaluation_url(done.value))
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.evaluation_start(
+            actor=user,
+            service_form=service_form,
+            criteria_set=data["criteria_set"],
+            year=data["year"],
+        ),
+        next_url=evaluation_url,
+    )
+    return saved or form_page(
         request,
         "surveys/quality/index.html",
+        form,
         {
             "service_form": service_form,
             "evaluations": list(selectors.evaluations_of(service_form)),
-            "form": form,
             "has_sets": sets.exists(),
         },
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -95,26 +97,22 @@ def criteria_sets(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = _form(request, slug)
     user = user_of(request)
     form = CriteriaSetForm(request.POST or None)
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.criteria_set_create(
-                actor=user, name=data["name"], source=data["source"], edition=data["edition"]
-            ),
-        )
-        if done.ok and done.value is not None:
-            return HttpResponseRedirect(
-                reverse("surveys:quality_set", args=[service_form.slug, done.value.pk])
-            )
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.criteria_set_create(
+            actor=user, name=data["name"], source=data["source"], edition=data["edition"]
+        ),
+        next_url=lambda created: _set_url(service_form, created.pk),
+    )
+    return saved or form_page(
         request,
         "surveys/quality/sets.html",
+        form,
         {
             "service_form": service_form,
             "sets": list(selectors.criteria_sets(service_form.organisation_id)),
-            "form": form,
         },
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -197,26 +195,23 @@ def criterion_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"code": criterion.code, "text": criterion.text, "order": criterion.order},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.criterion_update(
-                actor=user,
-                criterion=criterion,
-                code=data["code"],
-                text=data["text"],
-                order=data.get("order") or 0,
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(
-                reverse("surveys:quality_set", args=[service_form.slug, criterion.criteria_set_id])
-            )
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.criterion_update(
+            actor=user,
+            criterion=criterion,
+            code=data["code"],
+            text=data["text"],
+            order=data.get("order") or 0,
+        ),
+        next_url=_set_url(service_form, criterion.criteria_set_id),
+    )
+    return saved or form_page(
         request,
         "surveys/quality/criterion_form.html",
-        {"service_form": service_form, "criterion": criterion, "form": form},
-        status=400 if form.is_bound else 200,
+        form,
+        {"service_form": service_form, "criterion": criterion},
     )
 
 

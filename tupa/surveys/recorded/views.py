@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import apply_errors
+from tupa.core.forms import submit
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import Channel, MeasurementPoint, QuestionnaireVersion
@@ -111,27 +110,30 @@ def record_new(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RecordForm(request.POST, participants=participants, outcome=outcome)
-        if form.is_valid():
+
+        def record(data: dict[str, Any]) -> object:
             person = form.person
-            try:
-                services.feedback_record(
-                    actor=user,
-                    version=version,
-                    service_form=service_form,
-                    channel=form.cleaned_data["channel"],
-                    raw=request.POST,
-                    form_key=form.cleaned_data["form_key"],
-                    submitted_on=form.cleaned_data["submitted_on"],
-                    anonymous=person is None,
-                    episode=episode if person is not None else None,
-                    person=person,
-                    measurement_point=form.cleaned_data.get("measurement_point", ""),
-                )
-            except services.AnswersInvalid as invalid:
-                answer_errors = invalid.errors
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
+            return services.feedback_record(
+                actor=user,
+                version=version,
+                service_form=service_form,
+                channel=data["channel"],
+                raw=request.POST,
+                form_key=data["form_key"],
+                submitted_on=data["submitted_on"],
+                anonymous=person is None,
+                episode=episode if person is not None else None,
+                person=person,
+                measurement_point=data.get("measurement_point", ""),
+            )
+
+        # Not saved_redirect(): the answers' own errors (AnswersInvalid) go beside the questions.
+        try:
+            done = submit(form, record)
+        except services.AnswersInvalid as invalid:
+            answer_errors = invalid.errors
+        else:
+            if done.ok:
                 messages.success(
                     request, _("Palaute on tallennettu ja merkitty työntekijän kirjaamaksi.")
                 )

@@ -24,7 +24,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect, submit
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import Schedule
 from tupa.surveys.schedules import selectors, services
@@ -36,6 +36,16 @@ from tupa.surveys.schedules.forms import (
 )
 
 
+def _log_list(request: HttpRequest, shown: Iterable[tuple[Any, Any]]) -> None:
+    """One LIST event per basis, naming every person or volunteer shown with it (``shown``:
+    pairs of basis and subject, in the order of the page)."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for basis, subject in shown:
+        grouped[str(basis)].append(subject)
+    for basis, subjects in grouped.items():
+        record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
+
+
 def _log_rows(
     request: HttpRequest,
     rows: Iterable[Any],
@@ -43,14 +53,13 @@ def _log_rows(
     form_basis: Basis,
 ) -> None:
     """One LIST event per person (with the basis of its episode) and per volunteer shown."""
-    grouped: dict[str, list[Any]] = defaultdict(list)
+    shown: list[tuple[Any, Any]] = []
     for row in rows:
         if row.person is not None and row.basis is not None:
-            grouped[str(row.basis)].append(row.person)
+            shown.append((row.basis, row.person))
         if row.volunteer is not None:
-            grouped[str(form_basis)].append(row.volunteer)
-    for basis, subjects in grouped.items():
-        record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
+            shown.append((form_basis, row.volunteer))
+    _log_list(request, shown)
 
 
 def _questionnaires(request: HttpRequest, service_form: ServiceForm) -> Any:
@@ -62,8 +71,8 @@ def _questionnaires(request: HttpRequest, service_form: ServiceForm) -> Any:
     )
 
 
-def _to_schedules(service_form: ServiceForm) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("surveys:schedules", args=[service_form.slug]))
+def _schedules_url(service_form: ServiceForm) -> str:
+    return reverse("surveys:schedules", args=[service_form.slug])
 
 
 @object_scoped
@@ -119,13 +128,18 @@ def _schedule_form(
         initial=schedule_initial(schedule),
         questionnaires=_questionnaires(request, service_form),
     )
-    if request.method == "POST" and submit(form, write, denied_as_404=True).ok:
-        return _to_schedules(service_form)
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        write,
+        next_url=_schedules_url(service_form),
+        denied_as_404=True,
+    )
+    return saved or form_page(
         request,
         "surveys/schedules/form.html",
-        {"form": form, "service_form": service_form, "schedule": schedule},
-        status=400 if form.is_bound else 200,
+        form,
+        {"service_form": service_form, "schedule": schedule},
     )
 
 
@@ -142,7 +156,7 @@ def schedule_active(request: HttpRequest, pk: int) -> HttpResponse:
         denied_as_404=True,
     )
     if done.ok:
-        return _to_schedules(schedule.service_form)
+        return HttpResponseRedirect(_schedules_url(schedule.service_form))
     return render(
         request,
         "surveys/schedules/list.html",
@@ -257,14 +271,13 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     bases = clients.episode_bases(
         user=user, episode_ids={i.episode_id for i in invitations if i.episode_id}
     )
-    grouped: dict[str, list[Any]] = defaultdict(list)
+    shown: list[tuple[Any, Any]] = []
     for inv in invitations:
         if inv.person is not None and inv.episode_id in bases:
-            grouped[str(bases[inv.episode_id])].append(inv.person)
+            shown.append((bases[inv.episode_id], inv.person))
         if inv.volunteer is not None:
-            grouped[str(granted.basis)].append(inv.volunteer)
-    for basis, subjects in grouped.items():
-        record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
+            shown.append((granted.basis, inv.volunteer))
+    _log_list(request, shown)
     return render(
         request,
         "surveys/schedules/invitations.html",
@@ -277,41 +290,33 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _to_invitations(request: HttpRequest, service_form: ServiceForm) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("surveys:invitations", args=[service_form.slug]))
-
-
 @object_scoped
 @require_POST
 def invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = access.invitation_access(request, pk).obj
-    form = ActiveForm({"active": "0"})
-    done = submit(
-        form,
-        lambda _data: services.invitation_cancel(actor=user_of(request), invitation=invitation),
-        denied_as_404=True,
-    )
-    return _after(request, invitation.service_form, form, done.ok)
+    return _invitation_step(request, pk, services.invitation_cancel, active="0")
 
 
 @object_scoped
 @require_POST
 def invitation_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_step(request, pk, services.invitation_remind, active="1")
+
+
+def _invitation_step(
+    request: HttpRequest, pk: int, step: Callable[..., object], *, active: str
+) -> HttpResponse:
+    """Cancel or remind one invitation (``step(actor=, invitation=)``); done, back to the open
+    invitations; refused, the refusal page (400). Not form_page(): the refusal is another page."""
     invitation = access.invitation_access(request, pk).obj
-    form = ActiveForm({"active": "1"})
+    form = ActiveForm({"active": active})
     done = submit(
         form,
-        lambda _data: services.invitation_remind(actor=user_of(request), invitation=invitation),
+        lambda _data: step(actor=user_of(request), invitation=invitation),
         denied_as_404=True,
     )
-    return _after(request, invitation.service_form, form, done.ok)
-
-
-def _after(
-    request: HttpRequest, service_form: ServiceForm, form: ActiveForm, ok: bool
-) -> HttpResponse:
-    if ok:
-        return _to_invitations(request, service_form)
+    service_form = invitation.service_form
+    if done.ok:
+        return HttpResponseRedirect(reverse("surveys:invitations", args=[service_form.slug]))
     return render(
         request,
         "surveys/schedules/invitation_refused.html",

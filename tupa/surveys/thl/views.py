@@ -21,7 +21,7 @@ from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect, submit
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.thl import selectors, services
@@ -43,10 +43,12 @@ def summaries(request: HttpRequest, slug: str) -> HttpResponse:
     user = user_of(request)
     may_upload = access.may(user, access.MANAGE, service_form)
     form = SummaryForm(request.POST or None, request.FILES or None) if may_upload else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        done = submit(
+    if form is None and request.method == "POST":
+        raise Http404
+    saved: HttpResponse | None = None
+    if form is not None:
+        saved = saved_redirect(
+            request,
             form,
             lambda data: services.thl_summary_upload(
                 actor=user,
@@ -56,11 +58,11 @@ def summaries(request: HttpRequest, slug: str) -> HttpResponse:
                 uploaded=data["document"],
                 note=data["note"],
             ),
+            next_url=request.path,
+            success=_("Yhteenveto on tallennettu."),
         )
-        if done.ok:
-            messages.success(request, _("Yhteenveto on tallennettu."))
-            return HttpResponseRedirect(request.path)
-    return render(
+    # Not form_page(): a reader without the upload right sees the list and no form.
+    return saved or render(
         request,
         "surveys/thl/summaries.html",
         {

@@ -34,32 +34,9 @@ def portal_manage(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             raise Http404
-        try:
-            if action == "grant":
-                services.portal_grant(
-                    actor=user, volunteer=volunteer, absolute=request.build_absolute_uri
-                )
-                messages.success(
-                    request,
-                    _("Tunnus on avattu. Aktivointilinkki lähetettiin osoitteeseen %(email)s.")
-                    % {"email": volunteer.email},
-                )
-                return HttpResponseRedirect(volunteer_url(volunteer.pk))
-            if action == "resend":
-                services.portal_send_link(
-                    actor=user, volunteer=volunteer, absolute=request.build_absolute_uri
-                )
-                messages.success(
-                    request,
-                    _("Uusi aktivointilinkki lähetettiin osoitteeseen %(email)s.")
-                    % {"email": volunteer.email},
-                )
-                return HttpResponseRedirect(volunteer_url(volunteer.pk))
-        except PermissionDenied as denied:  # e.g. an ended volunteer: "not yours" is 404
-            raise Http404 from denied
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        # Not saved_redirect(): three buttons, a refused link is said above the form, and the
+        # page answers 400 after any refused POST.
+        if action == "revoke":
             done = submit(
                 form,
                 lambda data: services.portal_revoke(actor=user, volunteer=volunteer, **data),
@@ -67,6 +44,22 @@ def portal_manage(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if done.ok:
                 messages.success(request, _("Tunnus on suljettu."))
+                return HttpResponseRedirect(volunteer_url(volunteer.pk))
+        else:
+            send = services.portal_grant if action == "grant" else services.portal_send_link
+            try:
+                send(actor=user, volunteer=volunteer, absolute=request.build_absolute_uri)
+            except PermissionDenied as denied:  # e.g. an ended volunteer: "not yours" is 404
+                raise Http404 from denied
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                sent = (
+                    _("Tunnus on avattu. Aktivointilinkki lähetettiin osoitteeseen %(email)s.")
+                    if action == "grant"
+                    else _("Uusi aktivointilinkki lähetettiin osoitteeseen %(email)s.")
+                )
+                messages.success(request, sent % {"email": volunteer.email})
                 return HttpResponseRedirect(volunteer_url(volunteer.pk))
     log_volunteers(request, [volunteer], basis=granted.basis)
     return render(

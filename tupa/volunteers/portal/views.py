@@ -26,7 +26,7 @@ from tupa.access import volunteers as access
 from tupa.access.fetch import Granted
 from tupa.access.marks import object_scoped, public, two_factor_exempt, user_of
 from tupa.accounts.selectors import two_factor_status
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect, submit
 from tupa.volunteers.common import log_volunteers
 from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import Volunteer
@@ -51,18 +51,13 @@ def _own_form_view(
     """A portal form: the volunteer's own write, where a refusal as "not yours" is 404 (like a
     page that is not theirs); saved, a confirmation ``saved`` and on to ``done_url``; otherwise
     the form again (400 when bound) and the access-log row of the volunteer's own data shown."""
-    if request.method == "POST":
-        done = submit(form, service, denied_as_404=True)
-        if done.ok:
-            messages.success(request, saved)
-            return HttpResponseRedirect(done_url)
-    log_volunteers(request, [granted.obj], basis=granted.basis)
-    return render(
-        request,
-        "volunteers/portal/form.html",
-        {"form": form, **context},
-        status=400 if form.is_bound else 200,
+    done = saved_redirect(
+        request, form, service, next_url=done_url, success=saved, denied_as_404=True
     )
+    if done is not None:
+        return done
+    log_volunteers(request, [granted.obj], basis=granted.basis)
+    return form_page(request, "volunteers/portal/form.html", form, context)
 
 
 @object_scoped
@@ -196,19 +191,18 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if user is None:
         return render(request, "volunteers/portal/activate.html", {"invalid": True}, status=404)
     form = ActivationForm(user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.portal_activate(user=user, password=form.cleaned_data["new_password1"])
-        if request.user.is_authenticated:
-            auth_logout(request)
-        messages.success(
-            request,
-            _("Salasana on asetettu. Kirjaudu sisään tunnuksella %(username)s.")
-            % {"username": user.username},
+    if request.method == "POST":
+        # Not saved_redirect(): the old session ends between the save and the message.
+        done = submit(
+            form, lambda data: services.portal_activate(user=user, password=data["new_password1"])
         )
-        return HttpResponseRedirect(reverse("accounts:login"))
-    return render(
-        request,
-        "volunteers/portal/activate.html",
-        {"form": form, "username": user.username},
-        status=400 if form.is_bound else 200,
-    )
+        if done.ok:
+            if request.user.is_authenticated:
+                auth_logout(request)
+            messages.success(
+                request,
+                _("Salasana on asetettu. Kirjaudu sisään tunnuksella %(username)s.")
+                % {"username": user.username},
+            )
+            return HttpResponseRedirect(reverse("accounts:login"))
+    return form_page(request, "volunteers/portal/activate.html", form, {"username": user.username})

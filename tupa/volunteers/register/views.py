@@ -3,7 +3,7 @@ and the volunteer-responsible person of a form."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from tupa.access import volunteers as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
-from tupa.core.forms import submit
+from tupa.core.forms import form_page, saved_redirect
 from tupa.volunteers import rules
 from tupa.volunteers.common import SIMPLE_FORM, form_view, log_volunteers, volunteer_url
 from tupa.volunteers.groups.panel import volunteer_extras
@@ -198,26 +198,26 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         if value in allowed
     ]
     # Not form_view(): the unmet requirements are read only for the page, never on success.
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.volunteer_set_status(
-                actor=user_of(request), volunteer=volunteer, **data
-            ),
-        )
-        if done.ok:
-            return HttpResponseRedirect(volunteer_url(volunteer.pk) + "#tila")
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.volunteer_set_status(
+            actor=user_of(request), volunteer=volunteer, **data
+        ),
+        next_url=volunteer_url(volunteer.pk) + "#tila",
+    )
+    if saved is not None:
+        return saved
     log_volunteers(request, [volunteer], basis=granted.basis)
-    return render(
+    return form_page(
         request,
         SIMPLE_FORM,
+        form,
         {
-            "form": form,
             "volunteer": volunteer,
             "heading": "status",
             "unmet": selectors.unmet_requirements(volunteer, on=today),
         },
-        status=400 if form.is_bound else 200,
     )
 
 
