@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -272,7 +272,32 @@ RELATIVE_KIND_CHOICES = [
 ]
 
 
-class RelationshipForm(forms.Form):
+def _valid_from() -> forms.DateField:
+    """From when a relationship or a family membership holds (optional)."""
+    return forms.DateField(
+        label=_("Alkaen"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": DATE_INVALID},
+    )
+
+
+class _AmongRelatives(forms.Form):
+    """A form that picks among the person's relatives the user may see: ``candidates`` (given
+    by the view) become the choices of the field named ``candidates_field``."""
+
+    candidates_field: ClassVar[str]
+
+    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields[self.candidates_field].queryset = candidates  # type: ignore[attr-defined]
+
+
+class RelationshipForm(_AmongRelatives):
+    candidates_field = "relative"
+
     relative: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("Läheinen"),
@@ -287,23 +312,14 @@ class RelationshipForm(forms.Form):
         choices=[("", "—"), *RELATIVE_KIND_CHOICES],
         error_messages={"required": _("Valitse suhde.")},
     )
-    valid_from = forms.DateField(
-        label=_("Alkaen"),
-        required=False,
-        widget=DateInput(),
-        error_messages={"invalid": DATE_INVALID},
-    )
+    valid_from = _valid_from()
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
-    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["relative"].queryset = candidates  # type: ignore[attr-defined]
 
-
-class HouseholdForm(forms.Form):
+class HouseholdForm(_AmongRelatives):
     """Start a family around the person, or add the person to a family they belong to."""
+
+    candidates_field = "members"
 
     name = forms.CharField(
         label=_("Perheen nimi"),
@@ -325,14 +341,10 @@ class HouseholdForm(forms.Form):
         help_text=_("Valittavana ovat henkilön läheiset, joiden asiakkuuksia saat nähdä."),
     )
 
-    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["members"].queryset = candidates  # type: ignore[attr-defined]
 
+class HouseholdMemberForm(_AmongRelatives):
+    candidates_field = "member"
 
-class HouseholdMemberForm(forms.Form):
     member: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("Perheenjäsen"),
@@ -342,15 +354,4 @@ class HouseholdMemberForm(forms.Form):
             "invalid_choice": _("Valitse perheenjäsen listasta."),
         },
     )
-    valid_from = forms.DateField(
-        label=_("Alkaen"),
-        required=False,
-        widget=DateInput(),
-        error_messages={"invalid": DATE_INVALID},
-    )
-
-    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["member"].queryset = candidates  # type: ignore[attr-defined]
+    valid_from = _valid_from()

@@ -5,23 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dropin import selectors, services, volunteers
 from tupa.dropin.forms import ChildcareForm
 from tupa.dropin.models import ChildcareSession
 from tupa.dropin.services import CHILDCARE_FIELDS
-from tupa.dropin.views.common import house_or_404, month_param, shift_month
+from tupa.dropin.views.common import house_or_404, month_param, month_url, shift_month
 
 # --------------------------------------------------------------------------- childcare
 
@@ -49,8 +45,15 @@ def childcare_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _childcare_counts(data: dict[str, Any]) -> dict[str, int | None]:
-    return {name: data[name] for name in CHILDCARE_FIELDS}
+def _childcare_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What recording and changing a session both take from the form."""
+    return {
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "note": data["note"],
+        "volunteer_ids": data["volunteers"],
+        **{name: data[name] for name in CHILDCARE_FIELDS},
+    }
 
 
 @object_scoped
@@ -67,38 +70,6 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     options = volunteers.options(service_form=service_form, on=day, named=named)
     if request.method == "POST":
         form = ChildcareForm(request.POST, volunteers=options)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if instance is None:
-                    saved = services.childcare_record(
-                        actor=user_of(request),
-                        service_form=service_form,
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        note=data["note"],
-                        volunteer_ids=data["volunteers"],
-                        **_childcare_counts(data),
-                    )
-                else:
-                    saved = services.childcare_update(
-                        actor=user_of(request),
-                        session=instance,
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        note=data["note"],
-                        volunteer_ids=data["volunteers"],
-                        **_childcare_counts(data),
-                    )
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                apply_errors(form, exc, field_map={"starts_at": "start", "ends_at": "end"})
-            else:
-                messages.success(request, _("Lastenhoitokerta tallennettu."))
-                url = reverse("dropin:childcare_list", args=[service_form.slug])
-                local = timezone.localtime(saved.starts_at)
-                return HttpResponseRedirect(f"{url}?{urlencode({'month': f'{local:%Y-%m}'})}")
     elif instance is not None:
         start = timezone.localtime(instance.starts_at)
         end = timezone.localtime(instance.ends_at)
@@ -118,7 +89,28 @@ def childcare_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
             initial={"day": timezone.localdate(), "start": dt.time(9, 0), "end": dt.time(12, 0)},
             volunteers=options,
         )
-    return render(
+
+    def save(data: dict[str, Any]) -> ChildcareSession:
+        if instance is None:
+            return services.childcare_record(
+                actor=user_of(request), service_form=service_form, **_childcare_values(data)
+            )
+        return services.childcare_update(
+            actor=user_of(request), session=instance, **_childcare_values(data)
+        )
+
+    saved = saved_redirect(
+        request,
+        form,
+        save,
+        next_url=lambda session: month_url(
+            "dropin:childcare_list", service_form, session.starts_at
+        ),
+        success=_("Lastenhoitokerta tallennettu."),
+        field_map={"starts_at": "start", "ends_at": "end"},
+        denied_as_404=True,
+    )
+    return saved or render(
         request,
         "dropin/childcare_form.html",
         {"service_form": service_form, "form": form, "instance": instance},

@@ -1,9 +1,14 @@
-"""Helpers shared by the drop-in screens: the house of the URL and the month chooser."""
+"""Helpers shared by the drop-in screens: the house of the URL, the month chooser and the month
+list an entry is shown in."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from tupa.access.dropin import may_use
 from tupa.access.fetch import service_form_or_404
@@ -29,3 +34,10 @@ def month_param(request: HttpRequest) -> tuple[MonthForm, int, int]:
 def shift_month(year: int, month: int, step: int) -> str:
     index = year * 12 + (month - 1) + step
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_url(name: str, service_form: ServiceForm, moment: dt.datetime) -> str:
+    """The house's month list ``name`` (``"dropin:bookings"``) at the local month of ``moment``:
+    where a saved or cancelled entry starting then is seen."""
+    url = reverse(name, args=[service_form.slug])
+    return f"{url}?{urlencode({'month': f'{timezone.localtime(moment):%Y-%m}'})}"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tupa.access.dropin import identify_targets
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dropin import services
 from tupa.dropin.forms import IdentifyForm
 from tupa.dropin.views.common import house_or_404
@@ -29,31 +27,27 @@ def identify(request: HttpRequest, slug: str) -> HttpResponse:
     targets = identify_targets(user)
     if request.method == "POST":
         form = IdentifyForm(request.POST, targets=targets)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                record = services.visitor_identify(
-                    actor=user,
-                    service_form=service_form,
-                    target_service_form=data["target_service_form"],
-                    first_names=data["first_names"],
-                    last_name=data["last_name"],
-                    birth_date=data["birth_date"],
-                    hetu=data["hetu"],
-                    consent=data["consent"],
-                )
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Asiakkuus avattu kävijän suostumuksella. Aiemmat nimettömät käynnit eivät muuttuneet."
-                    ),
-                )
-                return HttpResponseRedirect(reverse("episodes:detail", args=[record.episode_id]))
     else:
         form = IdentifyForm(targets=targets, initial={"target_service_form": service_form.pk})
-    return render(request, "dropin/identify.html", {"service_form": service_form, "form": form})
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.visitor_identify(
+            actor=user,
+            service_form=service_form,
+            target_service_form=data["target_service_form"],
+            first_names=data["first_names"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            hetu=data["hetu"],
+            consent=data["consent"],
+        ),
+        next_url=lambda record: reverse("episodes:detail", args=[record.episode_id]),
+        success=_(
+            "Asiakkuus avattu kävijän suostumuksella. Aiemmat nimettömät käynnit eivät muuttuneet."
+        ),
+        denied_as_404=True,
+    )
+    return saved or render(
+        request, "dropin/identify.html", {"service_form": service_form, "form": form}
+    )

@@ -8,17 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dropin import selectors, services
 from tupa.dropin.forms import BookingForm
-from tupa.dropin.views.common import house_or_404, month_param, shift_month
+from tupa.dropin.views.common import house_or_404, month_param, month_url, shift_month
 from tupa.scheduling.models import Booking
 
 # --------------------------------------------------------------------------- room rentals
@@ -58,32 +56,6 @@ def booking_new(request: HttpRequest, slug: str) -> HttpResponse:
     rooms = services.rental_rooms(service_form)
     if request.method == "POST":
         form = BookingForm(request.POST, rooms=rooms)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = services.booking_create(
-                    actor=user_of(request),
-                    service_form=service_form,
-                    room=data["room"],
-                    kind=data["kind"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    title=data["title"],
-                    organiser_name=data["organiser_name"],
-                    organiser_contact=data["organiser_contact"],
-                    price=data["price"],
-                    billable=data["billable"],
-                    note=data["note"],
-                )
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                apply_errors(form, exc, field_map={"starts_at": "start", "ends_at": "end"})
-            else:
-                messages.success(request, _("Varaus tallennettu."))
-                url = reverse("dropin:bookings", args=[service_form.slug])
-                local = timezone.localtime(booking.starts_at)
-                return HttpResponseRedirect(f"{url}?{urlencode({'month': f'{local:%Y-%m}'})}")
     else:
         form = BookingForm(
             rooms=rooms,
@@ -94,7 +66,29 @@ def booking_new(request: HttpRequest, slug: str) -> HttpResponse:
                 "kind": Booking.Kind.BIRTHDAY_PARTY,
             },
         )
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.booking_create(
+            actor=user_of(request),
+            service_form=service_form,
+            room=data["room"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            title=data["title"],
+            organiser_name=data["organiser_name"],
+            organiser_contact=data["organiser_contact"],
+            price=data["price"],
+            billable=data["billable"],
+            note=data["note"],
+        ),
+        next_url=lambda booking: month_url("dropin:bookings", service_form, booking.starts_at),
+        success=_("Varaus tallennettu."),
+        field_map={"starts_at": "start", "ends_at": "end"},
+        denied_as_404=True,
+    )
+    return saved or render(
         request,
         "dropin/booking_form.html",
         {"service_form": service_form, "form": form, "rooms": list(rooms)},
@@ -124,9 +118,9 @@ def booking_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("Varaus peruttu."))
-            url = reverse("dropin:bookings", args=[service_form.slug])
-            local = timezone.localtime(booking.starts_at)
-            return HttpResponseRedirect(f"{url}?{urlencode({'month': f'{local:%Y-%m}'})}")
+            return HttpResponseRedirect(
+                month_url("dropin:bookings", service_form, booking.starts_at)
+            )
     return render(
         request,
         "dropin/booking_cancel.html",

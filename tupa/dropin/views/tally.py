@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from tupa.access.dropin import may_correct
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import apply_errors
+from tupa.core.forms import saved_redirect
 from tupa.dropin import selectors, services
 from tupa.dropin.forms import CorrectionForm, DayChoiceForm
 from tupa.dropin.models import COUNT_FIELDS, DailyCount, Programme
@@ -129,32 +129,6 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
     user = user_of(request)
     if request.method == "POST":
         form = CorrectionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.count_correct(
-                    actor=user,
-                    service_form=service_form,
-                    day=data["day"],
-                    session=data["session"],
-                    programme=data["programme"],
-                    adults=data["adults"],
-                    children=data["children"],
-                    under_ones=data["under_ones"],
-                    first_timers=data["first_timers"],
-                    reason=data["reason"],
-                )
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Päivän luvut tallennettu."))
-                url = reverse("dropin:statistics", args=[service_form.slug])
-                day = data["day"]
-                return HttpResponseRedirect(
-                    f"{url}?{urlencode({'year': day.year, 'month': day.month})}"
-                )
     else:
         chooser = DayChoiceForm(request.GET if "day" in request.GET else None)
         initial: dict[str, Any] = {
@@ -172,4 +146,31 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             initial["programme"] = services.default_programme(initial["day"])
         form = CorrectionForm(initial=initial)
-    return render(request, "dropin/correct.html", {"service_form": service_form, "form": form})
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.count_correct(
+            actor=user,
+            service_form=service_form,
+            day=data["day"],
+            session=data["session"],
+            programme=data["programme"],
+            adults=data["adults"],
+            children=data["children"],
+            under_ones=data["under_ones"],
+            first_timers=data["first_timers"],
+            reason=data["reason"],
+        ),
+        next_url=lambda _count: _statistics_url(service_form, form.cleaned_data["day"]),
+        success=_("Päivän luvut tallennettu."),
+        denied_as_404=True,
+    )
+    return saved or render(
+        request, "dropin/correct.html", {"service_form": service_form, "form": form}
+    )
+
+
+def _statistics_url(service_form: ServiceForm, day: dt.date) -> str:
+    """The house's statistics of the month of ``day`` (where a corrected day is seen)."""
+    url = reverse("dropin:statistics", args=[service_form.slug])
+    return f"{url}?{urlencode({'year': day.year, 'month': day.month})}"

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tupa.access.episodes import editable_person_access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 
 from .. import selectors, services
 from ..forms import HouseholdForm, HouseholdMemberForm, RelationshipForm
-from ..models import Household
+from ..models import Household, Person
 from ._common import _log_persons
+
+
+def _family_page(
+    request: HttpRequest,
+    template: str,
+    person: Person,
+    candidates: Iterable[Person],
+    form: forms.BaseForm,
+    **context: Any,
+) -> HttpResponse:
+    """The form again (a GET, or refused with its errors: 200): the person and the relatives
+    offered are shown, so they are logged here, never after a save."""
+    _log_persons(request, [person, *candidates], "list")
+    return render(request, template, {"person": person, "form": form, **context})
 
 
 @object_scoped
@@ -27,24 +45,21 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RelationshipForm(
         request.POST if request.method == "POST" else None, candidates=candidates
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.relationship_add(
-                actor=user,
-                person=data["relative"],
-                relative=person,
-                kind=data["kind"],
-                valid_from=data.get("valid_from"),
-                note=data.get("note") or "",
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Läheissuhde tallennettu."))
-            return redirect("people:detail", pk=person.pk)
-    shown = [person, *candidates]
-    _log_persons(request, shown, "list")
-    return render(request, "people/relationship_form.html", {"person": person, "form": form})
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.relationship_add(
+            actor=user,
+            person=data["relative"],
+            relative=person,
+            kind=data["kind"],
+            valid_from=data.get("valid_from"),
+            note=data.get("note") or "",
+        ),
+        next_url=reverse("people:detail", kwargs={"pk": person.pk}),
+        success=_("Läheissuhde tallennettu."),
+    )
+    return saved or _family_page(request, "people/relationship_form.html", person, candidates, form)
 
 
 @object_scoped
@@ -59,21 +74,19 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
         candidates=candidates,
         initial={"name": person.last_name},
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.household_create(
-                actor=user,
-                name=data["name"],
-                family_types=data["family_types"],
-                members=[person, *data["members"]],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Perhe tallennettu."))
-            return redirect("people:detail", pk=person.pk)
-    _log_persons(request, [person, *candidates], "list")
-    return render(request, "people/household_form.html", {"person": person, "form": form})
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.household_create(
+            actor=user,
+            name=data["name"],
+            family_types=data["family_types"],
+            members=[person, *data["members"]],
+        ),
+        next_url=reverse("people:detail", kwargs={"pk": person.pk}),
+        success=_("Perhe tallennettu."),
+    )
+    return saved or _family_page(request, "people/household_form.html", person, candidates, form)
 
 
 @object_scoped
@@ -91,22 +104,18 @@ def household_add_member(request: HttpRequest, pk: int, household_pk: int) -> Ht
     form = HouseholdMemberForm(
         request.POST if request.method == "POST" else None, candidates=candidates
     )
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.household_add_member(
-                actor=user,
-                household=household,
-                person=data["member"],
-                valid_from=data.get("valid_from"),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Perheenjäsen lisätty."))
-            return redirect("people:detail", pk=person.pk)
-    _log_persons(request, [person, *candidates], "list")
-    return render(
+    saved = saved_redirect(
         request,
-        "people/household_form.html",
-        {"person": person, "form": form, "household": household},
+        form,
+        lambda data: services.household_add_member(
+            actor=user,
+            household=household,
+            person=data["member"],
+            valid_from=data.get("valid_from"),
+        ),
+        next_url=reverse("people:detail", kwargs={"pk": person.pk}),
+        success=_("Perheenjäsen lisätty."),
+    )
+    return saved or _family_page(
+        request, "people/household_form.html", person, candidates, form, household=household
     )

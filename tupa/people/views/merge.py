@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from tupa.access.episodes import may_merge, person_access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import apply_errors
+from tupa.core.forms import submit
 
 from .. import services
 from ..forms import MergeForm
+from ..models import Person
 from ..restrictions import restricted_person_ids
 from ._common import _episode_rows, _log_persons
 
@@ -34,20 +36,23 @@ def merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
         persons=pair,
         initial={"keep": str(person.pk)},
     )
-    if request.method == "POST" and form.is_valid():
-        keep = person if form.cleaned_data["keep"] == str(person.pk) else other
-        gone = other if keep is person else person
-        try:
-            services.person_merge(actor=user, keep=keep, merge=gone)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+
+    def merge_chosen(data: dict[str, Any]) -> Person:
+        keep = person if data["keep"] == str(person.pk) else other
+        services.person_merge(actor=user, keep=keep, merge=other if keep is person else person)
+        return keep
+
+    if request.method == "POST":
+        # submit alone: the message names the record kept, known only once merged.
+        done = submit(form, merge_chosen)
+        if done.ok and done.value is not None:
+            kept = done.value
             messages.success(
                 request,
                 _("Henkilöt yhdistetty. Kaikki asiakkuudet näkyvät nyt henkilöllä %(name)s.")
-                % {"name": keep},
+                % {"name": kept},
             )
-            return redirect("people:detail", pk=keep.pk)
+            return redirect("people:detail", pk=kept.pk)
     _log_persons(request, pair, "view")
     restricted_ids = restricted_person_ids(pair)
     return render(

@@ -1,11 +1,15 @@
-"""Helpers shared by the group-programme screens: participants' names and the access log."""
+"""Helpers shared by the group-programme screens: participants' names, the access log and the
+form pages' way back to the programme."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from django.http import HttpRequest, HttpResponseRedirect
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -78,5 +82,26 @@ def log_persons(request: HttpRequest, persons: Iterable[Person], *, action: str)
     return set(bases)
 
 
+def detail_url(programme: GroupProgramme) -> str:
+    return reverse("programmes:detail", args=[programme.pk])
+
+
 def to_detail(programme: GroupProgramme) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("programmes:detail", args=[programme.pk]))
+    return HttpResponseRedirect(detail_url(programme))
+
+
+def posted_form_page(
+    request: HttpRequest, template: str, form: forms.BaseForm, context: Mapping[str, Any]
+) -> HttpResponse:
+    """A programme form page; 400 after any POST that was not saved.
+
+    Like :func:`tupa.core.forms.form_page`, but the status follows the method, not the form:
+    these forms bind ``request.POST or None``, so an empty POST leaves the form unbound and
+    still answers 400, as these pages always have.
+    """
+    return render(
+        request,
+        template,
+        {"form": form, **context},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,12 +16,12 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import member_or_404, programme_or_404
 from tupa.accounts.selectors import active_staff
 from tupa.audit.models import Action
-from tupa.core.forms import submit
+from tupa.core.forms import saved_redirect
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import LeaderForm, MemberForm
-from tupa.programmes.views.common import log_persons, to_detail
+from tupa.programmes.views.common import detail_url, log_persons, posted_form_page, to_detail
 
 # --------------------------------------------------------------------------- members and leaders
 
@@ -49,29 +48,28 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     adults = open_rows.exclude(role=Participant.Role.CHILD)
     children = open_rows.filter(role=Participant.Role.CHILD)
     form = MemberForm(request.POST or None, adults=adults, children=children)
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.member_add(
-                actor=user_of(request),
-                programme=programme,
-                participant=data["participant"],
-                child=data["child"],
-                joined_on=data["joined_on"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Osallistuja lisätty ryhmään."))
-            return to_detail(programme)
-        status = 400
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.member_add(
+            actor=user_of(request),
+            programme=programme,
+            participant=data["participant"],
+            child=data["child"],
+            joined_on=data["joined_on"],
+        ),
+        next_url=detail_url(programme),
+        success=_("Osallistuja lisätty ryhmään."),
+    )
+    if saved is not None:
+        return saved
     shown = [p.person for p in list(adults) + list(children) if p.person is not None]
     log_persons(request, list({p.pk: p for p in shown}.values()), action=Action.LIST)
-    return render(
+    return posted_form_page(
         request,
         "programmes/member_form.html",
-        {"service_form": programme.service_form, "programme": programme, "form": form},
-        status=status,
+        form,
+        {"service_form": programme.service_form, "programme": programme},
     )
 
 
@@ -100,27 +98,24 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeaderForm(
         request.POST or None, users=users, volunteers=selectors.volunteer_options(programme)
     )
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.leader_add(
-                actor=user_of(request),
-                programme=programme,
-                kind=data["kind"],
-                task=data["task"],
-                user=data["user"],
-                name=data["name"],
-                volunteer_id=data["volunteer"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Ohjaaja lisätty."))
-            return to_detail(programme)
-        status = 400
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.leader_add(
+            actor=user_of(request),
+            programme=programme,
+            kind=data["kind"],
+            task=data["task"],
+            user=data["user"],
+            name=data["name"],
+            volunteer_id=data["volunteer"],
+        ),
+        next_url=detail_url(programme),
+        success=_("Ohjaaja lisätty."),
+    )
+    return saved or posted_form_page(
         request,
         "programmes/leader_form.html",
-        {"service_form": programme.service_form, "programme": programme, "form": form},
-        status=status,
+        form,
+        {"service_form": programme.service_form, "programme": programme},
     )

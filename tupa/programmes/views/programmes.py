@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,13 +16,13 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import form_or_404, programme_or_404
 from tupa.audit.models import Action
 from tupa.core import dates
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import saved_redirect
 from tupa.core.report_links import report_url
 from tupa.programmes import rules as rule_checks
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import ProgrammeForm
 from tupa.programmes.models import GroupProgramme
-from tupa.programmes.views.common import log_persons, member_labels, to_detail
+from tupa.programmes.views.common import detail_url, log_persons, member_labels, posted_form_page
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -61,29 +59,24 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
         service_form_id=service_form.pk,
         initial={"starts_on": timezone.localdate()},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                programme = services.programme_create(
-                    actor=user_of(request),
-                    service_form=service_form,
-                    rules=form.rules(),
-                    **form.programme_values(),
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            except PermissionDenied as exc:  # pragma: no cover - membership checked above
-                raise Http404 from exc
-            else:
-                messages.success(request, _("Ryhmä tallennettu."))
-                return to_detail(programme)
-        status = 400
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda _data: services.programme_create(
+            actor=user_of(request),
+            service_form=service_form,
+            rules=form.rules(),
+            **form.programme_values(),
+        ),
+        next_url=detail_url,
+        success=_("Ryhmä tallennettu."),
+        denied_as_404=True,  # membership checked above
+    )
+    return saved or posted_form_page(
         request,
         "programmes/programme_form.html",
-        {"service_form": service_form, "form": form, "title": _("Uusi ryhmä")},
-        status=status,
+        form,
+        {"service_form": service_form, "title": _("Uusi ryhmä")},
     )
 
 
@@ -96,31 +89,27 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         service_form_id=programme.service_form_id,
         initial=ProgrammeForm.initial_for(programme),
     )
-    status = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda _data: services.programme_update(
-                actor=user_of(request),
-                programme=programme,
-                rules=form.rules(),
-                **form.programme_values(),
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Ryhmän tiedot tallennettu."))
-            return to_detail(programme)
-        status = 400
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda _data: services.programme_update(
+            actor=user_of(request),
+            programme=programme,
+            rules=form.rules(),
+            **form.programme_values(),
+        ),
+        next_url=detail_url(programme),
+        success=_("Ryhmän tiedot tallennettu."),
+    )
+    return saved or posted_form_page(
         request,
         "programmes/programme_form.html",
+        form,
         {
             "service_form": programme.service_form,
             "programme": programme,
-            "form": form,
             "title": _("Muokkaa ryhmää"),
         },
-        status=status,
     )
 
 

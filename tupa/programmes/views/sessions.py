@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.programmes import programme_or_404, session_or_404
-from tupa.core.forms import apply_errors, submit
+from tupa.core.forms import saved_redirect, submit
 from tupa.programmes import selectors, services
 from tupa.programmes.forms import AttendanceForm, SessionForm
-from tupa.programmes.models import Attendance
-from tupa.programmes.views.common import member_labels, restricted, to_detail
+from tupa.programmes.models import Attendance, GroupProgramme
+from tupa.programmes.views.common import (
+    detail_url,
+    member_labels,
+    posted_form_page,
+    restricted,
+    to_detail,
+)
 
 # --------------------------------------------------------------------------- sessions
 
@@ -32,53 +36,50 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         service_form_id=programme.service_form_id,
         initial={"day": max(programme.starts_on, timezone.localdate()), "weeks": 1},
     )
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["weeks"] == 1 and not data["weekdays"]:
-                    services.session_create(
-                        actor=user_of(request),
-                        programme=programme,
-                        starts_at=services.local_datetime(data["day"], data["start_time"]),
-                        ends_at=services.local_datetime(data["day"], data["end_time"]),
-                        room=data["room"],
-                        topic=data["topic"],
-                    )
-                    count = 1
-                else:
-                    count = len(
-                        services.sessions_create_weekly(
-                            actor=user_of(request),
-                            programme=programme,
-                            first_day=data["day"],
-                            weeks=data["weeks"],
-                            weekdays=data["weekdays"] or [data["day"].weekday()],
-                            start_time=data["start_time"],
-                            end_time=data["end_time"],
-                            room=data["room"],
-                            topic=data["topic"],
-                        )
-                    )
-            except ValidationError as error:
-                apply_errors(
-                    form,
-                    error,
-                    field_map={"starts_at": "day", "first_day": "day", "ends_at": "end_time"},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Kokoontumisia lisätty: %(count)d.") % {"count": count},
-                )
-                return to_detail(programme)
-        status = 400
-    return render(
+        done = submit(
+            form,
+            lambda data: _sessions_create(request, programme, data),
+            field_map={"starts_at": "day", "first_day": "day", "ends_at": "end_time"},
+        )
+        if done.ok:
+            # The message counts what was added, so it is said here (not by saved_redirect).
+            messages.success(
+                request, _("Kokoontumisia lisätty: %(count)d.") % {"count": done.value}
+            )
+            return to_detail(programme)
+    return posted_form_page(
         request,
         "programmes/session_form.html",
-        {"service_form": programme.service_form, "programme": programme, "form": form},
-        status=status,
+        form,
+        {"service_form": programme.service_form, "programme": programme},
+    )
+
+
+def _sessions_create(request: HttpRequest, programme: GroupProgramme, data: dict[str, Any]) -> int:
+    """One session, or a weekly series (``weeks``, ``weekdays``); how many were added."""
+    if data["weeks"] == 1 and not data["weekdays"]:
+        services.session_create(
+            actor=user_of(request),
+            programme=programme,
+            starts_at=services.local_datetime(data["day"], data["start_time"]),
+            ends_at=services.local_datetime(data["day"], data["end_time"]),
+            room=data["room"],
+            topic=data["topic"],
+        )
+        return 1
+    return len(
+        services.sessions_create_weekly(
+            actor=user_of(request),
+            programme=programme,
+            first_day=data["day"],
+            weeks=data["weeks"],
+            weekdays=data["weekdays"] or [data["day"].weekday()],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            room=data["room"],
+            topic=data["topic"],
+        )
     )
 
 
@@ -119,33 +120,25 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         leaders=leaders,
         initial=initial,
     )
-    status_code = 200
-    if request.method == "POST":
-        done = submit(
-            form,
-            lambda data: services.session_record(
-                actor=user_of(request),
-                session=session,
-                statuses={} if data["cancelled"] else form.statuses(),
-                anonymous_adults=data["anonymous_adults"],
-                anonymous_children=data["anonymous_children"],
-                cancelled=data["cancelled"],
-                topic=data["topic"],
-                leader_ids=data["leaders"],
-            ),
-        )
-        if done.ok:
-            messages.success(request, _("Kokoontumisen tiedot tallennettu."))
-            return to_detail(programme)
-        status_code = 400
-    return render(
+    saved = saved_redirect(
+        request,
+        form,
+        lambda data: services.session_record(
+            actor=user_of(request),
+            session=session,
+            statuses={} if data["cancelled"] else form.statuses(),
+            anonymous_adults=data["anonymous_adults"],
+            anonymous_children=data["anonymous_children"],
+            cancelled=data["cancelled"],
+            topic=data["topic"],
+            leader_ids=data["leaders"],
+        ),
+        next_url=detail_url(programme),
+        success=_("Kokoontumisen tiedot tallennettu."),
+    )
+    return saved or posted_form_page(
         request,
         "programmes/attendance.html",
-        {
-            "service_form": programme.service_form,
-            "programme": programme,
-            "session": session,
-            "form": form,
-        },
-        status=status_code,
+        form,
+        {"service_form": programme.service_form, "programme": programme, "session": session},
     )
