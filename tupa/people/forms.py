@@ -16,22 +16,10 @@ from tupa.organisations.models import Municipality, ServiceForm
 
 from . import hetu as hetu_rules
 from .models import RESTRICTED_FIELDS, Household, Person, Relationship
+from .services import IDENTITY_FIELDS, PERSON_FIELDS
 
-IDENTITY_FIELDS = ["first_names", "last_name", "hetu", "birth_date", "gender"]
-PERSON_FORM_FIELDS = [
-    *IDENTITY_FIELDS,
-    "native_language",
-    "languages",
-    "interpreter_needed",
-    "interpreter_language",
-    "municipality",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "phone",
-    "email",
-    "expected_due_date",
-]
+#: The person form's fields: what the person services accept, in their order.
+PERSON_FORM_FIELDS = list(PERSON_FIELDS)
 
 
 class DateInput(forms.DateInput):
@@ -191,7 +179,7 @@ class IdentifyForm(PersonForm):
     """Identify an anonymous client: who the alias is, and why we know it."""
 
     class Meta(PersonForm.Meta):
-        fields = IDENTITY_FIELDS
+        fields = list(IDENTITY_FIELDS)
 
     reason = forms.CharField(
         label=_("Tunnistamisen peruste"),

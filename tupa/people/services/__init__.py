@@ -17,6 +17,7 @@ One module per part: :mod:`.persons`, :mod:`.merge`, :mod:`.aliases`, :mod:`.rel
 
 from ._common import (
     HETU_TAKEN_MESSAGE,
+    IDENTITY_FIELDS,
     INVERSE_KINDS,
     MERGE_FILL_FIELDS,
     PERSON_FIELDS,
@@ -31,6 +32,7 @@ from .relationships import relationship_add, relationship_end
 
 __all__ = [
     "HETU_TAKEN_MESSAGE",
+    "IDENTITY_FIELDS",
     "INVERSE_KINDS",
     "MERGE_FILL_FIELDS",
     "PERSON_FIELDS",

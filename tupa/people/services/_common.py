@@ -23,26 +23,22 @@ if TYPE_CHECKING:
     from tupa.organisations.models import Organisation
 
 
-#: Person fields ``person_create`` and ``person_update`` accept.
-PERSON_FIELDS = frozenset(
-    {
-        "first_names",
-        "last_name",
-        "hetu",
-        "birth_date",
-        "gender",
-        "native_language",
-        "languages",
-        "interpreter_needed",
-        "interpreter_language",
-        "municipality",
-        "street_address",
-        "postal_code",
-        "post_office",
-        "phone",
-        "email",
-        "expected_due_date",
-    }
+#: The fields that say who a person is (an anonymous client is identified by them).
+IDENTITY_FIELDS = ("first_names", "last_name", "hetu", "birth_date", "gender")
+#: Person fields ``person_create`` and ``person_update`` accept, in the order the forms show them.
+PERSON_FIELDS = (
+    *IDENTITY_FIELDS,
+    "native_language",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "municipality",
+    "street_address",
+    "postal_code",
+    "post_office",
+    "phone",
+    "email",
+    "expected_due_date",
 )
 
 #: Fields a merge copies from the merged record into the kept one when the kept one is blank.
@@ -135,7 +131,7 @@ def _org_id(actor: User | None, organisation: Organisation | int | None) -> int:
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - PERSON_FIELDS
+    unknown = set(fields).difference(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unexpected person fields {sorted(unknown)}")
 
