@@ -52,6 +52,36 @@ def date_field(
     )
 
 
+#: What the browser's ``datetime-local`` picker sends and shows.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+#: What a moment field reads: the picker's value, or a moment typed the ISO or the Finnish way
+#: (15.3.2026 14:30, 15.3.2026 14.30) where the browser shows a text box.
+DATETIME_INPUT_FORMATS = (DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M")
+MOMENT_INVALID = _("Anna aika muodossa p.k.vvvv hh:mm.")
+
+
+def moment_field(
+    label: Any,
+    *,
+    required_message: Any,
+    validators: Sequence[Callable[[Any], None]] = (dates.validate_date,),
+    **kwargs: Any,
+) -> forms.DateTimeField:
+    """A moment (date and time to the minute, local time) of the product's forms: the
+    ``datetime-local`` picker, ISO or Finnish input, one message for a moment it cannot read,
+    the field's own for a missing one (``"Anna kirjauksen aika."``), and by default the
+    work-date bound of :func:`date_field`. Its initial value is
+    :func:`~tupa.core.wallclock.this_minute` where it defaults to now."""
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=DATETIME_INPUT_FORMATS,
+        validators=list(validators),
+        error_messages={"required": required_message, "invalid": MOMENT_INVALID},
+        **kwargs,
+    )
+
+
 def apply_errors(
     form: Any, error: ValidationError, *, field_map: Mapping[str, str] | None = None
 ) -> None:

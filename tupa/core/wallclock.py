@@ -233,6 +233,11 @@ class WallClockForm(forms.Form):
         return data
 
 
+def this_minute() -> dt.datetime:
+    """Now in local time, to the minute (a form's "now" that the time pickers show as is)."""
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
 def local_date(moment: dt.datetime) -> dt.date:
     """The date in Helsinki of an aware moment (a stay's arrival, an appointment's start)."""
     return moment.astimezone(HELSINKI).date()

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from tupa.accounts.models import Role
 from tupa.core import dates
-from tupa.core.forms import date_field
+from tupa.core.forms import date_field, moment_field
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
+from tupa.core.wallclock import HELSINKI, this_minute
 from tupa.organisations.models import ServiceForm
 
 TODAY = dt.date(2026, 3, 15)
@@ -125,6 +126,35 @@ def test_the_date_field_says_the_same_thing_everywhere() -> None:
     born_1950 = _DateForm({"day": "2026-03-15", "born": "1.2.1950"})
     assert born_1950.is_valid(), born_1950.errors  # before 2000, and a birth date
     assert "born" in _DateForm({"day": "2026-03-15", "born": "1.2.2027"}).errors  # not yet born
+
+
+class _MomentForm(forms.Form):
+    at = moment_field("Aika", required_message="Anna aika.")
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-03-15T14:30", "2026-03-15 14:30", "15.3.2026 14:30", "15.3.2026 14.30"]
+)
+def test_the_moment_field_reads_the_picker_and_finnish_moments(typed: str) -> None:
+    form = _MomentForm({"at": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["at"] == dt.datetime(2026, 3, 15, 14, 30, tzinfo=HELSINKI)
+
+
+def test_the_moment_field_says_the_same_thing_everywhere() -> None:
+    """Every moment of the product's forms (``tupa.core.forms.moment_field``): the field's own
+    message for a missing one, one message for a moment it cannot read, the work-date bounds."""
+    assert _MomentForm({}).errors == {"at": ["Anna aika."]}
+    assert _MomentForm({"at": "eilen"}).errors == {"at": ["Anna aika muodossa p.k.vvvv hh:mm."]}
+    assert _MomentForm({"at": "31.12.1999 12:00"}).errors == {"at": [RANGE]}
+    assert 'type="datetime-local"' in str(_MomentForm()["at"])
+
+
+@time_machine.travel(dt.datetime(2026, 3, 15, 12, 34, 56, tzinfo=dt.UTC), tick=False)
+def test_a_forms_now_is_this_minute_in_local_time() -> None:
+    assert this_minute() == dt.datetime(2026, 3, 15, 14, 34, tzinfo=HELSINKI)
+    shown = str(_MomentForm(initial={"at": this_minute()})["at"])
+    assert 'value="2026-03-15T14:34"' in shown
 
 
 # --------------------------------------------------------------------------- the views

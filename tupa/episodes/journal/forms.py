@@ -7,18 +7,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
-from tupa.core import dates
+from tupa.core.forms import moment_field
+from tupa.core.wallclock import this_minute
 
 from ..models import Attachment, Entry, Episode, Participant
 from . import attachments as attachment_files
 from . import selectors, services
 
-DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 ACCEPT = ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"
 
 
@@ -45,10 +44,6 @@ def _cap(choices: Any) -> list[tuple[str, Any]]:
     return [(value, capfirst(label)) for value, label in choices]
 
 
-def _now_local_minute() -> Any:
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
 class EntryFieldsForm(forms.Form):
     """The fields an entry and its correction share."""
 
@@ -57,16 +52,10 @@ class EntryFieldsForm(forms.Form):
         choices=[("", _("Valitse laji")), *_cap(Entry.Type.choices)],
         error_messages={"required": _("Valitse kirjauksen laji.")},
     )
-    occurred_at = forms.DateTimeField(
-        label=_("Aika"),
+    occurred_at = moment_field(
+        _("Aika"),
         help_text=_("Tapaamisen tai yhteydenoton alkamisaika. Aika ei voi olla tulevaisuudessa."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT_FORMAT),
-        input_formats=[DATETIME_INPUT_FORMAT, "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M"],
-        validators=[dates.validate_date],
-        error_messages={
-            "required": _("Anna kirjauksen aika."),
-            "invalid": _("Anna aika muodossa p.k.vvvv hh:mm."),
-        },
+        required_message=_("Anna kirjauksen aika."),
     )
     duration_minutes = forms.IntegerField(
         label=_("Kesto (min)"),
@@ -164,7 +153,7 @@ class EntryCreateForm(EntryFieldsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("occurred_at", _now_local_minute())
+            self.initial.setdefault("occurred_at", this_minute())
         self.fields["attachment"].widget.attrs["accept"] = ACCEPT
         self.fields["attachment"].help_text = _(
             "Valinnainen: PNG- tai JPEG-kuva tai PDF, enintään %(size)s. Kuvista poistetaan "

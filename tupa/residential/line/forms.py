@@ -10,19 +10,12 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import moment_field
+from tupa.core.wallclock import this_minute
 from tupa.residential.line.services import MAX_DURATION, MIN_DURATION
 from tupa.residential.models import LineContact
-
-#: What the browser's ``datetime-local`` picker sends and shows.
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def now_local() -> str:
-    """This minute in local time, as the ``datetime-local`` picker shows it."""
-    return timezone.localtime().strftime(DATETIME_LOCAL)
 
 
 class AnonymousEntryForm(forms.Form):
@@ -38,18 +31,10 @@ class AnonymousEntryForm(forms.Form):
     #: The free-text fields (autocomplete off).
     free_text: ClassVar[tuple[str, ...]] = ("note",)
 
-    occurred_at = forms.DateTimeField(
-        label=_("Ajankohta"),
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        error_messages={
-            "required": _("Anna ajankohta."),
-            "invalid": _("Anna ajankohta muodossa pp.kk.vvvv tt:mm."),
-        },
-    )
+    occurred_at = moment_field(_("Ajankohta"), required_message=_("Anna ajankohta."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"occurred_at": now_local(), **self.defaults})
+        kwargs.setdefault("initial", {"occurred_at": this_minute(), **self.defaults})
         super().__init__(*args, **kwargs)
         for name in self.free_text:
             self.fields[name].widget.attrs["autocomplete"] = "off"

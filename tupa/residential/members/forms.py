@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import forms as core_forms
 from tupa.core.forms import TIME_WIDGET
+from tupa.core.wallclock import this_minute
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
-from tupa.residential.stays.forms import _MomentMixin, _now_local
+from tupa.residential.stays.forms import _MomentMixin
 
 
 class _ParticipantField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -28,7 +29,7 @@ class _ParticipantField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 def _default_now(form: forms.Form, date_field: str, time_field: str) -> None:
     if not form.is_bound:
-        now = _now_local()
+        now = this_minute()
         form.initial.setdefault(date_field, now.date())
         form.initial.setdefault(time_field, now.time())
 

@@ -12,14 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import forms as core_forms
 from tupa.core.forms import TIME_WIDGET
-from tupa.core.wallclock import WallClockForm
+from tupa.core.wallclock import WallClockForm, this_minute
 from tupa.episodes.models import Participant, Referral
 from tupa.residential.models import Destination, PayerCategory, Place
 from tupa.residential.stays.selectors import PlaceBooking
-
-
-def _now_local() -> dt.datetime:
-    return timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
 
 
 class _MomentMixin(WallClockForm):
@@ -157,7 +153,7 @@ class AdmitForm(_MomentMixin):
         assert isinstance(members_field, ParticipantChoiceField)
         members_field.queryset = participants
         if not self.is_bound:
-            now = _now_local()
+            now = this_minute()
             booked = {pk for pk, booking in place_field.bookings.items() if booking.booked}
             free = [p for p in places if p.pk not in taken and p.pk not in booked]
             self.initial.setdefault("place", free[0].pk if free else None)
@@ -196,7 +192,7 @@ class DischargeForm(_MomentMixin):
         assert isinstance(referral_field, forms.ModelChoiceField)
         referral_field.queryset = referrals
         if not self.is_bound:
-            now = _now_local()
+            now = this_minute()
             self.initial.setdefault("departure_date", now.date())
             self.initial.setdefault("departure_time", now.time())
 
@@ -227,6 +223,6 @@ class MoveForm(_MomentMixin):
         place_field.taken = taken
         place_field.bookings = bookings or {}
         if not self.is_bound:
-            now = _now_local()
+            now = this_minute()
             self.initial.setdefault("move_date", now.date())
             self.initial.setdefault("move_time", now.time())

@@ -354,7 +354,7 @@ def test_entry_save_and_new_then_save(world, client: Client) -> None:  # type: i
         ({"adults": "kaksi"}, "Anna lukumäärä kokonaislukuna."),
         ({"directed_to": ""}, "Valitse, minne pyytäjä ohjattiin."),
         ({"occurred_at": "2026-03-15T05:00"}, "Ajankohta ei voi olla tulevaisuudessa."),
-        ({"occurred_at": "eilen"}, "Anna ajankohta muodossa pp.kk.vvvv tt:mm."),
+        ({"occurred_at": "eilen"}, "Anna aika muodossa p.k.vvvv hh:mm."),
     ],
 )
 def test_entry_errors_in_finnish_keep_input(

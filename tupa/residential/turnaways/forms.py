@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from tupa.residential.line.forms import DATETIME_LOCAL, AnonymousEntryForm
+from tupa.residential.line.forms import AnonymousEntryForm
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways.services import MAX_PERSONS, NOTE_MAX
 
@@ -71,7 +71,7 @@ class TurnAwayForm(AnonymousEntryForm):
     def for_instance(cls, turn_away: TurnAway, data: Any = None) -> TurnAwayForm:
         """The form filled with an existing entry (for the same-day correction)."""
         initial = {
-            "occurred_at": timezone.localtime(turn_away.occurred_at).strftime(DATETIME_LOCAL),
+            "occurred_at": timezone.localtime(turn_away.occurred_at),
             "channel": turn_away.channel,
             "adults": turn_away.adults,
             "children": turn_away.children,
