@@ -19,6 +19,18 @@ from ..models import Episode, Participant, ReferralSource, ServiceTask
 from .base import GENDER_CHOICES, TupaForm, birth_date_of, clean_hetu
 
 
+def _name_field(label: Any, **kwargs: Any) -> forms.CharField:
+    """A name typed at intake (optional: an anonymous client has none); autocomplete off, so the
+    browser does not offer names typed about other clients."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        **kwargs,
+    )
+
+
 def _role_field(initial: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Rooli asiakkuudessa"), choices=Participant.Role.choices, initial=initial
@@ -50,18 +62,8 @@ class SubjectFields(TupaForm):
         initial=MODE_PERSON,
         widget=forms.RadioSelect,
     )
-    first_names = forms.CharField(
-        label=_("Etunimet"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    last_name = forms.CharField(
-        label=_("Sukunimi"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    first_names = _name_field(_("Etunimet"))
+    last_name = _name_field(_("Sukunimi"))
     hetu = forms.CharField(
         label=_("Henkilötunnus"),
         required=False,
@@ -214,19 +216,8 @@ class IntakeForm(SubjectFields):
 class ChildRowForm(TupaForm):
     """One child who came along (a row of the intake's repeatable child rows)."""
 
-    first_names = forms.CharField(
-        label=_("Etunimi tai peitenimi"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    last_name = forms.CharField(
-        label=_("Sukunimi"),
-        required=False,
-        max_length=200,
-        help_text=_("Jos tyhjä, sama kuin asiakkaalla."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    first_names = _name_field(_("Etunimi tai peitenimi"))
+    last_name = _name_field(_("Sukunimi"), help_text=_("Jos tyhjä, sama kuin asiakkaalla."))
     birth_date = date_field(
         _("Syntymäaika"), validators=[dates.validate_birth_date], required=False
     )
