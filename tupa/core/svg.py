@@ -31,17 +31,17 @@ TEXT = "#1a1a1a"
 GRID = "#d0d0d0"
 
 
-def chart(
-    title: str, width: int, height: int, parts: Iterable[str], *, fixed_size: bool = False
-) -> SafeString:
-    """The ``<svg>`` element around ``parts``: a ``viewBox`` of ``width`` × ``height``, scaled to
-    the column's width (or drawn at that size in pixels with ``fixed_size``), and the title.
+def chart(title: str, width: int, height: int, parts: Iterable[str]) -> SafeString:
+    """The ``<svg>`` element around ``parts``: a ``viewBox`` of ``width`` × ``height`` units,
+    drawn at that size in pixels (so a chart's 10-unit text is 10-pixel text on every screen) and
+    shrunk, never stretched, to a narrower column by the stylesheet (``svg.chart``:
+    ``max-width: 100%``). A chart that should fill its column instead says so in the stylesheet
+    (``.chart-figure``).
 
     ``parts`` is SVG markup in which the caller has escaped every text it put there."""
-    size = f'width="{width}" height="{height}"' if fixed_size else 'width="100%"'
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" class="chart" {size}>'
+        f'width="{width}" height="{height}" role="img" class="chart">'
     )
     markup = "".join([opening, f"<title>{escape(title)}</title>", *parts, "</svg>"])
     return mark_safe(markup)  # noqa: S308 - the title is escaped here, the parts by the caller

@@ -26,6 +26,7 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
+from tupa.episodes.models import Episode
 from tupa.organisations.models import (
     Funder,
     Municipality,
@@ -33,12 +34,14 @@ from tupa.organisations.models import (
     ServiceForm,
     ServiceFormFunding,
 )
+from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
 from tupa.statistics import engine
 from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import with_fundings
+from tupa.statistics.tests.test_charts import SPAN, bars
 
 pytestmark = pytest.mark.django_db
 
@@ -377,6 +380,40 @@ def test_overview_for_the_director_links_figures_to_their_drill_down(
     url = reverse("statistics:indicator", args=["outpatient.clients", "avokriisityo", 2026])
     assert url in page
     assert client.get(url).status_code == 200
+
+
+def test_overview_chart_draws_each_form_to_its_own_scale(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The forms count different things (care days, visits), so each form's larger bar fills
+    the chart, and the page says so; the legend names the years."""
+    with scopes_disabled():  # a visit per client: crisis work 8 in the year, Jussi-työ 1
+        for episode in Episode.objects.filter(service_form__in=[world["crisis"], world["jussi"]]):
+            start = dt.datetime.combine(episode.start_date, dt.time(12), tzinfo=HELSINKI)
+            Appointment.objects.create(
+                organisation=world["org"],
+                service_form=episode.service_form,
+                episode=episode,
+                type=AppointmentType.OFFICE_MEETING,
+                place_kind=PlaceKind.OWN_PREMISES,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                organiser=world["worker"],
+                created_by=world["worker"],
+                outcome=Outcome.HAPPENED,
+            )
+    login_verified(client, world["director"])
+    with time_machine.travel(dt.datetime(YEAR, 12, 31, 12, 0, tzinfo=HELSINKI), tick=False):
+        page = client.get(reverse("statistics:overview")).content.decode()
+    chart = page.split('<div class="overview-chart" aria-hidden="true">', 1)[1].split("</svg>")[0]
+    widths = [w for w, _fill in bars(chart)]
+    pairs = list(zip(widths[::2], widths[1::2], strict=True))
+    # 8 visits and 1 (none the year before): both fill the chart; on one scale, 1 would be 38.
+    assert (SPAN, 0) in pairs and pairs.count((SPAN, 0)) == 2
+    assert all(max(pair) in (0, SPAN) for pair in pairs)
+    assert ">8</text>" in chart and ">1</text>" in chart
+    assert ">2025</text>" in chart and ">2024</text>" in chart
+    assert "oman suuremman luvun mittakaavaan" in page
 
 
 def test_half_yearly_review_is_opened_by_part_of_the_year(

@@ -41,6 +41,7 @@ def _context(
         id(line): paired_bars(
             f"{line.indicator.title}: {year} / {year - 1}",
             [(f.form.name, *f.shown) for f in line.figures],
+            legend=(str(year), str(year - 1)),
         )
         for section in sections
         for line in section.lines

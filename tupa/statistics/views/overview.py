@@ -142,8 +142,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["waiting"] = waiting.get(row["form"].pk, 0)
         row["referrals"] = referrals.get(row["form"].pk, 0)
+    # Care days beside visits: each form's bars to its own scale (the page says so).
     chart_rows = [
-        (r["form"].name, r["activity"].this_year, r["activity"].last_year)
+        (
+            f"{r['form'].name} · {r['activity'].indicator.title}",
+            r["activity"].this_year,
+            r["activity"].last_year,
+        )
         for r in rows
         if r["activity"] is not None
     ]
@@ -154,7 +159,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "today": today,
             "rows": rows,
             "chart": paired_bars(
-                _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"), chart_rows
+                _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"),
+                chart_rows,
+                legend=(str(today.year), str(today.year - 1)),
+                own_scale=True,
             ),
             "returns": [
                 r for r in catalogue_rows(user, today.year - 1) if r["deadline"] is not None

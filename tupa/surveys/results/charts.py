@@ -38,5 +38,5 @@ def bars(
             f"{escape(text)}</text>"
         )
         y += bar + gap
-    # A fixed size in pixels: fits a phone (390 px) and stays legible on a wide screen.
-    return svg.chart(title, width, height, parts, fixed_size=True)
+    # Drawn at its size in pixels: fits a phone (390 px) and stays legible on a wide screen.
+    return svg.chart(title, width, height, parts)
