@@ -1,9 +1,9 @@
 """The executive director's STEA report for Perhetupa, in Finnish, with axe on every page (issue 11).
 
-She opens "Tilastot", the STEA results report of Perhetupa for last year, drills from the
-monthly visits to March, downloads the XLSX (opened here with openpyxl), marks the report as
-sent; a late correction of a March count then shows in the sent report's difference view while
-the frozen figures stay as they were sent.
+Her dashboard opens with the overview's summary. She opens "Tilastot", the STEA results report
+of Perhetupa for last year, drills from the monthly visits to March, downloads the XLSX (opened
+here with openpyxl), marks the report as sent; a late correction of a March count then shows in
+the sent report's difference view while the frozen figures stay as they were sent.
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def test_director_sends_the_stea_report_of_perhetupa(
     page.set_default_timeout(15_000)
     base = live_server.url
     log_in(page, base, director)
+    # The dashboard opens with the overview's summary, asked with htmx after the page loaded.
+    panel = page.locator("section[aria-labelledby=overview-panel]")
+    expect(panel.locator("svg.chart")).to_be_visible()
+    expect(panel.locator("svg.chart")).to_contain_text("Perhetupa · Perhetuvan käynnit")
+    check_page()
     nav(page, "Tilastot")
     expect(page.locator("h1")).to_have_text("Tilastot ja ilmoitukset")
     check_page()

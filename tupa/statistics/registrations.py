@@ -42,8 +42,20 @@ def forms_with_volunteers(organisation_id: int) -> set[int]:
     return set(having(organisation_id))
 
 
+def _overview_panel(user: Any) -> dict[str, object]:
+    from tupa.access.statistics import may_see_overview
+
+    return {"visible": may_see_overview(user)}
+
+
 registry.nav_links.register(
     registry.NavLink("statistics:index", _("Tilastot"), "statistics.open", order=45),
+)
+registry.dashboard_panels.register(
+    # After a lead's own client work (10), before the grants (60): the forms at a glance.
+    registry.DashboardPanel(
+        "overview_panel", "statistics/_dashboard_panel.html", _overview_panel, order=20
+    ),
 )
 registry.reports.register(
     registry.Report(

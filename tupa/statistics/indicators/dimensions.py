@@ -18,6 +18,7 @@ from tupa.people.models import Person
 
 from .base import UNKNOWN, Choices, Dimension, Params
 from .protection import protected
+from .reads import shared_read
 
 ADULT = "adult"
 CHILD = "child"
@@ -56,8 +57,15 @@ def _months(params: Params) -> Choices:
 
 
 def _service_forms(params: Params) -> Choices:
+    return _forms_by_name(params.service_form_ids)
+
+
+@shared_read
+def _forms_by_name(ids: tuple[int, ...]) -> Choices:
+    """The forms' choices in the database's order of names, read once per run for a set of
+    forms (a page that runs one indicator for two periods, the overview, asks twice)."""
     with scopes_disabled():
-        forms = ServiceForm.objects.filter(pk__in=params.service_form_ids).order_by("name")
+        forms = ServiceForm.objects.filter(pk__in=ids).order_by("name")
         return tuple((str(f.pk), f.name) for f in forms)
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -414,6 +417,70 @@ def test_overview_chart_draws_each_form_to_its_own_scale(
     assert ">8</text>" in chart and ">1</text>" in chart
     assert ">2025</text>" in chart and ">2024</text>" in chart
     assert "oman suuremman luvun mittakaavaan" in page
+
+
+def test_overview_reads_do_not_grow_with_the_forms(client: Client, world: dict[str, Any]) -> None:
+    """Forms of one kind are counted in one run per indicator and period, and the reads that do
+    not depend on them (the organisation's forms, its protected persons, the forms' names) are
+    made once for the whole page: a third outpatient form with a client adds no query."""
+    login_verified(client, world["director"])
+    url = reverse("statistics:overview")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    third = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT,
+        name="Lapsityö",
+        slug="lapsityo",
+        organisation=world["org"],
+        area__organisation=world["org"],
+    )
+    _client(third, dt.date(2026, 1, 5), municipality=world["lahti"])
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert "Lapsityö" in page
+    assert len(after.captured_queries) == len(before.captured_queries)
+    protected_reads = [q for q in after.captured_queries if "people_restriction" in q["sql"]]
+    assert len(protected_reads) == 1
+
+
+def test_dashboard_opens_with_the_overview_for_the_director_and_the_leads(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The dashboard asks for the overview's summary with htmx after loading (a link without
+    JavaScript); a worker's dashboard has no such panel, and the summary answers them 404."""
+    overview = reverse("statistics:overview")
+    panel = f'hx-get="{overview}" hx-trigger="load"'
+    for user in ("director", "lead"):
+        login_verified(client, world[user])
+        assert panel in client.get(reverse("core:dashboard")).content.decode()
+    login_verified(client, world["worker"])
+    assert panel not in client.get(reverse("core:dashboard")).content.decode()
+    assert client.get(overview, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_overview_summary_counts_last_years_returns_by_state(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """On 2.3.2026 the director's 2025 returns with a deadline are the Federation's (15.2.),
+    two municipalities' (28.2.) and two STEA reports (31.3.). The lead sends crisis work's STEA
+    report: 1 sent, 3 late, 1 still to send."""
+    login_verified(client, world["lead"])
+    send = reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"])
+    assert client.post(send).status_code == 302
+    login_verified(client, world["director"])
+    response = client.get(reverse("statistics:overview"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    summary = response.content.decode()
+    assert "<html" not in summary and "<svg" in summary
+    assert re.findall(r'<span class="tag[^"]*">([^<]*)</span>', summary) == [
+        "1 lähetetty",
+        "3 myöhässä",
+        "1 lähettämättä",
+    ]
+    assert summary.count('data-table="deadlines"') == 0  # the table is on the page
+    page = client.get(reverse("statistics:overview")).content.decode()
+    assert page.count("Myöhässä") == 3 and page.count("Lähettämättä") == 1
 
 
 def test_half_yearly_review_is_opened_by_part_of_the_year(

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,6 +31,7 @@ from .. import engine
 from ..charts import paired_bars
 from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
+from ..indicators.reads import one_run
 from .returns import catalogue_rows, drill_page
 
 
@@ -69,29 +71,28 @@ def _same_period_last_year(day: dt.date) -> dt.date:
 
 
 def _figures(forms: list[ServiceForm], today: dt.date) -> dict[tuple[int, str], Figure]:
-    """(form, indicator) → this year to date and the same days last year, one run per indicator."""
+    """(form, indicator) → this year to date and the same days last year, one run per indicator
+    and period, sharing the reads that do not depend on them (the organisation's forms, its
+    protected persons: :mod:`..indicators.reads`)."""
     by_indicator: dict[str, list[ServiceForm]] = defaultdict(list)
     for form in forms:
         for ind_id in figures_for(form):
             if ind_id is not None:
                 by_indicator[ind_id].append(form)
+    this_year = (dt.date(today.year, 1, 1), today)
+    last_year = (dt.date(today.year - 1, 1, 1), _same_period_last_year(today))
     out: dict[tuple[int, str], Figure] = {}
-    for ind_id, users in by_indicator.items():
-        indicator = indicators.get(ind_id)
-        org = users[0].organisation_id
-        now = engine.totals_per_form(
-            indicator, Params(org, dt.date(today.year, 1, 1), today), users
-        )
-        then = engine.totals_per_form(
-            indicator,
-            Params(org, dt.date(today.year - 1, 1, 1), _same_period_last_year(today)),
-            users,
-        )
-        for form in users:
-            url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
-            out[(form.pk, ind_id)] = Figure(
-                indicator, now.get(form.pk, 0), then.get(form.pk, 0), url
-            )
+    with one_run():
+        for ind_id, users in by_indicator.items():
+            indicator = indicators.get(ind_id)
+            org = users[0].organisation_id
+            now = engine.totals_per_form(indicator, Params(org, *this_year), users)
+            then = engine.totals_per_form(indicator, Params(org, *last_year), users)
+            for form in users:
+                url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
+                out[(form.pk, ind_id)] = Figure(
+                    indicator, now.get(form.pk, 0), then.get(form.pk, 0), url
+                )
     return out
 
 
@@ -107,10 +108,22 @@ def _forms(user: Any) -> list[ServiceForm]:
 @login_only
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
+    """The overview page; asked by htmx (the dashboard's panel), its summary alone."""
     user = user_of(request)
     if not access.may_see_overview(user):
         raise Http404
-    today = timezone.localdate()
+    context = overview_context(user, timezone.localdate())
+    if getattr(request, "htmx", False):
+        response = render(request, "statistics/_overview_panel.html", context)
+    else:
+        response = render(request, "statistics/overview.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def overview_context(user: Any, today: dt.date) -> dict[str, Any]:
+    """Each of the user's forms this year against last year, with occupancy now and the
+    queues; last year's returns and their state."""
     forms = _forms(user)
     figures = _figures(forms, today)
     rows: list[dict[str, Any]] = []
@@ -152,24 +165,27 @@ def overview(request: HttpRequest) -> HttpResponse:
         for r in rows
         if r["activity"] is not None
     ]
-    return render(
-        request,
-        "statistics/overview.html",
-        {
-            "today": today,
-            "rows": rows,
-            "chart": paired_bars(
-                _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"),
-                chart_rows,
-                legend=(str(today.year), str(today.year - 1)),
-                own_scale=True,
-            ),
-            "returns": [
-                r for r in catalogue_rows(user, today.year - 1) if r["deadline"] is not None
-            ],
-            "return_year": today.year - 1,
-        },
-    )
+    returns = [r for r in catalogue_rows(user, today.year - 1) if r["deadline"] is not None]
+    return {
+        "today": today,
+        "rows": rows,
+        "chart": paired_bars(
+            _("Toiminta tänä vuonna ja samaan aikaan viime vuonna"),
+            chart_rows,
+            legend=(str(today.year), str(today.year - 1)),
+            own_scale=True,
+        ),
+        "returns": returns,
+        "return_year": today.year - 1,
+        "returns_state": return_states(returns, today),
+    }
+
+
+def return_states(returns: list[dict[str, Any]], today: dt.date) -> dict[str, int]:
+    """How many of the returns are sent, late (past the deadline, unsent) and still to send."""
+    sent = sum(1 for r in returns if r["sent"])
+    late = sum(1 for r in returns if not r["sent"] and r["deadline"] < today)
+    return {"sent": sent, "late": late, "open": len(returns) - sent - late}
 
 
 @object_scoped
