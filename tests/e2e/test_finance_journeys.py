@@ -32,9 +32,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_client_journeys import log_in, log_out, nav
 from tupa.accounts.models import Role
+from tupa.core.months import month_bounds
 from tupa.core.tests.factories import org_role_user, worker_in
 from tupa.finance.agreements import services as agreements
-from tupa.finance.invoicing.selectors import month_bounds
 from tupa.finance.models import Invoice, InvoiceRun, Payment
 from tupa.finance.models.agreements import PricedItem
 from tupa.finance.references import format_reference

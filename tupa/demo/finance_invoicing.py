@@ -29,12 +29,12 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import Membership, Role, User
+from tupa.core.months import add_months
 from tupa.episodes.models import Episode
 from tupa.episodes.services import episode_update
 from tupa.finance.invoicing import services
 from tupa.finance.invoicing.basis import collect_items
 from tupa.finance.invoicing.profile import profile_save
-from tupa.finance.invoicing.runs import add_months
 from tupa.finance.models import Agreement, Invoice, InvoiceRun, InvoicingProfile
 from tupa.finance.payments.services import payment_record
 from tupa.organisations.models import Organisation, ServiceForm

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import Role, User
+from tupa.core.months import add_months
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Organisation, ServiceForm
@@ -44,7 +45,6 @@ from tupa.programmes.models import (
     Member,
     Session,
 )
-from tupa.programmes.rules import add_months
 from tupa.programmes.selectors import session_leader_options
 from tupa.scheduling.models import Room
 from tupa.volunteers.models import CheckResult, RoleKind, Status, Volunteer

@@ -25,12 +25,6 @@ if TYPE_CHECKING:
     from tupa.organisations.models import ServiceForm
 
 
-def month_end(year: int, month: int) -> dt.date:
-    if month == 12:
-        return dt.date(year, 12, 31)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-
-
 # --------------------------------------------------------------------------- today
 
 

@@ -22,7 +22,6 @@ Definitions (all dates are local Helsinki dates; "active on day d" means
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -32,6 +31,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from tupa.core.months import add_months
 
 WARNING = "warning"
 ERROR = "error"
@@ -70,14 +71,6 @@ class RuleWarning:
     @property
     def is_error(self) -> bool:
         return self.level == ERROR
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (the day clamped to the month's length)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def peak_members(members: Sequence[MemberFacts]) -> int:
@@ -288,7 +281,6 @@ __all__ = [
     "MemberFacts",
     "ProgrammeFacts",
     "RuleWarning",
-    "add_months",
     "clean_rules",
     "evaluate",
     "full_months",

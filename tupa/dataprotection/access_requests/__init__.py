@@ -17,7 +17,6 @@ from .draft import build_draft
 from .items import Draft, DraftEpisode, Item
 from .selectors import is_overdue, requests_for_dpo, requests_to_review, reviewed_units
 from .workflow import (
-    add_months,
     deadline_extend,
     decide,
     deliver,
@@ -33,7 +32,6 @@ __all__ = [
     "Draft",
     "DraftEpisode",
     "Item",
-    "add_months",
     "build_draft",
     "deadline_extend",
     "decide",

@@ -7,7 +7,6 @@ unit's items (:func:`tupa.access.dataprotection.may_review`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from tupa.audit.models import (
     DisclosureBasis,
     DisclosureKind,
 )
+from tupa.core.months import add_months
 from tupa.dataprotection.disclosures.services import disclosure_record
 from tupa.people.models import Person
 
@@ -42,13 +42,6 @@ Outcome = AccessRequest.Outcome
 
 #: The deadline may be extended by at most two months (GDPR art. 12(3)).
 MAX_EXTENSION_MONTHS = 2
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day (31.1. + 1 → 28./29.2.)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --------------------------------------------------------------------------- services

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import User
+from tupa.core.months import add_months
 from tupa.episodes.models import Episode, Participant
 from tupa.episodes.services import consent_record, consent_withdraw, contact_permission_set
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.people.models import Consent
-from tupa.programmes.rules import add_months
 from tupa.surveys.models import Invitation, QuestionnaireVersion, Schedule, Target, Trigger
 from tupa.surveys.schedules import selectors, services
 

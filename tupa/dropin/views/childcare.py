@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import saved_redirect
+from tupa.core.months import month_end
 from tupa.dropin import selectors, services, volunteers
 from tupa.dropin.forms import ChildcareForm
 from tupa.dropin.models import ChildcareSession
@@ -28,7 +29,7 @@ def childcare_list(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = house_or_404(request, slug)
     form, year, month = month_param(request)
     start = dt.date(year, month, 1)
-    end = selectors.month_end(year, month)
+    end = month_end(year, month)
     rows = list(selectors.childcare_between(service_form=service_form, start=start, end=end))
     return render(
         request,

@@ -7,7 +7,6 @@ the statistics gets 404, as before, not a redirect.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponseRedirect
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped
+from tupa.core.months import month_bounds
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 
@@ -32,8 +32,7 @@ def _target(request: HttpRequest, slug: str, *, csv: bool) -> HttpResponseRedire
         year, month = today.year, None
     if month is not None and 1 <= month <= 12:
         template = DAYS_REPORT
-        start = dt.date(year, month, 1)
-        end = dt.date(year, month, calendar.monthrange(year, month)[1])
+        start, end = month_bounds(year, month)
     else:
         template, start, end = REPORT, dt.date(year, 1, 1), dt.date(year, 12, 31)
     return HttpResponseRedirect(

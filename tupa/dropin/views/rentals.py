@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import saved_redirect
+from tupa.core.months import month_end
 from tupa.dropin import selectors, services
 from tupa.dropin.forms import BookingForm
 from tupa.dropin.views.common import house_or_404, month_param, month_url, shift_month
@@ -29,7 +30,7 @@ def bookings(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = house_or_404(request, slug)
     form, year, month = month_param(request)
     start = dt.date(year, month, 1)
-    end = selectors.month_end(year, month)
+    end = month_end(year, month)
     rows = list(selectors.bookings_between(service_form=service_form, start=start, end=end))
     days: dict[dt.date, list[Booking]] = {}
     for booking in rows:

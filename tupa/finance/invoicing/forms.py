@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
 from tupa.core.forms import date_field
-from tupa.finance.invoicing.selectors import month_bounds
+from tupa.core.months import month_bounds
 from tupa.finance.invoicing.services import OTHER_ITEM, ManualInvoiceData
 from tupa.finance.models import Invoice, InvoiceLine
 from tupa.finance.models.agreements import PricedItem

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -113,11 +112,6 @@ def service_forms(organisation_id: int) -> QuerySet[ServiceForm]:
 def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     last = today.replace(day=1) - dt.timedelta(days=1)
     return last.replace(day=1), last
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, month, 1)
-    return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
 def basis_panel(*, user: Any, forms: list[ServiceForm]) -> dict[str, Any]:

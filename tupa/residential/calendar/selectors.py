@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from tupa.core.months import month_end
 from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import (
     DEFAULT_RULE,
@@ -105,11 +106,6 @@ class MonthOccupancy:
     occupancy_percent: Decimal | None
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - _ONE_DAY
-
-
 def months_back(last: dt.date, count: int) -> list[tuple[int, int]]:
     """The ``count`` calendar months ending with the month of ``last``, oldest first."""
     year, month = last.year, last.month
@@ -133,7 +129,7 @@ def occupancy_by_month(
     if not months:
         return []
     start = dt.date(months[0][0], months[0][1], 1)
-    end = _month_end(*months[-1])
+    end = month_end(*months[-1])
     places = place_uses(service_form)
     per_place: dict[int, list[Interval]] = defaultdict(list)
     rows = Stay.objects.filter(place__service_form=service_form).filter(
@@ -153,7 +149,7 @@ def occupancy_by_month(
     in_use = places_in_use_by_date(places, occupied_days, start, end)
     result = []
     for year, month in months:
-        days = _month_end(year, month).day
+        days = month_end(year, month).day
         month_in_use = [n for day, n in in_use.items() if (day.year, day.month) == (year, month)]
         place_days = sum(
             n

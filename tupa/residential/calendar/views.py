@@ -20,6 +20,7 @@ from tupa.access import clients
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
+from tupa.core.months import month_end
 from tupa.core.wallclock import local_date
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
@@ -56,7 +57,7 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     service_form = service_form_or_404(request, slug, kind=ServiceForm.Kind.RESIDENTIAL)
     year, month = _month_param(request, "kuukausi")
     start = dt.date(year, month, 1)
-    days = cal._month_end(year, month).day
+    days = month_end(year, month).day
     calendar = cal.place_calendar(service_form=service_form, start=start, days=days)
 
     bases = clients.episode_bases(

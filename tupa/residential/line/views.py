@@ -10,8 +10,6 @@ internal return ``internal.shelter.line`` in the statistics; the old counts page
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.residential import may_record_line_contact
 from tupa.core.forms import saved_redirect
+from tupa.core.months import month_bounds
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 from tupa.residential.line import services as line_services
@@ -87,10 +86,3 @@ def line_stats(request: HttpRequest, slug: str) -> HttpResponse:
     if not 2000 <= year <= today.year:
         year, month = today.year, today.month
     return HttpResponseRedirect(stats_url(service_form, year, month))
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """The first and the last day of ``month`` of ``year``."""
-    first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)

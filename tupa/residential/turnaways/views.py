@@ -29,9 +29,10 @@ from tupa.access.residential import (
     may_view_turnaway_stats,
 )
 from tupa.core.forms import saved_redirect
+from tupa.core.months import month_bounds
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
-from tupa.residential.line.views import entry_next_url, month_bounds
+from tupa.residential.line.views import entry_next_url
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm

@@ -30,7 +30,6 @@ Entry during pregnancy, per residence (chain of stays), decided in this order:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
@@ -40,6 +39,7 @@ from typing import Any, Final
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.months import add_months
 from tupa.core.wallclock import local_date
 from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.people.models import Person
@@ -138,15 +138,6 @@ def family_role(role: str, gender: str | None) -> str:
 
 def referred_by_social_services(source: str) -> str:
     return YES if source in SOCIAL_SERVICES_SOURCES else NO
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def stay_length_band(arrived: dt.date, departed: dt.date | None, period_end: dt.date) -> str:

@@ -285,11 +285,6 @@ def test_stay_length_band(departed: dt.date | None, band: str) -> None:
     assert k.stay_length_band(D(2025, 1, 1), departed, D(2025, 12, 31)) == band
 
 
-def test_add_months_clips_to_the_month() -> None:
-    assert k.add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
-    assert k.add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
-
-
 def test_entry_during_pregnancy_without_the_question() -> None:
     def head(*, flag: bool, asked: bool) -> StayRow:
         return StayRow(1, 1, "self", t(2025, 1, 1), None, None, flag, asked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from tupa.access.marks import user_of
 from tupa.access.policy import Basis, decide
 from tupa.core import dates
 from tupa.core.forms import date_field
+from tupa.core.months import month_end
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from ..indicators.base import Params
@@ -165,8 +165,7 @@ def period_bounds(period: str, year: int, part: int) -> tuple[dt.date, dt.date]:
     months = 12 // PARTS[period]
     first_month = (part - 1) * months + 1 if part else 1
     last_month = first_month + months - 1 if part else 12
-    last_day = calendar.monthrange(year, last_month)[1]
-    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+    return dt.date(year, first_month, 1), month_end(year, last_month)
 
 
 def period_label(period: str, year: int, part: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tupa.core.forms import date_field
+from tupa.core.months import month_end
 
 #: The parts of a year: query value → (first month, last month).
 PARTS: dict[str, tuple[int, int]] = {
@@ -44,7 +44,7 @@ def part_choices() -> list[tuple[str, Any]]:
 
 def part_bounds(year: int, part: str) -> tuple[dt.date, dt.date]:
     first, last = PARTS[part]
-    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+    return dt.date(year, first, 1), month_end(year, last)
 
 
 class ResultsFilterForm(forms.Form):

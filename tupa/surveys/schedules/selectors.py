@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.access import clients
+from tupa.core.months import add_months
 from tupa.episodes.models import Episode, Participant
 from tupa.programmes.models import Member
-from tupa.programmes.rules import add_months
 from tupa.surveys.models import Invitation, QuestionnaireVersion, Schedule, Target, Trigger
 from tupa.surveys.schedules import consent
 from tupa.volunteers.models import Status as VolunteerStatus

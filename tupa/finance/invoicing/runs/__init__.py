@@ -29,7 +29,6 @@ from .values import (
     Plan,
     PlannedLine,
     Problem,
-    add_months,
     is_whole_quarters,
     period_text,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "Plan",
     "PlannedLine",
     "Problem",
-    "add_months",
     "is_whole_quarters",
     "period_text",
     "plan_run",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tupa.core.months import add_months
 from tupa.core.registry import BillableItem
 from tupa.finance.invoicing.basis import (
     active_approvals,
@@ -31,7 +32,6 @@ from .values import (
     Plan,
     PlannedLine,
     Problem,
-    add_months,
     is_whole_quarters,
 )
 

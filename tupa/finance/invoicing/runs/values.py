@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tupa.core.months import month_end
 from tupa.finance.invoicing.basis import (
     item_label,
 )
@@ -21,15 +21,6 @@ ZERO = Decimal("0")
 LOOKBACK_MONTHS = 12
 
 Interval = tuple[dt.date, dt.date]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (the day clipped to the month's length)."""
-    years, index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def period_text(first: dt.date, last: dt.date) -> str:
@@ -45,8 +36,12 @@ def period_text(first: dt.date, last: dt.date) -> str:
 
 def is_whole_quarters(start: dt.date, end: dt.date) -> bool:
     """Whether ``start..end`` is one or more whole calendar quarters."""
-    last_day = calendar.monthrange(end.year, end.month)[1]
-    return start.day == 1 and start.month % 3 == 1 and end.month % 3 == 0 and end.day == last_day
+    return (
+        start.day == 1
+        and start.month % 3 == 1
+        and end.month % 3 == 0
+        and end == month_end(end.year, end.month)
+    )
 
 
 @dataclass(frozen=True)
