@@ -178,7 +178,10 @@ def time_runs(repeat: int, fn: Callable[[], Any]) -> Timings:
 
 
 def request(client: Any, target: Any) -> Any:
-    """The test client's response to ``target``: a URL (GET) or ``("POST", url, data)``."""
+    """The test client's response to ``target``: a URL (GET), ``("POST", url, data)`` or
+    ``("HX", url)`` (a GET as htmx asks it: the ``HX-Request`` header)."""
+    if isinstance(target, tuple) and target[0] == "HX":
+        return client.get(target[1], HTTP_HX_REQUEST="true")
     if isinstance(target, tuple):
         return client.post(target[1], target[2])
     return client.get(target)

@@ -111,6 +111,7 @@ class Subject:
     avokriisi: Any
     worker: Any
     outpatient_worker: Any
+    director: Any
     episode: Any
     person: Any
     year: int
@@ -172,6 +173,7 @@ def subject(year: int) -> Subject:
             avokriisi=avokriisi,
             worker=User.objects.get(username=username_for(1, "turvakoti")),
             outpatient_worker=User.objects.get(username=username_for(1, "avokriisi")),
+            director=User.objects.get(username=username_for(1, "johtaja")),
             episode=episode,
             person=mother.person,
             year=year,
@@ -179,7 +181,8 @@ def subject(year: int) -> Subject:
 
 
 def pages(s: Subject) -> list[tuple[str, Any, Any, bool]]:
-    """(label, user, request, key page?) — a request is a URL (GET) or ("POST", url, data)."""
+    """(label, user, request, key page?) — a request is a URL (GET), ("POST", url, data) or
+    ("HX", url) (an htmx GET)."""
     shelter = s.shelter.slug
     return [
         ("ceiling: own account page", s.worker, "/kirjautuminen/tili/", False),
@@ -208,6 +211,15 @@ def pages(s: Subject) -> list[tuple[str, Any, Any, bool]]:
             s.outpatient_worker,
             f"/tilastot/ilmoitus/stea.outpatient/{s.year}/{s.avokriisi.slug}/",
             True,
+        ),
+        # The director's dashboard, and the overview's summary its panel asks for with htmx
+        # (this year to date against last year for every form: twelve indicator runs).
+        ("dashboard (director)", s.director, "/", False),
+        (
+            "overview (director, htmx)",
+            s.director,
+            ("HX", "/tilastot/yleiskuva/"),
+            False,
         ),
     ]
 
