@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "tupa.core.middleware.UserLanguageMiddleware",
     "tupa.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tupa.accounts.middleware.LoginRequiredMiddleware",
     "tupa.accounts.middleware.PortalReachMiddleware",
     "tupa.accounts.middleware.TwoFactorRequiredMiddleware",
     "tupa.core.middleware.OrganisationScopeMiddleware",

@@ -13,6 +13,12 @@ volunteer login on every URL outside the volunteer portal, and to a staff login 
 before any view runs (:func:`tupa.access.volunteer_portal.may_reach` decides).
 
 ``RefusedRequestLogMiddleware`` records refused requests in the security event log.
+
+``LoginRequiredMiddleware`` is Django's (every view private unless marked public), except that an
+htmx request without a login — a fragment a page asks for after loading, e.g. the dashboard's
+overview panel, when the session ended in another tab — is sent to the login page as a whole
+page (``HX-Redirect``), as an expired session is, instead of the login form being swapped into
+the fragment's place.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
 from django.contrib.messages.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -70,6 +79,18 @@ def redirect_with_next(
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, with htmx requests redirected by the client (see the module docstring)."""
+
+    # The stubs say a redirect; an htmx request gets a 204 with ``HX-Redirect`` instead.
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func: Any
+    ) -> HttpResponse:
+        if request.headers.get("HX-Request") == "true":
+            return redirect_with_next(request, "accounts:login")
+        return super().handle_no_permission(request, view_func)
 
 
 class SessionTimeoutMiddleware:

@@ -204,3 +204,17 @@ def test_anonymous_dashboard_goes_to_login(client: Client) -> None:
     response = client.get(DASHBOARD_URL)
     assert response.status_code == 302
     assert response["Location"] == LOGIN_URL + "?next=/"
+
+
+def test_a_page_without_a_login_goes_to_the_login_page_and_an_htmx_fragment_whole(
+    client: Client,
+) -> None:
+    """A page asks the login and comes back after it; a fragment that htmx asks for (the
+    dashboard's overview panel after the session ended elsewhere) gets no login form to swap
+    into its place: the client is sent to the login page as a whole page."""
+    response = client.get("/tilastot/yleiskuva/")
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN_URL + "?next=/tilastot/yleiskuva/"
+    response = client.get("/tilastot/yleiskuva/", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and not response.content
+    assert response["HX-Redirect"] == LOGIN_URL
