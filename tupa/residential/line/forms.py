@@ -1,8 +1,4 @@
-"""The one-screen entry form of the 24 h line and the month chooser of its statistics.
-
-:class:`AnonymousEntryForm` is also the base of the turn-aways' entry form
-(:mod:`tupa.residential.turnaways.forms`): both record an anonymous moment the same way.
-"""
+"""The one-screen entry form of the 24 h line and the month chooser of its statistics."""
 
 from __future__ import annotations
 
@@ -12,32 +8,9 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import moment_field
-from tupa.core.wallclock import this_minute
+from tupa.residential.entries import AnonymousEntryForm
 from tupa.residential.line.services import MAX_DURATION, MIN_DURATION
 from tupa.residential.models import LineContact
-
-
-class AnonymousEntryForm(forms.Form):
-    """One-screen entry of an anonymous record (a line contact, a turn-away).
-
-    Anonymous: no name, phone number or other identifying field on purpose. The moment comes
-    first and defaults to now; the free-text fields have autocomplete off, so the browser does
-    not offer what was typed about someone earlier.
-    """
-
-    #: Initial values of a new entry besides the moment (which is now).
-    defaults: ClassVar[dict[str, Any]] = {}
-    #: The free-text fields (autocomplete off).
-    free_text: ClassVar[tuple[str, ...]] = ("note",)
-
-    occurred_at = moment_field(_("Ajankohta"), required_message=_("Anna ajankohta."))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"occurred_at": this_minute(), **self.defaults})
-        super().__init__(*args, **kwargs)
-        for name in self.free_text:
-            self.fields[name].widget.attrs["autocomplete"] = "off"
 
 
 class LineContactForm(AnonymousEntryForm):

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.access.residential import may_record_line_contact
+from tupa.residential.entries import entry_moment
 from tupa.residential.models import LineContact
 
 if TYPE_CHECKING:
@@ -25,22 +25,6 @@ if TYPE_CHECKING:
 
 MIN_DURATION = 1
 MAX_DURATION = 600
-#: An entry may be recorded afterwards, but not in the future (small clock skew allowed).
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-
-
-def entry_moment(occurred_at: dt.datetime | None, errors: dict[str, str]) -> dt.datetime:
-    """The moment of an anonymous entry (a line contact, a turn-away): ``occurred_at``, or now.
-
-    A moment without a time zone or in the future adds its message to ``errors`` under
-    ``occurred_at``, so the caller reports it together with the other fields' errors.
-    """
-    when = occurred_at or timezone.now()
-    if timezone.is_naive(when):
-        errors["occurred_at"] = _("Anna ajankohta aikavyöhykkeen kanssa.")
-    elif when > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = _("Ajankohta ei voi olla tulevaisuudessa.")
-    return when
 
 
 def line_contact_record(

@@ -3,9 +3,6 @@
 Members doing client work in the service form only; anyone else gets 404. The contacts are
 anonymous, so these views show no person data and write no access events. The counts are the
 internal return ``internal.shelter.line`` in the statistics; the old counts page redirects there.
-
-:func:`entry_next_url` serves the turn-aways' screens too
-(:mod:`tupa.residential.turnaways.views`).
 """
 
 from __future__ import annotations
@@ -24,6 +21,7 @@ from tupa.core.forms import saved_redirect
 from tupa.core.months import month_bounds
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
+from tupa.residential.entries import entry_next_url
 from tupa.residential.line import services as line_services
 from tupa.residential.line.forms import LineContactForm, MonthForm
 
@@ -58,12 +56,6 @@ def line_entry(request: HttpRequest, slug: str) -> HttpResponse:
         "residential/line_entry.html",
         {"service_form": service_form, "form": form},
     )
-
-
-def entry_next_url(request: HttpRequest, *, new_url: str, done_url: str) -> str:
-    """Where a saved entry goes: an empty form again (``new_url``) when the worker chose
-    "Tallenna ja uusi", else ``done_url``."""
-    return new_url if request.POST.get("action") == "save_new" else done_url
 
 
 def stats_url(service_form: ServiceForm, year: int, month: int) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from tupa.residential.line.forms import AnonymousEntryForm
+from tupa.residential.entries import AnonymousEntryForm
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways.services import MAX_PERSONS, NOTE_MAX
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tupa.access.residential import may_correct_turn_away, may_record_turn_away
 from tupa.organisations.models import ServiceForm
-from tupa.residential.line.services import entry_moment
+from tupa.residential.entries import entry_moment
 from tupa.residential.models import TurnAway
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from tupa.core.forms import saved_redirect
 from tupa.core.months import month_bounds
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
-from tupa.residential.line.views import entry_next_url
+from tupa.residential.entries import entry_next_url
 from tupa.residential.models import TurnAway
 from tupa.residential.turnaways import services as turnaway_services
 from tupa.residential.turnaways.forms import TurnAwayForm, TurnAwayPeriodForm
