@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -149,6 +150,22 @@ def _conflict_form(
     return form
 
 
+@dataclass(frozen=True)
+class EditStep(Generic[FormT]):
+    """What the save step of an episode edit leaves to the view.
+
+    ``response`` is the redirect when the edit was saved; otherwise ``None``, and the view shows
+    its form page with ``form``, ``episode`` and ``status``: ``return step.response or
+    _form_page(request, step.episode, basis, step.form, ..., status=step.status)`` (the page,
+    and so its access log, only when it is shown).
+    """
+
+    response: HttpResponse | None
+    form: FormT
+    episode: Episode
+    status: int = 200
+
+
 def _save_edit(
     request: HttpRequest,
     episode: Episode,
@@ -158,19 +175,18 @@ def _save_edit(
     *,
     success: str,
     field: str = "version",
-) -> HttpResponse | tuple[FormT, Episode, int]:
+) -> EditStep[FormT]:
     """The save step of an episode edit that carries the episode's version (optimistic locking).
 
     On a POST, ``save`` runs through ``form``; when it is done, the ``success`` message and the
-    episode page. Otherwise the view shows its form page with what this returns — the form, the
-    episode and the status: the form as given with 200 (a GET, or refused with its errors), or,
-    when somebody else saved the episode first, the form bound again on the current version
-    (``make_form``, :func:`_conflict_form`) with the current episode and 409.
+    redirect to the episode page. Otherwise the form page to show: the form as given with 200
+    (a GET, or refused with its errors), or, when somebody else saved the episode first, the
+    form bound again on the current version (``make_form``, :func:`_conflict_form`) with the
+    current episode and 409.
     """
     try:
         saved = saved_redirect(request, form, save, next_url=episode_url(episode), success=success)
     except EpisodeConflict as conflict:
-        return _conflict_form(request, conflict, make_form, field=field), conflict.current, 409
-    if saved is not None:
-        return saved
-    return form, episode, 200
+        form = _conflict_form(request, conflict, make_form, field=field)
+        return EditStep(None, form, conflict.current, status=409)
+    return EditStep(saved, form, episode)

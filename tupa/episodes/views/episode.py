@@ -92,7 +92,7 @@ def edit_status(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"version": episode.version, "start_date": episode.start_date},
             episode=episode,
         )
-    shown = _save_edit(
+    step = _save_edit(
         request,
         episode,
         form,
@@ -109,18 +109,15 @@ def edit_status(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data, current: StatusForm(data, episode=current),
         success=_("Asiakkuuden tila on päivitetty."),
     )
-    if isinstance(shown, HttpResponse):
-        return shown
-    form, episode, status = shown
-    return _form_page(
+    return step.response or _form_page(
         request,
-        episode,
+        step.episode,
         basis,
-        form if form.fields["status"].choices else None,  # type: ignore[attr-defined]
+        step.form if step.form.fields["status"].choices else None,  # type: ignore[attr-defined]
         title=_("Muuta asiakkuuden tilaa"),
         submit=_("Tallenna tila"),
-        intro=_("Nykyinen tila: %(status)s.") % {"status": episode.get_status_display()},
-        status=status,
+        intro=_("Nykyinen tila: %(status)s.") % {"status": step.episode.get_status_display()},
+        status=step.status,
     )
 
 
@@ -147,7 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             },
             partners=partners,
         )
-    shown = _save_edit(
+    step = _save_edit(
         request,
         episode,
         form,
@@ -160,17 +157,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data, _current: EpisodeEditForm(data, partners=partners),
         success=_("Asiakkuuden tiedot on tallennettu."),
     )
-    if isinstance(shown, HttpResponse):
-        return shown
-    form, episode, status = shown
-    return _form_page(
+    return step.response or _form_page(
         request,
-        episode,
+        step.episode,
         basis,
-        form,
+        step.form,
         title=_("Muokkaa asiakkuuden tietoja"),
         submit=_("Tallenna"),
-        status=status,
+        status=step.status,
     )
 
 
@@ -190,7 +184,7 @@ def contact_permission(request: HttpRequest, pk: int) -> HttpResponse:
                 "date": episode.contact_permission_date,
             }
         )
-    shown = _save_edit(
+    step = _save_edit(
         request,
         episode,
         form,
@@ -204,21 +198,18 @@ def contact_permission(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data, _current: ContactPermissionForm(data),
         success=_("Yhteydenottolupa on tallennettu."),
     )
-    if isinstance(shown, HttpResponse):
-        return shown
-    form, episode, status = shown
-    return _form_page(
+    return step.response or _form_page(
         request,
-        episode,
+        step.episode,
         basis,
-        form,
+        step.form,
         title=_("Yhteydenottolupa"),
         submit=_("Tallenna"),
         intro=_(
             "Saako asiakkaaseen ottaa yhteyttä myöhemmin palautetta tai seurantaa varten? "
             "Yhteyttä otetaan vain, jos lupa on annettu."
         ),
-        status=status,
+        status=step.status,
     )
 
 
@@ -246,7 +237,7 @@ def basic_form(request: HttpRequest, pk: int) -> HttpResponse:
         initial = basic_info.initial_answers(episode, definition)
         initial[field] = episode.version
         form = basic_info.BasicInfoForm(definition, initial=initial, with_version=True)
-    shown = _save_edit(
+    step = _save_edit(
         request,
         episode,
         form,
@@ -261,15 +252,12 @@ def basic_form(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Perustiedot on tallennettu."),
         field=field,
     )
-    if isinstance(shown, HttpResponse):
-        return shown
-    form, episode, status = shown
-    return _form_page(
+    return step.response or _form_page(
         request,
-        episode,
+        step.episode,
         basis,
-        form,
+        step.form,
         title=basic_info.localised(definition.title) or _("Perustiedot"),
         submit=_("Tallenna perustiedot"),
-        status=status,
+        status=step.status,
     )
