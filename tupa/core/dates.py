@@ -37,7 +37,9 @@ LAST_DATE = dt.date(2100, 12, 31)
 LONGEST_REPORT_DAYS = 5 * 366
 
 
-def _fi(day: dt.date) -> str:
+def fi_date(day: dt.date) -> str:
+    """A date the Finnish way, without leading zeros (1.2.2026): every date a message, a page's
+    facts or an export's header writes in Python (templates write ``|date:"j.n.Y"``)."""
     return f"{day.day}.{day.month}.{day.year}"
 
 
@@ -62,8 +64,8 @@ def date_problem(value: dt.date | dt.datetime | None) -> str | None:
     if value is None or in_range(value):
         return None
     return _("Anna päivämäärä väliltä %(first)s–%(last)s.") % {
-        "first": _fi(FIRST_DATE),
-        "last": _fi(LAST_DATE),
+        "first": fi_date(FIRST_DATE),
+        "last": fi_date(LAST_DATE),
     }
 
 

@@ -38,6 +38,8 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.core.dates import fi_date
+
 #: Suffix of the question field added after a time field whose time happens twice.
 #: The association works in Finnish time; every local date and hour is Helsinki's.
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -88,10 +90,6 @@ def _hm(value: dt.time) -> str:
     return f"{value:%H:%M}"
 
 
-def _dmy(day: dt.date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
-
-
 def _offset(moment: dt.datetime) -> str:
     minutes = int((moment.utcoffset() or dt.timedelta()).total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
@@ -105,7 +103,7 @@ def nonexistent_message(day: dt.date, time: dt.time, *, tz: dt.tzinfo | None = N
     return _(
         "Kellonaikaa %(time)s ei ole %(date)s: kellot siirretään silloin eteenpäin klo "
         "%(start)s → %(end)s. Anna aika ennen klo %(start)s tai klo %(end)s tai myöhemmin."
-    ) % {"time": _hm(time), "date": _dmy(day), "start": _hm(start), "end": _hm(end)}
+    ) % {"time": _hm(time), "date": fi_date(day), "start": _hm(start), "end": _hm(end)}
 
 
 def ambiguous_message(day: dt.date, time: dt.time, *, tz: dt.tzinfo | None = None) -> str:
@@ -114,7 +112,7 @@ def ambiguous_message(day: dt.date, time: dt.time, *, tz: dt.tzinfo | None = Non
     return _(
         "Kello %(time)s on %(date)s kahdesti: kellot siirretään silloin taaksepäin klo "
         "%(end)s → %(start)s. Valitse, kumpaa tarkoitat."
-    ) % {"time": _hm(time), "date": _dmy(day), "start": _hm(start), "end": _hm(end)}
+    ) % {"time": _hm(time), "date": fi_date(day), "start": _hm(start), "end": _hm(end)}
 
 
 def fold_choices(
@@ -236,6 +234,12 @@ class WallClockForm(forms.Form):
 def this_minute() -> dt.datetime:
     """Now in local time, to the minute (a form's "now" that the time pickers show as is)."""
     return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def fi_moment(moment: dt.datetime) -> str:
+    """A moment in Finnish time, the Finnish way (5.12.2026 08.52)."""
+    local = timezone.localtime(moment, HELSINKI)
+    return f"{fi_date(local.date())} {local:%H.%M}"
 
 
 def local_date(moment: dt.datetime) -> dt.date:

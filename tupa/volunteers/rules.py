@@ -153,11 +153,6 @@ def transition_problem(current: str, new: str) -> str | None:
     return None
 
 
-def fi_date(day: dt.date) -> str:
-    """A date the Finnish way (1.2.2026)."""
-    return f"{day.day}.{day.month}.{day.year}"
-
-
 # --------------------------------------------------------------------------- Mieskaveri matching
 
 #: Steps of a matching case that ``matching.services.case_set_status`` takes; *matched* is taken

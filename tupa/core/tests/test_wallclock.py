@@ -143,3 +143,16 @@ def test_unbound_and_invalid_input_add_no_question() -> None:
     form = _OneMoment({"day": "huomenna", "time": "03:30"})
     assert not form.is_valid()
     assert "time_dst" not in form.fields and "time" not in form.errors
+
+
+def test_fi_date_and_fi_moment_write_the_finnish_way_in_finnish_time() -> None:
+    from tupa.core.dates import fi_date
+    from tupa.core.wallclock import fi_moment
+
+    assert fi_date(dt.date(2026, 2, 1)) == "1.2.2026"
+    assert fi_date(dt.date(2025, 12, 31)) == "31.12.2025"
+    # 06:52 UTC is 08:52 in winter (UTC+2) and 09:52 in summer (UTC+3).
+    assert fi_moment(dt.datetime(2026, 12, 5, 6, 52, tzinfo=dt.UTC)) == "5.12.2026 08.52"
+    assert fi_moment(dt.datetime(2026, 7, 1, 6, 52, tzinfo=dt.UTC)) == "1.7.2026 09.52"
+    # Just before midnight UTC on New Year's Eve is already the next year in Finland.
+    assert fi_moment(dt.datetime(2025, 12, 31, 22, 30, tzinfo=dt.UTC)) == "1.1.2026 00.30"

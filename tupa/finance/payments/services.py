@@ -34,6 +34,7 @@ from django_scopes import scope
 
 from tupa.access import policy
 from tupa.core import dates
+from tupa.core.dates import fi_date
 from tupa.finance.models import Invoice, Payment, PaymentImport
 from tupa.finance.money import CENT, ZERO
 from tupa.finance.payments import bank, selectors
@@ -56,10 +57,6 @@ class Match(models.TextChoices):
 
 
 IMPORTED = (Match.EXACT, Match.PARTIAL, Match.OVER, Match.UNMATCHED)
-
-
-def _fi(day: dt.date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def reference_key(text: str) -> tuple[str, str]:
@@ -263,7 +260,7 @@ def payment_import_commit(
         raise ValidationError(
             _("Tämä tiedosto on jo tuotu %(day)s (%(name)s).")
             % {
-                "day": _fi(timezone.localtime(plan.already_imported.imported_at).date()),
+                "day": fi_date(timezone.localtime(plan.already_imported.imported_at).date()),
                 "name": plan.already_imported.file_name,
             }
         )

@@ -19,6 +19,7 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis, decide
 from tupa.core import dates
+from tupa.core.dates import fi_date
 from tupa.core.forms import date_field
 from tupa.core.months import month_end
 from tupa.organisations.models import Municipality, Partner, ServiceForm
@@ -157,7 +158,7 @@ def range_or_default(request: HttpRequest, year: int) -> tuple[dt.date, dt.date,
 def range_label(start: dt.date, end: dt.date) -> str:
     if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
         return str(start.year)
-    return f"{start:%-d.%-m.%Y}–{end:%-d.%-m.%Y}"
+    return f"{fi_date(start)}–{fi_date(end)}"
 
 
 def period_bounds(period: str, year: int, part: int) -> tuple[dt.date, dt.date]:

@@ -20,6 +20,8 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.volunteers.models import Volunteer
@@ -434,11 +436,8 @@ def meta_rows(subject: Subject, computed: engine.Computed, states: Any) -> list[
         (_("Ilmoitus"), f"{subject.template.title} ({subject.template.key})"),
         (_("Vastaanottaja"), str(Recipient(subject.template.recipient).label)),
         (_("Kohde"), subject.label),
-        (
-            _("Kausi"),
-            f"{subject.params.start:%d.%m.%Y}–{subject.params.end:%d.%m.%Y}",
-        ),
-        (_("Laskettu"), timezone.localtime(computed.computed_at).strftime("%d.%m.%Y %H.%M")),
+        (_("Kausi"), f"{fi_date(subject.params.start)}–{fi_date(subject.params.end)}"),
+        (_("Laskettu"), fi_moment(computed.computed_at)),
         (_("Tiiviste (SHA-256)"), computed.content_hash()),
         (
             _("Pienten lukujen salaus"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
 from tupa.access.marks import object_scoped, user_of
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import fi_moment
 
 from .. import services
 from ..jobs import CONTENT_TYPES, Output, Progress
@@ -43,15 +44,9 @@ def _meta(submission: Submission) -> list[tuple[str, str]]:
             f"{submission.title} ({submission.template_id}@{submission.template_version})",
         ),
         (_("Vastaanottaja"), str(Recipient(submission.recipient).label)),
-        (_("Kausi"), f"{submission.period_start:%d.%m.%Y}–{submission.period_end:%d.%m.%Y}"),
-        (
-            _("Tiedot hetkellä"),
-            timezone.localtime(submission.data_as_of).strftime("%d.%m.%Y %H.%M"),
-        ),
-        (
-            _("Lähetetty"),
-            timezone.localtime(submission.submitted_at).strftime("%d.%m.%Y %H.%M"),
-        ),
+        (_("Kausi"), f"{fi_date(submission.period_start)}–{fi_date(submission.period_end)}"),
+        (_("Tiedot hetkellä"), fi_moment(submission.data_as_of)),
+        (_("Lähetetty"), fi_moment(submission.submitted_at)),
         (_("Lähettäjä"), submission.submitted_by.get_full_name()),
         (_("Tiiviste (SHA-256)"), submission.content_hash),
     ]

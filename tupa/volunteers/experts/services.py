@@ -14,10 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers import rules
 from tupa.volunteers.groups.selectors import has_task_in
 from tupa.volunteers.guards import lock_volunteer, not_future, require_form, require_volunteer
 from tupa.volunteers.models import ExpertConsent, Volunteer
@@ -67,7 +66,7 @@ def expert_consent_give(
                 "given_on": _(
                     "Edellinen suostumus peruttiin %(day)s; uusi ei voi alkaa ennen sitä."
                 )
-                % {"day": rules.fi_date(last)}
+                % {"day": fi_date(last)}
             }
         )
     consent = ExpertConsent(
@@ -98,7 +97,7 @@ def expert_consent_withdraw(
                 "withdrawn_on": _(
                     "Suostumus annettiin %(day)s; sitä ei voi perua ennen kuin se on annettu."
                 )
-                % {"day": rules.fi_date(consent.given_on)}
+                % {"day": fi_date(consent.given_on)}
             }
         )
     consent.withdrawn_on = withdrawn_on

@@ -14,10 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers import rules
 from tupa.volunteers.groups.selectors import has_task_in, members_on
 from tupa.volunteers.guards import not_future, require_form, require_volunteer
 from tupa.volunteers.models import (
@@ -86,7 +85,7 @@ def group_update(
         raise ValidationError(
             {
                 "started_on": _("Ryhmällä on tapaaminen %(day)s; se ei voi alkaa sen jälkeen.")
-                % {"day": rules.fi_date(first)}
+                % {"day": fi_date(first)}
             }
         )
     last = meetings.order_by("-date").values_list("date", flat=True).first()
@@ -94,7 +93,7 @@ def group_update(
         raise ValidationError(
             {
                 "closed_on": _("Ryhmällä on tapaaminen %(day)s; sitä ei voi lopettaa ennen sitä.")
-                % {"day": rules.fi_date(last)}
+                % {"day": fi_date(last)}
             }
         )
     group.kind, group.name, group.description = kind, name, description
@@ -118,7 +117,7 @@ def member_add(
         raise ValidationError(
             {
                 "joined_on": _("Ryhmä aloitettiin %(day)s; jäsen ei voi liittyä ennen sitä.")
-                % {"day": rules.fi_date(group.started_on)}
+                % {"day": fi_date(group.started_on)}
             }
         )
     if not has_task_in(volunteer, group.service_form):
@@ -154,7 +153,7 @@ def member_end(*, actor: User, membership: GroupMembership, left_on: dt.date) ->
         raise ValidationError(
             {
                 "left_on": _("Jäsen liittyi %(day)s; jäsenyys ei voi päättyä ennen sitä.")
-                % {"day": rules.fi_date(membership.joined_on)}
+                % {"day": fi_date(membership.joined_on)}
             }
         )
     membership.left_on = left_on
@@ -170,14 +169,14 @@ def _check_meeting(
         raise ValidationError(
             {
                 "date": _("Ryhmä on lopetettu %(day)s; sille ei voi kirjata myöhempiä tapaamisia.")
-                % {"day": rules.fi_date(group.closed_on)}
+                % {"day": fi_date(group.closed_on)}
             }
         )
     if date < group.started_on:
         raise ValidationError(
             {
                 "date": _("Ryhmä aloitettiin %(day)s; tapaaminen ei voi olla ennen sitä.")
-                % {"day": rules.fi_date(group.started_on)}
+                % {"day": fi_date(group.started_on)}
             }
         )
     if ends_at is not None and ends_at <= starts_at:

@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
-from tupa.volunteers import rules
 from tupa.volunteers.guards import lock_volunteer, not_future, require_volunteer
 from tupa.volunteers.models import ContactConsent, Volunteer
 
@@ -34,7 +33,7 @@ def contact_consent_give(*, actor: User, volunteer: Volunteer, given_on: dt.date
         raise ValidationError(
             {
                 "given_on": _("Edellinen lupa peruttiin %(day)s; uusi ei voi alkaa ennen sitä.")
-                % {"day": rules.fi_date(last)}
+                % {"day": fi_date(last)}
             }
         )
     consent = ContactConsent(
@@ -62,7 +61,7 @@ def contact_consent_withdraw(
                 "withdrawn_on": _(
                     "Lupa annettiin %(day)s; sitä ei voi perua ennen kuin se on annettu."
                 )
-                % {"day": rules.fi_date(consent.given_on)}
+                % {"day": fi_date(consent.given_on)}
             }
         )
     consent.withdrawn_on = withdrawn_on

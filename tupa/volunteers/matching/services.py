@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.access import volunteers as access
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -63,7 +63,7 @@ def _step(
         raise ValidationError(
             {
                 "changed_on": _("Päivä ei voi olla ennen edellistä vaihetta (%(day)s).")
-                % {"day": rules.fi_date(case.status_since)}
+                % {"day": fi_date(case.status_since)}
             }
         )
     step = CaseStep.objects.create(
@@ -159,7 +159,7 @@ def case_intake(
         raise ValidationError(
             {
                 "intake_on": _("Alkutapaaminen ei voi olla ennen hakemusta (%(day)s).")
-                % {"day": rules.fi_date(case.applied_on)}
+                % {"day": fi_date(case.applied_on)}
             }
         )
     if child is not None and (
@@ -351,7 +351,7 @@ def case_end(
         raise ValidationError(
             {
                 "ended_on": _("Päättymispäivä ei voi olla ennen kaverisuhteen alkua (%(day)s).")
-                % {"day": rules.fi_date(match.started_on)}
+                % {"day": fi_date(match.started_on)}
             }
         )
     reason = reason.strip()

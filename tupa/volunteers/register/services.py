@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.access import policy
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.organisations.models import ServiceForm
 from tupa.volunteers import rules
@@ -204,7 +204,7 @@ def _end_open_assignments(*, actor: User, volunteer: Volunteer, ended_on: dt.dat
                     % {
                         "role": assignment.get_role_display(),
                         "form": assignment.service_form.name,
-                        "day": rules.fi_date(assignment.started_on),
+                        "day": fi_date(assignment.started_on),
                     }
                 }
             )
@@ -234,7 +234,7 @@ def volunteer_set_status(
         raise ValidationError(
             {
                 "changed_on": _("Päivä ei voi olla ennen edellistä tilan muutosta (%(day)s).")
-                % {"day": rules.fi_date(volunteer.status_since)}
+                % {"day": fi_date(volunteer.status_since)}
             }
         )
     reason = reason.strip()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from tupa.core.dates import fi_date
 from tupa.core.registry import VolunteerChoice
 from tupa.volunteers import rules
 from tupa.volunteers.models import Assignment, RecordCheck, Status, StatusChange, Volunteer
@@ -51,7 +52,7 @@ def problem_of(
     Reads the prefetched ``assignments`` (of the form), ``record_checks`` and ``status_changes``.
     """
     name = str(volunteer)
-    day = rules.fi_date(on)
+    day = fi_date(on)
     if status_on(volunteer.status_changes.all(), on) != Status.ACTIVE:
         return _("%(name)s ei ollut aktiivinen vapaaehtoinen %(day)s.") % {"name": name, "day": day}
     tasks = [

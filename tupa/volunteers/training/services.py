@@ -10,10 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tupa.core.dates import check_dates
+from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.organisations.models import ServiceForm
-from tupa.volunteers import rules
 from tupa.volunteers.guards import not_future, require_form, require_volunteer
 from tupa.volunteers.models import (
     CourseParticipant,
@@ -67,8 +66,8 @@ def session_add(
             {
                 "date": _("Koulutuskerran on oltava koulutuksen aikana (%(start)s–%(end)s).")
                 % {
-                    "start": rules.fi_date(course.starts_on),
-                    "end": rules.fi_date(course.ends_on),
+                    "start": fi_date(course.starts_on),
+                    "end": fi_date(course.ends_on),
                 }
             }
         )
@@ -129,7 +128,7 @@ def participant_complete(
             raise ValidationError(
                 {
                     "completed_on": _("Koulutusta ei voi suorittaa ennen kuin se alkaa (%(day)s).")
-                    % {"day": rules.fi_date(course.starts_on)}
+                    % {"day": fi_date(course.starts_on)}
                 }
             )
         not_future("completed_on", completed_on, _("Suorituspäivä ei voi olla tulevaisuudessa."))

@@ -39,10 +39,6 @@ DEFAULT_TERM_DAYS = 14
 OTHER_ITEM = "other"
 
 
-def _fi(day: dt.date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
-
-
 def _sent_refusal() -> ValidationError:
     return ValidationError(_("Lähetettyä laskua ei voi muuttaa. Tee korjaus hyvityslaskulla."))
 
