@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import fi_moment, local_date
 from tupa.episodes.basic_info import display_answers
 from tupa.episodes.models import Attachment
 from tupa.programmes.models import Attendance, Member
@@ -170,12 +171,12 @@ def add_extra_items(
         o = order
         authority = o.authority.name if o.authority else o.authority_name
         lines = [
-            f"{_('Peruste')}: {o.get_basis_display()} {o.basis_date:%d.%m.%Y}"
+            f"{_('Peruste')}: {o.get_basis_display()} {fi_date(o.basis_date)}"
             + (f", {o.basis_reference}" if o.basis_reference else "")
             + (f" ({authority})" if authority else ""),
             f"{_('Tapaamisen laji')}: {o.get_meeting_type_display()}",
-            f"{_('Voimassa')}: {o.valid_from:%d.%m.%Y}–"
-            + (f"{o.valid_until:%d.%m.%Y}" if o.valid_until else ""),
+            f"{_('Voimassa')}: {fi_date(o.valid_from)}–"
+            + (fi_date(o.valid_until) if o.valid_until else ""),
             f"{_('Oma rooli')}: {mine[0].get_role_display()}",
         ]
         if others:
@@ -196,7 +197,7 @@ def add_extra_items(
             item(
                 f"meeting_order:{o.pk}",
                 "meeting_order",
-                f"{_('Tapaamisjärjestely')} {o.valid_from:%d.%m.%Y}",
+                f"{_('Tapaamisjärjestely')} {fi_date(o.valid_from)}",
                 "\n".join(lines),
                 order_reasons,
             )
@@ -220,7 +221,7 @@ def add_extra_items(
                 item(
                     f"meeting:{mt.pk}",
                     "meeting",
-                    f"{_('Valvottu tapaaminen')} {timezone.localtime(mt.starts_at):%d.%m.%Y %H:%M}",
+                    f"{_('Valvottu tapaaminen')} {fi_moment(mt.starts_at)}",
                     "\n".join(parts),
                     [_("Tapaamisen tiedot koskevat myös muita osapuolia.")] if others else [],
                 )
@@ -231,8 +232,8 @@ def add_extra_items(
             continue
         counts = extra.attendance.get(mb.pk, {})
         text = (
-            f"{mb.programme.get_type_display()}, {mb.joined_on:%d.%m.%Y}–"
-            + (f"{mb.left_on:%d.%m.%Y}" if mb.left_on else "")
+            f"{mb.programme.get_type_display()}, {fi_date(mb.joined_on)}–"
+            + (fi_date(mb.left_on) if mb.left_on else "")
             + "\n"
             + _("Läsnä %(present)s, poissa %(absent)s, poissa ilmoittaen %(excused)s kertaa.")
             % {
@@ -263,7 +264,7 @@ def add_extra_items(
             f"attachment:{at.pk}",
             "attachment",
             f"{_('Liite')}: {at.original_name} ({at.get_kind_display()}, "
-            f"{timezone.localtime(at.uploaded_at):%d.%m.%Y})",
+            f"{fi_date(local_date(at.uploaded_at))})",
             "",
             reasons,
         )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from tupa.audit.models import AccessRequest, AccessRequestItemDecision
-from tupa.core.wallclock import HELSINKI
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import fi_moment
 from tupa.dataprotection.extracts import data_extract
 from tupa.episodes.models import Entry, Goal, NetworkMeeting, Participant
 from tupa.people.models import Person, Relationship
@@ -147,8 +148,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
                     kind="entry",
                     episode_id=ep.pk,
                     service_form_id=sf.pk,
-                    heading=f"{e.occurred_at.astimezone(HELSINKI):%d.%m.%Y %H:%M} – "
-                    f"{e.get_type_display()}, {authors}",
+                    heading=f"{fi_moment(e.occurred_at)} – {e.get_type_display()}, {authors}",
                     text=e.text,
                     review_reasons=r,
                 )
@@ -177,7 +177,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
                     kind="network_meeting",
                     episode_id=ep.pk,
                     service_form_id=sf.pk,
-                    heading=f"{_('Verkostoneuvottelu')} {m.held_on:%d.%m.%Y}",
+                    heading=f"{_('Verkostoneuvottelu')} {fi_date(m.held_on)}",
                     text=m.notes,
                     review_reasons=[_("Verkostoneuvottelussa on muita osallistujia.")],
                 )

@@ -24,6 +24,7 @@ from tupa.audit.models import (
     DisclosureBasis,
     DisclosureKind,
 )
+from tupa.core.dates import fi_date
 from tupa.core.months import add_months
 from tupa.dataprotection.disclosures.services import disclosure_record
 from tupa.people.models import Person
@@ -227,7 +228,7 @@ def deadline_extend(
         errors["due_on"] = _("Uuden määräajan on oltava nykyisen jälkeen.")
     elif due_on > latest:
         errors["due_on"] = _("Määräaikaa voi pidentää enintään %(day)s asti.") % {
-            "day": f"{latest:%d.%m.%Y}"
+            "day": fi_date(latest)
         }
     if not reason.strip():
         errors["reason"] = _("Kerro pidentämisen syy.")
@@ -236,7 +237,7 @@ def deadline_extend(
     ar.due_on = due_on
     ar.extension_reason = reason.strip()
     _save(ar, "due_on", "extension_reason")
-    _step(ar, Step.EXTENDED, actor, f"{due_on:%d.%m.%Y}: {reason.strip()}")
+    _step(ar, Step.EXTENDED, actor, f"{fi_date(due_on)}: {reason.strip()}")
     return ar
 
 

@@ -57,7 +57,7 @@ from django.utils.translation import ngettext
 
 from tupa.access.policy import Basis
 from tupa.audit.models import BASIS_CHOICES, AnomalyRule
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, fi_moment
 from tupa.dataprotection.anomalies.config import AnomalySettings, anomaly_settings
 from tupa.dataprotection.anomalies.period import PeriodData, Read, load_period
 from tupa.dataprotection.anomalies.weeks import week_label
@@ -251,12 +251,12 @@ def break_glass_unreviewed(data: PeriodData, config: AnomalySettings) -> list[Fi
             if data.now < deadline:
                 continue
             detail = _("Päättyi %(expires)s; ei tarkastettu. Peruste: %(reason)s") % {
-                "expires": f"{b.expires_at.astimezone(HELSINKI):%d.%m.%Y %H.%M}",
+                "expires": fi_moment(b.expires_at),
                 "reason": b.reason,
             }
         elif b.reviewed_at > deadline:
             detail = _("Tarkastettu myöhässä %(reviewed)s. Peruste: %(reason)s") % {
-                "reviewed": f"{b.reviewed_at.astimezone(HELSINKI):%d.%m.%Y %H.%M}",
+                "reviewed": fi_moment(b.reviewed_at),
                 "reason": b.reason,
             }
         else:

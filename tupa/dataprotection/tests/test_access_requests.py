@@ -232,10 +232,11 @@ def test_deadline_extends_by_at_most_two_months(world: Any) -> None:
         actor=world["dpo"], person=world["perp"], received_on=dt.date(2026, 3, 1)
     )
     assert ar.due_on == dt.date(2026, 4, 1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         ars.deadline_extend(
             actor=world["dpo"], access_request=ar, due_on=dt.date(2026, 6, 2), reason="x"
         )
+    assert error.value.message_dict["due_on"] == ["Määräaikaa voi pidentää enintään 1.6.2026 asti."]
     ars.deadline_extend(
         actor=world["dpo"], access_request=ar, due_on=dt.date(2026, 6, 1), reason="Laaja"
     )

@@ -365,6 +365,9 @@ def test_unreviewed_and_late_reviewed_break_the_glass_are_found(world: dict[str,
     assert found[0].user_id == world["day_worker"].pk
     assert "ei tarkastettu" in found[0].detail
     assert "myöhässä" in found[1].detail
+    # Finnish time, the Finnish way (fi_moment): no leading zero in the day or the month
+    assert found[0].detail.startswith("Päättyi 3.3.2026 12.00;")
+    assert found[1].detail.startswith("Tarkastettu myöhässä 6.3.2026 09.00.")
 
 
 def test_a_break_the_glass_is_not_overdue_before_the_review_window_ends(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.core.spreadsheets import Sheet, finnish_csv, xlsx
+from tupa.core.wallclock import fi_moment
 from tupa.finance.actuals.selectors import Board, Figures
 
 #: The column (0-based) of the variance in per cent: one decimal, not money.
@@ -62,7 +63,7 @@ def meta(board: Board) -> list[list[Any]]:
             _("toteuma kertymä + talousarvio loppuvuoden kuukausilta"),
         ],
         [_("Poikkeama"), _("toteuma − talousarvio")],
-        [_("Tulostettu"), timezone.localtime().strftime("%d.%m.%Y %H:%M")],
+        [_("Tulostettu"), fi_moment(timezone.now())],
     ]
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 
 
@@ -159,4 +160,4 @@ class GrantDeadline(models.Model):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.grant}: {self.get_kind_display()} {self.due_on:%d.%m.%Y}"
+        return f"{self.grant}: {self.get_kind_display()} {fi_date(self.due_on)}"

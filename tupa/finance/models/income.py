@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 
 CENT = Decimal("0.01")
@@ -117,7 +118,7 @@ class OtherIncome(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.received_on:%d.%m.%Y} {self.get_kind_display()} {self.amount} €"
+        return f"{fi_date(self.received_on)} {self.get_kind_display()} {self.amount} €"
 
     @property
     def public_source(self) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 
 
@@ -169,7 +170,7 @@ class InvoiceRun(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        return f"{fi_date(self.period_start)}–{fi_date(self.period_end)}"
 
 
 class Invoice(OrganisationScopedModel):
@@ -433,4 +434,4 @@ class Payment(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paid_on:%d.%m.%Y} {self.amount} €"
+        return f"{fi_date(self.paid_on)} {self.amount} €"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 
 
@@ -72,7 +73,7 @@ class PaymentCommitment(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payer} {self.valid_from:%d.%m.%Y}"
+        return f"{self.payer} {fi_date(self.valid_from)}"
 
     def covers(self, day: date) -> bool:
         if self.cancelled_on is not None:

@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import local_date
 from tupa.surveys.models import Channel, ImportBatch, Item, ItemKind, QuestionnaireVersion
 from tupa.surveys.models.instruments import CHOICE_KINDS
 from tupa.surveys.recording import NO, YES, Cleaned, clean_answers, items_of, response_record
@@ -229,7 +231,7 @@ def plan_import(
 
 def _already(version: QuestionnaireVersion, sha: str) -> ValidationError:
     batch = ImportBatch.objects.filter(version=version, file_sha256=sha).first()
-    when = timezone.localtime(batch.created_at).strftime("%d.%m.%Y") if batch else ""
+    when = fi_date(local_date(batch.created_at)) if batch else ""
     return ValidationError(
         _(
             "Tämä tiedosto on jo tuotu tähän kyselyversioon %(day)s. Samaa tiedostoa ei tuoda kahdesti."

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.core.spreadsheets import Sheet, finnish_csv, workbook
+from tupa.core.wallclock import fi_moment
 from tupa.surveys.models import Answer, Channel, Item, ItemKind, MeasurementPoint
 from tupa.surveys.results import suppression
 from tupa.surveys.results.forms import period_label
@@ -176,7 +177,7 @@ def export_meta(
             _('Alle %(n)s vastaajan ryhmät näytetään muodossa "< %(n)s" tai jätetään pois.')
             % {"n": suppression.threshold()},
         ),
-        (_("Tulostettu"), timezone.localtime().strftime("%d.%m.%Y %H:%M")),
+        (_("Tulostettu"), fi_moment(timezone.now())),
     ]
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.dates import fi_date
 from tupa.core.forms import date_field
 from tupa.episodes.models import Participant
 from tupa.volunteers.fields import (
@@ -55,7 +56,7 @@ class ChildChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         person = obj.person
         if person is None:
             return str(_("lapsi (tunnistamaton)"))
-        born = f" ({person.birth_date:%d.%m.%Y})" if person.birth_date else ""
+        born = f" ({fi_date(person.birth_date)})" if person.birth_date else ""
         return f"{person.first_names} {person.last_name}{born}"
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import Volunteer
 
@@ -75,4 +76,4 @@ class ExpertConsent(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer_id}: {self.given_on:%d.%m.%Y}"
+        return f"{self.volunteer_id}: {fi_date(self.given_on)}"

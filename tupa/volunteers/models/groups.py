@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import Volunteer
 
@@ -137,7 +138,7 @@ class GroupMeeting(OrganisationScopedModel):
         indexes = [models.Index(fields=["group", "date"], name="volunteer_meeting_group_date")]
 
     def __str__(self) -> str:
-        return f"{self.group}: {self.date:%d.%m.%Y}"
+        return f"{self.group}: {fi_date(self.date)}"
 
 
 class MeetingAttendance(OrganisationScopedModel):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers import clock
 from tupa.volunteers.models.register import Volunteer
@@ -65,7 +66,7 @@ class HoursEntry(OrganisationScopedModel):
         indexes = [models.Index(fields=["volunteer", "date"], name="volunteer_hours_day")]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{fi_date(self.date)} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
     @property
     def minutes(self) -> int:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import RoleKind, Volunteer
 
@@ -104,7 +105,7 @@ class MatchingCase(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service_form} {self.applied_on:%d.%m.%Y} #{self.pk}"
+        return f"{self.service_form} {fi_date(self.applied_on)} #{self.pk}"
 
 
 class CaseStep(OrganisationScopedModel):
@@ -129,7 +130,7 @@ class CaseStep(OrganisationScopedModel):
         ordering = ["changed_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.changed_on:%d.%m.%Y} {self.get_status_display()}"
+        return f"{fi_date(self.changed_on)} {self.get_status_display()}"
 
 
 class Match(OrganisationScopedModel):
@@ -172,7 +173,7 @@ class Match(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer_id} {self.started_on:%d.%m.%Y}"
+        return f"{self.volunteer_id} {fi_date(self.started_on)}"
 
 
 class MatchActivity(OrganisationScopedModel):
@@ -195,7 +196,7 @@ class MatchActivity(OrganisationScopedModel):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y}"
+        return f"{fi_date(self.date)}"
 
 
 class FollowUp(OrganisationScopedModel):
@@ -228,7 +229,7 @@ class FollowUp(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y}"
+        return f"{fi_date(self.date)}"
 
 
 class FamilyLink(OrganisationScopedModel):
@@ -275,4 +276,4 @@ class FamilyLink(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.started_on:%d.%m.%Y}"
+        return f"{self.get_role_display()} {fi_date(self.started_on)}"

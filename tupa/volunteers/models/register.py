@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 
 
@@ -202,7 +203,7 @@ class StatusChange(OrganisationScopedModel):
         ordering = ["changed_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.changed_on:%d.%m.%Y} {self.get_status_display()}"
+        return f"{fi_date(self.changed_on)} {self.get_status_display()}"
 
 
 class FormResponsible(OrganisationScopedModel):

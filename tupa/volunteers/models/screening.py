@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import Volunteer
 
@@ -97,4 +98,4 @@ class RecordCheck(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.seen_on:%d.%m.%Y} {self.get_result_display()}"
+        return f"{fi_date(self.seen_on)} {self.get_result_display()}"

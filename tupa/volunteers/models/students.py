@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import Volunteer
 
@@ -70,4 +71,4 @@ class StudentPlacement(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school}: {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+        return f"{self.school}: {fi_date(self.starts_on)}–{fi_date(self.ends_on)}"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tupa.core.dates import fi_date
 from tupa.core.models import OrganisationScopedModel
 from tupa.volunteers.models.register import Volunteer
 
@@ -77,7 +78,7 @@ class TrainingSession(OrganisationScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course}: {self.date:%d.%m.%Y}"
+        return f"{self.course}: {fi_date(self.date)}"
 
 
 class CourseParticipant(OrganisationScopedModel):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access import policy
+from tupa.core.dates import fi_date
+from tupa.core.wallclock import local_date
 from tupa.finance.actuals import parsing
 from tupa.finance.models import (
     ActualEntry,
@@ -161,7 +163,7 @@ def actuals_plan(
         plan.file_errors.append(
             _("Sama tiedosto on jo tuotu %(when)s (%(name)s). Samaa tiedostoa ei tuoda kahdesti.")
             % {
-                "when": plan.duplicate_of.imported_at.strftime("%d.%m.%Y"),
+                "when": fi_date(local_date(plan.duplicate_of.imported_at)),
                 "name": plan.duplicate_of.file_name,
             }
         )
