@@ -417,6 +417,12 @@ def test_overview_chart_draws_each_form_to_its_own_scale(
     assert ">8</text>" in chart and ">1</text>" in chart
     assert ">2025</text>" in chart and ">2024</text>" in chart
     assert "oman suuremman luvun mittakaavaan" in page
+    # A lead of crisis work alone: one form, one scale, no note on scales.
+    login_verified(client, world["lead"])
+    with time_machine.travel(dt.datetime(YEAR, 12, 31, 12, 0, tzinfo=HELSINKI), tick=False):
+        lead_page = client.get(reverse("statistics:overview")).content.decode()
+    assert "Avokriisityö · " in lead_page and "Jussi-työ · " not in lead_page
+    assert "oman suuremman luvun mittakaavaan" not in lead_page
 
 
 def test_overview_reads_do_not_grow_with_the_forms(client: Client, world: dict[str, Any]) -> None:

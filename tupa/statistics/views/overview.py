@@ -175,6 +175,8 @@ def overview_context(user: Any, today: dt.date) -> dict[str, Any]:
             legend=(str(today.year), str(today.year - 1)),
             own_scale=True,
         ),
+        # With one form the note on the scales would say nothing.
+        "own_scales": len(chart_rows) > 1,
         "returns": returns,
         "return_year": today.year - 1,
         "returns_state": return_states(returns, today),
