@@ -487,6 +487,13 @@ def test_overview_summary_counts_last_years_returns_by_state(
     assert summary.count('data-table="deadlines"') == 0  # the table is on the page
     page = client.get(reverse("statistics:overview")).content.decode()
     assert page.count("Myöhässä") == 3 and page.count("Lähettämättä") == 1
+    # The summary counts only what it shows: no clients, no queues (fewer reads than the page).
+    with CaptureQueriesContext(connection) as for_page:
+        client.get(reverse("statistics:overview"))
+    with CaptureQueriesContext(connection) as for_summary:
+        client.get(reverse("statistics:overview"), HTTP_HX_REQUEST="true")
+    assert len(for_summary.captured_queries) < len(for_page.captured_queries)
+    assert not any("episodes_referral" in q["sql"] for q in for_summary.captured_queries)
 
 
 def test_half_yearly_review_is_opened_by_part_of_the_year(

@@ -70,13 +70,17 @@ def _same_period_last_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _figures(forms: list[ServiceForm], today: dt.date) -> dict[tuple[int, str], Figure]:
+def _figures(
+    forms: list[ServiceForm], today: dt.date, *, with_clients: bool = True
+) -> dict[tuple[int, str], Figure]:
     """(form, indicator) → this year to date and the same days last year, one run per indicator
     and period, sharing the reads that do not depend on them (the organisation's forms, its
-    protected persons: :mod:`..indicators.reads`)."""
+    protected persons: :mod:`..indicators.reads`). Without ``with_clients`` only the forms'
+    activity (what the chart draws)."""
     by_indicator: dict[str, list[ServiceForm]] = defaultdict(list)
     for form in forms:
-        for ind_id in figures_for(form):
+        clients_id, activity_id = figures_for(form)
+        for ind_id in (clients_id, activity_id) if with_clients else (activity_id,):
             if ind_id is not None:
                 by_indicator[ind_id].append(form)
     this_year = (dt.date(today.year, 1, 1), today)
@@ -112,20 +116,23 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not access.may_see_overview(user):
         raise Http404
-    context = overview_context(user, timezone.localdate())
     if getattr(request, "htmx", False):
+        context = overview_context(user, timezone.localdate(), summary=True)
         response = render(request, "statistics/_overview_panel.html", context)
     else:
+        context = overview_context(user, timezone.localdate())
         response = render(request, "statistics/overview.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
-def overview_context(user: Any, today: dt.date) -> dict[str, Any]:
+def overview_context(user: Any, today: dt.date, *, summary: bool = False) -> dict[str, Any]:
     """Each of the user's forms this year against last year, with occupancy now and the
-    queues; last year's returns and their state."""
+    queues; last year's returns and their state. The ``summary`` (the dashboard's panel) shows
+    the chart of the forms' activity, occupancy and the returns: it counts neither the clients
+    nor the queues."""
     forms = _forms(user)
-    figures = _figures(forms, today)
+    figures = _figures(forms, today, with_clients=not summary)
     rows: list[dict[str, Any]] = []
     for form in forms:
         clients_id, activity_id = figures_for(form)
@@ -139,22 +146,8 @@ def overview_context(user: Any, today: dt.date) -> dict[str, Any]:
                 else None,
             }
         )
-    ids = [f.pk for f in forms]
-    waiting = dict(
-        Episode.objects.filter(service_form__in=ids, status=Episode.Status.WAITING)
-        .values_list("service_form")
-        .annotate(n=Count("pk"))
-        .values_list("service_form", "n")
-    )
-    referrals = dict(
-        Referral.objects.filter(to_service_form__in=ids, status=Referral.Status.PROPOSED)
-        .values_list("to_service_form")
-        .annotate(n=Count("pk"))
-        .values_list("to_service_form", "n")
-    )
-    for row in rows:
-        row["waiting"] = waiting.get(row["form"].pk, 0)
-        row["referrals"] = referrals.get(row["form"].pk, 0)
+    if not summary:
+        _add_queues(rows, [f.pk for f in forms])
     # Care days beside visits: each form's bars to its own scale (the page says so).
     chart_rows = [
         (
@@ -181,6 +174,25 @@ def overview_context(user: Any, today: dt.date) -> dict[str, Any]:
         "return_year": today.year - 1,
         "returns_state": return_states(returns, today),
     }
+
+
+def _add_queues(rows: list[dict[str, Any]], ids: list[int]) -> None:
+    """Each row's waiting episodes and proposed referrals (two queries for all forms)."""
+    waiting = dict(
+        Episode.objects.filter(service_form__in=ids, status=Episode.Status.WAITING)
+        .values_list("service_form")
+        .annotate(n=Count("pk"))
+        .values_list("service_form", "n")
+    )
+    referrals = dict(
+        Referral.objects.filter(to_service_form__in=ids, status=Referral.Status.PROPOSED)
+        .values_list("to_service_form")
+        .annotate(n=Count("pk"))
+        .values_list("to_service_form", "n")
+    )
+    for row in rows:
+        row["waiting"] = waiting.get(row["form"].pk, 0)
+        row["referrals"] = referrals.get(row["form"].pk, 0)
 
 
 def return_states(returns: list[dict[str, Any]], today: dt.date) -> dict[str, int]:
