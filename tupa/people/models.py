@@ -21,9 +21,8 @@ from tupa.core.models import OrganisationScopedModel
 
 from .folding import Fold
 
-#: Fields hidden by default when a person has an active restriction (turvakielto or an own
-#: safety decision): municipality, place of residence, address and other contact details.
-RESTRICTED_FIELDS = (
+#: Where a person lives and how to reach them: home municipality, address, phone, e-mail.
+CONTACT_FIELDS = (
     "municipality",
     "street_address",
     "postal_code",
@@ -31,6 +30,9 @@ RESTRICTED_FIELDS = (
     "phone",
     "email",
 )
+#: Fields hidden by default when a person has an active restriction (turvakielto or an own
+#: safety decision): exactly the contact details.
+RESTRICTED_FIELDS = CONTACT_FIELDS
 
 
 class Person(OrganisationScopedModel):

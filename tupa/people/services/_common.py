@@ -16,7 +16,7 @@ from tupa.core import dates
 
 from .. import hetu as hetu_rules
 from ..folding import fold
-from ..models import Person, Relationship
+from ..models import CONTACT_FIELDS, Person, Relationship
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -32,12 +32,7 @@ PERSON_FIELDS = (
     "languages",
     "interpreter_needed",
     "interpreter_language",
-    "municipality",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "phone",
-    "email",
+    *CONTACT_FIELDS,
     "expected_due_date",
 )
 
@@ -47,12 +42,7 @@ MERGE_FILL_FIELDS = (
     "native_language",
     "languages",
     "interpreter_language",
-    "municipality",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "phone",
-    "email",
+    *CONTACT_FIELDS,
     "expected_due_date",
 )
 
