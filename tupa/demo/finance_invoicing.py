@@ -29,7 +29,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import Membership, Role, User
-from tupa.core.months import add_months
+from tupa.core.months import add_months, month_bounds
 from tupa.episodes.models import Episode
 from tupa.episodes.services import episode_update
 from tupa.finance.invoicing import services
@@ -64,10 +64,6 @@ BILLING_ADDRESSES = {
     "HOL": ("PL 00", "15871", "Hollola"),
     "HEI": ("PL 00", "18101", "Heinola"),
 }
-
-
-def _month(first: dt.date) -> tuple[dt.date, dt.date]:
-    return first, add_months(first, 1) - dt.timedelta(days=1)
 
 
 def _lead_of(form: ServiceForm, today: dt.date) -> User | None:
@@ -138,7 +134,7 @@ def build(*, organisation: Organisation) -> str | None:
         this_month = today.replace(day=1)
         months = [add_months(this_month, -n) for n in range(12, 1, -1)]  # the latest left open
         for first in months:
-            start, end = _month(first)
+            start, end = month_bounds(first.year, first.month)
             _approve(organisation, start, end, today)
             _run(actor, organisation, start, end)
             quarter_start = add_months(first, -2)

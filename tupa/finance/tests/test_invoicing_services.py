@@ -228,10 +228,6 @@ def world(source: FakeSource | None = None) -> dict[str, Any]:
     return ctx
 
 
-def month(year: int, number: int) -> tuple[dt.date, dt.date]:
-    return month_bounds(year, number)
-
-
 def approve(ctx: dict[str, Any], first: dt.date, last: dt.date, form: Any = None) -> BasisApproval:
     return services.basis_approve(
         actor=ctx["lead"],
@@ -311,7 +307,7 @@ def test_fingerprint_ignores_order_and_number_types_but_sees_every_change() -> N
 def test_summary_groups_by_case_reference_and_item(source: FakeSource) -> None:
     ctx = world(source)
     other = ServiceFormFactory(area__organisation=ctx["org"], name="Tapaamispaikka")
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 10), item=MOTHER)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 10), participant=2)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 20), D(2026, 11, 30), reference="B-2")
@@ -339,7 +335,7 @@ def test_lead_approves_own_form_only_and_a_change_needs_a_new_approval(
     source: FakeSource,
 ) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 5))
     other = ServiceFormFactory(area__organisation=ctx["org"], name="Tapaamispaikka")
     with pytest.raises(PermissionDenied):
@@ -384,7 +380,7 @@ def test_lead_approves_own_form_only_and_a_change_needs_a_new_approval(
 
 def test_without_an_approval_nothing_is_billed(source: FakeSource) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 4))
     found = run(ctx, *nov)
     assert invoices_of(ctx, found) == []
@@ -395,7 +391,7 @@ def test_without_an_approval_nothing_is_billed(source: FakeSource) -> None:
 
 def test_records_changed_after_the_approval_are_not_billed(source: FakeSource) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 4))
     approve(ctx, *nov)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 5), D(2026, 11, 5))
@@ -409,8 +405,8 @@ def test_price_change_on_1_7_prices_30_6_old_and_1_7_new(source: FakeSource) -> 
     ctx = world(source)
     # A mother's stay 28.6.–3.7.: 28., 29., 30.6. by the old row, 1., 2., 3.7. by the new.
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 6, 28), D(2026, 7, 3), item=MOTHER)
-    approve(ctx, *month(2026, 6))
-    approve(ctx, *month(2026, 7))
+    approve(ctx, *month_bounds(2026, 6))
+    approve(ctx, *month_bounds(2026, 7))
     found = run(ctx, D(2026, 6, 1), D(2026, 7, 31))
     [invoice] = invoices_of(ctx, found)
     lines = lines_of(ctx, invoice)
@@ -438,11 +434,11 @@ def test_price_change_on_1_7_prices_30_6_old_and_1_7_new(source: FakeSource) -> 
 def test_price_change_month_by_month(source: FakeSource) -> None:
     ctx = world(source)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 6, 28), D(2026, 7, 3), item=MOTHER)
-    approve(ctx, *month(2026, 6))
-    approve(ctx, *month(2026, 7))
-    [june] = invoices_of(ctx, run(ctx, *month(2026, 6)))
+    approve(ctx, *month_bounds(2026, 6))
+    approve(ctx, *month_bounds(2026, 7))
+    [june] = invoices_of(ctx, run(ctx, *month_bounds(2026, 6)))
     send(ctx, june)
-    [july] = invoices_of(ctx, run(ctx, *month(2026, 7)))
+    [july] = invoices_of(ctx, run(ctx, *month_bounds(2026, 7)))
     assert june.total_gross == Decimal("684.00")  # 3 × 228,00
     assert july.total_gross == Decimal("708.00")  # 3 × 236,00
     assert all(not line.is_difference for line in lines_of(ctx, july))
@@ -451,8 +447,8 @@ def test_price_change_month_by_month(source: FakeSource) -> None:
 def test_stay_across_the_month_end_bills_only_the_months_days(source: FakeSource) -> None:
     ctx = world(source)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 25), D(2026, 12, 5))
-    approve(ctx, *month(2026, 11))
-    [invoice] = invoices_of(ctx, run(ctx, *month(2026, 11)))
+    approve(ctx, *month_bounds(2026, 11))
+    [invoice] = invoices_of(ctx, run(ctx, *month_bounds(2026, 11)))
     [line] = lines_of(ctx, invoice)
     # 25.–30.11. = 6 days × 96,00 = 576,00 €; December's five days wait for December's run.
     assert (line.quantity, line.net, line.billed_period_start, line.billed_period_end) == (
@@ -488,8 +484,8 @@ def test_stay_across_the_month_end_bills_only_the_months_days(source: FakeSource
     assert invoice.payment_term_days == 21
     assert invoice.agreement_id == ctx["agreement"].pk
     send(ctx, invoice)
-    approve(ctx, *month(2026, 12))
-    [december] = invoices_of(ctx, run(ctx, *month(2026, 12)))
+    approve(ctx, *month_bounds(2026, 12))
+    [december] = invoices_of(ctx, run(ctx, *month_bounds(2026, 12)))
     [line] = lines_of(ctx, december)
     assert (line.quantity, line.net, line.is_difference) == (
         Decimal("5.00"),
@@ -516,8 +512,8 @@ def test_commitment_ending_mid_month_other_payer_and_no_payer(source: FakeSource
     source.days(
         ctx["org"], ctx["ensikoti"], D(2026, 11, 26), D(2026, 11, 30), payer=None, group="none:1"
     )
-    approve(ctx, *month(2026, 11))
-    found = run(ctx, *month(2026, 11))
+    approve(ctx, *month_bounds(2026, 11))
+    found = run(ctx, *month_bounds(2026, 11))
     heinola_invoice, phhyky_invoice = invoices_of(ctx, found)
     # Heinola: 10 × 110,00 = 1 100,00 €; PHHYKY: 15 × 96,00 = 1 440,00 €.
     assert heinola_invoice.buyer_name == "Heinolan kaupunki"
@@ -583,7 +579,7 @@ def test_meetings_by_home_municipality_including_a_billable_cancellation(
         period_start=D(2026, 11, 1),
         period_end=D(2026, 11, 30),
     )
-    found = run(ctx, *month(2026, 11))
+    found = run(ctx, *month_bounds(2026, 11))
     [invoice] = invoices_of(ctx, found)
     assert invoice.buyer_id == hollolan_kunta.pk
     lines = lines_of(ctx, invoice)
@@ -627,11 +623,11 @@ def test_unpriced_and_own_priced_items(source: FakeSource) -> None:
                 records=(("dropin.rentalcharge", pk),),
             ),
         )
-    approve(ctx, *month(2026, 11))
+    approve(ctx, *month_bounds(2026, 11))
     services.basis_approve(
         actor=lead, service_form=perhetupa, period_start=D(2026, 11, 1), period_end=D(2026, 11, 30)
     )
-    found = run(ctx, *month(2026, 11))
+    found = run(ctx, *month_bounds(2026, 11))
     [invoice] = invoices_of(ctx, found)
     assert (invoice.buyer_id, invoice.buyer_name, invoice.agreement_id) == (
         None,
@@ -673,10 +669,10 @@ def test_quarterly_agreement_is_billed_by_a_quarter_run(source: FakeSource) -> N
         services.basis_approve(
             actor=lead,
             service_form=alvari,
-            period_start=month(2026, number)[0],
-            period_end=month(2026, number)[1],
+            period_start=month_bounds(2026, number)[0],
+            period_end=month_bounds(2026, number)[1],
         )
-    monthly = run(ctx, *month(2026, 11))
+    monthly = run(ctx, *month_bounds(2026, 11))
     assert invoices_of(ctx, monthly) == []
     assert monthly.problems[0]["reason"].startswith("Sopimus OPS-4 laskutetaan neljännesvuosittain")
     services.run_cancel(actor=ctx["finance"], run=monthly)
@@ -690,7 +686,7 @@ def test_quarterly_agreement_is_billed_by_a_quarter_run(source: FakeSource) -> N
 
 def test_a_second_run_never_bills_the_same_days_twice(source: FakeSource) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 10))
     approve(ctx, *nov)
     first = run(ctx, *nov)
@@ -716,7 +712,7 @@ def test_a_second_run_never_bills_the_same_days_twice(source: FakeSource) -> Non
 
 def test_a_corrected_departure_is_a_difference_line_in_the_next_run(source: FakeSource) -> None:
     ctx = world(source)
-    nov, dec = month(2026, 11), month(2026, 12)
+    nov, dec = month_bounds(2026, 11), month_bounds(2026, 12)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 20))
     approve(ctx, *nov)
     [november] = invoices_of(ctx, run(ctx, *nov))
@@ -757,7 +753,7 @@ def test_a_corrected_departure_is_a_difference_line_in_the_next_run(source: Fake
 
 def test_a_credited_invoice_is_billed_again_by_the_records(source: FakeSource) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 3))
     approve(ctx, *nov)
     [invoice] = invoices_of(ctx, run(ctx, *nov))
@@ -785,8 +781,8 @@ def test_sending_numbers_references_due_dates(source: FakeSource) -> None:
     source.days(
         ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 2), payer=heinola, group="c:2"
     )
-    approve(ctx, *month(2026, 11))
-    found = run(ctx, *month(2026, 11))
+    approve(ctx, *month_bounds(2026, 11))
+    found = run(ctx, *month_bounds(2026, 11))
     result = services.run_send_all(actor=ctx["finance"], run=found, invoice_date=D(2026, 12, 3))
     assert result.skipped == []
     first, second = result.sent
@@ -1024,7 +1020,7 @@ def test_manual_invoice_validation_keeps_field_errors() -> None:
 
 def test_discarding_and_cancelling_settle_the_run(source: FakeSource) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 2))
     approve(ctx, *nov)
     found = run(ctx, *nov)
@@ -1049,7 +1045,7 @@ def test_run_reads_in_a_constant_number_of_queries(
     source: FakeSource, django_assert_max_num_queries: Any
 ) -> None:
     ctx = world(source)
-    nov = month(2026, 11)
+    nov = month_bounds(2026, 11)
     for n in range(1, 6):
         source.days(
             ctx["org"],
