@@ -32,7 +32,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tupa.core.months import add_months
+from tupa.core.months import add_months, month_end
 
 WARNING = "warning"
 ERROR = "error"
@@ -86,7 +86,7 @@ def full_months(start: dt.date, end: dt.date) -> list[dt.date]:
     months: list[dt.date] = []
     first = start if start.day == 1 else add_months(start.replace(day=1), 1)
     while True:
-        last = add_months(first, 1) - dt.timedelta(days=1)
+        last = month_end(first.year, first.month)
         if last > end:
             return months
         months.append(first)
@@ -234,7 +234,7 @@ def evaluate(rules: Mapping[str, Any], facts: ProgrammeFacts) -> list[RuleWarnin
     if per_month:
         end = facts.ends_on
         if end is None:
-            end = add_months(facts.today.replace(day=1), 1) - dt.timedelta(days=1)
+            end = month_end(facts.today.year, facts.today.month)
         counts = Counter(day.replace(day=1) for day in facts.session_days)
         thin = [m for m in full_months(facts.starts_on, end) if counts[m] < per_month]
         if thin:
