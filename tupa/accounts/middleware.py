@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tupa.access import volunteer_portal
+from tupa.core.htmx import is_htmx
 
 from . import security
 from .services import user_has_second_factor
@@ -70,7 +71,7 @@ def redirect_with_next(
     page, not a fragment, is replaced.
     """
     url = reverse(url_name)
-    htmx = request.headers.get("HX-Request") == "true"
+    htmx = is_htmx(request)
     # An htmx request's own path is a fragment, not a page to come back to.
     if keep_path and request.method == "GET" and not htmx:
         url = f"{url}?{urlencode({'next': request.get_full_path()})}"
@@ -88,7 +89,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     def handle_no_permission(  # type: ignore[override]
         self, request: HttpRequest, view_func: Any
     ) -> HttpResponse:
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx(request):
             return redirect_with_next(request, "accounts:login")
         return super().handle_no_permission(request, view_func)
 

@@ -20,6 +20,7 @@ from tupa.access.dropin import may_correct
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import saved_redirect
+from tupa.core.htmx import is_htmx
 from tupa.dropin import selectors, services
 from tupa.dropin.forms import CorrectionForm, DayChoiceForm
 from tupa.dropin.models import COUNT_FIELDS, DailyCount, Programme
@@ -105,14 +106,14 @@ def today(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404 from None
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        if not getattr(request, "htmx", False):
+        if not is_htmx(request):
             if error:
                 messages.error(request, error)
             url = reverse("dropin:today", args=[service_form.slug])
             return HttpResponseRedirect(f"{url}?{urlencode({'istunto': session})}")
     context = _today_context(request, service_form, session)
     context["error"] = error
-    template = "dropin/today.html#tally" if getattr(request, "htmx", False) else "dropin/today.html"
+    template = "dropin/today.html#tally" if is_htmx(request) else "dropin/today.html"
     return render(request, template, context)
 
 

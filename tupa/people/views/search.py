@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from tupa.access import clients
 from tupa.access.episodes import may_use_client_screens
 from tupa.access.marks import login_only, user_of
+from tupa.core.htmx import is_htmx
 
 from .. import selectors
 from ._common import _log_aliases, _log_persons
@@ -60,7 +61,5 @@ def search(request: HttpRequest) -> HttpResponse:
         "alias_rows": alias_rows,
         "may_create": bool(selectors.intake_service_forms(user=user)),
     }
-    template = (
-        "people/search.html#results" if getattr(request, "htmx", False) else "people/search.html"
-    )
+    template = "people/search.html#results" if is_htmx(request) else "people/search.html"
     return render(request, template, context)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core.htmx import is_htmx
 
 from .. import jobs
 from ..jobs import Output, Progress
@@ -170,7 +171,7 @@ def job_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The job's step and progress; htmx polls the status partial at the same address."""
     job = _job_or_404(request, pk)
     context = {"job": job, "back_url": _back_url(job)}
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return render(request, "statistics/job_status.html", context)
     return render(request, "statistics/job.html", context)
 

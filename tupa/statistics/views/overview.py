@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from tupa.access import statistics as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core.htmx import is_htmx
 from tupa.episodes.models import Episode, Referral
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
@@ -116,7 +117,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not access.may_see_overview(user):
         raise Http404
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         context = overview_context(user, timezone.localdate(), summary=True)
         response = render(request, "statistics/_overview_panel.html", context)
     else:

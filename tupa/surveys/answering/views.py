@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from tupa.access.marks import public
+from tupa.core.htmx import is_htmx
 from tupa.surveys.answering import services
 from tupa.surveys.models import Invitation, Kiosk, QuestionnaireVersion
 from tupa.surveys.recording import items_of
@@ -63,11 +64,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _autosave(request: HttpRequest) -> bool:
-    return (
-        request.method == "POST"
-        and request.POST.get(ACTION) == AUTOSAVE
-        and request.headers.get("HX-Request") == "true"
-    )
+    return request.method == "POST" and request.POST.get(ACTION) == AUTOSAVE and is_htmx(request)
 
 
 def _throttled(request: HttpRequest) -> bool:
