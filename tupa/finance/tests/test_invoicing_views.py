@@ -14,6 +14,7 @@ from time_machine import travel
 
 from tupa.access.marks import access_class
 from tupa.accounts.models import Role
+from tupa.core.months import month_bounds
 from tupa.core.tests.factories import (
     OrganisationFactory,
     ServiceFormFactory,
@@ -30,7 +31,6 @@ from tupa.finance.tests.test_invoicing_services import (
     fake_source,
     invoices_of,
     lines_of,
-    month,
     run,
     world,
 )
@@ -52,8 +52,8 @@ def _run_with_invoice(ctx: dict[str, Any], source: FakeSource) -> tuple[InvoiceR
     source.days(
         ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 3), payer=None, group="x:1"
     )
-    approve(ctx, *month(2026, 11))
-    found = run(ctx, *month(2026, 11))
+    approve(ctx, *month_bounds(2026, 11))
+    found = run(ctx, *month_bounds(2026, 11))
     [invoice] = invoices_of(ctx, found)
     return found, invoice
 
@@ -62,7 +62,7 @@ def _run_with_invoice(ctx: dict[str, Any], source: FakeSource) -> tuple[InvoiceR
 def test_finance_runs_invoicing_from_the_pages(client: Any, source: FakeSource) -> None:
     ctx = world(source)
     source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 25), D(2026, 11, 30))
-    approve(ctx, *month(2026, 11))
+    approve(ctx, *month_bounds(2026, 11))
     login_verified(client, ctx["finance"])
     page = client.get(reverse("finance:invoicing"))
     assert page.status_code == 200
