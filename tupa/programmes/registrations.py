@@ -21,6 +21,12 @@ KINDS = {
 }
 
 
+def can_run_programmes(form: ServiceForm) -> bool:
+    """A form of a kind that can run group programmes (its page links to them, and the group
+    indicators and the group statistics report apply to it)."""
+    return form.kind in KINDS
+
+
 def forms_with_programmes(organisation_id: int) -> Collection[int]:
     """Ids of the organisation's service forms that have group programmes (one query)."""
     return set(
@@ -40,9 +46,7 @@ registry.reports.register(
     ),
 )
 registry.service_form_links.register(
-    registry.ServiceFormLinks(
-        "programmes/_service_form_links.html", lambda form: form.kind in KINDS, order=80
-    ),
+    registry.ServiceFormLinks("programmes/_service_form_links.html", can_run_programmes, order=80),
 )
 registry.volunteer_sessions.register(
     registry.VolunteerSessions("programmes", volunteer_sessions, order=10),

@@ -4,7 +4,8 @@ with last year's beside them.
 The annual report is public, so small figures are suppressed. Only per-form figures are
 published (no organisation totals, no breakdowns), so there is no equation from which a hidden
 figure could be recovered and primary suppression is enough: 1–4 shows as "< 5" and the chart
-draws no bar for it.
+draws no bar for it. An active form with nothing in either year is named, not drawn (the
+workbook keeps its row of zeros); a form no longer active appears only with figures.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class Figure:
 class PackLine:
     indicator: Indicator
     figures: list[Figure] = field(default_factory=list)
+    #: active forms it applies to with nothing in either year: named under the chart, not drawn
+    without: list[Figure] = field(default_factory=list)
 
 
 @dataclass
@@ -111,8 +114,10 @@ def pack(
             line = PackLine(indicator)
             for f in applicable:
                 c, p = current.get(f.pk, 0), previous.get(f.pk, 0)
-                if c or p or f.active:
+                if c or p:
                     line.figures.append(Figure(f, p, c, threshold))
+                elif f.active:
+                    line.without.append(Figure(f, 0, 0, threshold))
             if line.figures:
                 section.lines.append(line)
             if progress is not None:
@@ -150,7 +155,7 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
 
     for section in sections:
         for line in section.lines:
-            for f in line.figures:
+            for f in (*line.figures, *line.without):  # the sheet lists every active form
                 append(
                     sheet,
                     [

@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.core.wallclock import HELSINKI
-from tupa.organisations.models import ServiceForm
 from tupa.programmes.models import Attendance, GroupProgramme, Session
-from tupa.programmes.registrations import KINDS
+from tupa.programmes.registrations import can_run_programmes
 
 from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import (
@@ -361,11 +360,6 @@ def anonymous_units(params: Params) -> Iterator[Unit]:
             yield Unit(values=(str(form_id), kind, CHILD, month, programme), weight=children)
 
 
-def has_programmes(form: ServiceForm) -> bool:
-    """The kinds of service form that can run group programmes."""
-    return form.kind in KINDS
-
-
 PARTICIPANTS = Indicator(
     id="programmes.participants",
     version=1,
@@ -379,7 +373,7 @@ PARTICIPANTS = Indicator(
     unit_label=_("henkilöä"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, GENDER, MUNICIPALITY),
     units=participant_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
 )
 
 SESSIONS = Indicator(
@@ -393,7 +387,7 @@ SESSIONS = Indicator(
     unit_label=_("kokoontumista"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
     units=session_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
     records=False,
 )
 
@@ -408,7 +402,7 @@ ATTENDANCES = Indicator(
     unit_label=_("käyntiä"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
     units=attendance_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
 )
 
 ANONYMOUS = Indicator(
@@ -422,7 +416,7 @@ ANONYMOUS = Indicator(
     unit_label=_("käyntiä"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, MONTH, PROGRAMME),
     units=anonymous_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
     records=False,
 )
 
@@ -437,7 +431,7 @@ CANCELLED_SESSIONS = Indicator(
     unit_label=_("kokoontumista"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, MONTH, PROGRAMME),
     units=cancelled_session_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
     records=False,
 )
 
@@ -453,7 +447,7 @@ ABSENCES = Indicator(
     unit_label=_("merkintää"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ABSENCE, MONTH, PROGRAMME),
     units=absence_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
 )
 
 MEMBERS_PRESENT = Indicator(
@@ -468,7 +462,7 @@ MEMBERS_PRESENT = Indicator(
     unit_label=_("osallistujaa"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, PROGRAMME),
     units=member_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
 )
 
 PERSONS = Indicator(
@@ -486,7 +480,7 @@ PERSONS = Indicator(
     unit_label=_("henkilöä"),
     dimensions=(SERVICE_FORM, PROGRAMME_TYPE, ADULT_CHILD, PROGRAMME),
     units=person_units,
-    applies=has_programmes,
+    applies=can_run_programmes,
 )
 
 

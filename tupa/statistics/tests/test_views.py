@@ -149,6 +149,21 @@ def test_catalogue_lists_only_the_returns_the_user_may_see(
     assert reverse("statistics:return", args=["municipality.yearly", YEAR, "991"]) in page
 
 
+def test_catalogue_gives_a_send_state_only_to_returns_that_can_be_sent(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """A report over a range of one's choosing is never frozen, so its row has no state; a
+    yearly return with a deadline has one."""
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    states = {}  # each row's link → the text of its last cell (the state)
+    for url, row in re.findall(r'<tr>\s*<td><a href="([^"]+)">(.*?)</tr>', page, flags=re.S):
+        states[url] = re.sub(r"<[^>]+>", " ", re.findall(r"<td>(.*?)</td>", row)[-1]).split()
+    ranged = reverse("statistics:return", args=["internal.programmes", YEAR, "avokriisityo"])
+    assert states[ranged] == ["–", "ei", "lähetetä", "(raportti", "valittavalta", "ajalta)"]
+    assert states[_stea(world)] in (["Myöhässä"], ["Lähettämättä"])
+
+
 def test_access_matrix_of_a_form_return(client: Client, world: dict[str, Any]) -> None:
     url = _stea(world)
     expected = {
@@ -517,6 +532,15 @@ def test_half_yearly_review_is_opened_by_part_of_the_year(
 def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     client: Client, world: dict[str, Any]
 ) -> None:
+    org = world["org"]
+    for name, active in (("Alvari-perhetyö", True), ("Lakkautettu avotyö", False)):
+        ServiceFormFactory.create(
+            kind=ServiceForm.Kind.OUTPATIENT,
+            name=name,
+            active=active,
+            organisation=org,
+            area__organisation=org,
+        )
     url = reverse("statistics:annual_report", args=[YEAR])
     login_verified(client, world["lead"])
     assert client.get(url).status_code == 404
@@ -526,11 +550,21 @@ def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     assert 'data-figure="outpatient.clients:avokriisityo">8<' in page
     assert 'data-figure="outpatient.clients:jussi">&lt; 5<' in page
     assert "+8" in page and "<svg" in page
+    # A form with nothing in either year is named under the figure, not drawn as 0 and 0; a
+    # form no longer active is left out.
+    without = re.search(r'data-without="outpatient.clients">(.*?)</p>', page)
+    assert (
+        without and without.group(1) == f"Ei lukuja vuosina {YEAR - 1} ja {YEAR}: Alvari-perhetyö."
+    )
+    assert "Alvari-perhetyö</th>" not in page and "Lakkautettu" not in page
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"muoto": "xlsx"}).content))
     rows = [r for r in book["Luvut"].iter_rows(values_only=True) if r[2] == "Jussi-työ"]
     assert rows and all(
         r[4] == "< 5" and r[5] == "–" for r in rows if r[1] == "Avopalvelujen asiakkaat"
     )
+    sheet = list(book["Luvut"].iter_rows(values_only=True))
+    assert ("Avopalvelujen asiakkaat", "Alvari-perhetyö", 0, 0, "0") in [r[1:6] for r in sheet]
+    assert not any(r[2] == "Lakkautettu avotyö" for r in sheet)
     assert client.get(url, {"muoto": "pdf"}).content.startswith(b"%PDF")
     assert client.get(url, {"muoto": "doc"}).status_code == 404
 

@@ -11,15 +11,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tupa.organisations.models import ServiceForm
-from tupa.programmes.registrations import KINDS
+from tupa.programmes.registrations import can_run_programmes
 
 from ..base import Line, Period, Recipient, ReturnRegistry, ReturnTemplate, Section
-
-
-def has_programmes(form: ServiceForm) -> bool:
-    return form.kind in KINDS
-
 
 PROGRAMMES = ReturnTemplate(
     id="internal.programmes",
@@ -31,7 +25,7 @@ PROGRAMMES = ReturnTemplate(
         "aikaväliltä yhteensä ja ryhmittäin. Läsnäoloaste on käynnit jaettuna käyntien ja "
         "poissaolojen summalla. Sisäinen raportti: lukuja ei salata."
     ),
-    applies=has_programmes,
+    applies=can_run_programmes,
     period=Period.RANGE,
     outgoing=False,
     visible="statistics.form.view",
