@@ -28,10 +28,30 @@ FEDERATION = ReturnTemplate(
         Section(
             _("Ensikoti"),
             (
-                Line("ensikoti.clients", 1, ("family_role",)),
-                Line("ensikoti.clients", 1, ("referred_by_social_services",)),
-                Line("ensikoti.clients", 1, ("entry_during_pregnancy",)),
-                Line("ensikoti.clients", 1, ("stay_length_band",)),
+                Line(
+                    "ensikoti.clients",
+                    1,
+                    ("family_role",),
+                    label=_("Ensikodin asiakkaat: äidit, isät ja lapset"),
+                ),
+                Line(
+                    "ensikoti.clients",
+                    1,
+                    ("referred_by_social_services",),
+                    label=_("Ensikodin asiakkaat: ohjaava taho"),
+                ),
+                Line(
+                    "ensikoti.clients",
+                    1,
+                    ("entry_during_pregnancy",),
+                    label=_("Ensikodin asiakkaat: tulo raskausaikana"),
+                ),
+                Line(
+                    "ensikoti.clients",
+                    1,
+                    ("stay_length_band",),
+                    label=_("Ensikodin asiakkaat: asumisen kesto"),
+                ),
             ),
         ),
         Section(

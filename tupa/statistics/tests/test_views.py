@@ -694,6 +694,15 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     # the sum over members is at least 9, never 11 (which would reveal the 2).
     assert "≥ 9" in page
     assert ">11<" not in page
+    # Grouped by the template's sections; each figure captioned with what it breaks down.
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [
+        "Ensikoti",
+        "Turvakoti",
+        "Avopalvelut, perhetalo ja tapaamiset",
+    ]
+    captions = re.findall(r"<figcaption><strong>(.*?)</strong>", page)
+    assert len(captions) == len(set(captions)) == 9
+    assert "Ensikodin asiakkaat: tulo raskausaikana" in captions
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -81,6 +82,7 @@ def federation_index(request: HttpRequest) -> HttpResponse:
 class FederationLine:
     title: str
     labels: list[str]
+    section: str
     members: list[tuple[str, list[str]]] = field(default_factory=list)
     sums: list[str] = field(default_factory=list)
 
@@ -106,10 +108,13 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     if not subs:
         raise Http404
     template = returns.get(subs[0].template_id, subs[0].template_version)
+    section_of = {
+        line: str(section.title) for section in template.sections for line in section.lines
+    }
     restored = {s.pk: services.frozen(s) for s in subs}
     states_of = {s.pk: services.states_from_json(s.suppression) or {} for s in subs}
     lines: list[FederationLine] = []
-    for index, _line in template.lines():
+    for index, line in template.lines():
         fline: FederationLine | None = None
         sums: dict[Key, int] = defaultdict(int)
         partial: set[Key] = set()
@@ -118,7 +123,9 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
             states = states_of[s.pk].get(index, {})
             parts = _parts(sent.table)
             if fline is None:
-                fline = FederationLine(sent.title, [label for _k, label in parts])
+                fline = FederationLine(
+                    sent.title, [label for _k, label in parts], section=section_of[line]
+                )
             texts = []
             for key, _label in parts:
                 state = states.get(key, SHOWN)
@@ -141,7 +148,9 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
             "federation": federation,
             "template": template,
             "year": year,
-            "lines": lines,
+            "sections": [
+                (title, list(group)) for title, group in groupby(lines, key=lambda fl: fl.section)
+            ],
             "members": [Organisation(pk=s.organisation_id, name=s.organisation.name) for s in subs],
         },
     )
