@@ -1,6 +1,7 @@
-"""Demo data of the open family house (Perhetupa): two years of anonymous visitor counts,
-weekly childcare sessions (the volunteer childminders named from the volunteer register when
-the rules allow them that day) and a few room rentals. Fictional and deterministic.
+"""Demo data of the open family house (Perhetupa): anonymous visitor counts and weekly
+childcare sessions over the demo's history (:func:`tupa.demo.calendar.history_start` to
+yesterday; the volunteer childminders named from the volunteer register when the rules allow
+them that day) and a few room rentals. Fictional and deterministic.
 
 Opening pattern (seed-spec §2.4): open day activity four days a week, Monday–Thursday;
 Thursday is the baby day (families with children under 1). Finnish public holidays are closed
@@ -8,7 +9,7 @@ Thursday is the baby day (families with children under 1). Finnish public holida
 not stated in the plan: [inferred]). Today is left uncounted so the worker can count it.
 
 Idempotent: when the house already has counts, nothing is changed and ``None`` is returned.
-The counts are bulk-inserted (two years of taps through :func:`count_tap` would be thousands of
+The counts are bulk-inserted (years of taps through :func:`count_tap` would be thousands of
 writes); childcare sessions and bookings go through the services with the Perhetupa worker as
 the actor.
 """
@@ -25,13 +26,13 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tupa.accounts.models import User
+from tupa.demo.calendar import history_start
 from tupa.dropin import services, volunteers
 from tupa.dropin.models import DailyCount, Programme, Session
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.scheduling.models import Booking, Room
 
 SEED = 2007  # the year Perhetupa started
-DAYS = 730
 SLUG = "perhetupa"
 WORKER = "perhetupa"
 HALL = "Perhetupa sali"
@@ -77,11 +78,11 @@ def build(*, organisation: Organisation) -> str | None:
 def _build(*, service_form: ServiceForm, worker: User) -> str:
     rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
     today = timezone.localdate()
-    first = today - dt.timedelta(days=DAYS)
+    first = history_start(today)
     closed = holidays.Finland(years=range(first.year, today.year + 1))
     rows: list[DailyCount] = []
     childcare = 0
-    for offset in range(DAYS):
+    for offset in range((today - first).days):
         day = first + dt.timedelta(days=offset)
         if day in closed:
             continue

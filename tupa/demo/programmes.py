@@ -1,13 +1,17 @@
-"""Demo group programmes over the last two years (issue 5, item 2).
+"""Demo group programmes over the demo's history (issue 5, item 2): the group runs start with
+:func:`tupa.demo.calendar.history_start`, so every year of it has groups.
 
-- **Peukaloinen**: day-group periods of six months (Mon–Thu 9.00–12.45, 15 h a week) with the
-  Peukaloinen rules, baby–parent pairs from the demo's Peukaloinen episodes, motivation
+- **Peukaloinen**: day-group periods of six months (Mon–Thu 9.00–12.45, 15 h a week), from the
+  history's start to the one beginning within two months, with the Peukaloinen rules,
+  baby–parent pairs from the demo's Peukaloinen episodes, motivation
   meetings written to the journal before each pair starts (one pair has only two, so the
   programme page shows the warning), six months of aftercare; the open Thursday group twice a
   month (no meetings in July: the page shows the warning), and the aftercare group twice a
   year with its invitation list.
-- **Baby blues**: a peer group of expectant parents with a co-worker partner from Perhetupa.
-- **Ero lapsiperheessä**: peer groups for children and for parents with volunteer childminders.
+- **Baby blues**: a peer group of expectant parents with a co-worker partner from Perhetupa,
+  every half year (the latest started about 90 days ago).
+- **Ero lapsiperheessä**: peer groups for children and for parents with volunteer childminders,
+  every spring and autumn.
   The childminders are volunteer records (issue 12 item 7) named in :data:`VOLUNTEERS`: the
   volunteer demo (:mod:`tupa.demo.volunteers`) builds them with their tasks, record checks and
   lifecycle; if it cannot (a partial organisation), they are made here through the volunteer
@@ -22,6 +26,7 @@ has programmes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from typing import Any
 
@@ -32,6 +37,7 @@ from django_scopes import scope
 
 from tupa.accounts.models import Role, User
 from tupa.core.months import add_months
+from tupa.demo.calendar import history_start
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Organisation, ServiceForm
@@ -64,6 +70,7 @@ class _Builder:
         self.org = organisation
         self.rng = random.Random(SEED)  # noqa: S311 - deterministic demo data
         self.today = timezone.localdate()
+        self.history_start = history_start(self.today)
         self.forms = {f.slug: f for f in ServiceForm.objects.filter(organisation=organisation)}
         self.room = Room.objects.filter(
             organisation=organisation, name="Ryhmähuone", active=True
@@ -202,10 +209,9 @@ class _Builder:
         actor = self.user("peukaloinen")
         if form is None or actor is None:
             return
-        first = self.today - dt.timedelta(days=730)
-        first -= dt.timedelta(days=first.weekday())
+        first = self.history_start
         episodes = self.episodes("peukaloinen")
-        for k in range(4):
+        for k in itertools.count():
             start = add_months(first, 6 * k)
             start -= dt.timedelta(days=start.weekday())
             if start > self.today + dt.timedelta(days=60):
@@ -294,7 +300,7 @@ class _Builder:
         self.aftercare_group(form, actor)
 
     def open_thursday(self, form: ServiceForm, actor: User) -> None:
-        start = (self.today - dt.timedelta(days=720)).replace(day=1)
+        start = self.history_start
         programme = self.programme(
             actor,
             form,
@@ -323,7 +329,7 @@ class _Builder:
         self.attend(actor, sessions, [], adults=(2, 7), children=(2, 8))
 
     def aftercare_group(self, form: ServiceForm, actor: User) -> None:
-        start = self.today - dt.timedelta(days=400)
+        start = self.history_start
         programme = self.programme(
             actor,
             form,
@@ -336,67 +342,97 @@ class _Builder:
             description="Jälkityöskentelyryhmä kokoontuu kahdesti vuodessa.",
         )
         services.leader_add(actor=actor, programme=programme, kind="staff", user=actor)
-        days = [start + dt.timedelta(days=d) for d in (30, 210, 390, 570) if d < 600]
-        days = [d for d in days if d <= programme.ends_on]  # type: ignore[operator]
+        assert programme.ends_on is not None
+        days = []
+        day = start + dt.timedelta(days=30)
+        while day <= programme.ends_on:  # twice a year
+            days.append(day)
+            day += dt.timedelta(days=180)
         sessions = self.sessions(actor, programme, days, dt.time(13), dt.time(15, 30))
         self.attend(actor, sessions, [], adults=(3, 8), children=(3, 8))
 
     # -- Baby blues and Ero lapsiperheessä ------------------------------------------------
 
     def baby_blues(self) -> None:
+        """The peer group of expectant parents every half year: the latest began about 90 days
+        ago, the earlier ones 26 weeks apart back to the history's start."""
         form = self.forms.get("baby-blues")
         actor = self.user("babyblues")
         if form is None or actor is None:
             return
-        start = self.today - dt.timedelta(days=90)
-        start += dt.timedelta(days=1 - start.weekday())  # Tuesday
-        programme = self.programme(
-            actor,
-            form,
-            name="Odottavien vertaisryhmä",
-            type=T.PEER,
-            target_group=G.ADULTS,
-            starts_on=start,
-            ends_on=start + dt.timedelta(days=7 * 8),
-            capacity=8,
-            description="Vertaistuki raskausaikana: odotus, synnytys ja vauva-arki.",
-        )
-        services.leader_add(actor=actor, programme=programme, kind="staff", user=actor)
-        partner = self.user("perhetupa")
-        if partner is not None:
-            services.leader_add(
-                actor=actor, programme=programme, kind="co_worker", task="co_leader", user=partner
+        latest = self.today - dt.timedelta(days=90)
+        latest += dt.timedelta(days=1 - latest.weekday())  # Tuesday
+        starts = [latest]
+        while starts[0] - dt.timedelta(weeks=26) >= self.history_start:
+            starts.insert(0, starts[0] - dt.timedelta(weeks=26))
+        episodes = self.episodes("baby-blues")
+        for start in starts:
+            end = start + dt.timedelta(days=7 * 8)
+            season = "kevät" if start.month <= 6 else "syksy"
+            programme = self.programme(
+                actor,
+                form,
+                name="Odottavien vertaisryhmä"
+                if start == latest
+                else f"Odottavien vertaisryhmä ({season} {start.year})",
+                type=T.PEER,
+                target_group=G.ADULTS,
+                starts_on=start,
+                ends_on=end,
+                capacity=8,
+                description="Vertaistuki raskausaikana: odotus, synnytys ja vauva-arki.",
             )
-        members = []
-        for episode in self.overlapping(
-            self.episodes("baby-blues"), start, start + dt.timedelta(days=7 * 8)
-        )[:6]:
-            day: dt.date = max(start, episode.start_date or start)
-            adult = self.adult(episode)
-            if adult is not None and (adult.left_on is None or adult.left_on >= day):
-                members.append(self.join(actor, programme, adult, day))
-        self.counts["members"] += len(members)
-        days = [start + dt.timedelta(days=7 * w) for w in range(8)]
-        sessions = self.sessions(
-            actor, programme, days, dt.time(17), dt.time(18, 30), ("Odotus", "Synnytys", "Vauva")
-        )
-        self.attend(actor, sessions, members)
+            services.leader_add(actor=actor, programme=programme, kind="staff", user=actor)
+            partner = self.user("perhetupa")
+            if partner is not None:
+                services.leader_add(
+                    actor=actor,
+                    programme=programme,
+                    kind="co_worker",
+                    task="co_leader",
+                    user=partner,
+                )
+            members = []
+            for episode in self.overlapping(episodes, start, end)[:6]:
+                episodes.remove(episode)  # one group per family
+                day: dt.date = max(start, episode.start_date or start)
+                adult = self.adult(episode)
+                if adult is not None and (adult.left_on is None or adult.left_on >= day):
+                    members.append(self.join(actor, programme, adult, day))
+            self.counts["members"] += len(members)
+            days = [start + dt.timedelta(days=7 * w) for w in range(8)]
+            sessions = self.sessions(
+                actor,
+                programme,
+                days,
+                dt.time(17),
+                dt.time(18, 30),
+                ("Odotus", "Synnytys", "Vauva"),
+            )
+            self.attend(actor, sessions, members)
 
     def ero(self) -> None:
+        """Peer groups for children and for parents every spring (from February) and autumn
+        (from September) of the history, those begun by today."""
         form = self.forms.get("ero-lapsiperheessa")
         actor = self.user("ero.esihenkilo")
         if form is None or actor is None:
             return
         episodes = self.episodes("ero-lapsiperheessa")
-        for offset, season in ((-300, "syksy"), (-120, "kevät")):
-            start = self.today + dt.timedelta(days=offset)
-            start -= dt.timedelta(days=start.weekday())  # Monday
-            start += dt.timedelta(days=2)  # Wednesday
+        runs = [
+            (dt.date(year, month, 1), season)
+            for year in range(self.history_start.year, self.today.year + 1)
+            for month, season in ((2, "kevät"), (9, "syksy"))
+        ]
+        for first, season in runs:
+            start = first + dt.timedelta(days=(2 - first.weekday()) % 7)  # the first Wednesday
+            if start > self.today:
+                break
             end = start + dt.timedelta(days=7 * 9)
             children_group = self.programme(
                 actor,
                 form,
-                name=f"Erolasten vertaisryhmä ({season})",
+                name=f"Erolasten vertaisryhmä ({season} {start.year})",
                 type=T.PEER,
                 target_group=G.CHILDREN,
                 starts_on=start,
@@ -406,7 +442,7 @@ class _Builder:
             parents_group = self.programme(
                 actor,
                 form,
-                name=f"Eronneiden vanhempien vertaisryhmä ({season})",
+                name=f"Eronneiden vanhempien vertaisryhmä ({season} {start.year})",
                 type=T.PEER,
                 target_group=G.ADULTS,
                 starts_on=start,
@@ -428,6 +464,7 @@ class _Builder:
                     continue  # not active or no valid check on the group's days
             kids, adults = [], []
             for episode in self.overlapping(episodes, start, end)[:5]:
+                episodes.remove(episode)  # one run per family
                 day: dt.date = max(start, episode.start_date or start)
                 adult = self.adult(episode)
                 child = self.child(episode)

@@ -1,10 +1,11 @@
-"""Demo appointments (issue 5 item 1): two years of outpatient appointments with outcomes.
+"""Demo appointments (issue 5 item 1): the demo's history of outpatient appointments with
+outcomes.
 
 For the outpatient service forms of the demo (Avokriisityö, Lapsityö, Jussi-työ, Baby Blues,
 Alvari) every demo episode gets appointments every one to three weeks over its course within
-the last two years; past ones carry an outcome (mostly "happened", some cancellations and
-no-shows — each written to the episode's journal through the services), future ones are
-planned. A few weekly series run into the coming weeks, one every-two-weeks series lies in the
+the demo's history (from :func:`tupa.demo.calendar.history_start` on); past ones carry an
+outcome (mostly "happened", some cancellations and no-shows — each written to the episode's
+journal through the services), future ones are planned. A few weekly series run into the coming weeks, one every-two-weeks series lies in the
 past, and each form has a monthly internal meeting without an episode. Rooms (Neuvotteluhuone,
 Perhetupa sali — rentable by the hour — and Ryhmähuone) and the two partner premises used for
 visits (a child-health clinic and the Heinola family centre) are created when missing.
@@ -27,6 +28,7 @@ from django_scopes import scope
 from tupa.accounts.models import User
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import datafiles
+from tupa.demo.calendar import history_start
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Organisation, Partner, ServiceForm
 from tupa.scheduling import services
@@ -194,7 +196,7 @@ class _Builder:
             Episode.objects.filter(service_form=form, start_date__isnull=False).order_by("pk")
         )
         horizon = self.today + dt.timedelta(days=56)
-        earliest = self.today - dt.timedelta(days=730)
+        earliest = history_start(self.today)
         series_left = 2
         for episode in episodes:
             actor = self.rng.choice(workers)
@@ -242,7 +244,7 @@ class _Builder:
             episode = ended[0]
             assert episode.end_date is not None
             first = _weekday(episode.end_date - dt.timedelta(days=70))
-            if first > self.today - dt.timedelta(days=730):
+            if first > history_start(self.today):
                 actor = workers[0]
                 rows = self.create(
                     form=form,

@@ -1,4 +1,6 @@
-"""Demo data of the Tapaamispaikka: two years of orders, meetings, outcomes, records and contacts.
+"""Demo data of the Tapaamispaikka: orders, meetings, outcomes, records and contacts over the
+demo's history (:func:`tupa.demo.calendar.history_start` on; an order already in force on its
+first day was made a little before it, but its meetings and contacts start with the history).
 
 Built on the demo clients' episodes of the ``tapaamispaikka`` form (tupa/episodes/demo_clients.py),
 through the services of this app as the form's worker, so that the access rules, the journal and
@@ -19,6 +21,7 @@ from django_scopes import scope
 
 from tupa.accounts.models import Membership, User
 from tupa.demo import datafiles
+from tupa.demo.calendar import LEAD_IN_DAYS, history_days, history_start, scaled
 from tupa.episodes import services as episode_services
 from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.organisations.models import Municipality, Organisation, Partner, ServiceForm
@@ -47,7 +50,8 @@ MUNICIPALITIES = [
     ("781", 1),
 ]
 COURT = "Päijät-Hämeen käräjäoikeus"
-#: Families added here on top of the demo clients' episodes, so that two years have some volume.
+#: Families added here on top of the demo clients' episodes, so that every year has some volume:
+#: this many per two years of history (:func:`tupa.demo.calendar.scaled`).
 EXTRA_FAMILIES = 14
 #: Invented surnames (made-up words) and common first names: no real person is meant.
 _TEXTS: dict[str, Any] = datafiles.load("texts")["visitation"]
@@ -93,6 +97,7 @@ class _Builder:
         self.rng = random.Random(SEED)  # noqa: S311 - deterministic demo data, not security
         self.today = timezone.localdate()
         self.now = timezone.now()
+        self.history_start = history_start(self.today)
         municipalities = {
             m.code: m for m in Municipality.objects.filter(code__in=[c for c, _w in MUNICIPALITIES])
         }
@@ -190,9 +195,11 @@ class _Builder:
         if not exchange and rng.random() < 0.5:
             time = dt.time(17, 0)
         first = order.valid_from + dt.timedelta(days=rng.randint(3, 10))
+        step = dt.timedelta(weeks=order.interval_weeks)
+        while first < self.history_start:  # an order from before the history: its meetings in it
+            first += step
         limit = self.today + dt.timedelta(days=21)
         horizon = min(order.valid_until, limit) if order.valid_until else limit
-        step = dt.timedelta(weeks=order.interval_weeks)
         count = 0
         day = first
         while day <= horizon:
@@ -254,7 +261,8 @@ class _Builder:
     def contacts(self, order: MeetingOrder) -> None:
         rng = self.rng
         end = min(order.valid_until or self.today, self.today)
-        span = (end - order.valid_from).days
+        begin = max(order.valid_from, self.history_start)
+        span = (end - begin).days
         if span < 0:
             return
         parties = {p.role: p for p in order.parties.all()}
@@ -274,7 +282,7 @@ class _Builder:
             services.contact_add(
                 actor=self.actor,
                 order=order,
-                contacted_on=order.valid_from + dt.timedelta(days=rng.randint(0, span)),
+                contacted_on=begin + dt.timedelta(days=rng.randint(0, span)),
                 channel=channel,
                 summary=summary,
                 **kwargs,
@@ -286,9 +294,14 @@ class _Builder:
         from tupa.people import services as people_services
 
         rng = self.rng
-        for _i in range(EXTRA_FAMILIES):
+        families = scaled(EXTRA_FAMILIES, self.today, lead_in=True)
+        back = history_days(self.today) + LEAD_IN_DAYS  # the first may be going on at the start
+        for i in range(families):
             last = rng.choice(SURNAMES)
-            opened = self.today - dt.timedelta(days=rng.randint(20, 700))
+            # One in each slice of the history, at random within it: every year has its share.
+            opened = self.today - dt.timedelta(
+                days=20 + int((i + rng.random()) * (back - 20) / families)
+            )
 
             def person(first: str, *, female: bool, years: int, surname: str = last) -> Any:
                 born = self.today - dt.timedelta(days=years * 365 + rng.randint(0, 300))

@@ -1,11 +1,13 @@
 """Fictional clients for the demo organisation (issue 3, item 11).
 
-About 300 persons in families, with episodes across every client-serving service form over the
-last two years (ongoing and ended), journal entries, client-plan goals and network meetings,
-named workers (the form's worker as the responsible worker of most episodes; Lapsityö's crisis
-worker as the co-worker of some shelter families with children — the one demo grant across
-service forms), referrals between forms (the client path), anonymous shelter clients of whom
-some were identified later, and a few persons with turvakielto. Everything goes through the
+About 150 persons a year in families (300 per two years of the demo's history,
+:func:`tupa.demo.calendar.scaled`: about 440 on 5.12.2026), with episodes across every
+client-serving service form spread evenly over the history (ongoing and ended; those going on
+when it starts opened a little before it), journal entries, client-plan goals and network
+meetings, named workers (the form's worker as the responsible worker of most episodes;
+Lapsityö's crisis worker as the co-worker of some shelter families with children — the one
+demo grant across service forms), referrals between forms (the client path), six anonymous
+shelter clients of whom three were identified later, and a few persons with turvakielto. Everything goes through the
 services, as a worker of the service form, so the history, the access rules and the statistics
 see the demo exactly as they would see real work.
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from tupa.accounts.models import User
+from tupa.demo.calendar import LEAD_IN_DAYS, history_start, scaled
 from tupa.episodes import journal, services
 from tupa.episodes.basic_info import ensikoti_admission_reasons_definition
 from tupa.episodes.models import BasicFormDefinition, Entry, Episode, Participant, ReferralSource
@@ -23,6 +24,8 @@ from tupa.people.models import Person, Relationship
 from .names import BOYS, ENTRY_TEXTS, GIRLS, GOALS, NETWORK_MEETINGS, SURNAMES
 
 SEED = 20181124
+#: Persons per two years of history (:func:`tupa.demo.calendar.scaled`): the demo has at least
+#: this many, more when its history is longer, so that every year has as many clients.
 TARGET_PERSONS = 300
 
 #: meet their network (child protection, maternity clinic, social work).
@@ -39,6 +42,9 @@ PLANNED_FORMS = frozenset(
     }
 )
 NETWORK_FORMS = frozenset({"turvakoti", "ensikoti", "alvari"})
+#: The fractional part of the golden ratio: the step of the low-discrepancy spread of the
+#: episodes' opening days (:meth:`Builder.day_in_window`).
+GOLDEN_RATIO_FRACTION = 0.6180339887498949
 
 
 @dataclass
@@ -77,6 +83,10 @@ class Builder:
         self.plan_rng = random.Random(SEED + 1)  # noqa: S311
         self.staff_rng = random.Random(SEED + 2)  # noqa: S311 - and the named workers theirs
         self.today = timezone.localdate()
+        self.history_start = history_start(self.today)
+        self.target_persons = scaled(TARGET_PERSONS, self.today, lead_in=True)
+        #: where the next episode of each kind falls in its window (:meth:`day_in_window`)
+        self.spread: dict[str, float] = {}
         self.counts = Counts()
         self.forms = {sf.slug: sf for sf in ServiceForm.objects.filter(organisation=organisation)}
         self.staff = {u.username: u for u in User.objects.filter(organisation=organisation)}
@@ -102,8 +112,21 @@ class Builder:
         }
         return self.staff[usernames[slug]]
 
-    def day_in_window(self, *, days_back_max: int = 720, days_back_min: int = 3) -> dt.date:
-        return self.today - dt.timedelta(days=self.rng.randint(days_back_min, days_back_max))
+    def day_in_window(self, kind: str, *, days_back_min: int = 3, lead_in: bool = True) -> dt.date:
+        """The opening day of the next episode of ``kind``: a day of the demo's history
+        (:mod:`tupa.demo.calendar`) up to ``days_back_min`` days before today, or with
+        ``lead_in`` a little before it (an episode going on when the history starts).
+
+        The episodes of a kind are spread evenly over the window, not drawn independently: the
+        n-th falls at the fraction ``x0 + n·φ`` (mod 1, φ the golden ratio, ``x0`` drawn once
+        per kind), so every year gets its share even of a kind with a dozen episodes."""
+        first = self.history_start - dt.timedelta(days=LEAD_IN_DAYS if lead_in else 0)
+        span = (self.today - first).days - days_back_min
+        if kind not in self.spread:
+            self.spread[kind] = self.rng.random()
+        fraction = self.spread[kind]
+        self.spread[kind] = (fraction + GOLDEN_RATIO_FRACTION) % 1.0
+        return first + dt.timedelta(days=round(fraction * span))
 
     def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
         h = hour if hour is not None else self.rng.randint(8, 16)
@@ -238,8 +261,10 @@ class Builder:
         length_days: int,
         entry_types: tuple[str, ...],
         end_reason: str = Episode.EndReason.PLANNED_END,
+        co_worker: bool = False,
     ) -> None:
-        """Activate, write journal entries over the course, end it if the course is over."""
+        """Activate, write journal entries over the course, end it if the course is over
+        (``co_worker``: a shelter family's children certainly meet Lapsityö's crisis worker)."""
         actor = self.worker(slug)
         episode = services.episode_set_status(
             actor=actor,
@@ -253,7 +278,9 @@ class Builder:
         last_day = min(end, self.today - dt.timedelta(days=1))
         span = max((last_day - opened).days, 0)
         self.plan(episode, slug, opened, span=span, ended=ended)
-        self.name_workers(episode, slug, opened, last_day=end if ended else None)
+        self.name_workers(
+            episode, slug, opened, last_day=end if ended else None, co_worker=co_worker
+        )
         participants = list(episode.participants.all())
         n_entries = 1 + min(len(entry_types) - 1, span // 20) if span else 1
         for i in range(n_entries):
@@ -320,7 +347,13 @@ class Builder:
             self.counts.network_meetings += 1
 
     def name_workers(
-        self, episode: Episode, slug: str, opened: dt.date, *, last_day: dt.date | None
+        self,
+        episode: Episode,
+        slug: str,
+        opened: dt.date,
+        *,
+        last_day: dt.date | None,
+        co_worker: bool = False,
     ) -> None:
         """Most episodes get their form's worker as the responsible worker (no new access: she
         is a member of the form); some shelter families with children get Lapsityö's crisis
@@ -339,7 +372,7 @@ class Builder:
         if (
             slug == "turvakoti"
             and episode.participants.filter(role=Participant.Role.CHILD).exists()
-            and self.staff_rng.random() < 0.25
+            and (co_worker or self.staff_rng.random() < 0.25)
         ):
             start = opened + dt.timedelta(days=self.staff_rng.randint(1, 5))
             if last_day is not None and start > last_day:

@@ -15,7 +15,7 @@ from tupa.people import rights
 from tupa.people import services as people_services
 from tupa.people.models import Alias, Household, Person
 
-from .core import TARGET_PERSONS, Builder, Counts
+from .core import Builder, Counts
 from .names import MEN, WOMEN
 
 
@@ -24,10 +24,16 @@ class _Families(Builder):
 
     # -- families per service form ---------------------------------------------------------------
 
-    def shelter_family(self, *, anonymous: bool = False) -> None:
+    def shelter_family(self, *, current: bool = False) -> None:
+        """A family at the shelter, some time in the demo's history; ``current``: one that came
+        a week or so ago with children, still there today, the children meeting Lapsityö's crisis
+        worker (so the one grant across forms is in force today, whatever the spread)."""
         self.recorder = self.worker("turvakoti")
         last = self.surname()
-        opened = self.day_in_window(days_back_max=700, days_back_min=1)
+        if current:
+            opened = self.today - dt.timedelta(days=self.rng.randint(6, 12))
+        else:
+            opened = self.day_in_window("turvakoti", days_back_min=1)
         mother_born = self.today - dt.timedelta(days=self.rng.randint(22 * 365, 45 * 365))
         mother = self.person(
             self.rng.choice(WOMEN),
@@ -36,7 +42,7 @@ class _Families(Builder):
             female=True,
             interpreter_needed=self.rng.random() < 0.15,
         )
-        kids = self.children(last, self.rng.randint(0, 3))
+        kids = self.children(last, self.rng.randint(1 if current else 0, 3))
         father = None
         if self.rng.random() < 0.5:
             father = self.person(
@@ -61,7 +67,7 @@ class _Families(Builder):
             child_violence_role="witnessed",
             hour=self.rng.choice((1, 2, 3, 14, 20, 23)),
         )
-        length = self.rng.randint(2, 40)
+        length = self.rng.randint(20 if current else 2, 40)
         self.run_course(
             stay,
             "turvakoti",
@@ -69,6 +75,7 @@ class _Families(Builder):
             length_days=length,
             entry_types=("crisis_help", "individual_meeting", "family_meeting", "network_meeting"),
             end_reason=Episode.EndReason.MOVED_ON,
+            co_worker=current,
         )
         if self.rng.random() < 0.2:
             rights.restriction_add(
@@ -138,7 +145,7 @@ class _Families(Builder):
             )
 
     def anonymous_shelter_client(self, *, identify: bool) -> None:
-        opened = self.day_in_window(days_back_max=400, days_back_min=2)
+        opened = self.day_in_window("anonymous", days_back_min=2, lead_in=False)
         actor = self.worker("turvakoti")
         label = f"Nainen {opened:%d.%m.}"
         alias = people_services.alias_create(
@@ -183,7 +190,7 @@ class _Families(Builder):
     def baby_family(self, slug: str) -> None:
         self.recorder = self.worker(slug)
         last = self.surname()
-        opened = self.day_in_window()
+        opened = self.day_in_window(slug)
         mother = self.person(
             self.rng.choice(WOMEN),
             last,
@@ -251,7 +258,7 @@ class _Families(Builder):
     def family_work(self, slug: str) -> None:
         self.recorder = self.worker(slug)
         last = self.surname()
-        opened = self.day_in_window()
+        opened = self.day_in_window(slug)
         mother = self.person(
             self.rng.choice(WOMEN),
             last,
@@ -309,7 +316,7 @@ class _Families(Builder):
         client = self.person(
             self.rng.choice(WOMEN if female else MEN), self.surname(), born, female=female
         )
-        opened = self.day_in_window()
+        opened = self.day_in_window(slug)
         episode = self.open(
             slug,
             client,
@@ -346,9 +353,11 @@ class _Families(Builder):
         )
         self.rng.shuffle(plan)
         i = 0
-        while self.counts.persons < TARGET_PERSONS:
+        while self.counts.persons < self.target_persons:
             kind = plan[i % len(plan)]
             i += 1
+            if kind.startswith("anon") and i > len(plan):
+                continue  # six anonymous clients in all (the residential demo has more)
             if kind == "shelter":
                 self.shelter_family()
             elif kind == "anon_identified":
@@ -361,6 +370,7 @@ class _Families(Builder):
                 self.family_work(kind)
             else:
                 self.outpatient_single(kind)
+        self.shelter_family(current=True)
         return self.counts
 
 

@@ -1,7 +1,9 @@
-"""Demo data of the residential units: places, two years of stays, turn-aways and the 24 h line.
+"""Demo data of the residential units: places, the demo's history of stays, turn-aways and the
+24 h line.
 
 Called by ``manage.py build_demo`` after the demo clients (issue 4, item 10). It gives both
-residential units of the demo organisation two years (up to today) of believable occupancy:
+residential units of the demo organisation believable occupancy over the demo's history
+(:func:`tupa.demo.calendar.history_start`, 1 January two years back, up to today):
 
 - **Places**: Turvakoti has 5 family places (the plan); Ensikoti gets 6 family places — the
   plan does not state Ensikoti's size (seed-spec §2.1), so six is an assumption of the demo.

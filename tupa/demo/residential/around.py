@@ -5,6 +5,7 @@ handover notes of the residential demo (step 5 of :class:`tupa.demo.residential.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from tupa.core.wallclock import HELSINKI
 from tupa.demo import datafiles
@@ -37,6 +38,12 @@ from tupa.residential.models import (
     Stay,
     TurnAway,
 )
+
+
+def _daily_price(year: int) -> Decimal:
+    """Ensikoti's daily price of a year; before the first known year that year's, after the
+    last known year the last one's."""
+    return DAILY_PRICE[min(max(year, min(DAILY_PRICE)), max(DAILY_PRICE))]
 
 
 class AroundStays(BuilderState):
@@ -251,7 +258,7 @@ class AroundStays(BuilderState):
                     reference=f"PH-MS-{start.year}-{number:04d}",
                     valid_from=start,
                     valid_until=until,
-                    daily_price=DAILY_PRICE.get(start.year, DAILY_PRICE[2026]),
+                    daily_price=_daily_price(start.year),
                     created_by=self.staff["ensikoti.esihenkilo"],
                 )
                 commitment._history_user = commitment.created_by  # type: ignore[attr-defined]

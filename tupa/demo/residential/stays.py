@@ -1,4 +1,4 @@
-"""Places, the plan of two years of residences, the families and the events of the stays."""
+"""Places, the plan of the history's residences, the families and the events of the stays."""
 
 from __future__ import annotations
 
@@ -115,14 +115,14 @@ class Builder(AroundStays):
     # -- 2. the plan --------------------------------------------------------------------------
 
     def fit_existing(self, spec: UnitSpec) -> None:
-        """A stay for each demo-client episode of the unit, where a place is free for it."""
+        """A stay for each demo-client episode of the unit, where a place is free for it (also
+        of those the clients opened a little before the history's start: a family already in
+        a place on its first day)."""
         episodes = Episode.objects.filter(service_form=self.forms[spec.slug]).order_by(
             "opened_at", "pk"
         )
         for episode in episodes:
             arrive = episode.opened_at.astimezone(HELSINKI)
-            if arrive < self.window_start:
-                continue
             depart: dt.datetime | None = None
             if episode.end_date is not None:
                 depart = _aware(episode.end_date, self.rng.randint(9, 15), 30)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tupa.accounts.models import User
 from tupa.core.wallclock import HELSINKI
+from tupa.demo.calendar import history_start
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Organisation, Partner, ServiceForm
 from tupa.residential.models import (
@@ -21,7 +22,6 @@ from tupa.residential.models import (
 )
 
 SEED = 19850404
-WINDOW_DAYS = 730
 SHELTER = "turvakoti"
 ENSIKOTI = "ensikoti"
 SHELTER_PLACES = 5  # the plan: five family places
@@ -114,7 +114,8 @@ class BuilderState:
         self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.window_start = _aware(self.today - dt.timedelta(days=WINDOW_DAYS), 0)
+        # The demo's history (tupa.demo.calendar); the places are full from its first day on.
+        self.window_start = _aware(history_start(self.today), 0)
         self.forms = {
             sf.slug: sf
             for sf in ServiceForm.objects.filter(
