@@ -1,4 +1,4 @@
-"""The demo's federation: an analyst, a membership and last year's shared return; idempotent."""
+"""The demo's federation: an analyst, three members and last year's shared returns; idempotent."""
 
 from __future__ import annotations
 
@@ -20,12 +20,19 @@ def test_demo_federation_is_built_once() -> None:
     assert summary is not None and summary.startswith("statistics: ")
     with scopes_disabled():
         federation = Federation.objects.get()
-        assert federation.memberships.get().organisation == organisation
+        members = [m.organisation for m in federation.memberships.order_by("pk")]
+        assert members[0] == organisation and len(members) == 1 + demo.OTHER_MEMBERS
         analyst = User.objects.get(username="liitto")
         assert analyst.organisation == federation.office
         assert analyst.password == director.password
-        sent = Submission.objects.get()
-        assert sent.template_id == "federation.members" and sent.submitted_by == director
+        sent = Submission.objects.order_by("pk")
+        assert [s.organisation for s in sent] == members
+        assert {s.template_id for s in sent} == {"federation.members"}
+        assert sent[0].submitted_by == director
+        # Each generated member's return is sent by its own executive director.
+        for s in sent[1:]:
+            assert s.submitted_by.organisation == s.organisation
+            assert s.submitted_by.memberships.get().role == Role.EXECUTIVE_DIRECTOR
     assert demo.build(organisation=organisation) is None
     with scopes_disabled():
-        assert Submission.objects.count() == 1
+        assert Submission.objects.count() == 1 + demo.OTHER_MEMBERS

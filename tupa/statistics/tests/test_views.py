@@ -690,10 +690,10 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
         reverse("statistics:federation_return", args=["federation.members", YEAR])
     ).content.decode()
     assert world["org"].name in page and other.name in page
-    # Outpatient clients in total: the first member 9 (shown), the other 2 (suppressed):
-    # the sum over members is at least 9, never 11 (which would reveal the 2).
-    assert "≥ 9" in page
-    assert ">11<" not in page
+    # Outpatient clients in total: the first member 9 (shown), the other 2 (suppressed, so at
+    # least 1): the sum over members is at least 10, never 11 (which would reveal the 2).
+    assert "≥ 10" in page
+    assert ">11<" not in page and "≥ 11" not in page
     # Grouped by the template's sections; each figure captioned with what it breaks down.
     assert re.findall(r"<h2>(.*?)</h2>", page) == [
         "Ensikoti",

@@ -2,7 +2,8 @@
 
 Only what members sent (frozen, suppressed) is shown: never a record, a name or a drill-down.
 A sum over members adds the shown figures; where a member's figure is suppressed the sum is a
-lower bound ("vähintään"), so no suppressed figure can be recovered from the sum.
+lower bound ("≥"), counting a "< 5" as 1 (zero is never suppressed) and an "x" as 0, so no
+suppressed figure can be recovered from the sum: the bound follows from what is shown.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .. import services
 from ..models import Federation, Submission
 from ..returns import registry as returns
 from ..returns.base import Recipient
-from ..suppression import SHOWN, display
+from ..suppression import PRIMARY, SHOWN, display
 from ..tables import Key
 
 
@@ -133,7 +134,8 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
                 texts.append(display(value, state, s.suppression_threshold or 5))
                 if state == SHOWN:
                     sums[key] += value
-                else:
+                else:  # a "< 5" is at least 1 (zero is never suppressed); an "x" at least 0
+                    sums[key] += 1 if state == PRIMARY else 0
                     partial.add(key)
             fline.members.append((s.organisation.name, texts))
         if fline is not None:
