@@ -6,10 +6,17 @@ import datetime as dt
 
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from django_scopes import scope
 
 from tupa.episodes import services
-from tupa.episodes.models import BasicFormDefinition, Episode, Participant, ReferralSource
+from tupa.episodes.models import (
+    BasicFormDefinition,
+    Episode,
+    Participant,
+    Referral,
+    ReferralSource,
+)
 from tupa.organisations.models import Organisation
 from tupa.people import rights
 from tupa.people import services as people_services
@@ -102,6 +109,7 @@ class _Families(Builder):
             )
             self.counts.referrals += 1
             follow = services.referral_accept(actor=self.worker("avokriisityo"), referral=referral)
+            self.backdate_referral(referral, follow, sent_on=end)
             self.counts.episodes += 1
             self.counts.by_form["avokriisityo"] += 1
             self.run_course(
@@ -143,6 +151,20 @@ class _Families(Builder):
                 length_days=self.rng.randint(60, 300),
                 entry_types=("intake", "motivation", "individual_meeting", "follow_up"),
             )
+
+    def backdate_referral(self, referral: Referral, episode: Episode, *, sent_on: dt.date) -> None:
+        """Put an accepted referral and the episode it opened on the days they happened: sent
+        on the shelter stay's last day, accepted and opened the next morning. The services
+        stamp them with the build's moment; like the residential demo's lifted statuses, this
+        is a plain column update without history (no random draw, so the rest of the demo is
+        unchanged)."""
+        sent = timezone.make_aware(dt.datetime.combine(sent_on, dt.time(14)))
+        accepted = timezone.make_aware(
+            dt.datetime.combine(sent_on + dt.timedelta(days=1), dt.time(9))
+        )
+        Referral.objects.filter(pk=referral.pk).update(created_at=sent, decided_at=accepted)
+        Episode.objects.filter(pk=episode.pk).update(opened_at=accepted)
+        episode.opened_at = accepted
 
     def anonymous_shelter_client(self, *, identify: bool) -> None:
         opened = self.day_in_window("anonymous", days_back_min=2, lead_in=False)

@@ -22,11 +22,12 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from django_scopes import scope
 
 from tupa.access.clients import episodes_visible_to
 from tupa.accounts.models import User
-from tupa.core.wallclock import HELSINKI
+from tupa.core.wallclock import HELSINKI, local_date
 from tupa.demo import residential as demo
 from tupa.demo.calendar import history_start
 from tupa.demo.clients import TARGET_PERSONS, Counts, build_demo_clients
@@ -128,7 +129,15 @@ def test_demo_clients_cover_every_client_form_and_are_idempotent(
         statuses = set(theirs(Episode).values_list("status", flat=True))
         assert {"active", "ended"} <= statuses
         assert theirs(Entry).count() == counts.entries > episodes
-        assert theirs(Referral).filter(status="accepted").count() == counts.referrals > 0
+        accepted = list(theirs(Referral).filter(status="accepted").select_related("to_episode"))
+        assert len(accepted) == counts.referrals > 0
+        # Each referral was sent and accepted when the shelter stay ended, not when the demo
+        # was built: the episode it opened opened on acceptance, spread over the history.
+        today = timezone.localdate()
+        for r in accepted:
+            assert r.created_at < r.decided_at == r.to_episode.opened_at
+            assert local_date(r.decided_at) < today
+        assert len({r.decided_at.year for r in accepted}) >= 2
         assert theirs(Alias).count() == 6
         assert theirs(Alias).filter(person__isnull=False).count() == 3
         assert theirs(Restriction).filter(kind="turvakielto").count() == counts.restrictions > 0
