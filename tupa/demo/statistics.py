@@ -6,8 +6,10 @@ member, and so are :data:`OTHER_MEMBERS` more fictional associations, generated 
 :func:`tupa.demo.federation_scale.build_federation` with a year of work at :data:`OTHER_SCALE`
 (their accounts have no usable password). Each member's director has sent last year's member
 statistics through the ordinary service (engine, freeze, suppression), so the federation's view
-shows members side by side and summed. The STEA and THL returns are left unsent for the demo's
-users to try.
+shows members side by side and summed. After the demo association sent its return, a late
+correction (Perhetupa's last counted day of the year, one family more) makes its sent return's
+page show what changed since. The STEA and THL returns are left unsent for the demo's users to
+try.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import Membership, Role, User
 from tupa.demo.federation_scale import build_federation
-from tupa.organisations.models import Organisation
+from tupa.dropin import services as dropin_services
+from tupa.dropin.models import DailyCount, Session
+from tupa.organisations.models import Organisation, ServiceForm
 from tupa.statistics import engine, services
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
@@ -36,6 +40,8 @@ DIRECTOR = "johtaja"
 OTHER_MEMBERS = 2
 OTHER_SCALE = 0.7
 OTHER_SEED = 2018
+DROP_IN = "perhetupa"
+DROP_IN_LEAD = "ensikoti.esihenkilo"
 
 
 def build(*, organisation: Organisation) -> str | None:
@@ -92,8 +98,42 @@ def _build(*, organisation: Organisation, director: User) -> str:
             title=f"{template.title} – {member.name} {year}",
             note="Lähetetty liitolle Tupan kautta (demo)",
         )
+    corrected = _late_correction(organisation, year)
     sent = Submission.objects.filter(template_id=template.id).count()
     return (
         f"statistics: federation {FEDERATION!r} with analyst {ANALYST!r} and "
         f"{len(members)} members; {sent} returns sent"
+        + (f"; a late correction of {corrected:%d.%m.%Y}" if corrected else "")
     )
+
+
+def _late_correction(organisation: Organisation, year: int) -> dt.date | None:
+    """After the return was sent, Perhetupa's lead adds the visitors of the year's last counted
+    day that were written on paper: the sent return's page then shows "the data have changed
+    since" (Perhetupa's visits one family more than sent). Through the count service, with its
+    reason in the change history."""
+    form = ServiceForm.objects.filter(organisation=organisation, slug=DROP_IN).first()
+    lead = User.objects.filter(organisation=organisation, username=DROP_IN_LEAD).first()
+    if form is None or lead is None:
+        return None
+    count = (
+        DailyCount.objects.filter(service_form=form, date__year=year, session=Session.DAY)
+        .order_by("-date")
+        .first()
+    )
+    if count is None:
+        return None
+    with scope(organisation=organisation.pk):
+        dropin_services.count_correct(
+            actor=lead,
+            service_form=form,
+            day=count.date,
+            session=count.session,
+            programme=count.programme,
+            adults=count.adults + 1,
+            children=count.children + 2,
+            under_ones=count.under_ones,
+            first_timers=count.first_timers,
+            reason="Iltapäivän perhe kirjattiin paperille; lisätty jälkikäteen (demo).",
+        )
+    return count.date
