@@ -13,7 +13,7 @@ from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
 from .returns import registry as returns
-from .suppression import suppress_computed
+from .suppression import SHOWN, display, suppress_computed
 from .tables import Table
 
 if TYPE_CHECKING:
@@ -115,10 +115,29 @@ class Change:
     label: str
     sent: int
     now: int
+    #: the indicator's decimals (money is counted in cents): the texts show it as its line does
+    decimals: int = 0
 
     @property
     def difference(self) -> int:
         return self.now - self.sent
+
+    def _text(self, value: int) -> str:
+        return display(value, SHOWN, decimals=self.decimals)
+
+    @property
+    def sent_text(self) -> str:
+        return self._text(self.sent)
+
+    @property
+    def now_text(self) -> str:
+        return self._text(self.now)
+
+    @property
+    def difference_text(self) -> str:
+        """The change with its sign (+3, -2), grouped and with decimals as the figures are."""
+        text = self._text(abs(self.difference))
+        return f"+{text}" if self.difference > 0 else f"-{text}" if self.difference else text
 
 
 def _label(table: Table, key: tuple[str, ...]) -> str:
@@ -137,11 +156,14 @@ def changes(sent: Computed, now: Computed) -> list[Change]:
     out = []
     for line in sent.lines():
         current = now.line(line.index).table
+        decimals = line.indicator.decimals
         for key, value in line.table.values.items():
             new = current.values.get(key, 0)
             if new != value:
-                out.append(Change(line.index, line.title, key, _label(line.table, key), value, new))
+                label = _label(line.table, key)
+                out.append(Change(line.index, line.title, key, label, value, new, decimals))
         for key, new in current.values.items():
             if key not in line.table.values and new:
-                out.append(Change(line.index, line.title, key, _label(current, key), 0, new))
+                label = _label(current, key)
+                out.append(Change(line.index, line.title, key, label, 0, new, decimals))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from tupa.statistics import engine, services
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.models import Submission, SubmissionFrozenError
 from tupa.statistics.returns import registry as returns
+from tupa.statistics.tables import Table
 
 pytestmark = pytest.mark.django_db
 
@@ -129,4 +131,49 @@ def test_the_hash_is_independent_of_when_it_is_computed() -> None:
     template = returns.get("stea.outpatient")
     assert engine.run(template, _params(form)).content_hash() == (
         engine.run(template, _params(form)).content_hash()
+    )
+
+
+def test_a_change_is_written_as_its_figures_are() -> None:
+    """Grouped thousands (a no-break space), and money — counted in cents — in euros."""
+    visits = services.Change(0, "Käynnit", ("total",), "", sent=3981, now=3984)
+    assert (visits.sent_text, visits.now_text, visits.difference_text) == (
+        "3\xa0981",
+        "3\xa0984",
+        "+3",
+    )
+    euros = services.Change(1, "Laskutus", ("total",), "", sent=123450, now=120000, decimals=2)
+    assert (euros.sent_text, euros.now_text, euros.difference_text) == (
+        "1\xa0234,50",
+        "1\xa0200,00",
+        "-34,50",
+    )
+    same = services.Change(2, "Ennallaan", ("total",), "", sent=5, now=5)
+    assert same.difference_text == "0"
+
+
+def test_the_difference_view_shows_hours_in_hours_not_hundredths() -> None:
+    """Volunteer hours are counted in hundredths (``decimals=2``); a late correction of 1 h 30
+    min on 12 h shows as 12,00 → 13,50."""
+    template = returns.get("stea.volunteer", 1)
+    params = Params(1, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+
+    def figures(hours_total: int) -> dict[str, Any]:
+        out = {}
+        for index, line in template.lines():
+            total = hours_total if line.indicator == "volunteers.hours" else 0
+            out[str(index)] = {
+                "indicator": f"{line.indicator}@{line.version}",
+                "table": Table(values={("total",): total}).as_json(),
+            }
+        return out
+
+    sent = engine.restore(template, params, figures(1200))
+    now = engine.restore(template, params, figures(1350))
+    (change,) = services.changes(sent, now)
+    assert change.decimals == 2
+    assert (change.sent_text, change.now_text, change.difference_text) == (
+        "12,00",
+        "13,50",
+        "+1,50",
     )
