@@ -126,6 +126,7 @@ def test_director_reads_every_form_and_the_families_are_never_listed(
     page = client.get(_url(world["a"], "drill", line)).content.decode()
     assert "Aalto Antti" in page and "Dahl Daniel" in page
     assert "2,67" in page and "7,00" in page  # each volunteer's hours
+    assert 'data-figure="drill-total">9,67<' in page  # the total in hours, not hundredths
     assert {e.basis for e in _volunteer_log()} == {"organisation_role"}
     families = _line("volunteers.referred_families", ())
     page = client.get(_url(world["a"], "drill", families)).content.decode()

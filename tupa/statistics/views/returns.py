@@ -291,7 +291,7 @@ def drill_page(
             "title": title,
             "heading": heading,
             "chosen": chosen,
-            "total": cell.total,
+            "total": display(cell.total, SHOWN, decimals=indicator.decimals),
             "breakdowns": breakdowns,
             "records": records,
             "hidden": hidden,
