@@ -65,3 +65,25 @@ def test_a_chart_is_drawn_at_its_own_size() -> None:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 120" width="360" height="120" '
         'role="img" class="chart"><title>Otsikko &lt;i&gt;</title>'
     )
+
+
+def test_values_are_written_as_the_tables_write_them() -> None:
+    """Finnish grouping (a no-break space) in the value beside a bar and in its tooltip; English
+    a comma."""
+    from django.utils import translation
+
+    with translation.override("fi"):
+        paired = str(
+            charts.paired_bars(
+                "Hoitovuorokaudet", [("Ensikoti", 3247, 482)], legend=("2025", "2024")
+            )
+        )
+        columns = str(charts.column_bars("Käynnit", [("tammi", 1250), ("helmi", 980)]))
+    assert ">3\xa0247</text>" in paired and ">482</text>" in paired
+    assert "<title>Ensikoti, 2025: 3\xa0247</title>" in paired
+    assert ">1\xa0250</text>" in columns and ">980</text>" in columns
+    with translation.override("en"):
+        english = str(
+            charts.paired_bars("Care days", [("Ensikoti", 3247, 482)], legend=("2025", "2024"))
+        )
+    assert ">3,247</text>" in english

@@ -773,3 +773,14 @@ def test_a_bad_range_says_what_is_wrong_keeps_it_and_shows_the_year(
     page = client.get(free, {"alku": "huomenna", "loppu": "2025-04-30"}).content.decode()
     assert 'value="huomenna"' in page
     assert "Tarkista tiedot" in page
+
+
+def test_overview_figures_are_written_as_the_returns_write_them() -> None:
+    """The overview's table groups thousands (a no-break space), and hours keep their decimals."""
+    from tupa.statistics.indicators import registry as indicator_registry
+    from tupa.statistics.views.overview import Figure
+
+    visits = Figure(indicator_registry.get("dropin.visits"), 3632, 3660, "/")
+    assert (visits.this_year_text, visits.last_year_text) == ("3\xa0632", "3\xa0660")
+    hours = Figure(indicator_registry.get("volunteers.hours"), 967, 1200, "/")
+    assert (hours.this_year_text, hours.last_year_text) == ("9,67", "12,00")

@@ -33,6 +33,7 @@ from ..charts import paired_bars
 from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
 from ..indicators.reads import one_run
+from ..suppression import SHOWN, display
 from .returns import catalogue_rows, drill_page
 
 
@@ -62,6 +63,14 @@ class Figure:
     @property
     def change(self) -> int:
         return self.this_year - self.last_year
+
+    @property
+    def this_year_text(self) -> str:
+        return display(self.this_year, SHOWN, decimals=self.indicator.decimals)
+
+    @property
+    def last_year_text(self) -> str:
+        return display(self.last_year, SHOWN, decimals=self.indicator.decimals)
 
 
 def _same_period_last_year(day: dt.date) -> dt.date:
