@@ -84,6 +84,16 @@ class _Families(Builder):
             end_reason=Episode.EndReason.MOVED_ON,
             co_worker=current,
         )
+        if current:  # the shelter worker has proposed Avokriisityö; it has not answered yet
+            stay.refresh_from_db()
+            services.referral_create(
+                actor=self.worker("turvakoti"),
+                from_episode=stay,
+                to_service_form=self.forms["avokriisityo"],
+                person=mother,
+                reason="Jatkotyöskentely turvakotijakson jälkeen; äiti toivoo yksilötapaamisia.",
+                consent_given=True,
+            )
         if self.rng.random() < 0.2:
             rights.restriction_add(
                 actor=self.worker("turvakoti"),
@@ -332,13 +342,18 @@ class _Families(Builder):
             entry_types=("intake", "family_meeting", "home_visit", "network_meeting", "follow_up"),
         )
 
-    def outpatient_single(self, slug: str) -> None:
+    def outpatient_single(self, slug: str, *, waiting: bool = False) -> None:
+        """A client of individual outpatient work; ``waiting``: one who called in the last days
+        and waits for a first meeting (the form's queue)."""
         female = slug == "avokriisityo"
         born = self.today - dt.timedelta(days=self.rng.randint(20 * 365, 60 * 365))
         client = self.person(
             self.rng.choice(WOMEN if female else MEN), self.surname(), born, female=female
         )
-        opened = self.day_in_window(slug)
+        if waiting:
+            opened = self.today - dt.timedelta(days=self.rng.randint(2, 10))
+        else:
+            opened = self.day_in_window(slug)
         episode = self.open(
             slug,
             client,
@@ -348,6 +363,14 @@ class _Families(Builder):
                 (ReferralSource.SELF, ReferralSource.POLICE, ReferralSource.SOCIAL_SERVICES)
             ),
         )
+        if waiting:
+            services.episode_set_status(
+                actor=self.worker(slug),
+                episode=episode,
+                status=Episode.Status.WAITING,
+                version=None,
+            )
+            return
         self.run_course(
             episode,
             slug,
@@ -393,6 +416,8 @@ class _Families(Builder):
             else:
                 self.outpatient_single(kind)
         self.shelter_family(current=True)
+        for slug in ("avokriisityo", "avokriisityo", "jussi-tyo"):  # the queues of today
+            self.outpatient_single(slug, waiting=True)
         return self.counts
 
 

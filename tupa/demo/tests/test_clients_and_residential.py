@@ -127,7 +127,17 @@ def test_demo_clients_cover_every_client_form_and_are_idempotent(
             "ero-lapsiperheessa",
         } <= forms_with_clients
         statuses = set(theirs(Episode).values_list("status", flat=True))
-        assert {"active", "ended"} <= statuses
+        assert {"active", "ended", "waiting"} <= statuses
+        # Today's queues: clients waiting for a first meeting, a referral not yet answered.
+        waiting = theirs(Episode).filter(status="waiting")
+        assert sorted(waiting.values_list("service_form__slug", flat=True)) == [
+            "avokriisityo",
+            "avokriisityo",
+            "jussi-tyo",
+        ]
+        (proposed,) = theirs(Referral).filter(status="proposed")
+        assert proposed.to_service_form.slug == "avokriisityo"
+        assert proposed.from_episode.status == "active"
         assert theirs(Entry).count() == counts.entries > episodes
         accepted = list(theirs(Referral).filter(status="accepted").select_related("to_episode"))
         assert len(accepted) == counts.referrals > 0
