@@ -110,6 +110,17 @@ def test_dashboard_shows_only_the_users_own_service_forms(client) -> None:
     assert "Turvakoti" not in nav_and_cards
 
 
+def test_dashboard_tells_an_organisation_wide_role_where_its_forms_are(client) -> None:
+    """The director belongs to no form but sees them all: the dashboard says so (it used to
+    say "no valid membership in any service form", as to someone whose memberships ended)."""
+    sf = ServiceFormFactory()
+    director = org_role_user(sf.organisation, Role.EXECUTIVE_DIRECTOR)
+    login_verified(client, director)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Organisaation laajuinen roolisi koskee kaikkia työmuotoja" in page
+    assert "Sinulla ei ole voimassa olevaa jäsenyyttä" not in page
+
+
 def test_executive_director_sees_budget_link_worker_does_not(client) -> None:
     sf = ServiceFormFactory()
     director = org_role_user(sf.organisation, Role.EXECUTIVE_DIRECTOR)
