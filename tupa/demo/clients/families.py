@@ -85,15 +85,7 @@ class _Families(Builder):
             co_worker=current,
         )
         if current:  # the shelter worker has proposed Avokriisityö; it has not answered yet
-            stay.refresh_from_db()
-            services.referral_create(
-                actor=self.worker("turvakoti"),
-                from_episode=stay,
-                to_service_form=self.forms["avokriisityo"],
-                person=mother,
-                reason="Jatkotyöskentely turvakotijakson jälkeen; äiti toivoo yksilötapaamisia.",
-                consent_given=True,
-            )
+            self.refer_to_crisis_work(stay, mother, "äiti toivoo yksilötapaamisia")
         if self.rng.random() < 0.2:
             rights.restriction_add(
                 actor=self.worker("turvakoti"),
@@ -108,15 +100,7 @@ class _Families(Builder):
         # The client path: shelter → Avokriisityö (with consent), children to Lapsityö, the father to Jussi.
         end = opened + dt.timedelta(days=length)
         if end < self.today - dt.timedelta(days=5) and self.rng.random() < 0.5:
-            stay.refresh_from_db()
-            referral = services.referral_create(
-                actor=self.worker("turvakoti"),
-                from_episode=stay,
-                to_service_form=self.forms["avokriisityo"],
-                person=mother,
-                reason="Jatkotyöskentely turvakotijakson jälkeen.",
-                consent_given=True,
-            )
+            referral = self.refer_to_crisis_work(stay, mother)
             self.counts.referrals += 1
             follow = services.referral_accept(actor=self.worker("avokriisityo"), referral=referral)
             self.backdate_referral(referral, follow, sent_on=end)
@@ -161,6 +145,20 @@ class _Families(Builder):
                 length_days=self.rng.randint(60, 300),
                 entry_types=("intake", "motivation", "individual_meeting", "follow_up"),
             )
+
+    def refer_to_crisis_work(self, stay: Episode, mother: Person, wish: str = "") -> Referral:
+        """The client path: the shelter worker refers the mother to Avokriisityö, with her
+        consent, for work after the stay (``wish``: what she hopes for, added to the reason)."""
+        stay.refresh_from_db()
+        reason = "Jatkotyöskentely turvakotijakson jälkeen"
+        return services.referral_create(
+            actor=self.worker("turvakoti"),
+            from_episode=stay,
+            to_service_form=self.forms["avokriisityo"],
+            person=mother,
+            reason=f"{reason}; {wish}." if wish else f"{reason}.",
+            consent_given=True,
+        )
 
     def backdate_referral(self, referral: Referral, episode: Episode, *, sent_on: dt.date) -> None:
         """Put an accepted referral and the episode it opened on the days they happened: sent
