@@ -12,16 +12,54 @@ and for Content-Security-Policy violations reported by the browser.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
 
 CHROMIUM = os.environ.get("TUPA_CHROMIUM", "/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 #: The axe rules run: WCAG 2.0 and 2.1, levels A and AA (axe's tags).
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server answers one request at a time.
+
+    The tests' SQLite database lives in memory, and the live server's threads share its one
+    connection. Two requests at once — a page and the htmx panel its predecessor asked for on
+    load, or a job page's poll — then interleave their transactions on that connection ("no
+    such savepoint"), and a journey fails at random. Each request runs whole, its body included,
+    under one lock; the threads stay (keep-alive connections do not block each other).
+    """
+
+    def set_app(self, application: WSGIApplication | None) -> None:
+        assert application is not None
+        lock = threading.Lock()
+
+        def one_at_a_time(
+            environ: dict[str, Any], start_response: Callable[..., Any]
+        ) -> list[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime  # type: ignore[misc]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
