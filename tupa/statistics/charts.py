@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
 from tupa.core import svg
+
+from .suppression import number_text
 
 #: This year's bar and last year's bar.
 THIS_YEAR = svg.PRIMARY
@@ -30,11 +31,6 @@ LABEL_CHARS = 48
 
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
-
-
-def _number(value: int) -> str:
-    """A bar's value as the tables beside the chart write it (Finnish: 3 247)."""
-    return number_format(value, force_grouping=True)
 
 
 def bar_width(value: int, top: int, span: int) -> int:
@@ -80,9 +76,9 @@ def paired_bars(
             w = bar_width(value, top, span)
             parts.append(
                 f'<rect x="0" y="{y}" width="{w}" height="{bar - 1}" fill="{colour}">'
-                f"<title>{escape(label)}, {escape(name)}: {_number(value)}</title></rect>"
+                f"<title>{escape(label)}, {escape(name)}: {number_text(value)}</title></rect>"
                 f'<text x="{w + 4}" y="{y + bar - 2}" font-size="11" fill="{svg.TEXT}">'
-                f"{_number(value)}</text>"
+                f"{number_text(value)}</text>"
             )
             y += bar
         y += gap
@@ -106,9 +102,9 @@ def column_bars(
             h = bar_width(value, top, base - 16)
             parts.append(
                 f'<rect x="{x}" y="{base - h}" width="{bar}" height="{h}" fill="{THIS_YEAR}">'
-                f"<title>{escape(label)}: {_number(value)}</title></rect>"
+                f"<title>{escape(label)}: {number_text(value)}</title></rect>"
                 f'<text x="{x + bar / 2}" y="{base - h - 3}" font-size="10" text-anchor="middle" '
-                f'fill="{svg.TEXT}">{_number(value)}</text>'
+                f'fill="{svg.TEXT}">{number_text(value)}</text>'
             )
         parts.append(
             f'<text x="{x + bar / 2}" y="{height - 5}" font-size="11" text-anchor="middle" '

@@ -13,7 +13,7 @@ from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
 from .returns import registry as returns
-from .suppression import SHOWN, display, suppress_computed
+from .suppression import number_text, suppress_computed
 from .tables import Table
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class Change:
         return self.now - self.sent
 
     def _text(self, value: int) -> str:
-        return display(value, SHOWN, decimals=self.decimals)
+        return number_text(value, self.decimals)
 
     @property
     def sent_text(self) -> str:

@@ -200,6 +200,12 @@ def display(
         return f"< {threshold}"
     if state == SECONDARY:
         return "x"
+    return number_text(value, decimals)
+
+
+def number_text(value: int, decimals: int = 0) -> str:
+    """A counted value written out, unsuppressed: grouped the locale's way (``3 247``), a value
+    in hundredths with its decimals (``9,67``). What every figure, chart and change shows."""
     return number_format(scaled(value, decimals), decimal_pos=decimals, force_grouping=True)
 
 

@@ -25,7 +25,7 @@ from .. import services
 from ..models import Federation, Submission
 from ..returns import registry as returns
 from ..returns.base import Recipient
-from ..suppression import PRIMARY, SHOWN, display
+from ..suppression import PRIMARY, SHOWN, display, number_text
 from ..tables import Key
 
 
@@ -140,7 +140,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
             fline.members.append((s.organisation.name, texts))
         if fline is not None:
             for key, _label in _parts(restored[subs[0].pk].line(index).table):
-                text = display(sums[key], SHOWN)
+                text = number_text(sums[key])
                 fline.sums.append(f"≥ {text}" if key in partial else text)
             lines.append(fline)
     return render(

@@ -33,7 +33,7 @@ from ..charts import paired_bars
 from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
 from ..indicators.reads import one_run
-from ..suppression import SHOWN, display
+from ..suppression import number_text
 from .returns import catalogue_rows, drill_page
 
 
@@ -66,11 +66,11 @@ class Figure:
 
     @property
     def this_year_text(self) -> str:
-        return display(self.this_year, SHOWN, decimals=self.indicator.decimals)
+        return number_text(self.this_year, self.indicator.decimals)
 
     @property
     def last_year_text(self) -> str:
-        return display(self.last_year, SHOWN, decimals=self.indicator.decimals)
+        return number_text(self.last_year, self.indicator.decimals)
 
 
 def _same_period_last_year(day: dt.date) -> dt.date:

@@ -36,7 +36,7 @@ from ..present import present, present_line
 from ..returns import registry as returns
 from ..returns.base import Line, Recipient, Scope, with_fundings
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
-from ..suppression import SHOWN, display
+from ..suppression import number_text
 from ..tables import build_table
 from .common import ORGANISATION, Subject, purchasing_municipalities, subject_or_404
 
@@ -291,7 +291,7 @@ def drill_page(
             "title": title,
             "heading": heading,
             "chosen": chosen,
-            "total": display(cell.total, SHOWN, decimals=indicator.decimals),
+            "total": number_text(cell.total, indicator.decimals),
             "breakdowns": breakdowns,
             "records": records,
             "hidden": hidden,
@@ -331,7 +331,7 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
                 "episode": episode,
                 "names": [f"{p.last_name} {p.first_names}" for p in persons]
                 + [a.label for a in aliases],
-                "weight": display(weight[episode.pk], SHOWN, decimals=cell.indicator.decimals),
+                "weight": number_text(weight[episode.pk], cell.indicator.decimals),
             }
         )
     for basis, subjects in by_basis.items():
@@ -358,10 +358,7 @@ def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[st
     for basis, subjects in by_basis.items():
         record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
     decimals = cell.indicator.decimals
-    rows = [
-        {"volunteer": v, "weight": display(weight[v.pk], SHOWN, decimals=decimals)}
-        for v in volunteers
-    ]
+    rows = [{"volunteer": v, "weight": number_text(weight[v.pk], decimals)} for v in volunteers]
     return rows, len(weight) - len(bases)
 
 
