@@ -109,13 +109,12 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     if not subs:
         raise Http404
     template = returns.get(subs[0].template_id, subs[0].template_version)
-    section_of = {
-        line: str(section.title) for section in template.sections for line in section.lines
-    }
+    # Each line's section by its index (equal Line values may stand in two sections).
+    section_of = [str(section.title) for section in template.sections for _ in section.lines]
     restored = {s.pk: services.frozen(s) for s in subs}
     states_of = {s.pk: services.states_from_json(s.suppression) or {} for s in subs}
     lines: list[FederationLine] = []
-    for index, line in template.lines():
+    for index, _line in template.lines():
         fline: FederationLine | None = None
         sums: dict[Key, int] = defaultdict(int)
         partial: set[Key] = set()
@@ -125,7 +124,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
             parts = _parts(sent.table)
             if fline is None:
                 fline = FederationLine(
-                    sent.title, [label for _k, label in parts], section=section_of[line]
+                    sent.title, [label for _k, label in parts], section=section_of[index]
                 )
             texts = []
             for key, _label in parts:
