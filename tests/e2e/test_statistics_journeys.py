@@ -1,9 +1,11 @@
 """The executive director's STEA report for Perhetupa, in Finnish, with axe on every page (issue 11).
 
 Her dashboard opens with the overview's summary. She opens "Tilastot", the STEA results report
-of Perhetupa for last year, drills from the monthly visits to March, downloads the XLSX (opened
-here with openpyxl), marks the report as sent; a late correction of a March count then shows in
-the sent report's difference view while the frozen figures stay as they were sent.
+of Perhetupa for last year (STEA granted Perhetupa its grant for that year), drills from the
+monthly visits to March, downloads the XLSX (opened here with openpyxl), marks the report as
+sent (the grants register's results-report deadline is then done); a late correction of a March
+count then shows in the sent report's difference view while the frozen figures stay as they
+were sent.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
@@ -28,7 +31,9 @@ from tupa.core.tests.factories import (
     UserFactory,
 )
 from tupa.dropin.models import DailyCount
-from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
+from tupa.finance.models import GrantDeadline
+from tupa.finance.tests.factories import stea_grant
+from tupa.organisations.models import ServiceForm
 from tupa.statistics.models import Submission
 
 from .test_client_journeys import log_in, nav
@@ -60,12 +65,12 @@ def test_director_sends_the_stea_report_of_perhetupa(
         register=ServiceForm.Register.OWN_ACTIVITY,
         anonymous_allowed=True,
     )
-    with scopes_disabled():  # STEA funds Perhetupa: its results report is STEA's
-        stea = Funder.objects.create(
-            organisation=organisation, name="STEA", category=Funder.Category.STEA
-        )
-        ServiceFormFunding.objects.create(
-            service_form=house, funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
+    # STEA funds Perhetupa last year (the grants register): its results report is STEA's,
+    # due by the deadline the grant's decision set.
+    grant = stea_grant(house, year_from=year, target_name="Perhetupa", target_code="Ak 1010")
+    with scopes_disabled():
+        due = GrantDeadline.objects.create(
+            grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=dt.date(year + 1, 3, 31)
         )
     director = UserFactory.create(
         organisation=organisation, first_name="Outi", last_name="Johtola", username="outi.j"
@@ -104,6 +109,7 @@ def test_director_sends_the_stea_report_of_perhetupa(
 
     page.get_by_role("link", name="STEA: tuloksellisuusraportti (avoin kohtaamispaikka)").click()
     expect(page.locator("h1")).to_contain_text("Perhetupa")
+    expect(page.locator("dl.facts")).to_contain_text("Perhetupa (Ak 1010)")
     check_page()
     monthly = page.locator("figure", has_text="Käynnit kuukausittain")
     expect(monthly.locator("tfoot [data-figure]")).to_have_text("28")
@@ -138,6 +144,9 @@ def test_director_sends_the_stea_report_of_perhetupa(
     with scopes_disabled():
         sent = Submission.objects.get()
         assert sent.note == "STEA:n asiointipalvelu"
+        # The grants register's deadline for the report is done.
+        due.refresh_from_db()
+        assert due.done_on == timezone.localtime(sent.submitted_at).date()
         # A late correction: one more March morning is recorded after sending.
         DailyCount.objects.create(
             organisation=organisation,

@@ -25,12 +25,13 @@ def has_form_returns(form: Any) -> bool:
 
 
 def forms_with_returns(organisation_id: int) -> set[int]:
-    """The organisation's forms some return exists for, funding included (two queries)."""
+    """The organisation's forms some return exists for in some year, grants included (two
+    queries)."""
     from tupa.organisations.models import ServiceForm
 
-    from .returns.base import with_fundings
+    from .returns.base import with_grants
 
-    forms = with_fundings(ServiceForm.objects.filter(organisation_id=organisation_id))
+    forms = with_grants(ServiceForm.objects.filter(organisation_id=organisation_id))
     templates = _form_templates()
     return {form.pk for form in forms if any(t.available_for(form) for t in templates)}
 

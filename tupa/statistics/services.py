@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from tupa.finance.grants import services as grants
+from tupa.organisations.models import ServiceForm
+
 from . import engine
 from .engine import Computed
 from .indicators.base import Params
@@ -18,7 +21,7 @@ from .tables import Table
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
-    from tupa.organisations.models import Municipality, ServiceForm
+    from tupa.organisations.models import Municipality
 
 #: Cells under this are shown as "< 5" in everything that leaves the organisation.
 THRESHOLD = 5
@@ -71,7 +74,7 @@ def submit(
         raise NotReady(computed.problems)
     template = computed.template
     states = states_for(computed)
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         organisation_id=computed.params.organisation_id,
         template_id=template.id,
         template_version=template.version,
@@ -90,6 +93,21 @@ def submit(
         submitted_by=user,
         submitted_at=timezone.now(),
         note=note[:300],
+    )
+    if template.granted_by is not None and service_form is not None:
+        _grant_reports_sent(computed, service_form, submission)
+    return submission
+
+
+def _grant_reports_sent(computed: Computed, form: ServiceForm, submission: Submission) -> None:
+    """A grant's results report was sent: the grants register's deadline for it is done."""
+    template = computed.template
+    year = computed.params.start.year
+    funded = template.forms(ServiceForm.objects.filter(pk=form.pk)).get()
+    grants.results_reports_sent(
+        grants=template.grants_for(funded, year),
+        year=year,
+        sent_on=timezone.localtime(submission.submitted_at).date(),
     )
 
 

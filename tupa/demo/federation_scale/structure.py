@@ -3,6 +3,8 @@ staff with their memberships, rooms and family places (through the services)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from tupa.demo.clients.names import MEN, SURNAMES, WOMEN
@@ -20,9 +22,10 @@ from tupa.demo.federation_scale.specs import (
     slug_for,
     username_for,
 )
+from tupa.finance.models import Grant
 from tupa.organisations import services as org_services
 from tupa.organisations import staff as org_staff
-from tupa.organisations.models import Area, Funder, Partner, ServiceForm
+from tupa.organisations.models import Area, Funder, Partner, ServiceForm, ServiceFormFunding
 from tupa.residential.models import Place
 from tupa.scheduling.models import Room
 
@@ -144,6 +147,8 @@ def build_structure(m: Member) -> None:
                 funder=funders[funder],
                 type=funding_type,
             )
+            if funder == "stea":
+                _stea_grant(m, m.forms[slug], funders[funder], funding_type)
     since = m.window_start.date()
     for suffix, title, grants in STAFF:
         female = m.rng.random() < 0.75
@@ -192,3 +197,25 @@ def build_structure(m: Member) -> None:
         slug: [p for p in created if p.service_form_id == m.forms[slug].pk]
         for slug in (SHELTER, ENSIKOTI)
     }
+
+
+def _stea_grant(m: Member, form: ServiceForm, stea: Funder, funding_type: str) -> None:
+    """STEA's grant of the form for every year of the window, as one decision (the STEA
+    results report of a year exists for the forms a grant funds that year)."""
+    project = funding_type == ServiceFormFunding.Type.PROJECT_GRANT
+    amount = Decimal("100000.00")  # not drawn: the member's random stream stays as it was
+    grant = Grant.objects.create(
+        organisation=m.org,
+        funder=stea,
+        kind=Grant.Kind.STEA_PROJECT if project else Grant.Kind.STEA_TARGETED,
+        target_name=form.name,
+        target_code=f"{'C' if project else 'Ak'} {form.pk}",
+        year_from=m.first_year,
+        year_to=m.today.year,
+        amount_applied=amount,
+        amount_granted=amount,
+        status=Grant.Status.GRANTED,
+        decided_on=dt.date(m.first_year, 2, 15),
+        decision_number=f"{m.first_year}-{form.pk:05d}",
+    )
+    grant.service_forms.add(form)

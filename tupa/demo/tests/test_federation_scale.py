@@ -59,10 +59,11 @@ def test_tiny_federation_is_valid_and_built_once() -> None:
         assert clients == first.by_year[(year, "shelter_clients")]
         assert days == first.by_year[(year, "shelter_days")]
 
-        # STEA's outpatient report over the organisation's outpatient forms (its grant targets).
+        # STEA's outpatient report over the organisation's outpatient forms (its grant targets
+        # in the grants register, every year of the window).
         template = returns.get("stea.outpatient")
-        outpatient = ServiceForm.objects.filter(organisation=org, kind="outpatient")
-        assert outpatient.exists() and all(template.available_for(f) for f in outpatient)
+        outpatient = template.forms(ServiceForm.objects.filter(organisation=org, kind="outpatient"))
+        assert outpatient.exists() and all(template.available_for(f, year) for f in outpatient)
         stea = engine.run(template, Params(org.pk, start, end))
         assert _total(stea, "outpatient.clients") > 0
         assert _total(stea, "outpatient.visits") > 0

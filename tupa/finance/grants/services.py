@@ -1,7 +1,9 @@
 """Writes of the grants register (FIN-06).
 
 Everything here needs ``finance.grants.manage`` in the grant's organisation (``PermissionDenied``
-otherwise). Amounts are :class:`~decimal.Decimal` with two decimals.
+otherwise), except :func:`results_reports_sent`, which the statistics app calls when a user who
+may send a STEA results report marks it sent. Amounts are :class:`~decimal.Decimal` with two
+decimals.
 
 The decision rules (:func:`grant_decide`):
 
@@ -35,7 +37,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access import policy
-from tupa.finance.models.grants import DECIDED, STEA_KINDS, Grant, GrantDeadline
+from tupa.finance.models.grants import DECIDED, FUNDING, STEA_KINDS, Grant, GrantDeadline
 from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ STEA_DEADLINES: tuple[tuple[str, int, int], ...] = (
     (GrantDeadline.Kind.RESULTS_REPORT, 3, 31),
     (GrantDeadline.Kind.ANNUAL_REPORT, 5, 31),
 )
-#: The funding tag a decided grant gives the service forms it funds (the statistics use the tags).
+#: The funding tag a decided grant gives the service forms it funds (who funds a form; the STEA
+#: returns read the grants themselves, ADR 0024).
 FUNDING_TYPE: dict[str, str] = {
     Grant.Kind.STEA_GENERAL: ServiceFormFunding.Type.OTHER,
     Grant.Kind.STEA_TARGETED: ServiceFormFunding.Type.TARGETED_GRANT,
@@ -306,7 +309,7 @@ def grant_decide(
         locked.decision_number = decision_number.strip() if status in DECIDED else ""
         locked.conditions = conditions
         locked.save()
-        if status in (Grant.Status.GRANTED, Grant.Status.PARTLY_GRANTED):
+        if status in FUNDING:
             if locked.kind in STEA_KINDS:
                 _add_stea_deadlines(locked)
             _tag_service_forms(locked)
@@ -367,3 +370,25 @@ def deadline_done(
             locked.done_on = done_on or timezone.localdate()
             locked.save(update_fields=["done_on"])
     return locked
+
+
+@transaction.atomic
+def results_reports_sent(
+    *, grants: Iterable[Grant], year: int, sent_on: dt.date
+) -> list[GrantDeadline]:
+    """The results report of ``year`` was sent for ``grants`` (a STEA return marked sent in the
+    statistics app, whose caller checked the sender's right to send it): their open
+    results-report deadlines due in the following year are marked done on ``sent_on``. Returns
+    the deadlines marked; a deadline done already keeps its date."""
+    marked = []
+    deadlines = GrantDeadline.objects.select_for_update().filter(
+        grant__in=[g.pk for g in grants],
+        kind=GrantDeadline.Kind.RESULTS_REPORT,
+        due_on__year=year + 1,
+        done_on__isnull=True,
+    )
+    for deadline in deadlines:
+        deadline.done_on = sent_on
+        deadline.save(update_fields=["done_on"])
+        marked.append(deadline)
+    return marked

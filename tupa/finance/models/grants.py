@@ -131,6 +131,8 @@ class Grant(OrganisationScopedModel):
 
 STEA_KINDS = frozenset({Grant.Kind.STEA_GENERAL, Grant.Kind.STEA_TARGETED, Grant.Kind.STEA_PROJECT})
 DECIDED = frozenset({Grant.Status.GRANTED, Grant.Status.PARTLY_GRANTED, Grant.Status.REJECTED})
+#: The statuses of a grant that funds its target: granted in full or in part.
+FUNDING = frozenset({Grant.Status.GRANTED, Grant.Status.PARTLY_GRANTED})
 
 
 class GrantDeadline(models.Model):

@@ -1,4 +1,5 @@
-"""Test data of invoicing: the seller's profile, invoices (draft or sent) and their lines.
+"""Test data of finance: the seller's profile, invoices (draft or sent) and their lines, and
+granted STEA grants (``stea_grant``, for what reads the grants register: the STEA returns).
 
 ``sent_invoice`` makes a sent invoice directly (number, Finnish reference number, due date,
 totals from its lines), for the tests of what reads sent invoices (documents, journal,
@@ -12,13 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import User
-from tupa.finance.models import Invoice, InvoiceLine, InvoicingProfile
+from tupa.finance.models import Grant, Invoice, InvoiceLine, InvoicingProfile
 from tupa.finance.money import line_amounts
 from tupa.finance.references import invoice_reference
-from tupa.organisations.models import Organisation, Partner, ServiceForm
+from tupa.organisations.models import Funder, Organisation, Partner, ServiceForm
 
 
 def profile(org: Organisation, **overrides: Any) -> InvoicingProfile:
@@ -128,3 +129,36 @@ def sent_invoice(
         invoice.sent_by = created_by
         invoice.save()
     return invoice
+
+
+def stea_grant(
+    *forms: ServiceForm,
+    year_from: int,
+    year_to: int | None = None,
+    kind: str = Grant.Kind.STEA_TARGETED,
+    status: str = Grant.Status.GRANTED,
+    target_name: str = "Kuvitteellinen avustuskohde",
+    target_code: str = "Ak 9001",
+) -> Grant:
+    """A decided STEA grant (made directly, no deadlines) that funds ``forms`` in the years
+    ``year_from``–``year_to``; the organisation's STEA funder is made if it has none."""
+    org = forms[0].organisation
+    with scopes_disabled():
+        funder, _created = Funder.objects.get_or_create(
+            organisation=org, name="STEA", defaults={"category": Funder.Category.STEA}
+        )
+        grant = Grant.objects.create(
+            organisation=org,
+            funder=funder,
+            kind=kind,
+            target_name=target_name,
+            target_code=target_code,
+            year_from=year_from,
+            year_to=year_from if year_to is None else year_to,
+            amount_applied=Decimal("50000.00"),
+            amount_granted=Decimal("50000.00") if status == Grant.Status.GRANTED else None,
+            status=status,
+            decision_number=f"{year_from}-{target_code}",
+        )
+        grant.service_forms.set(forms)
+    return grant

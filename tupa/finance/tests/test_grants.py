@@ -341,6 +341,33 @@ def test_deadline_done_keeps_the_first_date(finance: Any, org: Any) -> None:
     assert again.done_on == dt.date(2018, 5, 2)
 
 
+def test_a_sent_results_report_marks_only_that_years_open_results_report(
+    finance: Any, org: Any
+) -> None:
+    """A two-year STEA grant's deadlines, the results report of 2018 sent on 20.3.2019: only
+    its deadline (31.3.2019) is marked; sent again on 25.3., it keeps 20.3."""
+    grant = _grant(finance, _funder(org), year_to=2019)
+    services.grant_decide(
+        actor=finance,
+        grant=grant,
+        status=Grant.Status.GRANTED,
+        amount_granted=None,
+        decided_on=dt.date(2017, 12, 14),
+    )
+    for sent_on in (dt.date(2019, 3, 20), dt.date(2019, 3, 25)):
+        marked = services.results_reports_sent(grants=[grant], year=2018, sent_on=sent_on)
+        assert len(marked) == (1 if sent_on.day == 20 else 0)
+    with scope(organisation=org.pk):
+        done = {(d.kind, d.due_on): d.done_on for d in GrantDeadline.objects.filter(grant=grant)}
+    results, annual = GrantDeadline.Kind.RESULTS_REPORT, GrantDeadline.Kind.ANNUAL_REPORT
+    assert done == {
+        (results, dt.date(2019, 3, 31)): dt.date(2019, 3, 20),
+        (annual, dt.date(2019, 5, 31)): None,
+        (results, dt.date(2020, 3, 31)): None,
+        (annual, dt.date(2020, 5, 31)): None,
+    }
+
+
 # --- selectors ----------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
@@ -15,8 +15,10 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.core.tests.helpers import login_verified
+from tupa.finance.models import Grant
+from tupa.finance.tests.factories import stea_grant
 from tupa.home.reports import report_links
-from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
+from tupa.organisations.models import ServiceForm
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +64,13 @@ def test_executive_director_sees_the_aggregates_of_every_unit(forms: dict) -> No
 
 
 def test_the_stea_report_appears_only_for_a_form_stea_funds(forms: dict) -> None:  # type: ignore[type-arg]
+    """The link appears once the grants register holds a STEA grant for the form, in any year
+    (an application waiting for its decision is not a grant)."""
     director = org_role_user(forms["shelter"].organisation, Role.EXECUTIVE_DIRECTOR)
     assert _labels(director)["Perhetupa"] == ["Kävijätilastot"]
-    with scopes_disabled():
-        stea = Funder.objects.create(
-            organisation=director.organisation, name="STEA", category=Funder.Category.STEA
-        )
-        ServiceFormFunding.objects.create(
-            service_form=forms["house"], funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
-        )
+    stea_grant(forms["house"], year_from=2019, status=Grant.Status.APPLIED)
+    assert _labels(director)["Perhetupa"] == ["Kävijätilastot"]
+    stea_grant(forms["house"], year_from=2019, year_to=2020)
     assert _labels(director)["Perhetupa"] == [RETURNS, "Kävijätilastot"]
 
 

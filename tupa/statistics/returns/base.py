@@ -83,9 +83,10 @@ class ReturnTemplate:
     outgoing: bool = True
     visible: str = "statistics.returns.view"
     checks: Callable[[Params], list[str]] | None = None
-    #: A funder category (``Funder.Category``): the return exists only for the forms that
-    #: funder funds (STEA reports only on its grant targets).
-    funded_by: str | None = None
+    #: Grant kinds of the grants register (``Grant.Kind``): the return exists for a form and a
+    #: year only when a grant of one of these kinds, granted in full or in part, funds the form
+    #: that year (STEA reports on its grant targets, for the years it funds them).
+    granted_by: frozenset[str] | None = None
     #: The ids of an organisation's forms where the return has something to show (one query;
     #: the catalogue lists the return only for them): ``None`` for every form it applies to.
     available_in: Callable[[int], Collection[int]] | None = None
@@ -113,21 +114,31 @@ class ReturnTemplate:
                 yield index, line
                 index += 1
 
-    def available_for(self, form: Any) -> bool:
-        """Does the return exist for ``form``? Its kind, and its funding when ``funded_by``.
+    def available_for(self, form: Any, year: int | None = None) -> bool:
+        """Does the return exist for ``form`` in ``year`` (``None``: in some year)? Its kind, and
+        when ``granted_by``, a grant that funds the form that year.
 
-        Reads ``form.fundings`` when ``funded_by`` (fetch the forms through :meth:`forms`).
+        Reads ``form.granted`` when ``granted_by`` (fetch the forms through :meth:`forms`).
         """
         if not self.applies(form):
             return False
-        if self.funded_by is None:
-            return True
-        return any(f.funder.category == self.funded_by for f in form.fundings.all())
+        return self.granted_by is None or bool(self.grants_for(form, year))
+
+    def grants_for(self, form: Any, year: int | None) -> list[Any]:
+        """The granted grants of ``granted_by``'s kinds that fund ``form`` in ``year`` (``None``:
+        in any year), oldest first; empty for a template that no grant decides."""
+        if self.granted_by is None:
+            return []
+        return [
+            g
+            for g in form.granted
+            if g.kind in self.granted_by and (year is None or g.year_from <= year <= g.year_to)
+        ]
 
     def forms(self, forms: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        """``forms`` with what :meth:`available_for` reads for this template: the fundings of a
-        funded template's forms (:func:`with_fundings`), nothing more for the others."""
-        return forms if self.funded_by is None else with_fundings(forms)
+        """``forms`` with what :meth:`available_for` reads for this template: the granted grants
+        of a granted template's forms (:func:`with_grants`), nothing more for the others."""
+        return forms if self.granted_by is None else with_grants(forms)
 
     def deadline_for(self, year: int) -> dt.date | None:
         if self.deadline is None:
@@ -139,10 +150,11 @@ class ReturnRegistry(VersionedRegistry[ReturnTemplate]):
     """Every return template version, by ``id`` and ``version``."""
 
 
-def with_fundings(forms: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """Service forms with what :meth:`ReturnTemplate.available_for` reads: their fundings and
-    each funding's funder, in one query beside the forms'."""
-    from tupa.organisations.models import ServiceFormFunding
+def with_grants(forms: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Service forms with what :meth:`ReturnTemplate.available_for` reads: the grants granted in
+    full or in part that fund them (``form.granted``), in one query beside the forms'."""
+    from tupa.finance.models import Grant
+    from tupa.finance.models.grants import FUNDING
 
-    fundings = ServiceFormFunding.objects.select_related("funder")
-    return forms.prefetch_related(models.Prefetch("fundings", queryset=fundings))
+    granted = Grant.objects.filter(status__in=FUNDING).order_by("year_from", "target_name", "pk")
+    return forms.prefetch_related(models.Prefetch("grants", queryset=granted, to_attr="granted"))

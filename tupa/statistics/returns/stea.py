@@ -1,5 +1,9 @@
 """STEA's yearly results report (*tuloksellisuusraportti*) per grant-funded service form.
 
+A form has the report for a year when the grants register holds a STEA grant, granted in full
+or in part, that funds the form that year; the report's page names the grant targets, and
+marking it sent marks their results-report deadline of that year done.
+
 One template per kind of funded activity, the six perspectives of the old TVS template as
 sections (finnish-requirements §2). Every figure carries its provenance; all the figures here
 are counted from the records. Perspectives whose data Tupa does not hold yet (staff, volunteer,
@@ -12,7 +16,8 @@ from dataclasses import replace
 
 from django.utils.translation import gettext_lazy as _
 
-from tupa.organisations.models import Funder, ServiceForm
+from tupa.finance.models.grants import STEA_KINDS
+from tupa.organisations.models import ServiceForm
 
 from .base import Label, Line, Recipient, ReturnRegistry, ReturnTemplate, Section
 
@@ -49,7 +54,7 @@ def _stea(
     visible: str = "statistics.form.view",
 ) -> ReturnTemplate:
     """Version 1 of STEA's report for the STEA-funded forms of one ``kind``: what the four
-    reports share (recipient, description, March deadline, funding, visibility) said once."""
+    reports share (recipient, description, March deadline, the grants, visibility) said once."""
     return ReturnTemplate(
         id=id,
         version=1,
@@ -59,7 +64,7 @@ def _stea(
         applies=lambda form: form.kind == kind,
         deadline=(3, 31),
         visible=visible,
-        funded_by=Funder.Category.STEA,
+        granted_by=STEA_KINDS,
         sections=sections,
     )
 

@@ -29,7 +29,8 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
-from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
+from tupa.finance.tests.factories import stea_grant
+from tupa.organisations.models import ServiceForm
 from tupa.statistics import exports, jobs
 from tupa.statistics.annual import SECTIONS
 from tupa.statistics.models import ExportJob
@@ -55,11 +56,7 @@ def world() -> dict[str, Any]:
         kind=ServiceForm.Kind.OUTPATIENT, name="Avokriisityö", slug="avokriisityo"
     )
     org = form.organisation
-    with scopes_disabled():  # STEA funds the form (its report exists only for what it funds)
-        stea = Funder.objects.create(organisation=org, name="STEA", category=Funder.Category.STEA)
-        ServiceFormFunding.objects.create(
-            service_form=form, funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
-        )
+    stea_grant(form, year_from=YEAR)  # STEA funds the form (its report exists only for that)
     for month in (1, 2, 3, 5, 8, 11, 12):
         _person, episode = client_in(form)
         with scopes_disabled():

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
@@ -30,20 +31,16 @@ from tupa.core.tests.factories import (
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
-from tupa.organisations.models import (
-    Funder,
-    Municipality,
-    Partner,
-    ServiceForm,
-    ServiceFormFunding,
-)
+from tupa.finance.models import Grant, GrantDeadline
+from tupa.finance.tests.factories import stea_grant
+from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
 from tupa.statistics import engine
 from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.returns.base import with_fundings
+from tupa.statistics.returns.base import with_grants
 from tupa.statistics.tests.test_charts import SPAN, bars
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +90,9 @@ def world() -> dict[str, Any]:
         organisation=org,
         area__organisation=org,
     )
-    with scopes_disabled():  # STEA funds both forms (its report exists only for what it funds)
-        stea = Funder.objects.create(organisation=org, name="STEA", category=Funder.Category.STEA)
-        for form in (crisis, jussi):
-            ServiceFormFunding.objects.create(
-                service_form=form, funder=stea, type=ServiceFormFunding.Type.TARGETED_GRANT
-            )
+    # STEA funds both forms in the year (its report exists only for what it funds, when).
+    stea_grant(crisis, target_name="Avokriisityö", target_code="Ak 1004", year_from=YEAR)
+    stea_grant(jussi, target_name="Jussi-työ", target_code="Ak 1005", year_from=YEAR)
     people = []
     for i in range(6):  # six Lahti clients in crisis work
         people.append(_client(crisis, dt.date(YEAR, i + 1, 3), municipality=lahti)[0])
@@ -360,22 +354,24 @@ def test_return_page_query_count_does_not_grow_with_clients(
         assert client.get(_stea(world)).status_code == 200
 
 
-def test_a_return_reads_its_form_with_fundings_and_funders_in_two_queries(
+def test_a_return_reads_its_form_with_its_grants_in_two_queries(
     world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    """Whether a STEA return exists for a form reads its fundings' funders: with the form and
-    its fundings (the funders joined), not a third query for the funders."""
+    """Whether a STEA return exists for a form in a year reads the form's grants: one query
+    beside the form's, whatever the years asked."""
     template = returns.get("stea.outpatient")
     with scopes_disabled(), django_assert_num_queries(2):
-        (form,) = with_fundings(ServiceForm.objects.filter(pk=world["crisis"].pk))
+        (form,) = with_grants(ServiceForm.objects.filter(pk=world["crisis"].pk))
+        assert template.available_for(form, YEAR)
+        assert not template.available_for(form, YEAR + 1)
         assert template.available_for(form)
 
 
-def test_only_a_funded_return_reads_its_forms_fundings(
+def test_only_a_granted_return_reads_its_forms_grants(
     world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    """A return page reads its form through the template's :meth:`forms`: the fundings come
-    along for a return that exists only for a funder's forms (STEA), not for the others."""
+    """A return page reads its form through the template's :meth:`forms`: the grants come
+    along for a return that exists only for a grant's forms (STEA), not for the others."""
     unfunded, funded = returns.get("internal.work_done"), returns.get("stea.outpatient")
     with scopes_disabled():
         forms = ServiceForm.objects.filter(pk=world["crisis"].pk)
@@ -384,7 +380,7 @@ def test_only_a_funded_return_reads_its_forms_fundings(
             assert unfunded.available_for(form)
         with django_assert_num_queries(2):
             (form,) = funded.forms(forms)
-            assert funded.available_for(form)
+            assert funded.available_for(form, YEAR)
 
 
 def test_overview_for_the_director_links_figures_to_their_drill_down(
@@ -655,6 +651,114 @@ def test_the_stea_report_exists_only_for_forms_stea_funds(
     assert _stea(world, "alvari") not in page
     review = reverse("statistics:return", args=["internal.work_done", YEAR, "alvari"])
     assert review in page and client.get(review).status_code == 200
+
+
+def test_the_stea_report_exists_only_in_the_years_a_granted_grant_covers(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The grants register decides: Jussi-työ's grant covers only ``YEAR``; an application
+    still waiting for its decision or rejected makes no report."""
+    org = world["org"]
+    alvari = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT, slug="alvari", organisation=org, area__organisation=org
+    )
+    stea_grant(alvari, year_from=YEAR, status=Grant.Status.APPLIED)
+    stea_grant(alvari, year_from=YEAR, status=Grant.Status.REJECTED)
+    stea_grant(world["crisis"], year_from=YEAR + 1, target_code="Ak 1004")
+    login_verified(client, world["director"])
+    jussi_now = _stea(world, "jussi")
+    jussi_next = reverse("statistics:return", args=["stea.outpatient", YEAR + 1, "jussi"])
+    crisis_next = reverse("statistics:return", args=["stea.outpatient", YEAR + 1, "avokriisityo"])
+    assert client.get(jussi_now).status_code == 200
+    assert client.get(jussi_next).status_code == 404
+    assert client.get(crisis_next).status_code == 200
+    assert client.get(_stea(world, "alvari")).status_code == 404
+    this_year = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert jussi_now in this_year and _stea(world, "alvari") not in this_year
+    next_year = client.get(reverse("statistics:index"), {"vuosi": YEAR + 1}).content.decode()
+    assert crisis_next in next_year and jussi_next not in next_year
+
+
+def test_the_stea_report_names_its_grant_target(client: Client, world: dict[str, Any]) -> None:
+    login_verified(client, world["director"])
+    page = client.get(_stea(world)).content.decode()
+    assert f"Avokriisityö (Ak 1004), päätös {YEAR}-Ak 1004" in page
+    assert "Jussi-työ" not in page
+
+
+def test_sending_a_stea_report_marks_its_grants_results_report_done(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Only the results report of the year sent, of the grants of the form sent: the annual
+    report of the same grant, the next year's results report and Jussi-työ's stay open."""
+    crisis_grant = stea_grant(world["crisis"], year_from=YEAR - 1, year_to=YEAR + 1)
+    with scopes_disabled():
+        jussi_grant = Grant.objects.get(service_forms=world["jussi"])
+
+        def deadline(grant: Grant, kind: str, due: dt.date) -> GrantDeadline:
+            return GrantDeadline.objects.create(grant=grant, kind=kind, due_on=due)
+
+        report = GrantDeadline.Kind.RESULTS_REPORT
+        this = deadline(crisis_grant, report, dt.date(YEAR + 1, 3, 31))
+        earlier = deadline(crisis_grant, report, dt.date(YEAR, 3, 31))
+        later = deadline(crisis_grant, report, dt.date(YEAR + 2, 3, 31))
+        annual = deadline(crisis_grant, GrantDeadline.Kind.ANNUAL_REPORT, dt.date(YEAR + 1, 5, 31))
+        other = deadline(jussi_grant, report, dt.date(YEAR + 1, 3, 31))
+    login_verified(client, world["director"])
+    send = reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"])
+    response = client.post(send, {"note": "STEA"})
+    assert response.status_code == 302, response.content.decode()[:400]
+    today = timezone.localdate()
+    with scopes_disabled():
+        done = {d.pk: d.done_on for d in GrantDeadline.objects.all()}
+    assert done[this.pk] == today
+    assert [done[d.pk] for d in (earlier, later, annual, other)] == [None] * 4
+
+
+def test_a_stea_report_the_register_marks_done_is_sent_elsewhere(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Crisis work's results report of ``YEAR`` is done in the grants register (sent through
+    STEA's own service): the catalogue and the overview say so. Jussi-työ's, open in the
+    register, is still to send; so is a form with one of two grants open."""
+    with scopes_disabled():
+        grant = Grant.objects.get(service_forms=world["crisis"])
+        GrantDeadline.objects.create(
+            grant=grant,
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on=dt.date(YEAR + 1, 3, 31),
+            done_on=dt.date(YEAR + 1, 2, 20),
+        )
+        GrantDeadline.objects.create(
+            grant=Grant.objects.get(service_forms=world["jussi"]),
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on=dt.date(YEAR + 1, 3, 31),
+        )
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    rows = {
+        slug: re.search(
+            rf'{reverse("statistics:return", args=["stea.outpatient", YEAR, slug])}".*?</tr>',
+            page,
+            re.S,
+        ).group(0)  # type: ignore[union-attr]
+        for slug in ("avokriisityo", "jussi")
+    }
+    assert f"Lähetetty 20.2.{YEAR + 1} muualla (avustusrekisteri)" in rows["avokriisityo"]
+    assert "Lähettämättä" in rows["jussi"] and "avustusrekisteri" not in rows["jussi"]
+    overview = client.get(reverse("statistics:overview")).content.decode()
+    assert f"Lähetetty 20.2.{YEAR + 1} muualla (avustusrekisteri)" in overview
+    # The summary counts it sent (the Federation's and the two municipalities' are late).
+    summary = client.get(reverse("statistics:overview"), HTTP_HX_REQUEST="true").content.decode()
+    assert re.findall(r'<span class="tag[^"]*">([^<]*)</span>', summary) == [
+        "1 lähetetty",
+        "3 myöhässä",
+        "1 lähettämättä",
+    ]
+    # A second grant of crisis work in the year, its results report not done: not sent.
+    stea_grant(world["crisis"], year_from=YEAR, target_code="Ak 2000")
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert "avustusrekisteri" not in page
 
 
 def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_bound(

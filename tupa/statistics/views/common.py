@@ -217,7 +217,7 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
             queryset=template.forms(ServiceForm.objects.all()),
         )
         form = granted.obj
-        if not template.available_for(form):
+        if not template.available_for(form, year):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))
         return Subject(

@@ -206,9 +206,12 @@ def _add_queues(rows: list[dict[str, Any]], ids: list[int]) -> None:
 
 
 def return_states(returns: list[dict[str, Any]], today: dt.date) -> dict[str, int]:
-    """How many of the returns are sent, late (past the deadline, unsent) and still to send."""
-    sent = sum(1 for r in returns if r["sent"])
-    late = sum(1 for r in returns if not r["sent"] and r["deadline"] < today)
+    """How many of the returns are sent (in Tupa, or by the grants register elsewhere), late
+    (past the deadline, unsent) and still to send."""
+    sent = sum(1 for r in returns if r["sent"] or r["reported_on"])
+    late = sum(
+        1 for r in returns if not r["sent"] and not r["reported_on"] and r["deadline"] < today
+    )
     return {"sent": sent, "late": late, "open": len(returns) - sent - late}
 
 

@@ -23,6 +23,7 @@ from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
+from tupa.finance.models import GrantDeadline
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.volunteers.models import Volunteer
 
@@ -34,7 +35,7 @@ from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import present, present_line
 from ..returns import registry as returns
-from ..returns.base import Line, Recipient, Scope, with_fundings
+from ..returns.base import Line, Recipient, Scope, with_grants
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
 from ..suppression import number_text
 from ..tables import build_table
@@ -51,7 +52,7 @@ def _default_year(today: dt.date) -> int:
 
 def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     forms = list(
-        with_fundings(ServiceForm.objects.filter(organisation_id=user.organisation_id)).order_by(
+        with_grants(ServiceForm.objects.filter(organisation_id=user.organisation_id)).order_by(
             "name"
         )
     )
@@ -65,30 +66,34 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
             else (s.municipality.code if s.municipality else ORGANISATION)
         )
         sent.setdefault((s.template_id, subject), s)  # newest first (model ordering)
+    reported = _reported_in_register(user.organisation_id, year)
     rows = []
     for template in returns.latest():
-        subjects: list[tuple[str, str]] = []
+        subjects: list[tuple[str, str, dt.date | None]] = []
         if template.scope == Scope.SERVICE_FORM:
             shown = [
                 f
                 for f in forms
-                if template.available_for(f) and access.may_see_return(user, template, f)
+                if template.available_for(f, year) and access.may_see_return(user, template, f)
             ]
             if shown and template.available_in is not None:
                 having = set(template.available_in(user.organisation_id))
                 shown = [f for f in shown if f.pk in having]
-            subjects = [(f.slug, f.name) for f in shown]
+            subjects = [
+                (f.slug, f.name, _reported_on(template.grants_for(f, year), reported))
+                for f in shown
+            ]
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
                 subjects = [
-                    (m.code, m.name_fi)
+                    (m.code, m.name_fi, None)
                     for m in Municipality.objects.filter(
                         pk__in=purchasing_municipalities(user.organisation_id)
                     ).order_by("name_fi")
                 ]
             else:
-                subjects = [(ORGANISATION, user.organisation.name)]
-        for key, label in subjects:
+                subjects = [(ORGANISATION, user.organisation.name, None)]
+        for key, label, reported_on in subjects:
             rows.append(
                 {
                     "template": template,
@@ -96,9 +101,31 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
                     "label": label,
                     "deadline": template.deadline_for(year),
                     "sent": sent.get((template.id, key)),
+                    "reported_on": reported_on,
                 }
             )
     return rows
+
+
+def _reported_in_register(organisation_id: int, year: int) -> dict[int, dt.date]:
+    """The grants whose results report of ``year`` the grants register marks done, and when
+    (one query): a STEA report sent outside Tupa, or before its statistics were in use."""
+    done = GrantDeadline.objects.filter(
+        grant__organisation_id=organisation_id,
+        kind=GrantDeadline.Kind.RESULTS_REPORT,
+        due_on__year=year + 1,
+        done_on__isnull=False,
+    )
+    return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
+
+
+def _reported_on(grants: list[Any], reported: dict[int, dt.date]) -> dt.date | None:
+    """When the register says the report of every one of ``grants`` was sent (the latest
+    date), or ``None`` (no grants, or one still open)."""
+    dates = [reported.get(g.pk) for g in grants]
+    if not dates or None in dates:
+        return None
+    return max(d for d in dates if d is not None)
 
 
 def _year_of(request: HttpRequest, today: dt.date) -> int:
@@ -191,6 +218,11 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "submissions": sent,
         "may_send": access.may_send_return(user, subject.template, subject.service_form),
         "deadline": subject.template.deadline_for(subject.year),
+        "grants": (
+            subject.template.grants_for(subject.service_form, subject.year)
+            if subject.service_form is not None
+            else []
+        ),
     }
 
 
