@@ -380,15 +380,21 @@ def results_reports_sent(
     statistics app, whose caller checked the sender's right to send it): their open
     results-report deadlines due in the following year are marked done on ``sent_on``. Returns
     the deadlines marked; a deadline done already keeps its date."""
+    funded = list(grants)
+    if not funded:
+        return []
+    organisation_id = funded[0].organisation_id
     marked = []
-    deadlines = GrantDeadline.objects.select_for_update().filter(
-        grant__in=[g.pk for g in grants],
-        kind=GrantDeadline.Kind.RESULTS_REPORT,
-        due_on__year=year + 1,
-        done_on__isnull=True,
-    )
-    for deadline in deadlines:
-        deadline.done_on = sent_on
-        deadline.save(update_fields=["done_on"])
-        marked.append(deadline)
+    with scope(organisation=organisation_id):
+        deadlines = GrantDeadline.objects.select_for_update().filter(
+            grant__organisation_id=organisation_id,
+            grant__in=[g.pk for g in funded],
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on__year=year + 1,
+            done_on__isnull=True,
+        )
+        for deadline in deadlines:
+            deadline.done_on = sent_on
+            deadline.save(update_fields=["done_on"])
+            marked.append(deadline)
     return marked
