@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import sys
 import tempfile
@@ -40,8 +39,6 @@ def configure_django(database_url: str) -> None:
     import django
 
     django.setup()
-    # As the server process does after loading the application (config/wsgi.py).
-    gc.freeze()
 
 
 @contextlib.contextmanager
