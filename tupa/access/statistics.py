@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from tupa.organisations.models import ServiceForm
 
 
+def may_see_grant_targets(user: User) -> bool:
+    """The year's STEA grant targets beside the returns (the catalogue): whoever may read the
+    grants register."""
+    return bool(decide(user, "finance.grants.view"))
+
+
 def may_see_return(user: User, template: Any, service_form: ServiceForm | None) -> bool:
     """The template's policy action, decided on its service form (or the organisation)."""
     return bool(decide(user, template.visible, service_form))

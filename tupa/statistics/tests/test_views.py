@@ -761,6 +761,105 @@ def test_a_stea_report_the_register_marks_done_is_sent_elsewhere(
     assert "avustusrekisteri" not in page
 
 
+def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The association's general grant (no form) and prevention work's grant (no STEA template
+    for prevention) are listed for whoever may read the grants register, with the register's
+    state; crisis work's grant (its report is in the table above) and an application are not."""
+    org = world["org"]
+    prevention = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.PREVENTION,
+        name="Turvallisten perheiden Päijät-Häme",
+        slug="tpph",
+        organisation=org,
+        area__organisation=org,
+    )
+    general = stea_grant(
+        world["crisis"],
+        year_from=YEAR,
+        kind=Grant.Kind.STEA_GENERAL,
+        target_name="Yhdistyksen yleisavustus",
+        target_code="Ay 1001",
+    )
+    with scopes_disabled():
+        general.service_forms.clear()
+    tpph = stea_grant(
+        prevention, year_from=YEAR - 1, year_to=YEAR, target_name="TPPH", target_code="Ak 1006"
+    )
+    stea_grant(prevention, year_from=YEAR, status=Grant.Status.APPLIED, target_name="Haettu")
+    with scopes_disabled():
+        GrantDeadline.objects.create(
+            grant=tpph,
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on=dt.date(YEAR + 1, 3, 31),
+            done_on=dt.date(YEAR + 1, 2, 27),
+        )
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    table = re.search(r'data-table="other-targets".*?</table>', page, re.S)
+    assert table is not None
+    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", table.group(0), re.S)
+    assert len(rows) == 2
+    tpph_row, general_row = rows  # by the target's name
+    assert (
+        "Yhdistyksen yleisavustus</a> (Ay 1001)" in general_row and "koko yhdistys" in general_row
+    )
+    assert f"31.3.{YEAR + 1}" in general_row and "Lähettämättä" in general_row
+    assert "TPPH</a> (Ak 1006)" in tpph_row and "Turvallisten perheiden Päijät-Häme" in tpph_row
+    assert f"Lähetetty 27.2.{YEAR + 1} muualla (avustusrekisteri)" in tpph_row
+    assert "Haettu" not in page and "Avokriisityö</a>" not in table.group(0)
+    # The year after: neither grant covers it.
+    nothing = client.get(reverse("statistics:index"), {"vuosi": YEAR + 1}).content.decode()
+    assert 'data-table="other-targets"' not in nothing
+    # A worker does not read the grants register: no such section.
+    login_verified(client, world["worker"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert 'data-table="other-targets"' not in page
+
+
+def test_the_catalogue_reads_the_same_whatever_the_grants_and_forms(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """No query per form or grant: three more STEA-funded forms, a grant with no form and two
+    prevention grants with their register's deadlines add no query to the director's catalogue."""
+    org = world["org"]
+    login_verified(client, world["director"])
+    client.get(reverse("statistics:index"), {"vuosi": YEAR})
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("statistics:index"), {"vuosi": YEAR})
+    for i in range(3):
+        form = ServiceFormFactory.create(
+            kind=ServiceForm.Kind.OUTPATIENT,
+            slug=f"avo{i}",
+            organisation=org,
+            area__organisation=org,
+        )
+        stea_grant(form, year_from=YEAR, target_code=f"Ak {i}")
+    for i in range(2):
+        prevention = ServiceFormFactory.create(
+            kind=ServiceForm.Kind.PREVENTION,
+            slug=f"ehk{i}",
+            organisation=org,
+            area__organisation=org,
+        )
+        grant = stea_grant(prevention, year_from=YEAR, target_code=f"Ak 5{i}")
+        with scopes_disabled():
+            GrantDeadline.objects.create(
+                grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=dt.date(YEAR + 1, 3, 31)
+            )
+    with scopes_disabled():
+        stea_grant(
+            world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL
+        ).service_forms.clear()
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert page.count("stea.outpatient/") == 5 and 'data-table="other-targets"' in page
+    # The year's grants, their forms and the forms' grants were read before too (crisis work's
+    # and Jussi-työ's); the register's deadlines are read once some target is listed.
+    assert len(after.captured_queries) == len(before.captured_queries) + 1
+
+
 def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_bound(
     client: Client, world: dict[str, Any]
 ) -> None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +24,8 @@ from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
-from tupa.finance.models import GrantDeadline
+from tupa.finance.models import Grant, GrantDeadline
+from tupa.finance.models.grants import FUNDING
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.volunteers.models import Volunteer
 
@@ -119,6 +121,44 @@ def _reported_in_register(organisation_id: int, year: int) -> dict[int, dt.date]
     return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
 
 
+def targets_without_report(organisation_id: int, year: int) -> list[dict[str, Any]]:
+    """The year's STEA grants whose results report Tupa does not count — no form, or no form a
+    STEA template exists for (the association's general grant, prevention work) — with their
+    forms and, from the grants register, when their report was sent (three queries)."""
+    funding = [t for t in returns.latest() if t.granted_by is not None]
+    kinds = set().union(*(t.granted_by or () for t in funding))
+    forms = with_grants(ServiceForm.objects.order_by("name"))
+    grants = (
+        Grant.objects.filter(
+            organisation_id=organisation_id,
+            kind__in=kinds,
+            status__in=FUNDING,
+            year_from__lte=year,
+            year_to__gte=year,
+        )
+        .prefetch_related(Prefetch("service_forms", queryset=forms))
+        .order_by("target_name", "pk")
+    )
+    reported: dict[int, dt.date] | None = None
+    rows = []
+    for grant in grants:
+        funded = list(grant.service_forms.all())
+        if any(t.available_for(f, year) for t in funding for f in funded):
+            continue
+        if reported is None:
+            reported = _reported_in_register(organisation_id, year)
+        rows.append(
+            {
+                "grant": grant,
+                "forms": funded,
+                # The deadline of the STEA reports Tupa does count (one for all of them).
+                "deadline": funding[0].deadline_for(year),
+                "reported_on": reported.get(grant.pk),
+            }
+        )
+    return rows
+
+
 def _reported_on(grants: list[Any], reported: dict[int, dt.date]) -> dt.date | None:
     """When the register says the report of every one of ``grants`` was sent (the latest
     date), or ``None`` (no grants, or one still open)."""
@@ -159,6 +199,13 @@ def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None)
             "federation": service_form is None and access.may_see_federation(user),
             "overview": service_form is None and access.may_see_overview(user),
             "annual": service_form is None and access.may_see_annual_report(user),
+            "other_targets": (
+                targets_without_report(user.organisation_id, year)
+                if service_form is None
+                and user.organisation_id is not None
+                and access.may_see_grant_targets(user)
+                else []
+            ),
         },
     )
 
