@@ -1,17 +1,17 @@
 from django.urls import path
 
-from .views import annual, federation, jobs, overview, returns, submissions
+from .views import annual, catalogue, federation, jobs, overview, returns, submissions
 
 app_name = "statistics"
 
 _RETURN = "<str:template_id>/<int:year>/<str:key>/"
 
 urlpatterns = [
-    path("", returns.index, name="index"),
-    path("tyomuoto/<slug:slug>/", returns.form_returns, name="form_returns"),
+    path("", catalogue.index, name="index"),
+    path("tyomuoto/<slug:slug>/", catalogue.form_returns, name="form_returns"),
     path(
         "tyomuoto/<slug:slug>/vapaaehtoistoiminta/",
-        returns.volunteer_report,
+        catalogue.volunteer_report,
         name="volunteers",
     ),
     path("yleiskuva/", overview.overview, name="overview"),

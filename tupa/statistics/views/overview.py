@@ -34,7 +34,8 @@ from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
 from ..indicators.reads import one_run
 from ..suppression import number_text
-from .returns import catalogue_rows, drill_page
+from .catalogue import catalogue_rows
+from .returns import drill_page
 
 
 def figures_for(form: ServiceForm) -> tuple[str | None, str | None]:
