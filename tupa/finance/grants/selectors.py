@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tupa.access import policy
@@ -139,6 +139,17 @@ class UpcomingDeadline:
     @property
     def days_overdue(self) -> int:
         return max(0, -self.days_left)
+
+
+def results_reports(*, organisation_id: int, year: int) -> QuerySet[GrantDeadline]:
+    """The organisation's results-report deadlines of ``year`` (*tuloksellisuusraportti*, due in
+    the year after): the one rule for which deadline a year's STEA report answers (the
+    statistics app's sending and its catalogue both ask it)."""
+    return GrantDeadline.objects.filter(
+        grant__organisation_id=organisation_id,
+        kind=GrantDeadline.Kind.RESULTS_REPORT,
+        due_on__year=year + 1,
+    )
 
 
 def upcoming_deadlines(*, today: dt.date, days: int = UPCOMING_DAYS) -> list[UpcomingDeadline]:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access import policy
+from tupa.finance.grants import selectors
 from tupa.finance.models.grants import DECIDED, FUNDING, STEA_KINDS, Grant, GrantDeadline
 from tupa.organisations.models import Funder, ServiceForm, ServiceFormFunding
 
@@ -386,12 +387,10 @@ def results_reports_sent(
     organisation_id = funded[0].organisation_id
     marked = []
     with scope(organisation=organisation_id):
-        deadlines = GrantDeadline.objects.select_for_update().filter(
-            grant__organisation_id=organisation_id,
-            grant__in=[g.pk for g in funded],
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on__year=year + 1,
-            done_on__isnull=True,
+        deadlines = (
+            selectors.results_reports(organisation_id=organisation_id, year=year)
+            .select_for_update()
+            .filter(grant__in=[g.pk for g in funded], done_on__isnull=True)
         )
         for deadline in deadlines:
             deadline.done_on = sent_on

@@ -5,7 +5,9 @@ year's STEA grant targets whose report Tupa does not count."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -17,7 +19,8 @@ from django.views.decorators.http import require_GET
 from tupa.access import statistics as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.finance.models import Grant, GrantDeadline
+from tupa.finance.grants import selectors as grant_selectors
+from tupa.finance.models import Grant
 from tupa.finance.models.grants import FUNDING
 from tupa.organisations.models import Municipality, ServiceForm
 
@@ -49,7 +52,8 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
             else (s.municipality.code if s.municipality else ORGANISATION)
         )
         sent.setdefault((s.template_id, subject), s)  # newest first (model ordering)
-    reported = _reported_in_register(user.organisation_id, year)
+    # The grants register's reports, read once a shown form has a grant (not for every user).
+    reported = functools.cache(lambda: _reported_in_register(user.organisation_id, year))
     rows = []
     for template in returns.latest():
         subjects: list[tuple[str, str, dt.date | None]] = []
@@ -93,11 +97,8 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
 def _reported_in_register(organisation_id: int, year: int) -> dict[int, dt.date]:
     """The grants whose results report of ``year`` the grants register marks done, and when
     (one query): a STEA report sent outside Tupa, or before its statistics were in use."""
-    done = GrantDeadline.objects.filter(
-        grant__organisation_id=organisation_id,
-        kind=GrantDeadline.Kind.RESULTS_REPORT,
-        due_on__year=year + 1,
-        done_on__isnull=False,
+    done = grant_selectors.results_reports(organisation_id=organisation_id, year=year).filter(
+        done_on__isnull=False
     )
     return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
 
@@ -140,11 +141,13 @@ def targets_without_report(organisation_id: int, year: int) -> list[dict[str, An
     return rows
 
 
-def _reported_on(grants: list[Any], reported: dict[int, dt.date]) -> dt.date | None:
+def _reported_on(grants: list[Any], reported: Callable[[], dict[int, dt.date]]) -> dt.date | None:
     """When the register says the report of every one of ``grants`` was sent (the latest
     date), or ``None`` (no grants, or one still open)."""
-    dates = [reported.get(g.pk) for g in grants]
-    if not dates or None in dates:
+    if not grants:
+        return None
+    dates = [reported().get(g.pk) for g in grants]
+    if None in dates:
         return None
     return max(d for d in dates if d is not None)
 
