@@ -140,7 +140,14 @@ def test_director_sends_the_stea_report_of_perhetupa(
     page.get_by_label("Lisätieto (esim. minne ja miten lähetetty)").fill("STEA:n asiointipalvelu")
     page.get_by_role("button", name="Merkitse lähetetyksi").click()
     expect(page.locator("h1")).to_contain_text("Lähetetty ilmoitus")
+    expect(page.locator("dl.facts")).to_contain_text("Perhetupa (Ak 1010)")
     check_page()
+    # The sent copy downloads as it was sent, its grant target with it.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Lataa lähetetty CSV").click()
+    sent_csv = tmp_path / "sent.csv"
+    download_info.value.save_as(sent_csv)
+    assert "Avustuskohde;Perhetupa (Ak 1010)" in sent_csv.read_text(encoding="utf-8-sig")
     with scopes_disabled():
         sent = Submission.objects.get()
         assert sent.note == "STEA:n asiointipalvelu"

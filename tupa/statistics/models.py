@@ -75,6 +75,17 @@ class Submission(AppendOnlyModel, OrganisationScopedModel):
     )
     submitted_at = models.DateTimeField(_("lähetetty"))
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
+    grant_targets = models.JSONField(
+        _("avustuskohteet"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Avustusrekisterin avustuskohteet, joista ilmoitus raportoi, sellaisina kuin ne "
+            "olivat lähetettäessä (nimi, numero, päätös); tyhjä, jos ilmoitusta ei laadita "
+            "avustuskohteittain tai se lähetettiin ennen kuin kohteet tallennettiin."
+        ),
+    )
 
     objects = AppendOnlyManager()  # type: ignore[assignment,misc]
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.utils.html import conditional_escape, format_html, html_safe
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from .charts import column_bars
 from .engine import Computed, ComputedLine
@@ -199,3 +201,18 @@ def present(
         )
         for section in computed.sections
     ]
+
+
+def grant_targets_text(targets: list[dict[str, Any]] | None) -> str:
+    """A return's grant targets (:func:`~.services.grant_targets`) as one line: "Perhetupa
+    (Ak 1010), päätös 2025-17; …" ("" when it has none). The return's page, its exports and
+    the sent return say it the same way."""
+    parts = []
+    for target in targets or ():
+        text = target["target_name"]
+        if target["target_code"]:
+            text += f" ({target['target_code']})"
+        if target["decision_number"]:
+            text += ", " + gettext("päätös %(number)s") % {"number": target["decision_number"]}
+        parts.append(text)
+    return "; ".join(parts)

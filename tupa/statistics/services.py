@@ -16,7 +16,7 @@ from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
 from .returns import registry as returns
-from .suppression import number_text, suppress_computed
+from .suppression import SHOWN, number_text, suppress_computed
 from .tables import Table
 
 if TYPE_CHECKING:
@@ -51,11 +51,20 @@ def _states_json(states: dict[int, dict[tuple[str, ...], str]] | None) -> dict[s
     }
 
 
-def states_from_json(data: dict[str, Any]) -> dict[int, dict[tuple[str, ...], str]] | None:
+def states_from_json(
+    data: dict[str, Any], sent: Computed
+) -> dict[int, dict[tuple[str, ...], str]] | None:
+    """The suppression a submission was sent with (``None``: an internal return), a state for
+    every part of ``sent``'s tables (:func:`frozen`): only the hidden parts are stored, and an
+    export takes a part without a state for an error."""
     if not data:
         return None
-    return {
+    hidden = {
         int(index): {tuple(item[:-1]): item[-1] for item in items} for index, items in data.items()
+    }
+    return {
+        cl.index: {key: hidden.get(cl.index, {}).get(key, SHOWN) for key in cl.table.values}
+        for cl in sent.lines()
     }
 
 
@@ -74,6 +83,14 @@ def submit(
         raise NotReady(computed.problems)
     template = computed.template
     states = states_for(computed)
+    year = computed.params.start.year
+    funded = (
+        template.grants_for(
+            template.forms(ServiceForm.objects.filter(pk=service_form.pk)).get(), year
+        )
+        if template.granted_by is not None and service_form is not None
+        else None
+    )
     submission = Submission.objects.create(
         organisation_id=computed.params.organisation_id,
         template_id=template.id,
@@ -93,22 +110,28 @@ def submit(
         submitted_by=user,
         submitted_at=timezone.now(),
         note=note[:300],
+        grant_targets=None if funded is None else grant_targets(funded),
     )
-    if template.granted_by is not None and service_form is not None:
-        _grant_reports_sent(computed, service_form, submission)
+    if funded is not None:  # the grants' results reports of the year are sent
+        grants.results_reports_sent(
+            grants=funded, year=year, sent_on=timezone.localtime(submission.submitted_at).date()
+        )
     return submission
 
 
-def _grant_reports_sent(computed: Computed, form: ServiceForm, submission: Submission) -> None:
-    """A grant's results report was sent: the grants register's deadline for it is done."""
-    template = computed.template
-    year = computed.params.start.year
-    funded = template.forms(ServiceForm.objects.filter(pk=form.pk)).get()
-    grants.results_reports_sent(
-        grants=template.grants_for(funded, year),
-        year=year,
-        sent_on=timezone.localtime(submission.submitted_at).date(),
-    )
+def grant_targets(funded: list[Any]) -> list[dict[str, Any]]:
+    """What a return per grant target says of its grants (:meth:`ReturnTemplate.grants_for`),
+    as a sent return keeps it: a later correction in the register does not change what was
+    sent."""
+    return [
+        {
+            "grant": g.pk,
+            "target_name": g.target_name,
+            "target_code": g.target_code,
+            "decision_number": g.decision_number,
+        }
+        for g in funded
+    ]
 
 
 def frozen(submission: Submission) -> Computed:

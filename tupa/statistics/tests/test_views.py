@@ -16,7 +16,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
@@ -24,16 +23,13 @@ from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import (
     OrganisationFactory,
     ServiceFormFactory,
-    client_in,
     org_role_user,
     worker_in,
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
-from tupa.finance.models import Grant, GrantDeadline
-from tupa.finance.tests.factories import stea_grant
-from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.organisations.models import Municipality, ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
 from tupa.statistics import engine
 from tupa.statistics.indicators import registry as indicators
@@ -41,87 +37,15 @@ from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import with_grants
+from tupa.statistics.tests.support import YEAR, client_since, stea_url
 from tupa.statistics.tests.test_charts import SPAN, bars
 
-pytestmark = pytest.mark.django_db
-
-YEAR = 2025
-NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=HELSINKI)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def _client(form: ServiceForm, start: dt.date, **person: Any) -> Any:
-    person_obj, episode = client_in(form, **person)
-    with scopes_disabled():
-        episode.start_date = start
-        episode.save(update_fields=["start_date"])
-    return person_obj, episode
-
-
-@pytest.fixture
-def world() -> dict[str, Any]:
-    with scopes_disabled():
-        lahti = Municipality.objects.create(code="991", name_fi="Testilahti", name_sv="T")
-        hollola = Municipality.objects.create(code="992", name_fi="Testihollola", name_sv="H")
-    crisis = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.OUTPATIENT, name="Avokriisityö", slug="avokriisityo"
-    )
-    org = crisis.organisation
-    with scopes_disabled():  # the purchasers the municipality reports are for
-        for name, municipality in (
-            ("Testilahden kaupunki", lahti),
-            ("Testihollolan kunta", hollola),
-        ):
-            Partner.objects.create(
-                organisation=org,
-                name=name,
-                kind=Partner.Kind.MUNICIPALITY,
-                municipality=municipality,
-            )
-    jussi = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.OUTPATIENT,
-        name="Jussi-työ",
-        slug="jussi",
-        organisation=org,
-        area__organisation=org,
-    )
-    # STEA funds both forms in the year (its report exists only for what it funds, when).
-    stea_grant(crisis, target_name="Avokriisityö", target_code="Ak 1004", year_from=YEAR)
-    stea_grant(jussi, target_name="Jussi-työ", target_code="Ak 1005", year_from=YEAR)
-    people = []
-    for i in range(6):  # six Lahti clients in crisis work
-        people.append(_client(crisis, dt.date(YEAR, i + 1, 3), municipality=lahti)[0])
-    for i in range(2):  # two Hollola clients in crisis work
-        _client(crisis, dt.date(YEAR, 5, 10 + i), municipality=hollola)
-    _client(jussi, dt.date(YEAR, 2, 2), municipality=lahti)
-    return {
-        "org": org,
-        "crisis": crisis,
-        "jussi": jussi,
-        "lahti": lahti,
-        "hollola": hollola,
-        "people": people,
-        "worker": worker_in(crisis),
-        "lead": worker_in(crisis, role=Role.LEAD),
-        "jussi_worker": worker_in(jussi),
-        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-        "finance": org_role_user(org, Role.FINANCE),
-        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
 
 
 def _events() -> int:
     with scopes_disabled():
         return AccessEvent.objects.count()
-
-
-def _stea(world: dict[str, Any], slug: str = "avokriisityo") -> str:
-    return reverse("statistics:return", args=["stea.outpatient", YEAR, slug])
 
 
 def _clients_line() -> int:
@@ -134,12 +58,12 @@ def test_catalogue_lists_only_the_returns_the_user_may_see(
 ) -> None:
     login_verified(client, world["worker"])
     page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert _stea(world) in page
-    assert _stea(world, "jussi") not in page
+    assert stea_url() in page
+    assert stea_url("jussi") not in page
     assert "municipality.yearly" not in page
     login_verified(client, world["director"])
     page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert _stea(world) in page and _stea(world, "jussi") in page
+    assert stea_url() in page and stea_url("jussi") in page
     assert reverse("statistics:return", args=["municipality.yearly", YEAR, "991"]) in page
 
 
@@ -155,11 +79,11 @@ def test_catalogue_gives_a_send_state_only_to_returns_that_can_be_sent(
         states[url] = re.sub(r"<[^>]+>", " ", re.findall(r"<td>(.*?)</td>", row)[-1]).split()
     ranged = reverse("statistics:return", args=["internal.programmes", YEAR, "avokriisityo"])
     assert states[ranged] == ["–", "ei", "lähetetä", "(raportti", "valittavalta", "ajalta)"]
-    assert states[_stea(world)] in (["Myöhässä"], ["Lähettämättä"])
+    assert states[stea_url()] in (["Myöhässä"], ["Lähettämättä"])
 
 
 def test_access_matrix_of_a_form_return(client: Client, world: dict[str, Any]) -> None:
-    url = _stea(world)
+    url = stea_url()
     expected = {
         "worker": 200,
         "lead": 200,
@@ -182,7 +106,7 @@ def test_figures_are_suppressed_and_drill_down_shows_only_visible_records_logged
     client: Client, world: dict[str, Any]
 ) -> None:
     login_verified(client, world["worker"])
-    page = client.get(_stea(world)).content.decode()
+    page = client.get(stea_url()).content.decode()
     assert "&lt; 5" in page  # e.g. the two Hollola clients' cells
     drill = reverse(
         "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]
@@ -210,7 +134,7 @@ def test_a_drill_down_logs_the_aliases_it_shows(client: Client, world: dict[str,
 
     worker = world["worker"]
     with scopes_disabled():
-        _person, episode = _client(world["crisis"], dt.date(YEAR, 2, 1))
+        _person, episode = client_since(world["crisis"], dt.date(YEAR, 2, 1))
         alias = Alias.objects.create(
             organisation=episode.organisation,
             label="Kanerva-peitenimi",
@@ -296,7 +220,7 @@ def test_send_freezes_and_only_a_lead_may_send(client: Client, world: dict[str, 
     page = client.get(reverse("statistics:submission", args=[sent.pk])).content.decode()
     assert sent.content_hash in page
     assert "Tiedot ovat muuttuneet" not in page
-    _client(world["crisis"], dt.date(YEAR, 12, 1), municipality=world["lahti"])
+    client_since(world["crisis"], dt.date(YEAR, 12, 1), municipality=world["lahti"])
     page = client.get(reverse("statistics:submission", args=[sent.pk])).content.decode()
     assert "Tiedot ovat muuttuneet" in page
     login_verified(client, world["jussi_worker"])
@@ -340,18 +264,18 @@ def test_federation_sees_shared_suppressed_returns_and_nothing_else(
         sent = Submission.objects.get()
     # The federation cannot open the member's return, drill-down or submission.
     assert client.get(reverse("statistics:submission", args=[sent.pk])).status_code == 404
-    assert client.get(_stea(world)).status_code == 404
+    assert client.get(stea_url()).status_code == 404
 
 
 def test_return_page_query_count_does_not_grow_with_clients(
     client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     login_verified(client, world["worker"])
-    client.get(_stea(world))
+    client.get(stea_url())
     for i in range(10):
-        _client(world["crisis"], dt.date(YEAR, 7, i + 1), municipality=world["lahti"])
+        client_since(world["crisis"], dt.date(YEAR, 7, i + 1), municipality=world["lahti"])
     with django_assert_max_num_queries(40):
-        assert client.get(_stea(world)).status_code == 200
+        assert client.get(stea_url()).status_code == 200
 
 
 def test_a_return_reads_its_form_with_its_grants_in_two_queries(
@@ -452,7 +376,7 @@ def test_overview_reads_do_not_grow_with_the_forms(client: Client, world: dict[s
         organisation=world["org"],
         area__organisation=world["org"],
     )
-    _client(third, dt.date(2026, 1, 5), municipality=world["lahti"])
+    client_since(third, dt.date(2026, 1, 5), municipality=world["lahti"])
     with CaptureQueriesContext(connection) as after:
         page = client.get(url).content.decode()
     assert "Lapsityö" in page
@@ -611,7 +535,7 @@ def test_a_forms_returns_page_and_its_dashboard_link(client: Client, world: dict
     url = reverse("statistics:form_returns", args=["avokriisityo"])
     login_verified(client, world["worker"])
     page = client.get(url, {"vuosi": YEAR}).content.decode()
-    assert _stea(world) in page and _stea(world, "jussi") not in page
+    assert stea_url() in page and stea_url("jussi") not in page
     assert url in client.get(reverse("core:dashboard")).content.decode()
     login_verified(client, world["jussi_worker"])
     assert client.get(url).status_code == 404
@@ -632,232 +556,10 @@ def test_overview_queries_do_not_grow_with_the_number_of_forms(
         form = ServiceFormFactory.create(
             kind=ServiceForm.Kind.OUTPATIENT, organisation=org, area__organisation=org
         )
-        _client(form, dt.date(2026, 2, i + 1), municipality=world["lahti"])
+        client_since(form, dt.date(2026, 2, i + 1), municipality=world["lahti"])
     with CaptureQueriesContext(connection) as after:
         assert client.get(reverse("statistics:overview")).status_code == 200
     assert len(after) == len(before)
-
-
-def test_the_stea_report_exists_only_for_forms_stea_funds(
-    client: Client, world: dict[str, Any]
-) -> None:
-    org = world["org"]
-    alvari = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.OUTPATIENT, slug="alvari", organisation=org, area__organisation=org
-    )
-    login_verified(client, worker_in(alvari))
-    assert client.get(_stea(world, "alvari")).status_code == 404
-    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert _stea(world, "alvari") not in page
-    review = reverse("statistics:return", args=["internal.work_done", YEAR, "alvari"])
-    assert review in page and client.get(review).status_code == 200
-
-
-def test_the_stea_report_exists_only_in_the_years_a_granted_grant_covers(
-    client: Client, world: dict[str, Any]
-) -> None:
-    """The grants register decides: Jussi-työ's grant covers only ``YEAR``; an application
-    still waiting for its decision or rejected makes no report."""
-    org = world["org"]
-    alvari = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.OUTPATIENT, slug="alvari", organisation=org, area__organisation=org
-    )
-    stea_grant(alvari, year_from=YEAR, status=Grant.Status.APPLIED)
-    stea_grant(alvari, year_from=YEAR, status=Grant.Status.REJECTED)
-    stea_grant(world["crisis"], year_from=YEAR + 1, target_code="Ak 1004")
-    login_verified(client, world["director"])
-    jussi_now = _stea(world, "jussi")
-    jussi_next = reverse("statistics:return", args=["stea.outpatient", YEAR + 1, "jussi"])
-    crisis_next = reverse("statistics:return", args=["stea.outpatient", YEAR + 1, "avokriisityo"])
-    assert client.get(jussi_now).status_code == 200
-    assert client.get(jussi_next).status_code == 404
-    assert client.get(crisis_next).status_code == 200
-    assert client.get(_stea(world, "alvari")).status_code == 404
-    this_year = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert jussi_now in this_year and _stea(world, "alvari") not in this_year
-    next_year = client.get(reverse("statistics:index"), {"vuosi": YEAR + 1}).content.decode()
-    assert crisis_next in next_year and jussi_next not in next_year
-
-
-def test_the_stea_report_names_its_grant_target(client: Client, world: dict[str, Any]) -> None:
-    login_verified(client, world["director"])
-    page = client.get(_stea(world)).content.decode()
-    assert f"Avokriisityö (Ak 1004), päätös {YEAR}-Ak 1004" in page
-    assert "Jussi-työ" not in page
-
-
-def test_sending_a_stea_report_marks_its_grants_results_report_done(
-    client: Client, world: dict[str, Any]
-) -> None:
-    """Only the results report of the year sent, of the grants of the form sent: the annual
-    report of the same grant, the next year's results report and Jussi-työ's stay open."""
-    crisis_grant = stea_grant(world["crisis"], year_from=YEAR - 1, year_to=YEAR + 1)
-    with scopes_disabled():
-        jussi_grant = Grant.objects.get(service_forms=world["jussi"])
-
-        def deadline(grant: Grant, kind: str, due: dt.date) -> GrantDeadline:
-            return GrantDeadline.objects.create(grant=grant, kind=kind, due_on=due)
-
-        report = GrantDeadline.Kind.RESULTS_REPORT
-        this = deadline(crisis_grant, report, dt.date(YEAR + 1, 3, 31))
-        earlier = deadline(crisis_grant, report, dt.date(YEAR, 3, 31))
-        later = deadline(crisis_grant, report, dt.date(YEAR + 2, 3, 31))
-        annual = deadline(crisis_grant, GrantDeadline.Kind.ANNUAL_REPORT, dt.date(YEAR + 1, 5, 31))
-        other = deadline(jussi_grant, report, dt.date(YEAR + 1, 3, 31))
-    login_verified(client, world["director"])
-    send = reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"])
-    response = client.post(send, {"note": "STEA"})
-    assert response.status_code == 302, response.content.decode()[:400]
-    today = timezone.localdate()
-    with scopes_disabled():
-        done = {d.pk: d.done_on for d in GrantDeadline.objects.all()}
-    assert done[this.pk] == today
-    assert [done[d.pk] for d in (earlier, later, annual, other)] == [None] * 4
-
-
-def test_a_stea_report_the_register_marks_done_is_sent_elsewhere(
-    client: Client, world: dict[str, Any]
-) -> None:
-    """Crisis work's results report of ``YEAR`` is done in the grants register (sent through
-    STEA's own service): the catalogue and the overview say so. Jussi-työ's, open in the
-    register, is still to send; so is a form with one of two grants open."""
-    with scopes_disabled():
-        grant = Grant.objects.get(service_forms=world["crisis"])
-        GrantDeadline.objects.create(
-            grant=grant,
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-            done_on=dt.date(YEAR + 1, 2, 20),
-        )
-        GrantDeadline.objects.create(
-            grant=Grant.objects.get(service_forms=world["jussi"]),
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-        )
-    login_verified(client, world["director"])
-    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    rows = {
-        slug: re.search(
-            rf'{reverse("statistics:return", args=["stea.outpatient", YEAR, slug])}".*?</tr>',
-            page,
-            re.S,
-        ).group(0)  # type: ignore[union-attr]
-        for slug in ("avokriisityo", "jussi")
-    }
-    assert f"Lähetetty 20.2.{YEAR + 1} muualla (avustusrekisteri)" in rows["avokriisityo"]
-    assert "Lähettämättä" in rows["jussi"] and "avustusrekisteri" not in rows["jussi"]
-    overview = client.get(reverse("statistics:overview")).content.decode()
-    assert f"Lähetetty 20.2.{YEAR + 1} muualla (avustusrekisteri)" in overview
-    # The summary counts it sent (the Federation's and the two municipalities' are late).
-    summary = client.get(reverse("statistics:overview"), HTTP_HX_REQUEST="true").content.decode()
-    assert re.findall(r'<span class="tag[^"]*">([^<]*)</span>', summary) == [
-        "1 lähetetty",
-        "3 myöhässä",
-        "1 lähettämättä",
-    ]
-    # A second grant of crisis work in the year, its results report not done: not sent.
-    stea_grant(world["crisis"], year_from=YEAR, target_code="Ak 2000")
-    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert "avustusrekisteri" not in page
-
-
-def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
-    client: Client, world: dict[str, Any]
-) -> None:
-    """The association's general grant (no form) and prevention work's grant (no STEA template
-    for prevention) are listed for whoever may read the grants register, with the register's
-    state; crisis work's grant (its report is in the table above) and an application are not."""
-    org = world["org"]
-    prevention = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.PREVENTION,
-        name="Turvallisten perheiden Päijät-Häme",
-        slug="tpph",
-        organisation=org,
-        area__organisation=org,
-    )
-    general = stea_grant(
-        world["crisis"],
-        year_from=YEAR,
-        kind=Grant.Kind.STEA_GENERAL,
-        target_name="Yhdistyksen yleisavustus",
-        target_code="Ay 1001",
-    )
-    with scopes_disabled():
-        general.service_forms.clear()
-    tpph = stea_grant(
-        prevention, year_from=YEAR - 1, year_to=YEAR, target_name="TPPH", target_code="Ak 1006"
-    )
-    stea_grant(prevention, year_from=YEAR, status=Grant.Status.APPLIED, target_name="Haettu")
-    with scopes_disabled():
-        GrantDeadline.objects.create(
-            grant=tpph,
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-            done_on=dt.date(YEAR + 1, 2, 27),
-        )
-    login_verified(client, world["director"])
-    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    table = re.search(r'data-table="other-targets".*?</table>', page, re.S)
-    assert table is not None
-    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", table.group(0), re.S)
-    assert len(rows) == 2
-    tpph_row, general_row = rows  # by the target's name
-    assert (
-        "Yhdistyksen yleisavustus</a> (Ay 1001)" in general_row and "koko yhdistys" in general_row
-    )
-    assert f"31.3.{YEAR + 1}" in general_row and "Lähettämättä" in general_row
-    assert "TPPH</a> (Ak 1006)" in tpph_row and "Turvallisten perheiden Päijät-Häme" in tpph_row
-    assert f"Lähetetty 27.2.{YEAR + 1} muualla (avustusrekisteri)" in tpph_row
-    assert "Haettu" not in page and "Avokriisityö</a>" not in table.group(0)
-    # The year after: neither grant covers it.
-    nothing = client.get(reverse("statistics:index"), {"vuosi": YEAR + 1}).content.decode()
-    assert 'data-table="other-targets"' not in nothing
-    # A worker does not read the grants register: no such section.
-    login_verified(client, world["worker"])
-    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert 'data-table="other-targets"' not in page
-
-
-def test_the_catalogue_reads_the_same_whatever_the_grants_and_forms(
-    client: Client, world: dict[str, Any]
-) -> None:
-    """No query per form or grant: three more STEA-funded forms, a grant with no form and two
-    prevention grants with their register's deadlines add no query to the director's catalogue."""
-    org = world["org"]
-    login_verified(client, world["director"])
-    client.get(reverse("statistics:index"), {"vuosi": YEAR})
-    with CaptureQueriesContext(connection) as before:
-        client.get(reverse("statistics:index"), {"vuosi": YEAR})
-    for i in range(3):
-        form = ServiceFormFactory.create(
-            kind=ServiceForm.Kind.OUTPATIENT,
-            slug=f"avo{i}",
-            organisation=org,
-            area__organisation=org,
-        )
-        stea_grant(form, year_from=YEAR, target_code=f"Ak {i}")
-    for i in range(2):
-        prevention = ServiceFormFactory.create(
-            kind=ServiceForm.Kind.PREVENTION,
-            slug=f"ehk{i}",
-            organisation=org,
-            area__organisation=org,
-        )
-        grant = stea_grant(prevention, year_from=YEAR, target_code=f"Ak 5{i}")
-        with scopes_disabled():
-            GrantDeadline.objects.create(
-                grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=dt.date(YEAR + 1, 3, 31)
-            )
-    with scopes_disabled():
-        stea_grant(
-            world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL
-        ).service_forms.clear()
-    with CaptureQueriesContext(connection) as after:
-        page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert page.count("stea.outpatient/") == 5 and 'data-table="other-targets"' in page
-    # The year's grants, their forms and the forms' grants were read before too (crisis work's
-    # and Jussi-työ's); the register's deadlines are read once some target is listed.
-    assert len(after.captured_queries) == len(before.captured_queries) + 1
 
 
 def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_bound(
@@ -871,7 +573,7 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     other_form = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT, name="Avotyö B")
     other = other_form.organisation
     for i in range(2):  # the other member has two adult clients: "< 5"
-        _client(other_form, dt.date(YEAR, 3, i + 1), birth_date=dt.date(1990, 1, 1))
+        client_since(other_form, dt.date(YEAR, 3, i + 1), birth_date=dt.date(1990, 1, 1))
     with scopes_disabled():
         federation = Federation.objects.create(name="Testiliitto", office=office)
         template = returns.get("federation.members")

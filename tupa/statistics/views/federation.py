@@ -112,7 +112,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     # Each line's section by its index (equal Line values may stand in two sections).
     section_of = [str(section.title) for section in template.sections for _ in section.lines]
     restored = {s.pk: services.frozen(s) for s in subs}
-    states_of = {s.pk: services.states_from_json(s.suppression) or {} for s in subs}
+    states_of = {s.pk: services.states_from_json(s.suppression, restored[s.pk]) or {} for s in subs}
     lines: list[FederationLine] = []
     for index, _line in template.lines():
         fline: FederationLine | None = None

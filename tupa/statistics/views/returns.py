@@ -29,7 +29,7 @@ from ..indicators.dimensions import MONTH
 from ..indicators.protection import AGGREGATE_ONLY
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
-from ..present import present, present_line
+from ..present import grant_targets_text, present, present_line
 from ..returns.base import Line, Recipient
 from ..suppression import number_text
 from ..tables import build_table
@@ -69,12 +69,16 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "submissions": sent,
         "may_send": access.may_send_return(user, subject.template, subject.service_form),
         "deadline": subject.template.deadline_for(subject.year),
-        "grants": (
-            subject.template.grants_for(subject.service_form, subject.year)
-            if subject.service_form is not None
-            else []
-        ),
+        "grants_text": _grants_text(subject),
     }
+
+
+def _grants_text(subject: Subject) -> str:
+    """The grant targets the return reports on (a STEA report: its grants of the year)."""
+    if subject.service_form is None:
+        return ""
+    funded = subject.template.grants_for(subject.service_form, subject.year)
+    return grant_targets_text(services.grant_targets(funded))
 
 
 @object_scoped
@@ -316,6 +320,7 @@ def meta_rows(subject: Subject, computed: engine.Computed, states: Any) -> list[
         (_("Ilmoitus"), f"{subject.template.title} ({subject.template.key})"),
         (_("Vastaanottaja"), str(Recipient(subject.template.recipient).label)),
         (_("Kohde"), subject.label),
+        *([(_("Avustuskohde"), grants)] if (grants := _grants_text(subject)) else []),
         (_("Kausi"), f"{fi_date(subject.params.start)}–{fi_date(subject.params.end)}"),
         (_("Laskettu"), fi_moment(computed.computed_at)),
         (_("Tiiviste (SHA-256)"), computed.content_hash()),

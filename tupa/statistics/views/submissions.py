@@ -11,11 +11,12 @@ from tupa.access import statistics as access
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
+from tupa.organisations.models import ServiceForm
 
 from .. import services
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
-from ..present import present
+from ..present import grant_targets_text, present
 from ..returns import registry as returns
 from ..returns.base import Recipient
 from .returns import RENDER_STEPS, attachment, export_body
@@ -44,6 +45,11 @@ def _meta(submission: Submission) -> list[tuple[str, str]]:
             f"{submission.title} ({submission.template_id}@{submission.template_version})",
         ),
         (_("Vastaanottaja"), str(Recipient(submission.recipient).label)),
+        *(
+            [(_("Avustuskohde"), grants)]
+            if (grants := grant_targets_text(submission.grant_targets))
+            else []
+        ),
         (_("Kausi"), f"{fi_date(submission.period_start)}–{fi_date(submission.period_end)}"),
         (_("Tiedot hetkellä"), fi_moment(submission.data_as_of)),
         (_("Lähetetty"), fi_moment(submission.submitted_at)),
@@ -59,7 +65,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, pk)
     sent = services.frozen(submission)
     now = services.recompute(submission)
-    states = services.states_from_json(submission.suppression)
+    states = services.states_from_json(submission.suppression, sent)
     return render(
         request,
         "statistics/submission.html",
@@ -70,8 +76,22 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": services.changes(sent, now),
             "reproduces": now.content_hash() == submission.content_hash,
             "threshold": submission.suppression_threshold,
+            "targets_now": _targets_now(submission),
         },
     )
+
+
+def _targets_now(submission: Submission) -> str:
+    """The register's grant targets of the sent report today, when they differ from those it
+    was sent with ("" when they do not, or when it was sent before they were kept)."""
+    if submission.grant_targets is None or submission.service_form_id is None:
+        return ""
+    template = returns.get(submission.template_id, submission.template_version)
+    forms = template.forms(ServiceForm.objects.filter(pk=submission.service_form_id))
+    now = services.grant_targets(template.grants_for(forms.get(), submission.period_start.year))
+    if now == submission.grant_targets:
+        return ""
+    return grant_targets_text(now) or _("ei avustusta")
 
 
 def submission_output(submission: Submission, fmt: str, progress: Progress | None = None) -> Output:
@@ -86,7 +106,7 @@ def submission_output(submission: Submission, fmt: str, progress: Progress | Non
     progress.advance()
     body = export_body(
         sent,
-        services.states_from_json(submission.suppression),
+        services.states_from_json(submission.suppression, sent),
         title=submission.title,
         subject_label=submission.title,
         meta=_meta(submission),

@@ -1,0 +1,88 @@
+"""The statistics views' test organisation: crisis work and Jussi-työ, both STEA-funded in
+``YEAR``, with clients from two purchasing municipalities, and the users who look at them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import (
+    ServiceFormFactory,
+    client_in,
+    org_role_user,
+    worker_in,
+)
+from tupa.core.wallclock import HELSINKI
+from tupa.finance.tests.factories import stea_grant
+from tupa.organisations.models import Municipality, Partner, ServiceForm
+
+YEAR = 2025
+#: "Today" of the tests (``YEAR``'s returns are due).
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=HELSINKI)
+
+
+def stea_url(slug: str = "avokriisityo") -> str:
+    return reverse("statistics:return", args=["stea.outpatient", YEAR, slug])
+
+
+def client_since(form: ServiceForm, start: dt.date, **person: Any) -> Any:
+    person_obj, episode = client_in(form, **person)
+    with scopes_disabled():
+        episode.start_date = start
+        episode.save(update_fields=["start_date"])
+    return person_obj, episode
+
+
+def build_world() -> dict[str, Any]:
+    with scopes_disabled():
+        lahti = Municipality.objects.create(code="991", name_fi="Testilahti", name_sv="T")
+        hollola = Municipality.objects.create(code="992", name_fi="Testihollola", name_sv="H")
+    crisis = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT, name="Avokriisityö", slug="avokriisityo"
+    )
+    org = crisis.organisation
+    with scopes_disabled():  # the purchasers the municipality reports are for
+        for name, municipality in (
+            ("Testilahden kaupunki", lahti),
+            ("Testihollolan kunta", hollola),
+        ):
+            Partner.objects.create(
+                organisation=org,
+                name=name,
+                kind=Partner.Kind.MUNICIPALITY,
+                municipality=municipality,
+            )
+    jussi = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.OUTPATIENT,
+        name="Jussi-työ",
+        slug="jussi",
+        organisation=org,
+        area__organisation=org,
+    )
+    # STEA funds both forms in the year (its report exists only for what it funds, when).
+    stea_grant(crisis, target_name="Avokriisityö", target_code="Ak 1004", year_from=YEAR)
+    stea_grant(jussi, target_name="Jussi-työ", target_code="Ak 1005", year_from=YEAR)
+    people = []
+    for i in range(6):  # six Lahti clients in crisis work
+        people.append(client_since(crisis, dt.date(YEAR, i + 1, 3), municipality=lahti)[0])
+    for i in range(2):  # two Hollola clients in crisis work
+        client_since(crisis, dt.date(YEAR, 5, 10 + i), municipality=hollola)
+    client_since(jussi, dt.date(YEAR, 2, 2), municipality=lahti)
+    return {
+        "org": org,
+        "crisis": crisis,
+        "jussi": jussi,
+        "lahti": lahti,
+        "hollola": hollola,
+        "people": people,
+        "worker": worker_in(crisis),
+        "lead": worker_in(crisis, role=Role.LEAD),
+        "jussi_worker": worker_in(jussi),
+        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+        "finance": org_role_user(org, Role.FINANCE),
+        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
+    }
