@@ -36,7 +36,30 @@ def _default_year(today: dt.date) -> int:
     return today.year - 1
 
 
-def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
+#: The grants register's results reports of a year marked done, by grant, read once when first
+#: asked (:func:`reported_in_register`).
+Reported = Callable[[], dict[int, dt.date]]
+
+
+def reported_in_register(organisation_id: int | None, year: int) -> Reported:
+    """The grants whose results report of ``year`` the grants register marks done, and when: a
+    STEA report sent outside Tupa, or before its statistics were in use. One query, made the
+    first time the result is asked for (a page asks only once it shows a form with a grant or a
+    target Tupa does not count), and shared by the catalogue's rows and its targets."""
+
+    @functools.cache
+    def read() -> dict[int, dt.date]:
+        if organisation_id is None:  # a user of no organisation: nothing of anyone's
+            return {}
+        done = grant_selectors.results_reports(organisation_id=organisation_id, year=year).filter(
+            done_on__isnull=False
+        )
+        return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
+
+    return read
+
+
+def catalogue_rows(user: Any, year: int, reported: Reported | None = None) -> list[dict[str, Any]]:
     forms = list(
         with_grants(ServiceForm.objects.filter(organisation_id=user.organisation_id)).order_by(
             "name"
@@ -52,8 +75,8 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
             else (s.municipality.code if s.municipality else ORGANISATION)
         )
         sent.setdefault((s.template_id, subject), s)  # newest first (model ordering)
-    # The grants register's reports, read once a shown form has a grant (not for every user).
-    reported = functools.cache(lambda: _reported_in_register(user.organisation_id, year))
+    if reported is None:
+        reported = reported_in_register(user.organisation_id, year)
     rows = []
     for template in returns.latest():
         subjects: list[tuple[str, str, dt.date | None]] = []
@@ -94,19 +117,15 @@ def catalogue_rows(user: Any, year: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _reported_in_register(organisation_id: int, year: int) -> dict[int, dt.date]:
-    """The grants whose results report of ``year`` the grants register marks done, and when
-    (one query): a STEA report sent outside Tupa, or before its statistics were in use."""
-    done = grant_selectors.results_reports(organisation_id=organisation_id, year=year).filter(
-        done_on__isnull=False
-    )
-    return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
-
-
-def targets_without_report(organisation_id: int, year: int) -> list[dict[str, Any]]:
+def targets_without_report(
+    organisation_id: int, year: int, reported: Reported | None = None
+) -> list[dict[str, Any]]:
     """The year's STEA grants whose results report Tupa does not count — no form, or no form a
     STEA template exists for (the association's general grant, prevention work) — with their
-    forms and, from the grants register, when their report was sent (three queries)."""
+    forms and, from the grants register, when their report was sent (two queries, and the
+    register's reports unless ``reported`` has read them already)."""
+    if reported is None:
+        reported = reported_in_register(organisation_id, year)
     funding = [t for t in returns.latest() if t.granted_by is not None]
     kinds = set().union(*(t.granted_by or () for t in funding))
     forms = with_grants(ServiceForm.objects.order_by("name"))
@@ -121,27 +140,24 @@ def targets_without_report(organisation_id: int, year: int) -> list[dict[str, An
         .prefetch_related(Prefetch("service_forms", queryset=forms))
         .order_by("target_name", "pk")
     )
-    reported: dict[int, dt.date] | None = None
     rows = []
     for grant in grants:
         funded = list(grant.service_forms.all())
         if any(t.available_for(f, year) for t in funding for f in funded):
             continue
-        if reported is None:
-            reported = _reported_in_register(organisation_id, year)
         rows.append(
             {
                 "grant": grant,
                 "forms": funded,
                 # The deadline of the STEA reports Tupa does count (one for all of them).
                 "deadline": funding[0].deadline_for(year),
-                "reported_on": reported.get(grant.pk),
+                "reported_on": reported().get(grant.pk),
             }
         )
     return rows
 
 
-def _reported_on(grants: list[Any], reported: Callable[[], dict[int, dt.date]]) -> dt.date | None:
+def _reported_on(grants: list[Any], reported: Reported) -> dt.date | None:
     """When the register says the report of every one of ``grants`` was sent (the latest
     date), or ``None`` (no grants, or one still open)."""
     if not grants:
@@ -164,7 +180,8 @@ def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None)
     user = user_of(request)
     today = timezone.localdate()
     year = _year_of(request, today)
-    rows = catalogue_rows(user, year)
+    reported = reported_in_register(user.organisation_id, year)
+    rows = catalogue_rows(user, year, reported)
     if service_form is not None:
         rows = [r for r in rows if r["template"].scope == Scope.SERVICE_FORM]
         rows = [r for r in rows if r["key"] == service_form.slug]
@@ -184,7 +201,7 @@ def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None)
             "overview": service_form is None and access.may_see_overview(user),
             "annual": service_form is None and access.may_see_annual_report(user),
             "other_targets": (
-                targets_without_report(user.organisation_id, year)
+                targets_without_report(user.organisation_id, year, reported)
                 if service_form is None
                 and user.organisation_id is not None
                 and access.may_see_grant_targets(user)
