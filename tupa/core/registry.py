@@ -139,6 +139,26 @@ class EpisodePanel:
 
 
 @dataclass(frozen=True)
+class GrantPanel:
+    """A section of a grant's page in the grants register contributed by another app (the
+    statistics app's results reports of the grant).
+
+    ``context(request, grant)`` runs only after the grant's page has decided that the user may
+    read the register; it returns the template's context or ``None`` to show nothing. It must
+    run in a constant number of queries.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class VolunteerChoice:
     """A volunteer a session may name: ``problem`` is "" when they may be put on it, otherwise
     the Finnish reason they may not (no current task in the form, no valid record check, …)."""
@@ -254,6 +274,7 @@ E = TypeVar(
     DashboardPanel,
     AdminExtension,
     EpisodePanel,
+    GrantPanel,
     VolunteerStaffing,
     VolunteerSessions,
     BillableSource,
@@ -296,6 +317,7 @@ service_form_links: Registry[ServiceFormLinks] = Registry("service-form links")
 dashboard_panels: Registry[DashboardPanel] = Registry("dashboard panel")
 admin_extensions: Registry[AdminExtension] = Registry("admin extension")
 episode_panels: Registry[EpisodePanel] = Registry("episode panel")
+grant_panels: Registry[GrantPanel] = Registry("grant panel")
 volunteer_staffing: Registry[VolunteerStaffing] = Registry("volunteer staffing")
 volunteer_sessions: Registry[VolunteerSessions] = Registry("volunteer sessions")
 billable_sources: Registry[BillableSource] = Registry("billable source")

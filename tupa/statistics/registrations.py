@@ -49,6 +49,12 @@ def _overview_panel(user: Any) -> dict[str, object]:
     return {"visible": may_see_overview(user)}
 
 
+def _grant_reports(request: Any, grant: Any) -> dict[str, Any] | None:
+    from .views.grant_reports import grant_reports
+
+    return grant_reports(request, grant)
+
+
 registry.nav_links.register(
     registry.NavLink("statistics:index", _("Tilastot"), "statistics.open", order=45),
 )
@@ -73,5 +79,10 @@ registry.reports.register(
         "volunteers.statistics.view",
         available_in=forms_with_volunteers,
         order=80,
+    ),
+)
+registry.grant_panels.register(
+    registry.GrantPanel(
+        "stea_results_reports", "statistics/_grant_reports.html", _grant_reports, order=10
     ),
 )

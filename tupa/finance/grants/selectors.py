@@ -152,6 +152,20 @@ def results_reports(*, organisation_id: int, year: int) -> QuerySet[GrantDeadlin
     )
 
 
+def results_reports_done(*, grant: Grant) -> dict[int, dt.date]:
+    """When the register marks done the results report of each year of ``grant``, by the year
+    reported on — the year before the deadline, the rule of :func:`results_reports` (one
+    query)."""
+    done: dict[int, dt.date] = {}
+    for due_on, done_on in GrantDeadline.objects.filter(
+        grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, done_on__isnull=False
+    ).values_list("due_on", "done_on"):
+        year = due_on.year - 1
+        if done_on is not None and (year not in done or done_on > done[year]):
+            done[year] = done_on
+    return done
+
+
 def upcoming_deadlines(*, today: dt.date, days: int = UPCOMING_DAYS) -> list[UpcomingDeadline]:
     """Open deadlines due within ``days`` from ``today``, the overdue ones included (one query)."""
     rows = (

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tupa.access import policy
 from tupa.access.finance import grant_access
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core import registry
 from tupa.core.forms import form_page, saved_redirect
 from tupa.finance.grants import selectors, services
 from tupa.finance.grants.forms import (
@@ -155,8 +156,20 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "may_manage": bool(policy.decide(user, MANAGE, grant)),
             "deadline_form": DeadlineForm(),
+            "panels": _panels(request, grant),
         },
     )
+
+
+def _panels(request: HttpRequest, grant: Grant) -> list[dict[str, Any]]:
+    """The sections other apps add to the grant's page (``registry.grant_panels``: the
+    statistics' results reports), asked once the user is known to read the register."""
+    shown = []
+    for panel in registry.grant_panels.all():
+        found = panel.context(request, grant)
+        if found is not None:
+            shown.append({"template": panel.template, "context": found})
+    return shown
 
 
 @object_scoped

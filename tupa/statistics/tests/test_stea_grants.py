@@ -353,3 +353,112 @@ def test_a_sent_outgoing_return_exports_as_it_was_sent(
         assert "< 5" in cells and f"Avokriisityö (Ak 1004), päätös {YEAR}-Ak 1004" in cells
     else:
         assert output.body.startswith(b"%PDF")
+
+
+def _report_rows(page: str) -> list[list[str]]:
+    """The grant page's results reports, each row's cells as text."""
+    table = re.search(r'data-table="grant-reports".*?</table>', page, re.S)
+    assert table is not None, "no results reports on the grant's page"
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>\s*(<td.*?)</tr>", table.group(0), re.S)
+    ]
+
+
+def test_a_grants_page_lists_its_results_reports_by_year_and_form(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """A grant of crisis work and Jussi-työ for ``YEAR - 1``…``YEAR + 1`` (today is in
+    ``YEAR + 1``): one row per year begun and form, newest first. ``YEAR - 1``'s report is done
+    in the register (both forms' rows say so), crisis work's ``YEAR`` report is sent in Tupa
+    (linked to the sent copy), the rest are still to send. Each row links to its report."""
+    grant = stea_grant(
+        world["crisis"], world["jussi"], year_from=YEAR - 1, year_to=YEAR + 1, target_code="Ak 3"
+    )
+    with scopes_disabled():
+        GrantDeadline.objects.create(
+            grant=grant,
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on=dt.date(YEAR, 3, 31),
+            done_on=dt.date(YEAR, 3, 20),
+        )
+    login_verified(client, world["lead"])
+    client.post(reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"]))
+    with scopes_disabled():
+        sent = Submission.objects.get()
+    login_verified(client, world["director"])
+    page = client.get(reverse("finance:grant", args=[grant.pk])).content.decode()
+    title = "STEA: tuloksellisuusraportti (avopalvelu)"
+    assert _report_rows(page) == [
+        [str(YEAR + 1), "Avokriisityö", title, f"31.3.{YEAR + 2}", "Lähettämättä"],
+        [str(YEAR + 1), "Jussi-työ", title, f"31.3.{YEAR + 2}", "Lähettämättä"],
+        [str(YEAR), "Avokriisityö", title, f"31.3.{YEAR + 1}", "Lähetetty 2.3.2026"],
+        [str(YEAR), "Jussi-työ", title, f"31.3.{YEAR + 1}", "Lähettämättä"],
+        [
+            str(YEAR - 1),
+            "Avokriisityö",
+            title,
+            f"31.3.{YEAR}",
+            f"Lähetetty 20.3.{YEAR} muualla (avustusrekisteri)",
+        ],
+        [
+            str(YEAR - 1),
+            "Jussi-työ",
+            title,
+            f"31.3.{YEAR}",
+            f"Lähetetty 20.3.{YEAR} muualla (avustusrekisteri)",
+        ],
+    ]
+    assert reverse("statistics:return", args=["stea.outpatient", YEAR - 1, "jussi"]) in page
+    assert reverse("statistics:submission", args=[sent.pk]) in page
+
+
+def test_a_grants_page_says_when_tupa_does_not_count_its_report(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The association's general grant (no form) and prevention work (no STEA template) are
+    reported elsewhere; an application has no reports yet, so its page has no such section."""
+    with scopes_disabled():
+        general = stea_grant(world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL)
+        general.service_forms.clear()
+    prevention = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.PREVENTION,
+        slug="tpph",
+        organisation=world["org"],
+        area__organisation=world["org"],
+    )
+    tpph = stea_grant(prevention, year_from=YEAR, target_code="Ak 1006")
+    applied = stea_grant(world["crisis"], year_from=YEAR + 1, status=Grant.Status.APPLIED)
+    login_verified(client, world["finance"])
+    for grant in (general, tpph):
+        page = client.get(reverse("finance:grant", args=[grant.pk])).content.decode()
+        assert "Tupa ei laske tämän avustuskohteen tuloksellisuusraporttia" in page
+        assert 'data-table="grant-reports"' not in page
+    page = client.get(reverse("finance:grant", args=[applied.pk])).content.decode()
+    assert "STEA:n tuloksellisuusraportit" not in page
+
+
+def test_a_grants_reports_are_read_in_the_same_queries_whatever_its_years_and_forms(
+    client: Client, world: dict[str, Any]
+) -> None:
+    small = stea_grant(world["crisis"], year_from=YEAR, target_code="Ak 4")
+    big = stea_grant(
+        world["crisis"], world["jussi"], year_from=YEAR - 2, year_to=YEAR + 1, target_code="Ak 5"
+    )
+    with scopes_disabled():
+        for year in (YEAR - 2, YEAR - 1):
+            GrantDeadline.objects.create(
+                grant=big,
+                kind=GrantDeadline.Kind.RESULTS_REPORT,
+                due_on=dt.date(year + 1, 3, 31),
+                done_on=dt.date(year + 1, 3, 1),
+            )
+    login_verified(client, world["director"])
+    counts = []
+    for grant in (small, big):
+        client.get(reverse("finance:grant", args=[grant.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("finance:grant", args=[grant.pk])).content.decode()
+        counts.append(len(queries.captured_queries))
+    assert len(_report_rows(page)) == 8
+    assert counts[0] == counts[1]
