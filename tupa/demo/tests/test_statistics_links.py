@@ -23,7 +23,7 @@ from tupa.core.tests.helpers import login_verified
 
 from .conftest import NOW, WholeDemo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_build, pytest.mark.xdist_group("demo")]
 
 #: Pages of one kind visited per user, and background exports prepared per format.
 PER_KIND = 3
