@@ -410,6 +410,9 @@ LOGGING = {
 # --- Tupa ----------------------------------------------------------------------------------------
 TUPA_ORGANISATION_NAME = env("TUPA_ORGANISATION_NAME", "")
 TUPA_DEMO = env_bool("TUPA_DEMO", default=False)
+# After this many requests a process collects once and freezes its objects out of the cyclic
+# collector's reach (tupa/core/collector.py, docs/performance.md); 0 switches it off.
+TUPA_GC_FREEZE_AFTER = int(env("TUPA_GC_FREEZE_AFTER", "0" if TESTING else "200"))
 # Identity codes with individual numbers 900–999 are reserved for test use (never a real
 # person). Only the demo accepts them, so that its fictional people cannot carry a real code.
 TUPA_ALLOW_TEST_HETU = env_bool("TUPA_ALLOW_TEST_HETU", default=TUPA_DEMO)

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Ydin")
 
     def ready(self) -> None:
+        from . import collector
         from .choices import install
 
         install()  # choice labels translated once per language (tupa/core/choices.py)
+        collector.install()  # the cyclic collector frozen after warm-up (tupa/core/collector.py)
