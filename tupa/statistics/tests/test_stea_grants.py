@@ -304,6 +304,8 @@ def test_a_sent_stea_report_keeps_the_grant_target_it_was_sent_with(
     assert _facts(page)["Avustuskohde"] == sent_as
     now = f"Avokriisityö naisille (Ak 1104), päätös {YEAR}-Ak 1004"
     assert f"Avustusrekisterissä tämän ilmoituksen avustuskohde on nyt: {now}." in page
+    # The figures are the same: the hash covers them, not the register's names.
+    assert "lasketut luvut ovat täsmälleen samat kuin lähetetyt (sama tiiviste)" in page
     sent_export = client.get(reverse("statistics:submission_export", args=[sent.pk, "csv"]))
     assert _csv_facts(sent_export.content)["Avustuskohde"] == sent_as
     assert _facts(client.get(stea_url()).content.decode())["Avustuskohde"] == now
