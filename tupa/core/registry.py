@@ -323,6 +323,21 @@ volunteer_sessions: Registry[VolunteerSessions] = Registry("volunteer sessions")
 billable_sources: Registry[BillableSource] = Registry("billable source")
 
 
+def shown_panels(
+    panels: Registry[EpisodePanel] | Registry[GrantPanel], *args: Any
+) -> list[dict[str, Any]]:
+    """The panels of a page (``episode_panels``, ``grant_panels``) that have something to show,
+    as ``{"template", "context"}`` for ``{% include panel.template with panel=panel.context %}``;
+    ``args`` are what each panel's ``context`` takes after the page has decided the user sees
+    the object."""
+    shown = []
+    for panel in panels.all():
+        found = panel.context(*args)
+        if found is not None:
+            shown.append({"template": panel.template, "context": found})
+    return shown
+
+
 def volunteer_choices(
     *, service_form: Any, on: Any, with_children: bool, include: Collection[int] = ()
 ) -> list[VolunteerChoice]:

@@ -69,12 +69,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _panels(request: HttpRequest, episode: Episode, basis: Basis) -> list[dict[str, Any]]:
     """The sections other apps add to the page (``registry.episode_panels``), asked only now
     that the user is known to see the episode; a panel with nothing to show returns ``None``."""
-    shown = []
-    for panel in registry.episode_panels.all():
-        found = panel.context(request, episode, basis)
-        if found is not None:
-            shown.append({"template": panel.template, "context": found})
-    return shown
+    return registry.shown_panels(registry.episode_panels, request, episode, basis)
 
 
 # --------------------------------------------------------------------------- status and facts

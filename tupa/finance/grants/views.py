@@ -156,20 +156,11 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "may_manage": bool(policy.decide(user, MANAGE, grant)),
             "deadline_form": DeadlineForm(),
-            "panels": _panels(request, grant),
+            # What other apps add (the statistics' results reports), asked now that the user
+            # is known to read the register.
+            "panels": registry.shown_panels(registry.grant_panels, request, grant),
         },
     )
-
-
-def _panels(request: HttpRequest, grant: Grant) -> list[dict[str, Any]]:
-    """The sections other apps add to the grant's page (``registry.grant_panels``: the
-    statistics' results reports), asked once the user is known to read the register."""
-    shown = []
-    for panel in registry.grant_panels.all():
-        found = panel.context(request, grant)
-        if found is not None:
-            shown.append({"template": panel.template, "context": found})
-    return shown
 
 
 @object_scoped
