@@ -52,6 +52,17 @@ def _grant(actor: Any, funder: Funder, **kwargs: Any) -> Grant:
     return services.grant_create(actor=actor, funder=funder, **values)
 
 
+def _granted(actor: Any, grant: Grant) -> Grant:
+    """``grant`` granted as applied for, decided on 14.12.2017."""
+    return services.grant_decide(
+        actor=actor,
+        grant=grant,
+        status=Grant.Status.GRANTED,
+        amount_granted=None,
+        decided_on=dt.date(2017, 12, 14),
+    )
+
+
 @pytest.fixture
 def org() -> Any:
     return OrganisationFactory()
@@ -186,13 +197,7 @@ def test_decision_needs_a_date_not_before_the_application(finance: Any, org: Any
 def test_a_draft_cannot_be_decided(finance: Any, org: Any) -> None:
     grant = _grant(finance, _funder(org), status=Grant.Status.DRAFT, applied_on=None)
     with pytest.raises(ValidationError) as error:
-        services.grant_decide(
-            actor=finance,
-            grant=grant,
-            status=Grant.Status.GRANTED,
-            amount_granted=None,
-            decided_on=dt.date(2017, 12, 14),
-        )
+        _granted(finance, grant)
     assert "status" in error.value.message_dict
 
 
@@ -208,13 +213,7 @@ def _deadlines(grant: Grant) -> list[tuple[str, dt.date]]:
 def test_stea_grant_gets_its_deadlines_once(finance: Any, org: Any) -> None:
     grant = _grant(finance, _funder(org), year_to=2019)
     for _ in range(2):  # a correction of the decision adds nothing twice
-        services.grant_decide(
-            actor=finance,
-            grant=grant,
-            status=Grant.Status.GRANTED,
-            amount_granted=None,
-            decided_on=dt.date(2017, 12, 14),
-        )
+        _granted(finance, grant)
     results, annual = GrantDeadline.Kind.RESULTS_REPORT, GrantDeadline.Kind.ANNUAL_REPORT
     assert _deadlines(grant) == [
         (results, dt.date(2019, 3, 31)),
@@ -257,13 +256,7 @@ def test_rejected_or_non_stea_grant_gets_no_deadlines(finance: Any, org: Any) ->
         _funder(org, "Lahden kaupunki", Funder.Category.MUNICIPALITIES),
         kind=Grant.Kind.MUNICIPALITY,
     )
-    services.grant_decide(
-        actor=finance,
-        grant=lahti,
-        status=Grant.Status.GRANTED,
-        amount_granted=None,
-        decided_on=dt.date(2017, 12, 14),
-    )
+    _granted(finance, lahti)
     assert _deadlines(stea) == [] and _deadlines(lahti) == []
 
 
@@ -275,21 +268,9 @@ def test_decided_grant_tags_its_service_forms_once(finance: Any, org: Any) -> No
             service_form=form, funder=funder, type=ServiceFormFunding.Type.TARGETED_GRANT
         )
     grant = _grant(finance, funder, service_forms=[form])
-    services.grant_decide(
-        actor=finance,
-        grant=grant,
-        status=Grant.Status.GRANTED,
-        amount_granted=None,
-        decided_on=dt.date(2017, 12, 14),
-    )
+    _granted(finance, grant)
     project = _grant(finance, funder, kind=Grant.Kind.STEA_PROJECT, service_forms=[form])
-    services.grant_decide(
-        actor=finance,
-        grant=project,
-        status=Grant.Status.GRANTED,
-        amount_granted=None,
-        decided_on=dt.date(2017, 12, 14),
-    )
+    _granted(finance, project)
     with scopes_disabled():
         tags = sorted(ServiceFormFunding.objects.filter(service_form=form).values_list("type"))
     assert tags == [("project_grant",), ("targeted_grant",)]
@@ -347,13 +328,7 @@ def test_a_sent_results_report_marks_only_that_years_open_results_report(
     """A two-year STEA grant's deadlines, the results report of 2018 sent on 20.3.2019: only
     its deadline (31.3.2019) is marked; sent again on 25.3., it keeps 20.3."""
     grant = _grant(finance, _funder(org), year_to=2019)
-    services.grant_decide(
-        actor=finance,
-        grant=grant,
-        status=Grant.Status.GRANTED,
-        amount_granted=None,
-        decided_on=dt.date(2017, 12, 14),
-    )
+    _granted(finance, grant)
     for sent_on in (dt.date(2019, 3, 20), dt.date(2019, 3, 25)):
         marked = services.results_reports_sent(grants=[grant], year=2018, sent_on=sent_on)
         assert len(marked) == (1 if sent_on.day == 20 else 0)

@@ -17,12 +17,25 @@ from tupa.core.tests.factories import (
     worker_in,
 )
 from tupa.core.wallclock import HELSINKI
+from tupa.finance.models import Grant, GrantDeadline
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 YEAR = 2025
 #: "Today" of the tests (``YEAR``'s returns are due).
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=HELSINKI)
+
+
+def results_report(grant: Grant, year: int, done_on: dt.date | None = None) -> GrantDeadline:
+    """The register's deadline of ``grant``'s results report of ``year`` (due 31.3. the year
+    after), done on ``done_on`` or open."""
+    with scopes_disabled():
+        return GrantDeadline.objects.create(
+            grant=grant,
+            kind=GrantDeadline.Kind.RESULTS_REPORT,
+            due_on=dt.date(year + 1, 3, 31),
+            done_on=done_on,
+        )
 
 
 def stea_url(slug: str = "avokriisityo") -> str:

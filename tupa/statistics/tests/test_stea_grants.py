@@ -25,7 +25,7 @@ from tupa.finance.models import Grant, GrantDeadline
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import ServiceForm
 from tupa.statistics.models import Submission
-from tupa.statistics.tests.support import YEAR, client_since, stea_url
+from tupa.statistics.tests.support import YEAR, client_since, results_report, stea_url
 from tupa.statistics.views.submissions import submission_output
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
@@ -129,17 +129,8 @@ def test_a_stea_report_the_register_marks_done_is_sent_elsewhere(
     register, is still to send; so is a form with one of two grants open."""
     with scopes_disabled():
         grant = Grant.objects.get(service_forms=world["crisis"])
-        GrantDeadline.objects.create(
-            grant=grant,
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-            done_on=dt.date(YEAR + 1, 2, 20),
-        )
-        GrantDeadline.objects.create(
-            grant=Grant.objects.get(service_forms=world["jussi"]),
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-        )
+        results_report(grant, YEAR, done_on=dt.date(YEAR + 1, 2, 20))
+        results_report(Grant.objects.get(service_forms=world["jussi"]), YEAR)
     login_verified(client, world["director"])
     page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
     rows = {
@@ -194,13 +185,7 @@ def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
         prevention, year_from=YEAR - 1, year_to=YEAR, target_name="TPPH", target_code="Ak 1006"
     )
     stea_grant(prevention, year_from=YEAR, status=Grant.Status.APPLIED, target_name="Haettu")
-    with scopes_disabled():
-        GrantDeadline.objects.create(
-            grant=tpph,
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR + 1, 3, 31),
-            done_on=dt.date(YEAR + 1, 2, 27),
-        )
+    results_report(tpph, YEAR, done_on=dt.date(YEAR + 1, 2, 27))
     login_verified(client, world["director"])
     page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
     table = re.search(r'data-table="other-targets".*?</table>', page, re.S)
@@ -250,10 +235,7 @@ def test_the_catalogue_reads_the_same_whatever_the_grants_and_forms(
             area__organisation=org,
         )
         grant = stea_grant(prevention, year_from=YEAR, target_code=f"Ak 5{i}")
-        with scopes_disabled():
-            GrantDeadline.objects.create(
-                grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=dt.date(YEAR + 1, 3, 31)
-            )
+        results_report(grant, YEAR)
     with scopes_disabled():
         stea_grant(
             world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL
@@ -377,13 +359,7 @@ def test_a_grants_page_lists_its_results_reports_by_year_and_form(
     grant = stea_grant(
         world["crisis"], world["jussi"], year_from=YEAR - 1, year_to=YEAR + 1, target_code="Ak 3"
     )
-    with scopes_disabled():
-        GrantDeadline.objects.create(
-            grant=grant,
-            kind=GrantDeadline.Kind.RESULTS_REPORT,
-            due_on=dt.date(YEAR, 3, 31),
-            done_on=dt.date(YEAR, 3, 20),
-        )
+    results_report(grant, YEAR - 1, done_on=dt.date(YEAR, 3, 20))
     login_verified(client, world["lead"])
     client.post(reverse("statistics:send", args=["stea.outpatient", YEAR, "avokriisityo"]))
     with scopes_disabled():
@@ -447,14 +423,8 @@ def test_a_grants_reports_are_read_in_the_same_queries_whatever_its_years_and_fo
     big = stea_grant(
         world["crisis"], world["jussi"], year_from=YEAR - 2, year_to=YEAR + 1, target_code="Ak 5"
     )
-    with scopes_disabled():
-        for year in (YEAR - 2, YEAR - 1):
-            GrantDeadline.objects.create(
-                grant=big,
-                kind=GrantDeadline.Kind.RESULTS_REPORT,
-                due_on=dt.date(year + 1, 3, 31),
-                done_on=dt.date(year + 1, 3, 1),
-            )
+    for year in (YEAR - 2, YEAR - 1):
+        results_report(big, year, done_on=dt.date(year + 1, 3, 1))
     login_verified(client, world["director"])
     counts = []
     for grant in (small, big):
