@@ -47,10 +47,3 @@ def _after_request(sender: Any, **kwargs: Any) -> None:
 def install() -> None:
     """Count the process's requests and freeze at the set one (see the module)."""
     request_finished.connect(_after_request, dispatch_uid="tupa.core.collector")
-
-
-def reset_for_tests() -> None:
-    """Start counting again (a test that freezes also unfreezes)."""
-    global _finished
-    with _lock:
-        _finished = 0

@@ -48,12 +48,17 @@ def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
         assert s.service_form_id is not None
         sent.setdefault((s.template_id, s.service_form_id, s.period_start.year), s)  # newest
     reported = grant_selectors.results_reports_done(grant=grant) if forms else {}
+    # The forms' reports and whether the user may open them, decided once, not once a year.
+    reports = [
+        (form, template, access.may_see_return(user, template, form))
+        for form in forms
+        for template in templates
+        if template.applies(form)
+    ]
     rows = []
     for year in reversed(years):
-        for form in forms:
-            for template in templates:
-                if not template.applies(form) or grant not in template.grants_for(form, year):
-                    continue
+        for form, template, may_open in reports:
+            if grant in template.grants_for(form, year):
                 rows.append(
                     {
                         "year": year,
@@ -61,7 +66,7 @@ def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
                         "template": template,
                         "url": (
                             reverse("statistics:return", args=[template.id, year, form.slug])
-                            if access.may_see_return(user, template, form)
+                            if may_open
                             else ""
                         ),
                         "deadline": template.deadline_for(year),
@@ -69,5 +74,4 @@ def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
                         "reported_on": reported.get(year),
                     }
                 )
-    counted = any(t.applies(f) for t in templates for f in forms)
-    return {"rows": rows, "counted": counted, "first_year": grant.year_from, "today": today}
+    return {"rows": rows, "counted": bool(reports), "first_year": grant.year_from, "today": today}
