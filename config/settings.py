@@ -423,3 +423,6 @@ TUPA_VOLUNTEER_RECORD_CHECK_MONTHS = int(env("TUPA_VOLUNTEER_RECORD_CHECK_MONTHS
 TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS = int(env("TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS", "60"))
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change reason (a removal's or a correction's written reason, up to the form's limit) is kept
+# whole: the library's default column is varchar(100), which PostgreSQL refuses to overflow.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -1,0 +1,66 @@
+"""A written reason for a change (a lead's correction, a removal, a reopening) is kept whole in
+the row's history, however long the form lets it be.
+
+django-simple-history stores the reason in ``history_change_reason``, by default a varchar(100):
+PostgreSQL refuses a longer value, so a 300-character reason that a form accepted ended in a
+server error and lost what was typed (SQLite stores it anyway). The setting
+``SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD`` makes the column text in every history
+table; these tests run on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from tupa.accounts.models import Role
+from tupa.core.tests.factories import ServiceFormFactory, worker_in
+from tupa.dropin.models import DailyCount
+from tupa.dropin.services import counts
+from tupa.organisations.models import ServiceForm
+
+pytestmark = pytest.mark.django_db
+
+#: A reason the forms accept (their limit is 300 characters or more), well over 100.
+LONG_REASON = " ".join(
+    ["Luvut korjattu paperilistalta, koska tabletin akku loppui kesken päivän."] * 4
+)
+
+
+def test_every_history_table_keeps_a_reason_of_any_length() -> None:
+    short = []
+    for model in apps.get_models():
+        if not model.__name__.startswith("Historical") or not model.__module__.startswith("tupa"):
+            continue
+        fields = {f.name: f for f in model._meta.get_fields()}
+        if "history_id" not in fields:  # a many-to-many table's history (no reason of its own)
+            continue
+        if not isinstance(fields.get("history_change_reason"), models.TextField):
+            short.append(model._meta.label)
+    assert short == []
+
+
+def test_a_leads_long_correction_reason_is_kept_whole() -> None:
+    house = ServiceFormFactory.create(
+        kind=ServiceForm.Kind.DROP_IN, register=ServiceForm.Register.OWN_ACTIVITY
+    )
+    lead = worker_in(house, role=Role.LEAD)
+    count = counts.count_correct(
+        actor=lead,
+        service_form=house,
+        day=timezone.localdate() - dt.timedelta(days=1),
+        session="day",
+        programme="open_day",
+        adults=4,
+        children=3,
+        under_ones=1,
+        first_timers=0,
+        reason=LONG_REASON,
+    )
+    assert 250 < len(LONG_REASON) <= 300
+    (row,) = DailyCount.history.filter(id=count.pk)
+    assert row.history_change_reason == LONG_REASON
