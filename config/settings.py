@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tupa.scheduling",
     "tupa.programmes",
     "tupa.dropin",
+    "tupa.prevention",
     "tupa.visitation",
     "tupa.volunteers",
     "tupa.surveys",

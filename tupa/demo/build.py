@@ -18,6 +18,7 @@ from tupa.demo import (
     finance_budget,
     finance_grants,
     finance_invoicing,
+    prevention,
     programmes,
     residential,
     scheduling,
@@ -45,6 +46,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     volunteer_groups.build,  # their members are the volunteers above
     programmes.build,
     dropin.build,
+    prevention.build,
     visitation.build,
     surveys.build,  # after the clients, volunteers and groups: due lists read their ends
     finance_agreements.build,

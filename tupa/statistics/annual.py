@@ -34,6 +34,10 @@ SECTIONS: tuple[tuple[Label, tuple[str, ...]], ...] = (
     (_("Ryhmät"), ("programmes.participants", "programmes.sessions")),
     (_("Avoin kohtaamispaikka"), ("dropin.visits", "dropin.opening_days")),
     (_("Valvotut tapaamiset"), ("visitation.meetings", "visitation.children")),
+    (
+        _("Ehkäisevä työ"),
+        ("prevention.activities", "prevention.reached", "prevention.materials"),
+    ),
 )
 
 

@@ -183,8 +183,15 @@ def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]
 def suppress_computed(
     computed: Computed, threshold: int = DEFAULT_THRESHOLD
 ) -> dict[int, dict[Key, str]]:
-    """The states of every line of a computed return, by line index."""
-    return {cl.index: suppress(cl.table, threshold) for cl in computed.lines()}
+    """The states of every line of a computed return, by line index. A line whose indicator
+    counts no people (``Indicator.counts_people``: events held, copies handed out) is shown
+    whole: a small count of them singles nobody out."""
+    return {
+        cl.index: suppress(cl.table, threshold)
+        if cl.indicator.counts_people
+        else dict.fromkeys(cl.table.keys(), SHOWN)
+        for cl in computed.lines()
+    }
 
 
 def display(

@@ -96,6 +96,18 @@ class MembershipFactory(ScopesDisabledFactory):
     valid_from = dt.date(2020, 1, 1)
 
 
+def own_activity_form(
+    kind: str, *, organisation: Organisation | None = None, **fields: object
+) -> ServiceForm:
+    """A service form of ``kind`` that keeps the association's own activity register (no
+    statutory client record: an open family house, prevention work), in ``organisation``."""
+    if organisation is not None:
+        fields |= {"organisation": organisation, "area__organisation": organisation}
+    return ServiceFormFactory.create(
+        kind=kind, register=ServiceForm.Register.OWN_ACTIVITY, **fields
+    )
+
+
 def worker_in(service_form: ServiceForm, *, role: str = Role.WORKER, **user_kwargs: object) -> User:
     """A user of the service form's organisation holding ``role`` in it."""
     user = UserFactory.create(organisation=service_form.organisation, **user_kwargs)

@@ -18,10 +18,12 @@ from django.db import models
 from django.utils import timezone
 
 from tupa.accounts.models import Role
-from tupa.core.tests.factories import ServiceFormFactory, worker_in
+from tupa.core.tests.factories import own_activity_form, worker_in
 from tupa.dropin.models import DailyCount
 from tupa.dropin.services import counts
 from tupa.organisations.models import ServiceForm
+from tupa.prevention import services as prevention
+from tupa.prevention.models import Activity, ActivityKind
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +47,7 @@ def test_every_history_table_keeps_a_reason_of_any_length() -> None:
 
 
 def test_a_leads_long_correction_reason_is_kept_whole() -> None:
-    house = ServiceFormFactory.create(
-        kind=ServiceForm.Kind.DROP_IN, register=ServiceForm.Register.OWN_ACTIVITY
-    )
+    house = own_activity_form(ServiceForm.Kind.DROP_IN)
     lead = worker_in(house, role=Role.LEAD)
     count = counts.count_correct(
         actor=lead,
@@ -64,3 +64,20 @@ def test_a_leads_long_correction_reason_is_kept_whole() -> None:
     assert 250 < len(LONG_REASON) <= 300
     (row,) = DailyCount.history.filter(id=count.pk)
     assert row.history_change_reason == LONG_REASON
+
+
+def test_a_long_removal_reason_is_kept_whole() -> None:
+    form = own_activity_form(ServiceForm.Kind.PREVENTION)
+    lead = worker_in(form, role=Role.LEAD)
+    activity = prevention.activity_record(
+        actor=lead,
+        service_form=form,
+        title="Teemapäivä",
+        kind=ActivityKind.EVENT,
+        starts_on=timezone.localdate(),
+        citizens=20,
+    )
+    pk = activity.pk
+    prevention.activity_remove(actor=lead, activity=activity, reason=LONG_REASON)
+    removed = Activity.history.get(id=pk, history_type="-")
+    assert removed.history_change_reason == LONG_REASON

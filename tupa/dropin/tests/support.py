@@ -8,7 +8,7 @@ from decimal import Decimal
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role, User
-from tupa.core.tests.factories import ServiceFormFactory, worker_in
+from tupa.core.tests.factories import own_activity_form, worker_in
 from tupa.core.wallclock import HELSINKI
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.scheduling.models import Room
@@ -19,15 +19,7 @@ def t(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:
 
 
 def house(*, organisation: Organisation | None = None, name: str = "Perhetupa") -> ServiceForm:
-    kwargs: dict[str, object] = {
-        "kind": ServiceForm.Kind.DROP_IN,
-        "register": ServiceForm.Register.OWN_ACTIVITY,
-        "name": name,
-    }
-    if organisation is not None:
-        kwargs["organisation"] = organisation
-        kwargs["area__organisation"] = organisation
-    return ServiceFormFactory.create(**kwargs)
+    return own_activity_form(ServiceForm.Kind.DROP_IN, organisation=organisation, name=name)
 
 
 def hall(form: ServiceForm, *, name: str = "Perhetupa sali", price: str = "25.00") -> Room:

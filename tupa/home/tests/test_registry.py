@@ -87,6 +87,7 @@ INCLUDED = (
     "scheduling/_service_form_links.html",
     "programmes/_service_form_links.html",
     "dropin/_service_form_links.html",
+    "prevention/_service_form_links.html",
     "visitation/_service_form_links.html",
     "volunteers/_service_form_links.html",
     "surveys/_service_form_links.html",

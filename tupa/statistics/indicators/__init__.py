@@ -19,6 +19,7 @@ def _load() -> None:
         dropin,
         ensikoti,
         outpatient,
+        prevention,
         programmes,
         residential,
         surveys,
@@ -34,6 +35,7 @@ def _load() -> None:
         dropin,
         visitation,
         volunteers,
+        prevention,
         surveys,
     ):
         module.register(registry)

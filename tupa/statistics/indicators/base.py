@@ -154,6 +154,10 @@ class Indicator:
     ``record_kind`` which: client episodes (the default) or volunteers (``volunteer_id``).
     ``decimals``: a unit's weight is in hundredths (2) etc. of ``unit_label`` — money is counted
     in whole cents, so sums stay exact integers, and shown in euros with two decimals.
+    ``counts_people``: whether a figure counts people or what they did (clients, visits, days,
+    answers, head counts) — small cells of it are suppressed when a return leaves the
+    organisation (:mod:`~tupa.statistics.suppression`). ``False`` only for things no person is
+    behind (events a team held, copies of a brochure handed out), which are shown as counted.
     """
 
     id: str
@@ -167,6 +171,7 @@ class Indicator:
     records: bool = True
     decimals: int = 0
     record_kind: str = EPISODE_RECORDS
+    counts_people: bool = True
 
     @property
     def key(self) -> str:

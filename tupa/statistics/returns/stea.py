@@ -4,10 +4,14 @@ A form has the report for a year when the grants register holds a STEA grant, gr
 or in part, that funds the form that year; the report's page names the grant targets, and
 marking it sent marks their results-report deadline of that year done.
 
-One template per kind of funded activity, the six perspectives of the old TVS template as
-sections (finnish-requirements §2). Every figure carries its provenance; all the figures here
-are counted from the records. Perspectives whose data Tupa does not hold yet (staff, volunteer,
-participant and partner surveys) say so instead of showing a number.
+One template per kind of funded activity — the open meeting place, outpatient work, group
+work, volunteer work and prevention work (TPPH: its activities, the people they reached and the
+materials handed out, from :mod:`tupa.prevention`) — the six perspectives of the old TVS template
+as sections (finnish-requirements §2). Every figure carries its provenance; all the figures here
+are counted from the records. In version 1 of the first four, the perspectives whose data Tupa
+did not hold yet (staff, volunteer, participant and partner surveys) say so instead of showing a
+number; their version 2 and the prevention template count them from the feedback surveys.
+A STEA grant with no form (the association's general grant, Ay) has no report here.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def _stea(
     sections: tuple[Section, ...],
     visible: str = "statistics.form.view",
 ) -> ReturnTemplate:
-    """Version 1 of STEA's report for the STEA-funded forms of one ``kind``: what the four
+    """Version 1 of STEA's report for the STEA-funded forms of one ``kind``: what the five
     reports share (recipient, description, March deadline, the grants, visibility) said once."""
     return ReturnTemplate(
         id=id,
@@ -218,6 +222,49 @@ def _with_feedback(template: ReturnTemplate) -> ReturnTemplate:
     return replace(template, version=template.version + 1, sections=tuple(sections))
 
 
+# Prevention work (TPPH, ``tupa.prevention``): counted from its activity register, no clients.
+# A later template than the other four, so version 1 already has perspectives III–VI from the
+# feedback surveys (the same sections as their version 2).
+STEA_PREVENTION = _stea(
+    "stea.prevention",
+    ServiceForm.Kind.PREVENTION,
+    _("STEA: tuloksellisuusraportti (ehkäisevä työ)"),
+    (
+        _GOALS,
+        _volume(
+            Line("prevention.activities", 1, ("kind",), label=_("Tilaisuudet lajeittain")),
+            Line("prevention.activities", 1, ("month",), label=_("Tilaisuudet kuukausittain")),
+            Line(
+                "prevention.activities",
+                1,
+                ("role",),
+                label=_("Tilaisuudet työmuodon osuuden mukaan"),
+            ),
+            Line("prevention.reached", 1, ("audience",), label=_("Tavoitetut kohderyhmittäin")),
+            # The trainings' reach: how many professionals a training or a lecture reached.
+            Line(
+                "prevention.reached",
+                1,
+                ("kind", "audience"),
+                label=_("Tavoitetut tilaisuuden lajin ja kohderyhmän mukaan"),
+            ),
+            Line(
+                "prevention.materials",
+                1,
+                ("material",),
+                label=_("Jaetut materiaalit materiaaleittain"),
+            ),
+            Line(
+                "prevention.materials",
+                1,
+                ("recipient_kind",),
+                label=_("Jaetut materiaalit vastaanottajittain"),
+            ),
+        ),
+        *_VIEWS_2,
+    ),
+)
+
 STEA_DROP_IN_2 = _with_feedback(STEA_DROP_IN)
 STEA_OUTPATIENT_2 = _with_feedback(STEA_OUTPATIENT)
 STEA_GROUP_2 = _with_feedback(STEA_GROUP)
@@ -227,3 +274,4 @@ STEA_VOLUNTEER_2 = _with_feedback(STEA_VOLUNTEER)
 def register(registry: ReturnRegistry) -> None:
     registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP, STEA_VOLUNTEER)
     registry.register(STEA_DROP_IN_2, STEA_OUTPATIENT_2, STEA_GROUP_2, STEA_VOLUNTEER_2)
+    registry.register(STEA_PREVENTION)

@@ -161,9 +161,10 @@ def test_a_stea_report_the_register_marks_done_is_sent_elsewhere(
 def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
     client: Client, world: dict[str, Any]
 ) -> None:
-    """The association's general grant (no form) and prevention work's grant (no STEA template
-    for prevention) are listed for whoever may read the grants register, with the register's
-    state; crisis work's grant (its report is in the table above) and an application are not."""
+    """The association's general grant (no form) is listed for whoever may read the grants
+    register, with the register's state; crisis work's grant and prevention work's (TPPH: their
+    reports are in the table above, TPPH's sent elsewhere by the register) and an application
+    are not."""
     org = world["org"]
     prevention = ServiceFormFactory.create(
         kind=ServiceForm.Kind.PREVENTION,
@@ -191,14 +192,18 @@ def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
     table = re.search(r'data-table="other-targets".*?</table>', page, re.S)
     assert table is not None
     rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", table.group(0), re.S)
-    assert len(rows) == 2
-    tpph_row, general_row = rows  # by the target's name
+    assert len(rows) == 1
+    (general_row,) = rows
     assert (
         "Yhdistyksen yleisavustus</a> (Ay 1001)" in general_row and "koko yhdistys" in general_row
     )
     assert f"31.3.{YEAR + 1}" in general_row and "Lähettämättä" in general_row
-    assert "TPPH</a> (Ak 1006)" in tpph_row and "Turvallisten perheiden Päijät-Häme" in tpph_row
-    assert f"Lähetetty 27.2.{YEAR + 1} muualla (avustusrekisteri)" in tpph_row
+    assert "TPPH" not in table.group(0)
+    # Prevention work has its own STEA report now: in the catalogue, sent by the register.
+    tpph_report = reverse("statistics:return", args=["stea.prevention", YEAR, "tpph"])
+    tpph_row = re.search(rf'{tpph_report}".*?</tr>', page, re.S)
+    assert tpph_row is not None
+    assert f"Lähetetty 27.2.{YEAR + 1} muualla (avustusrekisteri)" in tpph_row.group(0)
     assert "Haettu" not in page and "Avokriisityö</a>" not in table.group(0)
     # The year after: neither grant covers it.
     nothing = client.get(reverse("statistics:index"), {"vuosi": YEAR + 1}).content.decode()
@@ -212,8 +217,9 @@ def test_the_catalogue_names_the_stea_targets_whose_report_tupa_does_not_count(
 def test_the_catalogue_reads_the_same_whatever_the_grants_and_forms(
     client: Client, world: dict[str, Any]
 ) -> None:
-    """No query per form or grant: three more STEA-funded forms, a grant with no form and two
-    prevention grants with their register's deadlines add no query to the director's catalogue."""
+    """No query per form or grant: three more STEA-funded outpatient forms, two prevention
+    forms with grants and their register's deadlines, and a grant with no form add no query to
+    the director's catalogue."""
     org = world["org"]
     login_verified(client, world["director"])
     client.get(reverse("statistics:index"), {"vuosi": YEAR})
@@ -242,7 +248,8 @@ def test_the_catalogue_reads_the_same_whatever_the_grants_and_forms(
         ).service_forms.clear()
     with CaptureQueriesContext(connection) as after:
         page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    assert page.count("stea.outpatient/") == 5 and 'data-table="other-targets"' in page
+    assert page.count("stea.outpatient/") == 5 and page.count("stea.prevention/") == 2
+    assert 'data-table="other-targets"' in page  # the grant with no form
     # The year's grants, their forms and the forms' grants were read before too (crisis work's
     # and Jussi-työ's), and so were the register's deadlines, which the rows and the targets
     # share.
@@ -391,11 +398,12 @@ def test_a_grants_page_lists_its_results_reports_by_year_and_form(
     assert reverse("statistics:submission", args=[sent.pk]) in page
 
 
-def test_a_grants_page_says_when_tupa_does_not_count_its_report(
+def test_a_grants_page_says_when_tupa_does_not_count_its_report_and_prevention_has_one(
     client: Client, world: dict[str, Any]
 ) -> None:
-    """The association's general grant (no form) and prevention work (no STEA template) are
-    reported elsewhere; an application has no reports yet, so its page has no such section."""
+    """The association's general grant (no form) is reported elsewhere; prevention work's
+    grant (TPPH) lists its STEA report; an application has no reports yet, so its page has no
+    such section."""
     with scopes_disabled():
         general = stea_grant(world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL)
         general.service_forms.clear()
@@ -408,10 +416,13 @@ def test_a_grants_page_says_when_tupa_does_not_count_its_report(
     tpph = stea_grant(prevention, year_from=YEAR, target_code="Ak 1006")
     applied = stea_grant(world["crisis"], year_from=YEAR + 1, status=Grant.Status.APPLIED)
     login_verified(client, world["finance"])
-    for grant in (general, tpph):
-        page = client.get(reverse("finance:grant", args=[grant.pk])).content.decode()
-        assert "Tupa ei laske tämän avustuskohteen tuloksellisuusraporttia" in page
-        assert 'data-table="grant-reports"' not in page
+    page = client.get(reverse("finance:grant", args=[general.pk])).content.decode()
+    assert "Tupa ei laske tämän avustuskohteen tuloksellisuusraporttia" in page
+    assert 'data-table="grant-reports"' not in page
+    page = client.get(reverse("finance:grant", args=[tpph.pk])).content.decode()
+    assert "Tupa ei laske tämän avustuskohteen tuloksellisuusraporttia" not in page
+    title = "STEA: tuloksellisuusraportti (ehkäisevä työ)"
+    assert [row[:3] for row in _report_rows(page)] == [[str(YEAR), prevention.name, title]]
     page = client.get(reverse("finance:grant", args=[applied.pk])).content.decode()
     assert "STEA:n tuloksellisuusraportit" not in page
 

@@ -120,10 +120,10 @@ def catalogue_rows(user: Any, year: int, reported: Reported | None = None) -> li
 def targets_without_report(
     organisation_id: int, year: int, reported: Reported | None = None
 ) -> list[dict[str, Any]]:
-    """The year's STEA grants whose results report Tupa does not count — no form, or no form a
-    STEA template exists for (the association's general grant, prevention work) — with their
-    forms and, from the grants register, when their report was sent (two queries, and the
-    register's reports unless ``reported`` has read them already)."""
+    """The year's STEA grants whose results report Tupa does not count — no form (the
+    association's general grant, Ay), or no form a STEA template exists for (e.g. a residential
+    form) — with their forms and, from the grants register, when their report was sent (two
+    queries, and the register's reports unless ``reported`` has read them already)."""
     if reported is None:
         reported = reported_in_register(organisation_id, year)
     funding = [t for t in returns.latest() if t.granted_by is not None]

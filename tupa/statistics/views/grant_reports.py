@@ -4,8 +4,8 @@ STEA's results report (*tuloksellisuusraportti*) is made per grant target and ye
 year the grant covers up to this one, and every form it funds that has a STEA template, the
 report's row — its page (when the user may open it), deadline and state, the same as in the
 catalogue (:mod:`.catalogue`): sent in Tupa, sent elsewhere by the register, late or still to
-send. A grant no STEA report counts (no form, or forms without a template: the association's
-general grant, prevention work) says so, and so does one whose first year has not begun. An
+send. A grant no STEA report counts (no form, as the association's general grant, Ay, or forms
+without a STEA template) says so, and so does one whose first year has not begun. An
 application or a rejected grant shows nothing.
 """
 

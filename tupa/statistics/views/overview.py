@@ -50,6 +50,8 @@ def figures_for(form: ServiceForm) -> tuple[str | None, str | None]:
         kind.DROP_IN: (None, "dropin.visits"),
         kind.VISITATION: ("visitation.children", "visitation.meetings"),
         kind.GROUP: ("programmes.participants", "programmes.attendances"),
+        # No clients: its events, trainings and meetings are its activity.
+        kind.PREVENTION: (None, "prevention.activities"),
     }
     return by_kind.get(form.kind, (None, None))
 

@@ -1,0 +1,1 @@
+"""Prevention rows are kept through the app's pages; the admin is read-only for support."""
