@@ -70,8 +70,8 @@ messages: $(RUNTIME_STAMP)
 
 lock:
 	@command -v uv >/dev/null 2>&1 || { echo "error: 'make lock' needs uv (https://docs.astral.sh/uv/)." >&2; exit 1; }
-	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/runtime.txt
-	uv pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-strip-extras -o requirements/runtime.txt
+	uv pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes --no-strip-extras -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var/
