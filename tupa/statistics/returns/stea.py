@@ -46,7 +46,7 @@ _VIEWS = (
 _DESCRIPTION = _(
     "STEA:n tuloksellisuusraportti avustuskohteesta, jätetään STEA:n asiointipalvelussa "
     "maaliskuussa. Luvut lasketaan Tupan seurantatiedoista; jokaisen luvun kohdalla kerrotaan, "
-    "onko se laskettu, otos vai arvio. Alle viiden luvut salataan."
+    "onko se laskettu, otos vai arvio. Ihmisiä koskevat alle viiden luvut salataan."
 )
 
 
