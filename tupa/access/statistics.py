@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tupa.access import clients
+from tupa.access import prevention as prevention_access
 from tupa.access import volunteers as volunteer_access
 from tupa.access.policy import Basis, active_memberships, decide
 from tupa.accounts.models import Role
@@ -94,3 +95,23 @@ def drill_volunteer_bases(*, user: User, volunteer_ids: Iterable[int]) -> dict[i
     basis = Basis.ORGANISATION_ROLE if forms is None else Basis.MEMBERSHIP
     visible = volunteer_access.volunteers_visible_to(user).filter(pk__in=ids)
     return dict.fromkeys(visible.values_list("pk", flat=True), basis)
+
+
+def drill_activity_ids(*, user: User, activity_ids: Iterable[int]) -> list[int]:
+    """The prevention activities behind a figure that ``user`` may open: the form's members
+    (:func:`tupa.access.prevention.activities_visible_to`); anyone else sees only the count. No
+    person is behind them, so nothing is logged. One query."""
+    ids = list(activity_ids)
+    if not ids:
+        return []
+    visible = prevention_access.activities_visible_to(user).filter(pk__in=ids)
+    return sorted(visible.values_list("pk", flat=True))
+
+
+def drill_delivery_ids(*, user: User, delivery_ids: Iterable[int]) -> list[int]:
+    """The material deliveries behind a figure that ``user`` may open (as the activities)."""
+    ids = list(delivery_ids)
+    if not ids:
+        return []
+    visible = prevention_access.deliveries_visible_to(user).filter(pk__in=ids)
+    return sorted(visible.values_list("pk", flat=True))

@@ -40,10 +40,14 @@ UNKNOWN = "unknown"
 
 #: What a drill-down lists behind a figure (:attr:`Indicator.record_kind`): the client episodes
 #: of the units (permission-checked per episode), the volunteers of the units (permission-checked
-#: by the volunteer register's rules), or — with ``records=False`` — client families that the
-#: statistics never list (a figure of the volunteer work whose families stay in their app).
+#: by the volunteer register's rules), a prevention form's activities or material deliveries
+#: (for the form's members: :mod:`tupa.access.prevention`), or — with ``records=False`` — client
+#: families that the statistics never list (a figure of the volunteer work whose families stay
+#: in their app). Every kind but the episodes names its record by :attr:`Unit.record_id`.
 EPISODE_RECORDS = "episode"
 VOLUNTEER_RECORDS = "volunteer"
+ACTIVITY_RECORDS = "activity"
+DELIVERY_RECORDS = "delivery"
 FAMILY_RECORDS = "family"
 
 
@@ -118,8 +122,9 @@ class Unit:
     episode_id: int | None = None
     person_id: int | None = None
     municipality_id: int | None = None
-    #: The volunteer behind the unit (volunteer indicators: ``record_kind`` volunteer).
-    volunteer_id: int | None = None
+    #: The record behind the unit when the indicator's ``record_kind`` is not the client
+    #: episodes: a volunteer, a prevention activity or a material delivery.
+    record_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,8 @@ class Indicator:
 
     ``applies(form)`` says which service forms the indicator counts (by kind or flags);
     ``records`` says whether units carry records a permitted viewer may drill into, and
-    ``record_kind`` which: client episodes (the default) or volunteers (``volunteer_id``).
+    ``record_kind`` which: client episodes (the default), or volunteers, prevention activities
+    or deliveries (``Unit.record_id``).
     ``decimals``: a unit's weight is in hundredths (2) etc. of ``unit_label`` — money is counted
     in whole cents, so sums stay exact integers, and shown in euros with two decimals.
     ``counts_people``: whether a figure counts people or what they did (clients, visits, days,

@@ -2,8 +2,9 @@
 
 A prevention form has no clients: its register (:mod:`tupa.prevention`) holds activities —
 events, trainings, meetings — with anonymous head counts of who they reached, and the batches
-of material it handed out. So no unit here has an episode, a person or a municipality
-(``records=False``: a drill-down shows only counts, and a municipality's report gets none).
+of material it handed out. So no unit here has an episode, a person or a municipality (a
+municipality's report gets none of them); each names its activity or delivery
+(``Unit.record_id``), which a drill-down lists to the form's members and links to the register.
 
 These are the one definition of the figures of STEA's results report for a prevention grant
 (``stea.prevention``):
@@ -43,7 +44,16 @@ from tupa.prevention.models import (
     Role,
 )
 
-from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
+from .base import (
+    ACTIVITY_RECORDS,
+    DELIVERY_RECORDS,
+    Choices,
+    Dimension,
+    Indicator,
+    IndicatorRegistry,
+    Params,
+    Unit,
+)
 from .dimensions import MONTH, SERVICE_FORM, YEAR, month_value, year_value
 from .reads import shared_read
 
@@ -98,7 +108,7 @@ def _is_prevention(form: Any) -> bool:
 
 # --------------------------------------------------------------------------- reads
 
-#: An activity row: (form id, kind, role, first day, *head counts in ``AUDIENCE_FIELDS``' order).
+#: An activity row: (id, form id, kind, role, first day, *head counts in ``AUDIENCE_FIELDS``' order).
 ActivityRow = tuple[Any, ...]
 
 
@@ -111,19 +121,22 @@ def _activity_rows(params: Params) -> tuple[ActivityRow, ...]:
                 params.dates("starts_on"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-            ).values_list("service_form_id", "kind", "role", "starts_on", *AUDIENCE_FIELDS)
+            ).values_list("pk", "service_form_id", "kind", "role", "starts_on", *AUDIENCE_FIELDS)
         )
 
 
 def _delivery_rows(params: Params) -> list[tuple[Any, ...]]:
-    """The deliveries dated in the period: (form id, material id, recipient kind, date, qty)."""
+    """The deliveries dated in the period: (id, form id, material id, recipient kind, date,
+    quantity)."""
     with scopes_disabled():
         return list(
             Delivery.objects.filter(
                 params.dates("date"),
                 organisation_id=params.organisation_id,
                 service_form_id__in=params.service_form_ids,
-            ).values_list("service_form_id", "material_id", "recipient_kind", "date", "quantity")
+            ).values_list(
+                "pk", "service_form_id", "material_id", "recipient_kind", "date", "quantity"
+            )
         )
 
 
@@ -132,25 +145,26 @@ def _delivery_rows(params: Params) -> list[tuple[Any, ...]]:
 
 def activity_units(params: Params) -> Iterator[Unit]:
     """One unit per activity, in the month of its first day."""
-    for form_id, kind, role, starts_on, *_counts in _activity_rows(params):
-        yield Unit(values=(kind, role, *_when(starts_on), str(form_id)))
+    for pk, form_id, kind, role, starts_on, *_counts in _activity_rows(params):
+        yield Unit(values=(kind, role, *_when(starts_on), str(form_id)), record_id=pk)
 
 
 def reached_units(params: Params) -> Iterator[Unit]:
     """One unit per activity and audience group with people, weighing the head count."""
-    for form_id, kind, role, starts_on, *counts in _activity_rows(params):
+    for pk, form_id, kind, role, starts_on, *counts in _activity_rows(params):
         common = (kind, role, *_when(starts_on), str(form_id))
         for audience, count in zip(AUDIENCE_FIELDS, counts, strict=True):
             if count:
-                yield Unit(values=(audience, *common), weight=count)
+                yield Unit(values=(audience, *common), weight=count, record_id=pk)
 
 
 def material_units(params: Params) -> Iterator[Unit]:
     """One unit per delivery, weighing its quantity."""
-    for form_id, material_id, recipient_kind, day, quantity in _delivery_rows(params):
+    for pk, form_id, material_id, recipient_kind, day, quantity in _delivery_rows(params):
         yield Unit(
             values=(str(material_id), recipient_kind, *_when(day), str(form_id)),
             weight=quantity,
+            record_id=pk,
         )
 
 
@@ -172,7 +186,7 @@ ACTIVITIES = Indicator(
     dimensions=(KIND, ROLE, YEAR, MONTH, SERVICE_FORM),
     units=activity_units,
     applies=_is_prevention,
-    records=False,
+    record_kind=ACTIVITY_RECORDS,
     counts_people=False,  # events held: shown whole in an outgoing return
 )
 
@@ -191,7 +205,7 @@ REACHED = Indicator(
     dimensions=(AUDIENCE, KIND, ROLE, YEAR, MONTH, SERVICE_FORM),
     units=reached_units,
     applies=_is_prevention,
-    records=False,
+    record_kind=ACTIVITY_RECORDS,
 )
 
 MATERIALS = Indicator(
@@ -207,7 +221,7 @@ MATERIALS = Indicator(
     dimensions=(MATERIAL, RECIPIENT_KIND, YEAR, MONTH, SERVICE_FORM),
     units=material_units,
     applies=_is_prevention,
-    records=False,
+    record_kind=DELIVERY_RECORDS,
     counts_people=False,  # copies handed out: shown whole in an outgoing return
 )
 

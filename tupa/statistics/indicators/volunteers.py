@@ -9,7 +9,7 @@ volunteer form and the matching page's REP-05 figures are built from them.
 
 A volunteer belongs to a service form through their tasks (``Assignment``): a volunteer with
 tasks in two forms counts once in each. The drill-down behind a figure lists **volunteers**
-(``Unit.volunteer_id``, ``record_kind`` volunteer), only to a viewer who may read those
+(``Unit.record_id``, ``record_kind`` volunteer), only to a viewer who may read those
 volunteers in the register (:func:`tupa.access.statistics.drill_volunteer_bases`); the client
 families of the matching cases are never listed here (``referred_families`` has no records).
 Every date is a calendar date (the volunteer models hold dates), the period's ends included.
@@ -126,7 +126,7 @@ def volunteer_units(params: Params) -> Iterator[Unit]:
     for form_id, volunteer_id, gender in rows:
         yield Unit(
             values=(str(form_id), status.get(volunteer_id, UNKNOWN), _gender_value(gender)),
-            volunteer_id=volunteer_id,
+            record_id=volunteer_id,
         )
 
 
@@ -140,7 +140,7 @@ def task_units(params: Params) -> Iterator[Unit]:
             .distinct()
         )
     for form_id, role, volunteer_id in rows:
-        yield Unit(values=(str(form_id), role), volunteer_id=volunteer_id)
+        yield Unit(values=(str(form_id), role), record_id=volunteer_id)
 
 
 #: A task as (form id, volunteer id, role, started on, ended on).
@@ -177,7 +177,7 @@ def new_units(params: Params) -> Iterator[Unit]:
             continue
         seen.add((form_id, volunteer_id))  # the first task (the earliest start, then the id)
         if params.start <= started_on <= params.end:
-            yield Unit(values=(str(form_id), role, *_when(started_on)), volunteer_id=volunteer_id)
+            yield Unit(values=(str(form_id), role, *_when(started_on)), record_id=volunteer_id)
 
 
 def ended_units(params: Params) -> Iterator[Unit]:
@@ -206,7 +206,7 @@ def ended_units(params: Params) -> Iterator[Unit]:
             continue
         role, ended_on = ending
         if params.start <= ended_on <= params.end:
-            yield Unit(values=(str(form_id), role, *_when(ended_on)), volunteer_id=volunteer_id)
+            yield Unit(values=(str(form_id), role, *_when(ended_on)), record_id=volunteer_id)
 
 
 def _entries(params: Params) -> list[HoursEntry]:
@@ -227,7 +227,7 @@ def occasion_units(params: Params) -> Iterator[Unit]:
         entries = _entries(params)
     for e in entries:
         yield Unit(
-            values=(str(e.service_form_id), e.kind, *_when(e.date)), volunteer_id=e.volunteer_id
+            values=(str(e.service_form_id), e.kind, *_when(e.date)), record_id=e.volunteer_id
         )
 
 
@@ -239,7 +239,7 @@ def hours_units(params: Params) -> Iterator[Unit]:
         yield Unit(
             values=(str(e.service_form_id), e.kind, *_when(e.date)),
             weight=hundredths_of_an_hour(e.minutes),
-            volunteer_id=e.volunteer_id,
+            record_id=e.volunteer_id,
         )
 
 
@@ -257,7 +257,7 @@ def participant_units(params: Params) -> Iterator[Unit]:
             .distinct()
         )
     for form_id, volunteer_id, gender in rows:
-        yield Unit(values=(str(form_id), _gender_value(gender)), volunteer_id=volunteer_id)
+        yield Unit(values=(str(form_id), _gender_value(gender)), record_id=volunteer_id)
 
 
 def course_units(params: Params) -> Iterator[Unit]:
@@ -291,7 +291,7 @@ def completion_units(params: Params) -> Iterator[Unit]:
     for form_id, kind, completed_on, volunteer_id in rows:
         if completed_on is None:  # the query asks for a completion date
             continue
-        yield Unit(values=(str(form_id), kind, *_when(completed_on)), volunteer_id=volunteer_id)
+        yield Unit(values=(str(form_id), kind, *_when(completed_on)), record_id=volunteer_id)
 
 
 def _matches(params: Params) -> QuerySet[Match]:
@@ -311,7 +311,7 @@ def match_started_units(params: Params) -> Iterator[Unit]:
             .values_list("case__service_form_id", "started_on", "volunteer_id")
         )
     for form_id, started_on, volunteer_id in rows:
-        yield Unit(values=(str(form_id), *_when(started_on)), volunteer_id=volunteer_id)
+        yield Unit(values=(str(form_id), *_when(started_on)), record_id=volunteer_id)
 
 
 def _success_value(successful: bool | None) -> str:
@@ -334,7 +334,7 @@ def match_ended_units(params: Params) -> Iterator[Unit]:
             continue
         yield Unit(
             values=(str(form_id), _success_value(successful), *_when(ended_on)),
-            volunteer_id=volunteer_id,
+            record_id=volunteer_id,
         )
 
 
@@ -350,7 +350,7 @@ def male_friend_units(params: Params) -> Iterator[Unit]:
             .distinct()
         )
     for form_id, volunteer_id in rows:
-        yield Unit(values=(str(form_id),), volunteer_id=volunteer_id)
+        yield Unit(values=(str(form_id),), record_id=volunteer_id)
 
 
 def family_units(params: Params) -> Iterator[Unit]:

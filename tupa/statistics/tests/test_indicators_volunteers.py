@@ -59,7 +59,7 @@ def _run(
 
 def _names(world: dict[str, Any], result: Result) -> set[str]:
     by_id = {v.pk: name for name, v in world["volunteers"].items()}
-    return {by_id[u.volunteer_id] for u in result.units if u.volunteer_id is not None}
+    return {by_id[u.record_id] for u in result.units if u.record_id is not None}
 
 
 def test_every_volunteer_indicator_is_registered() -> None:
@@ -157,7 +157,7 @@ def test_courses_and_completions(world: dict[str, Any]) -> None:
     assert courses.total == 1
     assert courses.by("course_kind")[("mieskaveri_basic",)] == 1
     assert courses.by("month")[("2025-02",)] == 1
-    assert all(u.volunteer_id is None for u in courses.units)
+    assert all(u.record_id is None for u in courses.units)
     completions = _run(ind.COMPLETIONS, world)
     assert completions.total == 1 and _names(world, completions) == {"v4"}
     assert completions.by("month")[("2025-03",)] == 1

@@ -33,7 +33,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -44,7 +46,7 @@ from tupa.finance.models import Grant
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import ServiceForm
 from tupa.prevention import services
-from tupa.prevention.models import ActivityKind, Material, RecipientKind, Role
+from tupa.prevention.models import Activity, ActivityKind, Material, RecipientKind, Role
 from tupa.statistics import engine
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import prevention
@@ -177,9 +179,11 @@ def _run(
 
 
 def test_the_indicators_are_registered_for_prevention_forms_only(tpph: dict[str, Any]) -> None:
+    kinds = {"prevention.activities": "activity", "prevention.reached": "activity"}
     for indicator in ALL:
         assert indicators.get(indicator.id) is indicator
-        assert indicator.version == 1 and indicator.records is False
+        assert indicator.version == 1 and indicator.records is True
+        assert indicator.record_kind == kinds.get(indicator.id, "delivery")
         assert indicator.applies(tpph["tpph"]) and not indicator.applies(tpph["crisis"])
         for key in ("year", "month", "service_form"):
             indicator.dimension(key)  # KeyError fails the test
@@ -201,6 +205,21 @@ def test_activities_of_one_form(tpph: dict[str, Any]) -> None:
     assert r.by("role") == {("organised",): 1, ("co_organised",): 1, ("took_part",): 2}
     assert r.by("service_form") == {(str(tpph["tpph"].pk),): 4}
     assert all(u.episode_id is None and u.person_id is None for u in r.units)
+    with scopes_disabled():
+        titles = set(
+            Activity.objects.filter(pk__in=[u.record_id for u in r.units]).values_list(
+                "title", flat=True
+            )
+        )
+    assert titles == {
+        f"{k} {d}"
+        for k, d in (
+            ("training", D(YEAR, 3, 12)),
+            ("event", D(YEAR, 3, 20)),
+            ("network", D(YEAR, 4, 8)),
+            ("seminar", D(YEAR, 4, 30)),
+        )
+    }
 
 
 def test_a_multi_day_activity_counts_in_the_month_of_its_first_day(tpph: dict[str, Any]) -> None:
@@ -487,7 +506,7 @@ def test_the_forms_members_open_the_report_suppressed(client: Client, tpph: dict
     assert TITLE in page and "TPPH (Ak 1006)" in page
     assert "&lt; 5" in page and "Tavoitetut kohderyhmittäin" in page
     assert url in client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
-    # Every figure's drill-down shows its breakdowns, and no records (there are none).
+    # Every figure's drill-down shows its breakdowns (and its records: see below).
     for index, _line in returns.get("stea.prevention").lines():
         drill = reverse("statistics:drill", args=["stea.prevention", YEAR, "tpph", index])
         assert client.get(drill).status_code == 200, index
@@ -538,3 +557,60 @@ def test_the_annual_pack_and_the_overview_show_prevention_work(
     page = client.get(reverse("statistics:overview")).content.decode()
     assert "Turvallisten perheiden Päijät-Häme" in page
     assert reverse("statistics:indicator", args=["prevention.activities", "tpph", 2026]) in page
+
+
+def _drill(line: int) -> str:
+    return reverse("statistics:drill", args=["stea.prevention", YEAR, "tpph", line])
+
+
+def test_a_figures_drill_down_lists_its_activities_to_the_forms_members(
+    client: Client, tpph: dict[str, Any]
+) -> None:
+    """Line 0 is the activities by kind: the one training of the year, linked to the register
+    for a member of the form; the director, who reads the report, sees that it is there."""
+    _grant(tpph)
+    with scopes_disabled():
+        training = Activity.objects.get(service_form=tpph["tpph"], kind="training")
+    edit = reverse("prevention:activity_edit", args=["tpph", training.pk])
+    login_verified(client, tpph["tpph_worker"])
+    page = client.get(_drill(0), {"kind": "training"}).content.decode()
+    assert "Tilaisuudet luvun takana" in page
+    assert f'href="{edit}"' in page and f"training {D(YEAR, 3, 12)}" in page
+    assert "näkevät vain työmuodon työntekijät" not in page
+    login_verified(client, tpph["director"])
+    page = client.get(_drill(0), {"kind": "training"}).content.decode()
+    assert edit not in page and f"training {D(YEAR, 3, 12)}" not in page
+    assert "Luvussa on mukana 1 kirjaus, jonka näkevät vain työmuodon työntekijät." in page
+
+
+def test_a_material_figures_drill_down_lists_its_deliveries(
+    client: Client, tpph: dict[str, Any]
+) -> None:
+    """Line 5 is the copies by material: the card's three deliveries of the year (100, 40, 50)."""
+    _grant(tpph)
+    login_verified(client, tpph["tpph_worker"])
+    page = client.get(_drill(5), {"material": str(tpph["card"].pk)}).content.decode()
+    rows = re.findall(r'<tr>\s*<td><a href="[^"]*materiaalit/[^"]*">([^<]+)</a>', page)
+    assert rows == [f"5.3.{YEAR}", f"15.4.{YEAR}", f"1.5.{YEAR}"]
+    assert (
+        page.count("Turvallisuuskortti</td>") == 3 and "Koulu tai oppilaitos: Testipaikka" in page
+    )
+
+
+def test_the_drill_down_reads_its_records_in_one_query_however_many(
+    client: Client, tpph: dict[str, Any]
+) -> None:
+    _grant(tpph)
+    login_verified(client, tpph["tpph_worker"])
+    client.get(_drill(0))
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(_drill(0))
+    for day in range(1, 11):
+        _activity(
+            tpph["tpph"], tpph["tpph_worker"], D(YEAR, 6, day), "event", "organised", (0, 5, 0)
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(_drill(0)).content.decode()
+    assert page.count('href="/ehkaiseva-tyo/tpph/') == 15
+    assert len(many) == len(few)

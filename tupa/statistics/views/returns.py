@@ -21,10 +21,18 @@ from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
+from tupa.prevention.models import Activity, Delivery
 from tupa.volunteers.models import Volunteer
 
 from .. import engine, exports, services
-from ..indicators.base import VOLUNTEER_RECORDS, Indicator, Params, Result
+from ..indicators.base import (
+    ACTIVITY_RECORDS,
+    DELIVERY_RECORDS,
+    VOLUNTEER_RECORDS,
+    Indicator,
+    Params,
+    Result,
+)
 from ..indicators.dimensions import MONTH
 from ..indicators.protection import AGGREGATE_ONLY
 from ..jobs import CONTENT_TYPES, Output, Progress
@@ -168,6 +176,8 @@ def drill_page(
     hidden = 0
     if indicator.records and indicator.record_kind == VOLUNTEER_RECORDS:
         records, hidden = _volunteer_records(request, cell)
+    elif indicator.records and indicator.record_kind in (ACTIVITY_RECORDS, DELIVERY_RECORDS):
+        records, hidden = _prevention_records(request, cell)
     elif indicator.records:
         records, hidden = _records(request, cell)
     return render(
@@ -232,8 +242,8 @@ def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[st
     user = user_of(request)
     weight: dict[int, int] = defaultdict(int)
     for u in cell.units:
-        if u.volunteer_id is not None:
-            weight[u.volunteer_id] += u.weight
+        if u.record_id is not None:
+            weight[u.record_id] += u.weight
     bases = access.drill_volunteer_bases(user=user, volunteer_ids=weight)
     visible_ids = sorted(bases)[:RECORD_LIMIT]
     volunteers = list(
@@ -247,6 +257,35 @@ def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[st
     decimals = cell.indicator.decimals
     rows = [{"volunteer": v, "weight": number_text(weight[v.pk], decimals)} for v in volunteers]
     return rows, len(weight) - len(bases)
+
+
+def _prevention_records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
+    """The prevention activities or material deliveries behind ``cell`` that the viewer may
+    open (the form's members), and how many others: rows of the form's register, no person,
+    so nothing is logged. Two queries."""
+    user = user_of(request)
+    weight: dict[int, int] = defaultdict(int)
+    for u in cell.units:
+        if u.record_id is not None:
+            weight[u.record_id] += u.weight
+    rows: list[Activity] | list[Delivery]
+    if cell.indicator.record_kind == ACTIVITY_RECORDS:
+        visible = access.drill_activity_ids(user=user, activity_ids=weight)
+        rows = list(
+            Activity.objects.filter(pk__in=visible[:RECORD_LIMIT])
+            .select_related("service_form")
+            .order_by("starts_on", "pk")
+        )
+    else:
+        visible = access.drill_delivery_ids(user=user, delivery_ids=weight)
+        rows = list(
+            Delivery.objects.filter(pk__in=visible[:RECORD_LIMIT])
+            .select_related("service_form", "material")
+            .order_by("date", "pk")
+        )
+    decimals = cell.indicator.decimals
+    shown = [{"row": row, "weight": number_text(weight[row.pk], decimals)} for row in rows]
+    return shown, len(weight) - len(visible)
 
 
 #: How many rendering steps each format takes after the figures (a job's progress counts them).
