@@ -3,13 +3,14 @@ Finnish, with an axe check on every page.
 
 From the service form's page she opens the register, records a four-day fair — first with the
 last day before the first, which the page refuses in Finnish while keeping what she typed — then
-adds a brochure to the form's materials and records a batch of it handed to a school. Nothing
-in the flow asks for a person's name.
+adds a brochure to the form's materials, records a batch of it handed to a school and, when it
+runs out, takes it out of distribution. Nothing in the flow asks for a person's name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -124,3 +125,18 @@ def test_the_coordinator_records_a_fair_and_a_batch_of_brochures_on_a_phone(
         60,
         "school",
     )
+
+    # The brochure runs out: out of distribution, no longer offered, its batch still listed. On
+    # a phone the button keeps its words on a line (it once shrank to a letter a line).
+    out = page.get_by_role("button", name=re.compile(r"^Poista jaosta\W+Turvallinen lapsuus"))
+    box = out.bounding_box()
+    assert box is not None and box["width"] > box["height"]
+    out.click()
+    expect(page.locator("main")).to_contain_text("Turvallinen lapsuus -esite poistettu jaosta.")
+    material = page.get_by_label("Materiaali", exact=True)
+    expect(material.locator("option", has_text="Turvallinen lapsuus -esite")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Keskustan koulu")
+    back = page.get_by_role("button", name=re.compile(r"^Palauta jakoon\W+Turvallinen lapsuus"))
+    box = back.bounding_box()
+    assert box is not None and box["width"] > box["height"]
+    check_page(max_width=PHONE["width"])
