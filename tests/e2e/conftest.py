@@ -136,9 +136,19 @@ def csp_violations(page: Any) -> Iterator[list[str]]:
     assert not found, "the browser reported CSP violations:\n" + "\n".join(found)
 
 
+#: The visible buttons narrower than they are tall: on a phone a button squeezed into a table
+#: column breaks its label a letter a line (the design system's buttons wrap anywhere).
+CRUSHED_BUTTONS = """() => [...document.querySelectorAll('button, a.hds-button')]
+    .filter(b => b.offsetParent !== null)
+    .map(b => [b.innerText.replace(/\\s+/g, ' ').trim(), b.getBoundingClientRect()])
+    .filter(([_text, r]) => r.width < r.height)
+    .map(([text, r]) => `${text} (${Math.round(r.width)} x ${Math.round(r.height)} px)`)"""
+
+
 @pytest.fixture
 def check_page(page: Any, csp_violations: list[str]) -> Callable[..., None]:
-    """Call after every page a journey visits: axe, CSP and (optionally) phone width."""
+    """Call after every page a journey visits: axe, CSP and (optionally) phone width: nothing
+    scrolls sideways and no button is squeezed narrower than tall."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -153,6 +163,8 @@ def check_page(page: Any, csp_violations: list[str]) -> Callable[..., None]:
             assert width <= max_width, (
                 f"{page.url} scrolls sideways at {max_width} px ({width} px wide)"
             )
+            crushed = page.evaluate(CRUSHED_BUTTONS)
+            assert not crushed, f"{page.url}: buttons squeezed narrower than tall: {crushed}"
         assert not csp_violations, "CSP violations:\n" + "\n".join(csp_violations)
 
     return check
