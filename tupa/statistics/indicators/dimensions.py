@@ -39,6 +39,12 @@ def year_value(day: dt.date) -> str:
     return f"{day.year:04d}"
 
 
+def year_month_values(day: dt.date) -> tuple[str, str]:
+    """The values of :data:`YEAR` and :data:`MONTH` for a date, in that order (an indicator
+    whose dimensions are ``…, YEAR, MONTH, …``)."""
+    return year_value(day), month_value(day)
+
+
 def _years(params: Params) -> Choices:
     return tuple((str(y), str(y)) for y in range(params.start.year, params.end.year + 1))
 

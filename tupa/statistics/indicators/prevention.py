@@ -25,7 +25,6 @@ The activities are read once for both of their indicators (:func:`~.reads.shared
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -54,7 +53,7 @@ from .base import (
     Params,
     Unit,
 )
-from .dimensions import MONTH, SERVICE_FORM, YEAR, month_value, year_value
+from .dimensions import MONTH, SERVICE_FORM, YEAR, year_month_values
 from .reads import shared_read
 
 # --------------------------------------------------------------------------- dimensions
@@ -95,11 +94,6 @@ def _materials_of(organisation_id: int, form_ids: tuple[int, ...]) -> Choices:
 
 
 MATERIAL = Dimension("material", _("materiaali"), _materials)
-
-
-def _when(day: dt.date) -> tuple[str, str]:
-    """The values of ``YEAR`` and ``MONTH`` for a date."""
-    return year_value(day), month_value(day)
 
 
 def _is_prevention(form: Any) -> bool:
@@ -146,13 +140,13 @@ def _delivery_rows(params: Params) -> list[tuple[Any, ...]]:
 def activity_units(params: Params) -> Iterator[Unit]:
     """One unit per activity, in the month of its first day."""
     for pk, form_id, kind, role, starts_on, *_counts in _activity_rows(params):
-        yield Unit(values=(kind, role, *_when(starts_on), str(form_id)), record_id=pk)
+        yield Unit(values=(kind, role, *year_month_values(starts_on), str(form_id)), record_id=pk)
 
 
 def reached_units(params: Params) -> Iterator[Unit]:
     """One unit per activity and audience group with people, weighing the head count."""
     for pk, form_id, kind, role, starts_on, *counts in _activity_rows(params):
-        common = (kind, role, *_when(starts_on), str(form_id))
+        common = (kind, role, *year_month_values(starts_on), str(form_id))
         for audience, count in zip(AUDIENCE_FIELDS, counts, strict=True):
             if count:
                 yield Unit(values=(audience, *common), weight=count, record_id=pk)
@@ -162,7 +156,7 @@ def material_units(params: Params) -> Iterator[Unit]:
     """One unit per delivery, weighing its quantity."""
     for pk, form_id, material_id, recipient_kind, day, quantity in _delivery_rows(params):
         yield Unit(
-            values=(str(material_id), recipient_kind, *_when(day), str(form_id)),
+            values=(str(material_id), recipient_kind, *year_month_values(day), str(form_id)),
             weight=quantity,
             record_id=pk,
         )

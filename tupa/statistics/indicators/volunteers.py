@@ -49,7 +49,7 @@ from .base import (
     Params,
     Unit,
 )
-from .dimensions import MONTH, SERVICE_FORM, YEAR, month_value, year_value
+from .dimensions import MONTH, SERVICE_FORM, YEAR, year_month_values
 
 _UNKNOWN_LABEL = _("ei tiedossa")
 
@@ -80,10 +80,6 @@ _MINUTES, _HUNDREDTHS = 60, 100
 
 def _gender_value(gender: str) -> str:
     return gender if gender in (Gender.WOMAN, Gender.MAN, Gender.OTHER) else UNKNOWN
-
-
-def _when(day: dt.date) -> tuple[str, str]:
-    return year_value(day), month_value(day)
 
 
 def hundredths_of_an_hour(minutes: int) -> int:
@@ -177,7 +173,9 @@ def new_units(params: Params) -> Iterator[Unit]:
             continue
         seen.add((form_id, volunteer_id))  # the first task (the earliest start, then the id)
         if params.start <= started_on <= params.end:
-            yield Unit(values=(str(form_id), role, *_when(started_on)), record_id=volunteer_id)
+            yield Unit(
+                values=(str(form_id), role, *year_month_values(started_on)), record_id=volunteer_id
+            )
 
 
 def ended_units(params: Params) -> Iterator[Unit]:
@@ -206,7 +204,9 @@ def ended_units(params: Params) -> Iterator[Unit]:
             continue
         role, ended_on = ending
         if params.start <= ended_on <= params.end:
-            yield Unit(values=(str(form_id), role, *_when(ended_on)), record_id=volunteer_id)
+            yield Unit(
+                values=(str(form_id), role, *year_month_values(ended_on)), record_id=volunteer_id
+            )
 
 
 def _entries(params: Params) -> list[HoursEntry]:
@@ -227,7 +227,8 @@ def occasion_units(params: Params) -> Iterator[Unit]:
         entries = _entries(params)
     for e in entries:
         yield Unit(
-            values=(str(e.service_form_id), e.kind, *_when(e.date)), record_id=e.volunteer_id
+            values=(str(e.service_form_id), e.kind, *year_month_values(e.date)),
+            record_id=e.volunteer_id,
         )
 
 
@@ -237,7 +238,7 @@ def hours_units(params: Params) -> Iterator[Unit]:
         entries = _entries(params)
     for e in entries:
         yield Unit(
-            values=(str(e.service_form_id), e.kind, *_when(e.date)),
+            values=(str(e.service_form_id), e.kind, *year_month_values(e.date)),
             weight=hundredths_of_an_hour(e.minutes),
             record_id=e.volunteer_id,
         )
@@ -273,7 +274,7 @@ def course_units(params: Params) -> Iterator[Unit]:
             .values_list("service_form_id", "kind", "starts_on")
         )
     for form_id, kind, starts_on in rows:
-        yield Unit(values=(str(form_id), kind, *_when(starts_on)))
+        yield Unit(values=(str(form_id), kind, *year_month_values(starts_on)))
 
 
 def completion_units(params: Params) -> Iterator[Unit]:
@@ -291,7 +292,9 @@ def completion_units(params: Params) -> Iterator[Unit]:
     for form_id, kind, completed_on, volunteer_id in rows:
         if completed_on is None:  # the query asks for a completion date
             continue
-        yield Unit(values=(str(form_id), kind, *_when(completed_on)), record_id=volunteer_id)
+        yield Unit(
+            values=(str(form_id), kind, *year_month_values(completed_on)), record_id=volunteer_id
+        )
 
 
 def _matches(params: Params) -> QuerySet[Match]:
@@ -311,7 +314,7 @@ def match_started_units(params: Params) -> Iterator[Unit]:
             .values_list("case__service_form_id", "started_on", "volunteer_id")
         )
     for form_id, started_on, volunteer_id in rows:
-        yield Unit(values=(str(form_id), *_when(started_on)), record_id=volunteer_id)
+        yield Unit(values=(str(form_id), *year_month_values(started_on)), record_id=volunteer_id)
 
 
 def _success_value(successful: bool | None) -> str:
@@ -333,7 +336,7 @@ def match_ended_units(params: Params) -> Iterator[Unit]:
         if ended_on is None:  # the query asks for an end date
             continue
         yield Unit(
-            values=(str(form_id), _success_value(successful), *_when(ended_on)),
+            values=(str(form_id), _success_value(successful), *year_month_values(ended_on)),
             record_id=volunteer_id,
         )
 
@@ -371,7 +374,7 @@ def family_units(params: Params) -> Iterator[Unit]:
         if (form_id, episode_id) in seen:
             continue
         seen.add((form_id, episode_id))
-        yield Unit(values=(str(form_id), *_when(applied_on)))
+        yield Unit(values=(str(form_id), *year_month_values(applied_on)))
 
 
 _WHEN = (YEAR, MONTH)
