@@ -199,14 +199,22 @@ def drill_page(
     )
 
 
+def _weight_by_record(cell: Result, key: str) -> dict[int, int]:
+    """What each record behind ``cell`` counts for: the units' weights summed by their
+    ``key`` (``episode_id``, or ``record_id`` for the other record kinds)."""
+    weight: dict[int, int] = defaultdict(int)
+    for u in cell.units:
+        record = getattr(u, key)
+        if record is not None:
+            weight[record] += u.weight
+    return weight
+
+
 def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
     """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden;
     each row's value in the indicator's display unit (cents shown as euros)."""
     user = user_of(request)
-    weight: dict[int, int] = defaultdict(int)
-    for u in cell.units:
-        if u.episode_id is not None:
-            weight[u.episode_id] += u.weight
+    weight = _weight_by_record(cell, "episode_id")
     bases = access.drill_bases(user=user, episode_ids=weight)
     visible_ids = sorted(bases)[:RECORD_LIMIT]
     episodes = (
@@ -240,10 +248,7 @@ def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[st
     """The volunteers behind ``cell`` whom the viewer may read in the register (each listed one
     logged, as the register's lists are), and how many are hidden. Never a client."""
     user = user_of(request)
-    weight: dict[int, int] = defaultdict(int)
-    for u in cell.units:
-        if u.record_id is not None:
-            weight[u.record_id] += u.weight
+    weight = _weight_by_record(cell, "record_id")
     bases = access.drill_volunteer_bases(user=user, volunteer_ids=weight)
     visible_ids = sorted(bases)[:RECORD_LIMIT]
     volunteers = list(
@@ -264,10 +269,7 @@ def _prevention_records(request: HttpRequest, cell: Result) -> tuple[list[dict[s
     open (the form's members), and how many others: rows of the form's register, no person,
     so nothing is logged. Two queries."""
     user = user_of(request)
-    weight: dict[int, int] = defaultdict(int)
-    for u in cell.units:
-        if u.record_id is not None:
-            weight[u.record_id] += u.weight
+    weight = _weight_by_record(cell, "record_id")
     rows: list[Activity] | list[Delivery]
     if cell.indicator.record_kind == ACTIVITY_RECORDS:
         visible = access.drill_activity_ids(user=user, activity_ids=weight)
