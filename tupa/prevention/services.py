@@ -79,6 +79,13 @@ def _check_activity(activity: Activity) -> None:
     _not_ahead(activity.starts_on, "starts_on")
 
 
+def _only_activity_fields(fields: dict[str, Any]) -> None:
+    """A caller's mistake, not a user's: a field an activity does not have."""
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+
+
 def _with_reason(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < MIN_REASON:
@@ -90,9 +97,7 @@ def _with_reason(reason: str) -> str:
 def activity_record(*, actor: User, service_form: ServiceForm, **fields: Any) -> Activity:
     """Record an activity the form held or took part in (``ACTIVITY_FIELDS``)."""
     _require_recorder(actor, service_form)
-    unknown = set(fields) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    _only_activity_fields(fields)
     with scope(organisation=service_form.organisation_id):
         activity = Activity(
             organisation_id=service_form.organisation_id, service_form=service_form, **fields
@@ -106,9 +111,7 @@ def activity_record(*, actor: User, service_form: ServiceForm, **fields: Any) ->
 def activity_update(*, actor: User, activity: Activity, **fields: Any) -> Activity:
     """Correct an activity's fields (the change history keeps the earlier values)."""
     _require_recorder(actor, activity.service_form)
-    unknown = set(fields) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    _only_activity_fields(fields)
     with scope(organisation=activity.organisation_id):
         for name, value in fields.items():
             setattr(activity, name, value)
