@@ -10,6 +10,7 @@ from tupa.access import policy
 from tupa.access.finance import FINANCE_PAGES
 from tupa.access.marks import login_only, organisation_id_of, user_of
 from tupa.core.forms import form_page, saved_redirect
+from tupa.core.params import year_param
 from tupa.finance.invoicing.profile import ProfileForm, profile_of, profile_save
 
 from . import selectors
@@ -59,11 +60,9 @@ def invoicing_profile(request: HttpRequest) -> HttpResponse:
 def budget(request: HttpRequest) -> HttpResponse:
     policy.require(user_of(request), "budget.view")
     years = selectors.budget_years()
-    try:
-        year = int(request.GET.get("vuosi", ""))
-    except ValueError:
-        year = years[0] if years else 0
-    summary = selectors.budget_summary(year=year) if year in years else None
+    # A year without a budget shows the newest budget (0 and no summary when there is none).
+    year = year_param(request, years, years[0] if years else 0)
+    summary = selectors.budget_summary(year=year) if years else None
     return render(
         request, "finance/budget.html", {"years": years, "year": year, "summary": summary}
     )

@@ -27,6 +27,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.prevention import form_or_404, may_remove
 from tupa.core.dates import FIRST_DATE
 from tupa.core.forms import form_page, saved_redirect
+from tupa.core.params import year_param
 from tupa.organisations.models import ServiceForm
 
 from . import selectors, services
@@ -43,11 +44,10 @@ ADD_MATERIAL = "materiaali"
 
 
 def _year(request: HttpRequest) -> int:
-    """``?vuosi=`` (2000 … this year), otherwise this year."""
+    """``?vuosi=`` (2000 … this year, the years :func:`_years` links to), otherwise this year:
+    one rule for the activities, the materials and the way back to them."""
     this_year = timezone.localdate().year
-    raw = request.GET.get("vuosi", "")
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else this_year
-    return year if FIRST_DATE.year <= year <= this_year else this_year
+    return year_param(request, range(FIRST_DATE.year, this_year + 1), this_year)
 
 
 def _years(year: int) -> dict[str, int | None]:

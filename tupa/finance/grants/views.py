@@ -24,6 +24,7 @@ from tupa.access.finance import grant_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core import registry
 from tupa.core.forms import form_page, saved_redirect
+from tupa.core.params import year_param
 from tupa.finance.grants import selectors, services
 from tupa.finance.grants.forms import (
     DeadlineForm,
@@ -86,12 +87,7 @@ def register(request: HttpRequest) -> HttpResponse:
     policy.require(user, VIEW)
     today = timezone.localdate()
     years = selectors.grant_years(today=today)
-    try:
-        year = int(request.GET.get("vuosi", ""))
-    except ValueError:
-        year = 0
-    if year not in years:
-        year = selectors.default_year(today=today)
+    year = year_param(request, years, lambda: selectors.default_year(today=today))
     return render(
         request,
         "finance/grants/register.html",

@@ -23,6 +23,7 @@ from tupa.access import policy
 from tupa.access.finance import fund_access, income_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core.forms import form_page, saved_redirect
+from tupa.core.params import year_param
 from tupa.core.spreadsheets import csv_response
 from tupa.finance.income import exports, selectors, services
 from tupa.finance.income.forms import FundForm, FundUseForm, IncomeForm, income_initial
@@ -42,16 +43,12 @@ def _fund(request: HttpRequest, pk: int, action: str) -> EarmarkedFund:
 
 
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
+    """The year asked for (``?vuosi=``, one with income or this year; else the newest) and the
+    years to choose from: the register and its CSV alike."""
     years = selectors.income_years(
         organisation_id=organisation_id_of(request), today=timezone.localdate()
     )
-    try:
-        year = int(request.GET.get("vuosi", ""))
-    except ValueError:
-        year = years[0]
-    if year not in years:
-        year = years[0]
-    return year, years
+    return year_param(request, years, years[0]), years
 
 
 @login_only

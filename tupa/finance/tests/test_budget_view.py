@@ -62,3 +62,16 @@ def test_bad_year_parameter_falls_back_to_latest(client) -> None:
     login_verified(client, org_role_user(org, Role.FINANCE))
     response = client.get(reverse("finance:budget"), {"vuosi": "kaksituhatta"})
     assert response.context["summary"].budget.year == 2018
+
+
+def test_a_year_without_a_budget_falls_back_to_latest(client) -> None:
+    """An unknown year shows the newest budget, as a bad one does (it used to show none)."""
+    org = OrganisationFactory()
+    _budget(org, 2017, {"A": "1.00"})
+    _budget(org, 2018, {"B": "2.00"})
+    login_verified(client, org_role_user(org, Role.FINANCE))
+    for odd in ("2016", "2019", "２０１７"):
+        response = client.get(reverse("finance:budget"), {"vuosi": odd})
+        assert response.context["year"] == 2018, odd
+        assert response.context["summary"].budget.year == 2018, odd
+    assert client.get(reverse("finance:budget"), {"vuosi": "2017"}).context["year"] == 2017

@@ -210,7 +210,7 @@ def test_the_list_shows_the_years_activities_with_links_and_the_statistics_note(
     html = client.get(url, {"vuosi": "2025"}).content.decode()
     assert "Syysseminaari" in html and "Turvallisuusmessut" not in html
     assert "?vuosi=2026" in html and "?vuosi=2024" in html
-    for odd in ("abc", "1999", "2999", "-1"):
+    for odd in ("abc", "1999", "2999", "-1", "２０２５", "²⁰²⁵"):
         html = client.get(url, {"vuosi": odd}).content.decode()
         assert "Tilaisuudet ja tapahtumat 2026" in html, odd
 

@@ -218,6 +218,7 @@ def test_old_addresses_redirect_to_the_statistics(client: Client, world: dict[st
             "?vuosi=1066": 2025,
             "?vuosi=2027": 2025,
             "?vuosi=viime": 2025,
+            "?vuosi=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94": 2025,  # full-width 2024
         }
         for query, expected in cases.items():
             response = client.get(default + query)

@@ -34,6 +34,7 @@ from tupa.access.residential import (
 )
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.params import year_param
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.stays.views import subjects_of
@@ -147,10 +148,8 @@ def thl_summary_default(request: HttpRequest, slug: str) -> HttpResponse:
     """The old year summary's address (the dashboard's report link): THL's return of the chosen
     year (``?vuosi=``; default last year) in the statistics."""
     service_form = thl_summary_access(request, slug).obj
-    year = timezone.localdate().year - 1
-    raw = request.GET.get("vuosi", "")
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= timezone.localdate().year:
-        year = int(raw)
+    this_year = timezone.localdate().year
+    year = year_param(request, range(FIRST_YEAR, this_year + 1), this_year - 1)
     return HttpResponseRedirect(_return_url(service_form, year))
 
 

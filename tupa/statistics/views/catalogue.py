@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from tupa.access import statistics as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core.params import year_param
 from tupa.finance.grants import selectors as grant_selectors
 from tupa.finance.models import Grant
 from tupa.finance.models.grants import FUNDING
@@ -28,7 +29,7 @@ from ..models import Submission
 from ..returns import registry as returns
 from ..returns.base import Recipient, Scope, with_grants
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
-from .common import ORGANISATION, purchasing_municipalities
+from .common import FIRST_YEAR, ORGANISATION, purchasing_municipalities
 
 
 def _default_year(today: dt.date) -> int:
@@ -168,18 +169,10 @@ def _reported_on(grants: list[Any], reported: Reported) -> dt.date | None:
     return max(d for d in dates if d is not None)
 
 
-def _year_of(request: HttpRequest, today: dt.date) -> int:
-    try:
-        year = int(request.GET.get("vuosi", _default_year(today)))
-    except ValueError:
-        return _default_year(today)
-    return year if 2000 <= year <= today.year else _default_year(today)
-
-
 def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None) -> HttpResponse:
     user = user_of(request)
     today = timezone.localdate()
-    year = _year_of(request, today)
+    year = year_param(request, range(FIRST_YEAR, today.year + 1), _default_year(today))
     reported = reported_in_register(user.organisation_id, year)
     rows = catalogue_rows(user, year, reported)
     if service_form is not None:

@@ -1,0 +1,32 @@
+"""A page's query parameters, read one way: the year a page shows (``?vuosi=``).
+
+The year in an address comes from a year picker, a link or a bookmark, or is edited by hand, so it
+is read strictly, the same on every page: ASCII digits only, at most four, and only a year the page
+offers. ``int()`` alone also takes ``' 2025'``, ``'+2025'``, ``'2_025'`` and full-width or other
+Unicode digits, and ``str.isdigit()`` passes superscripts that ``int()`` then refuses (a server
+error). Anything else shows the page's default year, not an error: the parameter is a choice from
+the page's own picker, not a form to correct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+
+from django.http import HttpRequest
+
+#: A year as the pickers write it: plain ASCII digits, no sign, space or separator, no more than
+#: four (so a huge number is never even converted).
+_YEAR = re.compile(r"[0-9]{1,4}")
+
+
+def year_param(
+    request: HttpRequest, allowed: Container[int], default: int | Callable[[], int]
+) -> int:
+    """``?vuosi=`` when it is a plain year in ``allowed`` (a ``range`` or the page's list of
+    years), otherwise ``default``. A callable ``default`` is called only when it is needed: for a
+    page whose default year costs a query."""
+    raw = request.GET.get("vuosi", "")
+    if _YEAR.fullmatch(raw) and (year := int(raw)) in allowed:
+        return year
+    return default() if callable(default) else default
