@@ -7,6 +7,9 @@ reports the stage as skipped (a failure with ``CI=true``).
 Every page a journey visits is checked with axe — every WCAG 2.0/2.1 level A and AA rule, and a
 violation of any impact fails (issue 10; the standard is WCAG 2.1 AA, not "no serious ones") —
 and for Content-Security-Policy violations reported by the browser.
+
+The journeys' shared steps (logging in, the menu, staff with an authenticator app) are in
+``journey.py``; this module holds the fixtures.
 """
 
 from __future__ import annotations
@@ -120,6 +123,20 @@ def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
             if summary:
                 lines.append(f"      {summary}")
     return "\n".join(lines)
+
+
+@pytest.fixture
+def page(page: Any) -> Any:
+    """The test's browser page, waiting at most 15 s for an action (Playwright's default is 30 s)."""
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_required(settings: Any) -> None:
+    """Every journey runs with two-factor authentication required, as in production, whatever
+    the environment says; a journey of the switched-off demo switches it off itself."""
+    settings.TUPA_REQUIRE_2FA = True
 
 
 @pytest.fixture

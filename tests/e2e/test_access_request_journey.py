@@ -18,14 +18,12 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_client_journeys import MOTHER_FIRST, build_world, log_in, log_out
 from tupa.episodes.models import Entry, Participant
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown", "purge_rights_logs_at_teardown"),
-]
+from .journey import JOURNEY_MARKS, log_in, log_out
+from .violence_work import MOTHER_FIRST, build_world
+
+pytestmark = [*JOURNEY_MARKS, pytest.mark.usefixtures("purge_rights_logs_at_teardown")]
 
 
 @pytest.fixture
@@ -39,11 +37,9 @@ def purge_rights_logs_at_teardown(transactional_db: None) -> Iterator[None]:
 
 
 def test_dpo_reviews_redacts_and_delivers_a_partial_decision(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
     world = build_world()
-    page.set_default_timeout(15_000)
     base = live_server.url
     partner = world.partner
     with scopes_disabled():

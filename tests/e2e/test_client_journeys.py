@@ -20,169 +20,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role, User
-from tupa.core.tests.factories import (
-    DEFAULT_PASSWORD,
-    AreaFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-    client_in,
-    org_role_user,
-)
-from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person, Relationship
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    # The journeys write access-log events; see the fixture for why it is needed.
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+from .journey import JOURNEY_MARKS, log_in, log_out, nav
+from .violence_work import MOTHER_FIRST, MOTHER_LAST, PARTNER_FIRST, build_world
+
+pytestmark = JOURNEY_MARKS
 
 # The mother: a temporary-range identity code (individual number 900–999), so that it cannot
 # be a real person's code; TUPA_ALLOW_TEST_HETU lets the forms accept it.
-MOTHER_FIRST = "Lumi"
-MOTHER_LAST = "Kuvitelma"
 MOTHER_NAME = f"{MOTHER_FIRST} {MOTHER_LAST}"
 MOTHER_HETU = "120388-9340"
 MOTHER_ALIAS = "Sininen"
 CHILDREN = [("Tähti", "2017"), ("Pilvi", "2020")]
-PARTNER_FIRST = "Pekka"
 MADE_UP_NAME = "Hilja Olematon"
-
-
-@dataclass
-class World:
-    shelter: ServiceForm
-    crisis: ServiceForm
-    jussi: ServiceForm
-    night_worker: User
-    day_worker: User
-    crisis_worker: User
-    jussi_worker: User
-    dpo: User
-    partner: Person
-
-
-def _member(service_form: ServiceForm, *, night_shift: bool = False, **user_kwargs: Any) -> User:
-    user = UserFactory.create(organisation=service_form.organisation, **user_kwargs)
-    MembershipFactory(
-        user=user,
-        organisation=service_form.organisation,
-        service_form=service_form,
-        role=Role.WORKER,
-        night_shift=night_shift,
-    )
-    TOTPDevice.objects.create(user=user, name="Puhelin", confirmed=True)
-    return user
-
-
-def build_world() -> World:
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellisen ensi- ja turvakodin yhdistys ry", slug="kuvitteellinen"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Väkivaltatyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Väkivaltatyön tiimi")
-
-    def form(name: str, slug: str, kind: str, violence_work: str) -> ServiceForm:
-        return ServiceFormFactory.create(
-            organisation=organisation,
-            area=area,
-            team=team,
-            name=name,
-            slug=slug,
-            kind=kind,
-            violence_work=violence_work,
-            anonymous_allowed=True,
-        )
-
-    shelter = form("Turvakoti", "turvakoti", ServiceForm.Kind.RESIDENTIAL, "victim")
-    crisis = form("Avokriisityö", "avokriisityo", ServiceForm.Kind.OUTPATIENT, "victim")
-    jussi = form("Jussi-työ", "jussi-tyo", ServiceForm.Kind.OUTPATIENT, "perpetrator")
-    dpo = org_role_user(
-        organisation, Role.DATA_PROTECTION_OFFICER, first_name="Tuija", last_name="Tietosuoja"
-    )
-    TOTPDevice.objects.create(user=dpo, name="Puhelin", confirmed=True)
-    # The mother's partner is a client of Jussi-työ (identified, with an ongoing episode).
-    partner, _episode = client_in(jussi, first_names=PARTNER_FIRST, last_name=MOTHER_LAST)
-    return World(
-        shelter=shelter,
-        crisis=crisis,
-        jussi=jussi,
-        night_worker=_member(
-            shelter, night_shift=True, first_name="Noora", last_name="Yölä", username="noora.yola"
-        ),
-        day_worker=_member(
-            shelter, first_name="Päivi", last_name="Aamunen", username="paivi.aamunen"
-        ),
-        crisis_worker=_member(
-            crisis, first_name="Aava", last_name="Avonen", username="aava.avonen"
-        ),
-        jussi_worker=_member(jussi, first_name="Tero", last_name="Tukija", username="tero.tukija"),
-        dpo=dpo,
-        partner=partner,
-    )
-
-
-def current_token(user: User) -> str:
-    """The authenticator app's code now. A journey may log the same user in twice within one
-    30-second window; django-otp rightly refuses a code used once (``last_t``), so the test
-    forgets the last use, as a second, later code would."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    return str(
-        TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-    ).zfill(device.digits)
-
-
-def log_in(page: Page, base: str, user: User) -> None:
-    """Password, then the authenticator app's code; ends on the dashboard."""
-    page.goto(base + reverse("accounts:login"))
-    page.get_by_label("Käyttäjätunnus").fill(user.username)
-    page.get_by_label("Salasana").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Kirjaudu", exact=True).click()
-    expect(page.locator("h1")).to_have_text("Vahvista kirjautuminen")
-    page.locator('input[name="otp_token"]').fill(current_token(user))
-    page.get_by_role("button", name="Vahvista", exact=True).click()
-    expect(page.locator("h1")).to_have_text(f"Tervetuloa, {user.first_name}")
-
-
-def open_menu(page: Page) -> None:
-    """On a phone the navigation, language switch and logout sit behind the menu button."""
-    button = page.locator("summary.site-menu__button")
-    if (
-        button.count()
-        and button.is_visible()
-        and not page.locator("details.site-menu[open]").count()
-    ):
-        button.click()
-
-
-def log_out(page: Page) -> None:
-    open_menu(page)
-    page.locator(f'form[action="{reverse("accounts:logout")}"] button[type=submit]').first.click()
-    expect(page.locator("h1")).to_have_text("Kirjaudu sisään")
-
-
-def nav(page: Page, name: str) -> None:
-    open_menu(page)
-    page.get_by_role("navigation", name="Päävalikko").get_by_role(
-        "link", name=name, exact=True
-    ).click()
 
 
 def is_live_search(response: Any) -> bool:
@@ -201,10 +59,8 @@ def test_shelter_mother_from_anonymous_night_to_log_extract(
     settings: Any,
     tmp_path: Path,
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
     settings.TUPA_ALLOW_TEST_HETU = True
     world = build_world()
-    page.set_default_timeout(15_000)
     base = live_server.url
     main = page.locator("main")
 

@@ -17,32 +17,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AnomalyReview
-from tupa.core.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    UserFactory,
-    client_in,
-    org_role_user,
-)
+from tupa.core.tests.factories import client_in, org_role_user, worker_in
 from tupa.organisations.models import ServiceForm
 
-from .test_client_journeys import log_in, log_out, nav
+from .journey import (
+    JOURNEY_MARKS,
+    a_member_of,
+    a_service_form,
+    enter_password,
+    log_in,
+    log_out,
+    nav,
+    with_authenticator,
+)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 CLIENT = "Ilta Kuusela"
 WORKER_LABEL = "Riikka Kuusela (riikka.kuusela)"
@@ -52,47 +48,35 @@ def test_dpo_filters_the_access_log_downloads_it_and_reads_security_events_and_a
     live_server: Any, page: Page, check_page: Callable[..., None], tmp_path: Path
 ) -> None:
     started = time.monotonic()
-    organisation = OrganisationFactory.create(name="Kuvitteellinen perheyhdistys ry")
-    form = ServiceFormFactory.create(
-        organisation=organisation,
+    form = a_service_form(
+        "Kuvitteellinen perheyhdistys ry",
         name="Perhetyö",
         slug="perhetyo",
         kind=ServiceForm.Kind.OUTPATIENT,
     )
-    worker = UserFactory.create(
-        organisation=organisation,
-        first_name="Riikka",
-        last_name="Kuusela",
-        username="riikka.kuusela",
+    worker = a_member_of(form, first_name="Riikka", last_name="Kuusela", username="riikka.kuusela")
+    # Another worker of the form, who reads nothing (no login, so no authenticator app).
+    worker_in(form, first_name="Olli", last_name="Ohikulkija", username="olli.o")
+    dpo = with_authenticator(
+        org_role_user(
+            form.organisation,
+            Role.DATA_PROTECTION_OFFICER,
+            first_name="Tuija",
+            last_name="Tietosuoja",
+            username="tuija.tietosuoja",
+        )
     )
-    MembershipFactory(user=worker, organisation=organisation, service_form=form, role=Role.WORKER)
-    TOTPDevice.objects.create(user=worker, name="Puhelin", confirmed=True)
-    other = UserFactory.create(
-        organisation=organisation, first_name="Olli", last_name="Ohikulkija", username="olli.o"
-    )
-    MembershipFactory(user=other, organisation=organisation, service_form=form, role=Role.WORKER)
-    dpo = org_role_user(
-        organisation,
-        Role.DATA_PROTECTION_OFFICER,
-        first_name="Tuija",
-        last_name="Tietosuoja",
-        username="tuija.tietosuoja",
-    )
-    TOTPDevice.objects.create(user=dpo, name="Puhelin", confirmed=True)
     person, episode = client_in(form, first_names="Ilta", last_name="Kuusela")
     # The log names staff but shows a client only as type and id (no names in the DPO's view).
     subject = f"Henkilö: #{person.pk}"
 
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
     today = timezone.localdate()
 
     # ------------------------------------------------------------ the worker's session
     page.goto(base + reverse("accounts:login"))
-    page.get_by_label("Käyttäjätunnus").fill(worker.username)
-    page.get_by_label("Salasana").fill("väärä-salasana-123")
-    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    enter_password(page, worker.username, "väärä-salasana-123")
     expect(page.locator("h1")).to_have_text("Kirjaudu sisään")
     log_in(page, base, worker)
     page.goto(base + reverse("episodes:detail", args=[episode.pk]))

@@ -12,32 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    AreaFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-)
 from tupa.dropin.models import DailyCount
 from tupa.organisations.models import ServiceForm
 
-from .test_client_journeys import log_in, nav
+from .journey import JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in, nav
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
-
-PHONE = {"width": 390, "height": 844}
+pytestmark = JOURNEY_MARKS
 
 
 def _tap(page: Page, name: str, expected: str, counter: str) -> None:
@@ -46,32 +29,22 @@ def _tap(page: Page, name: str, expected: str, counter: str) -> None:
 
 
 def test_perhetupa_worker_counts_a_morning_on_a_phone(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellisen perhetalon yhdistys ry", slug="kuvitteellinen-tupa"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Vauvaperhetyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Avopalvelut")
-    house = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    house = a_service_form(
+        "Kuvitteellisen perhetalon yhdistys ry",
+        organisation_slug="kuvitteellinen-tupa",
+        area="Vauvaperhetyö",
+        team="Avopalvelut",
         name="Perhetupa",
         slug="perhetupa",
         kind=ServiceForm.Kind.DROP_IN,
         register=ServiceForm.Register.OWN_ACTIVITY,
         anonymous_allowed=True,
     )
-    worker = UserFactory.create(
-        organisation=organisation, first_name="Minna", last_name="Tupala", username="minna.t"
-    )
-    MembershipFactory(user=worker, organisation=organisation, service_form=house, role=Role.WORKER)
-    TOTPDevice.objects.create(user=worker, name="Puhelin", confirmed=True)
+    worker = a_member_of(house, first_name="Minna", last_name="Tupala", username="minna.t")
 
     page.set_viewport_size(PHONE)
-    page.set_default_timeout(15_000)
     base = live_server.url
     log_in(page, base, worker)
     check_page(max_width=PHONE["width"])

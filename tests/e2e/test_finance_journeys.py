@@ -23,14 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scope, scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_client_journeys import log_in, log_out, nav
 from tupa.accounts.models import Role
 from tupa.core.months import month_bounds
 from tupa.core.tests.factories import org_role_user, worker_in
@@ -44,11 +41,9 @@ from tupa.residential.commitments import services as commitments
 from tupa.residential.tests.support import family, t
 from tupa.residential.tests.test_commitment import admit, ensikoti_form, partner
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+from .journey import JOURNEY_MARKS, log_in, log_out, nav, with_authenticator
+
+pytestmark = JOURNEY_MARKS
 
 MOTHER_FIRST, MOTHER_LAST = "Aamu", "Keksitty"
 CHILD_FIRST = "Hiekka"
@@ -109,10 +104,10 @@ def build_world(first: dt.date) -> dict[str, Any]:
     county's payment commitment (decision ``DECISION``)."""
     form = ensikoti_form(slug="ensikoti")
     org = form.organisation
-    lead = worker_in(form, role=Role.LEAD, first_name="Leena", username="leena")
-    finance = org_role_user(org, Role.FINANCE, first_name="Taru", username="taru")
-    for user in (lead, finance):
-        TOTPDevice.objects.create(user=user, name="Puhelin", confirmed=True)
+    lead = with_authenticator(worker_in(form, role=Role.LEAD, first_name="Leena", username="leena"))
+    finance = with_authenticator(
+        org_role_user(org, Role.FINANCE, first_name="Taru", username="taru")
+    )
     with scopes_disabled():
         factories.profile(org, iban=IBAN)
     county = partner(form, COUNTY)
@@ -171,7 +166,6 @@ def test_basis_run_documents_journal_and_payment(
     first, last = month_bounds(last_month.year, last_month.month)  # "November"
     world = build_world(first)
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
 
     # ------------------------------------------------------------ 1. the lead approves the basis

@@ -16,25 +16,26 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tupa.accounts.models import User
-from tupa.core.tests.factories import (
-    DEFAULT_PASSWORD,
-    AreaFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    worker_in,
-)
+from tupa.core.tests.factories import worker_in
 from tupa.organisations.models import Organisation, ServiceForm
 
-from .test_client_journeys import open_menu
+from .journey import (
+    a_service_form,
+    current_token,
+    enter_code,
+    enter_password,
+    open_menu,
+    token_of,
+    with_authenticator,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+#: A small phone, narrower than journey.PHONE: the login and the dashboard must fit it too.
 PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
@@ -48,31 +49,26 @@ class World:
 
 def build_world() -> World:
     """One fictional association: a residential mother-and-baby home and an outpatient service."""
-    organisation = OrganisationFactory.create(
-        name="Esimerkkilän ensi- ja turvakoti ry", slug="esimerkkila"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Vauvaperhetyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Ensikodin tiimi")
-    own_form = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    own_form = a_service_form(
+        "Esimerkkilän ensi- ja turvakoti ry",
+        organisation_slug="esimerkkila",
+        area="Vauvaperhetyö",
+        team="Ensikodin tiimi",
         name="Ensikoti Satama",
         slug="ensikoti-satama",
         kind=ServiceForm.Kind.RESIDENTIAL,
     )
-    other_form = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    other_form = a_service_form(
+        beside=own_form,
         name="Avopalvelu Lyhty",
         slug="avopalvelu-lyhty",
         kind=ServiceForm.Kind.OUTPATIENT,
     )
+    # No authenticator app yet: the first journey gives one, the second enrols one.
     worker = worker_in(
         own_form, first_name="Aino", last_name="Esimerkki", username="aino.esimerkki"
     )
-    return World(organisation, own_form, other_form, worker)
+    return World(own_form.organisation, own_form, other_form, worker)
 
 
 def translated(language: str, msgid: str) -> str:
@@ -82,26 +78,12 @@ def translated(language: str, msgid: str) -> str:
     return text
 
 
-def current_token(device: TOTPDevice) -> str:
-    return str(
-        TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-    ).zfill(device.digits)
-
-
-def log_in_with_password(page: Page, username: str) -> None:
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Kirjaudu", exact=True).click()
-
-
 def test_worker_logs_in_with_totp_and_browses_in_three_languages(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
     world = build_world()
-    device = TOTPDevice.objects.create(user=world.worker, name="Puhelin", confirmed=True)
+    with_authenticator(world.worker)
     page.set_viewport_size(PHONE)
-    page.set_default_timeout(15_000)
     base = live_server.url
 
     # Anyone who is not logged in lands on the login page.
@@ -113,11 +95,10 @@ def test_worker_logs_in_with_totp_and_browses_in_three_languages(
     check_page(max_width=PHONE["width"])
 
     # Password, then the six-digit code of the authenticator app.
-    log_in_with_password(page, world.worker.username)
+    enter_password(page, world.worker.username)
     expect(page.locator("h1")).to_have_text("Vahvista kirjautuminen")
     check_page(max_width=PHONE["width"])
-    page.locator('input[name="otp_token"]').fill(current_token(device))
-    page.get_by_role("button", name="Vahvista", exact=True).click()
+    enter_code(page, current_token(world.worker))
 
     # The dashboard lists the worker's own service forms.
     expect(page.locator("h1")).to_have_text("Tervetuloa, Aino")
@@ -168,15 +149,13 @@ def test_worker_logs_in_with_totp_and_browses_in_three_languages(
 
 
 def test_first_time_user_enrols_an_authenticator_and_gets_recovery_codes(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
     world = build_world()
-    page.set_default_timeout(15_000)
     page.goto(live_server.url + reverse("accounts:login"))
     check_page()
 
-    log_in_with_password(page, world.worker.username)
+    enter_password(page, world.worker.username)
     expect(page.locator("h1")).to_have_text("Ota kaksivaiheinen tunnistautuminen käyttöön")
     expect(page.get_by_role("img", name="QR-koodi todennussovellusta varten")).to_be_visible()
     check_page()
@@ -186,7 +165,7 @@ def test_first_time_user_enrols_an_authenticator_and_gets_recovery_codes(
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     pending = TOTPDevice.objects.get(user=world.worker, confirmed=False)
     assert key == pending.bin_key
-    page.locator('input[name="otp_token"]').fill(current_token(pending))
+    page.locator('input[name="otp_token"]').fill(token_of(pending))
     page.get_by_role("button", name="Ota käyttöön", exact=True).click()
 
     expect(page.locator("h1")).to_have_text("Varakoodit")
@@ -207,13 +186,12 @@ def test_login_page_says_when_two_factor_authentication_is_off(
 ) -> None:
     settings.TUPA_REQUIRE_2FA = False
     world = build_world()
-    page.set_default_timeout(15_000)
     page.goto(live_server.url + reverse("accounts:login"))
     notice = page.locator("#two-factor-off-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Kaksivaiheinen tunnistautuminen on kytketty pois päältä")
     check_page()
 
-    log_in_with_password(page, world.worker.username)
+    enter_password(page, world.worker.username)
     expect(page.locator("h1")).to_have_text("Tervetuloa, Aino")
     check_page()

@@ -11,32 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    AreaFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-    client_in,
-)
+from tupa.core.tests.factories import client_in
 from tupa.organisations.models import ServiceForm
 
-from .test_client_journeys import log_in
+from .journey import JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in
+from .violence_work import the_shelter
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
-PHONE = {"width": 390, "height": 844}
 FIRST_CONTENT_WITHIN = 160
 LAYOUT = """() => {
   const h1 = document.querySelector('main h1');
@@ -52,42 +37,34 @@ LAYOUT = """() => {
 
 
 def _world() -> tuple[Any, ServiceForm]:
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellisen ensi- ja turvakodin yhdistys ry", slug="kuvitteellinen"
+    shelter = the_shelter()
+    crisis = a_service_form(
+        beside=shelter, name="Avokriisityö", slug="avokriisityo", kind=ServiceForm.Kind.OUTPATIENT
     )
-    area = AreaFactory.create(organisation=organisation, name="Väkivaltatyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Väkivaltatyön tiimi")
-    forms = [
-        ServiceFormFactory.create(
-            organisation=organisation, area=area, team=team, name=name, slug=slug, kind=kind
-        )
-        for name, slug, kind in (
-            ("Turvakoti", "turvakoti", ServiceForm.Kind.RESIDENTIAL),
-            ("Avokriisityö", "avokriisityo", ServiceForm.Kind.OUTPATIENT),
-            ("Lasten ja nuorten kriisityö", "lapsityo", ServiceForm.Kind.OUTPATIENT),
-        )
-    ]
-    worker = UserFactory.create(
-        organisation=organisation, first_name="Noora", last_name="Yölä", username="noora.yola"
+    children = a_service_form(
+        beside=shelter,
+        name="Lasten ja nuorten kriisityö",
+        slug="lapsityo",
+        kind=ServiceForm.Kind.OUTPATIENT,
     )
-    for service_form in forms:
-        MembershipFactory(
-            user=worker,
-            organisation=organisation,
-            service_form=service_form,
-            role=Role.WORKER,
-            night_shift=True,
-        )
-    TOTPDevice.objects.create(user=worker, name="Puhelin", confirmed=True)
+    worker = a_member_of(
+        shelter,
+        crisis,
+        children,
+        night_shift=True,
+        first_name="Noora",
+        last_name="Yölä",
+        username="noora.yola",
+    )
     # Long names: the rows must wrap, not push the page sideways.
     for first, last in (
         ("Annamaria Kristiina", "Pitkänimi-Esimerkkinen"),
         ("Lumi", "Kuvitelma"),
         ("Helmi-Sofia", "Haavekallio-Virtanen"),
     ):
-        client_in(forms[0], first_names=first, last_name=last)
-    client_in(forms[1], first_names="Aino", last_name="Avoin")
-    return worker, forms[0]
+        client_in(shelter, first_names=first, last_name=last)
+    client_in(crisis, first_names="Aino", last_name="Avoin")
+    return worker, shelter
 
 
 def _assert_phone_layout(page: Page) -> None:
@@ -103,7 +80,6 @@ def test_caseload_on_a_phone_has_a_compact_header_and_no_sideways_scroll(
     settings.TUPA_DEMO = True  # the banner is part of what a demo user sees above the content
     worker, shelter = _world()
     page.set_viewport_size(PHONE)
-    page.set_default_timeout(15_000)
     base = live_server.url
     log_in(page, base, worker)
 

@@ -14,65 +14,39 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    AreaFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-)
 from tupa.organisations.models import ServiceForm
 from tupa.prevention.models import Activity, Delivery
 
-from .test_client_journeys import log_in, nav
+from .journey import JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in, nav
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
-
-PHONE = {"width": 390, "height": 844}
+pytestmark = JOURNEY_MARKS
 
 
 def test_the_coordinator_records_a_fair_and_a_batch_of_brochures_on_a_phone(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellisen turvaverkoston yhdistys ry", slug="kuvitteellinen-verkosto"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Perheväkivaltatyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Avopalvelut")
-    form = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    form = a_service_form(
+        "Kuvitteellisen turvaverkoston yhdistys ry",
+        organisation_slug="kuvitteellinen-verkosto",
+        area="Perheväkivaltatyö",
+        team="Avopalvelut",
         name="Turvallisten perheiden verkosto",
         slug="verkosto",
         kind=ServiceForm.Kind.PREVENTION,
         register=ServiceForm.Register.OWN_ACTIVITY,
     )
-    coordinator = UserFactory.create(
-        organisation=organisation, first_name="Kaisa", last_name="Kokoaja", username="kaisa.k"
+    coordinator = a_member_of(
+        form, role=Role.COORDINATOR, first_name="Kaisa", last_name="Kokoaja", username="kaisa.k"
     )
-    MembershipFactory(
-        user=coordinator, organisation=organisation, service_form=form, role=Role.COORDINATOR
-    )
-    TOTPDevice.objects.create(user=coordinator, name="Puhelin", confirmed=True)
     last_day = timezone.localdate() - dt.timedelta(days=1)
     first_day = last_day - dt.timedelta(days=3)
 
     page.set_viewport_size(PHONE)
-    page.set_default_timeout(15_000)
     log_in(page, live_server.url, coordinator)
     nav(page, "Turvallisten perheiden verkosto")
     page.get_by_role("link", name="Tilaisuudet ja tapahtumat").click()

@@ -17,34 +17,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ParticipantFactory,
-    PersonFactory,
-    ServiceFormFactory,
-    UserFactory,
-    client_in,
-)
+from tupa.core.tests.factories import ParticipantFactory, PersonFactory, client_in
 from tupa.organisations.models import ServiceForm
 from tupa.programmes import services
 from tupa.programmes.models import PEUKALOINEN_RULES, Attendance, GroupProgramme, Member, Session
 
-from .test_client_journeys import log_in, nav
+from .journey import JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in, nav
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 GROUP = "Pikkuvarpu kevät"
 NEW_PARENT, NEW_BABY = "Satu Esimerkki", "Nuppu Esimerkki"
@@ -61,18 +46,14 @@ def test_group_leader_records_a_session_and_reads_the_statistics(
     live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
     started = time.monotonic()
-    organisation = OrganisationFactory.create(name="Kuvitteellinen perheyhdistys ry")
-    form = ServiceFormFactory.create(
-        organisation=organisation,
+    form = a_service_form(
+        "Kuvitteellinen perheyhdistys ry",
         name="Vauvaryhmät",
         slug="vauvaryhmat",
         kind=ServiceForm.Kind.GROUP,
     )
-    leader = UserFactory.create(
-        organisation=organisation, first_name="Helmi", last_name="Ryhmänohjaaja"
-    )
-    MembershipFactory(user=leader, organisation=organisation, service_form=form, role=Role.WORKER)
-    TOTPDevice.objects.create(user=leader, name="Puhelin", confirmed=True)
+    organisation = form.organisation
+    leader = a_member_of(form, first_name="Helmi", last_name="Ryhmänohjaaja")
 
     def family(parent: str, baby: str) -> Any:
         first, last = parent.split()
@@ -112,7 +93,6 @@ def test_group_leader_records_a_session_and_reads_the_statistics(
         )
 
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
     log_in(page, base, leader)
 
@@ -233,13 +213,13 @@ def test_group_leader_records_a_session_and_reads_the_statistics(
     check_page()
 
     # ------------------------------------------------------------ on a phone
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
     page.goto(base + reverse("programmes:detail", args=[programme.pk]))
     expect(page.locator("h1")).to_have_text(GROUP)
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     page.goto(base + reverse("programmes:session", args=[session.pk]))
     expect(main.get_by_label(f"{OLD_PARENT} – {OLD_BABY}: poissa ilmoittaen")).to_be_checked()
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     page.goto(base + reverse("programmes:statistics", args=[form.slug]))
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     print(f"programmes journey: {time.monotonic() - started:.1f} s")

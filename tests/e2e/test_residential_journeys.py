@@ -12,50 +12,34 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ParticipantFactory,
-    PersonFactory,
-    ServiceFormFactory,
-    UserFactory,
-    client_in,
-)
+from tupa.core.tests.factories import ParticipantFactory, PersonFactory, client_in
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import Place, Stay
 
-from .test_client_journeys import log_in
+from .journey import JOURNEY_MARKS, a_member_of, a_service_form, log_in
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 MOTHER_FIRST, MOTHER_LAST = "Sointu", "Keksitty"
 
 
 def test_night_admission_move_discharge_and_occupancy(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
-    organisation = OrganisationFactory.create(name="Kuvitteellinen turvakotiyhdistys ry")
-    shelter = ServiceFormFactory.create(
-        organisation=organisation,
+    shelter = a_service_form(
+        "Kuvitteellinen turvakotiyhdistys ry",
         name="Turvakoti",
         slug="turvakoti",
         kind=ServiceForm.Kind.RESIDENTIAL,
         violence_work="victim",
         open_24h=True,
     )
+    organisation = shelter.organisation
     with scopes_disabled():
         for i in range(1, 6):
             Place.objects.create(
@@ -65,17 +49,9 @@ def test_night_admission_move_discharge_and_occupancy(
                 code=f"p{i}",
                 order=i,
             )
-    night_worker = UserFactory.create(
-        organisation=organisation, first_name="Yrjö", last_name="Yövuorolainen"
+    night_worker = a_member_of(
+        shelter, night_shift=True, first_name="Yrjö", last_name="Yövuorolainen"
     )
-    MembershipFactory(
-        user=night_worker,
-        organisation=organisation,
-        service_form=shelter,
-        role=Role.WORKER,
-        night_shift=True,
-    )
-    TOTPDevice.objects.create(user=night_worker, name="Puhelin", confirmed=True)
     _mother, episode = client_in(shelter, first_names=MOTHER_FIRST, last_name=MOTHER_LAST)
     for name in ("Kide", "Uni"):
         child = PersonFactory.create(
@@ -87,7 +63,6 @@ def test_night_admission_move_discharge_and_occupancy(
     arrival_day = today - dt.timedelta(days=2)
     next_day = today - dt.timedelta(days=1)
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
     mother_name = f"{MOTHER_FIRST} {MOTHER_LAST}"
 

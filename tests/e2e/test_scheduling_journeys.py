@@ -14,32 +14,19 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    UserFactory,
-    client_in,
-)
+from tupa.core.tests.factories import client_in
 from tupa.episodes.models import Entry
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling.models import Appointment
 
-from .test_client_journeys import log_in
+from .journey import JOURNEY_MARKS, a_member_of, a_service_form, log_in
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 CLIENT_FIRST, CLIENT_LAST = "Ilta", "Keksitty"
 
@@ -60,26 +47,19 @@ def _plan(page: Page, main: Any, day: dt.date, start: str, end: str, *, weekly: 
 
 
 def test_plan_a_week_of_home_visits_and_record_outcomes(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
-    organisation = OrganisationFactory.create(name="Kuvitteellinen perheyhdistys ry")
-    alvari = ServiceFormFactory.create(
-        organisation=organisation,
+    alvari = a_service_form(
+        "Kuvitteellinen perheyhdistys ry",
         name="Alvari-perhetyö",
         slug="alvari",
         kind=ServiceForm.Kind.OUTPATIENT,
     )
-    worker = UserFactory.create(
-        organisation=organisation, first_name="Riikka", last_name="Perhetyöntekijä"
-    )
-    MembershipFactory(user=worker, organisation=organisation, service_form=alvari, role=Role.WORKER)
-    TOTPDevice.objects.create(user=worker, name="Puhelin", confirmed=True)
+    worker = a_member_of(alvari, first_name="Riikka", last_name="Perhetyöntekijä")
     _person, episode = client_in(alvari, first_names=CLIENT_FIRST, last_name=CLIENT_LAST)
 
     today = timezone.localdate()
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
 
     log_in(page, base, worker)

@@ -15,56 +15,39 @@ from collections.abc import Callable
 from typing import Any
 
 import openpyxl
-import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    AreaFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tupa.core.tests.factories import org_role_user
 from tupa.dropin.models import DailyCount
 from tupa.finance.models import GrantDeadline
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import ServiceForm
 from tupa.statistics.models import Submission
 
-from .test_client_journeys import log_in, nav
+from .journey import JOURNEY_MARKS, a_service_form, log_in, nav, with_authenticator
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 
 def test_director_sends_the_stea_report_of_perhetupa(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any, tmp_path: Any
+    live_server: Any, page: Page, check_page: Callable[..., None], tmp_path: Any
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
     year = dt.date.today().year - 1
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellinen tilastoyhdistys ry", slug="kuvitteellinen-tilasto"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Vauvaperhetyö")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Avopalvelut")
-    house = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    house = a_service_form(
+        "Kuvitteellinen tilastoyhdistys ry",
+        organisation_slug="kuvitteellinen-tilasto",
+        area="Vauvaperhetyö",
+        team="Avopalvelut",
         name="Perhetupa",
         slug="perhetupa",
         kind=ServiceForm.Kind.DROP_IN,
         register=ServiceForm.Register.OWN_ACTIVITY,
         anonymous_allowed=True,
     )
+    organisation = house.organisation
     # STEA funds Perhetupa last year (the grants register): its results report is STEA's,
     # due by the deadline the grant's decision set.
     grant = stea_grant(house, year_from=year, target_name="Perhetupa", target_code="Ak 1010")
@@ -72,13 +55,15 @@ def test_director_sends_the_stea_report_of_perhetupa(
         due = GrantDeadline.objects.create(
             grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=dt.date(year + 1, 3, 31)
         )
-    director = UserFactory.create(
-        organisation=organisation, first_name="Outi", last_name="Johtola", username="outi.j"
+    director = with_authenticator(
+        org_role_user(
+            organisation,
+            Role.EXECUTIVE_DIRECTOR,
+            first_name="Outi",
+            last_name="Johtola",
+            username="outi.j",
+        )
     )
-    MembershipFactory(
-        user=director, organisation=organisation, service_form=None, role=Role.EXECUTIVE_DIRECTOR
-    )
-    TOTPDevice.objects.create(user=director, name="Puhelin", confirmed=True)
     # March: 12 + 9 visits on two mornings; May: 7 visits. Hand-computed total 28.
     with scopes_disabled():
         for day, adults, children in (
@@ -95,7 +80,6 @@ def test_director_sends_the_stea_report_of_perhetupa(
                 children=children,
             )
 
-    page.set_default_timeout(15_000)
     base = live_server.url
     log_in(page, base, director)
     # The dashboard opens with the overview's summary, asked with htmx after the page loaded.

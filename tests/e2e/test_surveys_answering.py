@@ -10,22 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, Page, expect
 
+from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.surveys.models import Invitation, Response
 from tupa.surveys.tests.support import invitation_for, published_questionnaire
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+from .journey import JOURNEY_MARKS, PHONE, log_in, log_out, with_authenticator
 
-PHONE = {"width": 390, "height": 844}
+pytestmark = JOURNEY_MARKS
 
 
 def _link(live_server: Any, settings: Any) -> tuple[Invitation, str]:
@@ -98,16 +94,9 @@ def test_answering_without_javascript_with_a_saved_draft(
 def test_lead_sets_up_a_kiosk_and_the_tablet_takes_answers(
     live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
 ) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tupa.accounts.models import Role
-
-    from .test_client_journeys import log_in, log_out
-
     settings.TUPA_ANSWER_RATE = "1000/m"
     form = ServiceFormFactory.create(name="Kuvitteellinen perhetupa")
-    lead = worker_in(form, role=Role.LEAD)
-    TOTPDevice.objects.create(user=lead, name="Puhelin", confirmed=True)
+    lead = with_authenticator(worker_in(form, role=Role.LEAD))
     published_questionnaire(form, actor=lead, name="Perhetuvan palaute")
     log_in(page, live_server.url, lead)
     page.goto(live_server.url + reverse("surveys:kiosks", kwargs={"slug": form.slug}))

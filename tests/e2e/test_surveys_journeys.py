@@ -19,14 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_client_journeys import log_in, log_out
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
     EpisodeFactory,
@@ -40,13 +37,9 @@ from tupa.surveys.models import Channel, Invitation, Response, Schedule, Target,
 from tupa.surveys.recording import clean_answers, response_record
 from tupa.surveys.tests.support import published_questionnaire
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+from .journey import JOURNEY_MARKS, PHONE, log_in, log_out, with_authenticator
 
-PHONE = {"width": 390, "height": 844}
+pytestmark = JOURNEY_MARKS
 
 
 def test_due_list_invitation_and_answer(
@@ -54,8 +47,7 @@ def test_due_list_invitation_and_answer(
 ) -> None:
     settings.TUPA_ANSWER_RATE = "1000/m"
     form = ServiceFormFactory.create(name="Kuvitteellinen ensikoti", slug="ensikoti")
-    worker = worker_in(form, first_name="Pekka", username="pekka")
-    TOTPDevice.objects.create(user=worker, name="Puhelin", confirmed=True)
+    worker = with_authenticator(worker_in(form, first_name="Pekka", username="pekka"))
     version = published_questionnaire(form, actor=worker, name="Palaute jakson lopussa")
     today = timezone.localdate()
     with scopes_disabled():
@@ -114,12 +106,12 @@ def test_results_import_and_suppression(
     live_server: Any, page: Page, check_page: Callable[..., None], tmp_path: Path
 ) -> None:
     form = ServiceFormFactory.create(name="Kuvitteellinen ensikoti", slug="ensikoti")
-    lead = worker_in(form, role=Role.LEAD, first_name="Liisa", username="liisa")
-    director = org_role_user(
-        form.organisation, Role.EXECUTIVE_DIRECTOR, first_name="Johanna", username="johanna"
+    lead = with_authenticator(worker_in(form, role=Role.LEAD, first_name="Liisa", username="liisa"))
+    director = with_authenticator(
+        org_role_user(
+            form.organisation, Role.EXECUTIVE_DIRECTOR, first_name="Johanna", username="johanna"
+        )
     )
-    for user in (lead, director):
-        TOTPDevice.objects.create(user=user, name="Puhelin", confirmed=True)
     version = published_questionnaire(form, actor=lead)
     with scopes_disabled():
         for n, value in enumerate(["5", "4", "4", "3", "5", "5", "2"]):
@@ -178,8 +170,7 @@ def test_building_a_questionnaire_on_a_phone(
     from tupa.surveys.instruments import services
 
     form = ServiceFormFactory.create(name="Kuvitteellinen ensikoti")
-    lead = worker_in(form, role=Role.LEAD, first_name="Liisa", username="liisa")
-    TOTPDevice.objects.create(user=lead, name="Puhelin", confirmed=True)
+    lead = with_authenticator(worker_in(form, role=Role.LEAD, first_name="Liisa", username="liisa"))
     published = published_questionnaire(form, actor=lead)
     with scopes_disabled():
         published.child_friendly = True

@@ -12,62 +12,42 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    AreaFactory,
-    EpisodeFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    ParticipantFactory,
-    PersonFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, PersonFactory
 from tupa.episodes.models import Entry
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.visitation.models import Meeting
 
-from .test_client_journeys import log_in
+from .journey import JOURNEY_MARKS, a_member_of, a_service_form, log_in
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 
 def test_coordinator_schedules_an_exchange_and_records_an_interruption(
-    live_server: Any, page: Page, check_page: Callable[..., None], settings: Any
+    live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    settings.TUPA_REQUIRE_2FA = True
-    organisation = OrganisationFactory.create(
-        name="Kuvitteellisen tapaamispaikan yhdistys ry", slug="kuvitteellinen-tapaamis"
-    )
-    area = AreaFactory.create(organisation=organisation, name="Perhetyö ja eroauttaminen")
-    team = TeamFactory.create(organisation=organisation, area=area, name="Perhetyön tiimi")
-    form = ServiceFormFactory.create(
-        organisation=organisation,
-        area=area,
-        team=team,
+    form = a_service_form(
+        "Kuvitteellisen tapaamispaikan yhdistys ry",
+        organisation_slug="kuvitteellinen-tapaamis",
+        area="Perhetyö ja eroauttaminen",
+        team="Perhetyön tiimi",
         name="Tapaamispaikka",
         slug="tapaamispaikka",
         kind=ServiceForm.Kind.VISITATION,
     )
-    coordinator = UserFactory.create(
-        organisation=organisation, first_name="Kaisa", last_name="Koordinaattori", username="kaisa"
+    organisation = form.organisation
+    coordinator = a_member_of(
+        form,
+        role=Role.COORDINATOR,
+        first_name="Kaisa",
+        last_name="Koordinaattori",
+        username="kaisa",
     )
-    MembershipFactory(
-        user=coordinator, organisation=organisation, service_form=form, role=Role.COORDINATOR
-    )
-    TOTPDevice.objects.create(user=coordinator, name="Puhelin", confirmed=True)
     Municipality.objects.get_or_create(
         code="398", defaults={"name_fi": "Lahti", "name_sv": "Lahtis"}
     )
@@ -85,7 +65,6 @@ def test_coordinator_schedules_an_exchange_and_records_an_interruption(
                 ),
             )
 
-    page.set_default_timeout(15_000)
     base = live_server.url
     main = page.locator("main")
     log_in(page, base, coordinator)

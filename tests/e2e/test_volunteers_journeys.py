@@ -22,22 +22,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import (
     MembershipFactory,
-    OrganisationFactory,
     ParticipantFactory,
     PersonFactory,
-    ServiceFormFactory,
-    UserFactory,
     client_in,
 )
 from tupa.organisations.models import ServiceForm
@@ -56,13 +51,20 @@ from tupa.volunteers.models import (
 )
 from tupa.volunteers.training import services as training_services
 
-from .test_client_journeys import current_token, log_in, nav
+from .journey import (
+    JOURNEY_MARKS,
+    PHONE,
+    a_member_of,
+    a_service_form,
+    current_token,
+    enter_code,
+    enter_password,
+    log_in,
+    nav,
+    with_authenticator,
+)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+pytestmark = JOURNEY_MARKS
 
 FRIEND_FIRST, FRIEND_LAST = "Kalle", "Kaverikas"
 FRIEND = f"{FRIEND_FIRST} {FRIEND_LAST}"
@@ -83,20 +85,20 @@ def _save(page: Page) -> None:
 def test_coordinator_takes_a_man_from_interest_to_a_match(
     live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:
-    organisation = OrganisationFactory.create(name="Kuvitteellinen perheyhdistys ry")
-    form = ServiceFormFactory.create(
-        organisation=organisation,
+    form = a_service_form(
+        "Kuvitteellinen perheyhdistys ry",
         name="Kaveritoiminta",
         slug="kaveritoiminta",
         kind=ServiceForm.Kind.VOLUNTEER,
     )
-    coordinator = UserFactory.create(
-        organisation=organisation, first_name="Tuomo", last_name="Koordinaattori"
+    organisation = form.organisation
+    coordinator = a_member_of(
+        form, role=Role.VOLUNTEER_COORDINATOR, first_name="Tuomo", last_name="Koordinaattori"
     )
     # The form's volunteer coordinator also does its client work: he sees the families.
-    for role in (Role.VOLUNTEER_COORDINATOR, Role.COORDINATOR):
-        MembershipFactory(user=coordinator, organisation=organisation, service_form=form, role=role)
-    TOTPDevice.objects.create(user=coordinator, name="Puhelin", confirmed=True)
+    MembershipFactory(
+        user=coordinator, organisation=organisation, service_form=form, role=Role.COORDINATOR
+    )
     today = timezone.localdate()
     with scopes_disabled():
         _mother, episode = client_in(form, first_names="Aino", last_name="Satumetsä")
@@ -148,7 +150,6 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
             )
 
     base = live_server.url
-    page.set_default_timeout(15_000)
     main = page.locator("main")
     log_in(page, base, coordinator)
 
@@ -266,11 +267,11 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
         )
 
     # His page lists the match with the note he will see, never who the family is.
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
     page.goto(volunteer_url)
     expect(main.locator('section[aria-labelledby="perheet"]')).to_contain_text(NOTE)
     expect(main).not_to_contain_text("Satumetsä")
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
 
     # ------------------------------------------------------------ his own login to the portal
     main.get_by_role("link", name="Hallinnoi tunnusta").click()
@@ -285,7 +286,7 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
     page.context.clear_cookies()
     page.goto(link.group(0))
     expect(page.locator("h1")).to_have_text("Aseta salasana")
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     main.get_by_label("Uusi salasana", exact=True).fill(PASSWORD)
     main.get_by_label("Uusi salasana uudelleen").fill(PASSWORD)
     main.get_by_role("button", name="Aseta salasana").click()
@@ -293,29 +294,26 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
         login = User.objects.get(username=EMAIL)
     # His authenticator app, as the staff journeys have theirs (enrolment is the login's own
     # test): the code below is what the app would show.
-    TOTPDevice.objects.create(user=login, name="Puhelin", confirmed=True)
-    page.get_by_label("Käyttäjätunnus").fill(EMAIL)
-    page.get_by_label("Salasana").fill(PASSWORD)
-    page.get_by_role("button", name="Kirjaudu", exact=True).click()
-    page.locator('input[name="otp_token"]').fill(current_token(login))
-    page.get_by_role("button", name="Vahvista", exact=True).click()
+    with_authenticator(login)
+    enter_password(page, EMAIL, PASSWORD)
+    enter_code(page, current_token(login))
     expect(page.locator("h1")).to_have_text(f"Hei, {FRIEND_FIRST}")
     expect(main).to_contain_text(NOTE)
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
 
     # ------------------------------------------------------------ an outing's hours, by himself
     page.goto(base + reverse("volunteer_portal:hours"))
     expect(page.locator("h1")).to_have_text("Toiminta ja tunnit")
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     main.get_by_role("link", name="Kirjaa toimintaa").click()
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     main.get_by_label("Toiminta", exact=True).select_option(label="retki tai yhteinen tekeminen")
     main.get_by_label("Päivä", exact=True).fill(today.isoformat())
     main.get_by_label("Alkaa").fill("08:00")
     main.get_by_label("Päättyy").fill("11:00")
     _save(page)
     expect(page.locator(".messages")).to_contain_text("Toiminta on kirjattu.")
-    check_page(max_width=390)
+    check_page(max_width=PHONE["width"])
     with scopes_disabled():
         entry = HoursEntry.objects.get(volunteer=friend)
         assert (entry.kind, entry.date, entry.recorded_by_id) == (
