@@ -124,6 +124,6 @@ def processing_restriction_set(
     locked.processing_restriction_reason = reason if restricted else ""
     locked.version += 1
     locked._history_user = actor  # type: ignore[attr-defined]
-    locked._change_reason = reason[:100]  # type: ignore[attr-defined]
+    locked._change_reason = reason  # type: ignore[attr-defined]
     locked.save(update_fields=["processing_restricted", "processing_restriction_reason", "version"])
     return locked

@@ -16,12 +16,15 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django_scopes import scope
 
 from tupa.accounts.models import Role
-from tupa.core.tests.factories import own_activity_form, worker_in
+from tupa.core.tests.factories import PersonFactory, org_role_user, own_activity_form, worker_in
 from tupa.dropin.models import DailyCount
 from tupa.dropin.services import counts
 from tupa.organisations.models import ServiceForm
+from tupa.people import rights
+from tupa.people.models import Person
 from tupa.prevention import services as prevention
 from tupa.prevention.models import Activity, ActivityKind
 
@@ -81,3 +84,24 @@ def test_a_long_removal_reason_is_kept_whole() -> None:
     prevention.activity_remove(actor=lead, activity=activity, reason=LONG_REASON)
     removed = Activity.history.get(id=pk, history_type="-")
     assert removed.history_change_reason == LONG_REASON
+
+
+def test_a_long_reason_for_restricting_and_lifting_processing_is_kept_whole() -> None:
+    """The DPO's reason (the form takes 1 000 characters) was cut to 100 for the old column.
+    Lifting the restriction clears the person's reason field, so its history row is the only
+    place the lifting reason is kept."""
+    person = PersonFactory()
+    dpo = org_role_user(person.organisation, Role.DATA_PROTECTION_OFFICER)
+    lifting = LONG_REASON.replace("Luvut korjattu", "Tarkistettu")
+    with scope(organisation=person.organisation_id):
+        restricted = rights.processing_restriction_set(
+            actor=dpo, person=person, restricted=True, reason=LONG_REASON
+        )
+        rights.processing_restriction_set(
+            actor=dpo, person=restricted, restricted=False, reason=lifting
+        )
+        history = list(Person.history.filter(id=person.pk).order_by("history_id"))
+    assert [(h.processing_restricted, h.history_change_reason) for h in history[-2:]] == [
+        (True, LONG_REASON),
+        (False, lifting),
+    ]

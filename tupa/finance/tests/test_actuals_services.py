@@ -278,6 +278,46 @@ def test_dry_run_explains_every_bad_row_in_finnish_and_stores_nothing() -> None:
         assert ActualsImport.objects.count() == 0
 
 
+def test_an_amount_too_large_for_the_column_is_a_row_error() -> None:
+    """``ActualEntry.amount`` is numeric(14, 2): at most 999 999 999 999,99. A bigger cell (say an
+    account or reference number in the amount column) passed the dry run; SQLite stored it and
+    PostgreSQL failed the import with "numeric field overflow" — a server error. Here the two
+    big rows cancel out, so even the file's totals looked fine."""
+    ctx = setup_org()
+    data = csv_bytes(
+        "2018-01;ensikoti;5000;Palkat;1 000 000 000 000,00",
+        "2018-01;ensikoti;5000;Palkat;-1000000000000",
+        "2018-01;ensikoti;5000;Palkat;999 999 999 999,99",
+        "2018-01;ensikoti;5000;Palkat;-999 999 999 999,99",
+    )
+    found = plan(ctx, data)
+    assert [e.message for e in found.errors] == [
+        "Rivi 2: summa “1 000 000 000 000,00” on liian suuri "
+        "(enintään 999 999 999 999,99 euroa kumpaankin suuntaan).",
+        "Rivi 3: summa “-1000000000000” on liian suuri "
+        "(enintään 999 999 999 999,99 euroa kumpaankin suuntaan).",
+    ]
+    assert [r.amount for r in found.rows] == [D("999999999999.99"), D("-999999999999.99")]
+    with pytest.raises(ValidationError):
+        do_import(ctx, data)
+    with scopes_disabled():
+        assert ActualEntry.objects.count() == 0
+        assert ActualsImport.objects.count() == 0
+    # The largest amounts the column takes are stored as they are.
+    batch = do_import(
+        ctx,
+        csv_bytes(
+            "2018-01;ensikoti;5000;Palkat;999 999 999 999,99",
+            "2018-01;ensikoti;5000;Palkat;-999 999 999 999,99",
+        ),
+    )
+    with scopes_disabled():
+        assert sorted(ActualEntry.objects.filter(source_import=batch).values_list("amount")) == [
+            (D("-999999999999.99"),),
+            (D("999999999999.99"),),
+        ]
+
+
 def test_missing_columns_are_named() -> None:
     ctx = setup_org()
     found = plan(ctx, csv_bytes("2018-01;ensikoti;1,00", header="kausi;kustannuspaikka;summa"))

@@ -37,7 +37,7 @@ from tupa.finance.models import (
     InvoiceRun,
 )
 from tupa.finance.models.agreements import PricedItem
-from tupa.finance.money import cents, line_amounts
+from tupa.finance.money import cents, euros, line_amounts
 from tupa.finance.references import invoice_reference, is_valid_reference
 from tupa.finance.tests import factories
 from tupa.organisations.models import Municipality, Partner
@@ -1016,6 +1016,72 @@ def test_manual_invoice_validation_keeps_field_errors() -> None:
         "unit_price",
         "vat_rate",
     }
+
+
+#: The largest amount an invoice's money columns (numeric(12, 2)) take, as the messages show it.
+LARGEST = euros(Decimal("9999999999.99"))
+
+
+def test_a_line_or_an_invoice_too_large_for_the_columns_is_refused() -> None:
+    """Lines and invoices keep their amounts in numeric(12, 2): at most 9 999 999 999,99 €. Only
+    a line's net was checked, not its total with VAT nor the invoice's totals; SQLite stored them
+    and PostgreSQL refused ("numeric field overflow"), a server error that lost the typed line."""
+    ctx = world()
+    draft = services.invoice_create_manual(
+        actor=ctx["finance"], data=services.ManualInvoiceData(buyer=ctx["phhyky"])
+    )
+
+    def add(unit_price: str, vat_rate: str = "0") -> InvoiceLine:
+        return services.line_add(
+            actor=ctx["finance"],
+            invoice=draft,
+            item=PricedItem.TRAINING_FEE,
+            description="Koulutus",
+            quantity=Decimal("1"),
+            unit_price=Decimal(unit_price),
+            vat_rate=Decimal(vat_rate),
+        )
+
+    # Net 9 000 000 000,00 fits; with VAT 25,5 % the line is 11 295 000 000,00 €.
+    with pytest.raises(ValidationError) as refused:
+        add("9000000000.00", "25.5")
+    assert refused.value.message_dict == {"quantity": ["Rivin summa on liian suuri."]}
+    add("6000000000.00")
+    # 6 000 000 000,00 + 4 000 000 000,00 = 10 000 000 000,00 € would not fit the invoice.
+    with pytest.raises(ValidationError) as refused:
+        add("4000000000.00")
+    assert refused.value.messages == [
+        f"Laskun summa olisi liian suuri (enintään {LARGEST} €). Laskuta loput toisella laskulla."
+    ]
+    add("3999999999.99")
+    draft.refresh_from_db()
+    assert (draft.total_net, draft.total_gross) == (Decimal("9999999999.99"),) * 2
+    assert len(lines_of(ctx, draft)) == 2
+
+
+def test_a_run_whose_invoice_would_be_too_large_is_refused(source: FakeSource) -> None:
+    """A price row is below 10 000 000 000 € but a month of days at it need not be: the run is
+    refused with the buyer named, instead of failing on PostgreSQL ("numeric field overflow")."""
+    ctx = world(source)
+    agreements.price_set(
+        actor=ctx["finance"],
+        agreement=ctx["agreement"],
+        item=CHILD,
+        amount=Decimal("6000000000.00"),
+        valid_from=D(2026, 11, 1),
+    )
+    nov = month_bounds(2026, 11)
+    source.days(ctx["org"], ctx["ensikoti"], D(2026, 11, 1), D(2026, 11, 2))
+    approve(ctx, *nov)
+    with pytest.raises(ValidationError) as refused:
+        run(ctx, *nov)  # 2 × 6 000 000 000,00 = 12 000 000 000,00 €
+    assert refused.value.messages == [
+        f"Ostajan PHHYKY lasku olisi liian suuri (enintään {LARGEST} €). "
+        "Tarkista sopimuksen hinnat."
+    ]
+    with scope(organisation=ctx["org"].pk):
+        assert not InvoiceRun.objects.exists()
+        assert not Invoice.objects.exists()
 
 
 def test_discarding_and_cancelling_settle_the_run(source: FakeSource) -> None:

@@ -24,6 +24,12 @@ MUNICIPALITIES_CSV = Path(__file__).resolve().parents[1] / "data" / "municipalit
 
 
 MUNICIPALITY_COLUMNS = ("code", "name_fi", "name_sv", "region_code", "region_name_fi")
+#: The name columns (varchar) by their length: a longer cell is refused with its row's number.
+_TEXT_LENGTHS = {
+    field.name: field.max_length
+    for field in Municipality._meta.concrete_fields
+    if field.name in ("name_fi", "name_sv", "region_name_fi") and field.max_length is not None
+}
 _CODE = re.compile(r"^\d{3}$")
 _REGION = re.compile(r"^(\d{2})?$")
 
@@ -63,6 +69,15 @@ def _read_municipalities(path: Path) -> list[dict[str, str]]:
                 raise ValidationError(
                     _("Rivi %(line)d: maakuntakoodin on oltava kaksi numeroa.") % {"line": line_no}
                 )
+            for column, limit in _TEXT_LENGTHS.items():
+                if len(row[column]) > limit:
+                    raise ValidationError(
+                        _(
+                            "Rivi %(line)d: sarakkeen %(column)s arvo on liian pitkä "
+                            "(enintään %(max)d merkkiä)."
+                        )
+                        % {"line": line_no, "column": column, "max": limit}
+                    )
             if row["code"] in seen:
                 raise ValidationError(
                     _("Rivi %(line)d: kuntanumero %(code)s on tiedostossa kahdesti.")

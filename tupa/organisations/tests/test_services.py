@@ -424,6 +424,26 @@ def test_municipalities_load_is_all_or_nothing(tmp_path: Path) -> None:
         services.municipalities_load(path=wrong_header)
 
 
+def test_municipalities_load_refuses_a_name_longer_than_its_column(tmp_path: Path) -> None:
+    """The names are varchar(100): a longer cell (columns shifted, a note in the name) was stored
+    by SQLite and failed on PostgreSQL with "value too long", not with the row's number."""
+    long_name = "Päijät-Häme " * 9  # 108 characters
+    for row, column in (
+        (f"398,{long_name},Lahtis,07,Päijät-Häme\n", "name_fi"),
+        (f"398,Lahti,{long_name},07,Päijät-Häme\n", "name_sv"),
+        (f"398,Lahti,Lahtis,07,{long_name}\n", "region_name_fi"),
+    ):
+        path = _csv(tmp_path, "111,Heinola,Heinola,07,Päijät-Häme\n" + row)
+        with pytest.raises(ValidationError) as exc:
+            services.municipalities_load(path=path)
+        assert exc.value.messages == [
+            f"Rivi 3: sarakkeen {column} arvo on liian pitkä (enintään 100 merkkiä)."
+        ]
+        assert Municipality.objects.count() == 0
+    fits = _csv(tmp_path, f"398,Lahti,Lahtis,07,{'x' * 100}\n")
+    assert services.municipalities_load(path=fits).created == 1
+
+
 def test_load_municipalities_command(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = _csv(tmp_path, "398,Lahti,Lahtis,07,Päijät-Häme\n")
     call_command("load_municipalities", path=path)

@@ -98,7 +98,7 @@ def alias_link(*, actor: User, alias: Alias, person: Person, reason: str) -> Ali
         for part in parts:
             part.person = person
             part.alias = None
-            part._change_reason = reason[:100]  # type: ignore[attr-defined]
+            part._change_reason = reason  # type: ignore[attr-defined]
             save_validated(part, actor=actor)
         alias.person = person
         alias.linked_at = timezone.now()

@@ -142,6 +142,24 @@ def test_linking_to_an_existing_client_adds_the_episode_to_theirs(
         ) == {earlier.pk, anonymous_stay["episode"].pk}
 
 
+def test_a_long_reason_is_kept_whole_in_the_participants_history(  # type: ignore[no-untyped-def]
+    night_worker, anonymous_stay
+) -> None:
+    """The identifying form takes 1 000 characters; the participant's history row cut the reason
+    to 100 for the change-reason column of old (now text)."""
+    reason = "Kertoi nimensä aamulla ja näytti henkilökortin; " * 5
+    assert len(reason) > 200
+    person = services.person_create(
+        actor=night_worker, first_names="Maija", last_name="Meikäläinen", hetu="131052-308T"
+    )
+    services.alias_link(
+        actor=night_worker, alias=anonymous_stay["mother"], person=person, reason=reason
+    )
+    with scopes_disabled():
+        part = Participant.objects.get(person=person)
+        assert part.history.first().history_change_reason == reason.strip()
+
+
 def test_a_reason_is_required(shelter, night_worker, anonymous_stay) -> None:  # type: ignore[no-untyped-def]
     person = PersonFactory(organisation=shelter.organisation)
     with pytest.raises(ValidationError) as info:

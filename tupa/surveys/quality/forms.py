@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.surveys.models import CriteriaSet, Criterion, CriterionRating
-from tupa.surveys.quality.services import RatingInput
+from tupa.surveys.quality.services import MAX_ORDER, ORDER_MESSAGE, RatingInput
 
 
 class CriteriaSetForm(forms.Form):
@@ -24,7 +24,13 @@ class CriteriaSetForm(forms.Form):
 class CriterionForm(forms.Form):
     code = forms.CharField(label=_("Tunniste"), max_length=20, help_text=_("Esim. 2.1"))
     text = forms.CharField(label=_("Kriteeri"), widget=forms.Textarea(attrs={"rows": 3}))
-    order = forms.IntegerField(label=_("Järjestys"), min_value=0, required=False)
+    order = forms.IntegerField(
+        label=_("Järjestys"),
+        min_value=0,
+        max_value=MAX_ORDER,
+        required=False,
+        error_messages={"max_value": ORDER_MESSAGE},
+    )
 
 
 class EvaluationStartForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from tupa.access import surveys as access
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
     from tupa.organisations.models import ServiceForm
 
 Rating = CriterionRating.Rating
+
+#: The largest order number of a criterion (its column is an integer; a handbook has far fewer).
+MAX_ORDER = 9999
+#: Also the form's message: ``limit_value`` is what Django's ``max_value`` check fills in.
+ORDER_MESSAGE = gettext_lazy("Anna järjestysnumero väliltä 0–%(limit_value)s.")
 
 
 class EvaluationConflict(Exception):
@@ -105,8 +111,12 @@ def criteria_set_update(
     return criteria_set
 
 
-def _clean_criterion(criteria_set: CriteriaSet, code: str, text: str, pk: int | None) -> str:
+def _clean_criterion(
+    criteria_set: CriteriaSet, code: str, text: str, pk: int | None, order: int | None
+) -> str:
     errors: dict[str, str] = {}
+    if order is not None and not 0 <= order <= MAX_ORDER:
+        errors["order"] = str(ORDER_MESSAGE) % {"limit_value": MAX_ORDER}
     if not code.strip():
         errors["code"] = _("Anna kriteerille tunniste (esim. 1.2).")
     elif (
@@ -129,7 +139,7 @@ def criterion_add(
     """A new criterion, last in the set unless ``order`` is given."""
     _require_any_form(actor, criteria_set.organisation_id)
     CriteriaSet.objects.select_for_update().filter(pk=criteria_set.pk).first()
-    code = _clean_criterion(criteria_set, code, text, None)
+    code = _clean_criterion(criteria_set, code, text, None, order)
     if order is None:
         last = criteria_set.criteria.order_by("-order").values_list("order", flat=True).first()
         order = (last or 0) + 1
@@ -145,7 +155,7 @@ def criterion_update(
     """Change a criterion's wording. Ratings already given keep pointing at it."""
     criteria_set = criterion.criteria_set
     _require_any_form(actor, criteria_set.organisation_id)
-    criterion.code = _clean_criterion(criteria_set, code, text, criterion.pk)
+    criterion.code = _clean_criterion(criteria_set, code, text, criterion.pk, order)
     criterion.text = text.strip()
     criterion.order = order
     criterion.save()

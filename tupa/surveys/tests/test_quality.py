@@ -18,8 +18,9 @@ from tupa.access.marks import access_class
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.surveys.models import CriteriaSet, CriterionRating, SelfEvaluation
+from tupa.surveys.models import CriteriaSet, Criterion, CriterionRating, SelfEvaluation
 from tupa.surveys.quality import selectors, services
+from tupa.surveys.quality.forms import CriterionForm
 from tupa.surveys.quality.services import EvaluationConflict, RatingInput
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,59 @@ def test_criteria_are_numbered_in_order_and_codes_are_unique(world: dict[str, An
     with scopes_disabled(), pytest.raises(ValidationError) as caught:
         services.criterion_add(actor=world["lead"], criteria_set=world["set"], code="1.1", text="X")
     assert "code" in caught.value.message_dict
+
+
+ORDER_MESSAGE = "Anna järjestysnumero väliltä 0–9999."
+
+
+def test_an_order_number_too_large_is_refused_with_a_message(world: dict[str, Any]) -> None:
+    """``Criterion.order`` is an integer column (at most 2 147 483 647 in PostgreSQL; SQLite
+    stores anything). The form took any number and the services saved it unchecked, so a
+    mistyped order ended in a server error and the criterion's text was lost."""
+    form = CriterionForm(data={"code": "3.1", "text": "Pitkä teksti", "order": "3000000000"})
+    assert not form.is_valid()
+    assert form.errors["order"] == [ORDER_MESSAGE]
+    assert CriterionForm(data={"code": "3.1", "text": "X", "order": "9999"}).is_valid()
+    with scopes_disabled():
+        with pytest.raises(ValidationError) as caught:
+            services.criterion_add(
+                actor=world["lead"],
+                criteria_set=world["set"],
+                code="3.1",
+                text="X",
+                order=3_000_000_000,
+            )
+        assert caught.value.message_dict == {"order": [ORDER_MESSAGE]}
+        first = world["criteria"][0]
+        with pytest.raises(ValidationError) as caught:
+            services.criterion_update(
+                actor=world["lead"], criterion=first, code="1.1", text="A", order=10_000
+            )
+        assert caught.value.message_dict == {"order": [ORDER_MESSAGE]}
+        assert Criterion.objects.get(pk=first.pk).order == 1
+        assert world["set"].criteria.count() == 3
+
+
+def test_the_criterion_page_keeps_what_was_typed_when_the_order_is_too_large(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["lead"])
+    url = reverse("surveys:quality_set", args=["ensikoti", world["set"].pk])
+    response = client.post(
+        url,
+        {
+            "add_criterion": "1",
+            "new-code": "3.1",
+            "new-text": "Perhe saa tiedon palveluista ymmärrettävästi",
+            "new-order": "3000000000",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ORDER_MESSAGE in html
+    assert "Perhe saa tiedon palveluista ymmärrettävästi" in html
+    with scopes_disabled():
+        assert world["set"].criteria.count() == 3
 
 
 def test_a_worker_may_not_maintain_criteria_or_evaluate(world: dict[str, Any]) -> None:

@@ -211,7 +211,7 @@ def _revoke(portal: PortalAccess, *, actor: Actor, reason: str) -> None:
     portal.revoked_at = timezone.now()
     portal.revoked_by = actor
     portal.revoke_reason = reason[:300]
-    save_validated(portal, actor=actor, reason=reason[:100])
+    save_validated(portal, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -603,6 +603,26 @@ def test_revoking_ends_the_session_on_the_next_request_and_the_login(
     assert not user.is_active
 
 
+def test_a_long_revoking_reason_outlives_a_new_grant_in_the_history(
+    world: dict[str, Any],
+) -> None:
+    """The form takes 300 characters; the history row cut the reason to 100 for the change-reason
+    column of old (now text). A new grant clears ``revoke_reason``, so the history row is then
+    the only place the reason is kept."""
+    reason = "Vapaaehtoinen pyysi tauon perhesyistä; palaa ehkä syksyllä uuteen ryhmään. " * 3
+    assert len(reason.strip()) > 200
+    with scopes_disabled():
+        portal_services.portal_revoke(
+            actor=world["coordinator"], volunteer=world["volunteer"], reason=reason
+        )
+    grant(world["coordinator"], world["volunteer"])
+    with scopes_disabled():
+        portal = PortalAccess.objects.get(volunteer=world["volunteer"])
+        assert portal.revoke_reason == ""
+        reasons = list(portal.history.values_list("history_change_reason", flat=True))
+    assert reason.strip() in reasons
+
+
 def test_granting_again_gives_a_fresh_password_and_app(world: dict[str, Any]) -> None:
     user = world["user"]
     user.set_password(PASSWORD)

@@ -45,6 +45,8 @@ COLUMNS: dict[str, frozenset[str]] = {
     "amount": frozenset({"amount", "summa", "määrä", "euroa", "eur"}),
 }
 REQUIRED_COLUMNS = ("period", "cost_centre", "account", "amount")
+#: ``ActualEntry.amount`` is numeric(14, 2): an amount must stay below this either way.
+AMOUNT_LIMIT = Decimal("1e12")
 COLUMN_LABELS = {
     "period": "kausi",
     "cost_centre": "kustannuspaikka",
@@ -251,6 +253,15 @@ def _row(
             _(
                 "summa “%(value)s” ei ole euromäärä (esim. 1 234,56 tai -45,00; "
                 "enintään kaksi desimaalia)"
+            )
+            % {"value": amount_text}
+        )
+    if amount is not None and abs(amount) >= AMOUNT_LIMIT:
+        amount = None
+        problems.append(
+            _(
+                "summa “%(value)s” on liian suuri (enintään 999 999 999 999,99 euroa "
+                "kumpaankin suuntaan)"
             )
             % {"value": amount_text}
         )

@@ -22,6 +22,7 @@ from tupa.finance.models import (
     InvoicingProfile,
 )
 from tupa.finance.models.agreements import UNITS, PricedItem
+from tupa.finance.money import euros
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -90,6 +91,17 @@ def _set_totals(invoice: Invoice) -> None:
     invoice.total_net, invoice.total_vat, invoice.total_gross = totals_of(
         InvoiceLine.objects.filter(invoice=invoice).only("net", "vat", "gross")
     )
+
+
+def too_large(*amounts: Decimal) -> bool:
+    """Whether any of ``amounts`` is beyond what the money columns of lines and invoices take
+    (numeric(12, 2); PostgreSQL refuses more, SQLite stores it and fails to read it back)."""
+    return any(abs(amount) >= MAX_AMOUNT for amount in amounts)
+
+
+def largest_amount() -> str:
+    """:data:`MAX_AMOUNT` less a cent, as the messages show it (``9 999 999 999,99``)."""
+    return euros(MAX_AMOUNT - CENT)
 
 
 def _settle_run(run_id: int | None) -> None:

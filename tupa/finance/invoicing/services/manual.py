@@ -39,6 +39,8 @@ from tupa.finance.invoicing.services._common import (
     _require,
     _set_totals,
     _unit,
+    largest_amount,
+    too_large,
 )
 
 
@@ -186,17 +188,26 @@ def line_add(
         errors["case_reference"] = _("Asiaviite voi olla enintään 100 merkkiä.")
     if service_form is not None and service_form.organisation_id != invoice.organisation_id:
         raise PermissionDenied
-    if not errors and abs(quantity * unit_price) >= MAX_AMOUNT:
-        errors["quantity"] = _("Rivin summa on liian suuri.")
     if errors:
         raise ValidationError(errors)
+    net, vat, gross = line_amounts(quantity, unit_price, vat_rate)
+    if too_large(net, gross):
+        raise ValidationError({"quantity": _("Rivin summa on liian suuri.")})
     unit = unit.strip()[:20] or _unit(item, True)
     with scope(organisation=invoice.organisation_id):
         locked = _locked_draft(invoice)
+        # The draft's stored totals are the sums of its lines (every change of a line sets them).
+        if too_large(locked.total_net + net, locked.total_vat + vat, locked.total_gross + gross):
+            raise ValidationError(
+                _(
+                    "Laskun summa olisi liian suuri (enintään %(max)s €). Laskuta loput "
+                    "toisella laskulla."
+                )
+                % {"max": largest_amount()}
+            )
         position = (
             InvoiceLine.objects.filter(invoice=locked).aggregate(n=Max("position"))["n"] or 0
         ) + 1
-        net, vat, gross = line_amounts(quantity, unit_price, vat_rate)
         line = InvoiceLine.objects.create(
             invoice=locked,
             position=position,

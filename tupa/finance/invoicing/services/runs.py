@@ -35,6 +35,9 @@ from tupa.finance.invoicing.services._common import (
     _require,
     _set_totals,
     _unit,
+    largest_amount,
+    too_large,
+    totals_of,
 )
 
 
@@ -90,6 +93,20 @@ def _line_from_plan(invoice: Invoice, position: int, planned: PlannedLine) -> In
     )
 
 
+def _check_size(invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    """Refuse the run when a line or the invoice would not fit the money columns (a price typed
+    with too many digits, times a month of days); nothing of the run is then stored."""
+    amounts = [amount for line in lines for amount in (line.net, line.gross)]
+    if too_large(*amounts, *totals_of(lines)):
+        raise ValidationError(
+            _(
+                "Ostajan %(buyer)s lasku olisi liian suuri (enintään %(max)s €). Tarkista "
+                "sopimuksen hinnat."
+            )
+            % {"buyer": invoice.buyer_name, "max": largest_amount()}
+        )
+
+
 def _write_plan(
     *, actor: User, run: InvoiceRun, plan: Plan, profile: InvoicingProfile | None
 ) -> list[Invoice]:
@@ -132,8 +149,12 @@ def _write_plan(
         ordered = [p for p in planned_lines if not p.is_difference] + [
             p for p in planned_lines if p.is_difference
         ]
-        for position, planned in enumerate(ordered, start=1):
-            lines.append(_line_from_plan(invoice, position, planned))
+        written = [
+            _line_from_plan(invoice, position, planned)
+            for position, planned in enumerate(ordered, start=1)
+        ]
+        _check_size(invoice, written)
+        lines.extend(written)
     InvoiceLine.objects.bulk_create(lines)
     for invoice in invoices:
         _set_totals(invoice)
