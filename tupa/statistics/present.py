@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.utils.html import conditional_escape, format_html, html_safe
-from django.utils.safestring import SafeString
+from django.utils.html import html_safe
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
 from .charts import column_bars
@@ -40,9 +41,25 @@ class ShownCell:
         """The figure as HTML (``{{ cell }}`` in a template): a link to its records when it has
         one, else its text. A return has hundreds of figures, and one method call each costs a
         fraction of a template's ``{% if %}`` with its four variable lookups."""
+        text = _escaped(self.text)
         if self.href:
-            return format_html('<a href="{}">{}</a>', self.href, self.text)
-        return conditional_escape(self.text)
+            return SafeString(f'<a href="{_escaped(self.href)}">{text}</a>')
+        return SafeString(text)
+
+
+def _escaped(text: Any) -> str:
+    """``text`` escaped for HTML unless it is already safe: :func:`conditional_escape`'s result
+    without its check for lazy arguments, which cost more than the escaping on a return's
+    hundreds of figures and labels."""
+    if isinstance(text, SafeData):
+        return str(text)
+    return html.escape(str(text))
+
+
+def _capfirst(text: Any) -> str:
+    """``text`` with its first letter capitalised (the ``capfirst`` filter, for the same reason)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 @dataclass
@@ -75,6 +92,32 @@ class ShownLine:
     #: A bar chart of a one-way table over months (suppressed months get no bar).
     chart: SafeString | None = None
 
+    def table_html(self) -> SafeString:
+        """The figure's table — headers, a row per value, the totals — as HTML
+        (``{{ line.table_html }}``). A return's tables have hundreds of rows and cells, and the
+        template loops with their lookups and filters cost more than the figures themselves
+        (THL's 15 tables: 3.5 ms as template loops; ``docs/performance.md``, sixteenth stop).
+        Every text is escaped; a figure renders itself (:class:`ShownCell`)."""
+        total_label = _escaped(gettext("Yhteensä"))
+        if self.ways == 2:
+            heads = "".join(f'<th scope="col" class="num">{_escaped(c)}</th>' for c in self.columns)
+            heads += f'<th scope="col" class="num">{total_label}</th>'
+        else:
+            heads = f'<th scope="col" class="num">{_escaped(_capfirst(self.unit))}</th>'
+        body = "".join(
+            f'<tr><th scope="row">{_escaped(_capfirst(row.label))}</th>{row.cells_html()}</tr>'
+            for row in self.rows
+        )
+        totals = "".join(f'<td class="num">{c}</td>' for c in self.column_totals)
+        return SafeString(
+            '<table class="data">'
+            f'<thead><tr><th scope="col">{_escaped(_capfirst(self.row_label))}</th>{heads}</tr></thead>'
+            f"<tbody>{body}</tbody>"
+            f'<tfoot><tr><th scope="row">{total_label}</th>{totals}'
+            f'<td class="num" data-figure="{self.index}">{self.total}</td></tr></tfoot>'
+            "</table>"
+        )
+
 
 @dataclass
 class ShownSection:
@@ -83,12 +126,21 @@ class ShownSection:
     lines: list[ShownLine]
 
 
+@dataclass
+class _Made:
+    """What the tables of one return share: each figure's text and each ``dimension=value``
+    pair of a drill-down query, made once (in the language of the request)."""
+
+    texts: dict[tuple[int, str, int], str] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
 class _Cells:
     """Makes the :class:`ShownCell` s of one table: its figures' texts and drill-down queries.
 
     A return has hundreds of figures but few distinct values and dimension values, so each
-    text and each ``dimension=value`` pair of a query is made once per table (``urlencode``
-    and the locale's number format cost microseconds per call)."""
+    text and each ``dimension=value`` pair of a query is made once per return (``urlencode``
+    and the locale's number format cost microseconds per call: :class:`_Made`)."""
 
     def __init__(
         self,
@@ -98,14 +150,14 @@ class _Cells:
         base: dict[str, str],
         decimals: int,
         link: str,
+        made: _Made,
     ) -> None:
         self.table, self.states, self.drillable = table, states, drillable
         self.decimals, self.link = decimals, link
         dimensions = {table.row_dimension, table.col_dimension}
         # The cell's own dimensions win over a base parameter of the same name.
         self.base = urlencode({k: v for k, v in base.items() if k not in dimensions})
-        self.pairs: dict[tuple[str, str], str] = {}
-        self.texts: dict[tuple[int, str], str] = {}
+        self.pairs, self.texts = made.pairs, made.texts
 
     def _query(self, selection: dict[str, str]) -> str:
         parts = [self.base] if self.base else []
@@ -123,9 +175,11 @@ class _Cells:
         linked = self.drillable or key == TOTAL
         query = self._query(self.table.selection(key)) if linked else ""
         href = f"{self.link}?{query}" if self.link and linked and value and state == SHOWN else ""
-        text = self.texts.get((value, state))
+        text = self.texts.get((value, state, self.decimals))
         if text is None:
-            text = self.texts[(value, state)] = display(value, state, decimals=self.decimals)
+            text = self.texts[(value, state, self.decimals)] = display(
+                value, state, decimals=self.decimals
+            )
         return ShownCell(text, state, query, value, href)
 
 
@@ -136,9 +190,11 @@ def present_line(
     drillable: bool = True,
     base: dict[str, str] | None = None,
     drill_url: DrillUrl | None = None,
+    made: _Made | None = None,
 ) -> ShownLine:
     """``base``: query parameters every drill link keeps (e.g. the part of the year);
-    ``drill_url``: the address of a line's drill-down page by its index (no links without it)."""
+    ``drill_url``: the address of a line's drill-down page by its index (no links without it);
+    ``made``: the texts and query parts the return's other lines have made."""
     base = base or {}
     if {line.table.row_dimension, line.table.col_dimension} & AGGREGATE_ONLY:
         drillable = False  # a person's municipality is never a way into the records
@@ -156,7 +212,7 @@ def present_line(
         columns=[label for _, label in t.cols],
     )
     link = drill_url(line.index) if drill_url is not None else ""
-    cell = _Cells(t, states, drillable, base, line.indicator.decimals, link)
+    cell = _Cells(t, states, drillable, base, line.indicator.decimals, link, made or _Made())
 
     for r, label in t.rows:
         cells = [cell(("cell", r, c)) for c, _ in (t.cols or [("", "")])]
@@ -184,6 +240,7 @@ def present(
     base: dict[str, str] | None = None,
     drill_url: DrillUrl | None = None,
 ) -> list[ShownSection]:
+    made = _Made()
     return [
         ShownSection(
             section.title,
@@ -195,6 +252,7 @@ def present(
                     drillable=drillable,
                     base=base,
                     drill_url=drill_url,
+                    made=made,
                 )
                 for line in section.lines
             ],

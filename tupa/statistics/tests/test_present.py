@@ -87,3 +87,47 @@ def test_a_base_parameter_named_like_a_dimension_gives_way_to_the_cell() -> None
         _line(("colour",)), None, base={"colour": "blue", "jakso": "2"}, drill_url=str
     )
     assert shown.rows[0].cells[0].query == "jakso=2&colour=red"
+
+
+def test_a_table_renders_itself_with_its_labels_escaped() -> None:
+    """``{{ line.table_html }}``: headers, a row per value with its total, the column totals and
+    the line's total — what the figure's template loops wrote; every label escaped."""
+    odd = Dimension("colour", "väri <b>", (("red", "punainen & <i>"), ("blue", "sininen")))
+    units = [Unit(("red", "s"), 3), Unit(("blue", "l"), 2)]
+    indicator = toy_indicator(units, odd, SIZES)
+    result = Result(indicator, PARAMS, units)
+    line = ComputedLine(
+        7,
+        Line("test.things", 1, ("colour", "size")),
+        indicator,
+        build_table(result, ("colour", "size")),
+        result,
+    )
+    states = {("cell", "blue", "l"): PRIMARY}
+    html = present_line(line, states).table_html()
+    assert html == (
+        '<table class="data">'
+        '<thead><tr><th scope="col">Väri &lt;b&gt;</th>'
+        '<th scope="col" class="num">pieni</th><th scope="col" class="num">iso</th>'
+        '<th scope="col" class="num">Yhteensä</th></tr></thead>'
+        "<tbody>"
+        '<tr><th scope="row">Punainen &amp; &lt;i&gt;</th>'
+        '<td class="num">3</td><td class="num">0</td><td class="num">3</td></tr>'
+        '<tr><th scope="row">Sininen</th>'
+        '<td class="num">0</td><td class="num">&lt; 5</td><td class="num">2</td></tr>'
+        "</tbody>"
+        '<tfoot><tr><th scope="row">Yhteensä</th><td class="num">3</td><td class="num">2</td>'
+        '<td class="num" data-figure="7">5</td></tr></tfoot>'
+        "</table>"
+    )
+    one_way = present_line(_line(("colour",)), None).table_html()
+    # A one-way table's only column is the unit; its rows have no total of their own.
+    assert one_way.startswith(
+        '<table class="data"><thead><tr><th scope="col">Väri</th>'
+        '<th scope="col" class="num">Kpl</th></tr></thead>'
+        '<tbody><tr><th scope="row">Punainen</th><td class="num">3</td></tr>'
+    )
+    assert one_way.endswith(
+        '<tfoot><tr><th scope="row">Yhteensä</th><td class="num" data-figure="4">5</td></tr>'
+        "</tfoot></table>"
+    )
