@@ -288,6 +288,7 @@ OPENING_DAYS = Indicator(
     units=opening_day_units,
     applies=_is_drop_in,
     records=False,
+    counts_people=False,  # days the house was open: shown whole in an outgoing return
 )
 
 CHILDCARE_SESSIONS = Indicator(

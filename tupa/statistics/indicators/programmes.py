@@ -389,6 +389,7 @@ SESSIONS = Indicator(
     units=session_units,
     applies=can_run_programmes,
     records=False,
+    counts_people=False,  # meetings held: shown whole in an outgoing return
 )
 
 ATTENDANCES = Indicator(
@@ -433,6 +434,7 @@ CANCELLED_SESSIONS = Indicator(
     units=cancelled_session_units,
     applies=can_run_programmes,
     records=False,
+    counts_people=False,  # meetings called off: shown whole in an outgoing return
 )
 
 ABSENCES = Indicator(

@@ -499,6 +499,7 @@ COURSES = Indicator(
     dimensions=(SERVICE_FORM, COURSE_KIND, *_WHEN),
     units=course_units,
     records=False,
+    counts_people=False,  # courses held: shown whole in an outgoing return
 )
 
 COMPLETIONS = Indicator(

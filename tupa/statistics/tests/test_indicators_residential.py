@@ -75,6 +75,8 @@ from tupa.statistics.indicators import residential as r
 from tupa.statistics.indicators.base import Indicator, Params, Result
 from tupa.statistics.indicators.reads import candidate_forms
 from tupa.statistics.returns.thl import THL_SHELTER
+from tupa.statistics.services import states_for
+from tupa.statistics.suppression import PRIMARY, SHOWN
 from tupa.statistics.tests.properties import assert_consistent
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +253,33 @@ def test_thl_return_blocks_until_the_year_end_check_passes(thl_year: dict[str, A
         indicator = registry.get(line.indicator, line.version)
         for key in line.breakdown:
             indicator.dimension(key)
+
+
+def test_thl_gets_the_shelters_family_places_and_small_counts_of_people_hidden(
+    thl_year: dict[str, Any],
+) -> None:
+    """THL's return leaves the association, so its small counts of people are hidden ("< 5"),
+    but the shelter's family places are its capacity, no person: THL gets the number
+    (``Indicator.counts_people``; the other capacities and events likewise)."""
+    form = thl_year["form"]
+    params = Params(form.organisation_id, *YEAR_2025, service_form_ids=(form.pk,))
+    computed = run(THL_SHELTER, params)
+    states = states_for(computed)
+    assert states is not None
+    by_indicator = {cl.indicator.id: cl for cl in computed.lines()}
+    places = by_indicator["residential.family_places"]
+    assert 0 < places.table.total < 5
+    assert set(states[places.index].values()) == {SHOWN}
+    clients = computed.lines()[0]  # adults 4, children 3: both small
+    assert PRIMARY in states[clients.index].values()
+    for key in (
+        "dropin.opening_days",
+        "programmes.sessions",
+        "programmes.cancelled_sessions",
+        "volunteers.courses",
+        "residential.family_places",
+    ):
+        assert registry.get(key).counts_people is False, key
 
 
 def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any]) -> None:

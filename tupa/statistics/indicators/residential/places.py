@@ -122,6 +122,7 @@ FAMILY_PLACES = Indicator(
     units=family_place_units,
     applies=is_residential,
     records=False,
+    counts_people=False,  # the unit's capacity: THL and AVI get the number, not "< 5"
 )
 
 CARE_DAYS = Indicator(
