@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from tupa.access import policy
 from tupa.core import registry
 from tupa.organisations.selectors import service_forms_of
 
@@ -32,6 +33,7 @@ def tupa(request: HttpRequest) -> dict[str, Any]:
     )
     nav_forms: list[Any] = []
     nav_links: list[dict[str, Any]] = []
+    nav_organisation = False
     nav_visible = bool(
         user is not None
         and user.is_authenticated
@@ -40,6 +42,8 @@ def tupa(request: HttpRequest) -> dict[str, Any]:
     if nav_visible and organisation is not None:
         nav_forms = service_forms_of(user=user)  # type: ignore[arg-type]
         nav_links = _nav_links(user)
+        # The structure page's own rule: an account whose memberships have all ended gets a 404.
+        nav_organisation = bool(policy.decide(user, "organisation.view"))  # type: ignore[arg-type]
     return {
         "tupa_organisation": organisation,
         "tupa_organisation_name": (
@@ -48,6 +52,7 @@ def tupa(request: HttpRequest) -> dict[str, Any]:
         "tupa_nav_service_forms": nav_forms,
         "tupa_nav_visible": nav_visible,
         "tupa_nav_links": nav_links,
+        "tupa_nav_organisation": nav_organisation,
         "tupa_demo": settings.TUPA_DEMO,
         "tupa_require_2fa": settings.TUPA_REQUIRE_2FA,
     }

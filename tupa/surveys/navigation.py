@@ -1,8 +1,9 @@
 """Which feedback pages of a service form a user may open, grouped by what they are for.
 
-One list for the form's feedback page (``surveys:form``) so that no page shows a link its reader
-would get a 404 from. Each entry names the policy action its page checks; the shelter has only
-THL's summaries and the quality self-evaluation (its clients answer THL's own form: FBK-06).
+One list for the form's feedback page (``surveys:form``) and the tabs over the due list, the
+invitations and the schedules, so that no page shows a link its reader would get a 404 from.
+Each entry names the policy action its page checks; the shelter has only THL's summaries and
+the quality self-evaluation (its clients answer THL's own form: FBK-06).
 """
 
 from __future__ import annotations
@@ -77,10 +78,20 @@ GROUPS: tuple[tuple[str | Promise, tuple[Page, ...]], ...] = (
 )
 
 
-def form_pages(user: User, service_form: ServiceForm) -> list[PageGroup]:
-    """The groups of pages ``user`` may open for ``service_form`` (empty groups left out)."""
+def _open_pages(user: User, service_form: ServiceForm) -> set[str]:
     shelter = is_thl_feedback_form(service_form)
     allowed = policy.allowed_actions(user, {INVITE, MANAGE, QUALITY, RESULTS}, service_form)
+    return {
+        page.url_name
+        for _title, pages in GROUPS
+        for page in pages
+        if page.action in allowed and page.where in ("all", "shelter" if shelter else "others")
+    }
+
+
+def form_pages(user: User, service_form: ServiceForm) -> list[PageGroup]:
+    """The groups of pages ``user`` may open for ``service_form`` (empty groups left out)."""
+    open_pages = _open_pages(user, service_form)
     groups = []
     for title, pages in GROUPS:
         links = [
@@ -89,8 +100,16 @@ def form_pages(user: User, service_form: ServiceForm) -> list[PageGroup]:
                 page.label,
             )
             for page in pages
-            if page.action in allowed and page.where in ("all", "shelter" if shelter else "others")
+            if page.url_name in open_pages
         ]
         if links:
             groups.append(PageGroup(title, links))
     return groups
+
+
+def schedule_pages(user: User, service_form: ServiceForm) -> set[str]:
+    """Which of the due list, the invitations and the schedules ``user`` may open: the tabs
+    over those three pages (surveys/schedules/_nav.html). A worker invites but does not set the
+    schedules; the executive director sets them but sees no clients to invite."""
+    tabs = {"surveys:due", "surveys:invitations", "surveys:schedules"}
+    return tabs & _open_pages(user, service_form)

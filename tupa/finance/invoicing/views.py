@@ -152,6 +152,7 @@ def _run_page(
     invoices = selectors.run_invoices(run)
     may_manage = _may_manage(request, run)
     drafts = [i for i in invoices if i.status == Invoice.Status.DRAFT]
+    any_sent = any(i.status == Invoice.Status.SENT for i in invoices)
     if send_form is None and may_manage and drafts:
         send_form = SendForm(initial={"invoice_date": timezone.localdate()})
     return render(
@@ -164,9 +165,9 @@ def _run_page(
             "problems": _problems(run),
             "may_manage": may_manage,
             "send_form": send_form if may_manage and drafts else None,
-            "may_cancel": may_manage
-            and run.status == InvoiceRun.Status.DRAFT
-            and not any(i.status == Invoice.Status.SENT for i in invoices),
+            "may_cancel": may_manage and run.status == InvoiceRun.Status.DRAFT and not any_sent,
+            # The Finvoice messages of the sent invoices, zipped (finance:run_finvoice).
+            "any_sent": any_sent,
         },
         status=status,
     )

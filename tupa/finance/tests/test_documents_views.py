@@ -192,6 +192,21 @@ def test_run_without_sent_invoices_is_404(client) -> None:  # type: ignore[no-un
     assert client.get(reverse("finance:run_finvoice", args=[run.pk])).status_code == 404
 
 
+def test_the_run_page_links_its_finvoice_zip_once_an_invoice_is_sent(client) -> None:  # type: ignore[no-untyped-def]
+    ctx = setup_org()
+    with scope(organisation=ctx["org"].pk):
+        factories.profile(ctx["org"])
+    run = _run(ctx)
+    factories.draft_invoice(ctx["org"], created_by=ctx["finance"], run=run, lines=LINES)
+    zip_url = reverse("finance:run_finvoice", args=[run.pk])
+    run_url = reverse("finance:invoice_run", args=[run.pk])
+    login_verified(client, ctx["finance"])
+    assert zip_url not in client.get(run_url).content.decode()  # only a draft: the zip is 404
+    sample(ctx, run=run)
+    assert f'href="{zip_url}"' in client.get(run_url).content.decode()
+    assert client.get(zip_url).status_code == 200
+
+
 def test_document_query_counts(client, django_assert_max_num_queries, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _fake_pdf(monkeypatch)
     ctx = setup_org()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -163,3 +165,25 @@ def test_service_form_page_without_a_register_has_no_client_links(client) -> Non
     login_verified(client, worker_in(no_register))
     html = client.get(reverse("organisations:service_form", args=[no_register.slug])).content
     assert reverse("episodes:client_list", args=[no_register.slug]) not in html.decode()
+
+
+def test_the_organisation_link_is_shown_only_to_who_may_open_the_structure(client) -> None:
+    """An account whose memberships have all ended (the demo's ensikoti.lisaresurssi) gets a
+    404 from the structure page: the navigation does not offer it the link."""
+    sf = ServiceFormFactory()
+    url = reverse("organisations:structure")
+    current = worker_in(sf)
+    login_verified(client, current)
+    assert f'href="{url}"' in client.get(reverse("core:dashboard")).content.decode()
+
+    ended = worker_in(sf)
+    with scopes_disabled():
+        ended.memberships.update(valid_until=dt.date.today() - dt.timedelta(days=1))
+    client.logout()
+    login_verified(client, ended)
+    assert client.get(url).status_code == 404
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{url}"' not in html
+    assert 'id="shortcuts"' not in html  # no empty list of shortcuts either

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django_scopes import scope
 
-from tupa.access.surveys import MANAGE, OPEN, form_ids, forms_for, questionnaires_visible_to
+from tupa.access.surveys import (
+    MANAGE,
+    OPEN,
+    form_ids,
+    forms_for,
+    is_thl_feedback_form,
+    questionnaires_visible_to,
+)
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import Item, Questionnaire, QuestionnaireVersion, Section
 
@@ -79,8 +86,10 @@ def front_page(user: User) -> list[Group]:
                 may_manage=_may(managed, q.service_form_id),
             )
         )
+    # The shelter's clients answer THL's form: no Tupa questionnaire is made for it
+    # (questionnaire_new offers no shelter), so its group has no "new questionnaire" button.
     groups = [
-        Group(f, by_form.get(f.pk, []), _may(managed, f.pk))
+        Group(f, by_form.get(f.pk, []), _may(managed, f.pk) and not is_thl_feedback_form(f))
         for f in forms
         if f.pk in by_form or _may(managed, f.pk)
     ]

@@ -26,6 +26,7 @@ from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import form_page, saved_redirect, submit
 from tupa.organisations.models import ServiceForm
+from tupa.surveys import navigation
 from tupa.surveys.models import Schedule
 from tupa.surveys.schedules import selectors, services
 from tupa.surveys.schedules.forms import (
@@ -86,6 +87,7 @@ def schedule_list(request: HttpRequest, slug: str) -> HttpResponse:
             "service_form": service_form,
             "schedules": list(selectors.schedules_of(service_form)),
             "thl_form": access.is_thl_feedback_form(service_form),
+            "schedule_pages": navigation.schedule_pages(user_of(request), service_form),
         },
     )
 
@@ -180,7 +182,12 @@ def due(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "surveys/schedules/due.html",
-        {"service_form": service_form, "due": due_list, "today": today},
+        {
+            "service_form": service_form,
+            "due": due_list,
+            "today": today,
+            "schedule_pages": navigation.schedule_pages(user_of(request), service_form),
+        },
     )
 
 
@@ -286,6 +293,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "overview": overview,
             "remind_after": selectors.REMIND_AFTER_DAYS,
             "max_reminders": selectors.MAX_REMINDERS,
+            "schedule_pages": navigation.schedule_pages(user, service_form),
         },
     )
 

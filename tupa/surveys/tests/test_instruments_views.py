@@ -238,3 +238,6 @@ def test_shelter_is_not_offered(client: Client, world) -> None:  # type: ignore[
     lead = worker_in(shelter, role=Role.LEAD)
     _as(client, lead)
     assert client.get(reverse("surveys:questionnaire_new")).status_code == 404
+    # …nor linked: the front page has no "new questionnaire" button that would answer 404.
+    html = client.get(reverse("surveys:index")).content.decode()
+    assert reverse("surveys:questionnaire_new") not in html

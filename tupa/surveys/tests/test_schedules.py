@@ -218,6 +218,31 @@ def test_the_executive_director_manages_any_forms_schedules(client, form, versio
     assert client.get(reverse("surveys:schedules", args=[form.slug])).status_code == 200
 
 
+def test_the_tabs_link_only_the_pages_the_reader_may_open(client, form, lead) -> None:  # type: ignore[no-untyped-def]
+    """A worker invites but does not set schedules; the director sets them but invites nobody:
+    neither is shown a tab that answers 404 (the demo crawl followed both)."""
+    tabs = {
+        name: reverse(f"surveys:{name}", args=[form.slug])
+        for name in ("due", "invitations", "schedules")
+    }
+    director = org_role_user(form.organisation, Role.EXECUTIVE_DIRECTOR)
+    cases = [
+        (worker_in(form), "due", {"due", "invitations"}),
+        (director, "schedules", {"schedules"}),
+        (lead, "due", {"due", "invitations", "schedules"}),
+    ]
+    for user, page, expected in cases:
+        client.logout()
+        login_verified(client, user)
+        response = client.get(tabs[page])
+        assert response.status_code == 200
+        html = response.content.decode()
+        shown = {name for name, url in tabs.items() if f'href="{url}"' in html}
+        assert shown == expected, user
+        for name in shown:
+            assert client.get(tabs[name]).status_code == 200
+
+
 def test_schedule_list_query_count(
     client, form, lead, version, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
