@@ -1,7 +1,8 @@
 """The annual report (*toimintakertomus*) data pack: per service form, the year's key figures
 with last year's beside them.
 
-The annual report is public, so small figures are suppressed. Only per-form figures are
+The annual report is public, so small counts of people are suppressed (a figure that counts no
+one — ``Indicator.counts_people`` false: opening days, sessions, events — is shown whole). Only per-form figures are
 published (no organisation totals, no breakdowns), so there is no equation from which a hidden
 figure could be recovered and primary suppression is enough: 1–4 shows as "< 5" and the chart
 draws no bar for it. An active form with nothing in either year is named, not drawn (the
@@ -22,6 +23,7 @@ from tupa.organisations.models import ServiceForm
 from . import engine
 from .indicators import registry as indicators
 from .indicators.base import Indicator, Label, Params
+from .indicators.reads import one_run
 from .suppression import PRIMARY, SHOWN, display, is_small
 
 #: Sections of the pack: (title, indicator ids). A form appears under an indicator it applies to.
@@ -103,31 +105,36 @@ def pack(
     now = Params(organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     then = Params(organisation_id, dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))
     sections = []
-    for title, ids in SECTIONS:
-        section = PackSection(str(title))
-        for ind_id in ids:
-            indicator = indicators.get(ind_id)
-            applicable = [f for f in forms if indicator.applies(f)]
-            done += 1
-            if not applicable:
+    # One run: the organisation's forms and protected persons, and what the indicators of a
+    # year share, are read once for the whole pack, not once per indicator and form.
+    with one_run():
+        for title, ids in SECTIONS:
+            section = PackSection(str(title))
+            for ind_id in ids:
+                indicator = indicators.get(ind_id)
+                applicable = [f for f in forms if indicator.applies(f)]
+                done += 1
+                if not applicable:
+                    if progress is not None:
+                        progress(done, total)
+                    continue
+                current = engine.totals_per_form(indicator, now, applicable)
+                previous = engine.totals_per_form(indicator, then, applicable)
+                line = PackLine(indicator)
+                # A figure that counts no one (events held, opening days) is shown whole.
+                shown_under = threshold if indicator.counts_people else 0
+                for f in applicable:
+                    c, p = current.get(f.pk, 0), previous.get(f.pk, 0)
+                    if c or p:
+                        line.figures.append(Figure(f, p, c, shown_under))
+                    elif f.active:
+                        line.without.append(Figure(f, 0, 0, shown_under))
+                if line.figures:
+                    section.lines.append(line)
                 if progress is not None:
                     progress(done, total)
-                continue
-            current = engine.totals_per_form(indicator, now, applicable)
-            previous = engine.totals_per_form(indicator, then, applicable)
-            line = PackLine(indicator)
-            for f in applicable:
-                c, p = current.get(f.pk, 0), previous.get(f.pk, 0)
-                if c or p:
-                    line.figures.append(Figure(f, p, c, threshold))
-                elif f.active:
-                    line.without.append(Figure(f, 0, 0, threshold))
-            if line.figures:
-                section.lines.append(line)
-            if progress is not None:
-                progress(done, total)
-        if section.lines:
-            sections.append(section)
+            if section.lines:
+                sections.append(section)
     return sections
 
 

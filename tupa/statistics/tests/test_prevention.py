@@ -553,6 +553,13 @@ def test_the_annual_pack_and_the_overview_show_prevention_work(
         ("prevention.materials", "tpph"): 193,
         ("prevention.materials", "ehkaiseva-2"): 7,
     }
+    # The annual report is public, but one event held singles out no one: shown whole.
+    texts = {
+        (line.indicator.id, f.form.slug): f.current_text
+        for line in section.lines
+        for f in line.figures
+    }
+    assert texts[("prevention.activities", "ehkaiseva-2")] == "1"
     login_verified(client, tpph["director"])
     page = client.get(reverse("statistics:overview")).content.decode()
     assert "Turvallisten perheiden Päijät-Häme" in page
