@@ -1,12 +1,13 @@
 """The annual report (*toimintakertomus*) data pack: per service form, the year's key figures
 with last year's beside them.
 
-The annual report is public, so small counts of people are suppressed (a figure that counts no
-one — ``Indicator.counts_people`` false: opening days, sessions, events — is shown whole). Only per-form figures are
-published (no organisation totals, no breakdowns), so there is no equation from which a hidden
-figure could be recovered and primary suppression is enough: 1–4 shows as "< 5" and the chart
-draws no bar for it. An active form with nothing in either year is named, not drawn (the
-workbook keeps its row of zeros); a form no longer active appears only with figures.
+The annual report is public, so small counts of people are suppressed; a figure that counts no
+one (opening days, sessions, events) is shown whole (:func:`~.suppression.threshold_for`). Only
+per-form figures are published (no organisation totals, no breakdowns), so there is no equation
+from which a hidden figure could be recovered and primary suppression is enough: 1–4 shows as
+"< 5" and the chart draws no bar for it. An active form with nothing in either year is named,
+not drawn (the workbook keeps its row of zeros); a form no longer active appears only with
+figures.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from . import engine
 from .indicators import registry as indicators
 from .indicators.base import Indicator, Label, Params
 from .indicators.reads import one_run
-from .suppression import PRIMARY, SHOWN, display, is_small
+from .suppression import PRIMARY, SHOWN, display, is_small, threshold_for
 
 #: Sections of the pack: (title, indicator ids). A form appears under an indicator it applies to.
 SECTIONS: tuple[tuple[Label, tuple[str, ...]], ...] = (
@@ -121,14 +122,13 @@ def pack(
                 current = engine.totals_per_form(indicator, now, applicable)
                 previous = engine.totals_per_form(indicator, then, applicable)
                 line = PackLine(indicator)
-                # A figure that counts no one (events held, opening days) is shown whole.
-                shown_under = threshold if indicator.counts_people else 0
+                under = threshold_for(indicator, threshold)
                 for f in applicable:
                     c, p = current.get(f.pk, 0), previous.get(f.pk, 0)
                     if c or p:
-                        line.figures.append(Figure(f, p, c, shown_under))
+                        line.figures.append(Figure(f, p, c, under))
                     elif f.active:
-                        line.without.append(Figure(f, 0, 0, shown_under))
+                        line.without.append(Figure(f, 0, 0, under))
                 if line.figures:
                     section.lines.append(line)
                 if progress is not None:

@@ -47,6 +47,7 @@ from .tables import TOTAL, Key, Table
 
 if TYPE_CHECKING:  # the engine reads the database; these functions only read its dataclasses
     from .engine import Computed
+    from .indicators.base import Indicator
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -173,23 +174,28 @@ def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]
     keys = table.keys()
     states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
     hidden = {key for key, state in states.items() if state != SHOWN}
-    while bridges := determined(table, hidden):
+    while hidden and (bridges := determined(table, hidden)):
         for key in _route(table, hidden, bridges[0]):
             states[key] = SECONDARY
             hidden.add(key)
     return states
 
 
+def threshold_for(indicator: Indicator, threshold: int = DEFAULT_THRESHOLD) -> int:
+    """The threshold under which ``indicator``'s figures are hidden when they leave the
+    organisation: ``threshold`` for a count of people, 0 (nothing hidden) for a figure that
+    counts no one (``Indicator.counts_people``: events held, opening days, a unit's places) —
+    a small count of them singles nobody out. Every outgoing output asks this one function:
+    the returns (:func:`suppress_computed`) and the annual pack."""
+    return threshold if indicator.counts_people else 0
+
+
 def suppress_computed(
     computed: Computed, threshold: int = DEFAULT_THRESHOLD
 ) -> dict[int, dict[Key, str]]:
-    """The states of every line of a computed return, by line index. A line whose indicator
-    counts no people (``Indicator.counts_people``: events held, copies handed out) is shown
-    whole: a small count of them singles nobody out."""
+    """The states of every line of a computed return, by line index (:func:`threshold_for`)."""
     return {
-        cl.index: suppress(cl.table, threshold)
-        if cl.indicator.counts_people
-        else dict.fromkeys(cl.table.keys(), SHOWN)
+        cl.index: suppress(cl.table, threshold_for(cl.indicator, threshold))
         for cl in computed.lines()
     }
 
