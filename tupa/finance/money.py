@@ -9,6 +9,7 @@ and are never rounded again.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -31,3 +32,11 @@ def line_amounts(
 def euros(value: Decimal) -> str:
     """``value`` in the Finnish way for messages: ``1 234,50`` (no-break space, decimal comma)."""
     return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def column_limit(model: Any, field_name: str) -> Decimal:
+    """The first amount, either way, that ``model.field_name`` (a ``DecimalField``) cannot hold:
+    ``10 ** (max_digits - decimal_places)``. PostgreSQL refuses it and SQLite stores what it
+    cannot read back, so a service checks against this before it writes."""
+    field = model._meta.get_field(field_name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places)

@@ -23,7 +23,7 @@ from tupa.finance.models import (
     ActualsImport,
 )
 from tupa.finance.models.budget import BudgetKind
-from tupa.finance.money import cents
+from tupa.finance.money import cents, column_limit
 from tupa.organisations.models import Organisation, ServiceForm
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ COLUMNS: dict[str, frozenset[str]] = {
     "amount": frozenset({"amount", "summa", "määrä", "euroa", "eur"}),
 }
 REQUIRED_COLUMNS = ("period", "cost_centre", "account", "amount")
-#: ``ActualEntry.amount`` is numeric(14, 2): an amount must stay below this either way.
-AMOUNT_LIMIT = Decimal("1e12")
+#: What ``ActualEntry.amount`` holds: an amount must stay below this either way.
+AMOUNT_LIMIT = column_limit(ActualEntry, "amount")
 COLUMN_LABELS = {
     "period": "kausi",
     "cost_centre": "kustannuspaikka",

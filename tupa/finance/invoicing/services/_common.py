@@ -22,7 +22,7 @@ from tupa.finance.models import (
     InvoicingProfile,
 )
 from tupa.finance.models.agreements import UNITS, PricedItem
-from tupa.finance.money import euros
+from tupa.finance.money import column_limit, euros
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -33,7 +33,8 @@ MANAGE = "finance.invoicing.manage"
 APPROVE = "finance.basis.approve"
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
-MAX_AMOUNT = Decimal("1e10")
+#: What the money columns of lines and invoices hold (numeric(12, 2)), either way.
+MAX_AMOUNT = column_limit(InvoiceLine, "net")
 MAX_QUANTITY = Decimal("1e8")
 DEFAULT_TERM_DAYS = 14
 #: What a manual line may sell: the priced things of the agreements and "muu myynti".
