@@ -86,8 +86,13 @@ def test_dpo_reviews_redacts_and_delivers_a_partial_decision(
     log_out(page)
 
     # ---------------------------------------------------------------- the unit's worker
-    log_in(page, base, world.jussi_worker)
-    page.goto(base + reverse("rights:access_request_inbox"))
+    log_in(page, base, world.jussi_worker)  # the dashboard leads to the unit's review list
+    panel = page.locator("section", has=page.locator("#access-request-panel"))
+    expect(panel).to_contain_text(
+        "Tarkastettavana olevia tietopyyntöjä, joissa on yksikkösi tietoja: 1"
+    )
+    check_page()
+    panel.get_by_role("link", name="Tarkastettavat tietopyynnöt").click()
     page.get_by_role("link", name=f"{partner.first_names} {partner.last_name}").click()
     check_page()
     page.get_by_role("button", name="Merkitse yksikön Jussi-työ tarkastus valmiiksi").click()

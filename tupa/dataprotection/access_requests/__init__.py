@@ -15,7 +15,13 @@ not appear in the extract at all. Every step and every item decision is an appen
 
 from .draft import build_draft
 from .items import Draft, DraftEpisode, Item
-from .selectors import is_overdue, requests_for_dpo, requests_to_review, reviewed_units
+from .selectors import (
+    is_overdue,
+    requests_for_dpo,
+    requests_to_review,
+    requests_to_review_count,
+    reviewed_units,
+)
 from .workflow import (
     deadline_extend,
     decide,
@@ -44,6 +50,7 @@ __all__ = [
     "request_create",
     "requests_for_dpo",
     "requests_to_review",
+    "requests_to_review_count",
     "reviewed_units",
     "unit_review_complete",
 ]

@@ -51,6 +51,7 @@ def test_the_report_list_keeps_its_order() -> None:
 def test_the_dashboard_has_the_client_work_panel() -> None:
     assert [panel.name for panel in registry.dashboard_panels] == [
         "episodes_panel",
+        "access_request_panel",
         "overview_panel",
         "grants_panel",
         "basis_panel",
