@@ -413,6 +413,9 @@ TUPA_ORGANISATION_NAME = env("TUPA_ORGANISATION_NAME", "")
 TUPA_DEMO = env_bool("TUPA_DEMO", default=False)
 # After this many requests a process collects once and freezes its objects out of the cyclic
 # collector's reach (tupa/core/collector.py, docs/performance.md); 0 switches it off.
+#: Every reuse of a compiled query (tupa/core/shapes.py) also compiles it afresh and compares:
+#: on in the tests and in development, so a query whose SQL is not fixed by its shape fails there.
+TUPA_VERIFY_SHAPES = env_bool("TUPA_VERIFY_SHAPES", default=TESTING or DEBUG)
 TUPA_GC_FREEZE_AFTER = int(env("TUPA_GC_FREEZE_AFTER", "0" if TESTING else "200"))
 # Identity codes with individual numbers 900–999 are reserved for test use (never a real
 # person). Only the demo accepts them, so that its fictional people cannot carry a real code.

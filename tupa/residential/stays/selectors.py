@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from tupa.core.wallclock import HELSINKI, local_midnight
+from tupa.core.wallclock import HELSINKI, day_bounds, local_midnight
 from tupa.organisations.models import ServiceForm
 from tupa.residential.care_days import (
     DEFAULT_RULE,
@@ -35,10 +35,10 @@ _ONE_DAY = dt.timedelta(days=1)
 PersonKey = tuple[str, int]
 
 
-def _arrived_by_and_departed(start: dt.date, end: dt.date, through: str, departed: str) -> Q:
-    return Q(**{f"{through}arrived_at__lt": local_midnight(end + _ONE_DAY)}) & (
+def _arrived_by_and_departed(lower: Any, upper: Any, through: str, departed: str) -> Q:
+    return Q(**{f"{through}arrived_at__lt": upper}) & (
         Q(**{f"{through}departed_at__isnull": True})
-        | Q(**{f"{through}departed_at__{departed}": local_midnight(start)})
+        | Q(**{f"{through}departed_at__{departed}": lower})
     )
 
 
@@ -47,14 +47,21 @@ def care_day_overlap(start: dt.date, end: dt.date, *, through: str = "") -> Q:
     [start, end] for the care-day rules: a departure at the first midnight still ends a night of
     the day before, so it is included (and counts nothing in the period). ``through``: the
     path to the row whose times are compared (``"stay__"``)."""
-    return _arrived_by_and_departed(start, end, through, "gte")
+    return _arrived_by_and_departed(*day_bounds(start, end), through, "gte")
 
 
 def present_in(start: dt.date, end: dt.date, *, through: str = "") -> Q:
     """Rows (stays or stay members) with a moment of presence inside the local dates
     [start, end]: who was there in the period (a departure at the first midnight was not).
     ``through`` as in :func:`care_day_overlap`."""
-    return _arrived_by_and_departed(start, end, through, "gt")
+    return present_between(*day_bounds(start, end), through=through)
+
+
+def present_between(lower: Any, upper: Any, *, through: str = "") -> Q:
+    """:func:`present_in` for the local dates' bounds ``[lower, upper)``
+    (:func:`~tupa.core.wallclock.day_bounds`: moments, or the slots of a
+    :class:`~tupa.core.shapes.Shape`)."""
+    return _arrived_by_and_departed(lower, upper, through, "gt")
 
 
 def members_in(start: dt.date, end: dt.date) -> Q:
@@ -66,7 +73,15 @@ def members_in(start: dt.date, end: dt.date) -> Q:
     keep it so) — but it lets the database start from the stays of the period instead of
     probing the members of every stay in the unit's history (at ten years of a shelter,
     ≈ 800 stays for ≈ 80 in a year: 1.3 → 0.5 ms)."""
-    return care_day_overlap(start, end) & care_day_overlap(start, end, through="stay__")
+    return members_between(*day_bounds(start, end))
+
+
+def members_between(lower: Any, upper: Any) -> Q:
+    """:func:`members_in` for the local dates' bounds ``[lower, upper)`` (as
+    :func:`present_between`)."""
+    return _arrived_by_and_departed(lower, upper, "", "gte") & _arrived_by_and_departed(
+        lower, upper, "stay__", "gte"
+    )
 
 
 def _local_date(moment: dt.datetime) -> dt.date:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any, Final
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import HELSINKI
 from tupa.programmes.models import Attendance, GroupProgramme, Session
 from tupa.programmes.registrations import can_run_programmes
@@ -42,6 +44,7 @@ from .dimensions import (
     month_value,
     municipality_value,
 )
+from .reads import in_period, period_rows
 
 PROGRAMME_TYPE = Dimension("programme_type", _("ryhmän laji"), tuple(GroupProgramme.Type.choices))
 ABSENCE = Dimension(
@@ -56,13 +59,20 @@ ABSENCE = Dimension(
 
 def programmes_of_period(params: Params) -> QuerySet[GroupProgramme]:
     """The programmes the statistics page lists for the period (see ``form_statistics``)."""
+    return _programmes_between(
+        params.organisation_id, params.service_form_ids, params.start, params.end
+    )
+
+
+def _programmes_between(
+    organisation: Any, forms: Any, start: Any, end: Any
+) -> QuerySet[GroupProgramme]:
+    """:func:`programmes_of_period` for values or a shape's slots."""
     return GroupProgramme.objects.filter(
-        Q(ends_on__isnull=True)
-        | Q(ends_on__gte=params.start)
-        | Q(aftercare_until__gte=params.start),
-        organisation_id=params.organisation_id,
-        service_form_id__in=params.service_form_ids,
-        starts_on__lte=params.end,
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start) | Q(aftercare_until__gte=start),
+        organisation_id=organisation,
+        service_form_id__in=forms,
+        starts_on__lte=end,
     )
 
 
@@ -76,67 +86,79 @@ def _programmes(params: Params) -> Choices:
 PROGRAMME = Dimension("programme", _("ryhmä"), _programmes)
 
 
-def _window(params: Params, prefix: str = "") -> Q:
-    """Sessions of the period's programmes that started on a local date of the period."""
-    return params.moments(f"{prefix}starts_at") & Q(
-        **{f"{prefix}programme__in": programmes_of_period(params)}
-    )
+def _window(s: Slots, prefix: str = "") -> Q:
+    """Sessions of the period's programmes that started on a local date of the period (a
+    shape's slots, :func:`~.reads.period_rows`)."""
+    programmes = _programmes_between(s.organisation, s.forms, s.start, s.end)
+    return in_period(s, f"{prefix}starts_at") & Q(**{f"{prefix}programme__in": programmes})
 
 
-def _held(params: Params, prefix: str = "") -> Q:
-    """Sessions held in the period: not cancelled, started on a local date of it and by now."""
-    return _window(params, prefix) & Q(
-        **{f"{prefix}starts_at__lte": timezone.now(), f"{prefix}cancelled": False}
-    )
+def _held(s: Slots, prefix: str = "") -> Q:
+    """Sessions held in the period: not cancelled, started on a local date of it and by now
+    (``s.now``)."""
+    return _window(s, prefix) & Q(**{f"{prefix}starts_at__lte": s.now, f"{prefix}cancelled": False})
+
+
+def _rows(shape: Shape, params: Params) -> list[tuple[Any, ...]]:
+    """The rows of one of the programmes' shapes for ``params``, with the moment of now."""
+    return period_rows(shape, params, now=timezone.now())
 
 
 def _month(moment: dt.datetime) -> str:
     return month_value(timezone.localtime(moment, HELSINKI).date())
 
 
+_SESSION_ROWS: Final = Shape(
+    lambda s: (
+        Session.objects.filter(_held(s))
+        .order_by("starts_at", "pk")
+        .values_list("programme__service_form_id", "programme__type", "starts_at", "programme_id")
+    )
+)
+
+
 def session_units(params: Params) -> Iterator[Unit]:
-    with scopes_disabled():
-        rows = list(
-            Session.objects.filter(_held(params))
-            .order_by("starts_at", "pk")
-            .values_list(
-                "programme__service_form_id", "programme__type", "starts_at", "programme_id"
-            )
-        )
+    rows = _rows(_SESSION_ROWS, params)
     for form_id, kind, starts_at, programme_id in rows:
         yield Unit(values=(str(form_id), kind, _month(starts_at), str(programme_id)))
+
+
+_CANCELLED_SESSION_ROWS: Final = Shape(
+    lambda s: (
+        Session.objects.filter(_window(s), cancelled=True)
+        .order_by("starts_at", "pk")
+        .values_list("programme__service_form_id", "programme__type", "starts_at", "programme_id")
+    )
+)
 
 
 def cancelled_session_units(params: Params) -> Iterator[Unit]:
     """Cancelled sessions that were to start on a local date of the period (also future ones)."""
-    with scopes_disabled():
-        rows = list(
-            Session.objects.filter(_window(params), cancelled=True)
-            .order_by("starts_at", "pk")
-            .values_list(
-                "programme__service_form_id", "programme__type", "starts_at", "programme_id"
-            )
-        )
+    rows = _rows(_CANCELLED_SESSION_ROWS, params)
     for form_id, kind, starts_at, programme_id in rows:
         yield Unit(values=(str(form_id), kind, _month(starts_at), str(programme_id)))
 
 
+_ATTENDANCE_ROWS: Final = Shape(
+    lambda s: (
+        Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
+        .order_by("session__starts_at", "pk")
+        .values_list(
+            "session__programme__service_form_id",
+            "session__programme__type",
+            "session__starts_at",
+            "member__participant__episode_id",
+            "member__participant__person_id",
+            "member__participant__person__municipality_id",
+            "session__programme_id",
+        )
+    )
+)
+
+
 def attendance_units(params: Params) -> Iterator[Unit]:
     """One unit per "present" mark (a baby–parent pair's mark is one), of the parent's record."""
-    with scopes_disabled():
-        rows = list(
-            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
-            .order_by("session__starts_at", "pk")
-            .values_list(
-                "session__programme__service_form_id",
-                "session__programme__type",
-                "session__starts_at",
-                "member__participant__episode_id",
-                "member__participant__person_id",
-                "member__participant__person__municipality_id",
-                "session__programme_id",
-            )
-        )
+    rows = _rows(_ATTENDANCE_ROWS, params)
     for form_id, kind, starts_at, episode_id, person_id, municipality_id, programme_id in rows:
         yield Unit(
             values=(str(form_id), kind, _month(starts_at), str(programme_id)),
@@ -146,26 +168,30 @@ def attendance_units(params: Params) -> Iterator[Unit]:
         )
 
 
+_ABSENCE_ROWS: Final = Shape(
+    lambda s: (
+        Attendance.objects.filter(
+            _held(s, "session__"),
+            status__in=(Attendance.Status.ABSENT, Attendance.Status.EXCUSED),
+        )
+        .order_by("session__starts_at", "pk")
+        .values_list(
+            "session__programme__service_form_id",
+            "session__programme__type",
+            "session__starts_at",
+            "status",
+            "member__participant__episode_id",
+            "member__participant__person_id",
+            "member__participant__person__municipality_id",
+            "session__programme_id",
+        )
+    )
+)
+
+
 def absence_units(params: Params) -> Iterator[Unit]:
     """One unit per "absent" or "excused" mark of a session held, of the parent's record."""
-    with scopes_disabled():
-        rows = list(
-            Attendance.objects.filter(
-                _held(params, "session__"),
-                status__in=(Attendance.Status.ABSENT, Attendance.Status.EXCUSED),
-            )
-            .order_by("session__starts_at", "pk")
-            .values_list(
-                "session__programme__service_form_id",
-                "session__programme__type",
-                "session__starts_at",
-                "status",
-                "member__participant__episode_id",
-                "member__participant__person_id",
-                "member__participant__person__municipality_id",
-                "session__programme_id",
-            )
-        )
+    rows = _rows(_ABSENCE_ROWS, params)
     for row in rows:
         form_id, kind, starts_at, status, episode_id, person_id, municipality_id, programme = row
         yield Unit(
@@ -176,26 +202,30 @@ def absence_units(params: Params) -> Iterator[Unit]:
         )
 
 
+_MEMBER_ROWS: Final = Shape(
+    lambda s: (
+        Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
+        .order_by("member_id")
+        .values_list(
+            "session__programme__service_form_id",
+            "session__programme__type",
+            "session__programme_id",
+            "member_id",
+            "member__participant__episode_id",
+            "member__participant__person_id",
+            "member__participant__person__municipality_id",
+        )
+        .distinct()
+    )
+)
+
+
 def member_units(params: Params) -> Iterator[Unit]:
     """One unit per programme member (a pair is one) present at least once in the period.
 
     A member belongs to one programme, so the programme breakdown adds up to the total.
     """
-    with scopes_disabled():
-        rows = list(
-            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
-            .order_by("member_id")
-            .values_list(
-                "session__programme__service_form_id",
-                "session__programme__type",
-                "session__programme_id",
-                "member_id",
-                "member__participant__episode_id",
-                "member__participant__person_id",
-                "member__participant__person__municipality_id",
-            )
-            .distinct()
-        )
+    rows = _rows(_MEMBER_ROWS, params)
     seen: set[int] = set()
     for form_id, kind, programme_id, member_id, episode_id, person_id, municipality_id in rows:
         if member_id in seen:
@@ -209,28 +239,32 @@ def member_units(params: Params) -> Iterator[Unit]:
         )
 
 
+_PARTICIPANT_ROWS: Final = Shape(
+    lambda s: (
+        Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
+        .order_by("session__starts_at", "session_id", "pk")
+        .values_list(
+            "session__programme__service_form_id",
+            "session__programme__type",
+            "session__starts_at",
+            "member__participant__episode_id",
+            "member__participant__person_id",
+            "member__participant__person__birth_date",
+            "member__participant__person__gender",
+            "member__participant__person__municipality_id",
+            "member__child__episode_id",
+            "member__child__person_id",
+            "member__child__person__birth_date",
+            "member__child__person__gender",
+            "member__child__person__municipality_id",
+        )
+    )
+)
+
+
 def participant_units(params: Params) -> Iterator[Unit]:
     """One unit per person present at least once (a pair's parent and child are two persons)."""
-    with scopes_disabled():
-        rows = list(
-            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
-            .order_by("session__starts_at", "session_id", "pk")
-            .values_list(
-                "session__programme__service_form_id",
-                "session__programme__type",
-                "session__starts_at",
-                "member__participant__episode_id",
-                "member__participant__person_id",
-                "member__participant__person__birth_date",
-                "member__participant__person__gender",
-                "member__participant__person__municipality_id",
-                "member__child__episode_id",
-                "member__child__person_id",
-                "member__child__person__birth_date",
-                "member__child__person__gender",
-                "member__child__person__municipality_id",
-            )
-        )
+    rows = _rows(_PARTICIPANT_ROWS, params)
     seen: set[tuple[int, int]] = set()
     for (
         form_id,
@@ -271,6 +305,28 @@ def participant_units(params: Params) -> Iterator[Unit]:
             )
 
 
+_PERSON_ROWS: Final = Shape(
+    lambda s: (
+        Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
+        .order_by("session__starts_at", "session_id", "pk")
+        .values_list(
+            "session__programme__service_form_id",
+            "session__programme__type",
+            "session__programme_id",
+            "session__starts_at",
+            "member__participant__episode_id",
+            "member__participant__person_id",
+            "member__participant__person__birth_date",
+            "member__participant__person__municipality_id",
+            "member__child__episode_id",
+            "member__child__person_id",
+            "member__child__person__birth_date",
+            "member__child__person__municipality_id",
+        )
+    )
+)
+
+
 def person_units(params: Params) -> Iterator[Unit]:
     """One unit per (programme, person) present at least once in the period.
 
@@ -279,25 +335,7 @@ def person_units(params: Params) -> Iterator[Unit]:
     :data:`PARTICIPANTS`, counted once per service form). Age is at the person's first session
     of the programme in the period.
     """
-    with scopes_disabled():
-        rows = list(
-            Attendance.objects.filter(_held(params, "session__"), status=Attendance.Status.PRESENT)
-            .order_by("session__starts_at", "session_id", "pk")
-            .values_list(
-                "session__programme__service_form_id",
-                "session__programme__type",
-                "session__programme_id",
-                "session__starts_at",
-                "member__participant__episode_id",
-                "member__participant__person_id",
-                "member__participant__person__birth_date",
-                "member__participant__person__municipality_id",
-                "member__child__episode_id",
-                "member__child__person_id",
-                "member__child__person__birth_date",
-                "member__child__person__municipality_id",
-            )
-        )
+    rows = _rows(_PERSON_ROWS, params)
     seen: set[tuple[int, int]] = set()
     for (
         form_id,
@@ -336,22 +374,26 @@ def person_units(params: Params) -> Iterator[Unit]:
             )
 
 
+_ANONYMOUS_ROWS: Final = Shape(
+    lambda s: (
+        Session.objects.filter(_held(s))
+        .filter(Q(anonymous_adults__gt=0) | Q(anonymous_children__gt=0))
+        .order_by("starts_at", "pk")
+        .values_list(
+            "programme__service_form_id",
+            "programme__type",
+            "starts_at",
+            "anonymous_adults",
+            "anonymous_children",
+            "programme_id",
+        )
+    )
+)
+
+
 def anonymous_units(params: Params) -> Iterator[Unit]:
     """The head counts of anonymous adults and children of the sessions held (no records)."""
-    with scopes_disabled():
-        rows = list(
-            Session.objects.filter(_held(params))
-            .filter(Q(anonymous_adults__gt=0) | Q(anonymous_children__gt=0))
-            .order_by("starts_at", "pk")
-            .values_list(
-                "programme__service_form_id",
-                "programme__type",
-                "starts_at",
-                "anonymous_adults",
-                "anonymous_children",
-                "programme_id",
-            )
-        )
+    rows = _rows(_ANONYMOUS_ROWS, params)
     for form_id, kind, starts_at, adults, children, programme_id in rows:
         month, programme = _month(starts_at), str(programme_id)
         if adults:

@@ -29,8 +29,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from django.db.models import Q
 from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape, Slots
+from tupa.core.wallclock import day_bounds
 from tupa.organisations.models import ServiceForm
 
 if TYPE_CHECKING:
@@ -111,3 +114,28 @@ def candidate_forms(params: Params) -> list[ServiceForm]:
         return list(forms)
     wanted = set(params.service_form_ids)
     return [f for f in forms if f.pk in wanted]
+
+
+def period_rows(shape: Shape, params: Params, **more: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``shape`` (:mod:`tupa.core.shapes`) for ``params``: its build function finds
+    the organisation (``s.organisation``), the service forms (``s.forms``), the period's dates
+    (``s.start``, ``s.end``, both inclusive) and the moments that fall on them
+    (``s.lower`` ≤ moment < ``s.upper``, :func:`~tupa.core.wallclock.day_bounds`), and
+    ``more``. A shape reads past the organisation scope, like every read of the statistics: its
+    build function filters by the organisation itself."""
+    lower, upper = day_bounds(params.start, params.end)
+    return shape.rows(
+        organisation=params.organisation_id,
+        forms=params.service_form_ids,
+        start=params.start,
+        end=params.end,
+        lower=lower,
+        upper=upper,
+        **more,
+    )
+
+
+def in_period(s: Slots, field: str) -> Q:
+    """``field`` (a moment) falls on a date of the period: :meth:`Params.moments` for a shape's
+    slots (:func:`period_rows`)."""
+    return Q(**{f"{field}__gte": s.lower, f"{field}__lt": s.upper})

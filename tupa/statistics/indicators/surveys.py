@@ -19,17 +19,19 @@ anonymous, and a linked answer's text is read on the results page under its own 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any, Final
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape
 from tupa.surveys.models import Channel, Invitation, Questionnaire, Response, Target
 from tupa.surveys.results import outcome
 
 from .base import Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import SERVICE_FORM
-from .reads import shared_read
+from .reads import in_period, period_rows, shared_read
 
 ANSWERED_YES, ANSWERED_NO = "yes", "no"
 
@@ -65,23 +67,28 @@ DIRECTION = Dimension(
 )
 
 
-@shared_read  # every response group's line reads the same answers and keeps its targets
-def _response_rows(params: Params) -> list[tuple[int, str, str, int]]:
-    with scopes_disabled():
-        return list(
-            Response.objects.filter(
-                params.dates("submitted_on"),
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-            )
-            .order_by("service_form_id", "pk")
-            .values_list(
-                "service_form_id",
-                "version__questionnaire__target",
-                "channel",
-                "version__questionnaire_id",
-            )
+_RESPONSES: Final = Shape(
+    lambda s: (
+        Response.objects.filter(
+            submitted_on__gte=s.start,
+            submitted_on__lte=s.end,
+            organisation_id=s.organisation,
+            service_form_id__in=s.forms,
         )
+        .order_by("service_form_id", "pk")
+        .values_list(
+            "service_form_id",
+            "version__questionnaire__target",
+            "channel",
+            "version__questionnaire_id",
+        )
+    )
+)
+
+
+@shared_read  # every response group's line reads the same answers and keeps its targets
+def _response_rows(params: Params) -> list[tuple[Any, ...]]:
+    return period_rows(_RESPONSES, params)
 
 
 def _responses(params: Params, targets: tuple[str, ...] | None) -> Iterator[Unit]:
@@ -94,18 +101,22 @@ def _responses_of(targets: tuple[str, ...] | None) -> Callable[[Params], Iterato
     return lambda params: _responses(params, targets)
 
 
-def invitation_units(params: Params) -> Iterator[Unit]:
-    with scopes_disabled():
-        rows = list(
-            Invitation.objects.filter(
-                params.moments("created_at"),
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-            )
-            .exclude(status=Invitation.Status.CANCELLED)
-            .order_by("service_form_id", "pk")
-            .values_list("service_form_id", "version__questionnaire_id", "status")
+_INVITATIONS: Final = Shape(
+    lambda s: (
+        Invitation.objects.filter(
+            in_period(s, "created_at"),
+            organisation_id=s.organisation,
+            service_form_id__in=s.forms,
         )
+        .exclude(status=Invitation.Status.CANCELLED)
+        .order_by("service_form_id", "pk")
+        .values_list("service_form_id", "version__questionnaire_id", "status")
+    )
+)
+
+
+def invitation_units(params: Params) -> Iterator[Unit]:
+    rows = period_rows(_INVITATIONS, params)
     for form_id, questionnaire_id, status in rows:
         answered = ANSWERED_YES if status == Invitation.Status.ANSWERED else ANSWERED_NO
         yield Unit(values=(str(form_id), str(questionnaire_id), answered))

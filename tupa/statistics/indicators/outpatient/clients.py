@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Final
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape
 from tupa.episodes.models import Participant, ReferralSource
 
 from ..base import Indicator, Params, Unit
@@ -19,6 +20,7 @@ from ..dimensions import (
     SERVICE_FORM,
     municipality_value,
 )
+from ..reads import period_rows
 from .common import (
     CLIENT_ROLES,
     CONTINUING,
@@ -39,41 +41,45 @@ from .common import (
 _KNOWN_SOURCES = frozenset(ReferralSource.values)
 
 
+_CLIENTS: Final = Shape(
+    lambda s: (
+        Participant.objects.filter(
+            Q(episode__end_date__isnull=True) | Q(episode__end_date__gte=s.start),
+            Q(joined_on__isnull=True) | Q(joined_on__lte=s.end),
+            Q(left_on__isnull=True) | Q(left_on__gte=s.start),
+            episode__organisation_id=s.organisation,
+            episode__service_form_id__in=s.forms,
+            episode__status__in=STARTED,
+            episode__start_date__isnull=False,
+            episode__start_date__lte=s.end,
+            role__in=CLIENT_ROLES,
+        )
+        .order_by("pk")
+        .values_list(
+            *WHO_FIELDS,
+            "episode__service_form_id",
+            "episode__start_date",
+            "episode__referral_source",
+        )
+    )
+)
+
+
 def client_units(params: Params) -> Iterator[Unit]:
     """One unit per person and service form; see :data:`CLIENTS` for the rule."""
-    with scopes_disabled():
-        rows = (
-            Participant.objects.filter(
-                Q(episode__end_date__isnull=True) | Q(episode__end_date__gte=params.start),
-                Q(joined_on__isnull=True) | Q(joined_on__lte=params.end),
-                Q(left_on__isnull=True) | Q(left_on__gte=params.start),
-                episode__organisation_id=params.organisation_id,
-                episode__service_form_id__in=params.service_form_ids,
-                episode__status__in=STARTED,
-                episode__start_date__isnull=False,
-                episode__start_date__lte=params.end,
-                role__in=CLIENT_ROLES,
-            )
-            .order_by("pk")
-            .values_list(
-                *WHO_FIELDS,
-                "episode__service_form_id",
-                "episode__start_date",
-                "episode__referral_source",
-            )
-        )
-        first: dict[tuple[int, str], tuple[dt.date, int, Who, str]] = {}
-        for row in rows:
-            who = who_of(row[: len(WHO_FIELDS)])
-            form_id: int = row[len(WHO_FIELDS)]
-            start_date: dt.date = row[len(WHO_FIELDS) + 1]
-            referral: str = row[len(WHO_FIELDS) + 2]
-            # The client relationship of this person began when the episode started, or later
-            # if they joined it later (a child added to the family's episode).
-            since = max(start_date, who.joined_on or start_date)
-            key = (form_id, who.key)
-            if key not in first or (since, who.episode_id) < first[key][:2]:
-                first[key] = (since, who.episode_id, who, referral)
+    rows = period_rows(_CLIENTS, params)
+    first: dict[tuple[int, str], tuple[dt.date, int, Who, str]] = {}
+    for row in rows:
+        who = who_of(row[: len(WHO_FIELDS)])
+        form_id: int = row[len(WHO_FIELDS)]
+        start_date: dt.date = row[len(WHO_FIELDS) + 1]
+        referral: str = row[len(WHO_FIELDS) + 2]
+        # The client relationship of this person began when the episode started, or later
+        # if they joined it later (a child added to the family's episode).
+        since = max(start_date, who.joined_on or start_date)
+        key = (form_id, who.key)
+        if key not in first or (since, who.episode_id) < first[key][:2]:
+            first[key] = (since, who.episode_id, who, referral)
     for (form_id, _key), (since, episode_id, who, referral) in first.items():
         if referral not in _KNOWN_SOURCES:
             referral = ReferralSource.OTHER

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.shapes import Shape
 from tupa.core.wallclock import local_day
 from tupa.episodes.models import Entry, Episode, Participant, ReferralSource
 from tupa.organisations.models import ServiceForm
@@ -20,7 +21,7 @@ from ..dimensions import (
     adult_child_value,
     gender_value,
 )
-from ..reads import shared_by_key, shared_read
+from ..reads import in_period, period_rows, shared_by_key, shared_read
 
 #: Roles of the persons an episode serves; a partner or a close person is not a client.
 CLIENT_ROLES = (
@@ -290,15 +291,12 @@ class ContactRow:
 COUNTED_OUTCOMES = (Outcome.HAPPENED, Outcome.NO_SHOW)
 
 
-@shared_read
-def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
-    # The local dates come from the database (as the contacts' below): reading ≈ 600 moments
-    # and turning each into a Helsinki date took ≈ 2 ms in Python, half of this read.
-    rows = (
+_APPOINTMENTS: Final = Shape(
+    lambda s: (
         Appointment.objects.filter(
-            params.moments("starts_at"),
-            organisation_id=params.organisation_id,
-            service_form_id__in=params.service_form_ids,
+            in_period(s, "starts_at"),
+            organisation_id=s.organisation,
+            service_form_id__in=s.forms,
             episode__isnull=False,
             outcome__in=COUNTED_OUTCOMES,
         )
@@ -315,6 +313,14 @@ def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
             "journal_entry__type",
         )
     )
+)
+
+
+@shared_read
+def _appointments_by_outcome(params: Params) -> dict[str, list[AppointmentRow]]:
+    # The local dates come from the database (as the contacts' below): reading ≈ 600 moments
+    # and turning each into a Helsinki date took ≈ 2 ms in Python, half of this read.
+    rows = period_rows(_APPOINTMENTS, params)
     found: dict[str, list[AppointmentRow]] = {outcome: [] for outcome in COUNTED_OUTCOMES}
     for outcome, *row in rows:
         found[outcome].append(AppointmentRow(*row))
@@ -327,24 +333,12 @@ def read_appointments(params: Params, outcome: str) -> list[AppointmentRow]:
     return _appointments_by_outcome(params)[outcome]
 
 
-@shared_read
-def read_contacts(params: Params) -> list[ContactRow]:
-    """The newest versions of the period's contact entries, without the appointments' own.
-
-    An entry linked from an appointment is the appointment's outcome entry (the appointment is
-    counted, not the entry). The database tells which newest versions are linked themselves; only
-    a corrected entry that is not needs its older versions looked up (they may be the linked
-    ones)."""
-    linked_here = Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk")))
-    rows = [
-        (
-            ContactRow(pk, previous, form_id, episode_id, kind, place, day),
-            linked,
-        )
-        for pk, previous, form_id, episode_id, kind, place, day, linked in Entry.objects.filter(
-            params.moments("occurred_at"),
-            episode__organisation_id=params.organisation_id,
-            episode__service_form_id__in=params.service_form_ids,
+_CONTACTS: Final = Shape(
+    lambda s: (
+        Entry.objects.filter(
+            in_period(s, "occurred_at"),
+            episode__organisation_id=s.organisation,
+            episode__service_form_id__in=s.forms,
             type__in=CONTACT_TYPES,
             superseded_by__isnull=True,
         )
@@ -358,7 +352,25 @@ def read_contacts(params: Params) -> list[ContactRow]:
             "type",
             "place",
             "local_day",
-            linked_here,
+            # Whether the newest version is itself an appointment's outcome entry.
+            Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk"))),
+        )
+    )
+)
+
+
+@shared_read
+def read_contacts(params: Params) -> list[ContactRow]:
+    """The newest versions of the period's contact entries, without the appointments' own.
+
+    An entry linked from an appointment is the appointment's outcome entry (the appointment is
+    counted, not the entry). The database tells which newest versions are linked themselves; only
+    a corrected entry that is not needs its older versions looked up (they may be the linked
+    ones)."""
+    rows = [
+        (ContactRow(pk, previous, form_id, episode_id, kind, place, day), linked)
+        for pk, previous, form_id, episode_id, kind, place, day, linked in period_rows(
+            _CONTACTS, params
         )
     ]
     corrected = {r.pk: r.supersedes_id for r, linked in rows if not linked and r.supersedes_id}

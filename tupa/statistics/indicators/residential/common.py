@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
-from django.db.models import OuterRef, Subquery
-from django_scopes import scopes_disabled
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import local_date, local_day, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
@@ -24,8 +24,8 @@ from tupa.residential.stays.selectors import (
     MemberRow,
     PersonKey,
     member_values,
-    members_in,
-    present_in,
+    members_between,
+    present_between,
 )
 from tupa.residential.thl import variables as thl
 
@@ -35,7 +35,7 @@ from ..dimensions import (
     CHILD,
     month_value,
 )
-from ..reads import candidate_forms, shared_read
+from ..reads import candidate_forms, period_rows, shared_read
 
 Data = ShelterClientData
 ONE_DAY = dt.timedelta(days=1)
@@ -112,37 +112,39 @@ class Chains:
         return {self.by_pk[h].episode_id: self.by_pk[h].home for h in self.heads}
 
 
+def _stays(s: Slots) -> QuerySet[Stay, tuple[Any, ...]]:
+    """Every stay of the episodes with a stay in the period in the forms (for :func:`chains`)."""
+    of_forms = Stay.objects.filter(
+        organisation_id=s.organisation, place__service_form_id__in=s.forms
+    )
+    in_period = of_forms.filter(present_between(s.lower, s.upper))
+    return (
+        of_forms.filter(episode_id__in=in_period.values("episode_id"))
+        .annotate(home=main_client_home())
+        .order_by("arrived_at", "pk")
+        .values_list(
+            "pk",
+            "episode_id",
+            "episode__referral_source",
+            "arrived_at",
+            "departed_at",
+            "moved_from_id",
+            "started_in_pregnancy",
+            "place__service_form__pregnancy_stays",
+            "home",
+        )
+    )
+
+
+_STAYS: Final = Shape(_stays)
+
+
 @shared_read
 def chains(params: Params) -> Chains:
     """Every stay of the episodes with a stay overlapping the period in the selected forms,
     grouped into chains, with each episode's home municipality. One query."""
     start, end = params.start, params.end
-    with scopes_disabled():
-        in_period = Stay.objects.filter(
-            organisation_id=params.organisation_id,
-            place__service_form_id__in=params.service_form_ids,
-        ).filter(present_in(start, end))
-        rows = [
-            StayRow(*values)
-            for values in Stay.objects.filter(
-                organisation_id=params.organisation_id,
-                place__service_form_id__in=params.service_form_ids,
-                episode_id__in=in_period.values("episode_id"),
-            )
-            .annotate(home=main_client_home())
-            .order_by("arrived_at", "pk")
-            .values_list(
-                "pk",
-                "episode_id",
-                "episode__referral_source",
-                "arrived_at",
-                "departed_at",
-                "moved_from_id",
-                "started_in_pregnancy",
-                "place__service_form__pregnancy_stays",
-                "home",
-            )
-        ]
+    rows = [StayRow(*values) for values in period_rows(_STAYS, params)]
     by_pk = {r.pk: r for r in rows}
     head_of: dict[int, int] = {}
     for r in rows:
@@ -186,25 +188,57 @@ class PeriodMember(NamedTuple):
     arrived_on: dt.date  # the local date of arrival
 
 
+def _members_of_period(s: Slots) -> QuerySet[StayMember]:
+    """The stay members of the forms whose presence can touch the period (``members_in``)."""
+    return StayMember.objects.filter(
+        stay__organisation_id=s.organisation, stay__place__service_form_id__in=s.forms
+    ).filter(members_between(s.lower, s.upper))
+
+
+def _period_members(s: Slots) -> QuerySet[StayMember, tuple[Any, ...]]:
+    return member_values(
+        _members_of_period(s)
+        .annotate(arrived_on=local_day("arrived_at"))
+        .order_by("arrived_at", "pk"),
+        "stay__place__service_form_id",
+        "arrived_on",
+    )
+
+
+_PERIOD_MEMBERS: Final = Shape(_period_members)
+
+
 @shared_read
 def period_members(params: Params) -> list[PeriodMember]:
     """Every stay member's presence that can count a care day in the period, in the selected
     forms, in order of arrival: the care-day ledger's rows
     (:func:`~tupa.residential.stays.selectors.member_values`), read once for the persons of the
     period (:func:`person_rows`) and their residence days. One query."""
-    with scopes_disabled():
-        rows = StayMember.objects.filter(
-            stay__organisation_id=params.organisation_id,
-            stay__place__service_form_id__in=params.service_form_ids,
-        ).filter(members_in(params.start, params.end))
-        return [
-            PeriodMember(MemberRow(*values[:-2]), *values[-2:])
-            for values in member_values(
-                rows.annotate(arrived_on=local_day("arrived_at")).order_by("arrived_at", "pk"),
-                "stay__place__service_form_id",
-                "arrived_on",
-            )
-        ]
+    return [
+        PeriodMember(MemberRow(*values[:-2]), *values[-2:])
+        for values in period_rows(_PERIOD_MEMBERS, params)
+    ]
+
+
+def _participants(s: Slots) -> QuerySet[Participant, tuple[Any, ...]]:
+    """The participants of the members of :func:`_period_members` (for :func:`person_rows`)."""
+    members = _members_of_period(s).values("participant_id")
+    return Participant.objects.filter(pk__in=members).values_list(
+        "pk",
+        "person_id",
+        "alias_id",
+        "role",
+        "person__birth_date",
+        "alias__birth_year",
+        "person__municipality_id",
+        "episode_id",
+        "episode__referral_source",
+        "shelter_data__id",
+        *(f"shelter_data__{name}" for name in _DATA_FIELDS),
+    )
+
+
+_PARTICIPANTS: Final = Shape(_participants)
 
 
 @shared_read
@@ -214,7 +248,7 @@ def person_rows(params: Params) -> list[PersonRow]:
     The rows in order of arrival, the first one with THL data chosen, adult or child by
     :func:`~tupa.residential.thl.variables.is_child` (the rules of the package docstring).
     The periods are :func:`period_members` (a departure at the period's first midnight is not
-    in the period here); one query more for their participants.
+    in the period here); one query more for their participants, when there are any.
     """
     lower = local_midnight(params.start)
     members = [
@@ -222,25 +256,9 @@ def person_rows(params: Params) -> list[PersonRow]:
         for m in period_members(params)
         if m.member.departed_at is None or m.member.departed_at > lower
     ]
-    with scopes_disabled():
-        participants = {
-            pk: rest
-            for pk, *rest in Participant.objects.filter(
-                pk__in={participant_id for participant_id, _ in members}
-            ).values_list(
-                "pk",
-                "person_id",
-                "alias_id",
-                "role",
-                "person__birth_date",
-                "alias__birth_year",
-                "person__municipality_id",
-                "episode_id",
-                "episode__referral_source",
-                "shelter_data__id",
-                *(f"shelter_data__{name}" for name in _DATA_FIELDS),
-            )
-        }
+    if not members:
+        return []
+    participants = {pk: rest for pk, *rest in period_rows(_PARTICIPANTS, params)}
     per_person: dict[PersonKey, list[tuple[Any, ...]]] = defaultdict(list)
     for participant_id, arrived_on in members:
         row = (*participants[participant_id], arrived_on)

@@ -9,15 +9,15 @@ line (not only shelters') and adds the day; ``shelter.line_minutes`` is the time
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Final
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape
 from tupa.core.wallclock import local_day, local_month
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import (
@@ -34,7 +34,7 @@ from ..dimensions import (
     MONTH,
     month_value,
 )
-from ..reads import shared_read
+from ..reads import in_period, period_rows, shared_read
 from .common import (
     ELSEWHERE,
     OTHER_SHELTER,
@@ -72,17 +72,19 @@ def is_residential(form: Any) -> bool:
     return bool(form.kind == ServiceForm.Kind.RESIDENTIAL)
 
 
+_TURN_AWAYS: Final = Shape(
+    lambda s: TurnAway.objects.filter(
+        in_period(s, "occurred_at"),
+        organisation_id=s.organisation,
+        service_form_id__in=s.forms,
+        reason=TurnAway.Reason.NO_PLACE,
+    ).values_list("occurred_at", "directed_to", "adults", "children")
+)
+
+
 @shared_read
-def _turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, int, int]]:
-    with scopes_disabled():
-        return list(
-            TurnAway.objects.filter(
-                params.moments("occurred_at"),
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-                reason=TurnAway.Reason.NO_PLACE,
-            ).values_list("occurred_at", "directed_to", "adults", "children")
-        )
+def _turn_away_rows(params: Params) -> list[tuple[Any, ...]]:
+    return period_rows(_TURN_AWAYS, params)
 
 
 def _destination(directed_to: str) -> str:
@@ -102,16 +104,18 @@ def turn_away_request_units(params: Params) -> Iterator[Unit]:
         yield Unit(values=(_destination(directed_to), month_of(occurred_at)))
 
 
+_EVERY_TURN_AWAY: Final = Shape(
+    lambda s: TurnAway.objects.filter(
+        in_period(s, "occurred_at"),
+        organisation_id=s.organisation,
+        service_form_id__in=s.forms,
+    ).values_list("occurred_at", "reason", "directed_to", "adults", "children")
+)
+
+
 @shared_read
-def every_turn_away_rows(params: Params) -> list[tuple[dt.datetime, str, str, int, int]]:
-    with scopes_disabled():
-        return list(
-            TurnAway.objects.filter(
-                params.moments("occurred_at"),
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-            ).values_list("occurred_at", "reason", "directed_to", "adults", "children")
-        )
+def every_turn_away_rows(params: Params) -> list[tuple[Any, ...]]:
+    return period_rows(_EVERY_TURN_AWAY, params)
 
 
 def turned_away_units_v2(params: Params) -> Iterator[Unit]:
@@ -132,24 +136,35 @@ def turn_away_request_units_v2(params: Params) -> Iterator[Unit]:
 _DAY, _MONTH = "day", "month"
 
 
+def _line_counts_by(when: Callable[[str], Any]) -> Shape:
+    return Shape(
+        lambda s: (
+            LineContact.objects.filter(
+                in_period(s, "occurred_at"),
+                organisation_id=s.organisation,
+                service_form_id__in=s.forms,
+            )
+            .values_list(when("occurred_at"), "channel", "caller", "outcome")
+            .annotate(count=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
+            .order_by()
+        ),
+        name=f"line contacts by {when.__name__}",
+    )
+
+
+_LINE_COUNTS: Final = {
+    _DAY: _line_counts_by(local_day),
+    _MONTH: _line_counts_by(local_month),
+}
+
+
 @shared_read
-def _line_counts(params: Params, per: str) -> list[tuple[dt.date, str, str, str, int, int]]:
+def _line_counts(params: Params, per: str) -> list[tuple[Any, ...]]:
     """The period's line contacts counted per local date (``per`` day) or month (the first of
     the month), channel, caller and outcome: the count and the minutes. The contacts are
     anonymous (no drill-down to records), so the database counts them instead of handing over a
     row, and a moment to convert, per contact."""
-    when = local_day("occurred_at") if per == _DAY else local_month("occurred_at")
-    with scopes_disabled():
-        return list(
-            LineContact.objects.filter(
-                params.moments("occurred_at"),
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-            )
-            .values_list(when, "channel", "caller", "outcome")
-            .annotate(count=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
-            .order_by()
-        )
+    return period_rows(_LINE_COUNTS[per], params)
 
 
 def line_contact_units(params: Params) -> Iterator[Unit]:

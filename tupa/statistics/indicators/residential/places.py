@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Final
 
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tupa.core.shapes import Shape
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Partner
 from tupa.residential.commitments import selectors as billing_selectors
@@ -23,6 +25,7 @@ from ..dimensions import (
     SERVICE_FORM,
     month_value,
 )
+from ..reads import period_rows
 from .common import (
     NO_COMMITMENT,
     STATE,
@@ -55,15 +58,17 @@ PAYER = Dimension("payer", _("maksaja"), _payers)
 # --------------------------------------------------------------------------- residential units
 
 
+_FAMILY_PLACES: Final = Shape(
+    lambda s: Place.objects.filter(
+        organisation_id=s.organisation,
+        service_form_id__in=s.forms,
+        kind=Place.Kind.FAMILY_PLACE,
+    ).values_list("service_form_id", "active", "active_from", "active_until")
+)
+
+
 def family_place_units(params: Params) -> Iterator[Unit]:
-    with scopes_disabled():
-        rows = list(
-            Place.objects.filter(
-                organisation_id=params.organisation_id,
-                service_form_id__in=params.service_form_ids,
-                kind=Place.Kind.FAMILY_PLACE,
-            ).values_list("service_form_id", "active", "active_from", "active_until")
-        )
+    rows = period_rows(_FAMILY_PLACES, params)
     for service_form_id, active, active_from, active_until in rows:
         if place_in_use_on(
             params.end, active=active, active_from=active_from, active_until=active_until

@@ -1,0 +1,241 @@
+"""Queries compiled once: a read whose SQL depends only on its shape, its values given per call.
+
+Django builds and compiles a query's SQL anew every time it runs: on a return page that is a
+third of the time its dozen queries take, more than PostgreSQL needs to run them (measured on
+the federation-scale database, ``docs/performance.md``, seventeenth stop). Most hot reads have a
+fixed shape — the same tables, joins, columns and conditions — and only their values change
+(the organisation, the period's moments, the service forms).
+
+A :class:`Shape` is such a read. Its ``build`` function writes the query with the ORM as any
+other, but takes its values as *slots* (``s.organisation``, ``s.lower`` …): placeholders that
+compile to a parameter. The first call on a database connection compiles the query; later calls
+reuse the SQL and put their values in the slots' places. The rows come back as
+``values_list`` gives them (the same converters run on them). A list value (``s.forms`` for
+``(3, 5)``) is a list of slots: the query is compiled once per length (``__in``).
+
+What must hold, and what checks it:
+
+- The SQL may depend only on the shape: the ORM expressions, and the *types* and list lengths
+  of the values (each combination is compiled apart). Nothing else a compilation could read
+  (the active time zone or language, a setting) may change it. With
+  ``settings.TUPA_VERIFY_SHAPES`` (on in the tests) every call compiles the query afresh as
+  well and fails if the SQL or its parameters differ from the reused ones.
+- A slot's value reaches the database adapted by its type, as the ORM adapts a field's value:
+  moments and dates by the connection's operations (SQLite stores them as text), numbers, text
+  and booleans as they are. ``None`` has no place in a slot (``IS NULL`` is a different shape).
+- A shape reads past the organisation scope (django-scopes), as the statistics' reads do: its
+  build function filters by the organisation itself.
+- A connection keeps its own compiled queries (connections are per thread), at most
+  :data:`PER_CONNECTION` of them.
+
+Used by the statistics' shared reads, which every return page runs (``tupa/statistics``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Expression,
+    Field,
+    IntegerField,
+    QuerySet,
+)
+from django.db.models.expressions import ExpressionList
+from django_scopes import scopes_disabled
+
+#: Compiled queries kept per database connection (least recently used dropped first).
+PER_CONNECTION: Final = 512
+
+_FIELDS: Final[tuple[tuple[type, Callable[[], Field[Any, Any]]], ...]] = (
+    (bool, BooleanField),  # before int: a bool is an int
+    (int, IntegerField),
+    (dt.datetime, DateTimeField),  # before date: a datetime is a date
+    (dt.date, DateField),
+    (str, CharField),
+)
+
+
+def _field_for(value: Any) -> Field[Any, Any]:
+    for kind, field in _FIELDS:
+        if isinstance(value, kind):
+            return field()
+    raise TypeError(f"a slot cannot hold {type(value).__name__} ({value!r})")
+
+
+def _adapt(value: Any, connection: BaseDatabaseWrapper) -> Any:
+    """``value`` as the ORM would hand it to the database for a field of its type."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A slot's place among a compiled query's parameters."""
+
+    name: str
+    index: int | None = None  # the position in a list value
+
+    def value(self, values: dict[str, Any]) -> Any:
+        value = values[self.name]
+        return value if self.index is None else value[self.index]
+
+
+class Slot(Expression):
+    """A value of the call, compiled to one parameter (see the module)."""
+
+    def __init__(self, ref: _Ref, output_field: Field[Any, Any]) -> None:
+        super().__init__(output_field=output_field)
+        self.ref = ref
+
+    def __repr__(self) -> str:
+        return f"Slot({self.ref.name!r}, {self.ref.index!r})"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [self.ref]
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        return (Slot, self.ref)
+
+
+class Slots:
+    """The slots of one call: an attribute per value (a list of slots for a list value)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self._values[name]
+        except KeyError:
+            raise AttributeError(f"this call has no value {name!r}") from None
+        if isinstance(value, list | tuple):
+            # One expression for the lookup (``__in`` of a relation would treat a plain list as
+            # values to convert); an empty list stays a list: it matches nothing.
+            slots = [Slot(_Ref(name, i), _field_for(v)) for i, v in enumerate(value)]
+            return ExpressionList(*slots) if slots else []
+        return Slot(_Ref(name), _field_for(value))
+
+
+def _signature(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What of the values decides the SQL: their names, types and list lengths."""
+    parts: list[Any] = []
+    for name in sorted(values):
+        value = values[name]
+        if isinstance(value, list | tuple):
+            parts.append((name, tuple(type(v) for v in value)))
+        elif value is None:
+            raise TypeError(f"a slot cannot hold None ({name!r})")
+        else:
+            parts.append((name, type(value)))
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str | None  # None: the query cannot match anything (an empty ``__in``)
+    params: tuple[Any, ...]
+    converters: dict[int, tuple[list[Any], Any]]
+    #: The columns a row keeps when the compiler selected more for its own use (ordering).
+    columns: int | None = None
+
+
+_compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, OrderedDict[Any, _Compiled]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class Shape:
+    """A read compiled once per connection and signature (see the module)."""
+
+    def __init__(self, build: Callable[[Slots], QuerySet[Any, Any]], name: str = "") -> None:
+        self.build = build
+        self.name = name or getattr(build, "__qualname__", "shape")
+
+    def __repr__(self) -> str:
+        return f"Shape({self.name})"
+
+    def _compile(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> _Compiled:
+        with scopes_disabled():  # the build function filters by the organisation itself
+            queryset = self.build(Slots(values))
+        compiler = queryset.query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _Compiled(None, (), {})
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        columns = compiler.col_count if compiler.has_extra_select else None
+        return _Compiled(sql, tuple(params), compiler.get_converters(fields), columns)
+
+    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        """The query's rows for ``values``, as ``values_list`` tuples."""
+        connection = connections[using]
+        cache = _compiled.setdefault(connection, OrderedDict())
+        key = (self, _signature(values))
+        compiled = cache.get(key)
+        if compiled is None:
+            compiled = cache[key] = self._compile(values, connection)
+            if len(cache) > PER_CONNECTION:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+            if getattr(settings, "TUPA_VERIFY_SHAPES", False):
+                _verify(self, compiled, self._compile(values, connection))
+        if compiled.sql is None:
+            return []
+        params = [
+            _adapt(p.value(values), connection) if isinstance(p, _Ref) else p
+            for p in compiled.params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
+        if compiled.columns is not None:
+            rows = [row[: compiled.columns] for row in rows]
+        if not compiled.converters:
+            return [tuple(row) for row in rows]
+        return _converted(rows, compiled.converters, connection)
+
+
+def _converted(
+    rows: Sequence[Any],
+    converters: dict[int, tuple[list[Any], Any]],
+    connection: BaseDatabaseWrapper,
+) -> list[tuple[Any, ...]]:
+    """``rows`` through the columns' converters, as the ORM's compiler applies them."""
+    result = []
+    items = list(converters.items())
+    for row in rows:
+        values = list(row)
+        for position, (functions, expression) in items:
+            value = values[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[position] = value
+        result.append(tuple(values))
+    return result
+
+
+def _verify(shape: Shape, reused: _Compiled, fresh: _Compiled) -> None:
+    if (reused.sql, reused.params) != (fresh.sql, fresh.params):
+        raise AssertionError(
+            f"{shape!r} compiled to other SQL than the one reused: its SQL must depend only on "
+            f"its shape.\nreused: {reused.sql} {reused.params}\nfresh: {fresh.sql} {fresh.params}"
+        )
