@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -44,7 +44,7 @@ from .dimensions import (
     month_value,
     municipality_value,
 )
-from .reads import in_period, period_rows
+from .reads import in_period, period_rows, shared_read
 
 PROGRAMME_TYPE = Dimension("programme_type", _("ryhmän laji"), tuple(GroupProgramme.Type.choices))
 ABSENCE = Dimension(
@@ -239,73 +239,7 @@ def member_units(params: Params) -> Iterator[Unit]:
         )
 
 
-_PARTICIPANT_ROWS: Final = Shape(
-    lambda s: (
-        Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
-        .order_by("session__starts_at", "session_id", "pk")
-        .values_list(
-            "session__programme__service_form_id",
-            "session__programme__type",
-            "session__starts_at",
-            "member__participant__episode_id",
-            "member__participant__person_id",
-            "member__participant__person__birth_date",
-            "member__participant__person__gender",
-            "member__participant__person__municipality_id",
-            "member__child__episode_id",
-            "member__child__person_id",
-            "member__child__person__birth_date",
-            "member__child__person__gender",
-            "member__child__person__municipality_id",
-        )
-    )
-)
-
-
-def participant_units(params: Params) -> Iterator[Unit]:
-    """One unit per person present at least once (a pair's parent and child are two persons)."""
-    rows = _rows(_PARTICIPANT_ROWS, params)
-    seen: set[tuple[int, int]] = set()
-    for (
-        form_id,
-        kind,
-        starts_at,
-        parent_episode_id,
-        parent_id,
-        parent_born,
-        parent_gender,
-        parent_home,
-        child_episode_id,
-        child_id,
-        child_born,
-        child_gender,
-        child_home,
-    ) in rows:
-        day = timezone.localtime(starts_at, HELSINKI).date()
-        pair = (
-            (parent_episode_id, parent_id, parent_born, parent_gender, parent_home),
-            (child_episode_id, child_id, child_born, child_gender, child_home),
-        )
-        for episode_id, person_id, birth_date, gender, municipality_id in pair:
-            # An anonymous (alias) participant has no person: the page does not count them.
-            if person_id is None or (form_id, person_id) in seen:
-                continue
-            seen.add((form_id, person_id))
-            yield Unit(
-                values=(
-                    str(form_id),
-                    kind,
-                    adult_child_value(birth_date, None, day),
-                    gender_value(gender),
-                    municipality_value(municipality_id),
-                ),
-                episode_id=episode_id,
-                person_id=person_id,
-                municipality_id=municipality_id,
-            )
-
-
-_PERSON_ROWS: Final = Shape(
+_PRESENT_ROWS: Final = Shape(
     lambda s: (
         Attendance.objects.filter(_held(s, "session__"), status=Attendance.Status.PRESENT)
         .order_by("session__starts_at", "session_id", "pk")
@@ -314,17 +248,80 @@ _PERSON_ROWS: Final = Shape(
             "session__programme__type",
             "session__programme_id",
             "session__starts_at",
-            "member__participant__episode_id",
-            "member__participant__person_id",
-            "member__participant__person__birth_date",
-            "member__participant__person__municipality_id",
-            "member__child__episode_id",
-            "member__child__person_id",
-            "member__child__person__birth_date",
-            "member__child__person__municipality_id",
+            *(
+                f"member__{who}__{field}"
+                for who in ("participant", "child")
+                for field in (
+                    "episode_id",
+                    "person_id",
+                    "person__birth_date",
+                    "person__gender",
+                    "person__municipality_id",
+                )
+            ),
         )
     )
 )
+
+
+class _Present(NamedTuple):
+    """A person present at a session held: a pair's parent and child are two."""
+
+    form_id: int
+    kind: str
+    programme_id: int
+    day: dt.date  # the session's local date
+    episode_id: int | None
+    person_id: int
+    birth_date: dt.date | None
+    gender: str
+    municipality_id: int | None
+
+
+@shared_read  # the persons of each form and of each programme count the same marks
+def _present(params: Params) -> list[_Present]:
+    """The persons present at the period's sessions held, in the order of the sessions; an
+    anonymous (alias) participant has no person and is not counted."""
+    found = []
+    for form_id, kind, programme_id, starts_at, *pair in _rows(_PRESENT_ROWS, params):
+        day = timezone.localtime(starts_at, HELSINKI).date()
+        for episode_id, person_id, birth_date, gender, municipality_id in (pair[:5], pair[5:]):
+            if person_id is not None:
+                found.append(
+                    _Present(
+                        form_id,
+                        kind,
+                        programme_id,
+                        day,
+                        episode_id,
+                        person_id,
+                        birth_date,
+                        gender,
+                        municipality_id,
+                    )
+                )
+    return found
+
+
+def participant_units(params: Params) -> Iterator[Unit]:
+    """One unit per person present at least once (a pair's parent and child are two persons)."""
+    seen: set[tuple[int, int]] = set()
+    for p in _present(params):
+        if (p.form_id, p.person_id) in seen:
+            continue
+        seen.add((p.form_id, p.person_id))
+        yield Unit(
+            values=(
+                str(p.form_id),
+                p.kind,
+                adult_child_value(p.birth_date, None, p.day),
+                gender_value(p.gender),
+                municipality_value(p.municipality_id),
+            ),
+            episode_id=p.episode_id,
+            person_id=p.person_id,
+            municipality_id=p.municipality_id,
+        )
 
 
 def person_units(params: Params) -> Iterator[Unit]:
@@ -335,43 +332,22 @@ def person_units(params: Params) -> Iterator[Unit]:
     :data:`PARTICIPANTS`, counted once per service form). Age is at the person's first session
     of the programme in the period.
     """
-    rows = _rows(_PERSON_ROWS, params)
     seen: set[tuple[int, int]] = set()
-    for (
-        form_id,
-        kind,
-        programme_id,
-        starts_at,
-        parent_episode_id,
-        parent_id,
-        parent_born,
-        parent_home,
-        child_episode_id,
-        child_id,
-        child_born,
-        child_home,
-    ) in rows:
-        day = timezone.localtime(starts_at, HELSINKI).date()
-        pair = (
-            (parent_episode_id, parent_id, parent_born, parent_home),
-            (child_episode_id, child_id, child_born, child_home),
+    for p in _present(params):
+        if (p.programme_id, p.person_id) in seen:
+            continue
+        seen.add((p.programme_id, p.person_id))
+        yield Unit(
+            values=(
+                str(p.form_id),
+                p.kind,
+                adult_child_value(p.birth_date, None, p.day),
+                str(p.programme_id),
+            ),
+            episode_id=p.episode_id,
+            person_id=p.person_id,
+            municipality_id=p.municipality_id,
         )
-        for episode_id, person_id, birth_date, municipality_id in pair:
-            # An anonymous (alias) participant has no person and is not counted.
-            if person_id is None or (programme_id, person_id) in seen:
-                continue
-            seen.add((programme_id, person_id))
-            yield Unit(
-                values=(
-                    str(form_id),
-                    kind,
-                    adult_child_value(birth_date, None, day),
-                    str(programme_id),
-                ),
-                episode_id=episode_id,
-                person_id=person_id,
-                municipality_id=municipality_id,
-            )
 
 
 _ANONYMOUS_ROWS: Final = Shape(

@@ -52,6 +52,7 @@ from tupa.programmes.tests.support import add_member, add_session, programme, re
 from tupa.statistics.engine import run, run_indicator
 from tupa.statistics.indicators import programmes, registry
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
+from tupa.statistics.indicators.reads import one_run
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.tables import Table
 from tupa.statistics.tests.properties import assert_consistent
@@ -443,3 +444,16 @@ def test_query_count_is_flat(world: dict[str, Any], indicator: Indicator) -> Non
         _run(world, indicator, MARCH)
     # resolving the forms + one read + the turvakielto read (protection.py; nobody protected)
     assert len(ctx.captured_queries) <= 3
+
+
+def test_persons_of_the_forms_and_of_the_programmes_read_the_marks_once(
+    world: dict[str, Any],
+) -> None:
+    """In one run (a return), the second of the two person counts reads no marks again."""
+    with time_machine.travel(NOW, tick=False), one_run():
+        params = Params(world["org"].pk, *MARCH)
+        run_indicator(programmes.PARTICIPANTS, params)
+        with CaptureQueriesContext(connection) as second:
+            persons = run_indicator(programmes.PERSONS, params)
+    assert [q["sql"] for q in second.captured_queries if "programmes_attendance" in q["sql"]] == []
+    assert persons.total == _run(world, programmes.PERSONS, MARCH).total > 0
