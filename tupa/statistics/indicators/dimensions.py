@@ -63,16 +63,19 @@ def _months(params: Params) -> Choices:
 
 
 def _service_forms(params: Params) -> Choices:
-    return _forms_by_name(params.service_form_ids)
+    wanted = set(params.service_form_ids)
+    return tuple(
+        (str(pk), name) for pk, name in _forms_by_name(params.organisation_id) if pk in wanted
+    )
 
 
 @shared_read
-def _forms_by_name(ids: tuple[int, ...]) -> Choices:
-    """The forms' choices in the database's order of names, read once per run for a set of
-    forms (a page that runs one indicator for two periods, the overview, asks twice)."""
+def _forms_by_name(organisation_id: int) -> tuple[tuple[int, str], ...]:
+    """The organisation's forms in the database's order of names, read once per run (a page
+    that runs indicators for several sets of forms, the overview, asks for each set)."""
     with scopes_disabled():
-        forms = ServiceForm.objects.filter(pk__in=ids).order_by("name")
-        return tuple((str(f.pk), f.name) for f in forms)
+        forms = ServiceForm.objects.filter(organisation_id=organisation_id).order_by("name")
+        return tuple(forms.values_list("pk", "name"))
 
 
 def _municipalities(params: Params) -> Choices:

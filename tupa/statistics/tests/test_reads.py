@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+import pytest
+
+from tupa.core.tests.factories import OrganisationFactory, ServiceFormFactory
 from tupa.statistics.indicators.base import Params
+from tupa.statistics.indicators.dimensions import SERVICE_FORM
 from tupa.statistics.indicators.reads import one_run, shared_by_key, shared_read
 
 PARAMS = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
@@ -75,3 +80,28 @@ def test_a_read_by_key_reads_each_key_once_per_run() -> None:
     with one_run():
         assert squares([3]) == {3: 9}  # a new run reads again
     assert asked == [{0, 1, 2}, {3}, {3}]
+
+
+@pytest.mark.django_db
+def test_the_service_form_choices_of_several_sets_of_forms_read_the_forms_once(
+    django_assert_num_queries: Any,
+) -> None:
+    """The overview counts indicators for different sets of forms in one run: their
+    service-form columns read the organisation's forms once, in the database's order of
+    names, each set keeping only its own forms (another organisation's never)."""
+    org, other = OrganisationFactory(), OrganisationFactory()
+    b, a, c = (ServiceFormFactory(organisation=org, name=name) for name in ("Beeta", "Alfa", "Cee"))
+    elsewhere = ServiceFormFactory(organisation=other, name="Aa")
+    sets = ((a.pk, c.pk), (b.pk,), (a.pk, b.pk, c.pk), (a.pk, elsewhere.pk))
+    with one_run(), django_assert_num_queries(1):
+        choices = [
+            SERVICE_FORM.values(Params(org.pk, dt.date(2025, 1, 1), dt.date(2025, 12, 31), ids))
+            for ids in sets
+        ]
+    assert [[label for _value, label in c] for c in choices] == [
+        ["Alfa", "Cee"],
+        ["Beeta"],
+        ["Alfa", "Beeta", "Cee"],
+        ["Alfa"],
+    ]
+    assert choices[1] == ((str(b.pk), "Beeta"),)
