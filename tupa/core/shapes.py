@@ -20,6 +20,9 @@ What must hold, and what checks it:
   (the active time zone or language, a setting) may change it. With
   ``settings.TUPA_VERIFY_SHAPES`` (on in the tests) every call compiles the query afresh as
   well and fails if the SQL or its parameters differ from the reused ones.
+- Moments and dates enter a shape only as slots: a compiled query with a date or a moment
+  among its parameters (the build function read the clock) is refused, whether the clock is
+  frozen (as in many tests) or not.
 - A slot's value reaches the database adapted by its type, as the ORM adapts a field's value:
   moments and dates by the connection's operations (SQLite stores them as text), numbers, text
   and booleans as they are. ``None`` has no place in a slot (``IS NULL`` is a different shape).
@@ -54,7 +57,10 @@ from django.db.models import (
     IntegerField,
     QuerySet,
 )
-from django.db.models.expressions import ExpressionList
+from django.db.models.expressions import ExpressionList, Value
+from django.db.models.lookups import Lookup
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import WhereNode
 from django_scopes import scopes_disabled
 
 #: Compiled queries kept per database connection (least recently used dropped first).
@@ -175,6 +181,13 @@ class Shape:
     def _compile(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> _Compiled:
         with scopes_disabled():  # the build function filters by the organisation itself
             queryset = self.build(Slots(values))
+        if moments := _moments_in(queryset.query):
+            # A moment or a date the build function read itself (``timezone.now()``,
+            # ``localdate()``) would be compiled in and reused: it must be a slot.
+            raise TypeError(
+                f"{self!r} compiles a date or moment into its SQL ({moments[0]!r}): give it "
+                "as a value of the call (a slot)"
+            )
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -212,6 +225,30 @@ class Shape:
         if not compiled.converters:
             return [tuple(row) for row in rows]
         return _converted(rows, compiled.converters, connection)
+
+
+def _moments_in(node: Any) -> list[dt.date]:
+    """The dates and moments written into a query as constants: in its conditions, its
+    annotations and its subqueries (a slot's value is not one)."""
+    if isinstance(node, dt.date):
+        return [node]
+    if isinstance(node, list | tuple):
+        return [m for item in node for m in _moments_in(item)]
+    if isinstance(node, Query):
+        parts = [node.where, *node.annotations.values()]
+        return [m for part in parts for m in _moments_in(part)]
+    if isinstance(node, WhereNode):
+        return _moments_in(node.children)
+    if isinstance(node, Lookup):
+        return _moments_in([node.lhs, node.rhs])
+    if isinstance(node, Value):
+        return _moments_in(node.value)
+    inner = getattr(node, "query", None)  # Exists, Subquery, a queryset
+    if isinstance(inner, Query):
+        return _moments_in(inner)
+    if hasattr(node, "get_source_expressions"):
+        return _moments_in(node.get_source_expressions())
+    return []
 
 
 def _converted(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.db.models import Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -183,14 +184,28 @@ def test_a_query_that_depends_on_more_than_its_shape_fails_when_verified(
     world: dict[str, Any], settings: Any
 ) -> None:
     settings.TUPA_VERIFY_SHAPES = True
-    # Wrong: the moment is read when the query is built, not given as a value.
+    # Wrong: a value read from outside when the query is built, not given as a value.
+    smallest = iter(range(1, 100))
+    shape = Shape(
+        lambda s: TurnAway.objects.filter(
+            organisation_id=s.organisation, adults__gte=next(smallest)
+        ).values_list("pk")
+    )
+    shape.rows(organisation=world["org"].pk)
+    with pytest.raises(AssertionError, match="depend only on"):
+        shape.rows(organisation=world["org"].pk)
+
+
+def test_a_moment_read_while_building_is_refused_even_with_the_clock_frozen(
+    world: dict[str, Any],
+) -> None:
     shape = Shape(
         lambda s: TurnAway.objects.filter(
             organisation_id=s.organisation, occurred_at__lte=timezone.now()
         ).values_list("pk")
     )
-    shape.rows(organisation=world["org"].pk)
-    with pytest.raises(AssertionError, match="depend only on"):
+    frozen = time_machine.travel(dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC), tick=False)
+    with frozen, pytest.raises(TypeError, match="date or moment"):
         shape.rows(organisation=world["org"].pk)
 
 
