@@ -488,6 +488,11 @@ class Entry(models.Model):
         verbose_name = _("asiakaskirjaus")
         verbose_name_plural = _("asiakaskirjaukset")
         ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # An episode's entries of a period, newest first: its journal, and the period's
+            # contacts that the statistics count form by form (docs/performance.md).
+            models.Index(fields=["episode", "occurred_at"], name="entry_episode_moment"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
