@@ -17,7 +17,7 @@ A person who attended programmes of two service forms counts once in each form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
 from django.db.models import Q, QuerySet
@@ -303,13 +303,20 @@ def _present(params: Params) -> list[_Present]:
     return found
 
 
-def participant_units(params: Params) -> Iterator[Unit]:
-    """One unit per person present at least once (a pair's parent and child are two persons)."""
+def _first_present(
+    params: Params, key: Callable[[_Present], tuple[int, int]]
+) -> Iterator[_Present]:
+    """Each person's first presence of the period per ``key`` (their form, or programme)."""
     seen: set[tuple[int, int]] = set()
     for p in _present(params):
-        if (p.form_id, p.person_id) in seen:
-            continue
-        seen.add((p.form_id, p.person_id))
+        if (k := key(p)) not in seen:
+            seen.add(k)
+            yield p
+
+
+def participant_units(params: Params) -> Iterator[Unit]:
+    """One unit per person present at least once (a pair's parent and child are two persons)."""
+    for p in _first_present(params, lambda p: (p.form_id, p.person_id)):
         yield Unit(
             values=(
                 str(p.form_id),
@@ -332,11 +339,7 @@ def person_units(params: Params) -> Iterator[Unit]:
     :data:`PARTICIPANTS`, counted once per service form). Age is at the person's first session
     of the programme in the period.
     """
-    seen: set[tuple[int, int]] = set()
-    for p in _present(params):
-        if (p.programme_id, p.person_id) in seen:
-            continue
-        seen.add((p.programme_id, p.person_id))
+    for p in _first_present(params, lambda p: (p.programme_id, p.person_id)):
         yield Unit(
             values=(
                 str(p.form_id),

@@ -11,7 +11,7 @@ from typing import Any, Final, NamedTuple
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from tupa.core.shapes import Shape, Slots
-from tupa.core.wallclock import local_date, local_day, local_midnight
+from tupa.core.wallclock import day_bounds, local_date, local_day, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.commitments import selectors as billing_selectors
@@ -38,7 +38,6 @@ from ..dimensions import (
 from ..reads import candidate_forms, period_rows, shared_read
 
 Data = ShelterClientData
-ONE_DAY = dt.timedelta(days=1)
 
 #: Values of the stays' "began" dimension.
 BEGAN: Final = "began"
@@ -143,7 +142,6 @@ _STAYS: Final = Shape(_stays)
 def chains(params: Params) -> Chains:
     """Every stay of the episodes with a stay overlapping the period in the selected forms,
     grouped into chains, with each episode's home municipality. One query."""
-    start, end = params.start, params.end
     rows = [StayRow(*values) for values in period_rows(_STAYS, params)]
     by_pk = {r.pk: r for r in rows}
     head_of: dict[int, int] = {}
@@ -155,7 +153,7 @@ def chains(params: Params) -> Chains:
     tail_of: dict[int, int] = {}
     for r in rows:  # in order of arrival: the last stay of a chain comes last
         tail_of[head_of[r.pk]] = r.pk
-    lower, upper = local_midnight(start), local_midnight(end + ONE_DAY)
+    lower, upper = day_bounds(params.start, params.end)
     heads: dict[int, None] = {}
     for r in rows:
         if r.arrived_at < upper and (r.departed_at is None or r.departed_at > lower):
