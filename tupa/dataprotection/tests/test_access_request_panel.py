@@ -12,18 +12,16 @@ from django_scopes import scopes_disabled
 
 from tupa.access import policy
 from tupa.access.dataprotection import unit_form_ids
-from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
     EpisodeFactory,
     MembershipFactory,
     ParticipantFactory,
-    ServiceFormFactory,
     client_in,
-    org_role_user,
     worker_in,
 )
 from tupa.dataprotection import access_requests as ars
 from tupa.dataprotection.access_requests.selectors import review_panel
+from tupa.dataprotection.tests.support import drafted, units_world
 from tupa.people.models import Alias
 
 pytestmark = pytest.mark.django_db
@@ -31,34 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    shelter = ServiceFormFactory.create(name="Turvakoti", slug="tk")
-    org = shelter.organisation
-    outpatient = ServiceFormFactory.create(
-        organisation=org, area=shelter.area, name="Avokriisityö", slug="avo"
-    )
-    other = ServiceFormFactory.create(
-        organisation=org, area=shelter.area, name="Perhetupa", slug="pt"
-    )
-    return {
-        "org": org,
-        "shelter": shelter,
-        "outpatient": outpatient,
-        "other": other,
-        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
-        "shelter_worker": worker_in(shelter),
-        "shelter_lead": worker_in(shelter, role=Role.LEAD),
-        "outpatient_worker": worker_in(outpatient),
-        "other_worker": worker_in(other),
-        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-    }
-
-
-def drafted(world: dict[str, Any], person: Any) -> Any:
-    dpo = world["dpo"]
-    ar = ars.request_create(actor=dpo, person=person, received_on=timezone.localdate())
-    ars.identity_verify(actor=dpo, access_request=ar, method="Passi tarkistettu käynnillä")
-    ars.draft_assemble(actor=dpo, access_request=ar)
-    return ar
+    return units_world()
 
 
 def test_the_review_list_holds_the_drafts_with_the_units_data_as_the_draft_lists_them(
@@ -81,7 +52,7 @@ def test_the_review_list_holds_the_drafts_with_the_units_data_as_the_draft_lists
         episode=EpisodeFactory.create(service_form=outpatient), person=None, alias=alias
     )
     liisa, _ep = client_in(outpatient, first_names="Liisa", last_name="Testinen")
-    maija_ar, liisa_ar = drafted(world, maija), drafted(world, liisa)
+    maija_ar, liisa_ar = drafted(world["dpo"], maija), drafted(world["dpo"], liisa)
     both = worker_in(shelter)
     MembershipFactory(user=both, organisation=world["org"], service_form=outpatient)
     for user, expected in (
@@ -107,7 +78,7 @@ def test_only_drafts_wait_for_a_review(world: dict[str, Any]) -> None:
     ar = ars.request_create(actor=dpo, person=verified, received_on=timezone.localdate())
     ars.identity_verify(actor=dpo, access_request=ar, method="Passi")
     reviewed, _e = client_in(shelter)
-    ar = drafted(world, reviewed)
+    ar = drafted(world["dpo"], reviewed)
     ars.unit_review_complete(actor=worker, access_request=ar, service_form_id=shelter.pk)
     assert ars.requests_to_review_count(user=worker) == 1  # a draft until the DPO confirms
     ars.dpo_review_complete(actor=dpo, access_request=ar)
@@ -120,13 +91,13 @@ def test_the_panel_costs_one_query_whatever_the_number_of_requests(
     world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
     shelter = world["shelter"]
-    drafted(world, client_in(shelter)[0])
+    drafted(world["dpo"], client_in(shelter)[0])
     worker = world["shelter_lead"]
     policy.active_memberships(worker)  # the dashboard has read them already (cached per request)
     with django_assert_num_queries(1):
         assert review_panel(user=worker) == {"visible": True, "waiting": 1}
     for _n in range(4):
-        drafted(world, client_in(shelter)[0])
+        drafted(world["dpo"], client_in(shelter)[0])
     with django_assert_num_queries(1):
         assert review_panel(user=worker) == {"visible": True, "waiting": 5}
     with django_assert_num_queries(2):  # the review list itself: the drafts and their units
@@ -136,7 +107,7 @@ def test_the_panel_costs_one_query_whatever_the_number_of_requests(
 def test_the_panel_costs_nothing_without_the_basis(
     world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    drafted(world, client_in(world["shelter"])[0])
+    drafted(world["dpo"], client_in(world["shelter"])[0])
     for user in (world["dpo"], world["director"]):
         policy.active_memberships(user)
         with django_assert_num_queries(0):

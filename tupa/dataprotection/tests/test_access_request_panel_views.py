@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent, AccessRequest
-from tupa.core.tests.factories import ServiceFormFactory, client_in, org_role_user, worker_in
+from tupa.core.tests.factories import client_in
 from tupa.core.tests.helpers import login_verified
 from tupa.dataprotection import access_requests as ars
+from tupa.dataprotection.tests.support import drafted, units_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,27 +32,13 @@ def sentence(count: int) -> str:
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    shelter = ServiceFormFactory.create(name="Turvakoti", slug="tk")
-    org = shelter.organisation
-    other = ServiceFormFactory.create(
-        organisation=org, area=shelter.area, name="Perhetupa", slug="pt"
-    )
-    return {
-        "shelter": shelter,
-        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
-        "shelter_worker": worker_in(shelter),
-        "other_worker": worker_in(other),
-        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-    }
+    return units_world()
 
 
-def drafted(world: dict[str, Any], **person_kwargs: Any) -> Any:
+def drafted_in_shelter(world: dict[str, Any], **person_kwargs: Any) -> Any:
+    """A request of a new client of the shelter, taken to the units' review."""
     person, _episode = client_in(world["shelter"], **person_kwargs)
-    dpo = world["dpo"]
-    ar = ars.request_create(actor=dpo, person=person, received_on=timezone.localdate())
-    ars.identity_verify(actor=dpo, access_request=ar, method="Passi tarkistettu käynnillä")
-    ars.draft_assemble(actor=dpo, access_request=ar)
-    return ar
+    return drafted(world["dpo"], person)
 
 
 def access_events() -> int:
@@ -63,8 +49,8 @@ def access_events() -> int:
 def test_a_worker_of_the_unit_sees_the_count_and_the_link(
     client: Client, world: dict[str, Any]
 ) -> None:
-    drafted(world, first_names="Maija", last_name="Pyytäjä")
-    drafted(world)
+    drafted_in_shelter(world, first_names="Maija", last_name="Pyytäjä")
+    drafted_in_shelter(world)
     login_verified(client, world["shelter_worker"])
     logged = access_events()
     response = client.get(DASHBOARD)
@@ -81,7 +67,7 @@ def test_a_worker_of_the_unit_sees_the_count_and_the_link(
 
 @pytest.mark.parametrize("who", ["other_worker", "director", "dpo"])
 def test_others_see_no_panel_and_no_count(client: Client, world: dict[str, Any], who: str) -> None:
-    drafted(world)
+    drafted_in_shelter(world)
     login_verified(client, world[who])
     response = client.get(DASHBOARD)
     panel = response.context["access_request_panel"]
@@ -103,13 +89,13 @@ def test_nothing_waiting_shows_no_panel(client: Client, world: dict[str, Any]) -
 def test_the_dashboard_queries_do_not_grow_with_the_requests(
     client: Client, world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    drafted(world)
+    drafted_in_shelter(world)
     login_verified(client, world["shelter_worker"])
     client.get(DASHBOARD)  # the first request of the session settles it
     with CaptureQueriesContext(connection) as one:
         assert client.get(DASHBOARD).context["access_request_panel"]["waiting"] == 1
     for _n in range(5):
-        drafted(world)
+        drafted_in_shelter(world)
     with django_assert_num_queries(len(one)):
         assert client.get(DASHBOARD).context["access_request_panel"]["waiting"] == 6
     assert len(panel_queries(one)) == 1  # the panel's count, one query

@@ -1,0 +1,47 @@
+"""What the access-request tests share: an organisation whose units review a request, and a
+request taken to that review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from tupa.accounts.models import Role
+from tupa.audit.models import AccessRequest
+from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
+from tupa.dataprotection import access_requests as ars
+
+
+def units_world() -> dict[str, Any]:
+    """A shelter, an outpatient form and a third unit of one organisation; the DPO, the
+    executive director and a worker of each unit (and the shelter's lead)."""
+    shelter = ServiceFormFactory.create(name="Turvakoti", slug="tk")
+    org = shelter.organisation
+    outpatient = ServiceFormFactory.create(
+        organisation=org, area=shelter.area, name="Avokriisityö", slug="avo"
+    )
+    other = ServiceFormFactory.create(
+        organisation=org, area=shelter.area, name="Perhetupa", slug="pt"
+    )
+    return {
+        "org": org,
+        "shelter": shelter,
+        "outpatient": outpatient,
+        "other": other,
+        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
+        "shelter_worker": worker_in(shelter),
+        "shelter_lead": worker_in(shelter, role=Role.LEAD),
+        "outpatient_worker": worker_in(outpatient),
+        "other_worker": worker_in(other),
+        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+    }
+
+
+def drafted(dpo: Any, person: Any) -> AccessRequest:
+    """An access request of ``person``, received today, the identity verified and the draft
+    assembled by ``dpo``: what the units' workers review."""
+    ar = ars.request_create(actor=dpo, person=person, received_on=timezone.localdate())
+    ars.identity_verify(actor=dpo, access_request=ar, method="Passi tarkistettu käynnillä")
+    ars.draft_assemble(actor=dpo, access_request=ar)
+    return ar
