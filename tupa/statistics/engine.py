@@ -70,11 +70,19 @@ class Computed:
         }
 
     def content_hash(self) -> str:
-        """SHA-256 of the template, parameters, indicator versions and figures (canonical JSON)."""
+        """SHA-256 of the template, parameters, indicator versions and figures (canonical JSON).
+
+        Of what the figures say, not of how they read (:meth:`~.tables.Table.figures`): the
+        same data give the same hash in Finnish, Swedish and English, whatever order the
+        database gives the breakdown's rows in, so a return sent by a Finnish user reproduces
+        when a Swedish one opens it."""
         payload = {
             "template": self.template.key,
             "params": self.params.as_json(),
-            "figures": self.figures_json(),
+            "figures": {
+                str(cl.index): {"indicator": cl.indicator.key, "table": cl.table.figures()}
+                for cl in self.lines()
+            },
         }
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tupa.finance.grants import services as grants
-from tupa.organisations.models import ServiceForm
+from tupa.organisations.models import Organisation, ServiceForm
 
 from . import engine
 from .engine import Computed
@@ -78,7 +78,13 @@ def submit(
     title: str,
     note: str = "",
 ) -> Submission:
-    """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`)."""
+    """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`).
+
+    The same user marking the same figures sent again with the same note (a double click, a
+    reloaded POST) gets the submission already made, not a second one: the organisation's row
+    is locked first, so two such requests at once make one submission. A correction (other
+    figures), another note or another sender is a new submission; the first one stays.
+    """
     if computed.problems:
         raise NotReady(computed.problems)
     template = computed.template
@@ -91,26 +97,42 @@ def submit(
         if template.granted_by is not None and service_form is not None
         else None
     )
+    organisation_id = computed.params.organisation_id
+    fields: dict[str, Any] = {
+        "organisation_id": organisation_id,
+        "template_id": template.id,
+        "template_version": template.version,
+        "service_form": service_form,
+        "municipality": municipality,
+        "period_start": computed.params.start,
+        "period_end": computed.params.end,
+    }
+    frozen_fields: dict[str, Any] = {
+        "content_hash": computed.content_hash(),
+        "suppression": _states_json(states),
+        "note": note[:300],
+        "grant_targets": None if funded is None else grant_targets(funded),
+    }
+    # Serialise sendings of the organisation's returns (PostgreSQL; SQLite has one writer).
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))
+    latest = Submission.objects.filter(**fields).order_by("-submitted_at", "-pk").first()
+    if (
+        latest is not None
+        and latest.submitted_by_id == user.pk
+        and all(getattr(latest, name) == value for name, value in frozen_fields.items())
+    ):
+        return latest
     submission = Submission.objects.create(
-        organisation_id=computed.params.organisation_id,
-        template_id=template.id,
-        template_version=template.version,
+        **fields,
+        **frozen_fields,
         recipient=template.recipient,
         title=title[:300],
-        service_form=service_form,
-        municipality=municipality,
-        period_start=computed.params.start,
-        period_end=computed.params.end,
         params=computed.params.as_json(),
         figures=computed.figures_json(),
-        suppression=_states_json(states),
         suppression_threshold=THRESHOLD if states is not None else None,
         data_as_of=computed.computed_at,
-        content_hash=computed.content_hash(),
         submitted_by=user,
         submitted_at=timezone.now(),
-        note=note[:300],
-        grant_targets=None if funded is None else grant_targets(funded),
     )
     if funded is not None:  # the grants' results reports of the year are sent
         grants.results_reports_sent(

@@ -82,6 +82,16 @@ class Table:
             "values": [[*k, v] for k, v in self.values.items()],
         }
 
+    def figures(self) -> dict[str, Any]:
+        """What the table says, whatever the language it is shown in and the order its rows
+        came in: the breakdown's dimensions and each part's value (no labels, keys sorted).
+        A return's content hash is made of these (:meth:`~.engine.Computed.content_hash`)."""
+        return {
+            "row_dimension": self.row_dimension,
+            "col_dimension": self.col_dimension,
+            "values": sorted(([*k, v] for k, v in self.values.items()), key=lambda i: i[:-1]),
+        }
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Table:
         return cls(

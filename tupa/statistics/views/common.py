@@ -190,7 +190,8 @@ def part_or_404(request: HttpRequest, period: str, year: int) -> int:
         if year < today.year:
             return count
         return (today.month - 1) // (12 // count) + 1
-    if not raw.isdigit() or not 1 <= int(raw) <= count:
+    # ASCII digits only: "²" is ``isdigit()`` too, and ``int()`` refuses it.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= count:
         raise Http404
     return int(raw)
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -330,7 +331,11 @@ def export_body(
 def attachment(output: Output) -> HttpResponse:
     """``output`` as a download."""
     response = HttpResponse(output.body, content_type=output.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
+    # ``filename="…"`` for an ASCII name, else RFC 6266's ``filename*=utf-8''…`` (a raw
+    # Latin-1 "ä" in a header is read differently by each browser).
+    disposition = content_disposition_header(True, output.filename)
+    assert disposition is not None  # always, for an attachment
+    response["Content-Disposition"] = disposition
     return response
 
 
