@@ -3,9 +3,11 @@ with last year's beside them.
 
 The annual report is public, so small counts of people are suppressed; a figure that counts no
 one (opening days, sessions, events) is shown whole (:func:`~.suppression.threshold_for`). Only
-per-form figures are published (no organisation totals, no breakdowns), so there is no equation
-from which a hidden figure could be recovered and primary suppression is enough: 1–4 shows as
-"< 5" and the chart draws no bar for it. An active form with nothing in either year is named,
+per-form figures are published (no organisation totals, no breakdowns), so the pack itself
+holds no equation from which a hidden figure could be recovered and primary suppression is
+enough: 1–4 shows as "< 5" and the chart draws no bar for it. (Together with another output
+that sums the forms, AVI's or the federation's, it can give one away: docs/statistics.md,
+*Suppression*, "what it does not cover".) An active form with nothing in either year is named,
 not drawn (the workbook keeps its row of zeros); a form no longer active appears only with
 figures.
 """

@@ -36,7 +36,7 @@ always exists, if need be through margins and the grand total.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Sequence
 from decimal import Decimal
 from itertools import count
 from typing import TYPE_CHECKING
@@ -46,7 +46,7 @@ from django.utils.formats import number_format
 from .tables import TOTAL, Key, Table
 
 if TYPE_CHECKING:  # the engine reads the database; these functions only read its dataclasses
-    from .engine import Computed
+    from .engine import Computed, ComputedLine
     from .indicators.base import Indicator
 
 PRIMARY = "primary"
@@ -165,14 +165,21 @@ def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
     return route
 
 
-def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]:
+def suppress(
+    table: Table, threshold: int = DEFAULT_THRESHOLD, also: Iterable[Key] = ()
+) -> dict[Key, str]:
     """The state (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SHOWN`) of every part of ``table``.
 
     One-way example: cells 3, 10, 12 (total 25) → 3 is primary, 10 secondary (the smallest
     non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
+    ``also``: parts hidden from the start (secondary unless small), as another line of the same
+    figure hides them (:func:`suppress_linked`); they are protected like the small ones.
     """
     keys = table.keys()
     states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
+    for key in also:
+        if states[key] == SHOWN:
+            states[key] = SECONDARY
     hidden = {key for key, state in states.items() if state != SHOWN}
     while hidden and (bridges := determined(table, hidden)):
         for key in _route(table, hidden, bridges[0]):
@@ -190,14 +197,59 @@ def threshold_for(indicator: Indicator, threshold: int = DEFAULT_THRESHOLD) -> i
     return threshold if indicator.counts_people else 0
 
 
+def _quantity(table: Table, key: Key) -> frozenset[tuple[str, str]]:
+    """What a part counts: the units of its selection (the same in every table of one result:
+    a one-way line's cell is a two-way line's column total, every line's total is the total)."""
+    return frozenset(table.selection(key).items())
+
+
+def suppress_linked(
+    tables: Sequence[Table], threshold: int = DEFAULT_THRESHOLD
+) -> list[dict[Key, str]]:
+    """The states of the tables of one figure (the lines of one indicator in a return), which
+    publish some of the same quantities: a part hidden in one table is hidden in every table
+    that shows the same quantity, or that table would hand the attacker the value its sibling
+    hid (THL: the adult/child line publishes the column totals the gender × adult/child line
+    hid to protect a small cell). Each table is then suppressed again with those parts hidden,
+    until no table hides a quantity another shows. Every table stays free of recoverable
+    parts, and a quantity shared by two tables is hidden in both or in neither."""
+    also: list[set[Key]] = [set() for _table in tables]
+    while True:
+        states = [suppress(t, threshold, also[i]) for i, t in enumerate(tables)]
+        hidden = {
+            _quantity(t, key)
+            for t, st in zip(tables, states, strict=True)
+            for key, state in st.items()
+            if state != SHOWN
+        }
+        grown = False
+        for i, (t, st) in enumerate(zip(tables, states, strict=True)):
+            for key, state in st.items():
+                if state == SHOWN and _quantity(t, key) in hidden:
+                    also[i].add(key)
+                    grown = True
+        if not grown:
+            return states
+
+
 def suppress_computed(
     computed: Computed, threshold: int = DEFAULT_THRESHOLD
 ) -> dict[int, dict[Key, str]]:
-    """The states of every line of a computed return, by line index (:func:`threshold_for`)."""
-    return {
-        cl.index: suppress(cl.table, threshold_for(cl.indicator, threshold))
-        for cl in computed.lines()
-    }
+    """The states of every line of a computed return, by line index (:func:`threshold_for`).
+
+    The lines of one indicator count the same units and are suppressed together
+    (:func:`suppress_linked`)."""
+    groups: dict[str, list[ComputedLine]] = {}
+    for cl in computed.lines():
+        groups.setdefault(cl.indicator.key, []).append(cl)
+    out: dict[int, dict[Key, str]] = {}
+    for lines in groups.values():
+        under = threshold_for(lines[0].indicator, threshold)
+        for cl, states in zip(
+            lines, suppress_linked([cl.table for cl in lines], under), strict=True
+        ):
+            out[cl.index] = states
+    return {cl.index: out[cl.index] for cl in computed.lines()}
 
 
 def display(

@@ -81,16 +81,19 @@ def _forms_by_name(organisation_id: int) -> tuple[tuple[int, str], ...]:
 def _municipalities(params: Params) -> Choices:
     """Municipalities of the organisation's clients (a municipality report shows only one).
 
-    Not the homes of protected persons: a column "Kanariakunta" would tell, even empty, that a
-    client lives there (:mod:`.protection`)."""
-    hidden = protected(params.organisation_id).person_ids
+    Not the homes of protected persons, nor of anyone in a protected person's episode (the
+    family shares the home): a column "Kanariakunta" would tell, even empty, that a client lives
+    there (:mod:`.protection`)."""
+    found = protected(params.organisation_id)
     with scopes_disabled():
-        qs = Municipality.objects.filter(
-            pk__in=Person.objects.filter(organisation_id=params.organisation_id)
-            .exclude(municipality=None)
-            .exclude(pk__in=hidden)
-            .values("municipality_id")
+        persons = Person.objects.filter(organisation_id=params.organisation_id).exclude(
+            municipality=None
         )
+        if found.person_ids:
+            persons = persons.exclude(pk__in=found.person_ids).exclude(
+                participations__episode_id__in=found.episode_ids
+            )
+        qs = Municipality.objects.filter(pk__in=persons.values("municipality_id"))
         if params.municipality_id is not None:
             qs = qs.filter(pk=params.municipality_id)
         rows = tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))

@@ -42,21 +42,28 @@ from tupa.visitation.models import (
 
 from .base import UNKNOWN, Choices, Dimension, Indicator, IndicatorRegistry, Params, Unit
 from .dimensions import GENDER, MONTH, SERVICE_FORM, gender_value, month_value
+from .protection import protected
 
 # --------------------------------------------------------------------------- dimensions
 
 
 def _payer_municipalities(params: Params) -> Choices:
-    """The payer municipalities of the organisation's orders (only one in its own report)."""
+    """The payer municipalities of the organisation's orders (only one in its own report), and
+    "ei tiedossa" for a withheld one.
+
+    Not the payers of a protected family's orders: the payer is the child's home municipality,
+    and a row "Kanariakunta", even empty, would tell where the family lives; their meetings
+    count as "ei tiedossa" (:func:`.protection.withhold_homes`)."""
+    hidden = protected(params.organisation_id).episode_ids
     with scopes_disabled():
-        qs = Municipality.objects.filter(
-            pk__in=MeetingOrder.objects.filter(organisation_id=params.organisation_id).values(
-                "payer_municipality_id"
-            )
-        )
+        orders = MeetingOrder.objects.filter(organisation_id=params.organisation_id)
+        if hidden:
+            orders = orders.exclude(episode_id__in=hidden)
+        qs = Municipality.objects.filter(pk__in=orders.values("payer_municipality_id"))
         if params.municipality_id is not None:
             qs = qs.filter(pk=params.municipality_id)
-        return tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))
+        rows = tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))
+    return (*rows, (UNKNOWN, _("ei tiedossa")))
 
 
 PAYER = Dimension("payer_municipality", _("maksava kunta"), _payer_municipalities)

@@ -35,7 +35,7 @@ from tupa.core.tests.helpers import rolled_back_world
 from tupa.organisations.models import Municipality
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import visitation
-from tupa.statistics.indicators.base import Indicator, Params, Result
+from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
 from tupa.statistics.tests.properties import assert_consistent
 from tupa.visitation import selectors, services
 from tupa.visitation.models import OrderBasis
@@ -105,9 +105,10 @@ def test_meetings(world: dict[str, Any]) -> None:
         ("social_services_decision",): 0,
     }
     assert r.by("month") == {("2026-01",): 3, ("2026-02",): 3, ("2026-03",): 3}
-    # Choices: the organisation's payer municipalities, by name.
-    assert r.by("payer_municipality") == {(hollola,): 2, (lahti,): 7}
-    assert list(r.by("payer_municipality")) == [(hollola,), (lahti,)]
+    # Choices: the organisation's payer municipalities, by name, then a withheld payer's
+    # "ei tiedossa" (a protected family's: none here).
+    assert r.by("payer_municipality") == {(hollola,): 2, (lahti,): 7, (UNKNOWN,): 0}
+    assert list(r.by("payer_municipality")) == [(hollola,), (lahti,), (UNKNOWN,)]
     # Each meeting leads to its order's episode.
     assert {u.episode_id for u in r.units} == {world["a"].episode_id, world["b"].episode_id}
     assert visitation.MEETINGS.records is True
@@ -117,7 +118,7 @@ def test_municipality_report_keeps_only_its_payers_meetings(world: dict[str, Any
     lahti = world["lahti"]
     r = _run(visitation.MEETINGS, world["org"], *PERIOD, municipality_id=lahti.pk)
     assert r.total == 7
-    assert r.by("payer_municipality") == {(str(lahti.pk),): 7}
+    assert r.by("payer_municipality") == {(str(lahti.pk),): 7, (UNKNOWN,): 0}
     assert r.by("outcome_group")[("cancelled",)] == 3
     billable = _run(visitation.BILLABLE_MEETINGS, world["org"], *PERIOD, municipality_id=lahti.pk)
     assert billable.total == 4
@@ -127,7 +128,7 @@ def test_municipality_report_keeps_only_its_payers_meetings(world: dict[str, Any
     helsinki = municipality("091", "Helsinki")
     nothing = _run(visitation.MEETINGS, world["org"], *PERIOD, municipality_id=helsinki.pk)
     assert nothing.total == 0
-    assert nothing.by("payer_municipality") == {}
+    assert nothing.by("payer_municipality") == {(UNKNOWN,): 0}
 
 
 def test_billable_meetings(world: dict[str, Any]) -> None:
@@ -141,6 +142,9 @@ def test_billable_meetings(world: dict[str, Any]) -> None:
         (lahti, "2026-01"): 1,
         (lahti, "2026-02"): 3,
         (lahti, "2026-03"): 0,
+        (UNKNOWN, "2026-01"): 0,
+        (UNKNOWN, "2026-02"): 0,
+        (UNKNOWN, "2026-03"): 0,
     }
     assert r.by("meeting_type") == {("supervised",): 4, ("supported",): 0, ("exchange",): 2}
     outcomes = {k: v for k, v in r.by("outcome").items() if v}
@@ -194,7 +198,7 @@ def test_children_counted_once_under_the_payer_of_their_last_meeting(
     children = _run(visitation.CHILDREN, world["org"], *PERIOD)
     lahti, hollola = str(world["lahti"].pk), str(world["hollola"].pk)
     assert children.total == 2
-    assert children.by("payer_municipality") == {(hollola,): 1, (lahti,): 1}
+    assert children.by("payer_municipality") == {(hollola,): 1, (lahti,): 1, (UNKNOWN,): 0}
     child_a = world["people_a"]["children"][0]
     assert {u.person_id for u in children.units} == {
         child_a.person_id,
@@ -224,7 +228,7 @@ def test_children_counted_once_under_the_payer_of_their_last_meeting(
         )
     again = _run(visitation.CHILDREN, world["org"], *PERIOD)
     assert again.total == 2
-    assert again.by("payer_municipality") == {(hollola,): 2, (lahti,): 0}
+    assert again.by("payer_municipality") == {(hollola,): 2, (lahti,): 0, (UNKNOWN,): 0}
     assert (
         _run(visitation.CHILDREN, world["org"], *PERIOD, municipality_id=world["lahti"].pk).total
         == 0

@@ -296,6 +296,7 @@ def test_meeting_report_shows_the_hand_computed_figures(
     assert {label: payer.values[("row", v)] for v, label in payer.rows} == {
         "Hollola": 2,
         "Lahti": 7,
+        "ei tiedossa": 0,
     }
     authority = f[("visitation.meetings", ("authority", "outcome_group"))]
     named = {label: authority.values[("row", v)] for v, label in authority.rows}

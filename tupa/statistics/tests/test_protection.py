@@ -137,6 +137,24 @@ def test_no_column_names_a_home_known_only_from_protected_persons(world: dict[st
     assert UNKNOWN in shown
 
 
+def test_no_column_names_the_home_of_a_protected_persons_family(world: dict[str, Any]) -> None:
+    """The father in the protected mother's episode has no restriction of his own, but the
+    family shares the home: Kolmaskylä, known only from him, names no column either."""
+    with scopes_disabled():
+        third = Municipality.objects.create(code="983", name_fi="Kolmaskylä", name_sv="T3")
+    father = PersonFactory.create(organisation=world["org"], municipality=third)
+    ParticipantFactory.create(episode=world["shelter"], person=father, role="parent")
+    with one_run():
+        shown = {value for value, _label in MUNICIPALITY.values(_params(world))}
+    assert str(third.pk) not in shown
+    assert str(world["kyla"].pk) in shown  # the unprotected client's home
+    # Another episode of his, unprotected, does not bring the home back: he is in the family.
+    ParticipantFactory.create(
+        episode=EpisodeFactory.create(organisation=world["org"]), person=father, role="client"
+    )
+    assert str(third.pk) not in {v for v, _label in MUNICIPALITY.values(_params(world))}
+
+
 def test_a_lifted_restriction_gives_the_home_back(world: dict[str, Any], units: list[Unit]) -> None:
     with scopes_disabled():
         Restriction.objects.filter(person=world["mother"]).update(lifted_on=dt.date(2025, 6, 1))

@@ -610,6 +610,54 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     assert "Ensikodin asiakkaat: tulo raskausaikana" in captions
 
 
+def test_federation_sums_only_returns_of_one_version_and_names_the_others(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """A member who sent an earlier version of the template is named, not summed line by line
+    against lines that may mean something else (a new version may reorder or change them)."""
+    from dataclasses import replace
+
+    from tupa.statistics import engine, services
+    from tupa.statistics.indicators.base import Params
+    from tupa.statistics.returns.base import Section
+
+    v1 = returns.get("federation.members")
+    last = list(v1.lines())[-1][1]
+    v2 = replace(v1, version=2, sections=(Section("Vain tapaamiset", (last,)),))
+    returns.register(v2)
+    try:
+        office = OrganisationFactory.create(name="Testiliitto ry")
+        analyst = org_role_user(office, Role.FEDERATION_ANALYST)
+        other = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT).organisation
+        with scopes_disabled():
+            federation = Federation.objects.create(name="Testiliitto", office=office)
+            for org, template in ((world["org"], v2), (other, v1)):
+                FederationMembership.objects.create(
+                    federation=federation, organisation=org, joined_on=dt.date(2020, 1, 1)
+                )
+                services.submit(
+                    user=org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+                    computed=engine.run(
+                        template, Params(org.pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+                    ),
+                    service_form=None,
+                    municipality=None,
+                    title=f"Jäsentilasto {org.name}",
+                )
+        login_verified(client, analyst)
+        response = client.get(
+            reverse("statistics:federation_return", args=["federation.members", YEAR])
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert re.findall(r"<h2>(.*?)</h2>", page) == ["Vain tapaamiset"]  # version 2's lines
+        rows = re.findall(r'<th scope="row">(.*?)</th>', page)
+        assert world["org"].name in rows and other.name not in rows
+        assert f"Jäsen {other.name} lähetti ilmoituksen toisen version" in page
+    finally:
+        del returns._items[(v2.id, v2.version)]
+
+
 @pytest.fixture
 def range_and_month_returns() -> Iterator[dict[str, Any]]:
     """The half-yearly review as a monthly and as a free-range internal report (test-only)."""

@@ -108,7 +108,12 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     ]
     if not subs:
         raise Http404
-    template = returns.get(subs[0].template_id, subs[0].template_version)
+    # Members' figures are summed line by line, so only returns of one version of the template
+    # (the newest any member sent); a member who sent another version is named, not summed.
+    version = max(s.template_version for s in subs)
+    other_versions = [s for s in subs if s.template_version != version]
+    subs = [s for s in subs if s.template_version == version]
+    template = returns.get(template_id, version)
     # Each line's section by its index (equal Line values may stand in two sections).
     section_of = [str(section.title) for section in template.sections for _ in section.lines]
     restored = {s.pk: services.frozen(s) for s in subs}
@@ -148,6 +153,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
         {
             "federation": federation,
             "template": template,
+            "other_versions": [s.organisation.name for s in other_versions],
             "year": year,
             "sections": [
                 (title, list(group)) for title, group in groupby(lines, key=lambda fl: fl.section)
