@@ -32,6 +32,7 @@ from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import Line, Recipient, ReturnTemplate, Scope, Section
 from tupa.statistics.suppression import PRIMARY, SHOWN, suppress_computed
 from tupa.statistics.tables import TOTAL, Key, Table, build_table
+from tupa.statistics.tests.attacker import equations, rank
 from tupa.statistics.tests.properties import toy_indicator
 from tupa.statistics.tests.support import YEAR
 
@@ -45,39 +46,6 @@ Quantity = frozenset[tuple[str, str]]
 def _quantity(table: Table, key: Key) -> Quantity:
     """What a part counts: the units of its selection (the same in every line that shows it)."""
     return frozenset(table.selection(key).items())
-
-
-def _equations(table: Table) -> list[dict[Key, int]]:
-    """The equations a table publishes: each ``sum(coef * part) == 0`` (test_suppression's)."""
-    if table.ways == 0:
-        return []
-    if table.ways == 1:
-        return [{**{("cell", r, ""): 1 for r, _ in table.rows}, TOTAL: -1}]
-    eqs: list[dict[Key, int]] = []
-    for r, _ in table.rows:
-        eqs.append({**{("cell", r, c): 1 for c, _ in table.cols}, ("row", r): -1})
-    for c, _ in table.cols:
-        eqs.append({**{("cell", r, c): 1 for r, _ in table.rows}, ("col", c): -1})
-    eqs.append({**{("row", r): 1 for r, _ in table.rows}, TOTAL: -1})
-    eqs.append({**{("col", c): 1 for c, _ in table.cols}, TOTAL: -1})
-    return eqs
-
-
-def _rank(matrix: list[list[Fraction]]) -> int:
-    rows = [list(r) for r in matrix]
-    width = len(rows[0]) if rows else 0
-    rank = 0
-    for col in range(width):
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        for i in range(len(rows)):
-            if i != rank and rows[i][col] != 0:
-                factor = rows[i][col] / rows[rank][col]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
-        rank += 1
-    return rank
 
 
 def recovered(lines: Iterable[tuple[Table, dict[Key, str]]]) -> dict[Quantity, int]:
@@ -96,18 +64,18 @@ def recovered(lines: Iterable[tuple[Table, dict[Key, str]]]) -> dict[Quantity, i
     column = {q: i for i, q in enumerate(unknowns)}
     matrix = []
     for table, _states in lines:
-        for eq in _equations(table):
+        for eq in equations(table):
             row = [Fraction(0)] * len(unknowns)
             for key, coef in eq.items():
                 q = _quantity(table, key)
                 if q in column:
                     row[column[q]] += coef
             matrix.append(row)
-    base = _rank(matrix)
+    base = rank(matrix)
     found = {}
     for q, i in column.items():
         unit = [Fraction(1 if j == i else 0) for j in range(len(unknowns))]
-        if _rank([*matrix, unit]) == base:
+        if rank([*matrix, unit]) == base:
             found[q] = value[q]
     return found
 

@@ -562,11 +562,34 @@ def test_overview_queries_do_not_grow_with_the_number_of_forms(
     assert len(after) == len(before)
 
 
+def _federation(office: Any) -> Federation:
+    with scopes_disabled():
+        return Federation.objects.create(name="Testiliitto", office=office)
+
+
+def _share(federation: Federation, org: Any, template: Any) -> None:
+    """``org`` joins ``federation`` and its director sends ``template`` for the year."""
+    from tupa.statistics import engine, services
+    from tupa.statistics.indicators.base import Params
+
+    with scopes_disabled():
+        FederationMembership.objects.create(
+            federation=federation, organisation=org, joined_on=dt.date(2020, 1, 1)
+        )
+        services.submit(
+            user=org_role_user(org, Role.EXECUTIVE_DIRECTOR),
+            computed=engine.run(
+                template, Params(org.pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+            ),
+            service_form=None,
+            municipality=None,
+            title=f"Jäsentilasto {org.name}",
+        )
+
+
 def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_bound(
     client: Client, world: dict[str, Any]
 ) -> None:
-    from tupa.statistics import engine, services
-    from tupa.statistics.indicators.base import Params
 
     office = OrganisationFactory.create(name="Testiliitto ry")
     analyst = org_role_user(office, Role.FEDERATION_ANALYST)
@@ -574,22 +597,10 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     other = other_form.organisation
     for i in range(2):  # the other member has two adult clients: "< 5"
         client_since(other_form, dt.date(YEAR, 3, i + 1), birth_date=dt.date(1990, 1, 1))
-    with scopes_disabled():
-        federation = Federation.objects.create(name="Testiliitto", office=office)
-        template = returns.get("federation.members")
-        for org in (world["org"], other):
-            FederationMembership.objects.create(
-                federation=federation, organisation=org, joined_on=dt.date(2020, 1, 1)
-            )
-            director = org_role_user(org, Role.EXECUTIVE_DIRECTOR)
-            params = Params(org.pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
-            services.submit(
-                user=director,
-                computed=engine.run(template, params),
-                service_form=None,
-                municipality=None,
-                title=f"Jäsentilasto {org.name}",
-            )
+    federation = _federation(office)
+    template = returns.get("federation.members")
+    for org in (world["org"], other):
+        _share(federation, org, template)
     login_verified(client, analyst)
     page = client.get(
         reverse("statistics:federation_return", args=["federation.members", YEAR])
@@ -617,8 +628,6 @@ def test_federation_sums_only_returns_of_one_version_and_names_the_others(
     against lines that may mean something else (a new version may reorder or change them)."""
     from dataclasses import replace
 
-    from tupa.statistics import engine, services
-    from tupa.statistics.indicators.base import Params
     from tupa.statistics.returns.base import Section
 
     v1 = returns.get("federation.members")
@@ -629,21 +638,9 @@ def test_federation_sums_only_returns_of_one_version_and_names_the_others(
         office = OrganisationFactory.create(name="Testiliitto ry")
         analyst = org_role_user(office, Role.FEDERATION_ANALYST)
         other = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT).organisation
-        with scopes_disabled():
-            federation = Federation.objects.create(name="Testiliitto", office=office)
-            for org, template in ((world["org"], v2), (other, v1)):
-                FederationMembership.objects.create(
-                    federation=federation, organisation=org, joined_on=dt.date(2020, 1, 1)
-                )
-                services.submit(
-                    user=org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-                    computed=engine.run(
-                        template, Params(org.pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
-                    ),
-                    service_form=None,
-                    municipality=None,
-                    title=f"Jäsentilasto {org.name}",
-                )
+        federation = _federation(office)
+        for org, template in ((world["org"], v2), (other, v1)):
+            _share(federation, org, template)
         login_verified(client, analyst)
         response = client.get(
             reverse("statistics:federation_return", args=["federation.members", YEAR])
