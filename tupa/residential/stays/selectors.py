@@ -47,7 +47,14 @@ def care_day_overlap(start: dt.date, end: dt.date, *, through: str = "") -> Q:
     [start, end] for the care-day rules: a departure at the first midnight still ends a night of
     the day before, so it is included (and counts nothing in the period). ``through``: the
     path to the row whose times are compared (``"stay__"``)."""
-    return _arrived_by_and_departed(*day_bounds(start, end), through, "gte")
+    return care_day_overlap_between(*day_bounds(start, end), through=through)
+
+
+def care_day_overlap_between(lower: Any, upper: Any, *, through: str = "") -> Q:
+    """:func:`care_day_overlap` for the local dates' bounds ``[lower, upper)``
+    (:func:`~tupa.core.wallclock.day_bounds`: moments, or the slots of a
+    :class:`~tupa.core.shapes.Shape`)."""
+    return _arrived_by_and_departed(lower, upper, through, "gte")
 
 
 def present_in(start: dt.date, end: dt.date, *, through: str = "") -> Q:

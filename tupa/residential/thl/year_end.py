@@ -20,14 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
+from tupa.core.shapes import Shape, Slots
+from tupa.core.wallclock import day_bounds
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import StayMember, YearEndConfirmation
-from tupa.residential.stays.selectors import care_day_overlap, members_in, present_in
+from tupa.residential.stays.selectors import (
+    care_day_overlap_between,
+    members_between,
+    present_between,
+)
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -81,18 +87,27 @@ def _add(item: CheckItem, participant: Participant) -> None:
 
 
 def _open_in(year: int) -> Q:
-    """Stay members whose presence can count a care day of ``year`` (the care-day ledger's
-    members, :func:`~tupa.residential.stays.selectors.members_in`) and whose stay has no
-    departure yet."""
-    return members_in(*_year(year)) & Q(stay__departed_at__isnull=True)
+    return _open_between(*day_bounds(*_year(year)))
+
+
+def _open_between(lower: Any, upper: Any) -> Q:
+    """Stay members whose presence can count a care day of the year ``[lower, upper)`` (the
+    care-day ledger's members, :func:`~tupa.residential.stays.selectors.members_between`) and
+    whose stay has no departure yet. The bounds are moments or a shape's slots."""
+    return members_between(lower, upper) & Q(stay__departed_at__isnull=True)
 
 
 def _missing_data_in(year: int) -> Q:
-    """Stay members present in ``year`` (THL's persons of the year) whose participant has no
-    THL data; bound by their stays as :func:`~tupa.residential.stays.selectors.members_in`."""
+    return _missing_data_between(*day_bounds(*_year(year)))
+
+
+def _missing_data_between(lower: Any, upper: Any) -> Q:
+    """Stay members present in the year ``[lower, upper)`` (THL's persons of the year) whose
+    participant has no THL data; bound by their stays as
+    :func:`~tupa.residential.stays.selectors.members_between`."""
     return (
-        present_in(*_year(year))
-        & care_day_overlap(*_year(year), through="stay__")
+        present_between(lower, upper)
+        & care_day_overlap_between(lower, upper, through="stay__")
         & Q(participant__shelter_data__isnull=True)
     )
 
@@ -125,22 +140,37 @@ class YearEndCounts:
     episodes_missing_data: int
 
 
+def _counts(s: Slots) -> QuerySet[StayMember, tuple[Any, ...]]:
+    """The two counts of :func:`year_end_counts` in one row (no ``GROUP BY``: the constant
+    groups nothing)."""
+    open_in, missing = _open_between(s.lower, s.upper), _missing_data_between(s.lower, s.upper)
+    confirmed = YearEndConfirmation.objects.filter(stay_id=OuterRef("stay_id"), year=s.year)
+    return (
+        StayMember.objects.filter(stay__place__service_form_id=s.form)
+        .filter(open_in | missing)
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(
+            open_stays=Count("stay_id", distinct=True, filter=open_in & ~Exists(confirmed)),
+            missing=Count("stay__episode_id", distinct=True, filter=missing),
+        )
+        .order_by()  # the model's ordering would group by its columns
+        .values_list("open_stays", "missing")
+    )
+
+
+#: Compiled once per connection: THL's return page asks on every request (ADR 0026).
+_COUNTS: Final = Shape(_counts)
+
+
 def year_end_counts(*, service_form: ServiceForm, year: int) -> YearEndCounts:
     """The numbers of :func:`year_end_check` (the same rules) without reading a row of an
     episode, a participant or a person: the return blocks on them on every request of its
     page. One query."""
-    confirmed = YearEndConfirmation.objects.filter(stay_id=OuterRef("stay_id"), year=year)
-    counts = (
-        StayMember.objects.filter(stay__place__service_form=service_form)
-        .filter(_open_in(year) | _missing_data_in(year))
-        .aggregate(
-            open_stays=Count("stay_id", distinct=True, filter=_open_in(year) & ~Exists(confirmed)),
-            missing=Count("stay__episode_id", distinct=True, filter=_missing_data_in(year)),
-        )
-    )
-    return YearEndCounts(
-        unconfirmed_open_stays=counts["open_stays"], episodes_missing_data=counts["missing"]
-    )
+    lower, upper = day_bounds(*_year(year))
+    rows = _COUNTS.rows(form=service_form.pk, year=year, lower=lower, upper=upper)
+    open_stays, missing = rows[0] if rows else (0, 0)
+    return YearEndCounts(unconfirmed_open_stays=open_stays, episodes_missing_data=missing)
 
 
 def year_end_check(*, service_form: ServiceForm, year: int) -> YearEndCheck:
