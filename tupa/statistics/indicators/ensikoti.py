@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.core.months import add_months
-from tupa.core.wallclock import local_date
+from tupa.core.wallclock import day_bounds, local_date
 from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.people.models import Person
 from tupa.residential.members.services import is_mother_and_baby_home
@@ -221,15 +221,24 @@ def _residences(params: Params) -> dict[int, Residence]:
     """Each chain of the period by its head: what the Federation's figures say of it."""
     found = chains(params)
     facts = episode_facts({found.by_pk[h].episode_id for h in found.heads})
+    _lower, upper = day_bounds(params.start, params.end)
     result = {}
     for head_pk in found.heads:
         head, tail = found.by_pk[head_pk], found.tail(head_pk)
         departed = local_date(tail.departed_at) if tail.departed_at is not None else None
+        # A departure at the midnight that ends the period (the next day's 00:00) is by its
+        # end: the family was there on the period's last day and on no day of the next period
+        # (``present_in``), so this period is the last to count the residence.
+        by_end = tail.departed_at is not None and tail.departed_at <= upper
         result[head_pk] = Residence(
             episode_id=head.episode_id,
             referred=referred_by_social_services(head.referral_source),
             entry=entry_during_pregnancy(head, facts.get(head.episode_id)),
-            length=stay_length_band(local_date(head.arrived_at), departed, params.end),
+            length=stay_length_band(
+                local_date(head.arrived_at),
+                departed,
+                departed if by_end and departed is not None else params.end,
+            ),
         )
     return result
 

@@ -31,3 +31,8 @@ def assert_consistent(result: Result) -> None:
     for u in result.units:
         assert len(u.values) == len(result.indicator.dimensions), (result.indicator.key, u)
         assert u.weight >= 0, (result.indicator.key, u)
+
+
+def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    """A breakdown (``Result.by``) without its empty cells: what a hand count lists."""
+    return {key: n for key, n in by.items() if n}

@@ -28,6 +28,7 @@ Childcare of A (Helsinki times): 6.3. 9–12 under-1 1, 1–2 2, 3–6 3, staff 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,13 +36,14 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import User
 from tupa.core.tests.factories import ServiceFormFactory, UserFactory
-from tupa.dropin.models import ChildcareSession, DailyCount, Programme, Session
-from tupa.dropin.tests.support import house, t
+from tupa.dropin.models import ChildcareSession, DailyCount, Programme, RentalCharge, Session
+from tupa.dropin.tests.support import hall, house, t
 from tupa.organisations.models import Municipality, ServiceForm
+from tupa.scheduling.models import Booking
 from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import dropin
 from tupa.statistics.indicators.base import Indicator, Params, Result
-from tupa.statistics.tests.properties import assert_consistent
+from tupa.statistics.tests.properties import assert_consistent, nonzero
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +282,51 @@ def test_hand_computed_monthly_and_daily_figures(world: dict[str, Any]) -> None:
     assert care[("2026-03-31",)] == 2  # 23:00 Helsinki time is still the 31st
     by_year = _run(dropin.VISITS, org, dt.date(2025, 1, 1), year[1], forms=(form.pk,)).by("year")
     assert by_year == {("2025",): 0, ("2026",): 2 + 24 + 4}
+
+
+# Edges: room bookings by the Helsinki date in summer time; the test builds only the few records
+# its edge needs.
+
+
+def test_dropin_bookings_by_the_helsinki_date_in_summer_time() -> None:
+    """A billable booking 31.3.2026 23:00 EEST (40,00 €) is March's; one 1.4. 00:30 EEST
+    (31.3. 21:30 UTC, 25,50 €) is April's; a cancelled one in March is not counted."""
+    form = house(name="Perhetupa (reunat)")
+    room = hall(form)
+    user = UserFactory.create(organisation=form.organisation)
+
+    def book(start: dt.datetime, price: str, *, cancelled: bool = False) -> None:
+        with scopes_disabled():
+            booking = Booking.objects.create(
+                organisation=form.organisation,
+                room=room,
+                kind=Booking.Kind.BIRTHDAY_PARTY,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=45),
+                title="Synttärit",
+                price=Decimal(price),
+                cancelled_at=start if cancelled else None,
+                created_by=user,
+            )
+            RentalCharge.objects.create(
+                organisation=form.organisation,
+                booking=booking,
+                service_form=form,
+                hours=Decimal("0.75"),
+                hourly_price=Decimal(price),
+                billable=True,
+            )
+
+    book(t(2026, 3, 31, 23, 0), "40.00")
+    book(t(2026, 4, 1, 0, 30), "25.50")
+    book(t(2026, 3, 10, 10), "99.00", cancelled=True)
+    org = form.organisation_id
+    assert _run(dropin.ROOM_BOOKINGS, org, *MARCH).total == 1
+    assert _run(dropin.RENTAL_INCOME, org, *MARCH).total == 4000
+    april = _run(dropin.RENTAL_INCOME, org, dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert april.total == 2550
+    year = _run(dropin.ROOM_BOOKINGS, org, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert nonzero(year.by("month")) == {
+        ("2026-03",): 1,
+        ("2026-04",): 1,
+    }

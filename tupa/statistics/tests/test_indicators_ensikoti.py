@@ -43,8 +43,9 @@ from tupa.core.tests.factories import (
     ServiceFormFactory,
     worker_in,
 )
-from tupa.episodes.models import Episode, Participant
+from tupa.episodes.models import Episode, Participant, ReferralSource
 from tupa.organisations.models import Municipality, ServiceForm
+from tupa.people.models import Alias
 from tupa.residential.models import Destination, PayerCategory, Place, Stay
 from tupa.residential.stays import services as stay_services
 from tupa.residential.tests.support import place, t
@@ -54,7 +55,7 @@ from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import ensikoti as k
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
 from tupa.statistics.indicators.residential.common import StayRow
-from tupa.statistics.tests.properties import assert_consistent
+from tupa.statistics.tests.properties import assert_consistent, nonzero
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,6 @@ def compute(
     )
     assert_consistent(result)
     return result
-
-
-def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
-    return {key: n for key, n in by.items() if n}
 
 
 def _member(
@@ -298,3 +295,142 @@ def test_entry_during_pregnancy_without_the_question() -> None:
     assert k.entry_during_pregnancy(head(flag=False, asked=True), due_soon) == "yes"
     due_later = k.EpisodeFacts(None, (("client", None, D(1990, 1, 1), D(2026, 6, 1)),))
     assert k.entry_during_pregnancy(head(flag=False, asked=True), due_later) == "no"
+
+
+# Edges: period bounds at midnight and in summer time, lengths across periods, one person in
+# two residences, an alias; each test builds only the few records its edge needs.
+
+NEXT_YEAR = (D(2026, 1, 1), D(2026, 12, 31))
+
+
+@pytest.fixture
+def home() -> Iterator[dict[str, Any]]:
+    """An empty mother-and-baby home (pregnancy stays asked at admission) and its worker."""
+    with time_machine.travel(NOW, tick=False):
+        form = ensikoti_form(places=4, slug="ensikoti-reunat")
+        yield {"form": form, "org": form.organisation_id, "w": worker_in(form)}
+
+
+def _family(
+    home: dict[str, Any],
+    code: str,
+    arrive: dt.datetime,
+    leave: dt.datetime | None,
+    *,
+    source: str = ReferralSource.SELF,
+) -> Any:
+    form, w = home["form"], home["w"]
+    episode = _episode(form, source)
+    mother = _member(episode, "client", born=D(1995, 5, 5))
+    stay = _admit(w, episode, form, code, arrive, [mother])
+    if leave is not None:
+        _leave(w, stay, leave)
+    return episode, mother
+
+
+def test_ensikoti_new_year_midnight(home: dict[str, Any]) -> None:
+    """A residence ending 31.12. 23:30 is 2025's with its length (1.11.→31.12. = under 2
+    months); one arriving 1.1. 00:30 (UTC 31.12. 22:30) is 2026's only."""
+    _family(home, "p1", t(2025, 11, 1), t(2025, 12, 31, 23, 30))
+    _family(home, "p2", t(2026, 1, 1, 0, 30), t(2026, 1, 20))
+    y25 = compute(k.STAYS, home["org"], YEAR)
+    assert y25.total == 1
+    assert nonzero(y25.by("stay_length_band")) == {("under_2m",): 1}
+    y26 = compute(k.CLIENTS, home["org"], NEXT_YEAR)
+    assert y26.total == 1
+    assert nonzero(y26.by("stay_length_band")) == {("under_2m",): 1}
+
+
+def test_ensikoti_residence_leaving_at_the_midnight_that_ends_the_period(
+    home: dict[str, Any],
+) -> None:
+    """Departure 1.1.2026 00:00 (the moment 2025 ends): the family was there on every day of
+    1.11.–31.12.2025 and on no day of 2026 (``present_in``), so 2025 is the only period that
+    counts the residence. The rule: "jatkuu, jos lähtö ei ole ajanjakson loppuun mennessä" —
+    the departure is *at* the period's end, so 2025 must give it a length (1.11.2025 → 1.1.2026
+    = 2 calendar months → 2–6 months), not "jatkuu": otherwise no period ever gives this
+    residence a length band."""
+    _family(home, "p1", t(2025, 11, 1), t(2026, 1, 1, 0, 0))
+    assert compute(k.STAYS, home["org"], NEXT_YEAR).total == 0
+    assert compute(k.CLIENTS, home["org"], NEXT_YEAR).total == 0
+    stays = compute(k.STAYS, home["org"], YEAR)
+    assert stays.total == 1
+    assert nonzero(stays.by("stay_length_band")) == {("2_6m",): 1}
+    clients = compute(k.CLIENTS, home["org"], YEAR)
+    assert nonzero(clients.by("stay_length_band")) == {("2_6m",): 1}
+
+
+def test_ensikoti_quarter_ending_in_summer_time(home: dict[str, Any]) -> None:
+    """Summer time began 30.3.2025. A residence ending 31.3. 23:30 EEST (20:30 UTC) has ended
+    by the quarter's end; one arriving 1.4. 00:30 EEST (31.3. 21:30 UTC — inside the quarter
+    if the bound were taken at UTC+2) is not in the quarter."""
+    _family(home, "p1", t(2025, 3, 1), t(2025, 3, 31, 23, 30))
+    _family(home, "p2", t(2025, 4, 1, 0, 30), None)
+    q1 = compute(k.STAYS, home["org"], Q1)
+    assert q1.total == 1
+    assert nonzero(q1.by("stay_length_band")) == {("under_2m",): 1}
+    assert compute(k.CLIENTS, home["org"], Q1).total == 1
+
+
+def test_ensikoti_residence_from_before_and_still_open(home: dict[str, Any]) -> None:
+    """Arrived 1.6.2024, never left: counted in 2025 as "jatkuu"; referred by social services."""
+    _family(home, "p1", t(2024, 6, 1), None, source=ReferralSource.SOCIAL_SERVICES)
+    clients = compute(k.CLIENTS, home["org"], YEAR)
+    assert clients.total == 1
+    assert nonzero(clients.by("stay_length_band", "referred_by_social_services")) == {
+        ("ongoing", "yes"): 1
+    }
+
+
+def test_ensikoti_length_is_measured_from_the_first_arrival_across_periods(
+    home: dict[str, Any],
+) -> None:
+    """1.6.2025 → 10.2.2026: "jatkuu" in 2025 (the departure is after its end); in 2026 the
+    length runs from the first arrival in 2025, 8 months → over 6 months (not 1.1.→10.2.)."""
+    _family(home, "p1", t(2025, 6, 1), t(2026, 2, 10))
+    assert nonzero(compute(k.STAYS, home["org"], YEAR).by("stay_length_band")) == {("ongoing",): 1}
+    assert nonzero(compute(k.STAYS, home["org"], NEXT_YEAR).by("stay_length_band")) == {
+        ("over_6m",): 1
+    }
+
+
+def test_ensikoti_person_in_two_residences_counts_once(home: dict[str, Any]) -> None:
+    """One mother, two episodes in 2025: self-referred 1.2.–15.2. (under 2 months), then
+    referred by child protection 1.5.–open. Persons 1, described by her first residence of the
+    period (self, under 2 months); residences 2."""
+    form, w = home["form"], home["w"]
+    first, mother = _family(home, "p1", t(2025, 2, 1), t(2025, 2, 15))
+    second = _episode(form, ReferralSource.CHILD_PROTECTION)
+    with scopes_disabled():
+        again = Participant.objects.create(
+            episode=second, person_id=mother.person_id, role="client"
+        )
+    _admit(w, second, form, "p2", t(2025, 5, 1), [again])
+    clients = compute(k.CLIENTS, home["org"], YEAR)
+    assert clients.total == 1
+    (unit,) = clients.units
+    assert unit.episode_id == first.pk
+    assert nonzero(clients.by("referred_by_social_services", "stay_length_band")) == {
+        ("no", "under_2m"): 1
+    }
+    assert compute(k.STAYS, home["org"], YEAR).total == 2
+
+
+def test_ensikoti_anonymous_mother_counts_by_her_alias(home: dict[str, Any]) -> None:
+    """An anonymous (alias) woman in the client role is a mother; her alias is one person."""
+    form, w = home["form"], home["w"]
+    episode = _episode(form, ReferralSource.SELF)
+    with scopes_disabled():
+        alias = Alias.objects.create(
+            organisation=form.organisation,
+            service_form=form,
+            label="Nimetön",
+            gender="female",
+            created_by=w,
+        )
+        member = Participant.objects.create(episode=episode, alias=alias, role="client")
+    _admit(w, episode, form, "p1", t(2025, 3, 1), [member])
+    clients = compute(k.CLIENTS, home["org"], YEAR)
+    assert clients.total == 1
+    assert nonzero(clients.by("family_role")) == {("mother",): 1}
+    assert clients.units[0].person_id is None

@@ -74,7 +74,7 @@ from tupa.statistics.engine import run_indicator
 from tupa.statistics.indicators import outpatient, registry
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
 from tupa.statistics.indicators.reads import one_run
-from tupa.statistics.tests.properties import assert_consistent
+from tupa.statistics.tests.properties import assert_consistent, nonzero
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +313,13 @@ def _by(result: Result, key: str) -> dict[str, int]:
     return {k[0]: v for k, v in result.by(key).items() if v}
 
 
+def _run_period(indicator: Indicator, org_id: int, period: tuple[dt.date, dt.date]) -> Result:
+    """``indicator`` of any organisation over ``period``, its breakdowns checked to add up."""
+    result = run_indicator(indicator, Params(org_id, period[0], period[1]))
+    assert_consistent(result)
+    return result
+
+
 def test_registered_and_applies_to_outpatient_forms_only(world: dict[str, Any]) -> None:
     for indicator in ALL:
         assert registry.get(indicator.id) is indicator
@@ -486,3 +493,112 @@ def test_an_empty_period_counts_nothing(world: dict[str, Any]) -> None:
             indicator, Params(world["org"].pk, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
         )
         assert result.total == 0, indicator.key
+
+
+# Edges: month and quarter bounds in summer and winter time, new and continuing clients; each
+# test builds its own organisation with only the few records its edge needs.
+
+Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+@pytest.fixture
+def clinic() -> dict[str, Any]:
+    with scopes_disabled():
+        org = OrganisationFactory.create()
+        form = ServiceFormFactory.create(organisation=org, name="Avokriisityö (reunat)")
+    return {"org": org, "form": form, "b": _Builder(org)}
+
+
+def test_outpatient_visits_at_month_ends_in_summer_and_winter_time(
+    clinic: dict[str, Any],
+) -> None:
+    """31.3.2026 23:30 EEST → March; 1.4. 00:30 EEST (31.3. 21:30 UTC) → April and not in
+    Q1; 31.10.2026 23:30 EET (after the clocks went back on 25.10.) → October; 1.11. 00:30 EET
+    → November. The no-show of 29.3.2026 (the night summer time began) 04:30 → March."""
+    b, form = clinic["b"], clinic["form"]
+    with scopes_disabled():
+        episode = b.episode(form, start=dt.date(2026, 1, 1))
+        b.join(episode, PersonFactory.create(organisation=clinic["org"], gender="female"))
+        for moment in (
+            t(2026, 3, 31, 23, 30),
+            t(2026, 4, 1, 0, 30),
+            t(2026, 10, 31, 23, 30),
+            t(2026, 11, 1, 0, 30),
+        ):
+            b.appointment(form, episode, moment)
+        b.appointment(form, episode, t(2026, 3, 29, 4, 30), outcome=Outcome.NO_SHOW)
+    year = _run_period(outpatient.VISITS, clinic["org"].pk, Y2026)
+    assert nonzero(year.by("month")) == {
+        ("2026-03",): 1,
+        ("2026-04",): 1,
+        ("2026-10",): 1,
+        ("2026-11",): 1,
+    }
+    q1 = _run_period(
+        outpatient.VISITS, clinic["org"].pk, (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    )
+    assert q1.total == 1
+    no_shows = _run_period(
+        outpatient.NO_SHOWS, clinic["org"].pk, (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    )
+    assert no_shows.total == 1
+
+
+def test_outpatient_new_and_continuing_clients(clinic: dict[str, Any]) -> None:
+    """Period 2026. The rule: once per person and form; "uusi, jos hänen asiakkuutensa alkoi
+    kaudella"; breakdowns from the earlier-begun relationship; age on the first day of the
+    period as a client.
+
+    - ``returning``: an episode 2019–2020 (ended long ago), a new one from 1.2.2026 → new.
+    - ``open``: an episode from 1.6.2024 still open, and a second one from 1.3.2026 (police)
+      → once, continuing, referral of the 2024 episode (social services).
+    - ``birthday``: born 10.6.2008, episode from 2025 → continuing, 17 on 1.1.2026 → child
+      (though 18 from 10.6.).
+    - ``adult_new``: born 10.1.2008, episode from 1.3.2026 → new, 18 on 1.3. → adult.
+    - ``anon``: an alias without birth year → unknown age, new, counted as its own person.
+    Persons 5: new 3, continuing 2; adults 3 (returning, open, adult_new), child 1, unknown 1.
+    """
+    b, form, org = clinic["b"], clinic["form"], clinic["org"]
+
+    def person(born: dt.date) -> Any:
+        return PersonFactory.create(organisation=org, gender="female", birth_date=born)
+
+    with scopes_disabled():
+        returning = person(dt.date(1980, 1, 1))
+        old = b.episode(
+            form,
+            status=Episode.Status.ENDED,
+            start=dt.date(2019, 3, 1),
+            end=dt.date(2020, 5, 1),
+        )
+        b.join(old, returning)
+        b.join(b.episode(form, start=dt.date(2026, 2, 1)), returning)
+
+        opened = person(dt.date(1985, 1, 1))
+        b.join(
+            b.episode(form, start=dt.date(2024, 6, 1), referral=ReferralSource.SOCIAL_SERVICES),
+            opened,
+        )
+        b.join(b.episode(form, start=dt.date(2026, 3, 1), referral=ReferralSource.POLICE), opened)
+
+        b.join(b.episode(form, start=dt.date(2025, 9, 1)), person(dt.date(2008, 6, 10)))
+        b.join(b.episode(form, start=dt.date(2026, 3, 1)), person(dt.date(2008, 1, 10)))
+
+        alias = Alias.objects.create(
+            organisation=org, service_form=form, label="Anon", created_by=b.user
+        )
+        b.join(b.episode(form, start=dt.date(2026, 4, 1)), alias)
+    clients = _run_period(outpatient.CLIENTS, org.pk, Y2026)
+    assert clients.total == 5
+    assert clients.by("new_or_continuing") == {("new",): 3, ("continuing",): 2}
+    assert clients.by("adult_child") == {("adult",): 3, ("child",): 1, ("unknown",): 1}
+    assert nonzero(clients.by("new_or_continuing", "adult_child")) == {
+        ("new", "adult"): 2,
+        ("new", "unknown"): 1,
+        ("continuing", "adult"): 1,
+        ("continuing", "child"): 1,
+    }
+    assert nonzero(clients.by("referral_source")) == {
+        ("self",): 4,
+        ("social_services",): 1,
+    }

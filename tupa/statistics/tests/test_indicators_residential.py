@@ -77,7 +77,7 @@ from tupa.statistics.indicators.reads import candidate_forms
 from tupa.statistics.returns.thl import THL_SHELTER
 from tupa.statistics.services import states_for
 from tupa.statistics.suppression import PRIMARY, SHOWN
-from tupa.statistics.tests.properties import assert_consistent
+from tupa.statistics.tests.properties import assert_consistent, nonzero
 
 pytestmark = pytest.mark.django_db
 
@@ -115,10 +115,6 @@ def compute(
     )
     assert_consistent(result)
     return result
-
-
-def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
-    return {k: v for k, v in by.items() if v}
 
 
 # --------------------------------------------------------------------------- THL's year

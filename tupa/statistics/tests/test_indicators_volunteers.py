@@ -26,10 +26,13 @@ March 2025, form A: volunteers v1, v3, v4, v6 = 4; new 0; occasions 2, hours 2,6
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django_scopes import scopes_disabled
 
+from tupa.core.tests.factories import UserFactory
 from tupa.statistics.engine import run
 from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import volunteers as ind
@@ -222,3 +225,22 @@ def test_steas_report_of_a_volunteer_form(world: dict[str, Any]) -> None:
     assert f[("volunteers.male_friends", ())].total == 3
     assert f[("volunteers.referred_families", ())].total == 2
     assert f[("volunteers.hours", ("activity_kind",))].total == 967
+
+
+# Edges: hours on the night summer time begins; the test adds only the few records its edge
+# needs to the scenario.
+
+
+def test_volunteer_hours_on_the_night_summer_time_begins(world: dict[str, Any]) -> None:
+    """29.3.2026 00:00–06:00 lasts 5 hours (03:00 → 04:00); 28.3. 22:00–23:30 1,5 hours."""
+    form, volunteer = world["a"], world["volunteers"]["v1"]
+    recorder = UserFactory.create(organisation=form.organisation)
+    with scopes_disabled():
+        scenario.hours(
+            volunteer, form, "camp", dt.date(2026, 3, 29), dt.time(0), dt.time(6), recorder
+        )
+        scenario.hours(
+            volunteer, form, "camp", dt.date(2026, 3, 28), dt.time(22), dt.time(23, 30), recorder
+        )
+    hours = _run(ind.HOURS, world, period=(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+    assert hours.total == 650  # hundredths of an hour: 5,00 + 1,50
