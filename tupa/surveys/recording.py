@@ -239,6 +239,12 @@ def _record(
     except IntegrityError:
         # Two submits raced: the other one stored the answer set first.
         return Response.objects.get(submission_key=submission_key), False
+    if anonymous:
+        # The row's own timestamps would keep the moment of the answer, which the answered
+        # invitation (and whoever watched a kiosk) also knows: keep only the month there too.
+        month = timezone.make_aware(dt.datetime.combine(response.submitted_on, dt.time.min))
+        Response.objects.filter(pk=response.pk).update(created_at=month, updated_at=month)
+        response.created_at = response.updated_at = month
     rows: list[Answer] = []
     for cleaned in answers.values():
         item = cleaned.item

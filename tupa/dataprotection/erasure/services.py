@@ -46,6 +46,7 @@ from tupa.people.models import (
     Restriction,
 )
 from tupa.people.models_erasure import ErasureRequest
+from tupa.surveys.models import Answer, Invitation, Response, ResponseDraft
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -348,6 +349,20 @@ def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureReq
             consent.scope = ""
             consent._history_user = actor  # type: ignore[attr-defined]
             consent.save()
+        # Her linked feedback: the answers' free texts (a text-only answer row goes; choices and
+        # numbers stay for the statistics), an unsent draft, the invitation's recipient note.
+        feedback = Response.objects.filter(person_id__in=pks).values("pk")
+        done["feedback_texts"] = (
+            Answer.objects.filter(
+                response_id__in=feedback, choice__isnull=True, number__isnull=True
+            )
+            .exclude(text="")
+            .delete()[0]
+        )
+        ResponseDraft.objects.filter(invitation__person_id__in=pks).delete()
+        Invitation.objects.filter(person_id__in=pks).exclude(recipient_label="").update(
+            recipient_label=""
+        )
         for household in Household.objects.filter(pk__in=household_ids, members__isnull=True):
             Household.history.filter(id=household.pk).delete()
             household.name = PLACEHOLDER_HOUSEHOLD
