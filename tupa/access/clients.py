@@ -398,6 +398,12 @@ def persons_visible_to(
 _BASIS_ORDER = (Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.CONSENT, Basis.BREAK_THE_GLASS)
 
 
+def strongest(bases: Iterable[Basis]) -> Basis:
+    """The strongest of ``bases`` (:data:`_BASIS_ORDER`): the basis logged for a person or an
+    alias shown through several episodes, one event each."""
+    return min(bases, key=_BASIS_ORDER.index)
+
+
 def _consent_exists(form_ids: frozenset[int], today: date) -> Exists:
     """A sharing consent in force to one of ``form_ids`` on the outer episode: the same
     conditions as :func:`_consent_to`, met by one consent row."""
@@ -489,8 +495,7 @@ def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
         if basis is None:
             continue
         current = result.get(person_id)
-        if current is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(current):
-            result[person_id] = basis
+        result[person_id] = basis if current is None else strongest((current, basis))
     return result
 
 
@@ -568,13 +573,7 @@ def alias_bases(*, user: User, aliases: Iterable[Alias]) -> dict[int, Basis]:
     bases = episode_bases(user=user, episode_ids={pk for ids in episodes_of.values() for pk in ids})
     result: dict[int, Basis] = {}
     for alias_id, episode_ids in episodes_of.items():
-        best: Basis | None = None
-        for episode_id in episode_ids:
-            basis = bases.get(episode_id)
-            if basis is not None and (
-                best is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(best)
-            ):
-                best = basis
-        if best is not None:
-            result[alias_id] = best
+        found = [bases[pk] for pk in episode_ids if pk in bases]
+        if found:
+            result[alias_id] = strongest(found)
     return result

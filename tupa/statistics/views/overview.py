@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +36,7 @@ from ..indicators.base import Indicator, Params
 from ..indicators.reads import one_run
 from ..suppression import number_text
 from .catalogue import catalogue_rows
+from .common import range_label
 from .returns import drill_page
 
 
@@ -105,8 +107,11 @@ def _figures(
             org = users[0].organisation_id
             now = engine.totals_per_form(indicator, Params(org, *this_year), users)
             then = engine.totals_per_form(indicator, Params(org, *last_year), users)
+            # The drill-down of this year's figure counts the same days (not the whole year).
+            query = f"?{urlencode({UNTIL: this_year[1].isoformat()})}"
             for form in users:
                 url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
+                url += query
                 out[(form.pk, ind_id)] = Figure(
                     indicator, now.get(form.pk, 0), then.get(form.pk, 0), url
                 )
@@ -218,6 +223,25 @@ def return_states(returns: list[dict[str, Any]], today: dt.date) -> dict[str, in
     return {"sent": sent, "late": late, "open": len(returns) - sent - late}
 
 
+#: The query parameter of the last day an indicator's drill-down counts (the overview's "to
+#: date"); without it the whole year.
+UNTIL = "loppu"
+
+
+def _until_or_404(request: HttpRequest, year: int) -> dt.date:
+    """The last day asked for (``?loppu=YYYY-MM-DD``, within ``year``), else 31 December."""
+    raw = request.GET.get(UNTIL)
+    if raw is None:
+        return dt.date(year, 12, 31)
+    try:
+        until = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404 from None
+    if until.year != year:
+        raise Http404
+    return until
+
+
 @object_scoped
 @require_GET
 def indicator_drill(request: HttpRequest, indicator_id: str, slug: str, year: int) -> HttpResponse:
@@ -229,13 +253,14 @@ def indicator_drill(request: HttpRequest, indicator_id: str, slug: str, year: in
     form = service_form_access(request, slug, rule="statistics.form.view").obj
     if not indicator.applies(form) or not 2000 <= year <= timezone.localdate().year:
         raise Http404
-    params = Params(form.organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31), (form.pk,))
+    start, end = dt.date(year, 1, 1), _until_or_404(request, year)
+    params = Params(form.organisation_id, start, end, (form.pk,))
     return drill_page(
         request,
         indicator=indicator,
         params=params,
         title=str(indicator.title),
-        heading=f"{form.name} {year}",
+        heading=f"{form.name} {range_label(start, end)}",
         back_url=reverse("statistics:overview"),
         back_label=_("Yleiskuva"),
     )

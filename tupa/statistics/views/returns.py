@@ -15,13 +15,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tupa.access import clients
 from tupa.access import statistics as access
 from tupa.access.marks import object_scoped, user_of
+from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
+from tupa.people.processing import exclude_restricted_episodes
 from tupa.prevention.models import Activity, Delivery
 from tupa.volunteers.models import Volunteer
 
@@ -213,25 +216,40 @@ def _weight_by_record(cell: Result, key: str) -> dict[int, int]:
 
 def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
     """The episodes behind ``cell`` that the viewer may see (logged), and how many are hidden;
-    each row's value in the indicator's display unit (cents shown as euros)."""
+    each row's value in the indicator's display unit (cents shown as euros).
+
+    An episode with a participant whose processing is restricted (GDPR art. 18) is left out of
+    the list, as out of the client lists (``exclude_restricted_episodes``), and counted among
+    the hidden ones. Each person or alias shown is logged once, with the strongest basis among
+    the listed episodes that show it."""
     user = user_of(request)
     weight = _weight_by_record(cell, "episode_id")
     bases = access.drill_bases(user=user, episode_ids=weight)
-    visible_ids = sorted(bases)[:RECORD_LIMIT]
+    listable = (
+        sorted(
+            exclude_restricted_episodes(Episode.objects.filter(pk__in=list(bases))).values_list(
+                "pk", flat=True
+            )
+        )
+        if bases
+        else []
+    )
     episodes = (
-        Episode.objects.filter(pk__in=visible_ids)
+        Episode.objects.filter(pk__in=listable[:RECORD_LIMIT])
         .select_related("service_form")
         .prefetch_related("participants__person", "participants__alias")
         .order_by("service_form__name", "start_date", "pk")
     )
     rows = []
-    by_basis: dict[str, list[Any]] = defaultdict(list)
+    # Every name shown is a read of client data: the aliases' labels as much as the persons'
+    # names (one event per subject, with the strongest basis of the episodes showing it).
+    shown: dict[tuple[str, int], tuple[Any, list[Basis]]] = {}
     for episode in episodes:
         persons = [p.person for p in episode.participants.all() if p.person is not None]
         aliases = [p.alias for p in episode.participants.all() if p.alias is not None]
-        # Every name shown is a read of client data: the aliases' labels as much as the
-        # persons' names (one event per subject, with the episode's basis).
-        by_basis[bases[episode.pk]].extend([*persons, *aliases])
+        for subject in (*persons, *aliases):
+            key = (type(subject).__name__, subject.pk)
+            shown.setdefault(key, (subject, []))[1].append(bases[episode.pk])
         rows.append(
             {
                 "episode": episode,
@@ -240,9 +258,12 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
                 "weight": number_text(weight[episode.pk], cell.indicator.decimals),
             }
         )
+    by_basis: dict[Basis, list[Any]] = defaultdict(list)
+    for subject, seen_on in shown.values():
+        by_basis[clients.strongest(seen_on)].append(subject)
     for basis, subjects in by_basis.items():
         record_access(request=request, subjects=subjects, action=Action.LIST, basis=basis)
-    return rows, len(weight) - len(bases)
+    return rows, len(weight) - len(listable)
 
 
 def _volunteer_records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], int]:
