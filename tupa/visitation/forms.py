@@ -115,9 +115,19 @@ class OrderForm(forms.Form):
         *args: Any,
         partners: QuerySet[Partner],
         participants: list[Participant],
+        hide_payer: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # A party has a restriction in force: the payer (the child's home municipality) is not
+        # shown, as on the order's page; left empty, the order keeps the payer it has.
+        self.hide_payer = hide_payer
+        if hide_payer:
+            self.initial.pop("payer_municipality", None)
+            payer = self.fields["payer_municipality"]
+            assert isinstance(payer, forms.ModelChoiceField)
+            payer.required = False
+            payer.empty_label = _("Suojattu tieto")
         for name in ("authority", "payer_partner"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -150,11 +160,14 @@ class OrderForm(forms.Form):
         ]
 
     def order_values(self) -> dict[str, Any]:
-        return {
+        values = {
             k: v
             for k, v in self.cleaned_data.items()
             if not k.startswith("party_") and k != "version"
         }
+        if self.hide_payer and values.get("payer_municipality") is None:
+            values.pop("payer_municipality", None)  # keep the order's hidden payer
+        return values
 
     @staticmethod
     def initial_for(order: MeetingOrder) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -83,6 +84,15 @@ def _log_episode(request: HttpRequest, episode: Episode, basis: Basis) -> None:
         )
 
 
+def _family_protected(episode: Episode) -> bool:
+    """Somebody of the episode's family has a restriction in force: a commitment's home
+    municipality is then hidden on the episode's pages too, as on the billing list."""
+    person_ids = Participant.objects.filter(episode=episode, person__isnull=False).values_list(
+        "person_id", flat=True
+    )
+    return bool(restricted_person_ids(list(person_ids)))
+
+
 def _list_url(episode_id: int) -> str:
     return reverse("residential:commitments", args=[episode_id])
 
@@ -108,7 +118,12 @@ def commitment_list(request: HttpRequest, episode_pk: int) -> HttpResponse:
     return render(
         request,
         "residential/commitment_list.html",
-        {"episode": episode, "rows": rows, "stays": stays},
+        {
+            "episode": episode,
+            "rows": rows,
+            "stays": stays,
+            "protected": _family_protected(episode),
+        },
     )
 
 
@@ -179,16 +194,27 @@ def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "daily_price": commitment.daily_price,
         "note": commitment.note,
     }
+    protected = _family_protected(episode)
+    if protected:
+        # Not shown, not preselected; left empty, the commitment keeps its home municipality.
+        del initial["municipality"]
     form = CommitmentCorrectForm(
         request.POST or None, payers=_payers(episode, commitment.payer), initial=initial
     )
+    municipality_field = form.fields["municipality"]
+    if protected and isinstance(municipality_field, forms.ModelChoiceField):
+        municipality_field.empty_label = _(PLACEHOLDER_MSGID)
+
+    def save(data: dict[str, Any]) -> object:
+        if protected and data.get("municipality") is None:
+            data = {k: v for k, v in data.items() if k != "municipality"}
+        return services.commitment_correct(actor=user_of(request), commitment=commitment, **data)
+
     return _commitment_form_view(
         request,
         episode,
         form,
-        lambda data: services.commitment_correct(
-            actor=user_of(request), commitment=commitment, **data
-        ),
+        save,
         basis=granted.basis,
         title=_("Korjaa maksusitoumusta"),
         button=_("Tallenna korjaus"),

@@ -217,6 +217,11 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
 def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_or_404(request, pk)
     user = user_of(request)
+    page = selectors.present(viewer=user, appointments=[appointment])
+    if not page.items[0].visible:
+        # A co-worker who cannot see the episode sees the appointment only as "Varattu" and
+        # may not read (or overwrite) its note and place note here either.
+        raise Http404
     if appointment.outcome != Outcome.PLANNED:
         messages.info(request, _("Vain suunniteltua tapaamista voi muuttaa."))
         return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
@@ -257,7 +262,6 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if posted.saved:
         messages.success(request, _("Tapaamisen muutokset tallennettu."))
         return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
-    page = selectors.present(viewer=user, appointments=[appointment])
     log_page(request, page, action=Action.VIEW)
     return render(
         request,

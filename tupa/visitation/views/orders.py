@@ -191,6 +191,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partners=partners_of(episode.organisation_id),
         participants=participants,
         initial=OrderForm.initial_for(order),
+        hide_payer=bool(selectors.restricted_parties(order.parties.all())),
     )
     saved = saved_redirect(
         request,

@@ -1,0 +1,104 @@
+"""The Tapaamispaikka order pages: the payer municipality under turvakielto.
+
+The payer of an order is the child's home municipality. The order page hides it when a party has
+a restriction in force ("Suojattu tieto"); every other page of the order must hide it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from tupa.core.tests.factories import worker_in
+from tupa.core.tests.helpers import login_verified
+from tupa.people.models import Restriction
+from tupa.visitation.models import MeetingOrder
+
+from .support import family, make_order, municipality, t, visitation_form
+
+pytestmark = pytest.mark.django_db
+
+NOW = t(2026, 6, 15, 12)
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    form = visitation_form()
+    member = worker_in(form)
+    episode, people = family(form)
+    payer = municipality("998", "Piilokunta")
+    order = make_order(member, episode, people, payer_municipality=payer)
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=people["children"][0].person,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=dt.date(2026, 1, 1),
+            created_by=member,
+        )
+    return {
+        "form": form,
+        "member": member,
+        "order": order,
+        "payer": payer,
+    }
+
+
+def test_order_page_hides_the_payer_of_a_restricted_family(
+    client: Client, world: dict[str, Any]
+) -> None:
+    login_verified(client, world["member"])
+    html = client.get(reverse("visitation:order_detail", args=[world["order"].pk])).content.decode()
+    assert "Suojattu tieto" in html and "Piilokunta" not in html
+
+
+def test_change_page_does_not_preselect_the_payer_of_a_restricted_family(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The change form preselected the hidden payer municipality in its select."""
+    login_verified(client, world["member"])
+    html = client.get(reverse("visitation:order_edit", args=[world["order"].pk])).content.decode()
+    assert f'value="{world["payer"].pk}" selected' not in html
+
+
+def test_saving_the_change_form_without_a_payer_keeps_the_hidden_payer(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Hiding the payer must not lose it: an empty payer on the change form keeps the order's."""
+    order = world["order"]
+    login_verified(client, world["member"])
+    url = reverse("visitation:order_edit", args=[order.pk])
+    response = client.get(url)
+    form = response.context["form"]
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if not isinstance(value, bool) or value
+    }
+    data.update(
+        {
+            "basis_date": "2.1.2026",
+            "valid_from": "5.1.2026",
+            "valid_until": "31.12.2026",
+            "notes": "muutettu",
+        }
+    )
+    data.pop("payer_municipality", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    with scopes_disabled():
+        saved = MeetingOrder.objects.get(pk=order.pk)
+    assert saved.notes == "muutettu"
+    assert saved.payer_municipality_id == world["payer"].pk
