@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from tupa.core.spreadsheets import Sheet, finnish_csv, workbook
@@ -55,6 +56,9 @@ class AnswerTable:
     items: list[Item]
     item_versions: dict[str, list[int]]
     left_out: list[str]
+    #: Forms whose anonymous answers were left out: fewer of them than the threshold (the
+    #: linked respondents are known, so they hide no anonymous one).
+    anonymous_left_out: list[str]
     #: Persons whose linked free text is in the file (the caller logs an export of each).
     shown_persons: list[tuple[Person, str, int | None]]
 
@@ -102,9 +106,19 @@ def answer_table(
             )
         )
         per_form: dict[int, int] = defaultdict(int)
+        anonymous_per_form: dict[int, int] = defaultdict(int)
         for r in responses:
             per_form[r["service_form_id"]] += 1
-        kept = [r for r in responses if per_form[r["service_form_id"]] >= limit]
+            anonymous_per_form[r["service_form_id"]] += 1 if r["anonymous"] else 0
+        few_anonymous = {
+            form_id for form_id, n in anonymous_per_form.items() if suppression.is_small(n)
+        }
+        kept = [
+            r
+            for r in responses
+            if per_form[r["service_form_id"]] >= limit
+            and not (r["anonymous"] and r["service_form_id"] in few_anonymous)
+        ]
         answers: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         rows_of_answers: list[Any] = list(
             Answer.objects.filter(response_id__in=[r["id"] for r in kept]).values(
@@ -162,7 +176,19 @@ def answer_table(
     left_out = sorted(
         {r["service_form__name"] for r in responses if per_form[r["service_form_id"]] < limit}
     )
-    return AnswerTable(header, rows, items, asked, left_out, list(shown.values()))
+    anonymous_left_out = sorted(
+        {
+            r["service_form__name"]
+            for r in responses
+            if per_form[r["service_form_id"]] >= limit and r["service_form_id"] in few_anonymous
+        }
+    )
+    return AnswerTable(
+        header, rows, items, asked, left_out, anonymous_left_out, list(shown.values())
+    )
+
+
+_ANONYMOUS_LEFT_OUT = gettext_lazy("Nimettömät vastaukset jätetty pois (alle raja-arvon)")
 
 
 def export_meta(
@@ -185,6 +211,11 @@ def answers_csv(table: AnswerTable, meta: list[tuple[str, str]]) -> bytes:
     head: list[list[Any]] = [[name, value] for name, value in meta]
     head += (
         [[_("Jätetty pois (alle raja-arvon)"), ", ".join(table.left_out)]] if table.left_out else []
+    )
+    head += (
+        [[_ANONYMOUS_LEFT_OUT, ", ".join(table.anonymous_left_out)]]
+        if table.anonymous_left_out
+        else []
     )
     return finnish_csv(None, [*head, [], table.header, *table.rows])
 
@@ -260,6 +291,8 @@ def answers_xlsx(table: AnswerTable, meta: list[tuple[str, str]]) -> bytes:
     facts: list[list[Any]] = [[name, value] for name, value in meta]
     if table.left_out:
         facts.append([_("Jätetty pois (alle raja-arvon)"), ", ".join(table.left_out)])
+    if table.anonymous_left_out:
+        facts.append([_ANONYMOUS_LEFT_OUT, ", ".join(table.anonymous_left_out)])
     return workbook(
         [
             Sheet(_("Vastaukset"), table.rows, table.header),

@@ -8,8 +8,10 @@ their ``code`` (the newest wording names them); choices by their ``value``.
 Suppression (:mod:`.suppression`) applies per form when the caller says so: for exports always,
 on screen for a viewer outside the form (:func:`tupa.access.surveys.may_see_small_cells`). A
 suppressed form with fewer respondents than the threshold shows only "< 5"; otherwise each
-distribution is a one-way table suppressed like the statistics app's. Anonymous free texts of a
-group under the threshold are withheld from everyone; a linked response's free text is shown
+distribution is a one-way table suppressed like the statistics app's. Anonymous free texts are
+withheld from everyone when the form has fewer anonymous responses than the threshold (the
+linked respondents are known, so they hide nobody: four linked answers and one anonymous one
+leave one person who can have written it); a linked response's free text is shown
 only to a user who may see its episode (:func:`tupa.access.surveys.may_read_linked_text`), and
 the caller writes those persons to the access log (:attr:`Results.shown_persons`).
 """
@@ -388,7 +390,9 @@ def results_for(
                     item_answers,
                     versions=asked.get(code, []),
                     suppressed=suppressed,
-                    small_group=small,
+                    few_anonymous=suppression.is_small(
+                        sum(1 for r in rows if r["id"] in anonymous_ids)
+                    ),
                     anonymous_ids=anonymous_ids,
                     readable=readable,
                     older_choices=older_choices[code],
@@ -489,7 +493,7 @@ def _item_result(
     *,
     versions: list[int],
     suppressed: bool,
-    small_group: bool,
+    few_anonymous: bool,
     anonymous_ids: set[int],
     readable: set[int],
     older_choices: dict[str, str],
@@ -511,7 +515,7 @@ def _item_result(
             if not a["text"]:
                 continue
             anonymous = a["response_id"] in anonymous_ids
-            if anonymous and small_group:
+            if anonymous and few_anonymous:
                 result.texts_withheld += 1
             elif anonymous:
                 texts.append(TextAnswer(a["text"], linked=False))

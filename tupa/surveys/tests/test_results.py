@@ -231,6 +231,26 @@ def test_linked_free_text_only_for_those_who_see_the_episode(world: dict[str, An
     assert director.texts_hidden_linked == 1
 
 
+def test_an_anonymous_text_among_linked_answers_is_withheld_until_five_are_anonymous(
+    world: dict[str, Any],
+) -> None:
+    """Five linked answers and one anonymous: six respondents, but the linked ones are known,
+    so the one anonymous text could only be the one other person's. Four more anonymous
+    answers (five in all) hide it among them."""
+    for _n in range(5):
+        _linked(world)
+    answer(world["version"], world["form"], {"overall": "3", "free": "Nimetön palaute."})
+    free = _item(_results(world, world["worker"]), "free")
+    assert _results(world, world["worker"]).forms[0].respondents == 6
+    assert "Nimetön palaute." not in [t.text for t in free.texts]
+    assert free.texts_withheld == 1
+    for _n in range(4):
+        answer(world["version"], world["form"], {"overall": "4"})
+    free = _item(_results(world, world["worker"]), "free")
+    assert "Nimetön palaute." in [t.text for t in free.texts]
+    assert free.texts_withheld == 0
+
+
 # --- Views ----------------------------------------------------------------------------------
 
 
@@ -345,6 +365,29 @@ def test_answers_export_leaves_out_a_form_under_the_threshold(
     assert ["Jätetty pois (alle raja-arvon)", "Ensikoti"] in rows
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Rivi")
     assert rows[header_at + 1 :] == []
+
+
+def test_answers_export_leaves_out_anonymous_answers_too_few_to_hide_among(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Five linked answers and one anonymous one: the form is exported, its anonymous row is
+    not (the file says so); with five anonymous answers they are all in it."""
+    for _n in range(5):
+        _linked(world)
+    answer(world["version"], world["form"], {"overall": "3"})
+    login_verified(client, world["worker"])
+    url = _url(world, "surveys:results_answers_csv")
+    rows = _csv_rows(client.get(url).content)
+    assert ["Nimettömät vastaukset jätetty pois (alle raja-arvon)", "Ensikoti"] in rows
+    header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Rivi")
+    overall = rows[header_at].index("overall")
+    assert sorted(r[overall] for r in rows[header_at + 1 :]) == ["5"] * 5
+    for _n in range(4):
+        answer(world["version"], world["form"], {"overall": "4"})
+    rows = _csv_rows(client.get(url).content)
+    assert not any(r and r[0].startswith("Nimettömät") for r in rows)
+    header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Rivi")
+    assert sorted(r[overall] for r in rows[header_at + 1 :]) == ["3", *["4"] * 4, *["5"] * 5]
 
 
 @pytest.mark.parametrize(
