@@ -47,6 +47,7 @@ from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES
 from tupa.episodes.models import Assignment, BreakGlass, Episode
 from tupa.people.models import Consent
+from tupa.people.processing import exclude_restricted_episodes
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -396,6 +397,21 @@ def persons_visible_to(
 
 #: Strongest first: the basis recorded for a person seen through several episodes.
 _BASIS_ORDER = (Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.CONSENT, Basis.BREAK_THE_GLASS)
+
+
+def listed_bases(bases: dict[int, Basis]) -> dict[int, Basis]:
+    """``bases`` (:func:`episode_bases`) without the episodes a list may not name: those with
+    a participant whose processing is restricted (GDPR art. 18), which the client lists leave
+    out too (:func:`~tupa.people.processing.exclude_restricted_episodes`). One query; none when
+    ``bases`` is empty."""
+    if not bases:
+        return {}
+    kept = set(
+        exclude_restricted_episodes(Episode.objects.filter(pk__in=list(bases))).values_list(
+            "pk", flat=True
+        )
+    )
+    return {pk: basis for pk, basis in bases.items() if pk in kept}
 
 
 def strongest(bases: Iterable[Basis]) -> Basis:

@@ -1,7 +1,9 @@
 """The place calendar and the monthly occupancy chart of a residential unit (issue 4, items 1, 4).
 
 Members of the residential service form only (404 otherwise). The calendar names a family only
-when the viewer may see its episode, and logs every person named; others are "Varattu".
+when the viewer may see its episode, and logs every person named; others are "Varattu" — as is a
+family with a participant whose processing is restricted (GDPR art. 18), left out of the lists
+like the client lists (``exclude_restricted_episodes``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def place_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     bases = clients.episode_bases(
         user=user_of(request), episode_ids={s.episode_id for s in calendar.stays}
     )
+    bases = clients.listed_bases(bases)  # GDPR art. 18: a restricted family is not named
     by_episode: dict[int, list[Participant]] = defaultdict(list)
     visible_ids = [pk for pk in bases]
     for participant in (

@@ -3,7 +3,10 @@
 A constant number of queries per page: the notes with their authors and successors, the
 linked episodes, the clients of those episodes, and the viewer's basis for each episode.
 Linked episodes are shown (as their clients' names) only when the viewer may see the episode;
-otherwise the link is left out entirely. The persons shown are returned for the access log.
+otherwise the link is left out entirely. An episode with a participant whose processing is
+restricted (GDPR art. 18) is left out of the links and of the choices, as out of the client lists
+(``tupa.people.processing.exclude_restricted_episodes``); so it cannot be linked to a new note
+either. The persons shown are returned for the access log.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from tupa.access import clients
 from tupa.episodes.models import Episode, Participant
+from tupa.people.processing import exclude_restricted_episodes
 from tupa.residential.models import ShiftNote
 
 if TYPE_CHECKING:
@@ -51,14 +55,15 @@ def _clients_prefetch() -> Prefetch[Any, Any, Any]:
 def linkable_episodes(
     *, user: User, service_form: ServiceForm, keep: ShiftNote | None = None
 ) -> QuerySet[Episode]:
-    """Active episodes of the unit the user may see (plus ``keep``'s links, when correcting)."""
+    """Active episodes of the unit the user may see (plus ``keep``'s links, when correcting),
+    none with a restricted participant (GDPR art. 18)."""
     q = Q(status=Episode.Status.ACTIVE)
     if keep is not None:
         q |= Q(pk__in=keep.episodes.values("pk"))
     return (
-        clients.episodes_visible_to(user=user)
-        .filter(service_form=service_form)
-        .filter(q)
+        exclude_restricted_episodes(
+            clients.episodes_visible_to(user=user).filter(service_form=service_form).filter(q)
+        )
         .prefetch_related(_clients_prefetch())
         .order_by("opened_at", "pk")
     )
@@ -131,6 +136,7 @@ def shift_log(
     by_pk = {n.pk: n for n in notes}
     linked_ids = {e.pk for n in notes for e in n.episodes.all()}
     bases = clients.episode_bases(user=user, episode_ids=linked_ids)
+    bases = clients.listed_bases(bases)  # GDPR art. 18: a restricted family is not named
 
     # A superseded note is shown under its newest successor in the window.
     successor: dict[int, int] = {}

@@ -36,6 +36,7 @@ from tupa.access.residential import may_keep_stays
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import ensure_episode_processing_allowed
 from tupa.residential.models import ShelterClientData, StayMember, is_shelter
 from tupa.residential.thl.variables import (
     ADULT_BANDS,
@@ -247,6 +248,7 @@ def shelter_data_save(
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
     if not is_shelter(service_form):
         raise ValidationError(_("Työmuoto ei ole turvakoti."))
+    ensure_episode_processing_allowed(episode)  # GDPR art. 18, as the stays' services
     with scope(organisation=episode.organisation_id):
         # Lock the episode: two saves of the same episode run one after the other.
         Episode.objects.select_for_update().get(pk=episode.pk)

@@ -178,9 +178,13 @@ def thl_summary_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def _visible_check(
     request: HttpRequest, check: year_end.YearEndCheck
 ) -> tuple[year_end.YearEndCheck, int]:
-    """Keep the check's episodes the user may see; log their named persons (one event each)."""
+    """Keep the check's episodes the user may see; log their named persons (one event each).
+
+    An episode with a participant whose processing is restricted (GDPR art. 18) is left out of
+    the list, as out of the client lists (``exclude_restricted_episodes``), and only counted."""
     items = [*check.open_stays, *check.missing_data]
     bases = clients.episode_bases(user=user_of(request), episode_ids={i.episode.pk for i in items})
+    bases = clients.listed_bases(bases)  # GDPR art. 18: a restricted family is not named
     visible = year_end.YearEndCheck(
         service_form=check.service_form,
         year=check.year,

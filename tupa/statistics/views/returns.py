@@ -24,7 +24,6 @@ from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
-from tupa.people.processing import exclude_restricted_episodes
 from tupa.prevention.models import Activity, Delivery
 from tupa.volunteers.models import Volunteer
 
@@ -225,15 +224,7 @@ def _records(request: HttpRequest, cell: Result) -> tuple[list[dict[str, Any]], 
     user = user_of(request)
     weight = _weight_by_record(cell, "episode_id")
     bases = access.drill_bases(user=user, episode_ids=weight)
-    listable = (
-        sorted(
-            exclude_restricted_episodes(Episode.objects.filter(pk__in=list(bases))).values_list(
-                "pk", flat=True
-            )
-        )
-        if bases
-        else []
-    )
+    listable = sorted(clients.listed_bases(bases))
     episodes = (
         Episode.objects.filter(pk__in=listable[:RECORD_LIMIT])
         .select_related("service_form")
