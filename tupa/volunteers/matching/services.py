@@ -210,6 +210,21 @@ def case_set_status(
     return _step(actor=actor, case=case, status=status, changed_on=changed_on, reason=reason)
 
 
+def _check_valid_from(volunteer: Volunteer, on: dt.date) -> bool:
+    """A valid record check on ``on`` and, for a start day in the past, today as well.
+
+    A match or link entered today with an earlier start day is current today: a check valid
+    only on that earlier day (expired, or followed by an unfit one, since) must not count.
+    """
+    today = timezone.localdate()
+    return all(
+        rules.check_is_valid(
+            rules.latest_check(volunteer.record_checks.filter(seen_on__lte=day)), day
+        )
+        for day in sorted({on, max(on, today)})
+    )
+
+
 def match_problems(volunteer: Volunteer, *, service_form: ServiceForm, on: dt.date) -> list[str]:
     """Why ``volunteer`` cannot be a male friend in ``service_form`` on ``on`` (empty: he can).
 
@@ -217,8 +232,7 @@ def match_problems(volunteer: Volunteer, *, service_form: ServiceForm, on: dt.da
     task in the form and the completed basic training.
     """
     problems: list[str] = []
-    check = rules.latest_check(volunteer.record_checks.filter(seen_on__lte=on))
-    if not rules.check_is_valid(check, on):
+    if not _check_valid_from(volunteer, on):
         problems.append(
             _(
                 "Vapaaehtoista ei voi yhdistää: hänellä ei ole voimassa olevaa rikostaustan "
@@ -387,12 +401,25 @@ def family_link_add(
     check_dates(started_on=started_on)
     if not volunteer.assignments.filter(role=role).exclude(ended_on__lt=started_on).exists():
         raise ValidationError({"role": _("Vapaaehtoisella ei ole tätä tehtävää.")})
+    tasks = list(volunteer.assignments.filter(role=role))
     problems = rules.unmet_requirements(
-        assignments=[a for a in volunteer.assignments.filter(role=role)],
+        assignments=tasks,
         check=rules.latest_check(volunteer.record_checks.filter(seen_on__lte=started_on)),
         completed_kinds=completed_course_kinds(volunteer, started_on),
         on=started_on,
     )
+    today = timezone.localdate()
+    if started_on < today:
+        # The link is current today: a check valid only on its earlier start day does not count.
+        for problem in rules.unmet_requirements(
+            assignments=[a for a in tasks if a.is_current(started_on)],
+            check=rules.latest_check(volunteer.record_checks.filter(seen_on__lte=today)),
+            completed_kinds=set(),
+            on=today,
+            courses=False,
+        ):
+            if problem not in problems:
+                problems.append(problem)
     if problems:
         raise ValidationError({"volunteer": problems})
     link = FamilyLink(

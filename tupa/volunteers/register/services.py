@@ -158,7 +158,10 @@ def assignment_add(
 
 @transaction.atomic
 def assignment_end(*, actor: User, assignment: Assignment, ended_on: dt.date) -> Assignment:
+    """End a task: a coordinator of the task's own form (as adding it), not of another form of
+    the same volunteer."""
     require_volunteer(actor, assignment.volunteer)
+    require_form(actor, assignment.service_form)
     check_dates(ended_on=ended_on)
     if ended_on < assignment.started_on:
         raise ValidationError({"ended_on": _("Tehtävä ei voi päättyä ennen kuin se alkaa.")})

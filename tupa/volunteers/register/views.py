@@ -111,6 +111,10 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs_check": needs_check,
             "unmet": selectors.unmet_requirements(volunteer, on=today),
             "may_manage": access.may_manage(user, volunteer),
+            # A task is ended by a coordinator of its own form (as it is added).
+            "endable": {
+                a.pk for a in profile.assignments if access.may_manage_form(user, a.service_form)
+            },
             "hours_h": profile.hours_minutes / 60,
             "today": today,
             "sessions": volunteer_sessions(volunteer, today=today),
@@ -168,6 +172,8 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment is None:
         raise Http404
     granted = access.volunteer_access(request, assignment.volunteer_id, manage=True)
+    if not access.may_manage_form(user_of(request), assignment.service_form):
+        raise Http404  # a task of another form of the same volunteer
     volunteer = granted.obj
     assignment.volunteer = volunteer
     form = AssignmentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
