@@ -366,7 +366,6 @@ def results_for(
         rows = by_form_responses.get(form.pk, [])
         suppressed = decide(form)
         respondents = len(rows)
-        small = suppression.is_small(respondents)
         made, answered = invitations.get(form.pk, (0, 0))
         result = FormResult(
             service_form=form,
