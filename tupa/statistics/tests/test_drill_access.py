@@ -265,5 +265,11 @@ def test_the_overviews_figure_and_its_drill_down_count_the_same(
     assert found is not None
     url, figure = found.group(1).replace("&amp;", "&"), found.group(2)
     assert _total(client.get(url).content.decode()) == figure
+    # Last year's figure (the same days of last year) links to its own drill-down.
+    before = reverse("statistics:indicator", args=["outpatient.clients", "avokriisityo", YEAR])
+    found = re.search(rf'<a href="({re.escape(before)}[^"]*)">([^<]*)</a>', page)
+    assert found is not None
+    url, figure = found.group(1).replace("&amp;", "&"), found.group(2)
+    assert _total(client.get(url).content.decode()) == figure
     for until in ("x", f"{YEAR}-12-31", f"{this_year + 1}-01-01"):  # a day of that year only
         assert client.get(base, {"loppu": until}).status_code == 404

@@ -730,7 +730,7 @@ def test_overview_figures_are_written_as_the_returns_write_them() -> None:
     from tupa.statistics.indicators import registry as indicator_registry
     from tupa.statistics.views.overview import Figure
 
-    visits = Figure(indicator_registry.get("dropin.visits"), 3632, 3660, "/")
+    visits = Figure(indicator_registry.get("dropin.visits"), 3632, 3660, "/", "/")
     assert (visits.this_year_text, visits.last_year_text) == ("3\xa0632", "3\xa0660")
-    hours = Figure(indicator_registry.get("volunteers.hours"), 967, 1200, "/")
+    hours = Figure(indicator_registry.get("volunteers.hours"), 967, 1200, "/", "/")
     assert (hours.this_year_text, hours.last_year_text) == ("9,67", "12,00")

@@ -64,6 +64,8 @@ class Figure:
     this_year: int
     last_year: int
     url: str
+    #: The drill-down of last year's figure (the same days of last year).
+    last_year_url: str
 
     @property
     def change(self) -> int:
@@ -107,15 +109,22 @@ def _figures(
             org = users[0].organisation_id
             now = engine.totals_per_form(indicator, Params(org, *this_year), users)
             then = engine.totals_per_form(indicator, Params(org, *last_year), users)
-            # The drill-down of this year's figure counts the same days (not the whole year).
-            query = f"?{urlencode({UNTIL: this_year[1].isoformat()})}"
+            # Each figure's drill-down counts the same days as the figure (not the whole year).
             for form in users:
-                url = reverse("statistics:indicator", args=[indicator.id, form.slug, today.year])
-                url += query
                 out[(form.pk, ind_id)] = Figure(
-                    indicator, now.get(form.pk, 0), then.get(form.pk, 0), url
+                    indicator,
+                    now.get(form.pk, 0),
+                    then.get(form.pk, 0),
+                    _drill_url(indicator, form, this_year[1]),
+                    _drill_url(indicator, form, last_year[1]),
                 )
     return out
+
+
+def _drill_url(indicator: Indicator, form: ServiceForm, until: dt.date) -> str:
+    """The drill-down of ``indicator`` in ``form`` from 1 January of ``until``'s year to it."""
+    url = reverse("statistics:indicator", args=[indicator.id, form.slug, until.year])
+    return f"{url}?{urlencode({UNTIL: until.isoformat()})}"
 
 
 def _forms(user: Any) -> list[ServiceForm]:
