@@ -222,9 +222,10 @@ def test_coordinator_takes_a_man_from_interest_to_a_match(
     page.goto(volunteer_url)
     main.get_by_role("link", name="Kirjaa rikostaustan tarkistus").click()
     check_page()
-    # Exactly the three facts: nothing to type about the extract itself.
+    # Exactly the four facts: nothing to type about the extract itself.
     assert main.locator("form textarea").count() == 0
     main.get_by_label("Ote nähty").fill(_day(8))
+    main.get_by_label("Otteen antopäivä").fill(_day(20))
     main.get_by_label("Otteen näki").select_option(label=str(coordinator))
     main.get_by_label("ei estettä").check()
     _save(page)

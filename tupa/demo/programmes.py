@@ -521,7 +521,7 @@ class _Builder:
             return []
         made: list[Volunteer] = []
         start = self.today - dt.timedelta(days=400)
-        for name in VOLUNTEERS:
+        for index, name in enumerate(VOLUNTEERS):
             first, last = name.split(" ", 1)
             volunteer = register_services.volunteer_create(
                 actor=coordinator,
@@ -539,6 +539,8 @@ class _Builder:
                 actor=coordinator,
                 volunteer=volunteer,
                 seen_on=start,
+                # the extract was issued a week or two before it was shown (8, 11, 14 days)
+                issued_on=start - dt.timedelta(days=8 + 3 * (index % 4)),
                 seen_by=coordinator,
                 result=CheckResult.FIT,
             )

@@ -12,6 +12,11 @@ check as valid when its result is *fit* and it was seen within the last
 ``TUPA_VOLUNTEER_RECORD_CHECK_MONTHS`` months (default 24); the re-check list warns
 ``TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS`` days (default 60) ahead. Both are settings because the
 association decides them; confirm the figures with the association.
+
+**The extract's own six months** is a different rule: an extract issued more than
+:data:`EXTRACT_VALID_MONTHS` months before it was seen is not accepted at all
+(:func:`extract_usable_until`; ``finnish-requirements.md`` §7). It decides whether a check can be
+recorded, not how long a recorded check counts.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tupa.core.months import add_months
 from tupa.volunteers.models import (
     Assignment,
     CaseStatus,
@@ -86,6 +92,16 @@ def valid_months() -> int:
 
 def notice_days() -> int:
     return int(getattr(settings, "TUPA_VOLUNTEER_RECHECK_NOTICE_DAYS", 60))
+
+
+#: An extract is valid this many calendar months from its issue date (the Legal Register Centre).
+EXTRACT_VALID_MONTHS = 6
+
+
+def extract_usable_until(issued_on: dt.date) -> dt.date:
+    """The last day an extract issued on ``issued_on`` may be seen: six calendar months to the
+    day (issued 15.1. → seen by 15.7.; issued 31.8. → by the last day of February)."""
+    return add_months(issued_on, EXTRACT_VALID_MONTHS)
 
 
 def check_valid_until(check: RecordCheck) -> dt.date:

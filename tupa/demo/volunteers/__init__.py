@@ -4,11 +4,12 @@ About sixty fictional volunteers in the forms that have volunteers — Mieskaver
 blues (doulas, birth-support and breastfeeding-support volunteers), Ensikoti (and its father
 work), Perhetupa, the childminders and peer co-leaders of Ero lapsiperheessä, Säröperheelle
 tueksi and Turvakoti — in **every lifecycle state**, each reached step by step with realistic
-dates: the interview and the power of attorney, the record check (the date, who saw it and the
-result, nothing more) for those working with children — two of them due or overdue for a
-re-check —, the courses (two Mieskaveri basic trainings, one finished and one running, a doula
-course and a Perhetupa orientation) with their sessions, attendance and completions, and the
-activity log with every kind of occasion.
+dates: the interview and the power of attorney, the record check (the date, the extract's issue
+date a few days to a few weeks earlier, who saw it and the result, nothing more) for those
+working with children — two of them due or overdue for a re-check —, the courses (two
+Mieskaveri basic trainings, one finished and one running, a doula course and a Perhetupa
+orientation) with their sessions, attendance and completions, and the activity log with every
+kind of occasion.
 
 The Mieskaveri matching: ten mothers of the Mieskaveri form applied over the year (the families
 are made here: the client demo has no Mieskaveri families); two matches ended successfully, one

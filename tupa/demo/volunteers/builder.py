@@ -61,6 +61,12 @@ class Built:
     by_status: Counter[str] = field(default_factory=Counter)
 
 
+#: Days from an extract's issue to the day the coordinator saw it, taken in turn (without the
+#: builder's random stream, which would shift every name and place after the first check):
+#: a few days to a few weeks, always well within the extract's six months.
+ISSUE_LAG_DAYS = (5, 12, 3, 21, 9, 16, 7, 28, 4, 14)
+
+
 # --------------------------------------------------------------------------- the builder
 
 
@@ -192,6 +198,8 @@ class VolunteersBuilder:
                 actor=actor,
                 volunteer=volunteer,
                 seen_on=self.ago(p.check),
+                # The volunteer ordered the extract a few days to a few weeks before showing it.
+                issued_on=self.ago(p.check + ISSUE_LAG_DAYS[index % len(ISSUE_LAG_DAYS)]),
                 seen_by=actor,
                 result=CheckResult.FIT,
             )

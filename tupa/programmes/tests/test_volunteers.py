@@ -64,6 +64,7 @@ def volunteer_in(
                 actor=coordinator,
                 volunteer=volunteer,
                 seen_on=day,
+                issued_on=day - dt.timedelta(days=10),
                 seen_by=coordinator,
                 result=CheckResult.FIT,
             )

@@ -1,16 +1,17 @@
 """Screening (CON-02; Act 148/2014): the interview, the power of attorney, the checks seen.
 
 - :class:`Screening` — the individual interview and the power of attorney (CON-02).
-- :class:`RecordCheck` — a criminal-record extract **seen**: the date, who saw it and the result
-  (fit / unfit). Nothing else: no file, no free text, no issue number (Act 148/2014 §6; the Legal
-  Register Centre forbids copying the extract).
+- :class:`RecordCheck` — a criminal-record extract **seen**: the date, the extract's issue date,
+  who saw it and the result (fit / unfit). Nothing else: no file, no free text, no issue number
+  (Act 148/2014 §6; the Legal Register Centre forbids copying the extract and lets the recipient
+  keep only its issue date and who was checked).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,10 +61,15 @@ class CheckResult(models.TextChoices):
 
 
 class RecordCheck(OrganisationScopedModel):
-    """A criminal-record extract that was **seen** (Act 148/2014): when, by whom, the result.
+    """A criminal-record extract that was **seen** (Act 148/2014): when, the extract's issue
+    date, by whom, the result.
 
     The extract itself, a copy, its number or what it said are never stored; there is no field
     for them on purpose. Rows are never changed: a new check is a new row.
+
+    ``issued_on`` is empty only on checks recorded before the issue date was kept (ADR 0010,
+    amendment of 6.12.2026); :func:`tupa.volunteers.screening.services.record_check_add` requires
+    it for every new check and refuses an extract issued more than six months before it was seen.
     """
 
     volunteer = models.ForeignKey(
@@ -73,6 +79,15 @@ class RecordCheck(OrganisationScopedModel):
         verbose_name=_("vapaaehtoinen"),
     )
     seen_on = models.DateField(_("ote nähty"))
+    issued_on = models.DateField(
+        _("otteen antopäivä"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Päivä, jona oikeusrekisterikeskus antoi otteen. Tyhjä vain tarkistuksissa, "
+            "jotka kirjattiin ennen kuin antopäivä tallennettiin."
+        ),
+    )
     seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -94,6 +109,11 @@ class RecordCheck(OrganisationScopedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(result__in=["fit", "unfit"]), name="volunteer_record_check_result"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(issued_on__lte=F("seen_on")),
+                name="volunteer_record_check_issued_before_seen",
+                violation_error_message=_("Otetta ei voi olla annettu sen näkemisen jälkeen."),
             ),
         ]
 

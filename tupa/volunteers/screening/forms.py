@@ -1,8 +1,9 @@
 """Forms of screening.
 
-The record-check form has exactly three fields — the date the extract was seen, who saw it and
-the result. There is no file field and no free text: the extract and its contents cannot be
-stored (Act 148/2014).
+The record-check form has exactly four fields — the date the extract was seen, the extract's
+issue date, who saw it and the result. There is no file field and no free text: the extract and
+its contents cannot be stored (Act 148/2014); the recipient may keep only its issue date and who
+was checked.
 """
 
 from __future__ import annotations
@@ -38,9 +39,19 @@ class ScreeningForm(forms.Form):
 
 
 class RecordCheckForm(forms.Form):
-    """Only the date, who saw the extract and the result — nothing of the extract itself."""
+    """Only the date seen, the extract's issue date, who saw it and the result — nothing of the
+    extract itself. The service refuses an extract issued after it was seen or more than six
+    months before; its messages are shown under ``issued_on``."""
 
     seen_on = date_field(_("Ote nähty"))
+    issued_on = date_field(
+        _("Otteen antopäivä"),
+        required_message=_("Anna otteen antopäivä."),
+        help_text=_(
+            "Otteeseen merkitty antopäivä. Ote kelpaa kuusi kuukautta antopäivästään "
+            "(esimerkiksi 15.1. annettu ote 15.7. asti)."
+        ),
+    )
     seen_by = StaffChoiceField(label=_("Otteen näki"), queryset=User.objects.none())
     result = forms.ChoiceField(
         label=_("Tulos"), choices=CheckResult.choices, widget=forms.RadioSelect

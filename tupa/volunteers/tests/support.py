@@ -76,6 +76,7 @@ def screened_and_trained(actor: User, volunteer: Volunteer, form: ServiceForm) -
             actor=actor,
             volunteer=volunteer,
             seen_on=dt.date(2026, 2, 20),
+            issued_on=dt.date(2026, 2, 10),
             seen_by=actor,
             result=CheckResult.FIT,
         )

@@ -51,6 +51,7 @@ def _link(w: dict[str, Any], first: str, *, started_on: dt.date = dt.date(2026, 
             actor=w["coordinator"],
             volunteer=doula,
             seen_on=dt.date(2026, 2, 1),
+            issued_on=dt.date(2026, 1, 20),
             seen_by=w["coordinator"],
             result=CheckResult.FIT,
         )

@@ -158,7 +158,12 @@ def test_a_volunteer_without_a_valid_check_is_never_matched(world: dict[str, Any
     friend = world["friend"]
     # An "este" seen later makes his latest check unfit.
     screening_services.record_check_add(
-        actor=c, volunteer=friend, seen_on=dt.date(2026, 5, 2), seen_by=c, result=CheckResult.UNFIT
+        actor=c,
+        volunteer=friend,
+        seen_on=dt.date(2026, 5, 2),
+        issued_on=dt.date(2026, 4, 24),
+        seen_by=c,
+        result=CheckResult.UNFIT,
     )
     assert matching_selectors.match_candidates(case=case, on=dt.date(2026, 5, 3)) == []
     with pytest.raises(ValidationError) as error:

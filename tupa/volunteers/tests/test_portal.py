@@ -399,6 +399,7 @@ def test_the_home_page_shows_own_data_and_the_coordinators_note_only(
     assert "voimassa" in text  # the record check: validity only
     assert str(world["coordinator"]) not in text  # never who saw the extract
     assert "ei estettä" not in text  # nor its result
+    assert "10.2.2026" not in text and "antopäivä" not in text  # nor the extract's issue date
     assert "Olli" not in text
     assert f"/asiakkuudet/{episode.pk}" not in text
 

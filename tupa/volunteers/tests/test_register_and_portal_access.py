@@ -177,6 +177,7 @@ def test_staffing_says_the_same_for_no_expired_and_unfit_check(
             actor=coordinator,
             volunteer=unfit,
             seen_on=dt.date(2028, 1, 10),
+            issued_on=dt.date(2027, 12, 28),
             seen_by=coordinator,
             result=CheckResult.UNFIT,
         )

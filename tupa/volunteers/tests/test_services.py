@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
@@ -150,7 +151,12 @@ def test_an_unfit_or_expired_check_does_not_let_a_volunteer_be_active(world: dic
     c, v, form = world["coordinator"], world["volunteer"], world["form"]
     screened_and_trained(c, v, form)
     screening_services.record_check_add(
-        actor=c, volunteer=v, seen_on=dt.date(2026, 4, 1), seen_by=c, result=CheckResult.UNFIT
+        actor=c,
+        volunteer=v,
+        seen_on=dt.date(2026, 4, 1),
+        issued_on=dt.date(2026, 3, 25),
+        seen_by=c,
+        result=CheckResult.UNFIT,
     )
     with pytest.raises(ValidationError):
         register_services.volunteer_set_status(
@@ -159,7 +165,12 @@ def test_an_unfit_or_expired_check_does_not_let_a_volunteer_be_active(world: dic
     # A fit check seen 24 months ago has just expired (the setting, default 24).
     RecordCheck.objects.filter(volunteer=v).delete()
     screening_services.record_check_add(
-        actor=c, volunteer=v, seen_on=dt.date(2024, 6, 15), seen_by=c, result=CheckResult.FIT
+        actor=c,
+        volunteer=v,
+        seen_on=dt.date(2024, 6, 15),
+        issued_on=dt.date(2024, 6, 3),
+        seen_by=c,
+        result=CheckResult.FIT,
     )
     with pytest.raises(ValidationError):
         register_services.volunteer_set_status(
@@ -194,13 +205,18 @@ def test_work_alone_with_children_needs_the_check_in_any_role(world: dict) -> No
     assert "rikostaustan tarkistusta" in _messages(error)
 
 
-def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_three_facts(
+def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_four_facts(
     world: dict,
 ) -> None:
     c, v = world["coordinator"], world["volunteer"]
     with pytest.raises(ValidationError) as error:
         screening_services.record_check_add(
-            actor=c, volunteer=v, seen_on=TODAY + dt.timedelta(1), seen_by=c, result="fit"
+            actor=c,
+            volunteer=v,
+            seen_on=TODAY + dt.timedelta(1),
+            issued_on=TODAY,
+            seen_by=c,
+            result="fit",
         )
     assert "Otteen näkemispäivä ei voi olla tulevaisuudessa." in _messages(error)
     stored = {
@@ -208,7 +224,91 @@ def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_three_fac
         for f in RecordCheck._meta.get_fields()
         if f.concrete and f.name not in {"id", "created_at", "updated_at", "organisation"}
     }
-    assert stored == {"volunteer", "seen_on", "seen_by", "result", "recorded_by"}
+    assert stored == {"volunteer", "seen_on", "issued_on", "seen_by", "result", "recorded_by"}
+
+
+def _check(world: dict, *, seen_on: dt.date, issued_on: dt.date | None) -> RecordCheck:
+    c, v = world["coordinator"], world["volunteer"]
+    return screening_services.record_check_add(
+        actor=c,
+        volunteer=v,
+        seen_on=seen_on,
+        issued_on=issued_on,
+        seen_by=c,
+        result=CheckResult.FIT,
+    )
+
+
+def test_an_extract_is_accepted_six_months_to_the_day_after_its_issue_and_not_a_day_later(
+    world: dict,
+) -> None:
+    # Issued 15.11.2025: six months to the day is 15.5.2026 (counted on a calendar).
+    with pytest.raises(ValidationError) as error:
+        _check(world, seen_on=dt.date(2026, 5, 16), issued_on=dt.date(2025, 11, 15))
+    assert set(error.value.message_dict) == {"issued_on"}
+    assert _messages(error) == (
+        "Ote on annettu yli 6 kuukautta ennen kuin se nähtiin: 15.11.2025 annettu ote kelpaa "
+        "15.5.2026 asti. Pyydä vapaaehtoiselta uusi ote."
+    )
+    assert not RecordCheck.objects.filter(volunteer=world["volunteer"]).exists()
+    check = _check(world, seen_on=dt.date(2026, 5, 15), issued_on=dt.date(2025, 11, 15))
+    check.refresh_from_db()
+    assert (check.seen_on, check.issued_on) == (dt.date(2026, 5, 15), dt.date(2025, 11, 15))
+
+
+def test_an_extract_issued_on_the_31st_is_good_to_the_end_of_a_shorter_month(world: dict) -> None:
+    # 31.8.2025 + 6 months: February 2026 has 28 days, so the last day is 28.2.2026.
+    with pytest.raises(ValidationError) as error:
+        _check(world, seen_on=dt.date(2026, 3, 1), issued_on=dt.date(2025, 8, 31))
+    assert "kelpaa 28.2.2026 asti" in _messages(error)
+    _check(world, seen_on=dt.date(2026, 2, 28), issued_on=dt.date(2025, 8, 31))
+    assert RecordCheck.objects.filter(volunteer=world["volunteer"]).count() == 1
+
+
+def test_extract_usable_until_counts_six_calendar_months() -> None:
+    assert rules.extract_usable_until(dt.date(2026, 1, 15)) == dt.date(2026, 7, 15)
+    assert rules.extract_usable_until(dt.date(2025, 8, 31)) == dt.date(2026, 2, 28)
+    assert rules.extract_usable_until(dt.date(2027, 8, 31)) == dt.date(2028, 2, 29)  # leap year
+    assert rules.extract_usable_until(dt.date(2025, 12, 1)) == dt.date(2026, 6, 1)
+
+
+def test_an_extract_issued_after_it_was_seen_is_refused(world: dict) -> None:
+    with pytest.raises(ValidationError) as error:
+        _check(world, seen_on=dt.date(2026, 6, 1), issued_on=dt.date(2026, 6, 2))
+    assert error.value.message_dict == {
+        "issued_on": ["Otteen antopäivä ei voi olla otteen näkemispäivän jälkeen."]
+    }
+    assert not RecordCheck.objects.filter(volunteer=world["volunteer"]).exists()
+    _check(world, seen_on=dt.date(2026, 6, 1), issued_on=dt.date(2026, 6, 1))  # the same day
+
+
+def test_a_new_check_needs_the_issue_date(world: dict) -> None:
+    with pytest.raises(ValidationError) as error:
+        _check(world, seen_on=dt.date(2026, 6, 1), issued_on=None)
+    assert error.value.message_dict == {"issued_on": ["Anna otteen antopäivä."]}
+    assert not RecordCheck.objects.filter(volunteer=world["volunteer"]).exists()
+
+
+def test_the_database_refuses_an_issue_date_after_the_day_seen(world: dict) -> None:
+    check = _check(world, seen_on=dt.date(2026, 6, 1), issued_on=dt.date(2026, 5, 20))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RecordCheck.objects.filter(pk=check.pk).update(issued_on=dt.date(2026, 6, 2))
+
+
+def test_an_old_check_without_an_issue_date_still_counts(world: dict) -> None:
+    c, v, form = world["coordinator"], world["volunteer"], world["form"]
+    screened_and_trained(c, v, form)  # fit check seen 20.2.2026
+    # As a check recorded before the issue date was kept: the column is empty.
+    RecordCheck.objects.filter(volunteer=v).update(issued_on=None)
+    check = RecordCheck.objects.get(volunteer=v)
+    assert check.issued_on is None
+    assert rules.check_is_valid(check, TODAY)
+    assert rules.check_valid_until(check) == dt.date(2028, 2, 19)
+    register_services.volunteer_set_status(
+        actor=c, volunteer=v, status=Status.ACTIVE, changed_on=TODAY
+    )
+    assert Volunteer.objects.get(pk=v.pk).status == Status.ACTIVE
+    assert v.pk not in {r.volunteer.pk for r in screening_selectors.rechecks_due(user=c, on=TODAY)}
 
 
 def test_screened_needs_the_interview(world: dict) -> None:

@@ -20,6 +20,7 @@ from tupa.core.tests.helpers import login_verified
 from tupa.volunteers.hours import services as hours_services
 from tupa.volunteers.models import (
     ActivityKind,
+    CheckResult,
     CourseParticipant,
     HoursEntry,
     RecordCheck,
@@ -29,6 +30,7 @@ from tupa.volunteers.models import (
     Volunteer,
 )
 from tupa.volunteers.register import services as register_services
+from tupa.volunteers.screening import services as screening_services
 from tupa.volunteers.training import services as training_services
 
 from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
@@ -284,7 +286,7 @@ def test_the_record_check_form_has_only_date_viewer_and_result(
     login_verified(client, coordinator)
     url = reverse("volunteers:record_check", args=[volunteer.pk])
     response = client.get(url)
-    assert list(response.context["form"].fields) == ["seen_on", "seen_by", "result"]
+    assert list(response.context["form"].fields) == ["seen_on", "issued_on", "seen_by", "result"]
     html = response.content.decode()
     assert 'type="file"' not in html and "<textarea" not in html
     assert 'enctype="multipart/form-data"' not in html
@@ -293,6 +295,7 @@ def test_the_record_check_form_has_only_date_viewer_and_result(
         url,
         {
             "seen_on": "2026-06-01",
+            "issued_on": "2026-05-20",
             "seen_by": coordinator.pk,
             "result": "fit",
             "content": "Otteen sisältö",
@@ -302,6 +305,9 @@ def test_the_record_check_form_has_only_date_viewer_and_result(
     assert response.status_code == 302
     with scopes_disabled():
         assert RecordCheck.objects.filter(volunteer=volunteer).count() == 2
+        latest = RecordCheck.objects.filter(volunteer=volunteer).first()
+    assert latest is not None
+    assert (latest.seen_on, latest.issued_on) == (dt.date(2026, 6, 1), dt.date(2026, 5, 20))
 
 
 def test_a_future_check_date_gets_a_finnish_error_and_keeps_what_was_typed(
@@ -311,13 +317,106 @@ def test_a_future_check_date_gets_a_finnish_error_and_keeps_what_was_typed(
     login_verified(client, coordinator)
     response = client.post(
         reverse("volunteers:record_check", args=[volunteer.pk]),
-        {"seen_on": "2026-07-01", "seen_by": coordinator.pk, "result": "unfit"},
+        {
+            "seen_on": "2026-07-01",
+            "issued_on": "2026-06-20",
+            "seen_by": coordinator.pk,
+            "result": "unfit",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Otteen näkemispäivä ei voi olla tulevaisuudessa." in html
     assert 'value="2026-07-01"' in html
     assert 'value="unfit" ' in html and "checked" in html
+
+
+def test_a_check_without_an_issue_date_is_refused_and_keeps_what_was_typed(
+    client: Client, world: dict[str, Any]
+) -> None:
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    login_verified(client, coordinator)
+    response = client.post(
+        reverse("volunteers:record_check", args=[volunteer.pk]),
+        {"seen_on": "2026-06-01", "issued_on": "", "seen_by": coordinator.pk, "result": "unfit"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["issued_on"] == ["Anna otteen antopäivä."]
+    html = response.content.decode()
+    assert "Anna otteen antopäivä." in html
+    assert 'value="2026-06-01"' in html
+    assert 'value="unfit" required id="id_result_1" checked>' in html
+    with scopes_disabled():
+        assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
+
+
+def test_an_extract_older_than_six_months_is_refused_on_the_issue_date_field(
+    client: Client, world: dict[str, Any]
+) -> None:
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    login_verified(client, coordinator)
+    url = reverse("volunteers:record_check", args=[volunteer.pk])
+    # Issued 30.11.2025: good to 30.5.2026; seen 31.5.2026 is a day too late.
+    response = client.post(
+        url,
+        {
+            "seen_on": "2026-05-31",
+            "issued_on": "2025-11-30",
+            "seen_by": coordinator.pk,
+            "result": "fit",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["issued_on"] == [
+        "Ote on annettu yli 6 kuukautta ennen kuin se nähtiin: 30.11.2025 annettu ote kelpaa "
+        "30.5.2026 asti. Pyydä vapaaehtoiselta uusi ote."
+    ]
+    html = response.content.decode()
+    assert 'value="2026-05-31"' in html and 'value="2025-11-30"' in html
+    # Issued after it was seen.
+    response = client.post(
+        url,
+        {
+            "seen_on": "2026-05-31",
+            "issued_on": "2026-06-01",
+            "seen_by": coordinator.pk,
+            "result": "fit",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["issued_on"] == [
+        "Otteen antopäivä ei voi olla otteen näkemispäivän jälkeen."
+    ]
+    with scopes_disabled():
+        assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
+
+
+def test_coordinators_see_the_issue_date_and_an_old_check_says_it_has_none(
+    client: Client, world: dict[str, Any]
+) -> None:
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    with scopes_disabled():
+        old = RecordCheck.objects.get(volunteer=volunteer)  # seen 20.2.2026, issued 10.2.2026
+        screening_services.record_check_add(
+            actor=coordinator,
+            volunteer=volunteer,
+            seen_on=dt.date(2026, 6, 10),
+            issued_on=dt.date(2026, 6, 1),
+            seen_by=coordinator,
+            result=CheckResult.UNFIT,
+        )
+    login_verified(client, coordinator)
+    html = client.get(reverse("volunteers:detail", args=[volunteer.pk])).content.decode()
+    assert "10.6.2026 (ote annettu 1.6.2026): este" in html  # the latest
+    assert "20.2.2026 (ote annettu 10.2.2026): ei estettä" in html  # the earlier ones
+    # The re-check list: the latest check is "este", so he is due.
+    html = client.get(reverse("volunteers:rechecks")).content.decode()
+    assert "10.6.2026 (ote annettu 1.6.2026): este" in html
+    # A check recorded before the issue date was kept.
+    with scopes_disabled():
+        RecordCheck.objects.filter(pk=old.pk).update(issued_on=None)
+    html = client.get(reverse("volunteers:detail", args=[volunteer.pk])).content.decode()
+    assert "20.2.2026 (otteen antopäivää ei kirjattu): ei estettä" in html
 
 
 def test_overlapping_hours_get_a_clear_error_and_keep_the_form(
