@@ -111,14 +111,46 @@ class OTPTokenForm(forms.Form):
 
 
 class TOTPSetupForm(OTPTokenForm):
-    """Confirms enrolment: only a 6-digit code from the app is accepted here."""
+    """Confirms enrolment: only a 6-digit code from the app is accepted here.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    Replacing an app in use (``replacing``) also asks for the account's password: a session
+    left open or taken over must not be enough to move the second factor to another phone
+    (and get new recovery codes). The password goes through ``authenticate``, so django-axes
+    counts a wrong one as any failed login."""
+
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest | None = None,
+        replacing: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.request = request
         field = self.fields["otp_token"]
         field.help_text = _("Kuusinumeroinen koodi, jonka todennussovellus näyttää nyt.")
         field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+        if replacing:
+            self.fields["password"] = forms.CharField(
+                label=_("Nykyinen salasana"),
+                help_text=_("Sovelluksen vaihtaminen edellyttää salasanaasi."),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        user = getattr(self.request, "user", None)
+        if (
+            self.request is None
+            or user is None
+            or authenticate(self.request, username=user.get_username(), password=password) is None
+        ):
+            raise forms.ValidationError(
+                _("Nykyinen salasana on väärin. Kirjoita se uudelleen."), code="wrong_password"
+            )
+        return password
 
     def clean_otp_token(self) -> str:
         token = super().clean_otp_token()

@@ -224,7 +224,10 @@ def setup(request: HttpRequest) -> HttpResponse:
         # A password alone must never be enough to enrol a new device.
         return HttpResponseRedirect(_url("accounts:verify", next_url))
     device = services.totp_device_start(actor=user)
-    form = TOTPSetupForm(request.POST if request.method == "POST" else None)
+    replacing = verified and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    form = TOTPSetupForm(
+        request.POST if request.method == "POST" else None, request=request, replacing=replacing
+    )
     if request.method == "POST" and form.is_valid():
         try:
             confirmed = services.totp_device_confirm(
@@ -253,7 +256,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "qr_svg": _qr_svg(device.config_url),
         "secret": _group(secret),
-        "replacing": verified and TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "replacing": replacing,
         "issuer": settings.OTP_TOTP_ISSUER,
     }
     return render(request, "accounts/setup.html", context)

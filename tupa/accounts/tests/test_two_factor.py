@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tupa.accounts import services
 from tupa.accounts.models import User
+from tupa.core.tests.factories import DEFAULT_PASSWORD
 from tupa.core.tests.helpers import login_verified
 
 from .helpers import (
@@ -261,11 +262,30 @@ def test_verified_user_can_replace_the_app(
     old = login_verified(client, worker)
     html = client.get(SETUP_URL).content.decode()
     assert "Sinulla on jo todennussovellus käytössä" in html
+    assert 'autocomplete="current-password"' in html  # replacing asks for the password
     new = TOTPDevice.objects.get(user=worker, confirmed=False)
-    assert client.post(SETUP_URL, {"otp_token": totp_code(new)})["Location"] == RECOVERY_URL
+    response = client.post(SETUP_URL, {"otp_token": totp_code(new), "password": DEFAULT_PASSWORD})
+    assert response["Location"] == RECOVERY_URL
     assert list(TOTPDevice.objects.filter(user=worker).values_list("pk", flat=True)) == [new.pk]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert client.get(DASHBOARD_URL).status_code == 200  # the session is verified by the new app
+
+
+def test_a_session_alone_cannot_replace_the_app(
+    client: Client, worker: User, clock: time_machine.Traveller
+) -> None:
+    """A verified session left open (or taken over) must not move the second factor to
+    another phone: without the password, or with a wrong one, the old app stays, the new one
+    is not confirmed, and the code typed is kept out of the answer."""
+    old = login_verified(client, worker)
+    client.get(SETUP_URL)
+    new = TOTPDevice.objects.get(user=worker, confirmed=False)
+    for data in ({}, {"password": "väärä-salasana-123"}):
+        response = client.post(SETUP_URL, {"otp_token": totp_code(new), **data})
+        assert response.status_code == 200
+        assert "Nykyinen salasana" in response.content.decode()
+        assert TOTPDevice.objects.get(pk=old.pk).confirmed
+        assert not TOTPDevice.objects.get(pk=new.pk).confirmed
 
 
 def test_setup_rejects_non_numeric_code(
