@@ -3,14 +3,23 @@ request taken to that review."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django_scopes import scope
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessRequest
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.dataprotection import access_requests as ars
+from tupa.dataprotection.erasure import services as erasure
+from tupa.people.models import ErasureRequest
+
+HKI = ZoneInfo("Europe/Helsinki")
+#: "Today" of the erasure tests (the ``clock`` fixture).
+NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=HKI)
 
 
 def units_world() -> dict[str, Any]:
@@ -45,3 +54,16 @@ def drafted(dpo: Any, person: Any) -> AccessRequest:
     ars.identity_verify(actor=dpo, access_request=ar, method="Passi tarkistettu käynnillä")
     ars.draft_assemble(actor=dpo, access_request=ar)
     return ar
+
+
+def granted_erasure(world: dict[str, Any]) -> ErasureRequest:
+    """An erasure request of the conftest ``world``'s "free" person, received on 10.3.2026,
+    assessed and granted by the DPO."""
+    with scope(organisation=world["org"].pk):
+        item = erasure.erasure_request_receive(
+            actor=world["dpo"], person=world["free"], received_on=dt.date(2026, 3, 10)
+        )
+        erasure.erasure_request_assess(actor=world["dpo"], request=item)
+        item = erasure.erasure_request_decide(actor=world["dpo"], request=item, reasoning="")
+    assert item.decision == ErasureRequest.Decision.GRANTED
+    return item

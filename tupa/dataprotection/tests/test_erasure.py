@@ -4,75 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from tupa.accounts.models import Role
-from tupa.core.tests.factories import (
-    EpisodeFactory,
-    ParticipantFactory,
-    PersonFactory,
-    ServiceFormFactory,
-    org_role_user,
-    worker_in,
-)
 from tupa.core.tests.helpers import login_verified
 from tupa.dataprotection.erasure import services as erasure
-from tupa.organisations.models import ServiceForm
 from tupa.people.models import ErasureRequest
 
-pytestmark = pytest.mark.django_db
+from .support import NOW, granted_erasure
 
-HKI = ZoneInfo("Europe/Helsinki")
-NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=HKI)
-
-
-@pytest.fixture(autouse=True)
-def clock() -> Any:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world() -> dict[str, Any]:
-    shelter = ServiceFormFactory.create(name="Turvakoti", slug="turvakoti")
-    org = shelter.organisation
-    family_house = ServiceFormFactory.create(
-        organisation=org,
-        area=shelter.area,
-        name="Perhetalo",
-        slug="perhetalo",
-        register=ServiceForm.Register.OWN_ACTIVITY,
-    )
-    kept = PersonFactory.create(organisation=org, hetu="010190-123A", last_name="Säilytettävä")
-    ended = EpisodeFactory.create(
-        service_form=shelter,
-        status="ended",
-        start_date=dt.date(2020, 5, 1),
-        end_date=dt.date(2020, 6, 30),
-        end_reason="planned_end",
-        service_task="working_age",
-    )
-    ParticipantFactory.create(episode=ended, person=kept)
-    free = PersonFactory.create(organisation=org, hetu="020290-123B", last_name="Poistettava")
-    own = EpisodeFactory.create(service_form=family_house, service_task="own_activity")
-    ParticipantFactory.create(episode=own, person=free)
-    return {
-        "org": org,
-        "shelter": shelter,
-        "kept": kept,
-        "free": free,
-        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
-        "worker": worker_in(shelter),
-        "lead": worker_in(shelter, role=Role.LEAD),
-        "admin": org_role_user(org, Role.ADMINISTRATOR),
-        "exec": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def test_retention_rows_follow_register_and_service_task(world: dict[str, Any]) -> None:
@@ -203,17 +147,6 @@ def test_typed_id_without_lookup_is_404(client: Client, world: dict[str, Any]) -
 # --------------------------------------------------------------------------- execution
 
 
-def _granted(world: dict[str, Any]) -> ErasureRequest:
-    with scope(organisation=world["org"].pk):
-        item = erasure.erasure_request_receive(
-            actor=world["dpo"], person=world["free"], received_on=dt.date(2026, 3, 10)
-        )
-        erasure.erasure_request_assess(actor=world["dpo"], request=item)
-        item = erasure.erasure_request_decide(actor=world["dpo"], request=item, reasoning="")
-    assert item.decision == ErasureRequest.Decision.GRANTED
-    return item
-
-
 def _enrich(world: dict[str, Any]) -> dict[str, Any]:
     """Give the person to erase an address, history, alias, relationship and household."""
     from tupa.episodes.models import Participant
@@ -282,7 +215,7 @@ def test_granted_request_executes_from_the_request_page(
     client: Client, world: dict[str, Any]
 ) -> None:
     extra = _enrich(world)
-    item = _granted(world)
+    item = granted_erasure(world)
     login_verified(client, world["dpo"])
     _look_up(client, "020290-123B")
     detail = reverse(
@@ -315,7 +248,7 @@ def test_granted_request_executes_from_the_request_page(
 
 def test_second_execution_is_a_no_op(world: dict[str, Any]) -> None:
     extra = _enrich(world)
-    item = _granted(world)
+    item = granted_erasure(world)
     with scope(organisation=world["org"].pk):
         _item, executed = erasure.erasure_execute(actor=world["dpo"], request=item)
         assert executed
@@ -361,7 +294,7 @@ def test_journal_entries_block_execution(world: dict[str, Any]) -> None:
     from tupa.episodes.models import Entry, Participant
 
     extra = _enrich(world)
-    item = _granted(world)
+    item = granted_erasure(world)
     with scopes_disabled():
         episode = Participant.objects.get(person=world["free"]).episode
         Entry.objects.create(

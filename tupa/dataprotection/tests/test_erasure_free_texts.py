@@ -9,38 +9,26 @@ execution either.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django_scopes import scope, scopes_disabled
 
 from tupa.dataprotection.erasure import services as erasure
-from tupa.dataprotection.tests.test_erasure import NOW, clock, world  # noqa: F401 (fixtures)
 from tupa.episodes.models import Goal, Participant
-from tupa.people.models import ErasureRequest
 from tupa.surveys.models import Answer, Channel, Response
 from tupa.surveys.recording import clean_answers, response_record
 from tupa.surveys.tests.support import published_questionnaire
 
-pytestmark = pytest.mark.django_db
+from .support import granted_erasure
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 SECRET = "Maija Poistettava"
 
 
-def _granted(world: dict[str, Any]) -> ErasureRequest:  # noqa: F811
-    with scope(organisation=world["org"].pk):
-        item = erasure.erasure_request_receive(
-            actor=world["dpo"], person=world["free"], received_on=dt.date(2026, 3, 10)
-        )
-        erasure.erasure_request_assess(actor=world["dpo"], request=item)
-        item = erasure.erasure_request_decide(actor=world["dpo"], request=item, reasoning="")
-    assert item.decision == ErasureRequest.Decision.GRANTED
-    return item
-
-
-def _execute(world: dict[str, Any]) -> None:  # noqa: F811
-    item = _granted(world)
+def _execute(world: dict[str, Any]) -> None:
+    item = granted_erasure(world)
     with scope(organisation=world["org"].pk):
         _item, executed = erasure.erasure_execute(actor=world["dpo"], request=item)
     assert executed
@@ -51,7 +39,7 @@ def _execute(world: dict[str, Any]) -> None:  # noqa: F811
     reason="Defect (audit): erasure_execute leaves the free texts of the person's episodes "
     "(goals, network meetings, basic forms) untouched; see the audit report.",
 )
-def test_goal_text_of_the_erased_persons_episode_does_not_survive(world: dict[str, Any]) -> None:  # noqa: F811
+def test_goal_text_of_the_erased_persons_episode_does_not_survive(world: dict[str, Any]) -> None:
     with scopes_disabled():
         episode = Participant.objects.get(person=world["free"]).episode
         Goal.objects.create(
@@ -63,7 +51,7 @@ def test_goal_text_of_the_erased_persons_episode_does_not_survive(world: dict[st
     assert not any(SECRET in t for t in texts)
 
 
-def test_linked_feedback_text_of_the_erased_person_does_not_survive(world: dict[str, Any]) -> None:  # noqa: F811
+def test_linked_feedback_text_of_the_erased_person_does_not_survive(world: dict[str, Any]) -> None:
     with scopes_disabled():
         episode = Participant.objects.get(person=world["free"]).episode
         form = episode.service_form

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from tupa.accounts.models import User
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, ServiceFormFactory
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.residential.models import Place
+from tupa.residential.models import PayerCategory, Place, Stay
+from tupa.residential.stays import services as stay_services
 
 
 def t(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:
@@ -42,6 +44,16 @@ def residential_form(*, places: int = 5, room_capacity: int | None = 3) -> Servi
     return form
 
 
+def victim_shelter(*, places: int) -> ServiceForm:
+    """A shelter for victims of violence (``violence_work`` "victim") with ``places`` family
+    places and no room."""
+    form = residential_form(places=places, room_capacity=None)
+    with scopes_disabled():
+        ServiceForm.objects.filter(pk=form.pk).update(violence_work="victim")
+        form.refresh_from_db()
+    return form
+
+
 def place(form: ServiceForm, code: str) -> Place:
     with scopes_disabled():
         return Place.objects.get(service_form=form, code=code)
@@ -53,3 +65,23 @@ def family(form: ServiceForm, *, children: int = 1) -> tuple[Episode, list[Parti
     members = [ParticipantFactory.create(episode=episode, role="client")]
     members += [ParticipantFactory.create(episode=episode, role="child") for _ in range(children)]
     return episode, members
+
+
+def admit(
+    actor: User,
+    form: ServiceForm,
+    episode: Episode,
+    members: list[Participant],
+    code: str,
+    arrived_at: dt.datetime,
+) -> Stay:
+    """The family's stay in the place ``code`` from ``arrived_at``, the state paying."""
+    with scope(organisation=form.organisation):
+        return stay_services.stay_admit(
+            actor=actor,
+            episode=episode,
+            place=place(form, code),
+            arrived_at=arrived_at,
+            members=members,
+            payer_category=PayerCategory.STATE,
+        )

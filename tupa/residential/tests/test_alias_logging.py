@@ -7,11 +7,9 @@ hole in the extract — the same rule as the episode page (``EpisodeDetail.perso
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
@@ -21,29 +19,18 @@ from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Alias
-from tupa.residential.models import PayerCategory
-from tupa.residential.stays import services
 
-from .support import place, residential_form, t
+from .support import admit, t, victim_shelter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now")]
 
 NOW = t(2026, 12, 1, 12)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
 def world() -> dict[str, Any]:
     """A shelter with an anonymous woman ("Kanerva") in p1 since 20.12.2025, still there."""
-    form = residential_form(places=2, room_capacity=None)
-    with scopes_disabled():
-        form.violence_work = "victim"
-        form.save()
+    form = victim_shelter(places=2)
     worker = worker_in(form)
     episode = EpisodeFactory.create(service_form=form, organisation=form.organisation)
     with scopes_disabled():
@@ -55,14 +42,7 @@ def world() -> dict[str, Any]:
             created_by=worker,
         )
     participant = ParticipantFactory.create(episode=episode, person=None, alias=alias)
-    stay = services.stay_admit(
-        actor=worker,
-        episode=episode,
-        place=place(form, "p1"),
-        arrived_at=t(2025, 12, 20, 18),
-        members=[participant],
-        payer_category=PayerCategory.STATE,
-    )
+    stay = admit(worker, form, episode, [participant], "p1", t(2025, 12, 20, 18))
     return {"form": form, "worker": worker, "episode": episode, "alias": alias, "stay": stay}
 
 

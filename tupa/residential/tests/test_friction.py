@@ -4,11 +4,9 @@ the episode page's admission link and the admission form's "until when is this p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
@@ -23,15 +21,9 @@ from tupa.residential.turnaways import services as turnaway_services
 
 from .support import family, place, residential_form, t
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now")]
 
 NOW = t(2026, 12, 1, 12)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def _admit(member: Any, form: ServiceForm, code: str, at: Any) -> tuple[Any, Any]:

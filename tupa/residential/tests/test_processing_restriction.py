@@ -14,9 +14,9 @@ from tupa.audit.models import AccessEvent
 from tupa.core.tests.helpers import login_verified
 from tupa.people.tests.test_processing_restriction import restrict
 
-from .test_views import _figure, _pinned_now, world  # noqa: F401
+from .test_views import NOW, _figure, world  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now")]
 
 
 def test_restricted_resident_is_listed_without_a_name(

@@ -19,11 +19,9 @@ Pinned here (not pinned elsewhere):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -43,14 +41,13 @@ from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Restriction
 from tupa.people.tests.test_processing_restriction import restrict
 from tupa.residential.line import services as line_services
-from tupa.residential.models import LineContact, PayerCategory, ShiftNote, TurnAway
+from tupa.residential.models import LineContact, ShiftNote, TurnAway
 from tupa.residential.shiftlog import services as shift_services
-from tupa.residential.stays import services as stay_services
 from tupa.residential.turnaways import services as turnaway_services
 
-from .support import family, place, residential_form, t
+from .support import admit, family, t, victim_shelter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now")]
 
 NOW = t(2026, 3, 10, 19)  # evening shift of 10.3.2026 (Helsinki)
 
@@ -62,18 +59,9 @@ MUNICIPALITY = "Kanarianmäki"
 CANARIES = (ADDRESS, POST_OFFICE, "1234 5678", EMAIL, MUNICIPALITY)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def world() -> dict[str, Any]:
-    form = residential_form(places=3, room_capacity=None)
-    with scopes_disabled():
-        ServiceForm.objects.filter(pk=form.pk).update(violence_work="victim")
-        form.refresh_from_db()
+    form = victim_shelter(places=3)
     org = form.organisation
     member = worker_in(form)
     lead = worker_in(form, role=Role.LEAD)
@@ -96,15 +84,7 @@ def world() -> dict[str, Any]:
         Restriction.objects.create(
             person=mother, kind="turvakielto", valid_from=dt.date(2020, 1, 1), created_by=member
         )
-    with scope(organisation=org):
-        stay_a = stay_services.stay_admit(
-            actor=member,
-            episode=a_episode,
-            place=place(form, "p1"),
-            arrived_at=t(2025, 12, 20, 18),
-            members=a_members,
-            payer_category=PayerCategory.STATE,
-        )
+    stay_a = admit(member, form, a_episode, a_members, "p1", t(2025, 12, 20, 18))
 
     # Family B: a mother whose processing the DPO will restrict (GDPR art. 18).
     b_episode, b_members = family(form, children=0)
@@ -112,15 +92,8 @@ def world() -> dict[str, Any]:
     with scopes_disabled():
         b_mother.first_names, b_mother.last_name = "Rajoitettu", "Käsittelylä"
         b_mother.save()
+    stay_b = admit(member, form, b_episode, b_members, "p2", t(2025, 12, 28, 12))
     with scope(organisation=org):
-        stay_b = stay_services.stay_admit(
-            actor=member,
-            episode=b_episode,
-            place=place(form, "p2"),
-            arrived_at=t(2025, 12, 28, 12),
-            members=b_members,
-            payer_category=PayerCategory.STATE,
-        )
         note = shift_services.shift_note_write(
             actor=member,
             service_form=form,

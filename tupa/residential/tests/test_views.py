@@ -14,11 +14,9 @@ one open stay. Now (pinned to 1.12.2026 12:00 for every test here): 2 places, 1 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
@@ -42,17 +40,11 @@ from tupa.residential.stays import services
 
 from .support import family, place, residential_form, t
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_now")]
 
 #: "Today" for every test in this module: the scenario's dates lie in the past (no future
 #: arrivals or departures) whatever the real date is.
 NOW = t(2026, 12, 1, 12)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_now() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def _figure(html: str, name: str) -> str:

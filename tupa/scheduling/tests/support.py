@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import Role, User
 from tupa.core.tests.factories import ServiceFormFactory, client_in, worker_in
@@ -14,7 +14,8 @@ from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people.models import Person
-from tupa.scheduling.models import Room
+from tupa.scheduling import services
+from tupa.scheduling.models import Appointment, PlaceKind, Room
 
 #: "Today" of the tests: Friday 20.11.2026 12:00 Helsinki (week 47: Mon 16.11.–Sun 22.11.).
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
@@ -49,3 +50,19 @@ def world() -> World:
             organisation=form.organisation, name="Heinolan perhekeskus (testi)"
         )
     return World(form, worker, lead, colleague, person, episode, room, partner, {})
+
+
+def plan(actor: Any, form: ServiceForm, start: dt.datetime, **kwargs: Any) -> Appointment:
+    """An hour's home visit of the form from ``start`` (``kwargs`` override), conflicts confirmed."""
+    values: dict[str, Any] = {
+        "actor": actor,
+        "service_form": form,
+        "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=1),
+        "type": "home_visit",
+        "place_kind": PlaceKind.CLIENT_HOME,
+        "confirm_conflicts": True,
+    }
+    values.update(kwargs)
+    with scope(organisation=form.organisation_id):
+        return services.appointment_create(**values)[0]

@@ -8,50 +8,22 @@ page must hide them just the same.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
 
 from tupa.core.tests.factories import ServiceFormFactory, client_in, worker_in
 from tupa.core.tests.helpers import login_verified
-from tupa.organisations.models import ServiceForm
-from tupa.scheduling import services
-from tupa.scheduling.models import Appointment, PlaceKind
+from tupa.scheduling.models import Appointment
 
-from .support import NOW, World, t, world
+from .support import World, plan, t, world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 CANARY_NOTE = "KANARIA-muistiinpano-4R"
 CANARY_PLACE = "KANARIA-kotiosoite-8T"
 CANARY_NAME = "KANARIA-asiakas-2W"
-
-
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def _plan(actor: Any, form: ServiceForm, start: dt.datetime, **kwargs: Any) -> Appointment:
-    values: dict[str, Any] = {
-        "actor": actor,
-        "service_form": form,
-        "starts_at": start,
-        "ends_at": start + dt.timedelta(hours=1),
-        "type": "home_visit",
-        "place_kind": PlaceKind.CLIENT_HOME,
-        "confirm_conflicts": True,
-    }
-    values.update(kwargs)
-    with scope(organisation=form.organisation_id):
-        return services.appointment_create(**values)[0]
 
 
 @pytest.fixture
@@ -60,7 +32,7 @@ def w() -> World:
     other = ServiceFormFactory.create(organisation=data.form.organisation)
     other_worker = worker_in(other)
     _person, other_episode = client_in(other, first_names=CANARY_NAME, last_name="Piilo")
-    data.extra["foreign"] = _plan(
+    data.extra["foreign"] = plan(
         other_worker,
         other,
         t(2026, 11, 24, 9),

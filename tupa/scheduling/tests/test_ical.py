@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
@@ -16,15 +14,9 @@ from tupa.core.tests.helpers import login_verified
 from tupa.scheduling import services
 from tupa.scheduling.models import Outcome, PlaceKind
 
-from .support import NOW, World, t, world
+from .support import World, t, world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django_scopes import scope
 
@@ -23,13 +22,7 @@ from tupa.scheduling.models import (
 
 from .support import NOW, World, t, world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

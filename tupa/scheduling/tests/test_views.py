@@ -4,11 +4,9 @@ warnings, outcomes and query counts. "Today" is Friday 20.11.2026 (week 47: 16.â
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
@@ -26,48 +24,25 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Entry
-from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
-from tupa.scheduling import services
 from tupa.scheduling.models import Appointment, Outcome, PlaceKind
 
-from .support import NOW, World, t, world
+from .support import World, plan, t, world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 CANARY_FORM = "KANARIA-toinen-tyomuoto-7Q"
 CANARY_ORG = "KANARIA-toinen-organisaatio-3X"
 CANARY_PLACE = "KANARIA-osoite-9P"
 
 
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def _plan(actor: Any, form: ServiceForm, start: dt.datetime, **kwargs: Any) -> Appointment:
-    values: dict[str, Any] = {
-        "actor": actor,
-        "service_form": form,
-        "starts_at": start,
-        "ends_at": start + dt.timedelta(hours=1),
-        "type": "home_visit",
-        "place_kind": PlaceKind.CLIENT_HOME,
-        "confirm_conflicts": True,
-    }
-    values.update(kwargs)
-    with scope(organisation=form.organisation_id):
-        return services.appointment_create(**values)[0]
-
-
 @pytest.fixture
 def w() -> World:
     data = world()
-    data.extra["visit"] = _plan(
+    data.extra["visit"] = plan(
         data.worker, data.form, t(2026, 11, 17, 10), episode=data.episode, place_note=CANARY_PLACE
     )
-    data.extra["meeting"] = _plan(
+    data.extra["meeting"] = plan(
         data.colleague, data.form, t(2026, 11, 18, 14), type="other", place_kind=PlaceKind.OTHER
     )
     # Another service form of the same organisation: its worker invites ours as a co-worker.
@@ -76,7 +51,7 @@ def w() -> World:
     _person, other_episode = client_in(other, first_names=CANARY_FORM, last_name="Piilo")
     data.extra["other_form"] = other
     data.extra["other_worker"] = other_worker
-    data.extra["foreign"] = _plan(
+    data.extra["foreign"] = plan(
         other_worker,
         other,
         t(2026, 11, 19, 9),
@@ -89,7 +64,7 @@ def w() -> World:
     far_worker = worker_in(far)
     _p, far_episode = client_in(far, first_names=CANARY_ORG, last_name="Kaukana")
     data.extra["far_worker"] = far_worker
-    data.extra["far"] = _plan(far_worker, far, t(2026, 11, 17, 10), episode=far_episode)
+    data.extra["far"] = plan(far_worker, far, t(2026, 11, 17, 10), episode=far_episode)
     return data
 
 
@@ -243,7 +218,7 @@ def test_calendar_query_counts_do_not_grow_with_rows(
         client.get(url)
     for day in range(16, 21):
         for hour in (8, 12, 15):
-            _plan(
+            plan(
                 w.lead,
                 w.form,
                 t(2026, 11, day, hour),

@@ -7,11 +7,9 @@ twice (first summer time UTC+3, then winter time UTC+2).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
@@ -19,17 +17,11 @@ from django_scopes import scope
 from tupa.core.tests.helpers import login_verified
 from tupa.scheduling.models import Appointment
 
-from .support import NOW, World, world
+from .support import World, world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 UTC = dt.UTC
-
-
-@pytest.fixture(autouse=True)
-def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

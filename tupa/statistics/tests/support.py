@@ -20,6 +20,7 @@ from tupa.core.wallclock import HELSINKI
 from tupa.finance.models import Grant, GrantDeadline
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.people.models import Person, Restriction
 
 YEAR = 2025
 #: "Today" of the tests (``YEAR``'s returns are due).
@@ -99,3 +100,15 @@ def build_world() -> dict[str, Any]:
         "finance": org_role_user(org, Role.FINANCE),
         "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
     }
+
+
+def turvakielto(world: dict[str, Any], person: Person) -> None:
+    """A turvakielto on ``person`` (one of the ``world``'s people) since 1.1.2020, entered by
+    the world's lead."""
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=person,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=dt.date(2020, 1, 1),
+            created_by=world["lead"],
+        )

@@ -25,9 +25,8 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Assignment
-from tupa.people.models import Restriction
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.tests.support import YEAR, client_since
+from tupa.statistics.tests.support import YEAR, client_since, turvakielto
 from tupa.statistics.views import returns as return_views
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
@@ -137,13 +136,7 @@ def test_a_municipalitys_drill_down_never_lists_a_protected_resident(
     not find her in the list of Lahti's residents (that would tell where she lives), nor is she
     logged there; the unprotected residents are listed and logged."""
     secret = world["people"][0]
-    with scopes_disabled():
-        Restriction.objects.create(
-            person=secret,
-            kind=Restriction.Kind.TURVAKIELTO,
-            valid_from=dt.date(2020, 1, 1),
-            created_by=world["lead"],
-        )
+    turvakielto(world, secret)
     user = _lahti_municipality_user(world)
     login_verified(client, user)
     body = client.get(_drill("municipality.yearly", "991")).content.decode()

@@ -37,7 +37,7 @@ from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import with_grants
-from tupa.statistics.tests.support import YEAR, client_since, stea_url
+from tupa.statistics.tests.support import YEAR, client_since, stea_url, turvakielto
 from tupa.statistics.tests.test_charts import SPAN, bars
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
@@ -494,16 +494,8 @@ def test_a_protected_persons_home_is_neither_counted_nor_shown(
 ) -> None:
     """Turvakielto: the protected client counts in every total, but not as a Lahti resident —
     not in Lahti's report, not in a municipality breakdown — and no drill-down places anyone."""
-    from tupa.people.models import Restriction
-
     secret = world["people"][0]
-    with scopes_disabled():
-        Restriction.objects.create(
-            person=secret,
-            kind=Restriction.Kind.TURVAKIELTO,
-            valid_from=dt.date(2020, 1, 1),
-            created_by=world["lead"],
-        )
+    turvakielto(world, secret)
     login_verified(client, world["worker"])
     drill = reverse(
         "statistics:drill", args=["stea.outpatient", YEAR, "avokriisityo", _clients_line()]

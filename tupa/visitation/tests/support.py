@@ -26,6 +26,10 @@ def t(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, mi, tzinfo=HELSINKI)
 
 
+#: "Today" of the tests: Monday 15.6.2026 12:00 Helsinki.
+NOW = t(2026, 6, 15, 12)
+
+
 def municipality(code: str, name: str) -> Municipality:
     obj, _created = Municipality.objects.get_or_create(
         code=code, defaults={"name_fi": name, "name_sv": name}

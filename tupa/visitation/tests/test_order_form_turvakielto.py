@@ -7,11 +7,9 @@ a restriction in force ("Suojattu tieto"); every other page of the order must hi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -21,17 +19,9 @@ from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Restriction
 from tupa.visitation.models import MeetingOrder
 
-from .support import family, make_order, municipality, t, visitation_form
+from .support import family, make_order, municipality, visitation_form
 
-pytestmark = pytest.mark.django_db
-
-NOW = t(2026, 6, 15, 12)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

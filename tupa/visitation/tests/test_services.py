@@ -21,11 +21,9 @@ from tupa.visitation.models import (
     PartyRole,
 )
 
-from .support import family, make_order, order_values, parties, t, visitation_form
+from .support import NOW, family, make_order, order_values, parties, t, visitation_form
 
 pytestmark = pytest.mark.django_db
-
-NOW = t(2026, 6, 15, 12)
 
 
 @pytest.fixture

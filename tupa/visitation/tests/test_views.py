@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -29,20 +27,13 @@ from tupa.visitation.models import Meeting
 from . import scenario
 from .support import family, make_order, municipality, t, visitation_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-NOW = t(2026, 6, 15, 12)
 CANARY_STREET = "Kanariakatu 13"
 CANARY_PHONE = "040 555 CANARY"
 CANARY_MUNICIPALITY = "Kanariala"
 OTHER_ORG_CHILD = "Vieraslapsi"
 OTHER_ORG_MUNICIPALITY = "Vierala"
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
-    MembershipFactory,
     ParticipantFactory,
     client_in,
     org_role_user,
@@ -36,7 +35,14 @@ from tupa.volunteers.models import (
 from tupa.volunteers.register import services as register_services
 from tupa.volunteers.screening import services as screening_services
 
-from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
+from .support import (
+    active_volunteer,
+    coordinator_of,
+    family_coordinator,
+    new_volunteer,
+    volunteer_form,
+    waiting_case,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,52 +66,28 @@ def _family(form: Any, *, boy_born: dt.date | None = dt.date(2019, 5, 1)) -> tup
     return episode, boy
 
 
-def _active_friend(coordinator: Any, form: Any, first: str) -> Any:
-    friend = new_volunteer(coordinator, form, first=first, post_office="Lahti")
-    screened_and_trained(coordinator, friend, form)
-    register_services.volunteer_set_status(
-        actor=coordinator, volunteer=friend, status=Status.ACTIVE, changed_on=dt.date(2026, 4, 1)
-    )
-    friend.refresh_from_db()
-    return friend
-
-
 @pytest.fixture
 def world() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
-    coordinator = coordinator_of(form)
-    # The Mieskaveri coordinator also does the client work of the form (sees the families).
-    MembershipFactory.create(
-        user=coordinator, organisation=form.organisation, service_form=form, role=Role.WORKER
-    )
+    coordinator = family_coordinator(form)
     episode, boy = _family(form)
     return {
         "form": form,
         "coordinator": coordinator,
         "episode": episode,
         "boy": boy,
-        "friend": _active_friend(coordinator, form, "Matti"),
+        "friend": active_volunteer(coordinator, form, first="Matti", post_office="Lahti"),
     }
 
 
 def _waiting_case(w: dict[str, Any], *, episode: Any = None, boy: Any = None) -> MatchingCase:
-    c = w["coordinator"]
-    case = matching_services.case_open(
-        actor=c, episode=episode or w["episode"], applied_on=dt.date(2026, 4, 10), area="Lahti"
-    )
-    matching_services.case_intake(
-        actor=c,
-        case=case,
-        intake_on=dt.date(2026, 4, 20),
-        child=boy or w["boy"],
-        contact_with_men=False,
+    return waiting_case(
+        w["coordinator"],
+        episode or w["episode"],
+        boy or w["boy"],
         wishes="Liikunnallinen kaveri",
         family_situation="Äiti ja kaksi lasta",
     )
-    matching_services.case_set_status(
-        actor=c, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 4, 21)
-    )
-    return case
 
 
 def test_the_whole_case_from_application_to_a_successful_end(world: dict[str, Any]) -> None:
@@ -299,7 +281,7 @@ def test_matching_counts_by_hand(world: dict[str, Any]) -> None:
     period) = A, B, C, D = 4.
     """
     c, form, matti = world["coordinator"], world["form"], world["friend"]
-    pekka = _active_friend(c, form, "Pekka")
+    pekka = active_volunteer(c, form, first="Pekka", post_office="Lahti")
 
     def case_for(applied: dt.date) -> MatchingCase:
         episode, boy = _family(form)

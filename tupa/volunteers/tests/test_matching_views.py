@@ -17,7 +17,6 @@ from django_scopes import scopes_disabled
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import (
-    MembershipFactory,
     ParticipantFactory,
     UserFactory,
     client_in,
@@ -27,10 +26,16 @@ from tupa.core.tests.factories import (
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Person
 from tupa.volunteers.matching import services as matching_services
-from tupa.volunteers.models import CaseStatus, MatchingCase, Status, Volunteer
-from tupa.volunteers.register import services as register_services
+from tupa.volunteers.models import CaseStatus, MatchingCase, Volunteer
 
-from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
+from .support import (
+    active_volunteer,
+    coordinator_of,
+    family_coordinator,
+    new_volunteer,
+    volunteer_form,
+    waiting_case,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,34 +60,11 @@ def _family(form: Any, born: dt.date = dt.date(2019, 5, 1)) -> tuple[Any, Any]:
 @pytest.fixture
 def world() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
-    coordinator = coordinator_of(form)
-    MembershipFactory.create(
-        user=coordinator, organisation=form.organisation, service_form=form, role=Role.WORKER
-    )
+    coordinator = family_coordinator(form)
     episode, boy = _family(form)
-    friend = new_volunteer(coordinator, form, first="Matti")
-    screened_and_trained(coordinator, friend, form)
+    friend = active_volunteer(coordinator, form, first="Matti")
+    case = waiting_case(coordinator, episode, boy, area="", applied_wishes=WISH, wishes=WISH)
     with scopes_disabled():
-        register_services.volunteer_set_status(
-            actor=coordinator,
-            volunteer=friend,
-            status=Status.ACTIVE,
-            changed_on=dt.date(2026, 4, 1),
-        )
-        case = matching_services.case_open(
-            actor=coordinator, episode=episode, applied_on=dt.date(2026, 4, 10), wishes=WISH
-        )
-        matching_services.case_intake(
-            actor=coordinator,
-            case=case,
-            intake_on=dt.date(2026, 4, 20),
-            child=boy,
-            contact_with_men=False,
-            wishes=WISH,
-        )
-        matching_services.case_set_status(
-            actor=coordinator, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 4, 21)
-        )
         matching_services.volunteer_match(
             actor=coordinator, case=case, volunteer=friend, started_on=dt.date(2026, 5, 1)
         )

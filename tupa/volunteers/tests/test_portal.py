@@ -40,7 +40,15 @@ from tupa.volunteers.portal import services as portal_services
 from tupa.volunteers.register import services as register_services
 from tupa.volunteers.training import services as training_services
 
-from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
+from .support import (
+    absolute,
+    active_volunteer,
+    coordinator_of,
+    grant,
+    new_volunteer,
+    outing,
+    volunteer_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +63,6 @@ def _clock() -> Iterator[None]:
         yield
 
 
-def _absolute(path: str) -> str:
-    return f"https://tupa.example{path}"
-
-
-def grant(coordinator: User, volunteer: Volunteer) -> User:
-    with scopes_disabled():
-        access = portal_services.portal_grant(
-            actor=coordinator, volunteer=volunteer, absolute=_absolute
-        )
-    return access.user
-
-
 def _link_path() -> str:
     body = mail.outbox[-1].body
     match = re.search(r"https://tupa\.example(\S+)", body)
@@ -77,18 +73,15 @@ def _link_path() -> str:
 def _build_world() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
     coordinator = coordinator_of(form)
-    volunteer = new_volunteer(
+    volunteer = active_volunteer(
         coordinator, form, first="Ville", last="Vapaa", email="ville@example.invalid"
     )
-    screened_and_trained(coordinator, volunteer, form)
     other = new_volunteer(coordinator, form, first="Olli", last="Muu", email="olli@example.invalid")
+    coordinator_entry = outing(
+        coordinator, volunteer, form, dt.date(2026, 6, 1), dt.time(17), dt.time(19)
+    )
+    others_entry = outing(coordinator, other, form, dt.date(2026, 6, 2), dt.time(10), dt.time(11))
     with scopes_disabled():
-        register_services.volunteer_set_status(
-            actor=coordinator,
-            volunteer=volunteer,
-            status=Status.ACTIVE,
-            changed_on=dt.date(2026, 4, 1),
-        )
         course = training_services.course_create(
             actor=coordinator,
             service_form=form,
@@ -105,24 +98,6 @@ def _build_world() -> dict[str, Any]:
             date=dt.date(2026, 6, 20),
             hours=3,
             topic="Kertaus",
-        )
-        coordinator_entry = hours_services.hours_add(
-            actor=coordinator,
-            volunteer=volunteer,
-            service_form=form,
-            kind=ActivityKind.OUTING,
-            date=dt.date(2026, 6, 1),
-            starts=dt.time(17),
-            ends=dt.time(19),
-        )
-        others_entry = hours_services.hours_add(
-            actor=coordinator,
-            volunteer=other,
-            service_form=form,
-            kind=ActivityKind.OUTING,
-            date=dt.date(2026, 6, 2),
-            starts=dt.time(10),
-            ends=dt.time(11),
         )
         group = VolunteerGroup.objects.create(
             organisation=form.organisation,
@@ -264,7 +239,7 @@ def test_activation_sets_the_password_once_then_login_requires_totp(
     mail.outbox.clear()
     with scopes_disabled():
         portal_services.portal_send_link(
-            actor=world["coordinator"], volunteer=world["volunteer"], absolute=_absolute
+            actor=world["coordinator"], volunteer=world["volunteer"], absolute=absolute
         )
     link = _link_path()
     client = Client()

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tupa.accounts.models import Role, User
+from tupa.accounts.models import Role
 from tupa.accounts.services import user_logout_everywhere
 from tupa.core.tests.factories import MembershipFactory, ParticipantFactory, client_in
 from tupa.core.tests.helpers import login_verified
@@ -25,7 +25,6 @@ from tupa.volunteers.matching import services as matching_services
 from tupa.volunteers.models import (
     ActivityKind,
     Assignment,
-    CaseStatus,
     CheckResult,
     FamilyLink,
     HoursEntry,
@@ -33,16 +32,23 @@ from tupa.volunteers.models import (
     PortalAccess,
     RecordCheck,
     RoleKind,
-    Status,
     Volunteer,
 )
-from tupa.volunteers.portal import services as portal_services
 from tupa.volunteers.portal.tokens import activation_tokens
 from tupa.volunteers.register import services as register_services
 from tupa.volunteers.register.staffing import session_choices
 from tupa.volunteers.screening import services as screening_services
 
-from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
+from .support import (
+    active_volunteer,
+    coordinator_of,
+    family_coordinator,
+    grant,
+    new_volunteer,
+    outing,
+    volunteer_form,
+    waiting_case,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,49 +63,18 @@ def _clock() -> Iterator[time_machine.Traveller]:
         yield traveller
 
 
-def _active(coordinator: User, form: Any, first: str, **profile: Any) -> Volunteer:
-    volunteer = new_volunteer(coordinator, form, first=first, **profile)
-    screened_and_trained(coordinator, volunteer, form)
-    with scopes_disabled():
-        register_services.volunteer_set_status(
-            actor=coordinator,
-            volunteer=volunteer,
-            status=Status.ACTIVE,
-            changed_on=dt.date(2026, 4, 1),
-        )
-        volunteer.refresh_from_db()
-    return volunteer
-
-
 @pytest.fixture
 def mieskaveri() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
-    coordinator = coordinator_of(form)
-    # The coordinator also does the form's client work (sees the families): may match.
-    MembershipFactory.create(
-        user=coordinator, organisation=form.organisation, service_form=form, role=Role.WORKER
-    )
+    coordinator = family_coordinator(form)  # may match
     _mother, episode = client_in(form)
     boy = ParticipantFactory.create(
         episode=episode, role="child", person__birth_date=dt.date(2019, 5, 1)
     )
-    friend = _active(coordinator, form, "Matti")
-    with scopes_disabled():
-        case = matching_services.case_open(
-            actor=coordinator, episode=episode, applied_on=dt.date(2026, 4, 10), area="Lahti"
-        )
-        matching_services.case_intake(
-            actor=coordinator,
-            case=case,
-            intake_on=dt.date(2026, 4, 20),
-            child=boy,
-            contact_with_men=False,
-            wishes="Kaveri",
-            family_situation="Äiti ja poika",
-        )
-        matching_services.case_set_status(
-            actor=coordinator, case=case, status=CaseStatus.WAITING, changed_on=dt.date(2026, 4, 21)
-        )
+    friend = active_volunteer(coordinator, form, first="Matti")
+    case = waiting_case(
+        coordinator, episode, boy, wishes="Kaveri", family_situation="Äiti ja poika"
+    )
     return {
         "form": form,
         "coordinator": coordinator,
@@ -169,8 +144,8 @@ def test_staffing_says_the_same_for_no_expired_and_unfit_check(
     expired or unfit (the result of an extract never shows through the wording)."""
     coordinator, form = mieskaveri["coordinator"], mieskaveri["form"]
     expired = mieskaveri["friend"]
-    unfit = _active(coordinator, form, "Urho")
-    missing = _active(coordinator, form, "Niilo")
+    unfit = active_volunteer(coordinator, form, first="Urho")
+    missing = active_volunteer(coordinator, form, first="Niilo")
     _clock.move_to(dt.datetime(2028, 1, 15, 12))
     with scopes_disabled():
         screening_services.record_check_add(
@@ -278,30 +253,14 @@ def test_the_volunteers_page_offers_to_end_only_the_tasks_of_the_coordinators_fo
 def portal() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
     coordinator = coordinator_of(form)
-    volunteer = _active(coordinator, form, "Ville", email="ville@example.invalid")
-    with scopes_disabled():
-        by_coordinator = hours_services.hours_add(
-            actor=coordinator,
-            volunteer=volunteer,
-            service_form=form,
-            kind=ActivityKind.OUTING,
-            date=dt.date(2026, 6, 1),
-            starts=dt.time(17),
-            ends=dt.time(19),
-        )
-        access = portal_services.portal_grant(
-            actor=coordinator, volunteer=volunteer, absolute=lambda p: f"https://t.example{p}"
-        )
-        user = access.user
-        own_entry = hours_services.hours_add_own(
-            actor=user,
-            volunteer=volunteer,
-            service_form=form,
-            kind=ActivityKind.OUTING,
-            date=dt.date(2026, 6, 2),
-            starts=dt.time(10),
-            ends=dt.time(11),
-        )
+    volunteer = active_volunteer(coordinator, form, first="Ville", email="ville@example.invalid")
+    by_coordinator = outing(
+        coordinator, volunteer, form, dt.date(2026, 6, 1), dt.time(17), dt.time(19)
+    )
+    user = grant(coordinator, volunteer)
+    own_entry = outing(
+        user, volunteer, form, dt.date(2026, 6, 2), dt.time(10), dt.time(11), own=True
+    )
     return {
         "form": form,
         "coordinator": coordinator,

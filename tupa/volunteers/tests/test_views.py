@@ -33,7 +33,13 @@ from tupa.volunteers.register import services as register_services
 from tupa.volunteers.screening import services as screening_services
 from tupa.volunteers.training import services as training_services
 
-from .support import coordinator_of, new_volunteer, screened_and_trained, volunteer_form
+from .support import (
+    active_volunteer,
+    coordinator_of,
+    new_volunteer,
+    outing,
+    volunteer_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,32 +57,17 @@ def _clock() -> Iterator[None]:
 def world() -> dict[str, Any]:
     form = volunteer_form(name="Mieskaveritoiminta")
     coordinator = coordinator_of(form)
-    volunteer = new_volunteer(
+    volunteer = active_volunteer(
         coordinator, form, phone=CANARY_PHONE, street_address=CANARY_STREET, first="Ville"
     )
-    screened_and_trained(coordinator, volunteer, form)
     with scopes_disabled():
-        register_services.volunteer_set_status(
-            actor=coordinator,
-            volunteer=volunteer,
-            status=Status.ACTIVE,
-            changed_on=dt.date(2026, 4, 1),
-        )
         course = TrainingCourse.objects.get()
         session = training_services.session_add(
             actor=coordinator, course=course, date=dt.date(2026, 3, 1), hours=3
         )
         participant = CourseParticipant.objects.get()
         assignment = volunteer.assignments.get()
-        entry = hours_services.hours_add(
-            actor=coordinator,
-            volunteer=volunteer,
-            service_form=form,
-            kind=ActivityKind.OUTING,
-            date=dt.date(2026, 6, 1),
-            starts=dt.time(17),
-            ends=dt.time(19),
-        )
+    entry = outing(coordinator, volunteer, form, dt.date(2026, 6, 1), dt.time(17), dt.time(19))
     return {
         "entry": entry,
         "form": form,
