@@ -341,43 +341,37 @@ def test_a_check_without_an_issue_date_is_refused_and_keeps_what_was_typed(
         assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
 
 
-def test_an_extract_older_than_six_months_is_refused_on_the_issue_date_field(
-    client: Client, world: dict[str, Any]
+@pytest.mark.parametrize(
+    ("issued_on", "message"),
+    [
+        # Issued 30.11.2025: good to 30.5.2026; seen 31.5.2026 is a day too late.
+        (
+            "2025-11-30",
+            "Ote on annettu yli 6 kuukautta ennen kuin se nähtiin: 30.11.2025 annettu ote kelpaa "
+            "30.5.2026 asti. Pyydä vapaaehtoiselta uusi ote.",
+        ),
+        # Issued after it was seen.
+        ("2026-06-01", "Otteen antopäivä ei voi olla otteen näkemispäivän jälkeen."),
+    ],
+)
+def test_an_unusable_extract_is_refused_on_the_issue_date_field(
+    client: Client, world: dict[str, Any], issued_on: str, message: str
 ) -> None:
     coordinator, volunteer = world["coordinator"], world["volunteer"]
     login_verified(client, coordinator)
-    url = reverse("volunteers:record_check", args=[volunteer.pk])
-    # Issued 30.11.2025: good to 30.5.2026; seen 31.5.2026 is a day too late.
     response = client.post(
-        url,
+        reverse("volunteers:record_check", args=[volunteer.pk]),
         {
             "seen_on": "2026-05-31",
-            "issued_on": "2025-11-30",
+            "issued_on": issued_on,
             "seen_by": coordinator.pk,
             "result": "fit",
         },
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["issued_on"] == [
-        "Ote on annettu yli 6 kuukautta ennen kuin se nähtiin: 30.11.2025 annettu ote kelpaa "
-        "30.5.2026 asti. Pyydä vapaaehtoiselta uusi ote."
-    ]
+    assert response.context["form"].errors["issued_on"] == [message]
     html = response.content.decode()
-    assert 'value="2026-05-31"' in html and 'value="2025-11-30"' in html
-    # Issued after it was seen.
-    response = client.post(
-        url,
-        {
-            "seen_on": "2026-05-31",
-            "issued_on": "2026-06-01",
-            "seen_by": coordinator.pk,
-            "result": "fit",
-        },
-    )
-    assert response.status_code == 400
-    assert response.context["form"].errors["issued_on"] == [
-        "Otteen antopäivä ei voi olla otteen näkemispäivän jälkeen."
-    ]
+    assert 'value="2026-05-31"' in html and f'value="{issued_on}"' in html
     with scopes_disabled():
         assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
 
