@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from tupa.core.xmltext import xml_text
+
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is made (a heavy import)
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
@@ -48,8 +50,6 @@ MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "d.m.yyyy"
 DATETIME_FORMAT = "d.m.yyyy h:mm"
 
-#: Control characters an XLSX (XML) cell cannot hold (the same set as openpyxl refuses).
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: A signed number (decimal comma or point, no grouping): never a formula.
 _PLAIN_NUMBER = re.compile(r"[+-]\d+([,.]\d+)?")
 #: Characters a sheet name may not have.
@@ -136,7 +136,7 @@ def xlsx_value(value: Any) -> Any:
         return timezone.make_naive(value) if timezone.is_aware(value) else value
     if isinstance(value, dt.date):
         return value
-    return _ILLEGAL.sub("", str(value))
+    return xml_text(str(value))
 
 
 def _number_format(value: Any) -> str | None:

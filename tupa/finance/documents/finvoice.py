@@ -38,6 +38,7 @@ from xml.etree import ElementTree as ET
 
 from django.utils import timezone
 
+from tupa.core.xmltext import xml_text
 from tupa.finance.documents.selectors import InvoiceDocument, document_of
 from tupa.finance.models import Invoice, InvoicingProfile
 from tupa.finance.money import cents
@@ -78,9 +79,10 @@ def _chunks(text: str, size: int, most: int) -> list[str]:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    # Typed text never breaks the message: no character XML cannot hold (tupa.core.xmltext).
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
