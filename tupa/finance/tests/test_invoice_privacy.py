@@ -1,4 +1,4 @@
-"""Security audit of the invoice outputs and the finance pages (issue 14, ARCHITECTURE.md §6).
+"""The invoice outputs and the finance pages (issue 14, ARCHITECTURE.md §6).
 
 - typed text (a buyer's reference, a note, a line's description or case reference) never
   breaks the Finvoice message: characters XML 1.0 cannot hold are left out, markup is escaped;
