@@ -36,8 +36,18 @@ class Item:
     @property
     def state(self) -> str:
         if self.decision is not None:
+            if self.decision_outdated:
+                return "pending"
             return self.decision.decision
         return "pending" if self.needs_review else Decision.RELEASE
+
+    @property
+    def decision_outdated(self) -> bool:
+        """A release decision covers the text the reviewer saw (kept in ``released_text``):
+        a text changed since then (a meeting order's safety notes edited, or written where
+        there were none) is reviewed again. A redaction releases only its own text."""
+        d = self.decision
+        return d is not None and d.decision == Decision.RELEASE and d.released_text != self.text
 
     @property
     def released(self) -> bool:

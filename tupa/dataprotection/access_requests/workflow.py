@@ -165,7 +165,12 @@ def item_decide(
             access_request=ar,
             item_key=item_key,
             decision=decision,
-            released_text=released_text.strip() if decision == Decision.REDACT else "",
+            # A release covers the text reviewed (items.Item.decision_outdated).
+            released_text=released_text.strip()
+            if decision == Decision.REDACT
+            else item.text
+            if decision == Decision.RELEASE
+            else "",
             reason=reason.strip(),
             service_form_id=item.service_form_id,
             decided_by=actor,
