@@ -67,7 +67,7 @@ def agreement_access(request: HttpRequest, pk: int, action: str) -> Granted[Agre
 
 def grant_access(request: HttpRequest, pk: int, action: str) -> Granted[Grant]:
     """Grant ``pk`` of the user's organisation if ``action`` is allowed; else 404."""
-    return _granted(request, grant_of(pk), action)
+    return _granted(request, grant_of(organisation_id_of(request), pk), action)
 
 
 def invoice_access(request: HttpRequest, pk: int, action: str) -> Granted[Invoice]:

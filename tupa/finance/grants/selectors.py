@@ -117,10 +117,11 @@ def register(*, year: int) -> Register:
     )
 
 
-def grant_of(pk: int) -> Grant | None:
-    """One grant of the organisation in scope with its funder, forms and deadlines."""
+def grant_of(organisation_id: int, pk: int) -> Grant | None:
+    """Grant ``pk`` of the organisation with its funder, forms and deadlines (filtered by the
+    organisation as well as by the scope, as every finance record's lookup is)."""
     return (
-        Grant.objects.filter(pk=pk)
+        Grant.objects.filter(organisation_id=organisation_id, pk=pk)
         .select_related("funder")
         .prefetch_related(
             "service_forms",

@@ -228,7 +228,11 @@ def deadline_add(request: HttpRequest, pk: int) -> HttpResponse:
 def deadline_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a deadline done ("merkitse tehdyksi") and go back where the button was."""
     user = user_of(request)
-    deadline = GrantDeadline.objects.filter(pk=pk).select_related("grant").first()
+    deadline = (
+        GrantDeadline.objects.filter(pk=pk, grant__organisation_id=user.organisation_id)
+        .select_related("grant")
+        .first()
+    )
     if deadline is None:
         raise Http404
     policy.require(user, MANAGE, deadline.grant)

@@ -108,6 +108,18 @@ def test_another_organisations_funder_and_forms_are_refused(finance: Any, org: A
     assert set(error.value.message_dict) == {"funder", "service_forms"}
 
 
+def test_a_grant_is_found_by_its_organisation_as_well_as_by_the_scope(
+    finance: Any, org: Any
+) -> None:
+    """Every finance record's lookup filters by the organisation, not by the scope alone: even
+    read outside a scope, another organisation's id finds nothing."""
+    with scope(organisation=org.pk):
+        grant = _grant(finance, _funder(org))
+    with scopes_disabled():
+        assert selectors.grant_of(org.pk, grant.pk) == grant
+        assert selectors.grant_of(OrganisationFactory().pk, grant.pk) is None
+
+
 def test_a_worker_may_not_write(org: Any) -> None:
     form = ServiceFormFactory(area__organisation=org)
     with pytest.raises(PermissionDenied):
