@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tupa.access import policy
 from tupa.access.finance import grant_access
-from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core import registry
 from tupa.core.forms import form_page, saved_redirect
 from tupa.core.params import year_param
@@ -229,7 +229,7 @@ def deadline_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a deadline done ("merkitse tehdyksi") and go back where the button was."""
     user = user_of(request)
     deadline = (
-        GrantDeadline.objects.filter(pk=pk, grant__organisation_id=user.organisation_id)
+        GrantDeadline.objects.filter(pk=pk, grant__organisation_id=organisation_id_of(request))
         .select_related("grant")
         .first()
     )
