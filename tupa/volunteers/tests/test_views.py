@@ -301,19 +301,21 @@ def test_the_record_check_form_has_only_date_viewer_and_result(
     assert (latest.seen_on, latest.issued_on) == (dt.date(2026, 6, 1), dt.date(2026, 5, 20))
 
 
+def _post_check(client: Client, world: dict[str, Any], **data: Any) -> Any:
+    """The coordinator posts the record-check form of the world's volunteer."""
+    coordinator, volunteer = world["coordinator"], world["volunteer"]
+    login_verified(client, coordinator)
+    return client.post(
+        reverse("volunteers:record_check", args=[volunteer.pk]),
+        {"seen_by": coordinator.pk, **data},
+    )
+
+
 def test_a_future_check_date_gets_a_finnish_error_and_keeps_what_was_typed(
     client: Client, world: dict[str, Any]
 ) -> None:
-    coordinator, volunteer = world["coordinator"], world["volunteer"]
-    login_verified(client, coordinator)
-    response = client.post(
-        reverse("volunteers:record_check", args=[volunteer.pk]),
-        {
-            "seen_on": "2026-07-01",
-            "issued_on": "2026-06-20",
-            "seen_by": coordinator.pk,
-            "result": "unfit",
-        },
+    response = _post_check(
+        client, world, seen_on="2026-07-01", issued_on="2026-06-20", result="unfit"
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -325,12 +327,7 @@ def test_a_future_check_date_gets_a_finnish_error_and_keeps_what_was_typed(
 def test_a_check_without_an_issue_date_is_refused_and_keeps_what_was_typed(
     client: Client, world: dict[str, Any]
 ) -> None:
-    coordinator, volunteer = world["coordinator"], world["volunteer"]
-    login_verified(client, coordinator)
-    response = client.post(
-        reverse("volunteers:record_check", args=[volunteer.pk]),
-        {"seen_on": "2026-06-01", "issued_on": "", "seen_by": coordinator.pk, "result": "unfit"},
-    )
+    response = _post_check(client, world, seen_on="2026-06-01", issued_on="", result="unfit")
     assert response.status_code == 400
     assert response.context["form"].errors["issued_on"] == ["Anna otteen antopäivä."]
     html = response.content.decode()
@@ -338,7 +335,7 @@ def test_a_check_without_an_issue_date_is_refused_and_keeps_what_was_typed(
     assert 'value="2026-06-01"' in html
     assert 'value="unfit" required id="id_result_1" checked>' in html
     with scopes_disabled():
-        assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
+        assert RecordCheck.objects.filter(volunteer=world["volunteer"]).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -357,23 +354,13 @@ def test_a_check_without_an_issue_date_is_refused_and_keeps_what_was_typed(
 def test_an_unusable_extract_is_refused_on_the_issue_date_field(
     client: Client, world: dict[str, Any], issued_on: str, message: str
 ) -> None:
-    coordinator, volunteer = world["coordinator"], world["volunteer"]
-    login_verified(client, coordinator)
-    response = client.post(
-        reverse("volunteers:record_check", args=[volunteer.pk]),
-        {
-            "seen_on": "2026-05-31",
-            "issued_on": issued_on,
-            "seen_by": coordinator.pk,
-            "result": "fit",
-        },
-    )
+    response = _post_check(client, world, seen_on="2026-05-31", issued_on=issued_on, result="fit")
     assert response.status_code == 400
     assert response.context["form"].errors["issued_on"] == [message]
     html = response.content.decode()
     assert 'value="2026-05-31"' in html and f'value="{issued_on}"' in html
     with scopes_disabled():
-        assert RecordCheck.objects.filter(volunteer=volunteer).count() == 1
+        assert RecordCheck.objects.filter(volunteer=world["volunteer"]).count() == 1
 
 
 def test_coordinators_see_the_issue_date_and_an_old_check_says_it_has_none(
