@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -80,6 +80,34 @@ def moment_field(
         error_messages={"required": required_message, "invalid": MOMENT_INVALID},
         **kwargs,
     )
+
+
+class HidingFieldsMixin:
+    """A form that can hide fields from its viewer without losing their stored values.
+
+    Under turvakielto the payer or the home municipality tells where a protected family lives:
+    :meth:`hide_fields` neither shows nor preselects it (a select offers only ``placeholder``,
+    "Suojattu tieto", as its empty choice) and no longer requires it; :meth:`keeping_hidden`
+    then drops a hidden field left empty from the values to save, so the record keeps the value
+    it has. A value the worker does choose replaces it.
+    """
+
+    fields: dict[str, forms.Field]
+    initial: MutableMapping[str, Any]
+    hidden_fields_kept: frozenset[str] = frozenset()
+
+    def hide_fields(self, *names: str, placeholder: Any) -> None:
+        self.hidden_fields_kept = self.hidden_fields_kept | set(names)
+        for name in names:
+            self.initial.pop(name, None)
+            field = self.fields[name]
+            field.required = False
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = placeholder
+
+    def keeping_hidden(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` without the hidden fields left empty (their stored values stay)."""
+        return {k: v for k, v in values.items() if not (k in self.hidden_fields_kept and v is None)}
 
 
 def apply_errors(

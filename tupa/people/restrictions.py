@@ -22,8 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from tupa.episodes.models import Participant
 
 from .models import HouseholdMember, Person, Relationship, Restriction
 
@@ -102,6 +106,47 @@ def restricted_person_ids(persons: Iterable[Person | int], *, on: date | None = 
     if not rest:
         return direct
     return direct | set(_covered_children(rest, today))
+
+
+def protected_episode_ids(
+    episode_ids: Iterable[int] | QuerySet[Any], *, on: date | None = None
+) -> set[int]:
+    """Ids among ``episode_ids`` (ids, or a subquery of them) whose family is protected: some
+    participant of the episode — whatever their role, dates or part in an order — is a person
+    whose restricted fields are hidden (:func:`restricted_person_ids`), taking part by
+    themselves or through an alias linked to them.
+
+    One query when nobody of the episodes is restricted or shares a household with a covering
+    restriction; otherwise :func:`restricted_person_ids` decides those few (one to three more).
+    """
+    if not isinstance(episode_ids, QuerySet):
+        episode_ids = set(episode_ids)
+        if not episode_ids:
+            return set()
+    today = on or timezone.localdate()
+    in_force = Restriction.objects.in_force(today)
+    # Candidates only (a superset): restricted themselves, or housemates of a covering
+    # restriction, whom restricted_person_ids then decides by the module's rule.
+    direct = in_force.values("person_id")
+    housemates = HouseholdMember.objects.filter(
+        household__members__person_id__in=in_force.filter(covers_household_children=True).values(
+            "person_id"
+        )
+    ).values("person_id")
+    candidate = Q()
+    for field in ("person_id", "alias__person_id"):
+        candidate |= Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": housemates})
+    rows = list(
+        Participant.objects.filter(episode_id__in=episode_ids)
+        .filter(candidate)
+        .values_list("episode_id", "person_id", "alias__person_id")
+    )
+    if not rows:
+        return set()
+    restricted = restricted_person_ids(
+        {pk for _episode, *subjects in rows for pk in subjects if pk is not None}, on=today
+    )
+    return {episode for episode, *subjects in rows if restricted.intersection(subjects)}
 
 
 def restricted_ids_in_organisation(organisation_id: int, *, on: date | None = None) -> set[int]:

@@ -21,8 +21,8 @@ The buyer, without ever carrying a name or an address:
    and invoicing flags it "ostaja puuttuu" until a worker records the payer.
 
 The buyer knows the case by ``case_reference`` "asiakkuus <episode id>" (the episode has no field
-for the buyer's own decision number yet). At most five queries, whatever the number of
-appointments.
+for the buyer's own decision number yet). Three queries when nobody of the families is under a
+restriction (at most six), whatever the number of appointments.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tupa.core.registry import BillableItem
 from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm, ServiceFormFunding
-from tupa.people.restrictions import restricted_person_ids
+from tupa.people.restrictions import protected_episode_ids
 
 from .models import Appointment, Outcome
 
@@ -87,18 +87,15 @@ def _restriction_day(as_of: Any) -> dt.date:
 
 def home_municipalities(episode_ids: set[int], *, on: dt.date) -> dict[int, int | None]:
     """The family's home municipality per episode, ``None`` when unknown or when anybody of the
-    episode is under a restriction in force on ``on``. Two or three queries."""
-    rows = list(
-        Participant.objects.filter(episode_id__in=episode_ids, person__isnull=False).values_list(
-            "episode_id", "person_id", "role", "pk", "person__municipality_id"
-        )
-    )
-    restricted = restricted_person_ids({person_id for _e, person_id, *_rest in rows}, on=on)
-    protected = {episode_id for episode_id, person_id, *_rest in rows if person_id in restricted}
+    episode is under a restriction in force on ``on``
+    (:func:`~tupa.people.restrictions.protected_episode_ids`). Two queries when nobody is."""
+    protected = protected_episode_ids(episode_ids, on=on)
+    rows = Participant.objects.filter(
+        episode_id__in=episode_ids - protected, person__municipality__isnull=False
+    ).values_list("episode_id", "role", "pk", "person__municipality_id")
     candidates: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for episode_id, _person_id, role, pk, municipality_id in rows:
-        if municipality_id is not None and episode_id not in protected:
-            candidates[episode_id].append((ROLE_ORDER.get(role, 9), pk, municipality_id))
+    for episode_id, role, pk, municipality_id in rows:
+        candidates[episode_id].append((ROLE_ORDER.get(role, 9), pk, municipality_id))
     return {
         episode_id: (min(candidates[episode_id])[2] if candidates.get(episode_id) else None)
         for episode_id in episode_ids

@@ -9,10 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import TIME_WIDGET, date_field
+from tupa.core.forms import TIME_WIDGET, HidingFieldsMixin, date_field
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
+from tupa.people.restrictions import PLACEHOLDER_MSGID
 
 from . import rules
 from .models import (
@@ -41,7 +42,7 @@ class PartnerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-class OrderForm(forms.Form):
+class OrderForm(HidingFieldsMixin, forms.Form):
     basis = forms.ChoiceField(
         label=_("Peruste"), choices=OrderBasis.choices, widget=forms.RadioSelect
     )
@@ -121,13 +122,8 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A party has a restriction in force: the payer (the child's home municipality) is not
         # shown, as on the order's page; left empty, the order keeps the payer it has.
-        self.hide_payer = hide_payer
         if hide_payer:
-            self.initial.pop("payer_municipality", None)
-            payer = self.fields["payer_municipality"]
-            assert isinstance(payer, forms.ModelChoiceField)
-            payer.required = False
-            payer.empty_label = _("Suojattu tieto")
+            self.hide_fields("payer_municipality", placeholder=_(PLACEHOLDER_MSGID))
         for name in ("authority", "payer_partner"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -165,9 +161,7 @@ class OrderForm(forms.Form):
             for k, v in self.cleaned_data.items()
             if not k.startswith("party_") and k != "version"
         }
-        if self.hide_payer and values.get("payer_municipality") is None:
-            values.pop("payer_municipality", None)  # keep the order's hidden payer
-        return values
+        return self.keeping_hidden(values)  # an empty hidden payer keeps the order's
 
     @staticmethod
     def initial_for(order: MeetingOrder) -> dict[str, Any]:

@@ -18,8 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tupa.core.wallclock import HELSINKI, day_bounds
-from tupa.people.models import Person
-from tupa.people.restrictions import restricted_person_ids
+from tupa.people.restrictions import protected_episode_ids
 
 from . import rules
 from .models import (
@@ -114,14 +113,10 @@ def persons_of_parties(parties: Iterable[OrderParty]) -> list[Any]:
     return list(subjects.values())
 
 
-def restricted_parties(parties: Iterable[OrderParty]) -> set[int]:
-    """Ids of the persons among ``parties`` whose restricted fields must be hidden."""
-    persons = [
-        party.participant.person
-        for party in parties
-        if isinstance(party.participant.person, Person)
-    ]
-    return restricted_person_ids(persons)
+def order_protected(order: MeetingOrder) -> bool:
+    """Somebody of the order's family — any participant of its episode, a party of the order or
+    not — has a restriction in force: the payer (the child's home municipality) is hidden."""
+    return order.episode_id in protected_episode_ids([order.episode_id])
 
 
 def party_times_for(

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import date_field
+from tupa.core.forms import HidingFieldsMixin, date_field
 from tupa.organisations.models import Municipality, Partner
 
 
@@ -74,7 +74,7 @@ class CommitmentForm(forms.Form):
         return data
 
 
-class CommitmentCorrectForm(CommitmentForm):
+class CommitmentCorrectForm(HidingFieldsMixin, CommitmentForm):
     reason = forms.CharField(
         label=_("Korjauksen syy"),
         max_length=200,

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,7 +35,7 @@ from tupa.core.forms import saved_redirect
 from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
-from tupa.people.restrictions import PLACEHOLDER_MSGID, restricted_person_ids
+from tupa.people.restrictions import PLACEHOLDER_MSGID, protected_episode_ids
 from tupa.residential.commitments import selectors, services
 from tupa.residential.commitments.forms import (
     BillingPeriodForm,
@@ -87,10 +86,7 @@ def _log_episode(request: HttpRequest, episode: Episode, basis: Basis) -> None:
 def _family_protected(episode: Episode) -> bool:
     """Somebody of the episode's family has a restriction in force: a commitment's home
     municipality is then hidden on the episode's pages too, as on the billing list."""
-    person_ids = Participant.objects.filter(episode=episode, person__isnull=False).values_list(
-        "person_id", flat=True
-    )
-    return bool(restricted_person_ids(list(person_ids)))
+    return episode.pk in protected_episode_ids([episode.pk])
 
 
 def _list_url(episode_id: int) -> str:
@@ -194,21 +190,16 @@ def commitment_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "daily_price": commitment.daily_price,
         "note": commitment.note,
     }
-    protected = _family_protected(episode)
-    if protected:
-        # Not shown, not preselected; left empty, the commitment keeps its home municipality.
-        del initial["municipality"]
     form = CommitmentCorrectForm(
         request.POST or None, payers=_payers(episode, commitment.payer), initial=initial
     )
-    municipality_field = form.fields["municipality"]
-    if protected and isinstance(municipality_field, forms.ModelChoiceField):
-        municipality_field.empty_label = _(PLACEHOLDER_MSGID)
+    if _family_protected(episode):
+        form.hide_fields("municipality", placeholder=_(PLACEHOLDER_MSGID))
 
     def save(data: dict[str, Any]) -> object:
-        if protected and data.get("municipality") is None:
-            data = {k: v for k, v in data.items() if k != "municipality"}
-        return services.commitment_correct(actor=user_of(request), commitment=commitment, **data)
+        return services.commitment_correct(
+            actor=user_of(request), commitment=commitment, **form.keeping_hidden(data)
+        )
 
     return _commitment_form_view(
         request,
@@ -345,10 +336,7 @@ def _build(
     start, end = form.period()
     billing = selectors.billable_days(service_form=service_form, period_start=start, period_end=end)
     participants = selectors.billing_participants(billing)
-    restricted = restricted_person_ids(
-        [p.person for p in participants.values() if p.person is not None]
-    )
-    protected = {p.episode_id for p in participants.values() if p.person_id in restricted}
+    protected = protected_episode_ids(billing.episode_ids)
     groups = []
     subjects: list[Any] = []
     for group in billing.groups:

@@ -18,7 +18,12 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
+from tupa.core.tests.factories import (
+    ParticipantFactory,
+    ServiceFormFactory,
+    org_role_user,
+    worker_in,
+)
 from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.people.models import Restriction
@@ -455,3 +460,24 @@ def test_payer_is_never_paired_with_a_person_under_turvakielto(
         assert f"#{a.pk}" not in html
     else:
         assert p1_row[5] == str(a.pk)  # the unit's worker opens the episode (a logged view)
+
+
+def test_a_restricted_family_member_without_care_days_protects_the_line(
+    client: Client, scenario: dict[str, Any]
+) -> None:
+    """Protection is the episode's family (:func:`tupa.people.restrictions.protected_episode_ids`):
+    before, only the persons on the billing lines were asked, so a restricted father who never
+    stayed left the mother named next to the payer."""
+    form = scenario["form"]
+    worker = scenario["worker"]
+    a, (mother, child) = scenario["a"]
+    father = ParticipantFactory.create(episode=a, role="partner")
+    _restrict(father.person, worker)
+    login_verified(client, worker)
+    html = _page(client, form, year="2026", month="1")
+    rows = _csv_rows(client, form, year="2026", month="1")
+    for person in (mother, child):
+        assert person.person.first_names not in html
+        assert not any(person.person.first_names in cell for row in rows for cell in row)
+    (p1_row,) = [r for r in rows if r[0] == "Päijät-Hämeen hyvinvointialue"]
+    assert (p1_row[2], p1_row[6], p1_row[7]) == ("Suojattu tieto", "Suojattu tieto", "8")

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django_scopes import scopes_disabled
 
-from tupa.episodes.models import Participant
-from tupa.people.restrictions import restricted_ids_in_organisation
+from tupa.episodes.models import Episode
+from tupa.people.restrictions import protected_episode_ids, restricted_ids_in_organisation
 
 from .base import UNKNOWN, Dimension, Unit
 from .reads import shared_read
@@ -47,15 +47,14 @@ class Protected:
 
 @shared_read
 def protected(organisation_id: int) -> Protected:
-    """The protected persons of the organisation and their episodes (one query when nobody is
-    protected, at most five)."""
+    """The protected persons of the organisation and their episodes
+    (:func:`~tupa.people.restrictions.protected_episode_ids`; one query when nobody is
+    protected)."""
     with scopes_disabled():
         person_ids = restricted_ids_in_organisation(organisation_id)
         episode_ids = (
-            set(
-                Participant.objects.filter(person_id__in=person_ids).values_list(
-                    "episode_id", flat=True
-                )
+            protected_episode_ids(
+                Episode.objects.filter(organisation_id=organisation_id).values("pk")
             )
             if person_ids
             else set()

@@ -19,13 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tupa.access import surveys as access
 from tupa.surveys.models import Answer, ItemKind, Questionnaire, Response
+from tupa.surveys.results import suppression
 
 if TYPE_CHECKING:
     from tupa.access.policy import Basis
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
     from tupa.people.models import Person
 
 PER_PAGE = 25
-
-
-def small_cell() -> int:
-    return int(getattr(settings, "SURVEYS_SMALL_CELL", 5))
 
 
 @dataclass
@@ -162,7 +158,7 @@ def feedback_page(
         answers[answer.response_id].append(answer)
     bases = access.linked_episode_bases(user, responses)
     sizes = _group_sizes(service_form, responses)
-    threshold = small_cell()
+    threshold = suppression.threshold()
     rows: list[FeedbackRow] = []
     for response in responses:
         readable = (not response.anonymous and response.episode_id in bases) or (

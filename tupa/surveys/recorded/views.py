@@ -42,6 +42,7 @@ from tupa.surveys.recorded.forms import (
     new_form_key,
 )
 from tupa.surveys.rendering import questions
+from tupa.surveys.results import suppression
 
 
 def record_url(service_form: ServiceForm, **params: Any) -> str:
@@ -211,7 +212,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "small_cell": selectors.small_cell(),
+            "small_cell": suppression.threshold(),
             "may_record": access.may(user, access.INVITE, service_form)
             and not access.is_thl_feedback_form(service_form),
         },

@@ -106,13 +106,9 @@ def answer_table(
             )
         )
         per_form: dict[int, int] = defaultdict(int)
-        anonymous_per_form: dict[int, int] = defaultdict(int)
         for r in responses:
             per_form[r["service_form_id"]] += 1
-            anonymous_per_form[r["service_form_id"]] += 1 if r["anonymous"] else 0
-        few_anonymous = {
-            form_id for form_id, n in anonymous_per_form.items() if suppression.is_small(n)
-        }
+        few_anonymous = suppression.few_anonymous_forms(responses)
         kept = [
             r
             for r in responses

@@ -347,6 +347,7 @@ def results_for(
         )
         invitations = _invitations(questionnaire, forms, start, end, version)
         anonymous_ids = {r["id"] for r in responses if r["anonymous"]}
+        few_anonymous = suppression.few_anonymous_forms(responses)
         linked_text_ids = {
             a["response_id"] for a in answers if a["text"] and a["response_id"] not in anonymous_ids
         }
@@ -389,9 +390,7 @@ def results_for(
                     item_answers,
                     versions=asked.get(code, []),
                     suppressed=suppressed,
-                    few_anonymous=suppression.is_small(
-                        sum(1 for r in rows if r["id"] in anonymous_ids)
-                    ),
+                    few_anonymous=form.pk in few_anonymous,
                     anonymous_ids=anonymous_ids,
                     readable=readable,
                     older_choices=older_choices[code],

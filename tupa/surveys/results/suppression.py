@@ -13,8 +13,10 @@ The threshold is the setting ``SURVEYS_SMALL_CELL`` (default 5).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -33,6 +35,19 @@ def threshold() -> int:
 def is_small(value: int, limit: int | None = None) -> bool:
     """Whether ``value`` is suppressed by itself; zero is not (nobody is singled out)."""
     return 0 < value < (threshold() if limit is None else limit)
+
+
+def few_anonymous_forms(responses: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The service forms whose anonymous responses are too few to show: their free texts on the
+    results page and their rows in the answers export are withheld.
+
+    ``responses`` are rows with ``service_form_id`` and ``anonymous``. A form is listed when it
+    has at least one anonymous response and fewer than the threshold: only the anonymous ones
+    count, because the linked respondents are known and hide nobody (four linked answers and
+    one anonymous one leave one person who can have written it).
+    """
+    anonymous = Counter(r["service_form_id"] for r in responses if r["anonymous"])
+    return {form_id for form_id, count in anonymous.items() if is_small(count)}
 
 
 def one_way(cells: Sequence[int], total: int, limit: int | None = None) -> tuple[list[str], str]:

@@ -32,3 +32,19 @@ def test_same_states_as_the_statistics_engine(cells: list[int]) -> None:
     states, total = suppression.one_way(cells, sum(cells), 5)
     assert states == [expected[("cell", r, "")] for r, _l in rows]
     assert total == expected[TOTAL]
+
+
+def _rows(form_id: int, anonymous: int, linked: int) -> list[dict[str, int | bool]]:
+    row: dict[str, int | bool] = {"service_form_id": form_id, "anonymous": True}
+    return [row] * anonymous + [{**row, "anonymous": False}] * linked
+
+
+def test_few_anonymous_forms_counts_only_the_anonymous_responses() -> None:
+    responses = [
+        *_rows(1, anonymous=1, linked=4),  # five respondents, but one anonymous: withheld
+        *_rows(2, anonymous=4, linked=0),  # four: withheld
+        *_rows(3, anonymous=5, linked=0),  # the threshold: shown
+        *_rows(4, anonymous=0, linked=2),  # no anonymous answer to withhold
+    ]
+    assert suppression.few_anonymous_forms(responses) == {1, 2}
+    assert suppression.few_anonymous_forms([]) == set()

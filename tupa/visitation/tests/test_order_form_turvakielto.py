@@ -92,3 +92,31 @@ def test_saving_the_change_form_without_a_payer_keeps_the_hidden_payer(
         saved = MeetingOrder.objects.get(pk=order.pk)
     assert saved.notes == "muutettu"
     assert saved.payer_municipality_id == world["payer"].pk
+
+
+def test_a_restricted_participant_who_is_no_party_hides_the_payer_too(client: Client) -> None:
+    """The family is the episode's (:func:`tupa.people.restrictions.protected_episode_ids`):
+    before, only the order's parties were asked, so a protected sibling outside the order left
+    the home municipality shown."""
+    form = visitation_form()
+    member = worker_in(form)
+    episode, people = family(form, children=2)
+    payer = municipality("997", "Kotikunta")
+    party_children, (sibling,) = people["children"][:1], people["children"][1:]
+    order = make_order(
+        member, episode, {**people, "children": party_children}, payer_municipality=payer
+    )
+    login_verified(client, member)
+    url = reverse("visitation:order_detail", args=[order.pk])
+    assert "Kotikunta" in client.get(url).content.decode()
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=sibling.person,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=dt.date(2026, 1, 1),
+            created_by=member,
+        )
+    html = client.get(url).content.decode()
+    assert "Suojattu tieto" in html and "Kotikunta" not in html
+    edit = client.get(reverse("visitation:order_edit", args=[order.pk])).content.decode()
+    assert f'value="{payer.pk}" selected' not in edit

@@ -11,8 +11,9 @@ rules ``visitation.billing.view`` / ``visitation.statistics.view`` (members of t
 executive director; finance also sees billing) and need no access log.
 
 Turvakielto: no page here shows a person's address, municipality or contact data. The payer
-municipality of an order is shown as "Suojattu tieto" when a party has a restriction in force
-(it is the child's home municipality); it appears in the billing aggregate only.
+municipality of an order is shown as "Suojattu tieto" when somebody of the episode's family has
+a restriction in force (it is the child's home municipality); it appears in the billing
+aggregate only.
 """
 
 from tupa.visitation.views.contacts import contact_add

@@ -191,7 +191,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partners=partners_of(episode.organisation_id),
         participants=participants,
         initial=OrderForm.initial_for(order),
-        hide_payer=bool(selectors.restricted_parties(order.parties.all())),
+        hide_payer=selectors.order_protected(order),
     )
     saved = saved_redirect(
         request,
@@ -228,7 +228,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for m in meetings
     ]
-    restricted = selectors.restricted_parties(parties)
+    restricted = selectors.order_protected(order)
     contacts = list(selectors.contacts_of(order))
     log_access(
         request,
@@ -251,7 +251,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parties": parties,
             "rows": rows,
             "contacts": contacts,
-            "has_restriction": bool(restricted),
+            "has_restriction": restricted,
             "next_start": next_start,
             "is_exchange": order.meeting_type == MeetingType.EXCHANGE,
         },

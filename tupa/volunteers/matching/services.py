@@ -35,6 +35,7 @@ from tupa.volunteers.models import (
     Status,
     Volunteer,
 )
+from tupa.volunteers.register.selectors import record_check_valid_from
 from tupa.volunteers.training.selectors import completed_course_kinds
 
 if TYPE_CHECKING:
@@ -210,21 +211,6 @@ def case_set_status(
     return _step(actor=actor, case=case, status=status, changed_on=changed_on, reason=reason)
 
 
-def _check_valid_from(volunteer: Volunteer, on: dt.date) -> bool:
-    """A valid record check on ``on`` and, for a start day in the past, today as well.
-
-    A match or link entered today with an earlier start day is current today: a check valid
-    only on that earlier day (expired, or followed by an unfit one, since) must not count.
-    """
-    today = timezone.localdate()
-    return all(
-        rules.check_is_valid(
-            rules.latest_check(volunteer.record_checks.filter(seen_on__lte=day)), day
-        )
-        for day in sorted({on, max(on, today)})
-    )
-
-
 def match_problems(volunteer: Volunteer, *, service_form: ServiceForm, on: dt.date) -> list[str]:
     """Why ``volunteer`` cannot be a male friend in ``service_form`` on ``on`` (empty: he can).
 
@@ -232,7 +218,7 @@ def match_problems(volunteer: Volunteer, *, service_form: ServiceForm, on: dt.da
     task in the form and the completed basic training.
     """
     problems: list[str] = []
-    if not _check_valid_from(volunteer, on):
+    if not record_check_valid_from(volunteer, on):
         problems.append(
             _(
                 "Vapaaehtoista ei voi yhdistää: hänellä ei ole voimassa olevaa rikostaustan "
@@ -408,14 +394,14 @@ def family_link_add(
         completed_kinds=completed_course_kinds(volunteer, started_on),
         on=started_on,
     )
-    today = timezone.localdate()
-    if started_on < today:
-        # The link is current today: a check valid only on its earlier start day does not count.
+    if not record_check_valid_from(volunteer, started_on):
+        # The link is current today: a check valid only on its earlier start day does not
+        # count, so each task still current that needs one says so (once).
         for problem in rules.unmet_requirements(
             assignments=[a for a in tasks if a.is_current(started_on)],
-            check=rules.latest_check(volunteer.record_checks.filter(seen_on__lte=today)),
+            check=None,
             completed_kinds=set(),
-            on=today,
+            on=max(started_on, timezone.localdate()),
             courses=False,
         ):
             if problem not in problems:

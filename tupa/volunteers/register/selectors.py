@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tupa.access import volunteers as access
 from tupa.organisations.models import ServiceForm
@@ -143,6 +144,21 @@ def roster(*, service_form: ServiceForm, on: dt.date) -> list[Assignment]:
 
 def _current_assignments(volunteer: Volunteer, on: dt.date) -> list[Assignment]:
     return [a for a in volunteer.assignments.all() if a.is_current(on)]
+
+
+def record_check_valid_from(volunteer: Volunteer, on: dt.date) -> bool:
+    """A valid record check on ``on`` and, for a start day in the past, today as well.
+
+    A match or family link entered today with an earlier start day is current today: a check
+    valid only on that earlier day (expired, or followed by an unfit one, since) must not count.
+    """
+    today = timezone.localdate()
+    return all(
+        rules.check_is_valid(
+            rules.latest_check(volunteer.record_checks.filter(seen_on__lte=day)), day
+        )
+        for day in sorted({on, max(on, today)})
+    )
 
 
 def unmet_requirements(volunteer: Volunteer, *, on: dt.date, courses: bool = True) -> list[str]:

@@ -227,7 +227,9 @@ def test_a_record_check_in_the_future_is_refused_and_holds_nothing_but_four_fact
     assert stored == {"volunteer", "seen_on", "issued_on", "seen_by", "result", "recorded_by"}
 
 
-def _check(world: dict, *, seen_on: dt.date, issued_on: dt.date | None) -> RecordCheck:
+def _check(
+    world: dict, *, seen_on: dt.date, issued_on: dt.date | None, result: str = CheckResult.FIT
+) -> RecordCheck:
     c, v = world["coordinator"], world["volunteer"]
     return screening_services.record_check_add(
         actor=c,
@@ -235,7 +237,7 @@ def _check(world: dict, *, seen_on: dt.date, issued_on: dt.date | None) -> Recor
         seen_on=seen_on,
         issued_on=issued_on,
         seen_by=c,
-        result=CheckResult.FIT,
+        result=result,
     )
 
 
@@ -597,3 +599,34 @@ def test_a_correction_keeps_the_overlap_rule_and_the_history(world: dict) -> Non
             actor=world["coordinator"], entry=first, reason="kaksoiskirjaus"
         )
         assert list(HoursEntry.objects.values_list("pk", flat=True)) == [second.pk]
+
+
+# --------------------------------------------------------------------------- valid from a day
+
+
+def test_a_record_check_must_be_valid_on_the_start_day_and_today(world: dict) -> None:
+    """:func:`register_selectors.record_check_valid_from` (matches and family links). Today is
+    15.6.2026; a fit check seen 20.2. and an unfit one seen 2.5."""
+    v = world["volunteer"]
+    valid_from = register_selectors.record_check_valid_from
+    assert not valid_from(v, dt.date(2026, 3, 1))  # no check at all
+    _check(world, seen_on=dt.date(2026, 2, 20), issued_on=dt.date(2026, 2, 15))
+    assert not valid_from(v, dt.date(2026, 2, 19))  # not seen yet then
+    assert valid_from(v, dt.date(2026, 2, 20)) and valid_from(v, dt.date(2026, 9, 1))
+    _check(
+        world, seen_on=dt.date(2026, 5, 2), issued_on=dt.date(2026, 4, 28), result=CheckResult.UNFIT
+    )
+    # Fit on 1.5., but the unfit one is the latest today: asking about 1.5. alone would allow it.
+    assert not valid_from(v, dt.date(2026, 5, 1))
+    assert not valid_from(v, dt.date(2026, 6, 15))
+
+
+def test_a_record_check_expired_since_the_start_day_does_not_count(
+    world: dict, settings: Any
+) -> None:
+    settings.TUPA_VOLUNTEER_RECORD_CHECK_MONTHS = 3  # seen 20.2. → valid to 19.5.2026
+    v = world["volunteer"]
+    _check(world, seen_on=dt.date(2026, 2, 20), issued_on=dt.date(2026, 2, 15))
+    assert not register_selectors.record_check_valid_from(v, dt.date(2026, 5, 1))
+    _check(world, seen_on=dt.date(2026, 6, 1), issued_on=dt.date(2026, 5, 28))  # renewed
+    assert register_selectors.record_check_valid_from(v, dt.date(2026, 5, 1))
