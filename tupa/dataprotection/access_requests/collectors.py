@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment, local_date
+from tupa.dataprotection.extracts.third_parties import mentions, named_reason
 from tupa.episodes.basic_info import display_answers
 from tupa.episodes.models import Attachment
 from tupa.programmes.models import Attendance, Member
 from tupa.residential.models import ShelterClientData
 from tupa.visitation.models import Meeting, MeetingOrder, OrderParty
 
-from .items import DraftEpisode, Item, mentions
+from .items import DraftEpisode, Item
 
 
 @dataclass
@@ -108,7 +109,7 @@ def add_extra_items(
     """The newer item kinds of one episode of the person (participant ``p``)."""
     ep_id, sf_id = de.item.episode_id, de.item.service_form_id
     p_id = p.pk
-    named = _("Tekstissä mainitaan toinen henkilö.")
+    named = named_reason()
 
     def item(key: str, kind: str, heading: str, text: str, reasons: list[str]) -> Item:
         if mentions(text, pattern) and named not in reasons:

@@ -3,7 +3,6 @@ person's data, with the review decisions recorded so far."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from django.db.models import Q
@@ -11,17 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from tupa.access import clients
 from tupa.audit.models import AccessRequest, AccessRequestItemDecision
 from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
-from tupa.dataprotection.extracts import data_extract
+from tupa.dataprotection.extracts import data_extract, third_parties
 from tupa.episodes.models import Entry, Goal, NetworkMeeting, Participant
-from tupa.people.models import Person, Relationship
+from tupa.people.models import Person
 from tupa.residential.models import StayMember
 from tupa.scheduling.models import Appointment
 
 from .collectors import add_extra_items, extra_sources
-from .items import Draft, DraftEpisode, Item, mentions, name_tokens
+from .items import Draft, DraftEpisode, Item
 
 
 def build_draft(person: Person, access_request: AccessRequest | None = None) -> Draft:
@@ -44,25 +44,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
         others_by_episode: dict[int, list[Participant]] = defaultdict(list)
         for o in others:
             others_by_episode[o.episode_id].append(o)
-        relatives = Person.objects.filter(
-            Q(pk__in=Relationship.objects.filter(person=person).values("relative_id"))
-            | Q(pk__in=Relationship.objects.filter(relative=person).values("person_id"))
-        )
-        third = name_tokens(
-            *[f"{o.person.first_names} {o.person.last_name}" for o in others if o.person],
-            *[o.alias.label for o in others if o.alias],
-            *[f"{r.first_names} {r.last_name}" for r in relatives],
-        ) - name_tokens(person.first_names, person.last_name)
-        pattern = (
-            re.compile(
-                r"\b("
-                + "|".join(re.escape(t) for t in sorted(third, key=len, reverse=True))
-                + r")",
-                re.IGNORECASE,
-            )
-            if third
-            else None
-        )
+        pattern = third_parties.third_party_pattern(person, others)
         entry_links: dict[int, set[int]] = defaultdict(set)
         for entry_id, participant_id in Entry.participants.through.objects.filter(
             entry__episode_id__in=episode_ids
@@ -101,13 +83,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
         ep = p.episode
         sf = ep.service_form
         units[sf.pk] = sf.name
-        reasons = []
-        if p.violence_role == Participant.ViolenceRole.USED and others_by_episode[ep.pk]:
-            reasons.append(_("Asiakkuus koskee väkivaltaa kokenutta henkilöä."))
-        elif p.role in {Participant.Role.PARTNER, Participant.Role.CLOSE_PERSON} and any(
-            o.role == Participant.Role.CLIENT for o in others_by_episode[ep.pk]
-        ):
-            reasons.append(_("Henkilö on asiakkuudessa läheisenä; asiakkuus on toisen henkilön."))
+        reasons = third_parties.episode_reasons(p, others_by_episode[ep.pk])
         de = DraftEpisode(
             item=Item(
                 key=f"episode:{ep.pk}",
@@ -125,19 +101,14 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
             end_date=ep.end_date,
         )
         has_others = bool(others_by_episode[ep.pk])
-        perpetrator_work = sf.violence_work == "perpetrator"
+        perpetrator_work = sf.violence_work == clients.PERPETRATOR
         for e in (e for e in entries if e.episode_id == ep.pk):
-            r = []
-            if entry_links[e.pk] - own_ids:
-                r.append(_("Kirjauksessa on muita osallistujia."))
-            if mentions(e.text, pattern):
-                r.append(_("Tekstissä mainitaan toinen henkilö."))
-            if perpetrator_work:  # the victim may be named without being in the data
-                r.append(
-                    _(
-                        "Väkivaltaa käyttäneiden työn kirjaus voi sisältää väkivaltaa kokeneen tietoja."
-                    )
-                )
+            r = third_parties.entry_reasons(
+                text=e.text,
+                other_participants=bool(entry_links[e.pk] - own_ids),
+                perpetrator_work=perpetrator_work,
+                pattern=pattern,
+            )
             authors = ", ".join(
                 [e.author.get_full_name() or e.author.username]
                 + [u.get_full_name() or u.username for u in e.co_workers.all()]
@@ -157,8 +128,8 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
             r = []
             if has_others:
                 r.append(_("Asiakkuudessa on muita osallistujia."))
-            if mentions(g.text, pattern):
-                r.append(_("Tekstissä mainitaan toinen henkilö."))
+            if third_parties.mentions(g.text, pattern):
+                r.append(third_parties.named_reason())
             de.goals.append(
                 Item(
                     key=f"goal:{g.pk}",
@@ -207,9 +178,7 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
             has_others=has_others,
             pattern=pattern,
             entry_reasons={
-                i.key: [
-                    r for r in i.review_reasons if r != _("Tekstissä mainitaan toinen henkilö.")
-                ]
+                i.key: [r for r in i.review_reasons if r != third_parties.named_reason()]
                 for i in de.entries
             },
         )

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from tupa.audit.models import AccessRequestItemDecision
 from tupa.dataprotection.extracts import DataExtract
 
 Decision = AccessRequestItemDecision.Decision
-
-MIN_NAME_LENGTH = 3
 
 
 @dataclass
@@ -155,13 +152,3 @@ class Draft:
             for i in e.attachments
             if i.released and i.attachment_id is not None
         ]
-
-
-def name_tokens(*names: str) -> set[str]:
-    return {
-        t.lower() for n in names for t in re.split(r"[\s\-]+", n or "") if len(t) >= MIN_NAME_LENGTH
-    }
-
-
-def mentions(text: str, pattern: re.Pattern[str] | None) -> bool:
-    return bool(pattern and text and pattern.search(text))

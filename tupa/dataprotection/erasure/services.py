@@ -48,6 +48,9 @@ from tupa.people.models import (
 from tupa.people.models_erasure import ErasureRequest
 from tupa.surveys.models import Answer, Invitation, Response, ResponseDraft
 
+from . import texts
+from .texts import EXECUTED_MARK  # the change reason of the rows the execution writes
+
 if TYPE_CHECKING:
     from tupa.accounts.models import User
 
@@ -150,7 +153,9 @@ def must_keep(rows: list[dict[str, Any]] | list[RetentionRow]) -> bool:
 
 
 def data_to_remove() -> list[str]:
-    """What a granted erasure removes (anonymisation that keeps the statistics)."""
+    """What a granted erasure removes (anonymisation that keeps the statistics), and what it
+    keeps: the free texts of the person's own episodes go, those of episodes shared with other
+    participants stay (they are the others' record too; see :func:`erasure_execute`)."""
     return [
         _("nimet, henkilötunnus ja väliaikainen tunniste"),
         _("osoite, puhelinnumero ja sähköposti"),
@@ -158,6 +163,10 @@ def data_to_remove() -> list[str]:
         _("perhesuhteet ja kotitalouden jäsenyydet"),
         _(
             "säilytetään: syntymävuosi, sukupuoli, kunta, asiakkuuksien ja käyntien määrät tilastoja varten"
+        ),
+        _(
+            "säilytetään: yhteisten asiakkuuksien vapaat tekstit, jotka kuuluvat myös muille "
+            "osallistujille (tietosuojavastaava tarkastaa ne ennen poistoa)"
         ),
     ]
 
@@ -167,22 +176,6 @@ PLACEHOLDER_FIRST_NAMES = "Poistettu"
 PLACEHOLDER_LAST_NAME = "henkilö"
 PLACEHOLDER_ALIAS = "Poistettu"
 PLACEHOLDER_HOUSEHOLD = "Poistettu perhe"
-#: The change reason of the anonymous person's history row written by the execution.
-EXECUTED_MARK = "erasure-executed"
-
-
-def _person_and_merged(person: Person) -> list[int]:
-    """The person and every duplicate merged into it (they carry the same name and hetu)."""
-    pks = [person.pk]
-    frontier = [person.pk]
-    while frontier:
-        frontier = list(
-            Person.objects.filter(merged_into_id__in=frontier)
-            .exclude(pk__in=pks)
-            .values_list("pk", flat=True)
-        )
-        pks.extend(frontier)
-    return pks
 
 
 # --------------------------------------------------------------------------- services
@@ -254,7 +247,9 @@ def erasure_request_decide(
 
 
 @transaction.atomic
-def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureRequest, bool]:
+def erasure_execute(
+    *, actor: User, request: ErasureRequest, shared_texts_confirmed: bool = False
+) -> tuple[ErasureRequest, bool]:
     """Anonymise the person of a **granted** request. Returns ``(request, executed now)``.
 
     Cleared: names (→ "Poistettu henkilö"), identity code, temporary identifier (a new one is
@@ -276,9 +271,23 @@ def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureReq
     rows are **purged** — that is what erasure means; a single new row records the anonymous
     state with the DPO as the user. The request's own history records the execution.
 
+    The free texts of her episodes (the catalogue is :data:`.texts.SOURCES`: the situation
+    summary, basic-form text answers, goals, network meetings, referrals, appointments, stays,
+    payment commitments, meeting orders, meetings and contacts, friend-activity cases and family
+    links): an episode whose **every** participant is the person (also by a linked alias or a
+    merged duplicate) has them cleared — ``""``, or "Poistettu" where the field is required —
+    and the changed rows' historical rows purged (one new row records the cleared state). An
+    episode **shared** with other participants keeps its texts: they are the others' record
+    too. The execution page lists those episodes (kinds and counts, never the texts), and when
+    any of them has texts the DPO must confirm (``shared_texts_confirmed``) that they were
+    reviewed and are kept; without it a ``ValidationError`` is raised and nothing changes.
+    ``execution_summary`` records the texts cleared (``episode_texts``), the historical rows
+    purged with them (``episode_text_history``), the sole episodes (``sole_episodes``) and the
+    shared episodes whose texts were kept under the confirmation (``shared_episodes_kept``).
+
     Journal entries are append-only: if any episode of the person has entries, the execution
     is refused (the assessment should have found a retention rule) instead of rewriting them.
-    A second run is a no-op (``executed now`` is ``False``).
+    A second run is a no-op (``executed now`` is ``False``). Everything runs in one transaction.
     """
     current = _lock(request)
     if (
@@ -289,7 +298,7 @@ def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureReq
     if current.executed_at is not None:
         return current, False
     with scopes_disabled():  # every query below is keyed by the (scoped) person's pks
-        pks = _person_and_merged(current.person)
+        pks = texts.person_and_merged(current.person)
         episode_ids = Participant.objects.filter(
             Q(person_id__in=pks) | Q(alias__person_id__in=pks)
         ).values("episode_id")
@@ -301,7 +310,23 @@ def erasure_execute(*, actor: User, request: ErasureRequest) -> tuple[ErasureReq
                     "arvio ja päätös."
                 )
             )
+        episodes = texts.episode_texts(pks)
+        shared = texts.shared_with_texts(episodes)
+        if shared and not shared_texts_confirmed:
+            raise ValidationError(
+                {
+                    "shared_texts_confirmed": _(
+                        "Henkilöllä on yhteisiä asiakkuuksia muiden kanssa, ja niissä on vapaita "
+                        "tekstejä (%(count)d asiakkuutta). Tarkasta luettelo ja vahvista, että "
+                        "tekstit säilytetään; mitään ei muutettu."
+                    )
+                    % {"count": len(shared)}
+                }
+            )
         done: dict[str, int] = {"persons": len(pks)}
+        done.update(texts.clear_sole_texts(actor=actor, rows=episodes))
+        done["sole_episodes"] = sum(1 for e in episodes if e.sole)
+        done["shared_episodes_kept"] = len(shared)
         rel = Relationship.objects.filter(Q(person_id__in=pks) | Q(relative_id__in=pks))
         done["relationships"] = rel.count()
         rel.delete()

@@ -7,6 +7,8 @@ lookup; everybody else and every typed id 404. Every response writes the access 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from tupa.dataprotection.pages import dpo_document, dpo_person, wants_pdf
 from tupa.people.models_erasure import ErasureRequest
 
 from . import services as erasure
+from . import texts as erasure_texts
 
 
 class ReceiveForm(forms.Form):
@@ -44,6 +47,25 @@ class ExecuteForm(forms.Form):
         required=True,
         error_messages={"required": gettext_lazy("Vahvista poisto.")},
     )
+
+    def __init__(self, *args: Any, shared: bool = False, **kwargs: Any) -> None:
+        """``shared``: the person has episodes shared with others that have free texts (the
+        page lists them); their review must then be confirmed too."""
+        super().__init__(*args, **kwargs)
+        if shared:
+            self.fields["shared_texts_confirmed"] = forms.BooleanField(
+                label=gettext_lazy(
+                    "Yhteisten asiakkuuksien tekstit on tarkastettu; ne kuuluvat myös muille "
+                    "osallistujille ja säilytetään."
+                ),
+                required=True,
+                error_messages={
+                    "required": gettext_lazy(
+                        "Vahvista, että yhteisten asiakkuuksien tekstit on tarkastettu ja ne "
+                        "säilytetään."
+                    )
+                },
+            )
 
 
 class DecideForm(forms.Form):
@@ -104,13 +126,27 @@ def erasure_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
     """Assess (the retention rule of each episode) and decide."""
     person, decision = dpo_person(request, pk)
     item = _request_or_404(person.pk, request_pk)
+    can_execute = item.decision == item.Decision.GRANTED and item.executed_at is None
+    # The person's episodes shared with others that have free texts (kept; the DPO confirms).
+    shared = (
+        erasure_texts.shared_with_texts(
+            erasure_texts.episode_texts(erasure_texts.person_and_merged(person))
+        )
+        if can_execute
+        else []
+    )
     form: forms.Form = DecideForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "execute":
-            form = ExecuteForm(request.POST)
+            form = ExecuteForm(request.POST, shared=bool(shared))
             done = submit(
-                form, lambda _data: erasure.erasure_execute(actor=user_of(request), request=item)
+                form,
+                lambda data: erasure.erasure_execute(
+                    actor=user_of(request),
+                    request=item,
+                    shared_texts_confirmed=bool(data.get("shared_texts_confirmed")),
+                ),
             )
             if done.ok and done.value is not None:
                 _item, executed = done.value
@@ -151,8 +187,11 @@ def erasure_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
             "data_to_remove": erasure.data_to_remove(),
             "executed": item.executed_at is not None,
             "executed_summary": item.execution_summary,
-            "execute_form": form if isinstance(form, ExecuteForm) else ExecuteForm(),
-            "can_execute": item.decision == item.Decision.GRANTED and item.executed_at is None,
+            "execute_form": (
+                form if isinstance(form, ExecuteForm) else ExecuteForm(shared=bool(shared))
+            ),
+            "can_execute": can_execute,
+            "shared_episodes": shared,
         },
     )
 

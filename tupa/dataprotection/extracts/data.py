@@ -14,10 +14,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tupa.access import clients
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Entry, Participant
 from tupa.people.models import RESTRICTED_FIELDS, Consent, Person, Relationship, Restriction
 from tupa.people.restrictions import restricted_person_ids
+
+from . import third_parties
 
 
 @dataclass
@@ -41,6 +44,13 @@ class DataExtract:
     episodes: list[ExtractEpisode]
     consents: list[Consent]
     restrictions: list[Restriction]
+    #: Why the episodes left out are left out (one reason per episode; the episodes that are
+    #: also another person's are not listed at all: their form and dates are hers as well).
+    withheld_episodes: list[str] = field(default_factory=list)
+
+    @property
+    def withheld_episode_reasons(self) -> list[str]:
+        return list(dict.fromkeys(self.withheld_episodes))
 
 
 def field_label(name: str) -> str:
@@ -85,8 +95,14 @@ def data_extract(*, person: Person) -> DataExtract:
     - episodes: service form, role, dates and status; co-participants are omitted;
     - journal entries: the texts of entries where the person (or an alias later linked to them)
       is a participant, with the staff who wrote them (processing staff are not third parties);
-      the text of an entry with **other participants** is withheld (it may describe them; the
-      reviewed access-request workflow releases it after a recorded review decision);
+      the text of an entry that may describe someone else is withheld, with the reasons
+      (:mod:`.third_parties`: other participants in the entry, another person's name in the
+      text, perpetrator work) — the reviewed access-request workflow releases it after a
+      recorded review decision;
+    - an episode that is also another person's (:func:`.third_parties.episode_reasons`: she
+      used violence against a co-participant, or takes part as a partner or close person in
+      someone else's client episode) is not listed at all — even its form and dates tell of
+      the other person's stay or service — only counted, with the reason;
     - restricted fields are replaced by the placeholder while a restriction is in force (an
       address under turvakielto is never printed; it can be confirmed to the person directly).
     """
@@ -110,6 +126,16 @@ def data_extract(*, person: Person) -> DataExtract:
         .order_by("episode__opened_at", "pk")
     )
     participant_ids = [p.pk for p in participations]
+    others_by_episode: dict[int, list[Participant]] = defaultdict(list)
+    for other in (
+        Participant.objects.filter(episode_id__in={p.episode_id for p in participations})
+        .exclude(pk__in=participant_ids)
+        .select_related("person", "alias")
+    ):
+        others_by_episode[other.episode_id].append(other)
+    pattern = third_parties.third_party_pattern(
+        person, [o for group in others_by_episode.values() for o in group]
+    )
     links = list(
         Entry.participants.through.objects.filter(participant_id__in=participant_ids).values_list(
             "entry_id", "participant_id"
@@ -122,9 +148,8 @@ def data_extract(*, person: Person) -> DataExtract:
         .select_related("author")
         .prefetch_related("co_workers")
     }
-    # A journal entry with other participants may describe them (the other parent, the victim,
-    # the one who used violence): its text is never copied into an extract unreviewed — the
-    # reviewed access-request workflow (tupa.dataprotection.access_requests) releases it item by item.
+    # An entry that may describe someone else is never copied into an extract unreviewed
+    # (third_parties): the reviewed access-request workflow releases it item by item.
     shared = set(
         Entry.participants.through.objects.filter(entry_id__in=current)
         .exclude(participant_id__in=participant_ids)
@@ -137,8 +162,34 @@ def data_extract(*, person: Person) -> DataExtract:
     for entries in entries_by_participant.values():
         entries.sort(key=lambda e: (e.occurred_at, e.pk))
     episodes = []
+    withheld_episodes = []
     for p in participations:
         ep = p.episode
+        of_episode = third_parties.episode_reasons(p, others_by_episode[ep.pk])
+        if of_episode:
+            withheld_episodes.extend(of_episode)
+            continue
+        perpetrator_work = ep.service_form.violence_work == clients.PERPETRATOR
+        rows = []
+        for e in entries_by_participant.get(p.pk, []):
+            reasons = third_parties.entry_reasons(
+                text=e.text,
+                other_participants=e.pk in shared,
+                perpetrator_work=perpetrator_work,
+                pattern=pattern,
+            )
+            rows.append(
+                {
+                    "occurred_at": e.occurred_at.astimezone(HELSINKI),
+                    "type": e.get_type_display(),
+                    "author": e.author.get_full_name() or e.author.username,
+                    "co_workers": [u.get_full_name() or u.username for u in e.co_workers.all()],
+                    "text": "" if reasons else e.text,
+                    "withheld": bool(reasons),
+                    "withheld_reasons": reasons,
+                    "written_with_client": e.written_with_client,
+                }
+            )
         episodes.append(
             ExtractEpisode(
                 service_form=ep.service_form.name,
@@ -147,18 +198,7 @@ def data_extract(*, person: Person) -> DataExtract:
                 start_date=ep.start_date,
                 end_date=ep.end_date,
                 opened_at=ep.opened_at,
-                entries=[
-                    {
-                        "occurred_at": e.occurred_at.astimezone(HELSINKI),
-                        "type": e.get_type_display(),
-                        "author": e.author.get_full_name() or e.author.username,
-                        "co_workers": [u.get_full_name() or u.username for u in e.co_workers.all()],
-                        "text": "" if e.pk in shared else e.text,
-                        "withheld": e.pk in shared,
-                        "written_with_client": e.written_with_client,
-                    }
-                    for e in entries_by_participant.get(p.pk, [])
-                ],
+                entries=rows,
             )
         )
     return DataExtract(
@@ -174,4 +214,5 @@ def data_extract(*, person: Person) -> DataExtract:
             )
         ),
         restrictions=list(Restriction.objects.filter(person=person).order_by("-valid_from")),
+        withheld_episodes=withheld_episodes,
     )

@@ -14,11 +14,19 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tupa.core.tests.factories import worker_in
+from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ServiceFormFactory,
+    worker_in,
+)
 from tupa.core.tests.helpers import login_verified
 from tupa.dataprotection import access_requests as ars
 from tupa.dataprotection.extracts import data_extract
 from tupa.dataprotection.tests import test_access_requests as base
+from tupa.episodes.models import Entry
+from tupa.people.models import Relationship
 from tupa.visitation import services as visitation
 from tupa.visitation.tests.support import family, make_order, parties, visitation_form
 
@@ -110,18 +118,70 @@ def test_an_unchanged_released_text_stays_released(world: Any, order_world: Any)
         assert "Eri sisäänkäynnit." in item.output_text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not built: the DPO's data extract prints a perpetrator-work entry naming the "
-    "victim with no review, which the access request's draft withholds (docs/security.md)",
-)
 def test_the_data_extract_never_prints_a_perpetrator_work_text_naming_the_victim(
     world: Any,
 ) -> None:
     with scopes_disabled():
         extract = data_extract(person=world["perp"])
-    printed = [
-        e["text"] for episode in extract.episodes for e in episode.entries if not e["withheld"]
-    ]
-    assert printed, "the person's own entries are in the extract"
-    assert not any("Maija" in text for text in printed)
+    # The shelter episode is also the victim's: not even its form and dates are listed.
+    assert [e.service_form for e in extract.episodes] == ["Jussi-työ"]
+    assert extract.withheld_episodes == ["Asiakkuus koskee väkivaltaa kokenutta henkilöä."]
+    entries = extract.episodes[0].entries
+    assert len(entries) == 2, "the person's own entries are listed, withheld or not"
+    assert not any("Maija" in e["text"] for e in entries)
+    # Perpetrator work: every entry waits for the access request's review, as in its draft.
+    assert all(e["withheld"] and e["text"] == "" for e in entries)
+    perpetrator_work = (
+        "Väkivaltaa käyttäneiden työn kirjaus voi sisältää väkivaltaa kokeneen tietoja."
+    )
+    assert all(perpetrator_work in e["withheld_reasons"] for e in entries)
+    assert sum("Tekstissä mainitaan toinen henkilö." in e["withheld_reasons"] for e in entries) == 1
+
+
+def test_the_data_extract_withholds_an_own_entry_naming_a_relative(world: Any) -> None:
+    """Outside perpetrator work an entry of the person alone is printed, unless it names
+    another participant of her episodes or a relative."""
+    with time_machine.travel(NOW, tick=False), scopes_disabled():
+        form = ServiceFormFactory.create(
+            organisation=world["org"], area=world["shelter"].area, slug="avo", name="Avokriisi"
+        )
+        person = PersonFactory.create(
+            organisation=world["org"], first_names="Sanna", last_name="Omanen"
+        )
+        sister = PersonFactory.create(
+            organisation=world["org"], first_names="Tuulikki", last_name="Siskonen"
+        )
+        Relationship.objects.create(person=sister, relative=person, kind="sibling")
+        episode = EpisodeFactory.create(service_form=form, organisation=world["org"])
+        own = ParticipantFactory.create(episode=episode, person=person)
+        worker = worker_in(form)
+        for hour, text in ((9, "Sanna kertoi voivansa paremmin."), (10, "Tuulikki soitti.")):
+            entry = Entry.objects.create(
+                episode=episode,
+                type="note",
+                occurred_at=NOW.replace(hour=hour),
+                author=worker,
+                text=text,
+            )
+            entry.participants.set([own])
+    with scopes_disabled():
+        (episode_rows,) = data_extract(person=person).episodes
+    printed, named = episode_rows.entries  # in the order they occurred
+    assert not printed["withheld"] and printed["text"] == "Sanna kertoi voivansa paremmin."
+    assert named["withheld"] and named["text"] == ""
+    assert named["withheld_reasons"] == ["Tekstissä mainitaan toinen henkilö."]
+
+
+def test_the_data_extract_page_gives_the_reason_of_a_withheld_text(
+    client: Client, world: Any
+) -> None:
+    login_verified(client, world["dpo"])
+    # the DPO reaches a person's extracts through the exact lookup only
+    client.post(reverse("rights:person_lookup"), {"identifier": world["perp"].temporary_id})
+    page = client.get(reverse("rights:data_extract", args=[world["perp"].pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Maija" not in html and "Uhrinen" not in html
+    assert "Väkivaltaa käyttäneiden työn kirjaus voi sisältää väkivaltaa kokeneen tietoja." in html
+    assert "Turvakoti" not in html  # her shelter stay is not told to him
+    assert "1 asiakkuus on jätetty pois" in html

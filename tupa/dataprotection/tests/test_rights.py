@@ -600,7 +600,7 @@ def test_data_extract_leaves_third_parties_out(client: Client, world: dict[str, 
         assert secret not in html, secret
     # issue 10: a joint entry's text may describe the others — withheld without a review
     assert "YHTEINEN-KIRJAUS" not in html
-    assert "kirjauksessa on muita osallistujia" in html
+    assert "Kirjauksessa on muita osallistujia." in html
     # the restricted address is not printed while the turvakielto is in force
     assert "Salatie" not in html and "040 000 0001" not in html
     assert "Suojattu tieto" in html
