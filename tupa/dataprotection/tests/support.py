@@ -1,5 +1,5 @@
-"""What the access-request tests share: an organisation whose units review a request, and a
-request taken to that review."""
+"""What the access-request tests share: an organisation whose units review a request, a
+request taken to that review, and a supervised-meeting family with an order."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_
 from tupa.dataprotection import access_requests as ars
 from tupa.dataprotection.erasure import services as erasure
 from tupa.people.models import ErasureRequest
+from tupa.visitation.tests.support import family, make_order, visitation_form
 
 HKI = ZoneInfo("Europe/Helsinki")
 #: "Today" of the erasure tests (the ``clock`` fixture).
@@ -67,3 +68,22 @@ def granted_erasure(world: dict[str, Any]) -> ErasureRequest:
         item = erasure.erasure_request_decide(actor=world["dpo"], request=item, reasoning="")
     assert item.decision == ErasureRequest.Decision.GRANTED
     return item
+
+
+def order_family(organisation: Any) -> dict[str, Any]:
+    """A visitation unit of ``organisation`` with a family (mother Maarit, father Kalevi, a
+    child), its worker and a meeting order whose safety notes read "Eri sisäänkäynnit."
+    Call with scopes disabled (and the clock where the test needs one)."""
+    form = visitation_form(organisation)
+    episode, people = family(form, names=("Maarit", "Kalevi"))
+    worker = worker_in(form)
+    order = make_order(worker, episode, people, safety_notes="Eri sisäänkäynnit.")
+    return {
+        "form": form,
+        "episode": episode,
+        "people": people,
+        "mother": people["mother"].person,
+        "father": people["father"].person,
+        "order": order,
+        "worker": worker,
+    }

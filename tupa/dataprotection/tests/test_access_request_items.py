@@ -16,7 +16,6 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.dataprotection import access_requests as ars
 from tupa.dataprotection.tests import test_access_requests as base
@@ -24,7 +23,9 @@ from tupa.episodes.models import Attachment, BasicFormDefinition
 from tupa.programmes.models import Attendance, GroupProgramme, Member, Session
 from tupa.residential.models import ShelterClientData
 from tupa.visitation.models import Meeting
-from tupa.visitation.tests.support import family, make_order, t, visitation_form
+from tupa.visitation.tests.support import t
+
+from .support import order_family
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +48,8 @@ def _state(draft: ars.Draft, key: str) -> str:
 @pytest.fixture
 def visits(world: Any) -> Any:
     with time_machine.travel(NOW, tick=False), scopes_disabled():
-        form = visitation_form(world["org"])
-        episode, people = family(form, names=("Maarit", "Kalevi"))
-        worker = worker_in(form)
-        order = make_order(worker, episode, people, safety_notes="Eri sisäänkäynnit.")
+        made = order_family(world["org"])
+        form, episode, order = made["form"], made["episode"], made["order"]
         meeting = Meeting.objects.create(
             organisation=world["org"],
             order=order,
@@ -71,14 +70,7 @@ def visits(world: Any) -> Any:
             "answers": {"need": "Tapaamiset lapsen kanssa"},
         }
         episode.save(update_fields=["basic_form"])
-    return {
-        "form": form,
-        "episode": episode,
-        "mother": people["mother"].person,
-        "order": order,
-        "meeting": meeting,
-        "worker": worker,
-    }
+    return {**made, "meeting": meeting}
 
 
 def test_order_and_meetings_are_withheld_and_the_other_partys_name_never_leaks(

@@ -28,7 +28,9 @@ from tupa.dataprotection.tests import test_access_requests as base
 from tupa.episodes.models import Entry
 from tupa.people.models import Relationship
 from tupa.visitation import services as visitation
-from tupa.visitation.tests.support import family, make_order, parties, visitation_form
+from tupa.visitation.tests.support import parties
+
+from .support import order_family
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +43,7 @@ SECRET_NOTE = "Äidin uusi osoite Kuusitie 5 ei saa paljastua."
 @pytest.fixture
 def order_world(world: Any) -> Any:
     with time_machine.travel(NOW, tick=False), scopes_disabled():
-        form = visitation_form(world["org"])
-        episode, people = family(form, names=("Maarit", "Kalevi"))
-        worker = worker_in(form)
-        order = make_order(worker, episode, people, safety_notes="Eri sisäänkäynnit.")
-    return {
-        "form": form,
-        "people": people,
-        "father": people["father"].person,
-        "order": order,
-        "worker": worker,
-    }
+        return order_family(world["org"])
 
 
 def _decided_with_order_released(world: Any, ow: Any) -> Any:
