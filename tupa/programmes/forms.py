@@ -225,6 +225,12 @@ class MemberForm(forms.Form):
         self.fields["child"].queryset = children  # type: ignore[attr-defined]
 
 
+class LeaveForm(forms.Form):
+    """The day a participant's group period ends (the programme page's inline form)."""
+
+    left_on = date_field(_("Lopetti"))
+
+
 class LeaderForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Ohjaajan laji"),

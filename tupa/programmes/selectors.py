@@ -20,6 +20,7 @@ from tupa.core.wallclock import HELSINKI, local_midnight
 from tupa.episodes.models import Entry
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
+from tupa.people.processing import exclude_restricted_persons
 
 from . import volunteers
 from .models import Attendance, GroupProgramme, Leader, Member, Session
@@ -125,7 +126,8 @@ def invitation_list(
     """Persons present at a session of any programme of the same service form since the
     cutoff (``years`` back from today), except the members of ``programme`` itself.
 
-    Both the parent and the child of a pair are listed. Two queries.
+    Both the parent and the child of a pair are listed; a person whose processing is
+    restricted (GDPR art. 18) is not. Two queries.
     """
     day = today or timezone.localdate()
     since = local_midnight(invitation_cutoff(day, years))
@@ -158,7 +160,10 @@ def invitation_list(
             if person_id not in last or starts_at > last[person_id]:
                 last[person_id] = starts_at
             names[person_id].add(name)
-    persons = Person.objects.filter(pk__in=list(last)).order_by("last_name", "first_names", "pk")
+    # GDPR art. 18: a person whose processing is restricted is not listed.
+    persons = exclude_restricted_persons(Person.objects.filter(pk__in=list(last))).order_by(
+        "last_name", "first_names", "pk"
+    )
     return [
         Invitee(
             person=p,

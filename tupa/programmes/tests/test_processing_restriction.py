@@ -3,6 +3,7 @@ left out of the attendance form and of the persons that can be added."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from tupa.core.tests.helpers import login_verified
 from tupa.people.tests.test_processing_restriction import restrict
 from tupa.programmes.models import Session
 
-from .support import t
+from .support import programme, t
 from .test_views import NOW, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,32 @@ def test_restricted_member_is_hidden_from_the_member_list_and_attendance(
     restrict(mother, restricted=False)
     html = client.get(reverse("programmes:detail", args=[world["programme"].pk])).content.decode()
     assert str(mother) in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_restricted_person_is_not_on_the_invitation_list(
+    client: Client,
+    world: dict[str, Any],  # noqa: F811
+) -> None:
+    """The aftercare group's invitation list names the persons of past groups: a person whose
+    processing is restricted is left out (not named, not logged as shown)."""
+    member = world["members"][0]  # present at the session of 2.3.2026
+    mother, baby = member.participant.person, member.child.person
+    aftercare = programme(
+        world["form"],
+        world["worker"],
+        name="Jälkiryhmä",
+        starts_on=dt.date(2026, 3, 2),
+        rules={"invitation_years": 2},
+    )
+    url = reverse("programmes:detail", args=[aftercare.pk])
+    login_verified(client, world["worker"])
+    assert str(mother) in client.get(url).content.decode()
+    restrict(mother)
+    with scopes_disabled():
+        before = AccessEvent.objects.filter(subject_id=str(mother.pk)).count()
+    html = client.get(url).content.decode()
+    assert str(mother) not in html
+    assert str(baby) in html  # her child is not restricted
+    with scopes_disabled():
+        assert AccessEvent.objects.filter(subject_id=str(mother.pk)).count() == before

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,8 +17,9 @@ from tupa.core.forms import saved_redirect
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.programmes import selectors, services
-from tupa.programmes.forms import LeaderForm, MemberForm
+from tupa.programmes.forms import LeaderForm, LeaveForm, MemberForm
 from tupa.programmes.views.common import detail_url, log_persons, posted_form_page, to_detail
+from tupa.programmes.views.programmes import RefusedLeave, detail_page
 
 # --------------------------------------------------------------------------- members and leaders
 
@@ -76,18 +74,29 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @object_scoped
 @require_POST
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a participant's period on the typed day; a day that cannot be read, is out of range
+    or before the joining day is refused on the programme page, the typed value kept."""
     member = member_or_404(request, pk)
-    try:
-        day = dt.date.fromisoformat(request.POST.get("left_on", ""))
-    except ValueError:
-        day = timezone.localdate()
-    try:
-        services.member_leave(actor=user_of(request), member=member, left_on=day)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    form = LeaveForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.member_leave(
+                actor=user_of(request), member=member, left_on=form.cleaned_data["left_on"]
+            )
+        except ValidationError as error:
+            errors = list(error.messages)
+        else:
+            messages.success(request, _("Osallistujan ryhmäjakso päätetty."))
+            return to_detail(member.programme)
     else:
-        messages.success(request, _("Osallistujan ryhmäjakso päätetty."))
-    return to_detail(member.programme)
+        errors = [str(e) for e in form.errors.get("left_on", [])]
+    typed = request.POST.get("left_on", "").replace("\x00", "")
+    return detail_page(
+        request,
+        member.programme,
+        refused=RefusedLeave(member_id=member.pk, typed=typed, errors=errors),
+    )
 
 
 @object_scoped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
@@ -153,7 +154,22 @@ def figures_url(user: User, programme: GroupProgramme, today: dt.date) -> str | 
 @object_scoped
 @require_GET
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = programme_or_404(request, pk)
+    return detail_page(request, programme_or_404(request, pk))
+
+
+@dataclass(frozen=True)
+class RefusedLeave:
+    """A participant's leaving day that was not saved: what was typed and why (shown in place)."""
+
+    member_id: int
+    typed: str
+    errors: list[str]
+
+
+def detail_page(
+    request: HttpRequest, programme: GroupProgramme, *, refused: RefusedLeave | None = None
+) -> HttpResponse:
+    """The programme page (400 with the refused leaving day in place, when one is given)."""
     today = timezone.localdate()
     members = selectors.members_of(programme=programme)
     labels = member_labels(request, members)
@@ -186,5 +202,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitees": invitees,
             "invitation_years": years,
             "today": today,
+            "refused": refused,
         },
+        status=400 if refused is not None else 200,
     )
