@@ -14,9 +14,12 @@ from datetime import date
 from typing import Any
 
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,11 +34,12 @@ from tupa.organisations.admin import (
     ConfigurationAdmin,
     ConfigurationInline,
     ConfigurationPermissions,
+    OrganisationHistory,
 )
 from tupa.organisations.staff import membership_errors
 
-from . import services
-from .models import Membership, User
+from . import security, services
+from .models import Membership, SecurityEvent, User, UserKind
 
 
 def _is_platform_operator(request: HttpRequest) -> bool:
@@ -78,7 +82,37 @@ class MembershipPeriodFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _is_self(request: HttpRequest, user_id: int | None) -> bool:
+    """The account being changed is the administrator's own.
+
+    An administrator configures the access of others, never her own: a role she gave herself
+    (a worker in a shelter, the data-protection officer) would open what her role does not.
+    Another administrator or the platform operator changes her memberships.
+    """
+    return user_id is not None and user_id == getattr(request.user, "pk", None)
+
+
+class MembershipInlineForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A membership row on a user's page, checked by the same rules as the membership page."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        membership = self.instance
+        if self.errors or not self.has_changed() or membership.user_id is None:
+            return cleaned
+        construct_instance(self, membership, self._meta.fields, self._meta.exclude)
+        membership.organisation_id = membership.user.organisation_id
+        errors = membership_errors(membership)
+        if errors:
+            mapped: dict[str | None, list[str]] = {}
+            for field, texts in errors.items():
+                mapped.setdefault(field if field in self.fields else None, []).extend(texts)
+            raise ValidationError(mapped)  # type: ignore[arg-type]
+        return cleaned
+
+
 class MembershipInline(ConfigurationInline):
+    form = MembershipInlineForm
     model = Membership
     fk_name = "user"
     fields = (
@@ -92,6 +126,21 @@ class MembershipInline(ConfigurationInline):
         "hourly_paid",
     )
     ordering = ("-valid_from",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and not _is_self(
+            request, getattr(obj, "pk", None)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not _is_self(
+            request, getattr(obj, "pk", None)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not _is_self(
+            request, getattr(obj, "pk", None)
+        )
 
 
 @admin.register(Membership)
@@ -122,12 +171,28 @@ class MembershipAdmin(ConfigurationAdmin):
         "hourly_paid",
     )
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            field.queryset = field.queryset.exclude(pk=getattr(request.user, "pk", None))
+        return field
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and _is_self(request, obj.user_id)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and _is_self(request, obj.user_id)
+        )
+
 
 # --------------------------------------------------------------------------- users
 
 
 @admin.register(User)
-class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(OrganisationHistory, ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):  # type: ignore[misc]
     list_display = (
         "username",
         "first_name",
@@ -171,7 +236,10 @@ class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin): 
                 fieldsets.append((_("Organisaatio"), {"fields": ("organisation",)}))
             return fieldsets
         permissions: tuple[str, ...] = ("is_active", "is_staff")
-        if _is_platform_operator(request):
+        if obj.kind == UserKind.VOLUNTEER:
+            # A volunteer's own login is never staff and holds no role (ADR 0011).
+            permissions = ("is_active",)
+        elif _is_platform_operator(request):
             permissions = (*permissions, "is_superuser", "groups", "user_permissions")
         return (
             (None, {"fields": ("username", "password")}),
@@ -195,6 +263,11 @@ class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin): 
                 {"fields": ("last_login", "date_joined", "session_generation")},
             ),
         )
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.kind == UserKind.VOLUNTEER:
+            return ()
+        return super().get_inlines(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
@@ -223,6 +296,17 @@ class UserAdmin(ConfigurationPermissions, SimpleHistoryAdmin, DjangoUserAdmin): 
                 if membership.organisation_id is None:
                     membership.organisation_id = form.instance.organisation_id
         super().save_formset(request, form, formset, change)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # Only a valid form redirects: the password was set. Recorded for the DPO.
+            user = self.get_object(request, id)
+            if user is not None:
+                security.record_account_reset(
+                    request=request, kind=SecurityEvent.Kind.PASSWORD_RESET, user=user
+                )
+        return response
 
     @admin.action(description=_("Kirjaa valitut ulos kaikilta laitteilta"))
     def logout_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -264,6 +348,19 @@ class _DeviceAdmin(ConfigurationPermissions, admin.ModelAdmin):  # type: ignore[
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        security.record_account_reset(
+            request=request, kind=SecurityEvent.Kind.SECOND_FACTOR_RESET, user=obj.user
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for device in queryset.select_related("user"):
+            security.record_account_reset(
+                request=request, kind=SecurityEvent.Kind.SECOND_FACTOR_RESET, user=device.user
+            )
+        super().delete_queryset(request, queryset)
 
 
 for _model in (TOTPDevice, StaticDevice):

@@ -163,7 +163,11 @@ class TOTPSetupForm(OTPTokenForm):
 
 
 class TupaPasswordChangeForm(PasswordChangeForm):
-    """Django's password change with the configured validators and Finnish-source texts."""
+    """Django's password change with the configured validators and Finnish-source texts.
+
+    The current password goes through ``authenticate`` (as in :class:`TOTPSetupForm`), so
+    django-axes counts a wrong one as a failed login and a locked account cannot change it:
+    a session left open must not let anyone guess the password without limit."""
 
     error_messages = {
         **PasswordChangeForm.error_messages,
@@ -171,9 +175,10 @@ class TupaPasswordChangeForm(PasswordChangeForm):
         "password_mismatch": _("Uudet salasanat eivät ole samat."),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.request = request
         self.fields["old_password"].label = _("Nykyinen salasana")
         self.fields["new_password1"].label = _("Uusi salasana")
         self.fields["new_password2"].label = _("Uusi salasana uudelleen")
@@ -181,3 +186,15 @@ class TupaPasswordChangeForm(PasswordChangeForm):
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
         for name in ("old_password", "new_password1", "new_password2"):
             self.fields[name].error_messages["required"] = _("Tämä kenttä on pakollinen.")
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if (
+            self.request is None
+            or authenticate(self.request, username=self.user.get_username(), password=old_password)
+            is None
+        ):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

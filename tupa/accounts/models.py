@@ -220,6 +220,8 @@ class SecurityEvent(AppendOnlyModel):
         LOCKED_OUT = "locked_out", _("tunnus lukittiin")
         LOCKOUT_LIFTED = "lockout_lifted", _("lukitus poistettiin")
         REFUSED = "refused", _("torjuttu pyyntö")
+        PASSWORD_RESET = "password_reset", _("pääkäyttäjä asetti salasanan")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("pääkäyttäjä poisti todennuslaitteen")
 
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -105,6 +105,21 @@ def record_second_factor_failed(*, user: User) -> None:
     )
 
 
+def record_account_reset(*, request: HttpRequest, kind: str, user: User) -> None:
+    """An administrator set ``user``'s password or deleted a second-factor device.
+
+    Fail-closed, unlike the failed logins: the event is written in the request's transaction
+    (``ATOMIC_REQUESTS``), so a change that cannot be recorded does not happen either.
+    """
+    SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        actor=request.user if request.user.is_authenticated else None,
+        organisation_id=user.organisation_id,
+        request_id=request_id(request),
+    )
+
+
 def record_refused(*, request: HttpRequest, status_code: int) -> None:
     user = request.user
     match = getattr(request, "resolver_match", None)

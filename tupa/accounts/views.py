@@ -314,7 +314,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    form = TupaPasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    form = TupaPasswordChangeForm(
+        user, request.POST if request.method == "POST" else None, request=request
+    )
 
     def change(data: dict[str, Any]) -> None:
         services.user_change_password(actor=user, new_password=data["new_password1"])

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from tupa.access import policy
@@ -52,6 +52,13 @@ class TupaAdminSite(admin.AdminSite):
                     app["models"].sort(key=lambda m: str(m["name"]))
                     break
         return app_list
+
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """One way to change a password: Tupa's own page, where a wrong current password counts
+        as a failed login (django-axes) and the other sessions end."""
+        return HttpResponseRedirect(reverse("accounts:password_change"))
 
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -17,11 +17,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import construct_instance
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -74,6 +75,58 @@ class ConfigurationPermissions:
         return may_configure(request)
 
 
+class OrganisationHistory:
+    """django-simple-history's history pages, kept inside the administrator's organisation.
+
+    The library finds an object missing from the admin's queryset in the (unscoped) history
+    table instead, and saves a POSTed version form although reverting is switched off
+    (``SIMPLE_HISTORY_REVERT_DISABLED``): another organisation's rows could be read and
+    changed that way. Here an object's history opens only if the object is in the
+    administrator's list, or was deleted from it (its last version is the organisation's);
+    a version's form is read-only.
+    """
+
+    model: type[models.Model]
+
+    def _history_object_or_404(self, request: HttpRequest, object_id: str) -> None:
+        if is_platform_operator(request.user):
+            return
+        pk = unquote(object_id)
+        try:
+            if self.get_queryset(request).filter(pk=pk).exists():  # type: ignore[attr-defined]
+                return
+            history = getattr(self.model, self.model._meta.simple_history_manager_attribute)  # type: ignore[attr-defined]
+            last = history.filter(**{self.model._meta.pk.attname: pk}).order_by(  # type: ignore[union-attr]
+                "-history_date"
+            )
+            record = last.first()
+        except (ValueError, TypeError, ValidationError):
+            raise Http404 from None
+        own = getattr(request.user, "organisation_id", None)
+        if record is None or own is None:
+            raise Http404
+        if self.model is Organisation:
+            belongs = record.pk == own or getattr(record, "id", None) == own
+        else:
+            belongs = getattr(record, "organisation_id", None) == own
+        if not belongs:
+            raise Http404
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._history_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc,no-any-return]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied  # reverting is switched off: a version is only shown
+        self._history_object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc,no-any-return]
+
+
 def _limit_users(
     db_field: models.ForeignKey[Any, Any], request: HttpRequest, kwargs: dict[str, Any]
 ) -> None:
@@ -94,7 +147,7 @@ class ConfigurationInline(ConfigurationPermissions, admin.TabularInline):  # typ
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ConfigurationAdmin(ConfigurationPermissions, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ConfigurationAdmin(OrganisationHistory, ConfigurationPermissions, SimpleHistoryAdmin):  # type: ignore[type-arg]
     """Base admin for an organisation-scoped model with change history."""
 
     #: Form-level business rules: a function returning ``{field: [messages]}`` for the instance.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from tupa.core.saving import save_validated
 from tupa.organisations.models import (
@@ -88,7 +89,35 @@ def service_form_errors(service_form: ServiceForm) -> dict[str, list[str]]:
         related = getattr(sf, field) if getattr(sf, f"{field}_id") is not None else None
         if related is not None and related.organisation_id != sf.organisation_id:
             add(field, _("Valittu kohde kuuluu toiseen organisaatioon."))
+    for field in _changed_settings_fixed_by_clients(sf):
+        add(
+            field,
+            _(
+                "Työmuodossa on jo asiakkuuksia, joten tätä ei voi enää muuttaa: se muuttaisi "
+                "jo kirjattujen tietojen näkyvyyttä tai säilytystä."
+            ),
+        )
     return errors
+
+
+#: Settings that decide who may see a form's client records (the wall between victim and
+#: perpetrator work) and how long they are kept (the register). Once a form has episodes they
+#: are fixed: changing them would open or close records already written on the old terms.
+FIXED_ONCE_CLIENTS = ("violence_work", "register")
+
+
+def _changed_settings_fixed_by_clients(sf: ServiceForm) -> list[str]:
+    if sf.pk is None:
+        return []
+    stored = ServiceForm._base_manager.filter(pk=sf.pk).values(*FIXED_ONCE_CLIENTS).first()
+    if stored is None:
+        return []
+    changed = [f for f in FIXED_ONCE_CLIENTS if getattr(sf, f) != stored[f]]
+    if not changed:
+        return []
+    with scope(organisation=sf.organisation_id):
+        has_clients = sf.episodes.exists()  # type: ignore[attr-defined]
+    return changed if has_clients else []
 
 
 def _save_service_form(service_form: ServiceForm, *, actor: User | None) -> None:
