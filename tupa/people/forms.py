@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_INVALID
+from tupa.core.forms import DATE_INVALID, BoundedModelMultipleChoiceField
 from tupa.episodes.models import ServiceTask
 from tupa.organisations.models import Municipality, ServiceForm
 
@@ -321,7 +321,7 @@ class HouseholdForm(_AmongRelatives):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    members: forms.ModelMultipleChoiceField[Person] = forms.ModelMultipleChoiceField(
+    members: forms.ModelMultipleChoiceField[Person] = BoundedModelMultipleChoiceField(
         queryset=Person.objects.none(),
         label=_("Muut perheenjäsenet"),
         widget=forms.CheckboxSelectMultiple,

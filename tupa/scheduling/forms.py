@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
-from tupa.core.forms import TIME_WIDGET, date_field
+from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField, date_field
 from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
@@ -32,7 +32,7 @@ class EpisodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return " ".join([f"A-{obj.pk}", ", ".join(names)]).strip()
 
 
-class WorkerChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class WorkerChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         forms_of = ", ".join(
             sorted({m.service_form.name for m in getattr(obj, "client_memberships", [])})

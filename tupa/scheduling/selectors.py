@@ -100,9 +100,14 @@ class CalendarPage:
         return [(day, grouped.get(day, [])) for day in days]
 
 
-def present(*, viewer: User, appointments: Iterable[Appointment]) -> CalendarPage:
+def present(
+    *, viewer: User, appointments: Iterable[Appointment], listed: bool = True
+) -> CalendarPage:
     """Decide what ``viewer`` sees of each appointment and whose names must be logged.
 
+    On a calendar (``listed``) an episode with a participant whose processing is restricted
+    (GDPR art. 18) is "Varattu" like one the viewer may not see (:func:`clients.listed_bases`);
+    the page of one appointment (``listed=False``) shows it to whoever may see the episode.
     A constant number of queries: the episode bases and the participants of visible episodes.
     """
     rows = list(appointments)
@@ -110,6 +115,8 @@ def present(*, viewer: User, appointments: Iterable[Appointment]) -> CalendarPag
     bases = clients.episode_bases(
         user=viewer, episode_ids={a.episode_id for a in rows if a.episode_id}
     )
+    if listed:
+        bases = clients.listed_bases(bases)
     participants: dict[int, list[Participant]] = defaultdict(list)
     if bases:
         for p in (

@@ -9,7 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import TIME_WIDGET, HidingFieldsMixin, date_field
+from tupa.core.forms import (
+    TIME_WIDGET,
+    BoundedModelMultipleChoiceField,
+    HidingFieldsMixin,
+    date_field,
+)
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
 from tupa.organisations.models import Municipality, Partner
@@ -203,7 +208,7 @@ class MeetingForm(WallClockForm):
         return self.moments["start_time"]
 
 
-class PresentChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class PresentChoice(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return participant_label(obj)
 

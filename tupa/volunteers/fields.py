@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import BoundedModelMultipleChoiceField
 from tupa.volunteers.models import Volunteer
 
 
@@ -26,7 +27,7 @@ class VolunteerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     pass
 
 
-class VolunteersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class VolunteersChoiceField(BoundedModelMultipleChoiceField):
     pass
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
-from tupa.core.forms import date_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, date_field
 from tupa.organisations.models import Partner
 
 from .base import TupaForm
@@ -53,7 +53,7 @@ class NetworkMeetingForm(TupaForm):
         help_text=_("Tehtävänimikkeet ja organisaatiot, esimerkiksi: sosiaalityöntekijä, neuvola."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    partners: forms.ModelMultipleChoiceField[Partner] = forms.ModelMultipleChoiceField(
+    partners: forms.ModelMultipleChoiceField[Partner] = BoundedModelMultipleChoiceField(
         label=_("Yhteistyötahot"),
         required=False,
         queryset=Partner.objects.none(),

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
-from tupa.core.forms import moment_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, moment_field
 from tupa.core.wallclock import this_minute
 
 from ..models import Attachment, Entry, Episode, Participant
@@ -21,13 +21,13 @@ from . import selectors, services
 ACCEPT = ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"
 
 
-class ParticipantChoiceField(forms.ModelMultipleChoiceField):
+class ParticipantChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Participant) -> str:  # type: ignore[override]
         who = obj.person if obj.person is not None else obj.alias
         return f"{who} ({obj.get_role_display()})"
 
 
-class CoWorkerChoiceField(forms.ModelMultipleChoiceField):
+class CoWorkerChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
         name = obj.get_full_name() or obj.username
         forms_ = sorted(
@@ -173,7 +173,7 @@ class EntryCreateForm(EntryFieldsForm):
         return kwargs
 
 
-class AttachmentChoiceField(forms.ModelMultipleChoiceField):
+class AttachmentChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Attachment) -> str:  # type: ignore[override]
         return f"{obj.original_name} ({obj.get_kind_display()})"
 

@@ -10,14 +10,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import date_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, date_field
 from tupa.finance.agreements.services import AgreementData
 from tupa.finance.models import Agreement
 from tupa.finance.models.agreements import InvoicingInterval, MeetingType, PricedItem
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 
-class _NamedChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class _NamedChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(getattr(obj, "name", None) or getattr(obj, "name_fi", obj))
 

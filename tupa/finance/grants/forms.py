@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import date_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, date_field
 from tupa.finance.models.grants import Grant, GrantDeadline
 from tupa.organisations.models import Funder, ServiceForm
 
@@ -40,7 +40,7 @@ def money_field(label: Any, *, required: bool = True, **kwargs: Any) -> MoneyFie
     )
 
 
-class ServiceFormsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ServiceFormsField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

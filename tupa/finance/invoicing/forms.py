@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import date_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, date_field
 from tupa.core.months import month_bounds
 from tupa.finance.invoicing.services import OTHER_ITEM, ManualInvoiceData
 from tupa.finance.models import Invoice, InvoiceLine
@@ -253,7 +253,7 @@ class LineForm(forms.Form):
         self.fields["service_form"].queryset = service_forms  # type: ignore[attr-defined]
 
 
-class _LineChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class _LineChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.position}. {obj.description} ({obj.quantity} {obj.unit})"
 

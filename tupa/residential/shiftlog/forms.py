@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tupa.core.forms import date_field
+from tupa.core.forms import BoundedModelMultipleChoiceField, date_field
 from tupa.episodes.models import Episode
 from tupa.residential.models import ShiftNote
 from tupa.residential.shiftlog.services import TEXT_MAX, current_shift
@@ -26,7 +26,7 @@ def episode_label(episode: Episode) -> str:
     return ", ".join(names) or _("Asiakkuus #%(number)s") % {"number": episode.pk}
 
 
-class _EpisodeChoices(forms.ModelMultipleChoiceField):
+class _EpisodeChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Episode) -> str:  # type: ignore[override]
         return episode_label(obj)
 

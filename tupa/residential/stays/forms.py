@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import forms as core_forms
-from tupa.core.forms import TIME_WIDGET
+from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField
 from tupa.core.wallclock import WallClockForm, this_minute
 from tupa.episodes.models import Participant, Referral
 from tupa.residential.models import Destination, PayerCategory, Place
@@ -99,7 +99,7 @@ class PlaceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-class ParticipantChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ParticipantChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         if obj.person is not None:
             name = f"{obj.person.first_names} {obj.person.last_name}"

@@ -9,7 +9,10 @@ Access (tests in ``tests/test_views.py``):
 - *Appointments of an episode* — anyone who may see the episode (``episode_basis``); planning
   from there needs membership of the episode's form.
 - Client names appear only for appointments whose episode the viewer may see; otherwise
-  "Varattu". Each person shown is written to the access log (one event per person).
+  "Varattu" (the time, the workers and a cancellation only: no type, place, form or outcome).
+  On the calendars and in the planning form's choices an episode with a participant whose
+  processing is restricted (GDPR art. 18) is left out the same way (``tests/test_calendar_privacy.py``).
+  Each person shown is written to the access log (one event per person).
 - *iCal feed* — public, by secret token (only its hash is stored); revoked/unknown → 404.
 """
 

@@ -27,6 +27,7 @@ from tupa.core.forms import submit
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner, ServiceForm
+from tupa.people.processing import exclude_restricted_episodes
 from tupa.scheduling import selectors, services
 from tupa.scheduling.forms import AppointmentForm, OutcomeForm
 from tupa.scheduling.models import Appointment, Outcome, Room
@@ -48,8 +49,10 @@ def _room_choices(service_form: ServiceForm) -> QuerySet[Room]:
 
 
 def _episode_choices(service_form: ServiceForm) -> QuerySet[Episode]:
+    """The form's open episodes, without those of a restricted participant (GDPR art. 18: no
+    new appointments, and left out of every list that names clients)."""
     return (
-        Episode.objects.filter(service_form=service_form)
+        exclude_restricted_episodes(Episode.objects.filter(service_form=service_form))
         .exclude(status=Episode.Status.ENDED)
         .prefetch_related(
             Prefetch(
@@ -142,7 +145,8 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
     fixed_episode: Episode | None = None
     episode_pk = request.GET.get("asiakkuus", "")
     if episode_pk:
-        if not episode_pk.isdigit():
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses (a 500).
+        if not (episode_pk.isascii() and episode_pk.isdigit()):
             raise Http404
         fixed_episode = _episode_choices(service_form).filter(pk=int(episode_pk)).first()
         if fixed_episode is None:
@@ -217,7 +221,7 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
 def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_or_404(request, pk)
     user = user_of(request)
-    page = selectors.present(viewer=user, appointments=[appointment])
+    page = selectors.present(viewer=user, appointments=[appointment], listed=False)
     if not page.items[0].visible:
         # A co-worker who cannot see the episode sees the appointment only as "Varattu" and
         # may not read (or overwrite) its note and place note here either.
@@ -313,11 +317,11 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Lopputulos tallennettu."))
         return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
-    page = selectors.present(viewer=user, appointments=[appointment])
+    page = selectors.present(viewer=user, appointments=[appointment], listed=False)
     log_page(request, page, action=Action.VIEW)
     item = page.items[0]
     series_rows: list[Appointment] = []
-    if appointment.series_id:
+    if appointment.series_id and item.visible:
         series_rows = list(
             Appointment.objects.filter(series_id=appointment.series_id).order_by("starts_at")
         )
