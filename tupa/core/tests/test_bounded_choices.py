@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("huge", ["9" * 20, "-" + "9" * 20, str(2**63)])
 def test_an_id_out_of_range_is_an_invalid_choice(huge: str) -> None:
-    municipality = Municipality.objects.create(code="901", name_fi="Testikunta", name_sv="Testkommun")
+    municipality = Municipality.objects.create(
+        code="901", name_fi="Testikunta", name_sv="Testkommun"
+    )
     field = BoundedModelMultipleChoiceField(queryset=Municipality.objects.all())
     with pytest.raises(ValidationError) as refused:
         field.clean([str(municipality.pk), huge])
@@ -22,7 +24,9 @@ def test_an_id_out_of_range_is_an_invalid_choice(huge: str) -> None:
 
 
 def test_ids_in_range_are_chosen() -> None:
-    municipality = Municipality.objects.create(code="902", name_fi="Toinen kunta", name_sv="Andra kommun")
+    municipality = Municipality.objects.create(
+        code="902", name_fi="Toinen kunta", name_sv="Andra kommun"
+    )
     field = BoundedModelMultipleChoiceField(queryset=Municipality.objects.all())
     assert list(field.clean([str(municipality.pk)])) == [municipality]
     with pytest.raises(ValidationError) as refused:
