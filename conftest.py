@@ -122,3 +122,62 @@ def django_db_setup(
         for connection in connections.all():
             with connection.schema_editor() as editor:
                 install_all(editor)
+
+
+# --------------------------------------------------------------------------- append-only tables
+
+#: A transactional test's teardown dropped the append-only triggers so that its flush could
+#: empty the tables; :func:`pytest_runtest_teardown` installs them again after the flush.
+_TRIGGERS_DROPPED = False
+
+
+@pytest.fixture
+def _append_only_off_before_flush(_django_db_helper: None) -> Generator[None]:
+    """TEST-ONLY. Set up after the database fixture, so torn down before its flush: the
+    append-only triggers (``tupa.core.append_only.TABLES``) refuse the ``DELETE``/``TRUNCATE``
+    with which a transactional test's teardown empties every table, so they are dropped here
+    and installed again once the flush is done. Production never does this; only migrations
+    and a reviewed retention purge drop them."""
+    yield
+    global _TRIGGERS_DROPPED
+    from django.db import connection
+
+    from tupa.core import append_only
+
+    with connection.schema_editor() as editor:
+        for table in append_only.TABLES:
+            append_only.uninstall(editor, table)
+    _TRIGGERS_DROPPED = True
+
+
+@pytest.fixture(autouse=True)
+def _append_only_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        request.getfixturevalue("_append_only_off_before_flush")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """After the test's fixtures are torn down (a transactional test's flush included), the
+    append-only triggers dropped for the flush are installed again, outside any transaction."""
+    result = yield
+    global _TRIGGERS_DROPPED
+    if _TRIGGERS_DROPPED and nextitem is None:  # the last test: the database is gone with it
+        _TRIGGERS_DROPPED = False
+    if _TRIGGERS_DROPPED:
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        from tupa.core.append_only import install_all
+
+        with (
+            item.config.stash[blocking_manager_key].unblock(),
+            connection.schema_editor() as editor,
+        ):
+            install_all(editor)
+        _TRIGGERS_DROPPED = False
+    return result

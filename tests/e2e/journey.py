@@ -28,12 +28,8 @@ from tupa.core.tests.factories import (
 from tupa.organisations.models import ServiceForm
 
 #: The marks of a journey module (``pytestmark = JOURNEY_MARKS``): a browser test on a live
-#: server, and the append-only logs emptied before the flush (see the fixture for why).
-JOURNEY_MARKS = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("purge_access_log_at_teardown"),
-]
+#: server (the root conftest lets the flush empty the append-only tables).
+JOURNEY_MARKS = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 #: A phone in portrait (390 × 844 px), the size the night worker's phone is checked at.
 PHONE: ViewportSize = {"width": 390, "height": 844}

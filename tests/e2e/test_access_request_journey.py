@@ -8,12 +8,9 @@ decision as a PDF and records the delivery, and the client's log extract shows t
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.db import connection
 from django.urls import reverse
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
@@ -23,17 +20,7 @@ from tupa.episodes.models import Entry, Participant
 from .journey import JOURNEY_MARKS, log_in, log_out
 from .violence_work import MOTHER_FIRST, build_world
 
-pytestmark = [*JOURNEY_MARKS, pytest.mark.usefixtures("purge_rights_logs_at_teardown")]
-
-
-@pytest.fixture
-def purge_rights_logs_at_teardown(transactional_db: None) -> Iterator[None]:
-    """TEST-ONLY: empty the append-only disclosure log and request history before the flush
-    (the same reason and method as ``purge_access_log_at_teardown``)."""
-    yield
-    migration = importlib.import_module("tupa.audit.migrations.0007_disclosure_access_request")
-    with connection.schema_editor() as editor:
-        migration.purge_for_tests(editor)
+pytestmark = JOURNEY_MARKS
 
 
 def test_dpo_reviews_redacts_and_delivers_a_partial_decision(

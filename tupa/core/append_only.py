@@ -1,7 +1,7 @@
 """Append-only tables: the one model base, queryset and migration helper.
 
-The access log, the anomaly reviews, the disclosure log, the access requests' history and the
-security event log are append-only: a row is written once and never changed or removed. Two
+The access log, the anomaly reviews, the disclosure log, the access requests' history, the
+security event log, the sent returns and the client journal are append-only: a row is written once and never changed or removed. Two
 layers refuse changes:
 
 - **Python**: models subclass :class:`AppendOnlyModel` (``save`` of an existing row and
@@ -224,6 +224,7 @@ TABLES: dict[str, str] = {
     "audit_accessrequeststep": "access request history is append-only",
     "audit_accessrequestitemdecision": "access request history is append-only",
     "statistics_submission": "a sent return is frozen",
+    "episodes_entry": "journal is append-only",
 }
 
 

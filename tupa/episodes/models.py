@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from tupa.core.append_only import AppendOnlyManager, AppendOnlyModel
 from tupa.core.models import OrganisationScopedModel
 from tupa.organisations.models import ServiceTask
 
@@ -426,11 +427,15 @@ class BasicFormDefinition(OrganisationScopedModel):
         return f"{self.title} v{self.version}"
 
 
-class Entry(models.Model):
+class Entry(AppendOnlyModel):
     """A journal entry (*asiakaskirjaus*). Append-only: a correction is a new version.
 
     The newest version of a chain has ``superseded_by`` empty; older versions stay readable.
+    A written row is never changed or removed — by the model, its queryset and the database's
+    triggers (:mod:`tupa.core.append_only`; migration ``episodes/0006``).
     """
+
+    append_only_message = "journal is append-only"
 
     class Type(models.TextChoices):
         HOME_VISIT = "home_visit", _("kotikäynti")
@@ -482,7 +487,9 @@ class Entry(models.Model):
     correction_reason = models.CharField(_("korjauksen syy"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
 
-    objects = ScopedManager(organisation="episode__organisation")
+    objects = ScopedManager(  # type: ignore[django-manager-missing]
+        organisation="episode__organisation", _manager_class=AppendOnlyManager
+    )
 
     class Meta:
         verbose_name = _("asiakaskirjaus")

@@ -18,10 +18,10 @@ Rules, decided here and in :mod:`tupa.access.episodes` (``may_write_journal``,
 - **Append-only.** There is no update and no delete service. A correction creates a new Entry
   with ``supersedes`` pointing at the previous version and a ``correction_reason``; the earlier
   version stays readable with its author and time. The one-to-one ``supersedes`` column makes two
-  concurrent corrections of the same version impossible at the database level. The model's
-  ``save()``/``delete()`` cannot be overridden (models are frozen for this issue), so the rule is
-  enforced by this being the only write path (views, API, demo builder) — code review must refuse
-  any ``Entry.objects...update()`` or ``.delete()``.
+  concurrent corrections of the same version impossible at the database level. A written entry
+  is never changed or removed: ``Entry`` is an append-only model (its ``save``, ``delete`` and
+  queryset refuse, and the database's triggers refuse ``UPDATE``/``DELETE`` from any client;
+  :mod:`tupa.core.append_only`).
 - **Validation.** Time not in the future (5 minutes' tolerance for clock skew), duration 1–1440
   minutes or empty (e.g. a plain note), participants must be participants of the same episode,
   co-workers must be active staff of the same organisation doing client work in any service form

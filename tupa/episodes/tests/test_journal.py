@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django_scopes import scope, scopes_disabled
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
+from tupa.core.append_only import AppendOnlyError
 from tupa.core.tests.factories import (
     ParticipantFactory,
     PersonFactory,
@@ -231,6 +232,33 @@ def test_the_service_layer_offers_no_update_or_delete() -> None:
     # Append-only by construction: the only writes are create and correct (module docstring).
     writers = {name for name in dir(journal) if name.startswith("entry_")}
     assert writers == {"entry_create", "entry_correct", "entry_subjects", "entry_versions"}
+
+
+def test_a_written_entry_is_never_changed_or_removed(family: Family, org_scope: None) -> None:
+    """The model, its queryset and the database's triggers (raw SQL included) refuse."""
+    entry = _create(family)
+    entry.text = "Muutettu jälkikäteen"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        Entry.objects.filter(pk=entry.pk).update(text="Muutettu")
+    with pytest.raises(AppendOnlyError):
+        Entry.objects.filter(pk=entry.pk).delete()
+    table = Entry._meta.db_table
+    for sql in (
+        f"UPDATE {table} SET text = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="journal is append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    entry.refresh_from_db()
+    assert entry.text != "Muutettu jälkikäteen"
 
 
 # --- corrections ----------------------------------------------------------------------------
