@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Cells under this are shown as "< 5" in everything that leaves the organisation.
 THRESHOLD = 5
+#: The longest note a sender may write on a sent return (``Submission.note``).
+NOTE_MAX_LENGTH = 300
 
 
 class NotReady(Exception):
@@ -87,6 +89,8 @@ def submit(
     """
     if computed.problems:
         raise NotReady(computed.problems)
+    if len(note) > NOTE_MAX_LENGTH or "\x00" in note:  # the view's form refuses both
+        raise ValueError(f"a return's note is at most {NOTE_MAX_LENGTH} characters, without NUL")
     template = computed.template
     states = states_for(computed)
     year = computed.params.start.year
@@ -110,7 +114,7 @@ def submit(
     frozen_fields: dict[str, Any] = {
         "content_hash": computed.content_hash(),
         "suppression": _states_json(states),
-        "note": note[:300],
+        "note": note,
         "grant_targets": None if funded is None else grant_targets(funded),
     }
     # Serialise sendings of the organisation's returns (PostgreSQL; SQLite has one writer).

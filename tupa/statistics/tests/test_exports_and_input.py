@@ -219,3 +219,22 @@ def test_the_annual_pack_in_an_unknown_format_is_404(client: Client, world: dict
     for fmt in ("csv", "docx"):
         response = client.get(reverse("statistics:annual_report", args=[YEAR]), {"muoto": fmt})
         assert response.status_code == 404, (fmt, response.get("Content-Disposition"))
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [("x" * 301, "enintään 300 merkkiä"), ("lähetetty\x00 postitse", "kielletty merkki")],
+)
+def test_a_bad_note_is_refused_on_the_page_and_nothing_is_sent(
+    client: Client, world: dict[str, Any], note: str, message: str
+) -> None:
+    """The note was cut to 300 characters without a word, and a NUL byte was stored (a 500 on
+    PostgreSQL). Now the return page says why and keeps what was typed."""
+    login_verified(client, world["lead"])
+    response = client.post(reverse("statistics:send", args=[TEMPLATE, YEAR, SLUG]), {"note": note})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert note.replace("\x00", "")[:40] in page
+    with scopes_disabled():
+        assert not Submission.objects.exists()

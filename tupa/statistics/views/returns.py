@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tupa.access import clients
@@ -42,6 +44,7 @@ from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import grant_targets_text, present, present_line
 from ..returns.base import Line, Recipient
+from ..services import NOTE_MAX_LENGTH
 from ..suppression import number_text
 from ..tables import build_table
 from .common import Subject, subject_or_404
@@ -398,6 +401,19 @@ def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str
     return attachment(export_output(subject, fmt))
 
 
+class SendForm(forms.Form):
+    """The sender's note on a return marked sent (where and how it went)."""
+
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": gettext_lazy("Lisätieto saa olla enintään %(limit_value)d merkkiä."),
+            "null_characters_not_allowed": gettext_lazy("Lisätiedossa on kielletty merkki."),
+        },
+    )
+
+
 @object_scoped
 @require_POST
 def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpResponse:
@@ -406,20 +422,24 @@ def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpRes
     user = user_of(request)
     if not access.may_send_return(user, subject.template, subject.service_form):
         raise Http404
-    computed = engine.run(subject.template, subject.params)
-    try:
-        submission = services.submit(
-            user=user,
-            computed=computed,
-            service_form=subject.service_form,
-            municipality=subject.municipality,
-            title=subject.title,
-            note=request.POST.get("note", "").strip(),
-        )
-    except services.NotReady as exc:
+    typed = SendForm(request.POST)
+    problems: list[Any] = [str(e) for e in typed.errors.get("note", [])]
+    if not problems:
+        try:
+            submission = services.submit(
+                user=user,
+                computed=engine.run(subject.template, subject.params),
+                service_form=subject.service_form,
+                municipality=subject.municipality,
+                title=subject.title,
+                note=typed.cleaned_data["note"],
+            )
+        except services.NotReady as exc:
+            problems = exc.problems
+    if problems:
         context = _context(request, subject)
-        context["send_errors"] = exc.problems
-        context["note"] = request.POST.get("note", "")
+        context["send_errors"] = problems
+        context["note"] = request.POST.get("note", "").replace("\x00", "")
         return render(request, "statistics/return.html", context, status=400)
     messages.success(request, _("Ilmoitus on merkitty lähetetyksi ja sen luvut on jäädytetty."))
     return redirect("statistics:submission", pk=submission.pk)
