@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -58,7 +58,7 @@ from tupa.core.tests.factories import (
 )
 from tupa.core.tests.helpers import login_verified, module_world
 from tupa.organisations.models import ServiceForm
-from tupa.people.tests.test_canary import MOTHER_HETU, build_world, sweep_urls
+from tupa.people.tests.canary_world import MOTHER_HETU, build_world, sweep_urls
 from tupa.programmes.tests.support import programme
 
 pytestmark = pytest.mark.django_db
@@ -685,11 +685,15 @@ def test_what_was_stored_is_judged(world: dict[str, Any]) -> None:
         attempt.key = key
         sweep.attempts[marker] = attempt
     sweep.unmarked.append((sweep.attempts[lost], 200))
+    # PostgreSQL refuses a NUL byte in text outright (the request would answer 500, which the
+    # sweep judges); only SQLite can store one.
+    stores_nul = connection.vendor == "sqlite"
+    names = [long_value(cut)[:150], f"{SCRIPT}{dated}"] + ([f"{nul}a\x00b"] if stores_nul else [])
     with scopes_disabled():
-        for name in (f"{nul}a\x00b", long_value(cut)[:150], f"{SCRIPT}{dated}"):
+        for name in names:
             Household.objects.create(organisation=world["org"], name=name)
     judge_stored(sweep)
-    assert [w for w in sweep.problems["a:nul"] if "NUL" in w]
+    assert bool([w for w in sweep.problems.get("a:nul", []) if "NUL" in w]) == stores_nul
     assert [w for w in sweep.problems["a:cut"] if "cut to 150" in w]
     assert [w for w in sweep.problems["a:date"] if "['given_on'] were bad" in w]
     assert [w for w in sweep.problems["a:lost"] if "without an error message" in w]

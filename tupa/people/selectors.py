@@ -228,6 +228,10 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
+#: Control characters in a typed query (C0, DEL and C1): treated as spaces.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def search_persons(*, user: User, query: str) -> SearchResults:
     """Persons (and unidentified aliases) matching ``query`` among those visible to ``user``.
 
@@ -239,8 +243,10 @@ def search_persons(*, user: User, query: str) -> SearchResults:
 
     A hidden person is simply not there: the result has the same shape, and nothing counts or
     orders by hidden rows. Restricted persons are sorted by name like everyone else.
+    Control characters (a NUL byte, which PostgreSQL refuses in a text parameter) separate
+    words like spaces: no name holds them.
     """
-    text = " ".join((query or "").split())
+    text = " ".join(_CONTROL.sub(" ", query or "").split())
     results = SearchResults(query=text)
     if len(fold(text)) < MIN_QUERY_LENGTH:
         results.too_short = bool(text)

@@ -30,7 +30,7 @@ from tupa.episodes import services
 from tupa.episodes.models import BreakGlass, Episode, Participant
 from tupa.people.models import Consent
 from tupa.people.services import HETU_TAKEN_MESSAGE
-from tupa.people.tests.test_canary import (
+from tupa.people.tests.canary_world import (
     CANARIES,
     MOTHER_HETU,
     MOTHER_NAME,

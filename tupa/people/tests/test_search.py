@@ -54,6 +54,15 @@ def test_search_by_name_ignores_case_and_diacritics(world: dict[str, Any]) -> No
     assert _names(_search(worker, "Olematon")) == []
 
 
+def test_control_characters_in_a_query_separate_words(world: dict[str, Any]) -> None:  # noqa: F811
+    """A NUL byte (which PostgreSQL refuses in a text parameter: the search answered 500) or a
+    tab in the typed query is a space: no name holds one."""
+    worker = world["users"]["shelter_worker"]
+    results = _search(worker, "eetu\x00meik\t")
+    assert results.query == "eetu meik"
+    assert _names(results) == ["Eetu Meikäläinen"]
+
+
 def test_results_are_sorted_by_name(world: dict[str, Any]) -> None:  # noqa: F811
     worker = world["users"]["shelter_worker"]
     names = [(p.last_name, p.first_names, p.pk) for p in _search(worker, "mei").persons]
