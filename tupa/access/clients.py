@@ -32,10 +32,11 @@ the user as a whole, so it holds for a user with any mix of memberships:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -418,6 +419,24 @@ def strongest(bases: Iterable[Basis]) -> Basis:
     """The strongest of ``bases`` (:data:`_BASIS_ORDER`): the basis logged for a person or an
     alias shown through several episodes, one event each."""
     return min(bases, key=_BASIS_ORDER.index)
+
+
+_S = TypeVar("_S")
+
+
+def once_each(shown: Iterable[tuple[Basis, Hashable, _S]]) -> dict[str, list[_S]]:
+    """The subjects a page shows — ``(basis, key, subject)``, a subject possibly through several
+    episodes on different bases — each once, under its strongest basis (:func:`strongest`):
+    basis value → subjects, for one access event per subject and view."""
+    best: dict[Hashable, tuple[Basis, _S]] = {}
+    for basis, key, subject in shown:
+        held = best.get(key)
+        if held is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(held[0]):
+            best[key] = (basis, subject)
+    grouped: dict[str, list[_S]] = defaultdict(list)
+    for basis, subject in best.values():
+        grouped[str(basis)].append(subject)
+    return dict(grouped)
 
 
 def _consent_exists(form_ids: frozenset[int], today: date) -> Exists:

@@ -91,7 +91,7 @@ class Item:
 @dataclass
 class CalendarPage:
     items: list[Item]
-    to_log: dict[str, dict[tuple[str, int], Any]]
+    to_log: dict[str, list[Any]]
 
     def by_day(self, days: list[dt.date]) -> list[tuple[dt.date, list[Item]]]:
         grouped: dict[dt.date, list[Item]] = defaultdict(list)
@@ -126,7 +126,7 @@ def present(
         ):
             participants[p.episode_id].append(p)
     items: list[Item] = []
-    to_log: dict[str, dict[tuple[str, int], Any]] = defaultdict(dict)
+    shown: list[tuple[Any, tuple[str, int], Any]] = []
     for appointment in rows:
         if appointment.episode_id:
             basis = bases.get(appointment.episode_id)
@@ -139,7 +139,7 @@ def present(
                 if subject is None:
                     continue
                 names.append(str(subject) if p.person else str(p.alias.label))  # type: ignore[union-attr]
-                to_log[str(basis)][(type(subject).__name__, subject.pk)] = subject
+                shown.append((basis, (type(subject).__name__, subject.pk), subject))
             items.append(Item(appointment, visible=True, clients=names))
         else:
             own = appointment.organiser_id == viewer.pk or any(
@@ -147,7 +147,7 @@ def present(
             )
             visible = own or appointment.service_form_id in scope.member_form_ids
             items.append(Item(appointment, visible=visible))
-    return CalendarPage(items=items, to_log=dict(to_log))
+    return CalendarPage(items=items, to_log=clients.once_each(shown))
 
 
 def feed_appointments(*, user: User, now: dt.datetime | None = None) -> QuerySet[Appointment]:

@@ -35,7 +35,7 @@ def member_labels(
         user=user_of(request), episode_ids={m.participant.episode_id for m in rows}
     )
     labels: dict[int, str] = {}
-    to_log: dict[str, dict[int, Person]] = defaultdict(dict)
+    shown: list[tuple[Any, int, Person]] = []
     for member in rows:
         basis = bases.get(member.participant.episode_id)
         if basis is None:
@@ -52,10 +52,10 @@ def member_labels(
                 parts.append(_("Käsittelyä rajoitettu"))
             else:
                 parts.append(str(person))
-                to_log[str(basis)][person.pk] = person
+                shown.append((basis, person.pk, person))
         labels[member.pk] = " – ".join(parts) if parts else str(parent)
-    for basis_value, persons in to_log.items():
-        record_access(request=request, subjects=persons.values(), action=action, basis=basis_value)
+    for basis_value, persons in clients.once_each(shown).items():  # one event per person
+        record_access(request=request, subjects=persons, action=action, basis=basis_value)
     return labels
 
 

@@ -13,10 +13,19 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
 
+from tupa.access.policy import Basis
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.factories import ServiceFormFactory, client_in, org_role_user, worker_in
+from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    ServiceFormFactory,
+    client_in,
+    org_role_user,
+    worker_in,
+)
 from tupa.core.tests.helpers import login_verified
+from tupa.episodes.models import Assignment
 from tupa.people import rights
 from tupa.people.models import Person
 from tupa.scheduling import services
@@ -144,3 +153,40 @@ def test_a_varattu_co_worker_cannot_record_the_outcome(
     assert response.status_code == 403
     foreign.refresh_from_db()
     assert foreign.outcome == Outcome.NO_SHOW and foreign.outcome_note == ""
+
+
+# --------------------------------------------------------------------------- one event each
+
+
+def test_a_client_shown_through_two_episodes_is_logged_once_on_the_strongest_basis(
+    client: Client, w: World
+) -> None:
+    """The worker sees her client's visit in her own unit (membership) and, as an assigned
+    co-worker, the same client's appointment in another unit (assignment): one access event,
+    on membership — not one per basis."""
+    other = ServiceFormFactory.create(organisation=w.form.organisation, area=w.form.area)
+    colleague = worker_in(other)
+    with scope(organisation=other.organisation_id):
+        episode = EpisodeFactory.create(service_form=other, organisation=other.organisation)
+        ParticipantFactory.create(episode=episode, person=w.person)
+        Assignment.objects.create(
+            episode=episode,
+            user=w.worker,
+            valid_from=t(2026, 11, 1, 0).date(),
+            assigned_by=colleague,
+        )
+    plan(colleague, other, t(2026, 11, 18, 10), episode=episode, co_workers=[w.worker])
+    login_verified(client, w.worker)
+    before = _events_for(w.person)
+    html = client.get(reverse("scheduling:my_calendar") + "?paiva=2026-11-17").content.decode()
+    assert html.count(NAME) >= 2  # both appointments name her
+    assert [e.basis for e in _events_for(w.person)[len(before) :]] == [Basis.MEMBERSHIP]
+
+
+def _events_for(person: Any) -> list[AccessEvent]:
+    with scope(organisation=person.organisation_id):
+        return list(
+            AccessEvent.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Person), subject_id=person.pk
+            ).order_by("pk")
+        )

@@ -11,6 +11,4 @@ from tupa.scheduling import selectors
 def log_page(request: HttpRequest, page: selectors.CalendarPage, *, action: str) -> None:
     for basis, subjects in page.to_log.items():
         if subjects:
-            record_access(
-                request=request, subjects=list(subjects.values()), action=action, basis=basis
-            )
+            record_access(request=request, subjects=subjects, action=action, basis=basis)
