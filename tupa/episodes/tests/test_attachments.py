@@ -3,12 +3,10 @@ permission-checked, logged way to read them."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,28 +22,21 @@ from PIL.ExifTags import GPS, IFD, Base
 from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.models import AccessEvent
-from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
+from tupa.core.tests.helpers import login_verified
 from tupa.episodes import journal
 from tupa.episodes.journal import attachments
 from tupa.episodes.models import Attachment, Entry
 from tupa.episodes.tests.journal_support import (
     Family,
     entry_kwargs,
-    make_family,
     png_bytes,
     upload,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 HTML_AS_PNG = b"<!DOCTYPE html><html><script>alert('xss')</script></html>"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -53,23 +44,6 @@ def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests run in a transaction that never commits: move each stored file into place at
     once, as the commit would (commit and rollback themselves: test_attachment_storage.py)."""
     monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
-
-
-@pytest.fixture(scope="module")
-def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
-    """The family is built once for the module; each test runs in a savepoint inside this
-    transaction, so whatever a test writes is rolled back before the next one."""
-    with rolled_back_world(django_db_blocker):
-        yield make_family()
-
-
-@pytest.fixture
-def family(built_family: Family) -> Family:
-    """Fresh instances for each test: a test may change one in memory (a login, for one)."""
-    return dataclasses.replace(
-        built_family,
-        **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
-    )
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,7 +27,7 @@ from tupa.core.tests.factories import (
     client_in,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
+from tupa.core.tests.helpers import login_verified
 from tupa.episodes import journal
 from tupa.episodes.models import BreakGlass, Entry
 from tupa.episodes.tests.journal_support import (
@@ -40,23 +38,6 @@ from tupa.episodes.tests.journal_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
-    """The family is built once for the module; each test runs in a savepoint inside this
-    transaction, so whatever a test writes is rolled back before the next one."""
-    with rolled_back_world(django_db_blocker):
-        yield make_family()
-
-
-@pytest.fixture
-def family(built_family: Family) -> Family:
-    """Fresh instances for each test: a test may change one in memory (a login, for one)."""
-    return dataclasses.replace(
-        built_family,
-        **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
-    )
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ typed values kept, never a 500; hostile file names come out harmless in ``Conten
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,43 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from tupa.core.tests.helpers import login_verified, refetched, rolled_back_world
+from tupa.core.tests.helpers import login_verified
 from tupa.episodes import journal
 from tupa.episodes.models import Attachment, Entry
 from tupa.episodes.tests.journal_support import (
     Family,
     an_hour_ago,
     entry_kwargs,
-    make_family,
     png_bytes,
     upload,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    """Stored attachments go to a temporary folder, never to the project's media."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 HUGE = "9" * 30
-
-
-@pytest.fixture(scope="module")
-def built_family(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Family]:
-    with rolled_back_world(django_db_blocker):
-        yield make_family()
-
-
-@pytest.fixture
-def family(built_family: Family) -> Family:
-    return dataclasses.replace(
-        built_family,
-        **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
-    )
 
 
 @pytest.fixture

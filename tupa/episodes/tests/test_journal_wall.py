@@ -6,7 +6,6 @@ attachment of a shelter episode (404), and nothing is logged for her."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -31,14 +30,7 @@ from tupa.episodes.tests.journal_support import (
 )
 from tupa.people.models import Consent, Person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    """Stored attachments go to a temporary folder, never to the project's media."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def _jussi_users(family: Family) -> list[User]:
