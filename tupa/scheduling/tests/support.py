@@ -66,3 +66,27 @@ def plan(actor: Any, form: ServiceForm, start: dt.datetime, **kwargs: Any) -> Ap
     values.update(kwargs)
     with scope(organisation=form.organisation_id):
         return services.appointment_create(**values)[0]
+
+
+def world_with_visit() -> World:
+    """:func:`world` with the worker's home visit of her client on Tuesday 17.11.2026 at 10
+    (``extra["visit"]``)."""
+    data = world()
+    data.extra["visit"] = plan(data.worker, data.form, t(2026, 11, 17, 10), episode=data.episode)
+    return data
+
+
+def planning_data(w: World, **overrides: Any) -> dict[str, Any]:
+    """The planning form's POST for an hour's home visit of ``w``'s client on 24.11.2026."""
+    data: dict[str, Any] = {
+        "episode": w.episode.pk,
+        "date": "2026-11-24",
+        "start": "10:00",
+        "end": "11:00",
+        "type": "home_visit",
+        "place_kind": "client_home",
+        "organiser": w.worker.pk,
+        "repeat": "",
+    }
+    data.update(overrides)
+    return data

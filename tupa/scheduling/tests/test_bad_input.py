@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tupa.core.tests.helpers import login_verified
 
-from .support import World, plan, t, world
+from .support import World, planning_data, world_with_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -20,24 +20,7 @@ HUGE = "9" * 30
 
 @pytest.fixture
 def w() -> World:
-    data = world()
-    data.extra["visit"] = plan(data.worker, data.form, t(2026, 11, 17, 10), episode=data.episode)
-    return data
-
-
-def _post_data(w: World, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "episode": w.episode.pk,
-        "date": "2026-11-24",
-        "start": "10:00",
-        "end": "11:00",
-        "type": "home_visit",
-        "place_kind": "client_home",
-        "organiser": w.worker.pk,
-        "repeat": "",
-    }
-    data.update(overrides)
-    return data
+    return world_with_visit()
 
 
 @pytest.mark.parametrize(
@@ -72,7 +55,7 @@ def test_garbage_in_the_planning_form_is_a_finnish_400(
 ) -> None:
     login_verified(client, w.worker)
     url = reverse("scheduling:create", args=[w.form.slug])
-    response = client.post(url, _post_data(w, **overrides))
+    response = client.post(url, planning_data(w, **overrides))
     assert response.status_code == 400
     assert response.context["form"].errors
 
@@ -82,7 +65,7 @@ def test_garbage_in_the_edit_and_outcome_forms_is_a_400(client: Client, w: World
     visit = w.extra["visit"]
     response = client.post(
         reverse("scheduling:edit", args=[visit.pk]),
-        _post_data(w, version=HUGE, room=HUGE, place_kind="own_premises"),
+        planning_data(w, version=HUGE, room=HUGE, place_kind="own_premises"),
     )
     assert response.status_code == 400
     response = client.post(

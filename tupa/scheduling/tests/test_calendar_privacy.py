@@ -31,7 +31,7 @@ from tupa.people.models import Person
 from tupa.scheduling import services
 from tupa.scheduling.models import Appointment, Outcome
 
-from .support import World, plan, t, world
+from .support import World, plan, t, world_with_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -49,9 +49,7 @@ def _restrict(person: Any) -> None:
 
 @pytest.fixture
 def w() -> World:
-    data = world()
-    data.extra["visit"] = plan(data.worker, data.form, t(2026, 11, 17, 10), episode=data.episode)
-    return data
+    return world_with_visit()
 
 
 def _logged_for(person: Any) -> int:

@@ -27,7 +27,7 @@ from tupa.episodes.models import Entry
 from tupa.people.models import Person
 from tupa.scheduling.models import Appointment, Outcome, PlaceKind
 
-from .support import World, plan, t, world
+from .support import World, plan, planning_data, t, world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -253,26 +253,11 @@ def test_canary_never_appears(client: Client, w: World) -> None:
 # --------------------------------------------------------------------------- planning
 
 
-def _post_data(w: World, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "episode": w.episode.pk,
-        "date": "2026-11-24",
-        "start": "10:00",
-        "end": "11:00",
-        "type": "home_visit",
-        "place_kind": "client_home",
-        "organiser": w.worker.pk,
-        "repeat": "",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_the_form_refuses_year_1066_and_keeps_the_input(client: Client, w: World) -> None:
     login_verified(client, w.worker)
     url = reverse("scheduling:create", args=[w.form.slug])
     response = client.post(
-        url, _post_data(w, date="1066-10-14", repeat="weekly", repeat_until="9999-12-31")
+        url, planning_data(w, date="1066-10-14", repeat="weekly", repeat_until="9999-12-31")
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -288,7 +273,7 @@ def test_form_errors_are_finnish_and_keep_the_input(client: Client, w: World) ->
     login_verified(client, w.worker)
     url = reverse("scheduling:create", args=[w.form.slug])
     response = client.post(
-        url, _post_data(w, date="huomenna", start="12:00", end="11:00", place_note="Ovikoodi")
+        url, planning_data(w, date="huomenna", start="12:00", end="11:00", place_note="Ovikoodi")
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -296,7 +281,7 @@ def test_form_errors_are_finnish_and_keep_the_input(client: Client, w: World) ->
     assert "Päättymisajan on oltava alkamisajan jälkeen." in html
     assert 'value="huomenna"' in html and 'value="Ovikoodi"' in html
     assert 'aria-invalid="true"' in html
-    response = client.post(url, _post_data(w, place_kind="partner", repeat="weekly"))
+    response = client.post(url, planning_data(w, place_kind="partner", repeat="weekly"))
     html = response.content.decode()
     assert "Valitse yhteistyötaho, jonka tiloissa tapaaminen on." in html
     assert "Anna joko toiston päättymispäivä tai kertojen määrä." in html
@@ -307,7 +292,7 @@ def test_form_errors_are_finnish_and_keep_the_input(client: Client, w: World) ->
 def test_plan_with_conflict_warning_then_save_anyway(client: Client, w: World) -> None:
     login_verified(client, w.worker)
     url = reverse("scheduling:create", args=[w.form.slug])
-    data = _post_data(w, date="2026-11-19", start="09:30", end="10:30")
+    data = planning_data(w, date="2026-11-19", start="09:30", end="10:30")
     response = client.post(url, data)
     html = response.content.decode()
     assert response.status_code == 409
@@ -323,7 +308,9 @@ def test_plan_a_weekly_series_for_the_episode(client: Client, w: World) -> None:
     login_verified(client, w.worker)
     url = reverse("scheduling:create", args=[w.form.slug]) + f"?asiakkuus={w.episode.pk}"
     assert "Kanariina Lintunen" in client.get(url).content.decode()
-    response = client.post(url, _post_data(w, date="2026-11-23", repeat="weekly", repeat_count="4"))
+    response = client.post(
+        url, planning_data(w, date="2026-11-23", repeat="weekly", repeat_count="4")
+    )
     assert response.status_code == 302
     with scope(organisation=w.form.organisation_id):
         rows = list(Appointment.objects.filter(series__isnull=False).order_by("starts_at"))
@@ -367,7 +354,7 @@ def test_edit_moves_one_occurrence(client: Client, w: World) -> None:
     login_verified(client, w.worker)
     visit = w.extra["visit"]
     url = reverse("scheduling:edit", args=[visit.pk])
-    data = _post_data(w, date="2026-11-25", start="13:00", end="14:00", version=visit.version)
+    data = planning_data(w, date="2026-11-25", start="13:00", end="14:00", version=visit.version)
     data.pop("episode")
     response = client.post(url, data)
     assert response.status_code == 302
