@@ -20,6 +20,14 @@ from .test_views import NOW, world  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
+def _leave(client: Client, people: dict[str, Any], left_on: str) -> tuple[Member, Any]:
+    """The group worker ends the first member's period on ``left_on`` (as typed)."""
+    member = people["members"][0]
+    login_verified(client, people["worker"])
+    url = reverse("programmes:member_leave", args=[member.pk])
+    return member, client.post(url, {"left_on": left_on})
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
@@ -37,10 +45,7 @@ def test_bad_leaving_day_is_refused_and_kept(
     typed: str,
     message: str,
 ) -> None:
-    member = world["members"][0]
-    login_verified(client, world["worker"])
-    url = reverse("programmes:member_leave", args=[member.pk])
-    response = client.post(url, {"left_on": typed})
+    member, response = _leave(client, world, typed)
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -55,10 +60,7 @@ def test_leaving_day_before_joining_is_refused_on_the_page(
     client: Client,
     world: dict[str, Any],  # noqa: F811
 ) -> None:
-    member = world["members"][0]
-    login_verified(client, world["worker"])
-    url = reverse("programmes:member_leave", args=[member.pk])
-    response = client.post(url, {"left_on": "1.3.2026"})
+    member, response = _leave(client, world, "1.3.2026")
     assert response.status_code == 400
     html = response.content.decode()
     assert "Lopetuspäivä ei voi olla ennen aloituspäivää." in html
@@ -72,10 +74,7 @@ def test_finnish_leaving_day_ends_the_period(
     client: Client,
     world: dict[str, Any],  # noqa: F811
 ) -> None:
-    member = world["members"][0]
-    login_verified(client, world["worker"])
-    url = reverse("programmes:member_leave", args=[member.pk])
-    response = client.post(url, {"left_on": "5.3.2026"})
+    member, response = _leave(client, world, "5.3.2026")
     assert response.status_code == 302
     with scope(organisation=world["form"].organisation):
         assert str(Member.objects.get(pk=member.pk).left_on) == "2026-03-05"
