@@ -20,7 +20,7 @@ Every function here runs inside the organisation scope (django-scopes), like eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -147,6 +147,23 @@ def protected_episode_ids(
         {pk for _episode, *subjects in rows for pk in subjects if pk is not None}, on=today
     )
     return {episode for episode, *subjects in rows if restricted.intersection(subjects)}
+
+
+def episodes_with_restricted(
+    episode_ids: Iterable[int] | QuerySet[Any], restricted: Collection[int]
+) -> set[int]:
+    """Ids among ``episode_ids`` with a participant among ``restricted`` — persons already
+    decided by :func:`restricted_person_ids` or :func:`restricted_ids_in_organisation` — by
+    themselves or through an alias linked to them (one query; none when nobody is restricted).
+    :func:`protected_episode_ids` for a caller that has decided the persons already."""
+    if not restricted:
+        return set()
+    return set(
+        Participant.objects.filter(episode_id__in=episode_ids)
+        .filter(Q(person_id__in=restricted) | Q(alias__person_id__in=restricted))
+        .values_list("episode_id", flat=True)
+        .distinct()
+    )
 
 
 def restricted_ids_in_organisation(organisation_id: int, *, on: date | None = None) -> set[int]:

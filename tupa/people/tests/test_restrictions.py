@@ -35,6 +35,7 @@ from tupa.people.models import (
     Restriction,
 )
 from tupa.people.restrictions import (
+    episodes_with_restricted,
     has_restriction,
     protected_episode_ids,
     restricted_ids_in_organisation,
@@ -396,8 +397,15 @@ def _family(form: Any, *persons: Person) -> Episode:
 
 
 def _protected(episodes: list[Episode], on: dt.date = TODAY) -> set[int]:
-    with scope(organisation=episodes[0].organisation_id):
-        return protected_episode_ids([e.pk for e in episodes], on=on)
+    """The protected episodes, decided both ways: from the episodes' participants, and (the
+    statistics' way) from the organisation's restricted persons decided first."""
+    organisation_id = episodes[0].organisation_id
+    ids = [e.pk for e in episodes]
+    with scope(organisation=organisation_id):
+        found = protected_episode_ids(ids, on=on)
+        restricted = restricted_ids_in_organisation(organisation_id, on=on)
+        assert episodes_with_restricted(ids, restricted) == found
+    return found
 
 
 def test_an_episode_is_protected_by_any_participant_under_a_restriction_in_force() -> None:
@@ -470,8 +478,9 @@ def test_one_query_when_nobody_is_protected_and_none_without_episodes(
     episodes = [_family(form, PersonFactory.create(organisation=form.organisation))]
     with django_assert_num_queries(0):
         assert protected_episode_ids([]) == set()
-    with django_assert_num_queries(1):
-        assert _protected(episodes) == set()
+    with scope(organisation=form.organisation_id), django_assert_num_queries(1):
+        assert protected_episode_ids([episodes[0].pk], on=TODAY) == set()
+    assert _protected(episodes) == set()
     # A subquery of episodes (the statistics' whole organisation) works the same.
     with scopes_disabled():
         _restrict(episodes[0].participants.get().person)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django_scopes import scopes_disabled
 
 from tupa.episodes.models import Episode
-from tupa.people.restrictions import protected_episode_ids, restricted_ids_in_organisation
+from tupa.people.restrictions import episodes_with_restricted, restricted_ids_in_organisation
 
 from .base import UNKNOWN, Dimension, Unit
 from .reads import shared_read
@@ -47,17 +47,15 @@ class Protected:
 
 @shared_read
 def protected(organisation_id: int) -> Protected:
-    """The protected persons of the organisation and their episodes
-    (:func:`~tupa.people.restrictions.protected_episode_ids`; one query when nobody is
-    protected)."""
+    """The protected persons of the organisation and their episodes: the persons decided once
+    (:func:`~tupa.people.restrictions.restricted_ids_in_organisation`), then the episodes with
+    one of them as a participant (the rule of
+    :func:`~tupa.people.restrictions.protected_episode_ids`); one query when nobody is
+    protected."""
     with scopes_disabled():
         person_ids = restricted_ids_in_organisation(organisation_id)
-        episode_ids = (
-            protected_episode_ids(
-                Episode.objects.filter(organisation_id=organisation_id).values("pk")
-            )
-            if person_ids
-            else set()
+        episode_ids = episodes_with_restricted(
+            Episode.objects.filter(organisation_id=organisation_id).values("pk"), person_ids
         )
     return Protected(frozenset(person_ids), frozenset(episode_ids))
 

@@ -107,3 +107,17 @@ def test_a_protected_familys_meetings_leave_every_municipalitys_report(
             municipality_id=meetings[payer].pk,
         )
         assert compute(indicator, params).total == expected, payer
+
+
+def test_the_protected_episodes_are_read_once(
+    meetings: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """Who is protected is decided once: the restrictions in force and the housemates of the
+    covering one (two queries; this family has no household), then the episodes with a
+    protected participant (one). Deciding those participants again through
+    ``restricted_person_ids`` cost one to three queries more."""
+    from tupa.statistics.indicators.protection import protected
+
+    with django_assert_num_queries(3):
+        found = protected(meetings["form"].organisation_id)
+    assert found.episode_ids == {meetings["hidden"].pk}
