@@ -374,6 +374,36 @@ def may_reveal_person(
         return not wall_protected(participations).exists()
 
 
+def may_reveal_family(*, user: User, episode_id: int | None) -> bool:
+    """May ``user`` read a free text of the episode that may place a protected family (a home
+    visit's place note)? Yes when nobody of the episode is protected
+    (:func:`tupa.people.restrictions.protected_episode_ids`); otherwise only when she may reveal
+    every protected participant (:func:`may_reveal_person`: a work-task basis, never across the
+    wall). Callers show the neutral placeholder instead, whether the text is empty or not, so
+    that nothing tells whether an address was written."""
+    from tupa.episodes.models import Participant
+    from tupa.people import restrictions
+    from tupa.people.models import Person
+
+    if episode_id is None or not restrictions.protected_episode_ids([episode_id]):
+        return True
+    subject_ids = {
+        pk
+        for row in Participant.objects.filter(episode_id=episode_id).values_list(
+            "person_id", "alias__person_id"
+        )
+        for pk in row
+        if pk is not None
+    }
+    hidden = restrictions.restricted_person_ids(subject_ids)
+    if not hidden:  # protected through a subject this read cannot place: stay hidden
+        return False
+    return all(
+        may_reveal_person(user=user, person=person)
+        for person in Person.objects.filter(pk__in=hidden)
+    )
+
+
 def persons_visible_to(
     *, user: User, episodes: QuerySet[Episode] | None = None
 ) -> QuerySet[Person]:

@@ -140,6 +140,30 @@ def test_varattu_on_the_calendar_shows_no_outcome(
         assert "ei saapunut" not in html.lower(), url
 
 
+def test_varattu_on_the_calendar_does_not_tell_that_it_repeats(
+    client: Client, w: World, foreign: Appointment
+) -> None:
+    """A weekly series of another unit with our worker invited: "Varattu" on her calendars,
+    without the "recurring" mark that the web calendar showed (the feed tells no series either)."""
+    other_worker = foreign.organiser
+    plan(
+        other_worker,
+        foreign.service_form,
+        t(2026, 11, 18, 14),
+        episode=foreign.episode,
+        co_workers=[w.worker],
+        repeat=services.Recurrence(frequency="weekly", count=3),
+    )
+    login_verified(client, w.worker)
+    for url in (
+        reverse("scheduling:my_calendar") + "?paiva=2026-11-18",
+        reverse("scheduling:team_week", args=[w.form.slug]) + "?paiva=2026-11-18",
+    ):
+        html = client.get(url).content.decode()
+        assert "Varattu" in html, url
+        assert "toistuva" not in html and "↻" not in html, url
+
+
 def test_a_varattu_co_worker_cannot_record_the_outcome(
     client: Client, w: World, foreign: Appointment
 ) -> None:

@@ -64,8 +64,12 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         if not policy.decide(user, "client_work.access"):
             raise Http404
         CalendarFeedToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        # What her calendar shows, and no more: "Varattu" stays "Varattu" (no names are in
+        # the feed, so nothing of ``page.to_log`` is shown or logged).
+        page = selectors.present(viewer=user, appointments=selectors.feed_appointments(user=user))
         body = ical.build_feed(
-            appointments=selectors.feed_appointments(user=user),
+            owner_id=user.pk,
+            items=page.items,
             host=request.get_host().split(":")[0],
             language=user.preferred_language or "fi",
         )

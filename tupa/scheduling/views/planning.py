@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tupa.access import clients
 from tupa.access.fetch import episode_access, service_form_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
@@ -253,16 +254,20 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None, initial=initial, episodes=None, editing=True, **kwargs
     )
-    posted = _post(
-        request,
-        form,
-        lambda data: services.appointment_update(
-            actor=user,
-            appointment=appointment,
-            version=data.get("version") or 0,
-            **_planned_values(request, form),
-        ),
-    )
+    place_note_hidden = not clients.may_reveal_family(user=user, episode_id=appointment.episode_id)
+    if place_note_hidden:
+        # A protected family's place note: neither shown in the input nor overwritten.
+        del form.fields["place_note"]
+
+    def save(data: dict[str, Any]) -> Any:
+        values = _planned_values(request, form)
+        if place_note_hidden:
+            values["place_note"] = appointment.place_note
+        return services.appointment_update(
+            actor=user, appointment=appointment, version=data.get("version") or 0, **values
+        )
+
+    posted = _post(request, form, save)
     if posted.saved:
         messages.success(request, _("Tapaamisen muutokset tallennettu."))
         return HttpResponseRedirect(reverse("scheduling:detail", args=[appointment.pk]))
@@ -278,6 +283,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "appointment": appointment,
             "title": _("Muuta tapaamista"),
             "editing": True,
+            "place_note_hidden": place_note_hidden,
         },
         status=posted.status,
     )
@@ -334,6 +340,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "series_rows": series_rows,
             "may_edit": appointment.outcome == Outcome.PLANNED,
+            "place_note_hidden": item.visible
+            and not clients.may_reveal_family(user=user, episode_id=appointment.episode_id),
             "can_record": item.visible,
             "journal_url": (
                 reverse("episodes:journal_list", args=[appointment.episode_id])
