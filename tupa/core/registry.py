@@ -1,4 +1,5 @@
-"""What each app contributes to the shared pages: reports, navigation, service-form links, panels.
+"""What each app contributes to the shared pages: reports, navigation, service-form links, panels
+(and to the data-protection app: the free texts of an episode, the rows of an access request).
 
 The home app (dashboard, report list, navigation) and the configuration admin list what the
 apps register here, in the manner of ``admin.site.register``: each app's ``registrations.py``
@@ -266,6 +267,76 @@ class BillableSource:
     order: int = 100
 
 
+#: The pseudo field of an :class:`EpisodeText` of the episode model that stands for the text
+#: answers of the episode's basic form (a JSON field whose ``text`` answers are free texts).
+EPISODE_BASIC_FORM = "basic_form"
+
+
+@dataclass(frozen=True)
+class EpisodeText:
+    """Free texts of one model kept on a client episode (or on a row reached from it),
+    registered by the app that owns the model.
+
+    The data-protection app's erasure (``tupa.dataprotection.erasure.texts``) counts these
+    texts on the execution page and clears them from the episodes that are the erased person's
+    alone; a test there fails on a free-text field of an episode-linked model that is neither
+    registered here nor listed as kept on purpose.
+
+    - ``key``: the kind's stable name (``"goals"``); a key registers once.
+    - ``label``: the kind as the execution page names it (the counts are keyed by it).
+    - ``model``: the model class.
+    - ``episode``: the lookup from the model to the episode's id (``"episode_id"``,
+      ``"order__episode_id"``; ``"id"`` for the episode itself).
+    - ``fields``: the model's free-text fields. A field that may be blank is cleared to
+      ``""``; a required one gets the erasure's placeholder text. :data:`EPISODE_BASIC_FORM`
+      (on the episode model only) stands for the basic form's text answers, which are emptied
+      (the coded answers stay).
+    - ``order``: where the kind is counted and listed (then registration order).
+    """
+
+    key: str
+    label: Label
+    model: Any
+    episode: str
+    fields: tuple[str, ...]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AccessRequestPiece:
+    """One piece of a person's data in the draft of her access request (GDPR art. 15),
+    contributed by the app that keeps it.
+
+    - ``key``: the item's stable key (``"meeting_order:12"``): review decisions refer to it.
+    - ``kind``: ``"shelter_data"``, ``"meeting_order"``, ``"meeting"`` or ``"group"`` (the
+      draft's sections; ``tupa.dataprotection.access_requests.items.DraftEpisode``).
+    - ``participant_id``: the person's participation (so her episode) the piece belongs to.
+    - ``heading`` and ``text``: what the reviewer reads and, once released, the person gets.
+    - ``review_reasons``: why the piece may carry another person's data (empty: hers alone).
+      The draft adds the reason "another person is named in the text" itself.
+    """
+
+    key: str
+    kind: str
+    participant_id: int
+    heading: str
+    text: str
+    review_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessRequestSource:
+    """A feature app's rows in the draft of an access request
+    (``tupa.dataprotection.access_requests``): ``collect(*, participant_ids)`` returns the
+    :class:`AccessRequestPiece` s of the person's participations ``participant_ids``, each
+    kind in the order the draft lists it, in a constant number of queries; the caller has
+    disabled the organisation scope (the ids are the scoped person's)."""
+
+    key: str
+    collect: Callable[..., list[AccessRequestPiece]]
+    order: int = 100
+
+
 E = TypeVar(
     "E",
     Report,
@@ -278,6 +349,8 @@ E = TypeVar(
     VolunteerStaffing,
     VolunteerSessions,
     BillableSource,
+    EpisodeText,
+    AccessRequestSource,
 )
 
 
@@ -321,6 +394,8 @@ grant_panels: Registry[GrantPanel] = Registry("grant panel")
 volunteer_staffing: Registry[VolunteerStaffing] = Registry("volunteer staffing")
 volunteer_sessions: Registry[VolunteerSessions] = Registry("volunteer sessions")
 billable_sources: Registry[BillableSource] = Registry("billable source")
+episode_texts: Registry[EpisodeText] = Registry("episode free text")
+access_request_sources: Registry[AccessRequestSource] = Registry("access-request source")
 
 
 def shown_panels(

@@ -8,6 +8,7 @@ from tupa.core import registry
 from tupa.organisations.models import ServiceForm
 
 from . import billable
+from .models import IdentificationConsent
 from .selectors import volunteer_sessions
 
 
@@ -33,5 +34,18 @@ registry.volunteer_sessions.register(
 registry.billable_sources.register(
     registry.BillableSource(
         billable.SOURCE, _("Perhetuvan tilavuokrat"), billable.collect, order=40
+    ),
+)
+
+# The consent text of an identified drop-in client (the erasure clears it,
+# tupa.dataprotection.erasure).
+registry.episode_texts.register(
+    registry.EpisodeText(
+        "identification_consents",
+        _("Suostumukset asiakkaaksi tunnistamiseen"),
+        IdentificationConsent,
+        "episode_id",
+        ("consent_text",),
+        order=190,
     ),
 )

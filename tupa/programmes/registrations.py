@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
+from tupa.programmes import access_request
 
 from .models import GroupProgramme
 from .selectors import volunteer_sessions
@@ -50,4 +51,9 @@ registry.service_form_links.register(
 )
 registry.volunteer_sessions.register(
     registry.VolunteerSessions("programmes", volunteer_sessions, order=10),
+)
+
+
+registry.access_request_sources.register(
+    registry.AccessRequestSource("groups", access_request.group_pieces, order=30),
 )

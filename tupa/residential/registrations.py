@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
+from tupa.residential import access_request
 from tupa.residential.commitments import billable
-from tupa.residential.models import is_shelter
+from tupa.residential.models import PaymentCommitment, Stay, is_shelter
 
 
 def is_residential(form: ServiceForm) -> bool:
@@ -52,4 +53,25 @@ registry.billable_sources.register(
     registry.BillableSource(
         billable.SOURCE, _("Ensikodin hoitovuorokaudet"), billable.collect, order=10
     ),
+)
+
+# The free texts of the stays and commitments (the erasure clears them,
+# tupa.dataprotection.erasure); the commitment's decision reference is kept.
+registry.episode_texts.register(
+    registry.EpisodeText(
+        "stays", _("Asumisjaksot"), Stay, "episode_id", ("destination_note",), order=80
+    ),
+    registry.EpisodeText(
+        "payment_commitments",
+        _("Maksusitoumukset"),
+        PaymentCommitment,
+        "episode_id",
+        ("note",),
+        order=90,
+    ),
+)
+
+
+registry.access_request_sources.register(
+    registry.AccessRequestSource("shelter_data", access_request.shelter_data_pieces, order=10),
 )

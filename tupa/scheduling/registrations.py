@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
 from tupa.scheduling import billable
+from tupa.scheduling.models import Appointment
 
 registry.nav_links.register(
     registry.NavLink("scheduling:my_calendar", _("Kalenteri"), "client_work.access", order=30),
@@ -21,5 +22,17 @@ registry.service_form_links.register(
 registry.billable_sources.register(
     registry.BillableSource(
         billable.SOURCE, _("Ostopalveluna tehty perhetyö"), billable.collect, order=30
+    ),
+)
+
+# The free texts of an appointment (the erasure clears them, tupa.dataprotection.erasure).
+registry.episode_texts.register(
+    registry.EpisodeText(
+        "appointments",
+        _("Ajanvaraukset"),
+        Appointment,
+        "episode_id",
+        ("note", "place_note", "outcome_note"),
+        order=70,
     ),
 )

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.core import registry
 from tupa.organisations.models import ServiceForm
-from tupa.visitation import billable
+from tupa.visitation import access_request, billable
+from tupa.visitation.models import Contact, Meeting, MeetingOrder
 
 
 def is_visitation(form: ServiceForm) -> bool:
@@ -37,4 +38,38 @@ registry.billable_sources.register(
     registry.BillableSource(
         billable.SOURCE, _("Tapaamispaikan tapaamiset"), billable.collect, order=20
     ),
+)
+
+# The free texts of the orders, meetings and contacts (the erasure clears them,
+# tupa.dataprotection.erasure); the order's case number is kept.
+registry.episode_texts.register(
+    registry.EpisodeText(
+        "meeting_orders",
+        _("Tapaamismääräykset"),
+        MeetingOrder,
+        "episode_id",
+        ("notes", "safety_notes"),
+        order=100,
+    ),
+    registry.EpisodeText(
+        "meetings",
+        _("Valvotut tapaamiset ja vaihdot"),
+        Meeting,
+        "order__episode_id",
+        ("outcome_note",),
+        order=110,
+    ),
+    registry.EpisodeText(
+        "contacts",
+        _("Tapaamisten yhteydenotot"),
+        Contact,
+        "order__episode_id",
+        ("summary", "other"),
+        order=120,
+    ),
+)
+
+
+registry.access_request_sources.register(
+    registry.AccessRequestSource("meeting_orders", access_request.order_pieces, order=20),
 )

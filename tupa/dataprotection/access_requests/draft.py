@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -28,23 +27,14 @@ def build_draft(person: Person, access_request: AccessRequest | None = None) -> 
     """The draft extract of ``person`` with the review decisions of ``access_request``."""
     with scope(organisation=person.organisation_id):
         base = data_extract(person=person)
+    # The extract has read her participations, the other participants of her episodes and
+    # the third parties' names (in her organisation's scope): the draft builds on them.
+    own = base.participations
+    own_ids = {p.pk for p in own}
+    episode_ids = {p.episode_id for p in own}
+    others_by_episode: dict[int, list[Participant]] = defaultdict(list, base.others_by_episode)
+    pattern = base.third_party_pattern
     with scopes_disabled():
-        own = list(
-            Participant.objects.filter(Q(person=person) | Q(alias__person=person))
-            .select_related("episode__service_form")
-            .order_by("episode__opened_at", "pk")
-        )
-        own_ids = {p.pk for p in own}
-        episode_ids = {p.episode_id for p in own}
-        others = list(
-            Participant.objects.filter(episode_id__in=episode_ids)
-            .exclude(pk__in=own_ids)
-            .select_related("person", "alias")
-        )
-        others_by_episode: dict[int, list[Participant]] = defaultdict(list)
-        for o in others:
-            others_by_episode[o.episode_id].append(o)
-        pattern = third_parties.third_party_pattern(person, others)
         entry_links: dict[int, set[int]] = defaultdict(set)
         for entry_id, participant_id in Entry.participants.through.objects.filter(
             entry__episode_id__in=episode_ids

@@ -271,7 +271,7 @@ def erasure_execute(
     rows are **purged** — that is what erasure means; a single new row records the anonymous
     state with the DPO as the user. The request's own history records the execution.
 
-    The free texts of her episodes (the catalogue is :data:`.texts.SOURCES`: the situation
+    The free texts of her episodes (the catalogue is :func:`.texts.sources`: the situation
     summary, basic-form text answers, goals, network meetings, referrals, appointments, stays,
     payment commitments, meeting orders, meetings and contacts, friend-activity cases and family
     links): an episode whose **every** participant is the person (also by a linked alias or a

@@ -1,10 +1,11 @@
 """The free texts of an erased person's episodes: which episodes are hers alone, which are shared.
 
-One catalogue (:data:`SOURCES`) names every free text kept on an episode (or on a row reached
-from it) by the client apps; one selector (:func:`episode_texts`) sorts the person's episodes
-into **sole** (every participant is the person — by person, by an alias linked to her or by a
-duplicate merged into her) and **shared** (other participants too), with the number of
-non-empty texts by kind; :func:`clear_sole_texts` clears the texts of the sole episodes and
+One catalogue (:func:`sources`: the :class:`~tupa.core.registry.EpisodeText` entries each
+client app registers in ``tupa.core.registry.episode_texts`` from its ``registrations.py``,
+beside its models) names every free text kept on an episode (or on a row reached from it); one
+selector (:func:`episode_texts`) sorts the person's episodes into **sole** (every participant
+is the person — by person, by an alias linked to her or by a duplicate merged into her) and
+**shared** (other participants too), with the number of non-empty texts by kind; :func:`clear_sole_texts` clears the texts of the sole episodes and
 purges their change history. The execution page (the list of shared episodes) and the
 execution (:func:`~tupa.dataprotection.erasure.services.erasure_execute`) both use them.
 
@@ -19,7 +20,9 @@ Not here on purpose: journal entries and attachments (append-only; their existen
 execution), the break-glass reasons (the audit record of staff access), shift notes
 (append-only notes of a whole unit shift, possibly about several episodes), the payment
 commitment's decision reference and the meeting order's case number (bookkeeping and the
-authority's reference).
+authority's reference). :data:`KEPT` lists each such field with its reason (and the texts of
+the disclosure and access-request records, and the consent scopes and feedback answers the
+execution clears by person, not by episode).
 """
 
 from __future__ import annotations
@@ -31,32 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
-from tupa.dropin.models import IdentificationConsent
-from tupa.episodes.models import (
-    BasicFormDefinition,
-    Episode,
-    ExternalReferral,
-    Goal,
-    NetworkMeeting,
-    Participant,
-    Referral,
-)
+from tupa.core import registry
+from tupa.episodes.models import BasicFormDefinition, Episode, Participant
 from tupa.people.models import Person
-from tupa.residential.models import PaymentCommitment, Stay
-from tupa.scheduling.models import Appointment
-from tupa.visitation.models import Contact, Meeting, MeetingOrder
-from tupa.volunteers.models.matching import (
-    CaseStep,
-    FamilyLink,
-    FollowUp,
-    Match,
-    MatchActivity,
-    MatchingCase,
-)
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -65,151 +47,62 @@ if TYPE_CHECKING:
 PLACEHOLDER_TEXT = "Poistettu"
 #: The change reason of the historical rows written by the execution (as in ``services``).
 EXECUTED_MARK = "erasure-executed"
-#: The pseudo field of :data:`SOURCES` that stands for the basic form's text answers.
-BASIC_FORM = "basic_form"
+#: The pseudo field that stands for the basic form's text answers (registered by the episodes app).
+BASIC_FORM = registry.EPISODE_BASIC_FORM
+
+#: One kind of free text (the owning app registers it, ``tupa.core.registry.episode_texts``).
+TextSource = registry.EpisodeText
+
+#: The free-text fields of the models reached from an episode that are kept on purpose, with
+#: the reason (``"app_label.Model.field"``). Together with the registered kinds
+#: (:func:`sources`) they must cover every free-text field of an episode-linked model: a test
+#: (``test_erasure_text_registry``) fails on a field in neither.
+KEPT: dict[str, str] = {
+    # Append-only; their existence blocks the execution.
+    "episodes.Entry.text": "journal entry: append-only, blocks the execution",
+    "episodes.Entry.place_detail": "journal entry: append-only, blocks the execution",
+    "episodes.Entry.external_co_worker": "journal entry: append-only, blocks the execution",
+    "episodes.Entry.correction_reason": "journal entry: append-only, blocks the execution",
+    "episodes.Attachment.original_name": "attachment: append-only, blocks the execution",
+    "episodes.Attachment.content_type": "attachment: a file type, not a text",
+    "episodes.Attachment.sha256": "attachment: a checksum, not a text",
+    # The audit record of staff access.
+    "episodes.BreakGlass.reason": "break-glass reason: the audit record of staff access",
+    "episodes.BreakGlass.review_note": "break-glass review: the audit record of staff access",
+    # Append-only notes of a whole unit shift, possibly about several episodes.
+    "residential.ShiftNote.text": "shift note: append-only, a whole shift's note",
+    # Bookkeeping and the authority's reference.
+    "residential.PaymentCommitment.reference": "commitment's decision reference: bookkeeping",
+    "visitation.MeetingOrder.basis_reference": "meeting order's case number: the authority's",
+    "visitation.MeetingOrder.authority_name": "the ordering authority's name, not the client's",
+    "visitation.Meeting.location": "the place of the meeting, not about the client",
+    "episodes.ExternalReferral.service_name": "the name of the service referred to",
+    # The controller's records of disclosures and access requests (kept by law).
+    "audit.Disclosure.recipient": "disclosure log: the controller's record",
+    "audit.Disclosure.legal_basis": "disclosure log: the controller's record",
+    "audit.Disclosure.description": "disclosure log: the controller's record",
+    "audit.AccessRequest.request_text": "access-request record: the controller's record",
+    "audit.AccessRequest.extension_reason": "access-request record: the controller's record",
+    "audit.AccessRequest.identity_method": "access-request record: the controller's record",
+    "audit.AccessRequest.decision_text": "access-request record: the controller's record",
+    "audit.AccessRequest.delivery_method": "access-request record: the controller's record",
+    "audit.AccessRequestStep.note": "access-request record: the controller's record",
+    "audit.AccessRequestItemDecision.item_key": "access-request record: a key, not a text",
+    "audit.AccessRequestItemDecision.released_text": "access-request record: what was released",
+    "audit.AccessRequestItemDecision.reason": "access-request record: the controller's record",
+    # Cleared by the execution itself (services.erasure_execute), by person, not by episode.
+    "people.Consent.scope": "consent scope: cleared by erasure_execute for the person",
+    "surveys.Answer.text": "feedback answer: the linked answers are cleared by erasure_execute",
+    "surveys.Invitation.recipient_label": "feedback invitation: handled by erasure_execute",
+    "surveys.Invitation.token_hash": "feedback invitation: a hash, not a text",
+    "surveys.Response.submission_key": "feedback response: a key, not a text",
+}
 
 
-@dataclass(frozen=True)
-class TextSource:
-    """Free texts of one model: ``episode`` is the lookup from the model to the episode id."""
-
-    key: str
-    label: Promise
-    model: type[models.Model]
-    episode: str
-    fields: tuple[str, ...]
-
-
-#: Every free text kept on a client episode, by kind (the catalogue; nowhere else).
-SOURCES: tuple[TextSource, ...] = (
-    TextSource(
-        "summary",
-        gettext_lazy("Tilanteen kuvaus ja ohjaajan yhteyshenkilö"),
-        Episode,
-        "id",
-        ("summary", "referral_contact"),
-    ),
-    TextSource(
-        "basic_form",
-        gettext_lazy("Perustietolomakkeen tekstivastaukset"),
-        Episode,
-        "id",
-        (BASIC_FORM,),
-    ),
-    TextSource("goals", gettext_lazy("Tavoitteet"), Goal, "episode_id", ("text", "defined_with")),
-    TextSource(
-        "network_meetings",
-        gettext_lazy("Verkostoneuvottelut"),
-        NetworkMeeting,
-        "episode_id",
-        ("notes", "external_participants"),
-    ),
-    TextSource(
-        "referrals",
-        gettext_lazy("Ohjaukset toiseen työmuotoon"),
-        Referral,
-        "from_episode_id",
-        ("reason", "decision_note"),
-    ),
-    TextSource(
-        "external_referrals",
-        gettext_lazy("Ohjaukset ulkopuolisiin palveluihin"),
-        ExternalReferral,
-        "episode_id",
-        ("note",),
-    ),
-    TextSource(
-        "appointments",
-        gettext_lazy("Ajanvaraukset"),
-        Appointment,
-        "episode_id",
-        ("note", "place_note", "outcome_note"),
-    ),
-    TextSource(
-        "stays",
-        gettext_lazy("Asumisjaksot"),
-        Stay,
-        "episode_id",
-        ("destination_note",),
-    ),
-    TextSource(
-        "payment_commitments",
-        gettext_lazy("Maksusitoumukset"),
-        PaymentCommitment,
-        "episode_id",
-        ("note",),
-    ),
-    TextSource(
-        "meeting_orders",
-        gettext_lazy("Tapaamismääräykset"),
-        MeetingOrder,
-        "episode_id",
-        ("notes", "safety_notes"),
-    ),
-    TextSource(
-        "meetings",
-        gettext_lazy("Valvotut tapaamiset ja vaihdot"),
-        Meeting,
-        "order__episode_id",
-        ("outcome_note",),
-    ),
-    TextSource(
-        "contacts",
-        gettext_lazy("Tapaamisten yhteydenotot"),
-        Contact,
-        "order__episode_id",
-        ("summary", "other"),
-    ),
-    TextSource(
-        "matching_cases",
-        gettext_lazy("Kaveritoiminnan prosessit"),
-        MatchingCase,
-        "episode_id",
-        ("wishes", "family_situation", "confirmed_warnings", "end_reason", "area"),
-    ),
-    TextSource(
-        "case_steps",
-        gettext_lazy("Kaveritoiminnan vaiheiden syyt"),
-        CaseStep,
-        "case__episode_id",
-        ("reason",),
-    ),
-    TextSource(
-        "matches",
-        gettext_lazy("Kaverisuhteet"),
-        Match,
-        "case__episode_id",
-        ("note_for_volunteer",),
-    ),
-    TextSource(
-        "match_activities",
-        gettext_lazy("Kaverisuhteen yhteinen tekeminen"),
-        MatchActivity,
-        "match__case__episode_id",
-        ("note",),
-    ),
-    TextSource(
-        "follow_ups",
-        gettext_lazy("Kaverisuhteen seurannat"),
-        FollowUp,
-        "case__episode_id",
-        ("note",),
-    ),
-    TextSource(
-        "family_links",
-        gettext_lazy("Vapaaehtoisten perhelinkit"),
-        FamilyLink,
-        "episode_id",
-        ("note_for_volunteer",),
-    ),
-    TextSource(
-        "identification_consents",
-        gettext_lazy("Suostumukset asiakkaaksi tunnistamiseen"),
-        IdentificationConsent,
-        "episode_id",
-        ("consent_text",),
-    ),
-)
+def sources() -> list[TextSource]:
+    """Every free text kept on a client episode, by kind, in the order of the execution page
+    (what the client apps register in ``tupa.core.registry.episode_texts``)."""
+    return registry.episode_texts.all()
 
 
 @dataclass
@@ -337,7 +230,7 @@ def episode_texts(person_ids: list[int]) -> list[EpisodeTexts]:
             .select_related("service_form")
             .order_by("opened_at", "pk")
         }
-        for source in SOURCES:
+        for source in sources():
             for _pk, ep_id, _changes, n in _pending(source, episode_ids):
                 counts = rows[ep_id].counts
                 counts[str(source.label)] = counts.get(str(source.label), 0) + n
@@ -357,7 +250,7 @@ def clear_sole_texts(*, actor: User, rows: list[EpisodeTexts]) -> dict[str, int]
     sole = [r.episode_id for r in rows if r.sole]
     changes: dict[type[models.Model], dict[int, dict[str, Any]]] = defaultdict(dict)
     cleared = 0
-    for source in SOURCES:
+    for source in sources():
         for pk, _ep_id, values, n in _pending(source, sole):
             changes[source.model].setdefault(pk, {}).update(values)
             cleared += n

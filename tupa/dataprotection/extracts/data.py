@@ -7,6 +7,7 @@ draft on this extract and releases withheld texts item by item.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,14 @@ class DataExtract:
     #: Why the episodes left out are left out (one reason per episode; the episodes that are
     #: also another person's are not listed at all: their form and dates are hers as well).
     withheld_episodes: list[str] = field(default_factory=list)
+    #: What the extract read to decide the above, for the access request's draft to reuse
+    #: (never printed): the person's participations (oldest episode first, with the episode
+    #: and its service form), the other participants of those episodes by episode id (with
+    #: the person and the alias) and the pattern of the third parties' names
+    #: (:func:`.third_parties.third_party_pattern`).
+    participations: list[Participant] = field(default_factory=list, repr=False)
+    others_by_episode: dict[int, list[Participant]] = field(default_factory=dict, repr=False)
+    third_party_pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     @property
     def withheld_episode_reasons(self) -> list[str]:
@@ -215,4 +224,7 @@ def data_extract(*, person: Person) -> DataExtract:
         ),
         restrictions=list(Restriction.objects.filter(person=person).order_by("-valid_from")),
         withheld_episodes=withheld_episodes,
+        participations=participations,
+        others_by_episode=dict(others_by_episode),
+        third_party_pattern=pattern,
     )
