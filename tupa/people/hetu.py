@@ -57,6 +57,11 @@ def check_character(digits: str) -> str:
     return CHECK_CHARACTERS[int(digits) % 31]
 
 
+#: ASCII digits: ``str.isdigit()`` also passes "²" (which ``int()`` refuses: a server error
+#: instead of a message) and other scripts' digits (which ``int()`` reads).
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _century_signs_text() -> str:
     return " ".join(CENTURY_SIGNS)
 
@@ -76,7 +81,7 @@ def validate_hetu(value: str | None, *, allow_temporary: bool = False) -> str:
             code="length",
         )
     birth, sign, individual, check = code[:6], code[6], code[7:10], code[10]
-    if not birth.isdigit():
+    if not _DIGITS.fullmatch(birth):
         raise ValidationError(
             _(
                 "Henkilötunnuksen kuuden ensimmäisen merkin pitää olla syntymäaika numeroina (ppkkvv)."
@@ -108,7 +113,7 @@ def validate_hetu(value: str | None, *, allow_temporary: bool = False) -> str:
             _("Henkilötunnuksen syntymäaika on tulevaisuudessa."),
             code="date_future",
         )
-    if not individual.isdigit():
+    if not _DIGITS.fullmatch(individual):
         raise ValidationError(
             _("Henkilötunnuksen merkkien 8–10 pitää olla numeroita (yksilönumero)."),
             code="individual_digits",

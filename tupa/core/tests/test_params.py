@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tupa.core.params import year_param
+from tupa.core.params import plain_int, year_param
 
 YEARS = range(2000, 2027)
 
@@ -73,3 +73,24 @@ def test_a_callable_default_is_called_only_when_needed(rf: Any) -> None:
     assert calls == []
     assert _year(rf, default=default, vuosi="nonsense") == 2025
     assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("7", 7),
+        ("007", 7),
+        ("999999999999999999", 999999999999999999),
+        (None, None),
+        ("", None),
+        ("²", None),  # str.isdigit() passes it, int() refuses it
+        ("١٢", None),  # int() would read it
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1_000", None),
+        ("9999999999999999999", None),  # beyond 18 digits: past 64 bits is a database error
+    ],
+)
+def test_plain_int_takes_plain_ascii_digits_only(raw: str | None, expected: int | None) -> None:
+    assert plain_int(raw) == expected

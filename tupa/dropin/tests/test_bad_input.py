@@ -132,6 +132,11 @@ def test_bad_month_parameters_answer_the_page(
             for name in ("dropin:correct", "dropin:today"):
                 response = client.get(reverse(name, args=[slug]) + extra)
                 assert response.status_code == 200, (name, extra)
-        for stats in ("?year=99999999999999999999&month=1", "?year=2026&month=-1"):
+        for stats in (
+            "?year=99999999999999999999&month=1",
+            "?year=2026&month=-1",
+            "?year=²&month=1",  # str.isdigit() passes it, int() refuses it
+            "?year=2026&month=³",
+        ):
             response = client.get(reverse("dropin:statistics", args=[slug]) + stats)
             assert response.status_code == 302, stats

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import object_scoped
 from tupa.core.months import month_bounds
+from tupa.core.params import plain_int
 from tupa.core.report_links import report_url
 from tupa.organisations.models import ServiceForm
 
@@ -27,7 +28,7 @@ DAYS_REPORT = "internal.dropin_days"
 def _target(request: HttpRequest, slug: str, *, csv: bool) -> HttpResponseRedirect:
     service_form_or_404(request, slug, kind=ServiceForm.Kind.DROP_IN, rule=STATISTICS_ACTION)
     today = timezone.localdate()
-    year, month = _int(request.GET.get("year")), _int(request.GET.get("month"))
+    year, month = plain_int(request.GET.get("year")), plain_int(request.GET.get("month"))
     if year is None or not 2000 <= year <= today.year:
         year, month = today.year, None
     if month is not None and 1 <= month <= 12:
@@ -38,10 +39,6 @@ def _target(request: HttpRequest, slug: str, *, csv: bool) -> HttpResponseRedire
     return HttpResponseRedirect(
         report_url(template, slug, start, end, export="csv" if csv else None)
     )
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @object_scoped

@@ -23,7 +23,7 @@ from tupa.access import policy
 from tupa.access.finance import fund_access, income_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core.forms import form_page, saved_redirect
-from tupa.core.params import year_param
+from tupa.core.params import plain_int, year_param
 from tupa.core.spreadsheets import csv_response
 from tupa.finance.income import exports, selectors, services
 from tupa.finance.income.forms import FundForm, FundUseForm, IncomeForm, income_initial
@@ -115,9 +115,9 @@ def income_create(request: HttpRequest) -> HttpResponse:
         "source_kind": OtherIncome.Source.PRIVATE,
         "kind": OtherIncome.Kind.DONATION,
     }
-    fund_pk = request.GET.get("rahasto", "")
-    if fund_pk.isdigit():
-        initial["fund"] = int(fund_pk)
+    fund_pk = plain_int(request.GET.get("rahasto"))
+    if fund_pk is not None:
+        initial["fund"] = fund_pk
     form = _income_form(request, initial=initial)
     saved = saved_redirect(
         request,

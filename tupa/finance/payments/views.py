@@ -27,6 +27,7 @@ from tupa.access import policy
 from tupa.access.finance import payment_access
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.core.forms import form_page, saved_redirect, submit
+from tupa.core.params import plain_int
 from tupa.core.spreadsheets import csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.finance.payments import bank, exports, selectors, services
 from tupa.finance.payments.forms import MappingForm, MatchForm, PaymentForm, UploadForm
@@ -279,10 +280,10 @@ def payment_create(request: HttpRequest) -> HttpResponse:
     balances = selectors.open_invoice_choices(organisation_id_of(request), timezone.localdate())
     by_pk = {b.invoice.pk: b for b in balances}
     initial: dict[str, Any] = {"paid_on": timezone.localdate()}
-    wanted = request.GET.get("lasku", "")
-    if wanted.isdigit() and int(wanted) in by_pk:
-        initial["invoice"] = int(wanted)
-        initial["amount"] = by_pk[int(wanted)].open
+    wanted = plain_int(request.GET.get("lasku"))
+    if wanted is not None and wanted in by_pk:
+        initial["invoice"] = wanted
+        initial["amount"] = by_pk[wanted].open
     form = PaymentForm(
         request.POST if request.method == "POST" else None, balances=balances, initial=initial
     )

@@ -220,3 +220,13 @@ def test_fund_pages_and_overdraw_error(client: Any) -> None:
 )
 def test_url_access_classes(name: str, kwargs: dict[str, Any], expected: str) -> None:
     assert access_class(resolve(reverse(name, kwargs=kwargs)).func) == expected
+
+
+@pytest.mark.parametrize("fund", ["²", "١٢", "99999999999999999999", "-1", " 1"])
+def test_a_spoilt_fund_in_the_address_is_ignored(client: Any, fund: str) -> None:
+    """``?rahasto=`` preselects a fund; a superscript passed ``str.isdigit()`` and then
+    ``int()`` refused it (a 500)."""
+    ctx = setup_org()
+    login_verified(client, ctx["finance"])
+    response = client.get(reverse("finance:income_create"), {"rahasto": fund})
+    assert response.status_code == 200

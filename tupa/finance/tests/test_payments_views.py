@@ -281,3 +281,14 @@ def test_query_count_does_not_grow(
 )
 def test_url_access_classes(name: str, kwargs: dict[str, int], expected: str) -> None:
     assert access_class(resolve(reverse(name, kwargs=kwargs)).func) == expected
+
+
+@pytest.mark.parametrize("wanted", ["²", "99999999999999999999", "x"])
+def test_a_spoilt_invoice_in_the_address_is_ignored(client: Any, wanted: str) -> None:
+    """``?lasku=`` preselects an open invoice; a superscript passed ``str.isdigit()`` and then
+    ``int()`` refused it (a 500)."""
+    ctx = setup_org()
+    invoice(ctx, 1000, [{"quantity": "1", "unit_price": "74.00"}])
+    login_verified(client, ctx["finance"])
+    response = client.get(reverse("finance:payment_create"), {"lasku": wanted})
+    assert response.status_code == 200

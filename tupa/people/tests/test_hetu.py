@@ -127,7 +127,10 @@ def _message(code: str, **kwargs: bool) -> tuple[str, str]:
         ("310252-308T", "date", "31.02.1952"),
         ("290201A002C", "date", "29.02.2001"),  # 2001 is not a leap year
         ("131352-308T", "date", "ei ole oikea päivämäärä"),
+        ("13105²-308T", "birth_digits", "syntymäaika"),  # str.isdigit() passes "²"
+        ("١٣١٠٥٢-308T", "birth_digits", "syntymäaika"),  # other scripts' digits too
         ("131052-30AT", "individual_digits", "yksilönumero"),
+        ("131052-30²T", "individual_digits", "yksilönumero"),
         ("131052-001T", "individual_range", "002–899"),
         ("131052-000T", "individual_range", "002–899"),
         ("131052-308U", "checksum", "tarkistusmerkki"),

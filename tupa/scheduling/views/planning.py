@@ -25,6 +25,7 @@ from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import submit
+from tupa.core.params import plain_int
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner, ServiceForm
@@ -146,10 +147,10 @@ def appointment_create(request: HttpRequest, slug: str) -> HttpResponse:
     fixed_episode: Episode | None = None
     episode_pk = request.GET.get("asiakkuus", "")
     if episode_pk:
-        # ASCII digits only: str.isdigit() also takes "²", which int() refuses (a 500).
-        if not (episode_pk.isascii() and episode_pk.isdigit()):
+        wanted = plain_int(episode_pk)
+        if wanted is None:
             raise Http404
-        fixed_episode = _episode_choices(service_form).filter(pk=int(episode_pk)).first()
+        fixed_episode = _episode_choices(service_form).filter(pk=wanted).first()
         if fixed_episode is None:
             raise Http404
     episodes = (

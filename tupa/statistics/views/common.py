@@ -22,6 +22,7 @@ from tupa.core import dates
 from tupa.core.dates import fi_date
 from tupa.core.forms import date_field
 from tupa.core.months import month_end
+from tupa.core.params import plain_int
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 from ..indicators.base import Params
@@ -190,10 +191,10 @@ def part_or_404(request: HttpRequest, period: str, year: int) -> int:
         if year < today.year:
             return count
         return (today.month - 1) // (12 // count) + 1
-    # ASCII digits only: "²" is ``isdigit()`` too, and ``int()`` refuses it.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= count:
+    part = plain_int(raw)
+    if part is None or not 1 <= part <= count:
         raise Http404
-    return int(raw)
+    return part
 
 
 def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) -> Subject:

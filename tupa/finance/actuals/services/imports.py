@@ -16,6 +16,7 @@ from django_scopes import scope
 
 from tupa.access import policy
 from tupa.core.dates import fi_date
+from tupa.core.params import plain_int
 from tupa.core.wallclock import local_date
 from tupa.finance.actuals import parsing
 from tupa.finance.models import (
@@ -235,10 +236,11 @@ def _row(
             problems.append(_("tuntematon kustannuspaikka “%(value)s”") % {"value": centre})
     account: int | None = None
     found: Range | None = None
-    if not account_text.isdigit() or not 1 <= int(account_text) <= 99999:
+    number = plain_int(account_text)
+    if number is None or not 1 <= number <= 99999:
         problems.append(_("tili “%(value)s” ei ole tilinumero") % {"value": account_text})
     else:
-        account = int(account_text)
+        account = number
         found = _range_for(ranges, account)
         if found is None:
             problems.append(
