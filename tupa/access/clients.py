@@ -376,7 +376,9 @@ def may_reveal_person(
 
 def may_reveal_family(*, user: User, episode_id: int | None) -> bool:
     """May ``user`` read a free text of the episode that may place a protected family (a home
-    visit's place note)? Yes when nobody of the episode is protected
+    visit's place note)?
+
+    Yes when nobody of the episode is protected
     (:func:`tupa.people.restrictions.protected_episode_ids`); otherwise only when she may reveal
     every protected participant (:func:`may_reveal_person`: a work-task basis, never across the
     wall). Callers show the neutral placeholder instead, whether the text is empty or not, so
