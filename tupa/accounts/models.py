@@ -205,7 +205,8 @@ class SecurityLogAppendOnlyError(Exception):
 
 
 class SecurityEvent(AppendOnlyModel):
-    """A failed login, a lockout and its lifting, or a refused request (docs/security.md).
+    """A failed login, a lockout and its lifting, a refused request, or an administrator setting
+    a user's password or removing her second-factor device (docs/security.md).
 
     Append-only like the access log (:mod:`tupa.core.append_only`; database triggers, migration
     ``0003``). Never holds a
@@ -249,7 +250,10 @@ class SecurityEvent(AppendOnlyModel):
         blank=True,
         related_name="+",
         verbose_name=_("tekijä"),
-        help_text=_("Pääkäyttäjä, joka poisti lukituksen."),
+        help_text=_(
+            "Pääkäyttäjä, joka poisti lukituksen, asetti salasanan tai poisti todennuslaitteen; "
+            "tyhjä, kun tapahtuma ei ole kenenkään toimi."
+        ),
     )
     path = models.CharField(_("sivun osoite"), max_length=500, blank=True)
     status_code = models.PositiveSmallIntegerField(_("tilakoodi"), null=True, blank=True)
