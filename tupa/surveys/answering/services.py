@@ -193,7 +193,8 @@ def invitation_answer(
         )
         Invitation.objects.filter(pk=invitation.pk).update(
             status=Invitation.Status.ANSWERED,
-            answered_on=timezone.localdate(),
+            # An anonymous invitation keeps no day of its answer (the response keeps its month).
+            answered_on=None if anonymous else timezone.localdate(),
             updated_at=timezone.now(),
         )
         ResponseDraft.objects.filter(invitation_id=invitation.pk).delete()

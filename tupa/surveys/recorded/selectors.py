@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tupa.access import surveys as access
@@ -110,24 +110,30 @@ def _value(answer: Answer) -> str:
     return answer.text
 
 
-def _group_sizes(
-    service_form: ServiceForm, responses: list[Response]
-) -> dict[tuple[int, dt.date], int]:
-    """(questionnaire id, month) → anonymous responses in this form (one query)."""
-    keys = {(r.version.questionnaire_id, r.submitted_on) for r in responses if r.anonymous}
+def _few_anonymous(service_form: ServiceForm, responses: list[Response]) -> set[int]:
+    """The anonymous responses of the page too few in their group to show their free texts:
+    the results' rule (:func:`tupa.surveys.results.suppression.few_anonymous_responses`),
+    counted over the whole groups (every anonymous response of the form in the page's versions
+    and months, whatever the filters), so that this list and the results page withhold the
+    same texts (one query)."""
+    keys = {(r.version_id, r.submitted_on) for r in responses if r.anonymous}
     if not keys:
-        return {}
-    rows = (
-        Response.objects.filter(
-            service_form=service_form,
-            anonymous=True,
-            version__questionnaire_id__in={k[0] for k in keys},
-            submitted_on__in={k[1] for k in keys},
-        )
-        .values("version__questionnaire_id", "submitted_on")
-        .annotate(n=Count("pk"))
+        return set()
+    rows = Response.objects.filter(
+        service_form=service_form,
+        anonymous=True,
+        version_id__in={k[0] for k in keys},
+        submitted_on__in={k[1] for k in keys},
+    ).values(
+        "id",
+        "anonymous",
+        "service_form_id",
+        "submitted_on",
+        "version_id",
+        "channel",
+        "measurement_point",
     )
-    return {(r["version__questionnaire_id"], r["submitted_on"]): r["n"] for r in rows}
+    return suppression.few_anonymous_responses(rows)
 
 
 def feedback_page(
@@ -157,14 +163,11 @@ def feedback_page(
     ):
         answers[answer.response_id].append(answer)
     bases = access.linked_episode_bases(user, responses)
-    sizes = _group_sizes(service_form, responses)
-    threshold = suppression.threshold()
+    few_anonymous = _few_anonymous(service_form, responses)
     rows: list[FeedbackRow] = []
     for response in responses:
         readable = (not response.anonymous and response.episode_id in bases) or (
-            response.anonymous
-            and sizes.get((response.version.questionnaire_id, response.submitted_on), 0)
-            >= threshold
+            response.anonymous and response.pk not in few_anonymous
         )
         row = FeedbackRow(
             response=response,

@@ -30,6 +30,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import submit
+from tupa.core.params import plain_int
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import Channel, MeasurementPoint, QuestionnaireVersion
@@ -90,10 +91,8 @@ def record_new(request: HttpRequest, slug: str) -> HttpResponse:
     episode, basis = _episode(request, service_form)
     versions = services.versions_for(service_form, linked=episode is not None)
     by_pk = {v.pk: v for v in versions}
-    chosen_raw = request.POST.get("version") or request.GET.get("kysely") or ""
-    version: QuestionnaireVersion | None = (
-        by_pk.get(int(chosen_raw)) if chosen_raw.isdigit() else None
-    )
+    chosen = plain_int(request.POST.get("version") or request.GET.get("kysely"))
+    version: QuestionnaireVersion | None = by_pk.get(chosen) if chosen is not None else None
     context: dict[str, Any] = {
         "service_form": service_form,
         "episode": episode,

@@ -7,8 +7,10 @@ aggregate figures as CSV. Nothing here identifies a person.
   and the measurement point — never an episode, a person, an invitation or a day — and rows are
   not in the order they were given.
 * Everything leaving the unit is suppressed: the aggregate export always is; the answers of a
-  form with fewer respondents than the threshold are left out (a note says so), and so are
-  linked free texts the downloader may not read.
+  form with fewer respondents than the threshold are left out (a note says so), so are the
+  anonymous rows too few in their form, month, version, channel and measurement point (what
+  the row shows beside them: ``suppression.few_anonymous_responses``), and so are linked free
+  texts the downloader may not read.
 * XLSX has the answers, a sheet describing the questions and the versions, and the facts of the
   copy (questionnaire, period, threshold, time of the export).
 """
@@ -96,6 +98,7 @@ def answer_table(
                 "id",
                 "service_form_id",
                 "version__number",
+                "version_id",
                 "channel",
                 "measurement_point",
                 "submitted_on",
@@ -108,12 +111,13 @@ def answer_table(
         per_form: dict[int, int] = defaultdict(int)
         for r in responses:
             per_form[r["service_form_id"]] += 1
-        few_anonymous = suppression.few_anonymous_forms(responses)
+        # Anonymous rows too few in their form, month, version, channel and measurement point
+        # stay out: the row shows all of these beside the answers.
+        few_anonymous = suppression.few_anonymous_responses(responses)
         kept = [
             r
             for r in responses
-            if per_form[r["service_form_id"]] >= limit
-            and not (r["anonymous"] and r["service_form_id"] in few_anonymous)
+            if per_form[r["service_form_id"]] >= limit and r["id"] not in few_anonymous
         ]
         answers: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         rows_of_answers: list[Any] = list(
@@ -176,7 +180,7 @@ def answer_table(
         {
             r["service_form__name"]
             for r in responses
-            if per_form[r["service_form_id"]] >= limit and r["service_form_id"] in few_anonymous
+            if per_form[r["service_form_id"]] >= limit and r["id"] in few_anonymous
         }
     )
     return AnswerTable(

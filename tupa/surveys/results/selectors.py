@@ -329,7 +329,14 @@ def results_for(
         older_choices: dict[str, dict[str, str]] = defaultdict(dict)
         responses: list[Any] = list(
             responses_of(questionnaire, forms, start, end, version).values(
-                "id", "service_form_id", "channel", "anonymous", "version__number"
+                "id",
+                "service_form_id",
+                "channel",
+                "anonymous",
+                "version__number",
+                "version_id",
+                "submitted_on",
+                "measurement_point",
             )
         )
         answers: list[Any] = list(
@@ -347,7 +354,7 @@ def results_for(
         )
         invitations = _invitations(questionnaire, forms, start, end, version)
         anonymous_ids = {r["id"] for r in responses if r["anonymous"]}
-        few_anonymous = suppression.few_anonymous_forms(responses)
+        few_anonymous = suppression.few_anonymous_responses(responses)
         linked_text_ids = {
             a["response_id"] for a in answers if a["text"] and a["response_id"] not in anonymous_ids
         }
@@ -390,7 +397,7 @@ def results_for(
                     item_answers,
                     versions=asked.get(code, []),
                     suppressed=suppressed,
-                    few_anonymous=form.pk in few_anonymous,
+                    few_anonymous=few_anonymous,
                     anonymous_ids=anonymous_ids,
                     readable=readable,
                     older_choices=older_choices[code],
@@ -491,7 +498,7 @@ def _item_result(
     *,
     versions: list[int],
     suppressed: bool,
-    few_anonymous: bool,
+    few_anonymous: set[int],
     anonymous_ids: set[int],
     readable: set[int],
     older_choices: dict[str, str],
@@ -513,7 +520,7 @@ def _item_result(
             if not a["text"]:
                 continue
             anonymous = a["response_id"] in anonymous_ids
-            if anonymous and few_anonymous:
+            if anonymous and a["response_id"] in few_anonymous:
                 result.texts_withheld += 1
             elif anonymous:
                 texts.append(TextAnswer(a["text"], linked=False))

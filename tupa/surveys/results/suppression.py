@@ -37,17 +37,41 @@ def is_small(value: int, limit: int | None = None) -> bool:
     return 0 < value < (threshold() if limit is None else limit)
 
 
-def few_anonymous_forms(responses: Iterable[Mapping[str, Any]]) -> set[int]:
-    """The service forms whose anonymous responses are too few to show: their free texts on the
-    results page and their rows in the answers export are withheld.
+#: What is shown beside an anonymous answer besides its service form, month and version: the
+#: answers export has a column of each, the feedback list shows the channel.
+ANONYMOUS_GROUP_FIELDS = ("channel", "measurement_point")
 
-    ``responses`` are rows with ``service_form_id`` and ``anonymous``. A form is listed when it
-    has at least one anonymous response and fewer than the threshold: only the anonymous ones
-    count, because the linked respondents are known and hide nobody (four linked answers and
-    one anonymous one leave one person who can have written it).
+
+def anonymous_group(response: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The group an anonymous response is known by: its service form, its month (all that is
+    kept of its day), its version (a new version starts on a known day) and
+    :data:`ANONYMOUS_GROUP_FIELDS`."""
+    return (
+        response["service_form_id"],
+        response["submitted_on"].strftime("%Y-%m"),
+        response["version_id"],
+        *(response[name] for name in ANONYMOUS_GROUP_FIELDS),
+    )
+
+
+def few_anonymous_responses(responses: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The ids of the anonymous responses too few in their group to show (their free texts on
+    the results page and in the feedback list, their rows in the answers export).
+
+    A form's total over the period asked for is not enough: an anonymous answer's month is
+    shown beside it in the answers export and in the feedback list, and a period can be asked
+    twice (January–April and January–March: what the first has more
+    is April's). So the threshold holds in each group of :func:`anonymous_group`: the one
+    anonymous answer of April stays hidden among March's five, whatever the period. Every view
+    counts the same groups, whole (a filter by period or version takes or leaves a group
+    whole), so that what one view withholds another does not show.
+
+    ``responses`` are rows with ``id``, ``anonymous``, ``service_form_id``, ``submitted_on``,
+    ``version_id``, ``channel`` and ``measurement_point``.
     """
-    anonymous = Counter(r["service_form_id"] for r in responses if r["anonymous"])
-    return {form_id for form_id, count in anonymous.items() if is_small(count)}
+    rows = [r for r in responses if r["anonymous"]]
+    sizes = Counter(anonymous_group(r) for r in rows)
+    return {r["id"] for r in rows if is_small(sizes[anonymous_group(r)])}
 
 
 def one_way(cells: Sequence[int], total: int, limit: int | None = None) -> tuple[list[str], str]:

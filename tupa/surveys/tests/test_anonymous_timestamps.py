@@ -100,3 +100,24 @@ def test_linked_answer_keeps_its_moment(setting) -> None:  # type: ignore[no-unt
     with scopes_disabled():
         response = Response.objects.get(pk=outcome.response.pk)
     assert response.created_at >= before
+
+
+def test_an_anonymous_invitation_keeps_no_day_of_its_answer(setting) -> None:  # type: ignore[no-untyped-def]
+    """The episode panel lists the invitation under the person's name: "vastattu 12.3." there
+    would date the answer that the response keeps by its month only (the model's promise:
+    an anonymous invitation keeps nothing of its answer time beyond "answered")."""
+    form, worker, version = setting
+    person, episode = client_in(form)
+    invitation, _token = invitation_for(
+        version, form, actor=worker, anonymous=True, person=person, episode=episode
+    )
+    outcome = services.invitation_answer(
+        invitation=invitation,
+        raw={"overall": "4"},
+        submission_key=services.new_submission_key(services.LINK_KEY_PREFIX),
+    )
+    assert outcome.done
+    with scopes_disabled():
+        invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ANSWERED
+    assert invitation.answered_on is None

@@ -21,7 +21,7 @@ from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import ServiceFormFactory, client_in, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
-from tupa.surveys.models import Channel, ItemKind, Response
+from tupa.surveys.models import Channel, Item, ItemKind, QuestionnaireVersion, Response
 from tupa.surveys.recorded import services
 from tupa.surveys.recorded.services import AnswersInvalid
 from tupa.surveys.tests.support import published_questionnaire
@@ -280,6 +280,46 @@ def test_anonymous_free_text_needs_five_answers_in_the_month(
     assert all(f"Teksti {n}" in html for n in range(5))
 
 
+def test_anonymous_free_text_needs_five_answers_in_the_month_and_version(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Version 2 starts on a known day: its one anonymous answer is alone in it, however many
+    answered version 1 that month (the results page and the export count so too)."""
+    for n in range(5):
+        _record(world, f"v{n}", raw={"overall": "4", "free": f"Ensimmäinen {n}"})
+    with scopes_disabled():
+        v2 = QuestionnaireVersion.objects.create(
+            questionnaire=world["v"].questionnaire,
+            number=2,
+            title_fi="Uusi",
+            status=QuestionnaireVersion.Status.PUBLISHED,
+            published_at=dt.datetime(2026, 6, 10, tzinfo=dt.UTC),
+        )
+        for order, (code, (kind, required)) in enumerate(ITEMS.items(), start=1):
+            Item.objects.create(
+                version=v2, order=order, code=code, kind=kind, required=required, text_fi=code
+            )
+    _record(world, "w0", version=v2, raw={"overall": "2", "free": "Toisen version ainoa"})
+    login_verified(client, world["worker"])
+    html = client.get(reverse("surveys:feedback", args=["baby-blues"])).content.decode()
+    assert all(f"Ensimmäinen {n}" in html for n in range(5))
+    assert "Toisen version ainoa" not in html and "&lt; 5 vastausta" in html
+
+
+def test_anonymous_free_text_needs_five_answers_by_the_same_channel(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The channel is shown beside each answer: the one oral feedback of the month is alone
+    among five paper forms (whoever heard it, or saw it heard, knows whose it is)."""
+    for n in range(5):
+        _record(world, f"p{n}", raw={"overall": "4", "free": f"Paperilla {n}"})
+    _record(world, "o0", channel=Channel.ORAL, raw={"overall": "2", "free": "Suullisesti yksin"})
+    login_verified(client, world["worker"])
+    html = client.get(reverse("surveys:feedback", args=["baby-blues"])).content.decode()
+    assert all(f"Paperilla {n}" in html for n in range(5))
+    assert "Suullisesti yksin" not in html and "&lt; 5 vastausta" in html
+
+
 def test_anonymous_answers_are_not_listed_in_the_order_they_came(
     client: Client, world: dict[str, Any]
 ) -> None:
@@ -345,3 +385,15 @@ def test_the_list_adds_no_query_per_response(
 )
 def test_url_access_classes(name: str, kwargs: dict[str, Any]) -> None:
     assert access_class(resolve(reverse(name, kwargs=kwargs)).func) == "object_scoped"
+
+
+@pytest.mark.parametrize("chosen", ["²", "99999999999999999999", "x"])
+def test_a_spoilt_questionnaire_in_the_address_is_ignored(
+    client: Client, world: dict[str, Any], chosen: str
+) -> None:
+    """``?kysely=`` picks the questionnaire; "²" passed ``str.isdigit()`` and then ``int()``
+    refused it (a 500). Now the page asks which questionnaire, as without the parameter."""
+    login_verified(client, world["worker"])
+    url = reverse("surveys:record_new", args=["baby-blues"])
+    assert client.get(url, {"kysely": chosen}).status_code == 200
+    assert client.post(url, {"version": chosen}).status_code in (200, 400)

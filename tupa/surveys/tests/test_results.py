@@ -423,3 +423,131 @@ def test_index_lists_the_questionnaires_and_the_import(
 def test_threshold_comes_from_the_setting(settings: Any) -> None:
     settings.SURVEYS_SMALL_CELL = 3
     assert suppression.threshold() == 3 and suppression.is_small(2) and not suppression.is_small(3)
+
+
+# --- Small anonymous groups within a period: by month and version ---------------------------
+# An anonymous answer is known by its month (the export's column, the feedback list) and its
+# version (a new version starts on a known day). Among five anonymous answers of March, the one
+# anonymous answer of April is still alone in April: a year's export shows it on a row of its
+# own month, and the year's text list minus the first quarter's is its text.
+
+APRIL = dt.date(2026, 4, 14)
+
+
+def _march_and_one_april(world: dict[str, Any]) -> None:
+    for n in range(5):
+        answer(world["version"], world["form"], {"overall": "4", "free": f"Maaliskuu {n}."})
+    answer(world["version"], world["form"], {"overall": "1", "free": "Huhtikuu yksin."}, day=APRIL)
+
+
+def _export_rows(client: Client, world: dict[str, Any], query: str = "?vuosi=2026") -> Any:
+    url = reverse("surveys:results_answers_csv", kwargs={"pk": world["questionnaire"].pk})
+    rows = _csv_rows(client.get(url + query).content)
+    header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Rivi")
+    return rows[:header_at], rows[header_at], rows[header_at + 1 :]
+
+
+def test_answers_export_leaves_out_an_anonymous_answer_alone_in_its_month(
+    client: Client, world: dict[str, Any]
+) -> None:
+    _march_and_one_april(world)
+    login_verified(client, world["worker"])
+    head, _header, data = _export_rows(client, world)
+    assert {r[1] for r in data} == {"2026-03"} and len(data) == 5
+    assert not any("Huhtikuu yksin." in c for r in data for c in r)
+    assert any(r and r[0].startswith("Nimettömät vastaukset jätetty pois") for r in head)
+    xlsx = client.get(
+        reverse("surveys:results_answers_xlsx", kwargs={"pk": world["questionnaire"].pk})
+        + "?vuosi=2026"
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Vastaukset"]
+    assert "Huhtikuu yksin." not in [c.value for row in sheet.iter_rows() for c in row]
+    # Four more in April: the month hides each of them, and they are exported.
+    for _n in range(4):
+        answer(world["version"], world["form"], {"overall": "2"}, day=APRIL)
+    _head, _header, data = _export_rows(client, world)
+    assert len(data) == 10 and any("Huhtikuu yksin." in c for r in data for c in r)
+
+
+def test_results_texts_cannot_be_dated_by_comparing_two_periods(world: dict[str, Any]) -> None:
+    _march_and_one_april(world)
+    year = _item(_results(world, world["worker"]), "free")
+    with scopes_disabled():
+        quarter = selectors.results_for(
+            user=world["worker"],
+            questionnaire=world["questionnaire"],
+            forms=[world["form"]],
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 3, 31),
+        )
+    first_quarter = {t.text for t in _item(quarter, "free").texts}
+    assert len(first_quarter) == 5
+    assert {t.text for t in year.texts} - first_quarter == set()
+    assert year.texts_withheld == 1
+
+
+def test_an_anonymous_answer_alone_in_its_version_is_not_exported(
+    client: Client, world: dict[str, Any]
+) -> None:
+    with scopes_disabled():
+        from tupa.surveys.models import Item
+
+        v2 = QuestionnaireVersion.objects.create(
+            questionnaire=world["questionnaire"],
+            number=2,
+            title_fi="Uusi",
+            status=QuestionnaireVersion.Status.PUBLISHED,
+            published_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC),
+        )
+        Item.objects.create(version=v2, order=1, code="overall", kind="scale5", text_fi="Uusi")
+        Item.objects.create(version=v2, order=2, code="free", kind="text", text_fi="Vapaa")
+    for _n in range(5):
+        answer(world["version"], world["form"], {"overall": "4"})
+    answer(v2, world["form"], {"overall": "1", "free": "Ainoa uuden version vastaus."})
+    login_verified(client, world["worker"])
+    _head, header, data = _export_rows(client, world)
+    assert {r[header.index("Versio")] for r in data} == {"1"} and len(data) == 5
+    free = _item(_results(world, world["worker"]), "free")
+    assert "Ainoa uuden version vastaus." not in [t.text for t in free.texts]
+
+
+def test_an_anonymous_answer_alone_in_its_channel_is_not_exported(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The export shows each row's channel: one oral feedback among five kiosk answers of the
+    month is alone in it."""
+    for _n in range(5):
+        answer(world["version"], world["form"], {"overall": "4"})
+    answer(
+        world["version"],
+        world["form"],
+        {"overall": "1", "free": "Kerroin tämän suullisesti."},
+        channel=Channel.ORAL,
+        recorded_by=world["worker"],
+    )
+    login_verified(client, world["worker"])
+    _head, header, data = _export_rows(client, world)
+    assert {r[header.index("Kanava")] for r in data} == {"kioski"} and len(data) == 5
+
+
+def test_a_text_hidden_in_the_feedback_list_is_hidden_on_the_results_page_too(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The feedback list withholds the text of the one oral feedback among five kiosk answers
+    (its channel is shown there); were it on the results page, the text missing from the list
+    would be that oral feedback's. Both pages count the same groups."""
+    for n in range(5):
+        answer(world["version"], world["form"], {"overall": "4", "free": f"Kioskilla {n}."})
+    answer(
+        world["version"],
+        world["form"],
+        {"overall": "1", "free": "Kerroin tämän suullisesti."},
+        channel=Channel.ORAL,
+        recorded_by=world["worker"],
+    )
+    free = _item(_results(world, world["worker"]), "free")
+    assert sorted(t.text for t in free.texts) == [f"Kioskilla {n}." for n in range(5)]
+    assert free.texts_withheld == 1
+    login_verified(client, world["worker"])
+    listed = client.get(reverse("surveys:feedback", args=[world["form"].slug])).content.decode()
+    assert "Kioskilla 0." in listed and "Kerroin tämän suullisesti." not in listed

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,17 +37,30 @@ def test_same_states_as_the_statistics_engine(cells: list[int]) -> None:
     assert total == expected[TOTAL]
 
 
-def _rows(form_id: int, anonymous: int, linked: int) -> list[dict[str, int | bool]]:
-    row: dict[str, int | bool] = {"service_form_id": form_id, "anonymous": True}
-    return [row] * anonymous + [{**row, "anonymous": False}] * linked
+def test_few_anonymous_responses_counts_each_month_version_and_channel_apart() -> None:
+    march, april = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+    ids = iter(range(1, 100))
 
+    def rows(n: int, **fields: Any) -> list[dict[str, Any]]:
+        base = {
+            "anonymous": True,
+            "service_form_id": 1,
+            "submitted_on": march,
+            "version_id": 10,
+            "channel": "kiosk",
+            "measurement_point": "",
+        }
+        return [{**base, **fields, "id": next(ids)} for _n in range(n)]
 
-def test_few_anonymous_forms_counts_only_the_anonymous_responses() -> None:
-    responses = [
-        *_rows(1, anonymous=1, linked=4),  # five respondents, but one anonymous: withheld
-        *_rows(2, anonymous=4, linked=0),  # four: withheld
-        *_rows(3, anonymous=5, linked=0),  # the threshold: shown
-        *_rows(4, anonymous=0, linked=2),  # no anonymous answer to withhold
+    big = rows(5)
+    alone = [
+        *rows(1, submitted_on=april),
+        *rows(1, version_id=11),
+        *rows(1, channel="oral"),
+        *rows(1, service_form_id=2),
+        *rows(1, measurement_point="end"),
     ]
-    assert suppression.few_anonymous_forms(responses) == {1, 2}
-    assert suppression.few_anonymous_forms([]) == set()
+    linked = rows(4, anonymous=False, submitted_on=april)
+    few = suppression.few_anonymous_responses([*big, *alone, *linked])
+    assert few == {r["id"] for r in alone}
+    assert suppression.few_anonymous_responses(big) == set()

@@ -186,6 +186,55 @@ def test_a_user_who_does_not_see_the_episode_cannot_record_the_link(
     assert not ThlFormGiven.objects.exists()
 
 
+# A bad date: the page says what is wrong and keeps the date typed (bad-input rule).
+@pytest.mark.parametrize("typed", ["31.2.2026", "2026-13-45", "huomenna"])
+def test_a_bad_date_is_shown_again_with_its_message(
+    client: Client,
+    shelter: dict[str, Any],
+    typed: str,
+) -> None:
+    w = shelter
+    login_verified(client, w["worker"])
+    response = client.post(
+        reverse("surveys:thl_form_given", args=[w["episode"].pk]),
+        {"person": w["child"].pk, "given_on": typed},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and 'class="errorlist' in html
+    assert f'value="{typed}"' in html
+    assert str(w["child"]) in html
+    assert reverse("episodes:detail", args=[w["episode"].pk]) in html
+    with scopes_disabled():
+        assert not ThlFormGiven.objects.exists()
+        # The page names the person: logged like the successful record.
+        assert AccessEvent.objects.filter(
+            user=w["worker"], subject_id=str(w["child"].pk), view_name="surveys:thl_form_given"
+        ).exists()
+
+
+def test_the_corrected_date_is_recorded(client: Client, shelter: dict[str, Any]) -> None:
+    w = shelter
+    login_verified(client, w["worker"])
+    url = reverse("surveys:thl_form_given", args=[w["episode"].pk])
+    client.post(url, {"person": w["child"].pk, "given_on": "31.2.2026"})
+    response = client.post(url, {"person": w["child"].pk, "given_on": "14.6.2026"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert ThlFormGiven.objects.get(person=w["child"]).given_on == dt.date(2026, 6, 14)
+
+
+def test_a_person_not_in_the_episode_is_404_even_with_a_bad_date(
+    client: Client,
+    shelter: dict[str, Any],
+) -> None:
+    w = shelter
+    login_verified(client, w["worker"])
+    url = reverse("surveys:thl_form_given", args=[w["episode"].pk])
+    assert client.post(url, {"person": "987654321", "given_on": "31.2.2026"}).status_code == 404
+    assert client.post(url, {"person": "x", "given_on": "31.2.2026"}).status_code == 404
+
+
 # ------------------------------------------------------------------------------ summaries
 
 

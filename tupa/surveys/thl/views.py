@@ -22,6 +22,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import saved_redirect, submit
+from tupa.core.params import plain_int
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.thl import selectors, services
@@ -101,24 +102,25 @@ def summary_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 @object_scoped
 @require_POST
 def form_given(request: HttpRequest, episode_pk: int) -> HttpResponse:
-    """The panel's button: THL's form link was given to one participant (once per person)."""
+    """The panel's button: THL's form link was given to one participant (once per person).
+
+    A bad date (or the service's refusal) shows the form again on a page of its own, with the
+    message and the date as typed (status 400); a person not in the episode is 404.
+    """
     granted = access.episode_feedback_access(request, episode_pk)
     episode = granted.obj
-    form = GivenForm(request.POST)
-    back = reverse("episodes:detail", args=[episode.pk]) + "#palaute"
-    if not form.is_valid():
-        messages.error(request, _("Tarkista päivämäärä."))
-        return HttpResponseRedirect(back)
+    person_pk = plain_int(request.POST.get("person"))
+    if person_pk is None:
+        raise Http404
     participant = (
-        Participant.objects.filter(
-            episode=episode, person_id=form.cleaned_data["person"], person__isnull=False
-        )
+        Participant.objects.filter(episode=episode, person_id=person_pk, person__isnull=False)
         .select_related("person")
         .first()
     )
     if participant is None or participant.person is None:
         raise Http404
     person = participant.person
+    form = GivenForm(request.POST)
     done = submit(
         form,
         lambda data: services.thl_form_given_record(
@@ -138,7 +140,10 @@ def form_given(request: HttpRequest, episode_pk: int) -> HttpResponse:
             _("Kirjattu: THL:n asiakaspalautelomakkeen linkki annettu (%(name)s).")
             % {"name": person},
         )
-    else:
-        for error in [*form.non_field_errors(), *(e for f in form for e in f.errors)]:
-            messages.error(request, str(error))
-    return HttpResponseRedirect(back)
+        return HttpResponseRedirect(reverse("episodes:detail", args=[episode.pk]) + "#palaute")
+    return render(
+        request,
+        "surveys/thl/given.html",
+        {"episode": episode, "person": person, "form": form},
+        status=400,
+    )
