@@ -3,14 +3,24 @@
 :func:`load_period` reads the access events of ``[start, end)`` and everything the rules need to
 judge them (memberships, assignments, consents, break-the-glass rows, restrictions) — never one
 query per event, user or person. :class:`PeriodData` answers the rules' questions from memory.
+
+Memberships and assignments are judged **as they were recorded at the moment of the read**, from
+their django-simple-history versions (which the administrator's pages cannot edit): a version is
+in force from its ``history_date`` until the next version of the same row (or its removal). A row
+added afterwards with a back-dated ``valid_from``, or a start moved back afterwards, does not
+back an earlier read, so the audit cannot be laundered; and an end or a removal recorded
+afterwards does not make a read that was backed at its moment a finding, so a past period's
+findings (and the DPO's reviews of them, keyed by finding) do not move with later edits. A row
+with no recorded version (written around the ORM) backs nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -51,15 +61,59 @@ class Read:
 
 @dataclass(frozen=True)
 class MembershipRow:
+    """One recorded version of a membership, in force in ``[recorded_from, recorded_until)``."""
+
     service_form_id: int | None
     role: str
     valid_from: dt.date
     valid_until: dt.date | None
     night_shift: bool
     open_24h: bool
+    recorded_from: dt.datetime
+    recorded_until: dt.datetime | None = None
 
-    def active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+    def active_at(self, moment: dt.datetime) -> bool:
+        """Recorded by ``moment``, not yet replaced, and valid on its local date."""
+        return _in_force(
+            self.recorded_from,
+            self.recorded_until,
+            self.valid_from,
+            self.valid_until,
+            moment,
+        )
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One recorded version of an assignment, in force in ``[recorded_from, recorded_until)``."""
+
+    episode_id: int
+    valid_from: dt.date
+    valid_until: dt.date | None
+    recorded_from: dt.datetime
+    recorded_until: dt.datetime | None = None
+
+    def active_at(self, moment: dt.datetime) -> bool:
+        return _in_force(
+            self.recorded_from,
+            self.recorded_until,
+            self.valid_from,
+            self.valid_until,
+            moment,
+        )
+
+
+def _in_force(
+    recorded_from: dt.datetime,
+    recorded_until: dt.datetime | None,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    moment: dt.datetime,
+) -> bool:
+    if recorded_from > moment or (recorded_until is not None and recorded_until <= moment):
+        return False
+    day = moment.astimezone(HELSINKI).date()
+    return valid_from <= day and (valid_until is None or valid_until >= day)
 
 
 @dataclass(frozen=True)
@@ -97,6 +151,7 @@ class PeriodData:
     episode_ct_id: int
     reads: list[Read] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
+    #: user id → the recorded versions of her memberships (see the module doc)
     memberships: dict[int, list[MembershipRow]] = field(default_factory=dict)
     #: person id → (last name, merged into)
     persons: dict[int, tuple[str, int | None]] = field(default_factory=dict)
@@ -107,8 +162,8 @@ class PeriodData:
     alias_episodes: dict[int, set[int]] = field(default_factory=dict)
     #: person id → [(form referred to, when)]
     referrals: dict[int, list[tuple[int, dt.datetime]]] = field(default_factory=dict)
-    #: user id → [(episode, valid from, valid until)]
-    assignments: dict[int, list[tuple[int, dt.date, dt.date | None]]] = field(default_factory=dict)
+    #: user id → the recorded versions of her assignments
+    assignments: dict[int, list[AssignmentRow]] = field(default_factory=dict)
     consents: dict[int, list[ConsentRow]] = field(default_factory=dict)
     break_glass: list[BreakGlassRow] = field(default_factory=list)
     #: (local date, person id) pairs whose restricted fields were hidden on that date
@@ -149,36 +204,38 @@ class PeriodData:
             return episodes
         return set()
 
-    def client_forms(self, user_id: int, day: dt.date) -> set[int]:
+    def client_forms(self, user_id: int, moment: dt.datetime) -> set[int]:
         return {
             m.service_form_id
             for m in self.memberships.get(user_id, ())
-            if m.service_form_id is not None and m.role in _CLIENT_WORK_ROLES and m.active_on(day)
+            if m.service_form_id is not None
+            and m.role in _CLIENT_WORK_ROLES
+            and m.active_at(moment)
         }
 
-    def has_organisation_role(self, user_id: int, day: dt.date) -> bool:
+    def has_organisation_role(self, user_id: int, moment: dt.datetime) -> bool:
         return any(
-            m.service_form_id is None and m.active_on(day)
+            m.service_form_id is None and m.active_at(moment)
             for m in self.memberships.get(user_id, ())
         )
 
-    def works_nights(self, user_id: int, day: dt.date) -> bool:
+    def works_nights(self, user_id: int, moment: dt.datetime) -> bool:
         return any(
-            (m.open_24h or m.night_shift) and m.active_on(day)
+            (m.open_24h or m.night_shift) and m.active_at(moment)
             for m in self.memberships.get(user_id, ())
         )
 
     def backed(self, read: Read) -> bool:
-        """Is the read's recorded basis backed by data valid at the time of the read?"""
+        """Is the read's recorded basis backed by data recorded and valid at its moment?"""
         day = read.local.date()
         basis = read.basis
         if basis == Basis.ORGANISATION_ROLE:
-            return self.has_organisation_role(read.user_id, day)
+            return self.has_organisation_role(read.user_id, read.at)
         if basis not in _RELATIONSHIP_BASES:
             return False  # "none", "self" (a client is never the user) or unknown
         episodes = {read.episode_id} if read.episode_id is not None else self.subject_episodes(read)
         if basis == Basis.MEMBERSHIP:
-            forms = self.client_forms(read.user_id, day)
+            forms = self.client_forms(read.user_id, read.at)
             if any(self.episode_form.get(e) in forms for e in episodes):
                 return True
             if read.episode_id is not None or not read.subject_id.isdigit():
@@ -191,13 +248,11 @@ class PeriodData:
             )
         if basis == Basis.ASSIGNMENT:
             return any(
-                episode in episodes
-                and valid_from <= day
-                and (valid_until is None or valid_until >= day)
-                for episode, valid_from, valid_until in self.assignments.get(read.user_id, ())
+                a.episode_id in episodes and a.active_at(read.at)
+                for a in self.assignments.get(read.user_id, ())
             )
         if basis == Basis.CONSENT:
-            forms = self.client_forms(read.user_id, day)
+            forms = self.client_forms(read.user_id, read.at)
             return any(
                 c.recipient_form_id in forms and c.in_force_on(day)
                 for e in episodes
@@ -220,6 +275,22 @@ _RELATIONSHIP_BASES = frozenset(
 
 def _ids(values: Iterable[str]) -> set[int]:
     return {int(v) for v in values if v.isdigit()}
+
+
+def _versions(
+    rows: Iterable[tuple[Any, ...]],
+) -> Iterator[tuple[int, tuple[dt.datetime, dt.datetime | None], str, tuple[Any, ...]]]:
+    """The versions in force of history ``rows`` ``(id, history_date, history_type, *fields)``
+    ordered by id and time: ``(id, (recorded from, recorded until), type, fields)``. A version is
+    in force until the next version of the same row; a removal ('-') is never in force."""
+    previous: tuple[Any, ...] | None = None
+    for row in rows:
+        if previous is not None and previous[2] != "-":
+            until = row[1] if row[0] == previous[0] else None
+            yield previous[0], (previous[1], until), previous[2], tuple(previous[3:])
+        previous = row
+    if previous is not None and previous[2] != "-":
+        yield previous[0], (previous[1], None), previous[2], tuple(previous[3:])
 
 
 def load_period(
@@ -277,25 +348,37 @@ def load_period(
                 "id", "username", "first_name", "last_name", "organisation_id"
             )
         }
-        for (
-            user_id,
-            sf_id,
-            role,
-            valid_from,
-            valid_until,
-            night_shift,
-            open_24h,
-        ) in Membership.objects.filter(organisation_id=organisation_id).values_list(
-            "user_id",
-            "service_form_id",
-            "role",
-            "valid_from",
-            "valid_until",
-            "night_shift",
-            "service_form__open_24h",
-        ):
+        # Every recorded version up to the end of the period, oldest first per row: a version
+        # is in force until the next one (a version cannot be dropped for its dates, as it
+        # ends the one before it).
+        membership_versions = (
+            Membership.history.filter(organisation_id=organisation_id, history_date__lt=end)
+            .order_by("id", "history_date", "history_id")
+            .values_list(
+                "id",
+                "history_date",
+                "history_type",
+                "user_id",
+                "service_form_id",
+                "role",
+                "valid_from",
+                "valid_until",
+                "night_shift",
+                "service_form__open_24h",
+            )
+        )
+        for _pk, recorded, _kind, rest in _versions(membership_versions):
+            user_id, sf_id, role, valid_from, valid_until, night_shift, open_24h = rest
             data.memberships.setdefault(user_id, []).append(
-                MembershipRow(sf_id, role, valid_from, valid_until, night_shift, bool(open_24h))
+                MembershipRow(
+                    sf_id,
+                    role,
+                    valid_from,
+                    valid_until,
+                    night_shift,
+                    bool(open_24h),
+                    *recorded,
+                )
             )
 
         person_ids = _ids(
@@ -342,14 +425,27 @@ def load_period(
             data.referrals.setdefault(person_id, []).append((form_id, created_at))
 
         first_day, last_day = start.astimezone(HELSINKI).date(), end.astimezone(HELSINKI).date()
-        for user_id, episode_id, valid_from, valid_until in (
-            Assignment.objects.filter(
-                episode__organisation_id=organisation_id, valid_from__lte=last_day
+        assignment_versions = (
+            Assignment.history.filter(
+                episode__organisation_id=organisation_id, history_date__lt=end
             )
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-            .values_list("user_id", "episode_id", "valid_from", "valid_until")
+            .order_by("id", "history_date", "history_id")
+            .values_list(
+                "id",
+                "history_date",
+                "history_type",
+                "user_id",
+                "episode_id",
+                "valid_from",
+                "valid_until",
+            )
+        )
+        for _pk, recorded, _kind, (user_id, episode_id, valid_from, valid_until) in _versions(
+            assignment_versions
         ):
-            data.assignments.setdefault(user_id, []).append((episode_id, valid_from, valid_until))
+            data.assignments.setdefault(user_id, []).append(
+                AssignmentRow(episode_id, valid_from, valid_until, *recorded)
+            )
         for episode_id, form_id, given_on, valid_until, withdrawn_on in (
             Consent.objects.filter(
                 person__organisation_id=organisation_id,

@@ -10,8 +10,9 @@ the same key every time the period is computed), which the DPO's handling
 The rules (docs/security.md "Anomaly reports"):
 
 ``no_relationship``
-    A read of a client (person or alias) whose recorded basis is not backed by data valid at the
-    time: no membership in the form of the episode read (or of any episode of the person, a
+    A read of a client (person or alias) whose recorded basis is not backed by data recorded and
+    valid at its moment (memberships and assignments as their history recorded them then, so a
+    row added or back-dated afterwards does not launder the read; ``period.py``): no membership in the form of the episode read (or of any episode of the person, a
     referral to the form, the alias's form), no assignment, no sharing consent in force to a form
     the user worked in, no break-the-glass covering the moment, no organisation-wide role.
 ``night_read``
@@ -169,7 +170,7 @@ def night_reads_by_day_staff(data: PeriodData, config: AnomalySettings) -> list[
         (
             r
             for r in data.reads
-            if is_night(r.at, config) and not data.works_nights(r.user_id, r.local.date())
+            if is_night(r.at, config) and not data.works_nights(r.user_id, r.at)
         ),
         lambda r: (f"u{r.user_id}", night_of(r)),
         detail,

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -90,8 +91,20 @@ def findings(org: Organisation, rule: str | None = None, **config: Any) -> list[
     return [f for f in found if rule is None or f.rule == rule]
 
 
+#: When the fixtures' memberships and assignments are recorded: before the week read. The rule
+#: judges a read by what was recorded at its moment (``period.py``), so a fixture made at the
+#: real "now" (after March 2026) would back nothing.
+RECORDED = dt.datetime(2026, 2, 1, 9, 0, tzinfo=HELSINKI)
+
+
 @pytest.fixture
 def world() -> dict[str, Any]:
+    with time_machine.travel(RECORDED, tick=False):
+        return build_world()
+
+
+def build_world() -> dict[str, Any]:
+    """Two forms, their workers, clients and the DPO (the ``world`` fixture)."""
     org = OrganisationFactory()
     area = AreaFactory(organisation=org)
     team = TeamFactory(organisation=org, area=area)
@@ -156,8 +169,12 @@ def test_a_read_outside_the_users_own_form_is_found(world: dict[str, Any]) -> No
 
 
 def test_an_ended_membership_no_longer_backs_a_read(world: dict[str, Any]) -> None:
-    with scopes_disabled():
-        Membership.objects.filter(user=world["day_worker"]).update(valid_until=dt.date(2026, 3, 3))
+    # The end is recorded on its last day, before the reads it ends (test_anomalies_recorded_basis
+    # for an end recorded afterwards).
+    with time_machine.travel(at(3, 8), tick=False), scopes_disabled():
+        membership = Membership.objects.get(user=world["day_worker"])
+        membership.valid_until = dt.date(2026, 3, 3)
+        membership.save()
     read(world["day_worker"], world["client"], at(3, 15))  # the last day: fine
     read(world["day_worker"], world["client"], at(4, 9))  # the day after: no basis
     (found,) = findings(world["org"], AnomalyRule.NO_RELATIONSHIP)
@@ -173,7 +190,7 @@ def test_assignment_consent_and_break_the_glass_back_reads_only_while_valid(
         world["resident"],
         world["stay"],
     )
-    with scopes_disabled():
+    with time_machine.travel(RECORDED, tick=False), scopes_disabled():
         Assignment.objects.create(
             episode=stay,
             user=worker,
@@ -275,9 +292,10 @@ def test_night_work_is_not_a_finding(world: dict[str, Any]) -> None:
     org = world["org"]
     # a day-form worker whose membership is marked as night work
     night_worker = UserFactory(organisation=org, last_name="Yökkö")
-    MembershipFactory(
-        user=night_worker, organisation=org, service_form=world["avokriisi"], night_shift=True
-    )
+    with time_machine.travel(RECORDED, tick=False):
+        MembershipFactory(
+            user=night_worker, organisation=org, service_form=world["avokriisi"], night_shift=True
+        )
     read(night_worker, world["client"], at(4, 3))
     # the 24 h shelter's worker, also when reading on another basis
     read(world["shelter_worker"], world["resident"], at(4, 2), episode=world["stay"])
