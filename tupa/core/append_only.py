@@ -1,8 +1,9 @@
 """Append-only tables: the one model base, queryset and migration helper.
 
 The access log, the anomaly reviews, the disclosure log, the access requests' history, the
-security event log, the sent returns and the client journal are append-only: a row is written once and never changed or removed. Two
-layers refuse changes:
+security event log, the sent returns and the client journal
+(its entries, their links to participants and co-workers, and their attachments) are
+append-only: a row is written once and never changed or removed. Two layers refuse changes:
 
 - **Python**: models subclass :class:`AppendOnlyModel` (``save`` of an existing row and
   ``delete`` raise) and use :class:`AppendOnlyManager` (or pass it as ``_manager_class`` of a
@@ -225,6 +226,9 @@ TABLES: dict[str, str] = {
     "audit_accessrequestitemdecision": "access request history is append-only",
     "statistics_submission": "a sent return is frozen",
     "episodes_entry": "journal is append-only",
+    "episodes_entry_participants": "journal is append-only",
+    "episodes_entry_co_workers": "journal is append-only",
+    "episodes_attachment": "journal is append-only",
 }
 
 

@@ -432,7 +432,9 @@ class Entry(AppendOnlyModel):
 
     The newest version of a chain has ``superseded_by`` empty; older versions stay readable.
     A written row is never changed or removed — by the model, its queryset and the database's
-    triggers (:mod:`tupa.core.append_only`; migration ``episodes/0006``).
+    triggers (:mod:`tupa.core.append_only`; migration ``episodes/0006``). Nor are its links to
+    participants and co-workers (:class:`EntryParticipant`, :class:`EntryCoWorker`) and its
+    attachments (migration ``episodes/0007``): a correction gets rows of its own.
     """
 
     append_only_message = "journal is append-only"
@@ -472,11 +474,13 @@ class Entry(AppendOnlyModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="entries"
     )
-    co_workers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="co_entries"
+    co_workers = models.ManyToManyField(  # type: ignore[var-annotated]
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_entries", through="EntryCoWorker"
     )
     external_co_worker = models.CharField(_("ulkopuolinen työpari"), max_length=200, blank=True)
-    participants = models.ManyToManyField(Participant, blank=True, related_name="entries")  # type: ignore[var-annotated]
+    participants = models.ManyToManyField(  # type: ignore[var-annotated]
+        Participant, blank=True, related_name="entries", through="EntryParticipant"
+    )
     text = models.TextField(_("teksti"))
     written_with_client = models.BooleanField(
         _("kirjoitettu yhdessä asiakkaan kanssa"), default=False
@@ -511,8 +515,55 @@ class Entry(AppendOnlyModel):
         return f"{self.get_type_display()} {self.occurred_at:%Y-%m-%d}"
 
 
-class Attachment(models.Model):
-    """A validated file attached to a journal entry; served only through a checked, logged view."""
+class EntryParticipant(AppendOnlyModel):
+    """An entry's link to a participant it is about (the through table of ``participants``).
+
+    Append-only like the entry: re-linking an entry to another person would change the record.
+    A participant named in the journal cannot be deleted (``PROTECT``); the one sanctioned
+    removal of links is a person merge that has linked the entries to the kept participant
+    (:func:`tupa.episodes.journal.links.release_moved_links`).
+    """
+
+    append_only_message = "journal is append-only"
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+
+    objects = AppendOnlyManager()
+
+    class Meta:
+        db_table = "episodes_entry_participants"  # the table of the former automatic link
+        unique_together = [("entry", "participant")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.participant_id}"
+
+
+class EntryCoWorker(AppendOnlyModel):
+    """An entry's co-worker (the through table of ``co_workers``); append-only like the entry."""
+
+    append_only_message = "journal is append-only"
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = AppendOnlyManager()
+
+    class Meta:
+        db_table = "episodes_entry_co_workers"  # the table of the former automatic link
+        unique_together = [("entry", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.user_id}"
+
+
+class Attachment(AppendOnlyModel):
+    """A validated file attached to a journal entry; served only through a checked, logged view.
+
+    Append-only like its entry (a correction carries it over as a new row, sharing the file).
+    """
+
+    append_only_message = "journal is append-only"
 
     class Kind(models.TextChoices):
         CHILD_DRAWING = "child_drawing", _("lapsen piirustus tai tuotos")
@@ -531,7 +582,9 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(organisation="entry__episode__organisation")
+    objects = ScopedManager(  # type: ignore[django-manager-missing]
+        organisation="entry__episode__organisation", _manager_class=AppendOnlyManager
+    )
 
     class Meta:
         verbose_name = _("liite")

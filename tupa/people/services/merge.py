@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from tupa.core.saving import save_validated
+from tupa.episodes.journal.links import release_moved_links
 from tupa.episodes.models import Entry, Participant
 
 from .. import hetu as hetu_rules
@@ -38,6 +39,7 @@ def _move_participations(*, actor: User | None, keep: Person, merge: Person) -> 
         part._history_user = actor  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
+                release_moved_links(part)
                 part.delete()
         except (IntegrityError, ProtectedError) as exc:
             raise ValidationError(
