@@ -1,7 +1,7 @@
 """Append-only tables: the one model base, queryset and migration helper.
 
-The access log, the anomaly reviews, the disclosure log, the access requests' history, the
-security event log, the sent returns and the client journal
+The access log, the anomaly reviews, the disclosure log, the access requests' history and
+their frozen decision letters, the security event log, the sent returns and the client journal
 (its entries, their links to participants and co-workers, and their attachments) are
 append-only: a row is written once and never changed or removed. Two layers refuse changes:
 
@@ -229,6 +229,7 @@ TABLES: dict[str, str] = {
     "episodes_entry_participants": "journal is append-only",
     "episodes_entry_co_workers": "journal is append-only",
     "episodes_attachment": "journal is append-only",
+    "dataprotection_accessrequestletter": "a decided access request letter is frozen",
 }
 
 

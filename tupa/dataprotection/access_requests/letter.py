@@ -1,13 +1,17 @@
-"""The decision letter with the extract as released: preview, PDF and the attachments' ZIP."""
+"""The decision letter with the extract as released: preview, PDF and the attachments' ZIP.
+
+Once decided, the letter is the frozen one (:mod:`.frozen`): its content, hash and attachments as
+they were decided, never drawn again from the current data.
+"""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
@@ -18,6 +22,7 @@ from tupa.dataprotection import access_requests as ar_services
 from tupa.dataprotection.pages import dpo_document, wants_pdf
 from tupa.episodes.models import Attachment
 
+from .frozen import frozen_letter, letter_context, released_attachment_ids
 from .views import dpo_request
 
 
@@ -28,8 +33,15 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
     ar, decision = dpo_request(request, pk)
     if ar.status not in {ar.Status.DECIDED, ar.Status.DELIVERED}:
         raise Http404
-    draft = ar_services.build_draft(ar.person, ar)
-    attachment_ids = draft.released_attachment_ids() if ar.outcome != ar.Outcome.REFUSED else []
+    letter = frozen_letter(ar)
+    if letter is not None:  # as decided and sent: never drawn again from the current data
+        context: dict[str, Any] = {"letter": letter}
+        attachment_ids = list(letter.attachment_ids)
+    else:  # decided before letters were frozen: drawn from the current data, and says so
+        draft = ar_services.build_draft(ar.person, ar)
+        context = letter_context(ar, draft)
+        attachment_ids = released_attachment_ids(ar, draft)
+    context["attachment_count"] = len(attachment_ids)
     if request.GET.get("muoto") == "zip":
         return _attachments_zip(request, ar, attachment_ids, decision.basis)
     pdf = wants_pdf(request)
@@ -42,23 +54,7 @@ def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return dpo_document(
         request,
         "people/rights/access_request_letter.html",
-        {
-            "ar": ar,
-            "person": ar.person,
-            "draft": draft,
-            "extract": draft.base,
-            "episodes": draft.released_episodes() if ar.outcome != ar.Outcome.REFUSED else [],
-            "withheld_reasons": sorted(
-                {
-                    (i.decision.reason if i.decision else "")
-                    or _("Sisältää toisen henkilön tietoja.")
-                    for i in draft.withheld()
-                }
-            ),
-            "attachment_count": len(attachment_ids),
-            "withheld_count": len(draft.withheld()),
-            "redacted_count": len(draft.redacted()),
-        },
+        context,
         pdf=pdf,
         filename=f"tietopyynto-paatos-{timezone.localdate():%Y-%m-%d}.pdf",
     )

@@ -32,6 +32,7 @@ from tupa.dataprotection import access_requests as ar_services
 from tupa.dataprotection.pages import dpo_decision, dpo_person
 
 from .forms import STEP_FORMS, ItemDecisionForm, RequestCreateForm
+from .frozen import frozen_letter
 
 
 def dpo_request(request: HttpRequest, pk: int) -> tuple[AccessRequest, policy.Decision]:
@@ -74,6 +75,17 @@ def _take_step(
         ar_services.decide(actor=actor, access_request=access_request, **data)
     elif step == "deliver":
         ar_services.deliver(actor=actor, access_request=access_request, method=data["method"])
+
+
+def _attachment_count(ar: AccessRequest, draft: ar_services.Draft | None) -> int:
+    """The attachments released: the frozen letter's once decided (``frozen``), else the draft's."""
+    if ar.status in {ar.Status.DECIDED, ar.Status.DELIVERED}:
+        letter = frozen_letter(ar)
+        if letter is not None:
+            return len(letter.attachment_ids)
+    if draft is None or ar.outcome in {"", ar.Outcome.REFUSED}:
+        return 0
+    return len(draft.released_attachment_ids())
 
 
 @login_only
@@ -153,9 +165,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "draft": draft,
             "reviewed_units": ar_services.reviewed_units(ar),
-            "attachment_count": len(draft.released_attachment_ids())
-            if draft is not None and ar.outcome not in {"", ar.Outcome.REFUSED}
-            else 0,
+            "attachment_count": _attachment_count(ar, draft),
             "overdue": ar_services.is_overdue(ar),
         },
     )

@@ -30,6 +30,7 @@ from tupa.dataprotection.disclosures.services import disclosure_record
 from tupa.people.models import Person
 
 from .draft import build_draft
+from .frozen import freeze_letter, frozen_letter
 from .items import Draft
 from .selectors import reviewed_units
 
@@ -274,6 +275,8 @@ def decide(
     ar.decided_at = timezone.now()
     ar.status = Status.DECIDED
     _save(ar, "outcome", "decision_text", "decided_by", "decided_at", "status")
+    # The letter as decided is the one sent and shown afterwards (frozen.py).
+    freeze_letter(ar=ar, draft=draft, actor=actor)
     _step(ar, Step.DECIDED, actor, outcome)
     return ar
 
@@ -287,7 +290,12 @@ def deliver(*, actor: User, access_request: AccessRequest, method: str) -> Acces
     if not method.strip():
         raise ValidationError({"method": _("Kerro, miten päätös ja ote toimitettiin.")})
     if ar.outcome != Outcome.REFUSED:
-        attachments = len(build_draft(ar.person, ar).released_attachment_ids())
+        letter = frozen_letter(ar)
+        attachments = len(
+            letter.attachment_ids
+            if letter is not None
+            else build_draft(ar.person, ar).released_attachment_ids()
+        )
         description = _("Ote henkilön tiedoista: %(outcome)s.") % {
             "outcome": ar.get_outcome_display()
         }

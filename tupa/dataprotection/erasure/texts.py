@@ -90,6 +90,8 @@ KEPT: dict[str, str] = {
     "audit.AccessRequestItemDecision.item_key": "access-request record: a key, not a text",
     "audit.AccessRequestItemDecision.released_text": "access-request record: what was released",
     "audit.AccessRequestItemDecision.reason": "access-request record: the controller's record",
+    "dataprotection.AccessRequestLetter.html": "access-request record: the letter as decided and sent",
+    "dataprotection.AccessRequestLetter.content_hash": "access-request record: a hash, not a text",
     # Cleared by the execution itself (services.erasure_execute), by person, not by episode.
     "people.Consent.scope": "consent scope: cleared by erasure_execute for the person",
     "surveys.Answer.text": "feedback answer: the linked answers are cleared by erasure_execute",

@@ -547,10 +547,8 @@ def test_board_of_another_organisation_is_empty() -> None:
 
 @pytest.mark.parametrize("account", ["30²0", "٣٠٠٠", "99999999999999999999999"])
 def test_an_account_of_other_digits_is_a_row_error(account: str) -> None:
-    """"²" passed ``str.isdigit()`` and then ``int()`` refused it: the import failed with a
-    server error instead of naming the row."""
+    """An account "30²0" passed ``str.isdigit()`` and then ``int()`` refused it: the import
+    failed with a server error instead of naming the row."""
     ctx = setup_org()
     found = plan(ctx, csv_bytes(f"2018-01;ensikoti;{account};Tuotot;1,00"))
-    assert [e.message for e in found.errors] == [
-        f"Rivi 2: tili “{account}” ei ole tilinumero."
-    ]
+    assert [e.message for e in found.errors] == [f"Rivi 2: tili “{account}” ei ole tilinumero."]
