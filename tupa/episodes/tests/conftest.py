@@ -1,4 +1,5 @@
-"""Fixtures the journal and attachment tests share: the family, and a private media folder."""
+"""Fixtures the journal and attachment tests share: the family, its organisation's scope, a
+private media folder and stored files moved into place at once."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django_scopes import scope
 
 from tupa.core.tests.helpers import refetched, rolled_back_world
+from tupa.episodes.journal import attachments
 from tupa.episodes.tests.journal_support import Family, make_family
 
 
@@ -19,6 +22,14 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     that store files use it: ``pytest.mark.usefixtures("media_root")``)."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests run in a transaction that never commits: each stored file is moved into place
+    at once, as the commit would (modules that store files use it with ``media_root``; commit
+    and rollback themselves: test_attachment_storage.py)."""
+    monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +47,10 @@ def family(built_family: Family) -> Family:
         built_family,
         **{f.name: refetched(getattr(built_family, f.name)) for f in dataclasses.fields(Family)},
     )
+
+
+@pytest.fixture
+def org_scope(family: Family) -> Iterator[None]:
+    """The family's organisation as the active scope."""
+    with scope(organisation=family.episode.organisation_id):
+        yield

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,23 +32,10 @@ from tupa.episodes.tests.journal_support import (
     upload,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "committed_at_once")]
 
 HTML_AS_PNG = b"<!DOCTYPE html><html><script>alert('xss')</script></html>"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests run in a transaction that never commits: move each stored file into place at
-    once, as the commit would (commit and rollback themselves: test_attachment_storage.py)."""
-    monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
-
-
-@pytest.fixture
-def org_scope(family: Family) -> Iterator[None]:
-    with scope(organisation=family.episode.organisation_id):
-        yield
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -38,12 +37,6 @@ from tupa.episodes.tests.journal_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_scope(family: Family) -> Iterator[None]:
-    with scope(organisation=family.episode.organisation_id):
-        yield
 
 
 def _create(family: Family, actor: User | None = None, **overrides: object) -> Entry:

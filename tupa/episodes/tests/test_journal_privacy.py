@@ -29,12 +29,7 @@ from tupa.episodes.tests.journal_support import (
     upload,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-@pytest.fixture(autouse=True)
-def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "committed_at_once")]
 
 
 @pytest.fixture

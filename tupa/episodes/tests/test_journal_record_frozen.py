@@ -7,12 +7,12 @@ removal of a link is a person merge moving an entry's link to the kept participa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from tupa.core.append_only import AppendOnlyError
 from tupa.core.tests.factories import ParticipantFactory, PersonFactory
@@ -22,21 +22,9 @@ from tupa.episodes.journal.links import release_moved_links
 from tupa.episodes.models import Attachment, Entry, Participant
 from tupa.episodes.tests.journal_support import Family, entry_kwargs, png_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "committed_at_once")]
 
 MESSAGE = "journal is append-only"
-
-
-@pytest.fixture(autouse=True)
-def committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The file is renamed into place at commit; the test transaction never commits.
-    monkeypatch.setattr(attachments, "_after_commit", lambda callback: callback())
-
-
-@pytest.fixture
-def org_scope(family: Family) -> Iterator[None]:
-    with scope(organisation=family.episode.organisation_id):
-        yield
 
 
 @pytest.fixture
