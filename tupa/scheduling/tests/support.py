@@ -15,7 +15,7 @@ from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner, ServiceForm
 from tupa.people.models import Person
 from tupa.scheduling import services
-from tupa.scheduling.models import Appointment, PlaceKind, Room
+from tupa.scheduling.models import Appointment, Outcome, PlaceKind, Room
 
 #: "Today" of the tests: Friday 20.11.2026 12:00 Helsinki (week 47: Mon 16.11.–Sun 22.11.).
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
@@ -74,6 +74,36 @@ def world_with_visit() -> World:
     data = world()
     data.extra["visit"] = plan(data.worker, data.form, t(2026, 11, 17, 10), episode=data.episode)
     return data
+
+
+@dataclass
+class ForeignVisit:
+    """Another unit's appointment to which a worker is invited (she cannot see its episode)."""
+
+    appointment: Appointment
+    worker: User
+    episode: Episode
+
+
+def foreign_no_show(w: World, **kwargs: Any) -> ForeignVisit:
+    """A no-show home visit of another unit of ``w``'s organisation on 19.11.2026 at 9, a client
+    "Piilo Toinen", with ``w.worker`` invited as a co-worker (``kwargs`` override)."""
+    other = ServiceFormFactory.create(organisation=w.form.organisation)
+    other_worker = worker_in(other)
+    _person, other_episode = client_in(other, first_names="Piilo", last_name="Toinen")
+    appointment = plan(
+        other_worker,
+        other,
+        t(2026, 11, 19, 9),
+        episode=other_episode,
+        co_workers=[w.worker],
+        **kwargs,
+    )
+    with scope(organisation=other.organisation_id):
+        services.appointment_record_outcome(
+            actor=other_worker, appointment=appointment, outcome=Outcome.NO_SHOW
+        )
+    return ForeignVisit(appointment, other_worker, other_episode)
 
 
 def planning_data(w: World, **overrides: Any) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
     ServiceFormFactory,
-    client_in,
     org_role_user,
     worker_in,
 )
@@ -31,7 +30,7 @@ from tupa.people.models import Person
 from tupa.scheduling import services
 from tupa.scheduling.models import Appointment, Outcome
 
-from .support import World, plan, t, world_with_visit
+from .support import World, foreign_no_show, plan, t, world_with_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -96,21 +95,7 @@ def test_a_restricted_clients_episode_is_not_offered_when_planning(
 @pytest.fixture
 def foreign(w: World) -> Appointment:
     """A no-show home visit of another unit, with our worker as its co-worker."""
-    other = ServiceFormFactory.create(organisation=w.form.organisation)
-    other_worker = worker_in(other)
-    _person, other_episode = client_in(other, first_names="Piilo", last_name="Toinen")
-    appointment = plan(
-        other_worker,
-        other,
-        t(2026, 11, 19, 9),
-        episode=other_episode,
-        co_workers=[w.worker],
-    )
-    with scope(organisation=other.organisation_id):
-        services.appointment_record_outcome(
-            actor=other_worker, appointment=appointment, outcome=Outcome.NO_SHOW
-        )
-    return appointment
+    return foreign_no_show(w).appointment
 
 
 def test_varattu_detail_shows_no_type_or_outcome(

@@ -30,7 +30,7 @@ from tupa.people import rights
 from tupa.scheduling import services
 from tupa.scheduling.models import Appointment, Outcome
 
-from .support import World, plan, t, world
+from .support import World, foreign_no_show, plan, t, world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -41,22 +41,10 @@ def w() -> World:
     to which she is invited as a co-worker (she cannot see its episode)."""
     data = world()
     data.extra["own"] = plan(data.worker, data.form, t(2026, 11, 23, 10), episode=data.episode)
-    other = ServiceFormFactory.create(organisation=data.form.organisation)
-    other_worker = worker_in(other)
-    _person, other_episode = client_in(other, first_names="Piilo", last_name="Toinen")
-    foreign = plan(
-        other_worker,
-        other,
-        t(2026, 11, 19, 9),
-        episode=other_episode,
-        co_workers=[data.worker],
-        type="network_meeting",
+    foreign = foreign_no_show(data, type="network_meeting")
+    data.extra.update(
+        foreign=foreign.appointment, other_worker=foreign.worker, other_episode=foreign.episode
     )
-    with scope(organisation=other.organisation_id):
-        services.appointment_record_outcome(
-            actor=other_worker, appointment=foreign, outcome=Outcome.NO_SHOW
-        )
-    data.extra.update(foreign=foreign, other_worker=other_worker, other_episode=other_episode)
     return data
 
 
