@@ -1,8 +1,9 @@
 """Indicators of feedback and outcomes (issue 13; :mod:`tupa.surveys`).
 
-* ``surveys.responses`` — answer sets stored in the period (by the month they were given; an
-  anonymous one keeps only its month), by service form, respondent group, channel and
-  questionnaire. The groups' own indicators (clients, partners, volunteers, staff) feed STEA's
+* ``surveys.responses`` — answer sets given in the period, by service form, respondent group,
+  channel and questionnaire. An anonymous one keeps only its month (dated its first day), so
+  it counts in the period that holds the first day of its month (exact for every return's
+  period; a period from mid-month counts the months that begin in it). The groups' own indicators (clients, partners, volunteers, staff) feed STEA's
   perspectives V, VI, IV and III.
 * ``surveys.invitations`` — invitations made in the period (not cancelled), answered or not:
   the response rate is answered ÷ all, read from the two figures. Kiosk, paper, oral and
