@@ -4,14 +4,16 @@
 judge them (memberships, assignments, consents, break-the-glass rows, restrictions) — never one
 query per event, user or person. :class:`PeriodData` answers the rules' questions from memory.
 
-Memberships and assignments are judged **as they were recorded at the moment of the read**, from
-their django-simple-history versions (which the administrator's pages cannot edit): a version is
-in force from its ``history_date`` until the next version of the same row (or its removal). A row
-added afterwards with a back-dated ``valid_from``, or a start moved back afterwards, does not
-back an earlier read, so the audit cannot be laundered; and an end or a removal recorded
-afterwards does not make a read that was backed at its moment a finding, so a past period's
-findings (and the DPO's reviews of them, keyed by finding) do not move with later edits. A row
-with no recorded version (written around the ORM) backs nothing.
+Memberships, assignments, sharing consents and a service form's ``open_24h`` are judged **as
+they were recorded at the moment of the read**, from their django-simple-history versions (which
+the administrator's pages cannot edit): a version is in force from its ``history_date`` until the
+next version of the same row (or its removal). A row added afterwards with a back-dated
+``valid_from``/``given_on``, a start moved back, a validity extended or a withdrawal cleared
+afterwards, or a form made 24 h afterwards, does not back or excuse an earlier read, so the audit
+cannot be laundered; and an end, a withdrawal or a removal recorded afterwards does not make a
+read that was backed at its moment a finding, so a past period's findings (and the DPO's reviews
+of them, keyed by finding) do not move with later edits. A row with no recorded version (written
+around the ORM) backs nothing (a form with none is not 24 h).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tupa.audit.models import AccessEvent
 from tupa.core.wallclock import HELSINKI
 from tupa.dataprotection.anomalies.config import DEFAULTS, AnomalySettings
 from tupa.episodes.models import Assignment, BreakGlass, Episode, Participant, Referral
+from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Consent, Person
 from tupa.people.restrictions import restricted_person_ids
 
@@ -68,7 +71,6 @@ class MembershipRow:
     valid_from: dt.date
     valid_until: dt.date | None
     night_shift: bool
-    open_24h: bool
     recorded_from: dt.datetime
     recorded_until: dt.datetime | None = None
 
@@ -103,6 +105,16 @@ class AssignmentRow:
         )
 
 
+#: When a version was in force: ``[recorded from, recorded until)`` (until ``None``: still is).
+Recorded = tuple[dt.datetime, dt.datetime | None]
+
+
+def _recorded_at(recorded: Recorded, moment: dt.datetime) -> bool:
+    """Was the version recorded by ``moment`` and not yet replaced or removed?"""
+    recorded_from, recorded_until = recorded
+    return recorded_from <= moment and (recorded_until is None or moment < recorded_until)
+
+
 def _in_force(
     recorded_from: dt.datetime,
     recorded_until: dt.datetime | None,
@@ -110,7 +122,7 @@ def _in_force(
     valid_until: dt.date | None,
     moment: dt.datetime,
 ) -> bool:
-    if recorded_from > moment or (recorded_until is not None and recorded_until <= moment):
+    if not _recorded_at((recorded_from, recorded_until), moment):
         return False
     day = moment.astimezone(HELSINKI).date()
     return valid_from <= day and (valid_until is None or valid_until >= day)
@@ -129,15 +141,27 @@ class BreakGlassRow:
 
 @dataclass(frozen=True)
 class ConsentRow:
+    """One recorded version of a sharing consent, in force in ``[recorded_from, recorded_until)``."""
+
     recipient_form_id: int
     given_on: dt.date
     valid_until: dt.date | None
     withdrawn_on: dt.date | None
+    recorded_from: dt.datetime
+    recorded_until: dt.datetime | None = None
 
-    def in_force_on(self, day: dt.date) -> bool:
-        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+    def active_at(self, moment: dt.datetime) -> bool:
+        """Recorded by ``moment``, not yet replaced, given and not withdrawn on its local date."""
+        withdrawn = self.withdrawn_on
+        if withdrawn is not None and withdrawn <= moment.astimezone(HELSINKI).date():
             return False
-        return self.given_on <= day and (self.valid_until is None or self.valid_until >= day)
+        return _in_force(
+            self.recorded_from,
+            self.recorded_until,
+            self.given_on,
+            self.valid_until,
+            moment,
+        )
 
 
 @dataclass
@@ -164,7 +188,10 @@ class PeriodData:
     referrals: dict[int, list[tuple[int, dt.datetime]]] = field(default_factory=dict)
     #: user id → the recorded versions of her assignments
     assignments: dict[int, list[AssignmentRow]] = field(default_factory=dict)
+    #: episode id → the recorded versions of its sharing consents to a service form
     consents: dict[int, list[ConsentRow]] = field(default_factory=dict)
+    #: service form id → when it was recorded as 24 h (``open_24h``)
+    open_24h: dict[int, list[Recorded]] = field(default_factory=dict)
     break_glass: list[BreakGlassRow] = field(default_factory=list)
     #: (local date, person id) pairs whose restricted fields were hidden on that date
     restricted: set[tuple[dt.date, int]] = field(default_factory=set)
@@ -219,15 +246,20 @@ class PeriodData:
             for m in self.memberships.get(user_id, ())
         )
 
+    def open_24h_at(self, form_id: int | None, moment: dt.datetime) -> bool:
+        """Was the form recorded as 24 h at ``moment``?"""
+        if form_id is None:
+            return False
+        return any(_recorded_at(recorded, moment) for recorded in self.open_24h.get(form_id, ()))
+
     def works_nights(self, user_id: int, moment: dt.datetime) -> bool:
         return any(
-            (m.open_24h or m.night_shift) and m.active_at(moment)
+            m.active_at(moment) and (m.night_shift or self.open_24h_at(m.service_form_id, moment))
             for m in self.memberships.get(user_id, ())
         )
 
     def backed(self, read: Read) -> bool:
         """Is the read's recorded basis backed by data recorded and valid at its moment?"""
-        day = read.local.date()
         basis = read.basis
         if basis == Basis.ORGANISATION_ROLE:
             return self.has_organisation_role(read.user_id, read.at)
@@ -254,7 +286,7 @@ class PeriodData:
         if basis == Basis.CONSENT:
             forms = self.client_forms(read.user_id, read.at)
             return any(
-                c.recipient_form_id in forms and c.in_force_on(day)
+                c.recipient_form_id in forms and c.active_at(read.at)
                 for e in episodes
                 for c in self.consents.get(e, ())
             )
@@ -303,7 +335,7 @@ def load_period(
 ) -> PeriodData:
     """Everything the rules need for ``[start, end)``, in a constant number of queries.
 
-    Queries: the reads; users; memberships; persons; aliases; participations; the episodes the
+    Queries: the reads; users; memberships; the service forms' ``open_24h``; persons; aliases; participations; the episodes the
     reads name; referrals; assignments; consents; break-the-glass rows; and the restriction
     check once per local day with reads to check (at most the days of the period, each one to
     three queries — never per event or person).
@@ -364,22 +396,24 @@ def load_period(
                 "valid_from",
                 "valid_until",
                 "night_shift",
-                "service_form__open_24h",
             )
         )
         for _pk, recorded, _kind, rest in _versions(membership_versions):
-            user_id, sf_id, role, valid_from, valid_until, night_shift, open_24h = rest
+            user_id, sf_id, role, valid_from, valid_until, night_shift = rest
             data.memberships.setdefault(user_id, []).append(
-                MembershipRow(
-                    sf_id,
-                    role,
-                    valid_from,
-                    valid_until,
-                    night_shift,
-                    bool(open_24h),
-                    *recorded,
-                )
+                MembershipRow(sf_id, role, valid_from, valid_until, night_shift, *recorded)
             )
+        # The forms' own versions: whether a form is 24 h is judged as recorded at the read, not
+        # by the version the membership's join would give (the form as it is now). One query
+        # more than a join, as the form's versions have intervals of their own.
+        form_versions = (
+            ServiceForm.history.filter(organisation_id=organisation_id, history_date__lt=end)
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "history_date", "history_type", "open_24h")
+        )
+        for form_id, recorded, _kind, (open_24h,) in _versions(form_versions):
+            if open_24h:
+                data.open_24h.setdefault(form_id, []).append(recorded)
 
         person_ids = _ids(
             r.subject_id for r in data.reads if r.subject_type_id == data.person_ct_id
@@ -446,21 +480,43 @@ def load_period(
             data.assignments.setdefault(user_id, []).append(
                 AssignmentRow(episode_id, valid_from, valid_until, *recorded)
             )
-        for episode_id, form_id, given_on, valid_until, withdrawn_on in (
-            Consent.objects.filter(
+        # Every version of the consents that some version recorded before the end made a
+        # sharing consent to a form that may hold in the period (a subquery: the same query
+        # count). The versions are not filtered themselves, as each one ends the one before
+        # it (a consent turned to another purpose stops backing reads when so recorded).
+        sharing = (
+            Consent.history.filter(
                 person__organisation_id=organisation_id,
                 purpose=Consent.Purpose.SHARING,
                 episode__isnull=False,
                 recipient_service_form__isnull=False,
                 given_on__lte=last_day,
+                history_date__lt=end,
             )
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+            .values("id")
+        )
+        consent_versions = (
+            Consent.history.filter(id__in=sharing, history_date__lt=end)
+            .order_by("id", "history_date", "history_id")
             .values_list(
-                "episode_id", "recipient_service_form_id", "given_on", "valid_until", "withdrawn_on"
+                "id",
+                "history_date",
+                "history_type",
+                "purpose",
+                "episode_id",
+                "recipient_service_form_id",
+                "given_on",
+                "valid_until",
+                "withdrawn_on",
             )
-        ):
+        )
+        for _pk, recorded, _kind, rest in _versions(consent_versions):
+            purpose, episode_id, form_id, given_on, valid_until, withdrawn_on = rest
+            if purpose != Consent.Purpose.SHARING or episode_id is None or form_id is None:
+                continue
             data.consents.setdefault(episode_id, []).append(
-                ConsentRow(form_id, given_on, valid_until, withdrawn_on)
+                ConsentRow(form_id, given_on, valid_until, withdrawn_on, *recorded)
             )
         data.break_glass = [
             BreakGlassRow(*row)

@@ -11,15 +11,17 @@ The rules (docs/security.md "Anomaly reports"):
 
 ``no_relationship``
     A read of a client (person or alias) whose recorded basis is not backed by data recorded and
-    valid at its moment (memberships and assignments as their history recorded them then, so a
-    row added or back-dated afterwards does not launder the read; ``period.py``): no membership in the form of the episode read (or of any episode of the person, a
-    referral to the form, the alias's form), no assignment, no sharing consent in force to a form
-    the user worked in, no break-the-glass covering the moment, no organisation-wide role.
+    valid at its moment (memberships, assignments and sharing consents as their history recorded
+    them then, so a row added or back-dated afterwards does not launder the read; ``period.py``):
+    no membership in the form of the episode read (or of any episode of the person, a referral
+    to the form, the alias's form), no assignment, no sharing consent in force to a form the
+    user worked in, no break-the-glass covering the moment, no organisation-wide role.
 ``night_read``
     A read between :attr:`AnomalySettings.night_start_hour` and
     :attr:`AnomalySettings.night_end_hour` (Europe/Helsinki) by *day staff*. There is no shift
-    roster, so "day staff" means: on that date the user held no membership in a 24 h service form
-    (``ServiceForm.open_24h``) and none marked as night work (``Membership.night_shift``).
+    roster, so "day staff" means: at that moment the user held no membership in a 24 h service
+    form (``ServiceForm.open_24h``) and none marked as night work (``Membership.night_shift``),
+    both as recorded at the read (a form made 24 h afterwards does not excuse it).
 ``many_persons``
     More than :attr:`AnomalySettings.many_persons` distinct clients read by one user within
     :attr:`AnomalySettings.many_minutes` minutes, counting only the actions in

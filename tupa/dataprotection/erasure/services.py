@@ -267,9 +267,10 @@ def erasure_execute(
     day, still linked to the now anonymous person, so the counts survive.
 
     The change history (django-simple-history) would keep the old values, so the person's,
-    aliases', relationships', household memberships', restrictions' and consents' historical
-    rows are **purged** — that is what erasure means; a single new row records the anonymous
-    state with the DPO as the user. The request's own history records the execution.
+    aliases', relationships', household memberships' and restrictions' historical rows are
+    **purged** — that is what erasure means; a single new row records the anonymous state with
+    the DPO as the user. A consent's historical rows stay with the scope blanked (its purpose
+    and dates are kept anyway, and the anomaly rules read its versions as recorded). The request's own history records the execution.
 
     The free texts of her episodes (the catalogue is :func:`.texts.sources`: the situation
     summary, basic-form text answers, goals, network meetings, referrals, appointments, stays,
@@ -346,7 +347,10 @@ def erasure_execute(
         Relationship.history.filter(Q(person_id__in=pks) | Q(relative_id__in=pks)).delete()
         HouseholdMember.history.filter(person_id__in=pks).delete()
         Restriction.history.filter(person_id__in=pks).delete()
-        Consent.history.filter(id__in=consent_ids).delete()
+        # A consent's versions stay, without the free-text scope: purpose and dates are the
+        # record of past disclosures, and the access-log anomaly rules judge a read by the
+        # consent as recorded at the time (dataprotection.anomalies.period).
+        Consent.history.filter(id__in=consent_ids).exclude(scope="").update(scope="")
         Alias.history.filter(id__in=[a.pk for a in aliases]).delete()
         done["history"] = Person.history.filter(id__in=pks).delete()[0]
 

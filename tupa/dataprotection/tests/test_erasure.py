@@ -309,3 +309,37 @@ def test_journal_entries_block_execution(world: dict[str, Any]) -> None:
         assert item.executed_at is None
         assert world["free"].relationships_from.count() == 1
     assert extra["alias"].label == "Maija P."
+
+
+def test_consents_keep_their_recorded_versions_without_the_scope(world: dict[str, Any]) -> None:
+    """A consent keeps purpose and dates (the basis of past disclosures), and the access-log
+    anomaly rules judge a read by the consent's versions as recorded then: erasure blanks the
+    free-text scope in every version instead of purging them, which would turn the person's
+    consent-backed reads into "no relationship" findings when a past week is looked at again."""
+    from tupa.people.models import Consent
+
+    free = world["free"]
+    with scopes_disabled():
+        consent = Consent.objects.create(
+            person=free,
+            purpose=Consent.Purpose.SHARING,
+            recipient_service_form=world["shelter"],
+            scope="Maijan asiat sosiaalitoimelle",
+            given_on=dt.date(2026, 1, 10),
+            recorded_by=world["dpo"],
+        )
+        consent.valid_until = dt.date(2026, 12, 31)
+        consent.save()
+        versions = list(consent.history.order_by("history_date").values_list("history_date"))
+    item = granted_erasure(world)
+    with scope(organisation=world["org"].pk):
+        erasure.erasure_execute(actor=world["dpo"], request=item)
+    with scopes_disabled():
+        kept = consent.history.order_by("history_date")
+        assert list(kept.values_list("history_date"))[: len(versions)] == versions
+        assert set(kept.values_list("scope", flat=True)) == {""}
+        consent.refresh_from_db()
+        assert (consent.purpose, consent.given_on) == (
+            Consent.Purpose.SHARING,
+            dt.date(2026, 1, 10),
+        )
