@@ -2,7 +2,8 @@
 
 An invoice carries the buyer (an organisation), amounts, periods and case references only; the
 documents add the seller's own details from :class:`InvoicingProfile` — for a sent invoice as
-they were when it was sent (:func:`sellers_of`). Nothing here reads a client record.
+they were when it was sent (:func:`sellers_of`), and so is its agreement
+(:func:`agreements_as_sent`). Nothing here reads a client record.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from tupa.finance.invoicing.profile import profile_of
-from tupa.finance.models import Invoice, InvoiceLine, InvoiceRun, InvoicingProfile
+from tupa.finance.models import Agreement, Invoice, InvoiceLine, InvoiceRun, InvoicingProfile
 from tupa.finance.money import ZERO
 from tupa.organisations.models import Organisation
 
@@ -109,13 +110,38 @@ def sellers_of(
     return found
 
 
+def agreements_as_sent(invoices: Iterable[Invoice]) -> None:
+    """Give each sent invoice its agreement as it was when the invoice was sent (one query, none
+    without sent invoices under an agreement): a reprint after the agreement was edited prints
+    the agreement number the buyer received. A draft keeps the agreement as it is now; so does
+    an invoice sent before the agreement's history began. The invoices are only read, never
+    saved."""
+    sent = [i for i in invoices if i.sent_at is not None and i.agreement_id is not None]
+    if not sent:
+        return
+    history = Agreement.history.filter(  # type: ignore[attr-defined]
+        organisation_id=sent[0].organisation_id,
+        id__in={i.agreement_id for i in sent},
+        history_date__lte=max(i.sent_at for i in sent if i.sent_at is not None),
+    ).order_by("history_date", "history_id")
+    by_agreement: dict[int, list[Any]] = {}
+    for record in history:
+        by_agreement.setdefault(record.id, []).append(record)
+    for invoice in sent:
+        records = by_agreement.get(int(invoice.agreement_id or 0), [])
+        at = bisect_right([r.history_date for r in records], invoice.sent_at)
+        if at:
+            invoice.agreement = records[at - 1].instance
+
+
 def invoice_document(invoice: Invoice) -> InvoiceDocument | None:
-    """The document of one invoice (four queries), or None when the organisation has no
+    """The document of one invoice (five queries), or None when the organisation has no
     invoicing profile."""
     current = profile_of(invoice.organisation_id)
     if current is None:
         return None
     profile = sellers_of([invoice], current)[invoice.pk]
+    agreements_as_sent([invoice])
     return document_of(invoice, organisation=current.organisation, profile=profile)
 
 

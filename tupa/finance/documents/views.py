@@ -78,6 +78,7 @@ def run_finvoice(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     buffer = io.BytesIO()
     sellers = selectors.sellers_of(invoices, current)
+    selectors.agreements_as_sent(invoices)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for invoice in invoices:
             document = selectors.document_of(

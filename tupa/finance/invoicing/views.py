@@ -362,6 +362,9 @@ def invoice_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     if invoice.status != Invoice.Status.DRAFT:
         messages.error(request, _("Lähetettyä laskua ei voi muuttaa. Tee korjaus hyvityslaskulla."))
         return HttpResponseRedirect(_invoice_url(invoice))
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        messages.error(request, " ".join(services.credit_note_refusal().messages))
+        return HttpResponseRedirect(_invoice_url(invoice))
     user = user_of(request)
     form = LineForm(
         request.POST if request.method == "POST" else None,

@@ -30,6 +30,7 @@ from tupa.finance.invoicing.services._common import (
     OTHER_ITEM,
     VIEW,
     ZERO,
+    credit_note_refusal,
     totals_of,
 )
 from tupa.finance.invoicing.services.approval import basis_approve, basis_withdraw
@@ -64,6 +65,7 @@ __all__ = [
     "basis_approve",
     "basis_withdraw",
     "credit_note_create",
+    "credit_note_refusal",
     "credited_line_ids",
     "invoice_create_manual",
     "invoice_discard",

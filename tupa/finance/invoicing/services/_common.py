@@ -45,6 +45,12 @@ def _sent_refusal() -> ValidationError:
     return ValidationError(_("Lähetettyä laskua ei voi muuttaa. Tee korjaus hyvityslaskulla."))
 
 
+def credit_note_refusal() -> ValidationError:
+    return ValidationError(
+        _("Hyvityslaskulle ei lisätä rivejä. Hyvitä laskun rivit uudella hyvityslaskulla.")
+    )
+
+
 def _require(actor: User, action: str, obj: Any = None) -> None:
     if actor.organisation_id is None or not policy.decide(actor, action, obj):
         raise PermissionDenied

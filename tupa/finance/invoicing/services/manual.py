@@ -39,6 +39,7 @@ from tupa.finance.invoicing.services._common import (
     _require,
     _set_totals,
     _unit,
+    credit_note_refusal,
     largest_amount,
     too_large,
 )
@@ -196,6 +197,9 @@ def line_add(
     unit = unit.strip()[:20] or _unit(item, True)
     with scope(organisation=invoice.organisation_id):
         locked = _locked_draft(invoice)
+        if locked.kind == Invoice.Kind.CREDIT_NOTE:
+            # A credit note credits the invoice's own lines (credit_note_create), never more.
+            raise credit_note_refusal()
         # The draft's stored totals are the sums of its lines (every change of a line sets them).
         if too_large(locked.total_net + net, locked.total_vat + vat, locked.total_gross + gross):
             raise ValidationError(
