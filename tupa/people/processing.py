@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -99,6 +99,20 @@ def episode_restricted(episode: Any) -> bool:
             )
             .exists()
         )
+
+
+def episode_restricted_at(episode_ref: str) -> Exists:
+    """:func:`episode_restricted` as a subquery for a list (one query, not one per row): whether
+    the episode at ``episode_ref`` (an ``OuterRef`` path, e.g. ``"case__episode_id"``) has a
+    current participant — a person or a linked alias — whose processing is restricted."""
+    from tupa.episodes.models import Participant
+
+    restricted = Person.objects.filter(processing_restricted=True).values("pk")
+    return Exists(
+        Participant.objects.filter(episode_id=OuterRef(episode_ref), left_on__isnull=True).filter(
+            Q(person_id__in=restricted) | Q(alias__person_id__in=restricted)
+        )
+    )
 
 
 def ensure_episode_processing_allowed(episode: Any) -> None:

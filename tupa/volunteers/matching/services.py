@@ -20,6 +20,7 @@ from tupa.core.dates import check_dates, fi_date
 from tupa.core.saving import save_validated
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import ensure_episode_processing_allowed
 from tupa.volunteers import rules
 from tupa.volunteers.guards import lock_volunteer, not_future, require_volunteer
 from tupa.volunteers.models import (
@@ -49,6 +50,15 @@ CLOSED_CASE = frozenset({CaseStatus.ENDED, CaseStatus.WITHDRAWN})
 def _require_case(actor: User, case: MatchingCase) -> None:
     if not access.may_manage_case(actor, case):
         raise PermissionDenied
+
+
+def _require_case_processing(actor: User, case: MatchingCase) -> None:
+    """:func:`_require_case`, and the family's processing not restricted (GDPR art. 18): a
+    write that records something new about the family is refused with the Finnish message of
+    :mod:`tupa.people.processing`. (Ending a match or a link is not refused: it reduces
+    processing.)"""
+    _require_case(actor, case)
+    ensure_episode_processing_allowed(case.episode)
 
 
 def _step(
@@ -101,6 +111,7 @@ def case_open(
     service_form = episode.service_form
     if not access.may_manage_family_work(actor, service_form, episode):
         raise PermissionDenied
+    ensure_episode_processing_allowed(episode)
     check_dates(applied_on=applied_on)
     not_future("applied_on", applied_on, _("Hakemuspäivä ei voi olla tulevaisuudessa."))
     if MatchingCase.objects.filter(
@@ -150,7 +161,7 @@ def case_intake(
     show them with a confirm box, keeping what was typed. Confirmed, they are stored with who
     confirmed them and when. The first intake moves the case to *intake*.
     """
-    _require_case(actor, case)
+    _require_case_processing(actor, case)
     case = _lock_case(case)
     if case.status in CLOSED_CASE:
         raise ValidationError({"intake_on": _("Prosessi on jo päättynyt.")})
@@ -250,7 +261,7 @@ def volunteer_match(
     note_for_volunteer: str = "",
 ) -> Match:
     """Match a waiting case with a male friend. A volunteer without a valid check never is."""
-    _require_case(actor, case)
+    _require_case_processing(actor, case)
     require_volunteer(actor, volunteer)
     case = _lock_case(case)
     volunteer = lock_volunteer(volunteer)
@@ -285,7 +296,7 @@ def volunteer_match(
 @transaction.atomic
 def match_note_set(*, actor: User, match: Match, note_for_volunteer: str) -> Match:
     """The coordinator's note meant for the volunteer (the only thing he sees of the family)."""
-    _require_case(actor, match.case)
+    _require_case_processing(actor, match.case)
     match.note_for_volunteer = note_for_volunteer
     save_validated(match, actor=actor)
     return match
@@ -294,7 +305,7 @@ def match_note_set(*, actor: User, match: Match, note_for_volunteer: str) -> Mat
 @transaction.atomic
 def activity_add(*, actor: User, match: Match, date: dt.date, note: str) -> MatchActivity:
     """A dated joint activity of the friend and the boy."""
-    _require_case(actor, match.case)
+    _require_case_processing(actor, match.case)
     check_dates(date=date)
     not_future("date", date, _("Päivä ei voi olla tulevaisuudessa."))
     if date < match.started_on or (match.ended_on is not None and date > match.ended_on):
@@ -316,7 +327,7 @@ def follow_up_add(
     next_due_on: dt.date | None = None,
 ) -> FollowUp:
     """A dated follow-up of a matched case, with the day the next one is due."""
-    _require_case(actor, case)
+    _require_case_processing(actor, case)
     check_dates(date=date, next_due_on=next_due_on)
     not_future("date", date, _("Seurantapäivä ei voi olla tulevaisuudessa."))
     match = Match.objects.filter(case=case).first()
@@ -384,6 +395,7 @@ def family_link_add(
     require_volunteer(actor, volunteer)
     if not access.may_manage_family_work(actor, episode.service_form, episode):
         raise PermissionDenied
+    ensure_episode_processing_allowed(episode)
     check_dates(started_on=started_on)
     if not volunteer.assignments.filter(role=role).exclude(ended_on__lt=started_on).exists():
         raise ValidationError({"role": _("Vapaaehtoisella ei ole tätä tehtävää.")})
@@ -425,10 +437,13 @@ def family_link_add(
 def family_link_update(
     *, actor: User, link: FamilyLink, note_for_volunteer: str, ended_on: dt.date | None = None
 ) -> FamilyLink:
-    """Change the note meant for the volunteer, or end the link."""
+    """Change the note meant for the volunteer, or end the link. While the family's
+    processing is restricted (GDPR art. 18) the note stays as it is; ending is still possible."""
     require_volunteer(actor, link.volunteer)
     if not access.may_manage_family_work(actor, link.episode.service_form, link.episode):
         raise PermissionDenied
+    if note_for_volunteer != link.note_for_volunteer:
+        ensure_episode_processing_allowed(link.episode)
     if ended_on is not None and ended_on < link.started_on:
         raise ValidationError({"ended_on": _("Linkki ei voi päättyä ennen kuin se alkaa.")})
     link.note_for_volunteer = note_for_volunteer

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import episode_restricted_at
 from tupa.volunteers import rules
 from tupa.volunteers.models import (
     Assignment,
@@ -138,19 +139,26 @@ def upcoming_of(volunteer: Volunteer, *, on: dt.date) -> list[UpcomingItem]:
 
 
 def notes_for(volunteer: Volunteer, *, on: dt.date) -> list[Note]:
-    """The coordinator's notes for the volunteer on their current matches and family links."""
+    """The coordinator's notes for the volunteer on their current matches and family links.
+
+    While the family's processing is restricted (GDPR art. 18) its note is not shown (the
+    volunteer still sees that the match or link is current): disclosing it is processing."""
     current = Q(ended_on__isnull=True) | Q(ended_on__gte=on)
     notes: list[Note] = []
-    for match in Match.objects.filter(current, volunteer=volunteer).only(
-        "started_on", "note_for_volunteer"
+    for match in (
+        Match.objects.filter(current, volunteer=volunteer)
+        .annotate(restricted=episode_restricted_at("case__episode_id"))
+        .only("started_on", "note_for_volunteer")
     ):
-        notes.append(
-            Note(str(Match._meta.verbose_name), match.started_on, match.note_for_volunteer)
-        )
-    for link in FamilyLink.objects.filter(current, volunteer=volunteer).only(
-        "role", "started_on", "note_for_volunteer"
+        text = "" if match.restricted else match.note_for_volunteer
+        notes.append(Note(str(Match._meta.verbose_name), match.started_on, text))
+    for link in (
+        FamilyLink.objects.filter(current, volunteer=volunteer)
+        .annotate(restricted=episode_restricted_at("episode_id"))
+        .only("role", "started_on", "note_for_volunteer")
     ):
-        notes.append(Note(str(link.get_role_display()), link.started_on, link.note_for_volunteer))
+        text = "" if link.restricted else link.note_for_volunteer
+        notes.append(Note(str(link.get_role_display()), link.started_on, text))
     return notes
 
 
