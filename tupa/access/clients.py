@@ -48,7 +48,7 @@ from tupa.access.policy import Basis
 from tupa.accounts.models import SERVICE_FORM_ROLES
 from tupa.episodes.models import Assignment, BreakGlass, Episode
 from tupa.people.models import Consent
-from tupa.people.processing import exclude_restricted_episodes
+from tupa.people.processing import restricted_episode_ids
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -437,14 +437,8 @@ def listed_bases(bases: dict[int, Basis]) -> dict[int, Basis]:
     a participant whose processing is restricted (GDPR art. 18), which the client lists leave
     out too (:func:`~tupa.people.processing.exclude_restricted_episodes`). One query; none when
     ``bases`` is empty."""
-    if not bases:
-        return {}
-    kept = set(
-        exclude_restricted_episodes(Episode.objects.filter(pk__in=list(bases))).values_list(
-            "pk", flat=True
-        )
-    )
-    return {pk: basis for pk, basis in bases.items() if pk in kept}
+    restricted = restricted_episode_ids(bases)
+    return {pk: basis for pk, basis in bases.items() if pk not in restricted}
 
 
 def strongest(bases: Iterable[Basis]) -> Basis:

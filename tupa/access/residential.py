@@ -89,6 +89,17 @@ def may_see_all_billing_names(user: User, service_form: ServiceForm) -> bool:
     return clients.is_member(user, service_form.pk)
 
 
+def never_names_victims_to(user: User, service_form: ServiceForm) -> bool:
+    """A user who does perpetrator work sees no client of a victim-work unit named through an
+    organisation-wide role (finance): the role belongs to no form, so, like break-the-glass, it
+    never crosses the wall (the wall is decided by the side of the work, docs/security.md).
+    Her billing list of such a unit has counts only."""
+    return (
+        service_form.violence_work == clients.VICTIM
+        and clients.user_scope(user).does_perpetrator_work
+    )
+
+
 # --------------------------------------------------------------------------- fetch helpers
 
 

@@ -150,3 +150,17 @@ def exclude_restricted_episodes(episodes: QuerySet[Any]) -> QuerySet[Any]:
     return episodes.exclude(
         pk__in=current.filter(person_id__in=restricted).values("episode_id")
     ).exclude(pk__in=current.filter(alias_id__in=restricted_aliases).values("episode_id"))
+
+
+def restricted_episode_ids(episode_ids: Iterable[int]) -> set[int]:
+    """Ids among ``episode_ids`` of the episodes with a restricted current participant (the
+    rule of :func:`exclude_restricted_episodes`): one query, none without ids."""
+    from tupa.episodes.models import Episode
+
+    ids = set(episode_ids)
+    if not ids:
+        return set()
+    kept = exclude_restricted_episodes(Episode.objects.filter(pk__in=ids)).values_list(
+        "pk", flat=True
+    )
+    return ids - set(kept)

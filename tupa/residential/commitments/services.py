@@ -34,6 +34,7 @@ from tupa.access.residential import may_keep_stays
 from tupa.core.saving import save_validated
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.people.processing import ensure_episode_processing_allowed
 from tupa.residential.models import PaymentCommitment
 
 if TYPE_CHECKING:
@@ -53,8 +54,12 @@ def _fmt(day: dt.date | None) -> str:
 
 
 def _require_member(actor: User, episode: Episode) -> None:
+    """A client-work member of the episode's unit, and no participant under a processing
+    restriction (GDPR art. 18: a commitment records the family's payer and home municipality,
+    as the stays' services refuse)."""
     if not may_keep_stays(actor, episode.service_form_id):
         raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
+    ensure_episode_processing_allowed(episode)
 
 
 def _check_payer_active(payer: Partner) -> None:

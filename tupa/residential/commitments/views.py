@@ -7,7 +7,10 @@
   client-work members (worker, lead, coordinator) and the organisation's finance role. Members
   see every line with the names; finance sees names only on lines billed to a payer under a
   payment commitment (state-paid days and days without a commitment are counts per month),
-  and a family under turvakielto is never named next to its payer (see :func:`_build`). Every
+  and a family under turvakielto is never named next to its payer (see :func:`_build`); at a
+  victim-work unit, a finance user who also does perpetrator work gets counts only (the wall),
+  and a family with a participant under a processing restriction (GDPR art. 18) is named to
+  nobody (``Käsittelyä rajoitettu``, not logged). Every
   person or alias on an itemised line is logged (``list`` for the page, ``export`` for the
   file) before anything is shown; a failed log write fails the request (fail closed).
 """
@@ -28,13 +31,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tupa.access.fetch import Granted, episode_in_form_access, member_of
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
-from tupa.access.residential import billing_access, may_keep_stays, may_see_all_billing_names
+from tupa.access.residential import (
+    billing_access,
+    may_keep_stays,
+    may_see_all_billing_names,
+    never_names_victims_to,
+)
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.forms import saved_redirect
 from tupa.core.spreadsheets import csv_response, finnish_csv
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
+from tupa.people.processing import restricted_episode_ids
 from tupa.people.restrictions import PLACEHOLDER_MSGID, protected_episode_ids
 from tupa.residential.commitments import selectors, services
 from tupa.residential.commitments.forms import (
@@ -266,6 +275,7 @@ def _itemised_line(
     *,
     protected: bool,
     member: bool,
+    restricted: bool = False,
 ) -> dict[str, Any]:
     """One billing line per episode, month and commitment, with whom it bills.
 
@@ -275,10 +285,17 @@ def _itemised_line(
     the family next to it: the persons and the home municipality read "Suojattu tieto", and
     the episode number too for a viewer outside the unit (finance), for whom it would be the
     key that links the row to the family elsewhere.
+
+    ``restricted``: somebody of the family is under a processing restriction (GDPR art. 18,
+    hidden from lists): the line keeps its days and payer but names nobody of the family, in
+    the same way, with "Käsittelyä rajoitettu" (as the occupancy page).
     """
     placeholder = _(PLACEHOLDER_MSGID)
     commitment = line.commitment
     municipality = ""
+    if restricted:
+        placeholder = _("Käsittelyä rajoitettu")
+        protected = True
     if protected:
         municipality = placeholder
     elif commitment is not None and commitment.municipality is not None:
@@ -329,6 +346,7 @@ def _build(
     granted = billing_access(request, slug)
     service_form = granted.obj
     member = may_see_all_billing_names(user_of(request), service_form)
+    names = member or not never_names_victims_to(user_of(request), service_form)
     bound = "year" in request.GET or "month" in request.GET
     form = BillingPeriodForm(request.GET if bound else default_billing_period(timezone.localdate()))
     if not form.is_valid():
@@ -337,18 +355,25 @@ def _build(
     billing = selectors.billable_days(service_form=service_form, period_start=start, period_end=end)
     participants = selectors.billing_participants(billing)
     protected = protected_episode_ids(billing.episode_ids)
+    restricted = restricted_episode_ids(billing.episode_ids)
     groups = []
     subjects: list[Any] = []
     for group in billing.groups:
-        itemised = member or group.kind == selectors.COMMITMENT
+        itemised = member or (names and group.kind == selectors.COMMITMENT)
         if itemised:
             lines = [
                 _itemised_line(
-                    line, participants, protected=line.episode_id in protected, member=member
+                    line,
+                    participants,
+                    protected=line.episode_id in protected,
+                    member=member,
+                    restricted=line.episode_id in restricted,
                 )
                 for line in group.lines
             ]
             for line in group.lines:
+                if line.episode_id in restricted:
+                    continue  # named nowhere, so not shown
                 for pid in line.person_days:
                     subject = participants[pid].person or participants[pid].alias
                     if subject is not None:

@@ -481,3 +481,84 @@ def test_a_restricted_family_member_without_care_days_protects_the_line(
         assert not any(person.person.first_names in cell for row in rows for cell in row)
     (p1_row,) = [r for r in rows if r[0] == "Päijät-Hämeen hyvinvointialue"]
     assert (p1_row[2], p1_row[6], p1_row[7]) == ("Suojattu tieto", "Suojattu tieto", "8")
+
+
+@pytest.mark.parametrize("who", ["finance", "worker"])
+def test_a_family_under_a_processing_restriction_is_not_named_on_the_billing_list(
+    client: Client, scenario: dict[str, Any], who: str
+) -> None:
+    """GDPR art. 18 "hidden from lists" (``tupa.people.processing``): the billing list and its
+    CSV are lists of the unit's families; a family with a restricted participant keeps its days
+    and its payer (the invoice) but is named nowhere, and nobody of it is logged as shown."""
+    from tupa.people.tests.test_processing_restriction import restrict
+
+    form = scenario["form"]
+    worker = scenario["worker"]
+    _a, (mother, child) = scenario["a"]
+    restrict(mother.person)
+    user = worker if who == "worker" else org_role_user(form.organisation, Role.FINANCE)
+    login_verified(client, user)
+
+    html = _page(client, form, year="2026", month="1")
+    rows = _csv_rows(client, form, year="2026", month="1")
+
+    assert _group_days(html)[f"commitment-{scenario['p1'].pk}"] == "8"
+    for person in (mother, child):
+        assert _name(person) not in html
+        assert not any(_name(person) in cell for row in rows for cell in row)
+    (p1_row,) = [r for r in rows if r[0] == "Päijät-Hämeen hyvinvointialue"]
+    assert (p1_row[6], p1_row[7]) == ("Käsittelyä rajoitettu", "8")
+    with scopes_disabled():
+        logged = set(AccessEvent.objects.filter(user=user).values_list("subject_id", flat=True))
+    assert not logged & {str(mother.person.pk), str(child.person.pk)}
+
+
+def test_finance_who_also_does_perpetrator_work_sees_no_shelter_resident(
+    client: Client,
+) -> None:
+    """The wall is decided by the side of the work (docs/security.md): like break-the-glass, the
+    organisation-wide finance role belongs to no form, so a user who also works in perpetrator
+    work (Jussi-työ) never sees a victim shelter's residents by it, not even on a line billed
+    to a payer. She gets the counts; plain finance still gets the names."""
+    from tupa.core.tests.factories import MembershipFactory
+
+    from .support import place, victim_shelter
+
+    form = victim_shelter(places=2)
+    worker = worker_in(form)
+    payer = partner(form, "Esimerkkilän kaupunki")
+    episode, members = family(form, children=1)
+    from tupa.residential.models import PayerCategory
+    from tupa.residential.stays import services as stay_services
+
+    stay_services.stay_admit(
+        actor=worker,
+        episode=episode,
+        place=place(form, "p1"),
+        arrived_at=t(2026, 1, 10, 18),
+        members=members,
+        payer_category=PayerCategory.MUNICIPALITY,
+    )
+    services.commitment_add(actor=worker, episode=episode, payer=payer, valid_from=D(2026, 1, 1))
+    jussi = ServiceFormFactory.create(
+        organisation=form.organisation, area=form.area, violence_work="perpetrator"
+    )
+    both = org_role_user(form.organisation, Role.FINANCE)
+    MembershipFactory(
+        user=both, organisation=form.organisation, service_form=jussi, role=Role.WORKER
+    )
+    plain = org_role_user(form.organisation, Role.FINANCE)
+
+    login_verified(client, plain)
+    assert _name(members[0]) in _page(client, form, year="2026", month="1")
+    client.logout()
+    login_verified(client, both)
+    html = _page(client, form, year="2026", month="1")
+    rows = _csv_rows(client, form, year="2026", month="1")
+    assert _group_days(html)[f"commitment-{payer.pk}"] == "44"
+    for member in members:
+        assert _name(member) not in html
+        assert not any(_name(member) in cell for row in rows for cell in row)
+    assert f"#{episode.pk}" not in html
+    with scopes_disabled():
+        assert not AccessEvent.objects.filter(user=both).exists()

@@ -398,3 +398,38 @@ def test_payer_choices_are_counties_and_municipalities(scenario: dict[str, Any])
         with_current = selectors.payer_choices(organisation_id=form.organisation_id, include=police)
         assert police in with_current
     assert names == ["Esimerkkilän kaupunki", "Päijät-Hämeen hyvinvointialue"]
+
+
+# --------------------------------------------------------------------------- GDPR art. 18
+
+
+def test_commitment_writes_are_refused_under_a_processing_restriction(
+    scenario: dict[str, Any],
+) -> None:
+    """Art. 18 "no writes" (``tupa.people.processing``): a commitment records the family's
+    payer and home municipality, like the stays' services; adding, correcting and cancelling
+    one are refused while a participant of the episode is restricted."""
+    from tupa.people.tests.test_processing_restriction import refused_then_allowed
+
+    worker, p1 = scenario["worker"], scenario["p1"]
+    b, (b_adult,) = scenario["b"]
+    _a, (mother, _child) = scenario["a"]
+    with scope(organisation=b.organisation_id):
+        refused_then_allowed(
+            b_adult.person,
+            lambda: services.commitment_add(
+                actor=worker, episode=b, payer=p1, valid_from=D(2026, 3, 1)
+            ),
+        )
+        c2 = PaymentCommitment.objects.get(pk=scenario["c2"].pk)
+        refused_then_allowed(
+            mother.person,
+            lambda: services.commitment_correct(
+                actor=worker, commitment=c2, reason="Hinta", daily_price=Decimal("215.00")
+            ),
+        )
+        c2.refresh_from_db()
+        refused_then_allowed(
+            mother.person,
+            lambda: services.commitment_cancel(actor=worker, commitment=c2, reason="Virhe"),
+        )

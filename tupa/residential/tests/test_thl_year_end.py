@@ -146,3 +146,22 @@ def test_an_episode_lacking_the_data_of_two_persons_counts_once(world: dict[str,
     assert [(i.episode.pk, len(i.participants)) for i in check.missing_data] == [(episode.pk, 2)]
     # Two open stays (the world's and this one), neither confirmed; one episode lacks data.
     assert counts == YearEndCounts(unconfirmed_open_stays=2, episodes_missing_data=1)
+
+
+def test_a_stay_of_a_family_under_a_processing_restriction_is_not_confirmed(
+    world: dict[str, Any],
+) -> None:
+    """Art. 18 "no writes": the confirmation records that the family still lived there when the
+    year ended; the year-end page leaves the family out, and its URL refuses it as well."""
+    from tupa.people.tests.test_processing_restriction import refused_then_allowed
+
+    stay = world["stay"]
+    with scopes_disabled():
+        mother = stay.episode.participants.get().person
+    with time_machine.travel(NOW, tick=False):
+        refused_then_allowed(
+            mother,
+            lambda: thl_services.stay_confirm_year_end(actor=world["worker"], stay=stay, year=2025),
+        )
+    with scopes_disabled():
+        assert YearEndConfirmation.objects.count() == 1  # only after the lifting

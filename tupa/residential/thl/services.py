@@ -305,6 +305,7 @@ def stay_confirm_year_end(*, actor: Any, stay: Any, year: int) -> Any:
         )
         if not may_keep_stays(actor, current.place.service_form_id):
             raise PermissionDenied(_("Tämä edellyttää asiakastyön jäsenyyttä työmuodossa."))
+        ensure_episode_processing_allowed(current.episode)  # GDPR art. 18
         year_end = dt.datetime(year + 1, 1, 1, tzinfo=HELSINKI)
         if current.departed_at is not None:
             raise ValidationError(_("Jaksolle on jo kirjattu lähtö; vahvistusta ei tarvita."))
