@@ -36,9 +36,12 @@ def may_keep_stays(user: User, service_form_id: int) -> bool:
 
 
 def may_record_line_contact(user: User, service_form: ServiceForm) -> bool:
-    """Client-work staff of the service form may record and count its anonymous line contacts."""
-    return user.organisation_id == service_form.organisation_id and clients.is_member(
-        user, service_form.pk
+    """Client-work staff of a residential unit may record and count its anonymous line
+    contacts (the 24 h line is the units', as the turn-aways are)."""
+    return (
+        service_form.kind == ServiceForm.Kind.RESIDENTIAL
+        and user.organisation_id == service_form.organisation_id
+        and clients.is_member(user, service_form.pk)
     )
 
 

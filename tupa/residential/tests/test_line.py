@@ -88,6 +88,18 @@ def test_client_work_roles_may_record(role: str) -> None:
     assert record(form, worker_in(form, role=role)).pk
 
 
+@pytest.mark.parametrize("kind", [ServiceForm.Kind.OUTPATIENT, ServiceForm.Kind.DROP_IN])
+def test_only_a_residential_unit_has_the_line(client: Client, kind: str) -> None:
+    """The 24 h line is the residential units' (as the turn-aways): a member of an outpatient
+    form recorded "line contacts" that no statistics count and no page lists."""
+    form = ServiceFormFactory.create(kind=kind)
+    worker = worker_in(form)
+    with pytest.raises(PermissionDenied):
+        record(form, worker)
+    login_verified(client, worker)
+    assert client.get(reverse("residential:line_entry", args=[form.slug])).status_code == 404
+
+
 @pytest.mark.parametrize("who", ["other_form", "other_org", "admin", "dpo", "finance"])
 def test_others_may_not_record(who: str) -> None:
     form = shelter()
