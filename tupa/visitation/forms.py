@@ -122,13 +122,19 @@ class OrderForm(HidingFieldsMixin, forms.Form):
         partners: QuerySet[Partner],
         participants: list[Participant],
         hide_payer: bool = False,
+        editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # A party has a restriction in force: the payer (the child's home municipality) is not
-        # shown, as on the order's page; left empty, the order keeps the payer it has.
+        #: A change of a saved order needs the version the user saw (optimistic locking).
+        self.editing = editing
+        # A party has a restriction in force: the payer (the child's home municipality) and the
+        # invoiced partner (its social services, as a rule) are not shown, as on the order's
+        # page; left empty, the order keeps what it has.
         if hide_payer:
-            self.hide_fields("payer_municipality", placeholder=_(PLACEHOLDER_MSGID))
+            self.hide_fields(
+                "payer_municipality", "payer_partner", placeholder=_(PLACEHOLDER_MSGID)
+            )
         for name in ("authority", "payer_partner"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -140,6 +146,15 @@ class OrderForm(HidingFieldsMixin, forms.Form):
                 choices=[("", _("ei osapuoli")), *list(PartyRole.choices)],
                 required=False,
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.editing and cleaned.get("version") is None and "version" not in self.errors:
+            # Without the version seen, a save could silently overwrite somebody else's.
+            from .services import conflict_error
+
+            raise conflict_error()
+        return cleaned
 
     @property
     def party_fields(self) -> list[forms.BoundField]:

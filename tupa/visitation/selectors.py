@@ -18,6 +18,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tupa.core.wallclock import HELSINKI, day_bounds
+from tupa.episodes.models import Episode
+from tupa.people.processing import exclude_restricted_episodes
 from tupa.people.restrictions import protected_episode_ids
 
 from . import rules
@@ -43,11 +45,20 @@ def _parties_prefetch() -> Prefetch:  # type: ignore[type-arg]
     )
 
 
+def listed_episodes(*, service_form: ServiceForm) -> QuerySet[Episode]:
+    """The form's episodes that a list may name: not those with a current participant whose
+    processing is restricted (GDPR art. 18), which the client lists leave out too."""
+    return exclude_restricted_episodes(Episode.objects.filter(service_form=service_form))
+
+
 def orders_for_form(
     *, service_form: ServiceForm, on: dt.date | None = None
 ) -> QuerySet[MeetingOrder]:
-    """The form's orders, valid ``on`` the day given (all when None), newest first."""
-    queryset = MeetingOrder.objects.filter(episode__service_form=service_form)
+    """The form's orders for a list (:func:`listed_episodes`), valid ``on`` the day given (all
+    when None), newest first."""
+    queryset = MeetingOrder.objects.filter(
+        episode__in=listed_episodes(service_form=service_form).values("pk")
+    )
     if on is not None:
         queryset = queryset.filter(valid_from__lte=on).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
@@ -85,9 +96,12 @@ def contacts_of(order: MeetingOrder) -> QuerySet[Contact]:
 def upcoming_meetings(
     *, service_form: ServiceForm, start: dt.datetime, end: dt.datetime
 ) -> QuerySet[Meeting]:
+    """The form's meetings between ``start`` and ``end`` for a list (:func:`listed_episodes`)."""
     return (
         Meeting.objects.filter(
-            order__episode__service_form=service_form, starts_at__gte=start, starts_at__lt=end
+            order__episode__in=listed_episodes(service_form=service_form).values("pk"),
+            starts_at__gte=start,
+            starts_at__lt=end,
         )
         .select_related("order")
         .prefetch_related(

@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tupa.access.visitation import may_work
 from tupa.core.saving import save_validated
+from tupa.core.wallclock import HELSINKI, day_bounds
 from tupa.episodes import journal
 from tupa.episodes.models import Entry, Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -80,7 +82,8 @@ ORDER_FIELDS = frozenset(
 )
 
 
-def _conflict() -> ValidationError:
+def conflict_error() -> ValidationError:
+    """Somebody else saved in between (optimistic locking), keyed to the whole form."""
     return ValidationError(
         {
             "__all__": [
@@ -105,6 +108,62 @@ def require_writer(actor: User, episode: Episode) -> None:
 
 
 # --------------------------------------------------------------------------- orders
+
+
+def _check_ends_with_episode(episode: Episode, valid_until: dt.date | None) -> None:
+    """Recording (or correcting) a past order of a closed episode is fine; a running one is not:
+    the validity of an ended episode's order ends by the episode's end."""
+    if episode.status == Episode.Status.ENDED and (
+        valid_until is None or episode.end_date is None or valid_until > episode.end_date
+    ):
+        raise ValidationError(
+            {
+                "valid_until": [
+                    _(
+                        "Asiakkuus on päättynyt: määräyksen voimassaolon on päätyttävä "
+                        "viimeistään asiakkuuden päättymispäivänä."
+                    )
+                ]
+            }
+        )
+
+
+def _outside(
+    order: MeetingOrder, valid_from: dt.date, valid_until: dt.date | None
+) -> QuerySet[Meeting]:
+    """The order's meetings (by local date) outside ``valid_from`` … ``valid_until``."""
+    outside = Q(starts_at__lt=day_bounds(valid_from, valid_from)[0])
+    if valid_until is not None:
+        outside |= Q(starts_at__gte=day_bounds(valid_until, valid_until)[1])
+    return Meeting.objects.filter(order=order).filter(outside)
+
+
+def _check_meetings_within(
+    order: MeetingOrder, valid_from: dt.date, valid_until: dt.date | None
+) -> None:
+    """A shortened validity leaves no meeting outside it but those cancelled by us: a planned
+    one would still be expected (and billed once recorded) without an order behind it."""
+    if _outside(order, valid_from, valid_until).exclude(outcome=Outcome.CANCELLED_US).exists():
+        raise ValidationError(
+            {
+                "valid_until": [
+                    _(
+                        "Määräyksellä on tapaamisia tämän voimassaoloajan ulkopuolella. Merkitse "
+                        "ne ensin tapaamispaikan perumiksi."
+                    )
+                ]
+            }
+        )
+
+
+def last_meeting_day(order: MeetingOrder) -> dt.date | None:
+    """The last day a meeting of ``order`` may be on: the end of its validity and, when its
+    episode has ended, not after the episode's end."""
+    last = order.valid_until
+    episode = order.episode
+    if episode.status == Episode.Status.ENDED and episode.end_date is not None:
+        last = episode.end_date if last is None else min(last, episode.end_date)
+    return last
 
 
 def _validate_order(
@@ -211,22 +270,7 @@ def order_create(
         **fields,
     }
     _validate_order(episode, values, parties)
-    if episode.status == Episode.Status.ENDED and (
-        values["valid_until"] is None
-        or episode.end_date is None
-        or values["valid_until"] > episode.end_date
-    ):
-        # Recording a past order of a closed episode is fine; a new running order is not.
-        raise ValidationError(
-            {
-                "valid_until": [
-                    _(
-                        "Asiakkuus on päättynyt: määräyksen voimassaolon on päätyttävä "
-                        "viimeistään asiakkuuden päättymispäivänä."
-                    )
-                ]
-            }
-        )
+    _check_ends_with_episode(episode, values["valid_until"])
     if values["authority"] is not None:
         values["authority_name"] = ""
     order = MeetingOrder(
@@ -263,11 +307,13 @@ def order_update(
     )
     require_writer(actor, current.episode)
     if version is not None and current.version != version:
-        raise _conflict()
+        raise conflict_error()
     parties = list(parties)
     values = {f: getattr(current, f) for f in ORDER_FIELDS}
     values.update(fields)
     _validate_order(current.episode, values, parties)
+    _check_ends_with_episode(current.episode, values["valid_until"])
+    _check_meetings_within(current, values["valid_from"], values["valid_until"])
     if values["authority"] is not None:
         values["authority_name"] = ""
     # A party that a meeting names (no-show) or a contact refers to stays a party.
@@ -289,8 +335,13 @@ def order_update(
 # --------------------------------------------------------------------------- meetings
 
 
+def _within_validity(order: MeetingOrder, day: dt.date) -> bool:
+    last = last_meeting_day(order)
+    return order.valid_from <= day and (last is None or day <= last)
+
+
 def _check_within_validity(order: MeetingOrder, day: dt.date, field: str) -> None:
-    if day < order.valid_from or (order.valid_until is not None and day > order.valid_until):
+    if not _within_validity(order, day):
         raise ValidationError({field: [_("Päivän on oltava määräyksen voimassaoloaikana.")]})
 
 
@@ -328,7 +379,7 @@ def meetings_schedule(
         time=time,
         interval_weeks=order.interval_weeks,
         count=count,
-        valid_until=order.valid_until,
+        valid_until=last_meeting_day(order),
     )
     taken = set(
         Meeting.objects.filter(order=order, starts_at__in=starts).values_list(
@@ -362,7 +413,7 @@ def _lock_meeting(meeting: Meeting, version: int | None) -> Meeting:
         .get(pk=meeting.pk)
     )
     if version is not None and current.version != version:
-        raise _conflict()
+        raise conflict_error()
     return current
 
 
@@ -475,6 +526,11 @@ def meeting_record_outcome(
                 "Tapaamisesta on kirjaus, joten sen voi merkitä vain toteutuneeksi tai keskeytetyksi."
             ),
         )
+    if outcome != Outcome.CANCELLED_US and not _within_validity(
+        order, timezone.localtime(current.starts_at, HELSINKI).date()
+    ):
+        # A meeting outside the order's validity (or after its episode ended) is only cancelled.
+        add("outcome", _("Päivän on oltava määräyksen voimassaoloaikana."))
     if any(p.episode_id != order.episode_id for p in present):
         add("present", _("Läsnäolijoiden on oltava tämän asiakkuuden osallistujia."))
     if errors:
@@ -563,6 +619,7 @@ def contact_add(
 
 
 __all__ = [
+    "conflict_error",
     "contact_add",
     "meeting_record_outcome",
     "meeting_update",

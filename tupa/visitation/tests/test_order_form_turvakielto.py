@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
+from tupa.organisations.models import Partner
 from tupa.people.models import Restriction
 from tupa.visitation.models import MeetingOrder
 
@@ -120,3 +121,48 @@ def test_a_restricted_participant_who_is_no_party_hides_the_payer_too(client: Cl
     assert "Suojattu tieto" in html and "Kotikunta" not in html
     edit = client.get(reverse("visitation:order_edit", args=[order.pk])).content.decode()
     assert f'value="{payer.pk}" selected' not in edit
+
+
+def test_the_invoiced_partner_is_hidden_with_the_payer(client: Client) -> None:
+    """The invoiced partner (*laskutettava yhteistyötaho*) is the home municipality's own social
+    services (a partner of kind "municipality"): under turvakielto it told the municipality the
+    hidden payer stood for, on the order's page and preselected on its change form."""
+    form = visitation_form()
+    member = worker_in(form)
+    episode, people = family(form)
+    home = municipality("996", "Salakunta")
+    with scopes_disabled():
+        partner = Partner.objects.create(
+            organisation=form.organisation,
+            name="Salakunnan perhepalvelut",
+            kind=Partner.Kind.MUNICIPALITY,
+            municipality=home,
+        )
+    order = make_order(member, episode, people, payer_municipality=home, payer_partner=partner)
+    with scopes_disabled():
+        Restriction.objects.create(
+            person=people["mother"].person,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=dt.date(2026, 1, 1),
+            created_by=member,
+        )
+    login_verified(client, member)
+    html = client.get(reverse("visitation:order_detail", args=[order.pk])).content.decode()
+    assert "Suojattu tieto" in html and "Salakun" not in html
+    url = reverse("visitation:order_edit", args=[order.pk])
+    edit = client.get(url)
+    assert f'value="{partner.pk}" selected' not in edit.content.decode()
+    # Saved without choosing, the order keeps its invoiced partner (and payer).
+    data = {
+        name: ("" if value is None else value)
+        for name, value in edit.context["form"].initial.items()
+        if not isinstance(value, bool) or value
+    }
+    data.update({"basis_date": "2.1.2026", "valid_from": "5.1.2026", "valid_until": "31.12.2026"})
+    data.pop("payer_municipality", None)
+    data.pop("payer_partner", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    with scopes_disabled():
+        saved = MeetingOrder.objects.get(pk=order.pk)
+    assert (saved.payer_municipality_id, saved.payer_partner_id) == (home.pk, partner.pk)

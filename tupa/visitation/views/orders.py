@@ -67,7 +67,8 @@ def order_list(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("episode_id", flat=True)
     )
     without = list(
-        Episode.objects.filter(service_form=service_form, status=Episode.Status.ACTIVE)
+        selectors.listed_episodes(service_form=service_form)
+        .filter(status=Episode.Status.ACTIVE)
         .exclude(pk__in=with_order)
         .prefetch_related(
             Prefetch(
@@ -192,6 +193,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         participants=participants,
         initial=OrderForm.initial_for(order),
         hide_payer=selectors.order_protected(order),
+        editing=True,
     )
     saved = saved_redirect(
         request,
