@@ -56,7 +56,7 @@ registry.episode_texts.register(
         _("Valvotut tapaamiset ja vaihdot"),
         Meeting,
         "order__episode_id",
-        ("outcome_note",),
+        ("outcome_note", "location"),
         order=110,
     ),
     registry.EpisodeText(

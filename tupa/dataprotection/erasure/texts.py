@@ -75,7 +75,6 @@ KEPT: dict[str, str] = {
     "residential.PaymentCommitment.reference": "commitment's decision reference: bookkeeping",
     "visitation.MeetingOrder.basis_reference": "meeting order's case number: the authority's",
     "visitation.MeetingOrder.authority_name": "the ordering authority's name, not the client's",
-    "visitation.Meeting.location": "the place of the meeting, not about the client",
     "episodes.ExternalReferral.service_name": "the name of the service referred to",
     # The controller's records of disclosures and access requests (kept by law).
     "audit.Disclosure.recipient": "disclosure log: the controller's record",

@@ -352,3 +352,37 @@ def test_no_shared_texts_no_second_checkbox(client: Client, world: dict[str, Any
     assert "Toteuta poisto" in page
     assert "shared_texts_confirmed" not in page
     assert "Yhteiset asiakkuudet, joissa" not in page
+
+
+def test_a_supervised_meetings_place_elsewhere_is_cleared(world: dict[str, Any]) -> None:
+    """A meeting "elsewhere than the meeting place" names where it was held — a home, say —
+    so its place is one of the episode's free texts: cleared on an episode that is hers alone."""
+    from tupa.visitation.models import Meeting, MeetingOrder
+    from tupa.visitation.tests.support import municipality
+
+    episode = _own_episode(world)
+    with scopes_disabled():
+        order = MeetingOrder.objects.create(
+            organisation=world["org"],
+            episode=episode,
+            basis="court_decision",
+            basis_date=dt.date(2026, 1, 2),
+            meeting_type="supervised",
+            valid_from=dt.date(2026, 1, 5),
+            payer_municipality=municipality("398", "Lahti"),
+            created_by=world["dpo"],
+        )
+        meeting = Meeting.objects.create(
+            organisation=world["org"],
+            order=order,
+            starts_at=NOW,
+            duration_minutes=120,
+            location=f"{SECRET}n koti, Kuusitie 3",
+        )
+    item = granted_erasure(world)
+    with scope(organisation=world["org"].pk):
+        erasure.erasure_execute(actor=world["dpo"], request=item)
+    with scopes_disabled():
+        meeting.refresh_from_db()
+        assert meeting.location == ""
+        assert SECRET not in _dump(Meeting, [meeting.pk])

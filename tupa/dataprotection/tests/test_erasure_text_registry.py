@@ -39,7 +39,7 @@ EXPECTED = [
     ("meeting_orders", "Tapaamismääräykset", "visitation.MeetingOrder", "episode_id",
      ("notes", "safety_notes")),
     ("meetings", "Valvotut tapaamiset ja vaihdot", "visitation.Meeting", "order__episode_id",
-     ("outcome_note",)),
+     ("outcome_note", "location")),
     ("contacts", "Tapaamisten yhteydenotot", "visitation.Contact", "order__episode_id",
      ("summary", "other")),
     ("matching_cases", "Kaveritoiminnan prosessit", "volunteers.MatchingCase", "episode_id",
