@@ -99,7 +99,10 @@ def referral_basis(user: User, referral: Referral) -> Basis | None:
 
 
 def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
-    """A lead of a service form in which either person has an episode, who sees both, merges."""
+    """A lead of a service form in which either person has an episode merges, when she works
+    with both records (a membership or assignment basis for each): a merge changes both, and a
+    person seen only by the client's consent or by break-the-glass is only read (the merge page
+    would also show her full identity code)."""
     from tupa.episodes.models import Participant
 
     if keep.pk == merge.pk or keep.organisation_id != merge.organisation_id:
@@ -107,8 +110,8 @@ def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
     lead_forms = clients.user_scope(user).lead_form_ids
     if not lead_forms:
         return False
-    visible = clients.persons_visible_to(user=user).filter(pk__in=[keep.pk, merge.pk])
-    if visible.count() != 2:
+    bases = clients.person_bases(user=user, persons=[keep, merge])
+    if bases.get(keep.pk) not in EDIT_BASES or bases.get(merge.pk) not in EDIT_BASES:
         return False
     return Participant.objects.filter(
         person_id__in=[keep.pk, merge.pk], episode__service_form_id__in=lead_forms

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any, ClassVar
 
 from django import forms
@@ -172,7 +172,16 @@ class PersonCreateForm(PersonForm):
 
 
 class PersonEditForm(PersonForm):
+    """``show_hetu=False`` leaves the identity code out (not shown, not changed): the full code
+    is for a membership basis only, as on the person page."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, show_hetu: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.show_hetu = show_hetu
+        if not show_hetu:
+            self.fields.pop("hetu", None)
 
 
 class IdentifyForm(PersonForm):
@@ -235,11 +244,23 @@ class MergeForm(forms.Form):
         error_messages={"required": _("Vahvista, että kyseessä on sama ihminen.")},
     )
 
-    def __init__(self, *args: Any, persons: Iterable[Person] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        persons: Iterable[Person] = (),
+        full_codes: Container[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``full_codes``: the persons whose identity code the user may read in full (on a
+        membership basis); the others are named by their temporary id (None: everyone)."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = [  # type: ignore[attr-defined]
-            (str(p.pk), f"{p} ({p.display_id})") for p in persons
+            (
+                str(p.pk),
+                f"{p} ({p.display_id if full_codes is None or p.pk in full_codes else p.temporary_id})",
+            )
+            for p in persons
         ]
 
 

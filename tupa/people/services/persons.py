@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tupa.access.clients import person_behind_wall
+from tupa.access.clients import person_behind_wall, persons_visible_to
 from tupa.core.saving import save_validated
 
 from .. import hetu as hetu_rules
@@ -70,7 +70,8 @@ def person_find_or_create(
     that does not tell where the code is known — and so is the same code and name when the
     record would be attached to ``for_service_form`` across the wall (a victim-side client's
     record in perpetrator-side work, :func:`tupa.access.clients.person_behind_wall`), whoever
-    the user is. Returns ``(person, created)``.
+    the user is, and the same code and name of a person whose processing is restricted
+    (GDPR art. 18) and whom the user cannot see. Returns ``(person, created)``.
     """
     _check_fields(fields)
     org_id = _org_id(actor, organisation)
@@ -89,6 +90,13 @@ def person_find_or_create(
                     for_service_form is not None
                     and person_behind_wall(person=existing, service_form=for_service_form)
                 ):
+                    raise ValidationError({"hetu": _(HETU_TAKEN_MESSAGE)})
+                if (
+                    existing.processing_restricted
+                    and not persons_visible_to(user=actor).filter(pk=existing.pk).exists()
+                ):
+                    # GDPR 18, for a person the user cannot see: the neutral refusal, never
+                    # the restriction (her request to the DPO is not the user's to know).
                     raise ValidationError({"hetu": _(HETU_TAKEN_MESSAGE)})
                 ensure_processing_allowed(existing)  # GDPR 18: not even blank fields filled
                 changed = []

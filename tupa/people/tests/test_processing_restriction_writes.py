@@ -69,7 +69,15 @@ def test_dropin_identification_of_a_restricted_returning_visitor() -> None:
             consent=True,
         )
 
-    record = refused_then_allowed(known, identify)
+    # The worker does not see her (no episode of hers is visible): the refusal is the neutral
+    # "code and name do not match", never her restriction (test_intake_privacy.py).
+    restrict(known)
+    with scope(organisation=known.organisation_id), pytest.raises(ValidationError) as exc:
+        identify()
+    assert exc.value.message_dict == {"hetu": [people_services.HETU_TAKEN_MESSAGE]}
+    restrict(known, restricted=False)
+    with scope(organisation=known.organisation_id):
+        record = identify()
     assert record.person_id == known.pk
 
 

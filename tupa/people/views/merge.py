@@ -10,10 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tupa.access import clients
 from tupa.access.episodes import may_merge, person_access
 from tupa.access.marks import object_scoped, user_of
+from tupa.access.policy import Basis
 from tupa.core.forms import submit
 
+from .. import hetu as hetu_rules
 from .. import services
 from ..forms import MergeForm
 from ..models import Person
@@ -31,9 +34,13 @@ def merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     if not may_merge(user=user, keep=person, merge=other):
         raise Http404
     pair = [person, other]
+    # The full identity code on a membership basis only, as on the person page.
+    bases = clients.person_bases(user=user, persons=pair)
+    full_codes = {p.pk for p in pair if bases.get(p.pk) is Basis.MEMBERSHIP}
     form = MergeForm(
         request.POST if request.method == "POST" else None,
         persons=pair,
+        full_codes=full_codes,
         initial={"keep": str(person.pk)},
     )
 
@@ -64,6 +71,7 @@ def merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
             "pair": [
                 {
                     "person": p,
+                    "hetu": p.hetu if p.pk in full_codes else hetu_rules.mask_hetu(p.hetu),
                     "episodes": _episode_rows(p.visible_participations),  # type: ignore[attr-defined]
                 }
                 for p in pair

@@ -38,6 +38,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = page.shown_persons
     restricted_ids = restricted_person_ids(shown)
     restriction = restriction_for(person) if person.pk in restricted_ids else None
+    # A child covered by a household member's restriction: its kind and dates are that
+    # member's data, told only to a user who sees her (the covering member is a household
+    # member, so the page has decided her basis already).
+    restriction_details = restriction is not None and (
+        restriction.person_id == person.pk or restriction.person_id in page.bases
+    )
     _log_persons(request, shown, "view", bases=page.bases)
     may_reveal = clients.may_reveal_person(user=user, person=person, basis=page.basis)
     context = {
@@ -46,6 +52,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "basis": page.basis,
         "restricted_ids": restricted_ids,
         "restriction": restriction,
+        "restriction_details": restriction_details,
         "restriction_may_reveal": may_reveal,
         "may_manage_restrictions": may_reveal,
         "show_full_hetu": page.basis is Basis.MEMBERSHIP,
@@ -62,21 +69,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    person = editable_person_access(request, pk).obj
+    granted = editable_person_access(request, pk)
+    person = granted.obj
     restricted = person.pk in restricted_person_ids([person])
+    # The full identity code on a membership basis only, as on the person page.
+    show_hetu = granted.basis is Basis.MEMBERSHIP
     dup_form: DuplicateChoiceForm | None = None
     duplicates: list[Person] = []
     current: Person | None = None
     if request.method == "POST":
         form = PersonEditForm(
-            request.POST, instance=Person.objects.get(pk=person.pk), restricted=restricted
+            request.POST,
+            instance=Person.objects.get(pk=person.pk),
+            restricted=restricted,
+            show_hetu=show_hetu,
         )
         if form.is_valid():
             fields = form.person_fields()
             candidate = Person(
                 pk=person.pk,
                 organisation_id=person.organisation_id,
-                hetu=fields.get("hetu"),
+                hetu=fields.get("hetu", person.hetu),
                 first_names=fields["first_names"],
                 last_name=fields["last_name"],
                 birth_date=fields.get("birth_date"),
@@ -119,7 +132,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("people:detail", pk=person.pk)
     else:
         form = PersonEditForm(
-            instance=person, restricted=restricted, initial={"version": person.version}
+            instance=person,
+            restricted=restricted,
+            show_hetu=show_hetu,
+            initial={"version": person.version},
         )
     shown = [person, *([current] if current is not None else [])]
     _log_persons(request, shown[:1], "view")
@@ -132,6 +148,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "restricted": restricted,
             "restricted_ids": {person.pk} if restricted else set(),
+            "masked_hetu": None if show_hetu else hetu_rules.mask_hetu(person.hetu),
             "restriction_may_reveal": clients.may_reveal_person(user=user, person=person),
             "dup_form": dup_form,
             "duplicates": _duplicate_rows(user, person, duplicates),
