@@ -1,8 +1,8 @@
-"""The place note of a protected family's appointment (turvakielto).
+"""The place note and the note of a protected family's appointment (turvakielto).
 
 A home visit's "paikan tarkenne" may hold the very address the family hides, whatever its help
-text asks. For an appointment whose episode is protected (:func:`protected_episode_ids`) the
-note is shown — on the appointment's page and in its change form — only to a worker who may
+text asks, and its "lisätieto" the door code. For an appointment whose episode is protected
+(:func:`protected_episode_ids`) both are shown — on the appointment's page and in its change form — only to a worker who may
 reveal the protected persons' restricted fields (:func:`tupa.access.clients.may_reveal_person`:
 a work-task basis, never across the wall); an invited co-worker who sees the episode through an
 assignment gets the neutral placeholder, and saving the change form keeps the note untouched.
@@ -32,6 +32,7 @@ from .support import World, plan, t, world
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 ADDRESS = "KANARIA-Piilokatu 7 B 12"
+DOOR_CODE = "Ovikoodi KANARIA-4321"
 
 
 def _protect(w: World) -> None:
@@ -66,6 +67,7 @@ def w() -> World:
         episode=data.episode,
         co_workers=[invited],
         place_note=ADDRESS,
+        note=DOOR_CODE,
     )
     return data
 
@@ -83,8 +85,8 @@ def test_an_invited_co_worker_does_not_read_a_protected_familys_place_note(
     _protect(w)
     html = _detail(client, w.extra["invited"], w.extra["visit"])
     assert "Kotikäynti" in html  # she does see the appointment and its episode
-    assert ADDRESS not in html
-    assert "Suojattu tieto" in html
+    assert ADDRESS not in html and DOOR_CODE not in html
+    assert html.count("Suojattu tieto") == 2
 
 
 def test_an_empty_place_note_looks_the_same(client: Client, w: World) -> None:
@@ -104,6 +106,7 @@ def test_the_change_form_does_not_put_a_protected_place_note_in_its_input(
     response = client.get(reverse("scheduling:edit", args=[w.extra["visit"].pk]))
     assert response.status_code == 200
     assert ADDRESS not in response.content.decode()
+    assert DOOR_CODE not in response.content.decode()
 
 
 def test_saving_the_change_form_keeps_the_hidden_place_note(client: Client, w: World) -> None:
@@ -127,23 +130,25 @@ def test_saving_the_change_form_keeps_the_hidden_place_note(client: Client, w: W
     assert response.status_code == 302, response.content.decode()[:2000]
     with scope(organisation=w.form.organisation_id):
         visit.refresh_from_db()
-    assert visit.place_note == ADDRESS
+    assert (visit.place_note, visit.note) == (ADDRESS, DOOR_CODE)
     assert visit.starts_at == t(2026, 11, 24, 11)
 
 
 def test_the_worker_of_the_family_still_reads_the_place_note(client: Client, w: World) -> None:
     _protect(w)
-    assert ADDRESS in _detail(client, w.worker, w.extra["visit"])
+    detail = _detail(client, w.worker, w.extra["visit"])
+    assert ADDRESS in detail and DOOR_CODE in detail
     client.logout()
     login_verified(client, w.worker)
     edit = client.get(reverse("scheduling:edit", args=[w.extra["visit"].pk])).content.decode()
-    assert ADDRESS in edit
+    assert ADDRESS in edit and DOOR_CODE in edit
 
 
 def test_without_a_restriction_the_invited_co_worker_reads_the_place_note(
     client: Client, w: World
 ) -> None:
-    assert ADDRESS in _detail(client, w.extra["invited"], w.extra["visit"])
+    detail = _detail(client, w.extra["invited"], w.extra["visit"])
+    assert ADDRESS in detail and DOOR_CODE in detail
 
 
 def test_the_feed_never_carries_the_place_note(client: Client, w: World) -> None:
@@ -152,5 +157,5 @@ def test_the_feed_never_carries_the_place_note(client: Client, w: World) -> None
         with scope(organisation=w.form.organisation_id):
             token = services.feed_token_regenerate(actor=user)
         body = client.get(reverse("scheduling:feed", args=[token])).content
-        assert ADDRESS.encode() not in body
+        assert ADDRESS.encode() not in body and DOOR_CODE.encode() not in body
         assert len(Calendar.from_ical(body).walk("VEVENT")) == 1

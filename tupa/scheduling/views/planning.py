@@ -38,6 +38,10 @@ from tupa.scheduling.views.common import log_page
 #: Service field → form field, for showing a service's errors next to the right input.
 _FIELD_MAP = {"starts_at": "date", "ends_at": "end", "repeat_until": "repeat_until"}
 
+#: The free texts of an appointment that may place a protected family (an address, a door
+#: code): shown and edited only by who may reveal the family (``clients.may_reveal_family``).
+FAMILY_TEXTS = ("place_note", "note")
+
 
 # --------------------------------------------------------------------------- planning
 
@@ -255,15 +259,19 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None, initial=initial, episodes=None, editing=True, **kwargs
     )
-    place_note_hidden = not clients.may_reveal_family(user=user, episode_id=appointment.episode_id)
-    if place_note_hidden:
-        # A protected family's place note: neither shown in the input nor overwritten.
-        del form.fields["place_note"]
+    family_texts_hidden = not clients.may_reveal_family(
+        user=user, episode_id=appointment.episode_id
+    )
+    if family_texts_hidden:
+        # A protected family's place note and note (an address, a door code): neither shown in
+        # the inputs nor overwritten.
+        for name in FAMILY_TEXTS:
+            del form.fields[name]
 
     def save(data: dict[str, Any]) -> Any:
         values = _planned_values(request, form)
-        if place_note_hidden:
-            values["place_note"] = appointment.place_note
+        if family_texts_hidden:
+            values.update({name: getattr(appointment, name) for name in FAMILY_TEXTS})
         return services.appointment_update(
             actor=user, appointment=appointment, version=data.get("version") or 0, **values
         )
@@ -284,7 +292,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "appointment": appointment,
             "title": _("Muuta tapaamista"),
             "editing": True,
-            "place_note_hidden": place_note_hidden,
+            "family_texts_hidden": family_texts_hidden,
         },
         status=posted.status,
     )
@@ -341,7 +349,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "series_rows": series_rows,
             "may_edit": appointment.outcome == Outcome.PLANNED,
-            "place_note_hidden": item.visible
+            "family_texts_hidden": item.visible
             and not clients.may_reveal_family(user=user, episode_id=appointment.episode_id),
             "can_record": item.visible,
             "journal_url": (
