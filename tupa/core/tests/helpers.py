@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -88,3 +88,32 @@ def assert_collect_narrows_to_forms(collect: Callable[..., list[Any]], form: Any
     assert everything
     assert collect(service_form_ids={form.pk}) == everything
     assert collect(service_form_ids=set()) == []
+
+
+def assert_append_only(row: Model, **changes: Any) -> None:
+    """``row`` (an ``AppendOnlyModel``) refuses every change from Python: ``save`` with
+    ``changes`` set, ``delete``, and its queryset's ``update(**changes)`` and ``delete`` each
+    raise the model's ``append_only_error`` (the caller has the organisation scope active)."""
+    error = type(row).append_only_error  # type: ignore[attr-defined]
+    for name, value in changes.items():
+        setattr(row, name, value)
+    with pytest.raises(error):
+        row.save()
+    with pytest.raises(error):
+        row.delete()
+    same = type(row).objects.filter(pk=row.pk)  # type: ignore[attr-defined]
+    with pytest.raises(error):
+        same.update(**changes)
+    with pytest.raises(error):
+        same.delete()
+
+
+def refused_by_the_database(sql: str, params: list[Any], message: str) -> None:
+    """Raw ``sql`` is refused by an append-only table's triggers with ``message`` (in a savepoint
+    of its own, so the test's transaction goes on)."""
+    with (
+        pytest.raises(DatabaseError, match=message),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)

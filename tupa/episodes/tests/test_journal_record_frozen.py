@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django_scopes import scopes_disabled
 
 from tupa.core.append_only import AppendOnlyError
 from tupa.core.tests.factories import ParticipantFactory, PersonFactory
+from tupa.core.tests.helpers import assert_append_only, refused_by_the_database
 from tupa.episodes import journal
 from tupa.episodes.journal import attachments
 from tupa.episodes.journal.links import release_moved_links
@@ -40,27 +41,14 @@ def _refused(call: Callable[[], object]) -> None:
 
 
 def _refused_by_the_database(sql: str, params: list[object]) -> None:
-    with (
-        pytest.raises(DatabaseError, match=MESSAGE),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(sql, params)
+    refused_by_the_database(sql, params, MESSAGE)
 
 
 def test_an_attachment_is_never_changed_or_removed(family: Family, entry: Entry) -> None:
     stored = attachments.attachment_add(
         actor=family.worker, entry=entry, uploaded=upload("a.png", png_bytes()), kind="other"
     )
-    stored.original_name = "vaihdettu.png"
-    with pytest.raises(AppendOnlyError):
-        stored.save()
-    with pytest.raises(AppendOnlyError):
-        stored.delete()
-    with pytest.raises(AppendOnlyError):
-        Attachment.objects.filter(pk=stored.pk).update(sha256="0" * 64)
-    with pytest.raises(AppendOnlyError):
-        Attachment.objects.filter(pk=stored.pk).delete()
+    assert_append_only(stored, original_name="vaihdettu.png")
     table = Attachment._meta.db_table
     other = journal.entry_create(actor=family.worker, episode=family.episode, **entry_kwargs())  # type: ignore[arg-type]
     _refused_by_the_database(
