@@ -62,17 +62,14 @@ class Read:
         return (self.subject_type_id, self.subject_id)
 
 
-@dataclass(frozen=True)
-class MembershipRow:
-    """One recorded version of a membership, in force in ``[recorded_from, recorded_until)``."""
+class _ValidWhenRecorded:
+    """A version with a validity (``valid_from``..``valid_until``) recorded in
+    ``[recorded_from, recorded_until)``: the membership and assignment rows."""
 
-    service_form_id: int | None
-    role: str
     valid_from: dt.date
     valid_until: dt.date | None
-    night_shift: bool
     recorded_from: dt.datetime
-    recorded_until: dt.datetime | None = None
+    recorded_until: dt.datetime | None
 
     def active_at(self, moment: dt.datetime) -> bool:
         """Recorded by ``moment``, not yet replaced, and valid on its local date."""
@@ -86,7 +83,20 @@ class MembershipRow:
 
 
 @dataclass(frozen=True)
-class AssignmentRow:
+class MembershipRow(_ValidWhenRecorded):
+    """One recorded version of a membership, in force in ``[recorded_from, recorded_until)``."""
+
+    service_form_id: int | None
+    role: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    night_shift: bool
+    recorded_from: dt.datetime
+    recorded_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AssignmentRow(_ValidWhenRecorded):
     """One recorded version of an assignment, in force in ``[recorded_from, recorded_until)``."""
 
     episode_id: int
@@ -94,15 +104,6 @@ class AssignmentRow:
     valid_until: dt.date | None
     recorded_from: dt.datetime
     recorded_until: dt.datetime | None = None
-
-    def active_at(self, moment: dt.datetime) -> bool:
-        return _in_force(
-            self.recorded_from,
-            self.recorded_until,
-            self.valid_from,
-            self.valid_until,
-            moment,
-        )
 
 
 #: When a version was in force: ``[recorded from, recorded until)`` (until ``None``: still is).
