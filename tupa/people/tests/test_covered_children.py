@@ -18,13 +18,12 @@ from django_scopes import scopes_disabled
 from tupa.core.tests.factories import ParticipantFactory
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Restriction
-from tupa.people.tests.test_views import world  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def covered(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+def covered(world: dict[str, Any]) -> dict[str, Any]:
     mother, child = world["persons"]["mother"], world["persons"]["child"]
     with scopes_disabled():
         child.street_address = "Lapsen katu 5"

@@ -20,10 +20,7 @@ from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, Person
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Assignment
 from tupa.people.models import Person
-from tupa.people.tests.test_views import (
-    _edit_data,
-    world,  # noqa: F401 - the shared fixture
-)
+from tupa.people.tests.support import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +28,7 @@ CODE = "150352-2342"  # not the form's help text example
 
 
 @pytest.fixture
-def assigned(world: dict[str, Any]) -> Any:  # noqa: F811
+def assigned(world: dict[str, Any]) -> Any:
     worker = world["users"]["alvari_worker"]
     with scopes_disabled():
         Person.objects.filter(pk=world["persons"]["mother"].pk).update(
@@ -49,7 +46,7 @@ def assigned(world: dict[str, Any]) -> Any:  # noqa: F811
 
 def test_an_assigned_worker_never_sees_the_full_code(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     assigned: Any,
 ) -> None:
     mother = world["persons"]["mother"]
@@ -61,7 +58,7 @@ def test_an_assigned_worker_never_sees_the_full_code(
     assert edit.status_code == 200
     assert CODE not in edit.content.decode()
     # His save changes what he may change and keeps the code.
-    data = _edit_data(mother, mother.version, languages="suomi, arabia")
+    data = edit_data(mother, mother.version, languages="suomi, arabia")
     del data["hetu"]
     saved = client.post(reverse("people:edit", args=[mother.pk]), data)
     assert saved.status_code == 302
@@ -73,7 +70,7 @@ def test_an_assigned_worker_never_sees_the_full_code(
 
 def test_a_member_edits_the_code(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     assigned: Any,
 ) -> None:
     mother = world["persons"]["mother"]
@@ -83,7 +80,7 @@ def test_a_member_edits_the_code(
 
 def test_the_merge_page_masks_the_code_of_a_person_seen_on_assignment(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     """A shelter lead assigned to an Alvari episode merges its client into hers; the Alvari
     client's code is masked for her there as on that person's page."""

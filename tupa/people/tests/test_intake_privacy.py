@@ -14,10 +14,7 @@ from django_scopes import scopes_disabled
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
-from tupa.people.tests.test_views import (
-    _create_data,
-    world,  # noqa: F401 - the shared fixture
-)
+from tupa.people.tests.support import create_data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +29,12 @@ def _restrict(person: Person) -> None:
 
 def test_intake_does_not_tell_a_hidden_persons_processing_restriction(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     mother = world["persons"]["mother"]
     _restrict(mother)
     login_verified(client, world["users"]["alvari_worker"])
-    data = _create_data(
+    data = create_data(
         world,
         service_form=str(world["forms"]["alvari"].pk),
         first_names="Maija",
@@ -58,7 +55,7 @@ def test_intake_does_not_tell_a_hidden_persons_processing_restriction(
 
 def test_identifying_an_alias_does_not_tell_a_hidden_persons_processing_restriction(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     """A Turvakoti worker identifying "Sininen" as the Lapsityö child (whom she does not see)."""
     child = world["persons"]["child"]

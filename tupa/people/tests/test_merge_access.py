@@ -18,13 +18,12 @@ from django_scopes import scopes_disabled
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, PersonFactory
 from tupa.core.tests.helpers import login_verified
 from tupa.people.models import Consent, Person
-from tupa.people.tests.test_views import world  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared(world: dict[str, Any]) -> Person:  # noqa: F811
+def shared(world: dict[str, Any]) -> Person:
     """A Lapsityö client with an identity code, shared with Turvakoti by her consent."""
     org = world["org"]
     girl: Person = PersonFactory.create(
@@ -50,7 +49,7 @@ def shared(world: dict[str, Any]) -> Person:  # noqa: F811
 
 def test_a_lead_cannot_merge_a_person_seen_only_by_consent(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     shared: Person,
 ) -> None:
     mother = world["persons"]["mother"]
@@ -75,7 +74,7 @@ def test_a_lead_cannot_merge_a_person_seen_only_by_consent(
 
 def test_a_lead_still_merges_her_own_clients(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     mother, duplicate = world["persons"]["mother"], world["persons"]["duplicate"]
     login_verified(client, world["users"]["shelter_lead"])

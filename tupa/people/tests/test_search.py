@@ -19,7 +19,6 @@ from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, Person
 from tupa.core.tests.helpers import login_verified
 from tupa.people import selectors, services
 from tupa.people.models import Alias, Restriction
-from tupa.people.tests.test_views import world  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def _search_events(user: Any) -> list[AccessEvent]:
 # --------------------------------------------------------------------------- the selector
 
 
-def test_search_by_name_ignores_case_and_diacritics(world: dict[str, Any]) -> None:  # noqa: F811
+def test_search_by_name_ignores_case_and_diacritics(world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     expected = {"Maija Meikäläinen", "maija MEIKALAINEN"}
     assert set(_names(_search(worker, "meikalainen maija"))) == expected
@@ -54,7 +53,7 @@ def test_search_by_name_ignores_case_and_diacritics(world: dict[str, Any]) -> No
     assert _names(_search(worker, "Olematon")) == []
 
 
-def test_control_characters_in_a_query_separate_words(world: dict[str, Any]) -> None:  # noqa: F811
+def test_control_characters_in_a_query_separate_words(world: dict[str, Any]) -> None:
     """A NUL byte (which PostgreSQL refuses in a text parameter: the search answered 500) or a
     tab in the typed query is a space: no name holds one."""
     worker = world["users"]["shelter_worker"]
@@ -63,14 +62,14 @@ def test_control_characters_in_a_query_separate_words(world: dict[str, Any]) -> 
     assert _names(results) == ["Eetu Meikäläinen"]
 
 
-def test_results_are_sorted_by_name(world: dict[str, Any]) -> None:  # noqa: F811
+def test_results_are_sorted_by_name(world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     names = [(p.last_name, p.first_names, p.pk) for p in _search(worker, "mei").persons]
     assert names == sorted(names)  # the database's name order, hidden rows play no part
     assert len(names) == 3
 
 
-def test_search_by_identity_code_temporary_id_and_birth_date(world: dict[str, Any]) -> None:  # noqa: F811
+def test_search_by_identity_code_temporary_id_and_birth_date(world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     mother, child = world["persons"]["mother"], world["persons"]["child"]
     assert _search(worker, "131052-308t").persons == [mother]
@@ -80,7 +79,7 @@ def test_search_by_identity_code_temporary_id_and_birth_date(world: dict[str, An
     assert born == {mother.pk, world["persons"]["duplicate"].pk}
 
 
-def test_search_by_alias_label(world: dict[str, Any]) -> None:  # noqa: F811
+def test_search_by_alias_label(world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     results = _search(worker, "sinin")
     assert results.persons == []
@@ -94,7 +93,7 @@ def test_search_by_alias_label(world: dict[str, Any]) -> None:  # noqa: F811
     assert _search(world["users"]["lapsityo_worker"], "sininen").empty
 
 
-def test_hidden_persons_are_never_found(world: dict[str, Any]) -> None:  # noqa: F811
+def test_hidden_persons_are_never_found(world: dict[str, Any]) -> None:
     shelter_worker = world["users"]["shelter_worker"]
     jussi_worker = world["users"]["jussi_worker"]
     assert _search(shelter_worker, "Matti").empty
@@ -109,12 +108,12 @@ def test_hidden_persons_are_never_found(world: dict[str, Any]) -> None:  # noqa:
     assert _names(_search(world["users"]["lapsityo_worker"], "meik")) == ["Eetu Meikäläinen"]
 
 
-def test_too_short_queries_search_nothing(world: dict[str, Any]) -> None:  # noqa: F811
+def test_too_short_queries_search_nothing(world: dict[str, Any]) -> None:
     results = _search(world["users"]["shelter_worker"], "M")
     assert results.too_short and not results.searched and results.empty
 
 
-def test_truncation(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_truncation(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
     results = _search(world["users"]["shelter_worker"], "mei")
     assert len(results.persons) == 2 and results.truncated
@@ -133,7 +132,7 @@ def _normalise(html: str, query: str) -> str:
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_hidden_name_and_a_nonexistent_name_give_the_same_response(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     htmx: bool,
 ) -> None:
     jussi_worker = world["users"]["jussi_worker"]
@@ -157,7 +156,7 @@ def test_a_hidden_name_and_a_nonexistent_name_give_the_same_response(
 
 def test_search_logs_one_event_per_person_shown_with_the_basis(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
@@ -174,7 +173,7 @@ def test_search_logs_one_event_per_person_shown_with_the_basis(
     assert all("meik" not in e.view_name for e in events)
 
 
-def test_an_alias_row_is_logged_too(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
+def test_an_alias_row_is_logged_too(client: Client, world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
     html = client.post(SEARCH, {"q": "Sininen"}).content.decode()
@@ -186,7 +185,7 @@ def test_an_alias_row_is_logged_too(client: Client, world: dict[str, Any]) -> No
     ]
 
 
-def test_the_wall_in_the_search_page(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
+def test_the_wall_in_the_search_page(client: Client, world: dict[str, Any]) -> None:
     jussi_worker = world["users"]["jussi_worker"]
     login_verified(client, jussi_worker)
     html = client.post(SEARCH, {"q": "Maija Meikäläinen"}).content.decode()
@@ -194,7 +193,7 @@ def test_the_wall_in_the_search_page(client: Client, world: dict[str, Any]) -> N
     assert reverse("people:detail", args=[world["persons"]["mother"].pk]) not in html
 
 
-def test_htmx_gets_only_the_results(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
+def test_htmx_gets_only_the_results(client: Client, world: dict[str, Any]) -> None:
     login_verified(client, world["users"]["shelter_worker"])
     partial = client.post(SEARCH, {"q": "eetu"}, headers={"HX-Request": "true"})
     html = partial.content.decode()
@@ -206,7 +205,7 @@ def test_htmx_gets_only_the_results(client: Client, world: dict[str, Any]) -> No
 
 def test_restricted_persons_sort_with_everyone_and_show_no_restricted_fields(
     client: Client,
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
 ) -> None:
     worker = world["users"]["shelter_worker"]
     org, shelter = world["org"], world["forms"]["shelter"]
@@ -243,7 +242,7 @@ def _query_count(client: Client, query: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_count_is_flat(client: Client, world: dict[str, Any]) -> None:  # noqa: F811
+def test_query_count_is_flat(client: Client, world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     org, shelter = world["org"], world["forms"]["shelter"]
     for i in range(30):
@@ -267,7 +266,7 @@ def test_query_count_is_flat(client: Client, world: dict[str, Any]) -> None:  # 
         assert AccessEvent.objects.filter(user=worker, action="search").count() == 63
 
 
-def test_the_person_query_reads_the_persons_table_once(world: dict[str, Any]) -> None:  # noqa: F811
+def test_the_person_query_reads_the_persons_table_once(world: dict[str, Any]) -> None:
     """The words filter the visible persons' query itself: the persons table appears once in
     it (a ``pk IN (visible persons)`` wrapper joined it to itself and looked every visible
     person up twice — half the search's database time at 30 organisations)."""
@@ -282,7 +281,7 @@ def test_the_person_query_reads_the_persons_table_once(world: dict[str, Any]) ->
     assert len(re.findall(r'FROM "people_person"', person_queries[0])) == 1
 
 
-def test_alias_model_is_searchable_only_by_its_visible_episodes(world: dict[str, Any]) -> None:  # noqa: F811
+def test_alias_model_is_searchable_only_by_its_visible_episodes(world: dict[str, Any]) -> None:
     # An alias of Turvakoti without any episode is not found by anyone.
     with scopes_disabled():
         Alias.objects.create(
@@ -294,7 +293,7 @@ def test_alias_model_is_searchable_only_by_its_visible_episodes(world: dict[str,
     assert _search(world["users"]["shelter_worker"], "Irrallinen").empty
 
 
-def test_the_query_never_travels_in_the_url(client, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_query_never_travels_in_the_url(client, world) -> None:  # type: ignore[no-untyped-def]
     """A name or identity code in a GET query would land in browser history and server logs."""
     login_verified(client, world["users"]["shelter_lead"])
     page = client.get(SEARCH, {"q": "Meikäläinen"})

@@ -12,135 +12,22 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
     PersonFactory,
-    ServiceFormFactory,
-    TeamFactory,
-    org_role_user,
-    worker_in,
 )
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Episode, Participant
 from tupa.people import services
-from tupa.people.models import Alias, Household, HouseholdMember, Person, Relationship, Restriction
+from tupa.people.models import Alias, Household, Person, Relationship, Restriction
+from tupa.people.tests.support import create_data, edit_data
 
 pytestmark = pytest.mark.django_db
 
 
 # --------------------------------------------------------------------------- the world
-
-
-@pytest.fixture
-def world() -> dict[str, Any]:
-    """A family across the wall, anonymous and duplicate records, and every kind of user.
-
-    - Maija (mother) is a Turvakoti client with her child Eetu; Eetu is also in Lapsityö.
-    - Matti (Maija's partner, who has used violence) is a Jussi-työ client.
-    - Maija and Matti are partners; all three are one household.
-    - "Sininen" is an anonymous Turvakoti client; "Maija M." a duplicate record of Maija.
-    """
-    shelter = ServiceFormFactory(slug="turvakoti", name="Turvakoti", violence_work="victim")
-    org = shelter.organisation
-    team = TeamFactory(organisation=org, area=shelter.area)
-    lapsityo = ServiceFormFactory(
-        organisation=org,
-        area=shelter.area,
-        team=team,
-        slug="lapsityo",
-        name="Lapsityö",
-        violence_work="victim",
-    )
-    jussi = ServiceFormFactory(
-        organisation=org,
-        area=shelter.area,
-        team=team,
-        slug="jussi-tyo",
-        name="Jussi-työ",
-        violence_work="perpetrator",
-    )
-    alvari = ServiceFormFactory(organisation=org, area=shelter.area, slug="alvari", name="Alvari")
-    foreign_form = ServiceFormFactory(slug="turvakoti", name="Turvakoti")  # another organisation
-
-    mother = PersonFactory(
-        organisation=org,
-        first_names="Maija",
-        last_name="Meikäläinen",
-        hetu="131052-308T",
-        birth_date=dt.date(1952, 10, 13),
-        gender="female",
-        street_address="Keksitty katu 1",
-        phone="040 000 0001",
-    )
-    child = PersonFactory(
-        organisation=org,
-        first_names="Eetu",
-        last_name="Meikäläinen",
-        birth_date=dt.date(2019, 4, 2),
-    )
-    man = PersonFactory(
-        organisation=org,
-        first_names="Matti",
-        last_name="Virtanen",
-        birth_date=dt.date(1950, 1, 1),
-    )
-    duplicate = PersonFactory(
-        organisation=org,
-        first_names="maija",
-        last_name="MEIKALAINEN",
-        birth_date=dt.date(1952, 10, 13),
-    )
-    stay = EpisodeFactory(service_form=shelter, organisation=org)
-    ParticipantFactory(episode=stay, person=mother, role="client", violence_role="experienced")
-    ParticipantFactory(episode=stay, person=child, role="child", violence_role="witnessed")
-    child_work = EpisodeFactory(service_form=lapsityo, organisation=org)
-    ParticipantFactory(episode=child_work, person=child, role="client")
-    jussi_episode = EpisodeFactory(service_form=jussi, organisation=org)
-    ParticipantFactory(episode=jussi_episode, person=man, role="client", violence_role="used")
-    dup_episode = EpisodeFactory(service_form=shelter, organisation=org, status="enquiry")
-    ParticipantFactory(episode=dup_episode, person=duplicate, role="client")
-
-    users = {
-        "shelter_worker": worker_in(shelter),
-        "shelter_lead": worker_in(shelter, role=Role.LEAD),
-        "lapsityo_worker": worker_in(lapsityo),
-        "jussi_worker": worker_in(jussi),
-        "alvari_worker": worker_in(alvari),
-        "foreign_worker": worker_in(foreign_form),
-        "admin": org_role_user(org, Role.ADMINISTRATOR),
-        "dpo": org_role_user(org, Role.DATA_PROTECTION_OFFICER),
-        "director": org_role_user(org, Role.EXECUTIVE_DIRECTOR),
-        "finance": org_role_user(org, Role.FINANCE),
-    }
-    with scopes_disabled():
-        Relationship.objects.create(person=man, relative=mother, kind="partner")
-        Relationship.objects.create(person=mother, relative=child, kind="parent")
-        Relationship.objects.create(person=man, relative=child, kind="parent")
-        household = Household.objects.create(
-            organisation=org, name="Meikäläinen–Virtanen", family_types=["stepfamily"]
-        )
-        for p in (mother, child, man):
-            HouseholdMember.objects.create(household=household, person=p)
-        alias = Alias.objects.create(
-            organisation=org,
-            service_form=shelter,
-            label="Sininen",
-            created_by=users["shelter_worker"],
-        )
-        anonymous = EpisodeFactory(service_form=shelter, organisation=org)
-        ParticipantFactory(episode=anonymous, person=None, alias=alias, role="client")
-    return {
-        "org": org,
-        "forms": {"shelter": shelter, "lapsityo": lapsityo, "jussi": jussi, "alvari": alvari},
-        "persons": {"mother": mother, "child": child, "man": man, "duplicate": duplicate},
-        "episodes": {"stay": stay, "child_work": child_work, "jussi": jussi_episode},
-        "household": household,
-        "alias": alias,
-        "users": users,
-    }
 
 
 def _events(**filters: Any) -> list[AccessEvent]:
@@ -388,34 +275,10 @@ def test_merge_view(client: Client, world: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- create
 
 
-def _create_data(w: dict[str, Any], **extra: str) -> dict[str, str]:
-    data = {
-        "service_form": str(w["forms"]["shelter"].pk),
-        "first_names": "Liisa",
-        "last_name": "Keksitty",
-        "hetu": "",
-        "birth_date": "",
-        "gender": "unknown",
-        "native_language": "",
-        "languages": "",
-        "interpreter_language": "",
-        "municipality": "",
-        "street_address": "",
-        "postal_code": "",
-        "post_office": "",
-        "phone": "",
-        "email": "",
-        "expected_due_date": "",
-        "service_task": "",
-    }
-    data.update(extra)
-    return data
-
-
 def test_create_makes_a_person_and_an_enquiry(client: Client, world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
-    response = client.post(reverse("people:create"), _create_data(world, hetu="010594y308v"))
+    response = client.post(reverse("people:create"), create_data(world, hetu="010594y308v"))
     assert response.status_code == 302
     with scopes_disabled():
         person = Person.objects.get(last_name="Keksitty")
@@ -434,7 +297,7 @@ def test_create_keeps_typed_data_and_explains_errors_in_finnish(
     login_verified(client, world["users"]["shelter_worker"])
     response = client.post(
         reverse("people:create"),
-        _create_data(
+        create_data(
             world, first_names="", hetu="131052-308U", phone="040 555 1234", email="ei-osoite"
         ),
     )
@@ -456,9 +319,7 @@ def test_create_warns_about_a_visible_duplicate_first(
 ) -> None:
     worker = world["users"]["shelter_worker"]
     login_verified(client, worker)
-    data = _create_data(
-        world, first_names="Maija", last_name="Meikäläinen", birth_date="1952-10-13"
-    )
+    data = create_data(world, first_names="Maija", last_name="Meikäläinen", birth_date="1952-10-13")
     response = client.post(reverse("people:create"), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -488,7 +349,7 @@ def test_create_with_a_hidden_persons_code_reveals_nothing(
     seeing anything of her shelter stay or family."""
     alvari_worker = world["users"]["alvari_worker"]
     login_verified(client, alvari_worker)
-    data = _create_data(
+    data = create_data(
         world,
         service_form=str(world["forms"]["alvari"].pk),
         first_names="Maija",
@@ -518,7 +379,7 @@ def test_an_enquiry_on_a_reused_record_shows_none_of_her_stored_contact_data(
     (the stored contact data restricted until a lead confirms, or the reuse refused)."""
     alvari_worker = world["users"]["alvari_worker"]
     login_verified(client, alvari_worker)
-    data = _create_data(
+    data = create_data(
         world,
         service_form=str(world["forms"]["alvari"].pk),
         first_names="Maija",
@@ -537,7 +398,7 @@ def test_the_wall_refuses_taking_over_a_victim_clients_record(
     code that does not match the name — never her record with its contact data."""
     jussi_worker = world["users"]["jussi_worker"]
     login_verified(client, jussi_worker)
-    data = _create_data(
+    data = create_data(
         world,
         service_form=str(world["forms"]["jussi"].pk),
         first_names="Maija",
@@ -559,41 +420,18 @@ def test_the_wall_refuses_taking_over_a_victim_clients_record(
 # --------------------------------------------------------------------------- edit
 
 
-def _edit_data(person: Person, version: int, **extra: str) -> dict[str, str]:
-    data = {
-        "first_names": person.first_names,
-        "last_name": person.last_name,
-        "hetu": person.hetu or "",
-        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
-        "gender": person.gender,
-        "native_language": "",
-        "languages": "",
-        "interpreter_language": "",
-        "municipality": "",
-        "street_address": person.street_address,
-        "postal_code": "",
-        "post_office": "",
-        "phone": person.phone,
-        "email": "",
-        "expected_due_date": "",
-        "version": str(version),
-    }
-    data.update(extra)
-    return data
-
-
 def test_edit_and_a_friendly_conflict(client: Client, world: dict[str, Any]) -> None:
     worker = world["users"]["shelter_worker"]
     mother = world["persons"]["mother"]
     login_verified(client, worker)
     url = reverse("people:edit", args=[mother.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, _edit_data(mother, 1, phone="040 999 9999"))
+    response = client.post(url, edit_data(mother, 1, phone="040 999 9999"))
     assert response.status_code == 302
     with scopes_disabled():
         assert Person.objects.get(pk=mother.pk).phone == "040 999 9999"
     # A second form loaded at version 1 now conflicts: the typed data stays on the form.
-    response = client.post(url, _edit_data(mother, 1, phone="040 777 7777"))
+    response = client.post(url, edit_data(mother, 1, phone="040 777 7777"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Joku muu on tallentanut" in html
@@ -602,7 +440,7 @@ def test_edit_and_a_friendly_conflict(client: Client, world: dict[str, Any]) -> 
     assert 'name="version" value="2"' in html  # resubmitting overwrites deliberately
     with scopes_disabled():
         assert Person.objects.get(pk=mother.pk).phone == "040 999 9999"
-    response = client.post(url, _edit_data(mother, 2, phone="040 777 7777"))
+    response = client.post(url, edit_data(mother, 2, phone="040 777 7777"))
     assert response.status_code == 302
 
 
@@ -612,7 +450,7 @@ def test_edit_refuses_a_birth_date_that_disagrees_with_the_code(
     login_verified(client, world["users"]["shelter_worker"])
     mother = world["persons"]["mother"]
     response = client.post(
-        reverse("people:edit", args=[mother.pk]), _edit_data(mother, 1, birth_date="1952-10-14")
+        reverse("people:edit", args=[mother.pk]), edit_data(mother, 1, birth_date="1952-10-14")
     )
     assert "tunnuksen mukaan syntymäaika on 13.10.1952" in response.content.decode()
 
@@ -624,7 +462,7 @@ def test_edit_refuses_birth_year_1800_and_keeps_the_input(
     mother = world["persons"]["mother"]
     response = client.post(
         reverse("people:edit", args=[mother.pk]),
-        _edit_data(mother, 1, hetu="", birth_date="1800-06-01", phone="040 123 4567"),
+        edit_data(mother, 1, hetu="", birth_date="1800-06-01", phone="040 123 4567"),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["birth_date"] == [
