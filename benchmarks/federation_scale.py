@@ -11,13 +11,12 @@ fictional member associations × ``--years`` years, about THL's national shelter
   page) and the public accessibility statement, each requested ``--repeat`` times with
   Django's test client as a member of the unit (the shelter's worker; the STEA report as the
   Avokriisityö worker);
-- one organisation-year of the THL shelter return (``engine.run``), its two main
-  indicators each alone and both in one run as the return computes them (sharing the read of
-  the period's persons), beside three hand-written SQL queries (:mod:`thl_return_sql`; the
-  first two PostgreSQL-only): every figure of the return's 15 lines (the issue's "same
-  numbers"), the figures of the two main indicators' lines, and the two main totals alone
-  (clients of the year, residence days: the proxy of the earlier runs) — each compared figure
-  by figure with the engine's, and the three ratios against the target;
+- one organisation-year of the THL shelter return (``engine.run``; on PostgreSQL counted by
+  one hand-written statement, ADR 0027), and for reference the same counted by the indicators'
+  units and its two main indicators, beside that statement run bare (:mod:`thl_return_sql`,
+  PostgreSQL only: the issue's "hand-written SQL query of the same numbers") and a small
+  hand-written query of the two main totals — the figures compared figure by figure with the
+  units' count, and the ratio against the target;
 - with the scale comparison (default; ``--no-compare``) the same pages first with a tenth of
   the organisations built (1×) and then with all of them (10×), and the ratio.
 
@@ -56,6 +55,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from _common import (
+    WARM_UP_RUNS,
     TimedExecute,
     add_database_options,
     migrate,
@@ -65,15 +65,11 @@ from _common import (
     vacuum_analyze,
 )
 from thl_return_sql import (
-    MAIN_LINES,
-    RETURN_LINES,
     check_template,
     count_figures,
     differences,
     engine_figures,
-    hand_main,
     hand_return,
-    main_figures,
 )
 
 PAGE_TARGET_MS = 50.0
@@ -115,6 +111,22 @@ def measure(label: str, user: str, repeat: int, fn: Callable[[], Any], *, key: b
         runs.warm_up if isinstance(runs.warm_up, int) else 200,
         key,
     )
+
+
+def interleaved(repeat: int, *fns: Callable[[], Any]) -> list[float]:
+    """The median wall time (ms) of each of ``fns``, run in alternating rounds after the same
+    warm-up as :func:`time_runs`: a machine that speeds up or slows down in between (a
+    neighbour's load, the CPU's clock) weighs on each alike."""
+    for fn in fns:
+        for _ in range(WARM_UP_RUNS):
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, into in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            into.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 # --------------------------------------------------------------------------- the subject
@@ -436,19 +448,17 @@ def _sqlite_moment(moment: dt.datetime) -> str:
 
 
 def measure_return(s: Subject, repeat: int) -> None:
-    """One organisation-year of THL's shelter return against hand-written SQL, three ways.
+    """One organisation-year of THL's shelter return against the hand-written SQL.
 
-    1. The whole return (``engine.run``: 15 lines and the year-end check) against one
-       hand-written statement of every figure of its 15 lines (:mod:`thl_return_sql`) — the
-       issue's "the same numbers"; PostgreSQL only.
-    2. Its two main indicators in one run (as the return computes them) against the hand SQL
-       of their lines' figures (clients by adult/child and by each background variable ×
-       adult/child, residence days by adult/child); PostgreSQL only.
-    3. The same two indicators against the two totals alone (clients, residence days:
-       :func:`hand_sql`), the proxy the earlier runs reported.
-
-    Each hand SQL's figures are compared with the engine's, figure by figure (the raw tables,
-    before suppression)."""
+    Since ADR 0027 the return is counted on PostgreSQL by one hand-written statement
+    (:mod:`tupa.statistics.returns.thl_database`). Measured: the return as every page computes
+    it (``engine.run``: 15 lines and the year-end check), the same without the check, and the
+    same counted by the indicators' units (``by_units=True``: what a drill-down, the sending's
+    cross-check and SQLite use; its two main indicators alone and in one run, for reference),
+    beside the statement run bare (:mod:`thl_return_sql`; PostgreSQL only) and the two totals
+    by a small hand-written query of their own (:func:`hand_sql`, also on SQLite). The figures:
+    the statement's against the units', the database-counted return's against the units' (every
+    part of every table), the two totals against both."""
     from django.db import connection
 
     from tupa.statistics import engine
@@ -463,30 +473,24 @@ def measure_return(s: Subject, repeat: int) -> None:
     template = returns.get("thl.shelter")
     check_template(template)
     computed = engine.run(template, params)
-    totals: dict[str, int] = {}
-    for cl in computed.lines():
-        if cl.result is not None:
-            totals.setdefault(cl.indicator.id, cl.result.total)
+    by_units = engine.run(template, params, by_units=True)
+    totals = {cl.indicator.id: cl.table.total for cl in reversed(by_units.lines())}
     clients = indicators.get("shelter.clients", 1)
     days = indicators.get("shelter.residence_days", 1)
-    # The same return without its year-end check (which the hand SQL does not do): for reference.
+    # The same return without its year-end check, for reference (the statement counts it anyway).
     unchecked = dataclasses.replace(template, checks=None)
 
     def both(*main: Any) -> dict[str, Result]:
-        """The main indicators as the return computes them: in one run, sharing its reads."""
+        """The main indicators as the units count them: in one run, sharing its reads."""
         with one_run():
             return {ind.id: engine.run_indicator(ind, params) for ind in main}
 
     org, form, year = s.organisation.pk, s.shelter.pk, s.year
     postgres = connection.vendor == "postgresql"
     lines = len(computed.lines())
+    whole_label = f"THL return (engine.run, {lines} lines + check)"
     rows = [
-        measure(
-            f"THL return (engine.run, {lines} lines + check)",
-            "",
-            repeat,
-            lambda: engine.run(template, params),
-        ),
+        measure(whole_label, "", repeat, lambda: engine.run(template, params)),
         measure(
             "  the same without the year-end check",
             "",
@@ -494,73 +498,68 @@ def measure_return(s: Subject, repeat: int) -> None:
             lambda: engine.run(unchecked, params),
         ),
         measure(
-            "  shelter.clients (run_indicator)",
+            "  counted by the units (by_units=True)",
+            "",
+            repeat,
+            lambda: engine.run(template, params, by_units=True),
+        ),
+        measure(
+            "    shelter.clients (run_indicator)",
             "",
             repeat,
             lambda: engine.run_indicator(clients, params),
         ),
         measure(
-            "  shelter.residence_days (run_indicator)",
+            "    shelter.residence_days (run_indicator)",
             "",
             repeat,
             lambda: engine.run_indicator(days, params),
         ),
-        measure("  both in one run (as in the return)", "", repeat, lambda: both(clients, days)),
+        measure("    both in one run", "", repeat, lambda: both(clients, days)),
     ]
     if postgres:
-        rows += [
+        rows.append(
             measure(
-                f"hand SQL: whole return ({lines} lines)",
+                f"hand SQL: the statement bare ({lines} lines)",
                 "",
                 repeat,
                 lambda: hand_return(org, form, year),
-            ),
-            measure(
-                "hand SQL: the two main indicators' cells",
-                "",
-                repeat,
-                lambda: hand_main(org, form, year),
-            ),
-        ]
+            )
+        )
     rows.append(measure("hand SQL: clients + residence days", "", repeat, lambda: hand_sql(s)))
     print(f"\nTHL shelter return, {s.shelter.name} of {s.organisation.name}, {s.year}")
+    print(f"counted by: {computed.counted_by} (engine.run), {by_units.counted_by} (by_units=True)")
     print(f"{'computation':44} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}")
     for r in rows:
         print(f"{r.label:44} {r.p50:8.1f} {r.p95:8.1f} {r.sql_ms:8.1f} {r.queries:8d}")
     by_label = {r.label.strip(): r for r in rows}
 
     # The numbers, figure by figure.
-    all_lines = tuple(range(len(RETURN_LINES)))
-    ours = engine_figures(computed)
-    main_ours = main_figures(both(clients, days))
-    if postgres:
-        for title, engine_side, hand, compared in (
-            (
-                "whole return: engine.run ↔ hand SQL of the whole return",
-                ours,
-                hand_return(org, form, year),
-                all_lines,
-            ),
-            (
-                "two main indicators: both in one run ↔ hand SQL of their cells",
-                main_ours,
-                hand_main(org, form, year),
-                MAIN_LINES,
-            ),
-        ):
-            differ = differences(engine_side, hand, compared)
-            figures = count_figures(engine_side, compared)
-            print(
-                f"numbers, {title}: {len(compared)} lines, {figures} figures — "
-                + ("agree" if not differ else f"DIFFER in {len(differ)}:")
-            )
-            for line in differ:
-                print(f"    {line}")
-    else:
-        print(
-            "numbers: the hand SQL of the whole return and of the main indicators' cells is "
-            "PostgreSQL-only (not run on SQLite)"
+    all_lines = tuple(range(lines))
+    units_side = engine_figures(by_units)
+    comparisons = [
+        (
+            "engine.run ↔ the same counted by the units (every part of every table)",
+            engine_figures(computed),
+            units_side,
         )
+    ]
+    if postgres:
+        comparisons.append(
+            (
+                "the statement bare ↔ the return counted by the units (cells and totals)",
+                hand_return(org, form, year),
+                engine_figures(by_units, margins=False),
+            )
+        )
+    for title, one, other in comparisons:
+        differ = differences(one, other, all_lines)
+        print(
+            f"numbers, {title}: {lines} lines, {count_figures(other, all_lines)} figures — "
+            + ("agree" if not differ else f"DIFFER in {len(differ)}:")
+        )
+        for line in differ:
+            print(f"    {line}")
     sql_clients, sql_days = hand_sql(s)
     agree = (
         "agree"
@@ -574,8 +573,8 @@ def measure_return(s: Subject, repeat: int) -> None:
     )
 
     # The targets.
-    whole = by_label[f"THL return (engine.run, {lines} lines + check)"].p50
-    main = by_label["both in one run (as in the return)"].p50
+    whole = by_label[whole_label].p50
+    units = by_label["counted by the units (by_units=True)"].p50
     totals_sql = by_label["hand SQL: clients + residence days"].p50
 
     def verdict(ratio: float) -> str:
@@ -586,24 +585,30 @@ def measure_return(s: Subject, repeat: int) -> None:
         f"({'met' if whole <= RETURN_TARGET_MS else 'over'}); ≤ {HAND_SQL_FACTOR}× hand SQL:"
     )
     if postgres:
-        whole_sql = by_label[f"hand SQL: whole return ({lines} lines)"].p50
-        main_sql = by_label["hand SQL: the two main indicators' cells"].p50
-        ratio = whole / whole_sql
+        bare = by_label[f"hand SQL: the statement bare ({lines} lines)"].p50
+        ratio = whole / bare
         print(
-            f"  1. whole return ÷ hand SQL of the whole return: {ratio:.1f}× ({verdict(ratio)})"
+            f"  whole return ÷ the statement bare: {ratio:.2f}× ({verdict(ratio)}), measured "
+            "one after the other as above"
+        )
+        paired = interleaved(
+            repeat,
+            lambda: engine.run(template, params),
+            lambda: hand_return(org, form, year),
+        )
+        ratio = paired[0] / paired[1]
+        print(
+            f"  the same in alternating runs ({repeat} pairs, p50 {paired[0]:.1f} ÷ "
+            f"{paired[1]:.1f} ms): {ratio:.2f}× ({verdict(ratio)})"
             "  ← the issue's reading: the same numbers"
         )
-        ratio = main / main_sql
         print(
-            f"  2. two main indicators (one run) ÷ hand SQL of their cells: {ratio:.1f}× "
-            f"({verdict(ratio)})"
+            f"  for reference, the return counted by the units ÷ the statement: {units / bare:.1f}×"
         )
     else:
-        print("  1., 2. (whole return, main indicators' cells): PostgreSQL only")
-    ratio = main / totals_sql
+        print("  whole return ÷ the statement: PostgreSQL only (SQLite counts by the units)")
     print(
-        f"  3. old proxy, two main indicators (one run) ÷ hand SQL of the two totals: "
-        f"{ratio:.1f}× ({verdict(ratio)}); the whole return ÷ the two totals: "
+        f"  for reference, the whole return ÷ the hand SQL of the two totals: "
         f"{whole / totals_sql:.1f}×"
     )
 

@@ -1,7 +1,9 @@
 """Compute a return: resolve its service forms, run its indicator lines, build the tables.
 
 Every screen, export, frozen submission and the federation view goes through :func:`run`, so a
-figure is counted one way wherever it is shown.
+figure is counted the same way wherever it is shown: by the indicators' units, or — for a
+return whose template has a database count (:attr:`ReturnTemplate.counted_in_database`, ADR
+0027) — by the database, whose sums the units check when the return is sent.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from .indicators.base import Indicator, Params, Result
 from .indicators.computing import compute
 from .indicators.reads import candidate_forms, one_run
 from .returns.base import Line, ReturnTemplate
-from .tables import Table, build_table
+from .tables import Table, build_table, table_of
+
+#: How a :class:`Computed` was counted: by the indicators' units, or by the database.
+UNITS = "units"
+DATABASE = "database"
 
 
 @dataclass
@@ -52,6 +58,9 @@ class Computed:
     sections: list[ComputedSection]
     computed_at: dt.datetime
     problems: list[str] = field(default_factory=list)
+    #: :data:`UNITS` (every line keeps its :class:`Result` for the property tests) or
+    #: :data:`DATABASE` (the lines have tables only; a drill-down runs the indicator).
+    counted_by: str = UNITS
 
     def lines(self) -> list[ComputedLine]:
         return [line for section in self.sections for line in section.lines]
@@ -97,18 +106,24 @@ def forms_for(
     return tuple(sorted(f.pk for f in forms if indicator.applies(f)))
 
 
-def run_indicator(
+def resolved(
     indicator: Indicator, params: Params, forms: list[ServiceForm] | None = None
-) -> Result:
-    """``indicator`` on ``params``; ``forms`` are the candidates when the caller has them."""
-    resolved = Params(
+) -> Params:
+    """``params`` with the service forms ``indicator`` counts in them."""
+    return Params(
         organisation_id=params.organisation_id,
         start=params.start,
         end=params.end,
         service_form_ids=forms_for(indicator, params, forms),
         municipality_id=params.municipality_id,
     )
-    return compute(indicator, resolved)
+
+
+def run_indicator(
+    indicator: Indicator, params: Params, forms: list[ServiceForm] | None = None
+) -> Result:
+    """``indicator`` on ``params``; ``forms`` are the candidates when the caller has them."""
+    return compute(indicator, resolved(indicator, params, forms))
 
 
 def totals_per_form(
@@ -132,32 +147,60 @@ def run(
     template: ReturnTemplate,
     params: Params,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    by_units: bool = False,
 ) -> Computed:
-    """Compute every line of ``template`` for ``params`` (results are kept for drill-down).
+    """Compute every line of ``template`` for ``params``.
 
-    ``progress(done, total)`` is called after each line (a background export shows it).
+    Counted by the database when the template can (:attr:`ReturnTemplate.counted_in_database`)
+    and ``by_units`` is false; else by the indicators' units, which the lines keep (the
+    drill-down's and the property tests'). ``progress(done, total)`` is called after each line
+    (a background export shows it).
     """
     sections = []
     index = 0
     results: dict[str, Result] = {}  # an indicator on several lines is computed once
     total = sum(len(section.lines) for section in template.sections)
     with one_run():  # and the records several indicators count are read once (reads.py)
+        counted = (
+            None
+            if by_units or template.counted_in_database is None
+            else template.counted_in_database(params)
+        )
         forms = candidate_forms(params)
         for section in template.sections:
             computed = ComputedSection(str(section.title), str(section.note))
             for line in section.lines:
                 indicator = indicators.get(line.indicator, line.version)
-                result = results.get(indicator.key)
-                if result is None:
-                    result = results[indicator.key] = run_indicator(indicator, params, forms)
-                table = build_table(result, line.breakdown)
+                result: Result | None = None
+                if counted is not None:
+                    sums, line_total = counted[index]
+                    table = table_of(
+                        indicator,
+                        resolved(indicator, params, forms),
+                        line.breakdown,
+                        sums,
+                        line_total,
+                    )
+                else:
+                    result = results.get(indicator.key)
+                    if result is None:
+                        result = results[indicator.key] = run_indicator(indicator, params, forms)
+                    table = build_table(result, line.breakdown)
                 computed.lines.append(ComputedLine(index, line, indicator, table, result))
                 index += 1
                 if progress is not None:
                     progress(index, total)
             sections.append(computed)
         problems = template.checks(params) if template.checks else []
-    return Computed(template, params, sections, timezone.now(), problems)
+    return Computed(
+        template,
+        params,
+        sections,
+        timezone.now(),
+        problems,
+        counted_by=UNITS if counted is None else DATABASE,
+    )
 
 
 def restore(template: ReturnTemplate, params: Params, figures: dict[str, Any]) -> Computed:

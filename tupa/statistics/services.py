@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tupa.finance.grants import services as grants
 from tupa.organisations.models import Organisation, ServiceForm
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from tupa.accounts.models import User
     from tupa.organisations.models import Municipality
 
+logger = logging.getLogger(__name__)
+
 #: Cells under this are shown as "< 5" in everything that leaves the organisation.
 THRESHOLD = 5
 #: The longest note a sender may write on a sent return (``Submission.note``).
@@ -35,6 +39,37 @@ class NotReady(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def units_check(computed: Computed) -> list[str]:
+    """What stops sending a return counted by the database (ADR 0027), counted again by the
+    indicators' units now: the problems of its checks as the units' run finds them, or the
+    lines whose table the units count differently. Nothing for a return counted by the units.
+    A figure that leaves the organisation never rests on one way of counting alone."""
+    if computed.counted_by != engine.DATABASE:
+        return []
+    by_units = engine.run(computed.template, computed.params, by_units=True)
+    if by_units.problems:
+        return by_units.problems
+    differing = [
+        line.index
+        for line, check in zip(computed.lines(), by_units.lines(), strict=True)
+        if line.table.figures() != check.table.figures()
+    ]
+    if not differing:
+        return []
+    # A change saved in between, or two counting rules that disagree: never sent as is.
+    logger.error(
+        "statistics.counts_differ",
+        extra={"template": computed.template.key, "lines": differing},
+    )
+    return [
+        gettext(
+            "Luvut eivät täsmää tarkistuslaskennan kanssa (rivit %(lines)s). Päivitä sivu ja "
+            "yritä uudelleen; jos ero toistuu, ilmoita ylläpidolle."
+        )
+        % {"lines": ", ".join(str(i + 1) for i in differing)}
+    ]
 
 
 def states_for(computed: Computed) -> dict[int, dict[tuple[str, ...], str]] | None:
@@ -89,6 +124,8 @@ def submit(
     """
     if computed.problems:
         raise NotReady(computed.problems)
+    if problems := units_check(computed):
+        raise NotReady(problems)
     if len(note) > NOTE_MAX_LENGTH or "\x00" in note:  # the view's form refuses both
         raise ValueError(f"a return's note is at most {NOTE_MAX_LENGTH} characters, without NUL")
     template = computed.template

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .indicators.base import Label, Result
+from .indicators.base import Indicator, Label, Params, Result
 
 Key = tuple[str, ...]
 TOTAL: Key = ("total",)
@@ -111,19 +111,32 @@ def _text(label: Label) -> str:
 
 def build_table(result: Result, breakdown: tuple[str, ...]) -> Table:
     """The table of ``result`` broken down by up to two dimensions (rows, then columns)."""
+    return table_of(result.indicator, result.params, breakdown, result.by(*breakdown), result.total)
+
+
+def table_of(
+    indicator: Indicator,
+    params: Params,
+    breakdown: tuple[str, ...],
+    sums: dict[tuple[str, ...], int],
+    total: int,
+) -> Table:
+    """The table of ``indicator`` broken down by up to two dimensions (rows, then columns),
+    from the sum of weights of each combination of the breakdown's values (``sums``: a
+    combination not in it counts zero) and the total. The margins are summed here, so a
+    table counted by the units (:func:`build_table`) and one counted by the database
+    (:attr:`~.returns.base.ReturnTemplate.counted_in_database`) have the same parts."""
     if len(breakdown) > 2:
         raise ValueError("a table has at most two dimensions")
-    ind, params = result.indicator, result.params
     table = Table()
     if breakdown:
-        d = ind.dimension(breakdown[0])
+        d = indicator.dimension(breakdown[0])
         table.row_dimension, table.row_label = d.key, _text(d.label)
-        table.rows = [(v, _text(lbl)) for v, lbl in d.values(params)]
+        table.rows = list(d.texts(params))
     if len(breakdown) == 2:
-        d = ind.dimension(breakdown[1])
+        d = indicator.dimension(breakdown[1])
         table.col_dimension, table.col_label = d.key, _text(d.label)
-        table.cols = [(v, _text(lbl)) for v, lbl in d.values(params)]
-    sums = result.by(*breakdown)
+        table.cols = list(d.texts(params))
     known_rows = {r for r, _ in table.rows}
     known_cols = {c for c, _ in table.cols}
     for combo in sums:  # a value outside the choices is shown, not dropped
@@ -133,17 +146,23 @@ def build_table(result: Result, breakdown: tuple[str, ...]) -> Table:
         if len(breakdown) == 2 and combo[1] not in known_cols:
             table.cols.append((combo[1], combo[1]))
             known_cols.add(combo[1])
-    for r, _ in table.rows or [("", "")]:
-        for c, _ in table.cols or [("", "")]:
-            combo = tuple(
-                x for x, used in ((r, table.row_dimension), (c, table.col_dimension)) if used
-            )
-            if table.ways:
-                table.values[("cell", r, c)] = sums.get(combo, 0)
-    if table.ways == 2:
+    values = table.values
+    if len(breakdown) == 1:
         for r, _ in table.rows:
-            table.values[("row", r)] = sum(table.values[("cell", r, c)] for c, _ in table.cols)
-        for c, _ in table.cols:
-            table.values[("col", c)] = sum(table.values[("cell", r, c)] for r, _ in table.rows)
-    table.values[TOTAL] = result.total
+            values[("cell", r, "")] = sums.get((r,), 0)
+    elif len(breakdown) == 2:
+        col_sums = dict.fromkeys((c for c, _ in table.cols), 0)
+        row_sums: dict[str, int] = {}
+        for r, _ in table.rows:
+            in_row = 0
+            for c in col_sums:
+                n = values[("cell", r, c)] = sums.get((r, c), 0)
+                in_row += n
+                col_sums[c] += n
+            row_sums[r] = in_row
+        for r, n in row_sums.items():
+            values[("row", r)] = n
+        for c, n in col_sums.items():
+            values[("col", c)] = n
+    values[TOTAL] = total
     return table

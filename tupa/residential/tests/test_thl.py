@@ -41,6 +41,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
@@ -67,7 +69,7 @@ from tupa.residential.stays import services
 from tupa.residential.thl import services as thl_services
 from tupa.residential.thl import variables as thl
 from tupa.residential.thl.year_end import YearEndCounts, year_end_check, year_end_counts
-from tupa.statistics.engine import Computed, run
+from tupa.statistics.engine import DATABASE, Computed, run
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns.thl import THL_SHELTER
 from tupa.statistics.tables import Table
@@ -514,12 +516,17 @@ HAND = {2025: HAND_2025, 2024: HAND_2024}
 
 
 def thl_return(form: ServiceForm, year: int = 2025) -> Computed:
-    """THL's return of ``form`` for ``year`` through the statistics engine (as every page)."""
+    """THL's return of ``form`` for ``year`` through the statistics engine (as every page):
+    counted by the database on PostgreSQL (ADR 0027), and always by the units, which must give
+    every table the same and each of which sums to its totals."""
     params = Params(form.organisation_id, dt.date(year, 1, 1), dt.date(year, 12, 31), (form.pk,))
     computed = run(THL_SHELTER, params)
-    for line in computed.lines():
-        assert line.result is not None
-        assert_consistent(line.result)
+    by_units = run(THL_SHELTER, params, by_units=True)
+    for line, check in zip(computed.lines(), by_units.lines(), strict=True):
+        assert line.table.figures() == check.table.figures(), line.index
+        assert check.result is not None
+        assert_consistent(check.result)
+    assert computed.content_hash() == by_units.content_hash()
     return computed
 
 
@@ -729,11 +736,20 @@ def test_return_query_count_is_bounded(
     year: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     """The engine's run of the return (what a page computes); the consistency checks of
-    ``thl_return`` read the dimensions' choices afresh and are not counted."""
+    ``thl_return`` read the dimensions' choices afresh and are not counted. Counted by the
+    database (PostgreSQL, ADR 0027): the organisation's forms and the statement, which counts
+    the year-end check as well."""
     form = year["form"]
     params = Params(form.organisation_id, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (form.pk,))
     with django_assert_max_num_queries(RETURN_QUERIES):
-        run(THL_SHELTER, params)
+        run(THL_SHELTER, params, by_units=True)
+    with CaptureQueriesContext(connection) as counted:
+        computed = run(THL_SHELTER, params)
+    if computed.counted_by == DATABASE:
+        assert len(counted.captured_queries) == 2
+        assert len(computed.problems) == 2  # D's open stay, B3's missing data
+    else:
+        assert len(counted.captured_queries) <= RETURN_QUERIES
 
 
 # --------------------------------------------------------------------------- pure helpers

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from tupa.core.wallclock import day_bounds
 
@@ -139,11 +140,26 @@ class Dimension:
     key: str
     label: Label
     choices: Choices | Callable[[Params], Choices]
+    #: The fixed choices as text, per language (:meth:`texts`): every table of every return
+    #: page lays them out, and a lazy label translates itself anew each time it is read.
+    _texts: dict[str | None, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def values(self, params: Params) -> Choices:
         if callable(self.choices):
             return self.choices(params)
         return self.choices
+
+    def texts(self, params: Params) -> tuple[tuple[str, str], ...]:
+        """The values and their labels as text in the active language, in display order."""
+        if callable(self.choices):
+            return tuple((v, str(label)) for v, label in self.choices(params))
+        language = get_language()
+        found = self._texts.get(language)
+        if found is None:
+            found = self._texts[language] = tuple((v, str(label)) for v, label in self.choices)
+        return found
 
 
 def _always(form: Any) -> bool:

@@ -27,9 +27,10 @@ import functools
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
 from tupa.core.shapes import Shape, Slots
@@ -79,6 +80,15 @@ def shared_read(function: Callable[P, R]) -> Callable[P, R]:
     return read
 
 
+def remember(read: Callable[..., R], *args: Any, value: R) -> None:
+    """Tell the active run what ``read(*args)`` gives, when something else in it counted the
+    same already (THL's statement counts the year-end check's numbers with its figures); no
+    effect outside a run. ``read`` is a :func:`shared_read`."""
+    memory = _memory.get()
+    if memory is not None:
+        memory[(read.__wrapped__, args, ())] = value  # type: ignore[attr-defined]
+
+
 def shared_by_key(
     function: Callable[[set[K]], dict[K, V]],
 ) -> Callable[[Iterable[K]], dict[K, V]]:
@@ -100,10 +110,21 @@ def shared_by_key(
     return read
 
 
+def _forms_of(s: Slots) -> QuerySet[ServiceForm, tuple[Any, ...]]:
+    return ServiceForm.objects.filter(organisation_id=s.organisation).values_list(*_FORM_FIELDS)
+
+
+_FORM_FIELDS: Final = tuple(f.attname for f in ServiceForm._meta.concrete_fields)
+_FORMS: Final = Shape(_forms_of)
+
+
 @shared_read
 def _organisation_forms(organisation_id: int) -> tuple[ServiceForm, ...]:
+    """The organisation's forms, in their usual order, as model instances; the query compiled
+    once per connection (:mod:`tupa.core.shapes`: every return page reads them)."""
     with scopes_disabled():
-        return tuple(ServiceForm.objects.filter(organisation_id=organisation_id))
+        rows = _FORMS.rows(organisation=organisation_id)
+    return tuple(ServiceForm.from_db(DEFAULT_DB_ALIAS, _FORM_FIELDS, row) for row in rows)
 
 
 def candidate_forms(params: Params) -> list[ServiceForm]:

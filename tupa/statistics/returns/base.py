@@ -19,6 +19,10 @@ from ..choices import Provenance, Recipient
 from ..indicators.base import Label, Params
 from ..versioned import VersionedRegistry
 
+#: One line's sums as the database counts them: the sum of each combination of its breakdown's
+#: values that counts something, and its total (``tables.table_of``'s arguments).
+LineSums = tuple[dict[tuple[str, ...], int], int]
+
 __all__ = ["Provenance", "Recipient"]
 
 
@@ -90,6 +94,11 @@ class ReturnTemplate:
     #: The ids of an organisation's forms where the return has something to show (one query;
     #: the catalogue lists the return only for them): ``None`` for every form it applies to.
     available_in: Callable[[int], Collection[int]] | None = None
+    #: The return's lines counted by the database (ADR 0027): each line's sums by line index
+    #: (``tables.table_of``'s), or ``None`` where it does not apply — then, and always when
+    #: ``None`` here, the engine counts by the indicators' units. Sending checks it against the
+    #: units (:func:`~tupa.statistics.services.submit`).
+    counted_in_database: Callable[[Params], dict[int, LineSums] | None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

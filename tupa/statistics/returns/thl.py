@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from tupa.residential.models import is_shelter
-from tupa.residential.thl.year_end import year_end_counts
 
 from ..indicators.base import Params
 from ..indicators.reads import candidate_forms
 from .base import Line, Recipient, ReturnRegistry, ReturnTemplate, Scope, Section
+from .thl_database import counts, year_end_counts_in_run
 
 _BY_GROUP = "adult_child"
 
@@ -54,7 +54,7 @@ def year_end_problems(params: Params) -> list[str]:
         for form in sorted(candidate_forms(params), key=lambda form: (form.name, form.pk)):
             if not is_shelter(form):
                 continue
-            counts = year_end_counts(service_form=form, year=params.year)
+            counts = year_end_counts_in_run(form, params.year)
             url = reverse("residential:thl_year_end", args=[form.slug, params.year])
             open_stays = counts.unconfirmed_open_stays
             if open_stays:
@@ -103,6 +103,7 @@ THL_SHELTER = ReturnTemplate(
     outgoing=True,
     visible="residential.thl_summary.view",
     checks=year_end_problems,
+    counted_in_database=counts,
     sections=(
         Section(
             _("Asiakkaat ja asumisvuorokaudet"),

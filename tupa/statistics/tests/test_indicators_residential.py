@@ -300,7 +300,7 @@ def test_the_return_reads_what_its_indicators_share_once(thl_year: dict[str, Any
             alone[indicator.key] = run_indicator(indicator, params, forms).total
         queries += len(ctx.captured_queries)
     with CaptureQueriesContext(connection) as ctx:
-        computed = run(THL_SHELTER, params, progress=None)
+        computed = run(THL_SHELTER, params, progress=None, by_units=True)
         together = {line.indicator.key: line.result.total for line in computed.lines()}
     checks = THL_SHELTER.checks
     assert checks is not None
@@ -494,7 +494,7 @@ def test_a_departure_at_the_periods_first_midnight_is_not_in_the_period(
     for period, clients, days in ((april, 1, 3), (may, 0, 0)):
         together = {
             line.indicator.key: line.result.total
-            for line in run(THL_SHELTER, Params(org, *period, (s2.pk,))).lines()
+            for line in run(THL_SHELTER, Params(org, *period, (s2.pk,)), by_units=True).lines()
             if line.result is not None
         }
         assert together[r.SHELTER_CLIENTS.key] == clients
