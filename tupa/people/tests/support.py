@@ -153,6 +153,18 @@ def create_data(w: dict[str, Any], **extra: str) -> dict[str, str]:
     return data
 
 
+def mothers_code_typed(w: dict[str, Any], form: str) -> dict[str, str]:
+    """The intake form of ``form`` (a key of ``w["forms"]``) with the shelter mother's identity
+    code and name typed in: how a worker of another unit reaches her record, or is refused."""
+    return create_data(
+        w,
+        service_form=str(w["forms"][form].pk),
+        first_names="Maija",
+        last_name="Meikäläinen",
+        hetu="131052-308T",
+    )
+
+
 def edit_data(person: Person, version: int, **extra: str) -> dict[str, str]:
     data = {
         "first_names": person.first_names,

@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant
 from tupa.people.models import Person
-from tupa.people.tests.support import create_data
+from tupa.people.tests.support import mothers_code_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +34,7 @@ def test_intake_does_not_tell_a_hidden_persons_processing_restriction(
     mother = world["persons"]["mother"]
     _restrict(mother)
     login_verified(client, world["users"]["alvari_worker"])
-    data = create_data(
-        world,
-        service_form=str(world["forms"]["alvari"].pk),
-        first_names="Maija",
-        last_name="Meikäläinen",
-        hetu="131052-308T",
-    )
+    data = mothers_code_typed(world, "alvari")
     restricted = client.post(reverse("people:create"), data)
     mismatch = client.post(reverse("people:create"), {**data, "first_names": "Pekka"})
     assert restricted.status_code == mismatch.status_code == 200

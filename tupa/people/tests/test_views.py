@@ -22,7 +22,7 @@ from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Episode, Participant
 from tupa.people import services
 from tupa.people.models import Alias, Household, Person, Relationship, Restriction
-from tupa.people.tests.support import create_data, edit_data
+from tupa.people.tests.support import create_data, edit_data, mothers_code_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -349,13 +349,7 @@ def test_create_with_a_hidden_persons_code_reveals_nothing(
     seeing anything of her shelter stay or family."""
     alvari_worker = world["users"]["alvari_worker"]
     login_verified(client, alvari_worker)
-    data = create_data(
-        world,
-        service_form=str(world["forms"]["alvari"].pk),
-        first_names="Maija",
-        last_name="Meikäläinen",
-        hetu="131052-308T",
-    )
+    data = mothers_code_typed(world, "alvari")
     response = client.post(reverse("people:create"), data)
     assert response.status_code == 302  # no duplicate warning: she is not visible to him
     html = client.get(response["Location"]).content.decode()
@@ -379,13 +373,7 @@ def test_an_enquiry_on_a_reused_record_shows_none_of_her_stored_contact_data(
     (the stored contact data restricted until a lead confirms, or the reuse refused)."""
     alvari_worker = world["users"]["alvari_worker"]
     login_verified(client, alvari_worker)
-    data = create_data(
-        world,
-        service_form=str(world["forms"]["alvari"].pk),
-        first_names="Maija",
-        last_name="Meikäläinen",
-        hetu="131052-308T",
-    )
+    data = mothers_code_typed(world, "alvari")
     response = client.post(reverse("people:create"), data)
     html = client.get(response["Location"]).content.decode()
     assert "Keksitty katu 1" not in html and "040 000 0001" not in html
@@ -398,13 +386,7 @@ def test_the_wall_refuses_taking_over_a_victim_clients_record(
     code that does not match the name — never her record with its contact data."""
     jussi_worker = world["users"]["jussi_worker"]
     login_verified(client, jussi_worker)
-    data = create_data(
-        world,
-        service_form=str(world["forms"]["jussi"].pk),
-        first_names="Maija",
-        last_name="Meikäläinen",
-        hetu="131052-308T",
-    )
+    data = mothers_code_typed(world, "jussi")
     walled = client.post(reverse("people:create"), data)
     mismatch = client.post(reverse("people:create"), {**data, "first_names": "Pekka"})
     assert walled.status_code == mismatch.status_code == 200
