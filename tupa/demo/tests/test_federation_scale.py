@@ -19,6 +19,7 @@ from tupa.statistics import engine
 from tupa.statistics.engine import Computed
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns import registry as returns
+from tupa.statistics.tests.properties import counted_both_ways
 from tupa.visitation.models import Meeting, MeetingOrder
 
 pytestmark = pytest.mark.django_db
@@ -63,9 +64,7 @@ def test_tiny_federation_is_valid_and_built_once() -> None:
             form = ServiceForm.objects.get(organisation=built, slug="turvakoti")
             for y in (year, year + 1):
                 params = Params(built.pk, dt.date(y, 1, 1), dt.date(y, 12, 31), (form.pk,))
-                counted = engine.run(returns.get("thl.shelter"), params)
-                by_units = engine.run(returns.get("thl.shelter"), params, by_units=True)
-                assert counted.content_hash() == by_units.content_hash(), (built.slug, y)
+                counted_both_ways(returns.get("thl.shelter"), params)
 
         # STEA's outpatient report over the organisation's outpatient forms (its grant targets
         # in the grants register, every year of the window).

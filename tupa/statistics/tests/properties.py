@@ -1,9 +1,14 @@
-"""Checks every indicator's tests share: the breakdowns add up and use only known values; and a
-toy indicator for the tests of the engine and its presentation."""
+"""Checks every indicator's tests share: the breakdowns add up and use only known values; a
+return counted by the database agrees with the units; and a toy indicator for the tests of the
+engine and its presentation."""
 
 from __future__ import annotations
 
-from tupa.statistics.indicators.base import Dimension, Indicator, Result, Unit
+from typing import Any
+
+from tupa.statistics import engine
+from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit
+from tupa.statistics.returns.base import ReturnTemplate
 
 
 def toy_indicator(units: list[Unit], *dimensions: Dimension) -> Indicator:
@@ -36,3 +41,25 @@ def assert_consistent(result: Result) -> None:
 def nonzero(by: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
     """A breakdown (``Result.by``) without its empty cells: what a hand count lists."""
     return {key: n for key, n in by.items() if n}
+
+
+def _figures(computed: engine.Computed) -> list[Any]:
+    return [
+        (line.index, line.table.figures(), line.table.rows, line.table.cols)
+        for line in computed.lines()
+    ]
+
+
+def counted_both_ways(
+    template: ReturnTemplate, params: Params
+) -> tuple[engine.Computed, engine.Computed]:
+    """``template`` on ``params`` as every page counts it (by the database where the template
+    can, ADR 0027) and by the units: every table (its figures, rows and columns), the content
+    hash and the problems must be the same. Both computations, in that order."""
+    counted = engine.run(template, params)
+    by_units = engine.run(template, params, by_units=True)
+    assert by_units.counted_by == engine.UNITS
+    assert _figures(counted) == _figures(by_units)
+    assert counted.content_hash() == by_units.content_hash()
+    assert counted.problems == by_units.problems
+    return counted, by_units
