@@ -27,7 +27,7 @@ the user as a whole, so it holds for a user with any mix of memberships:
 - a person who takes part in victim-side work (in any role but the one who used violence) is never
   attached to perpetrator-side work (intake match, new participant, alias identification —
   :func:`person_behind_wall`), and perpetrator-side work never reveals her restricted data
-  (:func:`may_reveal_person`).
+  (:func:`tupa.access.contact.may_reveal_person`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -342,68 +342,6 @@ def person_behind_wall(*, person: Person, service_form: ServiceForm) -> bool:
         return False
     with organisation_scope(organisation=person.organisation_id):
         return wall_protected(Participant.objects.filter(person_id=person.pk)).exists()
-
-
-_UNDECIDED: Final = object()
-
-
-def may_reveal_person(
-    *, user: User, person: Person, basis: Basis | object | None = _UNDECIDED
-) -> bool:
-    """May ``user`` reveal the person's restricted fields (or manage her restrictions)?
-
-    Only a worker whose work task covers the person (a MEMBERSHIP basis) — and, for a person on
-    the victim side of the wall, only through work that is not perpetrator-side. ``basis``: the
-    person's basis as :func:`person_bases` gave it earlier in the same request (None: no basis).
-    """
-    from tupa.episodes.models import Participant
-
-    if basis is _UNDECIDED:
-        basis = person_bases(user=user, persons=[person]).get(person.pk)
-    if basis is not Basis.MEMBERSHIP:
-        return False
-    user_forms = user_scope(user)
-    if not user_forms.does_perpetrator_work:
-        return True
-    with organisation_scope(organisation=person.organisation_id):
-        participations = Participant.objects.filter(person_id=person.pk)
-        if participations.filter(
-            episode__service_form_id__in=user_forms.non_perpetrator_form_ids
-        ).exists():
-            return True  # the reveal comes from work that is not perpetrator-side
-        return not wall_protected(participations).exists()
-
-
-def may_reveal_family(*, user: User, episode_id: int | None) -> bool:
-    """May ``user`` read a free text of the episode that may place a protected family (a home
-    visit's place note)?
-
-    Yes when nobody of the episode is protected
-    (:func:`tupa.people.restrictions.protected_episode_ids`); otherwise only when she may reveal
-    every protected participant (:func:`may_reveal_person`: a work-task basis, never across the
-    wall). Callers show the neutral placeholder instead, whether the text is empty or not, so
-    that nothing tells whether an address was written."""
-    from tupa.episodes.models import Participant
-    from tupa.people import restrictions
-    from tupa.people.models import Person
-
-    if episode_id is None or not restrictions.protected_episode_ids([episode_id]):
-        return True
-    subject_ids = {
-        pk
-        for row in Participant.objects.filter(episode_id=episode_id).values_list(
-            "person_id", "alias__person_id"
-        )
-        for pk in row
-        if pk is not None
-    }
-    hidden = restrictions.restricted_person_ids(subject_ids)
-    if not hidden:  # protected through a subject this read cannot place: stay hidden
-        return False
-    return all(
-        may_reveal_person(user=user, person=person)
-        for person in Person.objects.filter(pk__in=hidden)
-    )
 
 
 def persons_visible_to(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 
-from tupa.access import clients, policy
+from tupa.access import contact, policy
 from tupa.access.fetch import Granted
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
@@ -45,7 +45,7 @@ def may_reveal(*, user: User, person: Person) -> bool:
     Co-workers, consent, break-the-glass and organisation roles may not, and perpetrator-side
     work never does for a victim-side client (the wall).
     """
-    return clients.may_reveal_person(user=user, person=person)
+    return contact.may_reveal_person(user=user, person=person)
 
 
 def unit_form_ids(user: User) -> set[int]:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tupa.access import clients
+from tupa.access.contact import withheld_contact
 from tupa.access.fetch import Granted, episode_access
 from tupa.access.marks import user_of
 from tupa.access.policy import Basis
@@ -102,7 +103,8 @@ def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
     """A lead of a service form in which either person has an episode merges, when she works
     with both records (a membership or assignment basis for each): a merge changes both, and a
     person seen only by the client's consent or by break-the-glass is only read (the merge page
-    would also show her full identity code)."""
+    would also show her full identity code). Never while either record's contact data are
+    withheld from her (:mod:`tupa.access.contact`)."""
     from tupa.episodes.models import Participant
 
     if keep.pk == merge.pk or keep.organisation_id != merge.organisation_id:
@@ -113,6 +115,8 @@ def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
     bases = clients.person_bases(user=user, persons=[keep, merge])
     if bases.get(keep.pk) not in EDIT_BASES or bases.get(merge.pk) not in EDIT_BASES:
         return False
+    if withheld_contact(user=user, persons=[keep, merge]):
+        return False  # the merge page shows both records' contact data
     return Participant.objects.filter(
         person_id__in=[keep.pk, merge.pk], episode__service_form_id__in=lead_forms
     ).exists()

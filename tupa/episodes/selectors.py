@@ -353,4 +353,12 @@ def dashboard_panel(*, user: User) -> dict[str, object]:
         "is_lead": bool(scope.lead_form_ids),
         "referrals": referral_inbox(user=user).count() if scope.has_client_work else 0,
         "break_glass": (break_glass_review_queue(user=user).count() if scope.lead_form_ids else 0),
+        "holds": (_holds_waiting(user) if scope.lead_form_ids else 0),
     }
+
+
+def _holds_waiting(user: User) -> int:
+    """Reused records waiting for the lead's confirmation (:mod:`tupa.access.contact`)."""
+    from tupa.people.selectors import hold_queue
+
+    return hold_queue(user=user).count()

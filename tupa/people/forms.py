@@ -364,3 +364,23 @@ class HouseholdMemberForm(_AmongRelatives):
         },
     )
     valid_from = _valid_from()
+
+
+class HoldConfirmForm(forms.Form):
+    """A lead confirms the client of a reused record (the length is checked by the service)."""
+
+    note = forms.CharField(
+        label=_("Miten asiakas tunnistettiin"),
+        max_length=2000,
+        help_text=_(
+            "Esimerkiksi: henkilöllisyys tarkistettu kuvallisesta henkilökortista tavattaessa. "
+            "Vahvistuksen jälkeen työmuodon työntekijät näkevät henkilön rekisteriin "
+            "tallennetut yhteystiedot."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Kirjoita, miten asiakas tunnistettiin.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

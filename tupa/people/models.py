@@ -403,3 +403,4 @@ class Consent(models.Model):
 
 
 from .models_erasure import ErasureRequest  # noqa: E402, F401  (GDPR art. 17 requests)
+from .models_hold import ContactHold  # noqa: E402, F401  (intake reuse: docs/security.md)

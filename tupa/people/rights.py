@@ -6,7 +6,7 @@ Services (writes, keyword-only with ``actor``, atomic, change history) on the pe
 - restriction of processing (GDPR art. 18, set by the DPO): :func:`processing_restriction_set`.
 
 Who may reveal restricted fields or manage restrictions is
-:func:`tupa.access.clients.may_reveal_person`. The DPO's extracts and requests live in :mod:`tupa.dataprotection`.
+:func:`tupa.access.contact.may_reveal_person`. The DPO's extracts and requests live in :mod:`tupa.dataprotection`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ diacritics removed, ``Hämäläinen`` → ``hamalainen``). The search matches a 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +37,15 @@ from tupa.organisations.models import ServiceForm
 
 from . import hetu as hetu_rules
 from .folding import Fold, fold
-from .models import Alias, Household, HouseholdMember, Person, Relationship
+from .models import (
+    CONTACT_FIELDS,
+    Alias,
+    ContactHold,
+    Household,
+    HouseholdMember,
+    Person,
+    Relationship,
+)
 from .processing import exclude_restricted_persons
 
 if TYPE_CHECKING:
@@ -503,3 +512,39 @@ def intake_service_forms(*, user: User) -> list[ServiceForm]:
     """The active service forms where the user does client work (where a new client can start)."""
     ids = user_scope(user).member_form_ids
     return list(ServiceForm.objects.filter(pk__in=ids, active=True).order_by("name"))
+
+
+def as_given(person: Person, hold: ContactHold) -> Person:
+    """A copy of ``person`` for display and the edit form, whose contact data are the ones
+    given to the held form (``hold.given``) instead of the stored ones; never saved."""
+    shown = copy.copy(person)
+    for name in CONTACT_FIELDS:
+        if name == "municipality":
+            shown.municipality_id = hold.given.get(name)
+            shown._state.fields_cache.pop(name, None)
+        else:
+            setattr(shown, name, hold.given.get(name, ""))
+    return shown
+
+
+def hold_queue(*, user: User) -> QuerySet[ContactHold]:
+    """Open holds of the forms the user leads that someone else opened (for confirming)."""
+    return (
+        ContactHold.objects.filter(
+            service_form_id__in=user_scope(user).lead_form_ids, confirmed_at__isnull=True
+        )
+        .exclude(created_by=user)
+        .select_related("person", "service_form", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def holds_confirmed(*, user: User, limit: int = 20) -> list[ContactHold]:
+    """The latest confirmed holds of the forms the user leads."""
+    return list(
+        ContactHold.objects.filter(
+            service_form_id__in=user_scope(user).lead_form_ids, confirmed_at__isnull=False
+        )
+        .select_related("person", "service_form", "created_by", "confirmed_by")
+        .order_by("-confirmed_at", "-pk")[:limit]
+    )

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from .views import aliases, create, family, merge, person, search
+from .views import aliases, create, family, holds, merge, person, search
 
 app_name = "people"
 urlpatterns = [
     path("haku/", search.search, name="search"),
     path("uusi/", create.create, name="create"),
+    path("vahvistettavat/", holds.hold_queue, name="hold_queue"),
+    path("vahvistettavat/<int:pk>/", holds.hold_confirm, name="hold_confirm"),
     path("<int:pk>/", person.detail, name="detail"),
     path("<int:pk>/muokkaa/", person.edit, name="edit"),
     path("<int:pk>/yhdista/<int:other_pk>/", merge.merge, name="merge"),

@@ -39,6 +39,7 @@ from tupa.organisations.models import ServiceForm
 from tupa.people.models import (
     Alias,
     Consent,
+    ContactHold,
     Household,
     HouseholdMember,
     Person,
@@ -338,6 +339,9 @@ def erasure_execute(
         restrictions = Restriction.objects.filter(person_id__in=pks)
         done["restrictions"] = restrictions.count()
         restrictions.delete()
+        # The contact data given at an intake that reused her record (the hold itself stays:
+        # who opened and who confirmed it is the record of the reuse).
+        ContactHold.objects.filter(person_id__in=pks).exclude(given={}).update(given={})
         consent_ids = list(Consent.objects.filter(person_id__in=pks).values_list("pk", flat=True))
         aliases = list(Alias.objects.filter(person_id__in=pks))
         done["aliases"] = len(aliases)

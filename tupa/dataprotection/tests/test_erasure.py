@@ -148,9 +148,10 @@ def test_typed_id_without_lookup_is_404(client: Client, world: dict[str, Any]) -
 
 
 def _enrich(world: dict[str, Any]) -> dict[str, Any]:
-    """Give the person to erase an address, history, alias, relationship and household."""
+    """Give the person to erase an address, history, alias, relationship, household and a
+    hold with the contact data given at an intake."""
     from tupa.episodes.models import Participant
-    from tupa.people.models import Alias, Household, HouseholdMember, Relationship
+    from tupa.people.models import Alias, ContactHold, Household, HouseholdMember, Relationship
 
     free, kept = world["free"], world["kept"]
     with scopes_disabled():
@@ -173,15 +174,37 @@ def _enrich(world: dict[str, Any]) -> dict[str, Any]:
         household = Household.objects.create(organisation=world["org"], name="Poistettavan perhe")
         HouseholdMember.objects.create(household=household, person=free)
         participations = Participant.objects.filter(person=free).count()
+        ContactHold.objects.create(  # an intake reused her record (ADR 0028)
+            organisation=world["org"],
+            person=free,
+            service_form=world["shelter"],
+            given={"street_address": "Poistokuja 2", "phone": "040 123 0000"},
+            created_by=world["dpo"],
+        )
     return {"alias": alias, "household": household, "participations": participations}
 
 
 def _assert_nothing_identifying(world: dict[str, Any], extra: dict[str, Any]) -> None:
     from tupa.episodes.models import Participant
-    from tupa.people.models import Alias, Household, HouseholdMember, Person, Relationship
+    from tupa.people.models import (
+        Alias,
+        ContactHold,
+        Household,
+        HouseholdMember,
+        Person,
+        Relationship,
+    )
 
     free = world["free"]
-    secrets = ("Maija", "Poistettava", "020290-123B", "Poistokatu", "040 123", "maija@")
+    secrets = (
+        "Maija",
+        "Poistettava",
+        "020290-123B",
+        "Poistokatu",
+        "Poistokuja",
+        "040 123",
+        "maija@",
+    )
     with scopes_disabled():
         free.refresh_from_db()
         assert (free.first_names, free.last_name) == ("Poistettu", "henkilö")
@@ -196,6 +219,7 @@ def _assert_nothing_identifying(world: dict[str, Any], extra: dict[str, Any]) ->
         rows.append(str(list(Relationship.history.all().values())))
         rows.append(str(list(Household.objects.filter(pk=extra["household"].pk).values())))
         rows.append(str(list(Household.history.filter(id=extra["household"].pk).values())))
+        rows.append(str(list(ContactHold.objects.filter(person=free).values())))
         dump = "\n".join(rows)
         for secret in secrets:
             assert secret not in dump, secret
@@ -206,6 +230,7 @@ def _assert_nothing_identifying(world: dict[str, Any], extra: dict[str, Any]) ->
         # Counts survive, linked to the now anonymous person.
         assert Participant.objects.filter(person=free).count() == extra["participations"] == 1
         assert Alias.objects.filter(person=free).count() == 1
+        assert ContactHold.objects.filter(person=free, given={}).count() == 1
         # The other person is untouched.
         world["kept"].refresh_from_db()
         assert world["kept"].hetu == "010190-123A"

@@ -377,6 +377,42 @@ class _Families(Builder):
             entry_types=("intake", "individual_meeting", "phone", "follow_up"),
         )
 
+    def reused_record(self) -> None:
+        """An Alvari enquiry that reused an Avokriisityö client's record by her identity code
+        and name (docs/security.md "Intake reuse"). The Alvari worker sees the phone number
+        typed at the intake, not the address and phone Avokriisityö stored; the Alvari lead
+        (``ero.esihenkilo``) finds her under "Vahvistettavat asiakkaat" and confirms."""
+        born = self.today - dt.timedelta(days=self.rng.randint(25 * 365, 45 * 365))
+        client = self.person(
+            self.rng.choice(WOMEN),
+            self.surname(),
+            born,
+            female=True,
+            street_address="Keksitty kuja 3 B 12",
+            postal_code="00000",
+            post_office="Keksitty",
+            phone="000 000 0001 (keksitty)",
+        )
+        opened = self.day_in_window("avokriisityo")
+        episode = self.open("avokriisityo", client, opened, violence_role="experienced")
+        self.run_course(
+            episode,
+            "avokriisityo",
+            opened,
+            length_days=self.rng.randint(30, 120),
+            entry_types=("intake", "individual_meeting", "phone"),
+        )
+        alvari = self.worker("alvari")
+        person, _created = people_services.person_find_or_create(
+            actor=alvari,
+            for_service_form=self.forms["alvari"],
+            first_names=client.first_names,
+            last_name=client.last_name,
+            hetu=client.hetu,
+            phone="000 000 0002 (keksitty)",
+        )
+        self.open("alvari", person, self.today - dt.timedelta(days=1))
+
     # -- the whole demo --------------------------------------------------------------------------
 
     def build(self) -> Counts:
@@ -416,6 +452,7 @@ class _Families(Builder):
         self.shelter_family(current=True)
         for slug in ("avokriisityo", "avokriisityo", "jussi-tyo"):  # the queues of today
             self.outpatient_single(slug, waiting=True)
+        self.reused_record()
         return self.counts
 
 

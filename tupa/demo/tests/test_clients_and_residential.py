@@ -342,3 +342,35 @@ def test_demo_names_workers_and_opens_shelter_families_to_lapsityo_only_by_assig
         lapsityo = User.objects.get(username="lapsityo")
         seen = episodes_visible_to(user=lapsityo).filter(service_form__slug="turvakoti")
         assert set(seen.values_list("pk", flat=True)) == in_force
+
+
+def test_demo_has_a_reused_record_waiting_for_the_alvari_lead(
+    clients_demo: ClientsDemo, client: Any
+) -> None:
+    """The demo's Alvari enquiry that reused an Avokriisityö client's record (ADR 0028): the
+    Alvari worker reads the phone typed at the intake, the Avokriisityö worker the stored
+    address, and ero.esihenkilo confirms her from "Vahvistettavat asiakkaat"."""
+    from django.urls import reverse
+
+    from tupa.access.contact import withheld_contact
+    from tupa.core.tests.helpers import login_verified
+    from tupa.people.models import ContactHold
+
+    org = clients_demo.organisation
+    with scope(organisation=org.pk):
+        hold = ContactHold.objects.select_related("person", "service_form").get()
+        alvari, avokriisi, lead = (
+            User.objects.get(username=name) for name in ("alvari", "avokriisi", "ero.esihenkilo")
+        )
+        assert hold.service_form.slug == "alvari" and hold.confirmed_at is None
+        assert hold.given == {"phone": "000 000 0002 (keksitty)"}
+        assert withheld_contact(user=alvari, persons=[hold.person]).keys() == {hold.person_id}
+        assert not withheld_contact(user=avokriisi, persons=[hold.person])
+    page = reverse("people:detail", args=[hold.person_id])
+    login_verified(client, alvari)
+    html = client.get(page).content.decode()
+    assert "000 000 0002 (keksitty)" in html and "Keksitty kuja 3 B 12" not in html
+    login_verified(client, avokriisi)
+    assert "Keksitty kuja 3 B 12" in client.get(page).content.decode()
+    login_verified(client, lead)
+    assert str(hold.person) in client.get(reverse("people:hold_queue")).content.decode()

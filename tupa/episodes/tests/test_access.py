@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from tupa.access import clients
+from tupa.access import clients, contact
 from tupa.access.policy import Basis
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
@@ -275,7 +275,7 @@ def test_perpetrator_work_plus_another_membership_never_crosses_the_wall(forms, 
         assert clients.episode_basis(user=user, episode=stay) is None
         assert not clients.may_break_glass(user=user, episode=stay)
         assert clients.person_bases(user=user, persons=[mother]) == {}
-        assert not clients.may_reveal_person(user=user, person=mother)
+        assert not contact.may_reveal_person(user=user, person=mother)
         assert clients.person_behind_wall(person=mother, service_form=forms["jussi"])
         assert not clients.person_behind_wall(person=mother, service_form=forms[other])
 
@@ -317,10 +317,10 @@ def test_reveal_comes_from_the_side_of_the_work(forms) -> None:  # type: ignore[
     _man, jussi_episode = client_in(forms["jussi"])
     ParticipantFactory.create(episode=jussi_episode, person=mother, role="partner")
     with scope(organisation=mother.organisation_id):
-        assert clients.may_reveal_person(user=user, person=own_client)
+        assert contact.may_reveal_person(user=user, person=own_client)
         assert clients.person_bases(user=user, persons=[mother]) == {mother.pk: Basis.MEMBERSHIP}
-        assert not clients.may_reveal_person(user=user, person=mother)
-        assert clients.may_reveal_person(user=worker_in(forms["shelter"]), person=mother)
+        assert not contact.may_reveal_person(user=user, person=mother)
+        assert contact.may_reveal_person(user=worker_in(forms["shelter"]), person=mother)
 
 
 def test_the_one_who_used_violence_is_not_behind_the_wall(forms) -> None:  # type: ignore[no-untyped-def]

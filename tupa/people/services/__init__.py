@@ -12,7 +12,7 @@ consistent with the birth date, no cross-organisation links, optimistic locking,
 alias links that never lose an episode or its history.
 
 One module per part: :mod:`.persons`, :mod:`.merge`, :mod:`.aliases`, :mod:`.relationships`,
-:mod:`.households`; :mod:`._common` holds the fields, the conflict and the checks they share.
+:mod:`.households`, :mod:`.holds` (a reused record's withheld contact data); :mod:`._common` holds the fields, the conflict and the checks they share.
 """
 
 from ._common import (
@@ -25,6 +25,7 @@ from ._common import (
     PersonConflict,
 )
 from .aliases import alias_create, alias_link
+from .holds import hold_confirm, hold_given_update, hold_if_hidden, hold_open
 from .households import household_add_member, household_create, household_set_family_types
 from .merge import person_merge
 from .persons import duplicates_of, person_create, person_find_or_create, person_update
@@ -41,6 +42,10 @@ __all__ = [
     "alias_create",
     "alias_link",
     "duplicates_of",
+    "hold_confirm",
+    "hold_given_update",
+    "hold_if_hidden",
+    "hold_open",
     "household_add_member",
     "household_create",
     "household_set_family_types",

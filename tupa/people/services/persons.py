@@ -25,6 +25,7 @@ from ._common import (
     _scoped,
     _validate_person,
 )
+from .holds import hold_if_hidden
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -71,7 +72,10 @@ def person_find_or_create(
     record would be attached to ``for_service_form`` across the wall (a victim-side client's
     record in perpetrator-side work, :func:`tupa.access.clients.person_behind_wall`), whoever
     the user is, and the same code and name of a person whose processing is restricted
-    (GDPR art. 18) and whom the user cannot see. Returns ``(person, created)``.
+    (GDPR art. 18) and whom the user cannot see. A record the user could not see (or whose
+    contact data are withheld from him) is reused without writing anything typed into it: the
+    typed contact data go on a hold of ``for_service_form`` (:mod:`.holds`), and her stored
+    ones stay withheld from that form until a lead confirms. Returns ``(person, created)``.
     """
     _check_fields(fields)
     org_id = _org_id(actor, organisation)
@@ -99,6 +103,12 @@ def person_find_or_create(
                     # the restriction (her request to the DPO is not the user's to know).
                     raise ValidationError({"hetu": _(HETU_TAKEN_MESSAGE)})
                 ensure_processing_allowed(existing)  # GDPR 18: not even blank fields filled
+                if hold_if_hidden(
+                    actor=actor, person=existing, service_form=for_service_form, fields=fields
+                ):
+                    # Knowing her code is no reason to read or write where she lives: her
+                    # stored contact data stay withheld from the form until a lead confirms.
+                    return existing, False
                 changed = []
                 for name in MERGE_FILL_FIELDS:
                     value = fields.get(name)

@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.tests.factories import (
+    EpisodeFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PersonFactory,
     ServiceFormFactory,
     worker_in,
 )
 from tupa.people import services
 from tupa.people.folding import fold
-from tupa.people.models import Household, HouseholdMember, Person, Relationship
+from tupa.people.models import ContactHold, Household, HouseholdMember, Person, Relationship
 from tupa.people.selectors import find_duplicates
 
 pytestmark = pytest.mark.django_db
@@ -125,10 +127,15 @@ def test_unknown_fields_are_a_programming_error(worker) -> None:  # type: ignore
 # --------------------------------------------------------------------------- find or create
 
 
-def test_find_or_create_reuses_the_same_code_and_name_and_fills_blanks(worker) -> None:  # type: ignore[no-untyped-def]
+def test_find_or_create_reuses_the_same_code_and_name_and_fills_blanks(  # type: ignore[no-untyped-def]
+    worker, shelter
+) -> None:
+    """A returning client of the worker's own form: her blank fields are filled."""
     first = _create(worker, hetu="131052-308T")
+    ParticipantFactory(episode=EpisodeFactory(service_form=shelter), person=first)
     again, created = services.person_find_or_create(
         actor=worker,
+        for_service_form=shelter,
         first_names="maija",
         last_name="MEIKÄLÄINEN",
         hetu="131052-308t",
@@ -138,6 +145,35 @@ def test_find_or_create_reuses_the_same_code_and_name_and_fills_blanks(worker) -
     assert again.pk == first.pk
     assert again.phone == "040 000 0000"
     assert again.first_names == "Maija Liisa"  # stored data is never overwritten
+    with scopes_disabled():
+        assert not ContactHold.objects.exists()
+
+
+def test_find_or_create_writes_nothing_into_a_record_the_worker_cannot_see(  # type: ignore[no-untyped-def]
+    worker, shelter
+) -> None:
+    """The same code and name of a person the worker does not see: her record is reused, but
+    what was typed goes on a hold of the form, not into her record (docs/security.md)."""
+    first = _create(worker, hetu="131052-308T")
+    again, created = services.person_find_or_create(
+        actor=worker,
+        for_service_form=shelter,
+        first_names="maija",
+        last_name="MEIKÄLÄINEN",
+        hetu="131052-308t",
+        phone="040 000 0000",
+    )
+    assert not created and again.pk == first.pk
+    with scopes_disabled():
+        assert Person.objects.get(pk=first.pk).phone == ""
+        hold = ContactHold.objects.get()
+    assert (hold.person_id, hold.service_form_id, hold.created_by_id) == (
+        first.pk,
+        shelter.pk,
+        worker.pk,
+    )
+    assert hold.given == {"phone": "040 000 0000"}
+    assert hold.confirmed_at is None
 
 
 def test_find_or_create_refuses_the_same_code_with_another_name(worker) -> None:  # type: ignore[no-untyped-def]

@@ -359,18 +359,13 @@ def test_create_with_a_hidden_persons_code_reveals_nothing(
         assert Person.objects.filter(hetu="131052-308T").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not decided: a reused record shows its stored contact data (docs/security.md)",
-)
 def test_an_enquiry_on_a_reused_record_shows_none_of_her_stored_contact_data(
     client: Client, world: dict[str, Any]
 ) -> None:
     """Knowing a client's identity code and name is not a reason to read where she lives: the
     Alvari worker's new enquiry reuses the shelter client's record without saying so, and the
-    page he lands on shows the address and phone the shelter stored. Perpetrators and relatives
-    often know the code. Kept as a strict expected failure until the owner chooses the remedy
-    (the stored contact data restricted until a lead confirms, or the reuse refused)."""
+    page he lands on does not show the address and phone the shelter stored (they wait for a
+    lead's confirmation, ``test_contact_holds.py``)."""
     alvari_worker = world["users"]["alvari_worker"]
     login_verified(client, alvari_worker)
     data = mothers_code_typed(world, "alvari")

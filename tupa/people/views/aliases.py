@@ -54,6 +54,13 @@ def alias_link(request: HttpRequest, pk: int) -> HttpResponse:
                                 for_service_form=alias.service_form,
                                 **fields,
                             )
+                        else:  # seen, but perhaps only through work that holds her data
+                            services.hold_if_hidden(
+                                actor=user,
+                                person=person,
+                                service_form=alias.service_form,
+                                fields=fields,
+                            )
                         services.alias_link(
                             actor=user,
                             alias=alias,

@@ -27,7 +27,8 @@ def create(request: HttpRequest) -> HttpResponse:
 
     Creating a person alone would give nobody access, so the person is always created together
     with an episode (``episode_open``). The same identity code and name reuse the existing
-    record without telling whether it existed.
+    record without telling whether it existed; a record the user could not see keeps its
+    stored contact data withheld from the form until a lead confirms (:mod:`tupa.access.contact`).
     """
     user = user_of(request)
     service_forms = selectors.intake_service_forms(user=user)
@@ -50,6 +51,13 @@ def create(request: HttpRequest) -> HttpResponse:
                                 actor=user,
                                 for_service_form=form.cleaned_data["service_form"],
                                 **fields,
+                            )
+                        else:  # seen, but perhaps only through work that holds her data
+                            services.hold_if_hidden(
+                                actor=user,
+                                person=person,
+                                service_form=form.cleaned_data["service_form"],
+                                fields=fields,
                             )
                         episode_services.episode_open(
                             actor=user,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.access import clients
+from tupa.access import contact
 from tupa.access.episodes import EDIT_BASES, editable_person_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
@@ -19,7 +20,7 @@ from tupa.core.forms import apply_errors
 from .. import hetu as hetu_rules
 from .. import selectors, services
 from ..forms import DuplicateChoiceForm, PersonEditForm
-from ..models import Person
+from ..models import CONTACT_FIELDS, Person
 from ..restrictions import restricted_person_ids, restriction_for
 from ._common import _duplicate_rows, _duplicate_step, _episode_rows, _log_persons
 
@@ -37,6 +38,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.person_page(user=user, person=person)
     shown = page.shown_persons
     restricted_ids = restricted_person_ids(shown)
+    hold = contact.withheld_contact(user=user, persons=[person]).get(person.pk)
     restriction = restriction_for(person) if person.pk in restricted_ids else None
     # A child covered by a household member's restriction: its kind and dates are that
     # member's data, told only to a user who sees her (the covering member is a household
@@ -45,9 +47,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         restriction.person_id == person.pk or restriction.person_id in page.bases
     )
     _log_persons(request, shown, "view", bases=page.bases)
-    may_reveal = clients.may_reveal_person(user=user, person=person, basis=page.basis)
+    may_reveal = contact.may_reveal_person(
+        user=user, person=person, basis=page.basis, withheld=hold is not None
+    )
     context = {
-        "person": person,
+        # Her stored contact data withheld (an intake reused her record): the given ones.
+        "person": person if hold is None else selectors.as_given(person, hold),
         "page": page,
         "basis": page.basis,
         "restricted_ids": restricted_ids,
@@ -72,15 +77,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     granted = editable_person_access(request, pk)
     person = granted.obj
     restricted = person.pk in restricted_person_ids([person])
+    # Her stored contact data withheld (an intake reused her record): the form shows and
+    # changes the contact data given to the user's form, never the stored ones.
+    hold = contact.withheld_contact(user=user, persons=[person]).get(person.pk)
+    shown = person if hold is None else selectors.as_given(person, hold)
     # The full identity code on a membership basis only, as on the person page.
     show_hetu = granted.basis is Basis.MEMBERSHIP
     dup_form: DuplicateChoiceForm | None = None
     duplicates: list[Person] = []
     current: Person | None = None
     if request.method == "POST":
+        stored = Person.objects.get(pk=person.pk)
         form = PersonEditForm(
             request.POST,
-            instance=Person.objects.get(pk=person.pk),
+            instance=stored if hold is None else selectors.as_given(stored, hold),
             restricted=restricted,
             show_hetu=show_hetu,
         )
@@ -113,14 +123,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 choice = None
             if choice is not None:
                 try:
-                    services.person_update(
-                        actor=user,
-                        person=person,
-                        version=form.cleaned_data["version"],
-                        **fields,
-                    )
+                    with transaction.atomic():
+                        if hold is not None and not restricted:
+                            given = {name: fields.pop(name, None) for name in CONTACT_FIELDS}
+                            services.hold_given_update(actor=user, hold=hold, fields=given)
+                        services.person_update(
+                            actor=user,
+                            person=person,
+                            version=form.cleaned_data["version"],
+                            **fields,
+                        )
                 except services.PersonConflict as conflict:
                     current = conflict.current
+                    if hold is not None:
+                        current = selectors.as_given(current, hold)
                     form.add_error(None, conflict.message)
                     data = request.POST.copy()
                     data["version"] = str(current.version)
@@ -132,24 +148,25 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("people:detail", pk=person.pk)
     else:
         form = PersonEditForm(
-            instance=person,
+            instance=shown,
             restricted=restricted,
             show_hetu=show_hetu,
             initial={"version": person.version},
         )
-    shown = [person, *([current] if current is not None else [])]
-    _log_persons(request, shown[:1], "view")
+    _log_persons(request, [person], "view")
     return render(
         request,
         "people/person_form.html",
         {
             "form": form,
-            "person": person,
+            "person": shown,
             "current": current,
             "restricted": restricted,
             "restricted_ids": {person.pk} if restricted else set(),
             "masked_hetu": None if show_hetu else hetu_rules.mask_hetu(person.hetu),
-            "restriction_may_reveal": clients.may_reveal_person(user=user, person=person),
+            "restriction_may_reveal": contact.may_reveal_person(
+                user=user, person=person, withheld=hold is not None
+            ),
             "dup_form": dup_form,
             "duplicates": _duplicate_rows(user, person, duplicates),
             "creating": False,

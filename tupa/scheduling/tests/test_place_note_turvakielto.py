@@ -3,7 +3,7 @@
 A home visit's "paikan tarkenne" may hold the very address the family hides, whatever its help
 text asks, and its "lisätieto" the door code. For an appointment whose episode is protected
 (:func:`protected_episode_ids`) both are shown — on the appointment's page and in its change form — only to a worker who may
-reveal the protected persons' restricted fields (:func:`tupa.access.clients.may_reveal_person`:
+reveal the protected persons' restricted fields (:func:`tupa.access.contact.may_reveal_person`:
 a work-task basis, never across the wall); an invited co-worker who sees the episode through an
 assignment gets the neutral placeholder, and saving the change form keeps the note untouched.
 The iCal feed never carries a place note at all. "Today" is Friday 20.11.2026.

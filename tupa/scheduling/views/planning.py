@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tupa.access import clients
+from tupa.access import contact
 from tupa.access.fetch import episode_access, service_form_access
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
@@ -39,7 +39,7 @@ from tupa.scheduling.views.common import log_page
 _FIELD_MAP = {"starts_at": "date", "ends_at": "end", "repeat_until": "repeat_until"}
 
 #: The free texts of an appointment that may place a protected family (an address, a door
-#: code): shown and edited only by who may reveal the family (``clients.may_reveal_family``).
+#: code): shown and edited only by who may reveal the family (``contact.may_reveal_family``).
 FAMILY_TEXTS = ("place_note", "note")
 
 
@@ -259,7 +259,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None, initial=initial, episodes=None, editing=True, **kwargs
     )
-    family_texts_hidden = not clients.may_reveal_family(
+    family_texts_hidden = not contact.may_reveal_family(
         user=user, episode_id=appointment.episode_id
     )
     if family_texts_hidden:
@@ -350,7 +350,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "series_rows": series_rows,
             "may_edit": appointment.outcome == Outcome.PLANNED,
             "family_texts_hidden": item.visible
-            and not clients.may_reveal_family(user=user, episode_id=appointment.episode_id),
+            and not contact.may_reveal_family(user=user, episode_id=appointment.episode_id),
             "can_record": item.visible,
             "journal_url": (
                 reverse("episodes:journal_list", args=[appointment.episode_id])
