@@ -122,6 +122,28 @@ def may_merge(*, user: User, keep: Person, merge: Person) -> bool:
     ).exists()
 
 
+def households_behind_wall(*, user: User, household_ids: Iterable[int]) -> set[int]:
+    """Ids among ``household_ids`` that ``user`` may not change (add members to) because of
+    the wall: a user who does perpetrator-side work never changes a household that holds a
+    person on the victim side (:func:`~tupa.access.clients.wall_protected`) whom he does not
+    see. Adding the man's new partner or child to the household of the woman who fled him
+    would write perpetrator-side work into her family. No query for a user without
+    perpetrator-side work (once :func:`~tupa.access.clients.user_scope` has been read), two
+    otherwise (his grants, then the households)."""
+    from tupa.episodes.models import Participant
+    from tupa.people.models import HouseholdMember
+
+    ids = set(household_ids)
+    if not ids or not clients.user_scope(user).does_perpetrator_work:
+        return set()
+    protected = clients.wall_protected(Participant.objects.all()).values("person_id")
+    return set(
+        HouseholdMember.objects.filter(household_id__in=ids, person_id__in=protected)
+        .exclude(person_id__in=clients.persons_visible_to(user=user).values("pk"))
+        .values_list("household_id", flat=True)
+    )
+
+
 # --------------------------------------------------------------------------- fetch for views
 
 

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.access.clients import WALL_MESSAGE
+from tupa.access.episodes import households_behind_wall
 from tupa.core.saving import save_validated
 
 from ..models import Household, HouseholdMember, Person
@@ -87,6 +89,8 @@ def household_add_member(
     _check_organisation(household.organisation_id, person=person)
     ensure_processing_allowed(person)
     with _scoped(household.organisation_id):
+        if actor is not None and households_behind_wall(user=actor, household_ids=[household.pk]):
+            raise PermissionDenied(WALL_MESSAGE)
         if HouseholdMember.objects.filter(household=household, person=person).exists():
             raise ValidationError({"person": _("Henkilö on jo perheen jäsen.")})
         member = HouseholdMember(household=household, person=person, valid_from=valid_from)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tupa.access.episodes import editable_person_access
+from tupa.access.episodes import editable_person_access, households_behind_wall
 from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import saved_redirect
 
@@ -96,7 +96,7 @@ def household_add_member(request: HttpRequest, pk: int, household_pk: int) -> Ht
     user = user_of(request)
     person = editable_person_access(request, pk).obj
     household = Household.objects.filter(pk=household_pk, members__person=person).first()
-    if household is None:
+    if household is None or households_behind_wall(user=user, household_ids=[household.pk]):
         raise Http404
     candidates = selectors.relationship_candidates(user=user, person=person).exclude(
         household_memberships__household=household

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tupa.access import contact
-from tupa.access.episodes import EDIT_BASES, editable_person_access
+from tupa.access.episodes import EDIT_BASES, editable_person_access, households_behind_wall
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.core.forms import apply_errors
@@ -63,6 +63,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_full_hetu": page.basis is Basis.MEMBERSHIP,
         "masked_hetu": hetu_rules.mask_hetu(person.hetu),
         "may_edit": page.basis in EDIT_BASES,
+        # Households the user may not add members to (the wall), their links hidden.
+        "walled_households": households_behind_wall(
+            user=user, household_ids=[row.household.pk for row in page.households]
+        ),
         "episodes": _episode_rows(page.participations),
         "duplicates": _duplicate_rows(user, person, page.duplicates),
         "age": person.age_on(timezone.localdate()),
