@@ -101,6 +101,8 @@ def test_a_conflict_on_the_edit_form_shows_the_given_data_not_the_stored(
     html = response.content.decode()
     assert "Joku muu on tallentanut" in html
     assert not any(value in html for value in STORED)
+    assert 'value="050 999 8888"' in html  # what was typed stays on the form
+    assert f"<dd>{GIVEN_PHONE}</dd>" in html  # what is saved now: the given phone
     assert _hold(world).given == {"phone": GIVEN_PHONE}  # the refused save changed nothing
 
 

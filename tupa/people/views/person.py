@@ -127,16 +127,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 choice = None
             if choice is not None:
                 try:
+                    given = None
+                    if hold is not None and not restricted:
+                        given = {name: fields.pop(name, None) for name in CONTACT_FIELDS}
                     with transaction.atomic():
-                        if hold is not None and not restricted:
-                            given = {name: fields.pop(name, None) for name in CONTACT_FIELDS}
-                            services.hold_given_update(actor=user, hold=hold, fields=given)
                         services.person_update(
                             actor=user,
                             person=person,
                             version=form.cleaned_data["version"],
                             **fields,
                         )
+                        if hold is not None and given is not None:
+                            services.hold_given_update(actor=user, hold=hold, fields=given)
                 except services.PersonConflict as conflict:
                     current = conflict.current
                     if hold is not None:
