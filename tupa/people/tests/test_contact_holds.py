@@ -137,9 +137,14 @@ def test_revealing_and_merging_wait_for_the_confirmation(
 def test_a_lead_confirms_and_the_unit_then_reads_the_stored_data(
     client: Client, world: dict[str, Any], alvari_lead: Any
 ) -> None:
-    _intake(client, world, phone=GIVEN_PHONE, email="maija@example.invalid")
+    response = _intake(client, world, phone=GIVEN_PHONE, email="maija@example.invalid")
     hold = _hold(world)
+    confirm = reverse("people:hold_confirm", args=[hold.pk])
+    assert confirm not in client.get(response["Location"]).content.decode()  # not the worker
     login_verified(client, alvari_lead)
+    person_page = client.get(response["Location"]).content.decode()
+    assert "Asiakas odottaa vahvistustasi" in person_page and confirm in person_page
+    assert not any(value in person_page for value in STORED)
     queue = client.get(reverse("people:hold_queue"))
     assert queue.status_code == 200
     html = queue.content.decode()

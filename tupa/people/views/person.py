@@ -62,6 +62,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage_restrictions": may_reveal,
         "show_full_hetu": page.basis is Basis.MEMBERSHIP,
         "masked_hetu": hetu_rules.mask_hetu(person.hetu),
+        # A lead who may confirm the hold is told so (never the worker who is held).
+        "confirmable_hold": (
+            hold if hold is not None and contact.may_confirm_hold(user=user, hold=hold) else None
+        ),
         "may_edit": page.basis in EDIT_BASES,
         # Households the user may not add members to (the wall), their links hidden.
         "walled_households": households_behind_wall(
