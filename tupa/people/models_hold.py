@@ -73,7 +73,3 @@ class ContactHold(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.service_form_id}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.confirmed_at is None

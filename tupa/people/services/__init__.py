@@ -25,7 +25,7 @@ from ._common import (
     PersonConflict,
 )
 from .aliases import alias_create, alias_link
-from .holds import hold_confirm, hold_given_update, hold_if_hidden, hold_open
+from .holds import hold_confirm, hold_given_update, hold_if_hidden
 from .households import household_add_member, household_create, household_set_family_types
 from .merge import person_merge
 from .persons import duplicates_of, person_create, person_find_or_create, person_update
@@ -45,7 +45,6 @@ __all__ = [
     "hold_confirm",
     "hold_given_update",
     "hold_if_hidden",
-    "hold_open",
     "household_add_member",
     "household_create",
     "household_set_family_types",

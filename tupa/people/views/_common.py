@@ -1,4 +1,5 @@
-"""What the person pages share: the access log, episode and duplicate rows, the duplicate step."""
+"""What the person pages share: the access log, episode and duplicate rows, the duplicate step,
+the person an intake attaches."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from tupa.access.policy import Basis
 from tupa.accounts.models import User
 from tupa.audit.services import record_access
 from tupa.episodes.views import episode_url
-from tupa.organisations.models import Organisation
+from tupa.organisations.models import Organisation, ServiceForm
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import DuplicateChoiceForm
 from ..models import Alias, Person
 
@@ -121,8 +122,27 @@ def _duplicate_step(
     return form, duplicates, None
 
 
-def _chosen(duplicates: list[Person], choice: str) -> Person | None:
+def _intake_person(
+    user: User,
+    duplicates: list[Person],
+    choice: str,
+    *,
+    service_form: ServiceForm,
+    fields: dict[str, Any],
+    organisation: int | None = None,
+) -> Person:
+    """The person an intake attaches to ``service_form``: the visible duplicate the user chose,
+    or the record with the typed code and name (``person_find_or_create``, new or reused).
+    Either way a record whose contact data the user does not read gets a hold for the form
+    (:mod:`tupa.access.contact`), before the caller attaches it."""
     for dup in duplicates:
         if str(dup.pk) == choice:
+            # Seen, but perhaps only through work that holds her data.
+            services.hold_if_hidden(
+                actor=user, person=dup, service_form=service_form, fields=fields
+            )
             return dup
-    return None
+    person, _created = services.person_find_or_create(
+        actor=user, organisation=organisation, for_service_form=service_form, **fields
+    )
+    return person

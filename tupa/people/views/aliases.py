@@ -17,7 +17,13 @@ from tupa.core.forms import apply_errors
 from .. import services
 from ..forms import DuplicateChoiceForm, IdentifyForm
 from ..models import Person
-from ._common import _chosen, _duplicate_rows, _duplicate_step, _episode_rows, _log_aliases
+from ._common import (
+    _duplicate_rows,
+    _duplicate_step,
+    _episode_rows,
+    _intake_person,
+    _log_aliases,
+)
 
 
 @object_scoped
@@ -46,21 +52,14 @@ def alias_link(request: HttpRequest, pk: int) -> HttpResponse:
             if choice is not None:
                 try:
                     with transaction.atomic():
-                        person = _chosen(duplicates, choice)
-                        if person is None:
-                            person, _created = services.person_find_or_create(
-                                actor=user,
-                                organisation=alias.organisation_id,
-                                for_service_form=alias.service_form,
-                                **fields,
-                            )
-                        else:  # seen, but perhaps only through work that holds her data
-                            services.hold_if_hidden(
-                                actor=user,
-                                person=person,
-                                service_form=alias.service_form,
-                                fields=fields,
-                            )
+                        person = _intake_person(
+                            user,
+                            duplicates,
+                            choice,
+                            service_form=alias.service_form,
+                            fields=fields,
+                            organisation=alias.organisation_id,
+                        )
                         services.alias_link(
                             actor=user,
                             alias=alias,

@@ -14,10 +14,10 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.core.forms import apply_errors
 from tupa.episodes import services as episode_services
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import DuplicateChoiceForm, PersonCreateForm
 from ..models import Person
-from ._common import _chosen, _duplicate_rows, _duplicate_step, _organisation
+from ._common import _duplicate_rows, _duplicate_step, _intake_person, _organisation
 
 
 @object_scoped
@@ -45,20 +45,13 @@ def create(request: HttpRequest) -> HttpResponse:
             if choice is not None:
                 try:
                     with transaction.atomic():
-                        person = _chosen(duplicates, choice)
-                        if person is None:
-                            person, _created = services.person_find_or_create(
-                                actor=user,
-                                for_service_form=form.cleaned_data["service_form"],
-                                **fields,
-                            )
-                        else:  # seen, but perhaps only through work that holds her data
-                            services.hold_if_hidden(
-                                actor=user,
-                                person=person,
-                                service_form=form.cleaned_data["service_form"],
-                                fields=fields,
-                            )
+                        person = _intake_person(
+                            user,
+                            duplicates,
+                            choice,
+                            service_form=form.cleaned_data["service_form"],
+                            fields=fields,
+                        )
                         episode_services.episode_open(
                             actor=user,
                             service_form=form.cleaned_data["service_form"],
