@@ -81,6 +81,18 @@ VOLUNTEER_CANARIES = [*VOLUNTEER.values(), VOLUNTEER_NOTE]
 #: Who may see the volunteer canaries (the positive control for the executive director is in
 #: the sweep; the volunteer sees his own in the portal).
 VOLUNTEER_READERS = {"exec", "volunteer"}
+#: The ex-partner's contact data as Jussi-työ stored them (no turvakielto). A Perhetupa intake
+#: reused his record (docs/security.md "Intake reuse"): until a Perhetupa lead confirms him, the
+#: Perhetupa worker reads the phone typed at the intake, never these.
+HELD = {
+    "street_address": "KANARIA-PIDATETTY-OSOITE-7f3a",
+    "phone": "KANARIA-PIDATETTY-PUH-7f3a",
+}
+HELD_CANARIES = list(HELD.values())
+#: What the Perhetupa worker typed at the intake (his to read; the hold's positive control).
+HELD_GIVEN_PHONE = "ANNETTU-PUH-7f3a"
+#: Who reads the stored values: the Jussi-työ worker, whose unit stored them.
+HELD_READERS = {"jussi_worker"}
 
 MOTHER_NAME = ("Kaarina", "Kanervisto")
 MOTHER_HETU = "010190-123A"
@@ -169,7 +181,11 @@ def build_world() -> dict[str, Any]:
         **CHILD,
     )
     ex_partner = PersonFactory.create(
-        organisation=org, first_names="Kalervo", last_name="Kanto", birth_date=dt.date(1985, 2, 2)
+        organisation=org,
+        first_names="Kalervo",
+        last_name="Kanto",
+        birth_date=dt.date(1985, 2, 2),
+        **HELD,
     )
     with scopes_disabled():
         # a later update, so that the change history holds the canaries in a diff as well
@@ -212,6 +228,7 @@ def build_world() -> dict[str, Any]:
     ParticipantFactory.create(
         episode=jussi_episode, person=ex_partner, role="client", violence_role="used"
     )
+    enquiry = _held_enquiry(perhetupa, ex_partner, users["other_form_worker"])
     with scopes_disabled():
         alias = Alias.objects.create(
             organisation=org,
@@ -265,7 +282,7 @@ def build_world() -> dict[str, Any]:
         "ex_partner": ex_partner,
         "ids": {
             "person": [mother.pk, child.pk, ex_partner.pk],
-            "episode": [stay.pk, crisis.pk, children_work.pk, jussi_episode.pk],
+            "episode": [stay.pk, crisis.pk, children_work.pk, jussi_episode.pk, enquiry.pk],
             "restriction": [restriction.pk],
             "entry": [entry.pk],
             "alias": [alias.pk],
@@ -286,6 +303,23 @@ def build_world() -> dict[str, Any]:
         "slugs": [f.slug for f in (shelter, avokriisi, lapsityo, jussi, perhetupa)],
         "organisation_slug": org.slug,
     }
+
+
+def _held_enquiry(perhetupa: Any, person: Any, worker: Any) -> Any:
+    """The Perhetupa worker's enquiry that reused the ex-partner's record: a hold with the
+    phone he typed, as the intake opens it (:func:`tupa.people.services.holds.hold_if_hidden`)."""
+    from tupa.people.services import hold_if_hidden
+
+    with scopes_disabled():
+        held = hold_if_hidden(
+            actor=worker, person=person, service_form=perhetupa, fields={"phone": HELD_GIVEN_PHONE}
+        )
+    assert held, "the Perhetupa worker read the ex-partner before the intake"
+    enquiry = EpisodeFactory.create(
+        service_form=perhetupa, organisation=perhetupa.organisation, created_by=worker
+    )
+    ParticipantFactory.create(episode=enquiry, person=person, role="client")
+    return enquiry
 
 
 def _residence(shelter: Any, episode: Any, members: list[Any], actor: Any) -> Any:

@@ -14,6 +14,11 @@ and as PDF/CSV downloads. No canary may appear in any response body (PDFs are ch
 WeasyPrint renders, XLSX/ZIP files member by member), in any log record or console output, or
 in any e-mail.
 
+**Intake reuse.** The ex-partner's address and phone, as Jussi-työ stored them, are canaries of
+their own: a Perhetupa intake reused his record, so the Perhetupa worker reads only the phone he
+typed there (ADR 0028). Only the Jussi-työ worker may see the stored values (and must: the
+positive control), and the Perhetupa worker must see the typed phone (the sweep reached him).
+
 The one place where the canaries must appear is the positive control: the reveal POST of a
 worker whose work task covers the person. The test also checks that the sweep is not vacuous
 (the mother's pages were actually reached by the workers of her service forms).
@@ -53,6 +58,10 @@ from .canary_world import (
     CANARIES,
     CHILD,
     CONTACT_ADDRESS,
+    HELD,
+    HELD_CANARIES,
+    HELD_GIVEN_PHONE,
+    HELD_READERS,
     MOTHER,
     MOTHER_HETU,
     MOTHER_NAME,
@@ -104,11 +113,13 @@ def _sweep(
     """GET every URL, then every download and search the pages offer (one level deep).
 
     Returns the client canaries found, the statuses, the pages that showed the mother, and the
-    pages that showed volunteer canaries (for the caller to judge by role)."""
+    pages that showed volunteer or held canaries, or the phone given at the held intake (for
+    the caller to judge by role)."""
     problems: dict[str, list[str]] = {}
     statuses: dict[str, int] = {}
     ok_pages: list[str] = []
-    volunteer_pages: dict[str, list[str]] = {}
+    shown_pages: dict[str, list[str]] = {}
+    judged = [*VOLUNTEER_CANARIES, *HELD_CANARIES, HELD_GIVEN_PHONE]
     client.raise_request_exception = False
     queue: list[tuple[str, bool, bool]] = [(u, False, True) for u in urls]
     seen: set[tuple[str, bool]] = set()
@@ -128,12 +139,12 @@ def _sweep(
                 problems.setdefault(key, []).extend(found)
             if response.status_code == 200 and MOTHER_NAME[0] in text:  # never in a query
                 ok_pages.append(key)
-            shown = [c for c in VOLUNTEER_CANARIES if c in text]
+            shown = [c for c in judged if c in text]
             if shown:
-                volunteer_pages.setdefault(key, []).extend(shown)
+                shown_pages.setdefault(key, []).extend(shown)
         if follow and response.status_code == 200 and "html" in response.get("Content-Type", ""):
             queue.extend((u, h, False) for u, h in offered_urls(url, texts[0]))
-    return problems, statuses, ok_pages, volunteer_pages
+    return problems, statuses, ok_pages, shown_pages
 
 
 def _log_leaks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> list[str]:
@@ -141,7 +152,8 @@ def _log_leaks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[st
     records = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
     mails = "\n".join(f"{m.subject}\n{m.body}\n{m.alternatives!r}" for m in mail.outbox)
     everything = "\n".join([out, err, records, caplog.text, mails])
-    return [c for c in [*CANARIES, SHELTER_ADDRESS, *VOLUNTEER_CANARIES] if c in everything]
+    secrets = [*CANARIES, SHELTER_ADDRESS, *VOLUNTEER_CANARIES, *HELD_CANARIES]
+    return [c for c in secrets if c in everything]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -160,7 +172,7 @@ def test_no_canary_anywhere(
         client.post(reverse("rights:person_lookup"), {"identifier": MOTHER_HETU})
     urls = sweep_urls(world)
     assert len(urls) > 40, "the sweep found suspiciously few URLs"
-    problems, statuses, ok_pages, volunteer_pages = _sweep(client, urls, pdf_html)
+    problems, statuses, ok_pages, shown_pages = _sweep(client, urls, pdf_html)
 
     # POSTs that render person data: quick search, the DPO's lookup, a reveal without a reason
     for query in (MOTHER_HETU, "Kanaria", world["mother"].last_name):
@@ -191,13 +203,23 @@ def test_no_canary_anywhere(
             assert refused.status_code == 404, (role, url)
 
     assert not problems, f"canaries leaked to {role}: {problems}"
+    seen = {c for found in shown_pages.values() for c in found}
     if role not in VOLUNTEER_READERS:
-        assert not volunteer_pages, f"volunteer data leaked to {role}: {volunteer_pages}"
+        leaked = {u: f for u, f in shown_pages.items() if set(f) & set(VOLUNTEER_CANARIES)}
+        assert not leaked, f"volunteer data leaked to {role}: {leaked}"
     else:  # the positive controls: the volunteer's page for the director, the portal for him
-        seen = {c for found in volunteer_pages.values() for c in found}
         assert set(VOLUNTEER.values()) <= seen, (role, sorted(seen))
         if role == "volunteer":
             assert VOLUNTEER_NOTE in seen
+    # the intake-reuse hold: only the unit that stored the ex-partner's contact data reads them;
+    # the held Perhetupa worker reads what he typed (the positive controls of both sides)
+    if role in HELD_READERS:
+        assert set(HELD.values()) <= seen, (role, sorted(seen))
+    else:
+        leaked = {u: f for u, f in shown_pages.items() if set(f) & set(HELD_CANARIES)}
+        assert not leaked, f"contact data under a hold leaked to {role}: {leaked}"
+    if role == "other_form_worker":
+        assert HELD_GIVEN_PHONE in seen, "the held worker never reached the ex-partner's page"
     assert not _log_leaks(caplog, capfd), "canaries in log output or e-mail"
     # a page that crashed was not checked: a server error fails the sweep too
     server_errors = sorted(u for u, s in statuses.items() if s >= 500)
