@@ -62,6 +62,7 @@ from _common import (
     request,
     run_with_database,
     time_runs,
+    timed_sql,
     vacuum_analyze,
 )
 from thl_return_sql import (
@@ -270,19 +271,55 @@ def _fresh_fetcher(user: Any, target: Any) -> Callable[[], int]:
     return _fetcher(client, target)
 
 
-def measure_pages(s: Subject, repeat: int) -> list[Row]:
+def measure_pages(s: Subject, repeat: int, *, consecutive: bool = False) -> list[Row]:
+    """Every page of :func:`pages`, ``repeat`` requests each after the warm-up.
+
+    By default in rounds — each round requests every page once — so that each page's requests
+    are spread over the whole measurement, as a server's requests are over its day: a burst of
+    the host's load (a neighbour's job on a shared machine) then weighs on every page alike,
+    and the ceiling page's p95 shows how much. ``consecutive`` requests each page ``repeat``
+    times in a row (the reading before run AD), where one burst can fall on one page's
+    whole sample."""
     from django.test import Client
 
     clients: dict[int, Any] = {}
-    rows = []
+    fetchers = []
     for label, user, target, key in pages(s):
         if user.pk not in clients:
             clients[user.pk] = Client()
             clients[user.pk].force_login(user)
-        rows.append(
-            measure(label, user.username, repeat, _fetcher(clients[user.pk], target), key=key)
+        fetchers.append((label, user.username, _fetcher(clients[user.pk], target), key))
+    if consecutive:
+        return [measure(label, name, repeat, fn, key=key) for label, name, fn, key in fetchers]
+    statuses = []
+    for _label, _name, fn, _key in fetchers:
+        statuses.append(fn())
+        for _ in range(WARM_UP_RUNS - 1):
+            fn()
+    totals: list[list[float]] = [[] for _ in fetchers]
+    sql: list[list[float]] = [[] for _ in fetchers]
+    queries = [0 for _ in fetchers]
+    for _ in range(repeat):
+        for index, (_label, _name, fn, _key) in enumerate(fetchers):
+            with timed_sql() as timer:
+                started = time.perf_counter()
+                fn()
+                totals[index].append((time.perf_counter() - started) * 1000)
+            sql[index].append(timer.seconds * 1000)
+            queries[index] = timer.queries
+    return [
+        Row(
+            label,
+            name,
+            statistics.median(totals[i]),
+            p95(totals[i]),
+            statistics.median(sql[i]),
+            queries[i],
+            statuses[i],
+            key,
         )
-    return rows
+        for i, (label, name, _fn, key) in enumerate(fetchers)
+    ]
 
 
 def profile_pages(s: Subject, labels: list[str], repeat: int) -> None:
@@ -653,17 +690,18 @@ def run(args: argparse.Namespace) -> None:
     total = FederationSummary()
     if args.compare and small < args.organisations:
         build(small, args.years, args.scale, total)
-        before = measure_pages(subject(year), args.repeat)
+        before = measure_pages(subject(year), args.repeat, consecutive=args.consecutive)
         print_pages(f"pages at 1× ({small} organisations × {args.years} years)", before)
     build(args.organisations, args.years, args.scale, total)
     print("\nwhat was built in this run, all organisations together (national totals a year):")
     for line in total.lines():
         print(f"  {line}")
     s = subject(year)
-    after = measure_pages(s, args.repeat)
+    after = measure_pages(s, args.repeat, consecutive=args.consecutive)
+    order = "each page in a row" if args.consecutive else "in rounds of every page"
     print(
         f"\n{connection.vendor}, {args.organisations} organisations × {args.years} years, "
-        f"scale {args.scale}; {args.repeat} requests per page; {s.organisation.name}"
+        f"scale {args.scale}; {args.repeat} requests per page, {order}; {s.organisation.name}"
     )
     print_pages(f"pages at {args.organisations} organisations × {args.years} years", after)
     measure_return(s, max(5, args.repeat // 3))
@@ -700,6 +738,11 @@ def main() -> int:
         dest="compare",
         action="store_false",
         help="skip measuring the pages first with a tenth of the organisations",
+    )
+    parser.add_argument(
+        "--consecutive",
+        action="store_true",
+        help="request each page --repeat times in a row (default: in rounds of every page)",
     )
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="cProfile the N slowest key pages"

@@ -491,6 +491,10 @@ class Entry(AppendOnlyModel):
     correction_reason = models.CharField(_("korjauksen syy"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
 
+    #: The participants a journal page shows (the episode's own that the entry links to), set
+    #: by :mod:`tupa.episodes.journal.selectors`.
+    shown_participants: list[Participant]
+
     objects = ScopedManager(  # type: ignore[django-manager-missing]
         organisation="episode__organisation", _manager_class=AppendOnlyManager
     )

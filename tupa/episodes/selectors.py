@@ -55,6 +55,22 @@ def _active_assignment_q(user: User, prefix: str = "") -> Q:
     )
 
 
+def participants_prefetch() -> Prefetch:
+    """Every participant of the episode (current and former), persons and aliases joined."""
+    return Prefetch(
+        "participants",
+        queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
+    )
+
+
+def participants_of(episode: Episode) -> list[Participant]:
+    """Every participant of ``episode`` by :func:`participants_prefetch`: read once per episode
+    object, so the page's sections that show them (the participant table, the journal, the
+    panels) share one query."""
+    prefetch_related_objects([episode], participants_prefetch())
+    return list(episode.participants.all())
+
+
 def current_participants_prefetch() -> Prefetch:
     """Participants still in the episode, persons and aliases joined, as ``current_participants``."""
     return Prefetch(
@@ -199,15 +215,8 @@ def episode_detail(*, episode: Episode, basis: Basis) -> EpisodeDetail:
     """Everything the episode page shows, for an episode the user may see on ``basis``, fetched
     with :func:`episode_page_queryset` (:func:`tupa.access.fetch.episode_access`): the episode is
     not read again, and a list the episode has no rows of is not read at all."""
-    prefetch_related_objects(  # the page's panels read the participants from the episode too
-        [episode],
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
-        ),
-    )
     participants = sorted(
-        episode.participants.all(), key=lambda p: (ROLE_ORDER.get(p.role, 99), p.pk)
+        participants_of(episode), key=lambda p: (ROLE_ORDER.get(p.role, 99), p.pk)
     )
     present = {name: bool(getattr(episode, f"has_{name}")) for name in _OPTIONAL_LISTS}
 

@@ -12,7 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
 
-from ..models import Attachment, Entry, Episode, Participant
+from ..models import Attachment, Entry, EntryParticipant, Episode, Participant
+from ..selectors import participants_of
 
 if TYPE_CHECKING:
     from tupa.people.models import Alias, Person
@@ -59,32 +60,53 @@ def episode_persons(episode: Episode) -> list[Person | Alias]:
     Aliases are logged so that a client's log extract covers her anonymous phase once the alias
     is linked to her.
     """
-    return [p.person or p.alias for p in episode_participants(episode) if p.person or p.alias]  # type: ignore[misc]
+    return [p.person or p.alias for p in participants_of(episode) if p.person or p.alias]  # type: ignore[misc]
 
 
 def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
-    return queryset.select_related("author", "episode").prefetch_related(
-        "co_workers",
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
-        ),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+    return queryset.select_related("author").prefetch_related(
+        "co_workers", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
 
 
-def current_entries(episode: Episode) -> QuerySet[Entry]:
-    """The newest version of every entry of ``episode``, newest first, details prefetched.
+def _shown(entries: list[Entry], episode: Episode) -> list[Entry]:
+    """``entries`` of ``episode`` with their ``shown_participants``: the episode's own
+    participants (read once per episode object, :func:`~tupa.episodes.selectors.participants_of`)
+    that each entry links to, by one query of the links. A link to another episode's participant,
+    which the journal's services refuse, is never shown."""
+    participants = {p.pk: p for p in participants_of(episode)}
+    linked: dict[int, list[Participant]] = {entry.pk: [] for entry in entries}
+    links = (
+        EntryParticipant.objects.filter(entry_id__in=linked)
+        .order_by("participant_id")
+        .values_list("entry_id", "participant_id")
+    )
+    for entry_id, participant_id in links:
+        if participant_id in participants:
+            linked[entry_id].append(participants[participant_id])
+    for entry in entries:
+        entry.episode = episode
+        entry.shown_participants = linked[entry.pk]
+    return entries
+
+
+def current_entries(episode: Episode, *, limit: int | None = None) -> tuple[list[Entry], bool]:
+    """The newest version of every entry of ``episode``, newest first, with their details — the
+    ``limit`` newest when given — and whether there are older ones beyond the limit.
 
     The caller has checked access (``episode_basis``) and logs the read.
     """
-    return _with_details(
-        Entry.objects.filter(episode=episode, superseded_by__isnull=True)
-    ).order_by("-occurred_at", "-pk")
+    current = _with_details(episode.entries.filter(superseded_by__isnull=True)).order_by(
+        "-occurred_at", "-pk"
+    )
+    if limit is None:
+        return _shown(list(current), episode), False
+    newest = list(current[: limit + 1])  # one more than shown: are there older ones?
+    return _shown(newest[:limit], episode), len(newest) > limit
 
 
-def entry_versions(entry: Entry) -> list[Entry]:
-    """Every version of ``entry``'s chain, oldest first (the original is the first)."""
+def _chain(entry: Entry) -> list[int]:
+    """The ids of ``entry``'s chain of versions, oldest first."""
     chain_ids: list[int] = [entry.pk]
     previous_id = entry.supersedes_id
     while previous_id is not None:
@@ -99,12 +121,20 @@ def entry_versions(entry: Entry) -> list[Entry]:
             break
         chain_ids.append(following)
         current = following
+    return chain_ids
+
+
+def entry_versions(entry: Entry) -> list[Entry]:
+    """Every version of ``entry``'s chain, oldest first (the original is the first), with
+    their details."""
+    chain_ids = _chain(entry)
     rows = {e.pk: e for e in _with_details(Entry.objects.filter(pk__in=chain_ids))}
-    return [rows[pk] for pk in chain_ids]
+    return _shown([rows[pk] for pk in chain_ids], entry.episode)
 
 
 def newest_version(entry: Entry) -> Entry:
-    return entry_versions(entry)[-1]
+    """The chain's current version (without the details a page shows)."""
+    return Entry.objects.get(pk=_chain(entry)[-1])
 
 
 def entry_subjects(entry: Entry) -> list[Person | Alias]:

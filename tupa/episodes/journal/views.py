@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,12 +103,7 @@ def section_context(
     (others only their own).
     """
     can_write = may_write_journal(user=user, episode=episode, basis=basis)
-    entries: QuerySet[Entry] | list[Entry] = selectors.current_entries(episode)
-    more = False
-    if limit is not None:
-        newest = list(entries[: limit + 1])  # one more than shown: are there older ones?
-        more = len(newest) > limit
-        entries = newest[:limit]
+    entries, more = selectors.current_entries(episode, limit=limit)
     return {
         "episode": episode,
         "entries": entries,
