@@ -31,7 +31,9 @@ What must hold, and what checks it:
 - A connection keeps its own compiled queries (connections are per thread), at most
   :data:`PER_CONNECTION` of them.
 
-Used by the statistics' shared reads, which every return page runs (``tupa/statistics``).
+Used by the statistics' shared reads, which every return page runs (``tupa/statistics``), and
+by the episode page's flags of which lists have rows (``tupa/episodes/selectors.py``, ADR 0026
+addendum).
 """
 
 from __future__ import annotations

@@ -377,7 +377,7 @@ def test_episode_page_query_count_does_not_grow_with_its_rows(client: Client) ->
 
 def test_the_episode_page_reads_only_the_lists_the_episode_has(client: Client) -> None:
     """A list the episode has no rows of (goals, network meetings, referrals, consents …) costs
-    no query: the access check's query says which lists have rows."""
+    no query: one query, compiled once per connection, says which lists have rows."""
     world = build_world()
     url = reverse("episodes:detail", args=[world.episode.pk])
     login_verified(client, world.member)

@@ -3,10 +3,11 @@
 Usage (``residential/_episode_links.html``, included by the episode page)::
 
     {% load residential_stays %}
-    {% current_stay episode as stay %}
+    {% current_stay_id episode as stay_id %}
 
-``stay`` is the episode's stay that is open or ends later (or a booked one that starts later),
-else None: "Kirjaa tulo asumispaikkaan" is offered only when there is none. Run inside the
+``stay_id`` is the id of the episode's stay that is open or ends later (or a booked one that
+starts later), else None: "Kirjaa tulo asumispaikkaan" is offered only when there is none (the
+links need the id only). Run inside the
 organisation scope (every view is).
 """
 
@@ -23,10 +24,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def current_stay(episode: Episode) -> Stay | None:
+def current_stay_id(episode: Episode) -> int | None:
     return (
         Stay.objects.filter(episode=episode)
         .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=timezone.now()))
         .order_by("arrived_at")
+        .values_list("pk", flat=True)
         .first()
     )
