@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,20 +170,28 @@ WARM_UP_RUNS = 6
 def time_runs(repeat: int, fn: Callable[[], Any]) -> Timings:
     """Run ``fn`` :data:`WARM_UP_RUNS` times to warm up (caches, prepared plans, first-request
     work), then ``repeat`` times, timing each run and its queries."""
-    warm_up = fn()
-    for _ in range(WARM_UP_RUNS - 1):
-        fn()
-    totals: list[float] = []
-    sql: list[float] = []
-    queries = 0
-    for _ in range(repeat):
-        with timed_sql() as timer:
-            started = time.perf_counter()
+    return time_rounds(repeat, [fn])[0]
+
+
+def time_rounds(repeat: int, fns: Sequence[Callable[[], Any]]) -> list[Timings]:
+    """:func:`time_runs` for several functions at once: each warmed up as there, then
+    ``repeat`` rounds that run each function once, so that a burst of the machine's load
+    weighs on every function alike."""
+    warm_ups = []
+    for fn in fns:
+        warm_ups.append(fn())
+        for _ in range(WARM_UP_RUNS - 1):
             fn()
-            totals.append((time.perf_counter() - started) * 1000)
-        sql.append(timer.seconds * 1000)
-        queries = timer.queries
-    return Timings(warm_up, totals, sql, queries)
+    timings = [Timings(warm_up, [], [], 0) for warm_up in warm_ups]
+    for _ in range(repeat):
+        for fn, into in zip(fns, timings, strict=True):
+            with timed_sql() as timer:
+                started = time.perf_counter()
+                fn()
+                into.totals.append((time.perf_counter() - started) * 1000)
+            into.sql.append(timer.seconds * 1000)
+            into.queries = timer.queries
+    return timings
 
 
 def request(client: Any, target: Any) -> Any:

@@ -57,12 +57,13 @@ from typing import Any
 from _common import (
     WARM_UP_RUNS,
     TimedExecute,
+    Timings,
     add_database_options,
     migrate,
     request,
     run_with_database,
+    time_rounds,
     time_runs,
-    timed_sql,
     vacuum_analyze,
 )
 from thl_return_sql import (
@@ -101,7 +102,10 @@ class Row:
 
 
 def measure(label: str, user: str, repeat: int, fn: Callable[[], Any], *, key: bool = True) -> Row:
-    runs = time_runs(repeat, fn)
+    return _row(label, user, time_runs(repeat, fn), key=key)
+
+
+def _row(label: str, user: str, runs: Timings, *, key: bool = True) -> Row:
     return Row(
         label,
         user,
@@ -291,34 +295,10 @@ def measure_pages(s: Subject, repeat: int, *, consecutive: bool = False) -> list
         fetchers.append((label, user.username, _fetcher(clients[user.pk], target), key))
     if consecutive:
         return [measure(label, name, repeat, fn, key=key) for label, name, fn, key in fetchers]
-    statuses = []
-    for _label, _name, fn, _key in fetchers:
-        statuses.append(fn())
-        for _ in range(WARM_UP_RUNS - 1):
-            fn()
-    totals: list[list[float]] = [[] for _ in fetchers]
-    sql: list[list[float]] = [[] for _ in fetchers]
-    queries = [0 for _ in fetchers]
-    for _ in range(repeat):
-        for index, (_label, _name, fn, _key) in enumerate(fetchers):
-            with timed_sql() as timer:
-                started = time.perf_counter()
-                fn()
-                totals[index].append((time.perf_counter() - started) * 1000)
-            sql[index].append(timer.seconds * 1000)
-            queries[index] = timer.queries
+    timings = time_rounds(repeat, [fn for _label, _name, fn, _key in fetchers])
     return [
-        Row(
-            label,
-            name,
-            statistics.median(totals[i]),
-            p95(totals[i]),
-            statistics.median(sql[i]),
-            queries[i],
-            statuses[i],
-            key,
-        )
-        for i, (label, name, _fn, key) in enumerate(fetchers)
+        _row(label, name, runs, key=key)
+        for (label, name, _fn, key), runs in zip(fetchers, timings, strict=True)
     ]
 
 
