@@ -56,12 +56,14 @@ def _active_assignment_q(user: User, prefix: str = "") -> Q:
     )
 
 
+def participant_rows() -> QuerySet[Participant]:
+    """Participants as the pages show them: persons and aliases joined, in the order added."""
+    return Participant.objects.select_related("person", "alias").order_by("pk")
+
+
 def participants_prefetch() -> Prefetch:
-    """Every participant of the episode (current and former), persons and aliases joined."""
-    return Prefetch(
-        "participants",
-        queryset=Participant.objects.select_related("person", "alias").order_by("pk"),
-    )
+    """Every participant of the episode (current and former), as :func:`participant_rows`."""
+    return Prefetch("participants", queryset=participant_rows())
 
 
 def participants_of(episode: Episode) -> list[Participant]:

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
 
 from ..models import Attachment, Entry, EntryParticipant, Episode, Participant
-from ..selectors import participants_of
+from ..selectors import participant_rows, participants_of
 
 if TYPE_CHECKING:
     from tupa.people.models import Alias, Person
@@ -49,9 +49,7 @@ def co_worker_candidates(*, organisation_id: int, also_ids: Iterable[int] = ()) 
 
 
 def episode_participants(episode: Episode) -> QuerySet[Participant]:
-    return (
-        Participant.objects.filter(episode=episode).select_related("person", "alias").order_by("pk")
-    )
+    return participant_rows().filter(episode=episode)
 
 
 def episode_persons(episode: Episode) -> list[Person | Alias]:
