@@ -11,9 +11,10 @@ from the decision returned here (:class:`Granted`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -22,6 +23,7 @@ from tupa.access import clients, policy
 from tupa.access.marks import organisation_id_of, user_of
 from tupa.access.policy import Basis
 from tupa.core.models import OrganisationScopedModel
+from tupa.core.shapes import Shape, Slots
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm
 
@@ -69,6 +71,20 @@ def _basis_for(user: User, service_form: ServiceForm, rule: FormRule) -> Basis |
     return Basis.MEMBERSHIP if clients.is_member(user, service_form.pk) else Basis.ORGANISATION_ROLE
 
 
+@functools.cache
+def _form_read(by_kind: bool) -> Shape:
+    """:func:`service_form_access`'s read: a shape compiled once per connection (ADR 0026, second
+    addendum). A slug names at most one form of an organisation, so no ordering."""
+
+    def build(s: Slots) -> QuerySet[ServiceForm]:
+        forms = ServiceForm.objects.filter(slug=s.slug, organisation_id=s.organisation)
+        if by_kind:
+            forms = forms.filter(kind=s.kind)
+        return forms.select_related("organisation").order_by()
+
+    return Shape(build, name=f"service form access (kind: {by_kind})")
+
+
 def service_form_access(
     request: HttpRequest,
     slug: str,
@@ -85,11 +101,18 @@ def service_form_access(
     user = user_of(request)
     if user.organisation_id is None:
         raise Http404
-    base = queryset if queryset is not None else ServiceForm.objects.all()
-    rows = base.filter(slug=slug, organisation_id=user.organisation_id)
-    if kind is not None:
-        rows = rows.filter(kind=kind)
-    service_form = rows.select_related("organisation").first()
+    service_form: ServiceForm | None
+    if queryset is None:
+        values: dict[str, Any] = {"slug": slug, "organisation": user.organisation_id}
+        if kind is not None:
+            values["kind"] = str(kind)
+        found = _form_read(kind is not None).instances(**values)
+        service_form = found[0] if found else None
+    else:
+        rows = queryset.filter(slug=slug, organisation_id=user.organisation_id)
+        if kind is not None:
+            rows = rows.filter(kind=kind)
+        service_form = rows.select_related("organisation").first()
     if service_form is None:
         raise Http404
     basis = _basis_for(user, service_form, rule)
@@ -110,18 +133,31 @@ def service_form_or_404(
     return service_form_access(request, slug, rule=rule, kind=kind, queryset=queryset).obj
 
 
+@functools.cache
+def _episode_read(related: tuple[str, ...]) -> Shape:
+    """:func:`episode_access`'s read with ``related`` selected: a shape compiled once per
+    connection (ADR 0026, second addendum), one for each tuple the views ask for. It filters by
+    the user's organisation itself, as the organisation scope would."""
+    return Shape(
+        lambda s: Episode.objects.filter(pk=s.pk, organisation_id=s.organisation).select_related(
+            "service_form", *related
+        ),
+        name=f"episode access {related}",
+    )
+
+
 def episode_access(
-    request: HttpRequest, pk: int, *, queryset: QuerySet[Episode] | None = None
+    request: HttpRequest, pk: int, *, related: tuple[str, ...] = ()
 ) -> Granted[Episode]:
     """The episode ``pk`` with the user's basis (membership, assignment, consent, emergency).
 
-    ``queryset`` lets the page fetch the episode with the related rows it shows, in the same
+    ``related`` lets the page fetch the episode with the related rows it shows, in the same
     query (its service form is always selected)."""
     user = user_of(request)
-    base = queryset if queryset is not None else Episode.objects.all()
-    episode = base.select_related("service_form").filter(pk=pk).first()
-    if episode is None:
+    found = _episode_read(related).instances(pk=int(pk), organisation=organisation_id_of(request))
+    if not found:
         raise Http404
+    (episode,) = found
     basis = clients.episode_basis(user=user, episode=episode)
     if basis is None:
         raise Http404

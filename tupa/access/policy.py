@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Membership, Role
+from tupa.core.shapes import Shape
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -343,6 +343,21 @@ def _membership_order(m: Membership) -> tuple[bool, int, str, str, int]:
     return (form is None, form.order if form else 0, form.name if form else "", m.role, m.pk)
 
 
+#: The user's memberships valid on a day, with their service forms: asked on every request, so
+#: a shape compiled once per connection (ADR 0026, second addendum). Not sorted by Membership's
+#: default ordering, which expands into joins and doubled the cost of building the query;
+#: :func:`active_memberships` sorts them.
+_MEMBERSHIPS: Final = Shape(
+    lambda s: (
+        Membership.objects.valid_on(s.day)
+        .filter(user_id=s.user, organisation_id=s.organisation)
+        .select_related("service_form")
+        .order_by()
+    ),
+    name="active memberships",
+)
+
+
 def active_memberships(user: User, *, on: date | None = None) -> list[Membership]:
     """The user's memberships valid today. Cached on the user object for one request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -352,17 +367,13 @@ def active_memberships(user: User, *, on: date | None = None) -> list[Membership
     cached = getattr(user, cache_key, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    # Asked on every request, so built cheaply: the account is known to be active (checked
-    # above), so no join to it, and sorted here rather than by Membership's default ordering,
-    # which expands into joins and doubled the cost of building the query. Service-form
-    # memberships come first and organisation-wide ones last, as that ordering put them on
-    # PostgreSQL: the first membership that allows an action names the basis logged for it.
-    with scopes_disabled():
+    # The account is known to be active (checked above), so no join to it. Service-form
+    # memberships come first and organisation-wide ones last, as Membership's ordering put
+    # them on PostgreSQL: the first membership that allows an action names the basis logged.
+    rows: list[Membership] = []
+    if user.organisation_id is not None:  # a membership always has an organisation
         rows = sorted(
-            Membership.objects.valid_on(day)
-            .filter(user=user, organisation_id=user.organisation_id)
-            .select_related("service_form")
-            .order_by(),
+            _MEMBERSHIPS.instances(day=day, user=user.pk, organisation=user.organisation_id),
             key=_membership_order,
         )
     setattr(user, cache_key, rows)

@@ -29,7 +29,13 @@ What must hold, and what checks it:
 - A shape reads past the organisation scope (django-scopes), as the statistics' reads do: its
   build function filters by the organisation itself.
 - A connection keeps its own compiled queries (connections are per thread), at most
-  :data:`PER_CONNECTION` of them.
+  :data:`PER_CONNECTION` of them; they go with it.
+
+A shape whose query gives model instances (no ``values_list``) is read with
+:meth:`Shape.instances`: the rows become instances, with their ``select_related`` rows attached,
+by Django's own ``ModelIterable``, handed the compiled query (:class:`_Replay`). Used for the
+reads most pages make: the signed-in user, her memberships, and the episode and person behind
+the episode and person pages (ADR 0026, second addendum).
 
 Used by the statistics' shared reads, which every return page runs (``tupa/statistics``), and
 by the episode page's flags of which lists have rows (``tupa/episodes/selectors.py``, ADR 0026
@@ -39,7 +45,6 @@ addendum).
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +66,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import ExpressionList, Value
 from django.db.models.lookups import Lookup
+from django.db.models.query import ModelIterable
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import WhereNode
 from django_scopes import scopes_disabled
@@ -163,11 +169,50 @@ class _Compiled:
     converters: dict[int, tuple[list[Any], Any]]
     #: The columns a row keeps when the compiler selected more for its own use (ordering).
     columns: int | None = None
+    #: For a read of model instances: the compiler, which knows how rows become instances.
+    compiler: Any = None
 
 
-_compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, OrderedDict[Any, _Compiled]] = (
-    weakref.WeakKeyDictionary()
-)
+def compiled_on(connection: BaseDatabaseWrapper) -> OrderedDict[Any, _Compiled]:
+    """The queries compiled on ``connection``, kept on it (they go when it goes: a compiled
+    query refers to its connection, which a cache beside it would keep alive)."""
+    cache: OrderedDict[Any, _Compiled] | None = getattr(connection, "_tupa_shapes", None)
+    if cache is None:
+        cache = OrderedDict()
+        connection._tupa_shapes = cache  # type: ignore[attr-defined]
+    return cache
+
+
+class _Replay:
+    """What Django's ``ModelIterable`` asks of a query's compiler, for a query compiled on an
+    earlier call: the rows this call read, and how they become instances (the select, the
+    related models, the annotations and the converters, as the first compilation left them)."""
+
+    def __init__(self, compiler: Any, rows: Sequence[Any]) -> None:
+        self.compiler = compiler
+        self.rows = rows
+        self.select = compiler.select
+        self.klass_info = compiler.klass_info
+        self.annotation_col_map = compiler.annotation_col_map
+
+    def get_compiler(self, using: str | None = None) -> _Replay:  # as ``query.get_compiler``
+        return self
+
+    def execute_sql(self, *args: Any, **kwargs: Any) -> list[Sequence[Any]]:
+        return [self.rows]
+
+    def results_iter(self, results: Any) -> Any:
+        return self.compiler.results_iter(results)
+
+
+@dataclass
+class _Read:
+    """The part of a queryset ``ModelIterable`` reads, for a compiled query's rows."""
+
+    model: Any
+    db: str
+    query: _Replay
+    _known_related_objects: dict[Any, Any]
 
 
 class Shape:
@@ -183,6 +228,13 @@ class Shape:
     def _compile(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> _Compiled:
         with scopes_disabled():  # the build function filters by the organisation itself
             queryset = self.build(Slots(values))
+        instances = queryset._iterable_class is ModelIterable
+        prefetches = getattr(queryset, "_prefetch_related_lookups", ())
+        if instances and (prefetches or getattr(queryset, "_known_related_objects", None)):
+            raise TypeError(
+                f"{self!r} reads instances with prefetches or through a related manager: "
+                "a shape is one query (prefetch from its instances)"
+            )
         if moments := _moments_in(queryset.query):
             # A moment or a date the build function read itself (``timezone.now()``,
             # ``localdate()``) would be compiled in and reused: it must be a slot.
@@ -197,12 +249,39 @@ class Shape:
             return _Compiled(None, (), {})
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         columns = compiler.col_count if compiler.has_extra_select else None
-        return _Compiled(sql, tuple(params), compiler.get_converters(fields), columns)
+        return _Compiled(
+            sql,
+            tuple(params),
+            compiler.get_converters(fields),
+            columns,
+            compiler if instances else None,
+        )
 
     def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
         """The query's rows for ``values``, as ``values_list`` tuples."""
         connection = connections[using]
-        cache = _compiled.setdefault(connection, OrderedDict())
+        compiled = self._compiled(values, connection)
+        if compiled.compiler is not None:
+            raise TypeError(f"{self!r} reads model instances: use .instances()")
+        rows = self._fetch(compiled, values, connection)
+        if not compiled.converters:
+            return [tuple(row) for row in rows]
+        return _converted(rows, compiled.converters, connection)
+
+    def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
+        """The query's model instances for ``values``, as iterating its queryset gives them."""
+        connection = connections[using]
+        compiled = self._compiled(values, connection)
+        if compiled.sql is None:
+            return []
+        if compiled.compiler is None:
+            raise TypeError(f"{self!r} reads values, not model instances: use .rows()")
+        replay = _Replay(compiled.compiler, self._fetch(compiled, values, connection))
+        read = _Read(compiled.compiler.query.model, using, replay, {})
+        return list(ModelIterable(read))  # type: ignore[arg-type]
+
+    def _compiled(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> _Compiled:
+        cache = compiled_on(connection)
         key = (self, _signature(values))
         compiled = cache.get(key)
         if compiled is None:
@@ -213,6 +292,11 @@ class Shape:
             cache.move_to_end(key)
             if getattr(settings, "TUPA_VERIFY_SHAPES", False):
                 _verify(self, compiled, self._compile(values, connection))
+        return compiled
+
+    def _fetch(
+        self, compiled: _Compiled, values: dict[str, Any], connection: BaseDatabaseWrapper
+    ) -> Sequence[Any]:
         if compiled.sql is None:
             return []
         params = [
@@ -224,9 +308,7 @@ class Shape:
             rows: Sequence[Any] = cursor.fetchall()
         if compiled.columns is not None:
             rows = [row[: compiled.columns] for row in rows]
-        if not compiled.converters:
-            return [tuple(row) for row in rows]
-        return _converted(rows, compiled.converters, connection)
+        return rows
 
 
 def _moments_in(node: Any) -> list[dt.date]:

@@ -18,7 +18,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -61,17 +60,28 @@ def participant_rows() -> QuerySet[Participant]:
     return Participant.objects.select_related("person", "alias").order_by("pk")
 
 
-def participants_prefetch() -> Prefetch:
-    """Every participant of the episode (current and former), as :func:`participant_rows`."""
-    return Prefetch("participants", queryset=participant_rows())
+#: Every participant of an episode, as :func:`participant_rows`: several sections of the episode
+#: page show them, so a shape compiled once per connection (ADR 0026, second addendum). It
+#: filters by the organisation itself, as the organisation scope would.
+_PARTICIPANTS: Final = Shape(
+    lambda s: participant_rows().filter(
+        episode_id=s.episode, episode__organisation_id=s.organisation
+    ),
+    name="episode participants",
+)
 
 
 def participants_of(episode: Episode) -> list[Participant]:
-    """Every participant of ``episode`` by :func:`participants_prefetch`: read once per episode
-    object, so the page's sections that show them (the participant table, the journal, the
-    panels) share one query."""
-    prefetch_related_objects([episode], participants_prefetch())
-    return list(episode.participants.all())
+    """Every participant of ``episode`` (current and former), as :func:`participant_rows`:
+    read once per episode object, so the page's sections that show them (the participant
+    table, the journal, the panels) share one query."""
+    found: list[Participant] | None = episode.__dict__.get("_tupa_participants")
+    if found is None:
+        found = _PARTICIPANTS.instances(episode=episode.pk, organisation=episode.organisation_id)
+        for participant in found:
+            participant.episode = episode  # as the episode's related manager would
+        episode.__dict__["_tupa_participants"] = found
+    return list(found)
 
 
 def current_participants_prefetch() -> Prefetch:
@@ -200,12 +210,6 @@ _OPTIONAL_LISTS: Final[dict[str, tuple[type[Model], str]]] = {
 }
 
 
-def episode_page_queryset() -> QuerySet[Episode]:
-    """The episode page's query, for the access check (``episode_access(…, queryset=…)``): the
-    episode with :data:`EPISODE_PAGE_RELATED`."""
-    return Episode.objects.select_related(*EPISODE_PAGE_RELATED)
-
-
 #: Whether each of the episode's optional lists has a row at all: :func:`episode_detail` reads
 #: only the lists that have (an episode has no network meetings, referrals or consents more
 #: often than it has, and each read is a query). A fixed shape compiled once per connection
@@ -235,7 +239,7 @@ def _lists_present(episode: Episode) -> dict[str, bool]:
 def episode_detail(*, episode: Episode, basis: Basis) -> EpisodeDetail:
     """Everything the episode page shows (and nothing it does not: each list joins only the
     rows its section names), for an episode the user may see on ``basis``, fetched
-    with :func:`episode_page_queryset` (:func:`tupa.access.fetch.episode_access`): the episode is
+    with :data:`EPISODE_PAGE_RELATED` (:func:`tupa.access.fetch.episode_access`): the episode is
     not read again, and a list the episode has no rows of is not read at all
     (:data:`_LISTS_PRESENT`)."""
     participants = sorted(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -221,7 +221,99 @@ def test_a_connection_keeps_at_most_its_share(
 ) -> None:
     monkeypatch.setattr(shapes, "PER_CONNECTION", 2)
     connection = shapes.connections["default"]
-    shapes._compiled.pop(connection, None)
+    shapes.compiled_on(connection).clear()
     for forms in (("shelter",), ("shelter", "second"), ("shelter", "second", "shelter")):
         TURN_AWAYS.rows(**_year(world, 2025, *forms))
-    assert len(shapes._compiled[connection]) == 2
+    assert len(shapes.compiled_on(connection)) == 2
+
+
+# --------------------------------------------------------------------------- model instances
+
+
+def _turn_away_instances(s: Slots) -> QuerySet[TurnAway]:
+    return (
+        TurnAway.objects.filter(
+            Q(occurred_at__gte=s.lower) & Q(occurred_at__lt=s.upper),
+            organisation_id=s.organisation,
+            service_form_id__in=s.forms,
+        )
+        .select_related("service_form", "recorded_by__organisation")
+        .annotate(twice=F("adults") * 2)
+        .order_by("-occurred_at", "pk")
+    )
+
+
+TURN_AWAY_INSTANCES = Shape(_turn_away_instances)
+
+
+def test_instances_are_the_orms_with_their_related_rows_and_annotations(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    calls = [
+        _year(world, 2025, "shelter"),
+        _year(world, 2026, "shelter"),
+        _year(world, 2025, "shelter", "second"),
+        _year(world, 2025, "elsewhere", org="other"),
+        _year(world, 2025, "elsewhere"),
+    ]
+    seen = []
+    for values in calls:
+        values.pop("reason")
+        with django_assert_num_queries(1):
+            found = TURN_AWAY_INSTANCES.instances(**values)
+            # The related rows came with the query (select_related), none is read later.
+            related = [(t.service_form.name, t.recorded_by.organisation.name) for t in found]
+        with scopes_disabled():
+            expected = list(
+                TurnAway.objects.filter(
+                    occurred_at__gte=values["lower"],
+                    occurred_at__lt=values["upper"],
+                    organisation_id=values["organisation"],
+                    service_form_id__in=values["forms"],
+                )
+                .select_related("service_form", "recorded_by__organisation")
+                .order_by("-occurred_at", "pk")
+            )
+        assert found == expected
+        assert [t.occurred_at for t in found] == [t.occurred_at for t in expected]
+        assert related == [(t.service_form.name, t.recorded_by.organisation.name) for t in expected]
+        assert [t.twice for t in found] == [2 * t.adults for t in expected]
+        assert all(not t._state.adding and t._state.db == "default" for t in found)
+        seen.append([t.adults for t in found])
+    assert seen == [[2, 1], [4], [3, 2, 1], [5], []]
+
+
+def test_an_instance_read_is_compiled_once(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.TUPA_VERIFY_SHAPES = False
+    shape = Shape(_turn_away_instances)
+    built: list[int] = []
+    original = shape.build
+
+    def build(s: Slots) -> QuerySet[TurnAway]:
+        built.append(1)
+        return original(s)
+
+    monkeypatch.setattr(shape, "build", build)
+    for year in (2024, 2025, 2026):
+        values = _year(world, year, "shelter")
+        values.pop("reason")
+        shape.instances(**values)
+    assert len(built) == 1
+
+
+def test_an_instance_read_is_one_query_and_is_read_as_what_it_is(
+    world: dict[str, Any],
+) -> None:
+    values = _year(world, 2025, "shelter")
+    values.pop("reason")
+    with_prefetch = Shape(
+        lambda s: TurnAway.objects.filter(pk=s.pk).prefetch_related("service_form")
+    )
+    with pytest.raises(TypeError, match="one query"):
+        with_prefetch.instances(pk=1)
+    with pytest.raises(TypeError, match=r"use \.instances"):
+        TURN_AWAY_INSTANCES.rows(**values)
+    with pytest.raises(TypeError, match=r"use \.rows"):
+        TURN_AWAYS.instances(**_year(world, 2025, "shelter"))

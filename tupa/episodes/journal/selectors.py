@@ -5,12 +5,14 @@ The caller has checked access (:mod:`tupa.access.episodes`) and logs what it sho
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.core.shapes import Shape, Slots
 
 from ..models import Attachment, Entry, EntryParticipant, Episode, Participant
 from ..selectors import participant_rows, participants_of
@@ -61,10 +63,13 @@ def episode_persons(episode: Episode) -> list[Person | Alias]:
     return [p.person or p.alias for p in participants_of(episode) if p.person or p.alias]  # type: ignore[misc]
 
 
+def _details() -> tuple[str | Prefetch, ...]:
+    """What a shown entry carries besides its author (joined): co-workers and attachments."""
+    return ("co_workers", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+
+
 def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
-    return queryset.select_related("author").prefetch_related(
-        "co_workers", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-    )
+    return queryset.select_related("author").prefetch_related(*_details())
 
 
 def _shown(entries: list[Entry], episode: Episode) -> list[Entry]:
@@ -88,19 +93,38 @@ def _shown(entries: list[Entry], episode: Episode) -> list[Entry]:
     return entries
 
 
+@functools.cache
+def _current(limit: int | None) -> Shape:
+    """The newest versions of an episode's entries, newest first, with their authors (``limit``
+    + 1 of them, when given): the episode page's read, a shape compiled once per connection
+    (ADR 0026, second addendum), one for each limit. It filters by the organisation itself, as
+    the organisation scope would."""
+
+    def build(s: Slots) -> QuerySet[Entry]:
+        current = (
+            Entry.objects.filter(
+                episode_id=s.episode,
+                episode__organisation_id=s.organisation,
+                superseded_by__isnull=True,
+            )
+            .select_related("author")
+            .order_by("-occurred_at", "-pk")
+        )
+        return current if limit is None else current[: limit + 1]
+
+    return Shape(build, name=f"current journal entries ({limit})")
+
+
 def current_entries(episode: Episode, *, limit: int | None = None) -> tuple[list[Entry], bool]:
     """The newest version of every entry of ``episode``, newest first, with their details — the
     ``limit`` newest when given — and whether there are older ones beyond the limit.
 
     The caller has checked access (``episode_basis``) and logs the read.
     """
-    current = _with_details(episode.entries.filter(superseded_by__isnull=True)).order_by(
-        "-occurred_at", "-pk"
-    )
-    if limit is None:
-        return _shown(list(current), episode), False
-    newest = list(current[: limit + 1])  # one more than shown: are there older ones?
-    return _shown(newest[:limit], episode), len(newest) > limit
+    found = _current(limit).instances(episode=episode.pk, organisation=episode.organisation_id)
+    shown = found if limit is None else found[:limit]
+    prefetch_related_objects(shown, *_details())
+    return _shown(shown, episode), limit is not None and len(found) > limit
 
 
 def _chain(entry: Entry) -> list[int]:

@@ -29,7 +29,7 @@ from ._common import _form_page, _log, _save_edit
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The episode page: status, participants, plan, network, referrals, basic form, journal."""
     user = user_of(request)
-    granted = episode_access(request, pk, queryset=selectors.episode_page_queryset())
+    granted = episode_access(request, pk, related=selectors.EPISODE_PAGE_RELATED)
     found = selectors.episode_detail(episode=granted.obj, basis=granted.basis)
     episode = found.episode
     break_glass = (

@@ -212,13 +212,9 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     else:
         start, end = period_bounds(template.period, year, part)
     if template.scope == Scope.SERVICE_FORM:
-        granted = service_form_access(
-            request,
-            key,
-            rule=template.visible,
-            queryset=template.forms(ServiceForm.objects.all()),
-        )
+        granted = service_form_access(request, key, rule=template.visible)
         form = granted.obj
+        template.read_for([form])
         if not template.available_for(form, year):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))

@@ -26,6 +26,7 @@ from tupa.access.marks import user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.episodes.models import Participant
+from tupa.episodes.selectors import participants_of
 from tupa.surveys.models import MeasurementPoint
 from tupa.surveys.outcomes import selectors
 from tupa.surveys.recorded.services import versions_for
@@ -48,10 +49,10 @@ def _log(request: HttpRequest, persons: list[Any], episode: Any, basis: Any) -> 
 
 
 def _participants(episode: Any) -> list[Participant]:
-    """The episode's named participants, current and former, by role. The episode page hands
-    in its episode with them prefetched (``episodes.selectors.episode_detail``), so they are
-    not read again; for any other episode object this is one query."""
-    named = [p for p in episode.participants.all() if p.person_id is not None]
+    """The episode's named participants, current and former, by role. The episode page has
+    read them already (``episodes.selectors.participants_of``), so they are not read again; for
+    any other episode object this is one query."""
+    named = [p for p in participants_of(episode) if p.person_id is not None]
     return sorted(named, key=lambda p: (p.role, p.pk))
 
 
