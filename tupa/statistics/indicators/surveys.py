@@ -39,12 +39,15 @@ ANSWERED_YES, ANSWERED_NO = "yes", "no"
 CLIENT_TARGETS = (Target.ADULT, Target.CHILD, Target.PARENT)
 
 
+_QUESTIONNAIRES: Final = Shape(
+    lambda s: Questionnaire.objects.filter(organisation_id=s.organisation).order_by("name", "pk"),
+    name="the organisation's questionnaires",
+)
+
+
 @shared_read  # the questionnaire dimension's choices and the outcome measures
 def _organisation_questionnaires(organisation_id: int) -> tuple[Questionnaire, ...]:
-    with scopes_disabled():
-        return tuple(
-            Questionnaire.objects.filter(organisation_id=organisation_id).order_by("name", "pk")
-        )
+    return tuple(_QUESTIONNAIRES.instances(organisation=organisation_id))
 
 
 def _questionnaires(params: Params) -> Choices:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tupa.core.shapes import Shape
 
 from ..choices import Provenance, Recipient
 from ..indicators.base import Label, Params
@@ -149,11 +151,11 @@ class ReturnTemplate:
         of a granted template's forms (:func:`with_grants`), nothing more for the others."""
         return forms if self.granted_by is None else with_grants(forms)
 
-    def read_for(self, forms: list[Any]) -> None:
-        """Read onto ``forms`` what :meth:`available_for` reads (as :meth:`forms` does for a
-        queryset): one query for a granted template's forms, none for the others."""
+    def read_for(self, form: Any) -> None:
+        """Read onto ``form`` what :meth:`available_for` reads (as :meth:`forms` does for a
+        queryset): one query for a granted template, none for the others."""
         if self.granted_by is not None:
-            models.prefetch_related_objects(forms, grants_prefetch())
+            form.granted = _FORM_GRANTS.instances(form=form.pk, organisation=form.organisation_id)
 
     def deadline_for(self, year: int) -> dt.date | None:
         if self.deadline is None:
@@ -171,10 +173,24 @@ def with_grants(forms: models.QuerySet[Any]) -> models.QuerySet[Any]:
     return forms.prefetch_related(grants_prefetch())
 
 
-def grants_prefetch() -> models.Prefetch:
-    """The grants granted in full or in part that fund a form, as its ``granted``."""
+def _granted() -> models.QuerySet[Any]:
+    """The grants granted in full or in part, in the order a form's ``granted`` lists them."""
     from tupa.finance.models import Grant
     from tupa.finance.models.grants import FUNDING
 
-    granted = Grant.objects.filter(status__in=FUNDING).order_by("year_from", "target_name", "pk")
-    return models.Prefetch("grants", queryset=granted, to_attr="granted")
+    return Grant.objects.filter(status__in=sorted(FUNDING)).order_by(
+        "year_from", "target_name", "pk"
+    )
+
+
+def grants_prefetch() -> models.Prefetch:
+    """The grants granted in full or in part that fund a form, as its ``granted``."""
+    return models.Prefetch("grants", queryset=_granted(), to_attr="granted")
+
+
+#: One form's ``granted`` (:meth:`ReturnTemplate.read_for`): the return pages read it on every
+#: view, so a shape compiled once per connection (ADR 0026, second addendum).
+_FORM_GRANTS: Final = Shape(
+    lambda s: _granted().filter(service_forms=s.form, organisation_id=s.organisation),
+    name="a service form's grants",
+)

@@ -214,7 +214,7 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
     if template.scope == Scope.SERVICE_FORM:
         granted = service_form_access(request, key, rule=template.visible)
         form = granted.obj
-        template.read_for([form])
+        template.read_for(form)
         if not template.available_for(form, year):
             raise Http404
         params = Params(org_id, start, end, (form.pk,))

@@ -3,11 +3,13 @@ of returns is `catalogue.py`)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +26,7 @@ from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
+from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
 from tupa.prevention.models import Activity, Delivery
@@ -57,15 +60,7 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
     computed = engine.run(subject.template, subject.params)
     states = services.states_for(computed)
     user = user_of(request)
-    sent = list(
-        Submission.objects.filter(
-            organisation_id=subject.params.organisation_id,
-            template_id=subject.template.id,
-            period_start=subject.params.start,
-            service_form=subject.service_form,
-            municipality=subject.municipality,
-        ).select_related("submitted_by")
-    )
+    sent = _sent(subject)
     return {
         "subject": subject,
         "template": subject.template,
@@ -85,6 +80,38 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "deadline": subject.template.deadline_for(subject.year),
         "grants_text": _grants_text(subject),
     }
+
+
+@functools.cache
+def _submissions(by_form: bool, by_municipality: bool) -> Shape:
+    """The sendings of a return's period (the return page lists them): a shape compiled once
+    per connection (ADR 0026, second addendum), one for each kind of subject (a form, a
+    municipality or the organisation, whose missing ones are ``IS NULL``)."""
+
+    def build(s: Slots) -> QuerySet[Submission]:
+        subject = Q(service_form_id=s.form) if by_form else Q(service_form__isnull=True)
+        subject &= (
+            Q(municipality_id=s.municipality) if by_municipality else Q(municipality__isnull=True)
+        )
+        return Submission.objects.filter(
+            subject, organisation_id=s.organisation, template_id=s.template, period_start=s.start
+        ).select_related("submitted_by")
+
+    return Shape(build, name=f"sendings (form: {by_form}, municipality: {by_municipality})")
+
+
+def _sent(subject: Subject) -> list[Submission]:
+    values: dict[str, Any] = {
+        "organisation": subject.params.organisation_id,
+        "template": subject.template.id,
+        "start": subject.params.start,
+    }
+    if subject.service_form is not None:
+        values["form"] = subject.service_form.pk
+    if subject.municipality is not None:
+        values["municipality"] = subject.municipality.pk
+    shape = _submissions(subject.service_form is not None, subject.municipality is not None)
+    return shape.instances(**values)
 
 
 def _grants_text(subject: Subject) -> str:

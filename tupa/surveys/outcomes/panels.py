@@ -71,7 +71,7 @@ def suggested_point(episode: Any, measured: set[str]) -> str:
 
 def _shelter_panel(request: HttpRequest, episode: Any, basis: Any) -> dict[str, Any]:
     participants = _participants(episode)
-    given = given_in(episode.pk)
+    given = given_in(episode)
     _log(request, [p.person for p in participants], episode, basis)
     return {
         "shelter": True,

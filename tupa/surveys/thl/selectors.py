@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from django.db.models import QuerySet
 
+from tupa.core.shapes import Shape
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import ThlFormGiven, ThlSummary
 from tupa.surveys.thl.files import EXTENSIONS
@@ -34,7 +37,17 @@ def download_name(summary: ThlSummary) -> str:
     return f"thl-palaute-{summary.period_start:%Y-%m-%d}-{summary.period_end:%Y-%m-%d}{extension}"
 
 
-def given_in(episode_id: int) -> dict[int, ThlFormGiven]:
+#: Asked on every shelter episode page: a shape compiled once per connection (ADR 0026, second
+#: addendum), filtering by the organisation itself.
+_GIVEN: Final = Shape(
+    lambda s: ThlFormGiven.objects.filter(
+        episode_id=s.episode, organisation_id=s.organisation
+    ).select_related("recorded_by"),
+    name="an episode's THL forms given",
+)
+
+
+def given_in(episode: Any) -> dict[int, ThlFormGiven]:
     """Person id → the THL form given record of the episode (one query)."""
-    rows = ThlFormGiven.objects.filter(episode_id=episode_id).select_related("recorded_by")
+    rows = _GIVEN.instances(episode=episode.pk, organisation=episode.organisation_id)
     return {row.person_id: row for row in rows}

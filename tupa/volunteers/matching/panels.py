@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.http import HttpRequest
 
 from tupa.audit.models import Action
+from tupa.core.shapes import Shape
 from tupa.volunteers.common import log_volunteers
 from tupa.volunteers.models import FamilyLink, Match, RoleKind, Volunteer
 
@@ -35,18 +36,31 @@ class FamilyVolunteer:
     ended_on: dt.date | None
 
 
-def family_volunteers(episode: Any) -> list[FamilyVolunteer]:
-    """The family links and Mieskaveri matches of ``episode``, newest first (two queries)."""
-    links = (
-        FamilyLink.objects.filter(episode_id=episode.pk)
+# The page's two reads, asked on every episode page: shapes compiled once per connection
+# (ADR 0026, second addendum), filtering by the organisation themselves.
+_LINKS: Final = Shape(
+    lambda s: (
+        FamilyLink.objects.filter(episode_id=s.episode, organisation_id=s.organisation)
         .select_related("volunteer")
         .only("pk", "role", "started_on", "ended_on", "volunteer_id", *_VOLUNTEER_FIELDS)
-    )
-    matches = (
-        Match.objects.filter(case__episode_id=episode.pk)
+    ),
+    name="an episode's volunteer links",
+)
+_MATCHES: Final = Shape(
+    lambda s: (
+        Match.objects.filter(case__episode_id=s.episode, organisation_id=s.organisation)
         .select_related("volunteer")
         .only("pk", "started_on", "ended_on", "volunteer_id", *_VOLUNTEER_FIELDS)
-    )
+    ),
+    name="an episode's Mieskaveri matches",
+)
+
+
+def family_volunteers(episode: Any) -> list[FamilyVolunteer]:
+    """The family links and Mieskaveri matches of ``episode``, newest first (two queries)."""
+    values = {"episode": episode.pk, "organisation": episode.organisation_id}
+    links = _LINKS.instances(**values)
+    matches = _MATCHES.instances(**values)
     rows = [
         FamilyVolunteer(link.volunteer, link.get_role_display(), link.started_on, link.ended_on)
         for link in links
