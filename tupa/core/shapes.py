@@ -34,8 +34,9 @@ What must hold, and what checks it:
 A shape whose query gives model instances (no ``values_list``) is read with
 :meth:`Shape.instances`: the rows become instances, with their ``select_related`` rows attached,
 by Django's own ``ModelIterable``, handed the compiled query (:class:`_Replay`). Used for the
-reads most pages make: the signed-in user, her memberships, and the episode and person behind
-the episode and person pages (ADR 0026, second addendum).
+reads most pages make: the signed-in user and her memberships, the episode or service form
+of the access checks, and the episode page's and the return pages' own reads (ADR 0026,
+second addendum).
 
 Used by the statistics' shared reads, which every return page runs (``tupa/statistics``), and
 by the episode page's flags of which lists have rows (``tupa/episodes/selectors.py``, ADR 0026

@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from tupa.access.clients import (
     EpisodeVisibility,
@@ -32,6 +32,7 @@ from tupa.access.clients import (
     user_scope,
 )
 from tupa.access.policy import Basis
+from tupa.core.shapes import Shape
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
 
@@ -392,6 +393,41 @@ def relationship_label(relationship: Relationship, *, page_person_id: int) -> An
     return relationship.get_kind_display()
 
 
+# The person page's own reads of her relationships, households and aliases: asked on every
+# view, so shapes compiled once per connection (ADR 0026, second addendum), each filtering by
+# the organisation itself as the organisation scope would. Who may be shown is decided after.
+_RELATIONSHIPS: Final = Shape(
+    lambda s: (
+        Relationship.objects.filter(
+            Q(person_id=s.person) | Q(relative_id=s.person), person__organisation_id=s.organisation
+        )
+        .select_related("person", "relative")
+        .order_by("kind", "pk")
+    ),
+    name="a person's relationships",
+)
+_HOUSEHOLDS: Final = Shape(
+    lambda s: (
+        HouseholdMember.objects.filter(
+            person_id=s.person, household__organisation_id=s.organisation
+        )
+        .select_related("household")
+        .order_by("household__name", "pk")
+    ),
+    name="a person's households",
+)
+_ALIASES: Final = Shape(
+    lambda s: (
+        Alias.objects.filter(
+            person_id=s.person, organisation_id=s.organisation, service_form_id__in=s.forms
+        )
+        .select_related("service_form", "linked_by")
+        .order_by("-linked_at", "pk")
+    ),
+    name="a person's aliases in the user's forms",
+)
+
+
 def person_page(*, user: User, person: Person) -> PersonPage:
     """What the person page shows, for a person from :func:`visible_person` (her visible
     participations prefetched). Related persons appear only when the user may see them too.
@@ -404,24 +440,18 @@ def person_page(*, user: User, person: Person) -> PersonPage:
     duplicates) at once: a person is visible exactly when they are not merged away and have a basis, which is
     what ``persons_visible_to`` selects. The bases are kept for the access log of the page.
     """
-    relationships = list(
-        Relationship.objects.filter(Q(person=person) | Q(relative=person))
-        .select_related("person", "relative")
-        .order_by("kind", "pk")
-    )
-    memberships = list(
-        HouseholdMember.objects.filter(person=person)
-        .select_related("household")
-        .prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=HouseholdMember.objects.exclude(person=person)
-                .select_related("person")
-                .order_by("person__last_name", "person__first_names", "pk"),
-                to_attr="other_members",
-            )
-        )
-        .order_by("household__name", "pk")
+    own: dict[str, Any] = {"person": person.pk, "organisation": person.organisation_id}
+    relationships = _RELATIONSHIPS.instances(**own)
+    memberships = _HOUSEHOLDS.instances(**own)
+    prefetch_related_objects(
+        memberships,
+        Prefetch(
+            "household__members",
+            queryset=HouseholdMember.objects.exclude(person=person)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_names", "pk"),
+            to_attr="other_members",
+        ),
     )
     duplicates = visible_duplicates(user=user, person=person)
     others = [rel.relative if rel.person_id == person.pk else rel.person for rel in relationships]
@@ -466,11 +496,7 @@ def person_page(*, user: User, person: Person) -> PersonPage:
         )
         for m in memberships
     ]
-    aliases = list(
-        person.aliases.filter(service_form_id__in=user_scope(user).member_form_ids)
-        .select_related("service_form", "linked_by")
-        .order_by("-linked_at", "pk")
-    )
+    aliases = _ALIASES.instances(**own, forms=tuple(sorted(user_scope(user).member_form_ids)))
     return PersonPage(
         person=person,
         basis=bases.get(person.pk),

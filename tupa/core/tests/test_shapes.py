@@ -317,3 +317,8 @@ def test_an_instance_read_is_one_query_and_is_read_as_what_it_is(
         TURN_AWAY_INSTANCES.rows(**values)
     with pytest.raises(TypeError, match=r"use \.rows"):
         TURN_AWAYS.instances(**_year(world, 2025, "shelter"))
+    no_forms = _year(world, 2025)
+    no_forms.pop("reason")
+    with CaptureQueriesContext(shapes.connections["default"]) as queries:
+        assert TURN_AWAY_INSTANCES.instances(**no_forms) == []
+    assert len(queries) == 0
