@@ -116,19 +116,25 @@ def test_each_call_gets_its_own_values_rows_as_the_orm_gives_them(world: dict[st
     assert moment.tzinfo is not None
 
 
+def _counted_builds(shape: Shape, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time ``shape`` builds its query (compiles it)."""
+    built: list[int] = []
+    original = shape.build
+
+    def build(s: Slots) -> QuerySet[Any, Any]:
+        built.append(1)
+        return original(s)
+
+    monkeypatch.setattr(shape, "build", build)
+    return built
+
+
 def test_the_query_is_compiled_once_per_shape_and_list_length(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     settings.TUPA_VERIFY_SHAPES = False
     shape = Shape(_turn_aways)
-    built: list[int] = []
-    original = shape.build
-
-    def build(s: Slots) -> QuerySet[TurnAway, tuple[Any, ...]]:
-        built.append(1)
-        return original(s)
-
-    monkeypatch.setattr(shape, "build", build)
+    built = _counted_builds(shape, monkeypatch)
     for year in (2024, 2025, 2026, 2025):
         shape.rows(**_year(world, year, "shelter"))
     assert len(built) == 1
@@ -288,14 +294,7 @@ def test_an_instance_read_is_compiled_once(
 ) -> None:
     settings.TUPA_VERIFY_SHAPES = False
     shape = Shape(_turn_away_instances)
-    built: list[int] = []
-    original = shape.build
-
-    def build(s: Slots) -> QuerySet[TurnAway]:
-        built.append(1)
-        return original(s)
-
-    monkeypatch.setattr(shape, "build", build)
+    built = _counted_builds(shape, monkeypatch)
     for year in (2024, 2025, 2026):
         values = _year(world, year, "shelter")
         values.pop("reason")
