@@ -116,8 +116,12 @@ def test_each_call_gets_its_own_values_rows_as_the_orm_gives_them(world: dict[st
     assert moment.tzinfo is not None
 
 
-def _counted_builds(shape: Shape, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """A list that grows by one each time ``shape`` builds its query (compiles it)."""
+@pytest.mark.parametrize("read", ["rows", "instances"])
+def test_the_query_is_compiled_once_per_shape_and_list_length(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any, read: str
+) -> None:
+    settings.TUPA_VERIFY_SHAPES = False
+    shape = Shape(_turn_aways if read == "rows" else _turn_away_instances)
     built: list[int] = []
     original = shape.build
 
@@ -126,19 +130,10 @@ def _counted_builds(shape: Shape, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return original(s)
 
     monkeypatch.setattr(shape, "build", build)
-    return built
-
-
-def test_the_query_is_compiled_once_per_shape_and_list_length(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
-) -> None:
-    settings.TUPA_VERIFY_SHAPES = False
-    shape = Shape(_turn_aways)
-    built = _counted_builds(shape, monkeypatch)
     for year in (2024, 2025, 2026, 2025):
-        shape.rows(**_year(world, year, "shelter"))
+        getattr(shape, read)(**_year(world, year, "shelter"))
     assert len(built) == 1
-    shape.rows(**_year(world, 2025, "shelter", "second"))
+    getattr(shape, read)(**_year(world, 2025, "shelter", "second"))
     assert len(built) == 2
 
 
@@ -287,19 +282,6 @@ def test_instances_are_the_orms_with_their_related_rows_and_annotations(
         assert all(not t._state.adding and t._state.db == "default" for t in found)
         seen.append([t.adults for t in found])
     assert seen == [[2, 1], [4], [3, 2, 1], [5], []]
-
-
-def test_an_instance_read_is_compiled_once(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
-) -> None:
-    settings.TUPA_VERIFY_SHAPES = False
-    shape = Shape(_turn_away_instances)
-    built = _counted_builds(shape, monkeypatch)
-    for year in (2024, 2025, 2026):
-        values = _year(world, year, "shelter")
-        values.pop("reason")
-        shape.instances(**values)
-    assert len(built) == 1
 
 
 def test_an_instance_read_is_one_query_and_is_read_as_what_it_is(

@@ -29,9 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Q, QuerySet
-from django_scopes import scopes_disabled
+from django.db.models import Q
 
 from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import day_bounds
@@ -110,21 +108,18 @@ def shared_by_key(
     return read
 
 
-def _forms_of(s: Slots) -> QuerySet[ServiceForm, tuple[Any, ...]]:
-    return ServiceForm.objects.filter(organisation_id=s.organisation).values_list(*_FORM_FIELDS)
-
-
-_FORM_FIELDS: Final = tuple(f.attname for f in ServiceForm._meta.concrete_fields)
-_FORMS: Final = Shape(_forms_of)
+#: The organisation's forms, in their usual order (the model's ordering).
+_FORMS: Final = Shape(
+    lambda s: ServiceForm.objects.filter(organisation_id=s.organisation),
+    name="the organisation's service forms",
+)
 
 
 @shared_read
 def _organisation_forms(organisation_id: int) -> tuple[ServiceForm, ...]:
     """The organisation's forms, in their usual order, as model instances; the query compiled
     once per connection (:mod:`tupa.core.shapes`: every return page reads them)."""
-    with scopes_disabled():
-        rows = _FORMS.rows(organisation=organisation_id)
-    return tuple(ServiceForm.from_db(DEFAULT_DB_ALIAS, _FORM_FIELDS, row) for row in rows)
+    return tuple(_FORMS.instances(organisation=organisation_id))
 
 
 def candidate_forms(params: Params) -> list[ServiceForm]:
