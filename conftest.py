@@ -109,19 +109,21 @@ def _mark_and_skip(config: pytest.Config, items: list[pytest.Item]) -> None:
 def django_db_setup(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
 ) -> None:
-    """With ``--nomigrations`` (the SQLite stages of ``make test``, ADR 0013) the tables come
-    from the models, without what only the migrations create: the append-only triggers. They
-    are installed here, from the one list the migrations are checked against."""
+    """With ``--nomigrations`` (every stage of ``make test``, ADR 0013 and 0016) the tables come
+    from the models, without what only the migrations create: the append-only triggers and, on
+    PostgreSQL, the planner's extended statistics. They are installed here, from the lists the
+    migrations are checked against."""
     if not request.config.getoption("nomigrations", default=False):
         return
     from django.db import connections
 
-    from tupa.core.append_only import install_all
+    from tupa.core import append_only, planner_statistics
 
     with django_db_blocker.unblock():
         for connection in connections.all():
             with connection.schema_editor() as editor:
-                install_all(editor)
+                append_only.install_all(editor)
+                planner_statistics.install_all(editor)
 
 
 # --------------------------------------------------------------------------- append-only tables

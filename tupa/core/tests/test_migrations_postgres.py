@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from tupa.core import append_only
+from tupa.core import append_only, planner_statistics
 
 #: One pytest-xdist worker runs the module, so the migrations run once (``--dist loadgroup``).
 pytestmark = [
@@ -57,6 +57,15 @@ TRIGGERS = """
     JOIN pg_class c ON c.oid = t.tgrelid
     JOIN pg_proc p ON p.oid = t.tgfoid
     WHERE NOT t.tgisinternal
+"""
+
+#: Extended statistics: (name, table, kinds, columns in table order)
+STATISTICS = """
+    SELECT s.stxname, s.stxrelid::regclass::text, s.stxkind::text[],
+           ARRAY(SELECT a.attname::text FROM pg_attribute a
+                 WHERE a.attrelid = s.stxrelid AND a.attnum = ANY (s.stxkeys) ORDER BY a.attnum)
+    FROM pg_statistic_ext s
+    WHERE s.stxnamespace = 'public'::regnamespace
 """
 
 
@@ -168,3 +177,24 @@ def test_the_migrations_protect_exactly_the_listed_tables(
     assert set(protected) == set(append_only.TABLES)
     for table, message in append_only.TABLES.items():
         assert message in protected[table], table
+
+
+def _statistics(cursor: Any) -> set[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    cursor.execute(STATISTICS)
+    return {(name, table, tuple(kinds), tuple(cols)) for name, table, kinds, cols in cursor}
+
+
+def test_the_migrations_create_exactly_the_listed_planner_statistics(
+    migrated: psycopg.Connection[Any],
+) -> None:
+    """The extended statistics of the migrations are those of ``planner_statistics.STATISTICS``
+    (what the test databases install): names, tables, columns, functional dependencies."""
+    with migrated.cursor() as cursor:
+        by_migrations = _statistics(cursor)
+    with connection.cursor() as cursor:
+        by_models = _statistics(cursor)
+    assert by_migrations == by_models
+    assert by_migrations == {
+        (name, spec.table, ("f",), spec.columns)
+        for name, spec in planner_statistics.STATISTICS.items()
+    }
