@@ -281,6 +281,27 @@ def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
     return episode_visibility(user=user).episodes()
 
 
+def form_episodes_visible_to(*, user: User, service_form: ServiceForm) -> QuerySet[Episode]:
+    """The episodes of ``service_form`` the user may see today.
+
+    A member of the form sees every episode of it, so for a member the grants are not read
+    and the query is the form's own (``organisation_id = … AND service_form_id = …``). That
+    is :func:`episodes_visible_to` filtered to the form: its ``OR`` of the grants adds nothing
+    within a form the user belongs to. A user outside the form sees what her grants open, as
+    there."""
+    if (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.organisation_id is not None
+        and service_form.organisation_id == user.organisation_id
+        and service_form.pk in user_scope(user).member_form_ids
+    ):
+        return Episode.objects.filter(
+            organisation_id=user.organisation_id, service_form_id=service_form.pk
+        )
+    return episodes_visible_to(user=user).filter(service_form=service_form)
+
+
 def episode_basis(*, user: User, episode: Episode) -> Basis | None:
     """The basis on which ``user`` may see ``episode``, or None (→ 404)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

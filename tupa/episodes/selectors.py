@@ -118,7 +118,9 @@ def caseload(*, user: User) -> QuerySet[Episode]:
         .filter(status__in=[Episode.Status.ACTIVE, Episode.Status.WAITING])
         .filter(Q(service_form_id__in=scope.member_form_ids) | Q(pk__in=assigned))
     )
-    episodes = exclude_restricted_episodes(episodes)  # GDPR art. 18: hidden from lists
+    episodes = exclude_restricted_episodes(  # GDPR art. 18: hidden from lists
+        episodes, organisation_id=user.organisation_id
+    )
     return _with_list_data(episodes, user).order_by("service_form__name", "-opened_at", "-pk")
 
 
@@ -137,8 +139,10 @@ def client_list(
     ``q`` matches every word against the first names, last name or alias label of a current or
     former participant. ``opened_from``/``opened_to`` are local dates, both inclusive.
     """
-    episodes = clients.episodes_visible_to(user=user).filter(service_form=service_form)
-    episodes = exclude_restricted_episodes(episodes)  # GDPR art. 18: hidden from lists
+    episodes = clients.form_episodes_visible_to(user=user, service_form=service_form)
+    episodes = exclude_restricted_episodes(  # GDPR art. 18: hidden from lists
+        episodes, organisation_id=user.organisation_id
+    )
     if status:
         episodes = episodes.filter(status=status)
     if referral_source:

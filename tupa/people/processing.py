@@ -23,12 +23,14 @@ the restriction (with a reason, kept in the change history) when such processing
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
+
+from tupa.core.shapes import Shape
 
 from .models import Alias, Person
 
@@ -132,35 +134,59 @@ def exclude_restricted_aliases(aliases: QuerySet[Alias]) -> QuerySet[Alias]:
     return aliases.exclude(person__processing_restricted=True)
 
 
-def exclude_restricted_episodes(episodes: QuerySet[Any]) -> QuerySet[Any]:
-    """Episodes without a restricted current participant (person or linked alias).
+def _restricted_episodes_among(**where: Any) -> QuerySet[Any]:
+    """Ids of the episodes with a restricted current participant — a person, or an alias linked
+    to one — among the participations ``where`` selects.
 
-    Uncorrelated: ``id NOT IN (episodes of the restricted persons)``. The restricted persons are
-    a handful (partial index ``person_restricted``), so the subqueries are computed once — where a
-    correlated ``NOT EXISTS`` probed the participants of every episode of a unit's list, and of
-    its paginator's count, one by one. One subquery for the persons and one for their aliases,
-    each a join from the few restricted persons into the participants' own index: one ``OR`` of
-    the two could use no index and read every current participant of every organisation
-    (13 → 0.8 ms for a shelter's list at ten organisations, and growing with their number)."""
+    The rule of :func:`exclude_restricted_episodes` and :func:`restricted_episode_ids`, written
+    once. Two reads joined by ``UNION``, each from the few restricted persons (partial index
+    ``person_restricted``) into the participants' own index. One ``OR`` of the two could use no
+    index and read every current participant of every organisation (13 → 0.8 ms for a
+    shelter's list at ten organisations, and growing with their number)."""
     from tupa.episodes.models import Participant
 
-    restricted = Person.objects.filter(processing_restricted=True).values("pk")
-    restricted_aliases = Alias.objects.filter(person_id__in=restricted).values("pk")
-    current = Participant.objects.filter(left_on__isnull=True)
-    return episodes.exclude(
-        pk__in=current.filter(person_id__in=restricted).values("episode_id")
-    ).exclude(pk__in=current.filter(alias_id__in=restricted_aliases).values("episode_id"))
+    current = Participant._base_manager.filter(left_on__isnull=True, **where)
+    by_person = current.filter(person__processing_restricted=True)
+    by_alias = current.filter(alias__person__processing_restricted=True)
+    return by_person.values_list("episode_id", flat=True).union(
+        by_alias.values_list("episode_id", flat=True)
+    )
+
+
+#: The rule above for one organisation's episodes, compiled once per connection (ADR 0026).
+_RESTRICTED_EPISODES: Final = Shape(
+    lambda s: _restricted_episodes_among(episode__organisation_id=s.organisation),
+    name="restricted_episodes",
+)
+
+
+def restricted_episodes(organisation_id: int) -> frozenset[int]:
+    """Ids of the organisation's episodes with a restricted current participant (one query;
+    restricted persons are a handful, so the set is small and usually empty)."""
+    return frozenset(pk for (pk,) in _RESTRICTED_EPISODES.rows(organisation=organisation_id))
+
+
+def exclude_restricted_episodes(
+    episodes: QuerySet[Any], *, organisation_id: int | None
+) -> QuerySet[Any]:
+    """``episodes`` (of the organisation ``organisation_id``) without those that have a
+    restricted current participant (person or linked alias); none without an organisation.
+
+    The few restricted episodes are read first (:func:`restricted_episodes`) and left out by
+    id — no condition at all when there are none, which is nearly always. The former
+    ``NOT IN`` subqueries cost nothing to run, but the ORM built and compiled them into every
+    list's query and its paginator's count: 2.5–3 ms of a client list's 25 (docs/performance.md,
+    twenty-fifth stop)."""
+    if organisation_id is None:
+        return episodes.none()
+    restricted = restricted_episodes(organisation_id)
+    return episodes.exclude(pk__in=sorted(restricted)) if restricted else episodes
 
 
 def restricted_episode_ids(episode_ids: Iterable[int]) -> set[int]:
     """Ids among ``episode_ids`` of the episodes with a restricted current participant (the
     rule of :func:`exclude_restricted_episodes`): one query, none without ids."""
-    from tupa.episodes.models import Episode
-
     ids = set(episode_ids)
     if not ids:
         return set()
-    kept = exclude_restricted_episodes(Episode.objects.filter(pk__in=ids)).values_list(
-        "pk", flat=True
-    )
-    return ids - set(kept)
+    return set(_restricted_episodes_among(episode_id__in=sorted(ids)))

@@ -48,7 +48,10 @@ def _parties_prefetch() -> Prefetch:  # type: ignore[type-arg]
 def listed_episodes(*, service_form: ServiceForm) -> QuerySet[Episode]:
     """The form's episodes that a list may name: not those with a current participant whose
     processing is restricted (GDPR art. 18), which the client lists leave out too."""
-    return exclude_restricted_episodes(Episode.objects.filter(service_form=service_form))
+    return exclude_restricted_episodes(
+        Episode.objects.filter(service_form=service_form),
+        organisation_id=service_form.organisation_id,
+    )
 
 
 def orders_for_form(

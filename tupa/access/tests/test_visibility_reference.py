@@ -293,10 +293,24 @@ def _check(world: World, plan: Plan) -> None:
                     assert _visible(user) == expected, limit
                     assert _visible_through_participations(user) == expected, limit
             assert former_or_query(user) == expected
+            _check_form_episodes(world, user, expected)
             if user.is_active:
                 assert set(clients.episode_bases(user=user, episode_ids=all_ids)) == expected
                 _check_shown_person(world, user, expected)
         transaction.set_rollback(True)
+
+
+def _check_form_episodes(world: World, user: Any, visible: set[int]) -> None:
+    """``form_episodes_visible_to``, the one form's query (without the grants for a member of
+    the form), selects the visible episodes of each form, the other organisation's too."""
+    for form in [*world.forms.values(), world.foreign.service_form]:
+        found = set(
+            clients.form_episodes_visible_to(user=user, service_form=form).values_list(
+                "pk", flat=True
+            )
+        )
+        own = {e.pk for e in [*world.episodes, world.foreign] if e.service_form_id == form.pk}
+        assert found == own & visible, form.slug
 
 
 def _check_shown_person(world: World, user: Any, visible: set[int]) -> None:
@@ -374,3 +388,17 @@ def test_the_grants_are_one_query(world: World, limit: int, django_assert_num_qu
         django_assert_num_queries(1),
     ):
         clients.episodes_visible_to(user=user)
+
+
+def test_a_members_form_episodes_read_no_grants(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """For a member of the form the query is the form's own: building it reads nothing (the
+    memberships are read once per request anyway); for another form, the grants once."""
+    user = _apply(world, dataclasses.replace(MIXED_WALL, active=True))
+    clients.user_scope(user)
+    with scope(organisation=user.organisation_id):
+        with django_assert_num_queries(0):
+            clients.form_episodes_visible_to(user=user, service_form=world.forms["jussi"])
+        with django_assert_num_queries(1):
+            clients.form_episodes_visible_to(user=user, service_form=world.forms["alvari"])

@@ -208,9 +208,9 @@ def test_hidden_from_caseload_client_list_and_search() -> None:
 
 
 def test_a_linked_alias_hides_its_episode_from_lists_and_a_former_participant_does_not() -> None:
-    """The list filter (two subqueries: the restricted persons' participations and their linked
-    aliases' participations) on episodes where the person takes part only as an alias, or has
-    left."""
+    """The list filter (the restricted episodes, read first: the restricted persons'
+    participations and their linked aliases' participations) on episodes where the person
+    takes part only as an alias, or has left."""
     from django.utils import timezone
 
     from tupa.core.tests.factories import EpisodeFactory
@@ -245,3 +245,29 @@ def test_lifting_is_not_refused() -> None:
     restrict(w.person)
     restrict(w.person, restricted=False)
     assert not w.person.processing_restricted
+
+
+def test_the_restricted_episodes_are_read_per_organisation_and_by_id() -> None:
+    """``restricted_episodes`` names the organisation's own episodes only; the same rule by id
+    (``restricted_episode_ids``) reads any given ids; an empty set excludes nothing."""
+    from tupa.episodes.models import Episode
+    from tupa.people.processing import (
+        exclude_restricted_episodes,
+        restricted_episode_ids,
+        restricted_episodes,
+    )
+
+    here, there = world(), world()
+    assert here.form.organisation_id != there.form.organisation_id
+    assert restricted_episodes(here.form.organisation_id) == frozenset()
+    restrict(there.person)
+    assert restricted_episodes(here.form.organisation_id) == frozenset()
+    assert restricted_episodes(there.form.organisation_id) == {there.episode.pk}
+    assert restricted_episode_ids([here.episode.pk, there.episode.pk]) == {there.episode.pk}
+    assert restricted_episode_ids([]) == set()
+    with scopes_disabled():
+        both = Episode.objects.filter(pk__in=[here.episode.pk, there.episode.pk])
+        kept = exclude_restricted_episodes(both, organisation_id=here.form.organisation_id)
+        assert set(kept) == {here.episode, there.episode}  # not this organisation's to hide
+        kept = exclude_restricted_episodes(both, organisation_id=there.form.organisation_id)
+        assert set(kept) == {here.episode}

@@ -62,7 +62,8 @@ def linkable_episodes(
         q |= Q(pk__in=keep.episodes.values("pk"))
     return (
         exclude_restricted_episodes(
-            clients.episodes_visible_to(user=user).filter(service_form=service_form).filter(q)
+            clients.form_episodes_visible_to(user=user, service_form=service_form).filter(q),
+            organisation_id=service_form.organisation_id,
         )
         .prefetch_related(_clients_prefetch())
         .order_by("opened_at", "pk")

@@ -58,7 +58,10 @@ def _episode_choices(service_form: ServiceForm) -> QuerySet[Episode]:
     """The form's open episodes, without those of a restricted participant (GDPR art. 18: no
     new appointments, and left out of every list that names clients)."""
     return (
-        exclude_restricted_episodes(Episode.objects.filter(service_form=service_form))
+        exclude_restricted_episodes(
+            Episode.objects.filter(service_form=service_form),
+            organisation_id=service_form.organisation_id,
+        )
         .exclude(status=Episode.Status.ENDED)
         .prefetch_related(
             Prefetch(

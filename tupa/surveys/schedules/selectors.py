@@ -308,7 +308,7 @@ def due_list(*, user: User, service_form: ServiceForm, today: dt.date) -> DueLis
     schedules = list(schedules_of(service_form, active_only=True))
     versions = latest_versions(s.questionnaire_id for s in schedules)
     invited = _invited(schedules)
-    visible = clients.episodes_visible_to(user=user).filter(service_form=service_form)
+    visible = clients.form_episodes_visible_to(user=user, service_form=service_form)
     ended = visible.filter(status=Episode.Status.ENDED, end_date__isnull=False)
     victim_side = service_form.violence_work == clients.VICTIM
     groups: list[DueGroup] = []
@@ -431,7 +431,7 @@ def remindable(invitation: Invitation, *, today: dt.date, permission_ok: bool) -
 
 def invitations_of(*, user: User, service_form: ServiceForm) -> QuerySet[Invitation]:
     """The form's invitations whose recipient the user may see (episode visible, or none)."""
-    visible = clients.episodes_visible_to(user=user).filter(service_form=service_form)
+    visible = clients.form_episodes_visible_to(user=user, service_form=service_form)
     return Invitation.objects.filter(service_form=service_form).filter(
         Q(episode__isnull=True) | Q(episode__in=visible)
     )

@@ -200,7 +200,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationCreateForm(
         request.POST,
         schedules=selectors.schedules_of(service_form, active_only=True),
-        episodes=clients.episodes_visible_to(user=user).filter(service_form=service_form),
+        episodes=clients.form_episodes_visible_to(user=user, service_form=service_form),
         organisation_id=service_form.organisation_id,
         service_form_id=service_form.pk,
     )
