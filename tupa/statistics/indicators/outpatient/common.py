@@ -342,6 +342,10 @@ _CONTACTS: Final = Shape(
             type__in=CONTACT_TYPES,
             superseded_by__isnull=True,
         )
+        # Not the newest versions that are themselves an appointment's outcome entry: the
+        # appointment is counted, and the entry would only be read to be dropped (in the
+        # federation data every one of a year's 523 was).
+        .exclude(Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk"))))
         .annotate(local_day=local_day("occurred_at"))
         .order_by("occurred_at", "pk")
         .values_list(
@@ -352,8 +356,6 @@ _CONTACTS: Final = Shape(
             "type",
             "place",
             "local_day",
-            # Whether the newest version is itself an appointment's outcome entry.
-            Exists(Appointment.objects.filter(journal_entry_id=OuterRef("pk"))),
         )
     )
 )
@@ -364,18 +366,13 @@ def read_contacts(params: Params) -> list[ContactRow]:
     """The newest versions of the period's contact entries, without the appointments' own.
 
     An entry linked from an appointment is the appointment's outcome entry (the appointment is
-    counted, not the entry). The database tells which newest versions are linked themselves; only
-    a corrected entry that is not needs its older versions looked up (they may be the linked
-    ones)."""
-    rows = [
-        (ContactRow(pk, previous, form_id, episode_id, kind, place, day), linked)
-        for pk, previous, form_id, episode_id, kind, place, day, linked in period_rows(
-            _CONTACTS, params
-        )
-    ]
-    corrected = {r.pk: r.supersedes_id for r, linked in rows if not linked and r.supersedes_id}
+    counted, not the entry). The database leaves out the newest versions that are linked
+    themselves; only a corrected entry needs its older versions looked up (they may be the
+    linked ones)."""
+    rows = [ContactRow(*row) for row in period_rows(_CONTACTS, params)]
+    corrected = {r.pk: r.supersedes_id for r in rows if r.supersedes_id}
     linked_earlier = chains_linked_from_appointments(corrected) if corrected else set()
-    return [r for r, linked in rows if not linked and r.pk not in linked_earlier]
+    return [r for r in rows if r.pk not in linked_earlier]
 
 
 def is_outpatient(form: ServiceForm) -> bool:
