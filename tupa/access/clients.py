@@ -259,14 +259,19 @@ class EpisodeVisibility:
         return _through(self.condition, relation)
 
 
+def _signed_in_to_organisation(user: User) -> bool:
+    """An active signed-in account of an organisation: the only kind that sees client data."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.organisation_id is not None
+    )
+
+
 def episode_visibility(*, user: User) -> EpisodeVisibility:
     """What :func:`episodes_visible_to` selects, for a caller that also needs the condition
     itself (one small query for the grants, as there)."""
-    if (
-        not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or user.organisation_id is None
-    ):
+    if not _signed_in_to_organisation(user):
         return EpisodeVisibility(Q(pk__in=[]))
     scope = user_scope(user)
     q = Q(service_form__in=scope.member_form_ids) | _granted(user, scope)
@@ -290,11 +295,9 @@ def form_episodes_visible_to(*, user: User, service_form: ServiceForm) -> QueryS
     within a form the user belongs to. A user outside the form sees what her grants open, as
     there."""
     if (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.organisation_id is not None
+        _signed_in_to_organisation(user)
         and service_form.organisation_id == user.organisation_id
-        and service_form.pk in user_scope(user).member_form_ids
+        and is_member(user, service_form.pk)
     ):
         return Episode.objects.filter(
             organisation_id=user.organisation_id, service_form_id=service_form.pk
