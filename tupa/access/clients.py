@@ -259,19 +259,18 @@ class EpisodeVisibility:
         return _through(self.condition, relation)
 
 
-def _signed_in_to_organisation(user: User) -> bool:
-    """An active signed-in account of an organisation: the only kind that sees client data."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.organisation_id is not None
-    )
+def _client_data_organisation(user: User) -> int | None:
+    """The organisation whose client data ``user`` may see at all: an active signed-in account's
+    own, the only kind that sees client data; None for any other."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.organisation_id
 
 
 def episode_visibility(*, user: User) -> EpisodeVisibility:
     """What :func:`episodes_visible_to` selects, for a caller that also needs the condition
     itself (one small query for the grants, as there)."""
-    if not _signed_in_to_organisation(user):
+    if _client_data_organisation(user) is None:
         return EpisodeVisibility(Q(pk__in=[]))
     scope = user_scope(user)
     q = Q(service_form__in=scope.member_form_ids) | _granted(user, scope)
@@ -295,7 +294,7 @@ def form_episodes_visible_to(*, user: User, service_form: ServiceForm) -> QueryS
     within a form the user belongs to. A user outside the form sees what her grants open, as
     there."""
     if (
-        _signed_in_to_organisation(user)
+        _client_data_organisation(user) is not None
         and service_form.organisation_id == user.organisation_id
         and is_member(user, service_form.pk)
     ):
@@ -307,9 +306,8 @@ def form_episodes_visible_to(*, user: User, service_form: ServiceForm) -> QueryS
 
 def episode_basis(*, user: User, episode: Episode) -> Basis | None:
     """The basis on which ``user`` may see ``episode``, or None (→ 404)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if episode.organisation_id != user.organisation_id:
+    org_id = _client_data_organisation(user)
+    if org_id is None or episode.organisation_id != org_id:
         return None
     scope = user_scope(user)
     if episode.service_form_id in scope.member_form_ids:
@@ -450,9 +448,9 @@ def episode_bases(*, user: User, episode_ids: Iterable[int]) -> dict[int, Basis]
     same conditions as the ``Q`` objects above, which the visibility querysets use), and the side
     of the wall from the episode's form."""
     ids = list(episode_ids)
-    org_id = user.organisation_id if getattr(user, "is_authenticated", False) else None
+    org_id = _client_data_organisation(user)
     if not ids or org_id is None:
-        return {}
+        return {}  # as episodes_visible_to: nothing for an inactive or unattached account
     scope = user_scope(user)
     today = timezone.localdate()
     # The outer query is scoped (Episode.objects); the subqueries are tied to its rows.
@@ -499,17 +497,13 @@ def person_bases(*, user: User, persons: Iterable[Person]) -> dict[int, Basis]:
     from tupa.episodes.models import Participant
 
     ids = [p.pk for p in persons]
-    if (
-        not ids
-        or not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or user.organisation_id is None
-    ):
+    org_id = _client_data_organisation(user)
+    if not ids or org_id is None:
         return {}  # as episodes_visible_to: nothing for an inactive or unattached account
     rows = list(
-        Participant.objects.filter(
-            person_id__in=ids, episode__organisation_id=user.organisation_id
-        ).values_list("person_id", "episode_id")
+        Participant.objects.filter(person_id__in=ids, episode__organisation_id=org_id).values_list(
+            "person_id", "episode_id"
+        )
     )
     bases = episode_bases(user=user, episode_ids={episode_id for _p, episode_id in rows})
     result: dict[int, Basis] = {}
