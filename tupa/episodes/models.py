@@ -463,7 +463,10 @@ class Entry(AppendOnlyModel):
         REMOTE = "remote", _("etäyhteys tai puhelin")
         OTHER = "other", _("muu paikka")
 
-    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="entries")
+    # No index of its own: ``entry_episode_moment`` begins with it (migration 0009).
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     type = models.CharField(_("kirjauksen laji"), max_length=30, choices=Type.choices)
     occurred_at = models.DateTimeField(_("aika"))
     duration_minutes = models.PositiveIntegerField(_("kesto (min)"), null=True, blank=True)
