@@ -91,6 +91,24 @@ def members_between(lower: Any, upper: Any) -> Q:
     )
 
 
+def present_at(moment: Any, *, through: str = "") -> Q:
+    """Rows (stays or stay members) present at ``moment``: arrived by it and not yet left."""
+    return Q(**{f"{through}arrived_at__lte": moment}) & (
+        Q(**{f"{through}departed_at__isnull": True}) | Q(**{f"{through}departed_at__gt": moment})
+    )
+
+
+def members_present_at(moment: Any) -> Q:
+    """Stay members present at ``moment`` (who is in the unit now), and the same bound on their
+    stay.
+
+    As in :func:`members_in`, the stay's bound adds no condition — a member's period lies
+    inside its stay's — but the database can start from the stays open at the moment instead of
+    probing the members of every stay in the unit's history (ten years of a shelter: ≈ 800
+    stays for ≈ 14 residents, 1.7 → 0.1 ms)."""
+    return present_at(moment) & present_at(moment, through="stay__")
+
+
 def _local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(HELSINKI).date()
 
@@ -317,14 +335,13 @@ def occupancy_now(*, service_form: ServiceForm, at: dt.datetime | None = None) -
     A room counts as occupied when anyone stays in it.
     """
     moment = at or timezone.now()
-    present = Q(arrived_at__lte=moment) & (Q(departed_at__isnull=True) | Q(departed_at__gt=moment))
     places = set(
         Place.objects.filter(service_form=service_form, active=True).values_list("pk", flat=True)
     )
     rows = list(
-        StayMember.objects.filter(stay__place__service_form=service_form)
-        .filter(present)
-        .values_list("stay__place_id", flat=True)
+        StayMember.objects.filter(
+            members_present_at(moment), stay__place__service_form=service_form
+        ).values_list("stay__place_id", flat=True)
     )
     occupied = len(places & set(rows))
     return OccupancyNow(

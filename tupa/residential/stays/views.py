@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -78,11 +78,10 @@ def _active_places(service_form: ServiceForm) -> QuerySet[Place]:
 
 def _taken_now(service_form: ServiceForm) -> frozenset[int]:
     """Places with somebody in them right now (a room counts as taken when anyone is in)."""
-    now = timezone.now()
     return frozenset(
-        StayMember.objects.filter(stay__place__service_form=service_form, arrived_at__lte=now)
-        .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=now))
-        .values_list("stay__place_id", flat=True)
+        StayMember.objects.filter(
+            selectors.members_present_at(timezone.now()), stay__place__service_form=service_form
+        ).values_list("stay__place_id", flat=True)
     )
 
 
@@ -111,8 +110,9 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
 
     places = list(_active_places(service_form))
     present = list(
-        StayMember.objects.filter(stay__place__service_form=service_form, arrived_at__lte=now)
-        .filter(Q(departed_at__isnull=True) | Q(departed_at__gt=now))
+        StayMember.objects.filter(
+            selectors.members_present_at(now), stay__place__service_form=service_form
+        )
         .select_related("stay", "participant__person", "participant__alias")
         .order_by("stay__place_id", "arrived_at", "pk")
     )

@@ -21,12 +21,14 @@ import time_machine
 from django_scopes import scope
 
 from tupa.core.tests.factories import worker_in
-from tupa.residential.models import Destination, PayerCategory
+from tupa.residential.models import Destination, PayerCategory, StayMember
 from tupa.residential.stays import services
 from tupa.residential.stays.selectors import (
     ledger_for_service_form,
+    members_present_at,
     occupancy_now,
     occupancy_period,
+    present_at,
 )
 
 from .support import family, place, residential_form, t
@@ -152,6 +154,56 @@ def test_occupancy_now(scenario, django_assert_max_num_queries) -> None:  # type
     with scope(organisation=form.organisation):
         later = occupancy_now(service_form=form, at=t(2027, 1, 15, 12))
     assert (later.occupied, later.persons) == (2, 2)  # B and C
+
+
+def test_the_stays_bound_on_present_members_adds_no_condition(scenario) -> None:  # type: ignore[no-untyped-def]
+    """``members_present_at`` also bounds the member's stay (so the database can start from the
+    open stays); a member's period lies inside its stay's, so it selects exactly the members
+    present by their own times — checked at every arrival and departure and a minute either
+    side, with a move, a later arrival, an early departure and a return."""
+    form = scenario["form"]
+    worker = worker_in(form)
+    d_episode, (d_mother, d_child) = family(form)
+    d = services.stay_admit(
+        actor=worker,
+        episode=d_episode,
+        place=place(form, "p5"),
+        arrived_at=t(2027, 1, 20, 12),
+        members=[d_mother, d_child],
+        payer_category=PayerCategory.STATE,
+    )
+    with scope(organisation=form.organisation):
+        child = StayMember.objects.get(stay=d, participant=d_child)
+    services.stay_member_depart(actor=worker, member=child, departed_at=t(2027, 1, 22, 9))
+    services.stay_member_add(
+        actor=worker, stay=d, participant=d_child, arrived_at=t(2027, 1, 25, 16)
+    )
+    services.stay_discharge(
+        actor=worker, stay=d, departed_at=t(2027, 2, 1, 10), destination=Destination.HOME
+    )
+    with scope(organisation=form.organisation):
+        members = StayMember.objects.filter(stay__place__service_form=form)
+        moments = {
+            moment + dt.timedelta(minutes=shift)
+            for m in members
+            for moment in (m.arrived_at, m.departed_at)
+            if moment is not None
+            for shift in (-1, 0, 1)
+        }
+        assert len(moments) > 30
+        for moment in sorted(moments):
+            by_own_times = set(members.filter(present_at(moment)).values_list("pk", flat=True))
+            bounded = set(members.filter(members_present_at(moment)).values_list("pk", flat=True))
+            assert bounded == by_own_times, moment
+        # Not vacuous: D's child is away on 23.1, back on 26.1; B is in throughout.
+        away = members.filter(members_present_at(t(2027, 1, 23, 12)))
+        back = members.filter(members_present_at(t(2027, 1, 26, 12)))
+        assert sorted(m.participant_id for m in away) == sorted(
+            [scenario["b_adult"].pk, d_mother.pk]
+        )
+        assert sorted(m.participant_id for m in back) == sorted(
+            [scenario["b_adult"].pk, d_mother.pk, d_child.pk]
+        )
 
 
 def test_occupancy_december(scenario, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
