@@ -335,17 +335,23 @@ def occupancy_now(*, service_form: ServiceForm, at: dt.datetime | None = None) -
     A room counts as occupied when anyone stays in it.
     """
     moment = at or timezone.now()
-    places = set(
-        Place.objects.filter(service_form=service_form, active=True).values_list("pk", flat=True)
+    places = Place.objects.filter(service_form=service_form, active=True).values_list(
+        "pk", flat=True
     )
-    rows = list(
-        StayMember.objects.filter(
-            members_present_at(moment), stay__place__service_form=service_form
-        ).values_list("stay__place_id", flat=True)
-    )
-    occupied = len(places & set(rows))
+    present = StayMember.objects.filter(
+        members_present_at(moment), stay__place__service_form=service_form
+    ).values_list("stay__place_id", flat=True)
+    return occupancy_of(active_places=places, present_in=present)
+
+
+def occupancy_of(*, active_places: Iterable[int], present_in: Iterable[int]) -> OccupancyNow:
+    """:func:`occupancy_now`'s figures from what a caller has read already: the ids of the form's
+    active places, and the place of each person present (any place of the form, as there)."""
+    active = set(active_places)
+    taken = list(present_in)
+    occupied = len(active & set(taken))
     return OccupancyNow(
-        places=len(places), occupied=occupied, free=len(places) - occupied, persons=len(rows)
+        places=len(active), occupied=occupied, free=len(active) - occupied, persons=len(taken)
     )
 
 

@@ -147,7 +147,11 @@ def occupancy(request: HttpRequest, slug: str) -> HttpResponse:
     for basis_value, participants in to_log.items():
         log_shown(request, subjects_of(participants), basis=basis_value, action=Action.LIST)
 
-    now_figures = selectors.occupancy_now(service_form=service_form, at=now)
+    # The figures from the places and residents read above (occupancy_now would read them again).
+    now_figures = selectors.occupancy_of(
+        active_places=(place.pk for place in places),
+        present_in=(member.stay.place_id for member in present),
+    )
 
     data = request.GET if ("start" in request.GET or "end" in request.GET) else None
     period_form = PeriodForm(data, initial=month_period(timezone.localdate()))

@@ -36,7 +36,7 @@ from tupa.core.tests.factories import (
 from tupa.core.tests.helpers import login_verified
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
-from tupa.residential.stays import services
+from tupa.residential.stays import selectors, services
 
 from .support import family, place, residential_form, t
 
@@ -293,6 +293,12 @@ def test_admit_creates_a_stay_and_the_place_is_no_longer_free(
     html = client.get(reverse("residential:occupancy", args=[form.slug])).content.decode()
     assert _figure(html, "occupied") == "2"
     assert _figure(html, "free") == "0"
+    # B and the two admitted now; the page counts from the residents it lists, as the selector.
+    assert _figure(html, "persons") == "3"
+    with scopes_disabled():
+        now = selectors.occupancy_now(service_form=form)
+    shown = tuple(int(_figure(html, name)) for name in ("places", "occupied", "free", "persons"))
+    assert shown == (now.places, now.occupied, now.free, now.persons)
 
 
 def test_admitting_to_a_taken_place_shows_the_error_and_keeps_the_input(
