@@ -270,11 +270,12 @@ def _client_data_organisation(user: User) -> int | None:
 def episode_visibility(*, user: User) -> EpisodeVisibility:
     """What :func:`episodes_visible_to` selects, for a caller that also needs the condition
     itself (one small query for the grants, as there)."""
-    if _client_data_organisation(user) is None:
+    org_id = _client_data_organisation(user)
+    if org_id is None:
         return EpisodeVisibility(Q(pk__in=[]))
     scope = user_scope(user)
     q = Q(service_form__in=scope.member_form_ids) | _granted(user, scope)
-    return EpisodeVisibility(q & Q(organisation_id=user.organisation_id))
+    return EpisodeVisibility(q & Q(organisation_id=org_id))
 
 
 def episodes_visible_to(*, user: User) -> QuerySet[Episode]:
@@ -293,14 +294,13 @@ def form_episodes_visible_to(*, user: User, service_form: ServiceForm) -> QueryS
     is :func:`episodes_visible_to` filtered to the form: its ``OR`` of the grants adds nothing
     within a form the user belongs to. A user outside the form sees what her grants open, as
     there."""
+    org_id = _client_data_organisation(user)
     if (
-        _client_data_organisation(user) is not None
-        and service_form.organisation_id == user.organisation_id
+        org_id is not None
+        and service_form.organisation_id == org_id
         and is_member(user, service_form.pk)
     ):
-        return Episode.objects.filter(
-            organisation_id=user.organisation_id, service_form_id=service_form.pk
-        )
+        return Episode.objects.filter(organisation_id=org_id, service_form_id=service_form.pk)
     return episodes_visible_to(user=user).filter(service_form=service_form)
 
 
