@@ -80,6 +80,16 @@ def may_reach(user: Any, view_name: str, view: Callable[..., Any] | None = None)
     return not _in_portal(view_name)
 
 
+def front_page_of(user: Any, view_name: str, method: str) -> str | None:
+    """Where a volunteer login's GET of Tupa's front page (``/``) goes instead: the portal's
+    home. Everyone knows the front page exists, so leading there reveals nothing, and a
+    volunteer who types the bare address or follows an old bookmark lands on their own pages
+    rather than on "page not found". Every other case: None (:func:`may_reach` decides)."""
+    if view_name == STAFF_HOME and method in ("GET", "HEAD") and is_volunteer_login(user):
+        return PORTAL_HOME
+    return None
+
+
 def home_url_name(user: Any) -> str:
     """Where a login lands after logging in and after the second factor."""
     return PORTAL_HOME if is_volunteer_login(user) else STAFF_HOME

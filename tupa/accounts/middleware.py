@@ -190,7 +190,8 @@ class PortalReachMiddleware:
 
     Runs as ``process_view`` (the URL is resolved, no view has run): a refusal is a plain 404
     rendered by the 404 handler, and ``RefusedRequestLogMiddleware`` records it for the DPO.
-    An unresolvable URL is a 404 anyway.
+    An unresolvable URL is a 404 anyway. A volunteer login's front page (``/``) leads to the
+    portal's home instead (:func:`~tupa.access.volunteer_portal.front_page_of`).
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -208,6 +209,9 @@ class PortalReachMiddleware:
     ) -> HttpResponse | None:
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match is not None else ""
+        front = volunteer_portal.front_page_of(request.user, view_name, request.method or "")
+        if front is not None:
+            return HttpResponseRedirect(reverse(front))
         if not volunteer_portal.may_reach(request.user, view_name, view_func):
             raise Http404
         return None

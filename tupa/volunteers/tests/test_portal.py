@@ -282,7 +282,6 @@ def test_a_forged_or_foreign_activation_link_is_refused(world: dict[str, Any]) -
 
 
 STAFF_URLS = [
-    "/",
     "/henkilot/",
     "/asiakkuudet/",
     "/vapaaehtoiset/",
@@ -301,6 +300,20 @@ STAFF_URLS = [
 def test_a_volunteer_login_gets_404_outside_the_portal(world: dict[str, Any], url: str) -> None:
     client = portal_client(world["user"])
     assert client.get(url).status_code == 404
+
+
+def test_the_front_page_leads_a_volunteer_login_to_the_portal(world: dict[str, Any]) -> None:
+    client = portal_client(world["user"])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteer_portal:home")
+    assert client.get("/", follow=True).status_code == 200
+    # Only a GET or HEAD of the front page: a POST to it is refused as any staff page is.
+    assert client.head("/").status_code == 302
+    assert client.post("/").status_code == 404
+    # Staff keep their own front page.
+    staff = portal_client(world["coordinator"])
+    assert staff.get("/").status_code == 200
 
 
 def test_a_volunteer_login_may_use_its_own_account_pages(world: dict[str, Any]) -> None:
