@@ -79,6 +79,26 @@ def visible_participations(
     )
 
 
+#: What a search result shows of a person and what the access log records of it: nothing else
+#: of the person is read (no identity code, address or phone for a list of names).
+SEARCH_PERSON_FIELDS = ("pk", "organisation_id", "first_names", "last_name", "birth_date")
+
+
+def visible_forms(visibility: EpisodeVisibility) -> Prefetch[Any]:
+    """Prefetch of the service forms of a person's (or alias's) episodes the user may see, as
+    :func:`visible_participations` (same condition and order) but reading only the episode's
+    service form and its name: a list that shows each person with the forms of their
+    episodes (the search) needs nothing else."""
+    return Prefetch(
+        "participations",
+        queryset=Participant.objects.filter(visibility.through("episode"))
+        .select_related("episode__service_form")
+        .only("person_id", "alias_id", "episode__service_form__name")
+        .order_by("-episode__opened_at", "-episode__pk"),
+        to_attr="visible_participations",
+    )
+
+
 def visible_person(*, user: User, pk: int) -> Person | None:
     """The person if the user may see them (else None → 404), with visible participations."""
     visibility = episode_visibility(user=user)
@@ -311,9 +331,9 @@ def search_persons(*, user: User, query: str) -> SearchResults:
             else Alias.objects.none()
         )
     found = list(
-        persons.order_by("last_name", "first_names", "pk").prefetch_related(
-            visible_participations(user=user, visibility=visibility)
-        )[: SEARCH_LIMIT + 1]
+        persons.order_by("last_name", "first_names", "pk")
+        .only(*SEARCH_PERSON_FIELDS)
+        .prefetch_related(visible_forms(visibility))[: SEARCH_LIMIT + 1]
     )
     results.truncated = len(found) > SEARCH_LIMIT
     results.persons = found[:SEARCH_LIMIT]

@@ -281,6 +281,31 @@ def test_the_person_query_reads_the_persons_table_once(world: dict[str, Any]) ->
     assert len(re.findall(r'FROM "people_person"', person_queries[0])) == 1
 
 
+def test_the_search_reads_only_what_its_list_shows(world: dict[str, Any]) -> None:
+    """A list of names and birth dates reads no identity code, address or phone, and of each
+    visible episode only its service form's name (data minimisation, and a tenth less time)."""
+    worker = world["users"]["shelter_worker"]
+    with CaptureQueriesContext(connection) as ctx:
+        found = _search(worker, "meikalainen")
+    assert found.persons and found.persons[0].visible_participations  # type: ignore[attr-defined]
+    person_sql = next(
+        q["sql"] for q in ctx.captured_queries if 'ORDER BY "people_person"."last_name"' in q["sql"]
+    )
+    selected = person_sql.split(" FROM ", 1)[0]
+    assert '"people_person"."last_name"' in selected
+    for column in ("hetu", "street_address", "phone", "email", "temporary_id"):
+        assert f'"people_person"."{column}"' not in selected, column
+    parts_sql = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "episodes_participant"')
+    )
+    selected = parts_sql.split(" FROM ", 1)[0]
+    assert '"organisations_serviceform"."name"' in selected
+    for column in ('"episodes_episode"."summary"', '"organisations_serviceform"."description"'):
+        assert column not in selected, column
+
+
 def test_alias_model_is_searchable_only_by_its_visible_episodes(world: dict[str, Any]) -> None:
     # An alias of Turvakoti without any episode is not found by anyone.
     with scopes_disabled():
