@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any
 
 import django
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
@@ -117,14 +116,6 @@ def user_counts(organisation: Organisation) -> dict[str, int]:
     }
 
 
-def _has_model(app_label: str, fragment: str) -> bool:
-    try:
-        models = apps.get_app_config(app_label).get_models()
-    except LookupError:
-        return False
-    return any(fragment in m.__name__.lower() for m in models)
-
-
 def verify_items(organisation: Organisation) -> list[dict[str, Text]]:
     """Open questions and gaps; each with the place in the requirements it comes from."""
 
@@ -176,8 +167,6 @@ def verify_items(organisation: Organisation) -> list[dict[str, Text]]:
         _("Käyttölokin ja luovutuslokin vähimmäissäilytysaika (oletus vähintään 12 vuotta)."),
         "finnish-requirements §4.2, §11.4",
     )
-    if not _has_model("audit", "disclosure"):
-        add(_("Luovutusloki (703/2023) puuttuu vielä."), "finnish-requirements §4.2")
     add(
         _("Kanta-arkistoon liittymisen velvollisuus (703/2023 7 §)."),
         "finnish-requirements §4.7, §11.2",
