@@ -127,6 +127,12 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """Valid on ``on`` (today) and held by an active account."""
         return self.valid_on(on or timezone.localdate()).filter(user__is_active=True)
 
+    def client_work(self) -> MembershipQuerySet:
+        """Client work: a worker's, lead's or coordinator's membership (:data:`SERVICE_FORM_ROLES`,
+        always in a service form: ``membership_role_scope``). In memory the same set is
+        :data:`tupa.access.clients.CLIENT_WORK_ROLES`."""
+        return self.filter(role__in=[str(r) for r in SERVICE_FORM_ROLES])
+
 
 class Membership(models.Model):
     """A user's role in a service form (or organisation-wide), valid for a period.

@@ -382,11 +382,7 @@ def referral_targets(*, episode: Episode) -> QuerySet[ServiceForm]:
 def assignable_users(*, episode: Episode) -> QuerySet[User]:
     """Active client-work staff of the organisation not yet assigned to the episode."""
     today = timezone.localdate()
-    workers = (
-        Membership.objects.active()
-        .filter(role__in=clients.CLIENT_WORK_ROLES, service_form__isnull=False)
-        .values("user_id")
-    )
+    workers = Membership.objects.active().client_work().values("user_id")
     already = Assignment.objects.filter(episode=episode).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=today)
     )

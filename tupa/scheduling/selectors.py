@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tupa.access import clients
-from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.accounts.models import Membership, User
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Participant
 
@@ -65,7 +65,8 @@ def team_members(service_form: ServiceForm) -> list[User]:
     """Active client-work members of the service form, by name."""
     ids = (
         Membership.objects.active()
-        .filter(service_form=service_form, role__in=[str(r) for r in SERVICE_FORM_ROLES])
+        .client_work()
+        .filter(service_form=service_form)
         .values("user_id")
     )
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name"))

@@ -28,8 +28,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django_scopes import scope, scopes_disabled
 
+from tupa.access.clients import CLIENT_WORK_ROLES
 from tupa.access.policy import Basis
-from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.accounts.models import Membership, User
 from tupa.audit.models import AccessEvent
 from tupa.core.wallclock import HELSINKI
 from tupa.dataprotection.anomalies.config import DEFAULTS, AnomalySettings
@@ -236,9 +237,7 @@ class PeriodData:
         return {
             m.service_form_id
             for m in self.memberships.get(user_id, ())
-            if m.service_form_id is not None
-            and m.role in _CLIENT_WORK_ROLES
-            and m.active_at(moment)
+            if m.service_form_id is not None and m.role in CLIENT_WORK_ROLES and m.active_at(moment)
         }
 
     def has_organisation_role(self, user_id: int, moment: dt.datetime) -> bool:
@@ -300,7 +299,6 @@ class PeriodData:
         )
 
 
-_CLIENT_WORK_ROLES = frozenset(str(r) for r in SERVICE_FORM_ROLES)
 _RELATIONSHIP_BASES = frozenset(
     {Basis.MEMBERSHIP, Basis.ASSIGNMENT, Basis.CONSENT, Basis.BREAK_THE_GLASS}
 )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from tupa.accounts.models import SERVICE_FORM_ROLES, Membership, User
+from tupa.accounts.models import Membership, User
 from tupa.core.shapes import Shape, Slots
 
 from ..models import Attachment, Entry, EntryParticipant, Episode, Participant
@@ -31,7 +31,7 @@ def co_worker_candidates(*, organisation_id: int, also_ids: Iterable[int] = ()) 
     """
     memberships = (
         Membership.objects.active()
-        .filter(role__in=[str(r) for r in SERVICE_FORM_ROLES])
+        .client_work()
         .select_related("service_form")
         .order_by("service_form__name")
     )
