@@ -55,16 +55,21 @@ BASIS_CHOICES: list[tuple[str, Any]] = [(str(b), _BASIS_LABELS[b]) for b in Basi
 class AccessEvent(AppendOnlyModel):
     """Who read whose data, when, how and on what basis. Metadata only — never content.
 
-    The subject is generic (``subject_type`` + ``subject_id``) because the Person and Episode
-    models arrive later; when they do, a nullable ``person`` FK will be added and back-filled
-    from the generic columns (the generic pair stays for other subject kinds, e.g. staff).
-    ``episode_id`` is already here as a plain nullable integer: it will become the column of an
-    ``episode`` FK (``db_column="episode_id"``) without rewriting the table.
+    The subject is generic (``subject_type`` + ``subject_id``): one log holds the reads of
+    persons, aliases, episodes, volunteers and staff. ``episode_id`` is a plain integer, not a
+    foreign key, and stays one: the log is append-only and is kept longer than the records it
+    names (an erased record leaves its reads here), so it cannot point at them with a
+    constraint.
+
+    The organisation, user and subject type have no index of their own: each is the first
+    column of one of the composite indexes below, which serve every lookup by it (a single
+    column index beside them was only written, on the most written table; audit 0008).
     """
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("organisaatio"),
     )
@@ -72,12 +77,14 @@ class AccessEvent(AppendOnlyModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("käyttäjä"),
     )
     subject_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("kohteen tyyppi"),
     )
@@ -86,7 +93,7 @@ class AccessEvent(AppendOnlyModel):
         _("asiakkuus"),
         null=True,
         blank=True,
-        help_text=_("Tuleva viittaus asiakkuuteen (episode); nyt pelkkä tunniste."),
+        help_text=_("Asiakkuuden tunniste; säilyy, vaikka asiakkuus poistettaisiin."),
     )
     action = models.CharField(_("toiminto"), max_length=20, choices=Action.choices)
     basis = models.CharField(_("peruste"), max_length=30, choices=BASIS_CHOICES)
