@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "tupa.programmes",
     "tupa.dropin",
     "tupa.prevention",
+    "tupa.planning",
     "tupa.visitation",
     "tupa.volunteers",
     "tupa.surveys",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ryhmat/", include("tupa.programmes.urls")),
     path("perhetalo/", include("tupa.dropin.urls")),
     path("ehkaiseva-tyo/", include("tupa.prevention.urls")),
+    path("suunnitelma/", include("tupa.planning.urls")),
     path("tapaamiset/", include("tupa.visitation.urls")),
     path("vapaaehtoiset/", include("tupa.volunteers.urls")),
     path("vapaaehtoinen/", include("tupa.volunteers.portal.own_urls")),

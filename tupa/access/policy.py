@@ -224,6 +224,14 @@ RULES: dict[str, Rule] = {
         Scope.ORGANISATION,
         "read a purchasing municipality's yearly report (its residents' figures only)",
     ),
+    "planning.view": Rule(
+        ALL_ROLES, Scope.ORGANISATION, "read the annual plan's goals and their follow-up"
+    ),
+    "planning.edit": Rule(
+        _roles(Role.LEAD, Role.EXECUTIVE_DIRECTOR),
+        Scope.SERVICE_FORM,
+        "write and assess the plan's goals: a form's lead its form's, the executive director all",
+    ),
     "statistics.organisation.view": Rule(
         _roles(Role.EXECUTIVE_DIRECTOR),
         Scope.ORGANISATION,

@@ -1,0 +1,1 @@
+"""What the plan adds to the shared pages (see ``tupa.core.registry``)."""

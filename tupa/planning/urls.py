@@ -1,0 +1,4 @@
+
+app_name = "planning"
+
+urlpatterns: list = []  # the pages: see views.py
