@@ -205,6 +205,13 @@ STRATEGY = (
     _DATA["strategy"]["start_year"],
     _DATA["strategy"]["end_year"],
 )
+#: The plan's strategy ended in 2019; the demo association (fictional) carried its five themes
+#: into a following period, so that this year's and last year's plan goals have themes.
+NEXT_STRATEGY = (
+    _DATA["next_strategy"]["name"],
+    _DATA["next_strategy"]["start_year"],
+    _DATA["next_strategy"]["end_year"],
+)
 
 BUDGET_YEAR: int = _DATA["budget"]["year"]
 # (funder, amount, description): seed-spec §6.1, exact figures; total 2 649 700,00 €.
@@ -450,9 +457,12 @@ class _Builder:
                     description=description,
                 )
                 self._count("arvoja")
-        strategy, start, end = STRATEGY
-        for code, name, variants in THEMES:
-            if not StrategicTheme.objects.filter(organisation=self.org, code=code).exists():
+        for strategy, start, end in (STRATEGY, NEXT_STRATEGY):
+            for code, name, variants in THEMES:
+                if StrategicTheme.objects.filter(
+                    organisation=self.org, code=code, start_year=start
+                ).exists():
+                    continue
                 services.strategic_theme_create(
                     actor=None,
                     organisation=self.org,

@@ -276,10 +276,15 @@ class TestDemoContents:
             "Rohkeus",
         ]
         assert all(Value.objects.values_list("description", flat=True))
-        themes = {t.code: t for t in StrategicTheme.objects.all()}
+        themes = {t.code: t for t in StrategicTheme.objects.filter(start_year=2016)}
         assert list(themes) == ["T1", "T2", "T3", "T4", "T5"]
         assert "Yhdenvertaisuuden lisääminen yhteiskunnassa" in themes["T2"].heading_variants
         assert (themes["T1"].start_year, themes["T1"].end_year) == (2016, 2019)
+        # The (fictional) following period carries the same five themes on.
+        following = StrategicTheme.objects.exclude(start_year=2016)
+        assert sorted(following.values_list("code", "start_year", "end_year")) == [
+            (f"T{n}", 2020, 2028) for n in range(1, 6)
+        ]
         groups = {
             g.short_name or g.name: g for g in WorkingGroup.objects.prefetch_related("members")
         }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from django_scopes import ScopedManager, scopes_disabled
 from simple_history.models import HistoricalRecords
 
 from tupa.core.models import OrganisationScopedModel
@@ -110,7 +111,12 @@ class Value(OrganisationScopedModel):
 
 
 class StrategicTheme(OrganisationScopedModel):
-    """A strategic theme (*painopiste*) T1–T5 of the strategy, seed-spec §1.5."""
+    """A strategic theme (*painopiste*) T1–T5 of the strategy, seed-spec §1.5.
+
+    A strategy lasts a few years and the next one brings its own themes, often with the same
+    codes: a code is unique within a strategy period (``start_year``), and two themes with the
+    same code may not cover the same year (:meth:`clean`). The plan's goals of a year are filed
+    under the themes whose period covers it (``tupa.planning``)."""
 
     code = models.CharField(_("koodi"), max_length=5)
     name = models.CharField(_("nimi"), max_length=200)
@@ -127,8 +133,39 @@ class StrategicTheme(OrganisationScopedModel):
         verbose_name_plural = _("strategiset painopisteet")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="theme_unique_code"),
+            models.UniqueConstraint(
+                fields=["organisation", "code", "start_year"], name="theme_unique_code_period"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def covers(self, year: int) -> bool:
+        """Whether the theme's strategy period includes ``year`` (an open end covers all)."""
+        return (self.start_year is None or self.start_year <= year) and (
+            self.end_year is None or year <= self.end_year
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.organisation_id is None or not self.code:
+            return
+        low, high = self.start_year or 0, self.end_year or 9999
+        with scopes_disabled():  # the admin's form validates outside the request's scope too
+            others = list(
+                StrategicTheme.objects.filter(
+                    organisation_id=self.organisation_id, code=self.code
+                ).exclude(pk=self.pk)
+            )
+        for other in others:
+            if (other.start_year or 0) <= high and low <= (other.end_year or 9999):
+                raise ValidationError(
+                    {
+                        "code": _(
+                            "Painopisteellä %(code)s on jo strategiakausi, joka osuu samoille "
+                            "vuosille."
+                        )
+                        % {"code": self.code}
+                    }
+                )

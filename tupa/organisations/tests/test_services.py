@@ -282,6 +282,30 @@ def test_strategic_theme_period_and_variants(org, actor) -> None:  # type: ignor
     assert "end_year" in exc.value.message_dict
 
 
+def test_a_theme_code_comes_back_in_the_next_strategy_period_but_not_twice_a_year(  # type: ignore[no-untyped-def]
+    org, actor
+) -> None:
+    first = services.strategic_theme_create(
+        actor=actor, organisation=org, code="T1", name="Osallisuus", start_year=2016, end_year=2019
+    )
+    # The next strategy (its period open-ended) may use the code again…
+    second = services.strategic_theme_create(
+        actor=actor, organisation=org, code="T1", name="Osallisuus", start_year=2020
+    )
+    assert first.covers(2019) and not first.covers(2020)
+    assert second.covers(2020) and second.covers(2040) and not second.covers(2019)
+    # …but two T1 themes may not cover the same year.
+    for start, end in ((2018, 2021), (2019, None), (2030, 2031), (None, 2016)):
+        with pytest.raises(ValidationError) as exc:
+            services.strategic_theme_create(
+                actor=actor, organisation=org, code="T1", name="X", start_year=start, end_year=end
+            )
+        assert "samoille vuosille" in exc.value.message_dict["code"][0]
+    services.strategic_theme_create(
+        actor=actor, organisation=org, code="T2", name="Toinen", start_year=2018, end_year=2021
+    )
+
+
 # --------------------------------------------------------------------------- staff
 
 
