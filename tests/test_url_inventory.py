@@ -280,6 +280,38 @@ def test_the_volunteer_portal_pages_are_classified() -> None:
     assert {name: by_name.get(name) for name in PORTAL_PAGES} == PORTAL_PAGES
 
 
+#: The annual plan (ADR 0030, docs/planning.md): the year's plan and the add and carry-over
+#: pages answer 404 through tupa.access.planning (may_view_plan, may_keep_any,
+#: may_keep_goals_of); a goal's pages fetch the goal for its keeper only (may_keep). The
+#: who-gets-404 matrix is in tupa/planning/tests/test_views.py.
+PLANNING_PAGES = {
+    "planning:index": "login_only",
+    "planning:year": "login_only",
+    "planning:add": "login_only",
+    "planning:carry_over": "login_only",
+    "planning:edit": "object_scoped",
+    "planning:assess": "object_scoped",
+    "planning:remove": "object_scoped",
+}
+
+
+def test_the_planning_pages_are_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {n for n in by_name if n and n.startswith("planning:")} == set(PLANNING_PAGES)
+    assert {name: by_name.get(name) for name in PLANNING_PAGES} == PLANNING_PAGES
+
+
+#: The board's plan against actual (docs/statistics.md, *Plan against actual*): the policy
+#: (statistics.organisation.view) answers 404 to all but the executive director; the matrix is
+#: in tupa/statistics/tests/test_plan_actual.py.
+PLAN_ACTUAL_PAGES = {"statistics:plan_actual": "login_only"}
+
+
+def test_the_plan_against_actual_is_classified() -> None:
+    by_name = {e.name: e.access for e in ENTRIES}
+    assert {name: by_name.get(name) for name in PLAN_ACTUAL_PAGES} == PLAN_ACTUAL_PAGES
+
+
 def test_every_url_is_classified() -> None:
     missing = unclassified(ENTRIES)
     assert not missing, (

@@ -33,21 +33,35 @@ GOAL_FIELDS = ("theme", "text", "order")
 
 def conflict_error() -> ValidationError:
     """Somebody else saved the goal in between (optimistic locking)."""
+    # The code goes on the message itself: a ValidationError made of a dict drops its own
+    # ``code``, so the callers find it as ``error.error_dict["__all__"][0].code``.
     return ValidationError(
         {
             "__all__": [
-                _(
-                    "Joku muu on tallentanut tavoitteen sillä välin, kun täytit lomaketta. "
-                    "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
+                ValidationError(
+                    _(
+                        "Joku muu on tallentanut tavoitteen sillä välin, kun täytit lomaketta. "
+                        "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
+                    ),
+                    code="conflict",
                 )
             ]
-        },
-        code="conflict",
+        }
     )
 
 
 def _require_keeper(actor: User, service_form: ServiceForm | None) -> None:
     if not may_keep_goals_of(actor, service_form):
+        raise PermissionDenied(
+            _("Työmuodon tavoitteita ylläpitää sen esihenkilö, muita toiminnanjohtaja.")
+        )
+
+
+def _require_goal_keeper(actor: User, goal: AnnualGoal) -> None:
+    # may_keep, not may_keep_goals_of alone: a goal without a service form carries no
+    # organisation for the policy to compare, and another organisation's director must not
+    # keep ours.
+    if not may_keep(actor, goal):
         raise PermissionDenied(
             _("Työmuodon tavoitteita ylläpitää sen esihenkilö, muita toiminnanjohtaja.")
         )
@@ -154,8 +168,7 @@ def goal_update(*, actor: User, goal: AnnualGoal, version: int | None, **fields:
         raise TypeError(f"unknown goal fields: {sorted(unknown)}")
     with scope(organisation=goal.organisation_id):
         current = _locked(goal, version)
-        if not may_keep(actor, current):
-            _require_keeper(actor, current.service_form)
+        _require_goal_keeper(actor, current)
         for name, value in fields.items():
             setattr(current, name, value)
         _check(current)
@@ -179,8 +192,7 @@ def goal_assess(
     marked anything but planned needs an assessment: the board reads why, not only what."""
     with scope(organisation=goal.organisation_id):
         current = _locked(goal, version)
-        if not may_keep(actor, current):
-            _require_keeper(actor, current.service_form)
+        _require_goal_keeper(actor, current)
         errors: dict[str, str] = {}
         if status not in GoalStatus.values:
             errors["status"] = _("Valitse tila.")
@@ -206,8 +218,7 @@ def goal_remove(*, actor: User, goal: AnnualGoal, reason: str) -> None:
     ``reason``."""
     with scope(organisation=goal.organisation_id):
         current = _locked(goal, None)
-        if not may_keep(actor, current):
-            _require_keeper(actor, current.service_form)
+        _require_goal_keeper(actor, current)
         reason = reason.strip()
         if len(reason) < MIN_REASON:
             raise ValidationError({"reason": _("Kirjoita poistolle syy.")})
@@ -225,6 +236,8 @@ def goals_carry_over(
     with their themes; a goal whose text is already in ``year``'s plan is not copied twice."""
     _require_keeper(actor, service_form)
     organisation_id = actor.organisation_id
+    if organisation_id is None:
+        raise PermissionDenied
     with scope(organisation=organisation_id):
         previous = AnnualGoal.objects.filter(
             organisation_id=organisation_id,

@@ -21,6 +21,7 @@ def test_the_navigation_lists_every_app_link_in_its_order() -> None:
         "accounts:staff_list",
         "statistics:index",
         "surveys:index",
+        "planning:index",
         "volunteers:index",
         "finance:index",
         "finance:basis",
