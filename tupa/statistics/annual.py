@@ -10,18 +10,27 @@ that sums the forms, AVI's or the federation's, it can give one away: docs/stati
 *Suppression*, "what it does not cover".) An active form with nothing in either year is named,
 not drawn (the workbook keeps its row of zeros); a form no longer active appears only with
 figures.
+
+The year's goals of the annual plan (:func:`pack_goals`, ADR 0030 item 5) follow the figures:
+each owner's — the association's, each service form's, each working group's — by theme, with
+their status and written assessment. They are not suppressed: a goal is a sentence of the
+association's published plan and names no one (the assessment's help text says so); the
+evidence, which may point into Tupa's own pages, and the assessor stay out of the public pack.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core.spreadsheets import append, workbook_bytes
 from tupa.organisations.models import ServiceForm
+from tupa.planning.models import GoalStatus
+from tupa.planning.selectors import OwnerPlan, goals_of_year, grouped
 
 from . import engine
 from .indicators import registry as indicators
@@ -140,9 +149,22 @@ def pack(
     return sections
 
 
-def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
-    """The pack as a workbook: the figures (suppressed as on the page) and their definitions
-    (cells by :func:`tupa.core.spreadsheets.put`: a name is text, never a formula)."""
+def pack_goals(*, organisation_id: int, year: int) -> list[OwnerPlan]:
+    """The year's goals by owner (the association, the service forms by name, the working
+    groups) and theme, with their status and assessment (one query)."""
+    return grouped(goals_of_year(organisation_id, year))
+
+
+def pack_xlsx(
+    sections: list[PackSection],
+    *,
+    title: str,
+    year: int,
+    goals: Sequence[OwnerPlan] = (),
+) -> bytes:
+    """The pack as a workbook: the figures (suppressed as on the page), the plan's goals and
+    the figures' definitions (cells by :func:`tupa.core.spreadsheets.put`: a name is text,
+    never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -184,6 +206,7 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
     for column, width in zip("ABCDEFG", (22, 40, 30, 10, 10, 10, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
+    _goals_sheet(book, goals)
     definitions = book.create_sheet(str(_("Määritelmät")))
     append(
         definitions,
@@ -196,3 +219,32 @@ def pack_xlsx(sections: list[PackSection], *, title: str, year: int) -> bytes:
             append(definitions, [ind.key, str(ind.title), str(ind.rule)])
     definitions.column_dimensions["C"].width = 100
     return workbook_bytes(book)
+
+
+def _goals_sheet(book: Any, goals: Sequence[OwnerPlan]) -> None:
+    """The sheet "Tavoitteet": owner, theme, goal, status, assessment; one row a goal."""
+    sheet = book.create_sheet(str(_("Tavoitteet")))
+    header = [
+        str(_("Työmuoto tai työryhmä")),
+        str(_("Painopiste")),
+        str(_("Tavoite")),
+        str(_("Tila")),
+        str(_("Arvio")),
+    ]
+    append(sheet, header, bold=True)
+    for owner in goals:
+        for theme in owner.themes:
+            for goal in theme.goals:
+                append(
+                    sheet,
+                    [
+                        str(owner.label),
+                        str(theme.label),
+                        goal.text,
+                        str(GoalStatus(goal.status).label),
+                        goal.assessment,
+                    ],
+                )
+    for column, width in zip("ABCDE", (30, 36, 60, 18, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annual, catalogue, federation, jobs, overview, returns, submissions
+from .views import annual, catalogue, federation, jobs, overview, plan, returns, submissions
 
 app_name = "statistics"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("yleiskuva/", overview.overview, name="overview"),
     path("toimintakertomus/<int:year>/", annual.annual_report, name="annual_report"),
+    path("suunnitelma/<int:year>/", plan.plan_actual, name="plan_actual"),
     path(
         "luku/<str:indicator_id>/<slug:slug>/<int:year>/",
         overview.indicator_drill,

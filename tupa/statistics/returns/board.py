@@ -13,8 +13,8 @@ BOARD = ReturnTemplate(
     title=_("Hallituksen tilannekatsaus"),
     description=_(
         "Työmuotojen keskeiset luvut neljännesvuosittain hallitukselle. Sisäinen raportti: "
-        "lukuja ei salata. Suunnitelman tavoitteet tulevat rinnalle, kun vuosisuunnitelma on "
-        "Tupassa."
+        "lukuja ei salata. Vuosisuunnitelman tavoitteet ja niiden tila lukujen rinnalla: "
+        "Tilastot › Suunnitelma ja toteuma."
     ),
     scope=Scope.ORGANISATION,
     period=Period.QUARTER,

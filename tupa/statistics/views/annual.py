@@ -1,4 +1,5 @@
-"""The annual report data pack: the year's key figures per service form beside last year's."""
+"""The annual report data pack: the year's key figures per service form beside last year's, and
+the year's goals of the plan with their status and assessment."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_GET
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, user_of
 from tupa.organisations.models import Organisation
+from tupa.planning.selectors import OwnerPlan
 
 from .. import exports, services
-from ..annual import SECTIONS, PackSection, pack, pack_xlsx
+from ..annual import SECTIONS, PackSection, pack, pack_goals, pack_xlsx
 from ..charts import paired_bars
 from ..jobs import CONTENT_TYPES, Output, Progress
 from .common import year_or_404
@@ -34,7 +36,11 @@ def annual_title(organisation: Organisation, year: int) -> str:
 
 
 def _context(
-    title: str, year: int, sections: list[PackSection], progress: Progress
+    title: str,
+    year: int,
+    sections: list[PackSection],
+    goals: list[OwnerPlan],
+    progress: Progress,
 ) -> dict[str, Any]:
     progress.begin(_("Piirretään kaavioita"))
     charts = {
@@ -51,6 +57,7 @@ def _context(
         "title": title,
         "year": year,
         "sections": [(s, [(line, charts[id(line)]) for line in s.lines]) for s in sections],
+        "goals": goals,
         "threshold": services.THRESHOLD,
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
     }
@@ -70,12 +77,13 @@ def annual_output(
         threshold=services.THRESHOLD,
         progress=progress.lines,
     )
+    goals = pack_goals(organisation_id=organisation.pk, year=year)
     title = annual_title(organisation, year)
     if fmt == "xlsx":
         progress.begin(_("Kootaan Excel-tiedostoa"))
-        body = pack_xlsx(sections, title=title, year=year)
+        body = pack_xlsx(sections, title=title, year=year, goals=goals)
     else:
-        context = _context(title, year, sections, progress)
+        context = _context(title, year, sections, goals, progress)
         progress.begin(_("Muotoillaan sivuja"))
         html = render_to_string("statistics/annual_pdf.html", context)
         progress.advance()
@@ -98,5 +106,6 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     if fmt:  # the direct download (bookmarks); the page prepares them as background jobs
         return attachment(annual_output(organisation, year, fmt))
     sections = pack(organisation_id=organisation.pk, year=year, threshold=services.THRESHOLD)
-    context = _context(annual_title(organisation, year), year, sections, Progress())
+    goals = pack_goals(organisation_id=organisation.pk, year=year)
+    context = _context(annual_title(organisation, year), year, sections, goals, Progress())
     return render(request, "statistics/annual.html", context)
