@@ -18,6 +18,7 @@ from tupa.demo import (
     finance_budget,
     finance_grants,
     finance_invoicing,
+    planning,
     prevention,
     programmes,
     residential,
@@ -53,6 +54,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     finance_grants.build,
     finance_budget.build,
     finance_invoicing.build,  # after the agreements; runs on the stays, meetings and rentals
+    planning.build,  # the annual plan's goals, through the services (ADR 0030)
     statistics.build,
 )
 
