@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
@@ -253,7 +254,13 @@ def goals_carry_over(
             ).values_list("working_group_id", "text")
         )
         copied = []
-        for old in previous.order_by("working_group_id", "order", "pk"):
+        for old in previous.order_by(
+            # The association's own goals before the working groups' (NULLs sort last on
+            # PostgreSQL and first on SQLite unless told).
+            F("working_group_id").asc(nulls_first=True),
+            "order",
+            "pk",
+        ):
             if (old.working_group_id, old.text) in there:
                 continue
             theme = old.theme
