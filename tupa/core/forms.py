@@ -154,6 +154,27 @@ def apply_errors(
             form.add_error(None, message)
 
 
+class RemovalReasonForm(forms.Form):
+    """The written reason for removing a row recorded by mistake; the service keeps it in the
+    change history. ``min_reason`` is the service's own shortest reason (its ``MIN_REASON``)."""
+
+    min_reason: ClassVar[int] = 5
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=_("Poiston syy"),
+            max_length=300,
+            min_length=self.min_reason,
+            help_text=_("Esimerkiksi: kirjattu kahteen kertaan. Syy tallentuu muutoshistoriaan."),
+            error_messages={
+                "required": _("Kirjoita poistolle syy."),
+                "min_length": _("Kirjoita poistolle syy (vähintään %(limit_value)d merkkiä)."),
+                "max_length": _("Syy on liian pitkä (enintään %(limit_value)d merkkiä)."),
+            },
+        )
+
+
 class PeriodForm(forms.Form):
     """A reporting period: ``start`` and ``end`` (both inclusive), 2000–2100, at most ``max_days``.
 

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import RemovalReasonForm
 from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
 
 from .models import GoalStatus
@@ -189,17 +190,7 @@ class GoalAssessForm(forms.Form):
     version = _version_field()
 
 
-class GoalRemovalForm(forms.Form):
+class GoalRemovalForm(RemovalReasonForm):
     """The written reason for removing a goal added by mistake (kept in the history)."""
 
-    reason = forms.CharField(
-        label=_("Poiston syy"),
-        max_length=300,
-        min_length=MIN_REASON,
-        help_text=_("Esimerkiksi: kirjattu kahteen kertaan. Syy tallentuu muutoshistoriaan."),
-        error_messages={
-            "required": _("Kirjoita poistolle syy."),
-            "min_length": _("Kirjoita poistolle syy (vähintään %(limit_value)d merkkiä)."),
-            "max_length": _("Syy on liian pitkä (enintään %(limit_value)d merkkiä)."),
-        },
-    )
+    min_reason = MIN_REASON

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import date_field
+from tupa.core.forms import RemovalReasonForm, date_field
 
 from .models import ActivityKind, Material, RecipientKind, Role
 from .services import MAX_REACHED, MIN_REASON
@@ -147,17 +147,7 @@ class MaterialForm(forms.Form):
     )
 
 
-class RemovalForm(forms.Form):
+class RemovalForm(RemovalReasonForm):
     """The lead's written reason for removing a row recorded by mistake (kept in the history)."""
 
-    reason = forms.CharField(
-        label=_("Poiston syy"),
-        max_length=300,
-        min_length=MIN_REASON,
-        help_text=_("Esimerkiksi: kirjattu kahteen kertaan. Syy tallentuu muutoshistoriaan."),
-        error_messages={
-            "required": _("Kirjoita poistolle syy."),
-            "min_length": _("Kirjoita poistolle syy (vähintään %(limit_value)d merkkiä)."),
-            "max_length": _("Syy on liian pitkä (enintään %(limit_value)d merkkiä)."),
-        },
-    )
+    min_reason = MIN_REASON
