@@ -87,7 +87,7 @@ def _same_period_last_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _figures(
+def figures_to_date(
     forms: list[ServiceForm], today: dt.date, *, with_clients: bool = True
 ) -> dict[tuple[int, str], Figure]:
     """(form, indicator) → this year to date and the same days last year, one run per indicator
@@ -159,7 +159,7 @@ def overview_context(user: Any, today: dt.date, *, summary: bool = False) -> dic
     the chart of the forms' activity, occupancy and the returns: it counts neither the clients
     nor the queues."""
     forms = _forms(user)
-    figures = _figures(forms, today, with_clients=not summary)
+    figures = figures_to_date(forms, today, with_clients=not summary)
     rows: list[dict[str, Any]] = []
     for form in forms:
         clients_id, activity_id = figures_for(form)

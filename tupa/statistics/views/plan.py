@@ -2,7 +2,7 @@
 
 Per service form the year's key figures from 1 January to the end of a chosen quarter (or today,
 when that is earlier) beside the same days of last year — the overview's figures and
-drill-downs (:func:`.overview._figures`) — and beside them the form's goals of the year's plan
+drill-downs (:func:`.overview.figures_to_date`) — and beside them the form's goals of the year's plan
 by theme, with their status, assessment and evidence (:mod:`tupa.planning.selectors`). At the
 top, how the whole organisation's goals stand per theme, and the association's and working
 groups' own goals. For the executive director (``statistics.organisation.view``, as the
@@ -38,7 +38,7 @@ from tupa.planning.models import AnnualGoal, GoalStatus
 
 from ..suppression import scaled
 from .common import ORGANISATION, year_or_404
-from .overview import Figure, _figures, figures_for
+from .overview import Figure, figures_for, figures_to_date
 
 #: The query parameter of the quarter (1–4) whose end the figures count to.
 QUARTER = "neljannes"
@@ -89,7 +89,7 @@ def plan_actual_context(organisation_id: int, year: int, until: dt.date) -> dict
     owners = plan.grouped(goals)
     by_key = {o.key: o for o in owners}
     forms = _forms(organisation_id, {g.service_form_id for g in goals if g.service_form_id})
-    figures = _figures([f for f in forms if figures_for(f) != (None, None)], until)
+    figures = figures_to_date([f for f in forms if figures_for(f) != (None, None)], until)
     rows = []
     for form in forms:
         ids = [i for i in figures_for(form) if i is not None]
