@@ -174,13 +174,25 @@ def _summary(goals: list[AnnualGoal]) -> list[SummaryRow]:
     return rows
 
 
-def _unfinished_owner_ids(organisation_id: int, year: int) -> set[int | None]:
-    """The service forms (None: the association and the working groups) that have unfinished
-    goals in ``year``'s plan (one query)."""
-    goals: QuerySet[AnnualGoal] = selectors.goals_of_year(organisation_id, year).filter(
-        status__in=UNFINISHED
+def _owners_with_goals_to_copy(organisation_id: int, year: int) -> set[int | None]:
+    """The service forms (None: the association and the working groups) whose unfinished goals
+    of the year before ``year`` are not yet in ``year``'s plan — what the carry-over would copy,
+    by the same rule (owner and text). Two queries."""
+    goals: QuerySet[AnnualGoal] = AnnualGoal.objects.filter(organisation_id=organisation_id)
+    unfinished = goals.filter(year=year - 1, status__in=UNFINISHED).values_list(
+        "service_form_id", "working_group_id", "text"
     )
-    return set(goals.order_by().values_list("service_form_id", flat=True).distinct())
+    there = set(goals.filter(year=year).values_list("service_form_id", "working_group_id", "text"))
+    return {
+        form_id for form_id, group_id, text in unfinished if (form_id, group_id, text) not in there
+    }
+
+
+def _may_add_to(user: Any, plan: selectors.OwnerPlan) -> bool:
+    """Whether the user adds goals to ``plan``'s owner: one they keep, and a service form only
+    while it is active (the add page offers no other)."""
+    form = plan.service_form
+    return may_keep_goals_of(user, form) and (form is None or form.active)
 
 
 @login_only
@@ -211,18 +223,21 @@ def year_plan(request: HttpRequest, year: int) -> HttpResponse:
     goals = list(goals_qs)
 
     plans = selectors.grouped(goals)
-    keeps_any = may_keep_any(user)
+    # Adding needs an active service form the user keeps, or the director's own goals.
+    keeps_any = may_keep_goals_of(user, None) or any(
+        form.active and may_keep_goals_of(user, form) for form in forms
+    )
     kept_goal_ids = {goal.pk for goal in goals if may_keep(user, goal)}
     sections = [
         Section(
             plan,
-            _add_url(year, _owner_of(plan)) if may_keep_goals_of(user, plan.service_form) else "",
+            _add_url(year, _owner_of(plan)) if _may_add_to(user, plan) else "",
         )
         for plan in plans
     ]
     carry_from: list[dict[str, Any]] = []
     if keeps_any and year - 1 >= FIRST_YEAR:
-        unfinished = _unfinished_owner_ids(organisation_id, year - 1)
+        unfinished = _owners_with_goals_to_copy(organisation_id, year)
         if None in unfinished and may_keep_goals_of(user, None):
             carry_from.append({"slug": "", "label": _("Koko yhdistys ja työryhmät")})
         carry_from.extend(

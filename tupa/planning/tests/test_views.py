@@ -556,6 +556,34 @@ def test_the_carry_over_buttons_are_the_keepers(client: Client, world: dict[str,
             assert f"Kopioi keskeneräiset tavoitteet vuodelta {PREVIOUS}" in html
 
 
+def test_a_carry_over_button_goes_once_everything_is_copied(
+    client: Client, world: dict[str, Any]
+) -> None:
+    a = world["form_a"]
+    login_verified(client, world["director"])
+    assert _carry_buttons(_html(client, _year_url())) == ["", a.slug]
+    client.post(reverse("planning:carry_over", args=[YEAR]), {"tyomuoto": a.slug})
+    # Form A's unfinished goal is in this year's plan now: only the association's button stays.
+    assert _carry_buttons(_html(client, _year_url())) == [""]
+    client.post(reverse("planning:carry_over", args=[YEAR]), {"tyomuoto": ""})
+    assert 'id="carry-title"' not in _html(client, _year_url())
+
+
+def test_a_lead_of_an_inactive_form_is_not_offered_adding(
+    client: Client, world: dict[str, Any]
+) -> None:
+    with scopes_disabled():
+        world["form_b"].active = False
+        world["form_b"].save(update_fields=["active"])
+    login_verified(client, world["lead_b"])
+    html = _html(client, _year_url())
+    assert reverse("planning:add", args=[YEAR]) not in html
+    assert client.get(reverse("planning:add", args=[YEAR])).status_code == 404
+    client.logout()
+    login_verified(client, world["lead_a"])
+    assert reverse("planning:add", args=[YEAR]) in _html(client, _year_url())
+
+
 def test_carry_over_copies_only_the_unfinished_goals(client: Client, world: dict[str, Any]) -> None:
     a = world["form_a"]
     url = reverse("planning:carry_over", args=[YEAR])
