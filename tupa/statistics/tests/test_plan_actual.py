@@ -360,6 +360,42 @@ def test_the_csv_is_written_the_finnish_way(client: Client, world: dict[str, Any
     assert len(lines) == 1 + 5 + 4 + 1
 
 
+def test_the_workbook_has_the_csv_rows_with_numbers_as_numbers(
+    client: Client, world: dict[str, Any]
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    login_verified(client, world["director"])
+    with time_machine.travel(NEXT_YEAR, tick=False):
+        response = client.get(_url(), {"neljannes": 1, "muoto": "xlsx"})
+    assert response.status_code == 200
+    assert "suunnitelma-ja-toteuma-2025-q1.xlsx" in response["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Suunnitelma ja toteuma", "Tiedot"]
+    rows = [list(r) for r in wb["Suunnitelma ja toteuma"].iter_rows(values_only=True)]
+    assert rows[0] == [
+        "Työmuoto",
+        "Luku tai tavoite",
+        "2025 (1.1.–31.3.2025)",
+        "2024 (1.1.–31.3.2024)",
+        "Painopiste",
+        "Tila",
+        "Arvio",
+    ]
+    # The same 5 goals and 4 figures as the CSV; the counts are numbers, not text.
+    assert len(rows) == 1 + 5 + 4
+    assert ["Avokriisityö", "Avopalvelujen asiakkaat", 4, 1, None, None, None] in rows
+    assert ["Avokriisityö", "Toteutuneet asiakastapaamiset", 2, 1, None, None, None] in rows
+    facts = dict(wb["Tiedot"].iter_rows(values_only=True))
+    assert facts["Vuosi"] == 2025 and facts["Vuosineljännes"] == 1 and facts["Tavoitteita"] == 5
+    # Only the director: a lead gets 404 for the workbook as for the page.
+    client.logout()
+    login_verified(client, world["lead"])
+    assert client.get(_url(), {"muoto": "xlsx"}).status_code == 404
+
+
 def test_a_figure_in_hundredths_is_written_with_a_decimal_comma() -> None:
     """A figure counted in hundredths (hours) goes into the CSV as a number with a comma."""
     figure = SimpleNamespace(

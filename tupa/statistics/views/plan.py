@@ -9,7 +9,8 @@ groups' own goals. For the executive director (``statistics.organisation.view``,
 organisation-wide returns); everyone else gets 404.
 
 Nothing here is personal data: the figures are aggregates and the goals are the plan's
-sentences. The CSV (``?muoto=csv``) is written the Finnish way by :mod:`tupa.core.spreadsheets`.
+sentences. The CSV (``?muoto=csv``, the Finnish way) and the workbook (``?muoto=xlsx``) are
+written by :mod:`tupa.core.spreadsheets`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tupa.access.policy import decide
 from tupa.core.dates import fi_date
 from tupa.core.months import month_end
 from tupa.core.params import plain_int
-from tupa.core.spreadsheets import csv_response, finnish_csv
+from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.organisations.models import ServiceForm
 from tupa.planning import selectors as plan
 from tupa.planning.models import AnnualGoal, GoalStatus
@@ -155,9 +156,9 @@ def csv_rows(context: dict[str, Any]) -> Iterator[list[Any]]:
             yield from _goal_rows(row.form.name, row.goals.goals)
 
 
-def _csv(context: dict[str, Any], quarter: int) -> HttpResponse:
+def _header(context: dict[str, Any]) -> list[str]:
     year, until, last = context["year"], context["until"], context["last_until"]
-    header = [
+    return [
         _("Työmuoto"),
         _("Luku tai tavoite"),
         f"{year} (1.1.–{fi_date(until)})",
@@ -166,9 +167,31 @@ def _csv(context: dict[str, Any], quarter: int) -> HttpResponse:
         _("Tila"),
         _("Arvio"),
     ]
+
+
+def _csv(context: dict[str, Any], quarter: int) -> HttpResponse:
+    year = context["year"]
     return csv_response(
-        finnish_csv(header, csv_rows(context)), f"suunnitelma-ja-toteuma-{year}-q{quarter}.csv"
+        finnish_csv(_header(context), csv_rows(context)),
+        f"suunnitelma-ja-toteuma-{year}-q{quarter}.csv",
     )
+
+
+def _xlsx(context: dict[str, Any], quarter: int) -> HttpResponse:
+    """The same rows as the CSV in a workbook (numbers as numbers), and a sheet of facts."""
+    year, until, last = context["year"], context["until"], context["last_until"]
+    facts = Sheet(
+        _("Tiedot"),
+        [
+            (_("Vuosi"), year),
+            (_("Vuosineljännes"), quarter),
+            (_("Luvut"), f"1.1.–{fi_date(until)}"),
+            (_("Vertailu"), f"1.1.–{fi_date(last)}"),
+            (_("Tavoitteita"), context["goal_count"]),
+        ],
+    )
+    content = xlsx(_("Suunnitelma ja toteuma"), _header(context), csv_rows(context), more=[facts])
+    return xlsx_response(content, f"suunnitelma-ja-toteuma-{year}-q{quarter}.xlsx")
 
 
 @login_only
@@ -182,11 +205,13 @@ def plan_actual(request: HttpRequest, year: int) -> HttpResponse:
     today = timezone.localdate()
     quarter = _quarter_or_404(request, year, today)
     fmt = request.GET.get(FORMAT, "")
-    if fmt not in ("", "csv"):
+    if fmt not in ("", "csv", "xlsx"):
         raise Http404
     context = plan_actual_context(user.organisation_id, year, period_end(year, quarter, today))
     if fmt == "csv":
         return _csv(context, quarter)
+    if fmt == "xlsx":
+        return _xlsx(context, quarter)
     # The quarters that have begun (a past year: all four).
     begun = 4 if year < today.year else (today.month - 1) // 3 + 1
     context |= {
