@@ -27,6 +27,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tupa.core.months import add_months
 from tupa.episodes.models import Participant
 
 from .models import HouseholdMember, Person, Relationship, Restriction
@@ -44,10 +45,7 @@ PLACEHOLDER_MSGID = "Suojattu tieto"
 
 def _adult_cutoff(today: date) -> date:
     """Persons born *after* this date are under 18 today."""
-    try:
-        return today.replace(year=today.year - 18)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - 18, day=28)
+    return add_months(today, -12 * 18)
 
 
 def _covered_children(ids: set[int], today: date) -> dict[int, int]:

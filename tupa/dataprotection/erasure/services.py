@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from tupa.core import dates
+from tupa.core.months import add_months
 from tupa.episodes.models import Entry, Participant, ServiceTask
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import (
@@ -62,10 +63,7 @@ FAMILY_LAW_CHILD_YEARS = 120
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return add_months(day, 12 * years)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Membership
 from tupa.audit.models import AccessEvent
+from tupa.core.months import add_months
 from tupa.core.wallclock import HELSINKI
 from tupa.people.models import Alias, Person
 
@@ -36,11 +37,7 @@ class LogRow:
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.localdate()
-    try:
-        start = today.replace(year=today.year - LOG_EXTRACT_DEFAULT_YEARS)
-    except ValueError:  # 29 February
-        start = today.replace(year=today.year - LOG_EXTRACT_DEFAULT_YEARS, day=28)
-    return start, today
+    return add_months(today, -12 * LOG_EXTRACT_DEFAULT_YEARS), today
 
 
 def _subject_ids(person: Person) -> list[str]:

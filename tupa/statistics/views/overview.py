@@ -24,6 +24,7 @@ from tupa.access import statistics as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.htmx import is_htmx
+from tupa.core.months import add_months
 from tupa.episodes.models import Episode, Referral
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
@@ -80,13 +81,6 @@ class Figure:
         return number_text(self.last_year, self.indicator.decimals)
 
 
-def _same_period_last_year(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def figures_to_date(
     forms: list[ServiceForm], today: dt.date, *, with_clients: bool = True
 ) -> dict[tuple[int, str], Figure]:
@@ -101,7 +95,7 @@ def figures_to_date(
             if ind_id is not None:
                 by_indicator[ind_id].append(form)
     this_year = (dt.date(today.year, 1, 1), today)
-    last_year = (dt.date(today.year - 1, 1, 1), _same_period_last_year(today))
+    last_year = (dt.date(today.year - 1, 1, 1), add_months(today, -12))
     out: dict[tuple[int, str], Figure] = {}
     with one_run():
         for ind_id, users in by_indicator.items():

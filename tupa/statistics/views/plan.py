@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET
 from tupa.access.marks import login_only, user_of
 from tupa.access.policy import decide
 from tupa.core.dates import fi_date
-from tupa.core.months import month_end
+from tupa.core.months import add_months, month_end
 from tupa.core.params import plain_int
 from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.organisations.models import ServiceForm
@@ -107,7 +107,7 @@ def plan_actual_context(organisation_id: int, year: int, until: dt.date) -> dict
     return {
         "year": year,
         "until": until,
-        "last_until": _last_year_day(until),
+        "last_until": add_months(until, -12),
         "rows": rows,
         "own_goals": [o for o in owners if o.service_form is None],
         # Each theme with its count per status, in the order of ``statuses``.
@@ -116,13 +116,6 @@ def plan_actual_context(organisation_id: int, year: int, until: dt.date) -> dict
         "status_totals": totals,
         "goal_count": len(goals),
     }
-
-
-def _last_year_day(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _theme_label(goal: AnnualGoal) -> str:
