@@ -164,11 +164,7 @@ class _Plan:
 
     def theme(self, code: str, year: int) -> StrategicTheme | None:
         for theme in self.themes:
-            if (
-                theme.code == code
-                and (theme.start_year is None or theme.start_year <= year)
-                and (theme.end_year is None or year <= theme.end_year)
-            ):
+            if theme.code == code and theme.covers(year):
                 return theme
         return None
 

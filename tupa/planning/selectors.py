@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
@@ -38,9 +38,8 @@ def goals_of_year(
 
 
 def themes_for_year(organisation_id: int, year: int) -> QuerySet[StrategicTheme]:
-    """The strategy's themes that a goal of ``year`` may be filed under."""
-    from django.db.models import Q
-
+    """The strategy's themes that a goal of ``year`` may be filed under (the query's form of
+    :meth:`StrategicTheme.covers`)."""
     return StrategicTheme.objects.filter(
         Q(start_year__isnull=True) | Q(start_year__lte=year),
         Q(end_year__isnull=True) | Q(end_year__gte=year),

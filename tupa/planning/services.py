@@ -82,9 +82,7 @@ def _check(goal: AnnualGoal) -> None:
     if theme is not None:
         if theme.organisation_id != goal.organisation_id:
             errors["theme"] = _("Valitse painopiste listasta.")
-        elif (theme.start_year and goal.year < theme.start_year) or (
-            theme.end_year and goal.year > theme.end_year
-        ):
+        elif not theme.covers(goal.year):
             errors["theme"] = _(
                 "Painopiste kuuluu strategiakauteen %(start)s–%(end)s, ei vuoteen %(year)s."
             ) % {"start": theme.start_year or "", "end": theme.end_year or "", "year": goal.year}
@@ -264,7 +262,7 @@ def goals_carry_over(
             if (old.working_group_id, old.text) in there:
                 continue
             theme = old.theme
-            if theme is not None and theme.end_year and theme.end_year < year:
+            if theme is not None and not theme.covers(year):
                 theme = None  # the strategy period has ended: the owner picks a new theme
             copied.append(
                 goal_add(
