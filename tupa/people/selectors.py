@@ -59,22 +59,29 @@ MIN_QUERY_LENGTH = 2
 # --------------------------------------------------------------------------- building blocks
 
 
+def _visible_participations(visibility: EpisodeVisibility) -> QuerySet[Participant]:
+    """The participations in episodes the user may see, newest first, with the episode and its
+    service form. The condition is on the participation's own episode (joined for its service
+    form anyway), so PostgreSQL starts from the persons' participations, not from the visible
+    episodes."""
+    return (
+        Participant.objects.filter(visibility.through("episode"))
+        .select_related("episode__service_form")
+        .order_by("-episode__opened_at", "-episode__pk")
+    )
+
+
 def visible_participations(
     *, user: User, visibility: EpisodeVisibility | None = None
 ) -> Prefetch[Any]:
-    """Prefetch of a person's (or alias's) participations in episodes the user may see.
-
-    Sets ``visible_participations`` (newest first, with the episode and its service form).
-    ``visibility``: the user's :func:`episode_visibility`, when the caller has it already. The
-    condition is on the participation's own episode (joined for its service form anyway), so
-    PostgreSQL starts from the persons' participations, not from the visible episodes."""
+    """Prefetch of a person's (or alias's) participations in episodes the user may see
+    (:func:`_visible_participations`), set as ``visible_participations``. ``visibility``: the
+    user's :func:`episode_visibility`, when the caller has it already."""
     if visibility is None:
         visibility = episode_visibility(user=user)
     return Prefetch(
         "participations",
-        queryset=Participant.objects.filter(visibility.through("episode"))
-        .select_related("episode__service_form")
-        .order_by("-episode__opened_at", "-episode__pk"),
+        queryset=_visible_participations(visibility),
         to_attr="visible_participations",
     )
 
@@ -85,16 +92,14 @@ SEARCH_PERSON_FIELDS = ("pk", "organisation_id", "first_names", "last_name", "bi
 
 
 def visible_forms(visibility: EpisodeVisibility) -> Prefetch[Any]:
-    """Prefetch of the service forms of a person's (or alias's) episodes the user may see, as
-    :func:`visible_participations` (same condition and order) but reading only the episode's
-    service form and its name: a list that shows each person with the forms of their
-    episodes (the search) needs nothing else."""
+    """:func:`visible_participations` reading only the episode's service form and its name: a
+    list that shows each person with the forms of their episodes (the search) needs nothing
+    else."""
     return Prefetch(
         "participations",
-        queryset=Participant.objects.filter(visibility.through("episode"))
-        .select_related("episode__service_form")
-        .only("person_id", "alias_id", "episode__service_form__name")
-        .order_by("-episode__opened_at", "-episode__pk"),
+        queryset=_visible_participations(visibility).only(
+            "person_id", "alias_id", "episode__service_form__name"
+        ),
         to_attr="visible_participations",
     )
 
