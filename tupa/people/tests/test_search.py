@@ -19,6 +19,7 @@ from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, Person
 from tupa.core.tests.helpers import login_verified
 from tupa.people import selectors, services
 from tupa.people.models import Alias, Restriction
+from tupa.people.selectors import search as search_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,8 @@ def test_too_short_queries_search_nothing(world: dict[str, Any]) -> None:
 
 
 def test_truncation(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+    # Patched where search_persons reads it (the package only re-exports the value).
+    monkeypatch.setattr(search_selectors, "SEARCH_LIMIT", 2)
     results = _search(world["users"]["shelter_worker"], "mei")
     assert len(results.persons) == 2 and results.truncated
 
