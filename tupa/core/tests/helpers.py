@@ -117,3 +117,15 @@ def refused_by_the_database(sql: str, params: list[Any], message: str) -> None:
         connection.cursor() as cursor,
     ):
         cursor.execute(sql, params)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF the product wrote (read with pypdf), its whitespace folded to single
+    spaces so that a test looks for a line as it reads: ``"Avopalvelujen asiakkaat 4 1"``."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF"), data[:20]
+    pages = PdfReader(BytesIO(data)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())

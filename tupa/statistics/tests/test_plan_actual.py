@@ -314,7 +314,7 @@ def test_only_the_executive_director_sees_it(client: Client, world: dict[str, An
             assert client.get(_url(), {"muoto": "csv"}).status_code == 404, who
         login_verified(client, world["director"])
         assert client.get(_url()).status_code == 200
-        assert client.get(_url(), {"muoto": "pdf"}).status_code == 404
+        assert client.get(_url(), {"muoto": "doc"}).status_code == 404
         # Another organisation: its lead gets 404, its director its own (empty) plan.
         other_form = ServiceFormFactory.create(kind=ServiceForm.Kind.OUTPATIENT, name="Muu työ")
         login_verified(client, worker_in(other_form, role=Role.LEAD))

@@ -10,7 +10,11 @@ organisation-wide returns); everyone else gets 404.
 
 Nothing here is personal data: the figures are aggregates and the goals are the plan's
 sentences. The CSV (``?muoto=csv``, the Finnish way) and the workbook (``?muoto=xlsx``) are
-written by :mod:`tupa.core.spreadsheets`.
+written by :mod:`tupa.core.spreadsheets`; the PDF (``?muoto=pdf``) is the page's tables without
+their links, under the facts of the copy and above how the figures are counted, made like the
+annual pack's (:func:`.exports.pdf`). Each is one organisation's year, a few queries and pages,
+so each is a direct download (the annual pack's and the returns' PDFs are also prepared as
+background jobs, :mod:`..jobs`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -33,18 +38,25 @@ from tupa.core.dates import fi_date
 from tupa.core.months import add_months, month_end
 from tupa.core.params import plain_int
 from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
-from tupa.organisations.models import ServiceForm
+from tupa.core.wallclock import fi_moment
+from tupa.organisations.models import Organisation, ServiceForm
 from tupa.planning import selectors as plan
 from tupa.planning.models import AnnualGoal, GoalStatus
 
+from .. import exports
+from ..indicators.base import Indicator
+from ..jobs import CONTENT_TYPES, Output
 from ..suppression import scaled
 from .common import ORGANISATION, year_or_404
 from .overview import Figure, figures_for, figures_to_date
+from .returns import attachment
 
 #: The query parameter of the quarter (1–4) whose end the figures count to.
 QUARTER = "neljannes"
-#: The query parameter of the export format (only CSV).
+#: The query parameter of the export format.
 FORMAT = "muoto"
+#: The formats of :data:`FORMAT` (without it, the page).
+FORMATS = ("csv", "xlsx", "pdf")
 #: The board's quarterly return, linked from the page.
 BOARD_RETURN = "board.key_figures"
 
@@ -170,27 +182,65 @@ def _csv(context: dict[str, Any], quarter: int) -> HttpResponse:
     )
 
 
+def _facts(context: dict[str, Any], quarter: int) -> list[tuple[str, Any]]:
+    """The facts of an exported copy: the year, the quarter, the two periods, the goals."""
+    year, until, last = context["year"], context["until"], context["last_until"]
+    return [
+        (_("Vuosi"), year),
+        (_("Vuosineljännes"), quarter),
+        (_("Luvut"), f"1.1.–{fi_date(until)}"),
+        (_("Vertailu"), f"1.1.–{fi_date(last)}"),
+        (_("Tavoitteita"), context["goal_count"]),
+    ]
+
+
 def _xlsx(context: dict[str, Any], quarter: int) -> HttpResponse:
     """The same rows as the CSV in a workbook (numbers as numbers), and a sheet of facts."""
-    year, until, last = context["year"], context["until"], context["last_until"]
-    facts = Sheet(
-        _("Tiedot"),
-        [
-            (_("Vuosi"), year),
-            (_("Vuosineljännes"), quarter),
-            (_("Luvut"), f"1.1.–{fi_date(until)}"),
-            (_("Vertailu"), f"1.1.–{fi_date(last)}"),
-            (_("Tavoitteita"), context["goal_count"]),
-        ],
-    )
+    year = context["year"]
+    facts = Sheet(_("Tiedot"), _facts(context, quarter))
     content = xlsx(_("Suunnitelma ja toteuma"), _header(context), csv_rows(context), more=[facts])
     return xlsx_response(content, f"suunnitelma-ja-toteuma-{year}-q{quarter}.xlsx")
+
+
+def _title(organisation: Organisation, year: int) -> str:
+    return _("Suunnitelma ja toteuma %(year)s – %(name)s") % {
+        "year": year,
+        "name": organisation.name,
+    }
+
+
+def _definitions(rows: Sequence[FormRow]) -> list[Indicator]:
+    """The indicators of the figures, each once, in the order they first appear."""
+    seen: dict[str, Indicator] = {}
+    for row in rows:
+        for figure in row.figures:
+            seen.setdefault(figure.indicator.id, figure.indicator)
+    return list(seen.values())
+
+
+def _pdf(context: dict[str, Any], quarter: int, organisation: Organisation) -> HttpResponse:
+    """The page as a PDF for the board, as the annual pack's is made: the facts of the copy
+    (with when the figures were counted), the page's tables without their links or the goals'
+    evidence (as the CSV), and how the figures are counted."""
+    year = context["year"]
+    html = render_to_string(
+        "statistics/plan_actual_pdf.html",
+        context
+        | {
+            "title": _title(organisation, year),
+            "facts": [*_facts(context, quarter), (_("Laskettu"), fi_moment(timezone.now()))],
+            "definitions": _definitions(context["rows"]),
+        },
+    )
+    filename = f"suunnitelma-ja-toteuma-{year}-q{quarter}.pdf"
+    return attachment(Output(exports.pdf(html), filename, CONTENT_TYPES["pdf"]))
 
 
 @login_only
 @require_GET
 def plan_actual(request: HttpRequest, year: int) -> HttpResponse:
-    """The plan against actual of ``year`` to the end of ``?neljannes=`` (or its CSV)."""
+    """The plan against actual of ``year`` to the end of ``?neljannes=`` (or its CSV, workbook
+    or PDF: ``?muoto=``), behind the one access decision of the page."""
     user = user_of(request)
     if user.organisation_id is None or not decide(user, "statistics.organisation.view"):
         raise Http404
@@ -198,13 +248,16 @@ def plan_actual(request: HttpRequest, year: int) -> HttpResponse:
     today = timezone.localdate()
     quarter = _quarter_or_404(request, year, today)
     fmt = request.GET.get(FORMAT, "")
-    if fmt not in ("", "csv", "xlsx"):
+    if fmt not in ("", *FORMATS):
         raise Http404
     context = plan_actual_context(user.organisation_id, year, period_end(year, quarter, today))
     if fmt == "csv":
         return _csv(context, quarter)
     if fmt == "xlsx":
         return _xlsx(context, quarter)
+    if fmt == "pdf":
+        assert user.organisation is not None  # as its id, checked above
+        return _pdf(context, quarter, user.organisation)
     # The quarters that have begun (a past year: all four).
     begun = 4 if year < today.year else (today.month - 1) // 3 + 1
     context |= {
