@@ -4,7 +4,9 @@ Access decisions live in ``tupa/access/``: a view does not define its own ``may_
 does not write the access-log basis as a literal (the basis comes from the decision), and does
 not look a service form up by slug and 404 by hand (``tupa.access.fetch`` does). No module
 guesses whether another exists (``try: import … except ImportError``). No module grows past
-~600 lines (the house's point where it becomes a package). And ``tupa.core`` is the ground floor:
+~600 lines (the house's point where it becomes a package). Optimistic locking has one check and
+one error (``tupa.core.conflicts``): no app compares a record's ``version`` itself or defines a
+conflict exception of its own. And ``tupa.core`` is the ground floor:
 it imports nothing of Tupa above it. The layers themselves are checked by
 ``lint-imports`` (``[tool.importlinter]`` in pyproject.toml).
 
@@ -133,6 +135,33 @@ def _import_guesses(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
+#: The one module that compares a record's version with the one the user saw.
+CONFLICTS = TUPA / "core" / "conflicts.py"
+
+
+def _own_version_checks(path: Path, tree: ast.Module) -> list[str]:
+    """A comparison of ``<record>.version`` or an exception class named ``*Conflict`` outside
+    ``tupa.core.conflicts`` (its ``ensure_version`` and ``VersionConflict`` are the house's)."""
+    if path == CONFLICTS:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops)
+            and any(
+                isinstance(side, ast.Attribute) and side.attr == "version"
+                for side in [node.left, *node.comparators]
+            )
+        ) or (
+            isinstance(node, ast.ClassDef)
+            and node.name.endswith("Conflict")
+            and any(_dotted(base).endswith(("Exception", "Error")) for base in node.bases)
+        ):
+            found.append(_where(path, node))
+    return found
+
+
 def _upward_imports(path: Path, tree: ast.Module) -> list[str]:
     found = []
     for node in ast.walk(tree):
@@ -196,6 +225,10 @@ def test_no_module_grows_past_the_house_limit() -> None:
     assert offenders == [], "make these packages: " + ", ".join(offenders)
 
 
+def test_optimistic_locking_goes_through_the_core() -> None:
+    assert _offenders(_own_version_checks, list(_modules())) == []
+
+
 def test_core_imports_nothing_above_it() -> None:
     offenders = _offenders(_upward_imports, CORE_MODULES)
     assert offenders == [], "tupa.core is the ground floor: " + ", ".join(offenders)
@@ -235,6 +268,8 @@ def test_every_app_and_access_file_has_a_floor() -> None:
         ("try:\n    import x\nexcept ImportError:\n    x = None\n", _import_guesses),
         ("from tupa.organisations.models import ServiceForm\n", _upward_imports),
         ("from tupa.access import policy\n", _upward_imports),
+        ("if current.version != version:\n    raise X\n", _own_version_checks),
+        ("class StayConflict(Exception):\n    pass\n", _own_version_checks),
     ],
 )
 def test_each_check_catches_its_offence(source: str, check: Check) -> None:
@@ -249,6 +284,9 @@ def test_each_check_catches_its_offence(source: str, check: Check) -> None:
         ("service_form_access(request, slug, rule='x')\n", _service_forms_by_slug),
         ("from tupa.access.marks import public\n", _upward_imports),
         ("from tupa.core.forms import submit\n", _upward_imports),
+        ("ensure_version(current, version)\n", _own_version_checks),
+        ("ok = sub.template_version != version\n", _own_version_checks),
+        ("if group.version is None:\n    pass\n", _own_version_checks),
     ],
 )
 def test_each_check_lets_the_house_style_pass(source: str, check: Check) -> None:

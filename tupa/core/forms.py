@@ -10,11 +10,12 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
+from tupa.core.conflicts import VersionConflict
 
 T = TypeVar("T")
 
@@ -216,12 +217,57 @@ def year_to_date_period(today: dt.date) -> dict[str, dt.date]:
     return {"start": today.replace(month=1, day=1), "end": today}
 
 
+#: Said when a form that changes a versioned record comes without the version the user saw.
+VERSION_MISSING = _("Lomakkeelta puuttuu versiotieto. Lataa sivu uudelleen.")
+
+
+def version_field(*, required: bool = True) -> forms.IntegerField:
+    """The hidden input of the version the user saw, for optimistic locking
+    (:mod:`tupa.core.conflicts`). A form used both to add and to change a record makes it
+    required only when changing (``form.fields["version"].required = editing``)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        required=required,
+        error_messages={key: VERSION_MISSING for key in ("required", "invalid", "min_value")},
+    )
+
+
 @dataclass(frozen=True)
 class Submitted(Generic[T]):
-    """What :func:`submit` did: ``ok`` when the service ran; ``value`` is what it returned."""
+    """What :func:`submit` did: ``ok`` when the service ran; ``value`` is what it returned;
+    ``conflict`` when the service found that somebody else saved in between."""
 
     ok: bool
     value: T | None = None
+    conflict: VersionConflict | None = None
+
+
+#: Where :func:`show_conflict` marks the form it showed a conflict on.
+_CONFLICT_MARK = "version_conflict"
+
+
+def show_conflict(
+    form: forms.BaseForm, conflict: VersionConflict, *, field: str = "version"
+) -> None:
+    """Show a :class:`~tupa.core.conflicts.VersionConflict` on ``form``: the one message as an
+    error of the whole form, what was typed kept, and the version input (``field``) moved on to
+    the version saved now, so that saving again is the user's deliberate choice. The form's page
+    then answers 409 (:func:`form_page`, :func:`conflict_of`)."""
+    data: MutableMapping[str, Any] = (
+        form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    )
+    data[form.add_prefix(field)] = str(conflict.version)
+    form.data = data
+    form.errors  # noqa: B018 - validates a form that has not been yet, so errors can be added
+    form.add_error(None, conflict.message)
+    setattr(form, _CONFLICT_MARK, conflict)
+
+
+def conflict_of(form: forms.BaseForm) -> VersionConflict | None:
+    """The conflict :func:`show_conflict` showed on ``form``, if any."""
+    found = getattr(form, _CONFLICT_MARK, None)
+    return found if isinstance(found, VersionConflict) else None
 
 
 def submit(
@@ -230,6 +276,7 @@ def submit(
     *,
     field_map: Mapping[str, str] | None = None,
     denied_as_404: bool = False,
+    version_field: str = "version",
 ) -> Submitted[T]:
     """The bind → service → errors step of a form view, in one place.
 
@@ -244,12 +291,17 @@ def submit(
         return render(request, ..., {"form": form})
 
     ``denied_as_404`` turns the service's ``PermissionDenied`` into 404 ("not yours" looks like
-    "not found") for views whose access check already ran and made the object visible.
+    "not found") for views whose access check already ran and made the object visible. A
+    :class:`~tupa.core.conflicts.VersionConflict` is shown on the form (:func:`show_conflict`,
+    its version input named ``version_field``) and returned as ``conflict``.
     """
     if not form.is_valid():
         return Submitted(False)
     try:
         value = service(form.cleaned_data)
+    except VersionConflict as conflict:
+        show_conflict(form, conflict, field=version_field)
+        return Submitted(False, conflict=conflict)
     except PermissionDenied as denied:
         if denied_as_404:
             raise Http404 from denied
@@ -269,6 +321,7 @@ def saved_redirect(
     success: Any = None,
     field_map: Mapping[str, str] | None = None,
     denied_as_404: bool = False,
+    version_field: str = "version",
 ) -> HttpResponse | None:
     """The step of a form page that posts to itself: on a POST, :func:`submit`; when the service
     is done, the ``success`` message (if any) and the redirect to ``next_url``.
@@ -276,8 +329,8 @@ def saved_redirect(
     ``next_url`` is the page to go to, or for a new object a function of what ``service``
     returned (its page is known only once it is saved). ``None`` when there was nothing to save
     (a GET) or the form or the service refused it: the view shows the form again, with what was
-    typed and why it was refused (:func:`form_page`). ``field_map`` and ``denied_as_404`` are
-    :func:`submit`'s::
+    typed and why it was refused (:func:`form_page`). ``field_map``, ``denied_as_404`` and
+    ``version_field`` are :func:`submit`'s::
 
         form = GrantForm(request.POST or None)
         saved = saved_redirect(request, form, lambda data: services.grant_add(...),
@@ -286,7 +339,13 @@ def saved_redirect(
     """
     if request.method != "POST":
         return None
-    done = submit(form, service, field_map=field_map, denied_as_404=denied_as_404)
+    done = submit(
+        form,
+        service,
+        field_map=field_map,
+        denied_as_404=denied_as_404,
+        version_field=version_field,
+    )
     if not done.ok:
         return None
     if success is not None:
@@ -299,7 +358,21 @@ def saved_redirect(
 def form_page(
     request: HttpRequest, template: str, form: forms.BaseForm, context: Mapping[str, Any]
 ) -> HttpResponse:
-    """A form's page; 400 when the form was posted and refused (its errors are on the page)."""
-    return render(
-        request, template, {"form": form, **context}, status=400 if form.is_bound else 200
-    )
+    """A form's page; 400 when the form was posted and refused (its errors are on the page),
+    409 when somebody else saved in between (:func:`show_conflict`)."""
+    return render(request, template, {"form": form, **context}, status=form_status(form))
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """The status of a form's page: 200 unposted, 409 after a conflict, else 400 (refused)."""
+    if not form.is_bound:
+        return 200
+    return 409 if conflict_of(form) is not None else 400
+
+
+def posted_status(request: HttpRequest, form: forms.BaseForm | None) -> int:
+    """The status of a page that shows ``form`` on a GET and again after a refused POST: 200,
+    or 409 after a conflict, else 400 (also for a POST that bound no form on this page)."""
+    if request.method != "POST":
+        return 200
+    return 409 if form is not None and conflict_of(form) is not None else 400

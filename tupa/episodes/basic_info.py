@@ -26,7 +26,7 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from tupa.core.forms import DATE_INVALID
+from tupa.core.forms import DATE_INVALID, version_field
 
 from .models import BasicFormDefinition, Episode
 
@@ -168,7 +168,7 @@ class BasicInfoForm(forms.Form):
         for spec in definition.fields:
             self.fields[spec["code"]] = _form_field(spec)
         if with_version:
-            self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+            self.fields[VERSION_FIELD] = version_field()
 
     def answers(self) -> dict[str, Any]:
         """The cleaned answers as JSON values (after ``is_valid()``)."""

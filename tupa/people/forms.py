@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import dates
-from tupa.core.forms import DATE_INVALID, BoundedModelMultipleChoiceField
+from tupa.core.forms import DATE_INVALID, BoundedModelMultipleChoiceField, version_field
 from tupa.episodes.models import ServiceTask
 from tupa.organisations.models import Municipality, ServiceForm
 
@@ -175,7 +175,7 @@ class PersonEditForm(PersonForm):
     """``show_hetu=False`` leaves the identity code out (not shown, not changed): the full code
     is for a membership basis only, as on the person page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
     def __init__(self, *args: Any, show_hetu: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

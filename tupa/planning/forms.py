@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.core.forms import RemovalReasonForm
+from tupa.core.forms import RemovalReasonForm, version_field
 from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
 
 from .models import GoalStatus
@@ -79,18 +79,6 @@ def _text_field() -> forms.CharField:
     )
 
 
-def _version_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": _("Lomakkeelta puuttuu versiotieto. Lataa sivu uudelleen."),
-            "invalid": _("Lomakkeelta puuttuu versiotieto. Lataa sivu uudelleen."),
-            "min_value": _("Lomakkeelta puuttuu versiotieto. Lataa sivu uudelleen."),
-        },
-    )
-
-
 def _with_themes(form: forms.Form, themes: QuerySet[StrategicTheme]) -> None:
     field = form.fields["theme"]
     assert isinstance(field, ThemeChoiceField)
@@ -143,7 +131,7 @@ class GoalEditForm(forms.Form):
             "max_value": _("Luku on liian suuri."),
         },
     )
-    version = _version_field()
+    version = version_field()
 
     def __init__(self, *args: Any, themes: QuerySet[StrategicTheme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,7 +175,7 @@ class GoalAssessForm(forms.Form):
             "max_length": _("Teksti on liian pitkä (enintään %(limit_value)d merkkiä)."),
         },
     )
-    version = _version_field()
+    version = version_field()
 
 
 class GoalRemovalForm(RemovalReasonForm):

@@ -4,7 +4,7 @@ House style (ARCHITECTURE.md §4): keyword-only, ``actor`` first, one transactio
 ``ValidationError`` messages keyed by field, the change history recorded with ``actor``. Who
 keeps a goal: :mod:`tupa.access.planning` (a form's lead its form's goals, the executive
 director every goal). Edits take the ``version`` the user saw, so two people saving the same
-goal do not overwrite each other.
+goal do not overwrite each other (:class:`~tupa.core.conflicts.VersionConflict`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access.planning import may_keep, may_keep_goals_of
+from tupa.core.conflicts import ensure_version
 from tupa.core.saving import save_validated
 
 from .models import FIRST_YEAR, LAST_YEAR, AnnualGoal, GoalStatus
@@ -30,25 +31,6 @@ if TYPE_CHECKING:
 #: A written reason for a removal is at least this long.
 MIN_REASON = 5
 GOAL_FIELDS = ("theme", "text", "order")
-
-
-def conflict_error() -> ValidationError:
-    """Somebody else saved the goal in between (optimistic locking)."""
-    # The code goes on the message itself: a ValidationError made of a dict drops its own
-    # ``code``, so the callers find it as ``error.error_dict["__all__"][0].code``.
-    return ValidationError(
-        {
-            "__all__": [
-                ValidationError(
-                    _(
-                        "Joku muu on tallentanut tavoitteen sillä välin, kun täytit lomaketta. "
-                        "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
-                    ),
-                    code="conflict",
-                )
-            ]
-        }
-    )
 
 
 def _require_keeper(actor: User, service_form: ServiceForm | None) -> None:
@@ -150,8 +132,7 @@ def _locked(goal: AnnualGoal, version: int | None) -> AnnualGoal:
         .select_related("service_form", "theme", "working_group")
         .get(pk=goal.pk)
     )
-    if version is not None and current.version != version:
-        raise conflict_error()
+    ensure_version(current, version)
     return current
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import login_only, object_scoped, organisation_id_of, user_of
 from tupa.access.planning import may_keep, may_keep_any, may_keep_goals_of, may_view_plan
-from tupa.core.forms import form_page, saved_redirect
+from tupa.core.forms import conflict_of, form_page, saved_redirect
 from tupa.organisations.models import ServiceForm, WorkingGroup
 
 from . import selectors, services
@@ -118,19 +118,6 @@ def _add_url(year: int, owner: Owner) -> str:
     if owner.service_form is not None:
         return f"{url}?{urlencode({FORM_PARAM: owner.service_form.slug})}"
     return f"{url}?{urlencode({OWNER_PARAM: owner.key})}"
-
-
-def _conflicted(form: GoalEditForm | GoalAssessForm, goal: AnnualGoal) -> bool:
-    """Whether the service refused the save because somebody saved the goal in between; if so
-    the form keeps what was typed and takes the saved version, so that saving again (after
-    comparing with the saved values shown) is a deliberate choice."""
-    if not form.is_bound:
-        return False
-    message = str(services.conflict_error().messages[0])
-    if message not in [str(error) for error in form.non_field_errors()]:
-        return False
-    form.data = {**dict(form.data.items()), "version": str(goal.version)}
-    return True
 
 
 # --------------------------------------------------------------------------- the year's plan
@@ -378,7 +365,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "year": goal.year,
             "goal": goal,
-            "conflict": _conflicted(form, goal),
+            "conflict": conflict_of(form) is not None,
             "back_url": _plan_url(goal.year, goal),
         },
     )
@@ -421,7 +408,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         {
             "goal": goal,
-            "conflict": _conflicted(form, goal),
+            "conflict": conflict_of(form) is not None,
             "back_url": _plan_url(goal.year, goal),
         },
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.accounts.models import User
 from tupa.core import dates
-from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField, date_field
+from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField, date_field, version_field
 from tupa.core.wallclock import FOLD_SUFFIX, WallClockForm
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Partner
@@ -105,7 +105,7 @@ class AppointmentForm(WallClockForm):
     repeat_count = forms.IntegerField(
         label=_("tai kertoja yhteensä"), min_value=2, max_value=104, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
 
     def __init__(
         self,
@@ -127,6 +127,8 @@ class AppointmentForm(WallClockForm):
         self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
         self.fields["organiser"].queryset = organisers  # type: ignore[attr-defined]
         self.fields["co_workers"].queryset = co_worker_choices  # type: ignore[attr-defined]
+        # A change needs the version the user saw (optimistic locking).
+        self.fields["version"].required = editing
         if editing:
             for name in ("repeat", "repeat_until", "repeat_count"):
                 del self.fields[name]

@@ -14,6 +14,7 @@ from tupa.core.forms import (
     BoundedModelMultipleChoiceField,
     HidingFieldsMixin,
     date_field,
+    version_field,
 )
 from tupa.core.wallclock import WallClockForm
 from tupa.episodes.models import Participant
@@ -114,7 +115,7 @@ class OrderForm(HidingFieldsMixin, forms.Form):
     notes = forms.CharField(
         label=_("Muistiinpanot"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
 
     def __init__(
         self,
@@ -126,8 +127,9 @@ class OrderForm(HidingFieldsMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        #: A change of a saved order needs the version the user saw (optimistic locking).
-        self.editing = editing
+        # A change of a saved order needs the version the user saw (optimistic locking):
+        # without it, a save could silently overwrite somebody else's.
+        self.fields["version"].required = editing
         # A party has a restriction in force: the payer (the child's home municipality) and the
         # invoiced partner (its social services, as a rule) are not shown, as on the order's
         # page; left empty, the order keeps what it has.
@@ -146,15 +148,6 @@ class OrderForm(HidingFieldsMixin, forms.Form):
                 choices=[("", _("ei osapuoli")), *list(PartyRole.choices)],
                 required=False,
             )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.editing and cleaned.get("version") is None and "version" not in self.errors:
-            # Without the version seen, a save could silently overwrite somebody else's.
-            from .services import conflict_error
-
-            raise conflict_error()
-        return cleaned
 
     @property
     def party_fields(self) -> list[forms.BoundField]:
@@ -217,7 +210,7 @@ class MeetingForm(WallClockForm):
     location = forms.CharField(
         label=_("Paikka, jos muu kuin tapaamispaikka"), max_length=200, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def starts_at(self) -> dt.datetime:
         return self.moments["start_time"]
@@ -262,7 +255,7 @@ class OutcomeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(
         self, *args: Any, parties: list[OrderParty], record_exists: bool = False, **kwargs: Any

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import version_field
 from tupa.people import hetu as hetu_rules
 from tupa.people.models import Person
 
@@ -45,4 +46,4 @@ def birth_date_of(hetu: str) -> dt.date | None:
 class VersionedForm(TupaForm):
     """Carries the version of the episode the user saw (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()

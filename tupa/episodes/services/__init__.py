@@ -33,10 +33,9 @@ A refusal raises :class:`django.core.exceptions.PermissionDenied`; views turn an
 cannot see into 404 before they get here.
 
 Optimistic locking: writes that change the episode row itself take the ``version`` the user
-saw and raise :class:`EpisodeConflict` when somebody else saved in between.
+saw and raise :class:`~tupa.core.conflicts.VersionConflict` when somebody else saved in between.
 """
 
-from ._common import EpisodeConflict
 from .basic_info import basic_form_save
 from .break_glass import (
     BREAK_GLASS_HOURS,
@@ -71,7 +70,6 @@ __all__ = [
     "EPISODE_UPDATE_FIELDS",
     "REOPEN_TO",
     "TRANSITIONS",
-    "EpisodeConflict",
     "NewAlias",
     "NewPerson",
     "active_break_glass",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tupa.access import clients
 from tupa.access.episodes import may_change_episode
+from tupa.core.conflicts import ensure_version
 from tupa.people.processing import ensure_episode_processing_allowed, ensure_processing_allowed
 
 from ..models import Episode
@@ -22,21 +23,6 @@ if TYPE_CHECKING:
     from tupa.people.models import Alias, Person
 
 Status = Episode.Status
-
-
-class EpisodeConflict(Exception):
-    """Somebody else saved the episode after the user loaded it (optimistic locking)."""
-
-    def __init__(self, episode: Episode) -> None:
-        super().__init__("episode version conflict")
-        self.current = episode
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Joku muu on tallentanut asiakkuuteen muutoksia sillä välin, kun täytit lomaketta. "
-            "Tarkista alla näkyvät ajantasaiset tiedot ja tallenna uudelleen."
-        )
 
 
 def _today() -> dt.date:
@@ -74,10 +60,10 @@ def _check_same_organisation(organisation_id: int, **objects: Any) -> None:
 
 
 def _lock(episode: Episode, version: int | None) -> Episode:
-    """The episode row, locked for this transaction; conflict if it changed since ``version``."""
+    """The episode row, locked for this transaction; a
+    :class:`~tupa.core.conflicts.VersionConflict` if it changed since ``version``."""
     current = Episode.objects.select_for_update().select_related("service_form").get(pk=episode.pk)
-    if version is not None and current.version != version:
-        raise EpisodeConflict(current)
+    ensure_version(current, version)
     return current
 
 

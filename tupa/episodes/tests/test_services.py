@@ -17,6 +17,7 @@ from django_scopes import scope, scopes_disabled
 from tupa.access import clients
 from tupa.access.policy import Basis
 from tupa.accounts.models import Role, User
+from tupa.core.conflicts import VersionConflict
 from tupa.core.tests.factories import (
     EpisodeFactory,
     OrganisationFactory,
@@ -447,7 +448,7 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_saved(world: World) -> Non
             on=dt.date(2026, 2, 1),
             version=theirs.version,
         )
-        with pytest.raises(services.EpisodeConflict) as excinfo:
+        with pytest.raises(VersionConflict) as excinfo:
             services.episode_set_status(
                 actor=world.member,
                 episode=mine,

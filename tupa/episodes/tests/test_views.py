@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tupa.audit.models import AccessEvent
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
 from tupa.core.tests.factories import EpisodeFactory, ParticipantFactory, PersonFactory
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import BreakGlass, Episode, Goal, NetworkMeeting, Participant, Referral
@@ -604,7 +605,7 @@ def test_the_status_form_keeps_the_typed_end_and_shows_a_conflict(client: Client
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Joku muu on tallentanut" in html
+    assert str(CONFLICT_MESSAGE) in html
     assert 'name="version" value="2"' in html
     assert response.context["form"]["end_reason"].value() == "other"
     response = client.post(

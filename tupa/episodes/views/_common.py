@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -17,14 +17,13 @@ from tupa.access.marks import user_of
 from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import saved_redirect
+from tupa.core.forms import conflict_of, saved_redirect, show_conflict
 from tupa.people.models import Alias, Person
 
 from ..models import Episode, Participant
-from ..services import EpisodeConflict, break_glass_reason
+from ..services import break_glass_reason
 from . import episode_url
 
-F = TypeVar("F")
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
@@ -131,25 +130,6 @@ def _form_page(
     )
 
 
-def _conflict_form(
-    request: HttpRequest,
-    conflict: EpisodeConflict,
-    make_form: Callable[[QueryDict, Episode], F],
-    *,
-    field: str = "version",
-) -> F:
-    """The form bound again with what was typed and the current version, showing the conflict.
-
-    A second save then goes through (the user has seen the current data).
-    """
-    data = request.POST.copy()
-    data[field] = str(conflict.current.version)
-    form = make_form(data, conflict.current)
-    form.is_valid()  # type: ignore[attr-defined]
-    form.add_error(None, conflict.message)  # type: ignore[attr-defined]
-    return form
-
-
 @dataclass(frozen=True)
 class EditStep(Generic[FormT]):
     """What the save step of an episode edit leaves to the view.
@@ -181,12 +161,21 @@ def _save_edit(
     On a POST, ``save`` runs through ``form``; when it is done, the ``success`` message and the
     redirect to the episode page. Otherwise the form page to show: the form as given with 200
     (a GET, or refused with its errors), or, when somebody else saved the episode first, the
-    form bound again on the current version (``make_form``, :func:`_conflict_form`) with the
-    current episode and 409.
+    form built again on the episode as saved now (``make_form``: its choices may depend on it)
+    with what was typed, the conflict shown (:func:`~tupa.core.forms.show_conflict`, the version
+    input ``field``), the current episode and 409.
     """
-    try:
-        saved = saved_redirect(request, form, save, next_url=episode_url(episode), success=success)
-    except EpisodeConflict as conflict:
-        form = _conflict_form(request, conflict, make_form, field=field)
-        return EditStep(None, form, conflict.current, status=409)
-    return EditStep(saved, form, episode)
+    saved = saved_redirect(
+        request,
+        form,
+        save,
+        next_url=episode_url(episode),
+        success=success,
+        version_field=field,
+    )
+    conflict = conflict_of(form)
+    if conflict is None:
+        return EditStep(saved, form, episode)
+    rebound = make_form(cast(QueryDict, form.data), conflict.current)
+    show_conflict(rebound, conflict, field=field)
+    return EditStep(None, rebound, conflict.current, status=409)

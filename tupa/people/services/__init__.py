@@ -12,7 +12,7 @@ consistent with the birth date, no cross-organisation links, optimistic locking,
 alias links that never lose an episode or its history.
 
 One module per part: :mod:`.persons`, :mod:`.merge`, :mod:`.aliases`, :mod:`.relationships`,
-:mod:`.households`, :mod:`.holds` (a reused record's withheld contact data); :mod:`._common` holds the fields, the conflict and the checks they share.
+:mod:`.households`, :mod:`.holds` (a reused record's withheld contact data); :mod:`._common` holds the fields and the checks they share.
 """
 
 from ._common import (
@@ -21,8 +21,6 @@ from ._common import (
     INVERSE_KINDS,
     MERGE_FILL_FIELDS,
     PERSON_FIELDS,
-    Conflict,
-    PersonConflict,
 )
 from .aliases import alias_create, alias_link
 from .holds import hold_confirm, hold_given_update, hold_if_hidden
@@ -37,8 +35,6 @@ __all__ = [
     "INVERSE_KINDS",
     "MERGE_FILL_FIELDS",
     "PERSON_FIELDS",
-    "Conflict",
-    "PersonConflict",
     "alias_create",
     "alias_link",
     "duplicates_of",

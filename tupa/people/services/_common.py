@@ -55,26 +55,6 @@ INVERSE_KINDS: dict[str, str] = {
 }
 
 
-class PersonConflict(Exception):
-    """Somebody else saved the person after the user loaded the form (optimistic locking)."""
-
-    def __init__(self, current: Person) -> None:
-        super().__init__("person version conflict")
-        self.current = current
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Joku muu on tallentanut henkilön tietoihin muutoksia sillä välin, kun täytit "
-            "lomaketta. Kirjoittamasi tiedot ovat yhä lomakkeella. Vertaa niitä alla näkyviin "
-            "ajantasaisiin tietoihin ja tallenna uudelleen."
-        )
-
-
-#: The name used in the brief and by other apps.
-Conflict = PersonConflict
-
-
 # --------------------------------------------------------------------------- helpers
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tupa.access.clients import person_behind_wall, persons_visible_to
+from tupa.core.conflicts import ensure_version
 from tupa.core.saving import save_validated
 
 from .. import hetu as hetu_rules
@@ -18,7 +19,6 @@ from ..selectors import find_duplicates
 from ._common import (
     HETU_TAKEN_MESSAGE,
     MERGE_FILL_FIELDS,
-    PersonConflict,
     _check_fields,
     _names_match,
     _org_id,
@@ -125,7 +125,8 @@ def person_find_or_create(
 @transaction.atomic
 def person_update(*, actor: User, person: Person, version: int | None, **fields: Any) -> Person:
     """Change a person's data. ``version`` is the one the user saw; a stale one raises
-    :class:`PersonConflict` (nothing is saved, the caller keeps the typed data)."""
+    :class:`~tupa.core.conflicts.VersionConflict` (nothing is saved, the caller keeps the typed
+    data)."""
     ensure_processing_allowed(person)
     _check_fields(fields)
     with _scoped(person.organisation_id):
@@ -134,8 +135,7 @@ def person_update(*, actor: User, person: Person, version: int | None, **fields:
             raise ValidationError(
                 _("Henkilö on yhdistetty toiseen henkilöön; muokkaa yhdistettyä henkilöä.")
             )
-        if version is not None and current.version != version:
-            raise PersonConflict(current)
+        ensure_version(current, version)
         for name, value in fields.items():
             setattr(current, name, value)
         birth_given = "birth_date" in fields and fields["birth_date"] is not None

@@ -20,6 +20,7 @@ from tupa.access.contact import withheld_contact
 from tupa.access.episodes import may_merge
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.episodes.models import Participant
@@ -99,7 +100,8 @@ def test_a_conflict_on_the_edit_form_shows_the_given_data_not_the_stored(
         Person.objects.filter(pk=mother.pk).update(version=mother.version + 1)
     response = client.post(reverse("people:edit", args=[mother.pk]), stale)
     html = response.content.decode()
-    assert "Joku muu on tallentanut" in html
+    assert response.status_code == 409
+    assert str(CONFLICT_MESSAGE) in html
     assert not any(value in html for value in STORED)
     assert 'value="050 999 8888"' in html  # what was typed stays on the form
     assert f"<dd>{GIVEN_PHONE}</dd>" in html  # what is saved now: the given phone

@@ -410,8 +410,8 @@ def test_edit_and_a_friendly_conflict(client: Client, world: dict[str, Any]) -> 
     # A second form loaded at version 1 now conflicts: the typed data stays on the form.
     response = client.post(url, edit_data(mother, 1, phone="040 777 7777"))
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "Joku muu on tallentanut" in html
+    assert response.status_code == 409
+    assert "Joku muu on tallentanut muutoksia sillä välin" in html
     assert 'value="040 777 7777"' in html  # what the user typed
     assert "040 999 9999" in html  # what is saved now
     assert 'name="version" value="2"' in html  # resubmitting overwrites deliberately

@@ -15,7 +15,8 @@ from tupa.access import contact
 from tupa.access.episodes import EDIT_BASES, editable_person_access, households_behind_wall
 from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
-from tupa.core.forms import apply_errors
+from tupa.core.conflicts import VersionConflict
+from tupa.core.forms import apply_errors, show_conflict
 
 from .. import hetu as hetu_rules
 from .. import selectors, services
@@ -143,14 +144,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                         if hold is not None and given is not None:
                             services.hold_given_update(actor=user, hold=hold, fields=given)
-                except services.PersonConflict as conflict:
+                except VersionConflict as conflict:
                     current = conflict.current
                     if hold is not None:
                         current = selectors.as_given(current, hold)
-                    form.add_error(None, conflict.message)
-                    data = request.POST.copy()
-                    data["version"] = str(current.version)
-                    form.data = data
+                    show_conflict(form, conflict)
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
@@ -181,4 +179,5 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": _duplicate_rows(user, person, duplicates),
             "creating": False,
         },
+        status=409 if current is not None else 200,
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import User
+from tupa.core.conflicts import VersionConflict
 from tupa.organisations.models import ServiceForm
 from tupa.planning import selectors, services
 from tupa.planning.models import AnnualGoal, GoalStatus
@@ -185,29 +186,17 @@ def test_the_lead_edits_their_goal_and_the_version_goes_up(world: World) -> None
 def test_an_edit_on_a_stale_version_is_a_conflict(world: World) -> None:
     goal = add(world, "lead_a", service_form=world.form_a)
     services.goal_update(actor=world["director"], goal=fresh(goal), version=1, text="Ensin.")
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(VersionConflict) as excinfo:
         services.goal_update(actor=world["lead_a"], goal=goal, version=1, text="Myöhemmin.")
-    assert _errors(excinfo) == {
-        "__all__": [
-            "Joku muu on tallentanut tavoitteen sillä välin, kun täytit lomaketta. "
-            "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
-        ]
-    }
-    assert [e.code for e in excinfo.value.error_dict["__all__"]] == ["conflict"]
-    with pytest.raises(ValidationError) as excinfo:
+    assert (excinfo.value.current.text, excinfo.value.version) == ("Ensin.", 2)
+    with pytest.raises(VersionConflict):
         services.goal_assess(
             actor=world["lead_a"], goal=goal, version=1, status="achieved", assessment="Hyvin."
         )
-    assert [e.code for e in excinfo.value.error_dict["__all__"]] == ["conflict"]
     assert (fresh(goal).text, fresh(goal).version) == ("Ensin.", 2)
     # Without a version (a script), the last write wins.
     services.goal_update(actor=world["lead_a"], goal=goal, version=None, text="Viimeinen.")
     assert fresh(goal).text == "Viimeinen."
-
-
-def test_conflict_error_carries_its_code() -> None:
-    error = services.conflict_error()
-    assert [e.code for e in error.error_dict["__all__"]] == ["conflict"]
 
 
 def test_an_edit_is_validated_and_unknown_fields_are_refused(world: World) -> None:

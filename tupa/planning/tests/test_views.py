@@ -19,6 +19,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
 from tupa.core.tests.factories import (
     OrganisationFactory,
     UserFactory,
@@ -457,8 +458,8 @@ def test_a_version_conflict_keeps_what_was_typed_and_shows_the_saved_goal(
     data = {"theme": "", "text": "Vetäjän teksti.", "order": "3", "version": seen}
     response = client.post(url, data)
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Joku muu on tallentanut tavoitteen sillä välin" in html
+    assert response.status_code == 409
+    assert str(CONFLICT_MESSAGE) in html
     assert "Vetäjän teksti.</textarea>" in html  # what was typed
     assert "Tavoite on nyt tallennettu näin" in html and "Johtajan teksti." in html
     assert f'name="version" value="{seen + 1}"' in html  # saving again is deliberate
@@ -500,8 +501,8 @@ def test_the_lead_assesses_a_goal_and_bad_input_is_finnish(
         url, {**data, "status": "achieved", "assessment": "Valmis.", "version": goal.version}
     )
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Joku muu on tallentanut tavoitteen sillä välin" in html
+    assert response.status_code == 409
+    assert str(CONFLICT_MESSAGE) in html
     assert "Valmis.</textarea>" in html and "Puolet ryhmistä aloitettu." in html
     assert fetched(goal).status == "partly"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core import forms as core_forms
-from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField
+from tupa.core.forms import TIME_WIDGET, BoundedModelMultipleChoiceField, version_field
 from tupa.core.wallclock import WallClockForm, this_minute
 from tupa.episodes.models import Participant, Referral
 from tupa.residential.models import Destination, PayerCategory, Place
@@ -184,7 +184,7 @@ class DischargeForm(_MomentMixin):
         required=False,
         empty_label=_("Ei jatko-ohjausta"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(self, *args: Any, referrals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +206,7 @@ class MoveForm(_MomentMixin):
     )
     move_date = core_forms.date_field(_("Siirtopäivä"))
     move_time = forms.TimeField(label=_("Siirtoaika"), widget=TIME_WIDGET)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ from django_scopes import scope
 
 from tupa.access.residential import may_keep_stays
 from tupa.core import dates
+from tupa.core.conflicts import ensure_version
 from tupa.core.saving import save_validated
 from tupa.episodes.models import Episode, Participant, Referral
 from tupa.organisations.models import ServiceForm
@@ -38,21 +39,6 @@ from tupa.residential.models import Destination, PayerCategory, Place, Stay, Sta
 if TYPE_CHECKING:
     from tupa.accounts.models import User
     from tupa.organisations.models import Partner
-
-
-class StayConflict(Exception):
-    """Somebody else saved the stay after the user loaded it (optimistic locking)."""
-
-    def __init__(self, stay: Stay) -> None:
-        super().__init__("stay version conflict")
-        self.current = stay
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Joku muu on tallentanut asumisjaksoon muutoksia sillä välin, kun täytit lomaketta. "
-            "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
-        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -75,8 +61,7 @@ def _lock_place(place: Place) -> Place:
 
 def _lock_stay(stay: Stay, version: int | None) -> Stay:
     current = Stay.objects.select_for_update().select_related("episode", "place").get(pk=stay.pk)
-    if version is not None and current.version != version:
-        raise StayConflict(current)
+    ensure_version(current, version)
     return current
 
 

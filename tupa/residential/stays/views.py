@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.forms import BaseForm
@@ -28,7 +28,14 @@ from tupa.access.policy import Basis
 from tupa.access.residential import stay_access
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import PeriodForm, month_period, saved_redirect, submit
+from tupa.core.forms import (
+    PeriodForm,
+    form_status,
+    month_period,
+    saved_redirect,
+    show_conflict,
+    submit,
+)
 from tupa.episodes.models import Episode, Participant, Referral
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Alias, Person
@@ -293,27 +300,20 @@ def _stay_change(
     """The step of a change to a stay under optimistic locking (move, discharge).
 
     On a POST, ``save``; when done, the episode's page. When somebody else saved the stay after
-    the form was loaded (:class:`~.services.StayConflict`), the form comes again with what was
-    typed, on the stay's current version (``rebind``), and the conflict is explained (409); a
-    refused form comes again with its errors (400).
+    the form was loaded (:class:`~tupa.core.conflicts.VersionConflict`), the form comes again
+    with what was typed, built on the stay as saved now (``rebind``), with the conflict shown
+    (:func:`~tupa.core.forms.show_conflict`, 409); a refused form comes again with its errors
+    (400).
     """
     stay = granted.obj
-    status = 200
-    conflict = ""
     if request.method == "POST":
-        try:
-            done = submit(form, save, field_map=field_map)
-        except services.StayConflict as exc:
-            conflict = exc.message
-            bound = request.POST.copy()
-            bound["version"] = str(exc.current.version)
-            stay = exc.current
-            form = rebind(bound)
-            form.is_valid()
-        else:
-            if done.ok:
-                return HttpResponseRedirect(_detail_url(stay.episode_id))
-        status = 400 if not conflict else 409
+        done = submit(form, save, field_map=field_map)
+        if done.ok:
+            return HttpResponseRedirect(_detail_url(stay.episode_id))
+        if done.conflict is not None:
+            stay = done.conflict.current
+            form = rebind(cast(QueryDict, form.data))
+            show_conflict(form, done.conflict)
     members = _stay_persons(stay)
     return _render_form(
         request,
@@ -323,13 +323,12 @@ def _stay_change(
             "form": form,
             "stay": stay,
             "members": members,
-            "conflict": conflict,
             "title": title,
             "submit": submit_label,
         },
         persons=subjects_of(m.participant for m in members),
         basis=granted.basis,
-        status=status,
+        status=form_status(form),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scopes_disabled
 
+from tupa.core.conflicts import VersionConflict
 from tupa.core.tests.factories import ServiceFormFactory, UserFactory, worker_in
 from tupa.episodes.models import Referral
 from tupa.residential.models import Destination, PayerCategory, Stay, StayMember
@@ -202,7 +203,7 @@ def test_move_ends_one_stay_and_opens_the_next(form, worker) -> None:  # type: i
     admit(worker, form, "p3", at=t(2026, 3, 1, 23))
     with pytest.raises(ValidationError):  # p3 is taken
         services.stay_move(actor=worker, stay=stay, to_place=place(form, "p3"), at=t(2026, 3, 3))
-    with pytest.raises(services.StayConflict):
+    with pytest.raises(VersionConflict):
         services.stay_move(
             actor=worker, stay=stay, to_place=place(form, "p2"), at=t(2026, 3, 3), version=7
         )
@@ -262,7 +263,7 @@ def test_discharge_with_destination_and_follow_on_referral(form, worker) -> None
             actor=worker, stay=stay, departed_at=t(2026, 3, 1, 21), destination=Destination.HOME
         )
     assert exc.value.message_dict == {"departed_at": ["Lähdön on oltava tulon jälkeen."]}
-    with pytest.raises(services.StayConflict):
+    with pytest.raises(VersionConflict):
         services.stay_discharge(
             actor=worker,
             stay=stay,

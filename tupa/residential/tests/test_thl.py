@@ -45,6 +45,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
+from tupa.core.conflicts import VersionConflict
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
@@ -925,7 +926,7 @@ def test_stale_stamp_is_a_conflict(year: dict[str, Any]) -> None:
             rows=[row(year["people"]["b1"], violence_forms=["physical"])],
             stamp=stamp,
         )
-        with pytest.raises(thl_services.ShelterDataConflict):
+        with pytest.raises(VersionConflict):
             thl_services.shelter_data_save(
                 actor=year["actor"],
                 episode=ep_b,

@@ -24,6 +24,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
 from tupa.core.tests.factories import (
     PersonFactory,
     ServiceFormFactory,
@@ -609,8 +610,19 @@ def test_form_saves_and_the_year_becomes_complete(client: Client, world: dict[st
         stale = client.post(
             url, {**_post_data(world, b2={"stay_order": "repeat"}), "stamp": stamp.group(1)}
         )
+        # The page shown with the conflict carries the stamp of the rows saved now: saving
+        # again from it is the user's choice, and goes through.
+        moved_on = re.search(r'name="stamp" value="([0-9a-f]+)"', stale.content.decode())
+        assert moved_on and moved_on.group(1) != stamp.group(1)
+        with scopes_disabled():  # the refused save wrote nothing
+            b2_pk = world["people"]["b2"].pk
+            assert ShelterClientData.objects.get(participant_id=b2_pk).stay_order == "unknown"
+        again = client.post(
+            url, {**_post_data(world, b2={"stay_order": "repeat"}), "stamp": moved_on.group(1)}
+        )
     assert stale.status_code == 409
-    assert "Joku muu on tallentanut tilastotietoja" in stale.content.decode()
+    assert str(CONFLICT_MESSAGE) in stale.content.decode()
+    assert again.status_code == 302
     with scopes_disabled():
         b3 = ShelterClientData.objects.get(participant_id=world["people"]["b3"].pk)
         assert (b3.client_status, b3.age_band, b3.updated_by) == (
@@ -619,7 +631,7 @@ def test_form_saves_and_the_year_becomes_complete(client: Client, world: dict[st
             world["worker"],
         )
         b2 = ShelterClientData.objects.get(participant_id=world["people"]["b2"].pk)
-        assert b2.stay_order == "unknown"
+        assert b2.stay_order == "repeat"
         assert ShelterClientData.objects.get(
             participant_id=world["people"]["b1"].pk
         ).violence_forms == [

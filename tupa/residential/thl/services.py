@@ -15,7 +15,8 @@ Validation (also documented in docs/residential-thl.md):
   unknown band and a role other than "lapsi"); a child's forms and those of a person who used
   violence or lived in a violent environment are optional;
 - optimistic locking: the page carries a stamp of the rows it showed; if someone else saved in
-  between, :class:`ShelterDataConflict` is raised and nothing is written.
+  between, :class:`~tupa.core.conflicts.VersionConflict` is raised (its ``version`` the stamp
+  of the rows saved now) and nothing is written.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from tupa.access.residential import may_keep_stays
+from tupa.core.conflicts import VersionConflict
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -68,17 +70,6 @@ _CHOICES: dict[str, frozenset[str]] = {
     "stay_order": frozenset(Data.StayOrder.values),
     "violence_duration": frozenset(Data.ViolenceDuration.values),
 }
-
-
-class ShelterDataConflict(Exception):
-    """Somebody else saved the episode's THL data after the user loaded the page."""
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Joku muu on tallentanut tilastotietoja sillä välin, kun täytit lomaketta. "
-            "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
-        )
 
 
 # --------------------------------------------------------------------------- defaults
@@ -251,10 +242,11 @@ def shelter_data_save(
     ensure_episode_processing_allowed(episode)  # GDPR art. 18, as the stays' services
     with scope(organisation=episode.organisation_id):
         # Lock the episode: two saves of the same episode run one after the other.
-        Episode.objects.select_for_update().get(pk=episode.pk)
+        current = Episode.objects.select_for_update().get(pk=episode.pk)
         infos = {i.participant.pk: i for i in episode_participants(episode)}
-        if stamp is not None and stamp != data_stamp(infos.values()):
-            raise ShelterDataConflict
+        saved_stamp = data_stamp(infos.values())
+        if stamp is not None and stamp != saved_stamp:
+            raise VersionConflict(current, version=saved_stamp)
         errors: dict[str, str] = {}
         seen: set[int] = set()
         cleaned: list[tuple[ParticipantInfo, dict[str, Any]]] = []

@@ -34,6 +34,7 @@ from tupa.access.residential import (
 )
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.conflicts import VersionConflict
 from tupa.core.params import year_param
 from tupa.episodes.models import Participant
 from tupa.organisations.models import ServiceForm
@@ -90,8 +91,8 @@ def thl_episode(request: HttpRequest, episode_pk: int) -> HttpResponse:
                     ],
                     stamp=request.POST.get("stamp", ""),
                 )
-            except thl_services.ShelterDataConflict as exc:
-                conflict = exc.message
+            except VersionConflict as exc:
+                conflict, stamp = exc.message, str(exc.version)
                 status = 409
             except ValidationError as error:
                 general = _apply_service_errors(rows, error)

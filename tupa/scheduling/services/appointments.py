@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tupa.access.scheduling import may_manage, may_organise, may_plan
 from tupa.accounts.models import User
 from tupa.core import dates
+from tupa.core.conflicts import ensure_version
 from tupa.episodes import journal
 from tupa.episodes.models import Episode
 from tupa.people.processing import ensure_episode_processing_allowed
@@ -291,18 +292,7 @@ def appointment_update(
     if not may_manage(user=actor, appointment=appointment):
         raise AppointmentPermissionDenied
     ensure_episode_processing_allowed(appointment.episode)
-    if appointment.version != version:
-        raise ValidationError(
-            {
-                "__all__": [
-                    _(
-                        "Joku muu muutti tapaamista sillä välin. Tarkista tiedot ja tallenna "
-                        "uudelleen."
-                    )
-                ]
-            },
-            code="stale",
-        )
+    ensure_version(appointment, version)
     if appointment.outcome != Outcome.PLANNED:
         raise ValidationError(
             {"__all__": [_("Vain suunniteltua tapaamista voi muuttaa.")]}, code="not_planned"

@@ -14,6 +14,7 @@ from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
 from tupa.core.tests.factories import (
     ParticipantFactory,
     PersonFactory,
@@ -361,6 +362,17 @@ def test_edit_moves_one_occurrence(client: Client, w: World) -> None:
     with scope(organisation=w.form.organisation_id):
         visit.refresh_from_db()
     assert visit.starts_at == t(2026, 11, 25, 13)
-    # The same (now stale) version again is refused with a Finnish message.
+    # The same (now stale) version again is a conflict: what was typed stays, the form takes
+    # the saved version, and saving again from it goes through.
     response = client.post(url, {**data, "start": "15:00", "end": "16:00"})
-    assert "Joku muu muutti tapaamista" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert str(CONFLICT_MESSAGE) in html and 'value="15:00"' in html
+    assert f'name="version" value="{visit.version}"' in html
+    response = client.post(
+        url, {**data, "start": "15:00", "end": "16:00", "version": visit.version}
+    )
+    assert response.status_code == 302
+    with scope(organisation=w.form.organisation_id):
+        visit.refresh_from_db()
+    assert visit.starts_at == t(2026, 11, 25, 15)

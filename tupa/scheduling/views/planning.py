@@ -24,7 +24,7 @@ from tupa.access.scheduling import appointment_or_404, may_plan
 from tupa.accounts.models import User
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
-from tupa.core.forms import submit
+from tupa.core.forms import form_status, submit
 from tupa.core.params import plain_int
 from tupa.episodes import journal
 from tupa.episodes.models import Episode, Participant
@@ -122,7 +122,7 @@ def _planned_values(request: HttpRequest, form: AppointmentForm) -> dict[str, An
 class _Posted:
     """What the POST of an appointment form came to: ``saved`` (and what the service returned),
     or the status of the form shown again — 200 on a GET, 400 refused, 409 with the clashing
-    bookings (``conflicts``) for the user to confirm."""
+    bookings (``conflicts``) for the user to confirm or after somebody else saved in between."""
 
     saved: bool = False
     value: Any = None
@@ -142,7 +142,7 @@ def _post(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any]
         return _Posted(status=409, conflicts=found.conflicts)
     except services.AppointmentPermissionDenied as exc:
         raise Http404 from exc
-    return _Posted(saved=done.ok, value=done.value, status=200 if done.ok else 400)
+    return _Posted(saved=done.ok, value=done.value, status=200 if done.ok else form_status(form))
 
 
 @object_scoped
@@ -276,7 +276,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if family_texts_hidden:
             values.update({name: getattr(appointment, name) for name in FAMILY_TEXTS})
         return services.appointment_update(
-            actor=user, appointment=appointment, version=data.get("version") or 0, **values
+            actor=user, appointment=appointment, version=data["version"], **values
         )
 
     posted = _post(request, form, save)

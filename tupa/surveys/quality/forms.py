@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tupa.core.forms import version_field
 from tupa.surveys.models import CriteriaSet, Criterion, CriterionRating
 from tupa.surveys.quality.services import MAX_ORDER, ORDER_MESSAGE, RatingInput
 
@@ -50,7 +51,7 @@ RATING_CHOICES = [("", _("ei vielä arvioitu")), *CriterionRating.Rating.choices
 class EvaluationForm(forms.Form):
     """One rating, evidence and improvement per criterion, the summary and the version seen."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     summary = forms.CharField(
         label=_("Yhteenveto ja kehittämiskohteet"),
         required=False,

@@ -4,7 +4,7 @@ Criteria sets are the organisation's (one handbook serves many units); any holde
 ``surveys.quality.manage`` maintains them. An evaluation belongs to one unit (service form) and
 year and is written only by a holder of the rule in that form. Saving an evaluation is guarded by
 its ``version`` (optimistic locking): a save based on an older version raises
-:class:`EvaluationConflict` and stores nothing, so two leads filling in the same evaluation never
+:class:`~tupa.core.conflicts.VersionConflict` and stores nothing, so two leads filling in the same evaluation never
 overwrite each other silently. A finished (``done``) evaluation is read-only.
 """
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from tupa.access import surveys as access
+from tupa.core.conflicts import ensure_version
 from tupa.surveys.models import CriteriaSet, Criterion, CriterionRating, SelfEvaluation
 
 if TYPE_CHECKING:
@@ -36,14 +37,6 @@ Rating = CriterionRating.Rating
 MAX_ORDER = 9999
 #: Also the form's message: ``limit_value`` is what Django's ``max_value`` check fills in.
 ORDER_MESSAGE = gettext_lazy("Anna järjestysnumero väliltä 0–%(limit_value)s.")
-
-
-class EvaluationConflict(Exception):
-    """Someone saved the evaluation after the form was opened; nothing was stored."""
-
-    def __init__(self, current: SelfEvaluation) -> None:
-        super().__init__("stale self-evaluation")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -198,8 +191,7 @@ def evaluation_start(
 def _lock(evaluation: SelfEvaluation, version: int) -> SelfEvaluation:
     with scope(organisation=evaluation.organisation_id):
         current = SelfEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-    if current.version != version:
-        raise EvaluationConflict(current)
+    ensure_version(current, version)
     if current.status == SelfEvaluation.Status.DONE:
         raise ValidationError(_("Arviointi on merkitty valmiiksi, eikä sitä voi enää muuttaa."))
     return current

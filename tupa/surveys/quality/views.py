@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
-from tupa.core.forms import Submitted, form_page, saved_redirect, submit
+from tupa.core.conflicts import VersionConflict
+from tupa.core.forms import Submitted, form_page, form_status, saved_redirect, submit
 from tupa.organisations.models import ServiceForm
 from tupa.surveys.models import CriteriaSet, Criterion, SelfEvaluation
 from tupa.surveys.quality import selectors, services
@@ -231,35 +232,26 @@ def evaluation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = user_of(request)
     found_rows, previous = selectors.rows(found)
     criteria = [r.criterion for r in found_rows]
-    status = 200
-    conflict = False
     if request.method == "POST" and found.status == SelfEvaluation.Status.OPEN:
         form = EvaluationForm(request.POST, criteria=criteria)
-        try:
-            done = submit(
-                form,
-                lambda data: services.evaluation_save(
-                    actor=user,
-                    evaluation=found,
-                    version=data["version"],
-                    ratings=form.ratings(),
-                    summary=data["summary"],
-                ),
-            )
-        except services.EvaluationConflict as stale:
-            conflict, status = True, 409
-            found = stale.current
+        done = submit(
+            form,
+            lambda data: services.evaluation_save(
+                actor=user,
+                evaluation=found,
+                version=data["version"],
+                ratings=form.ratings(),
+                summary=data["summary"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, _("Arviointi on tallennettu."))
+            return HttpResponseRedirect(evaluation_url(found))
+        if done.conflict is not None:
+            # What was typed stays on the form (moved on to the stored version), beside the
+            # ratings stored now.
+            found = done.conflict.current
             found_rows, previous = selectors.rows(found)
-            # Keep what was typed, and move the form on to the version now stored.
-            data = request.POST.copy()
-            data["version"] = str(found.version)
-            form = EvaluationForm(data, criteria=criteria)
-            form.is_valid()
-        else:
-            if done.ok:
-                messages.success(request, _("Arviointi on tallennettu."))
-                return HttpResponseRedirect(evaluation_url(found))
-            status = 400
     else:
         form = EvaluationForm(
             initial=evaluation_initial(found_rows, version=found.version, summary=found.summary),
@@ -275,10 +267,9 @@ def evaluation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "rows": form.bound_rows(found_rows),
             "counts": selectors.summary_counts(found_rows),
             "form": form,
-            "conflict": conflict,
             "editable": found.status == SelfEvaluation.Status.OPEN,
         },
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -293,7 +284,7 @@ def evaluation_complete(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         version = -1
     try:
         services.evaluation_complete(actor=user_of(request), evaluation=found, version=version)
-    except services.EvaluationConflict:
+    except VersionConflict:
         messages.error(
             request,
             _(

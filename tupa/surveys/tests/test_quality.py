@@ -16,12 +16,14 @@ from django_scopes import scope, scopes_disabled
 
 from tupa.access.marks import access_class
 from tupa.accounts.models import Role
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
+from tupa.core.conflicts import VersionConflict
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.surveys.models import CriteriaSet, Criterion, CriterionRating, SelfEvaluation
 from tupa.surveys.quality import selectors, services
 from tupa.surveys.quality.forms import CriterionForm
-from tupa.surveys.quality.services import EvaluationConflict, RatingInput
+from tupa.surveys.quality.services import RatingInput
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +166,7 @@ def test_a_stale_save_raises_a_conflict_and_stores_nothing(world: dict[str, Any]
     evaluation = _evaluation(world, 2026)
     stale_version = evaluation.version
     _save(world, evaluation, {c1.pk: RatingInput(MET, "ensimmäinen")})
-    with scopes_disabled(), pytest.raises(EvaluationConflict) as caught:
+    with scopes_disabled(), pytest.raises(VersionConflict) as caught:
         services.evaluation_save(
             actor=world["lead"],
             evaluation=evaluation,
@@ -234,10 +236,11 @@ def test_a_stale_post_gets_a_friendly_conflict_and_keeps_what_was_typed(
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Joku muu tallensi arvioinnin" in html
+    assert str(CONFLICT_MESSAGE) in html
     assert "Minun perusteluni" in html
     with scope(organisation=world["form"].organisation_id):
         evaluation.refresh_from_db()
+    assert f'name="version" value="{evaluation.version}"' in html
     # Saving again from the conflict page (it carries the current version) succeeds.
     response = client.post(
         url,

@@ -8,13 +8,14 @@ of the order's episode, which must be a ``visitation`` form. A consent, an assig
 break-the-glass access does not make anyone a party to the meetings. Nothing here logs reads.
 
 Optimistic locking: edits of an order or a meeting take the ``version`` the user saw; a
-mismatch answers with a Finnish message instead of overwriting someone else's save.
+mismatch raises :class:`~tupa.core.conflicts.VersionConflict` instead of overwriting someone
+else's save.
 
 One module per part: :mod:`.orders`, :mod:`.meetings`, :mod:`.contacts`, and :mod:`._common`
 for what they share; callers import from this package.
 """
 
-from ._common import conflict_error, last_meeting_day, require_writer
+from ._common import last_meeting_day, require_writer
 from .contacts import contact_add
 from .meetings import (
     NEEDS_STARTED,
@@ -32,7 +33,6 @@ __all__ = [
     "ORDER_FIELDS",
     "RECORDABLE",
     "RECORD_MAX_LENGTH",
-    "conflict_error",
     "contact_add",
     "last_meeting_day",
     "meeting_record_outcome",

@@ -1,12 +1,12 @@
-"""What the Tapaamispaikka's writes share: who may write, the message of a conflicting save,
-the last day an order's meetings may be on."""
+"""What the Tapaamispaikka's writes share: who may write, the last day an order's meetings may
+be on."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from tupa.access.visitation import may_work
@@ -18,21 +18,6 @@ from ..models import MeetingOrder
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
-
-
-def conflict_error() -> ValidationError:
-    """Somebody else saved in between (optimistic locking), keyed to the whole form."""
-    return ValidationError(
-        {
-            "__all__": [
-                _(
-                    "Joku muu on tallentanut muutoksia sillä välin, kun täytit lomaketta. "
-                    "Tarkista ajantasaiset tiedot ja tallenna uudelleen."
-                )
-            ]
-        },
-        code="conflict",
-    )
 
 
 def require_writer(actor: User, episode: Episode) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.core.conflicts import ensure_version
 from tupa.core.saving import save_validated
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes import journal
@@ -25,7 +26,7 @@ from ..models import (
     MeetingOrder,
     Outcome,
 )
-from ._common import conflict_error, last_meeting_day, require_writer
+from ._common import last_meeting_day, require_writer
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -115,8 +116,7 @@ def _lock_meeting(meeting: Meeting, version: int | None) -> Meeting:
         .select_related("order__episode__service_form", "record_entry")
         .get(pk=meeting.pk)
     )
-    if version is not None and current.version != version:
-        raise conflict_error()
+    ensure_version(current, version)
     return current
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tupa.core.conflicts import ensure_version
 from tupa.core.saving import save_validated
 from tupa.core.wallclock import day_bounds
 from tupa.episodes.models import Episode, Participant
@@ -26,7 +27,7 @@ from ..models import (
     Outcome,
     PartyRole,
 )
-from ._common import conflict_error, require_writer
+from ._common import require_writer
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User
@@ -246,8 +247,7 @@ def order_update(
         .get(pk=order.pk)
     )
     require_writer(actor, current.episode)
-    if version is not None and current.version != version:
-        raise conflict_error()
+    ensure_version(current, version)
     parties = list(parties)
     values = {f: getattr(current, f) for f in ORDER_FIELDS}
     values.update(fields)

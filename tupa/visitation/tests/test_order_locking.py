@@ -1,5 +1,6 @@
 """Optimistic locking of an order's change form: a save without the version the user saw (an old
-tab, a hand-made POST) must not overwrite what somebody else saved in between."""
+tab, a hand-made POST) must not overwrite what somebody else saved in between, and a save on an
+old version shows the conflict and lets the user save again on purpose."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from tupa.core.conflicts import MESSAGE as CONFLICT_MESSAGE
+from tupa.core.forms import VERSION_MISSING
 from tupa.core.tests.factories import worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.visitation import services
@@ -68,7 +71,23 @@ def test_order_edit_without_version_does_not_overwrite(
     with scopes_disabled():
         saved = MeetingOrder.objects.get(pk=order.pk)
     assert (saved.safety_notes, saved.security_guard) == ("Kollegan muutos", True)
-    # With the version it saw, the same user gets the conflict message.
+    assert str(VERSION_MISSING) in response.content.decode()
+    # With the version it saw, the same user gets the conflict, with what was typed kept and
+    # the form moved on to the saved version.
     response = client.post(url, {**stale, "safety_notes": "Vanha välilehti"})
-    assert response.status_code == 400
-    assert "Joku muu on tallentanut muutoksia" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert str(CONFLICT_MESSAGE) in html and "Vanha välilehti</textarea>" in html
+    with scopes_disabled():
+        saved = MeetingOrder.objects.get(pk=order.pk)
+    assert saved.safety_notes == "Kollegan muutos"
+    assert f'name="version" value="{saved.version}"' in html and saved.version > int(
+        stale["version"]
+    )
+    # Saving again from the page shown is the user's choice, and goes through.
+    response = client.post(
+        url, {**stale, "safety_notes": "Vanha välilehti", "version": saved.version}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert MeetingOrder.objects.get(pk=order.pk).safety_notes == "Vanha välilehti"

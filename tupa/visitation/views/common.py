@@ -14,6 +14,7 @@ from django.urls import reverse
 from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core.forms import posted_status
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Partner
 from tupa.visitation import selectors
@@ -93,5 +94,5 @@ def order_form_page(
             "service_form": order.episode.service_form,
             **context,
         },
-        status=400 if request.method == "POST" else 200,
+        status=posted_status(request, form),
     )

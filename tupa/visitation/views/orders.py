@@ -18,7 +18,7 @@ from tupa.access.marks import object_scoped, user_of
 from tupa.access.policy import Basis
 from tupa.access.visitation import may_work, order_access, order_episode_access
 from tupa.audit.models import Action
-from tupa.core.forms import saved_redirect
+from tupa.core.forms import posted_status, saved_redirect
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import ServiceForm
@@ -133,7 +133,7 @@ def _render_order_form(
             "order": order,
             "title": _("Muokkaa tapaamismääräystä") if order else _("Uusi tapaamismääräys"),
         },
-        status=400 if request.method == "POST" else 200,
+        status=posted_status(request, form),
     )
 
 
