@@ -15,7 +15,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
+from tupa.organisations.models import (
+    THEME_ORDERING,
+    ServiceForm,
+    StrategicTheme,
+    WorkingGroup,
+    theme_order,
+)
 
 from .models import AnnualGoal, GoalStatus
 
@@ -44,7 +50,7 @@ def themes_for_year(organisation_id: int, year: int) -> QuerySet[StrategicTheme]
         Q(start_year__isnull=True) | Q(start_year__lte=year),
         Q(end_year__isnull=True) | Q(end_year__gte=year),
         organisation_id=organisation_id,
-    ).order_by("code")
+    ).order_by(*THEME_ORDERING)
 
 
 @dataclass
@@ -108,7 +114,7 @@ def grouped(goals: Iterable[AnnualGoal]) -> list[OwnerPlan]:
             owners[key].themes.append(themes[(key, theme_key)])
         themes[(key, theme_key)].goals.append(goal)
     for plan in owners.values():
-        plan.themes.sort(key=lambda t: (t.key == OTHER, t.key))
+        plan.themes.sort(key=lambda t: (t.key == OTHER, theme_order(t.key)))
 
     def rank(plan: OwnerPlan) -> tuple[int, str]:
         kind = 0 if plan.key == "association" else 1 if plan.service_form is not None else 2
@@ -137,7 +143,7 @@ def theme_summary(goals: Iterable[AnnualGoal]) -> list[ThemeSummary]:
     for goal in goals:
         key, label = _theme_of(goal)
         rows.setdefault(key, ThemeSummary(key, label, Counter())).statuses[goal.status] += 1
-    return sorted(rows.values(), key=lambda r: (r.key == OTHER, r.key))
+    return sorted(rows.values(), key=lambda r: (r.key == OTHER, theme_order(r.key)))
 
 
 #: The statuses in the order the summaries show them.

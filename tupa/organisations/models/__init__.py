@@ -14,12 +14,20 @@ re-exported here (``from tupa.organisations.models import ServiceForm``):
 """
 
 from .data_protection import DataProtectionProfile, RegisterDescription
-from .governance import StrategicTheme, Value, WorkingGroup, WorkingGroupMember
+from .governance import (
+    THEME_ORDERING,
+    StrategicTheme,
+    Value,
+    WorkingGroup,
+    WorkingGroupMember,
+    theme_order,
+)
 from .partners import Funder, Municipality, Partner, PartnerRole
 from .service_forms import ServiceForm, ServiceFormFunding, ServiceTask
 from .structure import Area, Organisation, Team
 
 __all__ = [
+    "THEME_ORDERING",
     "Area",
     "DataProtectionProfile",
     "Funder",
@@ -36,4 +44,5 @@ __all__ = [
     "Value",
     "WorkingGroup",
     "WorkingGroupMember",
+    "theme_order",
 ]

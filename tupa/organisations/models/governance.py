@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 from simple_history.models import HistoricalRecords
@@ -110,6 +111,16 @@ class Value(OrganisationScopedModel):
         return self.name
 
 
+#: The order of themes by code, shorter codes first so that T2 comes before T10 (a code's text
+#: alone would sort "T10" first); :func:`theme_order` is the same order in Python.
+THEME_ORDERING = (Length("code"), "code")
+
+
+def theme_order(code: str) -> tuple[int, str]:
+    """A theme code's place in :data:`THEME_ORDERING`, for lists sorted in Python."""
+    return (len(code), code)
+
+
 class StrategicTheme(OrganisationScopedModel):
     """A strategic theme (*painopiste*) T1–T5 of the strategy, seed-spec §1.5.
 
@@ -131,7 +142,7 @@ class StrategicTheme(OrganisationScopedModel):
     class Meta:
         verbose_name = _("strateginen painopiste")
         verbose_name_plural = _("strategiset painopisteet")
-        ordering = ["code"]
+        ordering = THEME_ORDERING
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "code", "start_year"], name="theme_unique_code_period"

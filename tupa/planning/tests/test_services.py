@@ -506,3 +506,18 @@ def test_the_years_goals_and_themes_are_read_for_one_organisation(world: World) 
         codes = list(selectors.themes_for_year(world.org.pk, YEAR).values_list("code", flat=True))
     assert codes == ["T1", "T2", "T3", "T4", "T5"]
     assert isinstance(world.form_a, ServiceForm)
+
+
+def test_a_tenth_theme_comes_after_the_ninth_not_after_the_first(world: World) -> None:
+    """Codes sort shorter first (T2 before T10), in the database and in the grouped lists."""
+    with scopes_disabled():
+        t10 = theme_in(world.org, "T10")
+        codes = list(selectors.themes_for_year(world.org.pk, YEAR).values_list("code", flat=True))
+    assert codes == ["T1", "T2", "T3", "T4", "T5", "T10"]
+    goals = [
+        fresh(add(world, service_form=world.form_a, theme=theme))
+        for theme in (t10, world.themes["T2"], None, world.themes["T1"])
+    ]
+    (plan,) = selectors.grouped(goals)
+    assert [t.key for t in plan.themes] == ["T1", "T2", "T10", "other"]
+    assert [r.key for r in selectors.theme_summary(goals)] == ["T1", "T2", "T10", "other"]
