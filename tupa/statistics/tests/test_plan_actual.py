@@ -29,7 +29,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, pdf_text
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
 from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
@@ -408,15 +408,24 @@ def test_a_figure_in_hundredths_is_written_with_a_decimal_comma() -> None:
     assert finnish_csv(None, rows).decode("utf-8-sig") == "Työ;Tunnit;9,67;10,50;;;\r\n"
 
 
-def test_the_reads_do_not_grow_with_the_goals(client: Client, world: dict[str, Any]) -> None:
+@pytest.mark.parametrize("fmt", ["", "pdf"])
+def test_the_reads_do_not_grow_with_the_goals(
+    client: Client, world: dict[str, Any], fmt: str
+) -> None:
     """Twelve more goals, assessed, of two forms, the association and a working group under two
-    themes: not one query more."""
+    themes: not one query more, on the page or in its PDF."""
     login_verified(client, world["director"])
-    url = _url()
+    url = _url() + (f"?muoto={fmt}" if fmt else "")
+
+    def body() -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return pdf_text(response.content) if fmt else response.content.decode()
+
     with time_machine.travel(NEXT_YEAR, tick=False):
-        client.get(url)
+        body()
         with CaptureQueriesContext(connection) as before:
-            assert client.get(url).status_code == 200
+            body()
         with scopes_disabled():
             group = WorkingGroup.objects.create(organisation=world["org"], name="Kehittämisryhmä")
             themes = list(StrategicTheme.objects.filter(organisation=world["org"]))
@@ -437,6 +446,6 @@ def test_the_reads_do_not_grow_with_the_goals(client: Client, world: dict[str, A
                 **owners[n % 4],
             )
         with CaptureQueriesContext(connection) as after:
-            page = client.get(url).content.decode()
+            page = body()
     assert "Lisätavoite 11." in page and "Kehittämisryhmä" in page
     assert len(after.captured_queries) == len(before.captured_queries)

@@ -13,16 +13,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified, pdf_text
-from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
-from tupa.planning.models import GoalStatus
+from tupa.organisations.models import ServiceForm
 from tupa.statistics.indicators import registry as indicators
 
 from .test_plan_actual import NEXT_YEAR, _goal, _url, world  # noqa: F401
@@ -122,38 +118,3 @@ def test_only_the_executive_director_gets_the_pdf(
         assert "Avokriisityö" not in text and "neuvoloiden" not in text
         client.logout()
         assert client.get(_url(), {"muoto": "pdf"}).status_code == 302
-
-
-def test_the_pdfs_reads_do_not_grow_with_the_goals(
-    client: Client,
-    world: dict[str, Any],  # noqa: F811
-) -> None:
-    """As the page's: twelve more goals of two forms, the association and a working group under
-    two themes and none, not one query more."""
-    login_verified(client, world["director"])
-    with time_machine.travel(NEXT_YEAR, tick=False):
-        client.get(_url(), {"muoto": "pdf"})
-        with CaptureQueriesContext(connection) as before:
-            _pdf(client)
-        with scopes_disabled():
-            group = WorkingGroup.objects.create(organisation=world["org"], name="Kehittämisryhmä")
-            themes = list(StrategicTheme.objects.filter(organisation=world["org"]))
-        owners: list[dict[str, Any]] = [
-            {"form": world["crisis"]},
-            {"form": world["jussi"]},
-            {},
-            {"group": group},
-        ]
-        for n in range(12):
-            _goal(
-                world,
-                f"Lisätavoite {n}.",
-                theme=themes[n % 2] if n % 3 else None,
-                status=GoalStatus.ACHIEVED,
-                assessment="Tehty.",
-                **owners[n % 4],
-            )
-        with CaptureQueriesContext(connection) as after:
-            text = _pdf(client)
-    assert "Lisätavoite 11." in text and "Kehittämisryhmä" in text
-    assert len(after.captured_queries) == len(before.captured_queries)
