@@ -6,7 +6,8 @@ not look a service form up by slug and 404 by hand (``tupa.access.fetch`` does).
 guesses whether another exists (``try: import … except ImportError``). No module grows past
 ~600 lines (the house's point where it becomes a package). Optimistic locking has one check and
 one error (``tupa.core.conflicts``): no app compares a record's ``version`` itself or defines a
-conflict exception of its own. And ``tupa.core`` is the ground floor:
+conflict exception of its own. Every PDF is written by ``tupa.core.pdf`` (tagged PDF/UA): no other
+module imports WeasyPrint or calls ``write_pdf``. And ``tupa.core`` is the ground floor:
 it imports nothing of Tupa above it. The layers themselves are checked by
 ``lint-imports`` (``[tool.importlinter]`` in pyproject.toml).
 
@@ -162,6 +163,33 @@ def _own_version_checks(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
+#: The one module that writes a PDF (always tagged PDF/UA-1).
+PDF_WRITER = TUPA / "core" / "pdf.py"
+
+
+def _own_pdf_writers(path: Path, tree: ast.Module) -> list[str]:
+    """An import of ``weasyprint`` or a call of ``….write_pdf(…)`` outside ``tupa.core.pdf``: a
+    PDF written there would be untagged unless its author remembered the variant."""
+    if path == PDF_WRITER:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        imported = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        if any(name.split(".")[0] == "weasyprint" for name in imported) or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "write_pdf"
+        ):
+            found.append(_where(path, node))
+    return found
+
+
 def _upward_imports(path: Path, tree: ast.Module) -> list[str]:
     found = []
     for node in ast.walk(tree):
@@ -229,6 +257,11 @@ def test_optimistic_locking_goes_through_the_core() -> None:
     assert _offenders(_own_version_checks, list(_modules())) == []
 
 
+def test_every_pdf_is_written_by_the_core() -> None:
+    offenders = _offenders(_own_pdf_writers, list(_modules()))
+    assert offenders == [], "write PDFs with tupa.core.pdf.html_to_pdf: " + ", ".join(offenders)
+
+
 def test_core_imports_nothing_above_it() -> None:
     offenders = _offenders(_upward_imports, CORE_MODULES)
     assert offenders == [], "tupa.core is the ground floor: " + ", ".join(offenders)
@@ -270,6 +303,9 @@ def test_every_app_and_access_file_has_a_floor() -> None:
         ("from tupa.access import policy\n", _upward_imports),
         ("if current.version != version:\n    raise X\n", _own_version_checks),
         ("class StayConflict(Exception):\n    pass\n", _own_version_checks),
+        ("import weasyprint\n", _own_pdf_writers),
+        ("from weasyprint import HTML\n", _own_pdf_writers),
+        ("pdf = document.write_pdf(pdf_variant=variant)\n", _own_pdf_writers),
     ],
 )
 def test_each_check_catches_its_offence(source: str, check: Check) -> None:
@@ -287,6 +323,7 @@ def test_each_check_catches_its_offence(source: str, check: Check) -> None:
         ("ensure_version(current, version)\n", _own_version_checks),
         ("ok = sub.template_version != version\n", _own_version_checks),
         ("if group.version is None:\n    pass\n", _own_version_checks),
+        ("from tupa.core.pdf import html_to_pdf\nbody = html_to_pdf(html)\n", _own_pdf_writers),
     ],
 )
 def test_each_check_lets_the_house_style_pass(source: str, check: Check) -> None:

@@ -1,4 +1,4 @@
-"""What every data-protection page shares: the DPO's person, text fields and the PDF response.
+"""What every data-protection page shares: the DPO's person, text fields and the PDF download.
 
 The DPO pages open only for the person the DPO has just found with the exact identity-code
 lookup (kept in the session for :data:`LOOKUP_VALID`); a typed person id answers 404, the same
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from tupa.access import policy
 from tupa.access.dataprotection import DPO_ACTION
 from tupa.access.marks import user_of
+from tupa.core.pdf import html_to_pdf, pdf_response
 from tupa.people.models import Person
 
 REQUIRED = gettext_lazy("Tämä tieto on pakollinen.")
@@ -45,17 +46,6 @@ def text_field(
     )
 
 
-def pdf_response(html: str, filename: str, *, variant: str | None = None) -> HttpResponse:
-    """``html`` as a downloaded PDF; ``variant="pdf/ua-1"`` makes a tagged, accessible one."""
-    import weasyprint  # lazily: heavy import, needed only for downloads
-
-    document = weasyprint.HTML(string=html, base_url=None)
-    pdf = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def wants_pdf(request: HttpRequest) -> bool:
     return request.GET.get("muoto") == "pdf"
 
@@ -74,7 +64,8 @@ def dpo_document(
         "base_template": "people/rights/print_base.html" if pdf else "base.html",
     }
     if pdf:
-        return pdf_response(render_to_string(template, context, request=request), filename)
+        html = render_to_string(template, context, request=request)
+        return pdf_response(html_to_pdf(html), filename)
     return render(request, template, context)
 
 

@@ -27,7 +27,7 @@ from tupa.dataprotection.register import profile_of
 from tupa.organisations.models import Organisation
 
 #: The day the product's statement was written; each deployment records its own review date.
-STATEMENT_DATE = dt.date(2026, 12, 2)
+STATEMENT_DATE = dt.date(2026, 12, 7)
 
 #: The supervising authority. Since 1.1.2025 (HE 71/2024) the accessibility supervision of
 #: Etelä-Suomen aluehallintovirasto moved to Traficom [verify]; saavutettavuusvaatimukset.fi
@@ -46,11 +46,11 @@ def non_conformities() -> list[dict[str, object]]:
         {
             "title": _("PDF-tiedostot"),
             "text": _(
-                "Lokiotteet ja tietoja koskevat otteet ladataan PDF-tiedostoina, joita ei ole "
-                "merkitty rakenteisiksi eikä testattu ruudunlukijalla. Rekisteriselosteiden ja "
-                "vaatimustenmukaisuustietojen PDF-tiedostot ovat rakenteisia (PDF/UA), mutta "
-                "niitäkään ei ole testattu apuvälineillä. Sama sisältö on aina saatavilla myös "
-                "verkkosivuna."
+                "Kaikki PDF-tiedostot (otteet, rekisteriselosteet, tilastot, laskut ja "
+                "kyselykirjeet) ovat rakenteisia (PDF/UA): niiden otsikot, taulukot, kieli ja "
+                "kuvien tekstivastineet on merkitty. Niitä ei kuitenkaan ole testattu "
+                "ruudunlukijalla eikä muilla apuvälineillä. Otteiden, rekisteriselosteiden ja "
+                "tilastojen sisältö on saatavilla myös verkkosivuna."
             ),
             "criteria": "1.3.1, 1.3.2, 2.4.2",
         },

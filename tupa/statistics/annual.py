@@ -82,11 +82,11 @@ class Figure:
         return f"+{change}" if change > 0 else str(change)
 
     @property
-    def shown(self) -> tuple[int, int]:
-        """The values a chart may draw (0 for a suppressed one)."""
+    def shown(self) -> tuple[int | None, int | None]:
+        """The values a chart may draw (``None`` for a suppressed one: no bar, "< 5")."""
         return (
-            0 if is_small(self.current, self.threshold) else self.current,
-            0 if is_small(self.previous, self.threshold) else self.previous,
+            None if is_small(self.current, self.threshold) else self.current,
+            None if is_small(self.previous, self.threshold) else self.previous,
         )
 
 

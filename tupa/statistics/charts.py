@@ -40,10 +40,11 @@ def bar_width(value: int, top: int, span: int) -> int:
 
 def paired_bars(
     title: str,
-    rows: Sequence[tuple[str, int, int]],
+    rows: Sequence[tuple[str, int | None, int | None]],
     *,
     legend: tuple[str, str],
     own_scale: bool = False,
+    hidden: str = "–",
 ) -> SafeString:
     """Two bars per row, this year's above last year's: ``(label, this year, last year)``.
 
@@ -51,10 +52,12 @@ def paired_bars(
     over a bar, and a legend (``legend``: this year's and last year's name) says which bar is
     which. The rows share one scale, unless ``own_scale``: then each row is drawn to its own
     larger value, for rows counted in different units (the overview's care days beside visits);
-    the page must say so."""
+    the page must say so. ``None`` is a suppressed value: no bar, and ``hidden`` (the table's
+    ``"< 5"``) where its number would be."""
     bar, label_h, gap, legend_h = 12, 16, 10, 22
     span = WIDTH - _VALUE_ROOM
-    shared_top = max([0, *(max(a, b) for _l, a, b in rows)])
+    drawn = [v for _l, a, b in rows for v in (a, b) if v is not None]
+    shared_top = max([0, *drawn])
     parts = [
         f'<rect x="0" y="4" width="12" height="10" fill="{THIS_YEAR}"/>'
         f'<text x="17" y="13" font-size="11" fill="{svg.TEXT}">{escape(legend[0])}</text>'
@@ -63,7 +66,7 @@ def paired_bars(
     ]
     y = legend_h
     for label, this_year, last_year in rows:
-        top = max(this_year, last_year) if own_scale else shared_top
+        top = max(v or 0 for v in (this_year, last_year)) if own_scale else shared_top
         parts.append(
             f'<text x="0" y="{y + 12}" font-size="12" font-weight="600" fill="{svg.TEXT}">'
             f"{escape(_label(label))}</text>"
@@ -73,12 +76,13 @@ def paired_bars(
             (this_year, THIS_YEAR, legend[0]),
             (last_year, LAST_YEAR, legend[1]),
         ):
-            w = bar_width(value, top, span)
+            text = escape(hidden if value is None else number_text(value))
+            w = 0 if value is None else bar_width(value, top, span)
             parts.append(
                 f'<rect x="0" y="{y}" width="{w}" height="{bar - 1}" fill="{colour}">'
-                f"<title>{escape(label)}, {escape(name)}: {number_text(value)}</title></rect>"
+                f"<title>{escape(label)}, {escape(name)}: {text}</title></rect>"
                 f'<text x="{w + 4}" y="{y + bar - 2}" font-size="11" fill="{svg.TEXT}">'
-                f"{number_text(value)}</text>"
+                f"{text}</text>"
             )
             y += bar
         y += gap

@@ -1,4 +1,5 @@
-"""A computed return as a spreadsheet (XLSX), a Finnish Excel CSV or a PDF.
+"""A computed return as a spreadsheet (XLSX) or a Finnish Excel CSV (its PDF is the page's
+sections rendered from ``statistics/return_pdf.html`` and written by :mod:`tupa.core.pdf`).
 
 The exports are pure functions of a :class:`~.engine.Computed` and the suppression states
 (:func:`.suppression.suppress_computed`): what is exported is exactly what the screen shows,
@@ -360,16 +361,3 @@ def csv_bytes(
                     ]
                 )
     return finnish_csv(None, rows)
-
-
-# PDF --------------------------------------------------------------------------------------
-
-
-def pdf(html: str, *, variant: str | None = None) -> bytes:
-    """``html`` (rendered by the caller from a template) as a PDF; ``variant="pdf/ua-1"``
-    makes a tagged, accessible one."""
-    import weasyprint  # lazily: heavy import, needed only for downloads
-
-    document = weasyprint.HTML(string=html, base_url=None)
-    data = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
-    return bytes(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -129,3 +130,50 @@ def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF"), data[:20]
     pages = PdfReader(BytesIO(data)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+@dataclass(frozen=True)
+class PdfStructure:
+    """What assistive technology reads of a PDF (:func:`pdf_structure`)."""
+
+    #: The catalog's ``/MarkInfo /Marked`` (a tagged PDF) and whether it has a structure tree.
+    tagged: bool
+    #: The document language (``/Lang``; "" without one).
+    lang: str
+    #: The structure elements' types, depth first: ``["Document", "H1", "Table", …]``.
+    tags: list[str]
+    #: The text alternative (``/Alt``) of each ``Figure``, in reading order ("" without one).
+    figures: list[str]
+
+
+def pdf_structure(data: bytes) -> PdfStructure:
+    """The tags of a PDF the product wrote (read with pypdf): an untagged PDF has none."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    catalog = PdfReader(BytesIO(data)).trailer["/Root"]
+    elements: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):  # a marked-content id
+            return
+        if "/S" in node:
+            elements.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None:
+                walk(kid)
+
+    root = catalog.get("/StructTreeRoot")
+    if root is not None:
+        walk(root)
+    mark = catalog.get("/MarkInfo", {}).get("/Marked")
+    return PdfStructure(
+        # pypdf's BooleanObject(False) is truthy: compare its value.
+        tagged=getattr(mark, "value", False) is True and root is not None,
+        lang=str(catalog.get("/Lang", "")),
+        tags=[str(e["/S"]).lstrip("/") for e in elements],
+        figures=[str(e.get("/Alt", "")) for e in elements if e["/S"] == "/Figure"],
+    )

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET
 from tupa.access import policy
 from tupa.access.fetch import service_form_or_404
 from tupa.access.marks import login_only, object_scoped, public, two_factor_exempt, user_of
-from tupa.dataprotection.pages import pdf_response, wants_pdf
+from tupa.core.pdf import html_to_pdf, pdf_response
+from tupa.dataprotection.pages import wants_pdf
 from tupa.organisations.models import Organisation, ServiceForm
 
 from . import conformity
@@ -53,9 +54,8 @@ def _render(
         "generated_at": timezone.localtime(),
     }
     if pdf:
-        # PDF/UA-1: a tagged PDF with the document language, for assistive technology.
         html = render_to_string(template, context, request=request)
-        return pdf_response(html, filename, variant="pdf/ua-1")
+        return pdf_response(html_to_pdf(html), filename)
     return render(request, template, context)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tupa.core.pdf import html_to_pdf
 from tupa.finance.documents.barcode import barcode_data_uri, grouped, invoice_barcode
 from tupa.finance.documents.finvoice import number_text
 from tupa.finance.documents.selectors import InvoiceDocument, VatRow
@@ -93,11 +94,8 @@ def invoice_html(document: InvoiceDocument) -> str:
 
 
 def invoice_pdf(document: InvoiceDocument) -> bytes:
-    """The invoice as PDF bytes."""
-    import weasyprint  # lazily: heavy import, needed only for downloads
-
-    html = invoice_html(document)
-    return bytes(weasyprint.HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1"))
+    """The invoice as PDF bytes (tagged PDF/UA, :func:`tupa.core.pdf.html_to_pdf`)."""
+    return html_to_pdf(invoice_html(document))
 
 
 def pdf_filename(invoice: Invoice) -> str:

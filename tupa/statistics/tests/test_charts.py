@@ -87,3 +87,17 @@ def test_values_are_written_as_the_tables_write_them() -> None:
             charts.paired_bars("Care days", [("Ensikoti", 3247, 482)], legend=("2025", "2024"))
         )
     assert ">3,247</text>" in english
+
+
+def test_a_suppressed_value_draws_no_bar_and_says_what_the_table_says() -> None:
+    markup = charts.paired_bars(
+        "Asiakkaat",
+        [("Jussi-työ", None, 7), ("Avokriisityö", 8, None)],
+        legend=("2025", "2024"),
+        hidden="< 5",
+    )
+    assert "<title>Jussi-työ, 2025: &lt; 5</title>" in markup
+    assert "<title>Avokriisityö, 2024: &lt; 5</title>" in markup
+    # The shown values share the scale of the shown ones only: 8 fills the span.
+    widths = [int(w) for w in re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="11"', markup)]
+    assert widths[0] == 0 and widths[3] == 0 and widths[2] == max(widths)

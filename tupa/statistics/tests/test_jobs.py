@@ -27,7 +27,7 @@ from tupa.core.tests.factories import (
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, pdf_structure
 from tupa.core.wallclock import HELSINKI
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import ServiceForm
@@ -175,6 +175,9 @@ def test_the_annual_pack_counts_its_indicators_and_makes_a_pdf(
     download = client.get(reverse("statistics:job_download", args=[job.pk]))
     assert download.content.startswith(b"%PDF")
     assert download["Content-Disposition"] == f'attachment; filename="toimintakertomus-{YEAR}.pdf"'
+    # The charts it drew are in the file: figures of a tagged PDF/UA, each with its title.
+    structure = pdf_structure(download.content)
+    assert structure.tagged and structure.figures and all(structure.figures)
     # A worker may not ask for it.
     login_verified(client, world["worker"])
     assert client.post(reverse("statistics:prepare_annual", args=[YEAR, "pdf"])).status_code == 404

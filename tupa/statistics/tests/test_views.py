@@ -20,13 +20,14 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.audit.models import AccessEvent
+from tupa.core.pdf import html_to_pdf
 from tupa.core.tests.factories import (
     OrganisationFactory,
     ServiceFormFactory,
     org_role_user,
     worker_in,
 )
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, pdf_structure, pdf_text
 from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, ServiceForm
@@ -39,6 +40,7 @@ from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import with_grants
 from tupa.statistics.tests.support import YEAR, client_since, stea_url, turvakielto
 from tupa.statistics.tests.test_charts import SPAN, bars
+from tupa.statistics.views import annual as annual_views
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
 
@@ -487,6 +489,46 @@ def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     assert not any(r[2] == "Lakkautettu avotyö" for r in sheet)
     assert client.get(url, {"muoto": "pdf"}).content.startswith(b"%PDF")
     assert client.get(url, {"muoto": "doc"}).status_code == 404
+
+
+def test_the_annual_packs_pdf_is_tagged_and_draws_each_figures_chart(
+    client: Client, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11's pack "with charts": the PDF draws each figure's chart above its table, as the
+    page does, in a tagged PDF/UA where the chart is a figure with its title as the text
+    alternative; the chart's own text does not break the table's rows."""
+    given: list[str] = []
+
+    def recording(html: str) -> bytes:
+        given.append(html)
+        return html_to_pdf(html)
+
+    monkeypatch.setattr(annual_views, "html_to_pdf", recording)
+    login_verified(client, world["director"])
+    url = reverse("statistics:annual_report", args=[YEAR])
+    page = client.get(url).content.decode()
+    response = client.get(url, {"muoto": "pdf"})
+    assert response.status_code == 200
+    (html,) = given
+    assert '<html lang="fi">' in html
+    # This world's pack has one figure (outpatient clients): its chart is the page's own.
+    chart = r'<div class="overview-chart" aria-hidden="true">(<svg .*?</svg>)</div>'
+    charts = re.findall(chart, html)
+    assert len(charts) == html.count('<figure class="figure"') == 1
+    assert charts[0] in page
+    assert "<title>Avopalvelujen asiakkaat: 2025 / 2024</title>" in charts[0]
+    # Jussi-työ's one client is hidden in the chart as in the table: no bar, "< 5", never "0".
+    assert "<title>Jussi-työ, 2025: &lt; 5</title>" in charts[0]
+    assert "Jussi-työ, 2025: 0" not in charts[0]
+    structure = pdf_structure(response.content)
+    assert structure.tagged and structure.lang == "fi"
+    assert structure.figures == ["Avopalvelujen asiakkaat: 2025 / 2024"]
+    # The hand-counted figures: crisis work's 8 clients in 2025, none in 2024; Jussi-työ's one.
+    text = pdf_text(response.content)
+    assert (
+        "Avopalvelujen asiakkaat (henkilöä) Työmuoto 2024 2025 Muutos "
+        "Avokriisityö 0 8 +8 Jussi-työ 0 < 5 –"
+    ) in text
 
 
 def test_a_protected_persons_home_is_neither_counted_nor_shown(

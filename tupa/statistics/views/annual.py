@@ -1,5 +1,8 @@
 """The annual report data pack: the year's key figures per service form beside last year's, and
-the year's goals of the plan with their status and assessment."""
+the year's goals of the plan with their status and assessment.
+
+The PDF is the page's body: each figure's chart (the page's inline SVG, its ``<title>`` the
+figure's text alternative) above its table, written tagged PDF/UA by :mod:`tupa.core.pdf`."""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, user_of
+from tupa.core.pdf import html_to_pdf
 from tupa.organisations.models import Organisation
 from tupa.planning.selectors import OwnerPlan
 
-from .. import exports, services
+from .. import services
 from ..annual import SECTIONS, PackSection, pack, pack_goals, pack_xlsx
 from ..charts import paired_bars
 from ..jobs import CONTENT_TYPES, Output, Progress
@@ -48,6 +52,7 @@ def _context(
             f"{line.indicator.title}: {year} / {year - 1}",
             [(f.form.name, *f.shown) for f in line.figures],
             legend=(str(year), str(year - 1)),
+            hidden=f"< {services.THRESHOLD}",
         )
         for section in sections
         for line in section.lines
@@ -88,7 +93,7 @@ def annual_output(
         html = render_to_string("statistics/annual_pdf.html", context)
         progress.advance()
         progress.begin(_("Tehdään PDF-tiedostoa"))
-        body = exports.pdf(html)
+        body = html_to_pdf(html)
     progress.advance()
     return Output(body, f"toimintakertomus-{year}.{fmt}", CONTENT_TYPES[fmt])
 

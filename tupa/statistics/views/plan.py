@@ -11,10 +11,10 @@ organisation-wide returns); everyone else gets 404.
 Nothing here is personal data: the figures are aggregates and the goals are the plan's
 sentences. The CSV (``?muoto=csv``, the Finnish way) and the workbook (``?muoto=xlsx``) are
 written by :mod:`tupa.core.spreadsheets`; the PDF (``?muoto=pdf``) is the page's tables without
-their links, under the facts of the copy and above how the figures are counted, made like the
-annual pack's (:func:`.exports.pdf`). Each is one organisation's year, a few queries and pages,
-so each is a direct download (the annual pack's and the returns' PDFs are also prepared as
-background jobs, :mod:`..jobs`).
+their links, under the facts of the copy and above how the figures are counted, written as every
+PDF of Tupa (:func:`tupa.core.pdf.html_to_pdf`: tagged PDF/UA). Each is one organisation's year,
+a few queries and pages, so each is a direct download (the annual pack's and the returns' PDFs
+are also prepared as background jobs, :mod:`..jobs`).
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from tupa.access.policy import decide
 from tupa.core.dates import fi_date
 from tupa.core.months import add_months, month_end
 from tupa.core.params import plain_int
+from tupa.core.pdf import html_to_pdf
 from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.core.wallclock import fi_moment
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.planning import selectors as plan
 from tupa.planning.models import AnnualGoal, GoalStatus
 
-from .. import exports
 from ..indicators.base import Indicator
 from ..jobs import CONTENT_TYPES, Output
 from ..suppression import scaled
@@ -233,7 +233,7 @@ def _pdf(context: dict[str, Any], quarter: int, organisation: Organisation) -> H
         },
     )
     filename = f"suunnitelma-ja-toteuma-{year}-q{quarter}.pdf"
-    return attachment(Output(exports.pdf(html), filename, CONTENT_TYPES["pdf"]))
+    return attachment(Output(html_to_pdf(html), filename, CONTENT_TYPES["pdf"]))
 
 
 @login_only

@@ -26,6 +26,7 @@ from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
+from tupa.core.pdf import html_to_pdf
 from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
@@ -363,7 +364,7 @@ def export_body(
         )
         progress.advance()
         progress.begin(_("Tehdään PDF-tiedostoa"))
-        body = exports.pdf(html)
+        body = html_to_pdf(html)
     else:
         raise Http404
     progress.advance()

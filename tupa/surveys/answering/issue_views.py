@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from tupa.access import surveys as access
 from tupa.access.marks import object_scoped, user_of
+from tupa.core.pdf import pdf_response
 from tupa.surveys.answering import letters, services
 from tupa.surveys.models import Invitation
 
@@ -70,7 +71,5 @@ def invitation_letter(request: HttpRequest, pk: int) -> HttpResponse:
             expires_on=timezone.localtime(invitation.expires_at).date(),
             anonymous=invitation.anonymous,
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="palautekysely-kirje.pdf"'
-        return response
+        return pdf_response(pdf, "palautekysely-kirje.pdf")
     return render(request, TEMPLATE, _context(invitation, "letter"))

@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import EpisodeFactory, ServiceFormFactory, client_in, worker_in
-from tupa.core.tests.helpers import login_verified
+from tupa.core.tests.helpers import login_verified, pdf_structure
 from tupa.surveys.answering import services
 from tupa.surveys.models import Kiosk
 from tupa.surveys.tests.support import invitation_for, published_questionnaire
@@ -118,6 +118,8 @@ def test_letter_is_a_pdf_without_name_or_address(setting, monkeypatch) -> None: 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    structure = pdf_structure(response.content)
+    assert structure.tagged and structure.figures == ["QR-koodi / QR-kod"]
     (html,) = seen
     assert "Kirsi" not in html and "Kirjeetön" not in html
     assert form.name not in html
