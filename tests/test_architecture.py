@@ -190,6 +190,30 @@ def _own_pdf_writers(path: Path, tree: ast.Module) -> list[str]:
     return found
 
 
+#: The one module that makes a response a download (``Content-Disposition: attachment``).
+DOWNLOADS = TUPA / "core" / "downloads.py"
+
+
+def _own_downloads(path: Path, tree: ast.Module) -> list[str]:
+    """A ``Content-Disposition`` header set outside ``tupa.core.downloads`` (an ``inline`` one,
+    a calendar feed the calendar app reads, is not a download)."""
+    if path == DOWNLOADS:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            header = target.slice if isinstance(target, ast.Subscript) else None
+            if not (isinstance(header, ast.Constant) and header.value == "Content-Disposition"):
+                continue
+            value = node.value
+            inline = isinstance(value, ast.Constant) and str(value.value).startswith("inline")
+            if not inline:
+                found.append(_where(path, node))
+    return found
+
+
 def _upward_imports(path: Path, tree: ast.Module) -> list[str]:
     found = []
     for node in ast.walk(tree):
@@ -262,6 +286,10 @@ def test_every_pdf_is_written_by_the_core() -> None:
     assert offenders == [], "write PDFs with tupa.core.pdf.html_to_pdf: " + ", ".join(offenders)
 
 
+def test_downloads_go_through_the_core() -> None:
+    assert _offenders(_own_downloads, list(_modules())) == []
+
+
 def test_core_imports_nothing_above_it() -> None:
     offenders = _offenders(_upward_imports, CORE_MODULES)
     assert offenders == [], "tupa.core is the ground floor: " + ", ".join(offenders)
@@ -303,6 +331,7 @@ def test_every_app_and_access_file_has_a_floor() -> None:
         ("from tupa.access import policy\n", _upward_imports),
         ("if current.version != version:\n    raise X\n", _own_version_checks),
         ("class StayConflict(Exception):\n    pass\n", _own_version_checks),
+        ("r['Content-Disposition'] = f'attachment; filename={n}'\n", _own_downloads),
         ("import weasyprint\n", _own_pdf_writers),
         ("from weasyprint import HTML\n", _own_pdf_writers),
         ("pdf = document.write_pdf(pdf_variant=variant)\n", _own_pdf_writers),
@@ -323,6 +352,8 @@ def test_each_check_catches_its_offence(source: str, check: Check) -> None:
         ("ensure_version(current, version)\n", _own_version_checks),
         ("ok = sub.template_version != version\n", _own_version_checks),
         ("if group.version is None:\n    pass\n", _own_version_checks),
+        ("r['Content-Disposition'] = 'inline; filename=\"tupa.ics\"'\n", _own_downloads),
+        ("return download(body, 'application/zip', name)\n", _own_downloads),
         ("from tupa.core.pdf import html_to_pdf\nbody = html_to_pdf(html)\n", _own_pdf_writers),
     ],
 )

@@ -15,13 +15,15 @@ What the HTML (rendered by the caller from a template) must hold for that:
   ``<title>`` of its own (:func:`tupa.core.svg.chart` draws one); WeasyPrint takes the
   figure's alternative text from those, not from ``aria-label``.
 
-The download (:func:`pdf_response`) is an attachment with ``Cache-Control: no-store``, as the
-spreadsheets' (:mod:`tupa.core.spreadsheets`).
+The download (:func:`pdf_response`) is :func:`tupa.core.downloads.download`'s, as every
+export's.
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
+
+from tupa.core.downloads import download
 
 PDF_CONTENT_TYPE = "application/pdf"
 
@@ -39,8 +41,6 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    """``content`` (:func:`html_to_pdf`) as the download ``filename``."""
-    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    """``content`` (:func:`html_to_pdf`) as the download ``filename``
+    (:func:`tupa.core.downloads.download`)."""
+    return download(content, PDF_CONTENT_TYPE, filename)

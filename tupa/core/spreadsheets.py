@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from tupa.core.downloads import download, streamed_download
 from tupa.core.xmltext import xml_text
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is made (a heavy import)
@@ -275,32 +276,17 @@ def xlsx(
 # Downloads --------------------------------------------------------------------------------
 
 
-def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -> Any:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def csv_response(content: bytes, filename: str) -> HttpResponse:
     """``content`` (:func:`finnish_csv`) as the download ``filename``."""
-    response: HttpResponse = _attachment(
-        HttpResponse(content, content_type=CSV_CONTENT_TYPE), filename
-    )
-    return response
+    return download(content, CSV_CONTENT_TYPE, filename)
 
 
 def csv_streaming_response(lines: Iterable[str], filename: str) -> StreamingHttpResponse:
     """``lines`` (:func:`finnish_csv_lines`) streamed as the download ``filename`` (a long
     list written while it is read from the database)."""
-    response: StreamingHttpResponse = _attachment(
-        StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename
-    )
-    return response
+    return streamed_download(lines, CSV_CONTENT_TYPE, filename)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     """``content`` (:func:`xlsx`, :func:`workbook`) as the download ``filename``."""
-    response: HttpResponse = _attachment(
-        HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename
-    )
-    return response
+    return download(content, XLSX_CONTENT_TYPE, filename)

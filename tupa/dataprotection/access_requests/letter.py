@@ -18,6 +18,7 @@ from django_scopes import scopes_disabled
 from tupa.access.marks import object_scoped
 from tupa.audit.models import AccessRequest
 from tupa.audit.services import record_access
+from tupa.core.downloads import download
 from tupa.dataprotection import access_requests as ar_services
 from tupa.dataprotection.pages import dpo_document, wants_pdf
 from tupa.episodes.models import Attachment
@@ -78,10 +79,8 @@ def _attachments_zip(
                 raise Http404 from exc
             archive.writestr(f"{number:02d}-{attachment.original_name}", data)
     record_access(request=request, subjects=[ar.person], action="export", basis=basis)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tietopyynto-liitteet-{timezone.localdate():%Y-%m-%d}.zip"'
+    return download(
+        buffer.getvalue(),
+        "application/zip",
+        f"tietopyynto-liitteet-{timezone.localdate():%Y-%m-%d}.zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from tupa.access.finance import invoice_access, run_access
 from tupa.access.marks import object_scoped
+from tupa.core.downloads import download
 from tupa.finance.documents import selectors
 from tupa.finance.documents.finvoice import document_xml, finvoice_filename
 from tupa.finance.documents.pdf import invoice_pdf as render_pdf
@@ -27,13 +28,6 @@ from tupa.finance.documents.pdf import pdf_filename
 from tupa.finance.models import Invoice
 
 VIEW = "finance.invoicing.view"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _document(invoice: Invoice) -> selectors.InvoiceDocument:
@@ -50,7 +44,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = invoice_access(request, pk, VIEW).obj
     if invoice.status == Invoice.Status.DISCARDED:
         raise Http404
-    return _download(render_pdf(_document(invoice)), "application/pdf", pdf_filename(invoice))
+    return download(render_pdf(_document(invoice)), "application/pdf", pdf_filename(invoice))
 
 
 @object_scoped
@@ -60,7 +54,7 @@ def invoice_finvoice(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = invoice_access(request, pk, VIEW).obj
     if not invoice.is_sent:
         raise Http404
-    return _download(
+    return download(
         document_xml(_document(invoice)),
         "application/xml; charset=utf-8",
         finvoice_filename(invoice),
@@ -86,4 +80,4 @@ def run_finvoice(request: HttpRequest, pk: int) -> HttpResponse:
             )
             archive.writestr(finvoice_filename(invoice), document_xml(document))
     filename = f"finvoice-ajo-{run.pk}-{run.period_start:%Y-%m}.zip"
-    return _download(buffer.getvalue(), "application/zip", filename)
+    return download(buffer.getvalue(), "application/zip", filename)

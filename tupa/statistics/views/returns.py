@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +25,7 @@ from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.dates import fi_date
+from tupa.core.downloads import download
 from tupa.core.pdf import html_to_pdf
 from tupa.core.shapes import Shape, Slots
 from tupa.core.wallclock import fi_moment
@@ -372,14 +372,8 @@ def export_body(
 
 
 def attachment(output: Output) -> HttpResponse:
-    """``output`` as a download."""
-    response = HttpResponse(output.body, content_type=output.content_type)
-    # ``filename="…"`` for an ASCII name, else RFC 6266's ``filename*=utf-8''…`` (a raw
-    # Latin-1 "ä" in a header is read differently by each browser).
-    disposition = content_disposition_header(True, output.filename)
-    assert disposition is not None  # always, for an attachment
-    response["Content-Disposition"] = disposition
-    return response
+    """``output`` as a download (:func:`tupa.core.downloads.download`)."""
+    return download(output.body, output.content_type, output.filename)
 
 
 def export_output(subject: Subject, fmt: str, progress: Progress | None = None) -> Output:
