@@ -37,7 +37,7 @@ from tupa.access.policy import decide
 from tupa.core.dates import fi_date
 from tupa.core.months import add_months, month_end
 from tupa.core.params import plain_int
-from tupa.core.pdf import html_to_pdf
+from tupa.core.pdf import html_to_pdf, pdf_response
 from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
 from tupa.core.wallclock import fi_moment
 from tupa.organisations.models import Organisation, ServiceForm
@@ -45,11 +45,9 @@ from tupa.planning import selectors as plan
 from tupa.planning.models import AnnualGoal, GoalStatus
 
 from ..indicators.base import Indicator
-from ..jobs import CONTENT_TYPES, Output
 from ..suppression import scaled
 from .common import ORGANISATION, year_or_404
 from .overview import Figure, figures_for, figures_to_date
-from .returns import attachment
 
 #: The query parameter of the quarter (1–4) whose end the figures count to.
 QUARTER = "neljannes"
@@ -233,7 +231,7 @@ def _pdf(context: dict[str, Any], quarter: int, organisation: Organisation) -> H
         },
     )
     filename = f"suunnitelma-ja-toteuma-{year}-q{quarter}.pdf"
-    return attachment(Output(html_to_pdf(html), filename, CONTENT_TYPES["pdf"]))
+    return pdf_response(html_to_pdf(html), filename)
 
 
 @login_only
