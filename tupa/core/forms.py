@@ -375,4 +375,4 @@ def posted_status(request: HttpRequest, form: forms.BaseForm | None) -> int:
     or 409 after a conflict, else 400 (also for a POST that bound no form on this page)."""
     if request.method != "POST":
         return 200
-    return 409 if form is not None and conflict_of(form) is not None else 400
+    return form_status(form) if form is not None and form.is_bound else 400
