@@ -24,7 +24,7 @@ from .indicators.base import Indicator, Params, Result
 from .indicators.computing import compute
 from .indicators.reads import candidate_forms, one_run
 from .returns.base import Line, ReturnTemplate
-from .tables import Table, build_table, table_of
+from .tables import TOTAL, Key, Table, build_table, table_of
 
 #: How a :class:`Computed` was counted: by the indicators' units, or by the database.
 UNITS = "units"
@@ -126,6 +126,14 @@ def run_indicator(
     return compute(indicator, resolved(indicator, params, forms))
 
 
+def _by_form(indicator: Indicator) -> bool:
+    return any(d.key == "service_form" for d in indicator.dimensions)
+
+
+def _per_form(result: Result) -> dict[int, int]:
+    return {int(k[0]): v for k, v in result.by("service_form").items() if k[0].isdigit()}
+
+
 def totals_per_form(
     indicator: Indicator, params: Params, forms: list[ServiceForm]
 ) -> dict[int, int]:
@@ -134,13 +142,52 @@ def totals_per_form(
     ``params.service_form_ids`` is ignored: the forms are ``forms``.
     """
     org, start, end = params.organisation_id, params.start, params.end
-    if any(d.key == "service_form" for d in indicator.dimensions):
+    if _by_form(indicator):
         ids = tuple(f.pk for f in forms)
-        result = run_indicator(indicator, Params(org, start, end, ids), forms)
-        return {int(k[0]): v for k, v in result.by("service_form").items() if k[0].isdigit()}
+        return _per_form(run_indicator(indicator, Params(org, start, end, ids), forms))
     return {
         f.pk: run_indicator(indicator, Params(org, start, end, (f.pk,)), [f]).total for f in forms
     }
+
+
+def form_tables(computed: Computed) -> dict[str, Table]:
+    """For each indicator of ``computed`` that counts people and sums several service forms,
+    its figure per form as a one-way table with the lines' total: what the forms' own outputs
+    (the annual pack, each form's STEA report) publish unless small, and so what an attacker
+    subtracts from the sum (:func:`.suppression.suppress_computed`). The figures are the
+    pack's own (:func:`totals_per_form`).
+
+    A return about one municipality's residents has none: no output publishes a form's
+    figure of one municipality's residents, so there is nothing to subtract.
+    """
+    params = computed.params
+    if params.municipality_id is not None or len(params.service_form_ids) == 1:
+        return {}  # one municipality's residents, or one form: nothing to subtract
+    out: dict[str, Table] = {}
+    with one_run():
+        forms = candidate_forms(params)
+        for cl in computed.lines():
+            indicator = cl.indicator
+            if indicator.key in out or not indicator.counts_people:  # nothing hidden anyway
+                continue
+            summed = [f for f in forms if indicator.applies(f)]
+            if len(summed) < 2:
+                continue
+            per_form = (
+                _per_form(cl.result)  # the forms the line counts are ``summed``
+                if cl.result is not None and _by_form(indicator)
+                else totals_per_form(indicator, params, summed)
+            )
+            values: dict[Key, int] = {
+                ("cell", str(f.pk), ""): per_form.get(f.pk, 0) for f in summed
+            }
+            values[TOTAL] = cl.table.total
+            out[indicator.key] = Table(
+                row_dimension="service_form",
+                rows=[(str(f.pk), f.name) for f in summed],
+                values=values,
+            )
+    return out
 
 
 def run(

@@ -73,10 +73,11 @@ def units_check(computed: Computed) -> list[str]:
 
 
 def states_for(computed: Computed) -> dict[int, dict[tuple[str, ...], str]] | None:
-    """The suppression of an outgoing return (``None``: an internal return, nothing hidden)."""
+    """The suppression of an outgoing return (``None``: an internal return, nothing hidden),
+    linked to the forms' own figures that other outputs publish (:func:`engine.form_tables`)."""
     if not computed.template.outgoing:
         return None
-    return suppress_computed(computed, THRESHOLD)
+    return suppress_computed(computed, THRESHOLD, engine.form_tables(computed))
 
 
 def _states_json(states: dict[int, dict[tuple[str, ...], str]] | None) -> dict[str, Any]:

@@ -31,12 +31,19 @@ is the number of zeros it hides, then the sum of the values it hides, then the n
 margins it hides), hide that route. Each round hides at least one more part, so it ends; the
 full graph is 2-edge-connected (every arc lies on a source–row–column–sink cycle), so a route
 always exists, if need be through margins and the grand total.
+
+**Across outputs.** The lines of one figure in one return are suppressed together
+(:func:`suppress_linked`). A return that sums several service forms is also linked to the
+outputs that publish each form's own figure (the annual pack, a form's STEA report): those
+hide a form's figure only when it is small, so the forms' figures are one more (unshown) line
+whose other parts are published elsewhere and never count as protection
+(:func:`suppress_computed`).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import count
 from typing import TYPE_CHECKING
@@ -57,7 +64,11 @@ DEFAULT_THRESHOLD = 5
 
 Node = Hashable
 Arc = tuple[Node, Node]
-Cost = tuple[int, int, int]
+Cost = tuple[int, int, int, int]
+#: What a part of a table counts: the dimension values of its selection. The same in every
+#: table of one figure: a one-way line's cell is a two-way line's column total, and every
+#: line's total is the total.
+Quantity = frozenset[tuple[str, str]]
 
 
 def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
@@ -115,17 +126,26 @@ def determined(table: Table, hidden: set[Key]) -> list[Key]:
     return [key for key, (u, v) in graph.items() if not _connected(graph, u, v, key)]
 
 
-def _cost(table: Table, key: Key) -> Cost:
+def _cost(table: Table, key: Key, elsewhere: Collection[Key]) -> Cost:
     value = table.values[key]
-    return (1 if value == 0 else 0, value, 0 if key[0] == "cell" else 1)
+    return (
+        1 if key in elsewhere else 0,
+        1 if value == 0 else 0,
+        value,
+        0 if key[0] == "cell" else 1,
+    )
 
 
-def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
+def _route(
+    table: Table, hidden: set[Key], bridge: Key, elsewhere: Collection[Key] = ()
+) -> list[Key]:
     """The cheapest published parts whose hiding puts ``bridge`` on a cycle of hidden arcs.
 
     Dijkstra from one end of ``bridge`` to the other without it; hidden arcs cost nothing.
-    Parts are relaxed in key order and replaced only by a strictly cheaper route, so among
-    equally cheap choices the first in the table's order wins.
+    A part in ``elsewhere`` is published by another output, so hiding it here protects
+    nothing: a route takes one only when no other route exists. Parts are relaxed in key
+    order and replaced only by a strictly cheaper route, so among equally cheap choices the
+    first in the table's order wins.
     """
     graph = arcs(table)
     start, goal = graph[bridge]
@@ -134,7 +154,7 @@ def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
         if key != bridge:
             adjacent.setdefault(u, []).append((v, key))
             adjacent.setdefault(v, []).append((u, key))
-    zero: Cost = (0, 0, 0)
+    zero: Cost = (0, 0, 0, 0)
     best: dict[Node, Cost] = {start: zero}
     via: dict[Node, tuple[Node, Key]] = {}
     tick = count()
@@ -148,8 +168,13 @@ def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
         if node == goal:
             break
         for nxt, key in adjacent.get(node, []):
-            step = zero if key in hidden else _cost(table, key)
-            new = (cost[0] + step[0], cost[1] + step[1], cost[2] + step[2])
+            step = zero if key in hidden else _cost(table, key, elsewhere)
+            new = (
+                cost[0] + step[0],
+                cost[1] + step[1],
+                cost[2] + step[2],
+                cost[3] + step[3],
+            )
             if nxt not in best or new < best[nxt]:
                 best[nxt] = new
                 via[nxt] = (node, key)
@@ -166,7 +191,10 @@ def _route(table: Table, hidden: set[Key], bridge: Key) -> list[Key]:
 
 
 def suppress(
-    table: Table, threshold: int = DEFAULT_THRESHOLD, also: Iterable[Key] = ()
+    table: Table,
+    threshold: int = DEFAULT_THRESHOLD,
+    also: Iterable[Key] = (),
+    elsewhere: Collection[Key] = (),
 ) -> dict[Key, str]:
     """The state (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SHOWN`) of every part of ``table``.
 
@@ -174,6 +202,8 @@ def suppress(
     non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
     ``also``: parts hidden from the start (secondary unless small), as another line of the same
     figure hides them (:func:`suppress_linked`); they are protected like the small ones.
+    ``elsewhere``: parts another output publishes (:func:`suppress_computed`), never chosen
+    as complementary parts while another choice exists.
     """
     keys = table.keys()
     states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
@@ -182,7 +212,7 @@ def suppress(
             states[key] = SECONDARY
     hidden = {key for key, state in states.items() if state != SHOWN}
     while hidden and (bridges := determined(table, hidden)):
-        for key in _route(table, hidden, bridges[0]):
+        for key in _route(table, hidden, bridges[0], elsewhere):
             states[key] = SECONDARY
             hidden.add(key)
     return states
@@ -197,14 +227,15 @@ def threshold_for(indicator: Indicator, threshold: int = DEFAULT_THRESHOLD) -> i
     return threshold if indicator.counts_people else 0
 
 
-def _quantity(table: Table, key: Key) -> frozenset[tuple[str, str]]:
-    """What a part counts: the units of its selection (the same in every table of one result:
-    a one-way line's cell is a two-way line's column total, every line's total is the total)."""
+def _quantity(table: Table, key: Key) -> Quantity:
+    """What a part counts (:data:`Quantity`)."""
     return frozenset(table.selection(key).items())
 
 
 def suppress_linked(
-    tables: Sequence[Table], threshold: int = DEFAULT_THRESHOLD
+    tables: Sequence[Table],
+    threshold: int = DEFAULT_THRESHOLD,
+    elsewhere: Collection[Quantity] = (),
 ) -> list[dict[Key, str]]:
     """The states of the tables of one figure (the lines of one indicator in a return), which
     publish some of the same quantities: a part hidden in one table is hidden in every table
@@ -212,10 +243,12 @@ def suppress_linked(
     hid (THL: the adult/child line publishes the column totals the gender × adult/child line
     hid to protect a small cell). Each table is then suppressed again with those parts hidden,
     until no table hides a quantity another shows. Every table stays free of recoverable
-    parts, and a quantity shared by two tables is hidden in both or in neither."""
+    parts, and a quantity shared by two tables is hidden in both or in neither.
+    ``elsewhere``: quantities another output publishes (:func:`suppress`)."""
     also: list[set[Key]] = [set() for _table in tables]
+    published = [{key for key in t.values if _quantity(t, key) in elsewhere} for t in tables]
     while True:
-        states = [suppress(t, threshold, also[i]) for i, t in enumerate(tables)]
+        states = [suppress(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
         hidden = {
             _quantity(t, key)
             for t, st in zip(tables, states, strict=True)
@@ -233,21 +266,40 @@ def suppress_linked(
 
 
 def suppress_computed(
-    computed: Computed, threshold: int = DEFAULT_THRESHOLD
+    computed: Computed,
+    threshold: int = DEFAULT_THRESHOLD,
+    forms: Mapping[str, Table] | None = None,
 ) -> dict[int, dict[Key, str]]:
     """The states of every line of a computed return, by line index (:func:`threshold_for`).
 
     The lines of one indicator count the same units and are suppressed together
-    (:func:`suppress_linked`)."""
+    (:func:`suppress_linked`). ``forms``: for an indicator that the return sums over several
+    service forms, its figure per form as a one-way table with the lines' total
+    (:func:`~.engine.form_tables`). Each form's own figure leaves the organisation in other
+    outputs (the annual pack, the form's STEA report) unless it is small, so the table is
+    suppressed with the lines as one more line that is not shown, its shown forms published
+    elsewhere: a small form is then protected by hiding the sum (and what gives the sum
+    away), not by hiding a form whose figure the pack prints anyway (9 − 8 = 1).
+    """
+    forms = forms or {}
     groups: dict[str, list[ComputedLine]] = {}
     for cl in computed.lines():
         groups.setdefault(cl.indicator.key, []).append(cl)
     out: dict[int, dict[Key, str]] = {}
-    for lines in groups.values():
+    for key, lines in groups.items():
         under = threshold_for(lines[0].indicator, threshold)
-        for cl, states in zip(
-            lines, suppress_linked([cl.table for cl in lines], under), strict=True
-        ):
+        tables = [cl.table for cl in lines]
+        elsewhere: set[Quantity] = set()
+        if key in forms:
+            per_form = forms[key]
+            tables.append(per_form)
+            elsewhere = {
+                _quantity(per_form, part)
+                for part in per_form.keys()  # noqa: SIM118 - Table.keys(), not a dict
+                if part[0] == "cell" and not is_small(per_form.values[part], under)
+            }
+        linked = suppress_linked(tables, under, elsewhere)[: len(lines)]  # not the forms'
+        for cl, states in zip(lines, linked, strict=True):
             out[cl.index] = states
     return {cl.index: out[cl.index] for cl in computed.lines()}
 
