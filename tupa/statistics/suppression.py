@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.formats import number_format
 
+from tupa.core import disclosure
+
 from .tables import TOTAL, Key, Table
 
 if TYPE_CHECKING:  # the engine reads the database; these functions only read its dataclasses
@@ -73,7 +75,7 @@ Quantity = frozenset[tuple[str, str]]
 
 def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """Whether ``value`` is suppressed by itself (zero is not: see the module docstring)."""
-    return 0 < value < threshold
+    return disclosure.is_small(value, threshold)
 
 
 def arcs(table: Table) -> dict[Key, Arc]:
@@ -124,6 +126,55 @@ def determined(table: Table, hidden: set[Key]) -> list[Key]:
     """The hidden parts whose value follows from the published ones (bridges), in key order."""
     graph = {key: arc for key, arc in arcs(table).items() if key in hidden}
     return [key for key, (u, v) in graph.items() if not _connected(graph, u, v, key)]
+
+
+def exposed_sums(table: Table, hidden: set[Key], threshold: int) -> list[Node]:
+    """The equations (nodes) that publish a sum of hidden parts which gives people away
+    (:func:`tupa.core.disclosure.exposed`), in the table's order.
+
+    At a node whose hidden arcs all point the same way (all cells of a row hidden, its total
+    shown, or the other way round), the equation gives their sum: the total minus the shown
+    cells. Two hidden 1s beside a 20 in a row of 22 are each recomputed by no equation, yet
+    their sum 2 says that each is 1 (a "< 5" is at least 1); two hidden 4s summing to 8 are
+    4 and 4. A part is primary exactly when it is small, so the states follow from the values.
+    """
+    sides: dict[Node, tuple[list[int], list[int]]] = {}
+    graph = arcs(table)
+    for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
+        if key in hidden and key in graph:
+            u, v = graph[key]
+            sides.setdefault(u, ([], []))[1].append(table.values[key])
+            sides.setdefault(v, ([], []))[0].append(table.values[key])
+    return [
+        node
+        for node, (into, out) in sides.items()
+        if bool(into) != bool(out) and _gives_away(into or out, threshold)
+    ]
+
+
+def _gives_away(values: Iterable[int], threshold: int) -> bool:
+    return disclosure.exposed(((v, is_small(v, threshold)) for v in values), threshold)
+
+
+def _widen(
+    table: Table, hidden: set[Key], node: Node, threshold: int, elsewhere: Collection[Key]
+) -> Key:
+    """The cheapest published part at ``node`` whose hiding stops its equation from giving
+    people away (:func:`exposed_sums`): one on the other side of the equation (which then
+    publishes a difference, not a sum), or one on the hidden parts' side that leaves a sum
+    which gives nobody away."""
+    graph = arcs(table)
+    side = {key: (u == node) for key, (u, v) in graph.items() if node in (u, v)}  # True: out
+    outward = next(side[key] for key in side if key in hidden)
+    sum_of = [table.values[key] for key in side if key in hidden]
+    candidates = [
+        key
+        for key in table.keys()  # noqa: SIM118 - Table.keys(), not a dict
+        if key in side
+        and key not in hidden
+        and (side[key] != outward or not _gives_away([*sum_of, table.values[key]], threshold))
+    ]
+    return min(candidates, key=lambda key: _cost(table, key, elsewhere))
 
 
 def _cost(table: Table, key: Key, elsewhere: Collection[Key]) -> Cost:
@@ -204,6 +255,11 @@ def suppress(
     figure hides them (:func:`suppress_linked`); they are protected like the small ones.
     ``elsewhere``: parts another output publishes (:func:`suppress_computed`), never chosen
     as complementary parts while another choice exists.
+
+    Two rules, repeated until neither hides more: no hidden part follows from the published
+    ones (:func:`determined`, protected by a cycle, :func:`_route`), and no equation publishes
+    a sum of hidden parts that gives people away (:func:`exposed_sums`, widened by one part,
+    :func:`_widen`).
     """
     keys = table.keys()
     states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
@@ -211,8 +267,14 @@ def suppress(
         if states[key] == SHOWN:
             states[key] = SECONDARY
     hidden = {key for key, state in states.items() if state != SHOWN}
-    while hidden and (bridges := determined(table, hidden)):
-        for key in _route(table, hidden, bridges[0], elsewhere):
+    while hidden:
+        if bridges := determined(table, hidden):
+            route = _route(table, hidden, bridges[0], elsewhere)
+        elif sums := exposed_sums(table, hidden, threshold):
+            route = [_widen(table, hidden, sums[0], threshold, elsewhere)]
+        else:
+            return states
+        for key in route:
             states[key] = SECONDARY
             hidden.add(key)
     return states
@@ -232,6 +294,72 @@ def _quantity(table: Table, key: Key) -> Quantity:
     return frozenset(table.selection(key).items())
 
 
+#: A prime for exact elimination in whole numbers. The equations' coefficients are -1, 0 and
+#: 1, so a rank modulo this prime differs from the rank over the rationals only if some minor
+#: is a non-zero multiple of it; the tests' attacker solves over the rationals.
+_PRIME = 2**61 - 1
+
+
+def jointly_determined(
+    tables: Sequence[Table],
+    hidden: Sequence[Collection[Key]],
+    elsewhere: Collection[Quantity] = (),
+) -> list[Quantity]:
+    """The hidden quantities that the tables' equations together give away, in the tables'
+    order (``hidden[i]``: the hidden parts of ``tables[i]``; a quantity shown in any table, or
+    published ``elsewhere``, is known).
+
+    Each table's own bridges (:func:`determined`) are found by the graph; tables that share
+    quantities other than their total (two two-way lines with a margin in common) can give a
+    part away together even when neither does alone. The equations of every table, over the
+    unknown quantities, are brought to reduced row echelon form: a quantity is determined
+    exactly when its column is a pivot whose row has no other entry.
+    """
+    shown: set[Quantity] = set()
+    order: dict[Quantity, None] = {}  # the hidden quantities in the tables' order
+    for table, gone in zip(tables, hidden, strict=True):
+        for key in table.values:
+            q = _quantity(table, key)
+            if key not in gone:
+                shown.add(q)
+            else:
+                order.setdefault(q)
+    unknown = {
+        q: i for i, q in enumerate(q for q in order if q not in shown and q not in elsewhere)
+    }
+    rows: list[dict[int, int]] = []
+    for table in tables:
+        nodes: dict[Node, dict[int, int]] = {}
+        for key, (u, v) in arcs(table).items():
+            column = unknown.get(_quantity(table, key))
+            if column is not None:  # out of u, into v: sum(in) - sum(out) = 0
+                out, into = nodes.setdefault(u, {}), nodes.setdefault(v, {})
+                out[column] = (out.get(column, 0) - 1) % _PRIME
+                into[column] = (into.get(column, 0) + 1) % _PRIME
+        rows += [{c: x for c, x in row.items() if x} for row in nodes.values()]
+    pivots: dict[int, dict[int, int]] = {}
+    for row in rows:
+        for column, pivot_row in pivots.items():  # eliminate the known pivots
+            if (factor := row.get(column)) is not None:
+                for c, x in pivot_row.items():
+                    row[c] = (row.get(c, 0) - factor * x) % _PRIME
+                row = {c: x for c, x in row.items() if x}
+        if not row:
+            continue
+        column = min(row)
+        inverse = pow(row[column], _PRIME - 2, _PRIME)
+        row = {c: x * inverse % _PRIME for c, x in row.items()}
+        for other in pivots.values():  # keep the form reduced
+            if (factor := other.get(column)) is not None:
+                for c, x in row.items():
+                    other[c] = (other.get(c, 0) - factor * x) % _PRIME
+                for c in [c for c, x in other.items() if not x]:
+                    del other[c]
+        pivots[column] = row
+    found = {column for column, row in pivots.items() if len(row) == 1}
+    return [q for q, i in unknown.items() if i in found]
+
+
 def suppress_linked(
     tables: Sequence[Table],
     threshold: int = DEFAULT_THRESHOLD,
@@ -244,7 +372,12 @@ def suppress_linked(
     hid to protect a small cell). Each table is then suppressed again with those parts hidden,
     until no table hides a quantity another shows. Every table stays free of recoverable
     parts, and a quantity shared by two tables is hidden in both or in neither.
-    ``elsewhere``: quantities another output publishes (:func:`suppress`)."""
+    ``elsewhere``: quantities another output publishes (:func:`suppress`).
+
+    Tables that share more than their total can give a part away together even when neither
+    does alone (:func:`jointly_determined`); then one more part is hidden
+    (:func:`_joint_complement`) and the tables are suppressed again.
+    """
     also: list[set[Key]] = [set() for _table in tables]
     published = [{key for key in t.values if _quantity(t, key) in elsewhere} for t in tables]
     while True:
@@ -261,8 +394,43 @@ def suppress_linked(
                 if state == SHOWN and _quantity(t, key) in hidden:
                     also[i].add(key)
                     grown = True
-        if not grown:
+        if grown:
+            continue
+        gone = [{key for key, state in st.items() if state != SHOWN} for st in states]
+        given = jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []
+        if not given:
             return states
+        more = _joint_complement(tables, gone, given[0], published, elsewhere)
+        for i, t in enumerate(tables):
+            also[i] |= {key for key in t.values if _quantity(t, key) == more}
+
+
+def _joint_complement(
+    tables: Sequence[Table],
+    gone: Sequence[set[Key]],
+    given: Quantity,
+    published: Sequence[Collection[Key]],
+    elsewhere: Collection[Quantity],
+) -> Quantity:
+    """The quantity to hide next when ``given`` follows from the tables together: the
+    cheapest published part of a table that shows ``given`` whose hiding keeps ``given`` from
+    following, else the cheapest such part at all (the next round looks again)."""
+    candidates: list[tuple[Cost, int, Quantity]] = []
+    for i, table in enumerate(tables):
+        if not any(_quantity(table, key) == given for key in gone[i]):
+            continue
+        for order, key in enumerate(table.keys()):
+            if key not in gone[i]:
+                candidates.append((_cost(table, key, published[i]), order, _quantity(table, key)))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    for _cost_of, _order, q in candidates:
+        trial = [
+            g | {key for key in t.values if _quantity(t, key) == q}
+            for t, g in zip(tables, gone, strict=True)
+        ]
+        if given not in jointly_determined(tables, trial, elsewhere):
+            return q
+    return candidates[0][2]
 
 
 def suppress_computed(
@@ -293,11 +461,14 @@ def suppress_computed(
         if key in forms:
             per_form = forms[key]
             tables.append(per_form)
+            cells = [part for part in per_form.values if part[0] == "cell"]
             elsewhere = {
                 _quantity(per_form, part)
-                for part in per_form.keys()  # noqa: SIM118 - Table.keys(), not a dict
-                if part[0] == "cell" and not is_small(per_form.values[part], under)
+                for part in cells
+                if not is_small(per_form.values[part], under)
             }
+            if len(elsewhere) == len(cells):  # every form shown: their sum is the total
+                elsewhere.add(_quantity(per_form, TOTAL))
         linked = suppress_linked(tables, under, elsewhere)[: len(lines)]  # not the forms'
         for cl, states in zip(lines, linked, strict=True):
             out[cl.index] = states

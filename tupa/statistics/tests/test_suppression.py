@@ -16,6 +16,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tupa.core import disclosure
 from tupa.statistics.suppression import (
     PRIMARY,
     SECONDARY,
@@ -25,7 +26,7 @@ from tupa.statistics.suppression import (
     suppress,
 )
 from tupa.statistics.tables import TOTAL, Key, Table
-from tupa.statistics.tests.attacker import equations, rank
+from tupa.statistics.tests.attacker import equations, exposed_sums, pinned, rank
 
 # Building tables ----------------------------------------------------------------------------
 
@@ -91,6 +92,7 @@ def check(table: Table, states: dict[Key, str], threshold: int = 5) -> None:
             assert states[key] != PRIMARY, key
     assert recoverable(table, states) == []
     assert determined(table, hidden(states)) == []
+    assert exposed_sums(table, states, threshold) == []
     # What is published is the table's value itself.
     published = {k: table.values[k] for k, s in states.items() if s == SHOWN}
     assert all(table.values[k] == v for k, v in published.items())
@@ -124,6 +126,44 @@ def test_one_way_two_small_cells_protect_each_other() -> None:
     table = one_way([3, 4, 20])
     states = suppress(table)
     assert hidden(states) == {("cell", "r0", ""), ("cell", "r1", "")}
+    check(table, states)
+
+
+def test_one_way_two_ones_are_not_given_away_by_their_sum() -> None:
+    # 1 and 1 protect each other from exact recomputation, but 22 - 20 = 2 says each is 1.
+    # Hiding 20 makes the published sum 22; hiding the total (22) would cost more.
+    table = one_way([1, 1, 20])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r0", ""), ("cell", "r1", "")}
+    assert hidden(states, SECONDARY) == {("cell", "r2", "")}
+    assert states[TOTAL] == SHOWN
+    check(table, states)
+
+
+def test_one_way_two_fours_are_not_given_away_by_their_sum() -> None:
+    # 28 - 20 = 8, and two "< 5"s summing to 8 are 4 and 4. Hiding 20 leaves 1-4, 1-4 and
+    # 20-26: nothing pinned.
+    table = one_way([4, 4, 20])
+    states = suppress(table)
+    assert hidden(states, SECONDARY) == {("cell", "r2", "")}
+    assert states[TOTAL] == SHOWN
+    check(table, states)
+
+
+def test_two_way_a_rows_hidden_sum_is_not_small() -> None:
+    # Row 0's 1 and 1 are protected within their columns by row 1's 6 and 7, but row 0's
+    # total 11 minus its shown 9 says 2: each is 1. The row's cheapest widening is its 9
+    # (cheaper than its total 11); 9 then needs a partner in its column: row 1's 8, which
+    # closes a cycle through the hidden 6 and 7.
+    table = two_way([[1, 1, 9], [6, 7, 8]])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {("cell", "r0", "c0"), ("cell", "r0", "c1")}
+    assert hidden(states, SECONDARY) == {
+        ("cell", "r0", "c2"),
+        ("cell", "r1", "c0"),
+        ("cell", "r1", "c1"),
+        ("cell", "r1", "c2"),
+    }
     check(table, states)
 
 
@@ -237,3 +277,25 @@ def tables(draw: st.DrawFn) -> Table:
 @given(tables(), st.sampled_from([3, 5, 5, 10]))
 def test_no_suppressed_value_is_recoverable(table: Table, threshold: int) -> None:
     check(table, suppress(table, threshold), threshold)
+
+
+# The rule of a published sum against the attacker's enumeration ------------------------------
+
+
+@st.composite
+def hidden_parts(draw: st.DrawFn) -> tuple[list[tuple[int, bool]], int]:
+    threshold = draw(st.sampled_from([3, 5, 10]))
+    small = st.integers(1, threshold - 1).map(lambda v: (v, True))
+    other = st.one_of(st.just(0), st.integers(threshold, threshold + 25)).map(lambda v: (v, False))
+    return draw(st.lists(st.one_of(small, other), min_size=1, max_size=5)), threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(hidden_parts())
+def test_exposed_agrees_with_trying_every_value(case: tuple[list[tuple[int, bool]], int]) -> None:
+    """``core.disclosure.exposed`` reasons with intervals; the attacker tries every value."""
+    parts, threshold = case
+    total = sum(v for v, _primary in parts)
+    states = [(v, PRIMARY if primary else SECONDARY) for v, primary in parts]
+    attacker = 0 < total < threshold or pinned(states, threshold)
+    assert disclosure.exposed(parts, threshold) is attacker

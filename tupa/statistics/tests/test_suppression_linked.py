@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tupa.statistics import engine, services
@@ -30,9 +30,16 @@ from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import Line, Recipient, ReturnTemplate, Scope, Section
-from tupa.statistics.suppression import PRIMARY, SECONDARY, SHOWN, suppress_computed
+from tupa.statistics.suppression import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    determined,
+    jointly_determined,
+    suppress_computed,
+)
 from tupa.statistics.tables import TOTAL, Key, Table, build_table
-from tupa.statistics.tests.attacker import equations, rank
+from tupa.statistics.tests.attacker import equations, exposed_sums, rank
 from tupa.statistics.tests.properties import toy_indicator
 from tupa.statistics.tests.support import YEAR
 
@@ -168,7 +175,7 @@ _COMBOS = [(a, b, g) for a, _ in A.choices for b, _ in B.choices for g, _ in G.c
 _small = st.one_of(st.integers(0, 6), st.integers(0, 0), st.integers(0, 25))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(_small, min_size=len(_COMBOS), max_size=len(_COMBOS)),
     st.sampled_from(LAYOUTS),
@@ -183,9 +190,16 @@ def test_no_hidden_part_is_recovered_from_the_lines_of_one_indicator(
             assert (states[cl.index][key] == PRIMARY) == (0 < value < 5), (cl.index, key)
     for lines in _lines(computed, states).values():
         assert recovered(lines) == {}
+        for table, table_states in lines:
+            assert exposed_sums(table, table_states) == []
 
 
 # A return that sums forms, beside the forms' own figures ------------------------------------------
+
+
+# Two two-way lines sharing a margin: each line safe alone, not together (jointly_determined).
+_JOINT = [0, 0, 0, 0, 0, 5, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 3]
+_JOINT_LAYOUT = (("g",), ("a", "g"), ("b", "g"))
 
 
 def _pack(per_form: Table) -> dict[Key, str]:
@@ -196,11 +210,12 @@ def _pack(per_form: Table) -> dict[Key, str]:
     return states
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(_small, min_size=len(_COMBOS), max_size=len(_COMBOS)),
     st.sampled_from(LAYOUTS),
 )
+@example(weights=_JOINT, layout=_JOINT_LAYOUT)
 def test_no_hidden_part_is_recovered_with_the_forms_own_figures_beside(
     weights: list[int], layout: tuple[tuple[str, ...], ...]
 ) -> None:
@@ -217,6 +232,38 @@ def test_no_hidden_part_is_recovered_with_the_forms_own_figures_beside(
             assert (states[cl.index][key] == PRIMARY) == (0 < value < 5), (cl.index, key)
     for lines in _lines(computed, states).values():
         assert recovered([*lines, (per_form, _pack(per_form))]) == {}
+        for table, table_states in lines:
+            assert exposed_sums(table, table_states) == []
+
+
+def test_two_lines_can_give_away_together_what_neither_gives_away_alone() -> None:
+    """The hidden parts the suppression of the last stop left in ``_JOINT`` (forms a0 5,
+    a1 1, a2 5; the pack prints a0 and a2). Each line alone has no bridge, but (a, g) says
+    a2's row a2·g1 + a2·g2 = 5 and g2 = 5 + a2·g2, and (b, g) says b1·g1 + b1·g2 = 9 with
+    g1 = a2·g1 = b1·g1: so b0·g2 = g2 − b1·g2 = (10 − x) − (9 − x) = 1."""
+    computed = _computed(dict(zip(_COMBOS, _JOINT, strict=True)), _JOINT_LAYOUT)
+    tables = [cl.table for cl in computed.lines()]
+    cells = {
+        ("g",): {("cell", "g0", ""), ("cell", "g1", ""), ("cell", "g2", ""), TOTAL},
+        ("a", "g"): {
+            ("cell", "a1", "g0"), ("cell", "a2", "g1"), ("cell", "a2", "g2"), ("row", "a1"),
+            ("col", "g0"), ("col", "g1"), ("col", "g2"), TOTAL,
+        },
+        ("b", "g"): {
+            ("cell", "b0", "g0"), ("cell", "b0", "g2"), ("cell", "b1", "g1"),
+            ("cell", "b1", "g2"), ("row", "b0"), ("col", "g0"), ("col", "g1"), ("col", "g2"),
+            TOTAL,
+        },
+    }  # fmt: skip
+    gone = [cells[cl.line.breakdown] for cl in computed.lines()]
+    assert all(determined(t, g) == [] for t, g in zip(tables, gone, strict=True))
+    published = {frozenset({("a", "a0")}), frozenset({("a", "a2")})}  # the pack's
+    assert jointly_determined(tables, gone, published) == [frozenset({("b", "b0"), ("g", "g2")})]
+    states = [
+        {key: SECONDARY if key in g else SHOWN for key in t.values}
+        for t, g in zip(tables, gone, strict=True)
+    ]
+    assert recovered(zip(tables, states, strict=True)) == {frozenset({("b", "b0"), ("g", "g2")}): 1}
 
 
 def test_a_sum_of_forms_is_hidden_when_the_forms_figures_give_a_small_one_away() -> None:

@@ -3,7 +3,9 @@
 The rule is the statistics app's (:mod:`tupa.statistics.suppression`): a part with a value
 ``0 < value < threshold`` is *primary* (shown as ``"< 5"``), and when a one-way table's total is
 published, one more part is hidden (*secondary*, ``"x"``) so that a primary cell cannot be
-recomputed as the total minus the others — the smallest non-zero other cell, or else the total.
+recomputed as the total minus the others — the smallest non-zero other cell, or else the total —,
+and more while the hidden cells' sum (the total minus the shown ones) gives them away
+(:func:`tupa.core.disclosure.exposed`: two "< 5"s that sum to 2 are 1 and 1).
 The surveys app sits below the statistics app in the layers and cannot import it, so the
 one-way case is written here; ``tests/test_results_suppression.py`` checks with random tables
 that it gives exactly the states of :func:`tupa.statistics.suppression.suppress`.
@@ -20,6 +22,8 @@ from typing import Any
 
 from django.conf import settings
 
+from tupa.core import disclosure
+
 PRIMARY = "primary"
 SECONDARY = "secondary"
 SHOWN = "shown"
@@ -34,7 +38,7 @@ def threshold() -> int:
 
 def is_small(value: int, limit: int | None = None) -> bool:
     """Whether ``value`` is suppressed by itself; zero is not (nobody is singled out)."""
-    return 0 < value < (threshold() if limit is None else limit)
+    return disclosure.is_small(value, threshold() if limit is None else limit)
 
 
 #: What is shown beside an anonymous answer besides its service form, month and version: the
@@ -89,6 +93,22 @@ def one_way(cells: Sequence[int], total: int, limit: int | None = None) -> tuple
         others = [(v, i) for i, v in enumerate(cells) if states[i] == SHOWN and v > 0]
         if others:
             states[min(others)[1]] = SECONDARY
+        else:
+            total_state = SECONDARY
+    while total_state == SHOWN:
+        # The total minus the shown cells publishes the hidden cells' sum. Two "< 5"s summing
+        # to 2 are 1 and 1, to 8 are 4 and 4 (tupa.core.disclosure): hide the cheapest part
+        # that stops it, the smallest such cell (first in order), or else the total.
+        summed = [(v, states[i] == PRIMARY) for i, v in enumerate(cells) if states[i] != SHOWN]
+        if not summed or not disclosure.exposed(summed, limit):
+            break
+        lifting = [
+            (v, i)
+            for i, v in enumerate(cells)
+            if states[i] == SHOWN and v > 0 and not disclosure.exposed([*summed, (v, False)], limit)
+        ]
+        if lifting:
+            states[min(lifting)[1]] = SECONDARY
         else:
             total_state = SECONDARY
     return states, total_state

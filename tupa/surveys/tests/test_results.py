@@ -138,11 +138,12 @@ def test_the_director_outside_the_form_sees_small_cells_suppressed(world: dict[s
 
 
 def test_one_small_cell_gets_a_complementary_cell(world: dict[str, Any]) -> None:
-    """overall 5 ×6, 4 ×5, 2 ×1 → 2: '< 5' (primary), 4 (5, the smaller) 'x', 5: 6 shown."""
+    """overall 5 ×6, 4 ×5, 2 ×1 → 2: '< 5' (primary), 4 (5, the smaller) 'x'; and 5 (6) 'x'
+    too: the total 12 minus a shown 6 would say '< 5' + 'x' = 6, which only 1 + 5 makes."""
     for overall in ["5"] * 6 + ["4"] * 5 + ["2"]:
         answer(world["version"], world["form"], {"overall": overall})
     scale = _item(_results(world, world["director"]), "overall")
-    assert [r.display for r in scale.rows] == ["0", "< 5", "0", "x", "6"]
+    assert [r.display for r in scale.rows] == ["0", "< 5", "0", "x", "x"]
     assert all(r.percent == "" for r in scale.rows if r.hidden)
 
 

@@ -16,7 +16,9 @@ from tupa.surveys.results import suppression
 def test_hand_computed_examples() -> None:
     assert suppression.one_way([3, 10, 12], 25, 5) == (["primary", "secondary", "shown"], "shown")
     assert suppression.one_way([3, 0, 0], 3, 5) == (["primary", "shown", "shown"], "primary")
-    assert suppression.one_way([2, 2, 10], 14, 5) == (["primary", "primary", "shown"], "shown")
+    assert suppression.one_way([2, 3, 10], 15, 5) == (["primary", "primary", "shown"], "shown")
+    # 2 + 2 = 14 - 10 would be published: 4, small. The 10 goes too.
+    assert suppression.one_way([2, 2, 10], 14, 5) == (["primary", "primary", "secondary"], "shown")
     # The only other cells are zero: the total is hidden instead of a zero.
     assert suppression.one_way([4, 0, 6], 10, 5) == (["primary", "shown", "secondary"], "shown")
     assert suppression.one_way([4, 0, 0, 7], 11, 5)[0] == ["primary", "shown", "shown", "secondary"]
