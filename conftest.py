@@ -57,6 +57,31 @@ def is_db_neutral(path: Path) -> bool:
     return path.name in DB_NEUTRAL_MODULES or "views" in path.stem
 
 
+#: The fixtures through which a test reaches the database (pytest-django blocks every other
+#: access): a test that has none of them and no ``django_db`` mark cannot read it, so its
+#: outcome is the same on both databases. (``django_db_blocker`` is in every test's closure,
+#: through pytest-django's autouse fixtures; the project's fixtures that unblock it by hand
+#: request ``django_db_setup``.)
+DB_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+        "_django_db_helper",
+    }
+)
+
+
+def reaches_no_database(item: pytest.Item) -> bool:
+    """Whether ``item`` cannot touch the database: no ``django_db`` mark and no database
+    fixture among all the fixtures it uses (pure functions, property tests)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is None and not fixtures & DB_FIXTURES
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
@@ -94,7 +119,7 @@ def _mark_and_skip(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
     for item in items:
-        if is_db_neutral(Path(str(item.path))):
+        if is_db_neutral(Path(str(item.path))) or reaches_no_database(item):
             item.add_marker(pytest.mark.db_neutral)
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     if vendor == "postgresql":
