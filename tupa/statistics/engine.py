@@ -24,6 +24,7 @@ from .indicators.base import Indicator, Params, Result
 from .indicators.computing import compute
 from .indicators.reads import candidate_forms, one_run
 from .returns.base import Line, ReturnTemplate
+from .suppression import threshold_for
 from .tables import TOTAL, Key, Table, build_table, table_of
 
 #: How a :class:`Computed` was counted: by the indicators' units, or by the database.
@@ -168,7 +169,7 @@ def form_tables(computed: Computed) -> dict[str, Table]:
         forms = candidate_forms(params)
         for cl in computed.lines():
             indicator = cl.indicator
-            if indicator.key in out or not indicator.counts_people:  # nothing hidden anyway
+            if indicator.key in out or not threshold_for(indicator):  # nothing hidden anyway
                 continue
             summed = [f for f in forms if indicator.applies(f)]
             if len(summed) < 2:
