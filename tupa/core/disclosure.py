@@ -1,6 +1,5 @@
-"""When a published sum of hidden counts gives them away: the one rule of the statistics'
-suppression (:mod:`tupa.statistics.suppression`) and the feedback results'
-(:mod:`tupa.surveys.results.suppression`), kept here so both apply the same.
+"""When a published sum of hidden counts gives them away: the rule that the suppression
+(:mod:`tupa.core.suppression`) applies to every row and column of a table.
 
 A table's equation (a row's cells add up to the row's total) publishes the sum of its hidden
 parts when they all stand on one side of it: the total minus the shown cells. The attacker

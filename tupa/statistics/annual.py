@@ -28,6 +28,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tupa.core.spreadsheets import append, workbook_bytes
+from tupa.core.suppression import PRIMARY, SHOWN, display, is_small
 from tupa.organisations.models import ServiceForm
 from tupa.planning.models import GoalStatus
 from tupa.planning.selectors import OwnerPlan, goals_of_year, grouped
@@ -36,7 +37,7 @@ from . import engine
 from .indicators import registry as indicators
 from .indicators.base import Indicator, Label, Params
 from .indicators.reads import one_run
-from .suppression import PRIMARY, SHOWN, display, is_small, threshold_for
+from .suppression import threshold_for
 
 #: Sections of the pack: (title, indicator ids). A form appears under an indicator it applies to.
 SECTIONS: tuple[tuple[Label, tuple[str, ...]], ...] = (

@@ -13,8 +13,7 @@ from html import escape
 from django.utils.safestring import SafeString
 
 from tupa.core import svg
-
-from .suppression import number_text
+from tupa.core.suppression import number_text
 
 #: This year's bar and last year's bar.
 THIS_YEAR = svg.PRIMARY

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tupa.core.tables import TOTAL, Key, Table
 from tupa.organisations.models import ServiceForm
 
 from .indicators import registry as indicators
@@ -25,7 +26,7 @@ from .indicators.computing import compute
 from .indicators.reads import candidate_forms, one_run
 from .returns.base import Line, ReturnTemplate
 from .suppression import threshold_for
-from .tables import TOTAL, Key, Table, build_table, table_of
+from .tables import build_table, table_of
 
 #: How a :class:`Computed` was counted: by the indicators' units, or by the database.
 UNITS = "units"

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from tupa.core.spreadsheets import MONEY_FORMAT, finnish_csv, finnish_number, put, workbook_bytes
+from tupa.core.suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
+from tupa.core.tables import TOTAL, Key, Table
 
 from .returns.base import Provenance
-from .suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
-from .tables import TOTAL, Key, Table
 
 if TYPE_CHECKING:  # the engine reads the database; the exports only read its dataclasses
     from openpyxl.worksheet.worksheet import Worksheet

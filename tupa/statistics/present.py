@@ -12,13 +12,14 @@ from django.utils.html import html_safe
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
+from tupa.core.suppression import SHOWN, display
+from tupa.core.tables import TOTAL, Key, Table
+
 from .charts import column_bars
 from .engine import Computed, ComputedLine
 from .indicators.dimensions import MONTH
 from .indicators.protection import AGGREGATE_ONLY
 from .returns.base import Provenance
-from .suppression import SHOWN, display
-from .tables import TOTAL, Key, Table
 
 #: The address of a line's drill-down page, by the line's index.
 DrillUrl = Callable[[int], str]

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tupa.core.suppression import SHOWN, number_text
+from tupa.core.tables import Table
 from tupa.finance.grants import services as grants
 from tupa.organisations.models import Organisation, ServiceForm
 
@@ -18,8 +20,7 @@ from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
 from .returns import registry as returns
-from .suppression import SHOWN, number_text, suppress_computed
-from .tables import Table
+from .suppression import suppress_computed
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User

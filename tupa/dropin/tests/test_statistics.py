@@ -31,6 +31,7 @@ import pytest
 import time_machine
 from django_scopes import scopes_disabled
 
+from tupa.core.tables import Table
 from tupa.core.tests.factories import worker_in
 from tupa.dropin import services
 from tupa.dropin.models import DailyCount, Programme, Session
@@ -38,7 +39,6 @@ from tupa.scheduling.models import Booking
 from tupa.statistics import engine
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.tables import Table
 
 from .support import hall, house, lead_in, t
 

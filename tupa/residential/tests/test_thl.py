@@ -46,6 +46,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from tupa.core.conflicts import VersionConflict
+from tupa.core.tables import Table
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
@@ -73,7 +74,6 @@ from tupa.residential.thl.year_end import YearEndCounts, year_end_check, year_en
 from tupa.statistics.engine import DATABASE, Computed, run
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns.thl import THL_SHELTER
-from tupa.statistics.tables import Table
 from tupa.statistics.tests.properties import assert_consistent, counted_both_ways
 
 from .support import place, residential_form, t

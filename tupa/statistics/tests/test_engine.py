@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tupa.core.tables import TOTAL
 from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit
 from tupa.statistics.indicators.computing import compute
-from tupa.statistics.tables import TOTAL, build_table
+from tupa.statistics.tables import build_table
 from tupa.statistics.tests.properties import toy_indicator
 
 COLOURS = Dimension("colour", "väri", (("red", "punainen"), ("blue", "sininen")))

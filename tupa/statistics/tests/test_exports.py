@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from tupa.core.tables import TOTAL, Key, Table
 from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
 from tupa.statistics.exports import csv_bytes, csv_number, legend, xlsx
 from tupa.statistics.indicators.base import Indicator, Params
 from tupa.statistics.returns.base import Line, Provenance, ReturnTemplate, Section
 from tupa.statistics.suppression import suppress_computed
-from tupa.statistics.tables import TOTAL, Key, Table
 
 META = [
     ("Vastaanottaja", "THL"),

@@ -36,6 +36,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from tupa.core.tables import Table
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
@@ -54,7 +55,6 @@ from tupa.statistics.indicators import programmes, registry
 from tupa.statistics.indicators.base import UNKNOWN, Indicator, Params, Result
 from tupa.statistics.indicators.reads import one_run
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.tables import Table
 from tupa.statistics.tests.properties import assert_consistent
 
 pytestmark = pytest.mark.django_db

@@ -42,6 +42,7 @@ import pytest
 import time_machine
 from django_scopes import scope, scopes_disabled
 
+from tupa.core.suppression import PRIMARY, SHOWN
 from tupa.core.tests.factories import (
     EpisodeFactory,
     ParticipantFactory,
@@ -76,7 +77,6 @@ from tupa.statistics.indicators.base import Indicator, Params, Result
 from tupa.statistics.indicators.reads import candidate_forms
 from tupa.statistics.returns.thl import THL_SHELTER
 from tupa.statistics.services import states_for
-from tupa.statistics.suppression import PRIMARY, SHOWN
 from tupa.statistics.tests.properties import assert_consistent, nonzero
 
 pytestmark = pytest.mark.django_db

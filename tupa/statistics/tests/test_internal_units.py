@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
+from tupa.core.tables import Table
 from tupa.core.tests.factories import ServiceFormFactory, org_role_user, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.dropin.tests.support import house
@@ -28,7 +29,6 @@ from tupa.programmes.tests.support import t as group_t
 from tupa.statistics import engine
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.tables import Table
 from tupa.visitation.tests import scenario as meetings
 from tupa.visitation.tests.support import t as meeting_t
 from tupa.visitation.tests.support import visitation_form

@@ -7,11 +7,11 @@ import datetime as dt
 
 from django.template import Context, Template
 
+from tupa.core.suppression import PRIMARY
 from tupa.statistics.engine import ComputedLine
 from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.present import present_line
 from tupa.statistics.returns.base import Line
-from tupa.statistics.suppression import PRIMARY
 from tupa.statistics.tables import build_table
 from tupa.statistics.tests.properties import toy_indicator
 

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role as UserRole
+from tupa.core.suppression import PRIMARY, SECONDARY, SHOWN
 from tupa.core.tests.factories import ServiceFormFactory, worker_in
 from tupa.core.tests.helpers import login_verified
 from tupa.finance.models import Grant
@@ -55,7 +56,6 @@ from tupa.statistics.indicators.base import Indicator, Params, Result
 from tupa.statistics.indicators.reads import one_run
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.services import states_for
-from tupa.statistics.suppression import PRIMARY, SECONDARY, SHOWN
 from tupa.statistics.tests.properties import assert_consistent
 from tupa.statistics.tests.support import YEAR, results_report
 from tupa.statistics.views.catalogue import catalogue_rows, targets_without_report

@@ -10,13 +10,13 @@ from django.db import connection
 from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
+from tupa.core.tables import Table
 from tupa.core.tests.factories import EpisodeFactory, ServiceFormFactory, client_in, worker_in
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.statistics import engine, services
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.models import Submission, SubmissionFrozenError
 from tupa.statistics.returns import registry as returns
-from tupa.statistics.tables import Table
 
 pytestmark = pytest.mark.django_db
 

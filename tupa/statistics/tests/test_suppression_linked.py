@@ -23,6 +23,9 @@ from django_scopes import scopes_disabled
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tupa.core.suppression import PRIMARY, SECONDARY, SHOWN, determined, jointly_determined
+from tupa.core.tables import TOTAL, Key, Table
+from tupa.core.tests.attacker import equations, exposed_sums, rank
 from tupa.statistics import engine, services
 from tupa.statistics.annual import pack
 from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
@@ -30,16 +33,8 @@ from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import Line, Recipient, ReturnTemplate, Scope, Section
-from tupa.statistics.suppression import (
-    PRIMARY,
-    SECONDARY,
-    SHOWN,
-    determined,
-    jointly_determined,
-    suppress_computed,
-)
-from tupa.statistics.tables import TOTAL, Key, Table, build_table
-from tupa.statistics.tests.attacker import equations, exposed_sums, rank
+from tupa.statistics.suppression import suppress_computed
+from tupa.statistics.tables import build_table
 from tupa.statistics.tests.properties import toy_indicator
 from tupa.statistics.tests.support import YEAR
 

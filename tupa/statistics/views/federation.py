@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, object_scoped, user_of
+from tupa.core.suppression import PRIMARY, SHOWN, display, number_text
+from tupa.core.tables import Key
 from tupa.organisations.models import Organisation
 
 from .. import services
 from ..models import Federation, Submission
 from ..returns import registry as returns
 from ..returns.base import Recipient
-from ..suppression import PRIMARY, SHOWN, display, number_text
-from ..tables import Key
 
 
 def _federation_or_404(request: HttpRequest) -> Federation:

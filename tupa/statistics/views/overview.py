@@ -25,6 +25,7 @@ from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.htmx import is_htmx
 from tupa.core.months import add_months
+from tupa.core.suppression import number_text
 from tupa.episodes.models import Episode, Referral
 from tupa.organisations.models import ServiceForm
 from tupa.residential.models import is_shelter
@@ -35,7 +36,6 @@ from ..charts import paired_bars
 from ..indicators import registry as indicators
 from ..indicators.base import Indicator, Params
 from ..indicators.reads import one_run
-from ..suppression import number_text
 from .catalogue import catalogue_rows
 from .common import range_label
 from .returns import drill_page

@@ -39,13 +39,13 @@ from tupa.core.months import add_months, month_end
 from tupa.core.params import plain_int
 from tupa.core.pdf import html_to_pdf, pdf_response
 from tupa.core.spreadsheets import Sheet, csv_response, finnish_csv, xlsx, xlsx_response
+from tupa.core.suppression import scaled
 from tupa.core.wallclock import fi_moment
 from tupa.organisations.models import Organisation, ServiceForm
 from tupa.planning import selectors as plan
 from tupa.planning.models import AnnualGoal, GoalStatus
 
 from ..indicators.base import Indicator
-from ..suppression import scaled
 from .common import ORGANISATION, year_or_404
 from .overview import Figure, figures_for, figures_to_date
 

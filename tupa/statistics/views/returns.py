@@ -28,6 +28,7 @@ from tupa.core.dates import fi_date
 from tupa.core.downloads import download
 from tupa.core.pdf import html_to_pdf
 from tupa.core.shapes import Shape, Slots
+from tupa.core.suppression import number_text
 from tupa.core.wallclock import fi_moment
 from tupa.episodes.models import Episode
 from tupa.prevention.models import Activity, Delivery
@@ -49,7 +50,6 @@ from ..models import Submission
 from ..present import grant_targets_text, present, present_line
 from ..returns.base import Line, Recipient
 from ..services import NOTE_MAX_LENGTH
-from ..suppression import number_text
 from ..tables import build_table
 from .common import Subject, subject_or_404
 

@@ -34,6 +34,7 @@ from django_scopes import scope
 
 from tupa.access import clients
 from tupa.access import surveys as access
+from tupa.core.suppression import PRIMARY, SHOWN
 from tupa.surveys.models import (
     Answer,
     Channel,
@@ -46,7 +47,7 @@ from tupa.surveys.models import (
 )
 from tupa.surveys.models.instruments import CHOICE_KINDS, NUMERIC_RANGES
 from tupa.surveys.results import charts, suppression
-from tupa.surveys.results.suppression import PRIMARY, SHOWN, Part
+from tupa.surveys.results.suppression import Part
 
 if TYPE_CHECKING:
     from tupa.accounts.models import User

@@ -1,14 +1,11 @@
 """Small-cell suppression of feedback results.
 
-The rule is the statistics app's (:mod:`tupa.statistics.suppression`): a part with a value
-``0 < value < threshold`` is *primary* (shown as ``"< 5"``), and when a one-way table's total is
-published, one more part is hidden (*secondary*, ``"x"``) so that a primary cell cannot be
-recomputed as the total minus the others — the smallest non-zero other cell, or else the total —,
-and more while the hidden cells' sum (the total minus the shown ones) gives them away
-(:func:`tupa.core.disclosure.exposed`: two "< 5"s that sum to 2 are 1 and 1).
-The surveys app sits below the statistics app in the layers and cannot import it, so the
-one-way case is written here; ``tests/test_results_suppression.py`` checks with random tables
-that it gives exactly the states of :func:`tupa.statistics.suppression.suppress`.
+A question's answers by option are a one-way table with its total, suppressed by the ground
+floor's rule (:func:`tupa.core.suppression.suppress`, the statistics' too): a part with a value
+``0 < value < threshold`` is *primary* (shown as ``"< 5"``), and when the total is published,
+more parts are hidden (*secondary*, ``"x"``) so that no hidden part can be recomputed from the
+published ones nor pinned by their sum. What is the results' own is the threshold and the
+anonymous responses' groups.
 
 The threshold is the setting ``SURVEYS_SMALL_CELL`` (default 5).
 """
@@ -23,12 +20,9 @@ from typing import Any
 from django.conf import settings
 
 from tupa.core import disclosure
-
-PRIMARY = "primary"
-SECONDARY = "secondary"
-SHOWN = "shown"
-
-DEFAULT_THRESHOLD = 5
+from tupa.core import suppression as core
+from tupa.core.suppression import DEFAULT_THRESHOLD, PRIMARY, SHOWN
+from tupa.core.tables import TOTAL, Table
 
 
 def threshold() -> int:
@@ -83,44 +77,13 @@ def one_way(cells: Sequence[int], total: int, limit: int | None = None) -> tuple
 
     Example: cells 3, 10, 12 (total 25) → 3 primary, 10 secondary, 12 and 25 shown.
     """
-    limit = threshold() if limit is None else limit
-    states = [PRIMARY if is_small(v, limit) else SHOWN for v in cells]
-    total_state = PRIMARY if is_small(total, limit) else SHOWN
-    hidden = [i for i, s in enumerate(states) if s != SHOWN]
-    if total_state == SHOWN and len(hidden) == 1:
-        # One hidden cell and a published total: it is the total minus the others. Hide the
-        # cheapest other part: the smallest non-zero cell (first in order), or else the total.
-        others = [(v, i) for i, v in enumerate(cells) if states[i] == SHOWN and v > 0]
-        if others:
-            states[min(others)[1]] = SECONDARY
-        else:
-            total_state = SECONDARY
-    while total_state == SHOWN:
-        # The total minus the shown cells publishes the hidden cells' sum. Two "< 5"s summing
-        # to 2 are 1 and 1, to 8 are 4 and 4 (tupa.core.disclosure): hide the cheapest part
-        # that stops it, the smallest such cell (first in order), or else the total.
-        summed = [(v, states[i] == PRIMARY) for i, v in enumerate(cells) if states[i] != SHOWN]
-        if not summed or not disclosure.exposed(summed, limit):
-            break
-        lifting = [
-            (v, i)
-            for i, v in enumerate(cells)
-            if states[i] == SHOWN and v > 0 and not disclosure.exposed([*summed, (v, False)], limit)
-        ]
-        if lifting:
-            states[min(lifting)[1]] = SECONDARY
-        else:
-            total_state = SECONDARY
-    return states, total_state
+    states = core.suppress(Table.one_way(cells, total), threshold() if limit is None else limit)
+    return [states[("cell", str(i), "")] for i in range(len(cells))], states[TOTAL]
 
 
 def display(value: int, state: str, limit: int | None = None) -> str:
-    """A part as text: ``"< 5"``, ``"x"`` or the number."""
-    if state == PRIMARY:
-        return f"< {threshold() if limit is None else limit}"
-    if state == SECONDARY:
-        return "x"
-    return str(value)
+    """A part as text: ``"< 5"``, ``"x"`` or the number (:func:`tupa.core.suppression.display`)."""
+    return core.display(value, state, threshold() if limit is None else limit)
 
 
 def count_text(value: int, *, suppressed: bool, limit: int | None = None) -> str:

@@ -18,12 +18,12 @@ from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
 from tupa.core.spreadsheets import csv_response, xlsx_response
+from tupa.core.suppression import SHOWN
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 from tupa.surveys.models import Questionnaire
 from tupa.surveys.results import charts, exports, outcome, selectors, suppression
 from tupa.surveys.results.forms import ResultsFilterForm, period_label, period_of
-from tupa.surveys.results.suppression import SHOWN
 
 
 def _log(

@@ -17,16 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tupa.core import disclosure
-from tupa.statistics.suppression import (
-    PRIMARY,
-    SECONDARY,
-    SHOWN,
-    determined,
-    display,
-    suppress,
-)
-from tupa.statistics.tables import TOTAL, Key, Table
-from tupa.statistics.tests.attacker import equations, exposed_sums, pinned, rank
+from tupa.core.suppression import PRIMARY, SECONDARY, SHOWN, determined, display, suppress
+from tupa.core.tables import TOTAL, Key, Table
+from tupa.core.tests.attacker import equations, exposed_sums, pinned, rank
 
 # Building tables ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tupa.statistics.tables import TOTAL, Key, Table
+from tupa.core.tables import TOTAL, Key, Table
 
 
 def equations(table: Table) -> list[dict[Key, int]]:
