@@ -41,11 +41,14 @@ The rule for a published sum of hidden parts is :mod:`tupa.core.disclosure`'s.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from decimal import Decimal
 from itertools import count
 
+from django.core.cache import cache
 from django.utils.formats import number_format
 
 from tupa.core import disclosure
@@ -234,25 +237,31 @@ def _route(
     return route
 
 
-def suppress(
-    table: Table,
-    threshold: int = DEFAULT_THRESHOLD,
-    also: Iterable[Key] = (),
-    elsewhere: Collection[Key] = (),
-) -> dict[Key, str]:
-    """The state (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SHOWN`) of every part of ``table``.
+def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]:
+    """The state (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SHOWN`) of every part of ``table``
+    (:func:`suppress_linked` of the table alone).
 
     One-way example: cells 3, 10, 12 (total 25) → 3 is primary, 10 secondary (the smallest
     non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
+    """
+    return suppress_linked([table], threshold)[0]
+
+
+def _one_table(
+    table: Table,
+    threshold: int,
+    also: Iterable[Key] = (),
+    elsewhere: Collection[Key] = (),
+) -> dict[Key, str]:
+    """The states of ``table`` by the graph's two rules, repeated until neither hides more: no
+    hidden part follows from the published ones (:func:`determined`, protected by a cycle,
+    :func:`_route`), and no equation publishes a sum of hidden parts that gives people away
+    (:func:`exposed_sums`, widened by one part, :func:`_widen`).
+
     ``also``: parts hidden from the start (secondary unless small), as another line of the same
     figure hides them (:func:`suppress_linked`); they are protected like the small ones.
-    ``elsewhere``: parts another output publishes (the statistics' ``suppress_computed``), never chosen
-    as complementary parts while another choice exists.
-
-    Two rules, repeated until neither hides more: no hidden part follows from the published
-    ones (:func:`determined`, protected by a cycle, :func:`_route`), and no equation publishes
-    a sum of hidden parts that gives people away (:func:`exposed_sums`, widened by one part,
-    :func:`_widen`).
+    ``elsewhere``: parts another output publishes (the statistics' ``suppress_computed``),
+    never chosen as complementary parts while another choice exists.
     """
     keys = table.keys()
     states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
@@ -276,6 +285,22 @@ def suppress(
 def quantity(table: Table, key: Key) -> Quantity:
     """What a part counts (:data:`Quantity`): the same in every linked table that shows it."""
     return frozenset(table.selection(key).items())
+
+
+def _equations(tables: Sequence[Table]) -> list[dict[Quantity, int]]:
+    """The published equations of ``tables`` over the quantities they count, one per node of
+    each table's graph: what flows in minus what flows out is zero (a row's cells minus its
+    total)."""
+    out: list[dict[Quantity, int]] = []
+    for table in tables:
+        nodes: dict[Node, dict[Quantity, int]] = {}
+        for key, (u, v) in arcs(table).items():
+            q = quantity(table, key)
+            leaving, entering = nodes.setdefault(u, {}), nodes.setdefault(v, {})
+            leaving[q] = leaving.get(q, 0) - 1
+            entering[q] = entering.get(q, 0) + 1
+        out += [{q: c for q, c in node.items() if c} for node in nodes.values()]
+    return out
 
 
 #: A prime for exact elimination in whole numbers. The equations' coefficients are -1, 0 and
@@ -312,15 +337,12 @@ def jointly_determined(
         q: i for i, q in enumerate(q for q in order if q not in shown and q not in elsewhere)
     }
     rows: list[dict[int, int]] = []
-    for table in tables:
-        nodes: dict[Node, dict[int, int]] = {}
-        for key, (u, v) in arcs(table).items():
-            column = unknown.get(quantity(table, key))
-            if column is not None:  # out of u, into v: sum(in) - sum(out) = 0
-                out, into = nodes.setdefault(u, {}), nodes.setdefault(v, {})
-                out[column] = (out.get(column, 0) - 1) % _PRIME
-                into[column] = (into.get(column, 0) + 1) % _PRIME
-        rows += [{c: x for c, x in row.items() if x} for row in nodes.values()]
+    for equation in _equations(tables):
+        row: dict[int, int] = {}
+        for q, coefficient in equation.items():
+            if (column := unknown.get(q)) is not None:
+                row[column] = (row.get(column, 0) + coefficient) % _PRIME
+        rows.append({c: x for c, x in row.items() if x})
     pivots: dict[int, dict[int, int]] = {}
     for row in rows:
         for column, pivot_row in pivots.items():  # eliminate the known pivots
@@ -344,28 +366,145 @@ def jointly_determined(
     return [q for q, i in unknown.items() if i in found]
 
 
+def pinned(
+    tables: Sequence[Table],
+    hidden: Sequence[Collection[Key]],
+    elsewhere: Collection[Quantity] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    among: Collection[Quantity] | None = None,
+    *,
+    exclude: Collection[Quantity] = (),
+    first: bool = False,
+) -> list[Quantity]:
+    """The hidden quantities that only one value fits, given everything the tables publish
+    together and what their symbols say ("< 5" is 1–4, "x" 0 or at least 5), in the tables'
+    order (:func:`tupa.core.disclosure.pinned`; ``hidden`` and ``elsewhere`` as in
+    :func:`jointly_determined`). ``among``: ask only about these; ``exclude``: not about
+    these; ``first``: stop at the first found.
+
+    A determined part is pinned too; this finds more: a row whose two "< 5"s sum to at most 4
+    and a column whose "< 5"s sum to 7 pin 3 and 4 together, though neither equation alone
+    does, nor any equation's sum (:func:`exposed_sums`).
+    """
+    value: dict[Quantity, int] = {}
+    shown: set[Quantity] = set(elsewhere)
+    order: dict[Quantity, None] = {}
+    for table, gone in zip(tables, hidden, strict=True):
+        for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
+            q = quantity(table, key)
+            value[q] = table.values[key]
+            if key in gone:
+                order.setdefault(q)
+            else:
+                shown.add(q)
+    unknown = {q: (value[q], is_small(value[q], threshold)) for q in order if q not in shown}
+    if not unknown:
+        return []
+    equations = [
+        (
+            {q: c for q, c in equation.items() if q in unknown},
+            -sum(c * value[q] for q, c in equation.items() if q not in unknown),
+        )
+        for equation in _equations(tables)
+    ]
+    asked = [q for q in unknown if (among is None or q in among) and q not in exclude]
+    return disclosure.pinned(unknown, equations, threshold, asked, first=first)
+
+
+#: How long a suppression is remembered (:func:`suppress_linked`), in seconds. A table with
+#: other figures is another key, so only the memory's size is at stake.
+MEMORY_SECONDS = 24 * 60 * 60
+
+#: The version of the rules in the memory's keys: a change of the rules that changes what is
+#: hidden gets a new one, so that no suppression of the old rules is reused.
+RULES = 3
+
+
+def _memory_key(tables: Sequence[Table], threshold: int, elsewhere: Collection[Quantity]) -> str:
+    """The key of a suppression in the cache: a hash of everything it depends on (the tables'
+    dimensions, their rows and columns in order, their values; the threshold; what is
+    published elsewhere). Labels do not matter; the order of rows does (ties go to the
+    first)."""
+    content = json.dumps(
+        [
+            RULES,
+            threshold,
+            sorted(sorted(q) for q in elsewhere),
+            [
+                [
+                    t.row_dimension,
+                    t.col_dimension,
+                    [r for r, _ in t.rows],
+                    [c for c, _ in t.cols],
+                    sorted([*k, v] for k, v in t.values.items()),
+                ]
+                for t in tables
+            ],
+        ]
+    )
+    return "tupa.suppression:" + hashlib.sha256(content.encode()).hexdigest()
+
+
 def suppress_linked(
     tables: Sequence[Table],
     threshold: int = DEFAULT_THRESHOLD,
     elsewhere: Collection[Quantity] = (),
 ) -> list[dict[Key, str]]:
+    """:func:`_suppress_linked`, remembered in the cache (Django's default) by the tables'
+    figures: a return page asks for the same suppression on every view, and the audit by
+    integer programming (:func:`pinned`) takes milliseconds per figure. The suppression is a
+    function of the figures alone, and the memory holds only which parts are hidden."""
+    key = _memory_key(tables, threshold, elsewhere)
+    remembered = cache.get(key)
+    if remembered is None:
+        states = _suppress_linked(tables, threshold, elsewhere)
+        remembered = [{k: s for k, s in st.items() if s != SHOWN} for st in states]
+        cache.set(key, remembered, MEMORY_SECONDS)
+    return [
+        {k: hidden.get(k, SHOWN) for k in t.keys()}  # noqa: SIM118 - Table.keys(): in order
+        for t, hidden in zip(tables, remembered, strict=True)
+    ]
+
+
+def _suppress_linked(
+    tables: Sequence[Table],
+    threshold: int,
+    elsewhere: Collection[Quantity],
+) -> list[dict[Key, str]]:
     """The states of the tables of one figure (the lines of one indicator in a return), which
     publish some of the same quantities: a part hidden in one table is hidden in every table
     that shows the same quantity, or that table would hand the attacker the value its sibling
     hid (THL: the adult/child line publishes the column totals the gender × adult/child line
-    hid to protect a small cell). Each table is then suppressed again with those parts hidden,
-    until no table hides a quantity another shows. Every table stays free of recoverable
-    parts, and a quantity shared by two tables is hidden in both or in neither.
-    ``elsewhere``: quantities another output publishes (:func:`suppress`).
+    hid to protect a small cell). Each table is then suppressed again with those parts hidden
+    (:func:`_one_table`), until no table hides a quantity another shows. A quantity shared by
+    two tables is hidden in both or in neither. ``elsewhere``: quantities another output
+    publishes (:func:`_one_table`).
 
-    Tables that share more than their total can give a part away together even when neither
-    does alone (:func:`jointly_determined`); then one more part is hidden
-    (:func:`_joint_complement`) and the tables are suppressed again.
+    Then two audits of all the tables' equations together, each hiding more and suppressing
+    the tables again while it finds something:
+
+    * tables that share more than their total can give a part away exactly together even when
+      neither does alone (:func:`jointly_determined`): one more part is hidden
+      (:func:`_complement`);
+    * the equations and the symbols' bounds together can leave a part one value
+      (:func:`pinned`; not for a one-way table alone, see below): the cheapest set of parts
+      that frees it is hidden (:func:`_free_one`).
+
+    A part that no hiding frees is left as it is:
+    four people as 1, 1 and 2 in a table whose total is "< 5", the 2 being two "< 5"s of
+    another line, are each at least their "< 5"s, and those add up to the most the total can
+    be. Nothing hidden protects them; only a symbol that does not say "1–4" would, and the
+    returns' recipients read "< 5" (ADR 0034).
     """
     also: list[set[Key]] = [set() for _table in tables]
     published = [{key for key in t.values if quantity(t, key) in elsewhere} for t in tables]
+    bare: set[Quantity] = set()  # pinned by the symbols alone (see above)
+    # A one-way table alone has one equation, and exposed_sums already decides exactly what
+    # its sum pins (its hidden cells on one side; with its total hidden too, only the symbols
+    # can pin them): the integer programmes would find nothing to mend.
+    bounds = len(tables) > 1 or any(t.ways == 2 for t in tables)
     while True:
-        states = [suppress(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
+        states = [_one_table(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
         hidden = {
             quantity(t, key)
             for t, st in zip(tables, states, strict=True)
@@ -381,15 +520,68 @@ def suppress_linked(
         if grown:
             continue
         gone = [{key for key, state in st.items() if state != SHOWN} for st in states]
-        given = jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []
-        if not given:
+        if given := jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []:
+            more = {_complement(tables, gone, given[0], published, elsewhere)}
+        elif bounds and (freed := _free_one(tables, gone, elsewhere, threshold, bare)):
+            more = freed
+        else:
             return states
-        more = _joint_complement(tables, gone, given[0], published, elsewhere)
         for i, t in enumerate(tables):
-            also[i] |= {key for key in t.values if quantity(t, key) == more}
+            also[i] |= {key for key in t.values if quantity(t, key) in more}
 
 
-def _joint_complement(
+def _free_one(
+    tables: Sequence[Table],
+    gone: Sequence[set[Key]],
+    elsewhere: Collection[Quantity],
+    threshold: int,
+    bare: set[Quantity],
+) -> set[Quantity]:
+    """The quantities to hide next so that the first pinned quantity (:func:`pinned`) is no
+    longer pinned: the cheapest set, by one integer programme (:func:`_freeing`). A pinned
+    quantity that no hiding frees goes to ``bare`` (the symbols alone pin it) and the next is
+    taken. Empty: nothing is pinned but what is bare."""
+    settled = set(bare)
+    while found := pinned(tables, gone, elsewhere, threshold, exclude=settled, first=True):
+        q = found[0]
+        more = _freeing(tables, gone, elsewhere, threshold, q)
+        if more:
+            return more
+        if more is None:
+            bare.add(q)
+        settled.add(q)  # bare, or free after all (a programme of pinned did not finish)
+    return set()
+
+
+def _freeing(
+    tables: Sequence[Table],
+    gone: Sequence[set[Key]],
+    elsewhere: Collection[Quantity],
+    threshold: int,
+    given: Quantity,
+) -> set[Quantity] | None:
+    """:func:`tupa.core.disclosure.freeing` of the quantities of linked tables. A part's cost
+    follows :func:`_cost`: its value and one, a margin one more than a cell (a margin says
+    more), a zero as much as a part of twice the threshold (hiding a zero protects little)."""
+    parts: dict[Quantity, tuple[int, str]] = {}
+    cost: dict[Quantity, float] = {}
+    for table, hidden in zip(tables, gone, strict=True):
+        for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
+            q = quantity(table, key)
+            value = table.values[key]
+            if q in elsewhere:
+                parts[q] = (value, "known")
+            elif key in hidden:  # then hidden in every table (suppress_linked)
+                parts[q] = (value, PRIMARY if is_small(value, threshold) else SECONDARY)
+            else:
+                parts.setdefault(q, (value, SHOWN))
+                own = (value or 2 * threshold) + (1 if key[0] == "cell" else 2)
+                cost[q] = min(cost.get(q, own), own)
+    found = disclosure.freeing(parts, _equations(tables), given, threshold, cost)
+    return None if found is None else set(found)
+
+
+def _complement(
     tables: Sequence[Table],
     gone: Sequence[set[Key]],
     given: Quantity,
@@ -397,24 +589,25 @@ def _joint_complement(
     elsewhere: Collection[Quantity],
 ) -> Quantity:
     """The quantity to hide next when ``given`` follows from the tables together: the
-    cheapest published part of a table that shows ``given`` whose hiding keeps ``given`` from
-    following, else the cheapest such part at all (the next round looks again)."""
-    candidates: list[tuple[Cost, int, Quantity]] = []
+    cheapest published part whose hiding keeps ``given`` from following, a part of a table
+    that shows ``given`` before one of another table; else the first of them (the next round
+    looks again)."""
+    candidates: list[tuple[bool, Cost, int, Quantity]] = []
     for i, table in enumerate(tables):
-        if not any(quantity(table, key) == given for key in gone[i]):
-            continue
+        apart = not any(quantity(table, key) == given for key in gone[i])
         for order, key in enumerate(table.keys()):
             if key not in gone[i]:
-                candidates.append((_cost(table, key, published[i]), order, quantity(table, key)))
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    for _cost_of, _order, q in candidates:
+                cost = _cost(table, key, published[i])
+                candidates.append((apart, cost, order, quantity(table, key)))
+    candidates.sort(key=lambda c: c[:3])
+    for _apart, _cost_of, _order, q in candidates:
         trial = [
             g | {key for key in t.values if quantity(t, key) == q}
             for t, g in zip(tables, gone, strict=True)
         ]
         if given not in jointly_determined(tables, trial, elsewhere):
             return q
-    return candidates[0][2]
+    return candidates[0][3]
 
 
 def display(

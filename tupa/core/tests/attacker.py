@@ -1,10 +1,16 @@
-"""The attacker of the suppression tests: the equations a published table gives away, and exact
+"""The attacker of the suppression tests: the equations a published table gives away, exact
 rank over the rationals (a hidden part is recovered iff its unit vector lies in the row space of
-the equations over the unknowns)."""
+the equations over the unknowns), sums of hidden parts that pin them (:func:`exposed_sums`) and
+every equation at once with the symbols' bounds (:func:`bound_pinned`). Written apart from
+``tupa.core.suppression``: its own equations, its own quantities, its own programmes."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection
 from fractions import Fraction
+
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tupa.core.tables import TOTAL, Key, Table
 
@@ -92,3 +98,116 @@ def exposed_sums(table: Table, states: dict[Key, str], threshold: int = 5) -> li
             if 0 < total < threshold or pinned(parts, threshold):
                 found.append(hidden)
     return found
+
+
+# Bounds: what the symbols say, with every equation at once -----------------------------------
+
+Quantity = frozenset[tuple[str, str]]
+Line = tuple[Table, dict[Key, str]]
+
+
+def counted(table: Table, key: Key) -> Quantity:
+    """What a part counts: the units of its selection (the same in every line that shows it)."""
+    return frozenset(table.selection(key).items())
+
+
+def bound_pinned(
+    lines: list[Line],
+    threshold: int = 5,
+    known: Collection[Quantity] = (),
+    among: Collection[Quantity] | None = None,
+) -> dict[Quantity, int]:
+    """The hidden quantities of ``lines`` that one value only fits, with that value: the
+    attacker writes every line's equations (:func:`equations`) over the quantities, moves what
+    is published (and ``known``: published elsewhere) to the right, and asks for each hidden
+    quantity its least and its greatest whole value under the symbols' bounds — a "< 5" is
+    1 … threshold − 1, an "x" 0 or at least the threshold (a binary switch) — by one
+    mixed-integer programme each (SciPy's HiGHS, no optimality gap). ``among``: ask only
+    about these."""
+    value: dict[Quantity, int] = {}
+    state: dict[Quantity, str] = {}
+    for table, states in lines:
+        for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict
+            q = counted(table, key)
+            value[q] = table.values[key]
+            if states[key] == "shown" or q in known:
+                state[q] = "shown"
+            else:
+                state.setdefault(q, states[key])
+    unknowns = sorted((q for q in value if state[q] != "shown"), key=sorted)
+    if not unknowns:
+        return {}
+    n = len(unknowns)
+    column = {q: i for i, q in enumerate(unknowns)}
+    ceiling = 2 * sum(value.values()) + threshold
+    matrix: list[list[float]] = []
+    low: list[float] = []
+    high: list[float] = []
+    for table, _states in lines:
+        for eq in equations(table):
+            row = [0.0] * (2 * n)
+            rhs = 0
+            for key, coef in eq.items():
+                q = counted(table, key)
+                if q in column:
+                    row[column[q]] += coef
+                else:
+                    rhs -= coef * value[q]
+            matrix.append(row)
+            low.append(rhs)
+            high.append(rhs)
+    lower = [0.0] * (2 * n)
+    upper = [float(ceiling)] * n + [0.0] * n
+    for q, i in column.items():
+        if state[q] == "primary":
+            lower[i], upper[i] = 1, threshold - 1
+        else:  # x = 0 with the switch off, threshold … ceiling with it on
+            upper[n + i] = 1
+            above = [0.0] * (2 * n)
+            above[i], above[n + i] = 1, -threshold
+            below = [0.0] * (2 * n)
+            below[i], below[n + i] = 1, -ceiling
+            matrix += [above, below]
+            low += [0, -math.inf]
+            high += [math.inf, 0]
+    found = {}
+    for q, i in column.items():
+        if among is not None and q not in among:
+            continue
+        ends = []
+        for sign in (1, -1):
+            objective = [0.0] * (2 * n)
+            objective[i] = sign
+            result = milp(
+                objective,
+                constraints=[LinearConstraint(matrix, low, high)] if matrix else [],
+                integrality=[1] * (2 * n),
+                bounds=Bounds(lower, upper),
+                options={"mip_rel_gap": 0.0},
+            )
+            assert result.success, result.message
+            ends.append(round(sign * result.fun))
+        assert ends[0] <= value[q] <= ends[1], (q, ends, value[q])
+        if ends[0] == ends[1]:
+            found[q] = value[q]
+    return found
+
+
+def unprotected(
+    lines: list[Line], threshold: int = 5, known: Collection[Quantity] = ()
+) -> set[Quantity]:
+    """The quantities :func:`bound_pinned` finds that hiding could have protected: pinned as
+    published, but not with every part of every line hidden, each as its value says ("< 5"
+    when small, else "x"). What the symbols alone pin no suppression protects
+    (``core.suppression.suppress_linked``)."""
+    found = bound_pinned(lines, threshold, known)
+    if not found:
+        return set()
+    hidden = [
+        (
+            table,
+            {k: "primary" if 0 < v < threshold else "secondary" for k, v in table.values.items()},
+        )
+        for table, _states in lines
+    ]
+    return set(found) - set(bound_pinned(hidden, threshold, known, among=found))

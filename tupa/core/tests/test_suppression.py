@@ -11,15 +11,33 @@ matrix over the unknowns).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
+import pytest
+from django.core.cache import cache
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tupa.core import disclosure
-from tupa.core.suppression import PRIMARY, SECONDARY, SHOWN, determined, display, suppress
+from tupa.core import disclosure, suppression
+from tupa.core.suppression import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    _one_table,
+    determined,
+    display,
+    suppress,
+)
 from tupa.core.tables import TOTAL, Key, Table
-from tupa.core.tests.attacker import equations, exposed_sums, pinned, rank
+from tupa.core.tests.attacker import (
+    bound_pinned,
+    equations,
+    exposed_sums,
+    pinned,
+    rank,
+    unprotected,
+)
 
 # Building tables ----------------------------------------------------------------------------
 
@@ -86,6 +104,7 @@ def check(table: Table, states: dict[Key, str], threshold: int = 5) -> None:
     assert recoverable(table, states) == []
     assert determined(table, hidden(states)) == []
     assert exposed_sums(table, states, threshold) == []
+    assert unprotected([(table, states)], threshold) == set()
     # What is published is the table's value itself.
     published = {k: table.values[k] for k, s in states.items() if s == SHOWN}
     assert all(table.values[k] == v for k, v in published.items())
@@ -239,6 +258,27 @@ def test_equation_count_is_not_enough() -> None:
     assert determined(table, rect | {bridge}) == [bridge]
 
 
+def test_two_way_bounds_of_a_row_and_a_column_pin_three_parts() -> None:
+    """The graph's rules leave nothing determined and no equation's sum giving anyone away, but
+    column c3 says r2·c3 + r3·c3 = 13 − 6 = 7 (two "< 5"s: 3 + 4 or 4 + 3) and row r2 says
+    r2·c0 + r2·c3 is its total, a "< 5": at most 4, and r2·c0 at least 1. So r2·c3 = 3,
+    r3·c3 = 4, r2·c0 = 1 and the row total 4. The suppression hides the 0 of r0·c3 instead
+    (an "x": 0 or at least 5), which lets the column be 5 + 1 + 1 too; the cycle r0·c0, r0·c3,
+    r2·c3, r2·c0 then protects the cells, and row r3's 19 is shown again."""
+    table = two_way([[12, 0, 0, 0], [0, 12, 0, 6], [1, 0, 0, 3], [5, 5, 5, 4]])
+    graph = _one_table(table, 5)
+    assert determined(table, hidden(graph)) == [] and exposed_sums(table, graph) == []
+    assert {tuple(sorted(q)): v for q, v in bound_pinned([(table, graph)]).items()} == {
+        (("a", "r2"),): 4,
+        (("a", "r2"), ("b", "c0")): 1,
+        (("a", "r2"), ("b", "c3")): 3,
+        (("a", "r3"), ("b", "c3")): 4,
+    }
+    states = suppress(table)
+    assert hidden(states) == hidden(graph) - {("row", "r3")} | {("cell", "r0", "c3")}
+    check(table, states)
+
+
 def test_display() -> None:
     assert display(3, PRIMARY) == "< 5"
     assert display(3, PRIMARY, threshold=10) == "< 10"
@@ -292,3 +332,28 @@ def test_exposed_agrees_with_trying_every_value(case: tuple[list[tuple[int, bool
     states = [(v, PRIMARY if primary else SECONDARY) for v, primary in parts]
     attacker = 0 < total < threshold or pinned(states, threshold)
     assert disclosure.exposed(parts, threshold) is attacker
+
+
+def test_a_suppression_is_remembered_by_the_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A return page asks for the same suppression on every view: the second time it comes
+    from the cache. Other figures, another threshold or another row order are another key."""
+    cache.clear()
+    calls = []
+    real = suppression._suppress_linked
+
+    def counting(*args: Any) -> list[dict[Key, str]]:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(suppression, "_suppress_linked", counting)
+    table = two_way([[3, 10], [12, 7]])
+    first = suppress(table)
+    assert suppress(two_way([[3, 10], [12, 7]])) == first
+    assert len(calls) == 1
+    suppress(two_way([[3, 10], [12, 8]]))
+    suppress(table, threshold=3)
+    swapped = two_way([[3, 10], [12, 7]])
+    swapped.rows.reverse()
+    suppress(swapped)
+    assert len(calls) == 4
+    assert first == real([table], 5, ())[0]  # the remembered states are the states

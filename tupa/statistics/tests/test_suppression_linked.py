@@ -25,7 +25,14 @@ from hypothesis import strategies as st
 
 from tupa.core.suppression import PRIMARY, SECONDARY, SHOWN, determined, jointly_determined
 from tupa.core.tables import TOTAL, Key, Table
-from tupa.core.tests.attacker import equations, exposed_sums, rank
+from tupa.core.tests.attacker import (
+    bound_pinned,
+    counted,
+    equations,
+    exposed_sums,
+    rank,
+    unprotected,
+)
 from tupa.statistics import engine, services
 from tupa.statistics.annual import pack
 from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
@@ -187,6 +194,7 @@ def test_no_hidden_part_is_recovered_from_the_lines_of_one_indicator(
         assert recovered(lines) == {}
         for table, table_states in lines:
             assert exposed_sums(table, table_states) == []
+        assert unprotected(lines) == set()
 
 
 # A return that sums forms, beside the forms' own figures ------------------------------------------
@@ -225,10 +233,13 @@ def test_no_hidden_part_is_recovered_with_the_forms_own_figures_beside(
     for cl in computed.lines():  # a small part is "< 5" and a shown one is not small
         for key, value in cl.table.values.items():
             assert (states[cl.index][key] == PRIMARY) == (0 < value < 5), (cl.index, key)
+    pack = (per_form, _pack(per_form))
+    printed = {counted(per_form, k) for k, state in pack[1].items() if state == SHOWN}
     for lines in _lines(computed, states).values():
-        assert recovered([*lines, (per_form, _pack(per_form))]) == {}
+        assert recovered([*lines, pack]) == {}
         for table, table_states in lines:
             assert exposed_sums(table, table_states) == []
+        assert unprotected([*lines, pack], known=printed) == set()
 
 
 def test_two_lines_can_give_away_together_what_neither_gives_away_alone() -> None:
@@ -259,6 +270,25 @@ def test_two_lines_can_give_away_together_what_neither_gives_away_alone() -> Non
         for t, g in zip(tables, gone, strict=True)
     ]
     assert recovered(zip(tables, states, strict=True)) == {frozenset({("b", "b0"), ("g", "g2")}): 1}
+
+
+def test_what_the_symbols_alone_pin_is_left_as_it_is() -> None:
+    """Four people: (a2, b0, g2), (a2, b1, g0), (a2, b1, g1), (a2, b1, g2). Every part that is
+    not 0 is a "< 5", the total too. Column g2 of (b, g) holds two "< 5"s, so g2 ≥ 2, and g0,
+    g1 ≥ 1: at least 4, the most the total's "< 5" allows. So g0 = g1 = 1, g2 = 2, and every
+    other part follows. Hiding the zeros would not help (an "x" is 0 or at least 5, more than
+    the total), so the suppression stops instead of hiding in vain (ADR 0034)."""
+    weights = [0] * 14 + [1, 1, 1, 1]
+    computed = _computed(dict(zip(_COMBOS, weights, strict=True)), _JOINT_LAYOUT)
+    states = suppress_computed(computed)
+    for cl in computed.lines():
+        for key, value in cl.table.values.items():
+            assert states[cl.index][key] == (PRIMARY if value else SHOWN), (cl.index, key)
+    (lines,) = _lines(computed, states).values()
+    pinned = {tuple(sorted(q)): v for q, v in bound_pinned(lines).items()}
+    assert pinned[(("g", "g0"),)] == 1 and pinned[(("g", "g2"),)] == 2
+    assert pinned[(("b", "b1"), ("g", "g2"))] == 1 and pinned[()] == 4
+    assert unprotected(lines) == set()  # all pinned by the symbols alone
 
 
 def test_a_sum_of_forms_is_hidden_when_the_forms_figures_give_a_small_one_away() -> None:
