@@ -15,7 +15,8 @@ suppression *without* the audit leaves with a part an integer-programming attack
 (``tupa/core/tests/attacker.py``), and how many the suppression with it leaves (what only the
 symbols pin excused, ADR 0034).
 
-No database: the lines are computed from the drawn clients directly.
+No database: the lines are computed from the drawn clients directly (``lines_of``, as the
+suppression's tests do).
 
     .venv/bin/python benchmarks/suppression.py
     .venv/bin/python benchmarks/suppression.py --sizes 10 40 --returns 100 --attack
@@ -54,19 +55,16 @@ def main() -> None:
 
     import scipy.optimize  # noqa: F401 - loaded once, not in the first return's time
     from django.core.cache import cache
-    from django.utils import timezone
 
-    from tupa.core import suppression
+    from tupa.core.suppression import linked
     from tupa.core.tests.attacker import unprotected
-    from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
+    from tupa.statistics.engine import Computed
     from tupa.statistics.indicators import registry as indicators
-    from tupa.statistics.indicators.base import Params, Result, Unit
-    from tupa.statistics.returns import registry as returns
+    from tupa.statistics.indicators.base import Params, Unit
     from tupa.statistics.suppression import suppress_computed
-    from tupa.statistics.tables import build_table
+    from tupa.statistics.tests.properties import lines_of
 
     params = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
-    template = returns.get("thl.shelter")
     indicator = indicators.get("shelter.clients", 1)
 
     def draw(rng: random.Random, n: int) -> Computed:
@@ -81,13 +79,7 @@ def main() -> None:
                 weights = [WEIGHTS.get(dimension.key, {}).get(v, 1) for v in choices]
                 values.append(rng.choices(choices, weights)[0])
             units.append(Unit(tuple(values)))
-        result = Result(indicator, params, units)
-        section = ComputedSection("", "")
-        for index, line in template.lines():
-            if line.indicator == indicator.id:
-                table = build_table(result, line.breakdown)
-                section.lines.append(ComputedLine(index, line, indicator, table, result))
-        return Computed(template, params, [section], timezone.now())
+        return lines_of("thl.shelter", "shelter.clients", units, params)
 
     def hidden(states: dict[int, dict[Any, str]]) -> int:
         return sum(1 for line in states.values() for s in line.values() if s != "shown")
@@ -95,7 +87,7 @@ def main() -> None:
     def lines(computed: Computed, states: dict[int, dict[Any, str]]) -> list[Any]:
         return [(cl.table, states[cl.index]) for cl in computed.lines()]
 
-    real_pinned = suppression.pinned
+    real_pinned = linked.pinned
     print(
         f"{'clients':>7} {'median ms':>9} {'p95 ms':>7} {'max ms':>7} {'hidden':>7} "
         f"{'changed':>8} {'added':>6}"
@@ -110,12 +102,12 @@ def main() -> None:
             start = time.perf_counter()
             states = suppress_computed(computed)
             times.append((time.perf_counter() - start) * 1000)
-            suppression.pinned = lambda *a, **k: []  # the suppression before ADR 0034
+            linked.pinned = lambda *a, **k: []  # the suppression before ADR 0034
             cache.clear()
             try:
                 before = suppress_computed(computed)
             finally:
-                suppression.pinned = real_pinned
+                linked.pinned = real_pinned
             cache.clear()
             parts.append(hidden(states))
             if states != before:

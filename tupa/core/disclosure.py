@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Span = tuple[int, int]
 Part = TypeVar("Part", bound=Hashable)
@@ -87,6 +87,65 @@ def exposed(hidden: Iterable[tuple[int, bool]], threshold: int) -> bool:
     return False
 
 
+class _Programme:
+    """A mixed-integer programme being written: whole-number variables with their bounds, and
+    linear rows ``low ≤ Σ coefficient · variable ≤ high``. Solved by HiGHS through SciPy."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.rows: list[dict[int, float]] = []
+        self.low: list[float] = []
+        self.high: list[float] = []
+
+    def variable(self, lower: float, upper: float) -> int:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        return len(self.lower) - 1
+
+    def row(self, entries: Mapping[int, float], low: float, high: float) -> None:
+        if any(entries.values()):
+            self.rows.append(dict(entries))
+            self.low.append(low)
+            self.high.append(high)
+
+    def zero_or_at_least(self, i: int, threshold: int) -> None:
+        """What an "x" says of variable ``i``: 0, or ``threshold`` up to its upper bound (a
+        switch variable, 0 or 1)."""
+        switch = self.variable(0, 1)
+        self.row({i: 1, switch: -threshold}, 0, math.inf)
+        self.row({i: 1, switch: -self.upper[i]}, -math.inf, 0)
+
+    def solve(
+        self,
+        objective: Mapping[int, float],
+        bounds: Mapping[int, tuple[float, float]] | None = None,
+        **options: Any,
+    ) -> Any:
+        """SciPy's ``milp`` result minimising ``objective``, with ``bounds`` instead of some
+        variables' own."""
+        from scipy.optimize import Bounds, LinearConstraint, milp  # lazily: a heavy import
+
+        width = len(self.lower)
+        lower, upper = list(self.lower), list(self.upper)
+        for i, (lo, hi) in (bounds or {}).items():
+            lower[i], upper[i] = lo, hi
+        matrix = [[0.0] * width for _row in self.rows]
+        for line, entries in zip(matrix, self.rows, strict=True):
+            for i, c in entries.items():
+                line[i] += c
+        cost = [0.0] * width
+        for i, c in objective.items():
+            cost[i] = c
+        return milp(
+            cost,
+            constraints=[LinearConstraint(matrix, self.low, self.high)] if matrix else [],
+            integrality=[1] * width,
+            bounds=Bounds(lower, upper),
+            options=options,
+        )
+
+
 def pinned(
     hidden: Mapping[Part, tuple[int, bool]],
     equations: Iterable[tuple[Mapping[Part, int], int]],
@@ -113,55 +172,28 @@ def pinned(
     asked = [p for p in parts if among is None or p in among]
     if not asked or threshold < 2:
         return []
-    from scipy.optimize import Bounds, LinearConstraint, milp  # lazily: a heavy import
-
-    column = {p: i for i, p in enumerate(parts)}
-    secondary = [p for p in parts if not hidden[p][1]]
-    flag = {p: len(parts) + i for i, p in enumerate(secondary)}  # 1: the "x" is ≥ threshold
-    width = len(parts) + len(secondary)
-    rows: list[list[int]] = []
-    low: list[float] = []
-    high: list[float] = []
-    rhs_size = 0
-    for coefficients, rhs in equations:
-        row = [0] * width
-        for p, coefficient in coefficients.items():
-            row[column[p]] += coefficient
-        if any(row):
-            rows.append(row)
-            low.append(rhs)
-            high.append(rhs)
-            rhs_size = max(rhs_size, abs(rhs))
+    equations = list(equations)
+    rhs_size = max((abs(rhs) for _coefficients, rhs in equations), default=0)
     # A bound no part can reach: never the reason a part has one value only.
     ceiling = 2 * (sum(value for value, _primary in hidden.values()) + rhs_size) + threshold
-    lower = [0.0] * width
-    upper = [float(ceiling)] * width
-    for p in parts:
-        i = column[p]
-        if hidden[p][1]:
-            lower[i], upper[i] = 1, threshold - 1
-        else:  # 0 (flag 0) or threshold … ceiling (flag 1)
-            upper[flag[p]] = 1
-            at_least = [0] * width
-            at_least[i], at_least[flag[p]] = 1, -threshold
-            at_most = [0] * width
-            at_most[i], at_most[flag[p]] = 1, -ceiling
-            rows += [at_least, at_most]
-            low += [0, float("-inf")]
-            high += [float("inf"), 0]
-    constraints = [LinearConstraint(rows, low, high)] if rows else []
-    options = {"mip_rel_gap": 0.0, "time_limit": 10.0}
+    programme = _Programme()
+    column = {
+        p: programme.variable(1, threshold - 1) if primary else programme.variable(0, ceiling)
+        for p, (_value, primary) in hidden.items()
+    }
+    for p, (_value, primary) in hidden.items():
+        if not primary:
+            programme.zero_or_at_least(column[p], threshold)
+    for coefficients, rhs in equations:
+        entries: dict[int, float] = {}
+        for p, coefficient in coefficients.items():
+            entries[column[p]] = entries.get(column[p], 0) + coefficient
+        programme.row(entries, rhs, rhs)
 
     open_ = {p: hidden[p][0] for p in asked}  # not yet shown to fit another value
 
-    def solve(objective: list[int]) -> None:
-        result = milp(
-            objective,
-            constraints=constraints,
-            integrality=[1] * width,
-            bounds=Bounds(lower, upper),
-            options=options,
-        )
+    def solve(objective: dict[int, float]) -> None:
+        result = programme.solve(objective, mip_rel_gap=0.0, time_limit=10.0)
         if result.x is not None:  # a solution, optimal or not, clears what it moves
             for p in [p for p, value in open_.items() if round(result.x[column[p]]) != value]:
                 del open_[p]
@@ -169,13 +201,13 @@ def pinned(
     while open_:  # the open parts' least and greatest sum, while that clears any
         before = len(open_)
         for sign in (1, -1):
-            solve([sign if i < len(parts) and parts[i] in open_ else 0 for i in range(width)])
+            solve({column[p]: sign for p in open_})
         if len(open_) == before:
             break
     for p in list(open_):
         for sign in (1, -1):
             if p in open_:
-                solve([sign if i == column[p] else 0 for i in range(width)])
+                solve({column[p]: sign})
         if first and p in open_:
             return [p]
     return [p for p in asked if p in open_]
@@ -235,73 +267,55 @@ def _freeing(
     """:func:`freeing` with every part within ``window`` of its value (``None``: anywhere up
     to ``ceiling``). Unfinished without a solution: ``None`` within a window (the caller looks
     wider), every shown part without one (fail closed)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp  # lazily: a heavy import
-
-    free = [p for p in value if state[p] != "known"]
-    y = {p: i for i, p in enumerate(free)}
-    x_like = [p for p in free if state[p] in ("secondary", "shown")]
-    switch = {p: len(free) + i for i, p in enumerate(x_like)}  # 1: at least the threshold
-    shown = [p for p in free if state[p] == "shown"]
-    hide = {p: len(free) + len(x_like) + i for i, p in enumerate(shown)}
-    width = len(free) + len(x_like) + len(shown)
-    rows: list[list[float]] = []
-    low: list[float] = []
-    high: list[float] = []
-
-    def row(entries: dict[int, float], lo: float, hi: float) -> None:
-        line = [0.0] * width
-        for i, c in entries.items():
-            line[i] += c
-        rows.append(line)
-        low.append(lo)
-        high.append(hi)
-
-    for equation in equations:
-        entries = {y[p]: float(c) for p, c in equation.items() if p in y}
-        constant = sum(c * value[p] for p, c in equation.items() if p not in y)
-        if entries:
-            row(entries, -constant, -constant)
-    lower = [0.0] * width
-    upper = [1.0] * width
-    for p in free:
+    programme = _Programme()
+    y: dict[Part, int] = {}
+    for p in value:
+        if state[p] == "known":
+            continue
         if window is None:
-            lower[y[p]], upper[y[p]] = 0, ceiling
+            lo, hi = 0, ceiling
         else:
-            lower[y[p]], upper[y[p]] = max(0, value[p] - window), value[p] + window
+            lo, hi = max(0, value[p] - window), value[p] + window
         if state[p] == "primary":
-            lower[y[p]] = max(lower[y[p]], 1)
-            upper[y[p]] = min(upper[y[p]], threshold - 1)
-    for p in x_like:  # 0 with the switch off, at least the threshold with it on
-        row({y[p]: 1, switch[p]: -threshold}, 0, math.inf)
-        row({y[p]: 1, switch[p]: -upper[y[p]]}, -math.inf, 0)
-    for p in shown:  # its value unless hidden
-        row({y[p]: 1, hide[p]: -(upper[y[p]] - value[p])}, -math.inf, value[p])
-        row({y[p]: 1, hide[p]: value[p] - lower[y[p]]}, value[p], math.inf)
-    objective = [0.0] * width
-    for p in shown:
-        objective[hide[p]] = cost[p]
+            lo, hi = max(lo, 1), min(hi, threshold - 1)
+        y[p] = programme.variable(lo, hi)
+    for p, i in y.items():
+        if state[p] in ("secondary", "shown"):
+            programme.zero_or_at_least(i, threshold)
+    hide: dict[Part, int] = {}
+    for p, i in y.items():
+        if state[p] == "shown":  # its value unless hidden
+            hide[p] = h = programme.variable(0, 1)
+            above, below = programme.upper[i] - value[p], value[p] - programme.lower[i]
+            programme.row({i: 1, h: -above}, -math.inf, value[p])
+            programme.row({i: 1, h: below}, value[p], math.inf)
+    for equation in equations:
+        constant = sum(c * value[p] for p, c in equation.items() if p not in y)
+        programme.row({y[p]: c for p, c in equation.items() if p in y}, -constant, -constant)
+    objective = {h: cost[p] for p, h in hide.items()}
+    i = y[given]
     best: tuple[float, list[Part]] | None = None
-    for bound in ((0, value[given] - 1), (value[given] + 1, upper[y[given]])):
-        if bound[0] > bound[1]:
+    below_or_above: list[tuple[float, float]] = [
+        (programme.lower[i], value[given] - 1),
+        (value[given] + 1, programme.upper[i]),
+    ]
+    for start, stop in below_or_above:
+        if start > stop:
             continue
-        lo, hi = list(lower), list(upper)
-        lo[y[given]], hi[y[given]] = max(lo[y[given]], bound[0]), min(hi[y[given]], bound[1])
-        if lo[y[given]] > hi[y[given]]:
-            continue
-        result = milp(
+        result = programme.solve(
             objective,
-            constraints=[LinearConstraint(rows, low, high)] if rows else [],
-            integrality=[1] * width,
-            bounds=Bounds(lo, hi),
-            # Without presolve: faster here, and HiGHS 1.12 (in SciPy 1.17) prints a stray line to the
-            # process's output when it repairs a presolved solution (ERGO-Code/HiGHS#2783).
-            options={"mip_rel_gap": 0.1, "time_limit": 10.0, "presolve": False},
+            {i: (start, stop)},
+            # Without presolve: faster here, and HiGHS 1.12 (in SciPy 1.17) prints a stray line
+            # to the process's output when it repairs a presolved solution (ERGO-Code/HiGHS#2783).
+            mip_rel_gap=0.1,
+            time_limit=10.0,
+            presolve=False,
         )
         if result.x is None:
             if result.status != INFEASIBLE and window is None:  # unfinished: fail closed
-                return list(shown)
+                return list(hide)
             continue
-        chosen = [p for p in shown if result.x[hide[p]] > 0.5]
+        chosen = [p for p, h in hide.items() if result.x[h] > 0.5]
         total = sum(cost[p] for p in chosen)
         if best is None or total < best[0]:
             best = (total, chosen)

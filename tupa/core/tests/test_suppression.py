@@ -19,16 +19,17 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tupa.core import disclosure, suppression
+from tupa.core import disclosure
 from tupa.core.suppression import (
     PRIMARY,
     SECONDARY,
     SHOWN,
-    _one_table,
     determined,
     display,
+    linked,
     suppress,
 )
+from tupa.core.suppression.graph import suppress_table
 from tupa.core.tables import TOTAL, Key, Table
 from tupa.core.tests.attacker import (
     bound_pinned,
@@ -266,7 +267,7 @@ def test_two_way_bounds_of_a_row_and_a_column_pin_three_parts() -> None:
     (an "x": 0 or at least 5), which lets the column be 5 + 1 + 1 too; the cycle r0·c0, r0·c3,
     r2·c3, r2·c0 then protects the cells, and row r3's 19 is shown again."""
     table = two_way([[12, 0, 0, 0], [0, 12, 0, 6], [1, 0, 0, 3], [5, 5, 5, 4]])
-    graph = _one_table(table, 5)
+    graph = suppress_table(table, 5)
     assert determined(table, hidden(graph)) == [] and exposed_sums(table, graph) == []
     assert {tuple(sorted(q)): v for q, v in bound_pinned([(table, graph)]).items()} == {
         (("a", "r2"),): 4,
@@ -339,13 +340,13 @@ def test_a_suppression_is_remembered_by_the_figures(monkeypatch: pytest.MonkeyPa
     from the cache. Other figures, another threshold or another row order are another key."""
     cache.clear()
     calls = []
-    real = suppression._suppress_linked
+    real = linked._suppress_linked
 
     def counting(*args: Any) -> list[dict[Key, str]]:
         calls.append(args)
         return real(*args)
 
-    monkeypatch.setattr(suppression, "_suppress_linked", counting)
+    monkeypatch.setattr(linked, "_suppress_linked", counting)
     table = two_way([[3, 10], [12, 7]])
     first = suppress(table)
     assert suppress(two_way([[3, 10], [12, 7]])) == first

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from tupa.statistics import engine
+from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import Dimension, Indicator, Params, Result, Unit
+from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import ReturnTemplate
+from tupa.statistics.tables import build_table
 
 
 def toy_indicator(units: list[Unit], *dimensions: Dimension) -> Indicator:
@@ -22,6 +27,24 @@ def toy_indicator(units: list[Unit], *dimensions: Dimension) -> Indicator:
         dimensions=dimensions,
         units=lambda params: units,
     )
+
+
+def lines_of(
+    template_id: str, indicator_id: str, units: list[Unit], params: Params
+) -> engine.Computed:
+    """A return as :func:`engine.run` makes it, only its lines of one indicator (at the
+    version each line names), from the given units instead of the database: for the
+    suppression's tests and ``benchmarks/suppression.py``."""
+    template = returns.get(template_id)
+    section = engine.ComputedSection("", "")
+    results: dict[int, Result] = {}
+    for index, line in template.lines():
+        if line.indicator == indicator_id:
+            indicator = indicators.get(line.indicator, line.version)
+            result = results.setdefault(line.version, Result(indicator, params, units))
+            table = build_table(result, line.breakdown)
+            section.lines.append(engine.ComputedLine(index, line, indicator, table, result))
+    return engine.Computed(template, params, [section], timezone.now())
 
 
 def assert_consistent(result: Result) -> None:

@@ -36,13 +36,12 @@ from tupa.core.tests.attacker import (
 from tupa.statistics import engine, services
 from tupa.statistics.annual import pack
 from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
-from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import Dimension, Params, Result, Unit
 from tupa.statistics.returns import registry as returns
 from tupa.statistics.returns.base import Line, Recipient, ReturnTemplate, Scope, Section
 from tupa.statistics.suppression import suppress_computed
 from tupa.statistics.tables import build_table
-from tupa.statistics.tests.properties import toy_indicator
+from tupa.statistics.tests.properties import lines_of, toy_indicator
 from tupa.statistics.tests.support import YEAR
 
 PARAMS = Params(1, dt.date(2025, 1, 1), dt.date(2025, 12, 31), (1,))
@@ -102,15 +101,7 @@ def _lines(computed: Computed, states: dict[int, dict[Key, str]]) -> dict[str, l
 def _thl_clients(units: list[Unit]) -> Computed:
     """THL's return as :func:`engine.run` makes it, its ``shelter.clients`` lines only (the
     others count other indicators), from the given units."""
-    template = returns.get("thl.shelter")
-    indicator = indicators.get("shelter.clients", 1)
-    result = Result(indicator, PARAMS, units)
-    section = ComputedSection("", "")
-    for index, line in template.lines():
-        if line.indicator == indicator.id:
-            table = build_table(result, line.breakdown)
-            section.lines.append(ComputedLine(index, line, indicator, table, result))
-    return Computed(template, PARAMS, [section], timezone.now())
+    return lines_of("thl.shelter", "shelter.clients", units, PARAMS)
 
 
 def _client(adult_child: str, gender: str) -> Unit:

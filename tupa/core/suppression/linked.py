@@ -1,240 +1,34 @@
-"""Small-cell suppression: what of a table may leave the organisation, and how it is shown.
+"""The suppression of linked tables: the tables of one figure, audited together.
 
-Figures about a few people can identify them (three women from a small municipality in a
-shelter in one year). Before a table leaves the organisation every part of it gets a state:
-
-* **primary** – the value itself is small: ``0 < value < threshold`` (shown as ``"< 5"``);
-* **secondary** – a complementary part hidden so that a primary one cannot be recomputed from
-  the published ones by adding and subtracting rows and columns (shown as ``"x"``);
-* **shown** – published as it is.
-
-Zero is shown. A zero says that nobody is in the cell; it does not single anyone out, and many
-zeros are structural (no children in an adults' service), i.e. everyone can infer them anyway.
-For the same reason a zero is used as a complementary cell only as the last resort: hiding a
-value that everyone can infer protects nothing.
-
-**Why a graph.** The published equations of a table are those of a flow network: a row's cells
-add up to the row's total, a column's cells to the column's total, the row totals and the
-column totals to the grand total (one-way: the cells to the total). Take a node per row, per
-column, a source and a sink; a cell is an arc from its row to its column, a row total an arc
-from the source to the row, a column total an arc from the column to the sink and the grand
-total an arc from the sink back to the source. Every equation is flow conservation at a node.
-The constraint matrix is a network matrix, so an unknown (suppressed) part is determined by the
-published values exactly when it lies on no cycle of the graph formed by the suppressed arcs,
-i.e. when it is a *bridge* of that graph. (The unknowns' null space is the cycle space.)
-Counting "0 or at least 2 unknowns per equation" is necessary but not sufficient: two
-suppressed rectangles joined by one suppressed cell satisfy it and still give that cell away.
-
-Secondary suppression therefore repeats: find a suppressed arc that is a bridge, find the
-cheapest route of published arcs that closes a cycle through it (shortest path; a route's cost
-is the number of zeros it hides, then the sum of the values it hides, then the number of
-margins it hides), hide that route. Each round hides at least one more part, so it ends; the
-full graph is 2-edge-connected (every arc lies on a source–row–column–sink cycle), so a route
-always exists, if need be through margins and the grand total.
-
-**Linked tables.** Tables that publish some of the same quantities (the lines of one figure
+Tables that publish some of the same quantities (the lines of one figure
 in a return) are suppressed together (:func:`suppress_linked`), and parts that another output
 publishes (``elsewhere``) never count as protection. The statistics decide which tables are
 linked (``tupa.statistics.suppression``); the feedback results suppress one table at a time.
 The rule for a published sum of hidden parts is :mod:`tupa.core.disclosure`'s.
+Two audits of all the tables' equations together follow each table's own
+(:func:`~.graph.suppress_table`): exactly (:func:`jointly_determined`), and with what the
+symbols say (:func:`pinned`, ADR 0034). A suppression is remembered in the cache by its
+figures (:func:`suppress_linked`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
-from collections.abc import Collection, Hashable, Iterable, Sequence
-from decimal import Decimal
-from itertools import count
+from collections.abc import Collection, Sequence
 
 from django.core.cache import cache
-from django.utils.formats import number_format
 
 from tupa.core import disclosure
-from tupa.core.tables import TOTAL, Key, Table
+from tupa.core.tables import Key, Table
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
-SHOWN = "shown"
+from .graph import Cost, Node, arcs, part_cost, suppress_table
+from .states import DEFAULT_THRESHOLD, PRIMARY, SECONDARY, SHOWN, is_small
 
-DEFAULT_THRESHOLD = 5
-
-Node = Hashable
-Arc = tuple[Node, Node]
-Cost = tuple[int, int, int, int]
 #: What a part of a table counts: the dimension values of its selection. The same in every
 #: table of one figure: a one-way line's cell is a two-way line's column total, and every
 #: line's total is the total.
 Quantity = frozenset[tuple[str, str]]
-
-
-def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """Whether ``value`` is suppressed by itself (zero is not: see the module docstring)."""
-    return disclosure.is_small(value, threshold)
-
-
-def arcs(table: Table) -> dict[Key, Arc]:
-    """Each part of ``table`` as an arc between the nodes of its equations (module docstring).
-
-    A table without a breakdown has no equations (its total stands alone): no arcs.
-    """
-    if table.ways == 0:
-        return {}
-    keys = table.keys()
-    if table.ways == 1:
-        out: dict[Key, Arc] = {key: ("a", "b") for key in keys if key[0] == "cell"}
-        out[TOTAL] = ("b", "a")
-        return out
-    out = {}
-    for key in keys:
-        if key[0] == "cell":
-            out[key] = (("r", key[1]), ("c", key[2]))
-        elif key[0] == "row":
-            out[key] = ("source", ("r", key[1]))
-        elif key[0] == "col":
-            out[key] = (("c", key[1]), "sink")
-        else:
-            out[key] = ("sink", "source")
-    return out
-
-
-def _connected(graph: dict[Key, Arc], start: Node, goal: Node, without: Key) -> bool:
-    """Whether ``start`` reaches ``goal`` through the arcs of ``graph`` except ``without``."""
-    adjacent: dict[Node, list[Node]] = {}
-    for key, (u, v) in graph.items():
-        if key != without:
-            adjacent.setdefault(u, []).append(v)
-            adjacent.setdefault(v, []).append(u)
-    seen, stack = {start}, [start]
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            return True
-        for nxt in adjacent.get(node, []):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return False
-
-
-def determined(table: Table, hidden: set[Key]) -> list[Key]:
-    """The hidden parts whose value follows from the published ones (bridges), in key order."""
-    graph = {key: arc for key, arc in arcs(table).items() if key in hidden}
-    return [key for key, (u, v) in graph.items() if not _connected(graph, u, v, key)]
-
-
-def exposed_sums(table: Table, hidden: set[Key], threshold: int) -> list[Node]:
-    """The equations (nodes) that publish a sum of hidden parts which gives people away
-    (:func:`tupa.core.disclosure.exposed`), in the table's order.
-
-    At a node whose hidden arcs all point the same way (all cells of a row hidden, its total
-    shown, or the other way round), the equation gives their sum: the total minus the shown
-    cells. Two hidden 1s beside a 20 in a row of 22 are each recomputed by no equation, yet
-    their sum 2 says that each is 1 (a "< 5" is at least 1); two hidden 4s summing to 8 are
-    4 and 4. A part is primary exactly when it is small, so the states follow from the values.
-    """
-    sides: dict[Node, tuple[list[int], list[int]]] = {}
-    graph = arcs(table)
-    for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
-        if key in hidden and key in graph:
-            u, v = graph[key]
-            sides.setdefault(u, ([], []))[1].append(table.values[key])
-            sides.setdefault(v, ([], []))[0].append(table.values[key])
-    return [
-        node
-        for node, (into, out) in sides.items()
-        if bool(into) != bool(out) and _gives_away(into or out, threshold)
-    ]
-
-
-def _gives_away(values: Iterable[int], threshold: int) -> bool:
-    return disclosure.exposed(((v, is_small(v, threshold)) for v in values), threshold)
-
-
-def _widen(
-    table: Table, hidden: set[Key], node: Node, threshold: int, elsewhere: Collection[Key]
-) -> Key:
-    """The cheapest published part at ``node`` whose hiding stops its equation from giving
-    people away (:func:`exposed_sums`): one on the other side of the equation (which then
-    publishes a difference, not a sum), or one on the hidden parts' side that leaves a sum
-    which gives nobody away."""
-    graph = arcs(table)
-    side = {key: (u == node) for key, (u, v) in graph.items() if node in (u, v)}  # True: out
-    outward = next(side[key] for key in side if key in hidden)
-    sum_of = [table.values[key] for key in side if key in hidden]
-    candidates = [
-        key
-        for key in table.keys()  # noqa: SIM118 - Table.keys(), not a dict
-        if key in side
-        and key not in hidden
-        and (side[key] != outward or not _gives_away([*sum_of, table.values[key]], threshold))
-    ]
-    return min(candidates, key=lambda key: _cost(table, key, elsewhere))
-
-
-def _cost(table: Table, key: Key, elsewhere: Collection[Key]) -> Cost:
-    value = table.values[key]
-    return (
-        1 if key in elsewhere else 0,
-        1 if value == 0 else 0,
-        value,
-        0 if key[0] == "cell" else 1,
-    )
-
-
-def _route(
-    table: Table, hidden: set[Key], bridge: Key, elsewhere: Collection[Key] = ()
-) -> list[Key]:
-    """The cheapest published parts whose hiding puts ``bridge`` on a cycle of hidden arcs.
-
-    Dijkstra from one end of ``bridge`` to the other without it; hidden arcs cost nothing.
-    A part in ``elsewhere`` is published by another output, so hiding it here protects
-    nothing: a route takes one only when no other route exists. Parts are relaxed in key
-    order and replaced only by a strictly cheaper route, so among equally cheap choices the
-    first in the table's order wins.
-    """
-    graph = arcs(table)
-    start, goal = graph[bridge]
-    adjacent: dict[Node, list[tuple[Node, Key]]] = {}
-    for key, (u, v) in graph.items():
-        if key != bridge:
-            adjacent.setdefault(u, []).append((v, key))
-            adjacent.setdefault(v, []).append((u, key))
-    zero: Cost = (0, 0, 0, 0)
-    best: dict[Node, Cost] = {start: zero}
-    via: dict[Node, tuple[Node, Key]] = {}
-    tick = count()
-    queue: list[tuple[Cost, int, Node]] = [(zero, next(tick), start)]
-    done: set[Node] = set()
-    while queue:
-        cost, _order, node = heapq.heappop(queue)
-        if node in done:
-            continue
-        done.add(node)
-        if node == goal:
-            break
-        for nxt, key in adjacent.get(node, []):
-            step = zero if key in hidden else _cost(table, key, elsewhere)
-            new = (
-                cost[0] + step[0],
-                cost[1] + step[1],
-                cost[2] + step[2],
-                cost[3] + step[3],
-            )
-            if nxt not in best or new < best[nxt]:
-                best[nxt] = new
-                via[nxt] = (node, key)
-                heapq.heappush(queue, (new, next(tick), nxt))
-    if goal not in via:  # cannot happen: the full graph has no bridge
-        raise AssertionError(f"no complementary route for {bridge}")
-    route: list[Key] = []
-    node = goal
-    while node != start:
-        node, key = via[node]
-        if key not in hidden:
-            route.append(key)
-    return route
 
 
 def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]:
@@ -245,41 +39,6 @@ def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]
     non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
     """
     return suppress_linked([table], threshold)[0]
-
-
-def _one_table(
-    table: Table,
-    threshold: int,
-    also: Iterable[Key] = (),
-    elsewhere: Collection[Key] = (),
-) -> dict[Key, str]:
-    """The states of ``table`` by the graph's two rules, repeated until neither hides more: no
-    hidden part follows from the published ones (:func:`determined`, protected by a cycle,
-    :func:`_route`), and no equation publishes a sum of hidden parts that gives people away
-    (:func:`exposed_sums`, widened by one part, :func:`_widen`).
-
-    ``also``: parts hidden from the start (secondary unless small), as another line of the same
-    figure hides them (:func:`suppress_linked`); they are protected like the small ones.
-    ``elsewhere``: parts another output publishes (the statistics' ``suppress_computed``),
-    never chosen as complementary parts while another choice exists.
-    """
-    keys = table.keys()
-    states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
-    for key in also:
-        if states[key] == SHOWN:
-            states[key] = SECONDARY
-    hidden = {key for key, state in states.items() if state != SHOWN}
-    while hidden:
-        if bridges := determined(table, hidden):
-            route = _route(table, hidden, bridges[0], elsewhere)
-        elif sums := exposed_sums(table, hidden, threshold):
-            route = [_widen(table, hidden, sums[0], threshold, elsewhere)]
-        else:
-            return states
-        for key in route:
-            states[key] = SECONDARY
-            hidden.add(key)
-    return states
 
 
 def quantity(table: Table, key: Key) -> Quantity:
@@ -476,9 +235,9 @@ def _suppress_linked(
     that shows the same quantity, or that table would hand the attacker the value its sibling
     hid (THL: the adult/child line publishes the column totals the gender × adult/child line
     hid to protect a small cell). Each table is then suppressed again with those parts hidden
-    (:func:`_one_table`), until no table hides a quantity another shows. A quantity shared by
+    (:func:`~.graph.suppress_table`), until no table hides a quantity another shows. A quantity shared by
     two tables is hidden in both or in neither. ``elsewhere``: quantities another output
-    publishes (:func:`_one_table`).
+    publishes (:func:`~.graph.suppress_table`).
 
     Then two audits of all the tables' equations together, each hiding more and suppressing
     the tables again while it finds something:
@@ -504,7 +263,7 @@ def _suppress_linked(
     # can pin them): the integer programmes would find nothing to mend.
     bounds = len(tables) > 1 or any(t.ways == 2 for t in tables)
     while True:
-        states = [_one_table(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
+        states = [suppress_table(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
         hidden = {
             quantity(t, key)
             for t, st in zip(tables, states, strict=True)
@@ -561,10 +320,10 @@ def _freeing(
     given: Quantity,
 ) -> set[Quantity] | None:
     """:func:`tupa.core.disclosure.freeing` of the quantities of linked tables. A part's cost
-    follows :func:`_cost`: its value and one, a margin one more than a cell (a margin says
+    follows :func:`~.graph.part_cost`: its value and one, a margin one more than a cell (a margin says
     more), a zero as much as a part of twice the threshold (hiding a zero protects little)."""
     parts: dict[Quantity, tuple[int, str]] = {}
-    cost: dict[Quantity, float] = {}
+    prices: dict[Quantity, float] = {}
     for table, hidden in zip(tables, gone, strict=True):
         for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
             q = quantity(table, key)
@@ -576,8 +335,8 @@ def _freeing(
             else:
                 parts.setdefault(q, (value, SHOWN))
                 own = (value or 2 * threshold) + (1 if key[0] == "cell" else 2)
-                cost[q] = min(cost.get(q, own), own)
-    found = disclosure.freeing(parts, _equations(tables), given, threshold, cost)
+                prices[q] = min(prices.get(q, own), own)
+    found = disclosure.freeing(parts, _equations(tables), given, threshold, prices)
     return None if found is None else set(found)
 
 
@@ -597,8 +356,8 @@ def _complement(
         apart = not any(quantity(table, key) == given for key in gone[i])
         for order, key in enumerate(table.keys()):
             if key not in gone[i]:
-                cost = _cost(table, key, published[i])
-                candidates.append((apart, cost, order, quantity(table, key)))
+                price = part_cost(table, key, published[i])
+                candidates.append((apart, price, order, quantity(table, key)))
     candidates.sort(key=lambda c: c[:3])
     for _apart, _cost_of, _order, q in candidates:
         trial = [
@@ -608,30 +367,3 @@ def _complement(
         if given not in jointly_determined(tables, trial, elsewhere):
             return q
     return candidates[0][3]
-
-
-def display(
-    value: int, state: str, threshold: int = DEFAULT_THRESHOLD, *, decimals: int = 0
-) -> str:
-    """A part as text: ``"< 5"`` (primary), ``"x"`` (secondary) or the number, grouped the
-    locale's way (Finnish: ``1 234`` with a no-break space), for screens and PDFs; a value in
-    hundredths (``decimals=2``, money in cents) with its decimals (``1 234,50``).
-
-    Spreadsheets get the number itself (``tupa.statistics.exports``), not this text.
-    """
-    if state == PRIMARY:
-        return f"< {threshold}"
-    if state == SECONDARY:
-        return "x"
-    return number_text(value, decimals)
-
-
-def number_text(value: int, decimals: int = 0) -> str:
-    """A counted value written out, unsuppressed: grouped the locale's way (``3 247``), a value
-    in hundredths with its decimals (``9,67``). What every figure, chart and change shows."""
-    return number_format(scaled(value, decimals), decimal_pos=decimals, force_grouping=True)
-
-
-def scaled(value: int, decimals: int) -> int | Decimal:
-    """A counted value in its display unit: whole cents → euros as an exact ``Decimal``."""
-    return Decimal(value).scaleb(-decimals) if decimals else value
