@@ -96,6 +96,18 @@ def pytest_collection_modifyitems(
             marker = item.get_closest_marker("xdist_group")
             if marker is not None:
                 _join_xdist_group(item, str(marker.kwargs.get("name", marker.args[0])))
+        items.sort(key=_heavy_last)
+
+
+def _heavy_last(item: pytest.Item) -> bool:
+    """Under pytest-xdist the heavy work starts first: the groups (a fixture built once: the
+    whole demo, the migrations) and the tests marked ``heavy`` (tens of seconds each: the sweeps,
+    the suppression's property tests). The scheduler hands out tests in this order, so the
+    workers end on short tests together, not one on a 40-second sweep while the other waits.
+    A stable sort: otherwise the collection order (every worker sorts the same way)."""
+    return (
+        item.get_closest_marker("xdist_group") is None and item.get_closest_marker("heavy") is None
+    )
 
 
 def _join_xdist_group(item: pytest.Item, group: str) -> None:
@@ -208,3 +220,16 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             install_all(editor)
         _TRIGGERS_DROPPED = False
     return result
+
+
+# ------------------------------------------------------------------------------ query shapes
+
+
+@pytest.fixture(autouse=True)
+def _shapes_verified_anew() -> None:
+    """Each test verifies the first reuse of every compiled query shape again
+    (``TUPA_VERIFY_SHAPES``, tupa/core/shapes.py): against a compilation made with its own
+    data, settings and clock, whichever test compiled it first."""
+    from tupa.core import shapes
+
+    shapes.forget_verified()

@@ -592,6 +592,7 @@ def run_sweep(world: dict[str, Any]) -> Sweep:
     return sweep
 
 
+@pytest.mark.heavy
 def test_bad_input_gets_a_message_and_loses_nothing(world: dict[str, Any]) -> None:
     started = time.monotonic()
     sweep = run_sweep(world)

@@ -30,6 +30,8 @@ from tupa.organisations.models import ServiceForm
 #: The marks of a journey module (``pytestmark = JOURNEY_MARKS``): a browser test on a live
 #: server (the root conftest lets the flush empty the append-only tables).
 JOURNEY_MARKS = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+#: A journey of a quarter of a minute or so: started first under pytest-xdist (conftest.py).
+HEAVY = pytest.mark.heavy
 
 #: A phone in portrait (390 × 844 px), the size the night worker's phone is checked at.
 PHONE: ViewportSize = {"width": 390, "height": 844}

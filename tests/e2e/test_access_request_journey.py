@@ -17,12 +17,13 @@ from playwright.sync_api import Page, expect
 
 from tupa.episodes.models import Entry, Participant
 
-from .journey import JOURNEY_MARKS, log_in, log_out
+from .journey import HEAVY, JOURNEY_MARKS, log_in, log_out
 from .violence_work import MOTHER_FIRST, build_world
 
 pytestmark = JOURNEY_MARKS
 
 
+@HEAVY
 def test_dpo_reviews_redacts_and_delivers_a_partial_decision(
     live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:

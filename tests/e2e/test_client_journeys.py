@@ -29,7 +29,7 @@ from playwright.sync_api import Page, expect
 
 from tupa.people.models import Alias, Person, Relationship
 
-from .journey import JOURNEY_MARKS, log_in, log_out, nav
+from .journey import HEAVY, JOURNEY_MARKS, log_in, log_out, nav
 from .violence_work import MOTHER_FIRST, MOTHER_LAST, PARTNER_FIRST, build_world
 
 pytestmark = JOURNEY_MARKS
@@ -52,6 +52,7 @@ def is_live_search(response: Any) -> bool:
     )
 
 
+@HEAVY
 def test_shelter_mother_from_anonymous_night_to_log_extract(
     live_server: Any,
     page: Page,

@@ -27,7 +27,7 @@ from tupa.organisations.models import ServiceForm
 from tupa.programmes import services
 from tupa.programmes.models import PEUKALOINEN_RULES, Attendance, GroupProgramme, Member, Session
 
-from .journey import JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in, nav
+from .journey import HEAVY, JOURNEY_MARKS, PHONE, a_member_of, a_service_form, log_in, nav
 
 pytestmark = JOURNEY_MARKS
 
@@ -42,6 +42,7 @@ def _group_row(page: Page, indicator: str) -> Any:
     return figure.locator("tbody tr").filter(has_text=GROUP)
 
 
+@HEAVY
 def test_group_leader_records_a_session_and_reads_the_statistics(
     live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:

@@ -52,6 +52,7 @@ from tupa.volunteers.models import (
 from tupa.volunteers.training import services as training_services
 
 from .journey import (
+    HEAVY,
     JOURNEY_MARKS,
     PHONE,
     a_member_of,
@@ -82,6 +83,7 @@ def _save(page: Page) -> None:
     page.locator("main").get_by_role("button", name="Tallenna", exact=True).click()
 
 
+@HEAVY
 def test_coordinator_takes_a_man_from_interest_to_a_match(
     live_server: Any, page: Page, check_page: Callable[..., None]
 ) -> None:

@@ -18,8 +18,10 @@ What must hold, and what checks it:
 - The SQL may depend only on the shape: the ORM expressions, and the *types* and list lengths
   of the values (each combination is compiled apart). Nothing else a compilation could read
   (the active time zone or language, a setting) may change it. With
-  ``settings.TUPA_VERIFY_SHAPES`` (on in the tests) every call compiles the query afresh as
-  well and fails if the SQL or its parameters differ from the reused ones.
+  ``settings.TUPA_VERIFY_SHAPES`` (on in the tests) a reuse compiles the query afresh as well
+  and fails if the SQL or its parameters differ from the reused ones: the first reuse of each
+  shape in each test, and again whenever the language, the time zone or the settings change
+  (:func:`_unverified`).
 - Moments and dates enter a shape only as slots: a compiled query with a date or a moment
   among its parameters (the build function read the clock) is refused, whether the clock is
   frozen (as in many tests) or not.
@@ -70,6 +72,7 @@ from django.db.models.lookups import Lookup
 from django.db.models.query import ModelIterable
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import WhereNode
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 #: Compiled queries kept per database connection (least recently used dropped first).
@@ -291,7 +294,7 @@ class Shape:
                 cache.popitem(last=False)
         else:
             cache.move_to_end(key)
-            if getattr(settings, "TUPA_VERIFY_SHAPES", False):
+            if getattr(settings, "TUPA_VERIFY_SHAPES", False) and _unverified(connection, key):
                 _verify(self, compiled, self._compile(values, connection))
         return compiled
 
@@ -310,6 +313,39 @@ class Shape:
         if compiled.columns is not None:
             rows = [row[: compiled.columns] for row in rows]
         return rows
+
+
+def _unverified(connection: BaseDatabaseWrapper, key: Any) -> bool:
+    """Whether this reuse is verified (``TUPA_VERIFY_SHAPES``): the first reuse of a shape and
+    signature on ``connection`` since :func:`forget_verified`, and again whenever the language,
+    the time zone or the settings (``override_settings``) differ from those it was verified in.
+    Later reuses in the same circumstances would compile the same SQL again: a page sweep of the
+    test suite reuses the same few shapes thousands of times."""
+    verified: set[Any] | None = getattr(connection, "_tupa_verified", None)
+    if verified is None:
+        verified = set()
+        connection._tupa_verified = verified  # type: ignore[attr-defined]
+    circumstances = (
+        key,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        id(getattr(settings, "_wrapped", None)),
+    )
+    if circumstances in verified:
+        return False
+    verified.add(circumstances)
+    return True
+
+
+def forget_verified() -> None:
+    """TEST-ONLY (conftest.py, before every test): verify each shape's first reuse again. The
+    compiled queries stay on the connection, so the first reuse in a test compares them with
+    a compilation made in this test's data, settings and clock. Only the calling thread's
+    connections: a live server's thread (the browser journeys) verifies once per connection."""
+    for connection in connections.all(initialized_only=True):
+        verified = getattr(connection, "_tupa_verified", None)
+        if verified is not None:
+            verified.clear()
 
 
 def _moments_in(node: Any) -> list[dt.date]:

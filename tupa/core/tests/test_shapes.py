@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db.models import F, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from tupa.core import shapes
@@ -195,6 +195,45 @@ def test_a_query_that_depends_on_more_than_its_shape_fails_when_verified(
     shape.rows(organisation=world["org"].pk)
     with pytest.raises(AssertionError, match="depend only on"):
         shape.rows(organisation=world["org"].pk)
+
+
+def test_a_reuse_is_verified_once_in_the_same_circumstances(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """The first reuse compiles afresh; later ones in the same language, time zone and settings
+    do not, until the next test (``forget_verified``) or another language, time zone or
+    setting."""
+    settings.TUPA_VERIFY_SHAPES = True
+    shape = Shape(_turn_aways)
+    built: list[int] = []
+    original = shape.build
+
+    def build(s: Slots) -> QuerySet[Any, Any]:
+        built.append(1)
+        return original(s)
+
+    monkeypatch.setattr(shape, "build", build)
+    values = _year(world, 2025, "shelter")
+    for _ in range(4):
+        shape.rows(**values)
+    assert len(built) == 2  # compiled, then verified at the first reuse only
+    # another language and time zone than whatever an earlier test left active
+    language = "sv" if translation.get_language() != "sv" else "en"
+    zone = "UTC" if timezone.get_current_timezone_name() != "UTC" else "Europe/Stockholm"
+    with translation.override(language):
+        shape.rows(**values)
+        shape.rows(**values)
+    assert len(built) == 3
+    with timezone.override(zone):
+        shape.rows(**values)
+    assert len(built) == 4
+    settings.TUPA_DEMO = not settings.TUPA_DEMO  # any change of the settings
+    shape.rows(**values)
+    assert len(built) == 5
+    shapes.forget_verified()  # the next test
+    shape.rows(**values)
+    shape.rows(**values)
+    assert len(built) == 6
 
 
 def test_a_moment_read_while_building_is_refused_even_with_the_clock_frozen(

@@ -307,6 +307,7 @@ def tables(draw: st.DrawFn) -> Table:
     return two_way(draw(st.lists(row, min_size=n_rows, max_size=n_rows)))
 
 
+@pytest.mark.heavy
 @settings(max_examples=200, deadline=None)
 @given(tables(), st.sampled_from([3, 5, 5, 10]))
 def test_no_suppressed_value_is_recoverable(table: Table, threshold: int) -> None:

@@ -128,6 +128,7 @@ def _victim_side_urls(world: dict[str, Any]) -> list[str]:
     ]
 
 
+@pytest.mark.heavy
 def test_perpetrator_plus_neutral_work_reaches_nothing_of_hers(
     client: Client, world: dict[str, Any]
 ) -> None:

@@ -81,7 +81,7 @@ from .canary_world import (
     volunteer_may_reach,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 
 @pytest.fixture

@@ -168,6 +168,7 @@ _COMBOS = [(a, b, g) for a, _ in A.choices for b, _ in B.choices for g, _ in G.c
 _small = st.one_of(st.integers(0, 6), st.integers(0, 0), st.integers(0, 25))
 
 
+@pytest.mark.heavy
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(_small, min_size=len(_COMBOS), max_size=len(_COMBOS)),
@@ -204,6 +205,7 @@ def _pack(per_form: Table) -> dict[Key, str]:
     return states
 
 
+@pytest.mark.heavy
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(_small, min_size=len(_COMBOS), max_size=len(_COMBOS)),

@@ -262,6 +262,7 @@ def _build(families: list[dict[str, Any]], noise: list[Any]) -> Params:
     return Params(org.pk, D(2025, 1, 1), D(2025, 12, 31), (form.pk,))
 
 
+@pytest.mark.heavy
 @pytest.mark.postgres_only
 @settings(
     max_examples=40,
