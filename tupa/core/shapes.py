@@ -316,11 +316,12 @@ class Shape:
 
 
 def _unverified(connection: BaseDatabaseWrapper, key: Any) -> bool:
-    """Whether this reuse is verified (``TUPA_VERIFY_SHAPES``): the first reuse of a shape and
-    signature on ``connection`` since :func:`forget_verified`, and again whenever the language,
-    the time zone or the settings (``override_settings``) differ from those it was verified in.
-    Later reuses in the same circumstances would compile the same SQL again: a page sweep of the
-    test suite reuses the same few shapes thousands of times."""
+    """Whether this reuse is still to be verified (``TUPA_VERIFY_SHAPES``), and if so, mark it
+    verified: the first reuse of a shape and signature on ``connection`` since
+    :func:`forget_verified`, and again whenever the language, the time zone or the settings
+    (``override_settings``) differ from those it was verified in. Later reuses in the same
+    circumstances would compile the same SQL again: a page sweep of the test suite reuses the
+    same few shapes thousands of times."""
     verified: set[Any] | None = getattr(connection, "_tupa_verified", None)
     if verified is None:
         verified = set()

@@ -116,12 +116,8 @@ def test_each_call_gets_its_own_values_rows_as_the_orm_gives_them(world: dict[st
     assert moment.tzinfo is not None
 
 
-@pytest.mark.parametrize("read", ["rows", "instances"])
-def test_the_query_is_compiled_once_per_shape_and_list_length(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any, read: str
-) -> None:
-    settings.TUPA_VERIFY_SHAPES = False
-    shape = Shape(_turn_aways if read == "rows" else _turn_away_instances)
+def _builds_of(shape: Shape, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time ``shape`` builds its query (to compile it)."""
     built: list[int] = []
     original = shape.build
 
@@ -130,6 +126,16 @@ def test_the_query_is_compiled_once_per_shape_and_list_length(
         return original(s)
 
     monkeypatch.setattr(shape, "build", build)
+    return built
+
+
+@pytest.mark.parametrize("read", ["rows", "instances"])
+def test_the_query_is_compiled_once_per_shape_and_list_length(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, settings: Any, read: str
+) -> None:
+    settings.TUPA_VERIFY_SHAPES = False
+    shape = Shape(_turn_aways if read == "rows" else _turn_away_instances)
+    built = _builds_of(shape, monkeypatch)
     for year in (2024, 2025, 2026, 2025):
         getattr(shape, read)(**_year(world, year, "shelter"))
     assert len(built) == 1
@@ -205,14 +211,7 @@ def test_a_reuse_is_verified_once_in_the_same_circumstances(
     setting."""
     settings.TUPA_VERIFY_SHAPES = True
     shape = Shape(_turn_aways)
-    built: list[int] = []
-    original = shape.build
-
-    def build(s: Slots) -> QuerySet[Any, Any]:
-        built.append(1)
-        return original(s)
-
-    monkeypatch.setattr(shape, "build", build)
+    built = _builds_of(shape, monkeypatch)
     values = _year(world, 2025, "shelter")
     for _ in range(4):
         shape.rows(**values)
