@@ -19,8 +19,7 @@ TUPA_REQUIRE_2FA ?= false
 VENV := .venv
 VPY := $(VENV)/bin/python
 MANAGE := $(VPY) manage.py
-PIP_INSTALL := $(VPY) -m pip install --disable-pip-version-check --require-hashes -r
-PIP_INSTALL_NO_COMPILE := $(VPY) -m pip install --disable-pip-version-check --no-compile --require-hashes -r
+PIP_INSTALL := $(VPY) -m pip install --disable-pip-version-check --require-hashes
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
@@ -39,14 +38,14 @@ $(VPY):
 
 # Reinstall only when the lock file changes (the stamp is older than the lock).
 $(RUNTIME_STAMP): requirements/runtime.txt | $(VPY)
-	$(PIP_INSTALL) requirements/runtime.txt
+	$(PIP_INSTALL) -r requirements/runtime.txt
 	@touch $@
 
 # The test run installs without compiling every package's bytecode (15 of 37 s on a fresh clone,
 # for scipy's and matplotlib's thousands of modules): scripts/test_all.py lets its children
 # write the bytecode of what they import (ADR 0035).
 $(DEV_STAMP): requirements/dev.txt | $(VPY)
-	$(PIP_INSTALL_NO_COMPILE) requirements/dev.txt
+	$(PIP_INSTALL) --no-compile -r requirements/dev.txt
 	@touch $@ $(RUNTIME_STAMP)
 
 demo: export TUPA_DEMO := true
