@@ -12,8 +12,10 @@ For each return it prints, per size: the suppression's time cold (the cache clea
 loaded beforehand) as median, 95th percentile and slowest; the parts hidden; how many returns
 the audit changed and how many parts it added; and, with ``--attack``, how many returns the
 suppression *without* the audit leaves with a part an integer-programming attacker pins
-(``tupa/core/tests/attacker.py``), and how many the suppression with it leaves (what only the
-symbols pin excused, ADR 0034).
+(``tupa/core/tests/attacker.py``), and how many the suppression with it leaves: "pinned with"
+excuses what no hiding protects (ADR 0034), "pinned at all" excuses nothing but a hidden zero
+found to be 0 (``of_people``). Since ADR 0036 (zeros beside a total that is a "< 5" are "< 5"
+too) the last should be 0 as well.
 
 No database: the lines are computed from the drawn clients directly (``lines_of``, as the
 suppression's tests do).
@@ -57,7 +59,7 @@ def main() -> None:
     from django.core.cache import cache
 
     from tupa.core.suppression import linked
-    from tupa.core.tests.attacker import unprotected
+    from tupa.core.tests.attacker import bound_pinned, of_people, unprotected
     from tupa.statistics.engine import Computed
     from tupa.statistics.indicators import registry as indicators
     from tupa.statistics.indicators.base import Params, Unit
@@ -91,11 +93,11 @@ def main() -> None:
     print(
         f"{'clients':>7} {'median ms':>9} {'p95 ms':>7} {'max ms':>7} {'hidden':>7} "
         f"{'changed':>8} {'added':>6}"
-        + (f" {'pinned w/o':>10} {'pinned with':>11}" if args.attack else "")
+        + (f" {'pinned w/o':>10} {'pinned with':>11} {'pinned at all':>13}" if args.attack else "")
     )
     for size in args.sizes:
         rng = random.Random(size)
-        times, parts, changed, added, leaky, left = [], [], 0, 0, 0, 0
+        times, parts, changed, added, leaky, left, bare = [], [], 0, 0, 0, 0, 0
         for _ in range(args.returns):
             computed = draw(rng, size)
             cache.clear()
@@ -114,8 +116,10 @@ def main() -> None:
                 changed += 1
                 added += hidden(states) - hidden(before)
             if args.attack:
-                leaky += bool(unprotected(lines(computed, before)))
-                left += bool(unprotected(lines(computed, states)))
+                old, new = lines(computed, before), lines(computed, states)
+                leaky += bool(of_people(old, unprotected(old)))
+                left += bool(of_people(new, unprotected(new)))
+                bare += bool(of_people(new, bound_pinned(new)))
         times.sort()
         p95 = times[max(0, int(len(times) * 0.95) - 1)]
         row = (
@@ -123,7 +127,7 @@ def main() -> None:
             f"{statistics.median(parts):7.0f} {changed:8d} {added:6d}"
         )
         if args.attack:
-            row += f" {leaky:10d} {left:11d}"
+            row += f" {leaky:10d} {left:11d} {bare:13d}"
         print(row)
 
 

@@ -3,8 +3,10 @@
 
 A table's equation (a row's cells add up to the row's total) publishes the sum of its hidden
 parts when they all stand on one side of it: the total minus the shown cells. The attacker
-knows more than the sum. A hidden count shown as ``"< 5"`` (*primary*) is 1–4; one shown as
-``"x"`` (*secondary*) is 0 or at least 5, since 1–4 would have been ``"< 5"``. So:
+knows more than the sum: what each hidden part's symbol says of it (:data:`SMALL`,
+:data:`UNDER`, :data:`APART`). A ``"< 5"`` is 1–4 where zeros are shown, 0–4 in an equation
+whose total is itself ``"< 5"`` (there a zero is hidden too, ADR 0036); an ``"x"`` is 0 or at
+least 5, since 1–4 would have been ``"< 5"``. So:
 
 * two "< 5"s that add up to 2 are 1 and 1; two that add up to 8 are 4 and 4;
 * a "< 5" and an "x" that add up to 6 are 1 and 5 (the "< 5" is not 0 or 6, the "x" not
@@ -32,6 +34,19 @@ from typing import Any, TypeVar
 Span = tuple[int, int]
 Part = TypeVar("Part", bound=Hashable)
 
+#: What a hidden part's symbol says of it, as the attacker reads it:
+SMALL = "small"  #: a "< 5" where a zero would be shown: 1 … threshold − 1
+UNDER = "under"  #: a "< 5" in an equation whose total is a "< 5": 0 … threshold − 1
+APART = "apart"  #: an "x": 0, or at least the threshold
+
+#: The symbols of a "< 5" (the others are :data:`APART`).
+UNDER_THRESHOLD = (SMALL, UNDER)
+
+
+def least(symbol: str) -> int:
+    """The least value a part with the "< 5" ``symbol`` can have (1, or 0 for :data:`UNDER`)."""
+    return 0 if symbol == UNDER else 1
+
 
 def is_small(value: int, threshold: int) -> bool:
     """Whether ``value`` is hidden by itself: ``0 < value < threshold`` (zero singles nobody
@@ -49,40 +64,53 @@ def _merged(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def _overlap(a: list[Span], b: list[Span]) -> int:
-    """How many whole numbers two sets of disjoint spans have in common."""
-    return sum(max(0, min(ah, bh) - max(al, bl) + 1) for al, ah in a for bl, bh in b)
+def _common(a: list[Span], b: list[Span]) -> list[Span]:
+    """The whole numbers two sets of disjoint spans have in common, as spans."""
+    return _merged((max(al, bl), min(ah, bh)) for al, ah in a for bl, bh in b)
 
 
-def _sums(primaries: int, secondaries: int, threshold: int, ceiling: int) -> list[Span]:
-    """The possible sums (up to ``ceiling``) of ``primaries`` parts of 1 … threshold − 1 and
-    ``secondaries`` parts of 0 or at least ``threshold``."""
-    spans = [(primaries, primaries * (threshold - 1))]
-    if secondaries:
-        spans.append((primaries + threshold, ceiling))
+def _sums(symbols: list[str], threshold: int, ceiling: int) -> list[Span]:
+    """The possible sums (up to ``ceiling``) of parts with these ``symbols``: each "< 5" from
+    its :func:`least` to threshold − 1, each "x" 0 or at least ``threshold``."""
+    small = [s for s in symbols if s in UNDER_THRESHOLD]
+    floor = sum(least(s) for s in small)
+    spans = [(floor, len(small) * (threshold - 1))]
+    if len(small) < len(symbols):
+        spans.append((floor + threshold, ceiling))
     return _merged(spans)
 
 
-def exposed(hidden: Iterable[tuple[int, bool]], threshold: int) -> bool:
-    """Whether publishing the sum of ``hidden`` parts — ``(value, primary)`` — gives people
-    away: the sum is small, or some part has only one value that the sum allows.
+def _own(symbol: str, threshold: int, ceiling: int) -> list[Span]:
+    """What one part with ``symbol`` can be, up to ``ceiling``."""
+    if symbol in UNDER_THRESHOLD:
+        return [(least(symbol), threshold - 1)]
+    return _merged([(0, 0), (threshold, ceiling)])
+
+
+def exposed(hidden: Iterable[tuple[int, str]], threshold: int) -> bool:
+    """Whether publishing the sum of ``hidden`` parts — ``(value, symbol)`` — gives people
+    away: the sum is small, or some part has only one value that the sum allows. A "< 5" that
+    may be 0 (:data:`UNDER`) and can only be 0 gives nobody away: it says that nobody is there,
+    which a zero elsewhere shows.
 
     Examples (threshold 5): 1 and 1 (sum 2, small); 4 and 4 (8: both 4); a "< 5" and an "x"
-    summing to 6 (1 and 5); but not 3 and 4 (7: 3 + 4 or 4 + 3), nor 1, 1 and an "x" of 20.
+    summing to 6 (1 and 5); but not 3 and 4 (7: 3 + 4 or 4 + 3), nor 1, 1 and an "x" of 20,
+    nor a "< 5" that may be 0 beside an "x", summing to 0.
     """
     parts = list(hidden)
-    total = sum(value for value, _primary in parts)
+    total = sum(value for value, _symbol in parts)
     if is_small(total, threshold):
         return True
     if threshold < 2 or not parts:
         return False
-    primaries = sum(1 for _value, primary in parts if primary)
-    secondaries = len(parts) - primaries
-    for primary in {primary for _value, primary in parts}:
-        rest = _sums(primaries - primary, secondaries - (not primary), threshold, ceiling=total)
+    symbols = [symbol for _value, symbol in parts]
+    for i, symbol in enumerate(symbols):
+        if symbol in symbols[:i]:
+            continue  # the same question as the first part with this symbol
+        rest = _sums(symbols[:i] + symbols[i + 1 :], threshold, ceiling=total)
         allowed = _merged((total - hi, total - lo) for lo, hi in rest)
-        own = [(1, threshold - 1)] if primary else _merged([(0, 0), (threshold, total)])
-        if _overlap(own, allowed) < 2:
+        fits = _common(_own(symbol, threshold, total), allowed)
+        if sum(hi - lo + 1 for lo, hi in fits) < 2 and not (symbol == UNDER and fits == [(0, 0)]):
             return True
     return False
 
@@ -147,18 +175,18 @@ class _Programme:
 
 
 def pinned(
-    hidden: Mapping[Part, tuple[int, bool]],
+    hidden: Mapping[Part, tuple[int, str]],
     equations: Iterable[tuple[Mapping[Part, int], int]],
     threshold: int,
     among: Collection[Part] | None = None,
     *,
     first: bool = False,
 ) -> list[Part]:
-    """The ``hidden`` parts — ``{part: (value, primary)}`` — that only one value fits, given
+    """The ``hidden`` parts — ``{part: (value, symbol)}`` — that only one value fits, given
     the published ``equations`` (``({part: coefficient}, right-hand side)``: the coefficients of
     hidden parts, the published ones moved to the right) and what the symbols say: a "< 5"
-    (primary) is 1 … threshold − 1, an "x" 0 or at least the threshold; every part is a whole
-    number. ``among``: ask only about these parts (default: all); ``first``: stop at the first
+    is its :func:`least` … threshold − 1, an "x" 0 or at least the threshold; every part is a
+    whole number. ``among``: ask only about these parts (default: all); ``first``: stop at the first
     part given away. In ``hidden``'s order.
 
     A part is given away when no other value fits: no whole-number solution of the equations
@@ -175,14 +203,16 @@ def pinned(
     equations = list(equations)
     rhs_size = max((abs(rhs) for _coefficients, rhs in equations), default=0)
     # A bound no part can reach: never the reason a part has one value only.
-    ceiling = 2 * (sum(value for value, _primary in hidden.values()) + rhs_size) + threshold
+    ceiling = 2 * (sum(value for value, _symbol in hidden.values()) + rhs_size) + threshold
     programme = _Programme()
     column = {
-        p: programme.variable(1, threshold - 1) if primary else programme.variable(0, ceiling)
-        for p, (_value, primary) in hidden.items()
+        p: programme.variable(least(symbol), threshold - 1)
+        if symbol in UNDER_THRESHOLD
+        else programme.variable(0, ceiling)
+        for p, (_value, symbol) in hidden.items()
     }
-    for p, (_value, primary) in hidden.items():
-        if not primary:
+    for p, (_value, symbol) in hidden.items():
+        if symbol not in UNDER_THRESHOLD:
             programme.zero_or_at_least(column[p], threshold)
     for coefficients, rhs in equations:
         entries: dict[int, float] = {}
@@ -227,9 +257,9 @@ def freeing(
     """The cheapest published parts whose hiding lets the hidden part ``given`` take another
     value (:func:`pinned`), or ``None`` when no hiding does: the symbols alone pin it.
 
-    ``parts``: every part as ``(value, state)``; the state is ``"primary"`` ("< 5"),
-    ``"secondary"`` ("x"), ``"shown"`` (published here: may be hidden at its ``cost``) or
-    ``"known"`` (published elsewhere: fixed). ``equations``: ``{part: coefficient}``, each
+    ``parts``: every part as ``(value, state)``; the state is a hidden part's symbol
+    (:data:`SMALL`, :data:`UNDER`, :data:`APART`), ``"shown"`` (published here: may be hidden
+    at its ``cost``) or ``"known"`` (published elsewhere: fixed). ``equations``: ``{part: coefficient}``, each
     summing to zero.
 
     One mixed-integer programme per direction (``given`` below or above its value): another
@@ -276,11 +306,11 @@ def _freeing(
             lo, hi = 0, ceiling
         else:
             lo, hi = max(0, value[p] - window), value[p] + window
-        if state[p] == "primary":
-            lo, hi = max(lo, 1), min(hi, threshold - 1)
+        if state[p] in UNDER_THRESHOLD:
+            lo, hi = max(lo, least(state[p])), min(hi, threshold - 1)
         y[p] = programme.variable(lo, hi)
     for p, i in y.items():
-        if state[p] in ("secondary", "shown"):
+        if state[p] in (APART, "shown"):
             programme.zero_or_at_least(i, threshold)
     hide: dict[Part, int] = {}
     for p, i in y.items():

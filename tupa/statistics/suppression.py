@@ -19,12 +19,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from tupa.core import disclosure
 from tupa.core.suppression import (
     DEFAULT_THRESHOLD,
+    PRIMARY,
     Quantity,
     is_small,
     quantity,
     suppress_linked,
+    symbols,
 )
 from tupa.core.tables import TOTAL, Key, Table
 
@@ -60,11 +63,8 @@ def suppress_computed(
     (9 − 8 = 1).
     """
     forms = forms or {}
-    groups: dict[str, list[ComputedLine]] = {}
-    for cl in computed.lines():
-        groups.setdefault(cl.indicator.key, []).append(cl)
     out: dict[int, dict[Key, str]] = {}
-    for key, lines in groups.items():
+    for key, lines in _linked(computed).items():
         under = threshold_for(lines[0].indicator, threshold)
         tables = [cl.table for cl in lines]
         elsewhere: set[Quantity] = set()
@@ -83,3 +83,34 @@ def suppress_computed(
         for cl, states in zip(lines, linked, strict=True):
             out[cl.index] = states
     return {cl.index: out[cl.index] for cl in computed.lines()}
+
+
+def _linked(computed: Computed) -> dict[str, list[ComputedLine]]:
+    """The lines of ``computed`` by their indicator: the lines suppressed together."""
+    groups: dict[str, list[ComputedLine]] = {}
+    for cl in computed.lines():
+        groups.setdefault(cl.indicator.key, []).append(cl)
+    return groups
+
+
+def may_be_zero(computed: Computed, states: Mapping[int, Mapping[Key, str]]) -> dict[int, set[Key]]:
+    """The parts of each line (by index) whose "< 5" may stand for 0: beside a total that is a
+    "< 5" in a line of the same indicator (:func:`tupa.core.suppression.symbols`, ADR 0036).
+    Read from the states alone, as anyone who sees the return reads them: the federation's sums
+    count such a "< 5" as 0, any other as 1."""
+    out: dict[int, set[Key]] = {}
+    for lines in _linked(computed).values():
+        small = {
+            quantity(cl.table, key)
+            for cl in lines
+            for key, state in states.get(cl.index, {}).items()
+            if state == PRIMARY
+        }
+        read = symbols([cl.table for cl in lines], small)
+        for cl in lines:
+            out[cl.index] = {
+                key
+                for key in cl.table.values
+                if read.get(quantity(cl.table, key)) == disclosure.UNDER
+            }
+    return out

@@ -1,6 +1,8 @@
 """Small-cell suppression: what of a table may leave the organisation, and how it is shown.
 
 * :mod:`.states` – the states of a part (primary "< 5", secondary "x", shown) and their text;
+* :mod:`.small` – which parts are "< 5" (the small ones, and zeros beside a total that is a
+  "< 5") and what each says (ADR 0036);
 * :mod:`.graph` – one table, by the graph of its equations: no hidden part follows from the
   published ones, no row or column publishes a sum that gives people away;
 * :mod:`.linked` – the tables of one figure together, audited exactly and with what the
@@ -11,14 +13,8 @@ results suppress one table at a time. Both call what this package exports.
 """
 
 from .graph import arcs, determined, exposed_sums
-from .linked import (
-    Quantity,
-    jointly_determined,
-    pinned,
-    quantity,
-    suppress,
-    suppress_linked,
-)
+from .linked import jointly_determined, pinned, suppress, suppress_linked
+from .small import Quantity, quantity, shown_small, small_parts, symbols
 from .states import (
     DEFAULT_THRESHOLD,
     PRIMARY,
@@ -46,6 +42,9 @@ __all__ = [
     "pinned",
     "quantity",
     "scaled",
+    "shown_small",
+    "small_parts",
     "suppress",
     "suppress_linked",
+    "symbols",
 ]

@@ -21,18 +21,22 @@ always exists, if need be through margins and the grand total.
 Besides, no equation may publish a sum of hidden parts that gives people away
 (:func:`exposed_sums`, the rule of :mod:`tupa.core.disclosure`); one more part of it is hidden
 (:func:`_widen`).
+
+Every node's equation has a total: the arc of its margin (a row's total at the row's node, the
+grand total at the source and the sink; :func:`totals`). Where that total is a "< 5", a zero
+among the other parts is a "< 5" too (ADR 0036, :func:`~.small.small_parts`).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from itertools import count
 
 from tupa.core import disclosure
 from tupa.core.tables import TOTAL, Key, Table
 
-from .states import PRIMARY, SECONDARY, SHOWN, is_small
+from .states import PRIMARY, SECONDARY, SHOWN
 
 Node = Hashable
 Arc = tuple[Node, Node]
@@ -64,6 +68,21 @@ def arcs(table: Table) -> dict[Key, Arc]:
     return out
 
 
+def totals(table: Table) -> dict[Node, Key]:
+    """The total of each node's equation (module docstring): a row's total is the total of the
+    row's node, a column's of the column's, the grand total of the source and the sink (of
+    both nodes of a one-way table). A cell is no node's total."""
+    out: dict[Node, Key] = {}
+    for key, (u, v) in arcs(table).items():
+        if key == TOTAL:
+            out[u] = out[v] = key
+        elif key[0] == "row":
+            out[v] = key
+        elif key[0] == "col":
+            out[u] = key
+    return out
+
+
 def _connected(graph: dict[Key, Arc], start: Node, goal: Node, without: Key) -> bool:
     """Whether ``start`` reaches ``goal`` through the arcs of ``graph`` except ``without``."""
     adjacent: dict[Node, list[Node]] = {}
@@ -83,42 +102,52 @@ def _connected(graph: dict[Key, Arc], start: Node, goal: Node, without: Key) -> 
     return False
 
 
-def determined(table: Table, hidden: set[Key]) -> list[Key]:
+def determined(table: Table, hidden: Collection[Key]) -> list[Key]:
     """The hidden parts whose value follows from the published ones (bridges), in key order."""
     graph = {key: arc for key, arc in arcs(table).items() if key in hidden}
     return [key for key, (u, v) in graph.items() if not _connected(graph, u, v, key)]
 
 
-def exposed_sums(table: Table, hidden: set[Key], threshold: int) -> list[Node]:
+def exposed_sums(table: Table, hidden: Mapping[Key, str], threshold: int) -> list[Node]:
     """The equations (nodes) that publish a sum of hidden parts which gives people away
-    (:func:`tupa.core.disclosure.exposed`), in the table's order.
+    (:func:`tupa.core.disclosure.exposed`), in the table's order. ``hidden``: each hidden
+    part's symbol as the attacker reads it (:func:`~.small.symbols`).
 
     At a node whose hidden arcs all point the same way (all cells of a row hidden, its total
     shown, or the other way round), the equation gives their sum: the total minus the shown
     cells. Two hidden 1s beside a 20 in a row of 22 are each recomputed by no equation, yet
-    their sum 2 says that each is 1 (a "< 5" is at least 1); two hidden 4s summing to 8 are
-    4 and 4. A part is primary exactly when it is small, so the states follow from the values.
+    their sum 2 says that each is 1 (a "< 5" there is at least 1); two hidden 4s summing to 8
+    are 4 and 4.
     """
-    sides: dict[Node, tuple[list[int], list[int]]] = {}
+    sides: dict[Node, tuple[list[Key], list[Key]]] = {}
     graph = arcs(table)
     for key in table.keys():  # noqa: SIM118 - Table.keys(), not a dict: the parts in order
         if key in hidden and key in graph:
             u, v = graph[key]
-            sides.setdefault(u, ([], []))[1].append(table.values[key])
-            sides.setdefault(v, ([], []))[0].append(table.values[key])
+            sides.setdefault(u, ([], []))[1].append(key)
+            sides.setdefault(v, ([], []))[0].append(key)
     return [
         node
         for node, (into, out) in sides.items()
-        if bool(into) != bool(out) and _gives_away(into or out, threshold)
+        if bool(into) != bool(out) and _gives_away(table, into or out, hidden, threshold)
     ]
 
 
-def _gives_away(values: Iterable[int], threshold: int) -> bool:
-    return disclosure.exposed(((v, is_small(v, threshold)) for v in values), threshold)
+def _gives_away(
+    table: Table, keys: Iterable[Key], symbols: Mapping[Key, str], threshold: int
+) -> bool:
+    """Whether the published sum of the parts ``keys`` gives people away (a shown part among
+    them, about to be hidden, is read as an "x")."""
+    parts = [(table.values[key], symbols.get(key, disclosure.APART)) for key in keys]
+    return disclosure.exposed(parts, threshold)
 
 
 def _widen(
-    table: Table, hidden: set[Key], node: Node, threshold: int, elsewhere: Collection[Key]
+    table: Table,
+    hidden: Mapping[Key, str],
+    node: Node,
+    threshold: int,
+    elsewhere: Collection[Key],
 ) -> Key:
     """The cheapest published part at ``node`` whose hiding stops its equation from giving
     people away (:func:`exposed_sums`): one on the other side of the equation (which then
@@ -127,13 +156,13 @@ def _widen(
     graph = arcs(table)
     side = {key: (u == node) for key, (u, v) in graph.items() if node in (u, v)}  # True: out
     outward = next(side[key] for key in side if key in hidden)
-    sum_of = [table.values[key] for key in side if key in hidden]
+    sum_of = [key for key in side if key in hidden]
     candidates = [
         key
         for key in table.keys()  # noqa: SIM118 - Table.keys(), not a dict
         if key in side
         and key not in hidden
-        and (side[key] != outward or not _gives_away([*sum_of, table.values[key]], threshold))
+        and (side[key] != outward or not _gives_away(table, [*sum_of, key], hidden, threshold))
     ]
     return min(candidates, key=lambda key: part_cost(table, key, elsewhere))
 
@@ -149,7 +178,7 @@ def part_cost(table: Table, key: Key, elsewhere: Collection[Key]) -> Cost:
 
 
 def _route(
-    table: Table, hidden: set[Key], bridge: Key, elsewhere: Collection[Key] = ()
+    table: Table, hidden: Collection[Key], bridge: Key, elsewhere: Collection[Key] = ()
 ) -> list[Key]:
     """The cheapest published parts whose hiding puts ``bridge`` on a cycle of hidden arcs.
 
@@ -205,6 +234,7 @@ def _route(
 def suppress_table(
     table: Table,
     threshold: int,
+    small: Mapping[Key, str],
     also: Iterable[Key] = (),
     elsewhere: Collection[Key] = (),
 ) -> dict[Key, str]:
@@ -213,19 +243,23 @@ def suppress_table(
     :func:`_route`), and no equation publishes a sum of hidden parts that gives people away
     (:func:`exposed_sums`, widened by one part, :func:`_widen`).
 
-    ``also``: parts hidden from the start (secondary unless small), as another line of the same
-    figure hides them (:func:`~.linked.suppress_linked`); they are protected like the small ones.
-    ``elsewhere``: parts another output publishes (the statistics' ``suppress_computed``),
-    never chosen as complementary parts while another choice exists.
+    ``small``: the parts shown as "< 5" (primary), each with what its symbol says
+    (:func:`~.small.small_parts`). A zero among them is not protected itself: it is hidden to
+    widen what the others can be, and what follows of it is that nobody is there, which a zero
+    elsewhere shows (:mod:`.small`). ``also``: parts hidden from the start (secondary unless
+    small), as another line of the same figure hides them (:func:`~.linked.suppress_linked`);
+    they are protected like the small ones. ``elsewhere``: parts another output publishes (the
+    statistics' ``suppress_computed``), never chosen as complementary parts while another
+    choice exists.
     """
-    keys = table.keys()
-    states = {key: PRIMARY if is_small(table.values[key], threshold) else SHOWN for key in keys}
+    states = {key: PRIMARY if key in small else SHOWN for key in table.keys()}  # noqa: SIM118
     for key in also:
         if states[key] == SHOWN:
             states[key] = SECONDARY
-    hidden = {key for key, state in states.items() if state != SHOWN}
+    hidden = {key: small.get(key, disclosure.APART) for key, st in states.items() if st != SHOWN}
+    zeros = {key for key in small if table.values[key] == 0}
     while hidden:
-        if bridges := determined(table, hidden):
+        if bridges := [key for key in determined(table, hidden) if key not in zeros]:
             route = _route(table, hidden, bridges[0], elsewhere)
         elif sums := exposed_sums(table, hidden, threshold):
             route = [_widen(table, hidden, sums[0], threshold, elsewhere)]
@@ -233,5 +267,5 @@ def suppress_table(
             return states
         for key in route:
             states[key] = SECONDARY
-            hidden.add(key)
+            hidden[key] = disclosure.APART
     return states

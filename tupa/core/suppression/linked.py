@@ -7,8 +7,8 @@ linked (``tupa.statistics.suppression``); the feedback results suppress one tabl
 The rule for a published sum of hidden parts is :mod:`tupa.core.disclosure`'s.
 Two audits of all the tables' equations together follow each table's own
 (:func:`~.graph.suppress_table`): exactly (:func:`jointly_determined`), and with what the
-symbols say (:func:`pinned`, ADR 0034). A suppression is remembered in the cache by its
-figures (:func:`suppress_linked`).
+symbols say (:func:`pinned`, ADR 0034; what a "< 5" says, :mod:`.small`, ADR 0036). A
+suppression is remembered in the cache by its figures (:func:`suppress_linked`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,8 @@ from tupa.core import disclosure
 from tupa.core.tables import Key, Table
 
 from .graph import Cost, Node, arcs, part_cost, suppress_table
-from .states import DEFAULT_THRESHOLD, PRIMARY, SECONDARY, SHOWN, is_small
-
-#: What a part of a table counts: the dimension values of its selection. The same in every
-#: table of one figure: a one-way line's cell is a two-way line's column total, and every
-#: line's total is the total.
-Quantity = frozenset[tuple[str, str]]
+from .small import Quantity, quantity, shown_small, small_parts, symbols
+from .states import DEFAULT_THRESHOLD, SHOWN
 
 
 def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]:
@@ -36,14 +32,10 @@ def suppress(table: Table, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, str]
     (:func:`suppress_linked` of the table alone).
 
     One-way example: cells 3, 10, 12 (total 25) → 3 is primary, 10 secondary (the smallest
-    non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown.
+    non-zero cell that keeps 3 from being the total minus the others), 12 and 25 shown. Cells
+    1, 2, 0 (total 3): every part primary, the zero too (:mod:`.small`).
     """
     return suppress_linked([table], threshold)[0]
-
-
-def quantity(table: Table, key: Key) -> Quantity:
-    """What a part counts (:data:`Quantity`): the same in every linked table that shows it."""
-    return frozenset(table.selection(key).items())
 
 
 def _equations(tables: Sequence[Table]) -> list[dict[Quantity, int]]:
@@ -136,7 +128,8 @@ def pinned(
     first: bool = False,
 ) -> list[Quantity]:
     """The hidden quantities that only one value fits, given everything the tables publish
-    together and what their symbols say ("< 5" is 1–4, "x" 0 or at least 5), in the tables'
+    together and what their symbols say (a "< 5" is 1–4, or 0–4 beside a total that is a
+    "< 5", :func:`~.small.symbols`; an "x" 0 or at least 5), in the tables'
     order (:func:`tupa.core.disclosure.pinned`; ``hidden`` and ``elsewhere`` as in
     :func:`jointly_determined`). ``among``: ask only about these; ``exclude``: not about
     these; ``first``: stop at the first found.
@@ -156,7 +149,8 @@ def pinned(
                 order.setdefault(q)
             else:
                 shown.add(q)
-    unknown = {q: (value[q], is_small(value[q], threshold)) for q in order if q not in shown}
+    read = symbols(tables, shown_small(tables, threshold))
+    unknown = {q: (value[q], read.get(q, disclosure.APART)) for q in order if q not in shown}
     if not unknown:
         return []
     equations = [
@@ -176,7 +170,7 @@ MEMORY_SECONDS = 24 * 60 * 60
 
 #: The version of the rules in the memory's keys: a change of the rules that changes what is
 #: hidden gets a new one, so that no suppression of the old rules is reused.
-RULES = 3
+RULES = 4
 
 
 def _memory_key(tables: Sequence[Table], threshold: int, elsewhere: Collection[Quantity]) -> str:
@@ -249,12 +243,19 @@ def _suppress_linked(
       (:func:`pinned`; not for a one-way table alone, see below): the cheapest set of parts
       that frees it is hidden (:func:`_free_one`).
 
-    A part that no hiding frees is left as it is:
-    four people as 1, 1 and 2 in a table whose total is "< 5", the 2 being two "< 5"s of
-    another line, are each at least their "< 5"s, and those add up to the most the total can
-    be. Nothing hidden protects them; only a symbol that does not say "1–4" would, and the
-    returns' recipients read "< 5" (ADR 0034).
+    A part that no hiding frees is left as it is. Before ADR 0036 the symbols alone could pin
+    parts (four "< 5"s of 1 beside a total that is a "< 5"); the zeros hidden beside a small
+    total (:mod:`.small`) leave no such part in the tests' and the benchmark's tables, but a
+    part no hiding frees is still not hidden in vain.
     """
+    small = small_parts(tables, threshold)
+    # The zeros hidden beside a small total are not protected themselves (suppress_table).
+    zeros = {
+        quantity(t, key)
+        for t, parts in zip(tables, small, strict=True)
+        for key in parts
+        if t.values[key] == 0
+    }
     also: list[set[Key]] = [set() for _table in tables]
     published = [{key for key in t.values if quantity(t, key) in elsewhere} for t in tables]
     bare: set[Quantity] = set()  # pinned by the symbols alone (see above)
@@ -263,7 +264,10 @@ def _suppress_linked(
     # can pin them): the integer programmes would find nothing to mend.
     bounds = len(tables) > 1 or any(t.ways == 2 for t in tables)
     while True:
-        states = [suppress_table(t, threshold, also[i], published[i]) for i, t in enumerate(tables)]
+        states = [
+            suppress_table(t, threshold, small[i], also[i], published[i])
+            for i, t in enumerate(tables)
+        ]
         hidden = {
             quantity(t, key)
             for t, st in zip(tables, states, strict=True)
@@ -279,9 +283,10 @@ def _suppress_linked(
         if grown:
             continue
         gone = [{key for key, state in st.items() if state != SHOWN} for st in states]
-        if given := jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []:
+        together = jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []
+        if given := [q for q in together if q not in zeros]:
             more = {_complement(tables, gone, given[0], published, elsewhere)}
-        elif bounds and (freed := _free_one(tables, gone, elsewhere, threshold, bare)):
+        elif bounds and (freed := _free_one(tables, gone, elsewhere, threshold, bare, zeros)):
             more = freed
         else:
             return states
@@ -295,12 +300,14 @@ def _free_one(
     elsewhere: Collection[Quantity],
     threshold: int,
     bare: set[Quantity],
+    zeros: Collection[Quantity],
 ) -> set[Quantity]:
     """The quantities to hide next so that the first pinned quantity (:func:`pinned`) is no
     longer pinned: the cheapest set, by one integer programme (:func:`_freeing`). A pinned
     quantity that no hiding frees goes to ``bare`` (the symbols alone pin it) and the next is
-    taken. Empty: nothing is pinned but what is bare."""
-    settled = set(bare)
+    taken. ``zeros``: hidden beside a small total, not asked about (:mod:`.small`). Empty:
+    nothing is pinned but what is bare."""
+    settled = set(bare) | set(zeros)
     while found := pinned(tables, gone, elsewhere, threshold, exclude=settled, first=True):
         q = found[0]
         more = _freeing(tables, gone, elsewhere, threshold, q)
@@ -322,6 +329,7 @@ def _freeing(
     """:func:`tupa.core.disclosure.freeing` of the quantities of linked tables. A part's cost
     follows :func:`~.graph.part_cost`: its value and one, a margin one more than a cell (a margin says
     more), a zero as much as a part of twice the threshold (hiding a zero protects little)."""
+    read = symbols(tables, shown_small(tables, threshold))
     parts: dict[Quantity, tuple[int, str]] = {}
     prices: dict[Quantity, float] = {}
     for table, hidden in zip(tables, gone, strict=True):
@@ -331,7 +339,7 @@ def _freeing(
             if q in elsewhere:
                 parts[q] = (value, "known")
             elif key in hidden:  # then hidden in every table (suppress_linked)
-                parts[q] = (value, PRIMARY if is_small(value, threshold) else SECONDARY)
+                parts[q] = (value, read.get(q, disclosure.APART))
             else:
                 parts.setdefault(q, (value, SHOWN))
                 own = (value or 2 * threshold) + (1 if key[0] == "cell" else 2)

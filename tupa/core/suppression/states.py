@@ -3,15 +3,18 @@
 Figures about a few people can identify them (three women from a small municipality in a
 shelter in one year). Before a table leaves the organisation every part of it gets a state:
 
-* **primary** – the value itself is small: ``0 < value < threshold`` (shown as ``"< 5"``);
+* **primary** – the value itself is small: ``0 < value < threshold`` (shown as ``"< 5"``), or
+  a zero beside a total that is primary (:mod:`.small`, ADR 0036);
 * **secondary** – a complementary part hidden so that a primary one cannot be recomputed from
   the published ones by adding and subtracting rows and columns (shown as ``"x"``);
 * **shown** – published as it is.
 
-Zero is shown. A zero says that nobody is in the cell; it does not single anyone out, and many
-zeros are structural (no children in an adults' service), i.e. everyone can infer them anyway.
-For the same reason a zero is used as a complementary cell only as the last resort: hiding a
-value that everyone can infer protects nothing.
+Zero is shown, except beside a total that is a ``"< 5"``: there the symbols would give the
+other parts away (four ``"< 5"``s that add up to at most 4 are each 1), so a zero is hidden
+among them (:mod:`.small`). Elsewhere a zero says that nobody is in the cell; it does not
+single anyone out, and many zeros are structural (no children in an adults' service), i.e.
+everyone can infer them anyway. For the same reason a zero is used as a complementary cell
+only as the last resort: hiding a value that everyone can infer protects nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ DEFAULT_THRESHOLD = 5
 
 
 def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """Whether ``value`` is suppressed by itself (zero is not: see the module docstring)."""
+    """Whether ``value`` is suppressed by itself (zero is not: see the module docstring; beside
+    a small total it is, :mod:`.small`)."""
     return disclosure.is_small(value, threshold)
 
 

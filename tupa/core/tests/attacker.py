@@ -2,7 +2,11 @@
 rank over the rationals (a hidden part is recovered iff its unit vector lies in the row space of
 the equations over the unknowns), sums of hidden parts that pin them (:func:`exposed_sums`) and
 every equation at once with the symbols' bounds (:func:`bound_pinned`). Written apart from
-``tupa.core.suppression``: its own equations, its own quantities, its own programmes."""
+``tupa.core.suppression``: its own equations, its own quantities, its own programmes.
+
+What the attacker reads from a "< 5" (ADR 0036): a zero is hidden as "< 5" where the total of
+its equation is a "< 5", so there a "< 5" is 0–4 (:func:`may_be_zero`); elsewhere 1–4. An "x"
+is 0 or at least 5."""
 
 from __future__ import annotations
 
@@ -54,25 +58,62 @@ def rank(matrix: list[list[Fraction]]) -> int:
     return rank_
 
 
-def _values(value: int, state: str, ceiling: int, threshold: int) -> range | list[int]:
-    """What a hidden part can be, as the attacker reads it: "< 5" is 1-4, "x" 0 or 5 up."""
+def may_be_zero(lines: list[tuple[Table, dict[Key, str]]]) -> set[Quantity]:
+    """The quantities whose "< 5" may be a zero: each stands, in some line, in an equation
+    whose total (its part of coefficient −1) is a "< 5" too, and is not that total."""
+    found = set()
+    for table, states in lines:
+        for eq in equations(table):
+            total = next(key for key, coef in eq.items() if coef == -1)
+            if states[total] == "primary":
+                found |= {counted(table, key) for key, coef in eq.items() if coef == 1}
+    return found
+
+
+def shown_small(tables: list[Table], threshold: int = 5) -> set[Quantity]:
+    """What the rule says is "< 5" in linked ``tables``: each value 1 … threshold − 1, and a
+    zero in an equation whose total is a "< 5" (again and again, a zero so hidden being the
+    total of other equations)."""
+    small = {counted(t, key) for t in tables for key, v in t.values.items() if 0 < v < threshold}
+    while True:
+        more = {
+            counted(t, key)
+            for t in tables
+            for eq in equations(t)
+            if counted(t, next(k for k, coef in eq.items() if coef == -1)) in small
+            for key, coef in eq.items()
+            if coef == 1 and t.values[key] == 0
+        } - small
+        if not more:
+            return small
+        small |= more
+
+
+def _values(
+    value: int, state: str, ceiling: int, threshold: int, zero: bool = False
+) -> range | list[int]:
+    """What a hidden part can be, as the attacker reads it: "< 5" is 1-4 (0-4 where it may be
+    a zero), "x" 0 or 5 up."""
     if state == "primary":
-        return range(1, threshold)
+        return range(0 if zero else 1, threshold)
     return [0, *range(threshold, ceiling + 1)]
 
 
-def pinned(parts: list[tuple[int, str]], threshold: int) -> bool:
+def pinned(parts: list[tuple[int, str]], threshold: int, zeros: Collection[int] = ()) -> bool:
     """Whether some part of ``parts`` has one value only, given their published sum: every
-    assignment is tried, part by part, as sets of reachable sums (bit masks)."""
+    assignment is tried, part by part, as sets of reachable sums (bit masks). ``zeros``: the
+    indexes of the "< 5"s that may be zero; one of them that can only be 0 gives nobody away
+    (nobody is there)."""
     total = sum(value for value, _state in parts)
     mask = (1 << (total + 1)) - 1
-    domains = [_values(v, st, total, threshold) for v, st in parts]
+    domains = [_values(v, st, total, threshold, i in zeros) for i, (v, st) in enumerate(parts)]
     for i, own in enumerate(domains):
         reach = 1  # the sums the other parts can make
         for j, dom in enumerate(domains):
             if j != i:
                 reach = sum_of_shifts(reach, dom) & mask
-        if sum(1 for v in own if v <= total and reach >> (total - v) & 1) < 2:
+        fits = [v for v in own if v <= total and reach >> (total - v) & 1]
+        if len(fits) < 2 and not (i in zeros and fits == [0]):
             return True
     return False
 
@@ -90,12 +131,14 @@ def exposed_sums(table: Table, states: dict[Key, str], threshold: int = 5) -> li
     value only: a row's hidden 1 and 1 beside a shown 20 in a row of 22 say "2", so each is
     1; two "< 5"s summing to 8 are 4 and 4."""
     found = []
+    zero = may_be_zero([(table, states)])
     for eq in equations(table):
         hidden = {key: coef for key, coef in eq.items() if states[key] != "shown"}
         if hidden and len(set(hidden.values())) == 1:
             parts = [(table.values[key], states[key]) for key in hidden]
+            zeros = [i for i, key in enumerate(hidden) if counted(table, key) in zero]
             total = sum(value for value, _state in parts)
-            if 0 < total < threshold or pinned(parts, threshold):
+            if 0 < total < threshold or pinned(parts, threshold, zeros):
                 found.append(hidden)
     return found
 
@@ -122,8 +165,8 @@ def bound_pinned(
     is published (and ``known``: published elsewhere) to the right, and asks for each hidden
     quantity its least and its greatest whole value under the symbols' bounds — a "< 5" is
     1 … threshold − 1, an "x" 0 or at least the threshold (a binary switch) — by one
-    mixed-integer programme each (SciPy's HiGHS, no optimality gap). ``among``: ask only
-    about these."""
+    mixed-integer programme each (SciPy's HiGHS, no optimality gap). A "< 5" that may be a
+    zero (:func:`may_be_zero`) is 0 … threshold − 1. ``among``: ask only about these."""
     value: dict[Quantity, int] = {}
     state: dict[Quantity, str] = {}
     for table, states in lines:
@@ -134,6 +177,7 @@ def bound_pinned(
                 state[q] = "shown"
             else:
                 state.setdefault(q, states[key])
+    zero = may_be_zero(lines)
     unknowns = sorted((q for q in value if state[q] != "shown"), key=sorted)
     if not unknowns:
         return {}
@@ -160,7 +204,7 @@ def bound_pinned(
     upper = [float(ceiling)] * n + [0.0] * n
     for q, i in column.items():
         if state[q] == "primary":
-            lower[i], upper[i] = 1, threshold - 1
+            lower[i], upper[i] = (0 if q in zero else 1), threshold - 1
         else:  # x = 0 with the switch off, threshold … ceiling with it on
             upper[n + i] = 1
             above = [0.0] * (2 * n)
@@ -195,19 +239,27 @@ def bound_pinned(
 
 def unprotected(
     lines: list[Line], threshold: int = 5, known: Collection[Quantity] = ()
-) -> set[Quantity]:
+) -> dict[Quantity, int]:
     """The quantities :func:`bound_pinned` finds that hiding could have protected: pinned as
-    published, but not with every part of every line hidden, each as its value says ("< 5"
-    when small, else "x"). What the symbols alone pin no suppression protects
-    (``core.suppression.suppress_linked``)."""
+    published, but not with every part of every line hidden, each as the rule would show it
+    ("< 5" when :func:`shown_small`, else "x"). What stays pinned then follows from what is
+    published elsewhere (``known``: a form's 0 that the annual pack prints makes its row of
+    the return 0), and no suppression of these lines protects it."""
     found = bound_pinned(lines, threshold, known)
     if not found:
-        return set()
+        return {}
+    small = shown_small([table for table, _states in lines], threshold)
     hidden = [
-        (
-            table,
-            {k: "primary" if 0 < v < threshold else "secondary" for k, v in table.values.items()},
-        )
+        (table, {k: "primary" if counted(table, k) in small else "secondary" for k in table.values})
         for table, _states in lines
     ]
-    return set(found) - set(bound_pinned(hidden, threshold, known, among=found))
+    still = bound_pinned(hidden, threshold, known, among=found)
+    return {q: v for q, v in found.items() if q not in still}
+
+
+def of_people(lines: list[Line], found: dict[Quantity, int]) -> dict[Quantity, int]:
+    """``found`` (recovered or pinned quantities) less the "< 5"s that may be zero
+    (:func:`may_be_zero`) found to be 0: that says nobody is there, as a zero elsewhere does,
+    and nothing of anyone."""
+    zero = may_be_zero(lines)
+    return {q: v for q, v in found.items() if not (v == 0 and q in zero)}

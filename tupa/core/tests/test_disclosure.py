@@ -7,7 +7,7 @@ import pytest
 from tupa.core import disclosure
 from tupa.core.disclosure import exposed, is_small, pinned
 
-P, X = True, False  # a "< 5" (1-4), an "x" (0 or 5 up)
+P, U, X = disclosure.SMALL, disclosure.UNDER, disclosure.APART  # 1-4, 0-4, 0 or 5 up
 
 
 @pytest.mark.parametrize(
@@ -23,10 +23,17 @@ P, X = True, False  # a "< 5" (1-4), an "x" (0 or 5 up)
         ([(1, P), (1, P), (20, X)], False),  # sum 22: 1-4, 1-4 and 14-20
         ([(4, P), (9, X)], False),  # sum 13: 4 + 9, 3 + 10 … and 13 + 0 is no "< 5"
         ([(0, X), (12, X)], False),  # two "x"s: 0 + 12, 5 + 7, 6 + 6 …
+        ([(4, U), (4, U)], True),  # sum 8: both at their most
+        ([(0, U), (5, X)], True),  # sum 5: the "x" is not 0 (the 0-4 would be 5): 0 and 5
+        ([(2, U), (3, U)], False),  # sum 5: 1 + 4 … 4 + 1, and 0 + 5 is no 0-4
+        ([(0, U), (9, X)], False),  # sum 9: 0 + 9, 4 + 5
+        ([(1, P), (4, U)], False),  # sum 5: 1 + 4 … 4 + 1
+        ([(0, U), (0, U)], False),  # sum 0: both 0, and a 0-4 that is 0 says nobody is there
+        ([(0, U), (0, X)], True),  # sum 0: the "x" is 0 (an "x" that is 0 is protected)
         ([], False),
     ],
 )
-def test_exposed(parts: list[tuple[int, bool]], gives_away: bool) -> None:
+def test_exposed(parts: list[tuple[int, str]], gives_away: bool) -> None:
     assert exposed(parts, 5) is gives_away
 
 
@@ -69,7 +76,14 @@ def test_pinned_knows_what_an_x_can_be() -> None:
 
 def test_pinned_asks_nothing_without_a_threshold_or_parts() -> None:
     assert pinned({}, [], 5) == []
-    assert pinned({"a": (3, False)}, [({"a": 1}, 3)], 0) == []
+    assert pinned({"a": (3, X)}, [({"a": 1}, 3)], 0) == []
+
+
+def test_a_small_total_lets_its_parts_be_zero() -> None:
+    """ROW_AND_COLUMN with the row's parts read as 0–4 (its total is a "< 5", so a zero there
+    is hidden too, ADR 0036): a = 0 and b = 4 fits as well as a = 1 and b = 3."""
+    hidden = {"a": (1, U), "b": (3, U), "c": (4, P), "r": (4, P)}
+    assert pinned(hidden, ROW_AND_COLUMN, 5) == []
 
 
 # What to hide to free a pinned part (freeing) ---------------------------------------------------
@@ -79,7 +93,7 @@ def test_freeing_hides_the_cheapest_part_that_lets_it_move() -> None:
     # ROW_AND_COLUMN, the column with a shown 0 (s) and a shown 9 (n) in it: b + c + s + n = 16.
     # Hiding s (an "x": 0 or at least 5) lets the column be 1 + 1 + 5 + 9, so b is 1 or 3.
     parts = {
-        "a": (1, "primary"), "b": (3, "primary"), "c": (4, "primary"), "r": (4, "primary"),
+        "a": (1, P), "b": (3, P), "c": (4, P), "r": (4, P),
         "s": (0, "shown"), "n": (9, "shown"),
     }  # fmt: skip
     equations = [{"a": 1, "b": 1, "r": -1}, {"b": 1, "c": 1, "s": 1, "n": 1, "t": -1}]
@@ -93,9 +107,11 @@ def test_freeing_hides_the_cheapest_part_that_lets_it_move() -> None:
 
 
 def test_freeing_finds_nothing_when_the_symbols_alone_pin_it() -> None:
-    # Four "< 5"s of 1 under a "< 5" total: at least 4, at most 4. A shown 0 in the row, hidden
-    # as an "x", would be 0 or at least 5: more than the total. Nothing frees them.
-    parts = {f"x{i}": (1, "primary") for i in range(4)}
-    parts |= {"z": (0, "shown"), "t": (4, "primary")}
+    # Four "< 5"s of 1 read as 1-4 under a "< 5" total: at least 4, at most 4. A shown 0 in
+    # the row, hidden as an "x", would be 0 or at least 5: more than the total. Nothing frees
+    # them. (The suppression hides such a zero as a "< 5" instead, and reads the row 0-4:
+    # test_a_small_total_lets_its_parts_be_zero, ADR 0036.)
+    parts = {f"x{i}": (1, P) for i in range(4)}
+    parts |= {"z": (0, "shown"), "t": (4, P)}
     equation = {"x0": 1, "x1": 1, "x2": 1, "x3": 1, "z": 1, "t": -1}
     assert disclosure.freeing(parts, [equation], "x0", 5, {"z": 11.0}) is None

@@ -27,17 +27,20 @@ from tupa.core.suppression import (
     determined,
     display,
     linked,
+    small_parts,
     suppress,
 )
 from tupa.core.suppression.graph import suppress_table
 from tupa.core.tables import TOTAL, Key, Table
 from tupa.core.tests.attacker import (
     bound_pinned,
+    counted,
     equations,
     exposed_sums,
+    of_people,
     pinned,
     rank,
-    unprotected,
+    shown_small,
 )
 
 # Building tables ----------------------------------------------------------------------------
@@ -97,15 +100,16 @@ def recoverable(table: Table, states: dict[Key, str]) -> list[Key]:
 
 def check(table: Table, states: dict[Key, str], threshold: int = 5) -> None:
     assert set(states) == set(table.keys())
-    for key, value in table.values.items():
-        if 0 < value < threshold:
-            assert states[key] == PRIMARY, key
-        else:
-            assert states[key] != PRIMARY, key
-    assert recoverable(table, states) == []
-    assert determined(table, hidden(states)) == []
+    small = shown_small([table], threshold)
+    for key in table.values:
+        assert (states[key] == PRIMARY) == (counted(table, key) in small), key
+    lines = [(table, states)]
+    recovered = {counted(table, key): table.values[key] for key in recoverable(table, states)}
+    assert of_people(lines, recovered) == {}
+    bridges = {counted(table, key): table.values[key] for key in determined(table, hidden(states))}
+    assert of_people(lines, bridges) == {}
     assert exposed_sums(table, states, threshold) == []
-    assert unprotected([(table, states)], threshold) == set()
+    assert of_people(lines, bound_pinned(lines, threshold)) == {}
     # What is published is the table's value itself.
     published = {k: table.values[k] for k, s in states.items() if s == SHOWN}
     assert all(table.values[k] == v for k, v in published.items())
@@ -181,10 +185,42 @@ def test_two_way_a_rows_hidden_sum_is_not_small() -> None:
 
 
 def test_one_way_small_total_hides_everything_small() -> None:
-    table = one_way([1, 0, 2])  # total 3 primary; 1 and 2 primary; the zero stays
+    table = one_way([1, 0, 2])  # total 3 primary; 1 and 2 primary; the zero beside them too
     states = suppress(table)
-    assert hidden(states, PRIMARY) == {("cell", "r0", ""), ("cell", "r2", ""), TOTAL}
-    assert states[("cell", "r1", "")] == SHOWN
+    assert hidden(states, PRIMARY) == set(table.keys())
+    check(table, states)
+
+
+def test_a_zero_beside_a_small_total_is_hidden_so_the_symbols_pin_nothing() -> None:
+    """Four people, one in each of four rows, and an empty fifth row (ADR 0036). Were the zero
+    shown, each "< 5" would be at least 1 and the four at most the total's 4: each exactly 1.
+    With the zero a "< 5" too, every row is 0–4 and the total 1–4: 1 + 0 + 2 + 0 + 1 fits."""
+    table = one_way([1, 1, 0, 1, 1])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == set(table.keys())
+    check(table, states)
+    cells = {f"r{i}": (table.cell(f"r{i}"), disclosure.SMALL) for i in (0, 1, 3, 4)}
+    total = ({**dict.fromkeys(cells, 1), "t": -1}, 0)
+    shown_zero = disclosure.pinned({**cells, "t": (4, disclosure.SMALL)}, [total], 5)
+    assert shown_zero == ["r0", "r1", "r3", "r4", "t"]
+    under = {key: (value, disclosure.UNDER) for key, (value, _symbol) in cells.items()}
+    under["r2"] = (0, disclosure.UNDER)
+    both = ({**total[0], "r2": 1}, 0)
+    assert disclosure.pinned({**under, "t": (4, disclosure.SMALL)}, [both], 5) == []
+
+
+def test_a_zero_beside_a_small_total_is_not_protected_itself() -> None:
+    """Row r1 (2, 0, 1; total 3) is all "< 5", its zero too. Column c1 is zeros with a total of
+    0, so the hidden zero follows from it: nobody is there, which the column's other zeros show
+    anyway. Nothing more is hidden for it; the 2 and the 1 are protected by the cycle through
+    row r2 (6, 9 and its total hidden), as they would be with the zero shown."""
+    table = two_way([[10, 0, 7], [2, 0, 1], [6, 0, 9]])
+    states = suppress(table)
+    assert hidden(states, PRIMARY) == {
+        ("cell", "r1", "c0"), ("cell", "r1", "c1"), ("cell", "r1", "c2"), ("row", "r1"),
+    }  # fmt: skip
+    assert hidden(states, SECONDARY) == {("cell", "r2", "c0"), ("cell", "r2", "c2"), ("row", "r2")}
+    assert recoverable(table, states) == [("cell", "r1", "c1")]
     check(table, states)
 
 
@@ -259,24 +295,25 @@ def test_equation_count_is_not_enough() -> None:
     assert determined(table, rect | {bridge}) == [bridge]
 
 
-def test_two_way_bounds_of_a_row_and_a_column_pin_three_parts() -> None:
-    """The graph's rules leave nothing determined and no equation's sum giving anyone away, but
-    column c3 says r2·c3 + r3·c3 = 13 − 6 = 7 (two "< 5"s: 3 + 4 or 4 + 3) and row r2 says
-    r2·c0 + r2·c3 is its total, a "< 5": at most 4, and r2·c0 at least 1. So r2·c3 = 3,
-    r3·c3 = 4, r2·c0 = 1 and the row total 4. The suppression hides the 0 of r0·c3 instead
-    (an "x": 0 or at least 5), which lets the column be 5 + 1 + 1 too; the cycle r0·c0, r0·c3,
-    r2·c3, r2·c0 then protects the cells, and row r3's 19 is shown again."""
+def test_two_way_bounds_of_a_row_and_a_column_pin_nothing_with_the_rows_zeros_hidden() -> None:
+    """Column c3 says r2·c3 + r3·c3 = 13 − 6 = 7 (two "< 5"s: 3 + 4 or 4 + 3), and row r2
+    says its cells add up to its total, a "< 5": at most 4. Were r2·c0's 1 the row's only
+    other "< 5" (its zeros shown), it would be at least 1, r2·c3 at most 3: so 3, and r3·c3
+    4 (ADR 0034's case, which the audit mended by hiding more). Row r2's zeros are "< 5" too
+    (ADR 0036): r2·c3 can be 4 with the rest of the row 0, and nothing is pinned by the
+    graph's rules alone; the audit adds nothing. The row's zeros in c1 and c2 follow from their
+    columns (nobody there) and are not protected themselves."""
     table = two_way([[12, 0, 0, 0], [0, 12, 0, 6], [1, 0, 0, 3], [5, 5, 5, 4]])
-    graph = suppress_table(table, 5)
-    assert determined(table, hidden(graph)) == [] and exposed_sums(table, graph) == []
-    assert {tuple(sorted(q)): v for q, v in bound_pinned([(table, graph)]).items()} == {
-        (("a", "r2"),): 4,
-        (("a", "r2"), ("b", "c0")): 1,
-        (("a", "r2"), ("b", "c3")): 3,
-        (("a", "r3"), ("b", "c3")): 4,
+    small = small_parts([table], 5)[0]
+    assert {key for key, symbol in small.items() if symbol == disclosure.UNDER} == {
+        ("cell", "r2", c) for c in ("c0", "c1", "c2", "c3")
     }
+    graph = suppress_table(table, 5, small)
+    assert determined(table, hidden(graph)) == [("cell", "r2", "c1"), ("cell", "r2", "c2")]
+    assert exposed_sums(table, graph) == []
+    assert of_people([(table, graph)], bound_pinned([(table, graph)])) == {}
     states = suppress(table)
-    assert hidden(states) == hidden(graph) - {("row", "r3")} | {("cell", "r0", "c3")}
+    assert states == graph
     check(table, states)
 
 
@@ -318,21 +355,25 @@ def test_no_suppressed_value_is_recoverable(table: Table, threshold: int) -> Non
 
 
 @st.composite
-def hidden_parts(draw: st.DrawFn) -> tuple[list[tuple[int, bool]], int]:
+def hidden_parts(draw: st.DrawFn) -> tuple[list[tuple[int, str]], int]:
     threshold = draw(st.sampled_from([3, 5, 10]))
-    small = st.integers(1, threshold - 1).map(lambda v: (v, True))
-    other = st.one_of(st.just(0), st.integers(threshold, threshold + 25)).map(lambda v: (v, False))
-    return draw(st.lists(st.one_of(small, other), min_size=1, max_size=5)), threshold
+    small = st.integers(1, threshold - 1).map(lambda v: (v, disclosure.SMALL))
+    under = st.integers(0, threshold - 1).map(lambda v: (v, disclosure.UNDER))
+    other = st.one_of(st.just(0), st.integers(threshold, threshold + 25)).map(
+        lambda v: (v, disclosure.APART)
+    )
+    return draw(st.lists(st.one_of(small, under, other), min_size=1, max_size=5)), threshold
 
 
 @settings(max_examples=300, deadline=None)
 @given(hidden_parts())
-def test_exposed_agrees_with_trying_every_value(case: tuple[list[tuple[int, bool]], int]) -> None:
+def test_exposed_agrees_with_trying_every_value(case: tuple[list[tuple[int, str]], int]) -> None:
     """``core.disclosure.exposed`` reasons with intervals; the attacker tries every value."""
     parts, threshold = case
-    total = sum(v for v, _primary in parts)
-    states = [(v, PRIMARY if primary else SECONDARY) for v, primary in parts]
-    attacker = 0 < total < threshold or pinned(states, threshold)
+    total = sum(v for v, _symbol in parts)
+    states = [(v, SECONDARY if symbol == disclosure.APART else PRIMARY) for v, symbol in parts]
+    zeros = [i for i, (_v, symbol) in enumerate(parts) if symbol == disclosure.UNDER]
+    attacker = 0 < total < threshold or pinned(states, threshold, zeros)
     assert disclosure.exposed(parts, threshold) is attacker
 
 

@@ -281,13 +281,18 @@ def test_csv_export_of_the_return_has_no_personal_data(
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     lines = body.lstrip("\ufeff").split("\r\n")
-    # The grand totals of the first lines. The clients' total 7 is hidden ("x"): the four
-    # adults are four "< 5"s of one violence-duration row each, so at least 4, and adults
-    # are a "< 5" too: exactly 4; with the total shown, the children would be 7 - 4 = 3
-    # (ADR 0034). The residence days (115) are shown.
+    # The grand totals of the first lines. The clients' total 7 is shown. The four adults are
+    # four "< 5"s of one violence-duration row each, and the adults' total is a "< 5": with
+    # the zeros of the adults' column shown, each would be at least 1, so the adults exactly
+    # 4 and the children 7 - 4 = 3, and the total had to be hidden (ADR 0034). The zeros of a
+    # column whose total is a "< 5" are "< 5" too (ADR 0036; no adult is aged 0-3), so each
+    # "< 5" there may be 0. The residence days (115) are shown.
     assert any(
-        line.startswith("Asiakkaat ja asumisvuorokaudet;Asiakkaita vuoden aikana;Yhteensä;")
-        and ";x;" in line
+        line.startswith("Asiakkaat ja asumisvuorokaudet;Asiakkaita vuoden aikana;Yhteensä;;7;")
+        for line in lines
+    ), lines[:20]
+    assert any(
+        line.startswith("Asiakkaiden taustatiedot;Ikäryhmä tulohetkellä;0–3 v;aikuiset;< 5;")
         for line in lines
     ), lines[:20]
     assert any(

@@ -30,7 +30,9 @@ from tupa.core.tests.attacker import (
     counted,
     equations,
     exposed_sums,
+    of_people,
     rank,
+    shown_small,
     unprotected,
 )
 from tupa.statistics import engine, services
@@ -124,7 +126,7 @@ def test_thl_a_small_cell_is_not_given_away_by_the_adult_child_line() -> None:
     gender = next(cl for cl in computed.lines() if cl.table.row_dimension == "gender")
     assert states[gender.index][("cell", "male", "adult")] == PRIMARY
     for indicator, lines in _lines(computed, states).items():
-        assert recovered(lines) == {}, indicator
+        assert of_people(lines, recovered(lines)) == {}, indicator
 
 
 # Any return with several lines of one indicator --------------------------------------------------
@@ -179,14 +181,22 @@ def test_no_hidden_part_is_recovered_from_the_lines_of_one_indicator(
 ) -> None:
     computed = _computed(dict(zip(_COMBOS, weights, strict=True)), layout)
     states = suppress_computed(computed)
-    for cl in computed.lines():  # every small part is still "< 5" and nothing else is
-        for key, value in cl.table.values.items():
-            assert (states[cl.index][key] == PRIMARY) == (0 < value < 5), (cl.index, key)
+    _small_and_only_small(computed, states)
     for lines in _lines(computed, states).values():
-        assert recovered(lines) == {}
+        assert of_people(lines, recovered(lines)) == {}
         for table, table_states in lines:
             assert exposed_sums(table, table_states) == []
-        assert unprotected(lines) == set()
+        assert of_people(lines, bound_pinned(lines)) == {}
+
+
+def _small_and_only_small(computed: Computed, states: dict[int, dict[Key, str]]) -> None:
+    """Every small part is "< 5", and every zero beside a total that is one (ADR 0036);
+    nothing else is."""
+    small = shown_small([cl.table for cl in computed.lines()])
+    for cl in computed.lines():
+        for key in cl.table.values:
+            expected = counted(cl.table, key) in small
+            assert (states[cl.index][key] == PRIMARY) == expected, (cl.index, key)
 
 
 # A return that sums forms, beside the forms' own figures ------------------------------------------
@@ -223,16 +233,15 @@ def test_no_hidden_part_is_recovered_with_the_forms_own_figures_beside(
     assert result is not None
     per_form = build_table(result, ("a",))
     states = suppress_computed(computed, forms={result.indicator.key: per_form})
-    for cl in computed.lines():  # a small part is "< 5" and a shown one is not small
-        for key, value in cl.table.values.items():
-            assert (states[cl.index][key] == PRIMARY) == (0 < value < 5), (cl.index, key)
+    _small_and_only_small(computed, states)
     pack = (per_form, _pack(per_form))
     printed = {counted(per_form, k) for k, state in pack[1].items() if state == SHOWN}
     for lines in _lines(computed, states).values():
-        assert recovered([*lines, pack]) == {}
+        assert of_people(lines, recovered([*lines, pack])) == {}
         for table, table_states in lines:
             assert exposed_sums(table, table_states) == []
-        assert unprotected([*lines, pack], known=printed) == set()
+        # What the pack's printed figures pin (a form's 0 makes its row 0) no hiding protects.
+        assert of_people(lines, unprotected([*lines, pack], known=printed)) == {}
 
 
 def test_two_lines_can_give_away_together_what_neither_gives_away_alone() -> None:
@@ -265,23 +274,20 @@ def test_two_lines_can_give_away_together_what_neither_gives_away_alone() -> Non
     assert recovered(zip(tables, states, strict=True)) == {frozenset({("b", "b0"), ("g", "g2")}): 1}
 
 
-def test_what_the_symbols_alone_pin_is_left_as_it_is() -> None:
+def test_what_the_symbols_alone_pinned_is_hidden_among_the_zeros() -> None:
     """Four people: (a2, b0, g2), (a2, b1, g0), (a2, b1, g1), (a2, b1, g2). Every part that is
-    not 0 is a "< 5", the total too. Column g2 of (b, g) holds two "< 5"s, so g2 ≥ 2, and g0,
-    g1 ≥ 1: at least 4, the most the total's "< 5" allows. So g0 = g1 = 1, g2 = 2, and every
-    other part follows. Hiding the zeros would not help (an "x" is 0 or at least 5, more than
-    the total), so the suppression stops instead of hiding in vain (ADR 0034)."""
+    not 0 is a "< 5", the total too. Were the zeros shown, column g2 of (b, g) would hold two
+    "< 5"s, so g2 ≥ 2, and g0, g1 ≥ 1: at least 4, the most the total's "< 5" allows. So
+    g0 = g1 = 1, g2 = 2, and every other part would follow; hiding a zero as an "x" (0 or at
+    least 5) could not help (ADR 0034 left it so). The total is a "< 5", so every zero is one
+    too (ADR 0036), and a "< 5" of these lines may be 0: nothing is pinned."""
     weights = [0] * 14 + [1, 1, 1, 1]
     computed = _computed(dict(zip(_COMBOS, weights, strict=True)), _JOINT_LAYOUT)
     states = suppress_computed(computed)
     for cl in computed.lines():
-        for key, value in cl.table.values.items():
-            assert states[cl.index][key] == (PRIMARY if value else SHOWN), (cl.index, key)
+        assert set(states[cl.index].values()) == {PRIMARY}, cl.index
     (lines,) = _lines(computed, states).values()
-    pinned = {tuple(sorted(q)): v for q, v in bound_pinned(lines).items()}
-    assert pinned[(("g", "g0"),)] == 1 and pinned[(("g", "g2"),)] == 2
-    assert pinned[(("b", "b1"), ("g", "g2"))] == 1 and pinned[()] == 4
-    assert unprotected(lines) == set()  # all pinned by the symbols alone
+    assert of_people(lines, bound_pinned(lines)) == {}
 
 
 def test_a_sum_of_forms_is_hidden_when_the_forms_figures_give_a_small_one_away() -> None:

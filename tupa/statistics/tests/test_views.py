@@ -650,6 +650,18 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     # least 1): the sum over members is at least 14, never 15 (which would reveal the 2).
     assert "≥ 14" in page
     assert ">15<" not in page and "≥ 15" not in page
+    # The figure by adult/child. The other member's total is a "< 5", so its adults' 2 and its
+    # 0s are "< 5"s that may be zeros (ADR 0036): each counts 0 in the sums, its total 1. The
+    # first member's "< 5" counts 1 (its total is shown), its "x" 0.
+    outpatient = page.split("<h2>Avopalvelut, perhetalo ja tapaamiset</h2>")[1]
+    figure = outpatient.split("</figure>")[0]
+    rows = {
+        name: re.findall(r'<td class="num">(.*?)</td>', cells)
+        for name, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', figure)
+    }
+    first, second, sums = rows[world["org"].name], rows[other.name], rows["Jäsenet yhteensä"]
+    assert (first, second) == (["&lt; 5", "0", "x", "13"], ["&lt; 5"] * 4)
+    assert sums == ["≥ 1", "≥ 0", "≥ 0", "≥ 14"]
     # Grouped by the template's sections; each figure captioned with what it breaks down.
     assert re.findall(r"<h2>(.*?)</h2>", page) == [
         "Ensikoti",

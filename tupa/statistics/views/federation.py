@@ -2,8 +2,10 @@
 
 Only what members sent (frozen, suppressed) is shown: never a record, a name or a drill-down.
 A sum over members adds the shown figures; where a member's figure is suppressed the sum is a
-lower bound ("≥"), counting a "< 5" as 1 (zero is never suppressed) and an "x" as 0, so no
-suppressed figure can be recovered from the sum: the bound follows from what is shown.
+lower bound ("≥"), counting a "< 5" as 1 and an "x" as 0, so no suppressed figure can be
+recovered from the sum: the bound follows from what is shown. A "< 5" beside a total that is
+a "< 5" may be a zero (ADR 0036) and counts as 0; which ones those are follows from the states
+alone (``suppression.may_be_zero``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from tupa.core.suppression import PRIMARY, SHOWN, display, number_text
 from tupa.core.tables import Key
 from tupa.organisations.models import Organisation
 
-from .. import services
+from .. import services, suppression
 from ..models import Federation, Submission
 from ..returns import registry as returns
 from ..returns.base import Recipient
@@ -118,6 +120,7 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
     section_of = [str(section.title) for section in template.sections for _ in section.lines]
     restored = {s.pk: services.frozen(s) for s in subs}
     states_of = {s.pk: services.states_from_json(s.suppression, restored[s.pk]) or {} for s in subs}
+    zero_of = {s.pk: suppression.may_be_zero(restored[s.pk], states_of[s.pk]) for s in subs}
     lines: list[FederationLine] = []
     for index, _line in template.lines():
         fline: FederationLine | None = None
@@ -138,8 +141,9 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
                 texts.append(display(value, state, s.suppression_threshold or 5))
                 if state == SHOWN:
                     sums[key] += value
-                else:  # a "< 5" is at least 1 (zero is never suppressed); an "x" at least 0
-                    sums[key] += 1 if state == PRIMARY else 0
+                else:  # a "< 5" is at least 1 unless it may be a zero; an "x" at least 0
+                    at_least_one = state == PRIMARY and key not in zero_of[s.pk].get(index, ())
+                    sums[key] += 1 if at_least_one else 0
                     partial.add(key)
             fline.members.append((s.organisation.name, texts))
         if fline is not None:

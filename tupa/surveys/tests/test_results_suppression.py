@@ -11,7 +11,9 @@ from tupa.surveys.results import suppression
 
 def test_hand_computed_examples() -> None:
     assert suppression.one_way([3, 10, 12], 25, 5) == (["primary", "secondary", "shown"], "shown")
-    assert suppression.one_way([3, 0, 0], 3, 5) == (["primary", "shown", "shown"], "primary")
+    # A total under the threshold: its zeros are "< 5" too, or "< 5", 0, 0 would say that
+    # everyone answered the first option (ADR 0036).
+    assert suppression.one_way([3, 0, 0], 3, 5) == (["primary", "primary", "primary"], "primary")
     assert suppression.one_way([2, 3, 10], 15, 5) == (["primary", "primary", "shown"], "shown")
     # 2 + 2 = 14 - 10 would be published: 4, small. The 10 goes too.
     assert suppression.one_way([2, 2, 10], 14, 5) == (["primary", "primary", "secondary"], "shown")
