@@ -290,10 +290,14 @@ def _distribution(
     answered_state = SHOWN
     if suppressed:
         if item.kind == ItemKind.MULTIPLE:
-            # The choices do not add up to the total (many may be chosen): primary only.
+            # The choices do not add up to the total (many may be chosen): primary only. Under
+            # a total under the threshold the zeros too, or "< 5", 0, 0 would say that everyone
+            # who answered chose the first (ADR 0036).
+            few = suppression.is_small(answered)
             for row in rows:
-                row.state = PRIMARY if suppression.is_small(row.count) else SHOWN
-            answered_state = PRIMARY if suppression.is_small(answered) else SHOWN
+                small = suppression.is_small(row.count) or (few and row.count == 0)
+                row.state = PRIMARY if small else SHOWN
+            answered_state = PRIMARY if few else SHOWN
         else:
             states, answered_state = suppression.one_way([r.count for r in rows], answered)
             for row, state in zip(rows, states, strict=True):

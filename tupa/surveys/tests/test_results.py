@@ -137,6 +137,25 @@ def test_the_director_outside_the_form_sees_small_cells_suppressed(world: dict[s
     assert overall.mean == "4,2"  # five respondents: the mean is shown
 
 
+def test_a_question_few_answered_hides_its_zeros_too(world: dict[str, Any]) -> None:
+    """Five respondents, three of whom answered the optional questions, all with the first
+    option. Outside the form "< 5", 0, 0 would say that everyone who answered chose it: the
+    zeros are "< 5" too (ADR 0036), for a single choice (a one-way table) and a multiple one
+    (whose choices add up to no total)."""
+    for n in range(5):
+        raw: dict[str, Any] = {"overall": "4"}
+        if n < 3:
+            raw |= {"best": "a", "topics": ["a"]}
+        answer(world["version"], world["form"], raw)
+    outside = _results(world, world["director"])
+    for code in ("best", "topics"):
+        item = _item(outside, code)
+        assert [r.display for r in item.rows] == ["< 5", "< 5", "< 5"], code
+        assert item.answered_display == "< 5", code
+    inside = _item(_results(world, world["worker"]), "topics")
+    assert [r.display for r in inside.rows] == ["3", "0", "0"]
+
+
 def test_one_small_cell_gets_a_complementary_cell(world: dict[str, Any]) -> None:
     """overall 5 ×6, 4 ×5, 2 ×1 → 2: '< 5' (primary), 4 (5, the smaller) 'x'; and 5 (6) 'x'
     too: the total 12 minus a shown 6 would say '< 5' + 'x' = 6, which only 1 + 5 makes."""
