@@ -14,7 +14,7 @@ results suppress one table at a time. Both call what this package exports.
 
 from .graph import arcs, determined, exposed_sums
 from .linked import jointly_determined, pinned, suppress, suppress_linked
-from .small import Quantity, quantity, shown_small, small_parts, symbols
+from .small import Quantity, quantity, reading, small_parts, symbols
 from .states import (
     DEFAULT_THRESHOLD,
     PRIMARY,
@@ -41,8 +41,8 @@ __all__ = [
     "number_text",
     "pinned",
     "quantity",
+    "reading",
     "scaled",
-    "shown_small",
     "small_parts",
     "suppress",
     "suppress_linked",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from django.core.cache import cache
 
@@ -23,7 +23,7 @@ from tupa.core import disclosure
 from tupa.core.tables import Key, Table
 
 from .graph import Cost, Node, arcs, part_cost, suppress_table
-from .small import Quantity, quantity, shown_small, small_parts, symbols
+from .small import Quantity, quantity, reading, small_parts
 from .states import DEFAULT_THRESHOLD, SHOWN
 
 
@@ -126,13 +126,15 @@ def pinned(
     *,
     exclude: Collection[Quantity] = (),
     first: bool = False,
+    read: Mapping[Quantity, str] | None = None,
 ) -> list[Quantity]:
     """The hidden quantities that only one value fits, given everything the tables publish
     together and what their symbols say (a "< 5" is 1–4, or 0–4 beside a total that is a
     "< 5", :func:`~.small.symbols`; an "x" 0 or at least 5), in the tables'
     order (:func:`tupa.core.disclosure.pinned`; ``hidden`` and ``elsewhere`` as in
     :func:`jointly_determined`). ``among``: ask only about these; ``exclude``: not about
-    these; ``first``: stop at the first found.
+    these; ``first``: stop at the first found; ``read``: the tables' :func:`~.small.reading`,
+    when the caller has it.
 
     A determined part is pinned too; this finds more: a row whose two "< 5"s sum to at most 4
     and a column whose "< 5"s sum to 7 pin 3 and 4 together, though neither equation alone
@@ -149,7 +151,8 @@ def pinned(
                 order.setdefault(q)
             else:
                 shown.add(q)
-    read = symbols(tables, shown_small(tables, threshold))
+    if read is None:
+        read = reading(tables, threshold)
     unknown = {q: (value[q], read.get(q, disclosure.APART)) for q in order if q not in shown}
     if not unknown:
         return []
@@ -248,7 +251,8 @@ def _suppress_linked(
     total (:mod:`.small`) leave no such part in the tests' and the benchmark's tables, but a
     part no hiding frees is still not hidden in vain.
     """
-    small = small_parts(tables, threshold)
+    read = reading(tables, threshold)
+    small = small_parts(tables, read)
     # The zeros hidden beside a small total are not protected themselves (suppress_table).
     zeros = {
         quantity(t, key)
@@ -286,7 +290,7 @@ def _suppress_linked(
         together = jointly_determined(tables, gone, elsewhere) if len(tables) > 1 else []
         if given := [q for q in together if q not in zeros]:
             more = {_complement(tables, gone, given[0], published, elsewhere)}
-        elif bounds and (freed := _free_one(tables, gone, elsewhere, threshold, bare, zeros)):
+        elif bounds and (freed := _free_one(tables, gone, elsewhere, threshold, bare, zeros, read)):
             more = freed
         else:
             return states
@@ -301,16 +305,19 @@ def _free_one(
     threshold: int,
     bare: set[Quantity],
     zeros: Collection[Quantity],
+    read: Mapping[Quantity, str],
 ) -> set[Quantity]:
     """The quantities to hide next so that the first pinned quantity (:func:`pinned`) is no
     longer pinned: the cheapest set, by one integer programme (:func:`_freeing`). A pinned
     quantity that no hiding frees goes to ``bare`` (the symbols alone pin it) and the next is
-    taken. ``zeros``: hidden beside a small total, not asked about (:mod:`.small`). Empty:
-    nothing is pinned but what is bare."""
+    taken. ``zeros``: hidden beside a small total, not asked about (:mod:`.small`); ``read``:
+    the tables' :func:`~.small.reading`. Empty: nothing is pinned but what is bare."""
     settled = set(bare) | set(zeros)
-    while found := pinned(tables, gone, elsewhere, threshold, exclude=settled, first=True):
+    while found := pinned(
+        tables, gone, elsewhere, threshold, exclude=settled, first=True, read=read
+    ):
         q = found[0]
-        more = _freeing(tables, gone, elsewhere, threshold, q)
+        more = _freeing(tables, gone, elsewhere, threshold, q, read)
         if more:
             return more
         if more is None:
@@ -325,11 +332,12 @@ def _freeing(
     elsewhere: Collection[Quantity],
     threshold: int,
     given: Quantity,
+    read: Mapping[Quantity, str],
 ) -> set[Quantity] | None:
     """:func:`tupa.core.disclosure.freeing` of the quantities of linked tables. A part's cost
     follows :func:`~.graph.part_cost`: its value and one, a margin one more than a cell (a margin says
-    more), a zero as much as a part of twice the threshold (hiding a zero protects little)."""
-    read = symbols(tables, shown_small(tables, threshold))
+    more), a zero as much as a part of twice the threshold (hiding a zero protects little).
+    ``read``: the tables' :func:`~.small.reading`."""
     parts: dict[Quantity, tuple[int, str]] = {}
     prices: dict[Quantity, float] = {}
     for table, hidden in zip(tables, gone, strict=True):

@@ -12,12 +12,13 @@ The attacker knows the rule, so a ``"< 5"`` says 0 … threshold − 1 wherever 
 total is a ``"< 5"`` (:data:`~tupa.core.disclosure.UNDER`), and 1 … threshold − 1 elsewhere
 (:data:`~tupa.core.disclosure.SMALL`). :func:`symbols` reads that from which parts are
 ``"< 5"``, i.e. from what is published: the audit (:mod:`.linked`) and the federation's lower
-bounds read it the same way.
+bounds read it the same way. :func:`reading` is both steps at once, computed once per
+suppression.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from tupa.core import disclosure
 from tupa.core.tables import Key, Table
@@ -80,10 +81,15 @@ def symbols(tables: Sequence[Table], small: Collection[Quantity]) -> dict[Quanti
     return out
 
 
-def small_parts(tables: Sequence[Table], threshold: int) -> list[dict[Key, str]]:
-    """The parts of each of the linked ``tables`` shown as "< 5" (:func:`shown_small`), with
-    what each says (:func:`symbols`)."""
-    read = symbols(tables, shown_small(tables, threshold))
+def reading(tables: Sequence[Table], threshold: int) -> dict[Quantity, str]:
+    """The quantities of linked ``tables`` shown as "< 5" (:func:`shown_small`), each with what
+    it says (:func:`symbols`)."""
+    return symbols(tables, shown_small(tables, threshold))
+
+
+def small_parts(tables: Sequence[Table], read: Mapping[Quantity, str]) -> list[dict[Key, str]]:
+    """The parts of each of the linked ``tables`` shown as "< 5", with what each says
+    (``read``: the tables' :func:`reading`)."""
     return [
         {key: read[q] for key in t.keys() if (q := quantity(t, key)) in read}  # noqa: SIM118
         for t in tables
