@@ -22,7 +22,9 @@ fictional member associations × ``--years`` years, about THL's national shelter
 
 Nothing is asserted: a measurement, not a test. The targets of the issue are printed beside
 the figures: key pages p95 ≤ 50 ms, one organisation-year return ≤ 300 ms and ≤ 1.5 × the
-hand-written SQL, the pages at 10× data within a factor 1.2 of 1×.
+hand-written SQL, the pages at 10× data within a factor 1.2 of 1× (p50 and p95). The times
+count on the reference host only (ADR 0037): a run whose ceiling page's p95 is over
+``QUIET_CEILING_P95_MS`` says so, and its time verdicts do not count.
 
 Databases::
 
@@ -78,6 +80,13 @@ PAGE_TARGET_MS = 50.0
 RETURN_TARGET_MS = 300.0
 HAND_SQL_FACTOR = 1.5
 SCALE_FACTOR = 1.2
+# The reference host (ADR 0037): this 2-core machine while nothing else takes its cores. The
+# framework ceiling (the own-account page) does the same small work in every run, 6.4–6.8 ms at
+# p50 and 7.1–9.5 at p95 in the quiet runs of benchmarks/README.md, 12.7–13.4 at p95 when
+# another tenant took CPU. A run whose ceiling p95 is over this did not have the two cores, and
+# its time verdicts do not count (query counts and agreement of figures do).
+QUIET_CEILING_P95_MS = 10.0
+CEILING_LABEL = "ceiling: own account page"
 
 
 # --------------------------------------------------------------------------- measuring
@@ -220,7 +229,7 @@ def pages(s: Subject) -> list[tuple[str, Any, Any, bool]]:
     ("HX", url) (an htmx GET)."""
     shelter = s.shelter.slug
     return [
-        ("ceiling: own account page", s.worker, "/kirjautuminen/tili/", False),
+        (CEILING_LABEL, s.worker, "/kirjautuminen/tili/", False),
         ("accessibility statement", s.worker, "/saavutettavuus/", False),
         ("dashboard", s.worker, "/", False),
         ("caseload", s.worker, "/asiakkuudet/", True),
@@ -377,14 +386,32 @@ def slow_queries(s: Subject, count: int, repeat: int = 5) -> None:
             print(f"    … ({len(plan) - 14} more lines)")
 
 
+def ceiling(rows: list[Row]) -> Row:
+    return next(r for r in rows if r.label == CEILING_LABEL)
+
+
+def host_is_quiet(rows: list[Row]) -> bool:
+    """Whether the run had the reference host (ADR 0037): the ceiling's p95 within its quiet
+    value."""
+    return ceiling(rows).p95 <= QUIET_CEILING_P95_MS
+
+
 def print_pages(title: str, rows: list[Row]) -> None:
     print(f"\n{title}")
+    quiet = host_is_quiet(rows)
+    print(
+        f"host: {'quiet' if quiet else 'BUSY'} (ceiling p95 {ceiling(rows).p95:.1f} ms, the "
+        f"reference host ≤ {QUIET_CEILING_P95_MS:.0f} ms, ADR 0037)"
+        + ("" if quiet else ": the time verdicts below do not count; measure again")
+    )
     print(
         f"{'page':32} {'user':16} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'queries':>8}  "
         f"target p95 ≤ {PAGE_TARGET_MS:.0f} ms"
     )
     for r in rows:
         verdict = ("met" if r.p95 <= PAGE_TARGET_MS else "over") if r.key else "(reference)"
+        if r.key and not quiet:
+            verdict += " (busy host: does not count)"
         note = "" if r.status == 200 else f"  HTTP {r.status}!"
         print(
             f"{r.label:32} {r.user:16} {r.p50:8.1f} {r.p95:8.1f} {r.sql_ms:8.1f} "
@@ -691,13 +718,18 @@ def run(args: argparse.Namespace) -> None:
             f"target ≤ {SCALE_FACTOR}; and the p50 ratio divided by the ceiling page's (the "
             "machine's load can change in between: the ceiling's own ratio shows how much)"
         )
+        quiet = host_is_quiet(before) and host_is_quiet(after)
+        if not quiet:
+            print("a run at one of the scales had a busy host: the verdicts do not count")
         print(f"{'page':32} {'p50':>6} {'p95':>6} {'p50÷ceiling':>12}")
-        ceiling = after[0].p50 / before[0].p50
+        host = ceiling(after).p50 / ceiling(before).p50
         for b, a in zip(before, after, strict=True):
             r50, r95 = a.p50 / b.p50, a.p95 / b.p95
-            verdict = "met" if r95 <= SCALE_FACTOR else "over"
+            verdict = "met" if max(r50, r95) <= SCALE_FACTOR else "over"
+            if not quiet:
+                verdict += " (busy host)"
             print(
-                f"{a.label:32} {r50:6.2f} {r95:6.2f} {r50 / ceiling:12.2f}  "
+                f"{a.label:32} {r50:6.2f} {r95:6.2f} {r50 / host:12.2f}  "
                 f"{verdict if a.key else '(reference)'}"
             )
     if args.slow_queries:
