@@ -18,6 +18,7 @@ from tupa.demo import (
     finance_budget,
     finance_grants,
     finance_invoicing,
+    homes,
     planning,
     prevention,
     programmes,
@@ -49,6 +50,7 @@ DOMAIN_BUILDERS: tuple[Callable[..., str | None], ...] = (
     dropin.build,
     prevention.build,
     visitation.build,
+    homes.build,  # after every builder that adds persons; before the invoicing and statistics
     surveys.build,  # after the clients, volunteers and groups: due lists read their ends
     finance_agreements.build,
     finance_grants.build,

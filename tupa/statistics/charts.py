@@ -23,6 +23,8 @@ LAST_YEAR = svg.SECONDARY
 WIDTH = 360
 #: Room right of the longest bar for its value.
 _VALUE_ROOM = 56
+#: Room left of a named bar for its name, a year (``paired_bars(named=True)``).
+NAME_ROOM = 32
 #: The longest label drawn whole on a row's line (12 px text); a longer one is shortened with
 #: "…" (the bar's tooltip and the table beside the chart have it whole).
 LABEL_CHARS = 48
@@ -44,17 +46,23 @@ def paired_bars(
     legend: tuple[str, str],
     own_scale: bool = False,
     hidden: str = "–",
+    named: bool = False,
+    decimals: int = 0,
 ) -> SafeString:
     """Two bars per row, this year's above last year's: ``(label, this year, last year)``.
 
     Each row's label is a line of its own above its bars, so a long name is not cut or drawn
     over a bar, and a legend (``legend``: this year's and last year's name) says which bar is
-    which. The rows share one scale, unless ``own_scale``: then each row is drawn to its own
-    larger value, for rows counted in different units (the overview's care days beside visits);
-    the page must say so. ``None`` is a suppressed value: no bar, and ``hidden`` (the table's
-    ``"< 5"``) where its number would be."""
+    which. With ``named``, each bar also starts with its name (the year) in text, so which bar
+    is which year is told without its colour (WCAG 1.4.1); the bars are then
+    :data:`NAME_ROOM` shorter. The rows share one scale, unless ``own_scale``: then each row is
+    drawn to its own larger value, for rows counted in different units (the overview's care
+    days beside visits); the page must say so. ``None`` is a suppressed value: no bar, and
+    ``hidden`` (the table's ``"< 5"``) where its number would be. ``decimals``: the values are
+    in hundredths (2; hours) and written so, as their table writes them."""
     bar, label_h, gap, legend_h = 12, 16, 10, 22
-    span = WIDTH - _VALUE_ROOM
+    x0 = NAME_ROOM if named else 0
+    span = WIDTH - _VALUE_ROOM - x0
     drawn = [v for _l, a, b in rows for v in (a, b) if v is not None]
     shared_top = max([0, *drawn])
     parts = [
@@ -75,12 +83,17 @@ def paired_bars(
             (this_year, THIS_YEAR, legend[0]),
             (last_year, LAST_YEAR, legend[1]),
         ):
-            text = escape(hidden if value is None else number_text(value))
+            text = escape(hidden if value is None else number_text(value, decimals))
             w = 0 if value is None else bar_width(value, top, span)
+            if named:
+                parts.append(
+                    f'<text x="0" y="{y + bar - 2}" font-size="10" fill="{svg.TEXT}">'
+                    f"{escape(name)}</text>"
+                )
             parts.append(
-                f'<rect x="0" y="{y}" width="{w}" height="{bar - 1}" fill="{colour}">'
+                f'<rect x="{x0}" y="{y}" width="{w}" height="{bar - 1}" fill="{colour}">'
                 f"<title>{escape(label)}, {escape(name)}: {text}</title></rect>"
-                f'<text x="{w + 4}" y="{y + bar - 2}" font-size="11" fill="{svg.TEXT}">'
+                f'<text x="{x0 + w + 4}" y="{y + bar - 2}" font-size="11" fill="{svg.TEXT}">'
                 f"{text}</text>"
             )
             y += bar

@@ -1,5 +1,6 @@
 """A computed return as a spreadsheet (XLSX) or a Finnish Excel CSV (its PDF is the page's
-sections rendered from ``statistics/return_pdf.html`` and written by :mod:`tupa.core.pdf`).
+sections rendered from ``statistics/return_pdf.html`` and written by :mod:`tupa.core.pdf`, with
+a small bar chart beside each short one-way table: :func:`pdf_sections`).
 
 The exports are pure functions of a :class:`~.engine.Computed` and the suppression states
 (:func:`.suppression.suppress_computed`): what is exported is exactly what the screen shows,
@@ -14,12 +15,15 @@ grouping, which Finnish Excel reads as numbers); a suppressed part is its displa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tupa.core import svg
 from tupa.core.spreadsheets import MONEY_FORMAT, finnish_csv, finnish_number, put, workbook_bytes
 from tupa.core.suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
 from tupa.core.tables import TOTAL, Key, Table
@@ -30,6 +34,7 @@ if TYPE_CHECKING:  # the engine reads the database; the exports only read its da
     from openpyxl.worksheet.worksheet import Worksheet
 
     from .engine import Computed, ComputedLine
+    from .present import ShownLine, ShownSection
 
 States = dict[int, dict[Key, str]]
 
@@ -216,7 +221,8 @@ def _line_block(
     return row + 1
 
 
-def _definitions_sheet(ws: Worksheet, computed: Computed) -> None:
+def definitions_sheet(ws: Worksheet, computed: Computed) -> None:
+    """The definitions of ``computed``'s lines, one row a line (also the federation's export)."""
     from openpyxl.styles import Alignment
 
     header = [
@@ -258,7 +264,8 @@ def _definitions_sheet(ws: Worksheet, computed: Computed) -> None:
     widths.apply(ws)
 
 
-def _meta_sheet(ws: Worksheet, meta: list[tuple[str, str]]) -> None:
+def meta_sheet(ws: Worksheet, meta: list[tuple[str, str]]) -> None:
+    """The facts of a copy, ``name``: ``value`` a row (also the federation's export)."""
     widths = _Widths()
     for row, (key, text) in enumerate(meta, start=1):
         _put(ws, row, 1, key, bold=True)
@@ -289,8 +296,8 @@ def xlsx(
     assert figures is not None
     figures.title = _("Luvut")
     _figures_sheet(figures, computed, states, title, subject, threshold)
-    _definitions_sheet(wb.create_sheet(_("Määritelmät")), computed)
-    _meta_sheet(wb.create_sheet(_("Tiedot")), meta)
+    definitions_sheet(wb.create_sheet(_("Määritelmät")), computed)
+    meta_sheet(wb.create_sheet(_("Tiedot")), meta)
     return workbook_bytes(wb, title=title, subject=subject)
 
 
@@ -361,3 +368,50 @@ def csv_bytes(
                     ]
                 )
     return finnish_csv(None, rows)
+
+
+# PDF ----------------------------------------------------------------------------------------
+
+#: The most parts a charted line has (a month breakdown's 12 and a few more); a longer table
+#: is its table alone, as is a two-way table and a total alone.
+PDF_CHART_PARTS = 13
+
+
+def pdf_chart(line: ShownLine) -> SafeString | None:
+    """The bar chart of a return line in its PDF: one bar per part of a one-way table of 2 to
+    :data:`PDF_CHART_PARTS` parts, drawn from the figures the table shows — a suppressed part
+    (``"< 5"``, ``"x"``) gets no bar, only the table's text, so the chart gives away nothing the
+    table hides. ``None`` (no chart) for a total alone, a two-way table, a longer table, a
+    negative figure, or when no part has a bar to draw.
+
+    The chart is Tupa's one distribution chart (:func:`tupa.core.svg.bars`):
+    inline SVG in the house style, its ``<title>`` (the line's title) the text alternative of
+    the tagged PDF's figure, as the annual pack's charts."""
+    if line.ways != 1 or not 2 <= len(line.rows) <= PDF_CHART_PARTS:
+        return None
+    rows: list[tuple[str, int | None, str]] = []
+    for row in line.rows:
+        (cell,) = row.cells
+        if not cell.suppressed and cell.value < 0:
+            return None
+        label = str(row.label)
+        rows.append(
+            (label[:1].upper() + label[1:], None if cell.suppressed else cell.value, cell.text)
+        )
+    if not any(value for _label, value, _text in rows):
+        return None
+    title = str(line.title)
+    return svg.bars(title[:1].upper() + title[1:], rows)
+
+
+def pdf_sections(sections: list[ShownSection]) -> list[ShownSection]:
+    """A return's shown sections (:func:`.present.present`) for its PDF: each line's chart is
+    :func:`pdf_chart`'s (in place of the page's month chart, which draws a hidden month as an
+    empty slot without the table's mark)."""
+    return [
+        dataclasses.replace(
+            section,
+            lines=[dataclasses.replace(line, chart=pdf_chart(line)) for line in section.lines],
+        )
+        for section in sections
+    ]

@@ -18,7 +18,7 @@ from tupa.core.tables import TOTAL, Key, Table
 from .charts import column_bars
 from .engine import Computed, ComputedLine
 from .indicators.dimensions import MONTH
-from .indicators.protection import AGGREGATE_ONLY
+from .indicators.protection import NEVER_DRILLED
 from .returns.base import Provenance
 
 #: The address of a line's drill-down page, by the line's index.
@@ -197,8 +197,8 @@ def present_line(
     ``drill_url``: the address of a line's drill-down page by its index (no links without it);
     ``made``: the texts and query parts the return's other lines have made."""
     base = base or {}
-    if {line.table.row_dimension, line.table.col_dimension} & AGGREGATE_ONLY:
-        drillable = False  # a person's municipality is never a way into the records
+    if {line.table.row_dimension, line.table.col_dimension} & NEVER_DRILLED:
+        drillable = False  # where a person lives is never a way into the records
     t = line.table
     shown = ShownLine(
         index=line.index,

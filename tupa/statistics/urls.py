@@ -28,6 +28,11 @@ urlpatterns = [
         federation.federation_return,
         name="federation_return",
     ),
+    path(
+        "liitto/<str:template_id>/<int:year>/vienti.<str:fmt>",
+        federation.federation_export,
+        name="federation_export",
+    ),
     path("lahetetyt/<int:pk>/", submissions.submission_detail, name="submission"),
     path(
         "lahetetyt/<int:pk>/vienti.<str:fmt>",

@@ -6,20 +6,34 @@ leads and the Federation's analyst: each page linked, each export downloaded (th
 a workbook and a PDF prepared as background jobs, which the test suite runs at once) must
 answer 200 or redirect. It found that no export of a sent outgoing return worked. Pages of one
 kind (a return, a drill-down, a sent return) are visited a few times each, not all.
+
+The partner municipalities' reports of last year count their own residents (the demo's homes,
+:mod:`tupa.demo.homes`): Lahti's has clients and care days, the three together no more than the
+association's, and no protected family is counted or listed in any of them (ADR 0020).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
-from django_scopes import scopes_disabled
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
 
 from tupa.accounts.models import User
+from tupa.core.suppression import number_text
 from tupa.core.tests.helpers import login_verified
+from tupa.demo.homes import LAHTI
+from tupa.episodes.models import Participant
+from tupa.organisations.models import Municipality
+from tupa.people.restrictions import protected_episode_ids
+from tupa.statistics import engine
+from tupa.statistics.indicators.base import Params
+from tupa.statistics.returns import registry as returns
 
 from .conftest import NOW, WholeDemo
 
@@ -117,3 +131,78 @@ def test_every_statistics_link_answers(
     failed, asked = _crawl(client, seeds)
     assert not failed, "\n".join(failed)
     assert asked >= (3 if username == "liitto" else 20)
+
+
+#: The partner municipalities (the reports the catalogue offers): Lahti, Hollola, Heinola.
+PARTNERS = (LAHTI, "098", "111")
+#: The municipality report's lines that count the municipality's residents' clients and days.
+RESIDENT_LINES = ("outpatient.clients", "ensikoti.clients", "residential.care_days")
+
+
+def test_the_municipality_reports_count_only_their_unprotected_residents(
+    demo_at_now: WholeDemo, client: Client
+) -> None:
+    """Last year's reports of Lahti, Hollola and Heinola (the demo's homes, tupa.demo.homes)."""
+    organisation = demo_at_now.organisation
+    year = NOW.year - 1
+    template = returns.get("municipality.yearly")
+    index = {line.indicator: i for i, line in template.lines()}
+    with scopes_disabled():
+        partners = {m.code: m for m in Municipality.objects.filter(code__in=PARTNERS)}
+
+    def report(municipality: Municipality | None) -> engine.Computed:
+        params = Params(
+            organisation.pk,
+            dt.date(year, 1, 1),
+            dt.date(year, 12, 31),
+            municipality_id=municipality.pk if municipality else None,
+        )
+        return engine.run(template, params, by_units=True)
+
+    def episodes(computed: engine.Computed, key: str) -> set[int | None]:
+        result = computed.line(index[key]).result
+        assert result is not None
+        return {unit.episode_id for unit in result.units}
+
+    with scope(organisation=organisation.pk):
+        whole = report(None)
+        reports = {code: report(partners[code]) for code in PARTNERS}
+        counted = set().union(*(episodes(whole, key) for key in index)) - {None}
+        withheld = protected_episode_ids(counted)
+        # A protected client who lives in Lahti (the register holds her home) is among last
+        # year's clients of the association ...
+        assert Participant.objects.filter(
+            episode_id__in=withheld & episodes(whole, "outpatient.clients"),
+            person__municipality=partners[LAHTI],
+        ).exists()
+        # ... and in no municipality's report.
+        for computed in reports.values():
+            for key in index:
+                assert not episodes(computed, key) & withheld, key
+    totals = {
+        code: {key: c.line(i).table.total for key, i in index.items()}
+        for code, c in (("", whole), *reports.items())
+    }
+    assert totals[LAHTI]["outpatient.clients"] > 0
+    assert totals[LAHTI]["ensikoti.clients"] > 0
+    assert totals[LAHTI]["residential.care_days"] > 0
+    for key in RESIDENT_LINES:
+        assert sum(totals[code][key] for code in PARTNERS) <= totals[""][key], key
+    # Some clients live elsewhere in Päijät-Häme, and the protected one is nobody's resident.
+    assert (
+        sum(totals[code]["outpatient.clients"] for code in PARTNERS)
+        < totals[""]["outpatient.clients"]
+    )
+
+    # The director's drill-downs of Lahti's figures: the same count, no protected family listed.
+    with scopes_disabled():
+        director = User.objects.get(username="johtaja")
+    login_verified(client, director)
+    for key in RESIDENT_LINES:
+        url = reverse("statistics:drill", args=[template.id, year, LAHTI, index[key]])
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["total"] == number_text(totals[LAHTI][key])
+        listed = {row["episode"].pk for row in response.context["records"]}
+        assert not listed & withheld, key
+        assert len(listed) + response.context["hidden"] == len(episodes(reports[LAHTI], key))

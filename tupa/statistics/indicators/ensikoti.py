@@ -3,7 +3,7 @@
 *Ensi- ja turvakotien liitto lukuina* (finnish-requirements §3) asks of every member's
 mother-and-baby home: mothers, fathers and children; the share referred by social services;
 entry during pregnancy; stays under 2 and over 6 months. These are one unit per person
-(:data:`CLIENTS`) and one unit per residence (:data:`STAYS`), read from the stays with the
+(:data:`CLIENTS`) and one unit per residence (:data:`STAYS_V2`), read from the stays with the
 residential indicators' shared reads (:func:`.residential.chains`: a move continues the same
 residence, as everywhere else). Care days are :data:`.residential.CARE_DAYS`, which counts
 every residential form.
@@ -26,6 +26,14 @@ Entry during pregnancy, per residence (chain of stays), decided in this order:
 * **no** when the basic form answers no, or the home asks the question at admission
   (``ServiceForm.pregnancy_stays``) and it was left unticked;
 * **unknown** otherwise.
+
+The length of a residence, version 2 (:data:`STAYS_V2`, the Federation's figure "stays over 6
+months"): a residence that has lasted over 6 months by the period's end is over 6 months whatever
+happens later, so it is counted so even while it goes on; version 1 (:data:`STAYS`,
+:data:`CLIENTS`) gives every residence still going on at the period's end the band "jatkuu",
+and so counts fewer stays over 6 months. A residence still going on that has lasted at most 6
+months stays "jatkuu" in version 2 too: it may yet end under 2 months, in 2–6 months or over 6
+months, and its band is given by the period in which it ends (or passes 6 months).
 """
 
 from __future__ import annotations
@@ -119,6 +127,18 @@ STAY_LENGTH_BAND = Dimension(
         (ONGOING, _("jatkuu")),
     ),
 )
+#: The same bands by the rule of :func:`settled_length_band`: "jatkuu" is then a residence still
+#: going on that has lasted at most 6 months.
+SETTLED_LENGTH_BAND = Dimension(
+    "stay_length_band",
+    _("asumisjakson pituus"),
+    (
+        (UNDER_2_MONTHS, _("alle 2 kuukautta")),
+        (MONTHS_2_6, _("2–6 kuukautta")),
+        (OVER_6_MONTHS, _("yli 6 kuukautta")),
+        (ONGOING, _("jatkuu, enintään 6 kuukautta")),
+    ),
+)
 
 
 # --------------------------------------------------------------------------- pure rules
@@ -150,6 +170,17 @@ def stay_length_band(arrived: dt.date, departed: dt.date | None, period_end: dt.
     if departed > add_months(arrived, 6):
         return OVER_6_MONTHS
     return MONTHS_2_6
+
+
+def settled_length_band(arrived: dt.date, departed: dt.date | None, period_end: dt.date) -> str:
+    """Version 2 of :func:`stay_length_band`: a residence still going on at the period's end is
+    over 6 months when it would be so whenever it ends. Its earliest departure is the day after
+    the period's end, so that is when ``period_end + 1 day`` is past the 6 months (the same
+    comparison as for a departure); otherwise its band is not yet known: "jatkuu"."""
+    band = stay_length_band(arrived, departed, period_end)
+    if band == ONGOING and period_end + dt.timedelta(days=1) > add_months(arrived, 6):
+        return OVER_6_MONTHS
+    return band
 
 
 @dataclass(frozen=True)
@@ -213,7 +244,10 @@ class Residence:
     episode_id: int
     referred: str
     entry: str
+    #: The length band of version 1 (:func:`stay_length_band`) and of version 2
+    #: (:func:`settled_length_band`).
     length: str
+    settled_length: str
 
 
 @shared_read
@@ -230,15 +264,14 @@ def _residences(params: Params) -> dict[int, Residence]:
         # end: the family was there on the period's last day and on no day of the next period
         # (``present_in``), so this period is the last to count the residence.
         by_end = tail.departed_at is not None and tail.departed_at <= upper
+        arrived = local_date(head.arrived_at)
+        end = departed if by_end and departed is not None else params.end
         result[head_pk] = Residence(
             episode_id=head.episode_id,
             referred=referred_by_social_services(head.referral_source),
             entry=entry_during_pregnancy(head, facts.get(head.episode_id)),
-            length=stay_length_band(
-                local_date(head.arrived_at),
-                departed,
-                departed if by_end and departed is not None else params.end,
-            ),
+            length=stay_length_band(arrived, departed, end),
+            settled_length=settled_length_band(arrived, departed, end),
         )
     return result
 
@@ -297,16 +330,23 @@ def client_units(params: Params) -> Iterator[Unit]:
         )
 
 
-def stay_units(params: Params) -> Iterator[Unit]:
+def stay_units(params: Params, *, settled: bool = False) -> Iterator[Unit]:
+    """One unit per residence of the period; its length by version 1's rule, or by version 2's
+    (``settled``: :func:`settled_length_band`)."""
     found = chains(params)
     residences = _residences(params)
     municipalities = found.municipalities
     for residence in residences.values():
+        length = residence.settled_length if settled else residence.length
         yield Unit(
-            values=(residence.referred, residence.entry, residence.length),
+            values=(residence.referred, residence.entry, length),
             episode_id=residence.episode_id,
             municipality_id=municipalities.get(residence.episode_id),
         )
+
+
+def settled_stay_units(params: Params) -> Iterator[Unit]:
+    return stay_units(params, settled=True)
 
 
 # --------------------------------------------------------------------------- indicators
@@ -353,5 +393,30 @@ STAYS = Indicator(
 )
 
 
+#: Version 2: a residence that has lasted over 6 months by the period's end is over 6 months
+#: while it goes on (:func:`settled_length_band`); the Federation's member statistics count
+#: their referral, pregnancy and length lines by it (``federation.members`` version 2).
+STAYS_V2 = Indicator(
+    id="ensikoti.stays",
+    version=2,
+    title=_("Ensikodin asumisjaksot"),
+    rule=_(
+        "Asumisjakso, josta jokin osa osuu ajanjaksolle; siirto paikasta toiseen jatkaa samaa "
+        "asumisjaksoa, ja perhe lasketaan kerran, vaikka siinä on useita henkilöitä. Ohjaava "
+        "taho ja tulo raskausaikana ovat asumisjakson ensimmäisen jakson tietoja. Tulo "
+        "raskausaikana: jakso on kirjattu alkaneeksi raskausaikana, perustietolomakkeen vastaus "
+        "on kyllä, asiakkuudessa on odottava vanhempi, lapsi on syntynyt tulon jälkeen tai "
+        "laskettu aika on 300 päivän sisällä tulosta. Pituus ensimmäisestä tulosta lähtöön "
+        "kalenterikuukausina. Jakso, joka jatkuu ajanjakson lopussa, on yli 6 kuukautta, jos se "
+        "on kestänyt ajanjakson loppuun mennessä yli 6 kuukautta; muuten ”jatkuu, enintään 6 "
+        "kuukautta”, koska sen lopullinen pituus ei ole vielä tiedossa."
+    ),
+    unit_label=_("asumisjaksoa"),
+    dimensions=(REFERRED_BY_SOCIAL_SERVICES, ENTRY_DURING_PREGNANCY, SETTLED_LENGTH_BAND),
+    units=settled_stay_units,
+    applies=is_mother_and_baby_home,
+)
+
+
 def register(registry: IndicatorRegistry) -> None:
-    registry.register(CLIENTS, STAYS)
+    registry.register(CLIENTS, STAYS, STAYS_V2)

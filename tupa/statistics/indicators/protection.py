@@ -33,6 +33,13 @@ from .reads import shared_read
 #: family (:func:`withhold_homes`).
 AGGREGATE_ONLY = frozenset({"municipality", "payer_municipality"})
 
+#: Dimensions no figure is drilled by: the places above, and the payer of a payment commitment
+#: (care days by payer). The payer is the family's wellbeing services county, or the city that
+#: organises its own services: beside the list of records it says where a listed family lives.
+#: Unlike the places it is not withheld from the counts: care days are invoiced by it, and the
+#: commitment names the payer to the payer itself (ADR 0020, addendum).
+NEVER_DRILLED = AGGREGATE_ONLY | {"payer"}
+
 
 @dataclass(frozen=True)
 class Protected:

@@ -8,7 +8,9 @@ template, indicator versions and parameters it was sent with.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -157,7 +159,17 @@ class ReturnTemplate:
         if self.granted_by is not None:
             form.granted = _FORM_GRANTS.instances(form=form.pk, organisation=form.organisation_id)
 
-    def deadline_for(self, year: int) -> dt.date | None:
+    def deadline_for(self, year: int, registered: Collection[Registered] = ()) -> dt.date | None:
+        """The deadline of the return of ``year``: ``deadline``, (month, day) of the year after —
+        unless the return is a report of grants (``granted_by``) and the grants register has the
+        results-report deadlines of its grants that year (``registered``, as
+        :meth:`GrantsRegister.deadline` gives them): then the earliest of them still open, or
+        when all are done, the earliest. The catalogue, the overview, the return page and a
+        grant's page all ask :meth:`GrantsRegister.deadline`, so they and the finance manager's
+        deadline list agree."""
+        if self.granted_by is not None and registered:
+            still_open = [due for due, done in registered if done is None]
+            return min(still_open or [due for due, _done in registered])
         if self.deadline is None:
             return None
         return dt.date(year + 1, *self.deadline)
@@ -165,6 +177,77 @@ class ReturnTemplate:
 
 class ReturnRegistry(VersionedRegistry[ReturnTemplate]):
     """Every return template version, by ``id`` and ``version``."""
+
+
+#: A results-report deadline of the grants register: when it is due, and when it was done
+#: (``None``: still open).
+Registered = tuple[dt.date, dt.date | None]
+
+
+class GrantsRegister:
+    """The grants register's results-report deadlines (*tuloksellisuusraportti*), by grant and
+    the year reported on (the year before the deadline: the rule of
+    ``finance.grants.selectors.results_reports``). Read in one query the first time a report
+    with grants asks (:meth:`of_year`: an organisation's of one year, shared by the catalogue's
+    rows and its targets; :meth:`of_grant`: one grant's of every year), never for a page that
+    shows no grant."""
+
+    def __init__(self, read: Callable[[], Iterable[tuple[int, dt.date, dt.date | None]]]) -> None:
+        self._read = read
+
+    @classmethod
+    def of_year(cls, organisation_id: int | None, year: int) -> GrantsRegister:
+        from tupa.finance.grants.selectors import results_reports
+
+        def read() -> Iterable[tuple[int, dt.date, dt.date | None]]:
+            if organisation_id is None:  # a user of no organisation: nothing of anyone's
+                return []
+            rows = results_reports(organisation_id=organisation_id, year=year)
+            return rows.values_list("grant_id", "due_on", "done_on")
+
+        return cls(read)
+
+    @classmethod
+    def of_grant(cls, grant: Any) -> GrantsRegister:
+        from tupa.finance.models import GrantDeadline
+
+        def read() -> Iterable[tuple[int, dt.date, dt.date | None]]:
+            rows = GrantDeadline.objects.filter(grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT)
+            return rows.values_list("grant_id", "due_on", "done_on")
+
+        return cls(read)
+
+    @functools.cached_property
+    def _by_grant(self) -> dict[tuple[int, int], list[Registered]]:
+        out: dict[tuple[int, int], list[Registered]] = defaultdict(list)
+        for grant_id, due_on, done_on in self._read():
+            out[(grant_id, due_on.year - 1)].append((due_on, done_on))
+        return out
+
+    def registered(self, grants: Iterable[Any], year: int) -> list[Registered]:
+        """The results-report deadlines of ``grants`` for ``year`` (no read without grants)."""
+        return [entry for g in grants for entry in self._by_grant.get((g.pk, year), ())]
+
+    def deadline(
+        self, template: ReturnTemplate, grants: Iterable[Any], year: int
+    ) -> dt.date | None:
+        """The deadline of ``template``'s report of ``year`` for ``grants``: the register's when
+        it has one, else the template's own (31 March for STEA), as
+        :meth:`ReturnTemplate.deadline_for` decides. Every page that shows a report's deadline
+        or its state (late, still to send) asks here."""
+        return template.deadline_for(year, self.registered(grants, year))
+
+    def reported_on(self, grants: Iterable[Any], year: int) -> dt.date | None:
+        """When the register says the results report of ``year`` of every one of ``grants`` was
+        done (a STEA report sent outside Tupa, or before its statistics were in use): the latest
+        date, or ``None`` (no grants, or one with no deadline done)."""
+        dates = []
+        for grant in grants:
+            done = [d for _due, d in self.registered([grant], year) if d is not None]
+            if not done:
+                return None
+            dates.append(max(done))
+        return max(dates) if dates else None
 
 
 def with_grants(forms: models.QuerySet[Any]) -> models.QuerySet[Any]:

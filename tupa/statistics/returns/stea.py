@@ -58,7 +58,9 @@ def _stea(
     visible: str = "statistics.form.view",
 ) -> ReturnTemplate:
     """Version 1 of STEA's report for the STEA-funded forms of one ``kind``: what the five
-    reports share (recipient, description, March deadline, the grants, visibility) said once."""
+    reports share (recipient, description, the grants, visibility) said once. The deadline is
+    the grants register's results-report deadline of the form's grant and year; 31 March only
+    when the register has none (:meth:`~.base.GrantsRegister.deadline`)."""
     return ReturnTemplate(
         id=id,
         version=1,
@@ -66,7 +68,7 @@ def _stea(
         title=title,
         description=_DESCRIPTION,
         applies=lambda form: form.kind == kind,
-        deadline=(3, 31),
+        deadline=(3, 31),  # unless the grants register says otherwise
         visible=visible,
         granted_by=STEA_KINDS,
         sections=sections,

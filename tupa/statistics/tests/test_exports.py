@@ -1,13 +1,15 @@
-"""The exports of a computed return: XLSX and Finnish Excel CSV (no database needed; every PDF is
-written by tupa.core.pdf, tested in tupa/core/tests/test_pdf.py)."""
+"""The exports of a computed return: XLSX, Finnish Excel CSV and the PDF's charts (no database
+needed; every PDF is written by tupa.core.pdf, tested in tupa/core/tests/test_pdf.py)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import openpyxl
 import pytest
@@ -15,7 +17,14 @@ from django.utils import translation
 
 from tupa.core.tables import TOTAL, Key, Table
 from tupa.statistics.engine import Computed, ComputedLine, ComputedSection
-from tupa.statistics.exports import csv_bytes, csv_number, legend, xlsx
+from tupa.statistics.exports import (
+    PDF_CHART_PARTS,
+    csv_bytes,
+    csv_number,
+    legend,
+    pdf_chart,
+    xlsx,
+)
 from tupa.statistics.indicators.base import Indicator, Params
 from tupa.statistics.returns.base import Line, Provenance, ReturnTemplate, Section
 from tupa.statistics.suppression import suppress_computed
@@ -233,3 +242,130 @@ def test_csv_numbers() -> None:
     assert csv_number(1234) == "1234"
     assert csv_number(Decimal("1.50")) == "1,50"
     assert csv_number(Decimal("-3.2")) == "-3,2"
+
+
+# PDF charts ---------------------------------------------------------------------------------
+
+#: A bar of a PDF chart (tupa.core.svg.bars): its width and its tooltip.
+_PDF_BAR = re.compile(
+    r'<rect x="130" y="\d+" width="(\d+)" height="13" fill="[^"]+"><title>([^<]*)'
+)
+
+
+def pdf_html(states: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The HTML of the fixture's PDF, as the export renders it (the PDF writer not run)."""
+    from tupa.statistics.views import returns as return_views
+
+    given: list[str] = []
+
+    def recording(html: str) -> bytes:
+        given.append(html)
+        return b"%PDF"
+
+    monkeypatch.setattr(return_views, "html_to_pdf", recording)
+    c = computed()
+    return_views.export_body(
+        c,
+        suppress_computed(c) if states else None,
+        title="Testi-ilmoitus 2024",
+        subject_label="Turvakoti Testilä",
+        meta=META,
+        fmt="pdf",
+    )
+    (html,) = given
+    return html
+
+
+def charts_of(html: str) -> list[str]:
+    return re.findall(
+        r'<div class="overview-chart" aria-hidden="true">(<svg .*?</svg>)</div>', html
+    )
+
+
+def test_a_return_pdf_charts_a_one_way_line_with_the_tables_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 11 item 6, "PDF with charts": the one-way line by gender (3 parts) gets a bar
+    chart above its table; the total alone and the 2 × 3 table get none. Internal copy: the
+    bars are 3, 10 and 12 (the table's figures), 12 filling the chart's 150-unit span
+    (320 wide less 130 for the labels and 40 for the values): 150·3/12 = 37.5 → 38,
+    150·10/12 = 125, 150."""
+    html = pdf_html(False, monkeypatch)
+    (chart,) = charts_of(html)
+    assert "<title>Asiakkaat sukupuolen mukaan</title>" in chart
+    assert _PDF_BAR.findall(chart) == [
+        ("38", "Nainen: 3"),
+        ("125", "Mies: 10"),
+        ("150", "=SUM(A1): 12"),
+    ]
+    assert "style=" not in chart and "<script" not in chart
+    figure = re.search(r'<figure class="figure" id="luku-1".*?</figure>', html, re.S)
+    assert figure and chart in figure.group(0)  # beside its own table
+    assert html.count("<svg") == 1
+
+
+def test_a_suppressed_return_pdfs_chart_draws_no_bar_for_a_hidden_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The outgoing copy: Nainen 3 is "< 5" and Mies 10 is "x" (secondary, else 25 − 12 would
+    give Nainen away), as in its table. Neither gets a bar nor its number anywhere in the
+    chart — only the table's mark beside the empty place; 12 alone is drawn, filling the span."""
+    (chart,) = charts_of(pdf_html(True, monkeypatch))
+    assert _PDF_BAR.findall(chart) == [("150", "=SUM(A1): 12")]
+    texts = re.findall(r">([^<>]+)</text>", chart)
+    assert texts == ["Nainen", "&lt; 5", "Mies", "x", "=SUM(A1)", "12"]
+    assert ">3<" not in chart and ">10<" not in chart and ": 3" not in chart
+
+
+def _one_way(parts: int, *, month: bool) -> Any:
+    from tupa.statistics.present import present_line
+
+    people = indicator("test.people", "Asiakkaat", "Lasketaan henkilöt kerran.", "henkilöä")
+    rows = [(str(i), f"osa {i}") for i in range(1, parts + 1)]
+    values: dict[Key, int] = {("cell", r, ""): int(r) * 10 for r, _label in rows}
+    values[TOTAL] = sum(values.values())
+    table = Table(
+        row_dimension="month" if month else "age_band",
+        row_label="Kuukausi" if month else "Ikäryhmä",
+        rows=rows,
+        values=values,
+    )
+    line = Line("test.people", 1, (table.row_dimension,), label="Asiakkaat")
+    return present_line(ComputedLine(0, line, people, table), None, drillable=False)
+
+
+def test_a_pdf_chart_is_drawn_for_a_dozen_parts_but_not_for_more_than_13() -> None:
+    """A month breakdown (12 parts) and 13 age bands are charted, the month one in place of
+    the page's column chart (which has no mark for a hidden month); 14 parts and a single
+    part are their tables alone."""
+    months = _one_way(12, month=True)
+    assert months.chart is not None  # the page's column chart
+    chart = pdf_chart(months)
+    assert chart is not None and chart != months.chart
+    assert [w for w, _t in _PDF_BAR.findall(chart)] == [
+        str(round(150 * i / 12)) for i in range(1, 13)
+    ]
+    assert pdf_chart(_one_way(PDF_CHART_PARTS, month=False)) is not None
+    assert pdf_chart(_one_way(PDF_CHART_PARTS + 1, month=False)) is None
+    assert pdf_chart(_one_way(1, month=False)) is None
+
+
+def test_a_return_pdf_with_charts_stays_tagged_and_its_tables_read_whole() -> None:
+    """The real PDF: the chart is a figure of the tagged PDF/UA whose text alternative is its
+    title (as the annual pack's), and the table's rows still read in order."""
+    from tupa.core.tests.helpers import pdf_structure, pdf_text
+    from tupa.statistics.views.returns import export_body
+
+    c = computed()
+    body = export_body(
+        c,
+        suppress_computed(c),
+        title="Testi-ilmoitus 2024",
+        subject_label="Turvakoti Testilä",
+        meta=META,
+        fmt="pdf",
+    )
+    structure = pdf_structure(body)
+    assert structure.tagged and structure.lang == "fi"
+    assert structure.figures == ["Asiakkaat sukupuolen mukaan"]
+    assert "Nainen < 5 Mies x =SUM(A1) 12" in pdf_text(body)

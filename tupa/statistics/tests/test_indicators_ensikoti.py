@@ -282,6 +282,42 @@ def test_stay_length_band(departed: dt.date | None, band: str) -> None:
     assert k.stay_length_band(D(2025, 1, 1), departed, D(2025, 12, 31)) == band
 
 
+@pytest.mark.parametrize(
+    ("arrived", "departed", "band"),
+    [
+        # Ended by the period's end: as version 1.
+        (D(2025, 1, 1), D(2025, 2, 28), "under_2m"),
+        (D(2025, 1, 1), D(2025, 7, 2), "over_6m"),
+        # Going on at 31.12.2025; its earliest departure is 1.1.2026.
+        (D(2025, 6, 30), None, "over_6m"),  # 6 months on 30.12.: over 6 by 1.1.
+        (D(2025, 7, 1), None, "ongoing"),  # 1.1.2026 is exactly 6 months: 2–6 or over 6
+        (D(2025, 12, 1), None, "ongoing"),  # under 2 months now, its band not yet known
+        (D(2024, 3, 1), D(2026, 2, 1), "over_6m"),  # leaves after the period: as going on
+    ],
+)
+def test_settled_length_band(arrived: dt.date, departed: dt.date | None, band: str) -> None:
+    """Version 2: a stay going on at the period's end is over 6 months once its earliest
+    departure (the day after the period) would be; else "jatkuu". Version 1 says "jatkuu" of
+    every stay going on."""
+    assert k.settled_length_band(arrived, departed, D(2025, 12, 31)) == band
+    if departed is None or departed > D(2025, 12, 31):
+        assert k.stay_length_band(arrived, departed, D(2025, 12, 31)) == "ongoing"
+
+
+def test_stays_version_2_of_the_year(world: dict[str, Any]) -> None:
+    """F3 arrived 1.11. and goes on: 2 months by 31.12., still "jatkuu" in version 2; the
+    other three ended, as in version 1 (one of each band)."""
+    stays = compute(k.STAYS_V2, world["org"])
+    assert stays.total == 4
+    assert stays.by("stay_length_band") == {
+        ("under_2m",): 1,
+        ("2_6m",): 1,
+        ("over_6m",): 1,
+        ("ongoing",): 1,
+    }
+    assert stays.by("referred_by_social_services") == {("yes",): 3, ("no",): 1}
+
+
 def test_entry_during_pregnancy_without_the_question() -> None:
     def head(*, flag: bool, asked: bool) -> StayRow:
         return StayRow(1, 1, "self", t(2025, 1, 1), None, None, flag, asked)
@@ -390,6 +426,13 @@ def test_ensikoti_length_is_measured_from_the_first_arrival_across_periods(
     _family(home, "p1", t(2025, 6, 1), t(2026, 2, 10))
     assert nonzero(compute(k.STAYS, home["org"], YEAR).by("stay_length_band")) == {("ongoing",): 1}
     assert nonzero(compute(k.STAYS, home["org"], NEXT_YEAR).by("stay_length_band")) == {
+        ("over_6m",): 1
+    }
+    # Version 2: 1.6.→31.12.2025 is 7 months by 2025's end, so over 6 months already then.
+    assert nonzero(compute(k.STAYS_V2, home["org"], YEAR).by("stay_length_band")) == {
+        ("over_6m",): 1
+    }
+    assert nonzero(compute(k.STAYS_V2, home["org"], NEXT_YEAR).by("stay_length_band")) == {
         ("over_6m",): 1
     }
 

@@ -29,6 +29,10 @@ March 2; adults 39, children 36; M1 72. Stays 3 (2 began in 2025), families 3.
 Care days of every residential form: S1 73, S2 2, E 42 = 117; state 75, P 24, no commitment
 18; January 69, February 46, March 2; M1 114. Family places on 31.12.2025: S1 2, S2 1, E 2 = 5
 (on 30.6.2025 S2 has 2).
+
+Care days version 2 places a day as the billing list does: a day under a payment commitment in
+the commitment's *kotikunta* (P's commitment names none), the state's days and the days without
+a commitment in no municipality. So the same totals (117, by form, month and payer), but M1 0.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ from tupa.core.tests.factories import (
 from tupa.core.tests.helpers import rolled_back_world
 from tupa.episodes.models import Episode, Participant
 from tupa.organisations.models import Municipality, Partner, ServiceForm
+from tupa.people.models import Restriction
+from tupa.people.restrictions import protected_episode_ids
 from tupa.residential.commitments import selectors as billing_selectors
 from tupa.residential.commitments import services as commitment_services
 from tupa.residential.models import PayerCategory, Place
@@ -75,6 +81,7 @@ from tupa.statistics.indicators import registry
 from tupa.statistics.indicators import residential as r
 from tupa.statistics.indicators.base import Indicator, Params, Result
 from tupa.statistics.indicators.reads import candidate_forms
+from tupa.statistics.returns.avi import AVI
 from tupa.statistics.returns.thl import THL_SHELTER
 from tupa.statistics.services import states_for
 from tupa.statistics.tests.properties import assert_consistent, nonzero
@@ -93,7 +100,7 @@ SHELTER_INDICATORS = (
     r.SHELTER_TURN_AWAY_REQUESTS,
     r.SHELTER_LINE_CONTACTS,
 )
-ALL = (*SHELTER_INDICATORS, r.FAMILY_PLACES, r.CARE_DAYS)
+ALL = (*SHELTER_INDICATORS, r.FAMILY_PLACES, r.CARE_DAYS, r.CARE_DAYS_V2)
 
 
 def compute(
@@ -542,6 +549,160 @@ def test_care_days_follow_the_billing_list(world: dict[str, Any]) -> None:
             by_payer[name] += group.days
         mine = compute(r.CARE_DAYS, org, forms=(form.pk,)).by("payer")
         assert nonzero(mine) == {(k,): v for k, v in by_payer.items() if v}
+    # Version 2 counts the same days, by form, month and payer …
+    days_v2 = compute(r.CARE_DAYS_V2, org)
+    assert days_v2.total == 117
+    for key in ("service_form", "month", "payer"):
+        assert days_v2.by(key) == days.by(key)
+    # … but places them as the billing list does: P's commitment names no kotikunta, and the
+    # state's 75 and the 18 without a commitment are nobody's, so M1's residents buy none.
+    assert compute(r.CARE_DAYS_V2, org, municipality=world["m1"].pk).total == 0
+    assert all(u.municipality_id is None for u in days_v2.units)
+
+
+MARCH_2025 = (D(2025, 3, 1), D(2025, 3, 31))
+
+
+def _family_under_commitment(
+    world: dict[str, Any],
+    *,
+    code: str,
+    home: Municipality,
+    kotikunta: Municipality,
+    arrived: dt.datetime,
+    departed: dt.datetime,
+    valid: tuple[dt.date, dt.date],
+) -> Episode:
+    """A mother and her child living in ``home`` stay in Ensikoti E's room ``code``; the
+    episode's commitment (payer P) records ``kotikunta`` for ``valid``."""
+    e = world["e"]
+    we = worker_in(e)
+    episode = _episode(e, "child_protection")
+    mother = _person(episode, born=D(1995, 1, 1), municipality=home)
+    child = _person(episode, role="child", born=D(2024, 6, 1), municipality=home)
+    stay = stay_services.stay_admit(
+        actor=we,
+        episode=episode,
+        place=place(e, code),
+        arrived_at=arrived,
+        members=[mother, child],
+        payer_category=PayerCategory.MUNICIPALITY,
+    )
+    discharge(we, stay, departed)
+    commitment_services.commitment_add(
+        actor=we,
+        episode=episode,
+        payer=world["payer"],
+        valid_from=valid[0],
+        valid_until=valid[1],
+        municipality=kotikunta,
+    )
+    return episode
+
+
+def _billed_to(org: int, form: ServiceForm, municipality: Municipality) -> int:
+    """The days of the billing list of ``form`` (March 2025) whose commitment names
+    ``municipality`` as the kotikunta, left out the lines of a protected family (the list's
+    CSV shows "Suojattu tieto" as their kotikunta)."""
+    with scope(organisation=org):
+        billing = billing_selectors.billable_days(
+            service_form=form, period_start=MARCH_2025[0], period_end=MARCH_2025[1]
+        )
+        protected = protected_episode_ids(billing.episode_ids)
+    return sum(
+        line.days
+        for group in billing.payers
+        for line in group.lines
+        if line.commitment is not None
+        and line.commitment.municipality_id == municipality.pk
+        and line.episode_id not in protected
+    )
+
+
+def test_care_days_v2_are_the_commitments_kotikunnan(world: dict[str, Any]) -> None:
+    """Family K (mother and child, both living in Hollola) stays in E's p1 1.3. 12:00 →
+    11.3.2025 12:00: nights 1.–10.3. = 10 each, 20 in all. Its commitment (payer P, kotikunta
+    Lahti) covers 1.–5.3.: 5 nights each = 10 days billed to Lahti; 6.–10.3. are 10 days
+    without a commitment.
+
+    Version 2: Lahti's report 10 (= the billing list's Lahti days), Hollola's 0: the days
+    without a commitment are nobody's, as on the billing list. Version 1, unchanged: Hollola
+    20 (the persons' home), Lahti 0."""
+    org, e = world["org"], world["e"]
+    lahti, hollola = _municipality("994", "Testilahti"), _municipality("995", "Testihollola")
+    _family_under_commitment(
+        world,
+        code="p1",
+        home=hollola,
+        kotikunta=lahti,
+        arrived=t(2025, 3, 1),
+        departed=t(2025, 3, 11),
+        valid=(D(2025, 3, 1), D(2025, 3, 5)),
+    )
+    payer = str(world["payer"].pk)
+    v2 = compute(r.CARE_DAYS_V2, org, MARCH_2025)
+    assert v2.total == 20 + 2  # and G1's two nights in S2 (1.–2.3., the state's)
+    assert nonzero(v2.by("payer")) == {(payer,): 10, ("missing",): 10, ("state",): 2}
+    assert compute(r.CARE_DAYS_V2, org, MARCH_2025, municipality=lahti.pk).total == 10
+    assert compute(r.CARE_DAYS_V2, org, MARCH_2025, municipality=hollola.pk).total == 0
+    assert _billed_to(org, e, lahti) == 10
+    assert _billed_to(org, e, hollola) == 0
+    # The whole year: the same (K's days are March's; the other families name no kotikunta).
+    assert compute(r.CARE_DAYS_V2, org, municipality=lahti.pk).total == 10
+    # Version 1 stays as it was: by the persons' home.
+    v1 = compute(r.CARE_DAYS, org, MARCH_2025)
+    assert v1.total == 22 and v1.by("payer") == v2.by("payer")
+    assert compute(r.CARE_DAYS, org, MARCH_2025, municipality=hollola.pk).total == 20
+    assert compute(r.CARE_DAYS, org, MARCH_2025, municipality=lahti.pk).total == 0
+
+
+def test_a_protected_familys_care_days_leave_the_kotikunnan_report(world: dict[str, Any]) -> None:
+    """Family K as above (10 days to Lahti in March), and family L, whose mother is under
+    turvakielto, in E's p2 2.3. 12:00 → 5.3.2025 12:00: nights 2.–4.3. = 3 each, 6 in all,
+    all under a commitment with kotikunta Lahti (1.–31.3.).
+
+    L's 6 days stay in the totals (28 = K 20 + L 6 + G1 2) and in P's 16, but not in Lahti's
+    report, which stays 10 — as many as the billing list's CSV names Lahti (L's lines read
+    "Suojattu tieto")."""
+    org, e = world["org"], world["e"]
+    lahti, hollola = _municipality("994", "Testilahti"), _municipality("995", "Testihollola")
+    _family_under_commitment(
+        world,
+        code="p1",
+        home=hollola,
+        kotikunta=lahti,
+        arrived=t(2025, 3, 1),
+        departed=t(2025, 3, 11),
+        valid=(D(2025, 3, 1), D(2025, 3, 5)),
+    )
+    protected = _family_under_commitment(
+        world,
+        code="p2",
+        home=lahti,
+        kotikunta=lahti,
+        arrived=t(2025, 3, 2),
+        departed=t(2025, 3, 5),
+        valid=(D(2025, 3, 1), D(2025, 3, 31)),
+    )
+    with scopes_disabled():
+        mother = protected.participants.get(role="client").person
+        Restriction.objects.create(
+            person=mother,
+            kind=Restriction.Kind.TURVAKIELTO,
+            valid_from=D(2024, 1, 1),
+            created_by=protected.created_by,
+        )
+    payer = str(world["payer"].pk)
+    v2 = compute(r.CARE_DAYS_V2, org, MARCH_2025)
+    assert v2.total == 28
+    assert v2.by("payer")[(payer,)] == 16
+    assert all(u.municipality_id is None for u in v2.units if u.episode_id == protected.pk)
+    assert compute(r.CARE_DAYS_V2, org, MARCH_2025, municipality=lahti.pk).total == 10
+    assert _billed_to(org, e, lahti) == 10
+    # Unprotected, L's days would be Lahti's: the rule, not the data, keeps them out.
+    with scopes_disabled():
+        Restriction.objects.filter(person=mother).delete()
+    assert compute(r.CARE_DAYS_V2, org, MARCH_2025, municipality=lahti.pk).total == 16
 
 
 def test_family_places_at_the_period_end(world: dict[str, Any]) -> None:
@@ -561,9 +722,37 @@ def test_other_organisation_is_separate(world: dict[str, Any]) -> None:
     assert compute(r.CARE_DAYS, other).by("payer")[("state",)] == 245
 
 
-@pytest.mark.parametrize("indicator", ALL, ids=lambda i: i.id)
+@pytest.mark.parametrize("indicator", ALL, ids=lambda i: i.key)
 def test_every_indicator_is_consistent(world: dict[str, Any], indicator: Indicator) -> None:
     """Property check (inside :func:`compute`) on the small organisation and an empty one."""
     compute(indicator, world["org"])
     compute(indicator, world["org"], (D(2025, 1, 15), D(2025, 3, 2)))
     compute(indicator, world["org"], (D(2030, 1, 1), D(2030, 12, 31)))
+
+
+def test_care_days_are_never_drilled_by_their_payer(world: dict[str, Any]) -> None:
+    """The payer of a commitment is the family's county (or the city that organises its own
+    services): beside the list of records it would say where a listed family lives (ADR 0020,
+    addendum). The director sees AVI's care days by form and their records, but the drill-down
+    offers no breakdown by payer, and a payer typed into the address is 404."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tupa.accounts.models import Role
+    from tupa.core.tests.factories import org_role_user
+    from tupa.core.tests.helpers import login_verified
+
+    with scopes_disabled():
+        organisation = ServiceForm.objects.get(pk=world["s1"].pk).organisation
+    director = org_role_user(organisation, Role.EXECUTIVE_DIRECTOR)
+    client = Client()
+    login_verified(client, director)
+    line = next(i for i, line in AVI.lines() if line.indicator == "residential.care_days")
+    drill = reverse("statistics:drill", args=["avi.supervision", 2025, "yhdistys", line])
+    page = client.get(drill)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-figure="drill-total">117<' in body  # 73 + 2 + 42, as the billing lists
+    assert "Testilän hyvinvointialue" not in body and "?payer=" not in body
+    assert client.get(drill, {"payer": str(world["payer"].pk)}).status_code == 404
+    assert client.get(drill, {"payer": "state"}).status_code == 404

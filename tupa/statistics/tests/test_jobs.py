@@ -165,13 +165,13 @@ def test_the_annual_pack_counts_its_indicators_and_makes_a_pdf(
 ) -> None:
     login_verified(client, world["director"])
     indicators = sum(len(ids) for _title, ids in SECTIONS)
-    assert indicators == 16
+    assert indicators == 24  # 16, and the volunteer work's 8
     response = client.post(reverse("statistics:prepare_annual", args=[YEAR, "pdf"]))
     with scopes_disabled():
         job = ExportJob.objects.get()
     assert response.url == reverse("statistics:job", args=[job.pk])
-    # 16 indicators, then the charts, the pages and the PDF: 19.
-    assert (job.status, job.progress_total, job.progress_done) == ("done", 19, 19)
+    # 24 indicators, then the charts, the pages and the PDF: 27.
+    assert (job.status, job.progress_total, job.progress_done) == ("done", 27, 27)
     download = client.get(reverse("statistics:job_download", args=[job.pk]))
     assert download.content.startswith(b"%PDF")
     assert download["Content-Disposition"] == f'attachment; filename="toimintakertomus-{YEAR}.pdf"'

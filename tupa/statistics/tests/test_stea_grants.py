@@ -445,3 +445,117 @@ def test_a_grants_reports_are_read_in_the_same_queries_whatever_its_years_and_fo
         counts.append(len(queries.captured_queries))
     assert len(_report_rows(page)) == 8
     assert counts[0] == counts[1]
+
+
+def _deadline_cells(page: str, url: str) -> list[str]:
+    """The row of ``url`` in a page's table, its cells as text (the report's link first)."""
+    row = re.search(rf'{re.escape(url)}".*?</tr>', page, re.S)
+    assert row is not None, f"no row for {url}"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", "<td>" + row.group(0), re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def test_the_registers_deadline_decides_a_stea_reports_deadline_and_state_everywhere(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """Today is 2.3.``YEAR + 1``. The register moves crisis work's results-report deadline to
+    31.12. and Jussi-työ's to 27.2.: crisis work's report is still to send, not late, and
+    Jussi-työ's is late though 31.3. has not come — on the catalogue, the overview and its
+    summary, the report's page and the grant's page, as in the finance manager's deadline
+    list. The association's general grant (no form) takes its deadline from the register too."""
+    with scopes_disabled():
+        crisis_grant = Grant.objects.get(service_forms=world["crisis"])
+        jussi_grant = Grant.objects.get(service_forms=world["jussi"])
+        general = stea_grant(
+            world["crisis"], year_from=YEAR, kind=Grant.Kind.STEA_GENERAL, target_code="Ay 1"
+        )
+        general.service_forms.clear()
+        for grant, due in (
+            (crisis_grant, dt.date(YEAR + 1, 12, 31)),
+            (jussi_grant, dt.date(YEAR + 1, 2, 27)),
+            (general, dt.date(YEAR + 1, 4, 30)),
+        ):
+            GrantDeadline.objects.create(
+                grant=grant, kind=GrantDeadline.Kind.RESULTS_REPORT, due_on=due
+            )
+    crisis, jussi = stea_url(), stea_url("jussi")
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert _deadline_cells(page, crisis)[2:] == [f"31.12.{YEAR + 1}", "Lähettämättä"]
+    assert _deadline_cells(page, jussi)[2:] == [f"27.2.{YEAR + 1}", "Myöhässä"]
+    targets = re.search(r'data-table="other-targets".*?</table>', page, re.S)
+    assert targets is not None and f"30.4.{YEAR + 1}" in targets.group(0)
+    assert f"31.3.{YEAR + 1}" not in targets.group(0)
+
+    overview = client.get(reverse("statistics:overview")).content.decode()
+    assert _deadline_cells(overview, crisis)[2:] == [f"31.12.{YEAR + 1}", "Lähettämättä"]
+    assert _deadline_cells(overview, jussi)[2:] == [f"27.2.{YEAR + 1}", "Myöhässä"]
+    # The Federation's (15.2.), the two municipalities' (28.2.) and Jussi-työ's are late.
+    summary = client.get(reverse("statistics:overview"), HTTP_HX_REQUEST="true").content.decode()
+    assert re.findall(r'<span class="tag[^"]*">([^<]*)</span>', summary) == [
+        "4 myöhässä",
+        "1 lähettämättä",
+    ]
+
+    assert _facts(client.get(crisis).content.decode())["Määräaika"] == f"31.12.{YEAR + 1}"
+    assert _facts(client.get(jussi).content.decode())["Määräaika"] == f"27.2.{YEAR + 1}"
+    grant_page = client.get(reverse("finance:grant", args=[crisis_grant.pk])).content.decode()
+    assert _report_rows(grant_page)[0][3:] == [f"31.12.{YEAR + 1}", "Lähettämättä"]
+
+    # The finance manager's list of open deadlines says the same of crisis work's report.
+    login_verified(client, world["finance"])
+    deadlines = client.get(reverse("finance:grant_deadlines")).content.decode()
+    assert f"27.2.{YEAR + 1}" in deadlines and f"31.12.{YEAR + 1}" not in deadlines
+
+
+def test_without_a_register_deadline_a_stea_report_is_due_on_31_march(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The world's grants have no deadlines in the register: the report's own 31.3. stands,
+    still to come on 2.3."""
+    login_verified(client, world["director"])
+    page = client.get(reverse("statistics:index"), {"vuosi": YEAR}).content.decode()
+    assert _deadline_cells(page, stea_url())[2:] == [f"31.3.{YEAR + 1}", "Lähettämättä"]
+    assert _facts(client.get(stea_url()).content.decode())["Määräaika"] == f"31.3.{YEAR + 1}"
+
+
+class _Grant:
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def test_a_reports_deadline_is_its_grants_earliest_open_one_in_the_register() -> None:
+    """:meth:`GrantsRegister.deadline`, the one rule: the earliest open deadline of the
+    report's grants that year; when all are done, the earliest; with none in the register (or
+    none of that year), 31.3.; a return no grant decides keeps its own deadline. The register
+    is read once, and not at all for a report with no grants."""
+    from tupa.statistics.returns import registry
+    from tupa.statistics.returns.base import GrantsRegister
+
+    d = dt.date
+    rows = [
+        (1, d(YEAR + 1, 3, 31), d(YEAR + 1, 3, 1)),  # done
+        (2, d(YEAR + 1, 6, 30), None),
+        (2, d(YEAR + 1, 9, 30), None),
+        (3, d(YEAR + 1, 5, 31), d(YEAR + 1, 5, 2)),
+        (4, d(YEAR + 2, 1, 31), None),  # the next year's
+    ]
+    reads = []
+
+    def read() -> list[tuple[int, dt.date, dt.date | None]]:
+        reads.append(1)
+        return rows
+
+    register = GrantsRegister(read)
+    stea, federation = registry.get("stea.outpatient"), registry.get("federation.members")
+    assert register.deadline(stea, [], YEAR) == d(YEAR + 1, 3, 31) and not reads
+    assert register.reported_on([], YEAR) is None and not reads
+    assert register.deadline(stea, [_Grant(1), _Grant(2)], YEAR) == d(YEAR + 1, 6, 30)
+    assert register.deadline(stea, [_Grant(1), _Grant(3)], YEAR) == d(YEAR + 1, 3, 31)
+    assert register.reported_on([_Grant(1), _Grant(3)], YEAR) == d(YEAR + 1, 5, 2)
+    assert register.reported_on([_Grant(1), _Grant(2)], YEAR) is None
+    assert register.deadline(stea, [_Grant(3)], YEAR) == d(YEAR + 1, 5, 31)
+    assert register.deadline(stea, [_Grant(4)], YEAR) == d(YEAR + 1, 3, 31)
+    assert register.deadline(stea, [_Grant(4)], YEAR + 1) == d(YEAR + 2, 1, 31)
+    assert register.deadline(federation, [_Grant(2)], YEAR) == federation.deadline_for(YEAR)
+    assert len(reads) == 1

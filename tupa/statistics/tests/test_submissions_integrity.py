@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -176,3 +177,35 @@ def test_a_newer_indicator_version_leaves_a_sent_return_as_it_was(world: dict[st
         assert services.changes(frozen, now) == []
     finally:
         del indicators._items[(newer.id, newer.version)]
+
+
+def test_a_return_is_frozen_only_as_the_sender_saw_it(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """The page's send form carries the hash of the figures it showed. A correction made while
+    the lead reviewed (and exported) the return refuses the send, says why, shows the new
+    figures and freezes nothing; sent again from that page (its new hash), it is frozen with
+    the new figures."""
+    from .support import client_since
+
+    page = reverse("statistics:return", args=[TEMPLATE, YEAR, "avokriisityo"])
+    send = reverse("statistics:send", args=[TEMPLATE, YEAR, "avokriisityo"])
+    login_verified(client, world["lead"])
+    body = client.get(page).content.decode()
+    found = re.search(r'name="seen" value="([0-9a-f]{64})"', body)
+    assert found is not None
+    seen = found.group(1)
+    client_since(world["crisis"], dt.date(YEAR, 12, 1), municipality=world["lahti"])
+    refused = client.post(send, {"note": "STEA", "seen": seen})
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Luvut ovat muuttuneet sen jälkeen, kun avasit sivun" in text
+    assert 'value="STEA"' in text  # the note typed is kept
+    with scopes_disabled():
+        assert not Submission.objects.exists()
+    again = re.search(r'name="seen" value="([0-9a-f]{64})"', text)
+    assert again is not None and again.group(1) != seen
+    sent = client.post(send, {"note": "STEA", "seen": again.group(1)})
+    assert sent.status_code == 302
+    with scopes_disabled():
+        assert Submission.objects.get().content_hash == again.group(1)

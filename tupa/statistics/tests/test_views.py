@@ -32,7 +32,7 @@ from tupa.core.wallclock import HELSINKI
 from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, ServiceForm
 from tupa.scheduling.models import Appointment, AppointmentType, Outcome, PlaceKind
-from tupa.statistics import engine
+from tupa.statistics import charts, engine
 from tupa.statistics.indicators import registry as indicators
 from tupa.statistics.indicators.base import UNKNOWN, Params
 from tupa.statistics.models import Federation, FederationMembership, Submission
@@ -348,11 +348,14 @@ def test_overview_chart_draws_each_form_to_its_own_scale(
     chart = page.split('<div class="overview-chart" aria-hidden="true">', 1)[1].split("</svg>")[0]
     widths = [w for w, _fill in bars(chart)]
     pairs = list(zip(widths[::2], widths[1::2], strict=True))
-    # 8 visits and 1 (none the year before): both fill the chart; on one scale, 1 would be 38.
-    assert (SPAN, 0) in pairs and pairs.count((SPAN, 0)) == 2
-    assert all(max(pair) in (0, SPAN) for pair in pairs)
+    # 8 visits and 1 (none the year before): both fill the chart; on one scale, 1 would be 34.
+    # Each bar begins with its year, so the bars are the years' room shorter.
+    span = SPAN - charts.NAME_ROOM
+    assert (span, 0) in pairs and pairs.count((span, 0)) == 2
+    assert all(max(pair) in (0, span) for pair in pairs)
     assert ">8</text>" in chart and ">1</text>" in chart
-    assert ">2025</text>" in chart and ">2024</text>" in chart
+    # The legend and each of the four bars name their year.
+    assert chart.count(">2025</text>") == 3 and chart.count(">2024</text>") == 3
     assert "oman suuremman luvun mittakaavaan" in page
     # A lead of crisis work alone: one form, one scale, no note on scales.
     login_verified(client, world["lead"])
@@ -440,6 +443,7 @@ def test_half_yearly_review_is_opened_by_part_of_the_year(
     base = reverse("statistics:return", args=["internal.work_done", YEAR, "avokriisityo"])
     first = client.get(base, {"jakso": 1}).content.decode()
     assert "1. vuosipuolisko 2025" in first
+    assert "Lähettäminen" not in first  # an internal report is never sent: no empty section
     # Clients starting January–June are in the first half, none of July–December's.
     template = returns.get("internal.work_done")
     line = next(i for i, ln in template.lines() if ln.indicator == "outpatient.clients")
@@ -482,10 +486,10 @@ def test_annual_report_pack_shows_this_year_beside_last_suppressed(
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"muoto": "xlsx"}).content))
     rows = [r for r in book["Luvut"].iter_rows(values_only=True) if r[2] == "Jussi-työ"]
     assert rows and all(
-        r[4] == "< 5" and r[5] == "–" for r in rows if r[1] == "Avopalvelujen asiakkaat"
+        r[4] == "< 5" and r[5] is None for r in rows if r[1] == "Avopalvelujen asiakkaat"
     )
     sheet = list(book["Luvut"].iter_rows(values_only=True))
-    assert ("Avopalvelujen asiakkaat", "Alvari-perhetyö", 0, 0, "0") in [r[1:6] for r in sheet]
+    assert ("Avopalvelujen asiakkaat", "Alvari-perhetyö", 0, 0, 0) in [r[1:6] for r in sheet]
     assert not any(r[2] == "Lakkautettu avotyö" for r in sheet)
     assert client.get(url, {"muoto": "pdf"}).content.startswith(b"%PDF")
     assert client.get(url, {"muoto": "doc"}).status_code == 404
@@ -670,7 +674,7 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     ]
     captions = re.findall(r"<figcaption><strong>(.*?)</strong>", page)
     assert len(captions) == len(set(captions)) == 9
-    assert "Ensikodin asiakkaat: tulo raskausaikana" in captions
+    assert "Ensikodin asumisjaksot: tulo raskausaikana" in captions  # version 2: by stay
 
 
 def test_federation_sums_only_returns_of_one_version_and_names_the_others(
@@ -684,7 +688,7 @@ def test_federation_sums_only_returns_of_one_version_and_names_the_others(
 
     v1 = returns.get("federation.members")
     last = list(v1.lines())[-1][1]
-    v2 = replace(v1, version=2, sections=(Section("Vain tapaamiset", (last,)),))
+    v2 = replace(v1, version=v1.version + 1, sections=(Section("Vain tapaamiset", (last,)),))
     returns.register(v2)
     try:
         office = OrganisationFactory.create(name="Testiliitto ry")

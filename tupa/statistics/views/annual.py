@@ -2,7 +2,8 @@
 the year's goals of the plan with their status and assessment.
 
 The PDF is the page's body: each figure's chart (the page's inline SVG, its ``<title>`` the
-figure's text alternative) above its table, written tagged PDF/UA by :mod:`tupa.core.pdf`."""
+figure's text alternative) above its table, written tagged PDF/UA by :mod:`tupa.core.pdf`. The
+CSV (a direct download, as the returns' CSV) is the workbook's sheet of figures."""
 
 from __future__ import annotations
 
@@ -22,14 +23,15 @@ from tupa.organisations.models import Organisation
 from tupa.planning.selectors import OwnerPlan
 
 from .. import services
-from ..annual import SECTIONS, PackSection, pack, pack_goals, pack_xlsx
+from ..annual import SECTIONS, PackSection, pack, pack_csv, pack_goals, pack_xlsx
 from ..charts import paired_bars
 from ..jobs import CONTENT_TYPES, Output, Progress
 from .common import year_or_404
 from .returns import attachment
 
-#: Rendering steps after the figures: the workbook; or the charts, the pages and the PDF.
-RENDER_STEPS = {"xlsx": 1, "pdf": 3}
+#: Rendering steps after the figures: the workbook or the CSV; or the charts, the pages and
+#: the PDF.
+RENDER_STEPS = {"xlsx": 1, "csv": 1, "pdf": 3}
 
 
 def annual_title(organisation: Organisation, year: int) -> str:
@@ -53,6 +55,7 @@ def _context(
             [(f.form.name, *f.shown) for f in line.figures],
             legend=(str(year), str(year - 1)),
             hidden=f"< {services.THRESHOLD}",
+            decimals=line.indicator.decimals,
         )
         for section in sections
         for line in section.lines
@@ -71,7 +74,8 @@ def _context(
 def annual_output(
     organisation: Organisation, year: int, fmt: str, progress: Progress | None = None
 ) -> Output:
-    """The pack as XLSX or PDF (the direct download and a background job both make it here)."""
+    """The pack as XLSX, CSV or PDF (the direct download and a background job both make it
+    here; CSV is only a direct download)."""
     if fmt not in RENDER_STEPS:
         raise Http404
     progress = progress or Progress()
@@ -87,6 +91,9 @@ def annual_output(
     if fmt == "xlsx":
         progress.begin(_("Kootaan Excel-tiedostoa"))
         body = pack_xlsx(sections, title=title, year=year, goals=goals)
+    elif fmt == "csv":
+        progress.begin(_("Kootaan CSV-tiedostoa"))
+        body = pack_csv(sections, year=year)
     else:
         context = _context(title, year, sections, goals, progress)
         progress.begin(_("Muotoillaan sivuja"))

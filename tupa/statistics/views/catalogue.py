@@ -1,13 +1,12 @@
-"""The catalogue of returns: every return a user may open for a year, its deadline and its
-state (sent in Tupa, sent elsewhere by the grants register, late or still to send), and the
-year's STEA grant targets whose report Tupa does not count."""
+"""The catalogue of returns: every return a user may open for a year, its deadline (a STEA
+report's from the grants register when it has one) and its state (sent in Tupa, sent elsewhere
+by the grants register, late or still to send), and the year's STEA grant targets whose report
+Tupa does not count."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -20,14 +19,13 @@ from tupa.access import statistics as access
 from tupa.access.fetch import service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.params import year_param
-from tupa.finance.grants import selectors as grant_selectors
 from tupa.finance.models import Grant
 from tupa.finance.models.grants import FUNDING
 from tupa.organisations.models import Municipality, ServiceForm
 
 from ..models import Submission
 from ..returns import registry as returns
-from ..returns.base import Recipient, Scope, with_grants
+from ..returns.base import GrantsRegister, Recipient, Scope, with_grants
 from ..returns.internal.volunteers import VOLUNTEERS as VOLUNTEER_REPORT
 from .common import FIRST_YEAR, ORGANISATION, purchasing_municipalities
 
@@ -37,30 +35,12 @@ def _default_year(today: dt.date) -> int:
     return today.year - 1
 
 
-#: The grants register's results reports of a year marked done, by grant, read once when first
-#: asked (:func:`reported_in_register`).
-Reported = Callable[[], dict[int, dt.date]]
-
-
-def reported_in_register(organisation_id: int | None, year: int) -> Reported:
-    """The grants whose results report of ``year`` the grants register marks done, and when: a
-    STEA report sent outside Tupa, or before its statistics were in use. One query, made the
-    first time the result is asked for (a page asks only once it shows a form with a grant or a
-    target Tupa does not count), and shared by the catalogue's rows and its targets."""
-
-    @functools.cache
-    def read() -> dict[int, dt.date]:
-        if organisation_id is None:  # a user of no organisation: nothing of anyone's
-            return {}
-        done = grant_selectors.results_reports(organisation_id=organisation_id, year=year).filter(
-            done_on__isnull=False
-        )
-        return {grant_id: on for grant_id, on in done.values_list("grant_id", "done_on") if on}
-
-    return read
-
-
-def catalogue_rows(user: Any, year: int, reported: Reported | None = None) -> list[dict[str, Any]]:
+def catalogue_rows(
+    user: Any, year: int, register: GrantsRegister | None = None
+) -> list[dict[str, Any]]:
+    """The returns ``user`` may open for ``year`` with their deadline and state. A STEA
+    report's deadline and whether it was done elsewhere come from the grants register
+    (``register``, read once for the rows and the targets: :class:`GrantsRegister`)."""
     forms = list(
         with_grants(ServiceForm.objects.filter(organisation_id=user.organisation_id)).order_by(
             "name"
@@ -76,11 +56,12 @@ def catalogue_rows(user: Any, year: int, reported: Reported | None = None) -> li
             else (s.municipality.code if s.municipality else ORGANISATION)
         )
         sent.setdefault((s.template_id, subject), s)  # newest first (model ordering)
-    if reported is None:
-        reported = reported_in_register(user.organisation_id, year)
+    if register is None:
+        register = GrantsRegister.of_year(user.organisation_id, year)
     rows = []
     for template in returns.latest():
-        subjects: list[tuple[str, str, dt.date | None]] = []
+        # (key, label, the form's grants of the year: empty but for a STEA report)
+        subjects: list[tuple[str, str, list[Any]]] = []
         if template.scope == Scope.SERVICE_FORM:
             shown = [
                 f
@@ -90,43 +71,40 @@ def catalogue_rows(user: Any, year: int, reported: Reported | None = None) -> li
             if shown and template.available_in is not None:
                 having = set(template.available_in(user.organisation_id))
                 shown = [f for f in shown if f.pk in having]
-            subjects = [
-                (f.slug, f.name, _reported_on(template.grants_for(f, year), reported))
-                for f in shown
-            ]
+            subjects = [(f.slug, f.name, template.grants_for(f, year)) for f in shown]
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
                 subjects = [
-                    (m.code, m.name_fi, None)
+                    (m.code, m.name_fi, [])
                     for m in Municipality.objects.filter(
                         pk__in=purchasing_municipalities(user.organisation_id)
                     ).order_by("name_fi")
                 ]
             else:
-                subjects = [(ORGANISATION, user.organisation.name, None)]
-        for key, label, reported_on in subjects:
+                subjects = [(ORGANISATION, user.organisation.name, [])]
+        for key, label, grants in subjects:
             rows.append(
                 {
                     "template": template,
                     "key": key,
                     "label": label,
-                    "deadline": template.deadline_for(year),
+                    "deadline": register.deadline(template, grants, year),
                     "sent": sent.get((template.id, key)),
-                    "reported_on": reported_on,
+                    "reported_on": register.reported_on(grants, year),
                 }
             )
     return rows
 
 
 def targets_without_report(
-    organisation_id: int, year: int, reported: Reported | None = None
+    organisation_id: int, year: int, register: GrantsRegister | None = None
 ) -> list[dict[str, Any]]:
     """The year's STEA grants whose results report Tupa does not count — no form (the
     association's general grant, Ay), or no form a STEA template exists for (e.g. a residential
     form) — with their forms and, from the grants register, when their report was sent (two
-    queries, and the register's reports unless ``reported`` has read them already)."""
-    if reported is None:
-        reported = reported_in_register(organisation_id, year)
+    queries, and the register's deadlines unless ``register`` has read them already)."""
+    if register is None:
+        register = GrantsRegister.of_year(organisation_id, year)
     funding = [t for t in returns.latest() if t.granted_by is not None]
     kinds = set().union(*(t.granted_by or () for t in funding))
     forms = with_grants(ServiceForm.objects.order_by("name"))
@@ -150,31 +128,20 @@ def targets_without_report(
             {
                 "grant": grant,
                 "forms": funded,
-                # The deadline of the STEA reports Tupa does count (one for all of them).
-                "deadline": funding[0].deadline_for(year),
-                "reported_on": reported().get(grant.pk),
+                # The register's deadline, else that of the STEA reports Tupa does count.
+                "deadline": register.deadline(funding[0], [grant], year),
+                "reported_on": register.reported_on([grant], year),
             }
         )
     return rows
-
-
-def _reported_on(grants: list[Any], reported: Reported) -> dt.date | None:
-    """When the register says the report of every one of ``grants`` was sent (the latest
-    date), or ``None`` (no grants, or one still open)."""
-    if not grants:
-        return None
-    dates = [reported().get(g.pk) for g in grants]
-    if None in dates:
-        return None
-    return max(d for d in dates if d is not None)
 
 
 def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None) -> HttpResponse:
     user = user_of(request)
     today = timezone.localdate()
     year = year_param(request, range(FIRST_YEAR, today.year + 1), _default_year(today))
-    reported = reported_in_register(user.organisation_id, year)
-    rows = catalogue_rows(user, year, reported)
+    register = GrantsRegister.of_year(user.organisation_id, year)
+    rows = catalogue_rows(user, year, register)
     if service_form is not None:
         rows = [r for r in rows if r["template"].scope == Scope.SERVICE_FORM]
         rows = [r for r in rows if r["key"] == service_form.slug]
@@ -194,7 +161,7 @@ def _catalogue(request: HttpRequest, *, service_form: ServiceForm | None = None)
             "overview": service_form is None and access.may_see_overview(user),
             "annual": service_form is None and access.may_see_annual_report(user),
             "other_targets": (
-                targets_without_report(user.organisation_id, year, reported)
+                targets_without_report(user.organisation_id, year, register)
                 if service_form is None
                 and user.organisation_id is not None
                 and access.may_see_grant_targets(user)

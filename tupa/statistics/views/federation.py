@@ -6,6 +6,10 @@ lower bound ("≥"), counting a "< 5" as 1 and an "x" as 0, so no suppressed fig
 recovered from the sum: the bound follows from what is shown. A "< 5" beside a total that is
 a "< 5" may be a zero (ADR 0036) and counts as 0; which ones those are follows from the states
 alone (``suppression.may_be_zero``).
+
+The page's CSV and XLSX (:func:`federation_export`) hold exactly what it shows, a row per part
+of every line and a column per member and for the sum, written by the one CSV/XLSX writer
+(:mod:`tupa.core.spreadsheets`) with the return exports' legend, definitions and facts sheets.
 """
 
 from __future__ import annotations
@@ -17,18 +21,31 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
 from tupa.access.marks import login_only, object_scoped, user_of
-from tupa.core.suppression import PRIMARY, SHOWN, display, number_text
+from tupa.core.spreadsheets import (
+    csv_response,
+    finnish_csv,
+    finnish_number,
+    put,
+    workbook_bytes,
+    xlsx_response,
+)
+from tupa.core.suppression import DEFAULT_THRESHOLD, PRIMARY, SHOWN, display, number_text
 from tupa.core.tables import Key
+from tupa.core.wallclock import fi_moment
 from tupa.organisations.models import Organisation
 
-from .. import services, suppression
+from .. import exports, services, suppression
+from ..engine import Computed
 from ..models import Federation, Submission
 from ..returns import registry as returns
-from ..returns.base import Recipient
+from ..returns.base import Recipient, ReturnTemplate
 
 
 def _federation_or_404(request: HttpRequest) -> Federation:
@@ -81,13 +98,37 @@ def federation_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: A figure as the exports write it: a shown one as its number, a suppressed one as its mark
+#: (``"< 5"``, ``"x"``), a sum over a suppressed figure as its bound (``"≥ 14"``).
+Figure = int | str
+
+
 @dataclass
 class FederationLine:
     title: str
     labels: list[str]
     section: str
+    #: Each member's name and figures as the page shows them (text)…
     members: list[tuple[str, list[str]]] = field(default_factory=list)
     sums: list[str] = field(default_factory=list)
+    #: … and the same figures for the exports (numbers as numbers), in the same order.
+    member_figures: list[list[Figure]] = field(default_factory=list)
+    sum_figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class FederationReturn:
+    """One template and year over the members: what the page and its exports show."""
+
+    template: ReturnTemplate
+    year: int
+    members: list[Submission]
+    other_versions: list[str]
+    lines: list[FederationLine]
+    #: The first summed member's return as sent: its lines' definitions (one version, the same
+    #: lines for every summed member) for the workbook's definitions sheet.
+    definitions: Computed
+    thresholds: list[int]
 
 
 def _parts(table: Any) -> list[tuple[Key, str]]:
@@ -99,10 +140,7 @@ def _parts(table: Any) -> list[tuple[Key, str]]:
     return [*parts, (("total",), "")]
 
 
-@object_scoped
-@require_GET
-def federation_return(request: HttpRequest, template_id: str, year: int) -> HttpResponse:
-    federation = _federation_or_404(request)
+def _federation_return(federation: Federation, template_id: str, year: int) -> FederationReturn:
     subs = [
         s
         for s in _shared(federation)
@@ -134,11 +172,13 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
                 fline = FederationLine(
                     sent.title, [label for _k, label in parts], section=section_of[index]
                 )
-            texts = []
+            texts: list[str] = []
+            figures: list[Figure] = []
             for key, _label in parts:
                 state = states.get(key, SHOWN)
                 value = sent.table.values.get(key, 0)
-                texts.append(display(value, state, s.suppression_threshold or 5))
+                texts.append(display(value, state, s.suppression_threshold or DEFAULT_THRESHOLD))
+                figures.append(value if state == SHOWN else texts[-1])
                 if state == SHOWN:
                     sums[key] += value
                 else:  # a "< 5" is at least 1 unless it may be a zero; an "x" at least 0
@@ -146,22 +186,170 @@ def federation_return(request: HttpRequest, template_id: str, year: int) -> Http
                     sums[key] += 1 if at_least_one else 0
                     partial.add(key)
             fline.members.append((s.organisation.name, texts))
+            fline.member_figures.append(figures)
         if fline is not None:
             for key, _label in _parts(restored[subs[0].pk].line(index).table):
                 text = number_text(sums[key])
                 fline.sums.append(f"≥ {text}" if key in partial else text)
+                # A bound is text in a spreadsheet too, its number written plain (no grouping).
+                bound = f"≥ {finnish_number(sums[key])}"
+                fline.sum_figures.append(bound if key in partial else sums[key])
             lines.append(fline)
+    return FederationReturn(
+        template=template,
+        year=year,
+        members=subs,
+        other_versions=[s.organisation.name for s in other_versions],
+        lines=lines,
+        definitions=restored[subs[0].pk],
+        thresholds=sorted({s.suppression_threshold or DEFAULT_THRESHOLD for s in subs}),
+    )
+
+
+@object_scoped
+@require_GET
+def federation_return(request: HttpRequest, template_id: str, year: int) -> HttpResponse:
+    federation = _federation_or_404(request)
+    shown = _federation_return(federation, template_id, year)
     return render(
         request,
         "statistics/federation_return.html",
         {
             "federation": federation,
-            "template": template,
-            "other_versions": [s.organisation.name for s in other_versions],
+            "template": shown.template,
+            "other_versions": shown.other_versions,
             "year": year,
             "sections": [
-                (title, list(group)) for title, group in groupby(lines, key=lambda fl: fl.section)
+                (title, list(group))
+                for title, group in groupby(shown.lines, key=lambda fl: fl.section)
             ],
-            "members": [Organisation(pk=s.organisation_id, name=s.organisation.name) for s in subs],
+            "members": [
+                Organisation(pk=s.organisation_id, name=s.organisation.name) for s in shown.members
+            ],
         },
     )
+
+
+# Exports ----------------------------------------------------------------------------------
+#
+# What the page shows, for a spreadsheet: one row per part of every line (its section, line and
+# category), a column per summed member and one for the sum. Shown figures are numbers, the
+# members' suppression marks and the sums' bounds text. Nothing else: no record, no person,
+# no drill-down. Like the statistics exports (which hold no one's data), nothing is logged.
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _marks(shown: FederationReturn) -> str:
+    """What "< 5", "x" and "≥" mean (the statistics exports' legend, and the bounds)."""
+    return " ".join(
+        [
+            *(f"{exports.legend(threshold)}." for threshold in shown.thresholds),
+            _("≥ = jäsenten summa on alaraja, koska jonkin jäsenen luku on salattu."),
+        ]
+    )
+
+
+def _title(shown: FederationReturn) -> str:
+    return f"{shown.template.title} {shown.year}"
+
+
+def _facts(federation: Federation, shown: FederationReturn) -> list[tuple[str, str]]:
+    template = shown.template
+    return [
+        (_("Ilmoitus"), f"{template.title} ({template.id}@{template.version})"),
+        (_("Vuosi"), str(shown.year)),
+        (_("Vastaanottaja"), federation.name),
+        (_("Jäsenyhdistykset"), ", ".join(s.organisation.name for s in shown.members)),
+        *(
+            [(_("Toisen version lähettäneet (ei laskettu summiin)"), ", ".join(names))]
+            if (names := shown.other_versions)
+            else []
+        ),
+        (_("Laskettu"), fi_moment(timezone.now())),
+        (_("Merkinnät"), _marks(shown)),
+    ]
+
+
+def _header(shown: FederationReturn) -> list[Figure]:
+    names = [s.organisation.name for s in shown.members]
+    return [_("Osio"), _("Rivi"), _("Luokka"), *names, _("Jäsenet yhteensä")]
+
+
+def _rows(shown: FederationReturn) -> list[list[Figure]]:
+    rows: list[list[Figure]] = []
+    for line in shown.lines:
+        for n, label in enumerate(line.labels):
+            rows.append(
+                [
+                    line.section,
+                    capfirst(line.title),
+                    label or _("Yhteensä"),
+                    *(figures[n] for figures in line.member_figures),
+                    line.sum_figures[n],
+                ]
+            )
+    return rows
+
+
+def _csv(federation: Federation, shown: FederationReturn) -> bytes:
+    """The facts as ``name;value`` rows (the title first), an empty row, then the table."""
+    rows: list[list[Figure]] = [[_("Otsikko"), _title(shown)]]
+    rows += [[name, text] for name, text in _facts(federation, shown)]
+    rows += [[], _header(shown), *_rows(shown)]
+    return finnish_csv(None, rows)
+
+
+def _xlsx(federation: Federation, shown: FederationReturn) -> bytes:
+    """The figures ("Luvut": the title, the marks, then the table), their definitions
+    ("Määritelmät") and the facts ("Tiedot"), as a return's workbook has them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Luvut")
+    put(ws, 1, 1, _title(shown)).font = Font(bold=True, size=14)
+    put(ws, 2, 1, federation.name)
+    put(ws, 3, 1, _marks(shown)).font = Font(italic=True)
+    row = 4
+    if shown.other_versions:
+        put(ws, row, 1, _("Toisen version lähettäneet (ei laskettu summiin)"))
+        put(ws, row, 2, ", ".join(shown.other_versions))
+        row += 1
+    row += 1
+    header = _header(shown)
+    for col, text in enumerate(header, start=1):
+        put(ws, row, col, text, bold=True)
+    ws.freeze_panes = f"D{row + 1}"
+    for values in _rows(shown):
+        row += 1
+        for col, value in enumerate(values, start=1):
+            if col <= 3:
+                put(ws, row, col, value)
+                continue
+            cell = put(ws, row, col, value, number_format="#,##0", bold=col == len(values))
+            if isinstance(value, str):  # a mark or a bound: text, aligned as a figure
+                cell.alignment = Alignment(horizontal="right")
+    for col, text in enumerate(header, start=1):
+        width = (30, 50, 30)[col - 1] if col <= 3 else min(max(len(str(text)) + 2, 12), 40)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    exports.definitions_sheet(wb.create_sheet(_("Määritelmät")), shown.definitions)
+    exports.meta_sheet(wb.create_sheet(_("Tiedot")), _facts(federation, shown))
+    return workbook_bytes(wb, title=_title(shown), subject=federation.name)
+
+
+@object_scoped
+@require_GET
+def federation_export(request: HttpRequest, template_id: str, year: int, fmt: str) -> HttpResponse:
+    """The page as a Finnish Excel CSV or an XLSX workbook (same access as the page)."""
+    federation = _federation_or_404(request)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    shown = _federation_return(federation, template_id, year)
+    filename = f"liitto-{template_id}-{year}.{fmt}"
+    if fmt == "csv":
+        return csv_response(_csv(federation, shown), filename)
+    return xlsx_response(_xlsx(federation, shown), filename)

@@ -2,8 +2,8 @@
 
 STEA's results report (*tuloksellisuusraportti*) is made per grant target and year: for every
 year the grant covers up to this one, and every form it funds that has a STEA template, the
-report's row — its page (when the user may open it), deadline and state, the same as in the
-catalogue (:mod:`.catalogue`): sent in Tupa, sent elsewhere by the register, late or still to
+report's row — its page (when the user may open it), deadline (the register's, else 31 March) and
+state, the same as in the catalogue (:mod:`.catalogue`): sent in Tupa, sent elsewhere by the register, late or still to
 send. A grant no STEA report counts (no form, as the association's general grant, Ay, or forms
 without a STEA template) says so, and so does one whose first year has not begun. An
 application or a rejected grant shows nothing.
@@ -19,13 +19,12 @@ from django.utils import timezone
 
 from tupa.access import statistics as access
 from tupa.access.marks import user_of
-from tupa.finance.grants import selectors as grant_selectors
 from tupa.finance.models.grants import FUNDING
 from tupa.organisations.models import ServiceForm
 
 from ..models import Submission
 from ..returns import registry as returns
-from ..returns.base import with_grants
+from ..returns.base import GrantsRegister, with_grants
 
 
 def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
@@ -47,7 +46,9 @@ def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
     ):
         assert s.service_form_id is not None
         sent.setdefault((s.template_id, s.service_form_id, s.period_start.year), s)  # newest
-    reported = grant_selectors.results_reports_done(grant=grant) if forms else {}
+    # The grant's results-report deadlines of every year, due and done (one query, none
+    # without a form): each row's deadline and whether it was done elsewhere.
+    register = GrantsRegister.of_grant(grant)
     # The forms' reports and whether the user may open them, decided once, not once a year.
     reports = [
         (form, template, access.may_see_return(user, template, form))
@@ -69,9 +70,9 @@ def grant_reports(request: HttpRequest, grant: Any) -> dict[str, Any] | None:
                             if may_open
                             else ""
                         ),
-                        "deadline": template.deadline_for(year),
+                        "deadline": register.deadline(template, [grant], year),
                         "sent": sent.get((template.id, form.pk, year)),
-                        "reported_on": reported.get(year),
+                        "reported_on": register.reported_on([grant], year),
                     }
                 )
     return {"rows": rows, "counted": bool(reports), "first_year": grant.year_from, "today": today}

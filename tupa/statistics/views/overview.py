@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tupa.access import statistics as access
-from tupa.access.fetch import service_form_access
+from tupa.access.fetch import member_of, service_form_access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.core.htmx import is_htmx
 from tupa.core.months import add_months
@@ -92,7 +92,9 @@ def figures_to_date(
     for form in forms:
         clients_id, activity_id = figures_for(form)
         for ind_id in (clients_id, activity_id) if with_clients else (activity_id,):
-            if ind_id is not None:
+            # Not a figure its drill-down refuses (Ensikoti's clients of a residential unit
+            # that is neither a shelter nor a mother-and-baby home): no link to a 404.
+            if ind_id is not None and indicators.get(ind_id).applies(form):
                 by_indicator[ind_id].append(form)
     this_year = (dt.date(today.year, 1, 1), today)
     last_year = (dt.date(today.year - 1, 1, 1), add_months(today, -12))
@@ -157,14 +159,14 @@ def overview_context(user: Any, today: dt.date, *, summary: bool = False) -> dic
     rows: list[dict[str, Any]] = []
     for form in forms:
         clients_id, activity_id = figures_for(form)
+        residential = form.kind == ServiceForm.Kind.RESIDENTIAL
         rows.append(
             {
                 "form": form,
                 "clients": figures.get((form.pk, clients_id or "")),
                 "activity": figures.get((form.pk, activity_id or "")),
-                "occupancy": occupancy_now(service_form=form)
-                if form.kind == ServiceForm.Kind.RESIDENTIAL
-                else None,
+                "occupancy": occupancy_now(service_form=form) if residential else None,
+                **_list_urls(user, form, residential),
             }
         )
     if not summary:
@@ -188,12 +190,36 @@ def overview_context(user: Any, today: dt.date, *, summary: bool = False) -> dic
             chart_rows,
             legend=(str(today.year), str(today.year - 1)),
             own_scale=True,
+            # Each bar says its year: the panel's and the page's readers need not tell the
+            # years by colour.
+            named=True,
         ),
+        # The chart's numbers as a table (the panel's; the page's table has them too).
+        "activity_rows": [r for r in rows if r["activity"] is not None],
         # With one form the note on the scales would say nothing.
         "own_scales": len(chart_rows) > 1,
         "returns": returns,
         "return_year": today.year - 1,
         "returns_state": return_states(returns, today),
+    }
+
+
+def _list_urls(user: Any, form: ServiceForm, residential: bool) -> dict[str, str]:
+    """The pages that list what the row's occupancy and queues count, for a viewer who may open
+    them (a client-work member of the form, the rule of those pages: ``fetch.member_of``), else
+    empty (the figure is shown without a link; the director, who is no member, sees the
+    figures only). Occupancy now: the unit's occupancy page; the waiting queue: the form's
+    client list of those waiting; the referrals: the referral inbox, which lists the proposed
+    referrals to the viewer's forms."""
+    if not member_of(user, form):
+        return {"occupancy_url": "", "waiting_url": "", "referrals_url": ""}
+    waiting = reverse("episodes:client_list", args=[form.slug])
+    return {
+        "occupancy_url": (
+            reverse("residential:occupancy", args=[form.slug]) if residential else ""
+        ),
+        "waiting_url": f"{waiting}?{urlencode({'status': Episode.Status.WAITING.value})}",
+        "referrals_url": reverse("episodes:referral_inbox"),
     }
 
 

@@ -3,6 +3,7 @@ of returns is `catalogue.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import defaultdict
 from typing import Any
@@ -44,11 +45,11 @@ from ..indicators.base import (
     Result,
 )
 from ..indicators.dimensions import MONTH
-from ..indicators.protection import AGGREGATE_ONLY
+from ..indicators.protection import NEVER_DRILLED
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import grant_targets_text, present, present_line
-from ..returns.base import Line, Recipient
+from ..returns.base import GrantsRegister, Line, Recipient
 from ..services import NOTE_MAX_LENGTH
 from ..tables import build_table
 from .common import Subject, subject_or_404
@@ -78,9 +79,21 @@ def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
         "threshold": services.THRESHOLD,
         "submissions": sent,
         "may_send": access.may_send_return(user, subject.template, subject.service_form),
-        "deadline": subject.template.deadline_for(subject.year),
+        "deadline": _deadline(subject),
         "grants_text": _grants_text(subject),
     }
+
+
+def _deadline(subject: Subject) -> dt.date | None:
+    """The return's deadline: a STEA report's from the grants register when it has one (one
+    query, only for a report with grants), as in the catalogue and the overview."""
+    grants = (
+        subject.template.grants_for(subject.service_form, subject.year)
+        if subject.service_form is not None
+        else []
+    )
+    register = GrantsRegister.of_year(subject.params.organisation_id, subject.year)
+    return register.deadline(subject.template, grants, subject.year)
 
 
 @functools.cache
@@ -137,7 +150,7 @@ def _selection(request: HttpRequest, result: Result) -> dict[str, str]:
         value = request.GET.get(dimension.key)
         if value is None:
             continue
-        if dimension.key in AGGREGATE_ONLY:
+        if dimension.key in NEVER_DRILLED:
             raise Http404
         if value not in {v for v, _ in dimension.values(result.params)}:
             raise Http404
@@ -192,7 +205,7 @@ def drill_page(
     breakdowns = []
     order = sorted(indicator.dimensions, key=lambda d: d.key != MONTH.key)
     for dimension in order:
-        if dimension.key in selection or dimension.key in AGGREGATE_ONLY:
+        if dimension.key in selection or dimension.key in NEVER_DRILLED:
             continue
         table = build_table(cell, (dimension.key,))
         shown = present_line(
@@ -360,7 +373,12 @@ def export_body(
         progress.begin(_("Muotoillaan sivuja"))
         html = render_to_string(
             "statistics/return_pdf.html",
-            {"title": title, "meta": meta, "sections": present(computed, states, drillable=False)},
+            {
+                "title": title,
+                "meta": meta,
+                # Each short one-way line with its bar chart (a hidden part has no bar).
+                "sections": exports.pdf_sections(present(computed, states, drillable=False)),
+            },
         )
         progress.advance()
         progress.begin(_("Tehdään PDF-tiedostoa"))
@@ -424,7 +442,12 @@ def export(request: HttpRequest, template_id: str, year: int, key: str, fmt: str
 
 
 class SendForm(forms.Form):
-    """The sender's note on a return marked sent (where and how it went)."""
+    """The sender's note on a return marked sent (where and how it went), and the content hash
+    of the figures the page showed (``seen``): the return is frozen only if the figures are
+    still those, so what is frozen is what the sender reviewed and exported (the exports carry
+    the same hash). A client that sends no hash freezes the figures as they are."""
+
+    seen = forms.CharField(required=False, max_length=64)
 
     note = forms.CharField(
         required=False,
@@ -445,12 +468,22 @@ def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpRes
     if not access.may_send_return(user, subject.template, subject.service_form):
         raise Http404
     typed = SendForm(request.POST)
-    problems: list[Any] = [str(e) for e in typed.errors.get("note", [])]
+    problems: list[Any] = [str(e) for field in typed.errors.values() for e in field]
+    computed = engine.run(subject.template, subject.params)
+    seen = typed.cleaned_data.get("seen", "") if not problems else ""
+    if seen and seen != computed.content_hash():
+        problems = [
+            _(
+                "Luvut ovat muuttuneet sen jälkeen, kun avasit sivun: tietoja on korjattu "
+                "välillä. Tarkista alla olevat luvut (ja lataa tiedosto uudelleen, jos "
+                "latasit sen) ja merkitse ilmoitus sitten lähetetyksi."
+            )
+        ]
     if not problems:
         try:
             submission = services.submit(
                 user=user,
-                computed=engine.run(subject.template, subject.params),
+                computed=computed,
                 service_form=subject.service_form,
                 municipality=subject.municipality,
                 title=subject.title,

@@ -194,7 +194,10 @@ def summarise(label: str, changes: list[ClientChange], *, suppressed: bool) -> C
             states, _total = suppression.one_way([p.count for p in parts], len(changes))
             for p, state in zip(parts, states, strict=True):
                 p.state = state
-    if changes and not summary.withheld:
+    hidden = any(p.hidden for p in [*summary.directions, *summary.histogram])
+    # The mean is one more equation over the histogram's counts: beside a hidden part it could
+    # narrow it down, so a suppressed group with a hidden part shows none.
+    if changes and not summary.withheld and not (suppressed and hidden):
         summary.mean = decimal_text(Decimal(sum(c.change for c in changes)) / len(changes))
     return summary
 

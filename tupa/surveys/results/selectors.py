@@ -34,6 +34,7 @@ from django_scopes import scope
 
 from tupa.access import clients
 from tupa.access import surveys as access
+from tupa.core import svg
 from tupa.core.suppression import PRIMARY, SHOWN
 from tupa.surveys.models import (
     Answer,
@@ -46,7 +47,7 @@ from tupa.surveys.models import (
     Response,
 )
 from tupa.surveys.models.instruments import CHOICE_KINDS, NUMERIC_RANGES
-from tupa.surveys.results import charts, suppression
+from tupa.surveys.results import suppression
 from tupa.surveys.results.suppression import Part
 
 if TYPE_CHECKING:
@@ -59,6 +60,10 @@ INVITED_CHANNELS = frozenset({Channel.LINK})
 
 #: Kinds whose answers are numbers with a mean and a median (yes/no is a share, not a mean).
 MEAN_KINDS = frozenset({ItemKind.SCALE5, ItemKind.SCALE10, ItemKind.SMILEY})
+#: Why a suppressed copy shows no mean and median: fewer answers than the threshold, or a hidden
+#: part of the distribution that they would give away.
+FEW_ANSWERS = "few"
+PARTS_HIDDEN = "hidden"
 
 
 def smiley_labels() -> dict[int, str]:
@@ -116,7 +121,8 @@ class ItemResult:
     rows: list[Row] = field(default_factory=list)
     mean: str = ""
     median: str = ""
-    stats_withheld: bool = False
+    #: Why the mean and median are not shown: "" (they are), FEW_ANSWERS or PARTS_HIDDEN.
+    stats_withheld: str = ""
     texts: list[TextAnswer] = field(default_factory=list)
     texts_withheld: int = 0
     texts_hidden_linked: int = 0
@@ -542,13 +548,20 @@ def _item_result(
     result.rows, result.answered, result.answered_state = rows, answered, answered_state
     if item.kind in MEAN_KINDS:
         numbers = [a["number"] for a in answers if a["number"] is not None]
-        if numbers and (not suppressed or not suppression.is_small(len(numbers))):
+        if not numbers:
+            pass
+        elif suppressed and suppression.is_small(len(numbers)):
+            result.stats_withheld = FEW_ANSWERS
+        elif suppressed and any(r.hidden for r in rows):
+            # The mean and the median are two more equations over the counts: beside a hidden
+            # part they recover it (n 25, "< 5" twos, "x" fours, 14 fives, mean 4,4: the only
+            # counts that fit are 2 and 9).
+            result.stats_withheld = PARTS_HIDDEN
+        else:
             result.mean = decimal_text(statistics.fmean(numbers))
             result.median = decimal_text(statistics.median(numbers))
-        elif numbers:
-            result.stats_withheld = True
     if with_charts:
-        result.chart = charts.bars(
+        result.chart = svg.bars(
             item.text("text"),
             [(r.label, None if r.hidden else r.count, r.display) for r in rows],
         )

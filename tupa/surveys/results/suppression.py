@@ -105,3 +105,7 @@ class Part:
     @property
     def display(self) -> str:
         return display(self.count, self.state)
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != SHOWN

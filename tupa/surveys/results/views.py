@@ -17,12 +17,13 @@ from tupa.access import surveys as access
 from tupa.access.marks import login_only, object_scoped, user_of
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
+from tupa.core import svg
 from tupa.core.spreadsheets import csv_response, xlsx_response
 from tupa.core.suppression import SHOWN
 from tupa.organisations.models import ServiceForm
 from tupa.people.models import Person
 from tupa.surveys.models import Questionnaire
-from tupa.surveys.results import charts, exports, outcome, selectors, suppression
+from tupa.surveys.results import exports, outcome, selectors, suppression
 from tupa.surveys.results.forms import ResultsFilterForm, period_label, period_of
 
 
@@ -98,7 +99,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     _log(request, figures.shown_persons, Action.VIEW)
     change_chart = None
     if change is not None and not change.total.withheld:
-        change_chart = charts.bars(
+        change_chart = svg.bars(
             _("Pistemuutoksen jakauma"),
             [
                 (p.label, None if p.state != SHOWN else p.count, p.display)

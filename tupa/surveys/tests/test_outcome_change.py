@@ -163,3 +163,32 @@ def test_results_page_of_the_outcome_measure_shows_the_change(
     body = response.content.decode()
     assert "Muutos ensimmäisestä viimeiseen mittaukseen" in body
     assert "Pistemuutoksen jakauma" in body
+
+
+def _changes(*values: int) -> list[outcome.ClientChange]:
+    return [
+        outcome.ClientChange(
+            episode_id=n,
+            person_id=n,
+            service_form_id=1,
+            first_point=MeasurementPoint.START,
+            last_point=MeasurementPoint.END,
+            last_on=dt.date(2026, 5, 1),
+            change=value,
+        )
+        for n, value in enumerate(values, start=1)
+    ]
+
+
+def test_a_suppressed_group_with_a_hidden_part_shows_no_mean() -> None:
+    """Six clients, five improved by 1 and one worsened by 1: the worsened one is "< 5" (and a
+    part beside it "x"). The mean 0,7 ((5 − 1) / 6) is one more equation over the hidden counts,
+    so the suppressed copy shows none; unsuppressed, or with nothing hidden, it is shown."""
+    six = _changes(1, 1, 1, 1, 1, -1)
+    hidden = outcome.summarise("Baby blues", six, suppressed=True)
+    assert any(p.hidden for p in hidden.directions) and not hidden.withheld
+    assert hidden.mean == ""
+    assert outcome.summarise("Baby blues", six, suppressed=False).mean == "0,7"
+    five = outcome.summarise("Baby blues", _changes(2, 2, 2, 2, 2), suppressed=True)
+    assert not any(p.hidden for p in [*five.directions, *five.histogram])
+    assert five.mean == "2,0"

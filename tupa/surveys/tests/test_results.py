@@ -134,7 +134,10 @@ def test_the_director_outside_the_form_sees_small_cells_suppressed(world: dict[s
     # 1, 2 and 2 are all under 5: primary; three hidden cells need no complementary one.
     assert [r.display for r in overall.rows] == ["0", "0", "< 5", "< 5", "< 5"]
     assert overall.answered_display == "5"
-    assert overall.mean == "4,2"  # five respondents: the mean is shown
+    # Five respondents, but the mean 4,2 beside three "< 5"s would give them away: 3a + 4b + 5c
+    # = 21 with a + b + c = 5, each 1–4, only a = 1, b = 2, c = 2.
+    assert (overall.mean, overall.median) == ("", "")
+    assert overall.stats_withheld == selectors.PARTS_HIDDEN
 
 
 def test_a_question_few_answered_hides_its_zeros_too(world: dict[str, Any]) -> None:
@@ -164,6 +167,28 @@ def test_one_small_cell_gets_a_complementary_cell(world: dict[str, Any]) -> None
     scale = _item(_results(world, world["director"]), "overall")
     assert [r.display for r in scale.rows] == ["0", "< 5", "0", "x", "x"]
     assert all(r.percent == "" for r in scale.rows if r.hidden)
+    assert scale.mean == "" and scale.stats_withheld == selectors.PARTS_HIDDEN
+
+
+def test_the_mean_beside_hidden_parts_would_recover_them(world: dict[str, Any]) -> None:
+    """The audit's case, in small: 25 answers, 2 ×2, 9 ×4, 14 ×5. Suppressed: "< 5", "x", 14,
+    n 25. The mean 4,4 (110 / 25) and the median would add 2a + 4b = 40 to a + b = 11, whose
+    only solution is a = 2, b = 9: the copy that leaves the form shows neither; the form's own
+    worker sees both; with nothing hidden the mean is no secret and is shown."""
+    for overall in ["2"] * 2 + ["4"] * 9 + ["5"] * 14:
+        answer(world["version"], world["form"], {"overall": overall})
+    outside = _item(_results(world, world["director"]), "overall")
+    assert [r.display for r in outside.rows] == ["0", "< 5", "0", "x", "14"]
+    assert (outside.mean, outside.median) == ("", "")
+    assert outside.stats_withheld == selectors.PARTS_HIDDEN
+    inside = _item(_results(world, world["worker"]), "overall")
+    assert (inside.mean, inside.median, inside.stats_withheld) == ("4,4", "5,0", "")
+    # Every part at least 5 (or 0): nothing hidden, the mean shown outside too.
+    for overall in ["2"] * 3:
+        answer(world["version"], world["form"], {"overall": overall})
+    whole = _item(_results(world, world["director"]), "overall")
+    assert [r.display for r in whole.rows] == ["0", "5", "0", "9", "14"]
+    assert (whole.mean, whole.median) == ("4,1", "4,5")  # 116 / 28 = 4,14…; (4 + 5) / 2
 
 
 def test_four_respondents_show_as_under_five_and_no_free_text(world: dict[str, Any]) -> None:

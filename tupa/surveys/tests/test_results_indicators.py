@@ -127,6 +127,54 @@ def test_the_response_groups_read_the_answers_once_in_a_run(
     )
 
 
+def test_each_respondent_group_counts_only_its_own_questionnaires(world: dict[str, Any]) -> None:
+    """The fixture's 6 answers of 2026 (4 clients, 2 partners) and, added here, a volunteers'
+    questionnaire answered 3 times in 2026 (2 kiosk, 1 paper) and once in 2025, and a staff
+    self-assessment answered twice in 2026 (link). By hand: volunteers 3 (kiosk 2, paper 1),
+    staff 2 (link 2), clients still 4, partners still 2, all responses 6 + 3 + 2 = 11."""
+    form, worker = world["form"], world["worker"]
+    volunteers = published_questionnaire(
+        form, actor=worker, name="Vapaaehtoisten kysely", target=Target.VOLUNTEER
+    )
+    staff = published_questionnaire(form, actor=worker, name="Itsearviointi", target=Target.STAFF)
+    for month in (7, 8):
+        _answer(volunteers, form, dt.date(2026, month, 3))
+    _answer(volunteers, form, dt.date(2026, 9, 3), Channel.PAPER, recorded_by=worker)
+    _answer(volunteers, form, dt.date(2025, 11, 3))
+    for month in (10, 11):
+        _answer(staff, form, dt.date(2026, month, 2), Channel.LINK)
+    params = _params(world)
+    results = {
+        group.id: compute(group, params)
+        for group in (
+            ind.RESPONSES,
+            ind.CLIENT_FEEDBACK,
+            ind.PARTNER_FEEDBACK,
+            ind.VOLUNTEER_FEEDBACK,
+            ind.STAFF_FEEDBACK,
+        )
+    }
+    for result in results.values():
+        assert_consistent(result)
+    assert {key: r.total for key, r in results.items()} == {
+        "surveys.responses": 11,
+        "surveys.client_feedback": 4,
+        "surveys.partner_feedback": 2,
+        "surveys.volunteer_feedback": 3,
+        "surveys.staff_feedback": 2,
+    }
+    assert {k: v for k, v in results["surveys.volunteer_feedback"].by("channel").items() if v} == {
+        ("kiosk",): 2,
+        ("paper",): 1,
+    }
+    assert {k: v for k, v in results["surveys.staff_feedback"].by("channel").items() if v} == {
+        ("link",): 2
+    }
+    by_questionnaire = results["surveys.volunteer_feedback"].by("questionnaire")
+    assert by_questionnaire[(str(volunteers.questionnaire_id),)] == 3
+    assert by_questionnaire[(str(staff.questionnaire_id),)] == 0
+
+
 def test_invitations_answered_or_not(world: dict[str, Any]) -> None:
     result = compute(ind.INVITATIONS, _params(world))
     assert_consistent(result)

@@ -25,6 +25,10 @@ Counting rules (docs/residential-thl.md has the reasoning and the [verify] items
   period; "began" = the chain's first arrival is in the period. **Families** = distinct episodes
   with such a stay; **referral source** is counted per family (an episode attribute).
 - **Family places**: the family places in use on the period's last day.
+- **Care days** (``residential.care_days``): the billing list's days by form, month and payer.
+  Version 1 places them in the person's home municipality; version 2 (the municipality's
+  report) as the billing list does: a day under a payment commitment in the commitment's home
+  municipality (*kotikunta*), a day of the state's or without a commitment in none.
 - **Turn-aways for lack of space** (version 1, THL): reason "no free place"; THL's figure is
   those directed to another shelter, in requests (families) and persons.
 - **Phone contacts**: the 24 h line's contacts of the unit in the period.
@@ -46,7 +50,7 @@ from .contacts import (
     SHELTER_TURNED_AWAY,
     SHELTER_TURNED_AWAY_V2,
 )
-from .places import CARE_DAYS, FAMILY_PLACES
+from .places import CARE_DAYS, CARE_DAYS_V2, FAMILY_PLACES
 from .shelter import (
     SHELTER_CLIENTS,
     SHELTER_FAMILIES,
@@ -57,6 +61,7 @@ from .shelter import (
 
 __all__ = [
     "CARE_DAYS",
+    "CARE_DAYS_V2",
     "FAMILY_PLACES",
     "SHELTER_CLIENTS",
     "SHELTER_FAMILIES",
@@ -90,4 +95,5 @@ def register(registry: IndicatorRegistry) -> None:
         SHELTER_LINE_MINUTES,
         FAMILY_PLACES,
         CARE_DAYS,
+        CARE_DAYS_V2,
     )
