@@ -191,13 +191,14 @@ def test_a_sent_version_1_return_restores_as_version_1(home: dict[str, Any]) -> 
     assert not services.changes(frozen, now)
 
 
-def test_the_federation_follows_version_2_and_names_a_member_who_sent_version_1(
+def test_the_federation_sums_a_version_1_member_on_the_lines_the_versions_share(
     client: Client,
 ) -> None:
-    """One member sent version 1 (before version 2 came), another version 2, for 2025. The
-    page lays out version 2's lines with version 2's member and names the other above the
-    tables: version 1's Ensikoti lines count persons, version 2's stays, and a sum of the two
-    would add persons to stays."""
+    """One member sent version 1 (before version 2 came), another version 2, for 2025; each has
+    the module's three families. The page lays out version 2's lines. Its first Ensikoti line
+    (persons by family role: ensikoti.clients@1 in both versions) sums both members: each 8
+    persons, 16 in all. Version 2's stay lines are not in version 1 (whose lines count persons):
+    there the first member shows "–", is left out of the sum and named under the table."""
     with time_machine.travel(NOW, tick=False):
         first = _home("ensikoti-v1")["org"]
         second = _home("ensikoti-v2")["org"]
@@ -222,13 +223,27 @@ def test_the_federation_follows_version_2_and_names_a_member_who_sent_version_1(
         )
     assert response.status_code == 200
     page = response.content.decode()
-    captions = re.findall(r"<figcaption><strong>(.*?)</strong>", page)
+    figures = re.findall(r'<figure class="figure">(.*?)</figure>', page, flags=re.S)
+    captions = [re.search(r"<strong>(.*?)</strong>", f).group(1) for f in figures]  # type: ignore[union-attr]
     assert captions[:4] == [
         "Ensikodin asiakkaat: äidit, isät ja lapset",
         "Ensikodin asumisjaksot: ohjaava taho",
         "Ensikodin asumisjaksot: tulo raskausaikana",
         "Ensikodin asumisjaksot: asumisen kesto",
     ]
-    rows = re.findall(r'<th scope="row">(.*?)</th>', page)
-    assert second.name in rows and first.name not in rows
+
+    def row(figure: str, name: str) -> list[str]:
+        found = re.search(rf'<th scope="row">{re.escape(name)}</th>(.*?)</tr>', figure)
+        assert found is not None, name
+        return re.findall(r'<td class="num">(.*?)</td>', found.group(1))
+
+    roles, referred = figures[0], figures[1]
+    # Mothers 3, fathers 1, children 4 are "< 5" each; the total 8 is shown; the sum of the
+    # totals 16, the parts' sums lower bounds (a "< 5" counts as 1).
+    assert row(roles, first.name)[-1] == row(roles, second.name)[-1] == "8"
+    assert row(roles, "Jäsenet yhteensä")[-1] == "16"
+    assert "Summassa eivät ole mukana" not in roles
+    assert set(row(referred, first.name)) == {"–"}
+    assert "–" not in row(referred, second.name)
+    assert f"Summassa eivät ole mukana: {first.name}" in referred
     assert f"Jäsen {first.name} lähetti ilmoituksen toisen version" in page

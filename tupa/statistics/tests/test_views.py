@@ -677,13 +677,17 @@ def test_federation_sums_members_and_a_suppressed_member_makes_the_sum_a_lower_b
     assert "Ensikodin asumisjaksot: tulo raskausaikana" in captions  # version 2: by stay
 
 
-def test_federation_sums_only_returns_of_one_version_and_names_the_others(
+def test_federation_sums_another_versions_member_on_the_same_line_only(
     client: Client, world: dict[str, Any]
 ) -> None:
-    """A member who sent an earlier version of the template is named, not summed line by line
-    against lines that may mean something else (a new version may reorder or change them)."""
+    """A member who sent an earlier version of the template is named above the tables and
+    summed on the lines the versions share, matched by the line (indicator version, breakdown,
+    label) and not by its place: version 2 here has only version 1's last line, in a section of
+    its own. A line version 1 lacks shows "–" for that member and leaves it out of the sum."""
     from dataclasses import replace
 
+    from tupa.statistics import engine, services
+    from tupa.statistics.indicators.base import Params
     from tupa.statistics.returns.base import Section
 
     v1 = returns.get("federation.members")
@@ -705,10 +709,34 @@ def test_federation_sums_only_returns_of_one_version_and_names_the_others(
         page = response.content.decode()
         assert re.findall(r"<h2>(.*?)</h2>", page) == ["Vain tapaamiset"]  # version 2's lines
         rows = re.findall(r'<th scope="row">(.*?)</th>', page)
-        assert world["org"].name in rows and other.name not in rows
+        assert world["org"].name in rows and other.name in rows  # the same line: both summed
+        assert "Summassa eivät ole mukana" not in page
         assert f"Jäsen {other.name} lähetti ilmoituksen toisen version" in page
+        # A version 3 that adds a line version 1 lacks: "–" there, and named under it.
+        extra = replace(next(iter(v1.lines()))[1], label="Uusi rivi")
+        v3 = replace(v2, version=v2.version + 1, sections=(Section("Kaksi", (last, extra)),))
+        returns.register(v3)
+        with scopes_disabled():  # the member sends version 3 too (a member already)
+            services.submit(
+                user=org_role_user(world["org"], Role.EXECUTIVE_DIRECTOR),
+                computed=engine.run(
+                    v3, Params(world["org"].pk, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+                ),
+                service_form=None,
+                municipality=None,
+                title="Jäsentilasto",
+            )
+        page = client.get(
+            reverse("statistics:federation_return", args=["federation.members", YEAR])
+        ).content.decode()
+        figures = re.findall(r'<figure class="figure">(.*?)</figure>', page, flags=re.S)
+        assert len(figures) == 2
+        assert f'<th scope="row">{other.name}</th><td class="num">–</td>' not in figures[0]
+        assert f'<th scope="row">{other.name}</th><td class="num">–</td>' in figures[1]
+        assert f"Summassa eivät ole mukana: {other.name}" in figures[1]
     finally:
-        del returns._items[(v2.id, v2.version)]
+        for v in (v2.version, v2.version + 1):
+            returns._items.pop((v2.id, v), None)
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ class FederationLine:
     #: … and the same figures for the exports (numbers as numbers), in the same order.
     member_figures: list[list[Figure]] = field(default_factory=list)
     sum_figures: list[Figure] = field(default_factory=list)
+    #: The members whose version of the return has no such line ("–", not in the sums).
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,8 +127,8 @@ class FederationReturn:
     members: list[Submission]
     other_versions: list[str]
     lines: list[FederationLine]
-    #: The first summed member's return as sent: its lines' definitions (one version, the same
-    #: lines for every summed member) for the workbook's definitions sheet.
+    #: A newest-version member's return as sent: its lines' definitions (the lines shown) for
+    #: the workbook's definitions sheet.
     definitions: Computed
     thresholds: list[int]
 
@@ -140,6 +142,24 @@ def _parts(table: Any) -> list[tuple[Key, str]]:
     return [*parts, (("total",), "")]
 
 
+def _slots(template: ReturnTemplate) -> list[tuple[str, Any]]:
+    """Each line of ``template`` as (its section's title, the line), in order."""
+    return [(str(section.title), line) for section in template.sections for line in section.lines]
+
+
+def _same_lines(newest: ReturnTemplate, other: ReturnTemplate) -> list[int | None]:
+    """For each line of ``newest``, the index of the same line in ``other`` — the same
+    indicator version, breakdown and label, so the same figure, in whichever section — or None:
+    a member who sent ``other`` is summed on the lines the versions share (in order, for a line
+    that stands twice)."""
+    free = [(index, line) for index, line in other.lines()]
+    found: list[int | None] = []
+    for _index, line in newest.lines():
+        match = next((n for n, (_i, candidate) in enumerate(free) if candidate == line), None)
+        found.append(None if match is None else free.pop(match)[0])
+    return found
+
+
 def _federation_return(federation: Federation, template_id: str, year: int) -> FederationReturn:
     subs = [
         s
@@ -148,30 +168,40 @@ def _federation_return(federation: Federation, template_id: str, year: int) -> F
     ]
     if not subs:
         raise Http404
-    # Members' figures are summed line by line, so only returns of one version of the template
-    # (the newest any member sent); a member who sent another version is named, not summed.
+    # Members' figures are summed line by line in the newest version any member sent. A member
+    # who sent another version is summed on the lines the two versions share (the same
+    # indicator version and breakdown: the same figure) and shows "–" on the others.
     version = max(s.template_version for s in subs)
     other_versions = [s for s in subs if s.template_version != version]
-    subs = [s for s in subs if s.template_version == version]
     template = returns.get(template_id, version)
+    index_in = {
+        v: _same_lines(template, returns.get(template_id, v))
+        for v in {s.template_version for s in subs}
+    }
     # Each line's section by its index (equal Line values may stand in two sections).
-    section_of = [str(section.title) for section in template.sections for _ in section.lines]
+    section_of = [title for title, _line in _slots(template)]
     restored = {s.pk: services.frozen(s) for s in subs}
     states_of = {s.pk: services.states_from_json(s.suppression, restored[s.pk]) or {} for s in subs}
     zero_of = {s.pk: suppression.may_be_zero(restored[s.pk], states_of[s.pk]) for s in subs}
+    newest = next(s for s in subs if s.template_version == version)
     lines: list[FederationLine] = []
     for index, _line in template.lines():
-        fline: FederationLine | None = None
+        first = restored[newest.pk].line(index)
+        fline = FederationLine(
+            first.title, [label for _k, label in _parts(first.table)], section=section_of[index]
+        )
         sums: dict[Key, int] = defaultdict(int)
         partial: set[Key] = set()
         for s in subs:
-            sent = restored[s.pk].line(index)
-            states = states_of[s.pk].get(index, {})
+            at = index_in[s.template_version][index]
+            if at is None:
+                fline.members.append((s.organisation.name, ["–"] * len(fline.labels)))
+                fline.member_figures.append(["–"] * len(fline.labels))
+                fline.missing.append(s.organisation.name)
+                continue
+            sent = restored[s.pk].line(at)
+            states = states_of[s.pk].get(at, {})
             parts = _parts(sent.table)
-            if fline is None:
-                fline = FederationLine(
-                    sent.title, [label for _k, label in parts], section=section_of[index]
-                )
             texts: list[str] = []
             figures: list[Figure] = []
             for key, _label in parts:
@@ -182,26 +212,25 @@ def _federation_return(federation: Federation, template_id: str, year: int) -> F
                 if state == SHOWN:
                     sums[key] += value
                 else:  # a "< 5" is at least 1 unless it may be a zero; an "x" at least 0
-                    at_least_one = state == PRIMARY and key not in zero_of[s.pk].get(index, ())
+                    at_least_one = state == PRIMARY and key not in zero_of[s.pk].get(at, ())
                     sums[key] += 1 if at_least_one else 0
                     partial.add(key)
             fline.members.append((s.organisation.name, texts))
             fline.member_figures.append(figures)
-        if fline is not None:
-            for key, _label in _parts(restored[subs[0].pk].line(index).table):
-                text = number_text(sums[key])
-                fline.sums.append(f"≥ {text}" if key in partial else text)
-                # A bound is text in a spreadsheet too, its number written plain (no grouping).
-                bound = f"≥ {finnish_number(sums[key])}"
-                fline.sum_figures.append(bound if key in partial else sums[key])
-            lines.append(fline)
+        for key, _label in _parts(first.table):
+            text = number_text(sums[key])
+            fline.sums.append(f"≥ {text}" if key in partial else text)
+            # A bound is text in a spreadsheet too, its number written plain (no grouping).
+            bound = f"≥ {finnish_number(sums[key])}"
+            fline.sum_figures.append(bound if key in partial else sums[key])
+        lines.append(fline)
     return FederationReturn(
         template=template,
         year=year,
         members=subs,
         other_versions=[s.organisation.name for s in other_versions],
         lines=lines,
-        definitions=restored[subs[0].pk],
+        definitions=restored[newest.pk],
         thresholds=sorted({s.suppression_threshold or DEFAULT_THRESHOLD for s in subs}),
     )
 
@@ -262,7 +291,7 @@ def _facts(federation: Federation, shown: FederationReturn) -> list[tuple[str, s
         (_("Vastaanottaja"), federation.name),
         (_("Jäsenyhdistykset"), ", ".join(s.organisation.name for s in shown.members)),
         *(
-            [(_("Toisen version lähettäneet (ei laskettu summiin)"), ", ".join(names))]
+            [(_("Toisen version lähettäneet (summissa yhteisillä riveillä)"), ", ".join(names))]
             if (names := shown.other_versions)
             else []
         ),
@@ -316,7 +345,7 @@ def _xlsx(federation: Federation, shown: FederationReturn) -> bytes:
     put(ws, 3, 1, _marks(shown)).font = Font(italic=True)
     row = 4
     if shown.other_versions:
-        put(ws, row, 1, _("Toisen version lähettäneet (ei laskettu summiin)"))
+        put(ws, row, 1, _("Toisen version lähettäneet (summissa yhteisillä riveillä)"))
         put(ws, row, 2, ", ".join(shown.other_versions))
         row += 1
     row += 1
