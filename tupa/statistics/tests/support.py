@@ -11,16 +11,24 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
+    EpisodeFactory,
+    ParticipantFactory,
+    PersonFactory,
     ServiceFormFactory,
     client_in,
     org_role_user,
     worker_in,
 )
 from tupa.core.wallclock import HELSINKI
+from tupa.episodes.models import Episode
 from tupa.finance.models import Grant, GrantDeadline
 from tupa.finance.tests.factories import stea_grant
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.people.models import Person, Restriction
+from tupa.residential.commitments import services as commitment_services
+from tupa.residential.models import Destination, PayerCategory
+from tupa.residential.stays import services as stay_services
+from tupa.residential.tests.support import place, t
 
 YEAR = 2025
 #: "Today" of the tests (``YEAR``'s returns are due).
@@ -112,3 +120,69 @@ def turvakielto(world: dict[str, Any], person: Person) -> None:
             valid_from=dt.date(2020, 1, 1),
             created_by=world["lead"],
         )
+
+
+#: Family K's stay in March 2025: 1.3. 12:00 → 11.3. 12:00, nights 1.–10.3.; the commitment
+#: covers 1.–5.3. (5 nights each of mother and child billed, 5 each without a commitment).
+FAMILY_K: dict[str, Any] = {
+    "code": "p1",
+    "arrived": t(2025, 3, 1),
+    "departed": t(2025, 3, 11),
+    "valid": (dt.date(2025, 3, 1), dt.date(2025, 3, 5)),
+}
+#: Family L's: 2.3. 12:00 → 5.3. 12:00, nights 2.–4.3., all under a commitment for March.
+FAMILY_L: dict[str, Any] = {
+    "code": "p2",
+    "arrived": t(2025, 3, 2),
+    "departed": t(2025, 3, 5),
+    "valid": (dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+}
+
+
+def family_under_commitment(
+    form: ServiceForm,
+    payer: Partner,
+    *,
+    code: str,
+    home: Municipality,
+    kotikunta: Municipality,
+    arrived: dt.datetime,
+    departed: dt.datetime,
+    valid: tuple[dt.date, dt.date],
+) -> Episode:
+    """A mother (b. 1.1.1995) and her child (b. 1.6.2024), both living in ``home``, stay in
+    ``form``'s room ``code`` from ``arrived`` to ``departed``; the episode's payment commitment
+    (``payer``) records ``kotikunta`` as their home municipality for ``valid``."""
+    worker = worker_in(form)
+    episode = EpisodeFactory.create(service_form=form, organisation=form.organisation)
+    members = [
+        ParticipantFactory.create(
+            episode=episode,
+            role=role,
+            person=PersonFactory.create(
+                organisation=form.organisation, birth_date=born, municipality=home
+            ),
+        )
+        for role, born in (("client", dt.date(1995, 1, 1)), ("child", dt.date(2024, 6, 1)))
+    ]
+    stay = stay_services.stay_admit(
+        actor=worker,
+        episode=episode,
+        place=place(form, code),
+        arrived_at=arrived,
+        members=members,
+        payer_category=PayerCategory.MUNICIPALITY,
+    )
+    stay_services.stay_discharge(
+        actor=worker, stay=stay, departed_at=departed, destination=Destination.HOME
+    )
+    commitment_services.commitment_add(
+        actor=worker,
+        episode=episode,
+        payer=payer,
+        valid_from=valid[0],
+        valid_until=valid[1],
+        municipality=kotikunta,
+        reference=f"PH-{code}",
+    )
+    return episode

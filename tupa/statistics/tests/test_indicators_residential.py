@@ -85,6 +85,7 @@ from tupa.statistics.returns.avi import AVI
 from tupa.statistics.returns.thl import THL_SHELTER
 from tupa.statistics.services import states_for
 from tupa.statistics.tests.properties import assert_consistent, nonzero
+from tupa.statistics.tests.support import FAMILY_K, FAMILY_L, family_under_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -563,41 +564,10 @@ def test_care_days_follow_the_billing_list(world: dict[str, Any]) -> None:
 MARCH_2025 = (D(2025, 3, 1), D(2025, 3, 31))
 
 
-def _family_under_commitment(
-    world: dict[str, Any],
-    *,
-    code: str,
-    home: Municipality,
-    kotikunta: Municipality,
-    arrived: dt.datetime,
-    departed: dt.datetime,
-    valid: tuple[dt.date, dt.date],
-) -> Episode:
-    """A mother and her child living in ``home`` stay in Ensikoti E's room ``code``; the
-    episode's commitment (payer P) records ``kotikunta`` for ``valid``."""
-    e = world["e"]
-    we = worker_in(e)
-    episode = _episode(e, "child_protection")
-    mother = _person(episode, born=D(1995, 1, 1), municipality=home)
-    child = _person(episode, role="child", born=D(2024, 6, 1), municipality=home)
-    stay = stay_services.stay_admit(
-        actor=we,
-        episode=episode,
-        place=place(e, code),
-        arrived_at=arrived,
-        members=[mother, child],
-        payer_category=PayerCategory.MUNICIPALITY,
-    )
-    discharge(we, stay, departed)
-    commitment_services.commitment_add(
-        actor=we,
-        episode=episode,
-        payer=world["payer"],
-        valid_from=valid[0],
-        valid_until=valid[1],
-        municipality=kotikunta,
-    )
-    return episode
+def _family_under_commitment(world: dict[str, Any], **family: Any) -> Episode:
+    """A mother and her child in Ensikoti E under a commitment of payer P
+    (:func:`~tupa.statistics.tests.support.family_under_commitment`)."""
+    return family_under_commitment(world["e"], world["payer"], **family)
 
 
 def _billed_to(org: int, form: ServiceForm, municipality: Municipality) -> int:
@@ -630,15 +600,7 @@ def test_care_days_v2_are_the_commitments_kotikunnan(world: dict[str, Any]) -> N
     20 (the persons' home), Lahti 0."""
     org, e = world["org"], world["e"]
     lahti, hollola = _municipality("994", "Testilahti"), _municipality("995", "Testihollola")
-    _family_under_commitment(
-        world,
-        code="p1",
-        home=hollola,
-        kotikunta=lahti,
-        arrived=t(2025, 3, 1),
-        departed=t(2025, 3, 11),
-        valid=(D(2025, 3, 1), D(2025, 3, 5)),
-    )
+    _family_under_commitment(world, home=hollola, kotikunta=lahti, **FAMILY_K)
     payer = str(world["payer"].pk)
     v2 = compute(r.CARE_DAYS_V2, org, MARCH_2025)
     assert v2.total == 20 + 2  # and G1's two nights in S2 (1.–2.3., the state's)
@@ -666,24 +628,8 @@ def test_a_protected_familys_care_days_leave_the_kotikunnan_report(world: dict[s
     "Suojattu tieto")."""
     org, e = world["org"], world["e"]
     lahti, hollola = _municipality("994", "Testilahti"), _municipality("995", "Testihollola")
-    _family_under_commitment(
-        world,
-        code="p1",
-        home=hollola,
-        kotikunta=lahti,
-        arrived=t(2025, 3, 1),
-        departed=t(2025, 3, 11),
-        valid=(D(2025, 3, 1), D(2025, 3, 5)),
-    )
-    protected = _family_under_commitment(
-        world,
-        code="p2",
-        home=lahti,
-        kotikunta=lahti,
-        arrived=t(2025, 3, 2),
-        departed=t(2025, 3, 5),
-        valid=(D(2025, 3, 1), D(2025, 3, 31)),
-    )
+    _family_under_commitment(world, home=hollola, kotikunta=lahti, **FAMILY_K)
+    protected = _family_under_commitment(world, home=lahti, kotikunta=lahti, **FAMILY_L)
     with scopes_disabled():
         mother = protected.participants.get(role="client").person
         Restriction.objects.create(

@@ -36,24 +36,16 @@ from django_scopes import scopes_disabled
 
 from tupa.accounts.models import Role
 from tupa.core.tests.factories import (
-    EpisodeFactory,
-    ParticipantFactory,
-    PersonFactory,
     org_role_user,
-    worker_in,
 )
 from tupa.core.tests.helpers import login_verified
-from tupa.episodes.models import Episode
 from tupa.organisations.models import Municipality, Partner, ServiceForm
 from tupa.people.models import Restriction
-from tupa.residential.commitments import services as commitment_services
-from tupa.residential.models import Destination, PayerCategory
-from tupa.residential.stays import services as stay_services
-from tupa.residential.tests.support import place, t
 from tupa.residential.tests.test_commitment import ensikoti_form
 from tupa.statistics.engine import run
 from tupa.statistics.indicators.base import Params
 from tupa.statistics.returns import registry as returns
+from tupa.statistics.tests.support import FAMILY_K, FAMILY_L, family_under_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -67,52 +59,6 @@ TEMPLATE = "municipality.yearly"
 def _now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def _family(
-    form: ServiceForm,
-    payer: Partner,
-    *,
-    code: str,
-    home: Municipality,
-    kotikunta: Municipality,
-    arrived: dt.datetime,
-    departed: dt.datetime,
-    valid: tuple[dt.date, dt.date],
-) -> Episode:
-    worker = worker_in(form)
-    episode = EpisodeFactory.create(service_form=form, organisation=form.organisation)
-    members = [
-        ParticipantFactory.create(
-            episode=episode,
-            role=role,
-            person=PersonFactory.create(
-                organisation=form.organisation, birth_date=born, municipality=home
-            ),
-        )
-        for role, born in (("client", D(1995, 1, 1)), ("child", D(2024, 6, 1)))
-    ]
-    stay = stay_services.stay_admit(
-        actor=worker,
-        episode=episode,
-        place=place(form, code),
-        arrived_at=arrived,
-        members=members,
-        payer_category=PayerCategory.MUNICIPALITY,
-    )
-    stay_services.stay_discharge(
-        actor=worker, stay=stay, departed_at=departed, destination=Destination.HOME
-    )
-    commitment_services.commitment_add(
-        actor=worker,
-        episode=episode,
-        payer=payer,
-        valid_from=valid[0],
-        valid_until=valid[1],
-        municipality=kotikunta,
-        reference=f"PH-{code}",
-    )
-    return episode
 
 
 @pytest.fixture
@@ -138,26 +84,8 @@ def world() -> dict[str, Any]:
             name="Testi-Hämeen hyvinvointialue",
             kind=Partner.Kind.WELLBEING_SERVICES,
         )
-    _family(
-        form,
-        payer,
-        code="p1",
-        home=hollola,
-        kotikunta=lahti,
-        arrived=t(2025, 3, 1),
-        departed=t(2025, 3, 11),
-        valid=(D(2025, 3, 1), D(2025, 3, 5)),
-    )
-    protected = _family(
-        form,
-        payer,
-        code="p2",
-        home=lahti,
-        kotikunta=lahti,
-        arrived=t(2025, 3, 2),
-        departed=t(2025, 3, 5),
-        valid=(D(2025, 3, 1), D(2025, 3, 31)),
-    )
+    family_under_commitment(form, payer, home=hollola, kotikunta=lahti, **FAMILY_K)
+    protected = family_under_commitment(form, payer, home=lahti, kotikunta=lahti, **FAMILY_L)
     with scopes_disabled():
         Restriction.objects.create(
             person=protected.participants.get(role="client").person,
