@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -337,6 +338,16 @@ def test_reissue_refuses_answered_and_cancelled(setting, status) -> None:  # typ
 # --- Rate limit ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def still_clock():  # type: ignore[no-untyped-def]
+    """Hold the clock still: django-ratelimit counts in fixed windows (each key's window ends at
+    its own second of the minute), so a test that crossed that second started counting afresh
+    and saw no 429 (it failed so on CI once)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
+@pytest.mark.usefixtures("still_clock")
 def test_failed_lookups_are_limited_sooner_and_answer_429(setting, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TUPA_ANSWER_MISS_RATE = "3/m"
     settings.TUPA_ANSWER_RATE = "100/m"
@@ -351,6 +362,7 @@ def test_failed_lookups_are_limited_sooner_and_answer_429(setting, settings) -> 
     assert Client(REMOTE_ADDR="192.0.2.11").get(_url(token)).status_code == 200
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_every_request_counts_towards_the_limit(setting, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TUPA_ANSWER_RATE = "3/m"
     form, worker, version = setting
@@ -360,6 +372,7 @@ def test_every_request_counts_towards_the_limit(setting, settings) -> None:  # t
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_autosaves_do_not_use_up_the_page_limit(setting, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TUPA_ANSWER_RATE = "2/m"
     settings.TUPA_ANSWER_AUTOSAVE_RATE = "3/m"
