@@ -51,6 +51,8 @@ class ComputedSection:
     title: str
     note: str
     lines: list[ComputedLine] = field(default_factory=list)
+    #: The section shows the form's goals of the year (``Section.plan_goals``).
+    plan_goals: bool = False
 
 
 @dataclass
@@ -218,7 +220,9 @@ def run(
         )
         forms = candidate_forms(params)
         for section in template.sections:
-            computed = ComputedSection(str(section.title), str(section.note))
+            computed = ComputedSection(
+                str(section.title), str(section.note), plan_goals=section.plan_goals
+            )
             for line in section.lines:
                 indicator = indicators.get(line.indicator, line.version)
                 result: Result | None = None
@@ -257,7 +261,9 @@ def restore(template: ReturnTemplate, params: Params, figures: dict[str, Any]) -
     sections = []
     index = 0
     for section in template.sections:
-        computed = ComputedSection(str(section.title), str(section.note))
+        computed = ComputedSection(
+            str(section.title), str(section.note), plan_goals=section.plan_goals
+        )
         for line in section.lines:
             frozen = figures[str(index)]
             ind_id, _, version = frozen["indicator"].rpartition("@")

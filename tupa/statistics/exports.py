@@ -28,6 +28,8 @@ from tupa.core.spreadsheets import MONEY_FORMAT, finnish_csv, finnish_number, pu
 from tupa.core.suppression import DEFAULT_THRESHOLD, SHOWN, display, scaled
 from tupa.core.tables import TOTAL, Key, Table
 
+from . import plan_goals
+from .plan_goals import Goal
 from .returns.base import Provenance
 
 if TYPE_CHECKING:  # the engine reads the database; the exports only read its dataclasses
@@ -264,6 +266,17 @@ def definitions_sheet(ws: Worksheet, computed: Computed) -> None:
     widths.apply(ws)
 
 
+def _goals_sheet(ws: Worksheet, goals: list[Goal]) -> None:
+    """The form's goals of the year, a row each (:func:`.plan_goals.sheet_rows`)."""
+    rows = plan_goals.sheet_rows(goals)
+    for row, values in enumerate(rows, start=1):
+        for col, text in enumerate(values, start=1):
+            _put(ws, row, col, text, bold=row == 1)
+    for column, width in zip("ABCDE", (30, 60, 18, 60, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+
+
 def meta_sheet(ws: Worksheet, meta: list[tuple[str, str]]) -> None:
     """The facts of a copy, ``name``: ``value`` a row (also the federation's export)."""
     widths = _Widths()
@@ -283,11 +296,13 @@ def xlsx(
     subject: str,
     meta: list[tuple[str, str]],
     threshold: int = DEFAULT_THRESHOLD,
+    goals: list[Goal] | None = None,
 ) -> bytes:
-    """The return as a workbook: the figures ("Luvut"), their definitions ("Määritelmät") and
-    the facts of the copy ("Tiedot": ``meta``, e.g. recipient, period, data as of, content
-    hash, suppression threshold, who made it). ``threshold`` is the one the states were made
-    with (it shows in ``"< 5"``).
+    """The return as a workbook: the figures ("Luvut"), the form's goals of the year when the
+    return shows them ("Tavoitteet", ``goals``: STEA's section I), the figures' definitions
+    ("Määritelmät") and the facts of the copy ("Tiedot": ``meta``, e.g. recipient, period,
+    data as of, content hash, suppression threshold, who made it). ``threshold`` is the one
+    the states were made with (it shows in ``"< 5"``).
     """
     from openpyxl import Workbook
 
@@ -296,6 +311,8 @@ def xlsx(
     assert figures is not None
     figures.title = _("Luvut")
     _figures_sheet(figures, computed, states, title, subject, threshold)
+    if goals is not None:
+        _goals_sheet(wb.create_sheet(_("Tavoitteet")), goals)
     definitions_sheet(wb.create_sheet(_("Määritelmät")), computed)
     meta_sheet(wb.create_sheet(_("Tiedot")), meta)
     return workbook_bytes(wb, title=title, subject=subject)

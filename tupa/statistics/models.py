@@ -86,6 +86,17 @@ class Submission(AppendOnlyModel, OrganisationScopedModel):
             "avustuskohteittain tai se lähetettiin ennen kuin kohteet tallennettiin."
         ),
     )
+    plan_goals = models.JSONField(
+        _("vuosisuunnitelman tavoitteet"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Työmuodon vuoden tavoitteet seurantoineen sellaisina kuin ne olivat lähetettäessä "
+            "(STEA:n osio I); tyhjä, jos ilmoituksessa ei ole tavoitteita tai se lähetettiin "
+            "ennen kuin ne tallennettiin."
+        ),
+    )
 
     objects = AppendOnlyManager()  # type: ignore[assignment,misc]
 

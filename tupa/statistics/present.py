@@ -125,6 +125,8 @@ class ShownSection:
     title: str
     note: str
     lines: list[ShownLine]
+    #: The section shows the form's goals of the year (the page's ``plan_goals``).
+    plan_goals: bool = False
 
 
 @dataclass
@@ -257,6 +259,7 @@ def present(
                 )
                 for line in section.lines
             ],
+            section.plan_goals,
         )
         for section in computed.sections
     ]

@@ -19,6 +19,8 @@ from . import engine
 from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
+from .plan_goals import Goal
+from .plan_goals import as_json as goal_json
 from .returns import registry as returns
 from .suppression import suppress_computed
 
@@ -116,8 +118,11 @@ def submit(
     municipality: Municipality | None,
     title: str,
     note: str = "",
+    plan_goals: list[Goal] | None = None,
 ) -> Submission:
-    """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`).
+    """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`),
+    with the form's goals of the year beside the figures when the return shows them
+    (``plan_goals``, :mod:`.plan_goals`).
 
     The same user marking the same figures sent again with the same note (a double click, a
     reloaded POST) gets the submission already made, not a second one: the organisation's row
@@ -155,6 +160,7 @@ def submit(
         "suppression": _states_json(states),
         "note": note,
         "grant_targets": None if funded is None else grant_targets(funded),
+        "plan_goals": None if plan_goals is None else goal_json(plan_goals),
     }
     # Serialise sendings of the organisation's returns (PostgreSQL; SQLite has one writer).
     list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))

@@ -62,9 +62,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Section:
+    """A part of a return: its figures, a note, and (``plan_goals``) the service form's goals
+    of the year from the annual plan with their follow-up (:mod:`..plan_goals`)."""
+
     title: Label
     lines: tuple[Line, ...]
     note: Label = ""
+    plan_goals: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,11 @@ class ReturnTemplate:
             for line in section.lines:
                 yield index, line
                 index += 1
+
+    @property
+    def has_plan_goals(self) -> bool:
+        """Does a section show the form's goals of the year (:mod:`..plan_goals`)?"""
+        return self.scope == Scope.SERVICE_FORM and any(s.plan_goals for s in self.sections)
 
     def available_for(self, form: Any, year: int | None = None) -> bool:
         """Does the return exist for ``form`` in ``year`` (``None``: in some year)? Its kind, and

@@ -29,13 +29,16 @@ _NOT_YET = _(
     "Tämän näkökulman tiedot tulevat palautekyselyistä ja vapaaehtoistyön kirjauksista, "
     "kun ne otetaan Tupassa käyttöön; siihen asti ne raportoidaan STEA:lle muualta."
 )
+# The goals come from the annual plan (the form's goals of the year, with their follow-up);
+# the figures of the sections below are their evidence.
 _GOALS = Section(
     _("I Tavoitteiden toteutuminen"),
     (),
     _(
-        "Hakemuksen tavoitteiden toteutuminen kirjataan vuosisuunnitelman seurantaan; "
-        "alla olevat luvut ovat sen näyttöä."
+        "Työmuodon vuoden tavoitteet ja niiden seuranta vuosisuunnitelmasta (Suunnitelma); "
+        "alla olevat luvut ovat niiden näyttöä."
     ),
+    plan_goals=True,
 )
 _VIEWS = (
     Section(_("III Henkilöstön näkökulma"), (), _NOT_YET),

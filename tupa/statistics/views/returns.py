@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tupa.access import clients
 from tupa.access import statistics as access
 from tupa.access.marks import object_scoped, user_of
+from tupa.access.planning import may_view_plan
 from tupa.access.policy import Basis
 from tupa.audit.models import Action
 from tupa.audit.services import record_access
@@ -35,7 +36,7 @@ from tupa.episodes.models import Episode
 from tupa.prevention.models import Activity, Delivery
 from tupa.volunteers.models import Volunteer
 
-from .. import engine, exports, services
+from .. import engine, exports, plan_goals, services
 from ..indicators.base import (
     ACTIVITY_RECORDS,
     DELIVERY_RECORDS,
@@ -58,12 +59,24 @@ from .common import Subject, subject_or_404
 RECORD_LIMIT = 200
 
 
+def _goals(subject: Subject) -> list[plan_goals.Goal] | None:
+    """The form's goals of the year when the return shows them (STEA's section I), else None."""
+    if not subject.template.has_plan_goals or subject.service_form is None:
+        return None
+    return plan_goals.of_form(subject.params.organisation_id, subject.service_form.pk, subject.year)
+
+
 def _context(request: HttpRequest, subject: Subject) -> dict[str, Any]:
     computed = engine.run(subject.template, subject.params)
     states = services.states_for(computed)
     user = user_of(request)
     sent = _sent(subject)
+    goals = _goals(subject)
     return {
+        "plan_goals": None if goals is None else plan_goals.by_theme(goals),
+        "goals_digest": "" if goals is None else plan_goals.digest(goals),
+        "goals_year": subject.year,
+        "plan_url": reverse("planning:year", args=[subject.year]) if may_view_plan(user) else "",
         "subject": subject,
         "template": subject.template,
         "computed": computed,
@@ -360,12 +373,17 @@ def export_body(
     meta: list[tuple[str, str]],
     fmt: str,
     progress: Progress | None = None,
+    goals: list[plan_goals.Goal] | None = None,
 ) -> bytes:
-    """The file of a computed return (:data:`RENDER_STEPS` steps, told to ``progress``)."""
+    """The file of a computed return (:data:`RENDER_STEPS` steps, told to ``progress``), with
+    the form's goals of the year when the return shows them (``goals``; the CSV holds the
+    figures only)."""
     progress = progress or Progress()
     if fmt == "xlsx":
         progress.begin(_("Kootaan Excel-tiedostoa"))
-        body = exports.xlsx(computed, states, title=title, subject=subject_label, meta=meta)
+        body = exports.xlsx(
+            computed, states, title=title, subject=subject_label, meta=meta, goals=goals
+        )
     elif fmt == "csv":
         progress.begin(_("Kootaan CSV-tiedostoa"))
         body = exports.csv_bytes(computed, states, title=title, subject=subject_label, meta=meta)
@@ -378,6 +396,8 @@ def export_body(
                 "meta": meta,
                 # Each short one-way line with its bar chart (a hidden part has no bar).
                 "sections": exports.pdf_sections(present(computed, states, drillable=False)),
+                "plan_goals": None if goals is None else plan_goals.by_theme(goals),
+                "goals_year": computed.params.start.year,
             },
         )
         progress.advance()
@@ -411,6 +431,7 @@ def export_output(subject: Subject, fmt: str, progress: Progress | None = None) 
         meta=meta_rows(subject, computed, states),
         fmt=fmt,
         progress=progress,
+        goals=_goals(subject),
     )
     name = f"{subject.template.id}-{subject.key}-{subject.year}{subject.file_suffix}.{fmt}"
     return Output(body, name, CONTENT_TYPES[fmt])
@@ -448,6 +469,8 @@ class SendForm(forms.Form):
     the same hash). A client that sends no hash freezes the figures as they are."""
 
     seen = forms.CharField(required=False, max_length=64)
+    #: The digest of the plan's goals the page showed (a return with STEA's section I).
+    seen_goals = forms.CharField(required=False, max_length=64)
 
     note = forms.CharField(
         required=False,
@@ -470,7 +493,8 @@ def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpRes
     typed = SendForm(request.POST)
     problems: list[Any] = [str(e) for field in typed.errors.values() for e in field]
     computed = engine.run(subject.template, subject.params)
-    seen = typed.cleaned_data.get("seen", "") if not problems else ""
+    valid = not problems
+    seen = typed.cleaned_data.get("seen", "") if valid else ""
     if seen and seen != computed.content_hash():
         problems = [
             _(
@@ -479,6 +503,16 @@ def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpRes
                 "latasit sen) ja merkitse ilmoitus sitten lähetetyksi."
             )
         ]
+    goals = _goals(subject)
+    seen_goals = typed.cleaned_data.get("seen_goals", "") if valid else ""
+    if goals is not None and seen_goals and seen_goals != plan_goals.digest(goals):
+        problems.append(
+            _(
+                "Vuosisuunnitelman tavoitteita tai niiden seurantaa on muutettu sen jälkeen, "
+                "kun avasit sivun. Tarkista alla olevat tavoitteet ja merkitse ilmoitus sitten "
+                "lähetetyksi."
+            )
+        )
     if not problems:
         try:
             submission = services.submit(
@@ -488,6 +522,7 @@ def send(request: HttpRequest, template_id: str, year: int, key: str) -> HttpRes
                 municipality=subject.municipality,
                 title=subject.title,
                 note=typed.cleaned_data["note"],
+                plan_goals=goals,
             )
         except services.NotReady as exc:
             problems = exc.problems

@@ -13,7 +13,7 @@ from tupa.core.dates import fi_date
 from tupa.core.wallclock import fi_moment
 from tupa.organisations.models import ServiceForm
 
-from .. import services
+from .. import plan_goals, services
 from ..jobs import CONTENT_TYPES, Output, Progress
 from ..models import Submission
 from ..present import grant_targets_text, present
@@ -66,11 +66,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sent = services.frozen(submission)
     now = services.recompute(submission)
     states = services.states_from_json(submission.suppression, sent)
+    goals, goal_changes = _goals(submission)
     return render(
         request,
         "statistics/submission.html",
         {
             "submission": submission,
+            "plan_goals": goals,
+            "goals_year": submission.period_start.year,
+            "goal_changes": goal_changes,
             "sections": present(sent, states, drillable=False),
             "meta": _meta(submission),
             "changes": services.changes(sent, now),
@@ -79,6 +83,20 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets_now": _targets_now(submission),
         },
     )
+
+
+def _goals(
+    submission: Submission,
+) -> tuple[list[plan_goals.Theme] | None, list[plan_goals.Changed]]:
+    """The goals sent with a return that shows them, by theme (None: sent before they were
+    kept), and those changed in the plan since."""
+    template = returns.get(submission.template_id, submission.template_version)
+    if not template.has_plan_goals:
+        return [], []
+    sent = plan_goals.sent(submission)
+    if sent is None:
+        return None, []
+    return plan_goals.by_theme(sent), plan_goals.changes(sent, plan_goals.today(submission))
 
 
 def _targets_now(submission: Submission) -> str:
@@ -112,6 +130,7 @@ def submission_output(submission: Submission, fmt: str, progress: Progress | Non
         meta=_meta(submission),
         fmt=fmt,
         progress=progress,
+        goals=plan_goals.sent(submission),
     )
     name = f"{submission.template_id}-{submission.period_start:%Y}-lahetetty-{submission.pk}.{fmt}"
     return Output(body, name, CONTENT_TYPES[fmt])
