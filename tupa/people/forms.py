@@ -74,7 +74,9 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.fields.pop(name, None)
         if "municipality" in self.fields:
             field = self.fields["municipality"]
-            field.queryset = Municipality.objects.filter(valid=True).order_by("name_fi")  # type: ignore[attr-defined]
+            field.queryset = Municipality.objects.filter(valid=True).order_by(  # type: ignore[attr-defined]
+                Municipality.display_ordering()
+            )
             field.empty_label = _("— ei tiedossa —")  # type: ignore[attr-defined]
         self.fields["first_names"].error_messages["required"] = _("Kirjoita etunimet.")
         self.fields["last_name"].error_messages["required"] = _("Kirjoita sukunimi.")

@@ -81,7 +81,7 @@ class OrderForm(HidingFieldsMixin, forms.Form):
     valid_until = date_field(_("Voimassa asti"), required=False)
     payer_municipality = forms.ModelChoiceField(
         label=_("Maksava kunta (lapsen kotikunta)"),
-        queryset=Municipality.objects.filter(valid=True).order_by("name_fi"),
+        queryset=Municipality.objects.filter(valid=True),
         empty_label=_("Valitse kunta"),
     )
     payer_partner = PartnerChoice(
@@ -130,6 +130,11 @@ class OrderForm(HidingFieldsMixin, forms.Form):
         # A change of a saved order needs the version the user saw (optimistic locking):
         # without it, a save could silently overwrite somebody else's.
         self.fields["version"].required = editing
+        payer = self.fields["payer_municipality"]
+        assert isinstance(payer, forms.ModelChoiceField)
+        payer.queryset = Municipality.objects.filter(valid=True).order_by(
+            Municipality.display_ordering()  # by the name the reader sees
+        )
         # A party has a restriction in force: the payer (the child's home municipality) and the
         # invoiced partner (its social services, as a rule) are not shown, as on the order's
         # page; left empty, the order keeps what it has.

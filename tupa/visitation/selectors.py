@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tupa.core.wallclock import HELSINKI, day_bounds
 from tupa.episodes.models import Episode
+from tupa.organisations.models import Municipality
 from tupa.people.processing import exclude_restricted_episodes
 from tupa.people.restrictions import protected_episode_ids
 
@@ -164,6 +165,7 @@ def _meeting_rows(service_form: ServiceForm, start: dt.date, end: dt.date) -> li
         "order__basis",
         "order__payer_municipality_id",
         "order__payer_municipality__name_fi",
+        "order__payer_municipality__name_sv",
         "order__payer_municipality__code",
     )
     return [dict(row) for row in rows]
@@ -202,10 +204,11 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
     """Billable meetings per payer municipality and calendar month (Helsinki time).
 
     Billability is decided by :func:`tupa.visitation.rules.billing_rule` only. Meetings without
-    an outcome are not billed yet.
+    an outcome are not billed yet. A row is a municipality's by its code; its name is the
+    reader's language's (:attr:`~tupa.organisations.models.Municipality.name`), rows in its order.
     """
     rule = rules.billing_rule()
-    grouped: dict[tuple[str, str, dt.date], BillingRow] = {}
+    grouped: dict[tuple[str, dt.date], BillingRow] = {}
     for row in _meeting_rows(service_form, start, end):
         if not row["outcome"] or not rule.is_billable(
             row["outcome"], late_cancellation=row["late_cancellation"]
@@ -213,20 +216,23 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
             continue
         local = timezone.localtime(row["starts_at"], HELSINKI)
         month = local.date().replace(day=1)
-        key = (
-            row["order__payer_municipality__name_fi"],
-            row["order__payer_municipality__code"],
-            month,
-        )
-        item = grouped.get(key)
+        code = row["order__payer_municipality__code"]
+        item = grouped.get((code, month))
         if item is None:
-            item = grouped[key] = BillingRow(
-                municipality_code=key[1], municipality=key[0], month=month
+            name = Municipality.name_in_language(
+                row["order__payer_municipality__name_fi"],
+                row["order__payer_municipality__name_sv"],
+            )
+            item = grouped[(code, month)] = BillingRow(
+                municipality_code=code, municipality=name, month=month
             )
         meeting_type = row["order__meeting_type"]
         item.by_type[meeting_type] = item.by_type.get(meeting_type, 0) + 1
         item.by_outcome[row["outcome"]] = item.by_outcome.get(row["outcome"], 0) + 1
-    rows = sorted(grouped.values(), key=lambda r: (r.municipality, r.month))
+    rows = sorted(
+        grouped.values(),
+        key=lambda r: (Municipality.sort_key(r.municipality), r.municipality_code, r.month),
+    )
     return Billing(rows=rows, rule=rule)
 
 

@@ -19,7 +19,7 @@ from tupa.organisations.models import Municipality, Partner, ServiceForm
 
 class _NamedChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(getattr(obj, "name", None) or getattr(obj, "name_fi", obj))
+        return str(getattr(obj, "name", None) or obj)
 
 
 class AgreementForm(forms.Form):
@@ -103,7 +103,7 @@ class AgreementForm(forms.Form):
         self.fields["service_forms"].queryset = service_forms  # type: ignore[attr-defined]
         self.fields["municipalities"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
             valid=True
-        ).order_by("name_fi")
+        ).order_by(Municipality.display_ordering())
 
     def data_for_service(self) -> AgreementData:
         data = self.cleaned_data

@@ -45,7 +45,10 @@ def agreements_with_current_prices(organisation_id: int, today: dt.date) -> list
         .select_related("buyer")
         .prefetch_related(
             Prefetch("service_forms", queryset=ServiceForm.objects.order_by("name")),
-            Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi")),
+            Prefetch(
+                "municipalities",
+                queryset=Municipality.objects.order_by(Municipality.display_ordering()),
+            ),
             Prefetch(
                 "prices",
                 queryset=PriceRow.objects.filter(_valid_on(today)).order_by("item", "meeting_type"),
@@ -63,7 +66,10 @@ def agreement_of(organisation_id: int, pk: int) -> Agreement | None:
         .select_related("buyer")
         .prefetch_related(
             Prefetch("service_forms", queryset=ServiceForm.objects.order_by("name")),
-            Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi")),
+            Prefetch(
+                "municipalities",
+                queryset=Municipality.objects.order_by(Municipality.display_ordering()),
+            ),
         )
         .first()
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, OrderBy, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
@@ -14,6 +17,11 @@ class Municipality(models.Model):
     """A Finnish municipality with its official code (Statistics Finland classification).
 
     Reference data shared by every organisation, loaded from ``data/municipalities.csv``.
+
+    A municipality is shown by :attr:`name`, its name in the reader's language: the Swedish
+    name (*Lahtis*) to a Swedish reader, else the Finnish one (English has no names of its
+    own). What is stored, frozen or hashed refers to it by its pk or :attr:`code`, never by a
+    name.
     """
 
     code = models.CharField(_("kuntanumero"), max_length=3, unique=True)
@@ -29,7 +37,34 @@ class Municipality(models.Model):
         ordering = ["name_fi"]
 
     def __str__(self) -> str:
-        return self.name_fi
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (see the class)."""
+        return self.name_in_language(self.name_fi, self.name_sv)
+
+    @staticmethod
+    def name_in_language(name_fi: str, name_sv: str | None) -> str:
+        """:attr:`name` of a municipality read as values (``values("name_fi", "name_sv")``)."""
+        return name_sv if name_sv and _swedish() else name_fi
+
+    @staticmethod
+    def display_ordering() -> str | OrderBy:
+        """The ``order_by`` of municipalities listed for the reader: by :attr:`name` (the
+        Swedish name, or the Finnish one where it has none, for a Swedish reader)."""
+        if not _swedish():
+            return "name_fi"
+        return Coalesce(NullIf(F("name_sv"), Value("")), F("name_fi")).asc()
+
+    @staticmethod
+    def sort_key(name: str) -> str:
+        """The key of sorting names in Python, as elsewhere (case-insensitive, not by locale)."""
+        return name.casefold()
+
+
+def _swedish() -> bool:
+    return (get_language() or "").split("-")[0] == "sv"
 
 
 class Partner(OrganisationScopedModel):

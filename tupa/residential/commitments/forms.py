@@ -62,7 +62,9 @@ class CommitmentForm(forms.Form):
         payer_field.queryset = payers
         municipality_field = self.fields["municipality"]
         assert isinstance(municipality_field, forms.ModelChoiceField)
-        municipality_field.queryset = Municipality.objects.filter(valid=True).order_by("name_fi")
+        municipality_field.queryset = Municipality.objects.filter(valid=True).order_by(
+            Municipality.display_ordering()
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -299,7 +299,7 @@ def _itemised_line(
     if protected:
         municipality = placeholder
     elif commitment is not None and commitment.municipality is not None:
-        municipality = commitment.municipality.name_fi
+        municipality = commitment.municipality.name
     persons = (
         [(placeholder, line.days)]
         if protected

@@ -96,7 +96,7 @@ def _municipalities(params: Params) -> Choices:
         qs = Municipality.objects.filter(pk__in=persons.values("municipality_id"))
         if params.municipality_id is not None:
             qs = qs.filter(pk=params.municipality_id)
-        rows = tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))
+        rows = tuple((str(m.pk), m.name) for m in qs.order_by(Municipality.display_ordering()))
     return (*rows, (UNKNOWN, _("ei tiedossa")))
 
 

@@ -62,7 +62,7 @@ def _payer_municipalities(params: Params) -> Choices:
         qs = Municipality.objects.filter(pk__in=orders.values("payer_municipality_id"))
         if params.municipality_id is not None:
             qs = qs.filter(pk=params.municipality_id)
-        rows = tuple((str(m.pk), m.name_fi) for m in qs.order_by("name_fi"))
+        rows = tuple((str(m.pk), m.name) for m in qs.order_by(Municipality.display_ordering()))
     return (*rows, (UNKNOWN, _("ei tiedossa")))
 
 

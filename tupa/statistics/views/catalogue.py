@@ -75,10 +75,10 @@ def catalogue_rows(
         elif access.may_see_return(user, template, None):
             if template.scope == Scope.MUNICIPALITY:
                 subjects = [
-                    (m.code, m.name_fi, [])
+                    (m.code, m.name, [])
                     for m in Municipality.objects.filter(
                         pk__in=purchasing_municipalities(user.organisation_id)
-                    ).order_by("name_fi")
+                    ).order_by(Municipality.display_ordering())
                 ]
             else:
                 subjects = [(ORGANISATION, user.organisation.name, [])]

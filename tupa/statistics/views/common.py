@@ -235,7 +235,7 @@ def subject_or_404(request: HttpRequest, template_id: str, year: int, key: str) 
             template,
             year,
             key,
-            municipality.name_fi,
+            municipality.name,
             None,
             municipality,
             params,
