@@ -20,6 +20,7 @@ anonymous, and a linked answer's text is read on the results page under its own 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, Final
 
 from django.utils.text import format_lazy
@@ -55,6 +56,32 @@ def _questionnaires(params: Params) -> Choices:
 
 
 QUESTIONNAIRE = Dimension("questionnaire", _("kysely"), _questionnaires)
+
+
+def _questionnaires_of(targets: tuple[str, ...]) -> Callable[[Params], Choices]:
+    """The questionnaire breakdown of a respondent group's figure, version 2: the
+    questionnaires that group answers for the figure's service forms — the forms' own and the
+    whole organisation's, not archived — and any other that such an answer in the period came
+    from. Version 1 listed every questionnaire of the organisation, so a form's STEA report had
+    a row for each, most of them 0. No extra query: the answers are the figure's own read."""
+
+    def choices(params: Params) -> Choices:
+        answered = {q for _f, t, _c, q in _response_rows(params) if t in targets}
+        forms = set(params.service_form_ids)
+        return tuple(
+            (str(q.pk), q.name)
+            for q in _organisation_questionnaires(params.organisation_id)
+            if q.pk in answered
+            or (
+                q.target in targets
+                and not q.archived
+                and (q.service_form_id is None or q.service_form_id in forms)
+            )
+        )
+
+    return choices
+
+
 TARGET = Dimension("target", _("vastaajat"), tuple(Target.choices))
 CHANNEL = Dimension("channel", _("kanava"), tuple(Channel.choices))
 ANSWERED = Dimension(
@@ -168,6 +195,12 @@ RESPONSES = Indicator(
 )
 
 
+_OWN_QUESTIONNAIRES = _(
+    "Kyselyittäin näytetään vain kyselyt, joihin tämä vastaajaryhmä vastaa työmuodossa: "
+    "työmuodon omat ja koko organisaation kyselyt sekä muut, joista kaudella on vastauksia."
+)
+
+
 def _group(key: str, title: object, targets: tuple[str, ...], note: object) -> Indicator:
     return Indicator(
         id=f"surveys.{key}",
@@ -178,6 +211,18 @@ def _group(key: str, title: object, targets: tuple[str, ...], note: object) -> I
         dimensions=_RESPONSE_DIMENSIONS,
         units=_responses_of(targets),
         records=False,
+    )
+
+
+def _group_2(group: Indicator, targets: tuple[str, ...]) -> Indicator:
+    """Version 2 of a respondent group's figure: the same count, broken down only by the
+    questionnaires the group answers in the forms (:func:`_questionnaires_of`)."""
+    dimension = Dimension("questionnaire", _("kysely"), _questionnaires_of(targets))
+    return replace(
+        group,
+        version=2,
+        rule=format_lazy("{} {}", group.rule, _OWN_QUESTIONNAIRES),
+        dimensions=(SERVICE_FORM, TARGET, CHANNEL, dimension),
     )
 
 
@@ -205,6 +250,11 @@ STAFF_FEEDBACK = _group(
     (Target.STAFF,),
     _("Vain työntekijöiden itsearviointikyselyt."),
 )
+
+CLIENT_FEEDBACK_2 = _group_2(CLIENT_FEEDBACK, CLIENT_TARGETS)
+PARTNER_FEEDBACK_2 = _group_2(PARTNER_FEEDBACK, (Target.REFERRER,))
+VOLUNTEER_FEEDBACK_2 = _group_2(VOLUNTEER_FEEDBACK, (Target.VOLUNTEER,))
+STAFF_FEEDBACK_2 = _group_2(STAFF_FEEDBACK, (Target.STAFF,))
 
 INVITATIONS = Indicator(
     id="surveys.invitations",
@@ -244,6 +294,10 @@ ALL = (
     PARTNER_FEEDBACK,
     VOLUNTEER_FEEDBACK,
     STAFF_FEEDBACK,
+    CLIENT_FEEDBACK_2,
+    PARTNER_FEEDBACK_2,
+    VOLUNTEER_FEEDBACK_2,
+    STAFF_FEEDBACK_2,
     INVITATIONS,
     OUTCOME_CHANGE,
 )

@@ -275,8 +275,43 @@ STEA_OUTPATIENT_2 = _with_feedback(STEA_OUTPATIENT)
 STEA_GROUP_2 = _with_feedback(STEA_GROUP)
 STEA_VOLUNTEER_2 = _with_feedback(STEA_VOLUNTEER)
 
+# The next version of each (the prevention template's second, the others' third): the feedback
+# by questionnaire lists only the questionnaires the form's respondents answer (the feedback
+# indicators' version 2), not every questionnaire of the association with most rows 0.
+_OWN_QUESTIONNAIRES = frozenset(
+    {
+        "surveys.client_feedback",
+        "surveys.partner_feedback",
+        "surveys.volunteer_feedback",
+        "surveys.staff_feedback",
+    }
+)
+
+
+def _own_questionnaires(template: ReturnTemplate) -> ReturnTemplate:
+    """The next version of ``template`` with its feedback lines on version 2."""
+
+    def line(spec: Line) -> Line:
+        return replace(spec, version=2) if spec.indicator in _OWN_QUESTIONNAIRES else spec
+
+    sections = tuple(
+        replace(section, lines=tuple(line(spec) for spec in section.lines))
+        for section in template.sections
+    )
+    return replace(template, version=template.version + 1, sections=sections)
+
+
+STEA_DROP_IN_3 = _own_questionnaires(STEA_DROP_IN_2)
+STEA_OUTPATIENT_3 = _own_questionnaires(STEA_OUTPATIENT_2)
+STEA_GROUP_3 = _own_questionnaires(STEA_GROUP_2)
+STEA_VOLUNTEER_3 = _own_questionnaires(STEA_VOLUNTEER_2)
+STEA_PREVENTION_2 = _own_questionnaires(STEA_PREVENTION)
+
 
 def register(registry: ReturnRegistry) -> None:
     registry.register(STEA_DROP_IN, STEA_OUTPATIENT, STEA_GROUP, STEA_VOLUNTEER)
     registry.register(STEA_DROP_IN_2, STEA_OUTPATIENT_2, STEA_GROUP_2, STEA_VOLUNTEER_2)
     registry.register(STEA_PREVENTION)
+    registry.register(
+        STEA_DROP_IN_3, STEA_OUTPATIENT_3, STEA_GROUP_3, STEA_VOLUNTEER_3, STEA_PREVENTION_2
+    )

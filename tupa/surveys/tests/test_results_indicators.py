@@ -175,6 +175,76 @@ def test_each_respondent_group_counts_only_its_own_questionnaires(world: dict[st
     assert by_questionnaire[(str(staff.questionnaire_id),)] == 0
 
 
+def test_version_2_lists_only_the_questionnaires_the_group_answers_in_the_form(
+    world: dict[str, Any],
+) -> None:
+    """Added here, beside the fixture's client questionnaire (4 answers in 2026) and partner
+    questionnaire of Perhetupa: the association's own client questionnaire (no service form,
+    unanswered), another form's client questionnaire answered once for Perhetupa, another
+    form's one not answered, an archived client questionnaire of Perhetupa, and a staff
+    questionnaire of Perhetupa. By hand, Perhetupa's client feedback by questionnaire:
+    version 1 lists all 7 of the organisation's questionnaires; version 2 lists Perhetupa's own
+    (4), the association's (0) and the other form's answered one (1), total 5 in both."""
+    form, worker = world["form"], world["worker"]
+    org = form.organisation_id
+    other = ServiceFormFactory.create(organisation_id=org, area__organisation_id=org)
+    association = published_questionnaire(None, actor=worker, organisation_id=org, name="Yhteinen")
+    elsewhere = published_questionnaire(other, actor=worker, name="Toisen palaute")
+    published_questionnaire(other, actor=worker, name="Toisen vastaamaton")
+    archived = published_questionnaire(form, actor=worker, name="Vanha palaute")
+    published_questionnaire(form, actor=worker, name="Itsearviointi", target=Target.STAFF)
+    with scopes_disabled():
+        type(archived.questionnaire).objects.filter(pk=archived.questionnaire_id).update(
+            archived=True
+        )
+    _answer(elsewhere, form, dt.date(2026, 6, 2))
+    params = _params(world)
+    old = compute(ind.CLIENT_FEEDBACK, params)
+    new = compute(ind.CLIENT_FEEDBACK_2, params)
+    assert_consistent(new)
+    assert len(old.by("questionnaire")) == 7
+    assert new.by("questionnaire") == {
+        (str(world["clients"].questionnaire_id),): 4,
+        (str(association.questionnaire_id),): 0,
+        (str(elsewhere.questionnaire_id),): 1,
+    }
+    assert new.total == old.total == 5
+    # The staff group's figure lists Perhetupa's staff questionnaire only, the partners' theirs.
+    staff = compute(ind.STAFF_FEEDBACK_2, params).by("questionnaire")
+    assert [label for (_key,), label in _labels(ind.STAFF_FEEDBACK_2, params, staff)] == [
+        "Itsearviointi"
+    ]
+    partners = compute(ind.PARTNER_FEEDBACK_2, params).by("questionnaire")
+    assert partners == {(str(world["partners"].questionnaire_id),): 2}
+
+
+def _labels(indicator: Any, params: Params, by: dict[Any, int]) -> list[tuple[Any, str]]:
+    names = dict(indicator.dimension("questionnaire").values(params))
+    return [(key, names[key[0]]) for key in by]
+
+
+def test_stea_version_3_breaks_the_feedback_down_by_the_forms_own_questionnaires(
+    world: dict[str, Any],
+) -> None:
+    """The latest STEA templates use the feedback groups' version 2; the rest is version 2's."""
+    for template_id in ("stea.drop_in", "stea.outpatient", "stea.group", "stea.volunteer"):
+        previous, latest = returns.get(template_id, 2), returns.get(template_id)
+        assert latest.version == 3
+        changed = [
+            (a.indicator, a.version, b.version)
+            for (_i, a), (_j, b) in zip(previous.lines(), latest.lines(), strict=True)
+            if a != b
+        ]
+        assert changed and all(
+            ind_id.endswith("_feedback") and (old, new) == (1, 2) for ind_id, old, new in changed
+        )
+    assert returns.get("stea.prevention").version == 2
+    computed = run(returns.get("stea.drop_in"), _params(world))
+    clients = next(cl for cl in computed.lines() if cl.indicator.id == "surveys.client_feedback")
+    assert [label for _key, label in clients.table.rows] == ["Asiakaspalaute"]
+    assert clients.table.total == 4
+
+
 def test_invitations_answered_or_not(world: dict[str, Any]) -> None:
     result = compute(ind.INVITATIONS, _params(world))
     assert_consistent(result)
@@ -214,8 +284,7 @@ def test_outcome_change_by_direction() -> None:
 
 def test_stea_version_2_counts_the_feedback_perspectives(world: dict[str, Any]) -> None:
     old = returns.get("stea.drop_in", 1)
-    new = returns.get("stea.drop_in")
-    assert new.version == 2 and old.version == 1
+    new = returns.get("stea.drop_in", 2)
     assert not any(line.indicator.startswith("surveys.") for s in old.sections for line in s.lines)
     computed = run(new, _params(world))
     figures = {
