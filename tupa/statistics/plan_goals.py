@@ -46,6 +46,11 @@ class Goal:
     assessment: str
     evidence: str
 
+    @property
+    def pk(self) -> int:
+        """The goal's id, by the name :file:`_goals_by_theme.html` reads."""
+        return self.key
+
     def get_status_display(self) -> str:
         """The status in the reader's language (the name :file:`_goal_status.html` reads)."""
         return str(GoalStatus(self.status).label) if self.status in GoalStatus.values else ""
@@ -56,6 +61,16 @@ class Theme:
     key: str
     label: str
     goals: list[Goal]
+
+
+@dataclass(frozen=True)
+class FormGoals:
+    """A form's goals by theme, shaped as the plan's pages show one owner's
+    (:class:`tupa.planning.selectors.OwnerPlan`: ``key`` and ``themes``), so a return lays
+    them out with the same table (:file:`_goals_by_theme.html`)."""
+
+    themes: list[Theme]
+    key: str = "form"
 
 
 @dataclass(frozen=True)
@@ -106,13 +121,13 @@ def today(submission: Submission) -> list[Goal]:
     )
 
 
-def by_theme(goals: Iterable[Goal]) -> list[Theme]:
+def by_theme(goals: Iterable[Goal]) -> FormGoals:
     """``goals`` under their themes, T1–T5 by code and the goals under no theme last, each
     theme's goals in the plan's order."""
     themes: dict[str, Theme] = {}
     for goal in goals:
         themes.setdefault(goal.theme, Theme(goal.theme, goal.theme_label, [])).goals.append(goal)
-    return sorted(themes.values(), key=lambda t: (t.key == OTHER, theme_order(t.key)))
+    return FormGoals(sorted(themes.values(), key=lambda t: (t.key == OTHER, theme_order(t.key))))
 
 
 def as_json(goals: Iterable[Goal]) -> list[dict[str, Any]]:
@@ -148,7 +163,7 @@ def sheet_rows(goals: Iterable[Goal]) -> list[list[str]]:
     """The workbook's rows (header first): theme, goal, status, assessment, evidence."""
     header = [_("Painopiste"), _("Tavoite"), _("Tila"), _("Arvio"), _("Näyttö")]
     rows = [[str(h) for h in header]]
-    for theme in by_theme(goals):
+    for theme in by_theme(goals).themes:
         for goal in theme.goals:
             rows.append(
                 [

@@ -87,12 +87,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _goals(
     submission: Submission,
-) -> tuple[list[plan_goals.Theme] | None, list[plan_goals.Changed]]:
+) -> tuple[plan_goals.FormGoals | None, list[plan_goals.Changed]]:
     """The goals sent with a return that shows them, by theme (None: sent before they were
     kept), and those changed in the plan since."""
     template = returns.get(submission.template_id, submission.template_version)
     if not template.has_plan_goals:
-        return [], []
+        return plan_goals.FormGoals([]), []
     sent = plan_goals.sent(submission)
     if sent is None:
         return None, []
