@@ -222,6 +222,21 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return result
 
 
+# ------------------------------------------------------------------------------ language
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Generator[None]:
+    """Each test starts and ends in the default language. A request's LocaleMiddleware leaves
+    its language active in the thread, so a test that browsed in Swedish made the next test's
+    PDF or letter, rendered without a request, Swedish too (it failed so on CI once)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # ------------------------------------------------------------------------------ query shapes
 
 
