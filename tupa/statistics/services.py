@@ -16,11 +16,10 @@ from tupa.finance.grants import services as grants
 from tupa.organisations.models import Organisation, ServiceForm
 
 from . import engine
+from . import plan_goals as goals
 from .engine import Computed
 from .indicators.base import Params
 from .models import Submission
-from .plan_goals import Goal
-from .plan_goals import as_json as goal_json
 from .returns import registry as returns
 from .suppression import suppress_computed
 
@@ -118,11 +117,11 @@ def submit(
     municipality: Municipality | None,
     title: str,
     note: str = "",
-    plan_goals: list[Goal] | None = None,
+    plan_goals: list[goals.Goal] | None = None,
 ) -> Submission:
     """Freeze ``computed`` as sent by ``user`` (the caller checked :func:`may_send_return`),
     with the form's goals of the year beside the figures when the return shows them
-    (``plan_goals``, :mod:`.plan_goals`).
+    (``plan_goals``, :mod:`.plan_goals`: the goals the sender saw; read now when not given).
 
     The same user marking the same figures sent again with the same note (a double click, a
     reloaded POST) gets the submission already made, not a second one: the organisation's row
@@ -146,6 +145,8 @@ def submit(
         else None
     )
     organisation_id = computed.params.organisation_id
+    if plan_goals is None and template.has_plan_goals and service_form is not None:
+        plan_goals = goals.of_form(organisation_id, service_form.pk, year)
     fields: dict[str, Any] = {
         "organisation_id": organisation_id,
         "template_id": template.id,
@@ -160,7 +161,7 @@ def submit(
         "suppression": _states_json(states),
         "note": note,
         "grant_targets": None if funded is None else grant_targets(funded),
-        "plan_goals": None if plan_goals is None else goal_json(plan_goals),
+        "plan_goals": None if plan_goals is None else goals.as_json(plan_goals),
     }
     # Serialise sendings of the organisation's returns (PostgreSQL; SQLite has one writer).
     list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))

@@ -291,23 +291,53 @@ def test_the_pdf_lays_out_the_goals(
     assert "Avaa vuosisuunnitelma" not in section  # no links in a file
 
 
+def test_the_service_freezes_the_goals_when_its_caller_gives_none(goals: dict[str, Any]) -> None:
+    with scopes_disabled():
+        sent = services.submit(computed=_computed(goals), title="STEA", **_sender(goals))
+    assert [g["text"] for g in sent.plan_goals or []] == [PLANNED, ACHIEVED]
+
+
 def test_a_report_sent_before_the_goals_were_kept_says_so(
     client: Client, goals: dict[str, Any]
 ) -> None:
-    """A report sent as before this change (the service called without the goals)."""
-    subject = {"user": goals["lead"], "service_form": goals["crisis"], "municipality": None}
+    """A report sent before this change: its row has no goals."""
+    computed = _computed(goals)
     with scopes_disabled():
-        template = returns.get("stea.outpatient", 2)
-        params = Params(
-            organisation_id=goals["org"].pk,
-            start=dt.date(YEAR, 1, 1),
-            end=dt.date(YEAR, 12, 31),
-            service_form_ids=(goals["crisis"].pk,),
+        sent = Submission.objects.create(
+            organisation=goals["org"],
+            template_id=computed.template.id,
+            template_version=computed.template.version,
+            recipient=computed.template.recipient,
+            title="STEA",
+            service_form=goals["crisis"],
+            period_start=computed.params.start,
+            period_end=computed.params.end,
+            params=computed.params.as_json(),
+            figures=computed.figures_json(),
+            suppression={},
+            data_as_of=computed.computed_at,
+            content_hash=computed.content_hash(),
+            submitted_by=goals["lead"],
+            submitted_at=computed.computed_at,
         )
-        sent = services.submit(computed=engine.run(template, params), title="STEA", **subject)
     assert sent.plan_goals is None
     login_verified(client, goals["lead"])
     page = client.get(reverse("statistics:submission", args=[sent.pk])).content.decode()
     assert "lähetettiin ennen kuin tavoitteet tallennettiin" in _section_one(page)
     assert 'data-table="goal-changes"' not in page
     assert plan_goals.sent(sent) is None
+
+
+def _sender(goals: dict[str, Any]) -> dict[str, Any]:
+    return {"user": goals["lead"], "service_form": goals["crisis"], "municipality": None}
+
+
+def _computed(goals: dict[str, Any]) -> engine.Computed:
+    params = Params(
+        organisation_id=goals["org"].pk,
+        start=dt.date(YEAR, 1, 1),
+        end=dt.date(YEAR, 12, 31),
+        service_form_ids=(goals["crisis"].pk,),
+    )
+    with scopes_disabled():
+        return engine.run(returns.get("stea.outpatient"), params)
