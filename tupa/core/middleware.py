@@ -103,7 +103,9 @@ class UserLanguageMiddleware:
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if chosen is not None:
+        # Not over a cookie the response sets itself: a switch of language as the session's
+        # first request (no cookie yet) is the user's new choice, not the saved one.
+        if chosen is not None and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 chosen,
