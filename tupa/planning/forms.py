@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tupa.core.forms import RemovalReasonForm, version_field
 from tupa.organisations.models import ServiceForm, StrategicTheme, WorkingGroup
@@ -150,7 +151,7 @@ class GoalAssessForm(forms.Form):
         },
     )
     assessment = forms.CharField(
-        label=_("Arvio"),
+        label=pgettext_lazy("tavoitteen arvio", "Arvio"),
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),

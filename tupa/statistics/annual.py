@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tupa.core.spreadsheets import append, finnish_csv, put, workbook_bytes
 from tupa.core.suppression import PRIMARY, SHOWN, display, is_small, number_text, scaled
@@ -325,7 +326,7 @@ def _goals_sheet(book: Any, goals: Sequence[OwnerPlan]) -> None:
         str(_("Painopiste")),
         str(_("Tavoite")),
         str(_("Tila")),
-        str(_("Arvio")),
+        str(pgettext_lazy("tavoitteen arvio", "Arvio")),
     ]
     append(sheet, header, bold=True)
     for owner in goals:

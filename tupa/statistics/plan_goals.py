@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tupa.organisations.models import theme_order
 from tupa.planning.models import AnnualGoal, GoalStatus
@@ -161,7 +162,13 @@ def changes(sent: Iterable[Goal], now: Iterable[Goal]) -> list[Changed]:
 
 def sheet_rows(goals: Iterable[Goal]) -> list[list[str]]:
     """The workbook's rows (header first): theme, goal, status, assessment, evidence."""
-    header = [_("Painopiste"), _("Tavoite"), _("Tila"), _("Arvio"), _("Näyttö")]
+    header = [
+        _("Painopiste"),
+        _("Tavoite"),
+        _("Tila"),
+        pgettext("tavoitteen arvio", "Arvio"),
+        _("Näyttö"),
+    ]
     rows = [[str(h) for h in header]]
     for theme in by_theme(goals).themes:
         for goal in theme.goals:

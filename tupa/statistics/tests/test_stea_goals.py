@@ -341,3 +341,14 @@ def _computed(goals: dict[str, Any]) -> engine.Computed:
     )
     with scopes_disabled():
         return engine.run(returns.get("stea.outpatient"), params)
+
+
+def test_a_goals_assessment_is_not_a_rating_in_english() -> None:
+    """ "Arvio" of a goal is its assessment; the surveys' quality criteria keep "Rating"."""
+    from django.utils.translation import gettext, override
+
+    with override("en"):
+        assert plan_goals.sheet_rows([])[0][3] == "Assessment"
+        assert gettext("Arvio") == "Rating"
+    with override("sv"):
+        assert plan_goals.sheet_rows([])[0][3] == "Bedömning"

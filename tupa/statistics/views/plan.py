@@ -30,6 +30,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from tupa.access.marks import login_only, user_of
@@ -168,7 +169,7 @@ def _header(context: dict[str, Any]) -> list[str]:
         f"{year - 1} (1.1.–{fi_date(last)})",
         _("Painopiste"),
         _("Tila"),
-        _("Arvio"),
+        pgettext("tavoitteen arvio", "Arvio"),
     ]
 
 
