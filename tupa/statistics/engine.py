@@ -9,14 +9,13 @@ return whose template has a database count (:attr:`ReturnTemplate.counted_in_dat
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
+from tupa.core.digest import canonical_sha256
 from tupa.core.tables import TOTAL, Key, Table
 from tupa.organisations.models import ServiceForm
 
@@ -97,8 +96,7 @@ class Computed:
                 for cl in self.lines()
             },
         }
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return canonical_sha256(payload)
 
 
 def forms_for(

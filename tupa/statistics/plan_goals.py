@@ -16,8 +16,6 @@ the sender did not see.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from tupa.core.digest import canonical_sha256
 from tupa.organisations.models import theme_order
 from tupa.planning.models import AnnualGoal, GoalStatus
 from tupa.planning.selectors import OTHER, OTHER_LABEL, goals_of_year
@@ -141,8 +140,7 @@ def from_json(data: Iterable[dict[str, Any]]) -> list[Goal]:
 
 def digest(goals: Iterable[Goal]) -> str:
     """SHA-256 of the goals' canonical JSON: what the send form compares."""
-    text = json.dumps(as_json(goals), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_sha256(as_json(goals))
 
 
 def changes(sent: Iterable[Goal], now: Iterable[Goal]) -> list[Changed]:

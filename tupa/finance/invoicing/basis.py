@@ -11,8 +11,6 @@ them (:func:`tupa.finance.invoicing.services.basis_approve`); the approval keeps
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +20,7 @@ from django.db.models import Q
 from django_scopes import scope
 
 from tupa.core import registry
+from tupa.core.digest import canonical_json, sha256_text
 from tupa.core.registry import BillableItem
 from tupa.finance.models import BasisApproval
 from tupa.finance.models.agreements import MeetingType, PricedItem
@@ -94,11 +93,8 @@ def fingerprint(items: Iterable[BillableItem]) -> str:
     """SHA-256 (hex) of the items' canonical JSON, sorted: the same records give the same
     fingerprint whatever order the sources return them in; any change of a day, quantity, payer,
     case reference or record changes it."""
-    rows = sorted(
-        json.dumps(canonical(item), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        for item in items
-    )
-    return hashlib.sha256(("[" + ",".join(rows) + "]").encode("utf-8")).hexdigest()
+    rows = sorted(canonical_json(canonical(item)) for item in items)
+    return sha256_text("[" + ",".join(rows) + "]")
 
 
 def item_label(item: str, meeting_type: str = "") -> str:
