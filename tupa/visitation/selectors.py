@@ -231,7 +231,7 @@ def billing(*, service_form: ServiceForm, start: dt.date, end: dt.date) -> Billi
         item.by_outcome[row["outcome"]] = item.by_outcome.get(row["outcome"], 0) + 1
     rows = sorted(
         grouped.values(),
-        key=lambda r: (Municipality.sort_key(r.municipality), r.municipality_code, r.month),
+        key=lambda r: (r.municipality.casefold(), r.municipality_code, r.month),
     )
     return Billing(rows=rows, rule=rule)
 

@@ -57,11 +57,6 @@ class Municipality(models.Model):
             return "name_fi"
         return Coalesce(NullIf(F("name_sv"), Value("")), F("name_fi")).asc()
 
-    @staticmethod
-    def sort_key(name: str) -> str:
-        """The key of sorting names in Python, as elsewhere (case-insensitive, not by locale)."""
-        return name.casefold()
-
 
 def _swedish() -> bool:
     return (get_language() or "").split("-")[0] == "sv"
