@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -45,6 +46,14 @@ def results_report(grant: Grant, year: int, done_on: dt.date | None = None) -> G
             due_on=dt.date(year + 1, 3, 31),
             done_on=done_on,
         )
+
+
+def hidden_hash(page: str, name: str) -> str:
+    """The SHA-256 a return page's send form carries in its hidden input ``name`` (``seen``:
+    the figures' content hash; ``seen_goals``: the plan's goals' digest)."""
+    found = re.search(rf'name="{name}" value="([0-9a-f]{{64}})"', page)
+    assert found is not None, name
+    return found.group(1)
 
 
 def stea_url(slug: str = "avokriisityo") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from tupa.statistics.indicators.base import Params
 from tupa.statistics.models import Submission
 from tupa.statistics.returns import registry as returns
 
-from .support import YEAR
+from .support import YEAR, hidden_hash
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("returns_due")]
 
@@ -192,9 +191,7 @@ def test_a_return_is_frozen_only_as_the_sender_saw_it(
     send = reverse("statistics:send", args=[TEMPLATE, YEAR, "avokriisityo"])
     login_verified(client, world["lead"])
     body = client.get(page).content.decode()
-    found = re.search(r'name="seen" value="([0-9a-f]{64})"', body)
-    assert found is not None
-    seen = found.group(1)
+    seen = hidden_hash(body, "seen")
     client_since(world["crisis"], dt.date(YEAR, 12, 1), municipality=world["lahti"])
     refused = client.post(send, {"note": "STEA", "seen": seen})
     assert refused.status_code == 400
@@ -203,9 +200,9 @@ def test_a_return_is_frozen_only_as_the_sender_saw_it(
     assert 'value="STEA"' in text  # the note typed is kept
     with scopes_disabled():
         assert not Submission.objects.exists()
-    again = re.search(r'name="seen" value="([0-9a-f]{64})"', text)
-    assert again is not None and again.group(1) != seen
-    sent = client.post(send, {"note": "STEA", "seen": again.group(1)})
+    again = hidden_hash(text, "seen")
+    assert again != seen
+    sent = client.post(send, {"note": "STEA", "seen": again})
     assert sent.status_code == 302
     with scopes_disabled():
-        assert Submission.objects.get().content_hash == again.group(1)
+        assert Submission.objects.get().content_hash == again
